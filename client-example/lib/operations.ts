@@ -1,0 +1,41 @@
+/** The GraphQL documents the example client sends. */
+
+const imageFields = /* GraphQL */ `
+  id
+  status
+  contentType
+  sizeBytes
+  fileName
+  createdAt
+  labeledAt
+  error
+  labels { name confidence parents categories instances { confidence boundingBox { left top width height } } }
+  moderationLabels { name confidence parents }
+`;
+
+export const requestUploadMutation = /* GraphQL */ `
+  mutation RequestUpload($input: RequestUploadInput!) {
+    requestUpload(input: $input) { imageId uploadUrl uploadHeaders { name value } expiresAt }
+  }
+`;
+
+export const onImageLabeledSubscription = /* GraphQL */ `
+  subscription OnImageLabeled($imageId: ID) {
+    onImageLabeled(imageId: $imageId) { ${imageFields} }
+  }
+`;
+
+export const imageQuery = /* GraphQL */ `
+  query Image($id: ID!) {
+    image(id: $id) { ${imageFields} }
+  }
+`;
+
+export const imagesByLabelQuery = /* GraphQL */ `
+  query ImagesByLabel($label: String!, $minConfidence: Float, $limit: Int, $nextToken: String) {
+    imagesByLabel(label: $label, minConfidence: $minConfidence, limit: $limit, nextToken: $nextToken) {
+      items { ${imageFields} }
+      nextToken
+    }
+  }
+`;

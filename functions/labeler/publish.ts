@@ -1,0 +1,55 @@
+/**
+ * Calls the IAM-only publishImageLabeled mutation, signed with SigV4 as the
+ * Lambda's role, so AppSync fans the image out on onImageLabeled.
+ */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { toPublicImage, type Image } from '../../api/types.ts';
+
+const imageFields = `id status contentType sizeBytes fileName createdAt labeledAt error
+  labels { name confidence parents categories instances { confidence boundingBox { left top width height } } }
+  moderationLabels { name confidence parents categories instances { confidence boundingBox { left top width height } } }`;
+
+export const publishImageLabeledMutation = `mutation PublishImageLabeled($input: ImageLabeledInput!) {
+  publishImageLabeled(input: $input) { ${imageFields} }
+}`;
+
+export class PublishError extends Error {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'PublishError';
+  }
+}
+
+export interface Publisher {
+  publish(image: Image): Promise<void>;
+}
+
+export function appSyncPublisher(args: { graphqlUrl: string; region: string }): Publisher {
+  const url = new URL(args.graphqlUrl);
+  const signer = new SignatureV4({ service: 'appsync', region: args.region, credentials: defaultProvider(), sha256: Sha256 });
+  return {
+    async publish(image) {
+      const body = JSON.stringify({ query: publishImageLabeledMutation, variables: { input: toPublicImage(image) } });
+      const request = new HttpRequest({
+        method: 'POST',
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: url.port ? Number(url.port) : undefined,
+        path: url.pathname,
+        headers: { host: url.host, 'content-type': 'application/json' },
+        body,
+      });
+      const signed = await signer.sign(request);
+      const response = await fetch(url, { method: 'POST', headers: signed.headers, body });
+      const text = await response.text();
+      if (!response.ok) throw new PublishError(`publishImageLabeled answered HTTP ${response.status}: ${text}`);
+      const result = JSON.parse(text) as { errors?: { message: string; errorType?: string }[] };
+      if (result.errors?.length) {
+        throw new PublishError(`publishImageLabeled failed: ${result.errors.map((e) => `${e.errorType}: ${e.message}`).join('; ')}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,20 @@
+/** Which image an S3 ObjectCreated record is about. */
+import type { S3EventRecord } from 'aws-lambda';
+import { UploadLimits } from '../../api/limits.ts';
+
+export interface UploadedObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly imageId: string;
+  readonly sizeBytes: number;
+}
+
+/** Returns undefined for keys outside the uploads prefix (not ours to label). */
+export function uploadedObjectFrom(record: S3EventRecord): UploadedObject | undefined {
+  // S3 event keys are URL-encoded with '+' for spaces.
+  const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+  if (!key.startsWith(UploadLimits.keyPrefix)) return undefined;
+  const imageId = key.slice(UploadLimits.keyPrefix.length);
+  if (imageId === '' || imageId.includes('/')) return undefined;
+  return { bucket: record.s3.bucket.name, key, imageId, sizeBytes: record.s3.object.size };
+}

@@ -1,0 +1,59 @@
+/**
+ * The local account's access key pair. It lives in `<stateDir>/credentials.json`
+ * (mode 0600) so that clients configured once keep working across restarts.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface LocalCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export interface CredentialStore {
+  lookup(accessKeyId: string): LocalCredentials | undefined;
+}
+
+const credentialsFileName = 'credentials.json';
+/** Like AWS keys (AKIA…), but marked local. */
+const accessKeyPrefix = 'LKIA';
+const accessKeyAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+function randomAccessKeyId(): string {
+  const bytes = randomBytes(16);
+  let id = accessKeyPrefix;
+  for (const byte of bytes) id += accessKeyAlphabet[byte % accessKeyAlphabet.length];
+  return id;
+}
+
+function randomSecretAccessKey(): string {
+  // 40 characters, as AWS secret keys are.
+  return randomBytes(30).toString('base64');
+}
+
+function isLocalCredentials(value: unknown): value is LocalCredentials {
+  if (typeof value !== 'object' || value === null) return false;
+  const { accessKeyId, secretAccessKey } = value as Record<string, unknown>;
+  return typeof accessKeyId === 'string' && accessKeyId.length > 0 && typeof secretAccessKey === 'string' && secretAccessKey.length > 0;
+}
+
+/** Loads `<stateDir>/credentials.json` or creates it with one random key pair for the local account (accessKeyId starting 'LKIA'), mode 0600. */
+export function loadOrCreateCredentials(stateDir: string): LocalCredentials {
+  const file = path.join(stateDir, credentialsFileName);
+  if (existsSync(file)) {
+    const stored: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (!isLocalCredentials(stored)) throw new Error(`${file} does not hold an accessKeyId and a secretAccessKey`);
+    return { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey };
+  }
+  const created: LocalCredentials = { accessKeyId: randomAccessKeyId(), secretAccessKey: randomSecretAccessKey() };
+  // 'wx' so two processes starting at once cannot overwrite each other's key.
+  writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return created;
+}
+
+export function credentialStore(...credentials: LocalCredentials[]): CredentialStore {
+  const byAccessKeyId = new Map(credentials.map((entry) => [entry.accessKeyId, entry] as const));
+  return { lookup: (accessKeyId) => byAccessKeyId.get(accessKeyId) };
+}

@@ -1,0 +1,104 @@
+/** One warm function host process and its in-flight invocations. */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { FunctionError, type HostMessage, type InvokeMessage } from './host-protocol.ts';
+
+const hostPath = fileURLToPath(new URL('./function-host.ts', import.meta.url));
+
+export interface FunctionProcessOptions {
+  readonly name: string;
+  /** Absolute path of the handler module. */
+  readonly entry: string;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  /** Where the function's stdout/stderr go. */
+  readonly logFile: string;
+}
+
+interface Pending {
+  child: ChildProcess;
+  resolve(result: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export class FunctionProcess {
+  private child: ChildProcess | undefined;
+  private readonly pending = new Map<string, Pending>();
+
+  public constructor(private readonly options: FunctionProcessOptions) {}
+
+  public invoke(event: unknown): Promise<unknown> {
+    const child = this.ensureStarted();
+    const requestId = randomUUID();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(requestId);
+        reject(new FunctionError('Sandbox.Timedout', `Task timed out after ${this.options.timeoutMs / 1000} seconds`));
+        // Lambda discards a timed-out sandbox; so do we.
+        this.restart();
+      }, this.options.timeoutMs);
+      this.pending.set(requestId, { child, resolve, reject, timer });
+      const message: InvokeMessage = { requestId, event, timeoutMs: this.options.timeoutMs };
+      child.send(message);
+    });
+  }
+
+  public async close(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    this.failAll(new FunctionError('Runtime.Shutdown', 'the local Lambda runtime is shutting down'));
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  }
+
+  private ensureStarted(): ChildProcess {
+    if (this.child) return this.child;
+    const log = createWriteStream(this.options.logFile, { flags: 'a' });
+    const child = fork(hostPath, [this.options.entry, this.options.name], {
+      execArgv: ['--import', 'tsx'],
+      env: this.options.environment,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    child.on('message', (message: HostMessage) => this.settle(message));
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.child = undefined;
+      this.failAll(new FunctionError('Runtime.ExitError', `function process exited (code ${code}, signal ${signal})`), child);
+    });
+    this.child = child;
+    return child;
+  }
+
+  private restart(): void {
+    const child = this.child;
+    this.child = undefined;
+    child?.kill('SIGKILL');
+  }
+
+  private settle(message: HostMessage): void {
+    const pending = this.pending.get(message.requestId);
+    if (!pending) return;
+    this.pending.delete(message.requestId);
+    clearTimeout(pending.timer);
+    if (message.ok) pending.resolve(message.result);
+    else pending.reject(new FunctionError(message.errorType, message.errorMessage, message.trace));
+  }
+
+  /** Fails the invocations in flight on one process, or on all when none is named. */
+  private failAll(error: Error, child?: ChildProcess): void {
+    for (const [requestId, pending] of this.pending) {
+      if (child && pending.child !== child) continue;
+      clearTimeout(pending.timer);
+      pending.reject(error);
+      this.pending.delete(requestId);
+    }
+  }
+}

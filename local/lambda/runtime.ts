@@ -1,0 +1,127 @@
+/**
+ * The local Lambda service: synchronous invokes (AppSync's Lambda data
+ * source) and asynchronous invokes (S3 notifications) with Lambda's retry
+ * policy — two retries, then the event goes to the on-failure destination,
+ * here a dead-letter record on disk.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
+import { repoRoot } from '../../api/bundle.ts';
+import { FunctionProcess } from './function-process.ts';
+import { FunctionError } from './host-protocol.ts';
+
+export interface LambdaRuntimeOptions {
+  readonly stateDir: string;
+  /** Environment of each function, as Lambda would set it. */
+  readonly environment: (name: LambdaFunctionName) => Readonly<Record<string, string>>;
+  /** Delays before the async retries; Lambda waits about 1 and 2 minutes. */
+  readonly retryDelaysMs?: readonly number[];
+  /** Told about every async invocation that ran out of retries. */
+  readonly onDeadLetter?: (record: DeadLetterRecord) => void;
+}
+
+/** The shape of Lambda's on-failure destination record. */
+export interface DeadLetterRecord {
+  readonly version: '1.0';
+  readonly timestamp: string;
+  readonly requestContext: {
+    readonly requestId: string;
+    readonly functionArn: string;
+    readonly condition: 'RetriesExhausted';
+    readonly approximateInvokeCount: number;
+  };
+  readonly requestPayload: unknown;
+  readonly responseContext: { readonly statusCode: 200; readonly executedVersion: '$LATEST'; readonly functionError: 'Unhandled' };
+  readonly responsePayload: { readonly errorType: string; readonly errorMessage: string };
+}
+
+export interface LambdaRuntime {
+  /** RequestResponse invoke: the handler's result, or a FunctionError. */
+  invoke(name: LambdaFunctionName, event: unknown): Promise<unknown>;
+  /** Event invoke: returns at once; retried, then dead-lettered. Resolves when the event is finished with. */
+  invokeAsync(name: LambdaFunctionName, event: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+const defaultRetryDelaysMs = [1_000, 2_000];
+
+export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
+  const logDir = path.join(options.stateDir, 'logs');
+  const deadLetterDir = path.join(options.stateDir, 'dead-letters');
+  mkdirSync(logDir, { recursive: true });
+  mkdirSync(deadLetterDir, { recursive: true });
+  const retryDelaysMs = options.retryDelaysMs ?? defaultRetryDelaysMs;
+  const processes = new Map<LambdaFunctionName, FunctionProcess>();
+  const inFlight = new Set<Promise<void>>();
+  let closed = false;
+
+  const processFor = (name: LambdaFunctionName): FunctionProcess => {
+    let existing = processes.get(name);
+    if (!existing) {
+      const spec = lambdaFunctions[name];
+      existing = new FunctionProcess({
+        name,
+        entry: path.join(repoRoot, spec.entry),
+        environment: options.environment(name),
+        timeoutMs: spec.timeoutSeconds * 1000,
+        logFile: path.join(logDir, `${name}.log`),
+      });
+      processes.set(name, existing);
+    }
+    return existing;
+  };
+
+  const deadLetter = (name: LambdaFunctionName, event: unknown, attempts: number, error: unknown) => {
+    const err = error instanceof FunctionError ? error : new FunctionError('Unhandled', String(error));
+    const requestId = randomUUID();
+    const record: DeadLetterRecord = {
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      requestContext: {
+        requestId,
+        functionArn: `arn:aws:lambda:local:000000000000:function:${name}:$LATEST`,
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: attempts,
+      },
+      requestPayload: event,
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      responsePayload: { errorType: err.errorType, errorMessage: err.message },
+    };
+    writeFileSync(path.join(deadLetterDir, `${record.timestamp.replace(/[:.]/g, '-')}-${requestId}.json`), JSON.stringify(record, null, 2));
+    options.onDeadLetter?.(record);
+  };
+
+  const runWithRetries = async (name: LambdaFunctionName, event: unknown) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await processFor(name).invoke(event);
+        return;
+      } catch (error) {
+        // Shutting down is not the function's failure; the image stays PENDING for the next start.
+        if (closed) return;
+        const delay = retryDelaysMs[attempt - 1];
+        if (delay === undefined) {
+          deadLetter(name, event, attempt, error);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  };
+
+  return {
+    invoke: (name, event) => processFor(name).invoke(event),
+    invokeAsync(name, event) {
+      const run = runWithRetries(name, event).finally(() => inFlight.delete(run));
+      inFlight.add(run);
+      return run;
+    },
+    async close() {
+      closed = true;
+      await Promise.all([...processes.values()].map((process) => process.close()));
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * `npm start`: runs the offline stack until Ctrl-C. Prints the GraphQL URL and
+ * API key and writes amplify_outputs.json; the last line, `labelcast ready`,
+ * tells scripts the stack is serving.
+ */
+import { configFromEnv } from './config.ts';
+import { startLocalStack } from './stack.ts';
+
+const config = configFromEnv();
+const stack = await startLocalStack(config);
+
+console.log(`GraphQL:      ${stack.graphqlUrl}`);
+console.log(`Realtime:     ${stack.realtimeUrl}`);
+console.log(`API key:      ${stack.apiKey}`);
+console.log(`S3:           ${stack.endpoints.s3} (bucket ${stack.bucketName})`);
+console.log(`DynamoDB:     ${stack.endpoints.dynamodb} (table ${stack.tableName})`);
+console.log(`Rekognition:  ${stack.endpoints.rekognition}`);
+console.log(`CA cert:      ${stack.caPath} (Node clients: NODE_EXTRA_CA_CERTS=${stack.caPath})`);
+console.log(`Amplify:      ${config.outputsPath}`);
+console.log(`State:        ${config.stateDir}`);
+console.log('labelcast ready');
+
+let stopping = false;
+const stop = (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: stopping`);
+  stack.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

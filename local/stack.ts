@@ -1,0 +1,152 @@
+/**
+ * Starts the whole offline stack and wires it as the CDK stack wires AWS:
+ * S3 ObjectCreated → labeler Lambda (async, retried) → Rekognition and
+ * DynamoDB → IAM-signed publishImageLabeled on AppSync → subscribers.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { LambdaFunctionName } from '../api/manifest.ts';
+import { UploadLimits } from '../api/limits.ts';
+import { amplifyOutputs, writeAmplifyOutputs, type AmplifyOutputs } from './amplify-outputs.ts';
+import { startLocalAppSync } from './appsync/index.ts';
+import { createResolverRuntime } from './appsync/resolvers/index.ts';
+import type { LocalStackConfig } from './config.ts';
+import { ensureImagesTable, startLocalDynamoDb } from './dynamodb/index.ts';
+import { credentialStore, loadOrCreateCredentials, type LocalCredentials } from './iam/credentials.ts';
+import { startLambdaRuntime, type LambdaRuntime } from './lambda/runtime.ts';
+import { startLocalRekognition } from './rekognition/index.ts';
+import { startLocalS3 } from './s3/index.ts';
+import { loadOrCreateSecrets } from './secrets.ts';
+
+export interface LocalStack {
+  readonly graphqlUrl: string;
+  readonly realtimeUrl: string;
+  readonly apiKey: string;
+  readonly caPath: string;
+  readonly region: string;
+  readonly credentials: LocalCredentials;
+  readonly endpoints: { readonly s3: string; readonly dynamodb: string; readonly rekognition: string };
+  readonly bucketName: string;
+  readonly tableName: string;
+  readonly outputs: AmplifyOutputs;
+  close(): Promise<void>;
+}
+
+/** Stops what has started so far, newest first, when a later step fails. */
+class Closers {
+  private readonly closers: (() => Promise<void>)[] = [];
+  public add(close: () => Promise<void>): void {
+    this.closers.unshift(close);
+  }
+  public async closeAll(): Promise<void> {
+    for (const close of this.closers.splice(0)) await close().catch(() => undefined);
+  }
+}
+
+export async function startLocalStack(config: LocalStackConfig): Promise<LocalStack> {
+  mkdirSync(config.stateDir, { recursive: true });
+  const credentials = loadOrCreateCredentials(config.stateDir);
+  const store = credentialStore(credentials);
+  const secrets = loadOrCreateSecrets(config.stateDir);
+  const closers = new Closers();
+  const state = (name: string) => {
+    const dir = path.join(config.stateDir, name);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  };
+
+  try {
+    const dynamodb = await startLocalDynamoDb({ dataDir: state('dynamodb'), port: config.ports.dynamodb, host: config.host });
+    closers.add(() => dynamodb.close());
+    await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: config.tableName, region: config.region, credentials });
+
+    // S3 and AppSync need the Lambda runtime, which needs their endpoints: filled in below.
+    const functions: { runtime?: LambdaRuntime } = {};
+    const s3 = await startLocalS3({
+      dataDir: state('s3'),
+      port: config.ports.s3,
+      host: config.host,
+      region: config.region,
+      credentials: store,
+      buckets: [{ name: config.bucketName, corsAllowedOrigins: ['*'] }],
+      maxObjectBytes: UploadLimits.maxSizeBytes,
+      onObjectCreated: (event) => {
+        if (!event.Records.some((record) => record.s3.object.key.startsWith(UploadLimits.keyPrefix))) return;
+        void functions.runtime?.invokeAsync('labeler', event);
+      },
+    });
+    closers.add(() => s3.close());
+
+    const rekognition = await startLocalRekognition({
+      port: config.ports.rekognition,
+      host: config.host,
+      region: config.region,
+      credentials: store,
+      readObject: (bucket, key) => s3.readObject(bucket, key),
+    });
+    closers.add(() => rekognition.close());
+
+    const runtime = createResolverRuntime({
+      dynamoDb: { endpoint: dynamodb.endpoint, region: config.region, credentials },
+      tableNames: { imagesTable: config.tableName },
+      invokeLambda: (name, payload) => {
+        if (!functions.runtime) throw new Error('the local Lambda runtime is not started');
+        return functions.runtime.invoke(name, payload);
+      },
+      tokenSecret: secrets.tokenSecret,
+    });
+    const appsync = await startLocalAppSync({
+      stateDir: config.stateDir,
+      port: config.ports.appsync,
+      host: config.host,
+      region: config.region,
+      apiKey: secrets.apiKey,
+      credentials: store,
+      runtime,
+    });
+    closers.add(() => appsync.close());
+
+    // Only endpoints and credentials differ from AWS; the function code is the same.
+    const environment = (name: LambdaFunctionName): Record<string, string> => ({
+      PATH: process.env.PATH ?? '',
+      NODE_EXTRA_CA_CERTS: appsync.caPath,
+      AWS_REGION: config.region,
+      AWS_DEFAULT_REGION: config.region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_REKOGNITION: rekognition.endpoint,
+      AWS_LAMBDA_FUNCTION_NAME: name,
+      POWERTOOLS_SERVICE_NAME: name,
+      UPLOAD_BUCKET: config.bucketName,
+      IMAGES_TABLE: config.tableName,
+      APPSYNC_URL: appsync.graphqlUrl,
+    });
+    const lambda = startLambdaRuntime({ stateDir: config.stateDir, environment });
+    functions.runtime = lambda;
+    closers.add(() => lambda.close());
+
+    await rekognition.ready;
+
+    const outputs = amplifyOutputs({ graphqlUrl: appsync.graphqlUrl, region: config.region, apiKey: secrets.apiKey });
+    writeAmplifyOutputs(config.outputsPath, outputs);
+
+    return {
+      graphqlUrl: appsync.graphqlUrl,
+      realtimeUrl: appsync.realtimeUrl,
+      apiKey: secrets.apiKey,
+      caPath: appsync.caPath,
+      region: config.region,
+      credentials,
+      endpoints: { s3: s3.endpoint, dynamodb: dynamodb.endpoint, rekognition: rekognition.endpoint },
+      bucketName: config.bucketName,
+      tableName: config.tableName,
+      outputs,
+      close: () => closers.closeAll(),
+    };
+  } catch (error) {
+    await closers.closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * requestUpload step 2: asks the presign Lambda for a PUT URL bound to the
+ * image's key, content type and exact size.
+ */
+import { util, type Context, type LambdaRequest } from '@aws-appsync/utils';
+import { objectKeyFor } from '../../api/table.ts';
+
+export function request(ctx: Context<{ input: { contentType: string; sizeBytes: number } }>): LambdaRequest {
+  const { imageId } = ctx.stash;
+  const { contentType, sizeBytes } = ctx.args.input;
+  return {
+    operation: 'Invoke',
+    payload: { objectKey: objectKeyFor(imageId), contentType, sizeBytes },
+  };
+}
+
+export function response(ctx: Context) {
+  if (ctx.error) util.error('Could not create the upload URL', 'InternalFailure');
+  const { uploadUrl, uploadHeaders, expiresAt } = ctx.result;
+  return { imageId: ctx.stash.imageId, uploadUrl, uploadHeaders, expiresAt };
+}
