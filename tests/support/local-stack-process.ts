@@ -1,0 +1,69 @@
+/**
+ * Runs the offline stack the way `npm start` does, in a child process with its
+ * own state directory and free ports, and stops it with SIGINT like Ctrl-C.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface RunningStack {
+  readonly stateDir: string;
+  readonly outputsPath: string;
+  readonly caPath: string;
+  readonly stdout: () => string;
+  readonly process: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startStackProcess(args: { stateDir?: string; readyTimeoutMs?: number } = {}): Promise<RunningStack> {
+  const stateDir = args.stateDir ?? mkdtempSync(path.join(tmpdir(), 'labelcast-'));
+  const outputsPath = path.join(stateDir, 'amplify_outputs.json');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, LABELCAST_STATE_DIR: stateDir, LABELCAST_PORT: '0', LABELCAST_OUTPUTS: outputsPath },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`stack not ready in time:\n${output}`)), args.readyTimeoutMs ?? 120_000);
+    const check = () => {
+      if (output.includes('labelcast ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`stack exited with ${code} before ready:\n${output}`));
+    });
+  });
+
+  const caLine = /CA cert:\s+(\S+)/.exec(output);
+  if (!caLine) throw new Error(`stack did not print its CA path:\n${output}`);
+  return {
+    stateDir,
+    outputsPath,
+    caPath: caLine[1],
+    stdout: () => output,
+    process: child,
+    stop: (signal = 'SIGINT') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill(signal);
+      }),
+  };
+}
+
+/** The local account's credentials, for tests that call S3 or DynamoDB directly as an AWS SDK user would. */
+export function stackCredentials(stateDir: string): { accessKeyId: string; secretAccessKey: string } {
+  return JSON.parse(readFileSync(path.join(stateDir, 'credentials.json'), 'utf8'));
+}

@@ -1,0 +1,27 @@
+/**
+ * vitest globalSetup for the e2e project: one offline stack for all e2e files.
+ * Test workers are forked after this runs, so they inherit NODE_EXTRA_CA_CERTS
+ * and trust the stack's self-signed CA, as a user's Node client would.
+ */
+import type {} from 'vitest';
+import type { TestProject } from 'vitest/node';
+import { startStackProcess } from './local-stack-process.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stateDir: string;
+    outputsPath: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const stack = await startStackProcess();
+  process.env.NODE_EXTRA_CA_CERTS = stack.caPath;
+  process.env.LABELCAST_OUTPUTS = stack.outputsPath;
+  project.provide('stateDir', stack.stateDir);
+  project.provide('outputsPath', stack.outputsPath);
+  return async () => {
+    const code = await stack.stop();
+    if (code !== 0) console.error(`stack exited with ${code}:\n${stack.stdout()}`);
+  };
+}
