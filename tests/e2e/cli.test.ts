@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
-import { repoRoot } from '../support/local-stack-process.ts';
+import { repoRoot } from '../../api/bundle.ts';
 
 const run = promisify(execFile);
 const cli = (...args: string[]) =>

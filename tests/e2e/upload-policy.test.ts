@@ -6,7 +6,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, inject, it } from 'vitest';
 import { fixture, labelcastClient } from '../support/amplify-client.ts';
-import { stackCredentials } from '../support/local-stack-process.ts';
+import { stackCredentials } from '../../local/child-process-stack.ts';
 
 const client = labelcastClient();
 

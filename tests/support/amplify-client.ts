@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import { configureAmplify } from '../../client-example/lib/configure.ts';
 import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
 import type { AmplifyOutputs } from '../../local/amplify-outputs.ts';
-import { repoRoot } from './local-stack-process.ts';
+import { repoRoot } from '../../api/bundle.ts';
 
 export const amplifyOutputs = (): AmplifyOutputs => JSON.parse(readFileSync(inject('outputsPath'), 'utf8'));
 

@@ -5,7 +5,7 @@
  */
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { startStackProcess } from './local-stack-process.ts';
+import { startStackProcess } from '../../local/child-process-stack.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,14 +1,12 @@
 /**
- * Runs the offline stack the way `npm start` does, in a child process with its
+ * For tests and benchmarks: runs the offline stack the way `npm start` does, in a child process with its
  * own state directory and free ports, and stops it with SIGINT like Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+import { repoRoot } from '../api/bundle.ts';
 
 export interface RunningStack {
   readonly stateDir: string;

@@ -1,0 +1,55 @@
+/** What every measure needs: clients of the running offline stack, configured as a user would. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DetectLabelsCommand, DetectModerationLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readFileSync } from 'node:fs';
+import { configureAmplify } from '../client-example/lib/configure.ts';
+import { LabelcastClient } from '../client-example/lib/labelcast-client.ts';
+import type { AmplifyOutputs } from '../local/amplify-outputs.ts';
+import { stackCredentials } from '../local/child-process-stack.ts';
+import { detectionSettings } from '../functions/labeler/detect.ts';
+
+export interface BenchContext {
+  readonly client: LabelcastClient;
+  readonly outputs: AmplifyOutputs;
+  readonly stackPid: number;
+  readonly tableName: string;
+  readonly documentClient: DynamoDBDocumentClient;
+  /** The engine alone: both Rekognition calls the labeler makes, on the bytes. */
+  detect(bytes: Uint8Array): Promise<void>;
+}
+
+export function benchContext(env: NodeJS.ProcessEnv): BenchContext {
+  const outputsPath = required(env, 'BENCH_OUTPUTS');
+  const stateDir = required(env, 'BENCH_STATE_DIR');
+  const credentials = stackCredentials(stateDir);
+  configureAmplify(outputsPath);
+  const outputs = JSON.parse(readFileSync(outputsPath, 'utf8')) as AmplifyOutputs;
+  const region = outputs.data.aws_region;
+  // The publisher in functions/ reads credentials the way Lambda provides them.
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_REGION: region });
+  const rekognition = new RekognitionClient({ region, credentials, endpoint: required(env, 'BENCH_REKOGNITION_ENDPOINT') });
+  return {
+    client: new LabelcastClient(),
+    outputs,
+    stackPid: Number(required(env, 'BENCH_STACK_PID')),
+    tableName: required(env, 'BENCH_TABLE'),
+    documentClient: DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region, credentials, endpoint: required(env, 'BENCH_DYNAMODB_ENDPOINT') }),
+      { marshallOptions: { removeUndefinedValues: true } },
+    ),
+    async detect(bytes) {
+      const image = { Bytes: bytes };
+      await Promise.all([
+        rekognition.send(new DetectLabelsCommand({ Image: image, MaxLabels: detectionSettings.maxLabels, MinConfidence: detectionSettings.minLabelConfidence })),
+        rekognition.send(new DetectModerationLabelsCommand({ Image: image, MinConfidence: detectionSettings.minModerationConfidence })),
+      ]);
+    },
+  };
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is not set; run the bench with npm run bench`);
+  return value;
+}

@@ -1,0 +1,75 @@
+/**
+ * The measures, run against a started stack (see run.ts, which starts it and
+ * runs this file with the stack's CA trusted). Ratios are taken within this
+ * one run. BENCH_SCALE (default 1) shrinks the counts for a quick look.
+ */
+import { benchContext } from './context.ts';
+import { distinctImages, photoOfWidth } from './lib/images.ts';
+import { timed } from './lib/stats.ts';
+import { measureFanOut } from './measures/fan-out.ts';
+import { measureMemory } from './measures/memory.ts';
+import { measurePipelineOverhead } from './measures/pipeline.ts';
+import { measureRequestUpload } from './measures/request-upload.ts';
+import { measureSearch } from './measures/search.ts';
+import { measureThroughput } from './measures/throughput.ts';
+import { printTable, writeResults, type Row } from './report.ts';
+
+const scale = Number(process.env.BENCH_SCALE ?? '1');
+const count = (n: number) => Math.max(1, Math.round(n * scale));
+const context = benchContext(process.env);
+const log = (message: string) => console.error(`[bench] ${message}`);
+
+const overheadImages = count(200);
+const throughputImages = count(96);
+const memoryTarget = count(1000);
+const images = await distinctImages(overheadImages + throughputImages + Math.max(0, memoryTarget - overheadImages - throughputImages));
+
+log('engine latency by photo size');
+const engineBySize: Record<string, number> = {};
+for (const width of [640, 4000]) {
+  const photo = await photoOfWidth(width);
+  await context.detect(photo);
+  const runs: number[] = [];
+  for (let run = 0; run < 5; run += 1) runs.push((await timed(() => context.detect(photo))).ms);
+  engineBySize[`${width}px`] = runs.sort((a, b) => a - b)[2];
+}
+
+log(`requestUpload x${count(200)}`);
+const requestUpload = await measureRequestUpload(context, count(200));
+log(`pipeline overhead over ${overheadImages} images`);
+const pipeline = await measurePipelineOverhead(context, images.slice(0, overheadImages));
+log(`throughput at concurrency 8 over ${throughputImages} images`);
+const throughputSet = images.slice(overheadImages, overheadImages + throughputImages);
+const throughput = await measureThroughput(context, throughputSet, throughputSet, 8);
+log(`memory up to ${memoryTarget} labelled images`);
+const memory = await measureMemory(context, images.slice(overheadImages + throughputImages), overheadImages + throughputImages, count(100));
+log('fan-out to 500 subscriptions');
+const fanOut = await measureFanOut(context, 500);
+log(`search: seeding ${count(1000)} then ${count(100_000)} images`);
+const search = await measureSearch(context, count(1000), count(100_000), 200);
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const rows: Row[] = [
+  { measure: 'pipeline overhead p50', value: ms(pipeline.overheadP50Ms), target: '<= 25 ms', pass: pipeline.overheadP50Ms <= 25 },
+  { measure: 'pipeline overhead p99', value: ms(pipeline.overheadP99Ms), target: '<= 100 ms', pass: pipeline.overheadP99Ms <= 100 },
+  { measure: 'throughput efficiency (c=8)', value: throughput.efficiency.toFixed(2), target: '>= 0.85', pass: throughput.efficiency >= 0.85 },
+  { measure: 'search flatness (100k/1k p50)', value: search.flatness.toFixed(2), target: '<= 1.5', pass: search.flatness <= 1.5 },
+  { measure: 'search p50 at 100k', value: ms(search.p50AtLargeMs), target: '<= 15 ms', pass: search.p50AtLargeMs <= 15 },
+  { measure: 'search overhead (vs raw Query)', value: search.overhead.toFixed(2), target: '<= 2', pass: search.overhead <= 2 },
+  { measure: 'requestUpload p50', value: ms(requestUpload.p50Ms), target: '<= 10 ms', pass: requestUpload.p50Ms <= 10 },
+  { measure: 'fan-out 500 subs delivered', value: `${fanOut.delivered}/${fanOut.subscribers}`, target: 'all', pass: fanOut.delivered === fanOut.subscribers },
+  { measure: 'fan-out p99', value: ms(fanOut.p99Ms), target: '<= 250 ms', pass: fanOut.p99Ms <= 250 },
+  { measure: `RSS after ${memory.labelled} images`, value: `${memory.finalRssMiB.toFixed(0)} MiB`, target: '<= 1024 MiB', pass: memory.finalRssMiB <= 1024 },
+  { measure: 'RSS growth, 2nd half', value: `${memory.growthSinceHalfwayMiB.toFixed(0)} MiB`, target: 'flat (<= 64 MiB)', pass: memory.growthSinceHalfwayMiB <= 64 },
+];
+const engineRows: Row[] = Object.entries(engineBySize).map(([size, value]) => ({
+  measure: `engine warm latency, ${size} photo`,
+  value: ms(value),
+  target: '(info)',
+  pass: true,
+}));
+
+printTable([...rows, ...engineRows]);
+const file = writeResults({ at: new Date().toISOString(), scale, requestUpload, pipeline, throughput, memory, fanOut, search, engineBySize, rows });
+console.log(`\nresults: ${file}`);
+process.exit(0);
