@@ -1,0 +1,232 @@
+/**
+ * The DYNAMODB data source: AppSync's JS request objects (GetItem, PutItem,
+ * UpdateItem, DeleteItem, Query, Scan, Sync; Batch* and Transact* are in
+ * dynamodb-batch.ts) run as real DynamoDB calls, results shaped as AppSync
+ * shapes them.
+ */
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { toPlainItem, toSdkMap } from './attribute-values.ts';
+import { batchGetItem, batchWrite, transactGetItems, transactWriteItems } from './dynamodb-batch.ts';
+import { ExpressionCollector, projectionInput, type ExpressionJson } from './dynamodb-expressions.ts';
+import { conditionalCheckFailed, dynamoDbError, InvalidRequestError, invalidNextToken } from './errors.ts';
+import type { NextTokenCodec } from './next-token.ts';
+import type { DataSourceOutcome } from './types.ts';
+
+export interface DynamoDbDataSourceOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly tokens: NextTokenCodec;
+}
+
+type Json = Record<string, unknown>;
+type Item = Record<string, AttributeValue>;
+
+interface ConditionJson extends ExpressionJson {
+  readonly equalsIgnore?: string[];
+  readonly consistentRead?: boolean;
+}
+
+const plainOrNull = (item: Item | undefined) => (item ? toPlainItem(item) : null);
+
+function requireMap(request: Json, field: string): Json {
+  const value = request[field];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidRequestError(`${String(request.operation)} requires "${field}"`);
+  }
+  return value as Json;
+}
+
+function sameItem(current: Json, desired: Json, ignored: readonly string[]): boolean {
+  const strip = (item: Json) =>
+    JSON.stringify(Object.fromEntries(Object.entries(item).filter(([name]) => !ignored.includes(name)).sort()));
+  return strip(current) === strip(desired);
+}
+
+export function createDynamoDbDataSource(options: DynamoDbDataSourceOptions) {
+  const { client, tableName, tokens } = options;
+
+  const getCurrent = async (key: Item) =>
+    (await client.send(new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+
+  /**
+   * AppSync's handling of a failed condition: when the item already is what
+   * the request wanted, the write counts as done; otherwise ctx.error, with the
+   * current item as ctx.result.
+   */
+  async function onConditionFailed(request: Json, key: Item, desired: Json | null, error: unknown): Promise<DataSourceOutcome> {
+    const current = await getCurrent(key);
+    const condition = (request.condition ?? {}) as ConditionJson;
+    if (request.operation === 'DeleteItem' && !current) return { result: null };
+    if (desired && current && sameItem(toPlainItem(current), desired, condition.equalsIgnore ?? [])) {
+      return { result: toPlainItem(current) };
+    }
+    const requestId = (error as { $metadata?: { requestId?: string } }).$metadata?.requestId ?? 'local';
+    return { result: plainOrNull(current), error: conditionalCheckFailed(requestId) };
+  }
+
+  async function write(
+    request: Json,
+    key: Item,
+    desired: Json | null,
+    run: (collector: ExpressionCollector, condition: string | undefined) => Promise<DataSourceOutcome>,
+  ): Promise<DataSourceOutcome> {
+    const collector = new ExpressionCollector();
+    const condition = collector.add(request.condition as ConditionJson | undefined, 'condition');
+    try {
+      return await run(collector, condition);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return onConditionFailed(request, key, desired, error);
+      throw error;
+    }
+  }
+
+  async function getItem(request: Json): Promise<DataSourceOutcome> {
+    const collector = new ExpressionCollector();
+    const projection = projectionInput(collector, request.projection);
+    const output = await client.send(
+      new GetItemCommand({
+        TableName: tableName,
+        Key: toSdkMap(requireMap(request, 'key')),
+        ConsistentRead: request.consistentRead === true,
+        ...projection,
+        ...(projection.ProjectionExpression ? { ExpressionAttributeNames: collector.input().ExpressionAttributeNames } : {}),
+      }),
+    );
+    return { result: plainOrNull(output.Item) };
+  }
+
+  async function putItem(request: Json): Promise<DataSourceOutcome> {
+    const key = toSdkMap(requireMap(request, 'key'));
+    const item = { ...toSdkMap(request.attributeValues as Json | undefined), ...key };
+    return write(request, key, toPlainItem(item), async (collector, condition) => {
+      await client.send(
+        new PutItemCommand({ TableName: tableName, Item: item, ConditionExpression: condition, ...collector.input() }),
+      );
+      return { result: toPlainItem(item) };
+    });
+  }
+
+  async function updateItem(request: Json): Promise<DataSourceOutcome> {
+    const key = toSdkMap(requireMap(request, 'key'));
+    return write(request, key, null, async (collector, condition) => {
+      const update = collector.add(requireMap(request, 'update') as ExpressionJson, 'update');
+      const output = await client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: key,
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ReturnValues: 'ALL_NEW',
+          ...collector.input(),
+        }),
+      );
+      return { result: plainOrNull(output.Attributes) };
+    });
+  }
+
+  async function deleteItem(request: Json): Promise<DataSourceOutcome> {
+    const key = toSdkMap(requireMap(request, 'key'));
+    return write(request, key, null, async (collector, condition) => {
+      const output = await client.send(
+        new DeleteItemCommand({
+          TableName: tableName,
+          Key: key,
+          ConditionExpression: condition,
+          ReturnValues: 'ALL_OLD',
+          ...collector.input(),
+        }),
+      );
+      return { result: plainOrNull(output.Attributes) };
+    });
+  }
+
+  /** Query, Scan and Sync: one page, with AppSync's signed nextToken. */
+  async function readPage(request: Json): Promise<DataSourceOutcome> {
+    const operation = request.operation as 'Query' | 'Scan' | 'Sync';
+    const index = typeof request.index === 'string' ? request.index : undefined;
+    const scope = `${tableName}|${index ?? ''}|${operation}`;
+    let exclusiveStartKey: Item | undefined;
+    if (typeof request.nextToken === 'string' && request.nextToken !== '') {
+      exclusiveStartKey = tokens.decode(scope, request.nextToken);
+      if (!exclusiveStartKey) return { result: null, error: invalidNextToken };
+    }
+    const collector = new ExpressionCollector();
+    const keyCondition = operation === 'Query' ? collector.add(requireMap(request, 'query'), 'query') : undefined;
+    const filter = collector.add(request.filter as ExpressionJson | undefined, 'filter');
+    const common = {
+      TableName: tableName,
+      IndexName: index,
+      Limit: typeof request.limit === 'number' ? request.limit : undefined,
+      ConsistentRead: request.consistentRead === true ? true : undefined,
+      Select: typeof request.select === 'string' ? (request.select as 'ALL_ATTRIBUTES') : undefined,
+      ExclusiveStartKey: exclusiveStartKey,
+      FilterExpression: filter,
+      ...projectionInput(collector, request.projection),
+    };
+    const output =
+      operation === 'Query'
+        ? await client.send(
+            new QueryCommand({
+              ...common,
+              KeyConditionExpression: keyCondition,
+              ScanIndexForward: request.scanIndexForward === false ? false : undefined,
+              ...collector.input(),
+            }),
+          )
+        : await client.send(
+            new ScanCommand({
+              ...common,
+              Segment: typeof request.segment === 'number' ? request.segment : undefined,
+              TotalSegments: typeof request.totalSegments === 'number' ? request.totalSegments : undefined,
+              ...collector.input(),
+            }),
+          );
+    const page = {
+      items: (output.Items ?? []).map(toPlainItem),
+      nextToken: tokens.encode(scope, output.LastEvaluatedKey),
+      scannedCount: output.ScannedCount ?? 0,
+    };
+    return { result: operation === 'Sync' ? { ...page, startedAt: Date.now() } : page };
+  }
+
+  const operations: Record<string, (request: Json) => Promise<DataSourceOutcome>> = {
+    GetItem: getItem,
+    PutItem: putItem,
+    UpdateItem: updateItem,
+    DeleteItem: deleteItem,
+    Query: readPage,
+    Scan: readPage,
+    Sync: readPage,
+    BatchGetItem: (request) => batchGetItem(client, request),
+    BatchPutItem: (request) => batchWrite(client, request, 'put'),
+    BatchDeleteItem: (request) => batchWrite(client, request, 'delete'),
+    TransactGetItems: (request) => transactGetItems(client, request),
+    TransactWriteItems: (request) => transactWriteItems(client, request),
+  };
+
+  return {
+    async invoke(request: unknown): Promise<DataSourceOutcome> {
+      if (request === null || typeof request !== 'object') {
+        throw new InvalidRequestError('A DynamoDB request must be an object with an "operation"');
+      }
+      const operation = operations[String((request as Json).operation)];
+      if (!operation) throw new InvalidRequestError(`Unsupported operation '${String((request as Json).operation)}'.`);
+      try {
+        return await operation(request as Json);
+      } catch (error) {
+        if (error instanceof InvalidRequestError) throw error;
+        return { result: null, error: dynamoDbError(error) };
+      }
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The data sources of api/manifest.ts, ready to take the request objects
+ * that resolver request handlers return.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dataSources, type DataSourceName } from '../../../api/manifest.ts';
+import { createDynamoDbDataSource } from './dynamodb.ts';
+import { createLambdaDataSource, type InvokeLambda } from './lambda.ts';
+import { createNextTokenCodec } from './next-token.ts';
+import type { DataSourceOutcome } from './types.ts';
+
+export { InvalidRequestError, type DataSourceError } from './errors.ts';
+export type { DataSourceOutcome } from './types.ts';
+
+export interface DataSourcesOptions {
+  readonly dynamoDb: {
+    readonly endpoint: string;
+    readonly region: string;
+    readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  };
+  /** DYNAMODB data source name → table name. */
+  readonly tableNames: { readonly imagesTable: string };
+  readonly invokeLambda: InvokeLambda;
+  readonly tokenSecret: string;
+}
+
+export interface DataSources {
+  /** Runs one request object against the named data source. Throws InvalidRequestError for requests AppSync would refuse. */
+  invoke(name: DataSourceName, request: unknown): Promise<DataSourceOutcome>;
+  close(): void;
+}
+
+export function createDataSources(options: DataSourcesOptions): DataSources {
+  const client = new DynamoDBClient({
+    endpoint: options.dynamoDb.endpoint,
+    region: options.dynamoDb.region,
+    credentials: { ...options.dynamoDb.credentials },
+  });
+  const tokens = createNextTokenCodec(options.tokenSecret);
+  const invokers = new Map<DataSourceName, (request: unknown) => Promise<DataSourceOutcome>>();
+  for (const [name, spec] of Object.entries(dataSources) as [DataSourceName, (typeof dataSources)[DataSourceName]][]) {
+    switch (spec.kind) {
+      case 'DYNAMODB': {
+        const tableName = options.tableNames[name as keyof DataSourcesOptions['tableNames']];
+        if (!tableName) throw new Error(`No table name given for DynamoDB data source ${name}`);
+        invokers.set(name, createDynamoDbDataSource({ client, tableName, tokens }).invoke);
+        break;
+      }
+      case 'LAMBDA':
+        invokers.set(name, createLambdaDataSource(spec.function, options.invokeLambda).invoke);
+        break;
+      case 'NONE':
+        // A NONE data source hands the request's payload straight to the response handler.
+        invokers.set(name, async (request) => ({ result: (request as { payload?: unknown } | null)?.payload ?? null }));
+        break;
+    }
+  }
+  return {
+    invoke(name, request) {
+      const invoker = invokers.get(name);
+      if (!invoker) throw new Error(`Unknown data source ${name}`);
+      return invoker(request);
+    },
+    close: () => client.destroy(),
+  };
+}

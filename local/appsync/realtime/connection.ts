@@ -1,0 +1,235 @@
+/**
+ * One realtime WebSocket: connection_init → connection_ack and keep-alives,
+ * start → auth, validation and the subscription resolver → start_ack (or
+ * error), stop → complete. Connection auth is checked once at connection_init;
+ * each start carries its own auth, which may use a different mode.
+ */
+import { getArgumentValues, getVariableValues, Kind, type FieldNode } from 'graphql';
+import type { WebSocket } from 'ws';
+import { fieldsByCoordinate } from '../../../api/manifest.ts';
+import type { ResolverRuntime } from '../resolvers/index.ts';
+import { authenticate, headersFromObject, type AuthResult, type AuthSettings } from '../server/auth.ts';
+import { fieldError, internalFailure, variableError } from '../server/errors.ts';
+import { fragmentsOf, graphQLRequestBody, parseOperation, unauthorizedFieldError } from '../server/execute.ts';
+import type { ServedSchema } from '../server/schema.ts';
+import { selectionSetInfo } from '../server/selection-set.ts';
+import { parseClientMessage, RealtimeErrors, ServerMessages, type RealtimeError } from './protocol.ts';
+import type { LiveSubscription, SubscriptionRegistry } from './subscriptions.ts';
+
+export interface RealtimeTimings {
+  /** Sent in connection_ack: how long the client waits for a `ka` before giving up. */
+  readonly connectionTimeoutMs: number;
+  /** How often the server sends `ka`. */
+  readonly keepAliveIntervalMs: number;
+}
+
+export interface ConnectionContext {
+  readonly served: ServedSchema;
+  readonly runtime: ResolverRuntime;
+  readonly registry: SubscriptionRegistry;
+  readonly auth: AuthSettings;
+  readonly timings: RealtimeTimings;
+  /** The GraphQL endpoint's path; IAM requests are signed against it (+ `/connect`). */
+  readonly graphqlPath: string;
+  readonly onInternalError?: (error: unknown, where: string) => void;
+}
+
+export interface ConnectionInfo {
+  /** Verified at upgrade: the connection's own auth. */
+  readonly connectionAuth: Promise<AuthResult>;
+  readonly sourceIp: string;
+}
+
+/** Serves one socket until it closes; returns a function that ends it. */
+export function serveConnection(socket: WebSocket, connection: ConnectionInfo, context: ConnectionContext): () => void {
+  const subscriptions = new Map<string, LiveSubscription>();
+  let initialised = false;
+  let keepAlive: NodeJS.Timeout | undefined;
+  // Messages are handled one at a time, in order, as they arrived.
+  let queue = Promise.resolve();
+
+  const send = (message: unknown) => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  };
+
+  const removeAll = () => {
+    for (const subscription of subscriptions.values()) context.registry.remove(subscription);
+    subscriptions.clear();
+    if (keepAlive) clearInterval(keepAlive);
+    keepAlive = undefined;
+  };
+
+  const init = async () => {
+    const auth = await connection.connectionAuth;
+    if (!auth.ok) {
+      send(ServerMessages.connectionError([RealtimeErrors.unauthorized()]));
+      socket.close(1000, 'Unauthorized');
+      return;
+    }
+    if (initialised) return;
+    initialised = true;
+    send(ServerMessages.connectionAck(context.timings.connectionTimeoutMs));
+    send(ServerMessages.keepAlive());
+    keepAlive = setInterval(() => send(ServerMessages.keepAlive()), context.timings.keepAliveIntervalMs);
+    keepAlive.unref();
+  };
+
+  const startError = (id: string, errors: Parameters<typeof ServerMessages.error>[1]) => send(ServerMessages.error(id, errors));
+
+  const start = async (id: string, data: string, authorization: unknown) => {
+    if (!initialised) {
+      // connection_init is optional: the connection's auth still has to hold.
+      const auth = await connection.connectionAuth;
+      if (!auth.ok) return startError(id, [RealtimeErrors.unauthorized()]);
+    }
+    const auth = await authenticate(
+      { method: 'POST', url: context.graphqlPath, headers: headersFromObject(authorization), body: data, sourceIp: connection.sourceIp },
+      context.auth,
+    );
+    if (!auth.ok) return startError(id, [{ errorType: auth.error.errorType, message: auth.error.message, errorCode: auth.error.status }]);
+    const caller = auth.caller;
+
+    let request: unknown;
+    try {
+      request = JSON.parse(data);
+    } catch {
+      return startError(id, [RealtimeErrors.unparsablePayload()]);
+    }
+    const body = graphQLRequestBody(request);
+    if (!body) return startError(id, [RealtimeErrors.unparsablePayload()]);
+    const parsed = parseOperation(context.served, body.query, body.operationName);
+    if (!parsed.ok) return startError(id, parsed.errors);
+    const { document, operation } = parsed;
+    if (operation.operation !== 'subscription') return startError(id, [RealtimeErrors.notASubscription()]);
+
+    const schema = context.served.schema;
+    const subscriptionType = schema.getSubscriptionType();
+    const variables = getVariableValues(schema, operation.variableDefinitions ?? [], body.variables);
+    if (variables.errors) return startError(id, variables.errors.map(variableError));
+    const fieldNode = operation.selectionSet.selections.find((selection): selection is FieldNode => selection.kind === Kind.FIELD);
+    const field = fieldNode && subscriptionType?.getFields()[fieldNode.name.value];
+    if (!fieldNode || !field || !subscriptionType) return startError(id, [RealtimeErrors.notASubscription()]);
+
+    if (!context.served.modesFor(subscriptionType.name, field.name).includes(caller.mode)) {
+      const error = fieldError(unauthorizedFieldError(field.name, subscriptionType.name));
+      return startError(id, [{ ...error, path: [fieldNode.alias?.value ?? field.name] }]);
+    }
+
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(field, fieldNode, variables.coerced);
+    } catch (error) {
+      return startError(id, [{ errorType: 'ValidationError', message: error instanceof Error ? error.message : String(error) }]);
+    }
+
+    let filter: unknown;
+    let invalidationFilter: unknown;
+    const wiring = fieldsByCoordinate.get(`${subscriptionType.name}.${field.name}`);
+    if (wiring) {
+      try {
+        const result = await context.runtime.resolveField({
+          wiring,
+          arguments: args,
+          source: null,
+          identity: caller.identity as Record<string, unknown> | null,
+          info: {
+            fieldName: field.name,
+            parentTypeName: subscriptionType.name,
+            variables: body.variables,
+            ...selectionSetInfo(fieldNode, fragmentsOf(document)),
+          },
+          request: { headers: headersAsStrings(authorization), domainName: null },
+        });
+        if (result.errors.length > 0) {
+          return startError(
+            id,
+            result.errors.map((error) => ({
+              path: [fieldNode.alias?.value ?? field.name],
+              data: error.data ?? null,
+              errorType: error.errorType ?? null,
+              errorInfo: error.errorInfo ?? null,
+              locations: [],
+              message: error.message,
+            })),
+          );
+        }
+        filter = result.subscriptionFilter;
+        invalidationFilter = result.subscriptionInvalidationFilter;
+      } catch (error) {
+        context.onInternalError?.(error, `${subscriptionType.name}.${field.name}`);
+        return startError(id, [internalFailure]);
+      }
+    }
+
+    const previous = subscriptions.get(id);
+    if (previous) context.registry.remove(previous);
+    const subscription: LiveSubscription = {
+      id,
+      fieldName: field.name,
+      arguments: args,
+      filter,
+      invalidationFilter,
+      document,
+      operationName: body.operationName,
+      variables: body.variables,
+      caller,
+      send: (payload) => send(ServerMessages.data(id, payload)),
+      end: () => {
+        context.registry.remove(subscription);
+        if (subscriptions.get(id) === subscription) subscriptions.delete(id);
+        send(ServerMessages.complete(id));
+      },
+    };
+    if (socket.readyState !== socket.OPEN) return;
+    subscriptions.set(id, subscription);
+    context.registry.add(subscription);
+    send(ServerMessages.startAck(id));
+  };
+
+  const stop = (id: string) => {
+    const subscription = subscriptions.get(id);
+    if (subscription) {
+      context.registry.remove(subscription);
+      subscriptions.delete(id);
+    }
+    send(ServerMessages.complete(id));
+  };
+
+  const handle = async (raw: string) => {
+    const message = parseClientMessage(raw);
+    switch (message.type) {
+      case 'connection_init':
+        return init();
+      case 'start':
+        return start(message.id, message.data, message.authorization);
+      case 'stop':
+        return stop(message.id);
+      case 'malformed':
+        return send(ServerMessages.error(undefined, [RealtimeErrors.malformedMessage()]));
+      case 'unknown':
+        return send(ServerMessages.error(message.id, [RealtimeErrors.unsupportedOperation(message.rawType)]));
+    }
+  };
+
+  socket.on('message', (raw, isBinary) => {
+    const text = isBinary ? '' : raw.toString();
+    queue = queue
+      .then(() => handle(text))
+      .catch((error: unknown) => {
+        context.onInternalError?.(error, 'realtime message');
+        send(ServerMessages.error(undefined, [internalFailure as RealtimeError]));
+      });
+  });
+  socket.on('close', removeAll);
+  socket.on('error', removeAll);
+
+  return () => {
+    removeAll();
+    socket.close(1001, 'Server shutting down');
+  };
+}
+
+const headersAsStrings = (value: unknown): Record<string, string> => {
+  const headers = headersFromObject(value);
+  return Object.fromEntries(Object.entries(headers).flatMap(([name, raw]) => (typeof raw === 'string' ? [[name, raw]] : [])));
+};

@@ -1,0 +1,84 @@
+/**
+ * The realtime endpoint: takes WebSocket upgrades on `<graphqlPath>/realtime`
+ * of the HTTPS server (where aws-amplify looks for it on custom domains),
+ * verifies the connection's auth header and serves each socket.
+ */
+import type { Server as HttpsServer } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { authenticate, headersFromObject, type AuthResult } from '../server/auth.ts';
+import { RequestErrors } from '../server/errors.ts';
+import { serveConnection, type ConnectionContext } from './connection.ts';
+import { connectionAuthHeader, connectionPayload, realtimeSubprotocol } from './protocol.ts';
+
+export interface RealtimeEndpoint {
+  /** Ends every socket (close code 1001) and stops taking upgrades. */
+  close(): Promise<void>;
+  readonly connectionCount: number;
+}
+
+/** AppSync caps a realtime message at 240 KB; allow the same inbound. */
+const maxMessageBytes = 240 * 1024;
+
+export function attachRealtime(server: HttpsServer, realtimePath: string, context: ConnectionContext): RealtimeEndpoint {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: maxMessageBytes,
+    // Choose graphql-ws when offered; the `header-…` entry only carries auth.
+    handleProtocols: (protocols) => (protocols.has(realtimeSubprotocol) ? realtimeSubprotocol : false),
+  });
+  const endings = new Set<() => void>();
+
+  const connectionAuth = (request: IncomingMessage): Promise<AuthResult> => {
+    const header = connectionAuthHeader(request);
+    if (!header) return Promise.resolve({ ok: false, error: RequestErrors.unauthorized() });
+    return authenticate(
+      {
+        method: 'POST',
+        url: `${context.graphqlPath}/connect`,
+        headers: headersFromObject(header),
+        body: connectionPayload(request),
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+      },
+      context.auth,
+    );
+  };
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const pathname = new URL(request.url ?? '/', 'https://local').pathname;
+    if (pathname !== realtimePath) {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    // Started before the handshake completes, awaited at connection_init.
+    const auth = connectionAuth(request).catch((error: unknown): AuthResult => {
+      context.onInternalError?.(error, 'realtime connection auth');
+      return { ok: false, error: RequestErrors.internal() };
+    });
+    wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+      const end = serveConnection(ws, { connectionAuth: auth, sourceIp: request.socket.remoteAddress ?? '127.0.0.1' }, context);
+      endings.add(end);
+      ws.on('close', () => endings.delete(end));
+    });
+  };
+  server.on('upgrade', onUpgrade);
+
+  return {
+    get connectionCount() {
+      return wss.clients.size;
+    },
+    async close() {
+      server.off('upgrade', onUpgrade);
+      for (const end of [...endings]) end();
+      // Sockets that do not finish the closing handshake promptly are cut.
+      const clients = [...wss.clients];
+      await Promise.race([
+        Promise.all(clients.map((client) => new Promise<void>((resolve) => (client.readyState === client.CLOSED ? resolve() : client.once('close', () => resolve()))))),
+        new Promise<void>((resolve) => setTimeout(resolve, 1000).unref()),
+      ]);
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Live subscriptions and the fan-out of mutation results to them. A published
+ * payload is the mutation's result as the mutation selected it; each
+ * subscriber receives it through its own selection set (what the mutation did
+ * not select comes back null, as on AppSync), if its filter matches: the
+ * resolver's enhanced filter when it set one, else AppSync's basic filter
+ * (each argument the client gave must equal the payload's field of that name).
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { execute, type DocumentNode, type GraphQLFieldResolver } from 'graphql';
+import { matchesSubscriptionFilter } from '../resolvers/index.ts';
+import type { Caller } from '../server/auth.ts';
+import { fieldError } from '../server/errors.ts';
+import { authorizingFieldResolver } from '../server/execute.ts';
+import type { ServedSchema } from '../server/schema.ts';
+
+export interface LiveSubscription {
+  /** The client's id for it, unique per connection. */
+  readonly id: string;
+  readonly fieldName: string;
+  /** Argument values after coercion, only those the client gave. */
+  readonly arguments: Record<string, unknown>;
+  /** The resolver's enhanced filter, if it set one. */
+  readonly filter: unknown;
+  /** The resolver's invalidation filter (setSubscriptionInvalidationFilter), if it set one. */
+  readonly invalidationFilter: unknown;
+  readonly document: DocumentNode;
+  readonly operationName: string | null;
+  readonly variables: Record<string, unknown>;
+  readonly caller: Caller;
+  /** Delivers one `data` message payload. */
+  readonly send: (payload: { data: unknown; errors?: readonly unknown[] }) => void;
+  /** Ends it from the server side (invalidation): the client is sent `complete`. */
+  readonly end: () => void;
+}
+
+export interface SubscriptionRegistry {
+  add(subscription: LiveSubscription): void;
+  remove(subscription: LiveSubscription): void;
+  /** Fans a resolved mutation out; resolves once every subscriber was sent its message. */
+  publish(mutationField: string, payload: unknown): Promise<number>;
+  /** Ends the subscriptions on a field whose invalidation filter matches the payload; returns how many. */
+  invalidate(subscriptionField: string, payload: Record<string, unknown>): number;
+  readonly size: number;
+}
+
+/** AppSync's basic filtering: every given argument equals the payload's same-named field. */
+export function matchesArguments(args: Record<string, unknown>, payload: unknown): boolean {
+  const fields = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
+  return Object.entries(args).every(([name, value]) => isDeepStrictEqual(fields[name] ?? null, value ?? null));
+}
+
+export function matchesSubscription(subscription: Pick<LiveSubscription, 'arguments' | 'filter'>, payload: unknown): boolean {
+  if (subscription.filter !== undefined && subscription.filter !== null) {
+    const fields = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
+    return matchesSubscriptionFilter(subscription.filter, fields);
+  }
+  return matchesArguments(subscription.arguments, payload);
+}
+
+/** The subscriber's view of a payload: its selection set run over the payload, with its auth mode. */
+export async function projectForSubscriber(served: ServedSchema, subscription: LiveSubscription, payload: unknown) {
+  const subscriptionType = served.schema.getSubscriptionType();
+  const nested = authorizingFieldResolver(served, subscription.caller);
+  const fieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) =>
+    info.parentType === subscriptionType ? payload : nested(source, args, context, info);
+  const result = await execute({
+    schema: served.schema,
+    document: subscription.document,
+    operationName: subscription.operationName,
+    variableValues: subscription.variables,
+    rootValue: {},
+    fieldResolver,
+  });
+  return result.errors?.length ? { data: result.data ?? null, errors: result.errors.map(fieldError) } : { data: result.data ?? null };
+}
+
+export function subscriptionRegistry(served: ServedSchema): SubscriptionRegistry {
+  const byField = new Map<string, Set<LiveSubscription>>();
+  return {
+    add(subscription) {
+      const set = byField.get(subscription.fieldName) ?? new Set();
+      set.add(subscription);
+      byField.set(subscription.fieldName, set);
+    },
+    remove(subscription) {
+      byField.get(subscription.fieldName)?.delete(subscription);
+    },
+    async publish(mutationField, payload) {
+      let sent = 0;
+      for (const fieldName of served.subscriptionsOf(mutationField)) {
+        for (const subscription of [...(byField.get(fieldName) ?? [])]) {
+          if (!matchesSubscription(subscription, payload)) continue;
+          subscription.send(await projectForSubscriber(served, subscription, payload));
+          sent += 1;
+        }
+      }
+      return sent;
+    },
+    invalidate(subscriptionField, payload) {
+      let ended = 0;
+      for (const subscription of [...(byField.get(subscriptionField) ?? [])]) {
+        const filter = subscription.invalidationFilter;
+        if (filter === undefined || filter === null || !matchesSubscriptionFilter(filter, payload)) continue;
+        subscription.end();
+        ended += 1;
+      }
+      return ended;
+    },
+    get size() {
+      let count = 0;
+      for (const set of byField.values()) count += set.size;
+      return count;
+    },
+  };
+}

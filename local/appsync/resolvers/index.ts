@@ -1,0 +1,123 @@
+/**
+ * The local AppSync's resolver runtime: evaluates one field's APPSYNC_JS
+ * resolver (unit or pipeline) against the data sources of api/manifest.ts.
+ * The server (../server, ../realtime) calls resolveField for each root field.
+ */
+import type { FieldWiring, LambdaFunctionName } from '../../../api/manifest.ts';
+import { createDataSources } from '../data-sources/index.ts';
+import { createInvocationState } from '../runtime/invocation.ts';
+import { loadHandlers } from './code-loader.ts';
+import { authTypeOf } from './context.ts';
+import { evaluateField } from './evaluate.ts';
+
+export { matchesSubscriptionFilter } from './subscription-filter.ts';
+
+/** `ctx.identity` of an AWS_IAM caller; API_KEY callers have a null identity. */
+export interface AppSyncIdentity {
+  readonly accountId: string;
+  readonly cognitoIdentityPoolId: string | null;
+  readonly cognitoIdentityId: string | null;
+  readonly sourceIp: readonly string[];
+  readonly username: string;
+  readonly userArn: string;
+  readonly cognitoIdentityAuthType: string | null;
+  readonly cognitoIdentityAuthProvider: string | null;
+}
+
+export interface FieldError {
+  readonly message: string;
+  readonly errorType?: string;
+  readonly data?: unknown;
+  readonly errorInfo?: unknown;
+}
+
+export interface ResolveFieldArgs {
+  readonly wiring: FieldWiring;
+  readonly arguments: Record<string, unknown>;
+  readonly source: unknown;
+  readonly identity: Record<string, unknown> | null;
+  readonly info: {
+    readonly fieldName: string;
+    readonly parentTypeName: string;
+    readonly variables: Record<string, unknown>;
+    readonly selectionSetList: readonly string[];
+    readonly selectionSetGraphQL: string;
+  };
+  readonly request: { readonly headers: Record<string, string>; readonly domainName: string | null };
+}
+
+export interface ResolveFieldResult {
+  /** The field's value (null on error). */
+  readonly data: unknown;
+  /** Errors from util.appendError, then the one from util.error (which ends the field). */
+  readonly errors: readonly FieldError[];
+  /** For Subscription fields: the filter set by extensions.setSubscriptionFilter, if any. */
+  readonly subscriptionFilter?: unknown;
+  /** For Subscription fields: the filter set by extensions.setSubscriptionInvalidationFilter, if any. */
+  readonly subscriptionInvalidationFilter?: unknown;
+  /** extensions.invalidateSubscriptions calls, in order. */
+  readonly invalidations?: readonly unknown[];
+  /** util.http.addResponseHeader(s). */
+  readonly responseHeaders?: Readonly<Record<string, unknown>>;
+}
+
+export interface ResolverRuntime {
+  resolveField(args: ResolveFieldArgs): Promise<ResolveFieldResult>;
+}
+
+export interface LocalResolverRuntime extends ResolverRuntime {
+  /** Bundles and loads every resolver of the manifest now rather than on first use. */
+  preload(wirings: readonly FieldWiring[]): Promise<void>;
+  /** Releases the DynamoDB client. */
+  close(): void;
+}
+
+export interface ResolverRuntimeOptions {
+  readonly dynamoDb: {
+    readonly endpoint: string;
+    readonly region: string;
+    readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  };
+  /** data source name (api/manifest.ts) → DynamoDB table name */
+  readonly tableNames: { readonly imagesTable: string };
+  readonly invokeLambda: (functionName: LambdaFunctionName, payload: unknown) => Promise<unknown>;
+  /** secret that protects nextTokens */
+  readonly tokenSecret: string;
+}
+
+export function createResolverRuntime(options: ResolverRuntimeOptions): LocalResolverRuntime {
+  const dataSources = createDataSources(options);
+  return {
+    async resolveField(args) {
+      const state = createInvocationState(authTypeOf(args.identity));
+      const base = {
+        arguments: args.arguments,
+        identity: args.identity,
+        source: args.source,
+        stash: {},
+        info: { ...args.info, selectionSetList: [...args.info.selectionSetList] },
+        request: { headers: { ...args.request.headers }, domainName: args.request.domainName },
+      };
+      const { data, error } = await evaluateField(
+        { base, state, fieldName: args.info.fieldName, parentTypeName: args.info.parentTypeName },
+        dataSources,
+        args.wiring,
+      );
+      return {
+        data: error ? null : data,
+        errors: error ? [...state.appendedErrors, error] : [...state.appendedErrors],
+        ...(state.subscriptionFilter !== undefined ? { subscriptionFilter: state.subscriptionFilter } : {}),
+        ...(state.subscriptionInvalidationFilter !== undefined
+          ? { subscriptionInvalidationFilter: state.subscriptionInvalidationFilter }
+          : {}),
+        ...(state.invalidations.length > 0 ? { invalidations: [...state.invalidations] } : {}),
+        ...(Object.keys(state.responseHeaders).length > 0 ? { responseHeaders: { ...state.responseHeaders } } : {}),
+      };
+    },
+    async preload(wirings) {
+      const codes = wirings.flatMap((wiring) => [wiring.code, ...(wiring.kind === 'PIPELINE' ? wiring.steps.map((step) => step.code) : [])]);
+      await Promise.all([...new Set(codes)].map((code) => loadHandlers(code)));
+    },
+    close: () => dataSources.close(),
+  };
+}

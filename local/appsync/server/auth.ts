@@ -1,0 +1,108 @@
+/**
+ * Who is calling, decided the way AppSync decides it: a SigV4 `Authorization`
+ * header means AWS_IAM, an `x-api-key` header means API_KEY; anything else
+ * is refused. Shared by HTTPS requests and the realtime endpoint (whose
+ * auth headers travel inside messages).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { AuthMode } from '../../../api/manifest.ts';
+import type { CredentialStore } from '../../iam/credentials.ts';
+import { verifySigV4 } from '../../iam/sigv4.ts';
+import { RequestErrors, sigV4RequestError, type RequestError } from './errors.ts';
+
+/** The local stack's one AWS account. */
+export const localAccountId = '000000000000';
+
+/** AppSync's `ctx.identity` for AWS_IAM callers. */
+export interface IamIdentity {
+  readonly accountId: string;
+  readonly cognitoIdentityPoolId: string | null;
+  readonly cognitoIdentityId: string | null;
+  readonly cognitoIdentityAuthType: string | null;
+  readonly cognitoIdentityAuthProvider: string | null;
+  readonly sourceIp: readonly string[];
+  readonly username: string;
+  readonly userArn: string;
+}
+
+export type Caller =
+  | { readonly mode: typeof AuthMode.API_KEY; readonly identity: null }
+  | { readonly mode: typeof AuthMode.IAM; readonly identity: IamIdentity };
+
+export type AuthResult = { readonly ok: true; readonly caller: Caller } | { readonly ok: false; readonly error: RequestError };
+
+export interface AuthSettings {
+  readonly apiKey: string;
+  readonly credentials: CredentialStore;
+  readonly region: string;
+  /** The API's modes; a credential for any other mode is refused. */
+  readonly authModes: readonly AuthMode[];
+}
+
+/** A request to authenticate: what was signed, if it is SigV4. */
+export interface AuthRequest {
+  readonly method: string;
+  /** Path and query as sent (`/graphql`, `/graphql/connect`). */
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+  readonly sourceIp: string;
+}
+
+/**
+ * Local access keys stand for IAM users of the local account, named after
+ * the key: `arn:aws:iam::000000000000:user/<accessKeyId>`.
+ */
+export const iamIdentity = (accessKeyId: string, sourceIp: string): IamIdentity => ({
+  accountId: localAccountId,
+  cognitoIdentityPoolId: null,
+  cognitoIdentityId: null,
+  cognitoIdentityAuthType: null,
+  cognitoIdentityAuthProvider: null,
+  sourceIp: [sourceIp],
+  username: accessKeyId,
+  userArn: `arn:aws:iam::${localAccountId}:user/${accessKeyId}`,
+});
+
+const header = (headers: IncomingHttpHeaders, name: string): string | undefined => {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+const sameSecret = (given: string, expected: string) => {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+};
+
+const sha256Hex = (body: string) => createHash('sha256').update(body, 'utf8').digest('hex');
+
+export async function authenticate(request: AuthRequest, settings: AuthSettings): Promise<AuthResult> {
+  const authorization = header(request.headers, 'authorization');
+  if (authorization?.startsWith('AWS4-HMAC-SHA256') && settings.authModes.includes(AuthMode.IAM)) {
+    const verified = await verifySigV4(
+      { method: request.method, url: request.url, headers: request.headers, payloadHash: sha256Hex(request.body) },
+      { credentials: settings.credentials, service: 'appsync', region: settings.region },
+    );
+    if (!verified.ok) return { ok: false, error: sigV4RequestError(verified.code, verified.message) };
+    return { ok: true, caller: { mode: AuthMode.IAM, identity: iamIdentity(verified.accessKeyId, request.sourceIp) } };
+  }
+  const apiKey = header(request.headers, 'x-api-key');
+  if (apiKey !== undefined && settings.authModes.includes(AuthMode.API_KEY)) {
+    if (!sameSecret(apiKey, settings.apiKey)) return { ok: false, error: RequestErrors.unauthorized() };
+    return { ok: true, caller: { mode: AuthMode.API_KEY, identity: null } };
+  }
+  return { ok: false, error: RequestErrors.unauthorized() };
+}
+
+/** Headers from a JSON object (realtime auth), lower-cased and string-valued as Node gives them. */
+export function headersFromObject(value: unknown): IncomingHttpHeaders {
+  const headers: IncomingHttpHeaders = {};
+  if (typeof value !== 'object' || value === null) return headers;
+  for (const [name, raw] of Object.entries(value)) {
+    if (typeof raw === 'string') headers[name.toLowerCase()] = raw;
+    else if (typeof raw === 'number' || typeof raw === 'boolean') headers[name.toLowerCase()] = String(raw);
+  }
+  return headers;
+}

@@ -1,0 +1,2 @@
+export { startLocalDynamoDb, type LocalDynamoDb, type LocalDynamoDbOptions } from './server.ts';
+export { ensureImagesTable, type EnsureImagesTableArgs } from './images-table.ts';

@@ -1,0 +1,50 @@
+/**
+ * Local Amazon DynamoDB: dynalite (DynamoDB's JSON 1.0 protocol over LevelDB)
+ * persisted under dataDir. Tables change state at once instead of after
+ * AWS's few seconds of CREATING.
+ */
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+
+export interface LocalDynamoDbOptions {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly host?: string;
+}
+
+export interface LocalDynamoDb {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+interface DynaliteOptions {
+  readonly path: string;
+  readonly createTableMs: number;
+  readonly deleteTableMs: number;
+  readonly updateTableMs: number;
+}
+
+const dynalite = createRequire(import.meta.url)('dynalite') as (options: DynaliteOptions) => Server;
+
+export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
+  const host = options.host ?? '127.0.0.1';
+  const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://${host}:${port}`,
+    // dynalite's close also closes LevelDB once in-flight operations finish.
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error?: Error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * What S3 checks before it touches storage: a valid SigV4 signature, every
+ * x-amz-* header signed, the declared length and payload hash honoured, and
+ * the size limit. An admitted request comes back with its body buffered,
+ * decoded and ready to hand to s3rver without its authentication.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { crc32 } from 'node:zlib';
+import type { CredentialStore } from '../iam/credentials.ts';
+import { unsignedAmzHeaders, verifySigV4 } from '../iam/sigv4.ts';
+import { decodeAwsChunked, readBody } from './body.ts';
+import { s3Error, s3ErrorForSignature, type S3Error } from './errors.ts';
+import { isStorableKey } from './s3rver-adapter.ts';
+
+export interface AdmissionOptions {
+  readonly region: string;
+  readonly credentials: CredentialStore;
+  readonly maxObjectBytes: number;
+  readonly idleTimeoutMs?: number;
+}
+
+export interface AdmittedRequest {
+  readonly ok: true;
+  readonly accessKeyId: string;
+  /** Target without the SigV4 query parameters. */
+  readonly url: string;
+  /** Headers without Authorization and aws-chunked framing, Content-Length matching body. */
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+export type Admission = AdmittedRequest | { readonly ok: false; readonly error: S3Error };
+
+const refuse = (error: S3Error): Admission => ({ ok: false, error });
+
+const sigV4QueryParameters = new Set([
+  'x-amz-algorithm',
+  'x-amz-credential',
+  'x-amz-date',
+  'x-amz-expires',
+  'x-amz-signedheaders',
+  'x-amz-signature',
+  'x-amz-security-token',
+]);
+
+/** Drops the presigned-URL parameters, leaving the rest of the query byte for byte. */
+export function stripSigV4Query(url: string): string {
+  const queryAt = url.indexOf('?');
+  if (queryAt < 0) return url;
+  const kept = url
+    .slice(queryAt + 1)
+    .split('&')
+    .filter((pair) => {
+      const name = pair.split('=')[0];
+      try {
+        return pair !== '' && !sigV4QueryParameters.has(decodeURIComponent(name).toLowerCase());
+      } catch {
+        return true;
+      }
+    });
+  return kept.length > 0 ? `${url.slice(0, queryAt)}?${kept.join('&')}` : url.slice(0, queryAt);
+}
+
+const single = (headers: IncomingHttpHeaders, name: string) => {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+};
+
+const streamingPayloads = new Set([
+  'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+  'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+  'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+]);
+const isSha256Hex = (value: string) => /^[0-9a-fA-F]{64}$/.test(value);
+
+function declaredPayloadHash(req: IncomingMessage, presigned: boolean): string | undefined {
+  if (!presigned) return single(req.headers, 'x-amz-content-sha256');
+  const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+  for (const [name, value] of query) if (name.toLowerCase() === 'x-amz-content-sha256') return value;
+  return single(req.headers, 'x-amz-content-sha256');
+}
+
+/** Object key of a path-style target, decoded; undefined for bucket-level requests. */
+function objectKeyOf(url: string): string | undefined {
+  const pathname = url.split('?')[0];
+  const slashAt = pathname.indexOf('/', 1);
+  if (slashAt < 0 || slashAt === pathname.length - 1) return undefined;
+  try {
+    return decodeURIComponent(pathname.slice(slashAt + 1));
+  } catch {
+    return undefined;
+  }
+}
+
+function checkCrc32(headers: IncomingHttpHeaders, trailers: Readonly<Record<string, string>>, body: Buffer): S3Error | undefined {
+  const declared = trailers['x-amz-checksum-crc32'] ?? single(headers, 'x-amz-checksum-crc32');
+  if (declared === undefined) return undefined;
+  const computed = Buffer.alloc(4);
+  computed.writeUInt32BE(crc32(body) >>> 0);
+  return computed.toString('base64') === declared
+    ? undefined
+    : s3Error('BadDigest', 'The CRC32 you specified did not match the calculated checksum.');
+}
+
+export async function admitRequest(req: IncomingMessage, options: AdmissionOptions): Promise<Admission> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = req.url ?? '/';
+  const verified = await verifySigV4({ method, url, headers: req.headers }, {
+    credentials: options.credentials,
+    service: 's3',
+    region: options.region,
+    uriEscapePath: false,
+  });
+  if (!verified.ok) return refuse(s3ErrorForSignature(verified));
+
+  const notSigned = unsignedAmzHeaders(req.headers, verified.signedHeaders);
+  if (notSigned.length > 0) {
+    return refuse(
+      s3Error('AccessDenied', 'There were headers present in the request which were not signed', [['HeadersNotSigned', notSigned.join(', ')]]),
+    );
+  }
+
+  const payloadHash = declaredPayloadHash(req, verified.presigned);
+  if (!verified.presigned && payloadHash === undefined) {
+    return refuse(s3Error('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256'));
+  }
+  if (payloadHash !== undefined && payloadHash !== 'UNSIGNED-PAYLOAD' && !streamingPayloads.has(payloadHash) && !isSha256Hex(payloadHash)) {
+    return refuse(
+      s3Error('InvalidArgument', 'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, or a valid sha256 value.', [
+        ['ArgumentName', 'x-amz-content-sha256'],
+        ['ArgumentValue', payloadHash],
+      ]),
+    );
+  }
+  if (payloadHash?.startsWith('STREAMING-AWS4-HMAC-SHA256')) {
+    return refuse(s3Error('NotImplemented', 'Signed aws-chunked payloads are not supported by the local S3; send UNSIGNED-PAYLOAD or STREAMING-UNSIGNED-PAYLOAD-TRAILER.'));
+  }
+
+  const key = objectKeyOf(url);
+  if (key !== undefined && !isStorableKey(key)) {
+    return refuse(s3Error('InvalidArgument', 'Object keys with "." or ".." path segments are not supported by the local S3.'));
+  }
+
+  // Sizes: Content-Length is required on PUT, except for aws-chunked uploads that declare their decoded length.
+  const streaming = payloadHash !== undefined && streamingPayloads.has(payloadHash);
+  const lengthText = single(req.headers, 'content-length');
+  const decodedLengthText = single(req.headers, 'x-amz-decoded-content-length');
+  if (lengthText !== undefined && !/^\d+$/.test(lengthText)) return refuse(s3Error('InvalidArgument', 'Content-Length must be a number.'));
+  if (decodedLengthText !== undefined && !/^\d+$/.test(decodedLengthText)) {
+    return refuse(s3Error('InvalidArgument', 'x-amz-decoded-content-length must be a number.'));
+  }
+  const contentLength = lengthText === undefined ? undefined : Number(lengthText);
+  const objectLength = streaming ? (decodedLengthText === undefined ? undefined : Number(decodedLengthText)) : contentLength;
+  if (method === 'PUT' && objectLength === undefined) {
+    return refuse(s3Error('MissingContentLength', 'You must provide the Content-Length HTTP header.'));
+  }
+  if (objectLength !== undefined && objectLength > options.maxObjectBytes) {
+    return refuse(
+      s3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', [
+        ['ProposedSize', String(objectLength)],
+        ['MaxSizeAllowed', String(options.maxObjectBytes)],
+      ]),
+    );
+  }
+  // Framing of aws-chunked bodies: a size line and CRLFs per chunk, plus trailers.
+  const framingAllowance = streaming ? 64 * 1024 + Math.ceil(options.maxObjectBytes / 100) : 0;
+  const bodyResult = await readBody(req, {
+    expectedBytes: contentLength,
+    maxBytes: options.maxObjectBytes + framingAllowance,
+    idleTimeoutMs: options.idleTimeoutMs ?? 20_000,
+  });
+  if (!bodyResult.ok) return refuse(bodyResult.error);
+
+  let body = bodyResult.body;
+  let trailers: Readonly<Record<string, string>> = {};
+  if (streaming) {
+    const decoded = decodeAwsChunked(body);
+    if (!decoded) return refuse(s3Error('IncompleteBody', 'The aws-chunked request body is malformed.'));
+    if (decoded.payload.length !== objectLength) {
+      return refuse(s3Error('IncompleteBody', 'You did not provide the number of bytes specified by the x-amz-decoded-content-length header'));
+    }
+    body = decoded.payload;
+    trailers = decoded.trailers;
+  } else if (payloadHash !== undefined && isSha256Hex(payloadHash)) {
+    const computed = createHash('sha256').update(body).digest('hex');
+    if (computed !== payloadHash.toLowerCase()) {
+      return refuse(
+        s3Error('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", [
+          ['ClientComputedContentSHA256', payloadHash],
+          ['S3ComputedContentSHA256', computed],
+        ]),
+      );
+    }
+  }
+  const digestError = checkCrc32(req.headers, trailers, body);
+  if (digestError) return refuse(digestError);
+
+  return { ok: true, accessKeyId: verified.accessKeyId, url: stripSigV4Query(url), headers: forwardedHeaders(req.headers, body, streaming), body };
+}
+
+/** Headers s3rver sees: no Authorization, no aws-chunked framing, and a payload hash so it treats the call as an SDK call. */
+function forwardedHeaders(headers: IncomingHttpHeaders, body: Buffer, streaming: boolean): IncomingHttpHeaders {
+  const forwarded: IncomingHttpHeaders = { ...headers };
+  delete forwarded.authorization;
+  delete forwarded['transfer-encoding'];
+  delete forwarded['x-amz-decoded-content-length'];
+  delete forwarded['x-amz-trailer'];
+  if (streaming) {
+    const encodings = (single(headers, 'content-encoding') ?? '')
+      .split(',')
+      .map((encoding) => encoding.trim())
+      .filter((encoding) => encoding !== '' && encoding !== 'aws-chunked');
+    if (encodings.length > 0) forwarded['content-encoding'] = encodings.join(', ');
+    else delete forwarded['content-encoding'];
+  }
+  forwarded['content-length'] = String(body.length);
+  forwarded['x-amz-content-sha256'] = createHash('sha256').update(body).digest('hex');
+  return forwarded;
+}

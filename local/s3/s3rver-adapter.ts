@@ -1,0 +1,174 @@
+/**
+ * The s3rver instance behind the front: storage and the S3 REST operations.
+ * s3rver checks no signatures (the front does) and writes objects without
+ * waiting for the bytes to reach the disk, so its store's writes are
+ * replaced here with atomic, fsync'ed ones.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+interface S3rverObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly content: Buffer | AsyncIterable<Buffer>;
+  readonly metadata: Record<string, string>;
+}
+
+interface S3rverStore {
+  getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+  putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
+  putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
+  copyObject(srcBucket: string, srcKey: string, destBucket: string, destKey: string, replacementMetadata?: unknown): Promise<unknown>;
+}
+
+/** What s3rver emits on 'event' (its own record shape, key not encoded). */
+export interface S3rverEvent {
+  readonly Records: readonly {
+    readonly eventName: string;
+    readonly s3: { readonly bucket: { readonly name: string }; readonly object: { readonly key: string; readonly size?: number; readonly eTag?: string } };
+  }[];
+}
+
+interface S3rverApp extends EventEmitter {
+  readonly store: S3rverStore;
+  callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  configureBuckets(): Promise<unknown>;
+  readonly logger: { close(): void };
+}
+
+type S3rverConstructor = new (options: Record<string, unknown>) => S3rverApp;
+
+const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
+
+export interface BucketConfig {
+  readonly name: string;
+  readonly corsAllowedOrigins?: readonly string[];
+}
+
+export interface S3rverBackend {
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  readonly events: EventEmitter;
+  /** Bytes of an object, or undefined when missing. */
+  readObject(bucket: string, key: string): Promise<Buffer | undefined>;
+  /** MD5 hex of an object, as its ETag. */
+  readObjectMd5(bucket: string, key: string): Promise<string | undefined>;
+  close(): void;
+}
+
+const escapeXml = (value: string) => value.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
+
+/** A CORS rule letting browsers upload (PUT) and read objects from the allowed origins. */
+export function corsConfigurationXml(allowedOrigins: readonly string[]): string {
+  const origins = allowedOrigins.map((origin) => `<AllowedOrigin>${escapeXml(origin)}</AllowedOrigin>`).join('');
+  const methods = ['GET', 'PUT', 'HEAD', 'POST', 'DELETE'].map((method) => `<AllowedMethod>${method}</AllowedMethod>`).join('');
+  return (
+    '<CORSConfiguration><CORSRule>' +
+    `${origins}${methods}<AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader>` +
+    '<ExposeHeader>x-amz-request-id</ExposeHeader><MaxAgeSeconds>3000</MaxAgeSeconds>' +
+    '</CORSRule></CORSConfiguration>'
+  );
+}
+
+/** Keys s3rver cannot store safely: they would escape the bucket directory or clash with its own files. */
+export function isStorableKey(key: string): boolean {
+  return key.split('/').every((segment) => segment !== '.' && segment !== '..') && !key.includes('._S3rver_');
+}
+
+/** S3's bucket naming rules (lower-case letters, digits, dots, hyphens; 3-63 characters). */
+export function isBucketName(name: string): boolean {
+  return /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) && !name.includes('..');
+}
+
+async function syncPath(target: string): Promise<void> {
+  const handle = await open(target, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function collect(content: Buffer | AsyncIterable<Buffer>): Promise<Buffer> {
+  if (Buffer.isBuffer(content)) return content;
+  const chunks: Buffer[] = [];
+  for await (const chunk of content) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+/** Writes to a temporary file, fsyncs it, then renames it into place so readers never see half an object. */
+function durableWrites(store: S3rverStore, tempDir: string): void {
+  const copyObject = store.copyObject.bind(store);
+  store.putObject = async (object) => {
+    const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
+    await mkdir(path.dirname(objectPath), { recursive: true });
+    const content = await collect(object.content);
+    const md5 = createHash('md5').update(content).digest('hex');
+    const tempPath = path.join(tempDir, randomUUID());
+    const handle = await open(tempPath, 'w', 0o600);
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } catch (error) {
+      await handle.close();
+      await rm(tempPath, { force: true });
+      throw error;
+    }
+    await handle.close();
+    await rename(tempPath, objectPath);
+    await syncPath(path.dirname(objectPath));
+    await store.putMetadata(object.bucket, object.key, object.metadata, md5);
+    return { size: content.length, md5 };
+  };
+  store.copyObject = async (srcBucket, srcKey, destBucket, destKey, replacementMetadata) => {
+    const result = await copyObject(srcBucket, srcKey, destBucket, destKey, replacementMetadata);
+    await syncPath(store.getResourcePath(destBucket, destKey, 'object'));
+    return result;
+  };
+}
+
+export async function createS3rverBackend(dataDir: string, buckets: readonly BucketConfig[]): Promise<S3rverBackend> {
+  const bucketsDir = path.join(dataDir, 'buckets');
+  const tempDir = path.join(dataDir, 'tmp');
+  await mkdir(bucketsDir, { recursive: true });
+  // Leftovers of writes interrupted by a crash.
+  await rm(tempDir, { recursive: true, force: true });
+  await mkdir(tempDir, { recursive: true });
+
+  const app = new S3rver({
+    directory: bucketsDir,
+    silent: true,
+    vhostBuckets: false,
+    configureBuckets: buckets.map((bucket) => ({
+      name: bucket.name,
+      configs: bucket.corsAllowedOrigins?.length ? [corsConfigurationXml(bucket.corsAllowedOrigins)] : [],
+    })),
+  });
+  durableWrites(app.store, tempDir);
+  // Koa logs every error to stderr unless the app has its own listener; S3 errors are answers, not faults.
+  app.on('error', (error: { status?: number }) => {
+    if ((error.status ?? 500) >= 500) console.error('[local-s3] internal error', error);
+  });
+  await app.configureBuckets();
+
+  const objectPath = (bucket: string, key: string) => app.store.getResourcePath(bucket, key, 'object');
+  const readIfPresent = async (file: string): Promise<Buffer | undefined> => {
+    try {
+      return await readFile(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      throw error;
+    }
+  };
+  return {
+    handle: app.callback(),
+    events: app,
+    readObject: (bucket, key) =>
+      isBucketName(bucket) && isStorableKey(key) ? readIfPresent(objectPath(bucket, key)) : Promise.resolve(undefined),
+    readObjectMd5: async (bucket, key) => (await readIfPresent(`${objectPath(bucket, key)}.md5`))?.toString('utf8'),
+    close: () => app.logger.close(),
+  };
+}

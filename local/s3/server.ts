@@ -1,0 +1,186 @@
+/**
+ * Local Amazon S3: an HTTP front that authenticates and checks each request
+ * as S3 does (admission.ts), then hands it to s3rver for storage, and turns
+ * stored objects into ObjectCreated notifications.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createServer, IncomingMessage, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { S3Event } from 'aws-lambda';
+import type { CredentialStore } from '../iam/credentials.ts';
+import { admitRequest, type AdmittedRequest } from './admission.ts';
+import { newRequestIds, s3Error, sendS3Error, type RequestIds } from './errors.ts';
+import { objectCreatedEvent, type ObjectCreatedEventName } from './events.ts';
+import { createS3rverBackend, type BucketConfig, type S3rverBackend, type S3rverEvent } from './s3rver-adapter.ts';
+
+export interface LocalS3Options {
+  readonly dataDir: string;
+  readonly port: number;
+  /** default 127.0.0.1 */
+  readonly host?: string;
+  readonly region: string;
+  readonly credentials: CredentialStore;
+  readonly buckets: readonly { readonly name: string; readonly corsAllowedOrigins?: readonly string[] }[];
+  readonly maxObjectBytes: number;
+  readonly onObjectCreated: (event: S3Event) => void;
+}
+
+export interface LocalS3 {
+  readonly endpoint: string;
+  /** bytes of an object, or undefined when missing */
+  readObject(bucket: string, key: string): Promise<Buffer | undefined>;
+  close(): Promise<void>;
+}
+
+/** Who made the request that s3rver is serving, for the notification it triggers. */
+interface RequestContext {
+  readonly accessKeyId: string;
+  readonly sourceIp: string;
+  readonly ids: RequestIds;
+}
+
+/** How long a refused upload may keep sending the body S3 will not store. */
+const drainTimeoutMs = 5_000;
+
+/** Replays an admitted request, body already read, as the IncomingMessage s3rver (Koa) expects. */
+function replayRequest(original: IncomingMessage, admitted: AdmittedRequest): IncomingMessage {
+  const replay = new IncomingMessage(original.socket);
+  replay.method = original.method;
+  replay.url = admitted.url;
+  replay.headers = admitted.headers;
+  replay.rawHeaders = Object.entries(admitted.headers).flatMap(([name, value]) =>
+    (Array.isArray(value) ? value : [value ?? '']).flatMap((item) => [name, item]),
+  );
+  replay.httpVersion = original.httpVersion;
+  replay.httpVersionMajor = original.httpVersionMajor;
+  replay.httpVersionMinor = original.httpVersionMinor;
+  replay.complete = true;
+  replay.push(admitted.body);
+  replay.push(null);
+  return replay;
+}
+
+/** Reads and discards what is left of a refused request so the client sees the answer, not a reset. */
+function drain(req: IncomingMessage, maxBytes: number): Promise<void> {
+  if (req.complete || req.readableEnded) return Promise.resolve();
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (!(declared <= maxBytes)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, drainTimeoutMs);
+    req.on('end', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    req.on('error', () => resolve());
+    req.resume();
+  });
+}
+
+function corsHeaders(headers: IncomingHttpHeaders, url: string, buckets: readonly BucketConfig[]): Record<string, string> {
+  const origin = headers.origin;
+  if (!origin) return {};
+  const bucketName = url.split('?')[0].split('/')[1];
+  const allowed = buckets.find((bucket) => bucket.name === bucketName)?.corsAllowedOrigins ?? [];
+  if (!allowed.includes('*') && !allowed.includes(origin)) return {};
+  return {
+    'access-control-allow-origin': allowed.includes('*') ? '*' : origin,
+    'access-control-expose-headers': 'ETag, x-amz-request-id',
+    vary: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method',
+  };
+}
+
+const objectCreatedNames: Readonly<Record<string, ObjectCreatedEventName>> = {
+  'ObjectCreated:Put': 'ObjectCreated:Put',
+  'ObjectCreated:Post': 'ObjectCreated:Post',
+  'ObjectCreated:Copy': 'ObjectCreated:Copy',
+};
+
+export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
+  const host = options.host ?? '127.0.0.1';
+  const backend: S3rverBackend = await createS3rverBackend(options.dataDir, options.buckets);
+  const requestContext = new AsyncLocalStorage<RequestContext>();
+
+  backend.events.on('event', (event: S3rverEvent) => {
+    const context = requestContext.getStore();
+    for (const record of event.Records) {
+      const eventName = objectCreatedNames[record.eventName];
+      if (!eventName) continue;
+      const { bucket, object } = record.s3;
+      void (async () => {
+        // s3rver leaves the ETag out of copy events; the store has it.
+        const eTag = object.eTag ?? (await backend.readObjectMd5(bucket.name, object.key)) ?? '';
+        const notification = objectCreatedEvent({
+          eventName,
+          region: options.region,
+          bucket: bucket.name,
+          key: object.key,
+          size: object.size ?? 0,
+          eTag,
+          principalId: `AWS:${context?.accessKeyId ?? 'anonymous'}`,
+          sourceIp: context?.sourceIp ?? '127.0.0.1',
+          requestId: context?.ids.requestId ?? newRequestIds().requestId,
+          hostId: context?.ids.hostId ?? newRequestIds().hostId,
+        });
+        // Like S3, notify after the write and apart from the request that caused it.
+        setImmediate(() => {
+          try {
+            options.onObjectCreated(notification);
+          } catch (error) {
+            console.error('[local-s3] onObjectCreated failed', error);
+          }
+        });
+      })().catch((error: unknown) => console.error('[local-s3] could not build the notification', error));
+    }
+  });
+
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    const ids = newRequestIds();
+    res.setHeader('x-amz-request-id', ids.requestId);
+    res.setHeader('x-amz-id-2', ids.hostId);
+    const method = (req.method ?? 'GET').toUpperCase();
+    // CORS preflights carry no credentials; s3rver answers them from the bucket's CORS rules.
+    if (method === 'OPTIONS') return backend.handle(req, res);
+
+    const admission = await admitRequest(req, {
+      region: options.region,
+      credentials: options.credentials,
+      maxObjectBytes: options.maxObjectBytes,
+    });
+    if (!admission.ok) {
+      if (admission.error.code !== 'EntityTooLarge') await drain(req, options.maxObjectBytes);
+      sendS3Error(res, method, admission.error, corsHeaders(req.headers, req.url ?? '/', options.buckets));
+      return;
+    }
+    const context: RequestContext = { accessKeyId: admission.accessKeyId, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', ids };
+    await requestContext.run(context, () => backend.handle(replayRequest(req, admission), res));
+  };
+
+  const server = createServer((req, res) => {
+    handleRequest(req, res).catch((error: unknown) => {
+      console.error('[local-s3] request failed', error);
+      sendS3Error(res, req.method ?? 'GET', s3Error('InternalError', 'We encountered an internal error. Please try again.'));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    endpoint: `http://${host}:${port}`,
+    readObject: (bucket, key) => backend.readObject(bucket, key),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => {
+          backend.close();
+          if (error) reject(error);
+          else resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,24 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { credentialStore, loadOrCreateCredentials } from '../../local/iam/credentials.ts';
+
+describe('local credentials', () => {
+  const dirs: string[] = [];
+  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it('creates one key pair with mode 0600 and loads the same pair again', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'labelcast-iam-'));
+    dirs.push(dir);
+    const created = loadOrCreateCredentials(dir);
+    expect(created.accessKeyId).toMatch(/^LKIA[A-Z2-7]{16}$/);
+    expect(created.secretAccessKey).toHaveLength(40);
+    expect(statSync(path.join(dir, 'credentials.json')).mode & 0o777).toBe(0o600);
+    expect(loadOrCreateCredentials(dir)).toEqual(created);
+
+    const store = credentialStore(created);
+    expect(store.lookup(created.accessKeyId)).toEqual(created);
+    expect(store.lookup('LKIAUNKNOWN')).toBeUndefined();
+  });
+});

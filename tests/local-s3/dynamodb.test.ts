@@ -1,0 +1,69 @@
+// Local DynamoDB lives beside local S3 in the tests too (tests/local-s3 is this area's folder).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ImagesTableLayout, imageKey, labelEntryKey, labelIndexKey, labelIndexSort } from '../../api/table.ts';
+import { ensureImagesTable, startLocalDynamoDb } from '../../local/dynamodb/index.ts';
+import type { LocalCredentials } from '../../local/iam/credentials.ts';
+
+const region = 'us-east-1';
+const tableName = 'labelcast-images';
+const credentials: LocalCredentials = { accessKeyId: 'LKIADYNAMOTEST00001', secretAccessKey: 'dynamo-secret-0123456789abcdefghijklmnopq' };
+
+describe('local DynamoDB', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'labelcast-dynamodb-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('creates the images table once, persists items across restarts and serves the byLabel index', async () => {
+    let dynamodb = await startLocalDynamoDb({ dataDir, port: 0 });
+    await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName, region, credentials });
+    // A second call finds the table and leaves it as it is.
+    await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName, region, credentials });
+
+    const connect = (endpoint: string) => DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region, credentials }));
+    let documents = connect(dynamodb.endpoint);
+    const createdAt = '2024-05-01T10:00:00.000Z';
+    const image = { id: 'img-1', status: 'LABELED', createdAt };
+    await documents.send(new PutCommand({ TableName: tableName, Item: { ...imageKey('img-1'), ...image } }));
+    await documents.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...labelEntryKey('img-1', 'Cat'), labelKey: labelIndexKey('Cat'), labelSort: labelIndexSort(createdAt, 'img-1'), confidence: 98.5, image },
+      }),
+    );
+    documents.destroy();
+    await dynamodb.close();
+
+    dynamodb = await startLocalDynamoDb({ dataDir, port: 0 });
+    try {
+      await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName, region, credentials });
+      documents = connect(dynamodb.endpoint);
+      const described = await documents.send(new DescribeTableCommand({ TableName: tableName }));
+      expect(described.Table?.TableStatus).toBe('ACTIVE');
+      expect(described.Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+      expect(described.Table?.GlobalSecondaryIndexes?.[0]).toMatchObject({
+        IndexName: ImagesTableLayout.byLabelIndex.indexName,
+        Projection: { ProjectionType: 'ALL' },
+      });
+
+      const { Items } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: ImagesTableLayout.byLabelIndex.indexName,
+          KeyConditionExpression: '#labelKey = :labelKey',
+          ExpressionAttributeNames: { '#labelKey': ImagesTableLayout.byLabelIndex.partitionKey },
+          ExpressionAttributeValues: { ':labelKey': labelIndexKey('CAT ') },
+          ScanIndexForward: false,
+        }),
+      );
+      expect(Items).toHaveLength(1);
+      expect(Items?.[0]).toMatchObject({ confidence: 98.5, image: { id: 'img-1' } });
+      documents.destroy();
+    } finally {
+      await dynamodb.close();
+    }
+  });
+});

@@ -1,0 +1,249 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import type { S3Event } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
+import { decodeEventKey, startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
+
+const region = 'us-east-1';
+const bucket = 'labelcast-uploads';
+const maxObjectBytes = 64 * 1024;
+const credentials: LocalCredentials = { accessKeyId: 'LKIAS3TESTKEY000001', secretAccessKey: 'local-s3-secret-0123456789abcdefghijklmn' };
+const stranger: LocalCredentials = { accessKeyId: 'LKIASTRANGER0000001', secretAccessKey: 'another-secret-0123456789abcdefghijklmnop' };
+
+let dataDir: string;
+let s3: LocalS3;
+const events: S3Event[] = [];
+
+const start = () =>
+  startLocalS3({
+    dataDir,
+    port: 0,
+    region,
+    credentials: credentialStore(credentials),
+    buckets: [{ name: bucket, corsAllowedOrigins: ['*'] }],
+    maxObjectBytes,
+    onObjectCreated: (event) => events.push(event),
+  });
+
+const client = (secret: LocalCredentials = credentials, checksums: 'WHEN_REQUIRED' | 'WHEN_SUPPORTED' = 'WHEN_REQUIRED') =>
+  new S3Client({ endpoint: s3.endpoint, region, credentials: secret, requestChecksumCalculation: checksums });
+
+const presignPut = (key: string, contentType: string, length: number, options: { secret?: LocalCredentials; expiresIn?: number; signingDate?: Date } = {}) =>
+  getSignedUrl(client(options.secret), new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType, ContentLength: length }), {
+    expiresIn: options.expiresIn ?? 300,
+    signableHeaders: new Set(['content-type', 'content-length']),
+    ...(options.signingDate ? { signingDate: options.signingDate } : {}),
+  });
+
+const put = (url: string, contentType: string, body: Buffer) =>
+  fetch(url, { method: 'PUT', headers: { 'content-type': contentType }, body: new Uint8Array(body) });
+
+const errorCode = async (response: Response) => /<Code>([^<]*)<\/Code>/.exec(await response.text())?.[1];
+
+async function waitForEvents(count: number): Promise<void> {
+  for (let waited = 0; events.length < count && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'labelcast-s3-'));
+  s3 = await start();
+});
+afterAll(async () => {
+  await s3.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('presigned uploads', () => {
+  const image = Buffer.from('\xff\xd8\xff\xe0 not really a jpeg but bytes all the same', 'latin1');
+
+  it('stores a presigned PUT and notifies ObjectCreated:Put in the S3 record format', async () => {
+    const key = 'uploads/first image (1).jpg';
+    const before = events.length;
+    const response = await put(await presignPut(key, 'image/jpeg', image.length), 'image/jpeg', image);
+    expect(response.status).toBe(200);
+    const etag = createHash('md5').update(image).digest('hex');
+    expect(response.headers.get('etag')).toBe(`"${etag}"`);
+
+    await waitForEvents(before + 1);
+    const [record] = events[before].Records;
+    expect(record).toMatchObject({
+      eventVersion: '2.1',
+      eventSource: 'aws:s3',
+      awsRegion: region,
+      eventName: 'ObjectCreated:Put',
+      userIdentity: { principalId: `AWS:${credentials.accessKeyId}` },
+      s3: {
+        s3SchemaVersion: '1.0',
+        bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` },
+        object: { key: 'uploads/first+image+%281%29.jpg', size: image.length, eTag: etag },
+      },
+    });
+    expect(new Date(record.eventTime).toISOString()).toBe(record.eventTime);
+    expect(record.s3.object.sequencer).toMatch(/^[0-9A-F]+$/);
+    expect(decodeEventKey(record.s3.object.key)).toBe(key);
+    expect(await s3.readObject(bucket, key)).toEqual(image);
+
+    const got = await client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    expect(got.ContentType).toBe('image/jpeg');
+    expect(Buffer.from(await got.Body!.transformToByteArray())).toEqual(image);
+  });
+
+  it('refuses tampering, other keys, other types and sizes, expiry and anonymous requests', async () => {
+    const before = events.length;
+    const key = 'uploads/refused.jpg';
+    const url = await presignPut(key, 'image/jpeg', image.length);
+
+    const tampered = await put(url.replace(/X-Amz-Signature=(.)/, (_, c: string) => `X-Amz-Signature=${c === 'a' ? 'b' : 'a'}`), 'image/jpeg', image);
+    expect([tampered.status, await errorCode(tampered)]).toEqual([403, 'SignatureDoesNotMatch']);
+
+    const otherKey = await put(await presignPut(key, 'image/jpeg', image.length, { secret: stranger }), 'image/jpeg', image);
+    expect([otherKey.status, await errorCode(otherKey)]).toEqual([403, 'InvalidAccessKeyId']);
+
+    const otherType = await put(url, 'image/png', image);
+    expect([otherType.status, await errorCode(otherType)]).toEqual([403, 'SignatureDoesNotMatch']);
+
+    const longer = await put(url, 'image/jpeg', Buffer.concat([image, Buffer.from('x')]));
+    expect([longer.status, await errorCode(longer)]).toEqual([403, 'SignatureDoesNotMatch']);
+    const shorter = await put(url, 'image/jpeg', image.subarray(1));
+    expect([shorter.status, await errorCode(shorter)]).toEqual([403, 'SignatureDoesNotMatch']);
+
+    const expiredUrl = await presignPut(key, 'image/jpeg', image.length, { expiresIn: 60, signingDate: new Date(Date.now() - 120_000) });
+    const expired = await put(expiredUrl, 'image/jpeg', image);
+    const expiredBody = await expired.text();
+    expect(expired.status).toBe(403);
+    expect(expiredBody).toContain('<Code>AccessDenied</Code><Message>Request has expired</Message><X-Amz-Expires>60</X-Amz-Expires>');
+    expect(expiredBody).toMatch(/<RequestId>[0-9A-F]+<\/RequestId><HostId>[^<]+<\/HostId><\/Error>$/);
+
+    const anonymous = await put(`${s3.endpoint}/${bucket}/${key}`, 'image/jpeg', image);
+    expect([anonymous.status, await errorCode(anonymous)]).toEqual([403, 'AccessDenied']);
+
+    expect(await s3.readObject(bucket, key)).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(events.length).toBe(before);
+  });
+
+  it('waits out a presigned URL that expires in 1 second', async () => {
+    const url = await presignPut('uploads/late.jpg', 'image/jpeg', image.length, { expiresIn: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const late = await put(url, 'image/jpeg', image);
+    expect(late.status).toBe(403);
+    expect(await late.text()).toContain('<Message>Request has expired</Message>');
+  });
+
+  it('refuses a PUT without Content-Length (411) and a declared size over the limit (EntityTooLarge)', async () => {
+    const url = new URL(await getSignedUrl(client(), new PutObjectCommand({ Bucket: bucket, Key: 'uploads/chunked.jpg' }), { expiresIn: 300 }));
+    const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(url, { method: 'PUT', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end(image);
+    });
+    expect(chunked.status).toBe(411);
+    expect(chunked.body).toContain('<Code>MissingContentLength</Code>');
+
+    const big = Buffer.alloc(maxObjectBytes + 1, 1);
+    const tooLarge = await put(await presignPut('uploads/big.jpg', 'image/jpeg', big.length), 'image/jpeg', big);
+    expect(tooLarge.status).toBe(400);
+    const body = await tooLarge.text();
+    expect(body).toContain('<Code>EntityTooLarge</Code>');
+    expect(body).toContain(`<ProposedSize>${big.length}</ProposedSize><MaxSizeAllowed>${maxObjectBytes}</MaxSizeAllowed>`);
+  });
+
+  it('answers CORS preflights without a signature', async () => {
+    const response = await fetch(`${s3.endpoint}/${bucket}/uploads/x.jpg`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-methods')).toContain('PUT');
+  });
+});
+
+describe('header-signed AWS SDK requests', () => {
+  it('serves CreateBucket, PutObject, HeadObject, GetObject, ListObjectsV2 and DeleteObject', async () => {
+    const sdk = client();
+    await sdk.send(new CreateBucketCommand({ Bucket: 'second-bucket' }));
+    const key = "dir/ünïcode key+plus&amp='quote'.txt";
+    await sdk.send(new PutObjectCommand({ Bucket: 'second-bucket', Key: key, Body: 'hello', ContentType: 'text/plain' }));
+    const head = await sdk.send(new HeadObjectCommand({ Bucket: 'second-bucket', Key: key }));
+    expect(head.ContentLength).toBe(5);
+    const got = await sdk.send(new GetObjectCommand({ Bucket: 'second-bucket', Key: key }));
+    expect(await got.Body!.transformToString()).toBe('hello');
+    const listed = await sdk.send(new ListObjectsV2Command({ Bucket: 'second-bucket', Prefix: 'dir/' }));
+    expect(listed.Contents?.map((entry) => entry.Key)).toEqual([key]);
+    await sdk.send(new DeleteObjectCommand({ Bucket: 'second-bucket', Key: key }));
+    await expect(sdk.send(new HeadObjectCommand({ Bucket: 'second-bucket', Key: key }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+  });
+
+  it('accepts the default client: CRC32 header on buffers, aws-chunked with trailer on streams', async () => {
+    const sdk = client(credentials, 'WHEN_SUPPORTED');
+    await sdk.send(new PutObjectCommand({ Bucket: bucket, Key: 'plain/buffer.txt', Body: Buffer.from('buffer body') }));
+    await sdk.send(new PutObjectCommand({ Bucket: bucket, Key: 'plain/stream.txt', Body: Readable.from([Buffer.from('stream '), Buffer.from('body')]), ContentLength: 11 }));
+    expect((await s3.readObject(bucket, 'plain/buffer.txt'))?.toString()).toBe('buffer body');
+    expect((await s3.readObject(bucket, 'plain/stream.txt'))?.toString()).toBe('stream body');
+    const head = await sdk.send(new HeadObjectCommand({ Bucket: bucket, Key: 'plain/stream.txt' }));
+    expect(head.ContentEncoding).toBeUndefined();
+  });
+
+  it('refuses a wrong secret and a body that does not match x-amz-content-sha256', async () => {
+    const failure = await client({ ...credentials, secretAccessKey: 'wrong' })
+      .send(new GetObjectCommand({ Bucket: bucket, Key: 'plain/buffer.txt' }))
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(S3ServiceException);
+    expect((failure as S3ServiceException).name).toBe('SignatureDoesNotMatch');
+
+    const endpoint = new URL(s3.endpoint);
+    const signer = new SignatureV4({ credentials, region, service: 's3', sha256: Sha256, uriEscapePath: false });
+    const signed = await signer.sign(
+      new HttpRequest({
+        method: 'PUT',
+        protocol: 'http:',
+        hostname: endpoint.hostname,
+        port: Number(endpoint.port),
+        path: `/${bucket}/plain/hash.txt`,
+        headers: {
+          host: endpoint.host,
+          'content-length': '3',
+          'x-amz-content-sha256': createHash('sha256').update('abc').digest('hex'),
+        },
+      }),
+    );
+    const response = await fetch(`${s3.endpoint}${signed.path}`, { method: 'PUT', headers: signed.headers, body: 'abd' });
+    expect([response.status, await errorCode(response)]).toEqual([400, 'XAmzContentSHA256Mismatch']);
+  });
+});
+
+describe('persistence', () => {
+  it('keeps objects across a restart on the same data directory', async () => {
+    const body = Buffer.from('persisted');
+    const response = await put(await presignPut('uploads/persist.jpg', 'image/jpeg', body.length), 'image/jpeg', body);
+    expect(response.status).toBe(200);
+    await s3.close();
+    s3 = await start();
+    expect(await s3.readObject(bucket, 'uploads/persist.jpg')).toEqual(body);
+    expect(await s3.readObject(bucket, 'uploads/missing.jpg')).toBeUndefined();
+    expect(await s3.readObject(bucket, '../escape')).toBeUndefined();
+  });
+});
