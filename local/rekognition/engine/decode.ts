@@ -1,0 +1,117 @@
+/**
+ * Decodes an image as Rekognition accepts it (JPEG or PNG only), applies its
+ * EXIF orientation, drops alpha and makes the model inputs. Runs in the
+ * engine worker; sharp's own work happens on libuv's thread pool.
+ */
+import sharp, { type Metadata, type Sharp } from 'sharp';
+
+/** Why an image cannot be analysed; operations map these onto Rekognition errors. */
+export const ImageProblem = {
+  invalidFormat: 'invalidFormat',
+  tooLarge: 'tooLarge',
+} as const;
+export type ImageProblem = (typeof ImageProblem)[keyof typeof ImageProblem];
+
+export class ImageDecodeError extends Error {
+  public constructor(
+    public readonly problem: ImageProblem,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'ImageDecodeError';
+  }
+}
+
+export interface DecodeLimits {
+  /** Decompression-bomb guard: sharp refuses to decode more pixels than this. */
+  readonly maxPixels: number;
+}
+
+/** Where the source image sits inside a square letterboxed model input. */
+export interface LetterboxFrame {
+  readonly size: number;
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface ModelInput {
+  /** RGB bytes, `size × size × 3`. */
+  readonly pixels: Uint8Array;
+  readonly size: number;
+}
+
+export interface DecodedImage {
+  /** Width and height after EXIF orientation. */
+  readonly width: number;
+  readonly height: number;
+  readonly format: 'jpeg' | 'png';
+  /** Aspect-preserving, centred, black-padded square (the detector was trained on undistorted objects). */
+  letterboxed(size: number): Promise<{ readonly input: ModelInput; readonly frame: LetterboxFrame }>;
+  /** Whole image stretched to a square (what the nsfwjs classifiers expect). */
+  stretched(size: number): Promise<ModelInput>;
+}
+
+const acceptedFormats = new Set(['jpeg', 'png']);
+
+export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits): Promise<DecodedImage> {
+  const open = () => sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' });
+  let metadata: Metadata;
+  try {
+    metadata = await open().metadata();
+  } catch (error) {
+    throw decodeFailure(error);
+  }
+  if (!metadata.format || !acceptedFormats.has(metadata.format)) {
+    throw new ImageDecodeError(ImageProblem.invalidFormat, 'Request has invalid image format');
+  }
+  const { width, height } = metadata;
+  if (!width || !height) throw new ImageDecodeError(ImageProblem.invalidFormat, 'Request has invalid image format');
+  if (width * height > limits.maxPixels) throw new ImageDecodeError(ImageProblem.tooLarge, 'Image size is too large.');
+
+  // Orientations 5–8 swap width and height.
+  const swapped = (metadata.orientation ?? 1) >= 5;
+  const oriented = { width: swapped ? height : width, height: swapped ? width : height };
+  // Each input decodes from the source: sharp's shrink-on-load keeps huge images cheap.
+  const decode = () => open().rotate();
+  return {
+    ...oriented,
+    format: metadata.format as 'jpeg' | 'png',
+    async letterboxed(size) {
+      const scale = size / Math.max(oriented.width, oriented.height);
+      const width = Math.max(1, Math.min(size, Math.round(oriented.width * scale)));
+      const height = Math.max(1, Math.min(size, Math.round(oriented.height * scale)));
+      const left = Math.floor((size - width) / 2);
+      const top = Math.floor((size - height) / 2);
+      const resized = await rawRgb(decode().resize(width, height, { fit: 'fill' }));
+      const padded = sharp(resized.data, { raw: { width: resized.width, height: resized.height, channels: 3 } })
+        .extend({ left, top, right: size - width - left, bottom: size - height - top, background: { r: 0, g: 0, b: 0 } });
+      const { data } = await rawRgb(padded);
+      return { input: { pixels: data, size }, frame: { size, left, top, width, height } };
+    },
+    async stretched(size) {
+      const { data } = await rawRgb(decode().resize(size, size, { fit: 'fill' }));
+      return { pixels: data, size };
+    },
+  };
+}
+
+async function rawRgb(image: Sharp): Promise<{ data: Uint8Array; width: number; height: number }> {
+  try {
+    // removeAlpha + srgb: grey, CMYK and alpha images all come out as 3 channels.
+    const { data, info } = await image.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`expected 3 channels, decoded ${info.channels}`);
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+  } catch (error) {
+    throw decodeFailure(error);
+  }
+}
+
+function decodeFailure(error: unknown): ImageDecodeError {
+  if (error instanceof ImageDecodeError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/pixel limit/i.test(message)) return new ImageDecodeError(ImageProblem.tooLarge, 'Image size is too large.', { cause: error });
+  return new ImageDecodeError(ImageProblem.invalidFormat, 'Request has invalid image format', { cause: error });
+}

@@ -1,0 +1,49 @@
+/**
+ * Worker thread that owns the models: loads them once, then analyses one
+ * image at a time (the wasm backend is single-threaded anyway), so inference
+ * never blocks the main thread's event loop.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { decodeImage, ImageDecodeError } from './decode.ts';
+import type { FromWorker, ImageAnalysis, ToWorker } from './messages.ts';
+import { loadModerationClassifier } from './moderation-classifier.ts';
+import { loadObjectDetector } from './object-detector.ts';
+
+if (!parentPort) throw new Error('engine-worker.ts must run in a worker thread');
+const port = parentPort;
+const { maxPixels } = workerData as { maxPixels: number };
+const post = (message: FromWorker) => port.postMessage(message);
+
+const started = performance.now();
+const models = Promise.all([loadObjectDetector(), loadModerationClassifier()]);
+models.then(
+  () => post({ type: 'ready', info: { loadMs: Math.round(performance.now() - started), models: ['centernet (COCO-80)', 'nsfwjs MobileNetV2'] } }),
+  (error: unknown) => post({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+);
+
+async function analyze(message: ToWorker): Promise<ImageAnalysis> {
+  const [detector, classifier] = await models;
+  const image = await decodeImage(message.bytes, { maxPixels });
+  const began = performance.now();
+  let objects: ImageAnalysis['objects'];
+  let nsfw: ImageAnalysis['nsfw'];
+  if (message.tasks.objects) {
+    const { input, frame } = await image.letterboxed(detector.inputSize);
+    objects = await detector.detect(input, frame);
+  }
+  if (message.tasks.moderation) nsfw = await classifier.classify(await image.stretched(classifier.inputSize));
+  return { width: image.width, height: image.height, format: image.format, objects, nsfw, inferenceMs: Math.round(performance.now() - began) };
+}
+
+// One at a time, in arrival order.
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (message: ToWorker) => {
+  queue = queue.then(async () => {
+    try {
+      post({ type: 'analysis', id: message.id, analysis: await analyze(message) });
+    } catch (error) {
+      const problem = error instanceof ImageDecodeError ? error.problem : 'internal';
+      post({ type: 'rejected', id: message.id, problem, message: error instanceof Error ? error.message : String(error) });
+    }
+  });
+});

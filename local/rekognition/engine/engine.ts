@@ -1,0 +1,121 @@
+/**
+ * The vision engine as the main thread sees it: a worker thread that loads
+ * the models once and answers analysis requests.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ImageDecodeError, type ImageProblem } from './decode.ts';
+import type { AnalysisTasks, EngineInfo, FromWorker, ImageAnalysis, ToWorker } from './messages.ts';
+
+export interface VisionEngineOptions {
+  /**
+   * Decompression-bomb guard: images with more pixels are refused.
+   * @default 100_000_000 (10,000 × 10,000)
+   */
+  readonly maxPixels?: number;
+}
+
+export interface VisionEngine {
+  /** Resolves once both models are loaded and verified; rejects if they cannot be. */
+  readonly ready: Promise<EngineInfo>;
+  /** Rejects with an ImageDecodeError for images Rekognition would refuse. */
+  analyze(bytes: Uint8Array, tasks: AnalysisTasks): Promise<ImageAnalysis>;
+  close(): Promise<void>;
+}
+
+export const defaultMaxPixels = 100_000_000;
+
+const workerUrl = new URL('./engine-worker.ts', import.meta.url).href;
+/**
+ * The worker is TypeScript. Node 20 ignores `--import tsx` in a worker's
+ * execArgv, so a small bootstrap registers tsx's ESM hooks inside the worker
+ * and then imports it; this works under tsx, vitest and plain node alike.
+ */
+const tsxEsmApi = esmEntryOf('tsx', './esm/api');
+const bootstrap = `import(${JSON.stringify(tsxEsmApi)}).then(({ register }) => { register(); return import(${JSON.stringify(workerUrl)}); });`;
+
+/** File URL of a package subpath's `import` entry (createRequire would pick its `require` one). */
+function esmEntryOf(name: string, subpath: string): string {
+  const manifestPath = createRequire(import.meta.url).resolve(`${name}/package.json`);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  const entry = manifest.exports[subpath]?.import?.default;
+  if (!entry) throw new Error(`${name} has no ESM entry for ${subpath}`);
+  return pathToFileURL(path.join(path.dirname(manifestPath), entry)).href;
+}
+
+export class EngineClosedError extends Error {
+  public constructor() {
+    super('the vision engine is closed');
+    this.name = 'EngineClosedError';
+  }
+}
+
+export function startVisionEngine(options: VisionEngineOptions = {}): VisionEngine {
+  const worker = new Worker(bootstrap, {
+    eval: true,
+    workerData: { maxPixels: options.maxPixels ?? defaultMaxPixels },
+  });
+  const pending = new Map<number, { resolve: (analysis: ImageAnalysis) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  let failure: Error | undefined;
+
+  let settleReady!: { resolve: (info: EngineInfo) => void; reject: (error: Error) => void };
+  const ready = new Promise<EngineInfo>((resolve, reject) => {
+    settleReady = { resolve, reject };
+  });
+  // Callers that never await `ready` must not see an unhandled rejection.
+  ready.catch(() => undefined);
+
+  const failAll = (error: Error) => {
+    failure ??= error;
+    settleReady.reject(error);
+    for (const { reject } of pending.values()) reject(error);
+    pending.clear();
+  };
+
+  worker.on('message', (message: FromWorker) => {
+    switch (message.type) {
+      case 'ready':
+        settleReady.resolve(message.info);
+        return;
+      case 'failed':
+        failAll(new Error(`the vision models did not load: ${message.message}`));
+        return;
+      case 'analysis':
+        pending.get(message.id)?.resolve(message.analysis);
+        pending.delete(message.id);
+        return;
+      case 'rejected': {
+        const error =
+          message.problem === 'internal' ? new Error(`image analysis failed: ${message.message}`) : new ImageDecodeError(message.problem as ImageProblem, message.message);
+        pending.get(message.id)?.reject(error);
+        pending.delete(message.id);
+        return;
+      }
+    }
+  });
+  worker.on('error', (error) => failAll(error));
+  worker.on('exit', (code) => failAll(code === 0 ? new EngineClosedError() : new Error(`the vision engine worker exited with code ${code}`)));
+
+  return {
+    ready,
+    analyze(bytes, tasks) {
+      if (failure) return Promise.reject(failure);
+      const id = nextId++;
+      return new Promise<ImageAnalysis>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        // Copy into a buffer of its own so it can be transferred, not cloned.
+        const copy = new Uint8Array(bytes);
+        const message: ToWorker = { type: 'analyze', id, bytes: copy, tasks };
+        worker.postMessage(message, [copy.buffer]);
+      });
+    },
+    async close() {
+      failAll(new EngineClosedError());
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/** Messages between the engine (main thread) and its worker. */
+import type { ImageProblem } from './decode.ts';
+import type { NsfwScores } from './moderation-classifier.ts';
+import type { DetectedObject } from './object-detector.ts';
+
+export interface AnalysisTasks {
+  readonly objects: boolean;
+  readonly moderation: boolean;
+}
+
+export interface ImageAnalysis {
+  readonly width: number;
+  readonly height: number;
+  readonly format: 'jpeg' | 'png';
+  readonly objects?: readonly DetectedObject[];
+  readonly nsfw?: NsfwScores;
+  readonly inferenceMs: number;
+}
+
+export interface EngineInfo {
+  readonly loadMs: number;
+  readonly models: readonly string[];
+}
+
+export type ToWorker =
+  | { readonly type: 'analyze'; readonly id: number; readonly bytes: Uint8Array; readonly tasks: AnalysisTasks };
+
+export type FromWorker =
+  | { readonly type: 'ready'; readonly info: EngineInfo }
+  | { readonly type: 'failed'; readonly message: string }
+  | { readonly type: 'analysis'; readonly id: number; readonly analysis: ImageAnalysis }
+  | { readonly type: 'rejected'; readonly id: number; readonly problem: ImageProblem | 'internal'; readonly message: string };

@@ -1,0 +1,29 @@
+/**
+ * TensorFlow.js on its WebAssembly backend, with the .wasm binaries read from
+ * the local node_modules (the backend's default points at a CDN).
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
+const require = createRequire(import.meta.url);
+
+/** Directory of an installed package (its exports map may hide package.json subpaths, so walk up from the entry). */
+export function packageDirectory(name: string): string {
+  let directory = path.dirname(require.resolve(name));
+  while (path.basename(directory) !== name.split('/').pop() && directory !== path.dirname(directory)) directory = path.dirname(directory);
+  return directory;
+}
+
+let started: Promise<typeof tf> | undefined;
+
+export function startTfjs(): Promise<typeof tf> {
+  started ??= (async () => {
+    setWasmPaths(`${path.join(packageDirectory('@tensorflow/tfjs-backend-wasm'), 'dist')}${path.sep}`);
+    if (!(await tf.setBackend('wasm'))) throw new Error('the TensorFlow.js wasm backend did not start');
+    await tf.ready();
+    return tf;
+  })();
+  return started;
+}

@@ -1,0 +1,80 @@
+/**
+ * Rekognition's errors, as its JSON 1.1 protocol sends them: HTTP status,
+ * `x-amzn-ErrorType` header and `{"__type", "Message"}` body. The modeled
+ * Rekognition exceptions also carry `Code` and `Logref`; the SDK reads
+ * `__type` (or the header) to pick the exception class.
+ */
+export const RekognitionErrorCode = {
+  // Modeled Rekognition exceptions.
+  accessDenied: 'AccessDeniedException',
+  imageTooLarge: 'ImageTooLargeException',
+  internalServerError: 'InternalServerError',
+  invalidImageFormat: 'InvalidImageFormatException',
+  invalidParameter: 'InvalidParameterException',
+  invalidS3Object: 'InvalidS3ObjectException',
+  // Common errors of every AWS JSON service.
+  incompleteSignature: 'IncompleteSignatureException',
+  invalidSignature: 'InvalidSignatureException',
+  missingAuthenticationToken: 'MissingAuthenticationTokenException',
+  serialization: 'SerializationException',
+  unknownOperation: 'UnknownOperationException',
+  unrecognizedClient: 'UnrecognizedClientException',
+} as const;
+export type RekognitionErrorCode = (typeof RekognitionErrorCode)[keyof typeof RekognitionErrorCode];
+
+const httpStatusOf: Readonly<Record<RekognitionErrorCode, number>> = {
+  AccessDeniedException: 400,
+  ImageTooLargeException: 400,
+  InternalServerError: 500,
+  InvalidImageFormatException: 400,
+  InvalidParameterException: 400,
+  InvalidS3ObjectException: 400,
+  IncompleteSignatureException: 400,
+  InvalidSignatureException: 400,
+  MissingAuthenticationTokenException: 400,
+  SerializationException: 400,
+  UnknownOperationException: 400,
+  UnrecognizedClientException: 400,
+};
+
+/** Messages as Rekognition words them. */
+export const RekognitionErrorMessage = {
+  invalidImageFormat: 'Request has invalid image format',
+  invalidParameters: 'Request has Invalid Parameters',
+  imageTooLarge: 'Image size is too large.',
+  invalidS3Object: 'Unable to get object metadata from S3. Check object key, region and/or access permissions.',
+} as const;
+
+const modeledCodes = new Set<string>([
+  RekognitionErrorCode.accessDenied,
+  RekognitionErrorCode.imageTooLarge,
+  RekognitionErrorCode.internalServerError,
+  RekognitionErrorCode.invalidImageFormat,
+  RekognitionErrorCode.invalidParameter,
+  RekognitionErrorCode.invalidS3Object,
+]);
+
+export class RekognitionError extends Error {
+  public readonly code: RekognitionErrorCode;
+  public readonly statusCode: number;
+
+  public constructor(code: RekognitionErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RekognitionError';
+    this.code = code;
+    this.statusCode = httpStatusOf[code];
+  }
+
+  /** The JSON body AWS sends for this error. */
+  public body(requestId: string): Record<string, string> {
+    const body: Record<string, string> = { __type: this.code, Message: this.message };
+    if (modeledCodes.has(this.code)) {
+      body.Code = this.code;
+      body.Logref = requestId;
+    }
+    return body;
+  }
+}
+
+export const invalidParameter = (detail?: string): RekognitionError =>
+  new RekognitionError(RekognitionErrorCode.invalidParameter, detail ? `${RekognitionErrorMessage.invalidParameters}: ${detail}` : RekognitionErrorMessage.invalidParameters);

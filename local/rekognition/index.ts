@@ -1,0 +1,85 @@
+/**
+ * Local Amazon Rekognition: DetectLabels and DetectModerationLabels over the
+ * JSON 1.1 protocol, answered by real vision models that ship inside npm
+ * packages (centernet COCO-80 from @vladmandic/human, nsfwjs MobileNetV2),
+ * run in a worker thread so the stack's event loop stays free.
+ *
+ * @example
+ * const rekognition = await startLocalRekognition({ port: 0, region, credentials, readObject });
+ * await rekognition.ready;
+ * new RekognitionClient({ endpoint: rekognition.endpoint, region, credentials: keyPair });
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CredentialStore } from '../iam/credentials.ts';
+import { startVisionEngine } from './engine/engine.ts';
+import { RekognitionError, RekognitionErrorCode } from './errors.ts';
+import { operations, type OperationDeps } from './operations/index.ts';
+import { newRequestId, parseRequest, sendError, sendResult } from './protocol.ts';
+
+export interface LocalRekognitionOptions {
+  readonly port: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  readonly region: string;
+  readonly credentials: CredentialStore;
+  /** bytes of an S3 object, undefined when missing */
+  readonly readObject: (bucket: string, key: string) => Promise<Buffer | undefined>;
+}
+
+export interface LocalRekognition {
+  readonly endpoint: string;
+  /** resolves once models are loaded and verified */
+  readonly ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startLocalRekognition(options: LocalRekognitionOptions): Promise<LocalRekognition> {
+  const host = options.host ?? '127.0.0.1';
+  const engine = startVisionEngine();
+  const deps: OperationDeps = { engine, readObject: options.readObject };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const requestId = newRequestId();
+    try {
+      const { operation, input } = await parseRequest(request, { credentials: options.credentials, region: options.region });
+      const run = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
+      if (!run) throw new RekognitionError(RekognitionErrorCode.unknownOperation, '');
+      sendResult(response, requestId, await run(input, deps));
+    } catch (error) {
+      const known = error instanceof RekognitionError ? error : new RekognitionError(RekognitionErrorCode.internalServerError, 'Internal server error', { cause: error });
+      if (known.statusCode >= 500) console.error('[rekognition]', requestId, error);
+      if (!response.headersSent) sendError(response, requestId, known);
+      else response.destroy();
+    }
+  };
+
+  const server = createServer((request, response) => void handle(request, response));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const ready = engine.ready.then(() => undefined);
+  // Closing before the models load rejects `ready`; that must not surface as an unhandled rejection.
+  ready.catch(() => undefined);
+
+  return {
+    endpoint: `http://${host}:${port}`,
+    ready,
+    async close() {
+      server.closeAllConnections();
+      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), engine.close()]);
+    },
+  };
+}
+
+export type { RekognitionErrorCode } from './errors.ts';

@@ -1,0 +1,108 @@
+/**
+ * Rekognition's wire protocol, AWS JSON 1.1: `POST /` with
+ * `X-Amz-Target: RekognitionService.<Operation>`, a JSON body and SigV4
+ * (service `rekognition`); JSON answers, errors as `{"__type","Message"}`
+ * with an `x-amzn-ErrorType` header.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CredentialStore } from '../iam/credentials.ts';
+import { verifySigV4, type SigV4Failure } from '../iam/sigv4.ts';
+import { RekognitionError, RekognitionErrorCode } from './errors.ts';
+
+export const targetPrefix = 'RekognitionService.';
+export const jsonContentType = 'application/x-amz-json-1.1';
+export const signingName = 'rekognition';
+
+/**
+ * Largest request body read: a 5 MB image is ~7 MB as base64; past this
+ * nothing valid can follow.
+ */
+export const maxRequestBytes = 8 * 1024 * 1024;
+
+export interface ParsedRequest {
+  readonly operation: string;
+  readonly input: Record<string, unknown>;
+}
+
+export const newRequestId = (): string => randomUUID();
+
+/** Reads the body, verifies the signature and parses the target and JSON input. */
+export async function parseRequest(
+  request: IncomingMessage,
+  auth: { readonly credentials: CredentialStore; readonly region: string },
+): Promise<ParsedRequest> {
+  const body = await readBody(request);
+  const verdict = await verifySigV4(
+    { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, payloadHash: createHash('sha256').update(body).digest('hex') },
+    { credentials: auth.credentials, service: signingName, region: auth.region },
+  );
+  if (!verdict.ok) throw signatureError(verdict);
+
+  const target = request.headers['x-amz-target'];
+  if (request.method !== 'POST' || typeof target !== 'string' || !target.startsWith(targetPrefix)) {
+    throw new RekognitionError(RekognitionErrorCode.unknownOperation, '');
+  }
+  let input: unknown;
+  try {
+    input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new RekognitionError(RekognitionErrorCode.serialization, 'Start of structure or map found where not expected.', { cause: error });
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new RekognitionError(RekognitionErrorCode.serialization, 'Start of list found where not expected');
+  }
+  return { operation: target.slice(targetPrefix.length), input: input as Record<string, unknown> };
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of request) {
+    length += (chunk as Buffer).length;
+    if (length > maxRequestBytes) throw new RekognitionError(RekognitionErrorCode.imageTooLarge, 'Request size is too large.');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** JSON services answer signature problems with these codes (not S3's). */
+function signatureError(failure: SigV4Failure): RekognitionError {
+  switch (failure.code) {
+    case 'MissingAuthenticationToken':
+      return new RekognitionError(RekognitionErrorCode.missingAuthenticationToken, 'Missing Authentication Token');
+    case 'IncompleteSignature':
+      return new RekognitionError(RekognitionErrorCode.incompleteSignature, failure.message);
+    case 'InvalidAccessKeyId':
+      return new RekognitionError(RekognitionErrorCode.unrecognizedClient, 'The security token included in the request is invalid.');
+    case 'AccessDenied':
+      return new RekognitionError(RekognitionErrorCode.accessDenied, failure.message);
+    case 'SignatureDoesNotMatch':
+      return new RekognitionError(
+        RekognitionErrorCode.invalidSignature,
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+      );
+    case 'RequestExpired':
+    case 'RequestTimeTooSkewed':
+      return new RekognitionError(RekognitionErrorCode.invalidSignature, failure.message);
+  }
+}
+
+export function sendResult(response: ServerResponse, requestId: string, output: unknown): void {
+  send(response, 200, requestId, output, {});
+}
+
+export function sendError(response: ServerResponse, requestId: string, error: RekognitionError): void {
+  send(response, error.statusCode, requestId, error.body(requestId), { 'x-amzn-ErrorType': error.code });
+}
+
+function send(response: ServerResponse, status: number, requestId: string, body: unknown, headers: Record<string, string>): void {
+  const payload = Buffer.from(JSON.stringify(body));
+  response.writeHead(status, {
+    'Content-Type': jsonContentType,
+    'Content-Length': String(payload.length),
+    'x-amzn-RequestId': requestId,
+    ...headers,
+  });
+  response.end(payload);
+}

@@ -1,0 +1,153 @@
+/**
+ * Drives the local Rekognition with the real AWS SDK client, real models and
+ * the fixture photos.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  DetectLabelsCommand,
+  DetectModerationLabelsCommand,
+  RekognitionClient,
+  type DetectLabelsCommandInput,
+  type Label,
+} from '@aws-sdk/client-rekognition';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { credentialStore } from '../../local/iam/credentials.ts';
+import { startLocalRekognition, type LocalRekognition } from '../../local/rekognition/index.ts';
+
+const fixtures = path.resolve(import.meta.dirname, '../fixtures');
+const region = 'us-east-1';
+const keyPair = { accessKeyId: 'LKIATESTREKOGNITION0', secretAccessKey: 'test-secret-for-local-rekognition-0000' };
+const bucket = 'fixtures';
+
+let rekognition: LocalRekognition;
+let client: RekognitionClient;
+
+beforeAll(async () => {
+  rekognition = await startLocalRekognition({
+    port: 0,
+    region,
+    credentials: credentialStore(keyPair),
+    readObject: async (bucketName, key) => (bucketName === bucket ? readFile(path.join(fixtures, path.basename(key))).catch(() => undefined) : undefined),
+  });
+  await rekognition.ready;
+  client = new RekognitionClient({ endpoint: rekognition.endpoint, region, credentials: keyPair, maxAttempts: 1 });
+}, 120_000);
+
+afterAll(async () => {
+  client?.destroy();
+  await rekognition?.close();
+});
+
+const fromS3 = (name: string): DetectLabelsCommandInput['Image'] => ({ S3Object: { Bucket: bucket, Name: name } });
+const fromBytes = async (name: string): Promise<DetectLabelsCommandInput['Image']> => ({ Bytes: await readFile(path.join(fixtures, name)) });
+const named = (labels: Label[] | undefined, name: string) => labels?.find((label) => label.Name === name);
+const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error & { $metadata?: { httpStatusCode?: number } });
+
+describe('DetectLabels', () => {
+  it('labels the cat photo Cat, with Pet, Mammal and Animal as parents and as labels', async () => {
+    const { Labels, LabelModelVersion } = await client.send(new DetectLabelsCommand({ Image: await fromBytes('cat.jpg') }));
+    expect(LabelModelVersion).toBe('3.0');
+    const cat = named(Labels, 'Cat');
+    expect(cat).toBeDefined();
+    expect(cat?.Confidence).toBeGreaterThan(55);
+    expect(cat?.Parents?.map((parent) => parent.Name)).toEqual(expect.arrayContaining(['Animal', 'Mammal', 'Pet']));
+    expect(cat?.Categories).toEqual([{ Name: 'Animals and Pets' }]);
+    const instance = cat?.Instances?.[0];
+    expect(Object.keys(instance?.BoundingBox ?? {}).sort()).toEqual(['Height', 'Left', 'Top', 'Width']);
+    for (const ratio of Object.values(instance?.BoundingBox ?? {})) {
+      expect(ratio).toBeGreaterThanOrEqual(0);
+      expect(ratio).toBeLessThanOrEqual(1);
+    }
+    expect(named(Labels, 'Animal')?.Confidence).toBe(cat?.Confidence);
+    expect(named(Labels, 'Dog')).toBeUndefined();
+    expect(named(Labels, 'Person')).toBeUndefined();
+  });
+
+  it('labels the astronaut Person (read from S3) and finds no cat', async () => {
+    const { Labels } = await client.send(new DetectLabelsCommand({ Image: fromS3('astronaut.jpg') }));
+    expect(named(Labels, 'Person')?.Confidence).toBeGreaterThan(55);
+    expect(named(Labels, 'Cat')).toBeUndefined();
+    expect(named(Labels, 'Animal')).toBeUndefined();
+  });
+
+  it('labels the coffee photo Cup, and the PNG cat like the JPEG one', async () => {
+    const coffee = await client.send(new DetectLabelsCommand({ Image: fromS3('coffee.jpg') }));
+    expect(named(coffee.Labels, 'Cup')).toBeDefined();
+    const catPng = await client.send(new DetectLabelsCommand({ Image: fromS3('cat.png') }));
+    expect(named(catPng.Labels, 'Cat')).toBeDefined();
+  });
+
+  it('honours MaxLabels, MinConfidence and the GeneralLabels filters', async () => {
+    const image = await fromBytes('cat.jpg');
+    expect((await client.send(new DetectLabelsCommand({ Image: image, MaxLabels: 1 }))).Labels).toHaveLength(1);
+    expect((await client.send(new DetectLabelsCommand({ Image: image, MinConfidence: 99.95 }))).Labels).toEqual([]);
+    const filtered = await client.send(
+      new DetectLabelsCommand({ Image: image, Features: ['GENERAL_LABELS'], Settings: { GeneralLabels: { LabelInclusionFilters: ['Cat'] } } }),
+    );
+    expect(filtered.Labels?.map((label) => label.Name)).toEqual(['Cat']);
+  });
+
+  it('refuses what is not a JPEG or PNG with InvalidImageFormatException', async () => {
+    const error = await errorOf(client.send(new DetectLabelsCommand({ Image: { Bytes: Buffer.from('GIF89a this is not really an image') } })));
+    expect(error?.name).toBe('InvalidImageFormatException');
+    expect(error?.message).toBe('Request has invalid image format');
+    expect(error?.$metadata?.httpStatusCode).toBe(400);
+  });
+
+  it('answers a missing S3 object with InvalidS3ObjectException and a bad parameter with InvalidParameterException', async () => {
+    expect((await errorOf(client.send(new DetectLabelsCommand({ Image: fromS3('missing.jpg') }))))?.name).toBe('InvalidS3ObjectException');
+    expect((await errorOf(client.send(new DetectLabelsCommand({ Image: await fromBytes('cat.jpg'), MinConfidence: 101 }))))?.name).toBe('InvalidParameterException');
+  });
+
+  it('refuses images over 5 MB as bytes with ImageTooLargeException', async () => {
+    const big = Buffer.alloc(5 * 1024 * 1024 + 1, 0xff);
+    expect((await errorOf(client.send(new DetectLabelsCommand({ Image: { Bytes: big } }))))?.name).toBe('ImageTooLargeException');
+  });
+
+  it('refuses a wrong secret and an unknown access key', async () => {
+    const wrongSecret = new RekognitionClient({ endpoint: rekognition.endpoint, region, credentials: { ...keyPair, secretAccessKey: 'not-the-secret' }, maxAttempts: 1 });
+    const unknownKey = new RekognitionClient({ endpoint: rekognition.endpoint, region, credentials: { ...keyPair, accessKeyId: 'LKIAUNKNOWN000000000' }, maxAttempts: 1 });
+    try {
+      const image = fromS3('cat.jpg');
+      expect((await errorOf(wrongSecret.send(new DetectLabelsCommand({ Image: image }))))?.name).toBe('InvalidSignatureException');
+      expect((await errorOf(unknownKey.send(new DetectLabelsCommand({ Image: image }))))?.name).toBe('UnrecognizedClientException');
+    } finally {
+      wrongSecret.destroy();
+      unknownKey.destroy();
+    }
+  });
+
+  it('answers an unsigned request in the JSON 1.1 error shape', async () => {
+    const response = await fetch(rekognition.endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'RekognitionService.DetectLabels' },
+      body: '{}',
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
+    expect(await response.json()).toEqual({ __type: 'MissingAuthenticationTokenException', Message: 'Missing Authentication Token' });
+  });
+});
+
+describe('DetectModerationLabels', () => {
+  it('finds nothing to moderate in the fixture photos', async () => {
+    for (const name of ['cat.jpg', 'astronaut.jpg', 'coffee.jpg']) {
+      const result = await client.send(new DetectModerationLabelsCommand({ Image: fromS3(name) }));
+      expect(result.ModerationModelVersion).toBe('7.0');
+      expect(result.ModerationLabels, name).toEqual([]);
+    }
+  });
+
+  it('reports the classifier scores in the moderation taxonomy when asked for everything', async () => {
+    const result = await client.send(new DetectModerationLabelsCommand({ Image: await fromBytes('cat.jpg'), MinConfidence: 0 }));
+    expect(result.ModerationLabels?.map((label) => [label.Name, label.ParentName, label.TaxonomyLevel])).toEqual(
+      expect.arrayContaining([
+        ['Explicit', '', 1],
+        ['Explicit Nudity', 'Explicit', 2],
+        ['Non-Explicit Nudity of Intimate parts and Kissing', '', 1],
+      ]),
+    );
+    for (const label of result.ModerationLabels ?? []) expect(label.Confidence).toBeLessThan(50);
+  });
+});
