@@ -1,0 +1,70 @@
+/**
+ * Turns the stack's outputs (`cdk deploy --outputs-file`) into
+ * amplify_outputs.json, Amplify Gen 2's client config, so the example client
+ * and `Amplify.configure(outputs)` work against the deployed stack.
+ */
+import { AuthMode, defaultAuthMode } from '../api/manifest.ts';
+import { deployedAuthModes } from './api-auth.ts';
+import { StackOutput, type StackOutputName } from './stack-outputs.ts';
+
+export interface DeployedAmplifyOutputs {
+  readonly version: '1.3';
+  readonly auth: {
+    readonly aws_region: string;
+    readonly user_pool_id: string;
+    readonly user_pool_client_id: string;
+    readonly username_attributes: ['email'];
+    readonly standard_required_attributes: ['email'];
+    readonly user_verification_types: ['email'];
+  };
+  readonly data: {
+    readonly url: string;
+    readonly aws_region: string;
+    readonly api_key: string;
+    readonly default_authorization_type: AuthMode;
+    readonly authorization_types: AuthMode[];
+  };
+}
+
+/** `cdk deploy --outputs-file` JSON: stack name → output name → value. */
+export type CdkOutputsFile = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+/** Picks the stack's outputs: the named stack, or the only one in the file. */
+export function stackOutputsFrom(file: CdkOutputsFile, stackName?: string): Readonly<Record<string, string>> {
+  if (stackName !== undefined) {
+    const outputs = file[stackName];
+    if (!outputs) throw new Error(`outputs file has no stack ${stackName}; it has ${Object.keys(file).join(', ') || 'none'}`);
+    return outputs;
+  }
+  const stacks = Object.keys(file);
+  if (stacks.length !== 1) throw new Error(`outputs file has ${stacks.length} stacks (${stacks.join(', ')}); name one`);
+  return file[stacks[0] as string] as Readonly<Record<string, string>>;
+}
+
+function required(outputs: Readonly<Record<string, string>>, name: StackOutputName): string {
+  const value = outputs[name];
+  if (typeof value !== 'string' || value === '') throw new Error(`stack output ${name} is missing`);
+  return value;
+}
+
+export function toAmplifyOutputs(outputs: Readonly<Record<string, string>>): DeployedAmplifyOutputs {
+  const region = required(outputs, StackOutput.region);
+  return {
+    version: '1.3',
+    auth: {
+      aws_region: region,
+      user_pool_id: required(outputs, StackOutput.userPoolId),
+      user_pool_client_id: required(outputs, StackOutput.userPoolClientId),
+      username_attributes: ['email'],
+      standard_required_attributes: ['email'],
+      user_verification_types: ['email'],
+    },
+    data: {
+      url: required(outputs, StackOutput.graphqlUrl),
+      aws_region: region,
+      api_key: required(outputs, StackOutput.apiKey),
+      default_authorization_type: defaultAuthMode,
+      authorization_types: deployedAuthModes.filter((mode) => mode !== defaultAuthMode),
+    },
+  };
+}

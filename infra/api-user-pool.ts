@@ -1,0 +1,45 @@
+/** The Cognito user pool whose users call the API (AMAZON_COGNITO_USER_POOLS mode). */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AccountRecovery, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+
+export interface ApiUserPoolProps {
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Let anyone sign up with an email address.
+   * @default true
+   */
+  readonly selfSignUpEnabled?: boolean;
+}
+
+export class ApiUserPool extends Construct {
+  public readonly userPool: UserPool;
+  /** Public client (no secret) for browsers and the example CLI, SRP sign-in as Amplify does it. */
+  public readonly client: UserPoolClient;
+
+  public constructor(scope: Construct, id: string, props: ApiUserPoolProps = {}) {
+    super(scope, id);
+    this.userPool = new UserPool(this, 'UserPool', {
+      selfSignUpEnabled: props.selfSignUpEnabled ?? true,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: false,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.client = this.userPool.addClient('WebClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+    });
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The AppSync GraphQL API: the composed schema (schema.graphql plus the
+ * manifest's auth directives), three auth modes, logging and X-Ray, and the
+ * manifest's data sources and resolvers.
+ */
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { Definition, GraphqlApi, type FieldLogLevel } from 'aws-cdk-lib/aws-appsync';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { LambdaFunctionName } from '../api/manifest.ts';
+import { composeSchema } from '../api/schema.ts';
+import { ApiLogging } from './api-logging.ts';
+import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
+import { apiAuthorizationConfig, deployedAuthModes } from './api-auth.ts';
+import { SdlSchema } from './graphql-schema.ts';
+import { ManifestWiring } from './manifest-wiring.ts';
+
+export interface LabelcastApiProps {
+  /** @default 'labelcast' */
+  readonly name?: string;
+  readonly userPool: IUserPool;
+  readonly table: ITable;
+  /** The deployed function for each manifest Lambda a LAMBDA data source names. */
+  readonly functions: Partial<Record<LambdaFunctionName, IFunction>>;
+  /** @default 365 */
+  readonly apiKeyExpiryDays?: number;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /**
+   * ALL logs every resolver's request and response, data included.
+   * @default FieldLogLevel.ERROR
+   */
+  readonly fieldLogLevel?: FieldLogLevel;
+  /** For the API's log group. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+export class LabelcastApi extends Construct {
+  public readonly api: GraphqlApi;
+  public readonly wiring: ManifestWiring;
+  public readonly logging: ApiLogging;
+
+  public constructor(scope: Construct, id: string, props: LabelcastApiProps) {
+    super(scope, id);
+    this.api = new GraphqlApi(this, 'Api', {
+      name: props.name ?? 'labelcast',
+      definition: Definition.fromSchema(new SdlSchema(composeSchema({ authModes: deployedAuthModes }))),
+      authorizationConfig: apiAuthorizationConfig({
+        userPool: props.userPool,
+        apiKeyExpiryDays: props.apiKeyExpiryDays ?? 365,
+      }),
+      xrayEnabled: true,
+    });
+    acknowledgeGuardRule(
+      this.api,
+      GuardRule.appsyncPrivateApi,
+      'Browsers and the CLI call the API over the internet; a private API would need a VPC client.',
+    );
+    acknowledgeGuardRule(
+      this.api,
+      GuardRule.appsyncApiKeyAuth,
+      'API_KEY is the contract\'s default mode for anonymous clients; IAM and Cognito are there too, and the IAM-only mutation refuses API keys.',
+    );
+    this.logging = new ApiLogging(this, 'Logging', {
+      api: this.api,
+      fieldLogLevel: props.fieldLogLevel,
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+    this.wiring = new ManifestWiring(this, 'Wiring', {
+      api: this.api,
+      table: props.table,
+      functions: props.functions,
+    });
+  }
+}

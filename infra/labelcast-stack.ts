@@ -1,0 +1,112 @@
+/**
+ * The whole deployment: upload bucket, images table, Cognito user pool, the
+ * two Lambda functions and the AppSync API, wired from api/manifest.ts.
+ * Environment-agnostic (no account/region, no context lookups), so
+ * `cdk synth` needs no AWS credentials or network.
+ */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ApiUserPool } from './api-user-pool.ts';
+import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
+import { ImagesTable } from './images-table.ts';
+import { Labeler } from './labeler.ts';
+import { LabelcastApi } from './labelcast-api.ts';
+import { PresignUpload } from './presign-upload.ts';
+import { addStackOutputs } from './stack-outputs.ts';
+import { Stage, stageSettings } from './stage.ts';
+import { UploadBucket } from './upload-bucket.ts';
+
+export interface LabelcastStackProps extends StackProps {
+  /** dev is disposable (DESTROY everything); prod retains its data. */
+  readonly stage: Stage;
+  /**
+   * Browser origins allowed to PUT uploads.
+   * @default ['*']
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * Caps concurrent labelings, e.g. to stay under Rekognition's TPS quota.
+   * @default - no reserved concurrency
+   */
+  readonly labelerReservedConcurrency?: number;
+}
+
+export class LabelcastStack extends Stack {
+  public readonly uploads: UploadBucket;
+  public readonly images: ImagesTable;
+  public readonly users: ApiUserPool;
+  public readonly presignUpload: PresignUpload;
+  public readonly graphql: LabelcastApi;
+  public readonly labeler: Labeler;
+
+  public constructor(scope: Construct, id: string, props: LabelcastStackProps) {
+    super(scope, id, props);
+    const settings = stageSettings(props.stage);
+    const { removalPolicy, logRetention } = settings;
+
+    this.uploads = new UploadBucket(this, 'Uploads', {
+      allowedOrigins: props.allowedOrigins,
+      uploadExpirationDays: settings.uploadExpirationDays,
+      removalPolicy,
+      autoDeleteObjects: settings.autoDeleteObjects,
+    });
+    this.images = new ImagesTable(this, 'Images', {
+      removalPolicy,
+      pointInTimeRecovery: settings.pointInTimeRecovery,
+    });
+    this.users = new ApiUserPool(this, 'Users', { removalPolicy });
+    this.presignUpload = new PresignUpload(this, 'Presign', {
+      bucket: this.uploads.bucket,
+      logRetention,
+      removalPolicy,
+    });
+    this.graphql = new LabelcastApi(this, 'Graphql', {
+      name: `labelcast-${props.stage}`,
+      userPool: this.users.userPool,
+      table: this.images.table,
+      functions: { presignUpload: this.presignUpload.function },
+      logRetention,
+      removalPolicy,
+    });
+    this.labeler = new Labeler(this, 'Labeling', {
+      bucket: this.uploads.bucket,
+      table: this.images.table,
+      api: this.graphql.api,
+      logRetention,
+      removalPolicy,
+      reservedConcurrentExecutions: props.labelerReservedConcurrency,
+    });
+
+    this.acknowledgeGuardRules(props.stage);
+
+    const apiKey = this.graphql.api.apiKey;
+    if (!apiKey) throw new Error('the API has no API key; API_KEY must be one of its auth modes');
+    addStackOutputs(this, {
+      graphqlUrl: this.graphql.api.graphqlUrl,
+      apiKey,
+      userPoolId: this.users.userPool.userPoolId,
+      userPoolClientId: this.users.client.userPoolClientId,
+      uploadBucketName: this.uploads.bucket.bucketName,
+      imagesTableName: this.images.table.tableName,
+      labelerDeadLetterQueueUrl: this.labeler.deadLetterQueue.queueUrl,
+    });
+  }
+
+  /** Control Tower rules that do not fit the whole stack, or the disposable dev stage. */
+  private acknowledgeGuardRules(stage: Stage): void {
+    acknowledgeGuardRule(
+      this,
+      GuardRule.lambdaInVpc,
+      'Every function (ours and CDK\'s custom-resource handlers) calls only public AWS endpoints; a VPC would add NAT or endpoints and cold-start cost for nothing.',
+    );
+    acknowledgeGuardRule(
+      this,
+      GuardRule.logGroupKmsEncrypted,
+      'CloudWatch Logs encrypts at rest by default; logs exclude request bodies (excludeVerboseContent), so a customer-managed key is not warranted.',
+    );
+    if (stage === Stage.DEV) {
+      acknowledgeGuardRule(this, GuardRule.dynamoDbPitr, 'dev data is disposable; prod enables point-in-time recovery.');
+      acknowledgeGuardRule(this, GuardRule.logGroupRetentionOneYear, 'dev logs are short-lived; prod keeps them a year.');
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * One Lambda function from api/manifest.ts, bundled locally with esbuild (no
+ * Docker): ESM, minified, with source maps. The AWS SDK v3 is bundled too:
+ * the runtime's copy lacks some packages we use (s3-request-presigner) and
+ * would differ in version from the one our tests run against.
+ */
+import path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { repoRoot } from '../api/bundle.ts';
+import { lambdaFunctions, type LambdaFunctionName } from '../api/manifest.ts';
+
+/** The Lambda runtime every function runs on; the bundle targets the same Node version. */
+export const functionRuntime = Runtime.NODEJS_22_X;
+const bundleTarget = 'node22';
+
+/** Some bundled CommonJS dependencies call require(); ESM output has none without this. */
+const requireShim = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+export interface ManifestFunctionProps {
+  /** Which api/manifest.ts function to deploy. */
+  readonly name: LambdaFunctionName;
+  /** Environment variables the handler reads. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** For the function's log group. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /** @default - no reserved concurrency */
+  readonly reservedConcurrentExecutions?: number;
+}
+
+export class ManifestFunction extends Construct {
+  public readonly function: NodejsFunction;
+
+  public constructor(scope: Construct, id: string, props: ManifestFunctionProps) {
+    super(scope, id);
+    const spec = lambdaFunctions[props.name];
+    if (!spec) throw new Error(`api/manifest.ts has no Lambda function ${String(props.name)}`);
+
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: path.join(repoRoot, spec.entry),
+      handler: 'handler',
+      projectRoot: repoRoot,
+      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+      description: spec.description,
+      runtime: functionRuntime,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memoryMb,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: bundleTarget,
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        externalModules: [],
+        banner: requireShim,
+        logLevel: LogLevel.WARNING,
+      },
+    });
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The presign Lambda behind requestUpload's second pipeline step. A presigned
+ * URL carries the signer's permissions, so the role may PutObject under the
+ * uploads prefix and nothing else.
+ */
+import { type RemovalPolicy } from 'aws-cdk-lib';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { UploadLimits } from '../api/limits.ts';
+import { ManifestFunction } from './manifest-function.ts';
+
+export interface PresignUploadProps {
+  readonly bucket: IBucket;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** For the log group. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+export class PresignUpload extends Construct {
+  public readonly function: NodejsFunction;
+
+  public constructor(scope: Construct, id: string, props: PresignUploadProps) {
+    super(scope, id);
+    this.function = new ManifestFunction(this, 'PresignUpload', {
+      name: 'presignUpload',
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      environment: { UPLOAD_BUCKET: props.bucket.bucketName, POWERTOOLS_SERVICE_NAME: 'presign-upload' },
+    }).function;
+    // Not bucket.grantPut: that adds s3:PutObjectLegalHold, PutObjectRetention, tagging and more.
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['s3:PutObject'],
+        resources: [props.bucket.arnForObjects(`${UploadLimits.keyPrefix}*`)],
+      }),
+    );
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The bucket browsers upload image bytes to, through presigned PUT URLs.
+ *
+ * Lifecycle: the API never serves image bytes back (the schema has labels
+ * only), so an object is needed only until the labeler is done with it: at
+ * most the labeler's maxEventAge plus retries, then the dead-letter queue for
+ * a manual re-run. Everything under the uploads prefix therefore expires after
+ * `uploadExpirationDays` in every stage (short in dev, long enough in prod to
+ * re-run a failed labelling from the DLQ). Labelled or not makes no
+ * difference, so no tagging is needed, and presigned URLs stay simple.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { UploadLimits } from '../api/limits.ts';
+import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
+
+export interface UploadBucketProps {
+  /**
+   * Origins allowed to PUT uploads from a browser.
+   * @default ['*'] — any origin; the presigned URL is the credential.
+   */
+  readonly allowedOrigins?: readonly string[];
+  /** Days an object under the uploads prefix lives before S3 deletes it. */
+  readonly uploadExpirationDays: number;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Empty the bucket when it is deleted; needs removalPolicy DESTROY.
+   * @default false
+   */
+  readonly autoDeleteObjects?: boolean;
+}
+
+export class UploadBucket extends Construct {
+  public readonly bucket: Bucket;
+
+  public constructor(scope: Construct, id: string, props: UploadBucketProps) {
+    super(scope, id);
+    if (!Number.isInteger(props.uploadExpirationDays) || props.uploadExpirationDays < 1) {
+      throw new Error(`uploadExpirationDays must be a whole number of days >= 1, got ${props.uploadExpirationDays}`);
+    }
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    if (props.autoDeleteObjects && removalPolicy !== RemovalPolicy.DESTROY) {
+      throw new Error('autoDeleteObjects needs removalPolicy DESTROY');
+    }
+    const allowedOrigins = props.allowedOrigins ?? ['*'];
+    if (allowedOrigins.length === 0) throw new Error('allowedOrigins must name at least one origin');
+
+    this.bucket = new Bucket(this, 'Bucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      cors: [
+        {
+          // PUT for the presigned upload; GET so a browser may read back what it uploaded.
+          allowedMethods: [HttpMethods.PUT, HttpMethods.GET],
+          allowedOrigins: [...allowedOrigins],
+          // The presigned URL signs Content-Type; browsers set Content-Length themselves.
+          allowedHeaders: ['content-type', 'content-length', 'content-md5', 'x-amz-*'],
+          exposedHeaders: ['etag'],
+          maxAge: 3000,
+        },
+      ],
+      lifecycleRules: [
+        { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        {
+          id: 'expire-uploads',
+          prefix: UploadLimits.keyPrefix,
+          expiration: Duration.days(props.uploadExpirationDays),
+        },
+      ],
+      removalPolicy,
+      autoDeleteObjects: props.autoDeleteObjects ?? false,
+    });
+    this.acknowledgeGuardRules();
+  }
+
+  /** Control Tower bucket rules that conflict with a bucket of short-lived uploads. */
+  private acknowledgeGuardRules(): void {
+    const rules: [GuardRule, string][] = [
+      [
+        GuardRule.s3KmsEncryption,
+        'SSE-S3 encrypts at rest; SSE-KMS would make every presigned browser PUT and every Rekognition read need kms permissions and KMS request quota, for transient objects.',
+      ],
+      [
+        GuardRule.s3Versioning,
+        'Objects are written once under a fresh key and expire; noncurrent versions would only keep deleted images around.',
+      ],
+      [GuardRule.s3ObjectLock, 'Uploads must expire (see the lifecycle rule); object lock forbids exactly that.'],
+      [
+        GuardRule.s3AccessLogging,
+        'Writes are only possible with a presigned URL the API issued and recorded; a second, never-expiring log bucket is not worth it here. Use CloudTrail S3 data events where an audit trail is required.',
+      ],
+      [
+        GuardRule.s3EventNotifications,
+        'Notifications are configured, through CDK\'s Custom::S3BucketNotifications (which avoids a bucket/function dependency cycle), so the rule cannot see them on the bucket resource.',
+      ],
+    ];
+    rules.forEach(([rule, reason]) => acknowledgeGuardRule(this.bucket, rule, reason));
+  }
+}

@@ -1,0 +1,356 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { UploadLimits } from '../../api/limits.ts';
+import { dataSources, fields, lambdaFunctions } from '../../api/manifest.ts';
+import { composeSchema } from '../../api/schema.ts';
+import { ImagesTableLayout } from '../../api/table.ts';
+import { deployedAuthModes } from '../../infra/api-auth.ts';
+import { StackOutput } from '../../infra/stack-outputs.ts';
+import { Stage } from '../../infra/stage.ts';
+import { actionsOf, allPolicyStatements, flatten, resourcesOf, synthStage } from './synth.ts';
+
+const dev = () => synthStage(Stage.DEV);
+const prod = () => synthStage(Stage.PROD);
+
+// Synthesis (with Lambda bundling) happens here, under the hook timeout, not in the first test.
+beforeAll(() => {
+  dev();
+  prod();
+});
+
+const logicalId = (construct: IConstruct) => {
+  const { labelcast } = dev();
+  return labelcast.stack.getLogicalId(construct.node.defaultChild as CfnElement);
+};
+
+describe('upload bucket', () => {
+  it('blocks public access, encrypts with SSE-S3 and denies plain HTTP', () => {
+    const { template } = dev();
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets browsers PUT with a content type, from any origin by default', () => {
+    dev().template.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: {
+        CorsRules: [
+          Match.objectLike({
+            AllowedMethods: ['PUT', 'GET'],
+            AllowedOrigins: ['*'],
+            AllowedHeaders: Match.arrayWith(['content-type']),
+          }),
+        ],
+      },
+    });
+  });
+
+  it.each([
+    [Stage.DEV, 1],
+    [Stage.PROD, 30],
+  ])('in %s aborts multipart uploads after a day and expires uploads after %i days', (stage, days) => {
+    synthStage(stage).template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
+          Match.objectLike({ Prefix: UploadLimits.keyPrefix, ExpirationInDays: days, Status: 'Enabled' }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('stages', () => {
+  it('dev deletes everything: DESTROY policies and the auto-delete custom resource', () => {
+    const { template } = dev();
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 1);
+    for (const type of ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::Cognito::UserPool', 'AWS::Logs::LogGroup', 'AWS::SQS::Queue']) {
+      const resources = template.findResources(type);
+      expect(Object.keys(resources).length, type).toBeGreaterThan(0);
+      for (const resource of Object.values(resources)) expect(resource.DeletionPolicy, type).toBe('Delete');
+    }
+  });
+
+  it('prod retains its data, has no auto-delete and enables point-in-time recovery', () => {
+    const { template } = prod();
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+    for (const type of ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::Cognito::UserPool', 'AWS::Logs::LogGroup', 'AWS::SQS::Queue']) {
+      for (const resource of Object.values(template.findResources(type))) expect(resource.DeletionPolicy, type).toBe('Retain');
+    }
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+  });
+});
+
+describe('images table', () => {
+  it('is on-demand with pk/sk and the byLabel index projecting everything', () => {
+    const layout = ImagesTableLayout;
+    dev().template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: layout.partitionKey, KeyType: 'HASH' },
+        { AttributeName: layout.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: layout.byLabelIndex.indexName,
+          KeySchema: [
+            { AttributeName: layout.byLabelIndex.partitionKey, KeyType: 'HASH' },
+            { AttributeName: layout.byLabelIndex.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+  });
+});
+
+describe('least privilege', () => {
+  it('no policy anywhere allows dynamodb:Scan, a wildcard action or a whole service', () => {
+    for (const stage of [Stage.DEV, Stage.PROD]) {
+      const statements = allPolicyStatements(synthStage(stage).template).filter((s) => s.Effect === 'Allow');
+      expect(statements.length).toBeGreaterThan(0);
+      for (const action of statements.flatMap(actionsOf)) {
+        expect(action).not.toBe('dynamodb:Scan');
+        expect(action).not.toMatch(/\*/);
+      }
+    }
+  });
+
+  it('the labeler role may do exactly what the labeler does', () => {
+    const { labelcast, template } = dev();
+    const role = logicalId(labelcast.stack.labeler.function.role!);
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } });
+    const statements = Object.values(policies).flatMap(
+      (policy) => (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Effect: string }[]),
+    );
+    const granted = statements.map((s) => ({
+      effect: s.Effect,
+      actions: [...(Array.isArray(s.Action) ? s.Action : [s.Action])].sort(),
+      resources: (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(flatten),
+    }));
+    const bucket = logicalId(labelcast.stack.uploads.bucket);
+    const table = logicalId(labelcast.stack.images.table);
+    const queue = logicalId(labelcast.stack.labeler.deadLetterQueue);
+    const api = logicalId(labelcast.stack.graphql.api);
+    expect(granted).toEqual(
+      expect.arrayContaining([
+        { effect: 'Allow', actions: ['rekognition:DetectLabels', 'rekognition:DetectModerationLabels'], resources: ['*'] },
+        { effect: 'Allow', actions: ['s3:GetObject'], resources: [`\${${bucket}.Arn}/uploads/*`] },
+        {
+          effect: 'Allow',
+          actions: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          resources: [`\${${table}.Arn}`],
+        },
+        {
+          effect: 'Allow',
+          actions: ['appsync:GraphQL'],
+          resources: [
+            `arn:\${AWS::Partition}:appsync:\${AWS::Region}:\${AWS::AccountId}:apis/\${${api}.ApiId}/types/Mutation/fields/publishImageLabeled`,
+          ],
+        },
+        // Lambda's on-failure destination and X-Ray tracing.
+        {
+          effect: 'Allow',
+          actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+          resources: [`\${${queue}.Arn}`],
+        },
+        { effect: 'Allow', actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], resources: ['*'] },
+      ]),
+    );
+    expect(granted).toHaveLength(6);
+    // Only the managed basic-execution policy (logs) besides the inline one.
+    template.hasResourceProperties('AWS::IAM::Role', {
+      ManagedPolicyArns: [Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'])]) })],
+    });
+  });
+
+  it('the only appsync:GraphQL grant is the publishImageLabeled mutation', () => {
+    const graphql = allPolicyStatements(dev().template).filter((s) => actionsOf(s).includes('appsync:GraphQL'));
+    expect(graphql).toHaveLength(1);
+    const resources = [graphql[0]?.Resource].flat().map(flatten);
+    expect(resources).toHaveLength(1);
+    expect(resources[0]).toMatch(/\/types\/Mutation\/fields\/publishImageLabeled$/);
+  });
+
+  it('the presign function may only PutObject under the uploads prefix', () => {
+    const { labelcast, template } = dev();
+    const role = logicalId(labelcast.stack.presignUpload.function.role!);
+    const bucket = logicalId(labelcast.stack.uploads.bucket);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } }));
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const s3 = statements.filter((s) => [s.Action].flat().some((action) => action.startsWith('s3:')));
+    expect(s3.map((s) => [[s.Action].flat(), flatten(s.Resource)])).toEqual([[['s3:PutObject'], `\${${bucket}.Arn}/uploads/*`]]);
+  });
+
+  it("the DynamoDB data source may run only its resolvers' operations", () => {
+    const { labelcast } = dev();
+    const dataSource = labelcast.stack.graphql.wiring.dataSources.get('imagesTable') as unknown as { grantedActions: string[] };
+    expect(dataSource.grantedActions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+  });
+});
+
+describe('AppSync API', () => {
+  it('deploys the composed schema', () => {
+    dev().template.hasResourceProperties('AWS::AppSync::GraphQLSchema', {
+      Definition: composeSchema({ authModes: deployedAuthModes }),
+    });
+  });
+
+  it('defaults to API key, with IAM and the stack\'s Cognito user pool as additional modes', () => {
+    const { labelcast, template } = dev();
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      AuthenticationType: 'API_KEY',
+      AdditionalAuthenticationProviders: [
+        { AuthenticationType: 'AWS_IAM' },
+        {
+          AuthenticationType: 'AMAZON_COGNITO_USER_POOLS',
+          UserPoolConfig: Match.objectLike({ UserPoolId: { Ref: logicalId(labelcast.stack.users.userPool) } }),
+        },
+      ],
+      XrayEnabled: true,
+      LogConfig: Match.objectLike({ FieldLogLevel: 'ERROR', ExcludeVerboseContent: true }),
+    });
+    template.resourceCountIs('AWS::AppSync::ApiKey', 1);
+    const [apiKey] = Object.values(template.findResources('AWS::AppSync::ApiKey'));
+    const expiresInDays = ((apiKey?.Properties.Expires as number) * 1000 - Date.now()) / 86_400_000;
+    expect(expiresInDays).toBeGreaterThan(364);
+    expect(expiresInDays).toBeLessThanOrEqual(365);
+  });
+
+  it('has one data source per manifest data source, of the right kind', () => {
+    const { template } = dev();
+    const typeFor = { DYNAMODB: 'AMAZON_DYNAMODB', LAMBDA: 'AWS_LAMBDA', NONE: 'NONE' } as const;
+    const deployed = Object.values(template.findResources('AWS::AppSync::DataSource')).map((ds) => [ds.Properties.Name, ds.Properties.Type]);
+    expect(deployed.sort()).toEqual(Object.entries(dataSources).map(([name, spec]) => [name, typeFor[spec.kind]]).sort());
+  });
+
+  it('has a JS resolver for every manifest field, and pipeline functions in order', () => {
+    const { template } = dev();
+    const resources = resourcesOf(template);
+    const resolvers = Object.values(template.findResources('AWS::AppSync::Resolver'));
+    expect(resolvers).toHaveLength(fields.length);
+    const functionNames = new Map(
+      Object.entries(template.findResources('AWS::AppSync::FunctionConfiguration')).map(([id, fn]) => [id, fn.Properties.Name as string]),
+    );
+    for (const field of fields) {
+      const resolver = resolvers.find((r) => r.Properties.TypeName === field.typeName && r.Properties.FieldName === field.fieldName);
+      expect(resolver, `${field.typeName}.${field.fieldName}`).toBeDefined();
+      const props = resolver!.Properties;
+      expect(props.Runtime).toEqual({ Name: 'APPSYNC_JS', RuntimeVersion: '1.0.0' });
+      expect(props.Code).toMatch(/export\s*\{|export function/);
+      expect(props.Code).not.toMatch(/from\s+["'][^"']+\.ts["']/);
+      if (field.kind === 'PIPELINE') {
+        expect(props.Kind).toBe('PIPELINE');
+        const steps = (props.PipelineConfig.Functions as { 'Fn::GetAtt': [string, string] }[]).map((ref) => functionNames.get(ref['Fn::GetAtt'][0]));
+        expect(steps).toEqual(field.steps.map((step) => step.name));
+        for (const step of field.steps) {
+          const [, fn] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::AppSync::FunctionConfiguration' && r.Properties?.Name === step.name)!;
+          expect(fn.Properties?.DataSourceName).toBe(step.dataSource);
+          expect(fn.Properties?.Runtime).toEqual({ Name: 'APPSYNC_JS', RuntimeVersion: '1.0.0' });
+        }
+      } else {
+        expect(props.Kind).toBe('UNIT');
+        expect(props.DataSourceName).toBe(field.dataSource);
+      }
+    }
+    template.resourceCountIs('AWS::AppSync::FunctionConfiguration', fields.flatMap((f) => (f.kind === 'PIPELINE' ? f.steps : [])).length);
+  });
+});
+
+describe('Lambda functions', () => {
+  it('run on arm64, Node.js 20 or later, with tracing and the environment the handlers read', () => {
+    const { labelcast, template } = dev();
+    const descriptions = Object.values(lambdaFunctions).map((spec) => spec.description);
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((fn) =>
+      descriptions.includes(fn.Properties.Description),
+    );
+    expect(functions).toHaveLength(descriptions.length);
+    for (const fn of functions) {
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(Number(/^nodejs(\d+)\.x$/.exec(fn.Properties.Runtime)?.[1])).toBeGreaterThanOrEqual(20);
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    }
+    const bucket = { Ref: logicalId(labelcast.stack.uploads.bucket) };
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: lambdaFunctions.presignUpload.description,
+      Environment: { Variables: Match.objectLike({ UPLOAD_BUCKET: bucket }) },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: lambdaFunctions.labeler.description,
+      Timeout: lambdaFunctions.labeler.timeoutSeconds,
+      MemorySize: lambdaFunctions.labeler.memoryMb,
+      Environment: {
+        Variables: Match.objectLike({
+          IMAGES_TABLE: { Ref: logicalId(labelcast.stack.images.table) },
+          UPLOAD_BUCKET: bucket,
+          APPSYNC_URL: { 'Fn::GetAtt': [logicalId(labelcast.stack.graphql.api), 'GraphQLUrl'] },
+          POWERTOOLS_SERVICE_NAME: 'labeler',
+        }),
+      },
+    });
+  });
+
+  it('S3 invokes the labeler on objects created under the uploads prefix', () => {
+    const { labelcast, template } = dev();
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: UploadLimits.keyPrefix }] } },
+            LambdaFunctionArn: { 'Fn::GetAtt': [logicalId(labelcast.stack.labeler.function), 'Arn'] },
+          },
+        ],
+      },
+    });
+  });
+
+  it('failed labeler events are retried twice, then sent to an encrypted, TLS-only queue', () => {
+    const { labelcast, template } = dev();
+    const queue = logicalId(labelcast.stack.labeler.deadLetterQueue);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 6 * 3600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('names everything amplify_outputs.json needs', () => {
+    const outputs = dev().template.toJSON().Outputs as Record<string, unknown>;
+    expect(Object.keys(outputs).sort()).toEqual(Object.values(StackOutput).sort());
+  });
+});

@@ -1,0 +1,62 @@
+/** Synthesizes the labelcast stack once per stage per test file (bundling takes a few seconds). */
+import { Template } from 'aws-cdk-lib/assertions';
+import { createLabelcastApp, type LabelcastApp } from '../../infra/labelcast-app.ts';
+import type { Stage } from '../../infra/stage.ts';
+
+const cache = new Map<Stage, { labelcast: LabelcastApp; template: Template }>();
+
+export function synthStage(stage: Stage): { labelcast: LabelcastApp; template: Template } {
+  let synthesized = cache.get(stage);
+  if (!synthesized) {
+    // guard off here: tests/infra/guard.test.ts runs the policy plugin.
+    const labelcast = createLabelcastApp({ guard: false, context: { stage } });
+    synthesized = { labelcast, template: Template.fromStack(labelcast.stack) };
+    cache.set(stage, synthesized);
+  }
+  return synthesized;
+}
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string }>;
+
+export const resourcesOf = (template: Template): Resources => template.toJSON().Resources as Resources;
+
+export interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** Every statement of every inline and managed policy in the template. */
+export function allPolicyStatements(template: Template): Statement[] {
+  const statements: Statement[] = [];
+  for (const resource of Object.values(resourcesOf(template))) {
+    const props = resource.Properties ?? {};
+    const documents: unknown[] = [];
+    if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') documents.push(props.PolicyDocument);
+    if (resource.Type === 'AWS::IAM::Role') {
+      for (const policy of (props.Policies as { PolicyDocument: unknown }[] | undefined) ?? []) documents.push(policy.PolicyDocument);
+    }
+    for (const document of documents) statements.push(...((document as { Statement: Statement[] }).Statement ?? []));
+  }
+  return statements;
+}
+
+export const actionsOf = (statement: Statement): string[] =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+
+/** A CloudFormation value with intrinsic functions flattened to readable text, for matching suffixes. */
+export function flatten(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(flatten).join('');
+  if (value && typeof value === 'object') {
+    const [key, inner] = Object.entries(value)[0] ?? [];
+    if (key === 'Fn::Join') {
+      const [separator, parts] = inner as [string, unknown[]];
+      return parts.map(flatten).join(separator);
+    }
+    if (key === 'Ref') return `\${${String(inner)}}`;
+    if (key === 'Fn::GetAtt') return `\${${(inner as string[]).join('.')}}`;
+    return JSON.stringify(value);
+  }
+  return String(value);
+}
