@@ -3,7 +3,7 @@
  * amplify_outputs.json, Amplify Gen 2's client config, so the example client
  * and `Amplify.configure(outputs)` work against the deployed stack.
  */
-import { AuthMode, defaultAuthMode } from '../api/manifest.ts';
+import { amplifyDataOutputs, type AmplifyDataOutputs } from '../api/amplify-outputs.ts';
 import { deployedAuthModes } from './api-auth.ts';
 import { StackOutput, type StackOutputName } from './stack-outputs.ts';
 
@@ -17,13 +17,7 @@ export interface DeployedAmplifyOutputs {
     readonly standard_required_attributes: ['email'];
     readonly user_verification_types: ['email'];
   };
-  readonly data: {
-    readonly url: string;
-    readonly aws_region: string;
-    readonly api_key: string;
-    readonly default_authorization_type: AuthMode;
-    readonly authorization_types: AuthMode[];
-  };
+  readonly data: AmplifyDataOutputs;
 }
 
 /** `cdk deploy --outputs-file` JSON: stack name → output name → value. */
@@ -59,12 +53,11 @@ export function toAmplifyOutputs(outputs: Readonly<Record<string, string>>): Dep
       standard_required_attributes: ['email'],
       user_verification_types: ['email'],
     },
-    data: {
-      url: required(outputs, StackOutput.graphqlUrl),
-      aws_region: region,
-      api_key: required(outputs, StackOutput.apiKey),
-      default_authorization_type: defaultAuthMode,
-      authorization_types: deployedAuthModes.filter((mode) => mode !== defaultAuthMode),
-    },
+    data: amplifyDataOutputs({
+      graphqlUrl: required(outputs, StackOutput.graphqlUrl),
+      region,
+      apiKey: required(outputs, StackOutput.apiKey),
+      authModes: deployedAuthModes,
+    }),
   };
 }

@@ -5,7 +5,6 @@
  * publish-on-mutation. Clients change only their endpoint and trust the CA.
  */
 import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { localAuthModes } from '../../api/manifest.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { attachRealtime } from './realtime/server.ts';
@@ -15,6 +14,7 @@ import type { ResolverRuntime } from './resolvers/index.ts';
 import { graphQLRequestHandler } from './server/http.ts';
 import { buildServedSchema } from './server/schema.ts';
 import { loadOrCreateTls } from './tls/certificates.ts';
+import { listen } from '../listen.ts';
 
 export interface LocalAppSyncOptions {
   readonly stateDir: string;
@@ -79,14 +79,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     onInternalError,
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port, host);
   const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   return {

@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../listen.ts';
 
 export interface LocalDynamoDbOptions {
   readonly dataDir: string;
@@ -30,14 +30,7 @@ const dynalite = createRequire(import.meta.url)('dynalite') as (options: Dynalit
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
   const host = options.host ?? '127.0.0.1';
   const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port, host);
   return {
     endpoint: `http://${host}:${port}`,
     // dynalite's close also closes LevelDB once in-flight operations finish.

@@ -10,12 +10,12 @@
  * new RekognitionClient({ endpoint: rekognition.endpoint, region, credentials: keyPair });
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { startVisionEngine } from './engine/engine.ts';
 import { RekognitionError, RekognitionErrorCode } from './errors.ts';
 import { operations, type OperationDeps } from './operations/index.ts';
 import { newRequestId, parseRequest, sendError, sendResult } from './protocol.ts';
+import { listen } from '../listen.ts';
 
 export interface LocalRekognitionOptions {
   readonly port: number;
@@ -55,19 +55,13 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
   };
 
   const server = createServer((request, response) => void handle(request, response));
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    port = await listen(server, options.port, host);
   } catch (error) {
     await engine.close();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
   const ready = engine.ready.then(() => undefined);
   // Closing before the models load rejects `ready`; that must not surface as an unhandled rejection.
   ready.catch(() => undefined);

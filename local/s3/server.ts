@@ -5,13 +5,13 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer, IncomingMessage, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { S3Event } from 'aws-lambda';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { admitRequest, type AdmittedRequest } from './admission.ts';
 import { newRequestIds, s3Error, sendS3Error, type RequestIds } from './errors.ts';
 import { objectCreatedEvent, type ObjectCreatedEventName } from './events.ts';
 import { createS3rverBackend, type BucketConfig, type S3rverBackend, type S3rverEvent } from './s3rver-adapter.ts';
+import { listen } from '../listen.ts';
 
 export interface LocalS3Options {
   readonly dataDir: string;
@@ -161,14 +161,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       sendS3Error(res, req.method ?? 'GET', s3Error('InternalError', 'We encountered an internal error. Please try again.'));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port, host);
 
   return {
     endpoint: `http://${host}:${port}`,

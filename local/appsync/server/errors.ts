@@ -5,6 +5,7 @@
  * path/data/errorType/errorInfo/locations). Nothing here ever carries a stack.
  */
 import type { GraphQLError, SourceLocation } from 'graphql';
+import type { SigV4Failure } from '../../iam/sigv4.ts';
 
 /** A request-level error: HTTP status, `x-amzn-ErrorType`, JSON body. */
 export interface RequestError {
@@ -36,14 +37,7 @@ export const RequestErrors = {
 } as const;
 
 /** Codes of local/iam/sigv4.ts verifySigV4 failures. */
-export type SigV4FailureCode =
-  | 'MissingAuthenticationToken'
-  | 'IncompleteSignature'
-  | 'InvalidAccessKeyId'
-  | 'SignatureDoesNotMatch'
-  | 'AccessDenied'
-  | 'RequestExpired'
-  | 'RequestTimeTooSkewed';
+export type SigV4FailureCode = SigV4Failure['code'];
 
 /**
  * AppSync answers a bad SigV4 with HTTP 403 and the JSON-protocol error types
