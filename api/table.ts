@@ -2,15 +2,45 @@ import { UploadLimits } from './limits.ts';
 
 /**
  * Layout of the single DynamoDB table, shared by the resolvers, the labeler,
- * the CDK stack and the local stack.
+ * the delete function, the CDK stack and the local stack. Bundled into
+ * APPSYNC_JS resolvers too, so keep this file plain data and functions.
  *
  * Items:
- * - image:        pk = IMAGE#<id>, sk = IMAGE; the Image fields plus objectKey.
- * - label entry:  pk = IMAGE#<id>, sk = LABEL#<name>; labelKey = LABEL#<name>,
- *                 labelSort = <createdAt>#<id>, confidence, and a copy of the
- *                 labelled image so imagesByLabel is one Query on byLabel.
+ * - image:          pk = IMAGE#<id>, sk = IMAGE; the Image fields plus objectKey,
+ *                   contentSha256, indexedLabels (display names of every indexed
+ *                   name) and catalogPending (the names whose catalog count is
+ *                   not yet claimed; see below).
+ * - label entry:    pk = IMAGE#<id>, sk = LABEL#<name>#<threshold>;
+ *                   labelKey = LABEL#<name>#<threshold>, labelSort = <createdAt>#<id>,
+ *                   confidence, and a copy of the labelled image, so
+ *                   imagesByLabel is one Query on byLabel. One entry per indexed
+ *                   name (each label, its parents and its aliases) and per
+ *                   confidence threshold at or below that name's confidence.
+ * - catalog count:  pk = CATALOG, sk = LABEL#<name>; name (display), imageCount.
+ * - content result: pk = CONTENT#<sha256>, sk = RESULT; the labels and moderation
+ *                   labels detected for those bytes, reused for identical uploads.
  *
- * Label names are stored lower-cased so search is case-insensitive.
+ * Names are matched lower-cased, so search and the catalog are case-insensitive.
+ *
+ * Cost model of imagesByLabel (why thresholds): minConfidence is served by the
+ * key, not a filter. A label of confidence c is written under every threshold
+ * t <= c, so "minConfidence m" Queries partition LABEL#<name>#<t> for the
+ * highest t <= m, newest first. When m is a threshold the Query reads only
+ * matching items: a filtered page costs what an unfiltered one does. Between
+ * thresholds a filter drops the entries with t <= confidence < m, which are
+ * at most one threshold band (10 points or less) of that name's entries. The price is
+ * paid once, at write time: at most `confidenceThresholds.length` entries per
+ * indexed name, each an item copy, and a labelled image is read by one Query
+ * whatever the table size.
+ *
+ * Catalog counts: each LABELED image adds 1 to each of its indexed names
+ * exactly once. The labeler's conditional PENDING→LABELED update also writes
+ * catalogPending; a name is then claimed by removing it from catalogPending
+ * with a condition (only one writer can), and only the claimer ADDs 1. The
+ * delete function deletes the image item conditionally (only one deleter can)
+ * and subtracts 1 for the claimed names only (indexedLabels − catalogPending),
+ * so labelling and deleting concurrently never double-count. Without
+ * transactions, a crash between a claim and its ADD loses that one increment.
  */
 export const ImagesTableLayout = {
   partitionKey: 'pk',
@@ -20,20 +50,64 @@ export const ImagesTableLayout = {
     partitionKey: 'labelKey',
     sortKey: 'labelSort',
   },
+  /** Image items only (no other item has a top-level status): the reconciler Queries PENDING, no Scan. */
+  byStatusIndex: {
+    indexName: 'byStatus',
+    partitionKey: 'status',
+    sortKey: 'createdAt',
+  },
 } as const;
+
+/**
+ * Confidence thresholds entries are written under, ascending. 0 serves
+ * queries without minConfidence (the labeler keeps labels from 55 up), the
+ * rest are the cut-offs apps use most; finer bands cost more entries.
+ */
+export const confidenceThresholds = [0, 60, 70, 80, 90, 95, 99] as const;
+
+/** The highest threshold at or below minConfidence. */
+export function thresholdFor(minConfidence: number): number {
+  let best = 0;
+  for (const threshold of confidenceThresholds) {
+    if (threshold <= minConfidence) best = threshold;
+  }
+  return best;
+}
+
+/** The thresholds an entry of this confidence is written under. */
+export function thresholdsUpTo(confidence: number): number[] {
+  const thresholds: number[] = [];
+  for (const threshold of confidenceThresholds) {
+    if (threshold <= confidence) thresholds.push(threshold);
+  }
+  return thresholds;
+}
 
 export const normalizeLabel = (name: string): string => name.trim().toLowerCase();
 
 export const imageKey = (imageId: string) => ({ pk: `IMAGE#${imageId}`, sk: 'IMAGE' });
 
-export const labelEntryKey = (imageId: string, labelName: string) => ({
+/** Sort-key prefix of all of an image's label entries (they share its partition). */
+export const labelEntryPrefix = 'LABEL#';
+
+export const labelIndexKey = (labelName: string, threshold = 0) => `LABEL#${normalizeLabel(labelName)}#${threshold}`;
+
+export const labelEntryKey = (imageId: string, labelName: string, threshold = 0) => ({
   pk: `IMAGE#${imageId}`,
-  sk: `LABEL#${normalizeLabel(labelName)}`,
+  sk: labelIndexKey(labelName, threshold),
 });
 
-export const labelIndexKey = (labelName: string) => `LABEL#${normalizeLabel(labelName)}`;
-
 export const labelIndexSort = (createdAt: string, imageId: string) => `${createdAt}#${imageId}`;
+
+/** The one partition of the label catalog; its sort keys sort names alphabetically. */
+export const catalogPartition = 'CATALOG';
+
+export const catalogSortKey = (labelName: string) => `LABEL#${normalizeLabel(labelName)}`;
+
+export const catalogKey = (labelName: string) => ({ pk: catalogPartition, sk: catalogSortKey(labelName) });
+
+/** The stored detection result of some exact bytes. */
+export const contentResultKey = (sha256Hex: string) => ({ pk: `CONTENT#${sha256Hex}`, sk: 'RESULT' });
 
 /** S3 key an image's bytes are uploaded to. */
 export const objectKeyFor = (imageId: string) => `${UploadLimits.keyPrefix}${imageId}`;

@@ -1,10 +1,12 @@
 /**
- * Query.imagesByLabel — a Query on the byLabel index (never a Scan), newest
+ * Query.imagesByLabel — one Query on the byLabel index (never a Scan), newest
  * first. Each index entry carries a copy of its image, so one Query answers.
+ * minConfidence picks the confidence-threshold partition (api/table.ts), so
+ * it is applied by the key; a filter is added only between thresholds.
  */
 import { util, type Context, type DynamoDBQueryRequest } from '@aws-appsync/utils';
 import { PageLimits } from '../api/limits.ts';
-import { ImagesTableLayout, labelIndexKey } from '../api/table.ts';
+import { ImagesTableLayout, labelIndexKey, thresholdFor } from '../api/table.ts';
 
 interface ImagesByLabelArgs {
   label: string;
@@ -30,6 +32,8 @@ export function request(ctx: Context<ImagesByLabelArgs>): DynamoDBQueryRequest {
   if (minConfidence !== null && minConfidence !== undefined && (minConfidence < 0 || minConfidence > 100)) {
     badRequest('minConfidence must be between 0 and 100', 'minConfidence');
   }
+  const hasMinimum = minConfidence !== null && minConfidence !== undefined;
+  const threshold = hasMinimum ? thresholdFor(minConfidence) : 0;
   const index = ImagesTableLayout.byLabelIndex;
   const query: DynamoDBQueryRequest = {
     operation: 'Query',
@@ -37,13 +41,13 @@ export function request(ctx: Context<ImagesByLabelArgs>): DynamoDBQueryRequest {
     query: {
       expression: '#labelKey = :labelKey',
       expressionNames: { '#labelKey': index.partitionKey },
-      expressionValues: util.dynamodb.toMapValues({ ':labelKey': labelIndexKey(name) }),
+      expressionValues: util.dynamodb.toMapValues({ ':labelKey': labelIndexKey(name, threshold) }),
     },
     scanIndexForward: false,
     limit,
   };
   if (nextToken) query.nextToken = nextToken;
-  if (minConfidence !== null && minConfidence !== undefined) {
+  if (hasMinimum && minConfidence > threshold) {
     query.filter = {
       expression: '#confidence >= :minConfidence',
       expressionNames: { '#confidence': 'confidence' },

@@ -15,6 +15,7 @@ import { startVisionEngine } from './engine/engine.ts';
 import { RekognitionError, RekognitionErrorCode } from './errors.ts';
 import { operations, type OperationDeps } from './operations/index.ts';
 import { newRequestId, parseRequest, sendError, sendResult } from './protocol.ts';
+import { statsPath, type RekognitionStats } from './stats.ts';
 import { listen } from '../listen.ts';
 
 export interface LocalRekognitionOptions {
@@ -29,6 +30,8 @@ export interface LocalRekognitionOptions {
 
 export interface LocalRekognition {
   readonly endpoint: string;
+  /** Requests per operation so far, also served on GET /_labelcast/stats. */
+  stats(): RekognitionStats;
   /** resolves once models are loaded and verified */
   readonly ready: Promise<void>;
   close(): Promise<void>;
@@ -38,13 +41,19 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
   const host = options.host ?? '127.0.0.1';
   const engine = startVisionEngine();
   const deps: OperationDeps = { engine, readObject: options.readObject };
+  const calls: RekognitionStats = Object.fromEntries(Object.keys(operations).map((name) => [name, 0]));
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const requestId = newRequestId();
+    if (request.method === 'GET' && request.url === statsPath) {
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(calls));
+      return;
+    }
     try {
       const { operation, input } = await parseRequest(request, { credentials: options.credentials, region: options.region });
       const run = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
       if (!run) throw new RekognitionError(RekognitionErrorCode.unknownOperation, '');
+      calls[operation] += 1;
       sendResult(response, requestId, await run(input, deps));
     } catch (error) {
       const known = error instanceof RekognitionError ? error : new RekognitionError(RekognitionErrorCode.internalServerError, 'Internal server error', { cause: error });
@@ -68,6 +77,7 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
 
   return {
     endpoint: `http://${host}:${port}`,
+    stats: () => ({ ...calls }),
     ready,
     async close() {
       server.closeAllConnections();
@@ -77,3 +87,4 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
 }
 
 export type { RekognitionErrorCode } from './errors.ts';
+export { statsPath, type RekognitionStats } from './stats.ts';

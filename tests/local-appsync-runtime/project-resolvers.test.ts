@@ -2,7 +2,8 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fieldsByCoordinate, type FieldWiring } from '../../api/manifest.ts';
-import { imageKey, labelEntryKey, labelIndexKey, labelIndexSort } from '../../api/table.ts';
+import { catalogKey, imageKey } from '../../api/table.ts';
+import { labelEntries } from '../../functions/labeler/label-index.ts';
 import { toSdkMap } from '../../local/appsync/data-sources/attribute-values.ts';
 import { matchesSubscriptionFilter } from '../../local/appsync/resolvers/index.ts';
 import { toMapValues } from '../../local/appsync/runtime/dynamodb.ts';
@@ -31,23 +32,15 @@ const wiring = (coordinate: string): FieldWiring => {
   return found;
 };
 
+const put = (item: Record<string, unknown>) =>
+  harness.client.send(new PutItemCommand({ TableName: tableName, Item: toSdkMap(toMapValues(item)) }));
+
+/** Stores an image and its byLabel entries as the labeler writes them (every threshold, parents, aliases). */
 async function storeLabelled(id: string, createdAt: string, label: string, confidence: number) {
-  const image = { id, status: 'LABELED', contentType: 'image/png', sizeBytes: 10, createdAt, labels: [], moderationLabels: [] };
-  await harness.client.send(
-    new PutItemCommand({
-      TableName: tableName,
-      Item: toSdkMap(
-        toMapValues({
-          ...labelEntryKey(id, label),
-          labelKey: labelIndexKey(label),
-          labelSort: labelIndexSort(createdAt, id),
-          confidence,
-          image,
-        }),
-      ),
-    }),
-  );
-  await harness.client.send(new PutItemCommand({ TableName: tableName, Item: toSdkMap(toMapValues({ ...imageKey(id), ...image })) }));
+  const labels = [{ name: label, confidence, parents: [], aliases: [], categories: [], instances: [] }];
+  const image = { id, status: 'LABELED' as const, contentType: 'image/png', sizeBytes: 10, createdAt, labels, moderationLabels: [] };
+  for (const entry of labelEntries(image)) await put(entry);
+  await put({ ...imageKey(id), ...image });
 }
 
 describe('Mutation.requestUpload (pipeline) and Query.image', () => {
@@ -107,9 +100,16 @@ describe('Query.imagesByLabel', () => {
     expect(page2.items.map((image) => image.id)).toEqual(['i1']);
   });
 
-  it('filters by minConfidence', async () => {
-    const result = await harness.runtime.resolveField(fieldArgs(field(), { label: 'cat', minConfidence: 90 }));
-    expect((result.data as { items: { id: string }[] }).items.map((image) => image.id)).toEqual(['i3', 'i1']);
+  it('filters by minConfidence, at a threshold and between thresholds', async () => {
+    const ids = async (minConfidence: number) =>
+      ((await harness.runtime.resolveField(fieldArgs(field(), { label: 'cat', minConfidence }))).data as { items: { id: string }[] }).items.map(
+        (image) => image.id,
+      );
+    expect(await ids(90)).toEqual(['i3', 'i1']);
+    expect(await ids(96)).toEqual(['i1']);
+    expect(await ids(60)).toEqual(['i3', 'i2', 'i1']);
+    expect(await ids(60.5)).toEqual(['i3', 'i1']);
+    expect(await ids(0)).toEqual(['i3', 'i2', 'i1']);
   });
 
   it('refuses a tampered nextToken like AppSync', async () => {
@@ -124,6 +124,43 @@ describe('Query.imagesByLabel', () => {
   it('validates the limit', async () => {
     const result = await harness.runtime.resolveField(fieldArgs(field(), { label: 'cat', limit: 1000 }));
     expect(result.errors).toEqual([expect.objectContaining({ errorType: 'BadRequestException', errorInfo: { field: 'limit' } })]);
+  });
+});
+
+describe('Query.labels', () => {
+  beforeAll(async () => {
+    for (const [name, imageCount] of [['Cat', 3], ['Car', 1], ['Cattle', 2], ['Dog', 5], ['Traffic Light', 1]] as const) {
+      await put({ ...catalogKey(name), name, imageCount });
+    }
+  });
+
+  const labels = async (args: Record<string, unknown>) => harness.runtime.resolveField(fieldArgs(wiring('Query.labels'), args));
+
+  it('lists names by prefix, case-insensitively and alphabetically, with counts', async () => {
+    const result = await labels({ prefix: 'CA' });
+    expect(result.errors).toEqual([]);
+    expect(result.data).toEqual({
+      items: [
+        { name: 'Car', imageCount: 1 },
+        { name: 'Cat', imageCount: 3 },
+        { name: 'Cattle', imageCount: 2 },
+      ],
+      nextToken: null,
+    });
+  });
+
+  it('lists the whole catalog without a prefix, a page at a time', async () => {
+    const first = (await labels({ limit: 3 })).data as { items: { name: string }[]; nextToken: string };
+    expect(first.items.map((item) => item.name)).toEqual(['Car', 'Cat', 'Cattle']);
+    const second = (await labels({ limit: 3, nextToken: first.nextToken })).data as { items: { name: string }[] };
+    expect(second.items.map((item) => item.name)).toEqual(['Dog', 'Traffic Light']);
+  });
+
+  it('validates prefix and limit', async () => {
+    expect((await labels({ limit: 0 })).errors).toEqual([expect.objectContaining({ errorType: 'BadRequestException', errorInfo: { field: 'limit' } })]);
+    expect((await labels({ prefix: 'x'.repeat(101) })).errors).toEqual([
+      expect.objectContaining({ errorType: 'BadRequestException', errorInfo: { field: 'prefix' } }),
+    ]);
   });
 });
 

@@ -1,0 +1,66 @@
+/**
+ * The delete-image Lambda behind Mutation.deleteImage: removes an image's
+ * object and thumbnail, its byLabel entries and its catalog counts, with
+ * exactly the permissions functions/delete-image/ uses.
+ */
+import { type RemovalPolicy } from 'aws-cdk-lib';
+import { type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { UploadLimits } from '../api/limits.ts';
+import { MediaLayout } from '../api/media.ts';
+import { ManifestFunction } from './manifest-function.ts';
+
+/**
+ * Table actions the delete function performs: DeleteItem (the image, on
+ * condition it exists; a catalog counter back at zero), UpdateItem (ADD -1 on
+ * counters), Query (the image's own partition, for its label entries; never
+ * the index) and BatchWriteItem (deleting those entries).
+ */
+export const imageDeleterTableActions = [
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+] as const;
+
+export interface ImageDeleterProps {
+  readonly bucket: IBucket;
+  readonly table: ITable;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** For the log group. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+export class ImageDeleter extends Construct {
+  public readonly function: NodejsFunction;
+
+  public constructor(scope: Construct, id: string, props: ImageDeleterProps) {
+    super(scope, id);
+    this.function = new ManifestFunction(this, 'DeleteImage', {
+      name: 'deleteImage',
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      environment: {
+        IMAGES_TABLE: props.table.tableName,
+        UPLOAD_BUCKET: props.bucket.bucketName,
+        POWERTOOLS_SERVICE_NAME: 'delete-image',
+      },
+    }).function;
+    // Originals and thumbnails only: not bucket.grantDelete, which covers every key.
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['s3:DeleteObject'],
+        resources: [UploadLimits.keyPrefix, MediaLayout.thumbnailKeyPrefix].map((prefix) => props.bucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    this.function.addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: [...imageDeleterTableActions], resources: [props.table.tableArn] }),
+    );
+  }
+}

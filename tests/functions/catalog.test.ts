@@ -1,0 +1,72 @@
+/**
+ * The label catalog's exactly-once counting (functions/shared/catalog.ts) on a
+ * real dynalite: concurrent or repeated runs count an image once, and a delete
+ * racing a half-finished count never leaves a count behind.
+ */
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogKey, imageKey } from '../../api/table.ts';
+import type { Image } from '../../api/types.ts';
+import { completeImage } from '../../functions/labeler/image-store.ts';
+import { countedLabels, countPendingLabels, uncountLabels } from '../../functions/shared/catalog.ts';
+import type { TableStore } from '../../functions/shared/table-store.ts';
+import { startHarness, tableName, type Harness } from '../local-appsync-runtime/harness.ts';
+
+let harness: Harness;
+let store: TableStore;
+
+beforeAll(async () => {
+  harness = await startHarness(async () => null);
+  store = { documentClient: DynamoDBDocumentClient.from(harness.client), tableName };
+});
+afterAll(async () => harness?.close());
+
+const cat = { name: 'Cat', confidence: 97, parents: ['Pet', 'Animal'], aliases: ['Kitten'], categories: [], instances: [] };
+
+async function labelledImage(id: string) {
+  const pending: Image = { id, status: 'PENDING', contentType: 'image/jpeg', sizeBytes: 1, createdAt: '2024-01-01T00:00:00.000Z', labels: [], moderationLabels: [] };
+  await store.documentClient.send(new PutCommand({ TableName: tableName, Item: { ...imageKey(id), ...pending } }));
+  const stored = await completeImage(store, { ...pending, status: 'LABELED', labels: [cat], labeledAt: '2024-01-01T00:00:01.000Z' });
+  if (!stored) throw new Error('completeImage lost');
+  return stored;
+}
+
+const countOf = async (name: string) =>
+  (await store.documentClient.send(new GetCommand({ TableName: tableName, Key: catalogKey(name), ConsistentRead: true }))).Item?.imageCount;
+
+describe('Function: countPendingLabels', () => {
+  it('counts each indexed name (label, parents, alias) once however many runs race', async () => {
+    // Prepare
+    const stored = await labelledImage('race-1');
+    expect([...(stored.catalogPending ?? [])].sort()).toEqual(['Animal', 'Cat', 'Kitten', 'Pet']);
+
+    // Act: four deliveries of the same event counting at once
+    const counted = await Promise.all(Array.from({ length: 4 }, () => countPendingLabels(store, 'race-1', stored.catalogPending!)));
+
+    // Assess
+    expect(counted.flat().sort()).toEqual(['Animal', 'Cat', 'Kitten', 'Pet']);
+    for (const name of ['Cat', 'Pet', 'Animal', 'Kitten']) expect(await countOf(name), name).toBe(1);
+  });
+
+  it('a delete racing a half-finished count leaves no count behind', async () => {
+    // Prepare: the labeler has counted Cat only, then the image is deleted
+    const stored = await labelledImage('race-2');
+    await countPendingLabels(store, 'race-2', ['Cat']);
+    const { Attributes: deleted } = await store.documentClient.send(
+      new DeleteCommand({ TableName: tableName, Key: imageKey('race-2'), ReturnValues: 'ALL_OLD' }),
+    );
+
+    // Act: the deleter uncounts what was counted; the labeler resumes
+    await uncountLabels(store, countedLabels(deleted!));
+    const late = await countPendingLabels(store, 'race-2', stored.catalogPending!);
+
+    // Assess: back to what race-1 left
+    expect(late).toEqual([]);
+    for (const name of ['Cat', 'Pet', 'Animal', 'Kitten']) expect(await countOf(name), name).toBe(1);
+  });
+
+  it('removes a counter that falls to zero', async () => {
+    await uncountLabels(store, ['Kitten']);
+    expect(await countOf('Kitten')).toBeUndefined();
+  });
+});
