@@ -32,5 +32,12 @@ export class ImagesTable extends Construct {
       // imagesByLabel answers from the index entry's copy of the image.
       projectionType: ProjectionType.ALL,
     });
+    // The reconciler's PENDING images; only image items carry a top-level status.
+    this.table.addGlobalSecondaryIndex({
+      indexName: layout.byStatusIndex.indexName,
+      partitionKey: { name: layout.byStatusIndex.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: layout.byStatusIndex.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
   }
 }

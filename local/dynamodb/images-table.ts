@@ -32,32 +32,33 @@ async function tableExists(client: DynamoDBClient, tableName: string): Promise<b
   }
 }
 
-/** Creates the images table (layout from api/table.ts: pk/sk string keys, GSI byLabel on labelKey/labelSort with projection ALL, PAY_PER_REQUEST) unless it exists; waits until ACTIVE. */
+/** Creates the images table (layout from api/table.ts: pk/sk string keys, GSIs byLabel on labelKey/labelSort and byStatus on status/createdAt, projection ALL, PAY_PER_REQUEST) unless it exists; waits until ACTIVE. */
 export async function ensureImagesTable(args: EnsureImagesTableArgs): Promise<void> {
   const client = new DynamoDBClient({ endpoint: args.endpoint, region: args.region, credentials: args.credentials });
   try {
-    const { partitionKey, sortKey, byLabelIndex } = ImagesTableLayout;
+    const { partitionKey, sortKey, byLabelIndex, byStatusIndex } = ImagesTableLayout;
+    const indexes = [byLabelIndex, byStatusIndex];
     if (!(await tableExists(client, args.tableName))) {
       try {
         await client.send(
           new CreateTableCommand({
             TableName: args.tableName,
             BillingMode: 'PAY_PER_REQUEST',
-            AttributeDefinitions: [partitionKey, sortKey, byLabelIndex.partitionKey, byLabelIndex.sortKey].map(stringKey),
+            AttributeDefinitions: [
+              ...new Set([partitionKey, sortKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])]),
+            ].map(stringKey),
             KeySchema: [
               { AttributeName: partitionKey, KeyType: 'HASH' },
               { AttributeName: sortKey, KeyType: 'RANGE' },
             ],
-            GlobalSecondaryIndexes: [
-              {
-                IndexName: byLabelIndex.indexName,
-                KeySchema: [
-                  { AttributeName: byLabelIndex.partitionKey, KeyType: 'HASH' },
-                  { AttributeName: byLabelIndex.sortKey, KeyType: 'RANGE' },
-                ],
-                Projection: { ProjectionType: 'ALL' },
-              },
-            ],
+            GlobalSecondaryIndexes: indexes.map((index) => ({
+              IndexName: index.indexName,
+              KeySchema: [
+                { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+                { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+              ],
+              Projection: { ProjectionType: 'ALL' as const },
+            })),
           }),
         );
       } catch (error) {

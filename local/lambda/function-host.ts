@@ -47,3 +47,7 @@ process.on('message', (message: InvokeMessage) => {
     }
   })();
 });
+
+// The stack that forked us is gone (stopped, or killed with SIGKILL): Lambda would
+// freeze the sandbox, so stop at once instead of finishing work no one will receive.
+process.on('disconnect', () => process.exit(0));

@@ -1,8 +1,9 @@
 /**
  * The local Lambda service: synchronous invokes (AppSync's Lambda data
  * source) and asynchronous invokes (S3 notifications) with Lambda's retry
- * policy — two retries, then the event goes to the on-failure destination,
- * here a dead-letter record on disk.
+ * policy — two retries, then the event goes to the on-failure destination:
+ * a dead-letter record on disk, and an async invoke of the function the
+ * manifest names as `onFailure` (the labeler's labeling-failed), as on AWS.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -91,6 +92,8 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
     };
     writeFileSync(path.join(deadLetterDir, `${record.timestamp.replace(/[:.]/g, '-')}-${requestId}.json`), JSON.stringify(record, null, 2));
     options.onDeadLetter?.(record);
+    const spec = lambdaFunctions[name];
+    if ('onFailure' in spec && !closed) void invokeAsync(spec.onFailure, record);
   };
 
   const runWithRetries = async (name: LambdaFunctionName, event: unknown) => {
@@ -111,13 +114,15 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
     }
   };
 
+  function invokeAsync(name: LambdaFunctionName, event: unknown): Promise<void> {
+    const run = runWithRetries(name, event).finally(() => inFlight.delete(run));
+    inFlight.add(run);
+    return run;
+  }
+
   return {
     invoke: (name, event) => processFor(name).invoke(event),
-    invokeAsync(name, event) {
-      const run = runWithRetries(name, event).finally(() => inFlight.delete(run));
-      inFlight.add(run);
-      return run;
-    },
+    invokeAsync,
     async close() {
       closed = true;
       await Promise.all([...processes.values()].map((process) => process.close()));

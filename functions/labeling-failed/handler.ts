@@ -1,0 +1,32 @@
+/**
+ * labeling-failed Lambda: the labeler's async on-failure destination. Lambda
+ * hands it the destination record once the labeler's retries are exhausted;
+ * every image of that S3 event ends FAILED and is pushed.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { requireEnv } from '../shared/env.ts';
+import { appSyncPublisher } from '../labeler/publish.ts';
+import { failedImagesOf, type OnFailureRecord } from './failure-record.ts';
+import { markImageFailed, type MarkFailedDeps, type MarkFailedOutcome } from './mark-failed.ts';
+
+const logger = new Logger({ serviceName: 'labeling-failed' });
+
+const deps: MarkFailedDeps = {
+  store: {
+    documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+    tableName: requireEnv('IMAGES_TABLE'),
+  },
+  publisher: appSyncPublisher({ graphqlUrl: requireEnv('APPSYNC_URL'), region: requireEnv('AWS_REGION') }),
+  logger,
+};
+
+export const handler = async (record: OnFailureRecord): Promise<MarkFailedOutcome[]> => {
+  const outcomes: MarkFailedOutcome[] = [];
+  for (const failed of failedImagesOf(record)) {
+    outcomes.push(await markImageFailed(deps, failed.imageId, failed.reason));
+  }
+  logger.info('labeler failure handled', { condition: record.requestContext.condition, outcomes });
+  return outcomes;
+};
