@@ -1,54 +1,38 @@
 /**
  * labelcast example CLI on aws-amplify v6.
  *
- *   npm run cli -- upload photo.jpg [more.jpg …]   upload, then print the labels pushed over onImageLabeled
- *   npm run cli -- search Cat [--min-confidence 80] [--limit 20]
+ *   npm run cli -- upload FILE|DIR… [--concurrency 4] [--json]   upload, print the labels pushed over onImageLabeled
+ *   npm run cli -- watch [--json]                                 stream every labelled image until Ctrl-C
+ *   npm run cli -- search LABEL [--min-confidence 80] [--limit 20] [--all] [--json]
  *
  * Reads amplify_outputs.json (--outputs FILE, default ./amplify_outputs.json),
- * so the same CLI talks to the local stack or a deployed one.
+ * so the same CLI talks to the local stack or a deployed one. `upload` exits 1
+ * when any image FAILED or could not be uploaded; bad usage exits 2.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Image } from '../api/types.ts';
+import { describeError } from './cli/format.ts';
+import { search } from './cli/search.ts';
+import { upload } from './cli/upload.ts';
+import { watch } from './cli/watch.ts';
 import { configureAmplify } from './lib/configure.ts';
 import { LabelcastClient } from './lib/labelcast-client.ts';
 
 const usage = `usage:
-  labelcast upload FILE… [--outputs amplify_outputs.json]
-  labelcast search LABEL [--min-confidence N] [--limit N] [--outputs amplify_outputs.json]`;
+  labelcast upload FILE|DIR… [--concurrency N] [--json]
+  labelcast watch [--json]
+  labelcast search LABEL [--min-confidence N] [--limit N] [--all] [--json]
+options: --outputs FILE (default amplify_outputs.json)`;
 
-function formatImage(image: Image): string {
-  const head = `${image.id}  ${image.status}${image.fileName ? `  ${image.fileName}` : ''}`;
-  if (image.status === 'FAILED') return `${head}\n  error: ${image.error}`;
-  const labels = image.labels.map((label) => {
-    const parents = label.parents.length ? ` (${label.parents.join(', ')})` : '';
-    const boxes = label.instances.length ? ` [${label.instances.length} instance${label.instances.length > 1 ? 's' : ''}]` : '';
-    return `  ${label.name.padEnd(24)} ${label.confidence.toFixed(1).padStart(5)}%${boxes}${parents}`;
-  });
-  const moderation = image.moderationLabels.map((label) => `  moderation: ${label.name} ${label.confidence.toFixed(1)}%`);
-  return [head, ...labels, ...moderation].join('\n');
-}
+class UsageError extends Error {}
 
-async function upload(client: LabelcastClient, files: string[]): Promise<boolean> {
-  let allLabeled = true;
-  for (const file of files) {
-    const bytes = await readFile(file);
-    const started = Date.now();
-    const image = await client.uploadAndWait(bytes, path.basename(file), (ticket) =>
-      console.log(`${file}: uploaded as ${ticket.imageId}, waiting for labels…`),
-    );
-    console.log(`${formatImage(image)}\n  (${Date.now() - started} ms from request to labels)`);
-    if (image.status !== 'LABELED') allLabeled = false;
+function numberOption(name: string, value: string | undefined, range: { min: number; max: number }): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < range.min || number > range.max) {
+    throw new UsageError(`--${name} must be a number from ${range.min} to ${range.max}, got ${value}`);
   }
-  return allLabeled;
-}
-
-async function search(client: LabelcastClient, label: string, minConfidence?: number, limit?: number): Promise<void> {
-  const page = await client.imagesByLabel({ label, minConfidence, limit });
-  if (page.items.length === 0) console.log(`no images labelled ${label}`);
-  for (const image of page.items) console.log(formatImage(image));
-  if (page.nextToken) console.log(`… more (nextToken ${page.nextToken.slice(0, 16)}…)`);
+  return number;
 }
 
 async function main(): Promise<number> {
@@ -58,26 +42,41 @@ async function main(): Promise<number> {
       outputs: { type: 'string', default: process.env.LABELCAST_OUTPUTS ?? 'amplify_outputs.json' },
       'min-confidence': { type: 'string' },
       limit: { type: 'string' },
+      concurrency: { type: 'string', default: '4' },
+      all: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
     },
   });
   const [command, ...rest] = positionals;
-  configureAmplify(path.resolve(values.outputs));
-  const client = new LabelcastClient();
-  if (command === 'upload' && rest.length > 0) return (await upload(client, rest)) ? 0 : 1;
-  if (command === 'search' && rest.length === 1) {
-    const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
-    await search(client, rest[0], number(values['min-confidence']), number(values.limit));
-    return 0;
+  const json = values.json;
+  const run = async (action: (client: LabelcastClient) => Promise<number>) => {
+    configureAmplify(path.resolve(values.outputs));
+    return action(new LabelcastClient());
+  };
+  if (command === 'upload' && rest.length > 0) {
+    const concurrency = numberOption('concurrency', values.concurrency, { min: 1, max: 32 }) ?? 4;
+    return run(async (client) => ((await upload(client, rest, { concurrency: Math.floor(concurrency), json })) ? 0 : 1));
   }
-  console.error(usage);
-  return 2;
+  if (command === 'watch' && rest.length === 0) return run((client) => watch(client, { json }));
+  if (command === 'search' && rest.length === 1) {
+    const minConfidence = numberOption('min-confidence', values['min-confidence'], { min: 0, max: 100 });
+    const limit = numberOption('limit', values.limit, { min: 1, max: 100 });
+    return run(async (client) => {
+      await search(client, rest[0], { minConfidence, limit, all: values.all, json });
+      return 0;
+    });
+  }
+  throw new UsageError(command ? `unknown command or arguments: ${positionals.join(' ')}` : 'no command given');
 }
 
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const detail = (error as { errors?: { errorType?: string; message: string }[] }).errors;
-    console.error(detail ? detail.map((e) => `${e.errorType ?? 'Error'}: ${e.message}`).join('\n') : error);
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${(error as Error).message}\n${usage}`);
+      process.exit(2);
+    }
+    console.error(describeError(error));
     process.exit(1);
   },
 );

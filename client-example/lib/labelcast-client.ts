@@ -7,7 +7,14 @@ import { Hub } from 'aws-amplify/utils';
 import { generateClient } from 'aws-amplify/api';
 import type { Image } from '../../api/types.ts';
 import { sniffContentType } from './content-type.ts';
-import { imageQuery, imagesByLabelQuery, onImageLabeledSubscription, requestUploadMutation } from './operations.ts';
+import {
+  deleteImageMutation,
+  imageQuery,
+  imagesByLabelQuery,
+  labelsQuery,
+  onImageLabeledSubscription,
+  requestUploadMutation,
+} from './operations.ts';
 
 export interface UploadTicket {
   readonly imageId: string;
@@ -18,6 +25,17 @@ export interface UploadTicket {
 
 export interface ImagePage {
   readonly items: Image[];
+  readonly nextToken: string | null;
+}
+
+/** A label of the catalog and how many images carry it. */
+export interface LabelCount {
+  readonly name: string;
+  readonly imageCount: number;
+}
+
+export interface LabelPage {
+  readonly items: LabelCount[];
   readonly nextToken: string | null;
 }
 
@@ -36,12 +54,12 @@ interface Subscribable<T> {
   subscribe(observer: { next(value: { data: T }): void; error(error: unknown): void }): { unsubscribe(): void };
 }
 
-/** Amplify reports a started subscription on the 'api' Hub channel. */
-function subscriptionAcknowledged(imageId: string, timeoutMs: number): Promise<void> {
+/** Amplify reports a started subscription on the 'api' Hub channel; `undefined` waits for the one without imageId. */
+function subscriptionAcknowledged(imageId: string | undefined, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       stop();
-      reject(new Error(`subscription for ${imageId} was not acknowledged within ${timeoutMs} ms`));
+      reject(new Error(`subscription for ${imageId ?? 'every image'} was not acknowledged within ${timeoutMs} ms`));
     }, timeoutMs);
     const stop = Hub.listen('api', ({ payload }) => {
       const data = payload.data as { variables?: { imageId?: string } } | undefined;
@@ -101,6 +119,44 @@ export class LabelcastClient {
     return { ready, labeled };
   }
 
+  /**
+   * Keeps every onImageLabeled event of an image until `stop()`, for checking
+   * that an image is pushed exactly once. `first` resolves with the first event.
+   */
+  public recordEvents(imageId: string): { ready: Promise<void>; first: Promise<Image>; events: Image[]; stop(): void } {
+    const ready = subscriptionAcknowledged(imageId, 15_000);
+    const events: Image[] = [];
+    let resolveFirst: (image: Image) => void = () => undefined;
+    let rejectFirst: (error: Error) => void = () => undefined;
+    const first = new Promise<Image>((resolve, reject) => {
+      resolveFirst = resolve;
+      rejectFirst = reject;
+    });
+    const observable = this.client.graphql({ query: onImageLabeledSubscription, variables: { imageId } });
+    const subscription = (observable as Subscribable<{ onImageLabeled: Image }>).subscribe({
+      next: ({ data }) => {
+        events.push(data.onImageLabeled);
+        resolveFirst(data.onImageLabeled);
+      },
+      error: (error: unknown) => rejectFirst(error instanceof Error ? error : new Error(JSON.stringify(error))),
+    });
+    return { ready, first, events, stop: () => subscription.unsubscribe() };
+  }
+
+  /**
+   * Every onImageLabeled event, until `stop()`. `ready` resolves once AppSync
+   * acknowledged the subscription.
+   */
+  public watchAll(onImage: (image: Image) => void, onError: (error: Error) => void): { ready: Promise<void>; stop(): void } {
+    const ready = subscriptionAcknowledged(undefined, 15_000);
+    const observable = this.client.graphql({ query: onImageLabeledSubscription, variables: {} });
+    const subscription = (observable as Subscribable<{ onImageLabeled: Image }>).subscribe({
+      next: ({ data }) => onImage(data.onImageLabeled),
+      error: (error: unknown) => onError(error instanceof Error ? error : new Error(JSON.stringify(error))),
+    });
+    return { ready, stop: () => subscription.unsubscribe() };
+  }
+
   /** The whole flow for one file: ticket, subscription, upload, labels. */
   public async uploadAndWait(bytes: Uint8Array, fileName?: string, onUploaded?: (ticket: UploadTicket) => void): Promise<Image> {
     const contentType = sniffContentType(bytes);
@@ -121,5 +177,17 @@ export class LabelcastClient {
   public async imagesByLabel(args: { label: string; minConfidence?: number; limit?: number; nextToken?: string }): Promise<ImagePage> {
     const data = await this.run<{ imagesByLabel: ImagePage }>({ query: imagesByLabelQuery, variables: { ...args } });
     return data.imagesByLabel;
+  }
+
+  /** The label catalog, alphabetically, for autocomplete. */
+  public async labels(args: { prefix?: string; limit?: number; nextToken?: string } = {}): Promise<LabelPage> {
+    const data = await this.run<{ labels: LabelPage }>({ query: labelsQuery, variables: { ...args } });
+    return data.labels;
+  }
+
+  /** Deletes the image and everything derived from it; returns what was deleted. */
+  public async deleteImage(id: string): Promise<Image> {
+    const data = await this.run<{ deleteImage: Image }>({ query: deleteImageMutation, variables: { id } });
+    return data.deleteImage;
   }
 }

@@ -9,7 +9,7 @@ const imageFields = /* GraphQL */ `
   createdAt
   labeledAt
   error
-  labels { name confidence parents categories instances { confidence boundingBox { left top width height } } }
+  labels { name confidence parents aliases categories instances { confidence boundingBox { left top width height } } }
   moderationLabels { name confidence parents }
 `;
 
@@ -37,5 +37,17 @@ export const imagesByLabelQuery = /* GraphQL */ `
       items { ${imageFields} }
       nextToken
     }
+  }
+`;
+
+export const labelsQuery = /* GraphQL */ `
+  query Labels($prefix: String, $limit: Int, $nextToken: String) {
+    labels(prefix: $prefix, limit: $limit, nextToken: $nextToken) { items { name imageCount } nextToken }
+  }
+`;
+
+export const deleteImageMutation = /* GraphQL */ `
+  mutation DeleteImage($id: ID!) {
+    deleteImage(id: $id) { ${imageFields} }
   }
 `;

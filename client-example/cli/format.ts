@@ -1,0 +1,24 @@
+/** How the CLI prints images: a readable block, or one JSON object a line (--json). */
+import type { Image } from '../../api/types.ts';
+
+export function formatImage(image: Image): string {
+  const head = `${image.id}  ${image.status}${image.fileName ? `  ${image.fileName}` : ''}`;
+  if (image.status === 'FAILED') return `${head}\n  error: ${image.error}`;
+  const labels = image.labels.map((label) => {
+    const parents = label.parents.length ? ` (${label.parents.join(', ')})` : '';
+    const boxes = label.instances.length ? ` [${label.instances.length} instance${label.instances.length > 1 ? 's' : ''}]` : '';
+    return `  ${label.name.padEnd(24)} ${label.confidence.toFixed(1).padStart(5)}%${boxes}${parents}`;
+  });
+  const moderation = image.moderationLabels.map((label) => `  moderation: ${label.name} ${label.confidence.toFixed(1)}%`);
+  return [head, ...labels, ...moderation].join('\n');
+}
+
+/** One NDJSON line. */
+export const jsonLine = (value: unknown) => JSON.stringify(value);
+
+/** AppSync's errors as `errorType: message` lines. */
+export function describeError(error: unknown): string {
+  const detail = (error as { errors?: { errorType?: string; message: string }[] } | null)?.errors;
+  if (detail?.length) return detail.map((e) => `${e.errorType ?? 'Error'}: ${e.message}`).join('\n');
+  return error instanceof Error ? error.message : String(error);
+}
