@@ -5,7 +5,7 @@ import appsync from '@aws-appsync/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 // Code that runs on APPSYNC_JS: the resolvers and the api/ modules they bundle.
-const appSyncJsFiles = ['resolvers/**/*.ts', 'api/limits.ts', 'api/table.ts'];
+const appSyncJsFiles = ['resolvers/**/*.ts', 'api/limits.ts', 'api/table.ts', 'api/media.ts'];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.labelcast/', 'dist/', 'bench/results/', 'test-output/', 'client-example/web/dist/'] },

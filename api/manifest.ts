@@ -29,11 +29,41 @@ export const lambdaFunctions = {
     timeoutSeconds: 10,
     memoryMb: 256,
   },
+  presignDownload: {
+    entry: 'functions/presign-download/handler.ts',
+    description: 'Presigns short-lived S3 GET URLs for Image.url and Image.thumbnailUrl, a batch at a time',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+  },
+  deleteImage: {
+    entry: 'functions/delete-image/handler.ts',
+    description: 'Deletes one image: its object, thumbnail, search entries and catalog counts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
   labeler: {
     entry: 'functions/labeler/handler.ts',
     description: 'Labels an uploaded image with Rekognition and publishes the result',
     timeoutSeconds: 60,
     memoryMb: 512,
+    /** sharp (thumbnails) ships platform binaries, so it is installed for Lambda's platform, not bundled. */
+    nativeModules: ['sharp'],
+    /** Where an async invoke goes once its retries are exhausted (Lambda's on-failure destination). */
+    onFailure: 'labelingFailed',
+  },
+  labelingFailed: {
+    entry: 'functions/labeling-failed/handler.ts',
+    description: "The labeler's on-failure destination: marks the event's images FAILED and publishes them",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+  reconciler: {
+    entry: 'functions/reconciler/handler.ts',
+    description: 'Re-drives PENDING images whose object exists and fails tickets whose upload URL expired unused',
+    timeoutSeconds: 300,
+    memoryMb: 256,
+    /** Runs on this period (EventBridge on AWS, a timer offline), and once at each offline start. */
+    scheduleMinutes: 5,
   },
 } as const;
 export type LambdaFunctionName = keyof typeof lambdaFunctions;
@@ -42,6 +72,8 @@ export type LambdaFunctionName = keyof typeof lambdaFunctions;
 export const dataSources = {
   imagesTable: { kind: 'DYNAMODB' },
   presignUploadFunction: { kind: 'LAMBDA', function: 'presignUpload' },
+  presignDownloadFunction: { kind: 'LAMBDA', function: 'presignDownload' },
+  deleteImageFunction: { kind: 'LAMBDA', function: 'deleteImage' },
   none: { kind: 'NONE' },
 } as const satisfies Record<string, DataSourceSpec>;
 export type DataSourceName = keyof typeof dataSources;
@@ -61,7 +93,8 @@ export interface PipelineStep {
 }
 
 interface FieldBase {
-  readonly typeName: 'Query' | 'Mutation' | 'Subscription';
+  /** A root type, or an object type whose field has its own resolver. */
+  readonly typeName: 'Query' | 'Mutation' | 'Subscription' | 'Image';
   readonly fieldName: string;
   /** Modes allowed to call this field. */
   readonly auth: readonly AuthMode[];
@@ -72,6 +105,11 @@ interface FieldBase {
 export interface UnitFieldWiring extends FieldBase {
   readonly kind: 'UNIT';
   readonly dataSource: DataSourceName;
+  /**
+   * For a Lambda BatchInvoke resolver: how many sources AppSync batches into one invocation.
+   * @default - no batching
+   */
+  readonly maxBatchSize?: number;
 }
 
 export interface PipelineFieldWiring extends FieldBase {
@@ -118,12 +156,46 @@ export const fields: readonly FieldWiring[] = [
     dataSource: 'imagesTable',
   },
   {
+    typeName: 'Query',
+    fieldName: 'labels',
+    kind: 'UNIT',
+    auth: clientModes,
+    code: 'resolvers/Query.labels.ts',
+    dataSource: 'imagesTable',
+  },
+  {
+    typeName: 'Mutation',
+    fieldName: 'deleteImage',
+    kind: 'UNIT',
+    auth: clientModes,
+    code: 'resolvers/Mutation.deleteImage.ts',
+    dataSource: 'deleteImageFunction',
+  },
+  {
     typeName: 'Subscription',
     fieldName: 'onImageLabeled',
     kind: 'UNIT',
     auth: clientModes,
     code: 'resolvers/Subscription.onImageLabeled.ts',
     dataSource: 'none',
+  },
+  {
+    typeName: 'Image',
+    fieldName: 'url',
+    kind: 'UNIT',
+    auth: clientModes,
+    code: 'resolvers/Image.url.ts',
+    dataSource: 'presignDownloadFunction',
+    maxBatchSize: 100,
+  },
+  {
+    typeName: 'Image',
+    fieldName: 'thumbnailUrl',
+    kind: 'UNIT',
+    auth: clientModes,
+    code: 'resolvers/Image.thumbnailUrl.ts',
+    dataSource: 'presignDownloadFunction',
+    maxBatchSize: 100,
   },
 ];
 

@@ -55,6 +55,11 @@ export function composeSchemaDocument(args: ComposeSchemaArgs): DocumentNode {
   const withAuth = visit(document, {
     ObjectTypeDefinition(node: ObjectTypeDefinitionNode): ObjectTypeDefinitionNode {
       if (!rootTypes.has(node.name.value)) {
+        // A field with its own resolver (e.g. Image.url) is marked seen; the type's modes cover it.
+        for (const field of node.fields ?? []) {
+          const coordinate = `${node.name.value}.${field.name.value}`;
+          if (fieldsByCoordinate.has(coordinate)) seen.add(coordinate);
+        }
         return { ...node, directives: [...(node.directives ?? []), ...authDirectives(args.authModes, args.authModes)] };
       }
       const fields = (node.fields ?? []).map((field): FieldDefinitionNode => {

@@ -19,6 +19,8 @@ export interface Label {
   readonly name: string;
   readonly confidence: number;
   readonly parents: readonly string[];
+  /** Other names of the label (Rekognition's Aliases); searchable like the name. */
+  readonly aliases: readonly string[];
   readonly categories: readonly string[];
   readonly instances: readonly Instance[];
 }

@@ -8,9 +8,12 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ApiUserPool } from './api-user-pool.ts';
 import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
+import { ImageDeleter } from './image-deleter.ts';
 import { ImagesTable } from './images-table.ts';
-import { Labeler } from './labeler.ts';
+import { iamFields, Labeler } from './labeler.ts';
+import { Reconciler } from './labeling-recovery.ts';
 import { LabelcastApi } from './labelcast-api.ts';
+import { PresignDownload } from './presign-download.ts';
 import { PresignUpload } from './presign-upload.ts';
 import { addStackOutputs } from './stack-outputs.ts';
 import { Stage, stageSettings } from './stage.ts';
@@ -36,8 +39,11 @@ export class LabelcastStack extends Stack {
   public readonly images: ImagesTable;
   public readonly users: ApiUserPool;
   public readonly presignUpload: PresignUpload;
+  public readonly presignDownload: PresignDownload;
+  public readonly imageDeleter: ImageDeleter;
   public readonly graphql: LabelcastApi;
   public readonly labeler: Labeler;
+  public readonly reconciler: Reconciler;
 
   public constructor(scope: Construct, id: string, props: LabelcastStackProps) {
     super(scope, id, props);
@@ -60,11 +66,26 @@ export class LabelcastStack extends Stack {
       logRetention,
       removalPolicy,
     });
+    this.presignDownload = new PresignDownload(this, 'PresignRead', {
+      bucket: this.uploads.bucket,
+      logRetention,
+      removalPolicy,
+    });
+    this.imageDeleter = new ImageDeleter(this, 'Deletion', {
+      bucket: this.uploads.bucket,
+      table: this.images.table,
+      logRetention,
+      removalPolicy,
+    });
     this.graphql = new LabelcastApi(this, 'Graphql', {
       name: `labelcast-${props.stage}`,
       userPool: this.users.userPool,
       table: this.images.table,
-      functions: { presignUpload: this.presignUpload.function },
+      functions: {
+        presignUpload: this.presignUpload.function,
+        presignDownload: this.presignDownload.function,
+        deleteImage: this.imageDeleter.function,
+      },
       logRetention,
       removalPolicy,
     });
@@ -75,6 +96,14 @@ export class LabelcastStack extends Stack {
       logRetention,
       removalPolicy,
       reservedConcurrentExecutions: props.labelerReservedConcurrency,
+    });
+    this.reconciler = new Reconciler(this, 'Reconciliation', {
+      bucket: this.uploads.bucket,
+      table: this.images.table,
+      api: this.graphql.api,
+      mutationFields: iamFields().map((field) => field.fieldName),
+      logRetention,
+      removalPolicy,
     });
 
     this.acknowledgeGuardRules(props.stage);

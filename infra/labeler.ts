@@ -2,30 +2,43 @@
  * The labeler: runs on every object created under the uploads prefix, asks
  * Rekognition for labels, stores them and publishes publishImageLabeled.
  * S3 invokes it asynchronously; events that still fail after the retries go
- * to an encrypted SQS dead-letter queue.
+ * to labeling-failed (infra/labeling-recovery.ts), which marks their images
+ * FAILED; what labeling-failed itself cannot handle lands in an encrypted SQS
+ * dead-letter queue.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { type GraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import { type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { LambdaDestination as OnFailureFunction, SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { UploadLimits } from '../api/limits.ts';
+import { MediaLayout } from '../api/media.ts';
 import { AuthMode, fields } from '../api/manifest.ts';
 import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
+import { LabelingFailed } from './labeling-recovery.ts';
 import { ManifestFunction } from './manifest-function.ts';
 
 /**
- * Table actions functions/labeler/image-store.ts performs: GetItem (read the
- * PENDING image), BatchWriteItem (label entries), UpdateItem (conditional
- * move to a terminal status). Nothing reads the index, so no index ARN.
+ * Table actions functions/labeler/ performs: GetItem (read the PENDING image,
+ * look up a stored result by content hash), PutItem (store that result),
+ * BatchWriteItem (label entries), UpdateItem (conditional move to a terminal
+ * status, catalog claims and counts), Query (the image's own partition, to
+ * discard entries of an image deleted mid-labelling). Nothing reads the
+ * index, so no index ARN.
  */
-export const labelerTableActions = ['dynamodb:GetItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem'] as const;
+export const labelerTableActions = [
+  'dynamodb:BatchWriteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+] as const;
 
 /**
  * Rekognition's Detect* APIs take an S3 object, not a Rekognition resource,
@@ -65,6 +78,7 @@ export interface LabelerProps {
 export class Labeler extends Construct {
   public readonly function: NodejsFunction;
   public readonly deadLetterQueue: Queue;
+  public readonly onFailure: LabelingFailed;
 
   public constructor(scope: Construct, id: string, props: LabelerProps) {
     super(scope, id);
@@ -85,7 +99,7 @@ export class Labeler extends Construct {
     acknowledgeGuardRule(
       this.deadLetterQueue,
       GuardRule.sqsDeadLetterQueue,
-      'This queue is itself the dead letter store (the labeler\'s on-failure destination); nothing consumes it automatically, so it needs no DLQ.',
+      'This queue is itself the dead letter store (labeling-failed\'s on-failure destination); nothing consumes it automatically, so it needs no DLQ.',
     );
 
     this.function = new ManifestFunction(this, 'Labeler', {
@@ -101,8 +115,21 @@ export class Labeler extends Construct {
       },
     }).function;
 
+    this.onFailure = new LabelingFailed(this, 'Failed', {
+      bucket: props.bucket,
+      table: props.table,
+      api: props.api,
+      mutationFields: publishFields.map((field) => field.fieldName),
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
     this.function.configureAsyncInvoke({
       retryAttempts,
+      maxEventAge,
+      onFailure: new OnFailureFunction(this.onFailure.function),
+    });
+    this.onFailure.function.configureAsyncInvoke({
+      retryAttempts: 2,
       maxEventAge,
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
@@ -124,6 +151,14 @@ export class Labeler extends Construct {
         effect: Effect.ALLOW,
         actions: ['s3:GetObject'],
         resources: [props.bucket.arnForObjects(`${UploadLimits.keyPrefix}*`)],
+      }),
+    );
+    // The gallery thumbnail (functions/labeler/thumbnail.ts); outside the uploads prefix, so no event loop.
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['s3:PutObject'],
+        resources: [props.bucket.arnForObjects(`${MediaLayout.thumbnailKeyPrefix}*`)],
       }),
     );
     this.function.addToRolePolicy(

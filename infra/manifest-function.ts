@@ -4,6 +4,7 @@
  * the runtime's copy lacks some packages we use (s3-request-presigner) and
  * would differ in version from the one our tests run against.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -19,6 +20,22 @@ const bundleTarget = 'node22';
 
 /** Some bundled CommonJS dependencies call require(); ESM output has none without this. */
 const requireShim = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+/**
+ * Installs a native package's Linux arm64 build beside the bundle, at the
+ * version the project has; npm picks the platform binaries from these flags.
+ */
+function installForLambda(outputDir: string, name: string): string {
+  const manifest = path.join(repoRoot, 'node_modules', name, 'package.json');
+  const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
+  // The package.json and --prefix keep npm in the asset: without them it would climb to the repo's node_modules.
+  return [
+    `cd "${outputDir}"`,
+    `echo '{"private":true}' > package.json`,
+    `npm install --prefix "${outputDir}" --no-save --no-package-lock --no-audit --no-fund --loglevel=error --os=linux --cpu=arm64 --libc=glibc ${name}@${version}`,
+    'rm package.json',
+  ].join(' && ');
+}
 
 export interface ManifestFunctionProps {
   /** Which api/manifest.ts function to deploy. */
@@ -40,6 +57,8 @@ export class ManifestFunction extends Construct {
     super(scope, id);
     const spec = lambdaFunctions[props.name];
     if (!spec) throw new Error(`api/manifest.ts has no Lambda function ${String(props.name)}`);
+
+    const nativeModules: readonly string[] = 'nativeModules' in spec ? spec.nativeModules : [];
 
     const logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
@@ -66,9 +85,14 @@ export class ManifestFunction extends Construct {
         mainFields: ['module', 'main'],
         minify: true,
         sourceMap: true,
-        externalModules: [],
+        externalModules: [...nativeModules],
         banner: requireShim,
         logLevel: LogLevel.WARNING,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => nativeModules.map((name) => installForLambda(outputDir, name)),
+        },
       },
     });
   }

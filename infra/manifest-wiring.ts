@@ -131,7 +131,11 @@ export class ManifestWiring extends Construct {
       code: Code.fromInline(this.code(field.code)),
     };
     if (field.kind === 'UNIT') {
-      return new Resolver(this, constructIdFor(field), { ...common, dataSource: this.dataSource(field.dataSource) });
+      return new Resolver(this, constructIdFor(field), {
+        ...common,
+        dataSource: this.dataSource(field.dataSource),
+        maxBatchSize: field.maxBatchSize,
+      });
     }
     if (field.steps.length === 0) throw new Error(`pipeline ${field.typeName}.${field.fieldName} has no steps`);
     const steps = field.steps.map((step) => {

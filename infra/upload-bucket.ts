@@ -1,18 +1,18 @@
 /**
  * The bucket browsers upload image bytes to, through presigned PUT URLs.
  *
- * Lifecycle: the API never serves image bytes back (the schema has labels
- * only), so an object is needed only until the labeler is done with it: at
- * most the labeler's maxEventAge plus retries, then the dead-letter queue for
- * a manual re-run. Everything under the uploads prefix therefore expires after
- * `uploadExpirationDays` in every stage (short in dev, long enough in prod to
- * re-run a failed labelling from the DLQ). Labelled or not makes no
- * difference, so no tagging is needed, and presigned URLs stay simple.
+ * Lifecycle: originals and the labeler's thumbnails are served back only
+ * through short-lived presigned GET URLs (Image.url / Image.thumbnailUrl), and
+ * both expire after `uploadExpirationDays` in every stage: short in dev, long
+ * enough in prod to re-run a failed labelling from the dead-letter queue.
+ * Labelled or not makes no difference, so no tagging is needed, and presigned
+ * URLs stay simple.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { UploadLimits } from '../api/limits.ts';
+import { MediaLayout } from '../api/media.ts';
 import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
 
 export interface UploadBucketProps {
@@ -68,6 +68,11 @@ export class UploadBucket extends Construct {
         {
           id: 'expire-uploads',
           prefix: UploadLimits.keyPrefix,
+          expiration: Duration.days(props.uploadExpirationDays),
+        },
+        {
+          id: 'expire-thumbnails',
+          prefix: MediaLayout.thumbnailKeyPrefix,
           expiration: Duration.days(props.uploadExpirationDays),
         },
       ],

@@ -12,6 +12,10 @@ export interface RunningStack {
   readonly stateDir: string;
   readonly outputsPath: string;
   readonly caPath: string;
+  /** The web gallery's URL, as `npm start` prints it. */
+  readonly galleryUrl: string;
+  /** The local Rekognition's endpoint, as `npm start` prints it. */
+  readonly rekognitionEndpoint: string;
   readonly stdout: () => string;
   readonly process: ChildProcess;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -46,10 +50,16 @@ export async function startStackProcess(args: { stateDir?: string; readyTimeoutM
 
   const caLine = /CA cert:\s+(\S+)/.exec(output);
   if (!caLine) throw new Error(`stack did not print its CA path:\n${output}`);
+  const galleryLine = /Gallery:\s+(\S+)/.exec(output);
+  if (!galleryLine) throw new Error(`stack did not print its gallery URL:\n${output}`);
+  const rekognitionLine = /Rekognition:\s+(\S+)/.exec(output);
+  if (!rekognitionLine) throw new Error(`stack did not print its Rekognition endpoint:\n${output}`);
   return {
     stateDir,
     outputsPath,
     caPath: caLine[1],
+    galleryUrl: galleryLine[1],
+    rekognitionEndpoint: rekognitionLine[1],
     stdout: () => output,
     process: child,
     stop: (signal = 'SIGINT') =>

@@ -1,8 +1,10 @@
 /**
  * Settings of the offline stack, from the environment:
  * - LABELCAST_STATE_DIR: where all state lives (default `.labelcast` in the repo).
- * - LABELCAST_PORT: first of four consecutive ports (default 4750); 0 picks free ports.
+ * - LABELCAST_PORT: first of five consecutive ports (default 4750); 0 picks free ports.
  * - LABELCAST_OUTPUTS: where amplify_outputs.json is written (default the repo root).
+ * - LABELCAST_EXTRA_S3_DELIVERIES: test hook, not AWS: deliver every S3 event this many more
+ *   times, concurrently, to exercise at-least-once delivery (default 0).
  */
 import path from 'node:path';
 import { repoRoot } from '../api/bundle.ts';
@@ -10,28 +12,42 @@ import { repoRoot } from '../api/bundle.ts';
 export interface LocalStackConfig {
   readonly stateDir: string;
   readonly host: '127.0.0.1';
-  readonly ports: { readonly appsync: number; readonly s3: number; readonly dynamodb: number; readonly rekognition: number };
+  readonly ports: {
+    readonly appsync: number;
+    readonly s3: number;
+    readonly dynamodb: number;
+    readonly rekognition: number;
+    /** The web gallery's static HTTPS server. */
+    readonly gallery: number;
+  };
   readonly region: string;
   readonly bucketName: string;
   readonly tableName: string;
   readonly outputsPath: string;
+  /** Extra concurrent deliveries of every S3 event (S3 delivers at least once). */
+  readonly extraS3Deliveries: number;
 }
 
 export const defaultBasePort = 4750;
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LocalStackConfig {
   const base = env.LABELCAST_PORT === undefined ? defaultBasePort : Number(env.LABELCAST_PORT);
-  if (!Number.isInteger(base) || base < 0 || base > 65532) {
+  if (!Number.isInteger(base) || base < 0 || base > 65531) {
     throw new Error(`LABELCAST_PORT must be a port number, got ${env.LABELCAST_PORT}`);
+  }
+  const extraDeliveries = Number(env.LABELCAST_EXTRA_S3_DELIVERIES ?? 0);
+  if (!Number.isInteger(extraDeliveries) || extraDeliveries < 0 || extraDeliveries > 10) {
+    throw new Error(`LABELCAST_EXTRA_S3_DELIVERIES must be 0 to 10, got ${env.LABELCAST_EXTRA_S3_DELIVERIES}`);
   }
   const port = (offset: number) => (base === 0 ? 0 : base + offset);
   return {
     stateDir: path.resolve(env.LABELCAST_STATE_DIR ?? path.join(repoRoot, '.labelcast')),
     host: '127.0.0.1',
-    ports: { appsync: port(0), s3: port(1), dynamodb: port(2), rekognition: port(3) },
+    ports: { appsync: port(0), s3: port(1), dynamodb: port(2), rekognition: port(3), gallery: port(4) },
     region: 'us-east-1',
     bucketName: 'labelcast-uploads',
     tableName: 'labelcast-images',
     outputsPath: path.resolve(env.LABELCAST_OUTPUTS ?? path.join(repoRoot, 'amplify_outputs.json')),
+    extraS3Deliveries: extraDeliveries,
   };
 }

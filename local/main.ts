@@ -4,11 +4,19 @@
  * tells scripts the stack is serving.
  */
 import { configFromEnv } from './config.ts';
+import { ensureGalleryBuilt } from './gallery/build.ts';
 import { startLocalStack } from './stack.ts';
 
 const config = configFromEnv();
+try {
+  await ensureGalleryBuilt();
+} catch (error) {
+  // The API works without the gallery; say why the page is missing.
+  console.error('web gallery not built:', error);
+}
 const stack = await startLocalStack(config);
 
+console.log(`Gallery:      ${stack.galleryUrl}`);
 console.log(`GraphQL:      ${stack.graphqlUrl}`);
 console.log(`Realtime:     ${stack.realtimeUrl}`);
 console.log(`API key:      ${stack.apiKey}`);

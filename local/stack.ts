@@ -1,17 +1,22 @@
 /**
  * Starts the whole offline stack and wires it as the CDK stack wires AWS:
  * S3 ObjectCreated → labeler Lambda (async, retried) → Rekognition and
- * DynamoDB → IAM-signed publishImageLabeled on AppSync → subscribers.
+ * DynamoDB → IAM-signed publishImageLabeled on AppSync → subscribers; a
+ * labeler event out of retries → labeling-failed; the reconciler at start and
+ * on its schedule.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { LambdaFunctionName } from '../api/manifest.ts';
+import { lambdaFunctions, type LambdaFunctionName } from '../api/manifest.ts';
 import { UploadLimits } from '../api/limits.ts';
 import { amplifyOutputs, writeAmplifyOutputs, type AmplifyOutputs } from './amplify-outputs.ts';
 import { startLocalAppSync } from './appsync/index.ts';
+import { loadOrCreateTls } from './appsync/tls/certificates.ts';
 import { createResolverRuntime } from './appsync/resolvers/index.ts';
 import type { LocalStackConfig } from './config.ts';
 import { ensureImagesTable, startLocalDynamoDb } from './dynamodb/index.ts';
+import { galleryDist } from './gallery/build.ts';
+import { startGalleryServer } from './gallery/server.ts';
 import { credentialStore, loadOrCreateCredentials, type LocalCredentials } from './iam/credentials.ts';
 import { startLambdaRuntime, type LambdaRuntime } from './lambda/runtime.ts';
 import { startLocalRekognition } from './rekognition/index.ts';
@@ -29,6 +34,8 @@ export interface LocalStack {
   readonly bucketName: string;
   readonly tableName: string;
   readonly outputs: AmplifyOutputs;
+  /** The web gallery (client-example/web, built by main.ts), configured for this stack. */
+  readonly galleryUrl: string;
   close(): Promise<void>;
 }
 
@@ -72,7 +79,9 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       maxObjectBytes: UploadLimits.maxSizeBytes,
       onObjectCreated: (event) => {
         if (!event.Records.some((record) => record.s3.object.key.startsWith(UploadLimits.keyPrefix))) return;
-        void functions.runtime?.invokeAsync('labeler', event);
+        for (let delivery = 0; delivery <= config.extraS3Deliveries; delivery += 1) {
+          void functions.runtime?.invokeAsync('labeler', event);
+        }
       },
     });
     closers.add(() => s3.close());
@@ -129,8 +138,26 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
 
     await rekognition.ready;
 
+    // Nothing can be in flight right after a start: re-drive every PENDING image whose object exists.
+    const reconcile = (event: { redriveAfterSeconds?: number }) =>
+      lambda.invoke('reconciler', event).catch((error: unknown) => console.error('[reconciler]', error));
+    await reconcile({ redriveAfterSeconds: 0 });
+    const reconcileTimer = setInterval(() => void reconcile({}), lambdaFunctions.reconciler.scheduleMinutes * 60_000);
+    reconcileTimer.unref();
+    closers.add(async () => clearInterval(reconcileTimer));
+
     const outputs = amplifyOutputs({ graphqlUrl: appsync.graphqlUrl, region: config.region, apiKey: secrets.apiKey });
     writeAmplifyOutputs(config.outputsPath, outputs);
+
+    // Same certificate as AppSync: a browser that trusts the local CA trusts both.
+    const gallery = await startGalleryServer({
+      root: galleryDist,
+      outputs,
+      tls: await loadOrCreateTls(config.stateDir),
+      host: config.host,
+      port: config.ports.gallery,
+    });
+    closers.add(() => gallery.close());
 
     return {
       graphqlUrl: appsync.graphqlUrl,
@@ -143,6 +170,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       bucketName: config.bucketName,
       tableName: config.tableName,
       outputs,
+      galleryUrl: gallery.url,
       close: () => closers.closeAll(),
     };
   } catch (error) {

@@ -25,7 +25,7 @@ export async function measureFanOut(context: BenchContext, subscribers: number) 
     fileName: null,
     createdAt: new Date().toISOString(),
     labeledAt: new Date().toISOString(),
-    labels: [{ name: 'Benchmark', confidence: 99, parents: [], categories: [], instances: [] }],
+    labels: [{ name: 'Benchmark', confidence: 99, parents: [], aliases: [], categories: [], instances: [] }],
     moderationLabels: [],
     error: null,
   };

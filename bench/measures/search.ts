@@ -14,7 +14,7 @@ import { mapConcurrent, p50, timed } from '../lib/stats.ts';
 
 const seedLabels = ['Cat', 'Dog', 'Person', 'Cup', 'Car', 'Bicycle', 'Bird', 'Horse', 'Chair', 'Bottle'];
 
-const label = (name: string, confidence: number): Label => ({ name, confidence, parents: [], categories: [], instances: [] });
+const label = (name: string, confidence: number): Label => ({ name, confidence, parents: [], aliases: [], categories: [], instances: [] });
 
 function seededImage(index: number): Image {
   const createdAt = new Date(Date.UTC(2026, 0, 1) + index * 1000).toISOString();

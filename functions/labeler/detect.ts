@@ -43,6 +43,7 @@ const toLabel = (label: RekognitionLabel): Label => ({
   name: label.Name ?? '',
   confidence: label.Confidence ?? 0,
   parents: (label.Parents ?? []).map((parent) => parent.Name ?? '').filter(Boolean),
+  aliases: (label.Aliases ?? []).map((alias) => alias.Name ?? '').filter(Boolean),
   categories: (label.Categories ?? []).map((category) => category.Name ?? '').filter(Boolean),
   instances: (label.Instances ?? []).map((instance) => ({
     confidence: instance.Confidence ?? 0,
@@ -59,6 +60,7 @@ const toModerationLabel = (label: ModerationLabel): Label => ({
   name: label.Name ?? '',
   confidence: label.Confidence ?? 0,
   parents: label.ParentName ? [label.ParentName] : [],
+  aliases: [],
   categories: [],
   instances: [],
 });

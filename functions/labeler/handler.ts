@@ -2,15 +2,26 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
 import { requireEnv } from '../shared/env.ts';
 import { labelImage, type LabelerDeps, type LabelOutcome } from './label-image.ts';
 import { appSyncPublisher } from './publish.ts';
+import { s3ThumbnailWriter } from './thumbnail.ts';
 import { uploadedObjectFrom } from './uploaded-object.ts';
 
 const logger = new Logger({ serviceName: 'labeler' });
+
+/**
+ * Throttling and 5xx answers are retried in the client first: exponential
+ * backoff with full jitter, and 'adaptive' also slows the client down when
+ * Rekognition throttles (TPS limits are per account). What still fails is
+ * thrown, so Lambda retries the event and then hands it to labeling-failed.
+ */
+export const rekognitionRetry = { maxAttempts: 6, retryMode: 'adaptive' } as const;
 const region = requireEnv('AWS_REGION');
+const s3 = new S3Client({});
 
 const deps: LabelerDeps = {
   store: {
@@ -19,9 +30,11 @@ const deps: LabelerDeps = {
     }),
     tableName: requireEnv('IMAGES_TABLE'),
   },
-  rekognition: new RekognitionClient({}),
+  rekognition: new RekognitionClient(rekognitionRetry),
+  s3,
   publisher: appSyncPublisher({ graphqlUrl: requireEnv('APPSYNC_URL'), region }),
   logger,
+  thumbnails: s3ThumbnailWriter(s3),
 };
 
 export const handler = async (event: S3Event): Promise<LabelOutcome[]> => {

@@ -1,22 +1,32 @@
 /**
- * Labels one uploaded image: detect, store, publish. Safe to run twice for
- * the same object: only the run whose conditional update moves the image out
- * of PENDING publishes.
+ * Labels one uploaded image: detect (or reuse the result for the same bytes),
+ * store, count in the catalog, publish. Safe to run twice for the same
+ * object: only the run whose conditional update moves the image out of
+ * PENDING publishes, and each catalog count is claimed once.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { ImageStatus, toPublicImage, type Image } from '../../api/types.ts';
+import { countPendingLabels } from '../shared/catalog.ts';
+import { deleteLabelEntries } from '../shared/label-entries.ts';
+import { detectByContent } from './content-results.ts';
 import { detect, UnlabelableImageError } from './detect.ts';
-import { completeImage, getImage, writeLabelEntries, type ImageStoreArgs } from './image-store.ts';
+import { completeImage, getImage, writeLabelEntries, type ImageStoreArgs, type StoredImage } from './image-store.ts';
 import type { Publisher } from './publish.ts';
+import type { ThumbnailWriter } from './thumbnail.ts';
 import type { UploadedObject } from './uploaded-object.ts';
 
 export interface LabelerDeps {
   readonly store: ImageStoreArgs;
   readonly rekognition: RekognitionClient;
+  /** Reads the uploaded bytes to hash them (same content, same labels, one detection). */
+  readonly s3: S3Client;
   readonly publisher: Publisher;
   readonly logger: Logger;
   readonly now?: () => Date;
+  /** Writes the gallery thumbnail of a labelled image; none when omitted. */
+  readonly thumbnails?: ThumbnailWriter;
 }
 
 export type LabelOutcome = 'labeled' | 'failed' | 'duplicate' | 'unknown-image';
@@ -35,12 +45,40 @@ async function terminalImage(deps: LabelerDeps, image: Image, object: UploadedOb
     return failed(image, `uploaded ${object.sizeBytes} bytes, declared ${image.sizeBytes}`, labeledAt);
   }
   try {
-    const { labels, moderationLabels } = await detect(deps.rekognition, object.bucket, object.key);
+    const { labels, moderationLabels, reused } = await detectByContent(
+      { store: deps.store, s3: deps.s3, detect: () => detect(deps.rekognition, object.bucket, object.key), now: new Date(labeledAt) },
+      object,
+    );
+    if (reused) deps.logger.info('same bytes labelled before, result reused', { imageId: image.id });
     return { ...toPublicImage(image), status: ImageStatus.LABELED, labeledAt, labels, moderationLabels, error: null };
   } catch (error) {
     if (error instanceof UnlabelableImageError) return failed(image, error.message, labeledAt);
     throw error;
   }
+}
+
+/** Before publishing, so Image.thumbnailUrl works once a client sees LABELED; a miss costs only the thumbnail. */
+async function writeThumbnail(deps: LabelerDeps, object: UploadedObject): Promise<void> {
+  if (!deps.thumbnails) return;
+  try {
+    await deps.thumbnails.write({ bucket: object.bucket, key: object.key, imageId: object.imageId });
+  } catch (error) {
+    deps.logger.warn('thumbnail not written', { imageId: object.imageId, error: error as Error });
+  }
+}
+
+/** Counts the image under its indexed names not yet claimed; resumes a run that stopped half-way. */
+async function countInCatalog(deps: LabelerDeps, image: StoredImage): Promise<void> {
+  const pending = image.catalogPending;
+  if (image.status !== ImageStatus.LABELED || !pending || pending.size === 0) return;
+  await countPendingLabels(deps.store, image.id, pending);
+}
+
+/** The image was deleted while being labelled: its entries, written before the update, must go too. */
+async function discardIfDeleted(deps: LabelerDeps, imageId: string): Promise<void> {
+  if (await getImage(deps.store, imageId)) return;
+  const removed = await deleteLabelEntries(deps.store, imageId);
+  deps.logger.info('image deleted while labelling; entries discarded', { imageId, removed });
 }
 
 export async function labelImage(deps: LabelerDeps, object: UploadedObject): Promise<LabelOutcome> {
@@ -51,12 +89,19 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
   }
   if (image.status !== ImageStatus.PENDING) {
     deps.logger.info('image already terminal, duplicate event', { imageId: image.id, status: image.status });
+    await countInCatalog(deps, image);
     return 'duplicate';
   }
   const result = await terminalImage(deps, image, object);
+  if (result.status === ImageStatus.LABELED) await writeThumbnail(deps, object);
   if (result.status === ImageStatus.LABELED) await writeLabelEntries(deps.store, result);
   const stored = await completeImage(deps.store, result);
-  if (!stored) return 'duplicate';
+  if (!stored) {
+    deps.logger.info('a concurrent delivery ended the image first, duplicate event', { imageId: image.id });
+    if (result.status === ImageStatus.LABELED) await discardIfDeleted(deps, image.id);
+    return 'duplicate';
+  }
+  await countInCatalog(deps, stored);
   await deps.publisher.publish(stored);
   deps.logger.info('image labelled', { imageId: stored.id, status: stored.status, labels: stored.labels.length });
   return stored.status === ImageStatus.LABELED ? 'labeled' : 'failed';

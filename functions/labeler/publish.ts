@@ -9,8 +9,8 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { toPublicImage, type Image } from '../../api/types.ts';
 
 const imageFields = `id status contentType sizeBytes fileName createdAt labeledAt error
-  labels { name confidence parents categories instances { confidence boundingBox { left top width height } } }
-  moderationLabels { name confidence parents categories instances { confidence boundingBox { left top width height } } }`;
+  labels { name confidence parents aliases categories instances { confidence boundingBox { left top width height } } }
+  moderationLabels { name confidence parents aliases categories instances { confidence boundingBox { left top width height } } }`;
 
 export const publishImageLabeledMutation = `mutation PublishImageLabeled($input: ImageLabeledInput!) {
   publishImageLabeled(input: $input) { ${imageFields} }

@@ -139,7 +139,11 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     res.setHeader('x-amz-id-2', ids.hostId);
     const method = (req.method ?? 'GET').toUpperCase();
     // CORS preflights carry no credentials; s3rver answers them from the bucket's CORS rules.
-    if (method === 'OPTIONS') return backend.handle(req, res);
+    // Like S3, a presigned URL's query is not checked on a preflight (s3rver would, and refuse it).
+    if (method === 'OPTIONS') {
+      req.url = (req.url ?? '/').split('?')[0];
+      return backend.handle(req, res);
+    }
 
     const admission = await admitRequest(req, {
       region: options.region,

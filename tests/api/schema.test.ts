@@ -1,4 +1,4 @@
-import { buildSchema, getDirectiveValues, GraphQLDirective, DirectiveLocation, GraphQLList, GraphQLNonNull, GraphQLString } from 'graphql';
+import { buildSchema, getDirectiveValues, GraphQLDirective, DirectiveLocation, GraphQLList, GraphQLNonNull, GraphQLString, type GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { AuthMode, fields, localAuthModes } from '../../api/manifest.ts';
 import { appSyncBuiltins, composeSchema } from '../../api/schema.ts';
@@ -31,12 +31,16 @@ describe('Function: composeSchema', () => {
     expect(field?.astNode?.directives?.map((directive) => directive.name.value)).toEqual(['aws_api_key']);
   });
 
-  it('wires every root field of schema.graphql, and nothing else', () => {
+  it('wires every root field of schema.graphql, and otherwise only fields with their own resolver', () => {
     const schema = buildSchema(`${appSyncBuiltins}\n${composeSchema({ authModes: allModes })}`);
     const rootFields = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((type) =>
       Object.keys(type?.getFields() ?? {}).map((name) => `${type?.name}.${name}`),
     );
-    expect(rootFields.sort()).toEqual(fields.map((field) => `${field.typeName}.${field.fieldName}`).sort());
+    const rootWiring = fields.filter((field) => ['Query', 'Mutation', 'Subscription'].includes(field.typeName));
+    expect(rootFields.sort()).toEqual(rootWiring.map((field) => `${field.typeName}.${field.fieldName}`).sort());
+    const nested = fields.filter((field) => !rootWiring.includes(field));
+    expect(nested.map((field) => `${field.typeName}.${field.fieldName}`).sort()).toEqual(['Image.thumbnailUrl', 'Image.url']);
+    for (const field of nested) expect(Object.keys((schema.getType(field.typeName) as GraphQLObjectType).getFields())).toContain(field.fieldName);
   });
 
   it('throws when schema.graphql has a root field the manifest does not wire', () => {

@@ -9,7 +9,7 @@ import { ImagesTableLayout } from '../../api/table.ts';
 import { deployedAuthModes } from '../../infra/api-auth.ts';
 import { StackOutput } from '../../infra/stack-outputs.ts';
 import { Stage } from '../../infra/stage.ts';
-import { actionsOf, allPolicyStatements, flatten, resourcesOf, synthStage } from './synth.ts';
+import { actionsOf, allPolicyStatements, flatten, resourcesOf, synthStage, type Statement } from './synth.ts';
 
 const dev = () => synthStage(Stage.DEV);
 const prod = () => synthStage(Stage.PROD);
@@ -106,7 +106,7 @@ describe('stages', () => {
 });
 
 describe('images table', () => {
-  it('is on-demand with pk/sk and the byLabel index projecting everything', () => {
+  it('is on-demand with pk/sk, and the byLabel and byStatus indexes projecting everything', () => {
     const layout = ImagesTableLayout;
     dev().template.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
@@ -120,6 +120,14 @@ describe('images table', () => {
           KeySchema: [
             { AttributeName: layout.byLabelIndex.partitionKey, KeyType: 'HASH' },
             { AttributeName: layout.byLabelIndex.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: layout.byStatusIndex.indexName,
+          KeySchema: [
+            { AttributeName: layout.byStatusIndex.partitionKey, KeyType: 'HASH' },
+            { AttributeName: layout.byStatusIndex.sortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
         },
@@ -154,15 +162,16 @@ describe('least privilege', () => {
     }));
     const bucket = logicalId(labelcast.stack.uploads.bucket);
     const table = logicalId(labelcast.stack.images.table);
-    const queue = logicalId(labelcast.stack.labeler.deadLetterQueue);
+    const onFailure = logicalId(labelcast.stack.labeler.onFailure.function);
     const api = logicalId(labelcast.stack.graphql.api);
     expect(granted).toEqual(
       expect.arrayContaining([
         { effect: 'Allow', actions: ['rekognition:DetectLabels', 'rekognition:DetectModerationLabels'], resources: ['*'] },
         { effect: 'Allow', actions: ['s3:GetObject'], resources: [`\${${bucket}.Arn}/uploads/*`] },
+        { effect: 'Allow', actions: ['s3:PutObject'], resources: [`\${${bucket}.Arn}/thumbnails/*`] },
         {
           effect: 'Allow',
-          actions: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          actions: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
           resources: [`\${${table}.Arn}`],
         },
         {
@@ -172,28 +181,78 @@ describe('least privilege', () => {
             `arn:\${AWS::Partition}:appsync:\${AWS::Region}:\${AWS::AccountId}:apis/\${${api}.ApiId}/types/Mutation/fields/publishImageLabeled`,
           ],
         },
-        // Lambda's on-failure destination and X-Ray tracing.
+        // Lambda's on-failure destination (labeling-failed) and X-Ray tracing.
         {
           effect: 'Allow',
-          actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
-          resources: [`\${${queue}.Arn}`],
+          actions: ['lambda:InvokeFunction'],
+          resources: [`\${${onFailure}.Arn}`, `\${${onFailure}.Arn}:*`],
         },
         { effect: 'Allow', actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], resources: ['*'] },
       ]),
     );
-    expect(granted).toHaveLength(6);
+    expect(granted).toHaveLength(7);
     // Only the managed basic-execution policy (logs) besides the inline one.
     template.hasResourceProperties('AWS::IAM::Role', {
       ManagedPolicyArns: [Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'])]) })],
     });
   });
 
-  it('the only appsync:GraphQL grant is the publishImageLabeled mutation', () => {
+  it('the only appsync:GraphQL grants are the publishImageLabeled mutation, to the labeler, labeling-failed and the reconciler', () => {
     const graphql = allPolicyStatements(dev().template).filter((s) => actionsOf(s).includes('appsync:GraphQL'));
-    expect(graphql).toHaveLength(1);
-    const resources = [graphql[0]?.Resource].flat().map(flatten);
-    expect(resources).toHaveLength(1);
-    expect(resources[0]).toMatch(/\/types\/Mutation\/fields\/publishImageLabeled$/);
+    expect(graphql).toHaveLength(3);
+    for (const statement of graphql) {
+      const resources = [statement.Resource].flat().map(flatten);
+      expect(resources).toHaveLength(1);
+      expect(resources[0]).toMatch(/\/types\/Mutation\/fields\/publishImageLabeled$/);
+    }
+  });
+
+  it('sends the labeler\'s failed events to labeling-failed, and runs the reconciler on a schedule', () => {
+    const { labelcast, template } = dev();
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(labelcast.stack.labeler.function) },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(labelcast.stack.labeler.onFailure.function), 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: `rate(${lambdaFunctions.reconciler.scheduleMinutes} minutes)`,
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(labelcast.stack.reconciler.function), 'Arn'] } })],
+    });
+  });
+
+  it('the delete function may delete only originals and thumbnails, and never Scan or read the index', () => {
+    const { labelcast, template } = dev();
+    const role = logicalId(labelcast.stack.imageDeleter.function.role!);
+    const bucket = logicalId(labelcast.stack.uploads.bucket);
+    const table = logicalId(labelcast.stack.images.table);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } }));
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const granted = statements
+      .filter((s) => [s.Action].flat().some((action) => action.startsWith('s3:') || action.startsWith('dynamodb:')))
+      .map((s) => [[s.Action].flat().sort(), [s.Resource].flat().map(flatten)]);
+    expect(granted).toEqual([
+      [['s3:DeleteObject'], [`\${${bucket}.Arn}/uploads/*`, `\${${bucket}.Arn}/thumbnails/*`]],
+      [['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], [`\${${table}.Arn}`]],
+    ]);
+  });
+
+  it('the presign-download function may only GetObject originals and thumbnails', () => {
+    const { labelcast, template } = dev();
+    const role = logicalId(labelcast.stack.presignDownload.function.role!);
+    const bucket = logicalId(labelcast.stack.uploads.bucket);
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } });
+    const s3 = Object.values(policies)
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
+      .filter((s) => [s.Action].flat().some((action) => action.startsWith('s3:')));
+    expect(s3.map((s) => [[s.Action].flat(), [s.Resource].flat().map(flatten)])).toEqual([
+      [['s3:GetObject'], [`\${${bucket}.Arn}/uploads/*`, `\${${bucket}.Arn}/thumbnails/*`]],
+    ]);
+  });
+
+  it('Image.url and Image.thumbnailUrl are BatchInvoke resolvers on the presign-download function', () => {
+    const { template } = dev();
+    for (const fieldName of ['url', 'thumbnailUrl']) {
+      template.hasResourceProperties('AWS::AppSync::Resolver', { TypeName: 'Image', FieldName: fieldName, MaxBatchSize: 100 });
+    }
   });
 
   it('the presign function may only PutObject under the uploads prefix', () => {

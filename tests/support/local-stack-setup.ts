@@ -11,6 +11,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     stateDir: string;
     outputsPath: string;
+    galleryUrl: string;
+    rekognitionEndpoint: string;
   }
 }
 
@@ -20,6 +22,8 @@ export default async function setup(project: TestProject) {
   process.env.LABELCAST_OUTPUTS = stack.outputsPath;
   project.provide('stateDir', stack.stateDir);
   project.provide('outputsPath', stack.outputsPath);
+  project.provide('galleryUrl', stack.galleryUrl);
+  project.provide('rekognitionEndpoint', stack.rekognitionEndpoint);
   return async () => {
     const code = await stack.stop();
     if (code !== 0) console.error(`stack exited with ${code}:\n${stack.stdout()}`);

@@ -1,7 +1,7 @@
 /**
  * Runs one GraphQL operation as AppSync does: root fields resolve through the
  * APPSYNC_JS runtime with the manifest's wiring, nested fields by default
- * resolution, and every field is checked against the caller's auth mode.
+ * resolution unless the manifest wires them too, and every field is checked against the caller's auth mode.
  * Returns the AppSync-shaped response and the mutation results to publish.
  */
 import {
@@ -197,11 +197,12 @@ export async function executeOperation(args: ExecuteArgs): Promise<ExecuteOutcom
   const responseHeaders: Record<string, string> = {};
 
   const fieldResolver: GraphQLFieldResolver<unknown, unknown> = async (source, fieldArgs, context, info) => {
-    if (info.parentType !== rootType) return fallback(source, fieldArgs, context, info);
+    const wiring = fieldsByCoordinate.get(`${info.parentType.name}.${info.fieldName}`);
+    // Nested fields resolve by default unless the manifest gives them a resolver (e.g. Image.url).
+    if (info.parentType !== rootType && !wiring) return fallback(source, fieldArgs, context, info);
     if (!served.modesFor(info.parentType.name, info.fieldName).includes(caller.mode)) {
       throw unauthorizedFieldError(info.fieldName, info.parentType.name);
     }
-    const wiring = fieldsByCoordinate.get(`${info.parentType.name}.${info.fieldName}`);
     if (!wiring) return null; // AppSync: a field without a resolver is null
     const [fieldNode] = info.fieldNodes;
     let result: Awaited<ReturnType<ResolverRuntime['resolveField']>>;
