@@ -4,7 +4,6 @@
  * the runtime's copy lacks some packages we use (s3-request-presigner) and
  * would differ in version from the one our tests run against.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -13,6 +12,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { repoRoot } from '../api/bundle.ts';
 import { lambdaFunctions, type LambdaFunctionName } from '../api/manifest.ts';
+import { offlineInstallCommand } from './lambda-native-modules.ts';
 
 /** The Lambda runtime every function runs on; the bundle targets the same Node version. */
 export const functionRuntime = Runtime.NODEJS_22_X;
@@ -20,22 +20,6 @@ const bundleTarget = 'node22';
 
 /** Some bundled CommonJS dependencies call require(); ESM output has none without this. */
 const requireShim = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
-
-/**
- * Installs a native package's Linux arm64 build beside the bundle, at the
- * version the project has; npm picks the platform binaries from these flags.
- */
-function installForLambda(outputDir: string, name: string): string {
-  const manifest = path.join(repoRoot, 'node_modules', name, 'package.json');
-  const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
-  // The package.json and --prefix keep npm in the asset: without them it would climb to the repo's node_modules.
-  return [
-    `cd "${outputDir}"`,
-    `echo '{"private":true}' > package.json`,
-    `npm install --prefix "${outputDir}" --no-save --no-package-lock --no-audit --no-fund --loglevel=error --os=linux --cpu=arm64 --libc=glibc ${name}@${version}`,
-    'rm package.json',
-  ].join(' && ');
-}
 
 export interface ManifestFunctionProps {
   /** Which api/manifest.ts function to deploy. */
@@ -91,7 +75,7 @@ export class ManifestFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_inputDir, outputDir) => nativeModules.map((name) => installForLambda(outputDir, name)),
+          afterBundling: (_inputDir, outputDir) => nativeModules.map((name) => offlineInstallCommand(outputDir, name)),
         },
       },
     });
