@@ -16,13 +16,15 @@ import { ManifestFunction } from './manifest-function.ts';
 
 /**
  * Table actions the delete function performs: DeleteItem (the image, on
- * condition it exists; a catalog counter back at zero), UpdateItem (ADD -1 on
- * counters), Query (the image's own partition, for its label entries; never
- * the index) and BatchWriteItem (deleting those entries).
+ * condition it exists and is the caller's; a catalog counter back at zero),
+ * GetItem (after a refused delete, whether the image is someone else's),
+ * UpdateItem (ADD -1 on counters), Query (the image's own partition, for its
+ * label entries; never the index) and BatchWriteItem (deleting those entries).
  */
 export const imageDeleterTableActions = [
   'dynamodb:BatchWriteItem',
   'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
   'dynamodb:Query',
   'dynamodb:UpdateItem',
 ] as const;

@@ -1,9 +1,11 @@
 /**
  * Query.labels — the label catalog for autocomplete: one Query on the catalog
  * partition, begins_with on its sort key (names lower-cased), alphabetical.
+ * Each owner has its own catalog partition: the counts are of the caller's images.
  */
 import { util, type Context, type DynamoDBQueryRequest } from '@aws-appsync/utils';
 import { PageLimits } from '../api/limits.ts';
+import { ownerOf } from '../api/owner.ts';
 import { catalogPartition, catalogSortKey, ImagesTableLayout } from '../api/table.ts';
 
 interface LabelsArgs {
@@ -36,7 +38,7 @@ export function request(ctx: Context<LabelsArgs>): DynamoDBQueryRequest {
     query: {
       expression: '#pk = :pk AND begins_with(#sk, :prefix)',
       expressionNames: { '#pk': ImagesTableLayout.partitionKey, '#sk': ImagesTableLayout.sortKey },
-      expressionValues: util.dynamodb.toMapValues({ ':pk': catalogPartition, ':prefix': catalogSortKey(prefix) }),
+      expressionValues: util.dynamodb.toMapValues({ ':pk': catalogPartition(ownerOf(ctx.identity as { sub?: string } | null)), ':prefix': catalogSortKey(prefix) }),
     },
     limit,
   };

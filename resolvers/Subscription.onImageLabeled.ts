@@ -1,8 +1,11 @@
 /**
- * Subscription.onImageLabeled — with imageId, a server-side filter so only
- * that image's event reaches the subscriber.
+ * Subscription.onImageLabeled — a server-side filter on the published
+ * image's owner, so a user-pool subscriber gets only its own images' events
+ * and API-key subscribers only the shared space's; with imageId, only that
+ * image's event.
  */
 import { extensions, util, type Context, type NONERequest } from '@aws-appsync/utils';
+import { ownerOf } from '../api/owner.ts';
 
 export function request(): NONERequest {
   return { payload: null };
@@ -10,8 +13,8 @@ export function request(): NONERequest {
 
 export function response(ctx: Context<{ imageId?: string | null }>) {
   const { imageId } = ctx.args;
-  if (imageId) {
-    extensions.setSubscriptionFilter(util.transform.toSubscriptionFilter({ id: { eq: imageId } }));
-  }
+  const owner = ownerOf(ctx.identity as { sub?: string } | null);
+  const filter = imageId ? { owner: { eq: owner }, id: { eq: imageId } } : { owner: { eq: owner } };
+  extensions.setSubscriptionFilter(util.transform.toSubscriptionFilter(filter));
   return null;
 }

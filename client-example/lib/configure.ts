@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { Amplify } from 'aws-amplify';
 import { WebSocket } from 'ws';
 
-export function configureAmplify(outputsPath: string): void {
+/** `libraryOptions` is Amplify's second argument, e.g. `{ Auth: { tokenProvider } }` for user-pool tokens from elsewhere. */
+export function configureAmplify(outputsPath: string, libraryOptions?: Parameters<typeof Amplify.configure>[1]): void {
   if (!('WebSocket' in globalThis)) {
     Object.assign(globalThis, { WebSocket });
   }
-  Amplify.configure(JSON.parse(readFileSync(outputsPath, 'utf8')) as Parameters<typeof Amplify.configure>[0]);
+  Amplify.configure(JSON.parse(readFileSync(outputsPath, 'utf8')) as Parameters<typeof Amplify.configure>[0], libraryOptions);
 }

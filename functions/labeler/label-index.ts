@@ -11,6 +11,7 @@ import {
   normalizeLabel,
   thresholdsUpTo,
 } from '../../api/table.ts';
+import { ownerOfItem } from '../../api/owner.ts';
 import type { Image, Label } from '../../api/types.ts';
 
 export interface IndexedName {
@@ -35,12 +36,16 @@ export function indexedNames(labels: readonly Label[]): IndexedName[] {
   return [...byKey.values()];
 }
 
-/** One entry per indexed name and confidence threshold it reaches, each with a copy of the image. */
+/**
+ * One entry per indexed name and confidence threshold it reaches, each with a
+ * copy of the image, in the image owner's part of the index.
+ */
 export function labelEntries(image: Image): Record<string, unknown>[] {
+  const owner = ownerOfItem(image);
   return indexedNames(image.labels).flatMap(({ name, confidence }) =>
     thresholdsUpTo(confidence).map((threshold) => ({
       ...labelEntryKey(image.id, name, threshold),
-      labelKey: labelIndexKey(name, threshold),
+      labelKey: labelIndexKey(owner, name, threshold),
       labelSort: labelIndexSort(image.createdAt, image.id),
       confidence,
       image,

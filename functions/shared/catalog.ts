@@ -3,6 +3,7 @@
  * Counting: a name is first claimed on the image item (removed from its
  * catalogPending set, on condition it is still there), then ADDed; only one
  * writer can claim a name, so concurrent or repeated runs count it once.
+ * Each owner has its own counters (api/table.ts).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -36,11 +37,11 @@ async function claim(store: TableStore, imageId: string, name: string): Promise<
   }
 }
 
-async function add(store: TableStore, name: string, delta: number): Promise<number> {
+async function add(store: TableStore, owner: string, name: string, delta: number): Promise<number> {
   const { Attributes } = await store.documentClient.send(
     new UpdateCommand({
       TableName: store.tableName,
-      Key: catalogKey(name),
+      Key: catalogKey(owner, name),
       UpdateExpression: 'ADD imageCount :delta SET #name = if_not_exists(#name, :name)',
       ExpressionAttributeNames: { '#name': 'name' },
       ExpressionAttributeValues: { ':delta': delta, ':name': name },
@@ -50,12 +51,16 @@ async function add(store: TableStore, name: string, delta: number): Promise<numb
   return Number(Attributes?.imageCount ?? 0);
 }
 
-/** Counts the image under each name it still has pending; returns the names this call counted. */
-export async function countPendingLabels(store: TableStore, imageId: string, pending: Iterable<string>): Promise<string[]> {
+/** Counts the image in its owner's catalog under each name it still has pending; returns the names this call counted. */
+export async function countPendingLabels(
+  store: TableStore,
+  image: { readonly imageId: string; readonly owner: string },
+  pending: Iterable<string>,
+): Promise<string[]> {
   const counted: string[] = [];
   for (const name of pending) {
-    if (!(await claim(store, imageId, name))) continue;
-    await add(store, name, 1);
+    if (!(await claim(store, image.imageId, name))) continue;
+    await add(store, image.owner, name, 1);
     counted.push(name);
   }
   return counted;
@@ -65,14 +70,14 @@ export async function countPendingLabels(store: TableStore, imageId: string, pen
  * Takes a deleted image off the catalog. A counter that reaches zero is
  * removed, on condition it is still zero, so a concurrent count survives.
  */
-export async function uncountLabels(store: TableStore, names: Iterable<string>): Promise<void> {
+export async function uncountLabels(store: TableStore, owner: string, names: Iterable<string>): Promise<void> {
   for (const name of names) {
-    if ((await add(store, name, -1)) > 0) continue;
+    if ((await add(store, owner, name, -1)) > 0) continue;
     try {
       await store.documentClient.send(
         new DeleteCommand({
           TableName: store.tableName,
-          Key: catalogKey(name),
+          Key: catalogKey(owner, name),
           ConditionExpression: 'imageCount <= :zero',
           ExpressionAttributeValues: { ':zero': 0 },
         }),

@@ -5,6 +5,7 @@
  */
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedOwner } from '../../api/owner.ts';
 import { catalogKey, imageKey } from '../../api/table.ts';
 import type { Image } from '../../api/types.ts';
 import { completeImage } from '../../functions/labeler/image-store.ts';
@@ -32,7 +33,7 @@ async function labelledImage(id: string) {
 }
 
 const countOf = async (name: string) =>
-  (await store.documentClient.send(new GetCommand({ TableName: tableName, Key: catalogKey(name), ConsistentRead: true }))).Item?.imageCount;
+  (await store.documentClient.send(new GetCommand({ TableName: tableName, Key: catalogKey(sharedOwner, name), ConsistentRead: true }))).Item?.imageCount;
 
 describe('Function: countPendingLabels', () => {
   it('counts each indexed name (label, parents, alias) once however many runs race', async () => {
@@ -41,7 +42,7 @@ describe('Function: countPendingLabels', () => {
     expect([...(stored.catalogPending ?? [])].sort()).toEqual(['Animal', 'Cat', 'Kitten', 'Pet']);
 
     // Act: four deliveries of the same event counting at once
-    const counted = await Promise.all(Array.from({ length: 4 }, () => countPendingLabels(store, 'race-1', stored.catalogPending!)));
+    const counted = await Promise.all(Array.from({ length: 4 }, () => countPendingLabels(store, { imageId: 'race-1', owner: sharedOwner }, stored.catalogPending!)));
 
     // Assess
     expect(counted.flat().sort()).toEqual(['Animal', 'Cat', 'Kitten', 'Pet']);
@@ -51,14 +52,14 @@ describe('Function: countPendingLabels', () => {
   it('a delete racing a half-finished count leaves no count behind', async () => {
     // Prepare: the labeler has counted Cat only, then the image is deleted
     const stored = await labelledImage('race-2');
-    await countPendingLabels(store, 'race-2', ['Cat']);
+    await countPendingLabels(store, { imageId: 'race-2', owner: sharedOwner }, ['Cat']);
     const { Attributes: deleted } = await store.documentClient.send(
       new DeleteCommand({ TableName: tableName, Key: imageKey('race-2'), ReturnValues: 'ALL_OLD' }),
     );
 
     // Act: the deleter uncounts what was counted; the labeler resumes
-    await uncountLabels(store, countedLabels(deleted!));
-    const late = await countPendingLabels(store, 'race-2', stored.catalogPending!);
+    await uncountLabels(store, sharedOwner, countedLabels(deleted!));
+    const late = await countPendingLabels(store, { imageId: 'race-2', owner: sharedOwner }, stored.catalogPending!);
 
     // Assess: back to what race-1 left
     expect(late).toEqual([]);
@@ -66,7 +67,7 @@ describe('Function: countPendingLabels', () => {
   });
 
   it('removes a counter that falls to zero', async () => {
-    await uncountLabels(store, ['Kitten']);
+    await uncountLabels(store, sharedOwner, ['Kitten']);
     expect(await countOf('Kitten')).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sharedOwner } from '../../api/owner.ts';
 import { ImagesTableLayout, imageKey, labelEntryKey, labelIndexKey, labelIndexSort } from '../../api/table.ts';
 import { ensureImagesTable, startLocalDynamoDb } from '../../local/dynamodb/index.ts';
 import type { LocalCredentials } from '../../local/iam/credentials.ts';
@@ -31,7 +32,7 @@ describe('local DynamoDB', () => {
     await documents.send(
       new PutCommand({
         TableName: tableName,
-        Item: { ...labelEntryKey('img-1', 'Cat'), labelKey: labelIndexKey('Cat'), labelSort: labelIndexSort(createdAt, 'img-1'), confidence: 98.5, image },
+        Item: { ...labelEntryKey('img-1', 'Cat'), labelKey: labelIndexKey(sharedOwner, 'Cat'), labelSort: labelIndexSort(createdAt, 'img-1'), confidence: 98.5, image },
       }),
     );
     documents.destroy();
@@ -55,7 +56,7 @@ describe('local DynamoDB', () => {
           IndexName: ImagesTableLayout.byLabelIndex.indexName,
           KeyConditionExpression: '#labelKey = :labelKey',
           ExpressionAttributeNames: { '#labelKey': ImagesTableLayout.byLabelIndex.partitionKey },
-          ExpressionAttributeValues: { ':labelKey': labelIndexKey('CAT ') },
+          ExpressionAttributeValues: { ':labelKey': labelIndexKey(sharedOwner, 'CAT ') },
           ScanIndexForward: false,
         }),
       );

@@ -1,12 +1,14 @@
 /**
  * Who is calling, decided the way AppSync decides it: a SigV4 `Authorization`
- * header means AWS_IAM, an `x-api-key` header means API_KEY; anything else
- * is refused. Shared by HTTPS requests and the realtime endpoint (whose
+ * header means AWS_IAM, any other `Authorization` a user-pool JWT
+ * (AMAZON_COGNITO_USER_POOLS, verified against the local user pool), an
+ * `x-api-key` header means API_KEY; anything else is refused. Shared by HTTPS requests and the realtime endpoint (whose
  * auth headers travel inside messages).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AuthMode } from '../../../api/manifest.ts';
+import type { LocalUserPool } from '../../cognito/user-pool.ts';
 import type { CredentialStore } from '../../iam/credentials.ts';
 import { verifySigV4 } from '../../iam/sigv4.ts';
 import { RequestErrors, sigV4RequestError, type RequestError } from './errors.ts';
@@ -26,9 +28,24 @@ export interface IamIdentity {
   readonly userArn: string;
 }
 
+/** AppSync's `ctx.identity` for AMAZON_COGNITO_USER_POOLS callers. */
+export interface CognitoIdentity {
+  readonly sub: string;
+  readonly issuer: string;
+  readonly username: string;
+  /** Every claim of the token, as decoded. */
+  readonly claims: Readonly<Record<string, unknown>>;
+  readonly sourceIp: readonly string[];
+  /** The user-pool config's default action; ALLOW unless an API sets DENY. */
+  readonly defaultAuthStrategy: 'ALLOW';
+  /** `cognito:groups`, or null for a user in no group. */
+  readonly groups: readonly string[] | null;
+}
+
 export type Caller =
   | { readonly mode: typeof AuthMode.API_KEY; readonly identity: null }
-  | { readonly mode: typeof AuthMode.IAM; readonly identity: IamIdentity };
+  | { readonly mode: typeof AuthMode.IAM; readonly identity: IamIdentity }
+  | { readonly mode: typeof AuthMode.USER_POOL; readonly identity: CognitoIdentity };
 
 export type AuthResult = { readonly ok: true; readonly caller: Caller } | { readonly ok: false; readonly error: RequestError };
 
@@ -38,6 +55,8 @@ export interface AuthSettings {
   readonly region: string;
   /** The API's modes; a credential for any other mode is refused. */
   readonly authModes: readonly AuthMode[];
+  /** Verifies AMAZON_COGNITO_USER_POOLS tokens; without it that mode refuses every token. */
+  readonly userPool?: Pick<LocalUserPool, 'verify'>;
 }
 
 /** A request to authenticate: what was signed, if it is SigV4. */
@@ -65,6 +84,21 @@ export const iamIdentity = (accessKeyId: string, sourceIp: string): IamIdentity 
   userArn: `arn:aws:iam::${localAccountId}:user/${accessKeyId}`,
 });
 
+/** AppSync's identity for a verified user-pool token (ID or access token). */
+export const cognitoIdentity = (claims: Readonly<Record<string, unknown>>, sourceIp: string): CognitoIdentity => {
+  const groups = claims['cognito:groups'];
+  const username = claims.token_use === 'id' ? claims['cognito:username'] : claims.username;
+  return {
+    sub: String(claims.sub),
+    issuer: String(claims.iss),
+    username: typeof username === 'string' ? username : String(claims.sub),
+    claims,
+    sourceIp: [sourceIp],
+    defaultAuthStrategy: 'ALLOW',
+    groups: Array.isArray(groups) ? groups.map(String) : null,
+  };
+};
+
 const header = (headers: IncomingHttpHeaders, name: string): string | undefined => {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -87,6 +121,12 @@ export async function authenticate(request: AuthRequest, settings: AuthSettings)
     );
     if (!verified.ok) return { ok: false, error: sigV4RequestError(verified.code, verified.message) };
     return { ok: true, caller: { mode: AuthMode.IAM, identity: iamIdentity(verified.accessKeyId, request.sourceIp) } };
+  }
+  // A JWT goes as it is, without "Bearer" (AppSync refuses that prefix too).
+  if (authorization !== undefined && settings.authModes.includes(AuthMode.USER_POOL)) {
+    const verified = settings.userPool?.verify(authorization);
+    if (!verified?.ok) return { ok: false, error: verified?.reason === 'expired' ? RequestErrors.tokenExpired() : RequestErrors.unauthorized() };
+    return { ok: true, caller: { mode: AuthMode.USER_POOL, identity: cognitoIdentity(verified.claims, request.sourceIp) } };
   }
   const apiKey = header(request.headers, 'x-api-key');
   if (apiKey !== undefined && settings.authModes.includes(AuthMode.API_KEY)) {

@@ -1,0 +1,191 @@
+/**
+ * A local stand-in for one Cognito user pool, for the AMAZON_COGNITO_USER_POOLS
+ * mode offline: an RS256 signing key kept in the state dir, its JWKS, and
+ * Cognito-shaped ID and access tokens. There is no sign-in: tests and dev
+ * tools mint tokens for a username (`mintTokens`, or the dev endpoint in
+ * ./routes.ts). Local AppSync verifies tokens the way AppSync does:
+ * signature by a key of the pool, issuer, token_use, client, expiry.
+ */
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  createSign,
+  createVerify,
+  generateKeyPairSync,
+  randomBytes,
+  randomUUID,
+  type JsonWebKey,
+} from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** What is kept under `<stateDir>/cognito/`, so tokens survive a restart of the same stack. */
+interface StoredPool {
+  readonly userPoolId: string;
+  readonly clientId: string;
+  readonly keyId: string;
+  readonly privateKeyPem: string;
+}
+
+/** The claims the local pool puts in its tokens, as Cognito names them. */
+export interface UserPoolClaims {
+  readonly sub: string;
+  readonly iss: string;
+  readonly token_use: 'id' | 'access';
+  readonly exp: number;
+  readonly iat: number;
+  readonly auth_time: number;
+  readonly jti: string;
+  readonly origin_jti: string;
+  readonly event_id: string;
+  readonly 'cognito:groups'?: readonly string[];
+  readonly [claim: string]: unknown;
+}
+
+export interface MintTokensArgs {
+  readonly username: string;
+  readonly email?: string;
+  readonly groups?: readonly string[];
+  /** Seconds until the tokens expire; Cognito's default is 3600. Negative mints an expired token, for tests. */
+  readonly expiresInSeconds?: number;
+}
+
+export interface MintedTokens {
+  readonly idToken: string;
+  readonly accessToken: string;
+  readonly expiresIn: number;
+  /** The user's sub: the same for the same username in the same pool. */
+  readonly sub: string;
+}
+
+export type TokenVerification =
+  | { readonly ok: true; readonly claims: UserPoolClaims }
+  | { readonly ok: false; readonly reason: 'malformed' | 'invalid' | 'expired' };
+
+export interface LocalUserPool {
+  /** `<region>_<9 characters>`, as Cognito forms pool ids. */
+  readonly userPoolId: string;
+  /** The pool's one app client (public, no secret), as in infra/api-user-pool.ts. */
+  readonly clientId: string;
+  readonly region: string;
+  /** `iss` of every token: `<origin>/cognito/<userPoolId>`; its JWKS is at `<issuer>/.well-known/jwks.json`. */
+  readonly issuer: string;
+  /** The public signing keys, in a JWKS document. */
+  jwks(): { readonly keys: readonly JsonWebKey[] };
+  mintTokens(args: MintTokensArgs): MintedTokens;
+  verify(token: string, now?: Date): TokenVerification;
+}
+
+const alphanumeric = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const clientAlphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const randomText = (length: number, alphabet: string) => [...randomBytes(length)].map((byte) => alphabet[byte % alphabet.length]).join('');
+
+function loadOrCreatePool(stateDir: string, region: string): StoredPool {
+  const dir = path.join(stateDir, 'cognito');
+  const file = path.join(dir, 'user-pool.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StoredPool;
+  mkdirSync(dir, { recursive: true });
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pool: StoredPool = {
+    userPoolId: `${region}_${randomText(9, alphanumeric)}`,
+    clientId: randomText(26, clientAlphabet),
+    keyId: randomBytes(16).toString('base64url'),
+    privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  };
+  writeFileSync(file, JSON.stringify(pool, null, 2), { mode: 0o600 });
+  return pool;
+}
+
+/** A stable UUID-shaped sub per pool and username, so a user keeps its images across mints and restarts. */
+function subFor(userPoolId: string, username: string): string {
+  const hex = createHash('sha256').update(`${userPoolId}\u0000${username}`).digest('hex');
+  const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+function parseJson(segment: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface LocalUserPoolOptions {
+  readonly stateDir: string;
+  readonly region: string;
+  /** Scheme, host and port of the server that serves the pool's JWKS (local AppSync). */
+  readonly origin: string;
+}
+
+export function openLocalUserPool(options: LocalUserPoolOptions): LocalUserPool {
+  const stored = loadOrCreatePool(options.stateDir, options.region);
+  const privateKey = createPrivateKey(stored.privateKeyPem);
+  const publicKey = createPublicKey(privateKey);
+  const issuer = `${options.origin}/cognito/${stored.userPoolId}`;
+
+  const sign = (claims: Record<string, unknown>): string => {
+    const unsigned = `${base64url({ kid: stored.keyId, alg: 'RS256' })}.${base64url(claims)}`;
+    const signature = createSign('RSA-SHA256').update(unsigned).sign(privateKey).toString('base64url');
+    return `${unsigned}.${signature}`;
+  };
+
+  return {
+    userPoolId: stored.userPoolId,
+    clientId: stored.clientId,
+    region: options.region,
+    issuer,
+    jwks: () => ({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: stored.keyId, alg: 'RS256', use: 'sig' }] }),
+
+    mintTokens(args) {
+      const username = args.username.trim();
+      if (username === '') throw new Error('username must not be empty');
+      const now = Math.floor(Date.now() / 1000);
+      const expiresIn = args.expiresInSeconds ?? 3600;
+      const sub = subFor(stored.userPoolId, username);
+      const eventId = randomUUID();
+      const originJti = randomUUID();
+      const groups = args.groups && args.groups.length > 0 ? { 'cognito:groups': [...args.groups] } : {};
+      const common = { sub, ...groups, iss: issuer, origin_jti: originJti, event_id: eventId, auth_time: now, iat: now, exp: now + expiresIn };
+      const idToken = sign({
+        ...common,
+        aud: stored.clientId,
+        token_use: 'id',
+        'cognito:username': username,
+        ...(args.email ? { email: args.email, email_verified: true } : {}),
+        jti: randomUUID(),
+      });
+      const accessToken = sign({
+        ...common,
+        client_id: stored.clientId,
+        token_use: 'access',
+        scope: 'aws.cognito.signin.user.admin',
+        username,
+        jti: randomUUID(),
+      });
+      return { idToken, accessToken, expiresIn, sub };
+    },
+
+    verify(token, now = new Date()) {
+      const parts = token.split('.');
+      if (parts.length !== 3) return { ok: false, reason: 'malformed' };
+      const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
+      const header = parseJson(headerPart);
+      const claims = parseJson(payloadPart);
+      if (!header || !claims) return { ok: false, reason: 'malformed' };
+      // Only this pool's key: an unsigned (alg none) or HMAC token never passes.
+      if (header.alg !== 'RS256' || header.kid !== stored.keyId) return { ok: false, reason: 'invalid' };
+      const signed = createVerify('RSA-SHA256').update(`${headerPart}.${payloadPart}`).verify(publicKey, Buffer.from(signaturePart, 'base64url'));
+      if (!signed) return { ok: false, reason: 'invalid' };
+      if (claims.iss !== issuer || typeof claims.sub !== 'string') return { ok: false, reason: 'invalid' };
+      const client = claims.token_use === 'id' ? claims.aud : claims.token_use === 'access' ? claims.client_id : undefined;
+      if (client !== stored.clientId) return { ok: false, reason: 'invalid' };
+      if (typeof claims.exp !== 'number' || claims.exp <= Math.floor(now.getTime() / 1000)) return { ok: false, reason: 'expired' };
+      return { ok: true, claims: claims as unknown as UserPoolClaims };
+    },
+  };
+}

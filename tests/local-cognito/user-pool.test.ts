@@ -1,0 +1,79 @@
+/** The local user pool (local/cognito/user-pool.ts): Cognito-shaped tokens and AppSync-style checks. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { authenticate } from '../../local/appsync/server/auth.ts';
+import { AuthMode } from '../../api/manifest.ts';
+import { openLocalUserPool } from '../../local/cognito/user-pool.ts';
+import { credentialStore } from '../../local/iam/credentials.ts';
+
+const stateDir = mkdtempSync(path.join(tmpdir(), 'labelcast-cognito-'));
+afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+const pool = openLocalUserPool({ stateDir, region: 'us-east-1', origin: 'https://127.0.0.1:1' });
+const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+
+describe('Function: openLocalUserPool', () => {
+  it('mints ID and access tokens with Cognito claims and a stable sub per username', () => {
+    // Act
+    const first = pool.mintTokens({ username: 'alice', email: 'alice@example.com' });
+    const again = pool.mintTokens({ username: 'alice' });
+
+    // Assess
+    expect(first.sub).toBe(again.sub);
+    expect(first.sub).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(claimsOf(first.idToken)).toMatchObject({
+      sub: first.sub, iss: pool.issuer, aud: pool.clientId, token_use: 'id', 'cognito:username': 'alice', email: 'alice@example.com',
+    });
+    expect(claimsOf(first.accessToken)).toMatchObject({ sub: first.sub, client_id: pool.clientId, token_use: 'access', username: 'alice' });
+    expect(pool.verify(first.idToken).ok).toBe(true);
+    expect(pool.jwks().keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+  });
+
+  it('keeps the same pool and keys across a restart on the same state dir', () => {
+    const token = pool.mintTokens({ username: 'bob' }).accessToken;
+    const reopened = openLocalUserPool({ stateDir, region: 'us-east-1', origin: 'https://127.0.0.1:1' });
+    expect(reopened.userPoolId).toBe(pool.userPoolId);
+    expect(reopened.verify(token).ok).toBe(true);
+  });
+
+  it('refuses expired, tampered, foreign-issuer and malformed tokens', () => {
+    const expired = pool.mintTokens({ username: 'carol', expiresInSeconds: -1 }).accessToken;
+    const [header, , signature] = pool.mintTokens({ username: 'carol' }).accessToken.split('.');
+    const otherClaims = pool.mintTokens({ username: 'mallory' }).accessToken.split('.')[1];
+    const elsewhere = openLocalUserPool({ stateDir, region: 'us-east-1', origin: 'https://127.0.0.1:2' });
+
+    expect(pool.verify(expired)).toEqual({ ok: false, reason: 'expired' });
+    expect(pool.verify(`${header}.${otherClaims}.${signature}`)).toEqual({ ok: false, reason: 'invalid' });
+    expect(pool.verify(elsewhere.mintTokens({ username: 'carol' }).accessToken)).toEqual({ ok: false, reason: 'invalid' });
+    expect(pool.verify('not-a-jwt')).toEqual({ ok: false, reason: 'malformed' });
+  });
+});
+
+describe('Function: authenticate (user pools)', () => {
+  const settings = {
+    apiKey: 'da2-test',
+    credentials: credentialStore({ accessKeyId: 'AKIDLOCAL', secretAccessKey: 'secret' }),
+    region: 'us-east-1',
+    authModes: [AuthMode.API_KEY, AuthMode.IAM, AuthMode.USER_POOL],
+    userPool: pool,
+  };
+  const request = (authorization: string) => ({ method: 'POST', url: '/graphql', headers: { authorization }, body: '{}', sourceIp: '127.0.0.1' });
+
+  it("builds AppSync's Cognito identity from a verified token", async () => {
+    const tokens = pool.mintTokens({ username: 'dave', groups: ['admins'] });
+    const result = await authenticate(request(tokens.idToken), settings);
+    expect(result).toMatchObject({
+      ok: true,
+      caller: {
+        mode: AuthMode.USER_POOL,
+        identity: { sub: tokens.sub, issuer: pool.issuer, username: 'dave', sourceIp: ['127.0.0.1'], defaultAuthStrategy: 'ALLOW', groups: ['admins'] },
+      },
+    });
+  });
+
+  it('answers an expired token with 401 "Token has expired."', async () => {
+    const result = await authenticate(request(pool.mintTokens({ username: 'dave', expiresInSeconds: -5 }).accessToken), settings);
+    expect(result).toEqual({ ok: false, error: { status: 401, errorType: 'UnauthorizedException', message: 'Token has expired.' } });
+  });
+});
