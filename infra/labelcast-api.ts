@@ -4,12 +4,13 @@
  * manifest's data sources and resolvers.
  */
 import type { RemovalPolicy } from 'aws-cdk-lib';
-import { Definition, GraphqlApi, type FieldLogLevel } from 'aws-cdk-lib/aws-appsync';
+import { Definition, GraphqlApi, IntrospectionConfig, type FieldLogLevel } from 'aws-cdk-lib/aws-appsync';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ApiLimits, type ApiStage } from '../api/limits.ts';
 import type { LambdaFunctionName } from '../api/manifest.ts';
 import { composeSchema } from '../api/schema.ts';
 import { ApiLogging } from './api-logging.ts';
@@ -36,6 +37,10 @@ export interface LabelcastApiProps {
   readonly fieldLogLevel?: FieldLogLevel;
   /** For the API's log group. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /** Picks the query depth, resolver count and introspection settings of api/limits.ts. @default 'prod' */
+  readonly stage?: ApiStage;
+  /** AppSync environment variables, read by resolvers as `ctx.env`. @default - none */
+  readonly environmentVariables?: Readonly<Record<string, string>>;
 }
 
 export class LabelcastApi extends Construct {
@@ -45,6 +50,7 @@ export class LabelcastApi extends Construct {
 
   public constructor(scope: Construct, id: string, props: LabelcastApiProps) {
     super(scope, id);
+    const limits = ApiLimits[props.stage ?? 'prod'];
     this.api = new GraphqlApi(this, 'Api', {
       name: props.name ?? 'labelcast',
       definition: Definition.fromSchema(new SdlSchema(composeSchema({ authModes: deployedAuthModes }))),
@@ -53,6 +59,10 @@ export class LabelcastApi extends Construct {
         apiKeyExpiryDays: props.apiKeyExpiryDays ?? 365,
       }),
       xrayEnabled: true,
+      queryDepthLimit: limits.queryDepthLimit,
+      resolverCountLimit: limits.resolverCountLimit,
+      introspectionConfig: limits.introspection ? IntrospectionConfig.ENABLED : IntrospectionConfig.DISABLED,
+      ...(props.environmentVariables ? { environmentVariables: { ...props.environmentVariables } } : {}),
     });
     acknowledgeGuardRule(
       this.api,

@@ -8,6 +8,8 @@ export interface StackSecrets {
   readonly apiKey: string;
   /** Protects pagination tokens against forgery. */
   readonly tokenSecret: string;
+  /** HMAC key of completion callbacks (CALLBACK_SECRET of the functions). */
+  readonly callbackSecret: string;
 }
 
 const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -19,8 +21,13 @@ function appSyncApiKey(): string {
 
 export function loadOrCreateSecrets(stateDir: string): StackSecrets {
   const file = path.join(stateDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StackSecrets;
-  const secrets: StackSecrets = { apiKey: appSyncApiKey(), tokenSecret: randomBytes(32).toString('hex') };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<StackSecrets>) : {};
+  // A state dir from before a secret existed gets the missing one; the others stay.
+  const secrets: StackSecrets = {
+    apiKey: stored.apiKey ?? appSyncApiKey(),
+    tokenSecret: stored.tokenSecret ?? randomBytes(32).toString('hex'),
+    callbackSecret: stored.callbackSecret ?? randomBytes(32).toString('hex'),
+  };
+  if (Object.keys(stored).length !== Object.keys(secrets).length) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }

@@ -12,6 +12,8 @@ export interface ContextBase {
   readonly stash: Record<string, unknown>;
   readonly info: unknown;
   readonly request: unknown;
+  /** The API's environment variables (`ctx.env`). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface HandlerContext {
@@ -33,7 +35,7 @@ export function handlerContext(
   step: { readonly prevResult?: unknown; readonly result?: unknown; readonly error?: DataSourceError },
 ): HandlerContext {
   return {
-    env: {},
+    env: { ...base.env },
     arguments: base.arguments,
     args: base.arguments,
     identity: base.identity,

@@ -83,6 +83,8 @@ export interface ResolverRuntimeOptions {
   readonly invokeLambda: (functionName: LambdaFunctionName, payload: unknown) => Promise<unknown>;
   /** secret that protects nextTokens */
   readonly tokenSecret: string;
+  /** The API's environment variables, `ctx.env` in resolvers (AppSync's `environmentVariables`). */
+  readonly environmentVariables?: Readonly<Record<string, string>>;
 }
 
 export function createResolverRuntime(options: ResolverRuntimeOptions): LocalResolverRuntime {
@@ -97,6 +99,7 @@ export function createResolverRuntime(options: ResolverRuntimeOptions): LocalRes
         stash: {},
         info: { ...args.info, selectionSetList: [...args.info.selectionSetList] },
         request: { headers: { ...args.request.headers }, domainName: args.request.domainName },
+        env: options.environmentVariables ?? {},
       };
       const { data, error } = await evaluateField(
         { base, state, fieldName: args.info.fieldName, parentTypeName: args.info.parentTypeName },

@@ -23,6 +23,8 @@ const notAuthorizedMessage = 'You are not authorized to make this call.';
 export const RequestErrors = {
   /** No, a wrong or an unsupported credential for the API's modes. */
   unauthorized: (): RequestError => ({ status: 401, errorType: 'UnauthorizedException', message: notAuthorizedMessage }),
+  /** A user-pool token past its `exp`: AppSync says so rather than the generic refusal. */
+  tokenExpired: (): RequestError => ({ status: 401, errorType: 'UnauthorizedException', message: 'Token has expired.' }),
   emptyBody: (): RequestError => ({ status: 400, errorType: 'MalformedHttpRequestException', message: 'Request body is empty.' }),
   unparsableQuery: (): RequestError => ({ status: 400, errorType: 'MalformedHttpRequestException', message: 'Unable to parse GraphQL query.' }),
   invalidJson: (): RequestError => ({ status: 400, errorType: 'MalformedHttpRequestException', message: 'Invalid JSON payload in POST request.' }),

@@ -8,10 +8,12 @@ import {
   GraphQLError,
   defaultFieldResolver,
   execute,
+  getLocation,
   getOperationAST,
   isObjectType,
   Kind,
   parse,
+  specifiedRules,
   validate,
   type DocumentNode,
   type ExecutionResult,
@@ -34,6 +36,7 @@ import {
   type AppSyncErrorExtensions,
   type GraphQLResponseError,
 } from './errors.ts';
+import { fieldPastDepth, LimitErrors, noIntrospection } from './limits.ts';
 import type { ServedSchema } from './schema.ts';
 import { selectionSetInfo } from './selection-set.ts';
 
@@ -130,7 +133,8 @@ export function parseOperation(served: ServedSchema, query: string, operationNam
     if (error instanceof GraphQLError) return { ok: false, errors: [syntaxError(error)] };
     throw error;
   }
-  const invalid = validate(served.schema, document);
+  const rules = served.limits.introspection ? specifiedRules : [...specifiedRules, noIntrospection];
+  const invalid = validate(served.schema, document, rules);
   if (invalid.length > 0) return { ok: false, errors: invalid.map(validationError) };
   const operation = getOperationAST(document, operationName);
   if (!operation) {
@@ -196,6 +200,18 @@ export async function executeOperation(args: ExecuteArgs): Promise<ExecuteOutcom
   const invalidations: SubscriptionInvalidation[] = [];
   const responseHeaders: Record<string, string> = {};
 
+  const { queryDepthLimit, resolverCountLimit } = served.limits;
+  const tooDeep = queryDepthLimit === undefined ? undefined : fieldPastDepth(operation.selectionSet, fragments, queryDepthLimit);
+  if (tooDeep && queryDepthLimit !== undefined) {
+    const { message, errorType } = LimitErrors.queryDepth(queryDepthLimit);
+    const error = fieldError(appSyncError(message, { errorType, data: null, errorInfo: null }));
+    const location = tooDeep.loc ? getLocation(tooDeep.loc.source, tooDeep.loc.start) : undefined;
+    const refused = { ...error, locations: location ? [{ ...location, sourceName: null }] : [] };
+    return { response: { data: null, errors: [refused] }, resolvedMutations: [], invalidations: [], responseHeaders: {} };
+  }
+  // Counted before each resolver runs: past the limit, fields error without reaching a data source.
+  let resolverInvocations = 0;
+
   const fieldResolver: GraphQLFieldResolver<unknown, unknown> = async (source, fieldArgs, context, info) => {
     const wiring = fieldsByCoordinate.get(`${info.parentType.name}.${info.fieldName}`);
     // Nested fields resolve by default unless the manifest gives them a resolver (e.g. Image.url).
@@ -204,6 +220,11 @@ export async function executeOperation(args: ExecuteArgs): Promise<ExecuteOutcom
       throw unauthorizedFieldError(info.fieldName, info.parentType.name);
     }
     if (!wiring) return null; // AppSync: a field without a resolver is null
+    resolverInvocations += 1;
+    if (resolverCountLimit !== undefined && resolverInvocations > resolverCountLimit) {
+      const { message, errorType } = LimitErrors.resolverCount;
+      throw appSyncError(message, { errorType, data: null, errorInfo: null });
+    }
     const [fieldNode] = info.fieldNodes;
     let result: Awaited<ReturnType<ResolverRuntime['resolveField']>>;
     try {

@@ -7,6 +7,7 @@
 import { buildASTSchema, concatAST, parse, valueFromASTUntyped, type ConstDirectiveNode, type GraphQLSchema } from 'graphql';
 import { appSyncBuiltins, composeSchemaDocument } from '../../../api/schema.ts';
 import { AuthMode, defaultAuthMode, localAuthModes } from '../../../api/manifest.ts';
+import { appSyncDefaultLimits, type GraphQLLimits } from './limits.ts';
 import { installAppSyncScalars } from './scalars.ts';
 
 const modeOfDirective: Readonly<Record<string, AuthMode>> = {
@@ -21,6 +22,8 @@ export interface ServedSchema {
   modesFor(typeName: string, fieldName: string): readonly AuthMode[];
   /** Subscription fields a mutation field publishes to. */
   subscriptionsOf(mutationField: string): readonly string[];
+  /** Query depth, resolver count and introspection, as the API's settings say. */
+  readonly limits: GraphQLLimits;
 }
 
 const modesOf = (directives: readonly ConstDirectiveNode[] | undefined): AuthMode[] =>
@@ -33,7 +36,9 @@ const modesOf = (directives: readonly ConstDirectiveNode[] | undefined): AuthMod
  * Builds the served schema from api/schema.ts (schema.graphql plus the
  * manifest's auth) and AppSync's builtins. `sdl` replaces schema.graphql, for tests.
  */
-export function buildServedSchema(args: { readonly authModes?: readonly AuthMode[]; readonly sdl?: string } = {}): ServedSchema {
+export function buildServedSchema(
+  args: { readonly authModes?: readonly AuthMode[]; readonly sdl?: string; readonly limits?: GraphQLLimits } = {},
+): ServedSchema {
   const authModes = args.authModes ?? localAuthModes;
   const document = concatAST([composeSchemaDocument({ authModes, sdl: args.sdl }), parse(appSyncBuiltins)]);
   const schema = buildASTSchema(document);
@@ -67,5 +72,6 @@ export function buildServedSchema(args: { readonly authModes?: readonly AuthMode
     // Introspection and meta fields are open to every mode, as on AppSync.
     modesFor: (typeName, fieldName) => modes.get(`${typeName}.${fieldName}`) ?? authModes,
     subscriptionsOf: (mutationField) => subscriptionsByMutation.get(mutationField) ?? [],
+    limits: args.limits ?? appSyncDefaultLimits,
   };
 }

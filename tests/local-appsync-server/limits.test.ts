@@ -1,0 +1,180 @@
+/**
+ * AppSync's API limits on the local server, over HTTPS with an API key:
+ * introspection off in prod, query depth and resolver count (api/limits.ts).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiLimits } from '../../api/limits.ts';
+import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
+import type { GraphQLLimits } from '../../local/appsync/server/limits.ts';
+import { credentialStore } from '../../local/iam/credentials.ts';
+import { fakeRuntime, sampleImage, type FakeRuntime } from './fake-runtime.ts';
+import { post } from './https-client.ts';
+
+const region = 'us-east-1';
+const apiKey = 'da2-limitstestapikey000000000';
+const credentials = { accessKeyId: 'LKIALIMITSTESTLIMITS', secretAccessKey: 'local/limits/secret/key/0123456789abcdefgh' };
+
+interface Served {
+  readonly appsync: LocalAppSync;
+  readonly runtime: FakeRuntime;
+  readonly stateDir: string;
+  query(query: string): Promise<{ status: number; body: { data: unknown; errors?: Record<string, unknown>[] }; text: string }>;
+}
+
+async function serve(limits: GraphQLLimits): Promise<Served> {
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'local-appsync-limits-'));
+  const runtime = fakeRuntime();
+  const appsync = await startLocalAppSync({ stateDir, port: 0, region, apiKey, credentials: credentialStore(credentials), runtime, limits });
+  const ca = readFileSync(appsync.caPath, 'utf8');
+  return {
+    appsync,
+    runtime,
+    stateDir,
+    async query(query) {
+      const response = await post(appsync.graphqlUrl, ca, JSON.stringify({ query }), { 'content-type': 'application/json', 'x-api-key': apiKey });
+      return { status: response.status, body: response.json() as never, text: response.body };
+    },
+  };
+}
+
+const stop = async (served: Served | undefined) => {
+  await served?.appsync.close();
+  if (served) rmSync(served.stateDir, { recursive: true, force: true });
+};
+
+describe('Local AppSync: introspection', () => {
+  let prod: Served;
+  let dev: Served;
+  beforeAll(async () => {
+    prod = await serve(ApiLimits.prod);
+    dev = await serve(ApiLimits.dev);
+  });
+  afterAll(async () => {
+    await stop(prod);
+    await stop(dev);
+  });
+
+  it('refuses __schema and __type in prod as a validation error, with no data', async () => {
+    // Act
+    const schema = await prod.query('{ __schema { types { name } } }');
+    const type = await prod.query('{ __type(name: "Image") { fields { name } } }');
+
+    // Assess
+    expect(schema.status).toBe(200);
+    expect(schema.body).toEqual({
+      data: null,
+      errors: [
+        {
+          path: null,
+          locations: [{ line: 1, column: 3, sourceName: null }],
+          message: 'Validation error of type FieldUndefined: Cannot query field "__schema" on type "Query".',
+        },
+      ],
+    });
+    expect(type.body.data).toBeNull();
+    expect(type.body.errors?.[0]?.message).toContain('FieldUndefined');
+    expect(prod.runtime.calls).toHaveLength(0);
+  });
+
+  it('still answers __typename in prod', async () => {
+    // Act
+    const response = await prod.query(`{ image(id: "${sampleImage.id}") { __typename id } }`);
+
+    // Assess
+    expect(response.body).toEqual({ data: { image: { __typename: 'Image', id: sampleImage.id } } });
+  });
+
+  it('answers introspection in dev', async () => {
+    // Act
+    const response = await dev.query('{ __type(name: "ImageStatus") { enumValues { name } } }');
+
+    // Assess
+    expect(response.body).toEqual({ data: { __type: { enumValues: [{ name: 'PENDING' }, { name: 'LABELED' }, { name: 'FAILED' }] } } });
+  });
+});
+
+describe('Local AppSync: query depth limit', () => {
+  let served: Served;
+  beforeAll(async () => {
+    served = await serve({ introspection: false, queryDepthLimit: 3 });
+  });
+  afterAll(() => stop(served));
+
+  it('refuses a query nested past the limit before running anything, whatever the data', async () => {
+    // Act: image(1) › labels(2) › instances(3) › boundingBox(4), through a fragment; the sample image has no instances.
+    const response = await served.query(
+      `query Deep { image(id: "${sampleImage.id}") { id labels { ...L } } } fragment L on Label { instances { boundingBox { left } } }`,
+    );
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      data: null,
+      errors: [
+        {
+          path: null,
+          data: null,
+          errorType: 'QueryDepthLimitReached',
+          errorInfo: null,
+          locations: [{ line: 1, column: 92, sourceName: null }],
+          message: 'Query depth limit of 3 reached.',
+        },
+      ],
+    });
+    expect(served.runtime.calls).toHaveLength(0);
+  });
+
+  it('lets a query at the limit through', async () => {
+    // Act
+    const response = await served.query(`{ image(id: "${sampleImage.id}") { labels { name } } }`);
+
+    // Assess
+    expect(response.body).toEqual({ data: { image: { labels: [{ name: 'Cat' }] } } });
+  });
+});
+
+describe('Local AppSync: resolver count limit', () => {
+  let served: Served;
+  beforeAll(async () => {
+    served = await serve(ApiLimits.prod);
+  });
+  afterAll(() => stop(served));
+
+  it('does not invoke resolvers past the limit and errors each such field', async () => {
+    // Prepare: one resolver invocation more than the limit allows.
+    const limit = ApiLimits.prod.resolverCountLimit;
+    const fields = Array.from({ length: limit + 1 }, (_, index) => `i${index}: image(id: "${sampleImage.id}") { id }`);
+
+    // Act
+    const response = await served.query(`{ ${fields.join(' ')} }`);
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(served.runtime.calls).toHaveLength(limit);
+    const data = response.body.data as Record<string, unknown>;
+    expect(data.i0).toEqual({ id: sampleImage.id });
+    expect(data[`i${limit}`]).toBeNull();
+    expect(response.body.errors).toEqual([
+      {
+        path: [`i${limit}`],
+        data: null,
+        errorType: 'ResolverExecutionLimitReached',
+        errorInfo: null,
+        locations: [expect.objectContaining({ line: 1 })],
+        message: 'Resolver invocation limit reached.',
+      },
+    ]);
+  });
+
+  it('serves the schema\'s deepest query within both limits', async () => {
+    // Act: imagesByLabel › items › labels › instances › boundingBox › left is depth 6.
+    const response = await served.query('{ imagesByLabel(label: "cat") { items { labels { instances { boundingBox { left } } } } } }');
+
+    // Assess
+    expect(response.body.errors).toBeUndefined();
+    expect(response.text).not.toMatch(/LimitReached/);
+  });
+});
