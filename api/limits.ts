@@ -21,3 +21,26 @@ export const PageLimits = {
   maxLimit: 100,
   maxLabelLength: 100,
 } as const;
+
+/**
+ * GraphQL execution limits, per deployment stage. AppSync's API settings
+ * (`queryDepthLimit` 1–75, `resolverCountLimit` 1–10000, `introspectionConfig`),
+ * set by infra/ and enforced by the local AppSync server.
+ */
+export const ApiLimits = {
+  dev: {
+    /** Deepest legitimate query: imagesByLabel › items › labels › instances › boundingBox › left = 6. */
+    queryDepthLimit: 8,
+    /** A full page (100 images) with Image.url and Image.thumbnailUrl is 1 + 2 × 100 resolver invocations. */
+    resolverCountLimit: 250,
+    /** Tools (codegen, explorers) need the schema while developing. */
+    introspection: true,
+  },
+  prod: {
+    queryDepthLimit: 8,
+    resolverCountLimit: 250,
+    /** The contract is published as schema.graphql; production serves no introspection. */
+    introspection: false,
+  },
+} as const;
+export type ApiStage = keyof typeof ApiLimits;

@@ -15,8 +15,8 @@ export type AuthMode = (typeof AuthMode)[keyof typeof AuthMode];
 /** The API's default mode; every other mode the API uses is an additional one. */
 export const defaultAuthMode: AuthMode = AuthMode.API_KEY;
 
-/** Modes available offline: the local stack has no Cognito. */
-export const localAuthModes: readonly AuthMode[] = [AuthMode.API_KEY, AuthMode.IAM];
+/** Modes available offline: Cognito is a local user pool that mints tokens (local/cognito/). */
+export const localAuthModes: readonly AuthMode[] = [AuthMode.API_KEY, AuthMode.IAM, AuthMode.USER_POOL];
 
 /** Modes a client application calls with. */
 const clientModes = [AuthMode.API_KEY, AuthMode.USER_POOL] as const;

@@ -11,12 +11,16 @@ import { UploadLimits } from './limits.ts';
  *                   name) and catalogPending (the names whose catalog count is
  *                   not yet claimed; see below).
  * - label entry:    pk = IMAGE#<id>, sk = LABEL#<name>#<threshold>;
- *                   labelKey = LABEL#<name>#<threshold>, labelSort = <createdAt>#<id>,
+ *                   labelKey = LABEL#<owner>#<name>#<threshold>, labelSort = <createdAt>#<id>,
  *                   confidence, and a copy of the labelled image, so
  *                   imagesByLabel is one Query on byLabel. One entry per indexed
  *                   name (each label, its parents and its aliases) and per
  *                   confidence threshold at or below that name's confidence.
- * - catalog count:  pk = CATALOG, sk = LABEL#<name>; name (display), imageCount.
+ * - catalog count:  pk = CATALOG#<owner>, sk = LABEL#<name>; name (display), imageCount.
+ *
+ * Owners (api/owner.ts): every image has an `owner`; search and the catalog
+ * are partitioned by it (labelKey and the catalog partition start with it),
+ * so a caller's Query can only ever read its own images and counts.
  * - content result: pk = CONTENT#<sha256>, sk = RESULT; the labels and moderation
  *                   labels detected for those bytes, reused for identical uploads.
  *
@@ -90,21 +94,24 @@ export const imageKey = (imageId: string) => ({ pk: `IMAGE#${imageId}`, sk: 'IMA
 /** Sort-key prefix of all of an image's label entries (they share its partition). */
 export const labelEntryPrefix = 'LABEL#';
 
-export const labelIndexKey = (labelName: string, threshold = 0) => `LABEL#${normalizeLabel(labelName)}#${threshold}`;
+/** byLabel partition of one owner's images under a name and threshold. */
+export const labelIndexKey = (owner: string, labelName: string, threshold = 0) =>
+  `LABEL#${owner}#${normalizeLabel(labelName)}#${threshold}`;
 
+/** A label entry sits in its image's partition, which already says whose it is. */
 export const labelEntryKey = (imageId: string, labelName: string, threshold = 0) => ({
   pk: `IMAGE#${imageId}`,
-  sk: labelIndexKey(labelName, threshold),
+  sk: `${labelEntryPrefix}${normalizeLabel(labelName)}#${threshold}`,
 });
 
 export const labelIndexSort = (createdAt: string, imageId: string) => `${createdAt}#${imageId}`;
 
-/** The one partition of the label catalog; its sort keys sort names alphabetically. */
-export const catalogPartition = 'CATALOG';
+/** One owner's label catalog, one partition; its sort keys sort names alphabetically. */
+export const catalogPartition = (owner: string) => `CATALOG#${owner}`;
 
 export const catalogSortKey = (labelName: string) => `LABEL#${normalizeLabel(labelName)}`;
 
-export const catalogKey = (labelName: string) => ({ pk: catalogPartition, sk: catalogSortKey(labelName) });
+export const catalogKey = (owner: string, labelName: string) => ({ pk: catalogPartition(owner), sk: catalogSortKey(labelName) });
 
 /** The stored detection result of some exact bytes. */
 export const contentResultKey = (sha256Hex: string) => ({ pk: `CONTENT#${sha256Hex}`, sk: 'RESULT' });

@@ -1,4 +1,5 @@
 /** TypeScript shapes of the schema's Image and Label, as stored and published. */
+import { ownerOfItem } from './owner.ts';
 
 export const ImageStatus = { PENDING: 'PENDING', LABELED: 'LABELED', FAILED: 'FAILED' } as const;
 export type ImageStatus = (typeof ImageStatus)[keyof typeof ImageStatus];
@@ -36,11 +37,14 @@ export interface Image {
   readonly labels: readonly Label[];
   readonly moderationLabels: readonly Label[];
   readonly error?: string | null;
+  /** Whose image it is (api/owner.ts); absent on images stored before owners existed. */
+  readonly owner?: string | null;
 }
 
 /** Just the schema's Image fields of a stored item (drops table keys and bookkeeping). */
 export function toPublicImage(item: Image): Image {
   const { id, status, contentType, sizeBytes, fileName, createdAt, labeledAt, labels, moderationLabels, error } = item;
+  // The owner travels with the image (label entries, onImageLabeled), so subscribers can be filtered on it.
   return {
     id,
     status,
@@ -52,5 +56,6 @@ export function toPublicImage(item: Image): Image {
     labels,
     moderationLabels,
     error: error ?? null,
+    owner: ownerOfItem(item),
   };
 }

@@ -6,7 +6,9 @@
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { CallbackUrlPolicy, CallbackSettings } from '../api/callback.ts';
 import { ApiUserPool } from './api-user-pool.ts';
+import { CallbackSecret } from './callback-secret.ts';
 import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
 import { ImageDeleter } from './image-deleter.ts';
 import { ImagesTable } from './images-table.ts';
@@ -44,6 +46,7 @@ export class LabelcastStack extends Stack {
   public readonly graphql: LabelcastApi;
   public readonly labeler: Labeler;
   public readonly reconciler: Reconciler;
+  public readonly callbackSecret: CallbackSecret;
 
   public constructor(scope: Construct, id: string, props: LabelcastStackProps) {
     super(scope, id, props);
@@ -88,6 +91,9 @@ export class LabelcastStack extends Stack {
       },
       logRetention,
       removalPolicy,
+      stage: props.stage,
+      // requestUpload takes https callback URLs only on AWS.
+      environmentVariables: { [CallbackSettings.urlPolicyVariable]: CallbackUrlPolicy.HTTPS_ONLY },
     });
     this.labeler = new Labeler(this, 'Labeling', {
       bucket: this.uploads.bucket,
@@ -103,6 +109,11 @@ export class LabelcastStack extends Stack {
       api: this.graphql.api,
       mutationFields: iamFields().map((field) => field.fieldName),
       logRetention,
+      removalPolicy,
+    });
+
+    this.callbackSecret = new CallbackSecret(this, 'Callbacks', {
+      senders: [this.labeler.function, this.labeler.onFailure.function, this.reconciler.function],
       removalPolicy,
     });
 

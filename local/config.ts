@@ -5,9 +5,12 @@
  * - LABELCAST_OUTPUTS: where amplify_outputs.json is written (default the repo root).
  * - LABELCAST_EXTRA_S3_DELIVERIES: test hook, not AWS: deliver every S3 event this many more
  *   times, concurrently, to exercise at-least-once delivery (default 0).
+ * - LABELCAST_STAGE: `dev` (default) or `prod`; picks the API limits of api/limits.ts
+ *   (prod: introspection off), as `cdk synth -c stage=` does on AWS.
  */
 import path from 'node:path';
 import { repoRoot } from '../api/bundle.ts';
+import { ApiLimits, type ApiStage } from '../api/limits.ts';
 
 export interface LocalStackConfig {
   readonly stateDir: string;
@@ -26,6 +29,14 @@ export interface LocalStackConfig {
   readonly outputsPath: string;
   /** Extra concurrent deliveries of every S3 event (S3 delivers at least once). */
   readonly extraS3Deliveries: number;
+  /** Which stage's API limits the local AppSync applies. */
+  readonly stage: ApiStage;
+}
+
+function stageFromEnv(value: string | undefined): ApiStage {
+  if (value === undefined || value === '') return 'dev';
+  if (Object.hasOwn(ApiLimits, value)) return value as ApiStage;
+  throw new Error(`LABELCAST_STAGE must be one of ${Object.keys(ApiLimits).join(', ')}, got ${value}`);
 }
 
 export const defaultBasePort = 4750;
@@ -49,5 +60,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LocalStackC
     tableName: 'labelcast-images',
     outputsPath: path.resolve(env.LABELCAST_OUTPUTS ?? path.join(repoRoot, 'amplify_outputs.json')),
     extraS3Deliveries: extraDeliveries,
+    stage: stageFromEnv(env.LABELCAST_STAGE),
   };
 }

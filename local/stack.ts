@@ -8,7 +8,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { lambdaFunctions, type LambdaFunctionName } from '../api/manifest.ts';
-import { UploadLimits } from '../api/limits.ts';
+import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
+import { ApiLimits, UploadLimits } from '../api/limits.ts';
 import { amplifyOutputs, writeAmplifyOutputs, type AmplifyOutputs } from './amplify-outputs.ts';
 import { startLocalAppSync } from './appsync/index.ts';
 import { loadOrCreateTls } from './appsync/tls/certificates.ts';
@@ -103,6 +104,8 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
         return functions.runtime.invoke(name, payload);
       },
       tokenSecret: secrets.tokenSecret,
+      // Offline, requestUpload also takes http://127.0.0.1 callbacks, so tests can receive them.
+      environmentVariables: { [CallbackSettings.urlPolicyVariable]: CallbackUrlPolicy.HTTPS_OR_LOOPBACK_HTTP },
     });
     const appsync = await startLocalAppSync({
       stateDir: config.stateDir,
@@ -112,6 +115,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       apiKey: secrets.apiKey,
       credentials: store,
       runtime,
+      limits: ApiLimits[config.stage],
     });
     closers.add(() => appsync.close());
 
@@ -131,6 +135,9 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       UPLOAD_BUCKET: config.bucketName,
       IMAGES_TABLE: config.tableName,
       APPSYNC_URL: appsync.graphqlUrl,
+      [CallbackSettings.secretVariable]: secrets.callbackSecret,
+      // Offline only: callbacks may reach 127.0.0.1; on AWS the variable is unset and loopback is refused.
+      [CallbackSettings.allowLoopbackVariable]: '1',
     });
     const lambda = startLambdaRuntime({ stateDir: config.stateDir, environment });
     functions.runtime = lambda;
@@ -146,7 +153,18 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
     reconcileTimer.unref();
     closers.add(async () => clearInterval(reconcileTimer));
 
-    const outputs = amplifyOutputs({ graphqlUrl: appsync.graphqlUrl, region: config.region, apiKey: secrets.apiKey });
+    const outputs = amplifyOutputs({
+      graphqlUrl: appsync.graphqlUrl,
+      region: config.region,
+      apiKey: secrets.apiKey,
+      userPool: {
+        user_pool_id: appsync.userPool.userPoolId,
+        user_pool_client_id: appsync.userPool.clientId,
+        issuer: appsync.userPool.issuer,
+        jwks_uri: `${appsync.userPool.issuer}/.well-known/jwks.json`,
+        tokens_url: appsync.userPoolTokensUrl,
+      },
+    });
     writeAmplifyOutputs(config.outputsPath, outputs);
 
     // Same certificate as AppSync: a browser that trusts the local CA trusts both.

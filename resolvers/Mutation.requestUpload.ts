@@ -4,10 +4,11 @@
  * (DynamoDB), then presignUpload (Lambda; APPSYNC_JS has no crypto to sign with).
  */
 import { util, type Context } from '@aws-appsync/utils';
+import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
 import { UploadLimits } from '../api/limits.ts';
 
 interface RequestUploadArgs {
-  input: { contentType: string; sizeBytes: number; fileName?: string | null };
+  input: { contentType: string; sizeBytes: number; fileName?: string | null; callbackUrl?: string | null };
 }
 
 function hasControlCharacter(text: string): boolean {
@@ -36,6 +37,32 @@ function cleanFileName(fileName: string | null | undefined): string | null {
   return base;
 }
 
+/** True for http://127.0.0.1 with an optional port and path, nothing else (no userinfo, no other host). */
+function isLoopbackHttp(url: string): boolean {
+  const prefix = 'http://127.0.0.1';
+  if (!url.startsWith(prefix) || url.includes('@')) return false;
+  const rest = url.slice(prefix.length);
+  return rest === '' || rest.startsWith(':') || rest.startsWith('/');
+}
+
+/**
+ * AWSURL has already checked the syntax. Which schemes are allowed is the
+ * deployment's choice (AppSync environment variable, https only unless set):
+ * the labeler checks the resolved address again before it connects.
+ */
+function checkedCallbackUrl(url: string | null | undefined, policy: string | undefined): string | null {
+  if (url === null || url === undefined) return null;
+  if (url.length > CallbackSettings.maxUrlLength) {
+    util.error(`callbackUrl is longer than ${CallbackSettings.maxUrlLength} characters`, 'BadRequestException', null, {
+      field: 'callbackUrl',
+    });
+  }
+  if (url.startsWith('https://')) return url;
+  if (policy === CallbackUrlPolicy.HTTPS_OR_LOOPBACK_HTTP && isLoopbackHttp(url)) return url;
+  util.error('callbackUrl must be an https URL', 'BadRequestException', null, { field: 'callbackUrl' });
+  return null;
+}
+
 export function request(ctx: Context<RequestUploadArgs>) {
   const { contentType, sizeBytes, fileName } = ctx.args.input;
   const allowed: readonly string[] = UploadLimits.contentTypes;
@@ -52,6 +79,7 @@ export function request(ctx: Context<RequestUploadArgs>) {
   ctx.stash.imageId = util.autoId();
   ctx.stash.createdAt = util.time.nowISO8601();
   ctx.stash.fileName = cleanFileName(fileName);
+  ctx.stash.callbackUrl = checkedCallbackUrl(ctx.args.input.callbackUrl, ctx.env[CallbackSettings.urlPolicyVariable]);
   return {};
 }
 

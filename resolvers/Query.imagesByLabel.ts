@@ -3,9 +3,11 @@
  * first. Each index entry carries a copy of its image, so one Query answers.
  * minConfidence picks the confidence-threshold partition (api/table.ts), so
  * it is applied by the key; a filter is added only between thresholds.
+ * The partition also names the caller's owner key: only its own images come back.
  */
 import { util, type Context, type DynamoDBQueryRequest } from '@aws-appsync/utils';
 import { PageLimits } from '../api/limits.ts';
+import { ownerOf } from '../api/owner.ts';
 import { ImagesTableLayout, labelIndexKey, thresholdFor } from '../api/table.ts';
 
 interface ImagesByLabelArgs {
@@ -41,7 +43,7 @@ export function request(ctx: Context<ImagesByLabelArgs>): DynamoDBQueryRequest {
     query: {
       expression: '#labelKey = :labelKey',
       expressionNames: { '#labelKey': index.partitionKey },
-      expressionValues: util.dynamodb.toMapValues({ ':labelKey': labelIndexKey(name, threshold) }),
+      expressionValues: util.dynamodb.toMapValues({ ':labelKey': labelIndexKey(ownerOf(ctx.identity as { sub?: string } | null), name, threshold) }),
     },
     scanIndexForward: false,
     limit,

@@ -5,6 +5,7 @@
  */
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
+import { sharedOwner } from '../../api/owner.ts';
 import { ImagesTableLayout, imageKey, labelIndexKey, objectKeyFor } from '../../api/table.ts';
 import type { Image, Label } from '../../api/types.ts';
 import { PageLimits } from '../../api/limits.ts';
@@ -29,6 +30,8 @@ function seededImage(index: number): Image {
     labels: [label(seedLabels[index % seedLabels.length], 60 + (index % 40)), label('Benchmark', 99)],
     moderationLabels: [],
     error: null,
+    // The bench client calls with the API key, so it searches the shared space.
+    owner: sharedOwner,
   };
 }
 
@@ -69,7 +72,7 @@ async function rawQueryP50(context: BenchContext, labelName: string, runs: numbe
           IndexName: index.indexName,
           KeyConditionExpression: '#k = :k',
           ExpressionAttributeNames: { '#k': index.partitionKey },
-          ExpressionAttributeValues: { ':k': labelIndexKey(labelName) },
+          ExpressionAttributeValues: { ':k': labelIndexKey(sharedOwner, labelName) },
           ScanIndexForward: false,
           Limit: PageLimits.defaultLimit,
         }),

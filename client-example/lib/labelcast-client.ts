@@ -72,15 +72,29 @@ function subscriptionAcknowledged(imageId: string | undefined, timeoutMs: number
   });
 }
 
+export interface LabelcastClientOptions {
+  /**
+   * How calls are authorized: 'userPool' sends the signed-in user's token
+   * (Amplify's Auth, or a custom tokenProvider), so the user sees only its own images.
+   * @default - the API's default mode, the API key
+   */
+  readonly authMode?: 'apiKey' | 'userPool';
+}
+
 export class LabelcastClient {
-  private readonly client = generateClient() as unknown as PlainClient;
+  private readonly client: PlainClient;
+
+  public constructor(options: LabelcastClientOptions = {}) {
+    this.client = generateClient(options.authMode ? { authMode: options.authMode } : {}) as unknown as PlainClient;
+  }
 
   private async run<T>(options: GraphqlOptions): Promise<T> {
     const result = (await this.client.graphql(options)) as { data: T };
     return result.data;
   }
 
-  public async requestUpload(input: { contentType: string; sizeBytes: number; fileName?: string }): Promise<UploadTicket> {
+  /** `callbackUrl`: an https URL that receives the signed Image JSON once it is LABELED or FAILED. */
+  public async requestUpload(input: { contentType: string; sizeBytes: number; fileName?: string; callbackUrl?: string }): Promise<UploadTicket> {
     const data = await this.run<{ requestUpload: UploadTicket }>({ query: requestUploadMutation, variables: { input } });
     return data.requestUpload;
   }

@@ -9,6 +9,7 @@ const imageFields = /* GraphQL */ `
   createdAt
   labeledAt
   error
+  owner
   labels { name confidence parents aliases categories instances { confidence boundingBox { left top width height } } }
   moderationLabels { name confidence parents }
 `;

@@ -5,6 +5,7 @@ import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
+import { callbackSenderFromEnv, withCompletionCallbacks } from '../shared/callback.ts';
 import { requireEnv } from '../shared/env.ts';
 import { labelImage, type LabelerDeps, type LabelOutcome } from './label-image.ts';
 import { appSyncPublisher } from './publish.ts';
@@ -32,7 +33,7 @@ const deps: LabelerDeps = {
   },
   rekognition: new RekognitionClient(rekognitionRetry),
   s3,
-  publisher: appSyncPublisher({ graphqlUrl: requireEnv('APPSYNC_URL'), region }),
+  publisher: withCompletionCallbacks(appSyncPublisher({ graphqlUrl: requireEnv('APPSYNC_URL'), region }), callbackSenderFromEnv(logger)),
   logger,
   thumbnails: s3ThumbnailWriter(s3),
 };

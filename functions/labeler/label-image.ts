@@ -7,6 +7,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { ownerOfItem } from '../../api/owner.ts';
 import { ImageStatus, toPublicImage, type Image } from '../../api/types.ts';
 import { countPendingLabels } from '../shared/catalog.ts';
 import { deleteLabelEntries } from '../shared/label-entries.ts';
@@ -71,7 +72,7 @@ async function writeThumbnail(deps: LabelerDeps, object: UploadedObject): Promis
 async function countInCatalog(deps: LabelerDeps, image: StoredImage): Promise<void> {
   const pending = image.catalogPending;
   if (image.status !== ImageStatus.LABELED || !pending || pending.size === 0) return;
-  await countPendingLabels(deps.store, image.id, pending);
+  await countPendingLabels(deps.store, { imageId: image.id, owner: ownerOfItem(image) }, pending);
 }
 
 /** The image was deleted while being labelled: its entries, written before the update, must go too. */

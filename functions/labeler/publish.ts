@@ -8,7 +8,8 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { toPublicImage, type Image } from '../../api/types.ts';
 
-const imageFields = `id status contentType sizeBytes fileName createdAt labeledAt error
+// owner is selected so that AppSync's subscription filters can see it in the published payload.
+const imageFields = `id status contentType sizeBytes fileName createdAt labeledAt error owner
   labels { name confidence parents aliases categories instances { confidence boundingBox { left top width height } } }
   moderationLabels { name confidence parents aliases categories instances { confidence boundingBox { left top width height } } }`;
 

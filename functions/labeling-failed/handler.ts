@@ -6,6 +6,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { callbackSenderFromEnv, withCompletionCallbacks } from '../shared/callback.ts';
 import { requireEnv } from '../shared/env.ts';
 import { appSyncPublisher } from '../labeler/publish.ts';
 import { failedImagesOf, type OnFailureRecord } from './failure-record.ts';
@@ -18,7 +19,7 @@ const deps: MarkFailedDeps = {
     documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
     tableName: requireEnv('IMAGES_TABLE'),
   },
-  publisher: appSyncPublisher({ graphqlUrl: requireEnv('APPSYNC_URL'), region: requireEnv('AWS_REGION') }),
+  publisher: withCompletionCallbacks(appSyncPublisher({ graphqlUrl: requireEnv('APPSYNC_URL'), region: requireEnv('AWS_REGION') }), callbackSenderFromEnv(logger)),
   logger,
 };
 

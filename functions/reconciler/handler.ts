@@ -6,6 +6,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { callbackSenderFromEnv, withCompletionCallbacks } from '../shared/callback.ts';
 import { requireEnv } from '../shared/env.ts';
 import { appSyncPublisher } from '../labeler/publish.ts';
 import { reconcile, type ReconcileDeps, type ReconcileSummary } from './reconcile.ts';
@@ -17,7 +18,7 @@ const deps: ReconcileDeps = {
     documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
     tableName: requireEnv('IMAGES_TABLE'),
   },
-  publisher: appSyncPublisher({ graphqlUrl: requireEnv('APPSYNC_URL'), region: requireEnv('AWS_REGION') }),
+  publisher: withCompletionCallbacks(appSyncPublisher({ graphqlUrl: requireEnv('APPSYNC_URL'), region: requireEnv('AWS_REGION') }), callbackSenderFromEnv(logger)),
   s3: new S3Client({}),
   bucket: requireEnv('UPLOAD_BUCKET'),
   logger,

@@ -6,12 +6,15 @@
  */
 import { createServer } from 'node:https';
 import { localAuthModes } from '../../api/manifest.ts';
+import { userPoolRoutes } from '../cognito/routes.ts';
+import { openLocalUserPool, type LocalUserPool } from '../cognito/user-pool.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { attachRealtime } from './realtime/server.ts';
 import type { RealtimeTimings } from './realtime/connection.ts';
 import { subscriptionRegistry } from './realtime/subscriptions.ts';
 import type { ResolverRuntime } from './resolvers/index.ts';
 import { graphQLRequestHandler } from './server/http.ts';
+import type { GraphQLLimits } from './server/limits.ts';
 import { buildServedSchema } from './server/schema.ts';
 import { loadOrCreateTls } from './tls/certificates.ts';
 import { listen } from '../listen.ts';
@@ -30,6 +33,8 @@ export interface LocalAppSyncOptions {
   readonly realtime?: Partial<RealtimeTimings>;
   /** Where unexpected failures are reported (clients only see InternalFailure); stderr unless told. */
   readonly onInternalError?: (error: unknown, where: string) => void;
+  /** Query depth, resolver count and introspection settings. @default AppSync's defaults (no depth limit, 10000 resolvers, introspection on) */
+  readonly limits?: GraphQLLimits;
 }
 
 export interface LocalAppSync {
@@ -37,6 +42,10 @@ export interface LocalAppSync {
   readonly realtimeUrl: string;
   /** The CA to trust: NODE_EXTRA_CA_CERTS=<caPath>. */
   readonly caPath: string;
+  /** The local user pool AMAZON_COGNITO_USER_POOLS tokens are verified against (local/cognito/). */
+  readonly userPool: LocalUserPool;
+  /** Where its dev-only token endpoint is (POST, x-api-key): `<origin>/_local/cognito/<userPoolId>/tokens`. */
+  readonly userPoolTokensUrl: string;
   close(): Promise<void>;
 }
 
@@ -52,23 +61,37 @@ const logInternalError = (error: unknown, where: string) => {
 export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<LocalAppSync> {
   const host = options.host ?? '127.0.0.1';
   const tls = await loadOrCreateTls(options.stateDir);
-  const served = buildServedSchema({ authModes: localAuthModes });
+  const served = buildServedSchema({ authModes: localAuthModes, limits: options.limits });
   const registry = subscriptionRegistry(served);
-  const auth = { apiKey: options.apiKey, credentials: options.credentials, region: options.region, authModes: localAuthModes };
+  // The pool's issuer names this server's origin, known once it listens; until then no token verifies.
+  const attached: { pool?: LocalUserPool; routes?: ReturnType<typeof userPoolRoutes> } = {};
+  const auth = {
+    apiKey: options.apiKey,
+    credentials: options.credentials,
+    region: options.region,
+    authModes: localAuthModes,
+    userPool: { verify: (token: string) => attached.pool?.verify(token) ?? ({ ok: false, reason: 'invalid' } as const) },
+  };
   const onInternalError = options.onInternalError ?? logInternalError;
 
-  const server = createServer(
-    { cert: tls.cert, key: tls.key },
-    graphQLRequestHandler({
-      served,
-      runtime: options.runtime,
-      auth,
-      graphqlPath,
-      publish: (mutation) => registry.publish(mutation.fieldName, mutation.payload),
-      invalidate: (invalidation) => registry.invalidate(invalidation.subscriptionField, invalidation.payload),
-      onInternalError,
-    }),
-  );
+  const graphql = graphQLRequestHandler({
+    served,
+    runtime: options.runtime,
+    auth,
+    graphqlPath,
+    publish: (mutation) => registry.publish(mutation.fieldName, mutation.payload),
+    invalidate: (invalidation) => registry.invalidate(invalidation.subscriptionField, invalidation.payload),
+    onInternalError,
+  });
+  const server = createServer({ cert: tls.cert, key: tls.key }, (request, response) => {
+    void (async () => {
+      if (attached.routes && (await attached.routes(request, response))) return;
+      await graphql(request, response);
+    })().catch((error: unknown) => {
+      onInternalError(error, `${request.method} ${request.url}`);
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  });
   const realtime = attachRealtime(server, realtimePath, {
     served,
     runtime: options.runtime,
@@ -81,11 +104,16 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
 
   const port = await listen(server, options.port, host);
   const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const pool = openLocalUserPool({ stateDir: options.stateDir, region: options.region, origin: `https://${authority}` });
+  attached.pool = pool;
+  attached.routes = userPoolRoutes({ pool, apiKey: options.apiKey });
 
   return {
     graphqlUrl: `https://${authority}${graphqlPath}`,
     realtimeUrl: `wss://${authority}${realtimePath}`,
     caPath: tls.caPath,
+    userPool: pool,
+    userPoolTokensUrl: `https://${authority}/_local/cognito/${pool.userPoolId}/tokens`,
     async close() {
       await realtime.close();
       await new Promise<void>((resolve) => {

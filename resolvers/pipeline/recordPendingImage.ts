@@ -1,12 +1,14 @@
 /**
  * requestUpload step 1: records the image as PENDING before any URL exists,
  * so every upload the labeler sees has a record to move to a terminal status.
+ * The caller becomes its owner (a user-pool sub, or the API-key space).
  */
 import { util, type Context, type DynamoDBPutItemRequest } from '@aws-appsync/utils';
+import { ownerOf } from '../../api/owner.ts';
 import { imageKey, objectKeyFor } from '../../api/table.ts';
 
 export function request(ctx: Context<{ input: { contentType: string; sizeBytes: number } }>): DynamoDBPutItemRequest {
-  const { imageId, createdAt, fileName } = ctx.stash;
+  const { imageId, createdAt, fileName, callbackUrl } = ctx.stash;
   const { contentType, sizeBytes } = ctx.args.input;
   return {
     operation: 'PutItem',
@@ -21,6 +23,9 @@ export function request(ctx: Context<{ input: { contentType: string; sizeBytes: 
       labels: [],
       moderationLabels: [],
       objectKey: objectKeyFor(imageId),
+      owner: ownerOf(ctx.identity as { sub?: string } | null),
+      // Only when given: the labeler POSTs the terminal image there.
+      ...(callbackUrl ? { callbackUrl } : {}),
     }),
     condition: { expression: 'attribute_not_exists(pk)' },
   };

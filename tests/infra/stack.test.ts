@@ -231,7 +231,7 @@ describe('least privilege', () => {
       .map((s) => [[s.Action].flat().sort(), [s.Resource].flat().map(flatten)]);
     expect(granted).toEqual([
       [['s3:DeleteObject'], [`\${${bucket}.Arn}/uploads/*`, `\${${bucket}.Arn}/thumbnails/*`]],
-      [['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], [`\${${table}.Arn}`]],
+      [['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], [`\${${table}.Arn}`]],
     ]);
   });
 

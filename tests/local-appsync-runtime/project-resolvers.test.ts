@@ -2,6 +2,7 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fieldsByCoordinate, type FieldWiring } from '../../api/manifest.ts';
+import { sharedOwner } from '../../api/owner.ts';
 import { catalogKey, imageKey } from '../../api/table.ts';
 import { labelEntries } from '../../functions/labeler/label-index.ts';
 import { toSdkMap } from '../../local/appsync/data-sources/attribute-values.ts';
@@ -130,7 +131,7 @@ describe('Query.imagesByLabel', () => {
 describe('Query.labels', () => {
   beforeAll(async () => {
     for (const [name, imageCount] of [['Cat', 3], ['Car', 1], ['Cattle', 2], ['Dog', 5], ['Traffic Light', 1]] as const) {
-      await put({ ...catalogKey(name), name, imageCount });
+      await put({ ...catalogKey(sharedOwner, name), name, imageCount });
     }
   });
 
@@ -168,6 +169,7 @@ describe('Mutation.publishImageLabeled and Subscription.onImageLabeled', () => {
   const published = {
     id: 'img-1', status: 'LABELED', contentType: 'image/png', sizeBytes: 5, fileName: null,
     createdAt: '2024-01-01T00:00:00.000Z', labeledAt: '2024-01-01T00:00:01.000Z', labels: [], moderationLabels: [], error: null,
+    owner: sharedOwner,
   };
 
   it('publishes the input through the NONE data source', async () => {
@@ -177,14 +179,30 @@ describe('Mutation.publishImageLabeled and Subscription.onImageLabeled', () => {
     expect(result).toEqual({ data: published, errors: [] });
   });
 
-  it('filters on imageId when given, and not otherwise', async () => {
+  it("filters on the caller's owner key, and on imageId when given", async () => {
     const filtered = await harness.runtime.resolveField(fieldArgs(wiring('Subscription.onImageLabeled'), { imageId: 'img-1' }));
     expect(filtered.errors).toEqual([]);
-    expect(filtered.subscriptionFilter).toEqual({ filterGroup: [{ filters: [{ fieldName: 'id', operator: 'eq', value: 'img-1' }] }] });
+    expect(filtered.subscriptionFilter).toEqual({
+      filterGroup: [
+        {
+          filters: [
+            { fieldName: 'owner', operator: 'eq', value: sharedOwner },
+            { fieldName: 'id', operator: 'eq', value: 'img-1' },
+          ],
+        },
+      ],
+    });
     expect(matchesSubscriptionFilter(filtered.subscriptionFilter, published)).toBe(true);
     expect(matchesSubscriptionFilter(filtered.subscriptionFilter, { ...published, id: 'img-2' })).toBe(false);
 
-    const unfiltered = await harness.runtime.resolveField(fieldArgs(wiring('Subscription.onImageLabeled'), {}));
-    expect(unfiltered.subscriptionFilter).toBeUndefined();
+    const everyImage = await harness.runtime.resolveField(fieldArgs(wiring('Subscription.onImageLabeled'), {}));
+    expect(matchesSubscriptionFilter(everyImage.subscriptionFilter, { ...published, id: 'img-2' })).toBe(true);
+    expect(matchesSubscriptionFilter(everyImage.subscriptionFilter, { ...published, owner: 'some-user-sub' })).toBe(false);
+
+    const asUser = await harness.runtime.resolveField(
+      fieldArgs(wiring('Subscription.onImageLabeled'), {}, { sub: 'some-user-sub', username: 'someone', defaultAuthStrategy: 'ALLOW' }),
+    );
+    expect(matchesSubscriptionFilter(asUser.subscriptionFilter, { ...published, owner: 'some-user-sub' })).toBe(true);
+    expect(matchesSubscriptionFilter(asUser.subscriptionFilter, published)).toBe(false);
   });
 });
