@@ -8,6 +8,7 @@ import { LabelcastClient } from '../client-example/lib/labelcast-client.ts';
 import type { AmplifyOutputs } from '../local/amplify-outputs.ts';
 import { stackCredentials } from '../local/child-process-stack.ts';
 import { detectionSettings } from '../functions/labeler/detect.ts';
+import { statsPath, type RekognitionStats } from '../local/rekognition/stats.ts';
 
 export interface BenchContext {
   readonly client: LabelcastClient;
@@ -17,6 +18,8 @@ export interface BenchContext {
   readonly documentClient: DynamoDBDocumentClient;
   /** The engine alone: both Rekognition calls the labeler makes, on the bytes. */
   detect(bytes: Uint8Array): Promise<void>;
+  /** The local Rekognition's counters: calls per operation, engineBusyMs, engineLoadMs. */
+  engineStats(): Promise<RekognitionStats>;
 }
 
 export function benchContext(env: NodeJS.ProcessEnv): BenchContext {
@@ -28,7 +31,8 @@ export function benchContext(env: NodeJS.ProcessEnv): BenchContext {
   const region = outputs.data.aws_region;
   // The publisher in functions/ reads credentials the way Lambda provides them.
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_REGION: region });
-  const rekognition = new RekognitionClient({ region, credentials, endpoint: required(env, 'BENCH_REKOGNITION_ENDPOINT') });
+  const rekognitionEndpoint = required(env, 'BENCH_REKOGNITION_ENDPOINT');
+  const rekognition = new RekognitionClient({ region, credentials, endpoint: rekognitionEndpoint });
   return {
     client: new LabelcastClient(),
     outputs,
@@ -38,6 +42,10 @@ export function benchContext(env: NodeJS.ProcessEnv): BenchContext {
       new DynamoDBClient({ region, credentials, endpoint: required(env, 'BENCH_DYNAMODB_ENDPOINT') }),
       { marshallOptions: { removeUndefinedValues: true } },
     ),
+    async engineStats() {
+      const response = await fetch(new URL(statsPath, rekognitionEndpoint));
+      return (await response.json()) as RekognitionStats;
+    },
     async detect(bytes) {
       const image = { Bytes: bytes };
       await Promise.all([

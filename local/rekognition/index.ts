@@ -15,7 +15,7 @@ import { startVisionEngine } from './engine/engine.ts';
 import { RekognitionError, RekognitionErrorCode } from './errors.ts';
 import { operations, type OperationDeps } from './operations/index.ts';
 import { newRequestId, parseRequest, sendError, sendResult } from './protocol.ts';
-import { statsPath, type RekognitionStats } from './stats.ts';
+import { statsPath, timedEngine, type RekognitionStats } from './stats.ts';
 import { listen } from '../listen.ts';
 
 export interface LocalRekognitionOptions {
@@ -30,7 +30,7 @@ export interface LocalRekognitionOptions {
 
 export interface LocalRekognition {
   readonly endpoint: string;
-  /** Requests per operation so far, also served on GET /_labelcast/stats. */
+  /** Requests per operation and engine time so far, also served on GET /_labelcast/stats. */
   stats(): RekognitionStats;
   /** resolves once models are loaded and verified */
   readonly ready: Promise<void>;
@@ -39,14 +39,18 @@ export interface LocalRekognition {
 
 export async function startLocalRekognition(options: LocalRekognitionOptions): Promise<LocalRekognition> {
   const host = options.host ?? '127.0.0.1';
-  const engine = startVisionEngine();
+  const timed = timedEngine(startVisionEngine());
+  const engine = timed.engine;
   const deps: OperationDeps = { engine, readObject: options.readObject };
   const calls: RekognitionStats = Object.fromEntries(Object.keys(operations).map((name) => [name, 0]));
+  let engineLoadMs = Number.NaN;
+  void engine.ready.then((info) => (engineLoadMs = info.loadMs), () => undefined);
+  const stats = (): RekognitionStats => ({ ...calls, engineBusyMs: timed.busyMs(), engineLoadMs });
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const requestId = newRequestId();
     if (request.method === 'GET' && request.url === statsPath) {
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(calls));
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(stats()));
       return;
     }
     try {
@@ -77,7 +81,7 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
 
   return {
     endpoint: `http://${host}:${port}`,
-    stats: () => ({ ...calls }),
+    stats,
     ready,
     async close() {
       server.closeAllConnections();

@@ -1,9 +1,39 @@
 /**
  * Not an AWS API: the local Rekognition counts the calls it serves per
- * operation and answers them, unsigned, on `GET /_labelcast/stats`, so tests
- * can prove what did not call Rekognition (e.g. a re-upload of the same bytes).
+ * operation and how long its engine has been busy, and answers them,
+ * unsigned, on `GET /_labelcast/stats`. Tests prove with it what did not call
+ * Rekognition (a re-upload of the same bytes); the bench subtracts the
+ * engine's own time from end-to-end latency.
  */
+import type { VisionEngine } from './engine/engine.ts';
+
 export const statsPath = '/_labelcast/stats';
 
-/** Calls served per operation, e.g. { DetectLabels: 3, DetectModerationLabels: 3 }. */
+/**
+ * Calls served per operation, e.g. { DetectLabels: 3, DetectModerationLabels: 3 },
+ * plus `engineBusyMs` (wall time with at least one image in the engine) and
+ * `engineLoadMs` (model load, once ready).
+ */
 export type RekognitionStats = Record<string, number>;
+
+/** The engine, timed: busy time counts wall time with any analysis in flight, so overlapping calls count once. */
+export function timedEngine(engine: VisionEngine): { engine: VisionEngine; busyMs(): number } {
+  let inFlight = 0;
+  let busySince = 0;
+  let busyMs = 0;
+  return {
+    engine: {
+      ready: engine.ready,
+      close: () => engine.close(),
+      async analyze(bytes, tasks) {
+        if (inFlight++ === 0) busySince = performance.now();
+        try {
+          return await engine.analyze(bytes, tasks);
+        } finally {
+          if (--inFlight === 0) busyMs += performance.now() - busySince;
+        }
+      },
+    },
+    busyMs: () => busyMs + (inFlight > 0 ? performance.now() - busySince : 0),
+  };
+}

@@ -124,8 +124,25 @@ export type ParsedOperation =
   | { readonly ok: true; readonly document: DocumentNode; readonly operation: OperationDefinitionNode }
   | { readonly ok: false; readonly errors: readonly GraphQLResponseError[] };
 
-/** Parses and validates a document and picks its operation. */
+/** Parsed and validated documents by schema: clients send the same few documents over and over. */
+const parsedDocuments = new WeakMap<ServedSchema, Map<string, ParsedOperation>>();
+const parsedDocumentsLimit = 500;
+
+/** Parses and validates a document and picks its operation; remembers the outcome for the next identical request. */
 export function parseOperation(served: ServedSchema, query: string, operationName: string | null): ParsedOperation {
+  let cache = parsedDocuments.get(served);
+  if (!cache) parsedDocuments.set(served, (cache = new Map()));
+  const key = `${operationName ?? ''}\u0000${query}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const parsed = parseAndValidate(served, query, operationName);
+  // Map keeps insertion order, so the first key is the oldest.
+  if (cache.size >= parsedDocumentsLimit) cache.delete(cache.keys().next().value as string);
+  cache.set(key, parsed);
+  return parsed;
+}
+
+function parseAndValidate(served: ServedSchema, query: string, operationName: string | null): ParsedOperation {
   let document: DocumentNode;
   try {
     document = parse(query);
