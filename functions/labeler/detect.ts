@@ -9,6 +9,7 @@ import {
   DetectModerationLabelsCommand,
   type Label as RekognitionLabel,
   type ModerationLabel,
+  type Image as RekognitionImage,
   type RekognitionClient,
 } from '@aws-sdk/client-rekognition';
 import type { Label } from '../../api/types.ts';
@@ -65,8 +66,8 @@ const toModerationLabel = (label: ModerationLabel): Label => ({
   instances: [],
 });
 
-export async function detect(rekognition: RekognitionClient, bucket: string, key: string): Promise<Detection> {
-  const image = { S3Object: { Bucket: bucket, Name: key } };
+/** `image` is an S3 object or bytes (see rekognition-image.ts). */
+export async function detect(rekognition: RekognitionClient, image: RekognitionImage): Promise<Detection> {
   try {
     const [labels, moderation] = await Promise.all([
       rekognition.send(

@@ -3,6 +3,7 @@
  * subscribe, PUT to the presigned URL, the labeler fired by the real S3 event,
  * labels pushed on onImageLabeled, then found again with imagesByLabel.
  */
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { Image } from '../../api/types.ts';
 import { fixture, labelcastClient } from '../support/amplify-client.ts';
@@ -50,6 +51,19 @@ describe('Pipeline: upload → labels pushed → search', () => {
       expect(ratio).toBeLessThanOrEqual(1);
     }
     expect(labelNamed(image, 'Cat')).toBeUndefined();
+  });
+
+  it('labels a WebP upload too, though Rekognition reads only JPEG and PNG', async () => {
+    // Prepare: a WebP of the cat, with a tweak so its bytes are new to the stack.
+    const webp = await sharp(await fixture('cat.jpg')).flop().webp({ quality: 85 }).toBuffer();
+
+    // Act
+    const image = await client.uploadAndWait(webp, 'cat.webp');
+
+    // Assess
+    expect(image.contentType).toBe('image/webp');
+    expect(image.status, image.error ?? '').toBe('LABELED');
+    expect(labelNamed(image, 'Cat')?.parents).toEqual(expect.arrayContaining(['Animal', 'Mammal']));
   });
 
   it('finds images by label, case-insensitively and newest first, and by parent label', async () => {

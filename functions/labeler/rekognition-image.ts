@@ -1,0 +1,43 @@
+/**
+ * What to hand Rekognition for an upload. Rekognition reads JPEG and PNG
+ * only, straight from S3; a WebP upload (which requestUpload accepts) is
+ * converted to JPEG bytes first, within the 5 MB that Image.Bytes allows.
+ */
+import type { Image as RekognitionImage } from '@aws-sdk/client-rekognition';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import sharp from 'sharp';
+import { UnlabelableImageError } from './detect.ts';
+import type { UploadedObject } from './uploaded-object.ts';
+
+/** Rekognition's limit for Image.Bytes. */
+const maxBytes = 5 * 1024 * 1024;
+/** Large enough for Rekognition's detail, small enough to fit in maxBytes. */
+const maxSide = 4096;
+/** Decompression-bomb guard for the conversion, as Rekognition has its own. */
+const maxInputPixels = 100_000_000;
+
+export async function webpAsJpeg(webp: Uint8Array): Promise<Buffer> {
+  try {
+    for (const quality of [90, 80, 65]) {
+      const jpeg = await sharp(webp, { failOn: 'error', limitInputPixels: maxInputPixels })
+        .rotate()
+        .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+        .flatten({ background: '#ffffff' })
+        .jpeg({ quality })
+        .toBuffer();
+      if (jpeg.byteLength <= maxBytes) return jpeg;
+    }
+  } catch (error) {
+    throw new UnlabelableImageError(`InvalidImageFormatException: the WebP upload could not be decoded (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+  throw new UnlabelableImageError('ImageTooLargeException: the WebP upload does not fit in 5 MB as JPEG');
+}
+
+export async function rekognitionImageFor(s3: S3Client, object: UploadedObject, contentType: string): Promise<RekognitionImage> {
+  if (contentType !== 'image/webp') return { S3Object: { Bucket: object.bucket, Name: object.key } };
+  const { Body } = await s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }));
+  if (!Body) throw new Error(`object ${object.key} has no body`);
+  return { Bytes: await webpAsJpeg(await Body.transformToByteArray()) };
+}
