@@ -18,6 +18,8 @@ export interface BenchContext {
   readonly documentClient: DynamoDBDocumentClient;
   /** The engine alone: both Rekognition calls the labeler makes, on the bytes. */
   detect(bytes: Uint8Array): Promise<void>;
+  /** One GraphQL request over HTTPS with the API key and no client library: the server's own cost. */
+  rawGraphql(query: string, variables: Record<string, unknown>): Promise<unknown>;
   /** The local Rekognition's counters: calls per operation, engineBusyMs, engineLoadMs. */
   engineStats(): Promise<RekognitionStats>;
 }
@@ -42,6 +44,16 @@ export function benchContext(env: NodeJS.ProcessEnv): BenchContext {
       new DynamoDBClient({ region, credentials, endpoint: required(env, 'BENCH_DYNAMODB_ENDPOINT') }),
       { marshallOptions: { removeUndefinedValues: true } },
     ),
+    async rawGraphql(query, variables) {
+      const response = await fetch(outputs.data.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': outputs.data.api_key },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { errors?: unknown[] };
+      if (!response.ok || body.errors) throw new Error(`GraphQL request failed: ${JSON.stringify(body)}`);
+      return body;
+    },
     async engineStats() {
       const response = await fetch(new URL(statsPath, rekognitionEndpoint));
       return (await response.json()) as RekognitionStats;
