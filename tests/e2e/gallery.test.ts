@@ -87,7 +87,11 @@ describe.skipIf(!existsSync(chromiumPath))('Gallery: client-example/web in chrom
     expect(catId).toBeTruthy();
     await page.locator('.upload-card', { hasText: 'astronaut.jpg' }).locator('.chips').waitFor();
 
-    // Act: search Animal
+    // Act: type the start of a label, pick up the catalog's suggestion, search Animal
+    await page.getByRole('combobox', { name: 'Label' }).fill('Ani');
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll<HTMLOptionElement>('datalist option')).some((option) => option.value === 'Animal' && /\(\d+\)/.test(option.label)),
+    );
     await page.getByRole('combobox', { name: 'Label' }).fill('Animal');
     await page.getByRole('button', { name: 'Search' }).click();
     const tile = page.locator(`.tile[data-image-id="${catId}"]`);

@@ -34,6 +34,6 @@ export const galleryImageQuery = /* GraphQL */ `
 /** The label catalog, for autocomplete. */
 export const labelSuggestionsQuery = /* GraphQL */ `
   query LabelSuggestions($prefix: String, $limit: Int) {
-    labels(prefix: $prefix, limit: $limit) { items { name count } }
+    labels(prefix: $prefix, limit: $limit) { items { name imageCount } }
   }
 `;

@@ -46,7 +46,7 @@ export class Search {
     const suggestions = await this.api.labelSuggestions(prefix);
     if (this.input.value.trim() !== prefix) return; // typed on meanwhile
     this.options.replaceChildren(
-      ...suggestions.map((suggestion) => el('option', { value: suggestion.name, label: `${suggestion.name} (${suggestion.count})` })),
+      ...suggestions.map((suggestion) => el('option', { value: suggestion.name, label: `${suggestion.name} (${suggestion.imageCount})` })),
     );
   }
 

@@ -15,5 +15,5 @@ export interface UploadTicket {
 
 export interface LabelSuggestion {
   readonly name: string;
-  readonly count: number;
+  readonly imageCount: number;
 }
