@@ -2,9 +2,12 @@
  * Where image bytes live in the bucket and how long read links last. Bundled
  * into APPSYNC_JS resolvers too, so keep this file plain data and functions.
  */
-import { UploadLimits } from './limits.ts';
-
 export const MediaLayout = {
+  /**
+   * The labeler copies each LABELED image's original here from the uploads
+   * prefix, which is only a landing zone that expires; these stay until deleteImage.
+   */
+  originalKeyPrefix: 'images/',
   /** The labeler writes one small WebP per labelled image under this prefix. */
   thumbnailKeyPrefix: 'thumbnails/',
   /** Longest side of a thumbnail, in pixels. */
@@ -14,8 +17,11 @@ export const MediaLayout = {
   readUrlTtlSeconds: 900,
 } as const;
 
+/** S3 key of a labelled image's kept original (Image.url). */
+export const originalKeyFor = (imageId: string) => `${MediaLayout.originalKeyPrefix}${imageId}`;
+
 /** S3 key of an image's thumbnail. */
 export const thumbnailKeyFor = (imageId: string) => `${MediaLayout.thumbnailKeyPrefix}${imageId}.webp`;
 
-/** Prefixes Image.url / Image.thumbnailUrl may presign: originals and thumbnails, nothing else. */
-export const readableKeyPrefixes = [UploadLimits.keyPrefix, MediaLayout.thumbnailKeyPrefix] as const;
+/** Prefixes Image.url / Image.thumbnailUrl may presign: kept originals and thumbnails, never the uploads landing zone. */
+export const readableKeyPrefixes = [MediaLayout.originalKeyPrefix, MediaLayout.thumbnailKeyPrefix] as const;

@@ -1,6 +1,6 @@
 /**
  * The delete-image Lambda behind Mutation.deleteImage: removes an image's
- * object and thumbnail, its byLabel entries and its catalog counts, with
+ * upload, kept original and thumbnail, its byLabel entries and its catalog counts, with
  * exactly the permissions functions/delete-image/ uses.
  */
 import { type RemovalPolicy } from 'aws-cdk-lib';
@@ -53,12 +53,12 @@ export class ImageDeleter extends Construct {
         POWERTOOLS_SERVICE_NAME: 'delete-image',
       },
     }).function;
-    // Originals and thumbnails only: not bucket.grantDelete, which covers every key.
+    // Uploads, kept originals and thumbnails only: not bucket.grantDelete, which covers every key.
     this.function.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
         actions: ['s3:DeleteObject'],
-        resources: [UploadLimits.keyPrefix, MediaLayout.thumbnailKeyPrefix].map((prefix) => props.bucket.arnForObjects(`${prefix}*`)),
+        resources: [UploadLimits.keyPrefix, MediaLayout.originalKeyPrefix, MediaLayout.thumbnailKeyPrefix].map((prefix) => props.bucket.arnForObjects(`${prefix}*`)),
       }),
     );
     this.function.addToRolePolicy(

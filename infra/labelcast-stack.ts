@@ -55,7 +55,6 @@ export class LabelcastStack extends Stack {
 
     this.uploads = new UploadBucket(this, 'Uploads', {
       allowedOrigins: props.allowedOrigins,
-      uploadExpirationDays: settings.uploadExpirationDays,
       removalPolicy,
       autoDeleteObjects: settings.autoDeleteObjects,
     });

@@ -153,13 +153,12 @@ export class Labeler extends Construct {
         resources: [props.bucket.arnForObjects(`${UploadLimits.keyPrefix}*`)],
       }),
     );
-    // The gallery thumbnail (functions/labeler/thumbnail.ts); outside the uploads prefix, so no event loop.
+    // The kept original (a CopyObject: GetObject on the source above, PutObject here) and the gallery
+    // thumbnail (functions/labeler/original.ts, thumbnail.ts); outside the uploads prefix, so no event loop.
+    // DeleteObject: an image deleted while being labelled loses what was just written for it.
+    const keptObjects = [MediaLayout.originalKeyPrefix, MediaLayout.thumbnailKeyPrefix].map((prefix) => props.bucket.arnForObjects(`${prefix}*`));
     this.function.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['s3:PutObject'],
-        resources: [props.bucket.arnForObjects(`${MediaLayout.thumbnailKeyPrefix}*`)],
-      }),
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:PutObject', 's3:DeleteObject'], resources: keptObjects }),
     );
     this.function.addToRolePolicy(
       new PolicyStatement({ effect: Effect.ALLOW, actions: [...labelerTableActions], resources: [props.table.tableArn] }),

@@ -1,7 +1,7 @@
 /**
  * The presign Lambda behind Image.url and Image.thumbnailUrl. A presigned URL
  * carries the signer's permissions, so the role may GetObject under the
- * uploads and thumbnails prefixes and nothing else.
+ * kept-originals and thumbnails prefixes and nothing else (not uploads).
  */
 import { type RemovalPolicy } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';

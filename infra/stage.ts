@@ -26,8 +26,6 @@ export interface StageSettings {
   readonly autoDeleteObjects: boolean;
   readonly pointInTimeRecovery: boolean;
   readonly logRetention: RetentionDays;
-  /** Days an object under the uploads prefix lives; see UploadBucket for why. */
-  readonly uploadExpirationDays: number;
 }
 
 export function stageSettings(stage: Stage): StageSettings {
@@ -38,13 +36,11 @@ export function stageSettings(stage: Stage): StageSettings {
         pointInTimeRecovery: true,
         // A year, as the Control Tower log retention control asks.
         logRetention: RetentionDays.ONE_YEAR,
-        uploadExpirationDays: 30,
       }
     : {
         removalPolicy: RemovalPolicy.DESTROY,
         autoDeleteObjects: true,
         pointInTimeRecovery: false,
         logRetention: RetentionDays.ONE_WEEK,
-        uploadExpirationDays: 1,
       };
 }

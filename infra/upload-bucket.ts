@@ -1,18 +1,19 @@
 /**
  * The bucket browsers upload image bytes to, through presigned PUT URLs.
  *
- * Lifecycle: originals and the labeler's thumbnails are served back only
- * through short-lived presigned GET URLs (Image.url / Image.thumbnailUrl), and
- * both expire after `uploadExpirationDays` in every stage: short in dev, long
- * enough in prod to re-run a failed labelling from the dead-letter queue.
- * Labelled or not makes no difference, so no tagging is needed, and presigned
- * URLs stay simple.
+ * Lifecycle, by prefix (api/limits.ts, api/media.ts), so no tagging is needed:
+ * - `uploads/` is a landing zone: the labeler copies a LABELED image's bytes
+ *   to `images/` before publishing it, so what is left here is never labelled
+ *   (FAILED, or abandoned) and expires after `uploadExpirationDays`. The
+ *   reconciler re-drives a PENDING image within minutes, well inside a day.
+ * - `images/` (kept originals, Image.url) and `thumbnails/` (Image.thumbnailUrl)
+ *   never expire: deleteImage removes them with the image.
+ * - Incomplete multipart uploads are aborted after a day.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { UploadLimits } from '../api/limits.ts';
-import { MediaLayout } from '../api/media.ts';
 import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
 
 export interface UploadBucketProps {
@@ -21,8 +22,12 @@ export interface UploadBucketProps {
    * @default ['*'] — any origin; the presigned URL is the credential.
    */
   readonly allowedOrigins?: readonly string[];
-  /** Days an object under the uploads prefix lives before S3 deletes it. */
-  readonly uploadExpirationDays: number;
+  /**
+   * Days an object under the uploads prefix lives before S3 deletes it;
+   * labelled images were copied out by then.
+   * @default 1
+   */
+  readonly uploadExpirationDays?: number;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
   /**
@@ -37,8 +42,9 @@ export class UploadBucket extends Construct {
 
   public constructor(scope: Construct, id: string, props: UploadBucketProps) {
     super(scope, id);
-    if (!Number.isInteger(props.uploadExpirationDays) || props.uploadExpirationDays < 1) {
-      throw new Error(`uploadExpirationDays must be a whole number of days >= 1, got ${props.uploadExpirationDays}`);
+    const uploadExpirationDays = props.uploadExpirationDays ?? 1;
+    if (!Number.isInteger(uploadExpirationDays) || uploadExpirationDays < 1) {
+      throw new Error(`uploadExpirationDays must be a whole number of days >= 1, got ${uploadExpirationDays}`);
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     if (props.autoDeleteObjects && removalPolicy !== RemovalPolicy.DESTROY) {
@@ -65,16 +71,8 @@ export class UploadBucket extends Construct {
       ],
       lifecycleRules: [
         { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        {
-          id: 'expire-uploads',
-          prefix: UploadLimits.keyPrefix,
-          expiration: Duration.days(props.uploadExpirationDays),
-        },
-        {
-          id: 'expire-thumbnails',
-          prefix: MediaLayout.thumbnailKeyPrefix,
-          expiration: Duration.days(props.uploadExpirationDays),
-        },
+        // Only the landing zone: kept originals and thumbnails have no rule at all.
+        { id: 'expire-uploads', prefix: UploadLimits.keyPrefix, expiration: Duration.days(uploadExpirationDays) },
       ],
       removalPolicy,
       autoDeleteObjects: props.autoDeleteObjects ?? false,
@@ -91,9 +89,9 @@ export class UploadBucket extends Construct {
       ],
       [
         GuardRule.s3Versioning,
-        'Objects are written once under a fresh key and expire; noncurrent versions would only keep deleted images around.',
+        'Objects are written once under a fresh key, and uploads expire; noncurrent versions would only keep deleted images around.',
       ],
-      [GuardRule.s3ObjectLock, 'Uploads must expire (see the lifecycle rule); object lock forbids exactly that.'],
+      [GuardRule.s3ObjectLock, 'Uploads must expire (see the lifecycle rule) and deleteImage must remove an image\'s bytes; object lock forbids exactly that.'],
       [
         GuardRule.s3AccessLogging,
         'Writes are only possible with a presigned URL the API issued and recorded; a second, never-expiring log bucket is not worth it here. Use CloudTrail S3 data events where an audit trail is required.',

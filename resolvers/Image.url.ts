@@ -1,16 +1,19 @@
 /**
- * Image.url — a short-lived presigned GET URL of the uploaded original.
+ * Image.url — a short-lived presigned GET URL of the original the labeler
+ * keeps for a LABELED image (api/media.ts); null before that, and for FAILED
+ * images, whose upload is never kept (S3 expires the uploads prefix).
  * BatchInvoke: AppSync sends the URLs of a whole page of images to the
  * presign Lambda in one invocation.
  */
-import { util, type Context, type LambdaRequest } from '@aws-appsync/utils';
-import { objectKeyFor } from '../api/table.ts';
+import { runtime, util, type Context, type LambdaRequest } from '@aws-appsync/utils';
+import { originalKeyFor } from '../api/media.ts';
 
-type ImageSource = { id: string };
+type ImageSource = { id: string; status: string };
 
 export function request(ctx: Context<Record<string, never>, Record<string, unknown>, undefined, ImageSource>): LambdaRequest {
   const source = ctx.source as ImageSource;
-  return { operation: 'BatchInvoke', payload: { objectKey: objectKeyFor(source.id) } };
+  if (source.status !== 'LABELED') runtime.earlyReturn(null);
+  return { operation: 'BatchInvoke', payload: { objectKey: originalKeyFor(source.id) } };
 }
 
 export function response(ctx: Context) {

@@ -3,17 +3,17 @@
  * the caller that removes it takes the image off the catalog, so a repeated
  * or concurrent delete never decrements twice; the others get NotFound. The
  * same condition keeps an image to its owner: someone else's is left alone
- * and reported as notOwner. The rest (search entries, object, thumbnail) is
- * safe to repeat.
+ * and reported as notOwner. The rest (search entries, upload, kept original,
+ * thumbnail) is safe to repeat.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { thumbnailKeyFor } from '../../api/media.ts';
 import { ownerOfItem, sharedOwner } from '../../api/owner.ts';
-import { imageKey, objectKeyFor } from '../../api/table.ts';
+import { imageKey } from '../../api/table.ts';
 import { toPublicImage, type Image } from '../../api/types.ts';
 import { countedLabels, uncountLabels } from '../shared/catalog.ts';
+import { deleteObjects, imageObjectKeys } from '../shared/image-objects.ts';
 import { deleteLabelEntries } from '../shared/label-entries.ts';
 import type { TableStore } from '../shared/table-store.ts';
 
@@ -57,15 +57,6 @@ async function deleteImageItem(store: TableStore, imageId: string, owner: string
   }
 }
 
-/** The original and its thumbnail; S3 answers success for keys that do not exist. */
-async function deleteObjects(deps: DeleteImageDeps, imageId: string): Promise<void> {
-  await Promise.all(
-    [objectKeyFor(imageId), thumbnailKeyFor(imageId)].map((key) =>
-      deps.s3.send(new DeleteObjectCommand({ Bucket: deps.bucket, Key: key })),
-    ),
-  );
-}
-
 /** Only says which error the caller gets; the conditional delete already decided. */
 async function ownedBySomeoneElse(store: TableStore, imageId: string): Promise<boolean> {
   const { Item } = await store.documentClient.send(
@@ -86,6 +77,6 @@ export async function deleteImage(deps: DeleteImageDeps, request: DeleteImageReq
   if (!item) return { deleted: null, notOwner: await ownedBySomeoneElse(deps.store, request.imageId) };
   await uncountLabels(deps.store, ownerOfItem(item), countedLabels(item));
   await deleteLabelEntries(deps.store, request.imageId);
-  await deleteObjects(deps, request.imageId);
+  await deleteObjects(deps.s3, deps.bucket, imageObjectKeys(request.imageId));
   return { deleted: toPublicImage(item as unknown as Image), notOwner: false };
 }

@@ -10,10 +10,13 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ownerOfItem } from '../../api/owner.ts';
 import { ImageStatus, toPublicImage, type Image } from '../../api/types.ts';
 import { countPendingLabels } from '../shared/catalog.ts';
+import { deleteKeptObjects } from '../shared/image-objects.ts';
 import { deleteLabelEntries } from '../shared/label-entries.ts';
 import { detectByContent } from './content-results.ts';
 import { detect, UnlabelableImageError } from './detect.ts';
+import { rekognitionImageFor } from './rekognition-image.ts';
 import { completeImage, getImage, writeLabelEntries, type ImageStoreArgs, type StoredImage } from './image-store.ts';
+import { keepOriginal } from './original.ts';
 import type { Publisher } from './publish.ts';
 import type { ThumbnailWriter } from './thumbnail.ts';
 import type { UploadedObject } from './uploaded-object.ts';
@@ -21,7 +24,7 @@ import type { UploadedObject } from './uploaded-object.ts';
 export interface LabelerDeps {
   readonly store: ImageStoreArgs;
   readonly rekognition: RekognitionClient;
-  /** Reads the uploaded bytes to hash them (same content, same labels, one detection). */
+  /** Reads the uploaded bytes to hash them (same content, same labels, one detection) and keeps labelled originals. */
   readonly s3: S3Client;
   readonly publisher: Publisher;
   readonly logger: Logger;
@@ -47,7 +50,7 @@ async function terminalImage(deps: LabelerDeps, image: Image, object: UploadedOb
   }
   try {
     const { labels, moderationLabels, reused } = await detectByContent(
-      { store: deps.store, s3: deps.s3, detect: () => detect(deps.rekognition, object.bucket, object.key), now: new Date(labeledAt) },
+      { store: deps.store, s3: deps.s3, detect: async () => detect(deps.rekognition, await rekognitionImageFor(deps.s3, object, image.contentType)), now: new Date(labeledAt) },
       object,
     );
     if (reused) deps.logger.info('same bytes labelled before, result reused', { imageId: image.id });
@@ -75,10 +78,12 @@ async function countInCatalog(deps: LabelerDeps, image: StoredImage): Promise<vo
   await countPendingLabels(deps.store, { imageId: image.id, owner: ownerOfItem(image) }, pending);
 }
 
-/** The image was deleted while being labelled: its entries, written before the update, must go too. */
-async function discardIfDeleted(deps: LabelerDeps, imageId: string): Promise<void> {
+/** The image was deleted while being labelled: its entries and kept objects, written before the update, must go too. */
+async function discardIfDeleted(deps: LabelerDeps, object: UploadedObject): Promise<void> {
+  const imageId = object.imageId;
   if (await getImage(deps.store, imageId)) return;
   const removed = await deleteLabelEntries(deps.store, imageId);
+  await deleteKeptObjects(deps.s3, object.bucket, imageId);
   deps.logger.info('image deleted while labelling; entries discarded', { imageId, removed });
 }
 
@@ -94,12 +99,14 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
     return 'duplicate';
   }
   const result = await terminalImage(deps, image, object);
+  // Before completeImage: a failed copy throws while the image is still PENDING, so the retry copies again.
+  if (result.status === ImageStatus.LABELED) await keepOriginal(deps.s3, object, image.contentType);
   if (result.status === ImageStatus.LABELED) await writeThumbnail(deps, object);
   if (result.status === ImageStatus.LABELED) await writeLabelEntries(deps.store, result);
   const stored = await completeImage(deps.store, result);
   if (!stored) {
     deps.logger.info('a concurrent delivery ended the image first, duplicate event', { imageId: image.id });
-    if (result.status === ImageStatus.LABELED) await discardIfDeleted(deps, image.id);
+    if (result.status === ImageStatus.LABELED) await discardIfDeleted(deps, object);
     return 'duplicate';
   }
   await countInCatalog(deps, stored);

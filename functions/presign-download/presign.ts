@@ -1,6 +1,7 @@
 /**
- * Presigns short-lived GET URLs for image bytes: originals under the uploads
- * prefix and thumbnails, nothing else (the role may read only those too).
+ * Presigns short-lived GET URLs for image bytes: the kept originals of
+ * labelled images and thumbnails, nothing else (the role may read only those
+ * too); never the uploads landing zone.
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';

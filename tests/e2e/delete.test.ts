@@ -1,12 +1,38 @@
 /**
- * deleteImage removes the image, its bytes, its search entries and its catalog
- * counts; it is idempotent (NotFound after the first) and never decrements twice,
- * even when several deletes of the same image race.
+ * deleteImage removes the image, its bytes (the upload, the original the
+ * labeler keeps under images/ for Image.url, the thumbnail), its search
+ * entries and its catalog counts; it is idempotent (NotFound after the first)
+ * and never decrements twice, even when several deletes of the same image race.
  */
-import { describe, expect, it } from 'vitest';
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { describe, expect, inject, it } from 'vitest';
+import { originalKeyFor, thumbnailKeyFor } from '../../api/media.ts';
+import { objectKeyFor } from '../../api/table.ts';
 import type { Image } from '../../api/types.ts';
+import { stackCredentials } from '../../local/child-process-stack.ts';
 import { amplifyOutputs, fixture, labelcastClient, postGraphql } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
+
+/** The bucket as the stack's own roles reach it, found from a presigned (path-style) URL. */
+function bucketOf(presignedUrl: string) {
+  const url = new URL(presignedUrl);
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: url.origin,
+    forcePathStyle: true,
+    credentials: stackCredentials(inject('stateDir')),
+  });
+  const bucket = decodeURIComponent(url.pathname.split('/')[1]);
+  const exists = async (key: string) =>
+    s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
+      () => true,
+      (error: { name?: string }) => {
+        if (error.name === 'NotFound') return false;
+        throw error;
+      },
+    );
+  return { s3, bucket, exists };
+}
 
 describe('Mutation.deleteImage', () => {
   const client = labelcastClient();
@@ -14,12 +40,18 @@ describe('Mutation.deleteImage', () => {
   const countOf = async (name: string) =>
     (await client.labels({ prefix: name, limit: 100 })).items.find((item) => item.name === name)?.imageCount ?? 0;
 
-  /** What a user reads with the API key: the image's presigned download URL. */
-  async function downloadUrl(id: string): Promise<string> {
+  /** What a user reads with the API key: the image's presigned download URL, null until LABELED. */
+  async function readUrl(id: string): Promise<string | null> {
     const { data } = amplifyOutputs();
     const { body } = await postGraphql({ query: 'query($id: ID!) { image(id: $id) { url } }', variables: { id } }, { 'x-api-key': data.api_key! });
-    const url = (body.data as { image: { url: string } | null }).image?.url;
-    if (!url) throw new Error(`no url for ${id}: ${JSON.stringify(body)}`);
+    const image = (body.data as { image: { url: string | null } | null }).image;
+    if (!image) throw new Error(`no image ${id}: ${JSON.stringify(body)}`);
+    return image.url;
+  }
+
+  async function downloadUrl(id: string): Promise<string> {
+    const url = await readUrl(id);
+    if (!url) throw new Error(`no url for ${id}`);
     return url;
   }
 
@@ -32,8 +64,8 @@ describe('Mutation.deleteImage', () => {
     }
   };
 
-  async function labelledCat(fileName: string): Promise<Image> {
-    const image = await client.uploadAndWait(jpegVariant(await fixture('cat.jpg')), fileName);
+  async function labelledCat(fileName: string, bytes?: Buffer): Promise<Image> {
+    const image = await client.uploadAndWait(bytes ?? jpegVariant(await fixture('cat.jpg')), fileName);
     expect(image.status).toBe('LABELED');
     return image;
   }
@@ -41,9 +73,21 @@ describe('Mutation.deleteImage', () => {
   it('removes the object, the search entries and the counts, and answers NotFound afterwards', async () => {
     // Prepare
     const before = { cat: await countOf('Cat'), animal: await countOf('Animal') };
-    const image = await labelledCat('to-delete.jpg');
+    const bytes = jpegVariant(await fixture('cat.jpg'));
+    const image = await labelledCat('to-delete.jpg', bytes);
     const url = await downloadUrl(image.id);
-    expect((await fetch(url)).status).toBe(200);
+    // Image.url serves the original the labeler kept under images/, byte for byte.
+    expect(new URL(url).pathname).toMatch(new RegExp(`/${originalKeyFor(image.id)}$`));
+    const served = await fetch(url);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
+    const { s3, bucket, exists } = bucketOf(url);
+    const kept = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: originalKeyFor(image.id) }));
+    expect(kept.ContentType).toBe('image/jpeg');
+    expect(Buffer.from(await kept.Body!.transformToByteArray()).equals(bytes)).toBe(true);
+    const keys = [objectKeyFor(image.id), originalKeyFor(image.id), thumbnailKeyFor(image.id)];
+    expect(await Promise.all(keys.map(exists))).toEqual([true, true, true]);
     expect(await countOf('Cat')).toBe(before.cat + 1);
 
     // Act
@@ -59,6 +103,7 @@ describe('Mutation.deleteImage', () => {
     expect(await countOf('Cat')).toBe(before.cat);
     expect(await countOf('Animal')).toBe(before.animal);
     expect((await fetch(url)).status).toBe(404);
+    expect(await Promise.all(keys.map(exists))).toEqual([false, false, false]);
 
     expect(await errorTypeOf(client.deleteImage(image.id))).toBe('NotFound');
     expect(await countOf('Cat')).toBe(before.cat);
@@ -81,6 +126,7 @@ describe('Mutation.deleteImage', () => {
 
   it('deletes a pending image that was never uploaded', async () => {
     const ticket = await client.requestUpload({ contentType: 'image/jpeg', sizeBytes: 100 });
+    expect(await readUrl(ticket.imageId)).toBeNull();
 
     const deleted = await client.deleteImage(ticket.imageId);
 

@@ -3,6 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UploadLimits } from '../../api/limits.ts';
+import { MediaLayout } from '../../api/media.ts';
 import { dataSources, fields, lambdaFunctions } from '../../api/manifest.ts';
 import { composeSchema } from '../../api/schema.ts';
 import { ImagesTableLayout } from '../../api/table.ts';
@@ -66,18 +67,15 @@ describe('upload bucket', () => {
     });
   });
 
-  it.each([
-    [Stage.DEV, 1],
-    [Stage.PROD, 30],
-  ])('in %s aborts multipart uploads after a day and expires uploads after %i days', (stage, days) => {
-    synthStage(stage).template.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: {
-        Rules: Match.arrayWith([
-          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
-          Match.objectLike({ Prefix: UploadLimits.keyPrefix, ExpirationInDays: days, Status: 'Enabled' }),
-        ]),
-      },
-    });
+  it.each([Stage.DEV, Stage.PROD])('in %s aborts multipart uploads and expires only the uploads landing zone, after a day', (stage) => {
+    const buckets = Object.values(synthStage(stage).template.findResources('AWS::S3::Bucket'));
+    expect(buckets).toHaveLength(1);
+    // Every rule: kept originals (images/) and thumbnails/ must match none that expires them.
+    expect(buckets[0].Properties.LifecycleConfiguration.Rules).toEqual([
+      { Id: 'abort-incomplete-multipart-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' },
+      { Id: 'expire-uploads', Prefix: UploadLimits.keyPrefix, ExpirationInDays: 1, Status: 'Enabled' },
+    ]);
+    expect([MediaLayout.originalKeyPrefix, MediaLayout.thumbnailKeyPrefix].some((prefix) => prefix.startsWith(UploadLimits.keyPrefix))).toBe(false);
   });
 });
 
@@ -168,7 +166,7 @@ describe('least privilege', () => {
       expect.arrayContaining([
         { effect: 'Allow', actions: ['rekognition:DetectLabels', 'rekognition:DetectModerationLabels'], resources: ['*'] },
         { effect: 'Allow', actions: ['s3:GetObject'], resources: [`\${${bucket}.Arn}/uploads/*`] },
-        { effect: 'Allow', actions: ['s3:PutObject'], resources: [`\${${bucket}.Arn}/thumbnails/*`] },
+        { effect: 'Allow', actions: ['s3:DeleteObject', 's3:PutObject'], resources: [`\${${bucket}.Arn}/images/*`, `\${${bucket}.Arn}/thumbnails/*`] },
         {
           effect: 'Allow',
           actions: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
@@ -219,7 +217,7 @@ describe('least privilege', () => {
     });
   });
 
-  it('the delete function may delete only originals and thumbnails, and never Scan or read the index', () => {
+  it('the delete function may delete only uploads, kept originals and thumbnails, and never Scan or read the index', () => {
     const { labelcast, template } = dev();
     const role = logicalId(labelcast.stack.imageDeleter.function.role!);
     const bucket = logicalId(labelcast.stack.uploads.bucket);
@@ -230,12 +228,12 @@ describe('least privilege', () => {
       .filter((s) => [s.Action].flat().some((action) => action.startsWith('s3:') || action.startsWith('dynamodb:')))
       .map((s) => [[s.Action].flat().sort(), [s.Resource].flat().map(flatten)]);
     expect(granted).toEqual([
-      [['s3:DeleteObject'], [`\${${bucket}.Arn}/uploads/*`, `\${${bucket}.Arn}/thumbnails/*`]],
+      [['s3:DeleteObject'], [`\${${bucket}.Arn}/uploads/*`, `\${${bucket}.Arn}/images/*`, `\${${bucket}.Arn}/thumbnails/*`]],
       [['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], [`\${${table}.Arn}`]],
     ]);
   });
 
-  it('the presign-download function may only GetObject originals and thumbnails', () => {
+  it('the presign-download function may only GetObject kept originals and thumbnails, not uploads', () => {
     const { labelcast, template } = dev();
     const role = logicalId(labelcast.stack.presignDownload.function.role!);
     const bucket = logicalId(labelcast.stack.uploads.bucket);
@@ -244,7 +242,7 @@ describe('least privilege', () => {
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
       .filter((s) => [s.Action].flat().some((action) => action.startsWith('s3:')));
     expect(s3.map((s) => [[s.Action].flat(), [s.Resource].flat().map(flatten)])).toEqual([
-      [['s3:GetObject'], [`\${${bucket}.Arn}/uploads/*`, `\${${bucket}.Arn}/thumbnails/*`]],
+      [['s3:GetObject'], [`\${${bucket}.Arn}/images/*`, `\${${bucket}.Arn}/thumbnails/*`]],
     ]);
   });
 
