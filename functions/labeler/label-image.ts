@@ -71,6 +71,16 @@ async function writeThumbnail(deps: LabelerDeps, object: UploadedObject): Promis
   }
 }
 
+/**
+ * Copies the original to its kept key and writes the thumbnail, together.
+ * Resolves with the copy's error, if any, rather than rejecting: it runs
+ * beside detection and is only awaited once the outcome is known.
+ */
+async function keepMedia(deps: LabelerDeps, object: UploadedObject, contentType: string): Promise<Error | undefined> {
+  const [copy] = await Promise.allSettled([keepOriginal(deps.s3, object, contentType), writeThumbnail(deps, object)]);
+  return copy.status === 'rejected' ? (copy.reason as Error) : undefined;
+}
+
 /** Counts the image under its indexed names not yet claimed; resumes a run that stopped half-way. */
 async function countInCatalog(deps: LabelerDeps, image: StoredImage): Promise<void> {
   const pending = image.catalogPending;
@@ -98,17 +108,24 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
     await countInCatalog(deps, image);
     return 'duplicate';
   }
+  // The kept original and the thumbnail need no labels: made while the engine works, dropped if the image FAILS.
+  const media = keepMedia(deps, object, image.contentType);
   const result = await terminalImage(deps, image, object);
-  // Before completeImage: a failed copy throws while the image is still PENDING, so the retry copies again.
-  if (result.status === ImageStatus.LABELED) await keepOriginal(deps.s3, object, image.contentType);
-  if (result.status === ImageStatus.LABELED) await writeThumbnail(deps, object);
-  if (result.status === ImageStatus.LABELED) await writeLabelEntries(deps.store, result);
+  if (result.status === ImageStatus.LABELED) {
+    // Before completeImage: a failed copy throws while the image is still PENDING, so the retry copies again.
+    const [mediaError] = await Promise.all([media, writeLabelEntries(deps.store, result)]);
+    if (mediaError) throw mediaError;
+  } else {
+    await media;
+    await deleteKeptObjects(deps.s3, object.bucket, object.imageId);
+  }
   const stored = await completeImage(deps.store, result);
   if (!stored) {
     deps.logger.info('a concurrent delivery ended the image first, duplicate event', { imageId: image.id });
     if (result.status === ImageStatus.LABELED) await discardIfDeleted(deps, object);
     return 'duplicate';
   }
+  // Counted before the push, so a client that sees the event finds the catalog up to date.
   await countInCatalog(deps, stored);
   await deps.publisher.publish(stored);
   deps.logger.info('image labelled', { imageId: stored.id, status: stored.status, labels: stored.labels.length });

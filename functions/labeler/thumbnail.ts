@@ -12,10 +12,17 @@ export interface ThumbnailWriter {
   write(args: { readonly bucket: string; readonly key: string; readonly imageId: string }): Promise<string>;
 }
 
+/**
+ * Larger sources get no thumbnail: it is made beside detection, before
+ * Rekognition has refused decompression bombs, and decoding one would
+ * exhaust the function's memory (~3 bytes a pixel).
+ */
+const maxThumbnailSourcePixels = 60_000_000;
+
 /** Fits the image inside the thumbnail square, upright (EXIF orientation applied), never enlarged. */
 export async function renderThumbnail(original: Uint8Array): Promise<Buffer> {
   const size = MediaLayout.thumbnailMaxPixels;
-  return sharp(original, { failOn: 'error' })
+  return sharp(original, { failOn: 'error', limitInputPixels: maxThumbnailSourcePixels })
     .rotate()
     .resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true })
     .webp({ quality: 70 })

@@ -57,13 +57,15 @@ export async function countPendingLabels(
   image: { readonly imageId: string; readonly owner: string },
   pending: Iterable<string>,
 ): Promise<string[]> {
-  const counted: string[] = [];
-  for (const name of pending) {
-    if (!(await claim(store, image.imageId, name))) continue;
-    await add(store, image.owner, name, 1);
-    counted.push(name);
-  }
-  return counted;
+  // Names are independent (one claim and one counter each), so they are counted side by side.
+  const counted = await Promise.all(
+    [...pending].map(async (name) => {
+      if (!(await claim(store, image.imageId, name))) return undefined;
+      await add(store, image.owner, name, 1);
+      return name;
+    }),
+  );
+  return counted.filter((name): name is string => name !== undefined);
 }
 
 /**
