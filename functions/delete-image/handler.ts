@@ -1,18 +1,14 @@
 /** Lambda data source of Mutation.deleteImage (functions/delete-image/delete-image.ts does the work). */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../shared/env.ts';
+import { tableStoreFromEnv } from '../shared/from-env.ts';
 import { deleteImage, type DeleteImageDeps, type DeleteImageRequest, type DeleteImageResult } from './delete-image.ts';
 
 const logger = new Logger({ serviceName: 'delete-image' });
 
 const deps: DeleteImageDeps = {
-  store: {
-    documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({})),
-    tableName: requireEnv('IMAGES_TABLE'),
-  },
+  store: tableStoreFromEnv(),
   s3: new S3Client({}),
   bucket: requireEnv('UPLOAD_BUCKET'),
 };

@@ -1,14 +1,10 @@
 /** Labeler Lambda: triggered by s3:ObjectCreated on the uploads prefix. */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
-import { callbackSenderFromEnv, withCompletionCallbacks } from '../shared/callback.ts';
-import { requireEnv } from '../shared/env.ts';
+import { tableStoreFromEnv, terminalImagePublisherFromEnv } from '../shared/from-env.ts';
 import { labelImage, type LabelerDeps, type LabelOutcome } from './label-image.ts';
-import { appSyncPublisher } from './publish.ts';
 import { s3ThumbnailWriter } from './thumbnail.ts';
 import { uploadedObjectFrom } from './uploaded-object.ts';
 
@@ -21,19 +17,13 @@ const logger = new Logger({ serviceName: 'labeler' });
  * thrown, so Lambda retries the event and then hands it to labeling-failed.
  */
 export const rekognitionRetry = { maxAttempts: 6, retryMode: 'adaptive' } as const;
-const region = requireEnv('AWS_REGION');
 const s3 = new S3Client({});
 
 const deps: LabelerDeps = {
-  store: {
-    documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-    tableName: requireEnv('IMAGES_TABLE'),
-  },
+  store: tableStoreFromEnv(),
   rekognition: new RekognitionClient(rekognitionRetry),
   s3,
-  publisher: withCompletionCallbacks(appSyncPublisher({ graphqlUrl: requireEnv('APPSYNC_URL'), region }), callbackSenderFromEnv(logger)),
+  publisher: terminalImagePublisherFromEnv(logger),
   logger,
   thumbnails: s3ThumbnailWriter(s3),
 };

@@ -4,22 +4,15 @@
  * every image of that S3 event ends FAILED and is pushed.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { callbackSenderFromEnv, withCompletionCallbacks } from '../shared/callback.ts';
-import { requireEnv } from '../shared/env.ts';
-import { appSyncPublisher } from '../labeler/publish.ts';
+import { tableStoreFromEnv, terminalImagePublisherFromEnv } from '../shared/from-env.ts';
 import { failedImagesOf, type OnFailureRecord } from './failure-record.ts';
 import { markImageFailed, type MarkFailedDeps, type MarkFailedOutcome } from './mark-failed.ts';
 
 const logger = new Logger({ serviceName: 'labeling-failed' });
 
 const deps: MarkFailedDeps = {
-  store: {
-    documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
-    tableName: requireEnv('IMAGES_TABLE'),
-  },
-  publisher: withCompletionCallbacks(appSyncPublisher({ graphqlUrl: requireEnv('APPSYNC_URL'), region: requireEnv('AWS_REGION') }), callbackSenderFromEnv(logger)),
+  store: tableStoreFromEnv(),
+  publisher: terminalImagePublisherFromEnv(logger),
   logger,
 };
 

@@ -10,7 +10,7 @@ import { originalKeyFor, thumbnailKeyFor } from '../../api/media.ts';
 import { objectKeyFor } from '../../api/table.ts';
 import type { Image } from '../../api/types.ts';
 import { stackCredentials } from '../../local/child-process-stack.ts';
-import { amplifyOutputs, fixture, labelcastClient, postGraphql } from '../support/amplify-client.ts';
+import { amplifyOutputs, errorTypeOf, fixture, labelcastClient, postGraphql } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 
 /** The bucket as the stack's own roles reach it, found from a presigned (path-style) URL. */
@@ -55,14 +55,6 @@ describe('Mutation.deleteImage', () => {
     return url;
   }
 
-  const errorTypeOf = async (work: Promise<unknown>) => {
-    try {
-      await work;
-      return undefined;
-    } catch (error) {
-      return (error as { errors?: { errorType?: string }[] }).errors?.[0]?.errorType;
-    }
-  };
 
   async function labelledCat(fileName: string, bytes?: Buffer): Promise<Image> {
     const image = await client.uploadAndWait(bytes ?? jpegVariant(await fixture('cat.jpg')), fileName);

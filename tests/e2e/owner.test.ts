@@ -8,7 +8,7 @@ import { inject, describe, expect, it, beforeAll, afterAll } from 'vitest';
 import type { Image } from '../../api/types.ts';
 import { configureAmplify } from '../../client-example/lib/configure.ts';
 import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
-import { fixture, postGraphql } from '../support/amplify-client.ts';
+import { errorTypeOf, fixture, postGraphql } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 import { mintUser, switchableTokenProvider, type PoolUser } from '../support/user-pool.ts';
 
@@ -17,14 +17,6 @@ configureAmplify(inject('outputsPath'), { Auth: { tokenProvider: tokens } });
 const asUser = new LabelcastClient({ authMode: 'userPool' });
 const withApiKey = new LabelcastClient();
 
-const errorTypeOf = async (work: Promise<unknown>) => {
-  try {
-    await work;
-    return undefined;
-  } catch (error) {
-    return (error as { errors?: { errorType?: string }[] }).errors?.[0]?.errorType;
-  }
-};
 
 /** Every event one caller's onImageLabeled (without imageId) receives; started as that caller. */
 async function watchAs(user: PoolUser | undefined, client: LabelcastClient) {

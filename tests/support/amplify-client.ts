@@ -31,3 +31,13 @@ export async function postGraphql(body: unknown, headers: Record<string, string>
   });
   return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { errorType?: string; message: string }[] } };
 }
+
+/** The errorType of the first GraphQL error a client call rejects with; undefined when it succeeds. */
+export async function errorTypeOf(work: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await work;
+    return undefined;
+  } catch (error) {
+    return (error as { errors?: { errorType?: string }[] }).errors?.[0]?.errorType;
+  }
+}
