@@ -68,6 +68,9 @@ export const lambdaFunctions = {
 } as const;
 export type LambdaFunctionName = keyof typeof lambdaFunctions;
 
+/** A function's service name in logs (POWERTOOLS_SERVICE_NAME): its folder, e.g. functions/presign-upload/ → presign-upload. */
+export const serviceNameOf = (name: LambdaFunctionName): string => lambdaFunctions[name].entry.split('/').slice(-2)[0];
+
 /** AppSync data sources, by logical name. */
 export const dataSources = {
   imagesTable: { kind: 'DYNAMODB' },

@@ -3,16 +3,14 @@
  * upload, kept original and thumbnail, its byLabel entries and its catalog counts, with
  * exactly the permissions functions/delete-image/ uses.
  */
-import { type RemovalPolicy } from 'aws-cdk-lib';
 import { type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { UploadLimits } from '../api/limits.ts';
 import { MediaLayout } from '../api/media.ts';
-import { ManifestFunction } from './manifest-function.ts';
+import { ManifestFunction, type FunctionLogProps } from './manifest-function.ts';
 
 /**
  * Table actions the delete function performs: DeleteItem (the image, on
@@ -29,13 +27,9 @@ export const imageDeleterTableActions = [
   'dynamodb:UpdateItem',
 ] as const;
 
-export interface ImageDeleterProps {
+export interface ImageDeleterProps extends FunctionLogProps {
   readonly bucket: IBucket;
   readonly table: ITable;
-  /** @default RetentionDays.ONE_MONTH */
-  readonly logRetention?: RetentionDays;
-  /** For the log group. @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 export class ImageDeleter extends Construct {
@@ -50,7 +44,6 @@ export class ImageDeleter extends Construct {
       environment: {
         IMAGES_TABLE: props.table.tableName,
         UPLOAD_BUCKET: props.bucket.bucketName,
-        POWERTOOLS_SERVICE_NAME: 'delete-image',
       },
     }).function;
     // Uploads, kept originals and thumbnails only: not bucket.grantDelete, which covers every key.

@@ -111,7 +111,6 @@ export class Labeler extends Construct {
         IMAGES_TABLE: props.table.tableName,
         UPLOAD_BUCKET: props.bucket.bucketName,
         APPSYNC_URL: props.api.graphqlUrl,
-        POWERTOOLS_SERVICE_NAME: 'labeler',
       },
     }).function;
 

@@ -6,41 +6,35 @@
  *   object exists (an in-place copy fires ObjectCreated:Copy) and fails
  *   tickets whose upload URL expired unused (functions/reconciler/).
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { type GraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import { type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { UploadLimits } from '../api/limits.ts';
 import { lambdaFunctions } from '../api/manifest.ts';
 import { ImagesTableLayout } from '../api/table.ts';
-import { ManifestFunction } from './manifest-function.ts';
+import { ManifestFunction, type FunctionLogProps } from './manifest-function.ts';
 
 /** Table actions of markImageFailed (functions/labeling-failed/mark-failed.ts): read the image, conditional update. */
 export const markFailedTableActions = ['dynamodb:GetItem', 'dynamodb:UpdateItem'] as const;
 
-export interface RecoveryFunctionProps {
+export interface RecoveryFunctionProps extends FunctionLogProps {
   readonly bucket: IBucket;
   readonly table: ITable;
   readonly api: GraphqlApi;
   /** The IAM mutation fields the function publishes with. */
   readonly mutationFields: readonly string[];
-  /** @default RetentionDays.ONE_MONTH */
-  readonly logRetention?: RetentionDays;
-  /** For the log group. @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
-const environment = (props: RecoveryFunctionProps, service: string) => ({
+const environment = (props: RecoveryFunctionProps) => ({
   IMAGES_TABLE: props.table.tableName,
   UPLOAD_BUCKET: props.bucket.bucketName,
   APPSYNC_URL: props.api.graphqlUrl,
-  POWERTOOLS_SERVICE_NAME: service,
 });
 
 export class LabelingFailed extends Construct {
@@ -52,7 +46,7 @@ export class LabelingFailed extends Construct {
       name: 'labelingFailed',
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
-      environment: environment(props, 'labeling-failed'),
+      environment: environment(props),
     }).function;
     this.function.addToRolePolicy(
       new PolicyStatement({ effect: Effect.ALLOW, actions: [...markFailedTableActions], resources: [props.table.tableArn] }),
@@ -73,7 +67,7 @@ export class Reconciler extends Construct {
       removalPolicy: props.removalPolicy,
       // One run at a time: overlapping runs would only re-drive the same images twice.
       reservedConcurrentExecutions: 1,
-      environment: environment(props, 'reconciler'),
+      environment: environment(props),
     }).function;
     this.function.addToRolePolicy(
       new PolicyStatement({

@@ -11,7 +11,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { repoRoot } from '../api/bundle.ts';
-import { lambdaFunctions, type LambdaFunctionName } from '../api/manifest.ts';
+import { lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { offlineInstallCommand } from './lambda-native-modules.ts';
 
 /** The Lambda runtime every function runs on; the bundle targets the same Node version. */
@@ -21,15 +21,19 @@ const bundleTarget = 'node22';
 /** Some bundled CommonJS dependencies call require(); ESM output has none without this. */
 const requireShim = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
-export interface ManifestFunctionProps {
-  /** Which api/manifest.ts function to deploy. */
-  readonly name: LambdaFunctionName;
-  /** Environment variables the handler reads. */
-  readonly environment: Readonly<Record<string, string>>;
+/** How long a function's logs are kept and whether they go with the stack; shared by every function construct. */
+export interface FunctionLogProps {
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
   /** For the function's log group. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+}
+
+export interface ManifestFunctionProps extends FunctionLogProps {
+  /** Which api/manifest.ts function to deploy. */
+  readonly name: LambdaFunctionName;
+  /** Environment variables the handler reads (POWERTOOLS_SERVICE_NAME is added from the manifest). */
+  readonly environment: Readonly<Record<string, string>>;
   /** @default - no reserved concurrency */
   readonly reservedConcurrentExecutions?: number;
 }
@@ -62,7 +66,7 @@ export class ManifestFunction extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: serviceNameOf(props.name), ...props.environment },
       bundling: {
         format: OutputFormat.ESM,
         target: bundleTarget,

@@ -3,21 +3,15 @@
  * URL carries the signer's permissions, so the role may PutObject under the
  * uploads prefix and nothing else.
  */
-import { type RemovalPolicy } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { UploadLimits } from '../api/limits.ts';
-import { ManifestFunction } from './manifest-function.ts';
+import { ManifestFunction, type FunctionLogProps } from './manifest-function.ts';
 
-export interface PresignUploadProps {
+export interface PresignUploadProps extends FunctionLogProps {
   readonly bucket: IBucket;
-  /** @default RetentionDays.ONE_MONTH */
-  readonly logRetention?: RetentionDays;
-  /** For the log group. @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 export class PresignUpload extends Construct {
@@ -29,7 +23,7 @@ export class PresignUpload extends Construct {
       name: 'presignUpload',
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
-      environment: { UPLOAD_BUCKET: props.bucket.bucketName, POWERTOOLS_SERVICE_NAME: 'presign-upload' },
+      environment: { UPLOAD_BUCKET: props.bucket.bucketName },
     }).function;
     // Not bucket.grantPut: that adds s3:PutObjectLegalHold, PutObjectRetention, tagging and more.
     this.function.addToRolePolicy(

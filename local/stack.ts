@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { lambdaFunctions, type LambdaFunctionName } from '../api/manifest.ts';
+import { lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
 import { ApiLimits, UploadLimits } from '../api/limits.ts';
 import { amplifyOutputs, writeAmplifyOutputs, type AmplifyOutputs } from './amplify-outputs.ts';
@@ -131,7 +131,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_REKOGNITION: rekognition.endpoint,
       AWS_LAMBDA_FUNCTION_NAME: name,
-      POWERTOOLS_SERVICE_NAME: name,
+      POWERTOOLS_SERVICE_NAME: serviceNameOf(name),
       UPLOAD_BUCKET: config.bucketName,
       IMAGES_TABLE: config.tableName,
       APPSYNC_URL: appsync.graphqlUrl,
