@@ -54,7 +54,8 @@ export const lambdaFunctions = {
   labelingFailed: {
     entry: 'functions/labeling-failed/handler.ts',
     description: "The labeler's on-failure destination: marks the event's images FAILED and publishes them",
-    timeoutSeconds: 30,
+    /** Room to wait out a push lease (functions/shared/image-push.ts) held by a labeler run that died. */
+    timeoutSeconds: 60,
     memoryMb: 256,
   },
   reconciler: {

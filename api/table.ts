@@ -21,8 +21,11 @@ import { UploadLimits } from './limits.ts';
  * Owners (api/owner.ts): every image has an `owner`; search and the catalog
  * are partitioned by it (labelKey and the catalog partition start with it),
  * so a caller's Query can only ever read its own images and counts.
- * - content result: pk = CONTENT#<sha256>, sk = RESULT; the labels and moderation
- *                   labels detected for those bytes, reused for identical uploads.
+ * - content result: pk = CONTENT#<S3 ETag>, sk = RESULT; sha256 of the bytes, the
+ *                   labels and moderation labels detected for them, reused for
+ *                   identical uploads. Keyed by the ETag the S3 event carries, so
+ *                   the lookup needs no read of the object; the SHA-256 is checked
+ *                   before a result is reused.
  *
  * Names are matched lower-cased, so search and the catalog are case-insensitive.
  *
@@ -113,8 +116,8 @@ export const catalogSortKey = (labelName: string) => `LABEL#${normalizeLabel(lab
 
 export const catalogKey = (owner: string, labelName: string) => ({ pk: catalogPartition(owner), sk: catalogSortKey(labelName) });
 
-/** The stored detection result of some exact bytes. */
-export const contentResultKey = (sha256Hex: string) => ({ pk: `CONTENT#${sha256Hex}`, sk: 'RESULT' });
+/** The stored detection result of the bytes behind an S3 ETag. */
+export const contentResultKey = (eTag: string) => ({ pk: `CONTENT#${eTag}`, sk: 'RESULT' });
 
 /** S3 key an image's bytes are uploaded to. */
 export const objectKeyFor = (imageId: string) => `${UploadLimits.keyPrefix}${imageId}`;

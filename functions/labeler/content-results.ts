@@ -1,47 +1,48 @@
 /**
- * Labels once per distinct content: the SHA-256 of the uploaded bytes keys a
- * stored detection result (api/table.ts, CONTENT#<sha256>), so the same bytes
- * uploaded again reuse it without calling Rekognition. Two identical uploads
- * labelled at the same moment may both detect; the result is the same.
+ * Labels once per distinct content. The ETag the S3 event carries keys a
+ * stored detection result (api/table.ts, CONTENT#<ETag>), so the lookup runs
+ * at once, beside the image read, without reading the object. An ETag is not
+ * a safe content hash (MD5, or none for multipart uploads), so a result is
+ * reused only when the SHA-256 of the bytes matches the one stored with it.
+ * Two identical uploads labelled at the same moment may both detect; the
+ * result is the same.
  */
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { contentResultKey } from '../../api/table.ts';
 import type { Label } from '../../api/types.ts';
 import type { TableStore } from '../shared/table-store.ts';
 import type { Detection } from './detect.ts';
 
-/** Hex SHA-256 of an S3 object, streamed (never held whole in memory). */
-export async function objectSha256(s3: S3Client, bucket: string, key: string): Promise<string> {
-  const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  if (!Body) throw new Error(`object ${key} has no body`);
-  const hash = createHash('sha256');
-  for await (const chunk of Body as Readable) hash.update(chunk as Uint8Array);
-  return hash.digest('hex');
+/** Hex SHA-256 of the uploaded bytes. */
+export const contentSha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** A detection stored for some bytes, with their SHA-256. */
+export interface StoredDetection extends Detection {
+  readonly sha256: string;
 }
 
 interface StoredResult {
+  readonly sha256: string;
   readonly labels: Label[];
   readonly moderationLabels: Label[];
 }
 
-export async function storedDetection(store: TableStore, sha256: string): Promise<Detection | undefined> {
-  const { Item } = await store.documentClient.send(
-    new GetCommand({ TableName: store.tableName, Key: contentResultKey(sha256) }),
-  );
+/** The result stored under an ETag; undefined when there is none, or no ETag to look under. */
+export async function storedDetection(store: TableStore, eTag: string | undefined): Promise<StoredDetection | undefined> {
+  if (!eTag) return undefined;
+  const { Item } = await store.documentClient.send(new GetCommand({ TableName: store.tableName, Key: contentResultKey(eTag) }));
   if (!Item) return undefined;
-  const { labels, moderationLabels } = Item as StoredResult;
-  return { labels, moderationLabels };
+  const { sha256, labels, moderationLabels } = Item as StoredResult;
+  return { sha256, labels, moderationLabels };
 }
 
-export async function storeDetection(store: TableStore, sha256: string, detection: Detection, now: Date): Promise<void> {
+async function storeDetection(store: TableStore, eTag: string, sha256: string, detection: Detection, now: Date): Promise<void> {
   await store.documentClient.send(
     new PutCommand({
       TableName: store.tableName,
       Item: {
-        ...contentResultKey(sha256),
+        ...contentResultKey(eTag),
         sha256,
         labels: detection.labels,
         moderationLabels: detection.moderationLabels,
@@ -53,21 +54,36 @@ export async function storeDetection(store: TableStore, sha256: string, detectio
 
 export interface DetectByContentDeps {
   readonly store: TableStore;
-  readonly s3: S3Client;
   /** Runs Rekognition; called only for bytes not seen before. */
   readonly detect: () => Promise<Detection>;
-  readonly now: Date;
 }
 
-/** The stored result for these bytes, or a fresh detection that is stored for next time. */
+export interface ContentToLabel {
+  readonly eTag: string | undefined;
+  /** The bytes, being read; awaited only to check a stored result or to store a fresh one. */
+  readonly bytes: Promise<Uint8Array>;
+  /** The lookup of a stored result under the ETag, started early. */
+  readonly stored: Promise<StoredDetection | undefined>;
+}
+
+/**
+ * The stored result for these bytes, or a fresh detection. A fresh one comes
+ * with `save`, which stores it for next time, for the caller to run beside
+ * its other writes.
+ */
 export async function detectByContent(
   deps: DetectByContentDeps,
-  object: { readonly bucket: string; readonly key: string },
-): Promise<Detection & { readonly sha256: string; readonly reused: boolean }> {
-  const sha256 = await objectSha256(deps.s3, object.bucket, object.key);
-  const stored = await storedDetection(deps.store, sha256);
-  if (stored) return { ...stored, sha256, reused: true };
+  content: ContentToLabel,
+): Promise<Detection & { readonly reused: boolean; readonly save?: (now: Date) => Promise<void> }> {
+  const stored = await content.stored;
+  if (stored && stored.sha256 === contentSha256(await content.bytes)) {
+    return { labels: stored.labels, moderationLabels: stored.moderationLabels, reused: true };
+  }
   const detection = await deps.detect();
-  await storeDetection(deps.store, sha256, detection, deps.now);
-  return { ...detection, sha256, reused: false };
+  const eTag = content.eTag;
+  return {
+    ...detection,
+    reused: false,
+    save: eTag ? async (now) => storeDetection(deps.store, eTag, contentSha256(await content.bytes), detection, now) : undefined,
+  };
 }

@@ -10,16 +10,18 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imageKey } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
 import { CatalogAttributes } from '../shared/catalog.ts';
+import { leaseOnCompletion, type PushState } from '../shared/image-push.ts';
 import { batchWrite, type TableStore } from '../shared/table-store.ts';
 import { indexedNames, labelEntries } from './label-index.ts';
 
 export type ImageStoreArgs = TableStore;
 
 /** An image item as stored, with the catalog bookkeeping beside the Image fields. */
-export type StoredImage = Image & {
-  readonly [CatalogAttributes.indexed]?: string[];
-  readonly [CatalogAttributes.pending]?: Set<string>;
-};
+export type StoredImage = Image &
+  PushState & {
+    readonly [CatalogAttributes.indexed]?: string[];
+    readonly [CatalogAttributes.pending]?: Set<string>;
+  };
 
 export async function getImage(store: ImageStoreArgs, imageId: string): Promise<StoredImage | undefined> {
   const { Item } = await store.documentClient.send(
@@ -28,30 +30,33 @@ export async function getImage(store: ImageStoreArgs, imageId: string): Promise<
   return Item as StoredImage | undefined;
 }
 
-/** Writes the byLabel entries of a labelled image (names, aliases, parents; per threshold), each with a copy of the image. */
+/** Writes the byLabel entries of a labelled image (names, aliases, parents; per threshold), each with a copy of the image. Idempotent. */
 export async function writeLabelEntries(store: ImageStoreArgs, image: Image): Promise<void> {
   await batchWrite(store, labelEntries(image).map((Item) => ({ PutRequest: { Item } })));
 }
 
 /**
- * Moves a PENDING image to its terminal status. Returns the stored image, or
- * undefined when it had already left PENDING (a duplicate delivery won).
+ * Moves a PENDING image to its terminal status and takes the push lease
+ * (functions/shared/image-push.ts). Returns the stored image, or undefined
+ * when it had already left PENDING (a duplicate delivery won).
  */
-export async function completeImage(store: ImageStoreArgs, image: Image): Promise<StoredImage | undefined> {
+export async function completeImage(store: ImageStoreArgs, image: Image, now: Date = new Date()): Promise<StoredImage | undefined> {
   if (image.status === ImageStatus.PENDING) throw new Error('completeImage needs a terminal status');
   // A LABELED image enters the catalog: every indexed name is pending until claimed and counted.
   const names = image.status === ImageStatus.LABELED ? indexedNames(image.labels).map(({ name }) => name) : [];
   const catalog = names.length > 0 ? ', #indexed = :indexed, #catalogPending = :catalogPending' : '';
+  const lease = leaseOnCompletion(now);
   try {
     const { Attributes } = await store.documentClient.send(
       new UpdateCommand({
         TableName: store.tableName,
         Key: imageKey(image.id),
-        UpdateExpression: `SET #status = :status, labeledAt = :labeledAt, labels = :labels, moderationLabels = :moderationLabels, #error = :error${catalog}`,
+        UpdateExpression: `SET #status = :status, labeledAt = :labeledAt, labels = :labels, moderationLabels = :moderationLabels, #error = :error, ${lease.set}${catalog}`,
         ConditionExpression: '#status = :pending',
         ExpressionAttributeNames: {
           '#status': 'status',
           '#error': 'error',
+          ...lease.names,
           ...(names.length > 0 ? { '#indexed': CatalogAttributes.indexed, '#catalogPending': CatalogAttributes.pending } : {}),
         },
         ExpressionAttributeValues: {
@@ -61,6 +66,7 @@ export async function completeImage(store: ImageStoreArgs, image: Image): Promis
           ':moderationLabels': image.moderationLabels,
           ':error': image.error ?? null,
           ':pending': ImageStatus.PENDING,
+          ...lease.values,
           ...(names.length > 0 ? { ':indexed': names, ':catalogPending': new Set(names) } : {}),
         },
         ReturnValues: 'ALL_NEW',

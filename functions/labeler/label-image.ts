@@ -1,8 +1,16 @@
 /**
  * Labels one uploaded image: detect (or reuse the result for the same bytes),
- * store, count in the catalog, publish. Safe to run twice for the same
+ * store, publish, then count in the catalog. Safe to run twice for the same
  * object: only the run whose conditional update moves the image out of
- * PENDING publishes, and each catalog count is claimed once.
+ * PENDING publishes (it holds the push lease, functions/shared/image-push.ts),
+ * a later run finishes a push its predecessor left undone, and each catalog
+ * count is claimed once.
+ *
+ * The push is the latency users see, so only what a client needs when it
+ * receives the event comes before it, side by side: the search entries, the
+ * kept original, the thumbnail, the stored detection result (for the same
+ * bytes uploaded again) and the terminal status. The catalog counts follow
+ * the push.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
@@ -10,15 +18,17 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ownerOfItem } from '../../api/owner.ts';
 import { ImageStatus, toPublicImage, type Image } from '../../api/types.ts';
 import { countPendingLabels } from '../shared/catalog.ts';
+import { pushHeld, pushIfUnpushed } from '../shared/image-push.ts';
 import { deleteKeptObjects } from '../shared/image-objects.ts';
 import { deleteLabelEntries } from '../shared/label-entries.ts';
-import { detectByContent } from './content-results.ts';
+import { detectByContent, storedDetection, type ContentToLabel } from './content-results.ts';
 import { detect, UnlabelableImageError } from './detect.ts';
 import { rekognitionImageFor } from './rekognition-image.ts';
 import { completeImage, getImage, writeLabelEntries, type ImageStoreArgs, type StoredImage } from './image-store.ts';
 import { keepOriginal } from './original.ts';
 import type { Publisher } from './publish.ts';
 import type { ThumbnailWriter } from './thumbnail.ts';
+import { readUploadBytes } from './upload-bytes.ts';
 import type { UploadedObject } from './uploaded-object.ts';
 
 export interface LabelerDeps {
@@ -42,30 +52,39 @@ const failed = (image: Image, reason: string, labeledAt: string): Image => ({
   error: reason,
 });
 
+/** What the image becomes, and the detection result to store once it is pushed. */
+interface TerminalResult {
+  readonly image: Image;
+  readonly saveDetection?: (now: Date) => Promise<void>;
+}
+
 /** What the image becomes: LABELED with its labels, or FAILED with the reason. */
-async function terminalImage(deps: LabelerDeps, image: Image, object: UploadedObject): Promise<Image> {
+async function terminalImage(deps: LabelerDeps, image: Image, object: UploadedObject, content: ContentToLabel): Promise<TerminalResult> {
   const labeledAt = (deps.now?.() ?? new Date()).toISOString();
   if (object.sizeBytes !== image.sizeBytes) {
-    return failed(image, `uploaded ${object.sizeBytes} bytes, declared ${image.sizeBytes}`, labeledAt);
+    return { image: failed(image, `uploaded ${object.sizeBytes} bytes, declared ${image.sizeBytes}`, labeledAt) };
   }
   try {
-    const { labels, moderationLabels, reused } = await detectByContent(
-      { store: deps.store, s3: deps.s3, detect: async () => detect(deps.rekognition, await rekognitionImageFor(deps.s3, object, image.contentType)), now: new Date(labeledAt) },
-      object,
+    const { labels, moderationLabels, reused, save } = await detectByContent(
+      { store: deps.store, detect: async () => detect(deps.rekognition, await rekognitionImageFor(object, image.contentType, content.bytes)) },
+      content,
     );
     if (reused) deps.logger.info('same bytes labelled before, result reused', { imageId: image.id });
-    return { ...toPublicImage(image), status: ImageStatus.LABELED, labeledAt, labels, moderationLabels, error: null };
+    return {
+      image: { ...toPublicImage(image), status: ImageStatus.LABELED, labeledAt, labels, moderationLabels, error: null },
+      saveDetection: save,
+    };
   } catch (error) {
-    if (error instanceof UnlabelableImageError) return failed(image, error.message, labeledAt);
+    if (error instanceof UnlabelableImageError) return { image: failed(image, error.message, labeledAt) };
     throw error;
   }
 }
 
 /** Before publishing, so Image.thumbnailUrl works once a client sees LABELED; a miss costs only the thumbnail. */
-async function writeThumbnail(deps: LabelerDeps, object: UploadedObject): Promise<void> {
+async function writeThumbnail(deps: LabelerDeps, object: UploadedObject, bytes: Promise<Uint8Array>): Promise<void> {
   if (!deps.thumbnails) return;
   try {
-    await deps.thumbnails.write({ bucket: object.bucket, key: object.key, imageId: object.imageId });
+    await deps.thumbnails.write({ bucket: object.bucket, imageId: object.imageId, original: await bytes });
   } catch (error) {
     deps.logger.warn('thumbnail not written', { imageId: object.imageId, error: error as Error });
   }
@@ -76,8 +95,8 @@ async function writeThumbnail(deps: LabelerDeps, object: UploadedObject): Promis
  * Resolves with the copy's error, if any, rather than rejecting: it runs
  * beside detection and is only awaited once the outcome is known.
  */
-async function keepMedia(deps: LabelerDeps, object: UploadedObject, contentType: string): Promise<Error | undefined> {
-  const [copy] = await Promise.allSettled([keepOriginal(deps.s3, object, contentType), writeThumbnail(deps, object)]);
+async function keepMedia(deps: LabelerDeps, object: UploadedObject, contentType: string, bytes: Promise<Uint8Array>): Promise<Error | undefined> {
+  const [copy] = await Promise.allSettled([keepOriginal(deps.s3, object, contentType), writeThumbnail(deps, object, bytes)]);
   return copy.status === 'rejected' ? (copy.reason as Error) : undefined;
 }
 
@@ -97,37 +116,75 @@ async function discardIfDeleted(deps: LabelerDeps, object: UploadedObject): Prom
   deps.logger.info('image deleted while labelling; entries discarded', { imageId, removed });
 }
 
+/**
+ * Another run ended the image. If its push is still undone (that run died
+ * between its terminal write and its publish, or is publishing now), make
+ * sure what the push promises is in place and push it once; then resume the
+ * catalog count.
+ */
+async function finishEndedImage(deps: LabelerDeps, image: StoredImage, object: UploadedObject): Promise<LabelOutcome> {
+  if (!image.pushedAt) {
+    // Idempotent, and possibly cut short by the run that died: entries, original and thumbnail again.
+    if (image.status === ImageStatus.LABELED) {
+      const bytes = readUploadBytes(deps.s3, object);
+      const [mediaError] = await Promise.all([keepMedia(deps, object, image.contentType, bytes), writeLabelEntries(deps.store, image)]);
+      if (mediaError) throw mediaError;
+    }
+    const pushed = await pushIfUnpushed(deps, image, () => getImage(deps.store, image.id));
+    if (pushed === 'pushed') deps.logger.info('pushed an image a previous run had ended', { imageId: image.id, status: image.status });
+  }
+  await countInCatalog(deps, (await getImage(deps.store, image.id)) ?? image);
+  deps.logger.info('image already terminal, duplicate event', { imageId: image.id, status: image.status });
+  return 'duplicate';
+}
+
+/** Marks a promise started early as handled: whoever awaits it later still sees its rejection. */
+function early<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 export async function labelImage(deps: LabelerDeps, object: UploadedObject): Promise<LabelOutcome> {
+  // Independent of the image record, so started with it: the bytes (thumbnail, WebP, checking a reused
+  // result) and the lookup of a result stored for the same ETag. Detection waits for neither read of the object.
+  const content: ContentToLabel = {
+    eTag: object.eTag,
+    bytes: early(readUploadBytes(deps.s3, object)),
+    stored: early(storedDetection(deps.store, object.eTag)),
+  };
   const image = await getImage(deps.store, object.imageId);
   if (!image) {
     deps.logger.warn('object has no image record', { key: object.key });
     return 'unknown-image';
   }
-  if (image.status !== ImageStatus.PENDING) {
-    deps.logger.info('image already terminal, duplicate event', { imageId: image.id, status: image.status });
-    await countInCatalog(deps, image);
-    return 'duplicate';
-  }
+  if (image.status !== ImageStatus.PENDING) return finishEndedImage(deps, image, object);
   // The kept original and the thumbnail need no labels: made while the engine works, dropped if the image FAILS.
-  const media = keepMedia(deps, object, image.contentType);
-  const result = await terminalImage(deps, image, object);
+  const media = keepMedia(deps, object, image.contentType, content.bytes);
+  const { image: result, saveDetection } = await terminalImage(deps, image, object, content);
+  let stored: StoredImage | undefined;
   if (result.status === ImageStatus.LABELED) {
-    // Before completeImage: a failed copy throws while the image is still PENDING, so the retry copies again.
-    const [mediaError] = await Promise.all([media, writeLabelEntries(deps.store, result)]);
-    if (mediaError) throw mediaError;
+    // Side by side: a run that ends the image and then fails here leaves it unpushed, and the retry redoes them.
+    // The result is stored before the push too, so the same bytes uploaded once the push arrives reuse it.
+    const [mediaError, , completed] = await Promise.all([
+      media,
+      writeLabelEntries(deps.store, result),
+      completeImage(deps.store, result),
+      saveDetection?.(new Date(result.labeledAt ?? Date.now())),
+    ]);
+    if (mediaError && completed) throw mediaError;
+    stored = completed;
   } else {
     await media;
     await deleteKeptObjects(deps.s3, object.bucket, object.imageId);
+    stored = await completeImage(deps.store, result);
   }
-  const stored = await completeImage(deps.store, result);
   if (!stored) {
     deps.logger.info('a concurrent delivery ended the image first, duplicate event', { imageId: image.id });
     if (result.status === ImageStatus.LABELED) await discardIfDeleted(deps, object);
     return 'duplicate';
   }
-  // Counted before the push, so a client that sees the event finds the catalog up to date.
-  await countInCatalog(deps, stored);
-  await deps.publisher.publish(stored);
+  await pushHeld(deps, stored);
   deps.logger.info('image labelled', { imageId: stored.id, status: stored.status, labels: stored.labels.length });
+  await countInCatalog(deps, stored);
   return stored.status === ImageStatus.LABELED ? 'labeled' : 'failed';
 }

@@ -17,6 +17,9 @@ export const publishImageLabeledMutation = `mutation PublishImageLabeled($input:
   publishImageLabeled(input: $input) { ${imageFields} }
 }`;
 
+/** Bounded well inside the push lease (functions/shared/image-push.ts), so a slow publish never outlives it. */
+const publishTimeoutMs = 5000;
+
 export class PublishError extends Error {
   public constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -44,7 +47,7 @@ export function appSyncPublisher(args: { graphqlUrl: string; region: string }): 
         body,
       });
       const signed = await signer.sign(request);
-      const response = await fetch(url, { method: 'POST', headers: signed.headers, body });
+      const response = await fetch(url, { method: 'POST', headers: signed.headers, body, signal: AbortSignal.timeout(publishTimeoutMs) });
       const text = await response.text();
       if (!response.ok) throw new PublishError(`publishImageLabeled answered HTTP ${response.status}: ${text}`);
       const result = JSON.parse(text) as { errors?: { message: string; errorType?: string }[] };

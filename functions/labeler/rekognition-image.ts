@@ -4,7 +4,6 @@
  * converted to JPEG bytes first, within the 5 MB that Image.Bytes allows.
  */
 import type { Image as RekognitionImage } from '@aws-sdk/client-rekognition';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { UnlabelableImageError } from './detect.ts';
 import type { UploadedObject } from './uploaded-object.ts';
@@ -35,9 +34,8 @@ export async function webpAsJpeg(webp: Uint8Array): Promise<Buffer> {
   throw new UnlabelableImageError('ImageTooLargeException: the WebP upload does not fit in 5 MB as JPEG');
 }
 
-export async function rekognitionImageFor(s3: S3Client, object: UploadedObject, contentType: string): Promise<RekognitionImage> {
+/** The S3 object itself, or for WebP its bytes (being read already) converted to JPEG. */
+export async function rekognitionImageFor(object: UploadedObject, contentType: string, bytes: Promise<Uint8Array>): Promise<RekognitionImage> {
   if (contentType !== 'image/webp') return { S3Object: { Bucket: object.bucket, Name: object.key } };
-  const { Body } = await s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }));
-  if (!Body) throw new Error(`object ${object.key} has no body`);
-  return { Bytes: await webpAsJpeg(await Body.transformToByteArray()) };
+  return { Bytes: await webpAsJpeg(await bytes) };
 }

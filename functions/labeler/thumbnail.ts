@@ -3,13 +3,13 @@
  * under the thumbnails prefix (outside the uploads prefix, so it triggers no
  * labelling), before the image is published as LABELED.
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { MediaLayout, thumbnailKeyFor } from '../../api/media.ts';
 
 export interface ThumbnailWriter {
-  /** Reads the original, writes its thumbnail; returns the thumbnail's key. */
-  write(args: { readonly bucket: string; readonly key: string; readonly imageId: string }): Promise<string>;
+  /** Writes the thumbnail of the original's bytes; returns the thumbnail's key. */
+  write(args: { readonly bucket: string; readonly imageId: string; readonly original: Uint8Array }): Promise<string>;
 }
 
 /**
@@ -31,10 +31,8 @@ export async function renderThumbnail(original: Uint8Array): Promise<Buffer> {
 
 export function s3ThumbnailWriter(s3: S3Client): ThumbnailWriter {
   return {
-    async write({ bucket, key, imageId }) {
-      const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      if (!Body) throw new Error(`object ${key} has no body`);
-      const thumbnail = await renderThumbnail(await Body.transformToByteArray());
+    async write({ bucket, imageId, original }) {
+      const thumbnail = await renderThumbnail(original);
       const thumbnailKey = thumbnailKeyFor(imageId);
       await s3.send(
         new PutObjectCommand({

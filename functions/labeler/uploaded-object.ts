@@ -7,6 +7,8 @@ export interface UploadedObject {
   readonly key: string;
   readonly imageId: string;
   readonly sizeBytes: number;
+  /** The object's ETag as the event gives it (quotes removed); absent in some events. */
+  readonly eTag?: string;
 }
 
 /** Returns undefined for keys outside the uploads prefix (not ours to label). */
@@ -16,5 +18,6 @@ export function uploadedObjectFrom(record: S3EventRecord): UploadedObject | unde
   if (!key.startsWith(UploadLimits.keyPrefix)) return undefined;
   const imageId = key.slice(UploadLimits.keyPrefix.length);
   if (imageId === '' || imageId.includes('/')) return undefined;
-  return { bucket: record.s3.bucket.name, key, imageId, sizeBytes: record.s3.object.size };
+  const eTag = record.s3.object.eTag?.replace(/"/g, '');
+  return { bucket: record.s3.bucket.name, key, imageId, sizeBytes: record.s3.object.size, ...(eTag ? { eTag } : {}) };
 }

@@ -1,11 +1,14 @@
 /**
  * Ends a PENDING image as FAILED with a reason and pushes it on
  * onImageLabeled. The conditional update in completeImage decides, so a
- * concurrent labeler run or a second failure record never pushes twice.
+ * concurrent labeler run or a second failure record never pushes twice. An
+ * image a labeler run ended but never pushed (it kept failing after its
+ * terminal write) is pushed as it was ended.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ImageStatus, toPublicImage } from '../../api/types.ts';
 import { completeImage, getImage, type ImageStoreArgs } from '../labeler/image-store.ts';
+import { pushHeld, pushIfUnpushed } from '../shared/image-push.ts';
 import type { Publisher } from '../labeler/publish.ts';
 
 export interface MarkFailedDeps {
@@ -21,15 +24,15 @@ export type MarkFailedOutcome = 'failed' | 'already-terminal' | 'unknown-image';
 export async function markImageFailed(deps: MarkFailedDeps, imageId: string, reason: string): Promise<MarkFailedOutcome> {
   const image = await getImage(deps.store, imageId);
   if (!image) return 'unknown-image';
-  if (image.status !== ImageStatus.PENDING) return 'already-terminal';
-  const stored = await completeImage(deps.store, {
-    ...toPublicImage(image),
-    status: ImageStatus.FAILED,
-    labeledAt: (deps.now?.() ?? new Date()).toISOString(),
-    error: reason,
-  });
+  const reread = () => getImage(deps.store, imageId);
+  if (image.status !== ImageStatus.PENDING) {
+    if ((await pushIfUnpushed(deps, image, reread)) === 'pushed') deps.logger.info('pushed an image its labeler ended but never pushed', { imageId });
+    return 'already-terminal';
+  }
+  const now = deps.now?.() ?? new Date();
+  const stored = await completeImage(deps.store, { ...toPublicImage(image), status: ImageStatus.FAILED, labeledAt: now.toISOString(), error: reason }, now);
   if (!stored) return 'already-terminal';
-  await deps.publisher.publish(stored);
+  await pushHeld(deps, stored);
   deps.logger.info('image failed', { imageId, reason });
   return 'failed';
 }

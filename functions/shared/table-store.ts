@@ -15,17 +15,19 @@ const maxBatchAttempts = 8;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Puts and deletes in batches of 25, retrying unprocessed items with jittered backoff. */
+/** Puts and deletes in batches of 25, side by side, retrying unprocessed items with jittered backoff. */
 export async function batchWrite(store: TableStore, requests: readonly WriteRequest[]): Promise<void> {
-  for (let start = 0; start < requests.length; start += batchSize) {
-    let pending = requests.slice(start, start + batchSize);
-    for (let attempt = 1; pending.length > 0; attempt += 1) {
-      if (attempt > maxBatchAttempts) throw new Error(`${pending.length} batch writes still unprocessed after retries`);
-      const { UnprocessedItems } = await store.documentClient.send(
-        new BatchWriteCommand({ RequestItems: { [store.tableName]: pending } }),
-      );
-      pending = UnprocessedItems?.[store.tableName] ?? [];
-      if (pending.length > 0) await sleep(Math.random() * 2 ** attempt * 25);
-    }
+  const batches: WriteRequest[][] = [];
+  for (let start = 0; start < requests.length; start += batchSize) batches.push(requests.slice(start, start + batchSize));
+  await Promise.all(batches.map((batch) => writeBatch(store, batch)));
+}
+
+async function writeBatch(store: TableStore, batch: WriteRequest[]): Promise<void> {
+  let pending = batch;
+  for (let attempt = 1; pending.length > 0; attempt += 1) {
+    if (attempt > maxBatchAttempts) throw new Error(`${pending.length} batch writes still unprocessed after retries`);
+    const { UnprocessedItems } = await store.documentClient.send(new BatchWriteCommand({ RequestItems: { [store.tableName]: pending } }));
+    pending = UnprocessedItems?.[store.tableName] ?? [];
+    if (pending.length > 0) await sleep(Math.random() * 2 ** attempt * 25);
   }
 }

@@ -80,7 +80,8 @@ describe('Mutation.deleteImage', () => {
     expect(Buffer.from(await kept.Body!.transformToByteArray()).equals(bytes)).toBe(true);
     const keys = [objectKeyFor(image.id), originalKeyFor(image.id), thumbnailKeyFor(image.id)];
     expect(await Promise.all(keys.map(exists))).toEqual([true, true, true]);
-    expect(await countOf('Cat')).toBe(before.cat + 1);
+    // Counts follow the push by a few milliseconds.
+    await expect.poll(() => countOf('Cat'), { timeout: 10_000 }).toBe(before.cat + 1);
 
     // Act
     const deleted = await client.deleteImage(image.id);
@@ -102,8 +103,10 @@ describe('Mutation.deleteImage', () => {
   });
 
   it('decrements once when the same image is deleted several times at once', async () => {
+    const initial = await countOf('Cat');
     const image = await labelledCat('raced.jpg');
-    const before = await countOf('Cat');
+    await expect.poll(() => countOf('Cat'), { timeout: 10_000 }).toBe(initial + 1);
+    const before = initial + 1;
 
     const outcomes = await Promise.all(Array.from({ length: 4 }, () => errorTypeOf(client.deleteImage(image.id))));
 

@@ -98,7 +98,7 @@ describe('Owners: user-pool callers see only their own images', () => {
     const catalog = async (prefix: string) => (await asUser.labels({ prefix, limit: 100 })).items;
 
     tokens.signIn(alice);
-    expect(await catalog('cat')).toEqual([{ name: 'Cat', imageCount: 1 }]);
+    await expect.poll(() => catalog('cat'), { timeout: 10_000 }).toEqual([{ name: 'Cat', imageCount: 1 }]);
     tokens.signIn(bob);
     expect(await catalog('cat')).toEqual([]);
     expect((await catalog('')).map((label) => label.name)).not.toContain('Cat');

@@ -76,9 +76,12 @@ describe('Search: the label catalog', () => {
 
     // Assess
     expect(images.every((image) => image.status === 'LABELED')).toBe(true);
+    // Counts follow the push by a few milliseconds; once there, they must stay (no second count).
+    await expect.poll(() => countOf('ca', 'Cat'), { timeout: 10_000 }).toBe(before.cat + 5);
+    await expect.poll(() => countOf('kit', 'Kitten'), { timeout: 10_000 }).toBe(before.kitten + 5);
+    await expect.poll(() => countOf('an', 'Animal'), { timeout: 10_000 }).toBe(before.animal + 5);
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await countOf('ca', 'Cat')).toBe(before.cat + 5);
-    expect(await countOf('kit', 'Kitten')).toBe(before.kitten + 5);
-    expect(await countOf('an', 'Animal')).toBe(before.animal + 5);
   });
 
   it('matches prefixes case-insensitively, alphabetically, with display names', async () => {

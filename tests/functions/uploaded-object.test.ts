@@ -15,6 +15,11 @@ describe('Function: uploadedObjectFrom', () => {
     });
   });
 
+  it('keeps the ETag without the quotes some events carry', () => {
+    const withETag = { s3: { bucket: { name: 'bucket' }, object: { key: 'uploads/abc', size: 1, eTag: '"d41d8cd98f00b204e9800998ecf8427e"' } } } as unknown as S3EventRecord;
+    expect(uploadedObjectFrom(withETag)?.eTag).toBe('d41d8cd98f00b204e9800998ecf8427e');
+  });
+
   it('decodes keys as S3 events encode them', () => {
     expect(uploadedObjectFrom(record('uploads/a+b%2Bc'))?.imageId).toBe('a b+c');
   });

@@ -1,0 +1,131 @@
+/**
+ * Pushing each terminal image once (functions/shared/image-push.ts) on a real
+ * dynalite: the run that ended an image holds the push lease; later runs push
+ * only what a dead holder left undone, once, however many race.
+ */
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageKey } from '../../api/table.ts';
+import type { Image } from '../../api/types.ts';
+import { completeImage, getImage } from '../../functions/labeler/image-store.ts';
+import type { Publisher } from '../../functions/labeler/publish.ts';
+import { PushAttributes, PushSettings, pushHeld, pushIfUnpushed, type ImagePushDeps } from '../../functions/shared/image-push.ts';
+import type { TableStore } from '../../functions/shared/table-store.ts';
+import { startHarness, tableName, type Harness } from '../local-appsync-runtime/harness.ts';
+
+let harness: Harness;
+let store: TableStore;
+
+beforeAll(async () => {
+  harness = await startHarness(async () => null);
+  store = { documentClient: DynamoDBDocumentClient.from(harness.client), tableName };
+});
+afterAll(async () => harness?.close());
+
+/** Records what it is asked to publish. */
+function recordingPublisher(): Publisher & { readonly published: string[] } {
+  const published: string[] = [];
+  return { published, publish: async (image) => void published.push(image.id) };
+}
+
+/** A clock the test moves; sleeping moves it. */
+function fakeClock(start: number) {
+  let now = start;
+  return { now: () => new Date(now), sleep: async (ms: number) => void (now += ms), advance: (ms: number) => void (now += ms) };
+}
+
+async function endedImage(id: string, endedAt: Date) {
+  const pending: Image = { id, status: 'PENDING', contentType: 'image/jpeg', sizeBytes: 1, createdAt: '2024-01-01T00:00:00.000Z', labels: [], moderationLabels: [] };
+  await store.documentClient.send(new PutCommand({ TableName: tableName, Item: { ...imageKey(id), ...pending } }));
+  const stored = await completeImage(store, { ...pending, status: 'FAILED', error: 'test', labeledAt: endedAt.toISOString() }, endedAt);
+  if (!stored) throw new Error('completeImage lost');
+  return stored;
+}
+
+const pushedAtOf = async (id: string) =>
+  (await store.documentClient.send(new GetCommand({ TableName: tableName, Key: imageKey(id), ConsistentRead: true }))).Item?.[PushAttributes.pushedAt];
+
+describe('Function: pushHeld', () => {
+  it('publishes the image and records the push', async () => {
+    // Prepare
+    const stored = await endedImage('push-held', new Date());
+    const publisher = recordingPublisher();
+
+    // Act
+    await pushHeld({ store, publisher }, stored);
+
+    // Assess
+    expect(publisher.published).toEqual(['push-held']);
+    expect(await pushedAtOf('push-held')).toEqual(expect.any(String));
+  });
+});
+
+describe('Function: pushIfUnpushed', () => {
+  it('pushes once, however many later runs race, an image whose holder died', async () => {
+    // Prepare: ended, never pushed; the lease has lapsed
+    const clock = fakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    const stored = await endedImage('push-orphan', clock.now());
+    clock.advance(PushSettings.leaseMs + 1);
+    const publisher = recordingPublisher();
+    const deps: ImagePushDeps = { store, publisher, now: clock.now, sleep: clock.sleep };
+
+    // Act
+    const outcomes = await Promise.all(Array.from({ length: 4 }, () => pushIfUnpushed(deps, stored, () => getImage(store, stored.id))));
+
+    // Assess
+    expect(publisher.published).toEqual(['push-orphan']);
+    expect(outcomes.filter((outcome) => outcome === 'pushed')).toHaveLength(1);
+    expect(await pushedAtOf('push-orphan')).toEqual(expect.any(String));
+  });
+
+  it('waits out a live lease and publishes nothing when its holder finishes', async () => {
+    // Prepare: the holder is publishing right now
+    const clock = fakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    const stored = await endedImage('push-live', clock.now());
+    const holder = recordingPublisher();
+    const later = recordingPublisher();
+    let waited = 0;
+    const deps: ImagePushDeps = {
+      store,
+      publisher: later,
+      now: clock.now,
+      // The holder finishes while the later run waits.
+      sleep: async (ms) => {
+        waited += ms;
+        clock.advance(ms);
+        await pushHeld({ store, publisher: holder }, stored);
+      },
+    };
+
+    // Act
+    const outcome = await pushIfUnpushed(deps, stored, () => getImage(store, stored.id));
+
+    // Assess
+    expect(outcome).toBe('already-pushed');
+    expect(waited).toBeGreaterThan(0);
+    expect(waited).toBeLessThanOrEqual(PushSettings.leaseMs + 1);
+    expect(holder.published).toEqual(['push-live']);
+    expect(later.published).toEqual([]);
+  });
+
+  it('takes over a live lease whose holder never finishes, once it lapses', async () => {
+    // Prepare
+    const clock = fakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    const stored = await endedImage('push-stuck', clock.now());
+    const publisher = recordingPublisher();
+
+    // Act
+    const outcome = await pushIfUnpushed({ store, publisher, now: clock.now, sleep: clock.sleep }, stored, () => getImage(store, stored.id));
+
+    // Assess
+    expect(outcome).toBe('pushed');
+    expect(publisher.published).toEqual(['push-stuck']);
+  });
+
+  it('leaves a PENDING image alone', async () => {
+    const pending: Image = { id: 'push-pending', status: 'PENDING', contentType: 'image/jpeg', sizeBytes: 1, createdAt: '2024-01-01T00:00:00.000Z', labels: [], moderationLabels: [] };
+    const publisher = recordingPublisher();
+    expect(await pushIfUnpushed({ store, publisher }, pending, async () => pending)).toBe('already-pushed');
+    expect(publisher.published).toEqual([]);
+  });
+});
