@@ -16,6 +16,8 @@ export interface RunningStack {
   readonly galleryUrl: string;
   /** The local Rekognition's endpoint, as `npm start` prints it. */
   readonly rekognitionEndpoint: string;
+  /** The local Lambda API's endpoint (Invoke), as `npm start` prints it. */
+  readonly lambdaEndpoint: string;
   readonly stdout: () => string;
   readonly process: ChildProcess;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -54,12 +56,15 @@ export async function startStackProcess(args: { stateDir?: string; readyTimeoutM
   if (!galleryLine) throw new Error(`stack did not print its gallery URL:\n${output}`);
   const rekognitionLine = /Rekognition:\s+(\S+)/.exec(output);
   if (!rekognitionLine) throw new Error(`stack did not print its Rekognition endpoint:\n${output}`);
+  const lambdaLine = /Lambda:\s+(\S+)/.exec(output);
+  if (!lambdaLine) throw new Error(`stack did not print its Lambda endpoint:\n${output}`);
   return {
     stateDir,
     outputsPath,
     caPath: caLine[1],
     galleryUrl: galleryLine[1],
     rekognitionEndpoint: rekognitionLine[1],
+    lambdaEndpoint: lambdaLine[1],
     stdout: () => output,
     process: child,
     stop: (signal = 'SIGINT') =>

@@ -1,7 +1,7 @@
 /**
  * Settings of the offline stack, from the environment:
  * - LABELCAST_STATE_DIR: where all state lives (default `.labelcast` in the repo).
- * - LABELCAST_PORT: first of five consecutive ports (default 4750); 0 picks free ports.
+ * - LABELCAST_PORT: first of six consecutive ports (default 4750); 0 picks free ports.
  * - LABELCAST_OUTPUTS: where amplify_outputs.json is written (default the repo root).
  * - LABELCAST_EXTRA_S3_DELIVERIES: test hook, not AWS: deliver every S3 event this many more
  *   times, concurrently, to exercise at-least-once delivery (default 0).
@@ -22,6 +22,8 @@ export interface LocalStackConfig {
     readonly rekognition: number;
     /** The web gallery's static HTTPS server. */
     readonly gallery: number;
+    /** The Lambda API (Invoke). */
+    readonly lambda: number;
   };
   readonly region: string;
   readonly bucketName: string;
@@ -43,7 +45,7 @@ export const defaultBasePort = 4750;
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LocalStackConfig {
   const base = env.LABELCAST_PORT === undefined ? defaultBasePort : Number(env.LABELCAST_PORT);
-  if (!Number.isInteger(base) || base < 0 || base > 65531) {
+  if (!Number.isInteger(base) || base < 0 || base > 65530) {
     throw new Error(`LABELCAST_PORT must be a port number, got ${env.LABELCAST_PORT}`);
   }
   const extraDeliveries = Number(env.LABELCAST_EXTRA_S3_DELIVERIES ?? 0);
@@ -54,7 +56,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LocalStackC
   return {
     stateDir: path.resolve(env.LABELCAST_STATE_DIR ?? path.join(repoRoot, '.labelcast')),
     host: '127.0.0.1',
-    ports: { appsync: port(0), s3: port(1), dynamodb: port(2), rekognition: port(3), gallery: port(4) },
+    ports: { appsync: port(0), s3: port(1), dynamodb: port(2), rekognition: port(3), gallery: port(4), lambda: port(5) },
     region: 'us-east-1',
     bucketName: 'labelcast-uploads',
     tableName: 'labelcast-images',

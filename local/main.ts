@@ -23,6 +23,7 @@ console.log(`API key:      ${stack.apiKey}`);
 console.log(`S3:           ${stack.endpoints.s3} (bucket ${stack.bucketName})`);
 console.log(`DynamoDB:     ${stack.endpoints.dynamodb} (table ${stack.tableName})`);
 console.log(`Rekognition:  ${stack.endpoints.rekognition}`);
+console.log(`Lambda:       ${stack.endpoints.lambda} (Invoke)`);
 console.log(`CA cert:      ${stack.caPath} (Node clients: NODE_EXTRA_CA_CERTS=${stack.caPath})`);
 console.log(`Amplify:      ${config.outputsPath}`);
 console.log(`State:        ${config.stateDir}`);

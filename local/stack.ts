@@ -19,7 +19,9 @@ import { ensureImagesTable, startLocalDynamoDb } from './dynamodb/index.ts';
 import { galleryDist } from './gallery/build.ts';
 import { startGalleryServer } from './gallery/server.ts';
 import { credentialStore, loadOrCreateCredentials, type LocalCredentials } from './iam/credentials.ts';
+import { startLocalLambdaApi } from './lambda/api.ts';
 import { startLambdaRuntime, type LambdaRuntime } from './lambda/runtime.ts';
+import { scheduledEvent } from './lambda/scheduled-event.ts';
 import { startLocalRekognition } from './rekognition/index.ts';
 import { startLocalS3 } from './s3/index.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
@@ -31,7 +33,7 @@ export interface LocalStack {
   readonly caPath: string;
   readonly region: string;
   readonly credentials: LocalCredentials;
-  readonly endpoints: { readonly s3: string; readonly dynamodb: string; readonly rekognition: string };
+  readonly endpoints: { readonly s3: string; readonly dynamodb: string; readonly rekognition: string; readonly lambda: string };
   readonly bucketName: string;
   readonly tableName: string;
   readonly outputs: AmplifyOutputs;
@@ -97,7 +99,8 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
     closers.add(() => rekognition.close());
 
     const runtime = createResolverRuntime({
-      dynamoDb: { endpoint: dynamodb.endpoint, region: config.region, credentials },
+      // Same process as the local DynamoDB: its data source skips the socket, not the DynamoDB API.
+      dynamoDb: { endpoint: dynamodb.endpoint, region: config.region, credentials, transport: dynamodb.transport },
       tableNames: { imagesTable: config.tableName },
       invokeLambda: (name, payload) => {
         if (!functions.runtime) throw new Error('the local Lambda runtime is not started');
@@ -142,14 +145,27 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
     const lambda = startLambdaRuntime({ stateDir: config.stateDir, environment });
     functions.runtime = lambda;
     closers.add(() => lambda.close());
+    // Users invoke functions by the manifest's names, e.g. the reconciler with a scheduled event of their own.
+    const lambdaApi = await startLocalLambdaApi({
+      port: config.ports.lambda,
+      host: config.host,
+      region: config.region,
+      credentials: store,
+      functions: Object.keys(lambdaFunctions) as LambdaFunctionName[],
+      runtime: lambda,
+    });
+    closers.add(() => lambdaApi.close());
 
     await rekognition.ready;
 
     // Nothing can be in flight right after a start: re-drive every PENDING image whose object exists.
-    const reconcile = (event: { redriveAfterSeconds?: number }) =>
-      lambda.invoke('reconciler', event).catch((error: unknown) => console.error('[reconciler]', error));
+    const reconcile = (event: object) => lambda.invoke('reconciler', event).catch((error: unknown) => console.error('[reconciler]', error));
     await reconcile({ redriveAfterSeconds: 0 });
-    const reconcileTimer = setInterval(() => void reconcile({}), lambdaFunctions.reconciler.scheduleMinutes * 60_000);
+    // Each period sends what EventBridge sends, its scheduled time included.
+    const reconcileTimer = setInterval(
+      () => void reconcile(scheduledEvent({ time: new Date(), region: config.region, ruleName: 'labelcast-reconciler-schedule' })),
+      lambdaFunctions.reconciler.scheduleMinutes * 60_000,
+    );
     reconcileTimer.unref();
     closers.add(async () => clearInterval(reconcileTimer));
 
@@ -184,7 +200,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       caPath: appsync.caPath,
       region: config.region,
       credentials,
-      endpoints: { s3: s3.endpoint, dynamodb: dynamodb.endpoint, rekognition: rekognition.endpoint },
+      endpoints: { s3: s3.endpoint, dynamodb: dynamodb.endpoint, rekognition: rekognition.endpoint, lambda: lambdaApi.endpoint },
       bucketName: config.bucketName,
       tableName: config.tableName,
       outputs,

@@ -7,6 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { tableStoreFromEnv, terminalImagePublisherFromEnv } from '../shared/from-env.ts';
 import { requireEnv } from '../shared/env.ts';
 import { reconcile, type ReconcileDeps, type ReconcileSummary } from './reconcile.ts';
+import { reconcileOptionsOf, type ReconcileEvent } from './reconcile-event.ts';
 
 const logger = new Logger({ serviceName: 'reconciler' });
 
@@ -18,6 +19,5 @@ const deps: ReconcileDeps = {
   logger,
 };
 
-/** A scheduled event carries no options; `redriveAfterSeconds` is for a run right after a restart. */
-export const handler = async (event: { redriveAfterSeconds?: number } | null): Promise<ReconcileSummary> =>
-  reconcile(deps, { redriveAfterSeconds: typeof event?.redriveAfterSeconds === 'number' ? event.redriveAfterSeconds : undefined });
+/** A scheduled event's `time` is the run's "now" (the clock without it); `redriveAfterSeconds` is for a run right after a restart. */
+export const handler = async (event: ReconcileEvent | null): Promise<ReconcileSummary> => reconcile(deps, reconcileOptionsOf(event));

@@ -31,6 +31,8 @@ export interface ReconcileDeps extends MarkFailedDeps {
 export interface ReconcileOptions {
   /** Re-drive objects at least this old; 0 right after a restart, when nothing can be in flight. */
   readonly redriveAfterSeconds?: number;
+  /** The time the run is for (a scheduled event's `time`); ages are measured from it. @default the clock */
+  readonly now?: Date;
 }
 
 export interface ReconcileSummary {
@@ -88,7 +90,7 @@ async function redrive(deps: ReconcileDeps, image: PendingImage, at: Date): Prom
 }
 
 export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconcileSummary> {
-  const now = deps.now?.() ?? new Date();
+  const now = options.now ?? deps.now?.() ?? new Date();
   const redriveAfterMs = (options.redriveAfterSeconds ?? ReconcileSettings.redriveAfterSeconds) * 1000;
   const expiresAfterMs = (UploadLimits.urlTtlSeconds + ReconcileSettings.expiryGraceSeconds) * 1000;
   const createdBefore = new Date(now.getTime() - redriveAfterMs).toISOString();

@@ -12,6 +12,8 @@ export const RekognitionErrorCode = {
   invalidImageFormat: 'InvalidImageFormatException',
   invalidParameter: 'InvalidParameterException',
   invalidS3Object: 'InvalidS3ObjectException',
+  provisionedThroughputExceeded: 'ProvisionedThroughputExceededException',
+  throttling: 'ThrottlingException',
   // Common errors of every AWS JSON service.
   incompleteSignature: 'IncompleteSignatureException',
   invalidSignature: 'InvalidSignatureException',
@@ -29,6 +31,9 @@ const httpStatusOf: Readonly<Record<RekognitionErrorCode, number>> = {
   InvalidImageFormatException: 400,
   InvalidParameterException: 400,
   InvalidS3ObjectException: 400,
+  // Rekognition models throttling as a server fault (5xx); the per-account TPS limit as a client one.
+  ProvisionedThroughputExceededException: 400,
+  ThrottlingException: 500,
   IncompleteSignatureException: 400,
   InvalidSignatureException: 400,
   MissingAuthenticationTokenException: 400,
@@ -52,6 +57,8 @@ const modeledCodes = new Set<string>([
   RekognitionErrorCode.invalidImageFormat,
   RekognitionErrorCode.invalidParameter,
   RekognitionErrorCode.invalidS3Object,
+  RekognitionErrorCode.provisionedThroughputExceeded,
+  RekognitionErrorCode.throttling,
 ]);
 
 export class RekognitionError extends Error {

@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { CredentialStore } from '../iam/credentials.ts';
 import { startVisionEngine } from './engine/engine.ts';
 import { RekognitionError, RekognitionErrorCode } from './errors.ts';
+import { FaultInjector, faultsPath, serveFaults } from './faults.ts';
 import { operations, type OperationDeps } from './operations/index.ts';
 import { newRequestId, parseRequest, sendError, sendResult } from './protocol.ts';
 import { statsPath, timedEngine, type RekognitionStats } from './stats.ts';
@@ -30,8 +31,10 @@ export interface LocalRekognitionOptions {
 
 export interface LocalRekognition {
   readonly endpoint: string;
-  /** Requests per operation and engine time so far, also served on GET /_labelcast/stats. */
+  /** Requests per operation (faulted ones included), injected faults and engine time so far, also served on GET /_labelcast/stats. */
   stats(): RekognitionStats;
+  /** Injected faults (faults.ts), also set on PUT /_labelcast/faults. */
+  readonly faults: FaultInjector;
   /** resolves once models are loaded and verified */
   readonly ready: Promise<void>;
   close(): Promise<void>;
@@ -45,7 +48,8 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
   const calls: RekognitionStats = Object.fromEntries(Object.keys(operations).map((name) => [name, 0]));
   let engineLoadMs = Number.NaN;
   void engine.ready.then((info) => (engineLoadMs = info.loadMs), () => undefined);
-  const stats = (): RekognitionStats => ({ ...calls, engineBusyMs: timed.busyMs(), engineLoadMs });
+  const faults = new FaultInjector();
+  const stats = (): RekognitionStats => ({ ...calls, faultsInjected: faults.injected, engineBusyMs: timed.busyMs(), engineLoadMs });
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const requestId = newRequestId();
@@ -53,11 +57,20 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
       response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(stats()));
       return;
     }
+    if (request.url === faultsPath) {
+      await serveFaults(request, response, faults, Object.keys(operations));
+      return;
+    }
     try {
       const { operation, input } = await parseRequest(request, { credentials: options.credentials, region: options.region });
       const run = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
       if (!run) throw new RekognitionError(RekognitionErrorCode.unknownOperation, '');
       calls[operation] += 1;
+      const fault = faults.take(operation);
+      if (fault) {
+        sendError(response, requestId, fault);
+        return;
+      }
       sendResult(response, requestId, await run(input, deps));
     } catch (error) {
       const known = error instanceof RekognitionError ? error : new RekognitionError(RekognitionErrorCode.internalServerError, 'Internal server error', { cause: error });
@@ -82,6 +95,7 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
   return {
     endpoint: `http://${host}:${port}`,
     stats,
+    faults,
     ready,
     async close() {
       server.closeAllConnections();
@@ -92,3 +106,4 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
 
 export type { RekognitionErrorCode } from './errors.ts';
 export { statsPath, type RekognitionStats } from './stats.ts';
+export { faultsPath, type FaultSpec } from './faults.ts';

@@ -7,6 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CredentialStore } from '../iam/credentials.ts';
+import { signatureErrorOf } from '../iam/json-service-errors.ts';
 import { verifySigV4, type SigV4Failure } from '../iam/sigv4.ts';
 import { RekognitionError, RekognitionErrorCode } from './errors.ts';
 
@@ -66,26 +67,10 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** JSON services answer signature problems with these codes (not S3's). */
+/** JSON services answer signature problems with these codes (not S3's); Rekognition with HTTP 400. */
 function signatureError(failure: SigV4Failure): RekognitionError {
-  switch (failure.code) {
-    case 'MissingAuthenticationToken':
-      return new RekognitionError(RekognitionErrorCode.missingAuthenticationToken, 'Missing Authentication Token');
-    case 'IncompleteSignature':
-      return new RekognitionError(RekognitionErrorCode.incompleteSignature, failure.message);
-    case 'InvalidAccessKeyId':
-      return new RekognitionError(RekognitionErrorCode.unrecognizedClient, 'The security token included in the request is invalid.');
-    case 'AccessDenied':
-      return new RekognitionError(RekognitionErrorCode.accessDenied, failure.message);
-    case 'SignatureDoesNotMatch':
-      return new RekognitionError(
-        RekognitionErrorCode.invalidSignature,
-        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
-      );
-    case 'RequestExpired':
-    case 'RequestTimeTooSkewed':
-      return new RekognitionError(RekognitionErrorCode.invalidSignature, failure.message);
-  }
+  const { code, message } = signatureErrorOf(failure);
+  return new RekognitionError(code, message);
 }
 
 export function sendResult(response: ServerResponse, requestId: string, output: unknown): void {

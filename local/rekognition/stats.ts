@@ -10,9 +10,10 @@ import type { VisionEngine } from './engine/engine.ts';
 export const statsPath = '/_labelcast/stats';
 
 /**
- * Calls served per operation, e.g. { DetectLabels: 3, DetectModerationLabels: 3 },
- * plus `engineBusyMs` (wall time with at least one image in the engine) and
- * `engineLoadMs` (model load, once ready).
+ * Calls served per operation, e.g. { DetectLabels: 3, DetectModerationLabels: 3 }
+ * (calls answered with an injected fault included), plus `faultsInjected`
+ * (faults.ts), `engineBusyMs` (wall time with at least one image in the
+ * engine) and `engineLoadMs` (model load, once ready).
  */
 export type RekognitionStats = Record<string, number>;
 

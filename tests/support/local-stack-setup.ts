@@ -13,6 +13,7 @@ declare module 'vitest' {
     outputsPath: string;
     galleryUrl: string;
     rekognitionEndpoint: string;
+    lambdaEndpoint: string;
   }
 }
 
@@ -24,6 +25,7 @@ export default async function setup(project: TestProject) {
   project.provide('outputsPath', stack.outputsPath);
   project.provide('galleryUrl', stack.galleryUrl);
   project.provide('rekognitionEndpoint', stack.rekognitionEndpoint);
+  project.provide('lambdaEndpoint', stack.lambdaEndpoint);
   return async () => {
     const code = await stack.stop();
     if (code !== 0) console.error(`stack exited with ${code}:\n${stack.stdout()}`);

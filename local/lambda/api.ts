@@ -1,0 +1,141 @@
+/**
+ * The local Lambda API's Invoke operation, so a user invokes the stack's
+ * functions as on AWS: `new LambdaClient({ endpoint })` and `InvokeCommand`
+ * (or `aws lambda invoke --endpoint-url`). SigV4-verified (service `lambda`)
+ * against the local account. RequestResponse answers the function's result,
+ * or 200 with `X-Amz-Function-Error: Unhandled` and `{errorType, errorMessage,
+ * trace}` when it throws; Event returns 202 at once and goes through the
+ * runtime's retries and on-failure destination; DryRun returns 204.
+ * Not served: other operations, versions and aliases, `LogType: Tail` logs.
+ *
+ * @example
+ * const api = await startLocalLambdaApi({ port: 0, region, credentials, runtime, functions: ['reconciler'] });
+ * await new LambdaClient({ endpoint: api.endpoint, region, credentials: keyPair })
+ *   .send(new InvokeCommand({ FunctionName: 'reconciler', Payload: JSON.stringify(event) }));
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { CredentialStore } from '../iam/credentials.ts';
+import { signatureErrorOf } from '../iam/json-service-errors.ts';
+import { verifySigV4 } from '../iam/sigv4.ts';
+import { listen } from '../listen.ts';
+import { FunctionError } from './host-protocol.ts';
+import {
+  InvocationType,
+  invocationTypeOf,
+  LambdaApiError,
+  LambdaErrorCode,
+  maxPayloadBytes,
+  parseInvokePath,
+  parsePayload,
+  resolveFunction,
+} from './invoke-request.ts';
+
+export const signingName = 'lambda';
+
+/** What the API needs of the runtime (runtime.ts's LambdaRuntime has it). */
+export interface InvokableFunctions<Name extends string> {
+  invoke(name: Name, event: unknown): Promise<unknown>;
+  invokeAsync(name: Name, event: unknown): Promise<void>;
+}
+
+export interface LocalLambdaApiOptions<Name extends string> {
+  readonly port: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  readonly region: string;
+  readonly credentials: CredentialStore;
+  /** The functions that exist, by the name callers give as FunctionName. */
+  readonly functions: readonly Name[];
+  readonly runtime: InvokableFunctions<Name>;
+}
+
+export interface LocalLambdaApi {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/** Past the largest payload nothing valid can follow; stop reading there. */
+const maxRequestBytes = Math.max(...Object.values(maxPayloadBytes)) + 1;
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of request) {
+    length += (chunk as Buffer).length;
+    if (length > maxRequestBytes) {
+      throw new LambdaApiError(LambdaErrorCode.requestTooLarge, `Request must be smaller than ${maxRequestBytes - 1} bytes for the InvokeFunction operation`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(response: ServerResponse, status: number, requestId: string, body: string | undefined, headers: Record<string, string> = {}): void {
+  const payload = body === undefined ? undefined : Buffer.from(body);
+  response.writeHead(status, {
+    ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {}),
+    'x-amzn-RequestId': requestId,
+    ...headers,
+  });
+  response.end(payload);
+}
+
+export function sendLambdaError(response: ServerResponse, requestId: string, error: LambdaApiError): void {
+  send(response, error.statusCode, requestId, JSON.stringify(error.body()), { 'x-amzn-ErrorType': error.code });
+}
+
+export async function startLocalLambdaApi<Name extends string>(options: LocalLambdaApiOptions<Name>): Promise<LocalLambdaApi> {
+  const host = options.host ?? '127.0.0.1';
+
+  const invoke = async (request: IncomingMessage, response: ServerResponse, requestId: string) => {
+    const target = request.method === 'POST' ? parseInvokePath(request.url ?? '/') : undefined;
+    if (!target) throw new LambdaApiError(LambdaErrorCode.unknownOperation, 'this local Lambda serves only Invoke');
+    const body = await readBody(request);
+    const verdict = await verifySigV4(
+      { method: 'POST', url: request.url ?? '/', headers: request.headers, payloadHash: createHash('sha256').update(body).digest('hex') },
+      { credentials: options.credentials, service: signingName, region: options.region },
+    );
+    if (!verdict.ok) {
+      const { code, message } = signatureErrorOf(verdict);
+      throw new LambdaApiError(code, message);
+    }
+    const name = resolveFunction(target, options.functions, options.region);
+    const type = invocationTypeOf(request.headers);
+    const event = parsePayload(body, type);
+
+    if (type === InvocationType.dryRun) return send(response, 204, requestId, undefined);
+    if (type === InvocationType.event) {
+      // The runtime retries, then hands the event to the function's on-failure destination.
+      void options.runtime.invokeAsync(name, event);
+      return send(response, 202, requestId, undefined);
+    }
+    try {
+      const result = await options.runtime.invoke(name, event);
+      send(response, 200, requestId, JSON.stringify(result ?? null), { 'X-Amz-Executed-Version': '$LATEST' });
+    } catch (error) {
+      if (!(error instanceof FunctionError)) throw error;
+      const payload = { errorType: error.errorType, errorMessage: error.message, trace: error.trace };
+      send(response, 200, requestId, JSON.stringify(payload), { 'X-Amz-Executed-Version': '$LATEST', 'X-Amz-Function-Error': 'Unhandled' });
+    }
+  };
+
+  const server = createServer((request, response) => {
+    const requestId = randomUUID();
+    invoke(request, response, requestId).catch((error: unknown) => {
+      const known = error instanceof LambdaApiError ? error : new LambdaApiError(LambdaErrorCode.service, 'Internal error', { cause: error });
+      if (known.statusCode >= 500) console.error('[lambda]', requestId, error);
+      if (!response.headersSent) sendLambdaError(response, requestId, known);
+      else response.destroy();
+    });
+  });
+  const port = await listen(server, options.port, host);
+
+  return {
+    endpoint: `http://${host}:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * Fault injection in the local Rekognition: the bookkeeping, the admin
+ * endpoint's validation, and the injected errors as the AWS SDK sees them
+ * (class, HTTP status, and whether its retry strategy retries them).
+ */
+import {
+  DetectLabelsCommand,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+  RekognitionClient,
+  ThrottlingException,
+} from '@aws-sdk/client-rekognition';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { credentialStore } from '../../local/iam/credentials.ts';
+import { FaultInjector, FaultSpecError, parseFaultSpec } from '../../local/rekognition/faults.ts';
+import { faultsPath, startLocalRekognition, statsPath, type LocalRekognition } from '../../local/rekognition/index.ts';
+
+const operations = ['DetectLabels', 'DetectModerationLabels'];
+
+describe('Class: FaultInjector', () => {
+  it('fails the next `count` calls of the operation, then none', () => {
+    // Prepare
+    const faults = new FaultInjector();
+    faults.set({ operation: 'DetectLabels', errorCode: 'ThrottlingException', count: 2 });
+
+    // Act
+    const answers = [1, 2, 3].map(() => faults.take('DetectLabels')?.code);
+
+    // Assess
+    expect(answers).toEqual(['ThrottlingException', 'ThrottlingException', undefined]);
+    expect(faults.take('DetectModerationLabels')).toBeUndefined();
+    expect(faults.injected).toBe(2);
+    expect(faults.list()).toEqual([]);
+  });
+
+  it('fails every call until cleared when count is omitted, and lists what is set', () => {
+    const faults = new FaultInjector();
+    faults.set({ operation: 'DetectLabels', errorCode: 'InternalServerError' });
+    faults.set({ operation: 'DetectModerationLabels', errorCode: 'ProvisionedThroughputExceededException', count: 5 });
+
+    for (let call = 0; call < 10; call += 1) expect(faults.take('DetectLabels')?.statusCode).toBe(500);
+    const listed = faults.list();
+    faults.clear();
+
+    expect(listed).toEqual([
+      { operation: 'DetectLabels', errorCode: 'InternalServerError' },
+      { operation: 'DetectModerationLabels', errorCode: 'ProvisionedThroughputExceededException', count: 5 },
+    ]);
+    expect(faults.take('DetectLabels')).toBeUndefined();
+    expect(faults.injected).toBe(10);
+  });
+
+  it('answers in Rekognition error shape: modeled code, status and Logref', () => {
+    const faults = new FaultInjector();
+    faults.set({ operation: 'DetectLabels', errorCode: 'ProvisionedThroughputExceededException' });
+
+    const error = faults.take('DetectLabels');
+
+    expect(error?.statusCode).toBe(400);
+    expect(error?.body('request-1')).toEqual({
+      __type: 'ProvisionedThroughputExceededException',
+      Code: 'ProvisionedThroughputExceededException',
+      Message: 'Provisioned rate exceeded',
+      Logref: 'request-1',
+    });
+  });
+});
+
+describe('Function: parseFaultSpec', () => {
+  it('accepts an operation, an injectable error code and an optional count', () => {
+    expect(parseFaultSpec({ operation: 'DetectLabels', errorCode: 'ThrottlingException', count: 3 }, operations)).toEqual({
+      operation: 'DetectLabels',
+      errorCode: 'ThrottlingException',
+      count: 3,
+    });
+    expect(parseFaultSpec({ operation: 'DetectModerationLabels', errorCode: 'InternalServerError' }, operations).count).toBeUndefined();
+  });
+
+  it.each([
+    [null, 'the body must be a JSON object'],
+    [{ operation: 'DetectFaces', errorCode: 'ThrottlingException' }, 'operation must be one of DetectLabels, DetectModerationLabels'],
+    [{ operation: 'DetectLabels', errorCode: 'InvalidParameterException' }, 'errorCode must be one of'],
+    [{ operation: 'DetectLabels', errorCode: 'ThrottlingException', count: 0 }, 'count must be a positive integer'],
+    [{ operation: 'DetectLabels', errorCode: 'ThrottlingException', count: 1.5 }, 'count must be a positive integer'],
+    [{ operation: 'DetectLabels', errorCode: 'ThrottlingException', times: 2 }, 'unknown field(s): times'],
+  ])('refuses %j', (body, message) => {
+    expect(() => parseFaultSpec(body, operations)).toThrow(FaultSpecError);
+    expect(() => parseFaultSpec(body, operations)).toThrow(message);
+  });
+});
+
+describe('Endpoint: PUT/DELETE /_labelcast/faults', () => {
+  const region = 'us-east-1';
+  const keyPair = { accessKeyId: 'LKIATESTREKOGNITIONFAULTS', secretAccessKey: 'test-secret-for-local-rekognition-faults' };
+  let rekognition: LocalRekognition;
+  const clients: RekognitionClient[] = [];
+  // Faults answer before the engine runs, so these tests need no model loaded.
+  const client = (maxAttempts: number) => {
+    const created = new RekognitionClient({ endpoint: rekognition.endpoint, region, credentials: keyPair, maxAttempts });
+    clients.push(created);
+    return created;
+  };
+  const detect = (on: RekognitionClient) =>
+    on.send(new DetectLabelsCommand({ Image: { Bytes: new Uint8Array([1, 2, 3]) } })).then(
+      () => undefined,
+      (error: unknown) => error as Error & { $metadata: { httpStatusCode?: number; attempts?: number } },
+    );
+  const setFault = (body: unknown) =>
+    fetch(new URL(faultsPath, rekognition.endpoint), { method: 'PUT', body: JSON.stringify(body) });
+  const stats = async () => (await (await fetch(new URL(statsPath, rekognition.endpoint))).json()) as Record<string, number>;
+
+  beforeAll(async () => {
+    rekognition = await startLocalRekognition({ port: 0, region, credentials: credentialStore(keyPair), readObject: async () => undefined });
+  });
+
+  afterEach(async () => {
+    await fetch(new URL(faultsPath, rekognition.endpoint), { method: 'DELETE' });
+  });
+
+  afterAll(async () => {
+    for (const created of clients) created.destroy();
+    await rekognition?.close();
+  });
+
+  it('makes the SDK throw ThrottlingException with HTTP 500, and retry it', async () => {
+    // Prepare
+    const set = await setFault({ operation: 'DetectLabels', errorCode: 'ThrottlingException' });
+    const before = await stats();
+
+    // Act
+    const once = await detect(client(1));
+    const retried = await detect(client(3));
+
+    // Assess
+    expect(set.status).toBe(200);
+    expect(once).toBeInstanceOf(ThrottlingException);
+    expect(once?.message).toBe('Rate exceeded');
+    expect(once?.$metadata.httpStatusCode).toBe(500);
+    expect(retried).toBeInstanceOf(ThrottlingException);
+    expect(retried?.$metadata.attempts).toBe(3);
+    const after = await stats();
+    expect(after.DetectLabels - before.DetectLabels).toBe(4);
+    expect(after.faultsInjected - before.faultsInjected).toBe(4);
+  });
+
+  it('answers InternalServerError (500) and ProvisionedThroughputExceededException (400), both retried by the SDK', async () => {
+    await setFault({ operation: 'DetectLabels', errorCode: 'InternalServerError', count: 2 });
+    const internal = await detect(client(2));
+    await setFault({ operation: 'DetectLabels', errorCode: 'ProvisionedThroughputExceededException', count: 2 });
+    const provisioned = await detect(client(2));
+
+    expect(internal).toBeInstanceOf(InternalServerError);
+    expect(internal?.$metadata).toMatchObject({ httpStatusCode: 500, attempts: 2 });
+    expect(provisioned).toBeInstanceOf(ProvisionedThroughputExceededException);
+    expect(provisioned?.$metadata).toMatchObject({ httpStatusCode: 400, attempts: 2 });
+  });
+
+  it('stops failing once the count is used up or the faults are cleared', async () => {
+    await setFault({ operation: 'DetectLabels', errorCode: 'ThrottlingException', count: 1 });
+    const first = await detect(client(1));
+    const second = await detect(client(1));
+    await setFault({ operation: 'DetectLabels', errorCode: 'InternalServerError' });
+    const cleared = await fetch(new URL(faultsPath, rekognition.endpoint), { method: 'DELETE' });
+    const afterClear = await detect(client(1));
+
+    expect(first).toBeInstanceOf(ThrottlingException);
+    // Past the fault the call reaches the operation, which refuses the three bytes as an image.
+    expect(second?.name).toBe('InvalidImageFormatException');
+    expect(await cleared.json()).toEqual({ faults: [] });
+    expect(afterClear?.name).toBe('InvalidImageFormatException');
+  });
+
+  it('refuses a bad fault with 400 and a message, and other methods with 405', async () => {
+    const bad = await setFault({ operation: 'DetectLabels', errorCode: 'Teapot' });
+    const notJson = await fetch(new URL(faultsPath, rekognition.endpoint), { method: 'PUT', body: '{' });
+    const post = await fetch(new URL(faultsPath, rekognition.endpoint), { method: 'POST', body: '{}' });
+    const listed = await fetch(new URL(faultsPath, rekognition.endpoint));
+
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/^errorCode must be one of ThrottlingException/);
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toEqual({ message: 'the body must be JSON' });
+    expect(post.status).toBe(405);
+    expect(await listed.json()).toEqual({ faults: [] });
+  });
+});
