@@ -3,9 +3,10 @@
  * persisted under dataDir. Tables change state at once instead of after
  * AWS's few seconds of CREATING.
  */
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { listen } from '../listen.ts';
+import { inProcessTransport, type DynamoDbTransport } from './in-process.ts';
 
 export interface LocalDynamoDbOptions {
   readonly dataDir: string;
@@ -15,6 +16,8 @@ export interface LocalDynamoDbOptions {
 
 export interface LocalDynamoDb {
   readonly endpoint: string;
+  /** The same server for callers in this process: requests go to its handler without a socket. */
+  readonly transport: DynamoDbTransport;
   close(): Promise<void>;
 }
 
@@ -31,8 +34,11 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
   const host = options.host ?? '127.0.0.1';
   const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const port = await listen(server, options.port, host);
+  // dynalite's one request listener is its HTTP handler, bound to the store.
+  const [handler] = server.listeners('request') as RequestListener[];
   return {
     endpoint: `http://${host}:${port}`,
+    transport: inProcessTransport(handler),
     // dynalite's close also closes LevelDB once in-flight operations finish.
     close: () =>
       new Promise<void>((resolve, reject) => {

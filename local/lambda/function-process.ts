@@ -1,7 +1,7 @@
 /** One warm function host process and its in-flight invocations. */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FunctionError, type HostMessage, type InvokeMessage } from './host-protocol.ts';
 
@@ -59,15 +59,19 @@ export class FunctionProcess {
 
   private ensureStarted(): ChildProcess {
     if (this.child) return this.child;
-    const log = createWriteStream(this.options.logFile, { flags: 'a' });
-    const child = fork(hostPath, [this.options.entry, this.options.name], {
-      execArgv: ['--import', 'tsx'],
-      env: this.options.environment,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'advanced',
-    });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    // The function writes its stdout/stderr to the log file itself: its logs never pass through this process's event loop.
+    const log = openSync(this.options.logFile, 'a');
+    let child: ChildProcess;
+    try {
+      child = fork(hostPath, [this.options.entry, this.options.name], {
+        execArgv: ['--import', 'tsx'],
+        env: this.options.environment,
+        stdio: ['ignore', log, log, 'ipc'],
+        serialization: 'advanced',
+      });
+    } finally {
+      closeSync(log);
+    }
     child.on('message', (message: HostMessage) => this.settle(message));
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;

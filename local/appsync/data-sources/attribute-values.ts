@@ -1,17 +1,20 @@
 /**
  * Between the DynamoDB JSON resolvers write (util.dynamodb, numbers as
- * strings or numbers, NULL: null, binaries in base64) and the SDK's
- * AttributeValue; and from stored items to the plain JSON AppSync hands to
- * response handlers (numbers as numbers, binaries as base64, sets as lists).
+ * strings or numbers, NULL: null, binaries in base64) and the attribute
+ * values of DynamoDB's wire JSON; and from stored items to the plain JSON
+ * AppSync hands to response handlers (numbers as numbers, binaries as
+ * base64, sets as lists).
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, Item } from './dynamodb-wire.ts';
 import { InvalidRequestError } from './errors.ts';
 
 type JsonAttribute = Record<string, unknown>;
 
-const fromBase64 = (value: unknown) => new Uint8Array(Buffer.from(String(value), 'base64'));
+/** Base64 as DynamoDB reads it back: what does not decode is dropped, as the SDK did with the bytes. */
+const base64 = (value: unknown) => Buffer.from(String(value), 'base64').toString('base64');
 
-export function toSdkValue(json: unknown): AttributeValue {
+export function toWireValue(json: unknown): AttributeValue {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new InvalidRequestError(`Expected a DynamoDB typed value such as { "S": "text" }, got ${JSON.stringify(json)}`);
   }
@@ -25,19 +28,19 @@ export function toSdkValue(json: unknown): AttributeValue {
     case 'N': return { N: String(value) };
     case 'BOOL': return { BOOL: Boolean(value) };
     case 'NULL': return { NULL: true };
-    case 'B': return { B: fromBase64(value) };
+    case 'B': return { B: base64(value) };
     case 'SS': return { SS: (value as unknown[]).map(String) };
     case 'NS': return { NS: (value as unknown[]).map(String) };
-    case 'BS': return { BS: (value as unknown[]).map(fromBase64) };
-    case 'L': return { L: (value as unknown[]).map(toSdkValue) };
-    case 'M': return { M: toSdkMap(value as Record<string, unknown>) };
+    case 'BS': return { BS: (value as unknown[]).map(base64) };
+    case 'L': return { L: (value as unknown[]).map(toWireValue) };
+    case 'M': return { M: toWireMap(value as Record<string, unknown>) };
     default: throw new InvalidRequestError(`Unknown DynamoDB type "${type}"`);
   }
 }
 
-export function toSdkMap(json: Record<string, unknown> | undefined): Record<string, AttributeValue> {
-  const map: Record<string, AttributeValue> = {};
-  for (const [name, value] of Object.entries(json ?? {})) map[name] = toSdkValue(value);
+export function toWireMap(json: Record<string, unknown> | undefined): Item {
+  const map: Item = {};
+  for (const [name, value] of Object.entries(json ?? {})) map[name] = toWireValue(value);
   return map;
 }
 
@@ -46,17 +49,29 @@ export function toPlainValue(value: AttributeValue): unknown {
   if (value.N !== undefined) return Number(value.N);
   if (value.BOOL !== undefined) return value.BOOL;
   if (value.NULL !== undefined) return null;
-  if (value.B !== undefined) return Buffer.from(value.B).toString('base64');
+  if (value.B !== undefined) return value.B;
   if (value.SS !== undefined) return [...value.SS];
   if (value.NS !== undefined) return value.NS.map(Number);
-  if (value.BS !== undefined) return value.BS.map((bytes) => Buffer.from(bytes).toString('base64'));
+  if (value.BS !== undefined) return [...value.BS];
   if (value.L !== undefined) return value.L.map(toPlainValue);
   if (value.M !== undefined) return toPlainItem(value.M);
   return null;
 }
 
-export function toPlainItem(item: Record<string, AttributeValue>): Record<string, unknown> {
+export function toPlainItem(item: Readonly<Record<string, AttributeValue>>): Record<string, unknown> {
   const plain: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(item)) plain[name] = toPlainValue(value);
+  for (const name in item) plain[name] = toPlainValue(item[name]);
   return plain;
+}
+
+/** The same conversion for AWS SDK callers, whose binaries are bytes. */
+export function toSdkMap(json: Record<string, unknown> | undefined): Record<string, SdkAttributeValue> {
+  const toSdk = (value: AttributeValue): SdkAttributeValue => {
+    if (value.B !== undefined) return { B: Buffer.from(value.B, 'base64') };
+    if (value.BS !== undefined) return { BS: value.BS.map((bytes) => Buffer.from(bytes, 'base64')) };
+    if (value.L !== undefined) return { L: value.L.map(toSdk) };
+    if (value.M !== undefined) return { M: Object.fromEntries(Object.entries(value.M).map(([name, member]) => [name, toSdk(member)])) };
+    return value as SdkAttributeValue;
+  };
+  return Object.fromEntries(Object.entries(toWireMap(json)).map(([name, value]) => [name, toSdk(value)]));
 }

@@ -3,22 +3,27 @@
  * requests name real table names; results come back per table, in the order
  * asked, as AppSync returns them.
  */
-import {
-  BatchGetItemCommand,
-  BatchWriteItemCommand,
-  TransactGetItemsCommand,
-  TransactWriteItemsCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { toPlainItem, toSdkMap } from './attribute-values.ts';
+import { toPlainItem, toWireMap } from './attribute-values.ts';
 import { ExpressionCollector, projectionInput, type ExpressionJson } from './dynamodb-expressions.ts';
+import type { DynamoDbJsonClient, Item } from './dynamodb-wire.ts';
 import { InvalidRequestError } from './errors.ts';
 import type { DataSourceOutcome } from './types.ts';
 
 type Json = Record<string, unknown>;
 
-const plainOrNull = (item: Record<string, AttributeValue> | undefined) => (item ? toPlainItem(item) : null);
+/** The parts of DynamoDB's answers read here. */
+interface BatchGetOutput {
+  readonly Responses?: Record<string, Item[]>;
+  readonly UnprocessedKeys?: Record<string, { readonly Keys?: Item[] }>;
+}
+interface BatchWriteOutput {
+  readonly UnprocessedItems?: Record<string, { readonly PutRequest?: { readonly Item?: Item }; readonly DeleteRequest?: { readonly Key?: Item } }[]>;
+}
+interface TransactGetOutput {
+  readonly Responses?: { readonly Item?: Item }[];
+}
+
+const plainOrNull = (item: Item | undefined) => (item ? toPlainItem(item) : null);
 
 function requireTables(request: Json): Json {
   const tables = request.tables;
@@ -28,16 +33,16 @@ function requireTables(request: Json): Json {
   return tables as Json;
 }
 
-export async function batchGetItem(client: DynamoDBClient, request: Json): Promise<DataSourceOutcome> {
+export async function batchGetItem(client: DynamoDbJsonClient, request: Json): Promise<DataSourceOutcome> {
   const tables = requireTables(request) as Record<string, { keys: Json[]; consistentRead?: boolean; projection?: ExpressionJson }>;
   const requestItems = Object.fromEntries(
     Object.entries(tables).map(([table, spec]) => {
       const collector = new ExpressionCollector();
       const projection = projectionInput(collector, spec.projection);
-      return [table, { Keys: spec.keys.map((key) => toSdkMap(key)), ConsistentRead: spec.consistentRead, ...projection, ...(projection.ProjectionExpression ? { ExpressionAttributeNames: collector.input().ExpressionAttributeNames } : {}) }];
+      return [table, { Keys: spec.keys.map((key) => toWireMap(key)), ConsistentRead: spec.consistentRead, ...projection, ...(projection.ProjectionExpression ? { ExpressionAttributeNames: collector.input().ExpressionAttributeNames } : {}) }];
     }),
   );
-  const output = await client.send(new BatchGetItemCommand({ RequestItems: requestItems }));
+  const output = await client.call<BatchGetOutput>('BatchGetItem', { RequestItems: requestItems });
   const data: Record<string, unknown[]> = {};
   const unprocessedKeys: Record<string, unknown[]> = {};
   for (const [table, spec] of Object.entries(tables)) {
@@ -45,7 +50,7 @@ export async function batchGetItem(client: DynamoDBClient, request: Json): Promi
     const unprocessed = (output.UnprocessedKeys?.[table]?.Keys ?? []).map(toPlainItem);
     // In the order of the keys asked for; null where nothing was found or it was left unprocessed.
     data[table] = spec.keys.map((key) => {
-      const wanted = toPlainItem(toSdkMap(key));
+      const wanted = toPlainItem(toWireMap(key));
       return found.find((item) => Object.entries(wanted).every(([name, value]) => item[name] === value)) ?? null;
     });
     unprocessedKeys[table] = unprocessed;
@@ -53,21 +58,21 @@ export async function batchGetItem(client: DynamoDBClient, request: Json): Promi
   return { result: { data, unprocessedKeys } };
 }
 
-export async function batchWrite(client: DynamoDBClient, request: Json, kind: 'put' | 'delete'): Promise<DataSourceOutcome> {
+export async function batchWrite(client: DynamoDbJsonClient, request: Json, kind: 'put' | 'delete'): Promise<DataSourceOutcome> {
   const tables = requireTables(request) as Record<string, Json[]>;
   const requestItems = Object.fromEntries(
     Object.entries(tables).map(([table, entries]) => [
       table,
       entries.map((entry) =>
-        kind === 'put' ? { PutRequest: { Item: toSdkMap(entry) } } : { DeleteRequest: { Key: toSdkMap(entry) } },
+        kind === 'put' ? { PutRequest: { Item: toWireMap(entry) } } : { DeleteRequest: { Key: toWireMap(entry) } },
       ),
     ]),
   );
-  const output = await client.send(new BatchWriteItemCommand({ RequestItems: requestItems }));
+  const output = await client.call<BatchWriteOutput>('BatchWriteItem', { RequestItems: requestItems });
   const data: Record<string, unknown[]> = {};
   const unprocessed: Record<string, unknown[]> = {};
   for (const [table, entries] of Object.entries(tables)) {
-    data[table] = entries.map((entry) => toPlainItem(toSdkMap(entry)));
+    data[table] = entries.map((entry) => toPlainItem(toWireMap(entry)));
     unprocessed[table] = (output.UnprocessedItems?.[table] ?? []).map((left) =>
       toPlainItem((kind === 'put' ? left.PutRequest?.Item : left.DeleteRequest?.Key) ?? {}),
     );
@@ -75,15 +80,15 @@ export async function batchWrite(client: DynamoDBClient, request: Json, kind: 'p
   return { result: kind === 'put' ? { data, unprocessedItems: unprocessed } : { data, unprocessedKeys: unprocessed } };
 }
 
-export async function transactGetItems(client: DynamoDBClient, request: Json): Promise<DataSourceOutcome> {
+export async function transactGetItems(client: DynamoDbJsonClient, request: Json): Promise<DataSourceOutcome> {
   const items = request.transactItems as { table: string; key: Json }[];
-  const output = await client.send(
-    new TransactGetItemsCommand({ TransactItems: items.map((item) => ({ Get: { TableName: item.table, Key: toSdkMap(item.key) } })) }),
-  );
+  const output = await client.call<TransactGetOutput>('TransactGetItems', {
+    TransactItems: items.map((item) => ({ Get: { TableName: item.table, Key: toWireMap(item.key) } })),
+  });
   return { result: { items: (output.Responses ?? []).map((response) => plainOrNull(response.Item)), cancellationReasons: null } };
 }
 
-export async function transactWriteItems(client: DynamoDBClient, request: Json): Promise<DataSourceOutcome> {
+export async function transactWriteItems(client: DynamoDbJsonClient, request: Json): Promise<DataSourceOutcome> {
   const items = request.transactItems as (Json & { table: string; operation: string; key: Json })[];
   const transactItems = items.map((item) => {
     const collector = new ExpressionCollector();
@@ -91,19 +96,19 @@ export async function transactWriteItems(client: DynamoDBClient, request: Json):
     const base = { TableName: item.table, ConditionExpression: condition };
     switch (item.operation) {
       case 'PutItem':
-        return { Put: { ...base, Item: { ...toSdkMap(item.attributeValues as Json), ...toSdkMap(item.key) }, ...collector.input() } };
+        return { Put: { ...base, Item: { ...toWireMap(item.attributeValues as Json), ...toWireMap(item.key) }, ...collector.input() } };
       case 'UpdateItem': {
         const update = collector.add(item.update as ExpressionJson, 'update');
-        return { Update: { ...base, Key: toSdkMap(item.key), UpdateExpression: update, ...collector.input() } };
+        return { Update: { ...base, Key: toWireMap(item.key), UpdateExpression: update, ...collector.input() } };
       }
       case 'DeleteItem':
-        return { Delete: { ...base, Key: toSdkMap(item.key), ...collector.input() } };
+        return { Delete: { ...base, Key: toWireMap(item.key), ...collector.input() } };
       case 'ConditionCheck':
-        return { ConditionCheck: { ...base, Key: toSdkMap(item.key), ConditionExpression: condition ?? '', ...collector.input() } };
+        return { ConditionCheck: { ...base, Key: toWireMap(item.key), ConditionExpression: condition ?? '', ...collector.input() } };
       default:
         throw new InvalidRequestError(`Unsupported transact operation "${item.operation}"`);
     }
   });
-  await client.send(new TransactWriteItemsCommand({ TransactItems: transactItems }));
-  return { result: { keys: items.map((item) => toPlainItem(toSdkMap(item.key))), cancellationReasons: null } };
+  await client.call('TransactWriteItems', { TransactItems: transactItems });
+  return { result: { keys: items.map((item) => toPlainItem(toWireMap(item.key))), cancellationReasons: null } };
 }

@@ -3,8 +3,8 @@
  * expressionNames, expressionValues }) merged into one request's
  * ExpressionAttributeNames/Values, as DynamoDB wants them.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { toSdkMap } from './attribute-values.ts';
+import { toWireMap } from './attribute-values.ts';
+import type { AttributeValue } from './dynamodb-wire.ts';
 import { InvalidRequestError } from './errors.ts';
 
 export interface ExpressionJson {
@@ -30,7 +30,7 @@ export class ExpressionCollector {
       throw new InvalidRequestError(`The ${what} must have an "expression"`);
     }
     Object.assign(this.names, part.expressionNames ?? {});
-    Object.assign(this.values, toSdkMap(part.expressionValues));
+    Object.assign(this.values, toWireMap(part.expressionValues));
     return part.expression;
   }
 

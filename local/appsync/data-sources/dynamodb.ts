@@ -1,35 +1,37 @@
 /**
  * The DYNAMODB data source: AppSync's JS request objects (GetItem, PutItem,
  * UpdateItem, DeleteItem, Query, Scan, Sync; Batch* and Transact* are in
- * dynamodb-batch.ts) run as real DynamoDB calls, results shaped as AppSync
- * shapes them.
+ * dynamodb-batch.ts) run as real DynamoDB calls (DynamoDB's JSON API,
+ * dynamodb-wire.ts), results shaped as AppSync shapes them.
  */
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { toPlainItem, toSdkMap } from './attribute-values.ts';
+import { toPlainItem, toWireMap } from './attribute-values.ts';
 import { batchGetItem, batchWrite, transactGetItems, transactWriteItems } from './dynamodb-batch.ts';
 import { ExpressionCollector, projectionInput, type ExpressionJson } from './dynamodb-expressions.ts';
+import { DynamoDbServiceError, type DynamoDbJsonClient, type Item } from './dynamodb-wire.ts';
 import { conditionalCheckFailed, dynamoDbError, InvalidRequestError, invalidNextToken } from './errors.ts';
 import type { NextTokenCodec } from './next-token.ts';
 import type { DataSourceOutcome } from './types.ts';
 
 export interface DynamoDbDataSourceOptions {
-  readonly client: DynamoDBClient;
+  readonly client: DynamoDbJsonClient;
   readonly tableName: string;
   readonly tokens: NextTokenCodec;
 }
 
 type Json = Record<string, unknown>;
-type Item = Record<string, AttributeValue>;
+
+/** The parts of DynamoDB's answers the data source reads. */
+interface ItemOutput {
+  readonly Item?: Item;
+}
+interface AttributesOutput {
+  readonly Attributes?: Item;
+}
+interface PageOutput {
+  readonly Items?: Item[];
+  readonly LastEvaluatedKey?: Item;
+  readonly ScannedCount?: number;
+}
 
 interface ConditionJson extends ExpressionJson {
   readonly equalsIgnore?: string[];
@@ -56,7 +58,7 @@ export function createDynamoDbDataSource(options: DynamoDbDataSourceOptions) {
   const { client, tableName, tokens } = options;
 
   const getCurrent = async (key: Item) =>
-    (await client.send(new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+    (await client.call<ItemOutput>('GetItem', { TableName: tableName, Key: key, ConsistentRead: true })).Item;
 
   /**
    * AppSync's handling of a failed condition: when the item already is what
@@ -85,7 +87,7 @@ export function createDynamoDbDataSource(options: DynamoDbDataSourceOptions) {
     try {
       return await run(collector, condition);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return onConditionFailed(request, key, desired, error);
+      if (error instanceof DynamoDbServiceError && error.name === 'ConditionalCheckFailedException') return onConditionFailed(request, key, desired, error);
       throw error;
     }
   }
@@ -93,59 +95,51 @@ export function createDynamoDbDataSource(options: DynamoDbDataSourceOptions) {
   async function getItem(request: Json): Promise<DataSourceOutcome> {
     const collector = new ExpressionCollector();
     const projection = projectionInput(collector, request.projection);
-    const output = await client.send(
-      new GetItemCommand({
-        TableName: tableName,
-        Key: toSdkMap(requireMap(request, 'key')),
-        ConsistentRead: request.consistentRead === true,
-        ...projection,
-        ...(projection.ProjectionExpression ? { ExpressionAttributeNames: collector.input().ExpressionAttributeNames } : {}),
-      }),
-    );
+    const output = await client.call<ItemOutput>('GetItem', {
+      TableName: tableName,
+      Key: toWireMap(requireMap(request, 'key')),
+      ConsistentRead: request.consistentRead === true,
+      ...projection,
+      ...(projection.ProjectionExpression ? { ExpressionAttributeNames: collector.input().ExpressionAttributeNames } : {}),
+    });
     return { result: plainOrNull(output.Item) };
   }
 
   async function putItem(request: Json): Promise<DataSourceOutcome> {
-    const key = toSdkMap(requireMap(request, 'key'));
-    const item = { ...toSdkMap(request.attributeValues as Json | undefined), ...key };
+    const key = toWireMap(requireMap(request, 'key'));
+    const item = { ...toWireMap(request.attributeValues as Json | undefined), ...key };
     return write(request, key, toPlainItem(item), async (collector, condition) => {
-      await client.send(
-        new PutItemCommand({ TableName: tableName, Item: item, ConditionExpression: condition, ...collector.input() }),
-      );
+      await client.call('PutItem', { TableName: tableName, Item: item, ConditionExpression: condition, ...collector.input() });
       return { result: toPlainItem(item) };
     });
   }
 
   async function updateItem(request: Json): Promise<DataSourceOutcome> {
-    const key = toSdkMap(requireMap(request, 'key'));
+    const key = toWireMap(requireMap(request, 'key'));
     return write(request, key, null, async (collector, condition) => {
       const update = collector.add(requireMap(request, 'update') as ExpressionJson, 'update');
-      const output = await client.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: key,
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ReturnValues: 'ALL_NEW',
-          ...collector.input(),
-        }),
-      );
+      const output = await client.call<AttributesOutput>('UpdateItem', {
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ReturnValues: 'ALL_NEW',
+        ...collector.input(),
+      });
       return { result: plainOrNull(output.Attributes) };
     });
   }
 
   async function deleteItem(request: Json): Promise<DataSourceOutcome> {
-    const key = toSdkMap(requireMap(request, 'key'));
+    const key = toWireMap(requireMap(request, 'key'));
     return write(request, key, null, async (collector, condition) => {
-      const output = await client.send(
-        new DeleteItemCommand({
-          TableName: tableName,
-          Key: key,
-          ConditionExpression: condition,
-          ReturnValues: 'ALL_OLD',
-          ...collector.input(),
-        }),
-      );
+      const output = await client.call<AttributesOutput>('DeleteItem', {
+        TableName: tableName,
+        Key: key,
+        ConditionExpression: condition,
+        ReturnValues: 'ALL_OLD',
+        ...collector.input(),
+      });
       return { result: plainOrNull(output.Attributes) };
     });
   }
@@ -168,29 +162,25 @@ export function createDynamoDbDataSource(options: DynamoDbDataSourceOptions) {
       IndexName: index,
       Limit: typeof request.limit === 'number' ? request.limit : undefined,
       ConsistentRead: request.consistentRead === true ? true : undefined,
-      Select: typeof request.select === 'string' ? (request.select as 'ALL_ATTRIBUTES') : undefined,
+      Select: typeof request.select === 'string' ? request.select : undefined,
       ExclusiveStartKey: exclusiveStartKey,
       FilterExpression: filter,
       ...projectionInput(collector, request.projection),
     };
     const output =
       operation === 'Query'
-        ? await client.send(
-            new QueryCommand({
-              ...common,
-              KeyConditionExpression: keyCondition,
-              ScanIndexForward: request.scanIndexForward === false ? false : undefined,
-              ...collector.input(),
-            }),
-          )
-        : await client.send(
-            new ScanCommand({
-              ...common,
-              Segment: typeof request.segment === 'number' ? request.segment : undefined,
-              TotalSegments: typeof request.totalSegments === 'number' ? request.totalSegments : undefined,
-              ...collector.input(),
-            }),
-          );
+        ? await client.call<PageOutput>('Query', {
+            ...common,
+            KeyConditionExpression: keyCondition,
+            ScanIndexForward: request.scanIndexForward === false ? false : undefined,
+            ...collector.input(),
+          })
+        : await client.call<PageOutput>('Scan', {
+            ...common,
+            Segment: typeof request.segment === 'number' ? request.segment : undefined,
+            TotalSegments: typeof request.totalSegments === 'number' ? request.totalSegments : undefined,
+            ...collector.input(),
+          });
     const page = {
       items: (output.Items ?? []).map(toPlainItem),
       nextToken: tokens.encode(scope, output.LastEvaluatedKey),

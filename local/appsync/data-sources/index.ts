@@ -2,9 +2,10 @@
  * The data sources of api/manifest.ts, ready to take the request objects
  * that resolver request handlers return.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dataSources, type DataSourceName } from '../../../api/manifest.ts';
+import type { DynamoDbTransport } from '../../dynamodb/in-process.ts';
 import { createDynamoDbDataSource } from './dynamodb.ts';
+import { dynamoDbJsonClient } from './dynamodb-wire.ts';
 import { createLambdaDataSource, type InvokeLambda } from './lambda.ts';
 import { createNextTokenCodec } from './next-token.ts';
 import type { DataSourceOutcome } from './types.ts';
@@ -17,6 +18,8 @@ export interface DataSourcesOptions {
     readonly endpoint: string;
     readonly region: string;
     readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+    /** Delivers requests without a socket when DynamoDB runs in this process. @default HTTP to `endpoint` */
+    readonly transport?: DynamoDbTransport;
   };
   /** DYNAMODB data source name → table name. */
   readonly tableNames: { readonly imagesTable: string };
@@ -27,15 +30,12 @@ export interface DataSourcesOptions {
 export interface DataSources {
   /** Runs one request object against the named data source. Throws InvalidRequestError for requests AppSync would refuse. */
   invoke(name: DataSourceName, request: unknown): Promise<DataSourceOutcome>;
+  /** Nothing to release: DynamoDB requests hold no connection of their own. */
   close(): void;
 }
 
 export function createDataSources(options: DataSourcesOptions): DataSources {
-  const client = new DynamoDBClient({
-    endpoint: options.dynamoDb.endpoint,
-    region: options.dynamoDb.region,
-    credentials: { ...options.dynamoDb.credentials },
-  });
+  const client = dynamoDbJsonClient(options.dynamoDb);
   const tokens = createNextTokenCodec(options.tokenSecret);
   const invokers = new Map<DataSourceName, (request: unknown) => Promise<DataSourceOutcome>>();
   for (const [name, spec] of Object.entries(dataSources) as [DataSourceName, (typeof dataSources)[DataSourceName]][]) {
@@ -61,6 +61,6 @@ export function createDataSources(options: DataSourcesOptions): DataSources {
       if (!invoker) throw new Error(`Unknown data source ${name}`);
       return invoker(request);
     },
-    close: () => client.destroy(),
+    close: () => undefined,
   };
 }

@@ -8,6 +8,9 @@ import type { DataSourceOutcome } from './types.ts';
 
 export type InvokeLambda = (functionName: LambdaFunctionName, payload: unknown) => Promise<unknown>;
 
+/** Lambda hands its result back as JSON: undefined is dropped, dates become strings. */
+const asLambdaJson = (output: unknown): unknown => (output === undefined ? null : JSON.parse(JSON.stringify(output)));
+
 export function createLambdaDataSource(functionName: LambdaFunctionName, invokeLambda: InvokeLambda) {
   return {
     async invoke(request: unknown): Promise<DataSourceOutcome> {
@@ -23,7 +26,7 @@ export function createLambdaDataSource(functionName: LambdaFunctionName, invokeL
       }
       try {
         const output = await invokeLambda(functionName, event);
-        return { result: operation === 'BatchInvoke' && Array.isArray(output) ? output[0] : output };
+        return { result: asLambdaJson(operation === 'BatchInvoke' && Array.isArray(output) ? output[0] : output) };
       } catch (error) {
         return { result: null, error: lambdaError(error) };
       }

@@ -5,7 +5,7 @@
  * table or index, is refused.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from './dynamodb-wire.ts';
 
 export interface NextTokenCodec {
   encode(scope: string, lastEvaluatedKey: Record<string, AttributeValue> | undefined): string | null;

@@ -87,9 +87,10 @@ async function runStep(
   const request = callHandler(evaluation, handlers.request, { prevResult });
   if (request.kind === 'earlyReturn') return request;
   const outcome = await invokeDataSource(dataSources, dataSource, request.value);
+  // Data sources hand back JSON of their own (DataSourceOutcome), so it is not copied again here.
   return callHandler(evaluation, handlers.response, {
     prevResult,
-    result: asJson(outcome.result),
+    result: outcome.result,
     ...(outcome.error ? { error: outcome.error } : {}),
   });
 }

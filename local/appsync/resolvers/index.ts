@@ -4,7 +4,7 @@
  * The server (../server, ../realtime) calls resolveField for each root field.
  */
 import type { FieldWiring, LambdaFunctionName } from '../../../api/manifest.ts';
-import { createDataSources } from '../data-sources/index.ts';
+import { createDataSources, type DataSourcesOptions } from '../data-sources/index.ts';
 import { createInvocationState } from '../runtime/invocation.ts';
 import { loadHandlers } from './code-loader.ts';
 import { authTypeOf } from './context.ts';
@@ -68,16 +68,13 @@ export interface ResolverRuntime {
 export interface LocalResolverRuntime extends ResolverRuntime {
   /** Bundles and loads every resolver of the manifest now rather than on first use. */
   preload(wirings: readonly FieldWiring[]): Promise<void>;
-  /** Releases the DynamoDB client. */
+  /** Releases what the data sources hold. */
   close(): void;
 }
 
 export interface ResolverRuntimeOptions {
-  readonly dynamoDb: {
-    readonly endpoint: string;
-    readonly region: string;
-    readonly credentials: { accessKeyId: string; secretAccessKey: string };
-  };
+  /** Where DynamoDB is, and how to reach it without a socket when it runs in this process. */
+  readonly dynamoDb: DataSourcesOptions['dynamoDb'];
   /** data source name (api/manifest.ts) → DynamoDB table name */
   readonly tableNames: { readonly imagesTable: string };
   readonly invokeLambda: (functionName: LambdaFunctionName, payload: unknown) => Promise<unknown>;

@@ -20,9 +20,10 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
   type OperationDefinitionNode,
 } from 'graphql';
-import { fieldsByCoordinate } from '../../../api/manifest.ts';
+import { fields, type FieldWiring } from '../../../api/manifest.ts';
 import type { ResolverRuntime } from '../resolvers/index.ts';
 import type { Caller } from './auth.ts';
 import {
@@ -38,7 +39,7 @@ import {
 } from './errors.ts';
 import { fieldPastDepth, LimitErrors, noIntrospection } from './limits.ts';
 import type { ServedSchema } from './schema.ts';
-import { selectionSetInfo } from './selection-set.ts';
+import { selectionSetInfo, type SelectionSetInfo } from './selection-set.ts';
 
 export interface GraphQLRequestBody {
   readonly query: string;
@@ -114,11 +115,19 @@ export const unauthorizedFieldError = (fieldName: string, typeName: string) =>
 export const authorizingFieldResolver =
   (served: ServedSchema, caller: Caller): GraphQLFieldResolver<unknown, unknown> =>
   (source, args, context, info) => {
-    if (!served.modesFor(info.parentType.name, info.fieldName).includes(caller.mode)) {
+    if (!served.allows(caller.mode, info.parentType.name, info.fieldName)) {
       throw unauthorizedFieldError(info.fieldName, info.parentType.name);
     }
     return defaultFieldResolver(source, args, context, info);
   };
+
+/** The manifest's wiring by type, then field. */
+const wiringByType = new Map<string, Map<string, FieldWiring>>();
+for (const field of fields) {
+  let byField = wiringByType.get(field.typeName);
+  if (!byField) wiringByType.set(field.typeName, (byField = new Map()));
+  byField.set(field.fieldName, field);
+}
 
 export type ParsedOperation =
   | { readonly ok: true; readonly document: DocumentNode; readonly operation: OperationDefinitionNode }
@@ -159,6 +168,15 @@ function parseAndValidate(served: ServedSchema, query: string, operationName: st
     return { ok: false, errors: [{ path: null, locations: [], message }] };
   }
   return { ok: true, document, operation };
+}
+
+/** Selection set info by field node: documents are cached (parseOperation), so their nodes are too. */
+const selectionSetInfos = new WeakMap<FieldNode, SelectionSetInfo>();
+
+function cachedSelectionSetInfo(field: FieldNode, fragments: Readonly<Record<string, FragmentDefinitionNode>>): SelectionSetInfo {
+  let info = selectionSetInfos.get(field);
+  if (!info) selectionSetInfos.set(field, (info = selectionSetInfo(field, fragments)));
+  return info;
 }
 
 export const fragmentsOf = (document: DocumentNode): Record<string, FragmentDefinitionNode> =>
@@ -229,11 +247,10 @@ export async function executeOperation(args: ExecuteArgs): Promise<ExecuteOutcom
   // Counted before each resolver runs: past the limit, fields error without reaching a data source.
   let resolverInvocations = 0;
 
-  const fieldResolver: GraphQLFieldResolver<unknown, unknown> = async (source, fieldArgs, context, info) => {
-    const wiring = fieldsByCoordinate.get(`${info.parentType.name}.${info.fieldName}`);
-    // Nested fields resolve by default unless the manifest gives them a resolver (e.g. Image.url).
-    if (info.parentType !== rootType && !wiring) return fallback(source, fieldArgs, context, info);
-    if (!served.modesFor(info.parentType.name, info.fieldName).includes(caller.mode)) {
+  // Fields the manifest wires run their resolver (async); every other field resolves by default, synchronously,
+  // so graphql-js completes plain nested data without a promise per field.
+  const resolveWired = async (wiring: FieldWiring | undefined, source: unknown, fieldArgs: Record<string, unknown>, info: GraphQLResolveInfo) => {
+    if (!served.allows(caller.mode, info.parentType.name, info.fieldName)) {
       throw unauthorizedFieldError(info.fieldName, info.parentType.name);
     }
     if (!wiring) return null; // AppSync: a field without a resolver is null
@@ -254,7 +271,7 @@ export async function executeOperation(args: ExecuteArgs): Promise<ExecuteOutcom
           fieldName: info.fieldName,
           parentTypeName: info.parentType.name,
           variables: body.variables,
-          ...(fieldNode ? selectionSetInfo(fieldNode, fragments) : { selectionSetList: [], selectionSetGraphQL: '' }),
+          ...(fieldNode ? cachedSelectionSetInfo(fieldNode, fragments) : { selectionSetList: [], selectionSetGraphQL: '' }),
         },
         request: args.request,
       });
@@ -270,6 +287,12 @@ export async function executeOperation(args: ExecuteArgs): Promise<ExecuteOutcom
     if (thrown) throw thrown;
     if (errors.length === 0) invalidations.push(...(result.invalidations ?? []).flatMap(asInvalidation));
     return result.data;
+  };
+  const fieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, fieldArgs, context, info) => {
+    const wiring = wiringByType.get(info.parentType.name)?.get(info.fieldName);
+    // Nested fields resolve by default unless the manifest gives them a resolver (e.g. Image.url).
+    if (info.parentType !== rootType && !wiring) return fallback(source, fieldArgs, context, info);
+    return resolveWired(wiring, source, fieldArgs, info);
   };
 
   const result = (await execute({

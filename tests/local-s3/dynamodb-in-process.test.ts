@@ -1,0 +1,112 @@
+// The local AppSync reaches the local DynamoDB in-process (local/dynamodb/in-process.ts): same API, no socket.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedOwner } from '../../api/owner.ts';
+import { ImagesTableLayout, imageKey, labelEntryKey, labelIndexKey, labelIndexSort } from '../../api/table.ts';
+import { dynamoDbJsonClient, DynamoDbServiceError, type DynamoDbJsonClient } from '../../local/appsync/data-sources/dynamodb-wire.ts';
+import { ensureImagesTable, startLocalDynamoDb, type DynamoDbHttpRequest, type LocalDynamoDb } from '../../local/dynamodb/index.ts';
+import type { LocalCredentials } from '../../local/iam/credentials.ts';
+
+const region = 'us-east-1';
+const tableName = 'labelcast-images';
+const credentials: LocalCredentials = { accessKeyId: 'LKIADYNAMOTEST00002', secretAccessKey: 'dynamo-secret-0123456789abcdefghijklmnopq' };
+
+describe('Function: inProcessTransport', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'labelcast-dynamodb-'));
+  let dynamodb: LocalDynamoDb;
+  let overHttp: DynamoDbJsonClient;
+  let inProcess: DynamoDbJsonClient;
+
+  beforeAll(async () => {
+    dynamodb = await startLocalDynamoDb({ dataDir, port: 0 });
+    await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName, region, credentials });
+    overHttp = dynamoDbJsonClient({ endpoint: dynamodb.endpoint, region, credentials });
+    inProcess = dynamoDbJsonClient({ endpoint: dynamodb.endpoint, region, credentials, transport: dynamodb.transport });
+  });
+  afterAll(async () => {
+    await dynamodb.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers a Query on the byLabel index with the same JSON as the endpoint', async () => {
+    // Prepare
+    const createdAt = '2024-05-01T10:00:00.000Z';
+    const image = { id: { S: 'img-1' }, status: { S: 'LABELED' }, sizeBytes: { N: '42' }, thumbnail: { B: 'AAEC' } };
+    await inProcess.call('PutItem', {
+      TableName: tableName,
+      Item: {
+        ...toKey(labelEntryKey('img-1', 'Cat')),
+        labelKey: { S: labelIndexKey(sharedOwner, 'Cat') },
+        labelSort: { S: labelIndexSort(createdAt, 'img-1') },
+        confidence: { N: '98.5' },
+        image: { M: image },
+      },
+    });
+    const query = {
+      TableName: tableName,
+      IndexName: ImagesTableLayout.byLabelIndex.indexName,
+      KeyConditionExpression: '#k = :k',
+      ExpressionAttributeNames: { '#k': ImagesTableLayout.byLabelIndex.partitionKey },
+      ExpressionAttributeValues: { ':k': { S: labelIndexKey(sharedOwner, 'Cat') } },
+      ScanIndexForward: false,
+      Limit: 20,
+    };
+
+    // Act
+    const viaSocket = await overHttp.call('Query', query);
+    const viaHandler = await inProcess.call('Query', query);
+
+    // Assess
+    expect(viaHandler).toEqual(viaSocket);
+    expect(viaHandler).toMatchObject({ Count: 1, ScannedCount: 1, Items: [{ confidence: { N: '98.5' }, image: { M: image } }] });
+  });
+
+  it('answers a failed condition with the status, headers and error body the endpoint sends', async () => {
+    // Prepare
+    const put = { TableName: tableName, Item: toKey(imageKey('img-2')), ConditionExpression: 'attribute_not_exists(pk)' };
+    await inProcess.call('PutItem', put);
+    const request: DynamoDbHttpRequest = {
+      method: 'POST',
+      path: '/',
+      headers: {
+        host: new URL(dynamodb.endpoint).host,
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'DynamoDB_20120810.PutItem',
+        'x-amz-date': '20240501T100000Z',
+        authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/20240501/${region}/dynamodb/aws4_request, SignedHeaders=host, Signature=00`,
+      },
+      body: JSON.stringify(put),
+    };
+
+    // Act
+    const response = await dynamodb.transport(request);
+    const sent = await fetch(dynamodb.endpoint, { method: 'POST', headers: request.headers, body: request.body });
+    const refused = await inProcess.call('PutItem', put).catch((error: unknown) => error);
+
+    // Assess
+    expect(response.statusCode).toBe(sent.status);
+    expect(response.body).toBe(await sent.text());
+    expect(response.headers['x-amz-crc32']).toBe(sent.headers.get('x-amz-crc32'));
+    expect(response.headers['x-amzn-requestid']).toMatch(/^[A-Z0-9]{52}$/);
+    expect(refused).toBeInstanceOf(DynamoDbServiceError);
+    expect(refused).toMatchObject({ name: 'ConditionalCheckFailedException', message: 'The conditional request failed', $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('refuses a request without SigV4 headers, as the endpoint does', async () => {
+    // Act
+    const response = await dynamodb.transport({
+      method: 'POST',
+      path: '/',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables' },
+      body: '{}',
+    });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toMatchObject({ __type: 'com.amazon.coral.service#MissingAuthenticationTokenException' });
+  });
+});
+
+const toKey = (key: Record<string, string>) => Object.fromEntries(Object.entries(key).map(([name, value]) => [name, { S: value }]));
