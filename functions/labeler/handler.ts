@@ -3,12 +3,16 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
+import sharp from 'sharp';
 import { tableStoreFromEnv, terminalImagePublisherFromEnv } from '../shared/from-env.ts';
 import { labelImage, type LabelerDeps, type LabelOutcome } from './label-image.ts';
 import { s3ThumbnailWriter } from './thumbnail.ts';
 import { uploadedObjectFrom } from './uploaded-object.ts';
 
 const logger = new Logger({ serviceName: 'labeler' });
+
+// Each image is decoded once: libvips' operation cache (up to 50 MB by default) would only hold memory.
+sharp.cache(false);
 
 /**
  * Throttling and 5xx answers are retried in the client first: exponential

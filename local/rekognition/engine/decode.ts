@@ -5,6 +5,9 @@
  */
 import sharp, { type Metadata, type Sharp } from 'sharp';
 
+// Each image is decoded once: libvips' operation cache (up to 50 MB by default) would only hold memory.
+sharp.cache(false);
+
 /** Why an image cannot be analysed; operations map these onto Rekognition errors. */
 export const ImageProblem = {
   invalidFormat: 'invalidFormat',
