@@ -145,19 +145,16 @@ function early<T>(promise: Promise<T>): Promise<T> {
 }
 
 export async function labelImage(deps: LabelerDeps, object: UploadedObject): Promise<LabelOutcome> {
-  // Independent of the image record, so started with it: the bytes (thumbnail, WebP, checking a reused
-  // result) and the lookup of a result stored for the same ETag. Detection waits for neither read of the object.
-  const content: ContentToLabel = {
-    eTag: object.eTag,
-    bytes: early(readUploadBytes(deps.s3, object)),
-    stored: early(storedDetection(deps.store, object.eTag)),
-  };
+  // Started with the image read: the lookup of a result stored for the same ETag. Detection waits for no read of the object.
+  const storedResult = early(storedDetection(deps.store, object.eTag));
   const image = await getImage(deps.store, object.imageId);
   if (!image) {
     deps.logger.warn('object has no image record', { key: object.key });
     return 'unknown-image';
   }
   if (image.status !== ImageStatus.PENDING) return finishEndedImage(deps, image, object);
+  // The bytes: thumbnail, WebP conversion, and the check of a reused result.
+  const content: ContentToLabel = { eTag: object.eTag, bytes: early(readUploadBytes(deps.s3, object)), stored: storedResult };
   // The kept original and the thumbnail need no labels: made while the engine works, dropped if the image FAILS.
   const media = keepMedia(deps, object, image.contentType, content.bytes);
   const { image: result, saveDetection } = await terminalImage(deps, image, object, content);
