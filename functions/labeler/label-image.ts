@@ -52,7 +52,7 @@ const failed = (image: Image, reason: string, labeledAt: string): Image => ({
   error: reason,
 });
 
-/** What the image becomes, and the detection result to store once it is pushed. */
+/** What the image becomes, and how to store a fresh detection result for the same bytes uploaded again. */
 interface TerminalResult {
   readonly image: Image;
   readonly saveDetection?: (now: Date) => Promise<void>;
