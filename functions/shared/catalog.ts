@@ -1,12 +1,13 @@
 /**
  * The label catalog's counters (api/table.ts explains the exactly-once rule).
- * Counting: a name is first claimed on the image item (removed from its
- * catalogPending set, on condition it is still there), then ADDed; only one
- * writer can claim a name, so concurrent or repeated runs count it once.
+ * Counting: names are first claimed on the image item (removed from its
+ * catalogPending set, on condition they are all still there, in one update),
+ * then ADDed; only one writer can claim a name, so concurrent or repeated runs
+ * count it once.
  * Each owner has its own counters (api/table.ts).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { catalogKey, imageKey } from '../../api/table.ts';
 import type { TableStore } from './table-store.ts';
 
@@ -18,23 +19,43 @@ export const CatalogAttributes = {
   pending: 'catalogPending',
 } as const;
 
-async function claim(store: TableStore, imageId: string, name: string): Promise<boolean> {
-  try {
-    await store.documentClient.send(
-      new UpdateCommand({
-        TableName: store.tableName,
-        Key: imageKey(imageId),
-        UpdateExpression: 'DELETE #pending :names',
-        ConditionExpression: 'contains(#pending, :name)',
-        ExpressionAttributeNames: { '#pending': CatalogAttributes.pending },
-        ExpressionAttributeValues: { ':names': new Set([name]), ':name': name },
-      }),
+/** Names claimed per conditional update: keeps the condition well inside DynamoDB's expression limits. */
+const claimBatch = 25;
+
+/**
+ * Claims all of `names` in one conditional update (each must still be
+ * pending). When another run claimed some first, re-reads what is still
+ * pending and claims that; returns the names this call claimed.
+ */
+async function claim(store: TableStore, imageId: string, names: readonly string[]): Promise<string[]> {
+  let wanted = [...names];
+  while (wanted.length > 0) {
+    const values = Object.fromEntries(wanted.map((name, index) => [`:n${index}`, name]));
+    try {
+      await store.documentClient.send(
+        new UpdateCommand({
+          TableName: store.tableName,
+          Key: imageKey(imageId),
+          UpdateExpression: 'DELETE #pending :names',
+          ConditionExpression: Object.keys(values).map((value) => `contains(#pending, ${value})`).join(' AND '),
+          ExpressionAttributeNames: { '#pending': CatalogAttributes.pending },
+          ExpressionAttributeValues: { ':names': new Set(wanted), ...values },
+        }),
+      );
+      return wanted;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const { Item } = await store.documentClient.send(
+      new GetCommand({ TableName: store.tableName, Key: imageKey(imageId), ConsistentRead: true, ProjectionExpression: '#pending', ExpressionAttributeNames: { '#pending': CatalogAttributes.pending } }),
     );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
+    const stillPending = (Item?.[CatalogAttributes.pending] as Set<string> | undefined) ?? new Set<string>();
+    const remaining = wanted.filter((name) => stillPending.has(name));
+    // The condition failed, so some name was claimed meanwhile; anything else would loop forever.
+    if (remaining.length === wanted.length) throw new Error(`catalog claim of ${imageId} failed with every name still pending`);
+    wanted = remaining;
   }
+  return [];
 }
 
 async function add(store: TableStore, owner: string, name: string, delta: number): Promise<number> {
@@ -57,15 +78,13 @@ export async function countPendingLabels(
   image: { readonly imageId: string; readonly owner: string },
   pending: Iterable<string>,
 ): Promise<string[]> {
-  // Names are independent (one claim and one counter each), so they are counted side by side.
-  const counted = await Promise.all(
-    [...pending].map(async (name) => {
-      if (!(await claim(store, image.imageId, name))) return undefined;
-      await add(store, image.owner, name, 1);
-      return name;
-    }),
-  );
-  return counted.filter((name): name is string => name !== undefined);
+  const names = [...pending];
+  const batches: string[][] = [];
+  for (let start = 0; start < names.length; start += claimBatch) batches.push(names.slice(start, start + claimBatch));
+  const claimed = (await Promise.all(batches.map((batch) => claim(store, image.imageId, batch)))).flat();
+  // Each counter is its own item: the claimed names are counted side by side.
+  await Promise.all(claimed.map((name) => add(store, image.owner, name, 1)));
+  return claimed;
 }
 
 /**
