@@ -7,10 +7,10 @@
  * count is claimed once.
  *
  * The push is the latency users see, so only what a client needs when it
- * receives the event comes before it, side by side: the search entries, the
- * kept original, the thumbnail, the stored detection result (for the same
- * bytes uploaded again) and the terminal status. The catalog counts follow
- * the push.
+ * receives the event comes before it, side by side: the kept original, the
+ * thumbnail (Image.url, Image.thumbnailUrl), the stored detection result (for
+ * the same bytes uploaded again) and the terminal status. The search entries
+ * and then the catalog counts follow the push, as an index does on AWS.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
@@ -107,7 +107,7 @@ async function countInCatalog(deps: LabelerDeps, image: StoredImage): Promise<vo
   await countPendingLabels(deps.store, { imageId: image.id, owner: ownerOfItem(image) }, pending);
 }
 
-/** The image was deleted while being labelled: its entries and kept objects, written before the update, must go too. */
+/** The image was deleted while being labelled: its entries and kept objects, written beside its deletion, must go too. */
 async function discardIfDeleted(deps: LabelerDeps, object: UploadedObject): Promise<void> {
   const imageId = object.imageId;
   if (await getImage(deps.store, imageId)) return;
@@ -124,14 +124,18 @@ async function discardIfDeleted(deps: LabelerDeps, object: UploadedObject): Prom
  */
 async function finishEndedImage(deps: LabelerDeps, image: StoredImage, object: UploadedObject): Promise<LabelOutcome> {
   if (!image.pushedAt) {
-    // Idempotent, and possibly cut short by the run that died: entries, original and thumbnail again.
+    // Idempotent, and possibly cut short by the run that died: original and thumbnail again.
     if (image.status === ImageStatus.LABELED) {
-      const bytes = readUploadBytes(deps.s3, object);
-      const [mediaError] = await Promise.all([keepMedia(deps, object, image.contentType, bytes), writeLabelEntries(deps.store, image)]);
+      const mediaError = await keepMedia(deps, object, image.contentType, readUploadBytes(deps.s3, object));
       if (mediaError) throw mediaError;
     }
     const pushed = await pushIfUnpushed(deps, image, () => getImage(deps.store, image.id));
     if (pushed === 'pushed') deps.logger.info('pushed an image a previous run had ended', { imageId: image.id, status: image.status });
+  }
+  // Written after the push, so a run may have died before them; idempotent.
+  if (image.status === ImageStatus.LABELED) {
+    await writeLabelEntries(deps.store, toPublicImage(image));
+    await discardIfDeleted(deps, object);
   }
   await countInCatalog(deps, (await getImage(deps.store, image.id)) ?? image);
   deps.logger.info('image already terminal, duplicate event', { imageId: image.id, status: image.status });
@@ -162,12 +166,7 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
   if (result.status === ImageStatus.LABELED) {
     // Side by side: a run that ends the image and then fails here leaves it unpushed, and the retry redoes them.
     // The result is stored before the push too, so the same bytes uploaded once the push arrives reuse it.
-    const [mediaError, , completed] = await Promise.all([
-      media,
-      writeLabelEntries(deps.store, result),
-      completeImage(deps.store, result),
-      saveDetection?.(new Date(result.labeledAt ?? Date.now())),
-    ]);
+    const [mediaError, completed] = await Promise.all([media, completeImage(deps.store, result), saveDetection?.(new Date(result.labeledAt ?? Date.now()))]);
     if (mediaError && completed) throw mediaError;
     stored = completed;
   } else {
@@ -182,6 +181,12 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
   }
   await pushHeld(deps, stored);
   deps.logger.info('image labelled', { imageId: stored.id, status: stored.status, labels: stored.labels.length });
+  if (stored.status === ImageStatus.LABELED) {
+    // Search entries follow the push, off its path: the byLabel index is eventually consistent on AWS too.
+    // A retry after a failure here rewrites them (finishEndedImage).
+    await writeLabelEntries(deps.store, toPublicImage(stored));
+    await discardIfDeleted(deps, object);
+  }
   await countInCatalog(deps, stored);
   return stored.status === ImageStatus.LABELED ? 'labeled' : 'failed';
 }

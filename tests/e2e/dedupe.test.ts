@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture, labelcastClient } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 import { rekognitionStats } from '../support/rekognition-stats.ts';
+import { untilSearchable } from '../support/searchable.ts';
 
 describe('Dedupe: labels reused by content hash', () => {
   const client = labelcastClient();
@@ -35,6 +36,7 @@ describe('Dedupe: labels reused by content hash', () => {
     expect(afterSecond).toEqual(afterFirst);
 
     // The reused image is searchable like any other.
+    await untilSearchable(client, 'Cat', second.id);
     const cats = await client.imagesByLabel({ label: 'Cat', limit: 100 });
     expect(cats.items.map((image) => image.id)).toEqual(expect.arrayContaining([first.id, second.id]));
   });

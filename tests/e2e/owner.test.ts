@@ -11,6 +11,7 @@ import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
 import { errorTypeOf, fixture, postGraphql } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 import { mintUser, switchableTokenProvider, type PoolUser } from '../support/user-pool.ts';
+import { untilSearchable } from '../support/searchable.ts';
 
 const tokens = switchableTokenProvider();
 configureAmplify(inject('outputsPath'), { Auth: { tokenProvider: tokens } });
@@ -84,7 +85,9 @@ describe('Owners: user-pool callers see only their own images', () => {
     const ids = async (client: LabelcastClient, label: string) =>
       (await client.imagesByLabel({ label, limit: 100 })).items.map((image) => image.id);
 
+    await untilSearchable(withApiKey, 'Cat', sharedCat.id);
     tokens.signIn(alice);
+    await untilSearchable(asUser, 'Cat', aliceCat.id);
     expect(await ids(asUser, 'Cat')).toEqual([aliceCat.id]);
     tokens.signIn(bob);
     expect(await ids(asUser, 'Cat')).toEqual([]);

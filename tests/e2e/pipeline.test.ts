@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { Image } from '../../api/types.ts';
 import { fixture, labelcastClient } from '../support/amplify-client.ts';
+import { untilSearchable } from '../support/searchable.ts';
 
 const labelNamed = (image: Image, name: string) =>
   image.labels.find((label) => label.name === name);
@@ -69,6 +70,8 @@ describe('Pipeline: upload → labels pushed → search', () => {
   it('finds images by label, case-insensitively and newest first, and by parent label', async () => {
     const older = await client.uploadAndWait(await fixture('cat.png'), 'older-cat.png');
     const newer = await client.uploadAndWait(await fixture('cat.jpg'), 'newer-cat.jpg');
+    await untilSearchable(client, 'Cat', older.id);
+    await untilSearchable(client, 'Cat', newer.id);
 
     const page = await client.imagesByLabel({ label: 'cAT', limit: 50 });
     const ids = page.items.map((image) => image.id);

@@ -16,6 +16,7 @@ import { configureAmplify } from '../../client-example/lib/configure.ts';
 import { LabelcastClient, type UploadTicket } from '../../client-example/lib/labelcast-client.ts';
 import { stackCredentials, startStackProcess, type RunningStack } from '../../local/child-process-stack.ts';
 import { fixture } from '../support/amplify-client.ts';
+import { untilSearchable } from '../support/searchable.ts';
 
 /** Resolves once `done()` holds; the test's own timeout bounds the wait. */
 async function waitFor(what: string, done: () => boolean | Promise<boolean>): Promise<void> {
@@ -85,6 +86,7 @@ describe('Recovery: duplicate S3 events and SIGKILL', () => {
     expect(outcomes.filter((message) => message.includes('duplicate event'))).toHaveLength(1);
     const cat = pushed.labels.find((label) => label.name === 'Cat');
     expect(cat).toBeDefined();
+    await untilSearchable(client, 'Cat', ticket.imageId);
     const page = await client.imagesByLabel({ label: 'Cat', limit: 100 });
     expect(page.items.filter((image) => image.id === ticket.imageId)).toHaveLength(1);
   }, 120_000);

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Image } from '../../api/types.ts';
 import { fixture, labelcastClient } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
+import { untilSearchable } from '../support/searchable.ts';
 
 const confidenceOf = (image: Image, name: string) => image.labels.find((label) => label.name === name)?.confidence;
 
@@ -22,6 +23,7 @@ describe('Search: hierarchy, aliases, minConfidence', () => {
     expect(label?.aliases).toContain('Kitten');
 
     // Act + Assess
+    await untilSearchable(client, 'Cat', cat.id);
     for (const name of ['Cat', 'Animal', 'mammal', 'PET', 'Kitten']) {
       const page = await client.imagesByLabel({ label: name, limit: 100 });
       expect(page.items.map((image) => image.id), name).toContain(cat.id);
