@@ -28,3 +28,22 @@ function rssBytes(pid: number): number {
 export function treeRssBytes(pid: number): number {
   return rssBytes(pid) + children(pid).reduce((sum, child) => sum + treeRssBytes(child), 0);
 }
+
+/** A process's name for a breakdown: the function name a function host runs, or the script's file name. */
+function processName(pid: number): string {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    const last = args[args.length - 1] ?? String(pid);
+    return last.includes('/') ? (last.split('/').pop() ?? last) : last;
+  } catch {
+    return String(pid);
+  }
+}
+
+/** RSS in MiB of a process and each descendant, by name (same-named processes summed). */
+export function treeRssByProcessMiB(pid: number, into: Record<string, number> = {}): Record<string, number> {
+  const name = processName(pid);
+  into[name] = Math.round((into[name] ?? 0) + rssBytes(pid) / 1024 / 1024);
+  for (const child of children(pid)) treeRssByProcessMiB(child, into);
+  return into;
+}

@@ -13,6 +13,9 @@ const logger = new Logger({ serviceName: 'labeler' });
 
 // Each image is decoded once: libvips' operation cache (up to 50 MB by default) would only hold memory.
 sharp.cache(false);
+// One libvips thread per image: a 320 px thumbnail gains little from more, and each extra thread
+// grows its own malloc arena (RSS that creeps up image after image).
+sharp.concurrency(1);
 
 /**
  * Throttling and 5xx answers are retried in the client first: exponential
