@@ -1,9 +1,9 @@
 /**
  * The labeler's reads and writes on the images table (layout in api/table.ts).
- * No transactions (the local DynamoDB has none): label entries are written
- * first, then the image moves out of PENDING with a conditional update, which
- * is the single point that decides who publishes and who counts the image in
- * the label catalog.
+ * No transactions (the local DynamoDB has none): the image moves out of
+ * PENDING with a conditional update, the single point that decides who
+ * publishes and who counts the image in the label catalog; its label entries
+ * are written after the push, idempotently (functions/labeler/label-image.ts).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
