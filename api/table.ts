@@ -7,9 +7,10 @@ import { UploadLimits } from './limits.ts';
  *
  * Items:
  * - image:          pk = IMAGE#<id>, sk = IMAGE; the Image fields plus objectKey,
- *                   contentSha256, indexedLabels (display names of every indexed
- *                   name) and catalogPending (the names whose catalog count is
- *                   not yet claimed; see below).
+ *                   indexedLabels (display names of every indexed name),
+ *                   catalogPending (the names whose catalog count is not yet
+ *                   claimed; see below), and pushLeaseUntil / pushedAt (the
+ *                   push of the terminal image, functions/shared/image-push.ts).
  * - label entry:    pk = IMAGE#<id>, sk = LABEL#<name>#<threshold>;
  *                   labelKey = LABEL#<owner>#<name>#<threshold>, labelSort = <createdAt>#<id>,
  *                   confidence, and a copy of the labelled image, so

@@ -10,6 +10,7 @@ import { ImagesTableLayout, imageKey, labelIndexKey, objectKeyFor } from '../../
 import type { Image, Label } from '../../api/types.ts';
 import { PageLimits } from '../../api/limits.ts';
 import { labelEntries } from '../../functions/labeler/label-index.ts';
+import { chunks } from '../../functions/shared/table-store.ts';
 import { imagesByLabelQuery } from '../../client-example/lib/operations.ts';
 import type { BenchContext } from '../context.ts';
 import { mapConcurrent, p50, timed } from '../lib/stats.ts';
@@ -43,9 +44,7 @@ async function seed(context: BenchContext, from: number, to: number): Promise<vo
     { ...imageKey(image.id), ...image, objectKey: objectKeyFor(image.id) },
     ...labelEntries(image),
   ]);
-  const batches: Record<string, unknown>[][] = [];
-  for (let start = 0; start < items.length; start += 25) batches.push(items.slice(start, start + 25));
-  await mapConcurrent(batches, 4, async (batch) => {
+  await mapConcurrent(chunks(items, 25), 4, async (batch) => {
     let pending = batch.map((Item) => ({ PutRequest: { Item } }));
     while (pending.length > 0) {
       const { UnprocessedItems } = await context.documentClient.send(new BatchWriteCommand({ RequestItems: { [context.tableName]: pending } }));

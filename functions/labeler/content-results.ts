@@ -2,8 +2,9 @@
  * Labels once per distinct content. The ETag the S3 event carries keys a
  * stored detection result (api/table.ts, CONTENT#<ETag>), so the lookup runs
  * at once, beside the image read, without reading the object. An ETag is not
- * a safe content hash (MD5, or none for multipart uploads), so a result is
- * reused only when the SHA-256 of the bytes matches the one stored with it.
+ * a safe content hash (MD5 for a single PUT, `<hash>-<parts>` for multipart),
+ * so a result is reused only when the SHA-256 of the bytes matches the one
+ * stored with it.
  * Two identical uploads labelled at the same moment may both detect; the
  * result is the same.
  */

@@ -7,24 +7,23 @@
  * count is claimed once.
  *
  * The push is the latency users see, so only what a client needs when it
- * receives the event comes before it, side by side: the kept original, the
- * thumbnail (Image.url, Image.thumbnailUrl), the stored detection result (for
- * the same bytes uploaded again) and the terminal status. The search entries
- * and then the catalog counts follow the push, as an index does on AWS.
+ * receives the event comes before it: the kept original and the thumbnail
+ * (Image.url, Image.thumbnailUrl; made while the engine works), then, side by
+ * side, the stored detection result (for the same bytes uploaded again) and
+ * the terminal status. The search entries and then the catalog counts follow
+ * the push (functions/shared/ended-image.ts), as an index does on AWS.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { ownerOfItem } from '../../api/owner.ts';
 import { ImageStatus, toPublicImage, type Image } from '../../api/types.ts';
-import { countPendingLabels } from '../shared/catalog.ts';
-import { pushHeld, pushIfUnpushed } from '../shared/image-push.ts';
+import { finishEndedImage, indexEndedImage } from '../shared/ended-image.ts';
+import { pushHeld } from '../shared/image-push.ts';
 import { deleteKeptObjects } from '../shared/image-objects.ts';
-import { deleteLabelEntries } from '../shared/label-entries.ts';
 import { detectByContent, storedDetection, type ContentToLabel } from './content-results.ts';
 import { detect, UnlabelableImageError } from './detect.ts';
 import { rekognitionImageFor } from './rekognition-image.ts';
-import { completeImage, getImage, writeLabelEntries, type ImageStoreArgs, type StoredImage } from './image-store.ts';
+import { completeImage, getImage, type ImageStoreArgs } from './image-store.ts';
 import { keepOriginal } from './original.ts';
 import type { Publisher } from './publish.ts';
 import type { ThumbnailWriter } from './thumbnail.ts';
@@ -100,46 +99,20 @@ async function keepMedia(deps: LabelerDeps, object: UploadedObject, contentType:
   return copy.status === 'rejected' ? (copy.reason as Error) : undefined;
 }
 
-/** Counts the image under its indexed names not yet claimed; resumes a run that stopped half-way. */
-async function countInCatalog(deps: LabelerDeps, image: StoredImage): Promise<void> {
-  const pending = image.catalogPending;
-  if (image.status !== ImageStatus.LABELED || !pending || pending.size === 0) return;
-  await countPendingLabels(deps.store, { imageId: image.id, owner: ownerOfItem(image) }, pending);
+/** The image was deleted while a losing run kept its media: the kept objects must go too. */
+async function discardMediaIfDeleted(deps: LabelerDeps, object: UploadedObject): Promise<void> {
+  if (await getImage(deps.store, object.imageId)) return;
+  await deleteKeptObjects(deps.s3, object.bucket, object.imageId);
+  deps.logger.info('image deleted while labelling; kept objects discarded', { imageId: object.imageId });
 }
 
-/** The image was deleted while being labelled: its entries and kept objects, written beside its deletion, must go too. */
-async function discardIfDeleted(deps: LabelerDeps, object: UploadedObject): Promise<void> {
-  const imageId = object.imageId;
-  if (await getImage(deps.store, imageId)) return;
-  const removed = await deleteLabelEntries(deps.store, imageId);
-  await deleteKeptObjects(deps.s3, object.bucket, imageId);
-  deps.logger.info('image deleted while labelling; entries discarded', { imageId, removed });
-}
-
-/**
- * Another run ended the image. If its push is still undone (that run died
- * between its terminal write and its publish, or is publishing now), make
- * sure what the push promises is in place and push it once; then resume the
- * catalog count.
- */
-async function finishEndedImage(deps: LabelerDeps, image: StoredImage, object: UploadedObject): Promise<LabelOutcome> {
-  if (!image.pushedAt) {
-    // Idempotent, and possibly cut short by the run that died: original and thumbnail again.
-    if (image.status === ImageStatus.LABELED) {
-      const mediaError = await keepMedia(deps, object, image.contentType, readUploadBytes(deps.s3, object));
-      if (mediaError) throw mediaError;
-    }
-    const pushed = await pushIfUnpushed(deps, image, () => getImage(deps.store, image.id));
-    if (pushed === 'pushed') deps.logger.info('pushed an image a previous run had ended', { imageId: image.id, status: image.status });
+/** Storing a fresh result only saves a later identical upload its detection: a failure is logged, not thrown. */
+async function saveDetectionQuietly(deps: LabelerDeps, result: TerminalResult, now: Date): Promise<void> {
+  try {
+    await result.saveDetection?.(now);
+  } catch (error) {
+    deps.logger.warn('detection result not stored', { imageId: result.image.id, error: error as Error });
   }
-  // Written after the push, so a run may have died before them; idempotent.
-  if (image.status === ImageStatus.LABELED) {
-    await writeLabelEntries(deps.store, toPublicImage(image));
-    await discardIfDeleted(deps, object);
-  }
-  await countInCatalog(deps, (await getImage(deps.store, image.id)) ?? image);
-  deps.logger.info('image already terminal, duplicate event', { imageId: image.id, status: image.status });
-  return 'duplicate';
 }
 
 /** Marks a promise started early as handled: whoever awaits it later still sees its rejection. */
@@ -156,37 +129,36 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
     deps.logger.warn('object has no image record', { key: object.key });
     return 'unknown-image';
   }
-  if (image.status !== ImageStatus.PENDING) return finishEndedImage(deps, image, object);
+  if (image.status !== ImageStatus.PENDING) {
+    await finishEndedImage(deps, image);
+    deps.logger.info('image already terminal, duplicate event', { imageId: image.id, status: image.status });
+    return 'duplicate';
+  }
   // The bytes: thumbnail, WebP conversion, and the check of a reused result.
   const content: ContentToLabel = { eTag: object.eTag, bytes: early(readUploadBytes(deps.s3, object)), stored: storedResult };
   // The kept original and the thumbnail need no labels: made while the engine works, dropped if the image FAILS.
   const media = keepMedia(deps, object, image.contentType, content.bytes);
-  const { image: result, saveDetection } = await terminalImage(deps, image, object, content);
-  let stored: StoredImage | undefined;
+  const terminal = await terminalImage(deps, image, object, content);
+  const result = terminal.image;
+  // Media first (usually done by now): a LABELED image always has its kept original and thumbnail.
+  const mediaError = await media;
   if (result.status === ImageStatus.LABELED) {
-    // Side by side: a run that ends the image and then fails here leaves it unpushed, and the retry redoes them.
-    // The result is stored before the push too, so the same bytes uploaded once the push arrives reuse it.
-    const [mediaError, completed] = await Promise.all([media, completeImage(deps.store, result), saveDetection?.(new Date(result.labeledAt ?? Date.now()))]);
-    if (mediaError && completed) throw mediaError;
-    stored = completed;
+    // Still PENDING, so the retry copies again.
+    if (mediaError) throw mediaError;
   } else {
-    await media;
     await deleteKeptObjects(deps.s3, object.bucket, object.imageId);
-    stored = await completeImage(deps.store, result);
   }
+  const now = deps.now?.() ?? new Date();
+  // The result is stored before the push, so the same bytes uploaded once the push arrives reuse it.
+  const [stored] = await Promise.all([completeImage(deps.store, result, now), saveDetectionQuietly(deps, terminal, now)]);
   if (!stored) {
     deps.logger.info('a concurrent delivery ended the image first, duplicate event', { imageId: image.id });
-    if (result.status === ImageStatus.LABELED) await discardIfDeleted(deps, object);
+    if (result.status === ImageStatus.LABELED) await discardMediaIfDeleted(deps, object);
     return 'duplicate';
   }
   await pushHeld(deps, stored);
   deps.logger.info('image labelled', { imageId: stored.id, status: stored.status, labels: stored.labels.length });
-  if (stored.status === ImageStatus.LABELED) {
-    // Search entries follow the push, off its path: the byLabel index is eventually consistent on AWS too.
-    // A retry after a failure here rewrites them (finishEndedImage).
-    await writeLabelEntries(deps.store, toPublicImage(stored));
-    await discardIfDeleted(deps, object);
-  }
-  await countInCatalog(deps, stored);
+  // Search entries and the catalog count follow the push; a retry after a failure here redoes them (finishEndedImage).
+  await indexEndedImage(deps, stored);
   return stored.status === ImageStatus.LABELED ? 'labeled' : 'failed';
 }

@@ -2,13 +2,14 @@
  * Ends a PENDING image as FAILED with a reason and pushes it on
  * onImageLabeled. The conditional update in completeImage decides, so a
  * concurrent labeler run or a second failure record never pushes twice. An
- * image a labeler run ended but never pushed (it kept failing after its
- * terminal write) is pushed as it was ended.
+ * image a labeler run ended but never finished (it kept failing after its
+ * terminal write) is pushed and indexed as it was ended.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ImageStatus, toPublicImage } from '../../api/types.ts';
 import { completeImage, getImage, type ImageStoreArgs } from '../labeler/image-store.ts';
-import { pushHeld, pushIfUnpushed } from '../shared/image-push.ts';
+import { finishEndedImage } from '../shared/ended-image.ts';
+import { pushHeld } from '../shared/image-push.ts';
 import type { Publisher } from '../labeler/publish.ts';
 
 export interface MarkFailedDeps {
@@ -24,9 +25,9 @@ export type MarkFailedOutcome = 'failed' | 'already-terminal' | 'unknown-image';
 export async function markImageFailed(deps: MarkFailedDeps, imageId: string, reason: string): Promise<MarkFailedOutcome> {
   const image = await getImage(deps.store, imageId);
   if (!image) return 'unknown-image';
-  const reread = () => getImage(deps.store, imageId);
   if (image.status !== ImageStatus.PENDING) {
-    if ((await pushIfUnpushed(deps, image, reread)) === 'pushed') deps.logger.info('pushed an image its labeler ended but never pushed', { imageId });
+    // Its labeler ended it, then kept failing: push and index it as it was ended.
+    await finishEndedImage(deps, image);
     return 'already-terminal';
   }
   const now = deps.now?.() ?? new Date();

@@ -9,7 +9,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { catalogKey, imageKey } from '../../api/table.ts';
-import type { TableStore } from './table-store.ts';
+import { chunks, type TableStore } from './table-store.ts';
 
 /** Attributes of the image item that drive the catalog. */
 export const CatalogAttributes = {
@@ -78,10 +78,7 @@ export async function countPendingLabels(
   image: { readonly imageId: string; readonly owner: string },
   pending: Iterable<string>,
 ): Promise<string[]> {
-  const names = [...pending];
-  const batches: string[][] = [];
-  for (let start = 0; start < names.length; start += claimBatch) batches.push(names.slice(start, start + claimBatch));
-  const claimed = (await Promise.all(batches.map((batch) => claim(store, image.imageId, batch)))).flat();
+  const claimed = (await Promise.all(chunks([...pending], claimBatch).map((batch) => claim(store, image.imageId, batch)))).flat();
   // Each counter is its own item: the claimed names are counted side by side.
   await Promise.all(claimed.map((name) => add(store, image.owner, name, 1)));
   return claimed;

@@ -8,6 +8,7 @@
  * without `pushedAt` (a Lambda retry, a duplicate S3 event, the on-failure
  * handler) waits out the lease, takes it over with a conditional update, and
  * publishes: a holder that crashed is replaced, a live one is never doubled.
+ * An image ended before leases existed has neither attribute and counts as pushed.
  * One window is left: a holder that dies after publishing and before
  * recording `pushedAt` is pushed again by the next run.
  */
@@ -28,11 +29,14 @@ export const PushAttributes = {
 
 export const PushSettings = {
   /**
-   * Longer than a publish can take: the AppSync call (5 s timeout) plus a
-   * completion callback's attempts (3 × 5 s with backoff). A run that finds
-   * the lease held waits at most this long, inside every pushing function's timeout.
+   * Longer than a holder needs from its terminal write to the end of its
+   * publish: a store write, the AppSync call (5 s timeout) and a completion
+   * callback's attempts (3 × 5 s with backoff). A run that finds the lease
+   * held waits at most this long, inside every pushing function's timeout.
    */
   leaseMs: 30_000,
+  /** How often a waiting run looks again whether the holder has pushed. */
+  recheckMs: 250,
 } as const;
 
 /** The push bookkeeping of a stored image item. */
@@ -91,7 +95,7 @@ async function takeOverLease(deps: ImagePushDeps, imageId: string, now: Date): P
         TableName: deps.store.tableName,
         Key: imageKey(imageId),
         UpdateExpression: 'SET #leaseUntil = :until',
-        ConditionExpression: 'attribute_not_exists(#pushedAt) AND #status <> :pending AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)',
+        ConditionExpression: 'attribute_not_exists(#pushedAt) AND #status <> :pending AND #leaseUntil < :now',
         ExpressionAttributeNames: { '#leaseUntil': PushAttributes.leaseUntil, '#pushedAt': PushAttributes.pushedAt, '#status': 'status' },
         ExpressionAttributeValues: { ':until': now.getTime() + PushSettings.leaseMs, ':now': now.getTime(), ':pending': ImageStatus.PENDING },
       }),
@@ -116,10 +120,13 @@ export async function pushIfUnpushed(
   let image: (Image & PushState) | undefined = stored;
   for (;;) {
     if (!image || image.status === ImageStatus.PENDING || image[PushAttributes.pushedAt]) return 'already-pushed';
+    // Ended before push leases existed: it was pushed then.
+    const leaseUntil = image[PushAttributes.leaseUntil];
+    if (leaseUntil === undefined) return 'already-pushed';
     const now = deps.now?.() ?? new Date();
-    const leaseUntil = image[PushAttributes.leaseUntil] ?? 0;
     if (leaseUntil >= now.getTime()) {
-      await (deps.sleep ?? defaultSleep)(leaseUntil - now.getTime() + 1);
+      // The holder usually finishes within milliseconds: look again soon, not at the lease's end.
+      await (deps.sleep ?? defaultSleep)(Math.min(leaseUntil - now.getTime() + 1, PushSettings.recheckMs));
       image = await reread();
       continue;
     }

@@ -9,6 +9,13 @@ export interface TableStore {
 
 type WriteRequest = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string][number];
 
+/** Consecutive slices of at most `size` items. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const slices: T[][] = [];
+  for (let start = 0; start < items.length; start += size) slices.push(items.slice(start, start + size));
+  return slices;
+}
+
 /** BatchWriteItem takes at most 25 requests. */
 const batchSize = 25;
 const maxBatchAttempts = 8;
@@ -17,9 +24,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Puts and deletes in batches of 25, side by side, retrying unprocessed items with jittered backoff. */
 export async function batchWrite(store: TableStore, requests: readonly WriteRequest[]): Promise<void> {
-  const batches: WriteRequest[][] = [];
-  for (let start = 0; start < requests.length; start += batchSize) batches.push(requests.slice(start, start + batchSize));
-  await Promise.all(batches.map((batch) => writeBatch(store, batch)));
+  await Promise.all(chunks(requests, batchSize).map((batch) => writeBatch(store, batch)));
 }
 
 async function writeBatch(store: TableStore, batch: WriteRequest[]): Promise<void> {

@@ -122,6 +122,20 @@ describe('Function: pushIfUnpushed', () => {
     expect(publisher.published).toEqual(['push-stuck']);
   });
 
+  it('counts an image ended before push leases existed as pushed', async () => {
+    // Prepare: terminal, with neither pushLeaseUntil nor pushedAt
+    const legacy: Image = { id: 'push-legacy', status: 'LABELED', contentType: 'image/jpeg', sizeBytes: 1, createdAt: '2024-01-01T00:00:00.000Z', labels: [], moderationLabels: [] };
+    await store.documentClient.send(new PutCommand({ TableName: tableName, Item: { ...imageKey(legacy.id), ...legacy } }));
+    const publisher = recordingPublisher();
+
+    // Act
+    const outcome = await pushIfUnpushed({ store, publisher }, legacy, () => getImage(store, legacy.id));
+
+    // Assess
+    expect(outcome).toBe('already-pushed');
+    expect(publisher.published).toEqual([]);
+  });
+
   it('leaves a PENDING image alone', async () => {
     const pending: Image = { id: 'push-pending', status: 'PENDING', contentType: 'image/jpeg', sizeBytes: 1, createdAt: '2024-01-01T00:00:00.000Z', labels: [], moderationLabels: [] };
     const publisher = recordingPublisher();
