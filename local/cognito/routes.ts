@@ -9,6 +9,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBoundedBody } from '../http-body.ts';
 import type { LocalUserPool, MintTokensArgs } from './user-pool.ts';
 
 export interface UserPoolRoutesOptions {
@@ -28,16 +29,19 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 const sameSecret = (given: string, expected: string) =>
   timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
 
+class BodyTooLarge extends Error {}
+
+/** The body as JSON; undefined when it is too large or not JSON, which mintArgs refuses. */
 async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBodyBytes) return undefined;
-    chunks.push(chunk);
+  let body: Buffer;
+  try {
+    body = await readBoundedBody(request, maxBodyBytes, () => new BodyTooLarge());
+  } catch (error) {
+    if (error instanceof BodyTooLarge) return undefined;
+    throw error;
   }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     return undefined;
   }

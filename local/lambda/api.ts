@@ -15,6 +15,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readBoundedBody } from '../http-body.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { signatureErrorOf } from '../iam/json-service-errors.ts';
 import { verifySigV4 } from '../iam/sigv4.ts';
@@ -58,18 +59,8 @@ export interface LocalLambdaApi {
 /** Past the largest payload nothing valid can follow; stop reading there. */
 const maxRequestBytes = Math.max(...Object.values(maxPayloadBytes)) + 1;
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of request) {
-    length += (chunk as Buffer).length;
-    if (length > maxRequestBytes) {
-      throw new LambdaApiError(LambdaErrorCode.requestTooLarge, `Request must be smaller than ${maxRequestBytes - 1} bytes for the InvokeFunction operation`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
+const requestTooLarge = () =>
+  new LambdaApiError(LambdaErrorCode.requestTooLarge, `Request must be smaller than ${maxRequestBytes - 1} bytes for the InvokeFunction operation`);
 
 function send(response: ServerResponse, status: number, requestId: string, body: string | undefined, headers: Record<string, string> = {}): void {
   const payload = body === undefined ? undefined : Buffer.from(body);
@@ -91,7 +82,7 @@ export async function startLocalLambdaApi<Name extends string>(options: LocalLam
   const invoke = async (request: IncomingMessage, response: ServerResponse, requestId: string) => {
     const target = request.method === 'POST' ? parseInvokePath(request.url ?? '/') : undefined;
     if (!target) throw new LambdaApiError(LambdaErrorCode.unknownOperation, 'this local Lambda serves only Invoke');
-    const body = await readBody(request);
+    const body = await readBoundedBody(request, maxRequestBytes, requestTooLarge);
     const verdict = await verifySigV4(
       { method: 'POST', url: request.url ?? '/', headers: request.headers, payloadHash: createHash('sha256').update(body).digest('hex') },
       { credentials: options.credentials, service: signingName, region: options.region },

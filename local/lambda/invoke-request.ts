@@ -7,6 +7,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { localAccountId } from '../appsync/server/auth.ts';
+import { SignatureErrorCode } from '../iam/json-service-errors.ts';
 
 export const invokePathPattern = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 
@@ -37,12 +38,8 @@ export const LambdaErrorCode = {
   service: 'ServiceException',
   unknownOperation: 'UnknownOperationException',
   validation: 'ValidationException',
-  // Signature failures (../iam/json-service-errors.ts).
-  accessDenied: 'AccessDeniedException',
-  incompleteSignature: 'IncompleteSignatureException',
-  invalidSignature: 'InvalidSignatureException',
-  missingAuthenticationToken: 'MissingAuthenticationTokenException',
-  unrecognizedClient: 'UnrecognizedClientException',
+  // Signature failures.
+  ...SignatureErrorCode,
 } as const;
 export type LambdaErrorCode = (typeof LambdaErrorCode)[keyof typeof LambdaErrorCode];
 

@@ -4,9 +4,10 @@
  * Rekognition exceptions also carry `Code` and `Logref`; the SDK reads
  * `__type` (or the header) to pick the exception class.
  */
+import { SignatureErrorCode } from '../iam/json-service-errors.ts';
+
 export const RekognitionErrorCode = {
-  // Modeled Rekognition exceptions.
-  accessDenied: 'AccessDeniedException',
+  // Modeled Rekognition exceptions (AccessDeniedException too, among the signature failures).
   imageTooLarge: 'ImageTooLargeException',
   internalServerError: 'InternalServerError',
   invalidImageFormat: 'InvalidImageFormatException',
@@ -15,12 +16,9 @@ export const RekognitionErrorCode = {
   provisionedThroughputExceeded: 'ProvisionedThroughputExceededException',
   throttling: 'ThrottlingException',
   // Common errors of every AWS JSON service.
-  incompleteSignature: 'IncompleteSignatureException',
-  invalidSignature: 'InvalidSignatureException',
-  missingAuthenticationToken: 'MissingAuthenticationTokenException',
+  ...SignatureErrorCode,
   serialization: 'SerializationException',
   unknownOperation: 'UnknownOperationException',
-  unrecognizedClient: 'UnrecognizedClientException',
 } as const;
 export type RekognitionErrorCode = (typeof RekognitionErrorCode)[keyof typeof RekognitionErrorCode];
 

@@ -7,6 +7,7 @@
  * fault, `GET` lists them. Unsigned, like the stats endpoint beside it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBoundedBody } from '../http-body.ts';
 import { RekognitionError, RekognitionErrorCode } from './errors.ts';
 
 export const faultsPath = '/_labelcast/faults';
@@ -104,15 +105,9 @@ export class FaultInjector {
 const maxFaultBodyBytes = 4096;
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of request) {
-    length += (chunk as Buffer).length;
-    if (length > maxFaultBodyBytes) throw new FaultSpecError(`the body must be at most ${maxFaultBodyBytes} bytes`);
-    chunks.push(chunk as Buffer);
-  }
+  const body = await readBoundedBody(request, maxFaultBodyBytes, () => new FaultSpecError(`the body must be at most ${maxFaultBodyBytes} bytes`));
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw new FaultSpecError('the body must be JSON');
   }

@@ -6,6 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBoundedBody } from '../http-body.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { signatureErrorOf } from '../iam/json-service-errors.ts';
 import { verifySigV4, type SigV4Failure } from '../iam/sigv4.ts';
@@ -33,7 +34,7 @@ export async function parseRequest(
   request: IncomingMessage,
   auth: { readonly credentials: CredentialStore; readonly region: string },
 ): Promise<ParsedRequest> {
-  const body = await readBody(request);
+  const body = await readBoundedBody(request, maxRequestBytes, () => new RekognitionError(RekognitionErrorCode.imageTooLarge, 'Request size is too large.'));
   const verdict = await verifySigV4(
     { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, payloadHash: createHash('sha256').update(body).digest('hex') },
     { credentials: auth.credentials, service: signingName, region: auth.region },
@@ -54,17 +55,6 @@ export async function parseRequest(
     throw new RekognitionError(RekognitionErrorCode.serialization, 'Start of list found where not expected');
   }
   return { operation: target.slice(targetPrefix.length), input: input as Record<string, unknown> };
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of request) {
-    length += (chunk as Buffer).length;
-    if (length > maxRequestBytes) throw new RekognitionError(RekognitionErrorCode.imageTooLarge, 'Request size is too large.');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** JSON services answer signature problems with these codes (not S3's); Rekognition with HTTP 400. */

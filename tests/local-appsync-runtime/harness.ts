@@ -54,7 +54,6 @@ export async function startHarness(
     client,
     endpoint,
     async close() {
-      runtime.close();
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

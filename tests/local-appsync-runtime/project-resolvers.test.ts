@@ -1,16 +1,16 @@
 /** The project's own resolvers (resolvers/, wired by api/manifest.ts) on the local runtime and a real dynalite. */
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fieldsByCoordinate, type FieldWiring } from '../../api/manifest.ts';
 import { sharedOwner } from '../../api/owner.ts';
 import { catalogKey, imageKey } from '../../api/table.ts';
 import { labelEntries } from '../../functions/labeler/label-index.ts';
-import { toSdkMap } from '../../local/appsync/data-sources/attribute-values.ts';
 import { matchesSubscriptionFilter } from '../../local/appsync/resolvers/index.ts';
-import { toMapValues } from '../../local/appsync/runtime/dynamodb.ts';
 import { fieldArgs, startHarness, tableName, type Harness } from './harness.ts';
 
 let harness: Harness;
+/** Writes items as the labeler does. */
+let documents: DynamoDBDocumentClient;
 const presignCalls: unknown[] = [];
 
 beforeAll(async () => {
@@ -24,6 +24,7 @@ beforeAll(async () => {
     };
   });
   await harness.runtime.preload([...fieldsByCoordinate.values()]);
+  documents = DynamoDBDocumentClient.from(harness.client, { marshallOptions: { removeUndefinedValues: true } });
 });
 afterAll(async () => harness?.close());
 
@@ -33,8 +34,7 @@ const wiring = (coordinate: string): FieldWiring => {
   return found;
 };
 
-const put = (item: Record<string, unknown>) =>
-  harness.client.send(new PutItemCommand({ TableName: tableName, Item: toSdkMap(toMapValues(item)) }));
+const put = (item: Record<string, unknown>) => documents.send(new PutCommand({ TableName: tableName, Item: item }));
 
 /** Stores an image and its byLabel entries as the labeler writes them (every threshold, parents, aliases). */
 async function storeLabelled(id: string, createdAt: string, label: string, confidence: number) {

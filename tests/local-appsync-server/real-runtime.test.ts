@@ -44,7 +44,6 @@ describe('local AppSync with the real resolver runtime', () => {
   afterAll(async () => {
     await amplify?.stop();
     await appsync?.close();
-    runtime?.close();
     rmSync(stateDir, { recursive: true, force: true });
   });
 

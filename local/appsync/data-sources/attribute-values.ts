@@ -5,7 +5,6 @@
  * AppSync hands to response handlers (numbers as numbers, binaries as
  * base64, sets as lists).
  */
-import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, Item } from './dynamodb-wire.ts';
 import { InvalidRequestError } from './errors.ts';
 
@@ -62,16 +61,4 @@ export function toPlainItem(item: Readonly<Record<string, AttributeValue>>): Rec
   const plain: Record<string, unknown> = {};
   for (const name in item) plain[name] = toPlainValue(item[name]);
   return plain;
-}
-
-/** The same conversion for AWS SDK callers, whose binaries are bytes. */
-export function toSdkMap(json: Record<string, unknown> | undefined): Record<string, SdkAttributeValue> {
-  const toSdk = (value: AttributeValue): SdkAttributeValue => {
-    if (value.B !== undefined) return { B: Buffer.from(value.B, 'base64') };
-    if (value.BS !== undefined) return { BS: value.BS.map((bytes) => Buffer.from(bytes, 'base64')) };
-    if (value.L !== undefined) return { L: value.L.map(toSdk) };
-    if (value.M !== undefined) return { M: Object.fromEntries(Object.entries(value.M).map(([name, member]) => [name, toSdk(member)])) };
-    return value as SdkAttributeValue;
-  };
-  return Object.fromEntries(Object.entries(toWireMap(json)).map(([name, value]) => [name, toSdk(value)]));
 }

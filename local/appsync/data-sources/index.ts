@@ -30,8 +30,6 @@ export interface DataSourcesOptions {
 export interface DataSources {
   /** Runs one request object against the named data source. Throws InvalidRequestError for requests AppSync would refuse. */
   invoke(name: DataSourceName, request: unknown): Promise<DataSourceOutcome>;
-  /** Nothing to release: DynamoDB requests hold no connection of their own. */
-  close(): void;
 }
 
 export function createDataSources(options: DataSourcesOptions): DataSources {
@@ -61,6 +59,5 @@ export function createDataSources(options: DataSourcesOptions): DataSources {
       if (!invoker) throw new Error(`Unknown data source ${name}`);
       return invoker(request);
     },
-    close: () => undefined,
   };
 }

@@ -3,13 +3,11 @@
  * invocationType? }. A failed invocation is ctx.error with type Lambda:Unhandled.
  */
 import type { LambdaFunctionName } from '../../../api/manifest.ts';
+import { asJson } from '../resolvers/context.ts';
 import { InvalidRequestError, lambdaError } from './errors.ts';
 import type { DataSourceOutcome } from './types.ts';
 
 export type InvokeLambda = (functionName: LambdaFunctionName, payload: unknown) => Promise<unknown>;
-
-/** Lambda hands its result back as JSON: undefined is dropped, dates become strings. */
-const asLambdaJson = (output: unknown): unknown => (output === undefined ? null : JSON.parse(JSON.stringify(output)));
 
 export function createLambdaDataSource(functionName: LambdaFunctionName, invokeLambda: InvokeLambda) {
   return {
@@ -26,7 +24,8 @@ export function createLambdaDataSource(functionName: LambdaFunctionName, invokeL
       }
       try {
         const output = await invokeLambda(functionName, event);
-        return { result: asLambdaJson(operation === 'BatchInvoke' && Array.isArray(output) ? output[0] : output) };
+        // Lambda hands its result back as JSON too.
+        return { result: asJson(operation === 'BatchInvoke' && Array.isArray(output) ? output[0] : output) };
       } catch (error) {
         return { result: null, error: lambdaError(error) };
       }

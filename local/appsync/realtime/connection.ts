@@ -6,13 +6,13 @@
  */
 import { getArgumentValues, getVariableValues, Kind, type FieldNode } from 'graphql';
 import type { WebSocket } from 'ws';
-import { fieldsByCoordinate } from '../../../api/manifest.ts';
 import type { ResolverRuntime } from '../resolvers/index.ts';
 import { authenticate, headersFromObject, type AuthResult, type AuthSettings } from '../server/auth.ts';
 import { fieldError, internalFailure, variableError } from '../server/errors.ts';
 import { fragmentsOf, graphQLRequestBody, parseOperation, unauthorizedFieldError } from '../server/execute.ts';
 import type { ServedSchema } from '../server/schema.ts';
 import { selectionSetInfo } from '../server/selection-set.ts';
+import { wiringOf } from '../server/wiring.ts';
 import { parseClientMessage, RealtimeErrors, ServerMessages, type RealtimeError } from './protocol.ts';
 import type { LiveSubscription, SubscriptionRegistry } from './subscriptions.ts';
 
@@ -124,7 +124,7 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
 
     let filter: unknown;
     let invalidationFilter: unknown;
-    const wiring = fieldsByCoordinate.get(`${subscriptionType.name}.${field.name}`);
+    const wiring = wiringOf(subscriptionType.name, field.name);
     if (wiring) {
       try {
         const result = await context.runtime.resolveField({

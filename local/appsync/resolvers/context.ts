@@ -49,7 +49,7 @@ export function handlerContext(
   };
 }
 
-/** AppSync passes values between steps as JSON: undefined is dropped, dates become strings. */
+/** AppSync passes values between steps (and Lambda its results) as JSON: undefined is dropped, dates become strings. */
 export function asJson<T>(value: T): T {
   if (value === undefined) return null as T;
   return JSON.parse(JSON.stringify(value)) as T;

@@ -68,8 +68,6 @@ export interface ResolverRuntime {
 export interface LocalResolverRuntime extends ResolverRuntime {
   /** Bundles and loads every resolver of the manifest now rather than on first use. */
   preload(wirings: readonly FieldWiring[]): Promise<void>;
-  /** Releases what the data sources hold. */
-  close(): void;
 }
 
 export interface ResolverRuntimeOptions {
@@ -118,6 +116,5 @@ export function createResolverRuntime(options: ResolverRuntimeOptions): LocalRes
       const codes = wirings.flatMap((wiring) => [wiring.code, ...(wiring.kind === 'PIPELINE' ? wiring.steps.map((step) => step.code) : [])]);
       await Promise.all([...new Set(codes)].map((code) => loadHandlers(code)));
     },
-    close: () => dataSources.close(),
   };
 }

@@ -23,7 +23,7 @@ import {
   type GraphQLResolveInfo,
   type OperationDefinitionNode,
 } from 'graphql';
-import { fields, type FieldWiring } from '../../../api/manifest.ts';
+import type { FieldWiring } from '../../../api/manifest.ts';
 import type { ResolverRuntime } from '../resolvers/index.ts';
 import type { Caller } from './auth.ts';
 import {
@@ -40,6 +40,7 @@ import {
 import { fieldPastDepth, LimitErrors, noIntrospection } from './limits.ts';
 import type { ServedSchema } from './schema.ts';
 import { selectionSetInfo, type SelectionSetInfo } from './selection-set.ts';
+import { wiringOf } from './wiring.ts';
 
 export interface GraphQLRequestBody {
   readonly query: string;
@@ -120,14 +121,6 @@ export const authorizingFieldResolver =
     }
     return defaultFieldResolver(source, args, context, info);
   };
-
-/** The manifest's wiring by type, then field. */
-const wiringByType = new Map<string, Map<string, FieldWiring>>();
-for (const field of fields) {
-  let byField = wiringByType.get(field.typeName);
-  if (!byField) wiringByType.set(field.typeName, (byField = new Map()));
-  byField.set(field.fieldName, field);
-}
 
 export type ParsedOperation =
   | { readonly ok: true; readonly document: DocumentNode; readonly operation: OperationDefinitionNode }
@@ -289,7 +282,7 @@ export async function executeOperation(args: ExecuteArgs): Promise<ExecuteOutcom
     return result.data;
   };
   const fieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, fieldArgs, context, info) => {
-    const wiring = wiringByType.get(info.parentType.name)?.get(info.fieldName);
+    const wiring = wiringOf(info.parentType.name, info.fieldName);
     // Nested fields resolve by default unless the manifest gives them a resolver (e.g. Image.url).
     if (info.parentType !== rootType && !wiring) return fallback(source, fieldArgs, context, info);
     return resolveWired(wiring, source, fieldArgs, info);

@@ -20,7 +20,7 @@ export interface ServedSchema {
   readonly schema: GraphQLSchema;
   /** Modes allowed to read `Type.field`. */
   modesFor(typeName: string, fieldName: string): readonly AuthMode[];
-  /** Whether `mode` may read `Type.field`: modesFor, decided once per field when the schema is built. */
+  /** Whether `mode` may read `Type.field`: modesFor, without building a list. */
   allows(mode: AuthMode, typeName: string, fieldName: string): boolean;
   /** Subscription fields a mutation field publishes to. */
   subscriptionsOf(mutationField: string): readonly string[];
@@ -47,8 +47,7 @@ export function buildServedSchema(
   installAppSyncScalars(schema);
 
   // AppSync: a field's own directives win; else its type's; else the default mode.
-  const modes = new Map<string, readonly AuthMode[]>();
-  // The same by type then field, as sets: every field of a response is checked, so no key is built per check.
+  // By type then field, as sets: every field of a response is checked, so no key is built per check.
   const allowed = new Map<string, Map<string, ReadonlySet<AuthMode>>>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith('__') || !('getFields' in type) || !type.astNode || type.astNode.kind !== 'ObjectTypeDefinition') continue;
@@ -57,12 +56,13 @@ export function buildServedSchema(
     for (const field of Object.values(type.getFields())) {
       const fieldModes = modesOf(field.astNode?.directives);
       const effective = fieldModes.length > 0 ? fieldModes : typeModes.length > 0 ? typeModes : [defaultAuthMode];
-      modes.set(`${type.name}.${field.name}`, effective);
       fieldsAllowed.set(field.name, new Set(effective));
     }
     allowed.set(type.name, fieldsAllowed);
   }
+  // Introspection and meta fields are open to every mode, as on AppSync.
   const openToAll = new Set(authModes);
+  const allowedModes = (typeName: string, fieldName: string) => allowed.get(typeName)?.get(fieldName) ?? openToAll;
 
   const subscriptionsByMutation = new Map<string, string[]>();
   for (const field of Object.values(schema.getSubscriptionType()?.getFields() ?? {})) {
@@ -77,9 +77,8 @@ export function buildServedSchema(
 
   return {
     schema,
-    // Introspection and meta fields are open to every mode, as on AppSync.
-    modesFor: (typeName, fieldName) => modes.get(`${typeName}.${fieldName}`) ?? authModes,
-    allows: (mode, typeName, fieldName) => (allowed.get(typeName)?.get(fieldName) ?? openToAll).has(mode),
+    modesFor: (typeName, fieldName) => [...allowedModes(typeName, fieldName)],
+    allows: (mode, typeName, fieldName) => allowedModes(typeName, fieldName).has(mode),
     subscriptionsOf: (mutationField) => subscriptionsByMutation.get(mutationField) ?? [],
     limits: args.limits ?? appSyncDefaultLimits,
   };
