@@ -7,6 +7,8 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CallbackUrlPolicy, CallbackSettings } from '../api/callback.ts';
+import { UploadLimits } from '../api/limits.ts';
+import { readableKeyPrefixes } from '../api/media.ts';
 import { ApiUserPool } from './api-user-pool.ts';
 import { CallbackSecret } from './callback-secret.ts';
 import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
@@ -15,8 +17,7 @@ import { ImagesTable } from './images-table.ts';
 import { iamFields, Labeler } from './labeler.ts';
 import { Reconciler } from './labeling-recovery.ts';
 import { LabelcastApi } from './labelcast-api.ts';
-import { PresignDownload } from './presign-download.ts';
-import { PresignUpload } from './presign-upload.ts';
+import { ObjectPresigner } from './object-presigner.ts';
 import { addStackOutputs } from './stack-outputs.ts';
 import { Stage, stageSettings } from './stage.ts';
 import { UploadBucket } from './upload-bucket.ts';
@@ -40,8 +41,8 @@ export class LabelcastStack extends Stack {
   public readonly uploads: UploadBucket;
   public readonly images: ImagesTable;
   public readonly users: ApiUserPool;
-  public readonly presignUpload: PresignUpload;
-  public readonly presignDownload: PresignDownload;
+  public readonly presignUpload: ObjectPresigner;
+  public readonly presignDownload: ObjectPresigner;
   public readonly imageDeleter: ImageDeleter;
   public readonly graphql: LabelcastApi;
   public readonly labeler: Labeler;
@@ -63,13 +64,19 @@ export class LabelcastStack extends Stack {
       pointInTimeRecovery: settings.pointInTimeRecovery,
     });
     this.users = new ApiUserPool(this, 'Users', { removalPolicy });
-    this.presignUpload = new PresignUpload(this, 'Presign', {
+    this.presignUpload = new ObjectPresigner(this, 'Presign', {
+      name: 'presignUpload',
       bucket: this.uploads.bucket,
+      action: 's3:PutObject',
+      keyPrefixes: [UploadLimits.keyPrefix],
       logRetention,
       removalPolicy,
     });
-    this.presignDownload = new PresignDownload(this, 'PresignRead', {
+    this.presignDownload = new ObjectPresigner(this, 'PresignRead', {
+      name: 'presignDownload',
       bucket: this.uploads.bucket,
+      action: 's3:GetObject',
+      keyPrefixes: readableKeyPrefixes,
       logRetention,
       removalPolicy,
     });
