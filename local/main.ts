@@ -1,6 +1,7 @@
 /**
  * `npm start`: runs the offline stack until Ctrl-C. Prints the GraphQL URL and
- * API key and writes amplify_outputs.json; the last line, `labelcast ready`,
+ * API key and writes amplify_outputs.json (never over a deployed stack's: see
+ * local/amplify-outputs.ts); the last line, `labelcast ready`,
  * tells scripts the stack is serving.
  */
 import { configFromEnv } from './config.ts';
@@ -25,7 +26,8 @@ console.log(`DynamoDB:     ${stack.endpoints.dynamodb} (table ${stack.tableName}
 console.log(`Rekognition:  ${stack.endpoints.rekognition}`);
 console.log(`Lambda:       ${stack.endpoints.lambda} (Invoke)`);
 console.log(`CA cert:      ${stack.caPath} (Node clients: NODE_EXTRA_CA_CERTS=${stack.caPath})`);
-console.log(`Amplify:      ${config.outputsPath}`);
+console.log(`Amplify:      ${stack.outputsFile.path}`);
+if (stack.outputsFile.notice) console.warn(`Note: ${stack.outputsFile.notice}`);
 console.log(`State:        ${config.stateDir}`);
 console.log('labelcast ready');
 

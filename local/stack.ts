@@ -10,7 +10,7 @@ import path from 'node:path';
 import { lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
 import { ApiLimits, UploadLimits } from '../api/limits.ts';
-import { amplifyOutputs, writeAmplifyOutputs, type AmplifyOutputs } from './amplify-outputs.ts';
+import { amplifyOutputs, writeAmplifyOutputs, type AmplifyOutputs, type WrittenOutputs } from './amplify-outputs.ts';
 import { startLocalAppSync } from './appsync/index.ts';
 import { loadOrCreateTls } from './appsync/tls/certificates.ts';
 import { createResolverRuntime } from './appsync/resolvers/index.ts';
@@ -37,6 +37,8 @@ export interface LocalStack {
   readonly bucketName: string;
   readonly tableName: string;
   readonly outputs: AmplifyOutputs;
+  /** Where amplify_outputs.json went: the configured file, or the state dir when that file is a deployed stack's. */
+  readonly outputsFile: WrittenOutputs;
   /** The web gallery (client-example/web, built by main.ts), configured for this stack. */
   readonly galleryUrl: string;
   close(): Promise<void>;
@@ -181,7 +183,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
         tokens_url: appsync.userPoolTokensUrl,
       },
     });
-    writeAmplifyOutputs(config.outputsPath, outputs);
+    const outputsFile = writeAmplifyOutputs(outputs, config.outputsPath, path.join(config.stateDir, 'amplify_outputs.json'));
 
     // Same certificate as AppSync: a browser that trusts the local CA trusts both.
     const gallery = await startGalleryServer({
@@ -204,6 +206,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       bucketName: config.bucketName,
       tableName: config.tableName,
       outputs,
+      outputsFile,
       galleryUrl: gallery.url,
       close: () => closers.closeAll(),
     };
