@@ -1,11 +1,12 @@
 /**
  * `npm start`: runs the offline stack until Ctrl-C. Prints the GraphQL URL and
- * API key and writes amplify_outputs.json (never over a deployed stack's: see
- * local/amplify-outputs.ts); the last line, `labelcast ready`,
- * tells scripts the stack is serving.
+ * API key for people and writes amplify_outputs.json (never over a deployed
+ * stack's: see local/amplify-outputs.ts). Programs read the ready file,
+ * `<state dir>/ready.json` (local/ready-file.ts), not these lines.
  */
 import { configFromEnv } from './config.ts';
 import { ensureGalleryBuilt } from './gallery/build.ts';
+import { removeReadyFile, writeReadyFile } from './ready-file.ts';
 import { startLocalStack } from './stack.ts';
 
 const config = configFromEnv();
@@ -29,6 +30,19 @@ console.log(`CA cert:      ${stack.caPath} (Node clients: NODE_EXTRA_CA_CERTS=${
 console.log(`Amplify:      ${stack.outputsFile.path}`);
 if (stack.outputsFile.notice) console.warn(`Note: ${stack.outputsFile.notice}`);
 console.log(`State:        ${config.stateDir}`);
+writeReadyFile({
+  pid: process.pid,
+  stateDir: config.stateDir,
+  region: stack.region,
+  graphqlUrl: stack.graphqlUrl,
+  realtimeUrl: stack.realtimeUrl,
+  galleryUrl: stack.galleryUrl,
+  caPath: stack.caPath,
+  outputsPath: stack.outputsFile.path,
+  bucketName: stack.bucketName,
+  tableName: stack.tableName,
+  endpoints: stack.endpoints,
+});
 console.log('labelcast ready');
 
 let stopping = false;
@@ -36,6 +50,7 @@ const stop = (signal: NodeJS.Signals) => {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: stopping`);
+  removeReadyFile(config.stateDir);
   stack.close().then(
     () => process.exit(0),
     (error: unknown) => {
