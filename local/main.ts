@@ -1,11 +1,13 @@
 /**
  * `npm start`: runs the offline stack until Ctrl-C. Prints the GraphQL URL and
  * API key and writes amplify_outputs.json; the last line, `labelcast ready`,
- * tells scripts the stack is serving.
+ * tells scripts the stack is serving. A damaged state file ends it with exit
+ * code 1 and one line naming the file and what to do (StateFileError).
  */
 import { configFromEnv } from './config.ts';
 import { ensureGalleryBuilt } from './gallery/build.ts';
-import { startLocalStack } from './stack.ts';
+import { startLocalStack, type LocalStack } from './stack.ts';
+import { StateFileError } from './state-dir.ts';
 
 const config = configFromEnv();
 try {
@@ -14,7 +16,15 @@ try {
   // The API works without the gallery; say why the page is missing.
   console.error('web gallery not built:', error);
 }
-const stack = await startLocalStack(config);
+let stack: LocalStack;
+try {
+  stack = await startLocalStack(config);
+} catch (error) {
+  if (!(error instanceof StateFileError)) throw error;
+  // The message is the whole story (file, problem, fix): a stack trace would only bury it.
+  console.error(`labelcast cannot start: ${error.message}`);
+  process.exit(1);
+}
 
 console.log(`Gallery:      ${stack.galleryUrl}`);
 console.log(`GraphQL:      ${stack.graphqlUrl}`);
