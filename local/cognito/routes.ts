@@ -85,7 +85,8 @@ export function userPoolRoutes(options: UserPoolRoutesOptions) {
   const tokensPath = `/_local/cognito/${pool.userPoolId}/tokens`;
   const adminAuth = { admin: options.admin, service: userPoolSigningName, region: options.region };
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
-    const pathname = new URL(request.url ?? '/', 'https://local').pathname;
+    // The raw path, not `new URL`, which throws on targets such as `//[`: those are simply not ours.
+    const pathname = (request.url ?? '/').split('?', 1)[0];
     if (pathname === jwksPath && request.method === 'GET') {
       send(response, 200, pool.jwks());
       return true;

@@ -7,7 +7,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +109,18 @@ describe('Endpoint: POST tokens_url', () => {
   ])('refuses %j from the admin with 400 InvalidParameterException', async (body, message) => {
     const response = await mintAs(admin, body);
     expect(await errorOf(response)).toMatchObject({ status: 400, __type: 'InvalidParameterException', message: expect.stringMatching(message) });
+  });
+
+  it('leaves other request targets, malformed ones too, to the server it is mounted on', async () => {
+    const statusOf = (target: string) =>
+      new Promise<number | undefined>((resolve, reject) => {
+        const url = new URL(tokensUrl);
+        request({ host: url.hostname, port: url.port, path: target, method: 'POST' }, (response) => {
+          response.resume();
+          resolve(response.statusCode);
+        }).on('error', reject).end();
+      });
+    expect(await Promise.all(['//[', '/%ff', `/_local/cognito/${pool.userPoolId}/tokens/x`].map(statusOf))).toEqual([404, 404, 404]);
   });
 
   it("mints one day, the longest lifetime Cognito allows, as asked", async () => {
