@@ -77,6 +77,7 @@ export class MintTokensError extends Error {
 export interface MintedTokens {
   readonly idToken: string;
   readonly accessToken: string;
+  /** The tokens' lifetime in seconds, from their issue time (`iat`). */
   readonly expiresIn: number;
   /** The user's sub: the same for the same username in the same pool. */
   readonly sub: string;
@@ -198,12 +199,12 @@ export function openLocalUserPool(options: LocalUserPoolOptions): LocalUserPool 
     mintTokens(args) {
       const username = args.username.trim();
       if (username === '') throw new MintTokensError('username must not be empty');
-      const { iat: now, expiresIn } = tokenTimes(args);
+      const { iat, expiresIn } = tokenTimes(args);
       const sub = subFor(stored.userPoolId, username);
       const eventId = randomUUID();
       const originJti = randomUUID();
       const groups = args.groups && args.groups.length > 0 ? { 'cognito:groups': [...args.groups] } : {};
-      const common = { sub, ...groups, iss: issuer, origin_jti: originJti, event_id: eventId, auth_time: now, iat: now, exp: now + expiresIn };
+      const common = { sub, ...groups, iss: issuer, origin_jti: originJti, event_id: eventId, auth_time: iat, iat, exp: iat + expiresIn };
       const idToken = sign({
         ...common,
         aud: stored.clientId,
