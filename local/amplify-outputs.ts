@@ -14,7 +14,7 @@ export interface LocalUserPoolOutputs {
   readonly user_pool_client_id: string;
   readonly issuer: string;
   readonly jwks_uri: string;
-  /** Dev-only: POST `{ username, email? }` with `x-api-key` → `{ idToken, accessToken, expiresIn, sub }`. */
+  /** Dev-only: POST `{ username, email?, groups?, expiresInSeconds?, issuedAt? }`, SigV4-signed by the stack's admin key pair (`cognito-idp`) → `{ idToken, accessToken, expiresIn, sub }`. */
   readonly tokens_url: string;
 }
 

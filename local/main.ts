@@ -2,12 +2,15 @@
  * `npm start`: runs the offline stack until Ctrl-C. Prints the GraphQL URL and
  * API key for people and writes amplify_outputs.json (never over a deployed
  * stack's: see local/amplify-outputs.ts). Programs read the ready file,
- * `<state dir>/ready.json` (local/ready-file.ts), not these lines.
+ * `<state dir>/ready.json` (local/ready-file.ts), not these lines. A damaged
+ * state file ends it with exit code 1 and one line naming the file and what
+ * to do (StateFileError).
  */
 import { configFromEnv } from './config.ts';
 import { ensureGalleryBuilt } from './gallery/build.ts';
 import { removeReadyFile, writeReadyFile } from './ready-file.ts';
-import { startLocalStack } from './stack.ts';
+import { startLocalStack, type LocalStack } from './stack.ts';
+import { StateFileError } from './state-dir.ts';
 
 const config = configFromEnv();
 try {
@@ -16,7 +19,15 @@ try {
   // The API works without the gallery; say why the page is missing.
   console.error('web gallery not built:', error);
 }
-const stack = await startLocalStack(config);
+let stack: LocalStack;
+try {
+  stack = await startLocalStack(config);
+} catch (error) {
+  if (!(error instanceof StateFileError)) throw error;
+  // The message is the whole story (file, problem, fix): a stack trace would only bury it.
+  console.error(`labelcast cannot start: ${error.message}`);
+  process.exit(1);
+}
 
 console.log(`Gallery:      ${stack.galleryUrl}`);
 console.log(`GraphQL:      ${stack.graphqlUrl}`);

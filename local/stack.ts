@@ -5,7 +5,6 @@
  * labeler event out of retries → labeling-failed; the reconciler at start and
  * on its schedule.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
@@ -25,6 +24,7 @@ import { scheduledEvent } from './lambda/scheduled-event.ts';
 import { startLocalRekognition } from './rekognition/index.ts';
 import { startLocalS3 } from './s3/index.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
+import { prepareStateDir, stateSubdir } from './state-dir.ts';
 
 export interface LocalStack {
   readonly graphqlUrl: string;
@@ -56,16 +56,14 @@ class Closers {
 }
 
 export async function startLocalStack(config: LocalStackConfig): Promise<LocalStack> {
-  mkdirSync(config.stateDir, { recursive: true });
+  prepareStateDir(config.stateDir);
   const credentials = loadOrCreateCredentials(config.stateDir);
   const store = credentialStore(credentials);
+  // The admin identity alone, for the stack's own endpoints (token minting, test hooks), whatever keys `store` admits.
+  const admin = credentialStore(credentials);
   const secrets = loadOrCreateSecrets(config.stateDir);
   const closers = new Closers();
-  const state = (name: string) => {
-    const dir = path.join(config.stateDir, name);
-    mkdirSync(dir, { recursive: true });
-    return dir;
-  };
+  const state = (name: string) => stateSubdir(config.stateDir, name);
 
   try {
     const dynamodb = await startLocalDynamoDb({ dataDir: state('dynamodb'), port: config.ports.dynamodb, host: config.host });
@@ -96,6 +94,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       host: config.host,
       region: config.region,
       credentials: store,
+      admin,
       readObject: (bucket, key) => s3.readObject(bucket, key),
     });
     closers.add(() => rekognition.close());
@@ -119,6 +118,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       region: config.region,
       apiKey: secrets.apiKey,
       credentials: store,
+      userPoolAdmin: admin,
       runtime,
       limits: ApiLimits[config.stage],
     });

@@ -8,7 +8,7 @@ import { createServer } from 'node:https';
 import { localAuthModes } from '../../api/manifest.ts';
 import { userPoolRoutes } from '../cognito/routes.ts';
 import { openLocalUserPool, type LocalUserPool } from '../cognito/user-pool.ts';
-import type { CredentialStore } from '../iam/credentials.ts';
+import { credentialStore, type CredentialStore } from '../iam/credentials.ts';
 import { attachRealtime } from './realtime/server.ts';
 import type { RealtimeTimings } from './realtime/connection.ts';
 import { subscriptionRegistry } from './realtime/subscriptions.ts';
@@ -28,6 +28,8 @@ export interface LocalAppSyncOptions {
   readonly region: string;
   readonly apiKey: string;
   readonly credentials: CredentialStore;
+  /** The stack's admin key pair, the only signer the user pool's token endpoint admits. @default none: no one can mint tokens over HTTP */
+  readonly userPoolAdmin?: CredentialStore;
   readonly runtime: ResolverRuntime;
   /** Realtime keep-alive settings; AppSync's (5 min timeout, `ka` every minute) unless told. */
   readonly realtime?: Partial<RealtimeTimings>;
@@ -44,7 +46,7 @@ export interface LocalAppSync {
   readonly caPath: string;
   /** The local user pool AMAZON_COGNITO_USER_POOLS tokens are verified against (local/cognito/). */
   readonly userPool: LocalUserPool;
-  /** Where its dev-only token endpoint is (POST, x-api-key): `<origin>/_local/cognito/<userPoolId>/tokens`. */
+  /** Where its dev-only token endpoint is (POST, SigV4 of the admin key pair): `<origin>/_local/cognito/<userPoolId>/tokens`. */
   readonly userPoolTokensUrl: string;
   close(): Promise<void>;
 }
@@ -106,7 +108,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
   const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const pool = openLocalUserPool({ stateDir: options.stateDir, region: options.region, origin: `https://${authority}` });
   attached.pool = pool;
-  attached.routes = userPoolRoutes({ pool, apiKey: options.apiKey });
+  attached.routes = userPoolRoutes({ pool, admin: options.userPoolAdmin ?? credentialStore(), region: options.region });
 
   return {
     graphqlUrl: `https://${authority}${graphqlPath}`,
