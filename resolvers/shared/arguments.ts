@@ -96,7 +96,8 @@ export function checkedImageId(id: string, field: string): string {
 export function checkedLabelText(text: string, field: string, minLength: number): string {
   const trimmed = text.trim();
   if (trimmed.length < minLength || trimmed.length > PageLimits.maxLabelLength) {
-    badRequest(`${field} must be ${minLength} to ${PageLimits.maxLabelLength} characters`, field);
+    const range = minLength > 0 ? `${minLength} to ${PageLimits.maxLabelLength}` : `at most ${PageLimits.maxLabelLength}`;
+    badRequest(`${field} must be ${range} characters`, field);
   }
   if (!isPrintableText(trimmed)) badRequest(`${field} must contain only printable characters`, field);
   return trimmed;
