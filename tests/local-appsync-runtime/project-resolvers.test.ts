@@ -1,12 +1,12 @@
 /** The project's own resolvers (resolvers/, wired by api/manifest.ts) on the local runtime and a real dynalite. */
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fieldsByCoordinate, type FieldWiring } from '../../api/manifest.ts';
 import { sharedOwner } from '../../api/owner.ts';
 import { catalogKey, imageKey } from '../../api/table.ts';
 import { labelEntries } from '../../functions/labeler/label-index.ts';
 import { createResolverRuntime, matchesSubscriptionFilter, type ResolveFieldResult } from '../../local/appsync/resolvers/index.ts';
-import { credentials, fieldArgs, region, startHarness, tableName, type Harness } from './harness.ts';
+import { credentials, fieldArgs, region, startHarness, tableName, unitField, type Harness } from './harness.ts';
 
 let harness: Harness;
 /** Writes items as the labeler does. */
@@ -416,5 +416,30 @@ describe('Data-source failures reach a client without DynamoDB or Lambda interna
     const result = await harness.runtime.resolveField(fieldArgs(wiring('Mutation.deleteImage'), { id: 'img-1' }));
     expect(result.errors).toEqual([expect.objectContaining({ errorType: 'InternalFailure', message: 'Could not delete the image' })]);
     expectNoInternals(result.errors[0]!.message);
+  });
+
+  describe('what the local DynamoDB data source puts in ctx.error (a resolver that passes it on)', () => {
+    const passOn = unitField('Query', 'getItem', 'item-get', 'imagesTable');
+    const runtimeOn = (endpoint: string, table: string) =>
+      createResolverRuntime({ dynamoDb: { endpoint, region, credentials }, tableNames: { imagesTable: table }, invokeLambda: async () => ({}), tokenSecret: 'x' });
+
+    it("words DynamoDB's own answer as AppSync does", async () => {
+      const result = await runtimeOn(harness.endpoint, 'no-such-table').resolveField(fieldArgs(passOn, { id: '1' }));
+      expect(result.errors).toEqual([
+        expect.objectContaining({
+          errorType: 'DynamoDB:ResourceNotFoundException',
+          message: expect.stringMatching(/ \(Service: DynamoDb, Status Code: 400, Request ID: .+\)$/),
+        }),
+      ]);
+    });
+
+    it('gives no Node text when DynamoDB cannot be reached, only its generic 500', async () => {
+      const silenced = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+      const result = await runtimeOn('http://127.0.0.1:1', tableName).resolveField(fieldArgs(passOn, { id: '1' }));
+      silenced.mockRestore();
+      expect(result.errors).toEqual([
+        { errorType: 'DynamoDB:InternalServerError', message: 'Internal server error (Service: DynamoDb, Status Code: 500, Request ID: local)' },
+      ]);
+    });
   });
 });
