@@ -412,6 +412,26 @@ describe('Data-source failures reach a client without DynamoDB or Lambda interna
     expect(result.errors).toEqual([expect.objectContaining({ errorType: 'InternalFailure', message })]);
   });
 
+  it('answers a throttled DynamoDB with ThrottlingException, worth a retry, in words of its own', async () => {
+    const throttled = createResolverRuntime({
+      dynamoDb: {
+        endpoint: harness.endpoint,
+        region,
+        credentials,
+        transport: async () => ({
+          statusCode: 400,
+          headers: { 'x-amzn-requestid': 'REQ1' },
+          body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'Rate of requests exceeds the allowed throughput.' }),
+        }),
+      },
+      tableNames: { imagesTable: tableName },
+      invokeLambda: async () => ({}),
+      tokenSecret: 'test-secret',
+    });
+    const result = await throttled.resolveField(fieldArgs(wiring('Query.imagesByLabel'), { label: 'cat' }));
+    expect(result.errors).toEqual([expect.objectContaining({ errorType: 'ThrottlingException', message: 'Could not search the images right now; try again' })]);
+  });
+
   it('answers a failed delete Lambda with InternalFailure, not its error text', async () => {
     const result = await harness.runtime.resolveField(fieldArgs(wiring('Mutation.deleteImage'), { id: 'img-1' }));
     expect(result.errors).toEqual([expect.objectContaining({ errorType: 'InternalFailure', message: 'Could not delete the image' })]);
