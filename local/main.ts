@@ -3,6 +3,9 @@
  * API key and writes amplify_outputs.json; the last line, `labelcast ready`,
  * tells scripts the stack is serving.
  */
+import { AppSyncJsCheckError } from '../api/appsync-js-check.ts';
+import { SchemaRuleError } from '../api/schema-defaults.ts';
+import { ResolverCodeError } from './appsync/resolvers/errors.ts';
 import { configFromEnv } from './config.ts';
 import { ensureGalleryBuilt } from './gallery/build.ts';
 import { startLocalStack } from './stack.ts';
@@ -14,7 +17,19 @@ try {
   // The API works without the gallery; say why the page is missing.
   console.error('web gallery not built:', error);
 }
-const stack = await startLocalStack(config);
+/** Code or schema AppSync would refuse (or silently treat otherwise): said plainly, without a stack trace. */
+const isRefusal = (error: unknown): boolean =>
+  error instanceof AppSyncJsCheckError ||
+  error instanceof ResolverCodeError ||
+  error instanceof SchemaRuleError ||
+  (error instanceof AggregateError && error.errors.every(isRefusal));
+
+const stack = await startLocalStack(config).catch((error: unknown) => {
+  if (!isRefusal(error)) throw error;
+  const refusals = error instanceof AggregateError ? error.errors : [error];
+  console.error(`labelcast not started:\n${refusals.map((refusal: Error) => refusal.message).join('\n')}`);
+  process.exit(1);
+});
 
 console.log(`Gallery:      ${stack.galleryUrl}`);
 console.log(`GraphQL:      ${stack.graphqlUrl}`);

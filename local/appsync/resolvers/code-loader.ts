@@ -4,6 +4,7 @@
  * refused when AppSync would refuse them (api/appsync-js-check.ts), then
  * evaluated in a sandbox (sandbox.ts). Each file is loaded once per runtime.
  */
+import path from 'node:path';
 import { assertResolverBundle } from '../../../api/appsync-js-check.ts';
 import { bundleResolverWithInputs } from '../../../api/bundle.ts';
 import { ResolverCodeError } from './errors.ts';
@@ -12,6 +13,12 @@ import { defaultEvaluationTimeoutMs, loadSandboxed, type SandboxedCode } from '.
 export interface CodeLoaderOptions {
   /** Time limit of one evaluation (module load, or one request/response call). */
   readonly evaluationTimeoutMs?: number;
+  /**
+   * Where `resolvers/…` code files are read from instead of the repo's
+   * resolvers/ folder (LABELCAST_RESOLVERS_DIR): a test seam to start the
+   * stack with changed resolvers. Their imports must resolve from there.
+   */
+  readonly resolversDir?: string;
 }
 
 export interface CodeLoader {
@@ -34,10 +41,16 @@ function bundleOf(code: string) {
   }
 }
 
+const resolversPrefix = 'resolvers/';
+
 export function createCodeLoader(options: CodeLoaderOptions = {}): CodeLoader {
   const loaded = new Map<string, SandboxedCode>();
+  const { resolversDir } = options;
+  const fileOf = (code: string) =>
+    resolversDir && code.startsWith(resolversPrefix) ? path.resolve(resolversDir, code.slice(resolversPrefix.length)) : code;
   return {
-    load(code) {
+    load(manifestCode) {
+      const code = fileOf(manifestCode);
       let sandboxed = loaded.get(code);
       if (!sandboxed) {
         const bundle = bundleOf(code);

@@ -86,11 +86,13 @@ export interface ResolverRuntimeOptions {
   readonly environmentVariables?: Readonly<Record<string, string>>;
   /** Time limit of one handler evaluation in the sandbox. @default 1000 ms */
   readonly evaluationTimeoutMs?: number;
+  /** Read `resolvers/…` code files from here instead (LABELCAST_RESOLVERS_DIR, a test seam). @default the repo's resolvers/ */
+  readonly resolversDir?: string;
 }
 
 export function createResolverRuntime(options: ResolverRuntimeOptions): LocalResolverRuntime {
   const dataSources = createDataSources(options);
-  const loader = createCodeLoader({ evaluationTimeoutMs: options.evaluationTimeoutMs });
+  const loader = createCodeLoader({ evaluationTimeoutMs: options.evaluationTimeoutMs, resolversDir: options.resolversDir });
   return {
     async resolveField(args) {
       const state = createInvocationState(authTypeOf(args.identity));
