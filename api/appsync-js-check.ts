@@ -11,7 +11,9 @@
  *   generators, this, regex literals, ++/--/~, in, instanceof, ctx
  *   reassignment), run on the bundled JavaScript with ESLint's Linter;
  * - what the plugin misses: `throw` (not supported; util.error ends a
- *   resolver), and imports of anything but the runtime's own modules;
+ *   resolver), class expressions (esbuild bundles `class A {}` as
+ *   `var A = class {}`, which the plugin's declaration rule does not see), and
+ *   imports of anything but the runtime's modules the local sandbox provides;
  * - `code` is at most 32,768 characters (CreateResolver/CreateFunction),
  *   the inline source map included, as it is deployed.
  * The plugin's type-aware rules (recursion, disallowed methods, passing
@@ -72,13 +74,20 @@ const ownRules: Record<string, Rule.RuleModule> = {
         context.report({ node, message: 'Throw statements are not supported. Use util.error() to end the resolver with an error.' }),
     }),
   },
+  // The plugin checks class declarations only; esbuild writes `class A {}` as `var A = class {}`.
+  'no-class-expressions': {
+    meta: { type: 'problem', docs: { description: 'classes are not supported by APPSYNC_JS' }, schema: [] },
+    create: (context) => ({
+      ClassExpression: (node) => context.report({ node, message: 'Classes are not supported.' }),
+    }),
+  },
   'no-unsupported-import': {
     meta: { type: 'problem', docs: { description: 'only the runtime modules can be imported' }, schema: [] },
     create: (context) => ({
       ImportDeclaration: (node) => {
         const source = String(node.source.value);
         if (!builtinModules.has(source)) {
-          context.report({ node, message: `Import of '${source}' is not supported: APPSYNC_JS provides only ${[...builtinModules].join(', ')}; bundle other code.` });
+          context.report({ node, message: `Import of '${source}' is not supported: the local APPSYNC_JS runtime provides ${[...builtinModules].join(' and ')}; bundle other code.` });
         }
       },
       ImportExpression: (node) => context.report({ node, message: 'Dynamic import() is not supported.' }),
@@ -95,6 +104,7 @@ const lintConfig: Linter.Config[] = [
     rules: {
       ...((appsync.configs as Record<string, Linter.Config>).base.rules),
       'appsync-js/no-throw': 'error',
+      'appsync-js/no-class-expressions': 'error',
       'appsync-js/no-unsupported-import': 'error',
     },
   },

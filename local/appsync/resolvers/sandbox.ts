@@ -1,8 +1,8 @@
 /**
  * The APPSYNC_JS sandbox: each resolver bundle runs in its own bare `node:vm`
  * context. That context has the ECMAScript built-ins and nothing of Node (no
- * process, require, Buffer, timers, fetch, console), no eval or
- * new Function, and the runtime (`util` as a global, `@aws-appsync/utils`,
+ * process, require, Buffer, timers, fetch), no eval or new Function, a
+ * console that logs to this process's output (CloudWatch Logs on AWS), and the runtime (`util` as a global, `@aws-appsync/utils`,
  * `@aws-appsync/utils/dynamodb`) evaluated inside it by
  * ../runtime/sandbox-entry.ts.
  *
@@ -75,7 +75,10 @@ export function loadSandboxed(code: string, bundleText: string, timeoutMs = defa
     },
   );
   // The bridge is read and deleted by the runtime before any resolver code runs.
-  (context as Record<symbol, unknown>)[hostSlot] = { randomHex: (byteCount: number) => randomBytes(byteCount).toString('hex') };
+  (context as Record<symbol, unknown>)[hostSlot] = {
+    randomHex: (byteCount: number) => randomBytes(byteCount).toString('hex'),
+    log: (level: string, text: string) => (level === 'error' || level === 'warn' ? console.error : console.log)(`[appsync ${code}] ${String(text)}`),
+  };
   compiledRuntime().runInContext(context, { timeout: timeoutMs });
   const control = vm.runInContext(controlExpression, context) as {
     setInput(json: string): void;

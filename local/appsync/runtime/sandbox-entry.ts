@@ -18,6 +18,8 @@ import { isEarlyReturnSignal, isErrorSignal } from './signals.ts';
 export interface SandboxHost {
   /** `byteCount` random bytes from the host's CSPRNG, as hex. */
   readonly randomHex: (byteCount: number) => string;
+  /** Where console.log/error in resolver code goes (CloudWatch Logs on AppSync). */
+  readonly log: (level: string, text: string) => void;
 }
 
 export const hostSlot = Symbol.for('labelcast.appsync.sandbox.host');
@@ -98,6 +100,15 @@ function bootstrap(): void {
   const randomHex = host.randomHex;
   // Only a string comes back: resolver code never holds the host's function.
   installEntropySource((byteCount) => String(randomHex(byteCount)));
+
+  // console.* as AppSync offers it (to CloudWatch Logs); the host gets one string per call.
+  const log = host.log;
+  const format = (values: unknown[]) =>
+    values.map((value) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)))).join(' ');
+  const sandboxConsole = Object.freeze(
+    Object.fromEntries(['log', 'info', 'warn', 'error', 'debug'].map((level) => [level, (...values: unknown[]) => log(level, format(values))])),
+  );
+  Object.defineProperty(globalThis, 'console', { value: sandboxConsole, enumerable: false, writable: true, configurable: true });
 
   // As on AppSync, `util` works without an import.
   Object.defineProperty(globalThis, 'util', { value: util, enumerable: false, writable: false, configurable: false });
