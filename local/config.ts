@@ -7,6 +7,8 @@
  *   times, concurrently, to exercise at-least-once delivery (default 0).
  * - LABELCAST_STAGE: `dev` (default) or `prod`; picks the API limits of api/limits.ts
  *   (prod: introspection off), as `cdk synth -c stage=` does on AWS.
+ * - LABELCAST_RESOLVERS_DIR: test hook, not AWS: read the manifest's `resolvers/…` code files
+ *   from this folder instead of the repo's resolvers/ (default unset).
  */
 import path from 'node:path';
 import { repoRoot } from '../api/bundle.ts';
@@ -33,6 +35,8 @@ export interface LocalStackConfig {
   readonly extraS3Deliveries: number;
   /** Which stage's API limits the local AppSync applies. */
   readonly stage: ApiStage;
+  /** Folder the manifest's `resolvers/…` files are read from, when not the repo's (a test hook). */
+  readonly resolversDir?: string;
 }
 
 function stageFromEnv(value: string | undefined): ApiStage {
@@ -63,5 +67,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LocalStackC
     outputsPath: path.resolve(env.LABELCAST_OUTPUTS ?? path.join(repoRoot, 'amplify_outputs.json')),
     extraS3Deliveries: extraDeliveries,
     stage: stageFromEnv(env.LABELCAST_STAGE),
+    ...(env.LABELCAST_RESOLVERS_DIR ? { resolversDir: path.resolve(env.LABELCAST_RESOLVERS_DIR) } : {}),
   };
 }

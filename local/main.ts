@@ -6,6 +6,9 @@
  * state file ends it with exit code 1 and one line naming the file and what
  * to do (StateFileError).
  */
+import { AppSyncJsCheckError } from '../api/appsync-js-check.ts';
+import { SchemaRuleError } from '../api/schema-defaults.ts';
+import { ResolverCodeError } from './appsync/resolvers/errors.ts';
 import { configFromEnv } from './config.ts';
 import { ensureGalleryBuilt } from './gallery/build.ts';
 import { removeReadyFile, writeReadyFile } from './ready-file.ts';
@@ -19,15 +22,24 @@ try {
   // The API works without the gallery; say why the page is missing.
   console.error('web gallery not built:', error);
 }
-let stack: LocalStack;
-try {
-  stack = await startLocalStack(config);
-} catch (error) {
-  if (!(error instanceof StateFileError)) throw error;
+/** Code, schema or state AppSync (or the stack) would refuse: said plainly, without a stack trace. */
+const isRefusal = (error: unknown): boolean =>
+  error instanceof StateFileError ||
+  error instanceof AppSyncJsCheckError ||
+  error instanceof ResolverCodeError ||
+  error instanceof SchemaRuleError ||
+  (error instanceof AggregateError && error.errors.every(isRefusal));
+
+const stack: LocalStack = await startLocalStack(config).catch((error: unknown) => {
+  if (!isRefusal(error)) throw error;
   // The message is the whole story (file, problem, fix): a stack trace would only bury it.
-  console.error(`labelcast cannot start: ${error.message}`);
+  if (error instanceof StateFileError) console.error(`labelcast cannot start: ${error.message}`);
+  else {
+    const refusals = error instanceof AggregateError ? error.errors : [error];
+    console.error(`labelcast not started:\n${refusals.map((refusal: Error) => refusal.message).join('\n')}`);
+  }
   process.exit(1);
-}
+});
 
 console.log(`Gallery:      ${stack.galleryUrl}`);
 console.log(`GraphQL:      ${stack.graphqlUrl}`);

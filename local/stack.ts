@@ -6,7 +6,7 @@
  * on its schedule.
  */
 import path from 'node:path';
-import { lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
+import { fields, lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
 import { ApiLimits, UploadLimits } from '../api/limits.ts';
 import { amplifyOutputs, writeAmplifyOutputs, type AmplifyOutputs, type WrittenOutputs } from './amplify-outputs.ts';
@@ -110,7 +110,11 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       tokenSecret: secrets.tokenSecret,
       // Offline, requestUpload also takes http://127.0.0.1 callbacks, so tests can receive them.
       environmentVariables: { [CallbackSettings.urlPolicyVariable]: CallbackUrlPolicy.HTTPS_OR_LOOPBACK_HTTP },
+      resolversDir: config.resolversDir,
     });
+    // Every resolver is bundled, checked against the APPSYNC_JS rules and loaded now: code that
+    // `cdk deploy` would be refused stops the start, naming file, line and rule.
+    await runtime.preload(fields);
     const appsync = await startLocalAppSync({
       stateDir: config.stateDir,
       port: config.ports.appsync,
