@@ -178,3 +178,64 @@ describe('Local AppSync: resolver count limit', () => {
     expect(response.text).not.toMatch(/LimitReached/);
   });
 });
+
+describe('Local AppSync: field suggestions', () => {
+  let prod: Served;
+  let dev: Served;
+  beforeAll(async () => {
+    prod = await serve(ApiLimits.prod);
+    dev = await serve(ApiLimits.dev);
+  });
+  afterAll(async () => {
+    await stop(prod);
+    await stop(dev);
+  });
+
+  const messages = (response: Awaited<ReturnType<Served['query']>>) => (response.body.errors ?? []).map((error) => String(error.message));
+
+  it('names no field of the schema in prod validation errors', async () => {
+    // Act: a misspelt field, argument and type, and a misspelt input field in variables
+    const field = await prod.query(`{ image(id: "${sampleImage.id}") { fileNam } }`);
+    const argument = await prod.query('{ imagesByLabel(labl: "cat") { nextToken } }');
+    const variables = await post(prod.appsync.graphqlUrl, readFileSync(prod.appsync.caPath, 'utf8'), JSON.stringify({
+      query: 'mutation Ask($input: RequestUploadInput!) { requestUpload(input: $input) { imageId } }',
+      variables: { input: { contentTyp: 'image/jpeg', sizeBytes: 10 } },
+    }), { 'content-type': 'application/json', 'x-api-key': apiKey });
+
+    // Assess
+    expect(messages(field)).toEqual(['Validation error of type FieldUndefined: Cannot query field "fileNam" on type "Image".']);
+    expect(messages(argument).join('\n')).toContain('Unknown argument "labl" on field "Query.imagesByLabel".');
+    const variableMessages = (variables.json() as { errors: { message: string }[] }).errors.map((error) => error.message).join('\n');
+    expect(variableMessages).toContain('Field "contentTyp" is not defined by type "RequestUploadInput".');
+    expect([...messages(field), ...messages(argument), variableMessages].join('\n')).not.toMatch(/Did you mean/);
+  });
+
+  it('keeps suggestions in dev, where introspection shows the schema anyway', async () => {
+    // Act
+    const field = await dev.query(`{ image(id: "${sampleImage.id}") { fileNam } }`);
+
+    // Assess
+    expect(messages(field)).toEqual(['Validation error of type FieldUndefined: Cannot query field "fileNam" on type "Image". Did you mean "fileName"?']);
+  });
+});
+
+describe('Local AppSync: fragments that spread each other twice', () => {
+  let served: Served;
+  beforeAll(async () => {
+    served = await serve(ApiLimits.prod);
+  });
+  afterAll(() => stop(served));
+
+  it('answers 40 fragments each spreading the next twice (2^40 spreads) by walking each once', async () => {
+    // Prepare
+    const fragments = Array.from({ length: 40 }, (_, index) => `fragment F${index} on Query { ...F${index + 1} ...F${index + 1} }`);
+    const query = `query Chain { ...F0 } ${fragments.join(' ')} fragment F40 on Query { image(id: "${sampleImage.id}") { id labels { name } } }`;
+
+    // Act: an exponential depth check or selection walk would never answer
+    const response = await served.query(query);
+
+    // Assess
+    expect(response.body).toEqual({ data: { image: { id: sampleImage.id, labels: [{ name: 'Cat' }] } } });
+    expect(served.runtime.calls.map((call) => call.info.selectionSetList)).toEqual([['id', 'labels', 'labels/name']]);
+  });
+});
