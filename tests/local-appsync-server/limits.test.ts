@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiLimits } from '../../api/limits.ts';
 import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
-import type { GraphQLLimits } from '../../local/appsync/server/limits.ts';
+import { maxExpandedSelections, type GraphQLLimits } from '../../local/appsync/server/limits.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';
 import { fakeRuntime, sampleImage, type FakeRuntime } from './fake-runtime.ts';
 import { post } from './https-client.ts';
@@ -237,5 +237,53 @@ describe('Local AppSync: fragments that spread each other twice', () => {
     // Assess
     expect(response.body).toEqual({ data: { image: { id: sampleImage.id, labels: [{ name: 'Cat' }] } } });
     expect(served.runtime.calls.map((call) => call.info.selectionSetList)).toEqual([['id', 'labels', 'labels/name']]);
+  });
+});
+
+describe('Local AppSync: expanded size limit (offline only)', () => {
+  let served: Served;
+  beforeAll(async () => {
+    served = await serve(ApiLimits.prod);
+  });
+  afterAll(() => stop(served));
+
+  /** `perLevel` aliases at each level, each spreading the next level's fragment: perLevel^4 fields from a small document. */
+  const aliasFanOut = (perLevel: number) => {
+    const aliases = (field: string, fragment: string) => Array.from({ length: perLevel }, (_, index) => `a${index}: ${field} { ...${fragment} }`).join(' ');
+    return (
+      `{ imagesByLabel(label: "cat") { ${aliases('items', 'M')} } } fragment M on Image { ${aliases('labels', 'L')} } ` +
+      `fragment L on Label { ${aliases('instances', 'I')} } fragment I on Instance { ${aliases('boundingBox', 'B')} } fragment B on BoundingBox { left }`
+    );
+  };
+
+  it(`refuses a 2 KB document that expands past ${maxExpandedSelections} fields, before running anything`, async () => {
+    // Act: 20^4 = 160,000 boundingBox selections
+    const response = await served.query(aliasFanOut(20));
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      data: null,
+      errors: [
+        {
+          path: null,
+          data: null,
+          errorType: 'QueryComplexityLimitReached',
+          errorInfo: null,
+          locations: [],
+          message: `Query selects more than ${maxExpandedSelections} fields once its fragments are expanded.`,
+        },
+      ],
+    });
+    expect(served.runtime.calls).toHaveLength(0);
+  });
+
+  it('runs the same shape within the limit', async () => {
+    // Act: 3^4 = 81 boundingBox selections
+    const response = await served.query(aliasFanOut(3));
+
+    // Assess
+    expect(response.body.errors).toBeUndefined();
+    expect(served.runtime.calls).toHaveLength(1);
   });
 });

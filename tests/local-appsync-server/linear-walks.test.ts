@@ -8,7 +8,7 @@ import { Kind, parse, type FieldNode, type OperationDefinitionNode } from 'graph
 import { describe, expect, it } from 'vitest';
 import { collectFields } from '../../local/appsync/server/collect-fields.ts';
 import { fragmentsOf, unaliased } from '../../local/appsync/server/execute.ts';
-import { fieldPastDepth } from '../../local/appsync/server/limits.ts';
+import { expandsPast, fieldPastDepth } from '../../local/appsync/server/limits.ts';
 import { selectionSetInfo } from '../../local/appsync/server/selection-set.ts';
 
 const fragmentCount = 40;
@@ -117,5 +117,38 @@ describe('Function: unaliased', () => {
 
     // Assess
     expect(payload).toEqual({ id: '1', labels: [{ name: 'Cat' }] });
+  });
+});
+
+describe('Function: expandsPast', () => {
+  it(`merges the same aliases selected by ${fragmentCount} fragments instead of multiplying them`, () => {
+    // Prepare: every fragment selects the same two aliases of labels
+    const fragments = Array.from({ length: fragmentCount }, (_, index) => `fragment F${index} on Image { a: labels { ...G${index} } b: labels { ...G${index} } }`);
+    const labels = Array.from({ length: fragmentCount }, (_, index) => `fragment G${index} on Label { name }`);
+    const document = parse(`{ image(id: "x") { ...F0 ${Array.from({ length: fragmentCount - 1 }, (_, index) => `...F${index + 1}`).join(' ')} } } ${fragments.join(' ')} ${labels.join(' ')}`);
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const count = counter(1_000);
+
+    // Act
+    const past = expandsPast(operation, fragmentsOf(document), 500, count.visit);
+
+    // Assess: the fields merge (same keys), so this document stays small once expanded
+    expect(past).toBe(false);
+  });
+
+  it('answers true as soon as the walk passes the limit, without walking the rest', () => {
+    // Prepare: 30 aliases a level over four levels, 810,000 fields expanded
+    const aliases = (field: string, fragment: string) => Array.from({ length: 30 }, (_, index) => `x${index}: ${field} { ...${fragment} }`).join(' ');
+    const document = parse(
+      `{ imagesByLabel(label: "x") { ${aliases('items', 'M')} } } fragment M on Image { ${aliases('labels', 'L')} } ` +
+        `fragment L on Label { ${aliases('instances', 'I')} } fragment I on Instance { ${aliases('boundingBox', 'B')} } fragment B on BoundingBox { left }`,
+    );
+    const count = counter(1_100);
+
+    // Act
+    const past = expandsPast(document.definitions[0] as OperationDefinitionNode, fragmentsOf(document), 1_000, count.visit);
+
+    // Assess
+    expect(past).toBe(true);
   });
 });

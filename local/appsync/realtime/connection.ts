@@ -15,7 +15,7 @@ import type { ResolverRuntime } from '../resolvers/index.ts';
 import { authenticate, headersFromObject, type AuthResult, type AuthSettings } from '../server/auth.ts';
 import { fieldError, internalFailure, variableError } from '../server/errors.ts';
 import { fragmentsOf, graphQLRequestBody, parseOperation, unauthorizedFieldError } from '../server/execute.ts';
-import { depthLimitError, hidesSuggestions } from '../server/limits.ts';
+import { documentLimitError, hidesSuggestions } from '../server/limits.ts';
 import type { ServedSchema } from '../server/schema.ts';
 import { selectionSetInfo } from '../server/selection-set.ts';
 import { wiringOf } from '../server/wiring.ts';
@@ -151,8 +151,8 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     const { document, operation } = parsed;
     if (operation.operation !== 'subscription') return startError(id, [RealtimeErrors.notASubscription()]);
     const fragments = fragmentsOf(document);
-    const tooDeep = depthLimitError(operation, fragments, context.served.limits);
-    if (tooDeep) return startError(id, [tooDeep]);
+    const refused = documentLimitError(operation, fragments, context.served.limits);
+    if (refused) return startError(id, [refused]);
 
     const schema = context.served.schema;
     const subscriptionType = schema.getSubscriptionType();

@@ -37,7 +37,7 @@ import {
 } from './errors.ts';
 import { collectFields, subSelections, type FragmentMap } from './collect-fields.ts';
 import { documentCache, type DocumentCache } from './document-cache.ts';
-import { depthLimitError, hidesSuggestions, LimitErrors, noIntrospection } from './limits.ts';
+import { documentLimitError, hidesSuggestions, LimitErrors, noIntrospection } from './limits.ts';
 import type { ServedSchema } from './schema.ts';
 import { selectionSetInfo, type SelectionSetInfo } from './selection-set.ts';
 import { wiringOf } from './wiring.ts';
@@ -229,8 +229,8 @@ export async function executeOperation(args: ExecuteArgs): Promise<ExecuteOutcom
   const responseHeaders: Record<string, string> = {};
 
   const { resolverCountLimit } = served.limits;
-  const tooDeep = depthLimitError(operation, fragments, served.limits);
-  if (tooDeep) return { response: { data: null, errors: [tooDeep] }, resolvedMutations: [], invalidations: [], responseHeaders: {} };
+  const refused = documentLimitError(operation, fragments, served.limits);
+  if (refused) return { response: { data: null, errors: [refused] }, resolvedMutations: [], invalidations: [], responseHeaders: {} };
   // Counted before each resolver runs: past the limit, fields error without reaching a data source.
   let resolverInvocations = 0;
 

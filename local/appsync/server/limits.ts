@@ -12,6 +12,13 @@
  *   field is an error of type `ResolverExecutionLimitReached`.
  * The depth error's exact `errorType`/message is not in AWS's public docs;
  * the one here follows the resolver-limit error's naming.
+ * - expanded size (offline only): AppSync documents no such limit. Aliases
+ *   that spread a fragment of aliases, level under level, make a 2 KB document
+ *   select 300,000 fields once fragments expand (k aliases a level, k^depth
+ *   fields), and the server walks that expansion for `selectionSetList` before
+ *   any resolver runs. Offline refuses a document past `maxExpandedSelections`
+ *   before running it, in the depth limit's shape, so no single request can
+ *   stall the process. No real client document comes near it.
  * - field suggestions: AppSync's validation (graphql-java) suggests no field
  *   names; graphql-js does ("Did you mean …?"). They stay in dev as a help, and
  *   go wherever introspection is off, since they would leak the schema it hides.
@@ -26,7 +33,7 @@ import {
   type SelectionSetNode,
   type ValidationRule,
 } from 'graphql';
-import type { FragmentMap, SelectionVisitor } from './collect-fields.ts';
+import { collectFields, subSelections, type FragmentMap, type SelectionVisitor } from './collect-fields.ts';
 import type { GraphQLResponseError } from './errors.ts';
 
 export interface GraphQLLimits {
@@ -44,7 +51,18 @@ export const appSyncDefaultLimits: GraphQLLimits = { introspection: true, resolv
 export const LimitErrors = {
   resolverCount: { errorType: 'ResolverExecutionLimitReached', message: 'Resolver invocation limit reached.' },
   queryDepth: (limit: number) => ({ errorType: 'QueryDepthLimitReached', message: `Query depth limit of ${limit} reached.` }),
+  expandedSelections: (limit: number) => ({
+    errorType: 'QueryComplexityLimitReached',
+    message: `Query selects more than ${limit} fields once its fragments are expanded.`,
+  }),
 } as const;
+
+/**
+ * Selection nodes a document may make the server walk once its fragments are
+ * expanded (see above). 250 root fields of 40 subfields each fit; fragments of
+ * aliases that multiply level by level do not.
+ */
+export const maxExpandedSelections = 10_000;
 
 const introspectionFields = new Set(['__schema', '__type']);
 
@@ -151,3 +169,41 @@ export function depthLimitError(
 
 /** Validation errors carry no "Did you mean …?" where the schema is not to be shown (introspection off, as in prod). */
 export const hidesSuggestions = (limits: GraphQLLimits): boolean => !limits.introspection;
+
+/**
+ * Whether walking the operation with every fragment expanded (as collectFields
+ * and selectionSetInfo do: each fragment once per field, same keys merged)
+ * visits more than `limit` selection nodes. Stops soon after the count passes
+ * `limit`, so the check itself costs at most about `limit` plus one collection.
+ */
+export function expandsPast(operation: OperationDefinitionNode, fragments: FragmentMap, limit: number, onVisit?: SelectionVisitor): boolean {
+  let visits = 0;
+  const count = () => {
+    visits += 1;
+    onVisit?.();
+  };
+  const within = (fieldNodes: readonly FieldNode[]): boolean => {
+    for (const nodes of collectFields(subSelections(fieldNodes), fragments, count).values()) {
+      if (visits > limit || !within(nodes)) return false;
+    }
+    return visits <= limit;
+  };
+  const rootFields = collectFields([operation.selectionSet], fragments, count);
+  for (const nodes of rootFields.values()) if (visits > limit || !within(nodes)) return true;
+  return visits > limit;
+}
+
+/** The expanded-size refusal of a document, in the depth limit's shape, or undefined when it is within `limit`. */
+export function expandedSizeError(
+  operation: OperationDefinitionNode,
+  fragments: FragmentMap,
+  limit: number = maxExpandedSelections,
+): GraphQLResponseError | undefined {
+  if (!expandsPast(operation, fragments, limit)) return undefined;
+  const { message, errorType } = LimitErrors.expandedSelections(limit);
+  return { path: null, data: null, errorType, errorInfo: null, locations: [], message };
+}
+
+/** The refusals of a document before it runs (depth, then expanded size), shared by HTTP and realtime. */
+export const documentLimitError = (operation: OperationDefinitionNode, fragments: FragmentMap, limits: GraphQLLimits): GraphQLResponseError | undefined =>
+  depthLimitError(operation, fragments, limits) ?? expandedSizeError(operation, fragments);
