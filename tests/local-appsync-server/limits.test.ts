@@ -279,11 +279,14 @@ describe('Local AppSync: expanded size limit (offline only)', () => {
   });
 
   it('runs the same shape within the limit', async () => {
+    // Prepare
+    const callsBefore = served.runtime.calls.length;
+
     // Act: 3^4 = 81 boundingBox selections
     const response = await served.query(aliasFanOut(3));
 
     // Assess
     expect(response.body.errors).toBeUndefined();
-    expect(served.runtime.calls).toHaveLength(1);
+    expect(served.runtime.calls).toHaveLength(callsBefore + 1);
   });
 });
