@@ -10,6 +10,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CallbackSettings } from '../../api/callback.ts';
 import { loadOrCreateSecrets } from '../../local/secrets.ts';
 import { fixture, labelcastClient } from '../support/amplify-client.ts';
 
@@ -138,6 +139,10 @@ describe('Completion callback', () => {
 });
 
 describe('Completion callback to a receiver that never finishes its answer', () => {
+  // The stack's attempt deadline (lowered for e2e by tests/support/local-stack-setup.ts), and a drip
+  // well inside it: one byte every 3 s against AWS's 5 s, so an idle timeout would never trip.
+  const deadlineMs = Number(process.env.LABELCAST_CALLBACK_ATTEMPT_DEADLINE_MS || CallbackSettings.attemptDeadlineMs);
+  const dripEveryMs = Math.min(3000, Math.floor(deadlineMs / 4));
   /** One POST the receiver got, and whether the sender has cut it off. */
   interface DripAttempt {
     readonly headers: IncomingHttpHeaders;
@@ -164,7 +169,7 @@ describe('Completion callback to a receiver that never finishes its answer', () 
     });
 
   beforeAll(async () => {
-    // Answers 200 at once, then the promised body one byte every 3 s, forever: an idle timeout never trips.
+    // Answers 200 at once, then the promised body one byte at a time, forever.
     server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -174,7 +179,7 @@ describe('Completion callback to a receiver that never finishes its answer', () 
         responses.add(response);
         response.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100000' });
         response.write('x');
-        const drip = setInterval(() => response.write('x'), 3000);
+        const drip = setInterval(() => response.write('x'), dripEveryMs);
         response.on('close', () => {
           clearInterval(drip);
           responses.delete(response);
