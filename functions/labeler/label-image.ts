@@ -162,8 +162,8 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
   }
   await pushHeld(deps, stored);
   deps.logger.info('image labelled', { imageId: stored.id, status: stored.status, labels: stored.labels.length });
-  // Search entries and the catalog count follow the push, the completion callback comes last (never awaited
-  // by the push); a retry after a failure here redoes them (finishEndedImage).
+  // Search entries and the catalog count follow the push, then the completion callback, which nothing
+  // before it waits for; a retry after a failure here redoes what is left (finishEndedImage).
   await finishPushedImage(deps, stored);
   return stored.status === ImageStatus.LABELED ? 'labeled' : 'failed';
 }

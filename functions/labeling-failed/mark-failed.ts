@@ -1,7 +1,8 @@
 /**
- * Ends a PENDING image as FAILED with a reason, pushes it on
- * onImageLabeled, then sends its completion callback. The conditional update in completeImage decides, so a
- * concurrent labeler run or a second failure record never pushes twice. An
+ * Ends a PENDING image as FAILED with a reason, pushes it on onImageLabeled,
+ * then sends its completion callback. The conditional update in completeImage
+ * decides, so a concurrent labeler run or a second failure record never
+ * pushes twice. An
  * image a labeler run ended but never finished (it kept failing after its
  * terminal write) is pushed and indexed as it was ended.
  */

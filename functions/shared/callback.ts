@@ -22,7 +22,9 @@
  *   the claim's own failures are logged), and a delivery is bounded
  *   (deliveryBudgetMs, ~21 s), so a receiver that fails, hangs or drips can
  *   neither fail nor time out the run: it cannot cause a retry, and the
- *   retry could not push again anyway, as `pushedAt` was written first.
+ *   retry could not push again anyway, as `pushedAt` was written first. Even
+ *   a run killed mid-delivery (its function's timeout) leaves nothing to redo:
+ *   the push is recorded and the delivery claimed.
  * The price: a run that dies between the claim and the delivery loses the
  * callback (at most once, not at least once). Receivers that must not miss
  * one also poll `image(id)` or subscribe.

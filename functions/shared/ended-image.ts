@@ -12,7 +12,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { ownerOfItem } from '../../api/owner.ts';
 import { ImageStatus, toPublicImage } from '../../api/types.ts';
 import { getImage, writeLabelEntries, type StoredImage } from '../labeler/image-store.ts';
-import { sendCompletionCallback, type CompletionCallbackDeps } from './callback.ts';
+import type { CallbackSender } from './callback-sender.ts';
+import { sendCompletionCallback } from './callback.ts';
 import { countPendingLabels } from './catalog.ts';
 import { pushIfUnpushed, type ImagePushDeps } from './image-push.ts';
 import { deleteLabelEntries } from './label-entries.ts';
@@ -20,7 +21,7 @@ import { deleteLabelEntries } from './label-entries.ts';
 export interface EndedImageDeps extends ImagePushDeps {
   readonly logger: Logger;
   /** Sends completion callbacks; none when omitted. */
-  readonly callbacks?: CompletionCallbackDeps['callbacks'];
+  readonly callbacks?: CallbackSender;
 }
 
 /**

@@ -12,6 +12,7 @@ import { toPublicImage, type Image } from '../../api/types.ts';
 import { callbackSender, deliveryBudgetMs } from '../../functions/shared/callback-sender.ts';
 import { callbackSignature } from '../../functions/shared/callback-signature.ts';
 import { completionCallbacksFromEnv } from '../../functions/shared/from-env.ts';
+import { PushSettings } from '../../functions/shared/image-push.ts';
 
 const silent = { info: () => undefined, warn: () => undefined };
 
@@ -261,6 +262,13 @@ describe('Function: deliveryBudgetMs', () => {
     const budget = deliveryBudgetMs(CallbackSettings);
     for (const name of ['labeler', 'labelingFailed'] as const) {
       expect(budget * 2, name).toBeLessThanOrEqual(lambdaFunctions[name].timeoutSeconds * 1000);
+    }
+  });
+
+  it('leaves room, after a run has waited out a dead holder\'s push lease, for the whole delivery', () => {
+    const budget = deliveryBudgetMs(CallbackSettings);
+    for (const name of ['labeler', 'labelingFailed'] as const) {
+      expect(PushSettings.leaseMs + budget, name).toBeLessThan(lambdaFunctions[name].timeoutSeconds * 1000);
     }
   });
 });
