@@ -1,7 +1,8 @@
 /**
  * The completion callback: an optional `callbackUrl` on requestUpload that
  * receives the public Image JSON, HMAC-signed, once the image is LABELED or
- * FAILED, after its push and its search entries (functions/shared/callback.ts). Bundled into APPSYNC_JS resolvers too, so keep this file plain data.
+ * FAILED, after its push and its search entries (functions/shared/callback.ts).
+ * Bundled into APPSYNC_JS resolvers too, so keep this file plain data.
  */
 export const CallbackSettings = {
   /** Longest callbackUrl accepted. */
