@@ -147,6 +147,8 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       [CallbackSettings.secretVariable]: secrets.callbackSecret,
       // Offline only: callbacks may reach 127.0.0.1; on AWS the variable is unset and loopback is refused.
       [CallbackSettings.allowLoopbackVariable]: '1',
+      // Test hook: a shorter callback attempt deadline (unset on AWS, and here unless a test asks).
+      ...(config.callbackAttemptDeadlineMs ? { [CallbackSettings.attemptDeadlineVariable]: String(config.callbackAttemptDeadlineMs) } : {}),
     });
     const lambda = startLambdaRuntime({ stateDir: config.stateDir, environment });
     functions.runtime = lambda;

@@ -17,7 +17,12 @@ declare module 'vitest' {
   }
 }
 
+/** Each completion-callback attempt's deadline in the e2e stack: shorter than AWS's 5 s, so the slow-receiver test stays short. */
+const callbackAttemptDeadlineMs = '2000';
+
 export default async function setup(project: TestProject) {
+  // Read by the stack (local/config.ts) and by tests/e2e/callback.test.ts, whose workers inherit it.
+  process.env.LABELCAST_CALLBACK_ATTEMPT_DEADLINE_MS ??= callbackAttemptDeadlineMs;
   const stack = await startStackProcess();
   process.env.NODE_EXTRA_CA_CERTS = stack.caPath;
   process.env.LABELCAST_OUTPUTS = stack.outputsPath;
