@@ -2,9 +2,17 @@
  * Local Amazon DynamoDB: dynalite (DynamoDB's JSON 1.0 protocol over LevelDB)
  * persisted under dataDir. Tables change state at once instead of after
  * AWS's few seconds of CREATING.
+ *
+ * Sockets do not reach dynalite's handler directly: it throws from its
+ * stream listeners (on a client that resets mid-body, on an input its
+ * validation does not expect), which would end the process. So each request's
+ * body is read here, bounded, and handed to dynalite's handler the way callers
+ * in this process hand theirs (in-process.ts), behind the error boundary.
  */
-import type { RequestListener, Server } from 'node:http';
+import { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import { readBoundedBody } from '../http-body.ts';
+import { guardRequests, guardServer } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 import { inProcessTransport, type DynamoDbTransport } from './in-process.ts';
 
@@ -30,15 +38,54 @@ interface DynaliteOptions {
 
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: DynaliteOptions) => Server;
 
+/** DynamoDB's (and dynalite's) request size limit; past it the answer is a bare 413, as dynalite's. */
+const maxRequestBytes = 16 * 1024 * 1024;
+
+class RequestTooLarge extends Error {}
+
+const jsonContentType = 'application/x-amz-json-1.0';
+
+function sendInternalError(response: ServerResponse): void {
+  const body = JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error' });
+  response.writeHead(500, { 'content-type': jsonContentType, 'content-length': Buffer.byteLength(body) }).end(body);
+}
+
+/** Serves one socket request through `transport`: the body read here, the answer written back as dynalite gave it. */
+async function serveOverTransport(transport: DynamoDbTransport, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  let body: Buffer;
+  try {
+    body = await readBoundedBody(request, maxRequestBytes, () => new RequestTooLarge());
+  } catch (error) {
+    if (!(error instanceof RequestTooLarge)) throw error;
+    response.writeHead(413, { connection: 'close' }).end();
+    return;
+  }
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]])),
+  );
+  const answer = await transport({ method: request.method ?? 'GET', path: request.url ?? '/', headers, body: body.toString('utf8') });
+  response.writeHead(answer.statusCode, answer.headers).end(answer.body);
+}
+
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
   const host = options.host ?? '127.0.0.1';
   const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const port = await listen(server, options.port, host);
-  // dynalite's one request listener is its HTTP handler, bound to the store.
+  // dynalite's one request listener is its HTTP handler, bound to the store; sockets reach it only through the boundary.
   const [handler] = server.listeners('request') as RequestListener[];
+  const transport = inProcessTransport(handler);
+  server.removeAllListeners('request');
+  server.on(
+    'request',
+    guardRequests((request, response) => serveOverTransport(transport, request, response), {
+      service: 'local-dynamodb',
+      internalError: (_request, response) => sendInternalError(response),
+    }),
+  );
+  guardServer(server);
+  const port = await listen(server, options.port, host);
   return {
     endpoint: `http://${host}:${port}`,
-    transport: inProcessTransport(handler),
+    transport,
     // dynalite's close also closes LevelDB once in-flight operations finish.
     close: () =>
       new Promise<void>((resolve, reject) => {

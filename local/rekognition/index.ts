@@ -17,6 +17,7 @@ import { FaultInjector, faultsPath, serveFaults } from './faults.ts';
 import { operations, type OperationDeps } from './operations/index.ts';
 import { newRequestId, parseRequest, sendError, sendResult } from './protocol.ts';
 import { statsPath, timedEngine, type RekognitionStats } from './stats.ts';
+import { guardRequests, guardServer } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 
 export interface LocalRekognitionOptions {
@@ -80,7 +81,14 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
     }
   };
 
-  const server = createServer((request, response) => void handle(request, response));
+  const server = createServer(
+    guardRequests(handle, {
+      service: 'rekognition',
+      internalError: (_request, response) =>
+        sendError(response, newRequestId(), new RekognitionError(RekognitionErrorCode.internalServerError, 'Internal server error')),
+    }),
+  );
+  guardServer(server);
   let port: number;
   try {
     port = await listen(server, options.port, host);
