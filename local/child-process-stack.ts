@@ -18,6 +18,10 @@ export interface RunningStack {
   readonly rekognitionEndpoint: string;
   /** The local Lambda API's endpoint (Invoke), as `npm start` prints it. */
   readonly lambdaEndpoint: string;
+  /** The local S3's endpoint, as `npm start` prints it. */
+  readonly s3Endpoint: string;
+  /** The local DynamoDB's endpoint, as `npm start` prints it. */
+  readonly dynamodbEndpoint: string;
   readonly stdout: () => string;
   readonly process: ChildProcess;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -58,6 +62,10 @@ export async function startStackProcess(args: { stateDir?: string; readyTimeoutM
   if (!rekognitionLine) throw new Error(`stack did not print its Rekognition endpoint:\n${output}`);
   const lambdaLine = /Lambda:\s+(\S+)/.exec(output);
   if (!lambdaLine) throw new Error(`stack did not print its Lambda endpoint:\n${output}`);
+  const s3Line = /^S3:\s+(\S+)/m.exec(output);
+  if (!s3Line) throw new Error(`stack did not print its S3 endpoint:\n${output}`);
+  const dynamodbLine = /^DynamoDB:\s+(\S+)/m.exec(output);
+  if (!dynamodbLine) throw new Error(`stack did not print its DynamoDB endpoint:\n${output}`);
   return {
     stateDir,
     outputsPath,
@@ -65,6 +73,8 @@ export async function startStackProcess(args: { stateDir?: string; readyTimeoutM
     galleryUrl: galleryLine[1],
     rekognitionEndpoint: rekognitionLine[1],
     lambdaEndpoint: lambdaLine[1],
+    s3Endpoint: s3Line[1],
+    dynamodbEndpoint: dynamodbLine[1],
     stdout: () => output,
     process: child,
     stop: (signal = 'SIGINT') =>

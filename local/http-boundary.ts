@@ -125,15 +125,16 @@ export function guardServer(server: HttpServer | HttpsServer): void {
 }
 
 /**
- * The path of a request target (still percent-encoded), or undefined when no
- * URL can be made of it (`//[`, a target that is not origin-form).
+ * The path of a request target (still percent-encoded), or undefined unless
+ * the target is a plain path: one leading slash. That refuses `*`, absolute
+ * URLs and `//…`, which `new URL(target, base)` reads as a host (and throws
+ * on, for `//[`); so once this says yes, such a call cannot throw.
  */
 export function requestPathname(request: Pick<IncomingMessage, 'url'>): string | undefined {
   const target = request.url ?? '/';
-  if (!target.startsWith('/')) return undefined;
+  if (!target.startsWith('/') || target.startsWith('//')) return undefined;
   try {
-    // Appended, not resolved against a base: `//host/x` stays a path instead of naming a host.
-    return new URL(`http://local${target}`).pathname;
+    return new URL(target, 'http://local').pathname;
   } catch {
     return undefined;
   }

@@ -87,7 +87,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     onInternalError,
   });
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
-    // A target no URL can be made of is not the pool's; the GraphQL handler answers it with a 404.
+    // A target that is not a plain path (`//[`) is not the pool's; the GraphQL handler answers it with a 404.
     if (attached.routes && requestPathname(request) !== undefined && (await attached.routes(request, response))) return;
     await graphql(request, response);
   };

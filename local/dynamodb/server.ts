@@ -12,7 +12,7 @@
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { readBoundedBody } from '../http-body.ts';
-import { guardRequests, guardServer } from '../http-boundary.ts';
+import { guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 import { inProcessTransport, type DynamoDbTransport } from './in-process.ts';
 
@@ -45,9 +45,59 @@ class RequestTooLarge extends Error {}
 
 const jsonContentType = 'application/x-amz-json-1.0';
 
-function sendInternalError(response: ServerResponse): void {
-  const body = JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error' });
-  response.writeHead(500, { 'content-type': jsonContentType, 'content-length': Buffer.byteLength(body) }).end(body);
+/**
+ * DynamoDB nests documents at most 32 levels; each level is two JSON levels
+ * (`{"M":{"a":…}}`) under a few of the request's own. Deeper JSON is refused
+ * before dynalite walks it recursively (and runs out of stack).
+ */
+const maxJsonDepth = 80;
+
+function sendJson(response: ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': jsonContentType, 'content-length': Buffer.byteLength(text) }).end(text);
+}
+
+const sendInternalError = (response: ServerResponse) =>
+  sendJson(response, 500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error' });
+
+/** How deep `text`'s brackets nest, strings skipped; linear and without recursion. */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (inString) {
+      if (char === '\\') index += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') deepest = Math.max(deepest, ++depth);
+    else if (char === '}' || char === ']') depth -= 1;
+  }
+  return deepest;
+}
+
+/**
+ * What DynamoDB refuses of a JSON body before reading it as an operation's
+ * input, and dynalite would instead trip over (a 500): JSON that is not an
+ * object, and nesting past its limit.
+ */
+function bodyShapeError(request: IncomingMessage, body: string): { status: number; error: object } | undefined {
+  const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim();
+  if (request.method !== 'POST' || body === '' || (contentType !== 'application/json' && contentType !== jsonContentType)) return undefined;
+  if (jsonDepth(body) > maxJsonDepth) {
+    return { status: 400, error: { __type: 'com.amazon.coral.validate#ValidationException', message: 'Nesting Levels have exceeded supported limits' } };
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(body);
+  } catch {
+    return undefined; // dynalite answers this one itself, as DynamoDB does
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { status: 400, error: { __type: 'com.amazon.coral.service#SerializationException' } };
+  }
+  return undefined;
 }
 
 /** Serves one socket request through `transport`: the body read here, the answer written back as dynalite gave it. */
@@ -60,10 +110,18 @@ async function serveOverTransport(transport: DynamoDbTransport, request: Incomin
     response.writeHead(413, { connection: 'close' }).end();
     return;
   }
+  // Only plain paths reach dynalite, whose url.parse throws on others (`http://[/x`).
+  if (requestPathname(request) === undefined) {
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('<UnknownOperationException/>\n');
+    return;
+  }
+  const text = body.toString('utf8');
+  const refused = bodyShapeError(request, text);
+  if (refused) return sendJson(response, refused.status, refused.error);
   const headers = Object.fromEntries(
     Object.entries(request.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]])),
   );
-  const answer = await transport({ method: request.method ?? 'GET', path: request.url ?? '/', headers, body: body.toString('utf8') });
+  const answer = await transport({ method: request.method ?? 'GET', path: request.url ?? '/', headers, body: text });
   response.writeHead(answer.statusCode, answer.headers).end(answer.body);
 }
 

@@ -81,8 +81,8 @@ export async function startLocalLambdaApi<Name extends string>(options: LocalLam
   const host = options.host ?? '127.0.0.1';
 
   const invoke = async (request: IncomingMessage, response: ServerResponse, requestId: string) => {
-    // A target that is not a plain path (`//[`, `//host/…`) is no Invoke path either.
-    const target = request.method === 'POST' && requestPathname(request)?.startsWith('//') === false ? parseInvokePath(request.url ?? '/') : undefined;
+    // A target that is not a plain path (`//[`, `*`) is no Invoke path either.
+    const target = request.method === 'POST' && requestPathname(request) !== undefined ? parseInvokePath(request.url ?? '/') : undefined;
     if (!target) throw new LambdaApiError(LambdaErrorCode.unknownOperation, 'this local Lambda serves only Invoke');
     const body = await readBoundedBody(request, maxRequestBytes, requestTooLarge);
     const verdict = await verifySigV4(

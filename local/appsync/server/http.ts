@@ -87,7 +87,7 @@ export const plainHeaders = (headers: IncomingHttpHeaders): Record<string, strin
 export function graphQLRequestHandler(context: GraphQLHandlerContext) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     try {
-      // undefined for targets no URL can be made of (`//[`): not the GraphQL path, so a 404.
+      // undefined for targets that are not a plain path (`//[`): not the GraphQL path, so a 404.
       const pathname = requestPathname(request);
       if (request.method === 'OPTIONS') {
         response.writeHead(200, corsHeaders(request));
