@@ -44,7 +44,7 @@ const defaultLog =
 const describeRequest = (request: IncomingMessage) => `${request.method} ${JSON.stringify((request.url ?? '').slice(0, 200))}`;
 
 /** A failure caused by the client going away (reset, aborted body): nothing to answer, nothing to log. */
-const clientWentAway = (request: IncomingMessage, error: unknown) =>
+export const clientWentAway = (request: IncomingMessage, error: unknown) =>
   request.socket.destroyed || (error as { code?: string } | null)?.code === 'ECONNRESET';
 
 /** Runs `handler` behind the boundary: a throw or a rejection becomes the service's 500, logged here. */

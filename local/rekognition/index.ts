@@ -17,7 +17,7 @@ import { FaultInjector, faultsPath, serveFaults } from './faults.ts';
 import { operations, type OperationDeps } from './operations/index.ts';
 import { newRequestId, parseRequest, sendError, sendResult } from './protocol.ts';
 import { statsPath, timedEngine, type RekognitionStats } from './stats.ts';
-import { guardRequests, guardServer } from '../http-boundary.ts';
+import { clientWentAway, guardRequests, guardServer } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 
 export interface LocalRekognitionOptions {
@@ -74,6 +74,7 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
       }
       sendResult(response, requestId, await run(input, deps));
     } catch (error) {
+      if (clientWentAway(request, error)) return;
       const known = error instanceof RekognitionError ? error : new RekognitionError(RekognitionErrorCode.internalServerError, 'Internal server error', { cause: error });
       if (known.statusCode >= 500) console.error('[rekognition]', requestId, error);
       if (!response.headersSent) sendError(response, requestId, known);

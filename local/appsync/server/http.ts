@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { requestPathname } from '../../http-boundary.ts';
+import { clientWentAway, requestPathname } from '../../http-boundary.ts';
 import type { ResolverRuntime } from '../resolvers/index.ts';
 import { authenticate, type AuthSettings } from './auth.ts';
 import { RequestErrors, requestErrorBody, type RequestError } from './errors.ts';
@@ -130,6 +130,7 @@ export function graphQLRequestHandler(context: GraphQLHandlerContext) {
       for (const invalidation of outcome.invalidations) context.invalidate(invalidation);
       sendJson(request, response, 200, outcome.response, undefined, outcome.responseHeaders);
     } catch (error) {
+      if (clientWentAway(request, error)) return;
       context.onInternalError?.(error, `${request.method} ${request.url}`);
       if (!response.headersSent) sendError(request, response, RequestErrors.internal());
       else response.destroy();
