@@ -15,6 +15,10 @@ export interface RunningStack extends StackReady {
   readonly rekognitionEndpoint: string;
   /** Same as `endpoints.lambda` (Invoke). */
   readonly lambdaEndpoint: string;
+  /** Same as `endpoints.s3`. */
+  readonly s3Endpoint: string;
+  /** Same as `endpoints.dynamodb`. */
+  readonly dynamodbEndpoint: string;
   /** Everything the stack printed (for people; read fields here, not its lines). */
   readonly stdout: () => string;
   readonly process: ChildProcess;
@@ -62,6 +66,8 @@ export async function startStackProcess(args: { stateDir?: string; readyTimeoutM
     ...ready,
     rekognitionEndpoint: ready.endpoints.rekognition,
     lambdaEndpoint: ready.endpoints.lambda,
+    s3Endpoint: ready.endpoints.s3,
+    dynamodbEndpoint: ready.endpoints.dynamodb,
     stdout: () => output,
     process: child,
     stop: (signal = 'SIGINT') =>

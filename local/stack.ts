@@ -198,6 +198,9 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       tls: await loadOrCreateTls(config.stateDir),
       host: config.host,
       port: config.ports.gallery,
+      // Its CSP lets the page reach exactly these: GraphQL over HTTPS and WSS, presigned uploads and images on S3.
+      connectTo: [appsync.graphqlUrl, appsync.realtimeUrl, s3.endpoint],
+      imagesFrom: [s3.endpoint],
     });
     closers.add(() => gallery.close());
 

@@ -4,6 +4,7 @@
  * (API key by default, SigV4 as the additional mode), error shapes and
  * publish-on-mutation. Clients change only their endpoint and trust the CA.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import { localAuthModes } from '../../api/manifest.ts';
 import { userPoolRoutes } from '../cognito/routes.ts';
@@ -13,10 +14,12 @@ import { attachRealtime } from './realtime/server.ts';
 import type { RealtimeTimings } from './realtime/connection.ts';
 import { subscriptionRegistry } from './realtime/subscriptions.ts';
 import type { ResolverRuntime } from './resolvers/index.ts';
-import { graphQLRequestHandler } from './server/http.ts';
+import { RequestErrors } from './server/errors.ts';
+import { graphQLRequestHandler, sendError as sendRequestError } from './server/http.ts';
 import type { GraphQLLimits } from './server/limits.ts';
 import { buildServedSchema } from './server/schema.ts';
 import { loadOrCreateTls } from './tls/certificates.ts';
+import { guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 
 export interface LocalAppSyncOptions {
@@ -85,15 +88,16 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     invalidate: (invalidation) => registry.invalidate(invalidation.subscriptionField, invalidation.payload),
     onInternalError,
   });
-  const server = createServer({ cert: tls.cert, key: tls.key }, (request, response) => {
-    void (async () => {
-      if (attached.routes && (await attached.routes(request, response))) return;
-      await graphql(request, response);
-    })().catch((error: unknown) => {
-      onInternalError(error, `${request.method} ${request.url}`);
-      if (!response.headersSent) response.writeHead(500).end();
-    });
-  });
+  const serve = async (request: IncomingMessage, response: ServerResponse) => {
+    // A target that is not a plain path (`//[`) is not the pool's; the GraphQL handler answers it with a 404.
+    if (attached.routes && requestPathname(request) !== undefined && (await attached.routes(request, response))) return;
+    await graphql(request, response);
+  };
+  const server = createServer(
+    { cert: tls.cert, key: tls.key },
+    guardRequests(serve, { service: 'local appsync', log: onInternalError, internalError: (request, response) => sendRequestError(request, response, RequestErrors.internal()) }),
+  );
+  guardServer(server);
   const realtime = attachRealtime(server, realtimePath, {
     served,
     runtime: options.runtime,

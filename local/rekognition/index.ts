@@ -18,6 +18,7 @@ import { operations, type OperationDeps } from './operations/index.ts';
 import { newRequestId, parseRequest, sendError, sendResult } from './protocol.ts';
 import { timedEngine, type RekognitionStats } from './stats.ts';
 import { isTestHook, serveTestHook } from './test-hooks.ts';
+import { clientWentAway, guardRequests, guardServer } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 
 export interface LocalRekognitionOptions {
@@ -73,6 +74,7 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
       }
       sendResult(response, requestId, await run(input, deps));
     } catch (error) {
+      if (clientWentAway(request, error)) return;
       const known = error instanceof RekognitionError ? error : new RekognitionError(RekognitionErrorCode.internalServerError, 'Internal server error', { cause: error });
       if (known.statusCode >= 500) console.error('[rekognition]', requestId, error);
       if (!response.headersSent) sendError(response, requestId, known);
@@ -80,7 +82,14 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
     }
   };
 
-  const server = createServer((request, response) => void handle(request, response));
+  const server = createServer(
+    guardRequests(handle, {
+      service: 'rekognition',
+      internalError: (_request, response) =>
+        sendError(response, newRequestId(), new RekognitionError(RekognitionErrorCode.internalServerError, 'Internal server error')),
+    }),
+  );
+  guardServer(server);
   let port: number;
   try {
     port = await listen(server, options.port, host);

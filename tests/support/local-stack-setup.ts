@@ -14,6 +14,8 @@ declare module 'vitest' {
     galleryUrl: string;
     rekognitionEndpoint: string;
     lambdaEndpoint: string;
+    s3Endpoint: string;
+    dynamodbEndpoint: string;
   }
 }
 
@@ -31,6 +33,8 @@ export default async function setup(project: TestProject) {
   project.provide('galleryUrl', stack.galleryUrl);
   project.provide('rekognitionEndpoint', stack.rekognitionEndpoint);
   project.provide('lambdaEndpoint', stack.lambdaEndpoint);
+  project.provide('s3Endpoint', stack.s3Endpoint);
+  project.provide('dynamodbEndpoint', stack.dynamodbEndpoint);
   return async () => {
     const code = await stack.stop();
     if (code !== 0) console.error(`stack exited with ${code}:\n${stack.stdout()}`);
