@@ -105,14 +105,15 @@ describe('Function: labelImage, reads pinned to the event ETag', () => {
     const other = jpegVariant(await fixture('cat.jpg'));
     await pendingImage('stale-event', cat);
     await upload('stale-event', other);
-    const { rekognition } = fakeRekognition();
+    const { rekognition, calls } = fakeRekognition();
     const deps = depsWith(rekognition);
 
     // Act
     const outcome = await labelImage(deps, eventFor('stale-event', cat));
 
-    // Assess
+    // Assess: the pinned read refused, so Rekognition was not even asked
     expect(outcome).toBe('stale');
+    expect(calls).toEqual([]);
     expect((await getImage(store, 'stale-event'))?.status).toBe('PENDING');
     expect(await localS3.readObject(bucket, originalKeyFor('stale-event'))).toBeUndefined();
     expect(deps.published).toEqual([]);
