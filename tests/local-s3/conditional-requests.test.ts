@@ -207,7 +207,7 @@ describe('objectTargetOf', () => {
     ['GET', '/b/k?x-id=GetObject', {}, 'read'],
     ['GET', '/b/k?tagging', {}, 'other'],
     ['DELETE', '/b/k', {}, 'delete'],
-  ])('%s %s is a %s', (method, url, headers, operation) => {
+  ])('%s %s with headers %o is a %s', (method, url, headers, operation) => {
     expect(objectTargetOf(method, url, headers)?.operation).toBe(operation);
   });
 
