@@ -25,3 +25,10 @@ export const thumbnailKeyFor = (imageId: string) => `${MediaLayout.thumbnailKeyP
 
 /** Prefixes Image.url / Image.thumbnailUrl may presign: kept originals and thumbnails, never the uploads landing zone. */
 export const readableKeyPrefixes = [MediaLayout.originalKeyPrefix, MediaLayout.thumbnailKeyPrefix] as const;
+
+/**
+ * Request headers a browser may send on the presigned upload PUT (the bucket's
+ * CORS AllowedHeaders, on AWS and offline): the signed Content-Type and
+ * If-None-Match (functions/presign-upload/presign.ts), and those S3 reads itself.
+ */
+export const uploadCorsAllowedHeaders = ['content-type', 'content-length', 'content-md5', 'if-none-match', 'x-amz-*'] as const;

@@ -22,11 +22,13 @@ import { UploadLimits } from './limits.ts';
  * Owners (api/owner.ts): every image has an `owner`; search and the catalog
  * are partitioned by it (labelKey and the catalog partition start with it),
  * so a caller's Query can only ever read its own images and counts.
- * - content result: pk = CONTENT#<S3 ETag>, sk = RESULT; sha256 of the bytes, the
- *                   labels and moderation labels detected for them, reused for
- *                   identical uploads. Keyed by the ETag the S3 event carries, so
- *                   the lookup needs no read of the object; the SHA-256 is checked
- *                   before a result is reused.
+ * - content result: pk = CONTENT#<owner>#<S3 ETag>, sk = RESULT; sha256 of the
+ *                   bytes, the labels and moderation labels detected for them,
+ *                   reused for the same owner's identical uploads. Per owner, so
+ *                   how fast an upload is labelled never tells whether someone
+ *                   else uploaded the same bytes. Keyed by the ETag the S3 event
+ *                   carries, so the lookup needs no read of the object; the
+ *                   SHA-256 is checked before a result is reused.
  *
  * Names are matched lower-cased, so search and the catalog are case-insensitive.
  *
@@ -117,8 +119,8 @@ export const catalogSortKey = (labelName: string) => `LABEL#${normalizeLabel(lab
 
 export const catalogKey = (owner: string, labelName: string) => ({ pk: catalogPartition(owner), sk: catalogSortKey(labelName) });
 
-/** The stored detection result of the bytes behind an S3 ETag. */
-export const contentResultKey = (eTag: string) => ({ pk: `CONTENT#${eTag}`, sk: 'RESULT' });
+/** The stored detection result of the bytes behind an S3 ETag, for one owner's uploads. */
+export const contentResultKey = (owner: string, eTag: string) => ({ pk: `CONTENT#${owner}#${eTag}`, sk: 'RESULT' });
 
 /** S3 key an image's bytes are uploaded to. */
 export const objectKeyFor = (imageId: string) => `${UploadLimits.keyPrefix}${imageId}`;

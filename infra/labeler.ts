@@ -145,10 +145,11 @@ export class Labeler extends Construct {
     this.function.addToRolePolicy(
       new PolicyStatement({ effect: Effect.ALLOW, actions: [...labelerRekognitionActions], resources: ['*'] }),
     );
+    // DeleteObject on uploads: an upload for a deleted image (its URL still valid) is removed (functions/labeler/label-image.ts).
     this.function.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: ['s3:GetObject'],
+        actions: ['s3:GetObject', 's3:DeleteObject'],
         resources: [props.bucket.arnForObjects(`${UploadLimits.keyPrefix}*`)],
       }),
     );

@@ -14,6 +14,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { UploadLimits } from '../api/limits.ts';
+import { uploadCorsAllowedHeaders } from '../api/media.ts';
 import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
 
 export interface UploadBucketProps {
@@ -63,8 +64,8 @@ export class UploadBucket extends Construct {
           // PUT for the presigned upload; GET so a browser may read back what it uploaded.
           allowedMethods: [HttpMethods.PUT, HttpMethods.GET],
           allowedOrigins: [...allowedOrigins],
-          // The presigned URL signs Content-Type; browsers set Content-Length themselves.
-          allowedHeaders: ['content-type', 'content-length', 'content-md5', 'x-amz-*'],
+          // The presigned URL signs Content-Type and If-None-Match; browsers set Content-Length themselves.
+          allowedHeaders: [...uploadCorsAllowedHeaders],
           exposedHeaders: ['etag'],
           maxAge: 3000,
         },

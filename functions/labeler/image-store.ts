@@ -51,7 +51,8 @@ export async function completeImage(store: ImageStoreArgs, image: Image, now: Da
       new UpdateCommand({
         TableName: store.tableName,
         Key: imageKey(image.id),
-        UpdateExpression: `SET #status = :status, labeledAt = :labeledAt, labels = :labels, moderationLabels = :moderationLabels, #error = :error, ${lease.set}${catalog}`,
+        // contentType: what the bytes really are (functions/labeler/image-type.ts), which may differ from the declared type.
+        UpdateExpression: `SET #status = :status, labeledAt = :labeledAt, labels = :labels, moderationLabels = :moderationLabels, #error = :error, contentType = :contentType, ${lease.set}${catalog}`,
         ConditionExpression: '#status = :pending',
         ExpressionAttributeNames: {
           '#status': 'status',
@@ -65,6 +66,7 @@ export async function completeImage(store: ImageStoreArgs, image: Image, now: Da
           ':labels': image.labels,
           ':moderationLabels': image.moderationLabels,
           ':error': image.error ?? null,
+          ':contentType': image.contentType,
           ':pending': ImageStatus.PENDING,
           ...lease.values,
           ...(names.length > 0 ? { ':indexed': names, ':catalogPending': new Set(names) } : {}),

@@ -13,20 +13,34 @@
  * the terminal status. The search entries and then the catalog counts follow
  * the push (functions/shared/ended-image.ts), as an index does on AWS, and
  * the completion callback comes last, outside the push lease.
+ *
+ * One version of the bytes: uploads are write-once, and every read here is
+ * pinned to the event's ETag (pinned-object.ts), so the labels, the
+ * moderation verdict, the stored result, the kept original and the thumbnail
+ * all come from the same bytes. A run whose event names an object that is no
+ * longer there is stale: it ends without labelling ('stale'). An event for an
+ * image that does not exist (deleted while its upload URL was still valid)
+ * deletes what was uploaded for it.
+ *
+ * The bytes decide the type (image-type.ts): a JPEG declared image/png is
+ * labelled and kept as image/jpeg; bytes that are no accepted image fail.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { ownerOfItem } from '../../api/owner.ts';
 import { ImageStatus, toPublicImage, type Image } from '../../api/types.ts';
 import type { CallbackSender } from '../shared/callback-sender.ts';
 import { finishEndedImage, finishPushedImage } from '../shared/ended-image.ts';
 import { pushHeld } from '../shared/image-push.ts';
-import { deleteKeptObjects } from '../shared/image-objects.ts';
+import { deleteKeptObjects, deleteObjects, imageObjectKeys } from '../shared/image-objects.ts';
 import { detectByContent, storedDetection, type ContentToLabel } from './content-results.ts';
 import { detect, UnlabelableImageError } from './detect.ts';
 import { rekognitionImageFor } from './rekognition-image.ts';
 import { completeImage, getImage, type ImageStoreArgs } from './image-store.ts';
+import { imageTypeOf, notAnImageReason } from './image-type.ts';
 import { keepOriginal } from './original.ts';
+import { confirmVersion, StaleUploadError } from './pinned-object.ts';
 import type { Publisher } from './publish.ts';
 import type { ThumbnailWriter } from './thumbnail.ts';
 import { readUploadBytes } from './upload-bytes.ts';
@@ -46,7 +60,10 @@ export interface LabelerDeps {
   readonly callbacks?: CallbackSender;
 }
 
-export type LabelOutcome = 'labeled' | 'failed' | 'duplicate' | 'unknown-image';
+export type LabelOutcome = 'labeled' | 'failed' | 'duplicate' | 'unknown-image' | 'stale';
+
+/** An accepted image type, as image-type.ts reads it from the bytes. */
+type ImageType = NonNullable<ReturnType<typeof imageTypeOf>>;
 
 const failed = (image: Image, reason: string, labeledAt: string): Image => ({
   ...toPublicImage(image),
@@ -61,24 +78,48 @@ interface TerminalResult {
   readonly saveDetection?: (now: Date) => Promise<void>;
 }
 
+/**
+ * Rekognition on the event's version. Rekognition reads an S3 object itself
+ * and cannot be given an ETag, so once it has answered, the object must
+ * still be that version (else StaleUploadError): it then read those bytes.
+ */
+async function detectPinned(deps: LabelerDeps, object: UploadedObject, contentType: ImageType, bytes: Promise<Uint8Array>) {
+  const rekognitionImage = await rekognitionImageFor(object, contentType, bytes);
+  const detection = await detect(deps.rekognition, rekognitionImage);
+  if (rekognitionImage.S3Object) await confirmVersion(deps.s3, object);
+  return detection;
+}
+
 /** What the image becomes: LABELED with its labels, or FAILED with the reason. */
-async function terminalImage(deps: LabelerDeps, image: Image, object: UploadedObject, content: ContentToLabel): Promise<TerminalResult> {
+async function terminalImage(
+  deps: LabelerDeps,
+  image: Image,
+  object: UploadedObject,
+  content: ContentToLabel,
+  actualType: Promise<ImageType | undefined>,
+): Promise<TerminalResult> {
   const labeledAt = (deps.now?.() ?? new Date()).toISOString();
   if (object.sizeBytes !== image.sizeBytes) {
     return { image: failed(image, `uploaded ${object.sizeBytes} bytes, declared ${image.sizeBytes}`, labeledAt) };
   }
+  const contentType = await actualType;
+  if (!contentType) return { image: failed(image, notAnImageReason(image.contentType), labeledAt) };
+  if (contentType !== image.contentType) {
+    deps.logger.info('declared type differs from the bytes; labelled as the bytes', { imageId: image.id, declared: image.contentType, contentType });
+  }
+  const typed: Image = { ...image, contentType };
   try {
     const { labels, moderationLabels, reused, save } = await detectByContent(
-      { store: deps.store, detect: async () => detect(deps.rekognition, await rekognitionImageFor(object, image.contentType, content.bytes)) },
+      { store: deps.store, detect: () => detectPinned(deps, object, contentType, content.bytes) },
       content,
     );
     if (reused) deps.logger.info('same bytes labelled before, result reused', { imageId: image.id });
     return {
-      image: { ...toPublicImage(image), status: ImageStatus.LABELED, labeledAt, labels, moderationLabels, error: null },
+      image: { ...toPublicImage(typed), status: ImageStatus.LABELED, labeledAt, labels, moderationLabels, error: null },
       saveDetection: save,
     };
   } catch (error) {
-    if (error instanceof UnlabelableImageError) return { image: failed(image, error.message, labeledAt) };
+    if (error instanceof UnlabelableImageError) return { image: failed(typed, error.message, labeledAt) };
     throw error;
   }
 }
@@ -94,13 +135,29 @@ async function writeThumbnail(deps: LabelerDeps, object: UploadedObject, bytes: 
 }
 
 /**
- * Copies the original to its kept key and writes the thumbnail, together.
- * Resolves with the copy's error, if any, rather than rejecting: it runs
- * beside detection and is only awaited once the outcome is known.
+ * Copies the original to its kept key, with its real type, and writes the
+ * thumbnail, together. Resolves with the copy's error, if any, rather than
+ * rejecting: it runs beside detection and is only awaited once the outcome is
+ * known. Bytes of no accepted type are not kept: the image fails.
  */
-async function keepMedia(deps: LabelerDeps, object: UploadedObject, contentType: string, bytes: Promise<Uint8Array>): Promise<Error | undefined> {
-  const [copy] = await Promise.allSettled([keepOriginal(deps.s3, object, contentType), writeThumbnail(deps, object, bytes)]);
+async function keepMedia(deps: LabelerDeps, object: UploadedObject, actualType: Promise<ImageType | undefined>, bytes: Promise<Uint8Array>): Promise<Error | undefined> {
+  const copyOriginal = async () => {
+    const contentType = await actualType;
+    if (contentType) await keepOriginal(deps.s3, object, contentType);
+  };
+  const [copy] = await Promise.allSettled([copyOriginal(), writeThumbnail(deps, object, bytes)]);
   return copy.status === 'rejected' ? (copy.reason as Error) : undefined;
+}
+
+/**
+ * An upload for an image that does not exist: deleted while its presigned URL
+ * was still valid (S3 cannot revoke it, and the key is free again once
+ * deleteImage removed its object). Nothing will label it, so what was
+ * uploaded for it goes; on AWS as offline.
+ */
+async function discardOrphanUpload(deps: LabelerDeps, object: UploadedObject): Promise<void> {
+  await deleteObjects(deps.s3, object.bucket, imageObjectKeys(object.imageId));
+  deps.logger.warn('object has no image record; upload deleted', { key: object.key });
 }
 
 /** The image was deleted while a losing run kept its media: the kept objects must go too. */
@@ -126,11 +183,9 @@ function early<T>(promise: Promise<T>): Promise<T> {
 }
 
 export async function labelImage(deps: LabelerDeps, object: UploadedObject): Promise<LabelOutcome> {
-  // Started with the image read: the lookup of a result stored for the same ETag. Detection waits for no read of the object.
-  const storedResult = early(storedDetection(deps.store, object.eTag));
   const image = await getImage(deps.store, object.imageId);
   if (!image) {
-    deps.logger.warn('object has no image record', { key: object.key });
+    await discardOrphanUpload(deps, object);
     return 'unknown-image';
   }
   if (image.status !== ImageStatus.PENDING) {
@@ -138,20 +193,36 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
     deps.logger.info('image already terminal, duplicate event', { imageId: image.id, status: image.status });
     return 'duplicate';
   }
-  // The bytes: thumbnail, WebP conversion, and the check of a reused result.
-  const content: ContentToLabel = { eTag: object.eTag, bytes: early(readUploadBytes(deps.s3, object)), stored: storedResult };
+  // The bytes (pinned to the event's ETag): their type, the thumbnail, WebP conversion, and the check of a reused result,
+  // read beside the lookup of a result this owner stored for the same ETag. Detection waits for no read of the object.
+  const content: ContentToLabel = {
+    owner: ownerOfItem(image),
+    eTag: object.eTag,
+    bytes: early(readUploadBytes(deps.s3, object)),
+    stored: early(storedDetection(deps.store, ownerOfItem(image), object.eTag)),
+  };
+  const actualType = early(content.bytes.then(imageTypeOf));
   // The kept original and the thumbnail need no labels: made while the engine works, dropped if the image FAILS.
-  const media = keepMedia(deps, object, image.contentType, content.bytes);
-  const terminal = await terminalImage(deps, image, object, content);
-  const result = terminal.image;
-  // Media first (usually done by now): a LABELED image always has its kept original and thumbnail.
-  const mediaError = await media;
-  if (result.status === ImageStatus.LABELED) {
-    // Still PENDING, so the retry copies again.
-    if (mediaError) throw mediaError;
-  } else {
-    await deleteKeptObjects(deps.s3, object.bucket, object.imageId);
+  const media = keepMedia(deps, object, actualType, content.bytes);
+  let terminal: TerminalResult;
+  try {
+    terminal = await terminalImage(deps, image, object, content, actualType);
+    // Media first (usually done by now): a LABELED image always has its kept original and thumbnail.
+    const mediaError = await media;
+    if (terminal.image.status === ImageStatus.LABELED) {
+      // Still PENDING, so the retry copies again.
+      if (mediaError) throw mediaError;
+    } else {
+      await deleteKeptObjects(deps.s3, object.bucket, object.imageId);
+    }
+  } catch (error) {
+    if (!(error instanceof StaleUploadError)) throw error;
+    // Its own writes are over before it returns; the current object's run writes after it.
+    await media;
+    deps.logger.warn('stale event: the upload is no longer the object it names; nothing labelled', { imageId: image.id, eTag: object.eTag });
+    return 'stale';
   }
+  const result = terminal.image;
   const now = deps.now?.() ?? new Date();
   // The result is stored before the push, so the same bytes uploaded once the push arrives reuse it.
   const [stored] = await Promise.all([completeImage(deps.store, result, now), saveDetectionQuietly(deps, terminal, now)]);

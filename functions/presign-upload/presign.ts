@@ -2,10 +2,23 @@
  * Presigns the S3 PUT URL for one pending image. Content type and content
  * length are signed headers, so S3 refuses any other type or size, and the
  * URL names one key only.
+ *
+ * The URL is write-once: `If-None-Match: *` is signed too (S3 conditional
+ * writes), so S3 stores the first PUT and answers any later one, for the
+ * URL's five minutes, with 412 PreconditionFailed. Each image then has one
+ * version of its bytes, and its labels, moderation verdict, kept original and
+ * thumbnail all describe that version; without it, a second PUT of other
+ * bytes of the same size, while the first is being labelled, got one
+ * version's labels served with the other's picture. (The labeler also pins
+ * its reads to the event's ETag, functions/labeler/pinned-object.ts, for
+ * what this cannot rule out: an event about an object since deleted.)
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { UploadLimits } from '../../api/limits.ts';
+
+/** S3 stores the PUT only if the key holds no object yet. */
+const writeOnce = '*';
 
 export interface PresignUploadRequest {
   readonly objectKey: string;
@@ -37,16 +50,20 @@ export async function presignUpload(args: PresignUploadArgs): Promise<UploadTick
     Key: request.objectKey,
     ContentType: request.contentType,
     ContentLength: request.sizeBytes,
+    IfNoneMatch: writeOnce,
   });
   const uploadUrl = await getSignedUrl(s3, command, {
     expiresIn: UploadLimits.urlTtlSeconds,
     signingDate,
-    signableHeaders: new Set(['content-type', 'content-length']),
+    signableHeaders: new Set(['content-type', 'content-length', 'if-none-match']),
   });
   return {
     uploadUrl,
-    // Content-Length is signed too; fetch and browsers send it from the body.
-    uploadHeaders: [{ name: 'Content-Type', value: request.contentType }],
+    // Content-Length is signed too; fetch and browsers send it from the body. A request without If-None-Match fails the signature.
+    uploadHeaders: [
+      { name: 'Content-Type', value: request.contentType },
+      { name: 'If-None-Match', value: writeOnce },
+    ],
     expiresAt: new Date(signingDate.getTime() + UploadLimits.urlTtlSeconds * 1000).toISOString(),
   };
 }

@@ -6,10 +6,11 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { uploadCorsAllowedHeaders } from '../../api/media.ts';
 
 interface S3rverObject {
   readonly bucket: string;
@@ -56,18 +57,25 @@ export interface S3rverBackend {
   readObject(bucket: string, key: string): Promise<Buffer | undefined>;
   /** MD5 hex of an object, as its ETag. */
   readObjectMd5(bucket: string, key: string): Promise<string | undefined>;
+  /** The ETag (MD5 hex, unquoted) of the object stored under the key now; undefined when there is none. */
+  currentETag(bucket: string, key: string): Promise<string | undefined>;
   close(): void;
 }
 
 const escapeXml = (value: string) => value.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
 
-/** A CORS rule letting browsers upload (PUT) and read objects from the allowed origins. */
+/**
+ * A CORS rule letting browsers upload (PUT) and read objects from the allowed
+ * origins, with the request headers the deployed bucket allows (api/media.ts),
+ * so a preflight AWS would refuse is refused offline too.
+ */
 export function corsConfigurationXml(allowedOrigins: readonly string[]): string {
   const origins = allowedOrigins.map((origin) => `<AllowedOrigin>${escapeXml(origin)}</AllowedOrigin>`).join('');
   const methods = ['GET', 'PUT', 'HEAD', 'POST', 'DELETE'].map((method) => `<AllowedMethod>${method}</AllowedMethod>`).join('');
+  const headers = uploadCorsAllowedHeaders.map((header) => `<AllowedHeader>${escapeXml(header)}</AllowedHeader>`).join('');
   return (
     '<CORSConfiguration><CORSRule>' +
-    `${origins}${methods}<AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader>` +
+    `${origins}${methods}${headers}<ExposeHeader>ETag</ExposeHeader>` +
     '<ExposeHeader>x-amz-request-id</ExposeHeader><MaxAgeSeconds>3000</MaxAgeSeconds>' +
     '</CORSRule></CORSConfiguration>'
   );
@@ -163,12 +171,26 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
       throw error;
     }
   };
+  const exists = (file: string) =>
+    stat(file).then(
+      (stats) => stats.isFile(),
+      () => false,
+    );
   return {
     handle: app.callback(),
     events: app,
     readObject: (bucket, key) =>
       isBucketName(bucket) && isStorableKey(key) ? readIfPresent(objectPath(bucket, key)) : Promise.resolve(undefined),
     readObjectMd5: async (bucket, key) => (await readIfPresent(`${objectPath(bucket, key)}.md5`))?.toString('utf8'),
+    currentETag: async (bucket, key) => {
+      if (!isBucketName(bucket) || !isStorableKey(key)) return undefined;
+      if (!(await exists(objectPath(bucket, key)))) return undefined;
+      // Every write holds the key's lock (server.ts) until its MD5 is stored too, so under the lock the two agree.
+      const md5 = await readIfPresent(`${objectPath(bucket, key)}.md5`);
+      if (md5) return md5.toString('utf8');
+      const content = await readIfPresent(objectPath(bucket, key));
+      return content ? createHash('md5').update(content).digest('hex') : undefined;
+    },
     close: () => app.logger.close(),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Local Amazon S3: an HTTP front that authenticates and checks each request
- * as S3 does (admission.ts), then hands it to s3rver for storage, and turns
- * stored objects into ObjectCreated notifications.
+ * as S3 does (admission.ts), evaluates its conditions (preconditions.ts),
+ * then hands it to s3rver for storage, and turns stored objects into
+ * ObjectCreated notifications.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer, IncomingMessage, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
@@ -10,6 +11,7 @@ import type { CredentialStore } from '../iam/credentials.ts';
 import { admitRequest, type AdmittedRequest } from './admission.ts';
 import { newRequestIds, s3Error, sendS3Error, type RequestIds } from './errors.ts';
 import { objectCreatedEvent, type ObjectCreatedEventName } from './events.ts';
+import { checkPreconditions, KeyLocks, lockKeysOf, needsLock, objectTargetOf } from './preconditions.ts';
 import { createS3rverBackend, type BucketConfig, type S3rverBackend, type S3rverEvent } from './s3rver-adapter.ts';
 import { guardRequests, guardServer } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
@@ -100,6 +102,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const host = options.host ?? '127.0.0.1';
   const backend: S3rverBackend = await createS3rverBackend(options.dataDir, options.buckets);
   const requestContext = new AsyncLocalStorage<RequestContext>();
+  const keyLocks = new KeyLocks();
 
   backend.events.on('event', (event: S3rverEvent) => {
     const context = requestContext.getStore();
@@ -157,7 +160,15 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       return;
     }
     const context: RequestContext = { accessKeyId: admission.accessKeyId, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', ids };
-    await requestContext.run(context, () => backend.handle(replayRequest(req, admission), res));
+    const forward = () => requestContext.run(context, () => backend.handle(replayRequest(req, admission), res));
+    const target = objectTargetOf(method, admission.url, admission.headers);
+    if (!target || !needsLock(target, admission.headers)) return forward();
+    // Conditions are checked and the request served under its keys' locks: no write lands in between (preconditions.ts).
+    await keyLocks.with(lockKeysOf(target), async () => {
+      const failed = await checkPreconditions(target, admission.headers, (bucket, key) => backend.currentETag(bucket, key));
+      if (failed) sendS3Error(res, method, failed, corsHeaders(req.headers, req.url ?? '/', options.buckets));
+      else await forward();
+    });
   };
 
   const server = createServer(

@@ -1,16 +1,24 @@
 /**
- * The same bytes uploaded twice are labelled once: the second image reuses the
- * stored result by content hash. The local Rekognition's call counter proves
- * the second upload made no Rekognition call.
+ * The same bytes uploaded twice by one owner are labelled once: the second
+ * image reuses the stored result by content hash. The local Rekognition's
+ * call counter proves the second upload made no Rekognition call. Results
+ * are per owner: another owner's upload of the same bytes is detected anew,
+ * so how fast it is labelled tells nothing about anyone else's uploads.
  */
-import { describe, expect, it } from 'vitest';
-import { fixture, labelcastClient } from '../support/amplify-client.ts';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { configureAmplify } from '../../client-example/lib/configure.ts';
+import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
+import { fixture } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 import { rekognitionStats } from '../support/rekognition-stats.ts';
 import { untilSearchable } from '../support/searchable.ts';
+import { mintUser, switchableTokenProvider, type PoolUser } from '../support/user-pool.ts';
+
+const tokens = switchableTokenProvider();
+configureAmplify(inject('outputsPath'), { Auth: { tokenProvider: tokens } });
 
 describe('Dedupe: labels reused by content hash', () => {
-  const client = labelcastClient();
+  const client = new LabelcastClient();
 
   it('labels bytes seen before without calling Rekognition, and new bytes with one call each', async () => {
     // Prepare: bytes no other test uploaded (all e2e files share one stack)
@@ -49,5 +57,41 @@ describe('Dedupe: labels reused by content hash', () => {
     expect(image.status).toBe('LABELED');
     const after = await rekognitionStats();
     expect(after.DetectLabels).toBe(before.DetectLabels + 1);
+  });
+});
+
+describe('Dedupe: per owner', () => {
+  const withApiKey = new LabelcastClient();
+  const asUser = new LabelcastClient({ authMode: 'userPool' });
+  let alice: PoolUser;
+  let bob: PoolUser;
+
+  beforeAll(async () => {
+    [alice, bob] = await Promise.all([mintUser(), mintUser()]);
+  });
+
+  it("never reuses another owner's result: each owner's first upload of the same bytes calls Rekognition", async () => {
+    // Prepare: bytes no other test uploaded, labelled once in the API-key space
+    const bytes = jpegVariant(await fixture('cat.jpg'));
+    const shared = await withApiKey.uploadAndWait(bytes, 'shared.jpg');
+    expect(shared.status).toBe('LABELED');
+
+    // Act: Alice, then Bob, then Alice again upload the same bytes
+    const beforeAlice = await rekognitionStats();
+    tokens.signIn(alice);
+    const aliceFirst = await asUser.uploadAndWait(bytes, 'alice.jpg');
+    const afterAlice = await rekognitionStats();
+    tokens.signIn(bob);
+    const bobFirst = await asUser.uploadAndWait(bytes, 'bob.jpg');
+    const afterBob = await rekognitionStats();
+    tokens.signIn(alice);
+    const aliceAgain = await asUser.uploadAndWait(bytes, 'alice-again.jpg');
+    const afterAliceAgain = await rekognitionStats();
+
+    // Assess: a detection each for Alice's and Bob's first upload; Alice's second reuses hers
+    for (const image of [aliceFirst, bobFirst, aliceAgain]) expect(image).toMatchObject({ status: 'LABELED', labels: shared.labels });
+    expect(afterAlice.DetectLabels).toBe(beforeAlice.DetectLabels + 1);
+    expect(afterBob.DetectLabels).toBe(afterAlice.DetectLabels + 1);
+    expect(afterAliceAgain).toEqual(afterBob);
   });
 });

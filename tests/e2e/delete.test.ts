@@ -119,6 +119,23 @@ describe('Mutation.deleteImage', () => {
     expect(await errorTypeOf(client.deleteImage('00000000-0000-4000-8000-000000000000'))).toBe('NotFound');
   });
 
+  it('removes what its still-valid upload URL stores after the image was deleted', async () => {
+    // Prepare: a ticket whose image is deleted before anything was uploaded
+    const bytes = jpegVariant(await fixture('cat.jpg'));
+    const ticket = await client.requestUpload({ contentType: 'image/jpeg', sizeBytes: bytes.byteLength });
+    await client.deleteImage(ticket.imageId);
+    const { exists } = bucketOf(ticket.uploadUrl);
+
+    // Act: S3 cannot revoke a presigned URL, so the PUT is stored
+    const headers = Object.fromEntries(ticket.uploadHeaders.map(({ name, value }) => [name, value]));
+    const response = await fetch(ticket.uploadUrl, { method: 'PUT', headers, body: new Uint8Array(bytes) });
+
+    // Assess: the labeler, finding no image for it, deletes it
+    expect(response.status).toBe(200);
+    await expect.poll(() => exists(objectKeyFor(ticket.imageId)), { timeout: 20_000 }).toBe(false);
+    expect(await client.image(ticket.imageId)).toBeNull();
+  });
+
   it('deletes a pending image that was never uploaded', async () => {
     const ticket = await client.requestUpload({ contentType: 'image/jpeg', sizeBytes: 100 });
     expect(await readUrl(ticket.imageId)).toBeNull();

@@ -1,6 +1,7 @@
 /**
  * What requestUpload accepts, and what the presigned URL lets through: local
- * S3 checks the signature, expiry, key, content type and size as S3 does.
+ * S3 checks the signature, expiry, key, content type and size as S3 does,
+ * and the URL is write-once (If-None-Match: * signed into it).
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -37,22 +38,28 @@ describe('requestUpload: input checks', () => {
   it('returns a ticket valid for five minutes with the headers to send', async () => {
     const before = Date.now();
     const ticket = await client.requestUpload({ contentType: 'image/png', sizeBytes: 1234, fileName: 'dir/../x.png' });
-    expect(ticket.uploadHeaders).toEqual([{ name: 'Content-Type', value: 'image/png' }]);
-    const ttl = Date.parse(ticket.expiresAt) - before;
-    expect(ttl).toBeGreaterThan(290_000);
-    expect(ttl).toBeLessThanOrEqual(301_000);
+    expect(ticket.uploadHeaders).toEqual([
+      { name: 'Content-Type', value: 'image/png' },
+      { name: 'If-None-Match', value: '*' },
+    ]);
+    const after = Date.now();
+    // Signed some time between the call and its answer (a cold start may take seconds), valid 300 s from then.
+    const expiresAt = Date.parse(ticket.expiresAt);
+    expect(expiresAt).toBeGreaterThanOrEqual(before - 1_000 + 300_000);
+    expect(expiresAt).toBeLessThanOrEqual(after + 1_000 + 300_000);
     const url = new URL(ticket.uploadUrl);
     expect(url.pathname).toMatch(new RegExp(`/uploads/${ticket.imageId}$`));
     expect(url.searchParams.get('X-Amz-Expires')).toBe('300');
-    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host;if-none-match');
     const image = await client.image(ticket.imageId);
     expect(image).toMatchObject({ status: 'PENDING', fileName: 'x.png', sizeBytes: 1234 });
   });
 });
 
 describe('Presigned upload URL: local S3 enforces it', () => {
+  /** PUTs with the ticket's headers (If-None-Match among them), the Content-Type replaced. */
   const put = (url: string, body: Uint8Array, contentType: string) =>
-    fetch(url, { method: 'PUT', headers: { 'Content-Type': contentType }, body: new Uint8Array(body) });
+    fetch(url, { method: 'PUT', headers: { 'Content-Type': contentType, 'If-None-Match': '*' }, body: new Uint8Array(body) });
 
   it('refuses a tampered signature', async () => {
     const bytes = await fixture('cat.jpg');
@@ -104,8 +111,14 @@ describe('Presigned upload URL: local S3 enforces it', () => {
     });
     const url = await getSignedUrl(
       s3,
-      new PutObjectCommand({ Bucket: 'labelcast-uploads', Key: `uploads/${ticket.imageId}`, ContentType: 'image/jpeg', ContentLength: bytes.byteLength }),
-      { expiresIn: 60, signingDate: new Date(Date.now() - 120_000), signableHeaders: new Set(['content-type', 'content-length']) },
+      new PutObjectCommand({
+        Bucket: 'labelcast-uploads',
+        Key: `uploads/${ticket.imageId}`,
+        ContentType: 'image/jpeg',
+        ContentLength: bytes.byteLength,
+        IfNoneMatch: '*',
+      }),
+      { expiresIn: 60, signingDate: new Date(Date.now() - 120_000), signableHeaders: new Set(['content-type', 'content-length', 'if-none-match']) },
     );
     const response = await put(url, bytes, 'image/jpeg');
     expect(response.status).toBe(403);
@@ -117,5 +130,22 @@ describe('Presigned upload URL: local S3 enforces it', () => {
     const ticket = await client.requestUpload({ contentType: 'image/jpeg', sizeBytes: bytes.byteLength });
     const response = await put(ticket.uploadUrl, bytes, 'image/jpeg');
     expect(response.status).toBe(200);
+  });
+
+  it('refuses the URL without its If-None-Match header, as S3 refuses a request missing a signed header', async () => {
+    const bytes = await fixture('cat.jpg');
+    const ticket = await client.requestUpload({ contentType: 'image/jpeg', sizeBytes: bytes.byteLength });
+    const response = await fetch(ticket.uploadUrl, { method: 'PUT', headers: { 'Content-Type': 'image/jpeg' }, body: new Uint8Array(bytes) });
+    expect(response.status).toBe(403);
+    expect(await s3ErrorCode(response)).toBe('SignatureDoesNotMatch');
+  });
+
+  it('is write-once: a second PUT is refused with 412 PreconditionFailed', async () => {
+    const bytes = await fixture('cat.jpg');
+    const ticket = await client.requestUpload({ contentType: 'image/jpeg', sizeBytes: bytes.byteLength });
+    expect((await put(ticket.uploadUrl, bytes, 'image/jpeg')).status).toBe(200);
+    const again = await put(ticket.uploadUrl, bytes, 'image/jpeg');
+    expect(again.status).toBe(412);
+    expect(await s3ErrorCode(again)).toBe('PreconditionFailed');
   });
 });

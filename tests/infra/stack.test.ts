@@ -165,7 +165,7 @@ describe('least privilege', () => {
     expect(granted).toEqual(
       expect.arrayContaining([
         { effect: 'Allow', actions: ['rekognition:DetectLabels', 'rekognition:DetectModerationLabels'], resources: ['*'] },
-        { effect: 'Allow', actions: ['s3:GetObject'], resources: [`\${${bucket}.Arn}/uploads/*`] },
+        { effect: 'Allow', actions: ['s3:DeleteObject', 's3:GetObject'], resources: [`\${${bucket}.Arn}/uploads/*`] },
         { effect: 'Allow', actions: ['s3:DeleteObject', 's3:PutObject'], resources: [`\${${bucket}.Arn}/images/*`, `\${${bucket}.Arn}/thumbnails/*`] },
         {
           effect: 'Allow',

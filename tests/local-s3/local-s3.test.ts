@@ -170,14 +170,19 @@ describe('presigned uploads', () => {
     expect(body).toContain(`<ProposedSize>${big.length}</ProposedSize><MaxSizeAllowed>${maxObjectBytes}</MaxSizeAllowed>`);
   });
 
-  it('answers CORS preflights without a signature', async () => {
-    const response = await fetch(`${s3.endpoint}/${bucket}/uploads/x.jpg`, {
-      method: 'OPTIONS',
-      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' },
-    });
+  it('answers CORS preflights without a signature, for the headers the deployed bucket allows', async () => {
+    const preflight = (requestHeaders: string) =>
+      fetch(`${s3.endpoint}/${bucket}/uploads/x.jpg`, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PUT', 'access-control-request-headers': requestHeaders },
+      });
+    const response = await preflight('content-type, if-none-match');
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('access-control-allow-methods')).toContain('PUT');
+    expect(response.headers.get('access-control-allow-headers')).toBe('content-type, if-none-match');
+    // AllowedHeaders of infra/upload-bucket.ts (api/media.ts): S3 refuses a preflight asking for any other.
+    expect((await preflight('content-type, x-not-allowed')).status).toBe(403);
   });
 });
 

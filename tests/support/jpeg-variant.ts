@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-export function jpegVariant(jpeg: Uint8Array, comment = randomUUID()): Buffer {
+export function jpegVariant(jpeg: Uint8Array, comment: string = randomUUID()): Buffer {
   if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new Error('not a JPEG (no SOI marker)');
   const text = Buffer.from(comment, 'latin1');
   const segment = Buffer.alloc(4 + text.length);
