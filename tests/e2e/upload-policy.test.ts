@@ -27,8 +27,8 @@ describe('requestUpload: input checks', () => {
     [{ contentType: 'image/gif', sizeBytes: 100 }, 'UnsupportedMediaTypeException'],
     [{ contentType: 'text/plain', sizeBytes: 100 }, 'UnsupportedMediaTypeException'],
     [{ contentType: 'image/jpeg', sizeBytes: 15 * 1024 * 1024 + 1 }, 'PayloadTooLargeException'],
-    [{ contentType: 'image/jpeg', sizeBytes: 0 }, 'PayloadTooLargeException'],
-    [{ contentType: 'image/jpeg', sizeBytes: -5 }, 'PayloadTooLargeException'],
+    [{ contentType: 'image/jpeg', sizeBytes: 0 }, 'BadRequestException'],
+    [{ contentType: 'image/jpeg', sizeBytes: -5 }, 'BadRequestException'],
     [{ contentType: 'image/jpeg', sizeBytes: 10, fileName: '../..' }, 'BadRequestException'],
     [{ contentType: 'image/jpeg', sizeBytes: 10, fileName: 'a\u0007b.jpg' }, 'BadRequestException'],
   ])('refuses %j with %s', async (input, errorType) => {
