@@ -7,6 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { environmentFor, EnvironmentSource, needsSource } from '../api/access.ts';
 import { lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
 import { ApiLimits, UploadLimits } from '../api/limits.ts';
@@ -122,6 +123,8 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
     });
     closers.add(() => appsync.close());
 
+    // What Lambda itself sets, then the function's declared environment (api/access.ts) and nothing
+    // else, as infra/ derives it: a handler reading an undeclared variable fails here as on AWS.
     // Only endpoints and credentials differ from AWS; the function code is the same.
     const environment = (name: LambdaFunctionName): Record<string, string> => ({
       PATH: process.env.PATH ?? '',
@@ -135,12 +138,14 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       AWS_ENDPOINT_URL_REKOGNITION: rekognition.endpoint,
       AWS_LAMBDA_FUNCTION_NAME: name,
       POWERTOOLS_SERVICE_NAME: serviceNameOf(name),
-      UPLOAD_BUCKET: config.bucketName,
-      IMAGES_TABLE: config.tableName,
-      APPSYNC_URL: appsync.graphqlUrl,
-      [CallbackSettings.secretVariable]: secrets.callbackSecret,
-      // Offline only: callbacks may reach 127.0.0.1; on AWS the variable is unset and loopback is refused.
-      [CallbackSettings.allowLoopbackVariable]: '1',
+      ...environmentFor(name, {
+        [EnvironmentSource.bucketName]: config.bucketName,
+        [EnvironmentSource.tableName]: config.tableName,
+        [EnvironmentSource.graphqlUrl]: appsync.graphqlUrl,
+        [EnvironmentSource.callbackSecret]: secrets.callbackSecret,
+      }),
+      // Offline only, for the functions that send callbacks: they may reach 127.0.0.1; on AWS the variable is unset and loopback is refused.
+      ...(needsSource(name, EnvironmentSource.callbackSecret) ? { [CallbackSettings.allowLoopbackVariable]: '1' } : {}),
     });
     const lambda = startLambdaRuntime({ stateDir: config.stateDir, environment });
     functions.runtime = lambda;
