@@ -29,6 +29,8 @@ export interface LabelcastStackProps extends StackProps {
    * @default ['*']
    */
   readonly allowedOrigins?: readonly string[];
+  /** When the API key expires (infra/api-key-expiry.ts): a fixed date, so every synth is the same. */
+  readonly apiKeyExpires: Date;
   /**
    * Caps concurrent labelings, e.g. to stay under Rekognition's TPS quota.
    * @default - no reserved concurrency
@@ -94,6 +96,7 @@ export class LabelcastStack extends Stack {
       logRetention,
       removalPolicy,
       stage: props.stage,
+      apiKeyExpires: props.apiKeyExpires,
       // requestUpload takes https callback URLs only on AWS.
       environmentVariables: { [CallbackSettings.urlPolicyVariable]: CallbackUrlPolicy.HTTPS_ONLY },
     });
