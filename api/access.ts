@@ -139,7 +139,8 @@ export const functionAccess = {
     // Lambda sends an event out of retries to the on-failure destination with the labeler's role.
     invoke: ['labelingFailed'],
     publish: endsImages.publish,
-    environment: { ...endsImages.environment, UPLOAD_BUCKET: EnvironmentSource.bucketName },
+    // No UPLOAD_BUCKET: the bucket comes with each S3 event.
+    environment: endsImages.environment,
   },
   labelingFailed: {
     table: finishesEndedImages,

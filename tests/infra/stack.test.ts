@@ -279,7 +279,6 @@ describe('Lambda functions', () => {
       Environment: {
         Variables: Match.objectLike({
           IMAGES_TABLE: { Ref: logicalId(labelcast.stack.images.table) },
-          UPLOAD_BUCKET: bucket,
           APPSYNC_URL: { 'Fn::GetAtt': [logicalId(labelcast.stack.graphql.api), 'GraphQLUrl'] },
           POWERTOOLS_SERVICE_NAME: 'labeler',
         }),
