@@ -25,8 +25,8 @@ describe('Declared access', () => {
   it('never grants a Scan, a wildcard action, or an index but byStatus to the reconciler', () => {
     for (const name of names) {
       const access = accessOf(name);
-      const actions = [...access.table, ...Object.values(access.indexes).flat(), ...access.objects.flatMap((grant) => grant.actions)];
-      expect(actions.filter((action) => action === 'dynamodb:Scan' || action?.includes('*'))).toEqual([]);
+      const actions: string[] = [...access.table, ...Object.values(access.indexes).flat(), ...access.objects.flatMap((grant) => grant.actions)];
+      expect(actions.filter((action) => action === 'dynamodb:Scan' || action.includes('*'))).toEqual([]);
       expect(Object.keys(access.indexes)).toEqual(name === 'reconciler' ? ['byStatus'] : []);
     }
   });
