@@ -1,11 +1,39 @@
 // ESLint 9 flat config: typescript-eslint everywhere, and AppSync's own rules
-// on the APPSYNC_JS resolver code (and the api/ modules it bundles).
+// on the APPSYNC_JS resolver code and every file bundled into it.
 import js from '@eslint/js';
 import appsync from '@aws-appsync/eslint-plugin';
+import { buildSync } from 'esbuild';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import tseslint from 'typescript-eslint';
 
-// Code that runs on APPSYNC_JS: the resolvers and the api/ modules they bundle.
-const appSyncJsFiles = ['resolvers/**/*.ts', 'api/limits.ts', 'api/table.ts', 'api/media.ts'];
+/**
+ * Code that runs on APPSYNC_JS: every file esbuild reads into a resolver bundle
+ * (its metafile inputs), so a module a resolver starts importing is linted
+ * from then on. Bundled as api/bundle.ts does (which a JS config cannot import):
+ * each file under resolvers/ is an entry, @aws-appsync/* stays external.
+ */
+function appSyncJsFiles() {
+  const resolversDir = path.join(import.meta.dirname, 'resolvers');
+  const entryPoints = readdirSync(resolversDir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name));
+  const { metafile } = buildSync({
+    absWorkingDir: import.meta.dirname,
+    entryPoints,
+    outdir: 'out',
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    metafile: true,
+    logLevel: 'silent',
+    external: ['@aws-appsync/utils'],
+  });
+  return Object.keys(metafile.inputs).sort();
+}
+
+const appSyncJs = appSyncJsFiles();
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.labelcast/', 'dist/', 'bench/results/', 'test-output/', 'client-example/web/dist/'] },
@@ -16,9 +44,9 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { ...appsync.configs.recommended, files: appSyncJsFiles },
+  { ...appsync.configs.recommended, files: appSyncJs },
   {
-    files: appSyncJsFiles,
+    files: appSyncJs,
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
   },
 );

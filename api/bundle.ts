@@ -1,22 +1,33 @@
 /**
  * Bundles one APPSYNC_JS resolver or pipeline function with esbuild, the way
- * AppSync's docs recommend: ESM, one file, `@aws-appsync/utils` left as an
- * import (AppSync provides it). The local stack passes `utilsModule` to alias
- * that import to its own runtime instead.
+ * AppSync's docs recommend: ESM, one file, an inline source map without
+ * sources, and every `@aws-appsync/*` import (`@aws-appsync/utils`,
+ * `@aws-appsync/utils/dynamodb`) left as an import, since those modules are
+ * built into the runtime. infra/ deploys exactly this text; the local AppSync
+ * checks and runs the same text (local/appsync/resolvers/).
  */
 import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
+/** Modules the APPSYNC_JS runtime provides; a bundle imports them, never includes them. */
+export const appSyncBuiltinModules = ['@aws-appsync/utils', '@aws-appsync/utils/dynamodb'] as const;
+
 export interface BundleResolverArgs {
-  /** Code file relative to the repo root, as in api/manifest.ts. */
+  /** Code file relative to the repo root (as in api/manifest.ts), or absolute. */
   readonly code: string;
-  /** Absolute path of a module to serve `@aws-appsync/utils`; kept external when omitted. */
-  readonly utilsModule?: string;
 }
 
-export function bundleResolver(args: BundleResolverArgs): string {
+export interface ResolverBundle {
+  /** The code AppSync receives: ESM with an inline source map (no sources content). */
+  readonly text: string;
+  /** Files esbuild read into the bundle, relative to the repo root (or absolute outside it), from its metafile. */
+  readonly inputs: readonly string[];
+}
+
+/** Bundles a code file and reports what went into it. */
+export function bundleResolverWithInputs(args: BundleResolverArgs): ResolverBundle {
   const result = buildSync({
     absWorkingDir: repoRoot,
     entryPoints: [args.code],
@@ -28,11 +39,16 @@ export function bundleResolver(args: BundleResolverArgs): string {
     sourcemap: 'inline',
     sourcesContent: false,
     logLevel: 'silent',
-    ...(args.utilsModule
-      ? { alias: { '@aws-appsync/utils': args.utilsModule } }
-      : { external: ['@aws-appsync/utils'] }),
+    metafile: true,
+    // A package name also covers its subpaths: @aws-appsync/utils/dynamodb stays an import too.
+    external: ['@aws-appsync/utils'],
   });
   const [output] = result.outputFiles;
   if (!output) throw new Error(`esbuild produced no output for ${args.code}`);
-  return output.text;
+  return { text: output.text, inputs: Object.keys(result.metafile.inputs) };
+}
+
+/** The code AppSync receives for a code file. */
+export function bundleResolver(args: BundleResolverArgs): string {
+  return bundleResolverWithInputs(args).text;
 }

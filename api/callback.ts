@@ -1,7 +1,8 @@
 /**
  * The completion callback: an optional `callbackUrl` on requestUpload that
  * receives the public Image JSON, HMAC-signed, once the image is LABELED or
- * FAILED. Bundled into APPSYNC_JS resolvers too, so keep this file plain data.
+ * FAILED, after its push and its search entries (functions/shared/callback.ts).
+ * Bundled into APPSYNC_JS resolvers too, so keep this file plain data.
  */
 export const CallbackSettings = {
   /** Longest callbackUrl accepted. */
@@ -16,7 +17,7 @@ export const CallbackSettings = {
    * every private, loopback and link-local target is refused.
    */
   allowLoopbackVariable: 'LABELCAST_ALLOW_LOOPBACK_CALLBACKS',
-  /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
+  /** `t=<unix seconds>,v2=<hex HMAC-SHA256 of "<t>.<callbackUrl>.<body>">` (functions/shared/callback-signature.ts). */
   signatureHeader: 'X-Labelcast-Signature',
   /** The same id on every attempt of one delivery, so receivers can drop repeats. */
   deliveryIdHeader: 'X-Labelcast-Delivery',
@@ -24,8 +25,21 @@ export const CallbackSettings = {
   maxAttempts: 3,
   /** Backoff before the second attempt; doubled for each further one. */
   baseDelayMs: 250,
-  /** How long one attempt may take, connection included. */
-  attemptTimeoutMs: 5000,
+  /**
+   * Total deadline of one attempt: connection, request, status, headers and
+   * body together (not an idle timeout). Also bounds the host lookup. With 3
+   * attempts and the backoffs, a delivery lasts at most ~21 s, well inside
+   * the 60 s timeout of the labeler and labeling-failed.
+   */
+  attemptDeadlineMs: 5000,
+  /**
+   * Lambda environment variable that lowers attemptDeadlineMs (milliseconds,
+   * 100 to attemptDeadlineMs; anything else is ignored with a warning), so
+   * offline tests of a slow receiver stay short. Unset on AWS.
+   */
+  attemptDeadlineVariable: 'CALLBACK_ATTEMPT_DEADLINE_MS',
+  /** Lowest attempt deadline the variable may set. */
+  minAttemptDeadlineMs: 100,
 } as const;
 
 /** Values of the `CALLBACK_URL_POLICY` AppSync environment variable. */

@@ -39,7 +39,7 @@ export const ApiLimits = {
   prod: {
     queryDepthLimit: 8,
     resolverCountLimit: 250,
-    /** The contract is published as schema.graphql; production serves no introspection. */
+    /** The contract is published as schema.graphql; production serves no introspection (and offline, no field suggestions in validation errors). */
     introspection: false,
   },
 } as const;

@@ -8,6 +8,8 @@ import { LabelcastClient } from '../client-example/lib/labelcast-client.ts';
 import type { AmplifyOutputs } from '../local/amplify-outputs.ts';
 import { stackCredentials } from '../local/child-process-stack.ts';
 import { detectionSettings } from '../functions/labeler/detect.ts';
+import { adminFetch } from '../local/iam/admin-fetch.ts';
+import { signingName as rekognitionSigningName } from '../local/rekognition/protocol.ts';
 import { statsPath, type RekognitionStats } from '../local/rekognition/stats.ts';
 
 export interface BenchContext {
@@ -55,7 +57,9 @@ export function benchContext(env: NodeJS.ProcessEnv): BenchContext {
       return body;
     },
     async engineStats() {
-      const response = await fetch(new URL(statsPath, rekognitionEndpoint));
+      // A test hook: only the stack's admin key pair may read it.
+      const response = await adminFetch(new URL(statsPath, rekognitionEndpoint), { method: 'GET' }, { credentials, region, service: rekognitionSigningName });
+      if (!response.ok) throw new Error(`Rekognition stats answered HTTP ${response.status}: ${await response.text()}`);
       return (await response.json()) as RekognitionStats;
     },
     async detect(bytes) {

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../api/bundle.ts';
 import type { Image } from '../api/types.ts';
 import { startStackProcess } from '../local/child-process-stack.ts';
+import { benchEnvFor } from './lib/stack-env.ts';
 import { benchContext } from './context.ts';
 import { distinctImages } from './lib/images.ts';
 import { treeRssBytes } from './lib/rss.ts';
@@ -35,8 +36,6 @@ const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
 
 async function runStackAndClient(): Promise<number> {
   const stack = await startStackProcess();
-  const output = stack.stdout();
-  const printed = (label: string) => new RegExp(`${label}:\\s+(\\S+)`).exec(output)?.[1] ?? '';
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
       cwd: repoRoot,
@@ -44,13 +43,7 @@ async function runStackAndClient(): Promise<number> {
       env: {
         ...process.env,
         SOAK_CLIENT: '1',
-        NODE_EXTRA_CA_CERTS: stack.caPath,
-        BENCH_OUTPUTS: stack.outputsPath,
-        BENCH_STATE_DIR: stack.stateDir,
-        BENCH_STACK_PID: String(stack.process.pid),
-        BENCH_REKOGNITION_ENDPOINT: printed('Rekognition'),
-        BENCH_DYNAMODB_ENDPOINT: printed('DynamoDB'),
-        BENCH_TABLE: /DynamoDB:\s+\S+ \(table (\S+)\)/.exec(output)?.[1] ?? '',
+        ...benchEnvFor(stack),
       },
     });
     child.on('exit', resolve);

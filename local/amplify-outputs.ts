@@ -1,5 +1,6 @@
 /** amplify_outputs.json for the local stack, so `Amplify.configure(outputs)` just works. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { amplifyDataOutputs, type AmplifyDataOutputs } from '../api/amplify-outputs.ts';
 import { localAuthModes } from '../api/manifest.ts';
 
@@ -13,7 +14,7 @@ export interface LocalUserPoolOutputs {
   readonly user_pool_client_id: string;
   readonly issuer: string;
   readonly jwks_uri: string;
-  /** Dev-only: POST `{ username, email? }` with `x-api-key` → `{ idToken, accessToken, expiresIn, sub }`. */
+  /** Dev-only: POST `{ username, email?, groups?, expiresInSeconds?, issuedAt? }`, SigV4-signed by the stack's admin key pair (`cognito-idp`) → `{ idToken, accessToken, expiresIn, sub }`. */
   readonly tokens_url: string;
 }
 
@@ -37,6 +38,56 @@ export function amplifyOutputs(args: {
   };
 }
 
-export function writeAmplifyOutputs(file: string, outputs: AmplifyOutputs): void {
-  writeFileSync(file, `${JSON.stringify(outputs, null, 2)}\n`);
+/** Where the local outputs went, and why not to the requested file when they could not. */
+export interface WrittenOutputs {
+  readonly path: string;
+  /** Set when `file` was left as is: one line for the person who started the stack. */
+  readonly notice?: string;
+}
+
+/**
+ * Writes the local stack's outputs to `file`, unless `file` holds something the
+ * local stack did not write (a deployed stack's outputs from
+ * `infra/outputs-to-amplify.ts`, or a file it cannot read): that file is left as
+ * is, the outputs go to `fallback`, and the notice says so. A restart must never
+ * silently point a deployed app's config at 127.0.0.1.
+ */
+export function writeAmplifyOutputs(outputs: AmplifyOutputs, file: string, fallback: string): WrittenOutputs {
+  const ours = path.resolve(file) === path.resolve(fallback) || !existsSync(file);
+  const foreign = ours ? undefined : foreignOutputsUrl(readFileSync(file, 'utf8'));
+  const target = foreign === undefined ? file : fallback;
+  writeFileSync(target, `${JSON.stringify(outputs, null, 2)}\n`);
+  if (foreign === undefined) return { path: target };
+  return {
+    path: target,
+    notice: `${file} is not the local stack's (${foreign}); left as is. Local outputs: ${fallback} (CLI: --outputs ${fallback})`,
+  };
+}
+
+/**
+ * What makes an existing file someone else's: undefined when the local stack
+ * wrote it (its user pool is the local one and its URL is on loopback),
+ * otherwise a short description of what it holds.
+ */
+export function foreignOutputsUrl(text: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return 'not valid JSON';
+  }
+  const outputs = parsed as Partial<AmplifyOutputs> | null;
+  const url = typeof outputs?.data?.url === 'string' ? outputs.data.url : undefined;
+  if (url === undefined) return 'no data.url';
+  const local = outputs?.custom?.local_user_pool !== undefined && isLoopbackUrl(url);
+  return local ? undefined : `points at ${url}`;
+}
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
 }

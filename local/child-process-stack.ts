@@ -1,70 +1,73 @@
 /**
  * For tests and benchmarks: runs the offline stack the way `npm start` does, in a child process with its
- * own state directory and free ports, and stops it with SIGINT like Ctrl-C.
+ * own state directory and free ports, and stops it with SIGINT like Ctrl-C. It learns the endpoints
+ * from the stack's ready file (local/ready-file.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../api/bundle.ts';
+import { readReadyFile, removeReadyFile, type StackReady } from './ready-file.ts';
 
-export interface RunningStack {
-  readonly stateDir: string;
-  readonly outputsPath: string;
-  readonly caPath: string;
-  /** The web gallery's URL, as `npm start` prints it. */
-  readonly galleryUrl: string;
-  /** The local Rekognition's endpoint, as `npm start` prints it. */
+export interface RunningStack extends StackReady {
+  /** Same as `endpoints.rekognition`. */
   readonly rekognitionEndpoint: string;
-  /** The local Lambda API's endpoint (Invoke), as `npm start` prints it. */
+  /** Same as `endpoints.lambda` (Invoke). */
   readonly lambdaEndpoint: string;
+  /** Same as `endpoints.s3`. */
+  readonly s3Endpoint: string;
+  /** Same as `endpoints.dynamodb`. */
+  readonly dynamodbEndpoint: string;
+  /** Everything the stack printed (for people; read fields here, not its lines). */
   readonly stdout: () => string;
   readonly process: ChildProcess;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** How often to look for the ready file while the stack starts. */
+const readyPollMs = 100;
+
 export async function startStackProcess(args: { stateDir?: string; readyTimeoutMs?: number } = {}): Promise<RunningStack> {
   const stateDir = args.stateDir ?? mkdtempSync(path.join(tmpdir(), 'labelcast-'));
-  const outputsPath = path.join(stateDir, 'amplify_outputs.json');
+  // A ready file left by a stack that was killed must not be taken for this one's.
+  removeReadyFile(stateDir);
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, LABELCAST_STATE_DIR: stateDir, LABELCAST_PORT: '0', LABELCAST_OUTPUTS: outputsPath },
+    env: {
+      ...process.env,
+      LABELCAST_STATE_DIR: stateDir,
+      LABELCAST_PORT: '0',
+      LABELCAST_OUTPUTS: path.join(stateDir, 'amplify_outputs.json'),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`stack not ready in time:\n${output}`)), args.readyTimeoutMs ?? 120_000);
-    const check = () => {
-      if (output.includes('labelcast ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', check);
-    child.once('exit', (code) => {
+  const ready = await new Promise<StackReady>((resolve, reject) => {
+    const done = (settle: () => void) => {
       clearTimeout(timer);
-      reject(new Error(`stack exited with ${code} before ready:\n${output}`));
-    });
+      clearInterval(poll);
+      child.off('exit', onExit);
+      settle();
+    };
+    const timer = setTimeout(() => done(() => reject(new Error(`stack not ready in time:\n${output}`))), args.readyTimeoutMs ?? 120_000);
+    const poll = setInterval(() => {
+      const file = readReadyFile(stateDir);
+      if (file !== undefined && file.pid === child.pid) done(() => resolve(file));
+    }, readyPollMs);
+    const onExit = (code: number | null) => done(() => reject(new Error(`stack exited with ${code} before ready:\n${output}`)));
+    child.once('exit', onExit);
   });
 
-  const caLine = /CA cert:\s+(\S+)/.exec(output);
-  if (!caLine) throw new Error(`stack did not print its CA path:\n${output}`);
-  const galleryLine = /Gallery:\s+(\S+)/.exec(output);
-  if (!galleryLine) throw new Error(`stack did not print its gallery URL:\n${output}`);
-  const rekognitionLine = /Rekognition:\s+(\S+)/.exec(output);
-  if (!rekognitionLine) throw new Error(`stack did not print its Rekognition endpoint:\n${output}`);
-  const lambdaLine = /Lambda:\s+(\S+)/.exec(output);
-  if (!lambdaLine) throw new Error(`stack did not print its Lambda endpoint:\n${output}`);
   return {
-    stateDir,
-    outputsPath,
-    caPath: caLine[1],
-    galleryUrl: galleryLine[1],
-    rekognitionEndpoint: rekognitionLine[1],
-    lambdaEndpoint: lambdaLine[1],
+    ...ready,
+    rekognitionEndpoint: ready.endpoints.rekognition,
+    lambdaEndpoint: ready.endpoints.lambda,
+    s3Endpoint: ready.endpoints.s3,
+    dynamodbEndpoint: ready.endpoints.dynamodb,
     stdout: () => output,
     process: child,
     stop: (signal = 'SIGINT') =>

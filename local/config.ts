@@ -5,11 +5,17 @@
  * - LABELCAST_OUTPUTS: where amplify_outputs.json is written (default the repo root).
  * - LABELCAST_EXTRA_S3_DELIVERIES: test hook, not AWS: deliver every S3 event this many more
  *   times, concurrently, to exercise at-least-once delivery (default 0).
+ * - LABELCAST_CALLBACK_ATTEMPT_DEADLINE_MS: test hook, not AWS: a shorter deadline for each
+ *   completion-callback attempt (100 to 5000 ms; default 5000 as on AWS), so tests of a slow
+ *   receiver stay short. Given to the functions as CALLBACK_ATTEMPT_DEADLINE_MS.
  * - LABELCAST_STAGE: `dev` (default) or `prod`; picks the API limits of api/limits.ts
  *   (prod: introspection off), as `cdk synth -c stage=` does on AWS.
+ * - LABELCAST_RESOLVERS_DIR: test hook, not AWS: read the manifest's `resolvers/…` code files
+ *   from this folder instead of the repo's resolvers/ (default unset).
  */
 import path from 'node:path';
 import { repoRoot } from '../api/bundle.ts';
+import { CallbackSettings } from '../api/callback.ts';
 import { ApiLimits, type ApiStage } from '../api/limits.ts';
 
 export interface LocalStackConfig {
@@ -33,6 +39,19 @@ export interface LocalStackConfig {
   readonly extraS3Deliveries: number;
   /** Which stage's API limits the local AppSync applies. */
   readonly stage: ApiStage;
+  /** Folder the manifest's `resolvers/…` files are read from, when not the repo's (a test hook). */
+  readonly resolversDir?: string;
+  /** Deadline of each completion-callback attempt, when a test lowers it; the functions' default otherwise. */
+  readonly callbackAttemptDeadlineMs?: number;
+}
+
+function callbackAttemptDeadlineFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = Number(value);
+  if (Number.isInteger(ms) && ms >= CallbackSettings.minAttemptDeadlineMs && ms <= CallbackSettings.attemptDeadlineMs) return ms;
+  throw new Error(
+    `LABELCAST_CALLBACK_ATTEMPT_DEADLINE_MS must be an integer from ${CallbackSettings.minAttemptDeadlineMs} to ${CallbackSettings.attemptDeadlineMs}, got ${value}`,
+  );
 }
 
 function stageFromEnv(value: string | undefined): ApiStage {
@@ -63,5 +82,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LocalStackC
     outputsPath: path.resolve(env.LABELCAST_OUTPUTS ?? path.join(repoRoot, 'amplify_outputs.json')),
     extraS3Deliveries: extraDeliveries,
     stage: stageFromEnv(env.LABELCAST_STAGE),
+    ...(env.LABELCAST_RESOLVERS_DIR ? { resolversDir: path.resolve(env.LABELCAST_RESOLVERS_DIR) } : {}),
+    callbackAttemptDeadlineMs: callbackAttemptDeadlineFromEnv(env.LABELCAST_CALLBACK_ATTEMPT_DEADLINE_MS),
   };
 }

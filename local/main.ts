@@ -1,11 +1,19 @@
 /**
  * `npm start`: runs the offline stack until Ctrl-C. Prints the GraphQL URL and
- * API key and writes amplify_outputs.json; the last line, `labelcast ready`,
- * tells scripts the stack is serving.
+ * API key for people and writes amplify_outputs.json (never over a deployed
+ * stack's: see local/amplify-outputs.ts). Programs read the ready file,
+ * `<state dir>/ready.json` (local/ready-file.ts), not these lines. A damaged
+ * state file ends it with exit code 1 and one line naming the file and what
+ * to do (StateFileError).
  */
+import { AppSyncJsCheckError } from '../api/appsync-js-check.ts';
+import { SchemaRuleError } from '../api/schema-defaults.ts';
+import { ResolverCodeError } from './appsync/resolvers/errors.ts';
 import { configFromEnv } from './config.ts';
 import { ensureGalleryBuilt } from './gallery/build.ts';
-import { startLocalStack } from './stack.ts';
+import { removeReadyFile, writeReadyFile } from './ready-file.ts';
+import { startLocalStack, type LocalStack } from './stack.ts';
+import { StateFileError } from './state-dir.ts';
 
 const config = configFromEnv();
 try {
@@ -14,7 +22,24 @@ try {
   // The API works without the gallery; say why the page is missing.
   console.error('web gallery not built:', error);
 }
-const stack = await startLocalStack(config);
+/** Code, schema or state AppSync (or the stack) would refuse: said plainly, without a stack trace. */
+const isRefusal = (error: unknown): boolean =>
+  error instanceof StateFileError ||
+  error instanceof AppSyncJsCheckError ||
+  error instanceof ResolverCodeError ||
+  error instanceof SchemaRuleError ||
+  (error instanceof AggregateError && error.errors.every(isRefusal));
+
+const stack: LocalStack = await startLocalStack(config).catch((error: unknown) => {
+  if (!isRefusal(error)) throw error;
+  // The message is the whole story (file, problem, fix): a stack trace would only bury it.
+  if (error instanceof StateFileError) console.error(`labelcast cannot start: ${error.message}`);
+  else {
+    const refusals = error instanceof AggregateError ? error.errors : [error];
+    console.error(`labelcast not started:\n${refusals.map((refusal: Error) => refusal.message).join('\n')}`);
+  }
+  process.exit(1);
+});
 
 console.log(`Gallery:      ${stack.galleryUrl}`);
 console.log(`GraphQL:      ${stack.graphqlUrl}`);
@@ -25,8 +50,22 @@ console.log(`DynamoDB:     ${stack.endpoints.dynamodb} (table ${stack.tableName}
 console.log(`Rekognition:  ${stack.endpoints.rekognition}`);
 console.log(`Lambda:       ${stack.endpoints.lambda} (Invoke)`);
 console.log(`CA cert:      ${stack.caPath} (Node clients: NODE_EXTRA_CA_CERTS=${stack.caPath})`);
-console.log(`Amplify:      ${config.outputsPath}`);
+console.log(`Amplify:      ${stack.outputsFile.path}`);
+if (stack.outputsFile.notice) console.warn(`Note: ${stack.outputsFile.notice}`);
 console.log(`State:        ${config.stateDir}`);
+writeReadyFile({
+  pid: process.pid,
+  stateDir: config.stateDir,
+  region: stack.region,
+  graphqlUrl: stack.graphqlUrl,
+  realtimeUrl: stack.realtimeUrl,
+  galleryUrl: stack.galleryUrl,
+  caPath: stack.caPath,
+  outputsPath: stack.outputsFile.path,
+  bucketName: stack.bucketName,
+  tableName: stack.tableName,
+  endpoints: stack.endpoints,
+});
 console.log('labelcast ready');
 
 let stopping = false;
@@ -34,6 +73,7 @@ const stop = (signal: NodeJS.Signals) => {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: stopping`);
+  removeReadyFile(config.stateDir);
   stack.close().then(
     () => process.exit(0),
     (error: unknown) => {

@@ -5,13 +5,12 @@
  * labeler event out of retries → labeling-failed; the reconciler at start and
  * on its schedule.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { environmentFor, EnvironmentSource, needsSource } from '../api/access.ts';
-import { lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
+import { fields, lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
 import { ApiLimits, UploadLimits } from '../api/limits.ts';
-import { amplifyOutputs, writeAmplifyOutputs, type AmplifyOutputs } from './amplify-outputs.ts';
+import { amplifyOutputs, writeAmplifyOutputs, type AmplifyOutputs, type WrittenOutputs } from './amplify-outputs.ts';
 import { startLocalAppSync } from './appsync/index.ts';
 import { loadOrCreateTls } from './appsync/tls/certificates.ts';
 import { createResolverRuntime } from './appsync/resolvers/index.ts';
@@ -26,6 +25,7 @@ import { scheduledEvent } from './lambda/scheduled-event.ts';
 import { startLocalRekognition } from './rekognition/index.ts';
 import { startLocalS3 } from './s3/index.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
+import { prepareStateDir, stateSubdir } from './state-dir.ts';
 
 export interface LocalStack {
   readonly graphqlUrl: string;
@@ -38,6 +38,8 @@ export interface LocalStack {
   readonly bucketName: string;
   readonly tableName: string;
   readonly outputs: AmplifyOutputs;
+  /** Where amplify_outputs.json went: the configured file, or the state dir when that file is a deployed stack's. */
+  readonly outputsFile: WrittenOutputs;
   /** The web gallery (client-example/web, built by main.ts), configured for this stack. */
   readonly galleryUrl: string;
   close(): Promise<void>;
@@ -55,16 +57,14 @@ class Closers {
 }
 
 export async function startLocalStack(config: LocalStackConfig): Promise<LocalStack> {
-  mkdirSync(config.stateDir, { recursive: true });
+  prepareStateDir(config.stateDir);
   const credentials = loadOrCreateCredentials(config.stateDir);
   const store = credentialStore(credentials);
+  // The admin identity alone, for the stack's own endpoints (token minting, test hooks), whatever keys `store` admits.
+  const admin = credentialStore(credentials);
   const secrets = loadOrCreateSecrets(config.stateDir);
   const closers = new Closers();
-  const state = (name: string) => {
-    const dir = path.join(config.stateDir, name);
-    mkdirSync(dir, { recursive: true });
-    return dir;
-  };
+  const state = (name: string) => stateSubdir(config.stateDir, name);
 
   try {
     const dynamodb = await startLocalDynamoDb({ dataDir: state('dynamodb'), port: config.ports.dynamodb, host: config.host });
@@ -95,6 +95,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       host: config.host,
       region: config.region,
       credentials: store,
+      admin,
       readObject: (bucket, key) => s3.readObject(bucket, key),
     });
     closers.add(() => rekognition.close());
@@ -110,7 +111,11 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       tokenSecret: secrets.tokenSecret,
       // Offline, requestUpload also takes http://127.0.0.1 callbacks, so tests can receive them.
       environmentVariables: { [CallbackSettings.urlPolicyVariable]: CallbackUrlPolicy.HTTPS_OR_LOOPBACK_HTTP },
+      resolversDir: config.resolversDir,
     });
+    // Every resolver is bundled, checked against the APPSYNC_JS rules and loaded now: code that
+    // `cdk deploy` would be refused stops the start, naming file, line and rule.
+    await runtime.preload(fields);
     const appsync = await startLocalAppSync({
       stateDir: config.stateDir,
       port: config.ports.appsync,
@@ -118,6 +123,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       region: config.region,
       apiKey: secrets.apiKey,
       credentials: store,
+      userPoolAdmin: admin,
       runtime,
       limits: ApiLimits[config.stage],
     });
@@ -144,8 +150,14 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
         [EnvironmentSource.graphqlUrl]: appsync.graphqlUrl,
         [EnvironmentSource.callbackSecret]: secrets.callbackSecret,
       }),
-      // Offline only, for the functions that send callbacks: they may reach 127.0.0.1; on AWS the variable is unset and loopback is refused.
-      ...(needsSource(name, EnvironmentSource.callbackSecret) ? { [CallbackSettings.allowLoopbackVariable]: '1' } : {}),
+      // Offline only, for the functions that send callbacks: loopback targets (unset on AWS, where loopback is refused),
+      // and a test hook for a shorter attempt deadline (unset on AWS, and here unless a test asks).
+      ...(needsSource(name, EnvironmentSource.callbackSecret)
+        ? {
+            [CallbackSettings.allowLoopbackVariable]: '1',
+            ...(config.callbackAttemptDeadlineMs ? { [CallbackSettings.attemptDeadlineVariable]: String(config.callbackAttemptDeadlineMs) } : {}),
+          }
+        : {}),
     });
     const lambda = startLambdaRuntime({ stateDir: config.stateDir, environment });
     functions.runtime = lambda;
@@ -186,7 +198,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
         tokens_url: appsync.userPoolTokensUrl,
       },
     });
-    writeAmplifyOutputs(config.outputsPath, outputs);
+    const outputsFile = writeAmplifyOutputs(outputs, config.outputsPath, path.join(config.stateDir, 'amplify_outputs.json'));
 
     // Same certificate as AppSync: a browser that trusts the local CA trusts both.
     const gallery = await startGalleryServer({
@@ -195,6 +207,9 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       tls: await loadOrCreateTls(config.stateDir),
       host: config.host,
       port: config.ports.gallery,
+      // Its CSP lets the page reach exactly these: GraphQL over HTTPS and WSS, presigned uploads and images on S3.
+      connectTo: [appsync.graphqlUrl, appsync.realtimeUrl, s3.endpoint],
+      imagesFrom: [s3.endpoint],
     });
     closers.add(() => gallery.close());
 
@@ -209,6 +224,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       bucketName: config.bucketName,
       tableName: config.tableName,
       outputs,
+      outputsFile,
       galleryUrl: gallery.url,
       close: () => closers.closeAll(),
     };

@@ -3,8 +3,9 @@
  * the labeler writes before an image becomes LABELED; null before that, and
  * for FAILED images, which have none.
  */
-import { runtime, util, type Context, type LambdaRequest } from '@aws-appsync/utils';
+import { runtime, type Context, type LambdaRequest } from '@aws-appsync/utils';
 import { thumbnailKeyFor } from '../api/media.ts';
+import { failOnDataSourceError } from './shared/data-source-errors.ts';
 
 type ImageSource = { id: string; status: string };
 
@@ -15,6 +16,6 @@ export function request(ctx: Context<Record<string, never>, Record<string, unkno
 }
 
 export function response(ctx: Context) {
-  if (ctx.error) util.error('Could not create the thumbnail URL', 'InternalFailure');
+  if (ctx.error) failOnDataSourceError(ctx.error, 'create the thumbnail URL');
   return ctx.result ?? null;
 }

@@ -5,8 +5,9 @@
  * BatchInvoke: AppSync sends the URLs of a whole page of images to the
  * presign Lambda in one invocation.
  */
-import { runtime, util, type Context, type LambdaRequest } from '@aws-appsync/utils';
+import { runtime, type Context, type LambdaRequest } from '@aws-appsync/utils';
 import { originalKeyFor } from '../api/media.ts';
+import { failOnDataSourceError } from './shared/data-source-errors.ts';
 
 type ImageSource = { id: string; status: string };
 
@@ -17,6 +18,6 @@ export function request(ctx: Context<Record<string, never>, Record<string, unkno
 }
 
 export function response(ctx: Context) {
-  if (ctx.error) util.error('Could not create the image URL', 'InternalFailure');
+  if (ctx.error) failOnDataSourceError(ctx.error, 'create the image URL');
   return ctx.result ?? null;
 }

@@ -6,33 +6,29 @@
 import { util, type Context } from '@aws-appsync/utils';
 import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
 import { UploadLimits } from '../api/limits.ts';
+import { badRequest, isPrintableText } from './shared/arguments.ts';
 
 interface RequestUploadArgs {
   input: { contentType: string; sizeBytes: number; fileName?: string | null; callbackUrl?: string | null };
 }
 
-function hasControlCharacter(text: string): boolean {
-  for (const char of text) {
-    if (char < ' ' || char === '\u007f') return true;
-  }
-  return false;
-}
-
-/** Keeps the last path segment and refuses control characters, so a name never reads as a path. */
+/**
+ * Keeps the last path segment, so a name never reads as a path, and refuses
+ * what would not display as itself: control characters, line separators,
+ * bidirectional overrides (U+202E turns "gpj.exe" into "exe.jpg" on screen),
+ * invisible characters and unpaired surrogates.
+ */
 function cleanFileName(fileName: string | null | undefined): string | null {
   if (fileName === null || fileName === undefined) return null;
+  // The whole name, before trim() could drop a trailing U+2028 or BOM unseen.
+  if (!isPrintableText(fileName)) {
+    badRequest('fileName must contain only printable characters: no control, line-separator, bidirectional or invisible ones', 'fileName');
+  }
   const segments = fileName.split('\\').join('/').split('/');
   const base = segments[segments.length - 1].trim();
-  if (base === '' || base === '.' || base === '..') {
-    util.error('fileName must name a file, not a path', 'BadRequestException', null, { field: 'fileName' });
-  }
-  if (hasControlCharacter(base)) {
-    util.error('fileName must not contain control characters', 'BadRequestException', null, { field: 'fileName' });
-  }
+  if (base === '' || base === '.' || base === '..') badRequest('fileName must name a file, not a path', 'fileName');
   if (base.length > UploadLimits.maxFileNameLength) {
-    util.error(`fileName is longer than ${UploadLimits.maxFileNameLength} characters`, 'BadRequestException', null, {
-      field: 'fileName',
-    });
+    badRequest(`fileName is longer than ${UploadLimits.maxFileNameLength} characters`, 'fileName');
   }
   return base;
 }
@@ -53,14 +49,12 @@ function isLoopbackHttp(url: string): boolean {
 function checkedCallbackUrl(url: string | null | undefined, policy: string | undefined): string | null {
   if (url === null || url === undefined) return null;
   if (url.length > CallbackSettings.maxUrlLength) {
-    util.error(`callbackUrl is longer than ${CallbackSettings.maxUrlLength} characters`, 'BadRequestException', null, {
-      field: 'callbackUrl',
-    });
+    badRequest(`callbackUrl is longer than ${CallbackSettings.maxUrlLength} characters`, 'callbackUrl');
   }
+  if (!isPrintableText(url) || url.includes(' ')) badRequest('callbackUrl must be an https URL', 'callbackUrl');
   if (url.startsWith('https://')) return url;
   if (policy === CallbackUrlPolicy.HTTPS_OR_LOOPBACK_HTTP && isLoopbackHttp(url)) return url;
-  util.error('callbackUrl must be an https URL', 'BadRequestException', null, { field: 'callbackUrl' });
-  return null;
+  return badRequest('callbackUrl must be an https URL', 'callbackUrl');
 }
 
 export function request(ctx: Context<RequestUploadArgs>) {
@@ -71,7 +65,9 @@ export function request(ctx: Context<RequestUploadArgs>) {
       field: 'contentType',
     });
   }
-  if (sizeBytes < 1 || sizeBytes > UploadLimits.maxSizeBytes) {
+  // Too small is a malformed argument; too large is the one case S3 and AppSync call PayloadTooLarge.
+  if (!(sizeBytes >= 1)) badRequest(`sizeBytes must be between 1 and ${UploadLimits.maxSizeBytes}`, 'sizeBytes');
+  if (sizeBytes > UploadLimits.maxSizeBytes) {
     util.error(`sizeBytes must be between 1 and ${UploadLimits.maxSizeBytes}`, 'PayloadTooLargeException', null, {
       field: 'sizeBytes',
     });

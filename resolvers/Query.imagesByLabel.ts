@@ -4,11 +4,14 @@
  * minConfidence picks the confidence-threshold partition (api/table.ts), so
  * it is applied by the key; a filter is added only between thresholds.
  * The partition also names the caller's owner key: only its own images come back.
+ * Every argument is checked here, so the only DynamoDB error a client can
+ * cause is a refused nextToken (shared/data-source-errors.ts).
  */
 import { util, type Context, type DynamoDBQueryRequest } from '@aws-appsync/utils';
-import { PageLimits } from '../api/limits.ts';
 import { ownerOf } from '../api/owner.ts';
 import { ImagesTableLayout, labelIndexKey, thresholdFor } from '../api/table.ts';
+import { badRequest, checkedLabelText, checkedLimit, checkedNextToken } from './shared/arguments.ts';
+import { failOnPageError } from './shared/data-source-errors.ts';
 
 interface ImagesByLabelArgs {
   label: string;
@@ -17,24 +20,30 @@ interface ImagesByLabelArgs {
   nextToken?: string | null;
 }
 
-function badRequest(message: string, field: string): never {
-  return util.error(message, 'BadRequestException', null, { field });
+/**
+ * DynamoDB's smallest positive number is 1E-130; a smaller one is refused
+ * ("Number underflow"). No stored confidence lies between 0 and it, so below
+ * it "confidence >= minConfidence" is "confidence > 0".
+ */
+const smallestDynamoDbNumber = 1e-130;
+
+function confidenceFilter(minConfidence: number): NonNullable<DynamoDBQueryRequest['filter']> {
+  const representable = minConfidence >= smallestDynamoDbNumber;
+  return {
+    expression: representable ? '#confidence >= :minConfidence' : '#confidence > :minConfidence',
+    expressionNames: { '#confidence': 'confidence' },
+    expressionValues: util.dynamodb.toMapValues({ ':minConfidence': representable ? minConfidence : 0 }),
+  };
 }
 
 export function request(ctx: Context<ImagesByLabelArgs>): DynamoDBQueryRequest {
-  const { label, minConfidence, nextToken } = ctx.args;
-  const limit = ctx.args.limit ?? PageLimits.defaultLimit;
-  const name = label.trim();
-  if (name === '' || name.length > PageLimits.maxLabelLength) {
-    badRequest(`label must be 1 to ${PageLimits.maxLabelLength} characters`, 'label');
-  }
-  if (limit < 1 || limit > PageLimits.maxLimit) {
-    badRequest(`limit must be between 1 and ${PageLimits.maxLimit}`, 'limit');
-  }
-  if (minConfidence !== null && minConfidence !== undefined && (minConfidence < 0 || minConfidence > 100)) {
-    badRequest('minConfidence must be between 0 and 100', 'minConfidence');
-  }
+  const { minConfidence } = ctx.args;
+  const name = checkedLabelText(ctx.args.label, 'label', 1);
+  const limit = checkedLimit(ctx.args.limit);
+  const nextToken = checkedNextToken(ctx.args.nextToken);
   const hasMinimum = minConfidence !== null && minConfidence !== undefined;
+  // Written so that NaN fails too.
+  if (hasMinimum && !(minConfidence >= 0 && minConfidence <= 100)) badRequest('minConfidence must be between 0 and 100', 'minConfidence');
   const threshold = hasMinimum ? thresholdFor(minConfidence) : 0;
   const index = ImagesTableLayout.byLabelIndex;
   const query: DynamoDBQueryRequest = {
@@ -48,19 +57,13 @@ export function request(ctx: Context<ImagesByLabelArgs>): DynamoDBQueryRequest {
     scanIndexForward: false,
     limit,
   };
-  if (nextToken) query.nextToken = nextToken;
-  if (hasMinimum && minConfidence > threshold) {
-    query.filter = {
-      expression: '#confidence >= :minConfidence',
-      expressionNames: { '#confidence': 'confidence' },
-      expressionValues: util.dynamodb.toMapValues({ ':minConfidence': minConfidence }),
-    };
-  }
+  if (nextToken !== null) query.nextToken = nextToken;
+  if (hasMinimum && minConfidence > threshold) query.filter = confidenceFilter(minConfidence);
   return query;
 }
 
-export function response(ctx: Context) {
-  if (ctx.error) util.error(ctx.error.message, ctx.error.type);
+export function response(ctx: Context<ImagesByLabelArgs>) {
+  if (ctx.error) failOnPageError(ctx.error, checkedNextToken(ctx.args.nextToken), 'search the images');
   const { items, nextToken } = ctx.result;
   return { items: items.map((entry: { image: unknown }) => entry.image), nextToken: nextToken ?? null };
 }

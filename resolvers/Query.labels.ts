@@ -2,11 +2,14 @@
  * Query.labels — the label catalog for autocomplete: one Query on the catalog
  * partition, begins_with on its sort key (names lower-cased), alphabetical.
  * Each owner has its own catalog partition: the counts are of the caller's images.
+ * Every argument is checked here, so the only DynamoDB error a client can
+ * cause is a refused nextToken (shared/data-source-errors.ts).
  */
 import { util, type Context, type DynamoDBQueryRequest } from '@aws-appsync/utils';
-import { PageLimits } from '../api/limits.ts';
 import { ownerOf } from '../api/owner.ts';
 import { catalogPartition, catalogSortKey, ImagesTableLayout } from '../api/table.ts';
+import { checkedLabelText, checkedLimit, checkedNextToken } from './shared/arguments.ts';
+import { failOnPageError } from './shared/data-source-errors.ts';
 
 interface LabelsArgs {
   prefix?: string | null;
@@ -19,20 +22,10 @@ interface CatalogItem {
   imageCount: number;
 }
 
-function badRequest(message: string, field: string): never {
-  return util.error(message, 'BadRequestException', null, { field });
-}
-
 export function request(ctx: Context<LabelsArgs>): DynamoDBQueryRequest {
-  const { nextToken } = ctx.args;
-  const prefix = (ctx.args.prefix ?? '').trim();
-  const limit = ctx.args.limit ?? PageLimits.defaultLimit;
-  if (prefix.length > PageLimits.maxLabelLength) {
-    badRequest(`prefix must be at most ${PageLimits.maxLabelLength} characters`, 'prefix');
-  }
-  if (limit < 1 || limit > PageLimits.maxLimit) {
-    badRequest(`limit must be between 1 and ${PageLimits.maxLimit}`, 'limit');
-  }
+  const prefix = checkedLabelText(ctx.args.prefix ?? '', 'prefix', 0);
+  const limit = checkedLimit(ctx.args.limit);
+  const nextToken = checkedNextToken(ctx.args.nextToken);
   const query: DynamoDBQueryRequest = {
     operation: 'Query',
     query: {
@@ -42,12 +35,12 @@ export function request(ctx: Context<LabelsArgs>): DynamoDBQueryRequest {
     },
     limit,
   };
-  if (nextToken) query.nextToken = nextToken;
+  if (nextToken !== null) query.nextToken = nextToken;
   return query;
 }
 
-export function response(ctx: Context) {
-  if (ctx.error) util.error(ctx.error.message, ctx.error.type);
+export function response(ctx: Context<LabelsArgs>) {
+  if (ctx.error) failOnPageError(ctx.error, checkedNextToken(ctx.args.nextToken), 'list the labels');
   const { items, nextToken } = ctx.result;
   return {
     items: items.map((item: CatalogItem) => ({ name: item.name, imageCount: item.imageCount })),

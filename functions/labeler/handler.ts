@@ -4,7 +4,7 @@ import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import sharp from 'sharp';
-import { tableStoreFromEnv, terminalImagePublisherFromEnv } from '../shared/from-env.ts';
+import { completionCallbacksFromEnv, tableStoreFromEnv, terminalImagePublisherFromEnv } from '../shared/from-env.ts';
 import { labelImage, type LabelerDeps, type LabelOutcome } from './label-image.ts';
 import { s3ThumbnailWriter } from './thumbnail.ts';
 import { uploadedObjectFrom } from './uploaded-object.ts';
@@ -30,7 +30,8 @@ const deps: LabelerDeps = {
   store: tableStoreFromEnv(),
   rekognition: new RekognitionClient(rekognitionRetry),
   s3,
-  publisher: terminalImagePublisherFromEnv(logger),
+  publisher: terminalImagePublisherFromEnv(),
+  callbacks: completionCallbacksFromEnv(logger),
   logger,
   thumbnails: s3ThumbnailWriter(s3),
 };

@@ -11,13 +11,15 @@
  * (Image.url, Image.thumbnailUrl; made while the engine works), then, side by
  * side, the stored detection result (for the same bytes uploaded again) and
  * the terminal status. The search entries and then the catalog counts follow
- * the push (functions/shared/ended-image.ts), as an index does on AWS.
+ * the push (functions/shared/ended-image.ts), as an index does on AWS, and
+ * the completion callback comes last, outside the push lease.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ImageStatus, toPublicImage, type Image } from '../../api/types.ts';
-import { finishEndedImage, indexEndedImage } from '../shared/ended-image.ts';
+import type { CallbackSender } from '../shared/callback-sender.ts';
+import { finishEndedImage, finishPushedImage } from '../shared/ended-image.ts';
 import { pushHeld } from '../shared/image-push.ts';
 import { deleteKeptObjects } from '../shared/image-objects.ts';
 import { detectByContent, storedDetection, type ContentToLabel } from './content-results.ts';
@@ -40,6 +42,8 @@ export interface LabelerDeps {
   readonly now?: () => Date;
   /** Writes the gallery thumbnail of a labelled image; none when omitted. */
   readonly thumbnails?: ThumbnailWriter;
+  /** Sends completion callbacks, after the push and the search entries; none when omitted. */
+  readonly callbacks?: CallbackSender;
 }
 
 export type LabelOutcome = 'labeled' | 'failed' | 'duplicate' | 'unknown-image';
@@ -158,7 +162,8 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
   }
   await pushHeld(deps, stored);
   deps.logger.info('image labelled', { imageId: stored.id, status: stored.status, labels: stored.labels.length });
-  // Search entries and the catalog count follow the push; a retry after a failure here redoes them (finishEndedImage).
-  await indexEndedImage(deps, stored);
+  // Search entries and the catalog count follow the push, then the completion callback, which nothing
+  // before it waits for; a retry after a failure here redoes what is left (finishEndedImage).
+  await finishPushedImage(deps, stored);
   return stored.status === ImageStatus.LABELED ? 'labeled' : 'failed';
 }

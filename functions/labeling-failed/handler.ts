@@ -4,7 +4,7 @@
  * every image of that S3 event ends FAILED and is pushed.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { tableStoreFromEnv, terminalImagePublisherFromEnv } from '../shared/from-env.ts';
+import { completionCallbacksFromEnv, tableStoreFromEnv, terminalImagePublisherFromEnv } from '../shared/from-env.ts';
 import { failedImagesOf, type OnFailureRecord } from './failure-record.ts';
 import { markImageFailed, type MarkFailedDeps, type MarkFailedOutcome } from './mark-failed.ts';
 
@@ -12,7 +12,8 @@ const logger = new Logger({ serviceName: 'labeling-failed' });
 
 const deps: MarkFailedDeps = {
   store: tableStoreFromEnv(),
-  publisher: terminalImagePublisherFromEnv(logger),
+  publisher: terminalImagePublisherFromEnv(),
+  callbacks: completionCallbacksFromEnv(logger),
   logger,
 };
 

@@ -1,14 +1,16 @@
 /**
- * Ends a PENDING image as FAILED with a reason and pushes it on
- * onImageLabeled. The conditional update in completeImage decides, so a
- * concurrent labeler run or a second failure record never pushes twice. An
+ * Ends a PENDING image as FAILED with a reason, pushes it on onImageLabeled,
+ * then sends its completion callback. The conditional update in completeImage
+ * decides, so a concurrent labeler run or a second failure record never
+ * pushes twice. An
  * image a labeler run ended but never finished (it kept failing after its
  * terminal write) is pushed and indexed as it was ended.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ImageStatus, toPublicImage } from '../../api/types.ts';
 import { completeImage, getImage, type ImageStoreArgs } from '../labeler/image-store.ts';
-import { finishEndedImage } from '../shared/ended-image.ts';
+import type { CallbackSender } from '../shared/callback-sender.ts';
+import { finishEndedImage, finishPushedImage } from '../shared/ended-image.ts';
 import { pushHeld } from '../shared/image-push.ts';
 import type { Publisher } from '../labeler/publish.ts';
 
@@ -17,6 +19,8 @@ export interface MarkFailedDeps {
   readonly publisher: Publisher;
   readonly logger: Logger;
   readonly now?: () => Date;
+  /** Sends completion callbacks, after the push; none when omitted. */
+  readonly callbacks?: CallbackSender;
 }
 
 /** What happened: the image was failed by this call, had already ended, or does not exist. */
@@ -35,5 +39,7 @@ export async function markImageFailed(deps: MarkFailedDeps, imageId: string, rea
   if (!stored) return 'already-terminal';
   await pushHeld(deps, stored);
   deps.logger.info('image failed', { imageId, reason });
+  // After the push and pushedAt; never throws.
+  await finishPushedImage(deps, stored);
   return 'failed';
 }

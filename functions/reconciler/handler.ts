@@ -5,7 +5,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
-import { tableStoreFromEnv, terminalImagePublisherFromEnv } from '../shared/from-env.ts';
+import { completionCallbacksFromEnv, tableStoreFromEnv, terminalImagePublisherFromEnv } from '../shared/from-env.ts';
 import { requireEnv } from '../shared/env.ts';
 import { reconcile, type ReconcileDeps, type ReconcileSummary } from './reconcile.ts';
 import { reconcileOptionsOf, type ReconcileEvent } from './reconcile-event.ts';
@@ -14,7 +14,8 @@ const logger = new Logger({ serviceName: 'reconciler' });
 
 const deps: ReconcileDeps = {
   store: tableStoreFromEnv(),
-  publisher: terminalImagePublisherFromEnv(logger),
+  publisher: terminalImagePublisherFromEnv(),
+  callbacks: completionCallbacksFromEnv(logger),
   s3: new S3Client({}),
   bucket: requireEnv('UPLOAD_BUCKET'),
   logger,

@@ -1,266 +1,55 @@
 /**
- * Completion callbacks: once an image is LABELED or FAILED, POST its public
- * JSON to the `callbackUrl` given at requestUpload.
+ * Completion callbacks: once an image is LABELED or FAILED, its public JSON
+ * is POSTed to the `callbackUrl` given at requestUpload. The area:
+ * - callback-signature.ts: `X-Labelcast-Signature: t=<unix>,v2=<HMAC of "<t>.<url>.<body>">`;
+ * - callback-address.ts: which addresses a callback may reach, and the pinned connection;
+ * - callback-sender.ts: attempts under a total deadline each, with backoff;
+ * - callback-errors.ts: what can fail, and what is retried;
+ * - this file: when a callback is sent, and that it is sent once.
  *
- * - Signed: `X-Labelcast-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`
- *   with the deployment's CALLBACK_SECRET, so receivers can check origin and freshness.
- * - SSRF-safe: the host is resolved once, every address is checked against
- *   private, loopback, link-local and other non-public ranges (IPv4-mapped
- *   IPv6 included), and the connection is pinned to the checked address, so a
- *   DNS answer that changes between check and connect cannot redirect it.
- *   Loopback (and plain http to it) is allowed only when the environment says
- *   so, which only the offline stack does.
- * - Bounded: a few attempts with exponential backoff and full jitter, on
- *   network errors, timeouts, 429 and 5xx; never throws, the image is already terminal.
+ * A callback never delays or repeats the push. It is the last step of the
+ * run that finishes a terminal image (functions/shared/ended-image.ts):
+ *
+ *   terminal write ─▶ push (onImageLabeled) ─▶ pushedAt ─▶ search entries ─▶ claim ─▶ callback
+ *   └──────────── push lease (image-push.ts) ───────────┘
+ *
+ * Guarantee: an image gets at most one delivery, of at most
+ * CallbackSettings.maxAttempts attempts, ever.
+ * - The delivery is claimed with a conditional write that needs `pushedAt`
+ *   and no earlier claim: a duplicate S3 event, a Lambda retry or
+ *   labeling-failed finding the image ended never sends it again.
+ * - Nothing here throws (the sender turns every failure into an outcome, and
+ *   the claim's own failures are logged), and a delivery is bounded
+ *   (deliveryBudgetMs, ~21 s), so a receiver that fails, hangs or drips can
+ *   neither fail nor time out the run: it cannot cause a retry, and the
+ *   retry could not push again anyway, as `pushedAt` was written first. Even
+ *   a run killed mid-delivery (its function's timeout) leaves nothing to redo:
+ *   the push is recorded and the delivery claimed.
+ * The price: a run that dies between the claim and the delivery loses the
+ * callback (at most once, not at least once). Receivers that must not miss
+ * one also poll `image(id)` or subscribe.
  */
-import { createHmac, randomUUID } from 'node:crypto';
-import { lookup } from 'node:dns/promises';
-import http from 'node:http';
-import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { CallbackSettings } from '../../api/callback.ts';
-import { toPublicImage, type Image } from '../../api/types.ts';
-import type { Publisher } from '../labeler/publish.ts';
+import { imageKey } from '../../api/table.ts';
+import type { Image } from '../../api/types.ts';
+import type { CallbackSender, DeliveryOutcome } from './callback-sender.ts';
+import { PushAttributes } from './image-push.ts';
+import type { TableStore } from './table-store.ts';
 
-/** The signature header's value for a body sent at `timestamp` (unix seconds). */
-export function callbackSignature(secret: string, timestamp: number, body: string): string {
-  const digest = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-  return `t=${timestamp},v1=${digest}`;
-}
+/** Attribute of the image item recording that its callback was claimed. */
+export const CallbackAttributes = {
+  /** ISO time a run claimed the image's one delivery; absent until then. */
+  claimedAt: 'callbackClaimedAt',
+} as const;
 
-/** IPv4 dotted quad → its 4 bytes, or undefined. */
-function ipv4Bytes(address: string): number[] | undefined {
-  if (isIP(address) !== 4) return undefined;
-  return address.split('.').map(Number);
-}
-
-/** Any IPv6 text form (`::`, embedded IPv4, zone id) → its 16 bytes, or undefined. */
-function ipv6Bytes(address: string): number[] | undefined {
-  let text = address.split('%')[0] ?? '';
-  if (isIP(text) !== 6) return undefined;
-  // An embedded dotted quad (::ffff:127.0.0.1) becomes its two hex groups.
-  const lastColon = text.lastIndexOf(':');
-  const embedded = ipv4Bytes(text.slice(lastColon + 1));
-  if (embedded) {
-    const [a = 0, b = 0, c = 0, d = 0] = embedded;
-    text = `${text.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const groupsOf = (part: string) => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16)));
-  const headGroups = groupsOf(head);
-  const tailGroups = tail === undefined ? [] : groupsOf(tail);
-  const zeros = new Array<number>(8 - headGroups.length - tailGroups.length).fill(0);
-  return [...headGroups, ...zeros, ...tailGroups].flatMap((group) => [group >> 8, group & 0xff]);
-}
-
-const inPrefix = (bytes: readonly number[], prefix: readonly number[], bits: number) => {
-  for (let bit = 0; bit < bits; bit += 1) {
-    const byte = Math.floor(bit / 8);
-    const mask = 0x80 >> bit % 8;
-    if (((bytes[byte] ?? 0) & mask) !== ((prefix[byte] ?? 0) & mask)) return false;
-  }
-  return true;
-};
-
-/** IPv4 ranges no callback may reach: RFC 1918, loopback, link-local, "this network", CGNAT, multicast, reserved. */
-const forbiddenV4: readonly (readonly [readonly number[], number])[] = [
-  [[0, 0, 0, 0], 8],
-  [[10, 0, 0, 0], 8],
-  [[100, 64, 0, 0], 10],
-  [[127, 0, 0, 0], 8],
-  [[169, 254, 0, 0], 16],
-  [[172, 16, 0, 0], 12],
-  [[192, 0, 0, 0], 24],
-  [[192, 168, 0, 0], 16],
-  [[198, 18, 0, 0], 15],
-  [[224, 0, 0, 0], 4],
-  [[240, 0, 0, 0], 4],
-];
-
-/** IPv6 ranges: unspecified, loopback, unique local fc00::/7, link-local fe80::/10, multicast ff00::/8. */
-const forbiddenV6: readonly (readonly [readonly number[], number])[] = [
-  [new Array<number>(16).fill(0), 128],
-  [[...new Array<number>(15).fill(0), 1], 128],
-  [[0xfc], 7],
-  [[0xfe, 0x80], 10],
-  [[0xff], 8],
-];
-
-/** The IPv4 address an IPv6 one stands for: IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96). */
-function embeddedV4(bytes: readonly number[]): number[] | undefined {
-  const head = bytes.slice(0, 12);
-  const zeros10 = head.slice(0, 10).every((byte) => byte === 0);
-  if (zeros10 && head[10] === 0xff && head[11] === 0xff) return bytes.slice(12);
-  if (head.every((byte) => byte === 0) && !(bytes[12] === 0 && bytes[13] === 0 && bytes[14] === 0)) return bytes.slice(12);
-  if (inPrefix(bytes, [0, 0x64, 0xff, 0x9b], 32) && head.slice(4).every((byte) => byte === 0)) return bytes.slice(12);
-  return undefined;
-}
-
-const isLoopbackBytes = (v4: readonly number[] | undefined, v6: readonly number[] | undefined) =>
-  (v4 !== undefined && v4[0] === 127) || (v6 !== undefined && inPrefix(v6, [...new Array<number>(15).fill(0), 1], 128));
-
-export interface AddressVerdict {
-  readonly allowed: boolean;
-  readonly loopback: boolean;
-}
-
-/**
- * Whether a callback may connect to this literal address. Anything that is
- * not a well-formed public address is refused; loopback only with `allowLoopback`.
- */
-export function checkAddress(address: string, allowLoopback = false): AddressVerdict {
-  const v6 = ipv6Bytes(address);
-  const v4 = ipv4Bytes(address) ?? (v6 ? embeddedV4(v6) : undefined);
-  if (!v4 && !v6) return { allowed: false, loopback: false };
-  const loopback = isLoopbackBytes(v4, v6);
-  if (loopback) return { allowed: allowLoopback, loopback };
-  if (v4) return { allowed: !forbiddenV4.some(([prefix, bits]) => inPrefix(v4, prefix, bits)), loopback };
-  return { allowed: !forbiddenV6.some(([prefix, bits]) => inPrefix(v6 ?? [], prefix, bits)), loopback };
-}
-
-export class CallbackRefusedError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'CallbackRefusedError';
-  }
-}
-
-export interface ResolvedTarget {
-  readonly url: URL;
-  readonly address: string;
-  readonly family: 4 | 6;
-}
-
-/** Resolves the URL's host and checks every address it has; the first is the one to connect to. */
-export async function resolveTarget(rawUrl: string, allowLoopback: boolean): Promise<ResolvedTarget> {
-  let url: URL;
-  try {
-    url = new URL(rawUrl);
-  } catch {
-    throw new CallbackRefusedError('callbackUrl is not a URL');
-  }
-  if (url.username !== '' || url.password !== '') throw new CallbackRefusedError('callbackUrl must not carry credentials');
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new CallbackRefusedError(`scheme ${url.protocol} is not allowed`);
-  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  const addresses = isIP(host) ? [{ address: host, family: isIP(host) as 4 | 6 }] : await lookup(host, { all: true, verbatim: true });
-  if (addresses.length === 0) throw new CallbackRefusedError(`${host} has no address`);
-  const verdicts = addresses.map(({ address }) => ({ address, ...checkAddress(address, allowLoopback) }));
-  const refused = verdicts.find((verdict) => !verdict.allowed);
-  // Any non-public address refuses the host: a round-robin answer must not smuggle one in.
-  if (refused) throw new CallbackRefusedError(`${host} resolves to ${refused.address}, which callbacks may not reach`);
-  if (url.protocol === 'http:' && !verdicts.every((verdict) => verdict.loopback)) {
-    throw new CallbackRefusedError('callbacks use https; plain http only to an allowed loopback address');
-  }
-  const [first] = addresses;
-  return { url, address: first!.address, family: first!.family as 4 | 6 };
-}
-
-/** A lookup that always answers the checked address: the socket connects where the check looked. */
-const pinnedLookup =
-  (address: string, family: 4 | 6): LookupFunction =>
-  (_hostname, options, callback) => {
-    if (options.all) (callback as (error: null, addresses: { address: string; family: number }[]) => void)(null, [{ address, family }]);
-    else callback(null, address, family);
-  };
-
-/** One POST to the pinned address; resolves with the status, rejects on network errors and timeouts. */
-function postOnce(target: ResolvedTarget, body: string, headers: Record<string, string>, timeoutMs: number): Promise<number> {
-  const client = target.url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const request = client.request(
-      target.url,
-      {
-        method: 'POST',
-        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-        lookup: pinnedLookup(target.address, target.family),
-        timeout: timeoutMs,
-        // Redirects are not followed (Node never does), so a 3xx cannot point the callback elsewhere.
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', reject);
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
-export interface CallbackSenderOptions {
-  readonly secret: string;
-  readonly logger: Pick<Logger, 'info' | 'warn'>;
-  /** Allows loopback targets and plain http to them (offline only). @default false */
-  readonly allowLoopback?: boolean;
-  /** @default CallbackSettings.maxAttempts */
-  readonly maxAttempts?: number;
-  /** @default CallbackSettings.baseDelayMs */
-  readonly baseDelayMs?: number;
-  /** @default CallbackSettings.attemptTimeoutMs */
-  readonly attemptTimeoutMs?: number;
-  /** @default Date.now */
-  readonly now?: () => number;
-  /** @default Math.random */
-  readonly random?: () => number;
-}
-
-export type DeliveryOutcome =
-  | { readonly delivered: true; readonly attempts: number; readonly status: number }
-  | { readonly delivered: false; readonly attempts: number; readonly reason: string };
-
-export interface CallbackSender {
-  deliver(callbackUrl: string, image: Image): Promise<DeliveryOutcome>;
-}
-
-const retryable = (status: number) => status === 429 || status >= 500;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export function callbackSender(options: CallbackSenderOptions): CallbackSender {
-  const maxAttempts = options.maxAttempts ?? CallbackSettings.maxAttempts;
-  const baseDelayMs = options.baseDelayMs ?? CallbackSettings.baseDelayMs;
-  const timeoutMs = options.attemptTimeoutMs ?? CallbackSettings.attemptTimeoutMs;
-  const now = options.now ?? Date.now;
-  const random = options.random ?? Math.random;
-  return {
-    async deliver(callbackUrl, image) {
-      const body = JSON.stringify(toPublicImage(image));
-      const deliveryId = randomUUID();
-      let target: ResolvedTarget;
-      try {
-        target = await resolveTarget(callbackUrl, options.allowLoopback ?? false);
-      } catch (error) {
-        const reason = error instanceof CallbackRefusedError ? error.message : `cannot resolve: ${(error as Error).message}`;
-        options.logger.warn('callback refused', { imageId: image.id, reason });
-        return { delivered: false, attempts: 0, reason };
-      }
-      let reason = '';
-      for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-        if (attempt > 1) await sleep(random() * baseDelayMs * 2 ** (attempt - 2)); // full jitter
-        const timestamp = Math.floor(now() / 1000);
-        const headers = {
-          'content-type': 'application/json',
-          'user-agent': 'labelcast-callback/1',
-          [CallbackSettings.signatureHeader.toLowerCase()]: callbackSignature(options.secret, timestamp, body),
-          [CallbackSettings.deliveryIdHeader.toLowerCase()]: deliveryId,
-        };
-        try {
-          const status = await postOnce(target, body, headers, timeoutMs);
-          if (status >= 200 && status < 300) {
-            options.logger.info('callback delivered', { imageId: image.id, attempts: attempt, status });
-            return { delivered: true, attempts: attempt, status };
-          }
-          reason = `HTTP ${status}`;
-          if (!retryable(status)) break;
-        } catch (error) {
-          reason = (error as Error).message;
-        }
-      }
-      options.logger.warn('callback not delivered', { imageId: image.id, reason });
-      return { delivered: false, attempts: maxAttempts, reason };
-    },
-  };
+export interface CompletionCallbackDeps {
+  readonly store: TableStore;
+  /** Sends the callbacks; none are sent when omitted (no CALLBACK_SECRET). */
+  readonly callbacks?: CallbackSender;
+  readonly logger: Pick<Logger, 'warn'>;
+  readonly now?: () => Date;
 }
 
 /** The callback URL stored on an image item, if any. */
@@ -269,28 +58,40 @@ export function callbackUrlOf(item: Image): string | undefined {
   return typeof url === 'string' && url !== '' ? url : undefined;
 }
 
-/**
- * A Publisher that, after pushing the terminal image on onImageLabeled, also
- * calls its completion callback. Publishers only ever see images that just
- * became terminal (the conditional update decided), so each gets one delivery.
- */
-export function withCompletionCallbacks(publisher: Publisher, sender: CallbackSender | undefined): Publisher {
-  if (!sender) return publisher;
-  return {
-    async publish(image) {
-      await publisher.publish(image);
-      const url = callbackUrlOf(image);
-      if (url) await sender.deliver(url, image);
-    },
-  };
+/** Claims the image's one delivery: true for the one run that may send it; false once claimed, before the push, or after a delete. */
+async function claimDelivery(deps: CompletionCallbackDeps, imageId: string): Promise<boolean> {
+  try {
+    await deps.store.documentClient.send(
+      new UpdateCommand({
+        TableName: deps.store.tableName,
+        Key: imageKey(imageId),
+        UpdateExpression: 'SET #claimedAt = :now',
+        ConditionExpression: 'attribute_exists(#pushedAt) AND attribute_not_exists(#claimedAt)',
+        ExpressionAttributeNames: { '#claimedAt': CallbackAttributes.claimedAt, '#pushedAt': PushAttributes.pushedAt },
+        ExpressionAttributeValues: { ':now': (deps.now?.() ?? new Date()).toISOString() },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }
 
-/** The sender the environment configures: CALLBACK_SECRET, and loopback only when explicitly allowed. */
-export function callbackSenderFromEnv(logger: CallbackSenderOptions['logger'], env: NodeJS.ProcessEnv = process.env): CallbackSender | undefined {
-  const secret = env[CallbackSettings.secretVariable];
-  if (!secret) {
-    logger.warn(`${CallbackSettings.secretVariable} is not set: completion callbacks are off`);
+/**
+ * Sends a pushed image's completion callback, if it has a callbackUrl and no
+ * run has claimed it yet. Resolves with the delivery's outcome, or undefined
+ * when nothing was sent. Never rejects.
+ */
+export async function sendCompletionCallback(deps: CompletionCallbackDeps, image: Image): Promise<DeliveryOutcome | undefined> {
+  const url = callbackUrlOf(image);
+  if (!deps.callbacks || !url) return undefined;
+  try {
+    if (!(await claimDelivery(deps, image.id))) return undefined;
+    return await deps.callbacks.deliver(url, image);
+  } catch (error) {
+    // The image is pushed and indexed: a callback that cannot be sent must not fail the run.
+    deps.logger.warn('callback not sent', { imageId: image.id, error: error as Error });
     return undefined;
   }
-  return callbackSender({ secret, logger, allowLoopback: env[CallbackSettings.allowLoopbackVariable] === '1' });
 }

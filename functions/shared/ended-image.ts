@@ -1,21 +1,27 @@
 /**
- * What follows an image's terminal write, for every function that may find
- * an image already ended (the labeler on a retry or duplicate event,
- * labeling-failed): the push, once (image-push.ts), then for a LABELED image
- * its search entries (written after the push, as an index on AWS is
- * eventually consistent too) and its catalog count. Each step is idempotent,
- * so a run that died half-way is finished by the next one.
+ * What follows an image's terminal write, for every function that ends
+ * images or may find one already ended (the labeler, also on a retry or
+ * duplicate event; labeling-failed; the reconciler): the push, once
+ * (image-push.ts), then for a LABELED image its search entries (written after
+ * the push, as an index on AWS is eventually consistent too) and its catalog
+ * count, and last its completion callback (callback.ts), which nothing waits
+ * for. Each step is idempotent or claimed once, so a run that died half-way
+ * is finished by the next one.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ownerOfItem } from '../../api/owner.ts';
 import { ImageStatus, toPublicImage } from '../../api/types.ts';
 import { getImage, writeLabelEntries, type StoredImage } from '../labeler/image-store.ts';
+import type { CallbackSender } from './callback-sender.ts';
+import { sendCompletionCallback } from './callback.ts';
 import { countPendingLabels } from './catalog.ts';
 import { pushIfUnpushed, type ImagePushDeps } from './image-push.ts';
 import { deleteLabelEntries } from './label-entries.ts';
 
 export interface EndedImageDeps extends ImagePushDeps {
   readonly logger: Logger;
+  /** Sends completion callbacks; none when omitted. */
+  readonly callbacks?: CallbackSender;
 }
 
 /**
@@ -35,12 +41,23 @@ export async function indexEndedImage(deps: EndedImageDeps, image: StoredImage):
   if (pending && pending.size > 0) await countPendingLabels(deps.store, { imageId: image.id, owner: ownerOfItem(image) }, pending);
 }
 
-/** Finishes an image another run ended: pushes it if that run did not, then indexes it. */
+/**
+ * What the run that pushed an image does next: its search entries and
+ * catalog count, then its completion callback. The callback comes last, so
+ * the push, `pushedAt` and the entries never wait for a receiver; it never
+ * throws, so it never fails the run.
+ */
+export async function finishPushedImage(deps: EndedImageDeps, image: StoredImage): Promise<void> {
+  await indexEndedImage(deps, image);
+  await sendCompletionCallback(deps, image);
+}
+
+/** Finishes an image another run ended: pushes it if that run did not, then indexes it and sends its callback if nobody has. */
 export async function finishEndedImage(deps: EndedImageDeps, image: StoredImage): Promise<void> {
   const reread = () => getImage(deps.store, image.id);
   if ((await pushIfUnpushed(deps, image, reread)) === 'pushed') {
     deps.logger.info('pushed an image a previous run had ended', { imageId: image.id, status: image.status });
   }
   // Re-read: the push (or the run that made it) may have claimed catalog names since.
-  await indexEndedImage(deps, (await reread()) ?? image);
+  await finishPushedImage(deps, (await reread()) ?? image);
 }

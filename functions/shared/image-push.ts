@@ -1,6 +1,9 @@
 /**
- * Pushes each terminal image once (onImageLabeled and its completion
- * callback), even when the run that ended it dies before publishing.
+ * Pushes each terminal image once on onImageLabeled, even when the run that
+ * ended it dies before publishing. The completion callback is not part of
+ * the push: it follows `pushedAt` and the search entries, outside the lease
+ * (functions/shared/callback.ts), so a slow receiver can neither hold the
+ * lease past its end nor make a later run push again.
  *
  * The run whose conditional PENDING→terminal update wins also takes a push
  * lease on the image item (completeImage writes `pushLeaseUntil`). It
@@ -30,9 +33,9 @@ export const PushAttributes = {
 export const PushSettings = {
   /**
    * Longer than a holder needs from its terminal write to the end of its
-   * publish: a store write, the AppSync call (5 s timeout) and a completion
-   * callback's attempts (3 × 5 s with backoff). A run that finds the lease
-   * held waits at most this long, inside every pushing function's timeout.
+   * publish: a store write, the AppSync call (5 s timeout) and the write of
+   * `pushedAt` (no completion callback: it comes after). A run that finds the
+   * lease held waits at most this long, inside every pushing function's timeout.
    */
   leaseMs: 30_000,
   /** How often a waiting run looks again whether the holder has pushed. */

@@ -4,19 +4,22 @@
  * (API key by default, SigV4 as the additional mode), error shapes and
  * publish-on-mutation. Clients change only their endpoint and trust the CA.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import { localAuthModes } from '../../api/manifest.ts';
 import { userPoolRoutes } from '../cognito/routes.ts';
 import { openLocalUserPool, type LocalUserPool } from '../cognito/user-pool.ts';
-import type { CredentialStore } from '../iam/credentials.ts';
+import { credentialStore, type CredentialStore } from '../iam/credentials.ts';
 import { attachRealtime } from './realtime/server.ts';
 import type { RealtimeTimings } from './realtime/connection.ts';
 import { subscriptionRegistry } from './realtime/subscriptions.ts';
 import type { ResolverRuntime } from './resolvers/index.ts';
-import { graphQLRequestHandler } from './server/http.ts';
+import { RequestErrors } from './server/errors.ts';
+import { graphQLRequestHandler, sendError as sendRequestError } from './server/http.ts';
 import type { GraphQLLimits } from './server/limits.ts';
 import { buildServedSchema } from './server/schema.ts';
 import { loadOrCreateTls } from './tls/certificates.ts';
+import { guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 
 export interface LocalAppSyncOptions {
@@ -28,6 +31,8 @@ export interface LocalAppSyncOptions {
   readonly region: string;
   readonly apiKey: string;
   readonly credentials: CredentialStore;
+  /** The stack's admin key pair, the only signer the user pool's token endpoint admits. @default none: no one can mint tokens over HTTP */
+  readonly userPoolAdmin?: CredentialStore;
   readonly runtime: ResolverRuntime;
   /** Realtime keep-alive settings; AppSync's (5 min timeout, `ka` every minute) unless told. */
   readonly realtime?: Partial<RealtimeTimings>;
@@ -44,7 +49,7 @@ export interface LocalAppSync {
   readonly caPath: string;
   /** The local user pool AMAZON_COGNITO_USER_POOLS tokens are verified against (local/cognito/). */
   readonly userPool: LocalUserPool;
-  /** Where its dev-only token endpoint is (POST, x-api-key): `<origin>/_local/cognito/<userPoolId>/tokens`. */
+  /** Where its dev-only token endpoint is (POST, SigV4 of the admin key pair): `<origin>/_local/cognito/<userPoolId>/tokens`. */
   readonly userPoolTokensUrl: string;
   close(): Promise<void>;
 }
@@ -83,15 +88,16 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     invalidate: (invalidation) => registry.invalidate(invalidation.subscriptionField, invalidation.payload),
     onInternalError,
   });
-  const server = createServer({ cert: tls.cert, key: tls.key }, (request, response) => {
-    void (async () => {
-      if (attached.routes && (await attached.routes(request, response))) return;
-      await graphql(request, response);
-    })().catch((error: unknown) => {
-      onInternalError(error, `${request.method} ${request.url}`);
-      if (!response.headersSent) response.writeHead(500).end();
-    });
-  });
+  const serve = async (request: IncomingMessage, response: ServerResponse) => {
+    // A target that is not a plain path (`//[`) is not the pool's; the GraphQL handler answers it with a 404.
+    if (attached.routes && requestPathname(request) !== undefined && (await attached.routes(request, response))) return;
+    await graphql(request, response);
+  };
+  const server = createServer(
+    { cert: tls.cert, key: tls.key },
+    guardRequests(serve, { service: 'local appsync', log: onInternalError, internalError: (request, response) => sendRequestError(request, response, RequestErrors.internal()) }),
+  );
+  guardServer(server);
   const realtime = attachRealtime(server, realtimePath, {
     served,
     runtime: options.runtime,
@@ -106,7 +112,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
   const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const pool = openLocalUserPool({ stateDir: options.stateDir, region: options.region, origin: `https://${authority}` });
   attached.pool = pool;
-  attached.routes = userPoolRoutes({ pool, apiKey: options.apiKey });
+  attached.routes = userPoolRoutes({ pool, admin: options.userPoolAdmin ?? credentialStore(), region: options.region });
 
   return {
     graphqlUrl: `https://${authority}${graphqlPath}`,

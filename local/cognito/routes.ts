@@ -3,22 +3,34 @@
  * - `GET /cognito/<userPoolId>/.well-known/jwks.json`: the public keys, where
  *   Cognito serves them under its issuer.
  * - `POST /_local/cognito/<userPoolId>/tokens` with `{ username, email?, groups?,
- *   expiresInSeconds? }`: mints a user's ID and access tokens. Not an AWS API
- *   (there is no sign-in offline); it needs the stack's API key, and answers
- *   no CORS, so web pages of other origins cannot mint tokens.
+ *   expiresInSeconds?, issuedAt? }`: mints a user's ID and access tokens. Not
+ *   an AWS API (there is no sign-in offline). Like Cognito's Admin* APIs, it
+ *   needs a SigV4 signature (signing name `cognito-idp`) of the stack's admin
+ *   key pair, body included: the API key, which the gallery serves to anyone,
+ *   is refused, so only the developer can make a user or put one in a group.
+ *   Lifetimes are Cognito's, 5 minutes to 1 day. No CORS is answered.
+ * Errors are Cognito's JSON shape, `{ "__type", "message" }`.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBoundedBody } from '../http-body.ts';
-import type { LocalUserPool, MintTokensArgs } from './user-pool.ts';
+import { verifyAdminRequest } from '../iam/admin-request.ts';
+import type { CredentialStore } from '../iam/credentials.ts';
+import { MintTokensError, type LocalUserPool, type MintTokensArgs } from './user-pool.ts';
+
+/** The signing name of Cognito user pools' API, which the token endpoint stands in for. */
+export const userPoolSigningName = 'cognito-idp';
 
 export interface UserPoolRoutesOptions {
   readonly pool: LocalUserPool;
-  /** Required in `x-api-key` to mint tokens. */
-  readonly apiKey: string;
+  /** The stack's admin key pair, the only one that may mint tokens. */
+  readonly admin: CredentialStore;
+  readonly region: string;
 }
 
 const maxBodyBytes = 16 * 1024;
+/** Cognito's bounds: a user is in at most 100 groups; a group name is 1 to 128 letters, marks, symbols, numbers or punctuation. */
+const maxGroups = 100;
+const groupNamePattern = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -26,20 +38,21 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(text);
 }
 
-const sameSecret = (given: string, expected: string) =>
-  timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
+const sendError = (response: ServerResponse, status: number, type: string, message: string) => send(response, status, { __type: type, message });
 
 class BodyTooLarge extends Error {}
 
-/** The body as JSON; undefined when it is too large or not JSON, which mintArgs refuses. */
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  let body: Buffer;
+/** The whole body, or undefined when it runs past maxBodyBytes. */
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   try {
-    body = await readBoundedBody(request, maxBodyBytes, () => new BodyTooLarge());
+    return await readBoundedBody(request, maxBodyBytes, () => new BodyTooLarge());
   } catch (error) {
     if (error instanceof BodyTooLarge) return undefined;
     throw error;
   }
+}
+
+function parseJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {
@@ -47,16 +60,22 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** The mint arguments, or a message naming what is wrong; lifetimes are checked by the pool. */
 function mintArgs(body: unknown): MintTokensArgs | string {
-  if (typeof body !== 'object' || body === null) return 'body must be a JSON object';
-  const { username, email, groups, expiresInSeconds } = body as Record<string, unknown>;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'body must be a JSON object';
+  const { username, email, groups, expiresInSeconds, issuedAt, ...rest } = body as Record<string, unknown>;
+  const unknownFields = Object.keys(rest);
+  if (unknownFields.length > 0) return `unknown field(s): ${unknownFields.join(', ')}`;
   if (typeof username !== 'string' || username.trim() === '' || username.length > 128) return 'username must be 1 to 128 characters';
   if (email !== undefined && typeof email !== 'string') return 'email must be a string';
-  if (groups !== undefined && !(Array.isArray(groups) && groups.every((group) => typeof group === 'string'))) return 'groups must be strings';
-  if (expiresInSeconds !== undefined && (typeof expiresInSeconds !== 'number' || !Number.isInteger(expiresInSeconds))) {
-    return 'expiresInSeconds must be an integer';
+  if (groups !== undefined) {
+    if (!Array.isArray(groups) || groups.length > maxGroups || !groups.every((group) => typeof group === 'string' && groupNamePattern.test(group))) {
+      return `groups must be at most ${maxGroups} group names of 1 to 128 printable characters`;
+    }
   }
-  return { username, email, groups: groups as string[] | undefined, expiresInSeconds };
+  if (expiresInSeconds !== undefined && typeof expiresInSeconds !== 'number') return 'expiresInSeconds must be a number';
+  if (issuedAt !== undefined && typeof issuedAt !== 'number') return 'issuedAt must be a number';
+  return { username, email, groups: groups as string[] | undefined, expiresInSeconds, issuedAt };
 }
 
 /** Handles the pool's routes; returns false for any other path, which the caller serves. */
@@ -64,28 +83,40 @@ export function userPoolRoutes(options: UserPoolRoutesOptions) {
   const { pool } = options;
   const jwksPath = `/cognito/${pool.userPoolId}/.well-known/jwks.json`;
   const tokensPath = `/_local/cognito/${pool.userPoolId}/tokens`;
+  const adminAuth = { admin: options.admin, service: userPoolSigningName, region: options.region };
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
-    const pathname = new URL(request.url ?? '/', 'https://local').pathname;
+    // The raw path, not `new URL`, which throws on targets such as `//[`: those are simply not ours.
+    const pathname = (request.url ?? '/').split('?', 1)[0];
     if (pathname === jwksPath && request.method === 'GET') {
       send(response, 200, pool.jwks());
       return true;
     }
     if (pathname !== tokensPath) return false;
     if (request.method !== 'POST') {
-      send(response, 405, { message: 'Method not allowed.' });
+      sendError(response, 405, 'MethodNotAllowed', 'Use POST to mint tokens.');
       return true;
     }
-    const apiKey = request.headers['x-api-key'];
-    if (typeof apiKey !== 'string' || !sameSecret(apiKey, options.apiKey)) {
-      send(response, 401, { message: 'x-api-key with the stack API key is required to mint tokens.' });
+    const body = await readBody(request);
+    if (body === undefined) {
+      sendError(response, 413, 'RequestEntityTooLarge', `The body must be at most ${maxBodyBytes} bytes.`);
       return true;
     }
-    const args = mintArgs(await readJson(request));
+    const admitted = await verifyAdminRequest(request, body, adminAuth);
+    if (!admitted.ok) {
+      sendError(response, 403, admitted.code, admitted.message);
+      return true;
+    }
+    const args = mintArgs(parseJson(body));
     if (typeof args === 'string') {
-      send(response, 400, { message: args });
+      sendError(response, 400, 'InvalidParameterException', args);
       return true;
     }
-    send(response, 200, pool.mintTokens(args));
+    try {
+      send(response, 200, pool.mintTokens(args));
+    } catch (error) {
+      if (!(error instanceof MintTokensError)) throw error;
+      sendError(response, 400, 'InvalidParameterException', error.message);
+    }
     return true;
   };
 }

@@ -2,8 +2,9 @@
  * A local stand-in for one Cognito user pool, for the AMAZON_COGNITO_USER_POOLS
  * mode offline: an RS256 signing key kept in the state dir, its JWKS, and
  * Cognito-shaped ID and access tokens. There is no sign-in: tests and dev
- * tools mint tokens for a username (`mintTokens`, or the dev endpoint in
- * ./routes.ts). Local AppSync verifies tokens the way AppSync does:
+ * tools mint tokens for a username (`mintTokens`, or the admin-signed dev
+ * endpoint in ./routes.ts). Lifetimes are those Cognito allows an app client,
+ * 5 minutes to 1 day. Local AppSync verifies tokens the way AppSync does:
  * signature by a key of the pool, issuer, token_use, client, expiry.
  */
 import {
@@ -17,8 +18,9 @@ import {
   randomUUID,
   type JsonWebKey,
 } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { StateFileError, StateModes, jsonObject, readJsonStateFile, stateSubdir } from '../state-dir.ts';
 
 /** What is kept under `<stateDir>/cognito/`, so tokens survive a restart of the same stack. */
 interface StoredPool {
@@ -43,17 +45,39 @@ export interface UserPoolClaims {
   readonly [claim: string]: unknown;
 }
 
+/**
+ * ID and access token validity as Cognito bounds an app client's
+ * (IdTokenValidity, AccessTokenValidity: "five minutes to one day"), in
+ * seconds; its default is one hour.
+ */
+export const TokenValidity = { minSeconds: 5 * 60, maxSeconds: 24 * 60 * 60, defaultSeconds: 60 * 60 } as const;
+
 export interface MintTokensArgs {
   readonly username: string;
   readonly email?: string;
   readonly groups?: readonly string[];
-  /** Seconds until the tokens expire; Cognito's default is 3600. Negative mints an expired token, for tests. */
+  /** Seconds from `issuedAt` until the tokens expire, TokenValidity.minSeconds to maxSeconds. @default 3600 */
   readonly expiresInSeconds?: number;
+  /**
+   * When the tokens were issued, unix seconds, not in the future: an earlier
+   * time mints a token that expires sooner, or has expired, for tests.
+   * @default now
+   */
+  readonly issuedAt?: number;
+}
+
+/** Mint arguments the pool refuses: a lifetime Cognito would not give, an issue time in the future, an empty username. */
+export class MintTokensError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'MintTokensError';
+  }
 }
 
 export interface MintedTokens {
   readonly idToken: string;
   readonly accessToken: string;
+  /** The tokens' lifetime in seconds, from their issue time (`iat`). */
   readonly expiresIn: number;
   /** The user's sub: the same for the same username in the same pool. */
   readonly sub: string;
@@ -81,11 +105,29 @@ const alphanumeric = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 const clientAlphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const randomText = (length: number, alphabet: string) => [...randomBytes(length)].map((byte) => alphabet[byte % alphabet.length]).join('');
 
+const poolRemedy = 'fix it, or delete it to make a new pool (tokens minted before stop verifying)';
+
+/** The pool in an existing user-pool.json, checked down to its key: a damaged file is a StateFileError, not a crash at the first token. */
+function storedPool(file: string, content: unknown): StoredPool {
+  const fields = jsonObject(content);
+  if (!fields) throw new StateFileError(file, 'does not hold a JSON object', poolRemedy);
+  for (const name of ['userPoolId', 'clientId', 'keyId', 'privateKeyPem'] as const) {
+    const value = fields[name];
+    if (typeof value !== 'string' || value === '') throw new StateFileError(file, `lacks ${name}`, poolRemedy);
+  }
+  try {
+    createPrivateKey(fields.privateKeyPem as string);
+  } catch (error) {
+    throw new StateFileError(file, 'has a privateKeyPem that is not a PEM private key', poolRemedy, { cause: error });
+  }
+  return fields as unknown as StoredPool;
+}
+
 function loadOrCreatePool(stateDir: string, region: string): StoredPool {
-  const dir = path.join(stateDir, 'cognito');
-  const file = path.join(dir, 'user-pool.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StoredPool;
-  mkdirSync(dir, { recursive: true });
+  const file = path.join(stateDir, 'cognito', 'user-pool.json');
+  const content = readJsonStateFile(file, poolRemedy);
+  if (content !== undefined) return storedPool(file, content);
+  stateSubdir(stateDir, 'cognito');
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pool: StoredPool = {
     userPoolId: `${region}_${randomText(9, alphanumeric)}`,
@@ -93,7 +135,7 @@ function loadOrCreatePool(stateDir: string, region: string): StoredPool {
     keyId: randomBytes(16).toString('base64url'),
     privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
   };
-  writeFileSync(file, JSON.stringify(pool, null, 2), { mode: 0o600 });
+  writeFileSync(file, JSON.stringify(pool, null, 2), { mode: StateModes.file });
   return pool;
 }
 
@@ -113,6 +155,19 @@ function parseJson(segment: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Issue time and lifetime of a mint, within Cognito's bounds. */
+function tokenTimes(args: MintTokensArgs): { iat: number; expiresIn: number } {
+  const now = Math.floor(Date.now() / 1000);
+  const expiresIn = args.expiresInSeconds ?? TokenValidity.defaultSeconds;
+  const { minSeconds, maxSeconds } = TokenValidity;
+  if (!Number.isInteger(expiresIn) || expiresIn < minSeconds || expiresIn > maxSeconds) {
+    throw new MintTokensError(`expiresInSeconds must be an integer from ${minSeconds} (5 minutes) to ${maxSeconds} (1 day), as Cognito allows`);
+  }
+  const iat = args.issuedAt ?? now;
+  if (!Number.isInteger(iat) || iat < 0 || iat > now) throw new MintTokensError('issuedAt must be unix seconds, not in the future');
+  return { iat, expiresIn };
 }
 
 export interface LocalUserPoolOptions {
@@ -143,14 +198,13 @@ export function openLocalUserPool(options: LocalUserPoolOptions): LocalUserPool 
 
     mintTokens(args) {
       const username = args.username.trim();
-      if (username === '') throw new Error('username must not be empty');
-      const now = Math.floor(Date.now() / 1000);
-      const expiresIn = args.expiresInSeconds ?? 3600;
+      if (username === '') throw new MintTokensError('username must not be empty');
+      const { iat, expiresIn } = tokenTimes(args);
       const sub = subFor(stored.userPoolId, username);
       const eventId = randomUUID();
       const originJti = randomUUID();
       const groups = args.groups && args.groups.length > 0 ? { 'cognito:groups': [...args.groups] } : {};
-      const common = { sub, ...groups, iss: issuer, origin_jti: originJti, event_id: eventId, auth_time: now, iat: now, exp: now + expiresIn };
+      const common = { sub, ...groups, iss: issuer, origin_jti: originJti, event_id: eventId, auth_time: iat, iat, exp: iat + expiresIn };
       const idToken = sign({
         ...common,
         aud: stored.clientId,

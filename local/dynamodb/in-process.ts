@@ -11,7 +11,8 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 
 /** One HTTP request to DynamoDB, as a client would send it. */
 export interface DynamoDbHttpRequest {
-  readonly method: 'POST';
+  /** POST for the JSON protocol; the socket front (server.ts) also passes GET (health) and OPTIONS (CORS). */
+  readonly method: string;
   /** Path and query, `/` for the JSON protocol. */
   readonly path: string;
   /** Lower-case names, as Node gives a server. */

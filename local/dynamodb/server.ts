@@ -1,11 +1,21 @@
 /**
  * Local Amazon DynamoDB: dynalite (DynamoDB's JSON 1.0 protocol over LevelDB)
  * persisted under dataDir. Tables change state at once instead of after
- * AWS's few seconds of CREATING.
+ * AWS's few seconds of CREATING. A damaged store stops the start with a
+ * StateFileError (./data-dir.ts).
+ *
+ * Sockets do not reach dynalite's handler directly: it throws from its
+ * stream listeners (on a client that resets mid-body, on an input its
+ * validation does not expect), which would end the process. So each request's
+ * body is read here, bounded, and handed to dynalite's handler the way callers
+ * in this process hand theirs (in-process.ts), behind the error boundary.
  */
-import type { RequestListener, Server } from 'node:http';
+import { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import { readBoundedBody } from '../http-body.ts';
+import { guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
+import { checkDynamoDbDataDir } from './data-dir.ts';
 import { inProcessTransport, type DynamoDbTransport } from './in-process.ts';
 
 export interface LocalDynamoDbOptions {
@@ -30,15 +40,113 @@ interface DynaliteOptions {
 
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: DynaliteOptions) => Server;
 
+/** DynamoDB's (and dynalite's) request size limit; past it the answer is a bare 413, as dynalite's. */
+const maxRequestBytes = 16 * 1024 * 1024;
+
+class RequestTooLarge extends Error {}
+
+const jsonContentType = 'application/x-amz-json-1.0';
+
+/**
+ * DynamoDB nests documents at most 32 levels; each level is two JSON levels
+ * (`{"M":{"a":…}}`) under a few of the request's own. Deeper JSON is refused
+ * before dynalite walks it recursively (and runs out of stack).
+ */
+const maxJsonDepth = 80;
+
+function sendJson(response: ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': jsonContentType, 'content-length': Buffer.byteLength(text) }).end(text);
+}
+
+const sendInternalError = (response: ServerResponse) =>
+  sendJson(response, 500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error' });
+
+/** How deep `text`'s brackets nest, strings skipped; linear and without recursion. */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (inString) {
+      if (char === '\\') index += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') deepest = Math.max(deepest, ++depth);
+    else if (char === '}' || char === ']') depth -= 1;
+  }
+  return deepest;
+}
+
+/**
+ * What DynamoDB refuses of a JSON body before reading it as an operation's
+ * input, and dynalite would instead trip over (a 500): JSON that is not an
+ * object, and nesting past its limit.
+ */
+function bodyShapeError(request: IncomingMessage, body: string): { status: number; error: object } | undefined {
+  const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim();
+  if (request.method !== 'POST' || body === '' || (contentType !== 'application/json' && contentType !== jsonContentType)) return undefined;
+  if (jsonDepth(body) > maxJsonDepth) {
+    return { status: 400, error: { __type: 'com.amazon.coral.validate#ValidationException', message: 'Nesting Levels have exceeded supported limits' } };
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(body);
+  } catch {
+    return undefined; // dynalite answers this one itself, as DynamoDB does
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { status: 400, error: { __type: 'com.amazon.coral.service#SerializationException' } };
+  }
+  return undefined;
+}
+
+/** Serves one socket request through `transport`: the body read here, the answer written back as dynalite gave it. */
+async function serveOverTransport(transport: DynamoDbTransport, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  let body: Buffer;
+  try {
+    body = await readBoundedBody(request, maxRequestBytes, () => new RequestTooLarge());
+  } catch (error) {
+    if (!(error instanceof RequestTooLarge)) throw error;
+    response.writeHead(413, { connection: 'close' }).end();
+    return;
+  }
+  // Only plain paths reach dynalite, whose url.parse throws on others (`http://[/x`).
+  if (requestPathname(request) === undefined) {
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('<UnknownOperationException/>\n');
+    return;
+  }
+  const text = body.toString('utf8');
+  const refused = bodyShapeError(request, text);
+  if (refused) return sendJson(response, refused.status, refused.error);
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]])),
+  );
+  const answer = await transport({ method: request.method ?? 'GET', path: request.url ?? '/', headers, body: text });
+  response.writeHead(answer.statusCode, answer.headers).end(answer.body);
+}
+
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
   const host = options.host ?? '127.0.0.1';
+  await checkDynamoDbDataDir(options.dataDir);
   const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const port = await listen(server, options.port, host);
-  // dynalite's one request listener is its HTTP handler, bound to the store.
+  // dynalite's one request listener is its HTTP handler, bound to the store; sockets reach it only through the boundary.
   const [handler] = server.listeners('request') as RequestListener[];
+  const transport = inProcessTransport(handler);
+  server.removeAllListeners('request');
+  server.on(
+    'request',
+    guardRequests((request, response) => serveOverTransport(transport, request, response), {
+      service: 'local-dynamodb',
+      internalError: (_request, response) => sendInternalError(response),
+    }),
+  );
+  guardServer(server);
+  const port = await listen(server, options.port, host);
   return {
     endpoint: `http://${host}:${port}`,
-    transport: inProcessTransport(handler),
+    transport,
     // dynalite's close also closes LevelDB once in-flight operations finish.
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -1,10 +1,14 @@
 /**
- * The local account's access key pair. It lives in `<stateDir>/credentials.json`
- * (mode 0600) so that clients configured once keep working across restarts.
+ * The local account's access key pair: the stack's admin identity. It lives
+ * in `<stateDir>/credentials.json` (mode 0600) so that clients configured once
+ * keep working across restarts. Besides the AWS APIs, it alone admits the
+ * stack's own endpoints that are not AWS APIs (minting user-pool tokens,
+ * Rekognition's fault and stats hooks; see ./admin-request.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { StateFileError, readJsonStateFile } from '../state-dir.ts';
 
 export interface LocalCredentials {
   readonly accessKeyId: string;
@@ -15,7 +19,8 @@ export interface CredentialStore {
   lookup(accessKeyId: string): LocalCredentials | undefined;
 }
 
-const credentialsFileName = 'credentials.json';
+export const credentialsFileName = 'credentials.json';
+const remedy = 'fix it, or delete it to mint a new key pair (clients configured with the old one stop working)';
 /** Like AWS keys (AKIA…), but marked local. */
 const accessKeyPrefix = 'LKIA';
 const accessKeyAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -38,12 +43,15 @@ function isLocalCredentials(value: unknown): value is LocalCredentials {
   return typeof accessKeyId === 'string' && accessKeyId.length > 0 && typeof secretAccessKey === 'string' && secretAccessKey.length > 0;
 }
 
-/** Loads `<stateDir>/credentials.json` or creates it with one random key pair for the local account (accessKeyId starting 'LKIA'), mode 0600. */
+/**
+ * Loads `<stateDir>/credentials.json` or creates it with one random key pair for the local account (accessKeyId starting 'LKIA'), mode 0600.
+ * @throws StateFileError when the file is unreadable, not JSON, or lacks either key.
+ */
 export function loadOrCreateCredentials(stateDir: string): LocalCredentials {
   const file = path.join(stateDir, credentialsFileName);
-  if (existsSync(file)) {
-    const stored: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (!isLocalCredentials(stored)) throw new Error(`${file} does not hold an accessKeyId and a secretAccessKey`);
+  const stored = readJsonStateFile(file, remedy);
+  if (stored !== undefined) {
+    if (!isLocalCredentials(stored)) throw new StateFileError(file, 'does not hold an accessKeyId and a secretAccessKey', remedy);
     return { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey };
   }
   const created: LocalCredentials = { accessKeyId: randomAccessKeyId(), secretAccessKey: randomSecretAccessKey() };

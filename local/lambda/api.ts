@@ -19,6 +19,7 @@ import { readBoundedBody } from '../http-body.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { signatureErrorOf } from '../iam/json-service-errors.ts';
 import { verifySigV4 } from '../iam/sigv4.ts';
+import { guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 import { FunctionError } from './host-protocol.ts';
 import {
@@ -80,7 +81,8 @@ export async function startLocalLambdaApi<Name extends string>(options: LocalLam
   const host = options.host ?? '127.0.0.1';
 
   const invoke = async (request: IncomingMessage, response: ServerResponse, requestId: string) => {
-    const target = request.method === 'POST' ? parseInvokePath(request.url ?? '/') : undefined;
+    // A target that is not a plain path (`//[`, `*`) is no Invoke path either.
+    const target = request.method === 'POST' && requestPathname(request) !== undefined ? parseInvokePath(request.url ?? '/') : undefined;
     if (!target) throw new LambdaApiError(LambdaErrorCode.unknownOperation, 'this local Lambda serves only Invoke');
     const body = await readBoundedBody(request, maxRequestBytes, requestTooLarge);
     const verdict = await verifySigV4(
@@ -98,7 +100,7 @@ export async function startLocalLambdaApi<Name extends string>(options: LocalLam
     if (type === InvocationType.dryRun) return send(response, 204, requestId, undefined);
     if (type === InvocationType.event) {
       // The runtime retries, then hands the event to the function's on-failure destination.
-      void options.runtime.invokeAsync(name, event);
+      options.runtime.invokeAsync(name, event).catch((error: unknown) => console.error('[lambda]', requestId, 'async invoke failed', error));
       return send(response, 202, requestId, undefined);
     }
     try {
@@ -111,15 +113,24 @@ export async function startLocalLambdaApi<Name extends string>(options: LocalLam
     }
   };
 
-  const server = createServer((request, response) => {
-    const requestId = randomUUID();
-    invoke(request, response, requestId).catch((error: unknown) => {
-      const known = error instanceof LambdaApiError ? error : new LambdaApiError(LambdaErrorCode.service, 'Internal error', { cause: error });
-      if (known.statusCode >= 500) console.error('[lambda]', requestId, error);
-      if (!response.headersSent) sendLambdaError(response, requestId, known);
-      else response.destroy();
-    });
-  });
+  const internalError = (response: ServerResponse) =>
+    sendLambdaError(response, randomUUID(), new LambdaApiError(LambdaErrorCode.service, 'Internal error'));
+  const server = createServer(
+    guardRequests(
+      async (request, response) => {
+        const requestId = randomUUID();
+        try {
+          await invoke(request, response, requestId);
+        } catch (error) {
+          // Lambda's own refusals answer here; anything else is the boundary's 500, logged there.
+          if (!(error instanceof LambdaApiError) || error.statusCode >= 500 || response.headersSent) throw error;
+          sendLambdaError(response, requestId, error);
+        }
+      },
+      { service: 'lambda', internalError: (_request, response) => internalError(response) },
+    ),
+  );
+  guardServer(server);
   const port = await listen(server, options.port, host);
 
   return {

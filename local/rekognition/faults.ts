@@ -4,10 +4,10 @@
  * `{ "operation": "DetectLabels", "errorCode": "ThrottlingException", "count": 3 }`
  * makes the next 3 DetectLabels calls answer that error, exactly as
  * Rekognition sends it (count omitted: until cleared); `DELETE` clears every
- * fault, `GET` lists them. Unsigned, like the stats endpoint beside it.
+ * fault, `GET` lists them. Like the stats endpoint beside it, only requests
+ * SigV4-signed by the stack's admin key pair reach it (./test-hooks.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBoundedBody } from '../http-body.ts';
 import { RekognitionError, RekognitionErrorCode } from './errors.ts';
 
 export const faultsPath = '/_labelcast/faults';
@@ -101,11 +101,7 @@ export class FaultInjector {
   }
 }
 
-/** A fault spec is a few dozen bytes. */
-const maxFaultBodyBytes = 4096;
-
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  const body = await readBoundedBody(request, maxFaultBodyBytes, () => new FaultSpecError(`the body must be at most ${maxFaultBodyBytes} bytes`));
+function parseJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {
@@ -116,10 +112,14 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 const sendJson = (response: ServerResponse, status: number, body: unknown) =>
   response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
 
-/** Serves GET, PUT and DELETE on faultsPath: 200 with the faults now set, 400 with a message for a bad spec. */
-export async function serveFaults(request: IncomingMessage, response: ServerResponse, faults: FaultInjector, operations: readonly string[]): Promise<void> {
+/**
+ * Serves GET, PUT and DELETE on faultsPath, once admitted, with the request's
+ * whole `body` (read before the signature check, which covers it): 200 with
+ * the faults now set, 400 with a message for a bad spec.
+ */
+export function serveFaults(request: IncomingMessage, body: Buffer, response: ServerResponse, faults: FaultInjector, operations: readonly string[]): void {
   try {
-    if (request.method === 'PUT') faults.set(parseFaultSpec(await readJson(request), operations));
+    if (request.method === 'PUT') faults.set(parseFaultSpec(parseJson(body), operations));
     else if (request.method === 'DELETE') faults.clear();
     else if (request.method !== 'GET') {
       response.writeHead(405, { Allow: 'GET, PUT, DELETE', 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'use GET, PUT or DELETE' }));
@@ -127,8 +127,7 @@ export async function serveFaults(request: IncomingMessage, response: ServerResp
     }
     sendJson(response, 200, { faults: faults.list() });
   } catch (error) {
-    // Anything else is the connection failing mid-body; nothing to answer.
-    if (!(error instanceof FaultSpecError)) return void response.destroy();
+    if (!(error instanceof FaultSpecError)) throw error;
     sendJson(response, 400, { message: error.message });
   }
 }

@@ -13,10 +13,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { CredentialStore } from '../iam/credentials.ts';
 import { startVisionEngine } from './engine/engine.ts';
 import { RekognitionError, RekognitionErrorCode } from './errors.ts';
-import { FaultInjector, faultsPath, serveFaults } from './faults.ts';
+import { FaultInjector } from './faults.ts';
 import { operations, type OperationDeps } from './operations/index.ts';
 import { newRequestId, parseRequest, sendError, sendResult } from './protocol.ts';
-import { statsPath, timedEngine, type RekognitionStats } from './stats.ts';
+import { timedEngine, type RekognitionStats } from './stats.ts';
+import { isTestHook, serveTestHook } from './test-hooks.ts';
+import { clientWentAway, guardRequests, guardServer } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 
 export interface LocalRekognitionOptions {
@@ -25,15 +27,17 @@ export interface LocalRekognitionOptions {
   readonly host?: string;
   readonly region: string;
   readonly credentials: CredentialStore;
+  /** The stack's admin key pair, the only signer of the test hooks (stats, faults). */
+  readonly admin: CredentialStore;
   /** bytes of an S3 object, undefined when missing */
   readonly readObject: (bucket: string, key: string) => Promise<Buffer | undefined>;
 }
 
 export interface LocalRekognition {
   readonly endpoint: string;
-  /** Requests per operation (faulted ones included), injected faults and engine time so far, also served on GET /_labelcast/stats. */
+  /** Requests per operation (faulted ones included), injected faults and engine time so far, also served on GET /_labelcast/stats (admin-signed). */
   stats(): RekognitionStats;
-  /** Injected faults (faults.ts), also set on PUT /_labelcast/faults. */
+  /** Injected faults (faults.ts), also set on PUT /_labelcast/faults (admin-signed). */
   readonly faults: FaultInjector;
   /** resolves once models are loaded and verified */
   readonly ready: Promise<void>;
@@ -50,15 +54,12 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
   void engine.ready.then((info) => (engineLoadMs = info.loadMs), () => undefined);
   const faults = new FaultInjector();
   const stats = (): RekognitionStats => ({ ...calls, faultsInjected: faults.injected, engineBusyMs: timed.busyMs(), engineLoadMs });
+  const hooks = { admin: options.admin, region: options.region, faults, operations: Object.keys(operations), stats };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const requestId = newRequestId();
-    if (request.method === 'GET' && request.url === statsPath) {
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(stats()));
-      return;
-    }
-    if (request.url === faultsPath) {
-      await serveFaults(request, response, faults, Object.keys(operations));
+    if (isTestHook(request)) {
+      await serveTestHook(request, response, hooks);
       return;
     }
     try {
@@ -73,6 +74,7 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
       }
       sendResult(response, requestId, await run(input, deps));
     } catch (error) {
+      if (clientWentAway(request, error)) return;
       const known = error instanceof RekognitionError ? error : new RekognitionError(RekognitionErrorCode.internalServerError, 'Internal server error', { cause: error });
       if (known.statusCode >= 500) console.error('[rekognition]', requestId, error);
       if (!response.headersSent) sendError(response, requestId, known);
@@ -80,7 +82,14 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
     }
   };
 
-  const server = createServer((request, response) => void handle(request, response));
+  const server = createServer(
+    guardRequests(handle, {
+      service: 'rekognition',
+      internalError: (_request, response) =>
+        sendError(response, newRequestId(), new RekognitionError(RekognitionErrorCode.internalServerError, 'Internal server error')),
+    }),
+  );
+  guardServer(server);
   let port: number;
   try {
     port = await listen(server, options.port, host);

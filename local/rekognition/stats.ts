@@ -1,7 +1,8 @@
 /**
  * Not an AWS API: the local Rekognition counts the calls it serves per
- * operation and how long its engine has been busy, and answers them,
- * unsigned, on `GET /_labelcast/stats`. Tests prove with it what did not call
+ * operation and how long its engine has been busy, and answers them on
+ * `GET /_labelcast/stats` to requests SigV4-signed by the stack's admin key
+ * pair (./test-hooks.ts). Tests prove with it what did not call
  * Rekognition (a re-upload of the same bytes); the bench subtracts the
  * engine's own time from end-to-end latency.
  */

@@ -11,6 +11,7 @@ import { admitRequest, type AdmittedRequest } from './admission.ts';
 import { newRequestIds, s3Error, sendS3Error, type RequestIds } from './errors.ts';
 import { objectCreatedEvent, type ObjectCreatedEventName } from './events.ts';
 import { createS3rverBackend, type BucketConfig, type S3rverBackend, type S3rverEvent } from './s3rver-adapter.ts';
+import { guardRequests, guardServer } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 
 export interface LocalS3Options {
@@ -159,12 +160,13 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     await requestContext.run(context, () => backend.handle(replayRequest(req, admission), res));
   };
 
-  const server = createServer((req, res) => {
-    handleRequest(req, res).catch((error: unknown) => {
-      console.error('[local-s3] request failed', error);
-      sendS3Error(res, req.method ?? 'GET', s3Error('InternalError', 'We encountered an internal error. Please try again.'));
-    });
-  });
+  const server = createServer(
+    guardRequests(handleRequest, {
+      service: 'local-s3',
+      internalError: (req, res) => sendS3Error(res, req.method ?? 'GET', s3Error('InternalError', 'We encountered an internal error. Please try again.')),
+    }),
+  );
+  guardServer(server);
   const port = await listen(server, options.port, host);
 
   return {

@@ -2,8 +2,9 @@
  * requestUpload step 2: asks the presign Lambda for a PUT URL bound to the
  * image's key, content type and exact size.
  */
-import { util, type Context, type LambdaRequest } from '@aws-appsync/utils';
+import type { Context, LambdaRequest } from '@aws-appsync/utils';
 import { objectKeyFor } from '../../api/table.ts';
+import { failOnDataSourceError } from '../shared/data-source-errors.ts';
 
 export function request(ctx: Context<{ input: { contentType: string; sizeBytes: number } }>): LambdaRequest {
   const { imageId } = ctx.stash;
@@ -15,7 +16,7 @@ export function request(ctx: Context<{ input: { contentType: string; sizeBytes: 
 }
 
 export function response(ctx: Context) {
-  if (ctx.error) util.error('Could not create the upload URL', 'InternalFailure');
+  if (ctx.error) failOnDataSourceError(ctx.error, 'create the upload URL');
   const { uploadUrl, uploadHeaders, expiresAt } = ctx.result;
   return { imageId: ctx.stash.imageId, uploadUrl, uploadHeaders, expiresAt };
 }

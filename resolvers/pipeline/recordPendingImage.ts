@@ -6,6 +6,7 @@
 import { util, type Context, type DynamoDBPutItemRequest } from '@aws-appsync/utils';
 import { ownerOf } from '../../api/owner.ts';
 import { imageKey, objectKeyFor } from '../../api/table.ts';
+import { failOnDataSourceError } from '../shared/data-source-errors.ts';
 
 export function request(ctx: Context<{ input: { contentType: string; sizeBytes: number } }>): DynamoDBPutItemRequest {
   const { imageId, createdAt, fileName, callbackUrl } = ctx.stash;
@@ -32,6 +33,7 @@ export function request(ctx: Context<{ input: { contentType: string; sizeBytes: 
 }
 
 export function response(ctx: Context) {
-  if (ctx.error) util.error(ctx.error.message, ctx.error.type);
+  // A fresh util.autoId() id cannot collide, so every error here is DynamoDB's, not the client's.
+  if (ctx.error) failOnDataSourceError(ctx.error, 'record the upload');
   return ctx.result;
 }

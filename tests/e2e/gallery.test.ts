@@ -12,6 +12,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
+import { amplifyOutputs } from '../support/amplify-client.ts';
 
 const chromiumPath = '/usr/bin/chromium';
 const outputDir = path.join(repoRoot, 'test-output');
@@ -132,6 +133,41 @@ describe.skipIf(!existsSync(chromiumPath))('Gallery: client-example/web in chrom
     expect(overflow).toBeLessThanOrEqual(0);
     await expect(page.getByLabel('Choose photos…').count()).resolves.toBe(1);
     await page.screenshot({ path: path.join(outputDir, 'gallery-phone.png'), fullPage: true });
+  });
+
+  it('sends a strict Content-Security-Policy that lets the page reach only this stack, and enforces it', async () => {
+    // Act
+    const response = await page.goto(inject('galleryUrl'));
+    await page.waitForSelector('body[data-ready="true"]');
+    const headers = response?.headers() ?? {};
+    const directives = Object.fromEntries(
+      (headers['content-security-policy'] ?? '').split(';').map((directive) => {
+        const [name, ...sources] = directive.trim().split(/\s+/);
+        return [name, sources];
+      }),
+    );
+
+    // Assess: only this stack's AppSync (HTTPS and WSS) and S3, no framing, no inline code
+    const graphql = new URL(amplifyOutputs().data.url);
+    const s3 = new URL(inject('s3Endpoint')).origin;
+    expect(directives['default-src']).toEqual(["'none'"]);
+    expect(directives['script-src']).toEqual(["'self'"]);
+    expect(directives['style-src']).toEqual(["'self'"]);
+    expect(directives['connect-src']).toEqual(["'self'", graphql.origin, `wss://${graphql.host}`, s3]);
+    expect(directives['img-src']).toEqual(["'self'", 'blob:', 'data:', s3]);
+    expect(directives['frame-ancestors']).toEqual(["'none'"]);
+    expect(headers['x-frame-options']).toBe('DENY');
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['referrer-policy']).toBe('no-referrer');
+    // The browser enforces it: a call to any other origin is refused.
+    const violated = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          document.addEventListener('securitypolicyviolation', (event) => resolve(event.effectiveDirective), { once: true });
+          void fetch('https://127.0.0.1:9/').catch(() => undefined);
+        }),
+    );
+    expect(violated).toBe('connect-src');
   });
 
   it('serves the gallery with the stack\'s amplify_outputs.json', async () => {

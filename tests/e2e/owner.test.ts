@@ -133,7 +133,8 @@ describe('Owners: user-pool tokens are verified', () => {
   });
 
   it('refuses an expired token with 401 "Token has expired."', async () => {
-    const user = await mintUser({ expiresInSeconds: -60 });
+    // Issued an hour ago for the shortest lifetime Cognito allows, 5 minutes.
+    const user = await mintUser({ issuedAt: Math.floor(Date.now() / 1000) - 3600, expiresInSeconds: 300 });
     const { status, body } = await postGraphql(query, { authorization: user.accessToken });
     expect(status).toBe(401);
     expect(body.errors?.[0]).toEqual({ errorType: 'UnauthorizedException', message: 'Token has expired.' });

@@ -123,7 +123,7 @@ describe('Recovery: duplicate S3 events and SIGKILL', () => {
     // Assess
     expect([...beforeKill.values()], 'the kill came before some image was labelled').toContain(0);
     const s3 = new S3Client({
-      endpoint: /S3:\s+(\S+)/.exec(stack.stdout())![1],
+      endpoint: stack.endpoints.s3,
       region: 'us-east-1',
       credentials: stackCredentials(stateDir),
       forcePathStyle: true,

@@ -1,216 +1,216 @@
-import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { toPublicImage, type Image } from '../../api/types.ts';
-import {
-  callbackSender,
-  callbackSenderFromEnv,
-  callbackSignature,
-  checkAddress,
-  resolveTarget,
-  withCompletionCallbacks,
-} from '../../functions/shared/callback.ts';
+/**
+ * When a completion callback is sent (functions/shared/callback.ts and
+ * ended-image.ts), on a real dynalite: after the push, `pushedAt` and the
+ * search entries; once per image however many runs finish it; and never
+ * failing the run, whatever the sender or the table does.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageKey, labelEntryPrefix } from '../../api/table.ts';
+import type { Image, Label } from '../../api/types.ts';
+import { completeImage, getImage, type StoredImage } from '../../functions/labeler/image-store.ts';
+import type { CallbackSender, DeliveryOutcome } from '../../functions/shared/callback-sender.ts';
+import { CallbackAttributes, callbackUrlOf, sendCompletionCallback } from '../../functions/shared/callback.ts';
+import { finishEndedImage, finishPushedImage, type EndedImageDeps } from '../../functions/shared/ended-image.ts';
+import { PushAttributes, PushSettings, pushHeld } from '../../functions/shared/image-push.ts';
+import type { TableStore } from '../../functions/shared/table-store.ts';
+import { startHarness, tableName, type Harness } from '../local-appsync-runtime/harness.ts';
 
-const silent = { info: () => undefined, warn: () => undefined };
+let harness: Harness;
+let store: TableStore;
 
-const image = {
-  id: 'img-1',
-  status: 'LABELED',
-  contentType: 'image/jpeg',
-  sizeBytes: 10,
-  fileName: 'cat.jpg',
-  createdAt: '2024-05-01T10:00:00.000Z',
-  labeledAt: '2024-05-01T10:00:02.000Z',
-  labels: [],
-  moderationLabels: [],
-  error: null,
-  callbackUrl: 'https://example.com/hook',
-} as unknown as Image;
+beforeAll(async () => {
+  harness = await startHarness(async () => null);
+  store = { documentClient: DynamoDBDocumentClient.from(harness.client), tableName };
+});
+afterAll(async () => harness?.close());
 
-describe('Function: checkAddress', () => {
-  it.each([
-    '10.0.0.1',
-    '10.255.255.255',
-    '172.16.0.1',
-    '172.31.255.255',
-    '192.168.1.1',
-    '127.0.0.1',
-    '127.8.9.10',
-    '169.254.169.254',
-    '0.0.0.0',
-    '100.64.0.1',
-    '224.0.0.1',
-    '255.255.255.255',
-    '::',
-    '::1',
-    '0:0:0:0:0:0:0:1',
-    'fc00::1',
-    'fd12:3456::1',
-    'fe80::1',
-    'fe80::1%eth0',
-    'febf::1',
-    'ff02::1',
-    '::ffff:127.0.0.1',
-    '::ffff:7f00:1',
-    '::ffff:169.254.169.254',
-    '::ffff:a9fe:a9fe',
-    '::ffff:10.0.0.1',
-    '::127.0.0.1',
-    '64:ff9b::10.0.0.1',
-    'not-an-ip',
-    '',
-  ])('refuses %s', (address) => {
-    expect(checkAddress(address).allowed).toBe(false);
-  });
+const logger = new Logger({ serviceName: 'callback-test', logLevel: 'SILENT' });
+const hook = 'https://example.com/hook';
+const cat: Label = { name: 'Cat', confidence: 99, parents: ['Animal'], aliases: [], categories: [], instances: [] };
 
-  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '172.15.255.255', '192.169.0.1', '2606:4700::1111', '::ffff:8.8.8.8', 'fec0::1'])(
-    'allows the public address %s',
-    (address) => {
-      expect(checkAddress(address)).toEqual({ allowed: true, loopback: false });
-    },
+const itemOf = async (id: string) =>
+  (await store.documentClient.send(new GetCommand({ TableName: tableName, Key: imageKey(id), ConsistentRead: true }))).Item;
+
+/** How many search entries the image has in the table. */
+async function labelEntriesOf(id: string): Promise<number> {
+  const { Items } = await store.documentClient.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': imageKey(id).pk, ':prefix': labelEntryPrefix },
+      ConsistentRead: true,
+    }),
   );
+  return Items?.length ?? 0;
+}
 
-  it('allows loopback, and only loopback, when told', () => {
-    expect(checkAddress('127.0.0.1', true)).toEqual({ allowed: true, loopback: true });
-    expect(checkAddress('::1', true)).toEqual({ allowed: true, loopback: true });
-    expect(checkAddress('::ffff:127.0.0.1', true)).toEqual({ allowed: true, loopback: true });
-    expect(checkAddress('10.0.0.1', true).allowed).toBe(false);
-    expect(checkAddress('169.254.169.254', true).allowed).toBe(false);
+/** An image ended as `status` at `endedAt` (so its push lease is held from then), with a callbackUrl. */
+async function endedImage(id: string, status: 'LABELED' | 'FAILED', endedAt = new Date(), callbackUrl: string | null = hook): Promise<StoredImage> {
+  const pending: Image = { id, status: 'PENDING', contentType: 'image/jpeg', sizeBytes: 1, createdAt: '2024-01-01T00:00:00.000Z', labels: [], moderationLabels: [] };
+  await store.documentClient.send(new PutCommand({ TableName: tableName, Item: { ...imageKey(id), ...pending, ...(callbackUrl ? { callbackUrl } : {}) } }));
+  const ended: Image = status === 'LABELED' ? { ...pending, status, labels: [cat], error: null, labeledAt: endedAt.toISOString() } : { ...pending, status, error: 'test', labeledAt: endedAt.toISOString() };
+  const stored = await completeImage(store, ended, endedAt);
+  if (!stored) throw new Error('completeImage lost');
+  return stored;
+}
+
+/** A sender that records, at each delivery, what the table held for the image at that moment. */
+function recordingSender(outcome: DeliveryOutcome = { delivered: true, attempts: 1, status: 200 }) {
+  const deliveries: { url: string; id: string; pushedAt: unknown; entries: number }[] = [];
+  const sender: CallbackSender = {
+    deliver: async (url, image) => {
+      const item = await itemOf(image.id);
+      deliveries.push({ url, id: image.id, pushedAt: item?.[PushAttributes.pushedAt], entries: await labelEntriesOf(image.id) });
+      return outcome;
+    },
+  };
+  return { sender, deliveries };
+}
+
+const publisher = { publish: async () => undefined };
+
+describe('Function: callbackUrlOf', () => {
+  it('reads a stored non-empty callbackUrl only', () => {
+    expect(callbackUrlOf({ callbackUrl: hook } as unknown as Image)).toBe(hook);
+    expect(callbackUrlOf({ callbackUrl: '' } as unknown as Image)).toBeUndefined();
+    expect(callbackUrlOf({ callbackUrl: 7 } as unknown as Image)).toBeUndefined();
+    expect(callbackUrlOf({} as Image)).toBeUndefined();
   });
 });
 
-describe('Function: resolveTarget', () => {
-  it.each([
-    ['https://127.0.0.1/hook', /127\.0\.0\.1/],
-    ['https://[::1]/hook', /::1/],
-    ['https://169.254.169.254/latest/meta-data', /169\.254/],
-    ['https://[::ffff:7f00:1]/', /::ffff/],
-    ['https://localhost/hook', /localhost resolves to/],
-    ['https://user:pass@example.com/', /credentials/],
-    ['ftp://example.com/', /scheme/],
-    ['http://93.184.216.34/hook', /https/],
-  ])('refuses %s', async (url, reason) => {
-    await expect(resolveTarget(url, false)).rejects.toThrow(reason);
+describe('Function: sendCompletionCallback', () => {
+  it('sends nothing before the push is recorded', async () => {
+    // Prepare: ended, lease held, not pushed yet
+    const stored = await endedImage('cb-unpushed', 'FAILED');
+    const { sender, deliveries } = recordingSender();
+
+    // Act
+    const outcome = await sendCompletionCallback({ store, callbacks: sender, logger }, stored);
+
+    // Assess
+    expect(outcome).toBeUndefined();
+    expect(deliveries).toEqual([]);
+    expect((await itemOf('cb-unpushed'))?.[CallbackAttributes.claimedAt]).toBeUndefined();
   });
 
-  it('pins a public literal address, and takes plain http to loopback only when allowed', async () => {
-    await expect(resolveTarget('https://93.184.216.34:8443/x', false)).resolves.toMatchObject({ address: '93.184.216.34', family: 4 });
-    await expect(resolveTarget('http://127.0.0.1:9/x', true)).resolves.toMatchObject({ address: '127.0.0.1', family: 4 });
-    await expect(resolveTarget('http://10.0.0.1/x', true)).rejects.toThrow(/10\.0\.0\.1/);
+  it('sends one delivery per image, however many runs finish it at once', async () => {
+    // Prepare
+    const stored = await endedImage('cb-once', 'FAILED');
+    await pushHeld({ store, publisher }, stored);
+    const { sender, deliveries } = recordingSender();
+
+    // Act
+    const outcomes = await Promise.all(Array.from({ length: 4 }, () => sendCompletionCallback({ store, callbacks: sender, logger }, stored)));
+    const later = await sendCompletionCallback({ store, callbacks: sender, logger }, stored);
+
+    // Assess
+    expect(deliveries).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome !== undefined)).toHaveLength(1);
+    expect(later).toBeUndefined();
+    expect((await itemOf('cb-once'))?.[CallbackAttributes.claimedAt]).toEqual(expect.any(String));
+  });
+
+  it('sends nothing for an image without a callbackUrl, or without a sender', async () => {
+    // Prepare
+    const plain = await endedImage('cb-plain', 'FAILED', new Date(), null);
+    await pushHeld({ store, publisher }, plain);
+    const withUrl = await endedImage('cb-no-sender', 'FAILED');
+    await pushHeld({ store, publisher }, withUrl);
+    const { sender, deliveries } = recordingSender();
+
+    // Act
+    await sendCompletionCallback({ store, callbacks: sender, logger }, plain);
+    await sendCompletionCallback({ store, logger }, withUrl);
+
+    // Assess
+    expect(deliveries).toEqual([]);
+    expect((await itemOf('cb-no-sender'))?.[CallbackAttributes.claimedAt]).toBeUndefined();
+  });
+
+  it('never rejects: a sender that throws, or a table that fails, is logged', async () => {
+    // Prepare
+    const stored = await endedImage('cb-throws', 'FAILED');
+    await pushHeld({ store, publisher }, stored);
+    const warnings: string[] = [];
+    const watching = { warn: (message: string) => void warnings.push(message) };
+    const throwing: CallbackSender = { deliver: async () => Promise.reject(new Error('boom')) };
+    const broken: TableStore = { tableName, documentClient: { send: async () => Promise.reject(new Error('table down')) } as unknown as TableStore['documentClient'] };
+
+    // Act
+    const thrown = await sendCompletionCallback({ store, callbacks: throwing, logger: watching }, stored);
+    const unclaimable = await sendCompletionCallback({ store: broken, callbacks: recordingSender().sender, logger: watching }, stored);
+
+    // Assess
+    expect(thrown).toBeUndefined();
+    expect(unclaimable).toBeUndefined();
+    expect(warnings).toEqual(['callback not sent', 'callback not sent']);
   });
 });
 
-describe('Function: callbackSignature', () => {
-  it('is t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">', () => {
+describe('Function: finishPushedImage', () => {
+  it('calls back a LABELED image after its push is recorded and its search entries are written', async () => {
     // Prepare
-    const body = '{"id":"img-1"}';
-    const expected = createHmac('sha256', 'secret').update(`1700000000.${body}`).digest('hex');
+    const stored = await endedImage('cb-order', 'LABELED');
+    await pushHeld({ store, publisher }, stored);
+    const { sender, deliveries } = recordingSender();
 
     // Act
-    const signature = callbackSignature('secret', 1_700_000_000, body);
+    await finishPushedImage({ store, publisher, logger, callbacks: sender }, stored);
 
     // Assess
-    expect(signature).toBe(`t=1700000000,v1=${expected}`);
+    expect(deliveries).toEqual([{ url: hook, id: 'cb-order', pushedAt: expect.any(String), entries: expect.any(Number) }]);
+    expect(deliveries[0]!.entries).toBeGreaterThan(0);
+  });
+
+  it('completes, and lets the run complete, when the receiver never answers in time', async () => {
+    // Prepare
+    const stored = await endedImage('cb-failing', 'LABELED');
+    await pushHeld({ store, publisher }, stored);
+    const { sender } = recordingSender({ delivered: false, attempts: 3, reason: 'no complete answer within 5000 ms' });
+
+    // Act
+    const finished = finishPushedImage({ store, publisher, logger, callbacks: sender }, stored);
+
+    // Assess
+    await expect(finished).resolves.toBeUndefined();
+    expect(await labelEntriesOf('cb-failing')).toBeGreaterThan(0);
   });
 });
 
-describe('Function: callbackSender', () => {
-  let server: Server | undefined;
-  afterEach(async () => {
-    await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
-    server = undefined;
-  });
-
-  /** A receiver on 127.0.0.1 that answers each request with the next status. */
-  async function receiver(statuses: number[]) {
-    const received: { headers: IncomingMessage['headers']; body: string }[] = [];
-    server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-        response.statusCode = statuses[received.length - 1] ?? 200;
-        response.end();
-      });
-    });
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}/hook`, received };
-  }
-
-  it('retries a 500, then delivers the public image signed, with one delivery id', async () => {
-    // Prepare
-    const { url, received } = await receiver([500, 204]);
-    const sender = callbackSender({ secret: 's3cret', logger: silent, allowLoopback: true, baseDelayMs: 1, now: () => 1_700_000_000_000 });
+describe('Function: finishEndedImage', () => {
+  it('a later run pushes an image whose holder died, then calls it back once; further runs send nothing', async () => {
+    // Prepare: ended long ago, never pushed; the lease has lapsed
+    const stored = await endedImage('cb-orphan', 'LABELED', new Date(Date.now() - PushSettings.leaseMs - 1000));
+    const pushes: string[] = [];
+    const { sender, deliveries } = recordingSender();
+    const deps: EndedImageDeps = { store, logger, callbacks: sender, publisher: { publish: async (image) => void pushes.push(image.id) } };
 
     // Act
-    const outcome = await sender.deliver(url, image);
+    await finishEndedImage(deps, stored);
+    await finishEndedImage(deps, (await getImage(store, stored.id))!);
 
     // Assess
-    expect(outcome).toEqual({ delivered: true, attempts: 2, status: 204 });
-    expect(received).toHaveLength(2);
-    const [, last] = received;
-    // The schema's Image fields only: no callbackUrl, no table bookkeeping.
-    expect(JSON.parse(last!.body)).toEqual(toPublicImage(image));
-    expect(JSON.parse(last!.body)).not.toHaveProperty('callbackUrl');
-    expect(last!.headers['x-labelcast-signature']).toBe(callbackSignature('s3cret', 1_700_000_000, last!.body));
-    expect(last!.headers['content-type']).toBe('application/json');
-    expect(received[0]!.headers['x-labelcast-delivery']).toBe(last!.headers['x-labelcast-delivery']);
+    expect(pushes).toEqual(['cb-orphan']);
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]).toMatchObject({ pushedAt: expect.any(String) });
+    expect(deliveries[0]!.entries).toBeGreaterThan(0);
   });
 
-  it('gives up after the bounded attempts, without throwing', async () => {
-    // Prepare
-    const { url, received } = await receiver([503, 503, 503, 503]);
-    const sender = callbackSender({ secret: 's', logger: silent, allowLoopback: true, baseDelayMs: 1 });
+  it('sends the callback a run that pushed and indexed never got to', async () => {
+    // Prepare: pushed and indexed, then the run died before its callback
+    const stored = await endedImage('cb-unsent', 'LABELED');
+    await pushHeld({ store, publisher }, stored);
+    await finishPushedImage({ store, publisher, logger }, stored);
+    const pushes: string[] = [];
+    const { sender, deliveries } = recordingSender();
 
-    // Act
-    const outcome = await sender.deliver(url, image);
+    // Act: a duplicate event's run
+    await finishEndedImage({ store, logger, callbacks: sender, publisher: { publish: async (image) => void pushes.push(image.id) } }, (await getImage(store, stored.id))!);
 
     // Assess
-    expect(outcome).toEqual({ delivered: false, attempts: 3, reason: 'HTTP 503' });
-    expect(received).toHaveLength(3);
-  });
-
-  it('does not retry a 4xx other than 429', async () => {
-    const { url, received } = await receiver([400]);
-    const outcome = await callbackSender({ secret: 's', logger: silent, allowLoopback: true, baseDelayMs: 1 }).deliver(url, image);
-    expect(outcome).toMatchObject({ delivered: false, reason: 'HTTP 400' });
-    expect(received).toHaveLength(1);
-  });
-
-  it('refuses loopback unless the environment allows it, without connecting', async () => {
-    // Prepare
-    const { url, received } = await receiver([200]);
-
-    // Act
-    const strict = callbackSenderFromEnv(silent, { CALLBACK_SECRET: 's' });
-    const outcome = await strict!.deliver(url, image);
-
-    // Assess
-    expect(outcome).toMatchObject({ delivered: false, attempts: 0 });
-    expect(received).toHaveLength(0);
-    expect(callbackSenderFromEnv(silent, {})).toBeUndefined();
-  });
-});
-
-describe('Function: withCompletionCallbacks', () => {
-  it('publishes first, then calls back only images that carry a callbackUrl', async () => {
-    // Prepare
-    const order: string[] = [];
-    const publisher = { publish: async (item: Image) => void order.push(`publish ${item.id}`) };
-    const sender = {
-      deliver: async (url: string, item: Image) => {
-        order.push(`callback ${item.id} ${url}`);
-        return { delivered: true as const, attempts: 1, status: 200 };
-      },
-    };
-    const withCallbacks = withCompletionCallbacks(publisher, sender);
-
-    // Act
-    await withCallbacks.publish(image);
-    await withCallbacks.publish({ ...image, id: 'img-2', callbackUrl: undefined } as unknown as Image);
-
-    // Assess
-    expect(order).toEqual(['publish img-1', 'callback img-1 https://example.com/hook', 'publish img-2']);
+    expect(pushes).toEqual([]);
+    expect(deliveries).toHaveLength(1);
   });
 });

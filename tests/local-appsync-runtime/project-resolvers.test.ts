@@ -1,12 +1,12 @@
 /** The project's own resolvers (resolvers/, wired by api/manifest.ts) on the local runtime and a real dynalite. */
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fieldsByCoordinate, type FieldWiring } from '../../api/manifest.ts';
 import { sharedOwner } from '../../api/owner.ts';
 import { catalogKey, imageKey } from '../../api/table.ts';
 import { labelEntries } from '../../functions/labeler/label-index.ts';
-import { matchesSubscriptionFilter } from '../../local/appsync/resolvers/index.ts';
-import { fieldArgs, startHarness, tableName, type Harness } from './harness.ts';
+import { createResolverRuntime, matchesSubscriptionFilter, type ResolveFieldResult } from '../../local/appsync/resolvers/index.ts';
+import { credentials, fieldArgs, region, startHarness, tableName, unitField, type Harness } from './harness.ts';
 
 let harness: Harness;
 /** Writes items as the labeler does. */
@@ -16,6 +16,7 @@ const presignCalls: unknown[] = [];
 beforeAll(async () => {
   harness = await startHarness(async (name, payload) => {
     presignCalls.push({ name, payload });
+    if (name === 'deleteImage') throw new Error(`ValidationException: key too large\n    at handler (${process.cwd()}/functions/delete-image/handler.ts:12:3)`);
     const { objectKey, contentType } = payload as { objectKey: string; contentType: string };
     return {
       uploadUrl: `https://127.0.0.1/bucket/${objectKey}?X-Amz-Signature=test`,
@@ -33,6 +34,22 @@ const wiring = (coordinate: string): FieldWiring => {
   if (!found) throw new Error(`no wiring for ${coordinate}`);
   return found;
 };
+
+/** What no client may see: DynamoDB's or AppSync's Java wording, stack frames, paths of this machine. */
+function expectNoInternals(message: string) {
+  expect(message).not.toMatch(/DynamoDB|DynamoDb|Exception:|com\.amazonaws|\(Service:|Request ID|\n\s+at |node_modules|\.ts:\d+/);
+  expect(message).not.toContain(process.cwd());
+}
+
+/** The field failed with a BadRequestException that names `field` and says `fragment`, and nothing more. */
+function expectBadRequest(result: ResolveFieldResult, field: string, fragment: string) {
+  expect(result.data).toBeNull();
+  expect(result.errors).toEqual([
+    expect.objectContaining({ errorType: 'BadRequestException', errorInfo: { field }, message: expect.stringContaining(fragment) }),
+  ]);
+  expect(result.errors[0]!.message).toContain(field);
+  expectNoInternals(result.errors[0]!.message);
+}
 
 const put = (item: Record<string, unknown>) => documents.send(new PutCommand({ TableName: tableName, Item: item }));
 
@@ -113,13 +130,56 @@ describe('Query.imagesByLabel', () => {
     expect(await ids(0)).toEqual(['i3', 'i2', 'i1']);
   });
 
-  it('refuses a tampered nextToken like AppSync', async () => {
+  it('refuses a tampered nextToken with a BadRequestException naming nextToken', async () => {
     const first = await harness.runtime.resolveField(fieldArgs(field(), { label: 'cat', limit: 1 }));
     const token = (first.data as { nextToken: string }).nextToken;
     const tampered = `${token.slice(0, 5)}${token[5] === 'A' ? 'B' : 'A'}${token.slice(6)}`;
-    const result = await harness.runtime.resolveField(fieldArgs(field(), { label: 'cat', nextToken: tampered }));
-    expect(result.data).toBeNull();
-    expect(result.errors).toEqual([expect.objectContaining({ errorType: 'DynamoDB:UserIllegalArgumentException' })]);
+    expectBadRequest(await harness.runtime.resolveField(fieldArgs(field(), { label: 'cat', nextToken: tampered })), 'nextToken', 'nextToken is not a token');
+  });
+
+  it.each([
+    ['garbage', 'not a token at all'],
+    ['three dots', 'a.b.c'],
+    ['a forged body', 'eyJ2ZXJzaW9uIjoxfQ.Zm9yZ2Vk'],
+    ['4097 characters', 'x'.repeat(4097)],
+    ['a control character', 'abc\u0000def'],
+  ])('refuses a nextToken that is %s', async (_case, nextToken) => {
+    expectBadRequest(await harness.runtime.resolveField(fieldArgs(field(), { label: 'cat', nextToken })), 'nextToken', 'nextToken is not a token');
+  });
+
+  it("refuses a genuine nextToken of another label's, another threshold's or the catalog's query", async () => {
+    const catToken = ((await harness.runtime.resolveField(fieldArgs(field(), { label: 'cat', limit: 1 }))).data as { nextToken: string }).nextToken;
+    const at60 = await harness.runtime.resolveField(fieldArgs(field(), { label: 'cat', minConfidence: 60, limit: 1 }));
+    const at60Token = (at60.data as { nextToken: string }).nextToken;
+    expect(catToken).toEqual(expect.any(String));
+    expect(at60Token).toEqual(expect.any(String));
+
+    expectBadRequest(await harness.runtime.resolveField(fieldArgs(field(), { label: 'dog', nextToken: catToken })), 'nextToken', 'nextToken is not a token');
+    expectBadRequest(
+      await harness.runtime.resolveField(fieldArgs(field(), { label: 'cat', minConfidence: 90, nextToken: at60Token })),
+      'nextToken',
+      'nextToken is not a token',
+    );
+    expectBadRequest(await harness.runtime.resolveField(fieldArgs(wiring('Query.labels'), { nextToken: catToken })), 'nextToken', 'nextToken is not a token');
+  });
+
+  it.each([1e-300, 1e-131, 1e-130, 1e-7, 0.5])('answers minConfidence %s, which DynamoDB cannot hold exactly or at all, as a search', async (minConfidence) => {
+    const result = await harness.runtime.resolveField(fieldArgs(field(), { label: 'cat', minConfidence }));
+    expect(result.errors).toEqual([]);
+    expect((result.data as { items: { id: string }[] }).items.map((image) => image.id)).toEqual(['i3', 'i2', 'i1']);
+  });
+
+  it.each([
+    ['minConfidence', { label: 'cat', minConfidence: -0.5 }, 'minConfidence must be between 0 and 100'],
+    ['minConfidence', { label: 'cat', minConfidence: 100.5 }, 'minConfidence must be between 0 and 100'],
+    ['limit', { label: 'cat', limit: 0 }, 'limit must be between 1 and 100'],
+    ['limit', { label: 'cat', limit: -1 }, 'limit must be between 1 and 100'],
+    ['label', { label: '   ' }, 'label must be 1 to 100 characters'],
+    ['label', { label: 'x'.repeat(101) }, 'label must be 1 to 100 characters'],
+    ['label', { label: 'cat\u202e' + 'god' }, 'label must contain only printable characters'],
+    ['label', { label: 'c\u0085at' }, 'label must contain only printable characters'],
+  ])('refuses a malformed %s: %j', async (argument, args, message) => {
+    expectBadRequest(await harness.runtime.resolveField(fieldArgs(field(), args)), argument, message);
   });
 
   it('validates the limit', async () => {
@@ -155,6 +215,19 @@ describe('Query.labels', () => {
     expect(first.items.map((item) => item.name)).toEqual(['Car', 'Cat', 'Cattle']);
     const second = (await labels({ limit: 3, nextToken: first.nextToken })).data as { items: { name: string }[] };
     expect(second.items.map((item) => item.name)).toEqual(['Dog', 'Traffic Light']);
+  });
+
+  it('refuses a tampered, foreign or unprintable nextToken, and an unprintable prefix', async () => {
+    const first = (await labels({ limit: 1 })).data as { nextToken: string };
+    const tampered = `${first.nextToken.slice(0, -2)}${first.nextToken.endsWith('AA') ? 'BB' : 'AA'}`;
+    expectBadRequest(await labels({ nextToken: tampered }), 'nextToken', 'nextToken is not a token');
+    expectBadRequest(await labels({ nextToken: '}{' }), 'nextToken', 'nextToken is not a token');
+    // The same token, from another owner's catalog: DynamoDB refuses the start key, never pages someone else's names.
+    const asUser = await harness.runtime.resolveField(
+      fieldArgs(wiring('Query.labels'), { nextToken: first.nextToken }, { sub: 'some-user-sub', username: 'someone', defaultAuthStrategy: 'ALLOW' }),
+    );
+    expectBadRequest(asUser, 'nextToken', 'nextToken is not a token');
+    expectBadRequest(await labels({ prefix: 'ca\u2028' + 't' }), 'prefix', 'prefix must contain only printable characters');
   });
 
   it('validates prefix and limit', async () => {
@@ -204,5 +277,189 @@ describe('Mutation.publishImageLabeled and Subscription.onImageLabeled', () => {
     );
     expect(matchesSubscriptionFilter(asUser.subscriptionFilter, { ...published, owner: 'some-user-sub' })).toBe(true);
     expect(matchesSubscriptionFilter(asUser.subscriptionFilter, published)).toBe(false);
+  });
+});
+
+describe('Every argument of every field: malformed values get a BadRequestException naming the argument', () => {
+  const upload = (input: Record<string, unknown>) =>
+    harness.runtime.resolveField(fieldArgs(wiring('Mutation.requestUpload'), { input: { contentType: 'image/png', sizeBytes: 10, ...input } }));
+
+  it.each([
+    ['zero', 0],
+    ['negative', -5],
+  ])('refuses a %s sizeBytes as a bad request, not as too large', async (_case, sizeBytes) => {
+    expectBadRequest(await upload({ sizeBytes }), 'sizeBytes', 'sizeBytes must be between 1 and 15728640');
+  });
+
+  it('refuses a sizeBytes over 15 MiB as PayloadTooLargeException naming sizeBytes', async () => {
+    const result = await upload({ sizeBytes: 15 * 1024 * 1024 + 1 });
+    expect(result.errors).toEqual([
+      expect.objectContaining({ errorType: 'PayloadTooLargeException', errorInfo: { field: 'sizeBytes' }, message: expect.stringContaining('sizeBytes') }),
+    ]);
+  });
+
+  it.each([
+    ['a right-to-left override (U+202E)', 'photo\u202egpj.exe'],
+    ['a left-to-right isolate (U+2066)', 'a\u2066b.png'],
+    ['the Arabic letter mark (U+061C)', 'a\u061cb.png'],
+    ['a C1 control (U+0085)', 'cat\u0085.png'],
+    ['a C1 control (U+009B, CSI)', 'cat\u009b31m.png'],
+    ['DEL', 'cat\u007f.png'],
+    ['a line separator (U+2028)', 'cat\u2028.png'],
+    ['a trailing line separator that trim() would drop', 'cat.png\u2028'],
+    ['a paragraph separator (U+2029)', 'cat\u2029dog.png'],
+    ['a zero width space', 'ca\u200bt.png'],
+    ['a byte order mark', '\ufeffcat.png'],
+    ['a tag character (U+E0041)', 'cat\u{e0041}.png'],
+    ['an unpaired high surrogate', 'cat\ud83d.png'],
+    ['an unpaired low surrogate', 'cat\ude00.png'],
+    ['a tab', 'cat\t.png'],
+  ])('refuses a fileName with %s', async (_case, fileName) => {
+    expectBadRequest(await upload({ fileName }), 'fileName', 'fileName must contain only printable characters');
+  });
+
+  it.each([
+    ['accents and CJK', 'Café 猫.png'],
+    ['an emoji with a ZWJ sequence', 'family 👨‍👩‍👧.png'],
+    ['a flag of two regional indicators', 'trip 🇫🇷.jpg'],
+    ['combining marks', 'e\u0301te\u0301.png'],
+    ['Arabic text (right-to-left by itself, no override)', 'قطة.png'],
+  ])('keeps a fileName with %s', async (_case, fileName) => {
+    const result = await upload({ fileName });
+    expect(result.errors).toEqual([]);
+    const image = await harness.runtime.resolveField(fieldArgs(wiring('Query.image'), { id: (result.data as { imageId: string }).imageId }));
+    expect((image.data as { fileName: string }).fileName).toBe(fileName);
+  });
+
+  it.each([
+    ['http to somewhere else', 'http://example.com/hook'],
+    ['ftp', 'ftp://example.com/hook'],
+    ['a control character', 'https://example.com/ho\u0085ok'],
+  ])('refuses a callbackUrl that is %s', async (_case, callbackUrl) => {
+    expectBadRequest(await upload({ callbackUrl }), 'callbackUrl', 'callbackUrl must be an https URL');
+  });
+
+  it('refuses a contentType Rekognition cannot read, naming contentType', async () => {
+    const result = await upload({ contentType: 'image/gif' });
+    expect(result.errors).toEqual([
+      expect.objectContaining({ errorType: 'UnsupportedMediaTypeException', errorInfo: { field: 'contentType' }, message: expect.stringContaining('contentType') }),
+    ]);
+  });
+
+  const malformedIds = [
+    ['5000 characters', 'a'.repeat(5000)],
+    ['129 characters', 'a'.repeat(129)],
+    ['empty', ''],
+    ['a path', '../images/x'],
+    ['a key separator', 'IMAGE#x'],
+    ['spaces', ' abc '],
+    ['a newline', 'abc\n'],
+    ['non-ASCII', 'ima\u0301ge'],
+  ] as const;
+
+  it.each(malformedIds)('refuses Query.image with an id of %s, before any read', async (_case, id) => {
+    expectBadRequest(await harness.runtime.resolveField(fieldArgs(wiring('Query.image'), { id })), 'id', 'id must be an image id');
+  });
+
+  it.each(malformedIds)('refuses Mutation.deleteImage with an id of %s, before the Lambda runs', async (_case, id) => {
+    const before = presignCalls.length;
+    expectBadRequest(await harness.runtime.resolveField(fieldArgs(wiring('Mutation.deleteImage'), { id })), 'id', 'id must be an image id');
+    expect(presignCalls.length).toBe(before);
+  });
+
+  it('accepts ids of 128 letters, digits, dashes and underscores', async () => {
+    const result = await harness.runtime.resolveField(fieldArgs(wiring('Query.image'), { id: `${'a'.repeat(100)}_0123456789-ABCDEFGHIJKLMNOP` }));
+    expect(result).toEqual({ data: null, errors: [] });
+  });
+
+  it('refuses a subscription to a malformed imageId, and an empty one', async () => {
+    for (const imageId of ['a/b', '', 'x'.repeat(129)]) {
+      const result = await harness.runtime.resolveField(fieldArgs(wiring('Subscription.onImageLabeled'), { imageId }));
+      expectBadRequest(result, 'imageId', 'imageId must be an image id');
+      expect(result.subscriptionFilter).toBeUndefined();
+    }
+  });
+
+  it('refuses to publish a PENDING image or a malformed id', async () => {
+    const iam = { accountId: '000000000000', userArn: 'arn:aws:iam::000000000000:user/labeler' };
+    const input = { id: 'img-1', status: 'LABELED', contentType: 'image/png', sizeBytes: 5, createdAt: '2024-01-01T00:00:00.000Z', labels: [], moderationLabels: [] };
+    const publish = (overrides: Record<string, unknown>) =>
+      harness.runtime.resolveField(fieldArgs(wiring('Mutation.publishImageLabeled'), { input: { ...input, ...overrides } }, iam));
+    expectBadRequest(await publish({ status: 'PENDING' }), 'status', 'status must be LABELED or FAILED');
+    expectBadRequest(await publish({ id: 'a/b' }), 'id', 'id must be an image id');
+    expect((await publish({ status: 'FAILED' })).errors).toEqual([]);
+  });
+});
+
+describe('Data-source failures reach a client without DynamoDB or Lambda internals', () => {
+  /** A runtime whose table does not exist: every DynamoDB call fails with ResourceNotFoundException. */
+  const broken = () =>
+    createResolverRuntime({
+      dynamoDb: { endpoint: harness.endpoint, region, credentials },
+      tableNames: { imagesTable: 'no-such-table' },
+      invokeLambda: async () => ({}),
+      tokenSecret: 'test-secret',
+    });
+
+  it.each([
+    ['Query.image', { id: 'img-1' }, 'Could not read the image'],
+    ['Query.imagesByLabel', { label: 'cat' }, 'Could not search the images'],
+    ['Query.labels', {}, 'Could not list the labels'],
+    ['Mutation.requestUpload', { input: { contentType: 'image/png', sizeBytes: 10 } }, 'Could not record the upload'],
+  ])('%s answers InternalFailure with a message of its own', async (coordinate, args, message) => {
+    const result = await broken().resolveField(fieldArgs(wiring(coordinate), args));
+    expect(result.data).toBeNull();
+    expect(result.errors).toEqual([expect.objectContaining({ errorType: 'InternalFailure', message })]);
+  });
+
+  it('answers a throttled DynamoDB with ThrottlingException, worth a retry, in words of its own', async () => {
+    const throttled = createResolverRuntime({
+      dynamoDb: {
+        endpoint: harness.endpoint,
+        region,
+        credentials,
+        transport: async () => ({
+          statusCode: 400,
+          headers: { 'x-amzn-requestid': 'REQ1' },
+          body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'Rate of requests exceeds the allowed throughput.' }),
+        }),
+      },
+      tableNames: { imagesTable: tableName },
+      invokeLambda: async () => ({}),
+      tokenSecret: 'test-secret',
+    });
+    const result = await throttled.resolveField(fieldArgs(wiring('Query.imagesByLabel'), { label: 'cat' }));
+    expect(result.errors).toEqual([expect.objectContaining({ errorType: 'ThrottlingException', message: 'Could not search the images right now; try again' })]);
+  });
+
+  it('answers a failed delete Lambda with InternalFailure, not its error text', async () => {
+    const result = await harness.runtime.resolveField(fieldArgs(wiring('Mutation.deleteImage'), { id: 'img-1' }));
+    expect(result.errors).toEqual([expect.objectContaining({ errorType: 'InternalFailure', message: 'Could not delete the image' })]);
+    expectNoInternals(result.errors[0]!.message);
+  });
+
+  describe('what the local DynamoDB data source puts in ctx.error (a resolver that passes it on)', () => {
+    const passOn = unitField('Query', 'getItem', 'item-get', 'imagesTable');
+    const runtimeOn = (endpoint: string, table: string) =>
+      createResolverRuntime({ dynamoDb: { endpoint, region, credentials }, tableNames: { imagesTable: table }, invokeLambda: async () => ({}), tokenSecret: 'x' });
+
+    it("words DynamoDB's own answer as AppSync does", async () => {
+      const result = await runtimeOn(harness.endpoint, 'no-such-table').resolveField(fieldArgs(passOn, { id: '1' }));
+      expect(result.errors).toEqual([
+        expect.objectContaining({
+          errorType: 'DynamoDB:ResourceNotFoundException',
+          message: expect.stringMatching(/ \(Service: DynamoDb, Status Code: 400, Request ID: .+\)$/),
+        }),
+      ]);
+    });
+
+    it('gives no Node text when DynamoDB cannot be reached, only its generic 500', async () => {
+      const silenced = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+      const result = await runtimeOn('http://127.0.0.1:1', tableName).resolveField(fieldArgs(passOn, { id: '1' }));
+      silenced.mockRestore();
+      expect(result.errors).toEqual([
+        { errorType: 'DynamoDB:InternalServerError', message: 'Internal server error (Service: DynamoDb, Status Code: 500, Request ID: local)' },
+      ]);
+    });
   });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiLimits } from '../../api/limits.ts';
 import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
-import type { GraphQLLimits } from '../../local/appsync/server/limits.ts';
+import { maxExpandedSelections, type GraphQLLimits } from '../../local/appsync/server/limits.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';
 import { fakeRuntime, sampleImage, type FakeRuntime } from './fake-runtime.ts';
 import { post } from './https-client.ts';
@@ -176,5 +176,117 @@ describe('Local AppSync: resolver count limit', () => {
     // Assess
     expect(response.body.errors).toBeUndefined();
     expect(response.text).not.toMatch(/LimitReached/);
+  });
+});
+
+describe('Local AppSync: field suggestions', () => {
+  let prod: Served;
+  let dev: Served;
+  beforeAll(async () => {
+    prod = await serve(ApiLimits.prod);
+    dev = await serve(ApiLimits.dev);
+  });
+  afterAll(async () => {
+    await stop(prod);
+    await stop(dev);
+  });
+
+  const messages = (response: Awaited<ReturnType<Served['query']>>) => (response.body.errors ?? []).map((error) => String(error.message));
+
+  it('names no field of the schema in prod validation errors', async () => {
+    // Act: a misspelt field, argument and type, and a misspelt input field in variables
+    const field = await prod.query(`{ image(id: "${sampleImage.id}") { fileNam } }`);
+    const argument = await prod.query('{ imagesByLabel(labl: "cat") { nextToken } }');
+    const variables = await post(prod.appsync.graphqlUrl, readFileSync(prod.appsync.caPath, 'utf8'), JSON.stringify({
+      query: 'mutation Ask($input: RequestUploadInput!) { requestUpload(input: $input) { imageId } }',
+      variables: { input: { contentTyp: 'image/jpeg', sizeBytes: 10 } },
+    }), { 'content-type': 'application/json', 'x-api-key': apiKey });
+
+    // Assess
+    expect(messages(field)).toEqual(['Validation error of type FieldUndefined: Cannot query field "fileNam" on type "Image".']);
+    expect(messages(argument).join('\n')).toContain('Unknown argument "labl" on field "Query.imagesByLabel".');
+    const variableMessages = (variables.json() as { errors: { message: string }[] }).errors.map((error) => error.message).join('\n');
+    expect(variableMessages).toContain('Field "contentTyp" is not defined by type "RequestUploadInput".');
+    expect([...messages(field), ...messages(argument), variableMessages].join('\n')).not.toMatch(/Did you mean/);
+  });
+
+  it('keeps suggestions in dev, where introspection shows the schema anyway', async () => {
+    // Act
+    const field = await dev.query(`{ image(id: "${sampleImage.id}") { fileNam } }`);
+
+    // Assess
+    expect(messages(field)).toEqual(['Validation error of type FieldUndefined: Cannot query field "fileNam" on type "Image". Did you mean "fileName"?']);
+  });
+});
+
+describe('Local AppSync: fragments that spread each other twice', () => {
+  let served: Served;
+  beforeAll(async () => {
+    served = await serve(ApiLimits.prod);
+  });
+  afterAll(() => stop(served));
+
+  it('answers 40 fragments each spreading the next twice (2^40 spreads) by walking each once', async () => {
+    // Prepare
+    const fragments = Array.from({ length: 40 }, (_, index) => `fragment F${index} on Query { ...F${index + 1} ...F${index + 1} }`);
+    const query = `query Chain { ...F0 } ${fragments.join(' ')} fragment F40 on Query { image(id: "${sampleImage.id}") { id labels { name } } }`;
+
+    // Act: an exponential depth check or selection walk would never answer
+    const response = await served.query(query);
+
+    // Assess
+    expect(response.body).toEqual({ data: { image: { id: sampleImage.id, labels: [{ name: 'Cat' }] } } });
+    expect(served.runtime.calls.map((call) => call.info.selectionSetList)).toEqual([['id', 'labels', 'labels/name']]);
+  });
+});
+
+describe('Local AppSync: expanded size limit (offline only)', () => {
+  let served: Served;
+  beforeAll(async () => {
+    served = await serve(ApiLimits.prod);
+  });
+  afterAll(() => stop(served));
+
+  /** `perLevel` aliases at each level, each spreading the next level's fragment: perLevel^4 fields from a small document. */
+  const aliasFanOut = (perLevel: number) => {
+    const aliases = (field: string, fragment: string) => Array.from({ length: perLevel }, (_, index) => `a${index}: ${field} { ...${fragment} }`).join(' ');
+    return (
+      `{ imagesByLabel(label: "cat") { ${aliases('items', 'M')} } } fragment M on Image { ${aliases('labels', 'L')} } ` +
+      `fragment L on Label { ${aliases('instances', 'I')} } fragment I on Instance { ${aliases('boundingBox', 'B')} } fragment B on BoundingBox { left }`
+    );
+  };
+
+  it(`refuses a 2 KB document that expands past ${maxExpandedSelections} fields, before running anything`, async () => {
+    // Act: 20^4 = 160,000 boundingBox selections
+    const response = await served.query(aliasFanOut(20));
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      data: null,
+      errors: [
+        {
+          path: null,
+          data: null,
+          errorType: 'QueryComplexityLimitReached',
+          errorInfo: null,
+          locations: [],
+          message: `Query selects more than ${maxExpandedSelections} fields once its fragments are expanded.`,
+        },
+      ],
+    });
+    expect(served.runtime.calls).toHaveLength(0);
+  });
+
+  it('runs the same shape within the limit', async () => {
+    // Prepare
+    const callsBefore = served.runtime.calls.length;
+
+    // Act: 3^4 = 81 boundingBox selections
+    const response = await served.query(aliasFanOut(3));
+
+    // Assess
+    expect(response.body.errors).toBeUndefined();
+    expect(served.runtime.calls).toHaveLength(callsBefore + 1);
   });
 });

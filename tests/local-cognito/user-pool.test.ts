@@ -5,12 +5,14 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { authenticate } from '../../local/appsync/server/auth.ts';
 import { AuthMode } from '../../api/manifest.ts';
-import { openLocalUserPool } from '../../local/cognito/user-pool.ts';
+import { MintTokensError, TokenValidity, openLocalUserPool } from '../../local/cognito/user-pool.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';
 
 const stateDir = mkdtempSync(path.join(tmpdir(), 'labelcast-cognito-'));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 const pool = openLocalUserPool({ stateDir, region: 'us-east-1', origin: 'https://127.0.0.1:1' });
+/** Issued two hours ago for one hour: expired an hour ago. */
+const anHourAgo = () => ({ issuedAt: Math.floor(Date.now() / 1000) - 7200, expiresInSeconds: 3600 });
 const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
 
 describe('Function: openLocalUserPool', () => {
@@ -38,7 +40,7 @@ describe('Function: openLocalUserPool', () => {
   });
 
   it('refuses expired, tampered, foreign-issuer and malformed tokens', () => {
-    const expired = pool.mintTokens({ username: 'carol', expiresInSeconds: -1 }).accessToken;
+    const expired = pool.mintTokens({ username: 'carol', ...anHourAgo() }).accessToken;
     const [header, , signature] = pool.mintTokens({ username: 'carol' }).accessToken.split('.');
     const otherClaims = pool.mintTokens({ username: 'mallory' }).accessToken.split('.')[1];
     const elsewhere = openLocalUserPool({ stateDir, region: 'us-east-1', origin: 'https://127.0.0.1:2' });
@@ -47,6 +49,35 @@ describe('Function: openLocalUserPool', () => {
     expect(pool.verify(`${header}.${otherClaims}.${signature}`)).toEqual({ ok: false, reason: 'invalid' });
     expect(pool.verify(elsewhere.mintTokens({ username: 'carol' }).accessToken)).toEqual({ ok: false, reason: 'invalid' });
     expect(pool.verify('not-a-jwt')).toEqual({ ok: false, reason: 'malformed' });
+  });
+});
+
+describe('Method: mintTokens (lifetimes)', () => {
+  it("gives tokens Cognito's default lifetime, one hour, unless told", () => {
+    const { idToken, accessToken, expiresIn } = pool.mintTokens({ username: 'erin' });
+    for (const token of [idToken, accessToken]) {
+      const { iat, exp } = claimsOf(token) as { iat: number; exp: number };
+      expect(exp - iat).toBe(3600);
+    }
+    expect(expiresIn).toBe(3600);
+  });
+
+  it.each([TokenValidity.minSeconds, TokenValidity.maxSeconds])('mints a lifetime of %i seconds, a bound Cognito allows', (seconds) => {
+    const { accessToken } = pool.mintTokens({ username: 'erin', expiresInSeconds: seconds });
+    const { iat, exp } = claimsOf(accessToken) as { iat: number; exp: number };
+    expect(exp - iat).toBe(seconds);
+  });
+
+  it.each([
+    [{ expiresInSeconds: 86_401 }, /expiresInSeconds must be an integer from 300 \(5 minutes\) to 86400 \(1 day\)/],
+    [{ expiresInSeconds: 1e300 }, /expiresInSeconds must be/],
+    [{ expiresInSeconds: 299 }, /expiresInSeconds must be/],
+    [{ expiresInSeconds: -1 }, /expiresInSeconds must be/],
+    [{ expiresInSeconds: 600.5 }, /expiresInSeconds must be/],
+    [{ issuedAt: Math.floor(Date.now() / 1000) + 3600 }, /issuedAt must be unix seconds, not in the future/],
+  ])('refuses %j', (args, message) => {
+    expect(() => pool.mintTokens({ username: 'erin', ...args })).toThrow(MintTokensError);
+    expect(() => pool.mintTokens({ username: 'erin', ...args })).toThrow(message);
   });
 });
 
@@ -73,7 +104,7 @@ describe('Function: authenticate (user pools)', () => {
   });
 
   it('answers an expired token with 401 "Token has expired."', async () => {
-    const result = await authenticate(request(pool.mintTokens({ username: 'dave', expiresInSeconds: -5 }).accessToken), settings);
+    const result = await authenticate(request(pool.mintTokens({ username: 'dave', ...anHourAgo() }).accessToken), settings);
     expect(result).toEqual({ ok: false, error: { status: 401, errorType: 'UnauthorizedException', message: 'Token has expired.' } });
   });
 });

@@ -10,7 +10,10 @@ import {
   RekognitionClient,
   ThrottlingException,
 } from '@aws-sdk/client-rekognition';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { adminFetch } from '../../local/iam/admin-fetch.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';
 import { FaultInjector, FaultSpecError, parseFaultSpec } from '../../local/rekognition/faults.ts';
 import { faultsPath, startLocalRekognition, statsPath, type LocalRekognition } from '../../local/rekognition/index.ts';
@@ -92,6 +95,7 @@ describe('Function: parseFaultSpec', () => {
 describe('Endpoint: PUT/DELETE /_labelcast/faults', () => {
   const region = 'us-east-1';
   const keyPair = { accessKeyId: 'LKIATESTREKOGNITIONFAULTS', secretAccessKey: 'test-secret-for-local-rekognition-faults' };
+  const adminKeyPair = { accessKeyId: 'LKIATESTREKOGNITIONADMIN', secretAccessKey: 'test-secret-for-local-rekognition-admin0' };
   let rekognition: LocalRekognition;
   const clients: RekognitionClient[] = [];
   // Faults answer before the engine runs, so these tests need no model loaded.
@@ -105,16 +109,24 @@ describe('Endpoint: PUT/DELETE /_labelcast/faults', () => {
       () => undefined,
       (error: unknown) => error as Error & { $metadata: { httpStatusCode?: number; attempts?: number } },
     );
-  const setFault = (body: unknown) =>
-    fetch(new URL(faultsPath, rekognition.endpoint), { method: 'PUT', body: JSON.stringify(body) });
-  const stats = async () => (await (await fetch(new URL(statsPath, rekognition.endpoint))).json()) as Record<string, number>;
+  const hook = (path: string, method: string, body?: string, credentials = adminKeyPair) =>
+    adminFetch(new URL(path, rekognition.endpoint), { method, body }, { credentials, region, service: 'rekognition' });
+  const setFault = (body: unknown) => hook(faultsPath, 'PUT', JSON.stringify(body));
+  const stats = async () => (await (await hook(statsPath, 'GET')).json()) as Record<string, number>;
 
   beforeAll(async () => {
-    rekognition = await startLocalRekognition({ port: 0, region, credentials: credentialStore(keyPair), readObject: async () => undefined });
+    rekognition = await startLocalRekognition({
+      port: 0,
+      region,
+      // The admin may also call Rekognition; the service's other keys may not drive its hooks.
+      credentials: credentialStore(keyPair, adminKeyPair),
+      admin: credentialStore(adminKeyPair),
+      readObject: async () => undefined,
+    });
   });
 
   afterEach(async () => {
-    await fetch(new URL(faultsPath, rekognition.endpoint), { method: 'DELETE' });
+    await hook(faultsPath, 'DELETE');
   });
 
   afterAll(async () => {
@@ -160,7 +172,7 @@ describe('Endpoint: PUT/DELETE /_labelcast/faults', () => {
     const first = await detect(client(1));
     const second = await detect(client(1));
     await setFault({ operation: 'DetectLabels', errorCode: 'InternalServerError' });
-    const cleared = await fetch(new URL(faultsPath, rekognition.endpoint), { method: 'DELETE' });
+    const cleared = await hook(faultsPath, 'DELETE');
     const afterClear = await detect(client(1));
 
     expect(first).toBeInstanceOf(ThrottlingException);
@@ -172,9 +184,9 @@ describe('Endpoint: PUT/DELETE /_labelcast/faults', () => {
 
   it('refuses a bad fault with 400 and a message, and other methods with 405', async () => {
     const bad = await setFault({ operation: 'DetectLabels', errorCode: 'Teapot' });
-    const notJson = await fetch(new URL(faultsPath, rekognition.endpoint), { method: 'PUT', body: '{' });
-    const post = await fetch(new URL(faultsPath, rekognition.endpoint), { method: 'POST', body: '{}' });
-    const listed = await fetch(new URL(faultsPath, rekognition.endpoint));
+    const notJson = await hook(faultsPath, 'PUT', '{');
+    const post = await hook(faultsPath, 'POST', '{}');
+    const listed = await hook(faultsPath, 'GET');
 
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toMatch(/^errorCode must be one of ThrottlingException/);
@@ -182,5 +194,54 @@ describe('Endpoint: PUT/DELETE /_labelcast/faults', () => {
     expect(await notJson.json()).toEqual({ message: 'the body must be JSON' });
     expect(post.status).toBe(405);
     expect(await listed.json()).toEqual({ faults: [] });
+  });
+
+  it('refuses unsigned requests and signatures by any key but the admin key pair, and changes nothing', async () => {
+    // Prepare: one fault set by the admin
+    await setFault({ operation: 'DetectLabels', errorCode: 'ThrottlingException', count: 1 });
+    const fault = JSON.stringify({ operation: 'DetectModerationLabels', errorCode: 'InternalServerError' });
+
+    // Act
+    const attempts = [
+      await fetch(new URL(faultsPath, rekognition.endpoint), { method: 'PUT', body: fault }),
+      await fetch(new URL(faultsPath, rekognition.endpoint), { method: 'DELETE' }),
+      await fetch(new URL(statsPath, rekognition.endpoint)),
+      await fetch(new URL(faultsPath, rekognition.endpoint), { method: 'PUT', body: fault, headers: { 'x-api-key': 'da2-anything' } }),
+      await hook(faultsPath, 'PUT', fault, keyPair),
+      await hook(statsPath, 'GET', undefined, keyPair),
+      await hook(faultsPath, 'DELETE', undefined, { ...adminKeyPair, secretAccessKey: 'not-the-admin-secret-key-000000000000000' }),
+    ];
+
+    // Assess: Rekognition's signature errors, and the admin's fault still the only one
+    const types = await Promise.all(attempts.map(async (response) => [response.status, ((await response.json()) as { __type: string }).__type]));
+    expect(types).toEqual([
+      [400, 'MissingAuthenticationTokenException'],
+      [400, 'MissingAuthenticationTokenException'],
+      [400, 'MissingAuthenticationTokenException'],
+      [400, 'MissingAuthenticationTokenException'],
+      [400, 'UnrecognizedClientException'],
+      [400, 'UnrecognizedClientException'],
+      [400, 'InvalidSignatureException'],
+    ]);
+    expect(await (await hook(faultsPath, 'GET')).json()).toEqual({ faults: [{ operation: 'DetectLabels', errorCode: 'ThrottlingException', count: 1 }] });
+  });
+
+  it('refuses a body signed for other bytes than it carries', async () => {
+    // Prepare: the admin's signature over one fault…
+    const url = new URL(faultsPath, rekognition.endpoint);
+    const signer = new SignatureV4({ service: 'rekognition', region, credentials: adminKeyPair, sha256: Sha256 });
+    const request = await signer.sign({
+      method: 'PUT', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname,
+      headers: { host: url.host }, body: JSON.stringify({ operation: 'DetectLabels', errorCode: 'ThrottlingException', count: 1 }),
+    });
+    const { host: _host, ...headers } = request.headers;
+
+    // Act: …sent with another fault as the body
+    const swapped = await fetch(url, { method: 'PUT', headers, body: JSON.stringify({ operation: 'DetectLabels', errorCode: 'InternalServerError' }) });
+
+    // Assess
+    expect(swapped.status).toBe(400);
+    expect(((await swapped.json()) as { __type: string }).__type).toBe('InvalidSignatureException');
+    expect(await (await hook(faultsPath, 'GET')).json()).toEqual({ faults: [] });
   });
 });

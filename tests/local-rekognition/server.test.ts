@@ -28,6 +28,7 @@ beforeAll(async () => {
     port: 0,
     region,
     credentials: credentialStore(keyPair),
+    admin: credentialStore(keyPair),
     readObject: async (bucketName, key) => (bucketName === bucket ? readFile(path.join(fixtures, path.basename(key))).catch(() => undefined) : undefined),
   });
   await rekognition.ready;

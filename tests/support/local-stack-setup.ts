@@ -14,10 +14,17 @@ declare module 'vitest' {
     galleryUrl: string;
     rekognitionEndpoint: string;
     lambdaEndpoint: string;
+    s3Endpoint: string;
+    dynamodbEndpoint: string;
   }
 }
 
+/** Each completion-callback attempt's deadline in the e2e stack: shorter than AWS's 5 s, so the slow-receiver test stays short. */
+const callbackAttemptDeadlineMs = '2000';
+
 export default async function setup(project: TestProject) {
+  // Read by the stack (local/config.ts) and by tests/e2e/callback.test.ts, whose workers inherit it.
+  process.env.LABELCAST_CALLBACK_ATTEMPT_DEADLINE_MS ??= callbackAttemptDeadlineMs;
   const stack = await startStackProcess();
   process.env.NODE_EXTRA_CA_CERTS = stack.caPath;
   process.env.LABELCAST_OUTPUTS = stack.outputsPath;
@@ -26,6 +33,8 @@ export default async function setup(project: TestProject) {
   project.provide('galleryUrl', stack.galleryUrl);
   project.provide('rekognitionEndpoint', stack.rekognitionEndpoint);
   project.provide('lambdaEndpoint', stack.lambdaEndpoint);
+  project.provide('s3Endpoint', stack.s3Endpoint);
+  project.provide('dynamodbEndpoint', stack.dynamodbEndpoint);
   return async () => {
     const code = await stack.stop();
     if (code !== 0) console.error(`stack exited with ${code}:\n${stack.stdout()}`);

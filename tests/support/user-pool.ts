@@ -1,11 +1,14 @@
 /**
  * Users of the local user pool for e2e tests, the way an app holds them: tokens
- * minted by the stack's dev endpoint (there is no sign-in offline) and handed
- * to aws-amplify through a custom tokenProvider, so `authMode: 'userPool'`
- * sends them as it would Cognito's.
+ * minted by the stack's dev endpoint (there is no sign-in offline; the
+ * endpoint wants the stack's admin signature, as Cognito's Admin* APIs want
+ * IAM) and handed to aws-amplify through a custom tokenProvider, so
+ * `authMode: 'userPool'` sends them as it would Cognito's.
  */
 import { randomUUID } from 'node:crypto';
 import { decodeJWT, type TokenProvider } from 'aws-amplify/auth';
+import { userPoolSigningName } from '../../local/cognito/routes.ts';
+import { fetchAsAdmin } from './admin-signing.ts';
 import { amplifyOutputs } from './amplify-client.ts';
 
 export interface PoolUser {
@@ -15,17 +18,27 @@ export interface PoolUser {
   readonly accessToken: string;
 }
 
-/** Mints a fresh user (a random username unless told) through the dev endpoint. */
-export async function mintUser(args: { username?: string; expiresInSeconds?: number } = {}): Promise<PoolUser> {
-  const outputs = amplifyOutputs();
-  const pool = outputs.custom?.local_user_pool;
+/** Where the stack mints tokens (custom.local_user_pool.tokens_url of amplify_outputs.json). */
+export function tokensUrl(): string {
+  const pool = amplifyOutputs().custom?.local_user_pool;
   if (!pool) throw new Error('amplify_outputs.json has no custom.local_user_pool');
+  return pool.tokens_url;
+}
+
+export interface MintUserArgs {
+  /** A random one unless told. */
+  readonly username?: string;
+  /** 300 to 86400, as Cognito allows. @default 3600 */
+  readonly expiresInSeconds?: number;
+  /** Unix seconds, not in the future; an hour ago with a 5-minute lifetime mints an expired token. @default now */
+  readonly issuedAt?: number;
+}
+
+/** Mints a fresh user through the dev endpoint, signed as the stack's admin. */
+export async function mintUser(args: MintUserArgs = {}): Promise<PoolUser> {
   const username = args.username ?? `user-${randomUUID()}`;
-  const response = await fetch(pool.tokens_url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': outputs.data.api_key },
-    body: JSON.stringify({ username, email: `${username}@example.com`, expiresInSeconds: args.expiresInSeconds }),
-  });
+  const body = JSON.stringify({ username, email: `${username}@example.com`, expiresInSeconds: args.expiresInSeconds, issuedAt: args.issuedAt });
+  const response = await fetchAsAdmin(tokensUrl(), { method: 'POST', body }, userPoolSigningName);
   if (!response.ok) throw new Error(`minting tokens failed: HTTP ${response.status} ${await response.text()}`);
   const tokens = (await response.json()) as { sub: string; idToken: string; accessToken: string };
   return { username, ...tokens };

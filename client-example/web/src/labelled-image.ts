@@ -11,11 +11,9 @@ export function boundingBoxes(image: Pick<GalleryImage, 'labels'>): HTMLElement[
   return image.labels.flatMap((label) =>
     label.instances.map((instance) => {
       const { left, top, width, height } = instance.boundingBox;
-      const box = el('span', {
-        class: 'box',
-        style: `left:${left * 100}%;top:${top * 100}%;width:${width * 100}%;height:${height * 100}%`,
-        'data-label': label.name,
-      });
+      const box = el('span', { class: 'box', 'data-label': label.name });
+      // Through CSSOM, not a style attribute: the gallery's CSP (style-src 'self') refuses inline styles.
+      Object.assign(box.style, { left: `${left * 100}%`, top: `${top * 100}%`, width: `${width * 100}%`, height: `${height * 100}%` });
       box.append(el('span', { class: 'box-label', text: `${label.name} ${percent(instance.confidence)}` }));
       return box;
     }),

@@ -42,14 +42,23 @@ interface SdkError {
   readonly $metadata?: { readonly httpStatusCode?: number; readonly requestId?: string };
 }
 
-/** Wording of AppSync's DynamoDB errors: the service message plus "(Service: DynamoDb, Status Code: ..., Request ID: ...)". */
+/**
+ * Wording of AppSync's DynamoDB errors: the service message plus "(Service: DynamoDb, Status Code: ..., Request ID: ...)".
+ * Only an answer of DynamoDB itself (one with an HTTP status) is worded from its message. Anything
+ * else (no connection, a bug in this data source) is DynamoDB's generic 500: its Node text, which may
+ * carry paths of this machine, goes to the operator's log and never into ctx.error, as AWS never shows
+ * AppSync's own internals either.
+ */
 export function dynamoDbError(error: unknown): DataSourceError {
   const sdk = (typeof error === 'object' && error !== null ? error : {}) as SdkError;
-  const code = sdk.name && namedDynamoDbErrors.has(sdk.name) ? sdk.name : 'DynamoDbException';
-  const status = sdk.$metadata?.httpStatusCode ?? 400;
+  const status = sdk.$metadata?.httpStatusCode;
   const requestId = sdk.$metadata?.requestId ?? 'local';
-  const message = sdk.message || String(error);
-  return { type: `DynamoDB:${code}`, message: `${message} (Service: DynamoDb, Status Code: ${status}, Request ID: ${requestId})` };
+  if (status === undefined || !sdk.message) {
+    console.error('[appsync] DynamoDB data source failed:', error);
+    return { type: 'DynamoDB:InternalServerError', message: `Internal server error (Service: DynamoDb, Status Code: 500, Request ID: ${requestId})` };
+  }
+  const code = sdk.name && namedDynamoDbErrors.has(sdk.name) ? sdk.name : 'DynamoDbException';
+  return { type: `DynamoDB:${code}`, message: `${sdk.message} (Service: DynamoDb, Status Code: ${status}, Request ID: ${requestId})` };
 }
 
 export function conditionalCheckFailed(requestId: string): DataSourceError {

@@ -3,6 +3,11 @@
  * start → auth, validation and the subscription resolver → start_ack (or
  * error), stop → complete. Connection auth is checked once at connection_init;
  * each start carries its own auth, which may use a different mode.
+ *
+ * AppSync's realtime limits apply: at most 100 subscriptions per connection
+ * (the 101st start gets MaxSubscriptionsReachedError), data messages whose
+ * payload is over 240 kB are dropped and logged, not sent, and a socket that
+ * sends neither connection_init nor a start within a window is closed.
  */
 import { getArgumentValues, getVariableValues, Kind, type FieldNode } from 'graphql';
 import type { WebSocket } from 'ws';
@@ -10,10 +15,11 @@ import type { ResolverRuntime } from '../resolvers/index.ts';
 import { authenticate, headersFromObject, type AuthResult, type AuthSettings } from '../server/auth.ts';
 import { fieldError, internalFailure, variableError } from '../server/errors.ts';
 import { fragmentsOf, graphQLRequestBody, parseOperation, unauthorizedFieldError } from '../server/execute.ts';
+import { documentLimitError, hidesSuggestions } from '../server/limits.ts';
 import type { ServedSchema } from '../server/schema.ts';
 import { selectionSetInfo } from '../server/selection-set.ts';
 import { wiringOf } from '../server/wiring.ts';
-import { parseClientMessage, RealtimeErrors, ServerMessages, type RealtimeError } from './protocol.ts';
+import { parseClientMessage, RealtimeErrors, RealtimeLimits, ServerMessages, type RealtimeError } from './protocol.ts';
 import type { LiveSubscription, SubscriptionRegistry } from './subscriptions.ts';
 
 export interface RealtimeTimings {
@@ -21,6 +27,23 @@ export interface RealtimeTimings {
   readonly connectionTimeoutMs: number;
   /** How often the server sends `ka`. */
   readonly keepAliveIntervalMs: number;
+  /**
+   * How long a socket may stay open without sending connection_init or a start
+   * before it is closed. connection_init is optional on AppSync (a client may
+   * start right away), so either one counts. AWS publishes no figure for the
+   * window. @default 15000, the time aws-amplify itself waits for connection_ack
+   */
+  readonly connectionInitTimeoutMs?: number;
+}
+
+export const defaultConnectionInitTimeoutMs = 15_000;
+
+/** WebSocket close code for a socket that never initialised: the GraphQL-over-WebSocket convention (4408), as AWS documents none. */
+export const connectionInitTimeoutCloseCode = 4408;
+
+/** A realtime limit applied to what the server would send; reported to the server log, never to the client. */
+export class RealtimeLimitError extends Error {
+  override readonly name = 'RealtimeLimitError';
 }
 
 export interface ConnectionContext {
@@ -52,7 +75,29 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
 
+  // AppSync does not deliver a subscription payload over its size quota; the subscriber just never sees it.
+  const sendData = (id: string, payload: { data: unknown; errors?: readonly unknown[] }) => {
+    const payloadBytes = Buffer.byteLength(JSON.stringify(payload));
+    if (payloadBytes > RealtimeLimits.subscriptionPayloadBytes) {
+      const message = `data message for subscription ${id} dropped: payload of ${payloadBytes} bytes is over AppSync's ${RealtimeLimits.subscriptionPayloadBytes}-byte limit`;
+      context.onInternalError?.(new RealtimeLimitError(message), 'realtime data');
+      return;
+    }
+    send(ServerMessages.data(id, payload));
+  };
+
+  let initTimer: NodeJS.Timeout | undefined = setTimeout(() => {
+    initTimer = undefined;
+    socket.close(connectionInitTimeoutCloseCode, 'Connection initialisation timeout');
+  }, context.timings.connectionInitTimeoutMs ?? defaultConnectionInitTimeoutMs);
+  initTimer.unref();
+  const initialising = () => {
+    if (initTimer) clearTimeout(initTimer);
+    initTimer = undefined;
+  };
+
   const removeAll = () => {
+    initialising();
     for (const subscription of subscriptions.values()) context.registry.remove(subscription);
     subscriptions.clear();
     if (keepAlive) clearInterval(keepAlive);
@@ -77,6 +122,10 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
   const startError = (id: string, errors: Parameters<typeof ServerMessages.error>[1]) => send(ServerMessages.error(id, errors));
 
   const start = async (id: string, data: string, authorization: unknown) => {
+    // Counted before anything else: past the quota, nothing of the start is looked at.
+    if (!subscriptions.has(id) && subscriptions.size >= RealtimeLimits.subscriptionsPerConnection) {
+      return send(ServerMessages.maxSubscriptionsReached(id, RealtimeLimits.subscriptionsPerConnection));
+    }
     if (!initialised) {
       // connection_init is optional: the connection's auth still has to hold.
       const auth = await connection.connectionAuth;
@@ -101,10 +150,15 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     if (!parsed.ok) return startError(id, parsed.errors);
     const { document, operation } = parsed;
     if (operation.operation !== 'subscription') return startError(id, [RealtimeErrors.notASubscription()]);
+    const fragments = fragmentsOf(document);
+    const refused = documentLimitError(operation, fragments, context.served.limits);
+    if (refused) return startError(id, [refused]);
 
     const schema = context.served.schema;
     const subscriptionType = schema.getSubscriptionType();
-    const variables = getVariableValues(schema, operation.variableDefinitions ?? [], body.variables);
+    const variables = getVariableValues(schema, operation.variableDefinitions ?? [], body.variables, {
+      hideSuggestions: hidesSuggestions(context.served.limits),
+    });
     if (variables.errors) return startError(id, variables.errors.map(variableError));
     const fieldNode = operation.selectionSet.selections.find((selection): selection is FieldNode => selection.kind === Kind.FIELD);
     const field = fieldNode && subscriptionType?.getFields()[fieldNode.name.value];
@@ -136,7 +190,7 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
             fieldName: field.name,
             parentTypeName: subscriptionType.name,
             variables: body.variables,
-            ...selectionSetInfo(fieldNode, fragmentsOf(document)),
+            ...selectionSetInfo(fieldNode, fragments),
           },
           request: { headers: headersAsStrings(authorization), domainName: null },
         });
@@ -173,7 +227,7 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
       operationName: body.operationName,
       variables: body.variables,
       caller,
-      send: (payload) => send(ServerMessages.data(id, payload)),
+      send: (payload) => sendData(id, payload),
       end: () => {
         context.registry.remove(subscription);
         if (subscriptions.get(id) === subscription) subscriptions.delete(id);
@@ -199,8 +253,10 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     const message = parseClientMessage(raw);
     switch (message.type) {
       case 'connection_init':
+        initialising();
         return init();
       case 'start':
+        initialising();
         return start(message.id, message.data, message.authorization);
       case 'stop':
         return stop(message.id);

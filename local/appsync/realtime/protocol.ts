@@ -41,6 +41,33 @@ export const ServerMessages = {
   data: (id: string, payload: { data: unknown; errors?: readonly unknown[] }) => ({ type: MessageType.data, id, payload }),
   error: (id: string | undefined, errors: readonly RealtimeErrorEntry[]) => ({ type: MessageType.error, ...(id === undefined ? {} : { id }), payload: { errors } }),
   complete: (id: string) => ({ type: MessageType.complete, id }),
+  /**
+   * The refusal of a `start` past the subscriptions a connection may hold. AppSync
+   * sends this one error as an object, not a list: `{"errors":{"errorType":…}}`,
+   * as aws-amplify reports it ("Connection failed: {"errors":{"errorType":
+   * "MaxSubscriptionsReachedError","message":"Max number of 100 subscriptions reached"}}")
+   * and amplify-swift's tests decode it.
+   */
+  maxSubscriptionsReached: (id: string, limit: number) => ({
+    type: MessageType.error,
+    id,
+    payload: { errors: { errorType: 'MaxSubscriptionsReachedError', message: `Max number of ${limit} subscriptions reached` } },
+  }),
+} as const;
+
+/**
+ * AppSync's realtime quotas (Service Quotas, AWS AppSync): "Subscriptions per
+ * connection" 100 and "Subscription payload size" 240 kilobytes.
+ */
+export const RealtimeLimits = {
+  subscriptionsPerConnection: 100,
+  /**
+   * A data message whose payload is larger is not delivered (AppSync counts it as
+   * an InboundMessageError). AWS writes "240 kB" without saying 1000 or 1024:
+   * 240,000 bytes is the stricter reading, so nothing delivered here can be
+   * dropped on AWS.
+   */
+  subscriptionPayloadBytes: 240_000,
 } as const;
 
 export const RealtimeErrors = {

@@ -7,6 +7,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { endRawSocket, guardUpgrades, requestPathname } from '../../http-boundary.ts';
 import { authenticate, headersFromObject, type AuthResult } from '../server/auth.ts';
 import { RequestErrors } from '../server/errors.ts';
 import { serveConnection, type ConnectionContext } from './connection.ts';
@@ -46,30 +47,38 @@ export function attachRealtime(server: HttpsServer, realtimePath: string, contex
   };
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const pathname = new URL(request.url ?? '/', 'https://local').pathname;
-    if (pathname !== realtimePath) {
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    // Any target, `//[` included, is a 404 here unless it is the realtime path.
+    if (requestPathname(request) !== realtimePath) {
+      endRawSocket(socket, 404, 'Not Found');
       return;
     }
-    // Started before the handshake completes, awaited at connection_init.
-    const auth = connectionAuth(request).catch((error: unknown): AuthResult => {
+    // Started before the handshake completes, awaited at connection_init; a throw is a refusal, not a crash.
+    const auth = Promise.resolve(request).then(connectionAuth).catch((error: unknown): AuthResult => {
       context.onInternalError?.(error, 'realtime connection auth');
       return { ok: false, error: RequestErrors.internal() };
     });
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
-      const end = serveConnection(ws, { connectionAuth: auth, sourceIp: request.socket.remoteAddress ?? '127.0.0.1' }, context);
-      endings.add(end);
-      ws.on('close', () => endings.delete(end));
+      // The handshake is done: from here a failure ends this socket, never the server.
+      ws.on('error', () => ws.terminate());
+      try {
+        const end = serveConnection(ws, { connectionAuth: auth, sourceIp: request.socket.remoteAddress ?? '127.0.0.1' }, context);
+        endings.add(end);
+        ws.on('close', () => endings.delete(end));
+      } catch (error) {
+        context.onInternalError?.(error, 'realtime connection');
+        ws.terminate();
+      }
     });
   };
-  server.on('upgrade', onUpgrade);
+  const guardedUpgrade = guardUpgrades(onUpgrade, { service: 'local appsync realtime', log: context.onInternalError });
+  server.on('upgrade', guardedUpgrade);
 
   return {
     get connectionCount() {
       return wss.clients.size;
     },
     async close() {
-      server.off('upgrade', onUpgrade);
+      server.off('upgrade', guardedUpgrade);
       for (const end of [...endings]) end();
       // Sockets that do not finish the closing handshake promptly are cut.
       const clients = [...wss.clients];

@@ -1,40 +1,65 @@
 /**
- * Loads resolver and pipeline-function code files the way AppSync gets them:
- * bundled with esbuild (api/bundle.ts), `@aws-appsync/utils` aliased to the
- * local runtime. Each file is bundled and imported once per process.
+ * Loads resolver and pipeline-function code files the way AppSync takes them:
+ * bundled with esbuild exactly as infra/ deploys them (api/bundle.ts),
+ * refused when AppSync would refuse them (api/appsync-js-check.ts), then
+ * evaluated in a sandbox (sandbox.ts). Each file is loaded once per runtime.
  */
-import { fileURLToPath } from 'node:url';
-import { bundleResolver } from '../../../api/bundle.ts';
+import path from 'node:path';
+import { assertResolverBundle } from '../../../api/appsync-js-check.ts';
+import { bundleResolverWithInputs } from '../../../api/bundle.ts';
+import { ResolverCodeError } from './errors.ts';
+import { defaultEvaluationTimeoutMs, loadSandboxed, type SandboxedCode } from './sandbox.ts';
 
-/** A resolver's or function's handlers; APPSYNC_JS handlers are synchronous. */
-export interface ResolverHandlers {
-  readonly request: (ctx: unknown) => unknown;
-  readonly response: (ctx: unknown) => unknown;
+export interface CodeLoaderOptions {
+  /** Time limit of one evaluation (module load, or one request/response call). */
+  readonly evaluationTimeoutMs?: number;
+  /**
+   * Where `resolvers/…` code files are read from instead of the repo's
+   * resolvers/ folder (LABELCAST_RESOLVERS_DIR): a test seam to start the
+   * stack with changed resolvers. Their imports must resolve from there.
+   */
+  readonly resolversDir?: string;
 }
 
-export const runtimeEntry = fileURLToPath(new URL('../runtime/index.ts', import.meta.url));
-
-const loaded = new Map<string, Promise<ResolverHandlers>>();
-
-async function importBundle(code: string): Promise<ResolverHandlers> {
-  const bundle = bundleResolver({ code, utilsModule: runtimeEntry });
-  // A data: URL keeps bundles off disk; the bundle is self-contained, so it needs no resolution.
-  const url = `data:text/javascript;base64,${Buffer.from(bundle).toString('base64')}`;
-  const module = (await import(/* @vite-ignore */ url)) as Partial<ResolverHandlers>;
-  if (typeof module.request !== 'function' || typeof module.response !== 'function') {
-    throw new Error(`${code} must export request(ctx) and response(ctx) functions`);
-  }
-  return { request: module.request, response: module.response };
+export interface CodeLoader {
+  /**
+   * The sandboxed handlers of a code file (relative to the repo root as in
+   * api/manifest.ts, or absolute). Throws AppSyncJsCheckError for code AppSync
+   * would refuse, ResolverCodeError for code that does not bundle or load.
+   */
+  load(code: string): SandboxedCode;
 }
 
-/** The handlers of a code file, relative to the repo root as in api/manifest.ts. */
-export function loadHandlers(code: string): Promise<ResolverHandlers> {
-  let handlers = loaded.get(code);
-  if (!handlers) {
-    handlers = importBundle(code);
-    // A failed bundle is not cached, so fixing the file and retrying works.
-    handlers.catch(() => loaded.delete(code));
-    loaded.set(code, handlers);
+function bundleOf(code: string) {
+  try {
+    return bundleResolverWithInputs({ code });
+  } catch (error) {
+    const detail = (error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors
+      ?.map((problem) => (problem.location ? `${problem.location.file}:${problem.location.line} ${problem.text}` : problem.text))
+      .join('; ');
+    throw new ResolverCodeError(code, `does not bundle: ${detail ?? (error instanceof Error ? error.message : String(error))}`, { cause: error });
   }
-  return handlers;
+}
+
+const resolversPrefix = 'resolvers/';
+
+export function createCodeLoader(options: CodeLoaderOptions = {}): CodeLoader {
+  const loaded = new Map<string, SandboxedCode>();
+  const { resolversDir } = options;
+  const fileOf = (code: string) =>
+    resolversDir && code.startsWith(resolversPrefix) ? path.resolve(resolversDir, code.slice(resolversPrefix.length)) : code;
+  return {
+    load(manifestCode) {
+      const code = fileOf(manifestCode);
+      let sandboxed = loaded.get(code);
+      if (!sandboxed) {
+        const bundle = bundleOf(code);
+        assertResolverBundle(code, bundle);
+        // A file that fails is not cached, so fixing it and retrying works.
+        sandboxed = loadSandboxed(code, bundle.text, options.evaluationTimeoutMs ?? defaultEvaluationTimeoutMs);
+        loaded.set(code, sandboxed);
+      }
+      return sandboxed;
+    },
+  };
 }

@@ -6,7 +6,7 @@
 import type { FieldWiring, LambdaFunctionName } from '../../../api/manifest.ts';
 import { createDataSources, type DataSourcesOptions } from '../data-sources/index.ts';
 import { createInvocationState } from '../runtime/invocation.ts';
-import { loadHandlers } from './code-loader.ts';
+import { createCodeLoader } from './code-loader.ts';
 import { authTypeOf } from './context.ts';
 import { evaluateField } from './evaluate.ts';
 
@@ -66,7 +66,11 @@ export interface ResolverRuntime {
 }
 
 export interface LocalResolverRuntime extends ResolverRuntime {
-  /** Bundles and loads every resolver of the manifest now rather than on first use. */
+  /**
+   * Bundles, checks and loads every code file of `wirings` now rather than on
+   * first use, so code AppSync would refuse stops the start. Throws
+   * AppSyncJsCheckError (api/appsync-js-check.ts) or ResolverCodeError.
+   */
   preload(wirings: readonly FieldWiring[]): Promise<void>;
 }
 
@@ -80,10 +84,15 @@ export interface ResolverRuntimeOptions {
   readonly tokenSecret: string;
   /** The API's environment variables, `ctx.env` in resolvers (AppSync's `environmentVariables`). */
   readonly environmentVariables?: Readonly<Record<string, string>>;
+  /** Time limit of one handler evaluation in the sandbox. @default 1000 ms */
+  readonly evaluationTimeoutMs?: number;
+  /** Read `resolvers/…` code files from here instead (LABELCAST_RESOLVERS_DIR, a test seam). @default the repo's resolvers/ */
+  readonly resolversDir?: string;
 }
 
 export function createResolverRuntime(options: ResolverRuntimeOptions): LocalResolverRuntime {
   const dataSources = createDataSources(options);
+  const loader = createCodeLoader({ evaluationTimeoutMs: options.evaluationTimeoutMs, resolversDir: options.resolversDir });
   return {
     async resolveField(args) {
       const state = createInvocationState(authTypeOf(args.identity));
@@ -99,6 +108,7 @@ export function createResolverRuntime(options: ResolverRuntimeOptions): LocalRes
       const { data, error } = await evaluateField(
         { base, state, fieldName: args.info.fieldName, parentTypeName: args.info.parentTypeName },
         dataSources,
+        loader,
         args.wiring,
       );
       return {
@@ -114,7 +124,17 @@ export function createResolverRuntime(options: ResolverRuntimeOptions): LocalRes
     },
     async preload(wirings) {
       const codes = wirings.flatMap((wiring) => [wiring.code, ...(wiring.kind === 'PIPELINE' ? wiring.steps.map((step) => step.code) : [])]);
-      await Promise.all([...new Set(codes)].map((code) => loadHandlers(code)));
+      // Every file, each failure collected: one start reports all the code AppSync would refuse.
+      const failures: unknown[] = [];
+      for (const code of new Set(codes)) {
+        try {
+          loader.load(code);
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+      if (failures.length === 1) throw failures[0];
+      if (failures.length > 1) throw new AggregateError(failures, failures.map((error) => (error instanceof Error ? error.message : String(error))).join('\n'));
     },
   };
 }

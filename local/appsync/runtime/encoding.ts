@@ -1,19 +1,77 @@
 /**
  * String encodings of util.*: base64, form URL encoding, JavaScript escaping,
- * and the id generators. Web APIs only (no node: imports): this file is
- * bundled into resolvers with esbuild's neutral platform.
+ * and the id generators. Plain JavaScript only (no TextEncoder, atob/btoa or
+ * crypto globals): this runtime runs inside the resolver sandbox's bare vm
+ * context (local/appsync/resolvers/sandbox.ts), where only ECMAScript
+ * built-ins exist; randomness comes from entropy.ts.
  */
+import { randomBytes } from './entropy.ts';
+
+/** UTF-8 bytes of a string (lone surrogates become U+FFFD, as TextEncoder does). */
+function utf8Bytes(text: string): number[] {
+  const bytes: number[] = [];
+  for (const char of text) {
+    let code = char.codePointAt(0) ?? 0xfffd;
+    if (code >= 0xd800 && code <= 0xdfff) code = 0xfffd;
+    if (code < 0x80) bytes.push(code);
+    else if (code < 0x800) bytes.push(0xc0 | (code >> 6), 0x80 | (code & 0x3f));
+    else if (code < 0x10000) bytes.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
+    else bytes.push(0xf0 | (code >> 18), 0x80 | ((code >> 12) & 0x3f), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
+  }
+  return bytes;
+}
+
+/** Decodes UTF-8; an invalid sequence becomes U+FFFD, as TextDecoder does. */
+function utf8Text(bytes: readonly number[]): string {
+  let text = '';
+  let i = 0;
+  while (i < bytes.length) {
+    const first = bytes[i];
+    const length = first < 0x80 ? 1 : first >= 0xf0 && first < 0xf8 ? 4 : first >= 0xe0 ? 3 : first >= 0xc0 ? 2 : 0;
+    const tail = bytes.slice(i + 1, i + length);
+    if (length === 0 || tail.length !== length - 1 || tail.some((byte) => (byte & 0xc0) !== 0x80)) {
+      text += '\ufffd';
+      i += 1;
+      continue;
+    }
+    const code =
+      length === 1 ? first : tail.reduce((value, byte) => (value << 6) | (byte & 0x3f), first & (0xff >> (length + 1)));
+    text += String.fromCodePoint(code);
+    i += length;
+  }
+  return text;
+}
+
+const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 export function base64Encode(text: string): string {
-  let binary = '';
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  const bytes = utf8Bytes(text);
+  let encoded = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const chunk = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    encoded += base64Alphabet[(chunk >> 18) & 63] + base64Alphabet[(chunk >> 12) & 63];
+    encoded += i + 1 < bytes.length ? base64Alphabet[(chunk >> 6) & 63] : '=';
+    encoded += i + 2 < bytes.length ? base64Alphabet[chunk & 63] : '=';
+  }
+  return encoded;
 }
 
 export function base64Decode(encoded: string): string {
-  const binary = atob(encoded);
-  const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  return new TextDecoder().decode(bytes);
+  const clean = encoded.replace(/[\s=]+/g, '');
+  const bytes: number[] = [];
+  let buffer = 0;
+  let bits = 0;
+  for (const char of clean) {
+    const value = base64Alphabet.indexOf(char);
+    if (value < 0) throw new Error(`Illegal base64 character '${char}'`);
+    buffer = (buffer << 6) | value;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((buffer >> bits) & 0xff);
+    }
+  }
+  return utf8Text(bytes);
 }
 
 /** application/x-www-form-urlencoded, as Java's URLEncoder writes it. */
@@ -61,12 +119,15 @@ export function escapeJavaScript(text: string): string {
   return escaped;
 }
 
-function randomBytes(length: number): Uint8Array {
-  return crypto.getRandomValues(new Uint8Array(length));
-}
+const hex = (bytes: readonly number[]) => bytes.map((byte) => byte.toString(16).padStart(2, '0')).join('');
 
+/** A version 4 UUID, as util.autoId() makes. */
 export function autoId(): string {
-  return crypto.randomUUID();
+  const bytes = randomBytes(16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const digits = hex(bytes);
+  return `${digits.slice(0, 8)}-${digits.slice(8, 12)}-${digits.slice(12, 16)}-${digits.slice(16, 20)}-${digits.slice(20)}`;
 }
 
 const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -89,10 +150,8 @@ const ksuidEpochSeconds = 1_400_000_000;
 
 /** 27-character KSUID: 32-bit seconds since the KSUID epoch and 128 random bits, base62. */
 export function autoKsuid(now: number = Date.now()): string {
-  const bytes = new Uint8Array(20);
-  const seconds = Math.floor(now / 1000) - ksuidEpochSeconds;
-  new DataView(bytes.buffer).setUint32(0, seconds >>> 0);
-  bytes.set(randomBytes(16), 4);
+  const seconds = (Math.floor(now / 1000) - ksuidEpochSeconds) >>> 0;
+  const bytes = [(seconds >>> 24) & 0xff, (seconds >>> 16) & 0xff, (seconds >>> 8) & 0xff, seconds & 0xff, ...randomBytes(16)];
   let value = 0n;
   for (const byte of bytes) value = (value << 8n) | BigInt(byte);
   let encoded = '';

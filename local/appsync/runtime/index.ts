@@ -1,10 +1,12 @@
 /**
  * A working `@aws-appsync/utils` for the local AppSync. The npm package is
- * types only; resolver bundles alias its import to this module.
+ * types only; resolver bundles keep the import (api/bundle.ts), and the
+ * sandbox links it to this module (sandbox-entry.ts), which runs inside every
+ * resolver's vm context, as AppSync's built-in runtime would.
  *
  * Everything per request (appended errors, subscription filters, ...) goes
- * through invocation.ts's globalThis slot, never through module variables,
- * because every resolver bundle carries its own copy of this file.
+ * through invocation.ts's slot, never through module variables, so the host
+ * can hand it in and take it back around each handler call.
  */
 import type { Extensions, Util } from '@aws-appsync/utils';
 import { dynamodb } from './dynamodb.ts';

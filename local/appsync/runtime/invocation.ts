@@ -1,11 +1,10 @@
 /**
  * Per-invocation state of the APPSYNC_JS runtime.
  *
- * esbuild inlines this runtime into every resolver bundle, so each bundle has
- * its own copy of these modules. State therefore lives in one slot on
- * `globalThis` under a registry symbol, shared by every copy. APPSYNC_JS code
- * is synchronous, so the evaluator sets the slot around each request()/
- * response() call and no two invocations can interleave inside it.
+ * The runtime runs inside each resolver's sandbox (sandbox-entry.ts), so the
+ * state lives in one slot on the sandbox's `globalThis`; the host sends it in
+ * and takes it back as JSON around every handler call (adoptInvocationState).
+ * APPSYNC_JS code is synchronous, so no two invocations interleave in a slot.
  */
 
 export interface RecordedError {
@@ -56,4 +55,15 @@ export function currentInvocation(): InvocationState {
   const state = (globalThis as GlobalWithSlot)[slotKey];
   if (!state) throw new Error('APPSYNC_JS utilities can only be used while a resolver handler runs');
   return state;
+}
+
+/** Copies what a handler call left in `source` (a JSON copy from the sandbox) into the host's `target`. */
+export function adoptInvocationState(target: InvocationState, source: InvocationState): void {
+  target.appendedErrors.splice(0, target.appendedErrors.length, ...source.appendedErrors);
+  target.invalidations.splice(0, target.invalidations.length, ...source.invalidations);
+  target.cacheEvictions.splice(0, target.cacheEvictions.length, ...source.cacheEvictions);
+  for (const key of Object.keys(target.responseHeaders)) delete target.responseHeaders[key];
+  Object.assign(target.responseHeaders, source.responseHeaders);
+  if (source.subscriptionFilter !== undefined) target.subscriptionFilter = source.subscriptionFilter;
+  if (source.subscriptionInvalidationFilter !== undefined) target.subscriptionInvalidationFilter = source.subscriptionInvalidationFilter;
 }

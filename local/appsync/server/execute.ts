@@ -8,7 +8,6 @@ import {
   GraphQLError,
   defaultFieldResolver,
   execute,
-  getLocation,
   getOperationAST,
   isObjectType,
   Kind,
@@ -18,7 +17,6 @@ import {
   type DocumentNode,
   type ExecutionResult,
   type FieldNode,
-  type FragmentDefinitionNode,
   type GraphQLFieldResolver,
   type GraphQLResolveInfo,
   type OperationDefinitionNode,
@@ -37,7 +35,9 @@ import {
   type AppSyncErrorExtensions,
   type GraphQLResponseError,
 } from './errors.ts';
-import { fieldPastDepth, LimitErrors, noIntrospection } from './limits.ts';
+import { collectFields, subSelections, type FragmentMap } from './collect-fields.ts';
+import { documentCache, type DocumentCache } from './document-cache.ts';
+import { documentLimitError, hidesSuggestions, LimitErrors, noIntrospection } from './limits.ts';
 import type { ServedSchema } from './schema.ts';
 import { selectionSetInfo, type SelectionSetInfo } from './selection-set.ts';
 import { wiringOf } from './wiring.ts';
@@ -126,20 +126,23 @@ export type ParsedOperation =
   | { readonly ok: true; readonly document: DocumentNode; readonly operation: OperationDefinitionNode }
   | { readonly ok: false; readonly errors: readonly GraphQLResponseError[] };
 
-/** Parsed and validated documents by schema: clients send the same few documents over and over. */
-const parsedDocuments = new WeakMap<ServedSchema, Map<string, ParsedOperation>>();
-const parsedDocumentsLimit = 500;
+/** Parsed and validated documents by schema, bounded in bytes (document-cache.ts). */
+const parsedDocuments = new WeakMap<ServedSchema, DocumentCache<ParsedOperation>>();
+
+/** The parsed-document cache of one served schema, created on first use. */
+export function parsedDocumentCache(served: ServedSchema): DocumentCache<ParsedOperation> {
+  let cache = parsedDocuments.get(served);
+  if (!cache) parsedDocuments.set(served, (cache = documentCache()));
+  return cache;
+}
 
 /** Parses and validates a document and picks its operation; remembers the outcome for the next identical request. */
 export function parseOperation(served: ServedSchema, query: string, operationName: string | null): ParsedOperation {
-  let cache = parsedDocuments.get(served);
-  if (!cache) parsedDocuments.set(served, (cache = new Map()));
+  const cache = parsedDocumentCache(served);
   const key = `${operationName ?? ''}\u0000${query}`;
   const cached = cache.get(key);
   if (cached) return cached;
   const parsed = parseAndValidate(served, query, operationName);
-  // Map keeps insertion order, so the first key is the oldest.
-  if (cache.size >= parsedDocumentsLimit) cache.delete(cache.keys().next().value as string);
   cache.set(key, parsed);
   return parsed;
 }
@@ -153,7 +156,7 @@ function parseAndValidate(served: ServedSchema, query: string, operationName: st
     throw error;
   }
   const rules = served.limits.introspection ? specifiedRules : [...specifiedRules, noIntrospection];
-  const invalid = validate(served.schema, document, rules);
+  const invalid = validate(served.schema, document, rules, { hideSuggestions: hidesSuggestions(served.limits) });
   if (invalid.length > 0) return { ok: false, errors: invalid.map(validationError) };
   const operation = getOperationAST(document, operationName);
   if (!operation) {
@@ -166,13 +169,13 @@ function parseAndValidate(served: ServedSchema, query: string, operationName: st
 /** Selection set info by field node: documents are cached (parseOperation), so their nodes are too. */
 const selectionSetInfos = new WeakMap<FieldNode, SelectionSetInfo>();
 
-function cachedSelectionSetInfo(field: FieldNode, fragments: Readonly<Record<string, FragmentDefinitionNode>>): SelectionSetInfo {
+function cachedSelectionSetInfo(field: FieldNode, fragments: FragmentMap): SelectionSetInfo {
   let info = selectionSetInfos.get(field);
   if (!info) selectionSetInfos.set(field, (info = selectionSetInfo(field, fragments)));
   return info;
 }
 
-export const fragmentsOf = (document: DocumentNode): Record<string, FragmentDefinitionNode> =>
+export const fragmentsOf = (document: DocumentNode): FragmentMap =>
   Object.fromEntries(
     document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])),
   );
@@ -180,34 +183,31 @@ export const fragmentsOf = (document: DocumentNode): Record<string, FragmentDefi
 /**
  * A response value re-keyed by field names instead of aliases, restricted
  * to what the selection set asked for: what AppSync publishes from a mutation.
+ * Subfields are collected as graphql-js does (collect-fields.ts), so the cost
+ * follows the value and the document's text, not how often fragments spread.
  */
-export function unaliased(value: unknown, field: FieldNode, fragments: Readonly<Record<string, FragmentDefinitionNode>>): unknown {
-  if (value === null || value === undefined || !field.selectionSet) return value ?? null;
-  if (Array.isArray(value)) return value.map((item) => unaliased(item, field, fragments));
+export function unaliased(value: unknown, field: FieldNode, fragments: FragmentMap): unknown {
+  return unaliasedFields(value, [field], fragments);
+}
+
+function unaliasedFields(value: unknown, fieldNodes: readonly FieldNode[], fragments: FragmentMap): unknown {
+  if (value === null || value === undefined) return null;
+  if (fieldNodes.every((node) => !node.selectionSet)) return value;
+  if (Array.isArray(value)) return value.map((item) => unaliasedFields(item, fieldNodes, fragments));
   if (typeof value !== 'object') return value;
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  const visit = (selections: FieldNode['selectionSet']) => {
-    for (const selection of selections?.selections ?? []) {
-      if (selection.kind === Kind.FIELD) {
-        const key = selection.alias?.value ?? selection.name.value;
-        if (!(key in source)) continue;
-        const projected = unaliased(source[key], selection, fragments);
-        const name = selection.name.value;
-        const existing = out[name];
-        // The same field selected twice (e.g. under two aliases) merges.
-        out[name] =
-          existing && typeof existing === 'object' && projected && typeof projected === 'object' && !Array.isArray(projected)
-            ? { ...(existing as object), ...(projected as object) }
-            : projected;
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        visit(selection.selectionSet);
-      } else {
-        visit(fragments[selection.name.value]?.selectionSet);
-      }
-    }
-  };
-  visit(field.selectionSet);
+  for (const [key, nodes] of collectFields(subSelections(fieldNodes), fragments)) {
+    if (!(key in source)) continue;
+    const projected = unaliasedFields(source[key], nodes, fragments);
+    const name = nodes[0]!.name.value;
+    const existing = out[name];
+    // The same field selected under two aliases merges.
+    out[name] =
+      existing && typeof existing === 'object' && projected && typeof projected === 'object' && !Array.isArray(projected)
+        ? { ...(existing as object), ...(projected as object) }
+        : projected;
+  }
   return out;
 }
 
@@ -228,15 +228,9 @@ export async function executeOperation(args: ExecuteArgs): Promise<ExecuteOutcom
   const invalidations: SubscriptionInvalidation[] = [];
   const responseHeaders: Record<string, string> = {};
 
-  const { queryDepthLimit, resolverCountLimit } = served.limits;
-  const tooDeep = queryDepthLimit === undefined ? undefined : fieldPastDepth(operation.selectionSet, fragments, queryDepthLimit);
-  if (tooDeep && queryDepthLimit !== undefined) {
-    const { message, errorType } = LimitErrors.queryDepth(queryDepthLimit);
-    const error = fieldError(appSyncError(message, { errorType, data: null, errorInfo: null }));
-    const location = tooDeep.loc ? getLocation(tooDeep.loc.source, tooDeep.loc.start) : undefined;
-    const refused = { ...error, locations: location ? [{ ...location, sourceName: null }] : [] };
-    return { response: { data: null, errors: [refused] }, resolvedMutations: [], invalidations: [], responseHeaders: {} };
-  }
+  const { resolverCountLimit } = served.limits;
+  const refused = documentLimitError(operation, fragments, served.limits);
+  if (refused) return { response: { data: null, errors: [refused] }, resolvedMutations: [], invalidations: [], responseHeaders: {} };
   // Counted before each resolver runs: past the limit, fields error without reaching a data source.
   let resolverInvocations = 0;
 
@@ -295,6 +289,7 @@ export async function executeOperation(args: ExecuteArgs): Promise<ExecuteOutcom
     variableValues: body.variables,
     fieldResolver,
     rootValue: {},
+    hideSuggestions: hidesSuggestions(served.limits),
   })) as ExecutionResult;
 
   // Variable coercion failures come back without data.

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { clientWentAway, requestPathname } from '../../http-boundary.ts';
 import type { ResolverRuntime } from '../resolvers/index.ts';
 import { authenticate, type AuthSettings } from './auth.ts';
 import { RequestErrors, requestErrorBody, type RequestError } from './errors.ts';
@@ -57,7 +58,8 @@ function sendJson(
   response.end(text);
 }
 
-const sendError = (request: IncomingMessage, response: ServerResponse, error: RequestError) =>
+/** A request-level error in AppSync's shape (also the error boundary's 500, in index.ts). */
+export const sendError = (request: IncomingMessage, response: ServerResponse, error: RequestError) =>
   sendJson(request, response, error.status, requestErrorBody(error), error.errorType);
 
 /** The body as text, or undefined when it is larger than the limit. */
@@ -85,7 +87,8 @@ export const plainHeaders = (headers: IncomingHttpHeaders): Record<string, strin
 export function graphQLRequestHandler(context: GraphQLHandlerContext) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     try {
-      const pathname = new URL(request.url ?? '/', 'https://local').pathname;
+      // undefined for targets that are not a plain path (`//[`): not the GraphQL path, so a 404.
+      const pathname = requestPathname(request);
       if (request.method === 'OPTIONS') {
         response.writeHead(200, corsHeaders(request));
         response.end();
@@ -98,7 +101,7 @@ export function graphQLRequestHandler(context: GraphQLHandlerContext) {
       if (body === undefined) return sendError(request, response, RequestErrors.bodyTooLarge(maxRequestBodyBytes));
 
       const auth = await authenticate(
-        { method: request.method, url: request.url ?? pathname, headers: request.headers, body, sourceIp: request.socket.remoteAddress ?? '127.0.0.1' },
+        { method: request.method, url: request.url ?? context.graphqlPath, headers: request.headers, body, sourceIp: request.socket.remoteAddress ?? '127.0.0.1' },
         context.auth,
       );
       if (!auth.ok) return sendError(request, response, auth.error);
@@ -127,6 +130,7 @@ export function graphQLRequestHandler(context: GraphQLHandlerContext) {
       for (const invalidation of outcome.invalidations) context.invalidate(invalidation);
       sendJson(request, response, 200, outcome.response, undefined, outcome.responseHeaders);
     } catch (error) {
+      if (clientWentAway(request, error)) return;
       context.onInternalError?.(error, `${request.method} ${request.url}`);
       if (!response.headersSent) sendError(request, response, RequestErrors.internal());
       else response.destroy();

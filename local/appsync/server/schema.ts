@@ -6,6 +6,7 @@
  */
 import { buildASTSchema, concatAST, parse, valueFromASTUntyped, type ConstDirectiveNode, type GraphQLSchema } from 'graphql';
 import { appSyncBuiltins, composeSchemaDocument } from '../../../api/schema.ts';
+import { assertNoSchemaDefaults } from '../../../api/schema-defaults.ts';
 import { AuthMode, defaultAuthMode, localAuthModes } from '../../../api/manifest.ts';
 import { appSyncDefaultLimits, type GraphQLLimits } from './limits.ts';
 import { installAppSyncScalars } from './scalars.ts';
@@ -43,6 +44,7 @@ export function buildServedSchema(
 ): ServedSchema {
   const authModes = args.authModes ?? localAuthModes;
   const document = concatAST([composeSchemaDocument({ authModes, sdl: args.sdl }), parse(appSyncBuiltins)]);
+  assertNoSchemaDefaults(document); // AppSync ignores default values; graphql-js would apply them.
   const schema = buildASTSchema(document);
   installAppSyncScalars(schema);
 

@@ -3,48 +3,31 @@
  * the list names every selected field by its response key (alias if any),
  * nested ones as `parent/child`, fragments expanded; the GraphQL string is
  * the field's selection set printed as written (fragment spreads kept).
+ *
+ * Fields are collected as graphql-js collects them (collect-fields.ts): the
+ * same response key selected twice, directly or through fragments, is listed
+ * once with its subfields merged, and the walk costs what the document's text
+ * does, however often its fragments spread each other.
  */
-import { Kind, print, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { print, type FieldNode } from 'graphql';
+import { collectFields, subSelections, type FragmentMap, type SelectionVisitor } from './collect-fields.ts';
 
 export interface SelectionSetInfo {
   readonly selectionSetList: readonly string[];
   readonly selectionSetGraphQL: string;
 }
 
-function collect(
-  selectionSet: SelectionSetNode | undefined,
-  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
-  prefix: string,
-  into: Set<string>,
-  visitedFragments: ReadonlySet<string>,
-): void {
-  for (const selection of selectionSet?.selections ?? []) {
-    switch (selection.kind) {
-      case Kind.FIELD: {
-        if (selection.name.value.startsWith('__')) break; // meta fields are not data
-        const key = `${prefix}${selection.alias?.value ?? selection.name.value}`;
-        into.add(key);
-        collect(selection.selectionSet, fragments, `${key}/`, into, visitedFragments);
-        break;
-      }
-      case Kind.INLINE_FRAGMENT:
-        collect(selection.selectionSet, fragments, prefix, into, visitedFragments);
-        break;
-      case Kind.FRAGMENT_SPREAD: {
-        const name = selection.name.value;
-        const fragment = fragments[name];
-        if (fragment && !visitedFragments.has(name)) {
-          collect(fragment.selectionSet, fragments, prefix, into, new Set([...visitedFragments, name]));
-        }
-        break;
-      }
-    }
+function listFields(fieldNodes: readonly FieldNode[], fragments: FragmentMap, prefix: string, into: string[], onVisit?: SelectionVisitor): void {
+  for (const [key, nodes] of collectFields(subSelections(fieldNodes), fragments, onVisit)) {
+    if (nodes[0]!.name.value.startsWith('__')) continue; // meta fields are not data
+    into.push(`${prefix}${key}`);
+    listFields(nodes, fragments, `${prefix}${key}/`, into, onVisit);
   }
 }
 
-/** AppSync's selection set info for one field occurrence. */
-export function selectionSetInfo(field: FieldNode, fragments: Readonly<Record<string, FragmentDefinitionNode>>): SelectionSetInfo {
-  const list = new Set<string>();
-  collect(field.selectionSet, fragments, '', list, new Set());
-  return { selectionSetList: [...list], selectionSetGraphQL: field.selectionSet ? print(field.selectionSet) : '' };
+/** AppSync's selection set info for one field occurrence; `onVisit` counts the selection nodes walked. */
+export function selectionSetInfo(field: FieldNode, fragments: FragmentMap, onVisit?: SelectionVisitor): SelectionSetInfo {
+  const list: string[] = [];
+  listFields([field], fragments, '', list, onVisit);
+  return { selectionSetList: list, selectionSetGraphQL: field.selectionSet ? print(field.selectionSet) : '' };
 }

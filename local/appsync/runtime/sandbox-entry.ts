@@ -1,0 +1,153 @@
+/**
+ * The runtime's side of the resolver sandbox: this file is bundled into a
+ * script and run inside each bare vm context (local/appsync/resolvers/
+ * sandbox.ts), so `util`, `extensions`, `runtime` and the dynamodb module are
+ * objects of the sandbox's own realm, as resolver code expects on AppSync.
+ *
+ * The host and the sandbox exchange JSON strings only (see `dispatch`): no
+ * host object, prototype or function ever reaches resolver code, and every
+ * value crosses the boundary the way AppSync passes values between steps.
+ */
+import * as dynamodbModule from './dynamodb-module.ts';
+import { installEntropySource } from './entropy.ts';
+import { extensions, runtime, util } from './index.ts';
+import { createInvocationState, withInvocation, type InvocationState } from './invocation.ts';
+import { isEarlyReturnSignal, isErrorSignal } from './signals.ts';
+
+/** What the host installs before this script runs; removed from the global at once. */
+export interface SandboxHost {
+  /** `byteCount` random bytes from the host's CSPRNG, as hex. */
+  readonly randomHex: (byteCount: number) => string;
+  /** Where console.log/error in resolver code goes (CloudWatch Logs on AppSync). */
+  readonly log: (level: string, text: string) => void;
+}
+
+export const hostSlot = Symbol.for('labelcast.appsync.sandbox.host');
+export const controlSlot = Symbol.for('labelcast.appsync.sandbox.control');
+
+/** One handler call, as the host sends it (JSON). */
+export interface DispatchInput {
+  readonly handler: 'request' | 'response';
+  readonly context: Record<string, unknown>;
+  readonly state: InvocationState;
+}
+
+export type DispatchOutcome =
+  | { readonly kind: 'value'; readonly value: unknown }
+  | { readonly kind: 'earlyReturn'; readonly value: unknown; readonly skipTo?: 'END' | 'NEXT' }
+  | {
+      readonly kind: 'error';
+      readonly message: string;
+      readonly errorType?: string;
+      readonly data?: unknown;
+      readonly errorInfo?: unknown;
+      readonly unauthorized?: boolean;
+    }
+  | { readonly kind: 'crash'; readonly message: string };
+
+/** What `dispatch` answers (JSON). */
+export interface DispatchResult {
+  readonly outcome: DispatchOutcome;
+  /** ctx.stash after the call: pipeline steps share it. */
+  readonly stash: unknown;
+  readonly state: InvocationState;
+}
+
+type Handler = (ctx: unknown) => unknown;
+type ModuleFactory = (importModule: (name: string) => unknown) => Record<string, unknown>;
+
+const modules: Record<string, unknown> = {
+  '@aws-appsync/utils': Object.freeze({ util, extensions, runtime }),
+  '@aws-appsync/utils/dynamodb': Object.freeze({ ...dynamodbModule }),
+};
+
+function importModule(name: string): unknown {
+  if (!Object.hasOwn(modules, name)) throw new Error(`Cannot find module '${name}' in the APPSYNC_JS runtime`);
+  return modules[name];
+}
+
+function describe(thrown: unknown): string {
+  if (thrown !== null && typeof thrown === 'object' && typeof (thrown as { message?: unknown }).message === 'string') {
+    const { name, message } = thrown as { name?: unknown; message: string };
+    return typeof name === 'string' && name !== 'Error' ? `${name}: ${message}` : message;
+  }
+  return String(thrown);
+}
+
+/** Runs one handler, turning whatever it does into a plain outcome. */
+function runHandler(handler: Handler, context: Record<string, unknown>, state: InvocationState): DispatchOutcome {
+  try {
+    const value = withInvocation(state, () => handler(context));
+    // What the handler returns travels as JSON: undefined is dropped, a function or cycle fails here.
+    return { kind: 'value', value: value === undefined ? null : JSON.parse(JSON.stringify(value) ?? 'null') };
+  } catch (thrown) {
+    if (isEarlyReturnSignal(thrown)) {
+      return { kind: 'earlyReturn', value: thrown.value ?? null, ...(thrown.skipTo ? { skipTo: thrown.skipTo } : {}) };
+    }
+    if (isErrorSignal(thrown)) {
+      const { message, errorType, data, errorInfo, unauthorized } = thrown;
+      return { kind: 'error', message, errorType, data, errorInfo, unauthorized };
+    }
+    return { kind: 'crash', message: describe(thrown) };
+  }
+}
+
+function bootstrap(): void {
+  const holder = globalThis as typeof globalThis & { [hostSlot]?: SandboxHost; [controlSlot]?: unknown };
+  const host = holder[hostSlot];
+  delete holder[hostSlot];
+  if (!host) throw new Error('the sandbox host bridge is missing');
+  const randomHex = host.randomHex;
+  // Only a string comes back: resolver code never holds the host's function.
+  installEntropySource((byteCount) => String(randomHex(byteCount)));
+
+  // console.* as AppSync offers it (to CloudWatch Logs); the host gets one string per call.
+  const log = host.log;
+  const format = (values: unknown[]) =>
+    values.map((value) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)))).join(' ');
+  const sandboxConsole = Object.freeze(
+    Object.fromEntries(['log', 'info', 'warn', 'error', 'debug'].map((level) => [level, (...values: unknown[]) => log(level, format(values))])),
+  );
+  Object.defineProperty(globalThis, 'console', { value: sandboxConsole, enumerable: false, writable: true, configurable: true });
+
+  // As on AppSync, `util` works without an import.
+  Object.defineProperty(globalThis, 'util', { value: util, enumerable: false, writable: false, configurable: false });
+
+  let handlers: { request: Handler; response: Handler } | undefined;
+  let input = '';
+  const control = Object.freeze({
+    /** Evaluates a converted bundle (sandbox.ts) and keeps its request/response exports. */
+    load(factory: ModuleFactory): string {
+      const exports = factory(importModule);
+      const { request, response } = exports;
+      if (typeof request !== 'function' || typeof response !== 'function') return 'the code must export request(ctx) and response(ctx) functions';
+      handlers = { request: request as Handler, response: response as Handler };
+      return '';
+    },
+    setInput(json: string): void {
+      input = String(json);
+    },
+    dispatch(): string {
+      if (!handlers) throw new Error('no resolver code is loaded');
+      const call = JSON.parse(input) as DispatchInput;
+      const state = { ...createInvocationState(call.state.authType), ...call.state };
+      const context = call.context;
+      const outcome = runHandler(handlers[call.handler], context, state);
+      let stash: unknown;
+      try {
+        stash = JSON.parse(JSON.stringify(context.stash ?? {}));
+      } catch (thrown) {
+        return JSON.stringify({ outcome: { kind: 'crash', message: `ctx.stash is not JSON: ${describe(thrown)}` }, stash: {}, state } satisfies DispatchResult);
+      }
+      const result: DispatchResult = { outcome, stash, state };
+      try {
+        return JSON.stringify(result);
+      } catch (thrown) {
+        return JSON.stringify({ outcome: { kind: 'crash', message: describe(thrown) }, stash, state: createInvocationState(state.authType) } satisfies DispatchResult);
+      }
+    },
+  });
+  Object.defineProperty(globalThis, controlSlot, { value: control, enumerable: false, writable: false, configurable: false });
+}
+
+bootstrap();

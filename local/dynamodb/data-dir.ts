@@ -1,0 +1,51 @@
+/**
+ * Opens dynalite's LevelDB once before dynalite does. dynalite opens it
+ * lazily and throws a damaged store's error ("Database is closed") from a
+ * callback, outside any caller, which kills the process with a stack trace
+ * naming neither the directory nor a fix. Opened here first, a damaged
+ * `CURRENT` or manifest, or a store another process holds, is a
+ * StateFileError: one line saying which directory and what to do.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { StateFileError } from '../state-dir.ts';
+
+interface LevelStore {
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+type LevelConstructor = new (location: string, options: { valueEncoding: 'json' }) => LevelStore;
+
+// The `level` dynalite itself depends on, so the probe opens the store as dynalite will.
+const dynaliteRequire = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+const { Level } = dynaliteRequire('level') as { Level: LevelConstructor };
+
+/** LevelDB's reason, from the open error's cause (e.g. "Corruption: CURRENT file does not end with newline"). */
+function levelReason(error: unknown): { code?: string; message: string } {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const code = (cause as { code?: unknown }).code;
+  return { code: typeof code === 'string' ? code : undefined, message: cause instanceof Error ? cause.message : String(cause) };
+}
+
+/**
+ * Opens and closes the LevelDB store in `dataDir` (creating it when empty).
+ * @throws StateFileError naming `<dataDir>/CURRENT` when the store is damaged, or the directory when it is locked or unreadable.
+ */
+export async function checkDynamoDbDataDir(dataDir: string): Promise<void> {
+  const store = new Level(dataDir, { valueEncoding: 'json' });
+  try {
+    await store.open();
+  } catch (error) {
+    const reason = levelReason(error);
+    // LevelDB's own texts carry the file it choked on; they hold no table data.
+    const message = reason.message.replace(/\s+/g, ' ').trim();
+    if (reason.code === 'LEVEL_LOCKED') {
+      throw new StateFileError(dataDir, 'is in use by another process', 'stop the other stack that uses this state dir, or set LABELCAST_STATE_DIR to another one', { cause: error });
+    }
+    if (reason.code === 'LEVEL_CORRUPTION') {
+      throw new StateFileError(path.join(dataDir, 'CURRENT'), `is damaged (${message})`, 'restore the dynamodb directory from a backup, or delete it to start with empty tables', { cause: error });
+    }
+    throw new StateFileError(dataDir, `cannot be opened as the DynamoDB store (${message})`, 'restore the dynamodb directory from a backup, or delete it to start with empty tables', { cause: error });
+  }
+  await store.close();
+}

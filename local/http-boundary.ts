@@ -1,0 +1,150 @@
+/**
+ * The error boundary every local listener sits behind, so that no single
+ * request can end the stack's process (one process serves AppSync, S3,
+ * DynamoDB, Rekognition, Lambda, Cognito and the gallery):
+ * - `guardRequests` wraps a request listener: whatever it throws, at once or
+ *   later, is logged here and the client gets the service's own 500 (no stack,
+ *   no internals), or a cut connection when the answer had already started.
+ * - `guardUpgrades` does the same for an `upgrade` listener and gives the raw
+ *   socket the `error` handler Node leaves to the listener (without one a
+ *   client's reset mid-upgrade is an uncaught exception).
+ * - `guardServer` answers requests Node's parser refuses (malformed request
+ *   line or headers, headers too large) with a bare 4xx and quietly drops
+ *   failed TLS handshakes, instead of logging or crashing on them.
+ * - `requestPathname` reads a request target's path without throwing: Node
+ *   passes any target through (`//[`, `%ff`), and `new URL` or
+ *   `decodeURIComponent` throw on many of them.
+ *
+ * @example
+ * const server = createServer(guardRequests(handle, { service: 'lambda', internalError: (_, response) => sendServiceError(response) }));
+ * guardServer(server);
+ */
+import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+
+/** Where unexpected failures go; stderr unless a service says otherwise. */
+export type InternalErrorLog = (error: unknown, where: string) => void;
+
+export interface BoundaryOptions {
+  /** Names the service in logs, e.g. `local-s3`. */
+  readonly service: string;
+  /** Writes the service's 500 in its own error shape; headers are known not to be sent yet. */
+  readonly internalError: (request: IncomingMessage, response: ServerResponse) => void;
+  /** @default console.error with the service's name */
+  readonly log?: InternalErrorLog;
+}
+
+const defaultLog =
+  (service: string): InternalErrorLog =>
+  (error, where) =>
+    console.error(`[${service}] ${where}:`, error);
+
+/** The request as a log line names it; the target is cut, since a fuzzer's can be megabytes. */
+const describeRequest = (request: IncomingMessage) => `${request.method} ${JSON.stringify((request.url ?? '').slice(0, 200))}`;
+
+/** A failure caused by the client going away (reset, aborted body): nothing to answer, nothing to log. */
+export const clientWentAway = (request: IncomingMessage, error: unknown) =>
+  request.socket.destroyed || (error as { code?: string } | null)?.code === 'ECONNRESET';
+
+/** Runs `handler` behind the boundary: a throw or a rejection becomes the service's 500, logged here. */
+export function guardRequests(
+  handler: (request: IncomingMessage, response: ServerResponse) => unknown,
+  options: BoundaryOptions,
+): RequestListener {
+  const log = options.log ?? defaultLog(options.service);
+  const fail = (request: IncomingMessage, response: ServerResponse, error: unknown) => {
+    if (clientWentAway(request, error)) return;
+    log(error, describeRequest(request));
+    try {
+      if (!response.headersSent) options.internalError(request, response);
+      else response.destroy();
+    } catch (sendError) {
+      // The error shape itself failed (it should not): cut the connection rather than leave it hanging.
+      log(sendError, `${describeRequest(request)} (sending the 500)`);
+      response.destroy();
+    }
+  };
+  return (request, response) => {
+    try {
+      const result = handler(request, response);
+      if (result instanceof Promise) result.catch((error: unknown) => fail(request, response, error));
+    } catch (error) {
+      fail(request, response, error);
+    }
+  };
+}
+
+/** A bare HTTP/1.1 answer written on a raw socket, then the socket is closed. */
+export function endRawSocket(socket: Duplex, status: number, reason: string): void {
+  if (socket.destroyed) return;
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+  else socket.destroy();
+}
+
+/** Runs an `upgrade` listener behind the boundary; a throw answers 500 on the raw socket. */
+export function guardUpgrades(
+  listener: (request: IncomingMessage, socket: Duplex, head: Buffer) => void,
+  options: Pick<BoundaryOptions, 'service' | 'log'>,
+): (request: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  const log = options.log ?? defaultLog(options.service);
+  return (request, socket, head) => {
+    // Node hands the socket over without an error listener; a reset must not be an uncaught exception.
+    socket.on('error', () => socket.destroy());
+    try {
+      listener(request, socket, head);
+    } catch (error) {
+      log(error, `upgrade ${describeRequest(request)}`);
+      endRawSocket(socket, 500, 'Internal Server Error');
+    }
+  };
+}
+
+/** What Node's own default `clientError` answers for each parser failure; anything else is a 400. */
+const clientErrorStatus: Readonly<Record<string, readonly [number, string]>> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+};
+
+/**
+ * Answers what Node's HTTP parser refuses with a bare 4xx and closes the
+ * connection; a failed TLS handshake is dropped. Neither is logged: both are
+ * the client's doing and a scanner would flood the log.
+ */
+export function guardServer(server: HttpServer | HttpsServer): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason] = clientErrorStatus[error.code ?? ''] ?? [400, 'Bad Request'];
+    endRawSocket(socket, status, reason);
+  });
+  server.on('tlsClientError', (_error: Error, socket: Duplex) => socket.destroy());
+}
+
+/**
+ * The path of a request target (still percent-encoded), or undefined unless
+ * the target is a plain path: one leading slash. That refuses `*`, absolute
+ * URLs and `//…`, which `new URL(target, base)` reads as a host (and throws
+ * on, for `//[`); so once this says yes, such a call cannot throw.
+ */
+export function requestPathname(request: Pick<IncomingMessage, 'url'>): string | undefined {
+  const target = request.url ?? '/';
+  if (!target.startsWith('/') || target.startsWith('//')) return undefined;
+  try {
+    return new URL(target, 'http://local').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `decodeURIComponent` that says undefined instead of throwing on malformed escapes (`%ff`, `%`). */
+export function decodePathname(pathname: string): string | undefined {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+}

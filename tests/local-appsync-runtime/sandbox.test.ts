@@ -1,0 +1,102 @@
+/**
+ * The APPSYNC_JS sandbox: resolver code sees no Node globals, `util` works
+ * without an import, values cross as JSON of the sandbox's own realm, a
+ * runaway loop fails only its own request, and the built-in
+ * @aws-appsync/utils/dynamodb module works against a real dynalite.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createResolverRuntime } from '../../local/appsync/resolvers/index.ts';
+import { fieldArgs, startHarness, unitField, type Harness } from './harness.ts';
+
+const unreachableDynamoDb = { endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } };
+
+/** A runtime with NONE data sources only, and a short time limit so the runaway test is quick. */
+const noneRuntime = () =>
+  createResolverRuntime({
+    dynamoDb: unreachableDynamoDb,
+    tableNames: { imagesTable: 'unused' },
+    invokeLambda: async () => null,
+    tokenSecret: 'secret',
+    evaluationTimeoutMs: 250,
+  });
+
+const globals = unitField('Query', 'globals', 'sandbox/globals', 'none');
+const escape = unitField('Query', 'escape', 'sandbox/escape', 'none');
+const runaway = unitField('Query', 'runaway', 'sandbox/runaway', 'none');
+
+describe('Sandbox: globals', () => {
+  it('has no Node globals, a console as AppSync offers, and util without an import', async () => {
+    const result = await noneRuntime().resolveField(fieldArgs(globals, { list: [1, 2], nested: { inner: ['a'] } }));
+    expect(result.errors).toEqual([]);
+    expect(result.data).toMatchObject({
+      process: 'undefined',
+      require: 'undefined',
+      module: 'undefined',
+      buffer: 'undefined',
+      setTimeout: 'undefined',
+      fetch: 'undefined',
+      console: 'object',
+      crypto: 'undefined',
+      globalNames: [],
+      listIsArray: true,
+      listIsThisRealmsArray: true,
+      nestedIsArray: true,
+    });
+    expect((result.data as { id: string }).id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('cannot build code from strings, so a constructor chain reaches nothing', async () => {
+    const result = await noneRuntime().resolveField(fieldArgs(escape, {}));
+    expect(result.data).toBeNull();
+    expect(result.errors).toEqual([{ errorType: 'Code', message: expect.stringMatching(/Code generation from strings disallowed/) }]);
+  });
+});
+
+describe('Sandbox: time limit', () => {
+  it('fails a runaway request with ExecutionTimeout, and answers the next one', async () => {
+    const runtime = noneRuntime();
+    const stuck = await runtime.resolveField(fieldArgs(runaway, { spin: true }));
+    expect(stuck).toEqual({ data: null, errors: [{ errorType: 'ExecutionTimeout', message: 'Execution timed out.' }] });
+    const next = await runtime.resolveField(fieldArgs(runaway, { spin: false }));
+    expect(next).toEqual({ data: { turns: 0 }, errors: [] });
+    const other = await runtime.resolveField(fieldArgs(globals, { list: [], nested: { inner: [] } }));
+    expect(other.errors).toEqual([]);
+  });
+});
+
+describe('Sandbox: @aws-appsync/utils/dynamodb', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness(async () => null);
+  });
+  afterAll(async () => harness?.close());
+
+  const ddb = unitField('Mutation', 'ddb', 'sandbox/ddb-module', 'imagesTable');
+  const run = async (args: Record<string, unknown>) => {
+    const result = await harness.runtime.resolveField(fieldArgs(ddb, args));
+    expect(result.errors).toEqual([]);
+    return result.data as Record<string, unknown>;
+  };
+
+  it('puts with a condition, gets with a projection, updates with operations, queries, scans and removes', async () => {
+    expect(await run({ op: 'put', id: 'd1', name: 'delta' })).toMatchObject({ id: 'd1', name: 'delta', visits: 0, tags: ['a'] });
+    const again = await harness.runtime.resolveField(fieldArgs(ddb, { op: 'put', id: 'd1', name: 'other' }));
+    expect(again.errors).toEqual([expect.objectContaining({ errorType: 'DynamoDB:ConditionalCheckFailedException' })]);
+
+    expect(await run({ op: 'get', id: 'd1' })).toEqual({ id: 'd1', name: 'delta', visits: 0, tags: ['a'] });
+
+    const updated = await run({ op: 'update', id: 'd1', name: 'delta2', tags: ['b', 'c'] });
+    expect(updated).toMatchObject({ name: 'delta2', visits: 2, tags: ['a', 'b', 'c'], nickname: 'nick' });
+    expect(updated).not.toHaveProperty('sortKey');
+
+    await run({ op: 'put', id: 'd2', name: 'dora' });
+    await run({ op: 'put', id: 'd3', name: 'dune' });
+    const queried = (await run({ op: 'query', name: 'du' })) as { items: { id: string }[] };
+    expect(queried.items.map((item) => item.id)).toEqual(['d3']);
+    const scanned = (await run({ op: 'scan' })) as { items: { id: string }[] };
+    expect(scanned.items.map((item) => item.id).sort()).toEqual(['d1', 'd2', 'd3']);
+
+    expect(await run({ op: 'remove', id: 'd2' })).toMatchObject({ id: 'd2' });
+    expect(await harness.runtime.resolveField(fieldArgs(ddb, { op: 'get', id: 'd2' }))).toEqual({ data: null, errors: [] });
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * The parsed-document cache stays under its byte budget: distinct large
+ * documents are parsed for their request and not kept, everyday ones are
+ * kept until the budget says otherwise.
+ */
+import { describe, expect, it } from 'vitest';
+import { defaultDocumentCacheLimits, documentCache, estimatedBytesPerChar } from '../../local/appsync/server/document-cache.ts';
+import { parsedDocumentCache, parseOperation } from '../../local/appsync/server/execute.ts';
+import { buildServedSchema } from '../../local/appsync/server/schema.ts';
+
+/** A valid query of about `chars` characters, distinct per `seed`: aliases of __typename. */
+const aliasQuery = (chars: number, seed: number) => {
+  const aliases: string[] = [];
+  let length = 4;
+  for (let index = 0; length < chars; index += 1) {
+    const alias = `s${seed}a${index}: __typename`;
+    aliases.push(alias);
+    length += alias.length + 1;
+  }
+  return `{ ${aliases.join(' ')} }`;
+};
+
+describe('Function: parseOperation', () => {
+  it('keeps none of 5 distinct ~1 MB documents, and still answers each', () => {
+    // Prepare
+    const served = buildServedSchema();
+    const cache = parsedDocumentCache(served);
+
+    // Act
+    for (let seed = 0; seed < 5; seed += 1) {
+      const parsed = parseOperation(served, aliasQuery(1_000_000, seed), null);
+      expect(parsed.ok).toBe(true);
+    }
+
+    // Assess
+    expect(cache.bytes).toBeLessThanOrEqual(cache.limits.maxBytes);
+    expect(cache.size).toBe(0);
+  });
+
+  it('keeps everyday documents and answers the same text from the cache', () => {
+    // Prepare
+    const served = buildServedSchema();
+    const query = '{ image(id: "x") { id labels { name } } }';
+
+    // Act
+    const first = parseOperation(served, query, null);
+    const second = parseOperation(served, query, null);
+
+    // Assess
+    expect(second).toBe(first);
+    expect(parsedDocumentCache(served).size).toBe(1);
+    expect(parsedDocumentCache(served).bytes).toBe((query.length + 1) * estimatedBytesPerChar);
+  });
+});
+
+describe('Function: documentCache', () => {
+  it('stays under its byte budget with many distinct documents, least recently used out first', () => {
+    // Prepare: room for about three 30 K-character documents
+    const cache = documentCache<string>({ maxEntries: 500, maxBytes: 100_000 * estimatedBytesPerChar, maxDocumentChars: 32 * 1024 });
+    const texts = Array.from({ length: 10 }, (_, seed) => aliasQuery(30_000, seed));
+
+    // Act
+    cache.set(texts[0]!, 'kept');
+    for (const text of texts.slice(1, 9)) {
+      cache.get(texts[0]!); // used again and again, so it stays
+      cache.set(text, 'value');
+      expect(cache.bytes).toBeLessThanOrEqual(cache.limits.maxBytes);
+    }
+
+    // Assess
+    expect(cache.size).toBe(3);
+    expect(cache.get(texts[0]!)).toBe('kept');
+    expect(cache.get(texts[8]!)).toBe('value');
+    expect(cache.get(texts[1]!)).toBeUndefined();
+    expect(cache.bytes).toBe(texts[0]!.length * estimatedBytesPerChar + texts[7]!.length * estimatedBytesPerChar + texts[8]!.length * estimatedBytesPerChar);
+  });
+
+  it('does not keep a document longer than maxDocumentChars', () => {
+    // Prepare
+    const cache = documentCache<string>();
+    const text = aliasQuery(defaultDocumentCacheLimits.maxDocumentChars + 100, 1);
+
+    // Act
+    cache.set(text, 'value');
+
+    // Assess
+    expect(cache.get(text)).toBeUndefined();
+    expect(cache.bytes).toBe(0);
+  });
+
+  it('still caps the number of entries', () => {
+    // Prepare
+    const cache = documentCache<number>({ ...defaultDocumentCacheLimits, maxEntries: 2 });
+
+    // Act
+    for (let index = 0; index < 5; index += 1) cache.set(`{ a${index}: __typename }`, index);
+
+    // Assess
+    expect(cache.size).toBe(2);
+    expect(cache.get('{ a4: __typename }')).toBe(4);
+  });
+});

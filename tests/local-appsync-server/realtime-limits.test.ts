@@ -1,0 +1,239 @@
+/**
+ * AppSync's realtime limits on the local server, over WSS with raw sockets:
+ * 100 subscriptions per connection, 240 kB subscription payloads, a window
+ * for connection_init, the query depth limit on start, and a start whose
+ * fragments spread each other twice at every level.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
+import { connectionInitTimeoutCloseCode } from '../../local/appsync/realtime/connection.ts';
+import { RealtimeLimits } from '../../local/appsync/realtime/protocol.ts';
+import { credentialStore } from '../../local/iam/credentials.ts';
+import { fakeRuntime } from './fake-runtime.ts';
+import { postSigned } from './https-client.ts';
+
+const region = 'us-east-1';
+const apiKey = 'da2-realtimelimitsapikey00000';
+const credentials = { accessKeyId: 'LKIAREALTIMELIMITS00', secretAccessKey: 'local/realtime/limits/secret/0123456789ab' };
+const subscription = 'subscription OnLabeled($imageId: ID) { onImageLabeled(imageId: $imageId) { id fileName } }';
+const publishMutation = 'mutation Publish($input: ImageLabeledInput!) { publishImageLabeled(input: $input) { id fileName } }';
+const labeledInput = (id: string, fileName: string) => ({
+  id,
+  status: 'LABELED',
+  contentType: 'image/jpeg',
+  sizeBytes: 10,
+  fileName,
+  createdAt: '2024-05-01T10:00:00.000Z',
+  labeledAt: '2024-05-01T10:00:05.000Z',
+  labels: [],
+  moderationLabels: [],
+});
+
+type Message = Record<string, unknown>;
+
+describe('Local AppSync realtime: limits', () => {
+  let stateDir: string;
+  let appsync: LocalAppSync;
+  let ca: string;
+  let host: string;
+  const logged: { error: unknown; where: string }[] = [];
+
+  beforeAll(async () => {
+    stateDir = mkdtempSync(path.join(tmpdir(), 'local-appsync-realtime-limits-'));
+    appsync = await startLocalAppSync({
+      stateDir,
+      port: 0,
+      region,
+      apiKey,
+      credentials: credentialStore(credentials),
+      runtime: fakeRuntime(),
+      limits: { introspection: true, queryDepthLimit: 3 },
+      // A short window, so the test needs no long wait; keep-alives fast enough to show an initialised socket outlives it.
+      realtime: { connectionInitTimeoutMs: 300, keepAliveIntervalMs: 100 },
+      onInternalError: (error, where) => logged.push({ error, where }),
+    });
+    ca = readFileSync(appsync.caPath, 'utf8');
+    host = new URL(appsync.graphqlUrl).host;
+  });
+
+  afterAll(async () => {
+    await appsync?.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  /** A raw realtime socket authorised with the API key; `next` waits for the next message of a type (none is skipped for good). */
+  const connect = () => {
+    const encoded = Buffer.from(JSON.stringify({ host, 'x-api-key': apiKey })).toString('base64url');
+    const socket = new WebSocket(appsync.realtimeUrl, ['graphql-ws', `header-${encoded}`], { ca });
+    const messages: Message[] = [];
+    const waiters = new Set<() => void>();
+    socket.on('message', (data) => {
+      messages.push(JSON.parse(String(data)) as Message);
+      for (const wake of waiters) wake();
+    });
+    socket.on('close', () => {
+      for (const wake of waiters) wake();
+    });
+    const next = (type: string, id?: string) =>
+      new Promise<Message>((resolve, reject) => {
+        const check = () => {
+          const index = messages.findIndex((message) => message.type === type && (id === undefined || message.id === id));
+          if (index >= 0) {
+            waiters.delete(check);
+            resolve(messages.splice(index, 1)[0]!);
+          } else if (socket.readyState === socket.CLOSED) {
+            waiters.delete(check);
+            reject(new Error(`socket closed before a ${type} message; got ${JSON.stringify(messages)}`));
+          }
+        };
+        waiters.add(check);
+        check();
+      });
+    const opened = new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+    const start = (id: string, query = subscription, variables: Record<string, unknown> = {}) =>
+      socket.send(
+        JSON.stringify({
+          id,
+          type: 'start',
+          payload: { data: JSON.stringify({ query, variables }), extensions: { authorization: { host, 'x-api-key': apiKey } } },
+        }),
+      );
+    return { socket, next, opened, closed, start, messages };
+  };
+
+  it('acks 100 subscriptions on one connection and refuses the 101st with MaxSubscriptionsReachedError', async () => {
+    // Prepare
+    const client = connect();
+    await client.opened;
+    client.socket.send(JSON.stringify({ type: 'connection_init' }));
+    await client.next('connection_ack');
+
+    // Act: 100 subscriptions, then one more
+    for (let index = 1; index <= RealtimeLimits.subscriptionsPerConnection; index += 1) client.start(`sub-${index}`);
+    for (let index = 1; index <= RealtimeLimits.subscriptionsPerConnection; index += 1) await client.next('start_ack', `sub-${index}`);
+    client.start('sub-101');
+
+    // Assess: AppSync's error, its `errors` an object, as aws-amplify reports it
+    expect(await client.next('error', 'sub-101')).toEqual({
+      type: 'error',
+      id: 'sub-101',
+      payload: { errors: { errorType: 'MaxSubscriptionsReachedError', message: 'Max number of 100 subscriptions reached' } },
+    });
+
+    // Act: one stopped frees its place
+    client.socket.send(JSON.stringify({ type: 'stop', id: 'sub-1' }));
+    await client.next('complete', 'sub-1');
+    client.start('sub-102');
+
+    // Assess
+    expect(await client.next('start_ack', 'sub-102')).toEqual({ type: 'start_ack', id: 'sub-102' });
+    client.socket.close();
+    await client.closed; // gone from the registry before the next test publishes
+  });
+
+  it('closes a socket that never sends connection_init, and keeps one that did', async () => {
+    // Prepare: the initialised socket opens first, so its window would end first if init did not end it
+    const initialised = connect();
+    await initialised.opened;
+    initialised.socket.send(JSON.stringify({ type: 'connection_init' }));
+    await initialised.next('connection_ack');
+    const silent = connect();
+    await silent.opened;
+
+    // Act: the silent socket sends nothing
+    const closed = await silent.closed;
+
+    // Assess
+    expect(closed.code).toBe(connectionInitTimeoutCloseCode);
+    expect(initialised.socket.readyState).toBe(WebSocket.OPEN);
+    await initialised.next('ka'); // still served after the silent socket's window ended
+    initialised.socket.close();
+    await initialised.closed; // gone from the registry before the next test publishes
+  });
+
+  it('counts a start without connection_init as initialising (connection_init is optional on AppSync)', async () => {
+    // Prepare: a second socket opened later whose window ends after the first one's would
+    const starter = connect();
+    await starter.opened;
+    starter.start('only');
+    await starter.next('start_ack', 'only');
+    const silent = connect();
+    await silent.opened;
+
+    // Act
+    await silent.closed;
+
+    // Assess
+    expect(starter.socket.readyState).toBe(WebSocket.OPEN);
+    starter.socket.close();
+    await starter.closed; // gone from the registry before the next test publishes
+  });
+
+  it('drops and logs a data message whose payload is over 240 kB, and delivers the next one', async () => {
+    // Prepare
+    const client = connect();
+    await client.opened;
+    client.socket.send(JSON.stringify({ type: 'connection_init' }));
+    await client.next('connection_ack');
+    client.start('big');
+    await client.next('start_ack', 'big');
+    const publish = (id: string, fileName: string) =>
+      postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input: labeledInput(id, fileName) } }, { region, credentials });
+
+    // Act: one payload over the limit, then a small one
+    const oversize = await publish('img-big', 'x'.repeat(RealtimeLimits.subscriptionPayloadBytes));
+    const small = await publish('img-small', 'cat.jpg');
+
+    // Assess: the mutation itself succeeds; only the small payload reaches the subscriber; the drop is logged
+    expect(oversize.status).toBe(200);
+    expect(small.status).toBe(200);
+    expect(await client.next('data', 'big')).toEqual({ type: 'data', id: 'big', payload: { data: { onImageLabeled: { id: 'img-small', fileName: 'cat.jpg' } } } });
+    expect(client.messages.filter((message) => message.type === 'data')).toEqual([]);
+    const drops = logged.map(({ where, error }) => `${where}: ${(error as Error).message}`).filter((line) => line.includes('subscription big '));
+    expect(drops).toEqual([
+      expect.stringMatching(/^realtime data: data message for subscription big dropped: payload of \d+ bytes is over AppSync's 240000-byte limit$/),
+    ]);
+    client.socket.close();
+    await client.closed; // gone from the registry before the next test publishes
+  });
+
+  it('refuses a start nested past the query depth limit', async () => {
+    // Prepare
+    const client = connect();
+    await client.opened;
+
+    // Act: onImageLabeled(1) › labels(2) › instances(3) › confidence(4)
+    client.start('deep', 'subscription { onImageLabeled { labels { instances { confidence } } } }');
+
+    // Assess
+    expect(await client.next('error', 'deep')).toMatchObject({
+      payload: { errors: [{ errorType: 'QueryDepthLimitReached', message: 'Query depth limit of 3 reached.', path: null }] },
+    });
+    client.socket.close();
+    await client.closed; // gone from the registry before the next test publishes
+  });
+
+  it('acks a start whose 40 fragments each spread the next twice (2^40 spreads, walked once each)', async () => {
+    // Prepare
+    const fragments = Array.from({ length: 40 }, (_, index) => `fragment F${index} on Image { ...F${index + 1} ...F${index + 1} }`);
+    const query = `subscription { onImageLabeled { ...F0 } } ${fragments.join(' ')} fragment F40 on Image { id }`;
+    const client = connect();
+    await client.opened;
+
+    // Act
+    client.start('chain', query);
+
+    // Assess: an exponential walk would never get here
+    expect(await client.next('start_ack', 'chain')).toEqual({ type: 'start_ack', id: 'chain' });
+    client.socket.close();
+    await client.closed; // gone from the registry before the next test publishes
+  });
+});

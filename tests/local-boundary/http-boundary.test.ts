@@ -1,0 +1,138 @@
+/**
+ * local/http-boundary.ts on a real http server: whatever a handler or an
+ * upgrade listener throws becomes a 500 (logged, no internals sent) and the
+ * server keeps serving; what Node's parser refuses gets a bare 4xx.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodePathname, guardRequests, guardServer, guardUpgrades, requestPathname } from '../../local/http-boundary.ts';
+import { listen } from '../../local/listen.ts';
+
+/** Sends raw bytes and returns the status of the answer's first line (undefined when the server just closed). */
+function rawStatus(port: number, bytes: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port }, () => socket.end(bytes));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      const match = /^HTTP\/1\.1 (\d{3})/.exec(answer);
+      resolve(match ? Number(match[1]) : undefined);
+    });
+  });
+}
+
+describe('Module: http-boundary', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server = undefined;
+  });
+
+  /** A guarded server whose handler does `behave`; returns its port and what it logged. */
+  async function start(behave: (request: IncomingMessage, response: ServerResponse) => unknown) {
+    const logged: string[] = [];
+    server = createServer(
+      guardRequests(behave, {
+        service: 'test',
+        log: (error, where) => logged.push(`${where}: ${String(error)}`),
+        internalError: (_request, response) => response.writeHead(500, { 'content-type': 'text/plain' }).end('internal error'),
+      }),
+    );
+    guardServer(server);
+    const port = await listen(server, 0, '127.0.0.1');
+    return { port, logged, url: `http://127.0.0.1:${port}` };
+  }
+
+  describe('Function: requestPathname', () => {
+    it('reads plain paths and refuses targets that are not one', () => {
+      expect(requestPathname({ url: '/graphql?x=1' })).toBe('/graphql');
+      expect(requestPathname({ url: '/%ff' })).toBe('/%ff');
+      expect(requestPathname({ url: '//[' })).toBeUndefined();
+      expect(requestPathname({ url: '//evil.example/graphql' })).toBeUndefined();
+      expect(requestPathname({ url: '*' })).toBeUndefined();
+      expect(requestPathname({ url: 'http://[/x' })).toBeUndefined();
+    });
+
+    it('decodes escapes, and says undefined for malformed ones', () => {
+      expect(decodePathname('/a%20b')).toBe('/a b');
+      expect(decodePathname('/%ff')).toBeUndefined();
+      expect(decodePathname('/%')).toBeUndefined();
+    });
+  });
+
+  describe('Function: guardRequests', () => {
+    it('turns a synchronous throw into the service 500, logs it, and keeps serving', async () => {
+      // Prepare
+      const { url, logged } = await start((request, response) => {
+        if (request.url === '/throw') throw new Error('secret internals at /srv/x.ts:1');
+        response.end('ok');
+      });
+
+      // Act
+      const failed = await fetch(`${url}/throw`);
+
+      // Assess
+      expect(failed.status).toBe(500);
+      expect(await failed.text()).toBe('internal error');
+      expect(logged).toEqual([expect.stringContaining('secret internals')]);
+      await expect((await fetch(`${url}/fine`)).text()).resolves.toBe('ok');
+    });
+
+    it('turns a rejection of an async handler into the service 500', async () => {
+      const { url } = await start(async (request) => {
+        await Promise.resolve();
+        decodeURIComponent(request.url ?? '');
+      });
+      const failed = await fetch(`${url}/%ff`);
+      expect(failed.status).toBe(500);
+      expect(await failed.text()).toBe('internal error');
+    });
+
+    it('cuts the connection when the answer had already started', async () => {
+      const { url } = await start(async (_request, response) => {
+        response.writeHead(200);
+        response.write('partial');
+        await Promise.resolve();
+        throw new Error('late');
+      });
+      await expect(fetch(`${url}/`).then((response) => response.text())).rejects.toThrow();
+    });
+  });
+
+  describe('Function: guardServer', () => {
+    it('answers what the HTTP parser refuses with a 4xx', async () => {
+      const { port } = await start((_request, response) => response.end('ok'));
+      await expect(rawStatus(port, 'GET / HTTP/1.1\r\nno colon\r\n\r\n')).resolves.toBe(400);
+      await expect(rawStatus(port, `GET / HTTP/1.1\r\nx-big: ${'a'.repeat(64 * 1024)}\r\n\r\n`)).resolves.toBe(431);
+      await expect(rawStatus(port, 'GET / HTTP/1.1\r\nhost: a\r\n\r\n')).resolves.toBe(200);
+    });
+  });
+
+  describe('Function: guardUpgrades', () => {
+    it('turns a throwing upgrade listener into a 500 on the socket, and keeps serving', async () => {
+      // Prepare
+      const { port, url } = await start((_request, response) => response.end('ok'));
+      const logged: string[] = [];
+      server?.on(
+        'upgrade',
+        guardUpgrades(
+          (request) => {
+            new URL(request.url ?? '/', 'https://local');
+          },
+          { service: 'test', log: (error) => logged.push(String(error)) },
+        ),
+      );
+
+      // Act
+      const status = await rawStatus(port, 'GET //[ HTTP/1.1\r\nhost: a\r\nconnection: upgrade\r\nupgrade: websocket\r\n\r\n');
+
+      // Assess
+      expect(status).toBe(500);
+      expect(logged).toHaveLength(1);
+      await expect((await fetch(url)).text()).resolves.toBe('ok');
+    });
+  });
+});
