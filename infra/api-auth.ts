@@ -1,5 +1,5 @@
 /** The API's authorization modes: the manifest's names mapped onto CDK's. */
-import { Duration, Expiration } from 'aws-cdk-lib';
+import { Expiration } from 'aws-cdk-lib';
 import { AuthorizationType, type AuthorizationConfig, type AuthorizationMode } from 'aws-cdk-lib/aws-appsync';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { AuthMode, defaultAuthMode } from '../api/manifest.ts';
@@ -18,8 +18,8 @@ const authorizationTypeFor: Record<AuthMode, AuthorizationType> = {
 
 export interface ApiAuthorizationArgs {
   readonly userPool: IUserPool;
-  /** Days until the API key expires; AppSync allows 1 to 365. */
-  readonly apiKeyExpiryDays: number;
+  /** When the API key expires: a fixed date (infra/api-key-expiry.ts), so every synth is the same. */
+  readonly apiKeyExpires: Date;
 }
 
 function authorizationMode(mode: AuthMode, args: ApiAuthorizationArgs): AuthorizationMode {
@@ -29,7 +29,7 @@ function authorizationMode(mode: AuthMode, args: ApiAuthorizationArgs): Authoriz
         authorizationType: authorizationTypeFor[mode],
         apiKeyConfig: {
           description: 'labelcast client key',
-          expires: Expiration.after(Duration.days(args.apiKeyExpiryDays)),
+          expires: Expiration.atDate(args.apiKeyExpires),
         },
       };
     case AuthMode.USER_POOL:
@@ -40,9 +40,7 @@ function authorizationMode(mode: AuthMode, args: ApiAuthorizationArgs): Authoriz
 }
 
 export function apiAuthorizationConfig(args: ApiAuthorizationArgs): AuthorizationConfig {
-  if (!Number.isInteger(args.apiKeyExpiryDays) || args.apiKeyExpiryDays < 1 || args.apiKeyExpiryDays > 365) {
-    throw new Error(`apiKeyExpiryDays must be 1 to 365, got ${args.apiKeyExpiryDays}`);
-  }
+  if (Number.isNaN(args.apiKeyExpires.getTime())) throw new Error('apiKeyExpires is not a valid date');
   const [defaultMode, ...additionalModes] = deployedAuthModes.map((mode) => authorizationMode(mode, args));
   if (!defaultMode) throw new Error('no authorization modes');
   return { defaultAuthorization: defaultMode, additionalAuthorizationModes: additionalModes };

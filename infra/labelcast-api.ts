@@ -26,8 +26,8 @@ export interface LabelcastApiProps {
   readonly table: ITable;
   /** The deployed function for each manifest Lambda a LAMBDA data source names. */
   readonly functions: Partial<Record<LambdaFunctionName, IFunction>>;
-  /** @default 365 */
-  readonly apiKeyExpiryDays?: number;
+  /** When the API key expires (AppSync: 1 to 365 days away); a fixed date, so every synth is the same. */
+  readonly apiKeyExpires: Date;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
   /**
@@ -56,7 +56,7 @@ export class LabelcastApi extends Construct {
       definition: Definition.fromSchema(new SdlSchema(composeSchema({ authModes: deployedAuthModes }))),
       authorizationConfig: apiAuthorizationConfig({
         userPool: props.userPool,
-        apiKeyExpiryDays: props.apiKeyExpiryDays ?? 365,
+        apiKeyExpires: props.apiKeyExpires,
       }),
       xrayEnabled: true,
       queryDepthLimit: limits.queryDepthLimit,

@@ -1,7 +1,9 @@
 /** Builds the CDK app: the stage from context, one stack, cfn-guard on synth. */
-import { App, Tags, Validations, type AppProps } from 'aws-cdk-lib';
+import { Annotations, App, Tags, Validations, type AppProps } from 'aws-cdk-lib';
+import { apiKeyExpiresContextKey, apiKeyExpiryFrom, apiKeyWarningDays, daysUntil } from './api-key-expiry.ts';
 import { labelcastGuardValidator } from './guard-policy.ts';
 import { LabelcastStack } from './labelcast-stack.ts';
+import { checkRekognitionRegion } from './rekognition-regions.ts';
 import { stageContextKey, stageFrom, type Stage } from './stage.ts';
 
 export interface LabelcastAppProps extends AppProps {
@@ -10,6 +12,11 @@ export interface LabelcastAppProps extends AppProps {
    * @default true
    */
   readonly guard?: boolean;
+  /**
+   * The clock the API key expiry is checked against.
+   * @default new Date()
+   */
+  readonly now?: Date;
 }
 
 export interface LabelcastApp {
@@ -33,9 +40,19 @@ function originsFrom(value: unknown): string[] | undefined {
   return origins;
 }
 
+/**
+ * CDK context key for the target region, checked at synth against Rekognition's regions.
+ * @default - CDK_DEFAULT_REGION, which the CDK CLI sets from AWS_REGION or the profile
+ */
+export const regionContextKey = 'region';
+
 export function createLabelcastApp(props: LabelcastAppProps = {}): LabelcastApp {
-  const { guard = true, ...appProps } = props;
+  const { guard = true, now = new Date(), ...appProps } = props;
   const app = new App(appProps);
+  // The stack stays environment-agnostic; the region it will be deployed to is checked here, before anything is built.
+  const region: unknown = app.node.tryGetContext(regionContextKey) ?? process.env.CDK_DEFAULT_REGION;
+  checkRekognitionRegion(region === undefined ? undefined : String(region));
+  const apiKeyExpires = apiKeyExpiryFrom(app.node.tryGetContext(apiKeyExpiresContextKey), now);
   // Validations.addPlugins is the successor of the deprecated AppProps.policyValidationBeta1.
   if (guard) Validations.of(app).addPlugins(labelcastGuardValidator());
   const stage = stageFrom(app.node.tryGetContext(stageContextKey));
@@ -44,7 +61,15 @@ export function createLabelcastApp(props: LabelcastAppProps = {}): LabelcastApp 
     stage,
     allowedOrigins: originsFrom(app.node.tryGetContext(allowedOriginsContextKey)),
     description: `labelcast (${stage}): real-time image labelling GraphQL API`,
+    apiKeyExpires,
   });
+  const daysLeft = daysUntil(apiKeyExpires, now);
+  if (daysLeft < apiKeyWarningDays) {
+    Annotations.of(stack).addWarningV2(
+      'labelcast:apiKeyExpiry',
+      `The API key expires in ${daysLeft} days (${apiKeyExpires.toISOString().slice(0, 10)}): set a later ${apiKeyExpiresContextKey} in cdk.json and deploy (infra/README.md).`,
+    );
+  }
   Tags.of(stack).add('project', 'labelcast');
   Tags.of(stack).add('stage', stage);
   return { app, stage, stack };

@@ -1,20 +1,19 @@
 /**
  * The whole deployment: upload bucket, images table, Cognito user pool, the
- * two Lambda functions and the AppSync API, wired from api/manifest.ts.
+ * manifest's Lambda functions (each with the role and environment its
+ * api/access.ts entry declares) and the AppSync API, wired from api/manifest.ts.
  * Environment-agnostic (no account/region, no context lookups), so
  * `cdk synth` needs no AWS credentials or network.
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CallbackUrlPolicy, CallbackSettings } from '../api/callback.ts';
-import { UploadLimits } from '../api/limits.ts';
-import { readableKeyPrefixes } from '../api/media.ts';
 import { ApiUserPool } from './api-user-pool.ts';
 import { CallbackSecret } from './callback-secret.ts';
 import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
 import { ImageDeleter } from './image-deleter.ts';
 import { ImagesTable } from './images-table.ts';
-import { iamFields, Labeler } from './labeler.ts';
+import { Labeler } from './labeler.ts';
 import { Reconciler } from './labeling-recovery.ts';
 import { LabelcastApi } from './labelcast-api.ts';
 import { ObjectPresigner } from './object-presigner.ts';
@@ -30,6 +29,8 @@ export interface LabelcastStackProps extends StackProps {
    * @default ['*']
    */
   readonly allowedOrigins?: readonly string[];
+  /** When the API key expires (infra/api-key-expiry.ts): a fixed date, so every synth is the same. */
+  readonly apiKeyExpires: Date;
   /**
    * Caps concurrent labelings, e.g. to stay under Rekognition's TPS quota.
    * @default - no reserved concurrency
@@ -64,19 +65,16 @@ export class LabelcastStack extends Stack {
       pointInTimeRecovery: settings.pointInTimeRecovery,
     });
     this.users = new ApiUserPool(this, 'Users', { removalPolicy });
+    this.callbackSecret = new CallbackSecret(this, 'Callbacks', { removalPolicy });
     this.presignUpload = new ObjectPresigner(this, 'Presign', {
       name: 'presignUpload',
       bucket: this.uploads.bucket,
-      action: 's3:PutObject',
-      keyPrefixes: [UploadLimits.keyPrefix],
       logRetention,
       removalPolicy,
     });
     this.presignDownload = new ObjectPresigner(this, 'PresignRead', {
       name: 'presignDownload',
       bucket: this.uploads.bucket,
-      action: 's3:GetObject',
-      keyPrefixes: readableKeyPrefixes,
       logRetention,
       removalPolicy,
     });
@@ -98,6 +96,7 @@ export class LabelcastStack extends Stack {
       logRetention,
       removalPolicy,
       stage: props.stage,
+      apiKeyExpires: props.apiKeyExpires,
       // requestUpload takes https callback URLs only on AWS.
       environmentVariables: { [CallbackSettings.urlPolicyVariable]: CallbackUrlPolicy.HTTPS_ONLY },
     });
@@ -105,6 +104,7 @@ export class LabelcastStack extends Stack {
       bucket: this.uploads.bucket,
       table: this.images.table,
       api: this.graphql.api,
+      callbackSecret: this.callbackSecret.secret,
       logRetention,
       removalPolicy,
       reservedConcurrentExecutions: props.labelerReservedConcurrency,
@@ -113,13 +113,8 @@ export class LabelcastStack extends Stack {
       bucket: this.uploads.bucket,
       table: this.images.table,
       api: this.graphql.api,
-      mutationFields: iamFields().map((field) => field.fieldName),
+      callbackSecret: this.callbackSecret.secret,
       logRetention,
-      removalPolicy,
-    });
-
-    this.callbackSecret = new CallbackSecret(this, 'Callbacks', {
-      senders: [this.labeler.function, this.labeler.onFailure.function, this.reconciler.function],
       removalPolicy,
     });
 

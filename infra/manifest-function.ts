@@ -1,6 +1,7 @@
 /**
  * One Lambda function from api/manifest.ts, bundled locally with esbuild (no
- * Docker): ESM, minified, with source maps. The AWS SDK v3 is bundled too:
+ * Docker): ESM, minified, with source maps. Its role and environment come
+ * from its declared access (api/access.ts, infra/function-access.ts). The AWS SDK v3 is bundled too:
  * the runtime's copy lacks some packages we use (s3-request-presigner) and
  * would differ in version from the one our tests run against.
  */
@@ -12,6 +13,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { repoRoot } from '../api/bundle.ts';
 import { lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
+import { deployedEnvironment, grantDeclaredAccess, type FunctionTargets } from './function-access.ts';
 import { offlineInstallCommand } from './lambda-native-modules.ts';
 
 /** The Lambda runtime every function runs on; the bundle targets the same Node version. */
@@ -32,8 +34,8 @@ export interface FunctionLogProps {
 export interface ManifestFunctionProps extends FunctionLogProps {
   /** Which api/manifest.ts function to deploy. */
   readonly name: LambdaFunctionName;
-  /** Environment variables the handler reads (POWERTOOLS_SERVICE_NAME is added from the manifest). */
-  readonly environment: Readonly<Record<string, string>>;
+  /** The resources its access names; its environment and role are derived from them. */
+  readonly targets: FunctionTargets;
   /** @default - no reserved concurrency */
   readonly reservedConcurrentExecutions?: number;
 }
@@ -66,7 +68,11 @@ export class ManifestFunction extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: serviceNameOf(props.name), ...props.environment },
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: serviceNameOf(props.name),
+        ...deployedEnvironment(props.name, props.targets),
+      },
       bundling: {
         format: OutputFormat.ESM,
         target: bundleTarget,
@@ -83,5 +89,6 @@ export class ManifestFunction extends Construct {
         },
       },
     });
+    grantDeclaredAccess(this.function, props.name, props.targets);
   }
 }

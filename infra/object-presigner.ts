@@ -2,9 +2,8 @@
  * A presign Lambda: requestUpload's PUT URLs (presignUpload) or Image.url and
  * Image.thumbnailUrl GET URLs (presignDownload). A presigned URL carries the
  * signer's permissions, so the role may do its one S3 action under its own
- * key prefixes and nothing else.
+ * key prefixes and nothing else (declared in api/access.ts).
  */
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -14,13 +13,6 @@ export interface ObjectPresignerProps extends FunctionLogProps {
   /** Which presign function of api/manifest.ts. */
   readonly name: 'presignUpload' | 'presignDownload';
   readonly bucket: IBucket;
-  /**
-   * The one action the URLs grant. Not bucket.grantPut / grantRead: those add
-   * s3:PutObjectLegalHold, retention and tagging, or s3:GetBucket* and s3:List*.
-   */
-  readonly action: 's3:PutObject' | 's3:GetObject';
-  /** Key prefixes the URLs may name, e.g. `uploads/`. */
-  readonly keyPrefixes: readonly string[];
 }
 
 export class ObjectPresigner extends Construct {
@@ -34,14 +26,7 @@ export class ObjectPresigner extends Construct {
       name: props.name,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
-      environment: { UPLOAD_BUCKET: props.bucket.bucketName },
+      targets: { bucket: props.bucket },
     }).function;
-    this.function.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: [props.action],
-        resources: props.keyPrefixes.map((prefix) => props.bucket.arnForObjects(`${prefix}*`)),
-      }),
-    );
   }
 }

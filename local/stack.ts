@@ -6,6 +6,7 @@
  * on its schedule.
  */
 import path from 'node:path';
+import { environmentFor, EnvironmentSource, needsSource } from '../api/access.ts';
 import { fields, lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
 import { ApiLimits, UploadLimits } from '../api/limits.ts';
@@ -128,6 +129,8 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
     });
     closers.add(() => appsync.close());
 
+    // What Lambda itself sets, then the function's declared environment (api/access.ts) and nothing
+    // else, as infra/ derives it: a handler reading an undeclared variable fails here as on AWS.
     // Only endpoints and credentials differ from AWS; the function code is the same.
     const environment = (name: LambdaFunctionName): Record<string, string> => ({
       PATH: process.env.PATH ?? '',
@@ -141,14 +144,20 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       AWS_ENDPOINT_URL_REKOGNITION: rekognition.endpoint,
       AWS_LAMBDA_FUNCTION_NAME: name,
       POWERTOOLS_SERVICE_NAME: serviceNameOf(name),
-      UPLOAD_BUCKET: config.bucketName,
-      IMAGES_TABLE: config.tableName,
-      APPSYNC_URL: appsync.graphqlUrl,
-      [CallbackSettings.secretVariable]: secrets.callbackSecret,
-      // Offline only: callbacks may reach 127.0.0.1; on AWS the variable is unset and loopback is refused.
-      [CallbackSettings.allowLoopbackVariable]: '1',
-      // Test hook: a shorter callback attempt deadline (unset on AWS, and here unless a test asks).
-      ...(config.callbackAttemptDeadlineMs ? { [CallbackSettings.attemptDeadlineVariable]: String(config.callbackAttemptDeadlineMs) } : {}),
+      ...environmentFor(name, {
+        [EnvironmentSource.bucketName]: config.bucketName,
+        [EnvironmentSource.tableName]: config.tableName,
+        [EnvironmentSource.graphqlUrl]: appsync.graphqlUrl,
+        [EnvironmentSource.callbackSecret]: secrets.callbackSecret,
+      }),
+      // Offline only, for the functions that send callbacks: loopback targets (unset on AWS, where loopback is refused),
+      // and a test hook for a shorter attempt deadline (unset on AWS, and here unless a test asks).
+      ...(needsSource(name, EnvironmentSource.callbackSecret)
+        ? {
+            [CallbackSettings.allowLoopbackVariable]: '1',
+            ...(config.callbackAttemptDeadlineMs ? { [CallbackSettings.attemptDeadlineVariable]: String(config.callbackAttemptDeadlineMs) } : {}),
+          }
+        : {}),
     });
     const lambda = startLambdaRuntime({ stateDir: config.stateDir, environment });
     functions.runtime = lambda;

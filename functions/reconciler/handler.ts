@@ -4,6 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
 import { completionCallbacksFromEnv, tableStoreFromEnv, terminalImagePublisherFromEnv } from '../shared/from-env.ts';
 import { requireEnv } from '../shared/env.ts';
 import { reconcile, type ReconcileDeps, type ReconcileSummary } from './reconcile.ts';
@@ -21,4 +22,9 @@ const deps: ReconcileDeps = {
 };
 
 /** A scheduled event's `time` is the run's "now" (the clock without it); `redriveAfterSeconds` is for a run right after a restart. */
-export const handler = async (event: ReconcileEvent | null): Promise<ReconcileSummary> => reconcile(deps, reconcileOptionsOf(event));
+export const handler = async (event: ReconcileEvent | null, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<ReconcileSummary> =>
+  reconcile(
+    // The run stops starting work before Lambda's timeout would cut it off mid-image.
+    context ? { ...deps, remainingTimeMs: () => context.getRemainingTimeInMillis() } : deps,
+    reconcileOptionsOf(event),
+  );

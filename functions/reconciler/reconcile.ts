@@ -4,6 +4,19 @@
  * by copying the object onto itself, which makes S3 send a fresh
  * ObjectCreated:Copy event down the normal path; a ticket whose upload URL
  * has expired with no object ends FAILED.
+ *
+ * Two passes, so never-uploaded tickets cannot starve uploaded images:
+ *
+ *   pass 1 (oldest first): HeadObject each PENDING image, a few at a time;
+ *          re-drive at once what exists, set aside expired tickets.
+ *   pass 2: fail the set-aside tickets (each a conditional write and a push).
+ *
+ * A ticket costs pass 1 one HeadObject (404 with s3:ListBucket, api/access.ts),
+ * never a push, so any number of them only delays a re-drive by their
+ * HeadObjects. Every image is handled on its own: an error is logged and
+ * counted, and the run goes on. Runs may overlap (the reconciler has no
+ * reserved concurrency): a re-drive is a duplicate event the labeler's
+ * conditional write ignores, and failing a ticket is a conditional update.
  */
 import { CopyObjectCommand, HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -17,8 +30,16 @@ export const ReconcileSettings = {
   redriveAfterSeconds: 600,
   /** A PUT that started just before the URL expired may still be arriving. */
   expiryGraceSeconds: 300,
-  /** Images handled per run; the next run picks up the rest. */
-  maxImagesPerRun: 500,
+  /** PENDING images looked at per run (a HeadObject each); the next run picks up the rest. */
+  maxExaminedPerRun: 10_000,
+  /** Expired tickets failed per run, after every re-drive. */
+  maxFailedPerRun: 1_000,
+  /** HeadObject and re-drive calls in flight at once. */
+  concurrency: 8,
+  /** Pass 1 stops while this much of the invocation is left, for pass 2. */
+  failPassReserveMs: 90_000,
+  /** Pass 2 stops while this much is left: one failure's push and callback fit in it. */
+  finishReserveMs: 30_000,
 } as const;
 
 export const expiredTicketReason = 'upload URL expired, nothing was uploaded';
@@ -26,6 +47,13 @@ export const expiredTicketReason = 'upload URL expired, nothing was uploaded';
 export interface ReconcileDeps extends MarkFailedDeps {
   readonly s3: S3Client;
   readonly bucket: string;
+  /** Milliseconds left of the invocation (Lambda's context.getRemainingTimeInMillis). @default - no time limit */
+  readonly remainingTimeMs?: () => number;
+}
+
+export interface ReconcileLimits {
+  readonly maxExaminedPerRun: number;
+  readonly maxFailedPerRun: number;
 }
 
 export interface ReconcileOptions {
@@ -33,18 +61,27 @@ export interface ReconcileOptions {
   readonly redriveAfterSeconds?: number;
   /** The time the run is for (a scheduled event's `time`); ages are measured from it. @default the clock */
   readonly now?: Date;
+  /** @default ReconcileSettings */
+  readonly limits?: Partial<ReconcileLimits>;
 }
 
 export interface ReconcileSummary {
+  /** PENDING images looked at. */
   readonly pending: number;
   readonly redriven: number;
+  /** Tickets failed because their upload URL expired unused. */
   readonly expired: number;
+  /** Not uploaded yet, and the URL may still be used. */
   readonly waiting: number;
+  /** Expired tickets left for the next run (limit or time). */
+  readonly deferred: number;
+  /** Images whose handling failed this run (logged); they stay PENDING for the next one. */
+  readonly errors: number;
 }
 
 type PendingImage = Pick<Image, 'id' | 'createdAt' | 'contentType'>;
 
-async function* pendingImages(deps: ReconcileDeps, createdBefore: string): AsyncGenerator<PendingImage> {
+async function* pendingImages(deps: ReconcileDeps, createdBefore: string): AsyncGenerator<PendingImage[]> {
   const index = ImagesTableLayout.byStatusIndex;
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
@@ -59,11 +96,12 @@ async function* pendingImages(deps: ReconcileDeps, createdBefore: string): Async
         ExclusiveStartKey,
       }),
     );
-    for (const item of page.Items ?? []) yield item as PendingImage;
+    yield (page.Items ?? []) as PendingImage[];
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
 }
 
+/** 404 means no object; anything else (403 without s3:ListBucket, throttling) is an error for this image. */
 async function objectExists(deps: ReconcileDeps, key: string): Promise<boolean> {
   try {
     await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key }));
@@ -89,22 +127,70 @@ async function redrive(deps: ReconcileDeps, image: PendingImage, at: Date): Prom
   );
 }
 
+/** Runs `work` on every item, at most `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconcileSummary> {
   const now = options.now ?? deps.now?.() ?? new Date();
+  const limits: ReconcileLimits = { ...ReconcileSettings, ...options.limits };
   const redriveAfterMs = (options.redriveAfterSeconds ?? ReconcileSettings.redriveAfterSeconds) * 1000;
   const expiresAfterMs = (UploadLimits.urlTtlSeconds + ReconcileSettings.expiryGraceSeconds) * 1000;
   const createdBefore = new Date(now.getTime() - redriveAfterMs).toISOString();
-  const summary = { pending: 0, redriven: 0, expired: 0, waiting: 0 };
-  for await (const image of pendingImages(deps, createdBefore)) {
-    if (summary.pending >= ReconcileSettings.maxImagesPerRun) break;
-    summary.pending += 1;
-    if (await objectExists(deps, objectKeyFor(image.id))) {
-      await redrive(deps, image, now);
-      summary.redriven += 1;
-    } else if (now.getTime() - Date.parse(image.createdAt) >= expiresAfterMs) {
+  const timeLeft = (reserveMs: number) => (deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) > reserveMs;
+  const summary = { pending: 0, redriven: 0, expired: 0, waiting: 0, deferred: 0, errors: 0 };
+  const failed = (image: PendingImage, step: string, error: unknown) => {
+    summary.errors += 1;
+    deps.logger.error(`reconcile: ${step} failed; the image stays PENDING for the next run`, { imageId: image.id, error: error as Error });
+  };
+
+  // Pass 1: re-drive every uploaded image before any ticket is failed.
+  const expiredTickets: PendingImage[] = [];
+  pages: for await (const page of pendingImages(deps, createdBefore)) {
+    const batch = page.slice(0, limits.maxExaminedPerRun - summary.pending);
+    summary.pending += batch.length;
+    await eachLimited(batch, ReconcileSettings.concurrency, async (image) => {
+      let exists: boolean;
+      try {
+        exists = await objectExists(deps, objectKeyFor(image.id));
+      } catch (error) {
+        failed(image, 'HeadObject', error);
+        return;
+      }
+      if (exists) {
+        await redrive(deps, image, now).then(
+          () => void (summary.redriven += 1),
+          (error: unknown) => failed(image, 're-drive', error),
+        );
+      } else if (now.getTime() - Date.parse(image.createdAt) >= expiresAfterMs) {
+        expiredTickets.push(image);
+      } else {
+        summary.waiting += 1;
+      }
+    });
+    if (summary.pending >= limits.maxExaminedPerRun || !timeLeft(ReconcileSettings.failPassReserveMs)) break pages;
+  }
+
+  // Pass 2: fail expired tickets, oldest first (workers finish out of order).
+  expiredTickets.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  for (const [position, image] of expiredTickets.entries()) {
+    if (position >= limits.maxFailedPerRun || !timeLeft(ReconcileSettings.finishReserveMs)) {
+      summary.deferred = expiredTickets.length - position;
+      break;
+    }
+    try {
       if ((await markImageFailed(deps, image.id, expiredTicketReason)) === 'failed') summary.expired += 1;
-    } else {
-      summary.waiting += 1;
+    } catch (error) {
+      failed(image, 'failing the expired ticket', error);
     }
   }
   deps.logger.info('reconciled', { ...summary });

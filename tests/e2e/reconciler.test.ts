@@ -49,7 +49,14 @@ describe('Reconciler: invoked through the Lambda API with a scheduled event', ()
 
     // Assess
     expect(stillPending?.status).toBe('PENDING');
-    expect(now).toEqual({ pending: expect.any(Number), redriven: expect.any(Number), expired: expect.any(Number), waiting: expect.any(Number) });
+    expect(now).toEqual({
+      pending: expect.any(Number),
+      redriven: expect.any(Number),
+      expired: expect.any(Number),
+      waiting: expect.any(Number),
+      deferred: 0,
+      errors: 0,
+    });
     expect(later.expired).toBeGreaterThanOrEqual(1);
     expect(pushed).toMatchObject({ id: ticket.imageId, status: 'FAILED', error: expiredTicketReason });
     expect(stored).toMatchObject({ status: 'FAILED', error: expiredTicketReason });

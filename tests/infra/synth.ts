@@ -3,6 +3,15 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { createLabelcastApp, type LabelcastApp } from '../../infra/labelcast-app.ts';
 import type { Stage } from '../../infra/stage.ts';
 
+/** CDK context that skips asset bundling (cxapi.BUNDLING_STACKS): roles, environments and wiring do not depend on it. */
+export const noBundling = { 'aws:cdk:bundling-stacks': [] } as const;
+
+/** A fresh synthesis without Lambda bundling, for tests that read roles and settings only. */
+export function synthWithoutBundling(stage: Stage, context: Record<string, unknown> = {}): { labelcast: LabelcastApp; template: Template } {
+  const labelcast = createLabelcastApp({ guard: false, context: { stage, ...noBundling, ...context } });
+  return { labelcast, template: Template.fromStack(labelcast.stack) };
+}
+
 const cache = new Map<Stage, { labelcast: LabelcastApp; template: Template }>();
 
 export function synthStage(stage: Stage): { labelcast: LabelcastApp; template: Template } {

@@ -1,0 +1,66 @@
+/**
+ * A manifest function's role and environment, derived from its declared
+ * access (api/access.ts): nothing here lists an action, a prefix or a
+ * variable of its own.
+ */
+import type { IGraphqlApi } from 'aws-cdk-lib/aws-appsync';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { accessOf, environmentFor, EnvironmentSource, policyStatementsFor, type PolicyStatementJson } from '../api/access.ts';
+import type { LambdaFunctionName } from '../api/manifest.ts';
+
+/** The deployed resources a function's access names. */
+export interface FunctionTargets {
+  /** Needed by functions with object or list access, or UPLOAD_BUCKET. @default - none */
+  readonly bucket?: IBucket;
+  /** Needed by functions with table or index access, or IMAGES_TABLE. @default - none */
+  readonly table?: ITable;
+  /** Needed by functions that publish (APPSYNC_URL, appsync:GraphQL). @default - none */
+  readonly api?: IGraphqlApi & { readonly graphqlUrl: string };
+  /** Needed by functions that send completion callbacks. @default - none */
+  readonly callbackSecret?: ISecret;
+  /** The functions it invokes, exactly those its access declares. @default - none */
+  readonly invokes?: Readonly<Partial<Record<LambdaFunctionName, IFunction>>>;
+}
+
+/** The function's environment variables, as CloudFormation values. */
+export function deployedEnvironment(name: LambdaFunctionName, targets: FunctionTargets): Record<string, string> {
+  return environmentFor(name, {
+    ...(targets.bucket ? { [EnvironmentSource.bucketName]: targets.bucket.bucketName } : {}),
+    ...(targets.table ? { [EnvironmentSource.tableName]: targets.table.tableName } : {}),
+    ...(targets.api ? { [EnvironmentSource.graphqlUrl]: targets.api.graphqlUrl } : {}),
+    // A dynamic reference: CloudFormation resolves it at deploy time, so the value is in neither template nor asset.
+    ...(targets.callbackSecret ? { [EnvironmentSource.callbackSecret]: targets.callbackSecret.secretValue.unsafeUnwrap() } : {}),
+  });
+}
+
+/** The statements the function's role needs, with the deployed ARNs. */
+export function deployedPolicyStatements(name: LambdaFunctionName, targets: FunctionTargets): PolicyStatementJson[] {
+  const declared = new Set(accessOf(name).invoke);
+  const given = Object.keys(targets.invokes ?? {}) as LambdaFunctionName[];
+  const extra = given.filter((target) => !declared.has(target));
+  if (extra.length > 0) throw new Error(`function ${name} is given ${extra.join(', ')} to invoke, which api/access.ts does not declare`);
+  return policyStatementsFor(name, {
+    bucket: targets.bucket?.bucketArn,
+    table: targets.table?.tableArn,
+    graphqlApi: targets.api?.arn,
+    functions: Object.fromEntries(given.map((target) => [target, targets.invokes?.[target]?.functionArn])),
+  });
+}
+
+/** Adds each derived statement to the function's role. */
+export function grantDeclaredAccess(fn: IFunction, name: LambdaFunctionName, targets: FunctionTargets): void {
+  for (const statement of deployedPolicyStatements(name, targets)) {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...statement.Action],
+        resources: [...statement.Resource],
+        ...(statement.Condition ? { conditions: statement.Condition } : {}),
+      }),
+    );
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The reconciler's runs (functions/reconciler/reconcile.ts) on a real
+ * dynalite with the images table's byStatus index, and an S3 that answers
+ * HeadObject as AWS does: 404 for a missing key (the role has s3:ListBucket),
+ * or an error the test picks for one key.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CopyObjectCommand, HeadObjectCommand, NotFound, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { imageKey, objectKeyFor } from '../../api/table.ts';
+import type { Image } from '../../api/types.ts';
+import type { Publisher } from '../../functions/labeler/publish.ts';
+import { expiredTicketReason, reconcile, type ReconcileDeps } from '../../functions/reconciler/reconcile.ts';
+import { startImagesTable, type ImagesTable } from './images-table.ts';
+
+const bucket = 'labelcast-uploads';
+const now = new Date('2030-01-01T12:00:00.000Z');
+/** Long enough ago that every upload URL has expired and every re-drive is due. */
+const hourAgo = (minutes: number) => new Date(now.getTime() - 60 * 60_000 - minutes * 60_000).toISOString();
+
+let table: ImagesTable;
+let run = 0;
+
+beforeAll(async () => {
+  table = await startImagesTable();
+});
+afterAll(async () => table?.close());
+// Each test has its own ids, and its images are older than every earlier test's: only its own are PENDING.
+beforeEach(() => void (run += 1));
+
+/** S3 with some objects present; HeadObject of a missing key is 404; `failing` keys answer the given error. */
+function fakeS3(present: readonly string[], failing: ReadonlyMap<string, Error> = new Map()) {
+  const sent: { readonly command: string; readonly key: string }[] = [];
+  const client = {
+    send: async (command: HeadObjectCommand | CopyObjectCommand) => {
+      const key = command.input.Key ?? '';
+      sent.push({ command: command.constructor.name, key });
+      const failure = failing.get(key);
+      if (failure) throw failure;
+      if (command instanceof HeadObjectCommand && !present.includes(key)) throw new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
+      return {};
+    },
+  };
+  return { sent, client: client as unknown as S3Client };
+}
+
+const forbidden = () =>
+  new S3ServiceException({ name: 'Forbidden', $fault: 'client', message: 'Forbidden', $metadata: { httpStatusCode: 403 } });
+
+function recordingPublisher(failFor: readonly string[] = []): Publisher & { readonly published: string[] } {
+  const published: string[] = [];
+  return {
+    published,
+    publish: async (image) => {
+      if (failFor.includes(image.id)) throw new Error(`publish of ${image.id} failed`);
+      published.push(image.id);
+    },
+  };
+}
+
+/** A PENDING image created `minutesBefore` minutes before the others of this test's run. */
+async function pendingImage(name: string, minutesBefore: number): Promise<string> {
+  const id = `run${run}-${name}`;
+  // Later runs are older still, so an earlier test's leftovers never sort before this test's images.
+  const createdAt = hourAgo(run * 1000 + minutesBefore);
+  const image: Image = { id, status: 'PENDING', contentType: 'image/jpeg', sizeBytes: 1, createdAt, labels: [], moderationLabels: [] };
+  await table.store.documentClient.send(new PutCommand({ TableName: table.store.tableName, Item: { ...imageKey(id), ...image } }));
+  return id;
+}
+
+const statusOf = async (id: string) =>
+  (await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }))).Item?.status;
+
+function depsWith(s3: S3Client, publisher: Publisher): ReconcileDeps {
+  return { store: table.store, s3, bucket, publisher, logger: new Logger({ serviceName: 'reconciler-test', logLevel: 'SILENT' }) };
+}
+
+/** Ends every PENDING image left by earlier tests, so each test sees only its own. */
+async function drain(): Promise<void> {
+  await reconcile(depsWith(fakeS3([]).client, recordingPublisher()), { now });
+}
+
+describe('Function: reconcile', () => {
+  beforeEach(drain);
+
+  it('re-drives an uploaded image and fails an expired ticket, asking S3 once each', async () => {
+    // Prepare
+    const uploaded = await pendingImage('uploaded', 2);
+    const ticket = await pendingImage('ticket', 1);
+    const s3 = fakeS3([objectKeyFor(uploaded)]);
+    const publisher = recordingPublisher();
+
+    // Act
+    const summary = await reconcile(depsWith(s3.client, publisher), { now });
+
+    // Assess
+    expect(summary).toEqual({ pending: 2, redriven: 1, expired: 1, waiting: 0, deferred: 0, errors: 0 });
+    expect(s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key)).toEqual([objectKeyFor(uploaded)]);
+    expect(publisher.published).toEqual([ticket]);
+    expect(await statusOf(ticket)).toBe('FAILED');
+  });
+
+  it('logs and counts an image whose HeadObject fails (a 403), and goes on with the others', async () => {
+    // Prepare: the oldest image's HeadObject is refused, as on a role without s3:ListBucket.
+    const refused = await pendingImage('refused', 3);
+    const uploaded = await pendingImage('uploaded', 2);
+    const ticket = await pendingImage('ticket', 1);
+    const s3 = fakeS3([objectKeyFor(uploaded)], new Map([[objectKeyFor(refused), forbidden()]]));
+    const publisher = recordingPublisher();
+
+    // Act
+    const summary = await reconcile(depsWith(s3.client, publisher), { now });
+
+    // Assess
+    expect(summary).toMatchObject({ pending: 3, redriven: 1, expired: 1, errors: 1 });
+    expect(await statusOf(refused)).toBe('PENDING');
+    expect(await statusOf(ticket)).toBe('FAILED');
+    expect(publisher.published).toEqual([ticket]);
+  });
+
+  it('goes on after a re-drive or a ticket failure throws', async () => {
+    // Prepare
+    const copyFails = await pendingImage('copy-fails', 4);
+    const uploaded = await pendingImage('uploaded', 3);
+    const pushFails = await pendingImage('push-fails', 2);
+    const ticket = await pendingImage('ticket', 1);
+    const s3 = fakeS3([objectKeyFor(copyFails), objectKeyFor(uploaded)]);
+    const failingCopy = {
+      send: async (command: HeadObjectCommand | CopyObjectCommand) => {
+        if (command instanceof CopyObjectCommand && command.input.Key === objectKeyFor(copyFails)) throw new Error('SlowDown');
+        return s3.client.send(command as HeadObjectCommand);
+      },
+    } as unknown as S3Client;
+    const publisher = recordingPublisher([pushFails]);
+
+    // Act
+    const summary = await reconcile(depsWith(failingCopy, publisher), { now });
+
+    // Assess
+    expect(summary).toMatchObject({ pending: 4, redriven: 1, expired: 1, errors: 2 });
+    expect(publisher.published).toEqual([ticket]);
+    expect(await statusOf(ticket)).toBe('FAILED');
+  });
+
+  it('re-drives an uploaded image behind more expired tickets than a run may fail', async () => {
+    // Prepare: five never-uploaded tickets, all older than the one uploaded image; a run may fail two.
+    const tickets = [];
+    for (let minutes = 10; minutes > 5; minutes -= 1) tickets.push(await pendingImage(`ticket-${minutes}`, minutes));
+    const uploaded = await pendingImage('uploaded', 1);
+    const s3 = fakeS3([objectKeyFor(uploaded)]);
+    const publisher = recordingPublisher();
+
+    // Act
+    const first = await reconcile(depsWith(s3.client, publisher), { now, limits: { maxFailedPerRun: 2 } });
+    const second = await reconcile(depsWith(s3.client, publisher), { now, limits: { maxFailedPerRun: 2 } });
+
+    // Assess: the upload is re-driven on the first run; the tickets end two a run, oldest first.
+    expect(first).toMatchObject({ redriven: 1, expired: 2, deferred: 3 });
+    expect(second).toMatchObject({ expired: 2, deferred: 1 });
+    expect(publisher.published).toEqual(tickets.slice(0, 4));
+    expect(await statusOf(tickets[4]!)).toBe('PENDING');
+  });
+
+  it('stops starting work when the invocation is nearly out of time, and says what it left', async () => {
+    // Prepare
+    await pendingImage('ticket-a', 2);
+    await pendingImage('ticket-b', 1);
+    const publisher = recordingPublisher();
+    const deps = { ...depsWith(fakeS3([]).client, publisher), remainingTimeMs: () => 20_000 };
+
+    // Act
+    const summary = await reconcile(deps, { now });
+
+    // Assess
+    expect(summary).toMatchObject({ pending: 2, expired: 0, deferred: 2 });
+    expect(publisher.published).toEqual([]);
+  });
+
+  it('fails a ticket with the expired-URL reason', async () => {
+    // Prepare
+    const ticket = await pendingImage('ticket', 1);
+
+    // Act
+    await reconcile(depsWith(fakeS3([]).client, recordingPublisher()), { now });
+
+    // Assess
+    const stored = await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(ticket), ConsistentRead: true }));
+    expect(stored.Item).toMatchObject({ status: 'FAILED', error: expiredTicketReason });
+  });
+});
