@@ -36,7 +36,7 @@ function appSyncJsFiles() {
 const appSyncJs = appSyncJsFiles();
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.labelcast/', 'dist/', 'bench/results/', 'test-output/', 'client-example/web/dist/'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.labelcast/', 'dist/', 'bench/results/', 'test-output/', 'client-example/web/dist/', 'client-example/graphql/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

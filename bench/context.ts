@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DetectLabelsCommand, DetectModerationLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readFileSync } from 'node:fs';
+import type { TypedDocumentString } from '../client-example/graphql/index.ts';
 import { configureAmplify } from '../client-example/lib/configure.ts';
 import { LabelcastClient } from '../client-example/lib/labelcast-client.ts';
 import type { AmplifyOutputs } from '../local/amplify-outputs.ts';
@@ -21,7 +22,7 @@ export interface BenchContext {
   /** The engine alone: both Rekognition calls the labeler makes, on the bytes. */
   detect(bytes: Uint8Array): Promise<void>;
   /** One GraphQL request over HTTPS with the API key and no client library: the server's own cost. */
-  rawGraphql(query: string, variables: Record<string, unknown>): Promise<unknown>;
+  rawGraphql<Variables>(document: TypedDocumentString<unknown, Variables>, variables: Variables): Promise<unknown>;
   /** The local Rekognition's counters: calls per operation, engineBusyMs, engineLoadMs. */
   engineStats(): Promise<RekognitionStats>;
 }
@@ -46,11 +47,11 @@ export function benchContext(env: NodeJS.ProcessEnv): BenchContext {
       new DynamoDBClient({ region, credentials, endpoint: required(env, 'BENCH_DYNAMODB_ENDPOINT') }),
       { marshallOptions: { removeUndefinedValues: true } },
     ),
-    async rawGraphql(query, variables) {
+    async rawGraphql(document, variables) {
       const response = await fetch(outputs.data.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': outputs.data.api_key },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ query: document.toString(), variables }),
       });
       const body = (await response.json()) as { errors?: unknown[] };
       if (!response.ok || body.errors) throw new Error(`GraphQL request failed: ${JSON.stringify(body)}`);

@@ -17,7 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../api/bundle.ts';
-import type { Image } from '../api/types.ts';
+import type { Image } from '../client-example/graphql/index.ts';
 import { startStackProcess } from '../local/child-process-stack.ts';
 import { benchEnvFor } from './lib/stack-env.ts';
 import { benchContext } from './context.ts';

@@ -3,7 +3,7 @@
  * sent as a plain HTTPS request (the server's cost) and through aws-amplify
  * (what an app sees, client library included).
  */
-import { requestUploadMutation } from '../../client-example/lib/operations.ts';
+import { RequestUploadDocument } from '../../client-example/graphql/index.ts';
 import type { BenchContext } from '../context.ts';
 import { p50, p99, timed } from '../lib/stats.ts';
 
@@ -14,7 +14,7 @@ export async function measureRequestUpload(context: BenchContext, count: number)
   const amplify: number[] = [];
   for (let index = 0; index < count + warmUp; index += 1) {
     const input = { contentType: 'image/jpeg', sizeBytes: 1000 + index };
-    const raw = await timed(() => context.rawGraphql(requestUploadMutation, { input }));
+    const raw = await timed(() => context.rawGraphql(RequestUploadDocument, { input }));
     const viaAmplify = await timed(() => context.client.requestUpload(input));
     if (index < warmUp) continue;
     https.push(raw.ms);

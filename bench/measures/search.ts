@@ -11,7 +11,7 @@ import type { Image, Label } from '../../api/types.ts';
 import { PageLimits } from '../../api/limits.ts';
 import { labelEntries } from '../../functions/labeler/label-index.ts';
 import { chunks } from '../../functions/shared/table-store.ts';
-import { imagesByLabelQuery } from '../../client-example/lib/operations.ts';
+import { ImagesByLabelDocument } from '../../client-example/graphql/index.ts';
 import type { BenchContext } from '../context.ts';
 import { mapConcurrent, p50, timed } from '../lib/stats.ts';
 
@@ -59,7 +59,7 @@ async function searchP50(context: BenchContext, labelName: string, runs: number)
   const amplify: number[] = [];
   const variables = { label: labelName, limit: PageLimits.defaultLimit };
   for (let run = 0; run < runs; run += 1) {
-    https.push((await timed(() => context.rawGraphql(imagesByLabelQuery, variables))).ms);
+    https.push((await timed(() => context.rawGraphql(ImagesByLabelDocument, variables))).ms);
     amplify.push((await timed(() => context.client.imagesByLabel(variables))).ms);
   }
   return { httpsMs: p50(https), amplifyMs: p50(amplify) };

@@ -1,5 +1,6 @@
 /** How the CLI prints images: a readable block, or one JSON object a line (--json). */
-import type { Image } from '../../api/types.ts';
+import type { Image } from '../graphql/index.ts';
+import { graphqlErrorLines } from '../lib/graphql-client.ts';
 
 export function formatImage(image: Image): string {
   const head = `${image.id}  ${image.status}${image.fileName ? `  ${image.fileName}` : ''}`;
@@ -17,8 +18,4 @@ export function formatImage(image: Image): string {
 export const jsonLine = (value: unknown) => JSON.stringify(value);
 
 /** AppSync's errors as `errorType: message` lines. */
-export function describeError(error: unknown): string {
-  const detail = (error as { errors?: { errorType?: string; message: string }[] } | null)?.errors;
-  if (detail?.length) return detail.map((e) => `${e.errorType ?? 'Error'}: ${e.message}`).join('\n');
-  return error instanceof Error ? error.message : String(error);
-}
+export const describeError = (error: unknown): string => graphqlErrorLines(error).join('\n');

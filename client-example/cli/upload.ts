@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Image } from '../../api/types.ts';
+import type { Image } from '../graphql/index.ts';
 import type { LabelcastClient } from '../lib/labelcast-client.ts';
 import { imageFiles } from './files.ts';
 import { describeError, formatImage, jsonLine } from './format.ts';

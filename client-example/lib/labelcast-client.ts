@@ -4,55 +4,24 @@
  * search by label.
  */
 import { Hub } from 'aws-amplify/utils';
-import { generateClient } from 'aws-amplify/api';
-import type { Image } from '../../api/types.ts';
-import { sniffContentType } from './content-type.ts';
 import {
-  deleteImageMutation,
-  imageQuery,
-  imagesByLabelQuery,
-  labelsQuery,
-  onImageLabeledSubscription,
-  requestUploadMutation,
-} from './operations.ts';
+  DeleteImageDocument,
+  ImageDocument,
+  ImagesByLabelDocument,
+  LabelsDocument,
+  OnImageLabeledDocument,
+  RequestUploadDocument,
+  type Image,
+  type ImagePage,
+  type LabelPage,
+  type UploadTicket,
+} from '../graphql/index.ts';
+import { sniffContentType } from './content-type.ts';
+import { GraphqlClient, type GraphqlClientOptions, type Subscription } from './graphql-client.ts';
 
-export interface UploadTicket {
-  readonly imageId: string;
-  readonly uploadUrl: string;
-  readonly uploadHeaders: readonly { readonly name: string; readonly value: string }[];
-  readonly expiresAt: string;
-}
+export type { Image, ImagePage, LabelCount, LabelPage, UploadTicket } from '../graphql/index.ts';
 
-export interface ImagePage {
-  readonly items: Image[];
-  readonly nextToken: string | null;
-}
-
-/** A label of the catalog and how many images carry it. */
-export interface LabelCount {
-  readonly name: string;
-  readonly imageCount: number;
-}
-
-export interface LabelPage {
-  readonly items: LabelCount[];
-  readonly nextToken: string | null;
-}
-
-/**
- * Amplify's generated typings are built for codegen'd documents; these
- * untyped documents go through a plain view of the same client.
- */
-interface GraphqlOptions {
-  readonly query: string;
-  readonly variables?: Record<string, unknown>;
-}
-interface PlainClient {
-  graphql(options: GraphqlOptions): unknown;
-}
-interface Subscribable<T> {
-  subscribe(observer: { next(value: { data: T }): void; error(error: unknown): void }): { unsubscribe(): void };
-}
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(JSON.stringify(error)));
 
 /** Amplify reports a started subscription on the 'api' Hub channel; `undefined` waits for the one without imageId. */
 function subscriptionAcknowledged(imageId: string | undefined, timeoutMs: number): Promise<void> {
@@ -72,31 +41,31 @@ function subscriptionAcknowledged(imageId: string | undefined, timeoutMs: number
   });
 }
 
-export interface LabelcastClientOptions {
-  /**
-   * How calls are authorized: 'userPool' sends the signed-in user's token
-   * (Amplify's Auth, or a custom tokenProvider), so the user sees only its own images.
-   * @default - the API's default mode, the API key
-   */
-  readonly authMode?: 'apiKey' | 'userPool';
-}
+export type LabelcastClientOptions = GraphqlClientOptions;
 
 export class LabelcastClient {
-  private readonly client: PlainClient;
+  private readonly client: GraphqlClient;
 
+  /** With `authMode: 'userPool'` the signed-in user sees only its own images. */
   public constructor(options: LabelcastClientOptions = {}) {
-    this.client = generateClient(options.authMode ? { authMode: options.authMode } : {}) as unknown as PlainClient;
+    this.client = new GraphqlClient(options);
   }
 
-  private async run<T>(options: GraphqlOptions): Promise<T> {
-    const result = (await this.client.graphql(options)) as { data: T };
-    return result.data;
+  /**
+   * onImageLabeled events of one image, or of every image when `imageId` is
+   * undefined. The field is nullable in the schema, but every push carries an
+   * image: an event without one is reported as an error, not dropped.
+   */
+  private onImageLabeled(imageId: string | undefined, observer: { next(image: Image): void; error(error: Error): void }): Subscription {
+    return this.client.subscribe(OnImageLabeledDocument, imageId === undefined ? {} : { imageId }, {
+      next: ({ onImageLabeled: image }) => (image ? observer.next(image) : observer.error(new Error('onImageLabeled pushed an event without an image'))),
+      error: (error) => observer.error(asError(error)),
+    });
   }
 
   /** `callbackUrl`: an https URL that receives the signed Image JSON once it is LABELED or FAILED. */
   public async requestUpload(input: { contentType: string; sizeBytes: number; fileName?: string; callbackUrl?: string }): Promise<UploadTicket> {
-    const data = await this.run<{ requestUpload: UploadTicket }>({ query: requestUploadMutation, variables: { input } });
-    return data.requestUpload;
+    return (await this.client.request(RequestUploadDocument, { input })).requestUpload;
   }
 
   /** PUTs the bytes to the ticket's presigned URL with exactly the ticket's headers. */
@@ -117,18 +86,17 @@ export class LabelcastClient {
         subscription.unsubscribe();
         reject(new Error(`no onImageLabeled event for ${imageId} within ${timeoutMs} ms`));
       }, timeoutMs);
-      const observable = this.client.graphql({ query: onImageLabeledSubscription, variables: { imageId } });
-      const subscription = (observable as Subscribable<{ onImageLabeled: Image }>).subscribe({
-          next: ({ data }) => {
-            clearTimeout(timer);
-            subscription.unsubscribe();
-            resolve(data.onImageLabeled);
-          },
-          error: (error: unknown) => {
-            clearTimeout(timer);
-            reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
-          },
-        });
+      const subscription = this.onImageLabeled(imageId, {
+        next: (image) => {
+          clearTimeout(timer);
+          subscription.unsubscribe();
+          resolve(image);
+        },
+        error: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
     });
     return { ready, labeled };
   }
@@ -146,13 +114,12 @@ export class LabelcastClient {
       resolveFirst = resolve;
       rejectFirst = reject;
     });
-    const observable = this.client.graphql({ query: onImageLabeledSubscription, variables: { imageId } });
-    const subscription = (observable as Subscribable<{ onImageLabeled: Image }>).subscribe({
-      next: ({ data }) => {
-        events.push(data.onImageLabeled);
-        resolveFirst(data.onImageLabeled);
+    const subscription = this.onImageLabeled(imageId, {
+      next: (image) => {
+        events.push(image);
+        resolveFirst(image);
       },
-      error: (error: unknown) => rejectFirst(error instanceof Error ? error : new Error(JSON.stringify(error))),
+      error: rejectFirst,
     });
     return { ready, first, events, stop: () => subscription.unsubscribe() };
   }
@@ -163,11 +130,7 @@ export class LabelcastClient {
    */
   public watchAll(onImage: (image: Image) => void, onError: (error: Error) => void): { ready: Promise<void>; stop(): void } {
     const ready = subscriptionAcknowledged(undefined, 15_000);
-    const observable = this.client.graphql({ query: onImageLabeledSubscription, variables: {} });
-    const subscription = (observable as Subscribable<{ onImageLabeled: Image }>).subscribe({
-      next: ({ data }) => onImage(data.onImageLabeled),
-      error: (error: unknown) => onError(error instanceof Error ? error : new Error(JSON.stringify(error))),
-    });
+    const subscription = this.onImageLabeled(undefined, { next: onImage, error: onError });
     return { ready, stop: () => subscription.unsubscribe() };
   }
 
@@ -184,24 +147,23 @@ export class LabelcastClient {
   }
 
   public async image(id: string): Promise<Image | null> {
-    const data = await this.run<{ image: Image | null }>({ query: imageQuery, variables: { id } });
-    return data.image;
+    return (await this.client.request(ImageDocument, { id })).image;
   }
 
   public async imagesByLabel(args: { label: string; minConfidence?: number; limit?: number; nextToken?: string }): Promise<ImagePage> {
-    const data = await this.run<{ imagesByLabel: ImagePage }>({ query: imagesByLabelQuery, variables: { ...args } });
-    return data.imagesByLabel;
+    return (await this.client.request(ImagesByLabelDocument, args)).imagesByLabel;
   }
 
   /** The label catalog, alphabetically, for autocomplete. */
   public async labels(args: { prefix?: string; limit?: number; nextToken?: string } = {}): Promise<LabelPage> {
-    const data = await this.run<{ labels: LabelPage }>({ query: labelsQuery, variables: { ...args } });
-    return data.labels;
+    return (await this.client.request(LabelsDocument, args)).labels;
   }
 
   /** Deletes the image and everything derived from it; returns what was deleted. */
   public async deleteImage(id: string): Promise<Image> {
-    const data = await this.run<{ deleteImage: Image }>({ query: deleteImageMutation, variables: { id } });
-    return data.deleteImage;
+    const { deleteImage } = await this.client.request(DeleteImageDocument, { id });
+    // AppSync answers an unknown id with errorType NotFound, which rejects above.
+    if (!deleteImage) throw new Error(`deleteImage(${id}) returned no image`);
+    return deleteImage;
   }
 }

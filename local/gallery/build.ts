@@ -10,8 +10,8 @@ import { repoRoot } from '../../api/bundle.ts';
 export const galleryRoot = path.join(repoRoot, 'client-example/web');
 export const galleryDist = path.join(galleryRoot, 'dist');
 
-/** What the gallery bundle is made from: its own sources and the client library it imports. */
-const sources = [galleryRoot, path.join(repoRoot, 'client-example/lib'), path.join(repoRoot, 'api')];
+/** What the gallery bundle is made from: its own sources, the client library and the generated documents it imports. */
+const sources = [galleryRoot, path.join(repoRoot, 'client-example/lib'), path.join(repoRoot, 'client-example/graphql')];
 
 function newestMtime(entry: string): number {
   const stat = statSync(entry);

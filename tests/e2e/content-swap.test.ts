@@ -8,7 +8,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Image } from '../../api/types.ts';
+import type { Image } from '../../client-example/graphql/index.ts';
 import { renderThumbnail } from '../../functions/labeler/thumbnail.ts';
 import { amplifyOutputs, fixture, labelcastClient, postGraphql } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';

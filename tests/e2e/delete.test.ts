@@ -8,7 +8,7 @@ import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s
 import { describe, expect, inject, it } from 'vitest';
 import { originalKeyFor, thumbnailKeyFor } from '../../api/media.ts';
 import { objectKeyFor } from '../../api/table.ts';
-import type { Image } from '../../api/types.ts';
+import type { Image } from '../../client-example/graphql/index.ts';
 import { stackCredentials } from '../../local/child-process-stack.ts';
 import { amplifyOutputs, errorTypeOf, fixture, labelcastClient, postGraphql } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';

@@ -5,7 +5,7 @@
  * through aws-amplify's `authMode: 'userPool'` with a custom tokenProvider.
  */
 import { inject, describe, expect, it, beforeAll, afterAll } from 'vitest';
-import type { Image } from '../../api/types.ts';
+import type { Image } from '../../client-example/graphql/index.ts';
 import { configureAmplify } from '../../client-example/lib/configure.ts';
 import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
 import { errorTypeOf, fixture, postGraphql } from '../support/amplify-client.ts';

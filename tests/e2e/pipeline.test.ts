@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { Image } from '../../api/types.ts';
+import type { Image } from '../../client-example/graphql/index.ts';
 import { fixture, labelcastClient } from '../support/amplify-client.ts';
 import { untilSearchable } from '../support/searchable.ts';
 

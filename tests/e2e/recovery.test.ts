@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Image } from '../../api/types.ts';
+import type { Image } from '../../client-example/graphql/index.ts';
 import { objectKeyFor } from '../../api/table.ts';
 import { configureAmplify } from '../../client-example/lib/configure.ts';
 import { LabelcastClient, type UploadTicket } from '../../client-example/lib/labelcast-client.ts';

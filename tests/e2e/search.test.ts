@@ -4,7 +4,7 @@
  * also when several are labelled at the same time.
  */
 import { describe, expect, it } from 'vitest';
-import type { Image } from '../../api/types.ts';
+import type { Image } from '../../client-example/graphql/index.ts';
 import { fixture, labelcastClient } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 import { untilSearchable } from '../support/searchable.ts';

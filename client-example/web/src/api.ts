@@ -3,30 +3,18 @@
  * the amplify_outputs.json served beside the page.
  */
 import { Amplify } from 'aws-amplify';
-import { generateClient } from 'aws-amplify/api';
 import { Hub } from 'aws-amplify/utils';
 import {
-  galleryImageQuery,
-  galleryImagesByLabelQuery,
-  labelSuggestionsQuery,
-  onAnyImageLabeledSubscription,
-  requestUploadMutation,
-} from './operations.ts';
+  ImagesByLabelWithUrlsDocument,
+  LabelsDocument,
+  OnImageLabeledDocument,
+  RequestUploadDocument,
+} from '../../graphql/index.ts';
+import { GraphqlClient, graphqlErrorLines } from '../../lib/graphql-client.ts';
 import type { GalleryImage, LabelSuggestion, UploadTicket } from './types.ts';
 
-interface PlainClient {
-  graphql(options: { query: string; variables?: Record<string, unknown> }): unknown;
-}
-interface Subscribable<T> {
-  subscribe(observer: { next(value: { data: T }): void; error(error: unknown): void }): { unsubscribe(): void };
-}
-
 /** AppSync's errors as one readable line: `errorType: message`. */
-export function describeError(error: unknown): string {
-  const errors = (error as { errors?: { errorType?: string; message: string }[] } | null)?.errors;
-  if (errors?.length) return errors.map((e) => (e.errorType ? `${e.errorType}: ${e.message}` : e.message)).join('; ');
-  return error instanceof Error ? error.message : String(error);
-}
+export const describeError = (error: unknown): string => graphqlErrorLines(error).join('; ');
 
 export async function configureFromOutputs(url = './amplify_outputs.json'): Promise<void> {
   const response = await fetch(url, { cache: 'no-store' });
@@ -35,17 +23,12 @@ export async function configureFromOutputs(url = './amplify_outputs.json'): Prom
 }
 
 export class GalleryApi {
-  private readonly client = generateClient() as unknown as PlainClient;
+  private readonly client = new GraphqlClient();
   /** Set once the API answers that it has no label catalog, so autocomplete stops asking. */
   private catalogMissing = false;
 
-  private async run<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-    const result = (await this.client.graphql({ query, variables })) as { data: T };
-    return result.data;
-  }
-
   public async requestUpload(input: { contentType: string; sizeBytes: number; fileName: string }): Promise<UploadTicket> {
-    return (await this.run<{ requestUpload: UploadTicket }>(requestUploadMutation, { input })).requestUpload;
+    return (await this.client.request(RequestUploadDocument, { input })).requestUpload;
   }
 
   /**
@@ -60,9 +43,8 @@ export class GalleryApi {
           resolve();
         }
       });
-      const observable = this.client.graphql({ query: onAnyImageLabeledSubscription }) as Subscribable<{ onImageLabeled: GalleryImage }>;
-      observable.subscribe({
-        next: ({ data }) => onImage(data.onImageLabeled),
+      this.client.subscribe(OnImageLabeledDocument, {}, {
+        next: ({ onImageLabeled: image }) => (image ? onImage(image) : onError('an onImageLabeled event carried no image')),
         error: (error) => onError(describeError(error)),
       });
     });
@@ -76,24 +58,15 @@ export class GalleryApi {
     });
   }
 
-  public async image(id: string): Promise<GalleryImage | null> {
-    return (await this.run<{ image: GalleryImage | null }>(galleryImageQuery, { id })).image;
-  }
-
   public async search(args: { label: string; minConfidence?: number; nextToken?: string | null; limit?: number }) {
-    const data = await this.run<{ imagesByLabel: { items: GalleryImage[]; nextToken: string | null } }>(galleryImagesByLabelQuery, {
-      limit: 24,
-      ...args,
-    });
-    return data.imagesByLabel;
+    return (await this.client.request(ImagesByLabelWithUrlsDocument, { limit: 24, ...args })).imagesByLabel;
   }
 
   /** Label names starting with `prefix`; empty when the API has no label catalog. */
   public async labelSuggestions(prefix: string): Promise<LabelSuggestion[]> {
     if (this.catalogMissing) return [];
     try {
-      const data = await this.run<{ labels: { items: LabelSuggestion[] } }>(labelSuggestionsQuery, { prefix, limit: 10 });
-      return data.labels.items;
+      return (await this.client.request(LabelsDocument, { prefix, limit: 10 })).labels.items;
     } catch (error) {
       // A schema without Query.labels fails validation; anything else is worth a retry later.
       if (/labels|Validation|FieldUndefined/i.test(describeError(error))) this.catalogMissing = true;

@@ -1,19 +1,9 @@
-/** The Image shape the gallery selects (api/types.ts plus the read URLs). */
-import type { Image } from '../../../api/types.ts';
+/** The result shapes the gallery shows, named from the generated documents (client-example/graphql/). */
+import type { Image, ImageWithUrls, LabelCount } from '../../graphql/index.ts';
 
-export interface GalleryImage extends Pick<Image, 'id' | 'status' | 'fileName' | 'createdAt' | 'labeledAt' | 'labels' | 'error'> {
-  readonly moderationLabels: readonly { readonly name: string; readonly confidence: number }[];
-  readonly url?: string | null;
-  readonly thumbnailUrl?: string | null;
-}
+export type { UploadTicket } from '../../graphql/index.ts';
 
-export interface UploadTicket {
-  readonly imageId: string;
-  readonly uploadUrl: string;
-  readonly uploadHeaders: readonly { readonly name: string; readonly value: string }[];
-}
+/** An image from an onImageLabeled event (no URLs) or from a query (with its read URLs). */
+export type GalleryImage = Image & Partial<Pick<ImageWithUrls, 'url' | 'thumbnailUrl'>>;
 
-export interface LabelSuggestion {
-  readonly name: string;
-  readonly imageCount: number;
-}
+export type LabelSuggestion = LabelCount;
