@@ -3,7 +3,7 @@
  * invocationType? }. A failed invocation is ctx.error with type Lambda:Unhandled.
  */
 import type { LambdaFunctionName } from '../../../api/manifest.ts';
-import { asJson } from '../resolvers/context.ts';
+import { asJson } from '../as-json.ts';
 import { InvalidRequestError, lambdaError } from './errors.ts';
 import type { DataSourceOutcome } from './types.ts';
 

@@ -3,7 +3,7 @@
  * identity, source, stash (one per field, shared along a pipeline), prev,
  * result, error, info, request, env.
  */
-import type { DataSourceError } from '../data-sources/index.ts';
+import type { DataSourceError } from '../data-sources/errors.ts';
 
 export interface ContextBase {
   readonly arguments: Record<string, unknown>;
@@ -47,12 +47,6 @@ export function handlerContext(
     info: base.info,
     request: base.request,
   };
-}
-
-/** AppSync passes values between steps (and Lambda its results) as JSON: undefined is dropped, dates become strings. */
-export function asJson<T>(value: T): T {
-  if (value === undefined) return null as T;
-  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 /** What util.authType() answers for a caller's identity. */
