@@ -17,7 +17,6 @@
  * send on their real paths against the synthesized roles, so an action used
  * in code but missing here fails `npm test`.
  */
-import { UploadLimits } from './limits.ts';
 import { AuthMode, fields, lambdaFunctions, type LambdaFunctionName } from './manifest.ts';
 import { MediaLayout } from './media.ts';
 import { CallbackSettings } from './callback.ts';
@@ -85,7 +84,7 @@ export interface FunctionAccess {
   readonly environment: Readonly<Record<string, EnvironmentSource>>;
 }
 
-const uploads = UploadLimits.keyPrefix;
+const uploads = MediaLayout.uploadKeyPrefix;
 const keptPrefixes = [MediaLayout.originalKeyPrefix, MediaLayout.thumbnailKeyPrefix];
 const publishField = 'publishImageLabeled';
 

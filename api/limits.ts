@@ -11,8 +11,6 @@ export const UploadLimits = {
   urlTtlSeconds: 300,
   /** Longest file name kept with the image. */
   maxFileNameLength: 255,
-  /** S3 key prefix that uploads land under; the labeler is triggered on it. */
-  keyPrefix: 'uploads/',
 } as const;
 
 /** Paging limits for list queries. */

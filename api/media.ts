@@ -1,8 +1,14 @@
 /**
- * Where image bytes live in the bucket and how long read links last. Bundled
- * into APPSYNC_JS resolvers too, so keep this file plain data and functions.
+ * Where image bytes live in the bucket (the one media-layout module: uploads,
+ * kept originals, thumbnails) and how long read links last. Bundled into
+ * APPSYNC_JS resolvers too, so keep this file plain data and functions.
  */
 export const MediaLayout = {
+  /**
+   * Where uploads land (the presigned PUT's key); the labeler is triggered on
+   * it, and objects under it expire (infra/upload-bucket.ts).
+   */
+  uploadKeyPrefix: 'uploads/',
   /**
    * The labeler copies each LABELED image's original here from the uploads
    * prefix, which is only a landing zone that expires; these stay until deleteImage.
@@ -16,6 +22,9 @@ export const MediaLayout = {
   /** How long an Image.url or Image.thumbnailUrl stays valid. */
   readUrlTtlSeconds: 900,
 } as const;
+
+/** S3 key an image's bytes are uploaded to. */
+export const uploadKeyFor = (imageId: string) => `${MediaLayout.uploadKeyPrefix}${imageId}`;
 
 /** S3 key of a labelled image's kept original (Image.url). */
 export const originalKeyFor = (imageId: string) => `${MediaLayout.originalKeyPrefix}${imageId}`;

@@ -1,5 +1,3 @@
-import { UploadLimits } from './limits.ts';
-
 /**
  * Layout of the single DynamoDB table, shared by the resolvers, the labeler,
  * the delete function, the CDK stack and the local stack. Bundled into
@@ -121,6 +119,3 @@ export const catalogKey = (owner: string, labelName: string) => ({ pk: catalogPa
 
 /** The stored detection result of the bytes behind an S3 ETag, for one owner's uploads. */
 export const contentResultKey = (owner: string, eTag: string) => ({ pk: `CONTENT#${owner}#${eTag}`, sk: 'RESULT' });
-
-/** S3 key an image's bytes are uploaded to. */
-export const objectKeyFor = (imageId: string) => `${UploadLimits.keyPrefix}${imageId}`;

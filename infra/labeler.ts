@@ -18,7 +18,7 @@ import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { UploadLimits } from '../api/limits.ts';
+import { MediaLayout } from '../api/media.ts';
 import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
 import { LabelingFailed } from './labeling-recovery.ts';
 import { ManifestFunction } from './manifest-function.ts';
@@ -108,7 +108,7 @@ export class Labeler extends Construct {
     });
 
     props.bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), {
-      prefix: UploadLimits.keyPrefix,
+      prefix: MediaLayout.uploadKeyPrefix,
     });
   }
 }

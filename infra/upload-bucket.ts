@@ -13,8 +13,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { UploadLimits } from '../api/limits.ts';
-import { uploadCorsAllowedHeaders } from '../api/media.ts';
+import { MediaLayout, uploadCorsAllowedHeaders } from '../api/media.ts';
 import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
 
 export interface UploadBucketProps {
@@ -73,7 +72,7 @@ export class UploadBucket extends Construct {
       lifecycleRules: [
         { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
         // Only the landing zone: kept originals and thumbnails have no rule at all.
-        { id: 'expire-uploads', prefix: UploadLimits.keyPrefix, expiration: Duration.days(uploadExpirationDays) },
+        { id: 'expire-uploads', prefix: MediaLayout.uploadKeyPrefix, expiration: Duration.days(uploadExpirationDays) },
       ],
       removalPolicy,
       autoDeleteObjects: props.autoDeleteObjects ?? false,

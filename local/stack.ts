@@ -9,6 +9,7 @@ import path from 'node:path';
 import { environmentFor, EnvironmentSource, needsSource } from '../api/access.ts';
 import { fields, lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
+import { MediaLayout } from '../api/media.ts';
 import { ApiLimits, UploadLimits } from '../api/limits.ts';
 import { amplifyOutputs, writeAmplifyOutputs, type AmplifyOutputs, type WrittenOutputs } from './amplify-outputs.ts';
 import { startLocalAppSync } from './appsync/index.ts';
@@ -82,7 +83,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       buckets: [{ name: config.bucketName, corsAllowedOrigins: ['*'] }],
       maxObjectBytes: UploadLimits.maxSizeBytes,
       onObjectCreated: (event) => {
-        if (!event.Records.some((record) => record.s3.object.key.startsWith(UploadLimits.keyPrefix))) return;
+        if (!event.Records.some((record) => record.s3.object.key.startsWith(MediaLayout.uploadKeyPrefix))) return;
         for (let delivery = 0; delivery <= config.extraS3Deliveries; delivery += 1) {
           void functions.runtime?.invokeAsync('labeler', event);
         }

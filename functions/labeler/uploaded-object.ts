@@ -1,6 +1,6 @@
 /** Which image an S3 ObjectCreated record is about. */
 import type { S3EventRecord } from 'aws-lambda';
-import { UploadLimits } from '../../api/limits.ts';
+import { MediaLayout } from '../../api/media.ts';
 
 export interface UploadedObject {
   readonly bucket: string;
@@ -15,8 +15,8 @@ export interface UploadedObject {
 export function uploadedObjectFrom(record: S3EventRecord): UploadedObject | undefined {
   // S3 event keys are URL-encoded with '+' for spaces.
   const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
-  if (!key.startsWith(UploadLimits.keyPrefix)) return undefined;
-  const imageId = key.slice(UploadLimits.keyPrefix.length);
+  if (!key.startsWith(MediaLayout.uploadKeyPrefix)) return undefined;
+  const imageId = key.slice(MediaLayout.uploadKeyPrefix.length);
   if (imageId === '' || imageId.includes('/')) return undefined;
   const eTag = record.s3.object.eTag?.replace(/"/g, '');
   return { bucket: record.s3.bucket.name, key, imageId, sizeBytes: record.s3.object.size, ...(eTag ? { eTag } : {}) };

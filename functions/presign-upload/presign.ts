@@ -15,6 +15,7 @@
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { MediaLayout } from '../../api/media.ts';
 import { UploadLimits } from '../../api/limits.ts';
 
 /** S3 stores the PUT only if the key holds no object yet. */
@@ -41,8 +42,8 @@ export interface PresignUploadArgs {
 
 export async function presignUpload(args: PresignUploadArgs): Promise<UploadTicketParts> {
   const { s3, bucket, request } = args;
-  if (!request.objectKey.startsWith(UploadLimits.keyPrefix)) {
-    throw new Error(`object key ${request.objectKey} is outside ${UploadLimits.keyPrefix}`);
+  if (!request.objectKey.startsWith(MediaLayout.uploadKeyPrefix)) {
+    throw new Error(`object key ${request.objectKey} is outside ${MediaLayout.uploadKeyPrefix}`);
   }
   const signingDate = args.now ?? new Date();
   const command = new PutObjectCommand({

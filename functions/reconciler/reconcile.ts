@@ -20,8 +20,9 @@
  */
 import { CopyObjectCommand, HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { uploadKeyFor } from '../../api/media.ts';
 import { UploadLimits } from '../../api/limits.ts';
-import { ImagesTableLayout, objectKeyFor } from '../../api/table.ts';
+import { ImagesTableLayout } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
 import { markImageFailed, type MarkFailedDeps } from '../labeling-failed/mark-failed.ts';
 
@@ -114,7 +115,7 @@ async function objectExists(deps: ReconcileDeps, key: string): Promise<boolean> 
 
 /** An in-place copy must change something; S3 then emits ObjectCreated:Copy for the key. */
 async function redrive(deps: ReconcileDeps, image: PendingImage, at: Date): Promise<void> {
-  const key = objectKeyFor(image.id);
+  const key = uploadKeyFor(image.id);
   await deps.s3.send(
     new CopyObjectCommand({
       Bucket: deps.bucket,
@@ -161,7 +162,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
     await eachLimited(batch, ReconcileSettings.concurrency, async (image) => {
       let exists: boolean;
       try {
-        exists = await objectExists(deps, objectKeyFor(image.id));
+        exists = await objectExists(deps, uploadKeyFor(image.id));
       } catch (error) {
         failed(image, 'HeadObject', error);
         return;

@@ -3,7 +3,7 @@
  * image's key, content type and exact size.
  */
 import type { Context, LambdaRequest } from '@aws-appsync/utils';
-import { objectKeyFor } from '../../api/table.ts';
+import { uploadKeyFor } from '../../api/media.ts';
 import { failOnDataSourceError } from '../shared/data-source-errors.ts';
 
 export function request(ctx: Context<{ input: { contentType: string; sizeBytes: number } }>): LambdaRequest {
@@ -11,7 +11,7 @@ export function request(ctx: Context<{ input: { contentType: string; sizeBytes: 
   const { contentType, sizeBytes } = ctx.args.input;
   return {
     operation: 'Invoke',
-    payload: { objectKey: objectKeyFor(imageId), contentType, sizeBytes },
+    payload: { objectKey: uploadKeyFor(imageId), contentType, sizeBytes },
   };
 }
 

@@ -5,7 +5,8 @@
  */
 import { util, type Context, type DynamoDBPutItemRequest } from '@aws-appsync/utils';
 import { ownerOf } from '../../api/owner.ts';
-import { imageKey, objectKeyFor } from '../../api/table.ts';
+import { uploadKeyFor } from '../../api/media.ts';
+import { imageKey } from '../../api/table.ts';
 import { failOnDataSourceError } from '../shared/data-source-errors.ts';
 
 export function request(ctx: Context<{ input: { contentType: string; sizeBytes: number } }>): DynamoDBPutItemRequest {
@@ -23,7 +24,7 @@ export function request(ctx: Context<{ input: { contentType: string; sizeBytes: 
       createdAt,
       labels: [],
       moderationLabels: [],
-      objectKey: objectKeyFor(imageId),
+      objectKey: uploadKeyFor(imageId),
       owner: ownerOf(ctx.identity as { sub?: string } | null),
       // Only when given: the labeler POSTs the terminal image there.
       ...(callbackUrl ? { callbackUrl } : {}),

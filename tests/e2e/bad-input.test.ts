@@ -8,6 +8,7 @@
 import { crc32, deflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
+import { MediaLayout } from '../../api/media.ts';
 import { UploadLimits } from '../../api/limits.ts';
 import { amplifyOutputs, fixture, labelcastClient, postGraphql } from '../support/amplify-client.ts';
 
@@ -108,7 +109,7 @@ describe('Bad input: refused at requestUpload, naming the argument', () => {
 
     const image = await client.image(ticket.imageId);
     expect(image?.fileName).toBe('passwd');
-    expect(ticket.uploadUrl).toContain(`/${UploadLimits.keyPrefix}${ticket.imageId}`);
+    expect(ticket.uploadUrl).toContain(`/${MediaLayout.uploadKeyPrefix}${ticket.imageId}`);
   });
 
   it('keeps a file name in any script, with emoji', async () => {

@@ -6,8 +6,7 @@
  */
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, inject, it } from 'vitest';
-import { originalKeyFor, thumbnailKeyFor } from '../../api/media.ts';
-import { objectKeyFor } from '../../api/table.ts';
+import { originalKeyFor, thumbnailKeyFor, uploadKeyFor } from '../../api/media.ts';
 import type { Image } from '../../client-example/graphql/index.ts';
 import { stackCredentials } from '../../local/child-process-stack.ts';
 import { amplifyOutputs, errorTypeOf, fixture, labelcastClient, postGraphql } from '../support/amplify-client.ts';
@@ -78,7 +77,7 @@ describe('Mutation.deleteImage', () => {
     const kept = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: originalKeyFor(image.id) }));
     expect(kept.ContentType).toBe('image/jpeg');
     expect(Buffer.from(await kept.Body!.transformToByteArray()).equals(bytes)).toBe(true);
-    const keys = [objectKeyFor(image.id), originalKeyFor(image.id), thumbnailKeyFor(image.id)];
+    const keys = [uploadKeyFor(image.id), originalKeyFor(image.id), thumbnailKeyFor(image.id)];
     expect(await Promise.all(keys.map(exists))).toEqual([true, true, true]);
     // Counts follow the push by a few milliseconds.
     await expect.poll(() => countOf('Cat'), { timeout: 10_000 }).toBe(before.cat + 1);
@@ -132,7 +131,7 @@ describe('Mutation.deleteImage', () => {
 
     // Assess: the labeler, finding no image for it, deletes it
     expect(response.status).toBe(200);
-    await expect.poll(() => exists(objectKeyFor(ticket.imageId)), { timeout: 20_000 }).toBe(false);
+    await expect.poll(() => exists(uploadKeyFor(ticket.imageId)), { timeout: 20_000 }).toBe(false);
     expect(await client.image(ticket.imageId)).toBeNull();
   });
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Image } from '../../client-example/graphql/index.ts';
-import { objectKeyFor } from '../../api/table.ts';
+import { uploadKeyFor } from '../../api/media.ts';
 import { configureAmplify } from '../../client-example/lib/configure.ts';
 import { LabelcastClient, type UploadTicket } from '../../client-example/lib/labelcast-client.ts';
 import { stackCredentials, startStackProcess, type RunningStack } from '../../local/child-process-stack.ts';
@@ -134,7 +134,7 @@ describe('Recovery: duplicate S3 events and SIGKILL', () => {
       if (image.status === 'FAILED') expect(image.error).toBeTruthy();
       const pushes = beforeKill.get(ticket.imageId)! + after[index]!.events.length;
       expect(pushes, `${files[index]} pushed ${pushes} times`).toBeLessThanOrEqual(1);
-      const head = await s3.send(new HeadObjectCommand({ Bucket: 'labelcast-uploads', Key: objectKeyFor(ticket.imageId) }));
+      const head = await s3.send(new HeadObjectCommand({ Bucket: 'labelcast-uploads', Key: uploadKeyFor(ticket.imageId) }));
       expect(head.ContentLength).toBe(uploads[index]!.bytes.byteLength);
     }
     s3.destroy();

@@ -16,8 +16,8 @@ import { DetectLabelsCommand, type RekognitionClient } from '@aws-sdk/client-rek
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { originalKeyFor } from '../../api/media.ts';
-import { imageKey, objectKeyFor } from '../../api/table.ts';
+import { originalKeyFor, uploadKeyFor } from '../../api/media.ts';
+import { imageKey } from '../../api/table.ts';
 import type { Image } from '../../api/types.ts';
 import { getImage } from '../../functions/labeler/image-store.ts';
 import { labelImage, type LabelerDeps } from '../../functions/labeler/label-image.ts';
@@ -88,11 +88,11 @@ async function pendingImage(id: string, bytes: Uint8Array, contentType = 'image/
 }
 
 const upload = (id: string, bytes: Uint8Array, contentType = 'image/jpeg') =>
-  s3.send(new PutObjectCommand({ Bucket: bucket, Key: objectKeyFor(id), Body: bytes, ContentType: contentType }));
+  s3.send(new PutObjectCommand({ Bucket: bucket, Key: uploadKeyFor(id), Body: bytes, ContentType: contentType }));
 
 const eventFor = (id: string, bytes: Uint8Array, eTag = md5(bytes)): UploadedObject => ({
   bucket,
-  key: objectKeyFor(id),
+  key: uploadKeyFor(id),
   imageId: id,
   sizeBytes: bytes.length,
   eTag,
@@ -181,6 +181,6 @@ describe('Function: labelImage, reads pinned to the event ETag', () => {
     const outcome = await labelImage(deps, eventFor('deleted-image', cat));
 
     expect(outcome).toBe('unknown-image');
-    expect(await localS3.readObject(bucket, objectKeyFor('deleted-image'))).toBeUndefined();
+    expect(await localS3.readObject(bucket, uploadKeyFor('deleted-image'))).toBeUndefined();
   });
 });

@@ -8,7 +8,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { CopyObjectCommand, HeadObjectCommand, NotFound, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { imageKey, objectKeyFor } from '../../api/table.ts';
+import { uploadKeyFor } from '../../api/media.ts';
+import { imageKey } from '../../api/table.ts';
 import type { Image } from '../../api/types.ts';
 import type { Publisher } from '../../functions/labeler/publish.ts';
 import { expiredTicketReason, reconcile, type ReconcileDeps } from '../../functions/reconciler/reconcile.ts';
@@ -88,7 +89,7 @@ describe('Function: reconcile', () => {
     // Prepare
     const uploaded = await pendingImage('uploaded', 2);
     const ticket = await pendingImage('ticket', 1);
-    const s3 = fakeS3([objectKeyFor(uploaded)]);
+    const s3 = fakeS3([uploadKeyFor(uploaded)]);
     const publisher = recordingPublisher();
 
     // Act
@@ -96,7 +97,7 @@ describe('Function: reconcile', () => {
 
     // Assess
     expect(summary).toEqual({ pending: 2, redriven: 1, expired: 1, waiting: 0, deferred: 0, errors: 0 });
-    expect(s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key)).toEqual([objectKeyFor(uploaded)]);
+    expect(s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key)).toEqual([uploadKeyFor(uploaded)]);
     expect(publisher.published).toEqual([ticket]);
     expect(await statusOf(ticket)).toBe('FAILED');
   });
@@ -106,7 +107,7 @@ describe('Function: reconcile', () => {
     const refused = await pendingImage('refused', 3);
     const uploaded = await pendingImage('uploaded', 2);
     const ticket = await pendingImage('ticket', 1);
-    const s3 = fakeS3([objectKeyFor(uploaded)], new Map([[objectKeyFor(refused), forbidden()]]));
+    const s3 = fakeS3([uploadKeyFor(uploaded)], new Map([[uploadKeyFor(refused), forbidden()]]));
     const publisher = recordingPublisher();
 
     // Act
@@ -125,10 +126,10 @@ describe('Function: reconcile', () => {
     const uploaded = await pendingImage('uploaded', 3);
     const pushFails = await pendingImage('push-fails', 2);
     const ticket = await pendingImage('ticket', 1);
-    const s3 = fakeS3([objectKeyFor(copyFails), objectKeyFor(uploaded)]);
+    const s3 = fakeS3([uploadKeyFor(copyFails), uploadKeyFor(uploaded)]);
     const failingCopy = {
       send: async (command: HeadObjectCommand | CopyObjectCommand) => {
-        if (command instanceof CopyObjectCommand && command.input.Key === objectKeyFor(copyFails)) throw new Error('SlowDown');
+        if (command instanceof CopyObjectCommand && command.input.Key === uploadKeyFor(copyFails)) throw new Error('SlowDown');
         return s3.client.send(command as HeadObjectCommand);
       },
     } as unknown as S3Client;
@@ -148,7 +149,7 @@ describe('Function: reconcile', () => {
     const tickets = [];
     for (let minutes = 10; minutes > 5; minutes -= 1) tickets.push(await pendingImage(`ticket-${minutes}`, minutes));
     const uploaded = await pendingImage('uploaded', 1);
-    const s3 = fakeS3([objectKeyFor(uploaded)]);
+    const s3 = fakeS3([uploadKeyFor(uploaded)]);
     const publisher = recordingPublisher();
 
     // Act

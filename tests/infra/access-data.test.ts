@@ -5,9 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { accessOf, environmentFor, functionAccess, policyStatementsFor } from '../../api/access.ts';
-import { UploadLimits } from '../../api/limits.ts';
 import { lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
-import { readableKeyPrefixes } from '../../api/media.ts';
+import { MediaLayout, readableKeyPrefixes } from '../../api/media.ts';
 
 const names = Object.keys(lambdaFunctions) as LambdaFunctionName[];
 const arns = {
@@ -32,14 +31,14 @@ describe('Declared access', () => {
   });
 
   it('lets the presigners sign only their own action under their own prefixes', () => {
-    expect(accessOf('presignUpload').objects).toEqual([{ prefixes: [UploadLimits.keyPrefix], actions: ['s3:PutObject'] }]);
+    expect(accessOf('presignUpload').objects).toEqual([{ prefixes: [MediaLayout.uploadKeyPrefix], actions: ['s3:PutObject'] }]);
     expect(accessOf('presignDownload').objects).toEqual([{ prefixes: [...readableKeyPrefixes], actions: ['s3:GetObject'] }]);
-    expect(accessOf('presignDownload').objects.flatMap((grant) => grant.prefixes)).not.toContain(UploadLimits.keyPrefix);
+    expect(accessOf('presignDownload').objects.flatMap((grant) => grant.prefixes)).not.toContain(MediaLayout.uploadKeyPrefix);
   });
 
   it('lets only the reconciler list, and only under uploads/', () => {
     expect(names.filter((name) => accessOf(name).list.length > 0)).toEqual(['reconciler']);
-    expect(accessOf('reconciler').list).toEqual([UploadLimits.keyPrefix]);
+    expect(accessOf('reconciler').list).toEqual([MediaLayout.uploadKeyPrefix]);
   });
 
   it('gives every function that ends images (and so finishes ended ones) the table actions that takes', () => {

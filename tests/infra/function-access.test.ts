@@ -24,8 +24,8 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessOf, policyStatementsFor, type PolicyStatementJson } from '../../api/access.ts';
 import { lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
-import { originalKeyFor, thumbnailKeyFor } from '../../api/media.ts';
-import { imageKey, objectKeyFor } from '../../api/table.ts';
+import { originalKeyFor, thumbnailKeyFor, uploadKeyFor } from '../../api/media.ts';
+import { imageKey } from '../../api/table.ts';
 import type { Image, Label } from '../../api/types.ts';
 import { deleteImage } from '../../functions/delete-image/delete-image.ts';
 import { completeImage } from '../../functions/labeler/image-store.ts';
@@ -144,13 +144,13 @@ async function pendingImage(args: { readonly sizeBytes?: number; readonly create
     moderationLabels: [],
     owner: 'API_KEY',
   } as Image;
-  await table.store.documentClient.send(new PutCommand({ TableName: tableName, Item: { ...imageKey(image.id), ...image, objectKey: objectKeyFor(image.id) } }));
+  await table.store.documentClient.send(new PutCommand({ TableName: tableName, Item: { ...imageKey(image.id), ...image, objectKey: uploadKeyFor(image.id) } }));
   return image;
 }
 
 /** Uploads the cat for `image`; its ETag (unquoted, as S3 events carry it), which the labeler pins its reads to. */
 async function upload(image: Image): Promise<string> {
-  const put = await admin.send(new PutObjectCommand({ Bucket: bucketName, Key: objectKeyFor(image.id), Body: cat, ContentType: 'image/jpeg' }));
+  const put = await admin.send(new PutObjectCommand({ Bucket: bucketName, Key: uploadKeyFor(image.id), Body: cat, ContentType: 'image/jpeg' }));
   return (put.ETag ?? '').replaceAll('"', '');
 }
 
@@ -163,7 +163,7 @@ describe('Function roles allow every command the functions send', () => {
     const eTag = await upload(image);
     const { sent, s3, store, publisher } = recordedClients();
     const deps = { store, s3, publisher, logger, rekognition: stubbedRekognition(sent), thumbnails: s3ThumbnailWriter(s3) };
-    const object = { bucket: bucketName, key: objectKeyFor(image.id), imageId: image.id, sizeBytes: cat.byteLength, eTag };
+    const object = { bucket: bucketName, key: uploadKeyFor(image.id), imageId: image.id, sizeBytes: cat.byteLength, eTag };
 
     // Act
     const first = await labelImage(deps, object);
@@ -184,7 +184,7 @@ describe('Function roles allow every command the functions send', () => {
     const deps = { store, s3, publisher, logger, rekognition: stubbedRekognition(sent), thumbnails: s3ThumbnailWriter(s3) };
 
     // Act
-    const outcome = await labelImage(deps, { bucket: bucketName, key: objectKeyFor(image.id), imageId: image.id, sizeBytes: cat.byteLength, eTag });
+    const outcome = await labelImage(deps, { bucket: bucketName, key: uploadKeyFor(image.id), imageId: image.id, sizeBytes: cat.byteLength, eTag });
 
     // Assess
     expect(outcome).toBe('unknown-image');
@@ -234,7 +234,7 @@ describe('Function roles allow every command the functions send', () => {
     const image = await pendingImage();
     const eTag = await upload(image);
     const labeler = recordedClients();
-    const object = { bucket: bucketName, key: objectKeyFor(image.id), imageId: image.id, sizeBytes: cat.byteLength, eTag };
+    const object = { bucket: bucketName, key: uploadKeyFor(image.id), imageId: image.id, sizeBytes: cat.byteLength, eTag };
     const labelDeps = { ...labeler, logger, rekognition: stubbedRekognition(labeler.sent), thumbnails: s3ThumbnailWriter(labeler.s3) };
     expect(await labelImage(labelDeps, object)).toBe('labeled');
     const { sent, s3, store } = recordedClients();
@@ -254,7 +254,7 @@ describe('Function roles allow every command the functions send', () => {
     const downloadClients = recordedClients();
 
     // Act
-    await presignUpload({ s3: uploadClients.s3, bucket: bucketName, request: { objectKey: objectKeyFor('presigned'), contentType: 'image/jpeg', sizeBytes: 10 } });
+    await presignUpload({ s3: uploadClients.s3, bucket: bucketName, request: { objectKey: uploadKeyFor('presigned'), contentType: 'image/jpeg', sizeBytes: 10 } });
     for (const objectKey of [originalKeyFor('presigned'), thumbnailKeyFor('presigned')]) {
       await presignDownload({ s3: downloadClients.s3, bucket: bucketName, request: { objectKey } });
     }

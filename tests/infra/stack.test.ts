@@ -2,7 +2,6 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UploadLimits } from '../../api/limits.ts';
 import { MediaLayout } from '../../api/media.ts';
 import { accessOf } from '../../api/access.ts';
 import { dataSources, fields, lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
@@ -75,9 +74,9 @@ describe('upload bucket', () => {
     // Every rule: kept originals (images/) and thumbnails/ must match none that expires them.
     expect(buckets[0].Properties.LifecycleConfiguration.Rules).toEqual([
       { Id: 'abort-incomplete-multipart-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' },
-      { Id: 'expire-uploads', Prefix: UploadLimits.keyPrefix, ExpirationInDays: 1, Status: 'Enabled' },
+      { Id: 'expire-uploads', Prefix: MediaLayout.uploadKeyPrefix, ExpirationInDays: 1, Status: 'Enabled' },
     ]);
-    expect([MediaLayout.originalKeyPrefix, MediaLayout.thumbnailKeyPrefix].some((prefix) => prefix.startsWith(UploadLimits.keyPrefix))).toBe(false);
+    expect([MediaLayout.originalKeyPrefix, MediaLayout.thumbnailKeyPrefix].some((prefix) => prefix.startsWith(MediaLayout.uploadKeyPrefix))).toBe(false);
   });
 });
 
@@ -293,7 +292,7 @@ describe('Lambda functions', () => {
         LambdaFunctionConfigurations: [
           {
             Events: ['s3:ObjectCreated:*'],
-            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: UploadLimits.keyPrefix }] } },
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: MediaLayout.uploadKeyPrefix }] } },
             LambdaFunctionArn: { 'Fn::GetAtt': [logicalId(labelcast.stack.labeler.function), 'Arn'] },
           },
         ],
