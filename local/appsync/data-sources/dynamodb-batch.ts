@@ -1,7 +1,7 @@
 /**
- * Batch and transaction operations of the DYNAMODB data source. Batch
- * requests name real table names; results come back per table, in the order
- * asked, as AppSync returns them.
+ * Batch operations of the DYNAMODB data source. Batch requests name real
+ * table names; results come back per table, in the order asked, as AppSync
+ * returns them.
  */
 import { toPlainItem, toWireMap } from './attribute-values.ts';
 import { ExpressionCollector, projectionInput, type ExpressionJson } from './dynamodb-expressions.ts';
@@ -19,11 +19,6 @@ interface BatchGetOutput {
 interface BatchWriteOutput {
   readonly UnprocessedItems?: Record<string, { readonly PutRequest?: { readonly Item?: Item }; readonly DeleteRequest?: { readonly Key?: Item } }[]>;
 }
-interface TransactGetOutput {
-  readonly Responses?: { readonly Item?: Item }[];
-}
-
-const plainOrNull = (item: Item | undefined) => (item ? toPlainItem(item) : null);
 
 function requireTables(request: Json): Json {
   const tables = request.tables;
@@ -78,37 +73,4 @@ export async function batchWrite(client: DynamoDbJsonClient, request: Json, kind
     );
   }
   return { result: kind === 'put' ? { data, unprocessedItems: unprocessed } : { data, unprocessedKeys: unprocessed } };
-}
-
-export async function transactGetItems(client: DynamoDbJsonClient, request: Json): Promise<DataSourceOutcome> {
-  const items = request.transactItems as { table: string; key: Json }[];
-  const output = await client.call<TransactGetOutput>('TransactGetItems', {
-    TransactItems: items.map((item) => ({ Get: { TableName: item.table, Key: toWireMap(item.key) } })),
-  });
-  return { result: { items: (output.Responses ?? []).map((response) => plainOrNull(response.Item)), cancellationReasons: null } };
-}
-
-export async function transactWriteItems(client: DynamoDbJsonClient, request: Json): Promise<DataSourceOutcome> {
-  const items = request.transactItems as (Json & { table: string; operation: string; key: Json })[];
-  const transactItems = items.map((item) => {
-    const collector = new ExpressionCollector();
-    const condition = collector.add(item.condition as ExpressionJson | undefined, 'condition');
-    const base = { TableName: item.table, ConditionExpression: condition };
-    switch (item.operation) {
-      case 'PutItem':
-        return { Put: { ...base, Item: { ...toWireMap(item.attributeValues as Json), ...toWireMap(item.key) }, ...collector.input() } };
-      case 'UpdateItem': {
-        const update = collector.add(item.update as ExpressionJson, 'update');
-        return { Update: { ...base, Key: toWireMap(item.key), UpdateExpression: update, ...collector.input() } };
-      }
-      case 'DeleteItem':
-        return { Delete: { ...base, Key: toWireMap(item.key), ...collector.input() } };
-      case 'ConditionCheck':
-        return { ConditionCheck: { ...base, Key: toWireMap(item.key), ConditionExpression: condition ?? '', ...collector.input() } };
-      default:
-        throw new InvalidRequestError(`Unsupported transact operation "${item.operation}"`);
-    }
-  });
-  await client.call('TransactWriteItems', { TransactItems: transactItems });
-  return { result: { keys: items.map((item) => toPlainItem(toWireMap(item.key))), cancellationReasons: null } };
 }

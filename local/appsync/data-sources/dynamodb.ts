@@ -1,11 +1,12 @@
 /**
  * The DYNAMODB data source: AppSync's JS request objects (GetItem, PutItem,
- * UpdateItem, DeleteItem, Query, Scan, Sync; Batch* and Transact* are in
- * dynamodb-batch.ts) run as real DynamoDB calls (DynamoDB's JSON API,
- * dynamodb-wire.ts), results shaped as AppSync shapes them.
+ * UpdateItem, DeleteItem, Query, Scan, Sync; Batch* are in dynamodb-batch.ts)
+ * run as real DynamoDB calls (DynamoDB's JSON API, dynamodb-wire.ts), results
+ * shaped as AppSync shapes them. TransactGetItems and TransactWriteItems are
+ * refused: the local DynamoDB has no transactions, and no resolver uses them.
  */
 import { toPlainItem, toWireMap } from './attribute-values.ts';
-import { batchGetItem, batchWrite, transactGetItems, transactWriteItems } from './dynamodb-batch.ts';
+import { batchGetItem, batchWrite } from './dynamodb-batch.ts';
 import { ExpressionCollector, projectionInput, type ExpressionJson } from './dynamodb-expressions.ts';
 import { DynamoDbServiceError, type DynamoDbJsonClient, type Item } from './dynamodb-wire.ts';
 import { conditionalCheckFailed, dynamoDbError, InvalidRequestError, invalidNextToken } from './errors.ts';
@@ -19,6 +20,9 @@ export interface DynamoDbDataSourceOptions {
 }
 
 type Json = Record<string, unknown>;
+
+/** AppSync operations the offline twin cannot run faithfully: dynalite has no transactions. */
+const withoutTransactions = new Set(['TransactGetItems', 'TransactWriteItems']);
 
 /** The parts of DynamoDB's answers the data source reads. */
 interface ItemOutput {
@@ -200,8 +204,6 @@ export function createDynamoDbDataSource(options: DynamoDbDataSourceOptions) {
     BatchGetItem: (request) => batchGetItem(client, request),
     BatchPutItem: (request) => batchWrite(client, request, 'put'),
     BatchDeleteItem: (request) => batchWrite(client, request, 'delete'),
-    TransactGetItems: (request) => transactGetItems(client, request),
-    TransactWriteItems: (request) => transactWriteItems(client, request),
   };
 
   return {
@@ -209,8 +211,12 @@ export function createDynamoDbDataSource(options: DynamoDbDataSourceOptions) {
       if (request === null || typeof request !== 'object') {
         throw new InvalidRequestError('A DynamoDB request must be an object with an "operation"');
       }
-      const operation = operations[String((request as Json).operation)];
-      if (!operation) throw new InvalidRequestError(`Unsupported operation '${String((request as Json).operation)}'.`);
+      const name = String((request as Json).operation);
+      if (withoutTransactions.has(name)) {
+        throw new InvalidRequestError(`${name} is not supported offline: the local DynamoDB has no transactions.`);
+      }
+      const operation = operations[name];
+      if (!operation) throw new InvalidRequestError(`Unsupported operation '${name}'.`);
       try {
         return await operation(request as Json);
       } catch (error) {
