@@ -5,7 +5,8 @@ import { requireEnv } from '../shared/env.ts';
 import { tableStoreFromEnv } from '../shared/from-env.ts';
 import { deleteImage, type DeleteImageDeps, type DeleteImageRequest, type DeleteImageResult } from './delete-image.ts';
 
-const logger = new Logger({ serviceName: 'delete-image' });
+// Its service name comes from POWERTOOLS_SERVICE_NAME, which the stack derives from the manifest (api/manifest.ts serviceNameOf).
+const logger = new Logger();
 
 const deps: DeleteImageDeps = {
   store: tableStoreFromEnv(),

@@ -9,7 +9,8 @@ import { labelImage, type LabelerDeps, type LabelOutcome } from './label-image.t
 import { s3ThumbnailWriter } from './thumbnail.ts';
 import { uploadedObjectFrom } from './uploaded-object.ts';
 
-const logger = new Logger({ serviceName: 'labeler' });
+// Its service name comes from POWERTOOLS_SERVICE_NAME, which the stack derives from the manifest (api/manifest.ts serviceNameOf).
+const logger = new Logger();
 
 // Each image is decoded once: libvips' operation cache (up to 50 MB by default) would only hold memory.
 sharp.cache(false);

@@ -8,7 +8,8 @@ import { completionCallbacksFromEnv, tableStoreFromEnv, terminalImagePublisherFr
 import { failedImagesOf, type OnFailureRecord } from './failure-record.ts';
 import { markImageFailed, type MarkFailedDeps, type MarkFailedOutcome } from './mark-failed.ts';
 
-const logger = new Logger({ serviceName: 'labeling-failed' });
+// Its service name comes from POWERTOOLS_SERVICE_NAME, which the stack derives from the manifest (api/manifest.ts serviceNameOf).
+const logger = new Logger();
 
 const deps: MarkFailedDeps = {
   store: tableStoreFromEnv(),

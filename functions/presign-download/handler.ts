@@ -7,7 +7,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { requireEnv } from '../shared/env.ts';
 import { presignDownload, type PresignDownloadRequest } from './presign.ts';
 
-const logger = new Logger({ serviceName: 'presign-download' });
+// Its service name comes from POWERTOOLS_SERVICE_NAME, which the stack derives from the manifest (api/manifest.ts serviceNameOf).
+const logger = new Logger();
 const bucket = requireEnv('UPLOAD_BUCKET');
 const s3 = new S3Client({});
 

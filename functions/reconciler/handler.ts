@@ -10,7 +10,8 @@ import { requireEnv } from '../shared/env.ts';
 import { reconcile, type ReconcileDeps, type ReconcileSummary } from './reconcile.ts';
 import { reconcileOptionsOf, type ReconcileEvent } from './reconcile-event.ts';
 
-const logger = new Logger({ serviceName: 'reconciler' });
+// Its service name comes from POWERTOOLS_SERVICE_NAME, which the stack derives from the manifest (api/manifest.ts serviceNameOf).
+const logger = new Logger();
 
 const deps: ReconcileDeps = {
   store: tableStoreFromEnv(),
