@@ -44,7 +44,9 @@ export interface LabelerProps {
    */
   readonly retryAttempts?: number;
   /**
-   * How long S3's event may wait in Lambda's queue before it goes to the DLQ.
+   * How long S3's event may wait in Lambda's queue before it goes to
+   * labeling-failed (the on-failure destination; the DLQ only takes what
+   * labeling-failed cannot handle).
    * @default Duration.hours(6)
    */
   readonly maxEventAge?: Duration;

@@ -3,7 +3,7 @@
  * No transactions (the local DynamoDB has none): the image moves out of
  * PENDING with a conditional update, the single point that decides who
  * publishes and who counts the image in the label catalog; its label entries
- * are written after the push, idempotently (functions/labeler/label-image.ts).
+ * are written after the push, idempotently (indexEndedImage in functions/shared/ended-image.ts).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';

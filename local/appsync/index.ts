@@ -1,7 +1,8 @@
 /**
  * A local stand-in for AWS AppSync: GraphQL over HTTPS at `/graphql` and
  * realtime subscriptions over WSS at `/graphql/realtime`, with AppSync's auth
- * (API key by default, SigV4 as the additional mode), error shapes and
+ * (API key by default; SigV4 and Cognito user pools, whose tokens the local
+ * user pool of ../cognito issues, as additional modes), error shapes and
  * publish-on-mutation. Clients change only their endpoint and trust the CA.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -1,7 +1,8 @@
 /**
  * The local AppSync's resolver runtime: evaluates one field's APPSYNC_JS
  * resolver (unit or pipeline) against the data sources of api/manifest.ts.
- * The server (../server, ../realtime) calls resolveField for each root field.
+ * The server (../server, ../realtime) calls resolveField for every field the
+ * manifest wires: the root fields and nested ones such as Image.url.
  */
 import type { FieldWiring, LambdaFunctionName } from '../../../api/manifest.ts';
 import { createDataSources, type DataSourcesOptions } from '../data-sources/index.ts';
