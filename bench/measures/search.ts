@@ -9,7 +9,7 @@ import { sharedOwner } from '../../api/owner.ts';
 import { ImagesTableLayout, imageKey, labelIndexKey, objectKeyFor } from '../../api/table.ts';
 import type { Image, Label } from '../../api/types.ts';
 import { PageLimits } from '../../api/limits.ts';
-import { labelEntries } from '../../functions/labeler/label-index.ts';
+import { labelEntries } from '../../functions/shared/label-index.ts';
 import { chunks } from '../../functions/shared/table-store.ts';
 import { imagesByLabelQuery } from '../../client-example/lib/operations.ts';
 import type { BenchContext } from '../context.ts';

@@ -6,7 +6,7 @@
 import type { Image as RekognitionImage } from '@aws-sdk/client-rekognition';
 import sharp from 'sharp';
 import { UnlabelableImageError } from './detect.ts';
-import type { UploadedObject } from './uploaded-object.ts';
+import type { UploadedObject } from '../shared/uploaded-object.ts';
 
 /** Rekognition's limit for Image.Bytes. */
 const maxBytes = 5 * 1024 * 1024;

@@ -7,7 +7,7 @@
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ifMatchOf, pinned } from './pinned-object.ts';
-import type { UploadedObject } from './uploaded-object.ts';
+import type { UploadedObject } from '../shared/uploaded-object.ts';
 
 export async function readUploadBytes(s3: S3Client, object: UploadedObject): Promise<Uint8Array> {
   const { Body } = await pinned(object, () =>

@@ -6,7 +6,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { completionCallbacksFromEnv, tableStoreFromEnv, terminalImagePublisherFromEnv } from '../shared/from-env.ts';
 import { failedImagesOf, type OnFailureRecord } from './failure-record.ts';
-import { markImageFailed, type MarkFailedDeps, type MarkFailedOutcome } from './mark-failed.ts';
+import { markImageFailed, type MarkFailedDeps, type MarkFailedOutcome } from '../shared/mark-image-failed.ts';
 
 const logger = new Logger({ serviceName: 'labeling-failed' });
 

@@ -23,7 +23,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { UploadLimits } from '../../api/limits.ts';
 import { ImagesTableLayout, objectKeyFor } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
-import { markImageFailed, type MarkFailedDeps } from '../labeling-failed/mark-failed.ts';
+import { markImageFailed, type MarkFailedDeps } from '../shared/mark-image-failed.ts';
 
 export const ReconcileSettings = {
   /** An object younger than this may still be in the labeler's hands (60 s timeout × 3 attempts, plus retry delays). */
