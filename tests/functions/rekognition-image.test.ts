@@ -8,12 +8,15 @@
  */
 import { DetectLabelsCommand, DetectModerationLabelsCommand, type Image, type RekognitionClient } from '@aws-sdk/client-rekognition';
 import { describe, expect, it } from 'vitest';
-import { RekognitionLimits, UploadLimits } from '../../api/limits.ts';
+import { UploadLimits } from '../../api/limits.ts';
 import { detect, UnlabelableImageError } from '../../functions/labeler/detect.ts';
 import { rekognitionFit } from '../../functions/labeler/rekognition-fit.ts';
 import { jpegWithin, rekognitionImageFor } from '../../functions/labeler/rekognition-image.ts';
 import type { UploadedObject } from '../../functions/labeler/uploaded-object.ts';
 import { dimensionsOf, noisePng, plainJpeg, plainPng } from '../support/sized-image.ts';
+
+/** Rekognition's documented limits, written out: the test is the spec, so a wrong constant in api/limits.ts fails it. */
+const RekognitionLimits = { minSidePx: 80, maxSidePx: 10_000, maxImageBytes: 5_000_000, maxS3ObjectBytes: 15_000_000 } as const;
 
 const object = (sizeBytes: number): UploadedObject => ({ bucket: 'uploads-bucket', key: 'uploads/img-1', imageId: 'img-1', sizeBytes });
 
