@@ -15,36 +15,32 @@ import { UnlabelableImageError } from './detect.ts';
 import { maxResizeInputPixels, rekognitionFit } from './rekognition-fit.ts';
 import type { UploadedObject } from './uploaded-object.ts';
 
-/** JPEG qualities tried at each size before the copy is made smaller. */
-const qualities = [85, 70] as const;
-/** Each smaller try aims this far under what the byte limit allows, so a few tries suffice. */
+/** One quality for every try: a smaller size, not a lower quality, is what makes a copy fit, and each try decodes the upload again. */
+const jpegQuality = 80;
+/** Each smaller try aims this far under what the byte limit allows, so one smaller try nearly always suffices. */
 const shrinkMargin = 0.9;
-const maxShrinks = 6;
+const maxTries = 5;
 
 const grouped = (value: number) => value.toLocaleString('en-US');
 
 /**
  * A JPEG of `bytes` at `width` × `height` (after EXIF orientation, alpha on
- * white), at most RekognitionLimits.maxImageBytes long: smaller qualities
- * first, then smaller sizes in proportion to the excess, never under
- * Rekognition's minimum side.
+ * white), at most RekognitionLimits.maxImageBytes long: when a try is too
+ * long, the next is smaller in proportion to the excess (JPEG bytes grow
+ * about with the pixel count), never under Rekognition's minimum side.
  */
 export async function jpegWithin(bytes: Uint8Array, target: { readonly width: number; readonly height: number }): Promise<Buffer> {
   const { maxImageBytes, minSidePx } = RekognitionLimits;
   let { width, height } = target;
-  let smallest = Number.POSITIVE_INFINITY;
-  for (let shrink = 0; shrink <= maxShrinks; shrink += 1) {
-    for (const quality of qualities) {
-      const jpeg = await sharp(bytes, { failOn: 'error', limitInputPixels: maxResizeInputPixels })
-        .rotate()
-        .resize(width, height, { fit: 'fill' })
-        .flatten({ background: '#ffffff' })
-        .jpeg({ quality })
-        .toBuffer();
-      if (jpeg.byteLength <= maxImageBytes) return jpeg;
-      smallest = Math.min(smallest, jpeg.byteLength);
-    }
-    const factor = Math.sqrt(maxImageBytes / smallest) * shrinkMargin;
+  for (let tries = 1; tries <= maxTries; tries += 1) {
+    const jpeg = await sharp(bytes, { failOn: 'error', limitInputPixels: maxResizeInputPixels })
+      .rotate()
+      .resize(width, height, { fit: 'fill' })
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: jpegQuality })
+      .toBuffer();
+    if (jpeg.byteLength <= maxImageBytes) return jpeg;
+    const factor = Math.sqrt(maxImageBytes / jpeg.byteLength) * shrinkMargin;
     const next = { width: Math.round(width * factor), height: Math.round(height * factor) };
     if (Math.min(next.width, next.height) < minSidePx) break;
     ({ width, height } = next);
