@@ -193,7 +193,7 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
     deps.logger.info('image already terminal, duplicate event', { imageId: image.id, status: image.status });
     return 'duplicate';
   }
-  // The bytes (pinned to the event's ETag): their type, the thumbnail, WebP conversion, and the check of a reused result,
+  // The bytes (pinned to the event's ETag): their type, the thumbnail, Rekognition's copy when it cannot take the object, and the check of a reused result,
   // read beside the lookup of a result this owner stored for the same ETag. Detection waits for no read of the object.
   const content: ContentToLabel = {
     owner: ownerOfItem(image),

@@ -1,7 +1,7 @@
 /**
  * Reads an upload's bytes once: they are hashed (same bytes, one detection),
- * checked for their real type, made into the thumbnail and, for WebP,
- * converted for Rekognition. The read is pinned to the event's ETag
+ * checked for their real type, made into the thumbnail and, when Rekognition
+ * would refuse the object (rekognition-image.ts), resized or converted for it. The read is pinned to the event's ETag
  * (pinned-object.ts). The presigned PUT bounds their size (api/limits.ts),
  * so they fit in memory.
  */
