@@ -5,12 +5,40 @@
 export const UploadLimits = {
   /** Content types Rekognition can label. */
   contentTypes: ['image/jpeg', 'image/png', 'image/webp'],
-  /** Rekognition's limit for images read from S3: 15 MiB. */
+  /**
+   * Largest upload: 15 MiB, a little over Rekognition's 15 MB for an S3 object
+   * (RekognitionLimits); the labeler sends such an image as resized JPEG bytes.
+   */
   maxSizeBytes: 15 * 1024 * 1024,
   /** How long a presigned upload URL stays valid. */
   urlTtlSeconds: 300,
   /** Longest file name kept with the image. */
   maxFileNameLength: 255,
+} as const;
+
+/**
+ * Amazon Rekognition's fixed limits for DetectLabels and DetectModerationLabels
+ * ("Guidelines and quotas in Amazon Rekognition", Set quotas): 80–10,000 px a
+ * side, 15 MB from S3, 5 MB as Image.Bytes, JPEG or PNG. AWS writes the sizes in
+ * decimal MB, so they are decimal here. The local Rekognition refuses what these
+ * refuse; the labeler sends Rekognition only what they admit.
+ */
+export const RekognitionLimits = {
+  /** Shortest side Rekognition analyses, in pixels (under it: InvalidParameterException). */
+  minSidePx: 80,
+  /** Longest side, in pixels, for width and height alike (over it: ImageTooLargeException). */
+  maxSidePx: 10000,
+  /** Largest image read from an S3 object: 15 MB. */
+  maxS3ObjectBytes: 15000000,
+  /** Largest image sent as Image.Bytes: 5 MB. */
+  maxImageBytes: 5000000,
+  /**
+   * Image.Bytes' length constraint in Rekognition's API model (5,242,880): past
+   * it the request fails validation before the image is looked at.
+   */
+  maxImageBytesModeled: 5242880,
+  /** What Rekognition decodes. */
+  contentTypes: ['image/jpeg', 'image/png'],
 } as const;
 
 /** Paging limits for list queries. */

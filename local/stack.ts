@@ -20,6 +20,7 @@ import { ensureImagesTable, startLocalDynamoDb } from './dynamodb/index.ts';
 import { galleryDist } from './gallery/build.ts';
 import { startGalleryServer } from './gallery/server.ts';
 import { credentialStore, loadOrCreateCredentials, type LocalCredentials } from './iam/credentials.ts';
+import { localIdentities } from './iam/function-roles.ts';
 import { startLocalLambdaApi } from './lambda/api.ts';
 import { startLambdaRuntime, type LambdaRuntime } from './lambda/runtime.ts';
 import { scheduledEvent } from './lambda/scheduled-event.ts';
@@ -60,7 +61,13 @@ class Closers {
 export async function startLocalStack(config: LocalStackConfig): Promise<LocalStack> {
   prepareStateDir(config.stateDir);
   const credentials = loadOrCreateCredentials(config.stateDir);
-  const store = credentialStore(credentials);
+  // Every key pair the AWS services accept, with what each may do: credentials.json is the administrator; each
+  // function has fresh keys (memory only) bound to its role, derived from api/access.ts as infra/ derives it.
+  const { directory: store, functionCredentials } = localIdentities(credentials, {
+    region: config.region,
+    bucketName: config.bucketName,
+    tableName: config.tableName,
+  });
   // The admin identity alone, for the stack's own endpoints (token minting, test hooks), whatever keys `store` admits.
   const admin = credentialStore(credentials);
   const secrets = loadOrCreateSecrets(config.stateDir);
@@ -68,7 +75,13 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
   const state = (name: string) => stateSubdir(config.stateDir, name);
 
   try {
-    const dynamodb = await startLocalDynamoDb({ dataDir: state('dynamodb'), port: config.ports.dynamodb, host: config.host });
+    const dynamodb = await startLocalDynamoDb({
+      dataDir: state('dynamodb'),
+      port: config.ports.dynamodb,
+      host: config.host,
+      region: config.region,
+      credentials: store,
+    });
     closers.add(() => dynamodb.close());
     await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: config.tableName, region: config.region, credentials });
 
@@ -102,7 +115,8 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
     closers.add(() => rekognition.close());
 
     const runtime = createResolverRuntime({
-      // Same process as the local DynamoDB: its data source skips the socket, not the DynamoDB API.
+      // Same process as the local DynamoDB: its data source skips the socket, not the DynamoDB API (signature and policy
+      // checks included). It signs as the administrator: the deployed data-source roles are not derived as data yet.
       dynamoDb: { endpoint: dynamodb.endpoint, region: config.region, credentials, transport: dynamodb.transport },
       tableNames: { imagesTable: config.tableName },
       invokeLambda: (name, payload) => {
@@ -132,14 +146,14 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
 
     // What Lambda itself sets, then the function's declared environment (api/access.ts) and nothing
     // else, as infra/ derives it: a handler reading an undeclared variable fails here as on AWS.
-    // Only endpoints and credentials differ from AWS; the function code is the same.
+    // Only endpoints and credentials differ from AWS (each function's own keys, bound to its role); the function code is the same.
     const environment = (name: LambdaFunctionName): Record<string, string> => ({
       PATH: process.env.PATH ?? '',
       NODE_EXTRA_CA_CERTS: appsync.caPath,
       AWS_REGION: config.region,
       AWS_DEFAULT_REGION: config.region,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ACCESS_KEY_ID: functionCredentials[name].accessKeyId,
+      AWS_SECRET_ACCESS_KEY: functionCredentials[name].secretAccessKey,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_REKOGNITION: rekognition.endpoint,

@@ -5,7 +5,7 @@
 import { Hub } from 'aws-amplify/utils';
 import { randomUUID } from 'node:crypto';
 import type { Image } from '../../api/types.ts';
-import { appSyncPublisher } from '../../functions/labeler/publish.ts';
+import { appSyncPublisher } from '../../functions/shared/appsync-publisher.ts';
 import type { BenchContext } from '../context.ts';
 import { p50, p99 } from '../lib/stats.ts';
 

@@ -10,7 +10,7 @@ import { uploadKeyFor } from '../../api/media.ts';
 import { ImagesTableLayout, imageKey, labelIndexKey } from '../../api/table.ts';
 import type { Image, Label } from '../../api/types.ts';
 import { PageLimits } from '../../api/limits.ts';
-import { labelEntries } from '../../functions/labeler/label-index.ts';
+import { labelEntries } from '../../functions/shared/label-index.ts';
 import { chunks } from '../../functions/shared/table-store.ts';
 import { ImagesByLabelDocument } from '../../client-example/graphql/index.ts';
 import type { BenchContext } from '../context.ts';

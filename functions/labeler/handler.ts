@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { completionCallbacksFromEnv, tableStoreFromEnv, terminalImagePublisherFromEnv } from '../shared/from-env.ts';
 import { labelImage, type LabelerDeps, type LabelOutcome } from './label-image.ts';
 import { s3ThumbnailWriter } from './thumbnail.ts';
-import { uploadedObjectFrom } from './uploaded-object.ts';
+import { uploadedObjectFrom } from '../shared/uploaded-object.ts';
 
 // Its service name comes from POWERTOOLS_SERVICE_NAME, which the stack derives from the manifest (api/manifest.ts serviceNameOf).
 const logger = new Logger();

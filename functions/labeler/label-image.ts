@@ -37,14 +37,14 @@ import { deleteKeptObjects, deleteObjects, imageObjectKeys } from '../shared/ima
 import { detectByContent, storedDetection, type ContentToLabel } from './content-results.ts';
 import { detect, UnlabelableImageError } from './detect.ts';
 import { rekognitionImageFor } from './rekognition-image.ts';
-import { completeImage, getImage, type ImageStoreArgs } from './image-store.ts';
+import { completeImage, getImage, type ImageStoreArgs } from '../shared/image-store.ts';
 import { imageTypeOf, notAnImageReason } from './image-type.ts';
 import { keepOriginal } from './original.ts';
 import { confirmVersion, StaleUploadError } from './pinned-object.ts';
-import type { Publisher } from './publish.ts';
+import type { Publisher } from '../shared/appsync-publisher.ts';
 import type { ThumbnailWriter } from './thumbnail.ts';
 import { readUploadBytes } from './upload-bytes.ts';
-import type { UploadedObject } from './uploaded-object.ts';
+import type { UploadedObject } from '../shared/uploaded-object.ts';
 
 export interface LabelerDeps {
   readonly store: ImageStoreArgs;
@@ -193,7 +193,7 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
     deps.logger.info('image already terminal, duplicate event', { imageId: image.id, status: image.status });
     return 'duplicate';
   }
-  // The bytes (pinned to the event's ETag): their type, the thumbnail, WebP conversion, and the check of a reused result,
+  // The bytes (pinned to the event's ETag): their type, the thumbnail, Rekognition's copy when it cannot take the object, and the check of a reused result,
   // read beside the lookup of a result this owner stored for the same ETag. Detection waits for no read of the object.
   const content: ContentToLabel = {
     owner: ownerOfItem(image),

@@ -8,7 +8,7 @@
 import { CopyObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { originalKeyFor } from '../../api/media.ts';
 import { ifMatchOf, pinned } from './pinned-object.ts';
-import type { UploadedObject } from './uploaded-object.ts';
+import type { UploadedObject } from '../shared/uploaded-object.ts';
 
 /** CopySource is "bucket/key" with the key URL-encoded segment by segment. */
 const copySourceOf = (bucket: string, key: string) => `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;

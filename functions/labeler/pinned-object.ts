@@ -14,7 +14,7 @@
  * the event of the current object, or the reconciler, labels the image.
  */
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { UploadedObject } from './uploaded-object.ts';
+import type { UploadedObject } from '../shared/uploaded-object.ts';
 
 /** The upload is no longer the object the event names. */
 export class StaleUploadError extends Error {

@@ -1,41 +1,88 @@
 /**
- * What to hand Rekognition for an upload. Rekognition reads JPEG and PNG
- * only, straight from S3; a WebP upload (which requestUpload accepts) is
- * converted to JPEG bytes first, within the 5 MB that Image.Bytes allows.
+ * What to hand Rekognition for an upload, within its fixed limits
+ * (RekognitionLimits: JPEG or PNG, 80–10,000 px a side, 15 MB from S3, 5 MB
+ * as Image.Bytes). An upload within them is read by Rekognition from S3. Any
+ * other (a WebP, a panorama over 10,000 px, an icon under 80 px, a file
+ * between 15 MB and the 15 MiB the API admits) is sent as a JPEG copy resized
+ * to fit (rekognition-fit.ts says how, and why the boxes stay valid), or ends
+ * FAILED with a reason naming the limit when no copy can fit. The kept
+ * original is the upload as it came, never the copy.
  */
 import type { Image as RekognitionImage } from '@aws-sdk/client-rekognition';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
+import { RekognitionLimits } from '../../api/limits.ts';
 import { UnlabelableImageError } from './detect.ts';
-import type { UploadedObject } from './uploaded-object.ts';
+import { maxResizeInputPixels, rekognitionFit } from './rekognition-fit.ts';
+import type { UploadedObject } from '../shared/uploaded-object.ts';
 
-/** Rekognition's limit for Image.Bytes. */
-const maxBytes = 5 * 1024 * 1024;
-/** Large enough for Rekognition's detail, small enough to fit in maxBytes. */
-const maxSide = 4096;
-/** Decompression-bomb guard for the conversion, as Rekognition has its own. */
-const maxInputPixels = 100_000_000;
+/** One quality for every try: a smaller size, not a lower quality, is what makes a copy fit, and each try decodes the upload again. */
+const jpegQuality = 80;
+/** Each smaller try aims this far under what the byte limit allows, so one smaller try nearly always suffices. */
+const shrinkMargin = 0.9;
+const maxTries = 5;
 
-export async function webpAsJpeg(webp: Uint8Array): Promise<Buffer> {
-  try {
-    for (const quality of [90, 80, 65]) {
-      const jpeg = await sharp(webp, { failOn: 'error', limitInputPixels: maxInputPixels })
-        .rotate()
-        .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
-        .flatten({ background: '#ffffff' })
-        .jpeg({ quality })
-        .toBuffer();
-      if (jpeg.byteLength <= maxBytes) return jpeg;
-    }
-  } catch (error) {
-    throw new UnlabelableImageError(`InvalidImageFormatException: the WebP upload could not be decoded (${(error as Error).message})`, {
-      cause: error,
-    });
+const grouped = (value: number) => value.toLocaleString('en-US');
+
+/**
+ * A JPEG of `bytes` at `width` × `height` (after EXIF orientation, alpha on
+ * white), at most RekognitionLimits.maxImageBytes long: when a try is too
+ * long, the next is smaller in proportion to the excess (JPEG bytes grow
+ * about with the pixel count), never under Rekognition's minimum side.
+ */
+export async function jpegWithin(bytes: Uint8Array, target: { readonly width: number; readonly height: number }): Promise<Buffer> {
+  const { maxImageBytes, minSidePx } = RekognitionLimits;
+  let { width, height } = target;
+  for (let tries = 1; tries <= maxTries; tries += 1) {
+    const jpeg = await sharp(bytes, { failOn: 'error', limitInputPixels: maxResizeInputPixels })
+      .rotate()
+      .resize(width, height, { fit: 'fill' })
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: jpegQuality })
+      .toBuffer();
+    if (jpeg.byteLength <= maxImageBytes) return jpeg;
+    const factor = Math.sqrt(maxImageBytes / jpeg.byteLength) * shrinkMargin;
+    const next = { width: Math.round(width * factor), height: Math.round(height * factor) };
+    if (Math.min(next.width, next.height) < minSidePx) break;
+    ({ width, height } = next);
   }
-  throw new UnlabelableImageError('ImageTooLargeException: the WebP upload does not fit in 5 MB as JPEG');
+  throw new UnlabelableImageError(
+    `ImageTooLargeException: no JPEG copy of the image with ${minSidePx} px a side or more fits in Rekognition's ${grouped(maxImageBytes)} bytes`,
+  );
 }
 
-/** The S3 object itself, or for WebP its bytes (being read already) converted to JPEG. */
+async function metadataOf(bytes: Uint8Array): Promise<Metadata | undefined> {
+  try {
+    return await sharp(bytes, { failOn: 'error', limitInputPixels: false }).metadata();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The S3 object itself, or a resized JPEG of its bytes (already read, pinned
+ * to the event's version). Throws UnlabelableImageError when nothing fits.
+ */
 export async function rekognitionImageFor(object: UploadedObject, contentType: string, bytes: Promise<Uint8Array>): Promise<RekognitionImage> {
-  if (contentType !== 'image/webp') return { S3Object: { Bucket: object.bucket, Name: object.key } };
-  return { Bytes: await webpAsJpeg(await bytes) };
+  const original = await bytes;
+  const metadata = await metadataOf(original);
+  if (!metadata?.width || !metadata.height) {
+    // A JPEG or PNG whose header sharp cannot read: Rekognition's own verdict, from the object, is the one to report.
+    if ((RekognitionLimits.contentTypes as readonly string[]).includes(contentType)) return { S3Object: { Bucket: object.bucket, Name: object.key } };
+    throw new UnlabelableImageError(`InvalidImageFormatException: the ${contentType} upload could not be decoded`);
+  }
+  const fit = rekognitionFit({
+    width: metadata.width,
+    height: metadata.height,
+    orientation: metadata.orientation,
+    sizeBytes: original.byteLength,
+    contentType,
+  });
+  if (fit.kind === 'object') return { S3Object: { Bucket: object.bucket, Name: object.key } };
+  if (fit.kind === 'unfit') throw new UnlabelableImageError(fit.reason);
+  try {
+    return { Bytes: await jpegWithin(original, fit) };
+  } catch (error) {
+    if (error instanceof UnlabelableImageError) throw error;
+    throw new UnlabelableImageError(`InvalidImageFormatException: the ${contentType} upload could not be decoded to resize it (${fit.why})`, { cause: error });
+  }
 }

@@ -3,7 +3,7 @@
  * labeler: which images the S3 event was about, and why it failed.
  */
 import type { S3Event } from 'aws-lambda';
-import { uploadedObjectFrom } from '../labeler/uploaded-object.ts';
+import { uploadedObjectFrom } from '../shared/uploaded-object.ts';
 
 /** The fields we read of Lambda's destination record (version 1.0). */
 export interface OnFailureRecord {

@@ -6,7 +6,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { completionCallbacksFromEnv, tableStoreFromEnv, terminalImagePublisherFromEnv } from '../shared/from-env.ts';
 import { failedImagesOf, type OnFailureRecord } from './failure-record.ts';
-import { markImageFailed, type MarkFailedDeps, type MarkFailedOutcome } from './mark-failed.ts';
+import { markImageFailed, type MarkFailedDeps, type MarkFailedOutcome } from '../shared/mark-image-failed.ts';
 
 // Its service name comes from POWERTOOLS_SERVICE_NAME, which the stack derives from the manifest (api/manifest.ts serviceNameOf).
 const logger = new Logger();

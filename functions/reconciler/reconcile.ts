@@ -24,7 +24,7 @@ import { uploadKeyFor } from '../../api/media.ts';
 import { UploadLimits } from '../../api/limits.ts';
 import { ImagesTableLayout } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
-import { markImageFailed, type MarkFailedDeps } from '../labeling-failed/mark-failed.ts';
+import { markImageFailed, type MarkFailedDeps } from '../shared/mark-image-failed.ts';
 
 export const ReconcileSettings = {
   /** An object younger than this may still be in the labeler's hands (60 s timeout × 3 attempts, plus retry delays). */

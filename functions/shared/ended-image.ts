@@ -11,7 +11,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ownerOfItem } from '../../api/owner.ts';
 import { ImageStatus, toPublicImage } from '../../api/types.ts';
-import { getImage, writeLabelEntries, type StoredImage } from '../labeler/image-store.ts';
+import { getImage, writeLabelEntries, type StoredImage } from './image-store.ts';
 import type { CallbackSender } from './callback-sender.ts';
 import { sendCompletionCallback } from './callback.ts';
 import { countPendingLabels } from './catalog.ts';

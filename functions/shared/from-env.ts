@@ -6,7 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CallbackSettings } from '../../api/callback.ts';
-import { appSyncPublisher, type Publisher } from '../labeler/publish.ts';
+import { appSyncPublisher, type Publisher } from './appsync-publisher.ts';
 import { callbackSender, type CallbackSender, type CallbackSenderOptions } from './callback-sender.ts';
 import { requireEnv } from './env.ts';
 import type { TableStore } from './table-store.ts';

@@ -19,7 +19,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imageKey } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
-import type { Publisher } from '../labeler/publish.ts';
+import type { Publisher } from './appsync-publisher.ts';
 import type { TableStore } from './table-store.ts';
 
 /** Attributes of the image item that track its push. */

@@ -11,6 +11,7 @@ import { localAuthModes } from '../../api/manifest.ts';
 import { userPoolRoutes } from '../cognito/routes.ts';
 import { openLocalUserPool, type LocalUserPool } from '../cognito/user-pool.ts';
 import { credentialStore, type CredentialStore } from '../iam/credentials.ts';
+import type { PrincipalDirectory } from '../iam/principals.ts';
 import { attachRealtime } from './realtime/server.ts';
 import type { RealtimeTimings } from './realtime/connection.ts';
 import { subscriptionRegistry } from './realtime/subscriptions.ts';
@@ -31,7 +32,8 @@ export interface LocalAppSyncOptions {
   readonly host?: string;
   readonly region: string;
   readonly apiKey: string;
-  readonly credentials: CredentialStore;
+  /** The key pairs AWS_IAM accepts; a PrincipalDirectory also says what each may call (a plain store: the administrator). */
+  readonly credentials: CredentialStore | PrincipalDirectory;
   /** The stack's admin key pair, the only signer the user pool's token endpoint admits. @default none: no one can mint tokens over HTTP */
   readonly userPoolAdmin?: CredentialStore;
   readonly runtime: ResolverRuntime;

@@ -9,6 +9,10 @@
  * validation does not expect), which would end the process. So each request's
  * body is read here, bounded, and handed to dynalite's handler the way callers
  * in this process hand theirs (in-process.ts), behind the error boundary.
+ *
+ * Every JSON request, over the socket or in process, is checked first as
+ * DynamoDB checks it: its SigV4 signature, then the signer's policy
+ * (authorizing-transport.ts).
  */
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
@@ -16,9 +20,10 @@ import { readBoundedBody } from '../http-body.ts';
 import { guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 import { checkDynamoDbDataDir } from './data-dir.ts';
+import { authorizingTransport, type DynamoDbAuthOptions } from './authorizing-transport.ts';
 import { inProcessTransport, type DynamoDbTransport } from './in-process.ts';
 
-export interface LocalDynamoDbOptions {
+export interface LocalDynamoDbOptions extends DynamoDbAuthOptions {
   readonly dataDir: string;
   readonly port: number;
   readonly host?: string;
@@ -26,7 +31,7 @@ export interface LocalDynamoDbOptions {
 
 export interface LocalDynamoDb {
   readonly endpoint: string;
-  /** The same server for callers in this process: requests go to its handler without a socket. */
+  /** The same server for callers in this process: requests go to its handler without a socket, signature and policy checked as over the socket. */
   readonly transport: DynamoDbTransport;
   close(): Promise<void>;
 }
@@ -133,7 +138,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
   const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   // dynalite's one request listener is its HTTP handler, bound to the store; sockets reach it only through the boundary.
   const [handler] = server.listeners('request') as RequestListener[];
-  const transport = inProcessTransport(handler);
+  const transport = authorizingTransport(inProcessTransport(handler), options);
   server.removeAllListeners('request');
   server.on(
     'request',

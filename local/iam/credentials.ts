@@ -54,11 +54,16 @@ export function loadOrCreateCredentials(stateDir: string): LocalCredentials {
     if (!isLocalCredentials(stored)) throw new StateFileError(file, 'does not hold an accessKeyId and a secretAccessKey', remedy);
     return { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey };
   }
-  const created: LocalCredentials = { accessKeyId: randomAccessKeyId(), secretAccessKey: randomSecretAccessKey() };
+  const created = mintCredentials();
   // 'wx' so two processes starting at once cannot overwrite each other's key.
   writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
   return created;
+}
+
+/** A fresh random key pair, held in memory only (a local function's session keys). */
+export function mintCredentials(): LocalCredentials {
+  return { accessKeyId: randomAccessKeyId(), secretAccessKey: randomSecretAccessKey() };
 }
 
 export function credentialStore(...credentials: LocalCredentials[]): CredentialStore {

@@ -62,3 +62,19 @@ export function principalDirectory(entries: readonly { readonly credentials: Loc
     principalOf: (accessKeyId) => byAccessKeyId.get(accessKeyId)?.principal,
   };
 }
+
+/**
+ * The signer's principal: the directory's answer, or, for a plain credential
+ * store (a service started alone, as unit tests do), the administrator, since
+ * such a store holds only the account's own key pair.
+ */
+export function principalFor(store: CredentialStore | PrincipalDirectory, accessKeyId: string): Principal | undefined {
+  return 'principalOf' in store ? store.principalOf(accessKeyId) : administrator();
+}
+
+/** Why a principal was refused, ready for a service's AccessDenied error; undefined when every request is allowed. */
+export function deniedMessage(principal: Principal | undefined, requests: readonly AuthorizationRequest[]): string | undefined {
+  if (principal === undefined) return requests.length > 0 ? `User is not authorized to perform: ${requests[0].action}` : undefined;
+  const denied = firstDenied(principal, requests);
+  return denied ? accessDeniedMessage(principal, denied.request, denied.decision) : undefined;
+}

@@ -2,7 +2,8 @@
  * The local Lambda API's Invoke operation, so a user invokes the stack's
  * functions as on AWS: `new LambdaClient({ endpoint })` and `InvokeCommand`
  * (or `aws lambda invoke --endpoint-url`). SigV4-verified (service `lambda`)
- * against the local account. RequestResponse answers the function's result,
+ * against the local account, then `lambda:InvokeFunction` on the function's
+ * ARN checked against the signer's policy (AccessDeniedException, 403). RequestResponse answers the function's result,
  * or 200 with `X-Amz-Function-Error: Unhandled` and `{errorType, errorMessage,
  * trace}` when it throws; Event returns 202 at once and goes through the
  * runtime's retries and on-failure destination; DryRun returns 204.
@@ -17,12 +18,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readBoundedBody } from '../http-body.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
+import { deniedMessage, localAccountId, principalFor, type PrincipalDirectory } from '../iam/principals.ts';
 import { signatureErrorOf } from '../iam/json-service-errors.ts';
 import { verifySigV4 } from '../iam/sigv4.ts';
 import { guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 import { FunctionError } from './host-protocol.ts';
 import {
+  functionArn,
   InvocationType,
   invocationTypeOf,
   LambdaApiError,
@@ -46,7 +49,8 @@ export interface LocalLambdaApiOptions<Name extends string> {
   /** @default '127.0.0.1' */
   readonly host?: string;
   readonly region: string;
-  readonly credentials: CredentialStore;
+  /** The key pairs Lambda accepts; a PrincipalDirectory also says what each may do (a plain store: the administrator). */
+  readonly credentials: CredentialStore | PrincipalDirectory;
   /** The functions that exist, by the name callers give as FunctionName. */
   readonly functions: readonly Name[];
   readonly runtime: InvokableFunctions<Name>;
@@ -93,6 +97,10 @@ export async function startLocalLambdaApi<Name extends string>(options: LocalLam
       const { code, message } = signatureErrorOf(verdict);
       throw new LambdaApiError(code, message);
     }
+    // IAM checks lambda:InvokeFunction on the ARN the caller named, before Lambda looks the function up.
+    const resource = functionArn(target, target.region ?? options.region, target.accountId ?? localAccountId);
+    const denied = deniedMessage(principalFor(options.credentials, verdict.accessKeyId), [{ action: 'lambda:InvokeFunction', resource }]);
+    if (denied !== undefined) throw new LambdaApiError(LambdaErrorCode.accessDenied, denied);
     const name = resolveFunction(target, options.functions, options.region);
     const type = invocationTypeOf(request.headers);
     const event = parsePayload(body, type);

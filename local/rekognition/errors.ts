@@ -18,6 +18,8 @@ export const RekognitionErrorCode = {
   // Common errors of every AWS JSON service.
   ...SignatureErrorCode,
   serialization: 'SerializationException',
+  /** A member outside its modeled constraint (Image.Bytes longer than 5,242,880 bytes). */
+  validation: 'ValidationException',
   unknownOperation: 'UnknownOperationException',
 } as const;
 export type RekognitionErrorCode = (typeof RekognitionErrorCode)[keyof typeof RekognitionErrorCode];
@@ -38,6 +40,7 @@ const httpStatusOf: Readonly<Record<RekognitionErrorCode, number>> = {
   SerializationException: 400,
   UnknownOperationException: 400,
   UnrecognizedClientException: 400,
+  ValidationException: 400,
 };
 
 /** Messages as Rekognition words them. */
@@ -45,6 +48,9 @@ export const RekognitionErrorMessage = {
   invalidImageFormat: 'Request has invalid image format',
   invalidParameters: 'Request has Invalid Parameters',
   imageTooLarge: 'Image size is too large.',
+  /** A member longer than its model allows, as the AWS JSON protocol's validation words it. */
+  memberTooLong: (path: string, maxLength: number) =>
+    `1 validation error detected: Value at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${maxLength}`,
   invalidS3Object: 'Unable to get object metadata from S3. Check object key, region and/or access permissions.',
 } as const;
 

@@ -11,6 +11,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { CredentialStore } from '../iam/credentials.ts';
+import type { PrincipalDirectory } from '../iam/principals.ts';
+import { authorizeOperation, callerReader } from './authorization.ts';
 import { startVisionEngine } from './engine/engine.ts';
 import { RekognitionError, RekognitionErrorCode } from './errors.ts';
 import { FaultInjector } from './faults.ts';
@@ -26,7 +28,8 @@ export interface LocalRekognitionOptions {
   /** @default '127.0.0.1' */
   readonly host?: string;
   readonly region: string;
-  readonly credentials: CredentialStore;
+  /** The key pairs Rekognition accepts; a PrincipalDirectory also says what each may do (a plain store: the administrator). */
+  readonly credentials: CredentialStore | PrincipalDirectory;
   /** The stack's admin key pair, the only signer of the test hooks (stats, faults). */
   readonly admin: CredentialStore;
   /** bytes of an S3 object, undefined when missing */
@@ -63,16 +66,18 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
       return;
     }
     try {
-      const { operation, input } = await parseRequest(request, { credentials: options.credentials, region: options.region });
+      const { accessKeyId, operation, input } = await parseRequest(request, { credentials: options.credentials, region: options.region });
       const run = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
       if (!run) throw new RekognitionError(RekognitionErrorCode.unknownOperation, '');
+      authorizeOperation(options.credentials, accessKeyId, operation);
       calls[operation] += 1;
       const fault = faults.take(operation);
       if (fault) {
         sendError(response, requestId, fault);
         return;
       }
-      sendResult(response, requestId, await run(input, deps));
+      // Rekognition reads an Image.S3Object with the caller's permissions.
+      sendResult(response, requestId, await run(input, { ...deps, readObject: callerReader(options.credentials, accessKeyId, options.readObject) }));
     } catch (error) {
       if (clientWentAway(request, error)) return;
       const known = error instanceof RekognitionError ? error : new RekognitionError(RekognitionErrorCode.internalServerError, 'Internal server error', { cause: error });

@@ -23,6 +23,8 @@ export const signingName = 'rekognition';
 export const maxRequestBytes = 8 * 1024 * 1024;
 
 export interface ParsedRequest {
+  /** Who signed it: the key whose principal is authorized (index.ts). */
+  readonly accessKeyId: string;
   readonly operation: string;
   readonly input: Record<string, unknown>;
 }
@@ -54,7 +56,7 @@ export async function parseRequest(
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new RekognitionError(RekognitionErrorCode.serialization, 'Start of list found where not expected');
   }
-  return { operation: target.slice(targetPrefix.length), input: input as Record<string, unknown> };
+  return { accessKeyId: verdict.accessKeyId, operation: target.slice(targetPrefix.length), input: input as Record<string, unknown> };
 }
 
 /** JSON services answer signature problems with these codes (not S3's); Rekognition with HTTP 400. */

@@ -1,6 +1,7 @@
 /**
  * Local Amazon S3: an HTTP front that authenticates and checks each request
- * as S3 does (admission.ts), evaluates its conditions (preconditions.ts),
+ * as S3 does (admission.ts), authorizes it against the signer's policy
+ * (authorize-request.ts), evaluates its conditions (preconditions.ts),
  * then hands it to s3rver for storage, and turns stored objects into
  * ObjectCreated notifications.
  */
@@ -8,7 +9,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer, IncomingMessage, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { S3Event } from 'aws-lambda';
 import type { CredentialStore } from '../iam/credentials.ts';
+import type { PrincipalDirectory } from '../iam/principals.ts';
 import { admitRequest, type AdmittedRequest } from './admission.ts';
+import { authorizeS3Request } from './authorize-request.ts';
 import { newRequestIds, s3Error, sendS3Error, type RequestIds } from './errors.ts';
 import { objectCreatedEvent, type ObjectCreatedEventName } from './events.ts';
 import { checkPreconditions, KeyLocks, lockKeysOf, needsLock, objectTargetOf } from './preconditions.ts';
@@ -22,7 +25,8 @@ export interface LocalS3Options {
   /** default 127.0.0.1 */
   readonly host?: string;
   readonly region: string;
-  readonly credentials: CredentialStore;
+  /** The key pairs S3 accepts; a PrincipalDirectory also says what each may do (a plain store: the administrator). */
+  readonly credentials: CredentialStore | PrincipalDirectory;
   readonly buckets: readonly { readonly name: string; readonly corsAllowedOrigins?: readonly string[] }[];
   readonly maxObjectBytes: number;
   readonly onObjectCreated: (event: S3Event) => void;
@@ -157,6 +161,12 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     if (!admission.ok) {
       if (admission.error.code !== 'EntityTooLarge') await drain(req, options.maxObjectBytes);
       sendS3Error(res, method, admission.error, corsHeaders(req.headers, req.url ?? '/', options.buckets));
+      return;
+    }
+    // IAM, after authentication and before storage: the signer's (a presigned URL's too) policy, and 403 for a key it may not learn is missing.
+    const refused = await authorizeS3Request(method, admission, options.credentials, (bucket, key) => backend.currentETag(bucket, key));
+    if (refused) {
+      sendS3Error(res, method, refused, corsHeaders(req.headers, req.url ?? '/', options.buckets));
       return;
     }
     const context: RequestContext = { accessKeyId: admission.accessKeyId, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', ids };

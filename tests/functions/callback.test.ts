@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@a
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageKey, labelEntryPrefix } from '../../api/table.ts';
 import type { Image, Label } from '../../api/types.ts';
-import { completeImage, getImage, type StoredImage } from '../../functions/labeler/image-store.ts';
+import { completeImage, getImage, type StoredImage } from '../../functions/shared/image-store.ts';
 import type { CallbackSender, DeliveryOutcome } from '../../functions/shared/callback-sender.ts';
 import { CallbackAttributes, callbackUrlOf, sendCompletionCallback } from '../../functions/shared/callback.ts';
 import { finishEndedImage, finishPushedImage, type EndedImageDeps } from '../../functions/shared/ended-image.ts';

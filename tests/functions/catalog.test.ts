@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedOwner } from '../../api/owner.ts';
 import { catalogKey, imageKey } from '../../api/table.ts';
 import type { Image } from '../../api/types.ts';
-import { completeImage } from '../../functions/labeler/image-store.ts';
+import { completeImage } from '../../functions/shared/image-store.ts';
 import { countedLabels, countPendingLabels, uncountLabels } from '../../functions/shared/catalog.ts';
 import type { TableStore } from '../../functions/shared/table-store.ts';
 import { startHarness, tableName, type Harness } from '../local-appsync-runtime/harness.ts';

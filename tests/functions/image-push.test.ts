@@ -7,8 +7,8 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageKey } from '../../api/table.ts';
 import type { Image } from '../../api/types.ts';
-import { completeImage, getImage } from '../../functions/labeler/image-store.ts';
-import type { Publisher } from '../../functions/labeler/publish.ts';
+import { completeImage, getImage } from '../../functions/shared/image-store.ts';
+import type { Publisher } from '../../functions/shared/appsync-publisher.ts';
 import { PushAttributes, PushSettings, pushHeld, pushIfUnpushed, type ImagePushDeps } from '../../functions/shared/image-push.ts';
 import type { TableStore } from '../../functions/shared/table-store.ts';
 import { startHarness, tableName, type Harness } from '../local-appsync-runtime/harness.ts';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { uploadKeyFor } from '../../api/media.ts';
 import { imageKey } from '../../api/table.ts';
 import type { Image } from '../../api/types.ts';
-import type { Publisher } from '../../functions/labeler/publish.ts';
+import type { Publisher } from '../../functions/shared/appsync-publisher.ts';
 import { expiredTicketReason, reconcile, type ReconcileDeps } from '../../functions/reconciler/reconcile.ts';
 import { startImagesTable, type ImagesTable } from './images-table.ts';
 

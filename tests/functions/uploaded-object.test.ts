@@ -1,6 +1,6 @@
 import type { S3EventRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { uploadedObjectFrom } from '../../functions/labeler/uploaded-object.ts';
+import { uploadedObjectFrom } from '../../functions/shared/uploaded-object.ts';
 
 const record = (key: string, size = 10) =>
   ({ s3: { bucket: { name: 'bucket' }, object: { key, size } } }) as unknown as S3EventRecord;

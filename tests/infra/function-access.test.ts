@@ -28,11 +28,11 @@ import { originalKeyFor, thumbnailKeyFor, uploadKeyFor } from '../../api/media.t
 import { imageKey } from '../../api/table.ts';
 import type { Image, Label } from '../../api/types.ts';
 import { deleteImage } from '../../functions/delete-image/delete-image.ts';
-import { completeImage } from '../../functions/labeler/image-store.ts';
+import { completeImage } from '../../functions/shared/image-store.ts';
 import { labelImage } from '../../functions/labeler/label-image.ts';
-import { publishImageLabeledMutation, type Publisher } from '../../functions/labeler/publish.ts';
+import { publishImageLabeledMutation, type Publisher } from '../../functions/shared/appsync-publisher.ts';
 import { s3ThumbnailWriter } from '../../functions/labeler/thumbnail.ts';
-import { markImageFailed } from '../../functions/labeling-failed/mark-failed.ts';
+import { markImageFailed } from '../../functions/shared/mark-image-failed.ts';
 import { presignDownload } from '../../functions/presign-download/presign.ts';
 import { presignUpload } from '../../functions/presign-upload/presign.ts';
 import { reconcile } from '../../functions/reconciler/reconcile.ts';

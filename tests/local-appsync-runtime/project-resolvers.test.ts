@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fieldsByCoordinate, type FieldWiring } from '../../api/manifest.ts';
 import { sharedOwner } from '../../api/owner.ts';
 import { catalogKey, imageKey } from '../../api/table.ts';
-import { labelEntries } from '../../functions/labeler/label-index.ts';
+import { labelEntries } from '../../functions/shared/label-index.ts';
 import { createResolverRuntime, matchesSubscriptionFilter, type ResolveFieldResult } from '../../local/appsync/resolvers/index.ts';
 import { credentials, fieldArgs, region, startHarness, tableName, unitField, type Harness } from './harness.ts';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toPublicImage, type Image } from '../../api/types.ts';
-import { publishImageLabeledMutation } from '../../functions/labeler/publish.ts';
+import { publishImageLabeledMutation } from '../../functions/shared/appsync-publisher.ts';
 import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
 import { createResolverRuntime, type LocalResolverRuntime } from '../../local/appsync/resolvers/index.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';

@@ -101,8 +101,8 @@ describe('DetectLabels', () => {
     expect((await errorOf(client.send(new DetectLabelsCommand({ Image: await fromBytes('cat.jpg'), MinConfidence: 101 }))))?.name).toBe('InvalidParameterException');
   });
 
-  it('refuses images over 5 MB as bytes with ImageTooLargeException', async () => {
-    const big = Buffer.alloc(5 * 1024 * 1024 + 1, 0xff);
+  it('refuses images over 5 MB (5,000,000 bytes) as bytes with ImageTooLargeException', async () => {
+    const big = Buffer.alloc(5_000_001, 0xff);
     expect((await errorOf(client.send(new DetectLabelsCommand({ Image: { Bytes: big } }))))?.name).toBe('ImageTooLargeException');
   });
 

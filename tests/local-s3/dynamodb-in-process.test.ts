@@ -7,7 +7,8 @@ import { sharedOwner } from '../../api/owner.ts';
 import { ImagesTableLayout, imageKey, labelEntryKey, labelIndexKey, labelIndexSort } from '../../api/table.ts';
 import { dynamoDbJsonClient, DynamoDbServiceError, type DynamoDbJsonClient } from '../../local/appsync/data-sources/dynamodb-wire.ts';
 import { ensureImagesTable, startLocalDynamoDb, type DynamoDbHttpRequest, type LocalDynamoDb } from '../../local/dynamodb/index.ts';
-import type { LocalCredentials } from '../../local/iam/credentials.ts';
+import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
+import { signedDynamoDbRequest } from './dynamodb-signing.ts';
 
 const region = 'us-east-1';
 const tableName = 'labelcast-images';
@@ -20,7 +21,7 @@ describe('Function: inProcessTransport', () => {
   let inProcess: DynamoDbJsonClient;
 
   beforeAll(async () => {
-    dynamodb = await startLocalDynamoDb({ dataDir, port: 0 });
+    dynamodb = await startLocalDynamoDb({ dataDir, port: 0, region, credentials: credentialStore(credentials) });
     await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName, region, credentials });
     overHttp = dynamoDbJsonClient({ endpoint: dynamodb.endpoint, region, credentials });
     inProcess = dynamoDbJsonClient({ endpoint: dynamodb.endpoint, region, credentials, transport: dynamodb.transport });
@@ -67,18 +68,8 @@ describe('Function: inProcessTransport', () => {
     // Prepare
     const put = { TableName: tableName, Item: toKey(imageKey('img-2')), ConditionExpression: 'attribute_not_exists(pk)' };
     await inProcess.call('PutItem', put);
-    const request: DynamoDbHttpRequest = {
-      method: 'POST',
-      path: '/',
-      headers: {
-        host: new URL(dynamodb.endpoint).host,
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': 'DynamoDB_20120810.PutItem',
-        'x-amz-date': '20240501T100000Z',
-        authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/20240501/${region}/dynamodb/aws4_request, SignedHeaders=host, Signature=00`,
-      },
-      body: JSON.stringify(put),
-    };
+    // Signed as an SDK signs it: the transport checks the signature as the endpoint does.
+    const request: DynamoDbHttpRequest = await signedDynamoDbRequest(dynamodb.endpoint, 'PutItem', put, { region, credentials });
 
     // Act
     const response = await dynamodb.transport(request);
@@ -92,6 +83,22 @@ describe('Function: inProcessTransport', () => {
     expect(response.headers['x-amzn-requestid']).toMatch(/^[A-Z0-9]{52}$/);
     expect(refused).toBeInstanceOf(DynamoDbServiceError);
     expect(refused).toMatchObject({ name: 'ConditionalCheckFailedException', message: 'The conditional request failed', $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('refuses a forged signature in process, as the endpoint does', async () => {
+    // Prepare
+    const signed = await signedDynamoDbRequest(dynamodb.endpoint, 'ListTables', {}, { region, credentials });
+    const forged = { ...signed, headers: { ...signed.headers, authorization: signed.headers.authorization.replace(/Signature=[0-9a-f]+/, `Signature=${'0'.repeat(64)}`) } };
+
+    // Act
+    const response = await dynamodb.transport(forged);
+    const sent = await fetch(dynamodb.endpoint, { method: 'POST', headers: forged.headers, body: forged.body });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toMatchObject({ __type: 'com.amazon.coral.service#InvalidSignatureException' });
+    expect(sent.status).toBe(400);
+    expect(await sent.json()).toEqual(JSON.parse(response.body));
   });
 
   it('refuses a request without SigV4 headers, as the endpoint does', async () => {

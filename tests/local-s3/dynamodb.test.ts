@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sharedOwner } from '../../api/owner.ts';
 import { ImagesTableLayout, imageKey, labelEntryKey, labelIndexKey, labelIndexSort } from '../../api/table.ts';
 import { ensureImagesTable, startLocalDynamoDb } from '../../local/dynamodb/index.ts';
-import type { LocalCredentials } from '../../local/iam/credentials.ts';
+import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
 
 const region = 'us-east-1';
 const tableName = 'labelcast-images';
@@ -19,7 +19,7 @@ describe('local DynamoDB', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('creates the images table once, persists items across restarts and serves the byLabel index', async () => {
-    let dynamodb = await startLocalDynamoDb({ dataDir, port: 0 });
+    let dynamodb = await startLocalDynamoDb({ dataDir, port: 0, region, credentials: credentialStore(credentials) });
     await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName, region, credentials });
     // A second call finds the table and leaves it as it is.
     await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName, region, credentials });
@@ -38,7 +38,7 @@ describe('local DynamoDB', () => {
     documents.destroy();
     await dynamodb.close();
 
-    dynamodb = await startLocalDynamoDb({ dataDir, port: 0 });
+    dynamodb = await startLocalDynamoDb({ dataDir, port: 0, region, credentials: credentialStore(credentials) });
     try {
       await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName, region, credentials });
       documents = connect(dynamodb.endpoint);

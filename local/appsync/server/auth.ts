@@ -3,13 +3,16 @@
  * header means AWS_IAM, any other `Authorization` a user-pool JWT
  * (AMAZON_COGNITO_USER_POOLS, verified against the local user pool), an
  * `x-api-key` header means API_KEY; anything else is refused. Shared by HTTPS requests and the realtime endpoint (whose
- * auth headers travel inside messages).
+ * auth headers travel inside messages). An AWS_IAM caller also carries what
+ * its policy allows of `appsync:GraphQL`, checked per root field.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AuthMode } from '../../../api/manifest.ts';
 import type { LocalUserPool } from '../../cognito/user-pool.ts';
 import type { CredentialStore } from '../../iam/credentials.ts';
+import { localGraphqlFieldArn } from '../../iam/local-arns.ts';
+import { deniedMessage, principalFor, type PrincipalDirectory } from '../../iam/principals.ts';
 import { verifySigV4 } from '../../iam/sigv4.ts';
 import { RequestErrors, sigV4RequestError, type RequestError } from './errors.ts';
 
@@ -44,14 +47,24 @@ export interface CognitoIdentity {
 
 export type Caller =
   | { readonly mode: typeof AuthMode.API_KEY; readonly identity: null }
-  | { readonly mode: typeof AuthMode.IAM; readonly identity: IamIdentity }
+  | {
+      readonly mode: typeof AuthMode.IAM;
+      readonly identity: IamIdentity;
+      /**
+       * Whether the signer's policy allows `appsync:GraphQL` on this root field
+       * (`…:apis/<apiId>/types/<Type>/fields/<field>`); AppSync answers a refused
+       * field as any unauthorized one (execute.ts).
+       */
+      readonly mayAccessRootField: (typeName: string, fieldName: string) => boolean;
+    }
   | { readonly mode: typeof AuthMode.USER_POOL; readonly identity: CognitoIdentity };
 
 export type AuthResult = { readonly ok: true; readonly caller: Caller } | { readonly ok: false; readonly error: RequestError };
 
 export interface AuthSettings {
   readonly apiKey: string;
-  readonly credentials: CredentialStore;
+  /** The key pairs AWS_IAM accepts; a PrincipalDirectory also says what each may do (a plain store: the administrator). */
+  readonly credentials: CredentialStore | PrincipalDirectory;
   readonly region: string;
   /** The API's modes; a credential for any other mode is refused. */
   readonly authModes: readonly AuthMode[];
@@ -120,7 +133,10 @@ export async function authenticate(request: AuthRequest, settings: AuthSettings)
       { credentials: settings.credentials, service: 'appsync', region: settings.region },
     );
     if (!verified.ok) return { ok: false, error: sigV4RequestError(verified.code, verified.message) };
-    return { ok: true, caller: { mode: AuthMode.IAM, identity: iamIdentity(verified.accessKeyId, request.sourceIp) } };
+    const principal = principalFor(settings.credentials, verified.accessKeyId);
+    const mayAccessRootField = (typeName: string, fieldName: string) =>
+      deniedMessage(principal, [{ action: 'appsync:GraphQL', resource: localGraphqlFieldArn(settings.region, typeName, fieldName) }]) === undefined;
+    return { ok: true, caller: { mode: AuthMode.IAM, identity: iamIdentity(verified.accessKeyId, request.sourceIp), mayAccessRootField } };
   }
   // A JWT goes as it is, without "Bearer" (AppSync refuses that prefix too).
   if (authorization !== undefined && settings.authModes.includes(AuthMode.USER_POOL)) {
@@ -146,3 +162,7 @@ export function headersFromObject(value: unknown): IncomingHttpHeaders {
   }
   return headers;
 }
+
+/** Whether the caller's IAM policy lets it reach this field: only root fields are checked, as AppSync does; other modes always may. */
+export const iamPolicyAllows = (caller: Caller, typeName: string, fieldName: string, isRootField: boolean): boolean =>
+  caller.mode !== AuthMode.IAM || !isRootField || caller.mayAccessRootField(typeName, fieldName);

@@ -23,7 +23,7 @@ import {
 } from 'graphql';
 import type { FieldWiring } from '../../../api/manifest.ts';
 import type { ResolverRuntime } from '../resolvers/index.ts';
-import type { Caller } from './auth.ts';
+import { iamPolicyAllows, type Caller } from './auth.ts';
 import {
   fieldError,
   internalFailure,
@@ -116,7 +116,7 @@ export const unauthorizedFieldError = (fieldName: string, typeName: string) =>
 export const authorizingFieldResolver =
   (served: ServedSchema, caller: Caller): GraphQLFieldResolver<unknown, unknown> =>
   (source, args, context, info) => {
-    if (!served.allows(caller.mode, info.parentType.name, info.fieldName)) {
+    if (!served.allows(caller.mode, info.parentType.name, info.fieldName) || !iamPolicyAllows(caller, info.parentType.name, info.fieldName, info.path.prev === undefined)) {
       throw unauthorizedFieldError(info.fieldName, info.parentType.name);
     }
     return defaultFieldResolver(source, args, context, info);
@@ -237,7 +237,7 @@ export async function executeOperation(args: ExecuteArgs): Promise<ExecuteOutcom
   // Fields the manifest wires run their resolver (async); every other field resolves by default, synchronously,
   // so graphql-js completes plain nested data without a promise per field.
   const resolveWired = async (wiring: FieldWiring | undefined, source: unknown, fieldArgs: Record<string, unknown>, info: GraphQLResolveInfo) => {
-    if (!served.allows(caller.mode, info.parentType.name, info.fieldName)) {
+    if (!served.allows(caller.mode, info.parentType.name, info.fieldName) || !iamPolicyAllows(caller, info.parentType.name, info.fieldName, info.path.prev === undefined)) {
       throw unauthorizedFieldError(info.fieldName, info.parentType.name);
     }
     if (!wiring) return null; // AppSync: a field without a resolver is null

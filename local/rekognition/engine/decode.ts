@@ -1,9 +1,11 @@
 /**
- * Decodes an image as Rekognition accepts it (JPEG or PNG only), applies its
+ * Decodes an image as Rekognition accepts it (JPEG or PNG only, 80–10,000 px
+ * a side as api/limits.ts holds them), applies its
  * EXIF orientation, drops alpha and makes the model inputs. Runs in the
  * engine worker; sharp's own work happens on libuv's thread pool.
  */
 import sharp, { type Metadata, type Sharp } from 'sharp';
+import { RekognitionLimits } from '../../../api/limits.ts';
 
 // Each image is decoded once: libvips' operation cache (up to 50 MB by default) would only hold memory.
 sharp.cache(false);
@@ -12,6 +14,10 @@ sharp.cache(false);
 export const ImageProblem = {
   invalidFormat: 'invalidFormat',
   tooLarge: 'tooLarge',
+  /** A side over RekognitionLimits.maxSidePx; the message names the dimensions. */
+  dimensionsTooLarge: 'dimensionsTooLarge',
+  /** A side under RekognitionLimits.minSidePx. */
+  dimensionsTooSmall: 'dimensionsTooSmall',
 } as const;
 export type ImageProblem = (typeof ImageProblem)[keyof typeof ImageProblem];
 
@@ -72,6 +78,13 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits): Prom
   }
   const { width, height } = metadata;
   if (!width || !height) throw new ImageDecodeError(ImageProblem.invalidFormat, 'Request has invalid image format');
+  // Rekognition's side limits hold for width and height alike, so EXIF orientation cannot change the verdict.
+  if (width > RekognitionLimits.maxSidePx || height > RekognitionLimits.maxSidePx) {
+    throw new ImageDecodeError(ImageProblem.dimensionsTooLarge, `Input image dimensions ${width} x ${height} exceed maximum dimension size of ${RekognitionLimits.maxSidePx} pixels`);
+  }
+  if (width < RekognitionLimits.minSidePx || height < RekognitionLimits.minSidePx) {
+    throw new ImageDecodeError(ImageProblem.dimensionsTooSmall, `Input image dimensions ${width} x ${height} are under the minimum of ${RekognitionLimits.minSidePx} pixels a side`);
+  }
   if (width * height > limits.maxPixels) throw new ImageDecodeError(ImageProblem.tooLarge, 'Image size is too large.');
 
   // Orientations 5–8 swap width and height.

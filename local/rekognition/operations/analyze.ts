@@ -2,7 +2,23 @@
 import { ImageDecodeError, ImageProblem } from '../engine/decode.ts';
 import type { VisionEngine } from '../engine/engine.ts';
 import type { AnalysisTasks, ImageAnalysis } from '../engine/messages.ts';
-import { RekognitionError, RekognitionErrorCode, RekognitionErrorMessage } from '../errors.ts';
+import { RekognitionError, RekognitionErrorCode, RekognitionErrorMessage, invalidParameter } from '../errors.ts';
+
+/** Rekognition's answer to each reason the engine refuses an image. */
+function refusal(error: ImageDecodeError): RekognitionError {
+  switch (error.problem) {
+    case ImageProblem.tooLarge:
+      return new RekognitionError(RekognitionErrorCode.imageTooLarge, RekognitionErrorMessage.imageTooLarge, { cause: error });
+    case ImageProblem.dimensionsTooLarge:
+      // Rekognition names the dimensions (decode.ts words it as it does).
+      return new RekognitionError(RekognitionErrorCode.imageTooLarge, error.message, { cause: error });
+    case ImageProblem.dimensionsTooSmall:
+      // Rekognition gives no detail here, only its generic InvalidParameterException.
+      return invalidParameter();
+    case ImageProblem.invalidFormat:
+      return new RekognitionError(RekognitionErrorCode.invalidImageFormat, RekognitionErrorMessage.invalidImageFormat, { cause: error });
+  }
+}
 
 export async function analyzeImage(engine: VisionEngine, bytes: Uint8Array, tasks: AnalysisTasks): Promise<ImageAnalysis> {
   try {
@@ -10,11 +26,7 @@ export async function analyzeImage(engine: VisionEngine, bytes: Uint8Array, task
     await engine.ready;
     return await engine.analyze(bytes, tasks);
   } catch (error) {
-    if (error instanceof ImageDecodeError) {
-      throw error.problem === ImageProblem.tooLarge
-        ? new RekognitionError(RekognitionErrorCode.imageTooLarge, RekognitionErrorMessage.imageTooLarge, { cause: error })
-        : new RekognitionError(RekognitionErrorCode.invalidImageFormat, RekognitionErrorMessage.invalidImageFormat, { cause: error });
-    }
+    if (error instanceof ImageDecodeError) throw refusal(error);
     throw new RekognitionError(RekognitionErrorCode.internalServerError, 'Internal server error', { cause: error });
   }
 }

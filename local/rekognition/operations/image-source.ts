@@ -1,15 +1,14 @@
 /**
  * Resolves a request's `Image` ({Bytes} or {S3Object}) into image bytes,
- * with Rekognition's size limits.
+ * with Rekognition's size limits (api/limits.ts, decimal MB as AWS writes
+ * them): Image.Bytes over 5,242,880 bytes fails the API model's length
+ * constraint (ValidationException), over 5,000,000 Rekognition's 5 MB
+ * (ImageTooLargeException); an S3 object over 15,000,000 bytes is
+ * ImageTooLargeException. The pixel limits are checked on decoding
+ * (engine/decode.ts).
  */
+import { RekognitionLimits } from '../../../api/limits.ts';
 import { RekognitionError, RekognitionErrorCode, RekognitionErrorMessage, invalidParameter } from '../errors.ts';
-
-export const ImageLimits = {
-  /** Image.Bytes: 5 MB. */
-  maxBytes: 5 * 1024 * 1024,
-  /** Image.S3Object: 15 MB. */
-  maxS3ObjectBytes: 15 * 1024 * 1024,
-} as const;
 
 export type ReadObject = (bucket: string, key: string) => Promise<Buffer | undefined>;
 
@@ -26,7 +25,10 @@ export async function resolveImage(image: unknown, readObject: ReadObject): Prom
     }
     const decoded = Buffer.from(bytes, 'base64');
     if (decoded.length === 0) throw invalidParameter('Image.Bytes is empty');
-    if (decoded.length > ImageLimits.maxBytes) throw new RekognitionError(RekognitionErrorCode.imageTooLarge, RekognitionErrorMessage.imageTooLarge);
+    if (decoded.length > RekognitionLimits.maxImageBytesModeled) {
+      throw new RekognitionError(RekognitionErrorCode.validation, RekognitionErrorMessage.memberTooLong('image.bytes', RekognitionLimits.maxImageBytesModeled));
+    }
+    if (decoded.length > RekognitionLimits.maxImageBytes) throw new RekognitionError(RekognitionErrorCode.imageTooLarge, RekognitionErrorMessage.imageTooLarge);
     return decoded;
   }
 
@@ -40,6 +42,6 @@ export async function resolveImage(image: unknown, readObject: ReadObject): Prom
     throw new RekognitionError(RekognitionErrorCode.invalidS3Object, RekognitionErrorMessage.invalidS3Object, { cause: error });
   }
   if (object === undefined) throw new RekognitionError(RekognitionErrorCode.invalidS3Object, RekognitionErrorMessage.invalidS3Object);
-  if (object.length > ImageLimits.maxS3ObjectBytes) throw new RekognitionError(RekognitionErrorCode.imageTooLarge, RekognitionErrorMessage.imageTooLarge);
+  if (object.length > RekognitionLimits.maxS3ObjectBytes) throw new RekognitionError(RekognitionErrorCode.imageTooLarge, RekognitionErrorMessage.imageTooLarge);
   return object;
 }

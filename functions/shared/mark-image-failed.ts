@@ -8,11 +8,11 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ImageStatus, toPublicImage } from '../../api/types.ts';
-import { completeImage, getImage, type ImageStoreArgs } from '../labeler/image-store.ts';
-import type { CallbackSender } from '../shared/callback-sender.ts';
-import { finishEndedImage, finishPushedImage } from '../shared/ended-image.ts';
-import { pushHeld } from '../shared/image-push.ts';
-import type { Publisher } from '../labeler/publish.ts';
+import { completeImage, getImage, type ImageStoreArgs } from './image-store.ts';
+import type { CallbackSender } from './callback-sender.ts';
+import { finishEndedImage, finishPushedImage } from './ended-image.ts';
+import { pushHeld } from './image-push.ts';
+import type { Publisher } from './appsync-publisher.ts';
 
 export interface MarkFailedDeps {
   readonly store: ImageStoreArgs;

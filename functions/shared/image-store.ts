@@ -1,5 +1,7 @@
 /**
- * The labeler's reads and writes on the images table (layout in api/table.ts).
+ * The image lifecycle's reads and writes on the images table (layout in
+ * api/table.ts), for every function that ends an image: the labeler,
+ * labeling-failed and the reconciler.
  * No transactions (the local DynamoDB has none): the image moves out of
  * PENDING with a conditional update, the single point that decides who
  * publishes and who counts the image in the label catalog; its label entries
@@ -9,9 +11,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imageKey } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
-import { CatalogAttributes } from '../shared/catalog.ts';
-import { leaseOnCompletion, type PushState } from '../shared/image-push.ts';
-import { batchWrite, type TableStore } from '../shared/table-store.ts';
+import { CatalogAttributes } from './catalog.ts';
+import { leaseOnCompletion, type PushState } from './image-push.ts';
+import { batchWrite, type TableStore } from './table-store.ts';
 import { indexedNames, labelEntries } from './label-index.ts';
 
 export type ImageStoreArgs = TableStore;

@@ -1,0 +1,87 @@
+/**
+ * Decides how an upload reaches Rekognition within its fixed limits
+ * (RekognitionLimits, api/limits.ts): as the S3 object itself, as a resized
+ * JPEG sent as Image.Bytes, or not at all (with the reason, naming the limit).
+ * Pure: rekognition-image.ts reads the dimensions and does the resizing.
+ *
+ * The resize keeps the aspect ratio (to within rounding, under a pixel a
+ * side), so the bounding boxes Rekognition returns, which are ratios of the
+ * image's width and height, hold for the original as they do for the copy.
+ *
+ * Small images are scaled up to 80 px on their short side: interpolation adds
+ * no content, so Rekognition finds in the copy what is in the original (often
+ * nothing at that size, and the image is LABELED with few or no labels),
+ * which tells the user more than FAILED would. An image whose aspect ratio is
+ * over 125:1 (10,000 / 80) fits no scale and fails.
+ */
+import { RekognitionLimits } from '../../api/limits.ts';
+
+/** What rekognition-image.ts reads of an upload. */
+export interface ImageFacts {
+  /** As stored, before EXIF orientation. */
+  readonly width: number;
+  readonly height: number;
+  /** EXIF orientation (1–8); 5–8 swap width and height. */
+  readonly orientation?: number;
+  readonly sizeBytes: number;
+  readonly contentType: string;
+}
+
+export type RekognitionFit =
+  /** Rekognition reads the S3 object itself. */
+  | { readonly kind: 'object' }
+  /** Rekognition gets a JPEG of these dimensions (after EXIF orientation) as Image.Bytes. */
+  | { readonly kind: 'bytes'; readonly width: number; readonly height: number; readonly why: string }
+  /** No copy Rekognition accepts can be made: the image ends FAILED with this reason. */
+  | { readonly kind: 'unfit'; readonly reason: string };
+
+/** Decompression-bomb guard for the resize: at most this many pixels are decoded. */
+export const maxResizeInputPixels = 100_000_000;
+
+const { minSidePx, maxSidePx } = RekognitionLimits;
+const grouped = (value: number) => value.toLocaleString('en-US');
+const sides = (width: number, height: number) => `${width}×${height} px`;
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+
+/** Why the object itself cannot be handed to Rekognition, if it cannot. */
+function whyNotTheObject(facts: ImageFacts): string | undefined {
+  if (!(RekognitionLimits.contentTypes as readonly string[]).includes(facts.contentType)) return `${facts.contentType} is not JPEG or PNG`;
+  if (facts.sizeBytes > RekognitionLimits.maxS3ObjectBytes) return `${grouped(facts.sizeBytes)} bytes is over ${grouped(RekognitionLimits.maxS3ObjectBytes)} from S3`;
+  const { width, height } = facts;
+  if (Math.max(width, height) > maxSidePx) return `${sides(width, height)} is over ${grouped(maxSidePx)} px a side`;
+  if (Math.min(width, height) < minSidePx) return `${sides(width, height)} is under ${minSidePx} px a side`;
+  return undefined;
+}
+
+export function rekognitionFit(facts: ImageFacts): RekognitionFit {
+  const why = whyNotTheObject(facts);
+  if (why === undefined) return { kind: 'object' };
+
+  const swapped = (facts.orientation ?? 1) >= 5;
+  const width = swapped ? facts.height : facts.width;
+  const height = swapped ? facts.width : facts.height;
+  const tooLarge = Math.max(width, height) > maxSidePx;
+  if (width * height > maxResizeInputPixels) {
+    return {
+      kind: 'unfit',
+      reason: `ImageTooLargeException: image is ${sides(width, height)} (${grouped(width * height)} pixels); at most ${grouped(maxResizeInputPixels)} pixels are resized to fit Rekognition's ${grouped(maxSidePx)} px a side`,
+    };
+  }
+  // Every scale in [lowest, highest] puts both sides within Rekognition's limits; 1 (no resize) when it can.
+  const lowest = Math.max(minSidePx / width, minSidePx / height);
+  const highest = Math.min(maxSidePx / width, maxSidePx / height);
+  if (lowest > highest) {
+    const ratio = Math.round(Math.max(width, height) / Math.min(width, height));
+    return {
+      kind: 'unfit',
+      reason: `${tooLarge ? 'ImageTooLargeException' : 'InvalidParameterException'}: image is ${sides(width, height)}; Rekognition needs ${minSidePx}–${grouped(maxSidePx)} px a side and its ${ratio}:1 aspect ratio cannot fit`,
+    };
+  }
+  const scale = clamp(1, lowest, highest);
+  return {
+    kind: 'bytes',
+    width: clamp(Math.round(width * scale), minSidePx, maxSidePx),
+    height: clamp(Math.round(height * scale), minSidePx, maxSidePx),
+    why,
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Each local Lambda function's identity: a fresh key pair per start (in
+ * memory only, handed to the function's process as AWS_ACCESS_KEY_ID /
+ * AWS_SECRET_ACCESS_KEY, as Lambda hands a function its role's session
+ * keys), bound to a role whose policy is the one infra/ synthesizes, derived
+ * from api/access.ts for the local ARNs. The account's own key pair
+ * (credentials.json) stays the administrator.
+ */
+import { policyStatementsFor } from '../../api/access.ts';
+import { lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
+import { mintCredentials, type LocalCredentials } from './credentials.ts';
+import { localBucketArn, localFunctionArn, localGraphqlApiArn, localTableArn } from './local-arns.ts';
+import { compilePolicy, type PolicyDocument } from './policy.ts';
+import { administrator, functionRole, principalDirectory, type PrincipalDirectory } from './principals.ts';
+
+export interface LocalResources {
+  readonly region: string;
+  readonly bucketName: string;
+  readonly tableName: string;
+}
+
+export interface LocalIdentities {
+  /** Every key pair the services accept, with its principal. */
+  readonly directory: PrincipalDirectory;
+  /** Each function's session keys. */
+  readonly functionCredentials: Readonly<Record<LambdaFunctionName, LocalCredentials>>;
+}
+
+/** A function's role policy for the local resources, as infra/function-access.ts builds it for the deployed ones. */
+export function localFunctionPolicy(name: LambdaFunctionName, resources: LocalResources): PolicyDocument {
+  const functionNames = Object.keys(lambdaFunctions) as LambdaFunctionName[];
+  const statements = policyStatementsFor(name, {
+    bucket: localBucketArn(resources.bucketName),
+    table: localTableArn(resources.region, resources.tableName),
+    graphqlApi: localGraphqlApiArn(resources.region),
+    functions: Object.fromEntries(functionNames.map((target) => [target, localFunctionArn(resources.region, target)])),
+  });
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** The role's name, as the assumed-role ARN in AccessDenied messages shows it. */
+export const localRoleName = (name: LambdaFunctionName): string => `labelcast-${name}-role`;
+
+export function localIdentities(admin: LocalCredentials, resources: LocalResources): LocalIdentities {
+  const functionNames = Object.keys(lambdaFunctions) as LambdaFunctionName[];
+  const functionCredentials = Object.fromEntries(functionNames.map((name) => [name, mintCredentials()])) as Record<LambdaFunctionName, LocalCredentials>;
+  const directory = principalDirectory([
+    { credentials: admin, principal: administrator() },
+    ...functionNames.map((name) => ({
+      credentials: functionCredentials[name],
+      principal: functionRole(localRoleName(name), name, compilePolicy([localFunctionPolicy(name, resources)], `role of ${name}`)),
+    })),
+  ]);
+  return { directory, functionCredentials };
+}

@@ -1,0 +1,65 @@
+/**
+ * S3's authorization of an admitted request: every action it needs
+ * (authorization.ts) allowed by the signer's policy, DeleteObjects checked
+ * for each key it names, and S3's answer for a missing key: 404 NoSuchKey
+ * only to a caller who may list that key (s3:ListBucket with s3:prefix set to
+ * it), 403 AccessDenied to anyone else, so keys cannot be probed.
+ */
+import type { CredentialStore } from '../iam/credentials.ts';
+import { deniedMessage, principalFor, type PrincipalDirectory } from '../iam/principals.ts';
+import type { AdmittedRequest } from './admission.ts';
+import { deleteObjectsRequests, missingKeyProbe, s3AuthorizationRequests } from './authorization.ts';
+import { s3Error, type S3Error } from './errors.ts';
+
+/** Bucket and key of a path-style target, decoded; undefined parts when absent or undecodable. */
+function targetOf(url: string): { bucket?: string; key?: string; query: URLSearchParams } {
+  const queryAt = url.indexOf('?');
+  const pathname = queryAt < 0 ? url : url.slice(0, queryAt);
+  const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
+  const slash = pathname.indexOf('/', 1);
+  const decode = (text: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  if (slash < 0) return { bucket: decode(pathname.slice(1)) || undefined, query };
+  return { bucket: decode(pathname.slice(1, slash)), key: decode(pathname.slice(slash + 1)) || undefined, query };
+}
+
+const xmlEntities: Readonly<Record<string, string>> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&apos;': "'", '&quot;': '"' };
+
+/** The keys a DeleteObjects body names (`<Object><Key>…</Key></Object>`), XML-unescaped. */
+export function keysToDelete(body: Buffer): string[] {
+  return [...body.toString('utf8').matchAll(/<Key>([\s\S]*?)<\/Key>/g)].map((match) =>
+    match[1].replace(/&(lt|gt|amp|apos|quot);|&#(\d+);|&#x([0-9a-fA-F]+);/g, (entity, _name, decimal?: string, hex?: string) =>
+      decimal ? String.fromCodePoint(Number(decimal)) : hex ? String.fromCodePoint(parseInt(hex, 16)) : (xmlEntities[entity] ?? entity),
+    ),
+  );
+}
+
+/** S3's refusal, or undefined when the request may go to storage. */
+export async function authorizeS3Request(
+  method: string,
+  admitted: AdmittedRequest,
+  credentials: CredentialStore | PrincipalDirectory,
+  currentETag: (bucket: string, key: string) => Promise<string | undefined>,
+): Promise<S3Error | undefined> {
+  const principal = principalFor(credentials, admitted.accessKeyId);
+  const { bucket, key, query } = targetOf(admitted.url);
+  const requests = s3AuthorizationRequests({ method, bucket, key, query, headers: admitted.headers });
+  // DeleteObjects: the whole request is refused when any key is; S3 itself reports such keys one by one in the result.
+  if (bucket !== undefined && key === undefined && method === 'POST' && query.has('delete')) {
+    requests.push(...deleteObjectsRequests(bucket, keysToDelete(admitted.body)));
+  }
+  const denied = deniedMessage(principal, requests);
+  if (denied !== undefined) return s3Error('AccessDenied', denied);
+
+  const readsObject = (method === 'GET' || method === 'HEAD') && bucket !== undefined && key !== undefined;
+  const plainRead = readsObject && !['acl', 'tagging', 'uploadId', 'versionId'].some((name) => query.has(name));
+  if (plainRead && (await currentETag(bucket, key)) === undefined && deniedMessage(principal, [missingKeyProbe(bucket, key)]) !== undefined) {
+    return s3Error('AccessDenied', 'Access Denied');
+  }
+  return undefined;
+}

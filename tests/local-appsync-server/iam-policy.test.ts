@@ -1,0 +1,83 @@
+/**
+ * AWS_IAM callers are held to their policy: `appsync:GraphQL` on
+ * `arn:aws:appsync:<region>:000000000000:apis/<apiId>/types/<Type>/fields/<field>`
+ * for each root field. A function role that may publish does; one that may
+ * not gets AppSync's Unauthorized field error, as any unauthorized caller.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
+import { localIdentities } from '../../local/iam/function-roles.ts';
+import { fakeRuntime } from './fake-runtime.ts';
+import { postSigned } from './https-client.ts';
+
+const region = 'us-east-1';
+const admin = { accessKeyId: 'LKIAAPPSYNCENFORCE01', secretAccessKey: 'appsync-enforcement-secret-0123456789abcd' };
+const identities = localIdentities(admin, { region, bucketName: 'bucket', tableName: 'table' });
+const publishMutation = `mutation Publish($input: ImageLabeledInput!) { publishImageLabeled(input: $input) { id status } }`;
+const input = {
+  id: 'img-1',
+  status: 'LABELED',
+  contentType: 'image/jpeg',
+  sizeBytes: 10,
+  fileName: 'cat.jpg',
+  createdAt: '2024-05-01T10:00:00.000Z',
+  labeledAt: '2024-05-01T10:00:05.000Z',
+  labels: [],
+  moderationLabels: [],
+};
+
+describe('local AppSync, AWS_IAM with function roles', () => {
+  let stateDir: string;
+  let appsync: LocalAppSync;
+  let ca: string;
+
+  beforeAll(async () => {
+    stateDir = mkdtempSync(path.join(tmpdir(), 'local-appsync-iam-'));
+    appsync = await startLocalAppSync({ stateDir, port: 0, region, apiKey: 'da2-enforcementtestkey0000000', credentials: identities.directory, runtime: fakeRuntime() });
+    ca = readFileSync(appsync.caPath, 'utf8');
+  });
+  afterAll(async () => {
+    await appsync?.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('serves a root field the role may call', async () => {
+    // Act
+    const response = await postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input } }, { region, credentials: identities.functionCredentials.labeler });
+
+    // Assess
+    expect(response.json()).toEqual({ data: { publishImageLabeled: { id: 'img-1', status: 'LABELED' } } });
+  });
+
+  it("refuses a root field outside the role's policy with AppSync's Unauthorized error", async () => {
+    // Act
+    const response = await postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input } }, { region, credentials: identities.functionCredentials.deleteImage });
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.json()).toEqual({
+      data: { publishImageLabeled: null },
+      errors: [
+        {
+          path: ['publishImageLabeled'],
+          data: null,
+          errorType: 'Unauthorized',
+          errorInfo: null,
+          locations: [{ line: 1, column: 48, sourceName: null }],
+          message: 'Not Authorized to access publishImageLabeled on type Mutation',
+        },
+      ],
+    });
+  });
+
+  it('lets the administrator call it', async () => {
+    // Act
+    const response = await postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input } }, { region, credentials: admin });
+
+    // Assess
+    expect(response.json()).toEqual({ data: { publishImageLabeled: { id: 'img-1', status: 'LABELED' } } });
+  });
+});
