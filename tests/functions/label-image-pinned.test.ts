@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DetectLabelsCommand, type RekognitionClient } from '@aws-sdk/client-rekognition';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { originalKeyFor } from '../../api/media.ts';
 import { imageKey, objectKeyFor } from '../../api/table.ts';
@@ -28,18 +28,18 @@ import { credentialStore } from '../../local/iam/credentials.ts';
 import { startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
 import { fixture } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
-import { credentials, region, startHarness, tableName, type Harness } from '../local-appsync-runtime/harness.ts';
+import { credentials, region, startImagesTable, tableName, type ImagesTable } from './images-table.ts';
 
 const bucket = 'labelcast-uploads';
-let harness: Harness;
+let table: ImagesTable;
 let store: TableStore;
 let localS3: LocalS3;
 let s3: S3Client;
 let dataDir: string;
 
 beforeAll(async () => {
-  harness = await startHarness(async () => null);
-  store = { documentClient: DynamoDBDocumentClient.from(harness.client), tableName };
+  table = await startImagesTable();
+  store = table.store;
   dataDir = mkdtempSync(path.join(tmpdir(), 'labelcast-pinned-'));
   localS3 = await startLocalS3({
     dataDir,
@@ -54,7 +54,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await localS3?.close();
-  await harness?.close();
+  await table?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
