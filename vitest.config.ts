@@ -9,6 +9,8 @@ export default defineConfig({
       include: ['api/**/*.ts', 'functions/**/*.ts', 'infra/**/*.ts', 'local/**/*.ts', 'resolvers/**/*.ts', 'client-example/**/*.ts'],
       exclude: ['**/*.d.ts', 'client-example/web/**'],
       reporter: ['text-summary', 'text'],
+      // The summary is wanted most when a test failed.
+      reportOnFailure: true,
     },
     projects: [
       {
