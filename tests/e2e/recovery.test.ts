@@ -139,6 +139,8 @@ describe('Recovery: duplicate S3 events and SIGKILL', () => {
       const unseenWhileRestarting = seen === 0 && pushedAt > killedAt ? 1 : 0;
       const pushes = seen + unseenWhileRestarting;
       expect(pushes, `${files[index]} pushed ${pushes} times (pushedAt ${new Date(pushedAt).toISOString()}, killed ${new Date(killedAt).toISOString()})`).toBe(1);
+      // Pushed before the kill: recorded then, and nothing pushed it again (a re-push records pushedAt anew).
+      if (beforeKill.get(ticket.imageId) === 1) expect(pushedAt, `${files[index]} pushedAt`).toBeLessThan(killedAt);
       const head = await s3.send(new HeadObjectCommand({ Bucket: 'labelcast-uploads', Key: objectKeyFor(ticket.imageId) }));
       expect(head.ContentLength).toBe(uploads[index]!.bytes.byteLength);
     }
