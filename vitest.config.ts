@@ -3,14 +3,24 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     reporters: ['default', './tests/support/summary-reporter.ts'],
+    // `npm run test:coverage`: the code the tests run, not the tests themselves.
+    coverage: {
+      provider: 'v8',
+      include: ['api/**/*.ts', 'functions/**/*.ts', 'infra/**/*.ts', 'local/**/*.ts', 'resolvers/**/*.ts', 'client-example/**/*.ts'],
+      exclude: ['**/*.d.ts', 'client-example/web/**'],
+      reporter: ['text-summary', 'text'],
+      // The summary is wanted most when a test failed.
+      reportOnFailure: true,
+    },
     projects: [
       {
         test: {
           name: 'unit',
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/e2e/**', 'node_modules/**'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          // Generous for 2 shared cores; the few slower tests (bundled synth, model loads) set their own.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {

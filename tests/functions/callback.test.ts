@@ -5,7 +5,7 @@
  * failing the run, whatever the sender or the table does.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageKey, labelEntryPrefix } from '../../api/table.ts';
 import type { Image, Label } from '../../api/types.ts';
@@ -15,16 +15,16 @@ import { CallbackAttributes, callbackUrlOf, sendCompletionCallback } from '../..
 import { finishEndedImage, finishPushedImage, type EndedImageDeps } from '../../functions/shared/ended-image.ts';
 import { PushAttributes, PushSettings, pushHeld } from '../../functions/shared/image-push.ts';
 import type { TableStore } from '../../functions/shared/table-store.ts';
-import { startHarness, tableName, type Harness } from '../local-appsync-runtime/harness.ts';
+import { startImagesTable, tableName, type ImagesTable } from './images-table.ts';
 
-let harness: Harness;
+let table: ImagesTable;
 let store: TableStore;
 
 beforeAll(async () => {
-  harness = await startHarness(async () => null);
-  store = { documentClient: DynamoDBDocumentClient.from(harness.client), tableName };
+  table = await startImagesTable();
+  store = table.store;
 });
-afterAll(async () => harness?.close());
+afterAll(async () => table?.close());
 
 const logger = new Logger({ serviceName: 'callback-test', logLevel: 'SILENT' });
 const hook = 'https://example.com/hook';

@@ -3,7 +3,7 @@
  * real dynalite: concurrent or repeated runs count an image once, and a delete
  * racing a half-finished count never leaves a count behind.
  */
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedOwner } from '../../api/owner.ts';
 import { catalogKey, imageKey } from '../../api/table.ts';
@@ -11,16 +11,16 @@ import type { Image } from '../../api/types.ts';
 import { completeImage } from '../../functions/shared/image-store.ts';
 import { countedLabels, countPendingLabels, uncountLabels } from '../../functions/shared/catalog.ts';
 import type { TableStore } from '../../functions/shared/table-store.ts';
-import { startHarness, tableName, type Harness } from '../local-appsync-runtime/harness.ts';
+import { startImagesTable, tableName, type ImagesTable } from './images-table.ts';
 
-let harness: Harness;
+let table: ImagesTable;
 let store: TableStore;
 
 beforeAll(async () => {
-  harness = await startHarness(async () => null);
-  store = { documentClient: DynamoDBDocumentClient.from(harness.client), tableName };
+  table = await startImagesTable();
+  store = table.store;
 });
-afterAll(async () => harness?.close());
+afterAll(async () => table?.close());
 
 const cat = { name: 'Cat', confidence: 97, parents: ['Pet', 'Animal'], aliases: ['Kitten'], categories: [], instances: [] };
 

@@ -3,7 +3,7 @@
  * dynalite: the run that ended an image holds the push lease; later runs push
  * only what a dead holder left undone, once, however many race.
  */
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageKey } from '../../api/table.ts';
 import type { Image } from '../../api/types.ts';
@@ -11,16 +11,16 @@ import { completeImage, getImage } from '../../functions/shared/image-store.ts';
 import type { Publisher } from '../../functions/shared/appsync-publisher.ts';
 import { PushAttributes, PushSettings, pushHeld, pushIfUnpushed, type ImagePushDeps } from '../../functions/shared/image-push.ts';
 import type { TableStore } from '../../functions/shared/table-store.ts';
-import { startHarness, tableName, type Harness } from '../local-appsync-runtime/harness.ts';
+import { startImagesTable, tableName, type ImagesTable } from './images-table.ts';
 
-let harness: Harness;
+let table: ImagesTable;
 let store: TableStore;
 
 beforeAll(async () => {
-  harness = await startHarness(async () => null);
-  store = { documentClient: DynamoDBDocumentClient.from(harness.client), tableName };
+  table = await startImagesTable();
+  store = table.store;
 });
-afterAll(async () => harness?.close());
+afterAll(async () => table?.close());
 
 /** Records what it is asked to publish. */
 function recordingPublisher(): Publisher & { readonly published: string[] } {

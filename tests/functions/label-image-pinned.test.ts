@@ -5,7 +5,9 @@
  * the object holds, or whose object is replaced while Rekognition reads it,
  * labels nothing. Also: the bytes decide the content type, bytes of no
  * accepted type fail, and an upload for an image that does not exist is
- * deleted.
+ * deleted. And labelImage's other paths: a size that is not the declared
+ * one, a result reused for the same bytes, media that cannot be kept while
+ * the image is PENDING, and an image deleted mid-labelling.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,8 +15,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DetectLabelsCommand, type RekognitionClient } from '@aws-sdk/client-rekognition';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { originalKeyFor, uploadKeyFor } from '../../api/media.ts';
 import { imageKey } from '../../api/table.ts';
@@ -28,18 +30,18 @@ import { credentialStore } from '../../local/iam/credentials.ts';
 import { startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
 import { fixture } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
-import { credentials, region, startHarness, tableName, type Harness } from '../local-appsync-runtime/harness.ts';
+import { credentials, region, startImagesTable, tableName, type ImagesTable } from './images-table.ts';
 
 const bucket = 'labelcast-uploads';
-let harness: Harness;
+let table: ImagesTable;
 let store: TableStore;
 let localS3: LocalS3;
 let s3: S3Client;
 let dataDir: string;
 
 beforeAll(async () => {
-  harness = await startHarness(async () => null);
-  store = { documentClient: DynamoDBDocumentClient.from(harness.client), tableName };
+  table = await startImagesTable();
+  store = table.store;
   dataDir = mkdtempSync(path.join(tmpdir(), 'labelcast-pinned-'));
   localS3 = await startLocalS3({
     dataDir,
@@ -54,7 +56,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await localS3?.close();
-  await harness?.close();
+  await table?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -182,5 +184,91 @@ describe('Function: labelImage, reads pinned to the event ETag', () => {
 
     expect(outcome).toBe('unknown-image');
     expect(await localS3.readObject(bucket, uploadKeyFor('deleted-image'))).toBeUndefined();
+  });
+});
+
+describe('Function: labelImage, other paths', () => {
+  it('fails an upload whose size is not the declared one, without asking Rekognition or keeping it', async () => {
+    // Prepare: declared one byte fewer than the event reports
+    const cat = jpegVariant(await fixture('cat.jpg'));
+    await pendingImage('size-mismatch', cat.subarray(1));
+    await upload('size-mismatch', cat);
+    const { rekognition, calls } = fakeRekognition();
+    const deps = depsWith(rekognition);
+
+    // Act
+    const outcome = await labelImage(deps, eventFor('size-mismatch', cat));
+
+    // Assess
+    expect(outcome).toBe('failed');
+    expect(await getImage(store, 'size-mismatch')).toMatchObject({ status: 'FAILED', error: `uploaded ${cat.length} bytes, declared ${cat.length - 1}` });
+    expect(calls).toEqual([]);
+    expect(deps.published).toEqual(['size-mismatch']);
+    expect(await localS3.readObject(bucket, originalKeyFor('size-mismatch'))).toBeUndefined();
+  });
+
+  it("reuses the owner's stored result for the same bytes: one detection for two uploads", async () => {
+    // Prepare
+    const cat = jpegVariant(await fixture('cat.jpg'));
+    for (const id of ['reuse-first', 'reuse-second']) {
+      await pendingImage(id, cat);
+      await upload(id, cat);
+    }
+    const { rekognition, calls } = fakeRekognition();
+    const deps = depsWith(rekognition);
+
+    // Act
+    const first = await labelImage(deps, eventFor('reuse-first', cat));
+    const callsForFirst = calls.length;
+    const second = await labelImage(deps, eventFor('reuse-second', cat));
+
+    // Assess
+    expect([first, second]).toEqual(['labeled', 'labeled']);
+    expect(callsForFirst).toBeGreaterThan(0);
+    expect(calls).toHaveLength(callsForFirst);
+    const [a, b] = await Promise.all([getImage(store, 'reuse-first'), getImage(store, 'reuse-second')]);
+    expect(b?.labels).toEqual(a?.labels);
+    expect(b?.labels.map((label) => label.name)).toContain('Cat');
+    expect(deps.published).toEqual(['reuse-first', 'reuse-second']);
+  });
+
+  it('leaves the image PENDING and unpushed when its original cannot be kept, so the retry does it again', async () => {
+    // Prepare: an S3 that refuses the copy to the kept key
+    const cat = jpegVariant(await fixture('cat.jpg'));
+    await pendingImage('media-fails', cat);
+    await upload('media-fails', cat);
+    const refusingCopy = {
+      send: (command: object) =>
+        command instanceof CopyObjectCommand ? Promise.reject(new Error('SlowDown: copy refused')) : s3.send(command as GetObjectCommand),
+    } as unknown as S3Client;
+    const deps = { ...depsWith(fakeRekognition().rekognition), s3: refusingCopy };
+
+    // Act
+    const run = labelImage(deps, eventFor('media-fails', cat));
+
+    // Assess
+    await expect(run).rejects.toThrow('SlowDown: copy refused');
+    expect((await getImage(store, 'media-fails'))?.status).toBe('PENDING');
+    expect(deps.published).toEqual([]);
+  });
+
+  it('pushes nothing and discards the kept media of an image deleted while it was being labelled', async () => {
+    // Prepare: the image item is deleted while Rekognition reads the object
+    const cat = jpegVariant(await fixture('cat.jpg'));
+    await pendingImage('deleted-midway', cat);
+    await upload('deleted-midway', cat);
+    const { rekognition } = fakeRekognition(async () => {
+      await store.documentClient.send(new DeleteCommand({ TableName: tableName, Key: imageKey('deleted-midway') }));
+    });
+    const deps = depsWith(rekognition);
+
+    // Act
+    const outcome = await labelImage(deps, eventFor('deleted-midway', cat));
+
+    // Assess
+    expect(outcome).toBe('duplicate');
+    expect(await getImage(store, 'deleted-midway')).toBeUndefined();
+    expect(deps.published).toEqual([]);
+    expect(await localS3.readObject(bucket, originalKeyFor('deleted-midway'))).toBeUndefined();
   });
 });

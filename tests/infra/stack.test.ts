@@ -16,7 +16,7 @@ import { actionsOf, allPolicyStatements, flatten, resourcesOf, synthStage } from
 const dev = () => synthStage(Stage.DEV);
 const prod = () => synthStage(Stage.PROD);
 
-// Synthesis (with Lambda bundling) happens here, under the hook timeout, not in the first test.
+// Synthesis (without Lambda bundling) happens here, under the hook timeout, not in the first test.
 beforeAll(() => {
   dev();
   prod();

@@ -1,4 +1,8 @@
-/** Synthesizes the labelcast stack once per stage per test file (bundling takes a few seconds). */
+/**
+ * Synthesizes the labelcast stack for tests, without Lambda bundling (roles,
+ * environments and wiring do not depend on it; tests/infra/guard.test.ts
+ * synthesizes with bundling, as `cdk synth` does).
+ */
 import { Template } from 'aws-cdk-lib/assertions';
 import { createLabelcastApp, type LabelcastApp } from '../../infra/labelcast-app.ts';
 import type { Stage } from '../../infra/stage.ts';
@@ -14,12 +18,12 @@ export function synthWithoutBundling(stage: Stage, context: Record<string, unkno
 
 const cache = new Map<Stage, { labelcast: LabelcastApp; template: Template }>();
 
+/** One synthesis per stage per test file, without bundling, shared by its tests. */
 export function synthStage(stage: Stage): { labelcast: LabelcastApp; template: Template } {
   let synthesized = cache.get(stage);
   if (!synthesized) {
     // guard off here: tests/infra/guard.test.ts runs the policy plugin.
-    const labelcast = createLabelcastApp({ guard: false, context: { stage } });
-    synthesized = { labelcast, template: Template.fromStack(labelcast.stack) };
+    synthesized = synthWithoutBundling(stage);
     cache.set(stage, synthesized);
   }
   return synthesized;

@@ -30,7 +30,8 @@ function copyOfResolvers(): string {
 }
 
 describe('npm start with a resolver AppSync refuses', () => {
-  it('exits 1 naming the file, line and rule, without serving', async () => {
+  // Starts the stack's process (tsx, bundling the resolvers): up to a minute on 2 shared cores.
+  it('exits 1 naming the file, line and rule, without serving', { timeout: 120_000 }, async () => {
     const dir = copyOfResolvers();
     const file = path.join(dir, 'Query.image.ts');
     const source = readFileSync(file, 'utf8');

@@ -30,7 +30,7 @@ import { localIdentities, type LocalIdentities } from '../../local/iam/function-
 import { startLocalLambdaApi, type LocalLambdaApi } from '../../local/lambda/api.ts';
 import { startLocalRekognition, type LocalRekognition } from '../../local/rekognition/index.ts';
 import { startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
-import { signedDynamoDbRequest } from '../local-s3/dynamodb-signing.ts';
+import { signedDynamoDbRequest } from '../local-dynamodb/dynamodb-signing.ts';
 
 const region = 'us-east-1';
 const bucketName = 'labelcast-enforced';
