@@ -4,11 +4,8 @@
  * catalog counts and its objects, once; a repeated delete finds nothing, and
  * someone else's image is left alone and reported as theirs.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedOwner } from '../../api/owner.ts';
@@ -18,38 +15,26 @@ import { deleteImage, type DeleteImageDeps } from '../../functions/delete-image/
 import { completeImage } from '../../functions/shared/image-store.ts';
 import { indexEndedImage } from '../../functions/shared/ended-image.ts';
 import { imageObjectKeys } from '../../functions/shared/image-objects.ts';
-import { credentialStore } from '../../local/iam/credentials.ts';
-import { startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
-import { credentials, region, startImagesTable, tableName, type ImagesTable } from './images-table.ts';
+import type { LocalS3 } from '../../local/s3/index.ts';
+import { startImagesTable, tableName, type ImagesTable } from './images-table.ts';
+import { bucket, startUploadsBucket, type UploadsBucket } from './uploads-bucket.ts';
 
-const bucket = 'labelcast-uploads';
 const alice = '0f0e0d0c-aaaa-4bbb-8ccc-000000000001';
 const bob = '0f0e0d0c-aaaa-4bbb-8ccc-000000000002';
 let table: ImagesTable;
 let localS3: LocalS3;
-let dataDir: string;
+let uploads: UploadsBucket;
 let deps: DeleteImageDeps;
 
 beforeAll(async () => {
   table = await startImagesTable();
-  dataDir = mkdtempSync(path.join(tmpdir(), 'labelcast-delete-'));
-  localS3 = await startLocalS3({
-    dataDir,
-    port: 0,
-    region,
-    credentials: credentialStore(credentials),
-    buckets: [{ name: bucket }],
-    maxObjectBytes: 64 * 1024,
-    onObjectCreated: () => undefined,
-  });
-  const s3 = new S3Client({ endpoint: localS3.endpoint, region, credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
-  deps = { store: table.store, s3, bucket };
+  uploads = await startUploadsBucket({ maxObjectBytes: 64 * 1024 });
+  localS3 = uploads.localS3;
+  deps = { store: table.store, s3: uploads.s3, bucket };
 });
 afterAll(async () => {
-  deps?.s3.destroy();
-  await localS3?.close();
+  await uploads?.close();
   await table?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 const logger = new Logger({ serviceName: 'delete-image-test', logLevel: 'SILENT' });

@@ -10,9 +10,6 @@
  * the image is PENDING, and an image deleted mid-labelling.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DetectLabelsCommand, type RekognitionClient } from '@aws-sdk/client-rekognition';
 import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -26,38 +23,27 @@ import { labelImage, type LabelerDeps } from '../../functions/labeler/label-imag
 import type { Publisher } from '../../functions/shared/appsync-publisher.ts';
 import type { UploadedObject } from '../../functions/shared/uploaded-object.ts';
 import type { TableStore } from '../../functions/shared/table-store.ts';
-import { credentialStore } from '../../local/iam/credentials.ts';
-import { startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
+import type { LocalS3 } from '../../local/s3/index.ts';
 import { fixture } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
-import { credentials, region, startImagesTable, tableName, type ImagesTable } from './images-table.ts';
+import { startImagesTable, tableName, type ImagesTable } from './images-table.ts';
+import { bucket, startUploadsBucket, type UploadsBucket } from './uploads-bucket.ts';
 
-const bucket = 'labelcast-uploads';
 let table: ImagesTable;
 let store: TableStore;
 let localS3: LocalS3;
 let s3: S3Client;
-let dataDir: string;
+let uploads: UploadsBucket;
 
 beforeAll(async () => {
   table = await startImagesTable();
   store = table.store;
-  dataDir = mkdtempSync(path.join(tmpdir(), 'labelcast-pinned-'));
-  localS3 = await startLocalS3({
-    dataDir,
-    port: 0,
-    region,
-    credentials: credentialStore(credentials),
-    buckets: [{ name: bucket }],
-    maxObjectBytes: 1024 * 1024,
-    onObjectCreated: () => undefined,
-  });
-  s3 = new S3Client({ endpoint: localS3.endpoint, region, credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  uploads = await startUploadsBucket();
+  ({ localS3, s3 } = uploads);
 });
 afterAll(async () => {
-  await localS3?.close();
+  await uploads?.close();
   await table?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');

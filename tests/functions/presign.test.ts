@@ -5,42 +5,27 @@
  * api/limits.ts says; download URLs exist for kept originals and thumbnails
  * only.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UploadLimits } from '../../api/limits.ts';
 import { MediaLayout, originalKeyFor, thumbnailKeyFor } from '../../api/media.ts';
 import { presignDownload } from '../../functions/presign-download/presign.ts';
 import { presignUpload, type UploadTicketParts } from '../../functions/presign-upload/presign.ts';
-import { credentialStore } from '../../local/iam/credentials.ts';
-import { startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
-import { credentials, region } from './images-table.ts';
+import type { LocalS3 } from '../../local/s3/index.ts';
 
-const bucket = 'labelcast-uploads';
+import { bucket, startUploadsBucket, type UploadsBucket } from './uploads-bucket.ts';
+
 const bytes = Buffer.from('\xff\xd8\xff\xe0 bytes the URL was signed for', 'latin1');
 let localS3: LocalS3;
 let s3: S3Client;
-let dataDir: string;
+let uploads: UploadsBucket;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'labelcast-presign-'));
-  localS3 = await startLocalS3({
-    dataDir,
-    port: 0,
-    region,
-    credentials: credentialStore(credentials),
-    buckets: [{ name: bucket }],
-    maxObjectBytes: 64 * 1024,
-    onObjectCreated: () => undefined,
-  });
-  s3 = new S3Client({ endpoint: localS3.endpoint, region, credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  uploads = await startUploadsBucket({ maxObjectBytes: 64 * 1024 });
+  ({ localS3, s3 } = uploads);
 });
 afterAll(async () => {
-  s3?.destroy();
-  await localS3?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await uploads?.close();
 });
 
 const headersOf = (ticket: UploadTicketParts) => Object.fromEntries(ticket.uploadHeaders.map(({ name, value }) => [name, value]));
