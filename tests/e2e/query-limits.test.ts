@@ -7,8 +7,7 @@
 import { WebSocket } from 'ws';
 import { describe, expect, it } from 'vitest';
 import { amplifyOutputs, postGraphql } from '../support/amplify-client.ts';
-
-type Message = Record<string, unknown>;
+import { recordRealtimeMessages } from '../support/realtime-messages.ts';
 
 /** A realtime socket on the stack's endpoint, authorised with the API key (the stack's CA is trusted via NODE_EXTRA_CA_CERTS). */
 function connectRealtime() {
@@ -17,35 +16,7 @@ function connectRealtime() {
   const authorization = { host, 'x-api-key': data.api_key };
   const header = Buffer.from(JSON.stringify(authorization)).toString('base64url');
   const socket = new WebSocket(`${data.url.replace(/^https:/, 'wss:')}/realtime`, ['graphql-ws', `header-${header}`]);
-  const messages: Message[] = [];
-  const waiters = new Set<() => void>();
-  const wakeAll = () => {
-    for (const wake of waiters) wake();
-  };
-  socket.on('message', (raw) => {
-    messages.push(JSON.parse(String(raw)) as Message);
-    wakeAll();
-  });
-  socket.on('close', wakeAll);
-  const next = (type: string, id?: string) =>
-    new Promise<Message>((resolve, reject) => {
-      const check = () => {
-        const index = messages.findIndex((message) => message.type === type && (id === undefined || message.id === id));
-        if (index >= 0) {
-          waiters.delete(check);
-          resolve(messages.splice(index, 1)[0]!);
-        } else if (socket.readyState === socket.CLOSED) {
-          waiters.delete(check);
-          reject(new Error(`socket closed before a ${type} message; got ${JSON.stringify(messages)}`));
-        }
-      };
-      waiters.add(check);
-      check();
-    });
-  const opened = new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
+  const { next, opened } = recordRealtimeMessages(socket);
   const start = (id: string) =>
     socket.send(
       JSON.stringify({

@@ -15,6 +15,7 @@ import { RealtimeLimits } from '../../local/appsync/realtime/protocol.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';
 import { fakeRuntime } from './fake-runtime.ts';
 import { postSigned } from './https-client.ts';
+import { recordRealtimeMessages } from '../support/realtime-messages.ts';
 
 const region = 'us-east-1';
 const apiKey = 'da2-realtimelimitsapikey00000';
@@ -33,7 +34,6 @@ const labeledInput = (id: string, fileName: string) => ({
   moderationLabels: [],
 });
 
-type Message = Record<string, unknown>;
 
 describe('Local AppSync realtime: limits', () => {
   let stateDir: string;
@@ -69,34 +69,7 @@ describe('Local AppSync realtime: limits', () => {
   const connect = () => {
     const encoded = Buffer.from(JSON.stringify({ host, 'x-api-key': apiKey })).toString('base64url');
     const socket = new WebSocket(appsync.realtimeUrl, ['graphql-ws', `header-${encoded}`], { ca });
-    const messages: Message[] = [];
-    const waiters = new Set<() => void>();
-    socket.on('message', (data) => {
-      messages.push(JSON.parse(String(data)) as Message);
-      for (const wake of waiters) wake();
-    });
-    socket.on('close', () => {
-      for (const wake of waiters) wake();
-    });
-    const next = (type: string, id?: string) =>
-      new Promise<Message>((resolve, reject) => {
-        const check = () => {
-          const index = messages.findIndex((message) => message.type === type && (id === undefined || message.id === id));
-          if (index >= 0) {
-            waiters.delete(check);
-            resolve(messages.splice(index, 1)[0]!);
-          } else if (socket.readyState === socket.CLOSED) {
-            waiters.delete(check);
-            reject(new Error(`socket closed before a ${type} message; got ${JSON.stringify(messages)}`));
-          }
-        };
-        waiters.add(check);
-        check();
-      });
-    const opened = new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-    });
+    const { messages, next, opened } = recordRealtimeMessages(socket);
     const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
     const start = (id: string, query = subscription, variables: Record<string, unknown> = {}) =>
       socket.send(
