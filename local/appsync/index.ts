@@ -87,7 +87,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     runtime: options.runtime,
     auth,
     graphqlPath,
-    publish: (mutation) => registry.publish(mutation.fieldName, mutation.payload),
+    publish: (mutation) => registry.fanOut(mutation.fieldName, mutation.payload),
     invalidate: (invalidation) => registry.invalidate(invalidation.subscriptionField, invalidation.payload),
     onInternalError,
   });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultDocumentCacheLimits, documentCache, estimatedBytesPerChar } from '../../local/appsync/server/document-cache.ts';
-import { parsedDocumentCache, parseOperation } from '../../local/appsync/server/execute.ts';
+import { parsedDocumentCache, parseOperation } from '../../local/appsync/server/documents.ts';
 import { buildServedSchema } from '../../local/appsync/server/schema.ts';
 
 /** A valid query of about `chars` characters, distinct per `seed`: aliases of __typename. */

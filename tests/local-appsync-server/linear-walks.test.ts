@@ -7,7 +7,8 @@
 import { Kind, parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { collectFields } from '../../local/appsync/server/collect-fields.ts';
-import { fragmentsOf, unaliased } from '../../local/appsync/server/execute.ts';
+import { fragmentsOf } from '../../local/appsync/server/documents.ts';
+import { unaliased } from '../../local/appsync/server/unaliased.ts';
 import { expandsPast, fieldPastDepth } from '../../local/appsync/server/limits.ts';
 import { selectionSetInfo } from '../../local/appsync/server/selection-set.ts';
 

@@ -1,6 +1,6 @@
 import { Kind, parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { fragmentsOf } from '../../local/appsync/server/execute.ts';
+import { fragmentsOf } from '../../local/appsync/server/documents.ts';
 import { selectionSetInfo } from '../../local/appsync/server/selection-set.ts';
 
 const rootField = (query: string) => {

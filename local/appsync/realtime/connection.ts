@@ -1,7 +1,8 @@
 /**
  * One realtime WebSocket: connection_init → connection_ack and keep-alives,
- * start → auth, validation and the subscription resolver → start_ack (or
- * error), stop → complete. Connection auth is checked once at connection_init;
+ * start → auth, then server/subscribe.ts (the execution a query gets:
+ * validation, field auth, coercion, the subscription resolver) → start_ack
+ * (or error) and a data message per matching published payload, stop → complete. Connection auth is checked once at connection_init;
  * each start carries its own auth, which may use a different mode.
  *
  * AppSync's realtime limits apply: at most 100 subscriptions per connection
@@ -9,16 +10,13 @@
  * payload is over 240 kB are dropped and logged, not sent, and a socket that
  * sends neither connection_init nor a start within a window is closed.
  */
-import { getArgumentValues, getVariableValues, Kind, type FieldNode } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { ResolverRuntime } from '../resolvers/index.ts';
 import { authenticate, headersFromObject, type AuthResult, type AuthSettings } from '../server/auth.ts';
-import { fieldError, internalFailure, variableError } from '../server/errors.ts';
-import { fragmentsOf, graphQLRequestBody, parseOperation, unauthorizedFieldError } from '../server/execute.ts';
-import { documentLimitError, hidesSuggestions } from '../server/limits.ts';
+import { internalFailure } from '../server/errors.ts';
+import { graphQLRequestBody } from '../server/request-body.ts';
 import type { ServedSchema } from '../server/schema.ts';
-import { selectionSetInfo } from '../server/selection-set.ts';
-import { wiringOf } from '../server/wiring.ts';
+import { subscribeOperation, type SubscriptionEvent } from '../server/subscribe.ts';
 import { parseClientMessage, RealtimeErrors, RealtimeLimits, ServerMessages, type RealtimeError } from './protocol.ts';
 import type { LiveSubscription, SubscriptionRegistry } from './subscriptions.ts';
 
@@ -57,6 +55,11 @@ export interface ConnectionContext {
   readonly onInternalError?: (error: unknown, where: string) => void;
 }
 
+/** A live subscription of this socket; closing it removes it everywhere and ends its stream. */
+interface ConnectionSubscription extends LiveSubscription {
+  close(): void;
+}
+
 export interface ConnectionInfo {
   /** Verified at upgrade: the connection's own auth. */
   readonly connectionAuth: Promise<AuthResult>;
@@ -65,7 +68,7 @@ export interface ConnectionInfo {
 
 /** Serves one socket until it closes; returns a function that ends it. */
 export function serveConnection(socket: WebSocket, connection: ConnectionInfo, context: ConnectionContext): () => void {
-  const subscriptions = new Map<string, LiveSubscription>();
+  const subscriptions = new Map<string, ConnectionSubscription>();
   let initialised = false;
   let keepAlive: NodeJS.Timeout | undefined;
   // Messages are handled one at a time, in order, as they arrived.
@@ -98,7 +101,7 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
 
   const removeAll = () => {
     initialising();
-    for (const subscription of subscriptions.values()) context.registry.remove(subscription);
+    for (const subscription of [...subscriptions.values()]) subscription.close();
     subscriptions.clear();
     if (keepAlive) clearInterval(keepAlive);
     keepAlive = undefined;
@@ -136,7 +139,6 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
       context.auth,
     );
     if (!auth.ok) return startError(id, [{ errorType: auth.error.errorType, message: auth.error.message, errorCode: auth.error.status }]);
-    const caller = auth.caller;
 
     let request: unknown;
     try {
@@ -146,106 +148,56 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     }
     const body = graphQLRequestBody(request);
     if (!body) return startError(id, [RealtimeErrors.unparsablePayload()]);
-    const parsed = parseOperation(context.served, body.query, body.operationName);
-    if (!parsed.ok) return startError(id, parsed.errors);
-    const { document, operation } = parsed;
-    if (operation.operation !== 'subscription') return startError(id, [RealtimeErrors.notASubscription()]);
-    const fragments = fragmentsOf(document);
-    const refused = documentLimitError(operation, fragments, context.served.limits);
-    if (refused) return startError(id, [refused]);
 
-    const schema = context.served.schema;
-    const subscriptionType = schema.getSubscriptionType();
-    const variables = getVariableValues(schema, operation.variableDefinitions ?? [], body.variables, {
-      hideSuggestions: hidesSuggestions(context.served.limits),
+    // The same execution context a query gets: auth per field, coercion, the resolver, error shapes.
+    const outcome = await subscribeOperation({
+      served: context.served,
+      runtime: context.runtime,
+      caller: auth.caller,
+      body,
+      request: { headers: headersAsStrings(authorization), domainName: null },
+      onInternalError: context.onInternalError,
     });
-    if (variables.errors) return startError(id, variables.errors.map(variableError));
-    const fieldNode = operation.selectionSet.selections.find((selection): selection is FieldNode => selection.kind === Kind.FIELD);
-    const field = fieldNode && subscriptionType?.getFields()[fieldNode.name.value];
-    if (!fieldNode || !field || !subscriptionType) return startError(id, [RealtimeErrors.notASubscription()]);
-
-    if (!context.served.modesFor(subscriptionType.name, field.name).includes(caller.mode)) {
-      const error = fieldError(unauthorizedFieldError(field.name, subscriptionType.name));
-      return startError(id, [{ ...error, path: [fieldNode.alias?.value ?? field.name] }]);
-    }
-
-    let args: Record<string, unknown>;
-    try {
-      args = getArgumentValues(field, fieldNode, variables.coerced);
-    } catch (error) {
-      return startError(id, [{ errorType: 'ValidationError', message: error instanceof Error ? error.message : String(error) }]);
-    }
-
-    let filter: unknown;
-    let invalidationFilter: unknown;
-    const wiring = wiringOf(subscriptionType.name, field.name);
-    if (wiring) {
-      try {
-        const result = await context.runtime.resolveField({
-          wiring,
-          arguments: args,
-          source: null,
-          identity: caller.identity as Record<string, unknown> | null,
-          info: {
-            fieldName: field.name,
-            parentTypeName: subscriptionType.name,
-            variables: body.variables,
-            ...selectionSetInfo(fieldNode, fragments),
-          },
-          request: { headers: headersAsStrings(authorization), domainName: null },
-        });
-        if (result.errors.length > 0) {
-          return startError(
-            id,
-            result.errors.map((error) => ({
-              path: [fieldNode.alias?.value ?? field.name],
-              data: error.data ?? null,
-              errorType: error.errorType ?? null,
-              errorInfo: error.errorInfo ?? null,
-              locations: [],
-              message: error.message,
-            })),
-          );
-        }
-        filter = result.subscriptionFilter;
-        invalidationFilter = result.subscriptionInvalidationFilter;
-      } catch (error) {
-        context.onInternalError?.(error, `${subscriptionType.name}.${field.name}`);
-        return startError(id, [internalFailure]);
-      }
-    }
+    if (!outcome.ok) return startError(id, outcome.reason === 'refused' ? outcome.errors : [RealtimeErrors.notASubscription()]);
+    const source = outcome.subscription;
 
     const previous = subscriptions.get(id);
-    if (previous) context.registry.remove(previous);
-    const subscription: LiveSubscription = {
+    if (previous) previous.close();
+    if (socket.readyState !== socket.OPEN) return source.close();
+    const subscription: ConnectionSubscription = {
       id,
-      fieldName: field.name,
-      arguments: args,
-      filter,
-      invalidationFilter,
-      document,
-      operationName: body.operationName,
-      variables: body.variables,
-      caller,
-      send: (payload) => sendData(id, payload),
+      fieldName: source.fieldName,
+      arguments: source.arguments,
+      filter: source.filter,
+      invalidationFilter: source.invalidationFilter,
+      deliver: source.publish,
       end: () => {
-        context.registry.remove(subscription);
-        if (subscriptions.get(id) === subscription) subscriptions.delete(id);
+        subscription.close();
         send(ServerMessages.complete(id));
       },
+      close: () => {
+        context.registry.remove(subscription);
+        source.close();
+        if (subscriptions.get(id) === subscription) subscriptions.delete(id);
+      },
     };
-    if (socket.readyState !== socket.OPEN) return;
     subscriptions.set(id, subscription);
     context.registry.add(subscription);
     send(ServerMessages.startAck(id));
+    void deliverEvents(id, source.events);
+  };
+
+  // Sends the subscriber's messages as the stream yields them, until it ends.
+  const deliverEvents = async (id: string, events: AsyncIterator<SubscriptionEvent>) => {
+    try {
+      for (let next = await events.next(); !next.done; next = await events.next()) sendData(id, next.value);
+    } catch (error) {
+      context.onInternalError?.(error, 'realtime data');
+    }
   };
 
   const stop = (id: string) => {
-    const subscription = subscriptions.get(id);
-    if (subscription) {
-      context.registry.remove(subscription);
-      subscriptions.delete(id);
-    }
+    subscriptions.get(id)?.close();
     send(ServerMessages.complete(id));
   };
 

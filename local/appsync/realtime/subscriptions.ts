@@ -1,17 +1,13 @@
 /**
  * Live subscriptions and the fan-out of mutation results to them. A published
  * payload is the mutation's result as the mutation selected it; each
- * subscriber receives it through its own selection set (what the mutation did
- * not select comes back null, as on AppSync), if its filter matches: the
+ * subscriber receives it through its own selection set (server/subscribe.ts;
+ * what the mutation did not select comes back null, as on AppSync), if its filter matches: the
  * resolver's enhanced filter when it set one, else AppSync's basic filter
  * (each argument the client gave must equal the payload's field of that name).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { execute, type DocumentNode, type GraphQLFieldResolver } from 'graphql';
 import { matchesSubscriptionFilter } from '../resolvers/index.ts';
-import type { Caller } from '../server/auth.ts';
-import { fieldError } from '../server/errors.ts';
-import { authorizingFieldResolver } from '../server/execute.ts';
 import type { ServedSchema } from '../server/schema.ts';
 
 export interface LiveSubscription {
@@ -24,12 +20,11 @@ export interface LiveSubscription {
   readonly filter: unknown;
   /** The resolver's invalidation filter (setSubscriptionInvalidationFilter), if it set one. */
   readonly invalidationFilter: unknown;
-  readonly document: DocumentNode;
-  readonly operationName: string | null;
-  readonly variables: Record<string, unknown>;
-  readonly caller: Caller;
-  /** Delivers one `data` message payload. */
-  readonly send: (payload: { data: unknown; errors?: readonly unknown[] }) => void;
+  /**
+   * Hands it one published payload (server/subscribe.ts runs the subscriber's
+   * selection set over it); resolves once its message was handled.
+   */
+  readonly deliver: (payload: unknown) => Promise<void>;
   /** Ends it from the server side (invalidation): the client is sent `complete`. */
   readonly end: () => void;
 }
@@ -37,8 +32,8 @@ export interface LiveSubscription {
 export interface SubscriptionRegistry {
   add(subscription: LiveSubscription): void;
   remove(subscription: LiveSubscription): void;
-  /** Fans a resolved mutation out; resolves once every subscriber was sent its message. */
-  publish(mutationField: string, payload: unknown): Promise<number>;
+  /** Fans a resolved mutation out to the matching subscriptions; resolves once every one was sent its message. */
+  fanOut(mutationField: string, payload: unknown): Promise<number>;
   /** Ends the subscriptions on a field whose invalidation filter matches the payload; returns how many. */
   invalidate(subscriptionField: string, payload: Record<string, unknown>): number;
   readonly size: number;
@@ -58,23 +53,6 @@ export function matchesSubscription(subscription: Pick<LiveSubscription, 'argume
   return matchesArguments(subscription.arguments, payload);
 }
 
-/** The subscriber's view of a payload: its selection set run over the payload, with its auth mode. */
-export async function projectForSubscriber(served: ServedSchema, subscription: LiveSubscription, payload: unknown) {
-  const subscriptionType = served.schema.getSubscriptionType();
-  const nested = authorizingFieldResolver(served, subscription.caller);
-  const fieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) =>
-    info.parentType === subscriptionType ? payload : nested(source, args, context, info);
-  const result = await execute({
-    schema: served.schema,
-    document: subscription.document,
-    operationName: subscription.operationName,
-    variableValues: subscription.variables,
-    rootValue: {},
-    fieldResolver,
-  });
-  return result.errors?.length ? { data: result.data ?? null, errors: result.errors.map(fieldError) } : { data: result.data ?? null };
-}
-
 export function subscriptionRegistry(served: ServedSchema): SubscriptionRegistry {
   const byField = new Map<string, Set<LiveSubscription>>();
   return {
@@ -86,12 +64,12 @@ export function subscriptionRegistry(served: ServedSchema): SubscriptionRegistry
     remove(subscription) {
       byField.get(subscription.fieldName)?.delete(subscription);
     },
-    async publish(mutationField, payload) {
+    async fanOut(mutationField, payload) {
       let sent = 0;
       for (const fieldName of served.subscriptionsOf(mutationField)) {
         for (const subscription of [...(byField.get(fieldName) ?? [])]) {
           if (!matchesSubscription(subscription, payload)) continue;
-          subscription.send(await projectForSubscriber(served, subscription, payload));
+          await subscription.deliver(payload);
           sent += 1;
         }
       }

@@ -10,7 +10,9 @@ import { clientWentAway, requestPathname } from '../../http-boundary.ts';
 import type { ResolverRuntime } from '../resolvers/index.ts';
 import { authenticate, type AuthSettings } from './auth.ts';
 import { RequestErrors, requestErrorBody, type RequestError } from './errors.ts';
-import { executeOperation, graphQLRequestBody, type ResolvedMutation, type SubscriptionInvalidation } from './execute.ts';
+import { executeOperation, type ResolvedMutation } from './execute.ts';
+import type { SubscriptionInvalidation } from './execution-context.ts';
+import { graphQLRequestBody } from './request-body.ts';
 import type { ServedSchema } from './schema.ts';
 
 export interface GraphQLHandlerContext {
