@@ -1,8 +1,8 @@
 /** The @aws-appsync/utils implementation, against the examples in AppSync's docs. */
 import { describe, expect, it } from 'vitest';
-import { extensions, runtime, util } from '../../local/appsync/runtime/index.ts';
-import { createInvocationState, withInvocation } from '../../local/appsync/runtime/invocation.ts';
-import { isEarlyReturnSignal, isErrorSignal } from '../../local/appsync/runtime/signals.ts';
+import { extensions, runtime, util } from '../../local/appsync/appsync-utils/index.ts';
+import { createInvocationState, withInvocation } from '../../local/appsync/appsync-utils/invocation.ts';
+import { isEarlyReturnSignal, isErrorSignal } from '../../local/appsync/appsync-utils/signals.ts';
 
 const thrownBy = (run: () => unknown): unknown => {
   try {

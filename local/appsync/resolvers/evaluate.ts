@@ -13,7 +13,7 @@
  */
 import type { FieldWiring } from '../../../api/manifest.ts';
 import { InvalidRequestError, type DataSources, type DataSourceError } from '../data-sources/index.ts';
-import { adoptInvocationState, type InvocationState, type RecordedError } from '../runtime/invocation.ts';
+import { adoptInvocationState, type InvocationState, type RecordedError } from '../appsync-utils/invocation.ts';
 import type { CodeLoader } from './code-loader.ts';
 import { handlerContext, type ContextBase } from './context.ts';
 import { EvaluationTimeoutError, type SandboxedCode } from './sandbox.ts';

@@ -6,7 +6,7 @@
  */
 import type { FieldWiring, LambdaFunctionName } from '../../../api/manifest.ts';
 import { createDataSources, type DataSourcesOptions } from '../data-sources/index.ts';
-import { createInvocationState } from '../runtime/invocation.ts';
+import { createInvocationState } from '../appsync-utils/invocation.ts';
 import { createCodeLoader } from './code-loader.ts';
 import { authTypeOf } from './context.ts';
 import { evaluateField } from './evaluate.ts';

@@ -4,7 +4,7 @@
  * process, require, Buffer, timers, fetch), no eval or new Function, a
  * console that logs to this process's output (CloudWatch Logs on AWS), and the runtime (`util` as a global, `@aws-appsync/utils`,
  * `@aws-appsync/utils/dynamodb`) evaluated inside it by
- * ../runtime/sandbox-entry.ts.
+ * ../appsync-utils/sandbox-entry.ts.
  *
  * Every evaluation (module load, each request/response call) runs under a
  * time limit: a runaway loop fails that call, and the server goes on.
@@ -14,11 +14,11 @@ import { buildSync } from 'esbuild';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import type { DispatchInput, DispatchResult } from '../runtime/sandbox-entry.ts';
+import type { DispatchInput, DispatchResult } from '../appsync-utils/sandbox-entry.ts';
 import { ResolverCodeError } from './errors.ts';
 import { moduleFactorySource } from './module-script.ts';
 
-const runtimeEntry = fileURLToPath(new URL('../runtime/sandbox-entry.ts', import.meta.url));
+const runtimeEntry = fileURLToPath(new URL('../appsync-utils/sandbox-entry.ts', import.meta.url));
 
 /** The same symbols as sandbox-entry.ts (Symbol.for is shared between realms). */
 const hostSlot = Symbol.for('labelcast.appsync.sandbox.host');
