@@ -5,8 +5,8 @@
  * the functions it invokes, and the environment variables it reads.
  *
  * - infra/ derives each function's role and environment from it
- *   (infra/function-access.ts), as LeastPrivilegeDynamoDbDataSource derives
- *   the resolvers' access from their code.
+ *   (infra/function-access.ts), as the AppSync DynamoDB data source's role is
+ *   derived from its resolvers' code (./data-source-access.ts).
  * - local/stack.ts derives each local function's environment from it, and
  *   from nothing else, so a handler reading a variable it does not declare
  *   fails offline at cold start as it would on AWS.

@@ -3,6 +3,7 @@
  * source and authorization modes serve each root field, and which Lambda
  * functions exist. Both infra/ (CDK) and local/ (offline stack) read this file.
  */
+import { ImagesTableLayout } from './table.ts';
 
 /** AppSync authorization modes, named as AppSync names them. */
 export const AuthMode = {
@@ -74,7 +75,8 @@ export const serviceNameOf = (name: LambdaFunctionName): string => lambdaFunctio
 
 /** AppSync data sources, by logical name. */
 export const dataSources = {
-  imagesTable: { kind: 'DYNAMODB' },
+  // Query.imagesByLabel reads byLabel, Query.images byOwner; no resolver reads byStatus (the reconciler's index).
+  imagesTable: { kind: 'DYNAMODB', queryIndexes: [ImagesTableLayout.byLabelIndex.indexName, ImagesTableLayout.byOwnerIndex.indexName] },
   presignUploadFunction: { kind: 'LAMBDA', function: 'presignUpload' },
   presignDownloadFunction: { kind: 'LAMBDA', function: 'presignDownload' },
   deleteImageFunction: { kind: 'LAMBDA', function: 'deleteImage' },
@@ -83,7 +85,11 @@ export const dataSources = {
 export type DataSourceName = keyof typeof dataSources;
 
 export type DataSourceSpec =
-  | { readonly kind: 'DYNAMODB' }
+  | {
+      readonly kind: 'DYNAMODB';
+      /** Indexes its resolvers may Query, besides the table (api/data-source-access.ts grants Query on each). */
+      readonly queryIndexes: readonly string[];
+    }
   | { readonly kind: 'LAMBDA'; readonly function: LambdaFunctionName }
   | { readonly kind: 'NONE' };
 

@@ -15,6 +15,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { bundleResolver } from '../api/bundle.ts';
+import { codeFilesByDataSource } from '../api/data-source-access.ts';
 import {
   dataSources,
   fields,
@@ -22,7 +23,6 @@ import {
   type FieldWiring,
   type LambdaFunctionName,
 } from '../api/manifest.ts';
-import { ImagesTableLayout } from '../api/table.ts';
 import { LeastPrivilegeDynamoDbDataSource } from './dynamodb-data-source.ts';
 
 export interface ManifestWiringProps {
@@ -40,17 +40,6 @@ export interface ManifestWiringProps {
 
 /** `Mutation.requestUpload` → `MutationRequestUpload`, a construct id. */
 const constructIdFor = (field: FieldWiring) => `${field.typeName}${field.fieldName[0]?.toUpperCase()}${field.fieldName.slice(1)}`;
-
-/** Every code file wired to each data source: a unit resolver's own, or a pipeline step's. */
-function codeByDataSource(): Map<DataSourceName, string[]> {
-  const byDataSource = new Map<DataSourceName, string[]>();
-  const add = (name: DataSourceName, code: string) => byDataSource.set(name, [...(byDataSource.get(name) ?? []), code]);
-  for (const field of fields) {
-    if (field.kind === 'UNIT') add(field.dataSource, field.code);
-    else field.steps.forEach((step) => add(step.dataSource, step.code));
-  }
-  return byDataSource;
-}
 
 export class ManifestWiring extends Construct {
   public readonly dataSources: ReadonlyMap<DataSourceName, BaseDataSource>;
@@ -86,7 +75,7 @@ export class ManifestWiring extends Construct {
   }
 
   private addDataSources(props: ManifestWiringProps): Map<DataSourceName, BaseDataSource> {
-    const codeFiles = codeByDataSource();
+    const codeFiles = codeFilesByDataSource();
     const created = new Map<DataSourceName, BaseDataSource>();
     for (const [name, spec] of Object.entries(dataSources) as [DataSourceName, (typeof dataSources)[DataSourceName]][]) {
       switch (spec.kind) {
@@ -98,8 +87,7 @@ export class ManifestWiring extends Construct {
               name,
               table: props.table,
               resolverCode: (codeFiles.get(name) ?? []).map((file) => this.code(file)),
-              // The indexes resolvers Query; the reconciler's byStatus is read by its Lambda role only.
-              indexNames: [ImagesTableLayout.byLabelIndex.indexName, ImagesTableLayout.byOwnerIndex.indexName],
+              indexNames: spec.queryIndexes,
             }),
           );
           break;

@@ -16,6 +16,7 @@ import { amplifyOutputs, writeAmplifyOutputs, type AmplifyOutputs, type WrittenO
 import { startLocalAppSync } from './appsync/index.ts';
 import { loadOrCreateTls } from './appsync/tls/certificates.ts';
 import { createResolverRuntime } from './appsync/resolvers/index.ts';
+import { createCodeLoader, preloadCode } from './appsync/resolvers/code-loader.ts';
 import type { LocalStackConfig } from './config.ts';
 import { ensureImagesTable, startLocalDynamoDb } from './dynamodb/index.ts';
 import { galleryDist } from './gallery/build.ts';
@@ -62,13 +63,21 @@ class Closers {
 export async function startLocalStack(config: LocalStackConfig): Promise<LocalStack> {
   prepareStateDir(config.stateDir);
   const credentials = loadOrCreateCredentials(config.stateDir);
+  // Every resolver is bundled, checked against the APPSYNC_JS rules and loaded before anything starts: code that
+  // `cdk deploy` would be refused stops the start, naming file, line and rule. The bundles are also what each
+  // DynamoDB data source's role is derived from, as infra/ derives it at synth.
+  const resolverCode = createCodeLoader({ resolversDir: config.resolversDir });
+  preloadCode(resolverCode, fields);
   // Every key pair the AWS services accept, with what each may do: credentials.json is the administrator; each
-  // function has fresh keys (memory only) bound to its role, derived from api/access.ts as infra/ derives it.
-  const { directory: store, functionCredentials } = localIdentities(credentials, {
-    region: config.region,
-    bucketName: config.bucketName,
-    tableName: config.tableName,
-  });
+  // function has fresh keys (memory only) bound to its role, derived from api/access.ts as infra/ derives it;
+  // each DynamoDB data source of the local AppSync likewise, its role derived from its resolvers' bundles.
+  const {
+    directory: store,
+    functionCredentials,
+    dataSourceCredentials,
+  } = localIdentities(credentials, { region: config.region, bucketName: config.bucketName, tableName: config.tableName }, (file) =>
+    resolverCode.bundleText(file),
+  );
   // The admin identity alone, for the stack's own endpoints (token minting, test hooks), whatever keys `store` admits.
   const admin = credentialStore(credentials);
   const secrets = loadOrCreateSecrets(config.stateDir);
@@ -117,8 +126,14 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
 
     const runtime = createResolverRuntime({
       // Same process as the local DynamoDB: its data source skips the socket, not the DynamoDB API (signature and policy
-      // checks included). It signs as the administrator: the deployed data-source roles are not derived as data yet.
-      dynamoDb: { endpoint: dynamodb.endpoint, region: config.region, credentials, transport: dynamodb.transport },
+      // checks included). Each DynamoDB data source signs with its own role's keys, never the administrator's.
+      dynamoDb: {
+        endpoint: dynamodb.endpoint,
+        region: config.region,
+        credentials,
+        roleCredentials: dataSourceCredentials,
+        transport: dynamodb.transport,
+      },
       tableNames: { imagesTable: config.tableName },
       invokeLambda: (name, payload) => {
         if (!functions.runtime) throw new Error('the local Lambda runtime is not started');
@@ -131,11 +146,8 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
         [CallbackSettings.urlPolicyVariable]: CallbackUrlPolicy.HTTPS_OR_LOOPBACK_HTTP,
         [ImagesTableLayout.tableNameVariable]: config.tableName,
       },
-      resolversDir: config.resolversDir,
+      codeLoader: resolverCode,
     });
-    // Every resolver is bundled, checked against the APPSYNC_JS rules and loaded now: code that
-    // `cdk deploy` would be refused stops the start, naming file, line and rule.
-    await runtime.preload(fields);
     const appsync = await startLocalAppSync({
       stateDir: config.stateDir,
       port: config.ports.appsync,

@@ -7,7 +7,9 @@
  * - the account's own key pair (`credentials.json`: the developer, tests, the
  *   CLI) is the account's administrator, allowed everything;
  * - each Lambda function's key pair is its execution role, allowed exactly what
- *   its policy (derived from api/access.ts, as infra/ derives the role) allows.
+ *   its policy (derived from api/access.ts, as infra/ derives the role) allows;
+ * - each AppSync DYNAMODB data source's key pair is its service role, derived
+ *   from its resolvers' code (api/data-source-access.ts), as infra/ derives it.
  */
 import type { CredentialStore, LocalCredentials } from './credentials.ts';
 import type { AuthorizationDecision, AuthorizationRequest, CompiledPolicy } from './policy.ts';
@@ -24,10 +26,19 @@ export function administrator(): Principal {
   return { arn: `arn:aws:iam::${localAccountId}:root`, authorize: () => ({ allowed: true }) };
 }
 
-/** A Lambda function's execution role, as its session appears to other services. */
-export function functionRole(roleName: string, sessionName: string, policy: CompiledPolicy): Principal {
+/** A role's session, as it appears to other services: `arn:aws:sts::<account>:assumed-role/<role>/<session>`. */
+export function assumedRole(roleName: string, sessionName: string, policy: CompiledPolicy): Principal {
   return { arn: `arn:aws:sts::${localAccountId}:assumed-role/${roleName}/${sessionName}`, authorize: (request) => policy.authorize(request) };
 }
+
+/** A Lambda function's execution role; Lambda names the session after the function. */
+export const functionRole = (roleName: string, functionName: string, policy: CompiledPolicy): Principal => assumedRole(roleName, functionName, policy);
+
+/** The session name AppSync gives the data-source roles it assumes, as DynamoDB's AccessDenied messages show it. */
+export const appSyncRoleSessionName = 'APPSYNC_ASSUME_ROLE';
+
+/** An AppSync data source's service role, as AppSync's calls with it appear to other services. */
+export const dataSourceRole = (roleName: string, policy: CompiledPolicy): Principal => assumedRole(roleName, appSyncRoleSessionName, policy);
 
 /** The first request `principal` may not make, or undefined when it may make them all. */
 export function firstDenied(

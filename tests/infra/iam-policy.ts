@@ -114,11 +114,9 @@ export function functionLogicalId(template: Template, name: LambdaFunctionName):
   return matches[0]![0];
 }
 
-/** Every statement of the function's role (inline policies and attached AWS::IAM::Policy resources), resolved. */
-export function roleStatements(template: Template, name: LambdaFunctionName, names: ResourceNames): ResolvedStatement[] {
+/** Every statement of a role (its inline policies and the AWS::IAM::Policy resources attached to it), resolved. */
+export function statementsOfRole(template: Template, roleId: string, names: ResourceNames): ResolvedStatement[] {
   const resources = template.toJSON().Resources as Resources;
-  const fn = resources[functionLogicalId(template, name)]!;
-  const [roleId] = (fn.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
   const documents: unknown[] = [];
   for (const policy of (resources[roleId]?.Properties?.Policies as { PolicyDocument: unknown }[] | undefined) ?? []) documents.push(policy.PolicyDocument);
   for (const resource of Object.values(resources)) {
@@ -129,6 +127,23 @@ export function roleStatements(template: Template, name: LambdaFunctionName, nam
   return documents.flatMap((document) =>
     ((document as { Statement: Record<string, unknown>[] }).Statement ?? []).map((statement) => resolveStatement(statement, resources, names)),
   );
+}
+
+/** Every statement of the function's role (inline policies and attached AWS::IAM::Policy resources), resolved. */
+export function roleStatements(template: Template, name: LambdaFunctionName, names: ResourceNames): ResolvedStatement[] {
+  const resources = template.toJSON().Resources as Resources;
+  const fn = resources[functionLogicalId(template, name)]!;
+  const [roleId] = (fn.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+  return statementsOfRole(template, roleId, names);
+}
+
+/** Every statement of an AppSync data source's service role, found by the data source's name, resolved. */
+export function dataSourceRoleStatements(template: Template, dataSourceName: string, names: ResourceNames): ResolvedStatement[] {
+  const resources = template.toJSON().Resources as Resources;
+  const matches = Object.values(resources).filter((resource) => resource.Type === 'AWS::AppSync::DataSource' && resource.Properties?.Name === dataSourceName);
+  if (matches.length !== 1) throw new Error(`expected one AppSync data source named ${dataSourceName}, found ${matches.length}`);
+  const [roleId] = (matches[0]!.Properties?.ServiceRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+  return statementsOfRole(template, roleId, names);
 }
 
 /** The request a policy is evaluated for. */

@@ -3,6 +3,8 @@
  * `arn:aws:appsync:<region>:000000000000:apis/<apiId>/types/<Type>/fields/<field>`
  * for each root field. A function role that may publish does; one that may
  * not gets AppSync's Unauthorized field error, as any unauthorized caller.
+ * The resolver sees the caller's principal as AppSync shows it:
+ * `ctx.identity.userArn` is a function's assumed-role session ARN.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
 import { localIdentities } from '../../local/iam/function-roles.ts';
-import { fakeRuntime } from './fake-runtime.ts';
+import { fakeRuntime, type FakeRuntime } from './fake-runtime.ts';
 import { postSigned } from './https-client.ts';
 
 const region = 'us-east-1';
@@ -33,10 +35,13 @@ describe('local AppSync, AWS_IAM with function roles', () => {
   let stateDir: string;
   let appsync: LocalAppSync;
   let ca: string;
+  let runtime: FakeRuntime;
+  const identityOfLastPublish = () => runtime.calls.findLast((call) => call.info.fieldName === 'publishImageLabeled')?.identity;
 
   beforeAll(async () => {
     stateDir = mkdtempSync(path.join(tmpdir(), 'local-appsync-iam-'));
-    appsync = await startLocalAppSync({ stateDir, port: 0, region, apiKey: 'da2-enforcementtestkey0000000', credentials: identities.directory, runtime: fakeRuntime() });
+    runtime = fakeRuntime();
+    appsync = await startLocalAppSync({ stateDir, port: 0, region, apiKey: 'da2-enforcementtestkey0000000', credentials: identities.directory, runtime });
     ca = readFileSync(appsync.caPath, 'utf8');
   });
   afterAll(async () => {
@@ -50,6 +55,11 @@ describe('local AppSync, AWS_IAM with function roles', () => {
 
     // Assess
     expect(response.json()).toEqual({ data: { publishImageLabeled: { id: 'img-1', status: 'LABELED' } } });
+    expect(identityOfLastPublish()).toMatchObject({
+      accountId: '000000000000',
+      userArn: 'arn:aws:sts::000000000000:assumed-role/labelcast-labeler-role/labeler',
+      username: identities.functionCredentials.labeler.accessKeyId,
+    });
   });
 
   it("refuses a root field outside the role's policy with AppSync's Unauthorized error", async () => {
@@ -79,5 +89,6 @@ describe('local AppSync, AWS_IAM with function roles', () => {
 
     // Assess
     expect(response.json()).toEqual({ data: { publishImageLabeled: { id: 'img-1', status: 'LABELED' } } });
+    expect(identityOfLastPublish()).toMatchObject({ userArn: 'arn:aws:iam::000000000000:root' });
   });
 });

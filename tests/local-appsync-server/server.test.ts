@@ -132,7 +132,8 @@ describe('local AppSync server', () => {
     const call = runtime.calls.findLast((entry) => entry.info.fieldName === 'publishImageLabeled')!;
     expect(call.identity).toMatchObject({
       accountId: '000000000000',
-      userArn: `arn:aws:iam::000000000000:user/${credentials.accessKeyId}`,
+      // The account's own key pair is the account itself, as AWS names its root principal.
+      userArn: 'arn:aws:iam::000000000000:root',
       username: credentials.accessKeyId,
       sourceIp: ['127.0.0.1'],
     });

@@ -13,11 +13,23 @@ import type { DataSourceOutcome } from './types.ts';
 export { InvalidRequestError, type DataSourceError } from './errors.ts';
 export type { DataSourceOutcome } from './types.ts';
 
+interface Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
 export interface DataSourcesOptions {
   readonly dynamoDb: {
     readonly endpoint: string;
     readonly region: string;
-    readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+    /** The key pair a data source signs with when `roleCredentials` names none. */
+    readonly credentials: Credentials;
+    /**
+     * Each DYNAMODB data source's own key pair: its service role, as AppSync assumes a data source's role on AWS
+     * (local/iam/data-source-roles.ts), so DynamoDB authorizes its calls against that role.
+     * @default `credentials` for every data source
+     */
+    readonly roleCredentials?: Readonly<Partial<Record<DataSourceName, Credentials>>>;
     /** Delivers requests without a socket when DynamoDB runs in this process. @default HTTP to `endpoint` */
     readonly transport?: DynamoDbTransport;
   };
@@ -33,7 +45,6 @@ export interface DataSources {
 }
 
 export function createDataSources(options: DataSourcesOptions): DataSources {
-  const client = dynamoDbJsonClient(options.dynamoDb);
   const tokens = createNextTokenCodec(options.tokenSecret);
   const invokers = new Map<DataSourceName, (request: unknown) => Promise<DataSourceOutcome>>();
   for (const [name, spec] of Object.entries(dataSources) as [DataSourceName, (typeof dataSources)[DataSourceName]][]) {
@@ -41,6 +52,8 @@ export function createDataSources(options: DataSourcesOptions): DataSources {
       case 'DYNAMODB': {
         const tableName = options.tableNames[name as keyof DataSourcesOptions['tableNames']];
         if (!tableName) throw new Error(`No table name given for DynamoDB data source ${name}`);
+        const { roleCredentials, ...dynamoDb } = options.dynamoDb;
+        const client = dynamoDbJsonClient({ ...dynamoDb, credentials: roleCredentials?.[name] ?? dynamoDb.credentials });
         invokers.set(name, createDynamoDbDataSource({ client, tableName, tokens }).invoke);
         break;
       }

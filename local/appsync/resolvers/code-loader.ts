@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { assertResolverBundle } from '../../../api/appsync-js-check.ts';
+import type { FieldWiring } from '../../../api/manifest.ts';
 import { bundleResolverWithInputs } from '../../../api/bundle.ts';
 import { ResolverCodeError } from './errors.ts';
 import { defaultEvaluationTimeoutMs, loadSandboxed, type SandboxedCode } from './sandbox.ts';
@@ -28,6 +29,12 @@ export interface CodeLoader {
    * would refuse, ResolverCodeError for code that does not bundle or load.
    */
   load(code: string): SandboxedCode;
+  /**
+   * The bundled text of a code file, as AppSync receives it, once it has
+   * loaded (it loads it if need be, with load's errors): what a DYNAMODB data
+   * source's role is derived from (local/iam/data-source-roles.ts).
+   */
+  bundleText(code: string): string;
 }
 
 function bundleOf(code: string) {
@@ -44,22 +51,45 @@ function bundleOf(code: string) {
 const resolversPrefix = 'resolvers/';
 
 export function createCodeLoader(options: CodeLoaderOptions = {}): CodeLoader {
-  const loaded = new Map<string, SandboxedCode>();
+  const loaded = new Map<string, { readonly sandboxed: SandboxedCode; readonly text: string }>();
   const { resolversDir } = options;
   const fileOf = (code: string) =>
     resolversDir && code.startsWith(resolversPrefix) ? path.resolve(resolversDir, code.slice(resolversPrefix.length)) : code;
-  return {
-    load(manifestCode) {
-      const code = fileOf(manifestCode);
-      let sandboxed = loaded.get(code);
-      if (!sandboxed) {
-        const bundle = bundleOf(code);
-        assertResolverBundle(code, bundle);
-        // A file that fails is not cached, so fixing it and retrying works.
-        sandboxed = loadSandboxed(code, bundle.text, options.evaluationTimeoutMs ?? defaultEvaluationTimeoutMs);
-        loaded.set(code, sandboxed);
-      }
-      return sandboxed;
-    },
+  const loadedFile = (manifestCode: string) => {
+    const code = fileOf(manifestCode);
+    let entry = loaded.get(code);
+    if (!entry) {
+      const bundle = bundleOf(code);
+      assertResolverBundle(code, bundle);
+      // A file that fails is not cached, so fixing it and retrying works.
+      entry = { sandboxed: loadSandboxed(code, bundle.text, options.evaluationTimeoutMs ?? defaultEvaluationTimeoutMs), text: bundle.text };
+      loaded.set(code, entry);
+    }
+    return entry;
   };
+  return {
+    load: (manifestCode) => loadedFile(manifestCode).sandboxed,
+    bundleText: (manifestCode) => loadedFile(manifestCode).text,
+  };
+}
+
+/**
+ * Bundles, checks and loads every code file of `wirings` now rather than on
+ * first use, so code AppSync would refuse stops the start. Every file is
+ * tried, each failure collected: one start reports all the code AppSync
+ * would refuse. Throws AppSyncJsCheckError (api/appsync-js-check.ts),
+ * ResolverCodeError, or an AggregateError of several.
+ */
+export function preloadCode(loader: CodeLoader, wirings: readonly FieldWiring[]): void {
+  const codes = wirings.flatMap((wiring) => [wiring.code, ...(wiring.kind === 'PIPELINE' ? wiring.steps.map((step) => step.code) : [])]);
+  const failures: unknown[] = [];
+  for (const code of new Set(codes)) {
+    try {
+      loader.load(code);
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) throw new AggregateError(failures, failures.map((error) => (error instanceof Error ? error.message : String(error))).join('\n'));
 }

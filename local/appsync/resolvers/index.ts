@@ -7,7 +7,7 @@
 import type { FieldWiring, LambdaFunctionName } from '../../../api/manifest.ts';
 import { createDataSources, type DataSourcesOptions } from '../data-sources/index.ts';
 import { createInvocationState } from '../appsync-utils/invocation.ts';
-import { createCodeLoader } from './code-loader.ts';
+import { createCodeLoader, preloadCode, type CodeLoader } from './code-loader.ts';
 import { authTypeOf } from './context.ts';
 import { evaluateField } from './evaluate.ts';
 
@@ -89,11 +89,17 @@ export interface ResolverRuntimeOptions {
   readonly evaluationTimeoutMs?: number;
   /** Read `resolvers/…` code files from here instead (LABELCAST_RESOLVERS_DIR, a test seam). @default the repo's resolvers/ */
   readonly resolversDir?: string;
+  /**
+   * Loads the code files; give one already used (local/stack.ts checks and bundles every file before
+   * any service starts, to derive the data-source roles) so no file is bundled twice.
+   * @default a loader of its own, with `evaluationTimeoutMs` and `resolversDir`
+   */
+  readonly codeLoader?: CodeLoader;
 }
 
 export function createResolverRuntime(options: ResolverRuntimeOptions): LocalResolverRuntime {
   const dataSources = createDataSources(options);
-  const loader = createCodeLoader({ evaluationTimeoutMs: options.evaluationTimeoutMs, resolversDir: options.resolversDir });
+  const loader = options.codeLoader ?? createCodeLoader({ evaluationTimeoutMs: options.evaluationTimeoutMs, resolversDir: options.resolversDir });
   return {
     async resolveField(args) {
       const state = createInvocationState(authTypeOf(args.identity));
@@ -124,18 +130,7 @@ export function createResolverRuntime(options: ResolverRuntimeOptions): LocalRes
       };
     },
     async preload(wirings) {
-      const codes = wirings.flatMap((wiring) => [wiring.code, ...(wiring.kind === 'PIPELINE' ? wiring.steps.map((step) => step.code) : [])]);
-      // Every file, each failure collected: one start reports all the code AppSync would refuse.
-      const failures: unknown[] = [];
-      for (const code of new Set(codes)) {
-        try {
-          loader.load(code);
-        } catch (error) {
-          failures.push(error);
-        }
-      }
-      if (failures.length === 1) throw failures[0];
-      if (failures.length > 1) throw new AggregateError(failures, failures.map((error) => (error instanceof Error ? error.message : String(error))).join('\n'));
+      preloadCode(loader, wirings);
     },
   };
 }

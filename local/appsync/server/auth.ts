@@ -83,18 +83,21 @@ export interface AuthRequest {
 }
 
 /**
- * Local access keys stand for IAM users of the local account, named after
- * the key: `arn:aws:iam::000000000000:user/<accessKeyId>`.
+ * AppSync's identity for a verified SigV4 signer. `userArn` is the signer's
+ * principal as AWS names it (local/iam/principals.ts): a function's session
+ * is its assumed role, `arn:aws:sts::000000000000:assumed-role/<role>/<function>`,
+ * as AppSync shows a Lambda execution role; the account's own key pair is the
+ * account, `arn:aws:iam::000000000000:root`. `username` stays the access key id.
  */
-export const iamIdentity = (accessKeyId: string, sourceIp: string): IamIdentity => ({
+export const iamIdentity = (args: { readonly accessKeyId: string; readonly userArn: string; readonly sourceIp: string }): IamIdentity => ({
   accountId: localAccountId,
   cognitoIdentityPoolId: null,
   cognitoIdentityId: null,
   cognitoIdentityAuthType: null,
   cognitoIdentityAuthProvider: null,
-  sourceIp: [sourceIp],
-  username: accessKeyId,
-  userArn: `arn:aws:iam::${localAccountId}:user/${accessKeyId}`,
+  sourceIp: [args.sourceIp],
+  username: args.accessKeyId,
+  userArn: args.userArn,
 });
 
 /** AppSync's identity for a verified user-pool token (ID or access token). */
@@ -134,9 +137,12 @@ export async function authenticate(request: AuthRequest, settings: AuthSettings)
     );
     if (!verified.ok) return { ok: false, error: sigV4RequestError(verified.code, verified.message) };
     const principal = principalFor(settings.credentials, verified.accessKeyId);
+    // A verified key always has a principal; a key without one is no identity AppSync knows.
+    if (principal === undefined) return { ok: false, error: sigV4RequestError('InvalidAccessKeyId', 'unknown access key') };
     const mayAccessRootField = (typeName: string, fieldName: string) =>
       deniedMessage(principal, [{ action: 'appsync:GraphQL', resource: localGraphqlFieldArn(settings.region, typeName, fieldName) }]) === undefined;
-    return { ok: true, caller: { mode: AuthMode.IAM, identity: iamIdentity(verified.accessKeyId, request.sourceIp), mayAccessRootField } };
+    const identity = iamIdentity({ accessKeyId: verified.accessKeyId, userArn: principal.arn, sourceIp: request.sourceIp });
+    return { ok: true, caller: { mode: AuthMode.IAM, identity, mayAccessRootField } };
   }
   // A JWT goes as it is, without "Bearer" (AppSync refuses that prefix too).
   if (authorization !== undefined && settings.authModes.includes(AuthMode.USER_POOL)) {
