@@ -4,6 +4,7 @@ import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import sharp from 'sharp';
+import { ImagePropertiesSetting, imagePropertiesSettingFrom } from '../../api/image-properties-setting.ts';
 import { completionCallbacksFromEnv, tableStoreFromEnv, terminalImagePublisherFromEnv } from '../shared/from-env.ts';
 import { labelImage, type LabelerDeps, type LabelOutcome } from './label-image.ts';
 import { s3ThumbnailWriter } from './thumbnail.ts';
@@ -35,6 +36,8 @@ const deps: LabelerDeps = {
   callbacks: completionCallbacksFromEnv(logger),
   logger,
   thumbnails: s3ThumbnailWriter(s3),
+  // Declared in api/access.ts; a bad value fails the cold start, naming the variable.
+  imageProperties: imagePropertiesSettingFrom(process.env[ImagePropertiesSetting.functionVariable], ImagePropertiesSetting.functionVariable),
 };
 
 export const handler = async (event: S3Event): Promise<LabelOutcome[]> => {
