@@ -8,6 +8,7 @@ import type { DetectLabelsResponse } from '@aws-sdk/client-rekognition';
 import type { VisionEngine } from '../engine/engine.ts';
 import { invalidParameter } from '../errors.ts';
 import { imageProperties, maxMaxDominantColors, defaultMaxDominantColors } from '../image-properties/index.ts';
+import { peopleLabels } from '../faces/people-labels.ts';
 import { labelsFromObjects } from '../labels.ts';
 import { analyzeImage, internalError } from './analyze.ts';
 import { resolveImage, type ReadObject } from './image-source.ts';
@@ -43,10 +44,13 @@ export async function detectLabels(input: Record<string, unknown>, deps: Operati
   };
 
   const bytes = await resolveImage(input.Image, deps.readObject);
-  const analysis = await analyzeImage(deps.engine, bytes, { objects: true, moderation: false });
-  const labels = labelsFromObjects(analysis.objects ?? [], { minConfidence, maxLabels, filters });
+  const wantsLabels = features.includes('GENERAL_LABELS');
+  const analysis = await analyzeImage(deps.engine, bytes, { objects: true, moderation: false, faces: wantsLabels });
+  const persons = (analysis.objects ?? []).filter((object) => object.className === 'person');
+  const people = peopleLabels(analysis.faces ?? [], persons);
+  const labels = labelsFromObjects(analysis.objects ?? [], { minConfidence, maxLabels, filters }, people);
   const response: DetectLabelsResponse = {
-    Labels: features.includes('GENERAL_LABELS') ? labels : [],
+    Labels: wantsLabels ? labels : [],
     LabelModelVersion: labelModelVersion,
   };
   if (!features.includes('IMAGE_PROPERTIES')) return response;
