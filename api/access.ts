@@ -20,6 +20,7 @@
 import { AuthMode, fields, lambdaFunctions, type LambdaFunctionName } from './manifest.ts';
 import { MediaLayout } from './media.ts';
 import { CallbackSettings } from './callback.ts';
+import { ImagePropertiesSetting } from './image-properties-setting.ts';
 import { ImagesTableLayout } from './table.ts';
 
 export type DynamoDbAction =
@@ -51,6 +52,8 @@ export const EnvironmentSource = {
    * secretsmanager action; offline, `.labelcast/secrets.json`.
    */
   callbackSecret: 'callbackSecret',
+  /** Whether the labeler requests IMAGE_PROPERTIES, `true` or `false` (api/image-properties-setting.ts). */
+  imageProperties: 'imageProperties',
 } as const;
 export type EnvironmentSource = (typeof EnvironmentSource)[keyof typeof EnvironmentSource];
 
@@ -140,7 +143,7 @@ export const functionAccess = {
     invoke: ['labelingFailed'],
     publish: endsImages.publish,
     // No UPLOAD_BUCKET: the bucket comes with each S3 event.
-    environment: endsImages.environment,
+    environment: { ...endsImages.environment, [ImagePropertiesSetting.functionVariable]: EnvironmentSource.imageProperties },
   },
   labelingFailed: {
     table: finishesEndedImages,

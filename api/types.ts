@@ -26,6 +26,30 @@ export interface Label {
   readonly instances: readonly Instance[];
 }
 
+/** One of Rekognition's DominantColors: mean RGB of the pixels nearest a CSS colour, and their share (0–100). */
+export interface DominantColor {
+  readonly red: number;
+  readonly green: number;
+  readonly blue: number;
+  readonly hexCode: string;
+  readonly cssColor: string;
+  readonly simplifiedColor: string;
+  readonly pixelPercent: number;
+}
+
+/** Rekognition's image quality, each 0–100. */
+export interface ImageQuality {
+  readonly brightness: number;
+  readonly sharpness: number;
+  readonly contrast: number;
+}
+
+/** DetectLabels' IMAGE_PROPERTIES of the whole image (api/image-properties-setting.ts turns it on). */
+export interface ImageProperties {
+  readonly quality: ImageQuality;
+  readonly dominantColors: readonly DominantColor[];
+}
+
 export interface Image {
   readonly id: string;
   readonly status: ImageStatus;
@@ -37,13 +61,15 @@ export interface Image {
   readonly labels: readonly Label[];
   readonly moderationLabels: readonly Label[];
   readonly error?: string | null;
+  /** Dominant colours and quality, when the stack's imageProperties setting is on; null otherwise. */
+  readonly properties?: ImageProperties | null;
   /** Whose image it is (api/owner.ts); absent on images stored before owners existed. */
   readonly owner?: string | null;
 }
 
 /** Just the schema's Image fields of a stored item (drops table keys and bookkeeping). */
 export function toPublicImage(item: Image): Image {
-  const { id, status, contentType, sizeBytes, fileName, createdAt, labeledAt, labels, moderationLabels, error } = item;
+  const { id, status, contentType, sizeBytes, fileName, createdAt, labeledAt, labels, moderationLabels, error, properties } = item;
   // The owner travels with the image (label entries, onImageLabeled), so subscribers can be filtered on it.
   return {
     id,
@@ -56,6 +82,7 @@ export function toPublicImage(item: Image): Image {
     labels,
     moderationLabels,
     error: error ?? null,
+    properties: properties ?? null,
     owner: ownerOfItem(item),
   };
 }

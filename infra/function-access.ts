@@ -10,6 +10,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { accessOf, environmentFor, EnvironmentSource, policyStatementsFor, type PolicyStatementJson } from '../api/access.ts';
+import { imagePropertiesVariableValue } from '../api/image-properties-setting.ts';
 import type { LambdaFunctionName } from '../api/manifest.ts';
 
 /** The deployed resources a function's access names. */
@@ -22,6 +23,8 @@ export interface FunctionTargets {
   readonly api?: IGraphqlApi & { readonly graphqlUrl: string };
   /** Needed by functions that send completion callbacks. @default - none */
   readonly callbackSecret?: ISecret;
+  /** Whether the labeler requests IMAGE_PROPERTIES (api/image-properties-setting.ts); needed by the labeler. @default - none */
+  readonly imageProperties?: boolean;
   /** The functions it invokes, exactly those its access declares. @default - none */
   readonly invokes?: Readonly<Partial<Record<LambdaFunctionName, IFunction>>>;
 }
@@ -34,6 +37,7 @@ export function deployedEnvironment(name: LambdaFunctionName, targets: FunctionT
     ...(targets.api ? { [EnvironmentSource.graphqlUrl]: targets.api.graphqlUrl } : {}),
     // A dynamic reference: CloudFormation resolves it at deploy time, so the value is in neither template nor asset.
     ...(targets.callbackSecret ? { [EnvironmentSource.callbackSecret]: targets.callbackSecret.secretValue.unsafeUnwrap() } : {}),
+    ...(targets.imageProperties !== undefined ? { [EnvironmentSource.imageProperties]: imagePropertiesVariableValue(targets.imageProperties) } : {}),
   });
 }
 

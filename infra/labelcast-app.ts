@@ -4,6 +4,7 @@ import { apiKeyExpiresContextKey, apiKeyExpiryFrom, apiKeyWarningDays, daysUntil
 import { labelcastGuardValidator } from './guard-policy.ts';
 import { LabelcastStack } from './labelcast-stack.ts';
 import { checkRekognitionRegion } from './rekognition-regions.ts';
+import { ImagePropertiesSetting, imagePropertiesSettingFrom } from '../api/image-properties-setting.ts';
 import { stageContextKey, stageFrom, type Stage } from './stage.ts';
 
 export interface LabelcastAppProps extends AppProps {
@@ -62,6 +63,11 @@ export function createLabelcastApp(props: LabelcastAppProps = {}): LabelcastApp 
     allowedOrigins: originsFrom(app.node.tryGetContext(allowedOriginsContextKey)),
     description: `labelcast (${stage}): real-time image labelling GraphQL API`,
     apiKeyExpires,
+    // `-c imageProperties=true` or cdk.json: the labeler asks for IMAGE_PROPERTIES (charged extra).
+    imageProperties: imagePropertiesSettingFrom(
+      app.node.tryGetContext(ImagePropertiesSetting.contextKey),
+      `context ${ImagePropertiesSetting.contextKey}`,
+    ),
   });
   const daysLeft = daysUntil(apiKeyExpires, now);
   if (daysLeft < apiKeyWarningDays) {

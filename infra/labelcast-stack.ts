@@ -37,6 +37,11 @@ export interface LabelcastStackProps extends StackProps {
    * @default - no reserved concurrency
    */
   readonly labelerReservedConcurrency?: number;
+  /**
+   * The labeler also asks Rekognition for IMAGE_PROPERTIES (Image.properties; charged extra by AWS).
+   * @default false
+   */
+  readonly imageProperties?: boolean;
 }
 
 export class LabelcastStack extends Stack {
@@ -111,6 +116,7 @@ export class LabelcastStack extends Stack {
       callbackSecret: this.callbackSecret.secret,
       logRetention,
       removalPolicy,
+      imageProperties: props.imageProperties,
       reservedConcurrentExecutions: props.labelerReservedConcurrency,
     });
     this.reconciler = new Reconciler(this, 'Reconciliation', {

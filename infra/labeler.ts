@@ -29,6 +29,11 @@ export interface LabelerProps {
   readonly api: GraphqlApi;
   /** The completion callbacks' HMAC key (labeler and labeling-failed send callbacks). */
   readonly callbackSecret: ISecret;
+  /**
+   * Ask Rekognition for IMAGE_PROPERTIES too (Image.properties), which AWS charges on top of the labels.
+   * @default false
+   */
+  readonly imageProperties?: boolean;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
   /** For the log group and the dead-letter queue. @default RemovalPolicy.RETAIN */
@@ -95,6 +100,7 @@ export class Labeler extends Construct {
         table: props.table,
         api: props.api,
         callbackSecret: props.callbackSecret,
+        imageProperties: props.imageProperties ?? false,
         invokes: { labelingFailed: this.onFailure.function },
       },
     }).function;

@@ -10,11 +10,16 @@
  *   receiver stay short. Given to the functions as CALLBACK_ATTEMPT_DEADLINE_MS.
  * - LABELCAST_STAGE: `dev` (default) or `prod`; picks the API limits of api/limits.ts
  *   (prod: introspection off), as `cdk synth -c stage=` does on AWS.
+ * - LABELCAST_IMAGE_PROPERTIES: `true` or `false`: the labeler also asks for IMAGE_PROPERTIES and stores
+ *   Image.properties, as `-c imageProperties=true` does on AWS; unset, the `imageProperties` context of
+ *   cdk.json decides, and without one it is off (api/image-properties-setting.ts).
  * - LABELCAST_RESOLVERS_DIR: test hook, not AWS: read the manifest's `resolvers/…` code files
  *   from this folder instead of the repo's resolvers/ (default unset).
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../api/bundle.ts';
+import { ImagePropertiesSetting, imagePropertiesSettingFrom } from '../api/image-properties-setting.ts';
 import { CallbackSettings } from '../api/callback.ts';
 import { ApiLimits, type ApiStage } from '../api/limits.ts';
 
@@ -41,6 +46,8 @@ export interface LocalStackConfig {
   readonly stage: ApiStage;
   /** Folder the manifest's `resolvers/…` files are read from, when not the repo's (a test hook). */
   readonly resolversDir?: string;
+  /** Whether the labeler requests IMAGE_PROPERTIES (Image.properties). */
+  readonly imageProperties: boolean;
   /** Deadline of each completion-callback attempt, when a test lowers it; the functions' default otherwise. */
   readonly callbackAttemptDeadlineMs?: number;
 }
@@ -58,6 +65,13 @@ function stageFromEnv(value: string | undefined): ApiStage {
   if (value === undefined || value === '') return 'dev';
   if (Object.hasOwn(ApiLimits, value)) return value as ApiStage;
   throw new Error(`LABELCAST_STAGE must be one of ${Object.keys(ApiLimits).join(', ')}, got ${value}`);
+}
+
+/** The variable when set, else the cdk.json context the deployed stack reads, so both worlds share one setting. */
+function imagePropertiesFromEnv(value: string | undefined): boolean {
+  if (value !== undefined && value !== '') return imagePropertiesSettingFrom(value, ImagePropertiesSetting.offlineVariable);
+  const cdkJson = JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  return imagePropertiesSettingFrom(cdkJson.context?.[ImagePropertiesSetting.contextKey], `cdk.json context ${ImagePropertiesSetting.contextKey}`);
 }
 
 export const defaultBasePort = 4750;
@@ -84,5 +98,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LocalStackC
     stage: stageFromEnv(env.LABELCAST_STAGE),
     ...(env.LABELCAST_RESOLVERS_DIR ? { resolversDir: path.resolve(env.LABELCAST_RESOLVERS_DIR) } : {}),
     callbackAttemptDeadlineMs: callbackAttemptDeadlineFromEnv(env.LABELCAST_CALLBACK_ATTEMPT_DEADLINE_MS),
+    imageProperties: imagePropertiesFromEnv(env[ImagePropertiesSetting.offlineVariable]),
   };
 }

@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { environmentFor, EnvironmentSource, needsSource } from '../api/access.ts';
+import { imagePropertiesVariableValue } from '../api/image-properties-setting.ts';
 import { fields, lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
 import { ImagesTableLayout } from '../api/table.ts';
@@ -181,6 +182,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
         [EnvironmentSource.tableName]: config.tableName,
         [EnvironmentSource.graphqlUrl]: appsync.graphqlUrl,
         [EnvironmentSource.callbackSecret]: secrets.callbackSecret,
+        [EnvironmentSource.imageProperties]: imagePropertiesVariableValue(config.imageProperties),
       }),
       // Offline only, for the functions that send callbacks: loopback targets (unset on AWS, where loopback is refused),
       // and a test hook for a shorter attempt deadline (unset on AWS, and here unless a test asks).

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { contentResultKey } from '../../api/table.ts';
-import type { Label } from '../../api/types.ts';
+import type { ImageProperties, Label } from '../../api/types.ts';
 import type { TableStore } from '../shared/table-store.ts';
 import type { Detection } from './detect.ts';
 
@@ -30,6 +30,8 @@ interface StoredResult {
   readonly sha256: string;
   readonly labels: Label[];
   readonly moderationLabels: Label[];
+  /** Absent in results stored with the imageProperties setting off (or before it existed). */
+  readonly properties?: ImageProperties | null;
 }
 
 /** The result stored for the owner under an ETag; undefined when there is none, or no ETag to look under. */
@@ -37,8 +39,8 @@ export async function storedDetection(store: TableStore, owner: string, eTag: st
   if (!eTag) return undefined;
   const { Item } = await store.documentClient.send(new GetCommand({ TableName: store.tableName, Key: contentResultKey(owner, eTag) }));
   if (!Item) return undefined;
-  const { sha256, labels, moderationLabels } = Item as StoredResult;
-  return { sha256, labels, moderationLabels };
+  const { sha256, labels, moderationLabels, properties } = Item as StoredResult;
+  return { sha256, labels, moderationLabels, ...(properties ? { properties } : {}) };
 }
 
 async function storeDetection(store: TableStore, owner: string, eTag: string, sha256: string, detection: Detection, now: Date): Promise<void> {
@@ -50,6 +52,7 @@ async function storeDetection(store: TableStore, owner: string, eTag: string, sh
         sha256,
         labels: detection.labels,
         moderationLabels: detection.moderationLabels,
+        ...(detection.properties ? { properties: detection.properties } : {}),
         detectedAt: now.toISOString(),
       },
     }),
@@ -60,6 +63,12 @@ export interface DetectByContentDeps {
   readonly store: TableStore;
   /** Runs Rekognition; called only for bytes not seen before. */
   readonly detect: () => Promise<Detection>;
+  /**
+   * Whether properties are wanted: a stored result without them is then not
+   * reused, so turning the setting on gives every new upload its properties.
+   * @default false
+   */
+  readonly wantsProperties?: boolean;
 }
 
 export interface ContentToLabel {
@@ -82,8 +91,9 @@ export async function detectByContent(
   content: ContentToLabel,
 ): Promise<Detection & { readonly reused: boolean; readonly save?: (now: Date) => Promise<void> }> {
   const stored = await content.stored;
-  if (stored && stored.sha256 === contentSha256(await content.bytes)) {
-    return { labels: stored.labels, moderationLabels: stored.moderationLabels, reused: true };
+  const usable = stored && (!deps.wantsProperties || stored.properties);
+  if (usable && stored.sha256 === contentSha256(await content.bytes)) {
+    return { labels: stored.labels, moderationLabels: stored.moderationLabels, ...(deps.wantsProperties ? { properties: stored.properties } : {}), reused: true };
   }
   const detection = await deps.detect();
   const eTag = content.eTag;

@@ -1,10 +1,12 @@
 /**
  * Runs DetectLabels and DetectModerationLabels on an S3 object and maps the
- * answers onto the schema's Label shape. Errors that mean "this image can
+ * answers onto the schema's Label shape (and, when asked, DetectLabels'
+ * IMAGE_PROPERTIES onto Image.properties). Errors that mean "this image can
  * never be labelled" become an UnlabelableImageError; the rest are thrown as
  * they are, so the invocation is retried.
  */
 import {
+  type DetectLabelsImageProperties,
   DetectLabelsCommand,
   DetectModerationLabelsCommand,
   type Label as RekognitionLabel,
@@ -12,7 +14,7 @@ import {
   type Image as RekognitionImage,
   type RekognitionClient,
 } from '@aws-sdk/client-rekognition';
-import type { Label } from '../../api/types.ts';
+import type { ImageProperties, Label } from '../../api/types.ts';
 
 export const detectionSettings = {
   maxLabels: 50,
@@ -38,7 +40,32 @@ export class UnlabelableImageError extends Error {
 export interface Detection {
   readonly labels: Label[];
   readonly moderationLabels: Label[];
+  /** Set when IMAGE_PROPERTIES was requested and answered. */
+  readonly properties?: ImageProperties | null;
 }
+
+export interface DetectOptions {
+  /** Also request IMAGE_PROPERTIES (charged extra on AWS; api/image-properties-setting.ts). */
+  readonly imageProperties: boolean;
+}
+
+/** The whole image's quality and dominant colours; Foreground and Background are not kept. */
+export const toImageProperties = (properties: DetectLabelsImageProperties): ImageProperties => ({
+  quality: {
+    brightness: properties.Quality?.Brightness ?? 0,
+    sharpness: properties.Quality?.Sharpness ?? 0,
+    contrast: properties.Quality?.Contrast ?? 0,
+  },
+  dominantColors: (properties.DominantColors ?? []).map((color) => ({
+    red: color.Red ?? 0,
+    green: color.Green ?? 0,
+    blue: color.Blue ?? 0,
+    hexCode: color.HexCode ?? '',
+    cssColor: color.CSSColor ?? '',
+    simplifiedColor: color.SimplifiedColor ?? '',
+    pixelPercent: color.PixelPercent ?? 0,
+  })),
+});
 
 const toLabel = (label: RekognitionLabel): Label => ({
   name: label.Name ?? '',
@@ -67,7 +94,7 @@ const toModerationLabel = (label: ModerationLabel): Label => ({
 });
 
 /** `image` is an S3 object or bytes (see rekognition-image.ts). */
-export async function detect(rekognition: RekognitionClient, image: RekognitionImage): Promise<Detection> {
+export async function detect(rekognition: RekognitionClient, image: RekognitionImage, options: DetectOptions = { imageProperties: false }): Promise<Detection> {
   try {
     const [labels, moderation] = await Promise.all([
       rekognition.send(
@@ -75,6 +102,8 @@ export async function detect(rekognition: RekognitionClient, image: RekognitionI
           Image: image,
           MaxLabels: detectionSettings.maxLabels,
           MinConfidence: detectionSettings.minLabelConfidence,
+          // Without Features, Rekognition answers GENERAL_LABELS only, at no extra charge.
+          ...(options.imageProperties ? { Features: ['GENERAL_LABELS', 'IMAGE_PROPERTIES'] } : {}),
         }),
       ),
       rekognition.send(
@@ -84,6 +113,7 @@ export async function detect(rekognition: RekognitionClient, image: RekognitionI
     return {
       labels: (labels.Labels ?? []).map(toLabel).filter((label) => label.name !== ''),
       moderationLabels: (moderation.ModerationLabels ?? []).map(toModerationLabel).filter((label) => label.name !== ''),
+      ...(options.imageProperties ? { properties: labels.ImageProperties ? toImageProperties(labels.ImageProperties) : null } : {}),
     };
   } catch (error) {
     if (error instanceof Error && permanentErrors.has(error.name)) {

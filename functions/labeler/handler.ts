@@ -4,6 +4,8 @@ import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import sharp from 'sharp';
+import { ImagePropertiesSetting, imagePropertiesSettingFrom } from '../../api/image-properties-setting.ts';
+import { requireEnv } from '../shared/env.ts';
 import { completionCallbacksFromEnv, tableStoreFromEnv, terminalImagePublisherFromEnv } from '../shared/from-env.ts';
 import { labelImage, type LabelerDeps, type LabelOutcome } from './label-image.ts';
 import { s3ThumbnailWriter } from './thumbnail.ts';
@@ -35,6 +37,9 @@ const deps: LabelerDeps = {
   callbacks: completionCallbacksFromEnv(logger),
   logger,
   thumbnails: s3ThumbnailWriter(s3),
+  // ImagePropertiesSetting.functionVariable, spelled out so tests/infra/function-environment.test.ts sees it read;
+  // declared in api/access.ts, always set (true or false); a bad value fails the cold start, naming the variable.
+  imageProperties: imagePropertiesSettingFrom(requireEnv('DETECT_IMAGE_PROPERTIES'), ImagePropertiesSetting.functionVariable),
 };
 
 export const handler = async (event: S3Event): Promise<LabelOutcome[]> => {

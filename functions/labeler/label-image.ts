@@ -56,6 +56,12 @@ export interface LabelerDeps {
   readonly now?: () => Date;
   /** Writes the gallery thumbnail of a labelled image; none when omitted. */
   readonly thumbnails?: ThumbnailWriter;
+  /**
+   * Also ask Rekognition for IMAGE_PROPERTIES and store them as Image.properties
+   * (the stack's imageProperties setting, api/image-properties-setting.ts).
+   * @default false
+   */
+  readonly imageProperties?: boolean;
   /** Sends completion callbacks, after the push and the search entries; none when omitted. */
   readonly callbacks?: CallbackSender;
 }
@@ -85,7 +91,7 @@ interface TerminalResult {
  */
 async function detectPinned(deps: LabelerDeps, object: UploadedObject, contentType: ImageType, bytes: Promise<Uint8Array>) {
   const rekognitionImage = await rekognitionImageFor(object, contentType, bytes);
-  const detection = await detect(deps.rekognition, rekognitionImage);
+  const detection = await detect(deps.rekognition, rekognitionImage, { imageProperties: deps.imageProperties ?? false });
   if (rekognitionImage.S3Object) await confirmVersion(deps.s3, object);
   return detection;
 }
@@ -109,13 +115,13 @@ async function terminalImage(
   }
   const typed: Image = { ...image, contentType };
   try {
-    const { labels, moderationLabels, reused, save } = await detectByContent(
-      { store: deps.store, detect: () => detectPinned(deps, object, contentType, content.bytes) },
+    const { labels, moderationLabels, properties, reused, save } = await detectByContent(
+      { store: deps.store, detect: () => detectPinned(deps, object, contentType, content.bytes), wantsProperties: deps.imageProperties ?? false },
       content,
     );
     if (reused) deps.logger.info('same bytes labelled before, result reused', { imageId: image.id });
     return {
-      image: { ...toPublicImage(typed), status: ImageStatus.LABELED, labeledAt, labels, moderationLabels, error: null },
+      image: { ...toPublicImage(typed), status: ImageStatus.LABELED, labeledAt, labels, moderationLabels, properties: properties ?? null, error: null },
       saveDetection: save,
     };
   } catch (error) {

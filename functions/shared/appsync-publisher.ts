@@ -10,6 +10,7 @@ import { toPublicImage, type Image } from '../../api/types.ts';
 
 // owner is selected so that AppSync's subscription filters can see it in the published payload.
 const imageFields = `id status contentType sizeBytes fileName createdAt labeledAt error owner
+  properties { quality { brightness sharpness contrast } dominantColors { red green blue hexCode cssColor simplifiedColor pixelPercent } }
   labels { name confidence parents aliases categories instances { confidence boundingBox { left top width height } } }
   moderationLabels { name confidence parents aliases categories instances { confidence boundingBox { left top width height } } }`;
 

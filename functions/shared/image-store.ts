@@ -54,7 +54,7 @@ export async function completeImage(store: ImageStoreArgs, image: Image, now: Da
         TableName: store.tableName,
         Key: imageKey(image.id),
         // contentType: what the bytes really are (functions/labeler/image-type.ts), which may differ from the declared type.
-        UpdateExpression: `SET #status = :status, labeledAt = :labeledAt, labels = :labels, moderationLabels = :moderationLabels, #error = :error, contentType = :contentType, ${lease.set}${catalog}`,
+        UpdateExpression: `SET #status = :status, labeledAt = :labeledAt, labels = :labels, moderationLabels = :moderationLabels, properties = :properties, #error = :error, contentType = :contentType, ${lease.set}${catalog}`,
         ConditionExpression: '#status = :pending',
         ExpressionAttributeNames: {
           '#status': 'status',
@@ -67,6 +67,7 @@ export async function completeImage(store: ImageStoreArgs, image: Image, now: Da
           ':labeledAt': image.labeledAt ?? null,
           ':labels': image.labels,
           ':moderationLabels': image.moderationLabels,
+          ':properties': image.properties ?? null,
           ':error': image.error ?? null,
           ':contentType': image.contentType,
           ':pending': ImageStatus.PENDING,

@@ -18,7 +18,7 @@ import { RekognitionError, RekognitionErrorCode } from './errors.ts';
 import { FaultInjector } from './faults.ts';
 import { operations, type OperationDeps } from './operations/index.ts';
 import { newRequestId, parseRequest, sendError, sendResult } from './protocol.ts';
-import { timedEngine, type RekognitionStats } from './stats.ts';
+import { imagePropertiesRequestsStat, requestsImageProperties, timedEngine, type RekognitionStats } from './stats.ts';
 import { isTestHook, serveTestHook } from './test-hooks.ts';
 import { clientWentAway, guardRequests, guardServer } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
@@ -52,7 +52,7 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
   const timed = timedEngine(startVisionEngine());
   const engine = timed.engine;
   const deps: OperationDeps = { engine, readObject: options.readObject };
-  const calls: RekognitionStats = Object.fromEntries(Object.keys(operations).map((name) => [name, 0]));
+  const calls: RekognitionStats = { ...Object.fromEntries(Object.keys(operations).map((name) => [name, 0])), [imagePropertiesRequestsStat]: 0 };
   let engineLoadMs = Number.NaN;
   void engine.ready.then((info) => (engineLoadMs = info.loadMs), () => undefined);
   const faults = new FaultInjector();
@@ -71,6 +71,7 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
       if (!run) throw new RekognitionError(RekognitionErrorCode.unknownOperation, '');
       authorizeOperation(options.credentials, accessKeyId, operation);
       calls[operation] += 1;
+      if (operation === 'DetectLabels' && requestsImageProperties(input)) calls[imagePropertiesRequestsStat] += 1;
       const fault = faults.take(operation);
       if (fault) {
         sendError(response, requestId, fault);

@@ -1,11 +1,13 @@
 /**
- * Turns the engine's detected objects into DetectLabels' Labels: names from
+ * Turns the engine's detected objects (and the face models' people labels,
+ * faces/people-labels.ts) into DetectLabels' Labels: names from
  * the taxonomy, parents added as labels in their own right (confidence = the
  * best of their children, as Rekognition does), then MinConfidence, the
  * GeneralLabels filters, ordering and MaxLabels.
  */
 import type { Label } from '@aws-sdk/client-rekognition';
 import type { DetectedObject } from './engine/object-detector.ts';
+import type { PeopleLabel } from './faces/people-labels.ts';
 import { labelDefinition, labelOfCocoClass } from './taxonomy.ts';
 
 export interface GeneralLabelsFilters {
@@ -28,7 +30,7 @@ interface Found {
   readonly instances: { readonly Confidence: number; readonly BoundingBox: { Width: number; Height: number; Left: number; Top: number } }[];
 }
 
-export function labelsFromObjects(objects: readonly DetectedObject[], query: LabelQuery): Label[] {
+export function labelsFromObjects(objects: readonly DetectedObject[], query: LabelQuery, people: readonly PeopleLabel[] = []): Label[] {
   const found = new Map<string, Found>();
   const entry = (name: string): Found => {
     let value = found.get(name);
@@ -45,6 +47,18 @@ export function labelsFromObjects(objects: readonly DetectedObject[], query: Lab
       Confidence: object.confidence,
       BoundingBox: { Width: object.box.width, Height: object.box.height, Left: object.box.left, Top: object.box.top },
     });
+  }
+  for (const person of people) {
+    if (person.confidence < query.minConfidence) continue;
+    const label = entry(person.name);
+    label.confidence = Math.max(label.confidence, person.confidence);
+    for (const instance of person.instances) {
+      if (instance.confidence < query.minConfidence) continue;
+      label.instances.push({
+        Confidence: instance.confidence,
+        BoundingBox: { Width: instance.box.width, Height: instance.box.height, Left: instance.box.left, Top: instance.box.top },
+      });
+    }
   }
   for (const [name, label] of [...found]) {
     for (const parent of labelDefinition(name).parents) {

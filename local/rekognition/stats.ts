@@ -13,10 +13,18 @@ export const statsPath = '/_labelcast/stats';
 /**
  * Calls served per operation, e.g. { DetectLabels: 3, DetectModerationLabels: 3 }
  * (calls answered with an injected fault included), plus `faultsInjected`
- * (faults.ts), `engineBusyMs` (wall time with at least one image in the
+ * (faults.ts), `imagePropertiesRequests` (DetectLabels calls whose Features
+ * include IMAGE_PROPERTIES: what the labeler asks for), `engineBusyMs` (wall time with at least one image in the
  * engine) and `engineLoadMs` (model load, once ready).
  */
 export type RekognitionStats = Record<string, number>;
+
+/** The stats key counting DetectLabels calls that requested IMAGE_PROPERTIES. */
+export const imagePropertiesRequestsStat = 'imagePropertiesRequests';
+
+/** Whether a DetectLabels input asks for IMAGE_PROPERTIES (its Features are checked by the operation itself). */
+export const requestsImageProperties = (input: Record<string, unknown>): boolean =>
+  Array.isArray(input.Features) && input.Features.includes('IMAGE_PROPERTIES');
 
 /** The engine, timed: busy time counts wall time with any analysis in flight, so overlapping calls count once. */
 export function timedEngine(engine: VisionEngine): { engine: VisionEngine; busyMs(): number } {

@@ -50,6 +50,12 @@ const label = (parents: readonly string[], category: LabelCategoryName, aliases:
 export const labelDefinitions: Readonly<Record<string, LabelDefinition>> = {
   // People
   Person: label([], C.person, ['Human']),
+  // From the face models (faces/people-labels.ts), parents as Rekognition gives them.
+  Head: label(['Person'], C.person),
+  Face: label(['Head', 'Person'], C.person),
+  Male: label(['Person'], C.person),
+  Female: label(['Person'], C.person),
+  Smile: label(['Face', 'Head', 'Person'], C.person),
 
   // Animals
   Animal: label([], C.animals),

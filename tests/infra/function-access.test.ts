@@ -312,7 +312,8 @@ describe('Function roles and environments are derived from api/access.ts', () =>
     expect(Object.keys(resolved).sort()).toEqual(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', ...Object.keys(accessOf(name).environment)].sort());
     const sources = accessOf(name).environment;
     for (const [variable, source] of Object.entries(sources)) {
-      const expected = { bucketName, tableName, graphqlUrl: undefined, callbackSecret: undefined }[source];
+      // imageProperties: the synthesized default, off (cdk.json sets no context).
+      const expected = { bucketName, tableName, graphqlUrl: undefined, callbackSecret: undefined, imageProperties: 'false' }[source];
       if (expected !== undefined) expect(resolved[variable], variable).toBe(expected);
     }
   });

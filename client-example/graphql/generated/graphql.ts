@@ -27,7 +27,7 @@ export type RequestUploadInput = {
   sizeBytes: number;
 };
 
-export type ImageFieldsFragment = { id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }> };
+export type ImageFieldsFragment = { id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }>, properties: { quality: { brightness: number, sharpness: number, contrast: number }, dominantColors: Array<{ red: number, green: number, blue: number, hexCode: string, cssColor: string, simplifiedColor: string, pixelPercent: number }> } | null };
 
 export type RequestUploadMutationVariables = Exact<{
   input: RequestUploadInput;
@@ -41,14 +41,14 @@ export type OnImageLabeledSubscriptionVariables = Exact<{
 }>;
 
 
-export type OnImageLabeledSubscription = { onImageLabeled: { id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }> } | null };
+export type OnImageLabeledSubscription = { onImageLabeled: { id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }>, properties: { quality: { brightness: number, sharpness: number, contrast: number }, dominantColors: Array<{ red: number, green: number, blue: number, hexCode: string, cssColor: string, simplifiedColor: string, pixelPercent: number }> } | null } | null };
 
 export type ImageQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ImageQuery = { image: { id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }> } | null };
+export type ImageQuery = { image: { id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }>, properties: { quality: { brightness: number, sharpness: number, contrast: number }, dominantColors: Array<{ red: number, green: number, blue: number, hexCode: string, cssColor: string, simplifiedColor: string, pixelPercent: number }> } | null } | null };
 
 export type ImagesByLabelQueryVariables = Exact<{
   label: string;
@@ -58,7 +58,7 @@ export type ImagesByLabelQueryVariables = Exact<{
 }>;
 
 
-export type ImagesByLabelQuery = { imagesByLabel: { nextToken: string | null, items: Array<{ id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }> }> } };
+export type ImagesByLabelQuery = { imagesByLabel: { nextToken: string | null, items: Array<{ id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }>, properties: { quality: { brightness: number, sharpness: number, contrast: number }, dominantColors: Array<{ red: number, green: number, blue: number, hexCode: string, cssColor: string, simplifiedColor: string, pixelPercent: number }> } | null }> } };
 
 export type ImagesByLabelWithUrlsQueryVariables = Exact<{
   label: string;
@@ -68,7 +68,7 @@ export type ImagesByLabelWithUrlsQueryVariables = Exact<{
 }>;
 
 
-export type ImagesByLabelWithUrlsQuery = { imagesByLabel: { nextToken: string | null, items: Array<{ url: string | null, thumbnailUrl: string | null, id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }> }> } };
+export type ImagesByLabelWithUrlsQuery = { imagesByLabel: { nextToken: string | null, items: Array<{ url: string | null, thumbnailUrl: string | null, id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }>, properties: { quality: { brightness: number, sharpness: number, contrast: number }, dominantColors: Array<{ red: number, green: number, blue: number, hexCode: string, cssColor: string, simplifiedColor: string, pixelPercent: number }> } | null }> } };
 
 export type ImagesQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -76,7 +76,7 @@ export type ImagesQueryVariables = Exact<{
 }>;
 
 
-export type ImagesQuery = { images: { nextToken: string | null, items: Array<{ id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }> }> } };
+export type ImagesQuery = { images: { nextToken: string | null, items: Array<{ id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }>, properties: { quality: { brightness: number, sharpness: number, contrast: number }, dominantColors: Array<{ red: number, green: number, blue: number, hexCode: string, cssColor: string, simplifiedColor: string, pixelPercent: number }> } | null }> } };
 
 export type LabelsQueryVariables = Exact<{
   prefix?: string | null | undefined;
@@ -92,7 +92,7 @@ export type DeleteImageMutationVariables = Exact<{
 }>;
 
 
-export type DeleteImageMutation = { deleteImage: { id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }> } | null };
+export type DeleteImageMutation = { deleteImage: { id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }>, properties: { quality: { brightness: number, sharpness: number, contrast: number }, dominantColors: Array<{ red: number, green: number, blue: number, hexCode: string, cssColor: string, simplifiedColor: string, pixelPercent: number }> } | null } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -143,6 +143,22 @@ export const ImageFieldsFragmentDoc = new TypedDocumentString(`
     name
     confidence
     parents
+  }
+  properties {
+    quality {
+      brightness
+      sharpness
+      contrast
+    }
+    dominantColors {
+      red
+      green
+      blue
+      hexCode
+      cssColor
+      simplifiedColor
+      pixelPercent
+    }
   }
 }
     `, {"fragmentName":"ImageFields"}) as unknown as TypedDocumentString<ImageFieldsFragment, unknown>;
@@ -196,6 +212,22 @@ export const OnImageLabeledDocument = new TypedDocumentString(`
     confidence
     parents
   }
+  properties {
+    quality {
+      brightness
+      sharpness
+      contrast
+    }
+    dominantColors {
+      red
+      green
+      blue
+      hexCode
+      cssColor
+      simplifiedColor
+      pixelPercent
+    }
+  }
 }`) as unknown as TypedDocumentString<OnImageLabeledSubscription, OnImageLabeledSubscriptionVariables>;
 export const ImageDocument = new TypedDocumentString(`
     query Image($id: ID!) {
@@ -233,6 +265,22 @@ export const ImageDocument = new TypedDocumentString(`
     name
     confidence
     parents
+  }
+  properties {
+    quality {
+      brightness
+      sharpness
+      contrast
+    }
+    dominantColors {
+      red
+      green
+      blue
+      hexCode
+      cssColor
+      simplifiedColor
+      pixelPercent
+    }
   }
 }`) as unknown as TypedDocumentString<ImageQuery, ImageQueryVariables>;
 export const ImagesByLabelDocument = new TypedDocumentString(`
@@ -279,6 +327,22 @@ export const ImagesByLabelDocument = new TypedDocumentString(`
     name
     confidence
     parents
+  }
+  properties {
+    quality {
+      brightness
+      sharpness
+      contrast
+    }
+    dominantColors {
+      red
+      green
+      blue
+      hexCode
+      cssColor
+      simplifiedColor
+      pixelPercent
+    }
   }
 }`) as unknown as TypedDocumentString<ImagesByLabelQuery, ImagesByLabelQueryVariables>;
 export const ImagesByLabelWithUrlsDocument = new TypedDocumentString(`
@@ -328,6 +392,22 @@ export const ImagesByLabelWithUrlsDocument = new TypedDocumentString(`
     confidence
     parents
   }
+  properties {
+    quality {
+      brightness
+      sharpness
+      contrast
+    }
+    dominantColors {
+      red
+      green
+      blue
+      hexCode
+      cssColor
+      simplifiedColor
+      pixelPercent
+    }
+  }
 }`) as unknown as TypedDocumentString<ImagesByLabelWithUrlsQuery, ImagesByLabelWithUrlsQueryVariables>;
 export const ImagesDocument = new TypedDocumentString(`
     query Images($limit: Int, $nextToken: String) {
@@ -368,6 +448,22 @@ export const ImagesDocument = new TypedDocumentString(`
     name
     confidence
     parents
+  }
+  properties {
+    quality {
+      brightness
+      sharpness
+      contrast
+    }
+    dominantColors {
+      red
+      green
+      blue
+      hexCode
+      cssColor
+      simplifiedColor
+      pixelPercent
+    }
   }
 }`) as unknown as TypedDocumentString<ImagesQuery, ImagesQueryVariables>;
 export const LabelsDocument = new TypedDocumentString(`
@@ -417,5 +513,21 @@ export const DeleteImageDocument = new TypedDocumentString(`
     name
     confidence
     parents
+  }
+  properties {
+    quality {
+      brightness
+      sharpness
+      contrast
+    }
+    dominantColors {
+      red
+      green
+      blue
+      hexCode
+      cssColor
+      simplifiedColor
+      pixelPercent
+    }
   }
 }`) as unknown as TypedDocumentString<DeleteImageMutation, DeleteImageMutationVariables>;

@@ -8,6 +8,7 @@ import { decodeImage, ImageDecodeError } from './decode.ts';
 import type { FromWorker, ImageAnalysis, ToWorker } from './messages.ts';
 import { loadModerationClassifier } from './moderation-classifier.ts';
 import { loadObjectDetector } from './object-detector.ts';
+import { facesOfPeople } from '../faces/faces-of-people.ts';
 
 if (!parentPort) throw new Error('engine-worker.ts must run in a worker thread');
 const port = parentPort;
@@ -27,12 +28,15 @@ async function analyze(message: ToWorker): Promise<ImageAnalysis> {
   const began = performance.now();
   let objects: ImageAnalysis['objects'];
   let nsfw: ImageAnalysis['nsfw'];
+  let faces: ImageAnalysis['faces'];
   if (message.tasks.objects) {
     const { input, frame } = await image.letterboxed(detector.inputSize);
     objects = await detector.detect(input, frame);
+    // On the detector's own input: no second decode. Nothing runs (or loads) without a person.
+    if (message.tasks.faces) faces = await facesOfPeople(input, frame, objects);
   }
   if (message.tasks.moderation) nsfw = await classifier.classify(await image.stretched(classifier.inputSize));
-  return { width: image.width, height: image.height, format: image.format, objects, nsfw, inferenceMs: Math.round(performance.now() - began) };
+  return { width: image.width, height: image.height, format: image.format, objects, nsfw, faces, inferenceMs: Math.round(performance.now() - began) };
 }
 
 // One at a time, in arrival order.

@@ -2,10 +2,13 @@
 import type { ImageProblem } from './decode.ts';
 import type { NsfwScores } from './moderation-classifier.ts';
 import type { DetectedObject } from './object-detector.ts';
+import type { DetectedFace } from '../faces/face-analyzer.ts';
 
 export interface AnalysisTasks {
   readonly objects: boolean;
   readonly moderation: boolean;
+  /** Faces and their attributes, only when `objects` finds a person (../faces/). */
+  readonly faces?: boolean;
 }
 
 export interface ImageAnalysis {
@@ -14,6 +17,8 @@ export interface ImageAnalysis {
   readonly format: 'jpeg' | 'png';
   readonly objects?: readonly DetectedObject[];
   readonly nsfw?: NsfwScores;
+  /** Set when faces were asked for and a person was found. */
+  readonly faces?: readonly DetectedFace[];
   readonly inferenceMs: number;
 }
 

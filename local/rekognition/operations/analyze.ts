@@ -27,6 +27,10 @@ export async function analyzeImage(engine: VisionEngine, bytes: Uint8Array, task
     return await engine.analyze(bytes, tasks);
   } catch (error) {
     if (error instanceof ImageDecodeError) throw refusal(error);
-    throw new RekognitionError(RekognitionErrorCode.internalServerError, 'Internal server error', { cause: error });
+    throw internalError(error);
   }
 }
+
+/** What a client sees of a failure of ours: Rekognition's InternalServerError, the cause kept for the log only. */
+export const internalError = (cause: unknown): RekognitionError =>
+  new RekognitionError(RekognitionErrorCode.internalServerError, 'Internal server error', { cause });
