@@ -8,6 +8,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CallbackUrlPolicy, CallbackSettings } from '../api/callback.ts';
+import type { LabelingQuotas } from '../api/labeling-queue.ts';
 import { ApiUserPool } from './api-user-pool.ts';
 import { CallbackSecret } from './callback-secret.ts';
 import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
@@ -32,10 +33,12 @@ export interface LabelcastStackProps extends StackProps {
   /** When the API key expires (infra/api-key-expiry.ts): a fixed date, so every synth is the same. */
   readonly apiKeyExpires: Date;
   /**
-   * Caps concurrent labelings, e.g. to stay under Rekognition's TPS quota.
-   * @default - no reserved concurrency
+   * The Rekognition TPS and Lambda concurrency quotas the labeler's queue
+   * consumption derives from (api/labeling-queue.ts; cdk.json context
+   * `rekognitionTps` and `lambdaConcurrency`).
+   * @default defaultLabelingQuotas
    */
-  readonly labelerReservedConcurrency?: number;
+  readonly labelingQuotas?: LabelingQuotas;
 }
 
 export class LabelcastStack extends Stack {
@@ -107,7 +110,7 @@ export class LabelcastStack extends Stack {
       callbackSecret: this.callbackSecret.secret,
       logRetention,
       removalPolicy,
-      reservedConcurrentExecutions: props.labelerReservedConcurrency,
+      quotas: props.labelingQuotas,
     });
     this.reconciler = new Reconciler(this, 'Reconciliation', {
       bucket: this.uploads.bucket,

@@ -9,7 +9,8 @@
 import { policyStatementsFor } from '../../api/access.ts';
 import { lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
 import { mintCredentials, type LocalCredentials } from './credentials.ts';
-import { localBucketArn, localFunctionArn, localGraphqlApiArn, localTableArn } from './local-arns.ts';
+import { QueueName } from '../../api/labeling-queue.ts';
+import { localBucketArn, localFunctionArn, localGraphqlApiArn, localQueueArn, localTableArn } from './local-arns.ts';
 import { compilePolicy, type PolicyDocument } from './policy.ts';
 import { administrator, functionRole, principalDirectory, type PrincipalDirectory } from './principals.ts';
 
@@ -34,6 +35,7 @@ export function localFunctionPolicy(name: LambdaFunctionName, resources: LocalRe
     table: localTableArn(resources.region, resources.tableName),
     graphqlApi: localGraphqlApiArn(resources.region),
     functions: Object.fromEntries(functionNames.map((target) => [target, localFunctionArn(resources.region, target)])),
+    queues: Object.fromEntries(Object.values(QueueName).map((queue) => [queue, localQueueArn(resources.region, queue)])),
   });
   return { Version: '2012-10-17', Statement: statements };
 }
