@@ -12,6 +12,7 @@ import { completionCallbacksFromEnv, tableStoreFromEnv, terminalImagePublisherFr
 import { markImageFailed } from '../shared/mark-image-failed.ts';
 import { labelImage, type LabelerDeps } from './label-image.ts';
 import { labelQueueBatch } from './queue-batch.ts';
+import { rekognitionRetry } from './rekognition-retry.ts';
 import { s3ThumbnailWriter } from './thumbnail.ts';
 
 // Its service name comes from POWERTOOLS_SERVICE_NAME, which the stack derives from the manifest (api/manifest.ts serviceNameOf).
@@ -23,14 +24,6 @@ sharp.cache(false);
 // grows its own malloc arena (RSS that creeps up image after image).
 sharp.concurrency(1);
 
-/**
- * Throttling and 5xx answers are retried in the client first: exponential
- * backoff with full jitter, and 'adaptive' also slows the client down when
- * Rekognition throttles (TPS limits are per account). Throttling that still
- * fails goes back to the queue, to be tried again a visibility timeout later;
- * other errors do too, until their last attempt (queue-batch.ts).
- */
-export const rekognitionRetry = { maxAttempts: 6, retryMode: 'adaptive' } as const;
 const s3 = new S3Client({});
 
 const deps: LabelerDeps = {

@@ -49,8 +49,13 @@ export const errorReason = (attempts: number, error: unknown): string =>
   `labelling failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${(error as { name?: string })?.name ?? 'Error'}`;
 
 export const QueueBatchSettings = {
-  /** A message is not started with less than this left of the invocation: one image under throttling fits in it. */
-  startReserveMs: 30_000,
+  /**
+   * A message is not started with less than this left of the invocation (nor
+   * with less than twice the longest one so far took): one image under
+   * throttling fits in it, so a run does not time out and put back the
+   * messages it already finished.
+   */
+  startReserveMs: 20_000,
 } as const;
 
 export interface QueueBatchDeps {
@@ -105,13 +110,17 @@ async function labelMessage(deps: QueueBatchDeps, record: SQSRecord): Promise<Me
 
 export async function labelQueueBatch(deps: QueueBatchDeps, event: SQSEvent): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  let longestMs = 0;
   for (const record of event.Records) {
     const timeLeft = deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY;
-    if (timeLeft < QueueBatchSettings.startReserveMs) {
+    if (timeLeft < Math.max(QueueBatchSettings.startReserveMs, 2 * longestMs)) {
       batchItemFailures.push({ itemIdentifier: record.messageId });
       continue;
     }
+    const startedAt = performance.now();
     if ((await labelMessage(deps, record)) === 'retry') batchItemFailures.push({ itemIdentifier: record.messageId });
+    longestMs = Math.max(longestMs, performance.now() - startedAt);
   }
+  if (batchItemFailures.length > 0) deps.logger.info('messages back to the queue', { count: batchItemFailures.length, of: event.Records.length });
   return { batchItemFailures };
 }

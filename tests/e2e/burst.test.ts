@@ -117,8 +117,9 @@ describe('Burst: 40 uploads at once under a Rekognition quota of 1 TPS', () => {
     const pushCounts = [...ids].map((id) => pushes.get(id)?.length ?? 0);
     expect(pushCounts.filter((count) => count !== 1), `pushes per image: ${pushCounts.join(',')}`).toEqual([]);
     expect([...pushes.values()].every(([pushed]) => pushed?.status === 'LABELED')).toBe(true);
-    // The quota was really in the way: Rekognition refused calls over it, and every image was still labelled.
+    // The quota was really in the way (the two labelers the quota allows start together, so their first calls
+    // already meet it): Rekognition refused calls over it, and every image was still labelled.
     expect(after.throttledByQuota - before.throttledByQuota).toBeGreaterThan(0);
     expect(after.DetectLabels - before.DetectLabels).toBeGreaterThanOrEqual(uploads);
-  }, 600_000);
+  }, 900_000);
 });
