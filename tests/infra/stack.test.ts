@@ -17,10 +17,11 @@ const dev = () => synthStage(Stage.DEV);
 const prod = () => synthStage(Stage.PROD);
 
 // Synthesis (without Lambda bundling) happens here, under the hook timeout, not in the first test.
+// Two synths: on 2 shared cores they can take longer than the default hook timeout.
 beforeAll(() => {
   dev();
   prod();
-});
+}, 240_000);
 
 const logicalId = (construct: IConstruct) => {
   const { labelcast } = dev();
