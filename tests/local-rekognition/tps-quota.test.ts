@@ -1,5 +1,10 @@
 /** The local Rekognition's per-operation TPS quota (local/rekognition/tps-quota.ts), on a clock the tests move. */
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../api/bundle.ts';
+import { configFromEnv, LocalConfigError } from '../../local/config.ts';
 import { overQuotaError, TpsQuota, TpsQuotaError, tpsQuotaFromEnv } from '../../local/rekognition/tps-quota.ts';
 
 function clock() {
@@ -83,4 +88,27 @@ describe('Function: tpsQuotaFromEnv', () => {
       expect(() => tpsQuotaFromEnv(value)).toThrow(/^LABELCAST_REKOGNITION_TPS must be a positive number[^\n]*$/);
     }
   });
+});
+
+describe('LABELCAST_REKOGNITION_TPS at start', () => {
+  it('is read into the stack config', () => {
+    expect(configFromEnv({ LABELCAST_REKOGNITION_TPS: '0.5' }).rekognitionTps).toBe(0.5);
+    expect(configFromEnv({}).rekognitionTps).toBeUndefined();
+    expect(() => configFromEnv({ LABELCAST_REKOGNITION_TPS: 'fast' })).toThrow(LocalConfigError);
+  });
+
+  it('stops `npm start` with exit code 1 and one line naming the variable when it is no positive number', () => {
+    // Act
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+      cwd: repoRoot,
+      env: { ...process.env, LABELCAST_REKOGNITION_TPS: '-3', LABELCAST_STATE_DIR: path.join(tmpdir(), 'labelcast-never-started') },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+    // Assess
+    expect(run.status).toBe(1);
+    const lines = run.stderr.split('\n').filter((line) => line.trim() !== '' && !/NodeVersionSupportWarning|node >=22|upgrade to node|a\.co\/|trace-warnings|versions published|security updates/.test(line));
+    expect(lines).toEqual(['labelcast cannot start: LABELCAST_REKOGNITION_TPS must be a positive number of calls per second per operation (fractions allowed, e.g. 0.5), got "-3"']);
+  }, 90_000);
 });
