@@ -81,7 +81,7 @@ export interface FunctionAccess {
   readonly publish?: readonly string[];
   /** Rekognition Detect* actions; they take an S3 object, so they have no resource-level permissions. @default - none */
   readonly rekognition?: readonly RekognitionAction[];
-  /** Functions it invokes with its own role (an async on-failure destination is one). @default - none */
+  /** Functions it invokes with its own role (an async on-failure destination would be one; none today). @default - none */
   readonly invoke?: readonly LambdaFunctionName[];
   /** Every environment variable the handler reads (besides Lambda's own), and where its value comes from. */
   readonly environment: Readonly<Record<string, EnvironmentSource>>;
