@@ -12,12 +12,15 @@
  *   fails offline at cold start as it would on AWS.
  * - `policyStatementsFor` turns it into IAM policy statements for given ARNs,
  *   a pure function: the same statements can be enforced offline, per function.
+ *   A function an SQS event source mapping feeds (api/labeling-queue.ts) also
+ *   gets the ESM's sqs actions on its queue: Lambda polls with the function's role.
  *
  * tests/infra/function-access.test.ts checks every SDK command the functions
  * send on their real paths against the synthesized roles, so an action used
  * in code but missing here fails `npm test`.
  */
 import { AuthMode, fields, lambdaFunctions, type LambdaFunctionName } from './manifest.ts';
+import { esmQueueActions, queuesConsumedBy, type QueueName } from './labeling-queue.ts';
 import { MediaLayout } from './media.ts';
 import { CallbackSettings } from './callback.ts';
 import { ImagePropertiesSetting } from './image-properties-setting.ts';
@@ -81,7 +84,7 @@ export interface FunctionAccess {
   readonly publish?: readonly string[];
   /** Rekognition Detect* actions; they take an S3 object, so they have no resource-level permissions. @default - none */
   readonly rekognition?: readonly RekognitionAction[];
-  /** Functions it invokes with its own role (an async on-failure destination is one). @default - none */
+  /** Functions it invokes with its own role (an async on-failure destination would be one; none today). @default - none */
   readonly invoke?: readonly LambdaFunctionName[];
   /** Every environment variable the handler reads (besides Lambda's own), and where its value comes from. */
   readonly environment: Readonly<Record<string, EnvironmentSource>>;
@@ -139,10 +142,9 @@ export const functionAccess = {
       { prefixes: keptPrefixes, actions: ['s3:PutObject', 's3:DeleteObject'] },
     ],
     rekognition: ['rekognition:DetectLabels', 'rekognition:DetectModerationLabels'],
-    // Lambda sends an event out of retries to the on-failure destination with the labeler's role.
-    invoke: ['labelingFailed'],
+    // It ends an image FAILED itself once an error outlasts LabelingQueueSettings.errorAttempts receives.
     publish: endsImages.publish,
-    // No UPLOAD_BUCKET: the bucket comes with each S3 event.
+    // No UPLOAD_BUCKET: the bucket comes with each S3 event. No queue URL: the ESM polls for it.
     environment: { ...endsImages.environment, [ImagePropertiesSetting.functionVariable]: EnvironmentSource.imageProperties },
   },
   labelingFailed: {
@@ -204,6 +206,8 @@ export interface AccessArns {
   readonly graphqlApi?: string;
   /** Function ARNs, for the functions it invokes. */
   readonly functions?: Readonly<Partial<Record<LambdaFunctionName, string>>>;
+  /** Queue ARNs, for the queues an event source mapping feeds it from (api/labeling-queue.ts). */
+  readonly queues?: Readonly<Partial<Record<QueueName, string>>>;
 }
 
 /** An IAM policy statement as JSON, sorted actions, resources in declaration order. */
@@ -265,6 +269,11 @@ export function policyStatementsFor(name: LambdaFunctionName, arns: AccessArns):
     if (arn === undefined) throw new Error(`function ${name} invokes ${target}, but no ARN was given for it`);
     // As Lambda's grantInvoke: the function and any of its versions or aliases.
     statements.push({ Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [arn, `${arn}:*`] });
+  }
+  for (const queue of queuesConsumedBy(name)) {
+    const arn = arns.queues?.[queue];
+    if (arn === undefined) throw new Error(`function ${name} consumes ${queue}, but no queue ARN was given for it`);
+    statements.push({ Effect: 'Allow', Action: [...esmQueueActions], Resource: [arn] });
   }
   return statements;
 }

@@ -44,17 +44,15 @@ export const lambdaFunctions = {
   },
   labeler: {
     entry: 'functions/labeler/handler.ts',
-    description: 'Labels an uploaded image with Rekognition and publishes the result',
+    description: 'Labels uploaded images with Rekognition, fed by the labelling queue, and publishes the results',
     timeoutSeconds: 60,
     memoryMb: 512,
     /** sharp (thumbnails) ships platform binaries, so it is installed for Lambda's platform, not bundled. */
     nativeModules: ['sharp'],
-    /** Where an async invoke goes once its retries are exhausted (Lambda's on-failure destination). */
-    onFailure: 'labelingFailed',
   },
   labelingFailed: {
     entry: 'functions/labeling-failed/handler.ts',
-    description: "The labeler's on-failure destination: marks the event's images FAILED and publishes them",
+    description: "Fed by the labelling queue's dead-letter queue: marks the events' images FAILED and publishes them",
     /** Room to wait out a push lease (functions/shared/image-push.ts) held by a labeler run that died. */
     timeoutSeconds: 60,
     memoryMb: 256,

@@ -9,8 +9,10 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { accessOf, environmentFor, EnvironmentSource, policyStatementsFor, type PolicyStatementJson } from '../api/access.ts';
 import { imagePropertiesVariableValue } from '../api/image-properties-setting.ts';
+import type { QueueName } from '../api/labeling-queue.ts';
 import type { LambdaFunctionName } from '../api/manifest.ts';
 
 /** The deployed resources a function's access names. */
@@ -27,6 +29,8 @@ export interface FunctionTargets {
   readonly imageProperties?: boolean;
   /** The functions it invokes, exactly those its access declares. @default - none */
   readonly invokes?: Readonly<Partial<Record<LambdaFunctionName, IFunction>>>;
+  /** The queues an event source mapping feeds it from (api/labeling-queue.ts): its role gets the ESM's sqs actions. @default - none */
+  readonly queues?: Readonly<Partial<Record<QueueName, IQueue>>>;
 }
 
 /** The function's environment variables, as CloudFormation values. */
@@ -52,6 +56,7 @@ export function deployedPolicyStatements(name: LambdaFunctionName, targets: Func
     table: targets.table?.tableArn,
     graphqlApi: targets.api?.arn,
     functions: Object.fromEntries(given.map((target) => [target, targets.invokes?.[target]?.functionArn])),
+    queues: Object.fromEntries(Object.entries(targets.queues ?? {}).map(([queue, resource]) => [queue, resource?.queueArn])),
   });
 }
 

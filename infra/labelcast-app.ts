@@ -1,5 +1,6 @@
 /** Builds the CDK app: the stage from context, one stack, cfn-guard on synth. */
 import { Annotations, App, Tags, Validations, type AppProps } from 'aws-cdk-lib';
+import { defaultLabelingQuotas, labelerMaximumConcurrency, type LabelingQuotas } from '../api/labeling-queue.ts';
 import { apiKeyExpiresContextKey, apiKeyExpiryFrom, apiKeyWarningDays, daysUntil } from './api-key-expiry.ts';
 import { labelcastGuardValidator } from './guard-policy.ts';
 import { LabelcastStack } from './labelcast-stack.ts';
@@ -47,6 +48,32 @@ function originsFrom(value: unknown): string[] | undefined {
  */
 export const regionContextKey = 'region';
 
+/**
+ * CDK context keys for the quotas the labeler's ESM concurrency derives from
+ * (api/labeling-queue.ts): set them in cdk.json to your account's quotas.
+ */
+export const labelingQuotaContextKeys = {
+  rekognitionTps: 'rekognitionTps',
+  lambdaConcurrency: 'lambdaConcurrency',
+} as const satisfies Record<keyof LabelingQuotas, string>;
+
+/** The quotas from context (numbers, or strings from `-c key=value`); a bad value stops the synth naming the key. */
+export function labelingQuotasFrom(context: (key: string) => unknown): LabelingQuotas {
+  const quotas = Object.fromEntries(
+    (Object.keys(labelingQuotaContextKeys) as (keyof LabelingQuotas)[]).map((name) => {
+      const raw = context(labelingQuotaContextKeys[name]);
+      if (raw === undefined) return [name, defaultLabelingQuotas[name]];
+      const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+      if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+        throw new Error(`context ${labelingQuotaContextKeys[name]} must be a positive number, got ${JSON.stringify(raw)}`);
+      }
+      return [name, value];
+    }),
+  ) as unknown as LabelingQuotas;
+  labelerMaximumConcurrency(quotas);
+  return quotas;
+}
+
 export function createLabelcastApp(props: LabelcastAppProps = {}): LabelcastApp {
   const { guard = true, now = new Date(), ...appProps } = props;
   const app = new App(appProps);
@@ -68,6 +95,7 @@ export function createLabelcastApp(props: LabelcastAppProps = {}): LabelcastApp 
       app.node.tryGetContext(ImagePropertiesSetting.contextKey),
       `context ${ImagePropertiesSetting.contextKey}`,
     ),
+    labelingQuotas: labelingQuotasFrom((key) => app.node.tryGetContext(key)),
   });
   const daysLeft = daysUntil(apiKeyExpires, now);
   if (daysLeft < apiKeyWarningDays) {

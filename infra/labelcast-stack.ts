@@ -9,6 +9,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CallbackUrlPolicy, CallbackSettings } from '../api/callback.ts';
 import { ImagesTableLayout } from '../api/table.ts';
+import type { LabelingQuotas } from '../api/labeling-queue.ts';
 import { ApiUserPool } from './api-user-pool.ts';
 import { CallbackSecret } from './callback-secret.ts';
 import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
@@ -33,10 +34,12 @@ export interface LabelcastStackProps extends StackProps {
   /** When the API key expires (infra/api-key-expiry.ts): a fixed date, so every synth is the same. */
   readonly apiKeyExpires: Date;
   /**
-   * Caps concurrent labelings, e.g. to stay under Rekognition's TPS quota.
-   * @default - no reserved concurrency
+   * The Rekognition TPS and Lambda concurrency quotas the labeler's queue
+   * consumption derives from (api/labeling-queue.ts; cdk.json context
+   * `rekognitionTps` and `lambdaConcurrency`).
+   * @default defaultLabelingQuotas
    */
-  readonly labelerReservedConcurrency?: number;
+  readonly labelingQuotas?: LabelingQuotas;
   /**
    * The labeler also asks Rekognition for IMAGE_PROPERTIES (Image.properties; charged extra by AWS).
    * @default false
@@ -117,7 +120,7 @@ export class LabelcastStack extends Stack {
       logRetention,
       removalPolicy,
       imageProperties: props.imageProperties,
-      reservedConcurrentExecutions: props.labelerReservedConcurrency,
+      quotas: props.labelingQuotas,
     });
     this.reconciler = new Reconciler(this, 'Reconciliation', {
       bucket: this.uploads.bucket,

@@ -1,10 +1,12 @@
 /**
  * What makes sure no image stays PENDING on AWS:
- * - LabelingFailed: the labeler's async on-failure destination; marks the
- *   event's images FAILED and publishes them (functions/labeling-failed/).
+ * - LabelingFailed: fed by the labelling queue's dead-letter queue through an
+ *   event source mapping (api/labeling-queue.ts); marks the dead letters'
+ *   images FAILED and publishes them (functions/labeling-failed/).
  * - Reconciler: on an EventBridge schedule, re-drives PENDING images whose
  *   object exists (an in-place copy fires ObjectCreated:Copy) and fails
- *   tickets whose upload URL expired unused (functions/reconciler/).
+ *   tickets whose upload URL expired unused (functions/reconciler/); never
+ *   an image whose event may still be in the labelling queue.
  * Both roles and environments are derived from api/access.ts.
  */
 import { Duration } from 'aws-cdk-lib';
@@ -12,21 +14,33 @@ import { type GraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import { type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { type EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { type NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type IBucket } from 'aws-cdk-lib/aws-s3';
 import { type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { QueueName, type EventSourceMappingSpec } from '../api/labeling-queue.ts';
 import { lambdaFunctions } from '../api/manifest.ts';
+import { queueEventSource } from './queue-event-source.ts';
 import { ManifestFunction, type FunctionLogProps } from './manifest-function.ts';
 
-export interface LabelingFailedProps extends FunctionLogProps {
+interface EndsImagesProps extends FunctionLogProps {
   readonly table: ITable;
   readonly api: GraphqlApi;
   readonly callbackSecret: ISecret;
 }
 
+export interface LabelingFailedProps extends EndsImagesProps {
+  /** The labelling queue's dead-letter queue, which feeds it. */
+  readonly deadLetterQueue: IQueue;
+  /** Its mapping from that queue (api/labeling-queue.ts). */
+  readonly eventSource: EventSourceMappingSpec;
+}
+
 export class LabelingFailed extends Construct {
   public readonly function: NodejsFunction;
+  public readonly eventSource: EventSourceMapping;
 
   public constructor(scope: Construct, id: string, props: LabelingFailedProps) {
     super(scope, id);
@@ -34,12 +48,18 @@ export class LabelingFailed extends Construct {
       name: 'labelingFailed',
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
-      targets: { table: props.table, api: props.api, callbackSecret: props.callbackSecret },
+      targets: {
+        table: props.table,
+        api: props.api,
+        callbackSecret: props.callbackSecret,
+        queues: { [QueueName.labelingDeadLetters]: props.deadLetterQueue },
+      },
     }).function;
+    this.eventSource = queueEventSource(this, 'FromDeadLetters', this.function, props.deadLetterQueue, props.eventSource);
   }
 }
 
-export interface ReconcilerProps extends LabelingFailedProps {
+export interface ReconcilerProps extends EndsImagesProps {
   readonly bucket: IBucket;
 }
 

@@ -15,6 +15,12 @@
  *   cdk.json decides, and without one it is off (api/image-properties-setting.ts).
  * - LABELCAST_RESOLVERS_DIR: test hook, not AWS: read the manifest's `resolvers/…` code files
  *   from this folder instead of the repo's resolvers/ (default unset).
+ * - LABELCAST_REKOGNITION_TPS: the local Rekognition's per-operation TPS quota, as Rekognition's
+ *   per-account quota (a positive number, fractions allowed, e.g. 0.5); calls above it are
+ *   answered ThrottlingException. The labeler's queue concurrency derives from it as on AWS
+ *   (api/labeling-queue.ts). Unset: no quota, and the concurrency of the default quotas.
+ *
+ * A bad value stops the start with one line naming the variable (LocalConfigError).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +28,15 @@ import { repoRoot } from '../api/bundle.ts';
 import { ImagePropertiesSetting, imagePropertiesSettingFrom } from '../api/image-properties-setting.ts';
 import { CallbackSettings } from '../api/callback.ts';
 import { ApiLimits, type ApiStage } from '../api/limits.ts';
+import { tpsQuotaFromEnv, TpsQuotaError } from './rekognition/tps-quota.ts';
+
+/** A LABELCAST_* variable with a value the stack cannot start with; main.ts prints its message alone. */
+export class LocalConfigError extends Error {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'LocalConfigError';
+  }
+}
 
 export interface LocalStackConfig {
   readonly stateDir: string;
@@ -50,13 +65,24 @@ export interface LocalStackConfig {
   readonly imageProperties: boolean;
   /** Deadline of each completion-callback attempt, when a test lowers it; the functions' default otherwise. */
   readonly callbackAttemptDeadlineMs?: number;
+  /** The local Rekognition's per-operation TPS quota; none when undefined. */
+  readonly rekognitionTps?: number;
+}
+
+function rekognitionTpsFromEnv(value: string | undefined): number | undefined {
+  try {
+    return tpsQuotaFromEnv(value);
+  } catch (error) {
+    if (error instanceof TpsQuotaError) throw new LocalConfigError(error.message, { cause: error });
+    throw error;
+  }
 }
 
 function callbackAttemptDeadlineFromEnv(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const ms = Number(value);
   if (Number.isInteger(ms) && ms >= CallbackSettings.minAttemptDeadlineMs && ms <= CallbackSettings.attemptDeadlineMs) return ms;
-  throw new Error(
+  throw new LocalConfigError(
     `LABELCAST_CALLBACK_ATTEMPT_DEADLINE_MS must be an integer from ${CallbackSettings.minAttemptDeadlineMs} to ${CallbackSettings.attemptDeadlineMs}, got ${value}`,
   );
 }
@@ -64,7 +90,7 @@ function callbackAttemptDeadlineFromEnv(value: string | undefined): number | und
 function stageFromEnv(value: string | undefined): ApiStage {
   if (value === undefined || value === '') return 'dev';
   if (Object.hasOwn(ApiLimits, value)) return value as ApiStage;
-  throw new Error(`LABELCAST_STAGE must be one of ${Object.keys(ApiLimits).join(', ')}, got ${value}`);
+  throw new LocalConfigError(`LABELCAST_STAGE must be one of ${Object.keys(ApiLimits).join(', ')}, got ${value}`);
 }
 
 /** The variable when set, else the cdk.json context the deployed stack reads, so both worlds share one setting. */
@@ -79,11 +105,11 @@ export const defaultBasePort = 4750;
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LocalStackConfig {
   const base = env.LABELCAST_PORT === undefined ? defaultBasePort : Number(env.LABELCAST_PORT);
   if (!Number.isInteger(base) || base < 0 || base > 65530) {
-    throw new Error(`LABELCAST_PORT must be a port number, got ${env.LABELCAST_PORT}`);
+    throw new LocalConfigError(`LABELCAST_PORT must be a port number, got ${env.LABELCAST_PORT}`);
   }
   const extraDeliveries = Number(env.LABELCAST_EXTRA_S3_DELIVERIES ?? 0);
   if (!Number.isInteger(extraDeliveries) || extraDeliveries < 0 || extraDeliveries > 10) {
-    throw new Error(`LABELCAST_EXTRA_S3_DELIVERIES must be 0 to 10, got ${env.LABELCAST_EXTRA_S3_DELIVERIES}`);
+    throw new LocalConfigError(`LABELCAST_EXTRA_S3_DELIVERIES must be 0 to 10, got ${env.LABELCAST_EXTRA_S3_DELIVERIES}`);
   }
   const port = (offset: number) => (base === 0 ? 0 : base + offset);
   return {
@@ -99,5 +125,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LocalStackC
     ...(env.LABELCAST_RESOLVERS_DIR ? { resolversDir: path.resolve(env.LABELCAST_RESOLVERS_DIR) } : {}),
     callbackAttemptDeadlineMs: callbackAttemptDeadlineFromEnv(env.LABELCAST_CALLBACK_ATTEMPT_DEADLINE_MS),
     imageProperties: imagePropertiesFromEnv(env[ImagePropertiesSetting.offlineVariable]),
+    rekognitionTps: rekognitionTpsFromEnv(env.LABELCAST_REKOGNITION_TPS),
   };
 }

@@ -9,13 +9,22 @@
 import { AppSyncJsCheckError } from '../api/appsync-js-check.ts';
 import { SchemaRuleError } from '../api/schema-defaults.ts';
 import { ResolverCodeError } from './appsync/resolvers/errors.ts';
-import { configFromEnv } from './config.ts';
+import { configFromEnv, LocalConfigError, type LocalStackConfig } from './config.ts';
 import { ensureGalleryBuilt } from './gallery/build.ts';
 import { removeReadyFile, writeReadyFile } from './ready-file.ts';
 import { startLocalStack, type LocalStack } from './stack.ts';
 import { StateFileError } from './state-dir.ts';
 
-const config = configFromEnv();
+/** A bad LABELCAST_* value: one line naming it, exit code 1. */
+const config: LocalStackConfig = (() => {
+  try {
+    return configFromEnv();
+  } catch (error) {
+    if (!(error instanceof LocalConfigError)) throw error;
+    console.error(`labelcast cannot start: ${error.message}`);
+    process.exit(1);
+  }
+})();
 try {
   await ensureGalleryBuilt();
 } catch (error) {

@@ -1,13 +1,16 @@
 /**
  * Starts the whole offline stack and wires it as the CDK stack wires AWS:
- * S3 ObjectCreated → labeler Lambda (async, retried) → Rekognition and
- * DynamoDB → IAM-signed publishImageLabeled on AppSync → subscribers; a
- * labeler event out of retries → labeling-failed; the reconciler at start and
- * on its schedule.
+ * S3 ObjectCreated → the labelling queue → its event source mapping → labeler
+ * Lambda (batches, partial batch responses, at most the concurrency the
+ * Rekognition TPS quota gives) → Rekognition and DynamoDB → IAM-signed
+ * publishImageLabeled on AppSync → subscribers; a message past its
+ * maxReceiveCount → the dead-letter queue → labeling-failed (all declared in
+ * api/labeling-queue.ts); the reconciler at start and on its schedule.
  */
 import path from 'node:path';
 import { environmentFor, EnvironmentSource, needsSource } from '../api/access.ts';
 import { imagePropertiesVariableValue } from '../api/image-properties-setting.ts';
+import { defaultLabelingQuotas, QueueName } from '../api/labeling-queue.ts';
 import { fields, lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
 import { ImagesTableLayout } from '../api/table.ts';
@@ -24,8 +27,10 @@ import { galleryDist } from './gallery/build.ts';
 import { startGalleryServer } from './gallery/server.ts';
 import { credentialStore, loadOrCreateCredentials, type LocalCredentials } from './iam/credentials.ts';
 import { localIdentities } from './iam/function-roles.ts';
+import { principalFor } from './iam/principals.ts';
 import { startLocalLambdaApi } from './lambda/api.ts';
-import { startLambdaRuntime, type LambdaRuntime } from './lambda/runtime.ts';
+import { startLocalQueues, type LocalQueues } from './lambda/queues.ts';
+import { startLambdaRuntime } from './lambda/runtime.ts';
 import { scheduledEvent } from './lambda/scheduled-event.ts';
 import { startLocalRekognition } from './rekognition/index.ts';
 import { startLocalS3 } from './s3/index.ts';
@@ -96,8 +101,8 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
     closers.add(() => dynamodb.close());
     await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: config.tableName, region: config.region, credentials, dataDir: state('dynamodb') });
 
-    // S3 and AppSync need the Lambda runtime, which needs their endpoints: filled in below.
-    const functions: { runtime?: LambdaRuntime } = {};
+    // S3 sends to the labelling queue, whose mapping needs the Lambda runtime, which needs S3's endpoint: filled in below.
+    const functions: { queues?: LocalQueues } = {};
     const s3 = await startLocalS3({
       dataDir: state('s3'),
       port: config.ports.s3,
@@ -108,8 +113,9 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       maxObjectBytes: UploadLimits.maxSizeBytes,
       onObjectCreated: (event) => {
         if (!event.Records.some((record) => record.s3.object.key.startsWith(MediaLayout.uploadKeyPrefix))) return;
+        // One message per event, as S3's notification to SQS sends it (and extra deliveries: a test hook).
         for (let delivery = 0; delivery <= config.extraS3Deliveries; delivery += 1) {
-          void functions.runtime?.invokeAsync('labeler', event);
+          functions.queues?.send(QueueName.labeling, JSON.stringify(event));
         }
       },
     });
@@ -122,9 +128,12 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       credentials: store,
       admin,
       readObject: (bucket, key) => s3.readObject(bucket, key),
+      ...(config.rekognitionTps === undefined ? {} : { tpsQuota: config.rekognitionTps }),
     });
     closers.add(() => rekognition.close());
 
+    // Resolvers invoke functions once the runtime below is up.
+    const lambdaRef: { runtime?: ReturnType<typeof startLambdaRuntime> } = {};
     const runtime = createResolverRuntime({
       // Same process as the local DynamoDB: its data source skips the socket, not the DynamoDB API (signature and policy
       // checks included). Each DynamoDB data source signs with its own role's keys, never the administrator's.
@@ -137,8 +146,8 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       },
       tableNames: { imagesTable: config.tableName },
       invokeLambda: (name, payload) => {
-        if (!functions.runtime) throw new Error('the local Lambda runtime is not started');
-        return functions.runtime.invoke(name, payload);
+        if (!lambdaRef.runtime) throw new Error('the local Lambda runtime is not started');
+        return lambdaRef.runtime.invoke(name, payload);
       },
       tokenSecret: secrets.tokenSecret,
       // Offline, requestUpload also takes http://127.0.0.1 callbacks, so tests can receive them.
@@ -194,8 +203,19 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
         : {}),
     });
     const lambda = startLambdaRuntime({ stateDir: config.stateDir, environment });
-    functions.runtime = lambda;
+    lambdaRef.runtime = lambda;
     closers.add(() => lambda.close());
+    // The queues and their mappings, as infra/labeler.ts deploys them; the labeler's concurrency derives from the same
+    // quotas (the local Rekognition's, when LABELCAST_REKOGNITION_TPS sets one). Each mapping polls with its function's role.
+    const labelingQueues = startLocalQueues({
+      region: config.region,
+      quotas: { ...defaultLabelingQuotas, ...(config.rekognitionTps === undefined ? {} : { rekognitionTps: config.rekognitionTps }) },
+      invoke: (name, event) => lambda.invoke(name, event),
+      roleOf: (name) => principalFor(store, functionCredentials[name].accessKeyId),
+    });
+    functions.queues = labelingQueues;
+    // Closed before the runtime (closers run newest first): no batch starts while functions stop.
+    closers.add(async () => labelingQueues.close());
     // Users invoke functions by the manifest's names, e.g. the reconciler with a scheduled event of their own.
     const lambdaApi = await startLocalLambdaApi({
       port: config.ports.lambda,
@@ -209,7 +229,8 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
 
     await rekognition.ready;
 
-    // Nothing can be in flight right after a start: re-drive every PENDING image whose object exists.
+    // The labelling queue lives in memory, so nothing is queued or in flight right after a start:
+    // re-drive every PENDING image whose object exists (functions/reconciler/reconcile.ts).
     const reconcile = (event: object) => lambda.invoke('reconciler', event).catch((error: unknown) => console.error('[reconciler]', error));
     await reconcile({ redriveAfterSeconds: 0 });
     // Each period sends what EventBridge sends, its scheduled time included.

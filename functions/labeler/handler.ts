@@ -1,15 +1,21 @@
-/** Labeler Lambda: triggered by s3:ObjectCreated on the uploads prefix. */
+/**
+ * Labeler Lambda: fed by the labelling queue's event source mapping
+ * (api/labeling-queue.ts), which S3 fills with ObjectCreated events under the
+ * uploads prefix. Answers with a partial batch response (queue-batch.ts).
+ */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { S3Event } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import sharp from 'sharp';
 import { ImagePropertiesSetting, imagePropertiesSettingFrom } from '../../api/image-properties-setting.ts';
 import { requireEnv } from '../shared/env.ts';
 import { completionCallbacksFromEnv, tableStoreFromEnv, terminalImagePublisherFromEnv } from '../shared/from-env.ts';
-import { labelImage, type LabelerDeps, type LabelOutcome } from './label-image.ts';
+import { markImageFailed } from '../shared/mark-image-failed.ts';
+import { labelImage, type LabelerDeps } from './label-image.ts';
+import { labelQueueBatch } from './queue-batch.ts';
+import { rekognitionRetry } from './rekognition-retry.ts';
 import { s3ThumbnailWriter } from './thumbnail.ts';
-import { uploadedObjectFrom } from '../shared/uploaded-object.ts';
 
 // Its service name comes from POWERTOOLS_SERVICE_NAME, which the stack derives from the manifest (api/manifest.ts serviceNameOf).
 const logger = new Logger();
@@ -20,13 +26,6 @@ sharp.cache(false);
 // grows its own malloc arena (RSS that creeps up image after image).
 sharp.concurrency(1);
 
-/**
- * Throttling and 5xx answers are retried in the client first: exponential
- * backoff with full jitter, and 'adaptive' also slows the client down when
- * Rekognition throttles (TPS limits are per account). What still fails is
- * thrown, so Lambda retries the event and then hands it to labeling-failed.
- */
-export const rekognitionRetry = { maxAttempts: 6, retryMode: 'adaptive' } as const;
 const s3 = new S3Client({});
 
 const deps: LabelerDeps = {
@@ -42,15 +41,13 @@ const deps: LabelerDeps = {
   imageProperties: imagePropertiesSettingFrom(requireEnv('DETECT_IMAGE_PROPERTIES'), ImagePropertiesSetting.functionVariable),
 };
 
-export const handler = async (event: S3Event): Promise<LabelOutcome[]> => {
-  const outcomes: LabelOutcome[] = [];
-  for (const record of event.Records) {
-    const object = uploadedObjectFrom(record);
-    if (!object) {
-      logger.warn('ignoring object outside the uploads prefix', { key: record.s3.object.key });
-      continue;
-    }
-    outcomes.push(await labelImage(deps, object));
-  }
-  return outcomes;
-};
+export const handler = async (event: SQSEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse> =>
+  labelQueueBatch(
+    {
+      label: (object) => labelImage(deps, object),
+      fail: (imageId, reason) => markImageFailed(deps, imageId, reason),
+      logger,
+      ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
+    },
+    event,
+  );

@@ -1,40 +1,25 @@
 /**
- * Reads Lambda's on-failure destination record for an async invoke of the
- * labeler: which images the S3 event was about, and why it failed.
+ * Reads a dead letter of the labelling queue (api/labeling-queue.ts): an S3
+ * event the labeler received maxReceiveCount times without ever answering for
+ * it (every run crashed or timed out, or throttling outlasted the window).
+ * Errors the labeler saw end their image FAILED in the labeler itself, with
+ * the error as the reason; what reaches here never had an answer.
  */
-import type { S3Event } from 'aws-lambda';
-import { uploadedObjectFrom } from '../shared/uploaded-object.ts';
-
-/** The fields we read of Lambda's destination record (version 1.0). */
-export interface OnFailureRecord {
-  readonly requestContext: { readonly condition: string; readonly approximateInvokeCount: number };
-  readonly requestPayload: unknown;
-  readonly responsePayload?: { readonly errorType?: string; readonly errorMessage?: string } | null;
-}
+import type { SQSRecord } from 'aws-lambda';
+import { LabelingQueueSettings } from '../../api/labeling-queue.ts';
+import { queuedS3Event } from '../shared/queued-s3-event.ts';
 
 export interface FailedImage {
   readonly imageId: string;
   readonly reason: string;
 }
 
-const isS3Event = (payload: unknown): payload is S3Event =>
-  typeof payload === 'object' && payload !== null && Array.isArray((payload as S3Event).Records);
+/** Short and free of internals: the reason is shown to the image's owner. */
+export const deadLetterReason = `labelling failed after ${LabelingQueueSettings.maxReceiveCount} attempts: no attempt finished`;
 
-/** Short and free of stack traces: the reason is shown to the image's owner. */
-function reasonOf(record: OnFailureRecord): string {
-  const attempts = record.requestContext.approximateInvokeCount;
-  const cause =
-    record.requestContext.condition === 'EventAgeExceeded'
-      ? 'the upload event expired before it could be processed'
-      : `${record.responsePayload?.errorType ?? 'Error'}`;
-  return `labelling failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${cause}`;
-}
-
-export function failedImagesOf(record: OnFailureRecord): FailedImage[] {
-  if (!isS3Event(record.requestPayload)) return [];
-  const reason = reasonOf(record);
-  return record.requestPayload.Records.flatMap((s3Record) => {
-    const object = uploadedObjectFrom(s3Record);
-    return object ? [{ imageId: object.imageId, reason }] : [];
-  });
+/** The images of one dead letter; none for a test event or a body that is no S3 event. */
+export function failedImagesOf(record: Pick<SQSRecord, 'body'>): FailedImage[] {
+  const queued = queuedS3Event(record);
+  if (queued.kind === 'ignored') return [];
+  return queued.objects.map((object) => ({ imageId: object.imageId, reason: deadLetterReason }));
 }

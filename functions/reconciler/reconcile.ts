@@ -5,10 +5,25 @@
  * ObjectCreated:Copy event down the normal path; a ticket whose upload URL
  * has expired with no object ends FAILED.
  *
+ * Never a re-drive while the image's event may still be queued. Uploads go
+ * through the labelling queue (api/labeling-queue.ts), where an event may
+ * wait through a backlog and be received again and again while Rekognition
+ * throttles; a re-drive then would only add a second event, and a second
+ * Rekognition call. An event is in that queue for at most its retention plus
+ * one visibility timeout (maxQueuedEventAgeSeconds), and it entered it at most
+ * the upload URL's lifetime (plus grace) after the ticket was made, so:
+ *
+ *   ticket ──(URL ttl + grace)── upload ──(retention + visibility timeout)── event surely gone
+ *   |<──────────────── redriveAfterSeconds: nothing younger is re-driven ─────────────────>|
+ *
+ * Younger images whose object exists are counted as `queued` and left alone.
+ * Offline the queue lives in memory, so right after a start nothing is queued
+ * and the start-up run passes redriveAfterSeconds 0 (local/stack.ts).
+ *
  * Two passes, so never-uploaded tickets cannot starve uploaded images:
  *
  *   pass 1 (oldest first): HeadObject each PENDING image, a few at a time;
- *          re-drive at once what exists, set aside expired tickets.
+ *          re-drive at once what exists and is old enough, set aside expired tickets.
  *   pass 2: fail the set-aside tickets (each a conditional write and a push).
  *
  * A ticket costs pass 1 one HeadObject (404 with s3:ListBucket, api/access.ts),
@@ -21,16 +36,19 @@
 import { CopyObjectCommand, HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { uploadKeyFor } from '../../api/media.ts';
+import { maxQueuedEventAgeSeconds } from '../../api/labeling-queue.ts';
 import { UploadLimits } from '../../api/limits.ts';
 import { ImagesTableLayout } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
 import { markImageFailed, type MarkFailedDeps } from '../shared/mark-image-failed.ts';
 
+/** A PUT that started just before the URL expired may still be arriving. */
+const expiryGraceSeconds = 300;
+
 export const ReconcileSettings = {
-  /** An object younger than this may still be in the labeler's hands (60 s timeout × 3 attempts, plus retry delays). */
-  redriveAfterSeconds: 600,
-  /** A PUT that started just before the URL expired may still be arriving. */
-  expiryGraceSeconds: 300,
+  /** An image younger than this may still have its event in the labelling queue (see above): 12 h 16 min. */
+  redriveAfterSeconds: UploadLimits.urlTtlSeconds + expiryGraceSeconds + maxQueuedEventAgeSeconds(),
+  expiryGraceSeconds,
   /** PENDING images looked at per run (a HeadObject each); the next run picks up the rest. */
   maxExaminedPerRun: 10_000,
   /** Expired tickets failed per run, after every re-drive. */
@@ -74,6 +92,8 @@ export interface ReconcileSummary {
   readonly expired: number;
   /** Not uploaded yet, and the URL may still be used. */
   readonly waiting: number;
+  /** Uploaded, but too young to re-drive: its event may still be in the labelling queue. */
+  readonly queued: number;
   /** Expired tickets left for the next run (limit or time). */
   readonly deferred: number;
   /** Images whose handling failed this run (logged); they stay PENDING for the next one. */
@@ -146,9 +166,11 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   const limits: ReconcileLimits = { ...ReconcileSettings, ...options.limits };
   const redriveAfterMs = (options.redriveAfterSeconds ?? ReconcileSettings.redriveAfterSeconds) * 1000;
   const expiresAfterMs = (UploadLimits.urlTtlSeconds + ReconcileSettings.expiryGraceSeconds) * 1000;
-  const createdBefore = new Date(now.getTime() - redriveAfterMs).toISOString();
+  // Old enough for either outcome: a re-drive, or failing an expired ticket.
+  const createdBefore = new Date(now.getTime() - Math.min(redriveAfterMs, expiresAfterMs)).toISOString();
+  const ageOf = (image: PendingImage) => now.getTime() - Date.parse(image.createdAt);
   const timeLeft = (reserveMs: number) => (deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) > reserveMs;
-  const summary = { pending: 0, redriven: 0, expired: 0, waiting: 0, deferred: 0, errors: 0 };
+  const summary = { pending: 0, redriven: 0, expired: 0, waiting: 0, queued: 0, deferred: 0, errors: 0 };
   const failed = (image: PendingImage, step: string, error: unknown) => {
     summary.errors += 1;
     deps.logger.error(`reconcile: ${step} failed; the image stays PENDING for the next run`, { imageId: image.id, error: error as Error });
@@ -167,12 +189,14 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
         failed(image, 'HeadObject', error);
         return;
       }
-      if (exists) {
+      if (exists && ageOf(image) < redriveAfterMs) {
+        summary.queued += 1;
+      } else if (exists) {
         await redrive(deps, image, now).then(
           () => void (summary.redriven += 1),
           (error: unknown) => failed(image, 're-drive', error),
         );
-      } else if (now.getTime() - Date.parse(image.createdAt) >= expiresAfterMs) {
+      } else if (ageOf(image) >= expiresAfterMs) {
         expiredTickets.push(image);
       } else {
         summary.waiting += 1;

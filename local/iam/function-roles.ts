@@ -11,7 +11,8 @@ import { policyStatementsFor } from '../../api/access.ts';
 import type { DynamoDbDataSourceName } from '../../api/data-source-access.ts';
 import { lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
 import { mintCredentials, type LocalCredentials } from './credentials.ts';
-import { localBucketArn, localFunctionArn, localGraphqlApiArn, localTableArn } from './local-arns.ts';
+import { QueueName } from '../../api/labeling-queue.ts';
+import { localBucketArn, localFunctionArn, localGraphqlApiArn, localQueueArn, localTableArn } from './local-arns.ts';
 import { compilePolicy, type PolicyDocument } from './policy.ts';
 import { localDataSourcePolicies, localDataSourceRoleName, type ResolverBundles } from './data-source-roles.ts';
 import { administrator, dataSourceRole, functionRole, principalDirectory, type PrincipalDirectory } from './principals.ts';
@@ -39,6 +40,7 @@ export function localFunctionPolicy(name: LambdaFunctionName, resources: LocalRe
     table: localTableArn(resources.region, resources.tableName),
     graphqlApi: localGraphqlApiArn(resources.region),
     functions: Object.fromEntries(functionNames.map((target) => [target, localFunctionArn(resources.region, target)])),
+    queues: Object.fromEntries(Object.values(QueueName).map((queue) => [queue, localQueueArn(resources.region, queue)])),
   });
   return { Version: '2012-10-17', Statement: statements };
 }

@@ -15,3 +15,4 @@ export const localGraphqlApiArn = (region: string): string => `arn:aws:appsync:$
 export const localGraphqlFieldArn = (region: string, typeName: string, fieldName: string): string =>
   `${localGraphqlApiArn(region)}/types/${typeName}/fields/${fieldName}`;
 export const localFunctionArn = (region: string, functionName: string): string => `arn:aws:lambda:${region}:${localAccountId}:function:${functionName}`;
+export const localQueueArn = (region: string, queueName: string): string => `arn:aws:sqs:${region}:${localAccountId}:${queueName}`;

@@ -1,9 +1,8 @@
 /**
  * The local Lambda service: synchronous invokes (AppSync's Lambda data
- * source) and asynchronous invokes (S3 notifications) with Lambda's retry
- * policy — two retries, then the event goes to the on-failure destination:
- * a dead-letter record on disk, and an async invoke of the function the
- * manifest names as `onFailure` (the labeler's labeling-failed), as on AWS.
+ * source, the queues' event source mappings in ./queues.ts) and asynchronous
+ * invokes (the Invoke API's Event type) with Lambda's retry policy — two
+ * retries, then a dead-letter record on disk, Lambda's on-failure record.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -92,8 +91,6 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
     };
     writeFileSync(path.join(deadLetterDir, `${record.timestamp.replace(/[:.]/g, '-')}-${requestId}.json`), JSON.stringify(record, null, 2));
     options.onDeadLetter?.(record);
-    const spec = lambdaFunctions[name];
-    if ('onFailure' in spec && !closed) void invokeAsync(spec.onFailure, record);
   };
 
   const runWithRetries = async (name: LambdaFunctionName, event: unknown) => {

@@ -19,6 +19,7 @@ import { FaultInjector } from './faults.ts';
 import { operations, type OperationDeps } from './operations/index.ts';
 import { newRequestId, parseRequest, sendError, sendResult } from './protocol.ts';
 import { imagePropertiesRequestsStat, requestsImageProperties, timedEngine, type RekognitionStats } from './stats.ts';
+import { overQuotaError, TpsQuota } from './tps-quota.ts';
 import { isTestHook, serveTestHook } from './test-hooks.ts';
 import { clientWentAway, guardRequests, guardServer } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
@@ -34,11 +35,20 @@ export interface LocalRekognitionOptions {
   readonly admin: CredentialStore;
   /** bytes of an S3 object, undefined when missing */
   readonly readObject: (bucket: string, key: string) => Promise<Buffer | undefined>;
+  /**
+   * Calls per second each operation admits, as Rekognition's per-account TPS
+   * quota; above it, ThrottlingException (tps-quota.ts).
+   * @default - no quota
+   */
+  readonly tpsQuota?: number;
 }
 
 export interface LocalRekognition {
   readonly endpoint: string;
-  /** Requests per operation (faulted ones included), injected faults and engine time so far, also served on GET /_labelcast/stats (admin-signed). */
+  /**
+   * Requests per operation (faulted and throttled ones included), injected faults, calls refused by the TPS
+   * quota (`throttledByQuota`) and engine time so far, also served on GET /_labelcast/stats (admin-signed).
+   */
   stats(): RekognitionStats;
   /** Injected faults (faults.ts), also set on PUT /_labelcast/faults (admin-signed). */
   readonly faults: FaultInjector;
@@ -56,7 +66,14 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
   let engineLoadMs = Number.NaN;
   void engine.ready.then((info) => (engineLoadMs = info.loadMs), () => undefined);
   const faults = new FaultInjector();
-  const stats = (): RekognitionStats => ({ ...calls, faultsInjected: faults.injected, engineBusyMs: timed.busyMs(), engineLoadMs });
+  const quota = options.tpsQuota === undefined ? undefined : new TpsQuota(options.tpsQuota);
+  const stats = (): RekognitionStats => ({
+    ...calls,
+    faultsInjected: faults.injected,
+    throttledByQuota: quota?.throttled ?? 0,
+    engineBusyMs: timed.busyMs(),
+    engineLoadMs,
+  });
   const hooks = { admin: options.admin, region: options.region, faults, operations: Object.keys(operations), stats };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -75,6 +92,11 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
       const fault = faults.take(operation);
       if (fault) {
         sendError(response, requestId, fault);
+        return;
+      }
+      // Over the account's TPS quota: refused before any work, as Rekognition does.
+      if (quota && !quota.take(operation)) {
+        sendError(response, requestId, overQuotaError());
         return;
       }
       // Rekognition reads an Image.S3Object with the caller's permissions.
@@ -122,3 +144,4 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
 export type { RekognitionErrorCode } from './errors.ts';
 export { statsPath, type RekognitionStats } from './stats.ts';
 export { faultsPath, type FaultSpec } from './faults.ts';
+export { tpsQuotaFromEnv, TpsQuotaError } from './tps-quota.ts';

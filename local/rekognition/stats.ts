@@ -12,8 +12,9 @@ export const statsPath = '/_labelcast/stats';
 
 /**
  * Calls served per operation, e.g. { DetectLabels: 3, DetectModerationLabels: 3 }
- * (calls answered with an injected fault included), plus `faultsInjected`
- * (faults.ts), `imagePropertiesRequests` (DetectLabels calls whose Features
+ * (calls answered with an injected fault or refused by the TPS quota
+ * included), plus `faultsInjected` (faults.ts), `throttledByQuota`
+ * (tps-quota.ts), `imagePropertiesRequests` (DetectLabels calls whose Features
  * include IMAGE_PROPERTIES: what the labeler asks for), `engineBusyMs` (wall time with at least one image in the
  * engine) and `engineLoadMs` (model load, once ready).
  */

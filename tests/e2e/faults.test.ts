@@ -1,28 +1,20 @@
 /**
  * Rekognition overloaded or broken, on the shared stack: faults injected in
  * the local Rekognition (its non-AWS fault endpoint) answer exactly as
- * Rekognition does. Throttling is absorbed by the labeler's SDK retries; an
- * error that outlasts them and Lambda's two async retries lands in the
- * on-failure destination (a dead-letter record offline), and labeling-failed
- * ends the image FAILED with the reason, pushed once.
+ * Rekognition does. Short throttling is absorbed by the labeler's SDK
+ * retries; longer throttling sends the message back to the labelling queue
+ * and is waited out, never FAILED; another error that outlasts the SDK's
+ * retries on three receives of the message ends the image FAILED with the
+ * reason, pushed once (api/labeling-queue.ts).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Image } from '../../api/types.ts';
-import type { DeadLetterRecord } from '../../local/lambda/runtime.ts';
+import { LabelingQueueSettings } from '../../api/labeling-queue.ts';
+import { rekognitionRetry } from '../../functions/labeler/rekognition-retry.ts';
 import { fixture, labelcastClient } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 import { clearFaults, injectFault } from '../support/rekognition-faults.ts';
 import { rekognitionStats } from '../support/rekognition-stats.ts';
-
-/** The dead-letter records whose S3 event names the image. */
-function deadLettersFor(imageId: string): DeadLetterRecord[] {
-  const dir = path.join(inject('stateDir'), 'dead-letters');
-  return readdirSync(dir)
-    .map((file) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as DeadLetterRecord)
-    .filter((record) => JSON.stringify(record.requestPayload).includes(imageId));
-}
 
 describe('Faults: Rekognition throttling and permanent failure', () => {
   const client = labelcastClient();
@@ -59,7 +51,28 @@ describe('Faults: Rekognition throttling and permanent failure', () => {
     expect(after.DetectLabels - before.DetectLabels).toBeGreaterThanOrEqual(4);
   });
 
-  it('fails an image whose DetectLabels always fails: dead-letter record, FAILED with the reason, pushed once; then labels again once cleared', async () => {
+  it('waits out throttling that outlasts the SDK\'s retries: the message goes back to the queue, and the image is LABELED, pushed once', async () => {
+    // Prepare: more throttled calls than one receive's SDK attempts
+    const before = await rekognitionStats();
+    const throttled = rekognitionRetry.maxAttempts + 2;
+    await injectFault({ operation: 'DetectLabels', errorCode: 'ThrottlingException', count: throttled });
+
+    // Act
+    const { imageId, recorder } = await upload('long-throttle.jpg');
+    const pushed = await recorder.first;
+    const stored = await client.image(imageId);
+    recorder.stop();
+
+    // Assess
+    expect(pushed.status, JSON.stringify(pushed)).toBe('LABELED');
+    expect(recorder.events).toHaveLength(1);
+    expect(stored?.status).toBe('LABELED');
+    const after = await rekognitionStats();
+    expect(after.faultsInjected - before.faultsInjected).toBe(throttled);
+    expect(after.DetectLabels - before.DetectLabels).toBeGreaterThan(throttled);
+  }, 120_000);
+
+  it('fails an image whose DetectLabels always fails on its last receive: FAILED with the reason, pushed once; then labels again once cleared', async () => {
     // Prepare
     const before = await rekognitionStats();
     await injectFault({ operation: 'DetectLabels', errorCode: 'InternalServerError' });
@@ -77,17 +90,13 @@ describe('Faults: Rekognition throttling and permanent failure', () => {
 
     // Assess: the failed image
     expect(pushed.status).toBe('FAILED');
-    expect(pushed.error).toBe('labelling failed after 3 attempts: InternalServerError');
+    expect(pushed.error).toBe(`labelling failed after ${LabelingQueueSettings.errorAttempts} attempts: InternalServerError`);
     expect(pushed.labels).toEqual([]);
     expect(recorder.events).toHaveLength(1);
     expect(stored).toMatchObject<Partial<Image>>({ status: 'FAILED', error: pushed.error });
-    const [record, ...others] = deadLettersFor(imageId);
-    expect(others).toEqual([]);
-    expect(record?.requestContext).toMatchObject({ condition: 'RetriesExhausted', approximateInvokeCount: 3 });
-    expect(record?.responsePayload.errorType).toBe('InternalServerError');
-    // 3 Lambda attempts, each retried by the SDK: every DetectLabels call was answered with the fault.
+    // 3 receives of the message, each retried by the SDK: every DetectLabels call was answered with the fault.
     const calls = afterFailure.DetectLabels - before.DetectLabels;
-    expect(calls).toBeGreaterThanOrEqual(3 * 2);
+    expect(calls).toBeGreaterThanOrEqual(LabelingQueueSettings.errorAttempts * 2);
     expect(afterFailure.faultsInjected - before.faultsInjected).toBe(calls);
 
     // Assess: the stack labels normally again

@@ -54,6 +54,7 @@ describe('Reconciler: invoked through the Lambda API with a scheduled event', ()
       redriven: expect.any(Number),
       expired: expect.any(Number),
       waiting: expect.any(Number),
+      queued: expect.any(Number),
       deferred: 0,
       errors: 0,
     });

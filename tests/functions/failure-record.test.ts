@@ -1,42 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { failedImagesOf, type OnFailureRecord } from '../../functions/labeling-failed/failure-record.ts';
+import { deadLetterReason, failedImagesOf } from '../../functions/labeling-failed/failure-record.ts';
+import { LabelingQueueSettings } from '../../api/labeling-queue.ts';
 
-/** Lambda's on-failure destination record for an S3 event, as the local runtime and AWS both write it. */
-const destinationRecord = (keys: string[], condition = 'RetriesExhausted', errorType = 'ThrottlingException'): OnFailureRecord => ({
-  requestContext: { condition, approximateInvokeCount: 3 },
-  requestPayload: { Records: keys.map((key) => ({ s3: { bucket: { name: 'bucket' }, object: { key, size: 10 } } })) },
-  responsePayload: { errorType, errorMessage: 'Rate exceeded\n    at secret/internal/path.ts:12' },
+/** A dead letter of the labelling queue: S3's event JSON as the message body. */
+const deadLetter = (keys: string[]) => ({
+  body: JSON.stringify({ Records: keys.map((key) => ({ s3: { bucket: { name: 'bucket' }, object: { key, size: 10, eTag: 'abc' } } })) }),
 });
 
 describe('Function: failedImagesOf', () => {
-  it('names every image of the failed S3 event, with the attempts and the error type', () => {
+  it('names every image of the dead letter, with the attempts it had', () => {
     // Prepare
-    const record = destinationRecord(['uploads/a', 'uploads/b']);
+    const record = deadLetter(['uploads/a', 'uploads/b']);
 
     // Act
     const failed = failedImagesOf(record);
 
     // Assess
+    const reason = `labelling failed after ${LabelingQueueSettings.maxReceiveCount} attempts: no attempt finished`;
     expect(failed).toEqual([
-      { imageId: 'a', reason: 'labelling failed after 3 attempts: ThrottlingException' },
-      { imageId: 'b', reason: 'labelling failed after 3 attempts: ThrottlingException' },
+      { imageId: 'a', reason },
+      { imageId: 'b', reason },
     ]);
+    expect(deadLetterReason).toBe(reason);
   });
 
-  it('keeps the error message, which may hold internals, out of the reason', () => {
-    const [failed] = failedImagesOf(destinationRecord(['uploads/a']));
-
-    expect(failed?.reason).not.toContain('internal');
-  });
-
-  it('says when the event expired in the queue', () => {
-    const [failed] = failedImagesOf(destinationRecord(['uploads/a'], 'EventAgeExceeded'));
-
-    expect(failed?.reason).toContain('expired before it could be processed');
-  });
-
-  it('ignores keys outside the uploads prefix and payloads that are not S3 events', () => {
-    expect(failedImagesOf(destinationRecord(['thumbnails/a']))).toEqual([]);
-    expect(failedImagesOf({ ...destinationRecord([]), requestPayload: { detail: {} } })).toEqual([]);
+  it("ignores keys outside the uploads prefix, S3's test event and bodies that are no S3 event", () => {
+    expect(failedImagesOf(deadLetter(['thumbnails/a']))).toEqual([]);
+    expect(failedImagesOf({ body: JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'bucket' }) })).toEqual([]);
+    expect(failedImagesOf({ body: '{"detail":{}}' })).toEqual([]);
+    expect(failedImagesOf({ body: 'not json' })).toEqual([]);
   });
 });

@@ -12,7 +12,8 @@ import { uploadKeyFor } from '../../api/media.ts';
 import { imageKey } from '../../api/table.ts';
 import type { Image } from '../../api/types.ts';
 import type { Publisher } from '../../functions/shared/appsync-publisher.ts';
-import { expiredTicketReason, reconcile, type ReconcileDeps } from '../../functions/reconciler/reconcile.ts';
+import { expiredTicketReason, reconcile, ReconcileSettings, type ReconcileDeps } from '../../functions/reconciler/reconcile.ts';
+import { maxQueuedEventAgeSeconds } from '../../api/labeling-queue.ts';
 import { startImagesTable, type ImagesTable } from './images-table.ts';
 
 const bucket = 'labelcast-uploads';
@@ -96,12 +97,36 @@ describe('Function: reconcile', () => {
     const summary = await reconcile(depsWith(s3.client, publisher), { now });
 
     // Assess
-    expect(summary).toEqual({ pending: 2, redriven: 1, expired: 1, waiting: 0, deferred: 0, errors: 0 });
+    expect(summary).toEqual({ pending: 2, redriven: 1, expired: 1, waiting: 0, queued: 0, deferred: 0, errors: 0 });
     expect(s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key)).toEqual([uploadKeyFor(uploaded)]);
     expect(publisher.published).toEqual([ticket]);
     expect(await statusOf(ticket)).toBe('FAILED');
   });
 
+
+  it('never re-drives an upload whose event may still be in the labelling queue, and re-drives it once that window has passed', async () => {
+    // Prepare: uploaded 30 minutes ago, well inside the queue's retention (api/labeling-queue.ts)
+    const id = `run${run}-queued`;
+    const createdAt = new Date(now.getTime() - 30 * 60_000).toISOString();
+    const image: Image = { id, status: 'PENDING', contentType: 'image/jpeg', sizeBytes: 1, createdAt, labels: [], moderationLabels: [] };
+    await table.store.documentClient.send(new PutCommand({ TableName: table.store.tableName, Item: { ...imageKey(id), ...image } }));
+    const s3 = fakeS3([uploadKeyFor(id)]);
+    const copies = () => s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key);
+
+    // Act
+    const now30 = await reconcile(depsWith(s3.client, recordingPublisher()), { now });
+    const copiesWhileQueued = copies();
+    const afterWindow = new Date(Date.parse(createdAt) + ReconcileSettings.redriveAfterSeconds * 1000 + 1000);
+    const later = await reconcile(depsWith(s3.client, recordingPublisher()), { now: afterWindow });
+
+    // Assess
+    expect(now30).toMatchObject({ queued: 1, redriven: 0, expired: 0, errors: 0 });
+    expect(copiesWhileQueued).toEqual([]);
+    expect(ReconcileSettings.redriveAfterSeconds).toBeGreaterThan(maxQueuedEventAgeSeconds());
+    expect(later).toMatchObject({ queued: 0, redriven: 1, errors: 0 });
+    expect(copies()).toEqual([uploadKeyFor(id)]);
+    expect(await statusOf(id)).toBe('PENDING');
+  });
   it('logs and counts an image whose HeadObject fails (a 403), and goes on with the others', async () => {
     // Prepare: the oldest image's HeadObject is refused, as on a role without s3:ListBucket.
     const refused = await pendingImage('refused', 3);

@@ -14,6 +14,10 @@ const arns = {
   table: 'arn:aws:dynamodb:us-east-1:111122223333:table/images',
   graphqlApi: 'arn:aws:appsync:us-east-1:111122223333:apis/abc',
   functions: { labelingFailed: 'arn:aws:lambda:us-east-1:111122223333:function:failed' },
+  queues: {
+    labelingQueue: 'arn:aws:sqs:us-east-1:111122223333:labeling',
+    labelingDeadLetters: 'arn:aws:sqs:us-east-1:111122223333:labeling-dlq',
+  },
 };
 
 describe('Declared access', () => {
@@ -65,18 +69,20 @@ describe('Function: policyStatementsFor', () => {
     ]);
   });
 
-  it("grants the labeler's on-failure destination as Lambda's grantInvoke does", () => {
-    expect(policyStatementsFor('labeler', arns)).toContainEqual({
-      Effect: 'Allow',
-      Action: ['lambda:InvokeFunction'],
-      Resource: [arns.functions.labelingFailed, `${arns.functions.labelingFailed}:*`],
-    });
+  it('grants the functions an event source mapping feeds the ESM\'s sqs actions on their own queue only', () => {
+    const esmActions = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'];
+    expect(policyStatementsFor('labeler', arns)).toContainEqual({ Effect: 'Allow', Action: esmActions, Resource: [arns.queues.labelingQueue] });
+    expect(policyStatementsFor('labelingFailed', arns)).toContainEqual({ Effect: 'Allow', Action: esmActions, Resource: [arns.queues.labelingDeadLetters] });
+    for (const name of names.filter((candidate) => candidate !== 'labeler' && candidate !== 'labelingFailed')) {
+      expect(policyStatementsFor(name, arns).flatMap((statement) => statement.Action).filter((action) => action.startsWith('sqs:'))).toEqual([]);
+    }
+    expect(policyStatementsFor('labeler', arns).flatMap((statement) => statement.Action)).not.toContain('lambda:InvokeFunction');
   });
 
   it('says which ARN is missing', () => {
     expect(() => policyStatementsFor('reconciler', { ...arns, graphqlApi: undefined })).toThrow(/reconciler publishes on Mutation.publishImageLabeled, but no GraphQL API ARN/);
     expect(() => policyStatementsFor('deleteImage', { bucket: arns.bucket })).toThrow(/deleteImage has access to the table, but no table ARN/);
-    expect(() => policyStatementsFor('labeler', { ...arns, functions: {} })).toThrow(/labeler invokes labelingFailed, but no ARN/);
+    expect(() => policyStatementsFor('labeler', { ...arns, queues: {} })).toThrow(/labeler consumes labelingQueue, but no queue ARN/);
   });
 });
 

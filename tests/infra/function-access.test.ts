@@ -35,7 +35,7 @@ import { s3ThumbnailWriter } from '../../functions/labeler/thumbnail.ts';
 import { markImageFailed } from '../../functions/shared/mark-image-failed.ts';
 import { presignDownload } from '../../functions/presign-download/presign.ts';
 import { presignUpload } from '../../functions/presign-upload/presign.ts';
-import { reconcile } from '../../functions/reconciler/reconcile.ts';
+import { reconcile, ReconcileSettings } from '../../functions/reconciler/reconcile.ts';
 import type { TableStore } from '../../functions/shared/table-store.ts';
 import { Stage } from '../../infra/stage.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';
@@ -44,6 +44,8 @@ import { startImagesTable, tableName, credentials, region, type ImagesTable } fr
 import { functionLogicalId, isAllowed, resolveValue, resourceNames, roleStatements, type ResourceNames, type ResolvedStatement } from './iam-policy.ts';
 import { graphqlRequests, recording, requestsFor, type SentCommand } from './sdk-calls.ts';
 import { synthWithoutBundling } from './synth.ts';
+import type { CfnElement } from 'aws-cdk-lib';
+import { QueueName, queuesConsumedBy } from '../../api/labeling-queue.ts';
 
 const bucketName = 'labelcast-uploads';
 const apiId = 'testapi';
@@ -51,6 +53,7 @@ const cat = readFileSync('tests/fixtures/cat.jpg');
 const logger = new Logger({ serviceName: 'access-test', logLevel: 'SILENT' });
 
 let template: Template;
+let queueLogicalIds: Record<QueueName, string>;
 let names: ResourceNames;
 let s3Server: LocalS3;
 let s3DataDir: string;
@@ -65,7 +68,13 @@ const onlyResourceOf = (type: string) => {
 };
 
 beforeAll(async () => {
-  template = synthWithoutBundling(Stage.DEV).template;
+  const synthesized = synthWithoutBundling(Stage.DEV);
+  template = synthesized.template;
+  const { stack } = synthesized.labelcast;
+  queueLogicalIds = {
+    [QueueName.labeling]: stack.getLogicalId(stack.labeler.queue.node.defaultChild as CfnElement),
+    [QueueName.labelingDeadLetters]: stack.getLogicalId(stack.labeler.deadLetterQueue.node.defaultChild as CfnElement),
+  };
   names = resourceNames({
     [onlyResourceOf('AWS::S3::Bucket')]: bucketName,
     [onlyResourceOf('AWS::DynamoDB::Table')]: tableName,
@@ -212,10 +221,11 @@ describe('Function roles allow every command the functions send', () => {
 
   it('the reconciler: re-drives an upload and fails a ticket never uploaded (its HeadObject a 404)', async () => {
     // Prepare
-    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
-    const uploaded = await pendingImage({ createdAt: hourAgo });
+    // Old enough that its event can no longer be in the labelling queue (functions/reconciler/reconcile.ts).
+    const longAgo = new Date(Date.now() - (ReconcileSettings.redriveAfterSeconds + 60) * 1000).toISOString();
+    const uploaded = await pendingImage({ createdAt: longAgo });
     await upload(uploaded);
-    const ticket = await pendingImage({ createdAt: hourAgo });
+    const ticket = await pendingImage({ createdAt: longAgo });
     const { sent, s3, store, publisher, published } = recordedClients();
 
     // Act
@@ -267,13 +277,8 @@ describe('Function roles allow every command the functions send', () => {
   });
 });
 
-/** Statements Lambda features add to every role, or to one, besides the declared access. */
-function isPlatformStatement(name: LambdaFunctionName, statement: ResolvedStatement): boolean {
-  // Tracing: Active on every function.
-  if (statement.Action.every((action) => action.startsWith('xray:'))) return true;
-  // labeling-failed's own on-failure destination, the dead-letter queue (infra/labeler.ts).
-  return name === 'labelingFailed' && statement.Action.every((action) => action.startsWith('sqs:'));
-}
+/** Statements Lambda features add to every role besides the declared access: tracing (Active on every function). */
+const isPlatformStatement = (statement: ResolvedStatement): boolean => statement.Action.every((action) => action.startsWith('xray:'));
 
 const normalized = (statement: PolicyStatementJson | ResolvedStatement) =>
   JSON.stringify({ Action: [...statement.Action].sort(), Resource: [...statement.Resource].sort(), Condition: statement.Condition ?? null });
@@ -289,10 +294,11 @@ describe('Function roles and environments are derived from api/access.ts', () =>
       table: arnOf(onlyResourceOf('AWS::DynamoDB::Table'), 'AWS::DynamoDB::Table'),
       graphqlApi: arnOf(onlyResourceOf('AWS::AppSync::GraphQLApi'), 'AWS::AppSync::GraphQLApi'),
       functions: Object.fromEntries(accessOf(name).invoke.map((target) => [target, arnOf(functionLogicalId(template, target), 'AWS::Lambda::Function')])),
+      queues: Object.fromEntries(queuesConsumedBy(name).map((queue) => [queue, arnOf(queueLogicalIds[queue], 'AWS::SQS::Queue')])),
     });
 
     // Act
-    const granted = roleStatements(template, name, names).filter((statement) => !isPlatformStatement(name, statement));
+    const granted = roleStatements(template, name, names).filter((statement) => !isPlatformStatement(statement));
 
     // Assess
     expect(granted.every((statement) => statement.Effect === 'Allow')).toBe(true);

@@ -1,0 +1,191 @@
+/**
+ * The labelling queue, declared once: S3 sends every ObjectCreated event under
+ * the uploads prefix to an SQS queue, and an event source mapping (ESM) hands
+ * its messages to the labeler, never more batches at once than the
+ * Rekognition TPS quota allows. Messages that keep failing move to a
+ * dead-letter queue, whose ESM feeds labeling-failed.
+ *
+ * - infra/labeler.ts builds the queues and the mappings from it;
+ * - local/stack.ts runs the same mappings offline (local/lambda/);
+ * - api/access.ts derives each consumer's sqs actions from `eventSourceMappings`;
+ * - the labeler (throttling vs. errors), labeling-failed (the reason) and the
+ *   reconciler (when an event can no longer be queued) read its settings.
+ *
+ * Timeline of one message (V = visibility timeout, 6 × the labeler's timeout):
+ *
+ *   S3 event ─▶ queue ─▶ receive #1 ─▶ throttled ─(V)─▶ receive #2 ─▶ … ─▶ LABELED (deleted)
+ *                                  └─▶ error ─(V)─▶ #2 ─(V)─▶ #3: still an error ─▶ FAILED (deleted)
+ *   a run that never answers (crash, timeout) ─(V)─▶ again, up to maxReceiveCount ─▶ DLQ ─▶ labeling-failed ─▶ FAILED
+ *
+ * Plain data and functions: bundled into Lambda code too.
+ */
+import { lambdaFunctions, type LambdaFunctionName } from './manifest.ts';
+
+/** The queues, by logical name. */
+export const QueueName = {
+  labeling: 'labelingQueue',
+  labelingDeadLetters: 'labelingDeadLetters',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+/** AWS's limit on an SQS ESM's ScalingConfig.MaximumConcurrency. */
+export const EsmConcurrencyRange = { min: 2, max: 1000 } as const;
+
+export const LabelingQueueSettings = {
+  /**
+   * AWS recommends a queue visibility timeout of at least 6 × the function's
+   * timeout for an SQS ESM: a batch Lambda retries after throttling its
+   * invocation is then not delivered twice.
+   */
+  visibilityTimeoutFactor: 6,
+  /**
+   * Receives before a message moves to the dead-letter queue. A throttled
+   * message is received again every visibility timeout, so throttling is
+   * waited out for maxReceiveCount × V (30 × 6 min = 3 h) before it could
+   * reach the DLQ; only a run that never answers (crash, timeout) gets there
+   * in practice: errors end FAILED after `errorAttempts` receives.
+   */
+  maxReceiveCount: 30,
+  /**
+   * Receives a message failing with an error that is not throttling gets
+   * before the labeler ends its image FAILED with the error as the reason
+   * (what Lambda's async invoke gave: 1 + 2 retries).
+   */
+  errorAttempts: 3,
+  /**
+   * How long an event may wait in the queue. Longer than a backlog (10,000
+   * images at 5 TPS take ~35 min) plus maxReceiveCount × V, and shorter than
+   * the day after which uploads expire (infra/upload-bucket.ts): an event
+   * older than this is gone, and the reconciler may re-drive its image while
+   * its object is still there.
+   */
+  retentionSeconds: 12 * 3600,
+  /** What a dead letter waits for labeling-failed: SQS's maximum, 14 days. */
+  deadLetterRetentionSeconds: 14 * 24 * 3600,
+  /**
+   * Messages per labeler invocation, labelled one after the other, so each
+   * running labeler makes at most one call of each Rekognition operation at a time.
+   */
+  batchSize: 4,
+  /** Dead letters per labeling-failed invocation. */
+  deadLetterBatchSize: 10,
+} as const;
+
+/** The deployment's quotas the labeler's concurrency derives from (cdk.json context, infra/README.md). */
+export interface LabelingQuotas {
+  /** Rekognition's per-operation TPS quota for DetectLabels and DetectModerationLabels (the lower of the two). */
+  readonly rekognitionTps: number;
+  /** The account's Lambda concurrent executions quota (10 on new accounts). */
+  readonly lambdaConcurrency: number;
+}
+
+/** Used when cdk.json gives none: Rekognition's smallest regional default, and a new account's Lambda quota. */
+export const defaultLabelingQuotas: LabelingQuotas = { rekognitionTps: 5, lambdaConcurrency: 10 };
+
+/** A quota setting that is no positive number. */
+export class LabelingQuotaError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'LabelingQuotaError';
+  }
+}
+
+/**
+ * The labeler's ESM MaximumConcurrency. Each running labeler labels one image
+ * at a time and calls each Detect operation once per image, which takes at
+ * least about a second (Rekognition's own latency, S3, DynamoDB, the push),
+ * so N running labelers stay at or under N calls per second per operation:
+ * N = the TPS quota. Never more than half the account's Lambda concurrency,
+ * so presign-upload, presign-download and delete-image always find room (the
+ * ESM caps the labeler without reserved concurrency, which would take from the
+ * account's unreserved pool). AWS's range is 2–1,000; a quota under 2 TPS is
+ * still kept, by throttling that the labeler waits out.
+ *
+ * @example labelerMaximumConcurrency({ rekognitionTps: 50, lambdaConcurrency: 1000 }) // 50
+ */
+export function labelerMaximumConcurrency(quotas: LabelingQuotas): number {
+  for (const [name, value] of Object.entries(quotas)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new LabelingQuotaError(`${name} must be a positive number, got ${JSON.stringify(value)}`);
+    }
+  }
+  const byTps = Math.floor(quotas.rekognitionTps);
+  const byAccount = Math.floor(quotas.lambdaConcurrency / 2);
+  return Math.max(EsmConcurrencyRange.min, Math.min(byTps, byAccount, EsmConcurrencyRange.max));
+}
+
+/** Visibility timeout of a queue consumed by `consumer`: 6 × its timeout. */
+export const visibilityTimeoutSecondsFor = (consumer: LambdaFunctionName): number =>
+  LabelingQueueSettings.visibilityTimeoutFactor * lambdaFunctions[consumer].timeoutSeconds;
+
+/** One queue: who consumes it and where its failures go. */
+export interface QueueSpec {
+  readonly consumer: LambdaFunctionName;
+  readonly retentionSeconds: number;
+  /** @default - none (it is itself a dead-letter queue) */
+  readonly redrive?: { readonly deadLetterQueue: QueueName; readonly maxReceiveCount: number };
+}
+
+export const queues = {
+  [QueueName.labeling]: {
+    consumer: 'labeler',
+    retentionSeconds: LabelingQueueSettings.retentionSeconds,
+    redrive: { deadLetterQueue: QueueName.labelingDeadLetters, maxReceiveCount: LabelingQueueSettings.maxReceiveCount },
+  },
+  [QueueName.labelingDeadLetters]: {
+    consumer: 'labelingFailed',
+    retentionSeconds: LabelingQueueSettings.deadLetterRetentionSeconds,
+  },
+} as const satisfies Record<QueueName, QueueSpec>;
+
+/** An SQS event source mapping, as AWS and the local Lambda runtime run it. */
+export interface EventSourceMappingSpec {
+  readonly queue: QueueName;
+  readonly function: LambdaFunctionName;
+  readonly batchSize: number;
+  /** ScalingConfig.MaximumConcurrency: batches in flight at once. */
+  readonly maximumConcurrency: number;
+  /** FunctionResponseTypes ReportBatchItemFailures: `{ batchItemFailures: [{ itemIdentifier }] }` retries only those. */
+  readonly reportBatchItemFailures: true;
+  /** The queue's visibility timeout (a queue setting, derived from its consumer). */
+  readonly visibilityTimeoutSeconds: number;
+}
+
+/** Both mappings, for the given quotas: the labeler's concurrency is the only thing that varies. */
+export function eventSourceMappings(quotas: LabelingQuotas = defaultLabelingQuotas): readonly EventSourceMappingSpec[] {
+  return [
+    {
+      queue: QueueName.labeling,
+      function: queues[QueueName.labeling].consumer,
+      batchSize: LabelingQueueSettings.batchSize,
+      maximumConcurrency: labelerMaximumConcurrency(quotas),
+      reportBatchItemFailures: true,
+      visibilityTimeoutSeconds: visibilityTimeoutSecondsFor(queues[QueueName.labeling].consumer),
+    },
+    {
+      queue: QueueName.labelingDeadLetters,
+      function: queues[QueueName.labelingDeadLetters].consumer,
+      batchSize: LabelingQueueSettings.deadLetterBatchSize,
+      // Failing images is cheap and rare: the minimum.
+      maximumConcurrency: EsmConcurrencyRange.min,
+      reportBatchItemFailures: true,
+      visibilityTimeoutSeconds: visibilityTimeoutSecondsFor(queues[QueueName.labelingDeadLetters].consumer),
+    },
+  ];
+}
+
+/** The queues a function consumes through a mapping (its role needs the ESM's sqs actions on them). */
+export const queuesConsumedBy = (name: LambdaFunctionName): QueueName[] =>
+  (Object.entries(queues) as [QueueName, QueueSpec][]).filter(([, spec]) => spec.consumer === name).map(([queue]) => queue);
+
+/**
+ * How long an upload's event may still be in the labelling queue: its
+ * retention, plus one visibility timeout for a run that received it just
+ * before. The reconciler re-drives no image younger than this (its event may
+ * still be queued, and a re-drive would only be a second Rekognition call).
+ */
+export const maxQueuedEventAgeSeconds = (): number =>
+  LabelingQueueSettings.retentionSeconds + visibilityTimeoutSecondsFor(queues[QueueName.labeling].consumer);
+
+/** The actions Lambda's ESM calls on a queue with the function's role (AWSLambdaSQSQueueExecutionRole, and ChangeMessageVisibility). */
+export const esmQueueActions = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'] as const;

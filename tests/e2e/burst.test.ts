@@ -1,0 +1,125 @@
+/**
+ * A burst under a Rekognition TPS quota, on a stack of its own started with
+ * LABELCAST_REKOGNITION_TPS=1: 40 distinct uploads at once go through the
+ * labelling queue (S3 → SQS → the labeler's event source mapping, at most
+ * the concurrency the quota gives), Rekognition throttles what goes past the
+ * quota, and the labeler waits it out (SDK retries, then the message back to
+ * the queue) instead of failing images. Every image must end LABELED, none
+ * FAILED, and each pushed exactly once, counted per id on one aws-amplify
+ * subscription to every image.
+ */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Image } from '../../client-example/graphql/index.ts';
+import { configureAmplify } from '../../client-example/lib/configure.ts';
+import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
+import { stackCredentials, startStackProcess, type RunningStack } from '../../local/child-process-stack.ts';
+import { adminFetch } from '../../local/iam/admin-fetch.ts';
+import { signingName } from '../../local/rekognition/protocol.ts';
+import { statsPath, type RekognitionStats } from '../../local/rekognition/stats.ts';
+import { fixture } from '../support/amplify-client.ts';
+import { imageItem, isCatalogCounted, isPushRecorded } from '../support/image-items.ts';
+
+const uploads = 40;
+
+/** Resolves once `done()` holds; the test's own timeout bounds the wait. */
+async function waitFor(done: () => boolean | Promise<boolean>): Promise<void> {
+  for (;;) {
+    if (await done()) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** `count` small JPEGs of the cat, each with its own hue, so no two share bytes (or a stored result). */
+async function distinctJpegs(count: number): Promise<Buffer[]> {
+  const cat = await sharp(await fixture('cat.jpg')).resize({ width: 320 }).toBuffer();
+  return Promise.all(
+    Array.from({ length: count }, (_, index) =>
+      sharp(cat)
+        .modulate({ hue: index * 9, brightness: 1 + index / 400 })
+        .jpeg({ quality: 80 })
+        .toBuffer(),
+    ),
+  );
+}
+
+describe('Burst: 40 uploads at once under a Rekognition quota of 1 TPS', () => {
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'labelcast-burst-'));
+  let stack: RunningStack;
+  let client: LabelcastClient;
+
+  const rekognitionStats = async (): Promise<RekognitionStats> => {
+    const response = await adminFetch(
+      new URL(statsPath, stack.rekognitionEndpoint),
+      { method: 'GET' },
+      { credentials: stackCredentials(stateDir), region: stack.region, service: signingName },
+    );
+    return (await response.json()) as RekognitionStats;
+  };
+
+  beforeAll(async () => {
+    // The worker trusts the shared e2e stack's CA (NODE_EXTRA_CA_CERTS is read once, at start): reuse it.
+    cpSync(path.join(inject('stateDir'), 'tls'), path.join(stateDir, 'tls'), { recursive: true });
+    process.env.LABELCAST_REKOGNITION_TPS = '1';
+    try {
+      stack = await startStackProcess({ stateDir });
+    } finally {
+      delete process.env.LABELCAST_REKOGNITION_TPS;
+    }
+    configureAmplify(stack.outputsPath);
+    client = new LabelcastClient();
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('ends every image LABELED, none FAILED, each pushed once', async () => {
+    // Prepare: the tickets, and one subscription to every image
+    const images = await distinctJpegs(uploads);
+    expect(new Set(images.map((bytes) => bytes.toString('base64'))).size).toBe(uploads);
+    const tickets = await Promise.all(
+      images.map((bytes, index) => client.requestUpload({ contentType: 'image/jpeg', sizeBytes: bytes.byteLength, fileName: `burst-${index}.jpg` })),
+    );
+    const ids = new Set(tickets.map((ticket) => ticket.imageId));
+    const pushes = new Map<string, Image[]>();
+    const errors: Error[] = [];
+    const watcher = client.watchAll(
+      (image) => {
+        if (ids.has(image.id)) pushes.set(image.id, [...(pushes.get(image.id) ?? []), image]);
+      },
+      (error) => errors.push(error),
+    );
+    await watcher.ready;
+    const before = await rekognitionStats();
+
+    // Act: every upload at once
+    await Promise.all(tickets.map((ticket, index) => client.upload(ticket, images[index]!)));
+    await waitFor(() => pushes.size === uploads);
+    // Each image's run has recorded its push and counted the catalog: nothing is left to push it again.
+    await waitFor(async () => {
+      const items = await Promise.all([...ids].map((id) => imageItem(id, stack)));
+      return items.every((item) => isPushRecorded(item) && isCatalogCounted(item));
+    });
+    const after = await rekognitionStats();
+    const stored = await Promise.all([...ids].map((id) => client.image(id)));
+    watcher.stop();
+
+    // Assess
+    expect(errors).toEqual([]);
+    const statuses = stored.map((image) => image?.status);
+    expect(statuses.filter((status) => status === 'LABELED'), JSON.stringify(stored.filter((image) => image?.status !== 'LABELED'))).toHaveLength(uploads);
+    expect(statuses.filter((status) => status === 'FAILED')).toHaveLength(0);
+    const pushCounts = [...ids].map((id) => pushes.get(id)?.length ?? 0);
+    expect(pushCounts.filter((count) => count !== 1), `pushes per image: ${pushCounts.join(',')}`).toEqual([]);
+    expect([...pushes.values()].every(([pushed]) => pushed?.status === 'LABELED')).toBe(true);
+    // The quota was really in the way (the two labelers the quota allows start together, so their first calls
+    // already meet it): Rekognition refused calls over it, and every image was still labelled.
+    expect(after.throttledByQuota - before.throttledByQuota).toBeGreaterThan(0);
+    expect(after.DetectLabels - before.DetectLabels).toBeGreaterThanOrEqual(uploads);
+  }, 900_000);
+});

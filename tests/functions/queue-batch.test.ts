@@ -1,0 +1,118 @@
+/**
+ * The labeler's handling of a batch from the labelling queue
+ * (functions/labeler/queue-batch.ts): throttling goes back to the queue and
+ * never fails an image; other errors go back until their last attempt, which
+ * fails the image with the reason; the partial batch response lists exactly
+ * the messages to retry.
+ */
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { LabelingQueueSettings } from '../../api/labeling-queue.ts';
+import { isThrottling, labelQueueBatch, QueueBatchSettings, type QueueBatchDeps } from '../../functions/labeler/queue-batch.ts';
+import type { UploadedObject } from '../../functions/shared/uploaded-object.ts';
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function message(imageId: string, receives = 1): SQSRecord {
+  return {
+    messageId: `msg-${imageId}`,
+    receiptHandle: `rh-${imageId}`,
+    body: JSON.stringify({ Records: [{ s3: { bucket: { name: 'bucket' }, object: { key: `uploads/${imageId}`, size: 10, eTag: 'e' } } }] }),
+    attributes: { ApproximateReceiveCount: String(receives), SentTimestamp: '1', SenderId: 's3', ApproximateFirstReceiveTimestamp: '1' },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:labeling',
+    awsRegion: 'us-east-1',
+  };
+}
+
+const named = (name: string) => Object.assign(new Error(`${name} happened`), { name });
+
+function deps(errors: Record<string, Error>): QueueBatchDeps & { labelled: string[]; failed: [string, string][] } {
+  const labelled: string[] = [];
+  const failed: [string, string][] = [];
+  return {
+    labelled,
+    failed,
+    logger: silent,
+    label: async (object: UploadedObject) => {
+      const error = errors[object.imageId];
+      if (error) throw error;
+      labelled.push(object.imageId);
+      return 'labeled';
+    },
+    fail: async (imageId, reason) => void failed.push([imageId, reason]),
+  };
+}
+
+const event = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
+
+describe('Function: labelQueueBatch', () => {
+  it('labels every message and reports no failure', async () => {
+    const batch = deps({});
+
+    const response = await labelQueueBatch(batch, event(message('a'), message('b')));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(batch.labelled).toEqual(['a', 'b']);
+  });
+
+  it('returns a throttled message to the queue, never failing its image, however often it was received', async () => {
+    // Prepare
+    const batch = deps({ b: named('ThrottlingException'), c: named('ProvisionedThroughputExceededException') });
+
+    // Act
+    const response = await labelQueueBatch(batch, event(message('a'), message('b', 29), message('c', 5)));
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-b' }, { itemIdentifier: 'msg-c' }] });
+    expect(batch.labelled).toEqual(['a']);
+    expect(batch.failed).toEqual([]);
+  });
+
+  it('returns another error to the queue until its last attempt, then fails the image with the reason', async () => {
+    // Prepare
+    const last = LabelingQueueSettings.errorAttempts;
+    const batch = deps({ a: named('InternalServerError'), b: named('InternalServerError') });
+
+    // Act
+    const response = await labelQueueBatch(batch, event(message('a', last - 1), message('b', last)));
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-a' }] });
+    expect(batch.failed).toEqual([['b', `labelling failed after ${last} attempts: InternalServerError`]]);
+  });
+
+  it("does not start a message with less than the reserve left, and returns it to the queue", async () => {
+    const batch = deps({});
+    let left = QueueBatchSettings.startReserveMs + 1;
+
+    const response = await labelQueueBatch(
+      { ...batch, remainingTimeMs: () => left, label: async (object) => ((left = 0), batch.label(object)) },
+      event(message('a'), message('b')),
+    );
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-b' }] });
+    expect(batch.labelled).toEqual(['a']);
+  });
+
+  it("deletes S3's test event and bodies that are no S3 event", async () => {
+    const batch = deps({});
+
+    const response = await labelQueueBatch(batch, event({ ...message('x'), body: '{"Service":"Amazon S3","Event":"s3:TestEvent"}' }, { ...message('y'), body: 'nope' }));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(batch.labelled).toEqual([]);
+  });
+});
+
+describe('Function: isThrottling', () => {
+  it('knows throttling by name or by the SDK\'s classification', () => {
+    expect(isThrottling(named('ThrottlingException'))).toBe(true);
+    expect(isThrottling(named('SlowDown'))).toBe(true);
+    expect(isThrottling(Object.assign(new Error('x'), { $retryable: { throttling: true } }))).toBe(true);
+    expect(isThrottling(named('InternalServerError'))).toBe(false);
+    expect(isThrottling('ThrottlingException')).toBe(false);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * The labelling queue as synthesized (infra/labeler.ts, from
+ * api/labeling-queue.ts): S3 → SQS → the labeler's event source mapping,
+ * the dead-letter queue → labeling-failed's, and the roles and policies they need.
+ */
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LabelingQueueSettings, labelerMaximumConcurrency } from '../../api/labeling-queue.ts';
+import { lambdaFunctions } from '../../api/manifest.ts';
+import { MediaLayout } from '../../api/media.ts';
+import { Stage } from '../../infra/stage.ts';
+import { actionsOf, allPolicyStatements, flatten, resourcesOf, synthStage, synthWithoutBundling } from './synth.ts';
+
+const dev = () => synthStage(Stage.DEV);
+const logicalId = (construct: IConstruct) => dev().labelcast.stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
+const esmActions = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'];
+
+// One synthesis for the file (slow on a busy machine): the tests then only read it.
+beforeAll(() => void dev(), 180_000);
+
+describe('labelling queue', () => {
+  it('receives what S3 creates under the uploads prefix, and nothing invokes the labeler directly', () => {
+    // GIVEN
+    const { labelcast, template } = dev();
+
+    // THEN
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: MediaLayout.uploadKeyPrefix }] } },
+            QueueArn: arnOf(labelcast.stack.labeler.queue),
+          },
+        ],
+      },
+    });
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
+    expect(Object.values(resourcesOf(template)).filter((resource) => resource.Type === 'AWS::Lambda::Permission' && flatten(resource.Properties?.Principal) === 's3.amazonaws.com')).toEqual([]);
+  });
+
+  it('lets only S3, for this bucket, send to it, and refuses plain HTTP', () => {
+    const { labelcast, template } = dev();
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: logicalId(labelcast.stack.labeler.queue) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 's3.amazonaws.com' },
+            Action: Match.arrayWith(['sqs:SendMessage']),
+            Condition: { ArnLike: { 'aws:SourceArn': arnOf(labelcast.stack.uploads.bucket) } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('is encrypted, hides a message for 6 × the labeler timeout, and moves it to the dead-letter queue after maxReceiveCount receives', () => {
+    const { labelcast, template } = dev();
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 6 * lambdaFunctions.labeler.timeoutSeconds,
+      MessageRetentionPeriod: LabelingQueueSettings.retentionSeconds,
+      RedrivePolicy: { deadLetterTargetArn: arnOf(labelcast.stack.labeler.deadLetterQueue), maxReceiveCount: LabelingQueueSettings.maxReceiveCount },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 6 * lambdaFunctions.labelingFailed.timeoutSeconds,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      RedrivePolicy: Match.absent(),
+    });
+    // A throttled message comes back every visibility timeout: at least hours of throttling before the DLQ.
+    expect(LabelingQueueSettings.maxReceiveCount * 6 * lambdaFunctions.labeler.timeoutSeconds).toBeGreaterThanOrEqual(2 * 3600);
+  });
+});
+
+describe('event source mappings', () => {
+  it("feed the labeler from the queue in batches, with partial batch responses and the concurrency the default quotas give", () => {
+    const { labelcast, template } = dev();
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(labelcast.stack.labeler.function) },
+      EventSourceArn: arnOf(labelcast.stack.labeler.queue),
+      BatchSize: LabelingQueueSettings.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(labelcast.stack.labeler.onFailure.function) },
+      EventSourceArn: arnOf(labelcast.stack.labeler.deadLetterQueue),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it('derive the labeler\'s concurrency from the rekognitionTps and lambdaConcurrency context', { timeout: 240_000 }, () => {
+    // WHEN
+    const { template } = synthWithoutBundling(Stage.DEV, { rekognitionTps: 50, lambdaConcurrency: 1000 });
+    const { template: small } = synthWithoutBundling(Stage.DEV, { rekognitionTps: '0.5', lambdaConcurrency: '10' });
+
+    // THEN
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: LabelingQueueSettings.batchSize, ScalingConfig: { MaximumConcurrency: 50 } });
+    small.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: LabelingQueueSettings.batchSize, ScalingConfig: { MaximumConcurrency: 2 } });
+    expect(() => synthWithoutBundling(Stage.DEV, { rekognitionTps: 'lots' })).toThrow(/context rekognitionTps must be a positive number, got "lots"/);
+  });
+
+  it('are created after the role that lets them poll', () => {
+    const { labelcast, template } = dev();
+    const mappings = Object.values(resourcesOf(template)).filter((resource) => resource.Type === 'AWS::Lambda::EventSourceMapping') as { DependsOn?: string[] }[];
+    const role = logicalId(labelcast.stack.labeler.function.role!);
+    expect(mappings).toHaveLength(2);
+    expect(mappings.some((mapping) => (mapping.DependsOn ?? []).some((id) => id.startsWith(role)))).toBe(true);
+    for (const mapping of mappings) expect((mapping.DependsOn ?? []).some((id) => id.includes('DefaultPolicy'))).toBe(true);
+  });
+});
+
+describe('concurrency', () => {
+  it('reserves no concurrency for any function: the ESM caps the labeler, and a new account\'s pool stays whole', () => {
+    const functions = Object.values(resourcesOf(dev().template)).filter((resource) => resource.Type === 'AWS::Lambda::Function');
+    expect(functions.filter((resource) => resource.Properties?.ReservedConcurrentExecutions !== undefined)).toEqual([]);
+  });
+
+  it('caps the labeler at the TPS quota and at half the account\'s Lambda concurrency, within AWS\'s 2–1,000', () => {
+    expect(labelerMaximumConcurrency({ rekognitionTps: 5, lambdaConcurrency: 10 })).toBe(5);
+    expect(labelerMaximumConcurrency({ rekognitionTps: 50, lambdaConcurrency: 10 })).toBe(5);
+    expect(labelerMaximumConcurrency({ rekognitionTps: 1, lambdaConcurrency: 1000 })).toBe(2);
+    expect(labelerMaximumConcurrency({ rekognitionTps: 5000, lambdaConcurrency: 10_000 })).toBe(1000);
+    expect(() => labelerMaximumConcurrency({ rekognitionTps: 0, lambdaConcurrency: 10 })).toThrow(/rekognitionTps must be a positive number/);
+  });
+});
+
+describe('roles', () => {
+  it('give the ESM\'s sqs actions to the labeler on the queue and to labeling-failed on the dead-letter queue, and to no one else', () => {
+    const { labelcast, template } = dev();
+    const sqs = allPolicyStatements(template).filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')) && statement.Effect === 'Allow');
+    const resources = sqs.map((statement) => ({ actions: [...actionsOf(statement)].sort(), resource: flatten(statement.Resource) }));
+    expect(resources).toEqual(
+      expect.arrayContaining([
+        { actions: esmActions, resource: flatten(arnOf(labelcast.stack.labeler.queue)) },
+        { actions: esmActions, resource: flatten(arnOf(labelcast.stack.labeler.deadLetterQueue)) },
+      ]),
+    );
+    expect(resources).toHaveLength(2);
+    expect(allPolicyStatements(template).some((statement) => actionsOf(statement).includes('lambda:InvokeFunction') && flatten(statement.Resource).includes('Failed'))).toBe(false);
+  });
+});

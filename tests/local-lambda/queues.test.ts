@@ -1,0 +1,53 @@
+/**
+ * The labelling queues offline (local/lambda/queues.ts): built from
+ * api/labeling-queue.ts, polled with each consumer's role as Lambda's ESM
+ * polls, and refused at start when the role lacks the ESM's sqs actions.
+ */
+import { describe, expect, it } from 'vitest';
+import { defaultLabelingQuotas, QueueName } from '../../api/labeling-queue.ts';
+import type { LambdaFunctionName } from '../../api/manifest.ts';
+import { localFunctionPolicy } from '../../local/iam/function-roles.ts';
+import { compilePolicy } from '../../local/iam/policy.ts';
+import { functionRole } from '../../local/iam/principals.ts';
+import { EventSourceMappingError } from '../../local/lambda/event-source-mapping.ts';
+import { startLocalQueues } from '../../local/lambda/queues.ts';
+
+const region = 'us-east-1';
+const resources = { region, bucketName: 'b', tableName: 't' };
+const declaredRole = (name: LambdaFunctionName) => functionRole(`role-${name}`, name, compilePolicy([localFunctionPolicy(name, resources)]));
+
+describe('Function: startLocalQueues', () => {
+  it('hands the labeler what S3 sends to the labelling queue, as an SQS event from that queue', async () => {
+    // Prepare
+    const events: { name: string; arn: string; body: string }[] = [];
+    const queues = startLocalQueues({
+      region,
+      quotas: defaultLabelingQuotas,
+      roleOf: declaredRole,
+      invoke: async (name, event) => {
+        const [record] = (event as { Records: { eventSourceARN: string; body: string }[] }).Records;
+        events.push({ name, arn: record!.eventSourceARN, body: record!.body });
+        return { batchItemFailures: [] };
+      },
+    });
+
+    // Act
+    queues.send(QueueName.labeling, '{"Records":[]}');
+    while (events.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    queues.close();
+
+    // Assess
+    expect(events).toEqual([{ name: 'labeler', arn: `arn:aws:sqs:${region}:000000000000:${QueueName.labeling}`, body: '{"Records":[]}' }]);
+  });
+
+  it('refuses to start a mapping whose function role may not poll its queue, as CreateEventSourceMapping does', () => {
+    // Prepare: the labeler with the reconciler's role, which has no sqs action
+    const roleOf = (name: LambdaFunctionName) => declaredRole(name === 'labeler' ? 'reconciler' : name);
+
+    // Act / Assess
+    expect(() => startLocalQueues({ region, quotas: defaultLabelingQuotas, roleOf, invoke: async () => undefined })).toThrow(EventSourceMappingError);
+    expect(() => startLocalQueues({ region, quotas: defaultLabelingQuotas, roleOf, invoke: async () => undefined })).toThrow(
+      /execution role of labeler does not have permissions to call \w+ on SQS/,
+    );
+  });
+});
