@@ -16,6 +16,7 @@ export {
   ImageDocument,
   ImagesByLabelDocument,
   ImagesByLabelWithUrlsDocument,
+  ImageWithUrlsDocument,
   LabelsDocument,
   OnImageLabeledDocument,
   RequestUploadDocument,

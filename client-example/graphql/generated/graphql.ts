@@ -50,6 +50,13 @@ export type ImageQueryVariables = Exact<{
 
 export type ImageQuery = { image: { id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }> } | null };
 
+export type ImageWithUrlsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ImageWithUrlsQuery = { image: { url: string | null, thumbnailUrl: string | null, id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }> } | null };
+
 export type ImagesByLabelQueryVariables = Exact<{
   label: string;
   minConfidence?: number | null | undefined;
@@ -227,6 +234,46 @@ export const ImageDocument = new TypedDocumentString(`
     parents
   }
 }`) as unknown as TypedDocumentString<ImageQuery, ImageQueryVariables>;
+export const ImageWithUrlsDocument = new TypedDocumentString(`
+    query ImageWithUrls($id: ID!) {
+  image(id: $id) {
+    ...ImageFields
+    url
+    thumbnailUrl
+  }
+}
+    fragment ImageFields on Image {
+  id
+  status
+  contentType
+  sizeBytes
+  fileName
+  createdAt
+  labeledAt
+  error
+  owner
+  labels {
+    name
+    confidence
+    parents
+    aliases
+    categories
+    instances {
+      confidence
+      boundingBox {
+        left
+        top
+        width
+        height
+      }
+    }
+  }
+  moderationLabels {
+    name
+    confidence
+    parents
+  }
+}`) as unknown as TypedDocumentString<ImageWithUrlsQuery, ImageWithUrlsQueryVariables>;
 export const ImagesByLabelDocument = new TypedDocumentString(`
     query ImagesByLabel($label: String!, $minConfidence: Float, $limit: Int, $nextToken: String) {
   imagesByLabel(
