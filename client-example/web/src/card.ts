@@ -110,6 +110,7 @@ export class Card {
     this.image = { ...image, url: image.url ?? previous?.url, thumbnailUrl: image.thumbnailUrl ?? previous?.thumbnailUrl };
     this.setId(image.id);
     this.root.dataset.status = image.status;
+    this.root.dataset.createdAt = image.createdAt;
     this.removeProgress();
     this.status.textContent = statusText(image);
     this.root.classList.toggle('empty-labels', image.status === 'LABELED' && image.labels.length === 0);
