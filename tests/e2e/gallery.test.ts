@@ -99,7 +99,7 @@ describe.skipIf(!hasChromium)('Gallery: client-example/web in chromium', () => {
       ids[key] = (await card.getAttribute('data-image-id'))!;
     }
     const cat = libraryCard(page, photos.cat.name);
-    await expect(cat.locator('.chip').first().textContent()).resolves.toMatch(/^Cat\b/);
+    expect(await cat.locator('.chip', { hasText: /^Cat\b/ }).count()).toBe(1);
     expect(await cat.locator('.box[data-label="Cat"]').count()).toBeGreaterThan(0);
     expect(await libraryCard(page, photos.astronaut.name).locator('.chip', { hasText: /^Cat\b/ }).count()).toBe(0);
     // The uploads are the newest: the top three cards of the grid
@@ -120,7 +120,7 @@ describe.skipIf(!hasChromium)('Gallery: client-example/web in chromium', () => {
       await expect(card.locator('.file-name').textContent()).resolves.toBe(photos[key as keyof typeof photos].name);
       await card.locator('img').evaluate((img: HTMLImageElement) => img.decode());
     }
-    expect(await page.locator(`#library .card[data-image-id="${ids.cat}"] .chip`).first().textContent()).toMatch(/^Cat\b/);
+    expect(await page.locator(`#library .card[data-image-id="${ids.cat}"] .chip`, { hasText: /^Cat\b/ }).count()).toBe(1);
     const created = await page.locator('#library .card').evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset.createdAt ?? ''));
     expect(created).toEqual([...created].sort().reverse());
     // Thumbnails are served over HTTPS like the page: no mixed content
@@ -321,7 +321,7 @@ describe.skipIf(!hasChromium)('Gallery: client-example/web in chromium', () => {
     await thumbnail.evaluate((img: HTMLImageElement) => img.decode());
     const size = await thumbnail.evaluate((img: HTMLImageElement) => ({ width: img.naturalWidth, height: img.naturalHeight }));
     expect(Math.max(size.width, size.height)).toBeLessThanOrEqual(320);
-    await expect(tile.locator('.chip').first().textContent()).resolves.toMatch(/^Cat\b/);
+    expect(await tile.locator('.chip', { hasText: /^Cat\b/ }).count()).toBe(1);
 
     // The detail view opens from the keyboard and closes with Escape
     await tile.locator('.card-open').focus();

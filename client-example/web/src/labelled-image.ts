@@ -9,8 +9,15 @@ import { el, percent } from './dom.ts';
 import { isRevealed, remember } from './reveals.ts';
 import type { GalleryImage, GalleryLabel } from './types.ts';
 
-/** Labels strongest first: the order of chips, colours and caption placement. */
-export const byConfidence = <L extends Pick<GalleryLabel, 'confidence'>>(labels: readonly L[]): L[] => [...labels].sort((a, b) => b.confidence - a.confidence);
+/**
+ * Labels strongest first: the order of chips, colours and caption placement.
+ * Rekognition gives a parent its child's confidence (Animal as sure as Cat):
+ * on a tie the specific label comes first, so a card's top chips say Cat.
+ */
+export function byConfidence<L extends Pick<GalleryLabel, 'name' | 'confidence' | 'parents'>>(labels: readonly L[]): L[] {
+  const parents = new Set(labels.flatMap((label) => label.parents));
+  return [...labels].sort((a, b) => b.confidence - a.confidence || Number(parents.has(a.name)) - Number(parents.has(b.name)));
+}
 
 export const coloursOf = (image: Pick<GalleryImage, 'labels'>) => labelColours(byConfidence(image.labels).map((label) => label.name));
 
