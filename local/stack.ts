@@ -9,6 +9,7 @@ import path from 'node:path';
 import { environmentFor, EnvironmentSource, needsSource } from '../api/access.ts';
 import { fields, lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
+import { ImagesTableLayout } from '../api/table.ts';
 import { MediaLayout } from '../api/media.ts';
 import { ApiLimits, UploadLimits } from '../api/limits.ts';
 import { amplifyOutputs, writeAmplifyOutputs, type AmplifyOutputs, type WrittenOutputs } from './amplify-outputs.ts';
@@ -83,7 +84,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       credentials: store,
     });
     closers.add(() => dynamodb.close());
-    await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: config.tableName, region: config.region, credentials });
+    await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: config.tableName, region: config.region, credentials, dataDir: state('dynamodb') });
 
     // One certificate for every endpoint a browser reaches (AppSync loads the same): a browser that trusts the
     // local CA trusts the gallery, AppSync and S3, and the HTTPS gallery loads no image over plain HTTP.
@@ -130,7 +131,11 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       },
       tokenSecret: secrets.tokenSecret,
       // Offline, requestUpload also takes http://127.0.0.1 callbacks, so tests can receive them.
-      environmentVariables: { [CallbackSettings.urlPolicyVariable]: CallbackUrlPolicy.HTTPS_OR_LOOPBACK_HTTP },
+      // BatchGetItem names the images table.
+      environmentVariables: {
+        [CallbackSettings.urlPolicyVariable]: CallbackUrlPolicy.HTTPS_OR_LOOPBACK_HTTP,
+        [ImagesTableLayout.tableNameVariable]: config.tableName,
+      },
       resolversDir: config.resolversDir,
     });
     // Every resolver is bundled, checked against the APPSYNC_JS rules and loaded now: code that

@@ -16,6 +16,8 @@ export {
   ImageDocument,
   ImagesByLabelDocument,
   ImagesByLabelWithUrlsDocument,
+  ImagesDocument,
+  ImagesWithUrlsDocument,
   ImageWithUrlsDocument,
   LabelsDocument,
   OnImageLabeledDocument,

@@ -7,6 +7,7 @@ import { Hub } from 'aws-amplify/utils';
 import {
   DeleteImageDocument,
   ImagesByLabelWithUrlsDocument,
+  ImagesWithUrlsDocument,
   ImageWithUrlsDocument,
   LabelsDocument,
   OnImageLabeledDocument,
@@ -48,10 +49,9 @@ export class GalleryApi {
     return (await this.client.request(ImageWithUrlsDocument, { id })).image ?? null;
   }
 
-  /** The caller's images, newest first, whatever their status. */
+  /** The caller's images, newest first, whatever their status (Query.images). */
   public async images(nextToken: string | null): Promise<ImagePage> {
-    void nextToken;
-    throw new Error('Query.images is not in this API yet');
+    return (await this.client.request(ImagesWithUrlsDocument, { limit: pageSize, nextToken })).images;
   }
 
   public async deleteImage(id: string): Promise<void> {
