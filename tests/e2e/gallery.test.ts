@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
 import type { Image } from '../../client-example/graphql/index.ts';
 import { amplifyOutputs, labelcastClient } from '../support/amplify-client.ts';
@@ -34,6 +34,7 @@ import {
   type GalleryBrowser,
 } from '../support/gallery-browser.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
+import { untilSearchable } from '../support/searchable.ts';
 
 const run = randomUUID().slice(0, 8);
 /** A fixture photo under a name and with bytes of this run only. */
@@ -91,6 +92,11 @@ describe.skipIf(!hasChromium)('Gallery: client-example/web in chromium', () => {
     photos.astronaut = await uniquePhoto('astronaut.jpg');
     photos.coffee = await uniquePhoto('coffee.jpg');
     photos.rocket = await uniquePhoto('rocket.jpg');
+  });
+
+  afterEach(async () => {
+    // A test that failed with the detail view open must not leave the page inert for the next one.
+    await page?.evaluate(() => document.querySelector<HTMLDialogElement>('dialog[open]')?.close());
   });
 
   afterAll(async () => {
@@ -324,6 +330,8 @@ describe.skipIf(!hasChromium)('Gallery: client-example/web in chromium', () => {
     const card = libraryCard(page, photo.name);
     await untilStatus(card, 'LABELED', browser);
     const id = (await card.getAttribute('data-image-id'))!;
+    // Search entries and catalog counts follow the push by a few milliseconds
+    await untilSearchable(labelcastClient(), 'Animal', id);
 
     // Act: type the start of a label, pick up the catalog's suggestion, search Animal
     await page.getByRole('combobox', { name: 'Label' }).fill('Ani');
