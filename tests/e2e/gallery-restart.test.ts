@@ -4,7 +4,9 @@
  * gallery is open and starts again on the same state; a photo dropped before
  * the live connection is back is labelled and pushed while nobody listens.
  * The gallery must still end that card LABELED: after the subscription is
- * acknowledged again it re-reads every PENDING card.
+ * acknowledged again it re-reads every PENDING card. A photo dropped while
+ * the stack is down says the API cannot be reached, and its Retry works once
+ * the stack is back.
  *
  * Amplify's reconnection backoff decides when the socket is back (46 s in
  * the issue's report); to make the race certain rather than likely, the test
@@ -85,17 +87,28 @@ describe.skipIf(!hasChromium)('Gallery: the restart race', () => {
     holdSockets = true;
     await stack.stop();
     await expect.poll(() => page.locator('#connection').getAttribute('data-tone'), { timeout: 60_000 }).toBe('warning');
+    // A photo dropped while the stack is down says why it was not uploaded, and offers a retry
+    const photo = await fixtureFile('cat.jpg');
+    const downName = `while-down-${Date.now()}.jpg`;
+    await dropFiles(page, '#drop-zone', [{ ...photo, name: downName, bytes: jpegVariant(photo.bytes) }]);
+    const downCard = libraryCard(page, downName);
+    await untilStatus(downCard, 'REJECTED', browser);
+    await expect(downCard.locator('.status').textContent()).resolves.toBe(
+      `Not uploaded: Cannot reach the API at https://127.0.0.1:${basePort}: is \`npm start\` running?`,
+    );
     // Start it again on the same state and ports, and drop a photo before the live connection is back
     stack = await startStackProcess({ stateDir, basePort });
-    const photo = await fixtureFile('cat.jpg');
     const name = `restart-${Date.now()}.jpg`;
     await dropFiles(page, '#drop-zone', [{ ...photo, name, bytes: jpegVariant(photo.bytes) }]);
+    await downCard.getByRole('button', { name: 'Retry' }).click();
     const card = libraryCard(page, name);
     await untilStatus(card, 'PENDING', browser);
+    await untilStatus(downCard, 'PENDING', browser);
     const id = (await card.getAttribute('data-image-id'))!;
-    // The server labels it and pushes the event to nobody
+    const downId = (await downCard.getAttribute('data-image-id'))!;
+    // The server labels them and pushes the events to nobody
     const client = new LabelcastClient();
-    await until('labelled on the server', async () => (await client.image(id))?.status === 'LABELED');
+    await until('labelled on the server', async () => (await client.image(id))?.status === 'LABELED' && (await client.image(downId))?.status === 'LABELED');
     expect(await card.getAttribute('data-status')).toBe('PENDING');
     // Now let Amplify reconnect
     holdSockets = false;
@@ -103,6 +116,7 @@ describe.skipIf(!hasChromium)('Gallery: the restart race', () => {
     // Assess: the card catches up once the subscription is acknowledged again
     await expect.poll(() => page.locator('body').getAttribute('data-caught-up').then(Number), { timeout: 120_000 }).toBeGreaterThan(caughtUp);
     await untilStatus(card, 'LABELED', browser, 30_000);
+    await untilStatus(downCard, 'LABELED', browser, 30_000);
     expect(await card.locator('.chip', { hasText: /^Cat\b/ }).count()).toBe(1);
     await expect(page.locator('#connection').textContent()).resolves.toBe('Live');
   });
