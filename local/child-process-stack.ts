@@ -28,7 +28,19 @@ export interface RunningStack extends StackReady {
 /** How often to look for the ready file while the stack starts. */
 const readyPollMs = 100;
 
-export async function startStackProcess(args: { stateDir?: string; readyTimeoutMs?: number } = {}): Promise<RunningStack> {
+export interface StackProcessOptions {
+  /** Reuse a state directory (a restart); default a new temporary one. */
+  readonly stateDir?: string;
+  readonly readyTimeoutMs?: number;
+  /**
+   * LABELCAST_PORT: the first of the stack's consecutive ports, so a restart keeps its URLs (a browser
+   * page reconnects to the same ones).
+   * @default 0 (free ports, new ones at each start)
+   */
+  readonly basePort?: number;
+}
+
+export async function startStackProcess(args: StackProcessOptions = {}): Promise<RunningStack> {
   const stateDir = args.stateDir ?? mkdtempSync(path.join(tmpdir(), 'labelcast-'));
   // A ready file left by a stack that was killed must not be taken for this one's.
   removeReadyFile(stateDir);
@@ -37,7 +49,7 @@ export async function startStackProcess(args: { stateDir?: string; readyTimeoutM
     env: {
       ...process.env,
       LABELCAST_STATE_DIR: stateDir,
-      LABELCAST_PORT: '0',
+      LABELCAST_PORT: String(args.basePort ?? 0),
       LABELCAST_OUTPUTS: path.join(stateDir, 'amplify_outputs.json'),
     },
     stdio: ['ignore', 'pipe', 'pipe'],

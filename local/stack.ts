@@ -101,9 +101,14 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
     closers.add(() => dynamodb.close());
     await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: config.tableName, region: config.region, credentials, dataDir: state('dynamodb') });
 
+    // One certificate for every endpoint a browser reaches (AppSync loads the same): a browser that trusts the
+    // local CA trusts the gallery, AppSync and S3, and the HTTPS gallery loads no image over plain HTTP.
+    const tls = await loadOrCreateTls(config.stateDir);
+
     // S3 sends to the labelling queue, whose mapping needs the Lambda runtime, which needs S3's endpoint: filled in below.
     const functions: { queues?: LocalQueues } = {};
     const s3 = await startLocalS3({
+      tls,
       dataDir: state('s3'),
       port: config.ports.s3,
       host: config.host,
@@ -255,11 +260,11 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
     });
     const outputsFile = writeAmplifyOutputs(outputs, config.outputsPath, path.join(config.stateDir, 'amplify_outputs.json'));
 
-    // Same certificate as AppSync: a browser that trusts the local CA trusts both.
+    // Same certificate as AppSync and S3.
     const gallery = await startGalleryServer({
       root: galleryDist,
       outputs,
-      tls: await loadOrCreateTls(config.stateDir),
+      tls,
       host: config.host,
       port: config.ports.gallery,
       // Its CSP lets the page reach exactly these: GraphQL over HTTPS and WSS, presigned uploads and images on S3.

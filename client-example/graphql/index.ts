@@ -17,6 +17,8 @@ export {
   ImagesByLabelDocument,
   ImagesByLabelWithUrlsDocument,
   ImagesDocument,
+  ImagesWithUrlsDocument,
+  ImageWithUrlsDocument,
   LabelsDocument,
   OnImageLabeledDocument,
   RequestUploadDocument,

@@ -4,9 +4,16 @@
  * (authorize-request.ts), evaluates its conditions (preconditions.ts),
  * then hands it to s3rver for storage, and turns stored objects into
  * ObjectCreated notifications.
+ *
+ * Given TLS material it serves HTTPS, as S3 does: the stack passes the local
+ * AppSync's certificate, so an HTTPS page (the gallery) loads presigned images
+ * and uploads without mixed content, and clients trusting the local CA
+ * (NODE_EXTRA_CA_CERTS) trust it. SigV4 signs the Host header, not the
+ * scheme, so presigned URLs are the same either way.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createServer, IncomingMessage, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, IncomingMessage, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { S3Event } from 'aws-lambda';
 import type { CredentialStore } from '../iam/credentials.ts';
 import type { PrincipalDirectory } from '../iam/principals.ts';
@@ -30,6 +37,11 @@ export interface LocalS3Options {
   readonly buckets: readonly { readonly name: string; readonly corsAllowedOrigins?: readonly string[] }[];
   readonly maxObjectBytes: number;
   readonly onObjectCreated: (event: S3Event) => void;
+  /**
+   * Certificate chain and key (PEM) to serve HTTPS with.
+   * @default - plain HTTP (unit tests of the S3 protocol)
+   */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 export interface LocalS3 {
@@ -181,17 +193,16 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     });
   };
 
-  const server = createServer(
-    guardRequests(handleRequest, {
-      service: 'local-s3',
-      internalError: (req, res) => sendS3Error(res, req.method ?? 'GET', s3Error('InternalError', 'We encountered an internal error. Please try again.')),
-    }),
-  );
+  const handler = guardRequests(handleRequest, {
+    service: 'local-s3',
+    internalError: (req, res) => sendS3Error(res, req.method ?? 'GET', s3Error('InternalError', 'We encountered an internal error. Please try again.')),
+  });
+  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
   guardServer(server);
   const port = await listen(server, options.port, host);
 
   return {
-    endpoint: `http://${host}:${port}`,
+    endpoint: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     readObject: (bucket, key) => backend.readObject(bucket, key),
     close: () =>
       new Promise<void>((resolve, reject) => {

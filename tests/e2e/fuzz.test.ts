@@ -50,7 +50,7 @@ const targets: FuzzTarget[] = [
     headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
   },
   { name: 'gallery', port: portOf(inject('galleryUrl')), tls: true, paths: ['/', '/amplify_outputs.json', '/assets/'], headers: {} },
-  { name: 'S3', port: portOf(inject('s3Endpoint')), tls: false, paths: ['/', '/bucket/uploads/key'], headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
+  { name: 'S3', port: portOf(inject('s3Endpoint')), tls: inject('s3Endpoint').startsWith('https:'), paths: ['/', '/bucket/uploads/key'], headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
   {
     name: 'DynamoDB',
     port: portOf(inject('dynamodbEndpoint')),

@@ -50,6 +50,13 @@ export type ImageQueryVariables = Exact<{
 
 export type ImageQuery = { image: { id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }>, properties: { quality: { brightness: number, sharpness: number, contrast: number }, dominantColors: Array<{ red: number, green: number, blue: number, hexCode: string, cssColor: string, simplifiedColor: string, pixelPercent: number }> } | null } | null };
 
+export type ImageWithUrlsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ImageWithUrlsQuery = { image: { url: string | null, thumbnailUrl: string | null, id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }>, properties: { quality: { brightness: number, sharpness: number, contrast: number }, dominantColors: Array<{ red: number, green: number, blue: number, hexCode: string, cssColor: string, simplifiedColor: string, pixelPercent: number }> } | null } | null };
+
 export type ImagesByLabelQueryVariables = Exact<{
   label: string;
   minConfidence?: number | null | undefined;
@@ -77,6 +84,14 @@ export type ImagesQueryVariables = Exact<{
 
 
 export type ImagesQuery = { images: { nextToken: string | null, items: Array<{ id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }>, properties: { quality: { brightness: number, sharpness: number, contrast: number }, dominantColors: Array<{ red: number, green: number, blue: number, hexCode: string, cssColor: string, simplifiedColor: string, pixelPercent: number }> } | null }> } };
+
+export type ImagesWithUrlsQueryVariables = Exact<{
+  limit?: number | null | undefined;
+  nextToken?: string | null | undefined;
+}>;
+
+
+export type ImagesWithUrlsQuery = { images: { nextToken: string | null, items: Array<{ url: string | null, thumbnailUrl: string | null, id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }>, properties: { quality: { brightness: number, sharpness: number, contrast: number }, dominantColors: Array<{ red: number, green: number, blue: number, hexCode: string, cssColor: string, simplifiedColor: string, pixelPercent: number }> } | null }> } };
 
 export type LabelsQueryVariables = Exact<{
   prefix?: string | null | undefined;
@@ -283,6 +298,62 @@ export const ImageDocument = new TypedDocumentString(`
     }
   }
 }`) as unknown as TypedDocumentString<ImageQuery, ImageQueryVariables>;
+export const ImageWithUrlsDocument = new TypedDocumentString(`
+    query ImageWithUrls($id: ID!) {
+  image(id: $id) {
+    ...ImageFields
+    url
+    thumbnailUrl
+  }
+}
+    fragment ImageFields on Image {
+  id
+  status
+  contentType
+  sizeBytes
+  fileName
+  createdAt
+  labeledAt
+  error
+  owner
+  labels {
+    name
+    confidence
+    parents
+    aliases
+    categories
+    instances {
+      confidence
+      boundingBox {
+        left
+        top
+        width
+        height
+      }
+    }
+  }
+  moderationLabels {
+    name
+    confidence
+    parents
+  }
+  properties {
+    quality {
+      brightness
+      sharpness
+      contrast
+    }
+    dominantColors {
+      red
+      green
+      blue
+      hexCode
+      cssColor
+      simplifiedColor
+      pixelPercent
+    }
+  }
+}`) as unknown as TypedDocumentString<ImageWithUrlsQuery, ImageWithUrlsQueryVariables>;
 export const ImagesByLabelDocument = new TypedDocumentString(`
     query ImagesByLabel($label: String!, $minConfidence: Float, $limit: Int, $nextToken: String) {
   imagesByLabel(
@@ -466,6 +537,65 @@ export const ImagesDocument = new TypedDocumentString(`
     }
   }
 }`) as unknown as TypedDocumentString<ImagesQuery, ImagesQueryVariables>;
+export const ImagesWithUrlsDocument = new TypedDocumentString(`
+    query ImagesWithUrls($limit: Int, $nextToken: String) {
+  images(limit: $limit, nextToken: $nextToken) {
+    items {
+      ...ImageFields
+      url
+      thumbnailUrl
+    }
+    nextToken
+  }
+}
+    fragment ImageFields on Image {
+  id
+  status
+  contentType
+  sizeBytes
+  fileName
+  createdAt
+  labeledAt
+  error
+  owner
+  labels {
+    name
+    confidence
+    parents
+    aliases
+    categories
+    instances {
+      confidence
+      boundingBox {
+        left
+        top
+        width
+        height
+      }
+    }
+  }
+  moderationLabels {
+    name
+    confidence
+    parents
+  }
+  properties {
+    quality {
+      brightness
+      sharpness
+      contrast
+    }
+    dominantColors {
+      red
+      green
+      blue
+      hexCode
+      cssColor
+      simplifiedColor
+      pixelPercent
+    }
+  }
+}`) as unknown as TypedDocumentString<ImagesWithUrlsQuery, ImagesWithUrlsQueryVariables>;
 export const LabelsDocument = new TypedDocumentString(`
     query Labels($prefix: String, $limit: Int, $nextToken: String) {
   labels(prefix: $prefix, limit: $limit, nextToken: $nextToken) {

@@ -5,22 +5,35 @@
 import { Amplify } from 'aws-amplify';
 import { Hub } from 'aws-amplify/utils';
 import {
+  DeleteImageDocument,
   ImagesByLabelWithUrlsDocument,
+  ImagesWithUrlsDocument,
+  ImageWithUrlsDocument,
   LabelsDocument,
   OnImageLabeledDocument,
   RequestUploadDocument,
 } from '../../graphql/index.ts';
-import { GraphqlClient, graphqlErrorLines } from '../../lib/graphql-client.ts';
-import type { GalleryImage, LabelSuggestion, UploadTicket } from './types.ts';
+import { GraphqlClient } from '../../lib/graphql-client.ts';
+import { describeError } from './errors.ts';
+import type { GalleryImage, ImagePage, LabelSuggestion, UploadTicket } from './types.ts';
 
-/** AppSync's errors as one readable line: `errorType: message`. */
-export const describeError = (error: unknown): string => graphqlErrorLines(error).join('; ');
+export { describeError } from './errors.ts';
 
-export async function configureFromOutputs(url = './amplify_outputs.json'): Promise<void> {
+/** What the gallery reads from amplify_outputs.json. */
+export interface GalleryOutputs {
+  readonly data: { readonly url: string };
+}
+
+export async function configureFromOutputs(url = './amplify_outputs.json'): Promise<GalleryOutputs> {
   const response = await fetch(url, { cache: 'no-store' });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  Amplify.configure((await response.json()) as Parameters<typeof Amplify.configure>[0]);
+  const outputs = (await response.json()) as GalleryOutputs;
+  Amplify.configure(outputs as Parameters<typeof Amplify.configure>[0]);
+  return outputs;
 }
+
+/** How many images a library or search page holds. */
+const pageSize = 24;
 
 export class GalleryApi {
   private readonly client = new GraphqlClient();
@@ -31,22 +44,36 @@ export class GalleryApi {
     return (await this.client.request(RequestUploadDocument, { input })).requestUpload;
   }
 
+  /** One image with its read URLs; null once it is gone. */
+  public async image(id: string): Promise<GalleryImage | null> {
+    return (await this.client.request(ImageWithUrlsDocument, { id })).image ?? null;
+  }
+
+  /** The caller's images, newest first, whatever their status (Query.images). */
+  public async images(nextToken: string | null): Promise<ImagePage> {
+    return (await this.client.request(ImagesWithUrlsDocument, { limit: pageSize, nextToken })).images;
+  }
+
+  public async deleteImage(id: string): Promise<void> {
+    await this.client.request(DeleteImageDocument, { id });
+  }
+
   /**
-   * Streams every onImageLabeled event. Resolves once AppSync acknowledged
-   * the subscription, so uploads started afterwards cannot miss their event.
+   * Streams every onImageLabeled event. `onAcknowledged` runs each time AppSync
+   * acknowledges the subscription: at start and after every reconnection
+   * (Amplify subscribes again), which is when events may have been missed.
    */
-  public subscribeLabeled(onImage: (image: GalleryImage) => void, onError: (message: string) => void): Promise<void> {
-    return new Promise((resolve) => {
-      const stop = Hub.listen('api', ({ payload }) => {
-        if (payload.event === 'Subscription ack') {
-          stop();
-          resolve();
-        }
-      });
-      this.client.subscribe(OnImageLabeledDocument, {}, {
-        next: ({ onImageLabeled: image }) => (image ? onImage(image) : onError('an onImageLabeled event carried no image')),
-        error: (error) => onError(describeError(error)),
-      });
+  public subscribeLabeled(handlers: {
+    readonly onImage: (image: GalleryImage) => void;
+    readonly onAcknowledged: () => void;
+    readonly onError: (message: string) => void;
+  }): void {
+    Hub.listen('api', ({ payload }) => {
+      if (payload.event === 'Subscription ack') handlers.onAcknowledged();
+    });
+    this.client.subscribe(OnImageLabeledDocument, {}, {
+      next: ({ onImageLabeled: image }) => (image ? handlers.onImage(image) : handlers.onError('an onImageLabeled event carried no image')),
+      error: (error) => handlers.onError(describeError(error)),
     });
   }
 
@@ -58,8 +85,8 @@ export class GalleryApi {
     });
   }
 
-  public async search(args: { label: string; minConfidence?: number; nextToken?: string | null; limit?: number }) {
-    return (await this.client.request(ImagesByLabelWithUrlsDocument, { limit: 24, ...args })).imagesByLabel;
+  public async search(args: { label: string; minConfidence?: number; nextToken?: string | null }): Promise<ImagePage> {
+    return (await this.client.request(ImagesByLabelWithUrlsDocument, { limit: pageSize, ...args })).imagesByLabel;
   }
 
   /** Label names starting with `prefix`; empty when the API has no label catalog. */

@@ -1,11 +1,13 @@
 /**
  * Search by label: autocomplete from the label catalog (Query.labels), a grid
- * of thumbnails, more pages as the end of the grid scrolls into view
- * (nextToken), and a detail view with the full image, boxes and chips.
+ * of cards with their own top labels, more pages as the end of the grid
+ * scrolls into view (nextToken), and the detail view walking the results.
  */
-import { describeError, type GalleryApi } from './api.ts';
+import type { GalleryApi } from './api.ts';
+import { Card } from './card.ts';
+import type { DetailSource } from './detail.ts';
 import { byId, el } from './dom.ts';
-import { imageFrame, isFlagged, labelChips } from './labelled-image.ts';
+import { explainError } from './errors.ts';
 import type { GalleryImage } from './types.ts';
 
 export class Search {
@@ -16,14 +18,29 @@ export class Search {
   private readonly status = byId<HTMLParagraphElement>('search-status');
   private readonly results = byId<HTMLUListElement>('results');
   private readonly more = byId<HTMLButtonElement>('more');
-  private readonly detail = byId<HTMLDialogElement>('detail');
+  private readonly clear = byId<HTMLButtonElement>('search-clear');
+  private cards: Card[] = [];
   private query: { label: string; minConfidence?: number } | undefined;
   private nextToken: string | null = null;
   private loading = false;
   private shown = 0;
   private suggestTimer: ReturnType<typeof setTimeout> | undefined;
 
-  public constructor(private readonly api: GalleryApi) {
+  public constructor(
+    private readonly api: GalleryApi,
+    private readonly graphqlUrl: string,
+    private readonly openDetail: (card: Card, source: DetailSource) => void,
+    private readonly removed: (id: string) => void,
+  ) {
+    this.clear.addEventListener('click', () => {
+      this.query = undefined;
+      this.cards = [];
+      this.results.replaceChildren();
+      this.status.textContent = '';
+      this.more.hidden = true;
+      this.clear.hidden = true;
+      this.input.value = '';
+    });
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.start();
@@ -57,7 +74,9 @@ export class Search {
     this.query = { label, ...(min === '' ? {} : { minConfidence: Number(min) }) };
     this.nextToken = null;
     this.shown = 0;
+    this.cards = [];
     this.results.replaceChildren();
+    this.clear.hidden = false;
     await this.loadPage();
   }
 
@@ -73,44 +92,37 @@ export class Search {
     try {
       const page = await this.api.search({ ...query, nextToken: this.nextToken });
       if (query !== this.query) return; // a newer search started
-      this.results.append(...page.items.map((image) => this.tile(image)));
+      const cards = page.items.map((image) => this.tile(image));
+      this.cards.push(...cards);
+      this.results.append(...cards.map((card) => card.root));
       this.shown += page.items.length;
-      this.nextToken = page.nextToken;
+      this.nextToken = page.nextToken ?? null;
       this.more.hidden = !page.nextToken;
       this.status.textContent = this.shown === 0 ? `No images labelled ${query.label}.` : `${this.shown} image${this.shown === 1 ? '' : 's'} labelled ${query.label}${page.nextToken ? ', more below' : ''}.`;
     } catch (error) {
-      this.status.textContent = describeError(error);
+      this.status.textContent = await explainError(error, this.graphqlUrl);
       this.more.hidden = true;
     } finally {
       this.loading = false;
     }
   }
 
-  private tile(image: GalleryImage): HTMLLIElement {
-    const names = image.labels.slice(0, 3).map((label) => label.name).join(', ');
-    const name = image.fileName ?? image.id;
-    const src = image.thumbnailUrl ?? image.url ?? '';
-    const frame = imageFrame({ src, alt: `${name}: ${names}`, lazy: true, image: { labels: [], moderationLabels: image.moderationLabels } });
-    const open = el('button', { class: 'tile-open', type: 'button', 'aria-label': `Open ${name}` });
-    open.addEventListener('click', () => {
-      if (frame.classList.contains('blurred')) return; // the reveal button handles the first click
-      this.open(image);
-    });
-    const img = frame.querySelector('img');
-    // A missing thumbnail (e.g. labelled before thumbnails existed) falls back to the original.
-    img?.addEventListener('error', () => {
-      if (image.url && img.src !== image.url) img.src = image.url;
-    }, { once: true });
-    return el('li', { class: `tile${isFlagged(image) ? ' flagged' : ''}`, 'data-image-id': image.id }, frame, open, el('p', { class: 'tile-caption', text: names }));
+  private tile(image: GalleryImage): Card {
+    const card = new Card({ name: image.fileName ?? image.id, onOpen: (opened) => this.openDetail(opened, this.detailSource) });
+    card.update(image);
+    return card;
   }
 
-  private open(image: GalleryImage): void {
-    byId('detail-title').textContent = image.fileName ?? image.id;
-    const body = byId('detail-body');
-    body.replaceChildren(
-      imageFrame({ src: image.url ?? image.thumbnailUrl ?? '', alt: image.fileName ?? image.id, image }),
-      labelChips(image),
-    );
-    this.detail.showModal();
-  }
+  /** The detail view walks the results; a delete there takes the card out of both grids. */
+  private readonly detailSource: DetailSource = {
+    ordered: () => this.cards,
+    removed: (id) => {
+      this.cards = this.cards.filter((card) => {
+        if (card.id !== id) return true;
+        card.root.remove();
+        return false;
+      });
+      this.removed(id);
+    },
+  };
 }

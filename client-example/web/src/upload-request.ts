@@ -21,7 +21,7 @@ export function putWithProgress(ticket: UploadTicket, file: Blob, onProgress: (f
         reject(new Error(`upload refused: HTTP ${request.status}${code ? ` ${code}` : ''}`));
       }
     });
-    request.addEventListener('error', () => reject(new Error('upload failed: network error')));
+    request.addEventListener('error', () => reject(new Error('upload failed: network error (no answer from S3)')));
     request.send(file);
   });
 }

@@ -1,130 +1,140 @@
 /**
- * Dropped or chosen files: each gets a card with a progress bar while it
- * uploads, then waits for its onImageLabeled event and shows the labels and
- * boxes on the photo, or the reason it FAILED. A few upload at a time.
+ * Dropped or chosen files: each gets a card at the top of the library with a
+ * progress bar while it uploads, then follows its image (events and
+ * re-reads, library.ts). Before uploading, a file is checked: bytes that are
+ * no JPEG, PNG or WebP are refused with the reason, and the same bytes as an
+ * image you already have link to it instead of adding a copy. A few upload
+ * at a time.
  */
 import { sniffContentType } from '../../lib/content-type.ts';
-import { describeError, type GalleryApi } from './api.ts';
+import type { GalleryApi } from './api.ts';
+import { Card } from './card.ts';
 import { el } from './dom.ts';
-import { imageFrame, labelChips } from './labelled-image.ts';
-import type { GalleryImage } from './types.ts';
+import type { DuplicateFinder } from './duplicates.ts';
+import { explainError } from './errors.ts';
+import type { Library } from './library.ts';
+import type { UploadTicket } from './types.ts';
 import { putWithProgress } from './upload-request.ts';
 
 const concurrentUploads = 3;
 
-interface Card {
+interface Upload {
   readonly file: File;
-  readonly root: HTMLLIElement;
-  readonly status: HTMLParagraphElement;
-  readonly progress: HTMLProgressElement;
-  readonly preview: string;
+  readonly card: Card;
+  /** Upload even if the same bytes are in the library (the user said so). */
+  readonly allowCopy: boolean;
+}
+
+/** What a file that is no image looks like, for the message. */
+function describeBytes(head: Uint8Array): string {
+  if (head.length === 0) return 'it is empty';
+  const text = head.every((byte) => byte === 0x09 || byte === 0x0a || byte === 0x0d || (byte >= 0x20 && byte < 0x7f) || byte >= 0x80);
+  return text ? 'it looks like text' : 'its bytes are of another format';
 }
 
 export class Uploads {
-  private readonly queue: Card[] = [];
+  private readonly queue: Upload[] = [];
   private active = 0;
-  /** Cards waiting for their event, by image id. */
-  private readonly waiting = new Map<string, Card>();
-  /** Events that came before their card knew its id (cannot happen after the ack, but cheap to handle). */
-  private readonly early = new Map<string, GalleryImage>();
-
-  /** Uploads wait for the onImageLabeled subscription, so none misses its event. */
-  private ready: Promise<void> = Promise.resolve();
 
   public constructor(
     private readonly api: GalleryApi,
-    private readonly list: HTMLUListElement,
+    private readonly library: Library,
+    private readonly duplicates: DuplicateFinder,
+    private readonly graphqlUrl: string,
+    private readonly openDetail: (card: Card) => void,
   ) {}
-
-  public startAfter(ready: Promise<void>): void {
-    this.ready = ready;
-  }
 
   public add(files: Iterable<File>): void {
     for (const file of files) {
-      const card = this.card(file);
-      this.list.prepend(card.root);
-      this.queue.push(card);
+      const card = new Card({
+        name: file.name,
+        preview: URL.createObjectURL(file),
+        onOpen: (opened) => this.openDetail(opened),
+        onSelect: (selected, on) => this.library.select(selected, on),
+      });
+      card.setUploadState('QUEUED', 'Queued');
+      this.library.addUpload(card);
+      this.enqueue({ file, card, allowCopy: false });
     }
+  }
+
+  private enqueue(upload: Upload): void {
+    this.queue.push(upload);
     this.pump();
-  }
-
-  /** An onImageLabeled event: completes the matching card, if it is ours. */
-  public labeled(image: GalleryImage): void {
-    const card = this.waiting.get(image.id);
-    if (!card) {
-      this.early.set(image.id, image);
-      return;
-    }
-    this.waiting.delete(image.id);
-    this.show(card, image);
-  }
-
-  private card(file: File): Card {
-    const preview = URL.createObjectURL(file);
-    const status = el('p', { class: 'status', text: 'Queued' });
-    const progress = el('progress', { max: '1', value: '0', 'aria-label': `Upload progress of ${file.name}` });
-    const root = el(
-      'li',
-      { class: 'upload-card', 'data-status': 'QUEUED' },
-      imageFrame({ src: preview, alt: file.name }),
-      el('div', { class: 'card-body' }, el('p', { class: 'file-name', text: file.name }), progress, status),
-    );
-    return { file, root, status, progress, preview };
   }
 
   private pump(): void {
     while (this.active < concurrentUploads && this.queue.length > 0) {
-      const card = this.queue.shift()!;
+      const upload = this.queue.shift()!;
       this.active += 1;
-      void this.upload(card).finally(() => {
+      void this.upload(upload).finally(() => {
         this.active -= 1;
         this.pump();
       });
     }
   }
 
-  private setStatus(card: Card, status: string, text: string): void {
-    card.root.dataset.status = status;
-    card.status.textContent = text;
-  }
-
-  private async upload(card: Card): Promise<void> {
-    const head = new Uint8Array(await card.file.slice(0, 16).arrayBuffer());
+  private async upload({ file, card, allowCopy }: Upload): Promise<void> {
+    const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
     const contentType = sniffContentType(head);
     if (!contentType) {
-      this.setStatus(card, 'REJECTED', 'Not a JPEG, PNG or WebP image');
-      card.progress.remove();
+      // No preview: the browser would draw a broken-image icon for these bytes.
+      card.root.querySelector('.card-media')?.replaceChildren(el('div', { class: 'frame placeholder' }, el('span', { text: 'Not an image' })));
+      card.setUploadState('REJECTED', `Not uploaded: ${file.name} is not a JPEG, PNG or WebP image (${describeBytes(head)}).`);
       return;
     }
-    try {
-      this.setStatus(card, 'UPLOADING', 'Uploading…');
-      await this.ready;
-      const ticket = await this.api.requestUpload({ contentType, sizeBytes: card.file.size, fileName: card.file.name });
-      card.root.dataset.imageId = ticket.imageId;
-      this.waiting.set(ticket.imageId, card);
-      await putWithProgress(ticket, card.file, (fraction) => (card.progress.value = fraction));
-      card.progress.remove();
-      this.setStatus(card, 'PENDING', 'PENDING — labelling…');
-      const early = this.early.get(ticket.imageId);
-      if (early) this.labeled(early);
-    } catch (error) {
-      if (card.root.dataset.imageId) this.waiting.delete(card.root.dataset.imageId);
-      card.progress.remove();
-      this.setStatus(card, 'REJECTED', describeError(error));
+    card.setUploadState('UPLOADING', 'Checking…');
+    const hash = await this.duplicates.hashOf(file);
+    if (!allowCopy) {
+      const original = await this.duplicates.find(hash, file.size, this.library.images);
+      if (original) return this.showDuplicate(file, card, original.id, original.fileName ?? original.id);
     }
+    card.setUploadState('UPLOADING', 'Uploading…');
+    card.setProgress(0);
+    let ticket: UploadTicket;
+    try {
+      ticket = await this.api.requestUpload({ contentType, sizeBytes: file.size, fileName: file.name });
+    } catch (error) {
+      return this.showFailure(card, file, await explainError(error, this.graphqlUrl));
+    }
+    this.library.register(ticket.imageId, card);
+    this.duplicates.remember(ticket.imageId, hash);
+    try {
+      await putWithProgress(ticket, file, (fraction) => card.setProgress(fraction));
+    } catch (error) {
+      return this.showFailure(card, file, await explainError(error, ticket.uploadUrl, 'S3'));
+    }
+    // The event may have come first (a fast labeler): only a card still uploading waits.
+    if (card.statusValue === 'UPLOADING') card.setUploadState('PENDING', 'PENDING — labelling…');
   }
 
-  private show(card: Card, image: GalleryImage): void {
-    card.progress.remove();
-    const frame = card.root.querySelector('.frame');
-    frame?.replaceWith(imageFrame({ src: card.preview, alt: card.file.name, image }));
-    if (image.status === 'FAILED') {
-      this.setStatus(card, 'FAILED', `FAILED: ${image.error ?? 'no reason given'}`);
-      return;
-    }
-    const count = image.labels.length;
-    this.setStatus(card, image.status, `${image.status} · ${count} label${count === 1 ? '' : 's'}`);
-    card.status.after(labelChips(image));
+  private showFailure(card: Card, file: File, message: string): void {
+    card.setUploadState('REJECTED', `Not uploaded: ${message}`);
+    const retry = el('button', { class: 'button secondary', type: 'button', text: 'Retry' });
+    retry.addEventListener('click', () => {
+      card.setNote();
+      card.setUploadState('QUEUED', 'Queued');
+      this.enqueue({ file, card, allowCopy: true });
+    });
+    card.setNote(retry);
+  }
+
+  private showDuplicate(file: File, card: Card, originalId: string, originalName: string): void {
+    card.root.dataset.duplicateOf = originalId;
+    card.setUploadState('DUPLICATE', 'Already in your library: not uploaded again.');
+    const link = el('a', { class: 'duplicate-link', href: `#image-${originalId}`, text: `Same bytes as ${originalName}` });
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      const original = this.library.card(originalId);
+      if (original) this.openDetail(original);
+    });
+    const copy = el('button', { class: 'button secondary', type: 'button', text: 'Upload a copy anyway' });
+    copy.addEventListener('click', () => {
+      delete card.root.dataset.duplicateOf;
+      card.setNote();
+      card.setUploadState('QUEUED', 'Queued');
+      this.enqueue({ file, card, allowCopy: true });
+    });
+    card.setNote(el('p', {}, link), copy);
   }
 }
