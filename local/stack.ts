@@ -22,7 +22,7 @@ import { startGalleryServer } from './gallery/server.ts';
 import { credentialStore, loadOrCreateCredentials, type LocalCredentials } from './iam/credentials.ts';
 import { localIdentities } from './iam/function-roles.ts';
 import { startLocalLambdaApi } from './lambda/api.ts';
-import { startLambdaRuntime, type LambdaRuntime } from './lambda/runtime.ts';
+import { startLambdaRuntime, type FunctionErrorReport, type LambdaRuntime } from './lambda/runtime.ts';
 import { scheduledEvent } from './lambda/scheduled-event.ts';
 import { startLocalRekognition } from './rekognition/index.ts';
 import { startLocalS3 } from './s3/index.ts';
@@ -58,7 +58,15 @@ class Closers {
   }
 }
 
-export async function startLocalStack(config: LocalStackConfig): Promise<LocalStack> {
+/** Who hears what the stack does while it runs (npm start prints it: local/activity-log.ts). */
+export interface StackObservers {
+  /** Each publishImageLabeled: an image that ended LABELED or FAILED, as its subscribers get it. */
+  readonly onImageEnded?: (image: unknown) => void;
+  /** Each failed function invocation, with its log file. */
+  readonly onFunctionError?: (report: FunctionErrorReport) => void;
+}
+
+export async function startLocalStack(config: LocalStackConfig, observers: StackObservers = {}): Promise<LocalStack> {
   prepareStateDir(config.stateDir);
   const credentials = loadOrCreateCredentials(config.stateDir);
   // Every key pair the AWS services accept, with what each may do: credentials.json is the administrator; each
@@ -141,6 +149,9 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       userPoolAdmin: admin,
       runtime,
       limits: ApiLimits[config.stage],
+      onPublished: (mutation) => {
+        if (mutation.fieldName === 'publishImageLabeled') observers.onImageEnded?.(mutation.payload);
+      },
     });
     closers.add(() => appsync.close());
 
@@ -174,7 +185,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
           }
         : {}),
     });
-    const lambda = startLambdaRuntime({ stateDir: config.stateDir, environment });
+    const lambda = startLambdaRuntime({ stateDir: config.stateDir, environment, onFunctionError: observers.onFunctionError });
     functions.runtime = lambda;
     closers.add(() => lambda.close());
     // Users invoke functions by the manifest's names, e.g. the reconciler with a scheduled event of their own.

@@ -1,6 +1,5 @@
 /** How the CLI prints images: a readable block, or one JSON object a line (--json). */
 import type { Image } from '../graphql/index.ts';
-import { graphqlErrorLines } from '../lib/graphql-client.ts';
 
 export function formatImage(image: Image): string {
   const head = `${image.id}  ${image.status}${image.fileName ? `  ${image.fileName}` : ''}`;
@@ -16,6 +15,3 @@ export function formatImage(image: Image): string {
 
 /** One NDJSON line. */
 export const jsonLine = (value: unknown) => JSON.stringify(value);
-
-/** AppSync's errors as `errorType: message` lines. */
-export const describeError = (error: unknown): string => graphqlErrorLines(error).join('\n');
