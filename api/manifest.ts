@@ -161,6 +161,17 @@ export const fields: readonly FieldWiring[] = [
   },
   {
     typeName: 'Query',
+    fieldName: 'images',
+    kind: 'PIPELINE',
+    auth: clientModes,
+    code: 'resolvers/Query.images.ts',
+    steps: [
+      { name: 'queryImagesByOwner', code: 'resolvers/pipeline/queryImagesByOwner.ts', dataSource: 'imagesTable' },
+      { name: 'getImagesByKey', code: 'resolvers/pipeline/getImagesByKey.ts', dataSource: 'imagesTable' },
+    ],
+  },
+  {
+    typeName: 'Query',
     fieldName: 'labels',
     kind: 'UNIT',
     auth: clientModes,

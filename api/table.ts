@@ -9,6 +9,7 @@
  *                   catalogPending (the names whose catalog count is not yet
  *                   claimed; see below), and pushLeaseUntil / pushedAt (the
  *                   push of the terminal image, functions/shared/image-push.ts).
+ *                   Its owner and createdAt are the keys of byOwner (Query.images).
  * - label entry:    pk = IMAGE#<id>, sk = LABEL#<name>#<threshold>;
  *                   labelKey = LABEL#<owner>#<name>#<threshold>, labelSort = <createdAt>#<id>,
  *                   confidence, and a copy of the labelled image, so
@@ -57,14 +58,56 @@ export const ImagesTableLayout = {
     indexName: 'byLabel',
     partitionKey: 'labelKey',
     sortKey: 'labelSort',
+    projection: { type: 'ALL' },
   },
+  /**
+   * Query.images: one owner's images, newest first. Sparse: only image items
+   * carry both a top-level owner and createdAt (label entries, catalog counts
+   * and content results carry neither), so nothing else is indexed. Keys
+   * only: the key attributes never change after requestUpload, so the index
+   * costs one small write per image (1 WCU) and none when the image is
+   * labelled; a page is resolved by BatchGetItem on the table.
+   */
+  byOwnerIndex: {
+    indexName: 'byOwner',
+    partitionKey: 'owner',
+    sortKey: 'createdAt',
+    projection: { type: 'KEYS_ONLY' },
+  },
+  /**
+   * AppSync environment variable (`ctx.env`) holding the table's real name:
+   * BatchGetItem names its table, so the resolvers that use one need it.
+   */
+  tableNameVariable: 'IMAGES_TABLE_NAME',
   /** Image items only (no other item has a top-level status): the reconciler Queries PENDING, no Scan. */
   byStatusIndex: {
     indexName: 'byStatus',
     partitionKey: 'status',
     sortKey: 'createdAt',
+    projection: { type: 'ALL' },
   },
 } as const;
+
+/** What a GSI holds besides its keys and the table's: DynamoDB's three projection types. */
+export type IndexProjection =
+  | { readonly type: 'ALL' }
+  | { readonly type: 'KEYS_ONLY' }
+  | { readonly type: 'INCLUDE'; readonly attributes: readonly string[] };
+
+/** One GSI of the table, as every table definition (infra/, local/, tests) declares it. */
+export interface IndexLayout {
+  readonly indexName: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  readonly projection: IndexProjection;
+}
+
+/** Every GSI of the table, in one list: the table definitions are derived from it. */
+export const imagesTableIndexes: readonly IndexLayout[] = [
+  ImagesTableLayout.byLabelIndex,
+  ImagesTableLayout.byOwnerIndex,
+  ImagesTableLayout.byStatusIndex,
+];
 
 /**
  * Confidence thresholds entries are written under, ascending. 0 serves

@@ -2,7 +2,19 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { ImagesTableLayout } from '../api/table.ts';
+import { imagesTableIndexes, ImagesTableLayout, type IndexProjection } from '../api/table.ts';
+
+/** The CDK spelling of a projection. */
+function cdkProjection(projection: IndexProjection): { projectionType: ProjectionType; nonKeyAttributes?: string[] } {
+  switch (projection.type) {
+    case 'ALL':
+      return { projectionType: ProjectionType.ALL };
+    case 'KEYS_ONLY':
+      return { projectionType: ProjectionType.KEYS_ONLY };
+    case 'INCLUDE':
+      return { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...projection.attributes] };
+  }
+}
 
 export interface ImagesTableProps {
   /** @default RemovalPolicy.RETAIN */
@@ -25,19 +37,14 @@ export class ImagesTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery ?? true },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    this.table.addGlobalSecondaryIndex({
-      indexName: layout.byLabelIndex.indexName,
-      partitionKey: { name: layout.byLabelIndex.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: layout.byLabelIndex.sortKey, type: AttributeType.STRING },
-      // imagesByLabel answers from the index entry's copy of the image.
-      projectionType: ProjectionType.ALL,
-    });
-    // The reconciler's PENDING images; only image items carry a top-level status.
-    this.table.addGlobalSecondaryIndex({
-      indexName: layout.byStatusIndex.indexName,
-      partitionKey: { name: layout.byStatusIndex.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: layout.byStatusIndex.sortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
-    });
+    // Every index as api/table.ts declares it: keys, and a projection that is ALL only where a Query needs it.
+    for (const index of imagesTableIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        ...cdkProjection(index.projection),
+      });
+    }
   }
 }

@@ -8,6 +8,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CallbackUrlPolicy, CallbackSettings } from '../api/callback.ts';
+import { ImagesTableLayout } from '../api/table.ts';
 import { ApiUserPool } from './api-user-pool.ts';
 import { CallbackSecret } from './callback-secret.ts';
 import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
@@ -97,8 +98,11 @@ export class LabelcastStack extends Stack {
       removalPolicy,
       stage: props.stage,
       apiKeyExpires: props.apiKeyExpires,
-      // requestUpload takes https callback URLs only on AWS.
-      environmentVariables: { [CallbackSettings.urlPolicyVariable]: CallbackUrlPolicy.HTTPS_ONLY },
+      // requestUpload takes https callback URLs only on AWS; BatchGetItem names the images table.
+      environmentVariables: {
+        [CallbackSettings.urlPolicyVariable]: CallbackUrlPolicy.HTTPS_ONLY,
+        [ImagesTableLayout.tableNameVariable]: this.images.table.tableName,
+      },
     });
     this.labeler = new Labeler(this, 'Labeling', {
       bucket: this.uploads.bucket,

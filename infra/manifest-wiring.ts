@@ -98,7 +98,8 @@ export class ManifestWiring extends Construct {
               name,
               table: props.table,
               resolverCode: (codeFiles.get(name) ?? []).map((file) => this.code(file)),
-              indexNames: [ImagesTableLayout.byLabelIndex.indexName],
+              // The indexes resolvers Query; the reconciler's byStatus is read by its Lambda role only.
+              indexNames: [ImagesTableLayout.byLabelIndex.indexName, ImagesTableLayout.byOwnerIndex.indexName],
             }),
           );
           break;

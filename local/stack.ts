@@ -9,6 +9,7 @@ import path from 'node:path';
 import { environmentFor, EnvironmentSource, needsSource } from '../api/access.ts';
 import { fields, lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
+import { ImagesTableLayout } from '../api/table.ts';
 import { MediaLayout } from '../api/media.ts';
 import { ApiLimits, UploadLimits } from '../api/limits.ts';
 import { amplifyOutputs, writeAmplifyOutputs, type AmplifyOutputs, type WrittenOutputs } from './amplify-outputs.ts';
@@ -91,7 +92,7 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
       credentials: store,
     });
     closers.add(() => dynamodb.close());
-    await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: config.tableName, region: config.region, credentials });
+    await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: config.tableName, region: config.region, credentials, dataDir: state('dynamodb') });
 
     // S3 and AppSync need the Lambda runtime, which needs their endpoints: filled in below.
     const functions: { runtime?: LambdaRuntime } = {};
@@ -133,7 +134,11 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
       },
       tokenSecret: secrets.tokenSecret,
       // Offline, requestUpload also takes http://127.0.0.1 callbacks, so tests can receive them.
-      environmentVariables: { [CallbackSettings.urlPolicyVariable]: CallbackUrlPolicy.HTTPS_OR_LOOPBACK_HTTP },
+      // BatchGetItem names the images table.
+      environmentVariables: {
+        [CallbackSettings.urlPolicyVariable]: CallbackUrlPolicy.HTTPS_OR_LOOPBACK_HTTP,
+        [ImagesTableLayout.tableNameVariable]: config.tableName,
+      },
       resolversDir: config.resolversDir,
     });
     // Every resolver is bundled, checked against the APPSYNC_JS rules and loaded now: code that

@@ -16,6 +16,7 @@ export {
   ImageDocument,
   ImagesByLabelDocument,
   ImagesByLabelWithUrlsDocument,
+  ImagesDocument,
   LabelsDocument,
   OnImageLabeledDocument,
   RequestUploadDocument,

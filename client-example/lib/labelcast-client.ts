@@ -8,6 +8,7 @@ import {
   DeleteImageDocument,
   ImageDocument,
   ImagesByLabelDocument,
+  ImagesDocument,
   LabelsDocument,
   OnImageLabeledDocument,
   RequestUploadDocument,
@@ -152,6 +153,11 @@ export class LabelcastClient {
 
   public async imagesByLabel(args: { label: string; minConfidence?: number; limit?: number; nextToken?: string }): Promise<ImagePage> {
     return (await this.client.request(ImagesByLabelDocument, args)).imagesByLabel;
+  }
+
+  /** The caller's images, whatever their status, newest first; one page. */
+  public async images(args: { limit?: number; nextToken?: string } = {}): Promise<ImagePage> {
+    return (await this.client.request(ImagesDocument, args)).images;
   }
 
   /** The label catalog, alphabetically, for autocomplete. */

@@ -10,35 +10,89 @@ import {
   ResourceNotFoundException,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { ImagesTableLayout } from '../../api/table.ts';
+import { imagesTableIndexes, ImagesTableLayout, type IndexProjection } from '../../api/table.ts';
 import type { LocalCredentials } from '../iam/credentials.ts';
+import { StateFileError } from '../state-dir.ts';
 
 export interface EnsureImagesTableArgs {
   readonly endpoint: string;
   readonly tableName: string;
   readonly region: string;
   readonly credentials: LocalCredentials;
+  /** Where the local DynamoDB keeps its data, named when a stored table has an older layout. @default - the table name */
+  readonly dataDir?: string;
 }
 
 const stringKey = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
 
-async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {
+/** The DynamoDB API spelling of a projection. */
+const apiProjection = (projection: IndexProjection) =>
+  projection.type === 'INCLUDE'
+    ? { ProjectionType: projection.type, NonKeyAttributes: [...projection.attributes] }
+    : { ProjectionType: projection.type };
+
+interface DescribedIndex {
+  readonly IndexName?: string;
+  readonly KeySchema?: readonly { readonly AttributeName?: string; readonly KeyType?: string }[];
+  readonly Projection?: { readonly ProjectionType?: string; readonly NonKeyAttributes?: readonly string[] };
+}
+
+/** One index as a comparable line: name, keys and projection. */
+function indexSignature(index: DescribedIndex): string {
+  const keys = (index.KeySchema ?? []).map((key) => `${key.AttributeName}:${key.KeyType}`).join(',');
+  const included = [...(index.Projection?.NonKeyAttributes ?? [])].sort().join(',');
+  return `${index.IndexName} (${keys}) ${index.Projection?.ProjectionType}${included ? `[${included}]` : ''}`;
+}
+
+const wantedIndexes = (): string[] =>
+  imagesTableIndexes
+    .map((index) =>
+      indexSignature({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: apiProjection(index.projection),
+      }),
+    )
+    .sort();
+
+/** The table's indexes as comparable lines, or undefined when there is no such table. */
+async function storedIndexes(client: DynamoDBClient, tableName: string): Promise<string[] | undefined> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return true;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return (Table?.GlobalSecondaryIndexes ?? []).map(indexSignature).sort();
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) return false;
+    if (error instanceof ResourceNotFoundException) return undefined;
     throw error;
   }
 }
 
-/** Creates the images table (layout from api/table.ts: pk/sk string keys, GSIs byLabel on labelKey/labelSort and byStatus on status/createdAt, projection ALL, PAY_PER_REQUEST) unless it exists; waits until ACTIVE. */
+/**
+ * A table kept from an older layout would answer the new Queries with
+ * errors. The local DynamoDB (dynalite) cannot add an index to a table, and
+ * stored images are not migrated, so starting over is the way on.
+ */
+function refuseOlderLayout(args: EnsureImagesTableArgs, stored: readonly string[]): void {
+  const wanted = wantedIndexes();
+  if (stored.join('\n') === wanted.join('\n')) return;
+  throw new StateFileError(
+    args.dataDir ?? `table ${args.tableName}`,
+    `holds the images table in an older layout (indexes ${stored.join('; ') || 'none'}; this version needs ${wanted.join('; ')})`,
+    'stop labelcast and delete it to start with an empty table (stored images are not migrated)',
+  );
+}
+
+/** Creates the images table (layout from api/table.ts: pk/sk string keys, every GSI of imagesTableIndexes with its projection, PAY_PER_REQUEST) unless it exists; waits until ACTIVE. */
 export async function ensureImagesTable(args: EnsureImagesTableArgs): Promise<void> {
   const client = new DynamoDBClient({ endpoint: args.endpoint, region: args.region, credentials: args.credentials });
   try {
-    const { partitionKey, sortKey, byLabelIndex, byStatusIndex } = ImagesTableLayout;
-    const indexes = [byLabelIndex, byStatusIndex];
-    if (!(await tableExists(client, args.tableName))) {
+    const { partitionKey, sortKey } = ImagesTableLayout;
+    const indexes = imagesTableIndexes;
+    const stored = await storedIndexes(client, args.tableName);
+    if (stored) refuseOlderLayout(args, stored);
+    if (!stored) {
       try {
         await client.send(
           new CreateTableCommand({
@@ -57,7 +111,7 @@ export async function ensureImagesTable(args: EnsureImagesTableArgs): Promise<vo
                 { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
                 { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
               ],
-              Projection: { ProjectionType: 'ALL' as const },
+              Projection: apiProjection(index.projection),
             })),
           }),
         );

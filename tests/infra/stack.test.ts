@@ -105,7 +105,7 @@ describe('stages', () => {
 });
 
 describe('images table', () => {
-  it('is on-demand with pk/sk, and the byLabel and byStatus indexes projecting everything', () => {
+  it('is on-demand with pk/sk; byLabel and byStatus project everything, byOwner keys only', () => {
     const layout = ImagesTableLayout;
     dev().template.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
@@ -121,6 +121,14 @@ describe('images table', () => {
             { AttributeName: layout.byLabelIndex.sortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'byOwner',
+          KeySchema: [
+            { AttributeName: 'owner', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
         {
           IndexName: layout.byStatusIndex.indexName,
@@ -182,7 +190,14 @@ describe('least privilege', () => {
   it("the DynamoDB data source may run only its resolvers' operations", () => {
     const { labelcast } = dev();
     const dataSource = labelcast.stack.graphql.wiring.dataSources.get('imagesTable') as unknown as { grantedActions: string[] };
-    expect(dataSource.grantedActions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    expect(dataSource.grantedActions).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+  });
+
+  it('tells the resolvers the real table name, for BatchGetItem', () => {
+    const { labelcast, template } = dev();
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      EnvironmentVariables: Match.objectLike({ IMAGES_TABLE_NAME: { Ref: logicalId(labelcast.stack.images.table) } }),
+    });
   });
 });
 

@@ -2,13 +2,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sharedOwner } from '../../api/owner.ts';
 import { ImagesTableLayout, imageKey, labelEntryKey, labelIndexKey, labelIndexSort } from '../../api/table.ts';
 import { ensureImagesTable, startLocalDynamoDb } from '../../local/dynamodb/index.ts';
 import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
+import { StateFileError } from '../../local/state-dir.ts';
 
 const region = 'us-east-1';
 const tableName = 'labelcast-images';
@@ -65,6 +66,49 @@ describe('local DynamoDB', () => {
       documents.destroy();
     } finally {
       await dynamodb.close();
+    }
+  });
+
+  it('refuses a stored table of an older layout, naming the data directory and what to do', async () => {
+    // Prepare: a table as an older labelcast made it, with only the byLabel index
+    const olderDir = mkdtempSync(path.join(tmpdir(), 'labelcast-dynamodb-older-'));
+    const dynamodb = await startLocalDynamoDb({ dataDir: olderDir, port: 0, region, credentials: credentialStore(credentials) });
+    const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region, credentials });
+    try {
+      const key = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
+      await client.send(
+        new CreateTableCommand({
+          TableName: tableName,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [key('pk'), key('sk'), key('labelKey'), key('labelSort')],
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: 'byLabel',
+              KeySchema: [
+                { AttributeName: 'labelKey', KeyType: 'HASH' },
+                { AttributeName: 'labelSort', KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          ],
+        }),
+      );
+
+      // Act
+      const ensuring = ensureImagesTable({ endpoint: dynamodb.endpoint, tableName, region, credentials, dataDir: olderDir });
+
+      // Assess
+      await expect(ensuring).rejects.toThrow(StateFileError);
+      await expect(ensuring).rejects.toThrow(`${olderDir} holds the images table in an older layout`);
+      await expect(ensuring).rejects.toThrow('delete it to start with an empty table');
+    } finally {
+      client.destroy();
+      await dynamodb.close();
+      rmSync(olderDir, { recursive: true, force: true });
     }
   });
 });

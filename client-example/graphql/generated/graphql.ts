@@ -70,6 +70,14 @@ export type ImagesByLabelWithUrlsQueryVariables = Exact<{
 
 export type ImagesByLabelWithUrlsQuery = { imagesByLabel: { nextToken: string | null, items: Array<{ url: string | null, thumbnailUrl: string | null, id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }> }> } };
 
+export type ImagesQueryVariables = Exact<{
+  limit?: number | null | undefined;
+  nextToken?: string | null | undefined;
+}>;
+
+
+export type ImagesQuery = { images: { nextToken: string | null, items: Array<{ id: string, status: ImageStatus, contentType: string, sizeBytes: number, fileName: string | null, createdAt: string, labeledAt: string | null, error: string | null, owner: string | null, labels: Array<{ name: string, confidence: number, parents: Array<string>, aliases: Array<string>, categories: Array<string>, instances: Array<{ confidence: number, boundingBox: { left: number, top: number, width: number, height: number } }> }>, moderationLabels: Array<{ name: string, confidence: number, parents: Array<string> }> }> } };
+
 export type LabelsQueryVariables = Exact<{
   prefix?: string | null | undefined;
   limit?: number | null | undefined;
@@ -321,6 +329,47 @@ export const ImagesByLabelWithUrlsDocument = new TypedDocumentString(`
     parents
   }
 }`) as unknown as TypedDocumentString<ImagesByLabelWithUrlsQuery, ImagesByLabelWithUrlsQueryVariables>;
+export const ImagesDocument = new TypedDocumentString(`
+    query Images($limit: Int, $nextToken: String) {
+  images(limit: $limit, nextToken: $nextToken) {
+    items {
+      ...ImageFields
+    }
+    nextToken
+  }
+}
+    fragment ImageFields on Image {
+  id
+  status
+  contentType
+  sizeBytes
+  fileName
+  createdAt
+  labeledAt
+  error
+  owner
+  labels {
+    name
+    confidence
+    parents
+    aliases
+    categories
+    instances {
+      confidence
+      boundingBox {
+        left
+        top
+        width
+        height
+      }
+    }
+  }
+  moderationLabels {
+    name
+    confidence
+    parents
+  }
+}`) as unknown as TypedDocumentString<ImagesQuery, ImagesQueryVariables>;
 export const LabelsDocument = new TypedDocumentString(`
     query Labels($prefix: String, $limit: Int, $nextToken: String) {
   labels(prefix: $prefix, limit: $limit, nextToken: $nextToken) {
