@@ -17,6 +17,7 @@ import { describeFailure } from './cli/failure.ts';
 import { imageFiles } from './cli/files.ts';
 import { get } from './cli/get.ts';
 import { labels } from './cli/labels.ts';
+import { list } from './cli/list.ts';
 import { readStackOutputs } from './cli/outputs.ts';
 import { search } from './cli/search.ts';
 import { upload } from './cli/upload.ts';
@@ -42,7 +43,7 @@ const commands: Record<CommandName, Command> = {
     const files = await imageFiles(args);
     return async (client, describe) => ((await upload(client, files, { concurrency, json: flag(options, 'json'), describe })) ? 0 : 1);
   },
-  watch: async (_args, options) => (client) => watch(client, { json: flag(options, 'json') }),
+  watch: async (_args, options) => (client, describe) => watch(client, { json: flag(options, 'json'), describe }),
   search: async ([label], options) => {
     const minConfidence = numberOption(options, 'min-confidence', { min: 0, max: 100 });
     const limit = integerOption(options, 'limit', pageLimit);
@@ -51,8 +52,9 @@ const commands: Record<CommandName, Command> = {
       return 0;
     };
   },
-  list: async () => {
-    throw new CliError('list needs Query.images, which this API does not have yet');
+  list: async (_args, options) => {
+    const limit = integerOption(options, 'limit', pageLimit);
+    return (client) => list(client, { limit, all: flag(options, 'all'), json: flag(options, 'json') });
   },
   labels: async ([prefix], options) => {
     const limit = integerOption(options, 'limit', pageLimit);

@@ -15,3 +15,14 @@ export function formatImage(image: Image): string {
 
 /** One NDJSON line. */
 export const jsonLine = (value: unknown) => JSON.stringify(value);
+
+/** One line an image, for lists: id, status, when, file name, its top labels (or its error). */
+export function formatImageLine(image: Image): string {
+  const labels = [...image.labels]
+    .sort((a, b) => b.confidence - a.confidence)
+    .slice(0, 3)
+    .map((label) => `${label.name} ${Math.round(label.confidence)}%`)
+    .join(', ');
+  const what = image.status === 'FAILED' ? (image.error ?? '') : image.status === 'LABELED' && !labels ? 'no labels' : labels;
+  return [image.id, image.status.padEnd(7), image.createdAt, image.fileName ?? '-', what].join('  ').trimEnd();
+}

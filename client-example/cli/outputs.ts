@@ -22,7 +22,8 @@ export function readStackOutputs(given: string | undefined, env: NodeJS.ProcessE
   const file = path.resolve(given ?? env.LABELCAST_OUTPUTS ?? 'amplify_outputs.json');
   if (!existsSync(file)) {
     if (given !== undefined) throw new UsageError(`--outputs ${given}: no such file (npm start writes amplify_outputs.json at the repo root)`);
-    throw new SetupError(`no ${path.relative(process.cwd(), file) || file}: run npm start in another terminal (it writes this file), or pass --outputs FILE`);
+    const shown = path.relative(process.cwd(), file);
+    throw new SetupError(`no ${shown.startsWith('..') ? file : shown}: run npm start in another terminal (it writes this file), or pass --outputs FILE`);
   }
   let outputs: { data?: { url?: unknown } };
   try {

@@ -1,17 +1,41 @@
 /**
  * `watch`: prints every image as it is labelled (onImageLabeled without
  * imageId) until Ctrl-C. Says on stderr when the realtime connection drops
- * and when it is back; then it catches up (catch-up.ts), so an image
- * labelled while the socket was down is printed too, once.
+ * and when it is back, then prints what ended in between (catch-up.ts):
+ * each image once, whether it came as an event or from the catch-up.
  */
+import type { Image } from '../graphql/index.ts';
 import type { LabelcastClient } from '../lib/labelcast-client.ts';
+import { endedSince } from './catch-up.ts';
 import { listenToConnection } from './connection.ts';
 import { formatImage, jsonLine } from './format.ts';
 
-export function watch(client: LabelcastClient, options: { readonly json: boolean }): Promise<never> {
+export interface WatchOptions {
+  readonly json: boolean;
+  /** One line for an error (failure.ts). */
+  readonly describe: (error: unknown) => string;
+}
+
+export function watch(client: LabelcastClient, options: WatchOptions): Promise<never> {
   return new Promise((_, reject) => {
-    const print = (image: Parameters<typeof formatImage>[0]) => console.log(options.json ? jsonLine(image) : formatImage(image));
+    const printed = new Set<string>();
+    const print = (image: Image) => {
+      if (printed.has(image.id)) return;
+      printed.add(image.id);
+      console.log(options.json ? jsonLine(image) : formatImage(image));
+    };
     let disruptedAt: Date | undefined;
+    let pending: string[] = [];
+    const catchUp = async (since: Date) => {
+      try {
+        const missed = await endedSince(client, since, pending);
+        pending = missed.pending;
+        console.error(`reconnected: ${missed.ended.length} image(s) ended while disconnected`);
+        missed.ended.forEach(print);
+      } catch (error) {
+        console.error(`reconnected, but could not catch up: ${options.describe(error)}`);
+      }
+    };
     listenToConnection({
       onDisrupted: () => {
         disruptedAt ??= new Date();
@@ -19,8 +43,9 @@ export function watch(client: LabelcastClient, options: { readonly json: boolean
       },
       onResubscribed: (imageId) => {
         if (imageId !== undefined) return;
-        console.error(`reconnected (down since ${disruptedAt?.toISOString() ?? 'unknown'})`);
+        const since = disruptedAt ?? new Date();
         disruptedAt = undefined;
+        void catchUp(since);
       },
     });
     const { ready } = client.watchAll(print, (error) => reject(error));
