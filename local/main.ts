@@ -4,15 +4,22 @@
  * stack's: see local/amplify-outputs.ts). Programs read the ready file,
  * `<state dir>/ready.json` (local/ready-file.ts), not these lines. A damaged
  * state file ends it with exit code 1 and one line naming the file and what
- * to do (StateFileError).
+ * to do (StateFileError); so does a port another process holds
+ * (PortInUseError, naming LABELCAST_PORT).
+ *
+ * While it runs it prints one line per image that ended LABELED or FAILED and
+ * one per failed function invocation with its log file (activity-log.ts);
+ * `--quiet` (`npm start -- --quiet`, or `npm start --quiet`) turns that off.
  */
 import { AppSyncJsCheckError } from '../api/appsync-js-check.ts';
 import { SchemaRuleError } from '../api/schema-defaults.ts';
 import { ResolverCodeError } from './appsync/resolvers/errors.ts';
-import { configFromEnv, LocalConfigError, type LocalStackConfig } from './config.ts';
+import { endedImageLine, functionErrorLine, isQuiet } from './activity-log.ts';
+import { configFromEnv, defaultBasePort, LocalConfigError, type LocalStackConfig } from './config.ts';
 import { ensureGalleryBuilt } from './gallery/build.ts';
 import { removeReadyFile, writeReadyFile } from './ready-file.ts';
-import { startLocalStack, type LocalStack } from './stack.ts';
+import { PortInUseError } from './listen.ts';
+import { startLocalStack, type LocalStack, type StackObservers } from './stack.ts';
 import { StateFileError } from './state-dir.ts';
 
 /** A bad LABELCAST_* value: one line naming it, exit code 1. */
@@ -37,12 +44,25 @@ const isRefusal = (error: unknown): boolean =>
   error instanceof AppSyncJsCheckError ||
   error instanceof ResolverCodeError ||
   error instanceof SchemaRuleError ||
+  error instanceof PortInUseError ||
   (error instanceof AggregateError && error.errors.every(isRefusal));
 
-const stack: LocalStack = await startLocalStack(config).catch((error: unknown) => {
+const quiet = isQuiet();
+const observers: StackObservers = quiet
+  ? {}
+  : {
+      onImageEnded: (image) => console.log(endedImageLine(image)),
+      onFunctionError: (report) => console.error(functionErrorLine(report)),
+    };
+
+const stack: LocalStack = await startLocalStack(config, observers).catch((error: unknown) => {
   if (!isRefusal(error)) throw error;
   // The message is the whole story (file, problem, fix): a stack trace would only bury it.
   if (error instanceof StateFileError) console.error(`labelcast cannot start: ${error.message}`);
+  else if (error instanceof PortInUseError) {
+    const base = process.env.LABELCAST_PORT ?? String(defaultBasePort);
+    console.error(`labelcast cannot start: ${error.message}: stop it, or set LABELCAST_PORT to another first port (now ${base}; npm start uses it and the 5 after it)`);
+  }
   else {
     const refusals = error instanceof AggregateError ? error.errors : [error];
     console.error(`labelcast not started:\n${refusals.map((refusal: Error) => refusal.message).join('\n')}`);
@@ -75,7 +95,7 @@ writeReadyFile({
   tableName: stack.tableName,
   endpoints: stack.endpoints,
 });
-console.log('labelcast ready');
+console.log(`labelcast ready${quiet ? '' : ': one line per labelled image and per function error follows (--quiet: none)'}`);
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals) => {

@@ -30,7 +30,7 @@ import { localIdentities } from './iam/function-roles.ts';
 import { principalFor } from './iam/principals.ts';
 import { startLocalLambdaApi } from './lambda/api.ts';
 import { startLocalQueues, type LocalQueues } from './lambda/queues.ts';
-import { startLambdaRuntime } from './lambda/runtime.ts';
+import { startLambdaRuntime, type FunctionErrorReport } from './lambda/runtime.ts';
 import { scheduledEvent } from './lambda/scheduled-event.ts';
 import { startLocalRekognition } from './rekognition/index.ts';
 import { startLocalS3 } from './s3/index.ts';
@@ -66,7 +66,15 @@ class Closers {
   }
 }
 
-export async function startLocalStack(config: LocalStackConfig): Promise<LocalStack> {
+/** Who hears what the stack does while it runs (npm start prints it: local/activity-log.ts). */
+export interface StackObservers {
+  /** Each publishImageLabeled: an image that ended LABELED or FAILED, as its subscribers get it. */
+  readonly onImageEnded?: (image: unknown) => void;
+  /** Each failed function invocation, with its log file. */
+  readonly onFunctionError?: (report: FunctionErrorReport) => void;
+}
+
+export async function startLocalStack(config: LocalStackConfig, observers: StackObservers = {}): Promise<LocalStack> {
   prepareStateDir(config.stateDir);
   const credentials = loadOrCreateCredentials(config.stateDir);
   // Every resolver is bundled, checked against the APPSYNC_JS rules and loaded before anything starts: code that
@@ -173,6 +181,9 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       userPoolAdmin: admin,
       runtime,
       limits: ApiLimits[config.stage],
+      onPublished: (mutation) => {
+        if (mutation.fieldName === 'publishImageLabeled') observers.onImageEnded?.(mutation.payload);
+      },
     });
     closers.add(() => appsync.close());
 
@@ -207,7 +218,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
           }
         : {}),
     });
-    const lambda = startLambdaRuntime({ stateDir: config.stateDir, environment });
+    const lambda = startLambdaRuntime({ stateDir: config.stateDir, environment, onFunctionError: observers.onFunctionError });
     lambdaRef.runtime = lambda;
     closers.add(() => lambda.close());
     // The queues and their mappings, as infra/labeler.ts deploys them; the labeler's concurrency derives from the same

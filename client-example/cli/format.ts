@@ -1,6 +1,5 @@
 /** How the CLI prints images: a readable block, or one JSON object a line (--json). */
 import type { Image } from '../graphql/index.ts';
-import { graphqlErrorLines } from '../lib/graphql-client.ts';
 
 export function formatImage(image: Image): string {
   const head = `${image.id}  ${image.status}${image.fileName ? `  ${image.fileName}` : ''}`;
@@ -17,5 +16,13 @@ export function formatImage(image: Image): string {
 /** One NDJSON line. */
 export const jsonLine = (value: unknown) => JSON.stringify(value);
 
-/** AppSync's errors as `errorType: message` lines. */
-export const describeError = (error: unknown): string => graphqlErrorLines(error).join('\n');
+/** One line an image, for lists: id, status, when, file name, its top labels (or its error). */
+export function formatImageLine(image: Image): string {
+  const labels = [...image.labels]
+    .sort((a, b) => b.confidence - a.confidence)
+    .slice(0, 3)
+    .map((label) => `${label.name} ${Math.round(label.confidence)}%`)
+    .join(', ');
+  const what = image.status === 'FAILED' ? (image.error ?? '') : image.status === 'LABELED' && !labels ? 'no labels' : labels;
+  return [image.id, image.status.padEnd(7), image.createdAt, image.fileName ?? '-', what].join('  ').trimEnd();
+}

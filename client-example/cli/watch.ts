@@ -1,17 +1,56 @@
-/** `watch`: prints every image as it is labelled (onImageLabeled without imageId) until Ctrl-C. */
+/**
+ * `watch`: prints every image as it is labelled (onImageLabeled without
+ * imageId) until Ctrl-C. Says on stderr when the realtime connection drops
+ * and when it is back, then prints what ended in between (catch-up.ts):
+ * each image once, whether it came as an event or from the catch-up.
+ */
+import type { Image } from '../graphql/index.ts';
 import type { LabelcastClient } from '../lib/labelcast-client.ts';
+import { endedSince } from './catch-up.ts';
+import { listenToConnection } from './connection.ts';
 import { formatImage, jsonLine } from './format.ts';
 
-export function watch(client: LabelcastClient, options: { readonly json: boolean }): Promise<never> {
+export interface WatchOptions {
+  readonly json: boolean;
+  /** One line for an error (failure.ts). */
+  readonly describe: (error: unknown) => string;
+}
+
+export function watch(client: LabelcastClient, options: WatchOptions): Promise<never> {
   return new Promise((_, reject) => {
-    const { ready } = client.watchAll(
-      (image) => console.log(options.json ? jsonLine(image) : formatImage(image)),
-      (error) => reject(error),
-    );
-    ready.then(
-      () => {
-        if (!options.json) console.error('watching for labelled images (Ctrl-C to stop)…');
+    const printed = new Set<string>();
+    const print = (image: Image) => {
+      if (printed.has(image.id)) return;
+      printed.add(image.id);
+      console.log(options.json ? jsonLine(image) : formatImage(image));
+    };
+    let disruptedAt: Date | undefined;
+    let pending: string[] = [];
+    const catchUp = async (since: Date) => {
+      try {
+        const missed = await endedSince(client, since, pending);
+        pending = missed.pending;
+        console.error(`reconnected: ${missed.ended.length} image(s) ended while disconnected`);
+        missed.ended.forEach(print);
+      } catch (error) {
+        console.error(`reconnected, but could not catch up: ${options.describe(error)}`);
+      }
+    };
+    listenToConnection({
+      onDisrupted: () => {
+        disruptedAt ??= new Date();
+        console.error('realtime connection lost: reconnecting (Amplify retries after 5 s, then every minute)…');
       },
+      onResubscribed: (imageId) => {
+        if (imageId !== undefined) return;
+        const since = disruptedAt ?? new Date();
+        disruptedAt = undefined;
+        void catchUp(since);
+      },
+    });
+    const { ready } = client.watchAll(print, (error) => reject(error));
+    ready.then(
+      () => console.error('watching for labelled images (Ctrl-C to stop)…'),
       (error: unknown) => reject(error),
     );
   });

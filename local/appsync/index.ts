@@ -17,6 +17,7 @@ import type { RealtimeTimings } from './realtime/connection.ts';
 import { subscriptionRegistry } from './realtime/subscriptions.ts';
 import type { ResolverRuntime } from './resolvers/index.ts';
 import { RequestErrors } from './server/errors.ts';
+import type { ResolvedMutation } from './server/execute.ts';
 import { graphQLRequestHandler, sendError as sendRequestError } from './server/http.ts';
 import type { GraphQLLimits } from './server/limits.ts';
 import { buildServedSchema } from './server/schema.ts';
@@ -43,6 +44,8 @@ export interface LocalAppSyncOptions {
   readonly onInternalError?: (error: unknown, where: string) => void;
   /** Query depth, resolver count and introspection settings. @default AppSync's defaults (no depth limit, 10000 resolvers, introspection on) */
   readonly limits?: GraphQLLimits;
+  /** Told about each mutation result published to subscribers (npm start prints the labelled images). @default nobody */
+  readonly onPublished?: (mutation: ResolvedMutation) => void;
 }
 
 export interface LocalAppSync {
@@ -87,7 +90,10 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     runtime: options.runtime,
     auth,
     graphqlPath,
-    publish: (mutation) => registry.fanOut(mutation.fieldName, mutation.payload),
+    publish: (mutation) => {
+      options.onPublished?.(mutation);
+      return registry.fanOut(mutation.fieldName, mutation.payload);
+    },
     invalidate: (invalidation) => registry.invalidate(invalidation.subscriptionField, invalidation.payload),
     onInternalError,
   });

@@ -43,6 +43,9 @@ process.on('message', (message: InvokeMessage) => {
       send({ requestId: message.requestId, ok: true, result: result ?? null });
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
+      // As Lambda's Node.js runtime does, the error goes to the function's log (stderr is its log file) before it is reported.
+      const record = { errorType: err.name, errorMessage: err.message, stack: (err.stack ?? '').split('\n') };
+      console.error(`${new Date().toISOString()}\t${message.requestId}\tERROR\tInvoke Error \t${JSON.stringify(record)}`);
       send({ requestId: message.requestId, ok: false, errorType: err.name, errorMessage: err.message, trace: (err.stack ?? '').split('\n') });
     }
   })();

@@ -5,7 +5,7 @@
  * retries, then a dead-letter record on disk, Lambda's on-failure record.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
 import { repoRoot } from '../../api/bundle.ts';
@@ -20,6 +20,21 @@ export interface LambdaRuntimeOptions {
   readonly retryDelaysMs?: readonly number[];
   /** Told about every async invocation that ran out of retries. */
   readonly onDeadLetter?: (record: DeadLetterRecord) => void;
+  /** Told about every invocation that failed (npm start prints each with its log file). @default nobody */
+  readonly onFunctionError?: (report: FunctionErrorReport) => void;
+}
+
+/** One failed invocation: what failed, where its log is, and whether Lambda will try again. */
+export interface FunctionErrorReport {
+  readonly functionName: LambdaFunctionName;
+  readonly errorType: string;
+  readonly errorMessage: string;
+  /** The function's log file, which holds the error with its stack. */
+  readonly logFile: string;
+  /** 1 for the first attempt; async invocations are retried twice. */
+  readonly attempt: number;
+  /** Whether an async retry follows; false for synchronous invokes and the last attempt. */
+  readonly willRetry: boolean;
 }
 
 /** The shape of Lambda's on-failure destination record. */
@@ -57,6 +72,17 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
   const inFlight = new Set<Promise<void>>();
   let closed = false;
 
+  const logFileOf = (name: LambdaFunctionName) => path.join(logDir, `${name}.log`);
+
+  /** Reports a failed attempt; what the runtime itself ended (timeout, crash) goes to the log too, as Lambda writes it there. */
+  const reportError = (name: LambdaFunctionName, error: unknown, attempt: number, willRetry: boolean) => {
+    const err = error instanceof FunctionError ? error : new FunctionError('Unhandled', String(error));
+    if (err.errorType.startsWith('Sandbox.') || err.errorType === 'Runtime.ExitError') {
+      appendFileSync(logFileOf(name), `${new Date().toISOString()}\t${err.errorType}\t${err.message}\n`);
+    }
+    options.onFunctionError?.({ functionName: name, errorType: err.errorType, errorMessage: err.message, logFile: logFileOf(name), attempt, willRetry });
+  };
+
   const processFor = (name: LambdaFunctionName): FunctionProcess => {
     let existing = processes.get(name);
     if (!existing) {
@@ -66,7 +92,7 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
         entry: path.join(repoRoot, spec.entry),
         environment: options.environment(name),
         timeoutMs: spec.timeoutSeconds * 1000,
-        logFile: path.join(logDir, `${name}.log`),
+        logFile: logFileOf(name),
       });
       processes.set(name, existing);
     }
@@ -102,6 +128,7 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
         // Shutting down is not the function's failure; the image stays PENDING for the next start.
         if (closed) return;
         const delay = retryDelaysMs[attempt - 1];
+        reportError(name, error, attempt, delay !== undefined);
         if (delay === undefined) {
           deadLetter(name, event, attempt, error);
           return;
@@ -118,7 +145,13 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
   }
 
   return {
-    invoke: (name, event) => processFor(name).invoke(event),
+    invoke: (name, event) =>
+      processFor(name)
+        .invoke(event)
+        .catch((error: unknown) => {
+          if (!closed) reportError(name, error, 1, false);
+          throw error;
+        }),
     invokeAsync,
     async close() {
       closed = true;

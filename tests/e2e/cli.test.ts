@@ -1,29 +1,79 @@
-/** The example CLI, run as a user runs it, against the same local stack. */
+/**
+ * The example CLI, run as a user runs it (`npx labelcast` starts client-example/cli/labelcast.js), against the
+ * same local stack. What needs no stack (a fresh clone, the stack down, bad usage) is in tests/client/cli-process.test.ts.
+ */
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
+import { startTcpProxy } from '../support/tcp-proxy.ts';
 
 const run = promisify(execFile);
-const cli = (...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'client-example/cli.ts', ...args, '--outputs', inject('outputsPath')], {
-    cwd: repoRoot,
-    env: process.env,
-  });
+const launcher = 'client-example/cli/labelcast.js';
+/** The launcher trusts the CA of LABELCAST_STATE_DIR, here the e2e stack's. */
+const env = () => ({ ...process.env, LABELCAST_STATE_DIR: inject('stateDir') });
+const cli = (...args: string[]) => run(process.execPath, [launcher, ...args, '--outputs', inject('outputsPath')], { cwd: repoRoot, env: env() });
+/** A run expected to fail: its exit code and output. */
+const failing = (...args: string[]) =>
+  cli(...args).then(
+    (ran) => ({ code: 0, ...ran }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
 
-describe('CLI: client-example/cli.ts', () => {
-  it('uploads a photo and prints the labels pushed over the subscription, then finds it with search', async () => {
-    const upload = await cli('upload', 'tests/fixtures/cat.jpg');
+// Each run starts Node with tsx and loads aws-amplify: seconds each on 2 shared cores, and these tests run several.
+describe('CLI: client-example/cli.ts', { timeout: 240_000 }, () => {
+  it('uploads a folder, lists what it skipped, prints the labels pushed over the subscription and a summary; search finds it', async () => {
+    // Prepare: a photo beside a GIF and a TIFF, which labelcast does not take
+    const dir = mkdtempSync(path.join(tmpdir(), 'labelcast-cli-'));
+    copyFileSync(path.join(repoRoot, 'tests/fixtures/cat.jpg'), path.join(dir, 'cat.jpg'));
+    writeFileSync(path.join(dir, 'anim.gif'), 'GIF89a');
+    writeFileSync(path.join(dir, 'scan.tiff'), 'II*\0');
+
+    // Act
+    const upload = await cli('upload', dir);
+
+    // Assess
+    expect(upload.stdout).toContain(`skipped ${path.join(dir, 'anim.gif')}: not a .jpg, .jpeg, .png or .webp file`);
+    expect(upload.stdout).toContain(`skipped ${path.join(dir, 'scan.tiff')}: not a .jpg, .jpeg, .png or .webp file`);
     expect(upload.stdout).toMatch(/uploaded as (\S+), waiting for labels/);
     expect(upload.stdout).toMatch(/LABELED/);
     expect(upload.stdout).toMatch(/^\s+Cat\s+\d+\.\d%.*\(.*Mammal.*\)$/m);
+    expect(upload.stdout.trim().split('\n').at(-1)).toBe('1 labelled, 0 failed, 2 skipped');
     const imageId = /uploaded as (\S+),/.exec(upload.stdout)![1];
 
     const search = await cli('search', 'cat');
     expect(search.stdout).toContain(imageId);
+  });
+
+  it('labels, get, list and delete an image; get and delete of a deleted one exit 1', async () => {
+    // Prepare
+    const upload = await cli('upload', 'tests/fixtures/coffee.jpg', '--json');
+    const { id } = JSON.parse(upload.stdout.trim());
+
+    // Act, Assess: the catalog by prefix, the image itself, the library
+    const labels = await cli('labels', 'Cu', '--json', '--all');
+    expect(labels.stdout.trim().split('\n').map((line) => JSON.parse(line))).toContainEqual({ name: 'Cup', imageCount: expect.any(Number) });
+    const got = await cli('get', id);
+    expect(got.stdout).toMatch(new RegExp(`^${id}  LABELED  coffee\\.jpg\n\\s+Cup\\s+\\d+\\.\\d%`));
+    const listed = await cli('list', '--limit', '5');
+    expect(listed.stdout.split('\n')[0]).toMatch(new RegExp(`^${id}  LABELED  \\S+  coffee\\.jpg  Cup \\d+%`));
+
+    const deleted = await cli('delete', id);
+    expect(deleted.stdout.trim()).toBe(`deleted ${id} (coffee.jpg)`);
+    const gone = await failing('get', id);
+    expect(gone).toMatchObject({ code: 1, stderr: `no image ${id}: labelcast list shows your images\n` });
+    const again = await failing('delete', id);
+    expect(again).toMatchObject({ code: 1, stderr: `${id}: NotFound: Image ${id} not found\n` });
+  });
+
+  it('takes --json through npm run cli without --', async () => {
+    const search = await run('npm', ['run', '--silent', 'cli', 'search', 'Cat', '--json', '--outputs=' + inject('outputsPath')], { cwd: repoRoot, env: env() });
+    const lines = search.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ id: expect.any(String), status: 'LABELED' });
   });
 
   it('exits 2 with usage on a bad command', async () => {
@@ -57,32 +107,75 @@ describe('CLI: client-example/cli.ts', () => {
   });
 
   it('watch streams every labelled image', async () => {
-    // Prepare: watch runs until stopped, as with Ctrl-C
-    const watcher = spawn(process.execPath, ['--import', 'tsx', 'client-example/cli.ts', 'watch', '--json', '--outputs', inject('outputsPath')], {
-      cwd: repoRoot,
-      env: process.env,
-    });
-    let stdout = '';
-    let stderr = '';
-    watcher.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    watcher.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise((resolve) => watcher.once('exit', resolve));
+    // Prepare: watch runs until stopped, as with Ctrl-C; it says on stderr once AppSync acknowledged it
+    const watcher = startWatch(inject('outputsPath'));
     try {
-      // Wait until AppSync acknowledged it: the process logs nothing in --json mode, so poll for a labelled upload instead.
-      let seen = false;
-      for (let attempt = 0; attempt < 5 && !seen; attempt += 1) {
-        const upload = await cli('upload', 'tests/fixtures/rocket.jpg', '--json');
-        const { id } = JSON.parse(upload.stdout.trim());
-        for (let wait = 0; wait < 20 && !stdout.includes(id); wait += 1) await new Promise((resolve) => setTimeout(resolve, 250));
-        seen = stdout.includes(id);
-      }
+      await watcher.until(() => watcher.stderr().includes('watching for labelled images'));
+
+      // Act
+      const upload = await cli('upload', 'tests/fixtures/rocket.jpg', '--json');
+      const { id } = JSON.parse(upload.stdout.trim());
 
       // Assess
-      expect(seen, stderr).toBe(true);
-      expect(JSON.parse(stdout.trim().split('\n')[0])).toMatchObject({ status: expect.stringMatching(/LABELED|FAILED/) });
+      await watcher.until(() => watcher.stdout().includes(id));
+      expect(JSON.parse(watcher.stdout().trim().split('\n')[0])).toMatchObject({ status: expect.stringMatching(/LABELED|FAILED/) });
     } finally {
-      watcher.kill('SIGINT');
-      await exited;
+      await watcher.stop();
+    }
+  });
+
+  it('watch says when its connection drops, and prints what was labelled meanwhile once it is back', async () => {
+    // Prepare: watch through a proxy that can drop its connections (outputs naming the proxy's port)
+    const outputs = JSON.parse(readFileSync(inject('outputsPath'), 'utf8')) as { data: { url: string } };
+    const url = new URL(outputs.data.url);
+    const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
+    url.port = String(proxy.port);
+    const proxiedOutputs = path.join(mkdtempSync(path.join(tmpdir(), 'labelcast-cli-')), 'amplify_outputs.json');
+    writeFileSync(proxiedOutputs, JSON.stringify({ ...outputs, data: { ...outputs.data, url: url.toString() } }));
+    const watcher = startWatch(proxiedOutputs);
+    try {
+      await watcher.until(() => watcher.stderr().includes('watching for labelled images'));
+
+      // Act: the connection drops (new ones are held, as by a restarting server); an image is labelled meanwhile
+      proxy.drop();
+      await watcher.until(() => watcher.stderr().includes('realtime connection lost: reconnecting'));
+      const upload = await cli('upload', 'tests/fixtures/coffee.jpg', '--json');
+      const { id, status } = JSON.parse(upload.stdout.trim());
+      expect(status).toBe('LABELED');
+      proxy.resume();
+
+      // Assess: said it is back, and printed the image it missed, once
+      await watcher.until(() => watcher.stdout().includes(id));
+      expect(watcher.stderr()).toMatch(/reconnected: [1-9]\d* image\(s\) ended while disconnected/);
+      const printed = watcher.stdout().trim().split('\n').map((line) => JSON.parse(line) as { id: string });
+      expect(printed.filter((image) => image.id === id)).toEqual([expect.objectContaining({ id, status: 'LABELED' })]);
+    } finally {
+      await watcher.stop();
+      await proxy.close();
     }
   });
 });
+
+/** `labelcast watch --json`, its output so far, and a way to wait for it (bounded by the test's timeout). */
+function startWatch(outputsPath: string) {
+  const watcher = spawn(process.execPath, [launcher, 'watch', '--json', '--outputs', outputsPath], { cwd: repoRoot, env: env() });
+  let stdout = '';
+  let stderr = '';
+  watcher.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  watcher.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise((resolve) => watcher.once('exit', resolve));
+  return {
+    stdout: () => stdout,
+    stderr: () => stderr,
+    async until(condition: () => boolean): Promise<void> {
+      while (!condition()) {
+        if (watcher.exitCode !== null) throw new Error(`watch exited with ${watcher.exitCode}: ${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async stop(): Promise<void> {
+      watcher.kill('SIGINT');
+      await exited;
+    },
+  };
+}
