@@ -154,10 +154,13 @@ export const fields: readonly FieldWiring[] = [
   {
     typeName: 'Query',
     fieldName: 'imagesByLabel',
-    kind: 'UNIT',
+    kind: 'PIPELINE',
     auth: clientModes,
     code: 'resolvers/Query.imagesByLabel.ts',
-    dataSource: 'imagesTable',
+    steps: [
+      { name: 'queryLabelEntries', code: 'resolvers/pipeline/queryLabelEntries.ts', dataSource: 'imagesTable' },
+      { name: 'getImagesByLabelEntry', code: 'resolvers/pipeline/getImagesByKey.ts', dataSource: 'imagesTable' },
+    ],
   },
   {
     typeName: 'Query',

@@ -98,8 +98,8 @@ export class ManifestWiring extends Construct {
               name,
               table: props.table,
               resolverCode: (codeFiles.get(name) ?? []).map((file) => this.code(file)),
-              // The indexes resolvers Query; the reconciler's byStatus is read by its Lambda role only.
-              indexNames: [ImagesTableLayout.byLabelIndex.indexName, ImagesTableLayout.byOwnerIndex.indexName],
+              // The index resolvers Query; the reconciler's byStatus is read by its Lambda role only.
+              indexNames: [ImagesTableLayout.byOwnerIndex.indexName],
             }),
           );
           break;

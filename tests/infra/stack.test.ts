@@ -105,7 +105,7 @@ describe('stages', () => {
 });
 
 describe('images table', () => {
-  it('is on-demand with pk/sk; byLabel and byStatus project everything, byOwner keys only', () => {
+  it('is on-demand with pk/sk; byOwner projects keys only, the sparse byStatus what the reconciler reads; no label index (entries are table items)', () => {
     const layout = ImagesTableLayout;
     dev().template.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
@@ -115,14 +115,6 @@ describe('images table', () => {
       ],
       GlobalSecondaryIndexes: [
         {
-          IndexName: layout.byLabelIndex.indexName,
-          KeySchema: [
-            { AttributeName: layout.byLabelIndex.partitionKey, KeyType: 'HASH' },
-            { AttributeName: layout.byLabelIndex.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-        {
           IndexName: 'byOwner',
           KeySchema: [
             { AttributeName: 'owner', KeyType: 'HASH' },
@@ -131,12 +123,12 @@ describe('images table', () => {
           Projection: { ProjectionType: 'KEYS_ONLY' },
         },
         {
-          IndexName: layout.byStatusIndex.indexName,
+          IndexName: 'byStatus',
           KeySchema: [
-            { AttributeName: layout.byStatusIndex.partitionKey, KeyType: 'HASH' },
-            { AttributeName: layout.byStatusIndex.sortKey, KeyType: 'RANGE' },
+            { AttributeName: 'recoveryStatus', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['id', 'contentType'] },
         },
       ],
     });
