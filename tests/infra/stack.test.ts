@@ -7,6 +7,7 @@ import { accessOf } from '../../api/access.ts';
 import { dataSources, fields, lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
 import { composeSchema } from '../../api/schema.ts';
 import { ImagesTableLayout } from '../../api/table.ts';
+import { imagesTableDefinition } from '../../local/dynamodb/index.ts';
 import { deployedAuthModes } from '../../infra/api-auth.ts';
 import { defaultApiKeyExpiry } from '../../infra/api-key-expiry.ts';
 import { StackOutput } from '../../infra/stack-outputs.ts';
@@ -132,6 +133,22 @@ describe('images table', () => {
         },
       ],
     });
+  });
+});
+
+describe('images table, deployed and offline', () => {
+  it('is the same definition on AWS and offline: keys, attribute types, indexes and projections', () => {
+    // GIVEN the offline table's CreateTable input (local/dynamodb/images-table.ts)
+    const offline = imagesTableDefinition('images');
+    // WHEN the stack is synthesized
+    const [deployed] = Object.values(dev().template.findResources('AWS::DynamoDB::Table')) as { Properties: Record<string, unknown> }[];
+    // THEN both come from ImagesTableLayout alike
+    const sortedBy = <T,>(items: readonly T[], key: (item: T) => string) => [...items].sort((a, b) => key(a).localeCompare(key(b)));
+    const attributes = (items: unknown) => sortedBy(items as { AttributeName: string }[], (item) => item.AttributeName);
+    expect(attributes(deployed!.Properties.AttributeDefinitions)).toEqual(attributes(offline.AttributeDefinitions));
+    expect(deployed!.Properties.KeySchema).toEqual(offline.KeySchema);
+    expect(deployed!.Properties.GlobalSecondaryIndexes).toEqual(offline.GlobalSecondaryIndexes);
+    expect(deployed!.Properties.BillingMode).toBe(offline.BillingMode);
   });
 });
 
