@@ -39,7 +39,7 @@ export type S3ObjectAction = 's3:GetObject' | 's3:PutObject' | 's3:DeleteObject'
 export type RekognitionAction = 'rekognition:DetectLabels' | 'rekognition:DetectModerationLabels';
 
 /** The table's global secondary indexes, by name (api/table.ts). */
-export type IndexName = typeof ImagesTableLayout.byLabelIndex.indexName | typeof ImagesTableLayout.byStatusIndex.indexName;
+export type IndexName = typeof ImagesTableLayout.byOwnerIndex.indexName | typeof ImagesTableLayout.byStatusIndex.indexName;
 
 /**
  * Where an environment variable's value comes from: a deployed resource's
@@ -107,10 +107,10 @@ const endsImages = {
 /**
  * Table actions of finishing an ended image (functions/shared/ended-image.ts):
  * GetItem (re-read), UpdateItem (push lease, pushedAt, catalog claims and
- * counts), BatchWriteItem (label entries) and Query (the image's own
- * partition, to remove the entries of an image deleted meanwhile).
+ * counts) and BatchWriteItem (label entries, written, or removed again for
+ * an image deleted meanwhile: their keys follow from its labels, no Query).
  */
-const finishesEndedImages: readonly DynamoDbAction[] = ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+const finishesEndedImages: readonly DynamoDbAction[] = ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'];
 
 /** Each manifest function's access. */
 export const functionAccess = {
@@ -126,8 +126,8 @@ export const functionAccess = {
   },
   deleteImage: {
     // DeleteItem (the image, conditionally; a counter back at zero), GetItem (whose image a refused delete was),
-    // UpdateItem (ADD -1), Query (the image's own partition for its entries, never an index), BatchWriteItem (those entries).
-    table: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+    // UpdateItem (ADD -1), BatchWriteItem (its label entries, whose keys follow from its labels: no Query).
+    table: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
     objects: [{ prefixes: [uploads, ...keptPrefixes], actions: ['s3:DeleteObject'] }],
     environment: { IMAGES_TABLE: EnvironmentSource.tableName, UPLOAD_BUCKET: EnvironmentSource.bucketName },
   },

@@ -73,8 +73,8 @@ export const serviceNameOf = (name: LambdaFunctionName): string => lambdaFunctio
 
 /** AppSync data sources, by logical name. */
 export const dataSources = {
-  // Query.imagesByLabel reads byLabel, Query.images byOwner; no resolver reads byStatus (the reconciler's index).
-  imagesTable: { kind: 'DYNAMODB', queryIndexes: [ImagesTableLayout.byLabelIndex.indexName, ImagesTableLayout.byOwnerIndex.indexName] },
+  // Query.images reads byOwner (Query.imagesByLabel Queries label entries in the table itself); no resolver reads byStatus (the reconciler's index).
+  imagesTable: { kind: 'DYNAMODB', queryIndexes: [ImagesTableLayout.byOwnerIndex.indexName] },
   presignUploadFunction: { kind: 'LAMBDA', function: 'presignUpload' },
   presignDownloadFunction: { kind: 'LAMBDA', function: 'presignDownload' },
   deleteImageFunction: { kind: 'LAMBDA', function: 'deleteImage' },
@@ -158,10 +158,13 @@ export const fields: readonly FieldWiring[] = [
   {
     typeName: 'Query',
     fieldName: 'imagesByLabel',
-    kind: 'UNIT',
+    kind: 'PIPELINE',
     auth: clientModes,
     code: 'resolvers/Query.imagesByLabel.ts',
-    dataSource: 'imagesTable',
+    steps: [
+      { name: 'queryLabelEntries', code: 'resolvers/pipeline/queryLabelEntries.ts', dataSource: 'imagesTable' },
+      { name: 'getImagesByLabelEntry', code: 'resolvers/pipeline/getImagesByKey.ts', dataSource: 'imagesTable' },
+    ],
   },
   {
     typeName: 'Query',

@@ -9,17 +9,21 @@
  *                   catalogPending (the names whose catalog count is not yet
  *                   claimed; see below), and pushLeaseUntil / pushedAt (the
  *                   push of the terminal image, functions/shared/image-push.ts).
- *                   Its owner and createdAt are the keys of byOwner (Query.images).
- * - label entry:    pk = IMAGE#<id>, sk = LABEL#<name>#<threshold>;
- *                   labelKey = LABEL#<owner>#<name>#<threshold>, labelSort = <createdAt>#<id>,
- *                   confidence, and a copy of the labelled image, so
- *                   imagesByLabel is one Query on byLabel. One entry per indexed
- *                   name (each label, its parents and its aliases) and per
- *                   confidence threshold at or below that name's confidence.
+ *                   Its owner and createdAt are the keys of byOwner (Query.images);
+ *                   while PENDING, recoveryStatus = PENDING keys it in byStatus.
+ * - label entry:    pk = LABEL#<owner>#<name>#<threshold>, sk = <createdAt>#<id>;
+ *                   id, confidence. Nothing else: no copy of the image, no GSI.
+ *                   One entry per indexed name (each label, its parents and
+ *                   its aliases) and per confidence threshold at or below that
+ *                   name's confidence. imagesByLabel Queries one entry
+ *                   partition, newest first, then reads the page's images with
+ *                   one BatchGetItem. The delete function derives an image's
+ *                   entry keys from its labels (labelEntries), so it needs no
+ *                   Query to find them.
  * - catalog count:  pk = CATALOG#<owner>, sk = LABEL#<name>; name (display), imageCount.
  *
  * Owners (api/owner.ts): every image has an `owner`; search and the catalog
- * are partitioned by it (labelKey and the catalog partition start with it),
+ * are partitioned by it (entry and catalog partitions start with it),
  * so a caller's Query can only ever read its own images and counts.
  * - content result: pk = CONTENT#<owner>#<S3 ETag>, sk = RESULT; sha256 of the
  *                   bytes, the labels and moderation labels detected for them,
@@ -31,16 +35,31 @@
  *
  * Names are matched lower-cased, so search and the catalog are case-insensitive.
  *
- * Cost model of imagesByLabel (why thresholds): minConfidence is served by the
- * key, not a filter. A label of confidence c is written under every threshold
- * t <= c, so "minConfidence m" Queries partition LABEL#<name>#<t> for the
- * highest t <= m, newest first. When m is a threshold the Query reads only
- * matching items: a filtered page costs what an unfiltered one does. Between
- * thresholds a filter drops the entries with t <= confidence < m, which are
- * at most one threshold band (10 points or less) of that name's entries. The price is
- * paid once, at write time: at most `confidenceThresholds.length` entries per
- * indexed name, each an item copy, and a labelled image is read by one Query
- * whatever the table size.
+ * Cost model of the label index (why keys only, why thresholds). DynamoDB
+ * charges a write 1 WCU per started KB of the item (an update: of the larger
+ * of the item before and after), plus one write per GSI whose key the item
+ * carries; a read 1 RCU per started 4 KB, half that eventually consistent
+ * (a Query sums its items' sizes, BatchGetItem rounds each item up).
+ * - Write: an entry is some 150–250 bytes (two keys, id, confidence), so
+ *   1 WCU, and nothing more since entries are in no GSI. An image with n
+ *   indexed names costs n × (thresholds at or below each name's confidence)
+ *   WCU, at most 2n, whatever the image's size: a typical photo's 5 names
+ *   at 90+ are 10 WCU (the previous layout wrote a full image copy per
+ *   entry under up to 7 thresholds, twice with its ALL GSI: up to
+ *   2 × 7 × n × item KB). The arithmetic for whole images, every write of
+ *   their lifecycle counted, is tests/api/write-units.test.ts.
+ * - Read, one page of 20: the Query reads 20 entries (~4 KB, 0.5 RCU),
+ *   the BatchGetItem 20 images (0.5 RCU per started 4 KB each: 10 RCU for
+ *   images under 4 KB), both whatever the table size.
+ * - minConfidence is served by the key, not a filter: a label of confidence
+ *   c is written under every threshold t <= c, so "minConfidence m" Queries
+ *   partition LABEL#<owner>#<name>#<t> for the highest t <= m, newest first.
+ *   When m is a threshold the Query reads only matching entries. Between
+ *   thresholds a filter drops the entries with t <= confidence < m, which
+ *   are at most one band of that name's entries, each ~200 bytes to read
+ *   (20 to an RCU). Two thresholds, not seven: Rekognition's labels are
+ *   mostly above 90, so every threshold is one more entry for nearly every
+ *   name, while the entries a filter drops are the few under 90 and small.
  *
  * Catalog counts: each LABELED image adds 1 to each of its indexed names
  * exactly once. The labeler's conditional PENDING→LABELED update also writes
@@ -54,12 +73,6 @@
 export const ImagesTableLayout = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  byLabelIndex: {
-    indexName: 'byLabel',
-    partitionKey: 'labelKey',
-    sortKey: 'labelSort',
-    projection: { type: 'ALL' },
-  },
   /**
    * Query.images: one owner's images, newest first. Sparse: only image items
    * carry both a top-level owner and createdAt (label entries, catalog counts
@@ -79,14 +92,24 @@ export const ImagesTableLayout = {
    * BatchGetItem names its table, so the resolvers that use one need it.
    */
   tableNameVariable: 'IMAGES_TABLE_NAME',
-  /** Image items only (no other item has a top-level status): the reconciler Queries PENDING, no Scan. */
+  /**
+   * The reconciler's PENDING images, oldest first (no Scan). Sparse: only an
+   * image waiting for its labels carries recoveryStatus = PENDING (written by
+   * requestUpload, removed by the terminal update, completeImage), so
+   * labelled images and every later write to them never touch this index.
+   * It holds what the reconciler reads (id, createdAt, contentType), not the
+   * image: a PENDING image costs one small index write in and one out.
+   */
   byStatusIndex: {
     indexName: 'byStatus',
-    partitionKey: 'status',
+    partitionKey: 'recoveryStatus',
     sortKey: 'createdAt',
-    projection: { type: 'ALL' },
+    projection: { type: 'INCLUDE', attributes: ['id', 'contentType'] },
   },
 } as const;
+
+/** The byStatus key an image carries while it waits for labels (api/table.ts, removed by its terminal update). */
+export const awaitingRecovery = () => ({ [ImagesTableLayout.byStatusIndex.partitionKey]: 'PENDING' });
 
 /** What a GSI holds besides its keys and the table's: DynamoDB's three projection types. */
 export type IndexProjection =
@@ -104,17 +127,18 @@ export interface IndexLayout {
 
 /** Every GSI of the table, in one list: the table definitions are derived from it. */
 export const imagesTableIndexes: readonly IndexLayout[] = [
-  ImagesTableLayout.byLabelIndex,
   ImagesTableLayout.byOwnerIndex,
   ImagesTableLayout.byStatusIndex,
 ];
 
 /**
  * Confidence thresholds entries are written under, ascending. 0 serves
- * queries without minConfidence (the labeler keeps labels from 55 up), the
- * rest are the cut-offs apps use most; finer bands cost more entries.
+ * queries without minConfidence (the labeler keeps labels from 55 up); 90
+ * splits off the confident labels, which most of Rekognition's are. Each
+ * threshold a name reaches is one more entry (1 WCU), so there are two
+ * (see the cost model).
  */
-export const confidenceThresholds = [0, 60, 70, 80, 90, 95, 99] as const;
+export const confidenceThresholds = [0, 90] as const;
 
 /** The highest threshold at or below minConfidence. */
 export function thresholdFor(minConfidence: number): number {
@@ -138,20 +162,18 @@ export const normalizeLabel = (name: string): string => name.trim().toLowerCase(
 
 export const imageKey = (imageId: string) => ({ pk: `IMAGE#${imageId}`, sk: 'IMAGE' });
 
-/** Sort-key prefix of all of an image's label entries (they share its partition). */
-export const labelEntryPrefix = 'LABEL#';
-
-/** byLabel partition of one owner's images under a name and threshold. */
-export const labelIndexKey = (owner: string, labelName: string, threshold = 0) =>
+/** The entry partition of one owner's images under a name and threshold. */
+export const labelPartition = (owner: string, labelName: string, threshold = 0) =>
   `LABEL#${owner}#${normalizeLabel(labelName)}#${threshold}`;
 
-/** A label entry sits in its image's partition, which already says whose it is. */
-export const labelEntryKey = (imageId: string, labelName: string, threshold = 0) => ({
-  pk: `IMAGE#${imageId}`,
-  sk: `${labelEntryPrefix}${normalizeLabel(labelName)}#${threshold}`,
-});
+/** Newest first within a partition: createdAt, then the id for images created in the same millisecond. */
+export const labelEntrySort = (createdAt: string, imageId: string) => `${createdAt}#${imageId}`;
 
-export const labelIndexSort = (createdAt: string, imageId: string) => `${createdAt}#${imageId}`;
+/** The table key of one label entry. */
+export const labelEntryKey = (owner: string, labelName: string, threshold: number, createdAt: string, imageId: string) => ({
+  pk: labelPartition(owner, labelName, threshold),
+  sk: labelEntrySort(createdAt, imageId),
+});
 
 /** One owner's label catalog, one partition; its sort keys sort names alphabetically. */
 export const catalogPartition = (owner: string) => `CATALOG#${owner}`;

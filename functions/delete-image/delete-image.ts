@@ -76,7 +76,8 @@ export async function deleteImage(deps: DeleteImageDeps, request: DeleteImageReq
   const item = await deleteImageItem(deps.store, request.imageId, owner);
   if (!item) return { deleted: null, notOwner: await ownedBySomeoneElse(deps.store, request.imageId) };
   await uncountLabels(deps.store, ownerOfItem(item), countedLabels(item));
-  await deleteLabelEntries(deps.store, request.imageId);
+  const deleted = toPublicImage(item as unknown as Image);
+  await deleteLabelEntries(deps.store, deleted);
   await deleteObjects(deps.s3, deps.bucket, imageObjectKeys(request.imageId));
-  return { deleted: toPublicImage(item as unknown as Image), notOwner: false };
+  return { deleted, notOwner: false };
 }

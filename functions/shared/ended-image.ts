@@ -33,7 +33,7 @@ export async function indexEndedImage(deps: EndedImageDeps, image: StoredImage):
   if (image.status !== ImageStatus.LABELED) return;
   await writeLabelEntries(deps.store, toPublicImage(image));
   if (!(await getImage(deps.store, image.id))) {
-    const removed = await deleteLabelEntries(deps.store, image.id);
+    const removed = await deleteLabelEntries(deps.store, toPublicImage(image));
     deps.logger.info('image deleted while being indexed; entries removed', { imageId: image.id, removed });
     return;
   }

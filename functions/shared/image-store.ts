@@ -9,7 +9,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { imageKey } from '../../api/table.ts';
+import { ImagesTableLayout, imageKey } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
 import { CatalogAttributes } from './catalog.ts';
 import { leaseOnCompletion, type PushState } from './image-push.ts';
@@ -32,7 +32,7 @@ export async function getImage(store: ImageStoreArgs, imageId: string): Promise<
   return Item as StoredImage | undefined;
 }
 
-/** Writes the byLabel entries of a labelled image (names, aliases, parents; per threshold), each with a copy of the image. Idempotent. */
+/** Writes the label entries of a labelled image (names, aliases, parents; per threshold), keys only (api/table.ts). Idempotent. */
 export async function writeLabelEntries(store: ImageStoreArgs, image: Image): Promise<void> {
   await batchWrite(store, labelEntries(image).map((Item) => ({ PutRequest: { Item } })));
 }
@@ -54,11 +54,13 @@ export async function completeImage(store: ImageStoreArgs, image: Image, now: Da
         TableName: store.tableName,
         Key: imageKey(image.id),
         // contentType: what the bytes really are (functions/labeler/image-type.ts), which may differ from the declared type.
-        UpdateExpression: `SET #status = :status, labeledAt = :labeledAt, labels = :labels, moderationLabels = :moderationLabels, properties = :properties, #error = :error, contentType = :contentType, ${lease.set}${catalog}`,
+        // REMOVE #recovery: a terminal image leaves the sparse byStatus index (api/table.ts).
+        UpdateExpression: `SET #status = :status, labeledAt = :labeledAt, labels = :labels, moderationLabels = :moderationLabels, properties = :properties, #error = :error, contentType = :contentType, ${lease.set}${catalog} REMOVE #recovery`,
         ConditionExpression: '#status = :pending',
         ExpressionAttributeNames: {
           '#status': 'status',
           '#error': 'error',
+          '#recovery': ImagesTableLayout.byStatusIndex.partitionKey,
           ...lease.names,
           ...(names.length > 0 ? { '#indexed': CatalogAttributes.indexed, '#catalogPending': CatalogAttributes.pending } : {}),
         },

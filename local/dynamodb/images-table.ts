@@ -4,13 +4,14 @@
  */
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
   ResourceNotFoundException,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { imagesTableIndexes, ImagesTableLayout, type IndexProjection } from '../../api/table.ts';
+import { imagesTableIndexes, ImagesTableLayout, type IndexLayout, type IndexProjection } from '../../api/table.ts';
 import type { LocalCredentials } from '../iam/credentials.ts';
 import { StateFileError } from '../state-dir.ts';
 
@@ -46,16 +47,7 @@ function indexSignature(index: DescribedIndex): string {
 
 const wantedIndexes = (): string[] =>
   imagesTableIndexes
-    .map((index) =>
-      indexSignature({
-        IndexName: index.indexName,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: apiProjection(index.projection),
-      }),
-    )
+    .map((index) => indexSignature(apiIndex(index)))
     .sort();
 
 /** The table's indexes as comparable lines, or undefined when there is no such table. */
@@ -84,37 +76,46 @@ function refuseOlderLayout(args: EnsureImagesTableArgs, stored: readonly string[
   );
 }
 
+/** A GSI as the DynamoDB API declares it, from its layout. */
+const apiIndex = (index: IndexLayout) => ({
+  IndexName: index.indexName,
+  KeySchema: [
+    { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+  ],
+  Projection: apiProjection(index.projection),
+});
+
+/**
+ * The CreateTable input of the images table, derived from ImagesTableLayout
+ * (as infra/images-table.ts derives the CDK table): keys, every index and its
+ * projection, on demand. `extraIndexes` are for tests that need an index of
+ * their own beside the real ones.
+ */
+export function imagesTableDefinition(tableName: string, extraIndexes: readonly IndexLayout[] = []): CreateTableCommandInput {
+  const { partitionKey, sortKey } = ImagesTableLayout;
+  const indexes = [...imagesTableIndexes, ...extraIndexes];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...new Set([partitionKey, sortKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])])].map(stringKey),
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: 'HASH' },
+      { AttributeName: sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: indexes.map(apiIndex),
+  };
+}
+
 /** Creates the images table (layout from api/table.ts: pk/sk string keys, every GSI of imagesTableIndexes with its projection, PAY_PER_REQUEST) unless it exists; waits until ACTIVE. */
 export async function ensureImagesTable(args: EnsureImagesTableArgs): Promise<void> {
   const client = new DynamoDBClient({ endpoint: args.endpoint, region: args.region, credentials: args.credentials });
   try {
-    const { partitionKey, sortKey } = ImagesTableLayout;
-    const indexes = imagesTableIndexes;
     const stored = await storedIndexes(client, args.tableName);
     if (stored) refuseOlderLayout(args, stored);
     if (!stored) {
       try {
-        await client.send(
-          new CreateTableCommand({
-            TableName: args.tableName,
-            BillingMode: 'PAY_PER_REQUEST',
-            AttributeDefinitions: [
-              ...new Set([partitionKey, sortKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])]),
-            ].map(stringKey),
-            KeySchema: [
-              { AttributeName: partitionKey, KeyType: 'HASH' },
-              { AttributeName: sortKey, KeyType: 'RANGE' },
-            ],
-            GlobalSecondaryIndexes: indexes.map((index) => ({
-              IndexName: index.indexName,
-              KeySchema: [
-                { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
-                { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
-              ],
-              Projection: apiProjection(index.projection),
-            })),
-          }),
-        );
+        await client.send(new CreateTableCommand(imagesTableDefinition(args.tableName)));
       } catch (error) {
         // Someone else created it between the check and now: fine, wait for it below.
         if (!(error instanceof ResourceInUseException)) throw error;

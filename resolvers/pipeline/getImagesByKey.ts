@@ -1,6 +1,7 @@
 /**
- * Reads the images whose table keys the previous step returned, in that
- * order, with one BatchGetItem (at most PageLimits.maxLimit = 100 keys, the
+ * The last step of Query.images and Query.imagesByLabel: reads the images
+ * whose table keys the previous step returned (from an index or label
+ * entries that hold keys only, api/table.ts), in that order, with one BatchGetItem (at most PageLimits.maxLimit = 100 keys, the
  * BatchGetItem limit). Images deleted since their index entry was read are
  * left out, as is anything that is not the caller's (the index partition is
  * already the caller's; this is a second check, never expected to drop one).

@@ -6,7 +6,7 @@
 import { util, type Context, type DynamoDBPutItemRequest } from '@aws-appsync/utils';
 import { ownerOf } from '../../api/owner.ts';
 import { uploadKeyFor } from '../../api/media.ts';
-import { imageKey } from '../../api/table.ts';
+import { awaitingRecovery, imageKey } from '../../api/table.ts';
 import { failOnDataSourceError } from '../shared/data-source-errors.ts';
 
 export function request(ctx: Context<{ input: { contentType: string; sizeBytes: number } }>): DynamoDBPutItemRequest {
@@ -26,6 +26,8 @@ export function request(ctx: Context<{ input: { contentType: string; sizeBytes: 
       moderationLabels: [],
       objectKey: uploadKeyFor(imageId),
       owner: ownerOf(ctx.identity as { sub?: string } | null),
+      // Keys it in the sparse byStatus index until its terminal update (api/table.ts).
+      ...awaitingRecovery(),
       // Only when given: the labeler POSTs the terminal image there.
       ...(callbackUrl ? { callbackUrl } : {}),
     }),

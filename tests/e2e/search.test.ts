@@ -1,6 +1,6 @@
 /**
  * Rich search: parents and aliases are searchable, minConfidence is served by
- * the key (threshold partitions), and the label catalog counts images exactly,
+ * the key (threshold partitions of keys-only entries), and the label catalog counts images exactly,
  * also when several are labelled at the same time.
  */
 import { describe, expect, it } from 'vitest';
@@ -40,7 +40,7 @@ describe('Search: hierarchy, aliases, minConfidence', () => {
     const ids = async (minConfidence: number) =>
       (await client.imagesByLabel({ label: 'cat', minConfidence, limit: 100 })).items.map((image) => image.id);
 
-    // A threshold exactly (60), between thresholds just under the confidence, and just above it.
+    // Between thresholds (60: partition 0, filtered), just under the confidence, and just above it.
     expect(await ids(60)).toContain(cat.id);
     expect(await ids(confidence - 0.01)).toContain(cat.id);
     expect(await ids(Math.min(confidence + 0.01, 100))).not.toContain(cat.id);

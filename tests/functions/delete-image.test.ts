@@ -6,7 +6,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedOwner } from '../../api/owner.ts';
 import { catalogKey, imageKey } from '../../api/table.ts';
@@ -15,6 +15,7 @@ import { deleteImage, type DeleteImageDeps } from '../../functions/delete-image/
 import { completeImage } from '../../functions/shared/image-store.ts';
 import { indexEndedImage } from '../../functions/shared/ended-image.ts';
 import { imageObjectKeys } from '../../functions/shared/image-objects.ts';
+import { labelEntries } from '../../functions/shared/label-index.ts';
 import type { LocalS3 } from '../../local/s3/index.ts';
 import { startImagesTable, tableName, type ImagesTable } from './images-table.ts';
 import { bucket, startUploadsBucket, type UploadsBucket } from './uploads-bucket.ts';
@@ -39,10 +40,11 @@ afterAll(async () => {
 
 const logger = new Logger({ serviceName: 'delete-image-test', logLevel: 'SILENT' });
 const cat = { name: 'Cat', confidence: 97, parents: ['Animal'], aliases: [], categories: [], instances: [] };
+const labelledAt = '2026-01-01T00:00:00.000Z';
 
 /** A LABELED image of `owner`, indexed and counted as the labeler leaves it, with its upload, original and thumbnail. */
 async function labelledImage(id: string, owner: string): Promise<Image> {
-  const pending: Image = { id, status: 'PENDING', contentType: 'image/jpeg', sizeBytes: 1, createdAt: '2026-01-01T00:00:00.000Z', labels: [], moderationLabels: [], owner };
+  const pending: Image = { id, status: 'PENDING', contentType: 'image/jpeg', sizeBytes: 1, createdAt: labelledAt, labels: [], moderationLabels: [], owner };
   await table.store.documentClient.send(new PutCommand({ TableName: tableName, Item: { ...imageKey(id), ...pending } }));
   const stored = await completeImage(table.store, { ...pending, status: 'LABELED', labels: [cat], labeledAt: '2026-01-01T00:00:01.000Z' });
   if (!stored) throw new Error('completeImage lost');
@@ -55,12 +57,11 @@ const itemOf = async (key: Record<string, string>) =>
   (await table.store.documentClient.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
 /** A name's catalog count; a count that reaches 0 is removed. */
 const countOf = async (owner: string, name: string): Promise<number> => (await itemOf(catalogKey(owner, name)))?.imageCount ?? 0;
-const partitionOf = async (id: string) =>
-  (
-    await table.store.documentClient.send(
-      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': imageKey(id).pk }, ConsistentRead: true }),
-    )
-  ).Items ?? [];
+/** What the table holds of a labelledImage: its item and its search entries (their keys follow from its labels). */
+const storedOf = async (id: string, owner: string) => {
+  const entries = labelEntries({ id, createdAt: labelledAt, labels: [cat], owner }).map(({ pk, sk }) => ({ pk, sk }));
+  return (await Promise.all([imageKey(id), ...entries].map(itemOf))).filter((item) => item !== undefined);
+};
 const storedObjects = async (id: string) =>
   (await Promise.all(imageObjectKeys(id).map((key) => localS3.readObject(bucket, key)))).filter((bytes) => bytes !== undefined);
 
@@ -68,7 +69,7 @@ describe('Function: deleteImage', () => {
   it("removes the owner's image: item, search entries, catalog counts and objects", async () => {
     // Prepare
     await labelledImage('delete-mine', alice);
-    expect((await partitionOf('delete-mine')).length).toBeGreaterThan(1);
+    expect((await storedOf('delete-mine', alice)).length).toBeGreaterThan(1);
     expect(await storedObjects('delete-mine')).toHaveLength(3);
     const before = { cat: await countOf(alice, 'Cat'), animal: await countOf(alice, 'Animal') };
     expect(before.cat).toBeGreaterThan(0);
@@ -78,7 +79,7 @@ describe('Function: deleteImage', () => {
 
     // Assess
     expect(result).toMatchObject({ deleted: { id: 'delete-mine', status: 'LABELED', owner: alice }, notOwner: false });
-    expect(await partitionOf('delete-mine')).toEqual([]);
+    expect(await storedOf('delete-mine', alice)).toEqual([]);
     expect(await storedObjects('delete-mine')).toEqual([]);
     expect(await countOf(alice, 'Cat')).toBe(before.cat - 1);
     expect(await countOf(alice, 'Animal')).toBe(before.animal - 1);
@@ -102,7 +103,7 @@ describe('Function: deleteImage', () => {
   it("leaves someone else's image whole and says so (notOwner)", async () => {
     // Prepare
     await labelledImage('delete-alices', alice);
-    const entries = (await partitionOf('delete-alices')).length;
+    const entries = (await storedOf('delete-alices', alice)).length;
 
     // Act
     const byBob = await deleteImage(deps, { imageId: 'delete-alices', owner: bob });
@@ -111,7 +112,7 @@ describe('Function: deleteImage', () => {
     // Assess
     expect(byBob).toEqual({ deleted: null, notOwner: true });
     expect(byApiKey).toEqual({ deleted: null, notOwner: true });
-    expect(await partitionOf('delete-alices')).toHaveLength(entries);
+    expect(await storedOf('delete-alices', alice)).toHaveLength(entries);
     expect(await storedObjects('delete-alices')).toHaveLength(3);
   });
 

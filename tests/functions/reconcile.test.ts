@@ -9,7 +9,7 @@ import { CopyObjectCommand, HeadObjectCommand, NotFound, S3ServiceException, typ
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { uploadKeyFor } from '../../api/media.ts';
-import { imageKey } from '../../api/table.ts';
+import { awaitingRecovery, imageKey } from '../../api/table.ts';
 import type { Image } from '../../api/types.ts';
 import type { Publisher } from '../../functions/shared/appsync-publisher.ts';
 import { expiredTicketReason, reconcile, ReconcileSettings, type ReconcileDeps } from '../../functions/reconciler/reconcile.ts';
@@ -67,7 +67,8 @@ async function pendingImage(name: string, minutesBefore: number): Promise<string
   // Later runs are older still, so an earlier test's leftovers never sort before this test's images.
   const createdAt = hourAgo(run * 1000 + minutesBefore);
   const image: Image = { id, status: 'PENDING', contentType: 'image/jpeg', sizeBytes: 1, createdAt, labels: [], moderationLabels: [] };
-  await table.store.documentClient.send(new PutCommand({ TableName: table.store.tableName, Item: { ...imageKey(id), ...image } }));
+  // As requestUpload records it: keyed in the sparse byStatus index.
+  await table.store.documentClient.send(new PutCommand({ TableName: table.store.tableName, Item: { ...imageKey(id), ...image, ...awaitingRecovery() } }));
   return id;
 }
 

@@ -47,7 +47,7 @@ describe('Declared access', () => {
 
   it('gives every function that ends images (and so finishes ended ones) the table actions that takes', () => {
     for (const name of ['labeler', 'labelingFailed', 'reconciler'] as const) {
-      expect(accessOf(name).table).toEqual(expect.arrayContaining(['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']));
+      expect(accessOf(name).table).toEqual(expect.arrayContaining(['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']));
       expect(accessOf(name).publish).toEqual(['publishImageLabeled']);
     }
   });
@@ -63,7 +63,7 @@ describe('Function: policyStatementsFor', () => {
         Resource: ['arn:aws:s3:::uploads-bucket'],
         Condition: { StringLike: { 's3:prefix': ['uploads/*'] } },
       },
-      { Effect: 'Allow', Action: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], Resource: [arns.table] },
+      { Effect: 'Allow', Action: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: [arns.table] },
       { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: [`${arns.table}/index/byStatus`] },
       { Effect: 'Allow', Action: ['appsync:GraphQL'], Resource: [`${arns.graphqlApi}/types/Mutation/fields/publishImageLabeled`] },
     ]);

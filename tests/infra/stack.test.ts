@@ -7,6 +7,7 @@ import { accessOf } from '../../api/access.ts';
 import { dataSources, fields, lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
 import { composeSchema } from '../../api/schema.ts';
 import { ImagesTableLayout } from '../../api/table.ts';
+import { imagesTableDefinition } from '../../local/dynamodb/index.ts';
 import { deployedAuthModes } from '../../infra/api-auth.ts';
 import { defaultApiKeyExpiry } from '../../infra/api-key-expiry.ts';
 import { StackOutput } from '../../infra/stack-outputs.ts';
@@ -106,7 +107,7 @@ describe('stages', () => {
 });
 
 describe('images table', () => {
-  it('is on-demand with pk/sk; byLabel and byStatus project everything, byOwner keys only', () => {
+  it('is on-demand with pk/sk; byOwner projects keys only, the sparse byStatus what the reconciler reads; no label index (entries are table items)', () => {
     const layout = ImagesTableLayout;
     dev().template.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
@@ -116,14 +117,6 @@ describe('images table', () => {
       ],
       GlobalSecondaryIndexes: [
         {
-          IndexName: layout.byLabelIndex.indexName,
-          KeySchema: [
-            { AttributeName: layout.byLabelIndex.partitionKey, KeyType: 'HASH' },
-            { AttributeName: layout.byLabelIndex.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-        {
           IndexName: 'byOwner',
           KeySchema: [
             { AttributeName: 'owner', KeyType: 'HASH' },
@@ -132,15 +125,31 @@ describe('images table', () => {
           Projection: { ProjectionType: 'KEYS_ONLY' },
         },
         {
-          IndexName: layout.byStatusIndex.indexName,
+          IndexName: 'byStatus',
           KeySchema: [
-            { AttributeName: layout.byStatusIndex.partitionKey, KeyType: 'HASH' },
-            { AttributeName: layout.byStatusIndex.sortKey, KeyType: 'RANGE' },
+            { AttributeName: 'recoveryStatus', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['id', 'contentType'] },
         },
       ],
     });
+  });
+});
+
+describe('images table, deployed and offline', () => {
+  it('is the same definition on AWS and offline: keys, attribute types, indexes and projections', () => {
+    // GIVEN the offline table's CreateTable input (local/dynamodb/images-table.ts)
+    const offline = imagesTableDefinition('images');
+    // WHEN the stack is synthesized
+    const [deployed] = Object.values(dev().template.findResources('AWS::DynamoDB::Table')) as { Properties: Record<string, unknown> }[];
+    // THEN both come from ImagesTableLayout alike
+    const sortedBy = <T,>(items: readonly T[], key: (item: T) => string) => [...items].sort((a, b) => key(a).localeCompare(key(b)));
+    const attributes = (items: unknown) => sortedBy(items as { AttributeName: string }[], (item) => item.AttributeName);
+    expect(attributes(deployed!.Properties.AttributeDefinitions)).toEqual(attributes(offline.AttributeDefinitions));
+    expect(deployed!.Properties.KeySchema).toEqual(offline.KeySchema);
+    expect(deployed!.Properties.GlobalSecondaryIndexes).toEqual(offline.GlobalSecondaryIndexes);
+    expect(deployed!.Properties.BillingMode).toBe(offline.BillingMode);
   });
 });
 

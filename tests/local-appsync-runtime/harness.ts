@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { FieldWiring, LambdaFunctionName } from '../../api/manifest.ts';
+import { ImagesTableLayout, type IndexLayout } from '../../api/table.ts';
 import { createResolverRuntime, type LocalResolverRuntime, type ResolveFieldArgs } from '../../local/appsync/resolvers/index.ts';
+import { imagesTableDefinition } from '../../local/dynamodb/index.ts';
 
 // dynalite ships no type declarations; it is a CommonJS factory of an http.Server.
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: object) => Server;
@@ -12,6 +14,9 @@ const dynalite = createRequire(import.meta.url)('dynalite') as (options: object)
 export const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' };
 export const region = 'us-east-1';
 export const tableName = 'labelcast-test';
+
+/** The fixtures' own index (fixtures/*.js Query it), beside the real ones. */
+const fixtureIndex: IndexLayout = { indexName: 'byGroup', partitionKey: 'group', sortKey: 'sortKey', projection: { type: 'ALL' } };
 
 export interface Harness {
   readonly runtime: LocalResolverRuntime;
@@ -28,24 +33,13 @@ export async function startHarness(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint, region, credentials });
-  const stringAttribute = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
-  const index = (name: string, hash: string, range: string) => ({
-    IndexName: name,
-    KeySchema: [{ AttributeName: hash, KeyType: 'HASH' as const }, { AttributeName: range, KeyType: 'RANGE' as const }],
-    Projection: { ProjectionType: 'ALL' as const },
-  });
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: ['pk', 'sk', 'labelKey', 'labelSort', 'group', 'sortKey'].map(stringAttribute),
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      GlobalSecondaryIndexes: [index('byLabel', 'labelKey', 'labelSort'), index('byGroup', 'group', 'sortKey')],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  // The real table (ImagesTableLayout), plus an index of the fixtures' own.
+  await client.send(new CreateTableCommand(imagesTableDefinition(tableName, [fixtureIndex])));
   const runtime = createResolverRuntime({
     dynamoDb: { endpoint, region, credentials },
     tableNames: { imagesTable: tableName },
+    // BatchGetItem names the table (api/table.ts).
+    environmentVariables: { [ImagesTableLayout.tableNameVariable]: tableName },
     invokeLambda,
     tokenSecret,
   });

@@ -53,11 +53,11 @@ function expectBadRequest(result: ResolveFieldResult, field: string, fragment: s
 
 const put = (item: Record<string, unknown>) => documents.send(new PutCommand({ TableName: tableName, Item: item }));
 
-/** Stores an image and its byLabel entries as the labeler writes them (every threshold, parents, aliases). */
+/** Stores an image and its label entries as the labeler writes them (every threshold, parents, aliases). */
 async function storeLabelled(id: string, createdAt: string, label: string, confidence: number) {
   const labels = [{ name: label, confidence, parents: [], aliases: [], categories: [], instances: [] }];
   const image = { id, status: 'LABELED' as const, contentType: 'image/png', sizeBytes: 10, createdAt, labels, moderationLabels: [] };
-  for (const entry of labelEntries(image)) await put(entry);
+  for (const entry of labelEntries(image)) await put({ ...entry });
   await put({ ...imageKey(id), ...image });
 }
 

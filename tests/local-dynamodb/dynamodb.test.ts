@@ -6,7 +6,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-s
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sharedOwner } from '../../api/owner.ts';
-import { ImagesTableLayout, imageKey, labelEntryKey, labelIndexKey, labelIndexSort } from '../../api/table.ts';
+import { ImagesTableLayout, imageKey, labelEntryKey, labelPartition } from '../../api/table.ts';
 import { ensureImagesTable, startLocalDynamoDb } from '../../local/dynamodb/index.ts';
 import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
 import { StateFileError } from '../../local/state-dir.ts';
@@ -19,7 +19,7 @@ describe('local DynamoDB', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'labelcast-dynamodb-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('creates the images table once, persists items across restarts and serves the byLabel index', async () => {
+  it('creates the images table once, persists items across restarts and serves label entries and the byOwner index', async () => {
     let dynamodb = await startLocalDynamoDb({ dataDir, port: 0, region, credentials: credentialStore(credentials) });
     await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName, region, credentials });
     // A second call finds the table and leaves it as it is.
@@ -28,13 +28,10 @@ describe('local DynamoDB', () => {
     const connect = (endpoint: string) => DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region, credentials }));
     let documents = connect(dynamodb.endpoint);
     const createdAt = '2024-05-01T10:00:00.000Z';
-    const image = { id: 'img-1', status: 'LABELED', createdAt };
+    const image = { id: 'img-1', status: 'LABELED', createdAt, owner: sharedOwner };
     await documents.send(new PutCommand({ TableName: tableName, Item: { ...imageKey('img-1'), ...image } }));
     await documents.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...labelEntryKey('img-1', 'Cat'), labelKey: labelIndexKey(sharedOwner, 'Cat'), labelSort: labelIndexSort(createdAt, 'img-1'), confidence: 98.5, image },
-      }),
+      new PutCommand({ TableName: tableName, Item: { ...labelEntryKey(sharedOwner, 'Cat', 0, createdAt, 'img-1'), id: 'img-1', confidence: 98.5 } }),
     );
     documents.destroy();
     await dynamodb.close();
@@ -46,23 +43,33 @@ describe('local DynamoDB', () => {
       const described = await documents.send(new DescribeTableCommand({ TableName: tableName }));
       expect(described.Table?.TableStatus).toBe('ACTIVE');
       expect(described.Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
-      expect(described.Table?.GlobalSecondaryIndexes?.[0]).toMatchObject({
-        IndexName: ImagesTableLayout.byLabelIndex.indexName,
-        Projection: { ProjectionType: 'ALL' },
-      });
+      expect(described.Table?.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.Projection?.ProjectionType])).toEqual([
+        ['byOwner', 'KEYS_ONLY'],
+        ['byStatus', 'INCLUDE'],
+      ]);
 
-      const { Items } = await documents.send(
+      // A label search reads one entry partition of the table: no index.
+      const entries = await documents.send(
         new QueryCommand({
           TableName: tableName,
-          IndexName: ImagesTableLayout.byLabelIndex.indexName,
-          KeyConditionExpression: '#labelKey = :labelKey',
-          ExpressionAttributeNames: { '#labelKey': ImagesTableLayout.byLabelIndex.partitionKey },
-          ExpressionAttributeValues: { ':labelKey': labelIndexKey(sharedOwner, 'CAT ') },
+          KeyConditionExpression: '#pk = :partition',
+          ExpressionAttributeNames: { '#pk': ImagesTableLayout.partitionKey },
+          ExpressionAttributeValues: { ':partition': labelPartition(sharedOwner, 'CAT ') },
           ScanIndexForward: false,
         }),
       );
-      expect(Items).toHaveLength(1);
-      expect(Items?.[0]).toMatchObject({ confidence: 98.5, image: { id: 'img-1' } });
+      expect(entries.Items).toEqual([{ ...labelEntryKey(sharedOwner, 'cat', 0, createdAt, 'img-1'), id: 'img-1', confidence: 98.5 }]);
+
+      const library = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: ImagesTableLayout.byOwnerIndex.indexName,
+          KeyConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': ImagesTableLayout.byOwnerIndex.partitionKey },
+          ExpressionAttributeValues: { ':owner': sharedOwner },
+        }),
+      );
+      expect(library.Items).toEqual([{ ...imageKey('img-1'), owner: sharedOwner, createdAt }]);
       documents.destroy();
     } finally {
       await dynamodb.close();

@@ -64,15 +64,15 @@ describe('the local AppSync DynamoDB data source, signing with its derived role'
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('serves what the project resolvers issue: GetItem on the table, Query on the table and byLabel', async () => {
+  it('serves what the project resolvers issue: GetItem on the table, Query on the table and byOwner', async () => {
     // Act
     const item = await dataSources.invoke('imagesTable', { operation: 'GetItem', key: { pk: { S: 'IMAGE#x' }, sk: { S: 'IMAGE' } } });
-    const byLabel = await dataSources.invoke('imagesTable', queryOn(ImagesTableLayout.byLabelIndex));
+    const byOwner = await dataSources.invoke('imagesTable', queryOn(ImagesTableLayout.byOwnerIndex));
 
     // Assess
     expect(item).toEqual({ result: null });
-    expect(byLabel.error).toBeUndefined();
-    expect(byLabel.result).toMatchObject({ items: [] });
+    expect(byOwner.error).toBeUndefined();
+    expect(byOwner.result).toMatchObject({ items: [] });
   });
 
   it('refuses a Query on an index no resolver was granted (byStatus), as AppSync reports it', async () => {

@@ -54,6 +54,35 @@ function labelTable(labels: readonly TableLabel[], caption: string, colours?: Ma
   );
 }
 
+type ImageProperties = NonNullable<GalleryImage['properties']>;
+
+/**
+ * Dominant colours (swatch, CSS name, share of pixels) and quality meters,
+ * when the stack's imageProperties setting is on; nothing otherwise.
+ */
+function propertiesSection(properties: GalleryImage['properties']): HTMLElement[] {
+  if (!properties) return [];
+  const colours = properties.dominantColors.slice(0, 6).map((colour: ImageProperties['dominantColors'][number]) => {
+    const swatch = el('span', { class: 'swatch' });
+    swatch.style.setProperty('--label-colour', colour.hexCode);
+    return el('li', { title: `${colour.hexCode} · ${colour.simplifiedColor}` }, swatch, `${colour.cssColor} ${percent(colour.pixelPercent)} (${colour.simplifiedColor})`);
+  });
+  const meter = (name: string, value: number) => [
+    el('dt', { text: name }),
+    el('dd', {}, el('meter', { min: '0', max: '100', value: String(value), title: percent(value) }), ` ${Math.round(value)}`),
+  ];
+  const { brightness, sharpness, contrast } = properties.quality;
+  return [
+    el(
+      'section',
+      { class: 'image-properties', 'aria-label': 'Image properties' },
+      el('h3', { text: 'Colours and quality' }),
+      el('ul', { class: 'dominant-colours' }, ...colours),
+      el('dl', { class: 'facts' }, ...meter('Brightness', brightness), ...meter('Sharpness', sharpness), ...meter('Contrast', contrast)),
+    ),
+  ];
+}
+
 export class DetailView {
   private readonly dialog = byId<HTMLDialogElement>('detail');
   private readonly title = byId<HTMLHeadingElement>('detail-title');
@@ -143,7 +172,7 @@ export class DetailView {
     );
     return [
       el('div', { class: 'detail-picture' }, picture),
-      el('div', { class: 'detail-info' }, labelTable(image.labels, 'Labels', coloursOf(image)), labelTable(image.moderationLabels, 'Moderation labels'), facts),
+      el('div', { class: 'detail-info' }, labelTable(image.labels, 'Labels', coloursOf(image)), labelTable(image.moderationLabels, 'Moderation labels'), ...propertiesSection(image.properties), facts),
     ];
   }
 

@@ -1,0 +1,206 @@
+/**
+ * The write cost of one image, by DynamoDB's own arithmetic (api/item-size.ts:
+ * attribute names + values, 1 WCU per started KB of each item written, an
+ * update charged on the larger of the item before and after, plus one write
+ * per GSI whose key the item carries and whose projection changes), over
+ * every write of an image's life as the code makes them: requestUpload's
+ * PutItem, the stored detection, the terminal update, the push record, the
+ * label entries and the catalog (claim and one ADD per name). Issue 14's
+ * target: a typical photo writes at most 40 WCU in all.
+ */
+import { describe, expect, it } from 'vitest';
+import { itemBytes, writeUnits } from '../../api/item-size.ts';
+import { uploadKeyFor } from '../../api/media.ts';
+import { awaitingRecovery, catalogKey, contentResultKey, confidenceThresholds, imageKey, ImagesTableLayout } from '../../api/table.ts';
+import type { Image, Label } from '../../api/types.ts';
+import { CatalogAttributes } from '../../functions/shared/catalog.ts';
+import { PushAttributes } from '../../functions/shared/image-push.ts';
+import { indexedNames, labelEntries } from '../../functions/shared/label-index.ts';
+import { labelDefinition } from '../../local/rekognition/taxonomy.ts';
+
+/** A Cognito sub: the longest owner key there is. */
+const owner = '0f0e0d0c-aaaa-4bbb-8ccc-000000000001';
+const createdAt = '2026-11-29T23:00:00.123Z';
+const id = 'f3b2c1d0-1234-4abc-9def-0123456789ab';
+
+/** Rekognition's confidences are floats with ~16 significant digits, e.g. 98.71234893798828. */
+const confidence = (base: number, seed: number) => base + ((seed * 7919) % 1000) / 1234.56789;
+
+const box = (seed: number) => ({
+  confidence: confidence(90, seed),
+  boundingBox: { left: 0.1234567890123 + seed / 100, top: 0.2345678901234, width: 0.3456789012345, height: 0.4567890123456 },
+});
+
+/** A label as the labeler stores it: the taxonomy's parents, aliases and categories (local/rekognition/taxonomy.ts). */
+function label(name: string, seed: number, instances = 0): Label {
+  const { parents, aliases, categories } = labelDefinition(name);
+  return { name, confidence: confidence(96, seed), parents, aliases, categories, instances: Array.from({ length: instances }, (_, n) => box(seed + n)) };
+}
+
+/** A LABELED image with these labels and no moderation labels. */
+const labelledImage = (labels: Label[]): Image => ({
+  id,
+  status: 'LABELED',
+  contentType: 'image/jpeg',
+  sizeBytes: 2_345_678,
+  fileName: 'IMG_20261129_230000.jpg',
+  createdAt,
+  labeledAt: '2026-11-29T23:00:02.456Z',
+  labels,
+  moderationLabels: [],
+  error: null,
+  owner,
+});
+
+interface Write {
+  readonly what: string;
+  readonly wcu: number;
+}
+
+/** The GSI entries of an item: the index's keys, the table's keys and the projected attributes it carries. */
+function indexEntryUnits(item: Record<string, unknown>, index: (typeof ImagesTableLayout)['byOwnerIndex' | 'byStatusIndex']): number {
+  if (item[index.partitionKey] === undefined || item[index.sortKey] === undefined) return 0;
+  const projected = index.projection.type === 'INCLUDE' ? index.projection.attributes : [];
+  const names = [ImagesTableLayout.partitionKey, ImagesTableLayout.sortKey, index.partitionKey, index.sortKey, ...projected];
+  return writeUnits(itemBytes(Object.fromEntries(names.filter((name) => item[name] !== undefined).map((name) => [name, item[name]]))));
+}
+
+/** An update's cost: the larger item, plus a write to each index whose entry changes (two when its key moves, one in or out). */
+function updateWrites(what: string, before: Record<string, unknown>, after: Record<string, unknown>): Write[] {
+  const writes: Write[] = [{ what, wcu: writeUnits(Math.max(itemBytes(before), itemBytes(after))) }];
+  for (const index of [ImagesTableLayout.byOwnerIndex, ImagesTableLayout.byStatusIndex]) {
+    const projected = [index.partitionKey, index.sortKey, ...(index.projection.type === 'INCLUDE' ? index.projection.attributes : [])];
+    // The projected attributes here are strings and numbers, so !== compares their values.
+    const changed = projected.some((name) => before[name] !== after[name]);
+    if (!changed) continue;
+    writes.push({ what: `${what}: ${index.indexName} out`, wcu: indexEntryUnits(before, index) });
+    writes.push({ what: `${what}: ${index.indexName} in`, wcu: indexEntryUnits(after, index) });
+  }
+  return writes.filter((write) => write.wcu > 0);
+}
+
+/** Every write of one image's life, from requestUpload to its catalog counts (no callback URL). */
+function lifecycleWrites(image: Image): Write[] {
+  const names = indexedNames(image.labels).map(({ name }) => name);
+  // resolvers/pipeline/recordPendingImage.ts
+  const pending: Record<string, unknown> = {
+    ...imageKey(image.id),
+    id: image.id,
+    status: 'PENDING',
+    contentType: image.contentType,
+    sizeBytes: image.sizeBytes,
+    fileName: image.fileName,
+    createdAt: image.createdAt,
+    labels: [],
+    moderationLabels: [],
+    objectKey: uploadKeyFor(image.id),
+    owner: image.owner,
+    ...awaitingRecovery(),
+  };
+  // functions/shared/image-store.ts completeImage, with the push lease (image-push.ts) and the catalog bookkeeping.
+  const { [ImagesTableLayout.byStatusIndex.partitionKey]: _left, ...pendingWithoutRecovery } = pending;
+  const ended: Record<string, unknown> = {
+    ...pendingWithoutRecovery,
+    status: image.status,
+    labeledAt: image.labeledAt,
+    labels: image.labels,
+    moderationLabels: image.moderationLabels,
+    error: image.error,
+    [PushAttributes.leaseUntil]: 1_795_000_000_000,
+    [CatalogAttributes.indexed]: names,
+    [CatalogAttributes.pending]: new Set(names),
+  };
+  // image-push.ts recordPushed
+  const { [PushAttributes.leaseUntil]: _lease, ...endedWithoutLease } = ended;
+  const pushed = { ...endedWithoutLease, [PushAttributes.pushedAt]: '2026-11-29T23:00:02.789Z' };
+  // catalog.ts claim: every pending name in one update; the set goes once empty.
+  const { [CatalogAttributes.pending]: _pending, ...counted } = pushed as Record<string, unknown>;
+  const contentResult = { ...contentResultKey(owner, '"0123456789abcdef0123456789abcdef"'), sha256: 'a'.repeat(64), labels: image.labels, moderationLabels: image.moderationLabels, detectedAt: image.labeledAt };
+  return [
+    { what: 'requestUpload PutItem', wcu: writeUnits(itemBytes(pending)) },
+    { what: 'requestUpload: byOwner in', wcu: indexEntryUnits(pending, ImagesTableLayout.byOwnerIndex) },
+    { what: 'requestUpload: byStatus in', wcu: indexEntryUnits(pending, ImagesTableLayout.byStatusIndex) },
+    { what: 'stored detection PutItem', wcu: writeUnits(itemBytes(contentResult)) },
+    ...updateWrites('terminal UpdateItem', pending, ended),
+    ...updateWrites('push record UpdateItem', ended, pushed),
+    ...labelEntries(image).map((entry) => ({ what: `label entry ${entry.pk}`, wcu: writeUnits(itemBytes({ ...entry })) })),
+    ...updateWrites('catalog claim UpdateItem', pushed, counted),
+    ...names.map((name) => ({ what: `catalog ADD ${name}`, wcu: writeUnits(itemBytes({ ...catalogKey(owner, name), name, imageCount: 12345 })) })),
+  ];
+}
+
+const total = (writes: readonly Write[]) => writes.reduce((sum, write) => sum + write.wcu, 0);
+
+/** The bench's photos (bench/lib/images.ts: tests/fixtures) as the offline engine labels them: each object with its parents as labels. */
+const catPhoto = labelledImage([label('Cat', 1, 1), label('Pet', 1), label('Mammal', 1), label('Animal', 1)]);
+const astronautPhoto = labelledImage([label('Person', 6, 1)]);
+const coffeePhoto = labelledImage([label('Cup', 7, 1), label('Dining Table', 8, 1), label('Table', 8), label('Furniture', 8), label('Spoon', 9, 1), label('Cutlery', 9)]);
+const benchPhotos = [catPhoto, astronautPhoto, coffeePhoto];
+/** A busier photo: seven labels, ten names. */
+const streetPhoto = labelledImage([
+  label('Person', 2, 3),
+  label('Car', 3, 2),
+  label('Bicycle', 4, 1),
+  label('Traffic Light', 5, 1),
+  label('Vehicle', 3),
+  label('Transportation', 3),
+  label('Light', 5),
+]);
+
+/** 30 labels, each with every ancestor among them, as a busy photo on AWS gives (MaxLabels 30). */
+function thirtyLabels(): Label[] {
+  const leaves = ['Person', 'Car', 'Bus', 'Truck', 'Bicycle', 'Motorcycle', 'Traffic Light', 'Stop Sign', 'Dog', 'Bird', 'Bench', 'Backpack', 'Handbag', 'Umbrella', 'Cup', 'Bottle', 'Chair', 'Potted Plant'];
+  const names: string[] = [];
+  for (const leaf of leaves) for (const name of [leaf, ...labelDefinition(leaf).parents]) if (!names.includes(name) && names.length < 30) names.push(name);
+  return names.map((name, seed) => label(name, seed, leaves.includes(name) ? 1 + (seed % 3) : 0));
+}
+
+describe('Cost model: write units per image (api/table.ts)', () => {
+  it("the bench's photos write at most 40 WCU each in all, index and catalog included", () => {
+    for (const photo of benchPhotos) {
+      const writes = lifecycleWrites(photo);
+      expect(total(writes), writes.map((write) => `${write.what}: ${write.wcu}`).join('\n')).toBeLessThanOrEqual(40);
+    }
+  });
+
+  it('writes each label entry as 1 WCU, in no index, at most one per name and threshold', () => {
+    const image = labelledImage(thirtyLabels());
+    const names = indexedNames(image.labels);
+    const entries = labelEntries(image);
+
+    expect(image.labels).toHaveLength(30);
+    expect(names.length).toBeGreaterThan(30);
+    for (const entry of entries) {
+      expect(writeUnits(itemBytes({ ...entry }))).toBe(1);
+      expect(Object.keys(entry).sort()).toEqual(['confidence', 'id', 'pk', 'sk']);
+    }
+    expect(entries.length).toBeLessThanOrEqual(confidenceThresholds.length * names.length);
+  });
+
+  it('costs a busier photo 2 WCU a confident name in the index, and nothing per byte of the image', () => {
+    const names = indexedNames(streetPhoto.labels);
+    const writes = lifecycleWrites(streetPhoto);
+
+    expect(names.every((name) => name.confidence >= 90)).toBe(true);
+    expect(total(writes.filter((write) => write.what.startsWith('label entry')))).toBe(2 * names.length);
+  });
+
+  it("grows with the number of names, not with the image's size", () => {
+    const small = labelledImage([label('Cat', 1), label('Pet', 1), label('Mammal', 1), label('Animal', 1)]);
+    const large = labelledImage(small.labels.map((l) => ({ ...l, instances: Array.from({ length: 40 }, (_, n) => box(n)) })));
+    expect(itemBytes({ labels: large.labels })).toBeGreaterThan(8 * 1024);
+
+    const entryUnits = (image: Image) => total(lifecycleWrites(image).filter((write) => write.what.startsWith('label entry')));
+    expect(entryUnits(large)).toBe(entryUnits(small));
+  });
+
+  it('keeps a PENDING image in byStatus only until its terminal update, and byOwner costs one write', () => {
+    const writes = lifecycleWrites(catPhoto);
+    const indexWrites = writes.filter((write) => write.what.includes('byOwner') || write.what.includes('byStatus'));
+    expect(indexWrites.map((write) => [write.what, write.wcu])).toEqual([
+      ['requestUpload: byOwner in', 1],
+      ['requestUpload: byStatus in', 1],
+      ['terminal UpdateItem: byStatus out', 1],
+    ]);
+  });
+});
