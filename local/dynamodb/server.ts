@@ -12,7 +12,9 @@
  *
  * Every JSON request, over the socket or in process, is checked first as
  * DynamoDB checks it: its SigV4 signature, then the signer's policy
- * (authorizing-transport.ts).
+ * (authorizing-transport.ts). Then TransactWriteItems and TransactGetItems,
+ * which dynalite lacks, run atomically over its single-item operations
+ * (transactions.ts), serialized with every other write (store-transport.ts).
  */
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
@@ -22,6 +24,7 @@ import { listen } from '../listen.ts';
 import { checkDynamoDbDataDir } from './data-dir.ts';
 import { authorizingTransport, type DynamoDbAuthOptions } from './authorizing-transport.ts';
 import { inProcessTransport, type DynamoDbTransport } from './in-process.ts';
+import { storeTransport } from './store-transport.ts';
 
 export interface LocalDynamoDbOptions extends DynamoDbAuthOptions {
   readonly dataDir: string;
@@ -138,7 +141,8 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
   const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   // dynalite's one request listener is its HTTP handler, bound to the store; sockets reach it only through the boundary.
   const [handler] = server.listeners('request') as RequestListener[];
-  const transport = authorizingTransport(inProcessTransport(handler), options);
+  // Transactions and single writes serialized above dynalite (store-transport.ts), behind authentication.
+  const transport = authorizingTransport(storeTransport(inProcessTransport(handler)), options);
   server.removeAllListeners('request');
   server.on(
     'request',
