@@ -61,7 +61,7 @@ function conditionOnly(input: Record<string, unknown>): Record<string, unknown> 
   const condition = String(input.ConditionExpression);
   const used = (map: unknown, prefix: string) => {
     if (!isObject(map)) return undefined;
-    const kept = Object.fromEntries(Object.entries(map).filter(([name]) => new RegExp(`${prefix}${name.slice(1)}(?![A-Za-z0-9_])`).test(condition)));
+    const kept = Object.fromEntries(Object.entries(map).filter(([name]) => usedIn(condition, prefix, name)));
     return Object.keys(kept).length > 0 ? kept : undefined;
   };
   return {
@@ -70,6 +70,28 @@ function conditionOnly(input: Record<string, unknown>): Record<string, unknown> 
     ExpressionAttributeValues: used(input.ExpressionAttributeValues, ':'),
   };
 }
+
+/**
+ * What DynamoDB refuses of an action's expression maps before running
+ * anything: empty maps, and names or values no expression of the action uses.
+ */
+function expressionError(input: Record<string, unknown>): DynamoDbHttpResponse | undefined {
+  const text = ['ConditionExpression', 'UpdateExpression', 'ProjectionExpression'].map((field) => (typeof input[field] === 'string' ? input[field] : '')).join(' ');
+  for (const [field, prefix] of [
+    ['ExpressionAttributeNames', '#'],
+    ['ExpressionAttributeValues', ':'],
+  ] as const) {
+    const map = input[field];
+    if (map === undefined) continue;
+    if (!isObject(map) || Object.keys(map).length === 0) return validationError(`${field} must not be empty`);
+    const unused = Object.keys(map).filter((name) => !usedIn(text, prefix, name));
+    if (unused.length > 0) return validationError(`Value provided in ${field} unused in expressions: keys: {${unused.join(', ')}}`);
+  }
+  return undefined;
+}
+
+const usedIn = (text: string, prefix: string, name: string) =>
+  name.startsWith(prefix) && new RegExp(`${prefix}${name.slice(1).replace(/[^A-Za-z0-9_]/g, '\\$&')}(?![A-Za-z0-9_])`).test(text);
 
 /** The action's input as its single-item operation takes it (no transaction-only fields). */
 function operationInput(action: WriteAction): Record<string, unknown> {
@@ -131,6 +153,8 @@ export class Transactions {
       if (typeof input.TableName !== 'string') return notNull(`${path}.tableName`);
       if (kind === 'ConditionCheck' && typeof input.ConditionExpression !== 'string') return notNull(`${path}.conditionExpression`);
       if (kind === 'Update' && typeof input.UpdateExpression !== 'string') return notNull(`${path}.updateExpression`);
+      const expressions = expressionError(input);
+      if (expressions) return expressions;
       const schema = await this.schemas.get(call, input.TableName);
       if (!schema) return serviceError('ResourceNotFoundException', 'Requested resource not found');
       const source = kind === 'Put' ? input.Item : input.Key;

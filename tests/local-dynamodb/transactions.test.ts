@@ -125,6 +125,21 @@ describe('Local DynamoDB: transactions', () => {
       expect(await get('c1')).toMatchObject({ count: 1 });
     });
 
+    it('refuses expression maps DynamoDB refuses (empty, unused) before writing anything', async () => {
+      // Act
+      const empty = documents.send(
+        new TransactWriteCommand({ TransactItems: [{ Put: { TableName, Item: key('h1') } }, { Delete: { TableName, Key: key('h2'), ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: {} } }] }),
+      );
+      const unused = documents.send(
+        new TransactWriteCommand({ TransactItems: [{ Put: { TableName, Item: key('h1'), ConditionExpression: 'attribute_not_exists(pk)', ExpressionAttributeValues: { ':spare': 1 } } }] }),
+      );
+
+      // Assess
+      await expect(empty).rejects.toMatchObject({ name: 'ValidationException', message: 'ExpressionAttributeValues must not be empty' });
+      await expect(unused).rejects.toMatchObject({ name: 'ValidationException', message: 'Value provided in ExpressionAttributeValues unused in expressions: keys: {:spare}' });
+      expect(await get('h1')).toBeUndefined();
+    });
+
     it('refuses two actions on one item, and more than 100 items, with ValidationException', async () => {
       // Act
       const twice = documents.send(
