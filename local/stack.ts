@@ -81,6 +81,7 @@ export async function startLocalStack(config: LocalStackConfig): Promise<LocalSt
       host: config.host,
       region: config.region,
       credentials: store,
+      admin,
     });
     closers.add(() => dynamodb.close());
     await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: config.tableName, region: config.region, credentials });

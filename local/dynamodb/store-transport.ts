@@ -22,6 +22,7 @@ import { itemBytes } from './item-size.ts';
 import { keyOf, TableSchemas } from './table-schemas.ts';
 import { Transactions } from './transactions.ts';
 import type { EffectObserver, WriteEffect } from './write-effects.ts';
+import type { TableSchema } from './table-schemas.ts';
 
 const readOperations = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
 const tableOperations = new Set(['CreateTable', 'UpdateTable', 'DeleteTable']);
@@ -33,10 +34,15 @@ interface Touched {
   readonly put?: WireItem;
 }
 
-const noObserver: EffectObserver = { wrote: () => undefined, read: () => undefined };
+/** Observes what each request did; a write comes with its table's schema, for the indexes it touched. */
+export interface StoreObserver extends EffectObserver {
+  wrote(effect: WriteEffect & { readonly schema?: TableSchema }): void;
+}
+
+const noObserver: StoreObserver = { wrote: () => undefined, read: () => undefined };
 
 /** Transactions and write/read observation in front of dynalite's `transport`. */
-export function storeTransport(transport: DynamoDbTransport, observer: EffectObserver = noObserver): DynamoDbTransport {
+export function storeTransport(transport: DynamoDbTransport, observer: StoreObserver = noObserver): DynamoDbTransport {
   const lock = new ReadWriteLock();
   const schemas = new TableSchemas();
   const transactions = new Transactions(schemas);
@@ -78,7 +84,7 @@ export function storeTransport(transport: DynamoDbTransport, observer: EffectObs
     for (const [index, item] of touched.entries()) {
       const after = failed ? before[index] : operation === 'UpdateItem' ? await readBack(call, item) : item.put;
       const effect: WriteEffect = { tableName: item.tableName, before: before[index], after, transactional: false, conditionFailed: failed };
-      observer.wrote(effect);
+      observer.wrote({ ...effect, schema: await schemas.get(call, item.tableName) });
     }
     return response;
   }
@@ -103,8 +109,9 @@ export function storeTransport(transport: DynamoDbTransport, observer: EffectObs
   }
 
   async function transactWrite(request: DynamoDbHttpRequest, body: Record<string, unknown>): Promise<DynamoDbHttpResponse> {
-    const outcome = await transactions.write(innerCaller(transport, request), body);
-    for (const effect of outcome.effects) observer.wrote(effect);
+    const call = innerCaller(transport, request);
+    const outcome = await transactions.write(call, body);
+    for (const effect of outcome.effects) observer.wrote({ ...effect, schema: await schemas.get(call, effect.tableName) });
     return outcome.response;
   }
 

@@ -108,6 +108,32 @@ describe('Function: countPendingLabels', () => {
     expect((await Promise.all(many.map(countOf))).filter((count) => count !== undefined)).toEqual([]);
   });
 
+  it('counts and uncounts exactly while 30% of all writes are throttled', async () => {
+    // Prepare: 20 images sharing names, labelled before throttling starts
+    const ids = Array.from({ length: 20 }, (_, index) => `throttled-${index}`);
+    const stored = await Promise.all(ids.map((id) => labelledImage(id.replace('throttled', 'throttled-src')).then(() => id)));
+    for (const id of stored) {
+      await store.documentClient.send(
+        new PutCommand({ TableName: tableName, Item: { ...imageKey(id), id, status: 'LABELED', owner: 'throttle-test', indexedLabels: ['Dog', 'Animal'], catalogPending: new Set(['Dog', 'Animal']) } }),
+      );
+    }
+    const counterOf = async (name: string) =>
+      (await store.documentClient.send(new GetCommand({ TableName: tableName, Key: catalogKey('throttle-test', name), ConsistentRead: true }))).Item?.imageCount;
+    table.throttle.set({ writeShare: 0.3, seed: 14 });
+
+    // Act: every image counted (twice, as a duplicate event would), then half of them deleted
+    try {
+      await Promise.all(ids.flatMap((id) => [1, 2].map(() => countPendingLabels(store, { imageId: id, owner: 'throttle-test' }, ['Dog', 'Animal']))));
+      for (const id of ids.slice(0, 10)) await deleteAndUncount(store, id, 'throttle-test', (await imageItem(id))!, anyOwner);
+    } finally {
+      table.throttle.clear();
+    }
+
+    // Assess: writes were throttled, yet every count is exact
+    expect(table.throttle.throttled).toBeGreaterThan(10);
+    expect([await counterOf('Dog'), await counterOf('Animal')]).toEqual([10, 10]);
+  });
+
   it('removes a counter that falls to zero', async () => {
     await deleteAndUncount(store, 'race-1', sharedOwner, (await imageItem('race-1'))!, anyOwner);
     expect(await countOf('Kitten')).toBeUndefined();
