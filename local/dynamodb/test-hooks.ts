@@ -5,7 +5,9 @@
  *   throttles that share of writes (./throttling.ts); DELETE stops it; GET
  *   says what is set and how many writes were throttled.
  * - `/_labelcast/usage`: GET the write and read units and bytes stored per
- *   table and index so far (./metering.ts); DELETE starts the counts again.
+ *   table and index so far (./metering.ts), with the whole stack's other
+ *   billed usage (S3 requests, AppSync requests and messages, Lambda
+ *   GB-seconds: ../stack-usage.ts); DELETE starts the counts again.
  *
  * A hook changes what every caller sees, or tells what everyone did, so only
  * the stack's admin key pair may use it: each request must be SigV4-signed by
@@ -16,6 +18,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBoundedBody } from '../http-body.ts';
 import { verifyAdminRequest } from '../iam/admin-request.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
+import { resetStackUsage, stackUsage } from '../stack-usage.ts';
 import { dynamoDbRefusal } from './authorizing-transport.ts';
 import type { DynamoDbMeter } from './metering.ts';
 import { parseThrottleSpec, ThrottleSpecError, type WriteThrottle } from './throttling.ts';
@@ -83,9 +86,12 @@ export async function serveTestHook(request: IncomingMessage, response: ServerRe
     return void response.writeHead(refusal.statusCode, refusal.headers).end(refusal.body);
   }
   if (pathOf(request) === throttlingPath) return serveThrottling(request, body, response, hooks.throttle);
-  if (request.method === 'DELETE') hooks.meter.reset();
+  if (request.method === 'DELETE') {
+    hooks.meter.reset();
+    resetStackUsage();
+  }
   else if (request.method !== 'GET') {
     return void response.writeHead(405, { Allow: 'GET, DELETE', 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'use GET or DELETE' }));
   }
-  sendJson(response, 200, { ...hooks.meter.usage(), throttledWrites: hooks.throttle.throttled });
+  sendJson(response, 200, { ...hooks.meter.usage(), throttledWrites: hooks.throttle.throttled, stack: stackUsage() });
 }

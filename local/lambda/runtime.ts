@@ -67,6 +67,7 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
         entry: path.join(repoRoot, spec.entry),
         environment: options.environment(name),
         timeoutMs: spec.timeoutSeconds * 1000,
+        memoryMb: spec.memoryMb,
         logFile: path.join(logDir, `${name}.log`),
       });
       processes.set(name, existing);

@@ -21,6 +21,7 @@ import { selectionSetInfo } from '../server/selection-set.ts';
 import { wiringOf } from '../server/wiring.ts';
 import { parseClientMessage, RealtimeErrors, RealtimeLimits, ServerMessages, type RealtimeError } from './protocol.ts';
 import type { LiveSubscription, SubscriptionRegistry } from './subscriptions.ts';
+import { countRealtimeMessage } from '../../stack-usage.ts';
 
 export interface RealtimeTimings {
   /** Sent in connection_ack: how long the client waits for a `ka` before giving up. */
@@ -83,6 +84,7 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
       context.onInternalError?.(new RealtimeLimitError(message), 'realtime data');
       return;
     }
+    countRealtimeMessage();
     send(ServerMessages.data(id, payload));
   };
 

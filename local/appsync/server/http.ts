@@ -12,6 +12,7 @@ import { authenticate, type AuthSettings } from './auth.ts';
 import { RequestErrors, requestErrorBody, type RequestError } from './errors.ts';
 import { executeOperation, graphQLRequestBody, type ResolvedMutation, type SubscriptionInvalidation } from './execute.ts';
 import type { ServedSchema } from './schema.ts';
+import { countAppSyncRequest } from '../../stack-usage.ts';
 
 export interface GraphQLHandlerContext {
   readonly served: ServedSchema;
@@ -105,6 +106,7 @@ export function graphQLRequestHandler(context: GraphQLHandlerContext) {
         context.auth,
       );
       if (!auth.ok) return sendError(request, response, auth.error);
+      countAppSyncRequest();
 
       if (body.trim() === '') return sendError(request, response, RequestErrors.emptyBody());
       let json: unknown;
