@@ -125,8 +125,9 @@ export const functionAccess = {
     environment: { UPLOAD_BUCKET: EnvironmentSource.bucketName },
   },
   deleteImage: {
-    // DeleteItem (the image, conditionally; a counter back at zero), GetItem (whose image a refused delete was),
+    // DeleteItem (the image, conditionally; a counter back at zero), GetItem (the image as read before deleting),
     // UpdateItem (ADD -1), BatchWriteItem (its label entries, whose keys follow from its labels: no Query).
+    // The image's delete and its ADD -1s are one TransactWriteItems, which IAM authorizes per item as DeleteItem and UpdateItem.
     table: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
     objects: [{ prefixes: [uploads, ...keptPrefixes], actions: ['s3:DeleteObject'] }],
     environment: { IMAGES_TABLE: EnvironmentSource.tableName, UPLOAD_BUCKET: EnvironmentSource.bucketName },

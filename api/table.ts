@@ -64,11 +64,16 @@
  * Catalog counts: each LABELED image adds 1 to each of its indexed names
  * exactly once. The labeler's conditional PENDING→LABELED update also writes
  * catalogPending; a name is then claimed by removing it from catalogPending
- * with a condition (only one writer can), and only the claimer ADDs 1. The
- * delete function deletes the image item conditionally (only one deleter can)
- * and subtracts 1 for the claimed names only (indexedLabels − catalogPending),
- * so labelling and deleting concurrently never double-count. Without
- * transactions, a crash between a claim and its ADD loses that one increment.
+ * with a condition (only one writer can), and the claim and the claimer's
+ * ADD 1 are one TransactWriteItems, so a throttled or failed write never
+ * loses an increment and a retry never adds one twice. The delete function
+ * deletes the image item conditionally (only one deleter can, and only while
+ * its claims are as it read them) in one transaction with the subtraction of
+ * 1 for the claimed names (indexedLabels − catalogPending; more names than
+ * one transaction holds are subtracted a batch at a time first, each batch
+ * recorded in the item's catalogUncounted set), so labelling and
+ * deleting concurrently never double-count (functions/shared/catalog.ts).
+ * Transactional writes cost 2 write units per KB of each item.
  */
 export const ImagesTableLayout = {
   partitionKey: 'pk',

@@ -12,6 +12,12 @@ import { detectionSettings } from '../functions/labeler/detect.ts';
 import { adminFetch } from '../local/iam/admin-fetch.ts';
 import { signingName as rekognitionSigningName } from '../local/rekognition/protocol.ts';
 import { statsPath, type RekognitionStats } from '../local/rekognition/stats.ts';
+import type { DynamoDbUsage } from '../local/dynamodb/metering.ts';
+import { usagePath } from '../local/dynamodb/test-hooks.ts';
+import type { StackUsage } from '../local/stack-usage.ts';
+
+/** The local DynamoDB's meter and the stack's other billed usage (its admin-signed usage hook). */
+export type MeteredUsage = DynamoDbUsage & { readonly stack: StackUsage };
 
 export interface BenchContext {
   readonly client: LabelcastClient;
@@ -25,6 +31,9 @@ export interface BenchContext {
   rawGraphql<Variables>(document: TypedDocumentString<unknown, Variables>, variables: Variables): Promise<unknown>;
   /** The local Rekognition's counters: calls per operation, engineBusyMs, engineLoadMs. */
   engineStats(): Promise<RekognitionStats>;
+  /** What the stack did since its start or the last resetUsage (DynamoDB units per table and index, S3, AppSync, Lambda). */
+  usage(): Promise<MeteredUsage>;
+  resetUsage(): Promise<void>;
 }
 
 export function benchContext(env: NodeJS.ProcessEnv): BenchContext {
@@ -38,13 +47,19 @@ export function benchContext(env: NodeJS.ProcessEnv): BenchContext {
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_REGION: region });
   const rekognitionEndpoint = required(env, 'BENCH_REKOGNITION_ENDPOINT');
   const rekognition = new RekognitionClient({ region, credentials, endpoint: rekognitionEndpoint });
+  const dynamoDbEndpoint = required(env, 'BENCH_DYNAMODB_ENDPOINT');
+  const usageHook = async (method: 'GET' | 'DELETE') => {
+    const response = await adminFetch(new URL(usagePath, dynamoDbEndpoint), { method }, { credentials, region, service: 'dynamodb' });
+    if (!response.ok) throw new Error(`DynamoDB usage answered HTTP ${response.status}: ${await response.text()}`);
+    return (await response.json()) as MeteredUsage;
+  };
   return {
     client: new LabelcastClient(),
     outputs,
     stackPid: Number(required(env, 'BENCH_STACK_PID')),
     tableName: required(env, 'BENCH_TABLE'),
     documentClient: DynamoDBDocumentClient.from(
-      new DynamoDBClient({ region, credentials, endpoint: required(env, 'BENCH_DYNAMODB_ENDPOINT') }),
+      new DynamoDBClient({ region, credentials, endpoint: dynamoDbEndpoint }),
       { marshallOptions: { removeUndefinedValues: true } },
     ),
     async rawGraphql(document, variables) {
@@ -62,6 +77,10 @@ export function benchContext(env: NodeJS.ProcessEnv): BenchContext {
       const response = await adminFetch(new URL(statsPath, rekognitionEndpoint), { method: 'GET' }, { credentials, region, service: rekognitionSigningName });
       if (!response.ok) throw new Error(`Rekognition stats answered HTTP ${response.status}: ${await response.text()}`);
       return (await response.json()) as RekognitionStats;
+    },
+    usage: () => usageHook('GET'),
+    async resetUsage() {
+      await usageHook('DELETE');
     },
     async detect(bytes) {
       const image = { Bytes: bytes };

@@ -1,18 +1,21 @@
 /**
  * The measures, run against a started stack (see run.ts, which starts it and
  * runs this file with the stack's CA trusted). Ratios are taken within this
- * one run. BENCH_SCALE (default 1) shrinks the counts for a quick look.
+ * one run. BENCH_SCALE (default 1) shrinks the counts for a quick look;
+ * BENCH_ONLY=cost runs the cost rows alone.
  */
 import { benchContext } from './context.ts';
 import { distinctImages, photoOfWidth } from './lib/images.ts';
 import { treeRssBytes } from './lib/rss.ts';
 import { timed } from './lib/stats.ts';
+import { costRows, measureCost } from './measures/cost.ts';
 import { measureFanOut } from './measures/fan-out.ts';
 import { measureMemory } from './measures/memory.ts';
 import { measurePipelineOverhead } from './measures/pipeline.ts';
 import { measureRequestUpload } from './measures/request-upload.ts';
 import { measureSearch } from './measures/search.ts';
 import { measureThroughput } from './measures/throughput.ts';
+import { pricesDate } from './prices.ts';
 import { printTable, writeResults, type Row } from './report.ts';
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');
@@ -21,15 +24,26 @@ const context = benchContext(process.env);
 const startedAt = performance.now();
 const log = (message: string) => console.error(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${message}`);
 
+/** Photos the cost rows are measured over (distinct from every other phase's, so each costs a real inference). */
+const costImages = count(20);
+
+if (process.env.BENCH_ONLY === 'cost') {
+  log(`cost over ${costImages} photos`);
+  const cost = await measureCost(context, (await distinctImages(costImages + 5)).slice(5));
+  printTable(costRows(cost, pricesDate));
+  console.log(`\nresults: ${writeResults({ at: new Date().toISOString(), scale, cost, pricesDate })}`);
+  process.exit(0);
+}
+
 // 200 measured after 5 warm-up images.
 const overheadImages = count(200) + 5;
 const throughputImages = count(48);
 const memoryTarget = count(1000);
-const images = await distinctImages(overheadImages + throughputImages);
+const images = await distinctImages(overheadImages + throughputImages + costImages);
 // The engine takes ~0.6 s an image here, too slow for 1,000 distinct images in 10 minutes: the memory
 // phase re-uploads bytes already labelled, which runs every part of the stack but the engine.
 const engineLabelled = overheadImages + throughputImages;
-const repeatImages = Array.from({ length: Math.max(0, memoryTarget - engineLabelled) }, (_, index) => images[index % images.length]);
+const repeatImages = Array.from({ length: Math.max(0, memoryTarget - engineLabelled) }, (_, index) => images[index % engineLabelled]);
 
 const engineLoadMs = (await context.engineStats()).engineLoadMs;
 const rssAtStartMiB = treeRssBytes(context.stackPid) / 1024 / 1024;
@@ -50,6 +64,8 @@ const pipeline = await measurePipelineOverhead(context, images.slice(0, overhead
 log(`throughput at concurrency 8 over ${throughputImages} images`);
 const throughputSet = images.slice(overheadImages, overheadImages + throughputImages);
 const throughput = await measureThroughput(context, throughputSet, throughputSet, 8);
+log(`cost over ${costImages} photos`);
+const cost = await measureCost(context, images.slice(overheadImages + throughputImages));
 log(`memory up to ${memoryTarget} labelled images`);
 const memory = await measureMemory(context, repeatImages, engineLabelled, count(100));
 log('fan-out to 500 subscriptions');
@@ -70,6 +86,7 @@ const rows: Row[] = [
   { measure: 'requestUpload p50 via aws-amplify', value: ms(requestUpload.amplifyP50Ms), target: '(info)', pass: true },
   { measure: 'fan-out 500 subs delivered', value: `${fanOut.delivered}/${fanOut.subscribers}`, target: 'all', pass: fanOut.delivered === fanOut.subscribers },
   { measure: 'fan-out p99', value: ms(fanOut.p99Ms), target: '<= 250 ms', pass: fanOut.p99Ms <= 250 },
+  ...costRows(cost, pricesDate),
   { measure: `RSS after ${memory.labelled} images (${engineLabelled} via engine)`, value: `${memory.finalRssMiB.toFixed(0)} MiB`, target: '<= 1024 MiB', pass: memory.finalRssMiB <= 1024 },
   { measure: 'RSS growth, 2nd half', value: `${memory.growthSinceHalfwayMiB.toFixed(0)} MiB`, target: 'flat (<= 64 MiB)', pass: memory.growthSinceHalfwayMiB <= 64 },
 ];
@@ -85,6 +102,6 @@ const engineRows: Row[] = [
 ];
 
 printTable([...rows, ...engineRows]);
-const file = writeResults({ at: new Date().toISOString(), scale, engineLoadMs, rssAtStartMiB, requestUpload, pipeline, throughput, memory, fanOut, search, engineBySize, rows });
+const file = writeResults({ at: new Date().toISOString(), scale, engineLoadMs, rssAtStartMiB, requestUpload, pipeline, throughput, memory, fanOut, cost, pricesDate, search, engineBySize, rows });
 console.log(`\nresults: ${file} (measures took ${((performance.now() - startedAt) / 1000).toFixed(0)} s)`);
 process.exit(0);

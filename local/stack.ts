@@ -105,6 +105,7 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
       host: config.host,
       region: config.region,
       credentials: store,
+      admin,
     });
     closers.add(() => dynamodb.close());
     await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: config.tableName, region: config.region, credentials, dataDir: state('dynamodb') });

@@ -3,17 +3,16 @@
  * start: the images table, the publisher of terminal images and the sender
  * of their completion callbacks.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CallbackSettings } from '../../api/callback.ts';
 import { appSyncPublisher, type Publisher } from './appsync-publisher.ts';
 import { callbackSender, type CallbackSender, type CallbackSenderOptions } from './callback-sender.ts';
 import { requireEnv } from './env.ts';
+import { tableDocumentClient } from './table-client.ts';
 import type { TableStore } from './table-store.ts';
 
 /** The images table named by IMAGES_TABLE. */
 export const tableStoreFromEnv = (): TableStore => ({
-  documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+  documentClient: tableDocumentClient(),
   tableName: requireEnv('IMAGES_TABLE'),
 });
 

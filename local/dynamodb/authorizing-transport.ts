@@ -63,8 +63,9 @@ export function authorizingTransport(transport: DynamoDbTransport, options: Dyna
       return transport(request);
     }
     const requests = dynamoDbAuthorizationRequests(target.slice(targetPrefix.length), body, { region: options.region, accountId: localAccountId });
-    const denied = deniedMessage(principalFor(options.credentials, verified.accessKeyId), requests);
+    const principal = principalFor(options.credentials, verified.accessKeyId);
+    const denied = deniedMessage(principal, requests);
     if (denied !== undefined) return dynamoDbRefusal('AccessDeniedException', denied, 'Message');
-    return transport(request);
+    return transport({ ...request, principalArn: principal?.arn });
   };
 }

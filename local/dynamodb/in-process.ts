@@ -18,6 +18,8 @@ export interface DynamoDbHttpRequest {
   /** Lower-case names, as Node gives a server. */
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /** Who signed it (an IAM ARN), set by the authorizing transport for the layers behind it. */
+  readonly principalArn?: string;
 }
 
 /** DynamoDB's answer: the status line, headers (lower-case names) and body. */

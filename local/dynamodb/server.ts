@@ -12,7 +12,12 @@
  *
  * Every JSON request, over the socket or in process, is checked first as
  * DynamoDB checks it: its SigV4 signature, then the signer's policy
- * (authorizing-transport.ts).
+ * (authorizing-transport.ts). Then TransactWriteItems and TransactGetItems,
+ * which dynalite lacks, run atomically over its single-item operations
+ * (transactions.ts), serialized with every other write (store-transport.ts),
+ * which also meters write and read units per table and index (metering.ts).
+ * Test hooks signed by the admin key pair (test-hooks.ts) inject write
+ * throttling (throttling.ts) and read the meter.
  */
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
@@ -22,17 +27,28 @@ import { listen } from '../listen.ts';
 import { checkDynamoDbDataDir } from './data-dir.ts';
 import { authorizingTransport, type DynamoDbAuthOptions } from './authorizing-transport.ts';
 import { inProcessTransport, type DynamoDbTransport } from './in-process.ts';
+import { DynamoDbMeter } from './metering.ts';
+import { storeTransport } from './store-transport.ts';
+import { isTestHook, serveTestHook } from './test-hooks.ts';
+import { throttlingTransport, WriteThrottle } from './throttling.ts';
+import type { CredentialStore } from '../iam/credentials.ts';
 
 export interface LocalDynamoDbOptions extends DynamoDbAuthOptions {
   readonly dataDir: string;
   readonly port: number;
   readonly host?: string;
+  /** The stack's admin key pair, the only signer of the test hooks (throttling, usage); no hooks without it. */
+  readonly admin?: CredentialStore;
 }
 
 export interface LocalDynamoDb {
   readonly endpoint: string;
   /** The same server for callers in this process: requests go to its handler without a socket, signature and policy checked as over the socket. */
   readonly transport: DynamoDbTransport;
+  /** Injected write throttling (throttling.ts), also set on PUT /_labelcast/throttling (admin-signed). */
+  readonly throttle: WriteThrottle;
+  /** Write and read units and bytes stored per table and index (metering.ts), also on GET /_labelcast/usage (admin-signed). */
+  readonly meter: DynamoDbMeter;
   close(): Promise<void>;
 }
 
@@ -138,20 +154,33 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
   const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   // dynalite's one request listener is its HTTP handler, bound to the store; sockets reach it only through the boundary.
   const [handler] = server.listeners('request') as RequestListener[];
-  const transport = authorizingTransport(inProcessTransport(handler), options);
+  // Authentication, then injected throttling (which needs the signer), then transactions and every write
+  // serialized and metered above dynalite (store-transport.ts).
+  const meter = new DynamoDbMeter();
+  const throttle = new WriteThrottle();
+  const transport = authorizingTransport(throttlingTransport(storeTransport(inProcessTransport(handler), meter), throttle), options);
+  const { admin } = options;
   server.removeAllListeners('request');
   server.on(
     'request',
-    guardRequests((request, response) => serveOverTransport(transport, request, response), {
+    guardRequests(
+      (request, response) =>
+        admin && isTestHook(request)
+          ? serveTestHook(request, response, { admin, region: options.region, throttle, meter })
+          : serveOverTransport(transport, request, response),
+      {
       service: 'local-dynamodb',
-      internalError: (_request, response) => sendInternalError(response),
-    }),
+        internalError: (_request, response) => sendInternalError(response),
+      },
+    ),
   );
   guardServer(server);
   const port = await listen(server, options.port, host);
   return {
     endpoint: `http://${host}:${port}`,
     transport,
+    throttle,
+    meter,
     // dynalite's close also closes LevelDB once in-flight operations finish.
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { countLambdaRun } from '../stack-usage.ts';
 import { FunctionError, type HostMessage, type InvokeMessage } from './host-protocol.ts';
 
 const hostPath = fileURLToPath(new URL('./function-host.ts', import.meta.url));
@@ -13,6 +14,8 @@ export interface FunctionProcessOptions {
   readonly entry: string;
   readonly environment: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
+  /** The function's configured memory (api/manifest.ts), which Lambda bills its run time by. @default 128 */
+  readonly memoryMb?: number;
   /** Where the function's stdout/stderr go. */
   readonly logFile: string;
 }
@@ -31,6 +34,15 @@ export class FunctionProcess {
   public constructor(private readonly options: FunctionProcessOptions) {}
 
   public invoke(event: unknown): Promise<unknown> {
+    const started = performance.now();
+    const run = this.run(event);
+    // Lambda bills each run's duration × the function's memory (the bench's cost rows).
+    const billed = () => countLambdaRun(this.options.memoryMb ?? 128, performance.now() - started);
+    run.then(billed, billed);
+    return run;
+  }
+
+  private run(event: unknown): Promise<unknown> {
     const child = this.ensureStarted();
     const requestId = randomUUID();
     return new Promise((resolve, reject) => {

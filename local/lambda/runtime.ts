@@ -92,6 +92,7 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
         entry: path.join(repoRoot, spec.entry),
         environment: options.environment(name),
         timeoutMs: spec.timeoutSeconds * 1000,
+        memoryMb: spec.memoryMb,
         logFile: logFileOf(name),
       });
       processes.set(name, existing);

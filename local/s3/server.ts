@@ -24,6 +24,7 @@ import { objectCreatedEvent, type ObjectCreatedEventName } from './events.ts';
 import { checkPreconditions, KeyLocks, lockKeysOf, needsLock, objectTargetOf } from './preconditions.ts';
 import { createS3rverBackend, type BucketConfig, type S3rverBackend, type S3rverEvent } from './s3rver-adapter.ts';
 import { guardRequests, guardServer } from '../http-boundary.ts';
+import { countS3Request } from '../stack-usage.ts';
 import { listen } from '../listen.ts';
 
 export interface LocalS3Options {
@@ -158,6 +159,8 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     res.setHeader('x-amz-request-id', ids.requestId);
     res.setHeader('x-amz-id-2', ids.hostId);
     const method = (req.method ?? 'GET').toUpperCase();
+    // S3 bills every request it answers, refused ones included (the bench's cost rows).
+    if (method !== 'OPTIONS') countS3Request(method, req.url ?? '/');
     // CORS preflights carry no credentials; s3rver answers them from the bucket's CORS rules.
     // Like S3, a presigned URL's query is not checked on a preflight (s3rver would, and refuse it).
     if (method === 'OPTIONS') {

@@ -3,13 +3,13 @@
  * real dynalite: concurrent or repeated runs count an image once, and a delete
  * racing a half-finished count never leaves a count behind.
  */
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedOwner } from '../../api/owner.ts';
 import { catalogKey, imageKey } from '../../api/table.ts';
 import type { Image } from '../../api/types.ts';
 import { completeImage } from '../../functions/shared/image-store.ts';
-import { countedLabels, countPendingLabels, uncountLabels } from '../../functions/shared/catalog.ts';
+import { countPendingLabels, deleteAndUncount, namesPerTransaction } from '../../functions/shared/catalog.ts';
 import type { TableStore } from '../../functions/shared/table-store.ts';
 import { startImagesTable, tableName, type ImagesTable } from './images-table.ts';
 
@@ -32,6 +32,12 @@ async function labelledImage(id: string) {
   return stored;
 }
 
+const imageItem = async (id: string) =>
+  (await store.documentClient.send(new GetCommand({ TableName: tableName, Key: imageKey(id), ConsistentRead: true }))).Item;
+
+/** The delete function's condition, here without an owner check. */
+const anyOwner = { ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: {}, ExpressionAttributeValues: {} };
+
 const countOf = async (name: string) =>
   (await store.documentClient.send(new GetCommand({ TableName: tableName, Key: catalogKey(sharedOwner, name), ConsistentRead: true }))).Item?.imageCount;
 
@@ -53,21 +59,83 @@ describe('Function: countPendingLabels', () => {
     // Prepare: the labeler has counted Cat only, then the image is deleted
     const stored = await labelledImage('race-2');
     await countPendingLabels(store, { imageId: 'race-2', owner: sharedOwner }, ['Cat']);
-    const { Attributes: deleted } = await store.documentClient.send(
-      new DeleteCommand({ TableName: tableName, Key: imageKey('race-2'), ReturnValues: 'ALL_OLD' }),
-    );
 
-    // Act: the deleter uncounts what was counted; the labeler resumes
-    await uncountLabels(store, sharedOwner, countedLabels(deleted!));
+    // Act: the deleter deletes and uncounts what was counted; the labeler resumes
+    const deleted = await deleteAndUncount(store, 'race-2', sharedOwner, (await imageItem('race-2'))!, anyOwner);
     const late = await countPendingLabels(store, { imageId: 'race-2', owner: sharedOwner }, stored.catalogPending!);
 
     // Assess: back to what race-1 left
+    expect(deleted).toBe('deleted');
     expect(late).toEqual([]);
     for (const name of ['Cat', 'Pet', 'Animal', 'Kitten']) expect(await countOf(name), name).toBe(1);
   });
 
+  it('refuses to delete an image whose claims changed since it was read, and counts right after reading again', async () => {
+    // Prepare: read while nothing is counted, then the labeler counts
+    const stored = await labelledImage('race-3');
+    const readBefore = (await imageItem('race-3'))!;
+    await countPendingLabels(store, { imageId: 'race-3', owner: sharedOwner }, stored.catalogPending!);
+
+    // Act
+    const stale = await deleteAndUncount(store, 'race-3', sharedOwner, readBefore, anyOwner);
+    const fresh = await deleteAndUncount(store, 'race-3', sharedOwner, (await imageItem('race-3'))!, anyOwner);
+
+    // Assess: race-1's counts remain, race-3's came and went
+    expect([stale, fresh]).toEqual(['changed', 'deleted']);
+    for (const name of ['Cat', 'Pet', 'Animal', 'Kitten']) expect(await countOf(name), name).toBe(1);
+  });
+
+  it('counts and uncounts more names than one transaction holds, exactly once', async () => {
+    // Prepare: an image indexed under 2.5 transactions' worth of names
+    const many = Array.from({ length: Math.round(namesPerTransaction * 2.5) }, (_, index) => `Many${index}`);
+    await store.documentClient.send(
+      new PutCommand({ TableName: tableName, Item: { ...imageKey('many'), id: 'many', status: 'LABELED', indexedLabels: many, catalogPending: new Set(many) } }),
+    );
+
+    // Act
+    const counted = await countPendingLabels(store, { imageId: 'many', owner: sharedOwner }, many);
+    const countsAfterCounting = await Promise.all(many.map(countOf));
+    let outcome: string = 'changed';
+    for (let round = 0; outcome === 'changed' && round < 10; round += 1) {
+      outcome = await deleteAndUncount(store, 'many', sharedOwner, (await imageItem('many'))!, anyOwner);
+    }
+
+    // Assess
+    expect(counted.sort()).toEqual([...many].sort());
+    expect(countsAfterCounting.every((count) => count === 1)).toBe(true);
+    expect(outcome).toBe('deleted');
+    expect(await imageItem('many')).toBeUndefined();
+    expect((await Promise.all(many.map(countOf))).filter((count) => count !== undefined)).toEqual([]);
+  });
+
+  it('counts and uncounts exactly while 30% of all writes are throttled', async () => {
+    // Prepare: 20 images sharing names, labelled before throttling starts
+    const ids = Array.from({ length: 20 }, (_, index) => `throttled-${index}`);
+    const stored = await Promise.all(ids.map((id) => labelledImage(id.replace('throttled', 'throttled-src')).then(() => id)));
+    for (const id of stored) {
+      await store.documentClient.send(
+        new PutCommand({ TableName: tableName, Item: { ...imageKey(id), id, status: 'LABELED', owner: 'throttle-test', indexedLabels: ['Dog', 'Animal'], catalogPending: new Set(['Dog', 'Animal']) } }),
+      );
+    }
+    const counterOf = async (name: string) =>
+      (await store.documentClient.send(new GetCommand({ TableName: tableName, Key: catalogKey('throttle-test', name), ConsistentRead: true }))).Item?.imageCount;
+    table.throttle.set({ writeShare: 0.3, seed: 14 });
+
+    // Act: every image counted (twice, as a duplicate event would), then half of them deleted
+    try {
+      await Promise.all(ids.flatMap((id) => [1, 2].map(() => countPendingLabels(store, { imageId: id, owner: 'throttle-test' }, ['Dog', 'Animal']))));
+      for (const id of ids.slice(0, 10)) await deleteAndUncount(store, id, 'throttle-test', (await imageItem(id))!, anyOwner);
+    } finally {
+      table.throttle.clear();
+    }
+
+    // Assess: writes were throttled, yet every count is exact
+    expect(table.throttle.throttled).toBeGreaterThan(10);
+    expect([await counterOf('Dog'), await counterOf('Animal')]).toEqual([10, 10]);
+  });
+
   it('removes a counter that falls to zero', async () => {
-    await uncountLabels(store, sharedOwner, ['Kitten']);
+    await deleteAndUncount(store, 'race-1', sharedOwner, (await imageItem('race-1'))!, anyOwner);
     expect(await countOf('Kitten')).toBeUndefined();
   });
 });

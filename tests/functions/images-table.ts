@@ -1,14 +1,18 @@
-/** A dynalite with the images table exactly as api/table.ts lays it out (byStatus included), for function tests. */
-import { createRequire } from 'node:module';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+/**
+ * The local DynamoDB (dynalite behind the stack's layers: signatures,
+ * transactions) with the images table exactly as api/table.ts lays it out
+ * (byStatus included), in a temporary directory, for function tests.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tableClientSettings } from '../../functions/shared/table-client.ts';
 import type { TableStore } from '../../functions/shared/table-store.ts';
-import { ensureImagesTable } from '../../local/dynamodb/index.ts';
-
-// dynalite ships no type declarations; it is a CommonJS factory of an http.Server.
-const dynalite = createRequire(import.meta.url)('dynalite') as (options: object) => Server;
+import { ensureImagesTable, startLocalDynamoDb } from '../../local/dynamodb/index.ts';
+import type { WriteThrottle } from '../../local/dynamodb/throttling.ts';
+import { credentialStore } from '../../local/iam/credentials.ts';
 
 export const region = 'us-east-1';
 export const tableName = 'labelcast-images';
@@ -18,24 +22,28 @@ export interface ImagesTable {
   readonly endpoint: string;
   readonly client: DynamoDBClient;
   readonly store: TableStore;
+  /** The local DynamoDB's injected write throttling. */
+  readonly throttle: WriteThrottle;
   close(): Promise<void>;
 }
 
 export async function startImagesTable(): Promise<ImagesTable> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'labelcast-function-table-'));
+  const dynamodb = await startLocalDynamoDb({ dataDir, port: 0, region, credentials: credentialStore(credentials) });
+  const { endpoint } = dynamodb;
   await ensureImagesTable({ endpoint, tableName, region, credentials });
-  const client = new DynamoDBClient({ endpoint, region, credentials });
+  const client = new DynamoDBClient({ endpoint, region, credentials, ...tableClientSettings });
   // As tableStoreFromEnv builds it.
   const documentClient = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return {
     endpoint,
     client,
     store: { documentClient, tableName },
+    throttle: dynamodb.throttle,
     async close() {
       client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dynamodb.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -65,9 +65,22 @@ const dynamoDbOperation: Record<string, string> = {
 
 const operationOf = (command: string) => dynamoDbOperation[command] ?? command.replace(/Command$/, '');
 
+/** IAM authorizes each item of a transaction as its single-item action, on its table. */
+const transactItemActions: Readonly<Record<string, string>> = {
+  Put: 'dynamodb:PutItem',
+  Update: 'dynamodb:UpdateItem',
+  Delete: 'dynamodb:DeleteItem',
+  ConditionCheck: 'dynamodb:ConditionCheckItem',
+  Get: 'dynamodb:GetItem',
+};
+
 function dynamoDbRequests(sent: SentCommand): AccessRequest[] {
   const operation = operationOf(sent.command);
   const action = `dynamodb:${operation}`;
+  if (operation === 'TransactWriteItems' || operation === 'TransactGetItems') {
+    const items = (sent.input.TransactItems as Record<string, { TableName?: unknown }>[] | undefined) ?? [];
+    return items.flatMap((item) => Object.entries(item).map(([kind, part]) => ({ action: transactItemActions[kind] ?? action, resource: tableArn(part.TableName) })));
+  }
   if (operation === 'BatchWriteItem' || operation === 'BatchGetItem') {
     return Object.keys((sent.input.RequestItems as Record<string, unknown> | undefined) ?? {}).map((table) => ({ action, resource: tableArn(table) }));
   }

@@ -31,7 +31,14 @@ export type Item = Record<string, AttributeValue>;
 /** A DynamoDB error answer, named as the SDK names it (`ConditionalCheckFailedException`, …). */
 export class DynamoDbServiceError extends Error {
   public readonly $metadata: { readonly httpStatusCode: number; readonly requestId?: string };
-  public constructor(name: string, message: string, httpStatusCode: number, requestId: string | undefined) {
+  public constructor(
+    name: string,
+    message: string,
+    httpStatusCode: number,
+    requestId: string | undefined,
+    /** A TransactionCanceledException's reasons, one per item. */
+    public readonly cancellationReasons?: readonly { readonly Code?: string; readonly Message?: string }[],
+  ) {
     super(message);
     this.name = name;
     this.$metadata = { httpStatusCode, requestId };
@@ -63,7 +70,7 @@ const overHttp =
   };
 
 function serviceError(response: DynamoDbHttpResponse): DynamoDbServiceError {
-  let parsed: { __type?: unknown; message?: unknown; Message?: unknown } = {};
+  let parsed: { __type?: unknown; message?: unknown; Message?: unknown; CancellationReasons?: unknown } = {};
   try {
     parsed = JSON.parse(response.body) as typeof parsed;
   } catch {
@@ -71,7 +78,8 @@ function serviceError(response: DynamoDbHttpResponse): DynamoDbServiceError {
   }
   const type = typeof parsed.__type === 'string' ? parsed.__type : 'UnknownError';
   const message = typeof parsed.message === 'string' ? parsed.message : typeof parsed.Message === 'string' ? parsed.Message : `HTTP ${response.statusCode}`;
-  return new DynamoDbServiceError(type.slice(type.lastIndexOf('#') + 1), message, response.statusCode, response.headers['x-amzn-requestid']);
+  const reasons = Array.isArray(parsed.CancellationReasons) ? (parsed.CancellationReasons as { Code?: string; Message?: string }[]) : undefined;
+  return new DynamoDbServiceError(type.slice(type.lastIndexOf('#') + 1), message, response.statusCode, response.headers['x-amzn-requestid'], reasons);
 }
 
 export function dynamoDbJsonClient(options: DynamoDbJsonClientOptions): DynamoDbJsonClient {

@@ -3,10 +3,11 @@
  * UpdateItem, DeleteItem, Query, Scan, Sync; Batch* are in dynamodb-batch.ts)
  * run as real DynamoDB calls (DynamoDB's JSON API, dynamodb-wire.ts), results
  * shaped as AppSync shapes them. TransactGetItems and TransactWriteItems are
- * refused: the local DynamoDB has no transactions, and no resolver uses them.
+ * in dynamodb-transact.ts (the local DynamoDB runs transactions).
  */
 import { toPlainItem, toWireMap } from './attribute-values.ts';
 import { batchGetItem, batchWrite } from './dynamodb-batch.ts';
+import { transactGetItems, transactWriteItems } from './dynamodb-transact.ts';
 import { ExpressionCollector, projectionInput, type ExpressionJson } from './dynamodb-expressions.ts';
 import { DynamoDbServiceError, type DynamoDbJsonClient, type Item } from './dynamodb-wire.ts';
 import { conditionalCheckFailed, dynamoDbError, InvalidRequestError, invalidNextToken } from './errors.ts';
@@ -20,9 +21,6 @@ export interface DynamoDbDataSourceOptions {
 }
 
 type Json = Record<string, unknown>;
-
-/** AppSync operations the offline twin cannot run faithfully: dynalite has no transactions. */
-const withoutTransactions = new Set(['TransactGetItems', 'TransactWriteItems']);
 
 /** The parts of DynamoDB's answers the data source reads. */
 interface ItemOutput {
@@ -204,6 +202,8 @@ export function createDynamoDbDataSource(options: DynamoDbDataSourceOptions) {
     BatchGetItem: (request) => batchGetItem(client, request),
     BatchPutItem: (request) => batchWrite(client, request, 'put'),
     BatchDeleteItem: (request) => batchWrite(client, request, 'delete'),
+    TransactGetItems: (request) => transactGetItems(client, request),
+    TransactWriteItems: (request) => transactWriteItems(client, request),
   };
 
   return {
@@ -212,9 +212,6 @@ export function createDynamoDbDataSource(options: DynamoDbDataSourceOptions) {
         throw new InvalidRequestError('A DynamoDB request must be an object with an "operation"');
       }
       const name = String((request as Json).operation);
-      if (withoutTransactions.has(name)) {
-        throw new InvalidRequestError(`${name} is not supported offline: the local DynamoDB has no transactions.`);
-      }
       const operation = operations[name];
       if (!operation) throw new InvalidRequestError(`Unsupported operation '${name}'.`);
       try {

@@ -19,6 +19,7 @@ import type { ServedSchema } from '../server/schema.ts';
 import { subscribeOperation, type SubscriptionEvent } from '../server/subscribe.ts';
 import { parseClientMessage, RealtimeErrors, RealtimeLimits, ServerMessages, type RealtimeError } from './protocol.ts';
 import type { LiveSubscription, SubscriptionRegistry } from './subscriptions.ts';
+import { countRealtimeMessage } from '../../stack-usage.ts';
 
 export interface RealtimeTimings {
   /** Sent in connection_ack: how long the client waits for a `ka` before giving up. */
@@ -86,6 +87,7 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
       context.onInternalError?.(new RealtimeLimitError(message), 'realtime data');
       return;
     }
+    countRealtimeMessage();
     send(ServerMessages.data(id, payload));
   };
 

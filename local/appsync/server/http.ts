@@ -14,6 +14,7 @@ import { executeOperation, type ResolvedMutation } from './execute.ts';
 import type { SubscriptionInvalidation } from './execution-context.ts';
 import { graphQLRequestBody } from './request-body.ts';
 import type { ServedSchema } from './schema.ts';
+import { countAppSyncRequest } from '../../stack-usage.ts';
 
 export interface GraphQLHandlerContext {
   readonly served: ServedSchema;
@@ -107,6 +108,7 @@ export function graphQLRequestHandler(context: GraphQLHandlerContext) {
         context.auth,
       );
       if (!auth.ok) return sendError(request, response, auth.error);
+      countAppSyncRequest();
 
       if (body.trim() === '') return sendError(request, response, RequestErrors.emptyBody());
       let json: unknown;

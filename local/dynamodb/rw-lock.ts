@@ -1,0 +1,49 @@
+/**
+ * A first-come readers-writer lock: any number of shared holders at once, or
+ * one exclusive holder. Waiters are served in arrival order, so a stream of
+ * readers never starves a writer.
+ */
+type Mode = 'shared' | 'exclusive';
+
+export class ReadWriteLock {
+  private shared = 0;
+  private exclusive = false;
+  private readonly waiting: { mode: Mode; grant: () => void }[] = [];
+
+  /** Runs `work` holding the lock in `mode`, released however `work` ends. */
+  public async with<T>(mode: Mode, work: () => Promise<T>): Promise<T> {
+    await this.acquire(mode);
+    try {
+      return await work();
+    } finally {
+      this.release(mode);
+    }
+  }
+
+  private acquire(mode: Mode): Promise<void> {
+    if (this.waiting.length === 0 && this.canGrant(mode)) {
+      this.take(mode);
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push({ mode, grant: resolve }));
+  }
+
+  private canGrant(mode: Mode): boolean {
+    return mode === 'shared' ? !this.exclusive : !this.exclusive && this.shared === 0;
+  }
+
+  private take(mode: Mode): void {
+    if (mode === 'shared') this.shared += 1;
+    else this.exclusive = true;
+  }
+
+  private release(mode: Mode): void {
+    if (mode === 'shared') this.shared -= 1;
+    else this.exclusive = false;
+    while (this.waiting.length > 0 && this.canGrant(this.waiting[0].mode)) {
+      const next = this.waiting.shift()!;
+      this.take(next.mode);
+      next.grant();
+    }
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The layer right above dynalite: it serializes what must be atomic and
+ * tells an observer (the meter) what each request did.
+ *
+ * - TransactWriteItems and TransactGetItems (./transactions.ts) hold the lock
+ *   exclusively, and so does every single-item or batch write: a write never
+ *   lands between a transaction's reads, checks and writes, and no read sees
+ *   a transaction half applied.
+ * - Reads share the lock.
+ *
+ * Under the lock each write's item is read before (and, for an update, after)
+ * it runs, so the observer learns the item before and after, which is what
+ * DynamoDB bills table and index writes on. Reads ask dynalite for their
+ * consumed read units (ReturnConsumedCapacity), which the caller gets only
+ * when it asked for them.
+ */
+import { exceptionOf, withBody } from './errors.ts';
+import type { DynamoDbHttpRequest, DynamoDbHttpResponse, DynamoDbTransport } from './in-process.ts';
+import { bodyOf, innerCaller, isObject, operationOf, type InnerCall, type WireItem } from './inner-calls.ts';
+import { ReadWriteLock } from './rw-lock.ts';
+import { itemBytes } from './item-size.ts';
+import { keyOf, TableSchemas } from './table-schemas.ts';
+import { Transactions } from './transactions.ts';
+import type { EffectObserver, WriteEffect } from './write-effects.ts';
+import type { TableSchema } from './table-schemas.ts';
+
+const readOperations = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
+const tableOperations = new Set(['CreateTable', 'UpdateTable', 'DeleteTable']);
+
+/** One item a write touches: its table and key, and for a put the item it writes. */
+interface Touched {
+  readonly tableName: string;
+  readonly key: WireItem;
+  readonly put?: WireItem;
+}
+
+/** Observes what each request did; a write comes with its table's schema, for the indexes it touched. */
+export interface StoreObserver extends EffectObserver {
+  wrote(effect: WriteEffect & { readonly schema?: TableSchema }): void;
+}
+
+const noObserver: StoreObserver = { wrote: () => undefined, read: () => undefined };
+
+/** Transactions and write/read observation in front of dynalite's `transport`. */
+export function storeTransport(transport: DynamoDbTransport, observer: StoreObserver = noObserver): DynamoDbTransport {
+  const lock = new ReadWriteLock();
+  const schemas = new TableSchemas();
+  const transactions = new Transactions(schemas);
+
+  /** The items a PutItem, UpdateItem, DeleteItem or BatchWriteItem touches; undefined when it cannot say (dynalite's validation then answers). */
+  async function touchedBy(call: InnerCall, operation: string, body: Record<string, unknown>): Promise<Touched[] | undefined> {
+    const one = async (tableName: unknown, source: unknown, isPut: boolean): Promise<Touched | undefined> => {
+      if (typeof tableName !== 'string' || !isObject(source)) return undefined;
+      const schema = await schemas.get(call, tableName);
+      const key = schema && keyOf(source as WireItem, schema.keyNames);
+      return key ? { tableName, key, put: isPut ? (source as WireItem) : undefined } : undefined;
+    };
+    if (operation === 'PutItem') return [await one(body.TableName, body.Item, true)].filter((item) => item !== undefined);
+    if (operation === 'UpdateItem' || operation === 'DeleteItem') return [await one(body.TableName, body.Key, false)].filter((item) => item !== undefined);
+    const touched: Touched[] = [];
+    for (const [tableName, requests] of Object.entries(isObject(body.RequestItems) ? body.RequestItems : {})) {
+      for (const request of Array.isArray(requests) ? requests : []) {
+        const put = isObject(request) && isObject(request.PutRequest) ? request.PutRequest.Item : undefined;
+        const remove = isObject(request) && isObject(request.DeleteRequest) ? request.DeleteRequest.Key : undefined;
+        const item = await one(tableName, put ?? remove, put !== undefined);
+        if (item) touched.push(item);
+      }
+    }
+    return touched;
+  }
+
+  async function readBack(call: InnerCall, item: Touched): Promise<WireItem | undefined> {
+    const read = await call('GetItem', { TableName: item.tableName, Key: item.key, ConsistentRead: true });
+    return read.ok && isObject(read.output.Item) ? (read.output.Item as WireItem) : undefined;
+  }
+
+  async function write(request: DynamoDbHttpRequest, operation: string, body: Record<string, unknown>): Promise<DynamoDbHttpResponse> {
+    const call = innerCaller(transport, request);
+    const touched = (await touchedBy(call, operation, body)) ?? [];
+    const before = await Promise.all(touched.map((item) => readBack(call, item)));
+    const response = await transport(request);
+    const failed = exceptionOf(response) === 'ConditionalCheckFailedException';
+    if (response.statusCode !== 200 && !failed) return response;
+    for (const [index, item] of touched.entries()) {
+      const after = failed ? before[index] : operation === 'UpdateItem' ? await readBack(call, item) : item.put;
+      const effect: WriteEffect = { tableName: item.tableName, before: before[index], after, transactional: false, conditionFailed: failed };
+      observer.wrote({ ...effect, schema: await schemas.get(call, item.tableName) });
+    }
+    return response;
+  }
+
+  async function read(request: DynamoDbHttpRequest, operation: string, body: Record<string, unknown>): Promise<DynamoDbHttpResponse> {
+    const asked = body.ReturnConsumedCapacity;
+    const response = await transport({ ...request, body: JSON.stringify({ ...body, ReturnConsumedCapacity: 'INDEXES' }) });
+    if (response.statusCode !== 200) return response;
+    const output = JSON.parse(response.body) as Record<string, unknown>;
+    const consumed = Array.isArray(output.ConsumedCapacity) ? output.ConsumedCapacity : [output.ConsumedCapacity];
+    for (const capacity of consumed.filter(isObject)) {
+      const indexName = operation === 'Query' || operation === 'Scan' ? (typeof body.IndexName === 'string' ? body.IndexName : undefined) : undefined;
+      observer.read({ tableName: String(capacity.TableName), indexName, readUnits: Number(capacity.CapacityUnits ?? 0) });
+    }
+    if (asked === 'INDEXES') return response;
+    if (asked === 'TOTAL') {
+      const total = (capacity: unknown) => (isObject(capacity) ? { CapacityUnits: capacity.CapacityUnits, TableName: capacity.TableName } : capacity);
+      return withBody(response, { ...output, ConsumedCapacity: Array.isArray(output.ConsumedCapacity) ? output.ConsumedCapacity.map(total) : total(output.ConsumedCapacity) });
+    }
+    const { ConsumedCapacity: _consumed, ...rest } = output;
+    return withBody(response, rest);
+  }
+
+  async function transactWrite(request: DynamoDbHttpRequest, body: Record<string, unknown>): Promise<DynamoDbHttpResponse> {
+    const call = innerCaller(transport, request);
+    const outcome = await transactions.write(call, body);
+    for (const effect of outcome.effects) observer.wrote({ ...effect, schema: await schemas.get(call, effect.tableName) });
+    return outcome.response;
+  }
+
+  async function transactGet(request: DynamoDbHttpRequest, body: Record<string, unknown>): Promise<DynamoDbHttpResponse> {
+    const outcome = await transactions.get(innerCaller(transport, request), body);
+    // Each transactional read is billed twice, consistent, at least one unit.
+    for (const read of outcome.readUnits) observer.read({ tableName: read.tableName, readUnits: 2 * Math.max(1, Math.ceil(itemBytes(read.item) / 4096)) });
+    return outcome.response;
+  }
+
+  return async (request) => {
+    const operation = operationOf(request);
+    const body = operation === undefined ? undefined : bodyOf(request);
+    if (operation === undefined || body === undefined) return lock.with('shared', () => transport(request));
+    if (operation === 'TransactWriteItems') return lock.with('exclusive', () => transactWrite(request, body));
+    if (operation === 'TransactGetItems') return lock.with('exclusive', () => transactGet(request, body));
+    if (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem' || operation === 'BatchWriteItem') {
+      return lock.with('exclusive', () => write(request, operation, body));
+    }
+    if (readOperations.has(operation)) return lock.with('shared', () => read(request, operation, body));
+    if (tableOperations.has(operation) && typeof body.TableName === 'string') {
+      const tableName = body.TableName;
+      return lock.with('exclusive', async () => {
+        schemas.forget(tableName);
+        return transport(request);
+      });
+    }
+    return lock.with('shared', () => transport(request));
+  };
+}

@@ -1,0 +1,281 @@
+/**
+ * TransactWriteItems and TransactGetItems, which dynalite lacks, built on
+ * its single-item operations. The store layer (store-transport.ts) runs each
+ * transaction holding its lock exclusively, so no other request sees or
+ * touches the items between the steps:
+ *
+ *   validate → read every item → check every condition → apply in order
+ *                                  │ any fails: cancel     │ a step fails: put every
+ *                                  ▼ (nothing written)     ▼ item back as it was read
+ *
+ * A condition is checked without changing anything: an existing item is
+ * written back unchanged under the condition, a missing one is "deleted"
+ * under it. Answers are DynamoDB's: ValidationException for a malformed
+ * request (more than 100 items, two actions on one item), and
+ * TransactionCanceledException with one CancellationReason per item, in
+ * order, for failed conditions or a write DynamoDB would refuse.
+ * A ClientRequestToken makes a repeated successful request (same token, same
+ * items, within 10 minutes) succeed again without writing.
+ */
+import { createHash } from 'node:crypto';
+import {
+  conditionFailedMessage,
+  exceptionOf,
+  jsonResponse,
+  messageOf,
+  serviceError,
+  transactionCanceled,
+  validationError,
+  type CancellationReason,
+} from './errors.ts';
+import type { DynamoDbHttpResponse } from './in-process.ts';
+import { isObject, type InnerCall, type WireItem } from './inner-calls.ts';
+import { itemIdentity, keyOf, type TableSchemas } from './table-schemas.ts';
+import type { WriteEffect } from './write-effects.ts';
+
+/** DynamoDB's limit of actions per transaction. */
+export const maxTransactItems = 100;
+/** How long DynamoDB remembers a ClientRequestToken. */
+const tokenLifetimeMs = 10 * 60 * 1000;
+
+type WriteKind = 'ConditionCheck' | 'Put' | 'Update' | 'Delete';
+const writeKinds: readonly WriteKind[] = ['ConditionCheck', 'Put', 'Update', 'Delete'];
+
+interface WriteAction {
+  readonly kind: WriteKind;
+  readonly tableName: string;
+  readonly key: WireItem;
+  readonly input: Record<string, unknown>;
+}
+
+export interface TransactionOutcome {
+  readonly response: DynamoDbHttpResponse;
+  /** What the transaction wrote, one entry per action, when it committed or was cancelled by a condition. */
+  readonly effects: readonly WriteEffect[];
+}
+
+const notNull = (path: string) => validationError(`1 validation error detected: Value null at '${path}' failed to satisfy constraint: Member must not be null`);
+
+/** Keeps the ExpressionAttributeNames/Values a condition uses: dynalite refuses unused ones. */
+function conditionOnly(input: Record<string, unknown>): Record<string, unknown> {
+  const condition = String(input.ConditionExpression);
+  const used = (map: unknown, prefix: string) => {
+    if (!isObject(map)) return undefined;
+    const kept = Object.fromEntries(Object.entries(map).filter(([name]) => usedIn(condition, prefix, name)));
+    return Object.keys(kept).length > 0 ? kept : undefined;
+  };
+  return {
+    ConditionExpression: condition,
+    ExpressionAttributeNames: used(input.ExpressionAttributeNames, '#'),
+    ExpressionAttributeValues: used(input.ExpressionAttributeValues, ':'),
+  };
+}
+
+/**
+ * What DynamoDB refuses of an action's expression maps before running
+ * anything: empty maps, and names or values no expression of the action uses.
+ */
+function expressionError(input: Record<string, unknown>): DynamoDbHttpResponse | undefined {
+  const text = ['ConditionExpression', 'UpdateExpression', 'ProjectionExpression'].map((field) => (typeof input[field] === 'string' ? input[field] : '')).join(' ');
+  for (const [field, prefix] of [
+    ['ExpressionAttributeNames', '#'],
+    ['ExpressionAttributeValues', ':'],
+  ] as const) {
+    const map = input[field];
+    if (map === undefined) continue;
+    if (!isObject(map) || Object.keys(map).length === 0) return validationError(`${field} must not be empty`);
+    const unused = Object.keys(map).filter((name) => !usedIn(text, prefix, name));
+    if (unused.length > 0) return validationError(`Value provided in ${field} unused in expressions: keys: {${unused.join(', ')}}`);
+  }
+  return undefined;
+}
+
+const usedIn = (text: string, prefix: string, name: string) =>
+  name.startsWith(prefix) && new RegExp(`${prefix}${name.slice(1).replace(/[^A-Za-z0-9_]/g, '\\$&')}(?![A-Za-z0-9_])`).test(text);
+
+/** The action's input as its single-item operation takes it (no transaction-only fields). */
+function operationInput(action: WriteAction): Record<string, unknown> {
+  const { ReturnValuesOnConditionCheckFailure: _returnValues, ...input } = action.input;
+  return input;
+}
+
+async function readItem(call: InnerCall, tableName: string, key: WireItem): Promise<{ item?: WireItem; error?: DynamoDbHttpResponse }> {
+  const read = await call('GetItem', { TableName: tableName, Key: key, ConsistentRead: true });
+  if (!read.ok) return { error: read.response };
+  return { item: isObject(read.output.Item) ? (read.output.Item as WireItem) : undefined };
+}
+
+/** Puts the item back as it was read: rewritten, or deleted when there was none. */
+async function restore(call: InnerCall, action: WriteAction, before: WireItem | undefined): Promise<void> {
+  if (before) await call('PutItem', { TableName: action.tableName, Item: before });
+  else await call('DeleteItem', { TableName: action.tableName, Key: action.key });
+}
+
+/** Whether the action's condition holds now, checked without changing the item; a ValidationException for a malformed condition. */
+async function conditionHolds(call: InnerCall, action: WriteAction, before: WireItem | undefined): Promise<boolean | DynamoDbHttpResponse> {
+  if (typeof action.input.ConditionExpression !== 'string') return true;
+  const condition = conditionOnly(action.input);
+  const probe = before
+    ? await call('PutItem', { TableName: action.tableName, Item: before, ...condition })
+    : await call('DeleteItem', { TableName: action.tableName, Key: action.key, ...condition });
+  if (probe.ok) return true;
+  if (exceptionOf(probe.response) === 'ConditionalCheckFailedException') return false;
+  return probe.response;
+}
+
+export class Transactions {
+  private readonly tokens = new Map<string, { fingerprint: string; at: number }>();
+
+  public constructor(
+    private readonly schemas: TableSchemas,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Parses TransactItems into actions with their keys; an answer when the request is malformed. */
+  private async parseWrite(call: InnerCall, body: Record<string, unknown>): Promise<WriteAction[] | DynamoDbHttpResponse> {
+    const items = body.TransactItems;
+    if (!Array.isArray(items)) return notNull('transactItems');
+    if (items.length < 1 || items.length > maxTransactItems) {
+      return validationError(
+        `1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length ${items.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${maxTransactItems}`}`,
+      );
+    }
+    const actions: WriteAction[] = [];
+    const seen = new Set<string>();
+    for (const [index, element] of items.entries()) {
+      const kinds = isObject(element) ? writeKinds.filter((kind) => element[kind] !== undefined) : [];
+      if (kinds.length !== 1 || !isObject(element) || !isObject(element[kinds[0]])) {
+        return validationError('TransactItems can only contain one of Check, Put, Update or Delete');
+      }
+      const kind = kinds[0];
+      const input = element[kind] as Record<string, unknown>;
+      const path = `transactItems.${index + 1}.member.${kind[0].toLowerCase()}${kind.slice(1)}`;
+      if (typeof input.TableName !== 'string') return notNull(`${path}.tableName`);
+      if (kind === 'ConditionCheck' && typeof input.ConditionExpression !== 'string') return notNull(`${path}.conditionExpression`);
+      if (kind === 'Update' && typeof input.UpdateExpression !== 'string') return notNull(`${path}.updateExpression`);
+      const expressions = expressionError(input);
+      if (expressions) return expressions;
+      const schema = await this.schemas.get(call, input.TableName);
+      if (!schema) return serviceError('ResourceNotFoundException', 'Requested resource not found');
+      const source = kind === 'Put' ? input.Item : input.Key;
+      if (!isObject(source)) return notNull(`${path}.${kind === 'Put' ? 'item' : 'key'}`);
+      const key = keyOf(source as WireItem, schema.keyNames);
+      if (!key) return validationError('The provided key element does not match the schema');
+      const identity = itemIdentity(input.TableName, key);
+      if (seen.has(identity)) return validationError('Transaction request cannot include multiple operations on one item');
+      seen.add(identity);
+      actions.push({ kind, tableName: input.TableName, key, input });
+    }
+    return actions;
+  }
+
+  /** Checks the ClientRequestToken; an answer when the request must not run (already done, or a mismatch). */
+  private replayed(body: Record<string, unknown>): DynamoDbHttpResponse | undefined {
+    const token = body.ClientRequestToken;
+    if (token === undefined) return undefined;
+    if (typeof token !== 'string' || token.length < 1 || token.length > 36) {
+      return validationError("1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have length between 1 and 36");
+    }
+    const now = this.now();
+    for (const [known, entry] of this.tokens) if (now - entry.at > tokenLifetimeMs) this.tokens.delete(known);
+    const earlier = this.tokens.get(token);
+    if (!earlier) return undefined;
+    if (earlier.fingerprint !== fingerprintOf(body)) {
+      return serviceError('IdempotentParameterMismatchException', 'DynamoDB rejected the request because you retried a request with a different payload but with an idempotent token that was already used.');
+    }
+    return jsonResponse(200, {});
+  }
+
+  /** TransactWriteItems. The caller holds the store's lock exclusively. */
+  public async write(call: InnerCall, body: Record<string, unknown>): Promise<TransactionOutcome> {
+    const replay = this.replayed(body);
+    if (replay) return { response: replay, effects: [] };
+    const actions = await this.parseWrite(call, body);
+    if (!Array.isArray(actions)) return { response: actions, effects: [] };
+
+    const before: (WireItem | undefined)[] = [];
+    for (const action of actions) {
+      const read = await readItem(call, action.tableName, action.key);
+      if (read.error) return { response: read.error, effects: [] };
+      before.push(read.item);
+    }
+
+    const reasons: CancellationReason[] = [];
+    for (const [index, action] of actions.entries()) {
+      const holds = await conditionHolds(call, action, before[index]);
+      if (typeof holds !== 'boolean') return { response: holds, effects: [] };
+      const item = before[index];
+      reasons.push(
+        holds
+          ? { Code: 'None' }
+          : { Code: 'ConditionalCheckFailed', Message: conditionFailedMessage, ...(action.input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && item ? { Item: item } : {}) },
+      );
+    }
+    const unchanged = (conditionFailed: (index: number) => boolean) =>
+      actions.map((action, index) => ({ tableName: action.tableName, before: before[index], after: before[index], transactional: true, conditionFailed: conditionFailed(index) }));
+    if (reasons.some((reason) => reason.Code !== 'None')) {
+      return { response: transactionCanceled(reasons), effects: unchanged((index) => reasons[index].Code !== 'None') };
+    }
+
+    for (const [index, action] of actions.entries()) {
+      const applied = await this.apply(call, action);
+      if (applied.ok) continue;
+      for (let undo = index - 1; undo >= 0; undo -= 1) await restore(call, actions[undo], before[undo]);
+      const exception = exceptionOf(applied.response);
+      if (exception === 'ValidationException') {
+        return {
+          response: transactionCanceled(actions.map((_, at) => (at === index ? { Code: 'ValidationError', Message: messageOf(applied.response) } : { Code: 'None' }))),
+          effects: [],
+        };
+      }
+      return { response: applied.response, effects: [] };
+    }
+
+    const effects: WriteEffect[] = [];
+    for (const [index, action] of actions.entries()) {
+      const after = action.kind === 'ConditionCheck' ? before[index] : (await readItem(call, action.tableName, action.key)).item;
+      effects.push({ tableName: action.tableName, before: before[index], after, transactional: true, conditionFailed: false });
+    }
+    if (typeof body.ClientRequestToken === 'string') this.tokens.set(body.ClientRequestToken, { fingerprint: fingerprintOf(body), at: this.now() });
+    return { response: jsonResponse(200, {}), effects };
+  }
+
+  private async apply(call: InnerCall, action: WriteAction) {
+    const input = operationInput(action);
+    if (action.kind === 'Put') return call('PutItem', input);
+    if (action.kind === 'Update') return call('UpdateItem', input);
+    if (action.kind === 'Delete') return call('DeleteItem', input);
+    return { ok: true as const, response: jsonResponse(200, {}), output: {} };
+  }
+
+  /** TransactGetItems: every item read at one point in time (the caller holds the lock exclusively). */
+  public async get(call: InnerCall, body: Record<string, unknown>): Promise<{ response: DynamoDbHttpResponse; readUnits: { tableName: string; item?: WireItem }[] }> {
+    const items = body.TransactItems;
+    if (!Array.isArray(items)) return { response: notNull('transactItems'), readUnits: [] };
+    if (items.length < 1 || items.length > maxTransactItems) {
+      return { response: validationError(`1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to ${maxTransactItems}`), readUnits: [] };
+    }
+    const seen = new Set<string>();
+    const gets: Record<string, unknown>[] = [];
+    for (const [index, element] of items.entries()) {
+      const get = isObject(element) && isObject(element.Get) ? element.Get : undefined;
+      if (!get) return { response: notNull(`transactItems.${index + 1}.member.get`), readUnits: [] };
+      if (typeof get.TableName !== 'string' || !isObject(get.Key)) return { response: notNull(`transactItems.${index + 1}.member.get.key`), readUnits: [] };
+      const identity = itemIdentity(get.TableName, get.Key as WireItem);
+      if (seen.has(identity)) return { response: validationError('Transaction request cannot include multiple operations on one item'), readUnits: [] };
+      seen.add(identity);
+      gets.push(get);
+    }
+    const responses: Record<string, unknown>[] = [];
+    const reads: { tableName: string; item?: WireItem }[] = [];
+    for (const get of gets) {
+      const read = await call('GetItem', { ...get, ConsistentRead: true });
+      if (!read.ok) return { response: read.response, readUnits: [] };
+      responses.push(isObject(read.output.Item) ? { Item: read.output.Item } : {});
+      reads.push({ tableName: String(get.TableName), item: isObject(read.output.Item) ? (read.output.Item as WireItem) : undefined });
+    }
+    return { response: jsonResponse(200, { Responses: responses }), readUnits: reads };
+  }
+}
+
+const fingerprintOf = (body: Record<string, unknown>): string => createHash('sha256').update(JSON.stringify(body.TransactItems)).digest('hex');

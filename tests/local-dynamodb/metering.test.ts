@@ -1,0 +1,87 @@
+/**
+ * The local DynamoDB's meter: item sizes, table and index write units as
+ * DynamoDB bills them (pure functions), and the meter fed by real writes
+ * through the local DynamoDB (a put, an update that changes nothing
+ * projected, a transaction billed twice).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itemBytes } from '../../local/dynamodb/item-size.ts';
+import { ensureImagesTable, startLocalDynamoDb, type LocalDynamoDb } from '../../local/dynamodb/index.ts';
+import { indexWriteUnits, tableWriteUnits } from '../../local/dynamodb/metering.ts';
+import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
+
+const keysOnly = { name: 'byStatus', keyNames: ['status', 'createdAt'], projectionType: 'KEYS_ONLY', nonKeyAttributes: [] };
+const s = (value: string) => ({ S: value });
+
+describe('Function: itemBytes', () => {
+  it('counts names and values as DynamoDB does', () => {
+    expect(itemBytes({ pk: s('IMAGE#1') })).toBe(2 + 7);
+    expect(itemBytes({ n: { N: '123.45' } })).toBe(1 + 4);
+    expect(itemBytes({ l: { L: [s('ab'), { BOOL: true }] } })).toBe(1 + 3 + (1 + 2) + (1 + 1));
+    expect(itemBytes({ m: { M: { k: s('v') } } })).toBe(1 + 3 + 1 + 1 + 1);
+  });
+});
+
+describe('Function: tableWriteUnits and indexWriteUnits', () => {
+  const small = { pk: s('a'), sk: s('b'), status: s('PENDING'), createdAt: s('t1') };
+  const big = { ...small, blob: s('x'.repeat(3000)) };
+
+  it('bills the larger of before and after, per KB, twice in a transaction', () => {
+    expect(tableWriteUnits({ tableName: 't', before: small, after: big, transactional: false, conditionFailed: false })).toBe(3);
+    expect(tableWriteUnits({ tableName: 't', before: big, after: small, transactional: true, conditionFailed: false })).toBe(6);
+    expect(tableWriteUnits({ tableName: 't', before: undefined, after: undefined, transactional: false, conditionFailed: true })).toBe(1);
+  });
+
+  it('writes an index only when its projection changes: entering, leaving, a new key, or nothing', () => {
+    expect(indexWriteUnits(undefined, small, keysOnly, ['pk', 'sk'])).toBe(1);
+    expect(indexWriteUnits(small, big, keysOnly, ['pk', 'sk'])).toBe(0);
+    expect(indexWriteUnits(small, { ...small, status: s('LABELED') }, keysOnly, ['pk', 'sk'])).toBe(2);
+    const { status: _status, ...unindexed } = small;
+    expect(indexWriteUnits(small, unindexed, keysOnly, ['pk', 'sk'])).toBe(1);
+    expect(indexWriteUnits(unindexed, unindexed, keysOnly, ['pk', 'sk'])).toBe(0);
+  });
+});
+
+describe('Class: DynamoDbMeter, fed by the local DynamoDB', () => {
+  const region = 'us-east-1';
+  const TableName = 'labelcast-images';
+  const credentials: LocalCredentials = { accessKeyId: 'LKIADYNAMOMETER0001', secretAccessKey: 'dynamo-secret-0123456789abcdefghijklmnopq' };
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'labelcast-dynamodb-meter-'));
+  let dynamodb: LocalDynamoDb;
+  let documents: DynamoDBDocumentClient;
+
+  beforeAll(async () => {
+    dynamodb = await startLocalDynamoDb({ dataDir, port: 0, region, credentials: credentialStore(credentials) });
+    await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: TableName, region, credentials });
+    documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamodb.endpoint, region, credentials }));
+  });
+  afterAll(async () => {
+    documents.destroy();
+    await dynamodb.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('counts table and index write units and bytes of real writes', async () => {
+    // Prepare
+    dynamodb.meter.reset();
+    const item = { pk: 'IMAGE#m1', sk: 'IMAGE', status: 'PENDING', createdAt: '2026-01-01T00:00:00.000Z', note: 'y'.repeat(1500) };
+
+    // Act: a put (table 2 KB, into byStatus), a change to nothing but `note`, then a transaction
+    await documents.send(new PutCommand({ TableName, Item: item }));
+    await documents.send(new UpdateCommand({ TableName, Key: { pk: item.pk, sk: item.sk }, UpdateExpression: 'SET note = :short', ExpressionAttributeValues: { ':short': 'z' } }));
+    await documents.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName, Item: { pk: 'CATALOG#x', sk: 'LABEL#cat', imageCount: 1 } } }] }));
+    const usage = dynamodb.meter.usage().tables[TableName];
+
+    // Assess: 2 + 2 (larger of before/after) + 2×1 (transactional); byStatus projects ALL: 2 (enters) + 2 (note changed)
+    expect(usage.writeUnits).toBe(6);
+    expect(usage.indexes.byStatus.writeUnits).toBe(4);
+    expect(usage.indexes.byLabel?.writeUnits ?? 0).toBe(0);
+    expect(usage.writes).toBe(3);
+    expect(usage.storedBytes).toBeGreaterThan(200);
+  });
+});

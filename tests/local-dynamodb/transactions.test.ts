@@ -1,0 +1,216 @@
+/**
+ * TransactWriteItems and TransactGetItems on the local DynamoDB, driven with
+ * the AWS SDK as a function would: all or nothing, DynamoDB's cancellation
+ * reasons, its validation errors, client-token idempotency, and atomicity
+ * with respect to concurrent single-item writes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureImagesTable, startLocalDynamoDb, type LocalDynamoDb } from '../../local/dynamodb/index.ts';
+import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
+
+const region = 'us-east-1';
+const TableName = 'labelcast-images';
+const credentials: LocalCredentials = { accessKeyId: 'LKIADYNAMOTXN000001', secretAccessKey: 'dynamo-secret-0123456789abcdefghijklmnopq' };
+const key = (id: string) => ({ pk: `ITEM#${id}`, sk: 'ITEM' });
+
+describe('Local DynamoDB: transactions', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'labelcast-dynamodb-txn-'));
+  let dynamodb: LocalDynamoDb;
+  let documents: DynamoDBDocumentClient;
+
+  beforeAll(async () => {
+    dynamodb = await startLocalDynamoDb({ dataDir, port: 0, region, credentials: credentialStore(credentials) });
+    await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: TableName, region, credentials });
+    documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamodb.endpoint, region, credentials, maxAttempts: 1 }));
+  });
+  afterAll(async () => {
+    documents.destroy();
+    await dynamodb.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const get = async (id: string) => (await documents.send(new GetCommand({ TableName, Key: key(id), ConsistentRead: true }))).Item;
+
+  describe('Method: TransactWriteItems', () => {
+    it('applies Put, Update, Delete and ConditionCheck together', async () => {
+      // Prepare
+      await documents.send(new PutCommand({ TableName, Item: { ...key('a1'), count: 1 } }));
+      await documents.send(new PutCommand({ TableName, Item: { ...key('a2'), gone: true } }));
+      await documents.send(new PutCommand({ TableName, Item: { ...key('a3'), state: 'open' } }));
+
+      // Act
+      await documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: { TableName, Key: key('a1'), UpdateExpression: 'ADD #count :one', ExpressionAttributeNames: { '#count': 'count' }, ExpressionAttributeValues: { ':one': 1 } } },
+            { Delete: { TableName, Key: key('a2') } },
+            { Put: { TableName, Item: { ...key('a4'), made: 'yes' }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { ConditionCheck: { TableName, Key: key('a3'), ConditionExpression: '#state = :open', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':open': 'open' } } },
+          ],
+        }),
+      );
+
+      // Assess
+      expect(await get('a1')).toMatchObject({ count: 2 });
+      expect(await get('a2')).toBeUndefined();
+      expect(await get('a4')).toMatchObject({ made: 'yes' });
+      expect(await get('a3')).toEqual({ ...key('a3'), state: 'open' });
+    });
+
+    it('writes nothing when one condition fails, and names each item in the cancellation reasons', async () => {
+      // Prepare
+      await documents.send(new PutCommand({ TableName, Item: { ...key('b1'), count: 5 } }));
+      await documents.send(new PutCommand({ TableName, Item: { ...key('b2'), state: 'closed' } }));
+
+      // Act
+      const outcome = documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: { TableName, Key: key('b1'), UpdateExpression: 'SET #count = :zero', ExpressionAttributeNames: { '#count': 'count' }, ExpressionAttributeValues: { ':zero': 0 } } },
+            { Put: { TableName, Item: { ...key('b3') } } },
+            {
+              ConditionCheck: {
+                TableName,
+                Key: key('b2'),
+                ConditionExpression: '#state = :open',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: { ':open': 'open' },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+          ],
+        }),
+      );
+
+      // Assess
+      const error = await outcome.then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(TransactionCanceledException);
+      const canceled = error as TransactionCanceledException;
+      expect(canceled.$metadata.httpStatusCode).toBe(400);
+      expect(canceled.message).toBe('Transaction cancelled, please refer cancellation reasons for specific reasons [None, None, ConditionalCheckFailed]');
+      expect(canceled.CancellationReasons).toEqual([
+        { Code: 'None' },
+        { Code: 'None' },
+        { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', Item: { pk: { S: 'ITEM#b2' }, sk: { S: 'ITEM' }, state: { S: 'closed' } } },
+      ]);
+      expect(await get('b1')).toMatchObject({ count: 5 });
+      expect(await get('b3')).toBeUndefined();
+    });
+
+    it('puts back what it applied when a later write is refused (ValidationError reason)', async () => {
+      // Prepare
+      await documents.send(new PutCommand({ TableName, Item: { ...key('c1'), count: 1 } }));
+      await documents.send(new PutCommand({ TableName, Item: { ...key('c2'), count: 'not a number' } }));
+
+      // Act
+      const outcome = documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: { TableName, Key: key('c1'), UpdateExpression: 'ADD #count :one', ExpressionAttributeNames: { '#count': 'count' }, ExpressionAttributeValues: { ':one': 1 } } },
+            { Update: { TableName, Key: key('c2'), UpdateExpression: 'ADD #count :one', ExpressionAttributeNames: { '#count': 'count' }, ExpressionAttributeValues: { ':one': 1 } } },
+          ],
+        }),
+      );
+
+      // Assess
+      await expect(outcome).rejects.toMatchObject({ name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'None' }, { Code: 'ValidationError' }] });
+      expect(await get('c1')).toMatchObject({ count: 1 });
+    });
+
+    it('refuses expression maps DynamoDB refuses (empty, unused) before writing anything', async () => {
+      // Act
+      const empty = documents.send(
+        new TransactWriteCommand({ TransactItems: [{ Put: { TableName, Item: key('h1') } }, { Delete: { TableName, Key: key('h2'), ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: {} } }] }),
+      );
+      const unused = documents.send(
+        new TransactWriteCommand({ TransactItems: [{ Put: { TableName, Item: key('h1'), ConditionExpression: 'attribute_not_exists(pk)', ExpressionAttributeValues: { ':spare': 1 } } }] }),
+      );
+
+      // Assess
+      await expect(empty).rejects.toMatchObject({ name: 'ValidationException', message: 'ExpressionAttributeValues must not be empty' });
+      await expect(unused).rejects.toMatchObject({ name: 'ValidationException', message: 'Value provided in ExpressionAttributeValues unused in expressions: keys: {:spare}' });
+      expect(await get('h1')).toBeUndefined();
+    });
+
+    it('refuses two actions on one item, and more than 100 items, with ValidationException', async () => {
+      // Act
+      const twice = documents.send(
+        new TransactWriteCommand({ TransactItems: [{ Put: { TableName, Item: key('d1') } }, { Delete: { TableName, Key: key('d1') } }] }),
+      );
+      const tooMany = documents.send(
+        new TransactWriteCommand({ TransactItems: Array.from({ length: 101 }, (_, index) => ({ Put: { TableName, Item: key(`d-many-${index}`) } })) }),
+      );
+
+      // Assess
+      await expect(twice).rejects.toMatchObject({ name: 'ValidationException', message: 'Transaction request cannot include multiple operations on one item' });
+      await expect(tooMany).rejects.toMatchObject({ name: 'ValidationException' });
+      expect(await get('d1')).toBeUndefined();
+      expect(await get('d-many-0')).toBeUndefined();
+    });
+
+    it('takes 100 items, and answers a repeated ClientRequestToken without writing again', async () => {
+      // Prepare
+      const token = 'retry-token-0001';
+      const items = Array.from({ length: 99 }, (_, index) => ({ Put: { TableName, Item: { ...key(`e-${index}`), n: index } } }));
+      const counter = { Update: { TableName, Key: key('e-counter'), UpdateExpression: 'ADD hits :one', ExpressionAttributeValues: { ':one': 1 } } };
+
+      // Act
+      await documents.send(new TransactWriteCommand({ TransactItems: [...items, counter], ClientRequestToken: token }));
+      await documents.send(new TransactWriteCommand({ TransactItems: [...items, counter], ClientRequestToken: token }));
+      const mismatch = await documents.send(new TransactWriteCommand({ TransactItems: [counter], ClientRequestToken: token })).catch((error: unknown) => error);
+
+      // Assess
+      expect(await get('e-98')).toMatchObject({ n: 98 });
+      expect(await get('e-counter')).toMatchObject({ hits: 1 });
+      expect(mismatch).toMatchObject({ name: 'IdempotentParameterMismatchException' });
+    });
+
+    it('is atomic with respect to concurrent transactions and single-item writes', async () => {
+      // Prepare: transactions keep f1 and f2 equal; single writes give f1 other values, each undone by a later transaction.
+      const pair = (value: number) => ({
+        TransactItems: [
+          { Update: { TableName, Key: key('f1'), UpdateExpression: 'SET v = :v', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':v': value } } },
+          { Put: { TableName, Item: { ...key('f2'), v: value } } },
+        ],
+      });
+      await documents.send(new PutCommand({ TableName, Item: { ...key('f1'), v: -1 } }));
+      await documents.send(new TransactWriteCommand(pair(0)));
+      const seen: [unknown, unknown][] = [];
+      const readPair = async () => {
+        const { Responses } = await documents.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName, Key: key('f1') } }, { Get: { TableName, Key: key('f2') } }] }));
+        seen.push([Responses?.[0]?.Item?.v, Responses?.[1]?.Item?.v]);
+      };
+
+      // Act
+      await Promise.all(Array.from({ length: 30 }, (_, index) => documents.send(new TransactWriteCommand(pair(index + 1))).then(readPair)));
+      await Promise.all(Array.from({ length: 10 }, (_, index) => documents.send(new PutCommand({ TableName, Item: { ...key('f1'), v: 1000 + index } }))));
+      await documents.send(new TransactWriteCommand(pair(99)));
+      await readPair();
+
+      // Assess: every read saw both items from the same transaction.
+      expect(seen.filter(([first, second]) => first !== second)).toEqual([]);
+      expect(seen.at(-1)).toEqual([99, 99]);
+    });
+  });
+
+  describe('Method: TransactGetItems', () => {
+    it('reads every item, in order, missing ones as empty responses', async () => {
+      // Prepare
+      await documents.send(new PutCommand({ TableName, Item: { ...key('g1'), v: 1 } }));
+
+      // Act
+      const { Responses } = await documents.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName, Key: key('g1') } }, { Get: { TableName, Key: key('g-none') } }] }));
+
+      // Assess
+      expect(Responses).toEqual([{ Item: { ...key('g1'), v: 1 } }, {}]);
+    });
+  });
+});
