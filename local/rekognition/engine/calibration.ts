@@ -1,19 +1,17 @@
 /**
- * Maps the object detector's raw scores (centernet heatmap peaks, averaged
- * over the test-time views) onto Rekognition-like confidences in 0–100.
+ * Maps the object detector's raw scores (centernet heatmap peaks, fused over
+ * the views in views.ts) onto Rekognition-like confidences in 0–100.
  *
- * Centernet's peaks are low for clear objects (0.5–0.65 on our fixtures), while
- * Rekognition reports such objects at 90+ and applies a default MinConfidence
- * of 55. Measured on tests/fixtures with letterboxed input and a flip view:
+ * Centernet's peaks are low for clear objects (0.5–0.65), while Rekognition
+ * reports such objects at 90+ and applies a default MinConfidence of 55. The
+ * curve below is monotone and piecewise linear; a class's raw score at the
+ * floor (`rawAtFloor`, 0.3 unless listed in `classRawAtFloor`) is put at 55.
  *
- *   true objects   cat 0.52–0.53, person 0.57, cup 0.60, dining table 0.32
- *   false ones     dog on the cat 0.12–0.25, boat/clock on the rocket ≤ 0.19,
- *                  person on the cat 0.10 (seen in one view only)
- *
- * So raw 0.30 is put at Rekognition's default floor (55): what passes by
- * default is what the detector is fairly sure of. The curve is monotone and
- * piecewise linear between the anchors below.
+ * Fitted on the FIT half of tests/fixtures/eval (bench/labels-fit.ts prints
+ * the figures); the held-out half is only reported on (`npm run bench:labels`).
  */
+import type { CocoClassName } from './model-classes.ts';
+
 const anchors: readonly (readonly [raw: number, confidence: number])[] = [
   [0, 0],
   [0.1, 15],
@@ -25,8 +23,16 @@ const anchors: readonly (readonly [raw: number, confidence: number])[] = [
   [1, 99.9],
 ] as const;
 
-/** Rekognition-like confidence (0–100) of a raw detector score (0–1). */
-export function calibratedConfidence(raw: number): number {
+/** Raw score the curve puts at the default floor (55). */
+export const rawAtFloor = 0.3;
+
+/**
+ * Classes whose false positives on the fit half sat above 0.3 (or whose true
+ * ones sat below it): their own raw score at the floor.
+ */
+export const classRawAtFloor: Partial<Record<CocoClassName, number>> = {};
+
+function curve(raw: number): number {
   if (!Number.isFinite(raw) || raw <= 0) return 0;
   if (raw >= 1) return anchors[anchors.length - 1][1];
   for (let index = 1; index < anchors.length; index += 1) {
@@ -37,4 +43,12 @@ export function calibratedConfidence(raw: number): number {
     }
   }
   return anchors[anchors.length - 1][1];
+}
+
+/** Rekognition-like confidence (0–100) of a raw detector score (0–1) of a class. */
+export function calibratedConfidence(raw: number, className?: CocoClassName): number {
+  const floorRaw = (className && classRawAtFloor[className]) ?? rawAtFloor;
+  // Rescale so the class's floor lands on the curve's, keeping 1 at 1.
+  const rescaled = raw <= floorRaw ? (raw / floorRaw) * rawAtFloor : rawAtFloor + ((raw - floorRaw) / (1 - floorRaw)) * (1 - rawAtFloor);
+  return curve(rescaled);
 }

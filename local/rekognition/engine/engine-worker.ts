@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { decodeImage, ImageDecodeError } from './decode.ts';
 import type { FromWorker, ImageAnalysis, ToWorker } from './messages.ts';
 import { loadModerationClassifier } from './moderation-classifier.ts';
+import { needsPersonCheck } from '../moderation.ts';
 import { loadObjectDetector } from './object-detector.ts';
 
 if (!parentPort) throw new Error('engine-worker.ts must run in a worker thread');
@@ -17,7 +18,7 @@ const post = (message: FromWorker) => port.postMessage(message);
 const started = performance.now();
 const models = Promise.all([loadObjectDetector(), loadModerationClassifier()]);
 models.then(
-  () => post({ type: 'ready', info: { loadMs: Math.round(performance.now() - started), models: ['centernet (COCO-80)', 'nsfwjs MobileNetV2'] } }),
+  () => post({ type: 'ready', info: { loadMs: Math.round(performance.now() - started), models: ['centernet (COCO-80)', 'nsfwjs MobileNetV2', 'nsfwjs MobileNetV2Mid'] } }),
   (error: unknown) => post({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
 );
 
@@ -27,11 +28,12 @@ async function analyze(message: ToWorker): Promise<ImageAnalysis> {
   const began = performance.now();
   let objects: ImageAnalysis['objects'];
   let nsfw: ImageAnalysis['nsfw'];
-  if (message.tasks.objects) {
-    const { input, frame } = await image.letterboxed(detector.inputSize);
-    objects = await detector.detect(input, frame);
+  if (message.tasks.objects) objects = await detector.detect(image);
+  if (message.tasks.moderation) {
+    const verdicts = await classifier.classify(await image.stretched(classifier.inputSize));
+    // The person check is moderation's third signal; only images both nsfwjs models find suspect pay for it.
+    nsfw = verdicts.second && needsPersonCheck(verdicts) ? { ...verdicts, person: await detector.bestPersonScore(image) } : verdicts;
   }
-  if (message.tasks.moderation) nsfw = await classifier.classify(await image.stretched(classifier.inputSize));
   return { width: image.width, height: image.height, format: image.format, objects, nsfw, inferenceMs: Math.round(performance.now() - began) };
 }
 

@@ -1,6 +1,6 @@
 /** Messages between the engine (main thread) and its worker. */
 import type { ImageProblem } from './decode.ts';
-import type { NsfwScores } from './moderation-classifier.ts';
+import type { ModerationSignals } from '../moderation.ts';
 import type { DetectedObject } from './object-detector.ts';
 
 export interface AnalysisTasks {
@@ -13,7 +13,7 @@ export interface ImageAnalysis {
   readonly height: number;
   readonly format: 'jpeg' | 'png';
   readonly objects?: readonly DetectedObject[];
-  readonly nsfw?: NsfwScores;
+  readonly nsfw?: ModerationSignals;
   readonly inferenceMs: number;
 }
 
