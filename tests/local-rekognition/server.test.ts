@@ -140,15 +140,8 @@ describe('DetectModerationLabels', () => {
     }
   });
 
-  it('reports the classifier scores in the moderation taxonomy when asked for everything', async () => {
+  it('reports no moderation label on an ordinary photo even at MinConfidence 0 (a label needs both nsfwjs models and a person)', async () => {
     const result = await client.send(new DetectModerationLabelsCommand({ Image: await fromBytes('cat.jpg'), MinConfidence: 0 }));
-    expect(result.ModerationLabels?.map((label) => [label.Name, label.ParentName, label.TaxonomyLevel])).toEqual(
-      expect.arrayContaining([
-        ['Explicit', '', 1],
-        ['Explicit Nudity', 'Explicit', 2],
-        ['Non-Explicit Nudity of Intimate parts and Kissing', '', 1],
-      ]),
-    );
-    for (const label of result.ModerationLabels ?? []) expect(label.Confidence).toBeLessThan(50);
+    expect(result.ModerationLabels).toEqual([]);
   });
 });

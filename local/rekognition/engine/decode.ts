@@ -37,13 +37,37 @@ export interface DecodeLimits {
   readonly maxPixels: number;
 }
 
-/** Where the source image sits inside a square letterboxed model input. */
+/** A part of the source image, as 0–1 ratios of its (oriented) width and height. */
+export interface CropRegion {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export const wholeImage: CropRegion = { left: 0, top: 0, width: 1, height: 1 };
+
+/** Where a (cropped part of the) source image sits inside a square model input. */
 export interface LetterboxFrame {
   readonly size: number;
   readonly left: number;
   readonly top: number;
   readonly width: number;
   readonly height: number;
+  /** The part of the source image shown. */
+  readonly crop: CropRegion;
+}
+
+export interface ViewSpec {
+  /** @default wholeImage */
+  readonly crop?: CropRegion;
+  /**
+   * Share of the square's side that the longer side of the shown part fills: 1 is
+   * the plain letterbox; below 1 zooms out (more padding), so an object that fills
+   * the frame looks like the framed objects the detector was trained on.
+   * @default 1
+   */
+  readonly fill?: number;
 }
 
 export interface ModelInput {
@@ -59,6 +83,8 @@ export interface DecodedImage {
   readonly format: 'jpeg' | 'png';
   /** Aspect-preserving, centred, black-padded square (the detector was trained on undistorted objects). */
   letterboxed(size: number): Promise<{ readonly input: ModelInput; readonly frame: LetterboxFrame }>;
+  /** Like letterboxed, of a part of the image and/or zoomed out. */
+  view(size: number, spec: ViewSpec): Promise<{ readonly input: ModelInput; readonly frame: LetterboxFrame }>;
   /** Whole image stretched to a square (what the nsfwjs classifiers expect). */
   stretched(size: number): Promise<ModelInput>;
 }
@@ -92,21 +118,41 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits): Prom
   const oriented = { width: swapped ? height : width, height: swapped ? width : height };
   // Each input decodes from the source: sharp's shrink-on-load keeps huge images cheap.
   const decode = () => open().rotate();
+  const view: DecodedImage['view'] = async (size, spec) => {
+    const crop = spec.crop ?? wholeImage;
+    const fill = Math.min(1, Math.max(0.1, spec.fill ?? 1));
+    const region = {
+      left: Math.min(oriented.width - 1, Math.round(crop.left * oriented.width)),
+      top: Math.min(oriented.height - 1, Math.round(crop.top * oriented.height)),
+      width: 0,
+      height: 0,
+    };
+    region.width = Math.max(1, Math.min(oriented.width - region.left, Math.round(crop.width * oriented.width)));
+    region.height = Math.max(1, Math.min(oriented.height - region.top, Math.round(crop.height * oriented.height)));
+    const scale = (size * fill) / Math.max(region.width, region.height);
+    const width = Math.max(1, Math.min(size, Math.round(region.width * scale)));
+    const height = Math.max(1, Math.min(size, Math.round(region.height * scale)));
+    const left = Math.floor((size - width) / 2);
+    const top = Math.floor((size - height) / 2);
+    const whole = region.left === 0 && region.top === 0 && region.width === oriented.width && region.height === oriented.height;
+    const source = whole ? decode() : decode().extract(region);
+    const resized = await rawRgb(source.resize(width, height, { fit: 'fill' }));
+    const padded = sharp(resized.data, { raw: { width: resized.width, height: resized.height, channels: 3 } })
+      .extend({ left, top, right: size - width - left, bottom: size - height - top, background: { r: 0, g: 0, b: 0 } });
+    const { data } = await rawRgb(padded);
+    const shown: CropRegion = {
+      left: region.left / oriented.width,
+      top: region.top / oriented.height,
+      width: region.width / oriented.width,
+      height: region.height / oriented.height,
+    };
+    return { input: { pixels: data, size }, frame: { size, left, top, width, height, crop: shown } };
+  };
   return {
     ...oriented,
     format: metadata.format as 'jpeg' | 'png',
-    async letterboxed(size) {
-      const scale = size / Math.max(oriented.width, oriented.height);
-      const width = Math.max(1, Math.min(size, Math.round(oriented.width * scale)));
-      const height = Math.max(1, Math.min(size, Math.round(oriented.height * scale)));
-      const left = Math.floor((size - width) / 2);
-      const top = Math.floor((size - height) / 2);
-      const resized = await rawRgb(decode().resize(width, height, { fit: 'fill' }));
-      const padded = sharp(resized.data, { raw: { width: resized.width, height: resized.height, channels: 3 } })
-        .extend({ left, top, right: size - width - left, bottom: size - height - top, background: { r: 0, g: 0, b: 0 } });
-      const { data } = await rawRgb(padded);
-      return { input: { pixels: data, size }, frame: { size, left, top, width, height } };
-    },
+    letterboxed: (size) => view(size, {}),
+    view,
     async stretched(size) {
       const { data } = await rawRgb(decode().resize(size, size, { fit: 'fill' }));
       return { pixels: data, size };

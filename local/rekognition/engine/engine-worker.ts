@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { decodeImage, ImageDecodeError } from './decode.ts';
 import type { FromWorker, ImageAnalysis, ToWorker } from './messages.ts';
 import { loadModerationClassifier } from './moderation-classifier.ts';
+import { needsPersonCheck } from '../moderation.ts';
 import { loadObjectDetector } from './object-detector.ts';
 import { facesOfPeople } from '../faces/faces-of-people.ts';
 
@@ -18,7 +19,7 @@ const post = (message: FromWorker) => port.postMessage(message);
 const started = performance.now();
 const models = Promise.all([loadObjectDetector(), loadModerationClassifier()]);
 models.then(
-  () => post({ type: 'ready', info: { loadMs: Math.round(performance.now() - started), models: ['centernet (COCO-80)', 'nsfwjs MobileNetV2'] } }),
+  () => post({ type: 'ready', info: { loadMs: Math.round(performance.now() - started), models: ['centernet (COCO-80)', 'nsfwjs MobileNetV2', 'nsfwjs MobileNetV2Mid'] } }),
   (error: unknown) => post({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
 );
 
@@ -30,12 +31,15 @@ async function analyze(message: ToWorker): Promise<ImageAnalysis> {
   let nsfw: ImageAnalysis['nsfw'];
   let faces: ImageAnalysis['faces'];
   if (message.tasks.objects) {
-    const { input, frame } = await image.letterboxed(detector.inputSize);
-    objects = await detector.detect(input, frame);
-    // On the detector's own input: no second decode. Nothing runs (or loads) without a person.
-    if (message.tasks.faces) faces = await facesOfPeople(input, frame, objects);
+    objects = await detector.detect(image);
+    // Faces run on the image letterboxed at the detector's size; nothing runs (or loads) without a person.
+    if (message.tasks.faces) faces = await facesOfPeople(() => image.letterboxed(detector.inputSize), objects);
   }
-  if (message.tasks.moderation) nsfw = await classifier.classify(await image.stretched(classifier.inputSize));
+  if (message.tasks.moderation) {
+    const verdicts = await classifier.classify(await image.stretched(classifier.inputSize));
+    // The person check is moderation's third signal; only images both nsfwjs models find suspect pay for it.
+    nsfw = verdicts.second && needsPersonCheck(verdicts) ? { ...verdicts, person: await detector.bestPersonScore(image) } : verdicts;
+  }
   return { width: image.width, height: image.height, format: image.format, objects, nsfw, faces, inferenceMs: Math.round(performance.now() - began) };
 }
 

@@ -1,6 +1,6 @@
 /** Messages between the engine (main thread) and its worker. */
 import type { ImageProblem } from './decode.ts';
-import type { NsfwScores } from './moderation-classifier.ts';
+import type { ModerationSignals } from '../moderation.ts';
 import type { DetectedObject } from './object-detector.ts';
 import type { DetectedFace } from '../faces/face-analyzer.ts';
 
@@ -16,7 +16,7 @@ export interface ImageAnalysis {
   readonly height: number;
   readonly format: 'jpeg' | 'png';
   readonly objects?: readonly DetectedObject[];
-  readonly nsfw?: NsfwScores;
+  readonly nsfw?: ModerationSignals;
   /** Set when faces were asked for and a person was found. */
   readonly faces?: readonly DetectedFace[];
   readonly inferenceMs: number;

@@ -5,16 +5,18 @@
  *
  * Input: 512×512 RGB in 0–255, letterboxed (Human stretches the image instead,
  * which turned the cat fixture into a "dog"; with the aspect kept it is a cat
- * at 0.52 and dog drops to 0.25). Two views, the image and its mirror, are
- * fused (see fusion.ts) and scores calibrated (see calibration.ts).
+ * at 0.52 and dog drops to 0.25). The image and its mirror are fused (see
+ * fusion.ts); a zoomed-out view and tiles run when those find nothing sure or
+ * a crowd (see views.ts); scores are calibrated per class (calibration.ts).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { calibratedConfidence } from './calibration.ts';
 import { cocoClassNames, type CocoClassName } from './model-classes.ts';
-import type { LetterboxFrame, ModelInput } from './decode.ts';
-import { fuseViews, suppressDuplicates, type Box, type RawDetection } from './fusion.ts';
+import type { DecodedImage, LetterboxFrame, ModelInput } from './decode.ts';
+import type { Box, RawDetection } from './fusion.ts';
+import { combineViews, crowdedClasses, fuseBase, needsZoomOut, tileRegions, viewPolicy, type ViewPolicy, type ViewRuns } from './views.ts';
 import { packageDirectory, startTfjs } from './tfjs-runtime.ts';
 
 export interface DetectedObject {
@@ -29,14 +31,16 @@ export interface DetectedObject {
 
 export interface ObjectDetector {
   readonly inputSize: number;
-  detect(input: ModelInput, frame: LetterboxFrame): Promise<DetectedObject[]>;
+  detect(image: DecodedImage): Promise<DetectedObject[]>;
+  /** Best raw person score of the plain letterboxed view alone (moderation's second signal). */
+  bestPersonScore(image: DecodedImage): Promise<number>;
+  /** The raw views a policy runs, unfused: for fitting (bench/labels-fit.ts). */
+  views(image: DecodedImage, policy?: ViewPolicy): Promise<ViewRuns>;
 }
 
 const detectionsOutput = 'tower_0/detections';
 /** Peaks below this are noise on every fixture; dropping them keeps fusion cheap. */
 const minRawScore = 0.05;
-const nmsIou = 0.5;
-const fusionIou = 0.55;
 
 export async function loadObjectDetector(): Promise<ObjectDetector> {
   const tf = await startTfjs();
@@ -76,28 +80,46 @@ export async function loadObjectDetector(): Promise<ObjectDetector> {
       .filter((row) => row[4] >= minRawScore && Number.isInteger(row[5]) && row[5] >= 0 && row[5] < cocoClassNames.length)
       .map((row) => {
         const [x1, y1, x2, y2] = mirrored ? [frame.size - row[2], row[1], frame.size - row[0], row[3]] : row;
+        // Model pixels → ratios of the part shown → ratios of the source image.
+        const { crop } = frame;
         const box: Box = {
-          x1: (x1 - frame.left) / frame.width,
-          y1: (y1 - frame.top) / frame.height,
-          x2: (x2 - frame.left) / frame.width,
-          y2: (y2 - frame.top) / frame.height,
+          x1: crop.left + ((x1 - frame.left) / frame.width) * crop.width,
+          y1: crop.top + ((y1 - frame.top) / frame.height) * crop.height,
+          x2: crop.left + ((x2 - frame.left) / frame.width) * crop.width,
+          y2: crop.top + ((y2 - frame.top) / frame.height) * crop.height,
         };
         return { classIndex: row[5], score: row[4], box };
       });
 
+  const runFramed = async (image: DecodedImage, spec: Parameters<DecodedImage['view']>[1], mirrored: boolean): Promise<RawDetection[]> => {
+    const { input, frame } = await image.view(inputSize, spec);
+    return toDetections(await runView(input, mirrored), frame, mirrored);
+  };
+  const baseViews = async (image: DecodedImage) => [await runFramed(image, {}, false), await runFramed(image, {}, true)];
+  const tileViews = async (image: DecodedImage) => {
+    const tiles: RawDetection[][] = [];
+    for (const crop of tileRegions()) tiles.push(await runFramed(image, { crop }, false));
+    return tiles;
+  };
+
   const detector: ObjectDetector = {
     inputSize,
-    async detect(input, frame) {
-      const views: RawDetection[][] = [];
-      for (const mirrored of [false, true]) {
-        views.push(suppressDuplicates(toDetections(await runView(input, mirrored), frame, mirrored), nmsIou));
-      }
-      return fuseViews(views, fusionIou).map((detection) => ({
-        className: cocoClassNames[detection.classIndex],
-        score: detection.score,
-        confidence: calibratedConfidence(detection.score),
-        box: clampedBox(detection.box),
-      }));
+    async views(image, policy = viewPolicy) {
+      const base = await baseViews(image);
+      const fused = fuseBase(base);
+      const zoom = needsZoomOut(fused, policy) ? await runFramed(image, { fill: policy.zoomFill }, false) : undefined;
+      const tiles = crowdedClasses(fused, policy).size > 0 ? await tileViews(image) : undefined;
+      return { base, zoom, tiles };
+    },
+    async detect(image) {
+      return combineViews(await detector.views(image)).map((detection) => {
+        const className = cocoClassNames[detection.classIndex];
+        return { className, score: detection.score, confidence: calibratedConfidence(detection.score, className), box: clampedBox(detection.box) };
+      });
+    },
+    async bestPersonScore(image) {
+      const person = cocoClassNames.indexOf('person');
+      return Math.max(0, ...(await runFramed(image, {}, false)).filter((detection) => detection.classIndex === person).map((detection) => detection.score));
     },
   };
 

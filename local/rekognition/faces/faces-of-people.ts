@@ -8,8 +8,12 @@ import type { DetectedObject } from '../engine/object-detector.ts';
 import { faceAnalyzer, type DetectedFace } from './face-analyzer.ts';
 import { hasConfidentPerson } from './people-labels.ts';
 
-/** The faces in the detector's letterboxed input, or undefined when no person was detected. */
-export async function facesOfPeople(input: ModelInput, frame: LetterboxFrame, objects: readonly DetectedObject[]): Promise<DetectedFace[] | undefined> {
+/** A letterboxed square of the image at the detector's input size. */
+export type LetterboxedInput = () => Promise<{ readonly input: ModelInput; readonly frame: LetterboxFrame }>;
+
+/** The faces in the letterboxed image, or undefined when no person was detected (then nothing is letterboxed or loaded). */
+export async function facesOfPeople(letterboxed: LetterboxedInput, objects: readonly DetectedObject[]): Promise<DetectedFace[] | undefined> {
   if (!hasConfidentPerson(objects.filter((object) => object.className === 'person'))) return undefined;
+  const { input, frame } = await letterboxed();
   return (await faceAnalyzer()).analyze(input, frame);
 }

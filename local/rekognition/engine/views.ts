@@ -1,0 +1,104 @@
+/**
+ * Which views of an image the object detector looks at, and how their
+ * detections are combined. Pure functions, so the bench can replay them on
+ * recorded raw detections when fitting (bench/labels-fit.ts).
+ *
+ *   base   the letterboxed image and its mirror, fused (fusion.ts): always.
+ *   zoom   the image shrunk into the middle of the square, padded: only when
+ *          the base views found nothing sure. An orange or an apple that
+ *          fills the frame is missed by centernet at full size (it was
+ *          trained on framed objects) and found once it has a margin.
+ *   tiles  2 × 2 overlapping crops at a larger scale: only when the base
+ *          views found several small instances of a class (a crowd, a flock).
+ *          Only those classes are taken from the tiles, and only where the
+ *          base views had no instance already.
+ * So an ordinary photo costs the two base views, as before; the extra views
+ * are paid by the images that need them.
+ */
+import type { CropRegion } from './decode.ts';
+import { fuseViews, intersectionOverUnion, suppressDuplicates, type Box, type RawDetection } from './fusion.ts';
+
+export const viewPolicy = {
+  nmsIou: 0.5,
+  fusionIou: 0.55,
+  /** The zoomed-out view runs when no fused base detection reaches this raw score. */
+  zoomOutBelow: 0.3,
+  /** Share of the square the image fills in the zoomed-out view. */
+  zoomFill: 0.6,
+  /** A class is crowded with at least this many base instances of at least crowdScore... */
+  crowdMin: 3,
+  crowdScore: 0.15,
+  /** ...each smaller than this share of the image. */
+  crowdMaxArea: 0.15,
+  /** Side of a tile as a share of the image side (2 × 2 tiles overlap by 2 × side − 1). */
+  tileSide: 0.6,
+  /** A tile detection overlapping a kept one this much (intersection over the smaller box) is the same object. */
+  sameObjectOverlap: 0.5,
+  /** Tile detections under this raw score are not added. */
+  tileMinScore: 0.2,
+} as const;
+
+export type ViewPolicy = { readonly [key in keyof typeof viewPolicy]: number };
+
+/** Raw detections of each view, boxes already in the source image's frame. */
+export interface ViewRuns {
+  readonly base: readonly (readonly RawDetection[])[];
+  readonly zoom?: readonly RawDetection[];
+  readonly tiles?: readonly (readonly RawDetection[])[];
+}
+
+export function fuseBase(base: ViewRuns['base']): RawDetection[] {
+  return fuseViews(base.map((view) => suppressDuplicates(view, viewPolicy.nmsIou)), viewPolicy.fusionIou);
+}
+
+export function needsZoomOut(fusedBase: readonly RawDetection[], policy: ViewPolicy = viewPolicy): boolean {
+  return !fusedBase.some((detection) => detection.score >= policy.zoomOutBelow);
+}
+
+const area = (box: Box) => Math.max(0, box.x2 - box.x1) * Math.max(0, box.y2 - box.y1);
+
+/** Classes with several small instances, which tiles can add to. */
+export function crowdedClasses(fusedBase: readonly RawDetection[], policy: ViewPolicy = viewPolicy): Set<number> {
+  const counts = new Map<number, number>();
+  for (const detection of fusedBase) {
+    if (detection.score < policy.crowdScore || area(detection.box) > policy.crowdMaxArea) continue;
+    counts.set(detection.classIndex, (counts.get(detection.classIndex) ?? 0) + 1);
+  }
+  return new Set([...counts].filter(([, count]) => count >= policy.crowdMin).map(([classIndex]) => classIndex));
+}
+
+export function tileRegions(): CropRegion[] {
+  const side = viewPolicy.tileSide;
+  return [0, 1 - side].flatMap((top) => [0, 1 - side].map((left) => ({ left, top, width: side, height: side })));
+}
+
+/** Intersection over the smaller box: a tile's cut-off half of a person still matches the whole one. */
+function overlapOfSmaller(a: Box, b: Box): number {
+  const overlap = area({ x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1), x2: Math.min(a.x2, b.x2), y2: Math.min(a.y2, b.y2) });
+  const smaller = Math.min(area(a), area(b));
+  return smaller > 0 ? overlap / smaller : 0;
+}
+
+export function combineViews(runs: ViewRuns): RawDetection[] {
+  const fusedBase = fuseBase(runs.base);
+  const result: RawDetection[] = [...fusedBase];
+  if (runs.zoom) {
+    for (const detection of suppressDuplicates(runs.zoom, viewPolicy.nmsIou)) {
+      const same = result.findIndex((kept) => kept.classIndex === detection.classIndex && intersectionOverUnion(kept.box, detection.box) > viewPolicy.fusionIou);
+      if (same < 0) result.push(detection);
+      else if (detection.score > result[same].score) result[same] = { ...result[same], score: detection.score };
+    }
+  }
+  if (runs.tiles) {
+    const crowded = crowdedClasses(fusedBase);
+    const fromTiles = suppressDuplicates(
+      runs.tiles.flat().filter((detection) => crowded.has(detection.classIndex) && detection.score >= viewPolicy.tileMinScore),
+      viewPolicy.nmsIou,
+    );
+    for (const detection of fromTiles) {
+      const known = result.some((kept) => kept.classIndex === detection.classIndex && overlapOfSmaller(kept.box, detection.box) > viewPolicy.sameObjectOverlap);
+      if (!known) result.push(detection);
+    }
+  }
+  return result.sort((a, b) => b.score - a.score);
+}
