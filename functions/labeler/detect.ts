@@ -15,6 +15,7 @@ import {
   type RekognitionClient,
 } from '@aws-sdk/client-rekognition';
 import type { ImageProperties, Label } from '../../api/types.ts';
+import { UnlabelableImageError } from '../shared/errors.ts';
 
 export const detectionSettings = {
   maxLabels: 50,
@@ -30,12 +31,6 @@ const permanentErrors = new Set([
   'InvalidParameterException',
 ]);
 
-export class UnlabelableImageError extends Error {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'UnlabelableImageError';
-  }
-}
 
 export interface Detection {
   readonly labels: Label[];

@@ -14,15 +14,9 @@
  * the event of the current object, or the reconciler, labels the image.
  */
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { StaleUploadError } from '../shared/errors.ts';
 import type { UploadedObject } from '../shared/uploaded-object.ts';
 
-/** The upload is no longer the object the event names. */
-export class StaleUploadError extends Error {
-  public constructor(object: UploadedObject, options?: ErrorOptions) {
-    super(`the object under ${object.key} is no longer the one of ETag ${object.eTag ?? '(none)'}`, options);
-    this.name = 'StaleUploadError';
-  }
-}
 
 /** The If-Match value for the event's version; undefined when the event carries no ETag (then nothing is pinned). */
 export const ifMatchOf = (object: UploadedObject): string | undefined => (object.eTag ? `"${object.eTag}"` : undefined);

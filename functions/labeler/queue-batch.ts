@@ -12,8 +12,9 @@
  *   own retries): returned to the queue, received again one visibility
  *   timeout later; never FAILED for it;
  * - another error: returned to the queue until it has been received
- *   `errorAttempts` times; then its image ends FAILED with the error's name
- *   as the reason, and the message is done;
+ *   `errorAttempts` times (at once for an error functions/shared/errors.ts
+ *   calls permanent); then its image ends FAILED with the error's name as
+ *   the reason, and the message is done;
  * - a message not started because the invocation is running out of time:
  *   returned to the queue (it costs it one receive);
  * - a run that crashes or times out answers nothing: every message of the
@@ -24,25 +25,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { LabelingQueueSettings } from '../../api/labeling-queue.ts';
 import { queuedS3Event, receiveCountOf } from '../shared/queued-s3-event.ts';
+import { errorDisposition } from '../shared/errors.ts';
 import type { UploadedObject } from '../shared/uploaded-object.ts';
 import type { LabelOutcome } from './label-image.ts';
 
-/** Error names AWS services throttle with (Rekognition, DynamoDB, S3, STS). */
-const throttlingErrorNames = new Set([
-  'ThrottlingException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
-  'SlowDown',
-  'Throttling',
-]);
-
-/** Throttling by name, or as the SDK classifies it (`$retryable.throttling`). */
-export function isThrottling(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { name, $retryable } = error as { name?: unknown; $retryable?: { throttling?: unknown } };
-  return (typeof name === 'string' && throttlingErrorNames.has(name)) || $retryable?.throttling === true;
-}
 
 /** The reason an image gets when an error outlasts its attempts; short, without the service's text. */
 export const errorReason = (attempts: number, error: unknown): string =>
@@ -75,11 +61,13 @@ async function labelObject(deps: QueueBatchDeps, record: SQSRecord, object: Uplo
     return 'done';
   } catch (error) {
     const receives = receiveCountOf(record);
-    if (isThrottling(error)) {
+    // functions/shared/errors.ts decides: throttling is waited out, a permanent error is not tried again.
+    const disposition = errorDisposition(error);
+    if (disposition === 'throttled') {
       deps.logger.warn('throttled; the message goes back to the queue', { imageId: object.imageId, receives, error: error as Error });
       return 'retry';
     }
-    if (receives < LabelingQueueSettings.errorAttempts) {
+    if (disposition === 'transient' && receives < LabelingQueueSettings.errorAttempts) {
       deps.logger.warn('labelling failed; the message goes back to the queue', { imageId: object.imageId, receives, error: error as Error });
       return 'retry';
     }

@@ -11,7 +11,7 @@
 import type { Image as RekognitionImage } from '@aws-sdk/client-rekognition';
 import sharp, { type Metadata } from 'sharp';
 import { RekognitionLimits } from '../../api/limits.ts';
-import { UnlabelableImageError } from './detect.ts';
+import { UnlabelableImageError } from '../shared/errors.ts';
 import { maxResizeInputPixels, rekognitionFit } from './rekognition-fit.ts';
 import type { UploadedObject } from '../shared/uploaded-object.ts';
 

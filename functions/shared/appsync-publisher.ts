@@ -7,6 +7,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { toPublicImage, type Image } from '../../api/types.ts';
+import { PublishError } from './errors.ts';
 
 // owner is selected so that AppSync's subscription filters can see it in the published payload.
 const imageFields = `id status contentType sizeBytes fileName createdAt labeledAt error owner
@@ -21,12 +22,6 @@ export const publishImageLabeledMutation = `mutation PublishImageLabeled($input:
 /** Bounded well inside the push lease (functions/shared/image-push.ts), so a slow publish never outlives it. */
 const publishTimeoutMs = 5000;
 
-export class PublishError extends Error {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'PublishError';
-  }
-}
 
 export interface Publisher {
   publish(image: Image): Promise<void>;

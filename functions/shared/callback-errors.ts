@@ -13,17 +13,10 @@
  * | CallbackNetworkError      | yes       | the connection failed or closed before the answer ended |
  * | CallbackStatusError       | 429, 5xx  | the receiver answered with a non-2xx status           |
  */
+import { LabelcastError } from './errors.ts';
 
-/** Base class: every failure of a callback delivery. */
-export abstract class CallbackError extends Error {
-  /** Whether another attempt of the same delivery may succeed. */
-  public abstract readonly retryable: boolean;
-
-  protected constructor(name: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = name;
-  }
-}
+/** Base class: every failure of a callback delivery. `retryable`: whether another attempt of the same delivery may succeed. */
+export abstract class CallbackError extends LabelcastError {}
 
 /** The callbackUrl, or an address its host resolves to, is not one callbacks may reach. Never retried. */
 export class CallbackRefusedError extends CallbackError {

@@ -8,7 +8,8 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { LabelingQueueSettings } from '../../api/labeling-queue.ts';
-import { isThrottling, labelQueueBatch, QueueBatchSettings, type QueueBatchDeps } from '../../functions/labeler/queue-batch.ts';
+import { labelQueueBatch, QueueBatchSettings, type QueueBatchDeps } from '../../functions/labeler/queue-batch.ts';
+import { isThrottling, StaleUploadError } from '../../functions/shared/errors.ts';
 import type { UploadedObject } from '../../functions/shared/uploaded-object.ts';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -82,6 +83,18 @@ describe('Function: labelQueueBatch', () => {
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-a' }] });
     expect(batch.failed).toEqual([['b', `labelling failed after ${last} attempts: InternalServerError`]]);
+  });
+
+  it('fails the image at once for an error functions/shared/errors.ts calls permanent, and deletes the message', async () => {
+    // Prepare: an upload whose version is gone reached the batch (label-image.ts normally absorbs it).
+    const batch = deps({ a: new StaleUploadError({ bucket: 'b', key: 'uploads/a', imageId: 'a', sizeBytes: 1, eTag: 'e' } as UploadedObject) });
+
+    // Act
+    const response = await labelQueueBatch(batch, event(message('a', 1)));
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(batch.failed).toEqual([['a', 'labelling failed after 1 attempt: StaleUploadError']]);
   });
 
   it("does not start a message with less than the reserve left, and returns it to the queue", async () => {

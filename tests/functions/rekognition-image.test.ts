@@ -9,7 +9,8 @@
 import { DetectLabelsCommand, DetectModerationLabelsCommand, type Image, type RekognitionClient } from '@aws-sdk/client-rekognition';
 import { describe, expect, it } from 'vitest';
 import { UploadLimits } from '../../api/limits.ts';
-import { detect, UnlabelableImageError } from '../../functions/labeler/detect.ts';
+import { detect } from '../../functions/labeler/detect.ts';
+import { UnlabelableImageError } from '../../functions/shared/errors.ts';
 import { rekognitionFit } from '../../functions/labeler/rekognition-fit.ts';
 import { jpegWithin, rekognitionImageFor } from '../../functions/labeler/rekognition-image.ts';
 import type { UploadedObject } from '../../functions/shared/uploaded-object.ts';

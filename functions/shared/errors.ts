@@ -1,0 +1,83 @@
+/**
+ * The errors the Lambda functions define, with one base class, and the one
+ * rule that decides what happens to a failure (errorDisposition):
+ *
+ * | failure                                   | disposition | what the labeler does                                   |
+ * | ----------------------------------------- | ----------- | ------------------------------------------------------- |
+ * | throttling (isThrottling), any service    | throttled   | back to the queue; waited out, never FAILED             |
+ * | a LabelcastError with retryable = false   | permanent   | no retry: the image ends FAILED with its message        |
+ * | a LabelcastError with retryable = true    | transient   | back to the queue, up to errorAttempts receives         |
+ * | anything else (SDK, network, a bug)       | transient   | back to the queue, up to errorAttempts receives         |
+ *
+ * | error                  | retryable | when                                                                 |
+ * | ---------------------- | --------- | -------------------------------------------------------------------- |
+ * | UnlabelableImageError  | no        | the bytes can never be labelled (format, size, dimensions, Rekognition's own refusals) |
+ * | StaleUploadError       | no        | the event names an upload version that is gone: nothing to label     |
+ * | PublishError           | yes       | the IAM-signed publishImageLabeled mutation failed                   |
+ * | CallbackError family   | per error | completion callbacks (callback-errors.ts); never leave their sender   |
+ */
+import type { UploadedObject } from './uploaded-object.ts';
+
+/** Base class of every error the functions define. */
+export abstract class LabelcastError extends Error {
+  /** Whether doing the same work again may succeed. */
+  public abstract readonly retryable: boolean;
+
+  protected constructor(name: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = name;
+  }
+}
+
+/** The image's bytes can never be labelled; the message is the reason its image ends FAILED with. */
+export class UnlabelableImageError extends LabelcastError {
+  public readonly retryable = false;
+
+  public constructor(message: string, options?: ErrorOptions) {
+    super('UnlabelableImageError', message, options);
+  }
+}
+
+/** The upload is no longer the object the event names (functions/labeler/pinned-object.ts). */
+export class StaleUploadError extends LabelcastError {
+  public readonly retryable = false;
+
+  public constructor(object: UploadedObject, options?: ErrorOptions) {
+    super('StaleUploadError', `the object under ${object.key} is no longer the one of ETag ${object.eTag ?? '(none)'}`, options);
+  }
+}
+
+/** The publishImageLabeled mutation failed (HTTP or GraphQL errors); the push is tried again. */
+export class PublishError extends LabelcastError {
+  public readonly retryable = true;
+
+  public constructor(message: string, options?: ErrorOptions) {
+    super('PublishError', message, options);
+  }
+}
+
+/** Error names AWS services throttle with (Rekognition, DynamoDB, S3, STS). */
+const throttlingErrorNames = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'SlowDown',
+  'Throttling',
+]);
+
+/** Throttling by name, or as the SDK classifies it (`$retryable.throttling`). */
+export function isThrottling(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, $retryable } = error as { name?: unknown; $retryable?: { throttling?: unknown } };
+  return (typeof name === 'string' && throttlingErrorNames.has(name)) || $retryable?.throttling === true;
+}
+
+export type ErrorDisposition = 'throttled' | 'permanent' | 'transient';
+
+/** What a failure means for the work that raised it (the table above). */
+export function errorDisposition(error: unknown): ErrorDisposition {
+  if (isThrottling(error)) return 'throttled';
+  if (error instanceof LabelcastError && !error.retryable) return 'permanent';
+  return 'transient';
+}
