@@ -1,7 +1,9 @@
 /**
  * `npm run soak`: a bounded soak of the offline stack. 500 onImageLabeled
  * subscribers (no imageId filter, so each gets every event), then 200
- * distinct photos uploaded at once through presigned URLs. Passes when every
+ * distinct photos uploaded at once through presigned URLs. The subscribers
+ * are raw realtime clients spread over as many WebSockets as AppSync's
+ * 100-subscriptions-per-connection quota needs (lib/realtime-subscribers.ts). Passes when every
  * image ends LABELED, every subscriber got every image exactly once, and the
  * stack's process tree stayed under the RSS bound; prints a table and writes
  * bench/results/soak.json. Exits 1 otherwise, or past the time bound.
@@ -22,6 +24,7 @@ import { startStackProcess } from '../local/child-process-stack.ts';
 import { benchEnvFor } from './lib/stack-env.ts';
 import { benchContext } from './context.ts';
 import { distinctImages } from './lib/images.ts';
+import { openSubscribers } from './lib/realtime-subscribers.ts';
 import { treeRssBytes } from './lib/rss.ts';
 import { p50, p99 } from './lib/stats.ts';
 
@@ -84,23 +87,25 @@ async function soak(): Promise<number> {
   const allReceived = new Promise<void>((resolve) => (onAllReceived = resolve));
   let complete = 0;
 
-  const record = (subscriber: number) => (image: Image) => {
+  const record = (subscriber: number, image: Image, receivedAt: number) => {
     if (!ours.has(image.id)) return;
     const seen = received[subscriber]!;
     const count = (seen.get(image.id) ?? 0) + 1;
     seen.set(image.id, count);
-    if (!firstSeenAt.has(image.id)) firstSeenAt.set(image.id, performance.now());
+    if (!firstSeenAt.has(image.id)) firstSeenAt.set(image.id, receivedAt);
     if (count === 1 && seen.size === settings.uploads && ++complete === settings.subscribers) onAllReceived();
   };
 
-  // One after another: each waits for AppSync's ack, so none misses an event.
-  const watchers = [];
-  for (let subscriber = 0; subscriber < settings.subscribers; subscriber += 1) {
-    const watcher = context.client.watchAll(record(subscriber), (error) => subscriptionErrors.push(error.message));
-    await watcher.ready;
-    watchers.push(watcher);
-    if ((subscriber + 1) % 100 === 0) console.log(`subscribed ${subscriber + 1}/${settings.subscribers}`);
-  }
+  // Spread over as many realtime connections as AppSync's 100-per-connection quota needs,
+  // as many users' apps would hold them; resolves once AppSync acknowledged every one, so none misses an event.
+  const subscribers = await openSubscribers(
+    { graphqlUrl: context.outputs.data.url, apiKey: context.outputs.data.api_key },
+    settings.subscribers,
+    {},
+    (subscriber, image, receivedAt) => record(subscriber, image, receivedAt),
+    (error) => subscriptionErrors.push(error.message),
+  );
+  console.log(`subscribed ${settings.subscribers} over ${subscribers.connections} realtime connections`);
   const subscribedMs = performance.now() - startedAt;
   const rssSubscribed = treeRssBytes(context.stackPid);
 
@@ -127,7 +132,7 @@ async function soak(): Promise<number> {
     new Promise<boolean>((resolve) => setTimeout(() => resolve(true), Math.max(0, deadline - Date.now())).unref()),
   ]);
   const labelingMs = performance.now() - uploadStart;
-  for (const watcher of watchers) watcher.stop();
+  subscribers.close();
   rss.stop();
 
   // What the table says, read back: nothing lost, nothing stuck.
