@@ -65,15 +65,13 @@ export function subscriptionRegistry(served: ServedSchema): SubscriptionRegistry
       byField.get(subscription.fieldName)?.delete(subscription);
     },
     async fanOut(mutationField, payload) {
-      let sent = 0;
-      for (const fieldName of served.subscriptionsOf(mutationField)) {
-        for (const subscription of [...(byField.get(fieldName) ?? [])]) {
-          if (!matchesSubscription(subscription, payload)) continue;
-          await subscription.deliver(payload);
-          sent += 1;
-        }
-      }
-      return sent;
+      const matching = served
+        .subscriptionsOf(mutationField)
+        .flatMap((fieldName) => [...(byField.get(fieldName) ?? [])])
+        .filter((subscription) => matchesSubscription(subscription, payload));
+      // Every subscriber's stream runs on its own (each keeps its own order), so one slow subscriber delays no other.
+      await Promise.all(matching.map((subscription) => subscription.deliver(payload)));
+      return matching.length;
     },
     invalidate(subscriptionField, payload) {
       let ended = 0;
