@@ -1,41 +1,34 @@
 /**
- * An item's size as DynamoDB counts it for capacity units and storage
- * ("Item sizes and formats", DynamoDB Developer Guide): each attribute's name
- * in UTF-8 bytes plus its value; strings in UTF-8 bytes, binaries in raw
- * bytes, numbers about one byte per two significant digits plus one,
- * booleans and nulls one byte, lists and maps 3 bytes plus one byte per
- * element plus the elements (a map's keys counted as names).
+ * An item's size as DynamoDB counts it, for an item in DynamoDB's JSON wire
+ * format: the wire values become the plain values api/item-size.ts sizes, so
+ * the size rules ("Item sizes and formats") are written once, there.
  */
+import { itemBytes as plainItemBytes } from '../../api/item-size.ts';
 import type { WireItem } from './inner-calls.ts';
 
-const utf8 = (text: string) => Buffer.byteLength(text, 'utf8');
+export { writeUnits } from '../../api/item-size.ts';
 
-function numberBytes(text: string): number {
-  const digits = text.replace(/^-/, '').replace(/e.*$/i, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
-  return Math.ceil(Math.max(1, digits.length) / 2) + 1;
-}
+const bytesOf = (base64: unknown) => new Uint8Array(Buffer.from(String(base64), 'base64'));
 
-function valueBytes(value: Record<string, unknown>): number {
-  if (typeof value.S === 'string') return utf8(value.S);
-  if (typeof value.N === 'string') return numberBytes(value.N);
-  if (typeof value.B === 'string') return Buffer.from(value.B, 'base64').length;
-  if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
-  if (Array.isArray(value.SS)) return value.SS.reduce((sum: number, text) => sum + utf8(String(text)), 0);
-  if (Array.isArray(value.NS)) return value.NS.reduce((sum: number, text) => sum + numberBytes(String(text)), 0);
-  if (Array.isArray(value.BS)) return value.BS.reduce((sum: number, text) => sum + Buffer.from(String(text), 'base64').length, 0);
-  if (Array.isArray(value.L)) return 3 + value.L.reduce((sum: number, element) => sum + 1 + valueBytes(element as Record<string, unknown>), 0);
+/** A wire value (`{ S }`, `{ N }`, `{ L }`, …) as the plain value api/item-size.ts sizes. */
+function plainValue(value: Record<string, unknown>): unknown {
+  if (typeof value.S === 'string') return value.S;
+  if (typeof value.N === 'string') return Number(value.N);
+  if (typeof value.B === 'string') return bytesOf(value.B);
+  if (value.BOOL !== undefined) return Boolean(value.BOOL);
+  if (value.NULL !== undefined) return null;
+  if (Array.isArray(value.SS)) return new Set(value.SS.map(String));
+  if (Array.isArray(value.NS)) return new Set(value.NS.map(Number));
+  if (Array.isArray(value.BS)) return new Set(value.BS.map(bytesOf));
+  if (Array.isArray(value.L)) return value.L.map((element) => plainValue(element as Record<string, unknown>));
   if (typeof value.M === 'object' && value.M !== null) {
-    const entries = Object.entries(value.M as Record<string, Record<string, unknown>>);
-    return 3 + entries.reduce((sum, [name, element]) => sum + 1 + utf8(name) + valueBytes(element), 0);
+    return Object.fromEntries(Object.entries(value.M as Record<string, Record<string, unknown>>).map(([name, element]) => [name, plainValue(element)]));
   }
-  return 0;
+  return undefined;
 }
 
 /** The item's size in bytes; 0 for no item. */
 export function itemBytes(item: WireItem | undefined): number {
   if (!item) return 0;
-  return Object.entries(item).reduce((sum, [name, value]) => sum + utf8(name) + valueBytes(value), 0);
+  return plainItemBytes(Object.fromEntries(Object.entries(item).map(([name, value]) => [name, plainValue(value)])));
 }
-
-/** Write units of one write of an item this size: 1 per KB, rounded up, at least 1. */
-export const writeUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes / 1024));

@@ -110,7 +110,7 @@ describe('Function: reconcile', () => {
     const id = `run${run}-queued`;
     const createdAt = new Date(now.getTime() - 30 * 60_000).toISOString();
     const image: Image = { id, status: 'PENDING', contentType: 'image/jpeg', sizeBytes: 1, createdAt, labels: [], moderationLabels: [] };
-    await table.store.documentClient.send(new PutCommand({ TableName: table.store.tableName, Item: { ...imageKey(id), ...image } }));
+    await table.store.documentClient.send(new PutCommand({ TableName: table.store.tableName, Item: { ...imageKey(id), ...image, ...awaitingRecovery() } }));
     const s3 = fakeS3([uploadKeyFor(id)]);
     const copies = () => s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key);
 
