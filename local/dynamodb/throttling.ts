@@ -15,14 +15,19 @@
  *   do not retry that: the caller must).
  *
  * A throttled write changes nothing. `scope: "functions"` throttles only the
- * Lambda functions' own roles, leaving the administrator's calls (the
- * offline AppSync data source, tests seeding data) alone.
+ * Lambda functions' own role sessions, leaving the AppSync data source's
+ * role and the administrator's calls (tests seeding data) alone.
  */
+import { appSyncRoleSessionName } from '../iam/principals.ts';
 import { serviceError, throttledMessage, transactionCanceled, withBody } from './errors.ts';
 import type { DynamoDbHttpRequest, DynamoDbHttpResponse, DynamoDbTransport } from './in-process.ts';
 import { bodyOf, isObject, operationOf } from './inner-calls.ts';
 
 export const ThrottleScope = { all: 'all', functions: 'functions' } as const;
+
+/** A Lambda function's role session: an assumed role that is not AppSync's data-source session (local/iam/principals.ts). */
+const isFunctionSession = (principalArn: string | undefined): boolean =>
+  principalArn !== undefined && principalArn.includes(':assumed-role/') && !principalArn.endsWith(`/${appSyncRoleSessionName}`);
 export type ThrottleScope = (typeof ThrottleScope)[keyof typeof ThrottleScope];
 
 export interface ThrottleSpec {
@@ -93,7 +98,7 @@ export class WriteThrottle {
   public take(principalArn: string | undefined): boolean {
     const spec = this.spec;
     if (!spec || spec.writeShare <= 0) return false;
-    if (spec.scope === ThrottleScope.functions && !principalArn?.includes(':assumed-role/')) return false;
+    if (spec.scope === ThrottleScope.functions && !isFunctionSession(principalArn)) return false;
     const throttled = this.random() < spec.writeShare;
     if (throttled) this.throttledCount += 1;
     return throttled;
