@@ -4,14 +4,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DetectLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import { DetectLabelsCommand } from '@aws-sdk/client-rekognition';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialStore } from '../../local/iam/credentials.ts';
+import { describe, expect, it } from 'vitest';
 import { nearestCssColor, cssColors, simplifiedColor } from '../../local/rekognition/image-properties/colors.ts';
 import { imageProperties } from '../../local/rekognition/image-properties/index.ts';
 import { imagePropertiesOf, type RgbPixels } from '../../local/rekognition/image-properties/properties.ts';
-import { startLocalRekognition, type LocalRekognition } from '../../local/rekognition/index.ts';
+import { useLocalRekognition } from '../support/local-rekognition.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures');
 
@@ -107,27 +106,7 @@ describe('Function: imageProperties', () => {
 });
 
 describe('DetectLabels with Features IMAGE_PROPERTIES', () => {
-  const region = 'us-east-1';
-  const keyPair = { accessKeyId: 'LKIATESTREKOGNITION1', secretAccessKey: 'test-secret-for-local-rekognition-0001' };
-  let rekognition: LocalRekognition;
-  let client: RekognitionClient;
-
-  beforeAll(async () => {
-    rekognition = await startLocalRekognition({
-      port: 0,
-      region,
-      credentials: credentialStore(keyPair),
-      admin: credentialStore(keyPair),
-      readObject: async () => undefined,
-    });
-    await rekognition.ready;
-    client = new RekognitionClient({ endpoint: rekognition.endpoint, region, credentials: keyPair, maxAttempts: 1 });
-  }, 120_000);
-
-  afterAll(async () => {
-    client?.destroy();
-    await rekognition?.close();
-  });
+  const local = useLocalRekognition();
 
   const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error);
 
@@ -136,7 +115,7 @@ describe('DetectLabels with Features IMAGE_PROPERTIES', () => {
     const image = { Bytes: await readFile(path.join(fixtures, 'cat.jpg')) };
 
     // Act
-    const answer = await client.send(
+    const answer = await local.client.send(
       new DetectLabelsCommand({ Image: image, Features: ['GENERAL_LABELS', 'IMAGE_PROPERTIES'], Settings: { ImageProperties: { MaxDominantColors: 4 } } }),
     );
 
@@ -164,8 +143,8 @@ describe('DetectLabels with Features IMAGE_PROPERTIES', () => {
   it('answers IMAGE_PROPERTIES alone with no labels, and GENERAL_LABELS alone with no properties', async () => {
     const image = { Bytes: await readFile(path.join(fixtures, 'coffee.jpg')) };
 
-    const propertiesOnly = await client.send(new DetectLabelsCommand({ Image: image, Features: ['IMAGE_PROPERTIES'] }));
-    const labelsOnly = await client.send(new DetectLabelsCommand({ Image: image }));
+    const propertiesOnly = await local.client.send(new DetectLabelsCommand({ Image: image, Features: ['IMAGE_PROPERTIES'] }));
+    const labelsOnly = await local.client.send(new DetectLabelsCommand({ Image: image }));
 
     expect(propertiesOnly.Labels).toEqual([]);
     expect(propertiesOnly.ImageProperties?.DominantColors).toHaveLength(10);
@@ -175,9 +154,9 @@ describe('DetectLabels with Features IMAGE_PROPERTIES', () => {
   it('refuses an unknown feature and a MaxDominantColors over 20 with InvalidParameterException', async () => {
     const image = { Bytes: await readFile(path.join(fixtures, 'coffee.jpg')) };
 
-    const unknown = await errorOf(client.send(new DetectLabelsCommand({ Image: image, Features: ['COLOURS' as 'IMAGE_PROPERTIES'] })));
+    const unknown = await errorOf(local.client.send(new DetectLabelsCommand({ Image: image, Features: ['COLOURS' as 'IMAGE_PROPERTIES'] })));
     const tooMany = await errorOf(
-      client.send(new DetectLabelsCommand({ Image: image, Features: ['IMAGE_PROPERTIES'], Settings: { ImageProperties: { MaxDominantColors: 21 } } })),
+      local.client.send(new DetectLabelsCommand({ Image: image, Features: ['IMAGE_PROPERTIES'], Settings: { ImageProperties: { MaxDominantColors: 21 } } })),
     );
 
     expect(unknown?.name).toBe('InvalidParameterException');
