@@ -14,6 +14,7 @@
  * | UnlabelableImageError  | no        | the bytes can never be labelled (format, size, dimensions, Rekognition's own refusals) |
  * | StaleUploadError       | no        | the event names an upload version that is gone: nothing to label     |
  * | PublishError           | yes       | the IAM-signed publishImageLabeled mutation failed                   |
+ * | UnprocessedWritesError | yes (throttling) | BatchWriteItem left items unprocessed through every attempt (table-store.ts) |
  * | CallbackError family   | per error | completion callbacks (callback-errors.ts); never leave their sender   |
  */
 import type { UploadedObject } from './uploaded-object.ts';
@@ -53,6 +54,28 @@ export class PublishError extends LabelcastError {
 
   public constructor(message: string, options?: ErrorOptions) {
     super('PublishError', message, options);
+  }
+}
+
+/**
+ * BatchWriteItem still left items unprocessed after every attempt
+ * (functions/shared/table-store.ts). DynamoDB leaves items unprocessed when
+ * the table or a partition is over its throughput, so this is throttling:
+ * marked as the SDK marks throttling (`$retryable.throttling`), it is waited
+ * out through the queue and never ends an image FAILED. The work is
+ * idempotent puts and deletes, redone whole on the next attempt.
+ */
+export class UnprocessedWritesError extends LabelcastError {
+  public readonly retryable = true;
+  /** The AWS SDK's own throttling mark, read by isThrottling. */
+  public readonly $retryable = { throttling: true } as const;
+
+  public constructor(
+    public readonly unprocessed: number,
+    attempts: number,
+    options?: ErrorOptions,
+  ) {
+    super('UnprocessedWritesError', `${unprocessed} batch writes still unprocessed after ${attempts} attempts (DynamoDB throttling)`, options);
   }
 }
 
