@@ -6,23 +6,20 @@
  * `@aws-appsync/utils/dynamodb`) evaluated inside it by
  * ../appsync-utils/sandbox-entry.ts.
  *
- * Every evaluation (module load, each request/response call) runs under a
- * time limit: a runaway loop fails that call, and the server goes on.
- * Values cross the boundary as JSON strings only, both ways.
+ * The contexts live on one thread of their own (sandbox-thread.ts,
+ * sandbox-worker.mjs), called synchronously. Every evaluation (module load,
+ * each request/response call) runs under a time limit: a runaway loop fails
+ * that call (its thread is ended and the next call starts a fresh one), and
+ * the server goes on. Values cross the boundary as JSON strings only, both ways.
  */
 import { buildSync } from 'esbuild';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
 import type { DispatchInput, DispatchResult } from '../appsync-utils/sandbox-entry.ts';
 import { ResolverCodeError } from './errors.ts';
 import { moduleFactorySource } from './module-script.ts';
+import { SandboxTimeout, sandboxThread, type SandboxAnswer, type SandboxRequest } from './sandbox-thread.ts';
 
 const runtimeEntry = fileURLToPath(new URL('../appsync-utils/sandbox-entry.ts', import.meta.url));
-
-/** The same symbols as sandbox-entry.ts (Symbol.for is shared between realms). */
-const hostSlot = Symbol.for('labelcast.appsync.sandbox.host');
-const controlExpression = 'globalThis[Symbol.for("labelcast.appsync.sandbox.control")]';
 
 /** Time one evaluation may take before it fails: far above what any resolver needs, far below a client's patience. */
 export const defaultEvaluationTimeoutMs = 1000;
@@ -32,23 +29,20 @@ export class EvaluationTimeoutError extends Error {
   public override readonly name = 'EvaluationTimeoutError';
 }
 
-let runtimeScript: vm.Script | undefined;
+let runtimeText: string | undefined;
 
-/** The runtime, bundled once per process into a script every sandbox runs. */
-function compiledRuntime(): vm.Script {
-  if (!runtimeScript) {
-    const result = buildSync({
-      entryPoints: [runtimeEntry],
-      bundle: true,
-      write: false,
-      format: 'iife',
-      platform: 'neutral',
-      target: 'es2022',
-      logLevel: 'silent',
-    });
-    runtimeScript = new vm.Script(result.outputFiles[0].text, { filename: 'appsync-js-runtime.js' });
-  }
-  return runtimeScript;
+/** The runtime, bundled once per process into the script every sandbox runs first. */
+function runtimeSource(): string {
+  runtimeText ??= buildSync({
+    entryPoints: [runtimeEntry],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'neutral',
+    target: 'es2022',
+    logLevel: 'silent',
+  }).outputFiles[0].text;
+  return runtimeText;
 }
 
 export interface SandboxedCode {
@@ -56,57 +50,52 @@ export interface SandboxedCode {
   call(input: DispatchInput): DispatchResult;
 }
 
-function isTimeout(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+/** Prints what resolver code logged during one evaluation, as its own lines of this process's output. */
+function printLogs(code: string, answer: SandboxAnswer): void {
+  for (const [level, text] of answer.logs) (level === 'error' || level === 'warn' ? console.error : console.log)(`[appsync ${code}] ${text}`);
 }
+
+let nextSandboxId = 1;
 
 /**
  * Evaluates one bundle in a fresh sandbox and returns its handlers.
  * `code` names the file in errors; `timeoutMs` bounds each evaluation.
  */
 export function loadSandboxed(code: string, bundleText: string, timeoutMs = defaultEvaluationTimeoutMs): SandboxedCode {
-  const context = vm.createContext(
-    {},
-    {
-      name: code,
-      codeGeneration: { strings: false, wasm: false },
-      // Promise jobs run inside the time limit, not later on the host's queue.
-      microtaskMode: 'afterEvaluate',
-    },
-  );
-  // The bridge is read and deleted by the runtime before any resolver code runs.
-  (context as Record<symbol, unknown>)[hostSlot] = {
-    randomHex: (byteCount: number) => randomBytes(byteCount).toString('hex'),
-    log: (level: string, text: string) => (level === 'error' || level === 'warn' ? console.error : console.log)(`[appsync ${code}] ${String(text)}`),
-  };
-  compiledRuntime().runInContext(context, { timeout: timeoutMs });
-  const control = vm.runInContext(controlExpression, context) as {
-    setInput(json: string): void;
-  };
+  const load: SandboxRequest = { op: 'load', id: nextSandboxId++, name: code, source: moduleFactorySource(code, bundleText) };
 
-  let loadProblem: unknown;
-  try {
-    const loader = new vm.Script(`${controlExpression}.load(${moduleFactorySource(code, bundleText)})`, { filename: code });
-    loadProblem = loader.runInContext(context, { timeout: timeoutMs });
-  } catch (error) {
-    if (error instanceof ResolverCodeError) throw error;
-    if (isTimeout(error)) throw new ResolverCodeError(code, `did not finish loading within ${timeoutMs} ms`);
-    throw new ResolverCodeError(code, `failed to load: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (typeof loadProblem === 'string' && loadProblem !== '') throw new ResolverCodeError(code, loadProblem);
+  /** Loads the bundle on the live thread (again, after a runaway call ended the last one). */
+  const loadedThread = () => {
+    const thread = sandboxThread(runtimeSource);
+    if (thread.loaded.has(load.id)) return thread;
+    let answer: SandboxAnswer;
+    try {
+      answer = thread.request(load, timeoutMs);
+    } catch (error) {
+      if (error instanceof SandboxTimeout) throw new ResolverCodeError(code, `did not finish loading within ${timeoutMs} ms`);
+      throw error;
+    }
+    printLogs(code, answer);
+    if (!answer.ok) throw new ResolverCodeError(code, `failed to load: ${answer.message}`);
+    if (answer.problem) throw new ResolverCodeError(code, answer.problem);
+    thread.loaded.add(load.id);
+    return thread;
+  };
+  loadedThread();
 
-  const dispatch = new vm.Script(`${controlExpression}.dispatch()`, { filename: `${code} (dispatch)` });
   return {
     call(input) {
-      control.setInput(JSON.stringify(input));
-      let answer: unknown;
+      const thread = loadedThread();
+      let answer: SandboxAnswer;
       try {
-        answer = dispatch.runInContext(context, { timeout: timeoutMs });
+        answer = thread.request({ op: 'call', id: load.id, input: JSON.stringify(input) }, timeoutMs);
       } catch (error) {
-        if (isTimeout(error)) throw new EvaluationTimeoutError(`${code} ${input.handler}() ran longer than ${timeoutMs} ms`);
+        if (error instanceof SandboxTimeout) throw new EvaluationTimeoutError(`${code} ${input.handler}() ran longer than ${timeoutMs} ms`);
         throw error;
       }
-      return JSON.parse(String(answer)) as DispatchResult;
+      printLogs(code, answer);
+      if (!answer.ok) throw new Error(`${code} ${input.handler}(): ${answer.message}`);
+      return JSON.parse(String(answer.answer)) as DispatchResult;
     },
   };
 }
