@@ -8,9 +8,13 @@
  *   a transaction half applied.
  * - Reads share the lock.
  *
- * Under the lock each write's item is read before (and, for an update, after)
- * it runs, so the observer learns the item before and after, which is what
- * DynamoDB bills table and index writes on. Reads ask dynalite for their
+ * Under the lock the observer learns each written item before and after,
+ * which is what DynamoDB bills table and index writes on. A PutItem or
+ * DeleteItem asks dynalite for the old item in its own answer (ReturnValues
+ * ALL_OLD, taken back out when the caller did not ask for it), so it costs
+ * no extra read; an UpdateItem and each item of a BatchWriteItem are read
+ * before (and an update after) they run, as is an item whose condition
+ * failed. Reads ask dynalite for their
  * consumed read units (ReturnConsumedCapacity), which the caller gets only
  * when it asked for them.
  */
@@ -74,7 +78,44 @@ export function storeTransport(transport: DynamoDbTransport, observer: StoreObse
     return read.ok && isObject(read.output.Item) ? (read.output.Item as WireItem) : undefined;
   }
 
+  /**
+   * A PutItem or DeleteItem whose old item dynalite's own answer can carry:
+   * the caller asked for it (ALL_OLD), or for nothing (absent or NONE), in
+   * which case it is asked for here and taken back out of the answer. Any
+   * other ReturnValues goes to dynalite as sent, for its validation to answer.
+   */
+  const oldItemInAnswer = (operation: string, body: Record<string, unknown>) =>
+    (operation === 'PutItem' || operation === 'DeleteItem') && (body.ReturnValues === undefined || body.ReturnValues === 'NONE' || body.ReturnValues === 'ALL_OLD');
+
+  /** A PutItem or DeleteItem observed from its own answer (ReturnValues ALL_OLD), without reading the item first. */
+  async function writeWithOldItem(request: DynamoDbHttpRequest, operation: string, body: Record<string, unknown>): Promise<DynamoDbHttpResponse> {
+    const call = innerCaller(transport, request);
+    const [item] = (await touchedBy(call, operation, body)) ?? [];
+    const askedOld = body.ReturnValues === 'ALL_OLD';
+    const response = askedOld ? await transport(request) : await transport({ ...request, body: JSON.stringify({ ...body, ReturnValues: 'ALL_OLD' }) });
+    const failed = exceptionOf(response) === 'ConditionalCheckFailedException';
+    if (response.statusCode !== 200 && !failed) return response;
+    if (failed) {
+      // Nothing was written, and nothing can be while the lock is held: the item now is the item before.
+      if (item) {
+        const current = await readBack(call, item);
+        observer.wrote({ tableName: item.tableName, before: current, after: current, transactional: false, conditionFailed: true, schema: await schemas.get(call, item.tableName) });
+      }
+      return response;
+    }
+    const output = JSON.parse(response.body) as Record<string, unknown>;
+    if (item) {
+      const before = isObject(output.Attributes) ? (output.Attributes as WireItem) : undefined;
+      const effect: WriteEffect = { tableName: item.tableName, before, after: item.put, transactional: false, conditionFailed: false };
+      observer.wrote({ ...effect, schema: await schemas.get(call, item.tableName) });
+    }
+    if (askedOld) return response;
+    const { Attributes: _old, ...rest } = output;
+    return withBody(response, rest);
+  }
+
   async function write(request: DynamoDbHttpRequest, operation: string, body: Record<string, unknown>): Promise<DynamoDbHttpResponse> {
+    if (oldItemInAnswer(operation, body)) return writeWithOldItem(request, operation, body);
     const call = innerCaller(transport, request);
     const touched = (await touchedBy(call, operation, body)) ?? [];
     const before = await Promise.all(touched.map((item) => readBack(call, item)));

@@ -4,10 +4,11 @@
  * come from @smithy/signature-v4 (the code the AWS SDK signs with), fed with
  * exactly what the client listed as signed.
  */
-import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { getCanonicalHeaders, getSigningKey, SignatureV4Base } from '@smithy/signature-v4';
-import type { Checksum, HeaderBag, HttpRequest, QueryParameterBag, SourceData } from '@smithy/types';
+import type { HeaderBag, HttpRequest, QueryParameterBag } from '@smithy/types';
+import { NodeSha256 } from './node-sha256.ts';
 import type { CredentialStore } from './credentials.ts';
 import {
   parseRequestTarget,
@@ -75,28 +76,6 @@ export type SigV4Success = {
 export const maxClockSkewMs = 15 * 60 * 1000;
 const unsignedPayload = 'UNSIGNED-PAYLOAD';
 const emptyBodySha256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-
-/** SHA-256 / HMAC-SHA-256 on node:crypto, in the shape @smithy/signature-v4 expects. */
-class NodeSha256 implements Checksum {
-  private hash: Hash | Hmac;
-  public constructor(private readonly secret?: SourceData) {
-    this.hash = this.create();
-  }
-  private create(): Hash | Hmac {
-    if (this.secret === undefined) return createHash('sha256');
-    const key = typeof this.secret === 'string' ? this.secret : Buffer.from(this.secret as ArrayBuffer);
-    return createHmac('sha256', key);
-  }
-  public update(chunk: Uint8Array): void {
-    this.hash.update(chunk);
-  }
-  public digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-  public reset(): void {
-    this.hash = this.create();
-  }
-}
 
 /** Exposes the canonical request and string to sign that SignatureV4 builds internally. */
 class CanonicalRequestBuilder extends SignatureV4Base {

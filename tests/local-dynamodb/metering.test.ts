@@ -2,13 +2,14 @@
  * The local DynamoDB's meter: item sizes, table and index write units as
  * DynamoDB bills them (pure functions), and the meter fed by real writes
  * through the local DynamoDB (a put, an update that changes nothing
- * projected, a transaction billed twice).
+ * projected, a transaction billed twice; puts and deletes over an item,
+ * failed conditions, and the old item returned only to who asked for it).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awaitingRecovery } from '../../api/table.ts';
 import { itemBytes } from '../../local/dynamodb/item-size.ts';
@@ -84,5 +85,29 @@ describe('Class: DynamoDbMeter, fed by the local DynamoDB', () => {
     expect(usage.indexes.byLabel?.writeUnits ?? 0).toBe(0);
     expect(usage.writes).toBe(3);
     expect(usage.storedBytes).toBeGreaterThan(200);
+  });
+
+  it('bills a put over an item, a failed condition and a delete on the item before, and returns it only when asked', async () => {
+    // Prepare: a 2 KB image in byStatus, then metering from zero.
+    const key = { pk: 'IMAGE#m2', sk: 'IMAGE' };
+    const big = { ...key, id: 'm2', ...awaitingRecovery(), createdAt: '2026-01-01T00:00:00.000Z', note: 'y'.repeat(1500) };
+    const small = { ...key, id: 'm2', createdAt: '2026-01-01T00:00:00.000Z' };
+    await documents.send(new PutCommand({ TableName, Item: big }));
+    dynamodb.meter.reset();
+
+    // Act: a put of a small item over it (leaves byStatus), a put refused by its condition, a delete asking for the old item.
+    const replaced = await documents.send(new PutCommand({ TableName, Item: small }));
+    const refused = documents.send(new PutCommand({ TableName, Item: big, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await expect(refused).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    const deleted = await documents.send(new DeleteCommand({ TableName, Key: key, ReturnValues: 'ALL_OLD' }));
+    const usage = dynamodb.meter.usage().tables[TableName];
+
+    // Assess: 2 (larger of before/after) + 1 (the item's size, refused) + 1 (the small item deleted); byStatus: 1 (leaves).
+    expect(usage.writeUnits).toBe(4);
+    expect(usage.indexes.byStatus.writeUnits).toBe(1);
+    expect(usage.writes).toBe(3);
+    expect(usage.storedBytes).toBe(-(itemBytes({ pk: s(big.pk), sk: s(big.sk), id: s(big.id), recoveryStatus: s('PENDING'), createdAt: s(big.createdAt), note: s(big.note) }) + 100));
+    expect(replaced.Attributes).toBeUndefined();
+    expect(deleted.Attributes).toEqual(small);
   });
 });

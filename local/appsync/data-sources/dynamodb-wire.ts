@@ -7,10 +7,10 @@
  * Requests and results are the API's own JSON, so AppSync's request objects
  * map onto them without the AWS SDK's model (de)serialization in between.
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { DynamoDbHttpResponse, DynamoDbTransport } from '../../dynamodb/in-process.ts';
+import { NodeSha256 } from '../../iam/node-sha256.ts';
 
 /** An attribute value as DynamoDB's JSON carries it: numbers as strings, binaries in base64. */
 export interface AttributeValue {
@@ -85,7 +85,7 @@ function serviceError(response: DynamoDbHttpResponse): DynamoDbServiceError {
 export function dynamoDbJsonClient(options: DynamoDbJsonClientOptions): DynamoDbJsonClient {
   const endpoint = new URL(options.endpoint);
   const transport = options.transport ?? overHttp(endpoint);
-  const signer = new SignatureV4({ service: 'dynamodb', region: options.region, credentials: { ...options.credentials }, sha256: Sha256 });
+  const signer = new SignatureV4({ service: 'dynamodb', region: options.region, credentials: { ...options.credentials }, sha256: NodeSha256 });
   return {
     async call<Output>(operation: string, input: object): Promise<Output> {
       const body = JSON.stringify(input);
