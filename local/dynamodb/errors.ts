@@ -19,7 +19,11 @@ export const validationType = 'com.amazon.coral.validate#ValidationException';
 
 /** A DynamoDB-shaped JSON answer with the headers DynamoDB sends (request id, CRC32 of the body). */
 export function jsonResponse(statusCode: number, body: object, requestId = newRequestId()): DynamoDbHttpResponse {
-  const text = JSON.stringify(body);
+  return jsonTextResponse(statusCode, JSON.stringify(body), requestId);
+}
+
+/** jsonResponse for a body already serialized. */
+export function jsonTextResponse(statusCode: number, text: string, requestId = newRequestId()): DynamoDbHttpResponse {
   return {
     statusCode,
     headers: {
@@ -34,7 +38,12 @@ export function jsonResponse(statusCode: number, body: object, requestId = newRe
 
 /** The same answer with another body (content-length and CRC32 follow it). */
 export function withBody(response: DynamoDbHttpResponse, body: object): DynamoDbHttpResponse {
-  const rebuilt = jsonResponse(response.statusCode, body, response.headers['x-amzn-requestid']);
+  return withBodyText(response, JSON.stringify(body));
+}
+
+/** withBody for a body already serialized. */
+export function withBodyText(response: DynamoDbHttpResponse, text: string): DynamoDbHttpResponse {
+  const rebuilt = jsonTextResponse(response.statusCode, text, response.headers['x-amzn-requestid']);
   return { ...response, headers: { ...response.headers, ...rebuilt.headers }, body: rebuilt.body };
 }
 

@@ -18,9 +18,10 @@
  * consumed read units (ReturnConsumedCapacity), which the caller gets only
  * when it asked for them.
  */
-import { exceptionOf, withBody } from './errors.ts';
+import { exceptionOf, withBody, withBodyText } from './errors.ts';
 import type { DynamoDbHttpRequest, DynamoDbHttpResponse, DynamoDbTransport } from './in-process.ts';
 import { bodyOf, innerCaller, isObject, operationOf, type InnerCall, type WireItem } from './inner-calls.ts';
+import { splitConsumedCapacity, withConsumedCapacity } from './consumed-capacity.ts';
 import { ReadWriteLock } from './rw-lock.ts';
 import { itemBytes } from './item-size.ts';
 import { keyOf, TableSchemas } from './table-schemas.ts';
@@ -132,21 +133,22 @@ export function storeTransport(transport: DynamoDbTransport, observer: StoreObse
 
   async function read(request: DynamoDbHttpRequest, operation: string, body: Record<string, unknown>): Promise<DynamoDbHttpResponse> {
     const asked = body.ReturnConsumedCapacity;
-    const response = await transport({ ...request, body: JSON.stringify({ ...body, ReturnConsumedCapacity: 'INDEXES' }) });
+    const response = await transport(asked === 'INDEXES' ? request : { ...request, body: JSON.stringify({ ...body, ReturnConsumedCapacity: 'INDEXES' }) });
     if (response.statusCode !== 200) return response;
-    const output = JSON.parse(response.body) as Record<string, unknown>;
-    const consumed = Array.isArray(output.ConsumedCapacity) ? output.ConsumedCapacity : [output.ConsumedCapacity];
+    // The items are not parsed here: ConsumedCapacity is cut off the end of the answer (consumed-capacity.ts).
+    const split = splitConsumedCapacity(response.body);
+    const consumedCapacity = split ? split.consumedCapacity : (JSON.parse(response.body) as Record<string, unknown>).ConsumedCapacity;
+    const consumed = Array.isArray(consumedCapacity) ? consumedCapacity : [consumedCapacity];
     for (const capacity of consumed.filter(isObject)) {
       const indexName = operation === 'Query' || operation === 'Scan' ? (typeof body.IndexName === 'string' ? body.IndexName : undefined) : undefined;
       observer.read({ tableName: String(capacity.TableName), indexName, readUnits: Number(capacity.CapacityUnits ?? 0) });
     }
     if (asked === 'INDEXES') return response;
-    if (asked === 'TOTAL') {
-      const total = (capacity: unknown) => (isObject(capacity) ? { CapacityUnits: capacity.CapacityUnits, TableName: capacity.TableName } : capacity);
-      return withBody(response, { ...output, ConsumedCapacity: Array.isArray(output.ConsumedCapacity) ? output.ConsumedCapacity.map(total) : total(output.ConsumedCapacity) });
-    }
-    const { ConsumedCapacity: _consumed, ...rest } = output;
-    return withBody(response, rest);
+    const total = (capacity: unknown) => (isObject(capacity) ? { CapacityUnits: capacity.CapacityUnits, TableName: capacity.TableName } : capacity);
+    const answered = asked === 'TOTAL' ? (Array.isArray(consumedCapacity) ? consumedCapacity.map(total) : total(consumedCapacity)) : undefined;
+    if (split) return withBodyText(response, withConsumedCapacity(split.rest, answered));
+    const { ConsumedCapacity: _consumed, ...rest } = JSON.parse(response.body) as Record<string, unknown>;
+    return withBody(response, answered === undefined ? rest : { ...rest, ConsumedCapacity: answered });
   }
 
   async function transactWrite(request: DynamoDbHttpRequest, body: Record<string, unknown>): Promise<DynamoDbHttpResponse> {
