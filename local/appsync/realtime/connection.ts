@@ -9,6 +9,17 @@
  * (the 101st start gets MaxSubscriptionsReachedError), data messages whose
  * payload is over 240 kB are dropped and logged, not sent, and a socket that
  * sends neither connection_init nor a start within a window is closed.
+ *
+ * Two bounds of our own keep one client from growing the server's memory
+ * (AWS documents neither; a service holding millions of sockets has both):
+ * - a socket that does not read what it is sent (a slow or stalled client)
+ *   is cut once more than `maxUnsentBytes` wait in its send buffer, rather
+ *   than buffering every payload published to it; the client sees the
+ *   connection drop, and aws-amplify reconnects and resubscribes;
+ * - a client that sends faster than its messages are handled (starts run
+ *   one at a time, each through auth and validation) is not read from
+ *   while `maxPendingMessages` of its messages wait: TCP backpressure holds
+ *   the rest on the client's side.
  */
 import type { WebSocket } from 'ws';
 import type { ResolverRuntime } from '../resolvers/index.ts';
@@ -36,6 +47,15 @@ export interface RealtimeTimings {
 }
 
 export const defaultConnectionInitTimeoutMs = 15_000;
+
+/** Bytes a socket may leave unread in its send buffer before it is cut: some 17 payloads of AppSync's largest size. */
+export const maxUnsentBytes = 4 * 1024 * 1024;
+
+/** Messages of one socket waiting to be handled before the socket is no longer read from (until they are). */
+export const maxPendingMessages = 16;
+
+/** WebSocket close code when a slow consumer is cut: 1008, policy violation (reported locally as 1006, as the socket is destroyed). */
+export const slowConsumerCloseCode = 1008;
 
 /** WebSocket close code for a socket that never initialised: the GraphQL-over-WebSocket convention (4408), as AWS documents none. */
 export const connectionInitTimeoutCloseCode = 4408;
@@ -76,7 +96,18 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
   let queue = Promise.resolve();
 
   const send = (message: unknown) => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > maxUnsentBytes) {
+      // The client has not read for a while: cut it rather than hold its backlog. terminate(), not close(): a close frame would queue behind the backlog.
+      context.onInternalError?.(
+        new RealtimeLimitError(`realtime connection cut: the client left ${socket.bufferedAmount} bytes unread, over the ${maxUnsentBytes}-byte limit`),
+        'realtime slow consumer',
+      );
+      removeAll();
+      socket.terminate();
+      return;
+    }
+    socket.send(JSON.stringify(message));
   };
 
   // AppSync does not deliver a subscription payload over its size quota; the subscriber just never sees it.
@@ -221,13 +252,20 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     }
   };
 
+  let pending = 0;
   socket.on('message', (raw, isBinary) => {
     const text = isBinary ? '' : raw.toString();
+    pending += 1;
+    if (pending >= maxPendingMessages && !socket.isPaused) socket.pause();
     queue = queue
       .then(() => handle(text))
       .catch((error: unknown) => {
         context.onInternalError?.(error, 'realtime message');
         send(ServerMessages.error(undefined, [internalFailure as RealtimeError]));
+      })
+      .finally(() => {
+        pending -= 1;
+        if (pending < maxPendingMessages && socket.isPaused) socket.resume();
       });
   });
   socket.on('close', removeAll);
