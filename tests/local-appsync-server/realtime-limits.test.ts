@@ -114,6 +114,35 @@ describe('Local AppSync realtime: limits', () => {
     await client.closed; // gone from the registry before the next test publishes
   });
 
+  it('refuses a start with the id of a live subscription (DuplicatedOperationError), keeping the first; after stop the id is free', async () => {
+    // Prepare
+    const client = connect();
+    await client.opened;
+    client.socket.send(JSON.stringify({ type: 'connection_init' }));
+    await client.next('connection_ack');
+    client.start('same', subscription, { imageId: 'img-first' });
+    await client.next('start_ack', 'same');
+
+    // Act: the same id again, for another image
+    client.start('same', subscription, { imageId: 'img-second' });
+    const refused = await client.next('error', 'same');
+    await postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input: labeledInput('img-first', 'first.jpg') } }, { region, credentials });
+
+    // Assess: AppSync's error; the first subscription still delivers
+    expect(refused).toEqual({ type: 'error', id: 'same', payload: { errors: [{ errorType: 'DuplicatedOperationError', message: 'Duplicated operation with id same' }] } });
+    expect(await client.next('data', 'same')).toMatchObject({ payload: { data: { onImageLabeled: { id: 'img-first' } } } });
+
+    // Act: stop, then the id again
+    client.socket.send(JSON.stringify({ type: 'stop', id: 'same' }));
+    await client.next('complete', 'same');
+    client.start('same', subscription, { imageId: 'img-second' });
+
+    // Assess
+    expect(await client.next('start_ack', 'same')).toEqual({ type: 'start_ack', id: 'same' });
+    client.socket.close();
+    await client.closed; // gone from the registry before the next test publishes
+  });
+
   it('closes a socket that never sends connection_init, and keeps one that did', async () => {
     // Prepare: the initialised socket opens first, so its window would end first if init did not end it
     const initialised = connect();

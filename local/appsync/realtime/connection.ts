@@ -6,7 +6,9 @@
  * each start carries its own auth, which may use a different mode.
  *
  * AppSync's realtime limits apply: at most 100 subscriptions per connection
- * (the 101st start gets MaxSubscriptionsReachedError), data messages whose
+ * (the 101st start gets MaxSubscriptionsReachedError), one live subscription
+ * an id (a start with the id of a live one gets DuplicatedOperationError;
+ * after its stop the id is free again), data messages whose
  * payload is over 240 kB are dropped and logged, not sent, and a socket that
  * sends neither connection_init nor a start within a window is closed.
  *
@@ -158,8 +160,10 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
   const startError = (id: string, errors: Parameters<typeof ServerMessages.error>[1]) => send(ServerMessages.error(id, errors));
 
   const start = async (id: string, data: string, authorization: unknown) => {
+    // An id names one live subscription: AppSync refuses a second start with it until a stop ends the first.
+    if (subscriptions.has(id)) return startError(id, [RealtimeErrors.duplicatedOperation(id)]);
     // Counted before anything else: past the quota, nothing of the start is looked at.
-    if (!subscriptions.has(id) && subscriptions.size >= RealtimeLimits.subscriptionsPerConnection) {
+    if (subscriptions.size >= RealtimeLimits.subscriptionsPerConnection) {
       return send(ServerMessages.maxSubscriptionsReached(id, RealtimeLimits.subscriptionsPerConnection));
     }
     if (!initialised) {
@@ -194,8 +198,6 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     if (!outcome.ok) return startError(id, outcome.reason === 'refused' ? outcome.errors : [RealtimeErrors.notASubscription()]);
     const source = outcome.subscription;
 
-    const previous = subscriptions.get(id);
-    if (previous) previous.close();
     if (socket.readyState !== socket.OPEN) return source.close();
     const subscription: ConnectionSubscription = {
       id,
