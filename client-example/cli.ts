@@ -24,6 +24,7 @@ import { upload } from './cli/upload.ts';
 import { watch } from './cli/watch.ts';
 import { configureAmplify } from './lib/configure.ts';
 import { LabelcastClient } from './lib/labelcast-client.ts';
+import { printError, printLine } from './cli/terminal.ts';
 
 type Describe = (error: unknown) => string;
 /** What a command does once it has a client: resolves with the exit code. */
@@ -67,7 +68,7 @@ const commands: Record<CommandName, Command> = {
 async function main(): Promise<number> {
   const parsed = parseCommandLine(process.argv.slice(2));
   if (parsed.kind === 'help') {
-    console.log(parsed.command ? commandHelp(parsed.command) : generalHelp());
+    printLine(parsed.command ? commandHelp(parsed.command) : generalHelp());
     return 0;
   }
   const run = await commands[parsed.command](parsed.args, parsed.options);
@@ -86,11 +87,11 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof CliError) {
-      console.error(`labelcast: ${error.message}`);
+      printError(`labelcast: ${error.message}`);
       process.exit(error.exitCode);
     }
     // A bug of ours: the stack trace is what its report needs.
-    console.error(error);
+    printError(error);
     process.exit(1);
   },
 );

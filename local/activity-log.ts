@@ -3,6 +3,9 @@
  * sees in the terminal what the functions do:
  *
  *   labelled 3f1c9a0e-…  LABELED  Cat 97%, Mammal 97%, Animal 97%  1834 ms  cat.jpg
+ *
+ * (labels strongest first, the specific before its parents on a tie, as the
+ * CLI and the gallery order them: client-example/lib/label-order.ts)
  *   labelled 77b2e4d1-…  FAILED   InvalidImageFormatException: …  412 ms  notes.jpg
  *   labeler failed (attempt 1, retrying): Error: boom (see .labelcast/logs/labeler.log)
  *
@@ -10,6 +13,8 @@
  * `npm start -- --quiet` turns it off.
  */
 import path from 'node:path';
+// The order every client shows labels in; a pure module with no imports, so no client code comes with it.
+import { strongestFirst, type OrderedLabel } from '../client-example/lib/label-order.ts';
 import type { FunctionErrorReport } from './lambda/runtime.ts';
 
 /** The fields of a publishImageLabeled payload this log reads; anything may be missing. */
@@ -20,7 +25,7 @@ interface EndedImage {
   readonly error?: string | null;
   readonly createdAt?: string;
   readonly labeledAt?: string | null;
-  readonly labels?: readonly { readonly name: string; readonly confidence: number }[];
+  readonly labels?: readonly OrderedLabel[];
 }
 
 /** How many labels a line names. */
@@ -29,8 +34,7 @@ const topLabelCount = 3;
 export function endedImageLine(payload: unknown): string {
   const image = (payload ?? {}) as EndedImage;
   const ms = image.createdAt && image.labeledAt ? Date.parse(image.labeledAt) - Date.parse(image.createdAt) : NaN;
-  const labels = [...(image.labels ?? [])]
-    .sort((a, b) => b.confidence - a.confidence)
+  const labels = strongestFirst(image.labels ?? [])
     .slice(0, topLabelCount)
     .map((label) => `${label.name} ${Math.round(label.confidence)}%`);
   const what = image.status === 'FAILED' ? (image.error ?? 'no reason given') : labels.length ? labels.join(', ') : 'no labels';

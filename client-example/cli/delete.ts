@@ -5,6 +5,7 @@
 import type { LabelcastClient } from '../lib/labelcast-client.ts';
 import { isUnreachable } from './failure.ts';
 import { jsonLine } from './format.ts';
+import { printError, printLine } from './terminal.ts';
 
 export async function deleteImages(
   client: LabelcastClient,
@@ -17,16 +18,16 @@ export async function deleteImages(
     try {
       const image = await client.deleteImage(id);
       deleted += 1;
-      console.log(options.json ? jsonLine({ id, deleted: true }) : `deleted ${id}${image.fileName ? ` (${image.fileName})` : ''}`);
+      printLine(options.json ? jsonLine({ id, deleted: true }) : `deleted ${id}${image.fileName ? ` (${image.fileName})` : ''}`);
     } catch (error) {
       // The API not answering is no verdict on this id, and the next ids would only say the same.
       if (isUnreachable(error)) throw error;
       failed += 1;
       const reason = options.describe(error);
-      if (options.json) console.log(jsonLine({ id, deleted: false, error: reason }));
-      else console.error(`${id}: ${reason}`);
+      if (options.json) printLine(jsonLine({ id, deleted: false, error: reason }));
+      else printError(`${id}: ${reason}`);
     }
   }
-  if (!options.json && ids.length > 1) console.log(`${deleted} deleted, ${failed} failed`);
+  if (!options.json && ids.length > 1) printLine(`${deleted} deleted, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 /** `labels [PREFIX]`: the label catalog (Query.labels), alphabetically, with each label's image count. */
 import type { LabelcastClient } from '../lib/labelcast-client.ts';
 import { jsonLine } from './format.ts';
+import { printLine } from './terminal.ts';
 
 export interface LabelsOptions {
   readonly limit?: number;
@@ -14,12 +15,12 @@ export async function labels(client: LabelcastClient, prefix: string | undefined
   do {
     const page = await client.labels({ prefix, limit: options.limit, nextToken });
     for (const label of page.items) {
-      console.log(options.json ? jsonLine(label) : `${label.name.padEnd(32)} ${String(label.imageCount).padStart(6)} image${label.imageCount === 1 ? '' : 's'}`);
+      printLine(options.json ? jsonLine(label) : `${label.name.padEnd(32)} ${String(label.imageCount).padStart(6)} image${label.imageCount === 1 ? '' : 's'}`);
     }
     count += page.items.length;
     nextToken = page.nextToken ?? undefined;
-    if (nextToken && !options.all && !options.json) console.log('… more (run with --all)');
+    if (nextToken && !options.all && !options.json) printLine('… more (run with --all)');
   } while (nextToken && options.all);
-  if (count === 0 && !options.json) console.log(prefix ? `no labels start with ${prefix}` : 'no labels yet: upload an image first');
+  if (count === 0 && !options.json) printLine(prefix ? `no labels start with ${prefix}` : 'no labels yet: upload an image first');
   return 0;
 }

@@ -1,6 +1,7 @@
 /** `search LABEL`: images carrying a label, newest first; --all follows nextToken to the end. */
 import type { LabelcastClient } from '../lib/labelcast-client.ts';
 import { formatImage, jsonLine } from './format.ts';
+import { printLine } from './terminal.ts';
 
 export interface SearchOptions {
   readonly minConfidence?: number;
@@ -14,10 +15,10 @@ export async function search(client: LabelcastClient, label: string, options: Se
   let count = 0;
   do {
     const page = await client.imagesByLabel({ label, minConfidence: options.minConfidence, limit: options.limit, nextToken });
-    for (const image of page.items) console.log(options.json ? jsonLine(image) : formatImage(image));
+    for (const image of page.items) printLine(options.json ? jsonLine(image) : formatImage(image));
     count += page.items.length;
     nextToken = page.nextToken ?? undefined;
-    if (nextToken && !options.all && !options.json) console.log(`… more (run with --all, or nextToken ${nextToken.slice(0, 16)}…)`);
+    if (nextToken && !options.all && !options.json) printLine(`… more (run with --all, or nextToken ${nextToken.slice(0, 16)}…)`);
   } while (nextToken && options.all);
-  if (count === 0 && !options.json) console.log(`no images labelled ${label}`);
+  if (count === 0 && !options.json) printLine(`no images labelled ${label}`);
 }

@@ -19,6 +19,7 @@ import type { FoundFiles } from './files.ts';
 import { formatImage, jsonLine } from './format.ts';
 import { isUnreachable } from './failure.ts';
 import { progressBar } from './progress.ts';
+import { printError, printLine } from './terminal.ts';
 
 export interface UploadOptions {
   readonly concurrency: number;
@@ -41,13 +42,13 @@ export function uploadSummary(counts: { readonly labelled: number; readonly fail
 export async function upload(client: LabelcastClient, found: FoundFiles, options: UploadOptions): Promise<boolean> {
   const { images: files, skipped } = found;
   const progress = options.json ? undefined : progressBar(files.length);
-  const print = (line: string) => (progress ? progress.log(line) : console.log(line));
+  const print = (line: string) => (progress ? progress.log(line) : printLine(line));
   for (const { file, reason } of skipped) print(options.json ? jsonLine({ file, skipped: reason }) : `skipped ${file}: ${reason}`);
   const counts = { labelled: 0, failed: 0, skipped: skipped.length };
-  const summary = () => (options.json ? console.error(uploadSummary(counts)) : print(uploadSummary(counts)));
+  const summary = () => (options.json ? printError(uploadSummary(counts)) : print(uploadSummary(counts)));
   if (files.length === 0) {
     summary();
-    console.error('nothing to upload: labelcast takes .jpg, .jpeg, .png and .webp files');
+    printError('nothing to upload: labelcast takes .jpg, .jpeg, .png and .webp files');
     return false;
   }
 
@@ -55,7 +56,7 @@ export async function upload(client: LabelcastClient, found: FoundFiles, options
   const waiting = new Map<string, (image: Image) => void>();
   const stopListening = listenToConnection({
     onDisrupted: () => {
-      if (waiting.size > 0) console.error(`realtime connection lost with ${waiting.size} image(s) waiting: reconnecting…`);
+      if (waiting.size > 0) printError(`realtime connection lost with ${waiting.size} image(s) waiting: reconnecting…`);
     },
     onResubscribed: (imageId) => {
       const settle = imageId === undefined ? undefined : waiting.get(imageId);

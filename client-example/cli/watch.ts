@@ -9,6 +9,7 @@ import type { LabelcastClient } from '../lib/labelcast-client.ts';
 import { endedSince } from './catch-up.ts';
 import { listenToConnection } from './connection.ts';
 import { formatImage, jsonLine } from './format.ts';
+import { printError, printLine } from './terminal.ts';
 
 export interface WatchOptions {
   readonly json: boolean;
@@ -22,7 +23,7 @@ export function watch(client: LabelcastClient, options: WatchOptions): Promise<n
     const print = (image: Image) => {
       if (printed.has(image.id)) return;
       printed.add(image.id);
-      console.log(options.json ? jsonLine(image) : formatImage(image));
+      printLine(options.json ? jsonLine(image) : formatImage(image));
     };
     let disruptedAt: Date | undefined;
     let pending: string[] = [];
@@ -30,16 +31,16 @@ export function watch(client: LabelcastClient, options: WatchOptions): Promise<n
       try {
         const missed = await endedSince(client, since, pending);
         pending = missed.pending;
-        console.error(`reconnected: ${missed.ended.length} image(s) ended while disconnected`);
+        printError(`reconnected: ${missed.ended.length} image(s) ended while disconnected`);
         missed.ended.forEach(print);
       } catch (error) {
-        console.error(`reconnected, but could not catch up: ${options.describe(error)}`);
+        printError(`reconnected, but could not catch up: ${options.describe(error)}`);
       }
     };
     listenToConnection({
       onDisrupted: () => {
         disruptedAt ??= new Date();
-        console.error('realtime connection lost: reconnecting (Amplify retries after 5 s, then every minute)…');
+        printError('realtime connection lost: reconnecting (Amplify retries after 5 s, then every minute)…');
       },
       onResubscribed: (imageId) => {
         if (imageId !== undefined) return;
@@ -50,7 +51,7 @@ export function watch(client: LabelcastClient, options: WatchOptions): Promise<n
     });
     const { ready } = client.watchAll(print, (error) => reject(error));
     ready.then(
-      () => console.error('watching for labelled images (Ctrl-C to stop)…'),
+      () => printError('watching for labelled images (Ctrl-C to stop)…'),
       (error: unknown) => reject(error),
     );
   });

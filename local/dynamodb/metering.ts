@@ -74,11 +74,18 @@ export function tableWriteUnits(effect: WriteEffect): number {
 /** A write effect with the schema of its table (for the indexes). */
 export type MeteredWrite = WriteEffect & { readonly schema?: TableSchema };
 
+/**
+ * A record keyed by table or index names without a prototype: DynamoDB
+ * allows `__proto__` and `constructor` as names, which on `{}` would reach
+ * Object.prototype instead of a count of their own.
+ */
+const namedCounts = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
 export class DynamoDbMeter implements EffectObserver {
-  private tables: Record<string, TableUsage> = {};
+  private tables = namedCounts<TableUsage>();
 
   private table(name: string): TableUsage {
-    return (this.tables[name] ??= { writeUnits: 0, readUnits: 0, storedBytes: 0, writes: 0, indexes: {} });
+    return (this.tables[name] ??= { writeUnits: 0, readUnits: 0, storedBytes: 0, writes: 0, indexes: namedCounts<CapacityUsage>() });
   }
 
   private index(table: TableUsage, name: string): CapacityUsage {
@@ -111,6 +118,6 @@ export class DynamoDbMeter implements EffectObserver {
   }
 
   public reset(): void {
-    this.tables = {};
+    this.tables = namedCounts<TableUsage>();
   }
 }

@@ -11,11 +11,14 @@
  * A condition is checked without changing anything: an existing item is
  * written back unchanged under the condition, a missing one is "deleted"
  * under it. Answers are DynamoDB's: ValidationException for a malformed
- * request (more than 100 items, two actions on one item), and
+ * request (more than 100 items, two actions on one item, items of more
+ * than 4 MB together, an expression over DynamoDB's 4 KB), and
  * TransactionCanceledException with one CancellationReason per item, in
  * order, for failed conditions or a write DynamoDB would refuse.
  * A ClientRequestToken makes a repeated successful request (same token, same
- * items, within 10 minutes) succeed again without writing.
+ * items, within 10 minutes) succeed again without writing. At most
+ * `maxRememberedTokens` are kept (the oldest forgotten first), so a caller
+ * sending a new token with every transaction cannot grow the process's memory.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -30,6 +33,7 @@ import {
 } from './errors.ts';
 import type { DynamoDbHttpResponse } from './in-process.ts';
 import { isObject, type InnerCall, type WireItem } from './inner-calls.ts';
+import { itemBytes } from './item-size.ts';
 import { itemIdentity, keyOf, type TableSchemas } from './table-schemas.ts';
 import type { WriteEffect } from './write-effects.ts';
 
@@ -37,6 +41,13 @@ import type { WriteEffect } from './write-effects.ts';
 export const maxTransactItems = 100;
 /** How long DynamoDB remembers a ClientRequestToken. */
 const tokenLifetimeMs = 10 * 60 * 1000;
+/** Tokens remembered at most (about 200 bytes each): far more than the local stack's transactions in 10 minutes. */
+export const maxRememberedTokens = 50_000;
+/** "The aggregate size of the items in the transaction cannot exceed 4 MB" (TransactWriteItems, DynamoDB API Reference). */
+export const maxTransactionBytes = 4 * 1024 * 1024;
+/** DynamoDB's limit on an expression string ("Expression parameters", DynamoDB Developer Guide). */
+export const maxExpressionBytes = 4096;
+const expressionFields = ['ConditionExpression', 'UpdateExpression', 'ProjectionExpression'] as const;
 
 type WriteKind = 'ConditionCheck' | 'Put' | 'Update' | 'Delete';
 const writeKinds: readonly WriteKind[] = ['ConditionCheck', 'Put', 'Update', 'Delete'];
@@ -59,15 +70,16 @@ const notNull = (path: string) => validationError(`1 validation error detected: 
 /** Keeps the ExpressionAttributeNames/Values a condition uses: dynalite refuses unused ones. */
 function conditionOnly(input: Record<string, unknown>): Record<string, unknown> {
   const condition = String(input.ConditionExpression);
-  const used = (map: unknown, prefix: string) => {
+  const placeholders = placeholdersIn(condition);
+  const used = (map: unknown) => {
     if (!isObject(map)) return undefined;
-    const kept = Object.fromEntries(Object.entries(map).filter(([name]) => usedIn(condition, prefix, name)));
+    const kept = Object.fromEntries(Object.entries(map).filter(([name]) => placeholders.has(name)));
     return Object.keys(kept).length > 0 ? kept : undefined;
   };
   return {
     ConditionExpression: condition,
-    ExpressionAttributeNames: used(input.ExpressionAttributeNames, '#'),
-    ExpressionAttributeValues: used(input.ExpressionAttributeValues, ':'),
+    ExpressionAttributeNames: used(input.ExpressionAttributeNames),
+    ExpressionAttributeValues: used(input.ExpressionAttributeValues),
   };
 }
 
@@ -76,7 +88,12 @@ function conditionOnly(input: Record<string, unknown>): Record<string, unknown> 
  * anything: empty maps, and names or values no expression of the action uses.
  */
 function expressionError(input: Record<string, unknown>): DynamoDbHttpResponse | undefined {
-  const text = ['ConditionExpression', 'UpdateExpression', 'ProjectionExpression'].map((field) => (typeof input[field] === 'string' ? input[field] : '')).join(' ');
+  for (const field of expressionFields) {
+    const expression = input[field];
+    const bytes = typeof expression === 'string' ? Buffer.byteLength(expression) : 0;
+    if (bytes > maxExpressionBytes) return validationError(`Invalid ${field}: Expression size has exceeded the maximum allowed size; expression size: ${bytes}`);
+  }
+  const placeholders = placeholdersIn(expressionFields.map((field) => (typeof input[field] === 'string' ? input[field] : '')).join(' '));
   for (const [field, prefix] of [
     ['ExpressionAttributeNames', '#'],
     ['ExpressionAttributeValues', ':'],
@@ -84,14 +101,21 @@ function expressionError(input: Record<string, unknown>): DynamoDbHttpResponse |
     const map = input[field];
     if (map === undefined) continue;
     if (!isObject(map) || Object.keys(map).length === 0) return validationError(`${field} must not be empty`);
-    const unused = Object.keys(map).filter((name) => !usedIn(text, prefix, name));
+    const unused = Object.keys(map).filter((name) => !name.startsWith(prefix) || !placeholders.has(name));
     if (unused.length > 0) return validationError(`Value provided in ${field} unused in expressions: keys: {${unused.join(', ')}}`);
   }
   return undefined;
 }
 
-const usedIn = (text: string, prefix: string, name: string) =>
-  name.startsWith(prefix) && new RegExp(`${prefix}${name.slice(1).replace(/[^A-Za-z0-9_]/g, '\\$&')}(?![A-Za-z0-9_])`).test(text);
+/**
+ * Every `#name` and `:value` placeholder in `text`, in one pass: checking a
+ * map against it costs one look-up a name, not a scan of the text a name.
+ */
+const placeholdersIn = (text: string): ReadonlySet<string> => new Set(text.match(/[#:][A-Za-z0-9_]+/g) ?? []);
+
+/** The bytes of the items a write transaction carries: Put items, and the keys of the other actions. */
+const transactionBytes = (actions: readonly WriteAction[]): number =>
+  actions.reduce((total, action) => total + itemBytes(action.kind === 'Put' ? (action.input.Item as WireItem) : action.key), 0);
 
 /** The action's input as its single-item operation takes it (no transaction-only fields). */
 function operationInput(action: WriteAction): Record<string, unknown> {
@@ -129,6 +153,7 @@ export class Transactions {
   public constructor(
     private readonly schemas: TableSchemas,
     private readonly now: () => number = Date.now,
+    private readonly tokenCapacity: number = maxRememberedTokens,
   ) {}
 
   /** Parses TransactItems into actions with their keys; an answer when the request is malformed. */
@@ -166,6 +191,7 @@ export class Transactions {
       seen.add(identity);
       actions.push({ kind, tableName: input.TableName, key, input });
     }
+    if (transactionBytes(actions) > maxTransactionBytes) return validationError('Transaction request cannot be larger than 4 MB');
     return actions;
   }
 
@@ -176,8 +202,7 @@ export class Transactions {
     if (typeof token !== 'string' || token.length < 1 || token.length > 36) {
       return validationError("1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have length between 1 and 36");
     }
-    const now = this.now();
-    for (const [known, entry] of this.tokens) if (now - entry.at > tokenLifetimeMs) this.tokens.delete(known);
+    this.forgetExpiredTokens();
     const earlier = this.tokens.get(token);
     if (!earlier) return undefined;
     if (earlier.fingerprint !== fingerprintOf(body)) {
@@ -236,8 +261,32 @@ export class Transactions {
       const after = action.kind === 'ConditionCheck' ? before[index] : (await readItem(call, action.tableName, action.key)).item;
       effects.push({ tableName: action.tableName, before: before[index], after, transactional: true, conditionFailed: false });
     }
-    if (typeof body.ClientRequestToken === 'string') this.tokens.set(body.ClientRequestToken, { fingerprint: fingerprintOf(body), at: this.now() });
+    if (typeof body.ClientRequestToken === 'string') this.rememberToken(body.ClientRequestToken, fingerprintOf(body));
     return { response: jsonResponse(200, {}), effects };
+  }
+
+  /**
+   * Drops expired tokens. A token is only ever added new (a known one answers
+   * before the transaction runs), so the map is in order of time: the sweep
+   * stops at the first token still alive instead of visiting them all.
+   */
+  private forgetExpiredTokens(): void {
+    const now = this.now();
+    for (const [known, entry] of this.tokens) {
+      if (now - entry.at <= tokenLifetimeMs) break;
+      this.tokens.delete(known);
+    }
+  }
+
+  private rememberToken(token: string, fingerprint: string): void {
+    this.tokens.set(token, { fingerprint, at: this.now() });
+    // The oldest first: the first key of a Map is the one added first.
+    while (this.tokens.size > this.tokenCapacity) this.tokens.delete(this.tokens.keys().next().value as string);
+  }
+
+  /** Tokens remembered now (for tests). */
+  public get rememberedTokens(): number {
+    return this.tokens.size;
   }
 
   private async apply(call: InnerCall, action: WriteAction) {

@@ -4,6 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -89,5 +90,74 @@ describe('CLI without a stack: client-example/cli/labelcast.js', { timeout: 90_0
     const ran = await labelcast(['labels'], { env: { npm_lifecycle_event: 'cli', npm_config_json: 'true', npm_config_limit: '500' } });
     expect(ran.code).toBe(2);
     expect(lines(ran.stderr)).toEqual(['labelcast: --limit must be a whole number from 1 to 100, got 500']);
+  });
+});
+
+/** Characters a terminal acts on instead of showing: ESC, BEL, CR, 8-bit CSI, a bidirectional override. */
+// eslint-disable-next-line no-control-regex -- matching them is the point
+const terminalControls = /[\u001b\u0007\r\u009b\u202e]/;
+
+/**
+ * A GraphQL endpoint that answers as a hostile (or compromised) server would: every string
+ * it returns carries terminal escape sequences (set the window title, clear the screen, CSI).
+ */
+async function hostileGraphqlServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const escapes = '\u001b]0;pwned\u0007\u001b[2J\r\u009b31m\u202e';
+  const image = {
+    __typename: 'Image',
+    id: `img${escapes}`,
+    status: 'LABELED',
+    contentType: 'image/jpeg',
+    sizeBytes: 1,
+    fileName: `cat${escapes}.jpg`,
+    createdAt: '2026-11-29T10:00:00.000Z',
+    labeledAt: '2026-11-29T10:00:01.000Z',
+    error: null,
+    owner: null,
+    labels: [{ __typename: 'Label', name: `Cat${escapes}`, confidence: 97, parents: [`Animal${escapes}`], aliases: [], categories: [], instances: [] }],
+    moderationLabels: [{ __typename: 'ModerationLabel', name: `Nudity${escapes}`, confidence: 60, parents: [] }],
+    properties: null,
+  };
+  const server = createHttpServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      const query = (JSON.parse(body) as { query: string }).query;
+      const answer = query.includes('imagesByLabel')
+        ? { data: null, errors: [{ errorType: `BadRequest${escapes}`, message: `label ${escapes} is not valid` }] }
+        : { data: { images: { __typename: 'ImagePage', items: [image], nextToken: null } } };
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/graphql`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe('CLI against a hostile server: nothing the server says reaches the terminal as a control sequence', { timeout: 90_000 }, () => {
+  it('prints label, file and error texts with their escape characters made visible, in text and in --json', async () => {
+    // Prepare
+    const server = await hostileGraphqlServer();
+    const cwd = mkdtempSync(path.join(tmpdir(), 'labelcast-cli-'));
+    writeFileSync(path.join(cwd, 'amplify_outputs.json'), JSON.stringify({ version: '1.3', data: { url: server.url, aws_region: 'us-east-1', api_key: 'da2-local', default_authorization_type: 'API_KEY', authorization_types: [] } }));
+    try {
+      // Act
+      const listed = await labelcast(['list'], { cwd });
+      const json = await labelcast(['list', '--json'], { cwd });
+      const refused = await labelcast(['search', 'Cat'], { cwd });
+      // Assess: the text is all there, its controls escaped
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toContain('Cat\\u001b]0;pwned\\u0007');
+      expect(listed.stdout).not.toMatch(terminalControls);
+      expect(listed.stderr).not.toMatch(terminalControls);
+      expect(json.code).toBe(0);
+      expect(json.stdout).not.toMatch(terminalControls);
+      expect((JSON.parse(lines(json.stdout)[0]) as { labels: { name: string }[] }).labels[0].name).toBe('Cat\u001b]0;pwned\u0007\u001b[2J\r\u009b31m\u202e');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('label \\u001b]0;pwned');
+      expect(refused.stderr).not.toMatch(terminalControls);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,16 +1,18 @@
 /**
  * AppSync's realtime limits on the local server, over WSS with raw sockets:
  * 100 subscriptions per connection, 240 kB subscription payloads, a window
- * for connection_init, the query depth limit on start, and a start whose
- * fragments spread each other twice at every level.
+ * for connection_init, the query depth limit on start, a start whose
+ * fragments spread each other twice at every level, and a client that never
+ * reads its socket (cut once its unread backlog passes maxUnsentBytes).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
-import { connectionInitTimeoutCloseCode } from '../../local/appsync/realtime/connection.ts';
+import { connectionInitTimeoutCloseCode, maxUnsentBytes } from '../../local/appsync/realtime/connection.ts';
 import { RealtimeLimits } from '../../local/appsync/realtime/protocol.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';
 import { fakeRuntime } from './fake-runtime.ts';
@@ -112,6 +114,35 @@ describe('Local AppSync realtime: limits', () => {
     await client.closed; // gone from the registry before the next test publishes
   });
 
+  it('refuses a start with the id of a live subscription (DuplicatedOperationError), keeping the first; after stop the id is free', async () => {
+    // Prepare
+    const client = connect();
+    await client.opened;
+    client.socket.send(JSON.stringify({ type: 'connection_init' }));
+    await client.next('connection_ack');
+    client.start('same', subscription, { imageId: 'img-first' });
+    await client.next('start_ack', 'same');
+
+    // Act: the same id again, for another image
+    client.start('same', subscription, { imageId: 'img-second' });
+    const refused = await client.next('error', 'same');
+    await postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input: labeledInput('img-first', 'first.jpg') } }, { region, credentials });
+
+    // Assess: AppSync's error; the first subscription still delivers
+    expect(refused).toEqual({ type: 'error', id: 'same', payload: { errors: [{ errorType: 'DuplicatedOperationError', message: 'Duplicated operation with id same' }] } });
+    expect(await client.next('data', 'same')).toMatchObject({ payload: { data: { onImageLabeled: { id: 'img-first' } } } });
+
+    // Act: stop, then the id again
+    client.socket.send(JSON.stringify({ type: 'stop', id: 'same' }));
+    await client.next('complete', 'same');
+    client.start('same', subscription, { imageId: 'img-second' });
+
+    // Assess
+    expect(await client.next('start_ack', 'same')).toEqual({ type: 'start_ack', id: 'same' });
+    client.socket.close();
+    await client.closed; // gone from the registry before the next test publishes
+  });
+
   it('closes a socket that never sends connection_init, and keeps one that did', async () => {
     // Prepare: the initialised socket opens first, so its window would end first if init did not end it
     const initialised = connect();
@@ -208,5 +239,42 @@ describe('Local AppSync realtime: limits', () => {
     expect(await client.next('start_ack', 'chain')).toEqual({ type: 'start_ack', id: 'chain' });
     client.socket.close();
     await client.closed; // gone from the registry before the next test publishes
+  });
+  it('cuts a client that never reads its socket once its unread backlog passes the limit, and keeps serving a reader', { timeout: 60_000 }, async () => {
+    // Prepare: two subscribers of every image; one stops reading its TCP socket
+    const subscribe = async (id: string) => {
+      const client = connect();
+      await client.opened;
+      client.socket.send(JSON.stringify({ type: 'connection_init' }));
+      await client.next('connection_ack');
+      client.start(id);
+      await client.next('start_ack', id);
+      return client;
+    };
+    const stalled = await subscribe('stalled');
+    const reader = await subscribe('reader');
+    (stalled.socket as unknown as { _socket: Duplex })._socket.pause();
+    const cuts = () => logged.filter(({ where }) => where === 'realtime slow consumer');
+    const payloadBytes = 200_000;
+
+    // Act: publish 200 kB payloads until the server gives up on the stalled socket (at most 150: 30 MB, past the socket buffers of loopback TCP and TLS)
+    let published = 0;
+    while (published < 150 && cuts().length === 0) {
+      const answer = await postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input: labeledInput(`img-slow-${published}`, 'x'.repeat(payloadBytes)) } }, { region, credentials });
+      expect(answer.status).toBe(200);
+      published += 1;
+    }
+
+    // Assess: cut once, before 150 payloads, with what it left unread in the log; the reader got every payload
+    expect(cuts()).toHaveLength(1);
+    expect((cuts()[0]!.error as Error).message).toMatch(new RegExp(`^realtime connection cut: the client left \\d+ bytes unread, over the ${maxUnsentBytes}-byte limit$`));
+    expect(published).toBeLessThan(150);
+    for (let index = 0; index < published; index += 1) {
+      expect(await reader.next('data', 'reader')).toMatchObject({ payload: { data: { onImageLabeled: { id: `img-slow-${index}` } } } });
+    }
+    (stalled.socket as unknown as { _socket: Duplex })._socket.resume();
+    expect((await stalled.closed).code).toBe(1006);
+    reader.socket.close();
+    await reader.closed; // gone from the registry before the next test publishes
   });
 });

@@ -156,6 +156,30 @@ describe('Local DynamoDB: transactions', () => {
       expect(await get('d-many-0')).toBeUndefined();
     });
 
+    it('refuses items of more than 4 MB together, and an expression over 4 KB, with ValidationException, writing nothing', async () => {
+      // Prepare: 11 items of 390 KB (under the 400 KB item limit) are 4.2 MB together
+      const big = 'x'.repeat(390 * 1024);
+      const names = Object.fromEntries(Array.from({ length: 20_000 }, (_, index) => [`#n${index}`, `a${index}`]));
+
+      const longCondition = Object.keys(names).map((name) => `attribute_not_exists(${name})`).join(' AND ');
+
+      // Act / Assess (one at a time: each answer is awaited as it comes)
+      await expect(
+        documents.send(new TransactWriteCommand({ TransactItems: Array.from({ length: 11 }, (_, index) => ({ Put: { TableName, Item: { ...key(`big-${index}`), big } } })) })),
+      ).rejects.toMatchObject({ name: 'ValidationException', message: 'Transaction request cannot be larger than 4 MB' });
+      await expect(
+        documents.send(new TransactWriteCommand({ TransactItems: Array.from({ length: 10 }, (_, index) => ({ Put: { TableName, Item: { ...key(`fits-${index}`), big } } })) })),
+      ).resolves.toBeDefined();
+      await expect(
+        documents.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName, Item: key('long'), ConditionExpression: longCondition, ExpressionAttributeNames: names } }] })),
+      ).rejects.toMatchObject({
+        name: 'ValidationException',
+        message: expect.stringMatching(/^Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: \d+$/),
+      });
+      expect(await get('big-0')).toBeUndefined();
+      expect(await get('long')).toBeUndefined();
+    });
+
     it('takes 100 items, and answers a repeated ClientRequestToken without writing again', async () => {
       // Prepare
       const token = 'retry-token-0001';

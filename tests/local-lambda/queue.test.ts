@@ -104,6 +104,23 @@ describe('Class: LocalQueue', () => {
     });
   });
 
+  describe('Method: nextVisibleInMs', () => {
+    it('answers with 150,000 messages hidden (an S3 event storm that every labeler fails), where spreading them into Math.min overflows the stack', () => {
+      // Prepare: the earliest-received message becomes visible first
+      const { clock, queue } = queues();
+      for (let index = 0; index < 150_000; index += 1) queue.send(`event-${index}`);
+      queue.receive(1);
+      clock.advance(10);
+      expect(queue.receive(150_000)).toHaveLength(149_999);
+
+      // Act
+      const next = queue.nextVisibleInMs();
+
+      // Assess
+      expect(next).toBe(990);
+    });
+  });
+
   it('refuses a maxReceiveCount SQS would refuse', () => {
     const deadLetterQueue = queues().deadLetters;
     expect(

@@ -7,17 +7,15 @@
 import { labelColours, placeCaptions, type Rect } from './box-layout.ts';
 import { el, percent } from './dom.ts';
 import { isRevealed, remember } from './reveals.ts';
-import type { GalleryImage, GalleryLabel } from './types.ts';
+import { strongestFirst } from '../../lib/label-order.ts';
+import type { GalleryImage } from './types.ts';
 
 /**
- * Labels strongest first: the order of chips, colours and caption placement.
- * Rekognition gives a parent its child's confidence (Animal as sure as Cat):
- * on a tie the specific label comes first, so a card's top chips say Cat.
+ * Labels strongest first: the order of chips, colours and caption placement;
+ * the specific label before its parents on a tie, so a card's top chips say
+ * Cat (client-example/lib/label-order.ts, the CLI's order too).
  */
-export function byConfidence<L extends Pick<GalleryLabel, 'name' | 'confidence' | 'parents'>>(labels: readonly L[]): L[] {
-  const parents = new Set(labels.flatMap((label) => label.parents));
-  return [...labels].sort((a, b) => b.confidence - a.confidence || Number(parents.has(a.name)) - Number(parents.has(b.name)));
-}
+export const byConfidence = strongestFirst;
 
 export const coloursOf = (image: Pick<GalleryImage, 'labels'>) => labelColours(byConfidence(image.labels).map((label) => label.name));
 

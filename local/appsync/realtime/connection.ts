@@ -6,9 +6,22 @@
  * each start carries its own auth, which may use a different mode.
  *
  * AppSync's realtime limits apply: at most 100 subscriptions per connection
- * (the 101st start gets MaxSubscriptionsReachedError), data messages whose
+ * (the 101st start gets MaxSubscriptionsReachedError), one live subscription
+ * an id (a start with the id of a live one gets DuplicatedOperationError;
+ * after its stop the id is free again), data messages whose
  * payload is over 240 kB are dropped and logged, not sent, and a socket that
  * sends neither connection_init nor a start within a window is closed.
+ *
+ * Two bounds of our own keep one client from growing the server's memory
+ * (AWS documents neither; a service holding millions of sockets has both):
+ * - a socket that does not read what it is sent (a slow or stalled client)
+ *   is cut once more than `maxUnsentBytes` wait in its send buffer, rather
+ *   than buffering every payload published to it; the client sees the
+ *   connection drop, and aws-amplify reconnects and resubscribes;
+ * - a client that sends faster than its messages are handled (starts run
+ *   one at a time, each through auth and validation) is not read from
+ *   while `maxPendingMessages` of its messages wait: TCP backpressure holds
+ *   the rest on the client's side.
  */
 import type { WebSocket } from 'ws';
 import type { ResolverRuntime } from '../resolvers/index.ts';
@@ -36,6 +49,15 @@ export interface RealtimeTimings {
 }
 
 export const defaultConnectionInitTimeoutMs = 15_000;
+
+/** Bytes a socket may leave unread in its send buffer before it is cut: some 17 payloads of AppSync's largest size. */
+export const maxUnsentBytes = 4 * 1024 * 1024;
+
+/** Messages of one socket waiting to be handled before the socket is no longer read from (until they are). */
+export const maxPendingMessages = 16;
+
+/** WebSocket close code when a slow consumer is cut: 1008, policy violation (reported locally as 1006, as the socket is destroyed). */
+export const slowConsumerCloseCode = 1008;
 
 /** WebSocket close code for a socket that never initialised: the GraphQL-over-WebSocket convention (4408), as AWS documents none. */
 export const connectionInitTimeoutCloseCode = 4408;
@@ -76,7 +98,18 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
   let queue = Promise.resolve();
 
   const send = (message: unknown) => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > maxUnsentBytes) {
+      // The client has not read for a while: cut it rather than hold its backlog. terminate(), not close(): a close frame would queue behind the backlog.
+      context.onInternalError?.(
+        new RealtimeLimitError(`realtime connection cut: the client left ${socket.bufferedAmount} bytes unread, over the ${maxUnsentBytes}-byte limit`),
+        'realtime slow consumer',
+      );
+      removeAll();
+      socket.terminate();
+      return;
+    }
+    socket.send(JSON.stringify(message));
   };
 
   // AppSync does not deliver a subscription payload over its size quota; the subscriber just never sees it.
@@ -127,8 +160,10 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
   const startError = (id: string, errors: Parameters<typeof ServerMessages.error>[1]) => send(ServerMessages.error(id, errors));
 
   const start = async (id: string, data: string, authorization: unknown) => {
+    // An id names one live subscription: AppSync refuses a second start with it until a stop ends the first.
+    if (subscriptions.has(id)) return startError(id, [RealtimeErrors.duplicatedOperation(id)]);
     // Counted before anything else: past the quota, nothing of the start is looked at.
-    if (!subscriptions.has(id) && subscriptions.size >= RealtimeLimits.subscriptionsPerConnection) {
+    if (subscriptions.size >= RealtimeLimits.subscriptionsPerConnection) {
       return send(ServerMessages.maxSubscriptionsReached(id, RealtimeLimits.subscriptionsPerConnection));
     }
     if (!initialised) {
@@ -163,8 +198,6 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     if (!outcome.ok) return startError(id, outcome.reason === 'refused' ? outcome.errors : [RealtimeErrors.notASubscription()]);
     const source = outcome.subscription;
 
-    const previous = subscriptions.get(id);
-    if (previous) previous.close();
     if (socket.readyState !== socket.OPEN) return source.close();
     const subscription: ConnectionSubscription = {
       id,
@@ -221,13 +254,20 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     }
   };
 
+  let pending = 0;
   socket.on('message', (raw, isBinary) => {
     const text = isBinary ? '' : raw.toString();
+    pending += 1;
+    if (pending >= maxPendingMessages && !socket.isPaused) socket.pause();
     queue = queue
       .then(() => handle(text))
       .catch((error: unknown) => {
         context.onInternalError?.(error, 'realtime message');
         send(ServerMessages.error(undefined, [internalFailure as RealtimeError]));
+      })
+      .finally(() => {
+        pending -= 1;
+        if (pending < maxPendingMessages && socket.isPaused) socket.resume();
       });
   });
   socket.on('close', removeAll);

@@ -77,6 +77,8 @@ export const RealtimeErrors = {
   notInitialised: (): RealtimeError => ({ errorType: 'BadRequestException', message: 'The connection was not initialised: send connection_init first.', errorCode: 400 }),
   notASubscription: (): RealtimeError => ({ errorType: 'UnsupportedOperation', message: 'Only subscription operations are supported through the realtime channel.' }),
   unparsablePayload: (): RealtimeError => ({ errorType: 'MalformedHttpRequestException', message: 'Unable to parse GraphQL query.' }),
+  /** A start whose id a live subscription of the connection already has (AppSync's words, as aws-amplify reports them). */
+  duplicatedOperation: (id: string): RealtimeError => ({ errorType: 'DuplicatedOperationError', message: `Duplicated operation with id ${id}` }),
 } as const;
 
 /** A message from the client, loosely checked. */
