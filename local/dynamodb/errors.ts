@@ -5,6 +5,16 @@
  * namespace and a `message` field; TransactionCanceledException spells it
  * `Message` and adds `CancellationReasons`; input validation uses
  * `com.amazon.coral.validate#ValidationException`.
+ *
+ * And the errors the local DynamoDB throws itself, with one base class:
+ *
+ * | error              | retryable | when                                                              |
+ * | ------------------ | --------- | ----------------------------------------------------------------- |
+ * | ThrottleSpecError  | no        | the throttling hook's body is not a spec (answered HTTP 400)       |
+ * | BodyTooLargeError  | no        | a request body runs past its limit (answered 413, as dynalite does) |
+ *
+ * Which DynamoDB answers a client retries is the SDK's rule (throttling and
+ * 5xx), read from the answer, not from these classes.
  */
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -84,5 +94,34 @@ export function messageOf(response: DynamoDbHttpResponse): string {
     return String(body.message ?? body.Message ?? '');
   } catch {
     return '';
+  }
+}
+
+/** Base class of every error the local DynamoDB throws (not DynamoDB's own answers, which are the responses above). */
+export abstract class LocalDynamoDbError extends Error {
+  /** Whether sending the same request again may succeed. */
+  public abstract readonly retryable: boolean;
+
+  protected constructor(name: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = name;
+  }
+}
+
+/** A throttle spec the admin endpoint refuses (HTTP 400). */
+export class ThrottleSpecError extends LocalDynamoDbError {
+  public readonly retryable = false;
+
+  public constructor(message: string) {
+    super('ThrottleSpecError', message);
+  }
+}
+
+/** A request or hook body past its size limit; the server answers 413 and reads no further. */
+export class BodyTooLargeError extends LocalDynamoDbError {
+  public readonly retryable = false;
+
+  public constructor(limitBytes: number) {
+    super('BodyTooLargeError', `the body runs past ${limitBytes} bytes`);
   }
 }

@@ -14,7 +14,8 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adminFetch } from '../../local/iam/admin-fetch.ts';
-import { FaultInjector, FaultSpecError, parseFaultSpec } from '../../local/rekognition/faults.ts';
+import { FaultSpecError } from '../../local/rekognition/errors.ts';
+import { FaultInjector, parseFaultSpec } from '../../local/rekognition/faults.ts';
 import { faultsPath, statsPath } from '../../local/rekognition/index.ts';
 import { rekognitionKeyPair, rekognitionRegion, useLocalRekognition } from '../support/local-rekognition.ts';
 
@@ -94,9 +95,9 @@ describe('Function: parseFaultSpec', () => {
 
 describe('Endpoint: PUT/DELETE /_labelcast/faults', () => {
   const adminKeyPair = { accessKeyId: 'LKIATESTREKOGNITIONADMIN', secretAccessKey: 'test-secret-for-local-rekognition-admin0' };
-  // Faults answer before the engine runs, so these tests need no model loaded.
-  // The admin may also call Rekognition; the service's other keys may not drive its hooks.
-  const local = useLocalRekognition({ adminKeyPair, awaitModels: false });
+  // The admin may also call Rekognition; the service's other keys may not drive its hooks. Faults answer before
+  // the engine runs, but a call past a fault reaches the engine, whose worker answers once the models are loaded.
+  const local = useLocalRekognition({ adminKeyPair });
   const client = (maxAttempts: number) => local.newClient({ maxAttempts });
   const detect = (on: RekognitionClient) =>
     on.send(new DetectLabelsCommand({ Image: { Bytes: new Uint8Array([1, 2, 3]) } })).then(

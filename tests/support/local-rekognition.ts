@@ -29,11 +29,6 @@ export interface UseLocalRekognitionOptions {
    * @default - rekognitionKeyPair is the admin too
    */
   readonly adminKeyPair?: LocalCredentials;
-  /**
-   * Whether beforeAll waits for the vision models; a test of what answers before the engine runs need not.
-   * @default true
-   */
-  readonly awaitModels?: boolean;
 }
 
 export function useLocalRekognition(options: UseLocalRekognitionOptions = {}): LocalRekognitionFixture {
@@ -58,7 +53,7 @@ export function useLocalRekognition(options: UseLocalRekognitionOptions = {}): L
       admin: credentialStore(admin),
       readObject: options.readObject ?? (async () => undefined),
     });
-    if (options.awaitModels ?? true) await rekognition.ready;
+    await rekognition.ready;
     client = newClient();
   }, options.timeoutMs ?? 120_000);
   afterAll(async () => {

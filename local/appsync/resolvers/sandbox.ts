@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import type { DispatchInput, DispatchResult } from '../appsync-utils/sandbox-entry.ts';
-import { ResolverCodeError } from './errors.ts';
+import { EvaluationTimeoutError, ResolverCodeError } from '../errors.ts';
 import { moduleFactorySource } from './module-script.ts';
 
 const runtimeEntry = fileURLToPath(new URL('../appsync-utils/sandbox-entry.ts', import.meta.url));
@@ -26,11 +26,6 @@ const controlExpression = 'globalThis[Symbol.for("labelcast.appsync.sandbox.cont
 
 /** Time one evaluation may take before it fails: far above what any resolver needs, far below a client's patience. */
 export const defaultEvaluationTimeoutMs = 1000;
-
-/** A handler that ran past its time limit; evaluate.ts turns it into the field's error. */
-export class EvaluationTimeoutError extends Error {
-  public override readonly name = 'EvaluationTimeoutError';
-}
 
 let runtimeScript: vm.Script | undefined;
 

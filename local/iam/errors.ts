@@ -1,0 +1,29 @@
+/**
+ * The errors the local IAM defines, with one base class. A refused request
+ * is not among them: it is an answer each service words itself
+ * (json-service-errors.ts, and S3's XML in ../s3/errors.ts).
+ *
+ * | error                  | retryable | when                                                            |
+ * | ---------------------- | --------- | --------------------------------------------------------------- |
+ * | UnsupportedPolicyError | no        | a policy, at load, that this evaluator cannot judge faithfully |
+ */
+
+/** Base class of every error the local IAM defines. */
+export abstract class LocalIamError extends Error {
+  /** Whether doing the same work again may succeed. */
+  public abstract readonly retryable: boolean;
+
+  protected constructor(name: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = name;
+  }
+}
+
+/** Thrown at load for a policy this evaluator cannot judge faithfully. */
+export class UnsupportedPolicyError extends LocalIamError {
+  public readonly retryable = false;
+
+  public constructor(message: string) {
+    super('UnsupportedPolicyError', message);
+  }
+}
