@@ -2,7 +2,7 @@
  * The errors the local AppSync throws, with one base class. What a client
  * sees is never one of these as it is: server/errors.ts shapes every answer
  * (errorType and message as AppSync words them), and data-sources/errors.ts
- * the `ctx.error` a resolver sees. This module imports nothing, so any part
+ * the `ctx.error` a resolver sees. This module imports only ../errors.ts, so any part
  * of local/appsync can throw these without an import cycle.
  *
  * | error                  | retryable  | when                                                                      |
@@ -13,17 +13,10 @@
  * | ResolverCodeError      | no         | resolver code that cannot be loaded or evaluated (at start)                 |
  * | RealtimeLimitError     | no         | a realtime limit applied to what the server would send (logged, never sent) |
  */
+import { LocalError } from '../errors.ts';
 
 /** Base class of every error the local AppSync defines. */
-export abstract class LocalAppSyncError extends Error {
-  /** Whether doing the same work again may succeed. */
-  public abstract readonly retryable: boolean;
-
-  protected constructor(name: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = name;
-  }
-}
+export abstract class LocalAppSyncError extends LocalError {}
 
 /** The request object the handler returned is not one AppSync accepts; the field fails. */
 export class InvalidRequestError extends LocalAppSyncError {

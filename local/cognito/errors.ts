@@ -6,19 +6,11 @@
  * | error             | retryable | when                                                                  |
  * | ----------------- | --------- | --------------------------------------------------------------------- |
  * | MintTokensError   | no        | a lifetime Cognito would not give, an issue time in the future, an empty username |
- * | BodyTooLargeError | no        | an admin request body past its limit (answered 413)                   |
  */
+import { LocalError } from '../errors.ts';
 
 /** Base class of every error the local Cognito defines. */
-export abstract class LocalCognitoError extends Error {
-  /** Whether sending the same request again may succeed. */
-  public abstract readonly retryable: boolean;
-
-  protected constructor(name: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = name;
-  }
-}
+export abstract class LocalCognitoError extends LocalError {}
 
 /** Mint arguments the pool refuses: a lifetime Cognito would not give, an issue time in the future, an empty username. */
 export class MintTokensError extends LocalCognitoError {
@@ -26,14 +18,5 @@ export class MintTokensError extends LocalCognitoError {
 
   public constructor(message: string) {
     super('MintTokensError', message);
-  }
-}
-
-/** An admin request body past its size limit. */
-export class BodyTooLargeError extends LocalCognitoError {
-  public readonly retryable = false;
-
-  public constructor(limitBytes: number) {
-    super('BodyTooLargeError', `the body runs past ${limitBytes} bytes`);
   }
 }

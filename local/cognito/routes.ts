@@ -15,7 +15,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBoundedBody } from '../http-body.ts';
 import { verifyAdminRequest } from '../iam/admin-request.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
-import { BodyTooLargeError, MintTokensError } from './errors.ts';
+import { BodyTooLargeError } from '../errors.ts';
+import { MintTokensError } from './errors.ts';
 import type { LocalUserPool, MintTokensArgs } from './user-pool.ts';
 
 /** The signing name of Cognito user pools' API, which the token endpoint stands in for. */

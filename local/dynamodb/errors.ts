@@ -11,13 +11,13 @@
  * | error              | retryable | when                                                              |
  * | ------------------ | --------- | ----------------------------------------------------------------- |
  * | ThrottleSpecError  | no        | the throttling hook's body is not a spec (answered HTTP 400)       |
- * | BodyTooLargeError  | no        | a request body runs past its limit (answered 413, as dynalite does) |
  *
  * Which DynamoDB answers a client retries is the SDK's rule (throttling and
  * 5xx), read from the answer, not from these classes.
  */
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { LocalError } from '../errors.ts';
 import type { DynamoDbHttpResponse } from './in-process.ts';
 
 // The CRC32 dynalite itself puts in x-amz-crc32 (Node 20's zlib has none); AWS SDKs may check it.
@@ -98,15 +98,7 @@ export function messageOf(response: DynamoDbHttpResponse): string {
 }
 
 /** Base class of every error the local DynamoDB throws (not DynamoDB's own answers, which are the responses above). */
-export abstract class LocalDynamoDbError extends Error {
-  /** Whether sending the same request again may succeed. */
-  public abstract readonly retryable: boolean;
-
-  protected constructor(name: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = name;
-  }
-}
+export abstract class LocalDynamoDbError extends LocalError {}
 
 /** A throttle spec the admin endpoint refuses (HTTP 400). */
 export class ThrottleSpecError extends LocalDynamoDbError {
@@ -114,14 +106,5 @@ export class ThrottleSpecError extends LocalDynamoDbError {
 
   public constructor(message: string) {
     super('ThrottleSpecError', message);
-  }
-}
-
-/** A request or hook body past its size limit; the server answers 413 and reads no further. */
-export class BodyTooLargeError extends LocalDynamoDbError {
-  public readonly retryable = false;
-
-  public constructor(limitBytes: number) {
-    super('BodyTooLargeError', `the body runs past ${limitBytes} bytes`);
   }
 }

@@ -25,7 +25,7 @@ import { readBoundedBody } from '../http-body.ts';
 import { guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 import { checkDynamoDbDataDir } from './data-dir.ts';
-import { BodyTooLargeError } from './errors.ts';
+import { BodyTooLargeError } from '../errors.ts';
 import { authorizingTransport, type DynamoDbAuthOptions } from './authorizing-transport.ts';
 import { inProcessTransport, type DynamoDbTransport } from './in-process.ts';
 import { DynamoDbMeter } from './metering.ts';

@@ -21,7 +21,8 @@ import type { CredentialStore } from '../iam/credentials.ts';
 import { resetStackUsage, stackUsage } from '../stack-usage.ts';
 import { dynamoDbRefusal } from './authorizing-transport.ts';
 import type { DynamoDbMeter } from './metering.ts';
-import { BodyTooLargeError, ThrottleSpecError } from './errors.ts';
+import { BodyTooLargeError } from '../errors.ts';
+import { ThrottleSpecError } from './errors.ts';
 import { parseThrottleSpec, type WriteThrottle } from './throttling.ts';
 
 export const throttlingPath = '/_labelcast/throttling';

@@ -7,17 +7,10 @@
  * | ---------------------- | --------- | --------------------------------------------------------------- |
  * | UnsupportedPolicyError | no        | a policy, at load, that this evaluator cannot judge faithfully |
  */
+import { LocalError } from '../errors.ts';
 
 /** Base class of every error the local IAM defines. */
-export abstract class LocalIamError extends Error {
-  /** Whether doing the same work again may succeed. */
-  public abstract readonly retryable: boolean;
-
-  protected constructor(name: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = name;
-  }
-}
+export abstract class LocalIamError extends LocalError {}
 
 /** Thrown at load for a policy this evaluator cannot judge faithfully. */
 export class UnsupportedPolicyError extends LocalIamError {

@@ -10,18 +10,11 @@
  * | LocalQueueError         | no               | a queue setting SQS would refuse                                           |
  * | EventSourceMappingError | no               | a mapping the function's role may not poll (InvalidParameterValueException) |
  */
+import { LocalError } from '../errors.ts';
 import { SignatureErrorCode } from '../iam/json-service-errors.ts';
 
 /** Base class of every error the local Lambda defines. */
-export abstract class LocalLambdaError extends Error {
-  /** Whether doing the same work again may succeed. */
-  public abstract readonly retryable: boolean;
-
-  protected constructor(name: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = name;
-  }
-}
+export abstract class LocalLambdaError extends LocalError {}
 
 export const LambdaErrorCode = {
   invalidRequestContent: 'InvalidRequestContentException',

@@ -13,8 +13,8 @@
  * | EngineClosedError    | no        | the vision engine was closed (the server is stopping)                  |
  * | FaultSpecError       | no        | the faults hook's body is not a fault spec (answered HTTP 400)          |
  * | TpsQuotaError        | no        | LABELCAST_REKOGNITION_TPS is no positive, finite number                |
- * | BodyTooLargeError    | no        | a hook body past its limit (answered 413)                              |
  */
+import { LocalError } from '../errors.ts';
 import { SignatureErrorCode } from '../iam/json-service-errors.ts';
 
 export const RekognitionErrorCode = {
@@ -77,15 +77,7 @@ const modeledCodes = new Set<string>([
 ]);
 
 /** Base class of every error the local Rekognition defines. */
-export abstract class LocalRekognitionError extends Error {
-  /** Whether sending the same request again may succeed. */
-  public abstract readonly retryable: boolean;
-
-  protected constructor(name: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = name;
-  }
-}
+export abstract class LocalRekognitionError extends LocalError {}
 
 const retryableCodes = new Set<string>([
   RekognitionErrorCode.throttling,
@@ -144,14 +136,5 @@ export class TpsQuotaError extends LocalRekognitionError {
 
   public constructor(message: string) {
     super('TpsQuotaError', message);
-  }
-}
-
-/** A hook body past its size limit; the hook answers 413 and reads no further. */
-export class BodyTooLargeError extends LocalRekognitionError {
-  public readonly retryable = false;
-
-  public constructor(limitBytes: number) {
-    super('BodyTooLargeError', `the body runs past ${limitBytes} bytes`);
   }
 }

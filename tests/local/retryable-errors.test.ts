@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { UploadRefusedError } from '../../client-example/lib/errors.ts';
 import { DynamoDbServiceError, InvalidRequestError, LocalAppSyncError } from '../../local/appsync/errors.ts';
-import { BodyTooLargeError, LocalDynamoDbError, ThrottleSpecError } from '../../local/dynamodb/errors.ts';
+import { LocalDynamoDbError, ThrottleSpecError } from '../../local/dynamodb/errors.ts';
+import { BodyTooLargeError, LocalError } from '../../local/errors.ts';
 import { FunctionError, LambdaApiError, LambdaErrorCode, LocalLambdaError } from '../../local/lambda/errors.ts';
 import { LocalRekognitionError, RekognitionError, RekognitionErrorCode } from '../../local/rekognition/errors.ts';
 
@@ -65,11 +66,10 @@ describe('Class: DynamoDbServiceError', () => {
 });
 
 describe('Class: LocalDynamoDbError', () => {
-  it('is the base of the local DynamoDB errors, none of them retryable', () => {
-    for (const error of [new ThrottleSpecError('bad'), new BodyTooLargeError(4096)]) {
-      expect(error).toBeInstanceOf(LocalDynamoDbError);
-      expect(error.retryable).toBe(false);
-    }
+  it('is the base of the local DynamoDB errors, and a LocalError as the shared ones are', () => {
+    expect(new ThrottleSpecError('bad')).toBeInstanceOf(LocalDynamoDbError);
+    expect(new ThrottleSpecError('bad')).toBeInstanceOf(LocalError);
+    expect(new BodyTooLargeError(4096)).toMatchObject({ name: 'BodyTooLargeError', retryable: false });
   });
 });
 
