@@ -28,7 +28,8 @@ import { repoRoot } from '../api/bundle.ts';
 import { ImagePropertiesSetting, imagePropertiesSettingFrom } from '../api/image-properties-setting.ts';
 import { CallbackSettings } from '../api/callback.ts';
 import { ApiLimits, type ApiStage } from '../api/limits.ts';
-import { tpsQuotaFromEnv, TpsQuotaError } from './rekognition/tps-quota.ts';
+import { TpsQuotaError } from './rekognition/errors.ts';
+import { tpsQuotaFromEnv } from './rekognition/tps-quota.ts';
 
 /** A LABELCAST_* variable with a value the stack cannot start with; main.ts prints its message alone. */
 export class LocalConfigError extends Error {

@@ -13,7 +13,7 @@
  */
 import { AppSyncJsCheckError } from '../api/appsync-js-check.ts';
 import { SchemaRuleError } from '../api/schema-defaults.ts';
-import { ResolverCodeError } from './appsync/resolvers/errors.ts';
+import { ResolverCodeError } from './appsync/errors.ts';
 import { endedImageLine, functionErrorLine, isQuiet } from './activity-log.ts';
 import { configFromEnv, defaultBasePort, LocalConfigError, type LocalStackConfig } from './config.ts';
 import { ensureGalleryBuilt } from './gallery/build.ts';

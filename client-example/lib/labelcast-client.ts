@@ -18,6 +18,7 @@ import {
   type UploadTicket,
 } from '../graphql/index.ts';
 import { sniffContentType } from './content-type.ts';
+import { SubscriptionTimeoutError, UnexpectedAnswerError, UnsupportedImageError, UploadRefusedError } from './errors.ts';
 import { GraphqlClient, type GraphqlClientOptions, type Subscription } from './graphql-client.ts';
 
 export type { Image, ImagePage, LabelCount, LabelPage, UploadTicket } from '../graphql/index.ts';
@@ -29,7 +30,7 @@ function subscriptionAcknowledged(imageId: string | undefined, timeoutMs: number
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       stop();
-      reject(new Error(`subscription for ${imageId ?? 'every image'} was not acknowledged within ${timeoutMs} ms`));
+      reject(new SubscriptionTimeoutError(`subscription for ${imageId ?? 'every image'} was not acknowledged within ${timeoutMs} ms`));
     }, timeoutMs);
     const stop = Hub.listen('api', ({ payload }) => {
       const data = payload.data as { variables?: { imageId?: string } } | undefined;
@@ -59,7 +60,7 @@ export class LabelcastClient {
    */
   private onImageLabeled(imageId: string | undefined, observer: { next(image: Image): void; error(error: Error): void }): Subscription {
     return this.client.subscribe(OnImageLabeledDocument, imageId === undefined ? {} : { imageId }, {
-      next: ({ onImageLabeled: image }) => (image ? observer.next(image) : observer.error(new Error('onImageLabeled pushed an event without an image'))),
+      next: ({ onImageLabeled: image }) => (image ? observer.next(image) : observer.error(new UnexpectedAnswerError('onImageLabeled pushed an event without an image'))),
       error: (error) => observer.error(asError(error)),
     });
   }
@@ -73,7 +74,7 @@ export class LabelcastClient {
   public async upload(ticket: UploadTicket, bytes: Uint8Array): Promise<void> {
     const headers = Object.fromEntries(ticket.uploadHeaders.map(({ name, value }) => [name, value]));
     const response = await fetch(ticket.uploadUrl, { method: 'PUT', headers, body: new Uint8Array(bytes) });
-    if (!response.ok) throw new Error(`upload refused: HTTP ${response.status} ${await response.text()}`);
+    if (!response.ok) throw new UploadRefusedError(response.status, await response.text());
   }
 
   /**
@@ -85,7 +86,7 @@ export class LabelcastClient {
     const labeled = new Promise<Image>((resolve, reject) => {
       const timer = setTimeout(() => {
         subscription.unsubscribe();
-        reject(new Error(`no onImageLabeled event for ${imageId} within ${timeoutMs} ms`));
+        reject(new SubscriptionTimeoutError(`no onImageLabeled event for ${imageId} within ${timeoutMs} ms`));
       }, timeoutMs);
       const subscription = this.onImageLabeled(imageId, {
         next: (image) => {
@@ -138,7 +139,7 @@ export class LabelcastClient {
   /** The whole flow for one file: ticket, subscription, upload, labels. */
   public async uploadAndWait(bytes: Uint8Array, fileName?: string, onUploaded?: (ticket: UploadTicket) => void): Promise<Image> {
     const contentType = sniffContentType(bytes);
-    if (!contentType) throw new Error(`${fileName ?? 'file'} is not a JPEG, PNG or WebP image`);
+    if (!contentType) throw new UnsupportedImageError(fileName ?? 'file');
     const ticket = await this.requestUpload({ contentType, sizeBytes: bytes.byteLength, fileName });
     const { ready, labeled } = this.watchImage(ticket.imageId);
     await ready;
@@ -169,7 +170,7 @@ export class LabelcastClient {
   public async deleteImage(id: string): Promise<Image> {
     const { deleteImage } = await this.client.request(DeleteImageDocument, { id });
     // AppSync answers an unknown id with errorType NotFound, which rejects above.
-    if (!deleteImage) throw new Error(`deleteImage(${id}) returned no image`);
+    if (!deleteImage) throw new UnexpectedAnswerError(`deleteImage(${id}) returned no image`);
     return deleteImage;
   }
 }

@@ -15,7 +15,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBoundedBody } from '../http-body.ts';
 import { verifyAdminRequest } from '../iam/admin-request.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
-import { MintTokensError, type LocalUserPool, type MintTokensArgs } from './user-pool.ts';
+import { BodyTooLargeError } from '../errors.ts';
+import { MintTokensError } from './errors.ts';
+import type { LocalUserPool, MintTokensArgs } from './user-pool.ts';
 
 /** The signing name of Cognito user pools' API, which the token endpoint stands in for. */
 export const userPoolSigningName = 'cognito-idp';
@@ -40,14 +42,12 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 
 const sendError = (response: ServerResponse, status: number, type: string, message: string) => send(response, status, { __type: type, message });
 
-class BodyTooLarge extends Error {}
-
 /** The whole body, or undefined when it runs past maxBodyBytes. */
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   try {
-    return await readBoundedBody(request, maxBodyBytes, () => new BodyTooLarge());
+    return await readBoundedBody(request, maxBodyBytes, () => new BodyTooLargeError(maxBodyBytes));
   } catch (error) {
-    if (error instanceof BodyTooLarge) return undefined;
+    if (error instanceof BodyTooLargeError) return undefined;
     throw error;
   }
 }

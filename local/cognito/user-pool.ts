@@ -21,6 +21,7 @@ import {
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { StateFileError, StateModes, jsonObject, readJsonStateFile, stateSubdir } from '../state-dir.ts';
+import { MintTokensError } from './errors.ts';
 
 /** What is kept under `<stateDir>/cognito/`, so tokens survive a restart of the same stack. */
 interface StoredPool {
@@ -64,14 +65,6 @@ export interface MintTokensArgs {
    * @default now
    */
   readonly issuedAt?: number;
-}
-
-/** Mint arguments the pool refuses: a lifetime Cognito would not give, an issue time in the future, an empty username. */
-export class MintTokensError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'MintTokensError';
-  }
 }
 
 export interface MintedTokens {

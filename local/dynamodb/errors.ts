@@ -5,9 +5,19 @@
  * namespace and a `message` field; TransactionCanceledException spells it
  * `Message` and adds `CancellationReasons`; input validation uses
  * `com.amazon.coral.validate#ValidationException`.
+ *
+ * And the errors the local DynamoDB throws itself, with one base class:
+ *
+ * | error              | retryable | when                                                              |
+ * | ------------------ | --------- | ----------------------------------------------------------------- |
+ * | ThrottleSpecError  | no        | the throttling hook's body is not a spec (answered HTTP 400)       |
+ *
+ * Which DynamoDB answers a client retries is the SDK's rule (throttling and
+ * 5xx), read from the answer, not from these classes.
  */
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { LocalError } from '../errors.ts';
 import type { DynamoDbHttpResponse } from './in-process.ts';
 
 // The CRC32 dynalite itself puts in x-amz-crc32 (Node 20's zlib has none); AWS SDKs may check it.
@@ -93,5 +103,17 @@ export function messageOf(response: DynamoDbHttpResponse): string {
     return String(body.message ?? body.Message ?? '');
   } catch {
     return '';
+  }
+}
+
+/** Base class of every error the local DynamoDB throws (not DynamoDB's own answers, which are the responses above). */
+export abstract class LocalDynamoDbError extends LocalError {}
+
+/** A throttle spec the admin endpoint refuses (HTTP 400). */
+export class ThrottleSpecError extends LocalDynamoDbError {
+  public readonly retryable = false;
+
+  public constructor(message: string) {
+    super('ThrottleSpecError', message);
   }
 }

@@ -25,6 +25,7 @@ import { readBoundedBody } from '../http-body.ts';
 import { guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 import { checkDynamoDbDataDir } from './data-dir.ts';
+import { BodyTooLargeError } from '../errors.ts';
 import { authorizingTransport, type DynamoDbAuthOptions } from './authorizing-transport.ts';
 import { inProcessTransport, type DynamoDbTransport } from './in-process.ts';
 import { DynamoDbMeter } from './metering.ts';
@@ -63,8 +64,6 @@ const dynalite = createRequire(import.meta.url)('dynalite') as (options: Dynalit
 
 /** DynamoDB's (and dynalite's) request size limit; past it the answer is a bare 413, as dynalite's. */
 const maxRequestBytes = 16 * 1024 * 1024;
-
-class RequestTooLarge extends Error {}
 
 const jsonContentType = 'application/x-amz-json-1.0';
 
@@ -127,9 +126,9 @@ function bodyShapeError(request: IncomingMessage, body: string): { status: numbe
 async function serveOverTransport(transport: DynamoDbTransport, request: IncomingMessage, response: ServerResponse): Promise<void> {
   let body: Buffer;
   try {
-    body = await readBoundedBody(request, maxRequestBytes, () => new RequestTooLarge());
+    body = await readBoundedBody(request, maxRequestBytes, () => new BodyTooLargeError(maxRequestBytes));
   } catch (error) {
-    if (!(error instanceof RequestTooLarge)) throw error;
+    if (!(error instanceof BodyTooLargeError)) throw error;
     response.writeHead(413, { connection: 'close' }).end();
     return;
   }

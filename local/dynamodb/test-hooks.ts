@@ -21,7 +21,9 @@ import type { CredentialStore } from '../iam/credentials.ts';
 import { resetStackUsage, stackUsage } from '../stack-usage.ts';
 import { dynamoDbRefusal } from './authorizing-transport.ts';
 import type { DynamoDbMeter } from './metering.ts';
-import { parseThrottleSpec, ThrottleSpecError, type WriteThrottle } from './throttling.ts';
+import { BodyTooLargeError } from '../errors.ts';
+import { ThrottleSpecError } from './errors.ts';
+import { parseThrottleSpec, type WriteThrottle } from './throttling.ts';
 
 export const throttlingPath = '/_labelcast/throttling';
 export const usagePath = '/_labelcast/usage';
@@ -36,8 +38,6 @@ export interface DynamoDbTestHooks {
 
 /** A throttle spec is a few dozen bytes; the other hooks take none. */
 const maxHookBodyBytes = 4096;
-
-class HookBodyTooLarge extends Error {}
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
@@ -75,9 +75,9 @@ function serveThrottling(request: IncomingMessage, body: Buffer, response: Serve
 export async function serveTestHook(request: IncomingMessage, response: ServerResponse, hooks: DynamoDbTestHooks): Promise<void> {
   let body: Buffer;
   try {
-    body = await readBoundedBody(request, maxHookBodyBytes, () => new HookBodyTooLarge());
+    body = await readBoundedBody(request, maxHookBodyBytes, () => new BodyTooLargeError(maxHookBodyBytes));
   } catch (error) {
-    if (error instanceof HookBodyTooLarge) return void sendJson(response, 413, { message: `the body must be at most ${maxHookBodyBytes} bytes` });
+    if (error instanceof BodyTooLargeError) return void sendJson(response, 413, { message: `the body must be at most ${maxHookBodyBytes} bytes` });
     return void response.destroy();
   }
   const admitted = await verifyAdminRequest(request, body, { admin: hooks.admin, service: 'dynamodb', region: hooks.region });

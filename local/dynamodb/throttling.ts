@@ -19,7 +19,7 @@
  * role and the administrator's calls (tests seeding data) alone.
  */
 import { appSyncRoleSessionName } from '../iam/principals.ts';
-import { serviceError, throttledMessage, transactionCanceled, withBody } from './errors.ts';
+import { serviceError, throttledMessage, ThrottleSpecError, transactionCanceled, withBody } from './errors.ts';
 import type { DynamoDbHttpRequest, DynamoDbHttpResponse, DynamoDbTransport } from './in-process.ts';
 import { bodyOf, isObject, operationOf } from './inner-calls.ts';
 
@@ -37,14 +37,6 @@ export interface ThrottleSpec {
   readonly seed?: number;
   /** @default 'all' */
   readonly scope?: ThrottleScope;
-}
-
-/** A throttle spec the admin endpoint refuses (HTTP 400). */
-export class ThrottleSpecError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'ThrottleSpecError';
-  }
 }
 
 /** Checks a PUT body; throws a ThrottleSpecError saying what is wrong. */

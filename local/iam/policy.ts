@@ -16,6 +16,7 @@
  * Reference: "Policy evaluation logic" and "IAM JSON policy elements" in the
  * IAM User Guide.
  */
+import { UnsupportedPolicyError } from './errors.ts';
 
 export type StringOrList = string | readonly string[];
 
@@ -82,14 +83,6 @@ interface CompiledCondition {
   readonly key: string;
   readonly values: readonly string[];
   readonly patterns: readonly RegExp[];
-}
-
-/** Thrown at load for a policy this evaluator cannot judge faithfully. */
-export class UnsupportedPolicyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnsupportedPolicyError';
-  }
 }
 
 function compileStatement(statement: PolicyStatement, where: string): CompiledStatement {

@@ -23,13 +23,11 @@ import { signatureErrorOf } from '../iam/json-service-errors.ts';
 import { verifySigV4 } from '../iam/sigv4.ts';
 import { guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
-import { FunctionError } from './host-protocol.ts';
+import { FunctionError, LambdaApiError, LambdaErrorCode } from './errors.ts';
 import {
   functionArn,
   InvocationType,
   invocationTypeOf,
-  LambdaApiError,
-  LambdaErrorCode,
   maxPayloadBytes,
   parseInvokePath,
   parsePayload,

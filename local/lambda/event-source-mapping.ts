@@ -25,6 +25,7 @@
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { EventSourceMappingSpec } from '../../api/labeling-queue.ts';
+import { EventSourceMappingError } from './errors.ts';
 import type { LocalQueue, ReceivedMessage } from './queue.ts';
 
 export interface LocalEventSourceMappingOptions {
@@ -39,14 +40,6 @@ export interface LocalEventSourceMappingOptions {
   readonly redeliveryDelayMs: number;
   /** Told about each failed invocation. */
   readonly onInvokeError?: (error: unknown) => void;
-}
-
-/** A mapping the function's role may not poll, as CreateEventSourceMapping refuses it. */
-export class EventSourceMappingError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'InvalidParameterValueException';
-  }
 }
 
 /** `{ retry }`: the ids to keep; `'all'`: the whole batch failed. */

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { countLambdaRun } from '../stack-usage.ts';
-import { FunctionError, type HostMessage, type InvokeMessage } from './host-protocol.ts';
+import { FunctionError } from './errors.ts';
+import type { HostMessage, InvokeMessage } from './host-protocol.ts';
 
 const hostPath = fileURLToPath(new URL('./function-host.ts', import.meta.url));
 

@@ -14,15 +14,3 @@ export type HostMessage =
       readonly errorMessage: string;
       readonly trace: readonly string[];
     };
-
-/** An invocation that ended with the function's error, as Lambda reports "Unhandled". */
-export class FunctionError extends Error {
-  public constructor(
-    public readonly errorType: string,
-    message: string,
-    public readonly trace: readonly string[] = [],
-  ) {
-    super(message);
-    this.name = errorType;
-  }
-}

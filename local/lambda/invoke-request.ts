@@ -2,12 +2,11 @@
  * The Lambda Invoke API's request, as the REST API defines it:
  * `POST /2015-03-31/functions/{FunctionName}/invocations[?Qualifier=]`, the
  * invocation type in `X-Amz-Invocation-Type`, the event as a JSON body; and
- * Lambda's errors (`x-amzn-ErrorType` header, `{"Type","message"}` body).
- * Only parsing lives here; api.ts serves it.
+ * Lambda's errors are errors.ts's. Only parsing lives here; api.ts serves it.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { localAccountId } from '../appsync/server/auth.ts';
-import { SignatureErrorCode } from '../iam/json-service-errors.ts';
+import { LambdaApiError, LambdaErrorCode } from './errors.ts';
 
 export const invokePathPattern = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 
@@ -30,51 +29,6 @@ const functionNamePattern =
   /^(?:arn:(?:aws[a-zA-Z-]*)?:lambda:)?(?:([a-z]{2}(?:-gov)?-[a-z]+-\d{1}):)?(?:(\d{12}):)?(?:function:)?([a-zA-Z0-9-_.]+)(?::(\$LATEST|[a-zA-Z0-9-_]+))?$/;
 const functionNamePatternText =
   '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?';
-
-export const LambdaErrorCode = {
-  invalidRequestContent: 'InvalidRequestContentException',
-  requestTooLarge: 'RequestTooLargeException',
-  resourceNotFound: 'ResourceNotFoundException',
-  service: 'ServiceException',
-  unknownOperation: 'UnknownOperationException',
-  validation: 'ValidationException',
-  // Signature failures.
-  ...SignatureErrorCode,
-} as const;
-export type LambdaErrorCode = (typeof LambdaErrorCode)[keyof typeof LambdaErrorCode];
-
-/** Status, and the casing of the message field, per error as Lambda's model defines them. */
-const errorShapes: Readonly<Record<LambdaErrorCode, { readonly status: number; readonly messageField: 'message' | 'Message' }>> = {
-  InvalidRequestContentException: { status: 400, messageField: 'message' },
-  RequestTooLargeException: { status: 413, messageField: 'message' },
-  ResourceNotFoundException: { status: 404, messageField: 'Message' },
-  ServiceException: { status: 500, messageField: 'Message' },
-  UnknownOperationException: { status: 404, messageField: 'message' },
-  ValidationException: { status: 400, messageField: 'message' },
-  AccessDeniedException: { status: 403, messageField: 'message' },
-  IncompleteSignatureException: { status: 403, messageField: 'message' },
-  InvalidSignatureException: { status: 403, messageField: 'message' },
-  MissingAuthenticationTokenException: { status: 403, messageField: 'message' },
-  UnrecognizedClientException: { status: 403, messageField: 'message' },
-};
-
-/** An invoke Lambda refuses before running the function. */
-export class LambdaApiError extends Error {
-  public readonly code: LambdaErrorCode;
-  public readonly statusCode: number;
-
-  public constructor(code: LambdaErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'LambdaApiError';
-    this.code = code;
-    this.statusCode = errorShapes[code].status;
-  }
-
-  /** The JSON body Lambda sends: `Type` says whose fault it is. */
-  public body(): Record<string, string> {
-    return { Type: this.statusCode >= 500 ? 'Service' : 'User', [errorShapes[this.code].messageField]: this.message };
-  }
-}
 
 export interface InvokeTarget {
   /** The function's name, not yet checked against the functions that exist. */

@@ -20,6 +20,7 @@
  * queue.delete(message.receiptHandle);
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { LocalQueueError } from './errors.ts';
 
 export interface LocalQueueOptions {
   readonly name: string;
@@ -55,14 +56,6 @@ interface StoredMessage {
   firstReceivedAt?: number;
   visibleAt: number;
   receiptHandle?: string;
-}
-
-/** A queue setting that SQS would refuse. */
-export class LocalQueueError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'LocalQueueError';
-  }
 }
 
 export interface SendOptions {

@@ -17,7 +17,8 @@ import {
 import { lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
 import { localQueueArn } from '../iam/local-arns.ts';
 import { deniedMessage, type Principal } from '../iam/principals.ts';
-import { EventSourceMappingError, LocalEventSourceMapping } from './event-source-mapping.ts';
+import { LocalEventSourceMapping } from './event-source-mapping.ts';
+import { EventSourceMappingError } from './errors.ts';
 import { LocalQueue } from './queue.ts';
 
 /**

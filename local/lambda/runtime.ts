@@ -10,7 +10,7 @@ import path from 'node:path';
 import { lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
 import { repoRoot } from '../../api/bundle.ts';
 import { FunctionProcess } from './function-process.ts';
-import { FunctionError } from './host-protocol.ts';
+import { FunctionError } from './errors.ts';
 
 export interface LambdaRuntimeOptions {
   readonly stateDir: string;

@@ -3,7 +3,18 @@
  * `x-amzn-ErrorType` header and `{"__type", "Message"}` body. The modeled
  * Rekognition exceptions also carry `Code` and `Logref`; the SDK reads
  * `__type` (or the header) to pick the exception class.
+ *
+ * Every error the local Rekognition defines extends LocalRekognitionError:
+ *
+ * | error                | retryable | when                                                                   |
+ * | -------------------- | --------- | ---------------------------------------------------------------------- |
+ * | RekognitionError     | per code  | Rekognition's answer; ThrottlingException, ProvisionedThroughputExceededException and InternalServerError are worth sending again (the SDK retries them), the rest are not |
+ * | ImageDecodeError     | no        | the bytes are no image Rekognition accepts (engine/decode.ts, in the vision worker) |
+ * | EngineClosedError    | no        | the vision engine was closed (the server is stopping)                  |
+ * | FaultSpecError       | no        | the faults hook's body is not a fault spec (answered HTTP 400)          |
+ * | TpsQuotaError        | no        | LABELCAST_REKOGNITION_TPS is no positive, finite number                |
  */
+import { LocalError } from '../errors.ts';
 import { SignatureErrorCode } from '../iam/json-service-errors.ts';
 
 export const RekognitionErrorCode = {
@@ -65,15 +76,26 @@ const modeledCodes = new Set<string>([
   RekognitionErrorCode.throttling,
 ]);
 
-export class RekognitionError extends Error {
+/** Base class of every error the local Rekognition defines. */
+export abstract class LocalRekognitionError extends LocalError {}
+
+const retryableCodes = new Set<string>([
+  RekognitionErrorCode.throttling,
+  RekognitionErrorCode.provisionedThroughputExceeded,
+  RekognitionErrorCode.internalServerError,
+]);
+
+/** An error answer as Rekognition sends it. */
+export class RekognitionError extends LocalRekognitionError {
   public readonly code: RekognitionErrorCode;
   public readonly statusCode: number;
+  public readonly retryable: boolean;
 
   public constructor(code: RekognitionErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'RekognitionError';
+    super('RekognitionError', message, options);
     this.code = code;
     this.statusCode = httpStatusOf[code];
+    this.retryable = retryableCodes.has(code);
   }
 
   /** The JSON body AWS sends for this error. */
@@ -89,3 +111,30 @@ export class RekognitionError extends Error {
 
 export const invalidParameter = (detail?: string): RekognitionError =>
   new RekognitionError(RekognitionErrorCode.invalidParameter, detail ? `${RekognitionErrorMessage.invalidParameters}: ${detail}` : RekognitionErrorMessage.invalidParameters);
+
+/** The vision engine was closed; what waited on it fails. */
+export class EngineClosedError extends LocalRekognitionError {
+  public readonly retryable = false;
+
+  public constructor() {
+    super('EngineClosedError', 'the vision engine is closed');
+  }
+}
+
+/** A fault request the admin endpoint refuses (HTTP 400). */
+export class FaultSpecError extends LocalRekognitionError {
+  public readonly retryable = false;
+
+  public constructor(message: string) {
+    super('FaultSpecError', message);
+  }
+}
+
+/** A quota that is no positive, finite number. */
+export class TpsQuotaError extends LocalRekognitionError {
+  public readonly retryable = false;
+
+  public constructor(message: string) {
+    super('TpsQuotaError', message);
+  }
+}

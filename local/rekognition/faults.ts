@@ -8,7 +8,7 @@
  * SigV4-signed by the stack's admin key pair reach it (./test-hooks.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RekognitionError, RekognitionErrorCode } from './errors.ts';
+import { FaultSpecError, RekognitionError, RekognitionErrorCode } from './errors.ts';
 
 export const faultsPath = '/_labelcast/faults';
 
@@ -32,14 +32,6 @@ export interface FaultSpec {
   readonly errorCode: InjectableErrorCode;
   /** How many calls fail; undefined fails every call until the fault is cleared. */
   readonly count?: number;
-}
-
-/** A fault request the admin endpoint refuses (HTTP 400). */
-export class FaultSpecError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'FaultSpecError';
-  }
 }
 
 const injectableCodes: readonly string[] = Object.values(InjectableErrorCode);

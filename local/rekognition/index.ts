@@ -144,4 +144,5 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
 export type { RekognitionErrorCode } from './errors.ts';
 export { statsPath, type RekognitionStats } from './stats.ts';
 export { faultsPath, type FaultSpec } from './faults.ts';
-export { tpsQuotaFromEnv, TpsQuotaError } from './tps-quota.ts';
+export { tpsQuotaFromEnv } from './tps-quota.ts';
+export { LocalRekognitionError, TpsQuotaError } from './errors.ts';

@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBoundedBody } from '../http-body.ts';
 import { verifyAdminRequest } from '../iam/admin-request.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
+import { BodyTooLargeError } from '../errors.ts';
 import { RekognitionError } from './errors.ts';
 import { faultsPath, serveFaults, type FaultInjector } from './faults.ts';
 import { newRequestId, sendError, signingName } from './protocol.ts';
@@ -27,8 +28,6 @@ export interface TestHooks {
 /** A fault spec is a few dozen bytes, and the other hooks take none. */
 const maxHookBodyBytes = 4096;
 
-class HookBodyTooLarge extends Error {}
-
 const sendJson = (response: ServerResponse, status: number, body: unknown) =>
   response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
 
@@ -42,9 +41,9 @@ export function isTestHook(request: IncomingMessage): boolean {
 export async function serveTestHook(request: IncomingMessage, response: ServerResponse, hooks: TestHooks): Promise<void> {
   let body: Buffer;
   try {
-    body = await readBoundedBody(request, maxHookBodyBytes, () => new HookBodyTooLarge());
+    body = await readBoundedBody(request, maxHookBodyBytes, () => new BodyTooLargeError(maxHookBodyBytes));
   } catch (error) {
-    if (error instanceof HookBodyTooLarge) return void sendJson(response, 413, { message: `the body must be at most ${maxHookBodyBytes} bytes` });
+    if (error instanceof BodyTooLargeError) return void sendJson(response, 413, { message: `the body must be at most ${maxHookBodyBytes} bytes` });
     // The connection failed mid-body; nothing to answer.
     return void response.destroy();
   }

@@ -12,15 +12,7 @@
  * quota.take('DetectLabels'); // true
  * quota.take('DetectLabels'); // false: the next token comes in a second
  */
-import { RekognitionError, RekognitionErrorCode } from './errors.ts';
-
-/** A quota that is no positive, finite number. */
-export class TpsQuotaError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'TpsQuotaError';
-  }
-}
+import { RekognitionError, RekognitionErrorCode, TpsQuotaError } from './errors.ts';
 
 export class TpsQuota {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();

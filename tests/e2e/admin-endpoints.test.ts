@@ -10,7 +10,8 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { faultsPath } from '../../local/rekognition/faults.ts';
 import { statsPath } from '../../local/rekognition/stats.ts';
-import { amplifyOutputs, postGraphql } from '../support/amplify-client.ts';
+import { amplifyOutputs, postOperation } from '../support/amplify-client.ts';
+import { LabelsDocument } from '../../client-example/graphql/index.ts';
 import { fetchAsAdmin } from '../support/admin-signing.ts';
 import { rekognitionStats } from '../support/rekognition-stats.ts';
 import { mintUser, tokensUrl } from '../support/user-pool.ts';
@@ -35,7 +36,7 @@ describe('Admin endpoints: minting user-pool tokens', () => {
 
   it('mints for the admin key pair a token AppSync accepts', async () => {
     const user = await mintUser();
-    const { status, body } = await postGraphql({ query: '{ labels { items { name } } }' }, { authorization: user.accessToken });
+    const { status, body } = await postOperation(LabelsDocument, {}, { authorization: user.accessToken });
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
   });

@@ -1,9 +1,12 @@
 /** AppSync auth as AWS applies it: API key for clients, IAM only for the publish mutation. */
 import { describe, expect, it } from 'vitest';
-import { amplifyOutputs, postGraphql } from '../support/amplify-client.ts';
+import { ImageDocument } from '../../client-example/graphql/index.ts';
+import { publishImageLabeledMutation } from '../../functions/shared/appsync-publisher.ts';
+import { amplifyOutputs, postGraphql, postOperation } from '../support/amplify-client.ts';
 
+/** The labeler's own mutation (no client sends it), as an API-key caller would forge it. */
 const publish = {
-  query: `mutation P($input: ImageLabeledInput!) { publishImageLabeled(input: $input) { id status } }`,
+  query: publishImageLabeledMutation,
   variables: {
     input: {
       id: 'forged',
@@ -19,22 +22,19 @@ const publish = {
 
 describe('Auth: API key and IAM', () => {
   it('refuses a request without an API key with 401 UnauthorizedException', async () => {
-    const { status, body } = await postGraphql({ query: '{ image(id: "x") { id } }' });
+    const { status, body } = await postOperation(ImageDocument, { id: 'x' });
     expect(status).toBe(401);
     expect(body.errors?.[0]).toMatchObject({ errorType: 'UnauthorizedException' });
   });
 
   it('refuses a wrong API key', async () => {
-    const { status, body } = await postGraphql({ query: '{ image(id: "x") { id } }' }, { 'x-api-key': 'da2-notthekey' });
+    const { status, body } = await postOperation(ImageDocument, { id: 'x' }, { 'x-api-key': 'da2-notthekey' });
     expect(status).toBe(401);
     expect(body.errors?.[0]).toMatchObject({ errorType: 'UnauthorizedException' });
   });
 
   it('answers a client query with the API key', async () => {
-    const { status, body } = await postGraphql(
-      { query: '{ image(id: "no-such-image") { id } }' },
-      { 'x-api-key': amplifyOutputs().data.api_key },
-    );
+    const { status, body } = await postOperation(ImageDocument, { id: 'no-such-image' }, { 'x-api-key': amplifyOutputs().data.api_key });
     expect(status).toBe(200);
     expect(body).toEqual({ data: { image: null } });
   });

@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Image } from '../../client-example/graphql/index.ts';
 import { renderThumbnail } from '../../functions/labeler/thumbnail.ts';
-import { amplifyOutputs, fixture, labelcastClient, postGraphql } from '../support/amplify-client.ts';
+import { fixture, imageWithUrls, labelcastClient } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 
 const client = labelcastClient();
@@ -25,13 +25,9 @@ function sameSizeVariant(jpeg: Buffer, size: number): Buffer {
 
 /** What a user reads about an image with the API key: its labels and the bytes Image.url and Image.thumbnailUrl serve. */
 async function served(id: string) {
-  const { data } = amplifyOutputs();
-  const { body } = await postGraphql(
-    { query: 'query($id: ID!) { image(id: $id) { status contentType url thumbnailUrl labels { name } } }', variables: { id } },
-    { 'x-api-key': data.api_key! },
-  );
-  const image = (body.data as { image: { status: string; contentType: string; url: string; thumbnailUrl: string; labels: { name: string }[] } }).image;
-  const download = async (url: string) => {
+  const image = await imageWithUrls(id);
+  const download = async (url: string | null) => {
+    if (!url) throw new Error(`image ${id} (${image.status}) has no read URL`);
     const response = await fetch(url);
     expect(response.status).toBe(200);
     return { bytes: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') };

@@ -5,7 +5,7 @@
  * says so once it is LABELED.
  */
 import { describe, expect, it } from 'vitest';
-import { amplifyOutputs, fixture, labelcastClient, postGraphql } from '../support/amplify-client.ts';
+import { fixture, imageWithUrls, labelcastClient } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 
 const client = labelcastClient();
@@ -25,14 +25,9 @@ describe('Declared type against the bytes', () => {
     // Assess
     expect(pushed).toMatchObject({ status: 'LABELED', contentType: 'image/jpeg' });
     expect(pushed.labels.map((label) => label.name)).toContain('Cat');
-    const { data } = amplifyOutputs();
-    const { body } = await postGraphql(
-      { query: 'query($id: ID!) { image(id: $id) { contentType url } }', variables: { id: ticket.imageId } },
-      { 'x-api-key': data.api_key! },
-    );
-    const image = (body.data as { image: { contentType: string; url: string } }).image;
+    const image = await imageWithUrls(ticket.imageId);
     expect(image.contentType).toBe('image/jpeg');
-    const served = await fetch(image.url);
+    const served = await fetch(image.url!);
     expect(served.headers.get('content-type')).toBe('image/jpeg');
     expect(Buffer.from(await served.arrayBuffer()).equals(jpeg)).toBe(true);
   });

@@ -9,7 +9,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { originalKeyFor, thumbnailKeyFor, uploadKeyFor } from '../../api/media.ts';
 import type { Image } from '../../client-example/graphql/index.ts';
 import { stackCredentials } from '../../local/child-process-stack.ts';
-import { amplifyOutputs, errorTypeOf, fixture, labelcastClient, postGraphql } from '../support/amplify-client.ts';
+import { errorTypeOf, fixture, imageWithUrls, labelcastClient } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 
 /** The bucket as the stack's own roles reach it, found from a presigned (path-style) URL. */
@@ -41,11 +41,7 @@ describe('Mutation.deleteImage', () => {
 
   /** What a user reads with the API key: the image's presigned download URL, null until LABELED. */
   async function readUrl(id: string): Promise<string | null> {
-    const { data } = amplifyOutputs();
-    const { body } = await postGraphql({ query: 'query($id: ID!) { image(id: $id) { url } }', variables: { id } }, { 'x-api-key': data.api_key! });
-    const image = (body.data as { image: { url: string | null } | null }).image;
-    if (!image) throw new Error(`no image ${id}: ${JSON.stringify(body)}`);
-    return image.url;
+    return (await imageWithUrls(id)).url;
   }
 
   async function downloadUrl(id: string): Promise<string> {

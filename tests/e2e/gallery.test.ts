@@ -19,6 +19,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
 import type { Image } from '../../client-example/graphql/index.ts';
+import { publishImageLabeledMutation } from '../../functions/shared/appsync-publisher.ts';
 import { amplifyOutputs, labelcastClient } from '../support/amplify-client.ts';
 import { fetchAsAdmin } from '../support/admin-signing.ts';
 import {
@@ -44,15 +45,10 @@ const uniquePhoto = async (fixture: string): Promise<DroppedFile> => {
 };
 
 /**
- * Subscribers get the fields the publishing mutation selects (AppSync's rule), so it selects every
- * field the gallery subscribes to, as the labeler does.
+ * What the labeler publishes (IAM-signed, its own publishImageLabeled document), for states the offline model
+ * does not produce. Subscribers get the fields the publishing mutation selects (AppSync's rule), and the
+ * labeler's selects every field the gallery subscribes to.
  */
-const publishDocument = `mutation P($input: ImageLabeledInput!) { publishImageLabeled(input: $input) {
-  id status contentType sizeBytes fileName createdAt labeledAt error owner
-  labels { name confidence parents aliases categories instances { confidence boundingBox { left top width height } } }
-  moderationLabels { name confidence parents } } }`;
-
-/** What the labeler publishes (IAM-signed publishImageLabeled), for states the offline model does not produce. */
 async function publishAsLabeler(image: Image, change: Partial<Image>): Promise<void> {
   const { __typename, ...fields } = { ...image, ...change } as Image & { __typename?: string };
   void __typename;
@@ -64,7 +60,7 @@ async function publishAsLabeler(image: Image, change: Partial<Image>): Promise<v
     {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: publishDocument, variables: { input } }),
+      body: JSON.stringify({ query: publishImageLabeledMutation, variables: { input } }),
     },
     'appsync',
   );

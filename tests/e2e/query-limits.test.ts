@@ -1,11 +1,13 @@
 /**
  * AppSync's limits on the running offline stack, as a client meets them:
  * a 101st subscription on one realtime connection (raw WSS, AppSync's
- * protocol) is refused with MaxSubscriptionsReachedError, and a document whose
- * 40 fragments each spread the next twice is answered over HTTPS.
+ * protocol, with the clients' generated subscription document) is refused with
+ * MaxSubscriptionsReachedError, and a hand-written document whose 40 fragments
+ * each spread the next twice (no client sends one) is answered over HTTPS.
  */
 import { WebSocket } from 'ws';
 import { describe, expect, it } from 'vitest';
+import { OnImageLabeledDocument } from '../../client-example/graphql/index.ts';
 import { amplifyOutputs, postGraphql } from '../support/amplify-client.ts';
 import { recordRealtimeMessages } from '../support/realtime-messages.ts';
 
@@ -22,7 +24,7 @@ function connectRealtime() {
       JSON.stringify({
         id,
         type: 'start',
-        payload: { data: JSON.stringify({ query: 'subscription { onImageLabeled { id status } }', variables: {} }), extensions: { authorization } },
+        payload: { data: JSON.stringify({ query: OnImageLabeledDocument.toString(), variables: {} }), extensions: { authorization } },
       }),
     );
   return { socket, next, opened, start };

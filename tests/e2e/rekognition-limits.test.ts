@@ -10,7 +10,7 @@
 import { randomInt } from 'node:crypto';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { amplifyOutputs, fixture, labelcastClient, postGraphql } from '../support/amplify-client.ts';
+import { fixture, imageWithUrls, labelcastClient } from '../support/amplify-client.ts';
 import { dimensionsOf } from '../support/sized-image.ts';
 
 const client = labelcastClient();
@@ -27,11 +27,8 @@ async function upload(bytes: Buffer, contentType: string, fileName: string) {
 const freshBackground = () => ({ r: randomInt(256), g: randomInt(256), b: randomInt(256) });
 
 async function servedOriginal(imageId: string): Promise<Buffer> {
-  const { body } = await postGraphql(
-    { query: 'query($id: ID!) { image(id: $id) { url } }', variables: { id: imageId } },
-    { 'x-api-key': amplifyOutputs().data.api_key! },
-  );
-  const { url } = (body.data as { image: { url: string } }).image;
+  const { url } = await imageWithUrls(imageId);
+  if (!url) throw new Error(`image ${imageId} has no read URL`);
   return Buffer.from(await (await fetch(url)).arrayBuffer());
 }
 

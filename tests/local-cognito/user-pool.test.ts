@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { authenticate } from '../../local/appsync/server/auth.ts';
 import { AuthMode } from '../../api/manifest.ts';
-import { MintTokensError, TokenValidity, openLocalUserPool } from '../../local/cognito/user-pool.ts';
+import { MintTokensError } from '../../local/cognito/errors.ts';
+import { TokenValidity, openLocalUserPool } from '../../local/cognito/user-pool.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';
 
 const stateDir = mkdtempSync(path.join(tmpdir(), 'labelcast-cognito-'));

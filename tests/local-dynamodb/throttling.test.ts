@@ -12,7 +12,8 @@ import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, Tran
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureImagesTable, startLocalDynamoDb, type LocalDynamoDb } from '../../local/dynamodb/index.ts';
 import { throttlingPath } from '../../local/dynamodb/test-hooks.ts';
-import { parseThrottleSpec, ThrottleSpecError } from '../../local/dynamodb/throttling.ts';
+import { ThrottleSpecError } from '../../local/dynamodb/errors.ts';
+import { parseThrottleSpec } from '../../local/dynamodb/throttling.ts';
 import { adminFetch } from '../../local/iam/admin-fetch.ts';
 import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
 

@@ -7,18 +7,20 @@
  * in a child process as `npm start` does, with LABELCAST_RESOLVERS_DIR
  * pointing at a copy of resolvers/ in which:
  *
- * - Query.imagesByLabel Queries byStatus and hands ctx.error to the client as
- *   it is (util.error(message, type)): the client sees what AppSync gives a
- *   resolver;
+ * - Query.images' first step (pipeline/queryImagesByOwner.ts) Queries
+ *   byStatus and hands ctx.error to the client as it is (util.error(message,
+ *   type)): the client sees what AppSync gives a resolver;
  * - Query.labels Queries byStatus (keyed as that index is) with its own
  *   response handler: the client sees the project's short error, no DynamoDB
  *   or IAM text;
  * - Query.image is unchanged: what the role allows is still served.
  *
- * GraphQL over HTTPS with the API key, as a client sends it.
+ * GraphQL over HTTPS with the API key: the clients' generated documents, as a
+ * client sends them.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImageDocument, ImagesDocument, LabelsDocument, type TypedDocumentString } from '../../client-example/graphql/index.ts';
 import type { AmplifyOutputs } from '../../local/amplify-outputs.ts';
 import { startStackProcess, type RunningStack } from '../../local/child-process-stack.ts';
 import { post } from '../local-appsync-server/https-client.ts';
@@ -26,15 +28,18 @@ import { copyOfResolvers, type ResolversCopy } from '../support/resolvers-copy.t
 
 const byStatus = 'ImagesTableLayout.byStatusIndex.indexName';
 
-interface GraphqlAnswer {
-  readonly data?: Record<string, unknown> | null;
+interface GraphqlAnswer<Data> {
+  readonly data?: Data | null;
   readonly errors?: { readonly message: string; readonly errorType?: string }[];
 }
 
 describe('npm start: a resolver outside its data source role', () => {
   let resolvers: ResolversCopy;
   let stack: RunningStack | undefined;
-  let graphql: (query: string) => Promise<{ readonly text: string; readonly answer: GraphqlAnswer }>;
+  let graphql: <Data, Variables>(
+    document: TypedDocumentString<Data, Variables>,
+    variables: Variables,
+  ) => Promise<{ readonly text: string; readonly answer: GraphqlAnswer<Data> }>;
 
   // Starts the stack's process (tsx, bundling the resolvers, loading the vision models): up to a minute on 2 shared cores.
   beforeAll(async () => {
@@ -62,9 +67,10 @@ describe('npm start: a resolver outside its data source role', () => {
     const running = stack;
     const { data } = JSON.parse(readFileSync(running.outputsPath, 'utf8')) as AmplifyOutputs;
     const ca = readFileSync(running.caPath, 'utf8');
-    graphql = async (query) => {
-      const response = await post(running.graphqlUrl, ca, JSON.stringify({ query }), { 'content-type': 'application/json', 'x-api-key': data.api_key });
-      return { text: response.body, answer: response.json() as GraphqlAnswer };
+    graphql = async <Data, Variables>(document: TypedDocumentString<Data, Variables>, variables: Variables) => {
+      const body = JSON.stringify({ query: document.toString(), variables });
+      const response = await post(running.graphqlUrl, ca, body, { 'content-type': 'application/json', 'x-api-key': data.api_key });
+      return { text: response.body, answer: response.json() as GraphqlAnswer<Data> };
     };
   }, 120_000);
 
@@ -76,7 +82,7 @@ describe('npm start: a resolver outside its data source role', () => {
 
   it('refuses the Query with AppSync\'s DynamoDB error: the role, action and index ARN in IAM\'s words', async () => {
     // Act
-    const { answer } = await graphql('{ images { items { id } nextToken } }');
+    const { answer } = await graphql(ImagesDocument, {});
 
     // Assess
     const running = stack!;
@@ -95,7 +101,7 @@ describe('npm start: a resolver outside its data source role', () => {
 
   it('shows the client only the resolver\'s own short error when the resolver handles ctx.error', async () => {
     // Act
-    const { answer, text } = await graphql('{ labels(prefix: "c") { items { name } } }');
+    const { answer, text } = await graphql(LabelsDocument, { prefix: 'c' });
 
     // Assess
     expect(answer.errors?.map(({ errorType, message }) => ({ errorType, message }))).toEqual([{ errorType: 'InternalFailure', message: 'Could not list the labels' }]);
@@ -104,7 +110,7 @@ describe('npm start: a resolver outside its data source role', () => {
 
   it('still serves what the role allows', async () => {
     // Act
-    const { answer } = await graphql('{ image(id: "never-uploaded") { id } }');
+    const { answer } = await graphql(ImageDocument, { id: 'never-uploaded' });
 
     // Assess
     expect(answer).toEqual({ data: { image: null } });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compilePolicy, UnsupportedPolicyError, type PolicyDocument } from '../../local/iam/policy.ts';
+import { UnsupportedPolicyError } from '../../local/iam/errors.ts';
+import { compilePolicy, type PolicyDocument } from '../../local/iam/policy.ts';
 
 const table = 'arn:aws:dynamodb:us-east-1:000000000000:table/labelcast-images';
 const bucket = 'arn:aws:s3:::labelcast-uploads';

@@ -8,7 +8,7 @@ import { InvokeCommand, LambdaClient, ResourceNotFoundException, type InvokeComm
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialStore } from '../../local/iam/credentials.ts';
 import { startLocalLambdaApi, type LocalLambdaApi } from '../../local/lambda/api.ts';
-import { FunctionError } from '../../local/lambda/host-protocol.ts';
+import { FunctionError } from '../../local/lambda/errors.ts';
 
 const region = 'us-east-1';
 const keyPair = { accessKeyId: 'LKIATESTLAMBDAAPI000', secretAccessKey: 'test-secret-for-the-local-lambda-api-000' };

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import {
   functionArn,
   invocationTypeOf,
-  LambdaApiError,
   parseInvokePath,
   parsePayload,
   resolveFunction,
 } from '../../local/lambda/invoke-request.ts';
+import { LambdaApiError } from '../../local/lambda/errors.ts';
 
 const functions = ['reconciler', 'labeler'] as const;
 const region = 'us-east-1';

@@ -7,7 +7,8 @@
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchOutcomeOf, LocalEventSourceMapping } from '../../local/lambda/event-source-mapping.ts';
-import { LocalQueue, LocalQueueError } from '../../local/lambda/queue.ts';
+import { LocalQueueError } from '../../local/lambda/errors.ts';
+import { LocalQueue } from '../../local/lambda/queue.ts';
 
 /** A clock the test moves by hand. */
 function manualClock() {

@@ -9,7 +9,7 @@ import type { LambdaFunctionName } from '../../api/manifest.ts';
 import { localFunctionPolicy } from '../../local/iam/function-roles.ts';
 import { compilePolicy } from '../../local/iam/policy.ts';
 import { functionRole } from '../../local/iam/principals.ts';
-import { EventSourceMappingError } from '../../local/lambda/event-source-mapping.ts';
+import { EventSourceMappingError } from '../../local/lambda/errors.ts';
 import { startLocalQueues } from '../../local/lambda/queues.ts';
 
 const region = 'us-east-1';

@@ -12,11 +12,12 @@ import {
 } from '@aws-sdk/client-rekognition';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { adminFetch } from '../../local/iam/admin-fetch.ts';
-import { credentialStore } from '../../local/iam/credentials.ts';
-import { FaultInjector, FaultSpecError, parseFaultSpec } from '../../local/rekognition/faults.ts';
-import { faultsPath, startLocalRekognition, statsPath, type LocalRekognition } from '../../local/rekognition/index.ts';
+import { FaultSpecError } from '../../local/rekognition/errors.ts';
+import { FaultInjector, parseFaultSpec } from '../../local/rekognition/faults.ts';
+import { faultsPath, statsPath } from '../../local/rekognition/index.ts';
+import { rekognitionKeyPair, rekognitionRegion, useLocalRekognition } from '../support/local-rekognition.ts';
 
 const operations = ['DetectLabels', 'DetectModerationLabels'];
 
@@ -93,45 +94,23 @@ describe('Function: parseFaultSpec', () => {
 });
 
 describe('Endpoint: PUT/DELETE /_labelcast/faults', () => {
-  const region = 'us-east-1';
-  const keyPair = { accessKeyId: 'LKIATESTREKOGNITIONFAULTS', secretAccessKey: 'test-secret-for-local-rekognition-faults' };
   const adminKeyPair = { accessKeyId: 'LKIATESTREKOGNITIONADMIN', secretAccessKey: 'test-secret-for-local-rekognition-admin0' };
-  let rekognition: LocalRekognition;
-  const clients: RekognitionClient[] = [];
-  // Faults answer before the engine runs, so these tests need no model loaded.
-  const client = (maxAttempts: number) => {
-    const created = new RekognitionClient({ endpoint: rekognition.endpoint, region, credentials: keyPair, maxAttempts });
-    clients.push(created);
-    return created;
-  };
+  // The admin may also call Rekognition; the service's other keys may not drive its hooks. Faults answer before
+  // the engine runs, but a call past a fault reaches the engine, whose worker answers once the models are loaded.
+  const local = useLocalRekognition({ adminKeyPair });
+  const client = (maxAttempts: number) => local.newClient({ maxAttempts });
   const detect = (on: RekognitionClient) =>
     on.send(new DetectLabelsCommand({ Image: { Bytes: new Uint8Array([1, 2, 3]) } })).then(
       () => undefined,
       (error: unknown) => error as Error & { $metadata: { httpStatusCode?: number; attempts?: number } },
     );
   const hook = (path: string, method: string, body?: string, credentials = adminKeyPair) =>
-    adminFetch(new URL(path, rekognition.endpoint), { method, body }, { credentials, region, service: 'rekognition' });
+    adminFetch(new URL(path, local.rekognition.endpoint), { method, body }, { credentials, region: rekognitionRegion, service: 'rekognition' });
   const setFault = (body: unknown) => hook(faultsPath, 'PUT', JSON.stringify(body));
   const stats = async () => (await (await hook(statsPath, 'GET')).json()) as Record<string, number>;
 
-  beforeAll(async () => {
-    rekognition = await startLocalRekognition({
-      port: 0,
-      region,
-      // The admin may also call Rekognition; the service's other keys may not drive its hooks.
-      credentials: credentialStore(keyPair, adminKeyPair),
-      admin: credentialStore(adminKeyPair),
-      readObject: async () => undefined,
-    });
-  });
-
   afterEach(async () => {
     await hook(faultsPath, 'DELETE');
-  });
-
-  afterAll(async () => {
-    for (const created of clients) created.destroy();
-    await rekognition?.close();
   });
 
   it('makes the SDK throw ThrottlingException with HTTP 500, and retry it', async () => {
@@ -203,12 +182,12 @@ describe('Endpoint: PUT/DELETE /_labelcast/faults', () => {
 
     // Act
     const attempts = [
-      await fetch(new URL(faultsPath, rekognition.endpoint), { method: 'PUT', body: fault }),
-      await fetch(new URL(faultsPath, rekognition.endpoint), { method: 'DELETE' }),
-      await fetch(new URL(statsPath, rekognition.endpoint)),
-      await fetch(new URL(faultsPath, rekognition.endpoint), { method: 'PUT', body: fault, headers: { 'x-api-key': 'da2-anything' } }),
-      await hook(faultsPath, 'PUT', fault, keyPair),
-      await hook(statsPath, 'GET', undefined, keyPair),
+      await fetch(new URL(faultsPath, local.rekognition.endpoint), { method: 'PUT', body: fault }),
+      await fetch(new URL(faultsPath, local.rekognition.endpoint), { method: 'DELETE' }),
+      await fetch(new URL(statsPath, local.rekognition.endpoint)),
+      await fetch(new URL(faultsPath, local.rekognition.endpoint), { method: 'PUT', body: fault, headers: { 'x-api-key': 'da2-anything' } }),
+      await hook(faultsPath, 'PUT', fault, rekognitionKeyPair),
+      await hook(statsPath, 'GET', undefined, rekognitionKeyPair),
       await hook(faultsPath, 'DELETE', undefined, { ...adminKeyPair, secretAccessKey: 'not-the-admin-secret-key-000000000000000' }),
     ];
 
@@ -228,8 +207,8 @@ describe('Endpoint: PUT/DELETE /_labelcast/faults', () => {
 
   it('refuses a body signed for other bytes than it carries', async () => {
     // Prepare: the admin's signature over one fault…
-    const url = new URL(faultsPath, rekognition.endpoint);
-    const signer = new SignatureV4({ service: 'rekognition', region, credentials: adminKeyPair, sha256: Sha256 });
+    const url = new URL(faultsPath, local.rekognition.endpoint);
+    const signer = new SignatureV4({ service: 'rekognition', region: rekognitionRegion, credentials: adminKeyPair, sha256: Sha256 });
     const request = await signer.sign({
       method: 'PUT', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname,
       headers: { host: url.host }, body: JSON.stringify({ operation: 'DetectLabels', errorCode: 'ThrottlingException', count: 1 }),

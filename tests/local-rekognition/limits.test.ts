@@ -5,40 +5,19 @@
  * S3, JPEG or PNG; each limit itself accepted, one past it refused with
  * Rekognition's error.
  */
-import { DetectLabelsCommand, DetectModerationLabelsCommand, RekognitionClient, type Image } from '@aws-sdk/client-rekognition';
+import { DetectLabelsCommand, DetectModerationLabelsCommand, type Image } from '@aws-sdk/client-rekognition';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialStore } from '../../local/iam/credentials.ts';
-import { startLocalRekognition, type LocalRekognition } from '../../local/rekognition/index.ts';
+import { describe, expect, it } from 'vitest';
+import { useLocalRekognition } from '../support/local-rekognition.ts';
 import { paddedPng, plainJpeg, plainPng } from '../support/sized-image.ts';
 
-const region = 'us-east-1';
-const keyPair = { accessKeyId: 'LKIATESTREKOLIMITS00', secretAccessKey: 'test-secret-for-local-rekognition-limits' };
 const bucket = 'limits';
 /** AWS's numbers, written out: the test is the spec, so a wrong constant in api/limits.ts fails it. */
 const aws = { maxImageBytes: 5_000_000, maxS3ObjectBytes: 15_000_000 } as const;
 /** What the stand-in S3 holds, by key. */
 const objects = new Map<string, Buffer>();
 
-let rekognition: LocalRekognition;
-let client: RekognitionClient;
-
-beforeAll(async () => {
-  rekognition = await startLocalRekognition({
-    port: 0,
-    region,
-    credentials: credentialStore(keyPair),
-    admin: credentialStore(keyPair),
-    readObject: async (bucketName, key) => (bucketName === bucket ? objects.get(key) : undefined),
-  });
-  await rekognition.ready;
-  client = new RekognitionClient({ endpoint: rekognition.endpoint, region, credentials: keyPair, maxAttempts: 1 });
-}, 120_000);
-
-afterAll(async () => {
-  client?.destroy();
-  await rekognition?.close();
-});
+const local = useLocalRekognition({ readObject: async (bucketName, key) => (bucketName === bucket ? objects.get(key) : undefined) });
 
 type AwsError = Error & { $metadata?: { httpStatusCode?: number } };
 const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as AwsError);
@@ -47,8 +26,8 @@ const inS3 = (name: string, bytes: Buffer): Image => {
   objects.set(name, bytes);
   return { S3Object: { Bucket: bucket, Name: name } };
 };
-const labels = (image: Image) => client.send(new DetectLabelsCommand({ Image: image }));
-const moderation = (image: Image) => client.send(new DetectModerationLabelsCommand({ Image: image }));
+const labels = (image: Image) => local.client.send(new DetectLabelsCommand({ Image: image }));
+const moderation = (image: Image) => local.client.send(new DetectModerationLabelsCommand({ Image: image }));
 
 describe('Rekognition limits: pixels a side', () => {
   it.each([

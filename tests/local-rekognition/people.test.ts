@@ -5,12 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DetectLabelsCommand, RekognitionClient, type Label } from '@aws-sdk/client-rekognition';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialStore } from '../../local/iam/credentials.ts';
+import { DetectLabelsCommand, type Label } from '@aws-sdk/client-rekognition';
+import { describe, expect, it } from 'vitest';
 import type { DetectedFace } from '../../local/rekognition/faces/face-analyzer.ts';
 import { peopleLabels, type PersonBox } from '../../local/rekognition/faces/people-labels.ts';
-import { startLocalRekognition, type LocalRekognition } from '../../local/rekognition/index.ts';
+import { useLocalRekognition } from '../support/local-rekognition.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures');
 
@@ -54,24 +53,10 @@ describe('Function: peopleLabels', () => {
 });
 
 describe('DetectLabels people labels', () => {
-  const region = 'us-east-1';
-  const keyPair = { accessKeyId: 'LKIATESTREKOGNITION2', secretAccessKey: 'test-secret-for-local-rekognition-0002' };
-  let rekognition: LocalRekognition;
-  let client: RekognitionClient;
-
-  beforeAll(async () => {
-    rekognition = await startLocalRekognition({ port: 0, region, credentials: credentialStore(keyPair), admin: credentialStore(keyPair), readObject: async () => undefined });
-    await rekognition.ready;
-    client = new RekognitionClient({ endpoint: rekognition.endpoint, region, credentials: keyPair, maxAttempts: 1 });
-  }, 120_000);
-
-  afterAll(async () => {
-    client?.destroy();
-    await rekognition?.close();
-  });
+  const local = useLocalRekognition();
 
   const labelsOf = async (name: string): Promise<Label[]> =>
-    (await client.send(new DetectLabelsCommand({ Image: { Bytes: await readFile(path.join(fixtures, name)) } }))).Labels ?? [];
+    (await local.client.send(new DetectLabelsCommand({ Image: { Bytes: await readFile(path.join(fixtures, name)) } }))).Labels ?? [];
 
   it('labels the astronaut Face, with one box on her face and Head and Person as parents, and Smile', async () => {
     const labels = await labelsOf('astronaut.jpg');

@@ -7,37 +7,17 @@ import path from 'node:path';
 import {
   DetectLabelsCommand,
   DetectModerationLabelsCommand,
-  RekognitionClient,
   type DetectLabelsCommandInput,
   type Label,
 } from '@aws-sdk/client-rekognition';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialStore } from '../../local/iam/credentials.ts';
-import { startLocalRekognition, type LocalRekognition } from '../../local/rekognition/index.ts';
+import { describe, expect, it } from 'vitest';
+import { rekognitionKeyPair, useLocalRekognition } from '../support/local-rekognition.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures');
-const region = 'us-east-1';
-const keyPair = { accessKeyId: 'LKIATESTREKOGNITION0', secretAccessKey: 'test-secret-for-local-rekognition-0000' };
 const bucket = 'fixtures';
 
-let rekognition: LocalRekognition;
-let client: RekognitionClient;
-
-beforeAll(async () => {
-  rekognition = await startLocalRekognition({
-    port: 0,
-    region,
-    credentials: credentialStore(keyPair),
-    admin: credentialStore(keyPair),
-    readObject: async (bucketName, key) => (bucketName === bucket ? readFile(path.join(fixtures, path.basename(key))).catch(() => undefined) : undefined),
-  });
-  await rekognition.ready;
-  client = new RekognitionClient({ endpoint: rekognition.endpoint, region, credentials: keyPair, maxAttempts: 1 });
-}, 120_000);
-
-afterAll(async () => {
-  client?.destroy();
-  await rekognition?.close();
+const local = useLocalRekognition({
+  readObject: async (bucketName, key) => (bucketName === bucket ? readFile(path.join(fixtures, path.basename(key))).catch(() => undefined) : undefined),
 });
 
 const fromS3 = (name: string): DetectLabelsCommandInput['Image'] => ({ S3Object: { Bucket: bucket, Name: name } });
@@ -47,7 +27,7 @@ const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (er
 
 describe('DetectLabels', () => {
   it('labels the cat photo Cat, with Pet, Mammal and Animal as parents and as labels', async () => {
-    const { Labels, LabelModelVersion } = await client.send(new DetectLabelsCommand({ Image: await fromBytes('cat.jpg') }));
+    const { Labels, LabelModelVersion } = await local.client.send(new DetectLabelsCommand({ Image: await fromBytes('cat.jpg') }));
     expect(LabelModelVersion).toBe('3.0');
     const cat = named(Labels, 'Cat');
     expect(cat).toBeDefined();
@@ -66,61 +46,56 @@ describe('DetectLabels', () => {
   });
 
   it('labels the astronaut Person (read from S3) and finds no cat', async () => {
-    const { Labels } = await client.send(new DetectLabelsCommand({ Image: fromS3('astronaut.jpg') }));
+    const { Labels } = await local.client.send(new DetectLabelsCommand({ Image: fromS3('astronaut.jpg') }));
     expect(named(Labels, 'Person')?.Confidence).toBeGreaterThan(55);
     expect(named(Labels, 'Cat')).toBeUndefined();
     expect(named(Labels, 'Animal')).toBeUndefined();
   });
 
   it('labels the coffee photo Cup, and the PNG cat like the JPEG one', async () => {
-    const coffee = await client.send(new DetectLabelsCommand({ Image: fromS3('coffee.jpg') }));
+    const coffee = await local.client.send(new DetectLabelsCommand({ Image: fromS3('coffee.jpg') }));
     expect(named(coffee.Labels, 'Cup')).toBeDefined();
-    const catPng = await client.send(new DetectLabelsCommand({ Image: fromS3('cat.png') }));
+    const catPng = await local.client.send(new DetectLabelsCommand({ Image: fromS3('cat.png') }));
     expect(named(catPng.Labels, 'Cat')).toBeDefined();
   });
 
   it('honours MaxLabels, MinConfidence and the GeneralLabels filters', async () => {
     const image = await fromBytes('cat.jpg');
-    expect((await client.send(new DetectLabelsCommand({ Image: image, MaxLabels: 1 }))).Labels).toHaveLength(1);
-    expect((await client.send(new DetectLabelsCommand({ Image: image, MinConfidence: 99.95 }))).Labels).toEqual([]);
-    const filtered = await client.send(
+    expect((await local.client.send(new DetectLabelsCommand({ Image: image, MaxLabels: 1 }))).Labels).toHaveLength(1);
+    expect((await local.client.send(new DetectLabelsCommand({ Image: image, MinConfidence: 99.95 }))).Labels).toEqual([]);
+    const filtered = await local.client.send(
       new DetectLabelsCommand({ Image: image, Features: ['GENERAL_LABELS'], Settings: { GeneralLabels: { LabelInclusionFilters: ['Cat'] } } }),
     );
     expect(filtered.Labels?.map((label) => label.Name)).toEqual(['Cat']);
   });
 
   it('refuses what is not a JPEG or PNG with InvalidImageFormatException', async () => {
-    const error = await errorOf(client.send(new DetectLabelsCommand({ Image: { Bytes: Buffer.from('GIF89a this is not really an image') } })));
+    const error = await errorOf(local.client.send(new DetectLabelsCommand({ Image: { Bytes: Buffer.from('GIF89a this is not really an image') } })));
     expect(error?.name).toBe('InvalidImageFormatException');
     expect(error?.message).toBe('Request has invalid image format');
     expect(error?.$metadata?.httpStatusCode).toBe(400);
   });
 
   it('answers a missing S3 object with InvalidS3ObjectException and a bad parameter with InvalidParameterException', async () => {
-    expect((await errorOf(client.send(new DetectLabelsCommand({ Image: fromS3('missing.jpg') }))))?.name).toBe('InvalidS3ObjectException');
-    expect((await errorOf(client.send(new DetectLabelsCommand({ Image: await fromBytes('cat.jpg'), MinConfidence: 101 }))))?.name).toBe('InvalidParameterException');
+    expect((await errorOf(local.client.send(new DetectLabelsCommand({ Image: fromS3('missing.jpg') }))))?.name).toBe('InvalidS3ObjectException');
+    expect((await errorOf(local.client.send(new DetectLabelsCommand({ Image: await fromBytes('cat.jpg'), MinConfidence: 101 }))))?.name).toBe('InvalidParameterException');
   });
 
   it('refuses images over 5 MB (5,000,000 bytes) as bytes with ImageTooLargeException', async () => {
     const big = Buffer.alloc(5_000_001, 0xff);
-    expect((await errorOf(client.send(new DetectLabelsCommand({ Image: { Bytes: big } }))))?.name).toBe('ImageTooLargeException');
+    expect((await errorOf(local.client.send(new DetectLabelsCommand({ Image: { Bytes: big } }))))?.name).toBe('ImageTooLargeException');
   });
 
   it('refuses a wrong secret and an unknown access key', async () => {
-    const wrongSecret = new RekognitionClient({ endpoint: rekognition.endpoint, region, credentials: { ...keyPair, secretAccessKey: 'not-the-secret' }, maxAttempts: 1 });
-    const unknownKey = new RekognitionClient({ endpoint: rekognition.endpoint, region, credentials: { ...keyPair, accessKeyId: 'LKIAUNKNOWN000000000' }, maxAttempts: 1 });
-    try {
-      const image = fromS3('cat.jpg');
-      expect((await errorOf(wrongSecret.send(new DetectLabelsCommand({ Image: image }))))?.name).toBe('InvalidSignatureException');
-      expect((await errorOf(unknownKey.send(new DetectLabelsCommand({ Image: image }))))?.name).toBe('UnrecognizedClientException');
-    } finally {
-      wrongSecret.destroy();
-      unknownKey.destroy();
-    }
+    const wrongSecret = local.newClient({ credentials: { ...rekognitionKeyPair, secretAccessKey: 'not-the-secret' } });
+    const unknownKey = local.newClient({ credentials: { ...rekognitionKeyPair, accessKeyId: 'LKIAUNKNOWN000000000' } });
+    const image = fromS3('cat.jpg');
+    expect((await errorOf(wrongSecret.send(new DetectLabelsCommand({ Image: image }))))?.name).toBe('InvalidSignatureException');
+    expect((await errorOf(unknownKey.send(new DetectLabelsCommand({ Image: image }))))?.name).toBe('UnrecognizedClientException');
   });
 
   it('answers an unsigned request in the JSON 1.1 error shape', async () => {
-    const response = await fetch(rekognition.endpoint, {
+    const response = await fetch(local.rekognition.endpoint, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'RekognitionService.DetectLabels' },
       body: '{}',
@@ -134,14 +109,14 @@ describe('DetectLabels', () => {
 describe('DetectModerationLabels', () => {
   it('finds nothing to moderate in the fixture photos', async () => {
     for (const name of ['cat.jpg', 'astronaut.jpg', 'coffee.jpg']) {
-      const result = await client.send(new DetectModerationLabelsCommand({ Image: fromS3(name) }));
+      const result = await local.client.send(new DetectModerationLabelsCommand({ Image: fromS3(name) }));
       expect(result.ModerationModelVersion).toBe('7.0');
       expect(result.ModerationLabels, name).toEqual([]);
     }
   });
 
   it('reports no moderation label on an ordinary photo even at MinConfidence 0 (a label needs both nsfwjs models and a person)', async () => {
-    const result = await client.send(new DetectModerationLabelsCommand({ Image: await fromBytes('cat.jpg'), MinConfidence: 0 }));
+    const result = await local.client.send(new DetectModerationLabelsCommand({ Image: await fromBytes('cat.jpg'), MinConfidence: 0 }));
     expect(result.ModerationLabels).toEqual([]);
   });
 });

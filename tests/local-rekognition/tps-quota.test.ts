@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
 import { configFromEnv, LocalConfigError } from '../../local/config.ts';
-import { overQuotaError, TpsQuota, TpsQuotaError, tpsQuotaFromEnv } from '../../local/rekognition/tps-quota.ts';
+import { TpsQuotaError } from '../../local/rekognition/errors.ts';
+import { overQuotaError, TpsQuota, tpsQuotaFromEnv } from '../../local/rekognition/tps-quota.ts';
 
 function clock() {
   let now = 0;

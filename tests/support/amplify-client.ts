@@ -1,9 +1,16 @@
-/** An aws-amplify v6 client configured from the running stack's amplify_outputs.json. */
+/**
+ * aws-amplify v6 clients configured from the running stack's
+ * amplify_outputs.json, sending the generated typed documents
+ * (client-example/graphql/) the CLI and the gallery send. Hand-written
+ * documents stay only in tests of malformed or hostile requests.
+ */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inject } from 'vitest';
+import { ImageWithUrlsDocument, type ImageWithUrls, type TypedDocumentString } from '../../client-example/graphql/index.ts';
 import { configureAmplify } from '../../client-example/lib/configure.ts';
+import { GraphqlClient } from '../../client-example/lib/graphql-client.ts';
 import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
 import type { AmplifyOutputs } from '../../local/amplify-outputs.ts';
 import { repoRoot } from '../../api/bundle.ts';
@@ -11,25 +18,55 @@ import { repoRoot } from '../../api/bundle.ts';
 export const amplifyOutputs = (): AmplifyOutputs => JSON.parse(readFileSync(inject('outputsPath'), 'utf8'));
 
 let configured = false;
+function configureOnce(): void {
+  if (configured) return;
+  configureAmplify(inject('outputsPath'));
+  configured = true;
+}
+
 export function labelcastClient(): LabelcastClient {
-  if (!configured) {
-    configureAmplify(inject('outputsPath'));
-    configured = true;
-  }
+  configureOnce();
   return new LabelcastClient();
+}
+
+/** The typed client under LabelcastClient, for the documents only the gallery sends (the *WithUrls queries). */
+export function graphqlClient(): GraphqlClient {
+  configureOnce();
+  return new GraphqlClient();
+}
+
+/** An image with its presigned read URLs, as the gallery reads it with the API key; throws when there is none. */
+export async function imageWithUrls(id: string): Promise<ImageWithUrls> {
+  const { image } = await graphqlClient().request(ImageWithUrlsDocument, { id });
+  if (!image) throw new Error(`no image ${id}`);
+  return image;
 }
 
 export const fixture = (name: string): Promise<Buffer> => readFile(path.join(repoRoot, 'tests/fixtures', name));
 
-/** A raw GraphQL POST, for checking AppSync's HTTP-level answers. */
-export async function postGraphql(body: unknown, headers: Record<string, string> = {}) {
+export interface GraphqlHttpAnswer<Data> {
+  readonly status: number;
+  readonly body: { data?: Data; errors?: { errorType?: string; message: string }[] };
+}
+
+/** A raw GraphQL POST, for checking AppSync's HTTP-level answers; a hand-written body only where it must be malformed or hostile. */
+export async function postGraphql<Data = unknown>(body: unknown, headers: Record<string, string> = {}): Promise<GraphqlHttpAnswer<Data>> {
   const { data } = amplifyOutputs();
   const response = await fetch(data.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { errorType?: string; message: string }[] } };
+  return { status: response.status, body: (await response.json()) as GraphqlHttpAnswer<Data>['body'] };
+}
+
+/** A generated operation as a raw GraphQL POST with the given headers (API key or token), for the HTTP status and errors AppSync answers. */
+export function postOperation<Result, Variables>(
+  document: TypedDocumentString<Result, Variables>,
+  variables: Variables,
+  headers: Record<string, string> = {},
+): Promise<GraphqlHttpAnswer<Result>> {
+  return postGraphql<Result>({ query: document.toString(), variables }, headers);
 }
 
 /** The errorType of the first GraphQL error a client call rejects with; undefined when it succeeds. */

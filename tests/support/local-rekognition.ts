@@ -3,9 +3,9 @@
  * beforeAll (the vision models load there, under the given timeout), closed
  * in afterAll. The client makes one attempt, so a refusal is seen as is.
  */
-import { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { RekognitionClient, type RekognitionClientConfig } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll } from 'vitest';
-import { credentialStore } from '../../local/iam/credentials.ts';
+import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
 import { startLocalRekognition, type LocalRekognition, type LocalRekognitionOptions } from '../../local/rekognition/index.ts';
 
 export const rekognitionRegion = 'us-east-1';
@@ -13,35 +13,61 @@ export const rekognitionKeyPair = { accessKeyId: 'LKIATESTREKOGNITION1', secretA
 
 export interface LocalRekognitionFixture {
   readonly rekognition: LocalRekognition;
+  /** The caller's client (rekognitionKeyPair, one attempt). */
   readonly client: RekognitionClient;
+  /** Another client of the same endpoint (other keys, other attempts), destroyed in afterAll. */
+  newClient(config?: Pick<RekognitionClientConfig, 'maxAttempts'> & { readonly credentials?: LocalCredentials }): RekognitionClient;
 }
 
-export function useLocalRekognition(options: { readObject?: LocalRekognitionOptions['readObject']; timeoutMs?: number } = {}): LocalRekognitionFixture {
+export interface UseLocalRekognitionOptions {
+  /** @default - no object exists */
+  readonly readObject?: LocalRekognitionOptions['readObject'];
+  /** How long beforeAll may take. @default 120_000 */
+  readonly timeoutMs?: number;
+  /**
+   * Keys of the admin, who alone may drive the /_labelcast hooks (and may also call Rekognition).
+   * @default - rekognitionKeyPair is the admin too
+   */
+  readonly adminKeyPair?: LocalCredentials;
+}
+
+export function useLocalRekognition(options: UseLocalRekognitionOptions = {}): LocalRekognitionFixture {
   let rekognition: LocalRekognition | undefined;
   let client: RekognitionClient | undefined;
+  const clients: RekognitionClient[] = [];
+  const started = (): LocalRekognition => {
+    if (!rekognition) throw new Error('the local Rekognition is not started (use it inside a test)');
+    return rekognition;
+  };
+  const newClient: LocalRekognitionFixture['newClient'] = ({ credentials = rekognitionKeyPair, maxAttempts = 1 } = {}) => {
+    const created = new RekognitionClient({ endpoint: started().endpoint, region: rekognitionRegion, credentials, maxAttempts });
+    clients.push(created);
+    return created;
+  };
   beforeAll(async () => {
+    const admin = options.adminKeyPair ?? rekognitionKeyPair;
     rekognition = await startLocalRekognition({
       port: 0,
       region: rekognitionRegion,
-      credentials: credentialStore(rekognitionKeyPair),
-      admin: credentialStore(rekognitionKeyPair),
+      credentials: options.adminKeyPair ? credentialStore(rekognitionKeyPair, options.adminKeyPair) : credentialStore(rekognitionKeyPair),
+      admin: credentialStore(admin),
       readObject: options.readObject ?? (async () => undefined),
     });
     await rekognition.ready;
-    client = new RekognitionClient({ endpoint: rekognition.endpoint, region: rekognitionRegion, credentials: rekognitionKeyPair, maxAttempts: 1 });
+    client = newClient();
   }, options.timeoutMs ?? 120_000);
   afterAll(async () => {
-    client?.destroy();
+    for (const created of clients) created.destroy();
     await rekognition?.close();
   });
   return {
     get rekognition() {
-      if (!rekognition) throw new Error('the local Rekognition is not started (use it inside a test)');
-      return rekognition;
+      return started();
     },
     get client() {
       if (!client) throw new Error('the local Rekognition is not started (use it inside a test)');
       return client;
     },
+    newClient,
   };
 }

@@ -2,6 +2,7 @@
  * PUTs a file to its presigned URL with XMLHttpRequest, the one browser API
  * that reports upload progress. Sends exactly the ticket's headers.
  */
+import { UploadNetworkError, UploadRefusedError } from '../../lib/errors.ts';
 import type { UploadTicket } from './types.ts';
 
 export function putWithProgress(ticket: UploadTicket, file: Blob, onProgress: (fraction: number) => void): Promise<void> {
@@ -18,10 +19,10 @@ export function putWithProgress(ticket: UploadTicket, file: Blob, onProgress: (f
         resolve();
       } else {
         const code = /<Code>([^<]+)<\/Code>/.exec(request.responseText)?.[1];
-        reject(new Error(`upload refused: HTTP ${request.status}${code ? ` ${code}` : ''}`));
+        reject(new UploadRefusedError(request.status, code));
       }
     });
-    request.addEventListener('error', () => reject(new Error('upload failed: network error (no answer from S3)')));
+    request.addEventListener('error', () => reject(new UploadNetworkError()));
     request.send(file);
   });
 }

@@ -6,7 +6,7 @@
  * base64, sets as lists).
  */
 import type { AttributeValue, Item } from './dynamodb-wire.ts';
-import { InvalidRequestError } from './errors.ts';
+import { InvalidRequestError } from '../errors.ts';
 
 type JsonAttribute = Record<string, unknown>;
 

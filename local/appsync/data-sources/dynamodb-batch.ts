@@ -6,7 +6,7 @@
 import { toPlainItem, toWireMap } from './attribute-values.ts';
 import { ExpressionCollector, projectionInput, type ExpressionJson } from './dynamodb-expressions.ts';
 import type { DynamoDbJsonClient, Item } from './dynamodb-wire.ts';
-import { InvalidRequestError } from './errors.ts';
+import { InvalidRequestError } from '../errors.ts';
 import type { DataSourceOutcome } from './types.ts';
 
 type Json = Record<string, unknown>;

@@ -5,7 +5,7 @@
  */
 import { toWireMap } from './attribute-values.ts';
 import type { AttributeValue } from './dynamodb-wire.ts';
-import { InvalidRequestError } from './errors.ts';
+import { InvalidRequestError } from '../errors.ts';
 
 export interface ExpressionJson {
   readonly expression?: string;

@@ -8,8 +8,9 @@
  */
 import { toPlainItem, toWireMap } from './attribute-values.ts';
 import { ExpressionCollector, projectionInput, type ExpressionJson } from './dynamodb-expressions.ts';
-import { DynamoDbServiceError, type DynamoDbJsonClient, type Item } from './dynamodb-wire.ts';
-import { dynamoDbError, InvalidRequestError } from './errors.ts';
+import type { DynamoDbJsonClient, Item } from './dynamodb-wire.ts';
+import { DynamoDbServiceError, InvalidRequestError } from '../errors.ts';
+import { dynamoDbError } from './errors.ts';
 import type { DataSourceOutcome } from './types.ts';
 
 type Json = Record<string, unknown>;

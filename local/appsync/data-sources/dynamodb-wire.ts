@@ -11,6 +11,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { DynamoDbHttpResponse, DynamoDbTransport } from '../../dynamodb/in-process.ts';
 import { NodeSha256 } from '../../iam/node-sha256.ts';
+import { DynamoDbServiceError } from '../errors.ts';
 
 /** An attribute value as DynamoDB's JSON carries it: numbers as strings, binaries in base64. */
 export interface AttributeValue {
@@ -27,23 +28,6 @@ export interface AttributeValue {
 }
 
 export type Item = Record<string, AttributeValue>;
-
-/** A DynamoDB error answer, named as the SDK names it (`ConditionalCheckFailedException`, …). */
-export class DynamoDbServiceError extends Error {
-  public readonly $metadata: { readonly httpStatusCode: number; readonly requestId?: string };
-  public constructor(
-    name: string,
-    message: string,
-    httpStatusCode: number,
-    requestId: string | undefined,
-    /** A TransactionCanceledException's reasons, one per item. */
-    public readonly cancellationReasons?: readonly { readonly Code?: string; readonly Message?: string }[],
-  ) {
-    super(message);
-    this.name = name;
-    this.$metadata = { httpStatusCode, requestId };
-  }
-}
 
 export interface DynamoDbJsonClientOptions {
   readonly endpoint: string;

@@ -9,8 +9,9 @@ import { toPlainItem, toWireMap } from './attribute-values.ts';
 import { batchGetItem, batchWrite } from './dynamodb-batch.ts';
 import { transactGetItems, transactWriteItems } from './dynamodb-transact.ts';
 import { ExpressionCollector, projectionInput, type ExpressionJson } from './dynamodb-expressions.ts';
-import { DynamoDbServiceError, type DynamoDbJsonClient, type Item } from './dynamodb-wire.ts';
-import { conditionalCheckFailed, dynamoDbError, InvalidRequestError, invalidNextToken } from './errors.ts';
+import type { DynamoDbJsonClient, Item } from './dynamodb-wire.ts';
+import { DynamoDbServiceError, InvalidRequestError } from '../errors.ts';
+import { conditionalCheckFailed, dynamoDbError, invalidNextToken } from './errors.ts';
 import type { NextTokenCodec } from './next-token.ts';
 import type { DataSourceOutcome } from './types.ts';
 

@@ -1,21 +1,13 @@
 /**
  * Errors of the local AppSync data sources, shaped as AppSync reports them:
- * `ctx.error = { message, type }`, with type `<Service>:<ErrorCode>`.
+ * `ctx.error = { message, type }`, with type `<Service>:<ErrorCode>`. The
+ * classes the data sources throw are ../errors.ts's.
  */
 
 /** A data-source failure the response handler sees as ctx.error. */
 export interface DataSourceError {
   readonly message: string;
   readonly type: string;
-}
-
-/** The request object the handler returned is not one AppSync accepts; the field fails. */
-export class InvalidRequestError extends Error {
-  public readonly errorType = 'MappingTemplate';
-  public constructor(message: string) {
-    super(message);
-    this.name = 'InvalidRequestError';
-  }
 }
 
 /** AppSync's answer to a nextToken it did not issue or that was altered. */

@@ -10,7 +10,7 @@ import { createLambdaDataSource, type InvokeLambda } from './lambda.ts';
 import { createNextTokenCodec } from './next-token.ts';
 import type { DataSourceOutcome } from './types.ts';
 
-export { InvalidRequestError, type DataSourceError } from './errors.ts';
+export type { DataSourceError } from './errors.ts';
 export type { DataSourceOutcome } from './types.ts';
 
 interface Credentials {

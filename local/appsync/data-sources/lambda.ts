@@ -4,7 +4,8 @@
  */
 import type { LambdaFunctionName } from '../../../api/manifest.ts';
 import { asJson } from '../as-json.ts';
-import { InvalidRequestError, lambdaError } from './errors.ts';
+import { InvalidRequestError } from '../errors.ts';
+import { lambdaError } from './errors.ts';
 import type { DataSourceOutcome } from './types.ts';
 
 export type InvokeLambda = (functionName: LambdaFunctionName, payload: unknown) => Promise<unknown>;

@@ -24,6 +24,7 @@
  *   the rest on the client's side.
  */
 import type { WebSocket } from 'ws';
+import { RealtimeLimitError } from '../errors.ts';
 import type { ResolverRuntime } from '../resolvers/index.ts';
 import { authenticate, headersFromObject, type AuthResult, type AuthSettings } from '../server/auth.ts';
 import { internalFailure } from '../server/errors.ts';
@@ -61,11 +62,6 @@ export const slowConsumerCloseCode = 1008;
 
 /** WebSocket close code for a socket that never initialised: the GraphQL-over-WebSocket convention (4408), as AWS documents none. */
 export const connectionInitTimeoutCloseCode = 4408;
-
-/** A realtime limit applied to what the server would send; reported to the server log, never to the client. */
-export class RealtimeLimitError extends Error {
-  override readonly name = 'RealtimeLimitError';
-}
 
 export interface ConnectionContext {
   readonly served: ServedSchema;

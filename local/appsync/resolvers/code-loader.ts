@@ -8,7 +8,7 @@ import path from 'node:path';
 import { assertResolverBundle } from '../../../api/appsync-js-check.ts';
 import type { FieldWiring } from '../../../api/manifest.ts';
 import { bundleResolverWithInputs } from '../../../api/bundle.ts';
-import { ResolverCodeError } from './errors.ts';
+import { ResolverCodeError } from '../errors.ts';
 import { defaultEvaluationTimeoutMs, loadSandboxed, type SandboxedCode } from './sandbox.ts';
 
 export interface CodeLoaderOptions {

@@ -12,11 +12,12 @@
  * ctx.stash and the invocation state (appended errors, filters…) come back as JSON.
  */
 import type { FieldWiring } from '../../../api/manifest.ts';
-import { InvalidRequestError, type DataSources, type DataSourceError } from '../data-sources/index.ts';
+import type { DataSources, DataSourceError } from '../data-sources/index.ts';
+import { EvaluationTimeoutError, InvalidRequestError } from '../errors.ts';
 import { adoptInvocationState, type InvocationState, type RecordedError } from '../appsync-utils/invocation.ts';
 import type { CodeLoader } from './code-loader.ts';
 import { handlerContext, type ContextBase } from './context.ts';
-import { EvaluationTimeoutError, type SandboxedCode } from './sandbox.ts';
+import type { SandboxedCode } from './sandbox.ts';
 
 type HandlerOutcome =
   | { readonly kind: 'value'; readonly value: unknown }

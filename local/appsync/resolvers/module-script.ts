@@ -9,7 +9,7 @@
  * through a rule that only records import and export nodes.
  */
 import { Linter, type Rule } from 'eslint';
-import { ResolverCodeError } from './errors.ts';
+import { ResolverCodeError } from '../errors.ts';
 
 /** Name of the factory's parameter that imports a runtime module. */
 const importFunction = '__appsyncImport';

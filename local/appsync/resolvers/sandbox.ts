@@ -15,7 +15,7 @@
 import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import type { DispatchInput, DispatchResult } from '../appsync-utils/sandbox-entry.ts';
-import { ResolverCodeError } from './errors.ts';
+import { EvaluationTimeoutError, ResolverCodeError } from '../errors.ts';
 import { moduleFactorySource } from './module-script.ts';
 import { SandboxTimeout, sandboxThread, type SandboxAnswer, type SandboxRequest } from './sandbox-thread.ts';
 
@@ -23,11 +23,6 @@ const runtimeEntry = fileURLToPath(new URL('../appsync-utils/sandbox-entry.ts', 
 
 /** Time one evaluation may take before it fails: far above what any resolver needs, far below a client's patience. */
 export const defaultEvaluationTimeoutMs = 1000;
-
-/** A handler that ran past its time limit; evaluate.ts turns it into the field's error. */
-export class EvaluationTimeoutError extends Error {
-  public override readonly name = 'EvaluationTimeoutError';
-}
 
 let runtimeText: string | undefined;
 

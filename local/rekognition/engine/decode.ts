@@ -6,6 +6,7 @@
  */
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { RekognitionLimits } from '../../../api/limits.ts';
+import { LocalRekognitionError } from '../errors.ts';
 
 // Each image is decoded once: libvips' operation cache (up to 50 MB by default) would only hold memory.
 sharp.cache(false);
@@ -21,14 +22,16 @@ export const ImageProblem = {
 } as const;
 export type ImageProblem = (typeof ImageProblem)[keyof typeof ImageProblem];
 
-export class ImageDecodeError extends Error {
+/** Bytes the engine cannot decode as Rekognition would accept them; sending them again gives the same answer. */
+export class ImageDecodeError extends LocalRekognitionError {
+  public readonly retryable = false;
+
   public constructor(
     public readonly problem: ImageProblem,
     message: string,
     options?: ErrorOptions,
   ) {
-    super(message, options);
-    this.name = 'ImageDecodeError';
+    super('ImageDecodeError', message, options);
   }
 }
 

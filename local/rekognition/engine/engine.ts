@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { EngineClosedError } from '../errors.ts';
 import { ImageDecodeError, type ImageProblem } from './decode.ts';
 import type { AnalysisTasks, EngineInfo, FromWorker, ImageAnalysis, ToWorker } from './messages.ts';
 
@@ -44,13 +45,6 @@ function esmEntryOf(name: string, subpath: string): string {
   const entry = manifest.exports[subpath]?.import?.default;
   if (!entry) throw new Error(`${name} has no ESM entry for ${subpath}`);
   return pathToFileURL(path.join(path.dirname(manifestPath), entry)).href;
-}
-
-export class EngineClosedError extends Error {
-  public constructor() {
-    super('the vision engine is closed');
-    this.name = 'EngineClosedError';
-  }
 }
 
 export function startVisionEngine(options: VisionEngineOptions = {}): VisionEngine {

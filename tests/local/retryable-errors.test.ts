@@ -1,0 +1,86 @@
+/**
+ * What each area's errors say is retryable (the tables at the top of each
+ * errors.ts): AWS's "not now" answers (throttling, 5xx) are, a refusal of
+ * the request itself is not.
+ */
+import { describe, expect, it } from 'vitest';
+import { UploadRefusedError } from '../../client-example/lib/errors.ts';
+import { DynamoDbServiceError, InvalidRequestError, LocalAppSyncError } from '../../local/appsync/errors.ts';
+import { LocalDynamoDbError, ThrottleSpecError } from '../../local/dynamodb/errors.ts';
+import { BodyTooLargeError, LocalError } from '../../local/errors.ts';
+import { FunctionError, LambdaApiError, LambdaErrorCode, LocalLambdaError } from '../../local/lambda/errors.ts';
+import { LocalRekognitionError, RekognitionError, RekognitionErrorCode } from '../../local/rekognition/errors.ts';
+
+describe('Class: RekognitionError', () => {
+  it.each([
+    [RekognitionErrorCode.throttling, true],
+    [RekognitionErrorCode.provisionedThroughputExceeded, true],
+    [RekognitionErrorCode.internalServerError, true],
+    [RekognitionErrorCode.invalidImageFormat, false],
+    [RekognitionErrorCode.imageTooLarge, false],
+    [RekognitionErrorCode.invalidSignature, false],
+  ])('says %s is retryable: %s', (code, retryable) => {
+    // Act
+    const error = new RekognitionError(code, 'message');
+
+    // Assess
+    expect(error).toBeInstanceOf(LocalRekognitionError);
+    expect(error.retryable).toBe(retryable);
+    expect(error.body('request-id').__type).toBe(code);
+  });
+});
+
+describe('Class: LambdaApiError', () => {
+  it('retries a ServiceException (500) only, and keeps its name and status', () => {
+    // Act
+    const service = new LambdaApiError(LambdaErrorCode.service, 'Internal error');
+    const notFound = new LambdaApiError(LambdaErrorCode.resourceNotFound, 'Function not found');
+
+    // Assess
+    expect([service.retryable, service.statusCode, service.name]).toEqual([true, 500, 'LambdaApiError']);
+    expect([notFound.retryable, notFound.statusCode]).toEqual([false, 404]);
+    expect(notFound).toBeInstanceOf(LocalLambdaError);
+    expect(new FunctionError('TypeError', 'boom')).toMatchObject({ name: 'TypeError', retryable: true });
+  });
+});
+
+describe('Class: DynamoDbServiceError', () => {
+  it.each([
+    ['ProvisionedThroughputExceededException', 400, true],
+    ['TransactionConflictException', 400, true],
+    ['InternalServerError', 500, true],
+    ['ConditionalCheckFailedException', 400, false],
+    ['ValidationException', 400, false],
+  ])('says %s (HTTP %i) is retryable: %s', (name, status, retryable) => {
+    // Act
+    const error = new DynamoDbServiceError(name, 'message', status, 'request-id');
+
+    // Assess
+    expect(error).toBeInstanceOf(LocalAppSyncError);
+    expect([error.name, error.retryable, error.$metadata.httpStatusCode]).toEqual([name, retryable, status]);
+  });
+
+  it('keeps a refused request final', () => {
+    expect(new InvalidRequestError('bad key')).toMatchObject({ name: 'InvalidRequestError', errorType: 'MappingTemplate', retryable: false });
+  });
+});
+
+describe('Class: LocalDynamoDbError', () => {
+  it('is the base of the local DynamoDB errors, and a LocalError as the shared ones are', () => {
+    expect(new ThrottleSpecError('bad')).toBeInstanceOf(LocalDynamoDbError);
+    expect(new ThrottleSpecError('bad')).toBeInstanceOf(LocalError);
+    expect(new BodyTooLargeError(4096)).toMatchObject({ name: 'BodyTooLargeError', retryable: false });
+  });
+});
+
+describe('Class: UploadRefusedError', () => {
+  it('retries what S3 refused with a 5xx, not a 403, and words the message as before', () => {
+    // Act
+    const slowDown = new UploadRefusedError(503, 'SlowDown');
+    const expired = new UploadRefusedError(403, 'AccessDenied');
+
+    // Assess
+    expect([slowDown.retryable, slowDown.message]).toEqual([true, 'upload refused: HTTP 503 SlowDown']);
+    expect([expired.retryable, expired.message]).toEqual([false, 'upload refused: HTTP 403 AccessDenied']);
+  });
+});
