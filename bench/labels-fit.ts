@@ -1,63 +1,105 @@
 /**
- * `npx tsx bench/labels-fit.ts`: the figures the calibration is fitted from,
- * on the FIT half of tests/fixtures/eval only, read from the raw scores that
- * `npm run bench:labels` records (bench/results/labels-raw.json: the
- * detector's fused raw score of every detection, after all its views, and the
- * nsfwjs verdicts).
+ * `npx tsx bench/labels-fit.ts`: fits the per-class floors of
+ * local/rekognition/engine/calibration.ts (`classRawAtFloor`) on the FIT half
+ * of tests/fixtures/eval ONLY, and prints them with the raw scores that
+ * decided them. The held-out half is never read here: `npm run bench:labels`
+ * reports on it.
  *
- * Prints, per class, the raw scores of true and false detections and the
- * lowest raw score that keeps precision >= 0.8 on the fit half (what
- * `classRawAtFloor` in calibration.ts holds where it is above 0.3), and the
- * highest nsfwjs probabilities on these ordinary photos (what moderation.ts's
- * anchors must keep under 50).
+ * Input: the raw detections of every view, recorded once by
+ * `npx tsx bench/labels-record-views.ts` (bench/results/labels-views*.json);
+ * the engine's own view policy and fusion (views.ts) are replayed on them
+ * (bench/labels/replay.ts), so the raw scores are the ones the engine
+ * calibrates. Rule, per class, over the floors 0.3 and just above each of the
+ * class's false detections (best score of the class on an image without it):
+ *   1. the lowest floor where fit-half precision is >= 0.8 with a true
+ *      detection kept (the issue's target);
+ *   2. failing that, the floor with the best F1 among those with precision
+ *      >= 0.5 and a true detection kept;
+ *   3. failing that (more wrong than right at every floor), above every false
+ *      detection: the label is held back rather than mostly wrong.
+ * Floors at 0.3 are the global curve's and are not listed.
+ *
+ * Also prints, when bench/results/labels-raw.json exists (written by
+ * `npm run bench:labels`), the highest nsfwjs probabilities on the fit half
+ * (what moderation.ts's anchors must keep under 50).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../api/bundle.ts';
-import type { ImageAnalysis } from '../local/rekognition/engine/messages.ts';
+import { rawAtFloor } from '../local/rekognition/engine/calibration.ts';
 import type { ModerationSignals } from '../local/rekognition/moderation.ts';
 import { loadEvalSet } from './labels/eval-set.ts';
+import { loadRecordedViews, replay } from './labels/replay.ts';
 
-interface Recorded {
-  readonly file: string;
-  readonly objects: NonNullable<ImageAnalysis['objects']>;
-  readonly nsfw: ModerationSignals;
-}
-
-const recorded = JSON.parse(readFileSync(path.join(repoRoot, 'bench/results/labels-raw.json'), 'utf8')) as Recorded[];
-const byFile = new Map(recorded.map((entry) => [entry.file, entry]));
+const recorded = loadRecordedViews();
 const fitHalf = loadEvalSet().filter((image) => image.split === 'fit');
+const missing = fitHalf.filter((image) => !recorded.has(image.file));
+if (missing.length > 0) throw new Error(`no recorded views for ${missing.length} fit images (${missing[0].file}, …): run npx tsx bench/labels-record-views.ts first`);
 
 const truths = new Map<string, number[]>();
 const falses = new Map<string, number[]>();
 const push = (map: Map<string, number[]>, name: string, score: number) => map.set(name, [...(map.get(name) ?? []), score]);
 for (const image of fitHalf) {
   const best = new Map<string, number>();
-  for (const object of byFile.get(image.file)?.objects ?? []) best.set(object.className, Math.max(best.get(object.className) ?? 0, object.score));
+  // Floors at their defaults: the raw scores do not depend on them.
+  for (const detection of replay(recorded.get(image.file)!, undefined, {})) best.set(detection.className, Math.max(best.get(detection.className) ?? 0, detection.score));
   for (const name of image.classes) push(truths, name, best.get(name) ?? 0);
   for (const [name, score] of best) if (!image.classes.includes(name) && !image.ignore.includes(name)) push(falses, name, score);
 }
-console.log(`fit half: ${fitHalf.length} images`);
-console.log('| class | true (raw) | false (raw, > 0.15) | lowest raw with precision >= 0.8 |');
-for (const name of [...new Set([...truths.keys(), ...falses.keys()])].sort()) {
-  const trueScores = (truths.get(name) ?? []).sort((a, b) => b - a);
-  const falseScores = (falses.get(name) ?? []).filter((score) => score > 0.15).sort((a, b) => b - a);
-  const candidates = [...trueScores, ...falseScores].filter((score) => score > 0).sort((a, b) => a - b);
-  const suggestion = candidates.find((threshold) => {
-    const tp = trueScores.filter((score) => score >= threshold).length;
-    const fp = falseScores.filter((score) => score >= threshold).length;
-    return tp > 0 && tp / (tp + fp) >= 0.8;
-  });
-  const list = (scores: number[]) => scores.map((score) => score.toFixed(2)).join(' ') || '-';
-  console.log(`| ${name} | ${list(trueScores)} | ${list(falseScores)} | ${suggestion === undefined ? '(none: no true detection)' : suggestion.toFixed(2)} |`);
+
+const candidatesOf = (falseScores: readonly number[]) =>
+  [rawAtFloor, ...falseScores.filter((score) => score >= rawAtFloor).map((score) => Math.round((score + 0.001) * 1000) / 1000)].sort((a, b) => a - b);
+const outcomeAt = (trueScores: readonly number[], falseScores: readonly number[], floor: number) => {
+  const kept = trueScores.filter((score) => score >= floor).length;
+  const wrong = falseScores.filter((score) => score >= floor).length;
+  return { kept, precision: kept / Math.max(1, kept + wrong), f1: (2 * kept) / Math.max(1, trueScores.length + kept + wrong), wrong };
+};
+
+/** Shipped rule: the best F1 (lowest floor on ties); with no true example, above every false detection. */
+function f1Floor(trueScores: readonly number[], falseScores: readonly number[]): number {
+  const candidates = candidatesOf(falseScores);
+  const at = (floor: number) => outcomeAt(trueScores, falseScores, floor);
+  if (trueScores.length === 0) return candidates[candidates.length - 1];
+  return [...candidates].sort((a, b) => at(b).f1 - at(a).f1 || a - b)[0];
 }
 
-const primaryMax = (signals: ModerationSignals) => Math.max(signals.primary.Porn + signals.primary.Hentai, signals.primary.Sexy);
-const agreedMax = (signals: ModerationSignals) =>
-  signals.second ? Math.max(Math.min(signals.primary.Porn + signals.primary.Hentai, signals.second.Porn + signals.second.Hentai), Math.min(signals.primary.Sexy, signals.second.Sexy)) : 0;
-const rows = fitHalf.map((image) => ({ file: image.file, signals: byFile.get(image.file)!.nsfw }));
-const top = (pick: (signals: ModerationSignals) => number) =>
-  [...rows].sort((a, b) => pick(b.signals) - pick(a.signals)).slice(0, 6).map((row) => `${row.file} ${pick(row.signals).toFixed(2)}${row.signals.person === undefined ? '' : ` (person ${row.signals.person.toFixed(2)})`}`).join('; ');
-console.log(`\nnsfwjs on the fit half (no adult content); second model run on ${rows.filter((row) => row.signals.second).length} of ${rows.length}`);
-console.log(`highest MobileNetV2 alone (Porn+Hentai or Sexy): ${top(primaryMax)}`);
-console.log(`highest agreed by both models: ${top(agreedMax)}`);
+/** Rule aimed at precision >= 0.8 (evaluated for issue 16 point 3, not shipped: see local/rekognition/README.md). */
+function precisionFloor(trueScores: readonly number[], falseScores: readonly number[]): number {
+  const candidates = candidatesOf(falseScores);
+  const at = (floor: number) => outcomeAt(trueScores, falseScores, floor);
+  const reaching = candidates.find((candidate) => at(candidate).kept > 0 && at(candidate).precision >= 0.8);
+  if (reaching !== undefined) return reaching;
+  const acceptable = candidates.filter((candidate) => at(candidate).kept > 0 && at(candidate).precision >= 0.5);
+  return acceptable.sort((a, b) => at(b).f1 - at(a).f1 || a - b)[0] ?? candidates[candidates.length - 1];
+}
+
+console.log(`fit half: ${fitHalf.length} images`);
+console.log('| class | true (raw) | false (raw, > 0.15) | F1 floor (shipped) | precision >= 0.8 floor |');
+const floors: Record<string, number> = {};
+const precisionFloors: Record<string, number> = {};
+for (const name of [...new Set([...truths.keys(), ...falses.keys()])].sort()) {
+  const trueScores = (truths.get(name) ?? []).sort((a, b) => b - a);
+  const falseScores = (falses.get(name) ?? []).sort((a, b) => b - a);
+  const floor = f1Floor(trueScores, falseScores);
+  const strict = precisionFloor(trueScores, falseScores);
+  if (floor > rawAtFloor) floors[name] = floor;
+  if (strict > rawAtFloor) precisionFloors[name] = strict;
+  const list = (scores: number[]) => scores.map((score) => score.toFixed(2)).join(' ') || '-';
+  console.log(`| ${name} | ${list(trueScores)} | ${list(falseScores.filter((score) => score > 0.15))} | ${floor.toFixed(3)} | ${strict.toFixed(3)} |`);
+}
+const asCode = (values: Record<string, number>) => JSON.stringify(Object.fromEntries(Object.entries(values).sort(([a], [b]) => a.localeCompare(b))));
+console.log(`\nclassRawAtFloor (F1 rule) = ${asCode(floors)}`);
+console.log(`precision >= 0.8 rule     = ${asCode(precisionFloors)}`);
+
+const rawFile = path.join(repoRoot, 'bench/results/labels-raw.json');
+if (existsSync(rawFile)) {
+  const rows = (JSON.parse(readFileSync(rawFile, 'utf8')) as { file: string; nsfw: ModerationSignals }[]).filter((row) => fitHalf.some((image) => image.file === row.file));
+  const primaryMax = (signals: ModerationSignals) => Math.max(signals.primary.Porn + signals.primary.Hentai, signals.primary.Sexy);
+  const agreedMax = (signals: ModerationSignals) =>
+    signals.second ? Math.max(Math.min(signals.primary.Porn + signals.primary.Hentai, signals.second.Porn + signals.second.Hentai), Math.min(signals.primary.Sexy, signals.second.Sexy)) : 0;
+  const top = (pick: (signals: ModerationSignals) => number) =>
+    [...rows].sort((a, b) => pick(b.nsfw) - pick(a.nsfw)).slice(0, 6).map((row) => `${row.file} ${pick(row.nsfw).toFixed(2)}${row.nsfw.person === undefined ? '' : ` (person ${row.nsfw.person.toFixed(2)})`}`).join('; ');
+  console.log(`\nnsfwjs on the fit half (no adult content); second model run on ${rows.filter((row) => row.nsfw.second).length} of ${rows.length}`);
+  console.log(`highest MobileNetV2 alone (Porn+Hentai or Sexy): ${top(primaryMax)}`);
+  console.log(`highest agreed by both models: ${top(agreedMax)}`);
+}

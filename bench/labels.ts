@@ -7,8 +7,9 @@
  *     (the set has no adult content, so every flag is false),
  *   - the mean number of labels an image gets,
  *   - the engine's latency.
- * Prints a summary and writes bench/results/labels.json (raw scores in
- * bench/results/labels-raw.json, for fitting the calibration).
+ * Prints a summary and writes bench/results/labels.json (the detections and
+ * nsfwjs verdicts in bench/results/labels-raw.json; the per-class floors are
+ * fitted from bench/labels-record-views.ts's recordings by bench/labels-fit.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { calibratedConfidence } from '../../local/rekognition/engine/calibration.ts';
 import { fuseViews, suppressDuplicates, type RawDetection } from '../../local/rekognition/engine/fusion.ts';
+import { combineViews, viewPolicy } from '../../local/rekognition/engine/views.ts';
 import type { DetectedObject } from '../../local/rekognition/engine/object-detector.ts';
 import { labelsFromObjects } from '../../local/rekognition/labels.ts';
 
@@ -49,6 +50,23 @@ describe('calibratedConfidence', () => {
     }
     expect(calibratedConfidence(0.3)).toBeCloseTo(55);
     expect(calibratedConfidence(Number.NaN)).toBe(0);
+  });
+
+  it('puts a class at the floor at its own raw score, from the given floors (bench/labels-fit.ts replays candidates)', () => {
+    expect(calibratedConfidence(0.5, 'bird', { bird: 0.5 })).toBeCloseTo(55);
+    expect(calibratedConfidence(0.5, 'bird', {})).toBeGreaterThan(80);
+    expect(calibratedConfidence(0.3, 'sheep', { bird: 0.5 })).toBeCloseTo(55);
+  });
+});
+
+describe('combineViews', () => {
+  const bird = (score: number, x1: number, y1 = 0): RawDetection => ({ classIndex: 14, score, box: { x1, y1, x2: x1 + 0.1, y2: y1 + 0.1 } });
+  const flock = [bird(0.3, 0), bird(0.3, 0.2), bird(0.3, 0.4)];
+  const runs = { base: [flock, flock], tiles: [[bird(0.25, 0.7, 0.7)]] };
+
+  it('adds a crowded class from the tiles where the base views had none, over the policy minimum score', () => {
+    expect(combineViews(runs)).toHaveLength(4);
+    expect(combineViews(runs, { ...viewPolicy, tileMinScore: 0.3 })).toHaveLength(3);
   });
 });
 

@@ -73,8 +73,8 @@ function curve(raw: number): number {
 }
 
 /** Rekognition-like confidence (0–100) of a raw detector score (0–1) of a class. */
-export function calibratedConfidence(raw: number, className?: CocoClassName): number {
-  const floorRaw = (className && classRawAtFloor[className]) ?? rawAtFloor;
+export function calibratedConfidence(raw: number, className?: CocoClassName, floors: Partial<Record<CocoClassName, number>> = classRawAtFloor): number {
+  const floorRaw = (className && floors[className]) ?? rawAtFloor;
   // Rescale so the class's floor lands on the curve's, keeping 1 at 1.
   const rescaled = raw <= floorRaw ? (raw / floorRaw) * rawAtFloor : rawAtFloor + ((raw - floorRaw) / (1 - floorRaw)) * (1 - rawAtFloor);
   return curve(rescaled);

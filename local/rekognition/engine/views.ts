@@ -1,7 +1,8 @@
 /**
  * Which views of an image the object detector looks at, and how their
  * detections are combined. Pure functions, so the bench can replay them on
- * recorded raw detections when fitting (bench/labels-fit.ts).
+ * recorded raw detections when fitting (bench/labels-fit.ts, with
+ * bench/labels/replay.ts).
  *
  *   base   the letterboxed image and its mirror, fused (fusion.ts): always.
  *   zoom   the image shrunk into the middle of the square, padded: only when
@@ -47,8 +48,8 @@ export interface ViewRuns {
   readonly tiles?: readonly (readonly RawDetection[])[];
 }
 
-export function fuseBase(base: ViewRuns['base']): RawDetection[] {
-  return fuseViews(base.map((view) => suppressDuplicates(view, viewPolicy.nmsIou)), viewPolicy.fusionIou);
+export function fuseBase(base: ViewRuns['base'], policy: ViewPolicy = viewPolicy): RawDetection[] {
+  return fuseViews(base.map((view) => suppressDuplicates(view, policy.nmsIou)), policy.fusionIou);
 }
 
 export function needsZoomOut(fusedBase: readonly RawDetection[], policy: ViewPolicy = viewPolicy): boolean {
@@ -79,24 +80,24 @@ function overlapOfSmaller(a: Box, b: Box): number {
   return smaller > 0 ? overlap / smaller : 0;
 }
 
-export function combineViews(runs: ViewRuns): RawDetection[] {
-  const fusedBase = fuseBase(runs.base);
+export function combineViews(runs: ViewRuns, policy: ViewPolicy = viewPolicy): RawDetection[] {
+  const fusedBase = fuseBase(runs.base, policy);
   const result: RawDetection[] = [...fusedBase];
   if (runs.zoom) {
-    for (const detection of suppressDuplicates(runs.zoom, viewPolicy.nmsIou)) {
-      const same = result.findIndex((kept) => kept.classIndex === detection.classIndex && intersectionOverUnion(kept.box, detection.box) > viewPolicy.fusionIou);
+    for (const detection of suppressDuplicates(runs.zoom, policy.nmsIou)) {
+      const same = result.findIndex((kept) => kept.classIndex === detection.classIndex && intersectionOverUnion(kept.box, detection.box) > policy.fusionIou);
       if (same < 0) result.push(detection);
       else if (detection.score > result[same].score) result[same] = { ...result[same], score: detection.score };
     }
   }
   if (runs.tiles) {
-    const crowded = crowdedClasses(fusedBase);
+    const crowded = crowdedClasses(fusedBase, policy);
     const fromTiles = suppressDuplicates(
-      runs.tiles.flat().filter((detection) => crowded.has(detection.classIndex) && detection.score >= viewPolicy.tileMinScore),
-      viewPolicy.nmsIou,
+      runs.tiles.flat().filter((detection) => crowded.has(detection.classIndex) && detection.score >= policy.tileMinScore),
+      policy.nmsIou,
     );
     for (const detection of fromTiles) {
-      const known = result.some((kept) => kept.classIndex === detection.classIndex && overlapOfSmaller(kept.box, detection.box) > viewPolicy.sameObjectOverlap);
+      const known = result.some((kept) => kept.classIndex === detection.classIndex && overlapOfSmaller(kept.box, detection.box) > policy.sameObjectOverlap);
       if (!known) result.push(detection);
     }
   }

@@ -1,0 +1,48 @@
+/**
+ * `npx tsx bench/labels-record-views.ts`: runs EVERY view of the object
+ * detector (the letterboxed image and its mirror, the zoomed-out view, the
+ * 2 × 2 tiles) on each image of tests/fixtures/eval, whether or not the view
+ * policy would run it, and records the raw detections of each view in
+ * bench/results/labels-views.json. bench/labels-fit.ts replays candidate view
+ * policies, suppression and calibration on these recordings (fit half only),
+ * without running the models again.
+ *
+ * Resumable: images already in the file are kept (delete the files after a
+ * model or decode change). `-- <i>/<n>` records every n-th image from the
+ * i-th into labels-views.<i>.json, so n processes can share the work;
+ * labels-fit.ts reads them all.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '../api/bundle.ts';
+import { decodeImage } from '../local/rekognition/engine/decode.ts';
+import { loadObjectDetector } from '../local/rekognition/engine/object-detector.ts';
+import { viewPolicy, type ViewRuns } from '../local/rekognition/engine/views.ts';
+import { imageBytes, loadEvalSet } from './labels/eval-set.ts';
+
+/** Every view runs: the zoomed-out view below any score, the tiles for any class seen. */
+const everyView = { ...viewPolicy, zoomOutBelow: Number.POSITIVE_INFINITY, crowdMin: 1, crowdScore: 0, crowdMaxArea: 1 };
+
+interface RecordedViews {
+  readonly file: string;
+  readonly split: string;
+  readonly width: number;
+  readonly height: number;
+  readonly views: ViewRuns;
+}
+
+const directory = path.join(repoRoot, 'bench/results');
+const shard = /^(\d+)\/(\d+)$/.exec(process.argv[2] ?? '');
+const [index, count] = shard ? [Number(shard[1]), Number(shard[2])] : [0, 1];
+const file = path.join(directory, shard ? `labels-views.${index}.json` : 'labels-views.json');
+mkdirSync(directory, { recursive: true });
+const recorded = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RecordedViews[]) : [];
+const done = new Set(recorded.map((entry) => entry.file));
+const detector = await loadObjectDetector();
+for (const image of loadEvalSet().filter((entry, position) => position % count === index && !done.has(entry.file))) {
+  const decoded = await decodeImage(imageBytes(image), { maxPixels: 100_000_000 });
+  recorded.push({ file: image.file, split: image.split, width: decoded.width, height: decoded.height, views: await detector.views(decoded, everyView) });
+  writeFileSync(file, `${JSON.stringify(recorded)}\n`);
+  process.stderr.write('.');
+}
+console.log(`\nrecorded the views of ${recorded.length} images in ${path.relative(repoRoot, file)}`);
