@@ -12,12 +12,18 @@
  * infra/ installs into the asset for Lambda's platform; offline they are
  * imported from this repo's node_modules by absolute path, so the bundle can
  * live in the state directory.
+ *
+ * The build runs in a short-lived node process: esbuild's service holds
+ * ~100 MiB after bundling the AWS SDK, and stopping it from the stack's
+ * process leaves a zombie behind; a child that exits takes both with it.
  */
-import { build, stop } from 'esbuild';
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import type { BuildOptions } from 'esbuild';
 import { repoRoot } from '../../api/bundle.ts';
 
 /** Same as infra/manifest-function.ts: some bundled CommonJS dependencies call require(), which ESM output lacks. */
@@ -36,7 +42,7 @@ export class FunctionBundleError extends Error {
 export interface FunctionBundlesArgs {
   /** Absolute path of each function's handler module, by function name. */
   readonly entries: Readonly<Record<string, string>>;
-  /** Where the bundles are written (created when missing): `<name>.mjs` each, and `host.mjs`. */
+  /** Where the bundles are written (created when missing): `<name>.mjs` each, and `_host.mjs`. */
   readonly outDir: string;
   /** Package names imported from node_modules instead of bundled. @default [] */
   readonly nativeModules?: readonly string[];
@@ -49,47 +55,64 @@ export interface FunctionBundles {
   readonly handlers: Readonly<Record<string, string>>;
 }
 
-/** The name of the host's bundle among the functions' (a function name cannot start with an underscore in the manifest). */
+/** The host's bundle, named apart from the functions' (api/manifest.ts names start with a letter). */
 const hostName = '_host';
 
 const resolveFromRepo = createRequire(path.join(repoRoot, 'package.json')).resolve;
-const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
- * Builds the host and every handler in one esbuild run, then stops esbuild's
- * service process (the stack would otherwise keep ~100 MiB of it for nothing);
- * rejects with a FunctionBundleError naming what failed.
+ * What the build process runs (argv: esbuild's entry, the options as JSON,
+ * native module paths by name as JSON): the build, with the native modules
+ * resolved to their files and left out; esbuild's error text on stderr.
  */
+const buildScript = `
+const [esbuildEntry, optionsJson, nativeJson] = process.argv.slice(1);
+const { build } = await import(esbuildEntry);
+const native = JSON.parse(nativeJson);
+const names = Object.keys(native);
+const escaped = names.map((name) => name.replace(/[.*+?^\${}()|[\\]\\\\/]/g, '\\\\$&'));
+const plugins = names.length === 0 ? [] : [{
+  name: 'native-modules',
+  setup: (builder) => builder.onResolve({ filter: new RegExp('^(' + escaped.join('|') + ')$') }, (args) => ({ path: native[args.path], external: true })),
+}];
+try {
+  await build({ ...JSON.parse(optionsJson), plugins });
+} catch (error) {
+  process.stderr.write(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
+`;
+
+/** Builds the host and every handler in one esbuild run; rejects with a FunctionBundleError naming what failed. */
 export async function bundleFunctions(args: FunctionBundlesArgs): Promise<FunctionBundles> {
   mkdirSync(args.outDir, { recursive: true });
-  const nativeModules = args.nativeModules ?? [];
-  const native = new RegExp(`^(${nativeModules.map(escaped).join('|')})$`);
+  const options: BuildOptions = {
+    absWorkingDir: repoRoot,
+    entryPoints: [{ in: hostSource, out: hostName }, ...Object.entries(args.entries).map(([name, entry]) => ({ in: entry, out: name }))],
+    outdir: args.outDir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    write: true,
+    format: 'esm',
+    platform: 'node',
+    // The node that runs it (Lambda's bundle targets Lambda's).
+    target: `node${process.versions.node}`,
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourcemap: true,
+    banner: { js: requireShim },
+    logLevel: 'silent',
+  };
+  const native = Object.fromEntries((args.nativeModules ?? []).map((name) => [name, resolveFromRepo(name)]));
+  const esbuildEntry = pathToFileURL(resolveFromRepo('esbuild')).href;
   try {
-    await build({
-      absWorkingDir: repoRoot,
-      entryPoints: [{ in: hostSource, out: hostName }, ...Object.entries(args.entries).map(([name, entry]) => ({ in: entry, out: name }))],
-      outdir: args.outDir,
-      outExtension: { '.js': '.mjs' },
-      bundle: true,
-      write: true,
-      format: 'esm',
-      platform: 'node',
-      // The node that runs it (Lambda's bundle targets Lambda's).
-      target: `node${process.versions.node}`,
-      mainFields: ['module', 'main'],
-      minify: true,
-      sourcemap: true,
-      banner: { js: requireShim },
-      logLevel: 'silent',
-      plugins:
-        nativeModules.length === 0
-          ? []
-          : [{ name: 'native-modules', setup: (builder) => builder.onResolve({ filter: native }, (resolve) => ({ path: resolveFromRepo(resolve.path), external: true })) }],
+    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', buildScript, esbuildEntry, JSON.stringify(options), JSON.stringify(native)], {
+      cwd: repoRoot,
+      maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {
-    throw new FunctionBundleError(`could not bundle the functions: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  } finally {
-    await stop();
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new FunctionBundleError(`could not bundle the functions: ${stderr || (error instanceof Error ? error.message : String(error))}`, { cause: error });
   }
   const file = (name: string) => path.join(args.outDir, `${name}.mjs`);
   return { host: file(hostName), handlers: Object.fromEntries(Object.keys(args.entries).map((name) => [name, file(name)])) };
