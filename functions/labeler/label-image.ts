@@ -90,11 +90,31 @@ interface TerminalResult {
  * and cannot be given an ETag, so once it has answered, the object must
  * still be that version (else StaleUploadError): it then read those bytes.
  */
-async function detectPinned(deps: LabelerDeps, object: UploadedObject, contentType: ImageType, bytes: Promise<Uint8Array>) {
+async function detectPinned(deps: LabelerDeps, object: UploadedObject, contentType: ImageType, bytes: Promise<Uint8Array>, media: Gate) {
   const rekognitionImage = await rekognitionImageFor(object, contentType, bytes);
-  const detection = await detect(deps.rekognition, rekognitionImage, { imageProperties: deps.imageProperties ?? false });
+  const detecting = detect(deps.rekognition, rekognitionImage, { imageProperties: deps.imageProperties ?? false });
+  // The requests are on their way once the SDK's middleware has run (this turn of the event loop): the media follow.
+  setImmediate(media.open);
+  const detection = await detecting;
   if (rekognitionImage.S3Object) await confirmVersion(deps.s3, object);
   return detection;
+}
+
+/**
+ * Opens once; what waits on it starts then. The media wait on one until the
+ * Rekognition requests are sent: the copy and the thumbnail then share the
+ * cores and the local services with the engine's work, not with the
+ * requests that start it (the latency users see).
+ */
+interface Gate {
+  readonly opened: Promise<void>;
+  readonly open: () => void;
+}
+
+function gate(): Gate {
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => (open = () => resolve()));
+  return { opened, open };
 }
 
 /** What the image becomes: LABELED with its labels, or FAILED with the reason. */
@@ -104,6 +124,23 @@ async function terminalImage(
   object: UploadedObject,
   content: ContentToLabel,
   actualType: Promise<ImageType | undefined>,
+  media: Gate,
+): Promise<TerminalResult> {
+  try {
+    return await labelledOrFailed(deps, image, object, content, actualType, media);
+  } finally {
+    // No detection (a reused result, a failure) or detection over: the media wait for nothing more.
+    media.open();
+  }
+}
+
+async function labelledOrFailed(
+  deps: LabelerDeps,
+  image: Image,
+  object: UploadedObject,
+  content: ContentToLabel,
+  actualType: Promise<ImageType | undefined>,
+  media: Gate,
 ): Promise<TerminalResult> {
   const labeledAt = (deps.now?.() ?? new Date()).toISOString();
   if (object.sizeBytes !== image.sizeBytes) {
@@ -117,7 +154,7 @@ async function terminalImage(
   const typed: Image = { ...image, contentType };
   try {
     const { labels, moderationLabels, properties, reused, save } = await detectByContent(
-      { store: deps.store, detect: () => detectPinned(deps, object, contentType, content.bytes), wantsProperties: deps.imageProperties ?? false },
+      { store: deps.store, detect: () => detectPinned(deps, object, contentType, content.bytes, media), wantsProperties: deps.imageProperties ?? false },
       content,
     );
     if (reused) deps.logger.info('same bytes labelled before, result reused', { imageId: image.id });
@@ -147,7 +184,14 @@ async function writeThumbnail(deps: LabelerDeps, object: UploadedObject, bytes: 
  * rejecting: it runs beside detection and is only awaited once the outcome is
  * known. Bytes of no accepted type are not kept: the image fails.
  */
-async function keepMedia(deps: LabelerDeps, object: UploadedObject, actualType: Promise<ImageType | undefined>, bytes: Promise<Uint8Array>): Promise<Error | undefined> {
+async function keepMedia(
+  deps: LabelerDeps,
+  object: UploadedObject,
+  actualType: Promise<ImageType | undefined>,
+  bytes: Promise<Uint8Array>,
+  startWhen: Gate,
+): Promise<Error | undefined> {
+  await startWhen.opened;
   const copyOriginal = async () => {
     const contentType = await actualType;
     if (contentType) await keepOriginal(deps.s3, object, contentType);
@@ -190,6 +234,10 @@ function early<T>(promise: Promise<T>): Promise<T> {
 }
 
 export async function labelImage(deps: LabelerDeps, object: UploadedObject): Promise<LabelOutcome> {
+  // The bytes (pinned to the event's ETag) decide what Rekognition is given (their type and dimensions,
+  // rekognition-image.ts), so detection waits for them: they are read beside the image record. An event
+  // whose image is gone or already ended costs that read in vain.
+  const bytes = early(readUploadBytes(deps.s3, object));
   const image = await getImage(deps.store, object.imageId);
   if (!image) {
     await discardOrphanUpload(deps, object);
@@ -200,20 +248,21 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
     deps.logger.info('image already terminal, duplicate event', { imageId: image.id, status: image.status });
     return 'duplicate';
   }
-  // The bytes (pinned to the event's ETag): their type, the thumbnail, Rekognition's copy when it cannot take the object, and the check of a reused result,
-  // read beside the lookup of a result this owner stored for the same ETag. Detection waits for no read of the object.
+  // The bytes: their type, the thumbnail, Rekognition's copy when it cannot take the object, and the check of a
+  // reused result; the lookup of a result this owner stored for the same ETag runs while they arrive.
   const content: ContentToLabel = {
     owner: ownerOfItem(image),
     eTag: object.eTag,
-    bytes: early(readUploadBytes(deps.s3, object)),
+    bytes,
     stored: early(storedDetection(deps.store, ownerOfItem(image), object.eTag)),
   };
   const actualType = early(content.bytes.then(imageTypeOf));
   // The kept original and the thumbnail need no labels: made while the engine works, dropped if the image FAILS.
-  const media = keepMedia(deps, object, actualType, content.bytes);
+  const mediaGate = gate();
+  const media = keepMedia(deps, object, actualType, content.bytes, mediaGate);
   let terminal: TerminalResult;
   try {
-    terminal = await terminalImage(deps, image, object, content, actualType);
+    terminal = await terminalImage(deps, image, object, content, actualType, mediaGate);
     // Media first (usually done by now): a LABELED image always has its kept original and thumbnail.
     const mediaError = await media;
     if (terminal.image.status === ImageStatus.LABELED) {

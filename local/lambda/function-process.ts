@@ -1,24 +1,32 @@
-/** One warm function host process and its in-flight invocations. */
+/**
+ * One warm function host process and its in-flight invocations. The process
+ * runs the function's bundle (function-bundle.ts), built once before its
+ * first invocation as a deploy builds it, with plain node and the source
+ * maps on, as the deployed functions' NODE_OPTIONS ask.
+ */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { countLambdaRun } from '../stack-usage.ts';
 import { FunctionError } from './errors.ts';
 import type { HostMessage, InvokeMessage } from './host-protocol.ts';
 
-const hostPath = fileURLToPath(new URL('./function-host.ts', import.meta.url));
-
 export interface FunctionProcessOptions {
   readonly name: string;
-  /** Absolute path of the handler module. */
-  readonly entry: string;
+  /** Its code (function-bundle.ts): the host's bundle and the handler's, built once for the whole runtime. */
+  readonly code: () => Promise<FunctionCode>;
   readonly environment: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
   /** The function's configured memory (api/manifest.ts), which Lambda bills its run time by. @default 128 */
   readonly memoryMb?: number;
   /** Where the function's stdout/stderr go. */
   readonly logFile: string;
+}
+
+/** The bundles a function process runs. */
+export interface FunctionCode {
+  readonly host: string;
+  readonly handler: string;
 }
 
 interface Pending {
@@ -30,21 +38,29 @@ interface Pending {
 
 export class FunctionProcess {
   private child: ChildProcess | undefined;
+  private closed = false;
   private readonly pending = new Map<string, Pending>();
 
   public constructor(private readonly options: FunctionProcessOptions) {}
 
-  public invoke(event: unknown): Promise<unknown> {
+  public async invoke(event: unknown): Promise<unknown> {
+    // Building the code is the deploy's part, not the run's: outside the timeout and the bill. A bundle that cannot
+    // be built fails each invocation as a handler Lambda cannot import does.
+    const code = await this.options.code().catch((error: unknown) => {
+      throw new FunctionError('Runtime.ImportModuleError', error instanceof Error ? error.message : String(error));
+    });
+    // Closed while the bundle was being built: no process starts after close().
+    if (this.closed) throw new FunctionError('Runtime.Shutdown', 'the local Lambda runtime is shutting down');
     const started = performance.now();
-    const run = this.run(event);
+    const run = this.run(event, code);
     // Lambda bills each run's duration × the function's memory (the bench's cost rows).
     const billed = () => countLambdaRun(this.options.memoryMb ?? 128, performance.now() - started);
     run.then(billed, billed);
     return run;
   }
 
-  private run(event: unknown): Promise<unknown> {
-    const child = this.ensureStarted();
+  private run(event: unknown, code: FunctionCode): Promise<unknown> {
+    const child = this.ensureStarted(code);
     const requestId = randomUUID();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -60,6 +76,7 @@ export class FunctionProcess {
   }
 
   public async close(): Promise<void> {
+    this.closed = true;
     const child = this.child;
     this.child = undefined;
     this.failAll(new FunctionError('Runtime.Shutdown', 'the local Lambda runtime is shutting down'));
@@ -70,14 +87,14 @@ export class FunctionProcess {
     });
   }
 
-  private ensureStarted(): ChildProcess {
+  private ensureStarted(code: FunctionCode): ChildProcess {
     if (this.child) return this.child;
     // The function writes its stdout/stderr to the log file itself: its logs never pass through this process's event loop.
     const log = openSync(this.options.logFile, 'a');
     let child: ChildProcess;
     try {
-      child = fork(hostPath, [this.options.entry, this.options.name], {
-        execArgv: ['--import', 'tsx'],
+      child = fork(code.host, [code.handler, this.options.name], {
+        execArgv: ['--enable-source-maps'],
         env: this.options.environment,
         stdio: ['ignore', log, log, 'ipc'],
         serialization: 'advanced',

@@ -9,6 +9,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
 import { repoRoot } from '../../api/bundle.ts';
+import { bundleFunctions } from './function-bundle.ts';
 import { FunctionProcess } from './function-process.ts';
 import { FunctionError } from './errors.ts';
 
@@ -65,6 +66,14 @@ const defaultRetryDelaysMs = [1_000, 2_000];
 export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
   const logDir = path.join(options.stateDir, 'logs');
   const deadLetterDir = path.join(options.stateDir, 'dead-letters');
+  // Every function's code is built at once while the rest of the stack starts, as a deploy builds it (function-bundle.ts).
+  const bundles = bundleFunctions({
+    entries: Object.fromEntries(Object.entries(lambdaFunctions).map(([name, spec]) => [name, path.join(repoRoot, spec.entry)])),
+    outDir: path.join(options.stateDir, 'functions'),
+    nativeModules: [...new Set(Object.values(lambdaFunctions).flatMap((spec) => ('nativeModules' in spec ? spec.nativeModules : [])))],
+  });
+  // A build that fails fails each invocation (function-process.ts); it is no unhandled rejection.
+  bundles.catch(() => undefined);
   mkdirSync(logDir, { recursive: true });
   mkdirSync(deadLetterDir, { recursive: true });
   const retryDelaysMs = options.retryDelaysMs ?? defaultRetryDelaysMs;
@@ -89,7 +98,10 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
       const spec = lambdaFunctions[name];
       existing = new FunctionProcess({
         name,
-        entry: path.join(repoRoot, spec.entry),
+        code: async () => {
+          const { host, handlers } = await bundles;
+          return { host, handler: handlers[name] };
+        },
         environment: options.environment(name),
         timeoutMs: spec.timeoutSeconds * 1000,
         memoryMb: spec.memoryMb,
