@@ -2,8 +2,9 @@
  * People labels: the gates and mapping of faces/people-labels.ts on made-up
  * faces, then the face models through the local DetectLabels with the real
  * SDK client on photos of people (the astronaut, three men, a crowded bar)
- * and on photos without anyone (a cat, a cup, a rocket launch, a dog by
- * someone's shoes, a hand holding a magnifier).
+ * and on photos without anyone (a cat, a cup, a rocket launch, a panda, a
+ * macaque and a car the face models take for faces, a dog by someone's shoes,
+ * a hand holding a magnifier).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -178,7 +179,9 @@ describe('DetectLabels people labels', () => {
     expect(find(labels, 'Woman')?.Instances).toHaveLength(1);
   }, 120_000);
 
-  it.each(['cat.jpg', 'coffee.jpg', 'rocket.jpg', 'eval/kpa-donna-2.jpg', 'eval/kpa-search.jpg'])('gives %s no people labels', async (name) => {
+  // blazeface and the mesh both take the panda's and the sedan's fronts for faces (0.74 and 0.97; 0.62 and 0.97), and
+  // the macaque's nearly (0.84, mesh 0.78): only the person gate and the mesh floor keep them out.
+  it.each(['cat.jpg', 'coffee.jpg', 'rocket.jpg', 'eval/gc-zoo-panda.jpg', 'eval/stamp-sedan.jpg', 'eval/gc-erase-macaque.jpg', 'eval/kpa-donna-2.jpg', 'eval/kpa-search.jpg'])('gives %s no people labels', async (name) => {
     const labels = await labelsOf(name);
 
     for (const people of ['Face', 'Head', 'Male', 'Female', 'Adult', 'Man', 'Woman', 'Child', 'Boy', 'Girl', 'Smile', 'Happy']) {
