@@ -14,6 +14,7 @@ export const LabelCategory = {
   animals: 'Animals and Pets',
   apparel: 'Apparel and Accessories',
   everyday: 'Everyday Objects',
+  emotions: 'Expressions and Emotions',
   food: 'Food and Beverage',
   furniture: 'Furniture and Furnishings',
   home: 'Home and Indoors',
@@ -50,12 +51,16 @@ const label = (parents: readonly string[], category: LabelCategoryName, aliases:
 export const labelDefinitions: Readonly<Record<string, LabelDefinition>> = {
   // People
   Person: label([], C.person, ['Human']),
-  // From the face models (faces/people-labels.ts), parents as Rekognition gives them.
+  // From the face models (faces/people-labels.ts); parents and categories as Rekognition's label model 3.0 answers them.
   Head: label(['Person'], C.person),
   Face: label(['Head', 'Person'], C.person),
   Male: label(['Person'], C.person),
   Female: label(['Person'], C.person),
-  Smile: label(['Face', 'Head', 'Person'], C.person),
+  Adult: label(['Person'], C.person),
+  Man: label(['Adult', 'Male', 'Person'], C.person),
+  Woman: label(['Adult', 'Female', 'Person'], C.person),
+  Happy: label(['Face', 'Head', 'Person'], C.emotions),
+  Smile: label(['Face', 'Happy', 'Head', 'Person'], C.emotions),
 
   // Animals
   Animal: label([], C.animals),

@@ -151,11 +151,18 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits): Prom
     };
     return { input: { pixels: data, size }, frame: { size, left, top, width, height, crop: shown } };
   };
+  // The plain letterbox is asked for by the detector's two base views and by the face pass: decode it once per size.
+  const letterboxes = new Map<number, ReturnType<DecodedImage['view']>>();
+  const letterboxed: DecodedImage['letterboxed'] = (size) => {
+    let cached = letterboxes.get(size);
+    if (!cached) letterboxes.set(size, (cached = view(size, {})));
+    return cached;
+  };
   return {
     ...oriented,
     format: metadata.format as 'jpeg' | 'png',
-    letterboxed: (size) => view(size, {}),
-    view,
+    letterboxed,
+    view: (size, spec) => (spec.crop === undefined && (spec.fill ?? 1) >= 1 ? letterboxed(size) : view(size, spec)),
     async stretched(size) {
       const { data } = await rawRgb(decode().resize(size, size, { fit: 'fill' }));
       return { pixels: data, size };

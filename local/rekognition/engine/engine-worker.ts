@@ -33,7 +33,7 @@ async function analyze(message: ToWorker): Promise<ImageAnalysis> {
   if (message.tasks.objects) {
     objects = await detector.detect(image);
     // Faces run on the image letterboxed at the detector's size; nothing runs (or loads) without a person.
-    if (message.tasks.faces) faces = await facesOfPeople(() => image.letterboxed(detector.inputSize), objects);
+    if (message.tasks.faces) faces = await facesOfPeople(() => image.letterboxed(detector.inputSize), objects, image);
   }
   if (message.tasks.moderation) {
     const verdicts = await classifier.classify(await image.stretched(classifier.inputSize));

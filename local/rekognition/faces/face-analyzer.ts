@@ -11,6 +11,12 @@
  * The face mesh runs as a check, not for its landmarks: blazeface alone finds
  * "faces" in a cat's head and a cup of coffee (0.71, 0.65 on our fixtures),
  * the mesh scores those 0 and the astronaut's face 1.
+ *
+ * Two stages, because faceres is most of the cost (about two thirds of a
+ * one-face pass): Human runs blazeface and the mesh only, and hands back each
+ * face's aligned crop; faceres and the emotion model then run on the crops of
+ * the faces the caller will judge (wide enough, inside a person), not on every
+ * face blazeface proposes.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -19,6 +25,9 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { Config, FaceResult, Human as HumanInstance } from '@vladmandic/human';
 import type { LetterboxFrame, ModelInput } from '../engine/decode.ts';
 import { packageDirectory, startTfjs } from '../engine/tfjs-runtime.ts';
+import { PeopleThresholds } from './people-labels.ts';
+
+const minDetectionScore = PeopleThresholds.minDetectionScore;
 
 /** A face found in the image, with what the models say about it; scores 0–1 as the models give them. */
 export interface DetectedFace {
@@ -32,10 +41,20 @@ export interface DetectedFace {
   readonly maleProbability?: number;
   /** The emotion model's "happy" score. */
   readonly happy: number;
+  /** faceres' age estimate in years (its most likely bin, interpolated as Human does); undefined when the model gave none. */
+  readonly age?: number;
 }
 
+/** A face as blazeface and the mesh found it, before any attribute model ran. */
+export type FoundFace = Pick<DetectedFace, 'box' | 'detectionScore' | 'meshScore'>;
+
 export interface FaceAnalyzer {
-  analyze(input: ModelInput, frame: LetterboxFrame): Promise<DetectedFace[]>;
+  /**
+   * The faces in a letterboxed square; faceres and the emotion model run only on
+   * the faces `judge` accepts (the others come back without maleProbability, age
+   * and with happy 0).
+   */
+  analyze(input: ModelInput, frame: LetterboxFrame, judge: (face: FoundFace) => boolean): Promise<DetectedFace[]>;
 }
 
 const require = createRequire(import.meta.url);
@@ -88,7 +107,9 @@ const humanConfig = (modelDirectory: string, wasmDirectory: string): Partial<Con
   filter: { enabled: false },
   face: {
     enabled: true,
-    detector: { rotation: false, maxDetected: maxFaces, minConfidence: 0.5, return: false },
+    // minConfidence is people-labels.ts's floor: a face below it is dropped anyway, so it need not be meshed.
+    // return: the aligned face crops come back for the attribute models (stage two).
+    detector: { rotation: false, maxDetected: maxFaces, minConfidence: minDetectionScore, return: true },
     mesh: { enabled: true },
     iris: { enabled: false },
     description: { enabled: true },
@@ -123,38 +144,90 @@ async function loadFaceAnalyzer(): Promise<FaceAnalyzer> {
   const loaded = human.models.loaded();
   const missing = ['blazeface', 'facemesh', 'faceres', 'emotion'].filter((name) => !loaded.includes(name));
   if (missing.length > 0) throw new Error(`Human did not load ${missing.join(', ')}`);
+  const faceres = human.models.models.faceres;
+  const emotion = human.models.models.emotion;
+  if (!faceres || !emotion) throw new Error('Human did not load faceres and emotion');
+  // Stage one only: the attribute models are run below, on the faces worth judging.
+  human.config.face.description = { ...human.config.face.description, enabled: false };
+  human.config.face.emotion = { ...human.config.face.emotion, enabled: false };
+  const attributesOf = attributeModels(tf, faceres, emotion);
 
   return {
-    async analyze(input, frame) {
+    async analyze(input, frame, judge) {
       const batch = tf.tidy(() => tf.tensor3d(input.pixels, [input.size, input.size, 3], 'int32').toFloat().expandDims(0));
+      let result: Awaited<ReturnType<typeof human.detect>> | undefined;
       try {
-        const result = await human.detect(batch as unknown as tfTypes.Tensor4D);
-        return result.face.map((face) => toDetectedFace(face, frame));
+        result = await human.detect(batch as unknown as tfTypes.Tensor4D);
+        const faces: DetectedFace[] = [];
+        for (const face of result.face) {
+          const found = foundFace(face, frame);
+          faces.push(face.tensor && judge(found) ? { ...found, ...(await attributesOf(face.tensor as tfTypes.Tensor3D)) } : { ...found, happy: 0 });
+        }
+        return faces;
       } finally {
         batch.dispose();
+        for (const face of result?.face ?? []) face.tensor?.dispose();
       }
     },
   };
 }
 
+/** faceres input side, emotion input side (from the models' own input shapes). */
+type Attributes = Pick<DetectedFace, 'maleProbability' | 'age' | 'happy'>;
+
+/**
+ * faceres and the emotion model on one aligned face crop (RGB, 0–1), prepared
+ * as Human prepares them (its src/face/faceres.ts and src/gear/emotion.ts), so
+ * the scores are the ones Human would report.
+ */
+function attributeModels(tf: typeof tfTypes, faceres: tfTypes.GraphModel, emotion: tfTypes.GraphModel): (crop: tfTypes.Tensor3D) => Promise<Attributes> {
+  const faceresShape = faceres.inputs[0]?.shape;
+  const emotionShape = emotion.inputs[0]?.shape;
+  if (!faceresShape || !emotionShape) throw new Error('faceres and emotion have no input shape');
+  // Human's emotion labels for this (greyscale) model, in output order.
+  const happyIndex = 3;
+  const greyWeights = tf.tensor1d([0.2989, 0.587, 0.114], 'float32');
+  return async (crop) => {
+    const outputs = tf.tidy(() => {
+      const face = crop.expandDims(0) as tfTypes.Tensor4D;
+      // faceres: resized to its input, 0–255.
+      const resized = tf.image.resizeBilinear(face, [faceresShape[2], faceresShape[1]], false).mul(255);
+      const described = faceres.execute(resized) as tfTypes.Tensor[];
+      // emotion: resized, greyscale, −1…1.
+      const small = tf.image.resizeBilinear(face, [emotionShape[2], emotionShape[2]], false);
+      const grey = small.mul(greyWeights).sum(3, true).sub(0.5).mul(2);
+      const feelings = emotion.execute(grey) as tfTypes.Tensor;
+      return { gender: described.find((tensor) => tensor.shape[1] === 1), ages: described.find((tensor) => tensor.shape[1] === 100), feelings };
+    });
+    try {
+      const male = outputs.gender ? (await outputs.gender.data())[0] : undefined;
+      const ages = outputs.ages ? await outputs.ages.data() : undefined;
+      const happy = (await outputs.feelings.data())[happyIndex] ?? 0;
+      return { maleProbability: male === undefined || Number.isNaN(male) ? undefined : male, age: ages ? ageOf(ages) : undefined, happy };
+    } finally {
+      tf.dispose([outputs.gender, outputs.ages, outputs.feelings].filter((tensor) => tensor !== undefined));
+    }
+  };
+}
+
+/** Human's reading of faceres' 100 age bins: the most likely bin, pulled toward its likelier neighbour. */
+function ageOf(bins: ArrayLike<number>): number | undefined {
+  let best = 0;
+  for (let index = 1; index < bins.length; index++) if (bins[index] > bins[best]) best = index;
+  const below = bins[best - 1] ?? 0;
+  const above = bins[best + 1] ?? 0;
+  const age = Math.round(below > above ? 10 * best - 100 * below : 10 * best + 100 * above) / 10;
+  return Number.isFinite(age) && age > 0 ? age : undefined;
+}
+
 const clamp = (value: number) => Math.min(1, Math.max(0, value));
 
-function toDetectedFace(face: FaceResult, frame: LetterboxFrame): DetectedFace {
+function foundFace(face: FaceResult, frame: LetterboxFrame): FoundFace {
   // boxRaw: [x, y, width, height] as ratios of the letterboxed square; back to the source image.
   const [x, y, width, height] = face.boxRaw;
   const left = clamp((x * frame.size - frame.left) / frame.width);
   const top = clamp((y * frame.size - frame.top) / frame.height);
   const right = clamp(((x + width) * frame.size - frame.left) / frame.width);
   const bottom = clamp(((y + height) * frame.size - frame.top) / frame.height);
-  // Human reports the more likely gender and genderScore = 2·|p − 0.5| (its faceres decoding).
-  const genderScore = face.genderScore ?? 0;
-  const maleProbability =
-    face.gender === 'male' ? 0.5 + genderScore / 2 : face.gender === 'female' ? 0.5 - genderScore / 2 : undefined;
-  return {
-    box: { left, top, width: right - left, height: bottom - top },
-    detectionScore: face.boxScore,
-    meshScore: face.faceScore,
-    maleProbability,
-    happy: face.emotion?.find((emotion) => emotion.emotion === 'happy')?.score ?? 0,
-  };
+  return { box: { left, top, width: right - left, height: bottom - top }, detectionScore: face.boxScore, meshScore: face.faceScore };
 }

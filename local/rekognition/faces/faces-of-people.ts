@@ -1,19 +1,31 @@
 /**
  * The engine worker's one call into the face models: faces only for images
- * with a confident Person detection, so other photos cost nothing and the
- * models load on the first photo of people (face-analyzer.ts).
+ * with a confident Person big enough to show a face blazeface can find, so
+ * other photos cost nothing and the models load on the first photo of people
+ * (face-analyzer.ts). The attribute models run only on the faces
+ * people-labels.ts will judge.
+ *
+ * The whole letterboxed image is searched, not crops of the person boxes: in
+ * a crowded photo the detector misses people whose faces blazeface finds
+ * (kpa-bar55: the couple in front has no Person box of its own), and those
+ * faces are how people-labels.ts counts them.
  */
 import type { LetterboxFrame, ModelInput } from '../engine/decode.ts';
 import type { DetectedObject } from '../engine/object-detector.ts';
 import { faceAnalyzer, type DetectedFace } from './face-analyzer.ts';
-import { hasConfidentPerson } from './people-labels.ts';
+import { isJudgedFace, mayShowFace } from './people-labels.ts';
 
 /** A letterboxed square of the image at the detector's input size. */
 export type LetterboxedInput = () => Promise<{ readonly input: ModelInput; readonly frame: LetterboxFrame }>;
 
-/** The faces in the letterboxed image, or undefined when no person was detected (then nothing is letterboxed or loaded). */
-export async function facesOfPeople(letterboxed: LetterboxedInput, objects: readonly DetectedObject[]): Promise<DetectedFace[] | undefined> {
-  if (!hasConfidentPerson(objects.filter((object) => object.className === 'person'))) return undefined;
+/** The faces in the letterboxed image, or undefined when no person could show one (then nothing is letterboxed or loaded). */
+export async function facesOfPeople(
+  letterboxed: LetterboxedInput,
+  objects: readonly DetectedObject[],
+  image: { readonly width: number; readonly height: number },
+): Promise<DetectedFace[] | undefined> {
+  const persons = objects.filter((object) => object.className === 'person');
+  if (!mayShowFace(persons, image)) return undefined;
   const { input, frame } = await letterboxed();
-  return (await faceAnalyzer()).analyze(input, frame);
+  return (await faceAnalyzer()).analyze(input, frame, (face) => isJudgedFace(face, persons));
 }
