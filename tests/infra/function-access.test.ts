@@ -43,7 +43,7 @@ import { startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
 import { startImagesTable, tableName, credentials, region, type ImagesTable } from '../functions/images-table.ts';
 import { functionLogicalId, isAllowed, resolveValue, resourceNames, roleStatements, type ResourceNames, type ResolvedStatement } from './iam-policy.ts';
 import { graphqlRequests, recording, requestsFor, type SentCommand } from './sdk-calls.ts';
-import { synthWithoutBundling } from './synth.ts';
+import { synthStage } from './synth.ts';
 import type { CfnElement } from 'aws-cdk-lib';
 import { QueueName, queuesConsumedBy } from '../../api/labeling-queue.ts';
 
@@ -68,7 +68,7 @@ const onlyResourceOf = (type: string) => {
 };
 
 beforeAll(async () => {
-  const synthesized = synthWithoutBundling(Stage.DEV);
+  const synthesized = synthStage(Stage.DEV);
   template = synthesized.template;
   const { stack } = synthesized.labelcast;
   queueLogicalIds = {

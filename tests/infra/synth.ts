@@ -1,7 +1,7 @@
 /**
  * Synthesizes the labelcast stack for tests, without Lambda bundling (roles,
  * environments and wiring do not depend on it; tests/infra/guard.test.ts
- * synthesizes with bundling, as `cdk synth` does).
+ * synthesizes the dev stage with bundling, as `cdk synth` does).
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { createLabelcastApp, type LabelcastApp } from '../../infra/labelcast-app.ts';
@@ -18,7 +18,11 @@ export function synthWithoutBundling(stage: Stage, context: Record<string, unkno
 
 const cache = new Map<Stage, { labelcast: LabelcastApp; template: Template }>();
 
-/** One synthesis per stage per test file, without bundling, shared by its tests. */
+/**
+ * One synthesis per stage, without bundling, shared by the tests that read it (none may change it). The
+ * `unit-infra` project (vitest.config.ts) runs its files without isolation, so the files that one worker
+ * runs share it too: a synth takes seconds.
+ */
 export function synthStage(stage: Stage): { labelcast: LabelcastApp; template: Template } {
   let synthesized = cache.get(stage);
   if (!synthesized) {
