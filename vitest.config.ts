@@ -15,7 +15,6 @@ const serialE2eFiles = [
   'tests/e2e/search.test.ts',
   'tests/e2e/delete.test.ts',
   'tests/e2e/gallery.test.ts',
-  'tests/e2e/cli.test.ts',
 ];
 
 /** Generous for 2 shared cores; the few slower tests (bundled synth, model loads) set their own. */

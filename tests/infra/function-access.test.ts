@@ -67,6 +67,7 @@ const onlyResourceOf = (type: string) => {
   return ids[0]!;
 };
 
+// A synth (the first in its worker loads aws-cdk-lib) and two local services: over a minute on 2 loaded cores.
 beforeAll(async () => {
   const synthesized = synthStage(Stage.DEV);
   template = synthesized.template;
@@ -92,7 +93,7 @@ beforeAll(async () => {
   });
   table = await startImagesTable();
   admin = new S3Client({ endpoint: s3Server.endpoint, region, credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
-});
+}, 180_000);
 
 afterAll(async () => {
   admin?.destroy();

@@ -10,9 +10,13 @@ import type { Stage } from '../../infra/stage.ts';
 /** CDK context that skips asset bundling (cxapi.BUNDLING_STACKS): roles, environments and wiring do not depend on it. */
 export const noBundling = { 'aws:cdk:bundling-stacks': [] } as const;
 
-/** A fresh synthesis without Lambda bundling, for tests that read roles and settings only. */
+/**
+ * A fresh synthesis without Lambda bundling, for tests that read roles and settings only. Without CDK's
+ * built-in CloudFormation validation too: its rule engine (WebAssembly) takes seconds to start in each test
+ * worker and more for each template; tests/infra/guard.test.ts synthesizes with it, as `cdk synth` does.
+ */
 export function synthWithoutBundling(stage: Stage, context: Record<string, unknown> = {}): { labelcast: LabelcastApp; template: Template } {
-  const labelcast = createLabelcastApp({ guard: false, context: { stage, ...noBundling, ...context } });
+  const labelcast = createLabelcastApp({ guard: false, builtinCloudFormationValidation: false, context: { stage, ...noBundling, ...context } });
   return { labelcast, template: Template.fromStack(labelcast.stack) };
 }
 
