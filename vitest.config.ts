@@ -18,6 +18,8 @@ const serialE2eFiles = [
   'tests/e2e/search.test.ts',
   'tests/e2e/delete.test.ts',
   'tests/e2e/gallery.test.ts',
+  // Its API-key watcher expects exactly the one API-key upload it made.
+  'tests/e2e/owner.test.ts',
 ];
 
 /** Generous for 2 shared cores; the few slower tests (bundled synth, model loads) set their own. */
