@@ -1,8 +1,48 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * e2e files that change what every other file on the shared stack sees, so they run one at a time,
+ * after everything else: stack-wide hooks (Rekognition faults, DynamoDB throttling, the reconciler
+ * failing every stale PENDING image, Rekognition's call counters), exact views of the API-key
+ * callers' shared space (catalog counts, "newest first" at the top of the library), and the fuzzer,
+ * which holds hundreds of sockets on every port (files running beside it in a full run on a loaded
+ * machine failed waiting for labels and pushes; the fuzzer is the suspect, not proven).
+ */
+const serialE2eFiles = [
+  'tests/e2e/fuzz.test.ts',
+  'tests/e2e/faults.test.ts',
+  'tests/e2e/dynamodb-throttling.test.ts',
+  'tests/e2e/reconciler.test.ts',
+  'tests/e2e/dedupe.test.ts',
+  'tests/e2e/search.test.ts',
+  'tests/e2e/delete.test.ts',
+  'tests/e2e/gallery.test.ts',
+  // Its API-key watcher expects exactly the one API-key upload it made.
+  'tests/e2e/owner.test.ts',
+];
+
+/** Generous for 2 shared cores; the few slower tests (bundled synth, model loads) set their own. */
+const unitSettings = {
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
+
+/** Shared by both e2e projects: tests/support/local-stack-setup.ts starts the one stack they drive. */
+const e2eSettings = {
+  globalSetup: ['tests/support/local-stack-setup.ts'],
+  testTimeout: 90_000,
+  hookTimeout: 120_000,
+};
 
 export default defineConfig({
   test: {
     reporters: ['default', './tests/support/summary-reporter.ts'],
+    // vitest's default is one worker less than the cores: a single worker on 2 cores, so every file
+    // ran after the other. Much of the suite waits (on the stack's processes, on sockets, on model
+    // loads in worker threads), so one worker more than the cores keeps both cores busy.
+    // `--maxWorkers` on the command line overrides it.
+    maxWorkers: availableParallelism() + 1,
     // `npm run test:coverage`: the code the tests run, not the tests themselves.
     coverage: {
       provider: 'v8',
@@ -17,20 +57,39 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/e2e/**', 'node_modules/**'],
-          // Generous for 2 shared cores; the few slower tests (bundled synth, model loads) set their own.
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          exclude: ['tests/e2e/**', 'tests/infra/**', 'node_modules/**'],
+          ...unitSettings,
         },
       },
       {
-        // Drives the real offline stack (`npm start`'s code in a child process) like a user would.
+        // The CDK tests, without isolation between files: a worker's files share one module graph, so
+        // tests/infra/synth.ts synthesizes each stage once for all of them rather than once a file
+        // (seconds each). They read templates and never change them or the process.
+        test: {
+          name: 'unit-infra',
+          include: ['tests/infra/**/*.test.ts'],
+          isolate: false,
+          ...unitSettings,
+        },
+      },
+      {
+        // Drives the real offline stack (`npm start`'s code in a child process) like a user would. These
+        // files touch only what they create (their own images, users, tickets), so they run side by side
+        // with each other and with the unit files.
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
-          globalSetup: ['tests/support/local-stack-setup.ts'],
-          testTimeout: 90_000,
-          hookTimeout: 120_000,
+          exclude: serialE2eFiles,
+          ...e2eSettings,
+        },
+      },
+      {
+        // The same stack, one file at a time, after the parallel files (vitest runs files without
+        // file parallelism last).
+        test: {
+          name: 'e2e-serial',
+          include: serialE2eFiles,
+          ...e2eSettings,
           fileParallelism: false,
         },
       },

@@ -58,8 +58,10 @@ describe('CLI: client-example/cli.ts', { timeout: 240_000 }, () => {
     expect(labels.stdout.trim().split('\n').map((line) => JSON.parse(line))).toContainEqual({ name: 'Cup', imageCount: expect.any(Number) });
     const got = await cli('get', id);
     expect(got.stdout).toMatch(new RegExp(`^${id}  LABELED  coffee\\.jpg\n\\s+Cup\\s+\\d+\\.\\d%`));
-    const listed = await cli('list', '--limit', '5');
-    expect(listed.stdout.split('\n')[0]).toMatch(new RegExp(`^${id}  LABELED  \\S+  coffee\\.jpg  Cup \\d+%`));
+    // Other files upload beside this one (API-key callers share one library), so the image is found by its id
+    // among the newest rather than expected on the first line; newest first is tests/e2e/library.test.ts.
+    const listed = await cli('list', '--limit', '50');
+    expect(listed.stdout).toMatch(new RegExp(`^${id}  LABELED  \\S+  coffee\\.jpg  Cup \\d+%`, 'm'));
 
     const deleted = await cli('delete', id);
     expect(deleted.stdout.trim()).toBe(`deleted ${id} (coffee.jpg)`);

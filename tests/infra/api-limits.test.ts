@@ -12,14 +12,14 @@ import { CallbackSettings, CallbackUrlPolicy } from '../../api/callback.ts';
 import { ApiLimits } from '../../api/limits.ts';
 import { lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../../api/manifest.ts';
 import { Stage } from '../../infra/stage.ts';
-import { resourcesOf, synthWithoutBundling } from './synth.ts';
+import { resourcesOf, synthStage } from './synth.ts';
 
 const stages = [Stage.DEV, Stage.PROD] as const;
 const templates = new Map<Stage, Template>();
 const templateOf = (stage: Stage): Template => templates.get(stage)!;
 
 beforeAll(() => {
-  for (const stage of stages) templates.set(stage, synthWithoutBundling(stage).template);
+  for (const stage of stages) templates.set(stage, synthStage(stage).template);
 });
 
 describe('GraphQL API limits', () => {

@@ -43,7 +43,7 @@ import { startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
 import { startImagesTable, tableName, credentials, region, type ImagesTable } from '../functions/images-table.ts';
 import { functionLogicalId, isAllowed, resolveValue, resourceNames, roleStatements, type ResourceNames, type ResolvedStatement } from './iam-policy.ts';
 import { graphqlRequests, recording, requestsFor, type SentCommand } from './sdk-calls.ts';
-import { synthWithoutBundling } from './synth.ts';
+import { synthStage } from './synth.ts';
 import type { CfnElement } from 'aws-cdk-lib';
 import { QueueName, queuesConsumedBy } from '../../api/labeling-queue.ts';
 
@@ -67,8 +67,9 @@ const onlyResourceOf = (type: string) => {
   return ids[0]!;
 };
 
+// A synth (the first in its worker loads aws-cdk-lib) and two local services: over a minute on 2 loaded cores.
 beforeAll(async () => {
-  const synthesized = synthWithoutBundling(Stage.DEV);
+  const synthesized = synthStage(Stage.DEV);
   template = synthesized.template;
   const { stack } = synthesized.labelcast;
   queueLogicalIds = {
@@ -92,7 +93,7 @@ beforeAll(async () => {
   });
   table = await startImagesTable();
   admin = new S3Client({ endpoint: s3Server.endpoint, region, credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
-});
+}, 180_000);
 
 afterAll(async () => {
   admin?.destroy();

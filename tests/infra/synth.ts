@@ -1,7 +1,7 @@
 /**
  * Synthesizes the labelcast stack for tests, without Lambda bundling (roles,
  * environments and wiring do not depend on it; tests/infra/guard.test.ts
- * synthesizes with bundling, as `cdk synth` does).
+ * synthesizes the dev stage with bundling, as `cdk synth` does).
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { createLabelcastApp, type LabelcastApp } from '../../infra/labelcast-app.ts';
@@ -10,15 +10,23 @@ import type { Stage } from '../../infra/stage.ts';
 /** CDK context that skips asset bundling (cxapi.BUNDLING_STACKS): roles, environments and wiring do not depend on it. */
 export const noBundling = { 'aws:cdk:bundling-stacks': [] } as const;
 
-/** A fresh synthesis without Lambda bundling, for tests that read roles and settings only. */
+/**
+ * A fresh synthesis without Lambda bundling, for tests that read roles and settings only. Without CDK's
+ * built-in CloudFormation validation too: its rule engine (WebAssembly) takes seconds to start in each test
+ * worker and more for each template; tests/infra/guard.test.ts synthesizes with it, as `cdk synth` does.
+ */
 export function synthWithoutBundling(stage: Stage, context: Record<string, unknown> = {}): { labelcast: LabelcastApp; template: Template } {
-  const labelcast = createLabelcastApp({ guard: false, context: { stage, ...noBundling, ...context } });
+  const labelcast = createLabelcastApp({ guard: false, builtinCloudFormationValidation: false, context: { stage, ...noBundling, ...context } });
   return { labelcast, template: Template.fromStack(labelcast.stack) };
 }
 
 const cache = new Map<Stage, { labelcast: LabelcastApp; template: Template }>();
 
-/** One synthesis per stage per test file, without bundling, shared by its tests. */
+/**
+ * One synthesis per stage, without bundling, shared by the tests that read it (none may change it). The
+ * `unit-infra` project (vitest.config.ts) runs its files without isolation, so the files that one worker
+ * runs share it too: a synth takes seconds.
+ */
 export function synthStage(stage: Stage): { labelcast: LabelcastApp; template: Template } {
   let synthesized = cache.get(stage);
   if (!synthesized) {
