@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DetectLabelsCommand, type Label } from '@aws-sdk/client-rekognition';
 import { describe, expect, it } from 'vitest';
-import type { DetectedFace } from '../../local/rekognition/faces/face-analyzer.ts';
+import type { DetectedFace } from '../../local/rekognition/faces/detected-face.ts';
 import { isJudgedFace, mayShowFace, peopleLabels, PeopleThresholds, type PersonBox } from '../../local/rekognition/faces/people-labels.ts';
 import { useLocalRekognition } from '../support/local-rekognition.ts';
 

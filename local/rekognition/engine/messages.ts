@@ -2,7 +2,7 @@
 import type { ImageProblem } from './decode.ts';
 import type { ModerationSignals } from '../moderation.ts';
 import type { DetectedObject } from './object-detector.ts';
-import type { DetectedFace } from '../faces/face-analyzer.ts';
+import type { DetectedFace } from '../faces/detected-face.ts';
 
 export interface AnalysisTasks {
   readonly objects: boolean;

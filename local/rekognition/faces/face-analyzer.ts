@@ -25,28 +25,10 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { Config, FaceResult, Human as HumanInstance } from '@vladmandic/human';
 import type { LetterboxFrame, ModelInput } from '../engine/decode.ts';
 import { packageDirectory, startTfjs } from '../engine/tfjs-runtime.ts';
+import type { DetectedFace, FoundFace } from './detected-face.ts';
 import { PeopleThresholds } from './people-labels.ts';
 
 const minDetectionScore = PeopleThresholds.minDetectionScore;
-
-/** A face found in the image, with what the models say about it; scores 0–1 as the models give them. */
-export interface DetectedFace {
-  /** 0–1 ratios of the source image, clamped. */
-  readonly box: { readonly left: number; readonly top: number; readonly width: number; readonly height: number };
-  /** blazeface's score. */
-  readonly detectionScore: number;
-  /** facemesh's score: how face-like the region is. */
-  readonly meshScore: number;
-  /** faceres: probability the face is a man's (0.5 = unsure); undefined when the model gave none. */
-  readonly maleProbability?: number;
-  /** The emotion model's "happy" score. */
-  readonly happy: number;
-  /** faceres' age estimate in years (its most likely bin, interpolated as Human does); undefined when the model gave none. */
-  readonly age?: number;
-}
-
-/** A face as blazeface and the mesh found it, before any attribute model ran. */
-export type FoundFace = Pick<DetectedFace, 'box' | 'detectionScore' | 'meshScore'>;
 
 export interface FaceAnalyzer {
   /**

@@ -12,7 +12,8 @@
  */
 import type { LetterboxFrame, ModelInput } from '../engine/decode.ts';
 import type { DetectedObject } from '../engine/object-detector.ts';
-import { faceAnalyzer, type DetectedFace } from './face-analyzer.ts';
+import type { DetectedFace } from './detected-face.ts';
+import { faceAnalyzer } from './face-analyzer.ts';
 import { isJudgedFace, mayShowFace } from './people-labels.ts';
 
 /** A letterboxed square of the image at the detector's input size. */

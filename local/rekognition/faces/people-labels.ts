@@ -23,7 +23,7 @@
  *   (Head still comes as Face's parent, without instances, as Rekognition
  *   gives it).
  */
-import type { DetectedFace, FoundFace } from './face-analyzer.ts';
+import type { DetectedFace, FoundFace } from './detected-face.ts';
 
 /** What labels.ts needs of a person detection. */
 export interface PersonBox {
