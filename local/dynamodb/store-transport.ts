@@ -12,9 +12,10 @@
  * which is what DynamoDB bills table and index writes on. A PutItem or
  * DeleteItem asks dynalite for the old item in its own answer (ReturnValues
  * ALL_OLD, taken back out when the caller did not ask for it), so it costs
- * no extra read; an UpdateItem and each item of a BatchWriteItem are read
- * before (and an update after) they run, as is an item whose condition
- * failed. Reads ask dynalite for their
+ * no extra read; an UpdateItem asks for the new item the same way (ALL_NEW)
+ * and is read only before it runs (billing takes the larger of the two), an
+ * UpdateItem asking UPDATED_* or ALL_OLD is also read after, and each item of
+ * a BatchWriteItem is read before, as is an item whose condition failed. Reads ask dynalite for their
  * consumed read units (ReturnConsumedCapacity), which the caller gets only
  * when it asked for them.
  */
@@ -115,20 +116,34 @@ export function storeTransport(transport: DynamoDbTransport, observer: StoreObse
     return withBody(response, rest);
   }
 
+  /**
+   * An UpdateItem whose new item dynalite's own answer can carry: the caller
+   * asked for it (ALL_NEW), or for nothing (absent or NONE), in which case it
+   * is asked for here and taken back out of the answer. The old item is still
+   * read first: an update is billed on the larger of the two.
+   */
+  const newItemInAnswer = (operation: string, body: Record<string, unknown>) =>
+    operation === 'UpdateItem' && (body.ReturnValues === undefined || body.ReturnValues === 'NONE' || body.ReturnValues === 'ALL_NEW');
+
   async function write(request: DynamoDbHttpRequest, operation: string, body: Record<string, unknown>): Promise<DynamoDbHttpResponse> {
     if (oldItemInAnswer(operation, body)) return writeWithOldItem(request, operation, body);
     const call = innerCaller(transport, request);
     const touched = (await touchedBy(call, operation, body)) ?? [];
     const before = await Promise.all(touched.map((item) => readBack(call, item)));
-    const response = await transport(request);
+    const askNew = newItemInAnswer(operation, body) && body.ReturnValues !== 'ALL_NEW';
+    const response = askNew ? await transport({ ...request, body: JSON.stringify({ ...body, ReturnValues: 'ALL_NEW' }) }) : await transport(request);
     const failed = exceptionOf(response) === 'ConditionalCheckFailedException';
     if (response.statusCode !== 200 && !failed) return response;
+    const output = !failed && newItemInAnswer(operation, body) ? (JSON.parse(response.body) as Record<string, unknown>) : undefined;
     for (const [index, item] of touched.entries()) {
-      const after = failed ? before[index] : operation === 'UpdateItem' ? await readBack(call, item) : item.put;
+      const newItem = output && isObject(output.Attributes) ? (output.Attributes as WireItem) : undefined;
+      const after = failed ? before[index] : operation === 'UpdateItem' ? (newItem ?? (await readBack(call, item))) : item.put;
       const effect: WriteEffect = { tableName: item.tableName, before: before[index], after, transactional: false, conditionFailed: failed };
       observer.wrote({ ...effect, schema: await schemas.get(call, item.tableName) });
     }
-    return response;
+    if (!askNew || !output) return response;
+    const { Attributes: _new, ...rest } = output;
+    return withBody(response, rest);
   }
 
   async function read(request: DynamoDbHttpRequest, operation: string, body: Record<string, unknown>): Promise<DynamoDbHttpResponse> {

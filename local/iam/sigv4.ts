@@ -6,10 +6,11 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { getCanonicalHeaders, getSigningKey, SignatureV4Base } from '@smithy/signature-v4';
+import { getCanonicalHeaders, SignatureV4Base } from '@smithy/signature-v4';
 import type { HeaderBag, HttpRequest, QueryParameterBag } from '@smithy/types';
 import { NodeSha256 } from './node-sha256.ts';
 import type { CredentialStore } from './credentials.ts';
+import { SigningKeyCache } from './signing-key-cache.ts';
 import {
   parseRequestTarget,
   parseSignature,
@@ -89,6 +90,21 @@ class CanonicalRequestBuilder extends SignatureV4Base {
     return this.createStringToSign(longDate, scope, canonicalRequest, sigV4Algorithm);
   }
 }
+
+/** Builders hold no request state: one per service, region and path escaping serves every request. */
+const builders = new Map<string, CanonicalRequestBuilder>();
+function builderFor(service: string, region: string, uriEscapePath: boolean): CanonicalRequestBuilder {
+  const name = `${service}\n${region}\n${String(uriEscapePath)}`;
+  let builder = builders.get(name);
+  if (!builder) {
+    builder = new CanonicalRequestBuilder(service, region, uriEscapePath);
+    builders.set(name, builder);
+  }
+  return builder;
+}
+
+/** Derived signing keys, per credential (and its secret) and scope. */
+const signingKeys = new SigningKeyCache();
 
 /** AWS's UriEncode: everything but A-Z a-z 0-9 - _ . ~ is percent-encoded. */
 function uriEncode(value: string): string {
@@ -218,7 +234,7 @@ export async function verifySigV4(request: IncomingSignedRequest, options: Verif
 
   const path = uriEscapePath ? target.rawPath : s3CanonicalPath(target.rawPath);
   if (path === undefined) return fail('IncompleteSignature', 'The request path is not validly percent-encoded.');
-  const builder = new CanonicalRequestBuilder(options.service, options.region, uriEscapePath);
+  const builder = builderFor(options.service, options.region, uriEscapePath);
   const signedRequest = { method: request.method.toUpperCase(), path, query: queryBag(target.query), headers: {} } as unknown as HttpRequest;
   const canonicalRequest = builder.canonicalRequest(
     signedRequest,
@@ -226,7 +242,7 @@ export async function verifySigV4(request: IncomingSignedRequest, options: Verif
     payloadHashOf(request, presigned, target.query),
   );
   const stringToSign = await builder.stringToSign(parsed.longDate, credential.scope, canonicalRequest);
-  const signingKey = await getSigningKey(NodeSha256, secret, credential.date, credential.region, credential.service);
+  const signingKey = await signingKeys.keyFor(secret, credential);
   const expected = createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
 
   if (!constantTimeEqual(expected, parsed.signature)) {

@@ -3,7 +3,8 @@
  * DynamoDB bills them (pure functions), and the meter fed by real writes
  * through the local DynamoDB (a put, an update that changes nothing
  * projected, a transaction billed twice; puts and deletes over an item,
- * failed conditions, and the old item returned only to who asked for it).
+ * failed conditions, updates that grow and shrink an item, and the old or
+ * new item returned only to who asked for it).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,5 +110,30 @@ describe('Class: DynamoDbMeter, fed by the local DynamoDB', () => {
     expect(usage.storedBytes).toBe(-(itemBytes({ pk: s(big.pk), sk: s(big.sk), id: s(big.id), recoveryStatus: s('PENDING'), createdAt: s(big.createdAt), note: s(big.note) }) + 100));
     expect(replaced.Attributes).toBeUndefined();
     expect(deleted.Attributes).toEqual(small);
+  });
+
+  it('bills an update on the larger of the item before and after, and returns attributes only as asked', async () => {
+    // Prepare: a small image outside byStatus, then metering from zero.
+    const key = { pk: 'IMAGE#m3', sk: 'IMAGE' };
+    const small = { ...key, id: 'm3', createdAt: '2026-01-01T00:00:00.000Z' };
+    const statusName = Object.keys(awaitingRecovery())[0];
+    await documents.send(new PutCommand({ TableName, Item: small }));
+    dynamodb.meter.reset();
+
+    // Act: an update that grows it past 1 KB, one that puts it in byStatus asking for the new item, one that shrinks it asking for the old note.
+    const grown = await documents.send(new UpdateCommand({ TableName, Key: key, UpdateExpression: 'SET note = :long', ExpressionAttributeValues: { ':long': 'y'.repeat(1500) } }));
+    const pending = await documents.send(
+      new UpdateCommand({ TableName, Key: key, UpdateExpression: 'SET #status = :pending', ExpressionAttributeNames: { '#status': statusName }, ExpressionAttributeValues: { ':pending': 'PENDING' }, ReturnValues: 'ALL_NEW' }),
+    );
+    const shrunk = await documents.send(new UpdateCommand({ TableName, Key: key, UpdateExpression: 'REMOVE note', ReturnValues: 'UPDATED_OLD' }));
+    const usage = dynamodb.meter.usage().tables[TableName];
+
+    // Assess: 2 (after is larger) + 2 + 2 (before is larger); byStatus: 1 (enters).
+    expect(usage.writeUnits).toBe(6);
+    expect(usage.indexes.byStatus.writeUnits).toBe(1);
+    expect(usage.writes).toBe(3);
+    expect(grown.Attributes).toBeUndefined();
+    expect(pending.Attributes).toEqual({ ...small, note: 'y'.repeat(1500), ...awaitingRecovery() });
+    expect(shrunk.Attributes).toEqual({ note: 'y'.repeat(1500) });
   });
 });

@@ -58,6 +58,19 @@ describe('header form (smithy SignatureV4)', () => {
     expect((result as SigV4Success).signedHeaders).toContain('host');
   });
 
+  it('checks each request against the secret its key id has now, not a signing key derived before a rotation', async () => {
+    const rotated: LocalCredentials = { ...credentials, secretAccessKey: 'rotated-secret-000000000000000000000000000' };
+    const rotatedOptions: VerifyOptions = { ...appsyncOptions, credentials: credentialStore(rotated) };
+    const signedWithOld = incoming(await signer(credentials).sign(unsignedRequest()));
+    const signedWithNew = incoming(await signer(rotated).sign(unsignedRequest()));
+
+    expect((await verifySigV4(signedWithOld, appsyncOptions)).ok).toBe(true);
+    expectFailure(await verifySigV4(signedWithOld, rotatedOptions), 'SignatureDoesNotMatch');
+    expect((await verifySigV4(signedWithNew, rotatedOptions)).ok).toBe(true);
+    expectFailure(await verifySigV4(signedWithNew, appsyncOptions), 'SignatureDoesNotMatch');
+    expect((await verifySigV4(signedWithOld, appsyncOptions)).ok).toBe(true);
+  });
+
   it('refuses tampering and wrong keys', async () => {
     const signed = incoming(await signer(credentials).sign(unsignedRequest()));
     expectFailure(await verifySigV4({ ...signed, url: signed.url.replace('/graphql', '/graphql2') }, appsyncOptions), 'SignatureDoesNotMatch');
