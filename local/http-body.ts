@@ -1,5 +1,6 @@
 /** Reads a request body into memory, refusing it as soon as it runs past a limit. */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError } from './errors.ts';
 
 /**
  * The whole body of `request`; throws `tooLarge()` once more than `maxBytes`
@@ -14,4 +15,22 @@ export async function readBoundedBody(request: IncomingMessage, maxBytes: number
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * The body of an admin test hook request, or undefined once the request is
+ * answered: 413 naming the limit when the body runs past `maxBytes`, the
+ * connection dropped when it failed mid-body (nothing is left to answer).
+ */
+export async function readHookBody(request: IncomingMessage, response: ServerResponse, maxBytes: number): Promise<Buffer | undefined> {
+  try {
+    return await readBoundedBody(request, maxBytes, () => new BodyTooLargeError(maxBytes));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      response.writeHead(413, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: `the body must be at most ${maxBytes} bytes` }));
+    } else {
+      response.destroy();
+    }
+    return undefined;
+  }
 }

@@ -15,13 +15,12 @@
  * anything else gets DynamoDB's signature error.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBoundedBody } from '../http-body.ts';
+import { readHookBody } from '../http-body.ts';
 import { verifyAdminRequest } from '../iam/admin-request.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { resetStackUsage, stackUsage } from '../stack-usage.ts';
 import { dynamoDbRefusal } from './authorizing-transport.ts';
 import type { DynamoDbMeter } from './metering.ts';
-import { BodyTooLargeError } from '../errors.ts';
 import { ThrottleSpecError } from './errors.ts';
 import { parseThrottleSpec, type WriteThrottle } from './throttling.ts';
 
@@ -73,13 +72,8 @@ function serveThrottling(request: IncomingMessage, body: Buffer, response: Serve
 
 /** Serves a test hook request, once its admin signature checks out. */
 export async function serveTestHook(request: IncomingMessage, response: ServerResponse, hooks: DynamoDbTestHooks): Promise<void> {
-  let body: Buffer;
-  try {
-    body = await readBoundedBody(request, maxHookBodyBytes, () => new BodyTooLargeError(maxHookBodyBytes));
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) return void sendJson(response, 413, { message: `the body must be at most ${maxHookBodyBytes} bytes` });
-    return void response.destroy();
-  }
+  const body = await readHookBody(request, response, maxHookBodyBytes);
+  if (!body) return;
   const admitted = await verifyAdminRequest(request, body, { admin: hooks.admin, service: 'dynamodb', region: hooks.region });
   if (!admitted.ok) {
     const refusal = dynamoDbRefusal(admitted.code, admitted.message);

@@ -7,10 +7,9 @@
  * operation is; anything else gets Rekognition's signature error.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBoundedBody } from '../http-body.ts';
+import { readHookBody } from '../http-body.ts';
 import { verifyAdminRequest } from '../iam/admin-request.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
-import { BodyTooLargeError } from '../errors.ts';
 import { RekognitionError } from './errors.ts';
 import { faultsPath, serveFaults, type FaultInjector } from './faults.ts';
 import { newRequestId, sendError, signingName } from './protocol.ts';
@@ -39,14 +38,8 @@ export function isTestHook(request: IncomingMessage): boolean {
 
 /** Serves a test hook request, once its admin signature checks out. */
 export async function serveTestHook(request: IncomingMessage, response: ServerResponse, hooks: TestHooks): Promise<void> {
-  let body: Buffer;
-  try {
-    body = await readBoundedBody(request, maxHookBodyBytes, () => new BodyTooLargeError(maxHookBodyBytes));
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) return void sendJson(response, 413, { message: `the body must be at most ${maxHookBodyBytes} bytes` });
-    // The connection failed mid-body; nothing to answer.
-    return void response.destroy();
-  }
+  const body = await readHookBody(request, response, maxHookBodyBytes);
+  if (!body) return;
   const admitted = await verifyAdminRequest(request, body, { admin: hooks.admin, service: signingName, region: hooks.region });
   if (!admitted.ok) return sendError(response, newRequestId(), new RekognitionError(admitted.code, admitted.message));
   if ((request.url ?? '').split('?', 1)[0] === faultsPath) return serveFaults(request, body, response, hooks.faults, hooks.operations);

@@ -100,4 +100,15 @@ describe('Local DynamoDB: injected write throttling', () => {
     expect(() => parseThrottleSpec({ writeShare: 0.1, scope: 'everyone' })).toThrow(ThrottleSpecError);
     await documents.send(new PutCommand({ TableName, Item: key('after') }));
   });
+
+  it('answers a hook body past 4 KB with 413 naming the limit, and goes on serving', async () => {
+    // Act
+    const oversized = await hook('PUT', { writeShare: 0, padding: 'x'.repeat(5000) });
+    const after = await hook('GET', undefined);
+
+    // Assess
+    expect(oversized.status).toBe(413);
+    expect(await oversized.json()).toEqual({ message: 'the body must be at most 4096 bytes' });
+    expect(after.status).toBe(200);
+  });
 });
