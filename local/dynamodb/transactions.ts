@@ -12,7 +12,7 @@
  * written back unchanged under the condition, a missing one is "deleted"
  * under it. Answers are DynamoDB's: ValidationException for a malformed
  * request (more than 100 items, two actions on one item, items of more
- * than 4 MB together, an expression over DynamoDB's 4 KB), and
+ * than 4 MB together, written or read, an expression over DynamoDB's 4 KB), and
  * TransactionCanceledException with one CancellationReason per item, in
  * order, for failed conditions or a write DynamoDB would refuse.
  * A ClientRequestToken makes a repeated successful request (same token, same
@@ -43,8 +43,21 @@ export const maxTransactItems = 100;
 const tokenLifetimeMs = 10 * 60 * 1000;
 /** Tokens remembered at most (about 200 bytes each): far more than the local stack's transactions in 10 minutes. */
 export const maxRememberedTokens = 50_000;
-/** "The aggregate size of the items in the transaction cannot exceed 4 MB" (TransactWriteItems, DynamoDB API Reference). */
+/**
+ * "The aggregate size of the items in the transaction cannot exceed 4 MB"
+ * (TransactWriteItems and TransactGetItems, DynamoDB API Reference).
+ */
 export const maxTransactionBytes = 4 * 1024 * 1024;
+/**
+ * The answers over 4 MB. DynamoDB documents the limit ("DynamoDB rejects the
+ * entire request if … the aggregate size of the items in the transaction
+ * exceeds 4 MB", TransactWriteItems; "… exceeded 4 MB", TransactGetItems) but
+ * no message for it, so the message is the documented sentence and the
+ * exception the one a malformed request gets (not TransactionCanceledException,
+ * whose documented causes do not include it).
+ */
+const writeTooLarge = () => validationError('The aggregate size of the items in the transaction exceeds 4 MB');
+const readTooLarge = () => validationError('The aggregate size of the items in the transaction exceeded 4 MB');
 /** DynamoDB's limit on an expression string ("Expression parameters", DynamoDB Developer Guide). */
 export const maxExpressionBytes = 4096;
 const expressionFields = ['ConditionExpression', 'UpdateExpression', 'ProjectionExpression'] as const;
@@ -66,6 +79,17 @@ export interface TransactionOutcome {
 }
 
 const notNull = (path: string) => validationError(`1 validation error detected: Value null at '${path}' failed to satisfy constraint: Member must not be null`);
+
+/**
+ * DynamoDB's answer to an empty or over-long TransactItems, worded as its
+ * current validation framework words it (the older one echoes the whole list
+ * back instead of naming the member).
+ */
+function lengthError(count: number): DynamoDbHttpResponse | undefined {
+  if (count >= 1 && count <= maxTransactItems) return undefined;
+  const bound = count < 1 ? 'greater than or equal to 1' : `less than or equal to ${maxTransactItems}`;
+  return validationError(`1 validation error detected: Value at 'TransactItems' failed to satisfy constraint: Member must have length ${bound}`);
+}
 
 /** Keeps the ExpressionAttributeNames/Values a condition uses: dynalite refuses unused ones. */
 function conditionOnly(input: Record<string, unknown>): Record<string, unknown> {
@@ -160,11 +184,8 @@ export class Transactions {
   private async parseWrite(call: InnerCall, body: Record<string, unknown>): Promise<WriteAction[] | DynamoDbHttpResponse> {
     const items = body.TransactItems;
     if (!Array.isArray(items)) return notNull('transactItems');
-    if (items.length < 1 || items.length > maxTransactItems) {
-      return validationError(
-        `1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length ${items.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${maxTransactItems}`}`,
-      );
-    }
+    const length = lengthError(items.length);
+    if (length) return length;
     const actions: WriteAction[] = [];
     const seen = new Set<string>();
     for (const [index, element] of items.entries()) {
@@ -191,7 +212,7 @@ export class Transactions {
       seen.add(identity);
       actions.push({ kind, tableName: input.TableName, key, input });
     }
-    if (transactionBytes(actions) > maxTransactionBytes) return validationError('Transaction request cannot be larger than 4 MB');
+    if (transactionBytes(actions) > maxTransactionBytes) return writeTooLarge();
     return actions;
   }
 
@@ -301,9 +322,8 @@ export class Transactions {
   public async get(call: InnerCall, body: Record<string, unknown>): Promise<{ response: DynamoDbHttpResponse; readUnits: { tableName: string; item?: WireItem }[] }> {
     const items = body.TransactItems;
     if (!Array.isArray(items)) return { response: notNull('transactItems'), readUnits: [] };
-    if (items.length < 1 || items.length > maxTransactItems) {
-      return { response: validationError(`1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to ${maxTransactItems}`), readUnits: [] };
-    }
+    const length = lengthError(items.length);
+    if (length) return { response: length, readUnits: [] };
     const seen = new Set<string>();
     const gets: Record<string, unknown>[] = [];
     for (const [index, element] of items.entries()) {
@@ -317,11 +337,18 @@ export class Transactions {
     }
     const responses: Record<string, unknown>[] = [];
     const reads: { tableName: string; item?: WireItem }[] = [];
+    let totalBytes = 0;
     for (const get of gets) {
       const read = await call('GetItem', { ...get, ConsistentRead: true });
       if (!read.ok) return { response: read.response, readUnits: [] };
+      // The 4 MB and the read units count whole items, whatever a projection leaves of them.
+      const whole = get.ProjectionExpression === undefined ? read : await call('GetItem', { TableName: get.TableName, Key: get.Key, ConsistentRead: true });
+      if (!whole.ok) return { response: whole.response, readUnits: [] };
+      const item = isObject(whole.output.Item) ? (whole.output.Item as WireItem) : undefined;
+      totalBytes += itemBytes(item);
+      if (totalBytes > maxTransactionBytes) return { response: readTooLarge(), readUnits: [] };
       responses.push(isObject(read.output.Item) ? { Item: read.output.Item } : {});
-      reads.push({ tableName: String(get.TableName), item: isObject(read.output.Item) ? (read.output.Item as WireItem) : undefined });
+      reads.push({ tableName: String(get.TableName), item });
     }
     return { response: jsonResponse(200, { Responses: responses }), readUnits: reads };
   }

@@ -151,7 +151,14 @@ describe('Local DynamoDB: transactions', () => {
 
       // Assess
       await expect(twice).rejects.toMatchObject({ name: 'ValidationException', message: 'Transaction request cannot include multiple operations on one item' });
-      await expect(tooMany).rejects.toMatchObject({ name: 'ValidationException' });
+      await expect(tooMany).rejects.toMatchObject({
+        name: 'ValidationException',
+        message: "1 validation error detected: Value at 'TransactItems' failed to satisfy constraint: Member must have length less than or equal to 100",
+      });
+      await expect(documents.send(new TransactWriteCommand({ TransactItems: [] }))).rejects.toMatchObject({
+        name: 'ValidationException',
+        message: "1 validation error detected: Value at 'TransactItems' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      });
       expect(await get('d1')).toBeUndefined();
       expect(await get('d-many-0')).toBeUndefined();
     });
@@ -166,7 +173,7 @@ describe('Local DynamoDB: transactions', () => {
       // Act / Assess (one at a time: each answer is awaited as it comes)
       await expect(
         documents.send(new TransactWriteCommand({ TransactItems: Array.from({ length: 11 }, (_, index) => ({ Put: { TableName, Item: { ...key(`big-${index}`), big } } })) })),
-      ).rejects.toMatchObject({ name: 'ValidationException', message: 'Transaction request cannot be larger than 4 MB' });
+      ).rejects.toMatchObject({ name: 'ValidationException', message: 'The aggregate size of the items in the transaction exceeds 4 MB' });
       await expect(
         documents.send(new TransactWriteCommand({ TransactItems: Array.from({ length: 10 }, (_, index) => ({ Put: { TableName, Item: { ...key(`fits-${index}`), big } } })) })),
       ).resolves.toBeDefined();
@@ -235,6 +242,37 @@ describe('Local DynamoDB: transactions', () => {
 
       // Assess
       expect(Responses).toEqual([{ Item: { ...key('g1'), v: 1 } }, {}]);
+    });
+
+    it('refuses items of more than 4 MB together, counted whole even when projected, with ValidationException', async () => {
+      // Prepare: 11 stored items of 390 KB (under the 400 KB item limit) are 4.2 MB together
+      const big = 'x'.repeat(390 * 1024);
+      for (let index = 0; index < 11; index += 1) await documents.send(new PutCommand({ TableName, Item: { ...key(`read-big-${index}`), big } }));
+      const gets = (count: number, projection?: string) =>
+        Array.from({ length: count }, (_, index) => ({ Get: { TableName, Key: key(`read-big-${index}`), ProjectionExpression: projection } }));
+      const tooLarge = { name: 'ValidationException', message: 'The aggregate size of the items in the transaction exceeded 4 MB' };
+
+      // Act / Assess (one at a time: each answer is awaited as it comes)
+      await expect(documents.send(new TransactGetCommand({ TransactItems: gets(11) }))).rejects.toMatchObject(tooLarge);
+      await expect(documents.send(new TransactGetCommand({ TransactItems: gets(11, 'pk') }))).rejects.toMatchObject(tooLarge);
+      const fits = await documents.send(new TransactGetCommand({ TransactItems: gets(10) }));
+      expect(fits.Responses?.map((response) => response.Item?.big === big)).toEqual(Array.from({ length: 10 }, () => true));
+    });
+
+    it('refuses an empty list and more than 100 items with ValidationException naming the bound', async () => {
+      // Act
+      const empty = documents.send(new TransactGetCommand({ TransactItems: [] }));
+      const tooMany = documents.send(new TransactGetCommand({ TransactItems: Array.from({ length: 101 }, (_, index) => ({ Get: { TableName, Key: key(`g-many-${index}`) } })) }));
+
+      // Assess
+      await expect(empty).rejects.toMatchObject({
+        name: 'ValidationException',
+        message: "1 validation error detected: Value at 'TransactItems' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      });
+      await expect(tooMany).rejects.toMatchObject({
+        name: 'ValidationException',
+        message: "1 validation error detected: Value at 'TransactItems' failed to satisfy constraint: Member must have length less than or equal to 100",
+      });
     });
   });
 });
