@@ -118,22 +118,6 @@ function gate(): Gate {
 }
 
 /** What the image becomes: LABELED with its labels, or FAILED with the reason. */
-async function terminalImage(
-  deps: LabelerDeps,
-  image: Image,
-  object: UploadedObject,
-  content: ContentToLabel,
-  actualType: Promise<ImageType | undefined>,
-  media: Gate,
-): Promise<TerminalResult> {
-  try {
-    return await labelledOrFailed(deps, image, object, content, actualType, media);
-  } finally {
-    // No detection (a reused result, a failure) or detection over: the media wait for nothing more.
-    media.open();
-  }
-}
-
 async function labelledOrFailed(
   deps: LabelerDeps,
   image: Image,
@@ -262,7 +246,8 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
   const media = keepMedia(deps, object, actualType, content.bytes, mediaGate);
   let terminal: TerminalResult;
   try {
-    terminal = await terminalImage(deps, image, object, content, actualType, mediaGate);
+    // No detection (a reused result, a failure) or detection over: the media wait for nothing more.
+    terminal = await labelledOrFailed(deps, image, object, content, actualType, mediaGate).finally(mediaGate.open);
     // Media first (usually done by now): a LABELED image always has its kept original and thumbnail.
     const mediaError = await media;
     if (terminal.image.status === ImageStatus.LABELED) {
