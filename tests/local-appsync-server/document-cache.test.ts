@@ -8,12 +8,16 @@ import { defaultDocumentCacheLimits, documentCache, estimatedBytesPerChar } from
 import { parsedDocumentCache, parseOperation } from '../../local/appsync/server/documents.ts';
 import { buildServedSchema } from '../../local/appsync/server/schema.ts';
 
-/** A valid query of about `chars` characters, distinct per `seed`: aliases of __typename. */
+/**
+ * A valid query of about `chars` characters, distinct per `seed`: aliases of
+ * __typename, named long enough that a megabyte stays within the parser's
+ * 15,000 tokens (3 an alias).
+ */
 const aliasQuery = (chars: number, seed: number) => {
   const aliases: string[] = [];
   let length = 4;
   for (let index = 0; length < chars; index += 1) {
-    const alias = `s${seed}a${index}: __typename`;
+    const alias = `s${seed}a${index}${'_'.repeat(240)}: __typename`;
     aliases.push(alias);
     length += alias.length + 1;
   }

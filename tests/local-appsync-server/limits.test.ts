@@ -1,6 +1,7 @@
 /**
  * AppSync's API limits on the local server, over HTTPS with an API key:
- * introspection off in prod, query depth and resolver count (api/limits.ts).
+ * introspection off in prod, query depth and resolver count (api/limits.ts),
+ * and the parser's limits on tokens and nesting (graphql-java's).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiLimits } from '../../api/limits.ts';
 import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
 import { maxExpandedSelections, type GraphQLLimits } from '../../local/appsync/server/limits.ts';
+import { maxDocumentTokens, maxNestingDepth } from '../../local/appsync/server/parser-limits.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';
 import { fakeRuntime, sampleImage, type FakeRuntime } from './fake-runtime.ts';
 import { post } from './https-client.ts';
@@ -288,5 +290,79 @@ describe('Local AppSync: expanded size limit (offline only)', () => {
     // Assess
     expect(response.body.errors).toBeUndefined();
     expect(served.runtime.calls).toHaveLength(callsBefore + 1);
+  });
+});
+
+describe('Local AppSync: parser limits (graphql-java\'s tokens and nesting)', () => {
+  let served: Served;
+  beforeAll(async () => {
+    served = await serve(ApiLimits.dev);
+  });
+  afterAll(() => stop(served));
+
+  const cancelledSyntax = (what: string) => ({
+    data: null,
+    errors: [
+      {
+        path: null,
+        locations: [expect.objectContaining({ line: 1 })],
+        message: `Invalid Syntax : ${what} To prevent Denial Of Service attacks, parsing has been cancelled.`,
+      },
+    ],
+  });
+  const tooDeep = cancelledSyntax(`More than ${maxNestingDepth} deep 'grammar' rules have been entered.`);
+  /** `{ a0: __typename a1: __typename … }`: 3 tokens an alias, 2 for the braces. */
+  const aliases = (count: number) => `{ ${Array.from({ length: count }, (_, index) => `a${index}: __typename`).join(' ')} }`;
+  /** `{ image(id: [[…1…]]) { id } }` with brackets nested `depth` deep in all ({, ( and the lists). */
+  const nestedList = (depth: number) => `{ image(id: ${'['.repeat(depth - 2)}1${']'.repeat(depth - 2)}) { id } }`;
+
+  it('answers selection sets, lists, objects and inline fragments nested 20,000 deep with a syntax error, not a 500', async () => {
+    // Act: graphql-js recurses once a level and overflows its stack well before 20,000
+    const answers = await Promise.all([
+      served.query(`${'{a'.repeat(20_000)}${'}'.repeat(20_000)}`),
+      served.query(nestedList(20_000)),
+      served.query(`{ image(id: ${'{a:'.repeat(20_000)}1${'}'.repeat(20_000)}) { id } }`),
+      served.query(`{ ${'... on Query {'.repeat(20_000)} __typename ${'}'.repeat(20_000)} }`),
+    ]);
+
+    // Assess
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual(tooDeep);
+    }
+    expect(served.runtime.calls).toHaveLength(0);
+  });
+
+  it(`parses brackets nested ${maxNestingDepth} deep, and refuses one more`, async () => {
+    // Act
+    const within = await served.query(nestedList(maxNestingDepth));
+    const past = await served.query(nestedList(maxNestingDepth + 1));
+
+    // Assess: within the limit the list reaches validation, which refuses a list for an ID
+    expect(within.body.errors?.[0]?.message).toMatch(/^Validation error of type WrongType/);
+    expect(past.body).toEqual(tooDeep);
+  });
+
+  it('answers a chain of 10,000 fragments, each spreading the next, with a syntax error, not a 500', async () => {
+    // Prepare
+    const chain = Array.from({ length: 10_000 }, (_, index) => `fragment F${index} on Query { __typename ${index < 9_999 ? `...F${index + 1}` : ''} }`);
+
+    // Act
+    const answer = await served.query(`{ ...F0 } ${chain.join(' ')}`);
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual(cancelledSyntax(`More than ${maxDocumentTokens} 'grammar' tokens have been presented.`));
+  });
+
+  it(`answers a document within ${maxDocumentTokens} tokens, and refuses one alias more`, async () => {
+    // Act: 4,999 aliases are 14,999 tokens; 5,000 are 15,002
+    const within = await served.query(aliases(4_999));
+    const past = await served.query(aliases(5_000));
+
+    // Assess
+    expect(within.body.errors).toBeUndefined();
+    expect(Object.keys(within.body.data as object)).toHaveLength(4_999);
+    expect(past.body).toEqual(cancelledSyntax(`More than ${maxDocumentTokens} 'grammar' tokens have been presented.`));
   });
 });

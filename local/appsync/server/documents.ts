@@ -1,5 +1,6 @@
 /**
- * Parsed and validated GraphQL documents, cached per served schema and
+ * Parsed (within graphql-java's parser limits, parser-limits.ts) and
+ * validated GraphQL documents, cached per served schema and
  * bounded in bytes (document-cache.ts), so a client repeating a query pays
  * for parsing and validation once.
  */
@@ -7,7 +8,6 @@ import {
   GraphQLError,
   getOperationAST,
   Kind,
-  parse,
   specifiedRules,
   validate,
   type DocumentNode,
@@ -17,6 +17,7 @@ import { syntaxError, validationError, type GraphQLResponseError } from './error
 import type { FragmentMap } from './collect-fields.ts';
 import { documentCache, type DocumentCache } from './document-cache.ts';
 import { hidesSuggestions, noIntrospection } from './limits.ts';
+import { parseWithinLimits } from './parser-limits.ts';
 import type { ServedSchema } from './schema.ts';
 
 export type ParsedOperation =
@@ -46,7 +47,7 @@ export function parseOperation(served: ServedSchema, query: string, operationNam
 function parseAndValidate(served: ServedSchema, query: string, operationName: string | null): ParsedOperation {
   let document: DocumentNode;
   try {
-    document = parse(query);
+    document = parseWithinLimits(query);
   } catch (error) {
     if (error instanceof GraphQLError) return { ok: false, errors: [syntaxError(error)] };
     throw error;
