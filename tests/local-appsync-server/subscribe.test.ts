@@ -116,6 +116,34 @@ describe('subscribeOperation', () => {
     expect(await start('{ image(id: "img-1") { id } }')).toEqual({ ok: false, reason: 'not-a-subscription' });
   });
 
+  it('refuses @skip or @include on the root field, directly or through fragments, as a validation error', async () => {
+    // Act: graphql-js 16's subscribe() throws on a root field a directive removed
+    const outcomes = await Promise.all([
+      start('subscription { onImageLabeled @skip(if: true) { id } }'),
+      start('subscription S($on: Boolean!) { ...Root } fragment Root on Subscription { ... @include(if: $on) { onImageLabeled { id } } }', { variables: { on: false } }),
+    ]);
+
+    // Assess
+    expect(outcomes).toEqual([
+      {
+        ok: false,
+        reason: 'refused',
+        errors: [
+          {
+            path: null,
+            locations: [{ line: 1, column: 16, sourceName: null }],
+            message: 'Validation error of type InvalidSyntax: Anonymous Subscription must not use `@skip` or `@include` directives in the top level selection.',
+          },
+        ],
+      },
+      {
+        ok: false,
+        reason: 'refused',
+        errors: [expect.objectContaining({ message: 'Validation error of type InvalidSyntax: Subscription "S" must not use `@skip` or `@include` directives in the top level selection.' })],
+      },
+    ]);
+  });
+
   it('refuses an invalid document with the validation errors a query gets', async () => {
     const outcome = await start('subscription { onImageLabeled { nope } }');
     expect(outcome).toMatchObject({ ok: false, reason: 'refused', errors: [{ message: expect.stringMatching(/^Validation error of type FieldUndefined/) }] });

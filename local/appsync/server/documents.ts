@@ -8,6 +8,7 @@ import {
   GraphQLError,
   getOperationAST,
   Kind,
+  SingleFieldSubscriptionsRule,
   specifiedRules,
   validate,
   type DocumentNode,
@@ -18,6 +19,7 @@ import type { FragmentMap } from './collect-fields.ts';
 import { documentCache, type DocumentCache } from './document-cache.ts';
 import { hidesSuggestions, noIntrospection } from './limits.ts';
 import { parseWithinLimits } from './parser-limits.ts';
+import { singleFieldSubscriptions } from './subscription-root-rule.ts';
 import type { ServedSchema } from './schema.ts';
 
 export type ParsedOperation =
@@ -52,7 +54,10 @@ function parseAndValidate(served: ServedSchema, query: string, operationName: st
     if (error instanceof GraphQLError) return { ok: false, errors: [syntaxError(error)] };
     throw error;
   }
-  const rules = served.limits.introspection ? specifiedRules : [...specifiedRules, noIntrospection];
+  const rules = [
+    ...specifiedRules.map((rule) => (rule === SingleFieldSubscriptionsRule ? singleFieldSubscriptions : rule)),
+    ...(served.limits.introspection ? [] : [noIntrospection]),
+  ];
   const invalid = validate(served.schema, document, rules, { hideSuggestions: hidesSuggestions(served.limits) });
   if (invalid.length > 0) return { ok: false, errors: invalid.map(validationError) };
   const operation = getOperationAST(document, operationName);
