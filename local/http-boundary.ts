@@ -43,9 +43,16 @@ const defaultLog =
 /** The request as a log line names it; the target is cut, since a fuzzer's can be megabytes. */
 const describeRequest = (request: IncomingMessage) => `${request.method} ${JSON.stringify((request.url ?? '').slice(0, 200))}`;
 
-/** A failure caused by the client going away (reset, aborted body): nothing to answer, nothing to log. */
-export const clientWentAway = (request: IncomingMessage, error: unknown) =>
-  request.socket.destroyed || (error as { code?: string } | null)?.code === 'ECONNRESET';
+/**
+ * A failure after which nothing can be answered: the client went away
+ * (reset, aborted body), or the answer's socket is gone. Asked of the
+ * response, not the request: once a body read past its limit destroys the
+ * request, Node sets `request.socket` to null (whatever its type says) while
+ * the answer can still be written, and reading `.destroyed` off it threw in
+ * every handler's error path and ended the whole stack.
+ */
+export const clientWentAway = (response: ServerResponse, error: unknown) =>
+  (response.socket as ServerResponse['socket'] | null)?.destroyed !== false || (error as { code?: string } | null)?.code === 'ECONNRESET';
 
 /** Runs `handler` behind the boundary: a throw or a rejection becomes the service's 500, logged here. */
 export function guardRequests(
@@ -54,7 +61,7 @@ export function guardRequests(
 ): RequestListener {
   const log = options.log ?? defaultLog(options.service);
   const fail = (request: IncomingMessage, response: ServerResponse, error: unknown) => {
-    if (clientWentAway(request, error)) return;
+    if (clientWentAway(response, error)) return;
     log(error, describeRequest(request));
     try {
       if (!response.headersSent) options.internalError(request, response);

@@ -102,7 +102,7 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
       // Rekognition reads an Image.S3Object with the caller's permissions.
       sendResult(response, requestId, await run(input, { ...deps, readObject: callerReader(options.credentials, accessKeyId, options.readObject) }));
     } catch (error) {
-      if (clientWentAway(request, error)) return;
+      if (clientWentAway(response, error)) return;
       const known = error instanceof RekognitionError ? error : new RekognitionError(RekognitionErrorCode.internalServerError, 'Internal server error', { cause: error });
       if (known.statusCode >= 500) console.error('[rekognition]', requestId, error);
       if (!response.headersSent) sendError(response, requestId, known);

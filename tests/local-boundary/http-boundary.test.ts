@@ -3,10 +3,11 @@
  * upgrade listener throws becomes a 500 (logged, no internals sent) and the
  * server keeps serving; what Node's parser refuses gets a bare 4xx.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodePathname, guardRequests, guardServer, guardUpgrades, requestPathname } from '../../local/http-boundary.ts';
+import { readBoundedBody } from '../../local/http-body.ts';
+import { clientWentAway, decodePathname, guardRequests, guardServer, guardUpgrades, requestPathname } from '../../local/http-boundary.ts';
 import { listen } from '../../local/listen.ts';
 
 /** Sends raw bytes and returns the status of the answer's first line (undefined when the server just closed). */
@@ -99,6 +100,43 @@ describe('Module: http-boundary', () => {
         throw new Error('late');
       });
       await expect(fetch(`${url}/`).then((response) => response.text())).rejects.toThrow();
+    });
+  });
+
+  describe('Function: clientWentAway', () => {
+    it('lets a handler answer a body read past its limit, though Node has taken request.socket away', async () => {
+      // Prepare: the local Rekognition's shape: read a bounded body; on an error, answer it unless the client went away
+      const { port, url, logged } = await start(async (request, response) => {
+        if (request.url === '/fine') return response.end('ok');
+        try {
+          await readBoundedBody(request, 1024 * 1024, () => new Error('too large'));
+        } catch (error) {
+          if (clientWentAway(response, error)) return;
+          response.writeHead(413, { connection: 'close' }).end('too large');
+        }
+      });
+
+      // Act: 20 MB where 1 MB is allowed; reading past the limit destroys the request, and request.socket is null after
+      const status = await new Promise<number | string>((resolve) => {
+        const upload = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/upload', headers: { 'content-length': String(20 * 1024 * 1024) } });
+        upload.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+        upload.on('response', (answer) => resolve(answer.statusCode ?? 0));
+        const chunk = Buffer.alloc(1024 * 1024);
+        let sent = 0;
+        const pump = (): void => {
+          while (sent < 20) {
+            sent += 1;
+            if (!upload.write(chunk)) return void upload.once('drain', pump);
+          }
+          upload.end();
+        };
+        pump();
+      });
+
+      // Assess: answered (asking request.socket.destroyed threw, and the rejection ended the process), and still serving
+      expect(status).toBe(413);
+      expect(logged).toEqual([]);
+      await expect((await fetch(`${url}/fine`)).text()).resolves.toBe('ok');
     });
   });
 

@@ -3,6 +3,7 @@
  * the fixture photos.
  */
 import { readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import {
   DetectLabelsCommand,
@@ -103,6 +104,36 @@ describe('DetectLabels', () => {
     expect(response.status).toBe(400);
     expect(response.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
     expect(await response.json()).toEqual({ __type: 'MissingAuthenticationTokenException', Message: 'Missing Authentication Token' });
+  });
+
+  it('answers a 20 MB body streamed past its 8 MB limit, and keeps serving', async () => {
+    // Act: reading past the limit destroys the request, and Node then sets request.socket to null; asking it whether
+    // the client went away threw in the error path, and the unhandled rejection ended the whole stack
+    const endpoint = new URL(local.rekognition.endpoint);
+    const status = await new Promise<number | string>((resolve) => {
+      const upload = httpRequest({
+        host: endpoint.hostname,
+        port: endpoint.port,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'RekognitionService.DetectLabels', 'content-length': String(20 * 1024 * 1024) },
+      });
+      upload.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+      upload.on('response', (answer) => resolve(answer.statusCode ?? 0));
+      const chunk = Buffer.alloc(1024 * 1024, 0x20);
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < 20) {
+          sent += 1;
+          if (!upload.write(chunk)) return void upload.once('drain', pump);
+        }
+        upload.end();
+      };
+      pump();
+    });
+
+    // Assess
+    expect(status).toBe(400);
+    await expect(errorOf(local.client.send(new DetectLabelsCommand({ Image: await fromBytes('cat.jpg') })))).resolves.toBeUndefined();
   });
 });
 

@@ -134,7 +134,7 @@ export function graphQLRequestHandler(context: GraphQLHandlerContext) {
       for (const invalidation of outcome.invalidations) context.invalidate(invalidation);
       sendJson(request, response, 200, outcome.response, undefined, outcome.responseHeaders);
     } catch (error) {
-      if (clientWentAway(request, error)) return;
+      if (clientWentAway(response, error)) return;
       context.onInternalError?.(error, `${request.method} ${request.url}`);
       if (!response.headersSent) sendError(request, response, RequestErrors.internal());
       else response.destroy();
