@@ -14,7 +14,8 @@
  * request (more than 100 items, two actions on one item, items of more
  * than 4 MB together, written or read, an expression over DynamoDB's 4 KB), and
  * TransactionCanceledException with one CancellationReason per item, in
- * order, for failed conditions or a write DynamoDB would refuse.
+ * order, for failed conditions, a key of the wrong types, or a write
+ * DynamoDB would refuse.
  * A ClientRequestToken makes a repeated successful request (same token, same
  * items, within 10 minutes) succeed again without writing. At most
  * `maxRememberedTokens` are kept (the oldest forgotten first), so a caller
@@ -89,6 +90,22 @@ function lengthError(count: number): DynamoDbHttpResponse | undefined {
   if (count >= 1 && count <= maxTransactItems) return undefined;
   const bound = count < 1 ? 'greater than or equal to 1' : `less than or equal to ${maxTransactItems}`;
   return validationError(`1 validation error detected: Value at 'TransactItems' failed to satisfy constraint: Member must have length ${bound}`);
+}
+
+/**
+ * A key of the wrong types or shape: dynalite refuses the read with this
+ * ValidationException, where DynamoDB cancels the transaction with it as the
+ * item's ValidationError reason (a TransactGetItems with `Key: {}`, an
+ * Update, Delete or ConditionCheck with a wrong-typed key; captured from
+ * DynamoDB by the dynamodb-conformance suite). An empty key value stays a
+ * ValidationException of the whole request, as on DynamoDB.
+ */
+const keySchemaMismatch = 'The provided key element does not match the schema';
+
+/** The cancellation for item `index` of `count` when `refusal` is the key mismatch above, else undefined. */
+function keyMismatchCancellation(count: number, index: number, refusal: DynamoDbHttpResponse): DynamoDbHttpResponse | undefined {
+  if (exceptionOf(refusal) !== 'ValidationException' || messageOf(refusal) !== keySchemaMismatch) return undefined;
+  return transactionCanceled(Array.from({ length: count }, (_, at) => (at === index ? { Code: 'ValidationError', Message: keySchemaMismatch } : { Code: 'None' })));
 }
 
 /** Keeps the ExpressionAttributeNames/Values a condition uses: dynalite refuses unused ones. */
@@ -240,9 +257,9 @@ export class Transactions {
     if (!Array.isArray(actions)) return { response: actions, effects: [] };
 
     const before: (WireItem | undefined)[] = [];
-    for (const action of actions) {
+    for (const [index, action] of actions.entries()) {
       const read = await readItem(call, action.tableName, action.key);
-      if (read.error) return { response: read.error, effects: [] };
+      if (read.error) return { response: keyMismatchCancellation(actions.length, index, read.error) ?? read.error, effects: [] };
       before.push(read.item);
     }
 
@@ -338,9 +355,9 @@ export class Transactions {
     const responses: Record<string, unknown>[] = [];
     const reads: { tableName: string; item?: WireItem }[] = [];
     let totalBytes = 0;
-    for (const get of gets) {
+    for (const [index, get] of gets.entries()) {
       const read = await call('GetItem', { ...get, ConsistentRead: true });
-      if (!read.ok) return { response: read.response, readUnits: [] };
+      if (!read.ok) return { response: keyMismatchCancellation(gets.length, index, read.response) ?? read.response, readUnits: [] };
       // The 4 MB and the read units count whole items, whatever a projection leaves of them.
       const whole = get.ProjectionExpression === undefined ? read : await call('GetItem', { TableName: get.TableName, Key: get.Key, ConsistentRead: true });
       if (!whole.ok) return { response: whole.response, readUnits: [] };

@@ -230,9 +230,48 @@ describe('Local DynamoDB: transactions', () => {
       expect(seen.filter(([first, second]) => first !== second)).toEqual([]);
       expect(seen.at(-1)).toEqual([99, 99]);
     });
+
+    it('cancels a key of the wrong types with a ValidationError reason, and refuses an empty key value outright, writing nothing', async () => {
+      // Act
+      const wrongType = await documents
+        .send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName, Item: { ...key('k1'), v: 1 } } },
+              { Update: { TableName, Key: { pk: 7, sk: 'ITEM' }, UpdateExpression: 'SET v = :v', ExpressionAttributeValues: { ':v': 1 } } },
+            ],
+          }),
+        )
+        .catch((error: unknown) => error);
+      const emptyKey = documents.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName, Item: { pk: '', sk: 'ITEM' } } }] }));
+
+      // Assess
+      expect(wrongType).toBeInstanceOf(TransactionCanceledException);
+      expect((wrongType as TransactionCanceledException).CancellationReasons).toEqual([
+        { Code: 'None' },
+        { Code: 'ValidationError', Message: 'The provided key element does not match the schema' },
+      ]);
+      await expect(emptyKey).rejects.toMatchObject({ name: 'ValidationException' });
+      expect(await get('k1')).toBeUndefined();
+    });
   });
 
   describe('Method: TransactGetItems', () => {
+    it('cancels an empty or wrong-typed key with a ValidationError reason', async () => {
+      // Act
+      const cancelled = await documents
+        .send(new TransactGetCommand({ TransactItems: [{ Get: { TableName, Key: key('g1') } }, { Get: { TableName, Key: {} } }] }))
+        .catch((error: unknown) => error);
+
+      // Assess
+      expect(cancelled).toBeInstanceOf(TransactionCanceledException);
+      expect(cancelled).toMatchObject({ message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [None, ValidationError]' });
+      expect((cancelled as TransactionCanceledException).CancellationReasons).toEqual([
+        { Code: 'None' },
+        { Code: 'ValidationError', Message: 'The provided key element does not match the schema' },
+      ]);
+    });
+
     it('reads every item, in order, missing ones as empty responses', async () => {
       // Prepare
       await documents.send(new PutCommand({ TableName, Item: { ...key('g1'), v: 1 } }));
