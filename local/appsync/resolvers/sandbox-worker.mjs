@@ -4,21 +4,41 @@
  *
  * Each loaded resolver bundle gets its own bare `node:vm` context here, with
  * the runtime script (sandbox-entry.ts, bundled by the host) evaluated inside
- * it. The host sends one request at a time on `port` and blocks on `signal`
- * until the answer is posted: `signal[0]` goes to 1 after each answer. The
- * time limit is the host's: it stops waiting and terminates this thread.
+ * it. The host sends one request at a time on `port` and blocks on the shared
+ * state slot until the answer is posted (see sandbox-thread.ts for the layout).
+ * The time limit is the host's: it stops waiting and terminates this thread.
  *
  * Requests and answers (all values that reach resolver code are JSON strings):
- * - { op: 'load', id, name, source } → { ok: true, problem } | { ok: false, message }
- * - { op: 'call', id, input }        → { ok: true, answer, logs } | { ok: false, message, logs }
- * `logs` are the resolver's console lines of that call, [level, text] pairs,
- * which the host prints as its own output (CloudWatch Logs on AppSync).
+ * - { op: 'load', id, name, source } → { ok: true, problem, logs } | { ok: false, message, logs }
+ * - { op: 'call', calls: [{ id, input }, …] } → { calls: [{ ok: true, answer, logs } | { ok: false, message, logs }, …] }
+ *
+ * A call request is a chain: the first input is complete; each later one is a
+ * template whose ctx.prev.result, ctx.stash and state this thread fills from
+ * the answer before it, and runs only when that answer's outcome is a value
+ * (no earlyReturn, error or crash). The host adopts the answers in order, as
+ * if it had sent each call itself. `logs` are the resolver's console lines of
+ * that call, [level, text] pairs, which the host prints as its own output
+ * (CloudWatch Logs on AppSync).
  */
 import { randomBytes } from 'node:crypto';
+import process from 'node:process';
+import { performance } from 'node:perf_hooks';
 import vm from 'node:vm';
 import { workerData } from 'node:worker_threads';
 
-const { port, signal, runtimeSource } = workerData;
+const { port, shared, runtimeSource } = workerData;
+const flags = new Int32Array(shared, 0, 2);
+const clock = new Float64Array(shared, 8, 1);
+const answered = 1;
+const exited = 2;
+
+// First: whatever ends this thread (an uncaught exception, process.exit) wakes a host that waits on it,
+// which could not run the Worker's own 'exit' event while blocked.
+process.on('exit', () => {
+  Atomics.store(flags, 0, exited);
+  Atomics.notify(flags, 0);
+});
+
 const hostSlot = Symbol.for('labelcast.appsync.sandbox.host');
 const controlExpression = 'globalThis[Symbol.for("labelcast.appsync.sandbox.control")]';
 const runtimeScript = new vm.Script(runtimeSource, { filename: 'appsync-js-runtime.js' });
@@ -56,7 +76,7 @@ function load({ id, name, source }) {
   return { ok: true, problem: typeof problem === 'string' ? problem : '' };
 }
 
-function call({ id, input }) {
+function call(id, input) {
   const sandbox = sandboxes.get(id);
   if (!sandbox) return { ok: false, message: `no sandbox ${id} on this thread` };
   sandbox.control.setInput(input);
@@ -67,19 +87,60 @@ function call({ id, input }) {
   }
 }
 
-port.on('message', (request) => {
-  logs = [];
-  let answer;
-  try {
-    answer = request.op === 'load' ? load(request) : call(request);
-  } catch (error) {
-    answer = { ok: false, message: error instanceof Error ? error.message : String(error) };
+/** The next call's input: its template, with what the call before handed on (its value, stash and state). */
+function chainedInput(template, previousAnswer) {
+  const previous = JSON.parse(previousAnswer);
+  if (previous.outcome.kind !== 'value') return undefined;
+  const next = JSON.parse(template);
+  next.context.prev = { result: previous.outcome.value };
+  next.context.stash = previous.stash;
+  next.state = previous.state;
+  return JSON.stringify(next);
+}
+
+function runChain(calls) {
+  const answers = [];
+  let input = calls[0].input;
+  for (let index = 0; index < calls.length; index += 1) {
+    Atomics.store(flags, 1, index);
+    clock[0] = performance.timeOrigin + performance.now();
+    logs = [];
+    const answer = call(calls[index].id, input);
+    answers.push({ ...answer, logs });
+    if (!answer.ok || index + 1 === calls.length) break;
+    try {
+      input = chainedInput(calls[index + 1].input, answer.answer);
+    } catch {
+      // The host sends that call itself, and meets the problem there.
+      input = undefined;
+    }
+    if (input === undefined) break;
   }
-  port.postMessage({ ...answer, logs });
-  Atomics.store(signal, 0, 1);
-  Atomics.notify(signal, 0);
+  return { calls: answers };
+}
+
+port.on('message', (request) => {
+  let answer;
+  if (request.op === 'load') {
+    logs = [];
+    clock[0] = performance.timeOrigin + performance.now();
+    try {
+      answer = { ...load(request), logs };
+    } catch (error) {
+      answer = { ok: false, message: error instanceof Error ? error.message : String(error), logs };
+    }
+  } else {
+    try {
+      answer = runChain(request.calls);
+    } catch (error) {
+      answer = { calls: [{ ok: false, message: error instanceof Error ? error.message : String(error), logs }] };
+    }
+  }
+  port.postMessage(answer);
+  Atomics.store(flags, 0, answered);
+  Atomics.notify(flags, 0);
 });
 
 // Ready: the host waits for this before its first request, so start-up never counts against a time limit.
-Atomics.store(signal, 0, 1);
-Atomics.notify(signal, 0);
+Atomics.store(flags, 0, answered);
+Atomics.notify(flags, 0);
