@@ -13,9 +13,9 @@
  * - { op: 'call', calls: [{ id, input }, …] } → { calls: [{ ok: true, answer, logs } | { ok: false, message, logs }, …] }
  *
  * A call request is a chain: the first input is complete; each later one is a
- * template whose ctx.prev.result, ctx.stash and state this thread fills from
- * the answer before it, and runs only when that answer's outcome is a value
- * (no earlyReturn, error or crash). The host adopts the answers in order, as
+ * template whose ctx.prev.result, ctx.stash and state the sandbox runtime fills
+ * from the answer before it (handed over as it is, unparsed here), and runs
+ * only when that answer's outcome is a value (no earlyReturn, error or crash). The host adopts the answers in order, as
  * if it had sent each call itself. `logs` are the resolver's console lines of
  * that call, [level, text] pairs, which the host prints as its own output
  * (CloudWatch Logs on AppSync).
@@ -76,45 +76,30 @@ function load({ id, name, source }) {
   return { ok: true, problem: typeof problem === 'string' ? problem : '' };
 }
 
-function call(id, input) {
+/** Runs one handler call; `previousAnswer` is the answer handed on in a chain ('' for none). */
+function call(id, input, previousAnswer) {
   const sandbox = sandboxes.get(id);
   if (!sandbox) return { ok: false, message: `no sandbox ${id} on this thread` };
-  sandbox.control.setInput(input);
+  sandbox.control.setInput(input, previousAnswer);
   try {
-    return { ok: true, answer: String(sandbox.dispatch.runInContext(sandbox.context)) };
+    return { ok: true, answer: String(sandbox.dispatch.runInContext(sandbox.context)), kind: String(sandbox.control.outcomeKind()) };
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
 }
 
-/** The next call's input: its template, with what the call before handed on (its value, stash and state). */
-function chainedInput(template, previousAnswer) {
-  const previous = JSON.parse(previousAnswer);
-  if (previous.outcome.kind !== 'value') return undefined;
-  const next = JSON.parse(template);
-  next.context.prev = { result: previous.outcome.value };
-  next.context.stash = previous.stash;
-  next.state = previous.state;
-  return JSON.stringify(next);
-}
-
 function runChain(calls) {
   const answers = [];
-  let input = calls[0].input;
+  let previousAnswer = '';
   for (let index = 0; index < calls.length; index += 1) {
     Atomics.store(flags, 1, index);
     clock[0] = performance.timeOrigin + performance.now();
     logs = [];
-    const answer = call(calls[index].id, input);
+    const { kind, ...answer } = call(calls[index].id, calls[index].input, previousAnswer);
     answers.push({ ...answer, logs });
-    if (!answer.ok || index + 1 === calls.length) break;
-    try {
-      input = chainedInput(calls[index + 1].input, answer.answer);
-    } catch {
-      // The host sends that call itself, and meets the problem there.
-      input = undefined;
-    }
-    if (input === undefined) break;
+    // The next handler runs only after a value (no earlyReturn, error or crash), as the host would send it.
+    if (!answer.ok || kind !== 'value') break;
+    previousAnswer = answer.answer;
   }
   return { calls: answers };
 }
