@@ -26,7 +26,7 @@ describe('Class: SandboxThread', () => {
       // Act: the thread crashes in the middle of the next call.
       let thrown: unknown;
       try {
-        thread.request({ op: 'call', calls: [{ id: 999, input: '"crash-the-thread"' }] }, timeoutMs);
+        thread.request({ op: 'call', calls: [{ id: 666, input: '{}' }] }, timeoutMs);
       } catch (error) {
         thrown = error;
       }

@@ -21,7 +21,8 @@
  *
  *   Int32  [0] state: 0 while a request is under way, 1 answered (or ready, at start), 2 the thread exited
  *   Int32  [1] index, in its chain, of the call under way
- *   Float64[1] when that call started (timeOrigin + now, ms: the same clock on both threads)
+ *   Int32  [2] the bell: the host sets it to 1 once a request is on the port (the thread waits on it, not on its event loop)
+ *   Float64[2] when the call under way started (timeOrigin + now, ms: the same clock on both threads)
  *
  * The thread's own `exit` handler sets state 2 and wakes the host: the host is
  * blocked in Atomics.wait, so the Worker's 'exit'/'error' events could only
@@ -69,9 +70,9 @@ export interface SandboxThreadOptions {
 }
 
 export class SandboxThread {
-  private readonly shared = new SharedArrayBuffer(16);
-  private readonly flags = new Int32Array(this.shared, 0, 2);
-  private readonly clock = new Float64Array(this.shared, 8, 1);
+  private readonly shared = new SharedArrayBuffer(24);
+  private readonly flags = new Int32Array(this.shared, 0, 3);
+  private readonly clock = new Float64Array(this.shared, 16, 1);
   private readonly port: MessagePort;
   private readonly worker: Worker;
   /** Sandbox ids loaded on this thread. */
@@ -134,6 +135,8 @@ export class SandboxThread {
     Atomics.store(this.flags, 1, 0);
     this.clock[0] = 0;
     this.port.postMessage(request);
+    Atomics.store(this.flags, 2, 1);
+    Atomics.notify(this.flags, 2);
     const outcome = this.waitForAnswer(sentAt, timeoutMs);
     if (outcome === 'exited') {
       this.stop();

@@ -4,8 +4,9 @@
  *
  * Each loaded resolver bundle gets its own bare `node:vm` context here, with
  * the runtime script (sandbox-entry.ts, bundled by the host) evaluated inside
- * it. The host sends one request at a time on `port` and blocks on the shared
- * state slot until the answer is posted (see sandbox-thread.ts for the layout).
+ * it. The host sends one request at a time on `port`, rings the shared bell,
+ * and blocks on the shared state slot until the answer is posted (see
+ * sandbox-thread.ts for the layout); this thread blocks on the bell between requests.
  * The time limit is the host's: it stops waiting and terminates this thread.
  *
  * Requests and answers (all values that reach resolver code are JSON strings):
@@ -24,11 +25,11 @@ import { randomBytes } from 'node:crypto';
 import process from 'node:process';
 import { performance } from 'node:perf_hooks';
 import vm from 'node:vm';
-import { workerData } from 'node:worker_threads';
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 
 const { port, shared, runtimeSource } = workerData;
-const flags = new Int32Array(shared, 0, 2);
-const clock = new Float64Array(shared, 8, 1);
+const flags = new Int32Array(shared, 0, 3);
+const clock = new Float64Array(shared, 16, 1);
 const answered = 1;
 const exited = 2;
 
@@ -104,28 +105,40 @@ function runChain(calls) {
   return { calls: answers };
 }
 
-port.on('message', (request) => {
-  let answer;
+function answer(request) {
   if (request.op === 'load') {
     logs = [];
     clock[0] = performance.timeOrigin + performance.now();
     try {
-      answer = { ...load(request), logs };
+      return { ...load(request), logs };
     } catch (error) {
-      answer = { ok: false, message: error instanceof Error ? error.message : String(error), logs };
-    }
-  } else {
-    try {
-      answer = runChain(request.calls);
-    } catch (error) {
-      answer = { calls: [{ ok: false, message: error instanceof Error ? error.message : String(error), logs }] };
+      return { ok: false, message: error instanceof Error ? error.message : String(error), logs };
     }
   }
-  port.postMessage(answer);
-  Atomics.store(flags, 0, answered);
-  Atomics.notify(flags, 0);
-});
+  try {
+    return runChain(request.calls);
+  } catch (error) {
+    return { calls: [{ ok: false, message: error instanceof Error ? error.message : String(error), logs }] };
+  }
+}
 
 // Ready: the host waits for this before its first request, so start-up never counts against a time limit.
 Atomics.store(flags, 0, answered);
 Atomics.notify(flags, 0);
+
+// Serve, blocked on the bell rather than on this thread's event loop: a wake-up costs a futex, not a
+// message event (about a fifth of the round trip). The request itself still travels on the port,
+// read synchronously, so its size has no bound here.
+for (;;) {
+  Atomics.wait(flags, 2, 0);
+  Atomics.store(flags, 2, 0);
+  let received = receiveMessageOnPort(port);
+  // The host posts before it rings, so the message is there; should it ever lag, look again shortly.
+  while (!received) {
+    Atomics.wait(flags, 2, 0, 1);
+    received = receiveMessageOnPort(port);
+  }
+  port.postMessage(answer(received.message));
+  Atomics.store(flags, 0, answered);
+  Atomics.notify(flags, 0);
+}
