@@ -92,6 +92,8 @@ export class SandboxThread {
     });
     this.worker.unref();
     this.worker.on('error', (error) => console.error('[appsync] the resolver sandbox thread failed:', error));
+    // A thread that died without running its exit handler (out of memory) is known here once the event loop runs.
+    this.worker.on('exit', () => (this.stopped = true));
     const started = this.waitForAnswer(performance.now(), startTimeoutMs);
     if (started !== 'answered') {
       this.stop();
