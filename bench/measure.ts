@@ -3,7 +3,8 @@
  * runs this file with the stack's CA trusted). Ratios are taken within this
  * one run. BENCH_SCALE (default 1) shrinks the counts for a quick look;
  * BENCH_ONLY=cost runs the cost rows alone, BENCH_ONLY=fan-out the fan-out
- * rows alone (FANOUT_SUBSCRIBERS, default 500).
+ * rows alone (FANOUT_SUBSCRIBERS, default 500), BENCH_ONLY=request-upload and
+ * BENCH_ONLY=search the AppSync request-path rows alone (no engine work).
  */
 import { benchContext } from './context.ts';
 import { distinctImages, photoOfWidth } from './lib/images.ts';
@@ -50,6 +51,34 @@ if (process.env.BENCH_ONLY === 'fan-out') {
   process.exit(0);
 }
 
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const requestUploadRows = (requestUpload: Awaited<ReturnType<typeof measureRequestUpload>>): Row[] => [
+  { measure: 'requestUpload p50', value: ms(requestUpload.p50Ms), target: '<= 10 ms', pass: requestUpload.p50Ms <= 10 },
+  { measure: 'requestUpload p50 via aws-amplify', value: ms(requestUpload.amplifyP50Ms), target: '(info)', pass: true },
+];
+const searchRows = (search: Awaited<ReturnType<typeof measureSearch>>): Row[] => [
+  { measure: 'search flatness (100k/1k p50)', value: search.flatness.toFixed(2), target: '<= 1.5', pass: search.flatness <= 1.5 },
+  { measure: 'search p50 at 100k', value: ms(search.p50AtLargeMs), target: '<= 15 ms', pass: search.p50AtLargeMs <= 15 },
+  { measure: 'search overhead (vs raw Query)', value: search.overhead.toFixed(2), target: '<= 2', pass: search.overhead <= 2 },
+  { measure: 'search p50 at 100k via aws-amplify', value: ms(search.amplifyP50AtLargeMs), target: '(info)', pass: true },
+];
+
+if (process.env.BENCH_ONLY === 'request-upload') {
+  log(`requestUpload x${count(200)}`);
+  const requestUpload = await measureRequestUpload(context, count(200));
+  printTable(requestUploadRows(requestUpload));
+  console.log(`\nresults: ${writeResults({ at: new Date().toISOString(), scale, requestUpload })}`);
+  process.exit(0);
+}
+
+if (process.env.BENCH_ONLY === 'search') {
+  log(`search: seeding ${count(1000)} then ${count(100_000)} images`);
+  const search = await measureSearch(context, count(1000), count(100_000), 200);
+  printTable(searchRows(search));
+  console.log(`\nresults: ${writeResults({ at: new Date().toISOString(), scale, search })}`);
+  process.exit(0);
+}
+
 // 200 measured after 5 warm-up images.
 const overheadImages = count(200) + 5;
 const throughputImages = count(48);
@@ -88,17 +117,12 @@ const fanOut = await measureFanOut(context, fanOutSubscribers);
 log(`search: seeding ${count(1000)} then ${count(100_000)} images`);
 const search = await measureSearch(context, count(1000), count(100_000), 200);
 
-const ms = (value: number) => `${value.toFixed(1)} ms`;
 const rows: Row[] = [
   { measure: 'pipeline overhead p50', value: ms(pipeline.overheadP50Ms), target: '<= 25 ms', pass: pipeline.overheadP50Ms <= 25 },
   { measure: 'pipeline overhead p99', value: ms(pipeline.overheadP99Ms), target: '<= 100 ms', pass: pipeline.overheadP99Ms <= 100 },
   { measure: 'throughput efficiency (c=8)', value: throughput.efficiency.toFixed(2), target: '>= 0.85', pass: throughput.efficiency >= 0.85 },
-  { measure: 'search flatness (100k/1k p50)', value: search.flatness.toFixed(2), target: '<= 1.5', pass: search.flatness <= 1.5 },
-  { measure: 'search p50 at 100k', value: ms(search.p50AtLargeMs), target: '<= 15 ms', pass: search.p50AtLargeMs <= 15 },
-  { measure: 'search overhead (vs raw Query)', value: search.overhead.toFixed(2), target: '<= 2', pass: search.overhead <= 2 },
-  { measure: 'search p50 at 100k via aws-amplify', value: ms(search.amplifyP50AtLargeMs), target: '(info)', pass: true },
-  { measure: 'requestUpload p50', value: ms(requestUpload.p50Ms), target: '<= 10 ms', pass: requestUpload.p50Ms <= 10 },
-  { measure: 'requestUpload p50 via aws-amplify', value: ms(requestUpload.amplifyP50Ms), target: '(info)', pass: true },
+  ...searchRows(search),
+  ...requestUploadRows(requestUpload),
   ...fanOutRows(fanOut),
   ...costRows(cost, pricesDate),
   { measure: `RSS after ${memory.labelled} images (${engineLabelled} via engine)`, value: `${memory.finalRssMiB.toFixed(0)} MiB`, target: '<= 1024 MiB', pass: memory.finalRssMiB <= 1024 },

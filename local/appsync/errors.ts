@@ -11,6 +11,8 @@
  * | DynamoDbServiceError   | per answer | DynamoDB answered an error: throttling and 5xx are worth sending again      |
  * | EvaluationTimeoutError | no         | a handler ran past its time limit (the same code runs as long again)        |
  * | ResolverCodeError      | no         | resolver code that cannot be loaded or evaluated (at start)                 |
+ * | SandboxTimeout         | no         | the sandbox thread did not answer within the time limit (it was ended)      |
+ * | SandboxThreadError     | yes        | the sandbox thread did not start, or exited while a request waited on it    |
  * | RealtimeLimitError     | no         | a realtime limit applied to what the server would send (logged, never sent) |
  */
 import { LocalError } from '../errors.ts';
@@ -56,6 +58,34 @@ export class EvaluationTimeoutError extends LocalAppSyncError {
 
   public constructor(message: string) {
     super('EvaluationTimeoutError', message);
+  }
+}
+
+/**
+ * The sandbox thread did not answer within the time limit and was ended; sandbox.ts turns it into
+ * EvaluationTimeoutError (or ResolverCodeError while loading). `callIndex` is the call of a chain
+ * that was under way.
+ */
+export class SandboxTimeout extends LocalAppSyncError {
+  public readonly retryable = false;
+
+  public constructor(
+    message: string,
+    public readonly callIndex = 0,
+  ) {
+    super('SandboxTimeout', message);
+  }
+}
+
+/**
+ * The sandbox thread could not be started or exited while a request waited on it: a bug or a crash
+ * here, not in resolver code. The next call starts a fresh thread, so the same request may succeed again.
+ */
+export class SandboxThreadError extends LocalAppSyncError {
+  public readonly retryable = true;
+
+  public constructor(message: string, options?: ErrorOptions) {
+    super('SandboxThreadError', message, options);
   }
 }
 

@@ -169,6 +169,19 @@ describe('pipeline resolvers', () => {
     });
   });
 
+  it('keeps what each handler appends (errors, stash) through every later handler', async () => {
+    const result = await harness.runtime.resolveField(fieldArgs(pipeline, { id: 'p5', note: 'kept along the pipeline' }));
+    expect(result.errors).toEqual([{ message: 'kept along the pipeline', errorType: 'Note' }]);
+    expect((result.data as { trail: string[] }).trail).toEqual([
+      'before',
+      'put.request(prev=before)',
+      'put.response',
+      'echo.request(prev=put)',
+      'echo.response',
+      'after',
+    ]);
+  });
+
   it('skips a function\'s data source and response on earlyReturn in its request', async () => {
     const result = await harness.runtime.resolveField(fieldArgs(pipeline, { id: 'p2', skip: 'put' }));
     const data = result.data as { last: { echoed: { payload: unknown } }; trail: string[] };

@@ -4,9 +4,9 @@
  * runaway loop fails only its own request, and the built-in
  * @aws-appsync/utils/dynamodb module works against a real dynalite.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createResolverRuntime } from '../../local/appsync/resolvers/index.ts';
-import { fieldArgs, startHarness, unitField, type Harness } from './harness.ts';
+import { fieldArgs, pipelineField, startHarness, unitField, type Harness } from './harness.ts';
 
 const unreachableDynamoDb = { endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } };
 
@@ -61,6 +61,23 @@ describe('Sandbox: time limit', () => {
     expect(next).toEqual({ data: { turns: 0 }, errors: [] });
     const other = await runtime.resolveField(fieldArgs(globals, { list: [], nested: { inner: [] } }));
     expect(other.errors).toEqual([]);
+  });
+
+  it('times a handler chained after another on its own (a pipeline function runs away), and answers the next one', async () => {
+    // The resolver's request and the function's request go to the sandbox thread in one round trip.
+    const piped = pipelineField('pipedRunaway', [{ fixture: 'sandbox/runaway', dataSource: 'none' }]);
+    const runtime = noneRuntime();
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const stuck = await runtime.resolveField(fieldArgs(piped, { spin: true }));
+      expect(stuck).toEqual({ data: null, errors: [{ errorType: 'ExecutionTimeout', message: 'Execution timed out.' }] });
+      // The log names the handler that ran away, not the one before it in the round trip.
+      expect(logged).toHaveBeenCalledWith(expect.stringMatching(/sandbox\/runaway\.ts request\(\) ran longer than 250 ms$/));
+    } finally {
+      logged.mockRestore();
+    }
+    const next = await runtime.resolveField(fieldArgs(piped, { spin: false }));
+    expect(next).toEqual({ data: { last: { turns: 0 }, trail: ['before', 'after'] }, errors: [] });
   });
 });
 

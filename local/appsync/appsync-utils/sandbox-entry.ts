@@ -115,6 +115,8 @@ function bootstrap(): void {
 
   let handlers: { request: Handler; response: Handler } | undefined;
   let input = '';
+  let carried = '';
+  let lastOutcomeKind = '';
   const control = Object.freeze({
     /** Evaluates a converted bundle (sandbox.ts) and keeps its request/response exports. */
     load(factory: ModuleFactory): string {
@@ -124,15 +126,35 @@ function bootstrap(): void {
       handlers = { request: request as Handler, response: response as Handler };
       return '';
     },
-    setInput(json: string): void {
+    /**
+     * The next call's input (DispatchInput's JSON) and, in a chain (sandbox-worker.mjs), the answer of
+     * the call before it (DispatchResult's JSON, a value outcome): its value, stash and state replace
+     * ctx.prev.result, ctx.stash and the state of `json`, so the thread hands them on without parsing them.
+     */
+    setInput(json: string, previousAnswer = ''): void {
       input = String(json);
+      carried = String(previousAnswer);
+    },
+    /** The outcome kind of the last dispatch: the thread chains the next call only after a value. */
+    outcomeKind(): string {
+      return lastOutcomeKind;
     },
     dispatch(): string {
       if (!handlers) throw new Error('no resolver code is loaded');
+      lastOutcomeKind = '';
       const call = JSON.parse(input) as DispatchInput;
-      const state = { ...createInvocationState(call.state.authType), ...call.state };
       const context = call.context;
+      let callState = call.state;
+      if (carried !== '') {
+        const previous = JSON.parse(carried) as DispatchResult;
+        if (previous.outcome.kind !== 'value') throw new Error('only a value is handed on to the next handler');
+        context.prev = { result: previous.outcome.value };
+        context.stash = previous.stash;
+        callState = previous.state;
+      }
+      const state = { ...createInvocationState(callState.authType), ...callState };
       const outcome = runHandler(handlers[call.handler], context, state);
+      lastOutcomeKind = outcome.kind;
       let stash: unknown;
       try {
         stash = JSON.parse(JSON.stringify(context.stash ?? {}));

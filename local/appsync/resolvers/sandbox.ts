@@ -7,7 +7,8 @@
  * ../appsync-utils/sandbox-entry.ts.
  *
  * The contexts live on one thread of their own (sandbox-thread.ts,
- * sandbox-worker.mjs), called synchronously. Every evaluation (module load,
+ * sandbox-worker.mjs), called synchronously; `callThen` runs two handlers of
+ * a pipeline in one round trip (evaluate.ts). Every evaluation (module load,
  * each request/response call) runs under a time limit: a runaway loop fails
  * that call (its thread is ended and the next call starts a fresh one), and
  * the server goes on. Values cross the boundary as JSON strings only, both ways.
@@ -15,9 +16,9 @@
 import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import type { DispatchInput, DispatchResult } from '../appsync-utils/sandbox-entry.ts';
-import { EvaluationTimeoutError, ResolverCodeError } from '../errors.ts';
+import { EvaluationTimeoutError, ResolverCodeError, SandboxTimeout } from '../errors.ts';
 import { moduleFactorySource } from './module-script.ts';
-import { SandboxTimeout, sandboxThread, type SandboxAnswer, type SandboxRequest } from './sandbox-thread.ts';
+import { sandboxThread, type CallAnswer, type ChainAnswer, type LoadAnswer, type SandboxThread } from './sandbox-thread.ts';
 
 const runtimeEntry = fileURLToPath(new URL('../appsync-utils/sandbox-entry.ts', import.meta.url));
 
@@ -43,27 +44,69 @@ function runtimeSource(): string {
 export interface SandboxedCode {
   /** Runs one handler with `input` (ctx and invocation state); throws EvaluationTimeoutError past the limit. */
   call(input: DispatchInput): DispatchResult;
+  /**
+   * Runs `input`, then, only when it returns a value, `then.input` on `then.code` with that value as
+   * ctx.prev.result and this call's ctx.stash and state (whatever `then.input` holds there is replaced):
+   * both in one round trip to the sandbox thread. Answers the results of the calls that ran, in order.
+   */
+  callThen(input: DispatchInput, then: { readonly code: SandboxedCode; readonly input: DispatchInput }): readonly [DispatchResult, DispatchResult?];
 }
 
 /** Prints what resolver code logged during one evaluation, as its own lines of this process's output. */
-function printLogs(code: string, answer: SandboxAnswer): void {
+function printLogs(code: string, answer: LoadAnswer | CallAnswer): void {
   for (const [level, text] of answer.logs) (level === 'error' || level === 'warn' ? console.error : console.log)(`[appsync ${code}] ${text}`);
 }
 
+/** What the host knows of a loaded file: its sandbox id, and how to have it loaded on the live thread. */
+interface Loaded {
+  readonly code: string;
+  readonly id: number;
+  readonly timeoutMs: number;
+  readonly loadedThread: () => SandboxThread;
+}
+
+const loadedOf = new WeakMap<SandboxedCode, Loaded>();
+
 let nextSandboxId = 1;
+
+/** Runs a chain of calls (the first complete, the rest templates) in one round trip; see sandbox-worker.mjs. */
+function runChain(calls: readonly { readonly loaded: Loaded; readonly input: DispatchInput }[]): DispatchResult[] {
+  // Every file on the live thread: a thread that exited between two loads was replaced, so look again.
+  let thread = calls.map(({ loaded }) => loaded.loadedThread()).at(-1) as SandboxThread;
+  if (calls.some(({ loaded }) => !thread.loaded.has(loaded.id))) thread = calls.map(({ loaded }) => loaded.loadedThread()).at(-1) as SandboxThread;
+  let chain: ChainAnswer;
+  try {
+    chain = thread.request(
+      { op: 'call', calls: calls.map(({ loaded, input }) => ({ id: loaded.id, input: JSON.stringify(input) })) },
+      calls[0].loaded.timeoutMs,
+    );
+  } catch (error) {
+    if (error instanceof SandboxTimeout) {
+      const { loaded, input } = calls[error.callIndex] ?? calls[0];
+      throw new EvaluationTimeoutError(`${loaded.code} ${input.handler}() ran longer than ${loaded.timeoutMs} ms`);
+    }
+    throw error;
+  }
+  return chain.calls.map((answer, index) => {
+    const { loaded, input } = calls[index];
+    printLogs(loaded.code, answer);
+    if (!answer.ok) throw new Error(`${loaded.code} ${input.handler}(): ${answer.message}`);
+    return JSON.parse(answer.answer) as DispatchResult;
+  });
+}
 
 /**
  * Evaluates one bundle in a fresh sandbox and returns its handlers.
  * `code` names the file in errors; `timeoutMs` bounds each evaluation.
  */
 export function loadSandboxed(code: string, bundleText: string, timeoutMs = defaultEvaluationTimeoutMs): SandboxedCode {
-  const load: SandboxRequest = { op: 'load', id: nextSandboxId++, name: code, source: moduleFactorySource(code, bundleText) };
+  const load = { op: 'load', id: nextSandboxId++, name: code, source: moduleFactorySource(code, bundleText) } as const;
 
   /** Loads the bundle on the live thread (again, after a runaway call ended the last one). */
   const loadedThread = () => {
     const thread = sandboxThread(runtimeSource);
     if (thread.loaded.has(load.id)) return thread;
-    let answer: SandboxAnswer;
+    let answer: LoadAnswer;
     try {
       answer = thread.request(load, timeoutMs);
     } catch (error) {
@@ -77,20 +120,20 @@ export function loadSandboxed(code: string, bundleText: string, timeoutMs = defa
     return thread;
   };
   loadedThread();
+  const loaded: Loaded = { code, id: load.id, timeoutMs, loadedThread };
 
-  return {
-    call(input) {
-      const thread = loadedThread();
-      let answer: SandboxAnswer;
-      try {
-        answer = thread.request({ op: 'call', id: load.id, input: JSON.stringify(input) }, timeoutMs);
-      } catch (error) {
-        if (error instanceof SandboxTimeout) throw new EvaluationTimeoutError(`${code} ${input.handler}() ran longer than ${timeoutMs} ms`);
-        throw error;
-      }
-      printLogs(code, answer);
-      if (!answer.ok) throw new Error(`${code} ${input.handler}(): ${answer.message}`);
-      return JSON.parse(String(answer.answer)) as DispatchResult;
+  const sandboxed: SandboxedCode = {
+    call: (input) => runChain([{ loaded, input }])[0],
+    callThen(input, then) {
+      const next = loadedOf.get(then.code);
+      if (!next) throw new Error(`${code}: callThen needs code loaded by loadSandboxed`);
+      const [first, second] = runChain([
+        { loaded, input },
+        { loaded: next, input: then.input },
+      ]);
+      return [first, second];
     },
   };
+  loadedOf.set(sandboxed, loaded);
+  return sandboxed;
 }

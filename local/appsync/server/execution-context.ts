@@ -104,6 +104,23 @@ function cachedSelectionSetInfo(field: FieldNode, fragments: FragmentMap): Selec
   return info;
 }
 
+/**
+ * The fragments and limit check of a parsed operation, worked out once: parsed documents are cached
+ * per served schema (documents.ts), whose limits do not change, so a repeated query walks its
+ * selections once rather than on every request.
+ */
+const checkedOperations = new WeakMap<OperationDefinitionNode, { readonly fragments: FragmentMap; readonly refused?: GraphQLResponseError }>();
+
+function checkedOperation(operation: OperationDefinitionNode, document: DocumentNode, limits: ServedSchema['limits']) {
+  let checked = checkedOperations.get(operation);
+  if (!checked) {
+    const fragments = fragmentsOf(document);
+    checked = { fragments, refused: documentLimitError(operation, fragments, limits) };
+    checkedOperations.set(operation, checked);
+  }
+  return checked;
+}
+
 /** The field errors a runtime result carries, as GraphQLErrors. */
 const runtimeErrors = (errors: ResolveFieldResult['errors']) =>
   errors.map((error) => appSyncError(error.message, { errorType: error.errorType ?? null, data: error.data ?? null, errorInfo: error.errorInfo ?? null }));
@@ -117,8 +134,7 @@ export function buildExecutionContext(args: OperationArgs): ExecutionContext | {
   const parsed = parseOperation(served, body.query, body.operationName);
   if (!parsed.ok) return { errors: parsed.errors };
   const { document, operation } = parsed;
-  const fragments = fragmentsOf(document);
-  const refused = documentLimitError(operation, fragments, served.limits);
+  const { fragments, refused } = checkedOperation(operation, document, served.limits);
   if (refused) return { errors: [refused] };
   const rootType = served.schema.getRootType(operation.operation);
   if (!rootType) return { errors: [{ path: null, locations: [], message: `Schema is not configured for ${operation.operation}s.` }] };
