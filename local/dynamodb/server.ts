@@ -16,6 +16,8 @@
  * which dynalite lacks, run atomically over its single-item operations
  * (transactions.ts), serialized with every other write (store-transport.ts),
  * which also meters write and read units per table and index (metering.ts).
+ * dynalite's store keeps table descriptions between item operations
+ * (table-description-cache.ts) instead of reading one from LevelDB each time.
  * Test hooks signed by the admin key pair (test-hooks.ts) inject write
  * throttling (throttling.ts) and read the meter.
  */
@@ -30,6 +32,7 @@ import { authorizingTransport, type DynamoDbAuthOptions } from './authorizing-tr
 import { inProcessTransport, type DynamoDbTransport } from './in-process.ts';
 import { DynamoDbMeter } from './metering.ts';
 import { storeTransport } from './store-transport.ts';
+import { cacheTableDescriptions, type DynaliteStore } from './table-description-cache.ts';
 import { isTestHook, serveTestHook } from './test-hooks.ts';
 import { throttlingTransport, WriteThrottle } from './throttling.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
@@ -60,7 +63,25 @@ interface DynaliteOptions {
   readonly updateTableMs: number;
 }
 
-const dynalite = createRequire(import.meta.url)('dynalite') as (options: DynaliteOptions) => Server;
+const requireDynalite = createRequire(import.meta.url);
+const dynaliteServer = requireDynalite('dynalite') as (options: DynaliteOptions) => Server;
+/** dynalite's store module: its server calls create() once, when it is made. */
+const dynaliteDb = requireDynalite('dynalite/db') as { create: (options: DynaliteOptions) => DynaliteStore };
+
+/** dynalite's server, its store keeping table descriptions between item operations (table-description-cache.ts). */
+function dynalite(options: DynaliteOptions): Server {
+  const create = dynaliteDb.create;
+  dynaliteDb.create = (storeOptions) => {
+    const store = create(storeOptions);
+    cacheTableDescriptions(store);
+    return store;
+  };
+  try {
+    return dynaliteServer(options);
+  } finally {
+    dynaliteDb.create = create;
+  }
+}
 
 /** DynamoDB's (and dynalite's) request size limit; past it the answer is a bare 413, as dynalite's. */
 const maxRequestBytes = 16 * 1024 * 1024;

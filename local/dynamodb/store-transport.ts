@@ -6,7 +6,9 @@
  *   exclusively, and so does every single-item or batch write: a write never
  *   lands between a transaction's reads, checks and writes, and no read sees
  *   a transaction half applied.
- * - Reads share the lock.
+ * - Reads share the lock; a GetItem of an item no pending write names does
+ *   not wait for it (pending-writes.ts): a single item is never seen half
+ *   written, so it need not queue behind writes of other items.
  *
  * Under the lock the observer learns each written item before and after,
  * which is what DynamoDB bills table and index writes on. A PutItem or
@@ -25,7 +27,8 @@ import { bodyOf, innerCaller, isObject, operationOf, type InnerCall, type WireIt
 import { splitConsumedCapacity, withConsumedCapacity } from './consumed-capacity.ts';
 import { ReadWriteLock } from './rw-lock.ts';
 import { itemBytes } from './item-size.ts';
-import { keyOf, TableSchemas } from './table-schemas.ts';
+import { itemIdentity, keyOf, TableSchemas } from './table-schemas.ts';
+import { PendingWrites } from './pending-writes.ts';
 import { Transactions } from './transactions.ts';
 import type { EffectObserver, WriteEffect } from './write-effects.ts';
 import type { TableSchema } from './table-schemas.ts';
@@ -52,6 +55,55 @@ export function storeTransport(transport: DynamoDbTransport, observer: StoreObse
   const lock = new ReadWriteLock();
   const schemas = new TableSchemas();
   const transactions = new Transactions(schemas);
+  const pending = new PendingWrites();
+
+  /** The identity of an item of a described table, from an item or a key; undefined when it cannot say. */
+  const identityOf = (tableName: unknown, source: unknown): string | undefined => {
+    if (typeof tableName !== 'string' || !isObject(source)) return undefined;
+    const schema = schemas.described(tableName);
+    const key = schema && keyOf(source as WireItem, schema.keyNames);
+    return key ? itemIdentity(tableName, key) : undefined;
+  };
+
+  /**
+   * The items a write may change, named synchronously as it arrives (so a
+   * GetItem arriving after it waits for it); undefined when one cannot be
+   * named. An item dynalite will refuse to key is named as unknown too.
+   */
+  function writtenItems(operation: string, body: Record<string, unknown>): string[] | undefined {
+    const sources: [unknown, unknown][] = [];
+    if (operation === 'PutItem') sources.push([body.TableName, body.Item]);
+    else if (operation === 'UpdateItem' || operation === 'DeleteItem') sources.push([body.TableName, body.Key]);
+    else if (operation === 'BatchWriteItem') {
+      if (!isObject(body.RequestItems)) return undefined;
+      for (const [tableName, requests] of Object.entries(body.RequestItems)) {
+        if (!Array.isArray(requests)) return undefined;
+        for (const request of requests) {
+          if (!isObject(request)) return undefined;
+          sources.push([tableName, isObject(request.PutRequest) ? request.PutRequest.Item : isObject(request.DeleteRequest) ? request.DeleteRequest.Key : undefined]);
+        }
+      }
+    } else if (operation === 'TransactWriteItems') {
+      if (!Array.isArray(body.TransactItems)) return undefined;
+      for (const element of body.TransactItems) {
+        const action = isObject(element) ? [element.Put, element.Update, element.Delete, element.ConditionCheck].find(isObject) : undefined;
+        if (!action) return undefined;
+        sources.push([action.TableName, element.Put === action ? action.Item : action.Key]);
+      }
+    } else return undefined;
+    const identities = sources.map(([tableName, source]) => identityOf(tableName, source));
+    return identities.every((identity) => identity !== undefined) ? (identities as string[]) : undefined;
+  }
+
+  /** Runs a write, its items pending from its arrival to its end. */
+  async function asPendingWrite(operation: string, body: Record<string, unknown> | undefined, work: () => Promise<DynamoDbHttpResponse>): Promise<DynamoDbHttpResponse> {
+    const release = pending.add(body === undefined ? undefined : writtenItems(operation, body));
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
 
   /** The items a PutItem, UpdateItem, DeleteItem or BatchWriteItem touches; undefined when it cannot say (dynalite's validation then answers). */
   async function touchedBy(call: InnerCall, operation: string, body: Record<string, unknown>): Promise<Touched[] | undefined> {
@@ -184,18 +236,25 @@ export function storeTransport(transport: DynamoDbTransport, observer: StoreObse
     const operation = operationOf(request);
     const body = operation === undefined ? undefined : bodyOf(request);
     if (operation === undefined || body === undefined) return lock.with('shared', () => transport(request));
-    if (operation === 'TransactWriteItems') return lock.with('exclusive', () => transactWrite(request, body));
+    if (operation === 'TransactWriteItems') return asPendingWrite(operation, body, () => lock.with('exclusive', () => transactWrite(request, body)));
     if (operation === 'TransactGetItems') return lock.with('exclusive', () => transactGet(request, body));
     if (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem' || operation === 'BatchWriteItem') {
-      return lock.with('exclusive', () => write(request, operation, body));
+      return asPendingWrite(operation, body, () => lock.with('exclusive', () => write(request, operation, body)));
+    }
+    if (operation === 'GetItem') {
+      const identity = identityOf(body.TableName, body.Key);
+      if (identity !== undefined && !pending.names(identity)) return read(request, operation, body);
     }
     if (readOperations.has(operation)) return lock.with('shared', () => read(request, operation, body));
     if (tableOperations.has(operation) && typeof body.TableName === 'string') {
       const tableName = body.TableName;
-      return lock.with('exclusive', async () => {
-        schemas.forget(tableName);
-        return transport(request);
-      });
+      // Every item is pending: no GetItem reads past a table being created, changed or deleted.
+      return asPendingWrite(operation, undefined, () =>
+        lock.with('exclusive', async () => {
+          schemas.forget(tableName);
+          return transport(request);
+        }),
+      );
     }
     return lock.with('shared', () => transport(request));
   };

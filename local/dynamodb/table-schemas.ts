@@ -49,6 +49,11 @@ export class TableSchemas {
     return schema;
   }
 
+  /** The table's schema when it was described before; undefined otherwise (no call made). */
+  public described(tableName: string): TableSchema | undefined {
+    return this.known.get(tableName);
+  }
+
   public forget(tableName: string): void {
     this.known.delete(tableName);
   }

@@ -4,11 +4,23 @@
  * transaction holding its lock exclusively, so no other request sees or
  * touches the items between the steps:
  *
- *   validate → read every item → check every condition → apply in order
+ *   validate → read every item → apply each, under its condition
+ *                                  │ all applied: committed
+ *                                  │ any refused: put every item back as it was read, then
+ *                                  ▼
+ *                                check every condition → apply in order
  *                                  │ any fails: cancel     │ a step fails: put every
  *                                  ▼ (nothing written)     ▼ item back as it was read
  *
- * A condition is checked without changing anything: an existing item is
+ * The first pass is what almost every transaction takes: one call per item
+ * to apply it (an Update answers with its new item, so nothing is read
+ * after), the items read and then written side by side. Each action names
+ * its own item, so applying one changes nothing another's condition reads:
+ * every condition is still checked on the items as read. Anything refused
+ * there (a condition, a write dynalite refuses) puts back what was applied
+ * and runs the second pass from the same state, which decides the answer
+ * (the cancellation reasons of every item, or a ValidationError). There a
+ * condition is checked without changing anything: an existing item is
  * written back unchanged under the condition, a missing one is "deleted"
  * under it. Answers are DynamoDB's: ValidationException for a malformed
  * request (more than 100 items, two actions on one item, items of more
@@ -256,12 +268,15 @@ export class Transactions {
     const actions = await this.parseWrite(call, body);
     if (!Array.isArray(actions)) return { response: actions, effects: [] };
 
-    const before: (WireItem | undefined)[] = [];
-    for (const [index, action] of actions.entries()) {
-      const read = await readItem(call, action.tableName, action.key);
-      if (read.error) return { response: keyMismatchCancellation(actions.length, index, read.error) ?? read.error, effects: [] };
-      before.push(read.item);
-    }
+    // Reads change nothing, and nothing else runs while the lock is held: side by side, the first failure in order answers.
+    const reads = await Promise.all(actions.map((action) => readItem(call, action.tableName, action.key)));
+    const failedIndex = reads.findIndex((read) => read.error);
+    const failedRead = reads[failedIndex];
+    if (failedRead?.error) return { response: keyMismatchCancellation(actions.length, failedIndex, failedRead.error) ?? failedRead.error, effects: [] };
+    const before = reads.map((read) => read.item);
+
+    const applied = await this.applyAll(call, actions, before);
+    if (applied) return this.committed(body, actions.map((action, index) => ({ tableName: action.tableName, before: before[index], after: applied[index], transactional: true, conditionFailed: false })));
 
     const reasons: CancellationReason[] = [];
     for (const [index, action] of actions.entries()) {
@@ -299,8 +314,39 @@ export class Transactions {
       const after = action.kind === 'ConditionCheck' ? before[index] : (await readItem(call, action.tableName, action.key)).item;
       effects.push({ tableName: action.tableName, before: before[index], after, transactional: true, conditionFailed: false });
     }
+    return this.committed(body, effects);
+  }
+
+  private committed(body: Record<string, unknown>, effects: WriteEffect[]): TransactionOutcome {
     if (typeof body.ClientRequestToken === 'string') this.rememberToken(body.ClientRequestToken, fingerprintOf(body));
     return { response: jsonResponse(200, {}), effects };
+  }
+
+  /**
+   * The first pass: applies every action, each under its own condition, and
+   * answers each item after; undefined when one was refused, once every item
+   * applied is put back as it was read.
+   */
+  private async applyAll(call: InnerCall, actions: readonly WriteAction[], before: readonly (WireItem | undefined)[]): Promise<(WireItem | undefined)[] | undefined> {
+    // Side by side: each action writes its own item, and the lock keeps every other request out until the end.
+    const applied = await Promise.all(actions.map((action, index) => this.applyAnsweringAfter(call, action, before[index])));
+    if (applied.every((outcome) => outcome.ok)) return applied.map((outcome) => (outcome.ok ? outcome.after : undefined));
+    await Promise.all(actions.map((action, index) => (applied[index].ok ? restore(call, action, before[index]) : undefined)));
+    return undefined;
+  }
+
+  /** One action of the first pass, and its item after it. */
+  private async applyAnsweringAfter(call: InnerCall, action: WriteAction, before: WireItem | undefined): Promise<{ ok: true; after: WireItem | undefined } | { ok: false }> {
+    if (action.kind === 'ConditionCheck') return (await conditionHolds(call, action, before)) === true ? { ok: true, after: before } : { ok: false };
+    // An Update answers with its new item (ALL_NEW; DynamoDB takes no ReturnValues in a transaction, so one sent goes to dynalite as sent, and the item is read).
+    const answersNew = action.kind === 'Update' && action.input.ReturnValues === undefined;
+    const input = operationInput(action);
+    const applied = await this.apply(call, answersNew ? { ...action, input: { ...input, ReturnValues: 'ALL_NEW' } } : action);
+    if (!applied.ok) return { ok: false };
+    if (action.kind === 'Delete') return { ok: true, after: undefined };
+    if (answersNew && isObject(applied.output.Attributes)) return { ok: true, after: applied.output.Attributes as WireItem };
+    // A Put is read back rather than taken from the request: the meter compares the item as stored, as before.
+    return { ok: true, after: (await readItem(call, action.tableName, action.key)).item };
   }
 
   /**

@@ -9,6 +9,11 @@
  *   body and sent time (the retention clock keeps running from it);
  * - a message older than the retention period is dropped, as SQS drops it.
  *
+ * Receive, delete and visibility changes cost O(log n) a message they touch
+ * (heaps by send order, visibility and sent time; see LocalQueue), never a
+ * scan of the queue: a storm of 150,000 queued events is polled as fast as
+ * an empty queue.
+ *
  * Not persisted: a stopped stack loses what was queued, and the start-up
  * reconciler run re-drives every PENDING upload instead (local/stack.ts).
  *
@@ -21,6 +26,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { LocalQueueError } from './errors.ts';
+import { MinHeap } from './min-heap.ts';
 
 export interface LocalQueueOptions {
   readonly name: string;
@@ -47,16 +53,36 @@ export interface ReceivedMessage {
   };
 }
 
+/** Where a stored message is: handed out next, hidden until `visibleAt`, or deleted (moved, expired). */
+type MessageState = 'visible' | 'hidden' | 'gone';
+
 interface StoredMessage {
   readonly messageId: string;
   readonly body: string;
   readonly sentAt: number;
   readonly senderId: string;
+  /** Send order in this queue: visible messages are handed out oldest first. */
+  readonly sequence: number;
   receiveCount: number;
   firstReceivedAt?: number;
   visibleAt: number;
   receiptHandle?: string;
+  state: MessageState;
+  /** Bumped at each change of state: a heap entry of an older version is stale and skipped. */
+  version: number;
 }
+
+/** A message in one of the queue's heaps, ordered by `at`, live while the message is still at `version`. */
+interface HeapEntry {
+  readonly message: StoredMessage;
+  readonly version: number;
+  readonly at: number;
+}
+
+const entryBefore = (a: HeapEntry, b: HeapEntry) => a.at < b.at || (a.at === b.at && a.message.sequence < b.message.sequence);
+
+/** A heap is compacted once its stale entries outnumber its live ones (plus this slack): memory stays within twice the messages held. */
+const compactionSlack = 64;
 
 export interface SendOptions {
   /** @default a new id */
@@ -71,7 +97,21 @@ export class LocalQueue {
   public readonly name: string;
   public readonly arn: string;
   public readonly visibilityTimeoutMs: number;
-  private readonly messages: StoredMessage[] = [];
+  /**
+   * Each message is in one of two heaps by its state (visible: by send
+   * order; hidden: by when it becomes visible) and in the retention heap (by
+   * sent time) until it is gone. Entries are dropped lazily (a stale version
+   * or a gone message is skipped when it comes up), so a receive, delete or
+   * visibility change costs O(log n) a message it touches.
+   */
+  private readonly visible = new MinHeap<HeapEntry>(entryBefore);
+  private readonly hidden = new MinHeap<HeapEntry>(entryBefore);
+  private readonly bySentAt = new MinHeap<StoredMessage>((a, b) => a.sentAt < b.sentAt || (a.sentAt === b.sentAt && a.sequence < b.sequence));
+  /** The latest receipt handle of each received message still held: a stale handle finds nothing. */
+  private readonly byReceiptHandle = new Map<string, StoredMessage>();
+  private stored = 0;
+  private visibleCount = 0;
+  private nextSequence = 0;
   private readonly listeners = new Set<() => void>();
   private readonly now: () => number;
 
@@ -91,26 +131,35 @@ export class LocalQueue {
   /** SendMessage: returns the message id. */
   public send(body: string, options: SendOptions = {}): string {
     const messageId = options.messageId ?? randomUUID();
-    this.messages.push({
+    const message: StoredMessage = {
       messageId,
       body,
       sentAt: options.sentAt ?? this.now(),
       senderId: options.senderId ?? 'AIDALABELCASTLOCAL',
+      sequence: this.nextSequence++,
       receiveCount: 0,
       visibleAt: this.now(),
-    });
+      state: 'gone',
+      version: 0,
+    };
+    this.stored += 1;
+    this.bySentAt.push(message);
+    this.makeVisible(message);
     for (const listener of this.listeners) listener();
     return messageId;
   }
 
-  /** ReceiveMessage: up to `max` visible messages, hidden for `visibilityTimeoutMs` (the queue's by default). */
+  /** ReceiveMessage: up to `max` visible messages, oldest sent first, hidden for `visibilityTimeoutMs` (the queue's by default). */
   public receive(max: number, visibilityTimeoutMs = this.visibilityTimeoutMs): ReceivedMessage[] {
-    this.dropExpired();
     const now = this.now();
+    this.dropExpired(now);
+    this.revealDue(now);
     const received: ReceivedMessage[] = [];
-    for (const message of [...this.messages]) {
-      if (received.length >= max) break;
-      if (message.visibleAt > now) continue;
+    while (received.length < max) {
+      const entry = this.visible.pop();
+      if (!entry) break;
+      const { message } = entry;
+      if (entry.version !== message.version) continue;
       const redrive = this.options.redrive;
       if (redrive && message.receiveCount >= redrive.maxReceiveCount) {
         this.remove(message);
@@ -119,8 +168,10 @@ export class LocalQueue {
       }
       message.receiveCount += 1;
       message.firstReceivedAt ??= now;
-      message.visibleAt = now + visibilityTimeoutMs;
+      if (message.receiptHandle !== undefined) this.byReceiptHandle.delete(message.receiptHandle);
       message.receiptHandle = randomUUID();
+      this.byReceiptHandle.set(message.receiptHandle, message);
+      this.hide(message, now + visibilityTimeoutMs);
       received.push({
         messageId: message.messageId,
         receiptHandle: message.receiptHandle,
@@ -134,22 +185,25 @@ export class LocalQueue {
         },
       });
     }
+    this.compact();
     return received;
   }
 
   /** DeleteMessage with the latest receipt handle; false when it is stale (received again since) or unknown. */
   public delete(receiptHandle: string): boolean {
-    const message = this.messages.find((candidate) => candidate.receiptHandle === receiptHandle);
+    const message = this.byReceiptHandle.get(receiptHandle);
     if (!message) return false;
     this.remove(message);
+    this.compact();
     return true;
   }
 
   /** ChangeMessageVisibility: the message becomes visible `timeoutMs` from now. */
   public changeVisibility(receiptHandle: string, timeoutMs: number): boolean {
-    const message = this.messages.find((candidate) => candidate.receiptHandle === receiptHandle);
+    const message = this.byReceiptHandle.get(receiptHandle);
     if (!message) return false;
-    message.visibleAt = this.now() + timeoutMs;
+    this.hide(message, this.now() + timeoutMs);
+    this.compact();
     if (timeoutMs === 0) for (const listener of this.listeners) listener();
     return true;
   }
@@ -157,18 +211,17 @@ export class LocalQueue {
   /** Milliseconds until the next hidden message becomes visible; undefined when none is hidden. */
   public nextVisibleInMs(): number | undefined {
     const now = this.now();
-    // A loop, not Math.min(...hidden): spreading ~125,000 values overflows the stack, and the poller calls this from timers.
-    let earliest: number | undefined;
-    for (const message of this.messages) if (message.visibleAt > now && (earliest === undefined || message.visibleAt < earliest)) earliest = message.visibleAt;
-    return earliest === undefined ? undefined : earliest - now;
+    this.revealDue(now);
+    const next = this.liveTop(this.hidden);
+    return next === undefined ? undefined : next.at - now;
   }
 
   /** ApproximateNumberOfMessages (visible) and ApproximateNumberOfMessagesNotVisible (in flight or waiting). */
   public counts(): { readonly visible: number; readonly notVisible: number } {
-    this.dropExpired();
     const now = this.now();
-    const visible = this.messages.filter((message) => message.visibleAt <= now).length;
-    return { visible, notVisible: this.messages.length - visible };
+    this.dropExpired(now);
+    this.revealDue(now);
+    return { visible: this.visibleCount, notVisible: this.stored - this.visibleCount };
   }
 
   /** Told whenever a message is sent (or made visible at once); returns the unsubscribe function. */
@@ -177,13 +230,64 @@ export class LocalQueue {
     return () => this.listeners.delete(listener);
   }
 
-  private dropExpired(): void {
-    const oldest = this.now() - this.options.retentionMs;
-    for (const message of [...this.messages]) if (message.sentAt <= oldest) this.remove(message);
+  private makeVisible(message: StoredMessage): void {
+    this.leaveState(message);
+    message.state = 'visible';
+    this.visibleCount += 1;
+    this.visible.push({ message, version: message.version, at: message.sequence });
+  }
+
+  private hide(message: StoredMessage, visibleAt: number): void {
+    this.leaveState(message);
+    message.state = 'hidden';
+    message.visibleAt = visibleAt;
+    this.hidden.push({ message, version: message.version, at: visibleAt });
   }
 
   private remove(message: StoredMessage): void {
-    const index = this.messages.indexOf(message);
-    if (index >= 0) this.messages.splice(index, 1);
+    if (message.state === 'gone') return;
+    this.leaveState(message);
+    message.state = 'gone';
+    this.stored -= 1;
+    if (message.receiptHandle !== undefined) this.byReceiptHandle.delete(message.receiptHandle);
+  }
+
+  /** Makes every heap entry of the message stale. */
+  private leaveState(message: StoredMessage): void {
+    if (message.state === 'visible') this.visibleCount -= 1;
+    message.version += 1;
+  }
+
+  /** Hidden messages whose time has come are visible again. */
+  private revealDue(now: number): void {
+    for (let next = this.liveTop(this.hidden); next !== undefined && next.at <= now; next = this.liveTop(this.hidden)) {
+      this.hidden.pop();
+      this.makeVisible(next.message);
+    }
+  }
+
+  /** The heap's first live entry, stale ones above it dropped. */
+  private liveTop(heap: MinHeap<HeapEntry>): HeapEntry | undefined {
+    for (let top = heap.peek(); top !== undefined; top = heap.peek()) {
+      if (top.version === top.message.version) return top;
+      heap.pop();
+    }
+    return undefined;
+  }
+
+  /** A message older than the retention period is gone, wherever it is (SQS deletes it, received or not). */
+  private dropExpired(now: number): void {
+    const oldest = now - this.options.retentionMs;
+    for (let top = this.bySentAt.peek(); top !== undefined && (top.state === 'gone' || top.sentAt <= oldest); top = this.bySentAt.peek()) {
+      this.bySentAt.pop();
+      this.remove(top);
+    }
+  }
+
+  private compact(): void {
+    const live = (entry: HeapEntry) => entry.version === entry.message.version;
+    if (this.visible.size > 2 * this.visibleCount + compactionSlack) this.visible.retain(live);
+    if (this.hidden.size > 2 * (this.stored - this.visibleCount) + compactionSlack) this.hidden.retain(live);
+    if (this.bySentAt.size > 2 * this.stored + compactionSlack) this.bySentAt.retain((message) => message.state !== 'gone');
   }
 }

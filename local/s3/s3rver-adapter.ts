@@ -156,6 +156,11 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
     })),
   });
   durableWrites(app.store, tempDir);
+  // s3rver's first middleware is koa-logger, which formats a line for every request and response even when silent
+  // (several ms of the stack's CPU per labelled image): out of the chain, as silent asks.
+  const middleware = (app as unknown as { middleware: { name: string }[] }).middleware;
+  const logger = middleware.findIndex((handler) => handler.name === 'logger');
+  if (logger >= 0) middleware.splice(logger, 1);
   // Koa logs every error to stderr unless the app has its own listener; S3 errors are answers, not faults.
   app.on('error', (error: { status?: number }) => {
     if ((error.status ?? 500) >= 500) console.error('[local-s3] internal error', error);

@@ -136,4 +136,33 @@ describe('Class: DynamoDbMeter, fed by the local DynamoDB', () => {
     expect(pending.Attributes).toEqual({ ...small, note: 'y'.repeat(1500), ...awaitingRecovery() });
     expect(shrunk.Attributes).toEqual({ note: 'y'.repeat(1500) });
   });
+
+  it('bills a transaction on each item before and after it: an update that grows one, a delete, a condition check', async () => {
+    // Prepare: a small item to grow, a 2 KB one to delete, one to check; then metering from zero.
+    const grown = { pk: 'IMAGE#m4', sk: 'IMAGE' };
+    const deleted = { pk: 'IMAGE#m5', sk: 'IMAGE' };
+    const checked = { pk: 'IMAGE#m6', sk: 'IMAGE' };
+    await documents.send(new PutCommand({ TableName, Item: { ...grown, note: 'small' } }));
+    await documents.send(new PutCommand({ TableName, Item: { ...deleted, note: 'y'.repeat(1500) } }));
+    await documents.send(new PutCommand({ TableName, Item: { ...checked, note: 'small' } }));
+    dynamodb.meter.reset();
+
+    // Act
+    await documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Update: { TableName, Key: grown, UpdateExpression: 'SET note = :big', ExpressionAttributeValues: { ':big': 'z'.repeat(2500) } } },
+          { Delete: { TableName, Key: deleted } },
+          { ConditionCheck: { TableName, Key: checked, ConditionExpression: 'attribute_exists(pk)' } },
+        ],
+      }),
+    );
+    const usage = dynamodb.meter.usage().tables[TableName];
+
+    // Assess: twice (transactional) 3 (grown to ~2.5 KB), 2 (the 2 KB item deleted), 1 (checked, unchanged)
+    expect(usage.writeUnits).toBe(2 * 3 + 2 * 2 + 2 * 1);
+    expect(usage.writes).toBe(3);
+    expect(usage.storedBytes).toBeGreaterThan(2500 - 5 - 1500 - 100 - 50);
+    expect(usage.storedBytes).toBeLessThan(2500 - 5 - 1500 - 100 + 50);
+  });
 });

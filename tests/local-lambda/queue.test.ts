@@ -10,6 +10,8 @@ import { batchOutcomeOf, LocalEventSourceMapping } from '../../local/lambda/even
 import { LocalQueueError } from '../../local/lambda/errors.ts';
 import { LocalQueue } from '../../local/lambda/queue.ts';
 
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, offset) => from + offset);
+
 /** A clock the test moves by hand. */
 function manualClock() {
   let now = 1_000_000;
@@ -85,6 +87,65 @@ describe('Class: LocalQueue', () => {
       clock.advance(60_000);
 
       expect(queue.receive(10)).toEqual([]);
+    });
+
+    it('hands out a message visible again before those sent after it, and drops one past retention while it is hidden', () => {
+      // Prepare: m0 received (hidden), m1 and m2 sent after it; m3 received and never deleted
+      const { clock, queue } = queues();
+      queue.send('m0');
+      const [m0] = queue.receive(1);
+      queue.send('m1');
+      queue.send('m2');
+      clock.advance(1000);
+
+      // Act: m0 is visible again
+      const order = queue.receive(2).map((message) => message.body);
+      clock.advance(59_000);
+      const afterRetention = queue.counts();
+
+      // Assess: m0 first (sent first), then m1; at 60 s every message, hidden or not, is dropped and m0's handle finds nothing
+      expect(order).toEqual(['m0', 'm1']);
+      expect(afterRetention).toEqual({ visible: 0, notVisible: 0 });
+      expect(queue.delete(m0!.receiptHandle)).toBe(false);
+    });
+
+    it('hands out messages from a long queue in send order, batch after batch, counting what is left', () => {
+      // Prepare
+      const { queue } = queues();
+      for (let index = 0; index < 1000; index += 1) queue.send(`m${index}`);
+
+      // Act: receive and delete in batches of 10; every third batch is put back at once
+      const bodies: string[] = [];
+      for (let batch = 0; batch < 150; batch += 1) {
+        const received = queue.receive(10);
+        bodies.push(...received.map((message) => message.body));
+        for (const message of received) {
+          if (batch % 3 === 2) queue.changeVisibility(message.receiptHandle, 0);
+          else queue.delete(message.receiptHandle);
+        }
+      }
+
+      // Assess: a batch put back comes out again next, before the rest
+      expect(bodies.slice(0, 40)).toEqual([...range(0, 20), ...range(20, 30), ...range(20, 30)].map((index) => `m${index}`));
+      expect(queue.counts()).toEqual({ visible: 1000 - 100 * 10, notVisible: 0 });
+    });
+  });
+
+  describe('Method: changeVisibility', () => {
+    it('makes a message visible at once with 0, and hides one visible again with its latest handle', () => {
+      // Prepare
+      const { clock, queue } = queues();
+      queue.send('m');
+      const [first] = queue.receive(1);
+
+      // Act / Assess
+      expect(queue.changeVisibility(first!.receiptHandle, 0)).toBe(true);
+      expect(queue.counts()).toEqual({ visible: 1, notVisible: 0 });
+      expect(queue.changeVisibility(first!.receiptHandle, 500)).toBe(true);
+      expect(queue.counts()).toEqual({ visible: 0, notVisible: 1 });
+      expect(queue.nextVisibleInMs()).toBe(500);
+      clock.advance(500);
+      expect(queue.receive(1)).toMatchObject([{ body: 'm', attributes: { ApproximateReceiveCount: '2' } }]);
     });
   });
 

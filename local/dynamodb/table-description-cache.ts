@@ -1,0 +1,108 @@
+/**
+ * dynalite reads a table's description from LevelDB at the start of every
+ * item operation (its store's getTable): one LevelDB round trip through
+ * libuv's thread pool per GetItem, PutItem, UpdateItem, … and about a third
+ * of its CPU per operation. Descriptions change only through its table
+ * writes (CreateTable, UpdateTable, DeleteTable, and the status changes they
+ * schedule), so a description read once is kept until one of those writes
+ * its key, and each read gets its own copy (the actions change the object
+ * they are given).
+ *
+ * Only ACTIVE and UPDATING descriptions are kept: a table CREATING or
+ * DELETING is "not found" to most operations, and that answer stays
+ * dynalite's own. A read that was under way when a table write happened is
+ * not kept (a generation counter), so a write is never followed by a stale
+ * description. At most `maxCachedBytes` of descriptions are kept, the oldest
+ * dropped first: a caller creating many tables cannot grow the process.
+ *
+ * @example
+ * const store = dynaliteDb.create(options);
+ * cacheTableDescriptions(store);
+ */
+
+/** dynalite's getTable callback: its NotFound error, or the description. */
+type TableCallback = (error: Error | null, table?: Record<string, unknown>) => void;
+
+/** What this module uses of the store dynalite's db/index.js create() returns. */
+export interface DynaliteStore {
+  readonly tableDb: {
+    put(key: string, value: unknown, callback?: (error?: Error) => void): unknown;
+    del(key: string, callback?: (error?: Error) => void): unknown;
+    batch(operations: readonly { readonly key: string }[], callback?: (error?: Error) => void): unknown;
+  };
+  getTable(name: string, checkStatus: boolean | TableCallback, callback?: TableCallback): void;
+}
+
+/** Descriptions are a few KB (20 indexes at most); 1 MiB holds every table a local stack has, many times over. */
+export const maxCachedBytes = 1024 * 1024;
+
+const cacheableStatuses = new Set(['ACTIVE', 'UPDATING']);
+
+/** Wraps `store` in place: its getTable answers from the kept descriptions, its table writes forget them. */
+export function cacheTableDescriptions(store: DynaliteStore, capacityBytes: number = maxCachedBytes): void {
+  const kept = new Map<string, string>();
+  let keptBytes = 0;
+  let generation = 0;
+
+  const forget = (name?: string) => {
+    generation += 1;
+    if (name === undefined) {
+      kept.clear();
+      keptBytes = 0;
+      return;
+    }
+    const json = kept.get(name);
+    if (json === undefined) return;
+    kept.delete(name);
+    keptBytes -= json.length;
+  };
+
+  const keep = (name: string, table: Record<string, unknown>) => {
+    if (typeof table.TableStatus !== 'string' || !cacheableStatuses.has(table.TableStatus)) return;
+    const json = JSON.stringify(table);
+    if (json.length > capacityBytes) return;
+    forget(name);
+    kept.set(name, json);
+    keptBytes += json.length;
+    for (const [oldest, oldestJson] of kept) {
+      if (keptBytes <= capacityBytes) break;
+      kept.delete(oldest);
+      keptBytes -= oldestJson.length;
+    }
+  };
+
+  const { tableDb } = store;
+  const put = tableDb.put.bind(tableDb);
+  const del = tableDb.del.bind(tableDb);
+  const batch = tableDb.batch.bind(tableDb);
+  tableDb.put = (key, value, callback) => {
+    forget(key);
+    return put(key, value, callback);
+  };
+  tableDb.del = (key, callback) => {
+    forget(key);
+    return del(key, callback);
+  };
+  tableDb.batch = (operations, callback) => {
+    forget();
+    return batch(operations, callback);
+  };
+
+  const getTable = store.getTable.bind(store);
+  store.getTable = (name, checkStatus, callback) => {
+    const done = (typeof checkStatus === 'function' ? checkStatus : callback) as TableCallback;
+    const json = kept.get(name);
+    if (json !== undefined) {
+      const table = JSON.parse(json) as Record<string, unknown>;
+      // Asynchronous, as a read from LevelDB answers.
+      setImmediate(() => done(null, table));
+      return;
+    }
+    const startedAt = generation;
+    // Called as getTable(name, callback), dynalite checks the status (its callback is truthy there): so does `true`.
+    getTable(name, typeof checkStatus === 'function' ? true : checkStatus, (error, table) => {
+      if (!error && table && generation === startedAt) keep(name, table);
+      done(error, table);
+    });
+  };
+}
