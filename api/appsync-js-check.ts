@@ -22,9 +22,8 @@
  * Positions are mapped back to the source files through the bundle's inline
  * source map, so a violation names the file a person edits.
  */
-import appsync from '@aws-appsync/eslint-plugin';
 import { Linter, type ESLint, type Rule } from 'eslint';
-import { SourceMap } from 'node:module';
+import { createRequire, SourceMap } from 'node:module';
 import path from 'node:path';
 import { appSyncBuiltinModules, repoRoot, type ResolverBundle } from './bundle.ts';
 
@@ -97,12 +96,51 @@ const ownRules: Record<string, Rule.RuleModule> = {
 
 const ownPlugin: ESLint.Plugin = { rules: ownRules };
 
+/**
+ * The plugin's `base` rules (its `configs.base`), by rule name, with the file each lives in. They are
+ * loaded file by file, not through the plugin's index: the index also loads @typescript-eslint/parser
+ * and TypeScript for the type-aware rules, ~90 MiB that the stack kept for its whole run after this
+ * one check at start (the base rules import nothing). tests/local-appsync-runtime/appsync-js-check.test.ts
+ * checks that this list is the plugin's own `configs.base`.
+ */
+export const appSyncBaseRuleFiles = {
+  'no-async': 'no-async',
+  'no-await': 'no-await',
+  'no-classes': 'no-classes',
+  'no-for': 'no-for',
+  'no-continue': 'no-continue',
+  'no-generators': 'no-generators',
+  'no-yield': 'no-yield',
+  'no-labels': 'no-labels',
+  'no-regex': 'no-regex',
+  'no-this': 'no-this',
+  'no-try': 'no-try',
+  'no-while': 'no-while',
+  'no-disallowed-unary-operators': 'no-disallowed-unary-operators',
+  'no-disallowed-binary-operators': 'no-disallowed-binary-operator',
+  'no-promise': 'no-promise',
+  'no-disallowed-re-assignment': 'no-disallowed-re-assignment',
+  'no-in-operator': 'no-in-operator',
+} as const;
+
+const requireRule = createRequire(import.meta.url);
+/** A rule file's rule: most set `module.exports`, some are compiled ES modules with a `default` export (as the index reads them). */
+function loadBaseRule(file: string): Rule.RuleModule {
+  const loaded = requireRule(`@aws-appsync/eslint-plugin/lib/rules/${file}.js`) as Rule.RuleModule | { __esModule: true; default: Rule.RuleModule };
+  return '__esModule' in loaded && loaded.__esModule ? loaded.default : (loaded as Rule.RuleModule);
+}
+/** The base rules as loaded from their files, by rule name. */
+export const appSyncBaseRules: Readonly<Record<string, Rule.RuleModule>> = Object.fromEntries(
+  Object.entries(appSyncBaseRuleFiles).map(([name, file]) => [name, loadBaseRule(file)]),
+);
+const appSyncBasePlugin: ESLint.Plugin = { rules: appSyncBaseRules };
+
 const lintConfig: Linter.Config[] = [
   {
-    plugins: { '@aws-appsync': appsync as unknown as ESLint.Plugin, 'appsync-js': ownPlugin },
+    plugins: { '@aws-appsync': appSyncBasePlugin, 'appsync-js': ownPlugin },
     languageOptions: { ecmaVersion: 'latest', sourceType: 'module' },
     rules: {
-      ...((appsync.configs as Record<string, Linter.Config>).base.rules),
+      ...Object.fromEntries(Object.keys(appSyncBaseRuleFiles).map((name) => [`@aws-appsync/${name}`, 'error' as const])),
       'appsync-js/no-throw': 'error',
       'appsync-js/no-class-expressions': 'error',
       'appsync-js/no-unsupported-import': 'error',

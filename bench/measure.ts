@@ -9,7 +9,7 @@
  */
 import { benchContext } from './context.ts';
 import { distinctImages, photoOfWidth } from './lib/images.ts';
-import { treeRssBytes } from './lib/rss.ts';
+import { treeRssByProcessMiB, treeRssBytes } from './lib/rss.ts';
 import { timed } from './lib/stats.ts';
 import { costRows, measureCost } from './measures/cost.ts';
 import { measureFanOut } from './measures/fan-out.ts';
@@ -105,6 +105,8 @@ const repeatImages = Array.from({ length: Math.max(0, memoryTarget - engineLabel
 
 const engineLoadMs = (await context.engineStats()).engineLoadMs;
 const rssAtStartMiB = treeRssBytes(context.stackPid) / 1024 / 1024;
+// Which process holds it, so a start that differs between runs can be traced (issue 16: 1015 vs 659 MiB was a gallery built in-process).
+const rssAtStartByProcessMiB = treeRssByProcessMiB(context.stackPid);
 log('engine latency by photo size');
 const engineBySize: Record<string, number> = {};
 for (const width of [640, 4000]) {
@@ -153,6 +155,6 @@ const engineRows: Row[] = [
 ];
 
 printTable([...rows, ...engineRows]);
-const file = writeResults({ at: new Date().toISOString(), scale, engineLoadMs, rssAtStartMiB, requestUpload, pipeline, throughput, memory, fanOut, cost, pricesDate, search, engineBySize, rows });
+const file = writeResults({ at: new Date().toISOString(), scale, engineLoadMs, rssAtStartMiB, rssAtStartByProcessMiB, requestUpload, pipeline, throughput, memory, fanOut, cost, pricesDate, search, engineBySize, rows });
 console.log(`\nresults: ${file} (measures took ${((performance.now() - startedAt) / 1000).toFixed(0)} s)`);
 process.exit(0);

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppSyncJsCheckError, checkResolverBundle, maxCodeLength } from '../../api/appsync-js-check.ts';
+import appsyncPlugin from '@aws-appsync/eslint-plugin';
+import { AppSyncJsCheckError, appSyncBaseRules, checkResolverBundle, maxCodeLength } from '../../api/appsync-js-check.ts';
 import { bundleResolverWithInputs } from '../../api/bundle.ts';
 import { fields } from '../../api/manifest.ts';
 import { createCodeLoader } from '../../local/appsync/resolvers/code-loader.ts';
@@ -115,5 +116,14 @@ describe('APPSYNC_JS check: the project', () => {
     });
     const wiring = { typeName: 'Query', fieldName: 'broken', kind: 'UNIT', auth: ['API_KEY'], code: broken, dataSource: 'none' } as const;
     await expect(runtime.preload([...fields, wiring])).rejects.toThrow(`${broken}:5:3 @aws-appsync/no-disallowed-unary-operators`);
+  });
+});
+
+describe('APPSYNC_JS check: the plugin rules', () => {
+  it("runs exactly the plugin's base rules, loaded file by file (without the index that loads TypeScript)", () => {
+    const configs = appsyncPlugin.configs as Record<string, { rules: Record<string, unknown> }>;
+    const baseRuleIds = Object.keys(configs.base.rules).sort();
+    expect(Object.keys(appSyncBaseRules).map((name) => `@aws-appsync/${name}`).sort()).toEqual(baseRuleIds);
+    for (const [name, rule] of Object.entries(appSyncBaseRules)) expect(rule, name).toBe((appsyncPlugin.rules as Record<string, unknown>)[name]);
   });
 });

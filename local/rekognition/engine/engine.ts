@@ -47,10 +47,19 @@ function esmEntryOf(name: string, subpath: string): string {
   return pathToFileURL(path.join(path.dirname(manifestPath), entry)).href;
 }
 
+/**
+ * The worker's young generation, in MiB (V8 sizes it as three semi-spaces). V8's default lets it
+ * reach 32 MiB of semi-spaces, which stay resident once grown, while the worker's short-lived objects
+ * (detection rows, messages) take a few MiB: 12 keeps semi-spaces of 4 MiB, ~24 MiB less RSS for the
+ * same work (measured: the same labels, scavenges a little more often).
+ */
+export const engineYoungGenerationMb = 12;
+
 export function startVisionEngine(options: VisionEngineOptions = {}): VisionEngine {
   const worker = new Worker(bootstrap, {
     eval: true,
     workerData: { maxPixels: options.maxPixels ?? defaultMaxPixels },
+    resourceLimits: { maxYoungGenerationSizeMb: engineYoungGenerationMb },
   });
   const pending = new Map<number, { resolve: (analysis: ImageAnalysis) => void; reject: (error: Error) => void }>();
   let nextId = 1;
