@@ -29,8 +29,8 @@ function fingerprint(file) {
   return stats ? `${stats.size}:${stats.mtimeMs}` : 'missing';
 }
 
-/** Whether the bundle at `bundlePath` was built, by these options, from the inputs as they are now. */
-function isFresh(bundlePath, inputsPath, repoRoot) {
+/** Whether the bundle at `bundlePath` was built from `entry`, by these options, from the inputs as they are now. */
+function isFresh(bundlePath, inputsPath, repoRoot, entry) {
   if (!existsSync(bundlePath) || !existsSync(inputsPath)) return false;
   let recorded;
   try {
@@ -38,7 +38,7 @@ function isFresh(bundlePath, inputsPath, repoRoot) {
   } catch {
     return false;
   }
-  if (recorded?.bundleFormat !== bundleFormat || typeof recorded.inputs !== 'object' || recorded.inputs === null) return false;
+  if (recorded?.bundleFormat !== bundleFormat || recorded.entry !== entry || typeof recorded.inputs !== 'object' || recorded.inputs === null) return false;
   return Object.entries(recorded.inputs).every(([input, print]) => fingerprint(path.resolve(repoRoot, input)) === print);
 }
 
@@ -50,7 +50,7 @@ export async function freshCliBundle(repoRoot, entry) {
   const cacheDir = path.join(repoRoot, 'node_modules', '.cache', 'labelcast', 'cli');
   const bundlePath = path.join(cacheDir, 'cli.mjs');
   const inputsPath = path.join(cacheDir, 'inputs.json');
-  if (isFresh(bundlePath, inputsPath, repoRoot)) return bundlePath;
+  if (isFresh(bundlePath, inputsPath, repoRoot, entry)) return bundlePath;
   try {
     const { build } = await import('esbuild');
     mkdirSync(cacheDir, { recursive: true });
@@ -70,7 +70,7 @@ export async function freshCliBundle(repoRoot, entry) {
     });
     const inputs = Object.fromEntries(Object.keys(result.metafile.inputs).map((input) => [input, fingerprint(path.resolve(repoRoot, input))]));
     const ownInputs = `${inputsPath}.${process.pid}.tmp`;
-    writeFileSync(ownInputs, JSON.stringify({ bundleFormat, inputs }));
+    writeFileSync(ownInputs, JSON.stringify({ bundleFormat, entry, inputs }));
     renameSync(ownBundle, bundlePath);
     renameSync(ownInputs, inputsPath);
     return bundlePath;
