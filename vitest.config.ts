@@ -61,7 +61,7 @@ export default defineConfig({
           ...unitSettings,
           // A worker's files share one module graph rather than each importing the AWS SDK, tsx-transformed
           // sources and the rest again in a fresh process: the unit project took 164 s of CPU this way against
-          // 277 s isolated (`/usr/bin/time -v npx vitest run --project unit`). The files start what they use
+          // about 250 s isolated (`/usr/bin/time -v npx vitest run --project unit`, both with the bundled CLI). The files start what they use
           // (servers on port 0, temp dirs) and stop it in afterAll; none mocks modules.
           isolate: false,
         },
