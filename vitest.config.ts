@@ -96,6 +96,9 @@ export default defineConfig({
           include: serialE2eFiles,
           ...e2eSettings,
           fileParallelism: false,
+          // One after the other on the shared stack, so nothing gains from a fresh process per file; sharing the
+          // module graph saves each file importing aws-amplify and the SDK again, on the run's serial tail.
+          isolate: false,
         },
       },
     ],
