@@ -86,6 +86,10 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           exclude: serialE2eFiles,
           ...e2eSettings,
+          // A worker's files share one module graph (aws-amplify, the SDK): the files that start a stack of their
+          // own point Amplify at it, and tests/support/amplify-client.ts points it back at the shared stack for
+          // every client it makes.
+          isolate: false,
         },
       },
       {
