@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * `labelcast …`: the package's bin (`npx labelcast`, and `npm run cli`).
- * Runs client-example/cli.ts under tsx in a child Node that trusts the
- * local stack's CA.
+ * Runs client-example/cli.ts, bundled (./cli-bundle.js), in a child Node that
+ * trusts the local stack's CA.
  *
  * Why a child: Node reads NODE_EXTRA_CA_CERTS once, at start, into the
  * default CA set that both fetch (undici: the HTTPS queries and S3 PUTs) and
@@ -19,6 +19,7 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
+import { freshCliBundle } from './cli-bundle.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const stateDir = path.resolve(process.env.LABELCAST_STATE_DIR ?? path.join(repoRoot, '.labelcast'));
@@ -41,8 +42,11 @@ const env = { ...process.env };
 const extra = extraCaCerts();
 if (extra) env.NODE_EXTRA_CA_CERTS = extra;
 
-// tsx by its resolved URL: `--import tsx` would resolve from the working directory, wherever the user runs us.
-const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('../cli.ts', import.meta.url)), ...process.argv.slice(2)], {
+// The CLI's bundle (./cli-bundle.js says why); its sources under tsx when no bundle can be built or kept. tsx by its
+// resolved URL: `--import tsx` would resolve from the working directory, wherever the user runs us.
+const bundle = await freshCliBundle(repoRoot, 'client-example/cli.ts');
+const cli = bundle ? [bundle] : ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('../cli.ts', import.meta.url))];
+const child = spawn(process.execPath, [...cli, ...process.argv.slice(2)], {
   stdio: 'inherit',
   env,
 });

@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { CredentialStore } from '../iam/credentials.ts';
 import type { PrincipalDirectory } from '../iam/principals.ts';
 import { authorizeOperation, callerReader } from './authorization.ts';
-import { startVisionEngine } from './engine/engine.ts';
+import { startVisionEngine, type VisionEngine } from './engine/engine.ts';
 import { RekognitionError, RekognitionErrorCode } from './errors.ts';
 import { FaultInjector } from './faults.ts';
 import { operations, type OperationDeps } from './operations/index.ts';
@@ -41,6 +41,12 @@ export interface LocalRekognitionOptions {
    * @default - no quota
    */
   readonly tpsQuota?: number;
+  /**
+   * A vision engine the caller started (startVisionEngine) and keeps: several local Rekognitions may share one, so
+   * the models load once (the unit tests do, a worker at a time). close() leaves it running.
+   * @default - an engine of its own, closed with the server
+   */
+  readonly engine?: VisionEngine;
 }
 
 export interface LocalRekognition {
@@ -59,8 +65,9 @@ export interface LocalRekognition {
 
 export async function startLocalRekognition(options: LocalRekognitionOptions): Promise<LocalRekognition> {
   const host = options.host ?? '127.0.0.1';
-  const timed = timedEngine(startVisionEngine());
+  const timed = timedEngine(options.engine ?? startVisionEngine());
   const engine = timed.engine;
+  const closeEngine = options.engine ? async () => undefined : () => engine.close();
   const deps: OperationDeps = { engine, readObject: options.readObject };
   const calls: RekognitionStats = { ...Object.fromEntries(Object.keys(operations).map((name) => [name, 0])), [imagePropertiesRequestsStat]: 0 };
   let engineLoadMs = Number.NaN;
@@ -122,7 +129,7 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
   try {
     port = await listen(server, options.port, host);
   } catch (error) {
-    await engine.close();
+    await closeEngine();
     throw error;
   }
   const ready = engine.ready.then(() => undefined);
@@ -136,7 +143,7 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
     ready,
     async close() {
       server.closeAllConnections();
-      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), engine.close()]);
+      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), closeEngine()]);
     },
   };
 }

@@ -17,21 +17,22 @@ import { repoRoot } from '../../api/bundle.ts';
 
 export const amplifyOutputs = (): AmplifyOutputs => JSON.parse(readFileSync(inject('outputsPath'), 'utf8'));
 
-let configured = false;
-function configureOnce(): void {
-  if (configured) return;
+/**
+ * Points Amplify at the shared e2e stack, at each client made: the e2e files share a worker's module graph
+ * (vitest.config.ts), and a file before may have pointed Amplify at a stack of its own (burst, recovery …).
+ */
+function configureShared(): void {
   configureAmplify(inject('outputsPath'));
-  configured = true;
 }
 
 export function labelcastClient(): LabelcastClient {
-  configureOnce();
+  configureShared();
   return new LabelcastClient();
 }
 
 /** The typed client under LabelcastClient, for the documents only the gallery sends (the *WithUrls queries). */
 export function graphqlClient(): GraphqlClient {
-  configureOnce();
+  configureShared();
   return new GraphqlClient();
 }
 

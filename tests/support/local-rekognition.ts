@@ -6,7 +6,15 @@
 import { RekognitionClient, type RekognitionClientConfig } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll } from 'vitest';
 import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
+import { startVisionEngine, type VisionEngine } from '../../local/rekognition/engine/engine.ts';
 import { startLocalRekognition, type LocalRekognition, type LocalRekognitionOptions } from '../../local/rekognition/index.ts';
+
+/**
+ * One vision engine for every file a test worker runs: the unit project shares a worker's module graph between
+ * its files (vitest.config.ts), so the models load once a worker instead of once a file (seconds of CPU each).
+ * Never closed: the worker process ends with the run.
+ */
+let sharedEngine: VisionEngine | undefined;
 
 export const rekognitionRegion = 'us-east-1';
 export const rekognitionKeyPair = { accessKeyId: 'LKIATESTREKOGNITION1', secretAccessKey: 'test-secret-for-local-rekognition-0001' };
@@ -46,7 +54,9 @@ export function useLocalRekognition(options: UseLocalRekognitionOptions = {}): L
   };
   beforeAll(async () => {
     const admin = options.adminKeyPair ?? rekognitionKeyPair;
+    sharedEngine ??= startVisionEngine();
     rekognition = await startLocalRekognition({
+      engine: sharedEngine,
       port: 0,
       region: rekognitionRegion,
       credentials: options.adminKeyPair ? credentialStore(rekognitionKeyPair, options.adminKeyPair) : credentialStore(rekognitionKeyPair),
