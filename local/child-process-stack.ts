@@ -1,7 +1,8 @@
 /**
  * For tests and benchmarks: runs the offline stack the way `npm start` does, in a child process with its
  * own state directory and free ports, and stops it with SIGINT like Ctrl-C. It learns the endpoints
- * from the stack's ready file (local/ready-file.ts).
+ * from the stack's ready file (local/ready-file.ts). The stack also stops when the process that started it
+ * ends without stopping it (a killed test run): it watches the IPC channel between them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -52,11 +53,14 @@ export async function startStackProcess(args: StackProcessOptions = {}): Promise
       LABELCAST_PORT: String(args.basePort ?? 0),
       LABELCAST_OUTPUTS: path.join(stateDir, 'amplify_outputs.json'),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The IPC channel is how the stack learns this process is gone, even killed: it then stops (local/main.ts).
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  // The channel alone must not keep this process running.
+  child.channel?.unref();
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
   const ready = await new Promise<StackReady>((resolve, reject) => {
     const done = (settle: () => void) => {

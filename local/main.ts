@@ -32,6 +32,17 @@ const config: LocalStackConfig = (() => {
     process.exit(1);
   }
 })();
+/**
+ * Started by a test or a bench run (local/child-process-stack.ts) over an IPC channel: when that parent ends,
+ * even killed, the channel closes and the stack stops too, rather than running on unowned, holding its ports
+ * and hundreds of MiB. `npm start` has no channel. Before the stack is up there is nothing to close.
+ */
+let stopWhenParentGone = (): void => process.exit(1);
+if (process.channel) {
+  process.channel.unref();
+  process.once('disconnect', () => stopWhenParentGone());
+}
+
 try {
   await ensureGalleryBuilt();
 } catch (error) {
@@ -98,10 +109,11 @@ writeReadyFile({
 console.log(`labelcast ready${quiet ? '' : ': one line per labelled image and per function error follows (--quiet: none)'}`);
 
 let stopping = false;
-const stop = (signal: NodeJS.Signals) => {
+/** Stops on a signal (its name) or when the parent that started us is gone. */
+const stop = (reason: NodeJS.Signals | 'parent gone') => {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: stopping`);
+  console.log(`${reason}: stopping`);
   removeReadyFile(config.stateDir);
   stack.close().then(
     () => process.exit(0),
@@ -113,3 +125,4 @@ const stop = (signal: NodeJS.Signals) => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+stopWhenParentGone = () => stop('parent gone');
