@@ -3,12 +3,13 @@
  * upgrade listener throws becomes a 500 (logged, no internals sent) and the
  * server keeps serving; what Node's parser refuses gets a bare 4xx.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readBoundedBody } from '../../local/http-body.ts';
 import { clientWentAway, decodePathname, guardRequests, guardServer, guardUpgrades, requestPathname } from '../../local/http-boundary.ts';
 import { listen } from '../../local/listen.ts';
+import { postOversizedBody } from '../support/oversized-post.ts';
 
 /** Sends raw bytes and returns the status of the answer's first line (undefined when the server just closed). */
 function rawStatus(port: number, bytes: string): Promise<number | undefined> {
@@ -117,21 +118,7 @@ describe('Module: http-boundary', () => {
       });
 
       // Act: 20 MB where 1 MB is allowed; reading past the limit destroys the request, and request.socket is null after
-      const status = await new Promise<number | string>((resolve) => {
-        const upload = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/upload', headers: { 'content-length': String(20 * 1024 * 1024) } });
-        upload.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-        upload.on('response', (answer) => resolve(answer.statusCode ?? 0));
-        const chunk = Buffer.alloc(1024 * 1024);
-        let sent = 0;
-        const pump = (): void => {
-          while (sent < 20) {
-            sent += 1;
-            if (!upload.write(chunk)) return void upload.once('drain', pump);
-          }
-          upload.end();
-        };
-        pump();
-      });
+      const status = await postOversizedBody(new URL(`http://127.0.0.1:${port}/upload`));
 
       // Assess: answered (asking request.socket.destroyed threw, and the rejection ended the process), and still serving
       expect(status).toBe(413);

@@ -3,7 +3,6 @@
  * the fixture photos.
  */
 import { readFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import {
   DetectLabelsCommand,
@@ -13,6 +12,7 @@ import {
 } from '@aws-sdk/client-rekognition';
 import { describe, expect, it } from 'vitest';
 import { rekognitionKeyPair, useLocalRekognition } from '../support/local-rekognition.ts';
+import { postOversizedBody } from '../support/oversized-post.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures');
 const bucket = 'fixtures';
@@ -110,26 +110,7 @@ describe('DetectLabels', () => {
     // Act: reading past the limit destroys the request, and Node then sets request.socket to null; asking it whether
     // the client went away threw in the error path, and the unhandled rejection ended the whole stack
     const endpoint = new URL(local.rekognition.endpoint);
-    const status = await new Promise<number | string>((resolve) => {
-      const upload = httpRequest({
-        host: endpoint.hostname,
-        port: endpoint.port,
-        method: 'POST',
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'RekognitionService.DetectLabels', 'content-length': String(20 * 1024 * 1024) },
-      });
-      upload.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-      upload.on('response', (answer) => resolve(answer.statusCode ?? 0));
-      const chunk = Buffer.alloc(1024 * 1024, 0x20);
-      let sent = 0;
-      const pump = (): void => {
-        while (sent < 20) {
-          sent += 1;
-          if (!upload.write(chunk)) return void upload.once('drain', pump);
-        }
-        upload.end();
-      };
-      pump();
-    });
+    const status = await postOversizedBody(endpoint, { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'RekognitionService.DetectLabels' });
 
     // Assess
     expect(status).toBe(400);
