@@ -19,6 +19,8 @@ export interface RecordedViews {
   readonly height: number;
   /** Every view, whether or not the policy runs it. */
   readonly views: Required<ViewRuns>;
+  /** Views the shipped policy does not run (bench/labels-record-views.ts names them), by name. */
+  readonly candidates: Readonly<Record<string, readonly RawDetection[]>>;
 }
 
 export interface ReplayedDetection extends RawDetection {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { calibratedConfidence } from './calibration.ts';
 import { cocoClassNames, type CocoClassName } from './model-classes.ts';
-import type { DecodedImage, LetterboxFrame, ModelInput } from './decode.ts';
+import type { DecodedImage, LetterboxFrame, ModelInput, ViewSpec } from './decode.ts';
 import type { Box, RawDetection } from './fusion.ts';
 import { combineViews, crowdedClasses, fuseBase, needsZoomOut, tileRegions, viewPolicy, type ViewPolicy, type ViewRuns } from './views.ts';
 import { packageDirectory, startTfjs } from './tfjs-runtime.ts';
@@ -36,6 +36,8 @@ export interface ObjectDetector {
   bestPersonScore(image: DecodedImage): Promise<number>;
   /** The raw views a policy runs, unfused: for fitting (bench/labels-fit.ts). */
   views(image: DecodedImage, policy?: ViewPolicy): Promise<ViewRuns>;
+  /** Raw detections of one view, boxes in the source image's frame: for recording candidate views (bench/labels-record-views.ts). */
+  detectView(image: DecodedImage, spec: ViewSpec, mirrored?: boolean): Promise<RawDetection[]>;
 }
 
 const detectionsOutput = 'tower_0/detections';
@@ -91,7 +93,7 @@ export async function loadObjectDetector(): Promise<ObjectDetector> {
         return { classIndex: row[5], score: row[4], box };
       });
 
-  const runFramed = async (image: DecodedImage, spec: Parameters<DecodedImage['view']>[1], mirrored: boolean): Promise<RawDetection[]> => {
+  const runFramed = async (image: DecodedImage, spec: ViewSpec, mirrored: boolean): Promise<RawDetection[]> => {
     const { input, frame } = await image.view(inputSize, spec);
     return toDetections(await runView(input, mirrored), frame, mirrored);
   };
@@ -111,6 +113,7 @@ export async function loadObjectDetector(): Promise<ObjectDetector> {
       const tiles = crowdedClasses(fused, policy).size > 0 ? await tileViews(image) : undefined;
       return { base, zoom, tiles };
     },
+    detectView: (image, spec, mirrored = false) => runFramed(image, spec, mirrored),
     async detect(image) {
       return combineViews(await detector.views(image)).map((detection) => {
         const className = cocoClassNames[detection.classIndex];
