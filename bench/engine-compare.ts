@@ -9,7 +9,7 @@
  * faces, DetectModerationLabels, concurrently as the stack serves them), and
  * the ratios now / before. The issue's budget is a ratio of at most 1.2.
  *
- * The earlier tree is extracted with `git archive` into a temporary directory
+ * The earlier tree (package.json, tsconfig.json, api/, local/) is extracted with `git archive` into a temporary directory
  * (node_modules linked from this one) and removed afterwards.
  */
 import { execFileSync } from 'node:child_process';
@@ -29,7 +29,7 @@ const rounds = 9;
 
 const earlierTree = mkdtempSync(path.join(os.tmpdir(), 'labelcast-engine-'));
 try {
-  execFileSync('sh', ['-c', `git -C "$1" archive "$2" api local | tar -x -C "$3"`, 'sh', repoRoot, reference, earlierTree]);
+  execFileSync('sh', ['-c', `git -C "$1" archive "$2" package.json tsconfig.json api local | tar -x -C "$3"`, 'sh', repoRoot, reference, earlierTree]);
   symlinkSync(path.join(repoRoot, 'node_modules'), path.join(earlierTree, 'node_modules'));
   const earlierModule = (await import(pathToFileURL(path.join(earlierTree, 'local/rekognition/engine/engine.ts')).href)) as { startVisionEngine: () => VisionEngine };
 

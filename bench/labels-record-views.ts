@@ -28,11 +28,10 @@ const everyView = { ...viewPolicy, zoomOutBelow: Number.POSITIVE_INFINITY, crowd
 
 /**
  * Views the shipped policy does not run, recorded so a fit can try them:
- * the zoomed-out view mirrored (agreement), and zoomed out further or less.
+ * the zoomed-out views mirrored (agreement), and zoomed out less.
  */
 const candidateViews: Record<string, { readonly spec: ViewSpec; readonly mirrored: boolean }> = {
   zoomMirror: { spec: { fill: viewPolicy.zoomFill }, mirrored: true },
-  zoomFar: { spec: { fill: 0.4 }, mirrored: false },
   zoomFarMirror: { spec: { fill: 0.4 }, mirrored: true },
   zoomNear: { spec: { fill: 0.8 }, mirrored: false },
 };
@@ -50,7 +49,7 @@ for (const image of loadEvalSet().filter((entry, position) => position % count =
   const views = await detector.views(decoded, everyView);
   const candidates: Record<string, RawDetection[]> = {};
   for (const [name, { spec, mirrored }] of Object.entries(candidateViews)) candidates[name] = await detector.detectView(decoded, spec, mirrored);
-  recorded.push({ file: image.file, split: image.split, width: decoded.width, height: decoded.height, views: { base: views.base, zoom: views.zoom ?? [], tiles: views.tiles ?? [] }, candidates });
+  recorded.push({ file: image.file, split: image.split, width: decoded.width, height: decoded.height, views: { base: views.base, zoom: views.zoom ?? [], zoomFar: views.zoomFar ?? [], tiles: views.tiles ?? [] }, candidates });
   writeFileSync(file, `${JSON.stringify(recorded)}\n`);
   process.stderr.write('.');
 }

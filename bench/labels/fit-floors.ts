@@ -33,9 +33,14 @@ export function collectScores(images: readonly EvalImage[], detectionsOf: (image
   return { truths, falses };
 }
 
-/** The global floor and just above each false detection at or over it: the only floors where the outcome changes. */
-function candidatesOf(falseScores: readonly number[]): number[] {
-  return [rawAtFloor, ...falseScores.filter((score) => score >= rawAtFloor).map((score) => Math.round((score + 0.001) * 1000) / 1000)].sort((a, b) => a - b);
+/**
+ * The floors where the outcome changes: the global one, just above each false detection, and, under the
+ * global floor, each true detection's own score (the highest floor that still keeps it), none under `lowest`.
+ */
+function candidatesOf(trueScores: readonly number[], falseScores: readonly number[], lowest: number): number[] {
+  const aboveFalse = falseScores.map((score) => Math.round((score + 0.001) * 1000) / 1000);
+  const atTrue = trueScores.filter((score) => score < rawAtFloor).map((score) => Math.floor(score * 1000) / 1000);
+  return [...new Set([rawAtFloor, ...aboveFalse, ...atTrue])].filter((floor) => floor >= lowest).sort((a, b) => a - b);
 }
 
 export function outcomeAt(trueScores: readonly number[], falseScores: readonly number[], floor: number) {
@@ -44,12 +49,16 @@ export function outcomeAt(trueScores: readonly number[], falseScores: readonly n
   return { kept, wrong, precision: kept / Math.max(1, kept + wrong), f1: (2 * kept) / Math.max(1, trueScores.length + kept + wrong) };
 }
 
-/** Shipped rule: the best F1 (lowest floor on ties); with no true example, above every false detection. */
-export function f1Floor(trueScores: readonly number[], falseScores: readonly number[]): number {
-  const candidates = candidatesOf(falseScores);
+/**
+ * Shipped rule: the best F1; on ties the floor nearest the global one (so a class goes under it only when
+ * that gains); with no true example, above every false detection. `lowest`: how far under the global
+ * floor a class may go (the global floor itself by default: floors only rise).
+ */
+export function f1Floor(trueScores: readonly number[], falseScores: readonly number[], lowest = rawAtFloor): number {
+  const candidates = candidatesOf(trueScores, falseScores, Math.min(lowest, rawAtFloor));
   const at = (floor: number) => outcomeAt(trueScores, falseScores, floor);
-  if (trueScores.length === 0) return candidates[candidates.length - 1];
-  return [...candidates].sort((a, b) => at(b).f1 - at(a).f1 || a - b)[0];
+  if (trueScores.length === 0) return Math.max(rawAtFloor, candidates[candidates.length - 1]);
+  return [...candidates].sort((a, b) => at(b).f1 - at(a).f1 || Math.abs(a - rawAtFloor) - Math.abs(b - rawAtFloor) || a - b)[0];
 }
 
 /**
@@ -57,7 +66,7 @@ export function f1Floor(trueScores: readonly number[], falseScores: readonly num
  * precision >= 0.5; else above every false detection (evaluated for issue 16, not shipped: see local/rekognition/README.md).
  */
 export function precisionFloor(trueScores: readonly number[], falseScores: readonly number[]): number {
-  const candidates = candidatesOf(falseScores);
+  const candidates = candidatesOf(trueScores, falseScores, rawAtFloor);
   const at = (floor: number) => outcomeAt(trueScores, falseScores, floor);
   const reaching = candidates.find((candidate) => at(candidate).kept > 0 && at(candidate).precision >= 0.8);
   if (reaching !== undefined) return reaching;
@@ -65,14 +74,14 @@ export function precisionFloor(trueScores: readonly number[], falseScores: reado
   return acceptable.sort((a, b) => at(b).f1 - at(a).f1 || a - b)[0] ?? candidates[candidates.length - 1];
 }
 
-export type FloorRule = typeof f1Floor;
+export type FloorRule = (trueScores: readonly number[], falseScores: readonly number[]) => number;
 
-/** Floors above the global one, per class, by a rule. */
+/** Floors other than the global one, per class, by a rule. */
 export function fitFloors(scores: ClassScores, rule: FloorRule = f1Floor): Record<string, number> {
   const floors: Record<string, number> = {};
   for (const name of new Set([...scores.truths.keys(), ...scores.falses.keys()])) {
     const floor = rule(scores.truths.get(name) ?? [], scores.falses.get(name) ?? []);
-    if (floor > rawAtFloor) floors[name] = floor;
+    if (floor !== rawAtFloor) floors[name] = floor;
   }
   return floors;
 }

@@ -109,9 +109,11 @@ export async function loadObjectDetector(): Promise<ObjectDetector> {
     async views(image, policy = viewPolicy) {
       const base = await baseViews(image);
       const fused = fuseBase(base);
-      const zoom = needsZoomOut(fused, policy) ? await runFramed(image, { fill: policy.zoomFill }, false) : undefined;
+      const zoomOut = needsZoomOut(fused, policy);
+      const zoom = zoomOut ? await runFramed(image, { fill: policy.zoomFill }, false) : undefined;
+      const zoomFar = zoomOut ? await runFramed(image, { fill: policy.zoomFarFill }, false) : undefined;
       const tiles = crowdedClasses(fused, policy).size > 0 ? await tileViews(image) : undefined;
-      return { base, zoom, tiles };
+      return { base, zoom, zoomFar, tiles };
     },
     detectView: (image, spec, mirrored = false) => runFramed(image, spec, mirrored),
     async detect(image) {
