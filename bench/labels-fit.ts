@@ -9,14 +9,14 @@
  * `npx tsx bench/labels-record-views.ts` (bench/results/labels-views*.json);
  * the engine's own view policy and fusion (views.ts) are replayed on them
  * (bench/labels/replay.ts), so the raw scores are the ones the engine
- * calibrates. Rule, per class, over the floors 0.3 and just above each of the
- * class's false detections (best score of the class on an image without it):
- *   1. the lowest floor where fit-half precision is >= 0.8 with a true
- *      detection kept (the issue's target);
- *   2. failing that, the floor with the best F1 among those with precision
- *      >= 0.5 and a true detection kept;
- *   3. failing that (more wrong than right at every floor), above every false
- *      detection: the label is held back rather than mostly wrong.
+ * calibrates. Two rules per class (bench/labels/fit-floors.ts), over the
+ * floors 0.3 and just above each of the class's false detections (best score
+ * of the class on an image without it):
+ *   - shipped: the best F1 (lowest floor on ties); with no true example,
+ *     above every false detection;
+ *   - aimed at the issue's target (printed, not shipped): the lowest floor
+ *     with precision >= 0.8 keeping a true detection; else the best F1 at
+ *     precision >= 0.5; else above every false detection.
  * Floors at 0.3 are the global curve's and are not listed.
  *
  * Also prints, when bench/results/labels-raw.json exists (written by
