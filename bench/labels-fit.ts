@@ -9,14 +9,14 @@
  * `npx tsx bench/labels-record-views.ts` (bench/results/labels-views*.json);
  * the engine's own view policy and fusion (views.ts) are replayed on them
  * (bench/labels/replay.ts), so the raw scores are the ones the engine
- * calibrates. Rule, per class, over the floors 0.3 and just above each of the
- * class's false detections (best score of the class on an image without it):
- *   1. the lowest floor where fit-half precision is >= 0.8 with a true
- *      detection kept (the issue's target);
- *   2. failing that, the floor with the best F1 among those with precision
- *      >= 0.5 and a true detection kept;
- *   3. failing that (more wrong than right at every floor), above every false
- *      detection: the label is held back rather than mostly wrong.
+ * calibrates. Two rules per class (bench/labels/fit-floors.ts), over the
+ * floors 0.3 and just above each of the class's false detections (best score
+ * of the class on an image without it):
+ *   - shipped: the best F1 (lowest floor on ties); with no true example,
+ *     above every false detection;
+ *   - aimed at the issue's target (printed, not shipped): the lowest floor
+ *     with precision >= 0.8 keeping a true detection; else the best F1 at
+ *     precision >= 0.5; else above every false detection.
  * Floors at 0.3 are the global curve's and are not listed.
  *
  * Also prints, when bench/results/labels-raw.json exists (written by
@@ -29,6 +29,7 @@ import { repoRoot } from '../api/bundle.ts';
 import { rawAtFloor } from '../local/rekognition/engine/calibration.ts';
 import type { ModerationSignals } from '../local/rekognition/moderation.ts';
 import { loadEvalSet } from './labels/eval-set.ts';
+import { collectScores, f1Floor, precisionFloor } from './labels/fit-floors.ts';
 import { loadRecordedViews, replay } from './labels/replay.ts';
 
 const recorded = loadRecordedViews();
@@ -36,50 +37,16 @@ const fitHalf = loadEvalSet().filter((image) => image.split === 'fit');
 const missing = fitHalf.filter((image) => !recorded.has(image.file));
 if (missing.length > 0) throw new Error(`no recorded views for ${missing.length} fit images (${missing[0].file}, …): run npx tsx bench/labels-record-views.ts first`);
 
-const truths = new Map<string, number[]>();
-const falses = new Map<string, number[]>();
-const push = (map: Map<string, number[]>, name: string, score: number) => map.set(name, [...(map.get(name) ?? []), score]);
-for (const image of fitHalf) {
-  const best = new Map<string, number>();
-  // Floors at their defaults: the raw scores do not depend on them.
-  for (const detection of replay(recorded.get(image.file)!, undefined, {})) best.set(detection.className, Math.max(best.get(detection.className) ?? 0, detection.score));
-  for (const name of image.classes) push(truths, name, best.get(name) ?? 0);
-  for (const [name, score] of best) if (!image.classes.includes(name) && !image.ignore.includes(name)) push(falses, name, score);
-}
-
-const candidatesOf = (falseScores: readonly number[]) =>
-  [rawAtFloor, ...falseScores.filter((score) => score >= rawAtFloor).map((score) => Math.round((score + 0.001) * 1000) / 1000)].sort((a, b) => a - b);
-const outcomeAt = (trueScores: readonly number[], falseScores: readonly number[], floor: number) => {
-  const kept = trueScores.filter((score) => score >= floor).length;
-  const wrong = falseScores.filter((score) => score >= floor).length;
-  return { kept, precision: kept / Math.max(1, kept + wrong), f1: (2 * kept) / Math.max(1, trueScores.length + kept + wrong), wrong };
-};
-
-/** Shipped rule: the best F1 (lowest floor on ties); with no true example, above every false detection. */
-function f1Floor(trueScores: readonly number[], falseScores: readonly number[]): number {
-  const candidates = candidatesOf(falseScores);
-  const at = (floor: number) => outcomeAt(trueScores, falseScores, floor);
-  if (trueScores.length === 0) return candidates[candidates.length - 1];
-  return [...candidates].sort((a, b) => at(b).f1 - at(a).f1 || a - b)[0];
-}
-
-/** Rule aimed at precision >= 0.8 (evaluated for issue 16 point 3, not shipped: see local/rekognition/README.md). */
-function precisionFloor(trueScores: readonly number[], falseScores: readonly number[]): number {
-  const candidates = candidatesOf(falseScores);
-  const at = (floor: number) => outcomeAt(trueScores, falseScores, floor);
-  const reaching = candidates.find((candidate) => at(candidate).kept > 0 && at(candidate).precision >= 0.8);
-  if (reaching !== undefined) return reaching;
-  const acceptable = candidates.filter((candidate) => at(candidate).kept > 0 && at(candidate).precision >= 0.5);
-  return acceptable.sort((a, b) => at(b).f1 - at(a).f1 || a - b)[0] ?? candidates[candidates.length - 1];
-}
+// Floors at their defaults: the raw scores do not depend on them.
+const { truths, falses } = collectScores(fitHalf, (image) => replay(recorded.get(image.file)!, undefined, {}));
 
 console.log(`fit half: ${fitHalf.length} images`);
 console.log('| class | true (raw) | false (raw, > 0.15) | F1 floor (shipped) | precision >= 0.8 floor |');
 const floors: Record<string, number> = {};
 const precisionFloors: Record<string, number> = {};
 for (const name of [...new Set([...truths.keys(), ...falses.keys()])].sort()) {
-  const trueScores = (truths.get(name) ?? []).sort((a, b) => b - a);
-  const falseScores = (falses.get(name) ?? []).sort((a, b) => b - a);
+  const trueScores = [...(truths.get(name) ?? [])].sort((a, b) => b - a);
+  const falseScores = [...(falses.get(name) ?? [])].sort((a, b) => b - a);
   const floor = f1Floor(trueScores, falseScores);
   const strict = precisionFloor(trueScores, falseScores);
   if (floor > rawAtFloor) floors[name] = floor;

@@ -1,7 +1,7 @@
 /**
  * `npx tsx bench/labels-record-views.ts`: runs EVERY view of the object
  * detector (the letterboxed image and its mirror, the zoomed-out view, the
- * 2 × 2 tiles) on each image of tests/fixtures/eval, whether or not the view
+ * 2 × 2 tiles, and the candidate views below) on each image of tests/fixtures/eval, whether or not the view
  * policy would run it, and records the raw detections of each view in
  * bench/results/labels-views.json. bench/labels-fit.ts replays candidate view
  * policies, suppression and calibration on these recordings (fit half only),
@@ -17,19 +17,24 @@ import path from 'node:path';
 import { repoRoot } from '../api/bundle.ts';
 import { decodeImage } from '../local/rekognition/engine/decode.ts';
 import { loadObjectDetector } from '../local/rekognition/engine/object-detector.ts';
-import { viewPolicy, type ViewRuns } from '../local/rekognition/engine/views.ts';
+import type { ViewSpec } from '../local/rekognition/engine/decode.ts';
+import { viewPolicy } from '../local/rekognition/engine/views.ts';
+import type { RawDetection } from '../local/rekognition/engine/fusion.ts';
+import type { RecordedViews } from './labels/replay.ts';
 import { imageBytes, loadEvalSet } from './labels/eval-set.ts';
 
 /** Every view runs: the zoomed-out view below any score, the tiles for any class seen. */
 const everyView = { ...viewPolicy, zoomOutBelow: Number.POSITIVE_INFINITY, crowdMin: 1, crowdScore: 0, crowdMaxArea: 1 };
 
-interface RecordedViews {
-  readonly file: string;
-  readonly split: string;
-  readonly width: number;
-  readonly height: number;
-  readonly views: ViewRuns;
-}
+/**
+ * Views the shipped policy does not run, recorded so a fit can try them:
+ * the zoomed-out views mirrored (agreement), and zoomed out less.
+ */
+const candidateViews: Record<string, { readonly spec: ViewSpec; readonly mirrored: boolean }> = {
+  zoomMirror: { spec: { fill: viewPolicy.zoomFill }, mirrored: true },
+  zoomFarMirror: { spec: { fill: 0.4 }, mirrored: true },
+  zoomNear: { spec: { fill: 0.8 }, mirrored: false },
+};
 
 const directory = path.join(repoRoot, 'bench/results');
 const shard = /^(\d+)\/(\d+)$/.exec(process.argv[2] ?? '');
@@ -41,7 +46,10 @@ const done = new Set(recorded.map((entry) => entry.file));
 const detector = await loadObjectDetector();
 for (const image of loadEvalSet().filter((entry, position) => position % count === index && !done.has(entry.file))) {
   const decoded = await decodeImage(imageBytes(image), { maxPixels: 100_000_000 });
-  recorded.push({ file: image.file, split: image.split, width: decoded.width, height: decoded.height, views: await detector.views(decoded, everyView) });
+  const views = await detector.views(decoded, everyView);
+  const candidates: Record<string, RawDetection[]> = {};
+  for (const [name, { spec, mirrored }] of Object.entries(candidateViews)) candidates[name] = await detector.detectView(decoded, spec, mirrored);
+  recorded.push({ file: image.file, split: image.split, width: decoded.width, height: decoded.height, views: { base: views.base, zoom: views.zoom ?? [], zoomFar: views.zoomFar ?? [], tiles: views.tiles ?? [] }, candidates });
   writeFileSync(file, `${JSON.stringify(recorded)}\n`);
   process.stderr.write('.');
 }

@@ -18,7 +18,9 @@ export interface RecordedViews {
   readonly width: number;
   readonly height: number;
   /** Every view, whether or not the policy runs it. */
-  readonly views: Required<ViewRuns>;
+  readonly views: Required<Omit<ViewRuns, 'zoomFar'>> & Pick<ViewRuns, 'zoomFar'>;
+  /** Views the shipped policy does not run (bench/labels-record-views.ts names them), by name. */
+  readonly candidates: Readonly<Record<string, readonly RawDetection[]>>;
 }
 
 export interface ReplayedDetection extends RawDetection {
@@ -40,6 +42,8 @@ export function viewsRun(recorded: RecordedViews, policy: ViewPolicy = viewPolic
   return {
     base: recorded.views.base,
     zoom: needsZoomOut(fused, policy) ? recorded.views.zoom : undefined,
+    // Recordings made before the further zoom was shipped hold it as a candidate view.
+    zoomFar: needsZoomOut(fused, policy) ? (recorded.views.zoomFar ?? recorded.candidates.zoomFar) : undefined,
     tiles: crowdedClasses(fused, policy).size > 0 ? recorded.views.tiles : undefined,
   };
 }

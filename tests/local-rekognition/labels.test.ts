@@ -68,6 +68,14 @@ describe('combineViews', () => {
     expect(combineViews(runs)).toHaveLength(4);
     expect(combineViews(runs, { ...viewPolicy, tileMinScore: 0.3 })).toHaveLength(3);
   });
+
+  it('fuses the two zoomed-out views: a peak both scales see keeps its score, one seen at one scale is halved', () => {
+    const seenBoth = bird(0.5, 0.4, 0.4);
+    const zoomRuns = { base: [[], []], zoom: [seenBoth, bird(0.4, 0)], zoomFar: [{ ...seenBoth, score: 0.46 }] };
+    const scores = combineViews(zoomRuns).map((detection) => detection.score);
+    expect(scores[0]).toBeCloseTo(0.48, 5);
+    expect(scores[1]).toBeCloseTo(0.2, 5);
+  });
 });
 
 describe('fusion', () => {

@@ -6,7 +6,7 @@
  * Input: 512×512 RGB in 0–255, letterboxed (Human stretches the image instead,
  * which turned the cat fixture into a "dog"; with the aspect kept it is a cat
  * at 0.52 and dog drops to 0.25). The image and its mirror are fused (see
- * fusion.ts); a zoomed-out view and tiles run when those find nothing sure or
+ * fusion.ts); zoomed-out views and tiles run when those find nothing sure or
  * a crowd (see views.ts); scores are calibrated per class (calibration.ts).
  */
 import { readFile } from 'node:fs/promises';
@@ -14,7 +14,7 @@ import path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { calibratedConfidence } from './calibration.ts';
 import { cocoClassNames, type CocoClassName } from './model-classes.ts';
-import type { DecodedImage, LetterboxFrame, ModelInput } from './decode.ts';
+import type { DecodedImage, LetterboxFrame, ModelInput, ViewSpec } from './decode.ts';
 import type { Box, RawDetection } from './fusion.ts';
 import { combineViews, crowdedClasses, fuseBase, needsZoomOut, tileRegions, viewPolicy, type ViewPolicy, type ViewRuns } from './views.ts';
 import { packageDirectory, startTfjs } from './tfjs-runtime.ts';
@@ -36,6 +36,8 @@ export interface ObjectDetector {
   bestPersonScore(image: DecodedImage): Promise<number>;
   /** The raw views a policy runs, unfused: for fitting (bench/labels-fit.ts). */
   views(image: DecodedImage, policy?: ViewPolicy): Promise<ViewRuns>;
+  /** Raw detections of one view, boxes in the source image's frame: for recording candidate views (bench/labels-record-views.ts). */
+  detectView(image: DecodedImage, spec: ViewSpec, mirrored?: boolean): Promise<RawDetection[]>;
 }
 
 const detectionsOutput = 'tower_0/detections';
@@ -91,7 +93,7 @@ export async function loadObjectDetector(): Promise<ObjectDetector> {
         return { classIndex: row[5], score: row[4], box };
       });
 
-  const runFramed = async (image: DecodedImage, spec: Parameters<DecodedImage['view']>[1], mirrored: boolean): Promise<RawDetection[]> => {
+  const runFramed = async (image: DecodedImage, spec: ViewSpec, mirrored: boolean): Promise<RawDetection[]> => {
     const { input, frame } = await image.view(inputSize, spec);
     return toDetections(await runView(input, mirrored), frame, mirrored);
   };
@@ -107,10 +109,13 @@ export async function loadObjectDetector(): Promise<ObjectDetector> {
     async views(image, policy = viewPolicy) {
       const base = await baseViews(image);
       const fused = fuseBase(base);
-      const zoom = needsZoomOut(fused, policy) ? await runFramed(image, { fill: policy.zoomFill }, false) : undefined;
+      const zoomOut = needsZoomOut(fused, policy);
+      const zoom = zoomOut ? await runFramed(image, { fill: policy.zoomFill }, false) : undefined;
+      const zoomFar = zoomOut ? await runFramed(image, { fill: policy.zoomFarFill }, false) : undefined;
       const tiles = crowdedClasses(fused, policy).size > 0 ? await tileViews(image) : undefined;
-      return { base, zoom, tiles };
+      return { base, zoom, zoomFar, tiles };
     },
+    detectView: (image, spec, mirrored = false) => runFramed(image, spec, mirrored),
     async detect(image) {
       return combineViews(await detector.views(image)).map((detection) => {
         const className = cocoClassNames[detection.classIndex];
