@@ -93,13 +93,15 @@ export default defineConfig({
         },
       },
       {
-        // The same stack, one file at a time, after the parallel files (vitest runs files without
-        // file parallelism last).
+        // The same stack, one file at a time, after the parallel files.
         test: {
           name: 'e2e-serial',
           include: serialE2eFiles,
           ...e2eSettings,
           fileParallelism: false,
+          // After every other project's files (vitest runs group 0, then group 1); vitest also refuses a project of
+          // one worker in the parallel e2e project's group once neither isolates its files.
+          sequence: { groupOrder: 1 },
           // One after the other on the shared stack, so nothing gains from a fresh process per file; sharing the
           // module graph saves each file importing aws-amplify and the SDK again, on the run's serial tail.
           isolate: false,
