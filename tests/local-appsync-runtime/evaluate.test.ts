@@ -194,6 +194,12 @@ describe('pipeline resolvers', () => {
     expect(result.data).toEqual({ last: { from: 'put-ended' }, trail: ['before', 'put.request(prev=before)', 'after'] });
   });
 
+  it('fails a handler whose stash is not JSON with a Code error, though the next handler was sent along with it', async () => {
+    const result = await harness.runtime.resolveField(fieldArgs(pipeline, { id: 'p6', skip: 'cyclic-stash' }));
+    expect(result.data).toBeNull();
+    expect(result.errors).toEqual([expect.objectContaining({ errorType: 'Code', message: expect.stringContaining('ctx.stash is not JSON') })]);
+  });
+
   it('skips the whole pipeline on earlyReturn in the resolver request', async () => {
     const result = await harness.runtime.resolveField(fieldArgs(pipeline, { id: 'p4', skip: 'all' }));
     expect(result.data).toEqual({ last: { skipped: 'all' }, trail: ['before', 'after'] });

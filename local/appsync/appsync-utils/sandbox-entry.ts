@@ -154,17 +154,22 @@ function bootstrap(): void {
       }
       const state = { ...createInvocationState(callState.authType), ...callState };
       const outcome = runHandler(handlers[call.handler], context, state);
-      lastOutcomeKind = outcome.kind;
+      // The kind is what the answer says, so it is set only once the answer is sure: a stash or result that is not
+      // JSON turns a value into a crash, and a crash is never handed on to the next handler of a chain.
       let stash: unknown;
       try {
         stash = JSON.parse(JSON.stringify(context.stash ?? {}));
       } catch (thrown) {
+        lastOutcomeKind = 'crash';
         return JSON.stringify({ outcome: { kind: 'crash', message: `ctx.stash is not JSON: ${describe(thrown)}` }, stash: {}, state } satisfies DispatchResult);
       }
       const result: DispatchResult = { outcome, stash, state };
       try {
-        return JSON.stringify(result);
+        const answer = JSON.stringify(result);
+        lastOutcomeKind = outcome.kind;
+        return answer;
       } catch (thrown) {
+        lastOutcomeKind = 'crash';
         return JSON.stringify({ outcome: { kind: 'crash', message: describe(thrown) }, stash, state: createInvocationState(state.authType) } satisfies DispatchResult);
       }
     },
