@@ -51,8 +51,12 @@ const describeRequest = (request: IncomingMessage) => `${request.method} ${JSON.
  * the answer can still be written, and reading `.destroyed` off it threw in
  * every handler's error path and ended the whole stack.
  */
-export const clientWentAway = (response: ServerResponse, error: unknown) =>
-  (response.socket as ServerResponse['socket'] | null)?.destroyed !== false || (error as { code?: string } | null)?.code === 'ECONNRESET';
+export const clientWentAway = (response: ServerResponse, error: unknown): boolean => {
+  const socket = response.socket as ServerResponse['socket'] | null;
+  // A finished answer has no socket either: a failure after it is the handler's own, and is logged.
+  const gone = socket ? socket.destroyed : !response.writableFinished;
+  return gone || (error as { code?: string } | null)?.code === 'ECONNRESET';
+};
 
 /** Runs `handler` behind the boundary: a throw or a rejection becomes the service's 500, logged here. */
 export function guardRequests(

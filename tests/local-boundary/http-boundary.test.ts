@@ -105,6 +105,20 @@ describe('Module: http-boundary', () => {
   });
 
   describe('Function: clientWentAway', () => {
+    it('logs a handler failing after its answer finished: the client did not go away', async () => {
+      let failed!: () => void;
+      const failedLate = new Promise<void>((resolve) => (failed = resolve));
+      const { url, logged } = await start(async (_request, response) => {
+        await new Promise<void>((resolve) => response.end('done', resolve));
+        setImmediate(failed);
+        throw new Error('after the answer');
+      });
+      expect(await (await fetch(`${url}/`)).text()).toBe('done');
+      await failedLate;
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(logged).toEqual([expect.stringContaining('after the answer')]);
+    });
+
     it('lets a handler answer a body read past its limit, though Node has taken request.socket away', async () => {
       // Prepare: the local Rekognition's shape: read a bounded body; on an error, answer it unless the client went away
       const { port, url, logged } = await start(async (request, response) => {
