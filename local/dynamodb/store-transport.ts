@@ -57,12 +57,17 @@ export function storeTransport(transport: DynamoDbTransport, observer: StoreObse
   const transactions = new Transactions(schemas);
   const pending = new PendingWrites();
 
-  /** The identity of an item of a described table, from an item or a key; undefined when it cannot say. */
+  /**
+   * The identity of an item of a described table, from an item or a key; undefined when it cannot say. Only
+   * string keys have one: `{N: "1"}` and `{N: "1.0"}` (or two spellings of one binary) are one item to DynamoDB
+   * but two strings here, so a GetItem could read past a write to its own item.
+   */
   const identityOf = (tableName: unknown, source: unknown): string | undefined => {
     if (typeof tableName !== 'string' || !isObject(source)) return undefined;
     const schema = schemas.described(tableName);
     const key = schema && keyOf(source as WireItem, schema.keyNames);
-    return key ? itemIdentity(tableName, key) : undefined;
+    if (!key || !Object.values(key).every((value) => isObject(value) && Object.keys(value).length === 1 && typeof value.S === 'string')) return undefined;
+    return itemIdentity(tableName, key);
   };
 
   /**
