@@ -11,7 +11,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
 
 const stateDir = mkdtempSync(path.join(tmpdir(), 'labelcast-parent-gone-'));
-afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+/** What this file started, killed in afterAll if a failed test left it running. */
+const started: number[] = [];
+afterAll(() => {
+  for (const pid of started) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+  rmSync(stateDir, { recursive: true, force: true });
+});
 
 /** Whether a process with this pid still runs (signal 0 only checks). */
 function isRunning(pid: number): boolean {
@@ -38,10 +43,12 @@ describe('a stack whose parent is gone', () => {
       setInterval(() => {}, 60_000);
     `;
     const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', parentCode], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    if (parent.pid) started.push(parent.pid);
     let printed = '';
     parent.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
     await waitFor(() => /stack pid \d+/.test(printed) || parent.exitCode !== null);
     const stackPid = Number(/stack pid (\d+)/.exec(printed)?.[1]);
+    started.push(stackPid);
     expect(isRunning(stackPid)).toBe(true);
 
     // Act
