@@ -11,8 +11,8 @@
  * Only ACTIVE and UPDATING descriptions are kept: a table CREATING or
  * DELETING is "not found" to most operations, and that answer stays
  * dynalite's own. A read that was under way when a table write happened is
- * not kept (a generation counter), so a write is never followed by a stale
- * description. At most `maxCachedBytes` of descriptions are kept, the oldest
+ * not kept (a generation counter, moved when a write starts and when it
+ * lands), so a write is never followed by a stale description. At most `maxCachedBytes` of descriptions are kept, the oldest
  * dropped first: a caller creating many tables cannot grow the process.
  *
  * @example
@@ -75,17 +75,26 @@ export function cacheTableDescriptions(store: DynaliteStore, capacityBytes: numb
   const put = tableDb.put.bind(tableDb);
   const del = tableDb.del.bind(tableDb);
   const batch = tableDb.batch.bind(tableDb);
+  // Forgotten when a write starts and again when it has landed: a read that overlapped the write (both run on
+  // libuv's thread pool) may have seen the old value, and must not be kept as if it came after. dynalite always
+  // passes a callback.
+  const landed =
+    (name: string | undefined, callback?: (error?: Error) => void) =>
+    (error?: Error): void => {
+      forget(name);
+      callback?.(error);
+    };
   tableDb.put = (key, value, callback) => {
     forget(key);
-    return put(key, value, callback);
+    return put(key, value, landed(key, callback));
   };
   tableDb.del = (key, callback) => {
     forget(key);
-    return del(key, callback);
+    return del(key, landed(key, callback));
   };
   tableDb.batch = (operations, callback) => {
     forget();
-    return batch(operations, callback);
+    return batch(operations, landed(undefined, callback));
   };
 
   const getTable = store.getTable.bind(store);

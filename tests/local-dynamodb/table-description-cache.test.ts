@@ -65,13 +65,19 @@ describe('Function: cacheTableDescriptions, on a store', () => {
   /** A store whose getTable counts its reads of the "disk". */
   function fakeStore() {
     const disk = new Map<string, Record<string, unknown>>();
-    const store: DynaliteStore & { reads: number; disk: typeof disk } = {
+    const store: DynaliteStore & { reads: number; disk: typeof disk; slowWrites: boolean } = {
       reads: 0,
       disk,
+      // A write that lands after a read started beside it has answered (LevelDB runs both on the thread pool).
+      slowWrites: false,
       tableDb: {
         put: (key, value, callback) => {
-          disk.set(key, value as Record<string, unknown>);
-          callback?.();
+          const land = () => {
+            disk.set(key, value as Record<string, unknown>);
+            callback?.();
+          };
+          if (store.slowWrites) setTimeout(land, 20);
+          else land();
         },
         del: (key, callback) => {
           disk.delete(key);
@@ -108,6 +114,24 @@ describe('Function: cacheTableDescriptions, on a store', () => {
     expect(second).toEqual({ TableName: 't', TableStatus: 'ACTIVE', Indexes: 1 });
     expect(third?.Indexes).toBe(2);
     expect(store.reads).toBe(2);
+  });
+
+  it('keeps nothing read while a table write was landing', async () => {
+    // Prepare
+    const store = fakeStore();
+    cacheTableDescriptions(store);
+    store.tableDb.put('t', { TableName: 't', TableStatus: 'UPDATING' });
+
+    // Act: UpdateTable's last step (ACTIVE) is under way when a read starts and answers with the old description
+    store.slowWrites = true;
+    const landed = new Promise<void>((resolve) => store.tableDb.put('t', { TableName: 't', TableStatus: 'ACTIVE' }, () => resolve()));
+    const during = await read(store, 't');
+    await landed;
+    const after = await read(store, 't');
+
+    // Assess
+    expect(during?.TableStatus).toBe('UPDATING');
+    expect(after?.TableStatus).toBe('ACTIVE');
   });
 
   it('keeps no CREATING table, nothing read across a table write, and no more than its byte bound', async () => {
