@@ -9,19 +9,31 @@
  *
  * Freshness: the bundle's metafile names every input (our sources and the
  * packages'); their sizes and modification times are kept beside the bundle
- * and compared at each start (a few hundred stat calls, milliseconds), so an
- * edit to the CLI or an `npm install` rebuilds it. Concurrent first starts each
- * build into a file of their own and rename it into place: the last rename wins,
- * and every one of them is a whole bundle of the same sources.
+ * with the bundle's digest and compared at each start (a few hundred stat
+ * calls and one hash, milliseconds), so an edit to the CLI or an `npm install`
+ * rebuilds it. Concurrent first starts each build into a file of their own and
+ * rename it into place; an inputs file and a bundle from different builds do
+ * not match by digest, and a file saved during a build leaves that bundle
+ * unrecorded, so the next start builds again rather than trusting it.
  *
  * Plain JavaScript, like the launcher that uses it (node runs both without a loader).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 
 /** Bumped when the build options below change, so older bundles are rebuilt. */
-const bundleFormat = 1;
+const bundleFormat = 2;
+
+/**
+ * An input changed this recently before a build may or may not be in it (timestamps are coarse on some file
+ * systems), and one changed during the build is not: the bundle is used once, not kept as fresh.
+ */
+const settledMs = 2000;
+
+/** SHA-256 of the bundle's bytes: the inputs file names the one bundle it describes. */
+const digestOf = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /** Size and modification time of one input, as compared at each start. */
 function fingerprint(file) {
@@ -39,7 +51,9 @@ function isFresh(bundlePath, inputsPath, repoRoot, entry) {
     return false;
   }
   if (recorded?.bundleFormat !== bundleFormat || recorded.entry !== entry || typeof recorded.inputs !== 'object' || recorded.inputs === null) return false;
-  return Object.entries(recorded.inputs).every(([input, print]) => fingerprint(path.resolve(repoRoot, input)) === print);
+  if (!Object.entries(recorded.inputs).every(([input, print]) => fingerprint(path.resolve(repoRoot, input)) === print)) return false;
+  // Two builds at once rename their bundles and inputs files in turn: a pair from different builds is not fresh.
+  return recorded.bundleDigest === digestOf(bundlePath);
 }
 
 /**
@@ -55,6 +69,7 @@ export async function freshCliBundle(repoRoot, entry) {
     const { build } = await import('esbuild');
     mkdirSync(cacheDir, { recursive: true });
     const ownBundle = `${bundlePath}.${process.pid}.tmp`;
+    const buildStartedMs = Date.now();
     const result = await build({
       absWorkingDir: repoRoot,
       entryPoints: [entry],
@@ -68,11 +83,16 @@ export async function freshCliBundle(repoRoot, entry) {
       // Some bundled packages are CommonJS that require() Node's own modules; an ES module has no require of its own.
       banner: { js: "import { createRequire as __labelcastCreateRequire } from 'node:module'; const require = __labelcastCreateRequire(import.meta.url);" },
     });
-    const inputs = Object.fromEntries(Object.keys(result.metafile.inputs).map((input) => [input, fingerprint(path.resolve(repoRoot, input))]));
-    const ownInputs = `${inputsPath}.${process.pid}.tmp`;
-    writeFileSync(ownInputs, JSON.stringify({ bundleFormat, entry, inputs }));
+    const inputFiles = Object.keys(result.metafile.inputs).map((input) => [input, path.resolve(repoRoot, input)]);
+    const settled = inputFiles.every(([, file]) => (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < buildStartedMs - settledMs);
+    const bundleDigest = digestOf(ownBundle);
     renameSync(ownBundle, bundlePath);
-    renameSync(ownInputs, inputsPath);
+    if (settled) {
+      const inputs = Object.fromEntries(inputFiles.map(([input, file]) => [input, fingerprint(file)]));
+      const ownInputs = `${inputsPath}.${process.pid}.tmp`;
+      writeFileSync(ownInputs, JSON.stringify({ bundleFormat, entry, bundleDigest, inputs }));
+      renameSync(ownInputs, inputsPath);
+    }
     return bundlePath;
   } catch {
     rmSync(`${bundlePath}.${process.pid}.tmp`, { force: true });
