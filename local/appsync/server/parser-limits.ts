@@ -18,6 +18,10 @@
  * never below graphql-java's, so no document AppSync parses is refused here.
  * Whether AppSync changes graphql-java's defaults is not documented.
  *
+ * Not applied: graphql-java also counts whitespace tokens (commas, line ends,
+ * comments) against a limit of its own; offline, only the 1 MB body bounds
+ * them, so a document of a few hundred thousand commas is parsed here.
+ *
  * One pass of the lexer, which does not recurse, before the parser runs.
  *
  * @example
