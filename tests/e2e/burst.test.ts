@@ -22,16 +22,9 @@ import { signingName } from '../../local/rekognition/protocol.ts';
 import { statsPath, type RekognitionStats } from '../../local/rekognition/stats.ts';
 import { fixture } from '../support/amplify-client.ts';
 import { imageItem, isCatalogCounted, isPushRecorded } from '../support/image-items.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const uploads = 40;
-
-/** Resolves once `done()` holds; the test's own timeout bounds the wait. */
-async function waitFor(done: () => boolean | Promise<boolean>): Promise<void> {
-  for (;;) {
-    if (await done()) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 /** `count` small JPEGs of the cat, each with its own hue, so no two share bytes (or a stored result). */
 async function distinctJpegs(count: number): Promise<Buffer[]> {

@@ -21,14 +21,7 @@ import { fixture } from '../support/amplify-client.ts';
 import { PushAttributes } from '../../functions/shared/image-push.ts';
 import { imageItem, isCatalogCounted, isPushRecorded } from '../support/image-items.ts';
 import { untilSearchable } from '../support/searchable.ts';
-
-/** Resolves once `done()` holds; the test's own timeout bounds the wait. */
-async function waitFor(what: string, done: () => boolean | Promise<boolean>): Promise<void> {
-  for (;;) {
-    if (await done()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+import { waitFor } from '../support/wait-for.ts';
 
 const terminal = (image: Image | null) => image?.status === 'LABELED' || image?.status === 'FAILED';
 
@@ -69,7 +62,8 @@ describe('Recovery: duplicate S3 events and SIGKILL', () => {
     await client.upload(ticket, bytes);
     const pushed = await recorder.first;
     // The run that pushed has recorded it and counted the catalog: the image's work is done.
-    await waitFor('push recorded and catalog counted', async () => {
+    // Until the push is recorded and the catalog counted
+    await waitFor(async () => {
       const item = await imageItem(ticket.imageId, stack);
       return isPushRecorded(item) && isCatalogCounted(item);
     });
@@ -110,7 +104,8 @@ describe('Recovery: duplicate S3 events and SIGKILL', () => {
     await start();
     const after = uploads.map(({ ticket }) => client.recordEvents(ticket.imageId));
     await Promise.all(after.map((recorder) => recorder.ready));
-    await waitFor('every image terminal and its push recorded', async () => {
+    // Until every image is terminal and its push recorded
+    await waitFor(async () => {
       const items = await Promise.all(uploads.map(({ ticket }) => imageItem(ticket.imageId, stack)));
       return items.every((item) => terminal(item as Image | undefined ?? null) && isPushRecorded(item));
     });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const stateDir = mkdtempSync(path.join(tmpdir(), 'labelcast-parent-gone-'));
 /** What this file started, killed in afterAll if a failed test left it running. */
@@ -26,11 +27,6 @@ function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** Resolves once `done()` holds; the test's own timeout bounds the wait. */
-async function waitFor(done: () => boolean): Promise<void> {
-  while (!done()) await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
 describe('a stack whose parent is gone', () => {
