@@ -35,11 +35,10 @@ const settledMs = 2000;
 /** SHA-256 of the bundle's bytes: the inputs file names the one bundle it describes. */
 const digestOf = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-/** Size and modification time of one input, as compared at each start. */
-function fingerprint(file) {
-  const stats = statSync(file, { throwIfNoEntry: false });
-  return stats ? `${stats.size}:${stats.mtimeMs}` : 'missing';
-}
+/** Size and modification time of one input (its stats, undefined when missing), as compared at each start. */
+const fingerprintOf = (stats) => (stats ? `${stats.size}:${stats.mtimeMs}` : 'missing');
+
+const fingerprint = (file) => fingerprintOf(statSync(file, { throwIfNoEntry: false }));
 
 /** Whether the bundle at `bundlePath` was built from `entry`, by these options, from the inputs as they are now. */
 function isFresh(bundlePath, inputsPath, repoRoot, entry) {
@@ -83,12 +82,13 @@ export async function freshCliBundle(repoRoot, entry) {
       // Some bundled packages are CommonJS that require() Node's own modules; an ES module has no require of its own.
       banner: { js: "import { createRequire as __labelcastCreateRequire } from 'node:module'; const require = __labelcastCreateRequire(import.meta.url);" },
     });
-    const inputFiles = Object.keys(result.metafile.inputs).map((input) => [input, path.resolve(repoRoot, input)]);
-    const settled = inputFiles.every(([, file]) => (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < buildStartedMs - settledMs);
+    // One stat per input: its fingerprint, and whether it was saved well before the build.
+    const inputStats = Object.keys(result.metafile.inputs).map((input) => [input, statSync(path.resolve(repoRoot, input), { throwIfNoEntry: false })]);
+    const settled = inputStats.every(([, stats]) => (stats?.mtimeMs ?? Infinity) < buildStartedMs - settledMs);
     const bundleDigest = digestOf(ownBundle);
     renameSync(ownBundle, bundlePath);
     if (settled) {
-      const inputs = Object.fromEntries(inputFiles.map(([input, file]) => [input, fingerprint(file)]));
+      const inputs = Object.fromEntries(inputStats.map(([input, stats]) => [input, fingerprintOf(stats)]));
       const ownInputs = `${inputsPath}.${process.pid}.tmp`;
       writeFileSync(ownInputs, JSON.stringify({ bundleFormat, entry, bundleDigest, inputs }));
       renameSync(ownInputs, inputsPath);
