@@ -2,14 +2,11 @@
  * The vision engine as the main thread sees it: a worker thread that loads
  * the models once and answers analysis requests.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { EngineClosedError } from '../errors.ts';
 import { ImageDecodeError, type ImageProblem } from './decode.ts';
 import type { AnalysisTasks, EngineInfo, FromWorker, ImageAnalysis, ToWorker } from './messages.ts';
+import { engineWorkerBundle } from './worker-bundle.ts';
 
 export interface VisionEngineOptions {
   /**
@@ -29,29 +26,29 @@ export interface VisionEngine {
 
 export const defaultMaxPixels = 100_000_000;
 
-const workerUrl = new URL('./engine-worker.ts', import.meta.url).href;
-/**
- * The worker is TypeScript. Node 20 ignores `--import tsx` in a worker's
- * execArgv, so a small bootstrap registers tsx's ESM hooks inside the worker
- * and then imports it; this works under tsx, vitest and plain node alike.
- */
-const tsxEsmApi = esmEntryOf('tsx', './esm/api');
-const bootstrap = `import(${JSON.stringify(tsxEsmApi)}).then(({ register }) => { register(); return import(${JSON.stringify(workerUrl)}); });`;
+/** Node flags that preload modules or install module hooks, with their values (`--import tsx` when the stack runs under tsx). */
+const moduleHookFlags = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
 
-/** File URL of a package subpath's `import` entry (createRequire would pick its `require` one). */
-function esmEntryOf(name: string, subpath: string): string {
-  const manifestPath = createRequire(import.meta.url).resolve(`${name}/package.json`);
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  const entry = manifest.exports[subpath]?.import?.default;
-  if (!entry) throw new Error(`${name} has no ESM entry for ${subpath}`);
-  return pathToFileURL(path.join(path.dirname(manifestPath), entry)).href;
+/**
+ * The process's flags minus module hooks: the bundle is plain JavaScript, and
+ * tsx's require hook in the worker scanned every TensorFlow.js file it loaded
+ * (about 1 s of CPU). Other flags (--cpu-prof, memory limits) still apply.
+ */
+function withoutModuleHooks(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let index = 0; index < execArgv.length; index++) {
+    const flag = execArgv[index];
+    if (moduleHookFlags.has(flag)) index++;
+    else if (!moduleHookFlags.has(flag.split('=')[0])) kept.push(flag);
+  }
+  return kept;
 }
 
 export function startVisionEngine(options: VisionEngineOptions = {}): VisionEngine {
-  const worker = new Worker(bootstrap, {
-    eval: true,
-    workerData: { maxPixels: options.maxPixels ?? defaultMaxPixels },
-  });
+  // The worker runs from a bundle of its sources (worker-bundle.ts), built first when they changed.
+  const worker = engineWorkerBundle().then(
+    (bundle) => new Worker(bundle, { execArgv: withoutModuleHooks(process.execArgv), workerData: { maxPixels: options.maxPixels ?? defaultMaxPixels } }),
+  );
   const pending = new Map<number, { resolve: (analysis: ImageAnalysis) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let failure: Error | undefined;
@@ -70,7 +67,7 @@ export function startVisionEngine(options: VisionEngineOptions = {}): VisionEngi
     pending.clear();
   };
 
-  worker.on('message', (message: FromWorker) => {
+  const onMessage = (message: FromWorker) => {
     switch (message.type) {
       case 'ready':
         settleReady.resolve(message.info);
@@ -90,9 +87,17 @@ export function startVisionEngine(options: VisionEngineOptions = {}): VisionEngi
         return;
       }
     }
-  });
-  worker.on('error', (error) => failAll(error));
-  worker.on('exit', (code) => failAll(code === 0 ? new EngineClosedError() : new Error(`the vision engine worker exited with code ${code}`)));
+  };
+  worker.then(
+    (started) => {
+      started.on('message', onMessage);
+      started.on('error', (error) => failAll(error));
+      started.on('exit', (code) => failAll(code === 0 ? new EngineClosedError() : new Error(`the vision engine worker exited with code ${code}`)));
+      // Closed while the bundle was being built: the worker has nothing to do.
+      if (failure) void started.terminate();
+    },
+    (error: unknown) => failAll(error instanceof Error ? error : new Error(String(error))),
+  );
 
   return {
     ready,
@@ -104,12 +109,16 @@ export function startVisionEngine(options: VisionEngineOptions = {}): VisionEngi
         // Copy into a buffer of its own so it can be transferred, not cloned.
         const copy = new Uint8Array(bytes);
         const message: ToWorker = { type: 'analyze', id, bytes: copy, tasks };
-        worker.postMessage(message, [copy.buffer]);
+        // A worker that failed to start has already rejected this request (failAll).
+        worker.then((started) => started.postMessage(message, [copy.buffer]), () => undefined);
       });
     },
     async close() {
       failAll(new EngineClosedError());
-      await worker.terminate();
+      await worker.then(
+        (started) => started.terminate(),
+        () => undefined,
+      );
     },
   };
 }
