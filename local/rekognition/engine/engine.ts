@@ -1,6 +1,8 @@
 /**
  * The vision engine as the main thread sees it: a worker thread that loads
- * the models once and answers analysis requests.
+ * the models once and answers analysis requests. The worker runs from a
+ * bundle of engine-worker.ts and its imports (worker-bundle.ts), built before
+ * the worker starts when a source changed; `ready` waits for both.
  */
 import { Worker } from 'node:worker_threads';
 import { EngineClosedError } from '../errors.ts';
