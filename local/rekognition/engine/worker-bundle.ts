@@ -26,16 +26,17 @@
  * Freshness: the metafile names every bundled input; their sizes and
  * modification times, with those of the files left out and of this module
  * (the build options), are kept beside the bundle and compared at each start
- * (about a hundred stat calls). Concurrent first starts each build into a file
- * of their own and rename it into place: every one is a whole bundle of the
- * same sources.
+ * (about a hundred stat calls); a file saved while esbuild ran is recorded as
+ * changed. Engines started at once in one process share one build; concurrent
+ * builds in other processes each write files of their own and rename them into
+ * place: every one is a whole bundle of the same sources.
  *
  * The build runs in a short-lived node process, as function bundles do
  * (../../lambda/function-bundle.ts): esbuild's service would stay in the
  * stack's process otherwise.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -136,15 +137,27 @@ function cacheDirectory(): string {
   return path.join(repoRoot, 'node_modules', '.cache', 'labelcast', 'vision-engine', checkout);
 }
 
+/** The build this process is running, shared by engines started meanwhile. */
+let building: Promise<string> | undefined;
+
 /** Path of an up-to-date bundle of the engine worker, built now if needed; rejects with a WorkerBundleError. */
 export async function engineWorkerBundle(): Promise<string> {
   const directory = cacheDirectory();
   const bundlePath = path.join(directory, 'engine-worker.mjs');
   const recordPath = path.join(directory, 'inputs.json');
   if (isFresh(bundlePath, recordPath)) return bundlePath;
+  building ??= build(directory, bundlePath, recordPath).finally(() => {
+    building = undefined;
+  });
+  return building;
+}
 
-  const ownBundle = `${bundlePath}.${process.pid}.tmp`;
-  const ownRecord = `${recordPath}.${process.pid}.tmp`;
+async function build(directory: string, bundlePath: string, recordPath: string): Promise<string> {
+  // Unique per build: other processes (or threads) may be building at the same time.
+  const own = `${process.pid}.${randomUUID()}.tmp`;
+  const ownBundle = `${bundlePath}.${own}`;
+  const ownRecord = `${recordPath}.${own}`;
+  const startedAt = Date.now();
   try {
     mkdirSync(directory, { recursive: true });
     const requiredUnder = realpathSync(path.join(path.dirname(resolveFromRepo('nsfwjs')), '..', 'models'));
@@ -170,7 +183,9 @@ export async function engineWorkerBundle(): Promise<string> {
     );
     // Bundled files (metafile paths are relative to absWorkingDir; required ones are namespaced and not read).
     const bundled = (JSON.parse(stdout) as string[]).filter((input) => !input.includes(':')).map((input) => path.resolve(repoRoot, input));
-    const inputs = Object.fromEntries([thisModule, ...bundled].map((file) => [file, fingerprint(file)]));
+    // A file saved while esbuild ran may be in the bundle as it was before: recorded as changed, the next start rebuilds.
+    const printOf = (file: string) => ((statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) >= startedAt ? 'changed during the build' : fingerprint(file));
+    const inputs = Object.fromEntries([thisModule, ...bundled].map((file) => [file, printOf(file)]));
     writeFileSync(ownRecord, JSON.stringify({ entry, inputs } satisfies BuildRecord));
     renameSync(ownBundle, bundlePath);
     renameSync(ownRecord, recordPath);
