@@ -44,14 +44,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { BuildOptions } from 'esbuild';
 import { repoRoot } from '../../../api/bundle.ts';
-
-/** The worker bundle could not be built: the engine cannot start. */
-export class WorkerBundleError extends Error {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'WorkerBundleError';
-  }
-}
+import { WorkerBundleError } from '../errors.ts';
 
 const entry = fileURLToPath(new URL('./engine-worker.ts', import.meta.url));
 const thisModule = fileURLToPath(import.meta.url);
