@@ -125,7 +125,7 @@ export const appSyncBaseRuleFiles = {
 
 /**
  * ESLint and the rules are loaded at the first check, not when this module is imported: a stack start whose
- * bundles all passed before (local/appsync/resolvers/check-cache.ts) never loads them (about 0.6 s of CPU).
+ * bundles all passed before (local/appsync/resolvers/prepared-code.ts) never loads them (about 0.6 s of CPU).
  */
 const requireFromHere = createRequire(import.meta.url);
 /** A rule file's rule: most set `module.exports`, some are compiled ES modules with a `default` export (as the index reads them). */
