@@ -23,10 +23,12 @@
  * dynalite gives its path tables (`pathHeads`, `nestedPaths`), whose lookups
  * by attribute name must not find `constructor` on Object.prototype.
  *
- * At most `maxEntries` parses of keys up to `maxKeyChars` characters are kept
- * (the least recently used dropped first): requests with ever new
- * expressions or values cost a parse each, as before, and cannot grow the
- * process past that bound.
+ * Each parser keeps parses whose keys add up to at most `maxKeptChars`
+ * characters, none longer than `maxKeyChars` (the least recently used
+ * dropped first; a tree holds the same paths and values as objects, a few
+ * times its key's size, so a few MiB at worst for the three parsers): requests
+ * with ever new expressions or values cost a parse each, as before, and
+ * cannot grow the process past that bound.
  *
  * @example
  * const parser = require('dynalite/db/conditionParser');
@@ -51,8 +53,8 @@ export interface ParserModule {
   parse: ExpressionParse;
 }
 
-/** Parses kept per parser; each is a few hundred bytes to a few KB. */
-export const maxEntries = 512;
+/** The keys of the parses one parser keeps add up to at most this many characters (~0.5 MiB). */
+export const maxKeptChars = 256 * 1024;
 
 /** Longer keys (an expression with large values) are parsed every time. */
 export const maxKeyChars = 4096;
@@ -104,8 +106,9 @@ function markUsed(unused: Record<string, unknown> | null | undefined, used: read
  * else, the same isReserved and compare each time); any other call goes to
  * `parse` as it is.
  */
-export function cachingParse(parse: ExpressionParse, capacity: number = maxEntries): ExpressionParse {
+export function cachingParse(parse: ExpressionParse, capacityChars: number = maxKeptChars): ExpressionParse {
   const kept = new Map<string, KeptParse>();
+  let keptChars = 0;
   let helpers: { isReserved: unknown; compare: unknown } | undefined;
 
   return (input, options) => {
@@ -116,7 +119,7 @@ export function cachingParse(parse: ExpressionParse, capacity: number = maxEntri
     if (context.isReserved !== helpers.isReserved || context.compare !== helpers.compare) return parse(input, options);
 
     const key = JSON.stringify([input, context.attrNames ?? null, context.attrVals ?? null]);
-    if (key.length > maxKeyChars) return parse(input, options);
+    if (key.length > Math.min(maxKeyChars, capacityChars)) return parse(input, options);
     const hit = kept.get(key);
     if (hit) {
       // Most recently used last: the oldest is dropped first.
@@ -137,7 +140,13 @@ export function cachingParse(parse: ExpressionParse, capacity: number = maxEntri
     // A string is a semantic error (dynalite returns those, and throws syntax errors): parsed again each time.
     if (tree !== null && typeof tree === 'object') {
       kept.set(key, { tree: copyTree(tree), usedNames, usedValues });
-      if (kept.size > capacity) kept.delete(kept.keys().next().value as string);
+      keptChars += key.length;
+      // Maps iterate in insertion order: the first key is the least recently used.
+      for (const oldest of kept.keys()) {
+        if (keptChars <= capacityChars) break;
+        kept.delete(oldest);
+        keptChars -= oldest.length;
+      }
     }
     return tree;
   };

@@ -103,14 +103,15 @@ describe('Function: cachingParse', () => {
     expect(reversed).toMatch(/upper bound to be greater than or equal to lower bound/);
   });
 
-  it('keeps only answers that succeeded, and at most its capacity of them, the least recently used dropped first', () => {
+  it('keeps only answers that succeeded, and keys of at most its capacity in characters, the least recently used dropped first', () => {
     // Prepare: count what reaches dynalite's parser.
     let parses = 0;
     const counted: ExpressionParse = (input, options) => {
       parses += 1;
       return raw.condition(input, options);
     };
-    const parse = cachingParse(counted, 2);
+    // Room for the keys of two parses: each key here is the same length (["a = b",null,null]).
+    const parse = cachingParse(counted, 2 * JSON.stringify(['a = b', null, null]).length);
     const run = (input: string) => {
       try {
         parse(input, { context: contextFor() });
