@@ -86,9 +86,11 @@ interface TerminalResult {
 }
 
 /**
- * Rekognition on the event's version. Rekognition reads an S3 object itself
- * and cannot be given an ETag, so once it has answered, the object must
- * still be that version (else StaleUploadError): it then read those bytes.
+ * Rekognition on the event's version. Bytes (a small upload's own, or a
+ * resized copy) come from the pinned read and need no check. Rekognition
+ * reads an S3 object itself and cannot be given an ETag, so once it has
+ * answered, the object must still be that version (else StaleUploadError):
+ * it then read those bytes.
  */
 async function detectPinned(deps: LabelerDeps, object: UploadedObject, contentType: ImageType, bytes: Promise<Uint8Array>, media: Gate) {
   const rekognitionImage = await rekognitionImageFor(object, contentType, bytes);
