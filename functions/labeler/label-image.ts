@@ -31,8 +31,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ownerOfItem } from '../../api/owner.ts';
 import { ImageStatus, toPublicImage, type Image } from '../../api/types.ts';
 import type { CallbackSender } from '../shared/callback-sender.ts';
-import { finishEndedImage, finishPushedImage } from '../shared/ended-image.ts';
-import { pushHeld } from '../shared/image-push.ts';
+import { finishEndedImage, pushAndFinishHeld } from '../shared/ended-image.ts';
 import { deleteKeptObjects, deleteObjects, imageObjectKeys } from '../shared/image-objects.ts';
 import { detectByContent, storedDetection, type ContentToLabel } from './content-results.ts';
 import { detect } from './detect.ts';
@@ -86,9 +85,11 @@ interface TerminalResult {
 }
 
 /**
- * Rekognition on the event's version. Rekognition reads an S3 object itself
- * and cannot be given an ETag, so once it has answered, the object must
- * still be that version (else StaleUploadError): it then read those bytes.
+ * Rekognition on the event's version. Bytes (a small upload's own, or a
+ * resized copy) come from the pinned read and need no check. Rekognition
+ * reads an S3 object itself and cannot be given an ETag, so once it has
+ * answered, the object must still be that version (else StaleUploadError):
+ * it then read those bytes.
  */
 async function detectPinned(deps: LabelerDeps, object: UploadedObject, contentType: ImageType, bytes: Promise<Uint8Array>, media: Gate) {
   const rekognitionImage = await rekognitionImageFor(object, contentType, bytes);
@@ -272,10 +273,9 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
     if (result.status === ImageStatus.LABELED) await discardMediaIfDeleted(deps, object);
     return 'duplicate';
   }
-  await pushHeld(deps, stored);
+  // The push, then its record beside the search entries and catalog count, then the completion callback,
+  // which nothing before it waits for; a retry after a failure here redoes what is left (finishEndedImage).
+  await pushAndFinishHeld(deps, stored);
   deps.logger.info('image labelled', { imageId: stored.id, status: stored.status, labels: stored.labels.length });
-  // Search entries and the catalog count follow the push, then the completion callback, which nothing
-  // before it waits for; a retry after a failure here redoes what is left (finishEndedImage).
-  await finishPushedImage(deps, stored);
   return stored.status === ImageStatus.LABELED ? 'labeled' : 'failed';
 }

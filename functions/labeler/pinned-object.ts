@@ -1,8 +1,10 @@
 /**
  * Every read the labeler makes of an upload names the version its S3 event
  * is about: GetObject with If-Match, CopyObject with CopySourceIfMatch and,
- * after Rekognition has read the object itself (its S3Object takes no ETag),
- * a HeadObject with If-Match that proves the object was still that version.
+ * after Rekognition has read the object itself (its S3Object takes no ETag;
+ * a small upload is sent as the bytes GetObject read instead,
+ * rekognition-fit.ts), a HeadObject with If-Match that proves the object was
+ * still that version.
  *
  * Uploads are write-once (functions/presign-upload/presign.ts), so while an
  * image exists its upload key holds one version. What that cannot rule out

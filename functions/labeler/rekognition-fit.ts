@@ -1,8 +1,19 @@
 /**
  * Decides how an upload reaches Rekognition within its fixed limits
- * (RekognitionLimits, api/limits.ts): as the S3 object itself, as a resized
- * JPEG sent as Image.Bytes, or not at all (with the reason, naming the limit).
- * Pure: rekognition-image.ts reads the dimensions and does the resizing.
+ * (RekognitionLimits, api/limits.ts): as its own bytes, already read, sent
+ * as Image.Bytes (a small upload), as the S3 object itself (a larger one),
+ * as a resized JPEG sent as Image.Bytes, or not at all (with the reason,
+ * naming the limit). Pure: rekognition-image.ts reads the dimensions and
+ * does the resizing.
+ *
+ * Why a small upload goes as its bytes: the labeler has read them already,
+ * pinned to the event's ETag, so Rekognition is given exactly that version
+ * and no check that the object is still it (a HeadObject after Rekognition's
+ * own read, pinned-object.ts) has to follow detection; Rekognition reads no
+ * object either. The bytes travel twice (DetectLabels and
+ * DetectModerationLabels, base64 in JSON, 4/3 of their size each), which
+ * below `inlineOriginalMaxBytes` costs less than that round trip; a larger
+ * upload is read by Rekognition from S3, within the region.
  *
  * The resize keeps the aspect ratio (to within rounding, under a pixel a
  * side), so the bounding boxes Rekognition returns, which are ratios of the
@@ -28,12 +39,20 @@ export interface ImageFacts {
 }
 
 export type RekognitionFit =
+  /** Rekognition gets the upload's own bytes as Image.Bytes, unchanged. */
+  | { readonly kind: 'original' }
   /** Rekognition reads the S3 object itself. */
   | { readonly kind: 'object' }
   /** Rekognition gets a JPEG of these dimensions (after EXIF orientation) as Image.Bytes. */
   | { readonly kind: 'bytes'; readonly width: number; readonly height: number; readonly why: string }
   /** No copy Rekognition accepts can be made: the image ends FAILED with this reason. */
   | { readonly kind: 'unfit'; readonly reason: string };
+
+/**
+ * Uploads within Rekognition's limits up to this size go as their own bytes
+ * (see above); 256 KiB, well under the 5,000,000 Rekognition takes as Bytes.
+ */
+export const inlineOriginalMaxBytes = 256 * 1024;
 
 /** Decompression-bomb guard for the resize: at most this many pixels are decoded. */
 export const maxResizeInputPixels = 100_000_000;
@@ -55,7 +74,7 @@ function whyNotTheObject(facts: ImageFacts): string | undefined {
 
 export function rekognitionFit(facts: ImageFacts): RekognitionFit {
   const why = whyNotTheObject(facts);
-  if (why === undefined) return { kind: 'object' };
+  if (why === undefined) return facts.sizeBytes <= inlineOriginalMaxBytes ? { kind: 'original' } : { kind: 'object' };
 
   const swapped = (facts.orientation ?? 1) >= 5;
   const width = swapped ? facts.height : facts.width;

@@ -1,7 +1,9 @@
 /**
  * What to hand Rekognition for an upload, within its fixed limits
  * (RekognitionLimits: JPEG or PNG, 80–10,000 px a side, 15 MB from S3, 5 MB
- * as Image.Bytes). An upload within them is read by Rekognition from S3. Any
+ * as Image.Bytes). An upload within them is sent as its own bytes when it is
+ * small (up to inlineOriginalMaxBytes: no version check after detection,
+ * rekognition-fit.ts says why), else read by Rekognition from S3. Any
  * other (a WebP, a panorama over 10,000 px, an icon under 80 px, a file
  * between 15 MB and the 15 MiB the API admits) is sent as a JPEG copy resized
  * to fit (rekognition-fit.ts says how, and why the boxes stay valid), or ends
@@ -77,6 +79,7 @@ export async function rekognitionImageFor(object: UploadedObject, contentType: s
     sizeBytes: original.byteLength,
     contentType,
   });
+  if (fit.kind === 'original') return { Bytes: original };
   if (fit.kind === 'object') return { S3Object: { Bucket: object.bucket, Name: object.key } };
   if (fit.kind === 'unfit') throw new UnlabelableImageError(fit.reason);
   try {

@@ -2,12 +2,12 @@
  * Calls the IAM-only publishImageLabeled mutation, signed with SigV4 as the
  * Lambda's role, so AppSync fans the image out on onImageLabeled.
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { toPublicImage, type Image } from '../../api/types.ts';
 import { PublishError } from './errors.ts';
+import { NodeSha256 } from './node-sha256.ts';
 
 // owner is selected so that AppSync's subscription filters can see it in the published payload.
 const imageFields = `id status contentType sizeBytes fileName createdAt labeledAt error owner
@@ -29,7 +29,7 @@ export interface Publisher {
 
 export function appSyncPublisher(args: { graphqlUrl: string; region: string }): Publisher {
   const url = new URL(args.graphqlUrl);
-  const signer = new SignatureV4({ service: 'appsync', region: args.region, credentials: defaultProvider(), sha256: Sha256 });
+  const signer = new SignatureV4({ service: 'appsync', region: args.region, credentials: defaultProvider(), sha256: NodeSha256 });
   return {
     async publish(image) {
       const body = JSON.stringify({ query: publishImageLabeledMutation, variables: { input: toPublicImage(image) } });

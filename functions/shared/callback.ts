@@ -10,7 +10,9 @@
  * A callback never delays or repeats the push. It is the last step of the
  * run that finishes a terminal image (functions/shared/ended-image.ts):
  *
- *   terminal write ─▶ push (onImageLabeled) ─▶ pushedAt ─▶ search entries ─▶ claim ─▶ callback
+ *                                            ┌▶ pushedAt ───────┐
+ *   terminal write ─▶ push (onImageLabeled) ─┤                  ├─▶ claim ─▶ callback
+ *                                            └▶ search entries ─┘
  *   └──────────── push lease (image-push.ts) ───────────┘
  *
  * Guarantee: an image gets at most one delivery, of at most

@@ -3,9 +3,9 @@
  * images or may find one already ended (the labeler, also on a retry or
  * duplicate event; labeling-failed; the reconciler): the push, once
  * (image-push.ts), then for a LABELED image its search entries (written after
- * the push, as an index on AWS is eventually consistent too) and its catalog
- * count, and last its completion callback (callback.ts), which nothing waits
- * for. Each step is idempotent or claimed once, so a run that died half-way
+ * the push, as an index on AWS is eventually consistent too, and beside the
+ * record of the push) and its catalog count, and last its completion callback
+ * (callback.ts), which nothing waits for. Each step is idempotent or claimed once, so a run that died half-way
  * is finished by the next one.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -15,7 +15,7 @@ import { getImage, writeLabelEntries, type StoredImage } from './image-store.ts'
 import type { CallbackSender } from './callback-sender.ts';
 import { sendCompletionCallback } from './callback.ts';
 import { countPendingLabels } from './catalog.ts';
-import { pushIfUnpushed, type ImagePushDeps } from './image-push.ts';
+import { pushHeld, pushIfUnpushed, type ImagePushDeps } from './image-push.ts';
 import { deleteLabelEntries } from './label-entries.ts';
 
 export interface EndedImageDeps extends ImagePushDeps {
@@ -49,6 +49,19 @@ export async function indexEndedImage(deps: EndedImageDeps, image: StoredImage):
  */
 export async function finishPushedImage(deps: EndedImageDeps, image: StoredImage): Promise<void> {
   await indexEndedImage(deps, image);
+  await sendCompletionCallback(deps, image);
+}
+
+/**
+ * What the run that won an image's terminal write does (it holds the push
+ * lease): publishes it; then records the push and, side by side, writes its
+ * search entries and catalog count, which need only the publish before them;
+ * then its completion callback, which needs both. A failure of either fails
+ * the run once both have settled; the next run redoes what is left
+ * (finishEndedImage).
+ */
+export async function pushAndFinishHeld(deps: EndedImageDeps, image: StoredImage): Promise<void> {
+  await pushHeld(deps, image, () => indexEndedImage(deps, image));
   await sendCompletionCallback(deps, image);
 }
 

@@ -7,7 +7,8 @@
  *
  * The run whose conditional PENDING→terminal update wins also takes a push
  * lease on the image item (completeImage writes `pushLeaseUntil`). It
- * publishes, then records `pushedAt`. Any later run for a terminal image
+ * publishes, then records `pushedAt` (beside its search entries, which also
+ * wait only for the publish). Any later run for a terminal image
  * without `pushedAt` (a Lambda retry, a duplicate S3 event, the on-failure
  * handler) waits out the lease, takes it over with a conditional update, and
  * publishes: a holder that crashed is replaced, a live one is never doubled.
@@ -19,6 +20,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imageKey } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
+import { allSettledOrThrow } from './all-settled.ts';
 import type { Publisher } from './appsync-publisher.ts';
 import type { TableStore } from './table-store.ts';
 
@@ -84,10 +86,14 @@ async function recordPushed(deps: ImagePushDeps, imageId: string): Promise<void>
   });
 }
 
-/** Publishes an image whose lease this run holds (it won the terminal update), then records the push. */
-export async function pushHeld(deps: ImagePushDeps, image: Image): Promise<void> {
+/**
+ * Publishes an image whose lease this run holds (it won the terminal update), then records the push.
+ * `alongside` (the search entries and catalog count, ended-image.ts pushAndFinishHeld) runs beside that
+ * record, as both need only the publish before them; the run fails, once both have settled, with the first error.
+ */
+export async function pushHeld(deps: ImagePushDeps, image: Image, alongside?: () => Promise<void>): Promise<void> {
   await deps.publisher.publish(image);
-  await recordPushed(deps, image.id);
+  await allSettledOrThrow([recordPushed(deps, image.id), alongside?.()]);
 }
 
 /** Takes the lease when it has lapsed and nobody has pushed; false when someone else holds or finished it. */

@@ -10,8 +10,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { ImageStatus, toPublicImage } from '../../api/types.ts';
 import { completeImage, getImage, type ImageStoreArgs } from './image-store.ts';
 import type { CallbackSender } from './callback-sender.ts';
-import { finishEndedImage, finishPushedImage } from './ended-image.ts';
-import { pushHeld } from './image-push.ts';
+import { finishEndedImage, pushAndFinishHeld } from './ended-image.ts';
 import type { Publisher } from './appsync-publisher.ts';
 
 export interface MarkFailedDeps {
@@ -37,9 +36,8 @@ export async function markImageFailed(deps: MarkFailedDeps, imageId: string, rea
   const now = deps.now?.() ?? new Date();
   const stored = await completeImage(deps.store, { ...toPublicImage(image), status: ImageStatus.FAILED, labeledAt: now.toISOString(), error: reason }, now);
   if (!stored) return 'already-terminal';
-  await pushHeld(deps, stored);
+  // The push, pushedAt, then the callback (which never throws); a FAILED image has no search entries.
+  await pushAndFinishHeld(deps, stored);
   deps.logger.info('image failed', { imageId, reason });
-  // After the push and pushedAt; never throws.
-  await finishPushedImage(deps, stored);
   return 'failed';
 }

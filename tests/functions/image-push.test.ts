@@ -58,6 +58,26 @@ describe('Function: pushHeld', () => {
     expect(publisher.published).toEqual(['push-held']);
     expect(await pushedAtOf('push-held')).toEqual(expect.any(String));
   });
+
+  it('runs the work beside the record only after the publish, and fails once both have settled', async () => {
+    // Prepare: work beside the record that sees what was published, then fails
+    const stored = await endedImage('push-held-alongside', new Date());
+    const publisher = recordingPublisher();
+    const failure = new Error('entries not written');
+    let publishedBefore: string[] = [];
+    const alongside = async () => {
+      publishedBefore = [...publisher.published];
+      throw failure;
+    };
+
+    // Act
+    const outcome = pushHeld({ store, publisher }, stored, alongside);
+
+    // Assess: the run fails with the work's error, and the push was still recorded
+    await expect(outcome).rejects.toBe(failure);
+    expect(publishedBefore).toEqual(['push-held-alongside']);
+    expect(await pushedAtOf('push-held-alongside')).toEqual(expect.any(String));
+  });
 });
 
 describe('Function: pushIfUnpushed', () => {

@@ -3,7 +3,8 @@
  * pinned-object.ts), on the local S3 (real conditional requests) and a real
  * dynalite, with a Rekognition stand-in: an event that names other bytes than
  * the object holds, or whose object is replaced while Rekognition reads it,
- * labels nothing. Also: the bytes decide the content type, bytes of no
+ * labels nothing; a small upload goes to Rekognition as its pinned bytes.
+ * Also: the bytes decide the content type, bytes of no
  * accepted type fail, and an upload for an image that does not exist is
  * deleted. And labelImage's other paths: a size that is not the declared
  * one, a result reused for the same bytes, media that cannot be kept while
@@ -20,6 +21,7 @@ import { imageKey } from '../../api/table.ts';
 import type { Image } from '../../api/types.ts';
 import { getImage } from '../../functions/shared/image-store.ts';
 import { labelImage, type LabelerDeps } from '../../functions/labeler/label-image.ts';
+import { inlineOriginalMaxBytes } from '../../functions/labeler/rekognition-fit.ts';
 import type { Publisher } from '../../functions/shared/appsync-publisher.ts';
 import type { UploadedObject } from '../../functions/shared/uploaded-object.ts';
 import type { TableStore } from '../../functions/shared/table-store.ts';
@@ -47,6 +49,13 @@ afterAll(async () => {
 });
 
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
+
+/** A cat JPEG over inlineOriginalMaxBytes (comment segments pad it): Rekognition reads it from S3 instead of being sent its bytes. */
+async function largeCat(): Promise<Buffer> {
+  let jpeg = jpegVariant(await fixture('cat.jpg'));
+  while (jpeg.byteLength <= inlineOriginalMaxBytes) jpeg = jpegVariant(jpeg, 'x'.repeat(60_000));
+  return jpeg;
+}
 
 /** A Rekognition that sees a cat; `whileReading` runs before it answers DetectLabels, as if it were reading the object then. */
 function fakeRekognition(whileReading?: () => Promise<void>) {
@@ -108,9 +117,10 @@ describe('Function: labelImage, reads pinned to the event ETag', () => {
   });
 
   it('labels nothing when the object is replaced while Rekognition reads it', async () => {
-    // Prepare: Rekognition's own read of the object (no ETag possible) happens after another PUT
-    const cat = jpegVariant(await fixture('cat.jpg'));
-    const swapped = jpegVariant(await fixture('cat.jpg'));
+    // Prepare: uploads Rekognition reads from S3 (too large to be sent as bytes), and its own read of the
+    // object (no ETag possible) happens after another PUT
+    const cat = await largeCat();
+    const swapped = await largeCat();
     await pendingImage('swapped-mid-detection', cat);
     await upload('swapped-mid-detection', cat);
     const { rekognition, calls } = fakeRekognition(async () => void (await upload('swapped-mid-detection', swapped)));
@@ -124,6 +134,33 @@ describe('Function: labelImage, reads pinned to the event ETag', () => {
     expect(outcome).toBe('stale');
     expect((await getImage(store, 'swapped-mid-detection'))?.status).toBe('PENDING');
     expect(deps.published).toEqual([]);
+  });
+
+  it("hands Rekognition a small upload's own pinned bytes, with no check of the object after detection", async () => {
+    // Prepare: an S3 client that records what the labeler asks of it
+    const cat = jpegVariant(await fixture('cat.jpg'));
+    await pendingImage('small-as-bytes', cat);
+    await upload('small-as-bytes', cat);
+    const images: unknown[] = [];
+    const rekognition = {
+      send: async (command: DetectLabelsCommand) => {
+        images.push(command.input.Image);
+        return command instanceof DetectLabelsCommand ? { Labels: [] } : { ModerationLabels: [] };
+      },
+    } as unknown as RekognitionClient;
+    const s3Requests: string[] = [];
+    const recordingS3 = { send: (command: object) => (s3Requests.push(command.constructor.name), s3.send(command as GetObjectCommand)) } as unknown as S3Client;
+    const deps = { ...depsWith(rekognition), s3: recordingS3 };
+
+    // Act
+    const outcome = await labelImage(deps, eventFor('small-as-bytes', cat));
+
+    // Assess: both calls got the bytes the pinned GET read; no HeadObject followed
+    expect(outcome).toBe('labeled');
+    expect(images).toHaveLength(2);
+    for (const image of images) expect(Buffer.from((image as { Bytes: Uint8Array }).Bytes).equals(cat)).toBe(true);
+    expect(s3Requests).toContain('GetObjectCommand');
+    expect(s3Requests).not.toContain('HeadObjectCommand');
   });
 
   it("labels the event's version, and keeps a JPEG declared image/png as image/jpeg", async () => {

@@ -18,11 +18,11 @@ const object: UploadedObject = { bucket: 'labelcast-uploads', key: 'uploads/medi
 
 // WebP → JPEG for Rekognition (alpha on white, sizes within its limits): tests/functions/rekognition-image.test.ts.
 describe('Function: rekognitionImageFor', () => {
-  it('hands Rekognition the S3 object for a JPEG or PNG within its limits', async () => {
-    const jpeg = solid(120, 100).jpeg().toBuffer();
-    const png = solid(120, 100).png().toBuffer();
-    expect(await rekognitionImageFor(object, 'image/jpeg', jpeg)).toEqual({ S3Object: { Bucket: object.bucket, Name: object.key } });
-    expect(await rekognitionImageFor(object, 'image/png', png)).toEqual({ S3Object: { Bucket: object.bucket, Name: object.key } });
+  it('hands Rekognition a small JPEG or PNG within its limits as its own bytes', async () => {
+    const jpeg = await solid(120, 100).jpeg().toBuffer();
+    const png = await solid(120, 100).png().toBuffer();
+    expect(await rekognitionImageFor(object, 'image/jpeg', Promise.resolve(jpeg))).toEqual({ Bytes: jpeg });
+    expect(await rekognitionImageFor(object, 'image/png', Promise.resolve(png))).toEqual({ Bytes: png });
   });
 
   it('hands Rekognition JPEG bytes for a WebP', async () => {

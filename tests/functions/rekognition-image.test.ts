@@ -1,7 +1,7 @@
 /**
  * The labeler sends Rekognition only what its fixed limits admit
  * (functions/labeler/rekognition-image.ts, rekognition-fit.ts): an upload
- * within them as the S3 object, any other as a resized JPEG within
+ * within them as its own bytes (small) or the S3 object, any other as a resized JPEG within
  * 5,000,000 bytes, and what no copy can fit as an UnlabelableImageError
  * naming the limit. A Rekognition stand-in refuses, as Rekognition does,
  * anything outside the limits, so "labelled" here means "accepted".
@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { UploadLimits } from '../../api/limits.ts';
 import { detect } from '../../functions/labeler/detect.ts';
 import { UnlabelableImageError } from '../../functions/shared/errors.ts';
-import { rekognitionFit } from '../../functions/labeler/rekognition-fit.ts';
+import { inlineOriginalMaxBytes, rekognitionFit } from '../../functions/labeler/rekognition-fit.ts';
 import { jpegWithin, rekognitionImageFor } from '../../functions/labeler/rekognition-image.ts';
 import type { UploadedObject } from '../../functions/shared/uploaded-object.ts';
 import { dimensionsOf, noisePng, plainJpeg, plainPng } from '../support/sized-image.ts';
@@ -47,14 +47,22 @@ async function imageFor(bytes: Buffer, contentType = 'image/png'): Promise<Image
 }
 
 describe('Function: rekognitionImageFor', () => {
-  it('hands Rekognition the S3 object when the upload is within every limit, at the limits themselves', async () => {
+  it('hands Rekognition a small upload within every limit as its own bytes, at the limits themselves', async () => {
     for (const [width, height] of [
       [80, 80],
       [10_000, 80],
       [640, 480],
     ] as const) {
-      expect(await imageFor(await plainJpeg(width, height), 'image/jpeg')).toEqual({ S3Object: { Bucket: 'uploads-bucket', Name: 'uploads/img-1' } });
+      const upload = await plainJpeg(width, height);
+      expect(upload.byteLength).toBeLessThanOrEqual(inlineOriginalMaxBytes);
+      expect(await imageFor(upload, 'image/jpeg')).toEqual({ Bytes: upload });
     }
+  });
+
+  it('hands Rekognition the S3 object when a larger upload is within every limit', async () => {
+    const upload = await noisePng(400, 400);
+    expect(upload.byteLength).toBeGreaterThan(inlineOriginalMaxBytes);
+    expect(await imageFor(upload)).toEqual({ S3Object: { Bucket: 'uploads-bucket', Name: 'uploads/img-1' } });
   });
 
   it('labels a 12,000 × 800 panorama through a copy resized to 10,000 × 667, boxes as ratios', async () => {
@@ -147,6 +155,13 @@ describe('Function: rekognitionFit', () => {
       width: 667,
       height: 10_000,
     });
+  });
+
+  it('sends an upload within the limits as its own bytes up to 256 KiB and as the object past it', () => {
+    const facts = { width: 640, height: 480, contentType: 'image/jpeg' };
+    expect(inlineOriginalMaxBytes).toBe(262_144);
+    expect(rekognitionFit({ ...facts, sizeBytes: 262_144 })).toEqual({ kind: 'original' });
+    expect(rekognitionFit({ ...facts, sizeBytes: 262_145 })).toEqual({ kind: 'object' });
   });
 
   it('sends bytes for an object of 15,000,001 bytes and the object at 15,000,000', () => {
