@@ -7,7 +7,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { toPublicImage, type Image } from '../../api/types.ts';
 import { PublishError } from './errors.ts';
-import { NodeSha256 } from './node-sha256.ts';
+import { NodeSha256 } from '../../api/node-sha256.ts';
 
 // owner is selected so that AppSync's subscription filters can see it in the published payload.
 const imageFields = `id status contentType sizeBytes fileName createdAt labeledAt error owner

@@ -9,7 +9,7 @@
  */
 import { getSigningKey } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { NodeSha256 } from './node-sha256.ts';
+import { NodeSha256 } from '../../api/node-sha256.ts';
 
 /** The scope a signing key is derived for: credential date (yyyymmdd), region and service. */
 export interface SigningScope {

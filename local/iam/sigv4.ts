@@ -8,7 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { getCanonicalHeaders, SignatureV4Base } from '@smithy/signature-v4';
 import type { HeaderBag, HttpRequest, QueryParameterBag } from '@smithy/types';
-import { NodeSha256 } from './node-sha256.ts';
+import { NodeSha256 } from '../../api/node-sha256.ts';
 import type { CredentialStore } from './credentials.ts';
 import { SigningKeyCache } from './signing-key-cache.ts';
 import {

@@ -1,7 +1,7 @@
 /** The signing-key cache: the key smithy derives, per secret and scope, bounded by entry count. */
 import { getSigningKey } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { NodeSha256 } from '../../local/iam/node-sha256.ts';
+import { NodeSha256 } from '../../api/node-sha256.ts';
 import { SigningKeyCache } from '../../local/iam/signing-key-cache.ts';
 
 const credentials = { accessKeyId: 'LKIACACHE0000000001', secretAccessKey: 'cache-secret-0123456789abcdefghijklmnop' };

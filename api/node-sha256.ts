@@ -1,12 +1,11 @@
 /**
  * SHA-256 and HMAC-SHA-256 on node:crypto, in the shape @smithy/signature-v4
- * takes (`sha256`), for what the functions sign themselves (the AppSync
- * publisher). The AWS SDK clients sign with node:crypto too;
- * @aws-crypto/sha256-js, pure JavaScript, costs several times as much per
- * request: the body hash, the signature, and the HMAC that keys the
- * signer's signing-key cache, computed at every request. (The local
- * emulators verify with their own copy, local/iam/node-sha256.ts: a function
- * imports nothing of the emulator.)
+ * takes (`sha256`): for what the functions sign themselves (the AppSync
+ * publisher) and for the local emulators' SigV4 checks (local/iam/). The AWS
+ * SDK clients sign with node:crypto too; @aws-crypto/sha256-js, pure
+ * JavaScript, costs several times as much per request: the body hash, the
+ * signature, and the HMAC that keys the signer's signing-key cache, computed
+ * at every request.
  *
  * @example
  * new SignatureV4({ service: 'appsync', region, credentials, sha256: NodeSha256 });

@@ -1,5 +1,5 @@
 /**
- * NodeSha256 (functions/shared/node-sha256.ts), the publisher's hash for
+ * NodeSha256 (api/node-sha256.ts), the publisher's hash for
  * SigV4: the same digests as @aws-crypto/sha256-js, which it replaces, and a
  * signature AppSync's verifier accepts is the same signature.
  */
@@ -7,7 +7,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { NodeSha256 } from '../../functions/shared/node-sha256.ts';
+import { NodeSha256 } from '../../api/node-sha256.ts';
 
 const text = (value: string) => new TextEncoder().encode(value);
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
