@@ -42,8 +42,9 @@ interface Variant {
 /** Extra detector runs a policy spends on the fit half (the plain image and its mirror are 2 a photo). */
 const extraRuns = { zoom: 0, tiles: 0 };
 
+/** A candidate view missing from a lean recording (labels-record-views.ts `--lean`) counts as one that found nothing. */
 const viewOf = (views: RecordedViews, name: ViewName): readonly RawDetection[] =>
-  name === 'zoom' ? views.views.zoom : name === 'zoomFar' ? (views.views.zoomFar ?? views.candidates.zoomFar) : views.candidates[name];
+  (name === 'zoom' ? views.views.zoom : name === 'zoomFar' ? (views.views.zoomFar ?? views.candidates.zoomFar) : views.candidates[name]) ?? [];
 
 function policyOf(variant: Variant): Policy {
   return (views) => {
