@@ -57,9 +57,9 @@ function policyOf(variant: Variant): Policy {
     let detections: RawDetection[];
     if (variant.fuseWithBase && zooms.length > 0) {
       const all = fuseViews([...views.views.base.map((view) => suppressDuplicates(view, viewPolicy.nmsIou)), ...zooms], viewPolicy.fusionIou);
-      detections = combineViews({ base: [all], tiles });
+      detections = combineViews({ base: [all], tiles }, { ...viewPolicy, ...variant.crowd });
     } else {
-      detections = combineViews({ base: views.views.base, zoom: zooms.length > 0 ? fuseViews(zooms, viewPolicy.fusionIou) : undefined, tiles });
+      detections = combineViews({ base: views.views.base, zoom: zooms.length > 0 ? fuseViews(zooms, viewPolicy.fusionIou) : undefined, tiles }, { ...viewPolicy, ...variant.crowd });
     }
     const penalty = variant.rivalPenalty;
     if (!penalty) return detections;
@@ -119,9 +119,8 @@ const variants: Record<string, Variant> = {
   'shipped, zoom when nothing >= 0.4': { ...shipped, zoomBelow: 0.4 },
   'shipped, zoom always': { ...shipped, zoomBelow: Number.POSITIVE_INFINITY },
   '60 % + mirror fused with the base views, always': { zoomBelow: Number.POSITIVE_INFINITY, zoomViews: ['zoom', 'zoomMirror'], fuseWithBase: true },
-  'shipped, no tiles': { ...shipped, crowd: { crowdMin: Number.POSITIVE_INFINITY } },
-  'shipped, tiles when 3 instances >= 0.25': { ...shipped, crowd: { crowdScore: 0.25 } },
-  'shipped, tiles when 3 instances >= 0.3': { ...shipped, crowd: { crowdScore: 0.3 } },
+  'shipped, tiles when 3 instances >= 0.25': { ...shipped, crowd: { crowdMin: 3, crowdScore: 0.25 } },
+  'shipped, tiles when 3 instances >= 0.3 (second session)': { ...shipped, crowd: { crowdMin: 3, crowdScore: 0.3 } },
   'shipped, tiles when 4 instances >= 0.2': { ...shipped, crowd: { crowdMin: 4, crowdScore: 0.2 } },
   'shipped, rival class penalty 0.5': { ...shipped, rivalPenalty: 0.5 },
   'shipped, rival class penalty 1': { ...shipped, rivalPenalty: 1 },

@@ -15,9 +15,9 @@
  * `-- --lean` records only what the shipped policy and the fits of
  * calibration.ts need, about 4 detector runs an image instead of 11: the
  * plain views, both zoomed-out views on every image (so a fit can still try
- * zooming out on more photos), the tiles only where the shipped trigger runs
- * them, and no candidate views (labels-compare-views.ts's rows that use them
- * then fall back to nothing).
+ * zooming out on more photos), the tiles only where the trigger of issue 16's
+ * second session ran them (3 small instances at raw 0.3), and no candidate views (labels-compare-views.ts's rows that use them,
+ * and its rows with other tile triggers, then fall back to nothing).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -54,7 +54,7 @@ const done = new Set(recorded.map((entry) => entry.file));
 const detector = await loadObjectDetector();
 for (const image of loadEvalSet().filter((entry, position) => position % count === index && !done.has(entry.file))) {
   const decoded = await decodeImage(imageBytes(image), { maxPixels: 100_000_000 });
-  const views = await detector.views(decoded, lean ? { ...viewPolicy, zoomOutBelow: Number.POSITIVE_INFINITY } : everyView);
+  const views = await detector.views(decoded, lean ? { ...viewPolicy, zoomOutBelow: Number.POSITIVE_INFINITY, crowdMin: 3 } : everyView);
   const candidates: Record<string, RawDetection[]> = {};
   if (!lean) for (const [name, { spec, mirrored }] of Object.entries(candidateViews)) candidates[name] = await detector.detectView(decoded, spec, mirrored);
   recorded.push({ file: image.file, split: image.split, width: decoded.width, height: decoded.height, views: { base: views.base, zoom: views.zoom ?? [], zoomFar: views.zoomFar ?? [], tiles: views.tiles ?? [] }, candidates });
