@@ -16,7 +16,7 @@
  *          flock: only those classes are taken from the tiles, and only where
  *          the base views had no instance already. OFF (crowdMin below): at
  *          the default floor they changed no label and no counted instance on
- *          the fit half (0 of the 13 photos where they ran), for four more
+ *          the fit half (0 of the 14 photos where they ran), for four more
  *          detector runs on each, which put photos of people at 3.2–3.7 times
  *          their cost before issue 16.
  * So an ordinary photo costs the two base views, as before; the zoomed-out
