@@ -42,8 +42,9 @@ interface Variant {
 /** Extra detector runs a policy spends on the fit half (the plain image and its mirror are 2 a photo). */
 const extraRuns = { zoom: 0, tiles: 0 };
 
+/** A candidate view missing from a lean recording (labels-record-views.ts `--lean`) counts as one that found nothing. */
 const viewOf = (views: RecordedViews, name: ViewName): readonly RawDetection[] =>
-  name === 'zoom' ? views.views.zoom : name === 'zoomFar' ? (views.views.zoomFar ?? views.candidates.zoomFar) : views.candidates[name];
+  (name === 'zoom' ? views.views.zoom : name === 'zoomFar' ? (views.views.zoomFar ?? views.candidates.zoomFar) : views.candidates[name]) ?? [];
 
 function policyOf(variant: Variant): Policy {
   return (views) => {
@@ -56,9 +57,9 @@ function policyOf(variant: Variant): Policy {
     let detections: RawDetection[];
     if (variant.fuseWithBase && zooms.length > 0) {
       const all = fuseViews([...views.views.base.map((view) => suppressDuplicates(view, viewPolicy.nmsIou)), ...zooms], viewPolicy.fusionIou);
-      detections = combineViews({ base: [all], tiles });
+      detections = combineViews({ base: [all], tiles }, { ...viewPolicy, ...variant.crowd });
     } else {
-      detections = combineViews({ base: views.views.base, zoom: zooms.length > 0 ? fuseViews(zooms, viewPolicy.fusionIou) : undefined, tiles });
+      detections = combineViews({ base: views.views.base, zoom: zooms.length > 0 ? fuseViews(zooms, viewPolicy.fusionIou) : undefined, tiles }, { ...viewPolicy, ...variant.crowd });
     }
     const penalty = variant.rivalPenalty;
     if (!penalty) return detections;
@@ -118,9 +119,8 @@ const variants: Record<string, Variant> = {
   'shipped, zoom when nothing >= 0.4': { ...shipped, zoomBelow: 0.4 },
   'shipped, zoom always': { ...shipped, zoomBelow: Number.POSITIVE_INFINITY },
   '60 % + mirror fused with the base views, always': { zoomBelow: Number.POSITIVE_INFINITY, zoomViews: ['zoom', 'zoomMirror'], fuseWithBase: true },
-  'shipped, no tiles': { ...shipped, crowd: { crowdMin: Number.POSITIVE_INFINITY } },
-  'shipped, tiles when 3 instances >= 0.25': { ...shipped, crowd: { crowdScore: 0.25 } },
-  'shipped, tiles when 3 instances >= 0.3': { ...shipped, crowd: { crowdScore: 0.3 } },
+  'shipped, tiles when 3 instances >= 0.25': { ...shipped, crowd: { crowdMin: 3, crowdScore: 0.25 } },
+  'shipped, tiles when 3 instances >= 0.3 (second session)': { ...shipped, crowd: { crowdMin: 3, crowdScore: 0.3 } },
   'shipped, tiles when 4 instances >= 0.2': { ...shipped, crowd: { crowdMin: 4, crowdScore: 0.2 } },
   'shipped, rival class penalty 0.5': { ...shipped, rivalPenalty: 0.5 },
   'shipped, rival class penalty 1': { ...shipped, rivalPenalty: 1 },

@@ -11,6 +11,13 @@
  * model or decode change). `-- <i>/<n>` records every n-th image from the
  * i-th into labels-views.<i>.json, so n processes can share the work;
  * labels-fit.ts reads them all.
+ *
+ * `-- --lean` records only what the shipped policy and the fits of
+ * calibration.ts need, about 4 detector runs an image instead of 11: the
+ * plain views, both zoomed-out views on every image (so a fit can still try
+ * zooming out on more photos), the tiles only where the trigger of issue 16's
+ * second session ran them (3 small instances at raw 0.3), and no candidate views (labels-compare-views.ts's rows that use them,
+ * and its rows with other tile triggers, then fall back to nothing).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -37,7 +44,8 @@ const candidateViews: Record<string, { readonly spec: ViewSpec; readonly mirrore
 };
 
 const directory = path.join(repoRoot, 'bench/results');
-const shard = /^(\d+)\/(\d+)$/.exec(process.argv[2] ?? '');
+const lean = process.argv.includes('--lean');
+const shard = /^(\d+)\/(\d+)$/.exec(process.argv.slice(2).find((argument) => !argument.startsWith('--')) ?? '');
 const [index, count] = shard ? [Number(shard[1]), Number(shard[2])] : [0, 1];
 const file = path.join(directory, shard ? `labels-views.${index}.json` : 'labels-views.json');
 mkdirSync(directory, { recursive: true });
@@ -46,9 +54,9 @@ const done = new Set(recorded.map((entry) => entry.file));
 const detector = await loadObjectDetector();
 for (const image of loadEvalSet().filter((entry, position) => position % count === index && !done.has(entry.file))) {
   const decoded = await decodeImage(imageBytes(image), { maxPixels: 100_000_000 });
-  const views = await detector.views(decoded, everyView);
+  const views = await detector.views(decoded, lean ? { ...viewPolicy, zoomOutBelow: Number.POSITIVE_INFINITY, crowdMin: 3 } : everyView);
   const candidates: Record<string, RawDetection[]> = {};
-  for (const [name, { spec, mirrored }] of Object.entries(candidateViews)) candidates[name] = await detector.detectView(decoded, spec, mirrored);
+  if (!lean) for (const [name, { spec, mirrored }] of Object.entries(candidateViews)) candidates[name] = await detector.detectView(decoded, spec, mirrored);
   recorded.push({ file: image.file, split: image.split, width: decoded.width, height: decoded.height, views: { base: views.base, zoom: views.zoom ?? [], zoomFar: views.zoomFar ?? [], tiles: views.tiles ?? [] }, candidates });
   writeFileSync(file, `${JSON.stringify(recorded)}\n`);
   process.stderr.write('.');

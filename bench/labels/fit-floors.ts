@@ -85,3 +85,53 @@ export function fitFloors(scores: ClassScores, rule: FloorRule = f1Floor): Recor
   }
   return floors;
 }
+
+/**
+ * Floors for every class: `classes` for the classes a rule fitted, `default` for the others (the global curve
+ * puts 0.3 at the floor; a rule may move the default too). What bench/labels-compare-floors.ts scores.
+ */
+export interface FloorSet {
+  readonly default: number;
+  readonly classes: Readonly<Record<string, number>>;
+}
+
+/** The candidate floors of the rules below: 0.30 to 1.00 by 0.01. */
+export const globalFloorGrid: readonly number[] = Array.from({ length: 71 }, (_, index) => Math.round((rawAtFloor + index * 0.01) * 100) / 100);
+
+const pooled = (scores: ClassScores) => ({ trues: [...scores.truths.values()].flat(), falses: [...scores.falses.values()].flat() });
+
+/** One floor for every class: the one with the best F1 over all classes pooled (the lowest on ties). */
+export function pooledF1Floor(scores: ClassScores, grid: readonly number[] = globalFloorGrid): FloorSet {
+  const { trues, falses } = pooled(scores);
+  const best = [...grid].sort((a, b) => outcomeAt(trues, falses, b).f1 - outcomeAt(trues, falses, a).f1 || a - b)[0] ?? rawAtFloor;
+  return { default: best, classes: {} };
+}
+
+/**
+ * Per-class calibration aimed at precision >= `target` at the default floor: a class's floor is the lowest raw
+ * score at which its estimated precision reaches the target, where the estimate shrinks the class's own
+ * counts above the floor towards the precision of all classes pooled at that floor, with the weight of
+ * `priorWeight` detections: (kept + w × pooled) / (kept + wrong + w). A class with no example gets the pooled
+ * curve's own floor (`default`). So a class seen once is not trusted on one photo, and one never seen is held
+ * to what the detector achieves on all classes.
+ */
+export function precisionCalibratedFloors(scores: ClassScores, target = 0.8, priorWeight = 2, grid: readonly number[] = globalFloorGrid): FloorSet {
+  const { trues, falses } = pooled(scores);
+  const pooledPrecision = (floor: number) => {
+    const { kept, wrong } = outcomeAt(trues, falses, floor);
+    return kept + wrong === 0 ? 1 : kept / (kept + wrong);
+  };
+  const reaching = (candidates: readonly number[], precisionAt: (floor: number) => number) => candidates.find((floor) => precisionAt(floor) >= target) ?? 1;
+  const classes: Record<string, number> = {};
+  for (const name of new Set([...scores.truths.keys(), ...scores.falses.keys()])) {
+    const classTrues = scores.truths.get(name) ?? [];
+    const classFalses = scores.falses.get(name) ?? [];
+    const aboveFalse = classFalses.map((score) => Math.round((score + 0.001) * 1000) / 1000).filter((floor) => floor >= rawAtFloor);
+    const candidates = [...new Set([...grid, ...aboveFalse])].sort((a, b) => a - b);
+    classes[name] = reaching(candidates, (floor) => {
+      const { kept, wrong } = outcomeAt(classTrues, classFalses, floor);
+      return (kept + priorWeight * pooledPrecision(floor)) / (kept + wrong + priorWeight);
+    });
+  }
+  return { default: reaching(grid, pooledPrecision), classes };
+}

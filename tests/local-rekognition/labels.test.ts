@@ -64,9 +64,16 @@ describe('combineViews', () => {
   const flock = [bird(0.3, 0), bird(0.3, 0.2), bird(0.3, 0.4)];
   const runs = { base: [flock, flock], tiles: [[bird(0.25, 0.7, 0.7)]] };
 
+  // Tiles are off in the shipped policy (views.ts); a policy with a finite crowdMin turns them on.
+  const tilesOn = { ...viewPolicy, crowdMin: 3 };
+
   it('adds a crowded class from the tiles where the base views had none, over the policy minimum score', () => {
-    expect(combineViews(runs)).toHaveLength(4);
-    expect(combineViews(runs, { ...viewPolicy, tileMinScore: 0.3 })).toHaveLength(3);
+    expect(combineViews(runs, tilesOn)).toHaveLength(4);
+    expect(combineViews(runs, { ...tilesOn, tileMinScore: 0.3 })).toHaveLength(3);
+  });
+
+  it('takes nothing from the tiles in the shipped policy', () => {
+    expect(combineViews(runs)).toHaveLength(3);
   });
 
   it('fuses the two zoomed-out views: a peak both scales see keeps its score, one seen at one scale is halved', () => {

@@ -6,8 +6,9 @@
  * Input: 512×512 RGB in 0–255, letterboxed (Human stretches the image instead,
  * which turned the cat fixture into a "dog"; with the aspect kept it is a cat
  * at 0.52 and dog drops to 0.25). The image and its mirror are fused (see
- * fusion.ts); zoomed-out views and tiles run when those find nothing sure or
- * a crowd (see views.ts); scores are calibrated per class (calibration.ts).
+ * fusion.ts); zoomed-out views run when those find nothing sure (tiles for a
+ * crowd are built but off, see views.ts); scores are calibrated per class
+ * (calibration.ts).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
