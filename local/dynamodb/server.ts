@@ -16,8 +16,12 @@
  * which dynalite lacks, run atomically over its single-item operations
  * (transactions.ts), serialized with every other write (store-transport.ts),
  * which also meters write and read units per table and index (metering.ts).
- * dynalite's store keeps table descriptions between item operations
- * (table-description-cache.ts) instead of reading one from LevelDB each time.
+ * dynalite's reads are made cheaper without changing what they answer: its
+ * store keeps table descriptions between item operations
+ * (table-description-cache.ts) instead of reading one from LevelDB each
+ * time, reads single keys synchronously (synchronous-gets.ts), Query and
+ * Scan read a page in one call (query-pages.ts), and the answers' CRC32 is
+ * native (answer-checksum.ts).
  * Test hooks signed by the admin key pair (test-hooks.ts) inject write
  * throttling (throttling.ts) and read the meter.
  */
@@ -33,6 +37,9 @@ import { inProcessTransport, type DynamoDbTransport } from './in-process.ts';
 import { DynamoDbMeter } from './metering.ts';
 import { storeTransport } from './store-transport.ts';
 import { cacheTableDescriptions, type DynaliteStore } from './table-description-cache.ts';
+import { checksumAnswersNatively } from './answer-checksum.ts';
+import { readPagesInOneCall } from './query-pages.ts';
+import { readSynchronously, type SynchronouslyReadableDb } from './synchronous-gets.ts';
 import { isTestHook, serveTestHook } from './test-hooks.ts';
 import { throttlingTransport, WriteThrottle } from './throttling.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
@@ -66,13 +73,21 @@ interface DynaliteOptions {
 const requireDynalite = createRequire(import.meta.url);
 const dynaliteServer = requireDynalite('dynalite') as (options: DynaliteOptions) => Server;
 /** dynalite's store module: its server calls create() once, when it is made. */
-const dynaliteDb = requireDynalite('dynalite/db') as { create: (options: DynaliteOptions) => DynaliteStore };
+const dynaliteDb = requireDynalite('dynalite/db') as { create: (options: DynaliteOptions) => DynaliteStore & { readonly db: SynchronouslyReadableDb } };
 
-/** dynalite's server, its store keeping table descriptions between item operations (table-description-cache.ts). */
+/**
+ * dynalite's server, its reads made cheaper without changing what they answer: its store reads single keys
+ * synchronously (synchronous-gets.ts) and keeps table descriptions between item operations
+ * (table-description-cache.ts), Query and Scan read a page in one call (query-pages.ts), and answers are
+ * checksummed natively (answer-checksum.ts).
+ */
 function dynalite(options: DynaliteOptions): Server {
+  readPagesInOneCall();
+  checksumAnswersNatively();
   const create = dynaliteDb.create;
   dynaliteDb.create = (storeOptions) => {
     const store = create(storeOptions);
+    readSynchronously(store.db);
     cacheTableDescriptions(store);
     return store;
   };
