@@ -20,7 +20,7 @@ import { createRequire } from 'node:module';
 import { LocalError } from '../errors.ts';
 import type { DynamoDbHttpResponse } from './in-process.ts';
 
-// The CRC32 dynalite itself puts in x-amz-crc32 (Node 20's zlib has none); AWS SDKs may check it.
+// The CRC32 dynalite itself puts in x-amz-crc32 (native zlib.crc32 where Node has it, answer-checksum.ts); AWS SDKs may check it.
 const dynaliteRequire = createRequire(createRequire(import.meta.url).resolve('dynalite'));
 const crc32 = dynaliteRequire('buffer-crc32') as { unsigned(input: string | Buffer): number };
 

@@ -16,10 +16,13 @@
  * which dynalite lacks, run atomically over its single-item operations
  * (transactions.ts), serialized with every other write (store-transport.ts),
  * which also meters write and read units per table and index (metering.ts).
- * dynalite's store keeps table descriptions between item operations
- * (table-description-cache.ts) instead of reading one from LevelDB each time,
- * and its validation keeps what it parsed of each expression
- * (expression-parse-cache.ts) instead of parsing it again for each request.
+dynalite is made cheaper without changing what it answers: its store keeps
+ * table descriptions between item operations (table-description-cache.ts)
+ * instead of reading one from LevelDB each time, reads single keys
+ * synchronously (synchronous-gets.ts), Query and Scan read a page in one call
+ * (query-pages.ts), its validation keeps what it parsed of each expression
+ * (expression-parse-cache.ts) instead of parsing it again for each request,
+ * and the answers' CRC32 is native (answer-checksum.ts).
  * Test hooks signed by the admin key pair (test-hooks.ts) inject write
  * throttling (throttling.ts) and read the meter.
  */
@@ -36,6 +39,9 @@ import { inProcessTransport, type DynamoDbTransport } from './in-process.ts';
 import { DynamoDbMeter } from './metering.ts';
 import { storeTransport } from './store-transport.ts';
 import { cacheTableDescriptions, type DynaliteStore } from './table-description-cache.ts';
+import { checksumAnswersNatively } from './answer-checksum.ts';
+import { readPagesInOneCall } from './query-pages.ts';
+import { readSynchronously, type SynchronouslyReadableDb } from './synchronous-gets.ts';
 import { isTestHook, serveTestHook } from './test-hooks.ts';
 import { throttlingTransport, WriteThrottle } from './throttling.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
@@ -69,7 +75,7 @@ interface DynaliteOptions {
 const requireDynalite = createRequire(import.meta.url);
 const dynaliteServer = requireDynalite('dynalite') as (options: DynaliteOptions) => Server;
 /** dynalite's store module: its server calls create() once, when it is made. */
-const dynaliteDb = requireDynalite('dynalite/db') as { create: (options: DynaliteOptions) => DynaliteStore };
+const dynaliteDb = requireDynalite('dynalite/db') as { create: (options: DynaliteOptions) => DynaliteStore & { readonly db: SynchronouslyReadableDb } };
 
 /** dynalite's expression parsers, which its validation calls through these module objects. */
 const dynaliteParsers = ['dynalite/db/conditionParser', 'dynalite/db/updateParser', 'dynalite/db/projectionParser'].map(
@@ -77,14 +83,19 @@ const dynaliteParsers = ['dynalite/db/conditionParser', 'dynalite/db/updateParse
 );
 
 /**
- * dynalite's server, its store keeping table descriptions between item operations (table-description-cache.ts)
- * and its expressions parsed once each (expression-parse-cache.ts).
+ * dynalite's server, made cheaper without changing what it answers: its store reads single keys synchronously
+ * (synchronous-gets.ts) and keeps table descriptions between item operations (table-description-cache.ts),
+ * Query and Scan read a page in one call (query-pages.ts), its expressions are parsed once each
+ * (expression-parse-cache.ts), and answers are checksummed natively (answer-checksum.ts).
  */
 function dynalite(options: DynaliteOptions): Server {
   cacheExpressionParses(dynaliteParsers);
+  readPagesInOneCall();
+  checksumAnswersNatively();
   const create = dynaliteDb.create;
   dynaliteDb.create = (storeOptions) => {
     const store = create(storeOptions);
+    readSynchronously(store.db);
     cacheTableDescriptions(store);
     return store;
   };

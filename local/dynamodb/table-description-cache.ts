@@ -5,8 +5,12 @@
  * of its CPU per operation. Descriptions change only through its table
  * writes (CreateTable, UpdateTable, DeleteTable, and the status changes they
  * schedule), so a description read once is kept until one of those writes
- * its key, and each read gets its own copy (the actions change the object
- * they are given).
+ * its key. Item operations (called as getTable(name, callback)) only read
+ * the description: they share one deeply frozen copy, as parsing a copy for
+ * each was most of a cached lookup's cost (a BatchGetItem looks its table up
+ * once per key). The table operations (getTable(name, false, callback):
+ * UpdateTable and DeleteTable change the object they are given) each get
+ * their own copy.
  *
  * Only ACTIVE and UPDATING descriptions are kept: a table CREATING or
  * DELETING is "not found" to most operations, and that answer stays
@@ -38,9 +42,24 @@ export const maxCachedBytes = 1024 * 1024;
 
 const cacheableStatuses = new Set(['ACTIVE', 'UPDATING']);
 
+/** A kept description: the frozen copy item operations share, and its JSON length, what it counts towards the bound. */
+interface KeptDescription {
+  readonly shared: Readonly<Record<string, unknown>>;
+  readonly bytes: number;
+}
+
+/** `value` and everything under it frozen: a caller that tried to change a shared description would throw, not change it for all. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 /** Wraps `store` in place: its getTable answers from the kept descriptions, its table writes forget them. */
 export function cacheTableDescriptions(store: DynaliteStore, capacityBytes: number = maxCachedBytes): void {
-  const kept = new Map<string, string>();
+  const kept = new Map<string, KeptDescription>();
   let keptBytes = 0;
   let generation = 0;
 
@@ -51,10 +70,10 @@ export function cacheTableDescriptions(store: DynaliteStore, capacityBytes: numb
       keptBytes = 0;
       return;
     }
-    const json = kept.get(name);
-    if (json === undefined) return;
+    const description = kept.get(name);
+    if (description === undefined) return;
     kept.delete(name);
-    keptBytes -= json.length;
+    keptBytes -= description.bytes;
   };
 
   const keep = (name: string, table: Record<string, unknown>) => {
@@ -62,12 +81,12 @@ export function cacheTableDescriptions(store: DynaliteStore, capacityBytes: numb
     const json = JSON.stringify(table);
     if (json.length > capacityBytes) return;
     forget(name);
-    kept.set(name, json);
+    kept.set(name, { shared: deepFreeze(JSON.parse(json) as Record<string, unknown>), bytes: json.length });
     keptBytes += json.length;
-    for (const [oldest, oldestJson] of kept) {
+    for (const [oldest, description] of kept) {
       if (keptBytes <= capacityBytes) break;
       kept.delete(oldest);
-      keptBytes -= oldestJson.length;
+      keptBytes -= description.bytes;
     }
   };
 
@@ -100,11 +119,12 @@ export function cacheTableDescriptions(store: DynaliteStore, capacityBytes: numb
   const getTable = store.getTable.bind(store);
   store.getTable = (name, checkStatus, callback) => {
     const done = (typeof checkStatus === 'function' ? checkStatus : callback) as TableCallback;
-    const json = kept.get(name);
-    if (json !== undefined) {
-      const table = JSON.parse(json) as Record<string, unknown>;
+    const description = kept.get(name);
+    if (description !== undefined) {
+      // An item operation (called as getTable(name, callback)) only reads the description: it gets the shared one.
+      const table = typeof checkStatus === 'function' ? description.shared : structuredClone(description.shared);
       // Asynchronous, as a read from LevelDB answers.
-      setImmediate(() => done(null, table));
+      process.nextTick(done, null, table);
       return;
     }
     const startedAt = generation;

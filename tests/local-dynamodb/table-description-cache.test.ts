@@ -97,22 +97,29 @@ describe('Function: cacheTableDescriptions, on a store', () => {
   const read = (store: DynaliteStore, name: string) =>
     new Promise<Record<string, unknown> | undefined>((resolve) => store.getTable(name, (error, table) => resolve(error ? undefined : table)));
 
-  it('reads a description once, gives each caller its own copy, and reads again after a table write', async () => {
+  const readForTableOperation = (store: DynaliteStore, name: string) =>
+    new Promise<Record<string, unknown> | undefined>((resolve) => store.getTable(name, false, (error, table) => resolve(error ? undefined : table)));
+
+  it('reads a description once, shares it frozen with item operations, gives table operations their own copy, and reads again after a table write', async () => {
     // Prepare
     const store = fakeStore();
     cacheTableDescriptions(store);
-    store.tableDb.put('t', { TableName: 't', TableStatus: 'ACTIVE', Indexes: 1 });
+    store.tableDb.put('t', { TableName: 't', TableStatus: 'ACTIVE', KeySchema: [{ AttributeName: 'pk' }] });
 
     // Act
-    const first = await read(store, 't');
-    first!.TableStatus = 'changed by its caller';
-    const second = await read(store, 't');
-    store.tableDb.put('t', { TableName: 't', TableStatus: 'ACTIVE', Indexes: 2 });
-    const third = await read(store, 't');
+    await read(store, 't');
+    const forItems = await read(store, 't');
+    const forUpdateTable = await readForTableOperation(store, 't');
+    forUpdateTable!.TableStatus = 'UPDATING';
+    const afterUpdateTable = await read(store, 't');
+    store.tableDb.put('t', { TableName: 't', TableStatus: 'ACTIVE', KeySchema: [{ AttributeName: 'id' }] });
+    const afterWrite = await read(store, 't');
 
-    // Assess
-    expect(second).toEqual({ TableName: 't', TableStatus: 'ACTIVE', Indexes: 1 });
-    expect(third?.Indexes).toBe(2);
+    // Assess: a caller cannot change the shared copy, at any depth; a table operation's copy is its own.
+    expect(() => ((forItems as { TableStatus: string }).TableStatus = 'changed')).toThrow(TypeError);
+    expect(() => ((forItems!.KeySchema as { AttributeName: string }[])[0].AttributeName = 'changed')).toThrow(TypeError);
+    expect(afterUpdateTable).toEqual({ TableName: 't', TableStatus: 'ACTIVE', KeySchema: [{ AttributeName: 'pk' }] });
+    expect(afterWrite?.KeySchema).toEqual([{ AttributeName: 'id' }]);
     expect(store.reads).toBe(2);
   });
 
