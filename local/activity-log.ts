@@ -57,7 +57,7 @@ export function functionErrorLine(report: FunctionErrorReport, cwd = process.cwd
 
 /**
  * `npm start --quiet` reaches us as npm's own loglevel (npm takes `--quiet`
- * for itself without `--`); `npm start -- --quiet` and `tsx local/main.ts --quiet` as an argument.
+ * for itself without `--`); `npm start -- --quiet` and `node local/start.js --quiet` as an argument.
  */
 export function isQuiet(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): boolean {
   if (argv.includes('--quiet') || argv.includes('-q')) return true;

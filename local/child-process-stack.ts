@@ -45,7 +45,8 @@ export async function startStackProcess(args: StackProcessOptions = {}): Promise
   const stateDir = args.stateDir ?? mkdtempSync(path.join(tmpdir(), 'labelcast-'));
   // A ready file left by a stack that was killed must not be taken for this one's.
   removeReadyFile(stateDir);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+  // As `npm start` runs it: from the stack's cached bundle, or under tsx when there is none (local/start.js).
+  const child = spawn(process.execPath, ['local/start.js'], {
     cwd: repoRoot,
     env: {
       ...process.env,

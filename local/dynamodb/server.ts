@@ -17,7 +17,9 @@
  * (transactions.ts), serialized with every other write (store-transport.ts),
  * which also meters write and read units per table and index (metering.ts).
  * dynalite's store keeps table descriptions between item operations
- * (table-description-cache.ts) instead of reading one from LevelDB each time.
+ * (table-description-cache.ts) instead of reading one from LevelDB each time,
+ * and its validation keeps what it parsed of each expression
+ * (expression-parse-cache.ts) instead of parsing it again for each request.
  * Test hooks signed by the admin key pair (test-hooks.ts) inject write
  * throttling (throttling.ts) and read the meter.
  */
@@ -27,6 +29,7 @@ import { readBoundedBody } from '../http-body.ts';
 import { guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 import { checkDynamoDbDataDir } from './data-dir.ts';
+import { cacheExpressionParses, type ParserModule } from './expression-parse-cache.ts';
 import { BodyTooLargeError } from '../errors.ts';
 import { authorizingTransport, type DynamoDbAuthOptions } from './authorizing-transport.ts';
 import { inProcessTransport, type DynamoDbTransport } from './in-process.ts';
@@ -68,8 +71,17 @@ const dynaliteServer = requireDynalite('dynalite') as (options: DynaliteOptions)
 /** dynalite's store module: its server calls create() once, when it is made. */
 const dynaliteDb = requireDynalite('dynalite/db') as { create: (options: DynaliteOptions) => DynaliteStore };
 
-/** dynalite's server, its store keeping table descriptions between item operations (table-description-cache.ts). */
+/** dynalite's expression parsers, which its validation calls through these module objects. */
+const dynaliteParsers = ['dynalite/db/conditionParser', 'dynalite/db/updateParser', 'dynalite/db/projectionParser'].map(
+  (name) => requireDynalite(name) as ParserModule,
+);
+
+/**
+ * dynalite's server, its store keeping table descriptions between item operations (table-description-cache.ts)
+ * and its expressions parsed once each (expression-parse-cache.ts).
+ */
 function dynalite(options: DynaliteOptions): Server {
+  cacheExpressionParses(dynaliteParsers);
   const create = dynaliteDb.create;
   dynaliteDb.create = (storeOptions) => {
     const store = create(storeOptions);

@@ -11,6 +11,7 @@
  * | RekognitionError     | per code  | Rekognition's answer; ThrottlingException, ProvisionedThroughputExceededException and InternalServerError are worth sending again (the SDK retries them), the rest are not |
  * | ImageDecodeError     | no        | the bytes are no image Rekognition accepts (engine/decode.ts, in the vision worker) |
  * | EngineClosedError    | no        | the vision engine was closed (the server is stopping)                  |
+ * | WorkerBundleError    | no        | the engine worker's bundle could not be built or written (engine/worker-bundle.ts); the worker then runs from its sources (engine/worker-start.ts) |
  * | FaultSpecError       | no        | the faults hook's body is not a fault spec (answered HTTP 400)          |
  * | TpsQuotaError        | no        | LABELCAST_REKOGNITION_TPS is no positive, finite number                |
  */
@@ -118,6 +119,15 @@ export class EngineClosedError extends LocalRekognitionError {
 
   public constructor() {
     super('EngineClosedError', 'the vision engine is closed');
+  }
+}
+
+/** The engine worker's bundle could not be built (engine/worker-bundle.ts): the engine cannot start. */
+export class WorkerBundleError extends LocalRekognitionError {
+  public readonly retryable = false;
+
+  public constructor(message: string, options?: ErrorOptions) {
+    super('WorkerBundleError', message, options);
   }
 }
 

@@ -123,7 +123,7 @@ describe('APPSYNC_JS check: the plugin rules', () => {
   it("runs exactly the plugin's base rules, loaded file by file (without the index that loads TypeScript)", () => {
     const configs = appsyncPlugin.configs as Record<string, { rules: Record<string, unknown> }>;
     const baseRuleIds = Object.keys(configs.base.rules).sort();
-    expect(Object.keys(appSyncBaseRules).map((name) => `@aws-appsync/${name}`).sort()).toEqual(baseRuleIds);
-    for (const [name, rule] of Object.entries(appSyncBaseRules)) expect(rule, name).toBe((appsyncPlugin.rules as Record<string, unknown>)[name]);
+    expect(Object.keys(appSyncBaseRules()).map((name) => `@aws-appsync/${name}`).sort()).toEqual(baseRuleIds);
+    for (const [name, rule] of Object.entries(appSyncBaseRules())) expect(rule, name).toBe((appsyncPlugin.rules as Record<string, unknown>)[name]);
   });
 });

@@ -23,7 +23,7 @@ describe('npm start with a port in use', () => {
     const { port } = held.address() as AddressInfo;
     const stateDir = mkdtempSync(path.join(tmpdir(), 'labelcast-port-'));
     // Act
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+    const child = spawn(process.execPath, ['local/start.js'], {
       cwd: repoRoot,
       env: { ...process.env, LABELCAST_STATE_DIR: stateDir, LABELCAST_PORT: String(port - 2), LABELCAST_OUTPUTS: path.join(stateDir, 'amplify_outputs.json') },
       stdio: ['ignore', 'pipe', 'pipe'],

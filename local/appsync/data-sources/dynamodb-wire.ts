@@ -5,13 +5,12 @@
  * transport: over HTTP to the endpoint, or straight to the local DynamoDB's
  * handler when it runs in this process (local/dynamodb/in-process.ts).
  * Requests and results are the API's own JSON, so AppSync's request objects
- * map onto them without the AWS SDK's model (de)serialization in between.
+ * map onto them without the AWS SDK's model (de)serialization in between, and
+ * each is signed as the SDK signs it (dynamodb-signer.ts).
  */
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { DynamoDbHttpResponse, DynamoDbTransport } from '../../dynamodb/in-process.ts';
-import { NodeSha256 } from '../../iam/node-sha256.ts';
 import { DynamoDbServiceError } from '../errors.ts';
+import { dynamoDbSigner } from './dynamodb-signer.ts';
 
 /** An attribute value as DynamoDB's JSON carries it: numbers as strings, binaries in base64. */
 export interface AttributeValue {
@@ -69,22 +68,11 @@ function serviceError(response: DynamoDbHttpResponse): DynamoDbServiceError {
 export function dynamoDbJsonClient(options: DynamoDbJsonClientOptions): DynamoDbJsonClient {
   const endpoint = new URL(options.endpoint);
   const transport = options.transport ?? overHttp(endpoint);
-  const signer = new SignatureV4({ service: 'dynamodb', region: options.region, credentials: { ...options.credentials }, sha256: NodeSha256 });
+  const signer = dynamoDbSigner({ region: options.region, credentials: options.credentials });
   return {
     async call<Output>(operation: string, input: object): Promise<Output> {
       const body = JSON.stringify(input);
-      const signed = await signer.sign(
-        new HttpRequest({
-          method: 'POST',
-          protocol: endpoint.protocol,
-          hostname: endpoint.hostname,
-          port: endpoint.port ? Number(endpoint.port) : undefined,
-          path: '/',
-          headers: { host: endpoint.host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `${targetPrefix}.${operation}` },
-          body,
-        }),
-      );
-      const headers = Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), value]));
+      const headers = signer.sign({ host: endpoint.host, target: `${targetPrefix}.${operation}`, body });
       const response = await transport({ method: 'POST', path: '/', headers, body });
       if (response.statusCode !== 200) throw serviceError(response);
       return JSON.parse(response.body) as Output;

@@ -2,13 +2,15 @@
  * Loads resolver and pipeline-function code files the way AppSync takes them:
  * bundled with esbuild exactly as infra/ deploys them (api/bundle.ts),
  * refused when AppSync would refuse them (api/appsync-js-check.ts), then
- * evaluated in a sandbox (sandbox.ts). Each file is loaded once per runtime.
+ * evaluated in a sandbox (sandbox.ts); a bundle that passed before is not
+ * checked or converted again (prepared-code.ts). Each file is loaded once per
+ * runtime.
  */
 import path from 'node:path';
-import { assertResolverBundle } from '../../../api/appsync-js-check.ts';
 import type { FieldWiring } from '../../../api/manifest.ts';
 import { bundleResolverWithInputs } from '../../../api/bundle.ts';
 import { ResolverCodeError } from '../errors.ts';
+import { preparedResolverCode } from './prepared-code.ts';
 import { defaultEvaluationTimeoutMs, loadSandboxed, type SandboxedCode } from './sandbox.ts';
 
 export interface CodeLoaderOptions {
@@ -60,9 +62,9 @@ export function createCodeLoader(options: CodeLoaderOptions = {}): CodeLoader {
     let entry = loaded.get(code);
     if (!entry) {
       const bundle = bundleOf(code);
-      assertResolverBundle(code, bundle);
+      const script = preparedResolverCode(code, bundle);
       // A file that fails is not cached, so fixing it and retrying works.
-      entry = { sandboxed: loadSandboxed(code, bundle.text, options.evaluationTimeoutMs ?? defaultEvaluationTimeoutMs), text: bundle.text };
+      entry = { sandboxed: loadSandboxed(code, script, options.evaluationTimeoutMs ?? defaultEvaluationTimeoutMs), text: bundle.text };
       loaded.set(code, entry);
     }
     return entry;

@@ -6,10 +6,20 @@
  * errors point at the same lines the bundle's source map describes.
  *
  * The AST comes from ESLint's parser (the same one the APPSYNC_JS check uses),
- * through a rule that only records import and export nodes.
+ * through a rule that only records import and export nodes. ESLint is loaded
+ * at the first call: a start whose scripts are all remembered
+ * (prepared-code.ts) never loads it.
  */
-import { Linter, type Rule } from 'eslint';
+import type { Linter, Rule } from 'eslint';
+import { createRequire } from 'node:module';
 import { ResolverCodeError } from '../errors.ts';
+
+const requireFromHere = createRequire(import.meta.url);
+let linter: Linter | undefined;
+const shapeLinter = (): Linter => {
+  linter ??= new (requireFromHere('eslint') as typeof import('eslint')).Linter({ configType: 'flat' });
+  return linter;
+};
 
 /** Name of the factory's parameter that imports a runtime module. */
 const importFunction = '__appsyncImport';
@@ -90,8 +100,7 @@ function collectModuleShape(text: string): ModuleShape {
       },
     }),
   };
-  const linter = new Linter({ configType: 'flat' });
-  const messages = linter.verify(
+  const messages = shapeLinter().verify(
     text,
     [{ plugins: { shape: { rules: { collect: collector } } }, languageOptions: { ecmaVersion: 'latest', sourceType: 'module' }, rules: { 'shape/collect': 'error' } }],
     { filename: 'resolver-bundle.mjs' },

@@ -17,7 +17,6 @@ import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import type { DispatchInput, DispatchResult } from '../appsync-utils/sandbox-entry.ts';
 import { EvaluationTimeoutError, ResolverCodeError, SandboxTimeout } from '../errors.ts';
-import { moduleFactorySource } from './module-script.ts';
 import { sandboxThread, type CallAnswer, type ChainAnswer, type LoadAnswer, type SandboxThread } from './sandbox-thread.ts';
 
 const runtimeEntry = fileURLToPath(new URL('../appsync-utils/sandbox-entry.ts', import.meta.url));
@@ -96,11 +95,12 @@ function runChain(calls: readonly { readonly loaded: Loaded; readonly input: Dis
 }
 
 /**
- * Evaluates one bundle in a fresh sandbox and returns its handlers.
+ * Evaluates one bundle in a fresh sandbox and returns its handlers. `factorySource` is the bundle as a
+ * script (module-script.ts's moduleFactorySource; code-loader.ts takes it from prepared-code.ts).
  * `code` names the file in errors; `timeoutMs` bounds each evaluation.
  */
-export function loadSandboxed(code: string, bundleText: string, timeoutMs = defaultEvaluationTimeoutMs): SandboxedCode {
-  const load = { op: 'load', id: nextSandboxId++, name: code, source: moduleFactorySource(code, bundleText) } as const;
+export function loadSandboxed(code: string, factorySource: string, timeoutMs = defaultEvaluationTimeoutMs): SandboxedCode {
+  const load = { op: 'load', id: nextSandboxId++, name: code, source: factorySource } as const;
 
   /** Loads the bundle on the live thread (again, after a runaway call ended the last one). */
   const loadedThread = () => {

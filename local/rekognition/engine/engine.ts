@@ -1,15 +1,15 @@
 /**
  * The vision engine as the main thread sees it: a worker thread that loads
- * the models once and answers analysis requests.
+ * the models once and answers analysis requests. The worker runs from a
+ * bundle of engine-worker.ts and its imports (worker-bundle.ts), built before
+ * the worker starts when a source changed, or from its sources under tsx when
+ * no bundle can be built or kept (worker-start.ts); `ready` waits for both.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { EngineClosedError } from '../errors.ts';
 import { ImageDecodeError, type ImageProblem } from './decode.ts';
 import type { AnalysisTasks, EngineInfo, FromWorker, ImageAnalysis, ToWorker } from './messages.ts';
+import { engineWorkerStart } from './worker-start.ts';
 
 export interface VisionEngineOptions {
   /**
@@ -29,24 +29,6 @@ export interface VisionEngine {
 
 export const defaultMaxPixels = 100_000_000;
 
-const workerUrl = new URL('./engine-worker.ts', import.meta.url).href;
-/**
- * The worker is TypeScript. Node 20 ignores `--import tsx` in a worker's
- * execArgv, so a small bootstrap registers tsx's ESM hooks inside the worker
- * and then imports it; this works under tsx, vitest and plain node alike.
- */
-const tsxEsmApi = esmEntryOf('tsx', './esm/api');
-const bootstrap = `import(${JSON.stringify(tsxEsmApi)}).then(({ register }) => { register(); return import(${JSON.stringify(workerUrl)}); });`;
-
-/** File URL of a package subpath's `import` entry (createRequire would pick its `require` one). */
-function esmEntryOf(name: string, subpath: string): string {
-  const manifestPath = createRequire(import.meta.url).resolve(`${name}/package.json`);
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  const entry = manifest.exports[subpath]?.import?.default;
-  if (!entry) throw new Error(`${name} has no ESM entry for ${subpath}`);
-  return pathToFileURL(path.join(path.dirname(manifestPath), entry)).href;
-}
-
 /**
  * The worker's young generation, in MiB (V8 sizes it as three semi-spaces). V8's default lets it
  * reach 32 MiB of semi-spaces, which stay resident once grown, while the worker's short-lived objects
@@ -56,11 +38,15 @@ function esmEntryOf(name: string, subpath: string): string {
 export const engineYoungGenerationMb = 12;
 
 export function startVisionEngine(options: VisionEngineOptions = {}): VisionEngine {
-  const worker = new Worker(bootstrap, {
-    eval: true,
-    workerData: { maxPixels: options.maxPixels ?? defaultMaxPixels },
-    resourceLimits: { maxYoungGenerationSizeMb: engineYoungGenerationMb },
-  });
+  // From the bundle, built first when a source changed, or from the sources (worker-start.ts).
+  const worker = engineWorkerStart().then(
+    (start) =>
+      new Worker(start.filename, {
+        ...start.options,
+        workerData: { maxPixels: options.maxPixels ?? defaultMaxPixels },
+        resourceLimits: { maxYoungGenerationSizeMb: engineYoungGenerationMb },
+      }),
+  );
   const pending = new Map<number, { resolve: (analysis: ImageAnalysis) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let failure: Error | undefined;
@@ -79,7 +65,7 @@ export function startVisionEngine(options: VisionEngineOptions = {}): VisionEngi
     pending.clear();
   };
 
-  worker.on('message', (message: FromWorker) => {
+  const onMessage = (message: FromWorker) => {
     switch (message.type) {
       case 'ready':
         settleReady.resolve(message.info);
@@ -99,9 +85,17 @@ export function startVisionEngine(options: VisionEngineOptions = {}): VisionEngi
         return;
       }
     }
-  });
-  worker.on('error', (error) => failAll(error));
-  worker.on('exit', (code) => failAll(code === 0 ? new EngineClosedError() : new Error(`the vision engine worker exited with code ${code}`)));
+  };
+  worker.then(
+    (started) => {
+      started.on('message', onMessage);
+      started.on('error', (error) => failAll(error));
+      started.on('exit', (code) => failAll(code === 0 ? new EngineClosedError() : new Error(`the vision engine worker exited with code ${code}`)));
+      // Closed while the bundle was being built: the worker has nothing to do.
+      if (failure) void started.terminate();
+    },
+    (error: unknown) => failAll(error instanceof Error ? error : new Error(String(error))),
+  );
 
   return {
     ready,
@@ -113,12 +107,16 @@ export function startVisionEngine(options: VisionEngineOptions = {}): VisionEngi
         // Copy into a buffer of its own so it can be transferred, not cloned.
         const copy = new Uint8Array(bytes);
         const message: ToWorker = { type: 'analyze', id, bytes: copy, tasks };
-        worker.postMessage(message, [copy.buffer]);
+        // A worker that failed to start has already rejected this request (failAll).
+        worker.then((started) => started.postMessage(message, [copy.buffer]), () => undefined);
       });
     },
     async close() {
       failAll(new EngineClosedError());
-      await worker.terminate();
+      await worker.then(
+        (started) => started.terminate(),
+        () => undefined,
+      );
     },
   };
 }

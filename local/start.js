@@ -1,0 +1,35 @@
+/**
+ * `npm start`, and the stacks of the tests and benches (child-process-stack.ts): runs the offline stack,
+ * ./main.ts, from one esbuild bundle of it, in this process: the same pid, arguments, signals, output and ready
+ * file as `tsx local/main.ts`. When no bundle can be built or written (a read-only node_modules, a syntax error),
+ * main.ts runs under tsx's hooks, registered here, as it always did.
+ *
+ * Why: under tsx each start spent about 2 s of CPU on tsx itself (its loader thread, a transform of each of
+ * ~160 files) and on resolving and loading our files one by one; the tests start the stack about ten times.
+ *
+ * The bundle (../api/cached-bundle.js: kept in node_modules/.cache/labelcast/stack/, rebuilt when a file it was
+ * built from changes) holds our sources only: packages are imported from node_modules as before (native
+ * modules, packages that read their own files, one instance of each). Each of our files keeps its own
+ * import.meta.url, so what is found from it (the worker scripts, createRequire, the repo root) is unchanged; a
+ * linked source map makes stack traces name our .ts files, as under tsx.
+ *
+ * Plain JavaScript, run by node itself, so `npm start` needs no loader.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath, URL } from 'node:url';
+import { runBundled } from '../api/cached-bundle.js';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+// One cache per checkout: worktrees may share one node_modules, and the bundle names this checkout's files.
+const checkout = createHash('sha256').update(repoRoot).digest('hex').slice(0, 12);
+
+await runBundled({
+  repoRoot,
+  entry: 'local/main.ts',
+  cacheDir: path.join(repoRoot, 'node_modules', '.cache', 'labelcast', 'stack', checkout),
+  bundleName: 'main.mjs',
+  externalPackages: true,
+  ownImportMetaUrl: true,
+  sourceMap: true,
+});
