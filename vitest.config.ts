@@ -2,25 +2,10 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
- * e2e files that change what every other file on the shared stack sees, so they run one at a time,
- * after everything else: stack-wide hooks (Rekognition faults, DynamoDB throttling, the reconciler
- * failing every stale PENDING image, Rekognition's call counters), exact views of the API-key
- * callers' shared space (catalog counts, "newest first" at the top of the library), and the fuzzer,
- * which holds hundreds of sockets on every port (files running beside it in a full run on a loaded
- * machine failed waiting for labels and pushes; the fuzzer is the suspect, not proven).
+ * e2e parts that change what every other file on a shared stack sees run one at a time, in one file
+ * (tests/e2e/serial.test.ts, whose header says which and why) on a stack of their own, beside the rest.
  */
-const serialE2eFiles = [
-  'tests/e2e/fuzz.test.ts',
-  'tests/e2e/faults.test.ts',
-  'tests/e2e/dynamodb-throttling.test.ts',
-  'tests/e2e/reconciler.test.ts',
-  'tests/e2e/dedupe.test.ts',
-  'tests/e2e/search.test.ts',
-  'tests/e2e/delete.test.ts',
-  'tests/e2e/gallery.test.ts',
-  // Its API-key watcher expects exactly the one API-key upload it made.
-  'tests/e2e/owner.test.ts',
-];
+const serialE2eFile = 'tests/e2e/serial.test.ts';
 
 /** Generous for 2 shared cores; the few slower tests (bundled synth, model loads) set their own. */
 const unitSettings = {
@@ -28,7 +13,7 @@ const unitSettings = {
   hookTimeout: 60_000,
 };
 
-/** Shared by both e2e projects: tests/support/local-stack-setup.ts starts the one stack they drive. */
+/** Shared by both e2e projects: tests/support/local-stack-setup.ts starts the stack each drives. */
 const e2eSettings = {
   globalSetup: ['tests/support/local-stack-setup.ts'],
   testTimeout: 90_000,
@@ -84,7 +69,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
-          exclude: serialE2eFiles,
+          exclude: [serialE2eFile],
           ...e2eSettings,
           // A worker's files share one module graph (aws-amplify, the SDK): the files that start a stack of their
           // own point Amplify at it, and tests/support/amplify-client.ts points it back at the shared stack for
@@ -93,17 +78,12 @@ export default defineConfig({
         },
       },
       {
-        // The same stack, one file at a time, after the parallel files.
+        // Its own stack (tests/support/local-stack-setup.ts), its parts one after the other in one worker, beside the
+        // other projects' files: the file is most of its time waiting for labels and pushes, which the others fill.
         test: {
           name: 'e2e-serial',
-          include: serialE2eFiles,
+          include: [serialE2eFile],
           ...e2eSettings,
-          fileParallelism: false,
-          // After every other project's files (vitest runs group 0, then group 1); vitest also refuses a project of
-          // one worker in the parallel e2e project's group once neither isolates its files.
-          sequence: { groupOrder: 1 },
-          // One after the other on the shared stack, so nothing gains from a fresh process per file; sharing the
-          // module graph saves each file importing aws-amplify and the SDK again, on the run's serial tail.
           isolate: false,
         },
       },

@@ -2,7 +2,7 @@
  * The local Lambda API over HTTP, driven by the AWS SDK's LambdaClient as a
  * user would: SigV4, invocation types, function errors, Lambda's error shapes.
  * The functions behind it are small in-process stand-ins for the runtime
- * (tests/e2e/reconciler.test.ts invokes the real reconciler on the real stack).
+ * (tests/e2e/serial/reconciler.ts invokes the real reconciler on the real stack).
  */
 import { InvokeCommand, LambdaClient, ResourceNotFoundException, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

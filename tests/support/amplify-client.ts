@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { TokenProvider } from 'aws-amplify/auth';
 import { inject } from 'vitest';
 import { ImageWithUrlsDocument, type ImageWithUrls, type TypedDocumentString } from '../../client-example/graphql/index.ts';
 import { configureAmplify } from '../../client-example/lib/configure.ts';
@@ -18,11 +19,20 @@ import { repoRoot } from '../../api/bundle.ts';
 export const amplifyOutputs = (): AmplifyOutputs => JSON.parse(readFileSync(inject('outputsPath'), 'utf8'));
 
 /**
- * Points Amplify at the shared e2e stack, at each client made: the e2e files share a worker's module graph
+ * Points Amplify at the project's e2e stack, at each client made: the e2e files share a worker's module graph
  * (vitest.config.ts), and a file before may have pointed Amplify at a stack of its own (burst, recovery …).
  */
 function configureShared(): void {
   configureAmplify(inject('outputsPath'));
+}
+
+/**
+ * Points Amplify at the project's e2e stack, with the part's own token provider if it has one: each part of
+ * tests/e2e/serial.test.ts calls it in its first beforeAll, because all parts are collected (their clients
+ * made, their module code run) before the first one runs.
+ */
+export function configureStackAmplify(options: { tokenProvider?: TokenProvider } = {}): void {
+  configureAmplify(inject('outputsPath'), options.tokenProvider ? { Auth: { tokenProvider: options.tokenProvider } } : undefined);
 }
 
 export function labelcastClient(): LabelcastClient {

@@ -4,17 +4,15 @@
  * and see none of the users' images. Two users of the local user pool go
  * through aws-amplify's `authMode: 'userPool'` with a custom tokenProvider.
  */
-import { inject, describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { LabelsDocument, type Image } from '../../client-example/graphql/index.ts';
-import { configureAmplify } from '../../client-example/lib/configure.ts';
-import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
-import { errorTypeOf, fixture, postOperation } from '../support/amplify-client.ts';
-import { jpegVariant } from '../support/jpeg-variant.ts';
-import { mintUser, switchableTokenProvider, type PoolUser } from '../support/user-pool.ts';
-import { untilSearchable } from '../support/searchable.ts';
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { LabelsDocument, type Image } from '../../../client-example/graphql/index.ts';
+import { LabelcastClient } from '../../../client-example/lib/labelcast-client.ts';
+import { errorTypeOf, fixture, postOperation, configureStackAmplify } from '../../support/amplify-client.ts';
+import { jpegVariant } from '../../support/jpeg-variant.ts';
+import { mintUser, switchableTokenProvider, type PoolUser } from '../../support/user-pool.ts';
+import { untilSearchable } from '../../support/searchable.ts';
 
 const tokens = switchableTokenProvider();
-configureAmplify(inject('outputsPath'), { Auth: { tokenProvider: tokens } });
 const asUser = new LabelcastClient({ authMode: 'userPool' });
 const withApiKey = new LabelcastClient();
 
@@ -30,6 +28,7 @@ async function watchAs(user: PoolUser | undefined, client: LabelcastClient) {
 }
 
 describe('Owners: user-pool callers see only their own images', () => {
+  beforeAll(() => configureStackAmplify({ tokenProvider: tokens }));
   let alice: PoolUser;
   let bob: PoolUser;
   let aliceCat: Image;
@@ -121,6 +120,7 @@ describe('Owners: user-pool callers see only their own images', () => {
 });
 
 describe('Owners: user-pool tokens are verified', () => {
+  beforeAll(() => configureStackAmplify({ tokenProvider: tokens }));
   const labels = (authorization: string) => postOperation(LabelsDocument, {}, { authorization });
 
   it('answers a valid ID token as well as an access token', async () => {

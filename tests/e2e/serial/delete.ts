@@ -5,12 +5,12 @@
  * and never decrements twice, even when several deletes of the same image race.
  */
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { describe, expect, inject, it } from 'vitest';
-import { originalKeyFor, thumbnailKeyFor, uploadKeyFor } from '../../api/media.ts';
-import type { Image } from '../../client-example/graphql/index.ts';
-import { stackCredentials } from '../../local/child-process-stack.ts';
-import { errorTypeOf, fixture, imageWithUrls, labelcastClient } from '../support/amplify-client.ts';
-import { jpegVariant } from '../support/jpeg-variant.ts';
+import { describe, expect, inject, it, beforeAll } from 'vitest';
+import { originalKeyFor, thumbnailKeyFor, uploadKeyFor } from '../../../api/media.ts';
+import type { Image } from '../../../client-example/graphql/index.ts';
+import { stackCredentials } from '../../../local/child-process-stack.ts';
+import { errorTypeOf, fixture, imageWithUrls, labelcastClient, configureStackAmplify } from '../../support/amplify-client.ts';
+import { jpegVariant } from '../../support/jpeg-variant.ts';
 
 /** The bucket as the stack's own roles reach it, found from a presigned (path-style) URL. */
 function bucketOf(presignedUrl: string) {
@@ -34,6 +34,7 @@ function bucketOf(presignedUrl: string) {
 }
 
 describe('Mutation.deleteImage', () => {
+  beforeAll(() => configureStackAmplify());
   const client = labelcastClient();
 
   const countOf = async (name: string) =>

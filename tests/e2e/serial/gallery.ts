@@ -17,11 +17,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { repoRoot } from '../../api/bundle.ts';
-import type { Image } from '../../client-example/graphql/index.ts';
-import { publishImageLabeledMutation } from '../../functions/shared/appsync-publisher.ts';
-import { amplifyOutputs, labelcastClient } from '../support/amplify-client.ts';
-import { fetchAsAdmin } from '../support/admin-signing.ts';
+import { repoRoot } from '../../../api/bundle.ts';
+import type { Image } from '../../../client-example/graphql/index.ts';
+import { publishImageLabeledMutation } from '../../../functions/shared/appsync-publisher.ts';
+import { amplifyOutputs, labelcastClient, configureStackAmplify } from '../../support/amplify-client.ts';
+import { fetchAsAdmin } from '../../support/admin-signing.ts';
 import {
   dropFiles,
   fixtureFile,
@@ -33,9 +33,9 @@ import {
   untilStatus,
   type DroppedFile,
   type GalleryBrowser,
-} from '../support/gallery-browser.ts';
-import { jpegVariant } from '../support/jpeg-variant.ts';
-import { untilSearchable } from '../support/searchable.ts';
+} from '../../support/gallery-browser.ts';
+import { jpegVariant } from '../../support/jpeg-variant.ts';
+import { untilSearchable } from '../../support/searchable.ts';
 
 const run = randomUUID().slice(0, 8);
 /** A fixture photo under a name and with bytes of this run only. */
@@ -75,6 +75,7 @@ const rectsOf = (locator: Locator) => locator.evaluateAll((elements) => elements
 const overlap = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 
 describe.skipIf(!hasChromium)('Gallery: client-example/web in chromium', () => {
+  beforeAll(() => configureStackAmplify());
   let browser: GalleryBrowser;
   let page: Page;
   const photos: Record<'cat' | 'astronaut' | 'coffee' | 'rocket', DroppedFile> = {} as never;

@@ -7,16 +7,17 @@
  * retries on three receives of the message ends the image FAILED with the
  * reason, pushed once (api/labeling-queue.ts).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Image } from '../../api/types.ts';
-import { LabelingQueueSettings } from '../../api/labeling-queue.ts';
-import { rekognitionRetry } from '../../functions/labeler/rekognition-retry.ts';
-import { fixture, labelcastClient } from '../support/amplify-client.ts';
-import { jpegVariant } from '../support/jpeg-variant.ts';
-import { clearFaults, injectFault } from '../support/rekognition-faults.ts';
-import { rekognitionStats } from '../support/rekognition-stats.ts';
+import { afterEach, describe, expect, it, beforeAll } from 'vitest';
+import type { Image } from '../../../api/types.ts';
+import { LabelingQueueSettings } from '../../../api/labeling-queue.ts';
+import { rekognitionRetry } from '../../../functions/labeler/rekognition-retry.ts';
+import { fixture, labelcastClient, configureStackAmplify } from '../../support/amplify-client.ts';
+import { jpegVariant } from '../../support/jpeg-variant.ts';
+import { clearFaults, injectFault } from '../../support/rekognition-faults.ts';
+import { rekognitionStats } from '../../support/rekognition-stats.ts';
 
 describe('Faults: Rekognition throttling and permanent failure', () => {
+  beforeAll(() => configureStackAmplify());
   const client = labelcastClient();
 
   /** Uploads bytes no other test uploaded (so no labels are reused) and records the image's pushes. */

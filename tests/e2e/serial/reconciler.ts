@@ -6,15 +6,16 @@
  * used, without waiting for it.
  */
 import { InvokeCommand, LambdaClient, ResourceNotFoundException, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { expiredTicketReason, type ReconcileSummary } from '../../functions/reconciler/reconcile.ts';
-import { stackCredentials } from '../../local/child-process-stack.ts';
-import { scheduledEvent } from '../../local/lambda/scheduled-event.ts';
-import { amplifyOutputs, labelcastClient } from '../support/amplify-client.ts';
+import { afterAll, describe, expect, inject, it, beforeAll } from 'vitest';
+import { expiredTicketReason, type ReconcileSummary } from '../../../functions/reconciler/reconcile.ts';
+import { stackCredentials } from '../../../local/child-process-stack.ts';
+import { scheduledEvent } from '../../../local/lambda/scheduled-event.ts';
+import { amplifyOutputs, labelcastClient, configureStackAmplify } from '../../support/amplify-client.ts';
 
 const minutes = (count: number) => count * 60_000;
 
 describe('Reconciler: invoked through the Lambda API with a scheduled event', () => {
+  beforeAll(() => configureStackAmplify());
   const client = labelcastClient();
   const lambda = new LambdaClient({
     endpoint: inject('lambdaEndpoint'),

@@ -5,19 +5,17 @@
  * ThrottlingError), every upload still ends LABELED, is found by its labels,
  * and the uploader's label catalog counts each image exactly once.
  */
-import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { normalizeLabel } from '../../api/table.ts';
-import type { Image } from '../../client-example/graphql/index.ts';
-import { configureAmplify } from '../../client-example/lib/configure.ts';
-import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
-import { fixture } from '../support/amplify-client.ts';
-import { dynamoDbUsage, stopThrottling, throttleWrites, throttlingState } from '../support/dynamodb-hooks.ts';
-import { jpegVariant } from '../support/jpeg-variant.ts';
-import { untilSearchable } from '../support/searchable.ts';
-import { mintUser, switchableTokenProvider } from '../support/user-pool.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { normalizeLabel } from '../../../api/table.ts';
+import type { Image } from '../../../client-example/graphql/index.ts';
+import { LabelcastClient } from '../../../client-example/lib/labelcast-client.ts';
+import { fixture, configureStackAmplify } from '../../support/amplify-client.ts';
+import { dynamoDbUsage, stopThrottling, throttleWrites, throttlingState } from '../../support/dynamodb-hooks.ts';
+import { jpegVariant } from '../../support/jpeg-variant.ts';
+import { untilSearchable } from '../../support/searchable.ts';
+import { mintUser, switchableTokenProvider } from '../../support/user-pool.ts';
 
 const tokens = switchableTokenProvider();
-configureAmplify(inject('outputsPath'), { Auth: { tokenProvider: tokens } });
 const asUser = new LabelcastClient({ authMode: 'userPool' });
 
 /** What the catalog should count: each image once under each name it is indexed by (labels, aliases, parents; case-insensitive). */
@@ -42,6 +40,7 @@ async function catalogCounts(): Promise<Record<string, number>> {
 }
 
 describe('DynamoDB throttling: 30% of the functions\' writes throttled', () => {
+  beforeAll(() => configureStackAmplify({ tokenProvider: tokens }));
   beforeAll(async () => {
     tokens.signIn(await mintUser());
   });

@@ -5,19 +5,18 @@
  * are per owner: another owner's upload of the same bytes is detected anew,
  * so how fast it is labelled tells nothing about anyone else's uploads.
  */
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { configureAmplify } from '../../client-example/lib/configure.ts';
-import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
-import { fixture } from '../support/amplify-client.ts';
-import { jpegVariant } from '../support/jpeg-variant.ts';
-import { rekognitionStats } from '../support/rekognition-stats.ts';
-import { untilSearchable } from '../support/searchable.ts';
-import { mintUser, switchableTokenProvider, type PoolUser } from '../support/user-pool.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LabelcastClient } from '../../../client-example/lib/labelcast-client.ts';
+import { fixture, configureStackAmplify } from '../../support/amplify-client.ts';
+import { jpegVariant } from '../../support/jpeg-variant.ts';
+import { rekognitionStats } from '../../support/rekognition-stats.ts';
+import { untilSearchable } from '../../support/searchable.ts';
+import { mintUser, switchableTokenProvider, type PoolUser } from '../../support/user-pool.ts';
 
 const tokens = switchableTokenProvider();
-configureAmplify(inject('outputsPath'), { Auth: { tokenProvider: tokens } });
 
 describe('Dedupe: labels reused by content hash', () => {
+  beforeAll(() => configureStackAmplify({ tokenProvider: tokens }));
   const client = new LabelcastClient();
 
   it('labels bytes seen before without calling Rekognition, and new bytes with one call each', async () => {
@@ -61,6 +60,7 @@ describe('Dedupe: labels reused by content hash', () => {
 });
 
 describe('Dedupe: per owner', () => {
+  beforeAll(() => configureStackAmplify({ tokenProvider: tokens }));
   const withApiKey = new LabelcastClient();
   const asUser = new LabelcastClient({ authMode: 'userPool' });
   let alice: PoolUser;

@@ -14,11 +14,11 @@ import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DetectLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, beforeAll } from 'vitest';
 import { WebSocket } from 'ws';
-import { stackCredentials } from '../../local/child-process-stack.ts';
-import { amplifyOutputs } from '../support/amplify-client.ts';
-import { deepJson, exchange, fixedCases, mutatedCases, seededRandom, type Exchange, type FuzzCase, type FuzzTarget } from '../support/fuzz.ts';
+import { stackCredentials } from '../../../local/child-process-stack.ts';
+import { amplifyOutputs, configureStackAmplify } from '../../support/amplify-client.ts';
+import { deepJson, exchange, fixedCases, mutatedCases, seededRandom, type Exchange, type FuzzCase, type FuzzTarget } from '../../support/fuzz.ts';
 
 const seed = 0x1ab_e1ca;
 const mutationsPerTarget = 60;
@@ -252,6 +252,7 @@ const serverErrors = (cases: readonly FuzzCase[], exchanges: readonly Exchange[]
   exchanges.flatMap((result, index) => (result.status !== undefined && result.status >= 500 ? [`${cases[index].name}: ${result.head.split('\r\n')[0]}`] : []));
 
 describe('Fuzz: malformed requests at every local port', () => {
+  beforeAll(() => configureStackAmplify());
   it('every service answers before the fuzzing starts', async () => {
     await expect(deadServices()).resolves.toEqual([]);
   });

@@ -3,16 +3,17 @@
  * the key (threshold partitions of keys-only entries), and the label catalog counts images exactly,
  * also when several are labelled at the same time.
  */
-import { describe, expect, it } from 'vitest';
-import type { Image } from '../../client-example/graphql/index.ts';
-import { fixture, labelcastClient } from '../support/amplify-client.ts';
-import { imageItem, isCatalogCounted } from '../support/image-items.ts';
-import { jpegVariant } from '../support/jpeg-variant.ts';
-import { untilSearchable } from '../support/searchable.ts';
+import { describe, expect, it, beforeAll } from 'vitest';
+import type { Image } from '../../../client-example/graphql/index.ts';
+import { fixture, labelcastClient, configureStackAmplify } from '../../support/amplify-client.ts';
+import { imageItem, isCatalogCounted } from '../../support/image-items.ts';
+import { jpegVariant } from '../../support/jpeg-variant.ts';
+import { untilSearchable } from '../../support/searchable.ts';
 
 const confidenceOf = (image: Image, name: string) => image.labels.find((label) => label.name === name)?.confidence;
 
 describe('Search: hierarchy, aliases, minConfidence', () => {
+  beforeAll(() => configureStackAmplify());
   const client = labelcastClient();
   let cat: Image;
 
@@ -64,6 +65,7 @@ describe('Search: hierarchy, aliases, minConfidence', () => {
 });
 
 describe('Search: the label catalog', () => {
+  beforeAll(() => configureStackAmplify());
   const client = labelcastClient();
 
   const countOf = async (prefix: string, name: string) =>
