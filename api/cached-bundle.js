@@ -16,7 +16,7 @@
  *
  * Plain JavaScript, like the launchers that use it (node runs them without a loader).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
@@ -100,14 +100,16 @@ export async function freshBundle(args) {
   const bundlePath = path.join(cacheDir, bundleName);
   const inputsPath = path.join(cacheDir, 'inputs.json');
   if (isFresh(bundlePath, inputsPath, repoRoot, entry, options)) return bundlePath;
-  // A directory of this build's own (other processes may be building at the same time), whose files keep the
-  // names they get in place: the bundle names its source map by file name.
-  const ownDir = path.join(cacheDir, `build.${process.pid}.tmp`);
+  // A directory of this build's own (other builds, in this process or others, may run at the same time), whose
+  // files keep the names they get in place: the bundle names its source map by file name. Beside cacheDir, not in
+  // it: the map names the sources relative to its directory, so it must be built at the depth it is moved to.
+  const ownDir = `${cacheDir}.build.${process.pid}.${randomUUID()}.tmp`;
   const ownBundle = path.join(ownDir, path.basename(bundlePath));
   const ownInputs = path.join(ownDir, path.basename(inputsPath));
   let esbuild;
   try {
     esbuild = await import('esbuild');
+    mkdirSync(cacheDir, { recursive: true });
     mkdirSync(ownDir, { recursive: true });
     const buildStartedMs = Date.now();
     const result = await esbuild.build({

@@ -4,7 +4,7 @@
  * bundle can be written (a read-only node_modules). Freshness (reuse, rebuild, settled inputs) is tested through
  * the CLI's use of it in tests/client/cli-bundle.test.ts.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -59,6 +59,20 @@ describe('cached program bundles', () => {
     writeSettled(path.join(root, 'src', 'uses-package.ts'), "import { build } from 'esbuild';\nconsole.log(typeof build);\n");
     const bundle = await freshBundle({ ...stackLike, entry: 'src/uses-package.ts', cacheDir: path.join(root, 'cache-packages') });
     expect(readFileSync(bundle!, 'utf8')).toMatch(/from "esbuild"/);
+  });
+
+  it('maps a stack trace from the bundle back to the source file it came from', async () => {
+    // Prepare: a program that throws, bundled with its source map
+    writeSettled(path.join(root, 'src', 'throws.ts'), "export function boom(): never {\n  throw new Error('boom');\n}\n");
+    writeSettled(path.join(root, 'src', 'fails.ts'), "import { boom } from './throws.ts';\nboom();\n");
+    const bundle = await freshBundle({ ...stackLike, entry: 'src/fails.ts', cacheDir: path.join(root, 'cache-map'), sourceMap: true });
+
+    // Act
+    const run = spawnSync(process.execPath, ['--enable-source-maps', bundle!], { encoding: 'utf8' });
+
+    // Assess: the frame names src/throws.ts where it is, line 2
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`${path.join(root, 'src', 'throws.ts')}:2:`);
   });
 
   it('runs the bundle when it can be kept', () => {
