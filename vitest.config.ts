@@ -1,11 +1,34 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * e2e parts that change what every other file on a shared stack sees run one at a time, in one file
  * (tests/e2e/serial.test.ts, whose header says which and why) on a stack of their own, beside the rest.
  */
 const serialE2eFile = 'tests/e2e/serial.test.ts';
+
+/**
+ * The order in which the workers take the projects' files: the longest chains first, so that the short files fill
+ * the end of the run rather than leave one long file running alone. The serial file (one file, ~150 s of parts one
+ * after the other) first; then the e2e files (several start a stack of their own or wait on labels); then the CDK
+ * files (the guard check takes ~45 s); then the unit files. vitest's own order (the same projects' files side by
+ * side, but projects by name: e2e, e2e-serial, unit, unit-infra) started the serial file after 100 s and the guard
+ * check after 200 s of a 250 s run.
+ */
+const projectOrder = ['e2e-serial', 'e2e', 'unit-infra', 'unit'];
+
+/** vitest's order within each project (longest last time first, or larger files first), projects in projectOrder. */
+class LongestChainsFirst extends BaseSequencer {
+  public override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification) => {
+      const index = projectOrder.indexOf(file.project.name);
+      return index === -1 ? projectOrder.length : index;
+    };
+    // Array.prototype.sort is stable: each project's files keep vitest's order.
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
 
 /** Generous for 2 shared cores; the few slower tests (bundled synth, model loads) set their own. */
 const unitSettings = {
@@ -28,6 +51,7 @@ export default defineConfig({
     // loads in worker threads), so one worker more than the cores keeps both cores busy.
     // `--maxWorkers` on the command line overrides it.
     maxWorkers: availableParallelism() + 1,
+    sequence: { sequencer: LongestChainsFirst },
     // `npm run test:coverage`: the code the tests run, not the tests themselves.
     coverage: {
       provider: 'v8',
