@@ -65,6 +65,8 @@ const cases: { parser: keyof typeof raw; input: string; names?: Record<string, s
   { parser: 'condition', input: 'a = = b' },
   { parser: 'update', input: 'SET #s = :s, labels = list_append(labels, :l) REMOVE gone ADD n :one', names: { '#s': 'status' }, values: { ':s': { S: 'LABELED' }, ':l': { L: [{ S: 'cat' }] }, ':one': { N: '1' } } },
   { parser: 'update', input: 'SET a = :v, a = :v', values: { ':v': { S: 'x' } } },
+  // A map attribute named `__proto__` (JSON.parse makes it an own key, as a request body does).
+  { parser: 'update', input: 'SET m = :m', values: JSON.parse('{ ":m": { "M": { "__proto__": { "S": "x" }, "b": { "S": "y" } } } }') as Record<string, unknown> },
   { parser: 'projection', input: 'pk, #n, a.b[1]', names: { '#n': 'name' } },
   { parser: 'projection', input: 'pk, name' },
 ];

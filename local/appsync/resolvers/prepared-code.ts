@@ -25,7 +25,9 @@ import { moduleFactorySource } from './module-script.ts';
 
 export const defaultPreparedCodeDir = path.join(repoRoot, 'node_modules', '.cache', 'labelcast', 'appsync-js-check');
 
-const stepSources = ['../../../api/appsync-js-check.ts', './module-script.ts'].map((file) => fileURLToPath(new URL(file, import.meta.url)));
+// api/bundle.ts: the check's import rule reads its list of the runtime's built-in modules, which the bundle text
+// does not show (esbuild leaves the whole @aws-appsync/utils package external).
+const stepSources = ['../../../api/appsync-js-check.ts', '../../../api/bundle.ts', './module-script.ts'].map((file) => fileURLToPath(new URL(file, import.meta.url)));
 const rulePackages = ['eslint', '@aws-appsync/eslint-plugin'] as const;
 
 let stepsDigest: string | undefined;

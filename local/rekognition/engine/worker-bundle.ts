@@ -24,8 +24,9 @@
  * repo's node_modules, which finds the same packages.
  *
  * Freshness: the metafile names every bundled input; their sizes and
- * modification times, with those of the files left out and of this module
- * (the build options), are kept beside the bundle and compared at each start
+ * modification times, with those of this module (the build options), are
+ * kept beside the bundle (the packages left out are not: they load from
+ * node_modules at run time) and compared at each start
  * (about a hundred stat calls); a file saved while esbuild ran is recorded as
  * changed. Engines started at once in one process share one build; concurrent
  * builds in other processes each write files of their own and rename them into
