@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../local/dynamodb/index.ts';
@@ -37,8 +37,9 @@ describe('Function: cacheTableDescriptions, behind the local DynamoDB', () => {
   it('answers item operations with the table as it is now, after it was deleted and created again with another key', async () => {
     // Prepare: a table keyed by pk alone, used once (its description is now kept).
     const TableName = 'recreated';
-    const create = (keys: string[]) =>
-      client.send(
+    // As on AWS, a table answers item operations once ACTIVE: dynalite makes it so just after CreateTable answers.
+    const create = async (keys: string[]) => {
+      await client.send(
         new CreateTableCommand({
           TableName,
           BillingMode: 'PAY_PER_REQUEST',
@@ -46,6 +47,8 @@ describe('Function: cacheTableDescriptions, behind the local DynamoDB', () => {
           KeySchema: keys.map((name, index) => ({ AttributeName: name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
         }),
       );
+      await waitUntilTableExists({ client, maxWaitTime: 10, minDelay: 1, maxDelay: 1 }, { TableName });
+    };
     await create(['pk']);
     await documents.send(new PutCommand({ TableName, Item: { pk: 'a', note: 'first table' } }));
     expect((await documents.send(new GetCommand({ TableName, Key: { pk: 'a' } }))).Item?.note).toBe('first table');
