@@ -19,30 +19,24 @@ import { repoRoot } from '../../api/bundle.ts';
 export const amplifyOutputs = (): AmplifyOutputs => JSON.parse(readFileSync(inject('outputsPath'), 'utf8'));
 
 /**
- * Points Amplify at the project's e2e stack, at each client made: the e2e files share a worker's module graph
- * (vitest.config.ts), and a file before may have pointed Amplify at a stack of its own (burst, recovery …).
- */
-function configureShared(): void {
-  configureAmplify(inject('outputsPath'));
-}
-
-/**
- * Points Amplify at the project's e2e stack, with the part's own token provider if it has one: each part of
- * tests/e2e/serial.test.ts calls it in its first beforeAll, because all parts are collected (their clients
- * made, their module code run) before the first one runs.
+ * Points Amplify at the project's e2e stack, with a token provider if given. At each client made (labelcastClient,
+ * graphqlClient): the e2e files share a worker's module graph (vitest.config.ts), and a file before may have
+ * pointed Amplify at a stack of its own (burst, recovery …). And in the first beforeAll of each part of
+ * tests/e2e/serial.test.ts, with the part's own token provider if it has one, because all parts are collected
+ * (their clients made, their module code run) before the first one runs.
  */
 export function configureStackAmplify(options: { tokenProvider?: TokenProvider } = {}): void {
   configureAmplify(inject('outputsPath'), options.tokenProvider ? { Auth: { tokenProvider: options.tokenProvider } } : undefined);
 }
 
 export function labelcastClient(): LabelcastClient {
-  configureShared();
+  configureStackAmplify();
   return new LabelcastClient();
 }
 
 /** The typed client under LabelcastClient, for the documents only the gallery sends (the *WithUrls queries). */
 export function graphqlClient(): GraphqlClient {
-  configureShared();
+  configureStackAmplify();
   return new GraphqlClient();
 }
 
