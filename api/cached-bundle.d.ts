@@ -15,6 +15,8 @@ export interface BundleOptions {
   /** A linked source map beside the bundle. @default false */
   readonly sourceMap?: boolean;
 }
+/** `node_modules/.cache/labelcast/<name>/<checkout>/`: one per checkout, since worktrees may share node_modules. */
+export function checkoutCacheDir(repoRoot: string, name: string): string;
 export function freshBundle(args: BundleOptions): Promise<string | undefined>;
 /** Imports the fresh bundle of `entry`, or its sources under tsx when none can be built or written; says which ran. */
 export function runBundled(args: BundleOptions): Promise<'bundle' | 'sources'>;

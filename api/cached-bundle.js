@@ -88,6 +88,18 @@ const ownImportMetaUrl = (transform) => ({
  */
 
 /**
+ * The cache directory named `name` of this checkout: `node_modules/.cache/labelcast/<name>/<checkout>/`. One per
+ * checkout, because worktrees may share one node_modules and a bundle names its checkout's files.
+ * @param {string} repoRoot
+ * @param {string} name
+ * @returns {string}
+ */
+export function checkoutCacheDir(repoRoot, name) {
+  const checkout = createHash('sha256').update(repoRoot).digest('hex').slice(0, 12);
+  return path.join(repoRoot, 'node_modules', '.cache', 'labelcast', name, checkout);
+}
+
+/**
  * The path of a bundle of `entry` that is up to date, built now if needed; undefined when it cannot be built or
  * written (a read-only node_modules, a syntax error): the caller then runs the sources under tsx, as before.
  * @param {BundleOptions} args

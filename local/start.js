@@ -15,19 +15,15 @@
  *
  * Plain JavaScript, run by node itself, so `npm start` needs no loader.
  */
-import { createHash } from 'node:crypto';
-import path from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
-import { runBundled } from '../api/cached-bundle.js';
+import { checkoutCacheDir, runBundled } from '../api/cached-bundle.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-// One cache per checkout: worktrees may share one node_modules, and the bundle names this checkout's files.
-const checkout = createHash('sha256').update(repoRoot).digest('hex').slice(0, 12);
 
 await runBundled({
   repoRoot,
   entry: 'local/main.ts',
-  cacheDir: path.join(repoRoot, 'node_modules', '.cache', 'labelcast', 'stack', checkout),
+  cacheDir: checkoutCacheDir(repoRoot, 'stack'),
   bundleName: 'main.mjs',
   externalPackages: true,
   ownImportMetaUrl: true,

@@ -1,6 +1,6 @@
 /**
  * The engine worker (engine-worker.ts and all it imports) as one esbuild
- * bundle, kept in `node_modules/.cache/labelcast/vision-engine/` and rebuilt
+ * bundle, kept in `node_modules/.cache/labelcast/vision-engine/<checkout>/` and rebuilt
  * when any file it was built from changed.
  *
  * Why: started from the TypeScript sources, the worker registered tsx's hooks
@@ -40,7 +40,7 @@
  * engine runs the worker from its sources under tsx instead (worker-start.ts).
  */
 import { execFile } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -48,6 +48,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { BuildOptions } from 'esbuild';
 import { repoRoot } from '../../../api/bundle.ts';
+import { checkoutCacheDir } from '../../../api/cached-bundle.js';
 import { WorkerBundleError } from '../errors.ts';
 
 const entry = fileURLToPath(new URL('./engine-worker.ts', import.meta.url));
@@ -128,11 +129,6 @@ function isFresh(bundlePath: string, recordPath: string): boolean {
   return Object.entries(record.inputs).every(([input, print]) => fingerprint(input) === print);
 }
 
-/** The cache directory of this checkout (worktrees may share one node_modules). */
-function cacheDirectory(): string {
-  const checkout = createHash('sha256').update(repoRoot).digest('hex').slice(0, 12);
-  return path.join(repoRoot, 'node_modules', '.cache', 'labelcast', 'vision-engine', checkout);
-}
 
 /** The builds this process is running, by cache directory, shared by engines started meanwhile. */
 const building = new Map<string, Promise<string>>();
@@ -141,7 +137,7 @@ const building = new Map<string, Promise<string>>();
  * Path of an up-to-date bundle of the engine worker, built now if needed; rejects with a WorkerBundleError
  * (then the engine runs the sources under tsx, engine.ts). `directory` replaces the cache directory (tests).
  */
-export async function engineWorkerBundle(directory = cacheDirectory()): Promise<string> {
+export async function engineWorkerBundle(directory = checkoutCacheDir(repoRoot, 'vision-engine')): Promise<string> {
   const bundlePath = path.join(directory, 'engine-worker.mjs');
   const recordPath = path.join(directory, 'inputs.json');
   if (isFresh(bundlePath, recordPath)) return bundlePath;
