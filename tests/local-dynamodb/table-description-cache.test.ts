@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, waitUntilTableExists, waitUntilTableNotExists } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../local/dynamodb/index.ts';
@@ -54,7 +54,9 @@ describe('Function: cacheTableDescriptions, behind the local DynamoDB', () => {
     expect((await documents.send(new GetCommand({ TableName, Key: { pk: 'a' } }))).Item?.note).toBe('first table');
 
     // Act: the same name, now keyed by pk and sk.
+    // As on AWS, the name is in use (ResourceInUseException) until the table is gone: dynalite deletes it just after answering.
     await client.send(new DeleteTableCommand({ TableName }));
+    await waitUntilTableNotExists({ client, maxWaitTime: 10, minDelay: 1, maxDelay: 1 }, { TableName });
     await create(['pk', 'sk']);
 
     // Assess: a key without sk no longer matches the schema; one with it does.
