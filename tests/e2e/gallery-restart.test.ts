@@ -96,8 +96,8 @@ describe.skipIf(!hasChromium)('Gallery: the restart race', () => {
 
     // Act: stop the stack; the page says it is disconnected
     held = new Promise((resolve) => (releaseSockets = resolve));
-    await stack.stop();
-    await expect.poll(() => page.locator('#connection').getAttribute('data-tone'), { timeout: 60_000 }).toBe('warning');
+    // Watched from before the stop: the warning lasts until Amplify's next attempt (5 s later), which then stays connecting.
+    await Promise.all([page.locator('#connection[data-tone="warning"]').waitFor({ timeout: 60_000 }), stack.stop()]);
     // A photo dropped while the stack is down says why it was not uploaded, and offers a retry
     const photo = await fixtureFile('cat.jpg');
     const downName = `while-down-${Date.now()}.jpg`;
