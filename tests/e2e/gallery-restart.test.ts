@@ -8,10 +8,16 @@
  * the stack is down says the API cannot be reached, and its Retry works once
  * the stack is back.
  *
- * Amplify's reconnection backoff decides when the socket is back (46 s in
- * the issue's report); to make the race certain rather than likely, the test
- * holds the page's new WebSockets closed (playwright's routeWebSocket) until
- * the server has labelled the image, then lets Amplify reconnect.
+ * To make the race certain rather than likely, the test holds the page's new
+ * WebSockets connecting (playwright's routeWebSocket: a socket opens only
+ * when its handler connects it to the server) until the server has labelled
+ * the images. Held connecting rather than closed: Amplify
+ * (@aws-amplify/api-graphql's AWSWebSocketProvider) waits for a socket's
+ * open or close without a timeout, so its attempt completes as soon as the
+ * test lets the socket through. A closed socket would make it spend its
+ * ~6 s of quick retries and then wait for the ReconnectionMonitor's next
+ * round, a minute later (RECONNECT_INTERVAL), which a stack restart and a
+ * labelling outlast.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -59,9 +65,12 @@ describe.skipIf(!hasChromium)('Gallery: the restart race', () => {
     // The worker trusts the shared e2e stack's CA (NODE_EXTRA_CA_CERTS is read once, at start): reuse it.
     cpSync(path.join(inject('stateDir'), 'tls'), path.join(stateDir, 'tls'), { recursive: true });
     basePort = await freePortRange();
-    stack = await startStackProcess({ stateDir, basePort });
+    // Side by side: the browser's start is no part of the stack's.
+    const [started, launched] = await Promise.allSettled([startStackProcess({ stateDir, basePort }), launchGalleryBrowser()]);
+    if (launched.status === 'fulfilled') browser = launched.value;
+    if (started.status === 'fulfilled') stack = started.value;
+    for (const outcome of [started, launched]) if (outcome.status === 'rejected') throw outcome.reason;
     configureAmplify(stack.outputsPath);
-    browser = await launchGalleryBrowser();
   }, 180_000);
 
   afterAll(async () => {
@@ -73,10 +82,12 @@ describe.skipIf(!hasChromium)('Gallery: the restart race', () => {
   it('ends a card LABELED whose event was pushed while the stack restarted', { timeout: 300_000 }, async () => {
     // Prepare: the gallery is open and live; the page's WebSockets pass through until told otherwise
     const { page } = browser;
-    let holdSockets = false;
-    await page.routeWebSocket(/\/graphql\/realtime/, (socket) => {
-      if (holdSockets) socket.close({ code: 1006, reason: 'held by the test' });
-      else socket.connectToServer();
+    /** While set, a new realtime socket of the page stays connecting until it settles, as if the server had not answered yet. */
+    let held: Promise<void> | undefined;
+    let releaseSockets: () => void = () => undefined;
+    await page.routeWebSocket(/\/graphql\/realtime/, async (socket) => {
+      await held;
+      socket.connectToServer();
     });
     await openGallery(page, stack.galleryUrl);
     await expect(page.locator('#connection').textContent()).resolves.toBe('Live');
@@ -84,9 +95,9 @@ describe.skipIf(!hasChromium)('Gallery: the restart race', () => {
     const caughtUp = Number(await page.locator('body').getAttribute('data-caught-up'));
 
     // Act: stop the stack; the page says it is disconnected
-    holdSockets = true;
-    await stack.stop();
-    await expect.poll(() => page.locator('#connection').getAttribute('data-tone'), { timeout: 60_000 }).toBe('warning');
+    held = new Promise((resolve) => (releaseSockets = resolve));
+    // Watched from before the stop: the warning lasts until Amplify's next attempt (5 s later), which then stays connecting.
+    await Promise.all([page.locator('#connection[data-tone="warning"]').waitFor({ timeout: 60_000 }), stack.stop()]);
     // A photo dropped while the stack is down says why it was not uploaded, and offers a retry
     const photo = await fixtureFile('cat.jpg');
     const downName = `while-down-${Date.now()}.jpg`;
@@ -110,11 +121,12 @@ describe.skipIf(!hasChromium)('Gallery: the restart race', () => {
     const client = new LabelcastClient();
     await until('labelled on the server', async () => (await client.image(id))?.status === 'LABELED' && (await client.image(downId))?.status === 'LABELED');
     expect(await card.getAttribute('data-status')).toBe('PENDING');
-    // Now let Amplify reconnect
-    holdSockets = false;
+    // Now let Amplify's waiting attempt (or its next one) through
+    held = undefined;
+    releaseSockets();
 
     // Assess: the card catches up once the subscription is acknowledged again
-    await expect.poll(() => page.locator('body').getAttribute('data-caught-up').then(Number), { timeout: 120_000 }).toBeGreaterThan(caughtUp);
+    await expect.poll(() => page.locator('body').getAttribute('data-caught-up').then(Number), { timeout: 60_000 }).toBeGreaterThan(caughtUp);
     await untilStatus(card, 'LABELED', browser, 30_000);
     await untilStatus(downCard, 'LABELED', browser, 30_000);
     expect(await card.locator('.chip', { hasText: /^Cat\b/ }).count()).toBe(1);

@@ -1,24 +1,53 @@
 /**
- * Rekognition overloaded or broken, on the shared stack: faults injected in
+ * Rekognition overloaded or broken, on a stack of its own: faults injected in
  * the local Rekognition (its non-AWS fault endpoint) answer exactly as
  * Rekognition does. Short throttling is absorbed by the labeler's SDK
  * retries; longer throttling sends the message back to the labelling queue
  * and is waited out, never FAILED; another error that outlasts the SDK's
  * retries on three receives of the message ends the image FAILED with the
  * reason, pushed once (api/labeling-queue.ts).
+ *
+ * Its own stack because a fault is stack-wide (any labelling takes it) and
+ * the counts asserted are exact; and because the file is mostly waiting (the
+ * SDK's backoff, the queue's redelivery), which is best done beside the
+ * serial parts (tests/e2e/serial.test.ts) rather than in their chain. A stack
+ * of its own also keeps the labelers that were throttled (the SDK's adaptive
+ * mode then slows their client for good) away from every other test.
  */
-import { afterEach, describe, expect, it, beforeAll } from 'vitest';
-import type { Image } from '../../../api/types.ts';
-import { LabelingQueueSettings } from '../../../api/labeling-queue.ts';
-import { rekognitionRetry } from '../../../functions/labeler/rekognition-retry.ts';
-import { fixture, labelcastClient, configureStackAmplify } from '../../support/amplify-client.ts';
-import { jpegVariant } from '../../support/jpeg-variant.ts';
-import { clearFaults, injectFault } from '../../support/rekognition-faults.ts';
-import { rekognitionStats } from '../../support/rekognition-stats.ts';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Image } from '../../api/types.ts';
+import { LabelingQueueSettings } from '../../api/labeling-queue.ts';
+import { configureAmplify } from '../../client-example/lib/configure.ts';
+import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
+import { rekognitionRetry } from '../../functions/labeler/rekognition-retry.ts';
+import { startStackProcess, type RunningStack } from '../../local/child-process-stack.ts';
+import { fixture } from '../support/amplify-client.ts';
+import { jpegVariant } from '../support/jpeg-variant.ts';
+import { clearFaults, injectFault } from '../support/rekognition-faults.ts';
+import { rekognitionStats } from '../support/rekognition-stats.ts';
 
 describe('Faults: Rekognition throttling and permanent failure', () => {
-  beforeAll(() => configureStackAmplify());
-  const client = labelcastClient();
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'labelcast-faults-'));
+  let stack: RunningStack;
+  let client: LabelcastClient;
+
+  beforeAll(async () => {
+    // The worker trusts the shared e2e stack's CA (NODE_EXTRA_CA_CERTS is read once, at start): reuse it.
+    cpSync(path.join(inject('stateDir'), 'tls'), path.join(stateDir, 'tls'), { recursive: true });
+    stack = await startStackProcess({ stateDir });
+    configureAmplify(stack.outputsPath);
+    client = new LabelcastClient();
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    // The shared stack's config for the rest of this worker.
+    configureAmplify(inject('outputsPath'));
+    rmSync(stateDir, { recursive: true, force: true });
+  });
 
   /** Uploads bytes no other test uploaded (so no labels are reused) and records the image's pushes. */
   const upload = async (fileName: string) => {
@@ -31,13 +60,13 @@ describe('Faults: Rekognition throttling and permanent failure', () => {
   };
 
   afterEach(async () => {
-    await clearFaults();
+    await clearFaults(stack);
   });
 
   it('labels an image whose DetectLabels is throttled three times, retrying in the labeler', async () => {
     // Prepare
-    const before = await rekognitionStats();
-    await injectFault({ operation: 'DetectLabels', errorCode: 'ThrottlingException', count: 3 });
+    const before = await rekognitionStats(stack);
+    await injectFault({ operation: 'DetectLabels', errorCode: 'ThrottlingException', count: 3 }, stack);
 
     // Act
     const { recorder } = await upload('throttled.jpg');
@@ -47,16 +76,16 @@ describe('Faults: Rekognition throttling and permanent failure', () => {
     // Assess
     expect(pushed.status, JSON.stringify(pushed)).toBe('LABELED');
     expect(pushed.labels.map((label) => label.name)).toContain('Cat');
-    const after = await rekognitionStats();
+    const after = await rekognitionStats(stack);
     expect(after.faultsInjected - before.faultsInjected).toBe(3);
     expect(after.DetectLabels - before.DetectLabels).toBeGreaterThanOrEqual(4);
   });
 
   it('waits out throttling that outlasts the SDK\'s retries: the message goes back to the queue, and the image is LABELED, pushed once', async () => {
     // Prepare: more throttled calls than one receive's SDK attempts
-    const before = await rekognitionStats();
+    const before = await rekognitionStats(stack);
     const throttled = rekognitionRetry.maxAttempts + 2;
-    await injectFault({ operation: 'DetectLabels', errorCode: 'ThrottlingException', count: throttled });
+    await injectFault({ operation: 'DetectLabels', errorCode: 'ThrottlingException', count: throttled }, stack);
 
     // Act
     const { imageId, recorder } = await upload('long-throttle.jpg');
@@ -68,23 +97,23 @@ describe('Faults: Rekognition throttling and permanent failure', () => {
     expect(pushed.status, JSON.stringify(pushed)).toBe('LABELED');
     expect(recorder.events).toHaveLength(1);
     expect(stored?.status).toBe('LABELED');
-    const after = await rekognitionStats();
+    const after = await rekognitionStats(stack);
     expect(after.faultsInjected - before.faultsInjected).toBe(throttled);
     expect(after.DetectLabels - before.DetectLabels).toBeGreaterThan(throttled);
   }, 120_000);
 
   it('fails an image whose DetectLabels always fails on its last receive: FAILED with the reason, pushed once; then labels again once cleared', async () => {
     // Prepare
-    const before = await rekognitionStats();
-    await injectFault({ operation: 'DetectLabels', errorCode: 'InternalServerError' });
+    const before = await rekognitionStats(stack);
+    await injectFault({ operation: 'DetectLabels', errorCode: 'InternalServerError' }, stack);
 
     // Act
     const { imageId, recorder } = await upload('broken.jpg');
     const pushed = await recorder.first;
     const stored = await client.image(imageId);
     recorder.stop();
-    const afterFailure = await rekognitionStats();
-    await clearFaults();
+    const afterFailure = await rekognitionStats(stack);
+    await clearFaults(stack);
     const next = await upload('after-clear.jpg');
     const nextPushed = await next.recorder.first;
     next.recorder.stop();
