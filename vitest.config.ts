@@ -10,7 +10,7 @@ const serialE2eFile = 'tests/e2e/serial.test.ts';
 
 /**
  * The order in which the workers take the projects' files: the longest chains first, so that the short files fill
- * the end of the run rather than leave one long file running alone. The serial file (one file, ~150 s of parts one
+ * the end of the run rather than leave one long file running alone. The serial file (one file, ~100 s of parts one
  * after the other) first; then the e2e files (several start a stack of their own or wait on labels); then the CDK
  * files (the guard check takes ~45 s); then the unit files. vitest's own order (the same projects' files side by
  * side, but projects by name: e2e, e2e-serial, unit, unit-infra) started the serial file after 100 s and the guard
@@ -18,12 +18,21 @@ const serialE2eFile = 'tests/e2e/serial.test.ts';
  */
 const projectOrder = ['e2e-serial', 'e2e', 'unit-infra', 'unit'];
 
+/**
+ * Within the e2e project, the files that start a stack of their own and then wait on labels, backoffs or a
+ * browser for a minute or more go first. vitest would order them by its results cache (absent on a fresh clone)
+ * or else by file size, which put the Rekognition-faults file (~80 s) past the middle of the run.
+ */
+const longE2eFiles = ['tests/e2e/rekognition-faults.test.ts', 'tests/e2e/burst.test.ts', 'tests/e2e/gallery-restart.test.ts'];
+
 /** vitest's order within each project (longest last time first, or larger files first), projects in projectOrder. */
 class LongestChainsFirst extends BaseSequencer {
   public override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const rank = (file: TestSpecification) => {
       const index = projectOrder.indexOf(file.project.name);
-      return index === -1 ? projectOrder.length : index;
+      const projectRank = index === -1 ? projectOrder.length : index;
+      const long = longE2eFiles.some((name) => file.moduleId.endsWith(name));
+      return projectRank * 2 + (long ? 0 : 1);
     };
     // Array.prototype.sort is stable: each project's files keep vitest's order.
     return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
