@@ -14,8 +14,8 @@
  *   build-<id>/   the files of one build (bundles, source maps): complete before it gets this name, never written after
  *   tmp-<id>/     a build under way, its own (builds in other threads and processes may run at the same time)
  *
- * Key: a SHA-256 of the build's settings (entries, options), esbuild's version, node's, this format and the
- * builder's code (./bundle-build.js): a change to any of them is another build. Inputs: every file esbuild read (its
+ * Key: a SHA-256 of the build's settings (entries, options, the files of the packages imported by path), esbuild's
+ * version, node's, this format and the builder's code (./bundle-build.js): a change to any of them is another build. Inputs: every file esbuild read (its
  * metafile), by size, modification and change time, compared at each start (one stat each: a few ms for a thousand),
  * so an edit or an `npm install` builds again.
  *
@@ -232,7 +232,10 @@ function tools() {
 export async function cachedBundles(args) {
   const { cacheDir, buildIn = 'this-process', uncachedDir, ...settings } = args;
   const spec = { ...settings, entries: Object.fromEntries(Object.entries(settings.entries).map(([name, entry]) => [name, path.resolve(settings.repoRoot, entry)])) };
-  const key = createHash('sha256').update(tools()).update(JSON.stringify(spec)).digest('hex');
+  // The files the packages of externalByPath resolve to are named in the bundles, so they are part of the key.
+  const resolve = createRequire(path.join(spec.repoRoot, 'package.json')).resolve;
+  const externalFiles = (spec.externalByPath ?? []).map((name) => resolve(name));
+  const key = createHash('sha256').update(tools()).update(JSON.stringify([spec, externalFiles])).digest('hex');
   const run = buildIn === 'child-process' ? buildBundlesInChild : buildBundles;
   const { directory, fromCache } = await cachedBuild({ cacheDir, key, uncachedDir, build: (outDir, placedAt) => run(spec, outDir, placedAt) });
   const files = Object.fromEntries(Object.keys(spec.entries).map((name) => [name, path.join(directory, `${name}.mjs`)]));

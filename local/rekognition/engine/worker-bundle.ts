@@ -25,6 +25,12 @@
  * models, centernet's files) are resolved from the bundle's place inside this
  * repo's node_modules, which finds the same packages.
  *
+ * The source map beside it makes the worker's stack traces name our .ts
+ * files when the stack runs with `node --enable-source-maps` (the worker
+ * keeps the stack's node flags, worker-start.ts). It is not turned on for
+ * every start: node would then also read TensorFlow.js's own maps, several
+ * MB, about 0.15 s of CPU per start.
+ *
  * Engines started at once in one process share one build. The build runs in
  * a short-lived node process, as the functions' do
  * (../../lambda/function-bundle.ts): esbuild's service would stay in the
