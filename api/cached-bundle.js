@@ -13,13 +13,16 @@
  *   record.json   the current build: the key it was built for, its directory's name, its inputs' fingerprints
  *   build-<id>/   the files of one build (bundles, source maps): complete before it gets this name, never written after
  *   tmp-<id>/     a build under way, its own (builds in other threads and processes may run at the same time)
+ *   lock-<key>    held by the process building that key (its pid): others wait for its record instead of building too
  *
  * Key: a SHA-256 of the build's settings (entries, options, the files of the packages imported by path), esbuild's
  * version, node's, this format and the builder's code (./bundle-build.js): a change to any of them is another build. Inputs: every file esbuild read (its
  * metafile), by size, modification and change time, compared at each start (one stat each: a few ms for a thousand),
  * so an edit or an `npm install` builds again.
  *
- * Two builders at once, each renaming its own directory into place and then the record (which names it):
+ * Builders of one key in other processes wait for the one holding its lock and take its build. Two may still build
+ * at once (two keys, a build that was not kept, a lock left by a crash), each renaming its own directory into place
+ * and then the record (which names it):
  *
  *   A: build into tmp-A ............ tmp-A → build-A ... record → A
  *   B:       build into tmp-B ........... tmp-B → build-B ........... record → B
@@ -47,6 +50,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import process from 'node:process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL, URL } from 'node:url';
 import { buildBundles, buildBundlesInChild } from './bundle-build.js';
 import { BundleCacheError } from './bundle-errors.js';
@@ -60,10 +64,15 @@ const settledMs = 2000;
 /** How long a build the record no longer names is kept after its last use. */
 const unusedGraceMs = 10 * 60_000;
 
+/** How long a builder may hold its lock before others stop waiting for it (a builder that hangs keeps it). */
+const lockStaleMs = 2 * 60_000;
+const lockPollMs = 100;
+
 const recordName = 'record.json';
 const buildPrefix = 'build-';
 const tmpPrefix = 'tmp-';
 const trashPrefix = 'trash-';
+const lockPrefix = 'lock-';
 
 /** Size, modification and change time of one input (its stats, undefined when missing), as compared at each start. */
 const fingerprintOf = (stats) => (stats ? `${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}` : 'missing');
@@ -122,6 +131,8 @@ function removeUnused(cacheDir, current) {
         const trash = path.join(cacheDir, `${trashPrefix}${randomUUID()}`);
         renameSync(file, trash);
         rmSync(trash, { recursive: true, force: true });
+      } else if (name.startsWith(lockPrefix)) {
+        if (now - statSync(file).mtimeMs > lockStaleMs) rmSync(file, { force: true });
       } else if (name.startsWith(trashPrefix)) {
         rmSync(file, { recursive: true, force: true });
       }
@@ -182,6 +193,80 @@ async function buildAndKeep(cacheDir, key, build) {
   }
 }
 
+/**
+ * Builds, unless another process is building the same key (it holds the lock): then waits for its record and takes
+ * its build. Stacks started at once (the tests start two at the beginning) build once instead of each.
+ * @param {string} cacheDir
+ * @param {string} key
+ * @param {import('./cached-bundle.js').Build} build
+ * @returns {Promise<import('./cached-bundle.js').CachedBuild>}
+ */
+async function buildOrWait(cacheDir, key, build) {
+  const lock = path.join(cacheDir, `${lockPrefix}${key.slice(0, 16)}`);
+  for (;;) {
+    try {
+      mkdirSync(cacheDir, { recursive: true });
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    } catch (error) {
+      // No cache to lock (buildAndKeep says so), or another builder holds the lock.
+      if (error?.code !== 'EEXIST') return buildAndKeep(cacheDir, key, build);
+      const theirs = await otherBuild(cacheDir, key, lock);
+      if (theirs) return theirs;
+      continue;
+    }
+    try {
+      return await buildAndKeep(cacheDir, key, build);
+    } finally {
+      rmSync(lock, { force: true });
+    }
+  }
+}
+
+/**
+ * Whether the process that wrote `lock` still runs (a stack killed while it built leaves its lock behind). A lock
+ * still empty (just made) or unreadable counts as held.
+ * @param {string} lock
+ * @returns {boolean}
+ */
+function holderAlive(lock) {
+  let pid;
+  try {
+    pid = Number(readFileSync(lock, 'utf8'));
+  } catch {
+    return true;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return error?.code === 'EPERM';
+  }
+}
+
+/**
+ * Waits while another builder holds `lock`: its build once recorded; undefined when the lock went without a record
+ * (that build was not kept, or failed) or was left by a builder that died or hangs (then removed): the caller builds.
+ * @param {string} cacheDir
+ * @param {string} key
+ * @param {string} lock
+ * @returns {Promise<import('./cached-bundle.js').CachedBuild | undefined>}
+ */
+async function otherBuild(cacheDir, key, lock) {
+  for (;;) {
+    await sleep(lockPollMs);
+    const directory = recordedBuild(cacheDir, key);
+    if (directory) return { directory, fromCache: true };
+    const held = statOf(lock);
+    if (!held) return undefined;
+    if (Date.now() - held.mtimeMs > lockStaleMs || !holderAlive(lock)) {
+      rmSync(lock, { force: true });
+      return undefined;
+    }
+  }
+}
+
 /** The builds this process is running, by cache directory and key, shared by callers that ask meanwhile. */
 const building = new Map();
 
@@ -197,7 +282,7 @@ export async function cachedBuild({ cacheDir, key, build, uncachedDir }) {
   const id = `${cacheDir}\0${key}`;
   let running = building.get(id);
   if (!running) {
-    running = buildAndKeep(cacheDir, key, build).finally(() => building.delete(id));
+    running = buildOrWait(cacheDir, key, build).finally(() => building.delete(id));
     building.set(id, running);
   }
   try {

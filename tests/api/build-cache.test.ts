@@ -126,18 +126,15 @@ describe('Function: cachedBuild', () => {
     expect(outOf(next.directory)).toBe('raced v2\n');
   });
 
-  it('never pairs one build’s files with another’s when builders in two processes run at once', async () => {
-    // Prepare: builder A writes its bundle, then waits (gate) while builder B builds and records in full; then A
-    // writes its map and records. Each tags its files with its name.
-    const cacheDir = path.join(root, 'cache-builders');
-    const gate = path.join(root, 'gate');
+  /** A builder in a process of its own (its build waits for `gate` to exist, unless `-`), answering its CachedBuild. */
+  function builderProcess(cacheDir: string, key: string, tag: string, gate: string): Promise<{ directory: string; fromCache: boolean }> {
     const api = pathToFileURL(path.resolve(import.meta.dirname, '../../api/cached-bundle.js')).href;
     const script = `
       const { existsSync, writeFileSync } = await import('node:fs');
       const path = await import('node:path');
       const { cachedBuild } = await import(${JSON.stringify(api)});
-      const [cacheDir, tag, gate, input] = process.argv.slice(1);
-      const result = await cachedBuild({ cacheDir, key: 'k', build: async (outDir) => {
+      const [cacheDir, key, tag, gate, input] = process.argv.slice(1);
+      const result = await cachedBuild({ cacheDir, key, build: async (outDir) => {
         writeFileSync(path.join(outDir, 'main.mjs'), tag);
         if (gate !== '-') {
           writeFileSync(gate + '.waiting', '');
@@ -147,26 +144,72 @@ describe('Function: cachedBuild', () => {
         return { inputs: [input] };
       } });
       console.log(JSON.stringify(result));`;
-    const builder = (tag: string, gateFile: string) =>
-      promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, cacheDir, tag, gateFile, inputOf('builders')]).then(
-        ({ stdout }) => JSON.parse(stdout) as { directory: string },
-      );
-    const pairIn = (directory: string) => ['main.mjs', 'main.mjs.map'].map((name) => readFileSync(path.join(directory, name), 'utf8'));
+    const args = ['--input-type=module', '-e', script, cacheDir, key, tag, gate, inputOf('builders')];
+    return promisify(execFile)(process.execPath, args).then(({ stdout }) => JSON.parse(stdout) as { directory: string; fromCache: boolean });
+  }
+  const waitFor = async (file: string) => {
+    while (!existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+  const pairIn = (directory: string) => ['main.mjs', 'main.mjs.map'].map((name) => readFileSync(path.join(directory, name), 'utf8'));
+
+  it('never pairs one build’s files with another’s when builders in two processes run at once', async () => {
+    // Prepare: builder A writes its bundle, then waits (gate) while builder B builds and records in full; then A
+    // writes its map and records. Each tags its files with its name. (Two keys: builders of one key wait, below.)
+    const cacheDir = path.join(root, 'cache-builders');
+    const gate = path.join(root, 'gate-pairs');
 
     // Act
-    const builderA = builder('A', gate);
-    while (!existsSync(`${gate}.waiting`)) await new Promise((resolve) => setTimeout(resolve, 20));
-    const b = await builder('B', '-');
+    const builderA = builderProcess(cacheDir, 'key-A', 'A', gate);
+    await waitFor(`${gate}.waiting`);
+    const b = await builderProcess(cacheDir, 'key-B', 'B', '-');
     writeFileSync(gate, '');
     const a = await builderA;
-    const reader = await cachedBuild({ cacheDir, key: 'k', build: () => Promise.reject(new Error('should have been kept')) });
+    const reader = await cachedBuild({ cacheDir, key: 'key-A', build: () => Promise.reject(new Error('should have been kept')) });
 
     // Assess: each builder got its own whole build, and the record names one whole build
     expect(pairIn(a.directory)).toEqual(['A', 'A']);
     expect(pairIn(b.directory)).toEqual(['B', 'B']);
-    expect(reader.fromCache).toBe(true);
-    expect([a.directory, b.directory]).toContain(reader.directory);
-    expect(new Set(pairIn(reader.directory)).size).toBe(1);
+    expect(reader).toEqual({ directory: a.directory, fromCache: true });
+    expect(pairIn(reader.directory)).toEqual(['A', 'A']);
+  });
+
+  it('waits for another process building the same key and takes its build, instead of building too', async () => {
+    // Prepare: builder A holds the build (gate) while this process asks for the same key
+    const cacheDir = path.join(root, 'cache-waits');
+    const gate = path.join(root, 'gate-waits');
+    const builderA = builderProcess(cacheDir, 'k', 'A', gate);
+    await waitFor(`${gate}.waiting`);
+    const build = copyingBuild(inputOf('builders'));
+
+    // Act
+    const waiting = cachedBuild({ cacheDir, key: 'k', build });
+    writeFileSync(gate, '');
+    const [a, here] = await Promise.all([builderA, waiting]);
+
+    // Assess
+    expect(build.runs).toBe(0);
+    expect(here).toEqual({ directory: a.directory, fromCache: true });
+  });
+
+  it.each([
+    ['that died', async () => (await promisify(execFile)(process.execPath, ['-p', 'process.pid'])).stdout.trim(), 0],
+    ['that still runs after 2 minutes', () => Promise.resolve(String(process.pid)), 3],
+  ])('builds when the lock was left by a builder %s', async (_holder, holderPid, minutesAgo) => {
+    // Prepare
+    const cacheDir = path.join(root, `cache-lock-${minutesAgo}`);
+    const lock = path.join(cacheDir, 'lock-k');
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(lock, await holderPid());
+    backdate(lock, minutesAgo);
+    const build = copyingBuild(inputOf('builders'));
+
+    // Act
+    const built = await cachedBuild({ cacheDir, key: 'k', build });
+
+    // Assess
+    expect(build.runs).toBe(1);
+    expect(outOf(built.directory)).toBe('builders v1\n');
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('removes builds nobody used for 10 minutes, but not one used since, nor one just made', async () => {
