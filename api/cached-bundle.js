@@ -1,91 +1,331 @@
 /**
- * A program of this repo (an entry file and all it imports) as one esbuild bundle, kept in a cache directory
- * under `node_modules/.cache/labelcast/` and rebuilt when any file it was built from changed. Used by the CLI
- * launcher (client-example/cli/cli-bundle.js) and the stack's (local/start.js).
+ * Bundles of programs of this repo (entry files and all they import, ./bundle-build.js), kept in a cache directory
+ * under `node_modules/.cache/labelcast/` and built again only when what they are built from changed. Used by the
+ * stack's launcher (local/start.js), the CLI's (client-example/cli/cli-bundle.js), the engine worker
+ * (local/rekognition/engine/worker-bundle.ts) and the local Lambda functions (local/lambda/function-bundle.ts).
  *
- * Why: started under tsx, a program pays for tsx (its loader thread, a transform of every TypeScript file) and
- * for loading hundreds of modules one by one at each start: about 3.7 s of CPU for a CLI command, about 2 s for
- * the offline stack, which the tests start many times.
+ * Why: started under tsx, a program pays for tsx (its loader thread, a transform of every TypeScript file) and for
+ * loading hundreds of modules one by one at each start (about 3.7 s of CPU for a CLI command, about 2 s for the
+ * offline stack); and building the functions as a deploy does cost each stack start about 2.5 s of CPU in esbuild.
+ * The tests start many stacks.
  *
- * Freshness: the bundle's metafile names every input (our sources, and the packages' when they are bundled);
- * their sizes and modification times are kept beside the bundle with the bundle's digest and the build
- * options, and compared at each start (a few hundred stat calls and one hash, milliseconds), so an edit or an
- * `npm install` rebuilds it. Concurrent first starts each build into a file of their own and rename it into
- * place; an inputs file and a bundle from different builds do not match by digest, and a file saved during a
- * build leaves that bundle unrecorded, so the next start builds again rather than trusting it.
+ * A cache directory:
+ *   record.json   the current build: the key it was built for, its directory's name, its inputs' fingerprints
+ *   build-<id>/   the files of one build (bundles, source maps): complete before it gets this name, never written after
+ *   tmp-<id>/     a build under way, its own (builds in other threads and processes may run at the same time)
+ *   lock-<key>    held by the process building that key (its pid): others wait for its record instead of building too
+ *
+ * Key: a SHA-256 of the build's settings (entries, options, the files of the packages imported by path), esbuild's
+ * version, node's, this format and the builder's code (./bundle-build.js): a change to any of them is another build. Inputs: every file esbuild read (its
+ * metafile), by size, modification and change time, compared at each start (one stat each: a few ms for a thousand),
+ * so an edit or an `npm install` builds again.
+ *
+ * Builders of one key in other processes wait for the one holding its lock and take its build. Two may still build
+ * at once (two keys, a build that was not kept, a lock left by a crash), each renaming its own directory into place
+ * and then the record (which names it):
+ *
+ *   A: build into tmp-A ............ tmp-A → build-A ... record → A
+ *   B:       build into tmp-B ........... tmp-B → build-B ........... record → B
+ *
+ * Whatever the order, the record names one whole directory, written by one build, and is replaced in one rename: a
+ * reader never pairs one build's bundle with another's source map or inputs. (Renaming a bundle and an inputs file
+ * into place one after the other could leave A's bundle with B's inputs.)
+ *
+ * Settled: an input changed (by its change time, which no tool sets back, unlike the modification time `cp -p`
+ * keeps) less than 2 s before the build started, or during it, may or may not be in it: that build is used once and
+ * not recorded, and the next start builds again.
+ *
+ * Old builds: a build directory that the record no longer names is removed once nobody used it for 10 minutes (each
+ * use touches its directory; a reader is done with a build within seconds: the stack imports it, the engine starts
+ * its worker, the Lambda runtime links the functions' files into its state directory). It is renamed away before it
+ * is deleted, so a reader finds a whole build or none.
+ *
+ * No cache: when the directory cannot be made or written (a read-only node_modules), the build fails with a
+ * BundleCacheError (the launchers then run the sources under tsx), or is made where the caller says (uncachedDir).
  *
  * Plain JavaScript, like the launchers that use it (node runs them without a loader).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import process from 'node:process';
-import { pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath, pathToFileURL, URL } from 'node:url';
+import { buildBundles, buildBundlesInChild } from './bundle-build.js';
+import { BundleCacheError } from './bundle-errors.js';
 
-/** Bumped when the build below changes in a way the recorded options do not show, so older bundles are rebuilt. */
-const bundleFormat = 3;
+/** Bumped when the record or the layout changes, so older records are not read as this one. */
+const cacheFormat = 4;
 
-/**
- * An input changed this recently before a build may or may not be in it (timestamps are coarse on some file
- * systems), and one changed during the build is not: the bundle is used once, not kept as fresh.
- */
+/** An input changed this recently before a build may or may not be in it (timestamps are coarse on some file systems). */
 const settledMs = 2000;
 
-/** SHA-256 of the bundle's bytes: the inputs file names the one bundle it describes. */
-const digestOf = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
+/** How long a build the record no longer names is kept after its last use. */
+const unusedGraceMs = 10 * 60_000;
 
-/** Size and modification time of one input (its stats, undefined when missing), as compared at each start. */
-const fingerprintOf = (stats) => (stats ? `${stats.size}:${stats.mtimeMs}` : 'missing');
+/** How long a builder may hold its lock before others stop waiting for it (a builder that hangs keeps it). */
+const lockStaleMs = 2 * 60_000;
+const lockPollMs = 100;
 
-const fingerprint = (file) => fingerprintOf(statSync(file, { throwIfNoEntry: false }));
+const recordName = 'record.json';
+const buildPrefix = 'build-';
+const tmpPrefix = 'tmp-';
+const trashPrefix = 'trash-';
+const lockPrefix = 'lock-';
 
-/** Whether the bundle at `bundlePath` was built from `entry`, by these options, from the inputs as they are now. */
-function isFresh(bundlePath, inputsPath, repoRoot, entry, options) {
-  if (!existsSync(bundlePath) || !existsSync(inputsPath)) return false;
-  let recorded;
+/** Size, modification and change time of one input (its stats, undefined when missing), as compared at each start. */
+const fingerprintOf = (stats) => (stats ? `${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}` : 'missing');
+
+const statOf = (file) => statSync(file, { throwIfNoEntry: false });
+
+/**
+ * The directory of the recorded build of `key` when every input is as recorded, touched (in use); else undefined.
+ * @param {string} cacheDir
+ * @param {string} key
+ * @returns {string | undefined}
+ */
+function recordedBuild(cacheDir, key) {
+  let record;
   try {
-    recorded = JSON.parse(readFileSync(inputsPath, 'utf8'));
+    record = JSON.parse(readFileSync(path.join(cacheDir, recordName), 'utf8'));
   } catch {
-    return false;
+    return undefined;
   }
-  if (recorded?.bundleFormat !== bundleFormat || recorded.entry !== entry || recorded.options !== options) return false;
-  if (typeof recorded.inputs !== 'object' || recorded.inputs === null) return false;
-  if (!Object.entries(recorded.inputs).every(([input, print]) => fingerprint(path.resolve(repoRoot, input)) === print)) return false;
-  // Two builds at once rename their bundles and inputs files in turn: a pair from different builds is not fresh.
-  return recorded.bundleDigest === digestOf(bundlePath);
+  if (record?.format !== cacheFormat || record.key !== key || typeof record.build !== 'string') return undefined;
+  if (!record.build.startsWith(buildPrefix) || path.basename(record.build) !== record.build) return undefined;
+  if (typeof record.inputs !== 'object' || record.inputs === null) return undefined;
+  if (!Object.entries(record.inputs).every(([input, print]) => fingerprintOf(statOf(input)) === print)) return undefined;
+  const directory = path.join(cacheDir, record.build);
+  try {
+    const now = new Date();
+    utimesSync(directory, now, now);
+  } catch {
+    // A read-only cache cannot be touched, nor cleaned up: its build stays.
+    if (!existsSync(directory)) return undefined;
+  }
+  return directory;
 }
 
 /**
- * An esbuild plugin that gives each of our own files (outside node_modules) its own `import.meta.url`, as if it
- * ran from where it lies: paths it computes from it (createRequire, files beside it) stay what they were.
- * Parsed by esbuild's `define`, so the text `import.meta.url` inside a string is left alone.
+ * Removes the builds of `cacheDir` unused for unusedGraceMs, but `current`; and what crashed builds and removals
+ * left. Best effort: another process may be removing the same, or the directory may be read-only.
+ * @param {string} cacheDir
+ * @param {string} current the name of the build just made
  */
-const ownImportMetaUrl = (transform) => ({
-  name: 'own-import-meta-url',
-  setup(build) {
-    build.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
-      if (args.path.split(path.sep).includes('node_modules')) return undefined;
-      const text = readFileSync(args.path, 'utf8');
-      if (!text.includes('import.meta.url')) return undefined;
-      const loader = /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js';
-      const result = await transform(text, { loader, format: 'esm', sourcefile: args.path, sourcemap: 'inline', define: { 'import.meta.url': JSON.stringify(pathToFileURL(args.path).href) } });
-      return { contents: result.code, loader: 'js' };
-    });
-  },
-});
+function removeUnused(cacheDir, current) {
+  let names;
+  try {
+    names = readdirSync(cacheDir);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  for (const name of names) {
+    if (name === current) continue;
+    const file = path.join(cacheDir, name);
+    try {
+      if (name.startsWith(buildPrefix) || name.startsWith(tmpPrefix)) {
+        if (now - statSync(file).mtimeMs < unusedGraceMs) continue;
+        // Out of reach first (one rename), then deleted: a reader finds the whole build or nothing.
+        const trash = path.join(cacheDir, `${trashPrefix}${randomUUID()}`);
+        renameSync(file, trash);
+        rmSync(trash, { recursive: true, force: true });
+      } else if (name.startsWith(lockPrefix)) {
+        if (now - statSync(file).mtimeMs > lockStaleMs) rmSync(file, { force: true });
+      } else if (name.startsWith(trashPrefix)) {
+        rmSync(file, { recursive: true, force: true });
+      }
+    } catch {
+      // left for a later build to remove
+    }
+  }
+}
 
 /**
- * @typedef {object} BundleOptions
- * @property {string} repoRoot the repository's root
- * @property {string} entry the program's entry, relative to repoRoot
- * @property {string} cacheDir where the bundle and its inputs file are kept
- * @property {string} bundleName the bundle's file name there, e.g. `cli.mjs`
- * @property {boolean} [externalPackages] leave every package in node_modules to be imported from there at run
- *   time (native modules, packages that read their own files) instead of bundling them; default false
- * @property {boolean} [ownImportMetaUrl] each of our files keeps its own import.meta.url (above); default false
- * @property {boolean} [sourceMap] a linked source map beside the bundle, for stack traces that name our files;
- *   default false
+ * Runs a step that writes the cache; its failure is a BundleCacheError.
+ * @template T
+ * @param {string} what
+ * @param {() => T} step
+ * @returns {T}
  */
+function cacheStep(what, step) {
+  try {
+    return step();
+  } catch (error) {
+    throw new BundleCacheError(`${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Builds into a directory of its own, renames it into place, and records it when its inputs were settled.
+ * @param {string} cacheDir
+ * @param {string} key
+ * @param {import('./cached-bundle.js').Build} build
+ * @returns {Promise<import('./cached-bundle.js').CachedBuild>}
+ */
+async function buildAndKeep(cacheDir, key, build) {
+  const id = `${Date.now().toString(36)}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const ownDir = path.join(cacheDir, `${tmpPrefix}${id}`);
+  const buildDir = path.join(cacheDir, `${buildPrefix}${id}`);
+  cacheStep(`cannot make the cache directory ${cacheDir}`, () => mkdirSync(ownDir, { recursive: true }));
+  try {
+    const startedMs = Date.now();
+    const { inputs } = await build(ownDir, buildDir);
+    const stats = inputs.map((input) => [input, statOf(input)]);
+    const settled = stats.every(([, stats_]) => stats_ !== undefined && Math.max(stats_.mtimeMs, stats_.ctimeMs) < startedMs - settledMs);
+    cacheStep(`cannot keep the build in ${cacheDir}`, () => {
+      renameSync(ownDir, buildDir);
+      if (!settled) return;
+      const ownRecord = path.join(cacheDir, `${tmpPrefix}${id}.json`);
+      const inputPrints = Object.fromEntries(stats.map(([input, stats_]) => [input, fingerprintOf(stats_)]));
+      writeFileSync(ownRecord, JSON.stringify({ format: cacheFormat, key, build: path.basename(buildDir), inputs: inputPrints }));
+      renameSync(ownRecord, path.join(cacheDir, recordName));
+    });
+    removeUnused(cacheDir, path.basename(buildDir));
+    return { directory: buildDir, fromCache: false };
+  } finally {
+    try {
+      rmSync(ownDir, { recursive: true, force: true });
+    } catch {
+      // renamed into place, or nothing was written there
+    }
+  }
+}
+
+/**
+ * Builds, unless another process is building the same key (it holds the lock): then waits for its record and takes
+ * its build. Stacks started at once (the tests start two at the beginning) build once instead of each.
+ * @param {string} cacheDir
+ * @param {string} key
+ * @param {import('./cached-bundle.js').Build} build
+ * @returns {Promise<import('./cached-bundle.js').CachedBuild>}
+ */
+async function buildOrWait(cacheDir, key, build) {
+  const lock = path.join(cacheDir, `${lockPrefix}${key.slice(0, 16)}`);
+  for (;;) {
+    try {
+      mkdirSync(cacheDir, { recursive: true });
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    } catch (error) {
+      // No cache to lock (buildAndKeep says so), or another builder holds the lock.
+      if (error?.code !== 'EEXIST') return buildAndKeep(cacheDir, key, build);
+      const theirs = await otherBuild(cacheDir, key, lock);
+      if (theirs) return theirs;
+      continue;
+    }
+    try {
+      return await buildAndKeep(cacheDir, key, build);
+    } finally {
+      rmSync(lock, { force: true });
+    }
+  }
+}
+
+/**
+ * Whether the process that wrote `lock` still runs (a stack killed while it built leaves its lock behind). A lock
+ * still empty (just made) or unreadable counts as held.
+ * @param {string} lock
+ * @returns {boolean}
+ */
+function holderAlive(lock) {
+  let pid;
+  try {
+    pid = Number(readFileSync(lock, 'utf8'));
+  } catch {
+    return true;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return error?.code === 'EPERM';
+  }
+}
+
+/**
+ * Waits while another builder holds `lock`: its build once recorded; undefined when the lock went without a record
+ * (that build was not kept, or failed) or was left by a builder that died or hangs (then removed): the caller builds.
+ * @param {string} cacheDir
+ * @param {string} key
+ * @param {string} lock
+ * @returns {Promise<import('./cached-bundle.js').CachedBuild | undefined>}
+ */
+async function otherBuild(cacheDir, key, lock) {
+  for (;;) {
+    await sleep(lockPollMs);
+    const directory = recordedBuild(cacheDir, key);
+    if (directory) return { directory, fromCache: true };
+    const held = statOf(lock);
+    if (!held) return undefined;
+    if (Date.now() - held.mtimeMs > lockStaleMs || !holderAlive(lock)) {
+      rmSync(lock, { force: true });
+      return undefined;
+    }
+  }
+}
+
+/** The builds this process is running, by cache directory and key, shared by callers that ask meanwhile. */
+const building = new Map();
+
+/**
+ * The directory of an up-to-date build of `key` in `cacheDir`: the recorded one while its inputs are unchanged,
+ * else made now by `build`. The cache of any build that writes files into a directory and says what it read.
+ * @param {import('./cached-bundle.js').CachedBuildOptions} args
+ * @returns {Promise<import('./cached-bundle.js').CachedBuild>}
+ */
+export async function cachedBuild({ cacheDir, key, build, uncachedDir }) {
+  const directory = recordedBuild(cacheDir, key);
+  if (directory) return { directory, fromCache: true };
+  const id = `${cacheDir}\0${key}`;
+  let running = building.get(id);
+  if (!running) {
+    running = buildOrWait(cacheDir, key, build).finally(() => building.delete(id));
+    building.set(id, running);
+  }
+  try {
+    return await running;
+  } catch (error) {
+    if (!(error instanceof BundleCacheError) || uncachedDir === undefined) throw error;
+    // Nowhere to keep it: built where the caller uses it, as if there were no cache.
+    mkdirSync(uncachedDir, { recursive: true });
+    await build(uncachedDir, uncachedDir);
+    return { directory: uncachedDir, fromCache: false };
+  }
+}
+
+const require = createRequire(import.meta.url);
+const builderModule = fileURLToPath(new URL('./bundle-build.js', import.meta.url));
+let toolsDigest;
+
+/** What every key holds besides the settings: esbuild's version, node's, the builder's code and this format. */
+function tools() {
+  toolsDigest ??= createHash('sha256')
+    .update(JSON.stringify({ cacheFormat, esbuild: require('esbuild/package.json').version, node: process.version }))
+    .update(readFileSync(builderModule))
+    .digest('hex');
+  return toolsDigest;
+}
+
+/**
+ * Up-to-date bundles of `entries` (./bundle-build.js's BuildSpec), from the cache or built now.
+ * @param {import('./cached-bundle.js').CachedBundlesOptions} args
+ * @returns {Promise<import('./cached-bundle.js').CachedBundles>}
+ */
+export async function cachedBundles(args) {
+  const { cacheDir, buildIn = 'this-process', uncachedDir, ...settings } = args;
+  const spec = { ...settings, entries: Object.fromEntries(Object.entries(settings.entries).map(([name, entry]) => [name, path.resolve(settings.repoRoot, entry)])) };
+  // The files the packages of externalByPath resolve to are named in the bundles, so they are part of the key.
+  const resolve = createRequire(path.join(spec.repoRoot, 'package.json')).resolve;
+  const externalFiles = (spec.externalByPath ?? []).map((name) => resolve(name));
+  const key = createHash('sha256').update(tools()).update(JSON.stringify([spec, externalFiles])).digest('hex');
+  const run = buildIn === 'child-process' ? buildBundlesInChild : buildBundles;
+  const { directory, fromCache } = await cachedBuild({ cacheDir, key, uncachedDir, build: (outDir, placedAt) => run(spec, outDir, placedAt) });
+  const files = Object.fromEntries(Object.keys(spec.entries).map((name) => [name, path.join(directory, `${name}.mjs`)]));
+  return { directory, fromCache, files };
+}
 
 /**
  * The cache directory named `name` of this checkout: `node_modules/.cache/labelcast/<name>/<checkout>/`. One per
@@ -100,76 +340,27 @@ export function checkoutCacheDir(repoRoot, name) {
 }
 
 /**
- * The path of a bundle of `entry` that is up to date, built now if needed; undefined when it cannot be built or
- * written (a read-only node_modules, a syntax error): the caller then runs the sources under tsx, as before.
- * @param {BundleOptions} args
+ * The path of an up-to-date bundle of one program (its `entry`, named `bundleName`), built now if needed; undefined
+ * when it cannot be built or kept (a read-only node_modules, a syntax error): the caller then runs the sources
+ * under tsx, as before.
+ * @param {import('./cached-bundle.js').BundleOptions} args
  * @returns {Promise<string | undefined>}
  */
 export async function freshBundle(args) {
-  const { repoRoot, entry, cacheDir, bundleName } = args;
-  const settings = { externalPackages: args.externalPackages ?? false, ownImportMetaUrl: args.ownImportMetaUrl ?? false, sourceMap: args.sourceMap ?? false };
-  const options = JSON.stringify(settings);
-  const bundlePath = path.join(cacheDir, bundleName);
-  const inputsPath = path.join(cacheDir, 'inputs.json');
-  if (isFresh(bundlePath, inputsPath, repoRoot, entry, options)) return bundlePath;
-  // A directory of this build's own (other builds, in this process or others, may run at the same time), whose
-  // files keep the names they get in place: the bundle names its source map by file name. Beside cacheDir, not in
-  // it: the map names the sources relative to its directory, so it must be built at the depth it is moved to.
-  const ownDir = `${cacheDir}.build.${process.pid}.${randomUUID()}.tmp`;
-  const ownBundle = path.join(ownDir, path.basename(bundlePath));
-  const ownInputs = path.join(ownDir, path.basename(inputsPath));
-  let esbuild;
+  const { entry, bundleName, ...rest } = args;
+  if (!bundleName.endsWith('.mjs')) throw new TypeError(`a bundle's name ends in .mjs, not ${JSON.stringify(bundleName)}`);
+  const name = bundleName.slice(0, -'.mjs'.length);
   try {
-    esbuild = await import('esbuild');
-    mkdirSync(cacheDir, { recursive: true });
-    mkdirSync(ownDir, { recursive: true });
-    const buildStartedMs = Date.now();
-    const result = await esbuild.build({
-      absWorkingDir: repoRoot,
-      entryPoints: [entry],
-      outfile: ownBundle,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      metafile: true,
-      logLevel: 'silent',
-      ...(settings.externalPackages ? { packages: 'external' } : {}),
-      ...(settings.ownImportMetaUrl ? { plugins: [ownImportMetaUrl(esbuild.transform)] } : {}),
-      // Linked: the bundle names its map by file name (main.mjs.map beside it).
-      ...(settings.sourceMap ? { sourcemap: 'linked', sourcesContent: false } : {}),
-      // Some bundled packages are CommonJS that require() Node's own modules; an ES module has no require of its own.
-      banner: { js: "import { createRequire as __labelcastCreateRequire } from 'node:module'; const require = __labelcastCreateRequire(import.meta.url);" },
-    });
-    // One stat per input: its fingerprint, and whether it was saved well before the build.
-    const inputStats = Object.keys(result.metafile.inputs).map((input) => [input, statSync(path.resolve(repoRoot, input), { throwIfNoEntry: false })]);
-    const settled = inputStats.every(([, stats]) => (stats?.mtimeMs ?? Infinity) < buildStartedMs - settledMs);
-    const bundleDigest = digestOf(ownBundle);
-    if (settings.sourceMap) renameSync(`${ownBundle}.map`, `${bundlePath}.map`);
-    renameSync(ownBundle, bundlePath);
-    if (settled) {
-      const inputs = Object.fromEntries(inputStats.map(([input, stats]) => [input, fingerprintOf(stats)]));
-      writeFileSync(ownInputs, JSON.stringify({ bundleFormat, entry, options, bundleDigest, inputs }));
-      renameSync(ownInputs, inputsPath);
-    }
-    return bundlePath;
+    return (await cachedBundles({ ...rest, entries: { [name]: entry } })).files[name];
   } catch {
     return undefined;
-  } finally {
-    try {
-      rmSync(ownDir, { recursive: true, force: true });
-    } catch {
-      // nothing was written there
-    }
-    // esbuild's service process would otherwise stay for as long as the program runs.
-    await esbuild?.stop?.();
   }
 }
 
 /**
  * Runs a program of this repo in this process: imports its fresh bundle (freshBundle, with `args`), or, when
  * none can be built or written, registers tsx's hooks and imports its sources, as `tsx <entry>` would.
- * @param {BundleOptions} args
+ * @param {import('./cached-bundle.js').BundleOptions} args
  * @returns {Promise<'bundle' | 'sources'>} what ran, once its top level has run
  */
 export async function runBundled(args) {

@@ -13,18 +13,23 @@
  * imported from this repo's node_modules by absolute path, so the bundle can
  * live in the state directory.
  *
+ * Kept between stack starts in the bundle cache (api/cached-bundle.js,
+ * `node_modules/.cache/labelcast/functions/<checkout>/`), rebuilt when a file
+ * they were built from, an option, esbuild or node changed: building them
+ * cost each start about 2.5 s of CPU. The files are linked (or copied) into
+ * the state directory's `functions/`, so a running stack keeps its code
+ * whatever later starts build. When the cache cannot be written, they are
+ * built there directly, as before the cache.
+ *
  * The build runs in a short-lived node process: esbuild's service holds
  * ~100 MiB after bundling the AWS SDK, and stopping it from the stack's
  * process leaves a zombie behind; a child that exits takes both with it.
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { copyFileSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
-import type { BuildOptions } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../../api/bundle.ts';
+import { cachedBundles, checkoutCacheDir } from '../../api/cached-bundle.js';
 
 /** Same as infra/manifest-function.ts: some bundled CommonJS dependencies call require(), which ESM output lacks. */
 const requireShim = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
@@ -42,10 +47,12 @@ export class FunctionBundleError extends Error {
 export interface FunctionBundlesArgs {
   /** Absolute path of each function's handler module, by function name. */
   readonly entries: Readonly<Record<string, string>>;
-  /** Where the bundles are written (created when missing): `<name>.mjs` each, and `_host.mjs`. */
+  /** Where the bundles are written (created when missing): `<name>.mjs` each, and `_host.mjs`, with their maps. */
   readonly outDir: string;
   /** Package names imported from node_modules instead of bundled. @default [] */
   readonly nativeModules?: readonly string[];
+  /** Where built bundles are kept between starts. @default node_modules/.cache/labelcast/functions/<checkout>/ */
+  readonly cacheDir?: string;
 }
 
 export interface FunctionBundles {
@@ -58,61 +65,45 @@ export interface FunctionBundles {
 /** The host's bundle, named apart from the functions' (api/manifest.ts names start with a letter). */
 const hostName = '_host';
 
-const resolveFromRepo = createRequire(path.join(repoRoot, 'package.json')).resolve;
-
 /**
- * What the build process runs (argv: esbuild's entry, the options as JSON,
- * native module paths by name as JSON): the build, with the native modules
- * resolved to their files and left out; esbuild's error text on stderr.
+ * Puts each file of `from` into `to` under its name: a hard link where both lie on one file system (the cache's
+ * files are never written again), a copy elsewhere; each by a rename, so a file is never seen half written.
  */
-const buildScript = `
-const [esbuildEntry, optionsJson, nativeJson] = process.argv.slice(1);
-const { build } = await import(esbuildEntry);
-const native = JSON.parse(nativeJson);
-const names = Object.keys(native);
-const escaped = names.map((name) => name.replace(/[.*+?^\${}()|[\\]\\\\/]/g, '\\\\$&'));
-const plugins = names.length === 0 ? [] : [{
-  name: 'native-modules',
-  setup: (builder) => builder.onResolve({ filter: new RegExp('^(' + escaped.join('|') + ')$') }, (args) => ({ path: native[args.path], external: true })),
-}];
-try {
-  await build({ ...JSON.parse(optionsJson), plugins });
-} catch (error) {
-  process.stderr.write(error instanceof Error ? error.message : String(error));
-  process.exit(1);
+function placeFiles(from: string, to: string): void {
+  for (const name of readdirSync(from)) {
+    const own = path.join(to, `.${name}.${process.pid}.tmp`);
+    rmSync(own, { force: true });
+    try {
+      linkSync(path.join(from, name), own);
+    } catch {
+      copyFileSync(path.join(from, name), own);
+    }
+    renameSync(own, path.join(to, name));
+  }
 }
-`;
 
-/** Builds the host and every handler in one esbuild run; rejects with a FunctionBundleError naming what failed. */
+/** Builds the host and every handler in one esbuild run (or takes them from the cache); rejects with a FunctionBundleError naming what failed. */
 export async function bundleFunctions(args: FunctionBundlesArgs): Promise<FunctionBundles> {
   mkdirSync(args.outDir, { recursive: true });
-  const options: BuildOptions = {
-    absWorkingDir: repoRoot,
-    entryPoints: [{ in: hostSource, out: hostName }, ...Object.entries(args.entries).map(([name, entry]) => ({ in: entry, out: name }))],
-    outdir: args.outDir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    write: true,
-    format: 'esm',
-    platform: 'node',
-    // The node that runs it (Lambda's bundle targets Lambda's).
-    target: `node${process.versions.node}`,
-    mainFields: ['module', 'main'],
-    minify: true,
-    sourcemap: true,
-    banner: { js: requireShim },
-    logLevel: 'silent',
-  };
-  const native = Object.fromEntries((args.nativeModules ?? []).map((name) => [name, resolveFromRepo(name)]));
-  const esbuildEntry = pathToFileURL(resolveFromRepo('esbuild')).href;
   try {
-    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', buildScript, esbuildEntry, JSON.stringify(options), JSON.stringify(native)], {
-      cwd: repoRoot,
-      maxBuffer: 16 * 1024 * 1024,
+    const bundles = await cachedBundles({
+      repoRoot,
+      cacheDir: args.cacheDir ?? checkoutCacheDir(repoRoot, 'functions'),
+      buildIn: 'child-process',
+      uncachedDir: args.outDir,
+      entries: { [hostName]: hostSource, ...args.entries },
+      // The node that runs it (Lambda's bundle targets Lambda's).
+      target: `node${process.versions.node}`,
+      mainFields: ['module', 'main'],
+      minify: true,
+      sourceMap: true,
+      sourcesContent: true,
+      banner: requireShim,
+      externalByPath: [...(args.nativeModules ?? [])],
     });
+    if (bundles.directory !== args.outDir) placeFiles(bundles.directory, args.outDir);
   } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim();
-    throw new FunctionBundleError(`could not bundle the functions: ${stderr || (error instanceof Error ? error.message : String(error))}`, { cause: error });
+    throw new FunctionBundleError(`could not bundle the functions: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const file = (name: string) => path.join(args.outDir, `${name}.mjs`);
   return { host: file(hostName), handlers: Object.fromEntries(Object.keys(args.entries).map((name) => [name, file(name)])) };

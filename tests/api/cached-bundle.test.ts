@@ -1,11 +1,11 @@
 /**
  * The programs' bundle cache as the stack's launcher uses it (api/cached-bundle.js, local/start.js): packages
  * left to node_modules, each of our files with its own import.meta.url, and the sources run under tsx when no
- * bundle can be written (a read-only node_modules). Freshness (reuse, rebuild, settled inputs) is tested through
- * the CLI's use of it in tests/client/cli-bundle.test.ts.
+ * bundle can be written (a read-only node_modules). The cache's own rules (keys, inputs, builders at once, old
+ * builds, no cache) are in tests/api/build-cache.test.ts; the CLI's use of it in tests/client/cli-bundle.test.ts.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,21 +15,19 @@ import { freshBundle } from '../../api/cached-bundle.js';
 const root = mkdtempSync(path.join(tmpdir(), 'labelcast-cached-bundle-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** Writes `file` as saved a minute ago: settled, as sources are by the time a program starts. */
-function writeSettled(file: string, content: string): void {
+/** Writes `file`, making its directory. */
+function write(file: string, content: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, content);
-  const minuteAgo = new Date(Date.now() - 60_000);
-  utimesSync(file, minuteAgo, minuteAgo);
 }
 
 // A program of two TypeScript files (an ES module package, like this repo): one says where it lies, by import.meta.url.
-writeSettled(path.join(root, 'package.json'), '{ "type": "module" }\n');
-writeSettled(
+write(path.join(root, 'package.json'), '{ "type": "module" }\n');
+write(
   path.join(root, 'src', 'where.ts'),
   "export const here: string = new URL('.', import.meta.url).href;\nexport const text: string = 'import.meta.url';\n",
 );
-writeSettled(path.join(root, 'src', 'main.ts'), "import { here, text } from './where.ts';\nconsole.log(JSON.stringify({ here, text }));\n");
+write(path.join(root, 'src', 'main.ts'), "import { here, text } from './where.ts';\nconsole.log(JSON.stringify({ here, text }));\n");
 
 const srcUrl = pathToFileURL(path.join(root, 'src')).href + '/';
 const programOutput = JSON.stringify({ here: srcUrl, text: 'import.meta.url' });
@@ -49,22 +47,23 @@ describe('cached program bundles', () => {
     // Act
     const bundle = await freshBundle({ ...stackLike, cacheDir });
 
-    // Assess
-    expect(bundle).toBe(path.join(cacheDir, 'main.mjs'));
+    // Assess: in a build directory of the cache
+    expect(path.basename(bundle!)).toBe('main.mjs');
+    expect(path.dirname(path.dirname(bundle!))).toBe(cacheDir);
     expect(execFileSync(process.execPath, [bundle!], { encoding: 'utf8' }).trim()).toBe(programOutput);
     expect(readFileSync(bundle!, 'utf8')).not.toContain('import.meta.url;');
   });
 
   it('leaves packages to node_modules when asked', async () => {
-    writeSettled(path.join(root, 'src', 'uses-package.ts'), "import { build } from 'esbuild';\nconsole.log(typeof build);\n");
+    write(path.join(root, 'src', 'uses-package.ts'), "import { build } from 'esbuild';\nconsole.log(typeof build);\n");
     const bundle = await freshBundle({ ...stackLike, entry: 'src/uses-package.ts', cacheDir: path.join(root, 'cache-packages') });
     expect(readFileSync(bundle!, 'utf8')).toMatch(/from "esbuild"/);
   });
 
   it('maps a stack trace from the bundle back to the source file it came from', async () => {
     // Prepare: a program that throws, bundled with its source map
-    writeSettled(path.join(root, 'src', 'throws.ts'), "export function boom(): never {\n  throw new Error('boom');\n}\n");
-    writeSettled(path.join(root, 'src', 'fails.ts'), "import { boom } from './throws.ts';\nboom();\n");
+    write(path.join(root, 'src', 'throws.ts'), "export function boom(): never {\n  throw new Error('boom');\n}\n");
+    write(path.join(root, 'src', 'fails.ts'), "import { boom } from './throws.ts';\nboom();\n");
     const bundle = await freshBundle({ ...stackLike, entry: 'src/fails.ts', cacheDir: path.join(root, 'cache-map'), sourceMap: true });
 
     // Act

@@ -23,7 +23,8 @@ afterAll(async () => {
 /** A process for `entry`, bundled into its own directory. */
 function processFor(name: string, entry: string, nativeModules: readonly string[] = []): FunctionProcess {
   const outDir = path.join(workDir, name);
-  const bundles = bundleFunctions({ entries: { [name]: entry }, outDir, nativeModules });
+  // A cache of its own: these entries are not the stack's, whose cached build stays as it is.
+  const bundles = bundleFunctions({ entries: { [name]: entry }, outDir, nativeModules, cacheDir: path.join(workDir, 'cache') });
   const process_ = new FunctionProcess({
     name,
     code: async () => {

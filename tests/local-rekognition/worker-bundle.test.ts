@@ -1,9 +1,10 @@
 /**
- * The engine worker's bundle cache (local/rekognition/engine/worker-bundle.ts):
- * kept while every input is as recorded, rebuilt when one is not, and what it
- * leaves in node_modules; and the start from the sources under tsx when no
- * bundle can be kept (worker-start.ts). The engine itself runs from the bundle
- * in server.test.ts.
+ * The engine worker's bundle (local/rekognition/engine/worker-bundle.ts, in
+ * the bundle cache of api/cached-bundle.js): kept while every input is as
+ * recorded, rebuilt when one is not, what it leaves in node_modules, its
+ * source map; and the start from the sources under tsx when no bundle can be
+ * kept (worker-start.ts). The engine itself runs from the bundle in
+ * server.test.ts; the cache's own rules are in tests/api/build-cache.test.ts.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,23 +20,29 @@ const engineDirectory = fileURLToPath(new URL('../../local/rekognition/engine/',
 const workerSource = path.join(engineDirectory, 'engine-worker.ts');
 
 interface Record {
-  entry: string;
+  build: string;
   inputs: { [file: string]: string };
 }
 
-const recordOf = (bundle: string) => path.join(path.dirname(bundle), 'inputs.json');
+/** The cache's record: it lies beside the build directories (api/cached-bundle.js). */
+const recordOf = (bundle: string) => path.join(path.dirname(path.dirname(bundle)), 'record.json');
 const readRecord = (bundle: string) => JSON.parse(readFileSync(recordOf(bundle), 'utf8')) as Record;
 
 describe('engine worker bundle', () => {
-  it('records every source the worker imports, and the build options, but not TensorFlow.js', async () => {
+  it('records every source the worker imports, but not TensorFlow.js, and has a source map', async () => {
     const bundle = await engineWorkerBundle();
     const inputs = Object.keys(readRecord(bundle).inputs);
-    for (const source of ['engine-worker.ts', 'object-detector.ts', 'moderation-classifier.ts', 'tfjs-runtime.ts', 'worker-bundle.ts', '../faces/face-analyzer.ts']) {
+    for (const source of ['engine-worker.ts', 'object-detector.ts', 'moderation-classifier.ts', 'tfjs-runtime.ts', '../faces/face-analyzer.ts']) {
       expect(inputs).toContain(path.resolve(engineDirectory, source));
     }
     expect(inputs.filter((input) => input.includes('@tensorflow'))).toEqual([]);
     // Required from node_modules at run time, not inlined.
     expect(readFileSync(bundle, 'utf8')).toContain('require("@tensorflow/tfjs")');
+    // Its map names the sources where they lie (the require() stand-ins are no files).
+    const map = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sourceRoot: string; sources: string[] };
+    const files = map.sources.filter((source) => !source.startsWith('require-at-run-time:'));
+    const sources = files.map((source) => fileURLToPath(new URL(source, map.sourceRoot)));
+    expect(sources).toContain(workerSource);
   });
 
   it('is reused while its inputs are unchanged', async () => {
@@ -51,11 +58,11 @@ describe('engine worker bundle', () => {
     const actual = record.inputs[workerSource];
     expect(actual).toMatch(/^\d+:/);
     // As if engine-worker.ts had been edited since the build.
-    writeFileSync(recordOf(bundle), JSON.stringify({ ...record, inputs: { ...record.inputs, [workerSource]: '1:1' } }));
-    const builtAt = statSync(bundle).mtimeMs;
-    expect(await engineWorkerBundle()).toBe(bundle);
-    expect(statSync(bundle).mtimeMs).toBeGreaterThan(builtAt);
-    expect(readRecord(bundle).inputs[workerSource]).toBe(actual);
+    writeFileSync(recordOf(bundle), JSON.stringify({ ...record, inputs: { ...record.inputs, [workerSource]: '1:1:1' } }));
+    const rebuilt = await engineWorkerBundle();
+    expect(rebuilt).not.toBe(bundle);
+    expect(path.basename(rebuilt)).toBe('engine-worker.mjs');
+    expect(readRecord(rebuilt).inputs[workerSource]).toBe(actual);
   });
 });
 
