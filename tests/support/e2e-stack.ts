@@ -8,7 +8,7 @@
  * LABELCAST_PORT), so that their endpoints can be provided (inject) before they serve: the files read them
  * at collection, before any test runs. Once the stack serves, its ready file must name those endpoints.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { inject } from 'vitest';
@@ -21,6 +21,20 @@ export class E2eStackError extends Error {
     super(message, options);
     this.name = 'E2eStackError';
   }
+}
+
+/**
+ * What an e2e stack's state dir starts with, made once by the setup: the CA the workers trust (they read
+ * NODE_EXTRA_CA_CERTS once, at start) with its server certificate, and the local user pool with its RSA key.
+ */
+const seededParts = ['tls', 'cognito'] as const;
+
+/**
+ * Gives `stateDir` the seeded parts of `from` (default: this project's e2e stack's state dir), for a stack a
+ * test starts of its own: the workers trust its CA, and its start makes no RSA key.
+ */
+export function seedStateDir(stateDir: string, from: string = inject('stateDir')): void {
+  for (const part of seededParts) cpSync(path.join(from, part), path.join(stateDir, part), { recursive: true });
 }
 
 /** Written by the setup into the stack's state dir when it did not start: its error and everything it printed. */

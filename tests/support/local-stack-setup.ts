@@ -6,7 +6,10 @@
  * Both are started at once, with one self-signed CA made before either:
  * test workers are forked after this runs and inherit NODE_EXTRA_CA_CERTS,
  * which Node reads once, so they trust both stacks, as a user's Node client
- * would trust its one.
+ * would trust its one. The local user pool (its RSA key: about 0.25 CPU-s a
+ * key, up to 0.75) is also made once, and every e2e stack's state dir starts
+ * with both, as do the stacks some e2e files start of their own
+ * (seedStateDir, tests/support/e2e-stack.ts).
  *
  * It does not wait for the stacks to serve (about 15 s on 2 cores): vitest
  * runs every project's globalSetup before any file, the unit and CDK files
@@ -20,14 +23,16 @@
  * the stacks are kept on `globalThis` of vitest's main process and stopped
  * (started or still starting) when the last project tears down.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { loadOrCreateTls } from '../../local/appsync/tls/certificates.ts';
+import { openLocalUserPool } from '../../local/cognito/user-pool.ts';
+import { configFromEnv } from '../../local/config.ts';
 import { spawnStackProcess, type StartingStack } from '../../local/child-process-stack.ts';
-import { freeBasePort, plannedEndpoints, startFailurePath, type PlannedEndpoints } from './e2e-stack.ts';
+import { freeBasePort, plannedEndpoints, seedStateDir, startFailurePath, type PlannedEndpoints } from './e2e-stack.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -62,8 +67,8 @@ interface StartedStack {
 }
 
 interface E2eStacks {
-  /** Made before any stack starts; holds `tls/`, which each stack's state dir starts with. */
-  readonly caDir: string;
+  /** Made before any stack starts; holds what each stack's state dir starts with (seededParts). */
+  readonly seedDir: string;
   readonly started: Map<StackName, Promise<StartedStack>>;
   users: number;
 }
@@ -74,16 +79,17 @@ const registry = globalThis as typeof globalThis & { [stacksKey]?: Promise<E2eSt
 async function makeCa(): Promise<E2eStacks> {
   // Read by the stacks (local/config.ts) and by tests/e2e/callback.test.ts, whose workers inherit it.
   process.env.LABELCAST_CALLBACK_ATTEMPT_DEADLINE_MS ??= callbackAttemptDeadlineMs;
-  const caDir = mkdtempSync(path.join(tmpdir(), 'labelcast-e2e-ca-'));
-  const tls = await loadOrCreateTls(caDir);
+  const seedDir = mkdtempSync(path.join(tmpdir(), 'labelcast-e2e-seed-'));
+  const tls = await loadOrCreateTls(seedDir);
   process.env.NODE_EXTRA_CA_CERTS = tls.caPath;
-  return { caDir, started: new Map(), users: 0 };
+  openLocalUserPool({ stateDir: seedDir, region: configFromEnv({}).region, origin: 'https://127.0.0.1' });
+  return { seedDir, started: new Map(), users: 0 };
 }
 
 /** Starts the stack on ports of its own; its start failure, if any, is written where the e2e files look. */
 async function startStack(stacks: E2eStacks, name: StackName, otherStacks: Promise<StartedStack>[]): Promise<StartedStack> {
   const stateDir = mkdtempSync(path.join(tmpdir(), `labelcast-e2e-${name}-`));
-  cpSync(path.join(stacks.caDir, 'tls'), path.join(stateDir, 'tls'), { recursive: true });
+  seedStateDir(stateDir, stacks.seedDir);
   const basePort = await freeBasePort(await Promise.all(otherStacks.map(async (other) => (await other).basePort)));
   const stack = spawnStackProcess({ stateDir, basePort });
   stack.ready.catch((error: unknown) => writeFileSync(startFailurePath(stateDir), error instanceof Error ? error.message : String(error)));
@@ -134,6 +140,6 @@ export default async function setup(project: TestProject) {
       );
       if (served && code !== 0) console.error(`stack exited with ${code}:\n${each.stdout()}`);
     }
-    rmSync(stacks.caDir, { recursive: true, force: true });
+    rmSync(stacks.seedDir, { recursive: true, force: true });
   };
 }
