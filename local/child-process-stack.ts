@@ -41,7 +41,24 @@ export interface StackProcessOptions {
   readonly basePort?: number;
 }
 
-export async function startStackProcess(args: StackProcessOptions = {}): Promise<RunningStack> {
+/**
+ * A stack process that may still be starting: its state directory and pid are known at once, its endpoints
+ * once `ready` resolves. For a caller that does other work meanwhile (the e2e setup starts its stacks and
+ * lets the test files wait for them: tests/support/local-stack-setup.ts).
+ */
+export interface StartingStack {
+  readonly stateDir: string;
+  readonly process: ChildProcess;
+  /** Everything the stack printed so far (for people; read fields from the ready file, not its lines). */
+  readonly stdout: () => string;
+  /** Resolves once the stack serves; rejects, with what it printed, if it exits before or is not ready in time. */
+  readonly ready: Promise<RunningStack>;
+  /** Stops it, ready or not (SIGINT by default, like Ctrl-C); resolves with its exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts the stack's process and returns at once; `ready` says when it serves. */
+export function spawnStackProcess(args: StackProcessOptions = {}): StartingStack {
   const stateDir = args.stateDir ?? mkdtempSync(path.join(tmpdir(), 'labelcast-'));
   // A ready file left by a stack that was killed must not be taken for this one's.
   removeReadyFile(stateDir);
@@ -62,8 +79,15 @@ export async function startStackProcess(args: StackProcessOptions = {}): Promise
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const stdout = () => output;
+  const stop = (signal: NodeJS.Signals = 'SIGINT') =>
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+      child.once('exit', (code) => resolve(code));
+      child.kill(signal);
+    });
 
-  const ready = await new Promise<StackReady>((resolve, reject) => {
+  const ready = new Promise<StackReady>((resolve, reject) => {
     const done = (settle: () => void) => {
       clearTimeout(timer);
       clearInterval(poll);
@@ -77,23 +101,25 @@ export async function startStackProcess(args: StackProcessOptions = {}): Promise
     }, readyPollMs);
     const onExit = (code: number | null) => done(() => reject(new Error(`stack exited with ${code} before ready:\n${output}`)));
     child.once('exit', onExit);
-  });
+  }).then(
+    (file): RunningStack => ({
+      ...file,
+      rekognitionEndpoint: file.endpoints.rekognition,
+      lambdaEndpoint: file.endpoints.lambda,
+      s3Endpoint: file.endpoints.s3,
+      dynamodbEndpoint: file.endpoints.dynamodb,
+      stdout,
+      process: child,
+      stop,
+    }),
+  );
 
-  return {
-    ...ready,
-    rekognitionEndpoint: ready.endpoints.rekognition,
-    lambdaEndpoint: ready.endpoints.lambda,
-    s3Endpoint: ready.endpoints.s3,
-    dynamodbEndpoint: ready.endpoints.dynamodb,
-    stdout: () => output,
-    process: child,
-    stop: (signal = 'SIGINT') =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
-        child.once('exit', (code) => resolve(code));
-        child.kill(signal);
-      }),
-  };
+  return { stateDir, process: child, stdout, ready, stop };
+}
+
+/** Starts the stack's process and resolves once it serves; rejects, with what it printed, if it does not. */
+export function startStackProcess(args: StackProcessOptions = {}): Promise<RunningStack> {
+  return spawnStackProcess(args).ready;
 }
 
 /** The local account's credentials, for tests that call S3 or DynamoDB directly as an AWS SDK user would. */

@@ -76,7 +76,9 @@ export interface StackObservers {
 
 export async function startLocalStack(config: LocalStackConfig, observers: StackObservers = {}): Promise<LocalStack> {
   prepareStateDir(config.stateDir);
+  // The state files first (cheap reads): a damaged one stops the start before the resolver checks below.
   const credentials = loadOrCreateCredentials(config.stateDir);
+  const secrets = loadOrCreateSecrets(config.stateDir);
   // Every resolver is bundled, checked against the APPSYNC_JS rules and loaded before anything starts: code that
   // `cdk deploy` would be refused stops the start, naming file, line and rule. The bundles are also what each
   // DynamoDB data source's role is derived from, as infra/ derives it at synth.
@@ -94,7 +96,6 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
   );
   // The admin identity alone, for the stack's own endpoints (token minting, test hooks), whatever keys `store` admits.
   const admin = credentialStore(credentials);
-  const secrets = loadOrCreateSecrets(config.stateDir);
   const closers = new Closers();
   const state = (name: string) => stateSubdir(config.stateDir, name);
 

@@ -8,11 +8,11 @@
  * FAILED, and each pushed exactly once, counted per id on one aws-amplify
  * subscription to every image.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../client-example/graphql/index.ts';
 import { configureAmplify } from '../../client-example/lib/configure.ts';
 import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
@@ -23,6 +23,7 @@ import { statsPath, type RekognitionStats } from '../../local/rekognition/stats.
 import { fixture } from '../support/amplify-client.ts';
 import { imageItem, isCatalogCounted, isPushRecorded } from '../support/image-items.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { seedStateDir } from '../support/e2e-stack.ts';
 
 const uploads = 40;
 
@@ -54,8 +55,8 @@ describe('Burst: 40 uploads at once under a Rekognition quota of 1 TPS', () => {
   };
 
   beforeAll(async () => {
-    // The worker trusts the shared e2e stack's CA (NODE_EXTRA_CA_CERTS is read once, at start): reuse it.
-    cpSync(path.join(inject('stateDir'), 'tls'), path.join(stateDir, 'tls'), { recursive: true });
+    // The CA the worker trusts (NODE_EXTRA_CA_CERTS is read once, at start) and the user pool's key, as the e2e stacks start.
+    seedStateDir(stateDir);
     process.env.LABELCAST_REKOGNITION_TPS = '1';
     try {
       stack = await startStackProcess({ stateDir });

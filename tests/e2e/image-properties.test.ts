@@ -5,7 +5,7 @@
  * LABELCAST_IMAGE_PROPERTIES=true (a stack of its own) they are pushed on
  * onImageLabeled and served by Query.image.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -20,6 +20,7 @@ import { imagePropertiesRequestsStat, statsPath, type RekognitionStats } from '.
 import { fixture, labelcastClient } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 import { rekognitionStats } from '../support/rekognition-stats.ts';
+import { seedStateDir } from '../support/e2e-stack.ts';
 
 describe('Image.properties with the setting off (the shared stack)', () => {
   it('is null, and the labeler does not request IMAGE_PROPERTIES', async () => {
@@ -47,8 +48,8 @@ describe(`Image.properties with ${ImagePropertiesSetting.offlineVariable}=true`,
   let client: LabelcastClient;
 
   beforeAll(async () => {
-    // The worker trusts the shared e2e stack's CA (NODE_EXTRA_CA_CERTS is read once, at start): reuse it.
-    cpSync(path.join(inject('stateDir'), 'tls'), path.join(stateDir, 'tls'), { recursive: true });
+    // The CA the worker trusts (NODE_EXTRA_CA_CERTS is read once, at start) and the user pool's key, as the e2e stacks start.
+    seedStateDir(stateDir);
     process.env[ImagePropertiesSetting.offlineVariable] = 'true';
     try {
       stack = await startStackProcess({ stateDir });

@@ -7,11 +7,11 @@
  * or operator can observe: pushes received, catalog counts and the image
  * items' pushedAt and catalogPending (tests/support/image-items.ts).
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../client-example/graphql/index.ts';
 import { uploadKeyFor } from '../../api/media.ts';
 import { configureAmplify } from '../../client-example/lib/configure.ts';
@@ -22,6 +22,7 @@ import { PushAttributes } from '../../functions/shared/image-push.ts';
 import { imageItem, isCatalogCounted, isPushRecorded } from '../support/image-items.ts';
 import { untilSearchable } from '../support/searchable.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { seedStateDir } from '../support/e2e-stack.ts';
 
 const terminal = (image: Image | null) => image?.status === 'LABELED' || image?.status === 'FAILED';
 
@@ -37,8 +38,8 @@ describe('Recovery: duplicate S3 events and SIGKILL', () => {
   };
 
   beforeAll(async () => {
-    // The worker trusts the shared e2e stack's CA (NODE_EXTRA_CA_CERTS is read once, at start): reuse it.
-    cpSync(path.join(inject('stateDir'), 'tls'), path.join(stateDir, 'tls'), { recursive: true });
+    // The CA the worker trusts (NODE_EXTRA_CA_CERTS is read once, at start) and the user pool's key, as the e2e stacks start.
+    seedStateDir(stateDir);
     process.env.LABELCAST_EXTRA_S3_DELIVERIES = '1';
     await start();
   }, 180_000);

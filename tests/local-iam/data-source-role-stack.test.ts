@@ -1,30 +1,40 @@
 /**
- * `npm start` with resolvers that Query an index their data source's role was
- * not granted: the stack serves, and the local DynamoDB refuses the data
- * source's call as DynamoDB refuses AppSync's assumed role on AWS, because the
- * role is derived from the resolvers' code (api/data-source-access.ts) and the
- * manifest's declared indexes, not the administrator's. Runs `local/main.ts`
- * in a child process as `npm start` does, with LABELCAST_RESOLVERS_DIR
- * pointing at a copy of resolvers/ in which:
+ * `npm start` as a program starts it (local/child-process-stack.ts, as the
+ * tests and the bench start theirs), with resolvers that Query an index their
+ * data source's role was not granted. One stack start serves two checks
+ * (each start costs seconds of CPU: the resolver checks, the vision models):
  *
- * - Query.images' first step (pipeline/queryImagesByOwner.ts) Queries
- *   byStatus and hands ctx.error to the client as it is (util.error(message,
- *   type)): the client sees what AppSync gives a resolver;
- * - Query.labels Queries byStatus (keyed as that index is) with its own
- *   response handler: the client sees the project's short error, no DynamoDB
- *   or IAM text;
- * - Query.image is unchanged: what the role allows is still served.
- *
- * GraphQL over HTTPS with the API key: the clients' generated documents, as a
- * client sends them.
+ * 1. The stack serves, and the local DynamoDB refuses the data source's call
+ *    as DynamoDB refuses AppSync's assumed role on AWS, because the role is
+ *    derived from the resolvers' code (api/data-source-access.ts) and the
+ *    manifest's declared indexes, not the administrator's. The stack runs
+ *    with LABELCAST_RESOLVERS_DIR pointing at a copy of resolvers/ in which:
+ *    - Query.images' first step (pipeline/queryImagesByOwner.ts) Queries
+ *      byStatus and hands ctx.error to the client as it is (util.error(message,
+ *      type)): the client sees what AppSync gives a resolver;
+ *    - Query.labels Queries byStatus (keyed as that index is) with its own
+ *      response handler: the client sees the project's short error, no DynamoDB
+ *      or IAM text;
+ *    - Query.image is unchanged: what the role allows is still served.
+ *    GraphQL over HTTPS with the API key: the clients' generated documents, as
+ *    a client sends them.
+ * 2. Then the stack stops when the program that started it is killed (SIGKILL)
+ *    without stopping it: a killed test run must not leave stacks behind
+ *    holding their ports and hundreds of MiB each. The resolvers play no part
+ *    in it (local/main.ts watches the IPC channel to its parent).
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../api/bundle.ts';
 import { ImageDocument, ImagesDocument, LabelsDocument, type TypedDocumentString } from '../../client-example/graphql/index.ts';
 import type { AmplifyOutputs } from '../../local/amplify-outputs.ts';
-import { startStackProcess, type RunningStack } from '../../local/child-process-stack.ts';
+import { readReadyFile, type StackReady } from '../../local/ready-file.ts';
 import { post } from '../local-appsync-server/https-client.ts';
 import { copyOfResolvers, type ResolversCopy } from '../support/resolvers-copy.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const byStatus = 'ImagesTableLayout.byStatusIndex.indexName';
 
@@ -33,15 +43,46 @@ interface GraphqlAnswer<Data> {
   readonly errors?: { readonly message: string; readonly errorType?: string }[];
 }
 
-describe('npm start: a resolver outside its data source role', () => {
+/** Whether a process with this pid still runs (signal 0 only checks). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A program (node with tsx) that starts a stack with local/child-process-stack.ts on `stateDir`, prints its pid
+ * once it serves, and waits.
+ */
+function startingProgram(stateDir: string, env: NodeJS.ProcessEnv): { parent: ChildProcess; printed: () => string } {
+  const code = `
+    const { startStackProcess } = await import(${JSON.stringify(path.join(repoRoot, 'local/child-process-stack.ts'))});
+    const stack = await startStackProcess({ stateDir: ${JSON.stringify(stateDir)} });
+    console.log('stack pid ' + stack.process.pid);
+    setInterval(() => {}, 60_000);
+  `;
+  const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let printed = '';
+  parent.stdout?.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  parent.stderr?.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  return { parent, printed: () => printed };
+}
+
+describe('npm start from a program, with a resolver outside its data source role', () => {
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'labelcast-role-stack-'));
   let resolvers: ResolversCopy;
-  let stack: RunningStack | undefined;
+  let parent: ChildProcess | undefined;
+  let stackPid: number | undefined;
+  let stack: StackReady;
   let graphql: <Data, Variables>(
     document: TypedDocumentString<Data, Variables>,
     variables: Variables,
   ) => Promise<{ readonly text: string; readonly answer: GraphqlAnswer<Data> }>;
 
-  // Starts the stack's process (tsx, bundling the resolvers, loading the vision models): up to a minute on 2 shared cores.
+  // Starts the stack's process (bundling the resolvers, loading the vision models): up to a minute on 2 shared cores.
   beforeAll(async () => {
     resolvers = copyOfResolvers();
     // Query.images' first step Queries byOwner; pointed at byStatus, and passing ctx.error through, it shows AppSync's refusal.
@@ -58,35 +99,42 @@ describe('npm start: a resolver outside its data source role', () => {
       "expressionNames: { '#pk': ImagesTableLayout.partitionKey, '#sk': ImagesTableLayout.sortKey },",
       "expressionNames: { '#pk': ImagesTableLayout.byStatusIndex.partitionKey, '#sk': ImagesTableLayout.byStatusIndex.sortKey },",
     );
-    process.env.LABELCAST_RESOLVERS_DIR = resolvers.dir;
-    try {
-      stack = await startStackProcess();
-    } finally {
-      delete process.env.LABELCAST_RESOLVERS_DIR;
-    }
-    const running = stack;
-    const { data } = JSON.parse(readFileSync(running.outputsPath, 'utf8')) as AmplifyOutputs;
-    const ca = readFileSync(running.caPath, 'utf8');
+    const program = startingProgram(stateDir, { ...process.env, LABELCAST_RESOLVERS_DIR: resolvers.dir });
+    parent = program.parent;
+    await waitFor(() => /stack pid \d+/.test(program.printed()) || parent?.exitCode !== null);
+    const pid = Number(/stack pid (\d+)/.exec(program.printed())?.[1]);
+    if (!Number.isInteger(pid)) throw new Error(`the program did not start a stack:\n${program.printed()}`);
+    stackPid = pid;
+    const ready = readReadyFile(stateDir);
+    if (ready?.pid !== pid) throw new Error(`no ready file of stack ${pid} in ${stateDir}`);
+    stack = ready;
+    const { data } = JSON.parse(readFileSync(ready.outputsPath, 'utf8')) as AmplifyOutputs;
+    const ca = readFileSync(ready.caPath, 'utf8');
     graphql = async <Data, Variables>(document: TypedDocumentString<Data, Variables>, variables: Variables) => {
       const body = JSON.stringify({ query: document.toString(), variables });
-      const response = await post(running.graphqlUrl, ca, body, { 'content-type': 'application/json', 'x-api-key': data.api_key });
+      const response = await post(ready.graphqlUrl, ca, body, { 'content-type': 'application/json', 'x-api-key': data.api_key });
       return { text: response.body, answer: response.json() as GraphqlAnswer<Data> };
     };
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
-    await stack?.stop();
-    if (stack) rmSync(stack.stateDir, { recursive: true, force: true });
+    // Stopped by the last test; when it did not run or failed, the same way, then for good.
+    if (parent?.exitCode === null && parent.signalCode === null) parent.kill('SIGKILL');
+    if (stackPid !== undefined) {
+      const deadline = Date.now() + 30_000;
+      await waitFor(() => !isRunning(stackPid!) || Date.now() > deadline);
+      if (isRunning(stackPid)) process.kill(stackPid, 'SIGKILL');
+    }
+    rmSync(stateDir, { recursive: true, force: true });
     resolvers?.remove();
-  });
+  }, 60_000);
 
   it('refuses the Query with AppSync\'s DynamoDB error: the role, action and index ARN in IAM\'s words', async () => {
     // Act
     const { answer } = await graphql(ImagesDocument, {});
 
     // Assess
-    const running = stack!;
-    const index = `arn:aws:dynamodb:${running.region}:000000000000:table/${running.tableName}/index/byStatus`;
+    const index = `arn:aws:dynamodb:${stack.region}:000000000000:table/${stack.tableName}/index/byStatus`;
     expect(answer.data).toBeNull();
     expect(answer.errors).toHaveLength(1);
     expect(answer.errors?.[0]?.errorType).toBe('DynamoDB:DynamoDbException');
@@ -114,5 +162,19 @@ describe('npm start: a resolver outside its data source role', () => {
 
     // Assess
     expect(answer).toEqual({ data: { image: null } });
+  });
+
+  // Last: it ends the stack the tests above use.
+  it('stops when the program that started it is killed with SIGKILL', { timeout: 90_000 }, async () => {
+    // Prepare
+    const pid = stackPid!;
+    expect(isRunning(pid)).toBe(true);
+
+    // Act
+    parent!.kill('SIGKILL');
+
+    // Assess: the stack ends by itself
+    await waitFor(() => !isRunning(pid));
+    expect(isRunning(pid)).toBe(false);
   });
 });

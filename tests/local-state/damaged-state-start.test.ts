@@ -1,7 +1,8 @@
 /**
  * `npm start` on a state dir with a damaged file: it exits 1 with one line
  * naming the file and what to do, no stack trace, and mints nothing in the
- * damaged file's place. Each case starts its own stack process.
+ * damaged file's place. Each case starts its own stack process, needing no
+ * e2e stack: a unit-project file, which need not wait for them.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,13 +36,14 @@ async function failedStart(files: Readonly<Record<string, string>>): Promise<{ c
 }
 
 describe('npm start: damaged state files', () => {
+  // Each case starts the stack's process (loading its modules, up to the file's check): seconds on 2 shared cores.
   it.each([
     ['secrets.json', '{"apiKey": "da2-', /^labelcast cannot start: \S+\/secrets\.json is not valid JSON \(error at position \d+\); fix it, or delete it to mint new secrets/],
     ['secrets.json', '{}', /^labelcast cannot start: \S+\/secrets\.json lacks apiKey and tokenSecret; fix it, or delete it to mint new secrets/],
     ['credentials.json', '{"accessKeyId":', /^labelcast cannot start: \S+\/credentials\.json is not valid JSON.*; fix it, or delete it to mint a new key pair/],
     ['cognito/user-pool.json', 'null', /^labelcast cannot start: \S+\/cognito\/user-pool\.json does not hold a JSON object; fix it, or delete it to make a new pool/],
     ['dynamodb/CURRENT', 'garbage', /^labelcast cannot start: \S+\/dynamodb\/CURRENT is damaged \(Corruption: .*\); restore the dynamodb directory from a backup, or delete it/],
-  ])('%s = %j: exits 1 with one line naming it, no stack trace, and leaves it as it was', async (name, content, message) => {
+  ])('%s = %j: exits 1 with one line naming it, no stack trace, and leaves it as it was', { timeout: 90_000 }, async (name, content, message) => {
     // Act
     const { code, output, stateDir } = await failedStart({ [name]: content });
 

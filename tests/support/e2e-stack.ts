@@ -1,0 +1,151 @@
+/**
+ * The e2e stacks as the test files see them. tests/support/local-stack-setup.ts (vitest's globalSetup) starts
+ * each e2e project's stack and returns at once, so that the unit and CDK files need not wait for the stacks;
+ * every e2e file waits for its project's stack before it runs (tests/support/e2e-stack-ready.ts, a setupFiles
+ * entry, calls untilE2eStackReady), and fails with the stack's own output when it did not start.
+ *
+ * The stacks listen on ports the setup chose before starting them (npm start's consecutive ports from
+ * LABELCAST_PORT), so that their endpoints can be provided (inject) before they serve: the files read them
+ * at collection, before any test runs. Once the stack serves, its ready file must name those endpoints.
+ */
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { configFromEnv } from '../../local/config.ts';
+import { readReadyFile, type StackReady } from '../../local/ready-file.ts';
+
+/** An e2e stack that did not start, or serves elsewhere than the setup provided. */
+export class E2eStackError extends Error {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'E2eStackError';
+  }
+}
+
+/**
+ * What an e2e stack's state dir starts with, made once by the setup: the CA the workers trust (they read
+ * NODE_EXTRA_CA_CERTS once, at start) with its server certificate, and the local user pool with its RSA key.
+ */
+const seededParts = ['tls', 'cognito'] as const;
+
+/**
+ * Gives `stateDir` the seeded parts of `from` (default: this project's e2e stack's state dir), for a stack a
+ * test starts of its own: the workers trust its CA, and its start makes no RSA key.
+ */
+export function seedStateDir(stateDir: string, from: string = inject('stateDir')): void {
+  for (const part of seededParts) cpSync(path.join(from, part), path.join(stateDir, part), { recursive: true });
+}
+
+/** Written by the setup into the stack's state dir when it did not start: its error and everything it printed. */
+export const startFailurePath = (stateDir: string): string => path.join(stateDir, 'e2e-start-failure.txt');
+
+/** The endpoints a stack started on `basePort` serves, as its ready file names them (checked when it is ready). */
+export interface PlannedEndpoints {
+  readonly outputsPath: string;
+  readonly galleryUrl: string;
+  readonly rekognitionEndpoint: string;
+  readonly lambdaEndpoint: string;
+  readonly s3Endpoint: string;
+  readonly dynamodbEndpoint: string;
+}
+
+export function plannedEndpoints(stateDir: string, basePort: number): PlannedEndpoints {
+  // The port layout is npm start's own (local/config.ts); the schemes are what each service serves.
+  const { host, ports } = configFromEnv({ LABELCAST_PORT: String(basePort) });
+  return {
+    outputsPath: path.join(stateDir, 'amplify_outputs.json'),
+    galleryUrl: `https://${host}:${ports.gallery}/`,
+    rekognitionEndpoint: `http://${host}:${ports.rekognition}`,
+    lambdaEndpoint: `http://${host}:${ports.lambda}`,
+    s3Endpoint: `https://${host}:${ports.s3}`,
+    dynamodbEndpoint: `http://${host}:${ports.dynamodb}`,
+  };
+}
+
+/** How many consecutive ports a stack takes (local/config.ts). */
+const stackPorts = 6;
+/**
+ * Base ports are drawn below Linux's ephemeral range (32768 and up), from which port 0 binds and outgoing
+ * connections take theirs: the many stacks and servers the tests start on free ports never take these.
+ */
+const basePortRange = { from: 10_000, to: 32_768 - stackPorts } as const;
+
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+/** A base port whose `stackPorts` consecutive ports are free now and overlap none of `taken` (other bases). */
+export async function freeBasePort(taken: readonly number[]): Promise<number> {
+  for (;;) {
+    const base = basePortRange.from + Math.floor(Math.random() * (basePortRange.to - basePortRange.from));
+    if (taken.some((other) => Math.abs(other - base) < stackPorts)) continue;
+    let free = true;
+    for (let offset = 0; offset < stackPorts && free; offset += 1) free = await portFree(base + offset);
+    if (free) return base;
+  }
+}
+
+/** How often a test file looks for its stack's ready file while the stack starts. */
+const pollMs = 100;
+/** Beyond the setup's own bound on a start (it then writes the failure file): only so that nothing waits forever. */
+const waitBoundMs = 240_000;
+
+function checkedReady(ready: StackReady): StackReady {
+  const planned: Record<string, string> = {
+    outputsPath: inject('outputsPath'),
+    galleryUrl: inject('galleryUrl'),
+    rekognitionEndpoint: inject('rekognitionEndpoint'),
+    lambdaEndpoint: inject('lambdaEndpoint'),
+    s3Endpoint: inject('s3Endpoint'),
+    dynamodbEndpoint: inject('dynamodbEndpoint'),
+  };
+  const served: Record<string, string> = {
+    outputsPath: ready.outputsPath,
+    galleryUrl: ready.galleryUrl,
+    rekognitionEndpoint: ready.endpoints.rekognition,
+    lambdaEndpoint: ready.endpoints.lambda,
+    s3Endpoint: ready.endpoints.s3,
+    dynamodbEndpoint: ready.endpoints.dynamodb,
+  };
+  const differ = Object.keys(planned).filter((key) => planned[key] !== served[key]);
+  if (differ.length > 0) {
+    throw new E2eStackError(
+      `the e2e stack serves elsewhere than tests/support/e2e-stack.ts planned: ${differ.map((key) => `${key} ${served[key]}, planned ${planned[key]}`).join('; ')}`,
+    );
+  }
+  return ready;
+}
+
+async function waitForReady(stateDir: string, pid: number): Promise<StackReady> {
+  const deadline = Date.now() + waitBoundMs;
+  for (;;) {
+    const ready = readReadyFile(stateDir);
+    if (ready?.pid === pid) return checkedReady(ready);
+    const failure = startFailurePath(stateDir);
+    if (existsSync(failure)) throw new E2eStackError(`the e2e stack did not start: ${readFileSync(failure, 'utf8')}`);
+    if (Date.now() > deadline) throw new E2eStackError(`the e2e stack in ${stateDir} (pid ${pid}) was not ready after ${waitBoundMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+const waitsKey = Symbol.for('labelcast.tests.e2eStackWaits');
+const registry = globalThis as typeof globalThis & { [waitsKey]?: Map<string, Promise<StackReady>> };
+
+/**
+ * Resolves once this project's e2e stack serves (at once after the first time in a worker); rejects with the
+ * stack's error and output when it did not start.
+ */
+export function untilE2eStackReady(): Promise<StackReady> {
+  const stateDir = inject('stateDir');
+  const waits = (registry[waitsKey] ??= new Map());
+  let wait = waits.get(stateDir);
+  if (!wait) {
+    wait = waitForReady(stateDir, inject('stackPid'));
+    waits.set(stateDir, wait);
+  }
+  return wait;
+}
