@@ -45,9 +45,14 @@ const unitSettings = {
   hookTimeout: 60_000,
 };
 
-/** Shared by both e2e projects: tests/support/local-stack-setup.ts starts the stack each drives. */
+/**
+ * Shared by both e2e projects: tests/support/local-stack-setup.ts starts the stack each drives and returns
+ * without waiting for it, so the unit and CDK files start at once; tests/support/e2e-stack-ready.ts makes each
+ * e2e file wait for its project's stack (and fail with the stack's own error if it did not start).
+ */
 const e2eSettings = {
   globalSetup: ['tests/support/local-stack-setup.ts'],
+  setupFiles: ['tests/support/e2e-stack-ready.ts'],
   testTimeout: 90_000,
   hookTimeout: 120_000,
 };
