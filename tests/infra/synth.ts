@@ -13,7 +13,8 @@ export const noBundling = { 'aws:cdk:bundling-stacks': [] } as const;
 /**
  * A fresh synthesis without Lambda bundling, for tests that read roles and settings only. Without CDK's
  * built-in CloudFormation validation too: its rule engine (WebAssembly) takes seconds to start in each test
- * worker and more for each template; tests/infra/guard.test.ts synthesizes with it, as `cdk synth` does.
+ * worker and more for each template, and its findings are only warnings unless the
+ * `@aws-cdk/core:validateAgainstDefaultRules` feature flag is set (tests/infra/guard.test.ts leaves it off too).
  */
 export function synthWithoutBundling(stage: Stage, context: Record<string, unknown> = {}): { labelcast: LabelcastApp; template: Template } {
   const labelcast = createLabelcastApp({ guard: false, builtinCloudFormationValidation: false, context: { stage, ...noBundling, ...context } });
