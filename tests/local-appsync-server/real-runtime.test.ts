@@ -37,7 +37,7 @@ describe('local AppSync with the real resolver runtime', () => {
     });
     appsync = await startLocalAppSync({ stateDir, port: 0, region, apiKey, credentials: credentialStore(credentials), runtime });
     ca = readFileSync(appsync.caPath, 'utf8');
-    amplify = startAmplifyProcess(appsync.caPath);
+    amplify = await startAmplifyProcess(appsync.caPath);
     expect(await amplify.call('configure', { endpoint: appsync.graphqlUrl, region, apiKey })).toMatchObject({ ok: true });
   });
 

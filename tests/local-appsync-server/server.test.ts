@@ -60,7 +60,7 @@ describe('local AppSync server', () => {
       onInternalError: (_error, where) => internalErrors.push(where),
     });
     ca = readFileSync(appsync.caPath, 'utf8');
-    amplify = startAmplifyProcess(appsync.caPath);
+    amplify = await startAmplifyProcess(appsync.caPath);
     const configured = await amplify.call('configure', { endpoint: appsync.graphqlUrl, region, apiKey });
     expect(configured, amplify.stderr()).toMatchObject({ ok: true });
   });
