@@ -100,7 +100,8 @@ describe('LABELCAST_REKOGNITION_TPS at start', () => {
 
   it('stops `npm start` with exit code 1 and one line naming the variable when it is no positive number', () => {
     // Act
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+    // What `npm start` runs (package.json), the stack's bundle launcher: no tsx transform of main.ts's imports.
+    const run = spawnSync(process.execPath, ['local/start.js'], {
       cwd: repoRoot,
       env: { ...process.env, LABELCAST_REKOGNITION_TPS: '-3', LABELCAST_STATE_DIR: path.join(tmpdir(), 'labelcast-never-started') },
       encoding: 'utf8',
