@@ -16,8 +16,8 @@
  * photos MobileNetV2 alone put 0.5–0.9 on Porn or Sexy for a red apple, a
  * close-up face or a bar scene. So a label needs more than one signal:
  *   1. both nsfwjs models in the package (MobileNetV2, and MobileNetV2Mid,
- *      which the engine runs only when the first sees something), and the
- *      weaker of the two is what counts;
+ *      which the engine runs, and loads, only when the first sees something),
+ *      and the weaker of the two is what counts;
  *   2. a person found by the object detector (centernet), for Porn and Sexy;
  *      Hentai (drawn) content needs no person.
  * The agreed probability is then calibrated (anchors below): it reaches

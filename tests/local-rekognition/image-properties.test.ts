@@ -141,7 +141,8 @@ describe('DetectLabels with Features IMAGE_PROPERTIES', () => {
   });
 
   it('answers IMAGE_PROPERTIES alone with no labels, and GENERAL_LABELS alone with no properties', async () => {
-    const image = { Bytes: await readFile(path.join(fixtures, 'coffee.jpg')) };
+    // The cat, whose labels the test above had analysed already (tests/support/local-rekognition.ts).
+    const image = { Bytes: await readFile(path.join(fixtures, 'cat.jpg')) };
 
     const propertiesOnly = await local.client.send(new DetectLabelsCommand({ Image: image, Features: ['IMAGE_PROPERTIES'] }));
     const labelsOnly = await local.client.send(new DetectLabelsCommand({ Image: image }));

@@ -127,6 +127,22 @@ describe('DetectModerationLabels', () => {
     }
   });
 
+  it('asks the second nsfwjs model, loaded on this first need, when the first finds an ordinary photo suspect, and flags nothing', async () => {
+    // Prepare: MobileNetV2 gives this dolphin Porn 0.30, over its gate of 0.3 (engine/moderation-classifier.ts);
+    // MobileNetV2Mid 0.21, and the detector finds no person.
+    const dolphin = await readFile(path.join(fixtures, 'eval/gc-erase-dolphin.jpg'));
+
+    // Act
+    const analysis = await local.engine.analyze(dolphin, { objects: false, moderation: true });
+    const answer = await local.client.send(new DetectModerationLabelsCommand({ Image: { Bytes: dolphin } }));
+
+    // Assess: the second model's five probabilities, summing to 1 as a loaded model's do
+    const second = analysis.nsfw?.second;
+    expect(second).toBeDefined();
+    expect(Object.values(second ?? {}).reduce((sum, probability) => sum + probability, 0)).toBeCloseTo(1, 2);
+    expect(answer.ModerationLabels).toEqual([]);
+  });
+
   it('reports no moderation label on an ordinary photo even at MinConfidence 0 (a label needs both nsfwjs models and a person)', async () => {
     const result = await local.client.send(new DetectModerationLabelsCommand({ Image: await fromBytes('cat.jpg'), MinConfidence: 0 }));
     expect(result.ModerationLabels).toEqual([]);

@@ -19,7 +19,7 @@ const post = (message: FromWorker) => port.postMessage(message);
 const started = performance.now();
 const models = Promise.all([loadObjectDetector(), loadModerationClassifier()]);
 models.then(
-  () => post({ type: 'ready', info: { loadMs: Math.round(performance.now() - started), models: ['centernet (COCO-80)', 'nsfwjs MobileNetV2', 'nsfwjs MobileNetV2Mid'] } }),
+  () => post({ type: 'ready', info: { loadMs: Math.round(performance.now() - started), models: ['centernet (COCO-80)', 'nsfwjs MobileNetV2', 'nsfwjs MobileNetV2Mid (loads on first need)'] } }),
   (error: unknown) => post({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
 );
 
