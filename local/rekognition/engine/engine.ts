@@ -20,7 +20,7 @@ export interface VisionEngineOptions {
 }
 
 export interface VisionEngine {
-  /** Resolves once both models are loaded and verified; rejects if they cannot be. */
+  /** Resolves once the detector and the first moderation model are loaded and verified (the second loads on first need); rejects if they cannot be. */
   readonly ready: Promise<EngineInfo>;
   /** Rejects with an ImageDecodeError for images Rekognition would refuse. */
   analyze(bytes: Uint8Array, tasks: AnalysisTasks): Promise<ImageAnalysis>;

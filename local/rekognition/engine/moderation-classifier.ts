@@ -15,6 +15,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { NSFWJS } from 'nsfwjs';
 import { nsfwClassNames, type NsfwClassName } from './model-classes.ts';
 import type { ModelInput } from './decode.ts';
+import { onFirstNeed } from './on-first-need.ts';
 import { startTfjs } from './tfjs-runtime.ts';
 
 export type NsfwScores = Readonly<Record<NsfwClassName, number>>;
@@ -77,16 +78,16 @@ export async function loadModerationClassifier(): Promise<ModerationClassifier> 
   };
 
   const primaryModel = await loadVerified(NsfwModel.primary);
-  // Loaded once, on first need; a failed load fails that image's analysis (an internal error) and is not retried.
-  let secondModel: Promise<NSFWJS> | undefined;
+  // Loaded once, on first need; a failed load fails that image's analysis (an internal error), and the next image
+  // that needs the model loads it again.
+  const secondModel = onFirstNeed(() => loadVerified(NsfwModel.second));
 
   return {
     inputSize,
     async classify(input) {
       const primary = await run(primaryModel, input);
       if (primary.Porn + primary.Hentai + primary.Sexy < secondOpinionGate) return { primary };
-      secondModel ??= loadVerified(NsfwModel.second);
-      return { primary, second: await run(await secondModel, input) };
+      return { primary, second: await run(await secondModel(), input) };
     },
   };
 }
