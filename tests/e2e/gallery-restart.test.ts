@@ -19,36 +19,16 @@
  * round, a minute later (RECONNECT_INTERVAL), which a stack restart and a
  * labelling outlast.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureAmplify } from '../../client-example/lib/configure.ts';
 import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
 import { startStackProcess, type RunningStack } from '../../local/child-process-stack.ts';
+import { freeBasePort, plannedBasePorts, seedStateDir } from '../support/e2e-stack.ts';
 import { dropFiles, fixtureFile, hasChromium, launchGalleryBrowser, libraryCard, openGallery, untilStatus, type GalleryBrowser } from '../support/gallery-browser.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
-
-/** How many consecutive ports the stack takes (local/config.ts). */
-const stackPorts = 6;
-
-const portFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-
-/** A base port whose next `stackPorts` ports are free now. */
-async function freePortRange(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    let free = true;
-    for (let offset = 0; offset < stackPorts && free; offset += 1) free = await portFree(base + offset);
-    if (free) return base;
-  }
-}
 
 async function until(what: string, done: () => Promise<boolean>): Promise<void> {
   while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 250));
@@ -62,9 +42,11 @@ describe.skipIf(!hasChromium)('Gallery: the restart race', () => {
   let browser: GalleryBrowser;
 
   beforeAll(async () => {
-    // The worker trusts the shared e2e stack's CA (NODE_EXTRA_CA_CERTS is read once, at start): reuse it.
-    cpSync(path.join(inject('stateDir'), 'tls'), path.join(stateDir, 'tls'), { recursive: true });
-    basePort = await freePortRange();
+    // The CA the worker trusts (NODE_EXTRA_CA_CERTS is read once, at start) and the user pool's key, as the e2e stacks start.
+    seedStateDir(stateDir);
+    // Below the ephemeral range and off the run's e2e stacks' ports (which may not listen yet), so that nothing
+    // takes them while the stack is down for its restart.
+    basePort = await freeBasePort(plannedBasePorts());
     // Side by side: the browser's start is no part of the stack's.
     const [started, launched] = await Promise.allSettled([startStackProcess({ stateDir, basePort }), launchGalleryBrowser()]);
     if (launched.status === 'fulfilled') browser = launched.value;

@@ -14,7 +14,7 @@
  * of its own also keeps the labelers that were throttled (the SDK's adaptive
  * mode then slows their client for good) away from every other test.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -25,6 +25,7 @@ import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
 import { rekognitionRetry } from '../../functions/labeler/rekognition-retry.ts';
 import { startStackProcess, type RunningStack } from '../../local/child-process-stack.ts';
 import { fixture } from '../support/amplify-client.ts';
+import { seedStateDir } from '../support/e2e-stack.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 import { clearFaults, injectFault } from '../support/rekognition-faults.ts';
 import { rekognitionStats } from '../support/rekognition-stats.ts';
@@ -35,8 +36,8 @@ describe('Faults: Rekognition throttling and permanent failure', () => {
   let client: LabelcastClient;
 
   beforeAll(async () => {
-    // The worker trusts the shared e2e stack's CA (NODE_EXTRA_CA_CERTS is read once, at start): reuse it.
-    cpSync(path.join(inject('stateDir'), 'tls'), path.join(stateDir, 'tls'), { recursive: true });
+    // The CA the worker trusts (NODE_EXTRA_CA_CERTS is read once, at start) and the user pool's key, as the e2e stacks start.
+    seedStateDir(stateDir);
     stack = await startStackProcess({ stateDir });
     configureAmplify(stack.outputsPath);
     client = new LabelcastClient();

@@ -1,7 +1,7 @@
 /**
  * The e2e stacks as the test files see them. tests/support/local-stack-setup.ts (vitest's globalSetup) starts
- * each e2e project's stack and returns at once, so that the unit and CDK files need not wait for the stacks;
- * every e2e file waits for its project's stack before it runs (tests/support/e2e-stack-ready.ts, a setupFiles
+ * each e2e project's stack and returns at once, so that no file that needs no stack waits for one (a worker that
+ * is free while the stacks start runs them); every e2e file waits for its own project's stack before it runs (tests/support/e2e-stack-ready.ts, a setupFiles
  * entry, calls untilE2eStackReady), and fails with the stack's own output when it did not start.
  *
  * The stacks listen on ports the setup chose before starting them (npm start's consecutive ports from
@@ -65,11 +65,39 @@ export function plannedEndpoints(stateDir: string, basePort: number): PlannedEnd
 
 /** How many consecutive ports a stack takes (local/config.ts). */
 const stackPorts = 6;
+/** Where Linux keeps its ephemeral range (low and high end), from which port 0 binds and outgoing connections take theirs. */
+const ephemeralRangeFile = '/proc/sys/net/ipv4/ip_local_port_range';
+/** Linux's default low end, for a system whose range cannot be read. */
+const defaultEphemeralLow = 32_768;
+/** The lowest base drawn: above the well-known and most registered services' ports. */
+const lowestBasePort = 10_000;
+
+/** The low end of the kernel's ephemeral port range, read from `file`; Linux's default when it cannot be read. */
+export function ephemeralLowPort(file: string = ephemeralRangeFile): number {
+  try {
+    const low = Number(readFileSync(file, 'utf8').trim().split(/\s+/)[0]);
+    if (Number.isInteger(low) && low > 0) return low;
+  } catch {
+    // Not Linux, or no /proc: its default.
+  }
+  return defaultEphemeralLow;
+}
+
+/** Where bases are drawn from: `from` up to, not including, `to`. */
+export interface BasePortRange {
+  readonly from: number;
+  readonly to: number;
+}
+
 /**
- * Base ports are drawn below Linux's ephemeral range (32768 and up), from which port 0 binds and outgoing
- * connections take theirs: the many stacks and servers the tests start on free ports never take these.
+ * Base ports are drawn below the ephemeral range: the many stacks and servers the tests start on port 0, and
+ * every outgoing connection, never take these, also while a stack a test restarts on the same ports is down.
  */
-const basePortRange = { from: 10_000, to: 32_768 - stackPorts } as const;
+export function basePortRange(ephemeralLow: number = ephemeralLowPort()): BasePortRange {
+  const range = { from: lowestBasePort, to: ephemeralLow - stackPorts };
+  if (range.to <= range.from) throw new E2eStackError(`no ports below the ephemeral range (from ${ephemeralLow}, ${ephemeralRangeFile}) for an e2e stack`);
+  return range;
+}
 
 const portFree = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -78,16 +106,30 @@ const portFree = (port: number) =>
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 
-/** A base port whose `stackPorts` consecutive ports are free now and overlap none of `taken` (other bases). */
-export async function freeBasePort(taken: readonly number[]): Promise<number> {
-  for (;;) {
-    const base = basePortRange.from + Math.floor(Math.random() * (basePortRange.to - basePortRange.from));
+/** Bases drawn before giving up: far more than a range with any room needs. */
+const maxDraws = 1_000;
+
+/**
+ * A base port whose `stackPorts` consecutive ports are free now and overlap none of `taken`: the bases other
+ * stacks use or will use (the setup's stacks may not listen yet; a test's own stack may be down for a restart).
+ * The setup's stacks and the stacks e2e files start on fixed ports all draw here, each avoiding the others'.
+ */
+export async function freeBasePort(taken: readonly number[], range: BasePortRange = basePortRange()): Promise<number> {
+  for (let draw = 0; draw < maxDraws; draw += 1) {
+    const base = range.from + Math.floor(Math.random() * (range.to - range.from));
     if (taken.some((other) => Math.abs(other - base) < stackPorts)) continue;
     let free = true;
     for (let offset = 0; offset < stackPorts && free; offset += 1) free = await portFree(base + offset);
     if (free) return base;
   }
+  throw new E2eStackError(`no ${stackPorts} free consecutive ports from ${range.from} to ${range.to} beside ${taken.join(', ') || 'no other stack'}`);
 }
+
+/**
+ * The bases of this run's e2e stacks (the setup's, shared and serial), for a file that starts a stack of its own
+ * on fixed ports: freeBasePort(plannedBasePorts()) keeps it off theirs.
+ */
+export const plannedBasePorts = (): number[] => inject('e2eBasePorts');
 
 /** How often a test file looks for its stack's ready file while the stack starts. */
 const pollMs = 100;

@@ -17,11 +17,14 @@
  * (tests/support/e2e-stack-ready.ts, a setupFiles entry); a stack that does
  * not start leaves its error in its state dir, and every e2e file fails with
  * it. The stacks listen on ports chosen here, so that their endpoints can be
- * provided before they serve (tests/support/e2e-stack.ts).
+ * provided before they serve (tests/support/e2e-stack.ts); their bases are
+ * provided too, so that a file starting a stack of its own on fixed ports
+ * keeps off them (freeBasePort).
  *
  * vitest loads this file once per project, each in its own module graph, so
  * the stacks are kept on `globalThis` of vitest's main process and stopped
- * (started or still starting) when the last project tears down.
+ * (served, still starting or failed) when the last project whose setup
+ * succeeded tears down, or by a setup that fails when no other succeeded.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +48,8 @@ declare module 'vitest' {
     lambdaEndpoint: string;
     s3Endpoint: string;
     dynamodbEndpoint: string;
+    /** Every e2e stack's base port this run, for the files that start a stack of their own on fixed ports (freeBasePort). */
+    e2eBasePorts: number[];
   }
 }
 
@@ -105,17 +110,31 @@ function startOnce(stacks: E2eStacks, name: StackName): Promise<StartedStack> {
   return started;
 }
 
-export default async function setup(project: TestProject) {
-  registry[stacksKey] ??= makeCa();
-  const stacks = await registry[stacksKey];
-  stacks.users += 1;
-  // vitest runs the projects' setups one after the other: the first starts every e2e project's stack, side by side.
-  for (const each of project.vitest.projects) {
-    if ([each.config.globalSetup].flat().some((file) => file.endsWith('local-stack-setup.ts'))) void startOnce(stacks, stackNameOf(each.name));
-  }
-  const { stack, endpoints } = await startOnce(stacks, stackNameOf(project.name));
-  // A project whose files do not wait for the stack themselves gets it served before any file runs, as before.
-  if (![project.config.setupFiles].flat().some((file) => file.endsWith(filesWaitEntry))) await stack.ready;
+/**
+ * Stops every stack, whether it serves, is still starting or never started (a start that threw has already
+ * failed the setup; one that never served has already failed the e2e files): one outcome stops no other.
+ */
+export async function stopEvery(started: Iterable<Promise<Pick<StartedStack, 'stack'>>>): Promise<void> {
+  await Promise.allSettled(
+    [...started].map(async (each) => {
+      const { stack } = await each;
+      const code = await stack.stop();
+      const served = await stack.ready.then(
+        () => true,
+        () => false,
+      );
+      if (served && code !== 0) console.error(`stack exited with ${code}:\n${stack.stdout()}`);
+    }),
+  );
+}
+
+async function stopAll(stacks: E2eStacks): Promise<void> {
+  delete registry[stacksKey];
+  await stopEvery(stacks.started.values());
+  rmSync(stacks.seedDir, { recursive: true, force: true });
+}
+
+function provideStack(project: TestProject, { stack, endpoints }: StartedStack, basePorts: number[]): void {
   // The CLI tests' child processes find the shared stack by it.
   if (stackNameOf(project.name) === 'shared') process.env.LABELCAST_OUTPUTS = endpoints.outputsPath;
   project.provide('stateDir', stack.stateDir);
@@ -126,20 +145,35 @@ export default async function setup(project: TestProject) {
   project.provide('lambdaEndpoint', endpoints.lambdaEndpoint);
   project.provide('s3Endpoint', endpoints.s3Endpoint);
   project.provide('dynamodbEndpoint', endpoints.dynamodbEndpoint);
+  project.provide('e2eBasePorts', basePorts);
+}
+
+export default async function setup(project: TestProject) {
+  registry[stacksKey] ??= makeCa();
+  const stacks = await registry[stacksKey];
+  try {
+    // vitest runs the projects' setups one after the other: the first starts every e2e project's stack, side by side.
+    for (const each of project.vitest.projects) {
+      if ([each.config.globalSetup].flat().some((file) => file.endsWith('local-stack-setup.ts'))) void startOnce(stacks, stackNameOf(each.name));
+    }
+    const ownStart = startOnce(stacks, stackNameOf(project.name));
+    // Awaited together (a start that throws is handled, not left to reject unheard): ports are chosen and the
+    // processes spawned at once, so this waits for no stack to serve.
+    const basePorts = (await Promise.all(stacks.started.values())).map((each) => each.basePort);
+    const own = await ownStart;
+    // A project whose files do not wait for the stack themselves gets it served before any file runs, as before.
+    if (![project.config.setupFiles].flat().some((file) => file.endsWith(filesWaitEntry))) await own.stack.ready;
+    provideStack(project, own, basePorts);
+  } catch (error) {
+    // No teardown of this project's will run: when no other project's will either, the stacks stop here.
+    if (stacks.users === 0) await stopAll(stacks);
+    throw error;
+  }
+  // Counted only once nothing can throw, so that the last teardown that runs stops the stacks.
+  stacks.users += 1;
   return async () => {
     stacks.users -= 1;
     if (stacks.users > 0) return;
-    delete registry[stacksKey];
-    for (const started of stacks.started.values()) {
-      const { stack: each } = await started;
-      // A stack still starting is stopped too; one that never served has already failed the e2e files.
-      const code = await each.stop();
-      const served = await each.ready.then(
-        () => true,
-        () => false,
-      );
-      if (served && code !== 0) console.error(`stack exited with ${code}:\n${each.stdout()}`);
-    }
-    rmSync(stacks.seedDir, { recursive: true, force: true });
+    await stopAll(stacks);
   };
 }
