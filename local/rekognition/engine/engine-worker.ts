@@ -1,7 +1,9 @@
 /**
  * Worker thread that owns the models: loads them once, then analyses one
  * image at a time (the wasm backend is single-threaded anyway), so inference
- * never blocks the main thread's event loop.
+ * never blocks the main thread's event loop. Every call is validated and
+ * decoded; the model passes are skipped for pixels and tasks it analysed
+ * before (analysis-cache.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AnalysisCache, analysisKey, cachedMaxPixels, throughCache } from './analysis-cache.ts';

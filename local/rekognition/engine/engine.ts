@@ -4,6 +4,8 @@
  * bundle of engine-worker.ts and its imports (worker-bundle.ts), built before
  * the worker starts when a source changed, or from its sources under tsx when
  * no bundle can be built or kept (worker-start.ts); `ready` waits for both.
+ * The worker answers pixels it has analysed for the same tasks from its
+ * analysis cache (analysis-cache.ts); analysisCacheCounts says how often.
  */
 import { Worker } from 'node:worker_threads';
 import { EngineClosedError } from '../errors.ts';
