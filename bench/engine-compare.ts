@@ -36,13 +36,14 @@ const earlierTree = mkdtempSync(path.join(os.tmpdir(), 'labelcast-engine-'));
 try {
   execFileSync('sh', ['-c', `git -C "$1" archive "$2" package.json tsconfig.json api local | tar -x -C "$3"`, 'sh', repoRoot, reference, earlierTree]);
   symlinkSync(path.join(repoRoot, 'node_modules'), path.join(earlierTree, 'node_modules'));
-  const earlierModule = (await import(pathToFileURL(path.join(earlierTree, 'local/rekognition/engine/engine.ts')).href)) as { startVisionEngine: () => VisionEngine };
+  const earlierModule = (await import(pathToFileURL(path.join(earlierTree, 'local/rekognition/engine/engine.ts')).href)) as { startVisionEngine: (options?: { analysisCacheBytes?: number }) => VisionEngine };
 
   const photos: Record<string, Buffer> = {
     '640 px photo (cat, the engine row)': await photoOfWidth(640),
     '640 px people photo (astronaut)': await sharp(readFileSync(path.join(repoRoot, 'tests/fixtures/astronaut.jpg'))).resize({ width: 640 }).jpeg({ quality: 90 }).toBuffer(),
   };
-  const engines = { before: earlierModule.startVisionEngine(), now: startVisionEngine() };
+  // The analysis cache off (an earlier tree's engine ignores the option, or has no cache): every turn repeats the photo.
+  const engines = { before: earlierModule.startVisionEngine({ analysisCacheBytes: 0 }), now: startVisionEngine({ analysisCacheBytes: 0 }) };
   await Promise.all([engines.before.ready, engines.now.ready]);
 
   const bothCalls = (engine: VisionEngine, bytes: Buffer) =>

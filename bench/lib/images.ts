@@ -24,8 +24,12 @@ export async function distinctImages(count: number): Promise<Buffer[]> {
   return images;
 }
 
-/** A photo of a given width, for engine latency at that size. */
-export async function photoOfWidth(width: number): Promise<Buffer> {
+/**
+ * A photo of a given width, for engine latency at that size. Each `variant` is encoded at another JPEG quality,
+ * so its pixels differ: the stack's engine answers pixels it has analysed before from its cache
+ * (local/rekognition/engine/analysis-cache.ts), and a latency measured on repeats would be the cache's.
+ */
+export async function photoOfWidth(width: number, variant = 0): Promise<Buffer> {
   const cat = await readFile(path.join(repoRoot, 'tests/fixtures', 'cat.jpg'));
-  return sharp(cat).resize({ width, kernel: 'lanczos3' }).jpeg({ quality: 90 }).toBuffer();
+  return sharp(cat).resize({ width, kernel: 'lanczos3' }).jpeg({ quality: 90 - variant }).toBuffer();
 }

@@ -1,7 +1,9 @@
 /**
  * Throughput efficiency: images labelled per second through the whole
- * pipeline at concurrency 8, over the engine's own images per second on the
- * same images at the same concurrency.
+ * pipeline at concurrency 8, over the engine's own images per second on as
+ * many other images of the same kind at the same concurrency: other pixels, as
+ * the engine's analysis cache would answer the pipeline's calls on images the
+ * engine-only half already analysed (local/rekognition/engine/analysis-cache.ts).
  */
 import type { BenchContext } from '../context.ts';
 import { mapConcurrent, timed } from '../lib/stats.ts';

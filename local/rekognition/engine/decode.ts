@@ -4,7 +4,8 @@
  * EXIF orientation, drops alpha and makes the model inputs. Runs in the
  * engine worker; sharp's own work happens on libuv's thread pool.
  */
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import { createHash } from 'node:crypto';
+import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import { RekognitionLimits } from '../../../api/limits.ts';
 import { LocalRekognitionError } from '../errors.ts';
 
@@ -90,6 +91,14 @@ export interface DecodedImage {
   view(size: number, spec: ViewSpec): Promise<{ readonly input: ModelInput; readonly frame: LetterboxFrame }>;
   /** Whole image stretched to a square (what the nsfwjs classifiers expect). */
   stretched(size: number): Promise<ModelInput>;
+  /**
+   * SHA-256 over the full-size oriented pixels as decoded, their layout, and what else the model inputs are made
+   * from (format, colour space, depth, ICC profile): two files with the same digest give the same model inputs,
+   * whatever other bytes they carry (the analysis cache's key, analysis-cache.ts). It decodes the whole image at
+   * full size (the model inputs shrink on load), so the caller keeps it to images of a moderate size. Rejects like
+   * the other inputs for a file that does not decode.
+   */
+  pixelDigest(): Promise<string>;
 }
 
 const acceptedFormats = new Set(['jpeg', 'png']);
@@ -166,6 +175,19 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits): Prom
     async stretched(size) {
       const { data } = await rawRgb(decode().resize(size, size, { fit: 'fill' }));
       return { pixels: data, size };
+    },
+    async pixelDigest() {
+      const hash = createHash('sha256');
+      const icc = metadata.icc ? createHash('sha256').update(metadata.icc).digest('hex') : 'none';
+      hash.update(`${metadata.format} space=${metadata.space} depth=${metadata.depth} alpha=${metadata.hasAlpha} icc=${icc}\n`);
+      let decoded: { data: Buffer; info: OutputInfo };
+      try {
+        decoded = await decode().raw().toBuffer({ resolveWithObject: true });
+      } catch (error) {
+        throw decodeFailure(error);
+      }
+      const { width, height, channels } = decoded.info;
+      return hash.update(`${width}x${height}x${channels}\n`).update(decoded.data).digest('hex');
     },
   };
 }

@@ -1,11 +1,14 @@
 /**
  * Worker thread that owns the models: loads them once, then analyses one
  * image at a time (the wasm backend is single-threaded anyway), so inference
- * never blocks the main thread's event loop.
+ * never blocks the main thread's event loop. Every call is validated and
+ * decoded; the model passes are skipped for pixels and tasks it analysed
+ * before (analysis-cache.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeImage, ImageDecodeError } from './decode.ts';
-import type { FromWorker, ImageAnalysis, ToWorker } from './messages.ts';
+import { AnalysisCache, analysisKey, cachedMaxPixels, throughCache } from './analysis-cache.ts';
+import { decodeImage, ImageDecodeError, type DecodedImage } from './decode.ts';
+import type { EngineWorkerData, FromWorker, ImageAnalysis, ToWorker } from './messages.ts';
 import { loadModerationClassifier } from './moderation-classifier.ts';
 import { needsPersonCheck } from '../moderation.ts';
 import { loadObjectDetector } from './object-detector.ts';
@@ -13,7 +16,8 @@ import { facesOfPeople } from '../faces/faces-of-people.ts';
 
 if (!parentPort) throw new Error('engine-worker.ts must run in a worker thread');
 const port = parentPort;
-const { maxPixels } = workerData as { maxPixels: number };
+const { maxPixels, analysisCacheBytes } = workerData as EngineWorkerData;
+const analyses = new AnalysisCache<ImageAnalysis>(analysisCacheBytes);
 const post = (message: FromWorker) => port.postMessage(message);
 
 const started = performance.now();
@@ -23,9 +27,24 @@ models.then(
   (error: unknown) => post({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
 );
 
-async function analyze(message: ToWorker): Promise<ImageAnalysis> {
-  const [detector, classifier] = await models;
+/** The analysis cache's key for this image and these tasks; none when the cache is off or the image too large. */
+async function cacheKey(image: DecodedImage, message: ToWorker): Promise<string | undefined> {
+  if (analysisCacheBytes <= 0 || image.width * image.height > cachedMaxPixels) return undefined;
+  // A file whose full-size decode fails is analysed uncached, so it fails (or not) exactly as it did without a cache.
+  const digest = await image.pixelDigest().catch(() => undefined);
+  return digest === undefined ? undefined : analysisKey(digest, message.tasks);
+}
+
+/** Validation and decoding run on every call; the model passes only when these pixels and tasks are not cached. */
+async function analyzeOrRecall(message: ToWorker): Promise<{ readonly value: ImageAnalysis; readonly cached: boolean }> {
   const image = await decodeImage(message.bytes, { maxPixels });
+  const began = performance.now();
+  const { value, cached } = await throughCache(analyses, await cacheKey(image, message), () => analyze(image, message));
+  return { value: cached ? { ...value, inferenceMs: Math.round(performance.now() - began) } : value, cached };
+}
+
+async function analyze(image: DecodedImage, message: ToWorker): Promise<ImageAnalysis> {
+  const [detector, classifier] = await models;
   const began = performance.now();
   let objects: ImageAnalysis['objects'];
   let nsfw: ImageAnalysis['nsfw'];
@@ -48,7 +67,8 @@ let queue: Promise<void> = Promise.resolve();
 port.on('message', (message: ToWorker) => {
   queue = queue.then(async () => {
     try {
-      post({ type: 'analysis', id: message.id, analysis: await analyze(message) });
+      const { value, cached } = await analyzeOrRecall(message);
+      post({ type: 'analysis', id: message.id, analysis: value, cached });
     } catch (error) {
       const problem = error instanceof ImageDecodeError ? error.problem : 'internal';
       post({ type: 'rejected', id: message.id, problem, message: error instanceof Error ? error.message : String(error) });

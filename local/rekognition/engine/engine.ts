@@ -4,11 +4,14 @@
  * bundle of engine-worker.ts and its imports (worker-bundle.ts), built before
  * the worker starts when a source changed, or from its sources under tsx when
  * no bundle can be built or kept (worker-start.ts); `ready` waits for both.
+ * The worker answers pixels it has analysed for the same tasks from its
+ * analysis cache (analysis-cache.ts); analysisCacheCounts says how often.
  */
 import { Worker } from 'node:worker_threads';
 import { EngineClosedError } from '../errors.ts';
+import { defaultAnalysisCacheBytes } from './analysis-cache.ts';
 import { ImageDecodeError, type ImageProblem } from './decode.ts';
-import type { AnalysisTasks, EngineInfo, FromWorker, ImageAnalysis, ToWorker } from './messages.ts';
+import type { AnalysisTasks, EngineInfo, EngineWorkerData, FromWorker, ImageAnalysis, ToWorker } from './messages.ts';
 import { engineWorkerStart } from './worker-start.ts';
 
 export interface VisionEngineOptions {
@@ -17,6 +20,21 @@ export interface VisionEngineOptions {
    * @default 100_000_000 (10,000 × 10,000)
    */
   readonly maxPixels?: number;
+  /**
+   * Bound of the worker's analysis cache in serialized bytes (analysis-cache.ts): the same pixels asked for the
+   * same tasks are answered without another model pass. 0 turns it off, for measurements of the engine's own
+   * work on repeated images (bench/people.ts, bench/engine-compare.ts).
+   * @default defaultAnalysisCacheBytes (4 MiB)
+   */
+  readonly analysisCacheBytes?: number;
+}
+
+/** What the worker's analysis cache has answered since the engine started. */
+export interface AnalysisCacheCounts {
+  /** Analyses answered from the cache: no model ran. */
+  readonly hits: number;
+  /** Analyses the models ran. */
+  readonly runs: number;
 }
 
 export interface VisionEngine {
@@ -25,6 +43,11 @@ export interface VisionEngine {
   /** Rejects with an ImageDecodeError for images Rekognition would refuse. */
   analyze(bytes: Uint8Array, tasks: AnalysisTasks): Promise<ImageAnalysis>;
   close(): Promise<void>;
+}
+
+/** The engine startVisionEngine starts: a VisionEngine that also counts its cache's answers (for tests and benches). */
+export interface LocalVisionEngine extends VisionEngine {
+  analysisCacheCounts(): AnalysisCacheCounts;
 }
 
 export const defaultMaxPixels = 100_000_000;
@@ -37,18 +60,23 @@ export const defaultMaxPixels = 100_000_000;
  */
 export const engineYoungGenerationMb = 12;
 
-export function startVisionEngine(options: VisionEngineOptions = {}): VisionEngine {
+export function startVisionEngine(options: VisionEngineOptions = {}): LocalVisionEngine {
+  const workerData: EngineWorkerData = {
+    maxPixels: options.maxPixels ?? defaultMaxPixels,
+    analysisCacheBytes: Math.max(0, options.analysisCacheBytes ?? defaultAnalysisCacheBytes),
+  };
   // From the bundle, built first when a source changed, or from the sources (worker-start.ts).
   const worker = engineWorkerStart().then(
     (start) =>
       new Worker(start.filename, {
         ...start.options,
-        workerData: { maxPixels: options.maxPixels ?? defaultMaxPixels },
+        workerData,
         resourceLimits: { maxYoungGenerationSizeMb: engineYoungGenerationMb },
       }),
   );
   const pending = new Map<number, { resolve: (analysis: ImageAnalysis) => void; reject: (error: Error) => void }>();
   let nextId = 1;
+  const cacheCounts = { hits: 0, runs: 0 };
   let failure: Error | undefined;
 
   let settleReady!: { resolve: (info: EngineInfo) => void; reject: (error: Error) => void };
@@ -74,6 +102,7 @@ export function startVisionEngine(options: VisionEngineOptions = {}): VisionEngi
         failAll(new Error(`the vision models did not load: ${message.message}`));
         return;
       case 'analysis':
+        cacheCounts[message.cached ? 'hits' : 'runs'] += 1;
         pending.get(message.id)?.resolve(message.analysis);
         pending.delete(message.id);
         return;
@@ -99,6 +128,7 @@ export function startVisionEngine(options: VisionEngineOptions = {}): VisionEngi
 
   return {
     ready,
+    analysisCacheCounts: () => ({ ...cacheCounts }),
     analyze(bytes, tasks) {
       if (failure) return Promise.reject(failure);
       const id = nextId++;

@@ -19,6 +19,7 @@ export interface ImageAnalysis {
   readonly nsfw?: ModerationSignals;
   /** Set when faces were asked for and a person was found. */
   readonly faces?: readonly DetectedFace[];
+  /** How long the model passes took; for an analysis from the cache (analysis-cache.ts), the look-up. */
   readonly inferenceMs: number;
 }
 
@@ -27,11 +28,18 @@ export interface EngineInfo {
   readonly models: readonly string[];
 }
 
+export interface EngineWorkerData {
+  readonly maxPixels: number;
+  /** The analysis cache's bound in serialized bytes; 0 turns it off. */
+  readonly analysisCacheBytes: number;
+}
+
 export type ToWorker =
   | { readonly type: 'analyze'; readonly id: number; readonly bytes: Uint8Array; readonly tasks: AnalysisTasks };
 
 export type FromWorker =
   | { readonly type: 'ready'; readonly info: EngineInfo }
   | { readonly type: 'failed'; readonly message: string }
-  | { readonly type: 'analysis'; readonly id: number; readonly analysis: ImageAnalysis }
+  /** `cached`: answered from the worker's analysis cache (analysis-cache.ts), no model ran. */
+  | { readonly type: 'analysis'; readonly id: number; readonly analysis: ImageAnalysis; readonly cached: boolean }
   | { readonly type: 'rejected'; readonly id: number; readonly problem: ImageProblem | 'internal'; readonly message: string };
