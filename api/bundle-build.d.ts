@@ -41,6 +41,11 @@ export interface BuildSpec {
 export interface BuildResult {
   /** Absolute paths of the files esbuild read into the bundles. */
   readonly inputs: readonly string[];
+  /**
+   * Absolute paths of what else decides the output, present or not: configuration files (tsconfig.json and those it
+   * extends, package.json files) and directories (their listings). A change to one, or its appearing, builds again.
+   */
+  readonly lookedUp?: readonly string[];
 }
 
 /** The child's exit code when esbuild refused the sources. */

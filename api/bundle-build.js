@@ -1,6 +1,7 @@
 /**
  * One esbuild build of programs of this repo, described by plain data (a BuildSpec): ES modules for node, one
- * `<name>.mjs` per entry (and its source map, when asked) in the directory given, and the list of files it read.
+ * `<name>.mjs` per entry (and its source map, when asked) in the directory given, and the list of files it read
+ * (and of those it looked up besides: configuration files, directories; ./esbuild-looked-up.js).
  * The bundle cache (./cached-bundle.js) decides when to build and keeps what was built; this module only builds.
  *
  * Plain data, so that the same build runs in this process or in a short-lived child (./bundle-build-child.js):
@@ -22,6 +23,7 @@ import { fileURLToPath, pathToFileURL, URL } from 'node:url';
 import process from 'node:process';
 import { promisify } from 'node:util';
 import { BundleBuildError, BundleError } from './bundle-errors.js';
+import { lookedUpBy } from './esbuild-looked-up.js';
 
 /** Some bundled packages are CommonJS that require() Node's own modules; an ES module has no require of its own. */
 const defaultBanner = "import { createRequire as __labelcastCreateRequire } from 'node:module'; const require = __labelcastCreateRequire(import.meta.url);";
@@ -144,7 +146,7 @@ export async function buildBundles(spec, outDir, placedAt = outDir) {
     const inputs = Object.keys(result.metafile.inputs)
       .filter((input) => !input.startsWith(`${standInNamespace}:`))
       .map((input) => path.resolve(spec.repoRoot, input));
-    return { inputs };
+    return { inputs, lookedUp: lookedUpBy(inputs) };
   } finally {
     // esbuild's service process would otherwise stay for as long as the program runs.
     await esbuild.stop?.();

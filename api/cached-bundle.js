@@ -13,16 +13,20 @@
  *   record.json   the current build: the key it was built for, its directory's name, its inputs' fingerprints
  *   build-<id>/   the files of one build (bundles, source maps): complete before it gets this name, never written after
  *   tmp-<id>/     a build under way, its own (builds in other threads and processes may run at the same time)
- *   lock-<key>    held by the process building that key (its pid): others wait for its record instead of building too
+ *   lock-<key>    held by the process building that key (its pid and a token of its own), touched each second while
+ *                 it builds: others wait for its record instead of building too
  *
  * Key: a SHA-256 of the build's settings (entries, options, the files of the packages imported by path), esbuild's
- * version, node's, this format and the builder's code (./bundle-build.js): a change to any of them is another build. Inputs: every file esbuild read (its
- * metafile), by size, modification and change time, compared at each start (one stat each: a few ms for a thousand),
- * so an edit or an `npm install` builds again.
+ * version, node's, this format and the builder's code (./bundle-build.js, ./esbuild-looked-up.js): a change to any
+ * of them is another build. Inputs: every file esbuild read (its metafile), and what it looked up besides
+ * (./esbuild-looked-up.js: the tsconfig.json files and those they extend, the package.json files, present or not;
+ * the listings of our sources' directories), by size, modification and change time, compared at each start (one
+ * stat each: a few ms for a thousand), so an edit, a tsconfig.json change, a new file an import now resolves to or
+ * an `npm install` builds again.
  *
  * Builders of one key in other processes wait for the one holding its lock and take its build. Two may still build
- * at once (two keys, a build that was not kept, a lock left by a crash), each renaming its own directory into place
- * and then the record (which names it):
+ * at once (two keys, a build that was not kept, a lock left by a crash or untouched for 2 minutes), each renaming
+ * its own directory into place and then the record (which names it):
  *
  *   A: build into tmp-A ............ tmp-A → build-A ... record → A
  *   B:       build into tmp-B ........... tmp-B → build-B ........... record → B
@@ -35,10 +39,13 @@
  * keeps) less than 2 s before the build started, or during it, may or may not be in it: that build is used once and
  * not recorded, and the next start builds again.
  *
- * Old builds: a build directory that the record no longer names is removed once nobody used it for 10 minutes (each
- * use touches its directory; a reader is done with a build within seconds: the stack imports it, the engine starts
- * its worker, the Lambda runtime links the functions' files into its state directory). It is renamed away before it
- * is deleted, so a reader finds a whole build or none.
+ * Old builds: after each build, every other build directory is removed once nobody used it for 10 minutes, whether
+ * the record names it or not (each use touches its directory; a reader is done with a build within seconds: the
+ * stack imports it, the engine starts its worker, the Lambda runtime links the functions' files into its state
+ * directory; a record left naming no directory is no build, and the next start builds again). It is renamed away
+ * before it is deleted, so a reader finds a whole build or none. What the layout before the record left (a bundle,
+ * its map, inputs.json, `*.tmp` builds) goes too, once untouched for 10 minutes. Locks are removed only by their holder, or by a builder that
+ * finds the holder dead or its lock untouched for 2 minutes, and then only if it still holds what was judged.
  *
  * No cache: when the directory cannot be made or written (a read-only node_modules), the build fails with a
  * BundleCacheError (the launchers then run the sources under tsx), or is made where the caller says (uncachedDir).
@@ -50,6 +57,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import process from 'node:process';
+import { clearInterval, setInterval } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL, URL } from 'node:url';
 import { buildBundles, buildBundlesInChild } from './bundle-build.js';
@@ -61,11 +69,13 @@ const cacheFormat = 4;
 /** An input changed this recently before a build may or may not be in it (timestamps are coarse on some file systems). */
 const settledMs = 2000;
 
-/** How long a build the record no longer names is kept after its last use. */
+/** How long a build other than the one just made is kept after its last use. */
 const unusedGraceMs = 10 * 60_000;
 
-/** How long a builder may hold its lock before others stop waiting for it (a builder that hangs keeps it). */
+/** How long a lock may go untouched before others stop waiting for its holder (a builder that hangs keeps it). */
 const lockStaleMs = 2 * 60_000;
+/** How often a builder touches its lock: far within lockStaleMs, even on a loaded machine. */
+const lockRefreshMs = 1000;
 const lockPollMs = 100;
 
 const recordName = 'record.json';
@@ -108,8 +118,40 @@ function recordedBuild(cacheDir, key) {
 }
 
 /**
- * Removes the builds of `cacheDir` unused for unusedGraceMs, but `current`; and what crashed builds and removals
- * left. Best effort: another process may be removing the same, or the directory may be read-only.
+ * Whether an entry of a cache directory is what its layout before the record left: a bundle, its map and
+ * inputs.json in the cache directory itself, builds under way there (`build.<pid>.tmp`) or beside it
+ * (`<cache directory>.build.<pid>.<uuid>.tmp`, removeOldLayoutBuilds).
+ * @param {string} name
+ */
+const oldLayoutFile = (name) => name === 'inputs.json' || name.endsWith('.mjs') || name.endsWith('.mjs.map') || name.endsWith('.tmp');
+
+/**
+ * Removes the old layout's builds under way beside `cacheDir` (oldLayoutFile), once untouched for unusedGraceMs.
+ * @param {string} cacheDir
+ */
+function removeOldLayoutBuilds(cacheDir) {
+  const prefix = `${path.basename(cacheDir)}.build.`;
+  let names;
+  try {
+    names = readdirSync(path.dirname(cacheDir)).filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const file = path.join(path.dirname(cacheDir), name);
+    try {
+      if (Date.now() - statSync(file).mtimeMs >= unusedGraceMs) rmSync(file, { recursive: true, force: true });
+    } catch {
+      // left for a later build to remove
+    }
+  }
+}
+
+/**
+ * Removes the builds of `cacheDir` unused for unusedGraceMs, but `current`; what crashed builds and removals left;
+ * and what the old layout left (oldLayoutFile). Not locks: only their holder removes one, or a builder that finds
+ * its holder dead or hung (otherBuild). Best effort: another process may be removing the same, or the directory may
+ * be read-only.
  * @param {string} cacheDir
  * @param {string} current the name of the build just made
  */
@@ -120,19 +162,20 @@ function removeUnused(cacheDir, current) {
   } catch {
     return;
   }
+  removeOldLayoutBuilds(cacheDir);
   const now = Date.now();
   for (const name of names) {
     if (name === current) continue;
     const file = path.join(cacheDir, name);
     try {
-      if (name.startsWith(buildPrefix) || name.startsWith(tmpPrefix)) {
+      if (oldLayoutFile(name)) {
+        if (now - statSync(file).mtimeMs >= unusedGraceMs) rmSync(file, { recursive: true, force: true });
+      } else if (name.startsWith(buildPrefix) || name.startsWith(tmpPrefix)) {
         if (now - statSync(file).mtimeMs < unusedGraceMs) continue;
         // Out of reach first (one rename), then deleted: a reader finds the whole build or nothing.
         const trash = path.join(cacheDir, `${trashPrefix}${randomUUID()}`);
         renameSync(file, trash);
         rmSync(trash, { recursive: true, force: true });
-      } else if (name.startsWith(lockPrefix)) {
-        if (now - statSync(file).mtimeMs > lockStaleMs) rmSync(file, { force: true });
       } else if (name.startsWith(trashPrefix)) {
         rmSync(file, { recursive: true, force: true });
       }
@@ -171,9 +214,13 @@ async function buildAndKeep(cacheDir, key, build) {
   cacheStep(`cannot make the cache directory ${cacheDir}`, () => mkdirSync(ownDir, { recursive: true }));
   try {
     const startedMs = Date.now();
-    const { inputs } = await build(ownDir, buildDir);
-    const stats = inputs.map((input) => [input, statOf(input)]);
-    const settled = stats.every(([, stats_]) => stats_ !== undefined && Math.max(stats_.mtimeMs, stats_.ctimeMs) < startedMs - settledMs);
+    const { inputs, lookedUp = [] } = await build(ownDir, buildDir);
+    const stats = [...inputs, ...lookedUp].map((input) => [input, statOf(input)]);
+    const unchangedSince = (stats_) => Math.max(stats_.mtimeMs, stats_.ctimeMs) < startedMs - settledMs;
+    // An input read is there; a file looked up may be missing (then its appearing builds again).
+    const settled =
+      stats.slice(0, inputs.length).every(([, stats_]) => stats_ !== undefined && unchangedSince(stats_)) &&
+      stats.slice(inputs.length).every(([, stats_]) => stats_ === undefined || unchangedSince(stats_));
     cacheStep(`cannot keep the build in ${cacheDir}`, () => {
       renameSync(ownDir, buildDir);
       if (!settled) return;
@@ -203,10 +250,12 @@ async function buildAndKeep(cacheDir, key, build) {
  */
 async function buildOrWait(cacheDir, key, build) {
   const lock = path.join(cacheDir, `${lockPrefix}${key.slice(0, 16)}`);
+  // Ours alone: a lock judged stale and taken over by another builder is never removed by us.
+  const ownLock = `${process.pid}:${randomUUID()}`;
   for (;;) {
     try {
       mkdirSync(cacheDir, { recursive: true });
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      writeFileSync(lock, ownLock, { flag: 'wx' });
     } catch (error) {
       // No cache to lock (buildAndKeep says so), or another builder holds the lock.
       if (error?.code !== 'EEXIST') return buildAndKeep(cacheDir, key, build);
@@ -214,27 +263,58 @@ async function buildOrWait(cacheDir, key, build) {
       if (theirs) return theirs;
       continue;
     }
+    // Held while it is touched: a build longer than lockStaleMs (a loaded machine) is not taken for a hung one.
+    const refresh = setInterval(() => touchIfHeld(lock, ownLock), lockRefreshMs).unref();
     try {
       return await buildAndKeep(cacheDir, key, build);
     } finally {
-      rmSync(lock, { force: true });
+      clearInterval(refresh);
+      removeIfHeld(lock, ownLock);
     }
   }
 }
 
+/** What `lock` holds (its holder's pid and token), or undefined when it is gone. */
+function lockHolder(lock) {
+  try {
+    return readFileSync(lock, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Whether the process that wrote `lock` still runs (a stack killed while it built leaves its lock behind). A lock
- * still empty (just made) or unreadable counts as held.
+ * Touches `lock` while it holds `holder`.
  * @param {string} lock
+ * @param {string} holder
+ */
+function touchIfHeld(lock, holder) {
+  if (lockHolder(lock) !== holder) return;
+  try {
+    const now = new Date();
+    utimesSync(lock, now, now);
+  } catch {
+    // gone meanwhile
+  }
+}
+
+/**
+ * Removes `lock` while it holds `holder` (what a builder found there when it judged it left behind, or its own).
+ * @param {string} lock
+ * @param {string | undefined} holder
+ */
+function removeIfHeld(lock, holder) {
+  if (holder !== undefined && lockHolder(lock) === holder) rmSync(lock, { force: true });
+}
+
+/**
+ * Whether the process that wrote a lock holding `holder` still runs (a stack killed while it built leaves its lock
+ * behind). A lock still empty (just made) counts as held.
+ * @param {string} holder
  * @returns {boolean}
  */
-function holderAlive(lock) {
-  let pid;
-  try {
-    pid = Number(readFileSync(lock, 'utf8'));
-  } catch {
-    return true;
-  }
+function holderAlive(holder) {
+  const pid = Number(holder.split(':')[0]);
   if (!Number.isInteger(pid) || pid <= 0) return true;
   try {
     process.kill(pid, 0);
@@ -258,10 +338,13 @@ async function otherBuild(cacheDir, key, lock) {
     await sleep(lockPollMs);
     const directory = recordedBuild(cacheDir, key);
     if (directory) return { directory, fromCache: true };
+    // Who holds it, read before its age: a lock taken over meanwhile holds another token and is not removed below.
+    const holder = lockHolder(lock);
     const held = statOf(lock);
-    if (!held) return undefined;
-    if (Date.now() - held.mtimeMs > lockStaleMs || !holderAlive(lock)) {
-      rmSync(lock, { force: true });
+    if (!held || holder === undefined) return undefined;
+    if (Date.now() - held.mtimeMs > lockStaleMs || !holderAlive(holder)) {
+      // Only the lock judged: another waiter may have removed it and taken a lock of its own meanwhile.
+      removeIfHeld(lock, holder);
       return undefined;
     }
   }
@@ -297,15 +380,17 @@ export async function cachedBuild({ cacheDir, key, build, uncachedDir }) {
 }
 
 const require = createRequire(import.meta.url);
-const builderModule = fileURLToPath(new URL('./bundle-build.js', import.meta.url));
+/** The builder's code, and what it says esbuild looked up: a change to either is another key. */
+const builderModules = ['./bundle-build.js', './esbuild-looked-up.js'].map((module) => fileURLToPath(new URL(module, import.meta.url)));
 let toolsDigest;
 
 /** What every key holds besides the settings: esbuild's version, node's, the builder's code and this format. */
 function tools() {
-  toolsDigest ??= createHash('sha256')
-    .update(JSON.stringify({ cacheFormat, esbuild: require('esbuild/package.json').version, node: process.version }))
-    .update(readFileSync(builderModule))
-    .digest('hex');
+  if (toolsDigest === undefined) {
+    const hash = createHash('sha256').update(JSON.stringify({ cacheFormat, esbuild: require('esbuild/package.json').version, node: process.version }));
+    for (const module of builderModules) hash.update(readFileSync(module));
+    toolsDigest = hash.digest('hex');
+  }
   return toolsDigest;
 }
 

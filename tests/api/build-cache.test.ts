@@ -1,7 +1,9 @@
 /**
  * The bundle cache's rules (api/cached-bundle.js): a build is kept while its key (settings, tool versions) and
- * every input are as recorded, and made again otherwise; a build whose input changed while it ran is not kept;
- * builders at once never pair one build's files with another's; old builds go once unused; and without a writable
+ * every input are as recorded, and made again otherwise (inputs: the files esbuild bundled and those it looked up,
+ * api/esbuild-looked-up.js); a build whose input changed while it ran is not kept; builders at once never pair one
+ * build's files with another's; a builder keeps its lock touched and removes only its own; old builds and the old
+ * layout's files go once unused; and without a writable
  * cache the build fails as a BundleCacheError or is made where the caller says. cachedBuild is driven with small
  * builds of files (what esbuild would write), cachedBundles with esbuild itself.
  */
@@ -29,9 +31,56 @@ beforeAll(async () => {
   writeFileSync(path.join(root, 'package.json'), '{ "type": "module" }\n');
   writeFileSync(path.join(root, 'src', 'greeting.ts'), "export const greeting: string = 'hello';\n");
   writeFileSync(path.join(root, 'src', 'main.ts'), "import { greeting } from './greeting.ts';\nconsole.log(greeting);\n");
+  for (const [name, { files }] of Object.entries(lookedUpCases)) {
+    for (const [file, content] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, 'projects', name, file)), { recursive: true });
+      writeFileSync(path.join(root, 'projects', name, file), content);
+    }
+  }
   // Inputs are settled once unchanged for 2 s (their change time, which cannot be set back): then builds are kept.
   await new Promise((resolve) => setTimeout(resolve, 2100));
 });
+
+/** A program whose output tells whether a class field is defined (esbuild's default) or assigned (a setter runs). */
+const classFields = 'class Base {\n  set value(_: number) {\n    console.log("assigned");\n  }\n}\nclass Derived extends Base {\n  value = 1;\n}\nnew Derived();\nconsole.log("done");\n';
+const defineFields = (define: boolean) => JSON.stringify({ compilerOptions: { useDefineForClassFields: define } });
+
+/**
+ * Projects whose bundle changes with a file esbuild looks up but does not bundle (each its own repoRoot, with
+ * src/main.ts): their files, the change, and the program's output before and after it.
+ */
+const lookedUpCases: { [name: string]: { files: { [file: string]: string }; change: { [file: string]: string }; before: string; after: string } } = {
+  'a tsconfig.json option': {
+    files: { 'package.json': '{ "type": "module" }', 'tsconfig.json': defineFields(true), 'src/main.ts': classFields },
+    change: { 'tsconfig.json': defineFields(false) },
+    before: 'done',
+    after: 'assigned\ndone',
+  },
+  'a tsconfig.json it extends': {
+    files: { 'package.json': '{ "type": "module" }', 'tsconfig.json': '{\n  // comments, as tsc allows\n  "extends": "./tsconfig.base.json",\n}\n', 'tsconfig.base.json': defineFields(true), 'src/main.ts': classFields },
+    change: { 'tsconfig.base.json': defineFields(false) },
+    before: 'done',
+    after: 'assigned\ndone',
+  },
+  "a package's package.json": {
+    files: {
+      'package.json': '{ "type": "module" }',
+      'node_modules/dep/package.json': '{ "name": "dep", "main": "a.js" }',
+      'node_modules/dep/a.js': "module.exports = 'a';\n",
+      'node_modules/dep/b.js': "module.exports = 'b';\n",
+      'src/main.ts': "import dep from 'dep';\nconsole.log(dep);\n",
+    },
+    change: { 'node_modules/dep/package.json': '{ "name": "dep", "main": "b.js" }' },
+    before: 'a',
+    after: 'b',
+  },
+  'a new file an import now resolves to (x.ts beside x/index.ts)': {
+    files: { 'package.json': '{ "type": "module" }', 'src/x/index.ts': "export const where = 'x/index.ts';\n", 'src/main.ts': "import { where } from './x';\nconsole.log(where);\n" },
+    change: { 'src/x.ts': "export const where = 'x.ts';\n" },
+    before: 'x/index.ts',
+    after: 'x.ts',
+  },
+};
 
 /** A build that copies its input into `out.txt` and counts its runs. */
 function copyingBuild(input: string): Build & { runs: number } {
@@ -212,6 +261,31 @@ describe('Function: cachedBuild', () => {
     expect(existsSync(lock)).toBe(false);
   });
 
+  it('touches its lock while it builds, and leaves a lock another builder took over', async () => {
+    // Prepare: a build that finds its lock untouched for 3 minutes (as others would judge it after a long build),
+    // waits for it to be touched, then finds it taken over by another builder
+    const cacheDir = path.join(root, 'cache-lock-held');
+    const lock = path.join(cacheDir, 'lock-k');
+    let touched = false;
+    const build: Build = async (outDir) => {
+      backdate(lock, 3);
+      for (let polls = 0; polls < 200 && !touched; polls += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        touched = Date.now() - statSync(lock).mtimeMs < 60_000;
+      }
+      writeFileSync(lock, '1:another-builder');
+      writeFileSync(path.join(outDir, 'out.txt'), '');
+      return { inputs: [inputOf('builders')] };
+    };
+
+    // Act
+    await cachedBuild({ cacheDir, key: 'k', build });
+
+    // Assess
+    expect(touched).toBe(true);
+    expect(readFileSync(lock, 'utf8')).toBe('1:another-builder');
+  }, 20_000);
+
   it('removes builds nobody used for 10 minutes, but not one used since, nor one just made', async () => {
     // Prepare: three builds, for three keys in turn (the record names one at a time)
     const cacheDir = path.join(root, 'cache-old');
@@ -231,6 +305,27 @@ describe('Function: cachedBuild', () => {
     expect(existsSync(used.directory)).toBe(true);
     expect(existsSync(made.directory)).toBe(true);
     expect(readdirSync(cacheDir).filter((name) => !name.startsWith('build-'))).toEqual(['record.json']);
+  });
+
+  it('removes what the old layout left once untouched for 10 minutes, but no lock', async () => {
+    // Prepare: a bundle, its map, inputs.json and builds under way, in the cache directory and beside it; and a
+    // lock of another key whose holder runs (this process), untouched for longer than any build
+    const cacheDir = path.join(root, 'cache-old-layout');
+    const oldLayout = ['main.mjs', 'main.mjs.map', 'inputs.json', 'build.1.tmp'].map((name) => path.join(cacheDir, name));
+    const besideBuild = `${cacheDir}.build.1.uuid.tmp`;
+    const lock = path.join(cacheDir, 'lock-other');
+    mkdirSync(path.join(cacheDir, 'build.1.tmp'), { recursive: true });
+    mkdirSync(besideBuild);
+    for (const file of oldLayout.slice(0, 3)) writeFileSync(file, '');
+    writeFileSync(lock, `${process.pid}:token`);
+    for (const file of [...oldLayout, besideBuild, lock]) backdate(file, 11);
+
+    // Act
+    await cachedBuild({ cacheDir, key: 'k', build: copyingBuild(inputOf('old')) });
+
+    // Assess
+    expect([...oldLayout, besideBuild].filter((file) => existsSync(file))).toEqual([]);
+    expect(existsSync(lock)).toBe(true);
   });
 
   it('fails with a BundleCacheError when the cache cannot be written, or builds where the caller says', async () => {
@@ -266,6 +361,24 @@ describe('Function: cachedBundles', () => {
     expect(kept).toEqual({ ...built, fromCache: true });
     expect(minified.fromCache).toBe(false);
     expect(await run(minified.files.main)).toBe('hello');
+  });
+
+  it.each(Object.keys(lookedUpCases))('builds again after a change to %s', async (name) => {
+    // Prepare: built and kept (its files settled before the tests)
+    const { change, before, after } = lookedUpCases[name];
+    const repoRoot = path.join(root, 'projects', name);
+    const cacheDir = path.join(repoRoot, 'cache');
+    const built = await cachedBundles({ repoRoot, entries: { main: 'src/main.ts' }, cacheDir });
+    expect(await run(built.files.main)).toBe(before);
+    expect((await cachedBundles({ repoRoot, entries: { main: 'src/main.ts' }, cacheDir })).fromCache).toBe(true);
+
+    // Act
+    for (const [file, content] of Object.entries(change)) writeFileSync(path.join(repoRoot, file), content);
+    const rebuilt = await cachedBundles({ repoRoot, entries: { main: 'src/main.ts' }, cacheDir });
+
+    // Assess
+    expect(rebuilt.fromCache).toBe(false);
+    expect(await run(rebuilt.files.main)).toBe(after);
   });
 
   it("rejects with a BundleBuildError that names esbuild's complaint and the file", async () => {

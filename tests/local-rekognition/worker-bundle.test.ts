@@ -29,8 +29,12 @@ const recordOf = (bundle: string) => path.join(path.dirname(path.dirname(bundle)
 const readRecord = (bundle: string) => JSON.parse(readFileSync(recordOf(bundle), 'utf8')) as Record;
 
 describe('engine worker bundle', () => {
+  // A cache of its own: the test below rewrites the record, which the checkout's stacks read meanwhile.
+  const cacheDir = mkdtempSync(path.join(tmpdir(), 'labelcast-worker-bundle-'));
+  afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+
   it('records every source the worker imports, but not TensorFlow.js, and has a source map', async () => {
-    const bundle = await engineWorkerBundle();
+    const bundle = await engineWorkerBundle(cacheDir);
     const inputs = Object.keys(readRecord(bundle).inputs);
     for (const source of ['engine-worker.ts', 'object-detector.ts', 'moderation-classifier.ts', 'tfjs-runtime.ts', '../faces/face-analyzer.ts']) {
       expect(inputs).toContain(path.resolve(engineDirectory, source));
@@ -46,20 +50,20 @@ describe('engine worker bundle', () => {
   });
 
   it('is reused while its inputs are unchanged', async () => {
-    const bundle = await engineWorkerBundle();
+    const bundle = await engineWorkerBundle(cacheDir);
     const builtAt = statSync(bundle).mtimeMs;
-    expect(await engineWorkerBundle()).toBe(bundle);
+    expect(await engineWorkerBundle(cacheDir)).toBe(bundle);
     expect(statSync(bundle).mtimeMs).toBe(builtAt);
   });
 
   it('is rebuilt when an input differs from what it was built from', async () => {
-    const bundle = await engineWorkerBundle();
+    const bundle = await engineWorkerBundle(cacheDir);
     const record = readRecord(bundle);
     const actual = record.inputs[workerSource];
     expect(actual).toMatch(/^\d+:/);
     // As if engine-worker.ts had been edited since the build.
     writeFileSync(recordOf(bundle), JSON.stringify({ ...record, inputs: { ...record.inputs, [workerSource]: '1:1:1' } }));
-    const rebuilt = await engineWorkerBundle();
+    const rebuilt = await engineWorkerBundle(cacheDir);
     expect(rebuilt).not.toBe(bundle);
     expect(path.basename(rebuilt)).toBe('engine-worker.mjs');
     expect(readRecord(rebuilt).inputs[workerSource]).toBe(actual);
