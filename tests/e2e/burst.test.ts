@@ -8,15 +8,14 @@
  * FAILED, and each pushed exactly once, counted per id on one aws-amplify
  * subscription to every image.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../client-example/graphql/index.ts';
-import { configureAmplify } from '../../client-example/lib/configure.ts';
 import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
-import { stackCredentials, startStackProcess, type RunningStack } from '../../local/child-process-stack.ts';
+import { stackCredentials, type RunningStack } from '../../local/child-process-stack.ts';
 import { adminFetch } from '../../local/iam/admin-fetch.ts';
 import { signingName } from '../../local/rekognition/protocol.ts';
 import { statsPath, type RekognitionStats } from '../../local/rekognition/stats.ts';
@@ -24,7 +23,7 @@ import { fixture } from '../support/amplify-client.ts';
 import { imageItem, isCatalogCounted, isPushRecorded } from '../support/image-items.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { seedStateDir } from '../support/e2e-stack.ts';
+import { startOwnStack, stopOwnStack } from '../support/own-stack.ts';
 
 const uploads = 40;
 
@@ -54,22 +53,11 @@ describe('Burst: 40 uploads at once under a Rekognition quota of 1 TPS', () => {
   };
 
   beforeAll(async () => {
-    // The CA the worker trusts (NODE_EXTRA_CA_CERTS is read once, at start) and the user pool's key, as the e2e stacks start.
-    seedStateDir(stateDir);
-    process.env.LABELCAST_REKOGNITION_TPS = '1';
-    try {
-      stack = await startStackProcess({ stateDir });
-    } finally {
-      delete process.env.LABELCAST_REKOGNITION_TPS;
-    }
-    configureAmplify(stack.outputsPath);
+    stack = await startOwnStack(stateDir, { LABELCAST_REKOGNITION_TPS: '1' });
     client = new LabelcastClient();
   }, 180_000);
 
-  afterAll(async () => {
-    await stack?.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+  afterAll(() => stopOwnStack(stack, stateDir));
 
   it('ends every image LABELED, none FAILED, each pushed once', async () => {
     // Prepare: the tickets, and one subscription to every image

@@ -5,22 +5,21 @@
  * LABELCAST_IMAGE_PROPERTIES=true (a stack of its own) they are pushed on
  * onImageLabeled and served by Query.image.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImagePropertiesSetting } from '../../api/image-properties-setting.ts';
-import { configureAmplify } from '../../client-example/lib/configure.ts';
 import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
-import { stackCredentials, startStackProcess, type RunningStack } from '../../local/child-process-stack.ts';
+import { stackCredentials, type RunningStack } from '../../local/child-process-stack.ts';
 import { adminFetch } from '../../local/iam/admin-fetch.ts';
 import { signingName } from '../../local/rekognition/protocol.ts';
 import { imagePropertiesRequestsStat, statsPath, type RekognitionStats } from '../../local/rekognition/stats.ts';
 import { fixture, labelcastClient } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 import { rekognitionStats } from '../support/rekognition-stats.ts';
-import { seedStateDir } from '../support/e2e-stack.ts';
+import { startOwnStack, stopOwnStack } from '../support/own-stack.ts';
 
 describe('Image.properties with the setting off (the shared stack)', () => {
   it('is null, and the labeler does not request IMAGE_PROPERTIES', async () => {
@@ -48,24 +47,11 @@ describe(`Image.properties with ${ImagePropertiesSetting.offlineVariable}=true`,
   let client: LabelcastClient;
 
   beforeAll(async () => {
-    // The CA the worker trusts (NODE_EXTRA_CA_CERTS is read once, at start) and the user pool's key, as the e2e stacks start.
-    seedStateDir(stateDir);
-    process.env[ImagePropertiesSetting.offlineVariable] = 'true';
-    try {
-      stack = await startStackProcess({ stateDir });
-    } finally {
-      delete process.env[ImagePropertiesSetting.offlineVariable];
-    }
-    configureAmplify(stack.outputsPath);
+    stack = await startOwnStack(stateDir, { [ImagePropertiesSetting.offlineVariable]: 'true' });
     client = new LabelcastClient();
   }, 180_000);
 
-  afterAll(async () => {
-    await stack?.stop();
-    // The shared stack's config for the rest of this worker.
-    configureAmplify(inject('outputsPath'));
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+  afterAll(() => stopOwnStack(stack, stateDir));
 
   const statsOf = async (): Promise<RekognitionStats> => {
     const response = await adminFetch(

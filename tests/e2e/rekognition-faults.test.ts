@@ -14,18 +14,17 @@
  * of its own also keeps the labelers that were throttled (the SDK's adaptive
  * mode then slows their client for good) away from every other test.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../api/types.ts';
 import { LabelingQueueSettings } from '../../api/labeling-queue.ts';
-import { configureAmplify } from '../../client-example/lib/configure.ts';
 import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
 import { rekognitionRetry } from '../../functions/labeler/rekognition-retry.ts';
-import { startStackProcess, type RunningStack } from '../../local/child-process-stack.ts';
+import { type RunningStack } from '../../local/child-process-stack.ts';
 import { fixture } from '../support/amplify-client.ts';
-import { seedStateDir } from '../support/e2e-stack.ts';
+import { startOwnStack, stopOwnStack } from '../support/own-stack.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 import { clearFaults, injectFault } from '../support/rekognition-faults.ts';
 import { rekognitionStats } from '../support/rekognition-stats.ts';
@@ -36,19 +35,11 @@ describe('Faults: Rekognition throttling and permanent failure', () => {
   let client: LabelcastClient;
 
   beforeAll(async () => {
-    // The CA the worker trusts (NODE_EXTRA_CA_CERTS is read once, at start) and the user pool's key, as the e2e stacks start.
-    seedStateDir(stateDir);
-    stack = await startStackProcess({ stateDir });
-    configureAmplify(stack.outputsPath);
+    stack = await startOwnStack(stateDir);
     client = new LabelcastClient();
   }, 180_000);
 
-  afterAll(async () => {
-    await stack?.stop();
-    // The shared stack's config for the rest of this worker.
-    configureAmplify(inject('outputsPath'));
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+  afterAll(() => stopOwnStack(stack, stateDir));
 
   /** Uploads bytes no other test uploaded (so no labels are reused) and records the image's pushes. */
   const upload = async (fileName: string) => {

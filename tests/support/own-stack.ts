@@ -1,0 +1,38 @@
+/**
+ * A stack of one e2e file's own, for a configuration the project's stack does not have (a Rekognition quota,
+ * image properties on) or faults it must not see: started as the e2e stacks are (seeded CA and user pool key),
+ * with Amplify pointed at it until it stops, then back at the project's stack for the rest of the worker.
+ */
+import { rmSync } from 'node:fs';
+import { inject } from 'vitest';
+import { configureAmplify } from '../../client-example/lib/configure.ts';
+import { startStackProcess, type RunningStack } from '../../local/child-process-stack.ts';
+import { seedStateDir } from './e2e-stack.ts';
+
+/**
+ * Starts a stack in `stateDir` with `env` added to this process's environment for the start only (the stack
+ * reads its settings from the environment, as npm start does), and points Amplify at it.
+ */
+export async function startOwnStack(stateDir: string, env: Readonly<Record<string, string>> = {}): Promise<RunningStack> {
+  // The CA the worker trusts (NODE_EXTRA_CA_CERTS is read once, at start) and the user pool's key, as the e2e stacks start.
+  seedStateDir(stateDir);
+  const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  try {
+    const stack = await startStackProcess({ stateDir });
+    configureAmplify(stack.outputsPath);
+    return stack;
+  } finally {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/** Stops the stack (if it started), points Amplify back at the project's stack, and removes `stateDir`. */
+export async function stopOwnStack(stack: RunningStack | undefined, stateDir: string): Promise<void> {
+  await stack?.stop();
+  configureAmplify(inject('outputsPath'));
+  rmSync(stateDir, { recursive: true, force: true });
+}
