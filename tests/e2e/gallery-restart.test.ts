@@ -29,11 +29,7 @@ import { startStackProcess, type RunningStack } from '../../local/child-process-
 import { freeBasePort, plannedBasePorts, seedStateDir } from '../support/e2e-stack.ts';
 import { dropFiles, fixtureFile, hasChromium, launchGalleryBrowser, libraryCard, openGallery, untilStatus, type GalleryBrowser } from '../support/gallery-browser.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
-
-async function until(what: string, done: () => Promise<boolean>): Promise<void> {
-  while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 250));
-  void what;
-}
+import { waitFor } from '../support/wait-for.ts';
 
 describe.skipIf(!hasChromium)('Gallery: the restart race', () => {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'labelcast-gallery-restart-'));
@@ -101,7 +97,7 @@ describe.skipIf(!hasChromium)('Gallery: the restart race', () => {
     const downId = (await downCard.getAttribute('data-image-id'))!;
     // The server labels them and pushes the events to nobody
     const client = new LabelcastClient();
-    await until('labelled on the server', async () => (await client.image(id))?.status === 'LABELED' && (await client.image(downId))?.status === 'LABELED');
+    await waitFor(async () => (await client.image(id))?.status === 'LABELED' && (await client.image(downId))?.status === 'LABELED');
     expect(await card.getAttribute('data-status')).toBe('PENDING');
     // Now let Amplify's waiting attempt (or its next one) through
     held = undefined;

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import { configFromEnv } from '../../local/config.ts';
 import { readReadyFile, type StackReady } from '../../local/ready-file.ts';
+import { waitFor } from './wait-for.ts';
 
 /** An e2e stack that did not start, or serves elsewhere than the setup provided. */
 export class E2eStackError extends Error {
@@ -164,14 +165,16 @@ function checkedReady(ready: StackReady): StackReady {
 
 async function waitForReady(stateDir: string, pid: number): Promise<StackReady> {
   const deadline = Date.now() + waitBoundMs;
-  for (;;) {
-    const ready = readReadyFile(stateDir);
-    if (ready?.pid === pid) return checkedReady(ready);
+  let ready: StackReady | undefined;
+  await waitFor(() => {
+    ready = readReadyFile(stateDir);
+    if (ready?.pid === pid) return true;
     const failure = startFailurePath(stateDir);
     if (existsSync(failure)) throw new E2eStackError(`the e2e stack did not start: ${readFileSync(failure, 'utf8')}`);
     if (Date.now() > deadline) throw new E2eStackError(`the e2e stack in ${stateDir} (pid ${pid}) was not ready after ${waitBoundMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-  }
+    return false;
+  }, pollMs);
+  return checkedReady(ready!);
 }
 
 const waitsKey = Symbol.for('labelcast.tests.e2eStackWaits');
