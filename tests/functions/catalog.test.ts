@@ -106,8 +106,9 @@ describe('Function: countPendingLabels', () => {
   });
 
   it('counts and uncounts more names than one transaction holds, exactly once', async () => {
-    // Prepare: an image indexed under 2.5 transactions' worth of names
-    const many = Array.from({ length: Math.round(namesPerTransaction * 2.5) }, (_, index) => `Many${index}`);
+    // Prepare: an image indexed under two transactions' worth of names and a few more (three batches each way, the
+    // last a part one; every name costs a counter write, a read and a delete)
+    const many = Array.from({ length: namesPerTransaction * 2 + 5 }, (_, index) => `Many${index}`);
     await store.documentClient.send(
       new PutCommand({ TableName: tableName, Item: { ...imageKey('many'), id: 'many', status: 'LABELED', indexedLabels: many, catalogPending: new Set(many) } }),
     );
