@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BundleBuildError, BundleCacheError } from '../../api/bundle-errors.js';
 import { cachedBuild, cachedBundles, type Build } from '../../api/cached-bundle.js';
+import { programOutput } from '../support/program-output.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'labelcast-build-cache-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -352,24 +352,6 @@ describe('Function: cachedBuild', () => {
 });
 
 describe('Function: cachedBundles', () => {
-  /** What a bundle prints when node runs it; in a worker thread (node's own loader, as a process has), at half a process's CPU. */
-  const run = (file: string) =>
-    new Promise<string>((resolve, reject) => {
-      const worker = new Worker(file, { stdout: true });
-      let printed = '';
-      let exitCode: number | undefined;
-      let ended = false;
-      const settle = () => {
-        if (exitCode === undefined || !ended) return;
-        if (exitCode === 0) resolve(printed.trim());
-        else reject(new Error(`${file} exited with ${exitCode}`));
-      };
-      worker.stdout.setEncoding('utf8');
-      worker.stdout.on('data', (chunk: string) => (printed += chunk));
-      worker.stdout.on('end', () => ((ended = true), settle()));
-      worker.on('error', reject);
-      worker.on('exit', (code) => ((exitCode = code), settle()));
-    });
   const settings = { repoRoot: root, entries: { main: 'src/main.ts' } } as const;
 
   it('builds in a child process, keeps the bundles, and builds again when a setting changes', async () => {
@@ -383,10 +365,10 @@ describe('Function: cachedBundles', () => {
     const minified = await cachedBundles({ ...settings, cacheDir, minify: true });
 
     // Assess
-    expect(await run(built.files.main)).toBe('hello');
+    expect(await programOutput(built.files.main)).toBe('hello');
     expect(kept).toEqual({ ...built, fromCache: true });
     expect(minified.fromCache).toBe(false);
-    expect(await run(minified.files.main)).toBe('hello');
+    expect(await programOutput(minified.files.main)).toBe('hello');
   });
 
   it.each(Object.keys(lookedUpCases))('builds again after a change to %s', async (name) => {
@@ -395,7 +377,7 @@ describe('Function: cachedBundles', () => {
     const repoRoot = path.join(root, 'projects', name);
     const cacheDir = path.join(repoRoot, 'cache');
     const built = await cachedBundles({ repoRoot, entries: { main: 'src/main.ts' }, cacheDir });
-    expect(await run(built.files.main)).toBe(before);
+    expect(await programOutput(built.files.main)).toBe(before);
     expect((await cachedBundles({ repoRoot, entries: { main: 'src/main.ts' }, cacheDir })).fromCache).toBe(true);
 
     // Act
@@ -404,7 +386,7 @@ describe('Function: cachedBundles', () => {
 
     // Assess
     expect(rebuilt.fromCache).toBe(false);
-    expect(await run(rebuilt.files.main)).toBe(after);
+    expect(await programOutput(rebuilt.files.main)).toBe(after);
   });
 
   it("rejects with a BundleBuildError that names esbuild's complaint and the file", async () => {
