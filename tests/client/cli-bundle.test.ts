@@ -2,18 +2,16 @@
  * The CLI's cached bundle (client-example/cli/cli-bundle.js): built once, reused while its inputs are as they were,
  * rebuilt when one changes, so an edit to the CLI is never hidden behind a stale bundle.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkoutCacheDir } from '../../api/cached-bundle.js';
 import { freshCliBundle } from '../../client-example/cli/cli-bundle.js';
+import { programOutput } from '../support/program-output.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'labelcast-cli-bundle-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-const run = (bundle: string) => execFileSync(process.execPath, [bundle], { encoding: 'utf8' }).trim();
 
 /** Waits until what was written is settled (2 s by its change time, which cannot be set back), as sources are by the time a command runs. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 2100));
@@ -29,14 +27,14 @@ describe('the CLI bundle cache', () => {
     // Act and assess: built, then kept
     const built = await freshCliBundle(root, 'src/main.js');
     expect(built).toBe(path.join(checkoutCacheDir(root, 'cli'), path.basename(path.dirname(built!)), 'cli.mjs'));
-    expect(run(built!)).toBe('first');
+    expect(await programOutput(built!)).toBe('first');
     const builtAt = statSync(built!).mtimeMs;
     expect(await freshCliBundle(root, 'src/main.js')).toBe(built);
     expect(statSync(built!).mtimeMs).toBe(builtAt);
 
     // Act and assess: an imported module changes, so the bundle is rebuilt
     writeFileSync(path.join(root, 'src', 'greeting.js'), "export const greeting = 'second, edited';\n");
-    expect(run((await freshCliBundle(root, 'src/main.js'))!)).toBe('second, edited');
+    expect(await programOutput((await freshCliBundle(root, 'src/main.js'))!)).toBe('second, edited');
   });
 
   it('does not keep a bundle as fresh when an input was saved just before or during its build', async () => {
@@ -48,8 +46,8 @@ describe('the CLI bundle cache', () => {
     const again = await freshCliBundle(root, 'src/main.js');
 
     // Assess: both run the new source, and the second start built again (a build of its own) rather than trusting the first
-    expect(run(built!)).toBe('third');
-    expect(run(again!)).toBe('third');
+    expect(await programOutput(built!)).toBe('third');
+    expect(await programOutput(again!)).toBe('third');
     expect(again).not.toBe(built);
   });
 

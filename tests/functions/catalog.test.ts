@@ -3,10 +3,10 @@
  * real dynalite: concurrent or repeated runs count an image once, and a delete
  * racing a half-finished count never leaves a count behind.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedOwner } from '../../api/owner.ts';
-import { catalogKey, imageKey } from '../../api/table.ts';
+import { catalogKey, catalogPartition, catalogSortKey, imageKey } from '../../api/table.ts';
 import type { Image } from '../../api/types.ts';
 import { completeImage } from '../../functions/shared/image-store.ts';
 import { countPendingLabels, deleteAndUncount, namesPerTransaction } from '../../functions/shared/catalog.ts';
@@ -40,6 +40,26 @@ const anyOwner = { ConditionExpression: 'attribute_exists(pk)', ExpressionAttrib
 
 const countOf = async (name: string) =>
   (await store.documentClient.send(new GetCommand({ TableName: tableName, Key: catalogKey(sharedOwner, name), ConsistentRead: true }))).Item?.imageCount;
+
+/** The counters of the shared owner whose names start with `prefix`, by name: one Query, where a GetItem each costs ~7 ms of CPU. */
+async function countsStartingWith(prefix: string): Promise<Map<string, unknown>> {
+  const counts = new Map<string, unknown>();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await store.documentClient.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': catalogPartition(sharedOwner), ':prefix': catalogSortKey(prefix) },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) counts.set(item.name as string, item.imageCount);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return counts;
+}
 
 describe('Function: countPendingLabels', () => {
   it('counts each indexed name (label, parents, alias) once however many runs race', async () => {
@@ -86,15 +106,16 @@ describe('Function: countPendingLabels', () => {
   });
 
   it('counts and uncounts more names than one transaction holds, exactly once', async () => {
-    // Prepare: an image indexed under 2.5 transactions' worth of names
-    const many = Array.from({ length: Math.round(namesPerTransaction * 2.5) }, (_, index) => `Many${index}`);
+    // Prepare: an image indexed under two transactions' worth of names and a few more (three batches each way, the
+    // last a part one; every name costs a counter write, a read and a delete)
+    const many = Array.from({ length: namesPerTransaction * 2 + 5 }, (_, index) => `Many${index}`);
     await store.documentClient.send(
       new PutCommand({ TableName: tableName, Item: { ...imageKey('many'), id: 'many', status: 'LABELED', indexedLabels: many, catalogPending: new Set(many) } }),
     );
 
     // Act
     const counted = await countPendingLabels(store, { imageId: 'many', owner: sharedOwner }, many);
-    const countsAfterCounting = await Promise.all(many.map(countOf));
+    const countsAfterCounting = await countsStartingWith('Many');
     let outcome: string = 'changed';
     for (let round = 0; outcome === 'changed' && round < 10; round += 1) {
       outcome = await deleteAndUncount(store, 'many', sharedOwner, (await imageItem('many'))!, anyOwner);
@@ -102,17 +123,16 @@ describe('Function: countPendingLabels', () => {
 
     // Assess
     expect(counted.sort()).toEqual([...many].sort());
-    expect(countsAfterCounting.every((count) => count === 1)).toBe(true);
+    expect(Object.fromEntries(countsAfterCounting)).toEqual(Object.fromEntries(many.map((name) => [name, 1])));
     expect(outcome).toBe('deleted');
     expect(await imageItem('many')).toBeUndefined();
-    expect((await Promise.all(many.map(countOf))).filter((count) => count !== undefined)).toEqual([]);
+    expect([...(await countsStartingWith('Many')).keys()]).toEqual([]);
   });
 
   it('counts and uncounts exactly while 30% of all writes are throttled', async () => {
-    // Prepare: 20 images sharing names, labelled before throttling starts
+    // Prepare: 20 images sharing names, stored before throttling starts
     const ids = Array.from({ length: 20 }, (_, index) => `throttled-${index}`);
-    const stored = await Promise.all(ids.map((id) => labelledImage(id.replace('throttled', 'throttled-src')).then(() => id)));
-    for (const id of stored) {
+    for (const id of ids) {
       await store.documentClient.send(
         new PutCommand({ TableName: tableName, Item: { ...imageKey(id), id, status: 'LABELED', owner: 'throttle-test', indexedLabels: ['Dog', 'Animal'], catalogPending: new Set(['Dog', 'Animal']) } }),
       );

@@ -129,17 +129,21 @@ describe('Function: pushIfUnpushed', () => {
   });
 
   it('takes over a live lease whose holder never finishes, once it lapses', async () => {
-    // Prepare
+    // Prepare: ended 29 s ago, its lease live for 1 s more (a run rereads the image every 250 ms while it waits:
+    // a whole lease would be 120 rereads)
     const clock = fakeClock(Date.parse('2026-01-01T00:00:00Z'));
-    const stored = await endedImage('push-stuck', clock.now());
+    const stored = await endedImage('push-stuck', new Date(clock.now().getTime() - PushSettings.leaseMs + 1_000));
+    const leaseUntil = stored[PushAttributes.leaseUntil]!;
+    expect(leaseUntil).toBeGreaterThan(clock.now().getTime());
     const publisher = recordingPublisher();
 
     // Act
     const outcome = await pushIfUnpushed({ store, publisher, now: clock.now, sleep: clock.sleep }, stored, () => getImage(store, stored.id));
 
-    // Assess
+    // Assess: pushed once the lease lapsed, not before
     expect(outcome).toBe('pushed');
     expect(publisher.published).toEqual(['push-stuck']);
+    expect(clock.now().getTime()).toBeGreaterThan(leaseUntil);
   });
 
   it('counts an image ended before push leases existed as pushed', async () => {

@@ -4,15 +4,14 @@
  * answers the next request normally. Query.image is wired to a fixture whose
  * request loops forever for id "spin".
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
 import { createResolverRuntime, type ResolverRuntime } from '../../local/appsync/resolvers/index.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';
 import { post } from '../local-appsync-server/https-client.ts';
 import { unitField } from './harness.ts';
+import { startedStateDir } from '../local-appsync-server/state-dir.ts';
 
 const region = 'us-east-1';
 const apiKey = 'da2-sandboxservertestkey0000';
@@ -24,7 +23,7 @@ describe('local AppSync with a runaway resolver', () => {
   let ca: string;
 
   beforeAll(async () => {
-    stateDir = mkdtempSync(path.join(tmpdir(), 'local-appsync-sandbox-'));
+    stateDir = await startedStateDir('local-appsync-sandbox-', region);
     const real = createResolverRuntime({
       dynamoDb: { endpoint: 'http://127.0.0.1:9', region, credentials },
       tableNames: { imagesTable: 'unused' },

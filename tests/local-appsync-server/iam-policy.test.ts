@@ -6,14 +6,13 @@
  * The resolver sees the caller's principal as AppSync shows it:
  * `ctx.identity.userArn` is a function's assumed-role session ARN.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
 import { localIdentities } from '../../local/iam/function-roles.ts';
 import { fakeRuntime, type FakeRuntime } from './fake-runtime.ts';
 import { postSigned } from './https-client.ts';
+import { startedStateDir } from './state-dir.ts';
 
 const region = 'us-east-1';
 const admin = { accessKeyId: 'LKIAAPPSYNCENFORCE01', secretAccessKey: 'appsync-enforcement-secret-0123456789abcd' };
@@ -39,7 +38,7 @@ describe('local AppSync, AWS_IAM with function roles', () => {
   const identityOfLastPublish = () => runtime.calls.findLast((call) => call.info.fieldName === 'publishImageLabeled')?.identity;
 
   beforeAll(async () => {
-    stateDir = mkdtempSync(path.join(tmpdir(), 'local-appsync-iam-'));
+    stateDir = await startedStateDir('local-appsync-iam-', region);
     runtime = fakeRuntime();
     appsync = await startLocalAppSync({ stateDir, port: 0, region, apiKey: 'da2-enforcementtestkey0000000', credentials: identities.directory, runtime });
     ca = readFileSync(appsync.caPath, 'utf8');

@@ -3,9 +3,7 @@
  * introspection off in prod, query depth and resolver count (api/limits.ts),
  * and the parser's limits on tokens and nesting (graphql-java's).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiLimits } from '../../api/limits.ts';
 import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
@@ -14,6 +12,7 @@ import { maxDocumentTokens, maxNestingDepth } from '../../local/appsync/server/p
 import { credentialStore } from '../../local/iam/credentials.ts';
 import { fakeRuntime, sampleImage, type FakeRuntime } from './fake-runtime.ts';
 import { post } from './https-client.ts';
+import { startedStateDir } from './state-dir.ts';
 
 const region = 'us-east-1';
 const apiKey = 'da2-limitstestapikey000000000';
@@ -27,7 +26,7 @@ interface Served {
 }
 
 async function serve(limits: GraphQLLimits): Promise<Served> {
-  const stateDir = mkdtempSync(path.join(tmpdir(), 'local-appsync-limits-'));
+  const stateDir = await startedStateDir('local-appsync-limits-', region);
   const runtime = fakeRuntime();
   const appsync = await startLocalAppSync({ stateDir, port: 0, region, apiKey, credentials: credentialStore(credentials), runtime, limits });
   const ca = readFileSync(appsync.caPath, 'utf8');

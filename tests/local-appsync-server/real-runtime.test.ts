@@ -4,9 +4,7 @@
  * through Subscription.onImageLabeled's enhanced filter. Both resolvers use
  * the NONE data source, so no DynamoDB is needed.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toPublicImage, type Image } from '../../api/types.ts';
 import { publishImageLabeledMutation } from '../../functions/shared/appsync-publisher.ts';
@@ -15,6 +13,7 @@ import { createResolverRuntime, type LocalResolverRuntime } from '../../local/ap
 import { credentialStore } from '../../local/iam/credentials.ts';
 import { startAmplifyProcess, type AmplifyProcess } from './amplify-process.ts';
 import { postSigned } from './https-client.ts';
+import { startedStateDir } from '../local-appsync-server/state-dir.ts';
 
 const region = 'us-east-1';
 const apiKey = 'da2-realruntimetestkey000000';
@@ -28,7 +27,7 @@ describe('local AppSync with the real resolver runtime', () => {
   let ca: string;
 
   beforeAll(async () => {
-    stateDir = mkdtempSync(path.join(tmpdir(), 'local-appsync-real-'));
+    stateDir = await startedStateDir('local-appsync-real-', region);
     runtime = createResolverRuntime({
       dynamoDb: { endpoint: 'http://127.0.0.1:9', region, credentials },
       tableNames: { imagesTable: 'unused' },

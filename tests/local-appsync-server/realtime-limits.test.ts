@@ -5,9 +5,7 @@
  * fragments spread each other twice at every level, and a client that never
  * reads its socket (cut once its unread backlog passes maxUnsentBytes).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +16,7 @@ import { credentialStore } from '../../local/iam/credentials.ts';
 import { fakeRuntime } from './fake-runtime.ts';
 import { postSigned } from './https-client.ts';
 import { recordRealtimeMessages } from '../support/realtime-messages.ts';
+import { startedStateDir } from './state-dir.ts';
 
 const region = 'us-east-1';
 const apiKey = 'da2-realtimelimitsapikey00000';
@@ -45,7 +44,7 @@ describe('Local AppSync realtime: limits', () => {
   const logged: { error: unknown; where: string }[] = [];
 
   beforeAll(async () => {
-    stateDir = mkdtempSync(path.join(tmpdir(), 'local-appsync-realtime-limits-'));
+    stateDir = await startedStateDir('local-appsync-realtime-limits-', region);
     appsync = await startLocalAppSync({
       stateDir,
       port: 0,

@@ -17,6 +17,7 @@ import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.
 import { startAmplifyProcess, type AmplifyProcess } from './amplify-process.ts';
 import { fakeRuntime, sampleImage, type FakeRuntime } from './fake-runtime.ts';
 import { post, postSigned } from './https-client.ts';
+import { startedStateDir } from './state-dir.ts';
 
 const region = 'us-east-1';
 const apiKey = 'da2-localtestapikey0000000000';
@@ -247,7 +248,7 @@ describe('local AppSync realtime protocol (raw WebSocket)', () => {
   let ca: string;
 
   beforeAll(async () => {
-    stateDir = mkdtempSync(path.join(tmpdir(), 'local-appsync-ws-'));
+    stateDir = await startedStateDir('local-appsync-ws-', region);
     appsync = await startLocalAppSync({ stateDir, port: 0, region, apiKey, credentials: credentialStore(credentials), runtime: fakeRuntime() });
     ca = readFileSync(appsync.caPath, 'utf8');
   });
