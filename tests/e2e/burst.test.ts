@@ -14,7 +14,7 @@
  * same assertions. What the quota's throttling meets first is the labeler's
  * SDK retries; throttling that outlasts them (the message back to the queue)
  * happened to one image in 40 now and then, and is checked for certain, with
- * an injected fault, in tests/e2e/rekognition-faults.test.ts.
+ * an injected fault, in tests/e2e/isolated/rekognition-faults.ts.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
