@@ -21,9 +21,10 @@ const projectOrder = ['e2e-serial', 'e2e', 'unit-infra', 'unit'];
 /**
  * Within the e2e project, the files that start a stack of their own and then wait on labels, backoffs or a
  * browser for a minute or more go first. vitest would order them by its results cache (absent on a fresh clone)
- * or else by file size, which put the Rekognition-faults file (~80 s) past the middle of the run.
+ * or else by file size, which put the Rekognition-faults part (~60 s, now in tests/e2e/isolated.test.ts) past the
+ * middle of the run.
  */
-const longE2eFiles = ['tests/e2e/rekognition-faults.test.ts', 'tests/e2e/burst.test.ts', 'tests/e2e/gallery-restart.test.ts'];
+const longE2eFiles = ['tests/e2e/isolated.test.ts', 'tests/e2e/burst.test.ts', 'tests/e2e/recovery.test.ts'];
 
 /** vitest's order within each project (longest last time first, or larger files first), projects in projectOrder. */
 class LongestChainsFirst extends BaseSequencer {

@@ -5,7 +5,7 @@
  * of the API-key callers' space (catalog counts, "newest first" at the top of the library, owner's API-key
  * watcher expecting its one upload), and the fuzzer, which holds hundreds of sockets on every port.
  * Rekognition's faults, mostly waiting out backoffs and redeliveries, run beside this chain on a stack of
- * their own (tests/e2e/rekognition-faults.test.ts).
+ * their own (tests/e2e/isolated/rekognition-faults.ts, a part of tests/e2e/isolated.test.ts).
  *
  * One file, so that vitest runs the parts in order in one worker while the other e2e and unit files run
  * beside it (vitest runs a project of one worker only after every other project's files). Each part is

@@ -9,17 +9,24 @@ import { configureAmplify } from '../../client-example/lib/configure.ts';
 import { startStackProcess, type RunningStack } from '../../local/child-process-stack.ts';
 import { seedStateDir } from './e2e-stack.ts';
 
+export interface OwnStackOptions {
+  /** npm start's consecutive ports from here (freeBasePort), so that a restart keeps the URLs. @default free ports */
+  readonly basePort?: number;
+  /** A restart on the state of a stack that ran in `stateDir`: it is not seeded again. */
+  readonly restart?: boolean;
+}
+
 /**
  * Starts a stack in `stateDir` with `env` added to this process's environment for the start only (the stack
  * reads its settings from the environment, as npm start does), and points Amplify at it.
  */
-export async function startOwnStack(stateDir: string, env: Readonly<Record<string, string>> = {}): Promise<RunningStack> {
+export async function startOwnStack(stateDir: string, env: Readonly<Record<string, string>> = {}, options: OwnStackOptions = {}): Promise<RunningStack> {
   // The CA the worker trusts (NODE_EXTRA_CA_CERTS is read once, at start) and the user pool's key, as the e2e stacks start.
-  seedStateDir(stateDir);
+  if (!options.restart) seedStateDir(stateDir);
   const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, env);
   try {
-    const stack = await startStackProcess({ stateDir });
+    const stack = await startStackProcess({ stateDir, ...(options.basePort === undefined ? {} : { basePort: options.basePort }) });
     configureAmplify(stack.outputsPath);
     return stack;
   } finally {

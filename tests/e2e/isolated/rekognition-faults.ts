@@ -1,5 +1,5 @@
 /**
- * Rekognition overloaded or broken, on a stack of its own: faults injected in
+ * Rekognition overloaded or broken, on the isolated stack (tests/e2e/isolated/stack.ts): faults injected in
  * the local Rekognition (its non-AWS fault endpoint) answer exactly as
  * Rekognition does. Short throttling is absorbed by the labeler's SDK
  * retries; longer throttling sends the message back to the labelling queue
@@ -7,39 +7,33 @@
  * retries on three receives of the message ends the image FAILED with the
  * reason, pushed once (api/labeling-queue.ts).
  *
- * Its own stack because a fault is stack-wide (any labelling takes it) and
- * the counts asserted are exact; and because the file is mostly waiting (the
- * SDK's backoff, the queue's redelivery), which is best done beside the
- * serial parts (tests/e2e/serial.test.ts) rather than in their chain. A stack
- * of its own also keeps the labelers that were throttled (the SDK's adaptive
- * mode then slows their client for good) away from every other test.
+ * A stack no other file uses because a fault is stack-wide (any labelling takes it) and the counts asserted
+ * are exact; and because the part is mostly waiting (the SDK's backoff, the queue's redelivery), which is best
+ * done beside the serial parts (tests/e2e/serial.test.ts) rather than in their chain. It runs after the
+ * image-properties part: the labelers it throttles (the SDK's adaptive mode then slows their client) are
+ * replaced by the gallery part's restart before anything else is labelled.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Image } from '../../api/types.ts';
-import { LabelingQueueSettings } from '../../api/labeling-queue.ts';
-import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
-import { rekognitionRetry } from '../../functions/labeler/rekognition-retry.ts';
-import { type RunningStack } from '../../local/child-process-stack.ts';
-import { fixture } from '../support/amplify-client.ts';
-import { startOwnStack, stopOwnStack } from '../support/own-stack.ts';
-import { jpegVariant } from '../support/jpeg-variant.ts';
-import { clearFaults, injectFault } from '../support/rekognition-faults.ts';
-import { rekognitionStats } from '../support/rekognition-stats.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Image } from '../../../api/types.ts';
+import { LabelingQueueSettings } from '../../../api/labeling-queue.ts';
+import { LabelcastClient } from '../../../client-example/lib/labelcast-client.ts';
+import { rekognitionRetry } from '../../../functions/labeler/rekognition-retry.ts';
+import type { RunningStack } from '../../../local/child-process-stack.ts';
+import { fixture } from '../../support/amplify-client.ts';
+import { jpegVariant } from '../../support/jpeg-variant.ts';
+import { clearFaults, injectFault } from '../../support/rekognition-faults.ts';
+import { rekognitionStats } from '../../support/rekognition-stats.ts';
+import { isolatedStack } from './stack.ts';
 
 describe('Faults: Rekognition throttling and permanent failure', () => {
-  const stateDir = mkdtempSync(path.join(tmpdir(), 'labelcast-faults-'));
   let stack: RunningStack;
   let client: LabelcastClient;
 
-  beforeAll(async () => {
-    stack = await startOwnStack(stateDir);
+  beforeAll(() => {
+    // Amplify points at the isolated stack from its start on.
+    stack = isolatedStack();
     client = new LabelcastClient();
-  }, 180_000);
-
-  afterAll(() => stopOwnStack(stack, stateDir));
+  });
 
   /** Uploads bytes no other test uploaded (so no labels are reused) and records the image's pushes. */
   const upload = async (fileName: string) => {

@@ -1,5 +1,5 @@
 /**
- * The restart race, in the browser, on a stack of its own (fixed ports, so
+ * The restart race, in the browser, on the isolated stack (tests/e2e/isolated/stack.ts: fixed ports, so
  * the open page reconnects to the same URLs): the stack stops while the
  * gallery is open and starts again on the same state; a photo dropped before
  * the live connection is back is labelled and pushed while nobody listens.
@@ -18,43 +18,25 @@
  * ~6 s of quick retries and then wait for the ReconnectionMonitor's next
  * round, a minute later (RECONNECT_INTERVAL), which a stack restart and a
  * labelling outlast.
+ *
+ * The last of the isolated stack's parts, so that none runs across its restart.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureAmplify } from '../../client-example/lib/configure.ts';
-import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
-import { startStackProcess, type RunningStack } from '../../local/child-process-stack.ts';
-import { freeBasePort, plannedBasePorts, seedStateDir } from '../support/e2e-stack.ts';
-import { dropFiles, fixtureFile, hasChromium, launchGalleryBrowser, libraryCard, openGallery, untilStatus, type GalleryBrowser } from '../support/gallery-browser.ts';
-import { jpegVariant } from '../support/jpeg-variant.ts';
-import { waitFor } from '../support/wait-for.ts';
+import { LabelcastClient } from '../../../client-example/lib/labelcast-client.ts';
+import { dropFiles, fixtureFile, hasChromium, launchGalleryBrowser, libraryCard, openGallery, untilStatus, type GalleryBrowser } from '../../support/gallery-browser.ts';
+import { jpegVariant } from '../../support/jpeg-variant.ts';
+import { waitFor } from '../../support/wait-for.ts';
+import { isolatedBasePort, isolatedStack, restartIsolatedStack, stopIsolatedStack } from './stack.ts';
 
 describe.skipIf(!hasChromium)('Gallery: the restart race', () => {
-  const stateDir = mkdtempSync(path.join(tmpdir(), 'labelcast-gallery-restart-'));
-  let basePort: number;
-  let stack: RunningStack;
   let browser: GalleryBrowser;
 
   beforeAll(async () => {
-    // The CA the worker trusts (NODE_EXTRA_CA_CERTS is read once, at start) and the user pool's key, as the e2e stacks start.
-    seedStateDir(stateDir);
-    // Below the ephemeral range and off the run's e2e stacks' ports (which may not listen yet), so that nothing
-    // takes them while the stack is down for its restart.
-    basePort = await freeBasePort(plannedBasePorts());
-    // Side by side: the browser's start is no part of the stack's.
-    const [started, launched] = await Promise.allSettled([startStackProcess({ stateDir, basePort }), launchGalleryBrowser()]);
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'fulfilled') stack = started.value;
-    for (const outcome of [started, launched]) if (outcome.status === 'rejected') throw outcome.reason;
-    configureAmplify(stack.outputsPath);
-  }, 180_000);
+    browser = await launchGalleryBrowser();
+  }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await stack?.stop();
-    rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('ends a card LABELED whose event was pushed while the stack restarted', { timeout: 300_000 }, async () => {
@@ -67,7 +49,7 @@ describe.skipIf(!hasChromium)('Gallery: the restart race', () => {
       await held;
       socket.connectToServer();
     });
-    await openGallery(page, stack.galleryUrl);
+    await openGallery(page, isolatedStack().galleryUrl);
     await expect(page.locator('#connection').textContent()).resolves.toBe('Live');
     await page.waitForSelector('body[data-caught-up]');
     const caughtUp = Number(await page.locator('body').getAttribute('data-caught-up'));
@@ -83,7 +65,7 @@ describe.skipIf(!hasChromium)('Gallery: the restart race', () => {
       Object.assign(window, { connectionTonesSeen: seen });
       new MutationObserver(() => seen.push(connection.getAttribute('data-tone'))).observe(connection, { attributes: true, attributeFilter: ['data-tone'] });
     });
-    await stack.stop();
+    await stopIsolatedStack();
     await expect
       .poll(() => page.evaluate(() => (window as unknown as { connectionTonesSeen: (string | null)[] }).connectionTonesSeen), { timeout: 60_000 })
       .toContain('warning');
@@ -94,10 +76,10 @@ describe.skipIf(!hasChromium)('Gallery: the restart race', () => {
     const downCard = libraryCard(page, downName);
     await untilStatus(downCard, 'REJECTED', browser);
     await expect(downCard.locator('.status').textContent()).resolves.toBe(
-      `Not uploaded: Cannot reach the API at https://127.0.0.1:${basePort}: is \`npm start\` running?`,
+      `Not uploaded: Cannot reach the API at https://127.0.0.1:${isolatedBasePort()}: is \`npm start\` running?`,
     );
     // Start it again on the same state and ports, and drop a photo before the live connection is back
-    stack = await startStackProcess({ stateDir, basePort });
+    await restartIsolatedStack();
     const name = `restart-${Date.now()}.jpg`;
     await dropFiles(page, '#drop-zone', [{ ...photo, name, bytes: jpegVariant(photo.bytes) }]);
     await downCard.getByRole('button', { name: 'Retry' }).click();
