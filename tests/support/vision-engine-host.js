@@ -17,6 +17,8 @@ import { Worker } from 'node:worker_threads';
 import { frame, frameReader } from './vision-engine-frames.js';
 
 const { socket, start, settings } = JSON.parse(process.argv[2]);
+// stderr is a pipe to the test process that started the host, which may end first: what the worker logs after that is lost, not fatal.
+process.stderr.on('error', () => undefined);
 /** How long the host waits for a first client, and then for another one after the last has gone. */
 const idleMs = { first: 60_000, last: 1_000 };
 
@@ -60,16 +62,21 @@ const server = net.createServer((client) => {
   clients.add(client);
   clearTimeout(idleTimer);
   if (loaded) send(client, loaded);
-  client.on(
-    'data',
-    frameReader((message) => {
-      const id = nextId++;
-      requests.set(id, { client, id: message.id });
-      // The bytes as deserialized are a view into the socket's buffer: a copy of their own is moved to the worker.
-      const bytes = new Uint8Array(message.bytes);
-      worker.postMessage({ ...message, id, bytes }, [bytes.buffer]);
-    }),
-  );
+  const read = frameReader((message) => {
+    const id = nextId++;
+    requests.set(id, { client, id: message.id });
+    // The bytes as deserialized are a view into the socket's buffer: a copy of their own is moved to the worker.
+    const bytes = new Uint8Array(message.bytes);
+    worker.postMessage({ ...message, id, bytes }, [bytes.buffer]);
+  });
+  client.on('data', (chunk) => {
+    try {
+      read(chunk);
+    } catch {
+      // Not a request of ours (the socket is anyone's on this machine): that connection ends, the host serves on.
+      client.destroy();
+    }
+  });
   // A client that went away mid-request: its answers are dropped.
   client.on('error', () => client.destroy());
   client.on('close', () => {
