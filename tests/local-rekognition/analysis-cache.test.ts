@@ -201,22 +201,26 @@ describe('The vision engine', () => {
 describe('The run\'s shared vision engine', () => {
   // Elsewhere than on Linux each caller starts an engine of its own (tests/support/shared-vision-engine.ts).
   it.runIf(process.platform === 'linux')('is one engine for every caller: a picture one asked for is answered from the cache for another', async () => {
-    // Prepare: two callers, as two test processes would be
-    const first = sharedVisionEngine();
-    const second = sharedVisionEngine();
+    // Prepare: two callers, as two test processes would be; the second comes once the models are loaded
     const photo = await freshCat();
+    const first = sharedVisionEngine();
+    let second: ReturnType<typeof sharedVisionEngine> | undefined;
 
     try {
       // Act
       const analysed = await first.analyze(photo, moderationTasks);
+      second = sharedVisionEngine();
+      // The local Rekognition's operations wait for it (the worker's 'ready' reaches a late caller too).
+      const ready = await second.ready;
       const recalled = await second.analyze(photo, moderationTasks);
 
       // Assess: each counts the answers to its own requests
       expect(first.analysisCacheCounts()).toEqual({ hits: 0, runs: 1 });
       expect(second.analysisCacheCounts()).toEqual({ hits: 1, runs: 0 });
       expect({ ...recalled, inferenceMs: 0 }).toEqual({ ...analysed, inferenceMs: 0 });
+      expect(ready).toEqual(await first.ready);
     } finally {
-      await Promise.all([first.close(), second.close()]);
+      await Promise.all([first.close(), second?.close()]);
     }
   });
 

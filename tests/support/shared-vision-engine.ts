@@ -45,17 +45,18 @@ function hostConfig(start: WorkerStart) {
 async function connectToHost(): Promise<EngineChannel> {
   const config = hostConfig(await engineWorkerStart());
   const deadline = Date.now() + connectTimeoutMs;
-  let host: { readonly stderr: string[]; exitCode: number | null } | undefined;
+  let host: ReturnType<typeof startHost> | undefined;
   for (;;) {
     try {
-      return channelOver(await connect(config.socket));
+      return await connect(config.socket);
     } catch (error) {
-      // None listens yet: start one (once), then try again while it starts. A host that finds another one listening exits.
       if (Date.now() > deadline) {
         throw new Error(`the shared vision engine did not start within ${connectTimeoutMs} ms${host?.stderr.length ? `: ${host.stderr.join('')}` : ''}`, { cause: error });
       }
-      host ??= startHost(config);
-      if (host.exitCode !== null && host.exitCode !== 0) throw new Error(`the shared vision engine host failed: ${host.stderr.join('')}`);
+      if (host?.exitCode) throw new Error(`the shared vision engine host failed: ${host.stderr.join('')}`);
+      // None listens, or the one that did was ending: start one, unless the one started last still starts. A host
+      // that finds another one listening exits (0), and the next attempt connects to that one.
+      if (!host || host.exitCode === 0) host = startHost(config);
       await delay(50);
     }
   }
@@ -72,43 +73,52 @@ function startHost(config: ReturnType<typeof hostConfig>) {
   return host;
 }
 
-function connect(socket: string): Promise<net.Socket> {
+type FromHost = FromWorker | { readonly type: 'hello' } | { readonly type: 'worker-error'; readonly message: string };
+
+/**
+ * The host's connection as the engine's worker (its messages, the worker's failure as 'error', the connection's end as
+ * 'exit'), once the host has greeted it: a host that was ending closes the connection first, and this rejects.
+ */
+function connect(socket: string): Promise<EngineChannel> {
   return new Promise((resolve, reject) => {
     const connection = net.connect(socket);
-    connection.once('connect', () => {
-      connection.off('error', reject);
-      resolve(connection);
-    });
-    connection.once('error', reject);
+    const events = new EventEmitter();
+    // What comes before the engine listens (it does right after this resolves; the worker's 'ready' may come with the
+    // greeting) waits for its listener.
+    const waiting = new Map<string, unknown[][]>();
+    const emit = (event: string, ...args: unknown[]) => {
+      if (events.listenerCount(event) > 0) events.emit(event, ...args);
+      else waiting.set(event, [...(waiting.get(event) ?? []), args]);
+    };
+    let greeted = false;
+    let terminated = false;
+    const channel: EngineChannel = {
+      postMessage(message: ToWorker) {
+        connection.write(frame(message));
+      },
+      on(event: string, listener: (...args: never[]) => void) {
+        events.on(event, listener as (...args: unknown[]) => void);
+        for (const args of waiting.get(event) ?? []) events.emit(event, ...args);
+        waiting.delete(event);
+        return channel;
+      },
+      terminate() {
+        terminated = true;
+        return new Promise((resolve) => connection.end(() => resolve(undefined)));
+      },
+    };
+    connection.on(
+      'data',
+      frameReader((message) => {
+        const received = message as FromHost;
+        if (received.type === 'hello') {
+          greeted = true;
+          resolve(channel);
+        } else if (received.type === 'worker-error') emit('error', new Error(received.message));
+        else emit('message', received);
+      }),
+    );
+    connection.on('error', (error) => (greeted ? emit('error', error) : reject(error)));
+    connection.on('close', () => (greeted ? emit('exit', terminated ? 0 : 1) : reject(new Error('the vision engine host ended the connection unanswered'))));
   });
-}
-
-/** The host's connection as the engine's worker: its messages, the worker's failure ('error'), and its end ('exit'). */
-function channelOver(connection: net.Socket): EngineChannel {
-  const events = new EventEmitter();
-  let terminated = false;
-  connection.on(
-    'data',
-    frameReader((message) => {
-      const received = message as FromWorker | { readonly type: 'worker-error'; readonly message: string };
-      if (received.type === 'worker-error') events.emit('error', new Error(received.message));
-      else events.emit('message', received);
-    }),
-  );
-  connection.on('error', (error) => events.emit('error', error));
-  connection.on('close', () => events.emit('exit', terminated ? 0 : 1));
-  const channel: EngineChannel = {
-    postMessage(message: ToWorker) {
-      connection.write(frame(message));
-    },
-    on(event: string, listener: (...args: never[]) => void) {
-      events.on(event, listener as (...args: unknown[]) => void);
-      return channel;
-    },
-    terminate() {
-      terminated = true;
-      return new Promise((resolve) => connection.end(() => resolve(undefined)));
-    },
-  };
-  return channel;
 }

@@ -3,13 +3,15 @@
  * a run, so the models load once a run and an image one test file analysed is answered from the worker's analysis
  * cache for another, whichever vitest worker runs it. argv[2] is `{ socket, start, settings }` as JSON: the local
  * socket to listen on, the worker's start (local/rekognition/engine/worker-start.ts) and its settings
- * (engineWorkerSettings in engine.ts). Clients send the worker's requests and get its answers, framed
- * (./vision-engine-frames.js); each request keeps its client's id, the worker sees ids of the host's own.
+ * (engineWorkerSettings in engine.ts). Each client is greeted ('hello'), then sends the worker's requests and gets
+ * its answers, framed (./vision-engine-frames.js); each request keeps its client's id, the worker sees ids of the
+ * host's own.
  *
  * Listening is the lock: a host that finds the socket taken exits at once (another test process started one first).
  * The host exits when its last client has gone (every test process holds its connection until it exits), or when
  * none came within a minute. Plain JavaScript: it runs without a loader.
  */
+import { Buffer } from 'node:buffer';
 import net from 'node:net';
 import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
@@ -29,7 +31,18 @@ let nextId = 1;
 /** The worker's 'ready' or 'failed', for clients that connect after it. */
 let loaded;
 let worker;
-let idleTimer = setTimeout(() => process.exit(0), idleMs.first);
+/**
+ * Set once the host has decided to end: it listens no more, and a connection it had not greeted yet ends unanswered,
+ * so its test process starts another host rather than keep a connection to one that is ending.
+ */
+let closing = false;
+const end = () => {
+  closing = true;
+  server.close();
+  if (worker) void worker.terminate();
+  else process.exit(0);
+};
+let idleTimer = setTimeout(end, idleMs.first);
 
 const send = (client, message) => {
   if (!client.destroyed) client.write(frame(message));
@@ -59,9 +72,14 @@ function startWorker() {
 }
 
 const server = net.createServer((client) => {
+  if (closing) {
+    client.destroy();
+    return;
+  }
   clients.add(client);
   clearTimeout(idleTimer);
-  if (loaded) send(client, loaded);
+  // One write: a client takes the worker's 'ready' that comes with its greeting as well as one that comes later.
+  client.write(Buffer.concat([frame({ type: 'hello' }), ...(loaded ? [frame(loaded)] : [])]));
   const read = frameReader((message) => {
     const id = nextId++;
     requests.set(id, { client, id: message.id });
@@ -82,7 +100,7 @@ const server = net.createServer((client) => {
   client.on('close', () => {
     clients.delete(client);
     for (const [id, request] of requests) if (request.client === client) requests.delete(id);
-    if (clients.size === 0) idleTimer = setTimeout(() => void worker.terminate(), idleMs.last);
+    if (clients.size === 0) idleTimer = setTimeout(end, idleMs.last);
   });
 });
 server.on('error', (error) => {
