@@ -21,6 +21,13 @@ import { sharedVisionEngine } from './shared-vision-engine.ts';
  */
 let sharedEngine: LocalVisionEngine | undefined;
 
+/**
+ * The timeout of a test that waits on the engine, refusals included (the worker decodes every image): the run's one
+ * engine analyses one image at a time, so a test's request waits behind the other files' (a second or so each on a
+ * quiet machine); on a loaded one vitest's default of 30 s was not enough.
+ */
+export const engineTestTimeoutMs = 120_000;
+
 export const rekognitionRegion = 'us-east-1';
 export const rekognitionKeyPair = { accessKeyId: 'LKIATESTREKOGNITION1', secretAccessKey: 'test-secret-for-local-rekognition-0001' };
 
