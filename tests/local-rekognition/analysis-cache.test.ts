@@ -1,8 +1,9 @@
 /**
  * The engine's analysis cache (local/rekognition/engine/analysis-cache.ts): the same pixels asked for the same
  * tasks are answered from the analysis made before, as a copy of its own; other pixels, other tasks and failures
- * reach the models. The cache itself on plain values; the key on decoded fixtures; the engine through the test
- * worker's shared engine, on photos no other test analyses (one random pixel changed).
+ * reach the models. The cache itself on plain values; the key on decoded fixtures; the engine through the run's
+ * shared engine (tests/support/shared-vision-engine.ts), on photos no other test analyses (one random pixel changed),
+ * and that engine's sharing itself; an engine closed.
  */
 import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -11,9 +12,12 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { AnalysisCache, analysisKey, throughCache } from '../../local/rekognition/engine/analysis-cache.ts';
 import { decodeImage, ImageDecodeError } from '../../local/rekognition/engine/decode.ts';
+import { startVisionEngine } from '../../local/rekognition/engine/engine.ts';
 import type { AnalysisTasks } from '../../local/rekognition/engine/messages.ts';
+import { EngineClosedError } from '../../local/rekognition/errors.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
-import { useLocalRekognition } from '../support/local-rekognition.ts';
+import { engineTestTimeoutMs, useLocalRekognition } from '../support/local-rekognition.ts';
+import { sharedVisionEngine } from '../support/shared-vision-engine.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures');
 const moderationTasks: AnalysisTasks = { objects: false, moderation: true };
@@ -151,7 +155,7 @@ describe('DecodedImage.pixelDigest', () => {
   });
 });
 
-describe('The vision engine', () => {
+describe('The vision engine', { timeout: engineTestTimeoutMs }, () => {
   const local = useLocalRekognition();
 
   it('answers the same pixels asked for the same tasks from its cache, a copy equal to the analysis made', async () => {
@@ -191,5 +195,64 @@ describe('The vision engine', () => {
     for (let call = 0; call < 2; call += 1) errors.push(await local.engine.analyze(truncated, moderationTasks).then(() => undefined, (error: unknown) => error));
 
     expect(errors.map((error) => (error as ImageDecodeError | undefined)?.problem)).toEqual(['invalidFormat', 'invalidFormat']);
+  });
+});
+
+describe('The run\'s shared vision engine', { timeout: engineTestTimeoutMs }, () => {
+  // Elsewhere than on Linux each caller starts an engine of its own (tests/support/shared-vision-engine.ts).
+  it.runIf(process.platform === 'linux')('is one engine for every caller: a picture one asked for is answered from the cache for another', async () => {
+    // Prepare: two callers, as two test processes would be; the second comes once the models are loaded
+    const photo = await freshCat();
+    const first = sharedVisionEngine();
+    let second: ReturnType<typeof sharedVisionEngine> | undefined;
+
+    try {
+      // Act
+      const analysed = await first.analyze(photo, moderationTasks);
+      second = sharedVisionEngine();
+      // The local Rekognition's operations wait for it (the worker's 'ready' reaches a late caller too).
+      const ready = await second.ready;
+      const recalled = await second.analyze(photo, moderationTasks);
+
+      // Assess: each counts the answers to its own requests
+      expect(first.analysisCacheCounts()).toEqual({ hits: 0, runs: 1 });
+      expect(second.analysisCacheCounts()).toEqual({ hits: 1, runs: 0 });
+      expect({ ...recalled, inferenceMs: 0 }).toEqual({ ...analysed, inferenceMs: 0 });
+      expect(ready).toEqual(await first.ready);
+    } finally {
+      await Promise.all([first.close(), second?.close()]);
+    }
+  });
+
+  it('closes for its caller alone: its requests are refused with EngineClosedError, the others are answered', async () => {
+    const closing = sharedVisionEngine();
+    const staying = sharedVisionEngine();
+    const cat = await readFile(path.join(fixtures, 'cat.jpg'));
+
+    try {
+      await closing.close();
+
+      await expect(closing.analyze(cat, moderationTasks)).rejects.toBeInstanceOf(EngineClosedError);
+      await expect(staying.analyze(cat, moderationTasks)).resolves.toHaveProperty('nsfw');
+    } finally {
+      await staying.close();
+    }
+  });
+});
+
+describe('Function: startVisionEngine', () => {
+  it('refuses what was pending at close(), what is asked after, and its readiness, with EngineClosedError', async () => {
+    // Prepare: an engine of this process's own, closed before its models loaded
+    const engine = startVisionEngine();
+    const cat = await readFile(path.join(fixtures, 'cat.jpg'));
+    const pending = engine.analyze(cat, moderationTasks).then(() => undefined, (error: unknown) => error);
+
+    // Act
+    await engine.close();
+
+    // Assess
+    expect(await pending).toBeInstanceOf(EngineClosedError);
+    await expect(engine.analyze(cat, moderationTasks)).rejects.toBeInstanceOf(EngineClosedError);
+    await expect(engine.ready).rejects.toBeInstanceOf(EngineClosedError);
   });
 });

@@ -8,7 +8,7 @@
 import { DetectLabelsCommand, DetectModerationLabelsCommand, type Image } from '@aws-sdk/client-rekognition';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { useLocalRekognition } from '../support/local-rekognition.ts';
+import { engineTestTimeoutMs, useLocalRekognition } from '../support/local-rekognition.ts';
 import { paddedPng, plainJpeg, plainPng } from '../support/sized-image.ts';
 
 const bucket = 'limits';
@@ -29,7 +29,7 @@ const inS3 = (name: string, bytes: Buffer): Image => {
 const labels = (image: Image) => local.client.send(new DetectLabelsCommand({ Image: image }));
 const moderation = (image: Image) => local.client.send(new DetectModerationLabelsCommand({ Image: image }));
 
-describe('Rekognition limits: pixels a side', () => {
+describe('Rekognition limits: pixels a side', { timeout: engineTestTimeoutMs }, () => {
   it.each([
     ['79 × 200', 79, 200],
     ['200 × 79', 200, 79],
@@ -72,7 +72,7 @@ describe('Rekognition limits: pixels a side', () => {
   });
 });
 
-describe('Rekognition limits: bytes (decimal MB, as AWS writes them)', () => {
+describe('Rekognition limits: bytes (decimal MB, as AWS writes them)', { timeout: engineTestTimeoutMs }, () => {
   // The byte limits are checked before the engine, alike for both operations (operations/image-source.ts): each test
   // refuses through one and accepts through the other, DetectModerationLabels being the cheaper analysis of the two.
   it('refuses 5,000,001 bytes as Image.Bytes with ImageTooLargeException and accepts 5,000,000', async () => {
@@ -101,7 +101,7 @@ describe('Rekognition limits: bytes (decimal MB, as AWS writes them)', () => {
   });
 });
 
-describe('Rekognition limits: formats', () => {
+describe('Rekognition limits: formats', { timeout: engineTestTimeoutMs }, () => {
   it.each([
     ['WebP', () => sharp({ create: { width: 200, height: 200, channels: 3, background: '#888' } }).webp().toBuffer()],
     ['GIF', () => sharp({ create: { width: 200, height: 200, channels: 3, background: '#888' } }).gif().toBuffer()],

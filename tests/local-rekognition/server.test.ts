@@ -11,7 +11,7 @@ import {
   type Label,
 } from '@aws-sdk/client-rekognition';
 import { describe, expect, it } from 'vitest';
-import { rekognitionKeyPair, useLocalRekognition } from '../support/local-rekognition.ts';
+import { engineTestTimeoutMs, rekognitionKeyPair, useLocalRekognition } from '../support/local-rekognition.ts';
 import { postOversizedBody } from '../support/oversized-post.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures');
@@ -26,7 +26,7 @@ const fromBytes = async (name: string): Promise<DetectLabelsCommandInput['Image'
 const named = (labels: Label[] | undefined, name: string) => labels?.find((label) => label.Name === name);
 const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error & { $metadata?: { httpStatusCode?: number } });
 
-describe('DetectLabels', () => {
+describe('DetectLabels', { timeout: engineTestTimeoutMs }, () => {
   it('labels the cat photo Cat, with Pet, Mammal and Animal as parents and as labels', async () => {
     const { Labels, LabelModelVersion } = await local.client.send(new DetectLabelsCommand({ Image: await fromBytes('cat.jpg') }));
     expect(LabelModelVersion).toBe('3.0');
@@ -118,7 +118,7 @@ describe('DetectLabels', () => {
   });
 });
 
-describe('DetectModerationLabels', () => {
+describe('DetectModerationLabels', { timeout: engineTestTimeoutMs }, () => {
   it('finds nothing to moderate in the fixture photos', async () => {
     for (const name of ['cat.jpg', 'astronaut.jpg', 'coffee.jpg']) {
       const result = await local.client.send(new DetectModerationLabelsCommand({ Image: fromS3(name) }));

@@ -2,25 +2,31 @@
  * One local Rekognition and an SDK client for a test file: started in
  * beforeAll (the vision models load there, under the given timeout), closed
  * in afterAll. The client makes one attempt, so a refusal is seen as is.
- * Every file of a test worker shares one vision engine, whose analysis cache
- * (local/rekognition/engine/analysis-cache.ts) answers the same pixels asked
- * for the same tasks again without another model pass (sharedEngine below).
+ * Every file of a run shares one vision engine (./shared-vision-engine.ts),
+ * whose analysis cache (local/rekognition/engine/analysis-cache.ts) answers
+ * the same pixels asked for the same tasks again without another model pass.
  */
 import { RekognitionClient, type RekognitionClientConfig } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll } from 'vitest';
 import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
-import { startVisionEngine, type LocalVisionEngine } from '../../local/rekognition/engine/engine.ts';
+import type { LocalVisionEngine } from '../../local/rekognition/engine/engine.ts';
 import { startLocalRekognition, type LocalRekognition, type LocalRekognitionOptions } from '../../local/rekognition/index.ts';
+import { sharedVisionEngine } from './shared-vision-engine.ts';
 
 /**
- * One vision engine for every file a test worker runs: the unit project shares a worker's module graph between
- * its files (vitest.config.ts), so the models load once a worker instead of once a file (seconds of CPU each),
- * and an image analysed by one file is not analysed again for another: the files call the same fixtures for
- * different assertions (the cat photo with MaxLabels, MinConfidence, filters, IMAGE_PROPERTIES...), each a
- * second of CPU, and the engine's own analysis cache answers the repeats.
- * Never closed: the worker process ends with the run.
+ * This test process's connection to the run's vision engine (./shared-vision-engine.ts), made by the first file
+ * that needs it: the unit project shares a worker's module graph between its files (vitest.config.ts), and the
+ * engine's host is shared by the test processes. Never closed: the connection ends with the process, and the
+ * host with its last connection.
  */
 let sharedEngine: LocalVisionEngine | undefined;
+
+/**
+ * The timeout of a test that waits on the engine, refusals included (the worker decodes every image): the run's one
+ * engine analyses one image at a time, so a test's request waits behind the other files' (a second or so each on a
+ * quiet machine); on a loaded one vitest's default of 30 s was not enough.
+ */
+export const engineTestTimeoutMs = 120_000;
 
 export const rekognitionRegion = 'us-east-1';
 export const rekognitionKeyPair = { accessKeyId: 'LKIATESTREKOGNITION1', secretAccessKey: 'test-secret-for-local-rekognition-0001' };
@@ -62,7 +68,7 @@ export function useLocalRekognition(options: UseLocalRekognitionOptions = {}): L
   };
   beforeAll(async () => {
     const admin = options.adminKeyPair ?? rekognitionKeyPair;
-    sharedEngine ??= startVisionEngine();
+    sharedEngine ??= sharedVisionEngine();
     rekognition = await startLocalRekognition({
       engine: sharedEngine,
       port: 0,

@@ -6,6 +6,8 @@
  * no bundle can be built or kept (worker-start.ts); `ready` waits for both.
  * The worker answers pixels it has analysed for the same tasks from its
  * analysis cache (analysis-cache.ts); analysisCacheCounts says how often.
+ * visionEngineOver is the same engine over a worker that runs elsewhere and
+ * carries the same messages (the unit tests share one a run).
  */
 import { Worker } from 'node:worker_threads';
 import { EngineClosedError } from '../errors.ts';
@@ -60,20 +62,44 @@ export const defaultMaxPixels = 100_000_000;
  */
 export const engineYoungGenerationMb = 12;
 
-export function startVisionEngine(options: VisionEngineOptions = {}): LocalVisionEngine {
-  const workerData: EngineWorkerData = {
-    maxPixels: options.maxPixels ?? defaultMaxPixels,
-    analysisCacheBytes: Math.max(0, options.analysisCacheBytes ?? defaultAnalysisCacheBytes),
+/** How startVisionEngine starts its worker thread, beyond where it runs from (worker-start.ts): for a worker started elsewhere too. */
+export interface EngineWorkerSettings {
+  readonly workerData: EngineWorkerData;
+  readonly resourceLimits: { readonly maxYoungGenerationSizeMb: number };
+}
+
+export function engineWorkerSettings(options: VisionEngineOptions = {}): EngineWorkerSettings {
+  return {
+    workerData: {
+      maxPixels: options.maxPixels ?? defaultMaxPixels,
+      analysisCacheBytes: Math.max(0, options.analysisCacheBytes ?? defaultAnalysisCacheBytes),
+    },
+    resourceLimits: { maxYoungGenerationSizeMb: engineYoungGenerationMb },
   };
+}
+
+/**
+ * What the engine needs of its worker: a Worker of this process, or a connection to an engine worker that runs in
+ * another process and carries the same messages (the unit tests share one a run: tests/support/shared-vision-engine.ts).
+ * Its 'exit' says the worker (or the connection to it) is gone.
+ */
+export interface EngineChannel {
+  postMessage(message: ToWorker, transfer: ArrayBuffer[]): void;
+  on(event: 'message', listener: (message: FromWorker) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  terminate(): Promise<unknown>;
+}
+
+export function startVisionEngine(options: VisionEngineOptions = {}): LocalVisionEngine {
+  const settings = engineWorkerSettings(options);
   // From the bundle, built first when a source changed, or from the sources (worker-start.ts).
-  const worker = engineWorkerStart().then(
-    (start) =>
-      new Worker(start.filename, {
-        ...start.options,
-        workerData,
-        resourceLimits: { maxYoungGenerationSizeMb: engineYoungGenerationMb },
-      }),
-  );
+  const worker = engineWorkerStart().then((start) => new Worker(start.filename, { ...start.options, ...settings }) as EngineChannel);
+  return visionEngineOver(worker);
+}
+
+/** The engine over its worker's channel: requests by id, `ready`, the cache counts of this engine's own requests, and failures. */
+export function visionEngineOver(worker: Promise<EngineChannel>): LocalVisionEngine {
   const pending = new Map<number, { resolve: (analysis: ImageAnalysis) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   const cacheCounts = { hits: 0, runs: 0 };

@@ -1,0 +1,112 @@
+/**
+ * The unit tests' shared vision engine (./shared-vision-engine.ts): one engine worker thread for every test process of
+ * a run, so the models load once a run and an image one test file analysed is answered from the worker's analysis
+ * cache for another, whichever vitest worker runs it. argv[2] is `{ socket, start, settings }` as JSON: the local
+ * socket to listen on, the worker's start (local/rekognition/engine/worker-start.ts) and its settings
+ * (engineWorkerSettings in engine.ts). Each client is greeted ('hello'), then sends the worker's requests and gets
+ * its answers, framed (./vision-engine-frames.js); each request keeps its client's id, the worker sees ids of the
+ * host's own.
+ *
+ * Listening is the lock: a host that finds the socket taken exits at once (another test process started one first).
+ * The host exits when its last client has gone (every test process holds its connection until it exits), or when
+ * none came within a minute. Plain JavaScript: it runs without a loader.
+ */
+import { Buffer } from 'node:buffer';
+import net from 'node:net';
+import process from 'node:process';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { Worker } from 'node:worker_threads';
+import { frame, frameReader } from './vision-engine-frames.js';
+
+const { socket, start, settings } = JSON.parse(process.argv[2]);
+// stderr is a pipe to the test process that started the host, which may end first: what the worker logs after that is lost, not fatal.
+process.stderr.on('error', () => undefined);
+/** How long the host waits for a first client, and then for another one after the last has gone. */
+const idleMs = { first: 60_000, last: 1_000 };
+
+const clients = new Set();
+/** The host's request id → the client and the client's own id. */
+const requests = new Map();
+let nextId = 1;
+/** The worker's 'ready' or 'failed', for clients that connect after it. */
+let loaded;
+let worker;
+/**
+ * Set once the host has decided to end: it listens no more, and a connection it had not greeted yet ends unanswered,
+ * so its test process starts another host rather than keep a connection to one that is ending.
+ */
+let closing = false;
+const end = () => {
+  closing = true;
+  server.close();
+  if (worker) void worker.terminate();
+  else process.exit(0);
+};
+let idleTimer = setTimeout(end, idleMs.first);
+
+const send = (client, message) => {
+  if (!client.destroyed) client.write(frame(message));
+};
+const broadcast = (message) => {
+  for (const client of clients) send(client, message);
+};
+
+function startWorker() {
+  worker = new Worker(start.filename, { ...start.options, ...settings });
+  worker.on('message', (message) => {
+    if (message.type === 'ready' || message.type === 'failed') {
+      loaded = message;
+      broadcast(message);
+      return;
+    }
+    const request = requests.get(message.id);
+    requests.delete(message.id);
+    if (request) send(request.client, { ...message, id: request.id });
+  });
+  // The clients' engines fail as for a worker of their own ('error' then 'exit', engine.ts).
+  worker.on('error', (error) => broadcast({ type: 'worker-error', message: error instanceof Error ? error.message : String(error) }));
+  worker.on('exit', () => {
+    for (const client of clients) client.end();
+    process.exit(0);
+  });
+}
+
+const server = net.createServer((client) => {
+  if (closing) {
+    client.destroy();
+    return;
+  }
+  clients.add(client);
+  clearTimeout(idleTimer);
+  // One write: a client takes the worker's 'ready' that comes with its greeting as well as one that comes later.
+  client.write(Buffer.concat([frame({ type: 'hello' }), ...(loaded ? [frame(loaded)] : [])]));
+  const read = frameReader((message) => {
+    const id = nextId++;
+    requests.set(id, { client, id: message.id });
+    // The bytes as deserialized are a view into the socket's buffer: a copy of their own is moved to the worker.
+    const bytes = new Uint8Array(message.bytes);
+    worker.postMessage({ ...message, id, bytes }, [bytes.buffer]);
+  });
+  client.on('data', (chunk) => {
+    try {
+      read(chunk);
+    } catch {
+      // Not a request of ours (the socket is anyone's on this machine): that connection ends, the host serves on.
+      client.destroy();
+    }
+  });
+  // A client that went away mid-request: its answers are dropped.
+  client.on('error', () => client.destroy());
+  client.on('close', () => {
+    clients.delete(client);
+    for (const [id, request] of requests) if (request.client === client) requests.delete(id);
+    if (clients.size === 0) idleTimer = setTimeout(end, idleMs.last);
+  });
+});
+server.on('error', (error) => {
+  // Another host listens already: its clients are ours.
+  if (error.code === 'EADDRINUSE') process.exit(0);
+  process.stderr.write(`vision engine host: ${error.message}\n`);
+  process.exit(1);
+});
+server.listen(socket, startWorker);
