@@ -20,9 +20,13 @@ import { amplifyOutputs, writeAmplifyOutputs, type AmplifyOutputs, type WrittenO
 import { startLocalAppSync } from './appsync/index.ts';
 import { loadOrCreateTls } from './appsync/tls/certificates.ts';
 import { createResolverRuntime } from './appsync/resolvers/index.ts';
-import { createCodeLoader, preloadCode } from './appsync/resolvers/code-loader.ts';
+import { cachedResolverBundles } from './appsync/resolvers/bundle-cache.ts';
+import { codeFilesOf, createCodeLoader, preloadCode } from './appsync/resolvers/code-loader.ts';
+import { useRuntimeSource } from './appsync/resolvers/sandbox.ts';
 import type { LocalStackConfig } from './config.ts';
+import { loadOrCreatePool } from './cognito/user-pool.ts';
 import { ensureImagesTable, startLocalDynamoDb } from './dynamodb/index.ts';
+import { checkDynamoDbDataDir } from './dynamodb/data-dir.ts';
 import { galleryDist } from './gallery/build.ts';
 import { startGalleryServer } from './gallery/server.ts';
 import { credentialStore, loadOrCreateCredentials, type LocalCredentials } from './iam/credentials.ts';
@@ -79,10 +83,18 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
   // The state files first (cheap reads): a damaged one stops the start before the resolver checks below.
   const credentials = loadOrCreateCredentials(config.stateDir);
   const secrets = loadOrCreateSecrets(config.stateDir);
+  // The user pool (AppSync opens it once it listens) and the DynamoDB store are state files too: checked here, a damaged
+  // one stops the start before the resolvers are bundled and the services (the vision engine's models among them) start.
+  loadOrCreatePool(config.stateDir, config.region);
+  await checkDynamoDbDataDir(stateSubdir(config.stateDir, 'dynamodb'));
   // Every resolver is bundled, checked against the APPSYNC_JS rules and loaded before anything starts: code that
   // `cdk deploy` would be refused stops the start, naming file, line and rule. The bundles are also what each
   // DynamoDB data source's role is derived from, as infra/ derives it at synth.
-  const resolverCode = createCodeLoader({ resolversDir: config.resolversDir });
+  // A start with unchanged resolvers takes their bundles (and the sandbox's runtime) from the bundle cache instead of
+  // running esbuild (bundle-cache.ts); resolvers read from LABELCAST_RESOLVERS_DIR (a test hook) are bundled each time.
+  const prebundled = config.resolversDir ? undefined : await cachedResolverBundles(codeFilesOf(fields));
+  if (prebundled) useRuntimeSource(prebundled.runtimeSource);
+  const resolverCode = createCodeLoader({ resolversDir: config.resolversDir, bundles: prebundled?.bundles });
   preloadCode(resolverCode, fields);
   // Every key pair the AWS services accept, with what each may do: credentials.json is the administrator; each
   // function has fresh keys (memory only) bound to its role, derived from api/access.ts as infra/ derives it;
