@@ -8,8 +8,8 @@
  * ~160 files) and on resolving and loading our files one by one; the tests start the stack about ten times.
  *
  * The bundle (../api/cached-bundle.js: kept in node_modules/.cache/labelcast/stack/<checkout>/build-<id>/, rebuilt
- * when a file it was built from, or a tsconfig.json or package.json esbuild consulted, changes) holds our sources only: packages are imported from node_modules as before (native
- * modules, packages that read their own files, one instance of each). Each of our files keeps its own
+ * when a file it was built from, or a tsconfig.json or package.json esbuild consulted, changes) holds our sources only: packages are loaded from node_modules as before (native
+ * modules, packages that read their own files, one instance of each), the CommonJS ones by require() (below). Each of our files keeps its own
  * import.meta.url, so what is found from it (the worker scripts, createRequire, the repo root) is unchanged; a
  * linked source map makes stack traces name our .ts files, as under tsx.
  *
