@@ -28,9 +28,10 @@ await runBundled({
   externalPackages: true,
   ownImportMetaUrl: true,
   sourceMap: true,
-  // CommonJS packages the stack imports, require()d instead of imported: node's ESM loader would detect each of their
-  // files' format and run cjs-module-lexer over graphql's ~100 files to find their named exports, about 0.2 s of CPU
-  // at each start; require() loads the same module (one instance: any import of it elsewhere gets the same exports).
-  // A CommonJS package missing here is imported as before, only more slowly.
-  requireStandIns: { packages: ['graphql', '@aws-sdk/client-dynamodb', '@smithy/signature-v4', 'esbuild', 'sharp'] },
+  // The CommonJS packages the stack imports, require()d instead of imported: node's ESM loader would detect each of
+  // their files' format and run cjs-module-lexer over graphql's ~100 files to find their named exports, about 0.2 s
+  // of CPU at each start (ws's ESM entry only re-exports its CommonJS one). require() loads the same module (one
+  // instance: an import of it elsewhere gets the same exports), and only when the stack's modules load (main.ts loads
+  // them after the state files). A CommonJS package missing here is imported as before, only more slowly.
+  requireStandIns: { packages: ['graphql', '@aws-sdk/client-dynamodb', '@smithy/signature-v4', 'esbuild', 'sharp', 'ws'] },
 });
