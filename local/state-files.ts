@@ -25,7 +25,8 @@ export async function loadStateFiles(config: Pick<LocalStackConfig, 'stateDir' |
   prepareStateDir(config.stateDir);
   const credentials = loadOrCreateCredentials(config.stateDir);
   const secrets = loadOrCreateSecrets(config.stateDir);
-  loadOrCreatePool(config.stateDir, config.region);
   await checkDynamoDbDataDir(stateSubdir(config.stateDir, 'dynamodb'));
+  // Last: a new pool costs an RSA key (~0.3 s of CPU), not to be made for a start that then stops.
+  loadOrCreatePool(config.stateDir, config.region);
   return { credentials, secrets };
 }
