@@ -11,15 +11,13 @@
  * one per failed function invocation with its log file (activity-log.ts);
  * `--quiet` (`npm start -- --quiet`, or `npm start --quiet`) turns that off.
  */
-import { AppSyncJsCheckError } from '../api/appsync-js-check.ts';
-import { SchemaRuleError } from '../api/schema-defaults.ts';
-import { ResolverCodeError } from './appsync/errors.ts';
 import { endedImageLine, functionErrorLine, isQuiet } from './activity-log.ts';
 import { configFromEnv, defaultBasePort, LocalConfigError, type LocalStackConfig } from './config.ts';
 import { ensureGalleryBuilt } from './gallery/build.ts';
 import { removeReadyFile, writeReadyFile } from './ready-file.ts';
 import { PortInUseError } from './listen.ts';
-import { startLocalStack, type LocalStack, type StackObservers } from './stack.ts';
+import type { LocalStack, StackObservers } from './stack.ts';
+import { loadStateFiles, type StateFiles } from './state-files.ts';
 import { StateFileError } from './state-dir.ts';
 
 /** A bad LABELCAST_* value: one line naming it, exit code 1. */
@@ -43,20 +41,27 @@ if (process.channel) {
   process.once('disconnect', () => stopWhenParentGone());
 }
 
+/** A damaged state file: its message is the whole story (file, problem, fix). */
+const stateFileRefused = (error: StateFileError): never => {
+  console.error(`labelcast cannot start: ${error.message}`);
+  process.exit(1);
+};
+
+// The state files before the rest of the stack is loaded: a damaged one stops the start at once (state-files.ts).
+const stateFiles: StateFiles = await loadStateFiles(config).catch((error: unknown) => {
+  if (!(error instanceof StateFileError)) throw error;
+  return stateFileRefused(error);
+});
+
 try {
   await ensureGalleryBuilt();
 } catch (error) {
   // The API works without the gallery; say why the page is missing.
   console.error('web gallery not built:', error);
 }
-/** Code, schema or state AppSync (or the stack) would refuse: said plainly, without a stack trace. */
-const isRefusal = (error: unknown): boolean =>
-  error instanceof StateFileError ||
-  error instanceof AppSyncJsCheckError ||
-  error instanceof ResolverCodeError ||
-  error instanceof SchemaRuleError ||
-  error instanceof PortInUseError ||
-  (error instanceof AggregateError && error.errors.every(isRefusal));
+// GraphQL, S3, DynamoDB, the AWS SDK and the rest, loaded once the state files hold (seconds of CPU a start saves when
+// they do not).
+const { startLocalStack, isStartRefusal } = await import('./stack.ts');
 
 const quiet = isQuiet();
 const observers: StackObservers = quiet
@@ -66,10 +71,11 @@ const observers: StackObservers = quiet
       onFunctionError: (report) => console.error(functionErrorLine(report)),
     };
 
-const stack: LocalStack = await startLocalStack(config, observers).catch((error: unknown) => {
-  if (!isRefusal(error)) throw error;
+const stack: LocalStack = await startLocalStack(config, observers, stateFiles).catch((error: unknown) => {
+  // Code, schema or state AppSync (or the stack) would refuse: said plainly, without a stack trace.
+  if (!isStartRefusal(error)) throw error;
   // The message is the whole story (file, problem, fix): a stack trace would only bury it.
-  if (error instanceof StateFileError) console.error(`labelcast cannot start: ${error.message}`);
+  if (error instanceof StateFileError) stateFileRefused(error);
   else if (error instanceof PortInUseError) {
     const base = process.env.LABELCAST_PORT ?? String(defaultBasePort);
     console.error(`labelcast cannot start: ${error.message}: stop it, or set LABELCAST_PORT to another first port (now ${base}; npm start uses it and the 5 after it)`);

@@ -8,6 +8,8 @@
  * api/labeling-queue.ts); the reconciler at start and on its schedule.
  */
 import path from 'node:path';
+import { AppSyncJsCheckError } from '../api/appsync-js-check.ts';
+import { SchemaRuleError } from '../api/schema-defaults.ts';
 import { environmentFor, EnvironmentSource, needsSource } from '../api/access.ts';
 import { imagePropertiesVariableValue } from '../api/image-properties-setting.ts';
 import { defaultLabelingQuotas, QueueName } from '../api/labeling-queue.ts';
@@ -17,15 +19,18 @@ import { ImagesTableLayout } from '../api/table.ts';
 import { MediaLayout } from '../api/media.ts';
 import { ApiLimits, UploadLimits } from '../api/limits.ts';
 import { amplifyOutputs, writeAmplifyOutputs, type AmplifyOutputs, type WrittenOutputs } from './amplify-outputs.ts';
+import { ResolverCodeError } from './appsync/errors.ts';
 import { startLocalAppSync } from './appsync/index.ts';
 import { loadOrCreateTls } from './appsync/tls/certificates.ts';
 import { createResolverRuntime } from './appsync/resolvers/index.ts';
-import { createCodeLoader, preloadCode } from './appsync/resolvers/code-loader.ts';
+import { cachedResolverBundles } from './appsync/resolvers/bundle-cache.ts';
+import { codeFilesOf, createCodeLoader, preloadCode } from './appsync/resolvers/code-loader.ts';
+import { useRuntimeSource } from './appsync/resolvers/sandbox.ts';
 import type { LocalStackConfig } from './config.ts';
 import { ensureImagesTable, startLocalDynamoDb } from './dynamodb/index.ts';
 import { galleryDist } from './gallery/build.ts';
 import { startGalleryServer } from './gallery/server.ts';
-import { credentialStore, loadOrCreateCredentials, type LocalCredentials } from './iam/credentials.ts';
+import { credentialStore, type LocalCredentials } from './iam/credentials.ts';
 import { localIdentities } from './iam/function-roles.ts';
 import { principalFor } from './iam/principals.ts';
 import { startLocalLambdaApi } from './lambda/api.ts';
@@ -34,8 +39,9 @@ import { startLambdaRuntime, type FunctionErrorReport } from './lambda/runtime.t
 import { scheduledEvent } from './lambda/scheduled-event.ts';
 import { startLocalRekognition } from './rekognition/index.ts';
 import { startLocalS3 } from './s3/index.ts';
-import { loadOrCreateSecrets } from './secrets.ts';
-import { prepareStateDir, stateSubdir } from './state-dir.ts';
+import { PortInUseError } from './listen.ts';
+import { loadStateFiles, type StateFiles } from './state-files.ts';
+import { StateFileError, stateSubdir } from './state-dir.ts';
 
 export interface LocalStack {
   readonly graphqlUrl: string;
@@ -74,15 +80,34 @@ export interface StackObservers {
   readonly onFunctionError?: (report: FunctionErrorReport) => void;
 }
 
-export async function startLocalStack(config: LocalStackConfig, observers: StackObservers = {}): Promise<LocalStack> {
-  prepareStateDir(config.stateDir);
-  // The state files first (cheap reads): a damaged one stops the start before the resolver checks below.
-  const credentials = loadOrCreateCredentials(config.stateDir);
-  const secrets = loadOrCreateSecrets(config.stateDir);
+/**
+ * What stops a start with its message alone, no stack trace (main.ts): code, schema or state AppSync (or the stack)
+ * would refuse, a port in use, or several of them.
+ */
+export const isStartRefusal = (error: unknown): boolean =>
+  error instanceof StateFileError ||
+  error instanceof AppSyncJsCheckError ||
+  error instanceof ResolverCodeError ||
+  error instanceof SchemaRuleError ||
+  error instanceof PortInUseError ||
+  (error instanceof AggregateError && error.errors.every(isStartRefusal));
+
+/**
+ * Starts every service. `stateFiles` are those main.ts read before it loaded this module (state-files.ts); read
+ * here when not given.
+ */
+export async function startLocalStack(config: LocalStackConfig, observers: StackObservers = {}, stateFiles?: StateFiles): Promise<LocalStack> {
+  // The state files first (cheap reads): a damaged one stops the start before the resolvers are bundled and the
+  // services (the vision engine's models among them) start.
+  const { credentials, secrets } = stateFiles ?? (await loadStateFiles(config));
   // Every resolver is bundled, checked against the APPSYNC_JS rules and loaded before anything starts: code that
   // `cdk deploy` would be refused stops the start, naming file, line and rule. The bundles are also what each
   // DynamoDB data source's role is derived from, as infra/ derives it at synth.
-  const resolverCode = createCodeLoader({ resolversDir: config.resolversDir });
+  // A start with unchanged resolvers takes their bundles (and the sandbox's runtime) from the bundle cache instead of
+  // running esbuild (bundle-cache.ts); resolvers read from LABELCAST_RESOLVERS_DIR (a test hook) are bundled each time.
+  const prebundled = config.resolversDir ? undefined : await cachedResolverBundles(codeFilesOf(fields));
+  if (prebundled) useRuntimeSource(prebundled.runtimeSource);
+  const resolverCode = createCodeLoader({ resolversDir: config.resolversDir, bundles: prebundled?.bundles });
   preloadCode(resolverCode, fields);
   // Every key pair the AWS services accept, with what each may do: credentials.json is the administrator; each
   // function has fresh keys (memory only) bound to its role, derived from api/access.ts as infra/ derives it;

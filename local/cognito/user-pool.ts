@@ -24,7 +24,7 @@ import { StateFileError, StateModes, jsonObject, readJsonStateFile, stateSubdir 
 import { MintTokensError } from './errors.ts';
 
 /** What is kept under `<stateDir>/cognito/`, so tokens survive a restart of the same stack. */
-interface StoredPool {
+export interface StoredPool {
   readonly userPoolId: string;
   readonly clientId: string;
   readonly keyId: string;
@@ -116,7 +116,12 @@ function storedPool(file: string, content: unknown): StoredPool {
   return fields as unknown as StoredPool;
 }
 
-function loadOrCreatePool(stateDir: string, region: string): StoredPool {
+/**
+ * Reads the pool kept in `<stateDir>/cognito/user-pool.json`, checked down to its key, or makes and keeps a new one.
+ * The stack calls it before anything starts (local/stack.ts), so a damaged file stops the start at once.
+ * @throws StateFileError when the file is damaged
+ */
+export function loadOrCreatePool(stateDir: string, region: string): StoredPool {
   const file = path.join(stateDir, 'cognito', 'user-pool.json');
   const content = readJsonStateFile(file, poolRemedy);
   if (content !== undefined) return storedPool(file, content);

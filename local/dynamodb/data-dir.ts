@@ -16,9 +16,14 @@ interface LevelStore {
 }
 type LevelConstructor = new (location: string, options: { valueEncoding: 'json' }) => LevelStore;
 
-// The `level` dynalite itself depends on, so the probe opens the store as dynalite will.
-const dynaliteRequire = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-const { Level } = dynaliteRequire('level') as { Level: LevelConstructor };
+/**
+ * The `level` dynalite itself depends on, so the probe opens the store as dynalite will; required at the first
+ * probe (its native binding takes a third of a start that stops at a damaged file before the store).
+ */
+const levelConstructor = (): LevelConstructor => {
+  const dynaliteRequire = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+  return (dynaliteRequire('level') as { Level: LevelConstructor }).Level;
+};
 
 /** LevelDB's reason, from the open error's cause (e.g. "Corruption: CURRENT file does not end with newline"). */
 function levelReason(error: unknown): { code?: string; message: string } {
@@ -32,6 +37,7 @@ function levelReason(error: unknown): { code?: string; message: string } {
  * @throws StateFileError naming `<dataDir>/CURRENT` when the store is damaged, or the directory when it is locked or unreadable.
  */
 export async function checkDynamoDbDataDir(dataDir: string): Promise<void> {
+  const Level = levelConstructor();
   const store = new Level(dataDir, { valueEncoding: 'json' });
   try {
     await store.open();

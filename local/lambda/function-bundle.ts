@@ -79,6 +79,9 @@ function placeFiles(from: string, to: string): void {
       copyFileSync(path.join(from, name), own);
     }
     renameSync(own, path.join(to, name));
+    // When the target already was a link to the same file (a restart on the same build), rename(2) does nothing
+    // and leaves `own` behind: one more stray link per file and start, unless removed.
+    rmSync(own, { force: true });
   }
 }
 

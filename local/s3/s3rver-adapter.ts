@@ -43,7 +43,13 @@ interface S3rverApp extends EventEmitter {
 
 type S3rverConstructor = new (options: Record<string, unknown>) => S3rverApp;
 
-const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
+/**
+ * s3rver, required when the first backend is made: loading it (koa, winston, its XML and file-system layers) takes
+ * about 0.35 s of CPU, which a start that stops earlier (a damaged state file, a port in use, a refused resolver)
+ * does not spend.
+ */
+let s3rverConstructor: S3rverConstructor | undefined;
+const loadS3rver = (): S3rverConstructor => (s3rverConstructor ??= createRequire(import.meta.url)('s3rver') as S3rverConstructor);
 
 export interface BucketConfig {
   readonly name: string;
@@ -146,6 +152,7 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
   await rm(tempDir, { recursive: true, force: true });
   await mkdir(tempDir, { recursive: true });
 
+  const S3rver = loadS3rver();
   const app = new S3rver({
     directory: bucketsDir,
     silent: true,

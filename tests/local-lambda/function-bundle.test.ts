@@ -35,6 +35,19 @@ describe('Function: bundleFunctions', () => {
     expect(map.sources.map((source) => fileURLToPath(new URL(source, map.sourceRoot)))).toContain(entry);
   });
 
+  it('leaves only the bundles and their maps in a state directory it places them in again (a restart)', async () => {
+    // Prepare
+    const cacheDir = path.join(workDir, 'cache');
+    const outDir = path.join(workDir, 'restarted');
+
+    // Act: two starts on one state directory, the second finding the same build's files already there
+    await bundleFunctions({ ...args, cacheDir, outDir });
+    await bundleFunctions({ ...args, cacheDir, outDir });
+
+    // Assess
+    expect(readdirSync(outDir).sort()).toEqual(['_host.mjs', '_host.mjs.map', 'native.mjs', 'native.mjs.map']);
+  });
+
   it('builds into the state directory when the cache cannot be written (a read-only node_modules)', async () => {
     // Prepare: a cache directory that cannot be made (its parent is a file; chmod would not stop root)
     const blocker = path.join(workDir, 'not-a-directory');

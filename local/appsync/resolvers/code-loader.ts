@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import type { FieldWiring } from '../../../api/manifest.ts';
-import { bundleResolverWithInputs } from '../../../api/bundle.ts';
+import { bundleResolverWithInputs, type ResolverBundle } from '../../../api/bundle.ts';
 import { ResolverCodeError } from '../errors.ts';
 import { preparedResolverCode } from './prepared-code.ts';
 import { defaultEvaluationTimeoutMs, loadSandboxed, type SandboxedCode } from './sandbox.ts';
@@ -22,6 +22,11 @@ export interface CodeLoaderOptions {
    * stack with changed resolvers. Their imports must resolve from there.
    */
   readonly resolversDir?: string;
+  /**
+   * Bundles made before (bundle-cache.ts: the same api/bundle.ts call, kept between starts), by code file as the
+   * manifest names it; a file not in it is bundled when it loads. @default none
+   */
+  readonly bundles?: ReadonlyMap<string, ResolverBundle>;
 }
 
 export interface CodeLoader {
@@ -61,7 +66,7 @@ export function createCodeLoader(options: CodeLoaderOptions = {}): CodeLoader {
     const code = fileOf(manifestCode);
     let entry = loaded.get(code);
     if (!entry) {
-      const bundle = bundleOf(code);
+      const bundle = options.bundles?.get(manifestCode) ?? bundleOf(code);
       const script = preparedResolverCode(code, bundle);
       // A file that fails is not cached, so fixing it and retrying works.
       entry = { sandboxed: loadSandboxed(code, script, options.evaluationTimeoutMs ?? defaultEvaluationTimeoutMs), text: bundle.text };
@@ -75,6 +80,11 @@ export function createCodeLoader(options: CodeLoaderOptions = {}): CodeLoader {
   };
 }
 
+/** Every code file of `wirings` (resolvers and pipeline functions), once each, as the manifest names them. */
+export function codeFilesOf(wirings: readonly FieldWiring[]): string[] {
+  return [...new Set(wirings.flatMap((wiring) => [wiring.code, ...(wiring.kind === 'PIPELINE' ? wiring.steps.map((step) => step.code) : [])]))];
+}
+
 /**
  * Bundles, checks and loads every code file of `wirings` now rather than on
  * first use, so code AppSync would refuse stops the start. Every file is
@@ -83,9 +93,8 @@ export function createCodeLoader(options: CodeLoaderOptions = {}): CodeLoader {
  * ResolverCodeError, or an AggregateError of several.
  */
 export function preloadCode(loader: CodeLoader, wirings: readonly FieldWiring[]): void {
-  const codes = wirings.flatMap((wiring) => [wiring.code, ...(wiring.kind === 'PIPELINE' ? wiring.steps.map((step) => step.code) : [])]);
   const failures: unknown[] = [];
-  for (const code of new Set(codes)) {
+  for (const code of codeFilesOf(wirings)) {
     try {
       loader.load(code);
     } catch (error) {

@@ -26,9 +26,9 @@ export const defaultEvaluationTimeoutMs = 1000;
 
 let runtimeText: string | undefined;
 
-/** The runtime, bundled once per process into the script every sandbox runs first. */
-function runtimeSource(): string {
-  runtimeText ??= buildSync({
+/** The runtime bundled into the script every sandbox runs first, and the files it was made from (their paths from the working directory). */
+export function bundleRuntime(): { readonly text: string; readonly inputs: readonly string[] } {
+  const result = buildSync({
     entryPoints: [runtimeEntry],
     bundle: true,
     write: false,
@@ -36,7 +36,19 @@ function runtimeSource(): string {
     platform: 'neutral',
     target: 'es2022',
     logLevel: 'silent',
-  }).outputFiles[0].text;
+    metafile: true,
+  });
+  return { text: result.outputFiles[0].text, inputs: Object.keys(result.metafile.inputs) };
+}
+
+/** Takes the runtime bundleRuntime made before (kept between starts: bundle-cache.ts) instead of bundling it here. */
+export function useRuntimeSource(text: string): void {
+  runtimeText ??= text;
+}
+
+/** The runtime, bundled once per process (unless useRuntimeSource gave it). */
+function runtimeSource(): string {
+  runtimeText ??= bundleRuntime().text;
   return runtimeText;
 }
 

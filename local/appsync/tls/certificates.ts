@@ -3,11 +3,13 @@
  * server certificate for 127.0.0.1 and localhost signed by it. Clients trust
  * the CA (NODE_EXTRA_CA_CERTS=<stateDir>/tls/ca.pem), never the leaf, so the
  * leaf can be renewed without touching clients.
+ *
+ * `selfsigned` (with @peculiar/x509 and its ASN.1 stack, about 0.2 s of CPU to load) is imported only when a
+ * certificate is made: a start on a state dir that already holds usable ones, as most do, never loads it.
  */
 import { X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { generate } from 'selfsigned';
 
 export interface TlsMaterial {
   /** Where the CA certificate (PEM) is, for clients to trust. */
@@ -45,6 +47,7 @@ const writePrivate = (file: string, pem: string) => {
 };
 
 async function createCa(): Promise<{ cert: string; key: string }> {
+  const { generate } = await import('selfsigned');
   const notBeforeDate = new Date(Date.now() - DAY_MS);
   const pems = await generate([{ name: 'commonName', value: 'labelcast local CA' }, { name: 'organizationName', value: 'labelcast' }], {
     keyType: 'ec',
@@ -61,6 +64,7 @@ async function createCa(): Promise<{ cert: string; key: string }> {
 }
 
 async function createServerCertificate(ca: { cert: string; key: string }): Promise<{ cert: string; key: string }> {
+  const { generate } = await import('selfsigned');
   const notBeforeDate = new Date(Date.now() - DAY_MS);
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
     keyType: 'ec',

@@ -1,0 +1,94 @@
+/**
+ * The resolver bundles of a stack start and the sandbox's runtime bundle, kept between starts in the bundle cache
+ * (api/cached-bundle.js, `node_modules/.cache/labelcast/resolver-bundles/<checkout>/`) and made again when a file
+ * they were made from, a configuration file esbuild consulted, api/bundle.ts or esbuild changed. A start whose
+ * resolvers did not change runs no esbuild: bundling the ~15 code files and the runtime (esbuild's worker thread and
+ * service process) cost each start about 0.3 s of CPU, and the tests start many stacks.
+ *
+ * The texts are what api/bundle.ts and sandbox.ts make (the same calls, made once and kept), so the local AppSync
+ * checks and runs what `cdk deploy` uploads as before. Only a build in which every file bundled is kept: when one
+ * does not, this answers undefined and the code loader bundles each file itself, reporting each failure as before.
+ * When the cache cannot be written (a read-only node_modules), likewise.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleResolverWithInputs, repoRoot, type ResolverBundle } from '../../../api/bundle.ts';
+import { cachedBuild, checkoutCacheDir } from '../../../api/cached-bundle.js';
+import { lookedUpBy } from '../../../api/esbuild-looked-up.js';
+import { bundleRuntime } from './sandbox.ts';
+
+/** Bumped when what a build holds changes, so older builds are not read as this one. */
+const cacheFormat = 1;
+
+/** The code that decides the texts besides their inputs: the resolvers' esbuild options, the runtime's, and this file. */
+const makerSources = ['../../../api/bundle.ts', './sandbox.ts', './bundle-cache.ts'].map((file) => fileURLToPath(new URL(file, import.meta.url)));
+
+const bundlesFile = 'bundles.json';
+
+export interface CachedResolverBundles {
+  /** Each code file's bundle (api/bundle.ts), by its name in the manifest. */
+  readonly bundles: ReadonlyMap<string, ResolverBundle>;
+  /** The sandbox's runtime script (sandbox.ts's bundleRuntime). */
+  readonly runtimeSource: string;
+}
+
+interface KeptBuild {
+  readonly format: number;
+  readonly bundles: readonly { readonly code: string; readonly text: string; readonly inputs: readonly string[] }[];
+  readonly runtimeSource: string;
+}
+
+export interface ResolverBundleCacheOptions {
+  /** @default node_modules/.cache/labelcast/resolver-bundles/<checkout>/ */
+  readonly cacheDir?: string;
+}
+
+/** What the build is for: the files, esbuild's version, the makers' code, and the working directory the runtime's comments name. */
+function keyOf(codes: readonly string[]): string {
+  const hash = createHash('sha256');
+  const esbuildVersion = (createRequire(path.join(repoRoot, 'package.json'))('esbuild/package.json') as { version: string }).version;
+  hash.update(JSON.stringify({ cacheFormat, esbuildVersion, repoRoot, cwd: process.cwd(), codes }));
+  for (const source of makerSources) hash.update('\0').update(readFileSync(source));
+  return hash.digest('hex');
+}
+
+/** Bundles every file and the runtime into `outDir`; throws when one does not bundle (nothing is kept then). */
+async function build(codes: readonly string[], outDir: string): Promise<{ inputs: string[]; lookedUp: string[] }> {
+  const bundles = codes.map((code) => ({ code, ...bundleResolverWithInputs({ code }) }));
+  const runtime = bundleRuntime();
+  const kept: KeptBuild = { format: cacheFormat, bundles, runtimeSource: runtime.text };
+  writeFileSync(path.join(outDir, bundlesFile), JSON.stringify(kept));
+  // esbuild names the resolvers' inputs from the repo root (their absWorkingDir), the runtime's from the working directory.
+  const inputs = [
+    ...new Set([...bundles.flatMap((bundle) => bundle.inputs.map((input) => path.resolve(repoRoot, input))), ...runtime.inputs.map((input) => path.resolve(input))]),
+  ];
+  return { inputs, lookedUp: lookedUpBy(inputs) };
+}
+
+function readKept(directory: string, codes: readonly string[]): CachedResolverBundles | undefined {
+  const kept = JSON.parse(readFileSync(path.join(directory, bundlesFile), 'utf8')) as KeptBuild;
+  if (kept.format !== cacheFormat || typeof kept.runtimeSource !== 'string') return undefined;
+  const bundles = new Map(kept.bundles.map(({ code, text, inputs }) => [code, { text, inputs }]));
+  if (!codes.every((code) => bundles.has(code))) return undefined;
+  return { bundles, runtimeSource: kept.runtimeSource };
+}
+
+/**
+ * The bundles of `codes` (code files as the manifest names them, relative to the repo root) and the runtime, from
+ * the cache or made now; undefined when one does not bundle or nothing can be kept: the caller then bundles each file.
+ */
+export async function cachedResolverBundles(codes: readonly string[], options: ResolverBundleCacheOptions = {}): Promise<CachedResolverBundles | undefined> {
+  try {
+    const { directory } = await cachedBuild({
+      cacheDir: options.cacheDir ?? checkoutCacheDir(repoRoot, 'resolver-bundles'),
+      key: keyOf(codes),
+      build: (outDir) => build(codes, outDir),
+    });
+    return readKept(directory, codes);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The resolver bundles kept between stack starts (local/appsync/resolvers/bundle-cache.ts over
+ * api/cached-bundle.js): a start with unchanged files takes the texts api/bundle.ts and the sandbox's runtime build
+ * make, without bundling again; a changed input is bundled again; a file that does not bundle keeps nothing, so the
+ * code loader bundles each file itself and reports it (start-refusal.test.ts). The cache's own rules (settled inputs,
+ * concurrent builders, a read-only cache) are tests/api/build-cache.test.ts's.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundleResolverWithInputs } from '../../api/bundle.ts';
+import { cachedResolverBundles } from '../../local/appsync/resolvers/bundle-cache.ts';
+import { bundleRuntime } from '../../local/appsync/resolvers/sandbox.ts';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'labelcast-resolver-bundles-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const builds = (cacheDir: string) => readdirSync(cacheDir).filter((name) => name.startsWith('build-'));
+
+describe('Function: cachedResolverBundles', () => {
+  it('gives what api/bundle.ts and the runtime build make, and a second start the same build without bundling again', async () => {
+    // Prepare: files of the repo (settled long ago, so the build is kept)
+    const cacheDir = path.join(scratch, 'repo-files');
+    const codes = ['resolvers/Query.image.ts', 'resolvers/pipeline/queryImagesByOwner.ts'];
+
+    // Act
+    const first = await cachedResolverBundles(codes, { cacheDir });
+    const second = await cachedResolverBundles(codes, { cacheDir });
+
+    // Assess
+    for (const code of codes) expect(first?.bundles.get(code)).toEqual(bundleResolverWithInputs({ code }));
+    expect(first?.runtimeSource).toBe(bundleRuntime().text);
+    expect(second).toEqual(first);
+    expect(builds(cacheDir)).toHaveLength(1);
+  });
+
+  it('bundles a file again once a file it imports changed', { timeout: 20_000 }, async () => {
+    // Prepare: a resolver importing a helper, both settled (unchanged for 2 s, as the cache wants before it keeps a build)
+    const cacheDir = path.join(scratch, 'changed');
+    const dir = mkdtempSync(path.join(scratch, 'changed-files-'));
+    const code = path.join(dir, 'Query.thing.ts');
+    writeFileSync(code, "import { answer } from './answer.ts';\nexport function request() { return {}; }\nexport function response() { return answer; }\n");
+    writeFileSync(path.join(dir, 'answer.ts'), 'export const answer = 41;\n');
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const before = await cachedResolverBundles([code], { cacheDir });
+
+    // Act
+    writeFileSync(path.join(dir, 'answer.ts'), 'export const answer = 42;\n');
+    const after = await cachedResolverBundles([code], { cacheDir });
+
+    // Assess
+    expect(before?.bundles.get(code)?.text).toContain('41');
+    expect(after?.bundles.get(code)?.text).toContain('42');
+    expect(after?.bundles.get(code)).toEqual(bundleResolverWithInputs({ code }));
+  });
+
+  it('answers undefined and keeps nothing when a file does not bundle', async () => {
+    // Prepare
+    const cacheDir = path.join(scratch, 'broken');
+    const dir = mkdtempSync(path.join(scratch, 'broken-files-'));
+    const broken = path.join(dir, 'Query.broken.ts');
+    writeFileSync(broken, "import { missing } from './nowhere.ts';\nexport function request() { return missing; }\n");
+
+    // Act
+    const result = await cachedResolverBundles(['resolvers/Query.image.ts', broken], { cacheDir });
+
+    // Assess
+    expect(result).toBeUndefined();
+    expect(existsSync(path.join(cacheDir, 'record.json'))).toBe(false);
+  });
+});
