@@ -9,7 +9,8 @@
  *
  * The bundle (../api/cached-bundle.js: kept in node_modules/.cache/labelcast/stack/<checkout>/build-<id>/, rebuilt
  * when a file it was built from, or a tsconfig.json or package.json esbuild consulted, changes) holds our sources only: packages are loaded from node_modules as before (native
- * modules, packages that read their own files, one instance of each), the CommonJS ones by require() (below). Each of our files keeps its own
+ * modules, packages that read their own files, one instance of each), the CommonJS ones by require() (below; sharp's
+ * require and import are separate builds, see there). Each of our files keeps its own
  * import.meta.url, so what is found from it (the worker scripts, createRequire, the repo root) is unchanged; a
  * linked source map makes stack traces name our .ts files, as under tsx.
  *
@@ -30,8 +31,12 @@ await runBundled({
   sourceMap: true,
   // The CommonJS packages the stack imports, require()d instead of imported: node's ESM loader would detect each of
   // their files' format and run cjs-module-lexer over graphql's ~100 files to find their named exports, about 0.2 s
-  // of CPU at each start (ws's ESM entry only re-exports its CommonJS one). require() loads the same module (one
-  // instance: an import of it elsewhere gets the same exports), and only when the stack's modules load (main.ts loads
-  // them after the state files). A CommonJS package missing here is imported as before, only more slowly.
+  // of CPU at each start (ws's ESM entry only re-exports its CommonJS one). For a package without separate builds,
+  // require() loads the same module an import of it elsewhere gets (one instance, the same exports). sharp is the
+  // exception: its exports map sends import to dist/index.mjs and require to dist/index.cjs, two builds; it is still
+  // one copy because every user of sharp on the main thread (local/rekognition/) is inside this bundle, so all take
+  // the require()d one (the vision worker is a thread of its own, with its own modules). An import of sharp from
+  // outside the bundle in this process would load a second copy. Each is loaded only when the stack's modules load
+  // (main.ts loads them after the state files). A CommonJS package missing here is imported as before, only more slowly.
   requireStandIns: { packages: ['graphql', '@aws-sdk/client-dynamodb', '@smithy/signature-v4', 'esbuild', 'sharp', 'ws'] },
 });
