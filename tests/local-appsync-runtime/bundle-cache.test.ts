@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleResolverWithInputs } from '../../api/bundle.ts';
-import { cachedResolverBundles } from '../../local/appsync/resolvers/bundle-cache.ts';
+import { BundleBuildError } from '../../api/bundle-errors.js';
+import { cachedResolverBundles, keptResolverBundles } from '../../local/appsync/resolvers/bundle-cache.ts';
 import { bundleRuntime } from '../../local/appsync/resolvers/sandbox.ts';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'labelcast-resolver-bundles-'));
@@ -55,18 +56,37 @@ describe('Function: cachedResolverBundles', () => {
     expect(after?.bundles.get(code)).toEqual(bundleResolverWithInputs({ code }));
   });
 
-  it('answers undefined and keeps nothing when a file does not bundle', async () => {
+  it('answers undefined and keeps nothing when a file does not bundle, the cause being esbuild naming the import', async () => {
     // Prepare
     const cacheDir = path.join(scratch, 'broken');
     const dir = mkdtempSync(path.join(scratch, 'broken-files-'));
     const broken = path.join(dir, 'Query.broken.ts');
     writeFileSync(broken, "import { missing } from './nowhere.ts';\nexport function request() { return missing; }\n");
+    const codes = ['resolvers/Query.image.ts', broken];
 
     // Act
-    const result = await cachedResolverBundles(['resolvers/Query.image.ts', broken], { cacheDir });
+    const result = await cachedResolverBundles(codes, { cacheDir });
+    const failure: unknown = await keptResolverBundles(codes, { cacheDir }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
 
     // Assess
     expect(result).toBeUndefined();
+    expect(failure).toBeInstanceOf(BundleBuildError);
+    const esbuildErrors = ((failure as Error).cause as { errors?: { text: string }[] }).errors;
+    expect(esbuildErrors?.map((problem) => problem.text)).toEqual(['Could not resolve "./nowhere.ts"']);
     expect(existsSync(path.join(cacheDir, 'record.json'))).toBe(false);
+  });
+
+  it('throws an error that is neither a build\'s nor the cache\'s, rather than answering undefined', async () => {
+    // Prepare: a caller's mistake, a code file that is not a string (no key can be made of it)
+    const cacheDir = path.join(scratch, 'mistake');
+
+    // Act
+    const result = cachedResolverBundles([1n as unknown as string], { cacheDir });
+
+    // Assess
+    await expect(result).rejects.toThrow(TypeError);
   });
 });

@@ -8,7 +8,8 @@
  * The texts are what api/bundle.ts and sandbox.ts make (the same calls, made once and kept), so the local AppSync
  * checks and runs what `cdk deploy` uploads as before. Only a build in which every file bundled is kept: when one
  * does not, this answers undefined and the code loader bundles each file itself, reporting each failure as before.
- * When the cache cannot be written (a read-only node_modules), likewise.
+ * When the cache cannot be written (a read-only node_modules), likewise. Any other error (a mistake in this code,
+ * such as a maker file that is not there) is thrown: answering undefined would hide it and quietly never use the cache.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleResolverWithInputs, repoRoot, type ResolverBundle } from '../../../api/bundle.ts';
+import { BundleBuildError, BundleCacheError, BundleError } from '../../../api/bundle-errors.js';
 import { cachedBuild, checkoutCacheDir } from '../../../api/cached-bundle.js';
 import { lookedUpBy } from '../../../api/esbuild-looked-up.js';
 import { bundleRuntime } from './sandbox.ts';
@@ -23,8 +25,11 @@ import { bundleRuntime } from './sandbox.ts';
 /** Bumped when what a build holds changes, so older builds are not read as this one. */
 const cacheFormat = 1;
 
-/** The code that decides the texts besides their inputs: the resolvers' esbuild options, the runtime's, and this file. */
-const makerSources = ['../../../api/bundle.ts', './sandbox.ts', './bundle-cache.ts'].map((file) => fileURLToPath(new URL(file, import.meta.url)));
+/**
+ * The code that decides the texts and what a build is kept for besides their inputs: the resolvers' esbuild options,
+ * the runtime's, this file, and what esbuild-looked-up.js says esbuild consulted (as cachedBundles' key holds it).
+ */
+const makerSources = ['../../../api/bundle.ts', './sandbox.ts', './bundle-cache.ts', '../../../api/esbuild-looked-up.js'].map((file) => fileURLToPath(new URL(file, import.meta.url)));
 
 const bundlesFile = 'bundles.json';
 
@@ -55,12 +60,31 @@ function keyOf(codes: readonly string[]): string {
   return hash.digest('hex');
 }
 
-/** Bundles every file and the runtime into `outDir`; throws when one does not bundle (nothing is kept then). */
+/** esbuild's failure (it carries esbuild's messages) as a BundleBuildError; any other error as it is. */
+function esbuildFailure(error: unknown): unknown {
+  const isFailure = error instanceof Error && Array.isArray((error as { errors?: unknown }).errors);
+  return isFailure ? new BundleBuildError(error.message, { cause: error }) : error;
+}
+
+/** `make()`, its esbuild failure a BundleBuildError. */
+function bundled<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    throw esbuildFailure(error);
+  }
+}
+
+/** Bundles every file and the runtime into `outDir`; a BundleBuildError when one does not bundle (nothing is kept then). */
 async function build(codes: readonly string[], outDir: string): Promise<{ inputs: string[]; lookedUp: string[] }> {
-  const bundles = codes.map((code) => ({ code, ...bundleResolverWithInputs({ code }) }));
-  const runtime = bundleRuntime();
+  const bundles = codes.map((code) => ({ code, ...bundled(() => bundleResolverWithInputs({ code })) }));
+  const runtime = bundled(() => bundleRuntime());
   const kept: KeptBuild = { format: cacheFormat, bundles, runtimeSource: runtime.text };
-  writeFileSync(path.join(outDir, bundlesFile), JSON.stringify(kept));
+  try {
+    writeFileSync(path.join(outDir, bundlesFile), JSON.stringify(kept));
+  } catch (error) {
+    throw new BundleCacheError(`${bundlesFile} cannot be written: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
   // esbuild names the resolvers' inputs from the repo root (their absWorkingDir), the runtime's from the working directory.
   const inputs = [
     ...new Set([...bundles.flatMap((bundle) => bundle.inputs.map((input) => path.resolve(repoRoot, input))), ...runtime.inputs.map((input) => path.resolve(input))]),
@@ -69,7 +93,12 @@ async function build(codes: readonly string[], outDir: string): Promise<{ inputs
 }
 
 function readKept(directory: string, codes: readonly string[]): CachedResolverBundles | undefined {
-  const kept = JSON.parse(readFileSync(path.join(directory, bundlesFile), 'utf8')) as KeptBuild;
+  let kept: KeptBuild;
+  try {
+    kept = JSON.parse(readFileSync(path.join(directory, bundlesFile), 'utf8')) as KeptBuild;
+  } catch (error) {
+    throw new BundleCacheError(`${bundlesFile} cannot be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
   if (kept.format !== cacheFormat || typeof kept.runtimeSource !== 'string') return undefined;
   const bundles = new Map(kept.bundles.map(({ code, text, inputs }) => [code, { text, inputs }]));
   if (!codes.every((code) => bundles.has(code))) return undefined;
@@ -78,17 +107,28 @@ function readKept(directory: string, codes: readonly string[]): CachedResolverBu
 
 /**
  * The bundles of `codes` (code files as the manifest names them, relative to the repo root) and the runtime, from
- * the cache or made now; undefined when one does not bundle or nothing can be kept: the caller then bundles each file.
+ * the cache or made now; undefined when the kept build is of an older format or lacks a file.
+ * @throws BundleBuildError when a file or the runtime does not bundle (esbuild's failure is its cause)
+ * @throws BundleCacheError when the build cannot be kept or read back
+ */
+export async function keptResolverBundles(codes: readonly string[], options: ResolverBundleCacheOptions = {}): Promise<CachedResolverBundles | undefined> {
+  const { directory } = await cachedBuild({
+    cacheDir: options.cacheDir ?? checkoutCacheDir(repoRoot, 'resolver-bundles'),
+    key: keyOf(codes),
+    build: (outDir) => build(codes, outDir),
+  });
+  return readKept(directory, codes);
+}
+
+/**
+ * keptResolverBundles, or undefined when a file does not bundle or nothing can be kept (a BundleError): the caller
+ * then bundles each file itself. Any other error is thrown.
  */
 export async function cachedResolverBundles(codes: readonly string[], options: ResolverBundleCacheOptions = {}): Promise<CachedResolverBundles | undefined> {
   try {
-    const { directory } = await cachedBuild({
-      cacheDir: options.cacheDir ?? checkoutCacheDir(repoRoot, 'resolver-bundles'),
-      key: keyOf(codes),
-      build: (outDir) => build(codes, outDir),
-    });
-    return readKept(directory, codes);
-  } catch {
-    return undefined;
+    return await keptResolverBundles(codes, options);
+  } catch (error) {
+    if (error instanceof BundleError) return undefined;
+    throw error;
   }
 }
