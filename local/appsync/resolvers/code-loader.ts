@@ -24,7 +24,8 @@ export interface CodeLoaderOptions {
   readonly resolversDir?: string;
   /**
    * Bundles made before (bundle-cache.ts: the same api/bundle.ts call, kept between starts), by code file as the
-   * manifest names it; a file not in it is bundled when it loads. @default none
+   * manifest names it; a file not in it is bundled when it loads. Ignored when resolversDir is set: they were made
+   * from the repo's resolvers/, not from there. @default none
    */
   readonly bundles?: ReadonlyMap<string, ResolverBundle>;
 }
@@ -60,13 +61,15 @@ const resolversPrefix = 'resolvers/';
 export function createCodeLoader(options: CodeLoaderOptions = {}): CodeLoader {
   const loaded = new Map<string, { readonly sandboxed: SandboxedCode; readonly text: string }>();
   const { resolversDir } = options;
+  // Bundles of the repo's files would stand in for resolversDir's changed ones.
+  const bundles = resolversDir ? undefined : options.bundles;
   const fileOf = (code: string) =>
     resolversDir && code.startsWith(resolversPrefix) ? path.resolve(resolversDir, code.slice(resolversPrefix.length)) : code;
   const loadedFile = (manifestCode: string) => {
     const code = fileOf(manifestCode);
     let entry = loaded.get(code);
     if (!entry) {
-      const bundle = options.bundles?.get(manifestCode) ?? bundleOf(code);
+      const bundle = bundles?.get(manifestCode) ?? bundleOf(code);
       const script = preparedResolverCode(code, bundle);
       // A file that fails is not cached, so fixing it and retrying works.
       entry = { sandboxed: loadSandboxed(code, script, options.evaluationTimeoutMs ?? defaultEvaluationTimeoutMs), text: bundle.text };
