@@ -99,7 +99,7 @@ export const isStartRefusal = (error: unknown): boolean =>
 export async function startLocalStack(config: LocalStackConfig, observers: StackObservers = {}, stateFiles?: StateFiles): Promise<LocalStack> {
   // The state files first (cheap reads): a damaged one stops the start before the resolvers are bundled and the
   // services (the vision engine's models among them) start.
-  const { credentials, secrets } = stateFiles ?? (await loadStateFiles(config));
+  const { credentials, secrets, userPool, dynamoDbDataDir } = stateFiles ?? (await loadStateFiles(config));
   // Every resolver is bundled, checked against the APPSYNC_JS rules and loaded before anything starts: code that
   // `cdk deploy` would be refused stops the start, naming file, line and rule. The bundles are also what each
   // DynamoDB data source's role is derived from, as infra/ derives it at synth.
@@ -126,7 +126,8 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
 
   try {
     const dynamodb = await startLocalDynamoDb({
-      dataDir: state('dynamodb'),
+      dataDir: dynamoDbDataDir,
+      dataDirChecked: true,
       port: config.ports.dynamodb,
       host: config.host,
       region: config.region,
@@ -134,7 +135,7 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
       admin,
     });
     closers.add(() => dynamodb.close());
-    await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: config.tableName, region: config.region, credentials, dataDir: state('dynamodb') });
+    await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: config.tableName, region: config.region, credentials, dataDir: dynamoDbDataDir });
 
     // One certificate for every endpoint a browser reaches (AppSync loads the same): a browser that trusts the
     // local CA trusts the gallery, AppSync and S3, and the HTTPS gallery loads no image over plain HTTP.
@@ -206,6 +207,7 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
       apiKey: secrets.apiKey,
       credentials: store,
       userPoolAdmin: admin,
+      userPool,
       runtime,
       limits: ApiLimits[config.stage],
       onPublished: (mutation) => {

@@ -4,7 +4,7 @@
  * fix (state-dir.ts). main.ts reads them before it loads the rest of the stack, so a start on a damaged state dir
  * stops at once, having loaded little (no GraphQL, S3 or AWS SDK modules, no resolver bundles, no vision models).
  */
-import { loadOrCreatePool } from './cognito/user-pool.ts';
+import { loadOrCreatePool, type LoadedPool } from './cognito/user-pool.ts';
 import type { LocalStackConfig } from './config.ts';
 import { checkDynamoDbDataDir } from './dynamodb/data-dir.ts';
 import { loadOrCreateCredentials, type LocalCredentials } from './iam/credentials.ts';
@@ -14,19 +14,24 @@ import { prepareStateDir, stateSubdir } from './state-dir.ts';
 export interface StateFiles {
   readonly credentials: LocalCredentials;
   readonly secrets: StackSecrets;
+  /** The user pool, checked and its key imported: the stack hands it to the local AppSync, which serves it. */
+  readonly userPool: LoadedPool;
+  /** The DynamoDB store's directory, opened and found sound here: the local DynamoDB does not open it again before dynalite does. */
+  readonly dynamoDbDataDir: string;
 }
 
 /**
- * Makes the state dir private, then reads (or makes) every state file. The user pool is opened again by AppSync
- * once it listens, and the store by the local DynamoDB: here only their damage is found.
+ * Makes the state dir private, then reads (or makes) every state file. What it read is handed on (StateFiles), so
+ * the stack reads no file and opens no store twice.
  * @throws StateFileError for a damaged file
  */
 export async function loadStateFiles(config: Pick<LocalStackConfig, 'stateDir' | 'region'>): Promise<StateFiles> {
   prepareStateDir(config.stateDir);
   const credentials = loadOrCreateCredentials(config.stateDir);
   const secrets = loadOrCreateSecrets(config.stateDir);
-  await checkDynamoDbDataDir(stateSubdir(config.stateDir, 'dynamodb'));
+  const dynamoDbDataDir = stateSubdir(config.stateDir, 'dynamodb');
+  await checkDynamoDbDataDir(dynamoDbDataDir);
   // Last: a new pool costs an RSA key (~0.3 s of CPU), not to be made for a start that then stops.
-  loadOrCreatePool(config.stateDir, config.region);
-  return { credentials, secrets };
+  const userPool = loadOrCreatePool(config.stateDir, config.region);
+  return { credentials, secrets, userPool, dynamoDbDataDir };
 }

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import { localAuthModes } from '../../api/manifest.ts';
 import { userPoolRoutes } from '../cognito/routes.ts';
-import { openLocalUserPool, type LocalUserPool } from '../cognito/user-pool.ts';
+import { openLocalUserPool, type LoadedPool, type LocalUserPool } from '../cognito/user-pool.ts';
 import { credentialStore, type CredentialStore } from '../iam/credentials.ts';
 import type { PrincipalDirectory } from '../iam/principals.ts';
 import { attachRealtime } from './realtime/server.ts';
@@ -37,6 +37,8 @@ export interface LocalAppSyncOptions {
   readonly credentials: CredentialStore | PrincipalDirectory;
   /** The stack's admin key pair, the only signer the user pool's token endpoint admits. @default none: no one can mint tokens over HTTP */
   readonly userPoolAdmin?: CredentialStore;
+  /** The user pool of `stateDir` as the start read it (local/state-files.ts), so it is not read again. @default read once listening */
+  readonly userPool?: LoadedPool;
   readonly runtime: ResolverRuntime;
   /** Realtime keep-alive settings; AppSync's (5 min timeout, `ka` every minute) unless told. */
   readonly realtime?: Partial<RealtimeTimings>;
@@ -119,7 +121,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
 
   const port = await listen(server, options.port, host);
   const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const pool = openLocalUserPool({ stateDir: options.stateDir, region: options.region, origin: `https://${authority}` });
+  const pool = openLocalUserPool({ stateDir: options.stateDir, region: options.region, origin: `https://${authority}`, loaded: options.userPool });
   attached.pool = pool;
   attached.routes = userPoolRoutes({ pool, admin: options.userPoolAdmin ?? credentialStore(), region: options.region });
 

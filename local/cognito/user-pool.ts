@@ -17,6 +17,7 @@ import {
   randomBytes,
   randomUUID,
   type JsonWebKey,
+  type KeyObject,
 } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -29,6 +30,12 @@ export interface StoredPool {
   readonly clientId: string;
   readonly keyId: string;
   readonly privateKeyPem: string;
+}
+
+/** A pool read (or made) and checked, its private key imported once: what openLocalUserPool serves. */
+export interface LoadedPool {
+  readonly stored: StoredPool;
+  readonly privateKey: KeyObject;
 }
 
 /** The claims the local pool puts in its tokens, as Cognito names them. */
@@ -101,27 +108,29 @@ const randomText = (length: number, alphabet: string) => [...randomBytes(length)
 const poolRemedy = 'fix it, or delete it to make a new pool (tokens minted before stop verifying)';
 
 /** The pool in an existing user-pool.json, checked down to its key: a damaged file is a StateFileError, not a crash at the first token. */
-function storedPool(file: string, content: unknown): StoredPool {
+function storedPool(file: string, content: unknown): LoadedPool {
   const fields = jsonObject(content);
   if (!fields) throw new StateFileError(file, 'does not hold a JSON object', poolRemedy);
   for (const name of ['userPoolId', 'clientId', 'keyId', 'privateKeyPem'] as const) {
     const value = fields[name];
     if (typeof value !== 'string' || value === '') throw new StateFileError(file, `lacks ${name}`, poolRemedy);
   }
+  let privateKey: KeyObject;
   try {
-    createPrivateKey(fields.privateKeyPem as string);
+    privateKey = createPrivateKey(fields.privateKeyPem as string);
   } catch (error) {
     throw new StateFileError(file, 'has a privateKeyPem that is not a PEM private key', poolRemedy, { cause: error });
   }
-  return fields as unknown as StoredPool;
+  return { stored: fields as unknown as StoredPool, privateKey };
 }
 
 /**
  * Reads the pool kept in `<stateDir>/cognito/user-pool.json`, checked down to its key, or makes and keeps a new one.
- * The stack calls it before anything starts (local/stack.ts), so a damaged file stops the start at once.
+ * A start calls it before anything starts (local/state-files.ts), so a damaged file stops the start at once; the
+ * stack hands what it read to the local AppSync (openLocalUserPool's `loaded`), which does not read the file again.
  * @throws StateFileError when the file is damaged
  */
-export function loadOrCreatePool(stateDir: string, region: string): StoredPool {
+export function loadOrCreatePool(stateDir: string, region: string): LoadedPool {
   const file = path.join(stateDir, 'cognito', 'user-pool.json');
   const content = readJsonStateFile(file, poolRemedy);
   if (content !== undefined) return storedPool(file, content);
@@ -134,7 +143,7 @@ export function loadOrCreatePool(stateDir: string, region: string): StoredPool {
     privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
   };
   writeFileSync(file, JSON.stringify(pool, null, 2), { mode: StateModes.file });
-  return pool;
+  return { stored: pool, privateKey };
 }
 
 /** A stable UUID-shaped sub per pool and username, so a user keeps its images across mints and restarts. */
@@ -173,11 +182,12 @@ export interface LocalUserPoolOptions {
   readonly region: string;
   /** Scheme, host and port of the server that serves the pool's JWKS (local AppSync). */
   readonly origin: string;
+  /** The pool of `stateDir` as loadOrCreatePool read it before (state-files.ts), so it is not read again. @default read now */
+  readonly loaded?: LoadedPool;
 }
 
 export function openLocalUserPool(options: LocalUserPoolOptions): LocalUserPool {
-  const stored = loadOrCreatePool(options.stateDir, options.region);
-  const privateKey = createPrivateKey(stored.privateKeyPem);
+  const { stored, privateKey } = options.loaded ?? loadOrCreatePool(options.stateDir, options.region);
   const publicKey = createPublicKey(privateKey);
   const issuer = `${options.origin}/cognito/${stored.userPoolId}`;
 

@@ -52,6 +52,11 @@ export interface LocalDynamoDbOptions extends DynamoDbAuthOptions {
   readonly host?: string;
   /** The stack's admin key pair, the only signer of the test hooks (throttling, usage); no hooks without it. */
   readonly admin?: CredentialStore;
+  /**
+   * True when the caller has just opened the store in dataDir with checkDynamoDbDataDir (local/state-files.ts), so
+   * it is not opened a second time here. @default false: opened here first
+   */
+  readonly dataDirChecked?: boolean;
 }
 
 export interface LocalDynamoDb {
@@ -193,7 +198,7 @@ async function serveOverTransport(transport: DynamoDbTransport, request: Incomin
 
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
   const host = options.host ?? '127.0.0.1';
-  await checkDynamoDbDataDir(options.dataDir);
+  if (!options.dataDirChecked) await checkDynamoDbDataDir(options.dataDir);
   const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   // dynalite's one request listener is its HTTP handler, bound to the store; sockets reach it only through the boundary.
   const [handler] = server.listeners('request') as RequestListener[];
