@@ -13,8 +13,8 @@
  *   record.json   the current build: the key it was built for, its directory's name, its inputs' fingerprints
  *   build-<id>/   the files of one build (bundles, source maps): complete before it gets this name, never written after
  *   tmp-<id>/     a build under way, its own (builds in other threads and processes may run at the same time)
- *   lock-<key>    held by the process building that key (its pid and a token of its own), touched each second while
- *                 it builds: others wait for its record instead of building too
+ *   lock-<key>    held by the process building that key (./build-lock.js: its pid and a token of its own, touched
+ *                 each second while it builds): others wait for its record instead of building too
  *
  * Key: a SHA-256 of the build's settings (entries, options, the files of the packages imported by path), esbuild's
  * version, node's, this format and the builder's code (./bundle-build.js, ./esbuild-looked-up.js): a change to any
@@ -57,9 +57,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import process from 'node:process';
-import { clearInterval, setInterval } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL, URL } from 'node:url';
+import { lockFreed, lockPollMs, takeLock } from './build-lock.js';
 import { buildBundles, buildBundlesInChild } from './bundle-build.js';
 import { BundleCacheError } from './bundle-errors.js';
 
@@ -71,12 +71,6 @@ const settledMs = 2000;
 
 /** How long a build other than the one just made is kept after its last use. */
 const unusedGraceMs = 10 * 60_000;
-
-/** How long a lock may go untouched before others stop waiting for its holder (a builder that hangs keeps it). */
-const lockStaleMs = 2 * 60_000;
-/** How often a builder touches its lock: far within lockStaleMs, even on a loaded machine. */
-const lockRefreshMs = 1000;
-const lockPollMs = 100;
 
 const recordName = 'record.json';
 const buildPrefix = 'build-';
@@ -241,8 +235,8 @@ async function buildAndKeep(cacheDir, key, build) {
 }
 
 /**
- * Builds, unless another process is building the same key (it holds the lock): then waits for its record and takes
- * its build. Stacks started at once (the tests start two at the beginning) build once instead of each.
+ * Builds, unless another process is building the same key (it holds the lock, ./build-lock.js): then waits for its
+ * record and takes its build. Stacks started at once (the tests start two at the beginning) build once instead of each.
  * @param {string} cacheDir
  * @param {string} key
  * @param {import('./cached-bundle.js').Build} build
@@ -250,78 +244,25 @@ async function buildAndKeep(cacheDir, key, build) {
  */
 async function buildOrWait(cacheDir, key, build) {
   const lock = path.join(cacheDir, `${lockPrefix}${key.slice(0, 16)}`);
-  // Ours alone: a lock judged stale and taken over by another builder is never removed by us.
-  const ownLock = `${process.pid}:${randomUUID()}`;
   for (;;) {
+    let held;
     try {
       mkdirSync(cacheDir, { recursive: true });
-      writeFileSync(lock, ownLock, { flag: 'wx' });
-    } catch (error) {
-      // No cache to lock (buildAndKeep says so), or another builder holds the lock.
-      if (error?.code !== 'EEXIST') return buildAndKeep(cacheDir, key, build);
+      held = takeLock(lock);
+    } catch {
+      // No cache to lock: buildAndKeep says so.
+      return buildAndKeep(cacheDir, key, build);
+    }
+    if (!held) {
       const theirs = await otherBuild(cacheDir, key, lock);
       if (theirs) return theirs;
       continue;
     }
-    // Held while it is touched: a build longer than lockStaleMs (a loaded machine) is not taken for a hung one.
-    const refresh = setInterval(() => touchIfHeld(lock, ownLock), lockRefreshMs).unref();
     try {
       return await buildAndKeep(cacheDir, key, build);
     } finally {
-      clearInterval(refresh);
-      removeIfHeld(lock, ownLock);
+      held.release();
     }
-  }
-}
-
-/** What `lock` holds (its holder's pid and token), or undefined when it is gone. */
-function lockHolder(lock) {
-  try {
-    return readFileSync(lock, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Touches `lock` while it holds `holder`.
- * @param {string} lock
- * @param {string} holder
- */
-function touchIfHeld(lock, holder) {
-  if (lockHolder(lock) !== holder) return;
-  try {
-    const now = new Date();
-    utimesSync(lock, now, now);
-  } catch {
-    // gone meanwhile
-  }
-}
-
-/**
- * Removes `lock` while it holds `holder` (what a builder found there when it judged it left behind, or its own).
- * @param {string} lock
- * @param {string | undefined} holder
- */
-function removeIfHeld(lock, holder) {
-  if (holder !== undefined && lockHolder(lock) === holder) rmSync(lock, { force: true });
-}
-
-/**
- * Whether the process that wrote a lock holding `holder` still runs (a stack killed while it built leaves its lock
- * behind). A lock still empty (just made) counts as held.
- * @param {string} holder
- * @returns {boolean}
- */
-function holderAlive(holder) {
-  const pid = Number(holder.split(':')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return error?.code === 'EPERM';
   }
 }
 
@@ -338,15 +279,7 @@ async function otherBuild(cacheDir, key, lock) {
     await sleep(lockPollMs);
     const directory = recordedBuild(cacheDir, key);
     if (directory) return { directory, fromCache: true };
-    // Who holds it, read before its age: a lock taken over meanwhile holds another token and is not removed below.
-    const holder = lockHolder(lock);
-    const held = statOf(lock);
-    if (!held || holder === undefined) return undefined;
-    if (Date.now() - held.mtimeMs > lockStaleMs || !holderAlive(holder)) {
-      // Only the lock judged: another waiter may have removed it and taken a lock of its own meanwhile.
-      removeIfHeld(lock, holder);
-      return undefined;
-    }
+    if (lockFreed(lock)) return undefined;
   }
 }
 

@@ -7,16 +7,39 @@
  * runs it), not in the stack's: Vite, its bundler's native binding and their
  * threads' allocations stayed resident in the stack after a build, ~300 MiB
  * RSS for as long as it ran; a child that exits takes them with it.
+ *
+ * One build at a time (buildOnce): stacks started at once on a fresh clone (the
+ * tests start two) would otherwise each run Vite into the same dist/. The start
+ * that takes client-example/.gallery-build.lock (api/build-lock.js, the bundle
+ * cache's lock) builds; the others wait for it, then check again whether the
+ * gallery is stale (a failed build leaves it so: the next builds). A lock left
+ * by a start that died (its pid gone) or hung (untouched for 2 minutes) is
+ * removed by the next. Where no lock can be made (a read-only checkout), the
+ * start builds without one, as before.
+ *
+ * Built into a directory of its own and renamed into place (buildIntoPlace):
+ * the stack's server reads dist/ per request, and a stack already running may
+ * serve it while another start builds; it finds the old build or the new one,
+ * never a half-written one (or one emptied by Vite's emptyOutDir).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { lockFreed, lockPollMs, takeLock } from '../../api/build-lock.js';
 import { repoRoot } from '../../api/bundle.ts';
 
 export const galleryRoot = path.join(repoRoot, 'client-example/web');
 export const galleryDist = path.join(galleryRoot, 'dist');
 const galleryConfig = path.join(galleryRoot, 'vite.config.ts');
+/**
+ * Where the gallery's build keeps its lock, its build under way and the build it replaces (git-ignored): beside
+ * client-example/web, not in it, since a file made or removed in web/ changes its modification time, which
+ * galleryIsStale compares (a removed source).
+ */
+const galleryWork = path.join(path.dirname(galleryRoot), '.gallery-build');
 
 /** What the gallery bundle is made from: its own sources, the client library and the generated documents it imports. */
 const sources = [galleryRoot, path.join(repoRoot, 'client-example/lib'), path.join(repoRoot, 'client-example/graphql')];
@@ -56,15 +79,99 @@ function viteCli(): string {
   return path.join(path.dirname(manifestPath), bin);
 }
 
-/** Runs `vite build` for the gallery if needed, in a child process; returns whether it built. */
-export async function ensureGalleryBuilt(log: (line: string) => void = console.log): Promise<boolean> {
-  if (!galleryIsStale()) return false;
-  log('Building the web gallery (client-example/web)…');
-  const child = spawn(process.execPath, [viteCli(), 'build', '--config', galleryConfig, '--logLevel', 'warn'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+/** Runs Vite's build of the gallery into `outDir`, in a child process. */
+async function viteBuild(outDir: string): Promise<void> {
+  const args = [viteCli(), 'build', '--config', galleryConfig, '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'];
+  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once('error', (error) => reject(new GalleryBuildError(`vite build did not start: ${error.message}`, { cause: error })));
     child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? -1 : null)));
   });
   if (code !== 0) throw new GalleryBuildError(`vite build exited with code ${code} (its output is above)`);
-  return true;
+}
+
+/**
+ * Builds `dist` by `build` into a directory of its own (`<work>.tmp-*`, on the same file system), then puts that in
+ * its place: a reader of `dist` finds the old build or the new one (or, for the instant between two renames, none),
+ * never a half-written one. What crashed builds left (`<work>.tmp-*`, `<work>.old-*`) goes first: only the lock's
+ * holder builds, so none is under way.
+ */
+export async function buildIntoPlace(dist: string, work: string, build: (outDir: string) => Promise<void>): Promise<void> {
+  const parent = path.dirname(work);
+  const base = path.basename(work);
+  for (const name of readdirSync(parent)) {
+    if (name.startsWith(`${base}.tmp-`) || name.startsWith(`${base}.old-`)) rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
+  const id = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const ownDir = `${work}.tmp-${id}`;
+  const oldDir = `${work}.old-${id}`;
+  try {
+    await build(ownDir);
+    // A directory cannot be renamed over a full one: the old build out of the way first, then the new one in.
+    if (existsSync(dist)) renameSync(dist, oldDir);
+    renameSync(ownDir, dist);
+  } finally {
+    rmSync(ownDir, { recursive: true, force: true });
+    rmSync(oldDir, { recursive: true, force: true });
+  }
+}
+
+/** A build that one process at a time runs (buildOnce). */
+export interface OnceBuild {
+  /** The lock file (api/build-lock.js) the builder holds; its directory exists. Not in what isStale reads. */
+  readonly lock: string;
+  /** Whether the build is missing or older than its sources. */
+  readonly isStale: () => boolean;
+  readonly build: () => Promise<void>;
+  /** Said once when another process is building it and this one waits. */
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Runs `build` when the build is stale, unless another process holds `lock`: then waits until it is released (or
+ * found left behind) and checks again, so that a build made meanwhile is used. Returns whether this process built.
+ */
+export async function buildOnce({ lock, isStale, build, log }: OnceBuild): Promise<boolean> {
+  let saidWaiting = false;
+  for (;;) {
+    if (!isStale()) return false;
+    let held: ReturnType<typeof takeLock>;
+    try {
+      held = takeLock(lock);
+    } catch {
+      // No lock can be made here (a read-only checkout): built as if alone.
+      await build();
+      return true;
+    }
+    if (!held) {
+      if (!saidWaiting) log("Waiting for another start's build of the web gallery…");
+      saidWaiting = true;
+      while (!lockFreed(lock)) await sleep(lockPollMs);
+      continue;
+    }
+    try {
+      // Built by the holder this start found there just before: nothing to do.
+      if (!isStale()) return false;
+      await build();
+      return true;
+    } finally {
+      held.release();
+    }
+  }
+}
+
+/** Builds the gallery with Vite if its sources changed, one start at a time (buildOnce); returns whether this start built. */
+export async function ensureGalleryBuilt(log: (line: string) => void = console.log): Promise<boolean> {
+  return buildOnce({
+    lock: `${galleryWork}.lock`,
+    isStale: galleryIsStale,
+    build: async () => {
+      log('Building the web gallery (client-example/web)…');
+      await buildIntoPlace(galleryDist, galleryWork, viteBuild);
+      // Renaming dist/ changed web/'s modification time after Vite wrote index.html: the build is as new as its placing.
+      const now = new Date();
+      utimesSync(path.join(galleryDist, 'index.html'), now, now);
+    },
+    log,
+  });
 }

@@ -1,0 +1,15 @@
+/** Types of ./build-lock.js (plain JavaScript, so the launchers run without a loader). */
+
+/** A lock this process holds, touched until released. */
+export interface HeldLock {
+  /** Stops touching the lock and removes it, unless another contender took it over (judged it left behind). */
+  release(): void;
+}
+/** How long a lock may go untouched before others stop waiting for its holder. */
+export const lockStaleMs: number;
+/** How often a waiter looks at the lock. */
+export const lockPollMs: number;
+/** Takes `lock` when nobody holds it; undefined when another holds it; throws when the file cannot be made. */
+export function takeLock(lock: string): HeldLock | undefined;
+/** Whether `lock` is free to take: gone, or left behind by a dead or hung holder (then removed). */
+export function lockFreed(lock: string): boolean;

@@ -1,0 +1,118 @@
+/**
+ * A lock file that lets one process build while others wait for its result: stacks started at once (the tests start
+ * two at the beginning) build once instead of each. Used by the bundle cache (./cached-bundle.js) and the web
+ * gallery's build (local/gallery/build.ts).
+ *
+ * The lock is a file made with 'wx' (only one maker succeeds) holding its holder's pid and a token of its own,
+ * touched each second while it is held. Others poll it: it is left behind, and removed by whoever finds it so, when
+ * its holder is dead (a start killed while it built) or it went untouched for 2 minutes (a holder that hangs). It is
+ * removed only by its holder, or by one that judged it left behind and only if it still holds what was judged: a
+ * lock taken over meanwhile by another contender, holding another token, stays.
+ *
+ * Plain JavaScript, like the launchers that use it (node runs them without a loader).
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import process from 'node:process';
+import { clearInterval, setInterval } from 'node:timers';
+
+/** How long a lock may go untouched before others stop waiting for its holder (a builder that hangs keeps it). */
+export const lockStaleMs = 2 * 60_000;
+/** How often a holder touches its lock: far within lockStaleMs, even on a loaded machine. */
+const lockRefreshMs = 1000;
+/** How often a waiter looks at the lock (and at what it waits for). */
+export const lockPollMs = 100;
+
+/**
+ * Takes `lock` when nobody holds it: then a held lock, touched until released; undefined when another holds it.
+ * Throws what making the file threw otherwise (no directory, a read-only one): the caller decides to go unlocked.
+ * @param {string} lock
+ * @returns {import('./build-lock.js').HeldLock | undefined}
+ */
+export function takeLock(lock) {
+  // Ours alone: a lock judged stale and taken over by another contender is never removed by us.
+  const token = `${process.pid}:${randomUUID()}`;
+  try {
+    writeFileSync(lock, token, { flag: 'wx' });
+  } catch (error) {
+    if (error?.code === 'EEXIST') return undefined;
+    throw error;
+  }
+  // Held while it is touched: a build longer than lockStaleMs (a loaded machine) is not taken for a hung one.
+  const refresh = setInterval(() => touchIfHeld(lock, token), lockRefreshMs).unref();
+  return {
+    release() {
+      clearInterval(refresh);
+      removeIfHeld(lock, token);
+    },
+  };
+}
+
+/**
+ * Whether `lock` is free to take: gone (its holder released it), or left behind by a holder that died or hangs
+ * (then removed here). False while a live holder holds it and touches it.
+ * @param {string} lock
+ * @returns {boolean}
+ */
+export function lockFreed(lock) {
+  // Who holds it, read before its age: a lock taken over meanwhile holds another token and is not removed below.
+  const holder = lockHolder(lock);
+  const held = statSync(lock, { throwIfNoEntry: false });
+  if (!held || holder === undefined) return true;
+  if (Date.now() - held.mtimeMs > lockStaleMs || !holderAlive(holder)) {
+    // Only the lock judged: another waiter may have removed it and taken a lock of its own meanwhile.
+    removeIfHeld(lock, holder);
+    return true;
+  }
+  return false;
+}
+
+/** What `lock` holds (its holder's pid and token), or undefined when it is gone. */
+function lockHolder(lock) {
+  try {
+    return readFileSync(lock, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Touches `lock` while it holds `holder`.
+ * @param {string} lock
+ * @param {string} holder
+ */
+function touchIfHeld(lock, holder) {
+  if (lockHolder(lock) !== holder) return;
+  try {
+    const now = new Date();
+    utimesSync(lock, now, now);
+  } catch {
+    // gone meanwhile
+  }
+}
+
+/**
+ * Removes `lock` while it holds `holder` (what a contender found there when it judged it left behind, or its own).
+ * @param {string} lock
+ * @param {string} holder
+ */
+function removeIfHeld(lock, holder) {
+  if (lockHolder(lock) === holder) rmSync(lock, { force: true });
+}
+
+/**
+ * Whether the process that wrote a lock holding `holder` still runs. A lock still empty (just made) counts as held.
+ * @param {string} holder
+ * @returns {boolean}
+ */
+function holderAlive(holder) {
+  const pid = Number(holder.split(':')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return error?.code === 'EPERM';
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The gallery's build runs once when stacks start at once (local/gallery/build.ts: buildOnce, under the build lock
+ * of api/build-lock.js) and is put in place whole (buildIntoPlace). Vite itself is replaced by a build that writes
+ * two files, so that a test costs no Vite run; ensureGalleryBuilt is buildOnce and buildIntoPlace with Vite.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../api/bundle.ts';
+import { buildIntoPlace, buildOnce, GalleryBuildError } from '../../local/gallery/build.ts';
+
+const root = mkdtempSync(path.join(tmpdir(), 'labelcast-gallery-build-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A start's gallery build in a directory of its own: dist/, its work beside it, its lock, a log of the builds run. */
+function place(name: string) {
+  const dir = path.join(root, name);
+  mkdirSync(dir, { recursive: true });
+  return { dir, dist: path.join(dir, 'dist'), work: path.join(dir, 'work'), lock: path.join(dir, 'work.lock'), runs: path.join(dir, 'runs') };
+}
+
+/**
+ * One start, in a process of its own: buildOnce of a build that records that it ran, then waits until the other
+ * start waits for it (it says so in `waiting`) or builds too (a second line in `runs`), so that the two starts
+ * contend whatever their timing, then writes dist/ (an asset, then index.html naming it). Prints whether it built.
+ */
+const startScript = `
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildIntoPlace, buildOnce } from './local/gallery/build.ts';
+const [dir] = process.argv.slice(1);
+const dist = path.join(dir, 'dist');
+const runs = path.join(dir, 'runs');
+const waiting = path.join(dir, 'waiting');
+const fakeVite = async (outDir) => {
+  appendFileSync(runs, process.pid + '\\n');
+  while (!existsSync(waiting) && readFileSync(runs, 'utf8').trim().split('\\n').length < 2) await sleep(20);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'app.js'), 'built by ' + process.pid);
+  writeFileSync(path.join(outDir, 'index.html'), '<script src="./app.js"></script>');
+};
+const built = await buildOnce({
+  lock: path.join(dir, 'work.lock'),
+  isStale: () => !existsSync(path.join(dist, 'index.html')),
+  build: () => buildIntoPlace(dist, path.join(dir, 'work'), fakeVite),
+  log: (line) => appendFileSync(waiting, line + '\\n'),
+});
+console.log(JSON.stringify({ built, app: readFileSync(path.join(dist, 'app.js'), 'utf8') }));
+`;
+
+const start = (dir: string) =>
+  promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', startScript, dir], { cwd: repoRoot }).then(
+    ({ stdout }) => JSON.parse(stdout) as { built: boolean; app: string },
+  );
+
+/** The id of a process that ran and exited (`true`: a node would cost ~0.15 CPU-s to start). */
+const diedPid = () =>
+  new Promise<number>((resolve, reject) => {
+    const child = execFile('true');
+    child.once('error', reject).once('exit', () => resolve(child.pid!));
+  });
+
+/** A build of `dist` that writes an index.html saying `text`. */
+const writing = (text: string) => async (outDir: string) => {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'index.html'), text);
+};
+
+describe('Function: buildOnce', () => {
+  it('builds once for two starts at once: the other waits, says so, and uses that build', async () => {
+    // Prepare
+    const { dir, dist, work, lock, runs } = place('two-starts');
+
+    // Act
+    const results = await Promise.all([start(dir), start(dir)]);
+
+    // Assess: one build ran; each start found the whole build it made
+    const [builder] = readFileSync(runs, 'utf8').trim().split('\n');
+    expect(readFileSync(runs, 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(results.map(({ built }) => built).sort()).toEqual([false, true]);
+    expect(results.map(({ app }) => app)).toEqual([`built by ${builder}`, `built by ${builder}`]);
+    expect(readFileSync(path.join(dir, 'waiting'), 'utf8')).toBe("Waiting for another start's build of the web gallery…\n");
+    expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('<script src="./app.js"></script>');
+    expect(existsSync(lock)).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.startsWith(path.basename(work)))).toEqual([]);
+  }, 60_000);
+
+  it.each([
+    ['that died', diedPid, 0],
+    ['that still runs but left it untouched for 3 minutes', () => Promise.resolve(process.pid), 3],
+  ])('builds when the lock was left by a start %s, and removes it', async (_holder, holderPid, minutesAgo) => {
+    // Prepare
+    const { dist, work, lock } = place(`left-lock-${minutesAgo}`);
+    writeFileSync(lock, `${await holderPid()}:left-behind`);
+    const then = new Date(Date.now() - minutesAgo * 60_000);
+    utimesSync(lock, then, then);
+
+    // Act
+    const built = await buildOnce({ lock, isStale: () => !existsSync(dist), build: () => buildIntoPlace(dist, work, writing('new')), log: () => undefined });
+
+    // Assess
+    expect(built).toBe(true);
+    expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('new');
+    expect(existsSync(lock)).toBe(false);
+  }, 20_000);
+
+  it('builds nothing when the build is current', async () => {
+    const { dist, work, lock } = place('current');
+    await buildIntoPlace(dist, work, writing('current'));
+    const built = await buildOnce({ lock, isStale: () => false, build: () => Promise.reject(new Error('built')), log: () => undefined });
+    expect(built).toBe(false);
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it("reports a failed build's error and releases the lock, leaving the last build in place", async () => {
+    // Prepare
+    const { dir, dist, work, lock } = place('failed');
+    await buildIntoPlace(dist, work, writing('last'));
+    const failing = async (outDir: string) => {
+      await writing('half')(outDir);
+      throw new GalleryBuildError('vite build exited with code 1');
+    };
+
+    // Act
+    const building = buildOnce({ lock, isStale: () => true, build: () => buildIntoPlace(dist, work, failing), log: () => undefined });
+
+    // Assess
+    await expect(building).rejects.toThrow(GalleryBuildError);
+    expect(existsSync(lock)).toBe(false);
+    expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('last');
+    expect(readdirSync(dir).sort()).toEqual(['dist']);
+  });
+});
+
+describe('Function: buildIntoPlace', () => {
+  it('replaces the last build whole and removes what crashed builds left', async () => {
+    // Prepare: a build in place, and what a start killed while building left
+    const { dir, dist, work } = place('replace');
+    await buildIntoPlace(dist, work, writing('old'));
+    writeFileSync(path.join(dist, 'old-asset.js'), '');
+    mkdirSync(`${work}.tmp-1-crashed`);
+    mkdirSync(`${work}.old-1-crashed`);
+
+    // Act
+    await buildIntoPlace(dist, work, writing('new'));
+
+    // Assess
+    expect(readdirSync(dist)).toEqual(['index.html']);
+    expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('new');
+    expect(readdirSync(dir).sort()).toEqual(['dist']);
+  });
+});
