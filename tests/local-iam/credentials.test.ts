@@ -1,16 +1,14 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { credentialStore, loadOrCreateCredentials } from '../../local/iam/credentials.ts';
+import { tempDirs } from '../support/temp-dirs.ts';
 
 describe('local credentials', () => {
-  const dirs: string[] = [];
-  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  const freshDir = tempDirs('labelcast-iam-');
 
   it('creates one key pair with mode 0600 and loads the same pair again', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'labelcast-iam-'));
-    dirs.push(dir);
+    const dir = freshDir();
     const created = loadOrCreateCredentials(dir);
     expect(created.accessKeyId).toMatch(/^LKIA[A-Z2-7]{16}$/);
     expect(created.secretAccessKey).toHaveLength(40);

@@ -4,15 +4,13 @@
  * open a store loadStateFiles has just opened (`dataDirChecked`). The opens are counted on data-dir.ts's probe,
  * which nothing a client sees tells apart.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openLocalUserPool } from '../../local/cognito/user-pool.ts';
 import { checkDynamoDbDataDir } from '../../local/dynamodb/data-dir.ts';
 import { startLocalDynamoDb } from '../../local/dynamodb/server.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';
 import { loadStateFiles } from '../../local/state-files.ts';
+import { tempDirs } from '../support/temp-dirs.ts';
 
 vi.mock('../../local/dynamodb/data-dir.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../local/dynamodb/data-dir.ts')>();
@@ -20,15 +18,9 @@ vi.mock('../../local/dynamodb/data-dir.ts', async (importOriginal) => {
 });
 
 const region = 'us-east-1';
-const dirs: string[] = [];
-const freshDir = () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'labelcast-handed-on-'));
-  dirs.push(dir);
-  return dir;
-};
+const freshDir = tempDirs('labelcast-handed-on-');
 afterEach(() => {
   vi.mocked(checkDynamoDbDataDir).mockClear();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('Function: loadStateFiles', () => {

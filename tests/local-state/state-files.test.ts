@@ -4,25 +4,17 @@
  * replaced by fresh secrets.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openLocalUserPool } from '../../local/cognito/user-pool.ts';
 import { checkDynamoDbDataDir } from '../../local/dynamodb/data-dir.ts';
 import { loadOrCreateCredentials } from '../../local/iam/credentials.ts';
 import { loadOrCreateSecrets } from '../../local/secrets.ts';
 import { StateFileError } from '../../local/state-dir.ts';
+import { tempDirs } from '../support/temp-dirs.ts';
 
-const dirs: string[] = [];
-const freshDir = () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'labelcast-state-'));
-  dirs.push(dir);
-  return dir;
-};
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const freshDir = tempDirs('labelcast-state-');
 const modeOf = (file: string) => statSync(file).mode & 0o777;
 
 /** The StateFileError `load` throws, or fails the test. */
