@@ -107,17 +107,22 @@ function connect(socket: string): Promise<EngineChannel> {
         return new Promise((resolve) => connection.end(() => resolve(undefined)));
       },
     };
-    connection.on(
-      'data',
-      frameReader((message) => {
-        const received = message as FromHost;
-        if (received.type === 'hello') {
-          greeted = true;
-          resolve(channel);
-        } else if (received.type === 'worker-error') emit('error', new Error(received.message));
-        else emit('message', received);
-      }),
-    );
+    const read = frameReader((message) => {
+      const received = message as FromHost;
+      if (received.type === 'hello') {
+        greeted = true;
+        resolve(channel);
+      } else if (received.type === 'worker-error') emit('error', new Error(received.message));
+      else emit('message', received);
+    });
+    connection.on('data', (chunk: Buffer) => {
+      try {
+        read(chunk);
+      } catch (error) {
+        // Not frames of a host of ours (a length over the cap): the connection ends as if the host had gone.
+        connection.destroy(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
     connection.on('error', (error) => (greeted ? emit('error', error) : reject(error)));
     connection.on('close', () => (greeted ? emit('exit', terminated ? 0 : 1) : reject(new Error('the vision engine host ended the connection unanswered'))));
   });

@@ -91,7 +91,8 @@ const server = net.createServer((client) => {
     try {
       read(chunk);
     } catch {
-      // Not a request of ours (the socket is anyone's on this machine): that connection ends, the host serves on.
+      // Not a request of ours (the socket is anyone's on this machine), or a length over the frames' cap: that
+      // connection ends, the host serves on.
       client.destroy();
     }
   });
