@@ -11,8 +11,13 @@
  * It is a Linux abstract socket (no file to leave behind, gone with the host): elsewhere each test process starts an
  * engine of its own, as before.
  *
- * Measuring: the host outlives the test processes by moments (it exits when the last of them has gone), so
- * `/usr/bin/time npx vitest …` does not count its CPU time; a per-process sampler does.
+ * Measuring: the host outlives the test processes by moments (it exits a second after the last of them has gone) and
+ * is no test process's child once started, so `/usr/bin/time npm test` does not count its CPU time. To count it, name a
+ * file in LABELCAST_TEST_CPU_LOG (off by default): each host appends its CPU seconds (its worker's included) to it as
+ * it exits, and the run's total is `/usr/bin/time`'s plus that file's sum, read once the host has gone:
+ *
+ *     rm -f /tmp/host-cpu.log; LABELCAST_TEST_CPU_LOG=/tmp/host-cpu.log /usr/bin/time -v npm test
+ *     sleep 3; awk '{ s += $1 } END { print s " CPU-s in vision engine hosts" }' /tmp/host-cpu.log
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
