@@ -34,10 +34,49 @@ const hostScript = fileURLToPath(new URL('./vision-engine-host.js', import.meta.
 /** How long a test process waits for the host it started (or another test process started) to listen. */
 const connectTimeoutMs = 30_000;
 
+/** An engine that says whether it has ended, so that whoever keeps it can make another one then. */
+export interface SharedVisionEngine extends LocalVisionEngine {
+  /**
+   * True once the engine answers no more: its connection to the host (or its worker) failed or ended, its models did
+   * not load, or it was closed. Every later request of it would be refused.
+   */
+  readonly ended: boolean;
+}
+
 /** The run's shared vision engine; on other systems than Linux, an engine of this process's own. */
-export function sharedVisionEngine(): LocalVisionEngine {
-  if (process.platform !== 'linux') return startVisionEngine();
-  return visionEngineOver(connectToHost());
+export function sharedVisionEngine(): SharedVisionEngine {
+  if (process.platform !== 'linux') return endTracked(startVisionEngine());
+  const channel = connectToHost();
+  return endTracked(visionEngineOver(channel), channel);
+}
+
+/**
+ * `engine`, with `ended` kept from its `ready` and, when given, its channel's 'error' and 'exit'. The channel's
+ * listeners are added after the engine's own (visionEngineOver's, on the same promise): its `on` hands what came before
+ * any listener to the first one only.
+ */
+export function endTracked(engine: LocalVisionEngine, channel?: Promise<EngineChannel>): SharedVisionEngine {
+  let ended = false;
+  const end = () => {
+    ended = true;
+  };
+  engine.ready.catch(end);
+  channel?.then((started) => {
+    started.on('error', end);
+    started.on('exit', end);
+  }, end);
+  return {
+    ready: engine.ready,
+    analyze: (bytes, tasks) => engine.analyze(bytes, tasks),
+    analysisCacheCounts: () => engine.analysisCacheCounts(),
+    close: () => {
+      end();
+      return engine.close();
+    },
+    get ended() {
+      return ended;
+    },
+  };
 }
 
 /** A host's request from the worker's start and settings, with the socket named after them. */
