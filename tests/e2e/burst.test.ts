@@ -24,13 +24,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabelingQuotas, LabelingQueueSettings, labelerMaximumConcurrency } from '../../api/labeling-queue.ts';
 import type { Image } from '../../client-example/graphql/index.ts';
 import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
-import { stackCredentials, type RunningStack } from '../../local/child-process-stack.ts';
-import { adminFetch } from '../../local/iam/admin-fetch.ts';
-import { signingName } from '../../local/rekognition/protocol.ts';
-import { statsPath, type RekognitionStats } from '../../local/rekognition/stats.ts';
+import type { RunningStack } from '../../local/child-process-stack.ts';
 import { fixture } from '../support/amplify-client.ts';
 import { imageItem, isCatalogCounted, isPushRecorded } from '../support/image-items.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
+import { rekognitionStats } from '../support/rekognition-stats.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { startOwnStack, stopOwnStack } from '../support/own-stack.ts';
 
@@ -57,15 +55,6 @@ describe(`Burst: ${uploads} uploads at once under a Rekognition quota of ${quota
   let stack: RunningStack;
   let client: LabelcastClient;
 
-  const rekognitionStats = async (): Promise<RekognitionStats> => {
-    const response = await adminFetch(
-      new URL(statsPath, stack.rekognitionEndpoint),
-      { method: 'GET' },
-      { credentials: stackCredentials(stateDir), region: stack.region, service: signingName },
-    );
-    return (await response.json()) as RekognitionStats;
-  };
-
   beforeAll(async () => {
     stack = await startOwnStack(stateDir, { LABELCAST_REKOGNITION_TPS: String(quotaTps) });
     client = new LabelcastClient();
@@ -90,7 +79,7 @@ describe(`Burst: ${uploads} uploads at once under a Rekognition quota of ${quota
       (error) => errors.push(error),
     );
     await watcher.ready;
-    const before = await rekognitionStats();
+    const before = await rekognitionStats(stack);
 
     // Act: every upload at once
     await Promise.all(tickets.map((ticket, index) => client.upload(ticket, images[index]!)));
@@ -100,9 +89,8 @@ describe(`Burst: ${uploads} uploads at once under a Rekognition quota of ${quota
       const items = await Promise.all([...ids].map((id) => imageItem(id, stack)));
       return items.every((item) => isPushRecorded(item) && isCatalogCounted(item));
     });
-    const after = await rekognitionStats();
+    const after = await rekognitionStats(stack);
     const stored = await Promise.all([...ids].map((id) => client.image(id)));
-    console.log('DEBUGSTATS', JSON.stringify(after));
     watcher.stop();
 
     // Assess

@@ -13,7 +13,7 @@ import { createResolverRuntime, type LocalResolverRuntime } from '../../local/ap
 import { credentialStore } from '../../local/iam/credentials.ts';
 import { startAmplifyProcess, type AmplifyProcess } from './amplify-process.ts';
 import { postSigned } from './https-client.ts';
-import { startedStateDir } from '../local-appsync-server/state-dir.ts';
+import { startedStateDir } from './state-dir.ts';
 
 const region = 'us-east-1';
 const apiKey = 'da2-realruntimetestkey000000';

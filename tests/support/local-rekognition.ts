@@ -11,15 +11,16 @@ import { afterAll, beforeAll } from 'vitest';
 import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
 import type { LocalVisionEngine } from '../../local/rekognition/engine/engine.ts';
 import { startLocalRekognition, type LocalRekognition, type LocalRekognitionOptions } from '../../local/rekognition/index.ts';
-import { sharedVisionEngine } from './shared-vision-engine.ts';
+import { sharedVisionEngine, type SharedVisionEngine } from './shared-vision-engine.ts';
 
 /**
  * This test process's connection to the run's vision engine (./shared-vision-engine.ts), made by the first file
  * that needs it: the unit project shares a worker's module graph between its files (vitest.config.ts), and the
  * engine's host is shared by the test processes. Never closed: the connection ends with the process, and the
- * host with its last connection.
+ * host with its last connection. One that has ended (its host crashed, its models did not load) is replaced by the
+ * next file that needs it, which connects anew (starting another host), rather than failing every later file.
  */
-let sharedEngine: LocalVisionEngine | undefined;
+let sharedEngine: SharedVisionEngine | undefined;
 
 /**
  * The timeout of a test that waits on the engine, refusals included (the worker decodes every image): the run's one
@@ -68,7 +69,7 @@ export function useLocalRekognition(options: UseLocalRekognitionOptions = {}): L
   };
   beforeAll(async () => {
     const admin = options.adminKeyPair ?? rekognitionKeyPair;
-    sharedEngine ??= sharedVisionEngine();
+    if (!sharedEngine || sharedEngine.ended) sharedEngine = sharedVisionEngine();
     rekognition = await startLocalRekognition({
       engine: sharedEngine,
       port: 0,

@@ -3,6 +3,8 @@
  * a worker thread: node's own loader, as a process of its own has, for about half the CPU of starting node (~85 ms
  * against ~170 on the shared machine, once the process has started its first worker: for one run it is no cheaper).
  * A program that needs a process of its own (node flags, tsx's hooks, its exit code or stderr) is not for this.
+ * It never terminates the program: one that does not exit (a listener, a timer it keeps) leaves the promise pending
+ * until the test's timeout, and its worker running until the test process ends.
  */
 import { Worker } from 'node:worker_threads';
 

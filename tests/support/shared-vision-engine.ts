@@ -11,8 +11,13 @@
  * It is a Linux abstract socket (no file to leave behind, gone with the host): elsewhere each test process starts an
  * engine of its own, as before.
  *
- * Measuring: the host outlives the test processes by moments (it exits when the last of them has gone), so
- * `/usr/bin/time npx vitest …` does not count its CPU time; a per-process sampler does.
+ * Measuring: the host outlives the test processes by moments (it exits a second after the last of them has gone) and
+ * is no test process's child once started, so `/usr/bin/time npm test` does not count its CPU time. To count it, name a
+ * file in LABELCAST_TEST_CPU_LOG (off by default): each host appends its CPU seconds (its worker's included) to it as
+ * it exits, and the run's total is `/usr/bin/time`'s plus that file's sum, read once the host has gone:
+ *
+ *     rm -f /tmp/host-cpu.log; LABELCAST_TEST_CPU_LOG=/tmp/host-cpu.log /usr/bin/time -v npm test
+ *     sleep 3; awk '{ s += $1 } END { print s " CPU-s in vision engine hosts" }' /tmp/host-cpu.log
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -29,10 +34,49 @@ const hostScript = fileURLToPath(new URL('./vision-engine-host.js', import.meta.
 /** How long a test process waits for the host it started (or another test process started) to listen. */
 const connectTimeoutMs = 30_000;
 
+/** An engine that says whether it has ended, so that whoever keeps it can make another one then. */
+export interface SharedVisionEngine extends LocalVisionEngine {
+  /**
+   * True once the engine answers no more: its connection to the host (or its worker) failed or ended, its models did
+   * not load, or it was closed. Every later request of it would be refused.
+   */
+  readonly ended: boolean;
+}
+
 /** The run's shared vision engine; on other systems than Linux, an engine of this process's own. */
-export function sharedVisionEngine(): LocalVisionEngine {
-  if (process.platform !== 'linux') return startVisionEngine();
-  return visionEngineOver(connectToHost());
+export function sharedVisionEngine(): SharedVisionEngine {
+  if (process.platform !== 'linux') return endTracked(startVisionEngine());
+  const channel = connectToHost();
+  return endTracked(visionEngineOver(channel), channel);
+}
+
+/**
+ * `engine`, with `ended` kept from its `ready` and, when given, its channel's 'error' and 'exit'. The channel's
+ * listeners are added after the engine's own (visionEngineOver's, on the same promise): its `on` hands what came before
+ * any listener to the first one only.
+ */
+export function endTracked(engine: LocalVisionEngine, channel?: Promise<EngineChannel>): SharedVisionEngine {
+  let ended = false;
+  const end = () => {
+    ended = true;
+  };
+  engine.ready.catch(end);
+  channel?.then((started) => {
+    started.on('error', end);
+    started.on('exit', end);
+  }, end);
+  return {
+    ready: engine.ready,
+    analyze: (bytes, tasks) => engine.analyze(bytes, tasks),
+    analysisCacheCounts: () => engine.analysisCacheCounts(),
+    close: () => {
+      end();
+      return engine.close();
+    },
+    get ended() {
+      return ended;
+    },
+  };
 }
 
 /** A host's request from the worker's start and settings, with the socket named after them. */
@@ -107,17 +151,22 @@ function connect(socket: string): Promise<EngineChannel> {
         return new Promise((resolve) => connection.end(() => resolve(undefined)));
       },
     };
-    connection.on(
-      'data',
-      frameReader((message) => {
-        const received = message as FromHost;
-        if (received.type === 'hello') {
-          greeted = true;
-          resolve(channel);
-        } else if (received.type === 'worker-error') emit('error', new Error(received.message));
-        else emit('message', received);
-      }),
-    );
+    const read = frameReader((message) => {
+      const received = message as FromHost;
+      if (received.type === 'hello') {
+        greeted = true;
+        resolve(channel);
+      } else if (received.type === 'worker-error') emit('error', new Error(received.message));
+      else emit('message', received);
+    });
+    connection.on('data', (chunk: Buffer) => {
+      try {
+        read(chunk);
+      } catch (error) {
+        // Not frames of a host of ours (a length over the cap): the connection ends as if the host had gone.
+        connection.destroy(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
     connection.on('error', (error) => (greeted ? emit('error', error) : reject(error)));
     connection.on('close', () => (greeted ? emit('exit', terminated ? 0 : 1) : reject(new Error('the vision engine host ended the connection unanswered'))));
   });

@@ -2,4 +2,8 @@
 import type { Buffer } from 'node:buffer';
 
 export function frame(message: unknown): Buffer;
-export function frameReader(onMessage: (message: unknown) => void): (chunk: Buffer) => void;
+export const maxFrameBodyBytes: number;
+export class FrameTooLargeError extends Error {
+  constructor(length: number, maxBytes: number);
+}
+export function frameReader(onMessage: (message: unknown) => void, maxBytes?: number): (chunk: Buffer) => void;

@@ -10,8 +10,11 @@
  * Listening is the lock: a host that finds the socket taken exits at once (another test process started one first).
  * The host exits when its last client has gone (every test process holds its connection until it exits), or when
  * none came within a minute. Plain JavaScript: it runs without a loader.
+ *
+ * LABELCAST_TEST_CPU_LOG, when set, names a file the host appends its CPU time to as it exits (see exitHost).
  */
 import { Buffer } from 'node:buffer';
+import { appendFileSync } from 'node:fs';
 import net from 'node:net';
 import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
@@ -23,6 +26,26 @@ const { socket, start, settings } = JSON.parse(process.argv[2]);
 process.stderr.on('error', () => undefined);
 /** How long the host waits for a first client, and then for another one after the last has gone. */
 const idleMs = { first: 60_000, last: 1_000 };
+/** How long the host, once ending, waits for its worker to exit and then for its clients' last frames to go out. */
+const endingMs = { worker: 5_000, clients: 5_000 };
+
+/**
+ * Exits, after appending this process's CPU time (user + system, its worker's included) to the file
+ * LABELCAST_TEST_CPU_LOG names, if it names one: a run's measurement counts the host, which no test process waits for
+ * (./shared-vision-engine.ts says how).
+ */
+function exitHost(code) {
+  const cpuLog = process.env.LABELCAST_TEST_CPU_LOG;
+  if (cpuLog) {
+    const usage = process.resourceUsage();
+    try {
+      appendFileSync(cpuLog, `${((usage.userCPUTime + usage.systemCPUTime) / 1e6).toFixed(3)} vision-engine-host ${process.pid}\n`);
+    } catch (error) {
+      process.stderr.write(`vision engine host: the CPU log was not written: ${error.message}\n`);
+    }
+  }
+  process.exit(code);
+}
 
 const clients = new Set();
 /** The host's request id → the client and the client's own id. */
@@ -39,8 +62,10 @@ let closing = false;
 const end = () => {
   closing = true;
   server.close();
-  if (worker) void worker.terminate();
-  else process.exit(0);
+  if (!worker) exitHost(0);
+  void worker.terminate();
+  // The worker's 'exit' ends the host; should it never come, the host ends anyway.
+  setTimeout(() => exitHost(0), endingMs.worker).unref();
 };
 let idleTimer = setTimeout(end, idleMs.first);
 
@@ -65,9 +90,12 @@ function startWorker() {
   });
   // The clients' engines fail as for a worker of their own ('error' then 'exit', engine.ts).
   worker.on('error', (error) => broadcast({ type: 'worker-error', message: error instanceof Error ? error.message : String(error) }));
+  // The clients' connections end once what was written to them (a 'worker-error' frame just before) has gone out:
+  // exiting at once could drop it. A client that reads no more is waited for a moment, not for ever.
   worker.on('exit', () => {
-    for (const client of clients) client.end();
-    process.exit(0);
+    const flushed = [...clients].map((client) => new Promise((resolve) => client.end(resolve)));
+    setTimeout(() => exitHost(0), endingMs.clients);
+    void Promise.all(flushed).then(() => exitHost(0));
   });
 }
 
@@ -91,7 +119,8 @@ const server = net.createServer((client) => {
     try {
       read(chunk);
     } catch {
-      // Not a request of ours (the socket is anyone's on this machine): that connection ends, the host serves on.
+      // Not a request of ours (the socket is anyone's on this machine), or a length over the frames' cap: that
+      // connection ends, the host serves on.
       client.destroy();
     }
   });
@@ -105,8 +134,8 @@ const server = net.createServer((client) => {
 });
 server.on('error', (error) => {
   // Another host listens already: its clients are ours.
-  if (error.code === 'EADDRINUSE') process.exit(0);
+  if (error.code === 'EADDRINUSE') exitHost(0);
   process.stderr.write(`vision engine host: ${error.message}\n`);
-  process.exit(1);
+  exitHost(1);
 });
 server.listen(socket, startWorker);

@@ -1,0 +1,90 @@
+/**
+ * Whether a shared vision engine (./shared-vision-engine.ts) has ended, which tests/support/local-rekognition.ts reads
+ * to connect anew rather than keep an engine whose host has gone. Over a stand-in channel: no host, no models.
+ */
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { visionEngineOver, type EngineChannel } from '../../local/rekognition/engine/engine.ts';
+import { endTracked } from './shared-vision-engine.ts';
+
+/** A channel as the host's connection is, driven by the test. */
+function standInChannel() {
+  const events = new EventEmitter();
+  const channel = {
+    postMessage: () => undefined,
+    on(event: string, listener: (...args: never[]) => void) {
+      events.on(event, listener as (...args: unknown[]) => void);
+      return channel;
+    },
+    terminate: async () => undefined,
+  } as EngineChannel;
+  return { channel, events };
+}
+
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('Function: endTracked', () => {
+  it('has not ended while its channel is up and its models loaded', async () => {
+    // Prepare
+    const { channel, events } = standInChannel();
+    const started = Promise.resolve(channel);
+    const engine = endTracked(visionEngineOver(started), started);
+    await settled();
+
+    // Act
+    events.emit('message', { type: 'ready', info: {} });
+    await settled();
+
+    // Assess
+    expect(engine.ended).toBe(false);
+  });
+
+  it("has ended once its host's connection closes, and its requests are refused", async () => {
+    // Prepare
+    const { channel, events } = standInChannel();
+    const started = Promise.resolve(channel);
+    const engine = endTracked(visionEngineOver(started), started);
+    await settled();
+    events.emit('message', { type: 'ready', info: {} });
+
+    // Act
+    events.emit('exit', 1);
+    await settled();
+
+    // Assess
+    expect(engine.ended).toBe(true);
+    await expect(engine.analyze(new Uint8Array(4), { labels: true } as never)).rejects.toThrow(/exited with code 1/);
+  });
+
+  it('has ended when its connection failed, or it could not connect', async () => {
+    // Prepare
+    const { channel, events } = standInChannel();
+    const started = Promise.resolve(channel);
+    const failed = endTracked(visionEngineOver(started), started);
+    const refused = Promise.reject(new Error('no host'));
+    const unconnected = endTracked(visionEngineOver(refused), refused);
+    await settled();
+    events.emit('message', { type: 'ready', info: {} });
+
+    // Act
+    events.emit('error', new Error('ECONNRESET'));
+    await settled();
+
+    // Assess
+    expect(failed.ended).toBe(true);
+    expect(unconnected.ended).toBe(true);
+  });
+
+  it('has ended once closed', async () => {
+    // Prepare
+    const { channel } = standInChannel();
+    const started = Promise.resolve(channel);
+    const engine = endTracked(visionEngineOver(started), started);
+
+    // Act
+    await engine.close();
+
+    // Assess
+    expect(engine.ended).toBe(true);
+  });
+});

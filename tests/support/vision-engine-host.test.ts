@@ -1,0 +1,89 @@
+/**
+ * The shared vision engine's host (./vision-engine-host.js) as its clients see it, over a worker that stands in for
+ * the engine's (no models): what reaches a client when the worker fails, and the CPU log the host writes as it exits
+ * when LABELCAST_TEST_CPU_LOG names one. The real engine behind it is tests/local-rekognition's business.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { frame, frameReader } from './vision-engine-frames.js';
+
+const hostScript = fileURLToPath(new URL('./vision-engine-host.js', import.meta.url));
+/** A larger answer than a local socket holds, so the host still has it to write when its worker fails. */
+const bigAnswerBytes = 4 * 1024 * 1024;
+
+/**
+ * The stand-in worker: 'ready' at once; the first request gets a large answer, the second one breaks it (an uncaught
+ * error: the worker's 'error', then its 'exit').
+ */
+const fakeWorker = `
+import { parentPort } from 'node:worker_threads';
+parentPort.postMessage({ type: 'ready', info: {} });
+let requests = 0;
+parentPort.on('message', (message) => {
+  requests += 1;
+  if (requests === 1) parentPort.postMessage({ type: 'analysis', id: message.id, cached: false, analysis: { padding: 'x'.repeat(${bigAnswerBytes}) } });
+  else throw new Error('the stand-in worker broke');
+});
+`;
+
+describe('Script: vision-engine-host.js', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'labelcast-vision-host-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("sends a client the worker's failure after what it had to write before, logs its CPU time, and exits 0", async () => {
+    // Prepare: a host of its own (a socket no other run uses) over the stand-in worker, its CPU logged
+    const workerFile = path.join(dir, 'fake-worker.mjs');
+    writeFileSync(workerFile, fakeWorker);
+    const cpuLog = path.join(dir, 'cpu.log');
+    const socket = `\0labelcast-vision-host-test-${randomUUID()}`;
+    const host = spawn(process.execPath, [hostScript, JSON.stringify({ socket, start: { filename: workerFile, options: {} }, settings: {} })], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, LABELCAST_TEST_CPU_LOG: cpuLog },
+    });
+    const hostExit = new Promise<number | null>((resolve) => host.on('exit', resolve));
+    const connection = await connectWhenListening(socket);
+    const received: { type: string; message?: string }[] = [];
+    const closed = new Promise<void>((resolve) => connection.on('close', () => resolve()));
+    connection.on('error', () => undefined);
+    connection.on(
+      'data',
+      frameReader((message) => received.push(message as { type: string })),
+    );
+
+    // Act: two requests, the answer to the first left unread while the second breaks the worker
+    connection.write(Buffer.concat([1, 2].map((id) => frame({ type: 'analyze', id, bytes: new Uint8Array(4), tasks: {} }))));
+    connection.pause();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    connection.resume();
+    await closed;
+    const exitCode = await hostExit;
+
+    // Assess
+    expect(received.map(({ type }) => type)).toEqual(['hello', 'ready', 'analysis', 'worker-error']);
+    expect(received.at(-1)?.message).toContain('the stand-in worker broke');
+    expect(exitCode).toBe(0);
+    expect(readFileSync(cpuLog, 'utf8')).toMatch(new RegExp(`^\\d+\\.\\d{3} vision-engine-host ${host.pid}\\n$`));
+  }, 30_000);
+});
+
+/** A connection to the host at `socket`, once it listens. */
+async function connectWhenListening(socket: string): Promise<net.Socket> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await new Promise<net.Socket>((resolve, reject) => {
+        const connection = net.connect(socket);
+        connection.once('connect', () => resolve(connection));
+        connection.once('error', reject);
+      });
+    } catch (error) {
+      if (attempt > 200) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
