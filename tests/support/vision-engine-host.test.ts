@@ -36,7 +36,7 @@ describe('Script: vision-engine-host.js', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'labelcast-vision-host-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("sends a client the worker's failure after what it had to write before, logs its CPU time, and exits 0", async () => {
+  it("sends a client the worker's failure and what it had to write before it, logs its CPU time, and exits 0", async () => {
     // Prepare: a host of its own (a socket no other run uses) over the stand-in worker, its CPU logged
     const workerFile = path.join(dir, 'fake-worker.mjs');
     writeFileSync(workerFile, fakeWorker);
@@ -65,8 +65,12 @@ describe('Script: vision-engine-host.js', () => {
     const exitCode = await hostExit;
 
     // Assess
-    expect(received.map(({ type }) => type)).toEqual(['hello', 'ready', 'analysis', 'worker-error']);
-    expect(received.at(-1)?.message).toContain('the stand-in worker broke');
+    // Node gives no order between a worker's last message and its 'error' (under load the error came first once):
+    // both reach the client whole, in either order, before the host exits.
+    const types = received.map(({ type }) => type);
+    expect(types.slice(0, 2)).toEqual(['hello', 'ready']);
+    expect(types.slice(2).sort()).toEqual(['analysis', 'worker-error']);
+    expect(received.find(({ type }) => type === 'worker-error')?.message).toContain('the stand-in worker broke');
     expect(exitCode).toBe(0);
     expect(readFileSync(cpuLog, 'utf8')).toMatch(new RegExp(`^\\d+\\.\\d{3} vision-engine-host ${host.pid}\\n$`));
   }, 30_000);
