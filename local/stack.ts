@@ -127,7 +127,6 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
   try {
     const dynamodb = await startLocalDynamoDb({
       dataDir: dynamoDbDataDir,
-      dataDirChecked: true,
       port: config.ports.dynamodb,
       host: config.host,
       region: config.region,
@@ -135,7 +134,7 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
       admin,
     });
     closers.add(() => dynamodb.close());
-    await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: config.tableName, region: config.region, credentials, dataDir: dynamoDbDataDir });
+    await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: config.tableName, region: config.region, credentials, dataDir: dynamoDbDataDir.path });
 
     // One certificate for every endpoint a browser reaches (AppSync loads the same): a browser that trusts the
     // local CA trusts the gallery, AppSync and S3, and the HTTPS gallery loads no image over plain HTTP.

@@ -6,7 +6,7 @@
  */
 import { loadOrCreatePool, type LoadedPool } from './cognito/user-pool.ts';
 import type { LocalStackConfig } from './config.ts';
-import { checkDynamoDbDataDir } from './dynamodb/data-dir.ts';
+import { checkDynamoDbDataDir, type CheckedDataDir } from './dynamodb/data-dir.ts';
 import { loadOrCreateCredentials, type LocalCredentials } from './iam/credentials.ts';
 import { loadOrCreateSecrets, type StackSecrets } from './secrets.ts';
 import { prepareStateDir, stateSubdir } from './state-dir.ts';
@@ -17,7 +17,7 @@ export interface StateFiles {
   /** The user pool, checked and its key imported: the stack hands it to the local AppSync, which serves it. */
   readonly userPool: LoadedPool;
   /** The DynamoDB store's directory, opened and found sound here: the local DynamoDB does not open it again before dynalite does. */
-  readonly dynamoDbDataDir: string;
+  readonly dynamoDbDataDir: CheckedDataDir;
 }
 
 /**
@@ -29,8 +29,7 @@ export async function loadStateFiles(config: Pick<LocalStackConfig, 'stateDir' |
   prepareStateDir(config.stateDir);
   const credentials = loadOrCreateCredentials(config.stateDir);
   const secrets = loadOrCreateSecrets(config.stateDir);
-  const dynamoDbDataDir = stateSubdir(config.stateDir, 'dynamodb');
-  await checkDynamoDbDataDir(dynamoDbDataDir);
+  const dynamoDbDataDir = await checkDynamoDbDataDir(stateSubdir(config.stateDir, 'dynamodb'));
   // Last: a new pool costs an RSA key (~0.3 s of CPU), not to be made for a start that then stops.
   const userPool = loadOrCreatePool(config.stateDir, config.region);
   return { credentials, secrets, userPool, dynamoDbDataDir };

@@ -5,6 +5,10 @@
  * naming neither the directory nor a fix. Opened here first, a damaged
  * `CURRENT` or manifest, or a store another process holds, is a
  * StateFileError: one line saying which directory and what to do.
+ * What the probe found sound is a CheckedDataDir, which only it makes: the
+ * local DynamoDB (server.ts) does not open a CheckedDataDir again, so a start
+ * that probed the store first (local/state-files.ts) hands that on, and the
+ * type, not a flag a caller may forget, says the store was opened.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -32,11 +36,25 @@ function levelReason(error: unknown): { code?: string; message: string } {
   return { code: typeof code === 'string' ? code : undefined, message: cause instanceof Error ? cause.message : String(cause) };
 }
 
+/** Held by this module alone: no other module can make a CheckedDataDir without the probe. */
+const probed: unique symbol = Symbol('probed');
+
+/** A DynamoDB store's directory that checkDynamoDbDataDir opened and found sound. */
+export class CheckedDataDir {
+  readonly path: string;
+
+  constructor(path: string, proof: typeof probed) {
+    if (proof !== probed) throw new TypeError('a CheckedDataDir is made by checkDynamoDbDataDir only');
+    this.path = path;
+  }
+}
+
 /**
  * Opens and closes the LevelDB store in `dataDir` (creating it when empty).
+ * @returns the directory as a CheckedDataDir, which the local DynamoDB does not open again
  * @throws StateFileError naming `<dataDir>/CURRENT` when the store is damaged, or the directory when it is locked or unreadable.
  */
-export async function checkDynamoDbDataDir(dataDir: string): Promise<void> {
+export async function checkDynamoDbDataDir(dataDir: string): Promise<CheckedDataDir> {
   const Level = levelConstructor();
   const store = new Level(dataDir, { valueEncoding: 'json' });
   try {
@@ -54,4 +72,5 @@ export async function checkDynamoDbDataDir(dataDir: string): Promise<void> {
     throw new StateFileError(dataDir, `cannot be opened as the DynamoDB store (${message})`, 'restore the dynamodb directory from a backup, or delete it to start with empty tables', { cause: error });
   }
   await store.close();
+  return new CheckedDataDir(dataDir, probed);
 }

@@ -31,7 +31,7 @@ import { createRequire } from 'node:module';
 import { readBoundedBody } from '../http-body.ts';
 import { guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
-import { checkDynamoDbDataDir } from './data-dir.ts';
+import { CheckedDataDir, checkDynamoDbDataDir } from './data-dir.ts';
 import { cacheExpressionParses, type ParserModule } from './expression-parse-cache.ts';
 import { BodyTooLargeError } from '../errors.ts';
 import { authorizingTransport, type DynamoDbAuthOptions } from './authorizing-transport.ts';
@@ -47,16 +47,15 @@ import { throttlingTransport, WriteThrottle } from './throttling.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 
 export interface LocalDynamoDbOptions extends DynamoDbAuthOptions {
-  readonly dataDir: string;
+  /**
+   * The store's directory: a plain path is opened once here first (data-dir.ts) so a damaged store is a
+   * StateFileError; a CheckedDataDir (checkDynamoDbDataDir's, as local/state-files.ts hands on) was, and is not again.
+   */
+  readonly dataDir: string | CheckedDataDir;
   readonly port: number;
   readonly host?: string;
   /** The stack's admin key pair, the only signer of the test hooks (throttling, usage); no hooks without it. */
   readonly admin?: CredentialStore;
-  /**
-   * True when the caller has just opened the store in dataDir with checkDynamoDbDataDir (local/state-files.ts), so
-   * it is not opened a second time here. @default false: opened here first
-   */
-  readonly dataDirChecked?: boolean;
 }
 
 export interface LocalDynamoDb {
@@ -198,8 +197,8 @@ async function serveOverTransport(transport: DynamoDbTransport, request: Incomin
 
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
   const host = options.host ?? '127.0.0.1';
-  if (!options.dataDirChecked) await checkDynamoDbDataDir(options.dataDir);
-  const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dataDir = options.dataDir instanceof CheckedDataDir ? options.dataDir : await checkDynamoDbDataDir(options.dataDir);
+  const server = dynalite({ path: dataDir.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   // dynalite's one request listener is its HTTP handler, bound to the store; sockets reach it only through the boundary.
   const [handler] = server.listeners('request') as RequestListener[];
   // Authentication, then injected throttling (which needs the signer), then transactions and every write
