@@ -119,8 +119,18 @@ function removeIfHeld(lock, holder) {
  * @returns {boolean}
  */
 function holderAlive(holder) {
-  const pid = Number(holder.split(':')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return true;
+  return pidAlive(holder.split(':')[0]);
+}
+
+/**
+ * Whether the process `pid` (as written in a lock or a name) still runs; what is no pid counts as running, so that
+ * nothing is judged left behind by it. The gallery's build sweeps its dead builds' directories by the same check.
+ * @param {string} pidText
+ * @returns {boolean}
+ */
+export function pidAlive(pidText) {
+  const pid = Number(pidText);
+  if (!/^\d+$/.test(pidText) || !Number.isSafeInteger(pid) || pid <= 0) return true;
   try {
     process.kill(pid, 0);
     return true;

@@ -28,7 +28,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, ut
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { lockFreed, lockPollMs, takeLock } from '../../api/build-lock.js';
+import { lockFreed, lockPollMs, pidAlive, takeLock } from '../../api/build-lock.js';
 import { repoRoot } from '../../api/bundle.ts';
 
 export const galleryRoot = path.join(repoRoot, 'client-example/web');
@@ -90,17 +90,46 @@ async function viteBuild(outDir: string): Promise<void> {
   if (code !== 0) throw new GalleryBuildError(`vite build exited with code ${code} (its output is above)`);
 }
 
+/** The `<work>.<kind>-<pid>-<id>` directories in `work`'s directory, with the pid of the start that made each. */
+function workDirs(work: string, kind: 'tmp' | 'old'): { dir: string; pid: string }[] {
+  const parent = path.dirname(work);
+  const prefix = `${path.basename(work)}.${kind}-`;
+  return readdirSync(parent)
+    .filter((name) => name.startsWith(prefix))
+    .map((name) => ({ dir: path.join(parent, name), pid: name.slice(prefix.length).split('-')[0] ?? '' }));
+}
+
 /**
- * Builds `dist` by `build` into a directory of its own (`<work>.tmp-*`, on the same file system), then puts that in
- * its place: a reader of `dist` finds the old build or the new one (or, for the instant between two renames, none),
- * never a half-written one. What crashed builds left (`<work>.tmp-*`, `<work>.old-*`) goes first: only the lock's
- * holder builds, so none is under way.
+ * Puts back the build a start moved aside (`<work>.old-*`) when `dist` is missing: a start killed between
+ * buildIntoPlace's two renames leaves no `dist` and the last build there. The newest of those whose start is dead
+ * (pidAlive, the lock's check): a live start's is its own, between its renames, and it puts one in place itself.
+ */
+export function restoreLeftBuild(dist: string, work: string): void {
+  if (existsSync(dist)) return;
+  const left = workDirs(work, 'old')
+    .filter(({ pid }) => !pidAlive(pid))
+    .map(({ dir }) => ({ dir, mtimeMs: statSync(dir).mtimeMs }))
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+  if (!left[0]) return;
+  try {
+    renameSync(left[0].dir, dist);
+  } catch (error) {
+    // Another start put one back meanwhile (both found dist missing): that one serves.
+    if (!existsSync(dist)) throw error;
+  }
+}
+
+/**
+ * Builds `dist` by `build` into a directory of its own (`<work>.tmp-<pid>-*`, on the same file system), then puts
+ * that in its place: a reader of `dist` finds the old build or the new one (or, for the instant between two renames,
+ * none), never a half-written one. If the new one cannot be put in place, the old one is put back. What crashed
+ * builds left goes first (restoreLeftBuild, then their `<work>.tmp-*` and `<work>.old-*`): only those whose start is
+ * dead (pidAlive), since a start whose lock was judged stale while it lived (a laptop that slept) may still build.
  */
 export async function buildIntoPlace(dist: string, work: string, build: (outDir: string) => Promise<void>): Promise<void> {
-  const parent = path.dirname(work);
-  const base = path.basename(work);
-  for (const name of readdirSync(parent)) {
-    if (name.startsWith(`${base}.tmp-`) || name.startsWith(`${base}.old-`)) rmSync(path.join(parent, name), { recursive: true, force: true });
+  restoreLeftBuild(dist, work);
+  for (const { dir, pid } of [...workDirs(work, 'tmp'), ...workDirs(work, 'old')]) {
+    if (!pidAlive(pid)) rmSync(dir, { recursive: true, force: true });
   }
   const id = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const ownDir = `${work}.tmp-${id}`;
@@ -109,10 +138,16 @@ export async function buildIntoPlace(dist: string, work: string, build: (outDir:
     await build(ownDir);
     // A directory cannot be renamed over a full one: the old build out of the way first, then the new one in.
     if (existsSync(dist)) renameSync(dist, oldDir);
-    renameSync(ownDir, dist);
+    try {
+      renameSync(ownDir, dist);
+    } catch (error) {
+      // The old build back rather than none; if even that fails, oldDir stays for the next start's restoreLeftBuild.
+      if (existsSync(oldDir) && !existsSync(dist)) renameSync(oldDir, dist);
+      throw error;
+    }
   } finally {
     rmSync(ownDir, { recursive: true, force: true });
-    rmSync(oldDir, { recursive: true, force: true });
+    if (existsSync(dist)) rmSync(oldDir, { recursive: true, force: true });
   }
 }
 
@@ -162,6 +197,8 @@ export async function buildOnce({ lock, isStale, build, log }: OnceBuild): Promi
 
 /** Builds the gallery with Vite if its sources changed, one start at a time (buildOnce); returns whether this start built. */
 export async function ensureGalleryBuilt(log: (line: string) => void = console.log): Promise<boolean> {
+  // A build left aside by a start killed mid-placing is the gallery's build, stale or not: put back before judging.
+  restoreLeftBuild(galleryDist, galleryWork);
   return buildOnce({
     lock: `${galleryWork}.lock`,
     isStale: galleryIsStale,

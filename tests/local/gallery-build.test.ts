@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
-import { buildIntoPlace, buildOnce, GalleryBuildError } from '../../local/gallery/build.ts';
+import { buildIntoPlace, buildOnce, GalleryBuildError, restoreLeftBuild } from '../../local/gallery/build.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'labelcast-gallery-build-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -137,20 +137,71 @@ describe('Function: buildOnce', () => {
 });
 
 describe('Function: buildIntoPlace', () => {
-  it('replaces the last build whole and removes what crashed builds left', async () => {
-    // Prepare: a build in place, and what a start killed while building left
+  it("replaces the last build whole and removes what dead starts' builds left, not a live start's", async () => {
+    // Prepare: a build in place, what a start killed while building left, and a live start's build under way
     const { dir, dist, work } = place('replace');
     await buildIntoPlace(dist, work, writing('old'));
     writeFileSync(path.join(dist, 'old-asset.js'), '');
-    mkdirSync(`${work}.tmp-1-crashed`);
-    mkdirSync(`${work}.old-1-crashed`);
+    const dead = await diedPid();
+    mkdirSync(`${work}.tmp-${dead}-crashed`);
+    mkdirSync(`${work}.old-${dead}-crashed`);
+    const live = `${work}.tmp-${process.pid}-building`;
+    mkdirSync(live);
 
     // Act
-    await buildIntoPlace(dist, work, writing('new'));
+    await buildIntoPlace(dist, work, async (outDir) => {
+      // Whole replacement: the old build serves while the new one is made
+      expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('old');
+      await writing('new')(outDir);
+    });
 
     // Assess
     expect(readdirSync(dist)).toEqual(['index.html']);
     expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('new');
-    expect(readdirSync(dir).sort()).toEqual(['dist']);
+    expect(readdirSync(dir).sort()).toEqual(['dist', path.basename(live)]);
+  });
+
+  it('puts the old build back when the new one cannot be put in place', async () => {
+    // Prepare: a build that reports success but wrote nothing, so the rename into place fails
+    const { dir, dist, work } = place('unplaced');
+    await buildIntoPlace(dist, work, writing('old'));
+
+    // Act
+    const placing = buildIntoPlace(dist, work, () => Promise.resolve());
+
+    // Assess
+    await expect(placing).rejects.toThrow(/ENOENT/);
+    expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('old');
+    expect(readdirSync(dir)).toEqual(['dist']);
+  });
+});
+
+describe('Function: restoreLeftBuild', () => {
+  it("puts back the newest build a dead start moved aside when dist is missing, not a live start's", async () => {
+    // Prepare: no dist; two builds moved aside by a start killed between the renames, one by a live start
+    const { dir, dist, work } = place('left-aside');
+    const dead = await diedPid();
+    await writing('older')(`${work}.old-${dead}-a`);
+    await writing('newest')(`${work}.old-${dead}-b`);
+    await writing('live')(`${work}.old-${process.pid}-c`);
+    const then = new Date(Date.now() - 60_000);
+    utimesSync(`${work}.old-${dead}-a`, then, then);
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(`${work}.old-${process.pid}-c`, later, later);
+
+    // Act
+    restoreLeftBuild(dist, work);
+
+    // Assess
+    expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('newest');
+    expect(readdirSync(dir).sort()).toEqual(['dist', `work.old-${dead}-a`, `work.old-${process.pid}-c`].sort());
+  });
+
+  it('leaves dist as it is when it exists', async () => {
+    const { dist, work } = place('left-aside-dist');
+    await buildIntoPlace(dist, work, writing('current'));
+    await writing('aside')(`${work}.old-${await diedPid()}-a`);
+    restoreLeftBuild(dist, work);
+    expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('current');
   });
 });
