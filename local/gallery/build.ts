@@ -13,9 +13,11 @@
  * that takes client-example/.gallery-build.lock (api/build-lock.js, the bundle
  * cache's lock) builds; the others wait for it, then check again whether the
  * gallery is stale (a failed build leaves it so: the next builds). A lock left
- * by a start that died (its pid gone) or hung (untouched for 2 minutes) is
- * removed by the next. Where no lock can be made (a read-only checkout), the
- * start builds without one, as before.
+ * by a start that died (its pid gone) or hung itself (untouched for 2 minutes)
+ * is removed by the next. A Vite that hangs does not keep the lock touched
+ * forever: its start kills it after viteTimeoutMs (5 minutes) and fails the
+ * build, so the others wait at most that long. Where no lock can be made (a
+ * read-only checkout), the start builds without one, as before.
  *
  * Built into a directory of its own and renamed into place (buildIntoPlace):
  * the stack's server reads dist/ per request, and a stack already running may
@@ -27,6 +29,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lockFreed, lockPollMs, pidAlive, takeLock } from '../../api/build-lock.js';
 import { repoRoot } from '../../api/bundle.ts';
@@ -79,15 +82,39 @@ function viteCli(): string {
   return path.join(path.dirname(manifestPath), bin);
 }
 
+/**
+ * How long Vite's build may run before it is taken for hung and stopped: its start holds the build lock meanwhile,
+ * touched, and every other start waits for it.
+ */
+export const viteTimeoutMs = 5 * 60_000;
+
+/**
+ * Runs `node <args>` (a build) in a child process; a GalleryBuildError when it fails, does not start or runs longer
+ * than `timeoutMs` (then it is killed).
+ */
+export async function buildInChild(args: readonly string[], timeoutMs: number): Promise<void> {
+  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', (error) => reject(new GalleryBuildError(`vite build did not start: ${error.message}`, { cause: error })));
+      child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? -1 : null)));
+    });
+    if (timedOut) throw new GalleryBuildError(`vite build did not finish within ${Math.round(timeoutMs / 1000)} s: stopped`);
+    if (code !== 0) throw new GalleryBuildError(`vite build exited with code ${code} (its output is above)`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Runs Vite's build of the gallery into `outDir`, in a child process. */
 async function viteBuild(outDir: string): Promise<void> {
   const args = [viteCli(), 'build', '--config', galleryConfig, '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'];
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', (error) => reject(new GalleryBuildError(`vite build did not start: ${error.message}`, { cause: error })));
-    child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? -1 : null)));
-  });
-  if (code !== 0) throw new GalleryBuildError(`vite build exited with code ${code} (its output is above)`);
+  await buildInChild(args, viteTimeoutMs);
 }
 
 /** The `<work>.<kind>-<pid>-<id>` directories in `work`'s directory, with the pid of the start that made each. */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
-import { buildIntoPlace, buildOnce, GalleryBuildError, restoreLeftBuild } from '../../local/gallery/build.ts';
+import { buildInChild, buildIntoPlace, buildOnce, GalleryBuildError, restoreLeftBuild } from '../../local/gallery/build.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'labelcast-gallery-build-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -203,5 +203,23 @@ describe('Function: restoreLeftBuild', () => {
     await writing('aside')(`${work}.old-${await diedPid()}-a`);
     restoreLeftBuild(dist, work);
     expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('current');
+  });
+});
+
+describe('Function: buildInChild', () => {
+  it('kills a build that runs longer than its time and fails it as a GalleryBuildError', async () => {
+    // Prepare: a build that never ends
+    const hanging = ['-e', 'setInterval(() => {}, 1000)'];
+
+    // Act
+    const building = buildInChild(hanging, 200);
+
+    // Assess
+    await expect(building).rejects.toThrow(GalleryBuildError);
+    await expect(building).rejects.toThrow(/did not finish within/);
+  }, 20_000);
+
+  it('fails a build that exits with an error code as a GalleryBuildError', async () => {
+    await expect(buildInChild(['-e', 'process.exit(3)'], 60_000)).rejects.toThrow(/exited with code 3/);
   });
 });
