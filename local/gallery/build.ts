@@ -58,11 +58,12 @@ function newestMtime(entry: string): number {
   return newest;
 }
 
-export function galleryIsStale(): boolean {
-  const index = path.join(galleryDist, 'index.html');
+/** Whether `dist` has no build, or one older than a file or directory of `sources` (their `dist/` not counted). */
+export function galleryIsStale(dist: string = galleryDist, from: readonly string[] = sources): boolean {
+  const index = path.join(dist, 'index.html');
   if (!existsSync(index)) return true;
   const built = statSync(index).mtimeMs;
-  return sources.some((source) => existsSync(source) && newestMtime(source) > built);
+  return from.some((source) => existsSync(source) && newestMtime(source) > built);
 }
 
 /** The gallery could not be built (Vite failed or did not start); the API runs without it. */
@@ -222,19 +223,24 @@ export async function buildOnce({ lock, isStale, build, log }: OnceBuild): Promi
   }
 }
 
+/** buildIntoPlace, then the build dated as new as its placing (galleryIsStale compares it with its sources). */
+export async function placeGallery(dist: string, work: string, build: (outDir: string) => Promise<void>): Promise<void> {
+  await buildIntoPlace(dist, work, build);
+  // Renaming dist/ changed its parent's (web/'s) modification time after Vite wrote index.html.
+  const now = new Date();
+  utimesSync(path.join(dist, 'index.html'), now, now);
+}
+
 /** Builds the gallery with Vite if its sources changed, one start at a time (buildOnce); returns whether this start built. */
 export async function ensureGalleryBuilt(log: (line: string) => void = console.log): Promise<boolean> {
   // A build left aside by a start killed mid-placing is the gallery's build, stale or not: put back before judging.
   restoreLeftBuild(galleryDist, galleryWork);
   return buildOnce({
     lock: `${galleryWork}.lock`,
-    isStale: galleryIsStale,
+    isStale: () => galleryIsStale(),
     build: async () => {
       log('Building the web gallery (client-example/web)…');
-      await buildIntoPlace(galleryDist, galleryWork, viteBuild);
-      // Renaming dist/ changed web/'s modification time after Vite wrote index.html: the build is as new as its placing.
-      const now = new Date();
-      utimesSync(path.join(galleryDist, 'index.html'), now, now);
+      await placeGallery(galleryDist, galleryWork, viteBuild);
     },
     log,
   });

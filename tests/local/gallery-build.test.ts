@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
-import { buildInChild, buildIntoPlace, buildOnce, GalleryBuildError, restoreLeftBuild } from '../../local/gallery/build.ts';
+import { buildInChild, buildIntoPlace, buildOnce, GalleryBuildError, galleryIsStale, placeGallery, restoreLeftBuild } from '../../local/gallery/build.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'labelcast-gallery-build-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -221,5 +221,40 @@ describe('Function: buildInChild', () => {
 
   it('fails a build that exits with an error code as a GalleryBuildError', async () => {
     await expect(buildInChild(['-e', 'process.exit(3)'], 60_000)).rejects.toThrow(/exited with code 3/);
+  });
+});
+
+describe('Function: galleryIsStale', () => {
+  /** Sources with their dist/ inside (as client-example/web), last edited a minute ago, and a build Vite wrote then. */
+  function sourcesWithDist(name: string) {
+    const { dir } = place(name);
+    const web = path.join(dir, 'web');
+    mkdirSync(web);
+    writeFileSync(path.join(web, 'main.ts'), '');
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(path.join(web, 'main.ts'), minuteAgo, minuteAgo);
+    utimesSync(web, minuteAgo, minuteAgo);
+    const viteWroteThen = async (outDir: string) => {
+      await writing('built')(outDir);
+      utimesSync(path.join(outDir, 'index.html'), minuteAgo, minuteAgo);
+    };
+    return { web, dist: path.join(web, 'dist'), work: path.join(dir, 'work'), viteWroteThen };
+  }
+
+  it('is false after placeGallery (the build placed, then dated as new as its placing)', async () => {
+    const { web, dist, work, viteWroteThen } = sourcesWithDist('stale-placed');
+    await placeGallery(dist, work, viteWroteThen);
+    expect(galleryIsStale(dist, [web])).toBe(false);
+  });
+
+  it("is true after buildIntoPlace alone: placing dist/ made its parent newer than Vite's index.html", async () => {
+    const { web, dist, work, viteWroteThen } = sourcesWithDist('stale-unplaced');
+    await buildIntoPlace(dist, work, viteWroteThen);
+    expect(galleryIsStale(dist, [web])).toBe(true);
+  });
+
+  it('is true when there is no build', () => {
+    const { web, dist } = sourcesWithDist('stale-none');
+    expect(galleryIsStale(dist, [web])).toBe(true);
   });
 });
