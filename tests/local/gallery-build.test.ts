@@ -136,6 +136,40 @@ describe('Function: buildOnce', () => {
   });
 });
 
+describe('Function: buildOnce, when the holder fails', () => {
+  it("builds in the start that waited, once the holder's build failed and released the lock", async () => {
+    // Prepare: a holder whose build fails once a second start waits for it
+    const { dist, work, lock } = place('holder-fails');
+    const isStale = () => !existsSync(path.join(dist, 'index.html'));
+    let holderStarted!: () => void;
+    const started = new Promise<void>((resolve) => (holderStarted = resolve));
+    let waiterWaits!: () => void;
+    const waits = new Promise<void>((resolve) => (waiterWaits = resolve));
+    const holder = buildOnce({
+      lock,
+      isStale,
+      build: () =>
+        buildIntoPlace(dist, work, async (outDir) => {
+          holderStarted();
+          await waits;
+          await writing('half')(outDir);
+          throw new GalleryBuildError('vite build exited with code 1');
+        }),
+      log: () => undefined,
+    });
+    await started;
+
+    // Act
+    const waiter = buildOnce({ lock, isStale, build: () => buildIntoPlace(dist, work, writing('waiter')), log: waiterWaits });
+
+    // Assess
+    await expect(holder).rejects.toThrow(GalleryBuildError);
+    await expect(waiter).resolves.toBe(true);
+    expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('waiter');
+    expect(existsSync(lock)).toBe(false);
+  }, 20_000);
+});
+
 describe('Function: buildIntoPlace', () => {
   it("replaces the last build whole and removes what dead starts' builds left, not a live start's", async () => {
     // Prepare: a build in place, what a start killed while building left, and a live start's build under way
