@@ -1,7 +1,9 @@
 /**
  * The gallery's build runs once when stacks start at once (local/gallery/build.ts: buildOnce, under the build lock
- * of api/build-lock.js) and is put in place whole (buildIntoPlace). Vite itself is replaced by a build that writes
- * two files, so that a test costs no Vite run; ensureGalleryBuilt is buildOnce and buildIntoPlace with Vite.
+ * of api/build-lock.js), is put in place whole (buildIntoPlace; what a killed start left put back or swept only once
+ * its start is dead: restoreLeftBuild), is stopped when it hangs (buildInChild) and is dated so that it counts as
+ * current (placeGallery, galleryIsStale). Vite itself is replaced by builds that write a file or two, so that a test
+ * costs no Vite run; ensureGalleryBuilt is buildOnce and placeGallery with Vite.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
