@@ -226,9 +226,12 @@ export async function buildOnce({ lock, isStale, build, log }: OnceBuild): Promi
 /** buildIntoPlace, then the build dated as new as its placing (galleryIsStale compares it with its sources). */
 export async function placeGallery(dist: string, work: string, build: (outDir: string) => Promise<void>): Promise<void> {
   await buildIntoPlace(dist, work, build);
-  // Renaming dist/ changed its parent's (web/'s) modification time after Vite wrote index.html.
-  const now = new Date();
-  utimesSync(path.join(dist, 'index.html'), now, now);
+  // Renaming dist/ changed its parent's (web/'s) modification time after Vite wrote index.html. Dated a millisecond
+  // after that, not at Date.now(): the file system keeps nanoseconds, and a now truncated to the millisecond may be
+  // older than the rename made in the same millisecond.
+  const placed = Math.max(Date.now(), statSync(path.dirname(dist)).mtimeMs);
+  const dated = new Date(Math.ceil(placed) + 1);
+  utimesSync(path.join(dist, 'index.html'), dated, dated);
 }
 
 /** Builds the gallery with Vite if its sources changed, one start at a time (buildOnce); returns whether this start built. */
