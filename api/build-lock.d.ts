@@ -13,3 +13,5 @@ export const lockPollMs: number;
 export function takeLock(lock: string): HeldLock | undefined;
 /** Whether `lock` is free to take: gone, or left behind by a dead or hung holder (then removed). */
 export function lockFreed(lock: string): boolean;
+/** Whether the process whose pid `pidText` spells still runs; what is no pid counts as running. */
+export function pidAlive(pidText: string): boolean;

@@ -57,8 +57,16 @@ export function takeLock(lock) {
 export function lockFreed(lock) {
   // Who holds it, read before its age: a lock taken over meanwhile holds another token and is not removed below.
   const holder = lockHolder(lock);
-  const held = statSync(lock, { throwIfNoEntry: false });
-  if (!held || holder === undefined) return true;
+  let held;
+  try {
+    held = statSync(lock, { throwIfNoEntry: false });
+  } catch {
+    // Not readable now (EACCES, EIO, …), only gone counts as freed: still held, looked at again at the next poll.
+    return false;
+  }
+  if (!held || holder === null) return true;
+  // Unreadable for another reason than gone: still held, as above.
+  if (holder === undefined) return false;
   if (Date.now() - held.mtimeMs > lockStaleMs || !holderAlive(holder)) {
     // Only the lock judged: another waiter may have removed it and taken a lock of its own meanwhile.
     removeIfHeld(lock, holder);
@@ -67,12 +75,17 @@ export function lockFreed(lock) {
   return false;
 }
 
-/** What `lock` holds (its holder's pid and token), or undefined when it is gone. */
+/**
+ * What `lock` holds (its holder's pid and token): null when it is gone (ENOENT), undefined when it could not be read
+ * for another reason.
+ * @param {string} lock
+ * @returns {string | null | undefined}
+ */
 function lockHolder(lock) {
   try {
     return readFileSync(lock, 'utf8');
-  } catch {
-    return undefined;
+  } catch (error) {
+    return error?.code === 'ENOENT' ? null : undefined;
   }
 }
 
@@ -106,8 +119,18 @@ function removeIfHeld(lock, holder) {
  * @returns {boolean}
  */
 function holderAlive(holder) {
-  const pid = Number(holder.split(':')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return true;
+  return pidAlive(holder.split(':')[0]);
+}
+
+/**
+ * Whether the process `pid` (as written in a lock or a name) still runs; what is no pid counts as running, so that
+ * nothing is judged left behind by it. The gallery's build sweeps its dead builds' directories by the same check.
+ * @param {string} pidText
+ * @returns {boolean}
+ */
+export function pidAlive(pidText) {
+  const pid = Number(pidText);
+  if (!/^\d+$/.test(pidText) || !Number.isSafeInteger(pid) || pid <= 0) return true;
   try {
     process.kill(pid, 0);
     return true;

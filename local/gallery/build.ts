@@ -13,9 +13,11 @@
  * that takes client-example/.gallery-build.lock (api/build-lock.js, the bundle
  * cache's lock) builds; the others wait for it, then check again whether the
  * gallery is stale (a failed build leaves it so: the next builds). A lock left
- * by a start that died (its pid gone) or hung (untouched for 2 minutes) is
- * removed by the next. Where no lock can be made (a read-only checkout), the
- * start builds without one, as before.
+ * by a start that died (its pid gone) or hung itself (untouched for 2 minutes)
+ * is removed by the next. A Vite that hangs does not keep the lock touched
+ * forever: its start kills it after viteTimeoutMs (5 minutes) and fails the
+ * build, so the others wait at most that long. Where no lock can be made (a
+ * read-only checkout), the start builds without one, as before.
  *
  * Built into a directory of its own and renamed into place (buildIntoPlace):
  * the stack's server reads dist/ per request, and a stack already running may
@@ -27,8 +29,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { lockFreed, lockPollMs, takeLock } from '../../api/build-lock.js';
+import { lockFreed, lockPollMs, pidAlive, takeLock } from '../../api/build-lock.js';
 import { repoRoot } from '../../api/bundle.ts';
 
 export const galleryRoot = path.join(repoRoot, 'client-example/web');
@@ -55,11 +58,12 @@ function newestMtime(entry: string): number {
   return newest;
 }
 
-export function galleryIsStale(): boolean {
-  const index = path.join(galleryDist, 'index.html');
+/** Whether `dist` has no build, or one older than a file or directory of `sources` (their `dist/` not counted). */
+export function galleryIsStale(dist: string = galleryDist, from: readonly string[] = sources): boolean {
+  const index = path.join(dist, 'index.html');
   if (!existsSync(index)) return true;
   const built = statSync(index).mtimeMs;
-  return sources.some((source) => existsSync(source) && newestMtime(source) > built);
+  return from.some((source) => existsSync(source) && newestMtime(source) > built);
 }
 
 /** The gallery could not be built (Vite failed or did not start); the API runs without it. */
@@ -79,28 +83,81 @@ function viteCli(): string {
   return path.join(path.dirname(manifestPath), bin);
 }
 
+/**
+ * How long Vite's build may run before it is taken for hung and stopped: its start holds the build lock meanwhile,
+ * touched, and every other start waits for it.
+ */
+export const viteTimeoutMs = 5 * 60_000;
+
+/**
+ * Runs `node <args>` (a build) in a child process; a GalleryBuildError when it fails, does not start or runs longer
+ * than `timeoutMs` (then it is killed).
+ */
+export async function buildInChild(args: readonly string[], timeoutMs: number): Promise<void> {
+  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', (error) => reject(new GalleryBuildError(`vite build did not start: ${error.message}`, { cause: error })));
+      child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? -1 : null)));
+    });
+    if (timedOut) throw new GalleryBuildError(`vite build did not finish within ${Math.round(timeoutMs / 1000)} s: stopped`);
+    if (code !== 0) throw new GalleryBuildError(`vite build exited with code ${code} (its output is above)`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Runs Vite's build of the gallery into `outDir`, in a child process. */
 async function viteBuild(outDir: string): Promise<void> {
   const args = [viteCli(), 'build', '--config', galleryConfig, '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'];
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', (error) => reject(new GalleryBuildError(`vite build did not start: ${error.message}`, { cause: error })));
-    child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? -1 : null)));
-  });
-  if (code !== 0) throw new GalleryBuildError(`vite build exited with code ${code} (its output is above)`);
+  await buildInChild(args, viteTimeoutMs);
+}
+
+/** The `<work>.<kind>-<pid>-<id>` directories in `work`'s directory, with the pid of the start that made each. */
+function workDirs(work: string, kind: 'tmp' | 'old'): { dir: string; pid: string }[] {
+  const parent = path.dirname(work);
+  const prefix = `${path.basename(work)}.${kind}-`;
+  return readdirSync(parent)
+    .filter((name) => name.startsWith(prefix))
+    .map((name) => ({ dir: path.join(parent, name), pid: name.slice(prefix.length).split('-')[0] ?? '' }));
 }
 
 /**
- * Builds `dist` by `build` into a directory of its own (`<work>.tmp-*`, on the same file system), then puts that in
- * its place: a reader of `dist` finds the old build or the new one (or, for the instant between two renames, none),
- * never a half-written one. What crashed builds left (`<work>.tmp-*`, `<work>.old-*`) goes first: only the lock's
- * holder builds, so none is under way.
+ * Puts back the build a start moved aside (`<work>.old-*`) when `dist` is missing: a start killed between
+ * buildIntoPlace's two renames leaves no `dist` and the last build there. The newest of those whose start is dead
+ * (pidAlive, the lock's check): a live start's is its own, between its renames, and it puts one in place itself.
+ */
+export function restoreLeftBuild(dist: string, work: string): void {
+  if (existsSync(dist)) return;
+  const left = workDirs(work, 'old')
+    .filter(({ pid }) => !pidAlive(pid))
+    .map(({ dir }) => ({ dir, mtimeMs: statSync(dir).mtimeMs }))
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+  if (!left[0]) return;
+  try {
+    renameSync(left[0].dir, dist);
+  } catch (error) {
+    // Another start put one back meanwhile (both found dist missing): that one serves.
+    if (!existsSync(dist)) throw error;
+  }
+}
+
+/**
+ * Builds `dist` by `build` into a directory of its own (`<work>.tmp-<pid>-*`, on the same file system), then puts
+ * that in its place: a reader of `dist` finds the old build or the new one (or, for the instant between two renames,
+ * none), never a half-written one. If the new one cannot be put in place, the old one is put back. What crashed
+ * builds left goes first (restoreLeftBuild, then their `<work>.tmp-*` and `<work>.old-*`): only those whose start is
+ * dead (pidAlive), since a start whose lock was judged stale while it lived (a laptop that slept) may still build.
  */
 export async function buildIntoPlace(dist: string, work: string, build: (outDir: string) => Promise<void>): Promise<void> {
-  const parent = path.dirname(work);
-  const base = path.basename(work);
-  for (const name of readdirSync(parent)) {
-    if (name.startsWith(`${base}.tmp-`) || name.startsWith(`${base}.old-`)) rmSync(path.join(parent, name), { recursive: true, force: true });
+  restoreLeftBuild(dist, work);
+  for (const { dir, pid } of [...workDirs(work, 'tmp'), ...workDirs(work, 'old')]) {
+    if (!pidAlive(pid)) rmSync(dir, { recursive: true, force: true });
   }
   const id = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const ownDir = `${work}.tmp-${id}`;
@@ -109,10 +166,16 @@ export async function buildIntoPlace(dist: string, work: string, build: (outDir:
     await build(ownDir);
     // A directory cannot be renamed over a full one: the old build out of the way first, then the new one in.
     if (existsSync(dist)) renameSync(dist, oldDir);
-    renameSync(ownDir, dist);
+    try {
+      renameSync(ownDir, dist);
+    } catch (error) {
+      // The old build back rather than none; if even that fails, oldDir stays for the next start's restoreLeftBuild.
+      if (existsSync(oldDir) && !existsSync(dist)) renameSync(oldDir, dist);
+      throw error;
+    }
   } finally {
     rmSync(ownDir, { recursive: true, force: true });
-    rmSync(oldDir, { recursive: true, force: true });
+    if (existsSync(dist)) rmSync(oldDir, { recursive: true, force: true });
   }
 }
 
@@ -160,17 +223,27 @@ export async function buildOnce({ lock, isStale, build, log }: OnceBuild): Promi
   }
 }
 
+/** buildIntoPlace, then the build dated as new as its placing (galleryIsStale compares it with its sources). */
+export async function placeGallery(dist: string, work: string, build: (outDir: string) => Promise<void>): Promise<void> {
+  await buildIntoPlace(dist, work, build);
+  // Renaming dist/ changed its parent's (web/'s) modification time after Vite wrote index.html. Dated a millisecond
+  // after that, not at Date.now(): the file system keeps nanoseconds, and a now truncated to the millisecond may be
+  // older than the rename made in the same millisecond.
+  const placed = Math.max(Date.now(), statSync(path.dirname(dist)).mtimeMs);
+  const dated = new Date(Math.ceil(placed) + 1);
+  utimesSync(path.join(dist, 'index.html'), dated, dated);
+}
+
 /** Builds the gallery with Vite if its sources changed, one start at a time (buildOnce); returns whether this start built. */
 export async function ensureGalleryBuilt(log: (line: string) => void = console.log): Promise<boolean> {
+  // A build left aside by a start killed mid-placing is the gallery's build, stale or not: put back before judging.
+  restoreLeftBuild(galleryDist, galleryWork);
   return buildOnce({
     lock: `${galleryWork}.lock`,
-    isStale: galleryIsStale,
+    isStale: () => galleryIsStale(),
     build: async () => {
       log('Building the web gallery (client-example/web)…');
-      await buildIntoPlace(galleryDist, galleryWork, viteBuild);
-      // Renaming dist/ changed web/'s modification time after Vite wrote index.html: the build is as new as its placing.
-      const now = new Date();
-      utimesSync(path.join(galleryDist, 'index.html'), now, now);
+      await placeGallery(galleryDist, galleryWork, viteBuild);
     },
     log,
   });

@@ -1,7 +1,9 @@
 /**
  * The gallery's build runs once when stacks start at once (local/gallery/build.ts: buildOnce, under the build lock
- * of api/build-lock.js) and is put in place whole (buildIntoPlace). Vite itself is replaced by a build that writes
- * two files, so that a test costs no Vite run; ensureGalleryBuilt is buildOnce and buildIntoPlace with Vite.
+ * of api/build-lock.js), is put in place whole (buildIntoPlace; what a killed start left put back or swept only once
+ * its start is dead: restoreLeftBuild), is stopped when it hangs (buildInChild) and is dated so that it counts as
+ * current (placeGallery, galleryIsStale). Vite itself is replaced by builds that write a file or two, so that a test
+ * costs no Vite run; ensureGalleryBuilt is buildOnce and placeGallery with Vite.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -10,7 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
-import { buildIntoPlace, buildOnce, GalleryBuildError } from '../../local/gallery/build.ts';
+import { buildInChild, buildIntoPlace, buildOnce, GalleryBuildError, galleryIsStale, placeGallery, restoreLeftBuild } from '../../local/gallery/build.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'labelcast-gallery-build-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -136,21 +138,159 @@ describe('Function: buildOnce', () => {
   });
 });
 
+describe('Function: buildOnce, when the holder fails', () => {
+  it("builds in the start that waited, once the holder's build failed and released the lock", async () => {
+    // Prepare: a holder whose build fails once a second start waits for it
+    const { dist, work, lock } = place('holder-fails');
+    const isStale = () => !existsSync(path.join(dist, 'index.html'));
+    let holderStarted!: () => void;
+    const started = new Promise<void>((resolve) => (holderStarted = resolve));
+    let waiterWaits!: () => void;
+    const waits = new Promise<void>((resolve) => (waiterWaits = resolve));
+    const holder = buildOnce({
+      lock,
+      isStale,
+      build: () =>
+        buildIntoPlace(dist, work, async (outDir) => {
+          holderStarted();
+          await waits;
+          await writing('half')(outDir);
+          throw new GalleryBuildError('vite build exited with code 1');
+        }),
+      log: () => undefined,
+    });
+    await started;
+
+    // Act
+    const waiter = buildOnce({ lock, isStale, build: () => buildIntoPlace(dist, work, writing('waiter')), log: waiterWaits });
+
+    // Assess
+    await expect(holder).rejects.toThrow(GalleryBuildError);
+    await expect(waiter).resolves.toBe(true);
+    expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('waiter');
+    expect(existsSync(lock)).toBe(false);
+  }, 20_000);
+});
+
 describe('Function: buildIntoPlace', () => {
-  it('replaces the last build whole and removes what crashed builds left', async () => {
-    // Prepare: a build in place, and what a start killed while building left
+  it("replaces the last build whole and removes what dead starts' builds left, not a live start's", async () => {
+    // Prepare: a build in place, what a start killed while building left, and a live start's build under way
     const { dir, dist, work } = place('replace');
     await buildIntoPlace(dist, work, writing('old'));
     writeFileSync(path.join(dist, 'old-asset.js'), '');
-    mkdirSync(`${work}.tmp-1-crashed`);
-    mkdirSync(`${work}.old-1-crashed`);
+    const dead = await diedPid();
+    mkdirSync(`${work}.tmp-${dead}-crashed`);
+    mkdirSync(`${work}.old-${dead}-crashed`);
+    const live = `${work}.tmp-${process.pid}-building`;
+    mkdirSync(live);
 
     // Act
-    await buildIntoPlace(dist, work, writing('new'));
+    await buildIntoPlace(dist, work, async (outDir) => {
+      // Whole replacement: the old build serves while the new one is made
+      expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('old');
+      await writing('new')(outDir);
+    });
 
     // Assess
     expect(readdirSync(dist)).toEqual(['index.html']);
     expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('new');
-    expect(readdirSync(dir).sort()).toEqual(['dist']);
+    expect(readdirSync(dir).sort()).toEqual(['dist', path.basename(live)]);
+  });
+
+  it('puts the old build back when the new one cannot be put in place', async () => {
+    // Prepare: a build that reports success but wrote nothing, so the rename into place fails
+    const { dir, dist, work } = place('unplaced');
+    await buildIntoPlace(dist, work, writing('old'));
+
+    // Act
+    const placing = buildIntoPlace(dist, work, () => Promise.resolve());
+
+    // Assess
+    await expect(placing).rejects.toThrow(/ENOENT/);
+    expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('old');
+    expect(readdirSync(dir)).toEqual(['dist']);
+  });
+});
+
+describe('Function: restoreLeftBuild', () => {
+  it("puts back the newest build a dead start moved aside when dist is missing, not a live start's", async () => {
+    // Prepare: no dist; two builds moved aside by a start killed between the renames, one by a live start
+    const { dir, dist, work } = place('left-aside');
+    const dead = await diedPid();
+    await writing('older')(`${work}.old-${dead}-a`);
+    await writing('newest')(`${work}.old-${dead}-b`);
+    await writing('live')(`${work}.old-${process.pid}-c`);
+    const then = new Date(Date.now() - 60_000);
+    utimesSync(`${work}.old-${dead}-a`, then, then);
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(`${work}.old-${process.pid}-c`, later, later);
+
+    // Act
+    restoreLeftBuild(dist, work);
+
+    // Assess
+    expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('newest');
+    expect(readdirSync(dir).sort()).toEqual(['dist', `work.old-${dead}-a`, `work.old-${process.pid}-c`].sort());
+  });
+
+  it('leaves dist as it is when it exists', async () => {
+    const { dist, work } = place('left-aside-dist');
+    await buildIntoPlace(dist, work, writing('current'));
+    await writing('aside')(`${work}.old-${await diedPid()}-a`);
+    restoreLeftBuild(dist, work);
+    expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toBe('current');
+  });
+});
+
+describe('Function: buildInChild', () => {
+  it('kills a build that runs longer than its time and fails it as a GalleryBuildError', async () => {
+    // Prepare: a build that never ends
+    const hanging = ['-e', 'setInterval(() => {}, 1000)'];
+
+    // Act
+    const building = buildInChild(hanging, 200);
+
+    // Assess
+    await expect(building).rejects.toThrow(GalleryBuildError);
+    await expect(building).rejects.toThrow(/did not finish within/);
+  }, 20_000);
+
+  it('fails a build that exits with an error code as a GalleryBuildError', async () => {
+    await expect(buildInChild(['-e', 'process.exit(3)'], 60_000)).rejects.toThrow(/exited with code 3/);
+  });
+});
+
+describe('Function: galleryIsStale', () => {
+  /** Sources with their dist/ inside (as client-example/web), last edited a minute ago, and a build Vite wrote then. */
+  function sourcesWithDist(name: string) {
+    const { dir } = place(name);
+    const web = path.join(dir, 'web');
+    mkdirSync(web);
+    writeFileSync(path.join(web, 'main.ts'), '');
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(path.join(web, 'main.ts'), minuteAgo, minuteAgo);
+    utimesSync(web, minuteAgo, minuteAgo);
+    const viteWroteThen = async (outDir: string) => {
+      await writing('built')(outDir);
+      utimesSync(path.join(outDir, 'index.html'), minuteAgo, minuteAgo);
+    };
+    return { web, dist: path.join(web, 'dist'), work: path.join(dir, 'work'), viteWroteThen };
+  }
+
+  it('is false after placeGallery (the build placed, then dated as new as its placing)', async () => {
+    const { web, dist, work, viteWroteThen } = sourcesWithDist('stale-placed');
+    await placeGallery(dist, work, viteWroteThen);
+    expect(galleryIsStale(dist, [web])).toBe(false);
+  });
+
+  it("is true after buildIntoPlace alone: placing dist/ made its parent newer than Vite's index.html", async () => {
+    const { web, dist, work, viteWroteThen } = sourcesWithDist('stale-unplaced');
+    await buildIntoPlace(dist, work, viteWroteThen);
+    expect(galleryIsStale(dist, [web])).toBe(true);
+  });
+
+  it('is true when there is no build', () => {
+    const { web, dist } = sourcesWithDist('stale-none');
+    expect(galleryIsStale(dist, [web])).toBe(true);
   });
 });

@@ -60,9 +60,13 @@ function keyOf(codes: readonly string[]): string {
   return hash.digest('hex');
 }
 
-/** esbuild's failure (it carries esbuild's messages) as a BundleBuildError; any other error as it is. */
+/**
+ * esbuild's failure (it carries esbuild's messages) as a BundleBuildError; any other error as it is. esbuild's
+ * BuildFailure has both `errors` and `warnings`; an AggregateError has `errors` alone.
+ */
 function esbuildFailure(error: unknown): unknown {
-  const isFailure = error instanceof Error && Array.isArray((error as { errors?: unknown }).errors);
+  const fields = error as { errors?: unknown; warnings?: unknown };
+  const isFailure = error instanceof Error && Array.isArray(fields.errors) && Array.isArray(fields.warnings);
   return isFailure ? new BundleBuildError(error.message, { cause: error }) : error;
 }
 
