@@ -21,18 +21,22 @@ function standInChannel() {
   return { channel, events };
 }
 
+/** An end-tracked engine over a stand-in channel whose worker has said 'ready'. */
+async function readyEngine() {
+  const { channel, events } = standInChannel();
+  const started = Promise.resolve(channel);
+  const engine = endTracked(visionEngineOver(started), started);
+  await settled();
+  events.emit('message', { type: 'ready', info: {} });
+  return { engine, events };
+}
+
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('Function: endTracked', () => {
   it('has not ended while its channel is up and its models loaded', async () => {
-    // Prepare
-    const { channel, events } = standInChannel();
-    const started = Promise.resolve(channel);
-    const engine = endTracked(visionEngineOver(started), started);
-    await settled();
-
-    // Act
-    events.emit('message', { type: 'ready', info: {} });
+    // Prepare, Act
+    const { engine } = await readyEngine();
     await settled();
 
     // Assess
@@ -41,11 +45,7 @@ describe('Function: endTracked', () => {
 
   it("has ended once its host's connection closes, and its requests are refused", async () => {
     // Prepare
-    const { channel, events } = standInChannel();
-    const started = Promise.resolve(channel);
-    const engine = endTracked(visionEngineOver(started), started);
-    await settled();
-    events.emit('message', { type: 'ready', info: {} });
+    const { engine, events } = await readyEngine();
 
     // Act
     events.emit('exit', 1);
