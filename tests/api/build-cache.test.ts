@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BundleBuildError, BundleCacheError } from '../../api/bundle-errors.js';
 import { cachedBuild, cachedBundles, type Build } from '../../api/cached-bundle.js';
 import { programOutput } from '../support/program-output.ts';
+import { backdate, diedPid } from '../support/lock-holders.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'labelcast-build-cache-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -98,11 +99,6 @@ function copyingBuild(input: string): Build & { runs: number } {
 
 const outOf = (directory: string) => readFileSync(path.join(directory, 'out.txt'), 'utf8');
 
-/** Sets a file's or directory's modification time `minutes` ago. */
-function backdate(file: string, minutes: number): void {
-  const then = new Date(Date.now() - minutes * 60_000);
-  utimesSync(file, then, then);
-}
 
 describe('Function: cachedBuild', () => {
   it('keeps a build while its key and every input are as recorded', async () => {
@@ -241,22 +237,15 @@ describe('Function: cachedBuild', () => {
     expect(here).toEqual({ directory: a.directory, fromCache: true });
   });
 
-  /** The id of a process that ran and exited (`true`: a node would cost ~0.15 CPU-s to start). */
-  const diedPid = () =>
-    new Promise<string>((resolve, reject) => {
-      const child = execFile('true');
-      child.once('error', reject).once('exit', () => resolve(String(child.pid)));
-    });
-
   it.each([
     ['that died', diedPid, 0],
-    ['that still runs after 2 minutes', () => Promise.resolve(String(process.pid)), 3],
+    ['that still runs after 2 minutes', () => Promise.resolve(process.pid), 3],
   ])('builds when the lock was left by a builder %s', async (_holder, holderPid, minutesAgo) => {
     // Prepare
     const cacheDir = path.join(root, `cache-lock-${minutesAgo}`);
     const lock = path.join(cacheDir, 'lock-k');
     mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(lock, await holderPid());
+    writeFileSync(lock, String(await holderPid()));
     backdate(lock, minutesAgo);
     const build = copyingBuild(inputOf('builders'));
 

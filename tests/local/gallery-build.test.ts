@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
 import { buildInChild, buildIntoPlace, buildOnce, GalleryBuildError, galleryIsStale, placeGallery, restoreLeftBuild } from '../../local/gallery/build.ts';
+import { backdate, diedPid } from '../support/lock-holders.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'labelcast-gallery-build-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -59,13 +60,6 @@ const start = (dir: string) =>
     ({ stdout }) => JSON.parse(stdout) as { built: boolean; app: string },
   );
 
-/** The id of a process that ran and exited (`true`: a node would cost ~0.15 CPU-s to start). */
-const diedPid = () =>
-  new Promise<number>((resolve, reject) => {
-    const child = execFile('true');
-    child.once('error', reject).once('exit', () => resolve(child.pid!));
-  });
-
 /** A build of `dist` that writes an index.html saying `text`. */
 const writing = (text: string) => async (outDir: string) => {
   mkdirSync(outDir, { recursive: true });
@@ -98,8 +92,7 @@ describe('Function: buildOnce', () => {
     // Prepare
     const { dist, work, lock } = place(`left-lock-${minutesAgo}`);
     writeFileSync(lock, `${await holderPid()}:left-behind`);
-    const then = new Date(Date.now() - minutesAgo * 60_000);
-    utimesSync(lock, then, then);
+    backdate(lock, minutesAgo);
 
     // Act
     const built = await buildOnce({ lock, isStale: () => !existsSync(dist), build: () => buildIntoPlace(dist, work, writing('new')), log: () => undefined });
@@ -220,10 +213,8 @@ describe('Function: restoreLeftBuild', () => {
     await writing('older')(`${work}.old-${dead}-a`);
     await writing('newest')(`${work}.old-${dead}-b`);
     await writing('live')(`${work}.old-${process.pid}-c`);
-    const then = new Date(Date.now() - 60_000);
-    utimesSync(`${work}.old-${dead}-a`, then, then);
-    const later = new Date(Date.now() + 60_000);
-    utimesSync(`${work}.old-${process.pid}-c`, later, later);
+    backdate(`${work}.old-${dead}-a`, 1);
+    backdate(`${work}.old-${process.pid}-c`, -1);
 
     // Act
     restoreLeftBuild(dist, work);

@@ -58,13 +58,9 @@ describe('Function: endTracked', () => {
 
   it('has ended when its connection failed, or it could not connect', async () => {
     // Prepare
-    const { channel, events } = standInChannel();
-    const started = Promise.resolve(channel);
-    const failed = endTracked(visionEngineOver(started), started);
+    const { engine: failed, events } = await readyEngine();
     const refused = Promise.reject(new Error('no host'));
     const unconnected = endTracked(visionEngineOver(refused), refused);
-    await settled();
-    events.emit('message', { type: 'ready', info: {} });
 
     // Act
     events.emit('error', new Error('ECONNRESET'));
