@@ -5,6 +5,18 @@ export interface HeldLock {
   /** Stops touching the lock and removes it, unless another contender took it over (judged it left behind). */
   release(): void;
 }
+/** A build that one process at a time runs (oneBuildAtATime). */
+export interface OneBuild<T> {
+  /** The lock file the builder holds. */
+  readonly lock: string;
+  /** The build already made (by this process before, or by another meanwhile); undefined while there is none. */
+  readonly existing: () => T | undefined;
+  readonly build: () => Promise<T>;
+  /** Called once, the first time this process waits for another's build. */
+  readonly onWait?: () => void;
+}
+/** Returns `existing()` once it finds a build; else builds holding `lock`, or waits while another process holds it. */
+export function oneBuildAtATime<T>(args: OneBuild<T>): Promise<T>;
 /** How long a lock may go untouched before others stop waiting for its holder. */
 export const lockStaleMs: number;
 /** How often a waiter looks at the lock. */

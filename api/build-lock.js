@@ -1,7 +1,7 @@
 /**
  * A lock file that lets one process build while others wait for its result: stacks started at once (the tests start
  * two at the beginning) build once instead of each. Used by the bundle cache (./cached-bundle.js) and the web
- * gallery's build (local/gallery/build.ts).
+ * gallery's build (local/gallery/build.ts), both through oneBuildAtATime.
  *
  * The lock is a file made with 'wx' (only one maker succeeds) holding its holder's pid and a token of its own,
  * touched each second while it is held. Others poll it: it is left behind, and removed by whoever finds it so, when
@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
 import { clearInterval, setInterval } from 'node:timers';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** How long a lock may go untouched before others stop waiting for its holder (a builder that hangs keeps it). */
 export const lockStaleMs = 2 * 60_000;
@@ -46,6 +47,45 @@ export function takeLock(lock) {
       removeIfHeld(lock, token);
     },
   };
+}
+
+/**
+ * Runs `build` in one process at a time. Returns what `existing` finds (a build made before, or meanwhile by another
+ * process) as soon as it finds one; else takes `lock` and, holding it, looks once more and builds. While another holds
+ * the lock, waits, looking at `existing` each poll, until it finds a build or the lock is freed (released without one,
+ * the holder's build failed; or left behind): then tries again. Where no lock can be made (no directory, a read-only
+ * checkout), builds without one. `onWait` is called once, the first time this process waits.
+ * @template T
+ * @param {import('./build-lock.js').OneBuild<T>} args
+ * @returns {Promise<T>}
+ */
+export async function oneBuildAtATime({ lock, existing, build, onWait }) {
+  let waited = false;
+  for (;;) {
+    const found = existing();
+    if (found !== undefined) return found;
+    let held;
+    try {
+      held = takeLock(lock);
+    } catch {
+      return build();
+    }
+    if (held) {
+      try {
+        // Made by the holder this process found there just before: nothing to build.
+        return existing() ?? (await build());
+      } finally {
+        held.release();
+      }
+    }
+    if (!waited) onWait?.();
+    waited = true;
+    while (!lockFreed(lock)) {
+      await sleep(lockPollMs);
+      const theirs = existing();
+      if (theirs !== undefined) return theirs;
+    }
+  }
 }
 
 /**

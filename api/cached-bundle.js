@@ -57,9 +57,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import process from 'node:process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL, URL } from 'node:url';
-import { lockFreed, lockPollMs, takeLock } from './build-lock.js';
+import { oneBuildAtATime } from './build-lock.js';
 import { buildBundles, buildBundlesInChild } from './bundle-build.js';
 import { BundleCacheError } from './bundle-errors.js';
 
@@ -144,7 +143,7 @@ function removeOldLayoutBuilds(cacheDir) {
 /**
  * Removes the builds of `cacheDir` unused for unusedGraceMs, but `current`; what crashed builds and removals left;
  * and what the old layout left (oldLayoutFile). Not locks: only their holder removes one, or a builder that finds
- * its holder dead or hung (otherBuild). Best effort: another process may be removing the same, or the directory may
+ * its holder dead or hung (build-lock.js: lockFreed). Best effort: another process may be removing the same, or the directory may
  * be read-only.
  * @param {string} cacheDir
  * @param {string} current the name of the build just made
@@ -237,50 +236,28 @@ async function buildAndKeep(cacheDir, key, build) {
 /**
  * Builds, unless another process is building the same key (it holds the lock, ./build-lock.js): then waits for its
  * record and takes its build. Stacks started at once (the tests start two at the beginning) build once instead of each.
+ * A lock that goes without a record (that build was not kept, or failed) or was left by a builder that died or hangs:
+ * this process builds.
  * @param {string} cacheDir
  * @param {string} key
  * @param {import('./cached-bundle.js').Build} build
  * @returns {Promise<import('./cached-bundle.js').CachedBuild>}
  */
-async function buildOrWait(cacheDir, key, build) {
-  const lock = path.join(cacheDir, `${lockPrefix}${key.slice(0, 16)}`);
-  for (;;) {
-    let held;
-    try {
-      mkdirSync(cacheDir, { recursive: true });
-      held = takeLock(lock);
-    } catch {
-      // No cache to lock: buildAndKeep says so.
-      return buildAndKeep(cacheDir, key, build);
-    }
-    if (!held) {
-      const theirs = await otherBuild(cacheDir, key, lock);
-      if (theirs) return theirs;
-      continue;
-    }
-    try {
-      return await buildAndKeep(cacheDir, key, build);
-    } finally {
-      held.release();
-    }
+function buildOrWait(cacheDir, key, build) {
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+  } catch {
+    // No cache to lock: buildAndKeep says so.
+    return buildAndKeep(cacheDir, key, build);
   }
-}
-
-/**
- * Waits while another builder holds `lock`: its build once recorded; undefined when the lock went without a record
- * (that build was not kept, or failed) or was left by a builder that died or hangs (then removed): the caller builds.
- * @param {string} cacheDir
- * @param {string} key
- * @param {string} lock
- * @returns {Promise<import('./cached-bundle.js').CachedBuild | undefined>}
- */
-async function otherBuild(cacheDir, key, lock) {
-  for (;;) {
-    await sleep(lockPollMs);
-    const directory = recordedBuild(cacheDir, key);
-    if (directory) return { directory, fromCache: true };
-    if (lockFreed(lock)) return undefined;
-  }
+  return oneBuildAtATime({
+    lock: path.join(cacheDir, `${lockPrefix}${key.slice(0, 16)}`),
+    existing: () => {
+      const directory = recordedBuild(cacheDir, key);
+      return directory ? { directory, fromCache: true } : undefined;
+    },
+    build: () => buildAndKeep(cacheDir, key, build),
+  });
 }
 
 /** The builds this process is running, by cache directory and key, shared by callers that ask meanwhile. */

@@ -30,8 +30,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, ut
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { lockFreed, lockPollMs, pidAlive, takeLock } from '../../api/build-lock.js';
+import { oneBuildAtATime, pidAlive } from '../../api/build-lock.js';
 import { repoRoot } from '../../api/bundle.ts';
 
 export const galleryRoot = path.join(repoRoot, 'client-example/web');
@@ -191,36 +190,20 @@ export interface OnceBuild {
 }
 
 /**
- * Runs `build` when the build is stale, unless another process holds `lock`: then waits until it is released (or
- * found left behind) and checks again, so that a build made meanwhile is used. Returns whether this process built.
+ * Runs `build` when the build is stale, one process at a time (api/build-lock.js: oneBuildAtATime): while another
+ * holds `lock`, waits until its build is in place or the lock is released or found left behind, then checks again,
+ * so that a build made meanwhile is used. Returns whether this process built.
  */
-export async function buildOnce({ lock, isStale, build, log }: OnceBuild): Promise<boolean> {
-  let saidWaiting = false;
-  for (;;) {
-    if (!isStale()) return false;
-    let held: ReturnType<typeof takeLock>;
-    try {
-      held = takeLock(lock);
-    } catch {
-      // No lock can be made here (a read-only checkout): built as if alone.
+export function buildOnce({ lock, isStale, build, log }: OnceBuild): Promise<boolean> {
+  return oneBuildAtATime({
+    lock,
+    existing: () => (isStale() ? undefined : false),
+    build: async () => {
       await build();
       return true;
-    }
-    if (!held) {
-      if (!saidWaiting) log("Waiting for another start's build of the web gallery…");
-      saidWaiting = true;
-      while (!lockFreed(lock)) await sleep(lockPollMs);
-      continue;
-    }
-    try {
-      // Built by the holder this start found there just before: nothing to do.
-      if (!isStale()) return false;
-      await build();
-      return true;
-    } finally {
-      held.release();
-    }
-  }
+    },
+    onWait: () => log("Waiting for another start's build of the web gallery…"),
+  });
 }
 
 /** buildIntoPlace, then the build dated as new as its placing (galleryIsStale compares it with its sources). */
