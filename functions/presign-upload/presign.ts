@@ -13,10 +13,10 @@
  * its reads to the event's ETag, functions/labeler/pinned-object.ts, for
  * what this cannot rule out: an event about an object since deleted.)
  */
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { MediaLayout } from '../../api/media.ts';
 import { UploadLimits } from '../../api/limits.ts';
+import { signUploadUrl } from './upload-url-signer.ts';
 
 /** S3 stores the PUT only if the key holds no object yet. */
 const writeOnce = '*';
@@ -46,17 +46,15 @@ export async function presignUpload(args: PresignUploadArgs): Promise<UploadTick
     throw new Error(`object key ${request.objectKey} is outside ${MediaLayout.uploadKeyPrefix}`);
   }
   const signingDate = args.now ?? new Date();
-  const command = new PutObjectCommand({
-    Bucket: bucket,
-    Key: request.objectKey,
-    ContentType: request.contentType,
-    ContentLength: request.sizeBytes,
-    IfNoneMatch: writeOnce,
-  });
-  const uploadUrl = await getSignedUrl(s3, command, {
+  // getSignedUrl's URL for a PutObjectCommand of these, signing type, size and If-None-Match (upload-url-signer.ts).
+  const uploadUrl = await signUploadUrl(s3, {
+    bucket,
+    key: request.objectKey,
+    contentType: request.contentType,
+    contentLength: request.sizeBytes,
+    ifNoneMatch: writeOnce,
     expiresIn: UploadLimits.urlTtlSeconds,
     signingDate,
-    signableHeaders: new Set(['content-type', 'content-length', 'if-none-match']),
   });
   return {
     uploadUrl,

@@ -23,6 +23,7 @@ const noneRuntime = () =>
 const globals = unitField('Query', 'globals', 'sandbox/globals', 'none');
 const escape = unitField('Query', 'escape', 'sandbox/escape', 'none');
 const runaway = unitField('Query', 'runaway', 'sandbox/runaway', 'none');
+const jsonValues = unitField('Query', 'jsonValues', 'sandbox/json-values', 'none');
 
 describe('Sandbox: globals', () => {
   it('has no Node globals, a console as AppSync offers, and util without an import', async () => {
@@ -49,6 +50,24 @@ describe('Sandbox: globals', () => {
     const result = await noneRuntime().resolveField(fieldArgs(escape, {}));
     expect(result.data).toBeNull();
     expect(result.errors).toEqual([{ errorType: 'Code', message: expect.stringMatching(/Code generation from strings disallowed/) }]);
+  });
+});
+
+describe('Sandbox: values returned', () => {
+  it('hands the host what JSON.stringify writes of a value: toJSON applied, undefined and functions dropped, NaN null, integer keys first', async () => {
+    const result = await noneRuntime().resolveField(fieldArgs(jsonValues, { mode: 'object' }));
+    expect(result.errors).toEqual([]);
+    // The exact text, key order included.
+    expect(JSON.stringify(result.data)).toBe(
+      '{"2":"two","10":"ten","notANumber":null,"infinite":null,"list":[1,null,"two",null],"custom":{"from":"toJSON"},"zero":0,' +
+        '"later":"string key","surrogate":"\\ud800","quoted":"a \\"quote\\" and \\\\ and \\n","nested":{"deep":[{"x":1.5e+300,"y":1e+21}]}}',
+    );
+  });
+
+  it('gives null for a handler that returns a function or undefined', async () => {
+    const runtime = noneRuntime();
+    expect(await runtime.resolveField(fieldArgs(jsonValues, { mode: 'function' }))).toEqual({ data: null, errors: [] });
+    expect(await runtime.resolveField(fieldArgs(jsonValues, { mode: 'undefined' }))).toEqual({ data: null, errors: [] });
   });
 });
 

@@ -74,12 +74,19 @@ function describe(thrown: unknown): string {
   return String(thrown);
 }
 
+/**
+ * A handler's outcome; a value is kept as its JSON text, the form it travels
+ * in (the answer splices it in), so it is serialized once rather than copied
+ * through JSON.parse and serialized again.
+ */
+type HandlerOutcome = Exclude<DispatchOutcome, { readonly kind: 'value' }> | { readonly kind: 'value'; readonly valueJson: string };
+
 /** Runs one handler, turning whatever it does into a plain outcome. */
-function runHandler(handler: Handler, context: Record<string, unknown>, state: InvocationState): DispatchOutcome {
+function runHandler(handler: Handler, context: Record<string, unknown>, state: InvocationState): HandlerOutcome {
   try {
     const value = withInvocation(state, () => handler(context));
     // What the handler returns travels as JSON: undefined is dropped, a function or cycle fails here.
-    return { kind: 'value', value: value === undefined ? null : JSON.parse(JSON.stringify(value) ?? 'null') };
+    return { kind: 'value', valueJson: value === undefined ? 'null' : (JSON.stringify(value) ?? 'null') };
   } catch (thrown) {
     if (isEarlyReturnSignal(thrown)) {
       return { kind: 'earlyReturn', value: thrown.value ?? null, ...(thrown.skipTo ? { skipTo: thrown.skipTo } : {}) };
@@ -90,6 +97,16 @@ function runHandler(handler: Handler, context: Record<string, unknown>, state: I
     }
     return { kind: 'crash', message: describe(thrown) };
   }
+}
+
+/**
+ * The DispatchResult's JSON, as JSON.stringify({ outcome, stash, state }) of
+ * the parsed value would write it: JSON.stringify of JSON.parse of a
+ * JSON.stringify output gives that output back.
+ */
+function answerJson(outcome: HandlerOutcome, stash: unknown, state: InvocationState): string {
+  if (outcome.kind !== 'value') return JSON.stringify({ outcome, stash, state } satisfies DispatchResult);
+  return `{"outcome":{"kind":"value","value":${outcome.valueJson}},"stash":${JSON.stringify(stash)},"state":${JSON.stringify(state)}}`;
 }
 
 function bootstrap(): void {
@@ -163,9 +180,8 @@ function bootstrap(): void {
         lastOutcomeKind = 'crash';
         return JSON.stringify({ outcome: { kind: 'crash', message: `ctx.stash is not JSON: ${describe(thrown)}` }, stash: {}, state } satisfies DispatchResult);
       }
-      const result: DispatchResult = { outcome, stash, state };
       try {
-        const answer = JSON.stringify(result);
+        const answer = answerJson(outcome, stash, state);
         lastOutcomeKind = outcome.kind;
         return answer;
       } catch (thrown) {
