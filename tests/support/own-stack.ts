@@ -1,13 +1,13 @@
 /**
  * A stack of one e2e file's own, for a configuration the project's stack does not have (a Rekognition quota,
  * image properties on) or faults it must not see: started as the e2e stacks are (seeded CA and user pool key),
- * with Amplify pointed at it until it stops, then back at the project's stack for the rest of the worker.
+ * with the run's shared vision engine (e2eStackEnv), with Amplify pointed at it until it stops, then back at the project's stack for the rest of the worker.
  */
 import { rmSync } from 'node:fs';
 import { inject } from 'vitest';
 import { configureAmplify } from '../../client-example/lib/configure.ts';
 import { startStackProcess, type RunningStack } from '../../local/child-process-stack.ts';
-import { seedStateDir } from './e2e-stack.ts';
+import { e2eStackEnv, seedStateDir } from './e2e-stack.ts';
 
 export interface OwnStackOptions {
   /** npm start's consecutive ports from here (freeBasePort), so that a restart keeps the URLs. @default free ports */
@@ -26,7 +26,7 @@ export async function startOwnStack(stateDir: string, env: Readonly<Record<strin
   const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, env);
   try {
-    const stack = await startStackProcess({ stateDir, ...(options.basePort === undefined ? {} : { basePort: options.basePort }) });
+    const stack = await startStackProcess({ stateDir, env: e2eStackEnv(), ...(options.basePort === undefined ? {} : { basePort: options.basePort }) });
     configureAmplify(stack.outputsPath);
     return stack;
   } finally {
