@@ -1,5 +1,6 @@
 /**
- * One vision engine for every test process of a run (vitest's workers), in a host process of its own
+ * One vision engine for every test process of a run (vitest's workers) and every e2e stack (holdSharedVisionEngine,
+ * LABELCAST_VISION_ENGINE_SOCKET: tests/support/local-stack-setup.ts), in a host process of its own
  * (./vision-engine-host.js), reached over a local socket. The engine's models load once a run instead of once
  * a vitest worker (about 2 s of CPU, and 0.6 more for the face models), and the worker's analysis cache answers a
  * picture one file analysed when another asks for it again with the same tasks, whichever vitest worker runs

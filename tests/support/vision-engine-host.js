@@ -1,6 +1,6 @@
 /**
- * The unit tests' shared vision engine (./shared-vision-engine.ts): one engine worker thread for every test process of
- * a run, so the models load once a run and an image one test file analysed is answered from the worker's analysis
+ * The tests' shared vision engine (./shared-vision-engine.ts): one engine worker thread for every test process of
+ * a run and every e2e stack (LABELCAST_VISION_ENGINE_SOCKET, local/rekognition/engine-connection.ts), so the models load once a run and an image one test file analysed is answered from the worker's analysis
  * cache for another, whichever vitest worker runs it. argv[2] is `{ socket, start, settings }` as JSON: the local
  * socket to listen on, the worker's start (local/rekognition/engine/worker-start.ts) and its settings
  * (engineWorkerSettings in engine.ts). Each client is greeted ('hello'), then sends the worker's requests and gets
