@@ -5,9 +5,9 @@
  * same analyses (a pure function of the pixels and the tasks, engine/analysis-cache.ts), only answered by a worker
  * that loaded its models once for every client.
  *
- * The tests' processes connect to it (tests/support/shared-vision-engine.ts), and so does a stack whose
- * LABELCAST_VISION_ENGINE_SOCKET names a host (a test hook, local/config.ts: the e2e stacks share the run's engine
- * rather than load the models each, tests/support/local-stack-setup.ts).
+ * The unit tests' processes connect to one (tests/support/shared-vision-engine.ts), and a stack whose
+ * LABELCAST_VISION_ENGINE_SOCKET names a host to that one (a test hook, local/config.ts: a run's e2e stacks share one
+ * engine rather than load the models each, tests/support/local-stack-setup.ts).
  */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';

@@ -11,9 +11,10 @@
  * with both, as do the stacks some e2e files start of their own
  * (seedStateDir, tests/support/e2e-stack.ts).
  *
- * Every e2e stack, these and those e2e files start of their own, uses the
- * run's shared vision engine (tests/support/shared-vision-engine.ts, the unit
- * tests' too) through LABELCAST_VISION_ENGINE_SOCKET (e2eStackEnv), rather
+ * Every e2e stack, these and those e2e files start of their own (but the
+ * burst's, tests/e2e/burst.test.ts says why), uses one vision engine host
+ * for the e2e stacks (tests/support/shared-vision-engine.ts; the unit tests
+ * have another) through LABELCAST_VISION_ENGINE_SOCKET (e2eStackEnv), rather
  * than load the models in a worker of its own: about 2 CPU-s a stack start,
  * and each picture is analysed once a run, not once a stack. The engine's
  * answers are the same (a pure function of the pixels and the tasks); what

@@ -14,6 +14,12 @@ export interface OwnStackOptions {
   readonly basePort?: number;
   /** A restart on the state of a stack that ran in `stateDir`: it is not seeded again. */
   readonly restart?: boolean;
+  /**
+   * Loads a vision engine of its own rather than use the run's shared one (e2eStackEnv): for a stack whose every
+   * Rekognition call must not wait behind the other stacks' analyses in the shared engine's one worker.
+   * @default false
+   */
+  readonly ownEngine?: boolean;
 }
 
 /**
@@ -26,7 +32,7 @@ export async function startOwnStack(stateDir: string, env: Readonly<Record<strin
   const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, env);
   try {
-    const stack = await startStackProcess({ stateDir, env: e2eStackEnv(), ...(options.basePort === undefined ? {} : { basePort: options.basePort }) });
+    const stack = await startStackProcess({ stateDir, env: options.ownEngine ? {} : e2eStackEnv(), ...(options.basePort === undefined ? {} : { basePort: options.basePort }) });
     configureAmplify(stack.outputsPath);
     return stack;
   } finally {

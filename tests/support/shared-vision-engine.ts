@@ -1,6 +1,6 @@
 /**
- * One vision engine for every test process of a run (vitest's workers) and every e2e stack (holdSharedVisionEngine,
- * LABELCAST_VISION_ENGINE_SOCKET: tests/support/local-stack-setup.ts), in a host process of its own
+ * One vision engine for every test process of a run (vitest's workers), and another for the e2e stacks
+ * (holdSharedVisionEngine, LABELCAST_VISION_ENGINE_SOCKET: tests/support/local-stack-setup.ts), each in a host process of its own
  * (./vision-engine-host.js), reached over a local socket. The engine's models load once a run instead of once
  * a vitest worker (about 2 s of CPU, and 0.6 more for the face models), and the worker's analysis cache answers a
  * picture one file analysed when another asks for it again with the same tasks, whichever vitest worker runs
@@ -78,22 +78,26 @@ export function endTracked(engine: LocalVisionEngine, channel?: Promise<EngineCh
   };
 }
 
-/** A host's request from the worker's start and settings, with the socket named after them. */
-function hostConfig(start: WorkerStart) {
+/**
+ * A host's request from the worker's start and settings, with the socket named after them and after whom it serves
+ * (`clients`): the test processes share one host, the e2e stacks another.
+ */
+function hostConfig(start: WorkerStart, clients: 'test processes' | 'e2e stacks' = 'test processes') {
   const settings = engineWorkerSettings();
-  const served = JSON.stringify({ checkout: hostScript, start, settings, uid: process.getuid?.() });
+  const served = JSON.stringify({ checkout: hostScript, start, settings, uid: process.getuid?.(), clients });
   return { socket: `\0labelcast-vision-engine-${createHash('sha256').update(served).digest('hex').slice(0, 32)}`, start, settings };
 }
 
 /**
- * For stacks in processes of their own (the e2e stacks: tests/support/local-stack-setup.ts): the run's host, started
- * when none listens, and the socket a stack connects to (LABELCAST_VISION_ENGINE_SOCKET, local/config.ts). A connection
+ * For stacks in processes of their own (the e2e stacks: tests/support/local-stack-setup.ts): a host of theirs, not the
+ * test processes' (whose engine-heavy unit files would make every e2e labelling wait), started when none listens, and
+ * the socket a stack connects to (LABELCAST_VISION_ENGINE_SOCKET, local/config.ts). A connection
  * of this process's is held until `release`, so that the host serves for as long as the stacks may start, not only
  * while one is connected. Undefined on other systems than Linux, where each stack loads an engine of its own.
  */
 export async function holdSharedVisionEngine(): Promise<{ readonly socket: string; release(): Promise<void> } | undefined> {
   if (process.platform !== 'linux') return undefined;
-  const config = hostConfig(await engineWorkerStart());
+  const config = hostConfig(await engineWorkerStart(), 'e2e stacks');
   const held = await connectTo(config);
   return {
     socket: config.socket,

@@ -1,7 +1,7 @@
 /**
  * The tests' shared vision engine (./shared-vision-engine.ts): one engine worker thread for every test process of
- * a run and every e2e stack (LABELCAST_VISION_ENGINE_SOCKET, local/rekognition/engine-connection.ts), so the models load once a run and an image one test file analysed is answered from the worker's analysis
- * cache for another, whichever vitest worker runs it. argv[2] is `{ socket, start, settings }` as JSON: the local
+ * a run, or for the e2e stacks (LABELCAST_VISION_ENGINE_SOCKET, local/rekognition/engine-connection.ts), so the models load
+ * once a run and an image one test file analysed is answered from the worker's analysis cache for another, whichever vitest worker runs it. argv[2] is `{ socket, start, settings }` as JSON: the local
  * socket to listen on, the worker's start (local/rekognition/engine/worker-start.ts) and its settings
  * (engineWorkerSettings in engine.ts). Each client is greeted ('hello'), then sends the worker's requests and gets
  * its answers, framed (local/rekognition/engine-frames.js); each request keeps its client's id, the worker sees ids of the
