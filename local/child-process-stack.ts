@@ -39,6 +39,8 @@ export interface StackProcessOptions {
    * @default 0 (free ports, new ones at each start)
    */
   readonly basePort?: number;
+  /** Settings added to this process's environment for the stack (LABELCAST_*: local/config.ts). @default none */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -67,6 +69,7 @@ export function spawnStackProcess(args: StackProcessOptions = {}): StartingStack
     cwd: repoRoot,
     env: {
       ...process.env,
+      ...args.env,
       LABELCAST_STATE_DIR: stateDir,
       LABELCAST_PORT: String(args.basePort ?? 0),
       LABELCAST_OUTPUTS: path.join(stateDir, 'amplify_outputs.json'),

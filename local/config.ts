@@ -19,6 +19,10 @@
  *   per-account quota (a positive number, fractions allowed, e.g. 0.5); calls above it are
  *   answered ThrottlingException. The labeler's queue concurrency derives from it as on AWS
  *   (api/labeling-queue.ts). Unset: no quota, and the concurrency of the default quotas.
+ * - LABELCAST_VISION_ENGINE_SOCKET: test hook, not AWS: the local socket of a vision engine host
+ *   (local/rekognition/engine-connection.ts) whose engine the local Rekognition uses instead of loading
+ *   the models in a worker of its own; a leading `@` stands for Linux's abstract namespace. The e2e
+ *   stacks of a test run share one (tests/support/local-stack-setup.ts). Unset (default): an engine of its own.
  *
  * A bad value stops the start with one line naming the variable (LocalConfigError).
  */
@@ -68,6 +72,8 @@ export interface LocalStackConfig {
   readonly callbackAttemptDeadlineMs?: number;
   /** The local Rekognition's per-operation TPS quota; none when undefined. */
   readonly rekognitionTps?: number;
+  /** A vision engine host's socket (LABELCAST_VISION_ENGINE_SOCKET, a test hook) whose engine Rekognition uses; unset: its own. */
+  readonly visionEngineSocket?: string;
 }
 
 function rekognitionTpsFromEnv(value: string | undefined): number | undefined {
@@ -127,5 +133,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LocalStackC
     callbackAttemptDeadlineMs: callbackAttemptDeadlineFromEnv(env.LABELCAST_CALLBACK_ATTEMPT_DEADLINE_MS),
     imageProperties: imagePropertiesFromEnv(env[ImagePropertiesSetting.offlineVariable]),
     rekognitionTps: rekognitionTpsFromEnv(env.LABELCAST_REKOGNITION_TPS),
+    ...(env.LABELCAST_VISION_ENGINE_SOCKET ? { visionEngineSocket: env.LABELCAST_VISION_ENGINE_SOCKET.replace(/^@/, '\0') } : {}),
   };
 }

@@ -37,6 +37,7 @@ import { startLocalLambdaApi } from './lambda/api.ts';
 import { startLocalQueues, type LocalQueues } from './lambda/queues.ts';
 import { startLambdaRuntime, type FunctionErrorReport } from './lambda/runtime.ts';
 import { scheduledEvent } from './lambda/scheduled-event.ts';
+import { visionEngineAtHost } from './rekognition/engine-connection.ts';
 import { startLocalRekognition } from './rekognition/index.ts';
 import { startLocalS3 } from './s3/index.ts';
 import { PortInUseError } from './listen.ts';
@@ -161,7 +162,12 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
     });
     closers.add(() => s3.close());
 
+    // The test run's shared engine when LABELCAST_VISION_ENGINE_SOCKET names its host (config.ts): the same engine code
+    // and analyses, its models loaded once a run rather than once a stack. The connection ends with the stack.
+    const engine = config.visionEngineSocket === undefined ? undefined : visionEngineAtHost(config.visionEngineSocket);
+    if (engine) closers.add(() => engine.close());
     const rekognition = await startLocalRekognition({
+      ...(engine ? { engine } : {}),
       port: config.ports.rekognition,
       host: config.host,
       region: config.region,

@@ -22,7 +22,7 @@ import { PushAttributes } from '../../functions/shared/image-push.ts';
 import { imageItem, isCatalogCounted, isPushRecorded } from '../support/image-items.ts';
 import { untilSearchable } from '../support/searchable.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { seedStateDir } from '../support/e2e-stack.ts';
+import { e2eStackEnv, seedStateDir } from '../support/e2e-stack.ts';
 
 const terminal = (image: Image | null) => image?.status === 'LABELED' || image?.status === 'FAILED';
 
@@ -32,7 +32,7 @@ describe('Recovery: duplicate S3 events and SIGKILL', () => {
   let client: LabelcastClient;
 
   const start = async () => {
-    stack = await startStackProcess({ stateDir });
+    stack = await startStackProcess({ stateDir, env: e2eStackEnv() });
     configureAmplify(stack.outputsPath);
     client = new LabelcastClient();
   };

@@ -38,6 +38,18 @@ export function seedStateDir(stateDir: string, from: string = inject('stateDir')
   for (const part of seededParts) cpSync(path.join(from, part), path.join(stateDir, part), { recursive: true });
 }
 
+/** The stack's setting naming the run's shared vision engine host (local/config.ts). */
+export const visionEngineSocketVariable = 'LABELCAST_VISION_ENGINE_SOCKET';
+
+/**
+ * The settings every e2e stack starts with, for a stack an e2e file starts of its own: the run's shared vision engine
+ * (tests/support/local-stack-setup.ts says why), when there is one.
+ */
+export function e2eStackEnv(): Record<string, string> {
+  const socket = inject('visionEngineSocket');
+  return socket ? { [visionEngineSocketVariable]: socket } : {};
+}
+
 /** Written by the setup into the stack's state dir when it did not start: its error and everything it printed. */
 export const startFailurePath = (stateDir: string): string => path.join(stateDir, 'e2e-start-failure.txt');
 

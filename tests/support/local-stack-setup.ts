@@ -11,6 +11,17 @@
  * with both, as do the stacks some e2e files start of their own
  * (seedStateDir, tests/support/e2e-stack.ts).
  *
+ * Every e2e stack, these and those e2e files start of their own (but the
+ * burst's, tests/e2e/burst.test.ts says why), uses one vision engine host
+ * for the e2e stacks (tests/support/shared-vision-engine.ts; the unit tests
+ * have another) through LABELCAST_VISION_ENGINE_SOCKET (e2eStackEnv), rather
+ * than load the models in a worker of its own: about 2 CPU-s a stack start,
+ * and each picture is analysed once a run, not once a stack. The engine's
+ * answers are the same (a pure function of the pixels and the tasks); what
+ * the e2e files check of Rekognition (calls, quota, faults, stats) is the
+ * stack's own local Rekognition in front of it. This process holds a
+ * connection to the host until the stacks stop, so that it serves them all.
+ *
  * It does not wait for the stacks to serve (about 15 s on 2 cores): vitest
  * runs every project's globalSetup before any file, the unit and CDK files
  * included. Each e2e file waits for its project's stack instead
@@ -35,7 +46,8 @@ import { loadOrCreateTls } from '../../local/appsync/tls/certificates.ts';
 import { openLocalUserPool } from '../../local/cognito/user-pool.ts';
 import { configFromEnv } from '../../local/config.ts';
 import { spawnStackProcess, type StartingStack } from '../../local/child-process-stack.ts';
-import { freeBasePort, plannedEndpoints, seedStateDir, startFailurePath, type PlannedEndpoints } from './e2e-stack.ts';
+import { freeBasePort, plannedEndpoints, seedStateDir, startFailurePath, visionEngineSocketVariable, type PlannedEndpoints } from './e2e-stack.ts';
+import { holdSharedVisionEngine } from './shared-vision-engine.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -50,6 +62,8 @@ declare module 'vitest' {
     dynamodbEndpoint: string;
     /** Every e2e stack's base port this run, for the files that start a stack of their own on fixed ports (freeBasePort). */
     e2eBasePorts: number[];
+    /** LABELCAST_VISION_ENGINE_SOCKET of every e2e stack (the run's shared vision engine); '' for an engine of each stack's own. */
+    visionEngineSocket: string;
   }
 }
 
@@ -75,6 +89,8 @@ interface E2eStacks {
   /** Made before any stack starts; holds what each stack's state dir starts with (seededParts). */
   readonly seedDir: string;
   readonly started: Map<StackName, Promise<StartedStack>>;
+  /** The run's shared vision engine, held open until the stacks stop; undefined where there is none (not Linux). */
+  readonly engine: Awaited<ReturnType<typeof holdSharedVisionEngine>>;
   users: number;
 }
 
@@ -88,7 +104,8 @@ async function makeCa(): Promise<E2eStacks> {
   const tls = await loadOrCreateTls(seedDir);
   process.env.NODE_EXTRA_CA_CERTS = tls.caPath;
   openLocalUserPool({ stateDir: seedDir, region: configFromEnv({}).region, origin: 'https://127.0.0.1' });
-  return { seedDir, started: new Map(), users: 0 };
+  const engine = await holdSharedVisionEngine();
+  return { seedDir, started: new Map(), engine, users: 0 };
 }
 
 /** Starts the stack on ports of its own; its start failure, if any, is written where the e2e files look. */
@@ -96,7 +113,7 @@ async function startStack(stacks: E2eStacks, name: StackName, otherStacks: Promi
   const stateDir = mkdtempSync(path.join(tmpdir(), `labelcast-e2e-${name}-`));
   seedStateDir(stateDir, stacks.seedDir);
   const basePort = await freeBasePort(await Promise.all(otherStacks.map(async (other) => (await other).basePort)));
-  const stack = spawnStackProcess({ stateDir, basePort });
+  const stack = spawnStackProcess({ stateDir, basePort, env: stackEnv(stacks) });
   stack.ready.catch((error: unknown) => writeFileSync(startFailurePath(stateDir), error instanceof Error ? error.message : String(error)));
   return { stack, basePort, endpoints: plannedEndpoints(stateDir, basePort) };
 }
@@ -128,13 +145,19 @@ export async function stopEvery(started: Iterable<Promise<Pick<StartedStack, 'st
   );
 }
 
+/** LABELCAST_VISION_ENGINE_SOCKET as an environment variable holds it (no NUL byte: '@' for the abstract namespace). */
+const socketSetting = (stacks: E2eStacks): string => stacks.engine?.socket.replace(/^\0/, '@') ?? '';
+
+const stackEnv = (stacks: E2eStacks): Record<string, string> => (stacks.engine ? { [visionEngineSocketVariable]: socketSetting(stacks) } : {});
+
 async function stopAll(stacks: E2eStacks): Promise<void> {
   delete registry[stacksKey];
   await stopEvery(stacks.started.values());
+  await stacks.engine?.release();
   rmSync(stacks.seedDir, { recursive: true, force: true });
 }
 
-function provideStack(project: TestProject, { stack, endpoints }: StartedStack, basePorts: number[]): void {
+function provideStack(project: TestProject, { stack, endpoints }: StartedStack, basePorts: number[], engineSocket: string): void {
   // The CLI tests' child processes find the shared stack by it.
   if (stackNameOf(project.name) === 'shared') process.env.LABELCAST_OUTPUTS = endpoints.outputsPath;
   project.provide('stateDir', stack.stateDir);
@@ -146,6 +169,7 @@ function provideStack(project: TestProject, { stack, endpoints }: StartedStack, 
   project.provide('s3Endpoint', endpoints.s3Endpoint);
   project.provide('dynamodbEndpoint', endpoints.dynamodbEndpoint);
   project.provide('e2eBasePorts', basePorts);
+  project.provide('visionEngineSocket', engineSocket);
 }
 
 export default async function setup(project: TestProject) {
@@ -163,7 +187,7 @@ export default async function setup(project: TestProject) {
     const own = await ownStart;
     // A project whose files do not wait for the stack themselves gets it served before any file runs, as before.
     if (![project.config.setupFiles].flat().some((file) => file.endsWith(filesWaitEntry))) await own.stack.ready;
-    provideStack(project, own, basePorts);
+    provideStack(project, own, basePorts, socketSetting(stacks));
   } catch (error) {
     // No teardown of this project's will run: when no other project's will either, the stacks stop here.
     if (stacks.users === 0) await stopAll(stacks);

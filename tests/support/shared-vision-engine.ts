@@ -1,5 +1,6 @@
 /**
- * One vision engine for every test process of a run (vitest's workers), in a host process of its own
+ * One vision engine for every test process of a run (vitest's workers), and another for the e2e stacks
+ * (holdSharedVisionEngine, LABELCAST_VISION_ENGINE_SOCKET: tests/support/local-stack-setup.ts), each in a host process of its own
  * (./vision-engine-host.js), reached over a local socket. The engine's models load once a run instead of once
  * a vitest worker (about 2 s of CPU, and 0.6 more for the face models), and the worker's analysis cache answers a
  * picture one file analysed when another asks for it again with the same tasks, whichever vitest worker runs
@@ -21,14 +22,12 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { engineWorkerSettings, startVisionEngine, visionEngineOver, type EngineChannel, type LocalVisionEngine } from '../../local/rekognition/engine/engine.ts';
-import type { FromWorker, ToWorker } from '../../local/rekognition/engine/messages.ts';
 import { engineWorkerStart, type WorkerStart } from '../../local/rekognition/engine/worker-start.ts';
-import { frame, frameReader } from './vision-engine-frames.js';
+import { connectEngineHost } from '../../local/rekognition/engine-connection.ts';
 
 const hostScript = fileURLToPath(new URL('./vision-engine-host.js', import.meta.url));
 /** How long a test process waits for the host it started (or another test process started) to listen. */
@@ -79,20 +78,45 @@ export function endTracked(engine: LocalVisionEngine, channel?: Promise<EngineCh
   };
 }
 
-/** A host's request from the worker's start and settings, with the socket named after them. */
-function hostConfig(start: WorkerStart) {
+/**
+ * A host's request from the worker's start and settings, with the socket named after them and after whom it serves
+ * (`clients`): the test processes share one host, the e2e stacks another.
+ */
+function hostConfig(start: WorkerStart, clients: 'test processes' | 'e2e stacks' = 'test processes') {
   const settings = engineWorkerSettings();
-  const served = JSON.stringify({ checkout: hostScript, start, settings, uid: process.getuid?.() });
+  const served = JSON.stringify({ checkout: hostScript, start, settings, uid: process.getuid?.(), clients });
   return { socket: `\0labelcast-vision-engine-${createHash('sha256').update(served).digest('hex').slice(0, 32)}`, start, settings };
 }
 
+/**
+ * For stacks in processes of their own (the e2e stacks: tests/support/local-stack-setup.ts): a host of theirs, not the
+ * test processes' (whose engine-heavy unit files would make every e2e labelling wait), started when none listens, and
+ * the socket a stack connects to (LABELCAST_VISION_ENGINE_SOCKET, local/config.ts). A connection
+ * of this process's is held until `release`, so that the host serves for as long as the stacks may start, not only
+ * while one is connected. Undefined on other systems than Linux, where each stack loads an engine of its own.
+ */
+export async function holdSharedVisionEngine(): Promise<{ readonly socket: string; release(): Promise<void> } | undefined> {
+  if (process.platform !== 'linux') return undefined;
+  const config = hostConfig(await engineWorkerStart(), 'e2e stacks');
+  const held = await connectTo(config);
+  return {
+    socket: config.socket,
+    release: async () => {
+      await held.terminate();
+    },
+  };
+}
+
 async function connectToHost(): Promise<EngineChannel> {
-  const config = hostConfig(await engineWorkerStart());
+  return connectTo(hostConfig(await engineWorkerStart()));
+}
+
+async function connectTo(config: ReturnType<typeof hostConfig>): Promise<EngineChannel> {
   const deadline = Date.now() + connectTimeoutMs;
   let host: ReturnType<typeof startHost> | undefined;
   for (;;) {
     try {
-      return await connect(config.socket);
+      return await connectEngineHost(config.socket);
     } catch (error) {
       if (Date.now() > deadline) {
         throw new Error(`the shared vision engine did not start within ${connectTimeoutMs} ms${host?.stderr.length ? `: ${host.stderr.join('')}` : ''}`, { cause: error });
@@ -115,59 +139,4 @@ function startHost(config: ReturnType<typeof hostConfig>) {
   child.unref();
   (child.stderr as unknown as net.Socket).unref();
   return host;
-}
-
-type FromHost = FromWorker | { readonly type: 'hello' } | { readonly type: 'worker-error'; readonly message: string };
-
-/**
- * The host's connection as the engine's worker (its messages, the worker's failure as 'error', the connection's end as
- * 'exit'), once the host has greeted it: a host that was ending closes the connection first, and this rejects.
- */
-function connect(socket: string): Promise<EngineChannel> {
-  return new Promise((resolve, reject) => {
-    const connection = net.connect(socket);
-    const events = new EventEmitter();
-    // What comes before the engine listens (it does right after this resolves; the worker's 'ready' may come with the
-    // greeting) waits for its listener.
-    const waiting = new Map<string, unknown[][]>();
-    const emit = (event: string, ...args: unknown[]) => {
-      if (events.listenerCount(event) > 0) events.emit(event, ...args);
-      else waiting.set(event, [...(waiting.get(event) ?? []), args]);
-    };
-    let greeted = false;
-    let terminated = false;
-    const channel: EngineChannel = {
-      postMessage(message: ToWorker) {
-        connection.write(frame(message));
-      },
-      on(event: string, listener: (...args: never[]) => void) {
-        events.on(event, listener as (...args: unknown[]) => void);
-        for (const args of waiting.get(event) ?? []) events.emit(event, ...args);
-        waiting.delete(event);
-        return channel;
-      },
-      terminate() {
-        terminated = true;
-        return new Promise((resolve) => connection.end(() => resolve(undefined)));
-      },
-    };
-    const read = frameReader((message) => {
-      const received = message as FromHost;
-      if (received.type === 'hello') {
-        greeted = true;
-        resolve(channel);
-      } else if (received.type === 'worker-error') emit('error', new Error(received.message));
-      else emit('message', received);
-    });
-    connection.on('data', (chunk: Buffer) => {
-      try {
-        read(chunk);
-      } catch (error) {
-        // Not frames of a host of ours (a length over the cap): the connection ends as if the host had gone.
-        connection.destroy(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
-    connection.on('error', (error) => (greeted ? emit('error', error) : reject(error)));
-    connection.on('close', () => (greeted ? emit('exit', terminated ? 0 : 1) : reject(new Error('the vision engine host ended the connection unanswered'))));
-  });
 }

@@ -1,7 +1,7 @@
-/** The frames between the shared vision engine host and its clients (./vision-engine-frames.js), on their own. */
+/** The frames between the shared vision engine host and its clients (local/rekognition/engine-frames.js), on their own. */
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import { frame, frameReader, FrameTooLargeError, maxFrameBodyBytes } from './vision-engine-frames.js';
+import { frame, frameReader, FrameTooLargeError, maxFrameBodyBytes } from '../../local/rekognition/engine-frames.js';
 
 /** A reader and what it has passed on. */
 function collecting(maxBytes?: number) {

@@ -1,10 +1,10 @@
 /**
- * The unit tests' shared vision engine (./shared-vision-engine.ts): one engine worker thread for every test process of
- * a run, so the models load once a run and an image one test file analysed is answered from the worker's analysis
- * cache for another, whichever vitest worker runs it. argv[2] is `{ socket, start, settings }` as JSON: the local
+ * The tests' shared vision engine (./shared-vision-engine.ts): one engine worker thread for every test process of
+ * a run, or for the e2e stacks (LABELCAST_VISION_ENGINE_SOCKET, local/rekognition/engine-connection.ts), so the models load
+ * once a run and an image one test file analysed is answered from the worker's analysis cache for another, whichever vitest worker runs it. argv[2] is `{ socket, start, settings }` as JSON: the local
  * socket to listen on, the worker's start (local/rekognition/engine/worker-start.ts) and its settings
  * (engineWorkerSettings in engine.ts). Each client is greeted ('hello'), then sends the worker's requests and gets
- * its answers, framed (./vision-engine-frames.js); each request keeps its client's id, the worker sees ids of the
+ * its answers, framed (local/rekognition/engine-frames.js); each request keeps its client's id, the worker sees ids of the
  * host's own.
  *
  * Listening is the lock: a host that finds the socket taken exits at once (another test process started one first).
@@ -19,7 +19,7 @@ import net from 'node:net';
 import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { Worker } from 'node:worker_threads';
-import { frame, frameReader } from './vision-engine-frames.js';
+import { frame, frameReader } from '../../local/rekognition/engine-frames.js';
 
 const { socket, start, settings } = JSON.parse(process.argv[2]);
 // stderr is a pipe to the test process that started the host, which may end first: what the worker logs after that is lost, not fatal.

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { frame, frameReader } from './vision-engine-frames.js';
+import { frame, frameReader } from '../../local/rekognition/engine-frames.js';
 
 const hostScript = fileURLToPath(new URL('./vision-engine-host.js', import.meta.url));
 /** A larger answer than a local socket holds, so the host still has it to write when its worker fails. */

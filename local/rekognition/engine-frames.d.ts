@@ -1,4 +1,4 @@
-/** Types of ./vision-engine-frames.js (plain JavaScript, so the host runs without a loader). */
+/** Types of ./engine-frames.js (plain JavaScript, so the host runs without a loader). */
 import type { Buffer } from 'node:buffer';
 
 export function frame(message: unknown): Buffer;

@@ -1,6 +1,7 @@
 /**
- * The frames between the unit tests' shared vision engine host (./vision-engine-host.js) and its clients
- * (./shared-vision-engine.ts), over a local socket: each message v8-serialized (what a worker's postMessage clones:
+ * The frames between a vision engine host (one engine worker in a process of its own, tests/support/vision-engine-host.js)
+ * and its clients (./engine-connection.ts: the tests' processes and, when LABELCAST_VISION_ENGINE_SOCKET names a host,
+ * a stack's local Rekognition), over a local socket: each message v8-serialized (what a worker's postMessage clones:
  * the image bytes, the analyses), after its length as 4 bytes big-endian. Plain JavaScript: the host runs
  * without a loader.
  */

@@ -1,0 +1,87 @@
+/**
+ * A vision engine whose worker runs in another process, a host that several clients share (one engine worker a test
+ * run: tests/support/vision-engine-host.js), reached over a local socket with the frames of ./engine-frames.js. The
+ * engine over it (visionEngineOver) is the same as over a worker thread of this process's own: the same requests, the
+ * same analyses (a pure function of the pixels and the tasks, engine/analysis-cache.ts), only answered by a worker
+ * that loaded its models once for every client.
+ *
+ * The unit tests' processes connect to one (tests/support/shared-vision-engine.ts), and a stack whose
+ * LABELCAST_VISION_ENGINE_SOCKET names a host to that one (a test hook, local/config.ts: a run's e2e stacks share one
+ * engine rather than load the models each, tests/support/local-stack-setup.ts).
+ */
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { visionEngineOver, type EngineChannel, type LocalVisionEngine } from './engine/engine.ts';
+import type { FromWorker, ToWorker } from './engine/messages.ts';
+import { frame, frameReader } from './engine-frames.js';
+
+type FromHost = FromWorker | { readonly type: 'hello' } | { readonly type: 'worker-error'; readonly message: string };
+
+/**
+ * The host's connection as the engine's worker (its messages, the worker's failure as 'error', the connection's end as
+ * 'exit'), once the host has greeted it: a host that was ending (or none at `socket`) closes or refuses the
+ * connection first, and this rejects.
+ */
+export function connectEngineHost(socket: string): Promise<EngineChannel> {
+  return new Promise((resolve, reject) => {
+    const connection = net.connect(socket);
+    const events = new EventEmitter();
+    // What comes before the engine listens (it does right after this resolves; the worker's 'ready' may come with the
+    // greeting) waits for its listener.
+    const waiting = new Map<string, unknown[][]>();
+    const emit = (event: string, ...args: unknown[]) => {
+      if (events.listenerCount(event) > 0) events.emit(event, ...args);
+      else waiting.set(event, [...(waiting.get(event) ?? []), args]);
+    };
+    let greeted = false;
+    let terminated = false;
+    const channel: EngineChannel = {
+      postMessage(message: ToWorker) {
+        connection.write(frame(message));
+      },
+      on(event: string, listener: (...args: never[]) => void) {
+        events.on(event, listener as (...args: unknown[]) => void);
+        for (const args of waiting.get(event) ?? []) events.emit(event, ...args);
+        waiting.delete(event);
+        return channel;
+      },
+      terminate() {
+        terminated = true;
+        return new Promise((resolve) => connection.end(() => resolve(undefined)));
+      },
+    };
+    const read = frameReader((message) => {
+      const received = message as FromHost;
+      if (received.type === 'hello') {
+        greeted = true;
+        resolve(channel);
+      } else if (received.type === 'worker-error') emit('error', new Error(received.message));
+      else emit('message', received);
+    });
+    connection.on('data', (chunk: Buffer) => {
+      try {
+        read(chunk);
+      } catch (error) {
+        // Not frames of a host of ours (a length over the cap): the connection ends as if the host had gone.
+        connection.destroy(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+    connection.on('error', (error) => (greeted ? emit('error', error) : reject(error)));
+    connection.on('close', () => (greeted ? emit('exit', terminated ? 0 : 1) : reject(new Error('the vision engine host ended the connection unanswered'))));
+  });
+}
+
+/**
+ * The engine of the host listening at `socket`; its `ready` rejects, naming the socket, when none answers there.
+ * close() ends this connection only: the host and its worker serve their other clients on.
+ */
+export function visionEngineAtHost(socket: string): LocalVisionEngine {
+  const printable = socket.replace(/^\0/, '@');
+  return visionEngineOver(
+    connectEngineHost(socket).catch((error: unknown) => {
+      throw new Error(`no vision engine host answers at ${printable} (LABELCAST_VISION_ENGINE_SOCKET): ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }),
+  );
+}
