@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calibratedConfidence } from '../../local/rekognition/engine/calibration.ts';
+import { modelPixels } from '../../local/rekognition/engine/decode.ts';
 import { fuseViews, suppressDuplicates, type RawDetection } from '../../local/rekognition/engine/fusion.ts';
 import { combineViews, viewPolicy } from '../../local/rekognition/engine/views.ts';
 import type { DetectedObject } from '../../local/rekognition/engine/object-detector.ts';
@@ -97,5 +98,18 @@ describe('fusion', () => {
     const fused = fuseViews([[detection(15, 0.52, 0)], [detection(15, 0.54, 0.02), detection(0, 0.2, 0)]], 0.55);
     expect(fused[0]).toMatchObject({ classIndex: 15, score: expect.closeTo(0.53, 5) });
     expect(fused[1]).toMatchObject({ classIndex: 0, score: expect.closeTo(0.1, 5) });
+  });
+});
+
+describe('modelPixels', () => {
+  // A 2 × 2 RGB input: pixel (row, column) holds [10 × row + column, 100 + row, 200 + column].
+  const input = { size: 2, pixels: Uint8Array.from([0, 100, 200, 1, 100, 201, 10, 101, 200, 11, 101, 201]) };
+
+  it('gives the pixels as floats, in order, for the plain view', () => {
+    expect([...modelPixels(input, false)]).toEqual([0, 100, 200, 1, 100, 201, 10, 101, 200, 11, 101, 201]);
+  });
+
+  it('mirrors each row left to right for the mirror view, keeping each pixel\'s channels in order', () => {
+    expect([...modelPixels(input, true)]).toEqual([1, 100, 201, 0, 100, 200, 11, 101, 201, 10, 101, 200]);
   });
 });

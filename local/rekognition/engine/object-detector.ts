@@ -15,7 +15,7 @@ import path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { calibratedConfidence } from './calibration.ts';
 import { cocoClassNames, type CocoClassName } from './model-classes.ts';
-import type { DecodedImage, LetterboxFrame, ModelInput, ViewSpec } from './decode.ts';
+import { modelPixels, type DecodedImage, type LetterboxFrame, type ModelInput, type ViewSpec } from './decode.ts';
 import type { Box, RawDetection } from './fusion.ts';
 import { combineViews, crowdedClasses, fuseBase, needsZoomOut, tileRegions, viewPolicy, type ViewPolicy, type ViewRuns } from './views.ts';
 import { packageDirectory, startTfjs } from './tfjs-runtime.ts';
@@ -66,10 +66,7 @@ export async function loadObjectDetector(): Promise<ObjectDetector> {
   if (typeof inputSize !== 'number' || inputSize <= 0) throw new Error(`centernet has an unexpected input shape ${JSON.stringify(inputShape)}`);
 
   const runView = async (input: ModelInput, mirrored: boolean): Promise<number[][]> => {
-    const batch = tf.tidy(() => {
-      const image = tf.tensor3d(input.pixels, [input.size, input.size, 3], 'int32').toFloat();
-      return (mirrored ? tf.reverse(image, 1) : image).expandDims(0);
-    });
+    const batch = tf.tensor4d(modelPixels(input, mirrored), [1, input.size, input.size, 3], 'float32');
     const output = model.execute(batch, detectionsOutput) as tfTypes.Tensor;
     try {
       return ((await output.array()) as number[][][])[0] ?? [];
