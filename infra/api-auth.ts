@@ -1,5 +1,5 @@
 /** The API's authorization modes: the manifest's names mapped onto CDK's. */
-import { Expiration } from 'aws-cdk-lib';
+import { Expiration } from 'aws-cdk-lib/core';
 import { AuthorizationType, type AuthorizationConfig, type AuthorizationMode } from 'aws-cdk-lib/aws-appsync';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { AuthMode, defaultAuthMode } from '../api/manifest.ts';

@@ -4,7 +4,7 @@
  * the group outside CloudFormation, so DESTROY cannot delete it). Setting the
  * L1 LogConfig with our own role and LogGroup avoids both.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib/core';
 import { FieldLogLevel, type CfnGraphQLApi, type GraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';

@@ -1,5 +1,5 @@
 /** The Cognito user pool whose users call the API (AMAZON_COGNITO_USER_POOLS mode). */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
 import { AccountRecovery, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 

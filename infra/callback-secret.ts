@@ -8,7 +8,7 @@
  * is never in the template or the asset; it is in the functions' environment
  * (encrypted at rest, readable to whoever may read their configuration).
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib/core';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 

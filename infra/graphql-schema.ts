@@ -1,5 +1,5 @@
 /** An AppSync schema from an SDL string (api/schema.ts composes it), no file asset needed. */
-import { Fn } from 'aws-cdk-lib';
+import { Fn } from 'aws-cdk-lib/core';
 import type { ISchema, ISchemaConfig } from 'aws-cdk-lib/aws-appsync';
 import type { aws_appsync as appsyncRefs } from 'aws-cdk-lib/interfaces';
 

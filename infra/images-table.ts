@@ -1,5 +1,5 @@
 /** The single DynamoDB table, laid out as api/table.ts describes. */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib/core';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { imagesTableIndexes, ImagesTableLayout, type IndexProjection } from '../api/table.ts';

@@ -3,7 +3,7 @@
  * manifest's auth directives), three auth modes, logging and X-Ray, and the
  * manifest's data sources and resolvers.
  */
-import type { RemovalPolicy } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib/core';
 import { Definition, GraphqlApi, IntrospectionConfig, type FieldLogLevel } from 'aws-cdk-lib/aws-appsync';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';

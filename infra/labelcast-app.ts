@@ -1,5 +1,5 @@
 /** Builds the CDK app: the stage from context, one stack, cfn-guard on synth. */
-import { Annotations, App, Tags, Validations, type AppProps } from 'aws-cdk-lib';
+import { Annotations, App, Tags, Validations, type AppProps } from 'aws-cdk-lib/core';
 import { defaultLabelingQuotas, labelerMaximumConcurrency, type LabelingQuotas } from '../api/labeling-queue.ts';
 import { apiKeyExpiresContextKey, apiKeyExpiryFrom, apiKeyWarningDays, daysUntil } from './api-key-expiry.ts';
 import { labelcastGuardValidator } from './guard-policy.ts';

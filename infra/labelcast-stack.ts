@@ -5,7 +5,7 @@
  * Environment-agnostic (no account/region, no context lookups), so
  * `cdk synth` needs no AWS credentials or network.
  */
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { CallbackUrlPolicy, CallbackSettings } from '../api/callback.ts';
 import { ImagesTableLayout } from '../api/table.ts';

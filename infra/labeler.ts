@@ -12,7 +12,7 @@
  * The labeler's role, with the ESM's sqs actions, and its environment are
  * derived from api/access.ts.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
 import { type GraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import { type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type EventSourceMapping } from 'aws-cdk-lib/aws-lambda';

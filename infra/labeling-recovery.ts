@@ -9,7 +9,7 @@
  *   an image whose event may still be in the labelling queue.
  * Both roles and environments are derived from api/access.ts.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib/core';
 import { type GraphqlApi } from 'aws-cdk-lib/aws-appsync';
 import { type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';

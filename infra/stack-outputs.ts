@@ -2,7 +2,7 @@
  * The stack's CloudFormation outputs. Their names are what
  * outputs-to-amplify.ts reads from `cdk deploy --outputs-file`.
  */
-import { Aws, CfnOutput, type Stack } from 'aws-cdk-lib';
+import { Aws, CfnOutput, type Stack } from 'aws-cdk-lib/core';
 
 /** Output logical IDs, fixed (created on the stack itself, so no hash suffix). */
 export const StackOutput = {

@@ -2,7 +2,7 @@
  * Deployment stages. `dev` is disposable: `cdk destroy` removes every
  * resource and object. `prod` keeps its data when the stack goes away.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib/core';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
 export const Stage = { DEV: 'dev', PROD: 'prod' } as const;

@@ -10,7 +10,7 @@
  *   never expire: deleteImage removes them with the image.
  * - Incomplete multipart uploads are aborted after a day.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { MediaLayout, uploadCorsAllowedHeaders } from '../api/media.ts';

@@ -44,7 +44,7 @@ import { startImagesTable, tableName, credentials, region, type ImagesTable } fr
 import { functionLogicalId, isAllowed, resolveValue, resourceNames, roleStatements, type ResourceNames, type ResolvedStatement } from './iam-policy.ts';
 import { graphqlRequests, recording, requestsFor, type SentCommand } from './sdk-calls.ts';
 import { synthStage } from './synth.ts';
-import type { CfnElement } from 'aws-cdk-lib';
+import type { CfnElement } from 'aws-cdk-lib/core';
 import { QueueName, queuesConsumedBy } from '../../api/labeling-queue.ts';
 
 const bucketName = 'labelcast-uploads';

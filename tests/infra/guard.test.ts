@@ -1,10 +1,10 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib/core';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { labelcastGuardValidator } from '../../infra/guard-policy.ts';
+import { documentResourceTypes, guardRulesFor, labelcastGuardValidator } from '../../infra/guard-policy.ts';
 import { createLabelcastApp } from '../../infra/labelcast-app.ts';
 import { Stage } from '../../infra/stage.ts';
 import { withEsbuildWithoutNpx } from './esbuild-without-npx.ts';
@@ -78,4 +78,35 @@ describe('cfn-guard Control Tower rules', () => {
     // Assess
     expect(error).toBeUndefined();
   }, 120_000);
+});
+
+describe('Function: guardRulesFor', () => {
+  const rule = (path: string, types: string[]) => ({ path, text: types.map((type) => `let selected = Resources.*[ Type == '${type}' ]`).join('\n') });
+
+  it('keeps each rule file that names a resource type the templates hold, and only those', () => {
+    // Arrange
+    const files = [
+      rule('s3.guard', ['AWS::S3::Bucket']),
+      rule('ec2.guard', ['AWS::EC2::Instance']),
+      rule('mixed.guard', ['AWS::RDS::DBCluster', 'AWS::SQS::Queue']),
+    ];
+
+    // Act
+    const kept = guardRulesFor(files, new Set(['AWS::S3::Bucket', 'AWS::SQS::Queue']));
+
+    // Assess
+    expect(kept).toEqual(['s3.guard', 'mixed.guard']);
+  });
+
+  it('keeps a rule file that names no resource type: what it selects cannot be told', () => {
+    expect(guardRulesFor([{ path: 'any.guard', text: 'rule any { Resources exists }' }], new Set(['AWS::S3::Bucket']))).toEqual(['any.guard']);
+  });
+});
+
+describe('Function: documentResourceTypes', () => {
+  it("holds a template's resource types and a hook input's type keys", () => {
+    const template = { Resources: { Bucket: { Type: 'AWS::S3::Bucket' }, Queue: { Type: 'AWS::SQS::Queue' } } };
+    expect([...documentResourceTypes(template)].filter((type) => type.startsWith('AWS::')).sort()).toEqual(['AWS::S3::Bucket', 'AWS::SQS::Queue']);
+    expect(documentResourceTypes({ 'AWS::S3::Bucket': { resourceProperties: {} } })).toContain('AWS::S3::Bucket');
+  });
 });

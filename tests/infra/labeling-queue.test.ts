@@ -3,7 +3,7 @@
  * api/labeling-queue.ts): S3 → SQS → the labeler's event source mapping,
  * the dead-letter queue → labeling-failed's, and the roles and policies they need.
  */
-import type { CfnElement } from 'aws-cdk-lib';
+import type { CfnElement } from 'aws-cdk-lib/core';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import type { CfnElement } from 'aws-cdk-lib';
+import type { CfnElement } from 'aws-cdk-lib/core';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';

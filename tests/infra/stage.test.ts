@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib/core';
 import { describe, expect, it } from 'vitest';
 import { Stage, stageFrom, stageSettings } from '../../infra/stage.ts';
 
