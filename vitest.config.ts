@@ -67,6 +67,11 @@ export default defineConfig({
     // `--maxWorkers` on the command line overrides it.
     maxWorkers: availableParallelism() + 1,
     sequence: { sequencer: LongestChainsFirst },
+    // Keeps the transformed test and source modules on disk between runs (node_modules/.experimental-vitest-cache),
+    // keyed by each file's content, id and the config: a run transforms only what changed. vitest's main process
+    // spent ~10 CPU-s of the unit project's ~145 transforming (`--project unit`, /proc sampler), ~5 with the cache.
+    // No plugin of ours transforms code, so nothing outside a file's content changes what it becomes. Default in vitest 5.
+    experimental: { fsModuleCache: true },
     // `npm run test:coverage`: the code the tests run, not the tests themselves.
     coverage: {
       provider: 'v8',

@@ -26,7 +26,7 @@ import type { Publisher } from '../../functions/shared/appsync-publisher.ts';
 import type { UploadedObject } from '../../functions/shared/uploaded-object.ts';
 import type { TableStore } from '../../functions/shared/table-store.ts';
 import type { LocalS3 } from '../../local/s3/index.ts';
-import { fixture } from '../support/amplify-client.ts';
+import { fixture } from '../support/fixtures.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 import { startImagesTable, tableName, type ImagesTable } from './images-table.ts';
 import { bucket, startUploadsBucket, type UploadsBucket } from './uploads-bucket.ts';
