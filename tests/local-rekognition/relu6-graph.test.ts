@@ -51,6 +51,27 @@ describe('Function: withRelu6', () => {
     expect(withRelu6({ node: maximumOfSomethingElse }, constants).node).toBe(maximumOfSomethingElse);
   });
 
+  it("leaves a chain alone whose Relu or Minimum is one of the model's declared outputs", () => {
+    const topology = graph([input, kernel], chain('a', 'input'), [reader('out', 'a/clip')]);
+
+    expect(withRelu6(topology, constants, new Set(['a/Relu']))).toBe(topology);
+    expect(withRelu6(topology, constants, new Set(['a/Minimum']))).toBe(topology);
+    expect(ops(withRelu6(topology, constants, new Set(['out'])))).toContain('Relu6 a/clip');
+  });
+
+  it('reads the declared outputs from the signature of the artifacts', () => {
+    const topology = graph([input, kernel, { name: 'm', op: 'Minimum', input: ['x', 'y'] }], chain('a', 'input'), [reader('out', 'a/clip')]);
+    const weightSpecs: tfTypes.io.WeightsManifestEntry[] = [
+      { name: 'a/six', shape: [], dtype: 'float32' },
+      { name: 'a/zero', shape: [], dtype: 'float32' },
+    ];
+    const artifacts = { modelTopology: topology, weightSpecs, weightData: new Float32Array([6, 0]).buffer };
+    const withSignature = { ...artifacts, signature: { outputs: { relu: { name: 'a/Relu:0' } } } };
+
+    expect(ops(artifactsWithRelu6(artifacts).modelTopology as GraphTopology)).toContain('Relu6 a/clip');
+    expect(artifactsWithRelu6(withSignature).modelTopology).toBe(topology);
+  });
+
   it('keeps a constant another node still reads', () => {
     const shared = graph([input, kernel], chain('a', 'input'), [reader('out', 'a/clip'), { name: 'add', op: 'Add', input: ['out', 'a/six'] }]);
 

@@ -106,7 +106,21 @@ function runHandler(handler: Handler, context: Record<string, unknown>, state: I
  */
 function answerJson(outcome: HandlerOutcome, stash: unknown, state: InvocationState): string {
   if (outcome.kind !== 'value') return JSON.stringify({ outcome, stash, state } satisfies DispatchResult);
-  return `{"outcome":{"kind":"value","value":${outcome.valueJson}},"stash":${JSON.stringify(stash)},"state":${JSON.stringify(state)}}`;
+  // Every field of each type, already JSON, in JSON.stringify's order (the object's): a field added to either type
+  // fails the type check here rather than going missing from this branch only.
+  const valueOutcome: JsonFields<Extract<DispatchOutcome, { readonly kind: 'value' }>> = { kind: '"value"', value: outcome.valueJson };
+  const result: JsonFields<DispatchResult> = { outcome: jsonObject(valueOutcome), stash: JSON.stringify(stash), state: JSON.stringify(state) };
+  return jsonObject(result);
+}
+
+/** Each field of T as its JSON text. */
+type JsonFields<T> = { readonly [K in keyof T]-?: string };
+
+/** The JSON object of fields already JSON, in their order. */
+function jsonObject(fields: Readonly<Record<string, string>>): string {
+  return `{${Object.entries(fields)
+    .map(([name, json]) => `${JSON.stringify(name)}:${json}`)
+    .join(',')}}`;
 }
 
 function bootstrap(): void {

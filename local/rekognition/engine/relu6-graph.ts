@@ -11,8 +11,9 @@
  * (compared on random inputs and on the faces of 18 photos of people when
  * this was written; tests/local-rekognition/relu6-graph.test.ts checks which
  * chains are rewritten, on faceres's own files too). A chain is
- * rewritten only when its constants really are 6 and 0 and no other node
- * reads its intermediate values; anything else is left as it is.
+ * rewritten only when its constants really are 6 and 0, no other node
+ * reads its intermediate values and none of them is one of the model's
+ * declared outputs; anything else is left as it is.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 
@@ -35,9 +36,10 @@ const isGraphTopology = (value: unknown): value is GraphTopology =>
  * The topology with each exact `Relu → Minimum(6) → Maximum(0)` chain as one Relu6 node named as the chain's
  * last node (so its readers are unchanged), and the constants only those chains read dropped (a constant no
  * node reads would become one of the model's outputs). `scalar` gives a Const node's value, or undefined
- * when it is not a known scalar.
+ * when it is not a known scalar. `outputs` names the nodes the model declares as outputs (its signature): a chain
+ * whose Relu or Minimum is one stays, since removing it would take away a value the model answers with.
  */
-export function withRelu6(topology: GraphTopology, scalar: (constName: string) => number | undefined): GraphTopology {
+export function withRelu6(topology: GraphTopology, scalar: (constName: string) => number | undefined, outputs: ReadonlySet<string> = new Set()): GraphTopology {
   const readers = new Map<string, GraphNode[]>();
   for (const node of topology.node) for (const input of node.input ?? []) readers.set(input, [...(readers.get(input) ?? []), node]);
   const byName = new Map(topology.node.map((node) => [node.name, node]));
@@ -62,7 +64,7 @@ export function withRelu6(topology: GraphTopology, scalar: (constName: string) =
     const six = minimum && constantBeside(minimum, relu.name, 6);
     const maximum = minimum && soleReader(minimum.name, 'Maximum');
     const zero = maximum && constantBeside(maximum, minimum.name, 0);
-    if (!minimum || !six || !maximum || !zero) continue;
+    if (!minimum || !six || !maximum || !zero || outputs.has(relu.name) || outputs.has(minimum.name)) continue;
     removed.add(relu.name).add(minimum.name);
     constantsRead.add(six).add(zero);
     replaced.set(maximum.name, { name: maximum.name, op: 'Relu6', input: relu.input, ...(relu.attr ? { attr: relu.attr } : {}) });
@@ -112,10 +114,16 @@ export function scalarWeights(specs: readonly tfTypes.io.WeightsManifestEntry[],
   return scalars;
 }
 
+/** The node names a model's signature declares as outputs ("name:0" tensors name node "name"). */
+function declaredOutputs(signature: unknown): Set<string> {
+  const outputs = (signature as { outputs?: Record<string, { name?: unknown }> } | undefined)?.outputs ?? {};
+  return new Set(Object.values(outputs).flatMap((tensor) => (typeof tensor?.name === 'string' ? [tensor.name.replace(/:\d+$/, '')] : [])));
+}
+
 /** A model's artifacts with its ReLU6 chains as Relu6 nodes (withRelu6); unchanged when it has none. */
 export function artifactsWithRelu6(artifacts: tfTypes.io.ModelArtifacts & { weightSpecs: tfTypes.io.WeightsManifestEntry[]; weightData: ArrayBuffer }): tfTypes.io.ModelArtifacts {
   const topology: unknown = artifacts.modelTopology;
   if (!isGraphTopology(topology) || !topology.node.some((node) => node.op === 'Minimum')) return artifacts;
   const scalars = scalarWeights(artifacts.weightSpecs, artifacts.weightData);
-  return { ...artifacts, modelTopology: withRelu6(topology, (name) => scalars.get(name)) as unknown as tfTypes.io.ModelArtifacts['modelTopology'] };
+  return { ...artifacts, modelTopology: withRelu6(topology, (name) => scalars.get(name), declaredOutputs(artifacts.signature)) as unknown as tfTypes.io.ModelArtifacts['modelTopology'] };
 }

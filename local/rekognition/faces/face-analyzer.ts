@@ -64,6 +64,8 @@ function registerFileLoader(tf: typeof tfTypes): void {
         const modelJson = JSON.parse(await readFile(file, 'utf8')) as tfTypes.io.ModelJSON;
         const shards = await Promise.all(modelJson.weightsManifest.flatMap((group) => group.paths).map((shard) => readFile(path.join(path.dirname(file), shard))));
         // faceres's ReLU6 chains as single Relu6 nodes: the same outputs bit for bit, for half its CPU (relu6-graph.ts).
+        // No signature is carried over (as before the rewrite): a model's outputs are then the nodes no node reads,
+        // which the rewrite never removes.
         return artifactsWithRelu6({
           modelTopology: modelJson.modelTopology,
           format: modelJson.format,
