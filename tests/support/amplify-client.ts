@@ -5,8 +5,6 @@
  * documents stay only in tests of malformed or hostile requests.
  */
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { TokenProvider } from 'aws-amplify/auth';
 import { inject } from 'vitest';
 import { ImageWithUrlsDocument, type ImageWithUrls, type TypedDocumentString } from '../../client-example/graphql/index.ts';
@@ -14,7 +12,6 @@ import { configureAmplify } from '../../client-example/lib/configure.ts';
 import { GraphqlClient } from '../../client-example/lib/graphql-client.ts';
 import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
 import type { AmplifyOutputs } from '../../local/amplify-outputs.ts';
-import { repoRoot } from '../../api/bundle.ts';
 
 export const amplifyOutputs = (): AmplifyOutputs => JSON.parse(readFileSync(inject('outputsPath'), 'utf8'));
 
@@ -47,7 +44,8 @@ export async function imageWithUrls(id: string): Promise<ImageWithUrls> {
   return image;
 }
 
-export const fixture = (name: string): Promise<Buffer> => readFile(path.join(repoRoot, 'tests/fixtures', name));
+/** The bytes of tests/fixtures/`name` (fixtures.ts, which files that need no client import directly). */
+export { fixture } from './fixtures.ts';
 
 export interface GraphqlHttpAnswer<Data> {
   readonly status: number;
