@@ -12,7 +12,7 @@ const serialE2eFile = 'tests/e2e/serial.test.ts';
  * The order in which the workers take the projects' files: the longest chains first, so that the short files fill
  * the end of the run rather than leave one long file running alone. The serial file (one file, ~100 s of parts one
  * after the other) first; then the e2e files (several start a stack of their own or wait on labels); then the CDK
- * files (the guard check takes ~45 s); then the unit files. vitest's own order (the same projects' files side by
+ * files (synth, bundling and the guard check: ~30 CPU-s); then the unit files. vitest's own order (the same projects' files side by
  * side, but projects by name: e2e, e2e-serial, unit, unit-infra) started the serial file after 100 s and the guard
  * check after 200 s of a 250 s run.
  */

@@ -12,7 +12,7 @@ export interface OneBuild<T> {
   /** The build already made (by this process before, or by another meanwhile); undefined while there is none. */
   readonly existing: () => T | undefined;
   readonly build: () => Promise<T>;
-  /** Called once, the first time this process waits for another's build. */
+  /** Called once per call, the first time it waits for another process's build. */
   readonly onWait?: () => void;
 }
 /** Returns `existing()` once it finds a build; else builds holding `lock`, or waits while another process holds it. */

@@ -54,7 +54,7 @@ export function takeLock(lock) {
  * process) as soon as it finds one; else takes `lock` and, holding it, looks once more and builds. While another holds
  * the lock, waits, looking at `existing` each poll, until it finds a build or the lock is freed (released without one,
  * the holder's build failed; or left behind): then tries again. Where no lock can be made (no directory, a read-only
- * checkout), builds without one. `onWait` is called once, the first time this process waits.
+ * checkout), builds without one. `onWait` is called once per call, the first time it waits.
  * @template T
  * @param {import('./build-lock.js').OneBuild<T>} args
  * @returns {Promise<T>}
