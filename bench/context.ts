@@ -45,6 +45,8 @@ export function benchContext(env: NodeJS.ProcessEnv): BenchContext {
   const region = outputs.data.aws_region;
   // The publisher in functions/ reads credentials the way Lambda provides them.
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_REGION: region });
+  // The stack's key pair is long-term: a session token left in the shell would make the local services refuse it (InvalidToken).
+  delete process.env.AWS_SESSION_TOKEN;
   const rekognitionEndpoint = required(env, 'BENCH_REKOGNITION_ENDPOINT');
   const rekognition = new RekognitionClient({ region, credentials, endpoint: rekognitionEndpoint });
   const dynamoDbEndpoint = required(env, 'BENCH_DYNAMODB_ENDPOINT');

@@ -223,7 +223,7 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
 
     // What Lambda itself sets, then the function's declared environment (api/access.ts) and nothing
     // else, as infra/ derives it: a handler reading an undeclared variable fails here as on AWS.
-    // Only endpoints and credentials differ from AWS (each function's own keys, bound to its role); the function code is the same.
+    // Only endpoints and credentials differ from AWS (each function's own session credentials, bound to its role); the function code is the same.
     const environment = (name: LambdaFunctionName): Record<string, string> => ({
       PATH: process.env.PATH ?? '',
       NODE_EXTRA_CA_CERTS: appsync.caPath,
@@ -231,6 +231,7 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
       AWS_DEFAULT_REGION: config.region,
       AWS_ACCESS_KEY_ID: functionCredentials[name].accessKeyId,
       AWS_SECRET_ACCESS_KEY: functionCredentials[name].secretAccessKey,
+      ...(functionCredentials[name].sessionToken ? { AWS_SESSION_TOKEN: functionCredentials[name].sessionToken } : {}),
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_REKOGNITION: rekognition.endpoint,

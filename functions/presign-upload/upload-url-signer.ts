@@ -14,11 +14,19 @@
  * when signing the first request from it gives back the SDK's own URL, byte
  * for byte; otherwise every URL of that client and bucket comes from
  * getSignedUrl. tests/functions/upload-url-signer.test.ts compares the two
- * over keys, types, sizes and endpoint styles.
+ * over keys, types, sizes, endpoint styles and session credentials.
+ *
+ * Credentials are not part of the shape: the presigner asks the client's own
+ * credential provider for every URL, as getSignedUrl does, so a URL carries
+ * the keys (and the X-Amz-Security-Token of session credentials, which
+ * Lambda's role credentials always are) current when it is signed, refreshed
+ * ones included. A request getSignedUrl refuses (an expiry over a week) goes
+ * to getSignedUrl, which refuses it with its own error.
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { S3RequestPresigner, getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { HttpRequest } from '@smithy/protocol-http';
+import { MAX_PRESIGNED_TTL } from '@smithy/signature-v4';
 
 /** What the URL binds besides the key: the upload's type and size, and write-once. */
 export interface UploadUrlRequest {
@@ -36,6 +44,10 @@ export const uploadSignedHeaders = ['content-type', 'content-length', 'if-none-m
 
 /** The query parameters a presigned PutObject URL carries: the signature's, and the serializer's x-id. */
 const knownQuery = new Set(['X-Amz-Algorithm', 'X-Amz-Content-Sha256', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'x-id']);
+/** The signer adds the session token of session credentials (Lambda's role credentials always have one); other keys have none. */
+const sessionTokenQuery = 'X-Amz-Security-Token';
+/** The parameters that name the credentials a URL was signed with. */
+const credentialQuery = ['X-Amz-Credential', sessionTokenQuery] as const;
 const knownSignedHeaders = 'content-length;content-type;host;if-none-match';
 
 /** What every upload URL of one client and bucket shares. */
@@ -119,7 +131,9 @@ async function signFromShape(shape: UrlShape, request: UploadUrlRequest): Promis
 /** The shape of `url`, the SDK's URL for `request`, when it is the known one; undefined otherwise. */
 function shapeOf(s3: S3Client, url: string, request: UploadUrlRequest): UrlShape | undefined {
   const parsed = new URL(url);
-  const names = [...parsed.searchParams.keys()];
+  // Exactly the known parameters, and the session token when the credentials have one.
+  const names = [...parsed.searchParams.keys()].filter((name) => name !== sessionTokenQuery);
+  if (parsed.searchParams.getAll(sessionTokenQuery).length > 1) return undefined;
   if (names.length !== knownQuery.size || names.some((name) => !knownQuery.has(name))) return undefined;
   if (parsed.searchParams.get('X-Amz-SignedHeaders') !== knownSignedHeaders || parsed.username || parsed.password || parsed.hash) return undefined;
   const encodedKey = encodeKeyPath(request.key);
@@ -136,12 +150,23 @@ function shapeOf(s3: S3Client, url: string, request: UploadUrlRequest): UrlShape
     xId: parsed.searchParams.get('x-id') ?? '',
     signingRegion,
     signingService,
+    // The client's config holds its credential provider (memoized, refreshed when the credentials expire), so
+    // each URL is signed with the credentials current at its signing, as getSignedUrl's presigner does.
     presigner: new S3RequestPresigner({ ...s3.config, signingName: signingService, region: async () => signingRegion }),
   };
 }
 
+/** Whether two URLs were signed with the same credentials (access key and session token). */
+function sameCredentials(url: string, other: string): boolean {
+  const query = new URL(url).searchParams;
+  const otherQuery = new URL(other).searchParams;
+  return credentialQuery.every((name) => query.get(name) === otherQuery.get(name));
+}
+
 /** The SDK's URL for the first request of a client and bucket, and from then on what the learned shape gives. */
 export async function signUploadUrl(s3: S3Client, request: UploadUrlRequest): Promise<string> {
+  // getSignedUrl refuses these with its own error (the signer's bare rejection, wrapped by the client's stack).
+  if (request.expiresIn > MAX_PRESIGNED_TTL) return sdkUrl(s3, request);
   let byBucket = learnedByClient.get(s3);
   if (!byBucket) learnedByClient.set(s3, (byBucket = new Map()));
   const learned = byBucket.get(request.bucket);
@@ -149,8 +174,15 @@ export async function signUploadUrl(s3: S3Client, request: UploadUrlRequest): Pr
   if (learned) return signFromShape(learned, request);
   const url = await sdkUrl(s3, request);
   const shape = shapeOf(s3, url, request);
-  // Kept only when it gives back the SDK's own URL for this very request.
-  byBucket.set(request.bucket, shape && (await signFromShape(shape, request)) === url ? shape : 'sdk');
+  if (!shape) {
+    byBucket.set(request.bucket, 'sdk');
+    return url;
+  }
+  // Kept only when it gives back the SDK's own URL for this very request. When the credentials were refreshed
+  // between the two signatures, the comparison says nothing: the next request learns again.
+  const fromShape = await signFromShape(shape, request);
+  if (fromShape === url) byBucket.set(request.bucket, shape);
+  else if (sameCredentials(fromShape, url)) byBucket.set(request.bucket, 'sdk');
   return url;
 }
 

@@ -13,6 +13,8 @@ import { StateFileError, readJsonStateFile } from '../state-dir.ts';
 export interface LocalCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /** Session credentials only (a role's, as Lambda hands its functions): every request must carry it (X-Amz-Security-Token). */
+  readonly sessionToken?: string;
 }
 
 export interface CredentialStore {
@@ -21,13 +23,14 @@ export interface CredentialStore {
 
 export const credentialsFileName = 'credentials.json';
 const remedy = 'fix it, or delete it to mint a new key pair (clients configured with the old one stop working)';
-/** Like AWS keys (AKIA…), but marked local. */
+/** Like AWS keys (AKIA…, and ASIA… for session keys), but marked local. */
 const accessKeyPrefix = 'LKIA';
+const sessionAccessKeyPrefix = 'LSIA';
 const accessKeyAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-function randomAccessKeyId(): string {
+function randomAccessKeyId(prefix = accessKeyPrefix): string {
   const bytes = randomBytes(16);
-  let id = accessKeyPrefix;
+  let id = prefix;
   for (const byte of bytes) id += accessKeyAlphabet[byte % accessKeyAlphabet.length];
   return id;
 }
@@ -61,9 +64,17 @@ export function loadOrCreateCredentials(stateDir: string): LocalCredentials {
   return created;
 }
 
-/** A fresh random key pair, held in memory only (a local function's session keys). */
+/** A fresh random key pair, held in memory only (an AppSync data source's role keys). */
 export function mintCredentials(): LocalCredentials {
   return { accessKeyId: randomAccessKeyId(), secretAccessKey: randomSecretAccessKey() };
+}
+
+/**
+ * Fresh session credentials, held in memory only (a local function's role session): a key pair and a token,
+ * as the role credentials Lambda hands a function have; the services refuse the keys without that token.
+ */
+export function mintSessionCredentials(): LocalCredentials {
+  return { accessKeyId: randomAccessKeyId(sessionAccessKeyPrefix), secretAccessKey: randomSecretAccessKey(), sessionToken: randomBytes(96).toString('base64') };
 }
 
 export function credentialStore(...credentials: LocalCredentials[]): CredentialStore {

@@ -1,8 +1,9 @@
 /**
- * Each local Lambda function's identity: a fresh key pair per start (in
- * memory only, handed to the function's process as AWS_ACCESS_KEY_ID /
- * AWS_SECRET_ACCESS_KEY, as Lambda hands a function its role's session
- * keys), bound to a role whose policy is the one infra/ synthesizes, derived
+ * Each local Lambda function's identity: fresh session credentials per start
+ * (in memory only, handed to the function's process as AWS_ACCESS_KEY_ID /
+ * AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, as Lambda hands a function its
+ * role's session credentials; the services refuse the keys without the
+ * token, as AWS does), bound to a role whose policy is the one infra/ synthesizes, derived
  * from api/access.ts for the local ARNs. Given the resolver bundles, each
  * AppSync DYNAMODB data source gets one too (./data-source-roles.ts). The
  * account's own key pair (credentials.json) stays the administrator.
@@ -10,7 +11,7 @@
 import { policyStatementsFor } from '../../api/access.ts';
 import type { DynamoDbDataSourceName } from '../../api/data-source-access.ts';
 import { lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
-import { mintCredentials, type LocalCredentials } from './credentials.ts';
+import { mintCredentials, mintSessionCredentials, type LocalCredentials } from './credentials.ts';
 import { QueueName } from '../../api/labeling-queue.ts';
 import { localBucketArn, localFunctionArn, localGraphqlApiArn, localQueueArn, localTableArn } from './local-arns.ts';
 import { compilePolicy, type PolicyDocument } from './policy.ts';
@@ -26,7 +27,7 @@ export interface LocalResources {
 export interface LocalIdentities {
   /** Every key pair the services accept, with its principal. */
   readonly directory: PrincipalDirectory;
-  /** Each function's session keys. */
+  /** Each function's session credentials (key pair and token). */
   readonly functionCredentials: Readonly<Record<LambdaFunctionName, LocalCredentials>>;
   /** Each DYNAMODB data source's service-role keys; empty when no resolver bundles were given. */
   readonly dataSourceCredentials: Readonly<Partial<Record<DynamoDbDataSourceName, LocalCredentials>>>;
@@ -55,7 +56,7 @@ export const localRoleName = (name: LambdaFunctionName): string => `labelcast-${
  */
 export function localIdentities(admin: LocalCredentials, resources: LocalResources, resolverBundles?: ResolverBundles): LocalIdentities {
   const functionNames = Object.keys(lambdaFunctions) as LambdaFunctionName[];
-  const functionCredentials = Object.fromEntries(functionNames.map((name) => [name, mintCredentials()])) as Record<LambdaFunctionName, LocalCredentials>;
+  const functionCredentials = Object.fromEntries(functionNames.map((name) => [name, mintSessionCredentials()])) as Record<LambdaFunctionName, LocalCredentials>;
   const policies = resolverBundles ? localDataSourcePolicies(resolverBundles, resources) : {};
   const dataSources = (Object.entries(policies) as [DynamoDbDataSourceName, PolicyDocument][]).map(([name, policy]) => ({
     name,

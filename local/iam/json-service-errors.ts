@@ -21,6 +21,7 @@ export function signatureErrorOf(failure: SigV4Failure): { readonly code: Signat
     case 'IncompleteSignature':
       return { code: SignatureErrorCode.incompleteSignature, message: failure.message };
     case 'InvalidAccessKeyId':
+    case 'InvalidToken':
       return { code: SignatureErrorCode.unrecognizedClient, message: 'The security token included in the request is invalid.' };
     case 'AccessDenied':
       return { code: SignatureErrorCode.accessDenied, message: failure.message };

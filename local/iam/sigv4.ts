@@ -2,14 +2,15 @@
  * Verifies AWS Signature Version 4 on incoming requests, header or presigned
  * form, the way AWS services do. The canonical request and string to sign
  * come from @smithy/signature-v4 (the code the AWS SDK signs with), fed with
- * exactly what the client listed as signed.
+ * exactly what the client listed as signed. Session keys (a function's role
+ * credentials) are accepted only with their session token.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { getCanonicalHeaders, SignatureV4Base } from '@smithy/signature-v4';
 import type { HeaderBag, HttpRequest, QueryParameterBag } from '@smithy/types';
 import { NodeSha256 } from '../../api/node-sha256.ts';
-import type { CredentialStore } from './credentials.ts';
+import type { CredentialStore, LocalCredentials } from './credentials.ts';
 import { SigningKeyCache } from './signing-key-cache.ts';
 import {
   parseRequestTarget,
@@ -17,6 +18,7 @@ import {
   sigV4Algorithm,
   type ParsedSignature,
   type QueryParameter,
+  type RequestTarget,
 } from './sigv4-parse.ts';
 
 export interface IncomingSignedRequest {
@@ -40,6 +42,8 @@ export interface VerifyOptions {
 /** What AWS echoes back in its error bodies (S3 puts these in SignatureDoesNotMatch and expiry errors). */
 export interface SigV4FailureDetail {
   readonly accessKeyId?: string;
+  /** The session token the request carried (S3 echoes it in InvalidToken). */
+  readonly token?: string;
   readonly presigned?: boolean;
   readonly signatureProvided?: string;
   readonly stringToSign?: string;
@@ -57,6 +61,7 @@ export type SigV4Failure = {
     | 'MissingAuthenticationToken'
     | 'IncompleteSignature'
     | 'InvalidAccessKeyId'
+    | 'InvalidToken'
     | 'SignatureDoesNotMatch'
     | 'AccessDenied'
     | 'RequestExpired'
@@ -190,6 +195,27 @@ function checkScope(parsed: ParsedSignature, options: VerifyOptions): SigV4Failu
   return undefined;
 }
 
+/**
+ * The session token: session keys are known only with theirs (without it AWS does not know the key), and a
+ * token that is not the key's, or any token with long-term keys, is refused. Presigned URLs carry it as
+ * X-Amz-Security-Token, header-signed requests as x-amz-security-token.
+ */
+function checkSessionToken(
+  parsed: ParsedSignature,
+  target: RequestTarget,
+  headers: IncomingHttpHeaders,
+  secret: LocalCredentials,
+): SigV4Failure | undefined {
+  const { credential, presigned } = parsed;
+  const token = presigned ? target.query.find((parameter) => parameter.name === 'X-Amz-Security-Token')?.value : headerValue(headers, 'x-amz-security-token');
+  if (token === undefined || token === '') {
+    if (secret.sessionToken === undefined) return undefined;
+    return fail('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', { accessKeyId: credential.accessKeyId, presigned });
+  }
+  if (secret.sessionToken !== undefined && constantTimeEqual(token, secret.sessionToken)) return undefined;
+  return fail('InvalidToken', 'The provided token is malformed or otherwise invalid.', { accessKeyId: credential.accessKeyId, presigned, token });
+}
+
 /** Presigned URLs: within their validity window; header form: within 15 minutes of the server's clock. */
 function checkClock(parsed: ParsedSignature, now: Date): SigV4Failure | undefined {
   const { credential, presigned } = parsed;
@@ -229,6 +255,8 @@ export async function verifySigV4(request: IncomingSignedRequest, options: Verif
       presigned,
     });
   }
+  const tokenFailure = checkSessionToken(parsed, target, request.headers, secret);
+  if (tokenFailure) return tokenFailure;
   const clockFailure = checkClock(parsed, now);
   if (clockFailure) return clockFailure;
 

@@ -18,6 +18,7 @@ export const S3ErrorStatus = {
   InvalidAccessKeyId: 403,
   InvalidArgument: 400,
   InvalidRequest: 400,
+  InvalidToken: 400,
   MissingContentLength: 411,
   NoSuchKey: 404,
   NotImplemented: 501,
@@ -95,6 +96,8 @@ export function s3ErrorForSignature(failure: SigV4Failure): S3Error {
       return s3Error('AccessDenied', 'Access Denied');
     case 'InvalidAccessKeyId':
       return s3Error('InvalidAccessKeyId', failure.message, [['AWSAccessKeyId', detail?.accessKeyId ?? '']]);
+    case 'InvalidToken':
+      return s3Error('InvalidToken', failure.message, [['Token-0', detail?.token ?? '']]);
     case 'SignatureDoesNotMatch':
       return s3Error('SignatureDoesNotMatch', failure.message, [
         ['AWSAccessKeyId', detail?.accessKeyId ?? ''],

@@ -2,8 +2,9 @@
  * IAM enforced by the local services: each function's key pair (minted by
  * local/iam/function-roles.ts, bound to the role api/access.ts derives) may do
  * what its role allows and nothing else, refused with each service's own
- * AccessDenied shape; the account's key pair stays the administrator.
- * Real servers, real SDK clients.
+ * AccessDenied shape; the account's key pair stays the administrator. A
+ * function's keys are session keys, as Lambda's role credentials are: valid
+ * only with their session token. Real servers, real SDK clients.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,6 +139,51 @@ describe('local S3 with function roles', () => {
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('<Code>AccessDenied</Code>');
   });
+
+  it("accepts a function's session keys only with their token, as S3 does", async () => {
+    // Prepare: the same keys without their token, and with another function's
+    const keys = keysOf('presignDownload');
+    const { sessionToken: _, ...keysAlone } = keys;
+    const read = (credentials: LocalCredentials) => clientOf(credentials).send(new GetObjectCommand({ Bucket: bucketName, Key: 'images/kept' }));
+
+    // Act
+    const withToken = await read(keys);
+    const withoutToken = await failureOf(read(keysAlone));
+    const otherToken = await failureOf(read({ ...keys, sessionToken: keysOf('reconciler').sessionToken }));
+    const longTermWithToken = await failureOf(read({ ...admin, sessionToken: keys.sessionToken }));
+
+    // Assess: S3 does not know session keys without their token, and refuses a token that is not theirs
+    expect(keys.sessionToken).toBeTruthy();
+    expect(await withToken.Body?.transformToString()).toBe('kept bytes');
+    expect(withoutToken).toMatchObject({ name: 'InvalidAccessKeyId', $metadata: { httpStatusCode: 403 } });
+    expect(otherToken).toMatchObject({ name: 'InvalidToken', message: 'The provided token is malformed or otherwise invalid.', $metadata: { httpStatusCode: 400 } });
+    expect(longTermWithToken).toMatchObject({ name: 'InvalidToken', $metadata: { httpStatusCode: 400 } });
+  });
+
+  it("checks a presigned URL's X-Amz-Security-Token", async () => {
+    // Prepare: an upload URL signed with the presign function's session credentials carries its token
+    const url = new URL(
+      await getSignedUrl(clientOf(keysOf('presignUpload')), new PutObjectCommand({ Bucket: bucketName, Key: 'uploads/with-token' }), { expiresIn: 60 }),
+    );
+    const withoutToken = new URL(url);
+    withoutToken.searchParams.delete('X-Amz-Security-Token');
+    const otherToken = new URL(url);
+    otherToken.searchParams.set('X-Amz-Security-Token', keysOf('reconciler').sessionToken ?? '');
+
+    // Act
+    const put = (target: URL) => fetch(target, { method: 'PUT', body: 'uploaded' });
+    const refusedWithout = await put(withoutToken);
+    const refusedOther = await put(otherToken);
+    const allowed = await put(url);
+
+    // Assess
+    expect(url.searchParams.get('X-Amz-Security-Token')).toBe(keysOf('presignUpload').sessionToken);
+    expect([refusedWithout.status, await refusedWithout.text()]).toEqual([403, expect.stringContaining('<Code>InvalidAccessKeyId</Code>')]);
+    const otherBody = await refusedOther.text();
+    expect([refusedOther.status, otherBody]).toEqual([400, expect.stringContaining('<Code>InvalidToken</Code>')]);
+    expect(otherBody).toContain(`<Token-0>${keysOf('reconciler').sessionToken ?? ''}</Token-0>`);
+    expect(allowed.status).toBe(200);
+  });
 });
 
 describe('local DynamoDB with function roles', () => {
@@ -215,6 +261,22 @@ describe('local DynamoDB with function roles', () => {
       message: 'The security token included in the request is invalid.',
       $metadata: { httpStatusCode: 400 },
     });
+  });
+
+  it("refuses a function's session keys without their token, or with another", async () => {
+    // Act
+    const { sessionToken: _, ...keysAlone } = keysOf('reconciler');
+    const withoutToken = await failureOf(clientOf(keysAlone).send(new QueryCommand(byStatus)));
+    const otherToken = await failureOf(clientOf({ ...keysOf('reconciler'), sessionToken: keysOf('labelingFailed').sessionToken }).send(new QueryCommand(byStatus)));
+
+    // Assess: DynamoDB words both as an unknown security token
+    for (const refusal of [withoutToken, otherToken]) {
+      expect(refusal).toMatchObject({
+        name: 'UnrecognizedClientException',
+        message: 'The security token included in the request is invalid.',
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
   });
 });
 

@@ -137,6 +137,44 @@ describe('presigned form (smithy SignatureV4)', () => {
   });
 });
 
+describe('session credentials (a role session, X-Amz-Security-Token)', () => {
+  const session: LocalCredentials = { accessKeyId: 'LSIATESTSESSION00001', secretAccessKey: 'session-secret-0123456789abcdefghijklmnop', sessionToken: 'token+/=0123' };
+  const sessionStore = credentialStore(credentials, session);
+  const headerOptions: VerifyOptions = { ...appsyncOptions, credentials: sessionStore };
+  const presignOptions: VerifyOptions = { ...s3Options, credentials: sessionStore };
+  const getRequest = () =>
+    new HttpRequest({ method: 'GET', protocol: 'http:', hostname: '127.0.0.1', path: '/bucket/key', headers: { host: '127.0.0.1:9', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+
+  it('accepts the header form only with the key\'s own token', async () => {
+    // Act: the token is signed with the request (x-amz-security-token), so each variant is signed anew
+    const signedWith = async (keys: LocalCredentials) => verifySigV4(incoming(await signer(keys).sign(unsignedRequest())), headerOptions);
+    const { sessionToken: _, ...keysAlone } = session;
+
+    // Assess
+    expect(await signedWith(session)).toMatchObject({ ok: true, accessKeyId: session.accessKeyId });
+    expectFailure(await signedWith(keysAlone), 'InvalidAccessKeyId');
+    const other = expectFailure(await signedWith({ ...session, sessionToken: 'another-token' }), 'InvalidToken');
+    expect(other.detail?.token).toBe('another-token');
+    expectFailure(await signedWith({ ...credentials, sessionToken: 'token+/=0123' }), 'InvalidToken');
+    expect((await signedWith(credentials)).ok).toBe(true);
+  });
+
+  it('accepts the presigned form only with the key\'s own X-Amz-Security-Token', async () => {
+    // Prepare
+    const presigned = incoming(await signer(session, 's3').presign(getRequest(), { expiresIn: 60 }));
+    const presignedWith = async (keys: LocalCredentials) => verifySigV4(incoming(await signer(keys, 's3').presign(getRequest(), { expiresIn: 60 })), presignOptions);
+    const { sessionToken: _, ...keysAlone } = session;
+
+    // Assess
+    expect(presigned.url).toContain(`X-Amz-Security-Token=${encodeURIComponent('token+/=0123')}`);
+    expect(await verifySigV4(presigned, presignOptions)).toMatchObject({ ok: true, presigned: true });
+    expectFailure(await presignedWith(keysAlone), 'InvalidAccessKeyId');
+    expectFailure(await presignedWith({ ...session, sessionToken: 'another-token' }), 'InvalidToken');
+    // The token is a signed parameter too: swapped in after signing, it fails the token check first
+    expectFailure(await verifySigV4({ ...presigned, url: presigned.url.replace(/X-Amz-Security-Token=[^&]*/, 'X-Amz-Security-Token=x') }, presignOptions), 'InvalidToken');
+  });
+});
+
 describe('real AWS SDK S3 client and presigner', () => {
   let server: Server;
   let endpoint: string;

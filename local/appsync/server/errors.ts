@@ -53,6 +53,7 @@ export function sigV4RequestError(code: SigV4FailureCode, message: string): Requ
     case 'IncompleteSignature':
       return { status: 403, errorType: 'IncompleteSignatureException', message };
     case 'InvalidAccessKeyId':
+    case 'InvalidToken':
       return { status: 403, errorType: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
     case 'SignatureDoesNotMatch':
       return {
