@@ -25,15 +25,21 @@
  *   holder:  complete (lease L) ──── slow ────┐ L - now < margin: renew L→L' ✗ (taken over) ─▶ no publish
  *   later:                       L lapses ─▶ take over (L→L2) ─▶ publish ─▶ pushedAt
  *
- * One window is left: a holder that dies after publishing and before
- * recording `pushedAt` (or that takes longer than the lease to record it) is
- * pushed again by the next run.
+ * Nor does a run start a publish with less than that margin left of its
+ * invocation (`remainingTimeMs`): Lambda would kill it at its timeout between
+ * the publish and its record. It fails instead (PushDeferredError), and the
+ * next run pushes once the lease lapses.
+ *
+ * One window is left: a holder that dies otherwise (a crash) after publishing
+ * and before recording `pushedAt`, or that takes longer than the lease to
+ * record it, is pushed again by the next run.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imageKey } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
 import { allSettledOrThrow } from './all-settled.ts';
+import { PushDeferredError } from './errors.ts';
 import type { Publisher } from './appsync-publisher.ts';
 import type { TableStore } from './table-store.ts';
 
@@ -55,8 +61,9 @@ export const PushSettings = {
   leaseMs: 30_000,
   /**
    * A holder starts its publish only with at least this much of its lease
-   * left, else it renews the lease first: more than the publish can take (its
-   * 5 s timeout, appsync-publisher.ts) plus clock skew between runs.
+   * left, else it renews the lease first, and only with this much of its
+   * invocation left: more than the publish and its record can take (the
+   * publish's 5 s timeout, appsync-publisher.ts) plus clock skew between runs.
    */
   publishMarginMs: 10_000,
   /** How often a waiting run looks again whether the holder has pushed. */
@@ -74,6 +81,11 @@ export interface ImagePushDeps {
   readonly publisher: Publisher;
   readonly now?: () => Date;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Milliseconds left of the invocation (Lambda's context.getRemainingTimeInMillis): a holder with less than
+   * `publishMarginMs` left does not publish (PushDeferredError). @default - no time limit
+   */
+  readonly remainingTimeMs?: () => number;
 }
 
 export type PushOutcome = 'pushed' | 'already-pushed';
@@ -116,6 +128,9 @@ async function recordPushed(deps: ImagePushDeps, imageId: string): Promise<void>
  * record, as both need only the publish before them; the run fails, once both have settled, with the first error.
  */
 export async function pushHeld(deps: ImagePushDeps, image: Image & PushState, alongside?: () => Promise<void>): Promise<HeldPushOutcome> {
+  // Lambda kills a run at its timeout: one killed after publishing and before recording would be pushed again.
+  const remainingMs = deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY;
+  if (remainingMs < PushSettings.publishMarginMs) throw new PushDeferredError(image.id, remainingMs);
   if (!(await leaseStillHeld(deps, image))) return 'taken-over';
   await deps.publisher.publish(image);
   await allSettledOrThrow([recordPushed(deps, image.id), alongside?.()]);

@@ -10,6 +10,7 @@ import type { Image } from '../../api/types.ts';
 import { completeImage, getImage } from '../../functions/shared/image-store.ts';
 import type { Publisher } from '../../functions/shared/appsync-publisher.ts';
 import { PushAttributes, PushSettings, pushHeld, pushIfUnpushed, type ImagePushDeps } from '../../functions/shared/image-push.ts';
+import { PushDeferredError } from '../../functions/shared/errors.ts';
 import type { TableStore } from '../../functions/shared/table-store.ts';
 import { startImagesTable, tableName, type ImagesTable } from './images-table.ts';
 
@@ -154,6 +155,28 @@ describe('Function: pushHeld, a holder slower than its lease', () => {
     expect(holder.published).toEqual(['push-slow-renewed']);
     expect(later.published).toEqual([]);
     expect(await pushedAtOf('push-slow-renewed')).toEqual(expect.any(String));
+  });
+});
+
+describe('Function: pushHeld, a holder near its invocation timeout', () => {
+  it('publishes nothing with too little of its invocation left, and the next run pushes once the lease lapses', async () => {
+    // Prepare: the holder ended the image with less than the publish margin of its invocation left; Lambda
+    // would kill it at its timeout, between its publish and its record
+    const clock = fakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    const stored = await endedImage('push-near-timeout', clock.now());
+    const publisher = recordingPublisher();
+
+    // Act
+    const deferred = await pushHeld({ store, publisher, now: clock.now, remainingTimeMs: () => PushSettings.publishMarginMs - 1 }, stored).catch(
+      (error: unknown) => error,
+    );
+    const next = await pushIfUnpushed({ store, publisher, now: clock.now, sleep: clock.sleep }, stored, () => getImage(store, stored.id));
+
+    // Assess: the holder failed without publishing; the next run waited out its lease and pushed, once
+    expect(deferred).toBeInstanceOf(PushDeferredError);
+    expect(next).toBe('pushed');
+    expect(publisher.published).toEqual(['push-near-timeout']);
+    expect(clock.now().getTime()).toBeGreaterThan(stored[PushAttributes.leaseUntil]!);
   });
 });
 
