@@ -41,13 +41,16 @@ const deps: LabelerDeps = {
   imageProperties: imagePropertiesSettingFrom(requireEnv('DETECT_IMAGE_PROPERTIES'), ImagePropertiesSetting.functionVariable),
 };
 
-export const handler = async (event: SQSEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse> =>
-  labelQueueBatch(
+export const handler = async (event: SQSEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse> => {
+  // This invocation's time left: the batch starts no message without enough of it, and no push starts that could not end.
+  const timed: LabelerDeps = context ? { ...deps, remainingTimeMs: () => context.getRemainingTimeInMillis() } : deps;
+  return labelQueueBatch(
     {
-      label: (object) => labelImage(deps, object),
-      fail: (imageId, reason) => markImageFailed(deps, imageId, reason),
+      label: (object) => labelImage(timed, object),
+      fail: (imageId, reason) => markImageFailed(timed, imageId, reason),
       logger,
-      ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
+      ...(timed.remainingTimeMs ? { remainingTimeMs: timed.remainingTimeMs } : {}),
     },
     event,
   );
+};

@@ -64,6 +64,8 @@ export interface LabelerDeps {
   readonly imageProperties?: boolean;
   /** Sends completion callbacks, after the push and the search entries; none when omitted. */
   readonly callbacks?: CallbackSender;
+  /** Milliseconds left of the invocation: too little, and the push is left to the next run (image-push.ts). @default - no limit */
+  readonly remainingTimeMs?: () => number;
 }
 
 export type LabelOutcome = 'labeled' | 'failed' | 'duplicate' | 'unknown-image' | 'stale';

@@ -58,10 +58,14 @@ export async function finishPushedImage(deps: EndedImageDeps, image: StoredImage
  * search entries and catalog count, which need only the publish before them;
  * then its completion callback, which needs both. A failure of either fails
  * the run once both have settled; the next run redoes what is left
- * (finishEndedImage).
+ * (finishEndedImage). A run so slow that its lease lapsed and another run
+ * took it over does none of it: that run pushes, indexes and calls back.
  */
 export async function pushAndFinishHeld(deps: EndedImageDeps, image: StoredImage): Promise<void> {
-  await pushHeld(deps, image, () => indexEndedImage(deps, image));
+  if ((await pushHeld(deps, image, () => indexEndedImage(deps, image))) === 'taken-over') {
+    deps.logger.warn('push lease lapsed and taken over by another run; it pushes the image', { imageId: image.id });
+    return;
+  }
   await sendCompletionCallback(deps, image);
 }
 

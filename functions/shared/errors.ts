@@ -58,6 +58,21 @@ export class PublishError extends LabelcastError {
 }
 
 /**
+ * A run holding an image's push lease had too little of its invocation left
+ * to publish and record the push (functions/shared/image-push.ts): it
+ * publishes nothing, as a run killed by its timeout between the two would be
+ * pushed again by the next run. The message comes back; its next run finds
+ * the image ended and pushes it once the lease lapses.
+ */
+export class PushDeferredError extends LabelcastError {
+  public readonly retryable = true;
+
+  public constructor(imageId: string, remainingMs: number, options?: ErrorOptions) {
+    super('PushDeferredError', `${remainingMs} ms of the invocation left: too little to push image ${imageId}`, options);
+  }
+}
+
+/**
  * BatchWriteItem still left items unprocessed after every attempt
  * (functions/shared/table-store.ts). DynamoDB leaves items unprocessed when
  * the table or a partition is over its throughput, so this is throttling:

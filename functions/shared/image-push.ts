@@ -13,14 +13,33 @@
  * handler) waits out the lease, takes it over with a conditional update, and
  * publishes: a holder that crashed is replaced, a live one is never doubled.
  * An image ended before leases existed has neither attribute and counts as pushed.
- * One window is left: a holder that dies after publishing and before
- * recording `pushedAt` is pushed again by the next run.
+ *
+ * A holder publishes only while its lease is its own and outlasts the
+ * publish: with less than `publishMarginMs` of it left (a slow holder:
+ * throttled writes, a starved CPU), it first renews it with a conditional
+ * update on the exact value it holds. A renewal that fails means another run
+ * took the lapsed lease over (and pushes): the slow holder publishes nothing.
+ * A holder is never taken over while it publishes, as its publish is bounded
+ * (appsync-publisher.ts) well inside the margin:
+ *
+ *   holder:  complete (lease L) ──── slow ────┐ L - now < margin: renew L→L' ✗ (taken over) ─▶ no publish
+ *   later:                       L lapses ─▶ take over (L→L2) ─▶ publish ─▶ pushedAt
+ *
+ * Nor does a run start a publish with less than that margin left of its
+ * invocation (`remainingTimeMs`): Lambda would kill it at its timeout between
+ * the publish and its record. It fails instead (PushDeferredError), and the
+ * next run pushes once the lease lapses.
+ *
+ * One window is left: a holder that dies otherwise (a crash) after publishing
+ * and before recording `pushedAt`, or that takes longer than the lease to
+ * record it, is pushed again by the next run.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imageKey } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
 import { allSettledOrThrow } from './all-settled.ts';
+import { PushDeferredError } from './errors.ts';
 import type { Publisher } from './appsync-publisher.ts';
 import type { TableStore } from './table-store.ts';
 
@@ -40,6 +59,13 @@ export const PushSettings = {
    * lease held waits at most this long, inside every pushing function's timeout.
    */
   leaseMs: 30_000,
+  /**
+   * A holder starts its publish only with at least this much of its lease
+   * left, else it renews the lease first, and only with this much of its
+   * invocation left: more than the publish and its record can take (the
+   * publish's 5 s timeout, appsync-publisher.ts) plus clock skew between runs.
+   */
+  publishMarginMs: 10_000,
   /** How often a waiting run looks again whether the holder has pushed. */
   recheckMs: 250,
 } as const;
@@ -55,9 +81,17 @@ export interface ImagePushDeps {
   readonly publisher: Publisher;
   readonly now?: () => Date;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Milliseconds left of the invocation (Lambda's context.getRemainingTimeInMillis): a holder with less than
+   * `publishMarginMs` left does not publish (PushDeferredError). @default - no time limit
+   */
+  readonly remainingTimeMs?: () => number;
 }
 
 export type PushOutcome = 'pushed' | 'already-pushed';
+
+/** What a holder's push came to: 'taken-over' when its lease lapsed and another run took it (that run pushes). */
+export type HeldPushOutcome = 'pushed' | 'taken-over';
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -87,17 +121,53 @@ async function recordPushed(deps: ImagePushDeps, imageId: string): Promise<void>
 }
 
 /**
- * Publishes an image whose lease this run holds (it won the terminal update), then records the push.
+ * Publishes an image whose lease this run holds (it won the terminal update, or took the lease over; `image`
+ * carries the lease's end as this run wrote it), then records the push; publishes nothing when the lease lapsed
+ * and another run took it over ('taken-over').
  * `alongside` (the search entries and catalog count, ended-image.ts pushAndFinishHeld) runs beside that
  * record, as both need only the publish before them; the run fails, once both have settled, with the first error.
  */
-export async function pushHeld(deps: ImagePushDeps, image: Image, alongside?: () => Promise<void>): Promise<void> {
+export async function pushHeld(deps: ImagePushDeps, image: Image & PushState, alongside?: () => Promise<void>): Promise<HeldPushOutcome> {
+  // Lambda kills a run at its timeout: one killed after publishing and before recording would be pushed again.
+  const remainingMs = deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY;
+  if (remainingMs < PushSettings.publishMarginMs) throw new PushDeferredError(image.id, remainingMs);
+  if (!(await leaseStillHeld(deps, image))) return 'taken-over';
   await deps.publisher.publish(image);
   await allSettledOrThrow([recordPushed(deps, image.id), alongside?.()]);
+  return 'pushed';
 }
 
-/** Takes the lease when it has lapsed and nobody has pushed; false when someone else holds or finished it. */
-async function takeOverLease(deps: ImagePushDeps, imageId: string, now: Date): Promise<boolean> {
+/**
+ * Whether this run may publish: its lease has `publishMarginMs` left, or it
+ * renews it (conditional on the value it holds, so a run that took it over
+ * in the meantime wins). False when the lease is no longer this run's.
+ */
+async function leaseStillHeld(deps: ImagePushDeps, image: Image & PushState): Promise<boolean> {
+  const held = image[PushAttributes.leaseUntil];
+  const now = (deps.now?.() ?? new Date()).getTime();
+  if (held !== undefined && held - now >= PushSettings.publishMarginMs) return true;
+  try {
+    await deps.store.documentClient.send(
+      new UpdateCommand({
+        TableName: deps.store.tableName,
+        Key: imageKey(image.id),
+        UpdateExpression: 'SET #leaseUntil = :until',
+        // attribute_exists(pk): an image deleted meanwhile is not created again by the renewal.
+        ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(#pushedAt) AND ${held === undefined ? 'attribute_not_exists(#leaseUntil)' : '#leaseUntil = :held'}`,
+        ExpressionAttributeNames: { '#leaseUntil': PushAttributes.leaseUntil, '#pushedAt': PushAttributes.pushedAt },
+        ExpressionAttributeValues: { ':until': now + PushSettings.leaseMs, ...(held === undefined ? {} : { ':held': held }) },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** Takes the lease when it has lapsed and nobody has pushed: the lease's new end, or undefined when someone else holds or finished it. */
+async function takeOverLease(deps: ImagePushDeps, imageId: string, now: Date): Promise<number | undefined> {
+  const until = now.getTime() + PushSettings.leaseMs;
   try {
     await deps.store.documentClient.send(
       new UpdateCommand({
@@ -106,12 +176,12 @@ async function takeOverLease(deps: ImagePushDeps, imageId: string, now: Date): P
         UpdateExpression: 'SET #leaseUntil = :until',
         ConditionExpression: 'attribute_not_exists(#pushedAt) AND #status <> :pending AND #leaseUntil < :now',
         ExpressionAttributeNames: { '#leaseUntil': PushAttributes.leaseUntil, '#pushedAt': PushAttributes.pushedAt, '#status': 'status' },
-        ExpressionAttributeValues: { ':until': now.getTime() + PushSettings.leaseMs, ':now': now.getTime(), ':pending': ImageStatus.PENDING },
+        ExpressionAttributeValues: { ':until': until, ':now': now.getTime(), ':pending': ImageStatus.PENDING },
       }),
     );
-    return true;
+    return until;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (error instanceof ConditionalCheckFailedException) return undefined;
     throw error;
   }
 }
@@ -139,11 +209,16 @@ export async function pushIfUnpushed(
       image = await reread();
       continue;
     }
-    if (!(await takeOverLease(deps, image.id, now))) {
+    const until = await takeOverLease(deps, image.id, now);
+    if (until === undefined) {
       image = await reread();
       continue;
     }
-    await pushHeld(deps, image);
+    // Taken over just now: if this run is itself too slow to publish in time, the next one takes it from us.
+    if ((await pushHeld(deps, { ...image, [PushAttributes.leaseUntil]: until })) === 'taken-over') {
+      image = await reread();
+      continue;
+    }
     return 'pushed';
   }
 }

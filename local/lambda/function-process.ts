@@ -1,8 +1,19 @@
 /**
- * One warm function host process and its in-flight invocations. The process
+ * A function's warm host processes and their in-flight invocations. A process
  * runs the function's bundle (function-bundle.ts), built once before its
  * first invocation as a deploy builds it, with plain node and the source
  * maps on, as the deployed functions' NODE_OPTIONS ask.
+ *
+ * A timed-out invocation's process is killed, as Lambda discards a timed-out
+ * sandbox. With `isolateInvocations`, each invocation in flight has a process
+ * of its own (idle ones are reused), as each Lambda execution environment
+ * runs one invocation at a time: a timeout then ends only the invocation that
+ * ran out of time. Without it, concurrent invocations share one process and a
+ * timeout ends them all; that is kept for the request-path functions
+ * (presign, delete), whose bursts would otherwise fork a process a request.
+ * A queue consumer needs isolation: killing a neighbour mid-run (say, after
+ * the labeler published an image and before it recorded the push) makes its
+ * messages come back and redo work AWS would never have interrupted.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -21,6 +32,8 @@ export interface FunctionProcessOptions {
   readonly memoryMb?: number;
   /** Where the function's stdout/stderr go. */
   readonly logFile: string;
+  /** One process per invocation in flight, so a timeout kills no other invocation. @default false */
+  readonly isolateInvocations?: boolean;
 }
 
 /** The bundles a function process runs. */
@@ -37,7 +50,12 @@ interface Pending {
 }
 
 export class FunctionProcess {
+  /** The process shared by every invocation (without isolateInvocations). */
   private child: ChildProcess | undefined;
+  /** Warm processes with no invocation in flight (with isolateInvocations). */
+  private readonly idle: ChildProcess[] = [];
+  /** Every live process, to end them on close. */
+  private readonly children = new Set<ChildProcess>();
   private closed = false;
   private readonly pending = new Map<string, Pending>();
 
@@ -60,14 +78,14 @@ export class FunctionProcess {
   }
 
   private run(event: unknown, code: FunctionCode): Promise<unknown> {
-    const child = this.ensureStarted(code);
+    const child = this.options.isolateInvocations ? (this.idle.pop() ?? this.start(code)) : this.ensureStarted(code);
     const requestId = randomUUID();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId);
         reject(new FunctionError('Sandbox.Timedout', `Task timed out after ${this.options.timeoutMs / 1000} seconds`));
         // Lambda discards a timed-out sandbox; so do we.
-        this.restart();
+        this.discard(child);
       }, this.options.timeoutMs);
       this.pending.set(requestId, { child, resolve, reject, timer });
       const message: InvokeMessage = { requestId, event, timeoutMs: this.options.timeoutMs };
@@ -77,18 +95,29 @@ export class FunctionProcess {
 
   public async close(): Promise<void> {
     this.closed = true;
-    const child = this.child;
+    const children = [...this.children];
     this.child = undefined;
+    this.idle.length = 0;
     this.failAll(new FunctionError('Runtime.Shutdown', 'the local Lambda runtime is shutting down'));
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+    await Promise.all(
+      children
+        .filter((child) => child.exitCode === null && child.signalCode === null)
+        .map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              child.once('exit', () => resolve());
+              child.kill('SIGTERM');
+            }),
+        ),
+    );
   }
 
   private ensureStarted(code: FunctionCode): ChildProcess {
-    if (this.child) return this.child;
+    this.child ??= this.start(code);
+    return this.child;
+  }
+
+  private start(code: FunctionCode): ChildProcess {
     // The function writes its stdout/stderr to the log file itself: its logs never pass through this process's event loop.
     const log = openSync(this.options.logFile, 'a');
     let child: ChildProcess;
@@ -104,17 +133,24 @@ export class FunctionProcess {
     }
     child.on('message', (message: HostMessage) => this.settle(message));
     child.on('exit', (code, signal) => {
-      if (this.child === child) this.child = undefined;
+      this.forget(child);
       this.failAll(new FunctionError('Runtime.ExitError', `function process exited (code ${code}, signal ${signal})`), child);
     });
-    this.child = child;
+    this.children.add(child);
     return child;
   }
 
-  private restart(): void {
-    const child = this.child;
-    this.child = undefined;
-    child?.kill('SIGKILL');
+  /** No invocation goes to this process again. */
+  private forget(child: ChildProcess): void {
+    if (this.child === child) this.child = undefined;
+    const idleAt = this.idle.indexOf(child);
+    if (idleAt >= 0) this.idle.splice(idleAt, 1);
+    this.children.delete(child);
+  }
+
+  private discard(child: ChildProcess): void {
+    this.forget(child);
+    child.kill('SIGKILL');
   }
 
   private settle(message: HostMessage): void {
@@ -122,6 +158,8 @@ export class FunctionProcess {
     if (!pending) return;
     this.pending.delete(message.requestId);
     clearTimeout(pending.timer);
+    // Its process is free for the next invocation.
+    if (this.options.isolateInvocations && !this.closed && this.children.has(pending.child)) this.idle.push(pending.child);
     if (message.ok) pending.resolve(message.result);
     else pending.reject(new FunctionError(message.errorType, message.errorMessage, message.trace));
   }

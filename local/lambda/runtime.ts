@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { queuesConsumedBy } from '../../api/labeling-queue.ts';
 import { lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
 import { repoRoot } from '../../api/bundle.ts';
 import { bundleFunctions } from './function-bundle.ts';
@@ -106,6 +107,9 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
         timeoutMs: spec.timeoutSeconds * 1000,
         memoryMb: spec.memoryMb,
         logFile: logFileOf(name),
+        // A queue consumer's concurrency is its mapping's maximumConcurrency, so a process each stays few; a timeout
+        // then ends only its own batch, as on AWS (function-process.ts).
+        isolateInvocations: queuesConsumedBy(name).length > 0,
       });
       processes.set(name, existing);
     }

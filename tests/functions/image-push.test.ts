@@ -10,6 +10,7 @@ import type { Image } from '../../api/types.ts';
 import { completeImage, getImage } from '../../functions/shared/image-store.ts';
 import type { Publisher } from '../../functions/shared/appsync-publisher.ts';
 import { PushAttributes, PushSettings, pushHeld, pushIfUnpushed, type ImagePushDeps } from '../../functions/shared/image-push.ts';
+import { PushDeferredError } from '../../functions/shared/errors.ts';
 import type { TableStore } from '../../functions/shared/table-store.ts';
 import { startImagesTable, tableName, type ImagesTable } from './images-table.ts';
 
@@ -77,6 +78,105 @@ describe('Function: pushHeld', () => {
     await expect(outcome).rejects.toBe(failure);
     expect(publishedBefore).toEqual(['push-held-alongside']);
     expect(await pushedAtOf('push-held-alongside')).toEqual(expect.any(String));
+  });
+});
+
+describe('Function: pushHeld, a holder slower than its lease', () => {
+  it('publishes nothing once its lease lapsed and another run took it over and pushed', async () => {
+    // Prepare: the holder ended the image, then stalled past its lease (a slow Rekognition or store, a starved CPU);
+    // a later run for the same image (a duplicate delivery) found the lease lapsed, took it over and pushed
+    const clock = fakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    const stored = await endedImage('push-slow-holder', clock.now());
+    clock.advance(PushSettings.leaseMs + 1);
+    const publisher = recordingPublisher();
+    const deps: ImagePushDeps = { store, publisher, now: clock.now, sleep: clock.sleep };
+    expect(await pushIfUnpushed(deps, stored, () => getImage(store, stored.id))).toBe('pushed');
+
+    // Act: the stalled holder goes on
+    const outcome = await pushHeld(deps, stored);
+
+    // Assess: pushed once, by the run that took over
+    expect(outcome).toBe('taken-over');
+    expect(publisher.published).toEqual(['push-slow-holder']);
+  });
+
+  it('publishes nothing once its lease was taken over, even before the new holder pushed', async () => {
+    // Prepare: the later run has taken the lapsed lease over and is about to publish
+    const clock = fakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    const stored = await endedImage('push-slow-holder-race', clock.now());
+    clock.advance(PushSettings.leaseMs + 1);
+    const holder = recordingPublisher();
+    const later = recordingPublisher();
+    let holderOutcome: string | undefined;
+    // The later run publishes once the stalled holder has had its go.
+    const laterPublisher = { publish: async (image: Image) => { holderOutcome = await pushHeld({ store, publisher: holder, now: clock.now }, stored); await later.publish(image); } };
+
+    // Act
+    const outcome = await pushIfUnpushed({ store, publisher: laterPublisher, now: clock.now, sleep: clock.sleep }, stored, () => getImage(store, stored.id));
+
+    // Assess
+    expect(outcome).toBe('pushed');
+    expect(holderOutcome).toBe('taken-over');
+    expect(holder.published).toEqual([]);
+    expect(later.published).toEqual(['push-slow-holder-race']);
+  });
+
+  it('renews a lease about to lapse before publishing, so a later run waits for it instead of pushing again', async () => {
+    // Prepare: the holder is slow, not taken over, with less than the publish margin of its lease left
+    const clock = fakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    const stored = await endedImage('push-slow-renewed', clock.now());
+    const held = stored[PushAttributes.leaseUntil]!;
+    clock.advance(PushSettings.leaseMs - PushSettings.publishMarginMs + 1);
+    const holder = recordingPublisher();
+    const later = recordingPublisher();
+    const waiting = new Error('the later run waits');
+    let laterSaw: unknown;
+    // While the holder publishes, the lease it was given lapses and a later run comes for the image.
+    const slowPublisher: Publisher = {
+      publish: async (image) => {
+        clock.advance(PushSettings.publishMarginMs);
+        expect(clock.now().getTime()).toBeGreaterThan(held);
+        const sleep = async () => {
+          throw waiting;
+        };
+        laterSaw = await pushIfUnpushed({ store, publisher: later, now: clock.now, sleep }, (await getImage(store, image.id))!, () => getImage(store, image.id)).catch(
+          (error: unknown) => error,
+        );
+        await holder.publish(image);
+      },
+    };
+
+    // Act
+    const outcome = await pushHeld({ store, publisher: slowPublisher, now: clock.now }, stored);
+
+    // Assess: the later run found a live lease and waited; the holder pushed, once
+    expect(laterSaw).toBe(waiting);
+    expect(outcome).toBe('pushed');
+    expect(holder.published).toEqual(['push-slow-renewed']);
+    expect(later.published).toEqual([]);
+    expect(await pushedAtOf('push-slow-renewed')).toEqual(expect.any(String));
+  });
+});
+
+describe('Function: pushHeld, a holder near its invocation timeout', () => {
+  it('publishes nothing with too little of its invocation left, and the next run pushes once the lease lapses', async () => {
+    // Prepare: the holder ended the image with less than the publish margin of its invocation left; Lambda
+    // would kill it at its timeout, between its publish and its record
+    const clock = fakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    const stored = await endedImage('push-near-timeout', clock.now());
+    const publisher = recordingPublisher();
+
+    // Act
+    const deferred = await pushHeld({ store, publisher, now: clock.now, remainingTimeMs: () => PushSettings.publishMarginMs - 1 }, stored).catch(
+      (error: unknown) => error,
+    );
+    const next = await pushIfUnpushed({ store, publisher, now: clock.now, sleep: clock.sleep }, stored, () => getImage(store, stored.id));
+
+    // Assess: the holder failed without publishing; the next run waited out its lease and pushed, once
+    expect(deferred).toBeInstanceOf(PushDeferredError);
+    expect(next).toBe('pushed');
+    expect(publisher.published).toEqual(['push-near-timeout']);
+    expect(clock.now().getTime()).toBeGreaterThan(stored[PushAttributes.leaseUntil]!);
   });
 });
 

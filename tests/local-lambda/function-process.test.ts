@@ -21,7 +21,12 @@ afterAll(async () => {
 });
 
 /** A process for `entry`, bundled into its own directory. */
-function processFor(name: string, entry: string, nativeModules: readonly string[] = []): FunctionProcess {
+function processFor(
+  name: string,
+  entry: string,
+  nativeModules: readonly string[] = [],
+  settings: { readonly timeoutMs?: number; readonly isolateInvocations?: boolean } = {},
+): FunctionProcess {
   const outDir = path.join(workDir, name);
   // A cache of its own: these entries are not the stack's, whose cached build stays as it is.
   const bundles = bundleFunctions({ entries: { [name]: entry }, outDir, nativeModules, cacheDir: path.join(workDir, 'cache') });
@@ -32,8 +37,9 @@ function processFor(name: string, entry: string, nativeModules: readonly string[
       return { host, handler: handlers[name] };
     },
     environment: { PATH: process.env.PATH ?? '' },
-    timeoutMs: 60_000,
+    timeoutMs: settings.timeoutMs ?? 60_000,
     logFile: path.join(workDir, `${name}.log`),
+    isolateInvocations: settings.isolateInvocations ?? false,
   });
   opened.push(process_);
   return process_;
@@ -69,4 +75,22 @@ describe('Class: FunctionProcess', () => {
       expect((failure as Error).message).toMatch(/could not bundle the functions: .*broken-handler\.ts/s);
     }
   });
+
+  it('with isolateInvocations, ends only the invocation that timed out, as each Lambda environment runs one invocation', async () => {
+    // Prepare: an invocation that outlives the timeout, and one started later that is still running when the first is killed
+    const entry = fileURLToPath(new URL('./fixtures/sleeping-handler.ts', import.meta.url));
+    const function_ = processFor('isolated', entry, [], { timeoutMs: 6_000, isolateInvocations: true });
+    await function_.invoke({ name: 'warm-up', runMs: 0 });
+
+    // Act
+    const timedOut = function_.invoke({ name: 'slow', runMs: 60_000 }).then(() => undefined, (error: unknown) => error);
+    const neighbour = new Promise((resolve) => setTimeout(resolve, 4_000)).then(() => function_.invoke({ name: 'neighbour', runMs: 3_000 }));
+    const [failure, answer] = await Promise.all([timedOut, neighbour.then((result) => result, (error: unknown) => error)]);
+    const next = (await function_.invoke({ name: 'next', runMs: 0 })) as { pid: number };
+
+    // Assess: the slow one timed out; its neighbour, in a process of its own, answered; that process is reused
+    expect(failure).toMatchObject({ errorType: 'Sandbox.Timedout' });
+    expect(answer).toMatchObject({ name: 'neighbour' });
+    expect(next.pid).toBe((answer as { pid: number }).pid);
+  }, 30_000);
 });
