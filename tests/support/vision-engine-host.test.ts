@@ -32,9 +32,93 @@ parentPort.on('message', (message) => {
 });
 `;
 
+/**
+ * A stand-in worker that holds the requests it gets until none has come for a moment, then answers each with how
+ * many it held: how many the host had in the worker at once.
+ */
+const holdingWorker = `
+import { parentPort } from 'node:worker_threads';
+parentPort.postMessage({ type: 'ready', info: {} });
+let held = [];
+let timer;
+parentPort.on('message', (message) => {
+  held.push(message.id);
+  clearTimeout(timer);
+  timer = setTimeout(() => {
+    for (const id of held) parentPort.postMessage({ type: 'analysis', id, cached: false, analysis: { held: held.length } });
+    held = [];
+  }, 300);
+});
+`;
+
+const analyze = (id: number) => frame({ type: 'analyze', id, bytes: new Uint8Array(4), tasks: {} });
+
 describe('Script: vision-engine-host.js', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'labelcast-vision-host-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const hosts: ReturnType<typeof spawn>[] = [];
+  afterAll(() => {
+    for (const host of hosts) host.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A host of its own (a socket no other run uses) over `workerSource`, with `limits` if given, and a client of it. */
+  async function hostOver(workerSource: string, limits?: Record<string, number>) {
+    const workerFile = path.join(dir, `worker-${randomUUID()}.mjs`);
+    writeFileSync(workerFile, workerSource);
+    const socket = `\0labelcast-vision-host-test-${randomUUID()}`;
+    const host = spawn(process.execPath, [hostScript, JSON.stringify({ socket, start: { filename: workerFile, options: {} }, settings: {}, limits })], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    hosts.push(host);
+    return { socket, client: await clientOf(socket) };
+  }
+
+  /** A connection to the host at `socket` and what it has received. */
+  async function clientOf(socket: string) {
+    const connection = await connectWhenListening(socket);
+    const received: { type: string; id?: number; analysis?: { held: number } }[] = [];
+    const closed = new Promise<void>((resolve) => connection.on('close', () => resolve()));
+    connection.on('error', () => undefined);
+    connection.on(
+      'data',
+      frameReader((message) => received.push(message as (typeof received)[number])),
+    );
+    const answers = async (count: number) => {
+      while (received.filter(({ type }) => type === 'analysis').length < count) await new Promise((resolve) => setTimeout(resolve, 20));
+      return received.filter(({ type }) => type === 'analysis');
+    };
+    return { connection, received, closed, answers };
+  }
+
+  it('ends the connection of a client that sends what is no request, and serves another one on', async () => {
+    // Prepare
+    const { socket, client: bad } = await hostOver(holdingWorker);
+    const good = await clientOf(socket);
+
+    // Act: `bytes` as a number (new Uint8Array(n) would allocate n bytes, up to 4 GB; a small n here, so that a host
+    // that took it would only answer), then a request of the other client's
+    bad.connection.write(frame({ type: 'analyze', id: 1, bytes: 1024, tasks: {} }));
+    await bad.closed;
+    good.connection.write(analyze(7));
+
+    // Assess
+    expect((await good.answers(1)).map(({ id }) => id)).toEqual([7]);
+    good.connection.end();
+  }, 30_000);
+
+  it("hands the worker no more of a client's requests at once than its cap, and answers them all", async () => {
+    // Prepare
+    const { client } = await hostOver(holdingWorker, { requestsInFlight: 2 });
+
+    // Act
+    client.connection.write(Buffer.concat([1, 2, 3, 4, 5].map(analyze)));
+    const answers = await client.answers(5);
+
+    // Assess
+    expect(answers.map(({ id }) => id).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(Math.max(...answers.map(({ analysis }) => analysis?.held ?? 0))).toBe(2);
+    client.connection.end();
+  }, 30_000);
 
   it("sends a client the worker's failure and what it had to write before it, logs its CPU time, and exits 0", async () => {
     // Prepare: a host of its own (a socket no other run uses) over the stand-in worker, its CPU logged
