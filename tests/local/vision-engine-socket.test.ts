@@ -1,7 +1,7 @@
 /**
  * LABELCAST_VISION_ENGINE_SOCKET (a test hook, local/config.ts): which vision engine host a stack's local Rekognition
- * uses, and what its engine says when no host answers there. That the e2e stacks label through the run's host is
- * what every e2e file that waits for labels checks (tests/support/local-stack-setup.ts).
+ * uses, and what its engine says when no host answers there, or when what answers is no host. That the e2e stacks
+ * label through the run's host, tests/e2e/pipeline.test.ts checks (the stack reports the host's one model load).
  */
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
