@@ -1,7 +1,8 @@
 /**
  * The shared vision engine's host (./vision-engine-host.js) as its clients see it, over a worker that stands in for
- * the engine's (no models): what reaches a client when the worker fails, and the CPU log the host writes as it exits
- * when LABELCAST_TEST_CPU_LOG names one. The real engine behind it is tests/local-rekognition's business.
+ * the engine's (no models): what reaches a client when the worker fails, the CPU log the host writes as it exits
+ * when LABELCAST_TEST_CPU_LOG names one, and what a client may not do (send what is no request, have more than the cap
+ * in the worker, leave more than the cap of answers unread). The real engine behind it is tests/local-rekognition's business.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -48,6 +49,22 @@ parentPort.on('message', (message) => {
     for (const id of held) parentPort.postMessage({ type: 'analysis', id, cached: false, analysis: { held: held.length } });
     held = [];
   }, 300);
+});
+`;
+
+/**
+ * A stand-in worker that answers each request at once with a 1 MiB analysis, and writes how many requests it has had
+ * to `countFile`.
+ */
+const answeringWorker = (countFile: string) => `
+import { writeFileSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+parentPort.postMessage({ type: 'ready', info: {} });
+let received = 0;
+parentPort.on('message', (message) => {
+  received += 1;
+  writeFileSync(${JSON.stringify(countFile)}, String(received));
+  parentPort.postMessage({ type: 'analysis', id: message.id, cached: false, analysis: { padding: 'x'.repeat(1024 * 1024) } });
 });
 `;
 
@@ -117,6 +134,29 @@ describe('Script: vision-engine-host.js', () => {
     // Assess
     expect(answers.map(({ id }) => id).sort()).toEqual([1, 2, 3, 4, 5]);
     expect(Math.max(...answers.map(({ analysis }) => analysis?.held ?? 0))).toBe(2);
+    client.connection.end();
+  }, 30_000);
+
+  it('reads no more requests of a client that leaves its answers unread past the cap, and reads on once it reads them', async () => {
+    // Prepare: answers of 1 MiB, and a cap of 1 MiB on what the host holds unsent
+    const countFile = path.join(dir, `count-${randomUUID()}`);
+    const { client } = await hostOver(answeringWorker(countFile), { writableBytes: 1024 * 1024 });
+    const requestCount = 20;
+
+    // Act: the requests one at a time, their answers unread
+    client.connection.pause();
+    for (let id = 1; id <= requestCount; id++) {
+      client.connection.write(analyze(id));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const handedOverWhileUnread = Number(readFileSync(countFile, 'utf8'));
+    client.connection.resume();
+    const answers = await client.answers(requestCount);
+
+    // Assess: a few answers fill the cap and the sockets' buffers; the rest wait for the client to read
+    expect(handedOverWhileUnread).toBeLessThan(requestCount / 2);
+    expect(answers).toHaveLength(requestCount);
     client.connection.end();
   }, 30_000);
 
