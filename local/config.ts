@@ -34,6 +34,7 @@ import { CallbackSettings } from '../api/callback.ts';
 import { ApiLimits, type ApiStage } from '../api/limits.ts';
 import { TpsQuotaError } from './rekognition/errors.ts';
 import { tpsQuotaFromEnv } from './rekognition/tps-quota.ts';
+import { socketFromSetting } from './rekognition/engine-socket-name.ts';
 
 /** A LABELCAST_* variable with a value the stack cannot start with; main.ts prints its message alone. */
 export class LocalConfigError extends Error {
@@ -133,6 +134,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LocalStackC
     callbackAttemptDeadlineMs: callbackAttemptDeadlineFromEnv(env.LABELCAST_CALLBACK_ATTEMPT_DEADLINE_MS),
     imageProperties: imagePropertiesFromEnv(env[ImagePropertiesSetting.offlineVariable]),
     rekognitionTps: rekognitionTpsFromEnv(env.LABELCAST_REKOGNITION_TPS),
-    ...(env.LABELCAST_VISION_ENGINE_SOCKET ? { visionEngineSocket: env.LABELCAST_VISION_ENGINE_SOCKET.replace(/^@/, '\0') } : {}),
+    ...(env.LABELCAST_VISION_ENGINE_SOCKET ? { visionEngineSocket: socketFromSetting(env.LABELCAST_VISION_ENGINE_SOCKET) } : {}),
   };
 }

@@ -14,6 +14,7 @@
  * | WorkerBundleError    | no        | the engine worker's bundle could not be built or written (engine/worker-bundle.ts); the worker then runs from its sources (engine/worker-start.ts) |
  * | FaultSpecError       | no        | the faults hook's body is not a fault spec (answered HTTP 400)          |
  * | TpsQuotaError        | no        | LABELCAST_REKOGNITION_TPS is no positive, finite number                |
+ * | VisionEngineHostError | no       | the vision engine host LABELCAST_VISION_ENGINE_SOCKET names does not answer as one (engine-connection.ts) |
  */
 import { LocalError } from '../errors.ts';
 import { SignatureErrorCode } from '../iam/json-service-errors.ts';
@@ -146,5 +147,18 @@ export class TpsQuotaError extends LocalRekognitionError {
 
   public constructor(message: string) {
     super('TpsQuotaError', message);
+  }
+}
+
+/**
+ * The vision engine host a stack or test process connects to (LABELCAST_VISION_ENGINE_SOCKET, ../engine-connection.ts)
+ * does not answer as one: none listens, it ended the connection, it sent no greeting in time, or what it sent is not
+ * its frames.
+ */
+export class VisionEngineHostError extends LocalRekognitionError {
+  public readonly retryable = false;
+
+  public constructor(message: string, options?: ErrorOptions) {
+    super('VisionEngineHostError', message, options);
   }
 }

@@ -4,9 +4,12 @@
  * labels pushed on onImageLabeled, then found again with imagesByLabel.
  */
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { Image } from '../../client-example/graphql/index.ts';
+import { visionEngineAtHost } from '../../local/rekognition/engine-connection.ts';
+import { socketFromSetting } from '../../local/rekognition/engine-socket-name.ts';
 import { fixture, labelcastClient } from '../support/amplify-client.ts';
+import { rekognitionStats } from '../support/rekognition-stats.ts';
 import { untilSearchable } from '../support/searchable.ts';
 
 const labelNamed = (image: Image, name: string) =>
@@ -94,5 +97,20 @@ describe('Pipeline: upload → labels pushed → search', () => {
     const second = await client.imagesByLabel({ label: 'Cat', limit: 1, nextToken: first.nextToken! });
     expect(second.items).toHaveLength(1);
     expect(second.items[0].id).not.toBe(first.items[0].id);
+  });
+
+  // The e2e stacks label through the run's vision engine host (LABELCAST_VISION_ENGINE_SOCKET): every label test above
+  // would pass as well with an engine of the stack's own, so this checks that the stack's engine is the host's: its
+  // model load is the host's one load, to the millisecond, where an engine of its own would report a load of its own.
+  it.runIf(inject('visionEngineSocket') !== '')("labels with the run's shared vision engine, whose one model load it reports", async () => {
+    // Prepare: a client of the host, as the stack is
+    const engine = visionEngineAtHost(socketFromSetting(inject('visionEngineSocket')));
+
+    // Act
+    const host = await engine.ready.finally(() => engine.close());
+    const stats = await rekognitionStats();
+
+    // Assess
+    expect(stats.engineLoadMs).toBe(host.loadMs);
   });
 });

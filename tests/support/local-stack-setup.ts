@@ -46,6 +46,7 @@ import { loadOrCreateTls } from '../../local/appsync/tls/certificates.ts';
 import { openLocalUserPool } from '../../local/cognito/user-pool.ts';
 import { configFromEnv } from '../../local/config.ts';
 import { spawnStackProcess, type StartingStack } from '../../local/child-process-stack.ts';
+import { settingFromSocket } from '../../local/rekognition/engine-socket-name.ts';
 import { freeBasePort, plannedEndpoints, seedStateDir, startFailurePath, visionEngineSocketVariable, type PlannedEndpoints } from './e2e-stack.ts';
 import { holdSharedVisionEngine } from './shared-vision-engine.ts';
 
@@ -146,7 +147,7 @@ export async function stopEvery(started: Iterable<Promise<Pick<StartedStack, 'st
 }
 
 /** LABELCAST_VISION_ENGINE_SOCKET as an environment variable holds it (no NUL byte: '@' for the abstract namespace). */
-const socketSetting = (stacks: E2eStacks): string => stacks.engine?.socket.replace(/^\0/, '@') ?? '';
+const socketSetting = (stacks: E2eStacks): string => (stacks.engine ? settingFromSocket(stacks.engine.socket) : '');
 
 const stackEnv = (stacks: E2eStacks): Record<string, string> => (stacks.engine ? { [visionEngineSocketVariable]: socketSetting(stacks) } : {});
 

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { inject } from 'vitest';
 import { configureAmplify } from '../../client-example/lib/configure.ts';
 import { startStackProcess, type RunningStack } from '../../local/child-process-stack.ts';
-import { e2eStackEnv, seedStateDir } from './e2e-stack.ts';
+import { e2eStackEnv, seedStateDir, visionEngineSocketVariable } from './e2e-stack.ts';
 
 export interface OwnStackOptions {
   /** npm start's consecutive ports from here (freeBasePort), so that a restart keeps the URLs. @default free ports */
@@ -23,24 +23,22 @@ export interface OwnStackOptions {
 }
 
 /**
- * Starts a stack in `stateDir` with `env` added to this process's environment for the start only (the stack
- * reads its settings from the environment, as npm start does), and points Amplify at it.
+ * The settings a stack of a file's own starts with, over what it inherits from this process's environment (the spawn
+ * copies it first, local/child-process-stack.ts): the run's shared vision engine, or with `ownEngine` the setting
+ * emptied (local/config.ts reads '' as unset), so that a LABELCAST_VISION_ENGINE_SOCKET this process inherited does
+ * not give the stack the shared engine after all; then `env`.
  */
+export function ownStackEnv(env: Readonly<Record<string, string>>, options: Pick<OwnStackOptions, 'ownEngine'> = {}): Record<string, string> {
+  return { ...(options.ownEngine ? { [visionEngineSocketVariable]: '' } : e2eStackEnv()), ...env };
+}
+
+/** Starts a stack in `stateDir` with `env` as its settings (ownStackEnv), and points Amplify at it. */
 export async function startOwnStack(stateDir: string, env: Readonly<Record<string, string>> = {}, options: OwnStackOptions = {}): Promise<RunningStack> {
   // The CA the worker trusts (NODE_EXTRA_CA_CERTS is read once, at start) and the user pool's key, as the e2e stacks start.
   if (!options.restart) seedStateDir(stateDir);
-  const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, env);
-  try {
-    const stack = await startStackProcess({ stateDir, env: options.ownEngine ? {} : e2eStackEnv(), ...(options.basePort === undefined ? {} : { basePort: options.basePort }) });
-    configureAmplify(stack.outputsPath);
-    return stack;
-  } finally {
-    for (const [name, value] of Object.entries(before)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
+  const stack = await startStackProcess({ stateDir, env: ownStackEnv(env, options), ...(options.basePort === undefined ? {} : { basePort: options.basePort }) });
+  configureAmplify(stack.outputsPath);
+  return stack;
 }
 
 /** Stops the stack (if it started), points Amplify back at the project's stack, and removes `stateDir`. */

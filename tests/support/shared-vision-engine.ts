@@ -27,7 +27,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { engineWorkerSettings, startVisionEngine, visionEngineOver, type EngineChannel, type LocalVisionEngine } from '../../local/rekognition/engine/engine.ts';
 import { engineWorkerStart, type WorkerStart } from '../../local/rekognition/engine/worker-start.ts';
-import { connectEngineHost } from '../../local/rekognition/engine-connection.ts';
+import { connectEngineHost, defaultHelloTimeoutMs } from '../../local/rekognition/engine-connection.ts';
 
 const hostScript = fileURLToPath(new URL('./vision-engine-host.js', import.meta.url));
 /** How long a test process waits for the host it started (or another test process started) to listen. */
@@ -116,7 +116,8 @@ async function connectTo(config: ReturnType<typeof hostConfig>): Promise<EngineC
   let host: ReturnType<typeof startHost> | undefined;
   for (;;) {
     try {
-      return await connectEngineHost(config.socket);
+      // Each attempt ends by the deadline too: a socket that accepts and never greets would otherwise hold it for ever.
+      return await connectEngineHost(config.socket, { helloTimeoutMs: Math.max(1, Math.min(defaultHelloTimeoutMs, deadline - Date.now())) });
     } catch (error) {
       if (Date.now() > deadline) {
         throw new Error(`the shared vision engine did not start within ${connectTimeoutMs} ms${host?.stderr.length ? `: ${host.stderr.join('')}` : ''}`, { cause: error });

@@ -5,7 +5,9 @@
  * socket to listen on, the worker's start (local/rekognition/engine/worker-start.ts) and its settings
  * (engineWorkerSettings in engine.ts). Each client is greeted ('hello'), then sends the worker's requests and gets
  * its answers, framed (local/rekognition/engine-frames.js); each request keeps its client's id, the worker sees ids of the
- * host's own.
+ * host's own. What a client sends that is not such a request ends its connection (the socket is any local user's); the
+ * host serves its other clients on, and holds each one's requests in the worker and unread answers to a cap (`limits`,
+ * optional in argv[2]: tests lower them).
  *
  * Listening is the lock: a host that finds the socket taken exits at once (another test process started one first).
  * The host exits when its last client has gone (every test process holds its connection until it exits), or when
@@ -21,7 +23,8 @@ import { clearTimeout, setTimeout } from 'node:timers';
 import { Worker } from 'node:worker_threads';
 import { frame, frameReader } from '../../local/rekognition/engine-frames.js';
 
-const { socket, start, settings } = JSON.parse(process.argv[2]);
+const config = JSON.parse(process.argv[2]);
+const { socket, start, settings } = config;
 // stderr is a pipe to the test process that started the host, which may end first: what the worker logs after that is lost, not fatal.
 process.stderr.on('error', () => undefined);
 /** How long the host waits for a first client, and then for another one after the last has gone. */
@@ -47,7 +50,15 @@ function exitHost(code) {
   process.exit(code);
 }
 
-const clients = new Set();
+/**
+ * What the host takes of one client, as the socket is any local user's (argv's `limits` may lower them, for tests):
+ * requests handed to the worker and not yet answered (the next ones wait in the socket, unread), and answers queued
+ * for a client that does not read them (past it, the host reads none of its requests until they have gone out).
+ */
+const limits = { requestsInFlight: 64, writableBytes: 16 * 1024 * 1024, ...config.limits };
+
+/** Each client → its requests in the worker and those read but not yet handed to it (a chunk holds several). */
+const clients = new Map();
 /** The host's request id → the client and the client's own id. */
 const requests = new Map();
 let nextId = 1;
@@ -70,11 +81,43 @@ const end = () => {
 let idleTimer = setTimeout(end, idleMs.first);
 
 const send = (client, message) => {
-  if (!client.destroyed) client.write(frame(message));
+  if (client.destroyed) return;
+  client.write(frame(message));
+  flow(client);
 };
 const broadcast = (message) => {
-  for (const client of clients) send(client, message);
+  for (const client of clients.keys()) send(client, message);
 };
+
+/** Whether `message` is a request as ./engine-connection.ts sends them (engine/messages.ts's ToWorker). */
+const isRequest = (message) =>
+  typeof message === 'object' &&
+  message !== null &&
+  message.type === 'analyze' &&
+  typeof message.id === 'number' &&
+  message.bytes instanceof Uint8Array &&
+  typeof message.tasks === 'object' &&
+  message.tasks !== null;
+
+/**
+ * Hands the client's read requests to the worker while it has fewer than the cap there, and reads on from its socket
+ * only while none waits and its unread answers are under the cap.
+ */
+function flow(client) {
+  const state = clients.get(client);
+  if (!state || client.destroyed) return;
+  while (state.pending.length > 0 && state.inFlight < limits.requestsInFlight) {
+    const message = state.pending.shift();
+    const id = nextId++;
+    requests.set(id, { client, id: message.id });
+    state.inFlight += 1;
+    // The bytes as deserialized are a view into the socket's buffer: a copy of their own is moved to the worker.
+    const bytes = new Uint8Array(message.bytes);
+    worker.postMessage({ type: 'analyze', id, bytes, tasks: message.tasks }, [bytes.buffer]);
+  }
+  if (state.pending.length > 0 || client.writableLength > limits.writableBytes) client.pause();
+  else client.resume();
+}
 
 function startWorker() {
   worker = new Worker(start.filename, { ...start.options, ...settings });
@@ -86,14 +129,17 @@ function startWorker() {
     }
     const request = requests.get(message.id);
     requests.delete(message.id);
-    if (request) send(request.client, { ...message, id: request.id });
+    if (!request) return;
+    const state = clients.get(request.client);
+    if (state) state.inFlight -= 1;
+    send(request.client, { ...message, id: request.id });
   });
   // The clients' engines fail as for a worker of their own ('error' then 'exit', engine.ts).
   worker.on('error', (error) => broadcast({ type: 'worker-error', message: error instanceof Error ? error.message : String(error) }));
   // The clients' connections end once what was written to them (a 'worker-error' frame just before) has gone out:
   // exiting at once could drop it. A client that reads no more is waited for a moment, not for ever.
   worker.on('exit', () => {
-    const flushed = [...clients].map((client) => new Promise((resolve) => client.end(resolve)));
+    const flushed = [...clients.keys()].map((client) => new Promise((resolve) => client.end(resolve)));
     setTimeout(() => exitHost(0), endingMs.clients);
     void Promise.all(flushed).then(() => exitHost(0));
   });
@@ -104,26 +150,28 @@ const server = net.createServer((client) => {
     client.destroy();
     return;
   }
-  clients.add(client);
+  const state = { inFlight: 0, pending: [] };
+  clients.set(client, state);
   clearTimeout(idleTimer);
   // One write: a client takes the worker's 'ready' that comes with its greeting as well as one that comes later.
   client.write(Buffer.concat([frame({ type: 'hello' }), ...(loaded ? [frame(loaded)] : [])]));
   const read = frameReader((message) => {
-    const id = nextId++;
-    requests.set(id, { client, id: message.id });
-    // The bytes as deserialized are a view into the socket's buffer: a copy of their own is moved to the worker.
-    const bytes = new Uint8Array(message.bytes);
-    worker.postMessage({ ...message, id, bytes }, [bytes.buffer]);
+    // Not a request of ours (the socket is anyone's on this machine; a number as `bytes` would allocate that many):
+    // that connection ends, the host serves on.
+    if (!isRequest(message)) throw new TypeError('not a request');
+    state.pending.push(message);
   });
   client.on('data', (chunk) => {
     try {
       read(chunk);
     } catch {
-      // Not a request of ours (the socket is anyone's on this machine), or a length over the frames' cap: that
-      // connection ends, the host serves on.
+      // Not a request of ours, or a length over the frames' cap.
       client.destroy();
+      return;
     }
+    flow(client);
   });
+  client.on('drain', () => flow(client));
   // A client that went away mid-request: its answers are dropped.
   client.on('error', () => client.destroy());
   client.on('close', () => {
