@@ -5,7 +5,7 @@
  * | failure                                   | disposition | what the labeler does                                   |
  * | ----------------------------------------- | ----------- | ------------------------------------------------------- |
  * | throttling (isThrottling), any service    | throttled   | back to the queue; waited out, never FAILED             |
- * | PushDeferredError (too little time left)  | transient   | back to the queue, never counted, never FAILED (queue-batch.ts) |
+ * | PushDeferredError (too little time left)  | transient   | back to the queue, never FAILED for it (queue-batch.ts) |
  * | a LabelcastError with retryable = false   | permanent   | no retry: the image ends FAILED with its message        |
  * | a LabelcastError with retryable = true    | transient   | back to the queue, up to errorAttempts receives         |
  * | anything else (SDK, network, a bug)       | transient   | back to the queue, up to errorAttempts receives         |
@@ -65,8 +65,8 @@ export class PublishError extends LabelcastError {
  * publishes nothing, as a run killed by its timeout between the two would be
  * pushed again by the next run. Thrown before the terminal write too
  * (deferUnlessTimeToEnd), leaving the image PENDING. The message comes back
- * (queue-batch.ts handles it apart: never counted toward errorAttempts, never
- * FAILED); its next run, one visibility timeout later, labels the image or
+ * (queue-batch.ts handles it apart: whatever the receive count, it never
+ * ends the image FAILED); its next run, one visibility timeout later, labels the image or
  * finds it ended and pushes it once the lease lapses. Meanwhile getImage may
  * already show the image ended.
  */
