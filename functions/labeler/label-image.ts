@@ -32,6 +32,7 @@ import { ownerOfItem } from '../../api/owner.ts';
 import { ImageStatus, toPublicImage, type Image } from '../../api/types.ts';
 import type { CallbackSender } from '../shared/callback-sender.ts';
 import { finishEndedImage, pushAndFinishHeld } from '../shared/ended-image.ts';
+import { deferUnlessTimeToEnd } from '../shared/image-push.ts';
 import { deleteKeptObjects, deleteObjects, imageObjectKeys } from '../shared/image-objects.ts';
 import { detectByContent, storedDetection, type ContentToLabel } from './content-results.ts';
 import { detect } from './detect.ts';
@@ -64,7 +65,10 @@ export interface LabelerDeps {
   readonly imageProperties?: boolean;
   /** Sends completion callbacks, after the push and the search entries; none when omitted. */
   readonly callbacks?: CallbackSender;
-  /** Milliseconds left of the invocation: too little, and the push is left to the next run (image-push.ts). @default - no limit */
+  /**
+   * Milliseconds left of the invocation: too little, and the image is not ended (it stays PENDING, PushDeferredError)
+   * or, once ended, its push is left to the next run (image-push.ts). @default - no limit
+   */
   readonly remainingTimeMs?: () => number;
 }
 
@@ -267,6 +271,8 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
     return 'stale';
   }
   const result = terminal.image;
+  // Too little of the invocation left to push after the terminal write: the image stays PENDING, the message is redone.
+  deferUnlessTimeToEnd(deps, image.id);
   const now = deps.now?.() ?? new Date();
   // The result is stored before the push, so the same bytes uploaded once the push arrives reuse it.
   const [stored] = await Promise.all([completeImage(deps.store, result, now), saveDetectionQuietly(deps, terminal, now)]);

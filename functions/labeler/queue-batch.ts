@@ -11,6 +11,9 @@
  * - throttled (Rekognition, DynamoDB or S3 still throttling after the SDK's
  *   own retries): returned to the queue, received again one visibility
  *   timeout later; never FAILED for it;
+ * - deferred (PushDeferredError: too little of the invocation left to end or
+ *   push its image, functions/shared/image-push.ts): the same; its image
+ *   stays PENDING, or is pushed by the next run;
  * - another error: returned to the queue until it has been received
  *   `errorAttempts` times (at once for an error functions/shared/errors.ts
  *   calls permanent); then its image ends FAILED with the error's name as
@@ -25,7 +28,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { LabelingQueueSettings } from '../../api/labeling-queue.ts';
 import { queuedS3Event, receiveCountOf } from '../shared/queued-s3-event.ts';
-import { errorDisposition } from '../shared/errors.ts';
+import { errorDisposition, PushDeferredError } from '../shared/errors.ts';
 import type { UploadedObject } from '../shared/uploaded-object.ts';
 import type { LabelOutcome } from './label-image.ts';
 
@@ -67,6 +70,11 @@ async function labelObject(deps: QueueBatchDeps, record: SQSRecord, object: Uplo
       deps.logger.warn('throttled; the message goes back to the queue', { imageId: object.imageId, receives, error: error as Error });
       return 'retry';
     }
+    // Too little of the invocation was left to end or push the image: no failure of the image's, so never FAILED for it.
+    if (error instanceof PushDeferredError) {
+      deps.logger.warn('push deferred for lack of time; the message goes back to the queue', { imageId: object.imageId, receives, error });
+      return 'retry';
+    }
     if (disposition === 'transient' && receives < LabelingQueueSettings.errorAttempts) {
       deps.logger.warn('labelling failed; the message goes back to the queue', { imageId: object.imageId, receives, error: error as Error });
       return 'retry';
@@ -76,7 +84,11 @@ async function labelObject(deps: QueueBatchDeps, record: SQSRecord, object: Uplo
       await deps.fail(object.imageId, errorReason(receives, error));
       return 'done';
     } catch (failError) {
-      deps.logger.error('could not end the image FAILED; the message goes back to the queue', { imageId: object.imageId, error: failError as Error });
+      if (failError instanceof PushDeferredError) {
+        deps.logger.warn('too little time left to end the image FAILED; the message goes back to the queue', { imageId: object.imageId, error: failError });
+      } else {
+        deps.logger.error('could not end the image FAILED; the message goes back to the queue', { imageId: object.imageId, error: failError as Error });
+      }
       return 'retry';
     }
   }

@@ -205,7 +205,10 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
     if (summary.pending >= limits.maxExaminedPerRun || !timeLeft(ReconcileSettings.failPassReserveMs)) break pages;
   }
 
-  // Pass 2: fail expired tickets, oldest first (workers finish out of order).
+  // Pass 2: fail expired tickets, oldest first (workers finish out of order). Without the invocation's time left:
+  // finishReserveMs already keeps room for a failure's push, and a deferral there would leave a FAILED image that
+  // no later run (they look only at PENDING ones) would push.
+  const { remainingTimeMs: _timeLeftForPasses, ...failDeps } = deps;
   expiredTickets.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   for (const [position, image] of expiredTickets.entries()) {
     if (position >= limits.maxFailedPerRun || !timeLeft(ReconcileSettings.finishReserveMs)) {
@@ -213,7 +216,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
       break;
     }
     try {
-      if ((await markImageFailed(deps, image.id, expiredTicketReason)) === 'failed') summary.expired += 1;
+      if ((await markImageFailed(failDeps, image.id, expiredTicketReason)) === 'failed') summary.expired += 1;
     } catch (error) {
       failed(image, 'failing the expired ticket', error);
     }

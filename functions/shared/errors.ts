@@ -5,6 +5,7 @@
  * | failure                                   | disposition | what the labeler does                                   |
  * | ----------------------------------------- | ----------- | ------------------------------------------------------- |
  * | throttling (isThrottling), any service    | throttled   | back to the queue; waited out, never FAILED             |
+ * | PushDeferredError (too little time left)  | transient   | back to the queue, never FAILED for it (queue-batch.ts) |
  * | a LabelcastError with retryable = false   | permanent   | no retry: the image ends FAILED with its message        |
  * | a LabelcastError with retryable = true    | transient   | back to the queue, up to errorAttempts receives         |
  * | anything else (SDK, network, a bug)       | transient   | back to the queue, up to errorAttempts receives         |
@@ -14,6 +15,7 @@
  * | UnlabelableImageError  | no        | the bytes can never be labelled (format, size, dimensions, Rekognition's own refusals) |
  * | StaleUploadError       | no        | the event names an upload version that is gone: nothing to label     |
  * | PublishError           | yes       | the IAM-signed publishImageLabeled mutation failed                   |
+ * | PushDeferredError      | yes       | too little of the invocation left to end or push an image (image-push.ts); costs the push one visibility timeout (6 min on AWS) |
  * | UnprocessedWritesError | yes (throttling) | BatchWriteItem left items unprocessed through every attempt (table-store.ts) |
  * | CallbackError family   | per error | completion callbacks (callback-errors.ts); never leave their sender   |
  */
@@ -61,8 +63,12 @@ export class PublishError extends LabelcastError {
  * A run holding an image's push lease had too little of its invocation left
  * to publish and record the push (functions/shared/image-push.ts): it
  * publishes nothing, as a run killed by its timeout between the two would be
- * pushed again by the next run. The message comes back; its next run finds
- * the image ended and pushes it once the lease lapses.
+ * pushed again by the next run. Thrown before the terminal write too
+ * (deferUnlessTimeToEnd), leaving the image PENDING. The message comes back
+ * (queue-batch.ts handles it apart: whatever the receive count, it never
+ * ends the image FAILED); its next run, one visibility timeout later, labels the image or
+ * finds it ended and pushes it once the lease lapses. Meanwhile getImage may
+ * already show the image ended.
  */
 export class PushDeferredError extends LabelcastError {
   public readonly retryable = true;

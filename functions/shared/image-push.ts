@@ -27,8 +27,15 @@
  *
  * Nor does a run start a publish with less than that margin left of its
  * invocation (`remainingTimeMs`): Lambda would kill it at its timeout between
- * the publish and its record. It fails instead (PushDeferredError), and the
- * next run pushes once the lease lapses.
+ * the publish and its record. It throws PushDeferredError instead, and the
+ * next run pushes once the lease lapses. A run checks that time before it
+ * ends an image too (deferUnlessTimeToEnd, `endMarginMs`), so a short one
+ * leaves the image PENDING and its message is simply redone; and a later run
+ * neither waits out nor takes over a lease it would have no time to push
+ * under (pushIfUnpushed), so it never holds up another run for nothing.
+ * A deferral is no failure: the labeler puts its message back to the queue
+ * without counting it (queue-batch.ts); the push comes one visibility timeout
+ * later, while getImage may already show the terminal status.
  *
  * One window is left: a holder that dies otherwise (a crash) after publishing
  * and before recording `pushedAt`, or that takes longer than the lease to
@@ -66,6 +73,11 @@ export const PushSettings = {
    * publish's 5 s timeout, appsync-publisher.ts) plus clock skew between runs.
    */
   publishMarginMs: 10_000,
+  /**
+   * A run writes an image's terminal status only with at least this much of
+   * its invocation left: the conditional write and the publishMarginMs its push needs.
+   */
+  endMarginMs: 15_000,
   /** How often a waiting run looks again whether the holder has pushed. */
   recheckMs: 250,
 } as const;
@@ -104,6 +116,27 @@ export function leaseOnCompletion(now: Date): { readonly names: Record<string, s
   };
 }
 
+const remainingOf = (deps: Pick<ImagePushDeps, 'remainingTimeMs'>): number => deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY;
+
+/**
+ * Throws PushDeferredError unless the invocation has `neededMs` left: a run
+ * that would be killed before its push ends starts none of it.
+ */
+function deferUnlessTimeLeft(deps: Pick<ImagePushDeps, 'remainingTimeMs'>, imageId: string, neededMs: number): void {
+  const remainingMs = remainingOf(deps);
+  if (remainingMs < neededMs) throw new PushDeferredError(imageId, remainingMs);
+}
+
+/**
+ * Called before a run's terminal write (the labeler, markImageFailed): with
+ * less than `endMarginMs` of its invocation left it throws PushDeferredError,
+ * so the image stays PENDING and the work is redone, rather than ended by a
+ * run with no time left to push it.
+ */
+export function deferUnlessTimeToEnd(deps: Pick<ImagePushDeps, 'remainingTimeMs'>, imageId: string): void {
+  deferUnlessTimeLeft(deps, imageId, PushSettings.endMarginMs);
+}
+
 async function recordPushed(deps: ImagePushDeps, imageId: string): Promise<void> {
   await deps.store.documentClient.send(
     new UpdateCommand({
@@ -129,8 +162,7 @@ async function recordPushed(deps: ImagePushDeps, imageId: string): Promise<void>
  */
 export async function pushHeld(deps: ImagePushDeps, image: Image & PushState, alongside?: () => Promise<void>): Promise<HeldPushOutcome> {
   // Lambda kills a run at its timeout: one killed after publishing and before recording would be pushed again.
-  const remainingMs = deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY;
-  if (remainingMs < PushSettings.publishMarginMs) throw new PushDeferredError(image.id, remainingMs);
+  deferUnlessTimeLeft(deps, image.id, PushSettings.publishMarginMs);
   if (!(await leaseStillHeld(deps, image))) return 'taken-over';
   await deps.publisher.publish(image);
   await allSettledOrThrow([recordPushed(deps, image.id), alongside?.()]);
@@ -189,7 +221,9 @@ async function takeOverLease(deps: ImagePushDeps, imageId: string, now: Date): P
 /**
  * Finishes the push of a terminal image found by a later run. `reread`
  * fetches the item again after waiting out a live lease, to see whether its
- * holder finished.
+ * holder finished. Throws PushDeferredError, before waiting or taking the
+ * lease over, when the invocation has less left than the lease's rest plus
+ * publishMarginMs.
  */
 export async function pushIfUnpushed(
   deps: ImagePushDeps,
@@ -203,6 +237,8 @@ export async function pushIfUnpushed(
     const leaseUntil = image[PushAttributes.leaseUntil];
     if (leaseUntil === undefined) return 'already-pushed';
     const now = deps.now?.() ?? new Date();
+    // Waiting out a lease (or taking it over) with no time left to push after it only holds up the runs that have.
+    deferUnlessTimeLeft(deps, image.id, Math.max(0, leaseUntil - now.getTime()) + PushSettings.publishMarginMs);
     if (leaseUntil >= now.getTime()) {
       // The holder usually finishes within milliseconds: look again soon, not at the lease's end.
       await (deps.sleep ?? defaultSleep)(Math.min(leaseUntil - now.getTime() + 1, PushSettings.recheckMs));

@@ -246,6 +246,47 @@ describe('Function: pushIfUnpushed', () => {
     expect(clock.now().getTime()).toBeGreaterThan(leaseUntil);
   });
 
+  it('neither waits out a live lease nor publishes with too little of its invocation left to push after it', async () => {
+    // Prepare: the holder's lease has leaseMs left; the later run has 1 ms less than that plus the publish margin
+    const clock = fakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    const stored = await endedImage('push-live-short', clock.now());
+    const publisher = recordingPublisher();
+    let waited = 0;
+    const deps: ImagePushDeps = {
+      store,
+      publisher,
+      now: clock.now,
+      sleep: async (ms) => void ((waited += ms), clock.advance(ms)),
+      remainingTimeMs: () => PushSettings.leaseMs + PushSettings.publishMarginMs - 1,
+    };
+
+    // Act
+    const run = pushIfUnpushed(deps, stored, () => getImage(store, stored.id));
+
+    // Assess: deferred at once; the holder's lease untouched
+    await expect(run).rejects.toBeInstanceOf(PushDeferredError);
+    expect(waited).toBe(0);
+    expect(publisher.published).toEqual([]);
+    expect((await getImage(store, stored.id))?.[PushAttributes.leaseUntil as keyof Image]).toBe(stored[PushAttributes.leaseUntil]);
+  });
+
+  it('does not take over a lapsed lease with too little of its invocation left to publish, so other runs may', async () => {
+    // Prepare: the lease has lapsed; the run has 1 ms less than the publish margin left
+    const clock = fakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    const stored = await endedImage('push-lapsed-short', clock.now());
+    clock.advance(PushSettings.leaseMs + 1);
+    const publisher = recordingPublisher();
+    const deps: ImagePushDeps = { store, publisher, now: clock.now, sleep: clock.sleep, remainingTimeMs: () => PushSettings.publishMarginMs - 1 };
+
+    // Act
+    const run = pushIfUnpushed(deps, stored, () => getImage(store, stored.id));
+
+    // Assess: the lapsed lease is left as it was, for the next run to take over
+    await expect(run).rejects.toBeInstanceOf(PushDeferredError);
+    expect(publisher.published).toEqual([]);
+    expect((await getImage(store, stored.id))?.[PushAttributes.leaseUntil as keyof Image]).toBe(stored[PushAttributes.leaseUntil]);
+  });
+
   it('counts an image ended before push leases existed as pushed', async () => {
     // Prepare: terminal, with neither pushLeaseUntil nor pushedAt
     const legacy: Image = { id: 'push-legacy', status: 'LABELED', contentType: 'image/jpeg', sizeBytes: 1, createdAt: '2024-01-01T00:00:00.000Z', labels: [], moderationLabels: [] };

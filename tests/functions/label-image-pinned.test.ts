@@ -20,6 +20,8 @@ import { originalKeyFor, uploadKeyFor } from '../../api/media.ts';
 import { imageKey } from '../../api/table.ts';
 import type { Image } from '../../api/types.ts';
 import { getImage } from '../../functions/shared/image-store.ts';
+import { PushDeferredError } from '../../functions/shared/errors.ts';
+import { PushSettings } from '../../functions/shared/image-push.ts';
 import { labelImage, type LabelerDeps } from '../../functions/labeler/label-image.ts';
 import { inlineOriginalMaxBytes } from '../../functions/labeler/rekognition-fit.ts';
 import type { Publisher } from '../../functions/shared/appsync-publisher.ts';
@@ -272,6 +274,22 @@ describe('Function: labelImage, other paths', () => {
     // Assess
     await expect(run).rejects.toThrow('SlowDown: copy refused');
     expect((await getImage(store, 'media-fails'))?.status).toBe('PENDING');
+    expect(deps.published).toEqual([]);
+  });
+
+  it('leaves the image PENDING and unpushed when too little of the invocation is left to push it, so the retry labels it', async () => {
+    // Prepare: less than endMarginMs left once detection is over (enough for the publish alone)
+    const cat = jpegVariant(await fixture('cat.jpg'));
+    await pendingImage('short-of-time', cat);
+    await upload('short-of-time', cat);
+    const deps = { ...depsWith(fakeRekognition().rekognition), remainingTimeMs: () => PushSettings.endMarginMs - 1 };
+
+    // Act
+    const run = labelImage(deps, eventFor('short-of-time', cat));
+
+    // Assess: deferred before the terminal write; nothing ended, nothing pushed
+    await expect(run).rejects.toBeInstanceOf(PushDeferredError);
+    expect((await getImage(store, 'short-of-time'))?.status).toBe('PENDING');
     expect(deps.published).toEqual([]);
   });
 

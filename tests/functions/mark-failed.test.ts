@@ -11,6 +11,7 @@ import { imageKey } from '../../api/table.ts';
 import type { Image } from '../../api/types.ts';
 import { completeImage, getImage } from '../../functions/shared/image-store.ts';
 import type { Publisher } from '../../functions/shared/appsync-publisher.ts';
+import { PushDeferredError } from '../../functions/shared/errors.ts';
 import { markImageFailed, type MarkFailedDeps } from '../../functions/shared/mark-image-failed.ts';
 import { PushAttributes, PushSettings } from '../../functions/shared/image-push.ts';
 import type { TableStore } from '../../functions/shared/table-store.ts';
@@ -91,6 +92,20 @@ describe('Function: markImageFailed', () => {
   it('answers unknown-image for an image that does not exist (deleted meanwhile), pushing nothing', async () => {
     const deps = depsWith();
     expect(await markImageFailed(deps, 'mark-never-existed', 'whatever')).toBe('unknown-image');
+    expect(deps.published).toEqual([]);
+  });
+
+  it('neither fails nor pushes an image with too little of the invocation left to push it: it stays PENDING', async () => {
+    // Prepare: less than endMarginMs left (enough for the publish alone)
+    await pendingImage('mark-short-of-time');
+    const deps = { ...depsWith(), remainingTimeMs: () => PushSettings.endMarginMs - 1 };
+
+    // Act
+    const run = markImageFailed(deps, 'mark-short-of-time', 'labelling failed after 3 attempts: Error');
+
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(PushDeferredError);
+    expect((await getImage(store, 'mark-short-of-time'))?.status).toBe('PENDING');
     expect(deps.published).toEqual([]);
   });
 });

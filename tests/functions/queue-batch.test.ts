@@ -9,7 +9,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { LabelingQueueSettings } from '../../api/labeling-queue.ts';
 import { labelQueueBatch, QueueBatchSettings, type QueueBatchDeps } from '../../functions/labeler/queue-batch.ts';
-import { isThrottling, StaleUploadError } from '../../functions/shared/errors.ts';
+import { isThrottling, PushDeferredError, StaleUploadError } from '../../functions/shared/errors.ts';
 import type { UploadedObject } from '../../functions/shared/uploaded-object.ts';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -83,6 +83,18 @@ describe('Function: labelQueueBatch', () => {
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-a' }] });
     expect(batch.failed).toEqual([['b', `labelling failed after ${last} attempts: InternalServerError`]]);
+  });
+
+  it('returns a deferred push to the queue, never failing its image, even on its last attempt', async () => {
+    // Prepare: the run had too little of its invocation left to end or push the image
+    const batch = deps({ a: new PushDeferredError('a', 5_000), b: new PushDeferredError('b', 5_000) });
+
+    // Act
+    const response = await labelQueueBatch(batch, event(message('a', LabelingQueueSettings.errorAttempts), message('b', 1)));
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-a' }, { itemIdentifier: 'msg-b' }]);
+    expect(batch.failed).toEqual([]);
   });
 
   it('fails the image at once for an error functions/shared/errors.ts calls permanent, and deletes the message', async () => {

@@ -14,6 +14,7 @@ import type { Image } from '../../api/types.ts';
 import type { Publisher } from '../../functions/shared/appsync-publisher.ts';
 import { expiredTicketReason, reconcile, ReconcileSettings, type ReconcileDeps } from '../../functions/reconciler/reconcile.ts';
 import { maxQueuedEventAgeSeconds } from '../../api/labeling-queue.ts';
+import { PushSettings } from '../../functions/shared/image-push.ts';
 import { startImagesTable, type ImagesTable } from './images-table.ts';
 
 const bucket = 'labelcast-uploads';
@@ -202,6 +203,23 @@ describe('Function: reconcile', () => {
     // Assess
     expect(summary).toMatchObject({ pending: 2, expired: 0, deferred: 2 });
     expect(publisher.published).toEqual([]);
+  });
+
+  it('pushes a ticket it fails even when its invocation runs short after deciding to: FAILED is never left unpushed', async () => {
+    // Prepare: time enough for both passes when they decide, then less than the publish margin
+    const ticket = await pendingImage('ticket-late', 1);
+    const publisher = recordingPublisher();
+    let calls = 0;
+    const remainingTimeMs = () => ((calls += 1) <= 2 ? ReconcileSettings.failPassReserveMs + 1 : PushSettings.publishMarginMs - 1);
+    const deps = { ...depsWith(fakeS3([]).client, publisher), remainingTimeMs };
+
+    // Act
+    const summary = await reconcile(deps, { now });
+
+    // Assess: ended FAILED and pushed, as finishReserveMs reserved the time for it
+    expect(summary).toMatchObject({ expired: 1, errors: 0 });
+    expect(await statusOf(ticket)).toBe('FAILED');
+    expect(publisher.published).toEqual([ticket]);
   });
 
   it('fails a ticket with the expired-URL reason', async () => {
