@@ -118,4 +118,21 @@ describe('Class: FunctionProcess', () => {
     expect(burstPids.size).toBe(2);
     for (const result of after) expect(burstPids).toContain(result.pid);
   }, 30_000);
+
+  it('fails the invocations of a process whose IPC channel closed, and keeps running: a send() on it is no crash', async () => {
+    // Prepare: a shared process that closes its channel and stays alive
+    const entry = fileURLToPath(new URL('./fixtures/sleeping-handler.ts', import.meta.url));
+    const function_ = processFor('disconnected', entry, [], { timeoutMs: 20_000 });
+    const startedFile = path.join(workDir, 'disconnected-started');
+    const closing = function_.invoke({ name: 'closing', runMs: 60_000, disconnect: true, startedFile }).then(() => undefined, (error: unknown) => error);
+    await runningPid(startedFile);
+
+    // Act: the next invocation is sent on the closed channel
+    const next = await function_.invoke({ name: 'next', runMs: 0 }).then(() => undefined, (error: unknown) => error);
+
+    // Assess: both failed as the runtime's exit does, and a new process answers the one after
+    expect(next).toMatchObject({ errorType: 'Runtime.ExitError' });
+    expect(await closing).toMatchObject({ errorType: 'Runtime.ExitError' });
+    expect(await function_.invoke({ name: 'after', runMs: 0 })).toMatchObject({ name: 'after' });
+  }, 30_000);
 });
