@@ -12,8 +12,9 @@
  * invocation shares the process with the fewest in flight, as the local
  * runtime shares one process without isolation (it throttles no Invoke, and
  * AWS throttles none below the account's concurrency), so a burst of Invoke
- * calls forks no more than the cap and at most that many stay warm. Without it, concurrent invocations share one process and a
- * timeout ends them all; that is kept for the request-path functions
+ * calls forks no more than the cap and at most that many stay warm (a
+ * timeout there ends the sharers too). Without it, concurrent invocations
+ * share one process and a timeout ends them all; that is kept for the request-path functions
  * (presign, delete), whose bursts would otherwise fork a process a request.
  * A queue consumer needs isolation: killing a neighbour mid-run (say, after
  * the labeler published an image and before it recorded the push) makes its
