@@ -70,7 +70,9 @@ export default defineConfig({
     // Keeps the transformed test and source modules on disk between runs (node_modules/.experimental-vitest-cache),
     // keyed by each file's content, id and the config: a run transforms only what changed. vitest's main process
     // spent ~10 CPU-s of the unit project's ~145 transforming (`--project unit`, /proc sampler), ~5 with the cache.
-    // No plugin of ours transforms code, so nothing outside a file's content changes what it becomes. Default in vitest 5.
+    // No plugin of ours transforms code, but the tsconfig.json options esbuild reads (target, useDefineForClassFields,
+    // experimentalDecorators, …) change what a file becomes and are not in the key: after changing them, run
+    // `npx vitest --clearCache` or the cached output of the old options is used. Default in vitest 5.
     experimental: { fsModuleCache: true },
     // `npm run test:coverage`: the code the tests run, not the tests themselves.
     coverage: {

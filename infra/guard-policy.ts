@@ -54,7 +54,7 @@ const { CfnGuardValidator } = requireFromHere(pluginPackage) as {
 };
 
 /** The Control Tower rule files the plugin ships (as its own constructor finds them), or undefined if not found there. */
-function controlTowerRuleFiles(): string[] | undefined {
+export function controlTowerRuleFiles(): string[] | undefined {
   const rulesDir = path.join(path.dirname(requireFromHere.resolve(`${pluginPackage}/package.json`)), 'rules', 'control-tower', 'cfn-guard');
   try {
     return readdirSync(rulesDir, { recursive: true, encoding: 'utf8' })
@@ -89,6 +89,7 @@ export function documentResourceTypes(document: unknown): Set<string> {
  * resource type (`Resources.*[ Type == 'AWS::S3::Bucket' ]`, or a hook input's `AWS::S3::Bucket` key) and is guarded by
  * `when %selected not empty`: a file naming no type the documents hold selects nothing, so cfn-guard skips it and it
  * reports no violation. A file naming no resource type at all is kept: what it selects cannot be told from its text.
+ * tests/infra/guard.test.ts checks every shipped rule file has that form, so a plugin upgrade that breaks it fails there.
  */
 export function guardRulesFor(ruleFiles: readonly { path: string; text: string }[], types: ReadonlySet<string>): string[] {
   return ruleFiles

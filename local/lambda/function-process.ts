@@ -8,8 +8,13 @@
  * sandbox. With `isolateInvocations`, each invocation in flight has a process
  * of its own (idle ones are reused), as each Lambda execution environment
  * runs one invocation at a time: a timeout then ends only the invocation that
- * ran out of time. Without it, concurrent invocations share one process and a
- * timeout ends them all; that is kept for the request-path functions
+ * ran out of time. The processes are capped (`maxProcesses`): past the cap an
+ * invocation shares the process with the fewest in flight, as the local
+ * runtime shares one process without isolation (it throttles no Invoke, and
+ * AWS throttles none below the account's concurrency), so a burst of Invoke
+ * calls forks no more than the cap and at most that many stay warm (a
+ * timeout there ends the sharers too). Without it, concurrent invocations
+ * share one process and a timeout ends them all; that is kept for the request-path functions
  * (presign, delete), whose bursts would otherwise fork a process a request.
  * A queue consumer needs isolation: killing a neighbour mid-run (say, after
  * the labeler published an image and before it recorded the push) makes its
@@ -34,6 +39,8 @@ export interface FunctionProcessOptions {
   readonly logFile: string;
   /** One process per invocation in flight, so a timeout kills no other invocation. @default false */
   readonly isolateInvocations?: boolean;
+  /** With isolateInvocations, the most processes alive at once (and so kept idle). @default 4 */
+  readonly maxProcesses?: number;
 }
 
 /** The bundles a function process runs. */
@@ -41,6 +48,9 @@ export interface FunctionCode {
   readonly host: string;
   readonly handler: string;
 }
+
+/** Isolated processes a function keeps at most: a few warm sandboxes, not a fork per concurrent Invoke call. */
+const defaultMaxProcesses = 4;
 
 interface Pending {
   child: ChildProcess;
@@ -58,6 +68,8 @@ export class FunctionProcess {
   private readonly children = new Set<ChildProcess>();
   private closed = false;
   private readonly pending = new Map<string, Pending>();
+  /** Invocations in flight on each live process (with isolateInvocations). */
+  private readonly load = new Map<ChildProcess, number>();
 
   public constructor(private readonly options: FunctionProcessOptions) {}
 
@@ -78,7 +90,8 @@ export class FunctionProcess {
   }
 
   private run(event: unknown, code: FunctionCode): Promise<unknown> {
-    const child = this.options.isolateInvocations ? (this.idle.pop() ?? this.start(code)) : this.ensureStarted(code);
+    const child = this.options.isolateInvocations ? this.isolatedProcess(code) : this.ensureStarted(code);
+    this.load.set(child, (this.load.get(child) ?? 0) + 1);
     const requestId = randomUUID();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -112,6 +125,24 @@ export class FunctionProcess {
     );
   }
 
+  /** An idle process first; a new one only when all are busy and the cap allows; else the least busy one. */
+  private isolatedProcess(code: FunctionCode): ChildProcess {
+    const idle = this.idle.pop();
+    if (idle) return idle;
+    if (this.children.size < (this.options.maxProcesses ?? defaultMaxProcesses)) return this.start(code);
+    let leastBusy: ChildProcess | undefined;
+    for (const [child, count] of this.load) if (!leastBusy || count < (this.load.get(leastBusy) ?? 0)) leastBusy = child;
+    return leastBusy ?? this.start(code);
+  }
+
+  /** One invocation on `child` is over; with none left it waits idle for the next. */
+  private release(child: ChildProcess): void {
+    const left = (this.load.get(child) ?? 1) - 1;
+    if (!this.children.has(child)) return;
+    this.load.set(child, left);
+    if (this.options.isolateInvocations && left === 0 && !this.closed && !this.idle.includes(child)) this.idle.push(child);
+  }
+
   private ensureStarted(code: FunctionCode): ChildProcess {
     this.child ??= this.start(code);
     return this.child;
@@ -132,6 +163,11 @@ export class FunctionProcess {
       closeSync(log);
     }
     child.on('message', (message: HostMessage) => this.settle(message));
+    // A send() on a channel that closed (the process died meanwhile) emits 'error'; unhandled, it would end the stack.
+    child.on('error', (error) => {
+      this.discard(child);
+      this.failAll(new FunctionError('Runtime.ExitError', `function process failed: ${error.message}`), child);
+    });
     child.on('exit', (code, signal) => {
       this.forget(child);
       this.failAll(new FunctionError('Runtime.ExitError', `function process exited (code ${code}, signal ${signal})`), child);
@@ -146,6 +182,7 @@ export class FunctionProcess {
     const idleAt = this.idle.indexOf(child);
     if (idleAt >= 0) this.idle.splice(idleAt, 1);
     this.children.delete(child);
+    this.load.delete(child);
   }
 
   private discard(child: ChildProcess): void {
@@ -158,8 +195,8 @@ export class FunctionProcess {
     if (!pending) return;
     this.pending.delete(message.requestId);
     clearTimeout(pending.timer);
-    // Its process is free for the next invocation.
-    if (this.options.isolateInvocations && !this.closed && this.children.has(pending.child)) this.idle.push(pending.child);
+    // Its process is free for the next invocation once none is left on it.
+    this.release(pending.child);
     if (message.ok) pending.resolve(message.result);
     else pending.reject(new FunctionError(message.errorType, message.errorMessage, message.trace));
   }

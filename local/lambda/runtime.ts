@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { queuesConsumedBy } from '../../api/labeling-queue.ts';
+import { eventSourceMappings } from '../../api/labeling-queue.ts';
 import { lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
 import { repoRoot } from '../../api/bundle.ts';
 import { bundleFunctions } from './function-bundle.ts';
@@ -63,6 +63,8 @@ export interface LambdaRuntime {
 }
 
 const defaultRetryDelaysMs = [1_000, 2_000];
+/** The most processes a queue consumer keeps: a few warm sandboxes on a shared machine, past which invocations share one. */
+const maxIsolatedProcesses = 4;
 
 export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
   const logDir = path.join(options.stateDir, 'logs');
@@ -97,6 +99,9 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
     let existing = processes.get(name);
     if (!existing) {
       const spec = lambdaFunctions[name];
+      const mappingConcurrency = eventSourceMappings()
+        .filter((mapping) => mapping.function === name)
+        .reduce((sum, mapping) => sum + mapping.maximumConcurrency, 0);
       existing = new FunctionProcess({
         name,
         code: async () => {
@@ -107,9 +112,11 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
         timeoutMs: spec.timeoutSeconds * 1000,
         memoryMb: spec.memoryMb,
         logFile: logFileOf(name),
-        // A queue consumer's concurrency is its mapping's maximumConcurrency, so a process each stays few; a timeout
-        // then ends only its own batch, as on AWS (function-process.ts).
-        isolateInvocations: queuesConsumedBy(name).length > 0,
+        // A queue consumer runs each invocation in a process of its own, so a timeout ends only its own batch, as on
+        // AWS (function-process.ts); no more processes than its mappings run batches at once, and never more than a
+        // few, whatever the concurrent Invoke calls.
+        isolateInvocations: mappingConcurrency > 0,
+        maxProcesses: Math.min(mappingConcurrency, maxIsolatedProcesses),
       });
       processes.set(name, existing);
     }

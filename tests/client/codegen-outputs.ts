@@ -7,13 +7,14 @@
  * its inputs does. Generation is a pure function of the codegen config, the schema and operation files it reads and
  * the installed codegen packages; the key below hashes all of them, so any change to one generates again (and a
  * stale checked-in file still fails the test). Inputs the key cannot list (a document pattern other than
- * `dir/*.ext`) are never recalled: they are generated each time, as before.
+ * `dir/*.ext`, a schema entry that is neither a file nor SDL: a glob, a URL, a directory, a path that moved) are never recalled: they are generated each time, as before.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import type { Types } from '@graphql-codegen/plugin-helpers';
+import { parse } from 'graphql';
 import { checkoutCacheDir } from '../../api/cached-bundle.js';
 
 /** One generated file: its path as codegen names it, and its text. */
@@ -51,15 +52,27 @@ function codegenPackageVersions(repoRoot: string): Record<string, string> {
   );
 }
 
+/** Whether a schema entry is SDL text (codegen reads it as such, and it is in the config's JSON already). */
+function isSdl(entry: string): boolean {
+  try {
+    return parse(entry).definitions.length > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** A hash of everything the generation reads, or undefined when the config names inputs it cannot list. */
-function inputsKey(repoRoot: string, config: CodegenConfig): string | undefined {
+export function inputsKey(repoRoot: string, config: CodegenConfig): string | undefined {
   const hash = createHash('sha256');
   hash.update(`${formatVersion}\n${JSON.stringify(config)}\n`);
-  // Schema entries are file paths (read) or SDL text (already in the config's JSON).
+  // Schema entries are file paths (read) or SDL text (already in the config's JSON); anything else (a glob, a URL, a
+  // directory, a file that is not there) reads what the key cannot see.
   for (const entry of asList(config.schema)) {
     if (typeof entry !== 'string') return undefined;
+    if (isSdl(entry)) continue;
     const file = path.resolve(repoRoot, entry);
-    if (existsSync(file)) hash.update(`${file}\n${readFileSync(file, 'utf8')}\n`);
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
+    hash.update(`${file}\n${readFileSync(file, 'utf8')}\n`);
   }
   for (const pattern of asList(config.documents)) {
     const files = documentFiles(repoRoot, pattern);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import config, { generatedDir } from '../../codegen.ts';
 import { repoRoot } from '../../api/bundle.ts';
-import { codegenOutputs } from './codegen-outputs.ts';
+import { codegenOutputs, inputsKey } from './codegen-outputs.ts';
 
 describe('Generated client documents', () => {
   // Generating (when nothing is recalled) loads @graphql-codegen/cli: seconds on 2 shared cores.
@@ -23,5 +23,23 @@ describe('Generated client documents', () => {
     for (const [file, content] of generated) {
       expect(readFileSync(path.join(repoRoot, file), 'utf8'), `${file} is stale: run npm run codegen`).toBe(content);
     }
+  });
+});
+
+describe('Function: inputsKey', () => {
+  const withSchema = (schema: string) => ({ ...config, schema });
+
+  it('keys a schema file by its text, and SDL by itself', () => {
+    expect(inputsKey(repoRoot, withSchema('schema.graphql'))).toMatch(/^[0-9a-f]{64}$/);
+    expect(inputsKey(repoRoot, withSchema('type Query { ping: String }'))).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it.each([
+    ['a glob', 'schema/*.graphql'],
+    ['a URL', 'https://example.com/graphql'],
+    ['a path that is not there', 'moved/schema.graphql'],
+    ['a directory', 'client-example'],
+  ])('has no key for a schema entry that is %s: what it reads cannot be listed, so nothing is recalled', (_kind, entry) => {
+    expect(inputsKey(repoRoot, withSchema(entry))).toBeUndefined();
   });
 });

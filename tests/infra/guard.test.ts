@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { documentResourceTypes, guardRulesFor, labelcastGuardValidator } from '../../infra/guard-policy.ts';
+import { controlTowerRuleFiles, documentResourceTypes, guardRulesFor, labelcastGuardValidator } from '../../infra/guard-policy.ts';
 import { createLabelcastApp } from '../../infra/labelcast-app.ts';
 import { Stage } from '../../infra/stage.ts';
 import { withEsbuildWithoutNpx } from './esbuild-without-npx.ts';
@@ -100,6 +100,65 @@ describe('Function: guardRulesFor', () => {
 
   it('keeps a rule file that names no resource type: what it selects cannot be told', () => {
     expect(guardRulesFor([{ path: 'any.guard', text: 'rule any { Resources exists }' }], new Set(['AWS::S3::Bucket']))).toEqual(['any.guard']);
+  });
+});
+
+/**
+ * What in a guard rule file breaks guardRulesFor's assumption: that every rule cfn-guard evaluates (a named rule
+ * without parameters) runs only on documents holding a resource type the file names, being guarded by either
+ * `when is_cfn_template(<input>) %selection not empty`, the selection a `let x = Resources.*[ Type == %TYPE or … ]` of
+ * type constants (`let TYPE = "AWS::S3::Bucket"`), or `when is_cfn_hook(<input>, %TYPE)`. Empty when it holds.
+ */
+function unscopedRules(text: string): string[] {
+  const code = text
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('#'))
+    .join('\n');
+  const types = new Map([...code.matchAll(/^let (\w+)\s*=\s*["'](AWS::\w+::\w+)["']/gm)].map(([, name, type]) => [name, type]));
+  const typeClause = /^Type == (?:%(\w+)|["'](AWS::\w+::\w+)["'])$/;
+  const selections = new Set(
+    [...code.matchAll(/^let (\w+)\s*=\s*Resources(?:\.\*)?\[([^\]]*)\]/gm)]
+      .filter(([, , body]) =>
+        body.split(/\bor\b/).every((clause) => {
+          const [, constant, literal] = clause.trim().match(typeClause) ?? [];
+          return literal !== undefined || (constant !== undefined && types.has(constant));
+        }),
+      )
+      .map(([, name]) => name),
+  );
+  const problems: string[] = [];
+  const rules = [...code.matchAll(/^rule (\w+)(\s+when\s+[^{]*)?\{/gm)];
+  if (rules.length === 0) problems.push('no rule that cfn-guard evaluates');
+  for (const [, name, condition = ''] of rules) {
+    const when = condition.replace(/\s+/g, ' ').trim();
+    const template = when.match(/^when is_cfn_template\((?:%INPUT_DOCUMENT|this)\) %(\w+) not empty$/);
+    const hook = when.match(/^when is_cfn_hook\(%INPUT_DOCUMENT, ?%(\w+)\)$/);
+    if (template && selections.has(template[1])) continue;
+    if (hook && types.has(hook[1])) continue;
+    problems.push(`rule ${name} is not guarded by a resource-type selection: "${when}"`);
+  }
+  return problems;
+}
+
+describe('Control Tower rule files shipped with the plugin', () => {
+  it('each select what they check by resource type, as guardRulesFor assumes (a plugin upgrade that does not fails here)', () => {
+    // Arrange
+    const files = controlTowerRuleFiles();
+    expect(files?.length).toBeGreaterThan(0);
+
+    // Act
+    const problems = (files ?? []).flatMap((file) => unscopedRules(readFileSync(file, 'utf8')).map((problem) => `${path.basename(file)}: ${problem}`));
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  it('are checked for it: a rule guarded by anything but a type selection is reported', () => {
+    const scoped = 'let BUCKET = "AWS::S3::Bucket"\nlet INPUT_DOCUMENT = this\nlet buckets = Resources.*[ Type == %BUCKET ]\n';
+    expect(unscopedRules(`${scoped}rule ok when is_cfn_template(%INPUT_DOCUMENT)\n    %buckets not empty {\n  check(%buckets)\n}\n`)).toEqual([]);
+    expect(unscopedRules(`${scoped}rule any {\n  Resources exists\n}\n`)).toHaveLength(1);
+    expect(unscopedRules(`${scoped}let named = Resources.*[ Name == "x" ]\nrule n when is_cfn_template(this) %named not empty {\n}\n`)).toHaveLength(1);
+    expect(unscopedRules(`${scoped}rule h when is_cfn_hook(%INPUT_DOCUMENT, %OTHER) {\n}\n`)).toHaveLength(1);
   });
 });
 

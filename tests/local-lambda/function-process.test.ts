@@ -5,7 +5,7 @@
  * a handler that cannot be bundled fails each invocation as Lambda fails a
  * handler it cannot import.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,7 @@ function processFor(
   name: string,
   entry: string,
   nativeModules: readonly string[] = [],
-  settings: { readonly timeoutMs?: number; readonly isolateInvocations?: boolean } = {},
+  settings: { readonly timeoutMs?: number; readonly isolateInvocations?: boolean; readonly maxProcesses?: number } = {},
 ): FunctionProcess {
   const outDir = path.join(workDir, name);
   // A cache of its own: these entries are not the stack's, whose cached build stays as it is.
@@ -40,9 +40,16 @@ function processFor(
     timeoutMs: settings.timeoutMs ?? 60_000,
     logFile: path.join(workDir, `${name}.log`),
     isolateInvocations: settings.isolateInvocations ?? false,
+    ...(settings.maxProcesses === undefined ? {} : { maxProcesses: settings.maxProcesses }),
   });
   opened.push(process_);
   return process_;
+}
+
+/** The pid a handler wrote to `file` once running (fixtures/sleeping-handler.ts). */
+async function runningPid(file: string): Promise<number> {
+  while (!existsSync(file) || readFileSync(file, 'utf8') === '') await new Promise((resolve) => setTimeout(resolve, 20));
+  return Number(readFileSync(file, 'utf8'));
 }
 
 describe('Class: FunctionProcess', () => {
@@ -77,20 +84,55 @@ describe('Class: FunctionProcess', () => {
   });
 
   it('with isolateInvocations, ends only the invocation that timed out, as each Lambda environment runs one invocation', async () => {
-    // Prepare: an invocation that outlives the timeout, and one started later that is still running when the first is killed
+    // Prepare: an invocation that outlives the timeout, and a neighbour started once it is known to be running, which
+    // runs until the slow one's process is gone (in the same process, it dies with it)
     const entry = fileURLToPath(new URL('./fixtures/sleeping-handler.ts', import.meta.url));
     const function_ = processFor('isolated', entry, [], { timeoutMs: 6_000, isolateInvocations: true });
     await function_.invoke({ name: 'warm-up', runMs: 0 });
+    const startedFile = path.join(workDir, 'slow-started');
 
-    // Act
-    const timedOut = function_.invoke({ name: 'slow', runMs: 60_000 }).then(() => undefined, (error: unknown) => error);
-    const neighbour = new Promise((resolve) => setTimeout(resolve, 4_000)).then(() => function_.invoke({ name: 'neighbour', runMs: 3_000 }));
-    const [failure, answer] = await Promise.all([timedOut, neighbour.then((result) => result, (error: unknown) => error)]);
+    // Act: the slow one says it runs 2 s in, which leaves the neighbour that much of its own timeout after the kill
+    const timedOut = function_.invoke({ name: 'slow', runMs: 60_000, startedFile, signalAfterMs: 2_000 }).then(() => undefined, (error: unknown) => error);
+    const slowPid = await runningPid(startedFile);
+    const neighbour = function_.invoke({ name: 'neighbour', untilGone: slowPid }).then((result) => result, (error: unknown) => error);
+    const [failure, answer] = await Promise.all([timedOut, neighbour]);
     const next = (await function_.invoke({ name: 'next', runMs: 0 })) as { pid: number };
 
     // Assess: the slow one timed out; its neighbour, in a process of its own, answered; that process is reused
     expect(failure).toMatchObject({ errorType: 'Sandbox.Timedout' });
     expect(answer).toMatchObject({ name: 'neighbour' });
     expect(next.pid).toBe((answer as { pid: number }).pid);
+  }, 30_000);
+
+  it('with isolateInvocations, starts no more processes than maxProcesses: past it, invocations share the least busy', async () => {
+    // Prepare
+    const entry = fileURLToPath(new URL('./fixtures/sleeping-handler.ts', import.meta.url));
+    const function_ = processFor('capped', entry, [], { isolateInvocations: true, maxProcesses: 2 });
+
+    // Act: five at once, as five concurrent Invoke calls
+    const burst = (await Promise.all([1, 2, 3, 4, 5].map((n) => function_.invoke({ name: `burst-${n}`, runMs: 300 })))) as { pid: number }[];
+    const after = (await Promise.all([1, 2].map((n) => function_.invoke({ name: `after-${n}`, runMs: 300 })))) as { pid: number }[];
+
+    // Assess: two processes ran the burst, and the same two, kept warm, ran what came after
+    const burstPids = new Set(burst.map((result) => result.pid));
+    expect(burstPids.size).toBe(2);
+    for (const result of after) expect(burstPids).toContain(result.pid);
+  }, 30_000);
+
+  it('fails the invocations of a process whose IPC channel closed, and keeps running: a send() on it is no crash', async () => {
+    // Prepare: a shared process that closes its channel and stays alive
+    const entry = fileURLToPath(new URL('./fixtures/sleeping-handler.ts', import.meta.url));
+    const function_ = processFor('disconnected', entry, [], { timeoutMs: 20_000 });
+    const startedFile = path.join(workDir, 'disconnected-started');
+    const closing = function_.invoke({ name: 'closing', runMs: 60_000, disconnect: true, startedFile }).then(() => undefined, (error: unknown) => error);
+    await runningPid(startedFile);
+
+    // Act: the next invocation is sent on the closed channel
+    const next = await function_.invoke({ name: 'next', runMs: 0 }).then(() => undefined, (error: unknown) => error);
+
+    // Assess: both failed as the runtime's exit does, and a new process answers the one after
+    expect(next).toMatchObject({ errorType: 'Runtime.ExitError' });
+    expect(await closing).toMatchObject({ errorType: 'Runtime.ExitError' });
+    expect(await function_.invoke({ name: 'after', runMs: 0 })).toMatchObject({ name: 'after' });
   }, 30_000);
 });
