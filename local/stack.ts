@@ -12,7 +12,7 @@ import { AppSyncJsCheckError } from '../api/appsync-js-check.ts';
 import { SchemaRuleError } from '../api/schema-defaults.ts';
 import { environmentFor, EnvironmentSource, needsSource } from '../api/access.ts';
 import { imagePropertiesVariableValue } from '../api/image-properties-setting.ts';
-import { defaultLabelingQuotas, QueueName } from '../api/labeling-queue.ts';
+import { defaultLabelingQuotas, QueueName, type LabelingQuotas } from '../api/labeling-queue.ts';
 import { fields, lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
 import { ImagesTableLayout } from '../api/table.ts';
@@ -253,14 +253,17 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
           }
         : {}),
     });
-    const lambda = startLambdaRuntime({ stateDir: config.stateDir, environment, onFunctionError: observers.onFunctionError });
+    // The queues' mappings and the runtime's processes per queue consumer derive from the same quotas (the local
+    // Rekognition's, when LABELCAST_REKOGNITION_TPS sets one).
+    const quotas: LabelingQuotas = { ...defaultLabelingQuotas, ...(config.rekognitionTps === undefined ? {} : { rekognitionTps: config.rekognitionTps }) };
+    const lambda = startLambdaRuntime({ stateDir: config.stateDir, environment, onFunctionError: observers.onFunctionError, quotas });
     lambdaRef.runtime = lambda;
     closers.add(() => lambda.close());
     // The queues and their mappings, as infra/labeler.ts deploys them; the labeler's concurrency derives from the same
     // quotas (the local Rekognition's, when LABELCAST_REKOGNITION_TPS sets one). Each mapping polls with its function's role.
     const labelingQueues = startLocalQueues({
       region: config.region,
-      quotas: { ...defaultLabelingQuotas, ...(config.rekognitionTps === undefined ? {} : { rekognitionTps: config.rekognitionTps }) },
+      quotas,
       invoke: (name, event) => lambda.invoke(name, event),
       roleOf: (name) => principalFor(store, functionCredentials[name].accessKeyId),
     });

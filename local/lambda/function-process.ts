@@ -165,6 +165,8 @@ export class FunctionProcess {
     child.on('message', (message: HostMessage) => this.settle(message));
     // A send() on a channel that closed (the process died meanwhile) emits 'error'; unhandled, it would end the stack.
     child.on('error', (error) => {
+      // A kill that fails emits 'error' too: a process already discarded is not discarded (killed) again.
+      if (!this.children.has(child)) return;
       this.discard(child);
       this.failAll(new FunctionError('Runtime.ExitError', `function process failed: ${error.message}`), child);
     });

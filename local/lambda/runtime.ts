@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { eventSourceMappings } from '../../api/labeling-queue.ts';
+import { eventSourceMappings, type LabelingQuotas } from '../../api/labeling-queue.ts';
 import { lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
 import { repoRoot } from '../../api/bundle.ts';
 import { bundleFunctions } from './function-bundle.ts';
@@ -24,6 +24,11 @@ export interface LambdaRuntimeOptions {
   readonly onDeadLetter?: (record: DeadLetterRecord) => void;
   /** Told about every invocation that failed (npm start prints each with its log file). @default nobody */
   readonly onFunctionError?: (report: FunctionErrorReport) => void;
+  /**
+   * The quotas the stack's queue mappings derive their concurrency from (local/lambda/queues.ts is given the same):
+   * a queue consumer keeps as many processes as its mappings run batches at once. @default defaultLabelingQuotas
+   */
+  readonly quotas?: LabelingQuotas;
 }
 
 /** One failed invocation: what failed, where its log is, and whether Lambda will try again. */
@@ -63,8 +68,16 @@ export interface LambdaRuntime {
 }
 
 const defaultRetryDelaysMs = [1_000, 2_000];
-/** The most processes a queue consumer keeps: a few warm sandboxes on a shared machine, past which invocations share one. */
-const maxIsolatedProcesses = 4;
+
+/**
+ * How many processes queue consumer `name` keeps: the batches its mappings run at once under `quotas` (0 for a
+ * function no mapping invokes), so that none of them shares a process with another.
+ */
+export function consumerProcessCap(name: LambdaFunctionName, quotas?: LabelingQuotas): number {
+  return eventSourceMappings(quotas)
+    .filter((mapping) => mapping.function === name)
+    .reduce((sum, mapping) => sum + mapping.maximumConcurrency, 0);
+}
 
 export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
   const logDir = path.join(options.stateDir, 'logs');
@@ -99,9 +112,7 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
     let existing = processes.get(name);
     if (!existing) {
       const spec = lambdaFunctions[name];
-      const mappingConcurrency = eventSourceMappings()
-        .filter((mapping) => mapping.function === name)
-        .reduce((sum, mapping) => sum + mapping.maximumConcurrency, 0);
+      const mappingConcurrency = consumerProcessCap(name, options.quotas);
       existing = new FunctionProcess({
         name,
         code: async () => {
@@ -113,10 +124,10 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
         memoryMb: spec.memoryMb,
         logFile: logFileOf(name),
         // A queue consumer runs each invocation in a process of its own, so a timeout ends only its own batch, as on
-        // AWS (function-process.ts); no more processes than its mappings run batches at once, and never more than a
-        // few, whatever the concurrent Invoke calls.
+        // AWS (function-process.ts): as many processes as its mappings run batches at once, so no batch of theirs ever
+        // shares one (a timeout would end the other too); concurrent Invoke calls past that share the least busy.
         isolateInvocations: mappingConcurrency > 0,
-        maxProcesses: Math.min(mappingConcurrency, maxIsolatedProcesses),
+        maxProcesses: mappingConcurrency,
       });
       processes.set(name, existing);
     }

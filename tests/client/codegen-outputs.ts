@@ -62,6 +62,15 @@ function isSdl(entry: string): boolean {
 }
 
 /** A hash of everything the generation reads, or undefined when the config names inputs it cannot list. */
+/** Whether `file` is a file; false when it is not there or cannot be looked at (ENOTDIR, ENAMETOOLONG, EACCES…). */
+function isFile(file: string): boolean {
+  try {
+    return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
+}
+
 export function inputsKey(repoRoot: string, config: CodegenConfig): string | undefined {
   const hash = createHash('sha256');
   hash.update(`${formatVersion}\n${JSON.stringify(config)}\n`);
@@ -71,7 +80,7 @@ export function inputsKey(repoRoot: string, config: CodegenConfig): string | und
     if (typeof entry !== 'string') return undefined;
     if (isSdl(entry)) continue;
     const file = path.resolve(repoRoot, entry);
-    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
+    if (!isFile(file)) return undefined;
     hash.update(`${file}\n${readFileSync(file, 'utf8')}\n`);
   }
   for (const pattern of asList(config.documents)) {

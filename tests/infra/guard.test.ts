@@ -127,7 +127,7 @@ function unscopedRules(text: string): string[] {
       .map(([, name]) => name),
   );
   const problems: string[] = [];
-  const rules = [...code.matchAll(/^rule (\w+)(\s+when\s+[^{]*)?\{/gm)];
+  const rules = [...code.matchAll(/^\s*rule (\w+)(\s+when\s+[^{]*)?\{/gm)];
   if (rules.length === 0) problems.push('no rule that cfn-guard evaluates');
   for (const [, name, condition = ''] of rules) {
     const when = condition.replace(/\s+/g, ' ').trim();

@@ -4,13 +4,14 @@
  * polls, and refused at start when the role lacks the ESM's sqs actions.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultLabelingQuotas, QueueName } from '../../api/labeling-queue.ts';
+import { defaultLabelingQuotas, eventSourceMappings, QueueName } from '../../api/labeling-queue.ts';
 import type { LambdaFunctionName } from '../../api/manifest.ts';
 import { localFunctionPolicy } from '../../local/iam/function-roles.ts';
 import { compilePolicy } from '../../local/iam/policy.ts';
 import { functionRole } from '../../local/iam/principals.ts';
 import { EventSourceMappingError } from '../../local/lambda/errors.ts';
 import { startLocalQueues } from '../../local/lambda/queues.ts';
+import { consumerProcessCap } from '../../local/lambda/runtime.ts';
 
 const region = 'us-east-1';
 const resources = { region, bucketName: 'b', tableName: 't' };
@@ -49,5 +50,16 @@ describe('Function: startLocalQueues', () => {
     expect(() => startLocalQueues({ region, quotas: defaultLabelingQuotas, roleOf, invoke: async () => undefined })).toThrow(
       /execution role of labeler does not have permissions to call \w+ on SQS/,
     );
+  });
+});
+
+describe('Function: consumerProcessCap', () => {
+  it("keeps a process for every batch a consumer's mappings run at once, under any quota, so no two batches share one", () => {
+    for (const quotas of [defaultLabelingQuotas, { ...defaultLabelingQuotas, rekognitionTps: 1 }, { ...defaultLabelingQuotas, rekognitionTps: 500 }]) {
+      for (const mapping of eventSourceMappings(quotas)) {
+        expect(consumerProcessCap(mapping.function, quotas)).toBeGreaterThanOrEqual(mapping.maximumConcurrency);
+      }
+    }
+    expect(consumerProcessCap('presignUpload')).toBe(0);
   });
 });
