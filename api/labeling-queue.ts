@@ -15,6 +15,7 @@
  *
  *   S3 event ─▶ queue ─▶ receive #1 ─▶ throttled ─(V)─▶ receive #2 ─▶ … ─▶ LABELED (deleted)
  *                                  └─▶ error ─(V)─▶ #2 ─(V)─▶ #3: still an error ─▶ FAILED (deleted)
+ *                                  └─▶ too little time left to end it (PushDeferredError) ─(V)─▶ again, like throttling
  *   a run that never answers (crash, timeout) ─(V)─▶ again, up to maxReceiveCount ─▶ DLQ ─▶ labeling-failed ─▶ FAILED
  *
  * Plain data and functions: bundled into Lambda code too.
@@ -42,8 +43,10 @@ export const LabelingQueueSettings = {
    * Receives before a message moves to the dead-letter queue. A throttled
    * message is received again every visibility timeout, so throttling is
    * waited out for maxReceiveCount × V (30 × 6 min = 3 h) before it could
-   * reach the DLQ; only a run that never answers (crash, timeout) gets there
-   * in practice: errors end FAILED after `errorAttempts` receives.
+   * reach the DLQ; only a run that never answers (crash, timeout), or one
+   * deferred on every receive (PushDeferredError), gets there in practice:
+   * errors end FAILED after `errorAttempts` receives. From the DLQ,
+   * labeling-failed ends the image FAILED with the reason.
    */
   maxReceiveCount: 30,
   /**
