@@ -178,37 +178,44 @@ async function leaseStillHeld(deps: ImagePushDeps, image: Image & PushState): Pr
   const held = image[PushAttributes.leaseUntil];
   const now = (deps.now?.() ?? new Date()).getTime();
   if (held !== undefined && held - now >= PushSettings.publishMarginMs) return true;
-  try {
-    await deps.store.documentClient.send(
-      new UpdateCommand({
-        TableName: deps.store.tableName,
-        Key: imageKey(image.id),
-        UpdateExpression: 'SET #leaseUntil = :until',
-        // attribute_exists(pk): an image deleted meanwhile is not created again by the renewal.
-        ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(#pushedAt) AND ${held === undefined ? 'attribute_not_exists(#leaseUntil)' : '#leaseUntil = :held'}`,
-        ExpressionAttributeNames: { '#leaseUntil': PushAttributes.leaseUntil, '#pushedAt': PushAttributes.pushedAt },
-        ExpressionAttributeValues: { ':until': now + PushSettings.leaseMs, ...(held === undefined ? {} : { ':held': held }) },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  const renewed = await setLeaseIf(deps, image.id, now, {
+    // attribute_exists(pk): an image deleted meanwhile is not created again by the renewal.
+    condition: `attribute_exists(pk) AND attribute_not_exists(#pushedAt) AND ${held === undefined ? 'attribute_not_exists(#leaseUntil)' : '#leaseUntil = :held'}`,
+    names: { '#pushedAt': PushAttributes.pushedAt },
+    values: held === undefined ? {} : { ':held': held },
+  });
+  return renewed !== undefined;
 }
 
 /** Takes the lease when it has lapsed and nobody has pushed: the lease's new end, or undefined when someone else holds or finished it. */
-async function takeOverLease(deps: ImagePushDeps, imageId: string, now: Date): Promise<number | undefined> {
-  const until = now.getTime() + PushSettings.leaseMs;
+function takeOverLease(deps: ImagePushDeps, imageId: string, now: Date): Promise<number | undefined> {
+  return setLeaseIf(deps, imageId, now.getTime(), {
+    condition: 'attribute_not_exists(#pushedAt) AND #status <> :pending AND #leaseUntil < :now',
+    names: { '#pushedAt': PushAttributes.pushedAt, '#status': 'status' },
+    values: { ':now': now.getTime(), ':pending': ImageStatus.PENDING },
+  });
+}
+
+/**
+ * Sets the image's lease to end `leaseMs` after `now` when `condition` holds (its names and values besides
+ * #leaseUntil and :until): the lease's new end, or undefined when the condition failed.
+ */
+async function setLeaseIf(
+  deps: ImagePushDeps,
+  imageId: string,
+  now: number,
+  when: { readonly condition: string; readonly names: Record<string, string>; readonly values: Record<string, unknown> },
+): Promise<number | undefined> {
+  const until = now + PushSettings.leaseMs;
   try {
     await deps.store.documentClient.send(
       new UpdateCommand({
         TableName: deps.store.tableName,
         Key: imageKey(imageId),
         UpdateExpression: 'SET #leaseUntil = :until',
-        ConditionExpression: 'attribute_not_exists(#pushedAt) AND #status <> :pending AND #leaseUntil < :now',
-        ExpressionAttributeNames: { '#leaseUntil': PushAttributes.leaseUntil, '#pushedAt': PushAttributes.pushedAt, '#status': 'status' },
-        ExpressionAttributeValues: { ':until': until, ':now': now.getTime(), ':pending': ImageStatus.PENDING },
+        ConditionExpression: when.condition,
+        ExpressionAttributeNames: { '#leaseUntil': PushAttributes.leaseUntil, ...when.names },
+        ExpressionAttributeValues: { ':until': until, ...when.values },
       }),
     );
     return until;
