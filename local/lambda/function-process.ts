@@ -62,8 +62,6 @@ interface Pending {
 export class FunctionProcess {
   /** The process shared by every invocation (without isolateInvocations). */
   private child: ChildProcess | undefined;
-  /** Warm processes with no invocation in flight (with isolateInvocations). */
-  private readonly idle: ChildProcess[] = [];
   /** Every live process, to end them on close. */
   private readonly children = new Set<ChildProcess>();
   private closed = false;
@@ -110,7 +108,6 @@ export class FunctionProcess {
     this.closed = true;
     const children = [...this.children];
     this.child = undefined;
-    this.idle.length = 0;
     this.failAll(new FunctionError('Runtime.Shutdown', 'the local Lambda runtime is shutting down'));
     await Promise.all(
       children
@@ -125,22 +122,22 @@ export class FunctionProcess {
     );
   }
 
-  /** An idle process first; a new one only when all are busy and the cap allows; else the least busy one. */
+  /**
+   * An idle process (none in flight on it) first; a new one only when all are busy and the cap allows; else the
+   * least busy one. Idle is what `load` says, not a list of its own kept beside it.
+   */
   private isolatedProcess(code: FunctionCode): ChildProcess {
-    const idle = this.idle.pop();
-    if (idle) return idle;
-    if (this.children.size < (this.options.maxProcesses ?? defaultMaxProcesses)) return this.start(code);
     let leastBusy: ChildProcess | undefined;
     for (const [child, count] of this.load) if (!leastBusy || count < (this.load.get(leastBusy) ?? 0)) leastBusy = child;
+    if (leastBusy && this.load.get(leastBusy) === 0) return leastBusy;
+    if (this.children.size < (this.options.maxProcesses ?? defaultMaxProcesses)) return this.start(code);
     return leastBusy ?? this.start(code);
   }
 
-  /** One invocation on `child` is over; with none left it waits idle for the next. */
+  /** One invocation on `child` is over; with none left on it, it is idle for the next. */
   private release(child: ChildProcess): void {
-    const left = (this.load.get(child) ?? 1) - 1;
     if (!this.children.has(child)) return;
-    this.load.set(child, left);
-    if (this.options.isolateInvocations && left === 0 && !this.closed && !this.idle.includes(child)) this.idle.push(child);
+    this.load.set(child, (this.load.get(child) ?? 1) - 1);
   }
 
   private ensureStarted(code: FunctionCode): ChildProcess {
@@ -181,8 +178,6 @@ export class FunctionProcess {
   /** No invocation goes to this process again. */
   private forget(child: ChildProcess): void {
     if (this.child === child) this.child = undefined;
-    const idleAt = this.idle.indexOf(child);
-    if (idleAt >= 0) this.idle.splice(idleAt, 1);
     this.children.delete(child);
     this.load.delete(child);
   }
