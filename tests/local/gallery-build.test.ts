@@ -9,12 +9,11 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
-import { checkoutCacheDir, freshBundle } from '../../api/cached-bundle.js';
 import { buildInChild, buildIntoPlace, buildOnce, GalleryBuildError, galleryIsStale, placeGallery, restoreLeftBuild } from '../../local/gallery/build.ts';
+import { childModule } from '../support/child-module.ts';
 import { backdate, diedPid } from '../support/lock-holders.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'labelcast-gallery-build-'));
@@ -31,7 +30,7 @@ function place(name: string) {
  * One start, in a process of its own: buildOnce of a build that records that it ran, then waits until the other
  * start waits for it (it says so in `waiting`) or builds too (a second line in `runs`), so that the two starts
  * contend whatever their timing, then writes dist/ (an asset, then index.html naming it). Prints whether it built.
- * It imports local/gallery/build.ts from the URL it is given (galleryBuildModule).
+ * It imports local/gallery/build.ts from the URL it is given: its bundle, run by plain node (../support/child-module.ts).
  */
 const startScript = `
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -58,30 +57,8 @@ const built = await buildOnce({
 console.log(JSON.stringify({ built, app: readFileSync(path.join(dist, 'app.js'), 'utf8') }));
 `;
 
-/**
- * How a start's process gets local/gallery/build.ts: its bundle (api/cached-bundle.js, kept between runs and built
- * again when a file it came from changes; each file keeps its own import.meta.url, as the stack's bundle does), run
- * by plain node; or its source under tsx when no bundle can be built or kept. Under tsx each start spent ~0.6 s of
- * CPU on tsx's loader and transforms; from the bundle, ~0.1.
- */
-async function bundledOrSource(): Promise<{ readonly execArgv: readonly string[]; readonly url: string }> {
-  const bundle = await freshBundle({
-    repoRoot,
-    entry: 'local/gallery/build.ts',
-    cacheDir: checkoutCacheDir(repoRoot, 'gallery-build-test'),
-    bundleName: 'gallery-build.mjs',
-    externalPackages: true,
-    ownImportMetaUrl: true,
-  });
-  return bundle
-    ? { execArgv: [], url: pathToFileURL(bundle).href }
-    : { execArgv: ['--import', 'tsx'], url: pathToFileURL(path.join(repoRoot, 'local/gallery/build.ts')).href };
-}
-let galleryBuild: ReturnType<typeof bundledOrSource> | undefined;
-const galleryBuildModule = () => (galleryBuild ??= bundledOrSource());
-
 const start = async (dir: string) => {
-  const { execArgv, url } = await galleryBuildModule();
+  const { execArgv, url } = await childModule('local/gallery/build.ts');
   const { stdout } = await promisify(execFile)(process.execPath, [...execArgv, '--input-type=module', '-e', startScript, dir, url], { cwd: repoRoot });
   return JSON.parse(stdout) as { built: boolean; app: string };
 };
