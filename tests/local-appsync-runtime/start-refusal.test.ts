@@ -15,7 +15,7 @@ afterAll(() => {
 });
 
 describe('npm start with a resolver AppSync refuses', () => {
-  // Starts the stack's process (tsx, bundling the resolvers): up to a minute on 2 shared cores.
+  // Starts the stack's process (its cached bundle; bundling and checking the copied resolvers): up to a minute on 2 shared cores.
   it('exits 1 naming the file, line and rule, without serving', { timeout: 120_000 }, async () => {
     const resolvers = copyOfResolvers();
     copies.push(resolvers);

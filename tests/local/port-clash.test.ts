@@ -16,7 +16,7 @@ const held = createServer();
 afterAll(() => new Promise<void>((resolve) => held.close(() => resolve())));
 
 describe('npm start with a port in use', () => {
-  // Starts the stack's process (tsx, the gallery build check): up to a minute on 2 shared cores.
+  // Starts the stack's process (its cached bundle, the state files, the gallery build check): up to a minute on 2 shared cores.
   it('exits 1 with one line naming the port and LABELCAST_PORT', { timeout: 120_000 }, async () => {
     // Prepare: hold a port, and point the stack's DynamoDB (base + 2) at it
     await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
