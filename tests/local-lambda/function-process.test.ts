@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../api/bundle.ts';
+import { checkoutCacheDir } from '../../api/cached-bundle.js';
 import { bundleFunctions, type FunctionBundles } from '../../local/lambda/function-bundle.ts';
 import { FunctionProcess } from '../../local/lambda/function-process.ts';
 
@@ -28,12 +30,18 @@ const fixtures = {
 
 /**
  * One esbuild run for both fixtures, as the stack builds all its functions in one (local/lambda/runtime.ts), rather than one
- * a test: each build is a node process and an esbuild service (about half a second of CPU). Started on first use.
+ * a test: each build is a node process and an esbuild service (about half a second of CPU). Started on first use, and
+ * kept between runs in a cache of its own (these entries are not the stack's, whose cached build stays as it is),
+ * which builds again when a fixture, the host or what they import changed, as the stack's does.
  */
 let fixtureBundles: Promise<FunctionBundles> | undefined;
 const sharedBundles = () =>
-  // A cache of its own: these entries are not the stack's, whose cached build stays as it is.
-  (fixtureBundles ??= bundleFunctions({ entries: fixtures, outDir: path.join(workDir, 'fixtures'), nativeModules: ['sharp'], cacheDir: path.join(workDir, 'cache') }));
+  (fixtureBundles ??= bundleFunctions({
+    entries: fixtures,
+    outDir: path.join(workDir, 'fixtures'),
+    nativeModules: ['sharp'],
+    cacheDir: checkoutCacheDir(repoRoot, 'function-process-test'),
+  }));
 
 /** A process named `name` for `handler`: a fixture's bundle, or the bundles of `entry` built into a directory of their own. */
 function processFor(
