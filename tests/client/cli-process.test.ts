@@ -42,7 +42,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-// Each run starts Node with tsx and loads aws-amplify: seconds each on 2 shared cores.
+// Each run starts the launcher and the CLI's cached bundle in a child node (client-example/cli/labelcast.js), some
+// load aws-amplify: up to seconds each on 2 shared cores.
 describe('CLI without a stack: client-example/cli/labelcast.js', { timeout: 90_000 }, () => {
   it('on a fresh clone (no amplify_outputs.json) says to run npm start, in one line, without certificate warnings', async () => {
     const ran = await labelcast(['search', 'Cat']);

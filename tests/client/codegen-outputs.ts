@@ -8,6 +8,8 @@
  * the installed codegen packages; the key below hashes all of them, so any change to one generates again (and a
  * stale checked-in file still fails the test). Inputs the key cannot list (a document pattern other than
  * `dir/*.ext`, a schema entry that is neither a file nor SDL: a glob, a URL, a directory, a path that moved) are never recalled: they are generated each time, as before.
+ * The key names files relative to the repository's root, and one cache directory serves every checkout beside the
+ * same node_modules: a fresh clone recalls what another checkout generated from the same inputs.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -15,7 +17,6 @@ import path from 'node:path';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import type { Types } from '@graphql-codegen/plugin-helpers';
 import { parse } from 'graphql';
-import { checkoutCacheDir } from '../../api/cached-bundle.js';
 
 /** One generated file: its path as codegen names it, and its text. */
 export interface GeneratedFile {
@@ -24,7 +25,7 @@ export interface GeneratedFile {
 }
 
 /** Bumped when what this module stores, or how it keys it, changes. */
-const formatVersion = 1;
+const formatVersion = 2;
 
 const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
@@ -61,7 +62,6 @@ function isSdl(entry: string): boolean {
   }
 }
 
-/** A hash of everything the generation reads, or undefined when the config names inputs it cannot list. */
 /** Whether `file` is a file; false when it is not there or cannot be looked at (ENOTDIR, ENAMETOOLONG, EACCES…). */
 function isFile(file: string): boolean {
   try {
@@ -71,9 +71,15 @@ function isFile(file: string): boolean {
   }
 }
 
+/**
+ * A hash of everything the generation reads, or undefined when the config names inputs it cannot list. Paths in it
+ * are relative to `repoRoot`, so checkouts with the same inputs share a key: what codegen writes is compared with
+ * checked-in files, the same in every checkout, so it cannot depend on where the checkout lies.
+ */
 export function inputsKey(repoRoot: string, config: CodegenConfig): string | undefined {
   const hash = createHash('sha256');
-  hash.update(`${formatVersion}\n${JSON.stringify(config)}\n`);
+  const inRepo = (file: string) => path.relative(repoRoot, file);
+  hash.update(`${formatVersion}\n${JSON.stringify(config).replaceAll(JSON.stringify(path.join(repoRoot, path.sep)).slice(1, -1), '<repo>/')}\n`);
   // Schema entries are file paths (read) or SDL text (already in the config's JSON); anything else (a glob, a URL, a
   // directory, a file that is not there) reads what the key cannot see.
   for (const entry of asList(config.schema)) {
@@ -81,12 +87,12 @@ export function inputsKey(repoRoot: string, config: CodegenConfig): string | und
     if (isSdl(entry)) continue;
     const file = path.resolve(repoRoot, entry);
     if (!isFile(file)) return undefined;
-    hash.update(`${file}\n${readFileSync(file, 'utf8')}\n`);
+    hash.update(`${inRepo(file)}\n${readFileSync(file, 'utf8')}\n`);
   }
   for (const pattern of asList(config.documents)) {
     const files = documentFiles(repoRoot, pattern);
     if (!files) return undefined;
-    for (const file of files) hash.update(`${file}\n${readFileSync(file, 'utf8')}\n`);
+    for (const file of files) hash.update(`${inRepo(file)}\n${readFileSync(file, 'utf8')}\n`);
   }
   hash.update(JSON.stringify(codegenPackageVersions(repoRoot)));
   hash.update(readFileSync(path.join(repoRoot, 'package-lock.json')));
@@ -104,7 +110,8 @@ async function generateNow(repoRoot: string, config: CodegenConfig): Promise<Gen
 export async function codegenOutputs(repoRoot: string, config: CodegenConfig): Promise<{ files: GeneratedFile[]; recalled: boolean }> {
   const key = inputsKey(repoRoot, config);
   if (key === undefined) return { files: await generateNow(repoRoot, config), recalled: false };
-  const cacheDir = checkoutCacheDir(repoRoot, 'codegen-check');
+  // One directory for every checkout: the key holds no path of one (inputsKey).
+  const cacheDir = path.join(repoRoot, 'node_modules', '.cache', 'labelcast', 'codegen-check', 'shared');
   const cached = path.join(cacheDir, `${key}.json`);
   if (existsSync(cached)) return { files: JSON.parse(readFileSync(cached, 'utf8')) as GeneratedFile[], recalled: true };
   const files = await generateNow(repoRoot, config);

@@ -3,7 +3,9 @@
  * makes its TLS material (a CA and a server certificate) and its user pool (a 2048-bit RSA key): ~0.4 CPU-s, the
  * most of a start. A test that is not about that first start takes a fresh directory holding a copy of what one
  * start made for the whole test worker, as a restart of `npm start` finds it; the server loads it as it would
- * its own. tests/local-appsync-server/tls.test.ts and the user-pool tests still make theirs from nothing.
+ * its own. tests/local-appsync-server/tls.test.ts and the user-pool tests still make theirs from nothing. The unit
+ * tests that start the stack's process only to see it refuse (a resolver, a port in use) take one too: the stack
+ * reads the same files (local/state-files.ts).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

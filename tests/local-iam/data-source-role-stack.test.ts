@@ -33,6 +33,7 @@ import { ImageDocument, ImagesDocument, LabelsDocument, type TypedDocumentString
 import type { AmplifyOutputs } from '../../local/amplify-outputs.ts';
 import { readReadyFile, type StackReady } from '../../local/ready-file.ts';
 import { post } from '../local-appsync-server/https-client.ts';
+import { childModule, type ChildModule } from '../support/child-module.ts';
 import { copyOfResolvers, type ResolversCopy } from '../support/resolvers-copy.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -54,17 +55,17 @@ function isRunning(pid: number): boolean {
 }
 
 /**
- * A program (node with tsx) that starts a stack with local/child-process-stack.ts on `stateDir`, prints its pid
- * once it serves, and waits.
+ * A program (plain node, importing local/child-process-stack.ts's bundle: ../support/child-module.ts) that starts a
+ * stack with it on `stateDir`, prints its pid once it serves, and waits.
  */
-function startingProgram(stateDir: string, env: NodeJS.ProcessEnv): { parent: ChildProcess; printed: () => string } {
+function startingProgram(stackModule: ChildModule, stateDir: string, env: NodeJS.ProcessEnv): { parent: ChildProcess; printed: () => string } {
   const code = `
-    const { startStackProcess } = await import(${JSON.stringify(path.join(repoRoot, 'local/child-process-stack.ts'))});
+    const { startStackProcess } = await import(${JSON.stringify(stackModule.url)});
     const stack = await startStackProcess({ stateDir: ${JSON.stringify(stateDir)} });
     console.log('stack pid ' + stack.process.pid);
     setInterval(() => {}, 60_000);
   `;
-  const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const parent = spawn(process.execPath, [...stackModule.execArgv, '--input-type=module', '-e', code], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let printed = '';
   parent.stdout?.on('data', (chunk: Buffer) => (printed += chunk.toString()));
   parent.stderr?.on('data', (chunk: Buffer) => (printed += chunk.toString()));
@@ -99,7 +100,7 @@ describe('npm start from a program, with a resolver outside its data source role
       "expressionNames: { '#pk': ImagesTableLayout.partitionKey, '#sk': ImagesTableLayout.sortKey },",
       "expressionNames: { '#pk': ImagesTableLayout.byStatusIndex.partitionKey, '#sk': ImagesTableLayout.byStatusIndex.sortKey },",
     );
-    const program = startingProgram(stateDir, { ...process.env, LABELCAST_RESOLVERS_DIR: resolvers.dir });
+    const program = startingProgram(await childModule('local/child-process-stack.ts'), stateDir, { ...process.env, LABELCAST_RESOLVERS_DIR: resolvers.dir });
     parent = program.parent;
     await waitFor(() => /stack pid \d+/.test(program.printed()) || parent?.exitCode !== null);
     const pid = Number(/stack pid (\d+)/.exec(program.printed())?.[1]);

@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundleFunctions } from '../../local/lambda/function-bundle.ts';
+import { repoRoot } from '../../api/bundle.ts';
+import { checkoutCacheDir } from '../../api/cached-bundle.js';
+import { bundleFunctions, type FunctionBundles } from '../../local/lambda/function-bundle.ts';
 import { FunctionProcess } from '../../local/lambda/function-process.ts';
 
 const workDir = mkdtempSync(path.join(tmpdir(), 'labelcast-function-process-'));
@@ -20,22 +22,44 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-/** A process for `entry`, bundled into its own directory. */
+/** The handlers the tests run, by name: each bundle is built once for all the processes that run it. */
+const fixtures = {
+  native: fileURLToPath(new URL('./fixtures/native-module-handler.ts', import.meta.url)),
+  sleeping: fileURLToPath(new URL('./fixtures/sleeping-handler.ts', import.meta.url)),
+} as const;
+
+/**
+ * One esbuild run for both fixtures, as the stack builds all its functions in one (local/lambda/runtime.ts), rather than one
+ * a test: each build is a node process and an esbuild service (about half a second of CPU). Started on first use, and
+ * kept between runs in a cache of its own (these entries are not the stack's, whose cached build stays as it is),
+ * which builds again when a fixture, the host or what they import changed, as the stack's does.
+ */
+let fixtureBundles: Promise<FunctionBundles> | undefined;
+const sharedBundles = () =>
+  (fixtureBundles ??= bundleFunctions({
+    entries: fixtures,
+    outDir: path.join(workDir, 'fixtures'),
+    nativeModules: ['sharp'],
+    cacheDir: checkoutCacheDir(repoRoot, 'function-process-test'),
+  }));
+
+/** A process named `name` for `handler`: a fixture's bundle, or the bundles of `entry` built into a directory of their own. */
 function processFor(
   name: string,
-  entry: string,
-  nativeModules: readonly string[] = [],
+  handler: keyof typeof fixtures | { readonly entry: string },
   settings: { readonly timeoutMs?: number; readonly isolateInvocations?: boolean; readonly maxProcesses?: number } = {},
 ): FunctionProcess {
-  const outDir = path.join(workDir, name);
-  // A cache of its own: these entries are not the stack's, whose cached build stays as it is.
-  const bundles = bundleFunctions({ entries: { [name]: entry }, outDir, nativeModules, cacheDir: path.join(workDir, 'cache') });
+  const bundles =
+    typeof handler === 'string'
+      ? sharedBundles().then(({ host, handlers }) => ({ host, handler: handlers[handler] }))
+      : bundleFunctions({ entries: { [name]: handler.entry }, outDir: path.join(workDir, name), cacheDir: path.join(workDir, `cache-${name}`) }).then(
+          ({ host, handlers }) => ({ host, handler: handlers[name] }),
+        );
+  // Not left unhandled before the first invoke asks for it: a failed build fails each invocation.
+  bundles.catch(() => undefined);
   const process_ = new FunctionProcess({
     name,
-    code: async () => {
-      const { host, handlers } = await bundles;
-      return { host, handler: handlers[name] };
-    },
+    code: () => bundles,
     environment: { PATH: process.env.PATH ?? '' },
     timeoutMs: settings.timeoutMs ?? 60_000,
     logFile: path.join(workDir, `${name}.log`),
@@ -55,15 +79,14 @@ async function runningPid(file: string): Promise<number> {
 describe('Class: FunctionProcess', () => {
   it('runs the bundle of a handler that uses a native module, with plain node', async () => {
     // Prepare
-    const entry = fileURLToPath(new URL('./fixtures/native-module-handler.ts', import.meta.url));
-    const function_ = processFor('native', entry, ['sharp']);
+    const function_ = processFor('native', 'native');
 
     // Act
     const result = (await function_.invoke({ width: 123 })) as { width: number; moduleUrl: string; execArgv: string[] };
 
     // Assess: sharp worked, the code came from the bundle, and no TypeScript loader was in the process
     expect(result.width).toBe(123);
-    expect(result.moduleUrl).toBe(`file://${path.join(workDir, 'native', 'native.mjs')}`);
+    expect(result.moduleUrl).toBe(`file://${path.join(workDir, 'fixtures', 'native.mjs')}`);
     expect(result.execArgv.join(' ')).not.toMatch(/tsx/);
   });
 
@@ -71,7 +94,7 @@ describe('Class: FunctionProcess', () => {
     // Prepare
     const entry = path.join(workDir, 'broken-handler.ts');
     writeFileSync(entry, 'export const handler = async () => { return ; ; }}\n');
-    const function_ = processFor('broken', entry);
+    const function_ = processFor('broken', { entry });
 
     // Act
     const failures = await Promise.all([function_.invoke({}), function_.invoke({})].map((run) => run.then(() => undefined, (error: unknown) => error)));
@@ -86,8 +109,7 @@ describe('Class: FunctionProcess', () => {
   it('with isolateInvocations, ends only the invocation that timed out, as each Lambda environment runs one invocation', async () => {
     // Prepare: an invocation that outlives the timeout, and a neighbour started once it is known to be running, which
     // runs until the slow one's process is gone (in the same process, it dies with it)
-    const entry = fileURLToPath(new URL('./fixtures/sleeping-handler.ts', import.meta.url));
-    const function_ = processFor('isolated', entry, [], { timeoutMs: 6_000, isolateInvocations: true });
+    const function_ = processFor('isolated', 'sleeping', { timeoutMs: 6_000, isolateInvocations: true });
     await function_.invoke({ name: 'warm-up', runMs: 0 });
     const startedFile = path.join(workDir, 'slow-started');
 
@@ -106,8 +128,7 @@ describe('Class: FunctionProcess', () => {
 
   it('with isolateInvocations, starts no more processes than maxProcesses: past it, invocations share the least busy', async () => {
     // Prepare
-    const entry = fileURLToPath(new URL('./fixtures/sleeping-handler.ts', import.meta.url));
-    const function_ = processFor('capped', entry, [], { isolateInvocations: true, maxProcesses: 2 });
+    const function_ = processFor('capped', 'sleeping', { isolateInvocations: true, maxProcesses: 2 });
 
     // Act: five at once, as five concurrent Invoke calls
     const burst = (await Promise.all([1, 2, 3, 4, 5].map((n) => function_.invoke({ name: `burst-${n}`, runMs: 300 })))) as { pid: number }[];
@@ -121,8 +142,7 @@ describe('Class: FunctionProcess', () => {
 
   it('fails the invocations of a process whose IPC channel closed, and keeps running: a send() on it is no crash', async () => {
     // Prepare: a shared process that closes its channel and stays alive
-    const entry = fileURLToPath(new URL('./fixtures/sleeping-handler.ts', import.meta.url));
-    const function_ = processFor('disconnected', entry, [], { timeoutMs: 20_000 });
+    const function_ = processFor('disconnected', 'sleeping', { timeoutMs: 20_000 });
     const startedFile = path.join(workDir, 'disconnected-started');
     const closing = function_.invoke({ name: 'closing', runMs: 60_000, disconnect: true, startedFile }).then(() => undefined, (error: unknown) => error);
     await runningPid(startedFile);

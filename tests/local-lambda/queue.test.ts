@@ -168,9 +168,11 @@ describe('Class: LocalQueue', () => {
 
   describe('Method: nextVisibleInMs', () => {
     it('answers with 150,000 messages hidden (an S3 event storm that every labeler fails), where spreading them into Math.min overflows the stack', () => {
-      // Prepare: the earliest-received message becomes visible first
+      // Prepare: the earliest-received message becomes visible first. (Past ~125,000 a spread overflows node's default
+      // stack, so the count stays; the ids are given, as the redrive gives them, which spares 150,000 randomUUID calls
+      // (~0.3 s of CPU) in a test that never reads an id.)
       const { clock, queue } = queues();
-      for (let index = 0; index < 150_000; index += 1) queue.send(`event-${index}`);
+      for (let index = 0; index < 150_000; index += 1) queue.send(`event-${index}`, { messageId: `event-${index}` });
       queue.receive(1);
       clock.advance(10);
       expect(queue.receive(150_000)).toHaveLength(149_999);

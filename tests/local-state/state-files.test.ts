@@ -12,6 +12,7 @@ import { checkDynamoDbDataDir } from '../../local/dynamodb/data-dir.ts';
 import { loadOrCreateCredentials } from '../../local/iam/credentials.ts';
 import { loadOrCreateSecrets } from '../../local/secrets.ts';
 import { StateFileError } from '../../local/state-dir.ts';
+import { childModule } from '../support/child-module.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 const freshDir = tempDirs('labelcast-state-');
@@ -29,21 +30,22 @@ function stateErrorOf(load: () => unknown): StateFileError {
 }
 
 describe('Function: prepareStateDir', () => {
-  it('makes an existing state dir private: directories 0700, files 0600, and files created later too', () => {
+  it('makes an existing state dir private: directories 0700, files 0600, and files created later too', async () => {
     // Prepare: a state dir as an older version left it, world-readable (in a child, so this process keeps its umask)
     const dir = freshDir();
     mkdirSync(path.join(dir, 's3', 'bucket'), { recursive: true, mode: 0o755 });
     writeFileSync(path.join(dir, 's3', 'bucket', 'object'), 'bytes', { mode: 0o644 });
     writeFileSync(path.join(dir, 'secrets.json'), '{}', { mode: 0o644 });
+    const stateDirModule = await childModule('local/state-dir.ts');
     const script = `
-      import { prepareStateDir } from './local/state-dir.ts';
       import { mkdirSync, writeFileSync } from 'node:fs';
+      const { prepareStateDir } = await import(process.argv[2]);
       prepareStateDir(process.argv[1]);
       mkdirSync(process.argv[1] + '/logs');
       writeFileSync(process.argv[1] + '/logs/labeler.log', 'line');`;
 
     // Act
-    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir], { cwd: path.resolve(import.meta.dirname, '../..') });
+    execFileSync(process.execPath, [...stateDirModule.execArgv, '--input-type=module', '-e', script, dir, stateDirModule.url], { cwd: path.resolve(import.meta.dirname, '../..') });
 
     // Assess
     expect([dir, path.join(dir, 's3'), path.join(dir, 's3', 'bucket'), path.join(dir, 'logs')].map(modeOf)).toEqual([0o700, 0o700, 0o700, 0o700]);

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
 import { buildInChild, buildIntoPlace, buildOnce, GalleryBuildError, galleryIsStale, placeGallery, restoreLeftBuild } from '../../local/gallery/build.ts';
+import { childModule } from '../support/child-module.ts';
 import { backdate, diedPid } from '../support/lock-holders.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'labelcast-gallery-build-'));
@@ -29,13 +30,14 @@ function place(name: string) {
  * One start, in a process of its own: buildOnce of a build that records that it ran, then waits until the other
  * start waits for it (it says so in `waiting`) or builds too (a second line in `runs`), so that the two starts
  * contend whatever their timing, then writes dist/ (an asset, then index.html naming it). Prints whether it built.
+ * It imports local/gallery/build.ts from the URL it is given: its bundle, run by plain node (../support/child-module.ts).
  */
 const startScript = `
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildIntoPlace, buildOnce } from './local/gallery/build.ts';
-const [dir] = process.argv.slice(1);
+const [dir, buildModule] = process.argv.slice(1);
+const { buildIntoPlace, buildOnce } = await import(buildModule);
 const dist = path.join(dir, 'dist');
 const runs = path.join(dir, 'runs');
 const waiting = path.join(dir, 'waiting');
@@ -55,10 +57,11 @@ const built = await buildOnce({
 console.log(JSON.stringify({ built, app: readFileSync(path.join(dist, 'app.js'), 'utf8') }));
 `;
 
-const start = (dir: string) =>
-  promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', startScript, dir], { cwd: repoRoot }).then(
-    ({ stdout }) => JSON.parse(stdout) as { built: boolean; app: string },
-  );
+const start = async (dir: string) => {
+  const { execArgv, url } = await childModule('local/gallery/build.ts');
+  const { stdout } = await promisify(execFile)(process.execPath, [...execArgv, '--input-type=module', '-e', startScript, dir, url], { cwd: repoRoot });
+  return JSON.parse(stdout) as { built: boolean; app: string };
+};
 
 /** A build of `dist` that writes an index.html saying `text`. */
 const writing = (text: string) => async (outDir: string) => {

@@ -4,24 +4,31 @@
  * port + 2) meets a port this test holds.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
+import { startedStateDir } from '../local-appsync-server/state-dir.ts';
 
 const held = createServer();
-afterAll(() => new Promise<void>((resolve) => held.close(() => resolve())));
+const stateDirs: string[] = [];
+afterAll(async () => {
+  for (const stateDir of stateDirs) rmSync(stateDir, { recursive: true, force: true });
+  await new Promise<void>((resolve) => held.close(() => resolve()));
+});
 
 describe('npm start with a port in use', () => {
-  // Starts the stack's process (tsx, the gallery build check): up to a minute on 2 shared cores.
+  // Starts the stack's process (its cached bundle, the state files, the gallery build check): up to a minute on 2 shared cores.
   it('exits 1 with one line naming the port and LABELCAST_PORT', { timeout: 120_000 }, async () => {
     // Prepare: hold a port, and point the stack's DynamoDB (base + 2) at it
     await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
     const { port } = held.address() as AddressInfo;
-    const stateDir = mkdtempSync(path.join(tmpdir(), 'labelcast-port-'));
+    // A state dir as a first start left it (TLS material, user pool), as a restart finds it: the clash does not depend
+    // on it, and the worker makes the pool's RSA key once for every test that needs one (../local-appsync-server/state-dir.ts).
+    const stateDir = await startedStateDir('labelcast-port-', 'us-east-1');
+    stateDirs.push(stateDir);
     // Act
     const child = spawn(process.execPath, ['local/start.js'], {
       cwd: repoRoot,
