@@ -79,6 +79,12 @@ export class ManifestFunction extends Construct {
         mainFields: ['module', 'main'],
         minify: true,
         sourceMap: true,
+        // The map's mappings and source names are all --enable-source-maps needs to name the .ts frames of a stack
+        // trace; the sources' text (esbuild's default, ~1.7 MB of a labeler map's 2.7) only made each cold start
+        // read and parse it: ~15-20 ms of CPU a process under Node 20, of ~40 ms the maps cost in all
+        // (local/lambda/function-bundle.ts builds the same, and the offline stack forks dozens of function processes
+        // a test run).
+        sourcesContent: false,
         externalModules: [...nativeModules],
         banner: requireShim,
         logLevel: LogLevel.WARNING,

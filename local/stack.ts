@@ -5,7 +5,8 @@
  * Rekognition TPS quota gives) → Rekognition and DynamoDB → IAM-signed
  * publishImageLabeled on AppSync → subscribers; a message past its
  * maxReceiveCount → the dead-letter queue → labeling-failed (all declared in
- * api/labeling-queue.ts); the reconciler at start and on its schedule.
+ * api/labeling-queue.ts); the reconciler at start (unless the images table is new,
+ * so holds no PENDING image) and on its schedule.
  */
 import path from 'node:path';
 import { AppSyncJsCheckError } from '../api/appsync-js-check.ts';
@@ -135,7 +136,7 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
       admin,
     });
     closers.add(() => dynamodb.close());
-    await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: config.tableName, region: config.region, credentials, dataDir: dynamoDbDataDir.path });
+    const imagesTable = await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName: config.tableName, region: config.region, credentials, dataDir: dynamoDbDataDir.path });
 
     // One certificate for every endpoint a browser reaches (AppSync loads the same): a browser that trusts the
     // local CA trusts the gallery, AppSync and S3, and the HTTPS gallery loads no image over plain HTTP.
@@ -284,9 +285,11 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
     await rekognition.ready;
 
     // The labelling queue lives in memory, so nothing is queued or in flight right after a start:
-    // re-drive every PENDING image whose object exists (functions/reconciler/reconcile.ts).
+    // re-drive every PENDING image whose object exists (functions/reconciler/reconcile.ts). A table this start created
+    // holds no image, so that run would find nothing (the reconciler reads only the table's byStatus index for PENDING
+    // images) and is not made: a fresh stack (every test stack, a first `npm start`) forks no reconciler process for it.
     const reconcile = (event: object) => lambda.invoke('reconciler', event).catch((error: unknown) => console.error('[reconciler]', error));
-    await reconcile({ redriveAfterSeconds: 0 });
+    if (!imagesTable.created) await reconcile({ redriveAfterSeconds: 0 });
     // Each period sends what EventBridge sends, its scheduled time included.
     const reconcileTimer = setInterval(
       () => void reconcile(scheduledEvent({ time: new Date(), region: config.region, ruleName: 'labelcast-reconciler-schedule' })),

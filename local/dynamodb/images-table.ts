@@ -107,15 +107,26 @@ export function imagesTableDefinition(tableName: string, extraIndexes: readonly 
   };
 }
 
+/** What ensureImagesTable found. */
+export interface EnsuredImagesTable {
+  /**
+   * True when this call created the table, so it holds no item yet (the stack then skips its start-up reconciler
+   * run, which would find no PENDING image); false when it was there already, or another caller created it meanwhile.
+   */
+  readonly created: boolean;
+}
+
 /** Creates the images table (layout from api/table.ts: pk/sk string keys, every GSI of imagesTableIndexes with its projection, PAY_PER_REQUEST) unless it exists; waits until ACTIVE. */
-export async function ensureImagesTable(args: EnsureImagesTableArgs): Promise<void> {
+export async function ensureImagesTable(args: EnsureImagesTableArgs): Promise<EnsuredImagesTable> {
   const client = new DynamoDBClient({ endpoint: args.endpoint, region: args.region, credentials: args.credentials });
   try {
     const stored = await storedIndexes(client, args.tableName);
     if (stored) refuseOlderLayout(args, stored);
+    let created = false;
     if (!stored) {
       try {
         await client.send(new CreateTableCommand(imagesTableDefinition(args.tableName)));
+        created = true;
       } catch (error) {
         // Someone else created it between the check and now: fine, wait for it below.
         if (!(error instanceof ResourceInUseException)) throw error;
@@ -123,6 +134,7 @@ export async function ensureImagesTable(args: EnsureImagesTableArgs): Promise<vo
     }
     const waited = await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: args.tableName });
     if (waited.state !== 'SUCCESS') throw new Error(`table ${args.tableName} did not become ACTIVE: ${waited.state}`);
+    return { created };
   } finally {
     client.destroy();
   }

@@ -1,8 +1,8 @@
 /**
  * A function's code as Lambda runs it: one esbuild bundle of its handler,
  * built the way `cdk deploy` builds it (infra/manifest-function.ts: ESM,
- * minified, a source map, the require() shim, native modules left out of the
- * bundle), and the host that answers the runtime's invocations
+ * minified, a source map without the sources' text, the require() shim,
+ * native modules left out of the bundle), and the host that answers the runtime's invocations
  * (function-host.ts), bundled beside it. The local runtime runs both with
  * plain node: no TypeScript loader in a function's process, which would cost
  * each one ~40 MiB (tsx's module-hooks thread and its esbuild service) that
@@ -100,7 +100,8 @@ export async function bundleFunctions(args: FunctionBundlesArgs): Promise<Functi
       mainFields: ['module', 'main'],
       minify: true,
       sourceMap: true,
-      sourcesContent: true,
+      // As infra/manifest-function.ts says why: the maps without the sources' text.
+      sourcesContent: false,
       banner: requireShim,
       externalByPath: [...(args.nativeModules ?? [])],
     });

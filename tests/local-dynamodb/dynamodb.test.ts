@@ -21,9 +21,10 @@ describe('local DynamoDB', () => {
 
   it('creates the images table once, persists items across restarts and serves label entries and the byOwner index', async () => {
     let dynamodb = await startLocalDynamoDb({ dataDir, port: 0, region, credentials: credentialStore(credentials) });
-    await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName, region, credentials });
+    // The first call creates it (and says so: the stack's start-up reconciler run is skipped on a new, empty table).
+    expect(await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName, region, credentials })).toEqual({ created: true });
     // A second call finds the table and leaves it as it is.
-    await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName, region, credentials });
+    expect(await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName, region, credentials })).toEqual({ created: false });
 
     const connect = (endpoint: string) => DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region, credentials }));
     let documents = connect(dynamodb.endpoint);
@@ -38,7 +39,8 @@ describe('local DynamoDB', () => {
 
     dynamodb = await startLocalDynamoDb({ dataDir, port: 0, region, credentials: credentialStore(credentials) });
     try {
-      await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName, region, credentials });
+      // The stored table, after a restart.
+      expect(await ensureImagesTable({ endpoint: dynamodb.endpoint, tableName, region, credentials })).toEqual({ created: false });
       documents = connect(dynamodb.endpoint);
       const described = await documents.send(new DescribeTableCommand({ TableName: tableName }));
       expect(described.Table?.TableStatus).toBe('ACTIVE');

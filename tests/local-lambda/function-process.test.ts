@@ -106,6 +106,21 @@ describe('Class: FunctionProcess', () => {
     }
   });
 
+  it("reports a handler's error with a stack trace naming its TypeScript source, as --enable-source-maps maps it on Lambda", async () => {
+    // Prepare
+    const entry = fileURLToPath(new URL('./fixtures/sleeping-handler.ts', import.meta.url));
+    const function_ = processFor('refusing', entry);
+
+    // Act
+    const failure = await function_.invoke({ name: 'refused', refuse: true }).then(() => undefined, (error: unknown) => error);
+
+    // Assess: the frames are the source's (the map holds no source text, only mappings and names), not the bundle's
+    expect(failure).toMatchObject({ errorType: 'SleepRefused', message: 'this sleep is refused' });
+    const trace = (failure as { trace: readonly string[] }).trace.join('\n');
+    expect(trace).toMatch(/fixtures\/sleeping-handler\.ts:\d+:\d+/);
+    expect(trace).not.toMatch(/refusing\.mjs/);
+  });
+
   it('with isolateInvocations, ends only the invocation that timed out, as each Lambda environment runs one invocation', async () => {
     // Prepare: an invocation that outlives the timeout, and a neighbour started once it is known to be running, which
     // runs until the slow one's process is gone (in the same process, it dies with it)
