@@ -85,7 +85,10 @@ export function endTracked(engine: LocalVisionEngine, channel?: Promise<EngineCh
  * A host's request from the worker's start and settings, with its sockets named after them: `socket` for the test
  * processes, `stacksSocket` for the e2e stacks, whose requests the host serves first.
  */
-function hostConfig(start: WorkerStart) {
+export function hostConfig(ownStart: WorkerStart) {
+  // The worker runs as a stack's own does (`node local/start.js`, no node flags), whichever process starts the host:
+  // a test process's flags (vitest's --conditions development) would otherwise name another host than the e2e setup's.
+  const start: WorkerStart = ownStart.from === 'bundle' ? { ...ownStart, options: { ...ownStart.options, execArgv: [] } } : ownStart;
   const settings = engineWorkerSettings();
   const served = JSON.stringify({ checkout: hostScript, start, settings, uid: process.getuid?.(), sockets: ['test processes', 'e2e stacks first'] });
   const socket = `\0labelcast-vision-engine-${createHash('sha256').update(served).digest('hex').slice(0, 32)}`;
