@@ -22,7 +22,8 @@
  * - LABELCAST_VISION_ENGINE_SOCKET: test hook, not AWS: the local socket of a vision engine host
  *   (local/rekognition/engine-connection.ts) whose engine the local Rekognition uses instead of loading
  *   the models in a worker of its own; a leading `@` stands for Linux's abstract namespace. The e2e
- *   stacks of a test run share one (tests/support/local-stack-setup.ts). Unset (default): an engine of its own.
+ *   stacks of a test run share one, the unit tests' (tests/support/local-stack-setup.ts). Unset (default): an
+ *   engine of its own.
  *
  * A bad value stops the start with one line naming the variable (LocalConfigError).
  */

@@ -6,8 +6,9 @@
  * that loaded its models once for every client.
  *
  * The unit tests' processes connect to one (tests/support/shared-vision-engine.ts), and a stack whose
- * LABELCAST_VISION_ENGINE_SOCKET names a host to that one (a test hook, local/config.ts: a run's e2e stacks share one
- * engine rather than load the models each, tests/support/local-stack-setup.ts).
+ * LABELCAST_VISION_ENGINE_SOCKET names a host to that one (a test hook, local/config.ts: a run's e2e stacks share the
+ * unit tests' engine, by a socket of theirs that the host serves first, rather than load the models each,
+ * tests/support/local-stack-setup.ts).
  */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';

@@ -16,10 +16,10 @@ export const statsPath = '/_labelcast/stats';
  * included), plus `faultsInjected` (faults.ts), `throttledByQuota`
  * (tps-quota.ts), `imagePropertiesRequests` (DetectLabels calls whose Features
  * include IMAGE_PROPERTIES: what the labeler asks for), `engineBusyMs` (wall time with at least one image in the
- * engine) and `engineLoadMs` (model load, once ready). Under a shared engine (LABELCAST_VISION_ENGINE_SOCKET, the e2e
- * stacks' host: ./engine-connection.ts) `engineLoadMs` is the host's one load, the same for every stack of the run and
- * not paid by this one, and `engineBusyMs` includes the time this stack's images waited behind other stacks' in the
- * host's one worker.
+ * engine) and `engineLoadMs` (model load, once ready). Under a shared engine (LABELCAST_VISION_ENGINE_SOCKET, the test
+ * run's host: ./engine-connection.ts) `engineLoadMs` is the host's one load, the same for every stack of the run and
+ * not paid by this one, and `engineBusyMs` includes the time this stack's images waited in the host's one worker
+ * (behind other stacks' images, and the one analysis under way when they came).
  */
 export type RekognitionStats = Record<string, number>;
 

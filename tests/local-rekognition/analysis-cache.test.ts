@@ -1,7 +1,7 @@
 /**
  * The engine's analysis cache (local/rekognition/engine/analysis-cache.ts): the same pixels asked for the same
- * tasks are answered from the analysis made before, as a copy of its own; other pixels, other tasks and failures
- * reach the models. The cache itself on plain values; the key on decoded fixtures; the engine through the run's
+ * tasks are answered from the analysis made before, as a copy of its own, and objects without faces from the analysis
+ * with faces; other pixels, other tasks and failures reach the models. The cache itself on plain values; the key on decoded fixtures; the engine through the run's
  * shared engine (tests/support/shared-vision-engine.ts), on photos no other test analyses (one random pixel changed),
  * and that engine's sharing itself; an engine closed.
  */
@@ -185,6 +185,24 @@ describe('The vision engine', { timeout: engineTestTimeoutMs }, () => {
 
     const after = local.engine.analysisCacheCounts();
     expect({ hits: after.hits - before.hits, runs: after.runs - before.runs }).toEqual({ hits: 0, runs: 3 });
+  });
+
+  it('answers objects without faces from the analysis of the same pixels with faces, less its faces', async () => {
+    // Prepare: the astronaut with faces, as DetectLabels asks for it (other files do too, so it may come from the cache)
+    const astronaut = await readFile(path.join(fixtures, 'astronaut.jpg'));
+    const withFaces = await local.engine.analyze(astronaut, { objects: true, moderation: false, faces: true });
+    const before = local.engine.analysisCacheCounts();
+
+    // Act: objects alone, as DetectLabels with IMAGE_PROPERTIES alone asks for them
+    const withoutFaces = await local.engine.analyze(jpegVariant(astronaut), { objects: true, moderation: false });
+
+    // Assess: no model ran. That the objects are those an engine without a cache detects was compared once, bit for
+    // bit, on five photos (README.md of local/rekognition); here the recall itself.
+    const after = local.engine.analysisCacheCounts();
+    expect({ hits: after.hits - before.hits, runs: after.runs - before.runs }).toEqual({ hits: 1, runs: 0 });
+    expect(withFaces.faces).toHaveLength(1);
+    expect(withoutFaces.faces).toBeUndefined();
+    expect({ ...withoutFaces, inferenceMs: 0 }).toEqual({ ...withFaces, faces: undefined, inferenceMs: 0 });
   });
 
   it('refuses an image that does not decode on every call', async () => {

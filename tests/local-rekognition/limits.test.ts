@@ -5,6 +5,8 @@
  * S3, JPEG or PNG; each limit itself accepted, one past it refused with
  * Rekognition's error.
  */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { DetectLabelsCommand, DetectModerationLabelsCommand, type Image } from '@aws-sdk/client-rekognition';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +28,13 @@ const inS3 = (name: string, bytes: Buffer): Image => {
   objects.set(name, bytes);
   return { S3Object: { Bucket: bucket, Name: name } };
 };
+/**
+ * The cat photo squeezed to `width` × `height`, as a PNG. DetectLabels on a flat colour finds nothing sure and zooms
+ * out (engine/views.ts: two more detector runs, ~0.7 CPU-s); on this it runs the plain views alone. What is found
+ * is not what these tests look at.
+ */
+const photoPng = async (width: number, height: number) =>
+  sharp(await readFile(path.resolve(import.meta.dirname, '../fixtures/cat.jpg'))).resize(width, height, { fit: 'fill' }).png().toBuffer();
 const labels = (image: Image) => local.client.send(new DetectLabelsCommand({ Image: image }));
 const moderation = (image: Image) => local.client.send(new DetectModerationLabelsCommand({ Image: image }));
 
@@ -46,7 +55,7 @@ describe('Rekognition limits: pixels a side', { timeout: engineTestTimeoutMs }, 
   });
 
   it('accepts 80 × 80 px', async () => {
-    const png = await plainPng(80, 80);
+    const png = await photoPng(80, 80);
     await expect(labels({ Bytes: png })).resolves.toHaveProperty('Labels');
     await expect(moderation(inS3('exact-min.png', png))).resolves.toHaveProperty('ModerationLabels');
   });

@@ -12,11 +12,13 @@
  * (seedStateDir, tests/support/e2e-stack.ts).
  *
  * Every e2e stack, these and those e2e files start of their own (but the
- * burst's, tests/e2e/burst.test.ts says why), uses one vision engine host
- * for the e2e stacks (tests/support/shared-vision-engine.ts; the unit tests
- * have another) through LABELCAST_VISION_ENGINE_SOCKET (e2eStackEnv), rather
- * than load the models in a worker of its own: about 2 CPU-s a stack start,
- * and each picture is analysed once a run, not once a stack. The engine's
+ * burst's, tests/e2e/burst.test.ts says why), uses the run's one vision
+ * engine host (tests/support/shared-vision-engine.ts, the unit test
+ * processes' too) by the stacks' own socket, whose requests the host serves
+ * first, through LABELCAST_VISION_ENGINE_SOCKET (e2eStackEnv), rather than
+ * load the models in a worker of its own: about 3 CPU-s a stack start, and
+ * each picture is analysed once a run, not once a stack (nor again for the
+ * stacks when a unit file analysed it, or the other way). The engine's
  * answers are the same (a pure function of the pixels and the tasks); what
  * the e2e files check of Rekognition (calls, quota, faults, stats) is the
  * stack's own local Rekognition in front of it. This process holds a

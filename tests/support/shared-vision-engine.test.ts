@@ -1,11 +1,12 @@
 /**
  * Whether a shared vision engine (./shared-vision-engine.ts) has ended, which tests/support/local-rekognition.ts reads
- * to connect anew rather than keep an engine whose host has gone. Over a stand-in channel: no host, no models.
+ * to connect anew rather than keep an engine whose host has gone. Over a stand-in channel: no host, no models. And the
+ * host a process asks for, which must be the same for the test processes and the e2e setup.
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { visionEngineOver, type EngineChannel } from '../../local/rekognition/engine/engine.ts';
-import { endTracked } from './shared-vision-engine.ts';
+import { endTracked, hostConfig } from './shared-vision-engine.ts';
 
 /** A channel as the host's connection is, driven by the test. */
 function standInChannel() {
@@ -82,5 +83,20 @@ describe('Function: endTracked', () => {
 
     // Assess
     expect(engine.ended).toBe(true);
+  });
+});
+
+describe('Function: hostConfig', () => {
+  it("names one host for a checkout's test processes and its e2e setup, whose node flags differ, and two sockets for it", () => {
+    // Prepare: the worker's start as a vitest worker and as vitest's main process (the e2e setup) compute it
+    const bundle = '/checkout/node_modules/.cache/labelcast/vision-engine/build-1/engine-worker.mjs';
+    const testProcess = hostConfig({ from: 'bundle', filename: bundle, options: { execArgv: ['--experimental-import-meta-resolve', '--conditions', 'development'] } });
+    const e2eSetup = hostConfig({ from: 'bundle', filename: bundle, options: { execArgv: [] } });
+
+    // Assess: one host, whose worker runs without the test process's flags, as a stack's own would
+    expect(testProcess).toEqual(e2eSetup);
+    expect(testProcess.start.options.execArgv).toEqual([]);
+    expect(testProcess.stacksSocket).not.toBe(testProcess.socket);
+    expect(hostConfig({ from: 'bundle', filename: bundle.replace('build-1', 'build-2'), options: { execArgv: [] } }).socket).not.toBe(e2eSetup.socket);
   });
 });

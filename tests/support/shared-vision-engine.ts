@@ -1,16 +1,19 @@
 /**
- * One vision engine for every test process of a run (vitest's workers), and another for the e2e stacks
- * (holdSharedVisionEngine, LABELCAST_VISION_ENGINE_SOCKET: tests/support/local-stack-setup.ts), each in a host process of its own
- * (./vision-engine-host.js), reached over a local socket. The engine's models load once a run instead of once
- * a vitest worker (about 2 s of CPU, and 0.6 more for the face models), and the worker's analysis cache answers a
- * picture one file analysed when another asks for it again with the same tasks, whichever vitest worker runs
- * that file (the files call the same fixtures for different assertions: the cat, the astronaut, the coffee, the
- * three men of the evaluation set). Each engine counts the cache's answers to its own requests (analysisCacheCounts).
+ * One vision engine a run, for every test process (vitest's workers) and every e2e stack (holdSharedVisionEngine,
+ * LABELCAST_VISION_ENGINE_SOCKET: tests/support/local-stack-setup.ts), in a host process of its own
+ * (./vision-engine-host.js), reached over a local socket: one for the test processes, another for the stacks, whose
+ * requests the host hands its one worker first (an e2e labelling waits for at most the analysis under way, not behind
+ * the unit files' queue). The engine's models load once a run instead of once a vitest worker or stack (about 3 s of
+ * CPU, and 0.6 more for the face models), and the worker's analysis cache answers a picture one file or stack
+ * analysed when another asks for it again with the same tasks, whichever vitest worker runs that file (the files
+ * call the same fixtures for different assertions: the cat, the astronaut, the coffee, the three men of the
+ * evaluation set; the e2e stacks label the cat, the astronaut, the coffee and the rocket too). Each engine counts the
+ * cache's answers to its own requests (analysisCacheCounts).
  *
- * The first test process that asks starts the host; the others connect to it. The socket's name says which checkout,
- * worker start and settings it serves, so a run after a change to the engine's sources gets an engine of its own.
- * It is a Linux abstract socket (no file to leave behind, gone with the host): elsewhere each test process starts an
- * engine of its own, as before.
+ * The first test process (or e2e setup) that asks starts the host; the others connect to it. The sockets' names say
+ * which checkout, worker start and settings they serve, so a run after a change to the engine's sources gets an
+ * engine of its own. They are Linux abstract sockets (no file to leave behind, gone with the host): elsewhere each
+ * test process and stack starts an engine of its own, as before.
  *
  * Measuring: the host outlives the test processes by moments (it exits a second after the last of them has gone) and
  * is no test process's child once started, so `/usr/bin/time npm test` does not count its CPU time. To count it, name a
@@ -79,28 +82,33 @@ export function endTracked(engine: LocalVisionEngine, channel?: Promise<EngineCh
 }
 
 /**
- * A host's request from the worker's start and settings, with the socket named after them and after whom it serves
- * (`clients`): the test processes share one host, the e2e stacks another.
+ * A host's request from the worker's start and settings, with its sockets named after them: `socket` for the test
+ * processes, `stacksSocket` for the e2e stacks, whose requests the host serves first.
  */
-function hostConfig(start: WorkerStart, clients: 'test processes' | 'e2e stacks' = 'test processes') {
+export function hostConfig(ownStart: WorkerStart) {
+  // The worker runs as a stack's own does (`node local/start.js`, no node flags), whichever process starts the host:
+  // a test process's flags (vitest's --conditions development) would otherwise name another host than the e2e setup's.
+  const start: WorkerStart = ownStart.from === 'bundle' ? { ...ownStart, options: { ...ownStart.options, execArgv: [] } } : ownStart;
   const settings = engineWorkerSettings();
-  const served = JSON.stringify({ checkout: hostScript, start, settings, uid: process.getuid?.(), clients });
-  return { socket: `\0labelcast-vision-engine-${createHash('sha256').update(served).digest('hex').slice(0, 32)}`, start, settings };
+  const served = JSON.stringify({ checkout: hostScript, start, settings, uid: process.getuid?.(), sockets: ['test processes', 'e2e stacks first'] });
+  const socket = `\0labelcast-vision-engine-${createHash('sha256').update(served).digest('hex').slice(0, 32)}`;
+  return { socket, stacksSocket: `${socket}-stacks`, start, settings };
 }
 
 /**
- * For stacks in processes of their own (the e2e stacks: tests/support/local-stack-setup.ts): a host of theirs, not the
- * test processes' (whose engine-heavy unit files would make every e2e labelling wait), started when none listens, and
- * the socket a stack connects to (LABELCAST_VISION_ENGINE_SOCKET, local/config.ts). A connection
- * of this process's is held until `release`, so that the host serves for as long as the stacks may start, not only
- * while one is connected. Undefined on other systems than Linux, where each stack loads an engine of its own.
+ * For stacks in processes of their own (the e2e stacks: tests/support/local-stack-setup.ts): the run's host, started
+ * when none listens, and the socket a stack connects to (LABELCAST_VISION_ENGINE_SOCKET, local/config.ts), by which
+ * the host serves a stack's requests before the test processes' (whose engine-heavy unit files would otherwise make
+ * every e2e labelling wait). A connection of this process's is held until `release`, so that the host serves for as
+ * long as the stacks may start, not only while one is connected. Undefined on other systems than Linux, where each
+ * stack loads an engine of its own.
  */
 export async function holdSharedVisionEngine(): Promise<{ readonly socket: string; release(): Promise<void> } | undefined> {
   if (process.platform !== 'linux') return undefined;
-  const config = hostConfig(await engineWorkerStart(), 'e2e stacks');
-  const held = await connectTo(config);
+  const config = hostConfig(await engineWorkerStart());
+  const held = await connectTo(config, config.stacksSocket);
   return {
-    socket: config.socket,
+    socket: config.stacksSocket,
     release: async () => {
       await held.terminate();
     },
@@ -108,23 +116,26 @@ export async function holdSharedVisionEngine(): Promise<{ readonly socket: strin
 }
 
 async function connectToHost(): Promise<EngineChannel> {
-  return connectTo(hostConfig(await engineWorkerStart()));
+  const config = hostConfig(await engineWorkerStart());
+  return connectTo(config, config.socket);
 }
 
-async function connectTo(config: ReturnType<typeof hostConfig>): Promise<EngineChannel> {
+/** A connection to the host of `config` by `socket` (one of its two), starting the host when none listens there. */
+async function connectTo(config: ReturnType<typeof hostConfig>, socket: string): Promise<EngineChannel> {
   const deadline = Date.now() + connectTimeoutMs;
   let host: ReturnType<typeof startHost> | undefined;
   for (;;) {
     try {
       // Each attempt ends by the deadline too: a socket that accepts and never greets would otherwise hold it for ever.
-      return await connectEngineHost(config.socket, { helloTimeoutMs: Math.max(1, Math.min(defaultHelloTimeoutMs, deadline - Date.now())) });
+      return await connectEngineHost(socket, { helloTimeoutMs: Math.max(1, Math.min(defaultHelloTimeoutMs, deadline - Date.now())) });
     } catch (error) {
       if (Date.now() > deadline) {
         throw new Error(`the shared vision engine did not start within ${connectTimeoutMs} ms${host?.stderr.length ? `: ${host.stderr.join('')}` : ''}`, { cause: error });
       }
       if (host?.exitCode) throw new Error(`the shared vision engine host failed: ${host.stderr.join('')}`);
       // None listens, or the one that did was ending: start one, unless the one started last still starts. A host
-      // that finds another one listening exits (0), and the next attempt connects to that one.
+      // that finds another one listening exits (0), and the next attempt connects to that one (which listens on its
+      // stacks' socket a moment after the test processes').
       if (!host || host.exitCode === 0) host = startHost(config);
       await delay(50);
     }

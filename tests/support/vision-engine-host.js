@@ -1,17 +1,23 @@
 /**
- * The tests' shared vision engine (./shared-vision-engine.ts): one engine worker thread for every test process of
- * a run, or for the e2e stacks (LABELCAST_VISION_ENGINE_SOCKET, local/rekognition/engine-connection.ts), so the models load
- * once a run and an image one test file analysed is answered from the worker's analysis cache for another, whichever vitest worker runs it. argv[2] is `{ socket, start, settings }` as JSON: the local
- * socket to listen on, the worker's start (local/rekognition/engine/worker-start.ts) and its settings
- * (engineWorkerSettings in engine.ts). Each client is greeted ('hello'), then sends the worker's requests and gets
- * its answers, framed (local/rekognition/engine-frames.js); each request keeps its client's id, the worker sees ids of the
- * host's own. What a client sends that is not such a request ends its connection (the socket is any local user's); the
- * host serves its other clients on, and holds each one's requests in the worker and unread answers to a cap (`limits`,
- * optional in argv[2]: tests lower them).
+ * The tests' shared vision engine (./shared-vision-engine.ts): one engine worker thread a run, for every test process
+ * and every e2e stack (LABELCAST_VISION_ENGINE_SOCKET, local/rekognition/engine-connection.ts), so the models load once
+ * a run and an image one test file or stack analysed is answered from the worker's analysis cache for another,
+ * whichever vitest worker or stack asks. argv[2] is `{ socket, stacksSocket, start, settings }` as JSON: the local
+ * socket the test processes connect to, the one the e2e stacks connect to (optional), the worker's start
+ * (local/rekognition/engine/worker-start.ts) and its settings (engineWorkerSettings in engine.ts). Each client is
+ * greeted ('hello'), then sends the worker's requests and gets its answers, framed (local/rekognition/engine-frames.js);
+ * each request keeps its client's id, the worker sees ids of the host's own. What a client sends that is not such a
+ * request ends its connection (the socket is any local user's); the host serves its other clients on, and holds each
+ * one's requests and unread answers to a cap (`limits`, optional in argv[2]: tests lower them).
  *
- * Listening is the lock: a host that finds the socket taken exits at once (another test process started one first).
- * The host exits when its last client has gone (every test process holds its connection until it exits), or when
- * none came within a minute. Plain JavaScript: it runs without a loader.
+ * The worker analyses one image at a time, so the host hands it one request at a time and chooses which: the stacks'
+ * first, in the order they came, then the test processes'. An e2e labelling, which a test waits on end to end, waits
+ * for at most the one analysis under way, never behind the unit files' queue (the evaluation set's twenty requests).
+ *
+ * Listening is the lock: a host that finds `socket` taken exits at once (another test process started one first); it
+ * listens on `stacksSocket` once it holds `socket`. The host exits when its last client has gone (every test process
+ * holds its connection until it exits, the e2e setup until the stacks stop), or when none came within a minute. Plain
+ * JavaScript: it runs without a loader.
  *
  * LABELCAST_TEST_CPU_LOG, when set, names a file the host appends its CPU time to as it exits (see exitHost).
  */
@@ -24,7 +30,7 @@ import { Worker } from 'node:worker_threads';
 import { frame, frameReader } from '../../local/rekognition/engine-frames.js';
 
 const config = JSON.parse(process.argv[2]);
-const { socket, start, settings } = config;
+const { socket, stacksSocket, start, settings } = config;
 // stderr is a pipe to the test process that started the host, which may end first: what the worker logs after that is lost, not fatal.
 process.stderr.on('error', () => undefined);
 /** How long the host waits for a first client, and then for another one after the last has gone. */
@@ -52,16 +58,24 @@ function exitHost(code) {
 
 /**
  * What the host takes of one client, as the socket is any local user's (argv's `limits` may lower them, for tests):
- * requests handed to the worker and not yet answered (the next ones wait in the socket, unread), and answers queued
- * for a client that does not read them (past it, the host reads none of its requests until they have gone out).
+ * requests queued for the worker or in it and not yet answered (the next ones wait in the socket, unread, or, as a
+ * chunk read may hold several, in the client's `unread`), and answers queued for a client that does not read them
+ * (past it, the host reads none of its requests until they have gone out).
  */
-const limits = { requestsInFlight: 64, writableBytes: 16 * 1024 * 1024, ...config.limits };
+const limits = { requestsHeld: 64, writableBytes: 16 * 1024 * 1024, ...config.limits };
 
-/** Each client → its requests in the worker and those read but not yet handed to it (a chunk holds several). */
+/**
+ * Each client → the socket it came by ('stacks' or 'tests'), how many of its requests are queued for the worker or in
+ * it (`held`), and those read past the cap (`unread`).
+ */
 const clients = new Map();
+/** Requests read and not yet handed to the worker, in the order they came, by the socket their client came by. */
+const waiting = { stacks: [], tests: [] };
 /** The host's request id → the client and the client's own id. */
 const requests = new Map();
 let nextId = 1;
+/** Whether the worker has a request it has not answered: it gets the next one only then. */
+let workerBusy = false;
 /** The worker's 'ready' or 'failed', for clients that connect after it. */
 let loaded;
 let worker;
@@ -73,6 +87,7 @@ let closing = false;
 const end = () => {
   closing = true;
   server.close();
+  if (stacksServer?.listening) stacksServer.close();
   if (!worker) exitHost(0);
   void worker.terminate();
   // The worker's 'exit' ends the host; should it never come, the host ends anyway.
@@ -100,23 +115,32 @@ const isRequest = (message) =>
   message.tasks !== null;
 
 /**
- * Hands the client's read requests to the worker while it has fewer than the cap there, and reads on from its socket
- * only while none waits and its unread answers are under the cap.
+ * Queues the client's read requests for the worker while fewer than the cap of its are queued or in it, and reads on
+ * from its socket only while none waits past the cap and its unread answers are under theirs.
  */
 function flow(client) {
   const state = clients.get(client);
   if (!state || client.destroyed) return;
-  while (state.pending.length > 0 && state.inFlight < limits.requestsInFlight) {
-    const message = state.pending.shift();
-    const id = nextId++;
-    requests.set(id, { client, id: message.id });
-    state.inFlight += 1;
-    // The bytes as deserialized are a view into the socket's buffer: a copy of their own is moved to the worker.
-    const bytes = new Uint8Array(message.bytes);
-    worker.postMessage({ type: 'analyze', id, bytes, tasks: message.tasks }, [bytes.buffer]);
+  while (state.unread.length > 0 && state.held < limits.requestsHeld) {
+    state.held += 1;
+    waiting[state.door].push({ client, message: state.unread.shift() });
   }
-  if (state.pending.length > 0 || client.writableLength > limits.writableBytes) client.pause();
+  if (state.unread.length > 0 || client.writableLength > limits.writableBytes) client.pause();
   else client.resume();
+}
+
+/** Hands the worker the next request, the stacks' first, when it has none. */
+function handNext() {
+  if (workerBusy || !worker) return;
+  const next = waiting.stacks.shift() ?? waiting.tests.shift();
+  if (!next) return;
+  const { client, message } = next;
+  const id = nextId++;
+  requests.set(id, { client, id: message.id });
+  workerBusy = true;
+  // The bytes as deserialized are a view into the socket's buffer: a copy of their own is moved to the worker.
+  const bytes = new Uint8Array(message.bytes);
+  worker.postMessage({ type: 'analyze', id, bytes, tasks: message.tasks }, [bytes.buffer]);
 }
 
 function startWorker() {
@@ -129,10 +153,17 @@ function startWorker() {
     }
     const request = requests.get(message.id);
     requests.delete(message.id);
-    if (!request) return;
+    workerBusy = false;
+    // A client that went away mid-request: its answer is dropped.
+    if (!request) {
+      handNext();
+      return;
+    }
     const state = clients.get(request.client);
-    if (state) state.inFlight -= 1;
+    if (state) state.held -= 1;
+    // Its answer, then its next request queued (send's flow).
     send(request.client, { ...message, id: request.id });
+    handNext();
   });
   // The clients' engines fail as for a worker of their own ('error' then 'exit', engine.ts).
   worker.on('error', (error) => broadcast({ type: 'worker-error', message: error instanceof Error ? error.message : String(error) }));
@@ -145,12 +176,13 @@ function startWorker() {
   });
 }
 
-const server = net.createServer((client) => {
+/** A connection by `door` ('stacks' or 'tests'): greeted, then its requests read and queued for the worker. */
+function serve(client, door) {
   if (closing) {
     client.destroy();
     return;
   }
-  const state = { inFlight: 0, pending: [] };
+  const state = { door, held: 0, unread: [] };
   clients.set(client, state);
   clearTimeout(idleTimer);
   // One write: a client takes the worker's 'ready' that comes with its greeting as well as one that comes later.
@@ -159,7 +191,7 @@ const server = net.createServer((client) => {
     // Not a request of ours (the socket is anyone's on this machine; a number as `bytes` would allocate that many):
     // that connection ends, the host serves on.
     if (!isRequest(message)) throw new TypeError('not a request');
-    state.pending.push(message);
+    state.unread.push(message);
   });
   client.on('data', (chunk) => {
     try {
@@ -170,20 +202,42 @@ const server = net.createServer((client) => {
       return;
     }
     flow(client);
+    handNext();
   });
-  client.on('drain', () => flow(client));
+  client.on('drain', () => {
+    flow(client);
+    handNext();
+  });
   // A client that went away mid-request: its answers are dropped.
   client.on('error', () => client.destroy());
   client.on('close', () => {
     clients.delete(client);
+    waiting[door] = waiting[door].filter((request) => request.client !== client);
     for (const [id, request] of requests) if (request.client === client) requests.delete(id);
     if (clients.size === 0) idleTimer = setTimeout(end, idleMs.last);
   });
-});
+}
+
+const server = net.createServer((client) => serve(client, 'tests'));
+const stacksServer = stacksSocket === undefined ? undefined : net.createServer((client) => serve(client, 'stacks'));
 server.on('error', (error) => {
   // Another host listens already: its clients are ours.
   if (error.code === 'EADDRINUSE') exitHost(0);
   process.stderr.write(`vision engine host: ${error.message}\n`);
   exitHost(1);
 });
-server.listen(socket, startWorker);
+/** How long the host, holding `socket`, tries for `stacksSocket`: a host that was ending may hold it a moment longer. */
+const stacksListenMs = { retry: 50, total: 5_000 };
+const stacksListenBy = Date.now() + stacksListenMs.total;
+stacksServer?.on('error', (error) => {
+  if (error.code === 'EADDRINUSE' && Date.now() < stacksListenBy && !closing) {
+    setTimeout(() => closing || stacksServer.listen(stacksSocket), stacksListenMs.retry);
+    return;
+  }
+  process.stderr.write(`vision engine host: ${stacksSocket.replace('\0', '@')}: ${error.message}\n`);
+  exitHost(1);
+});
+server.listen(socket, () => {
+  stacksServer?.listen(stacksSocket);
+  startWorker();
+});

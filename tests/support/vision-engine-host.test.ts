@@ -1,8 +1,9 @@
 /**
  * The shared vision engine's host (./vision-engine-host.js) as its clients see it, over a worker that stands in for
  * the engine's (no models): what reaches a client when the worker fails, the CPU log the host writes as it exits
- * when LABELCAST_TEST_CPU_LOG names one, and what a client may not do (send what is no request, have more than the cap
- * in the worker, leave more than the cap of answers unread). The real engine behind it is tests/local-rekognition's business.
+ * when LABELCAST_TEST_CPU_LOG names one, the order in which it hands its worker the requests (one at a time, the e2e
+ * stacks' socket's first), and what a client may not do (send what is no request, have more than the cap held, leave
+ * more than the cap of answers unread). The real engine behind it is tests/local-rekognition's business.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -34,21 +35,32 @@ parentPort.on('message', (message) => {
 `;
 
 /**
- * A stand-in worker that holds the requests it gets until none has come for a moment, then answers each with how
- * many it held: how many the host had in the worker at once.
+ * A stand-in worker that records the requests it gets, each by its first byte (the test's tag), and how many it had
+ * not answered yet when it got each. It holds the first one until `releaseFile` exists (so that the others queue in
+ * the host meanwhile; `countFile` says it has it), then answers each at once with the order it got them in so far.
  */
-const holdingWorker = `
+const orderingWorker = (countFile: string, releaseFile: string) => `
+import { existsSync, writeFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 parentPort.postMessage({ type: 'ready', info: {} });
-let held = [];
-let timer;
+const order = [];
+let unanswered = 0;
+let maxUnanswered = 0;
+const answer = (id) => {
+  unanswered -= 1;
+  parentPort.postMessage({ type: 'analysis', id, cached: false, analysis: { order: [...order], maxUnanswered } });
+};
 parentPort.on('message', (message) => {
-  held.push(message.id);
-  clearTimeout(timer);
-  timer = setTimeout(() => {
-    for (const id of held) parentPort.postMessage({ type: 'analysis', id, cached: false, analysis: { held: held.length } });
-    held = [];
-  }, 300);
+  maxUnanswered = Math.max(maxUnanswered, unanswered);
+  unanswered += 1;
+  order.push(message.bytes[0]);
+  writeFileSync(${JSON.stringify(countFile)}, String(order.length));
+  if (order.length > 1) return answer(message.id);
+  const timer = setInterval(() => {
+    if (!existsSync(${JSON.stringify(releaseFile)})) return;
+    clearInterval(timer);
+    answer(message.id);
+  }, 20);
 });
 `;
 
@@ -68,7 +80,12 @@ parentPort.on('message', (message) => {
 });
 `;
 
-const analyze = (id: number) => frame({ type: 'analyze', id, bytes: new Uint8Array(4), tasks: {} });
+const analyze = (id: number, tag = 0) => frame({ type: 'analyze', id, bytes: new Uint8Array([tag, 0, 0, 0]), tasks: {} });
+const until = async (done: () => boolean) => {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 20));
+};
+/** How long a test lets the host read what a client just sent (an idle process on a local socket: milliseconds). */
+const readMs = 500;
 
 describe('Script: vision-engine-host.js', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'labelcast-vision-host-'));
@@ -78,22 +95,43 @@ describe('Script: vision-engine-host.js', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A host of its own (a socket no other run uses) over `workerSource`, with `limits` if given, and a client of it. */
+  /**
+   * A host of its own (sockets no other run uses: `socket`, and `stacksSocket` whose clients it serves first) over
+   * `workerSource`, with `limits` if given, and a client of it by `socket`.
+   */
   async function hostOver(workerSource: string, limits?: Record<string, number>) {
     const workerFile = path.join(dir, `worker-${randomUUID()}.mjs`);
     writeFileSync(workerFile, workerSource);
     const socket = `\0labelcast-vision-host-test-${randomUUID()}`;
-    const host = spawn(process.execPath, [hostScript, JSON.stringify({ socket, start: { filename: workerFile, options: {} }, settings: {}, limits })], {
+    const stacksSocket = `${socket}-stacks`;
+    const host = spawn(process.execPath, [hostScript, JSON.stringify({ socket, stacksSocket, start: { filename: workerFile, options: {} }, settings: {}, limits })], {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     hosts.push(host);
-    return { socket, client: await clientOf(socket) };
+    return { socket, stacksSocket, client: await clientOf(socket) };
+  }
+
+  /** A worker that records the order it gets requests in, held on its first until `release`; `received` counts them. */
+  function orderingWorkerFiles() {
+    const countFile = path.join(dir, `count-${randomUUID()}`);
+    const releaseFile = path.join(dir, `release-${randomUUID()}`);
+    return {
+      source: orderingWorker(countFile, releaseFile),
+      received: () => {
+        try {
+          return Number(readFileSync(countFile, 'utf8'));
+        } catch {
+          return 0;
+        }
+      },
+      release: () => writeFileSync(releaseFile, ''),
+    };
   }
 
   /** A connection to the host at `socket` and what it has received. */
   async function clientOf(socket: string) {
     const connection = await connectWhenListening(socket);
-    const received: { type: string; id?: number; analysis?: { held: number } }[] = [];
+    const received: { type: string; id?: number; analysis?: { order: number[]; maxUnanswered: number } }[] = [];
     const closed = new Promise<void>((resolve) => connection.on('close', () => resolve()));
     connection.on('error', () => undefined);
     connection.on(
@@ -109,7 +147,7 @@ describe('Script: vision-engine-host.js', () => {
 
   it('ends the connection of a client that sends what is no request, and serves another one on', async () => {
     // Prepare
-    const { socket, client: bad } = await hostOver(holdingWorker);
+    const { socket, client: bad } = await hostOver(answeringWorker(path.join(dir, `count-${randomUUID()}`)));
     const good = await clientOf(socket);
 
     // Act: `bytes` as a number (new Uint8Array(n) would allocate n bytes, up to 4 GB; a small n here, so that a host
@@ -123,18 +161,46 @@ describe('Script: vision-engine-host.js', () => {
     good.connection.end();
   }, 30_000);
 
-  it("hands the worker no more of a client's requests at once than its cap, and answers them all", async () => {
-    // Prepare
-    const { client } = await hostOver(holdingWorker, { requestsInFlight: 2 });
+  it("hands the worker one request at a time, the stacks' socket's before the test processes' that came first", async () => {
+    // Prepare: the worker holds a test process's first request while its next three queue in the host
+    const worker = orderingWorkerFiles();
+    const { stacksSocket, client: testProcess } = await hostOver(worker.source);
+    testProcess.connection.write(Buffer.concat([1, 2, 3, 4].map((id) => analyze(id, id))));
+    await until(() => worker.received() === 1);
 
-    // Act
-    client.connection.write(Buffer.concat([1, 2, 3, 4, 5].map(analyze)));
-    const answers = await client.answers(5);
+    // Act: a stack's request comes after them
+    const stack = await clientOf(stacksSocket);
+    stack.connection.write(analyze(1, 9));
+    await new Promise((resolve) => setTimeout(resolve, readMs));
+    worker.release();
+    const answers = [...(await testProcess.answers(4)), ...(await stack.answers(1))];
 
-    // Assess
-    expect(answers.map(({ id }) => id).sort()).toEqual([1, 2, 3, 4, 5]);
-    expect(Math.max(...answers.map(({ analysis }) => analysis?.held ?? 0))).toBe(2);
-    client.connection.end();
+    // Assess: the stack's went to the worker next, and the worker never had two at once
+    expect(Math.max(...answers.map(({ analysis }) => analysis?.order.length ?? 0))).toBe(5);
+    expect(answers.find(({ analysis }) => analysis?.order.length === 5)?.analysis?.order).toEqual([1, 9, 2, 3, 4]);
+    expect(answers.map(({ analysis }) => analysis?.maxUnanswered)).toEqual([0, 0, 0, 0, 0]);
+    testProcess.connection.end();
+    stack.connection.end();
+  }, 30_000);
+
+  it("holds no more of a client's requests than its cap: the rest wait unread, and another client's come before them", async () => {
+    // Prepare: a cap of 2, and the worker holding the first request
+    const worker = orderingWorkerFiles();
+    const { socket, client: greedy } = await hostOver(worker.source, { requestsHeld: 2 });
+    greedy.connection.write(Buffer.concat([1, 2, 3, 4, 5].map((id) => analyze(id, id))));
+    await until(() => worker.received() === 1);
+
+    // Act: another client's request, after the five
+    const other = await clientOf(socket);
+    other.connection.write(analyze(1, 9));
+    await new Promise((resolve) => setTimeout(resolve, readMs));
+    worker.release();
+    const answers = [...(await greedy.answers(5)), ...(await other.answers(1))];
+
+    // Assess: the first client's third request was taken only once its first was answered, after the other's
+    expect(answers.find(({ analysis }) => analysis?.order.length === 6)?.analysis?.order).toEqual([1, 2, 9, 3, 4, 5]);
+    greedy.connection.end();
+    other.connection.end();
   }, 30_000);
 
   it('reads no more requests of a client that leaves its answers unread past the cap, and reads on once it reads them', async () => {

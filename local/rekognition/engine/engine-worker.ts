@@ -3,12 +3,13 @@
  * image at a time (the wasm backend is single-threaded anyway), so inference
  * never blocks the main thread's event loop. Every call is validated and
  * decoded; the model passes are skipped for pixels and tasks it analysed
- * before (analysis-cache.ts).
+ * before (analysis-cache.ts), and for objects without faces of pixels it
+ * analysed with faces.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AnalysisCache, analysisKey, cachedMaxPixels, throughCache } from './analysis-cache.ts';
 import { decodeImage, ImageDecodeError, type DecodedImage } from './decode.ts';
-import type { EngineWorkerData, FromWorker, ImageAnalysis, ToWorker } from './messages.ts';
+import type { AnalysisTasks, EngineWorkerData, FromWorker, ImageAnalysis, ToWorker } from './messages.ts';
 import { loadModerationClassifier } from './moderation-classifier.ts';
 import { needsPersonCheck } from '../moderation.ts';
 import { loadObjectDetector } from './object-detector.ts';
@@ -27,19 +28,33 @@ models.then(
   (error: unknown) => post({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
 );
 
-/** The analysis cache's key for this image and these tasks; none when the cache is off or the image too large. */
-async function cacheKey(image: DecodedImage, message: ToWorker): Promise<string | undefined> {
+/** The digest the analysis cache keys this image by; none when the cache is off or the image too large. */
+async function cacheDigest(image: DecodedImage): Promise<string | undefined> {
   if (analysisCacheBytes <= 0 || image.width * image.height > cachedMaxPixels) return undefined;
   // A file whose full-size decode fails is analysed uncached, so it fails (or not) exactly as it did without a cache.
-  const digest = await image.pixelDigest().catch(() => undefined);
-  return digest === undefined ? undefined : analysisKey(digest, message.tasks);
+  return image.pixelDigest().catch(() => undefined);
+}
+
+/**
+ * The objects of these pixels kept from an analysis that also asked for faces, for a request of objects without
+ * faces: analyze() detects the objects first, and the faces pass only reads them, so that analysis less its faces is
+ * the one this request would get (DetectLabels asks for faces; IMAGE_PROPERTIES alone does not).
+ */
+function recalledWithoutFaces(digest: string, tasks: AnalysisTasks): ImageAnalysis | undefined {
+  if (!tasks.objects || tasks.faces) return undefined;
+  const withFaces = analyses.get(analysisKey(digest, { ...tasks, faces: true }));
+  return withFaces && { ...withFaces, faces: undefined };
 }
 
 /** Validation and decoding run on every call; the model passes only when these pixels and tasks are not cached. */
 async function analyzeOrRecall(message: ToWorker): Promise<{ readonly value: ImageAnalysis; readonly cached: boolean }> {
   const image = await decodeImage(message.bytes, { maxPixels });
   const began = performance.now();
-  const { value, cached } = await throughCache(analyses, await cacheKey(image, message), () => analyze(image, message));
+  const digest = await cacheDigest(image);
+  const recalled = digest === undefined ? undefined : recalledWithoutFaces(digest, message.tasks);
+  const { value, cached } = recalled
+    ? { value: recalled, cached: true }
+    : await throughCache(analyses, digest === undefined ? undefined : analysisKey(digest, message.tasks), () => analyze(image, message));
   return { value: cached ? { ...value, inferenceMs: Math.round(performance.now() - began) } : value, cached };
 }
 
