@@ -10,13 +10,18 @@ const serialE2eFile = 'tests/e2e/serial.test.ts';
 
 /**
  * The order in which the workers take the projects' files: the longest chains first, so that the short files fill
- * the end of the run rather than leave one long file running alone. The serial file (one file, ~100 s of parts one
- * after the other) first; then the e2e files (several start a stack of their own or wait on labels); then the CDK
- * files (synth, bundling and the guard check: ~30 CPU-s); then the unit files. vitest's own order (the same projects' files side by
- * side, but projects by name: e2e, e2e-serial, unit, unit-infra) started the serial file after 100 s and the guard
- * check after 200 s of a 250 s run.
+ * the end of the run rather than leave one long file running alone. The serial file (one file, ~60 s of parts one
+ * after the other) first; then the e2e files (several start a stack of their own or wait on labels); then the unit
+ * files, the CDK files (tests/infra/: synth, bundling and the guard check, ~30 CPU-s) first among them. vitest's own
+ * order (the same projects' files side by side, but projects by name: e2e, e2e-serial, unit) started the serial file
+ * after 100 s and the guard check after 200 s of a 250 s run.
+ *
+ * Each project's files come in one stretch, so that the workers switch projects as seldom as the run allows: vitest
+ * keeps a worker that ran a file for the next one only when that is of the same project
+ * (node_modules/vitest/dist/chunks/cli-api*.js, `isEqualRunner`); otherwise it stops the worker and starts another,
+ * which imports what the next files need again (the vitest runtime, the AWS SDK, aws-cdk-lib: seconds of CPU each).
  */
-const projectOrder = ['e2e-serial', 'e2e', 'unit-infra', 'unit'];
+const projectOrder = ['e2e-serial', 'e2e', 'unit'];
 
 /**
  * Within the e2e project, the files that start a stack of their own and then wait on labels, backoffs or a
@@ -26,14 +31,18 @@ const projectOrder = ['e2e-serial', 'e2e', 'unit-infra', 'unit'];
  */
 const longE2eFiles = ['tests/e2e/isolated.test.ts', 'tests/e2e/burst.test.ts', 'tests/e2e/recovery.test.ts'];
 
+/** Within the unit project, the CDK files go first: the guard check is its longest chain (~15 s). */
+const cdkFiles = 'tests/infra/';
+
 /** vitest's order within each project (longest last time first, or larger files first), projects in projectOrder. */
 class LongestChainsFirst extends BaseSequencer {
   public override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const rank = (file: TestSpecification) => {
       const index = projectOrder.indexOf(file.project.name);
       const projectRank = index === -1 ? projectOrder.length : index;
-      const long = longE2eFiles.some((name) => file.moduleId.endsWith(name));
-      return projectRank * 2 + (long ? 0 : 1);
+      const path = file.moduleId.replaceAll('\\', '/');
+      const first = longE2eFiles.some((name) => path.endsWith(name)) || path.includes(`/${cdkFiles}`);
+      return projectRank * 2 + (first ? 0 : 1);
     };
     // Array.prototype.sort is stable: each project's files keep vitest's order.
     return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
@@ -63,9 +72,14 @@ export default defineConfig({
     reporters: ['default', './tests/support/summary-reporter.ts'],
     // vitest's default is one worker less than the cores: a single worker on 2 cores, so every file
     // ran after the other. Much of the suite waits (on the stack's processes, on sockets, on model
-    // loads in worker threads), so one worker more than the cores keeps both cores busy.
+    // loads in worker threads): with one worker more than the cores, the three e2e files of a minute
+    // and more (serial, isolated, burst) held every worker while the cores were idle for ~50 core-seconds
+    // (a /proc/stat sampler); with two more, the run keeps both cores busy throughout (219 and 217 s against
+    // 221 and 232 s wall on a quiet machine), though the workers then spend ~10-20 CPU-s more (a fourth one
+    // imports the unit files' modules again: 122 and 132 CPU-s in the workers against 113 with three, full runs
+    // on a shared machine, /proc sampler).
     // `--maxWorkers` on the command line overrides it.
-    maxWorkers: availableParallelism() + 1,
+    maxWorkers: availableParallelism() + 2,
     sequence: { sequencer: LongestChainsFirst },
     // Keeps the transformed test and source modules on disk between runs (node_modules/.experimental-vitest-cache),
     // keyed by each file's content, id and the config: a run transforms only what changed. vitest's main process
@@ -88,24 +102,16 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/e2e/**', 'tests/infra/**', 'node_modules/**'],
+          exclude: ['tests/e2e/**', 'node_modules/**'],
           ...unitSettings,
           // A worker's files share one module graph rather than each importing the AWS SDK, tsx-transformed
           // sources and the rest again in a fresh process: the unit project took 164 s of CPU this way against
           // about 250 s isolated (`/usr/bin/time -v npx vitest run --project unit`, both with the bundled CLI). The files start what they use
-          // (servers on port 0, temp dirs) and stop it in afterAll; none mocks modules.
+          // (servers on port 0, temp dirs) and stop it in afterAll; none mocks modules. The CDK files (tests/infra/)
+          // share tests/infra/synth.ts's synthesis of each stage this way too (seconds each): they read templates and
+          // constructs and never change them or the process. They were a project of their own (unit-infra), whose
+          // switch to and from the unit files cost each worker a fresh process.
           isolate: false,
-        },
-      },
-      {
-        // The CDK tests, without isolation between files: a worker's files share one module graph, so
-        // tests/infra/synth.ts synthesizes each stage once for all of them rather than once a file
-        // (seconds each). They read templates and never change them or the process.
-        test: {
-          name: 'unit-infra',
-          include: ['tests/infra/**/*.test.ts'],
-          isolate: false,
-          ...unitSettings,
         },
       },
       {

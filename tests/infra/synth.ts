@@ -25,8 +25,10 @@ const cache = new Map<Stage, { labelcast: LabelcastApp; template: Template }>();
 
 /**
  * One synthesis per stage, without bundling, shared by the tests that read it (none may change it). The
- * `unit-infra` project (vitest.config.ts) runs its files without isolation, so the files that one worker
- * runs share it too: a synth takes seconds.
+ * `unit` project (vitest.config.ts) runs its files without isolation, so the CDK files that one worker
+ * runs share it too: importing aws-cdk-lib and building the dev stage take ~2 CPU-s, its synth and the prod
+ * stage ~0.4 each. The tests read the constructs too (logical ids, grants), so a template cached on disk would
+ * save only the synth step.
  */
 export function synthStage(stage: Stage): { labelcast: LabelcastApp; template: Template } {
   let synthesized = cache.get(stage);
