@@ -81,6 +81,8 @@ parentPort.on('message', (message) => {
 `;
 
 const analyze = (id: number, tag = 0) => frame({ type: 'analyze', id, bytes: new Uint8Array([tag, 0, 0, 0]), tasks: {} });
+/** Writes `data` and resolves once it has gone to the socket (not only to the stream's buffer). */
+const sent = (connection: net.Socket, data: Uint8Array) => new Promise<void>((resolve, reject) => connection.write(data, (error) => (error ? reject(error) : resolve())));
 const until = async (done: () => boolean) => {
   while (!done()) await new Promise((resolve) => setTimeout(resolve, 20));
 };
@@ -145,6 +147,18 @@ describe('Script: vision-engine-host.js', () => {
     return { connection, received, closed, answers };
   }
 
+  /**
+   * Resolves once the host has read what was sent to it before this was called: a probe connects to `socket` and waits
+   * for its greeting. The host's loop finds the earlier data readable when it finds the probe's connection (by then
+   * both were there), so it reads that data in the same turn as it greets the probe, before any answer of its worker's,
+   * which comes in a later turn.
+   */
+  async function hostHasRead(socket: string) {
+    const probe = await clientOf(socket);
+    await until(() => probe.received.some(({ type }) => type === 'hello'));
+    probe.connection.end();
+  }
+
   it('ends the connection of a client that sends what is no request, and serves another one on', async () => {
     // Prepare
     const { socket, client: bad } = await hostOver(answeringWorker(path.join(dir, `count-${randomUUID()}`)));
@@ -170,8 +184,8 @@ describe('Script: vision-engine-host.js', () => {
 
     // Act: a stack's request comes after them
     const stack = await clientOf(stacksSocket);
-    stack.connection.write(analyze(1, 9));
-    await new Promise((resolve) => setTimeout(resolve, readMs));
+    await sent(stack.connection, analyze(1, 9));
+    await hostHasRead(stacksSocket);
     worker.release();
     const answers = [...(await testProcess.answers(4)), ...(await stack.answers(1))];
 
@@ -192,8 +206,8 @@ describe('Script: vision-engine-host.js', () => {
 
     // Act: another client's request, after the five
     const other = await clientOf(socket);
-    other.connection.write(analyze(1, 9));
-    await new Promise((resolve) => setTimeout(resolve, readMs));
+    await sent(other.connection, analyze(1, 9));
+    await hostHasRead(socket);
     worker.release();
     const answers = [...(await greedy.answers(5)), ...(await other.answers(1))];
 
