@@ -15,6 +15,10 @@
  * engine of its own. They are Linux abstract sockets (no file to leave behind, gone with the host): elsewhere each
  * test process and stack starts an engine of its own, as before.
  *
+ * One worker serves them all, so its failure is everyone's: should a unit test's request crash it, the host exits, and
+ * the e2e stacks, which connect once, never reconnect (their analyses fail from then on; holdSharedVisionEngine says
+ * so on stderr), while a test process's next engine starts a new host.
+ *
  * Measuring: the host outlives the test processes by moments (it exits a second after the last of them has gone) and
  * is no test process's child once started, so `/usr/bin/time npm test` does not count its CPU time. To count it, name a
  * file in LABELCAST_TEST_CPU_LOG (off by default): each host appends its CPU seconds (its worker's included) to it as
@@ -107,6 +111,11 @@ export async function holdSharedVisionEngine(): Promise<{ readonly socket: strin
   if (process.platform !== 'linux') return undefined;
   const config = hostConfig(await engineWorkerStart());
   const held = await connectTo(config, config.stacksSocket);
+  // The host ended before the stacks did (its worker failed): the stacks' engines fail on, which the e2e failures
+  // that follow would otherwise leave unexplained. A release ends the connection with 0.
+  held.on('exit', (code) => {
+    if (code !== 0) process.stderr.write('the shared vision engine host ended before the e2e stacks stopped (its worker failed, or it was killed): the stacks do not reconnect, their image analyses fail from now on\n');
+  });
   return {
     socket: config.stacksSocket,
     release: async () => {
