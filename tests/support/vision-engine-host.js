@@ -14,7 +14,7 @@
  * first, in the order they came, then the test processes'. An e2e labelling, which a test waits on end to end, waits
  * for at most the one analysis under way, never behind the unit files' queue (the evaluation set's twenty requests).
  *
- * Listening is the lock: a host that finds `socket` taken exits at once (another test process started one first); it
+ * Listening is the lock: a host that finds `socket` taken exits at once (another test process or the e2e setup started one first); it
  * listens on `stacksSocket` once it holds `socket`. The host exits when its last client has gone (every test process
  * holds its connection until it exits, the e2e setup until the stacks stop), or when none came within a minute. Plain
  * JavaScript: it runs without a loader.
