@@ -86,7 +86,10 @@ const sent = (connection: net.Socket, data: Uint8Array) => new Promise<void>((re
 const until = async (done: () => boolean) => {
   while (!done()) await new Promise((resolve) => setTimeout(resolve, 20));
 };
-/** How long a test lets the host read what a client just sent (an idle process on a local socket: milliseconds). */
+/**
+ * How long the cap test lets the host go on with what its client sent before counting what the worker got (an idle
+ * process on a local socket: milliseconds). No answer depends on it: a correct host hands over a few however long.
+ */
 const readMs = 500;
 
 describe('Script: vision-engine-host.js', () => {
