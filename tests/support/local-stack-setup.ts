@@ -23,6 +23,9 @@
  * the e2e files check of Rekognition (calls, quota, faults, stats) is the
  * stack's own local Rekognition in front of it. This process holds a
  * connection to the host until the stacks stop, so that it serves them all.
+ * A stack connects to the host once: should the host's worker fail (a unit
+ * test's request can crash it), the host exits and the stacks' analyses fail
+ * for the rest of the run (this process says so on stderr).
  *
  * It does not wait for the stacks to serve (about 15 s on 2 cores): vitest
  * runs every project's globalSetup before any file, the unit and CDK files

@@ -15,6 +15,10 @@
  * engine of its own. They are Linux abstract sockets (no file to leave behind, gone with the host): elsewhere each
  * test process and stack starts an engine of its own, as before.
  *
+ * One worker serves them all, so its failure is everyone's: should a unit test's request crash it, the host exits, and
+ * the e2e stacks, which connect once, never reconnect (their analyses fail from then on; holdSharedVisionEngine says
+ * so on stderr), while a test process's next engine starts a new host.
+ *
  * Measuring: the host outlives the test processes by moments (it exits a second after the last of them has gone) and
  * is no test process's child once started, so `/usr/bin/time npm test` does not count its CPU time. To count it, name a
  * file in LABELCAST_TEST_CPU_LOG (off by default): each host appends its CPU seconds (its worker's included) to it as
@@ -35,6 +39,8 @@ import { connectEngineHost, defaultHelloTimeoutMs } from '../../local/rekognitio
 const hostScript = fileURLToPath(new URL('./vision-engine-host.js', import.meta.url));
 /** How long a test process waits for the host it started (or another test process started) to listen. */
 const connectTimeoutMs = 30_000;
+/** How soon a test process starts another host after the one it started exited 0 (another one listened already). */
+const respawnMs = 1_000;
 
 /** An engine that says whether it has ended, so that whoever keeps it can make another one then. */
 export interface SharedVisionEngine extends LocalVisionEngine {
@@ -88,6 +94,8 @@ export function endTracked(engine: LocalVisionEngine, channel?: Promise<EngineCh
 export function hostConfig(ownStart: WorkerStart) {
   // The worker runs as a stack's own does (`node local/start.js`, no node flags), whichever process starts the host:
   // a test process's flags (vitest's --conditions development) would otherwise name another host than the e2e setup's.
+  // So none of the starting process's flags reach the shared engine's worker (--cpu-prof, memory limits included),
+  // unlike a worker of a process's own (withoutModuleHooks, worker-start.ts).
   const start: WorkerStart = ownStart.from === 'bundle' ? { ...ownStart, options: { ...ownStart.options, execArgv: [] } } : ownStart;
   const settings = engineWorkerSettings();
   const served = JSON.stringify({ checkout: hostScript, start, settings, uid: process.getuid?.(), sockets: ['test processes', 'e2e stacks first'] });
@@ -107,6 +115,11 @@ export async function holdSharedVisionEngine(): Promise<{ readonly socket: strin
   if (process.platform !== 'linux') return undefined;
   const config = hostConfig(await engineWorkerStart());
   const held = await connectTo(config, config.stacksSocket);
+  // The host ended before the stacks did (its worker failed): the stacks' engines fail on, which the e2e failures
+  // that follow would otherwise leave unexplained. A release ends the connection with 0.
+  held.on('exit', (code) => {
+    if (code !== 0) process.stderr.write('the shared vision engine host ended before the e2e stacks stopped (its worker failed, or it was killed): the stacks do not reconnect, their image analyses fail from now on\n');
+  });
   return {
     socket: config.stacksSocket,
     release: async () => {
@@ -136,7 +149,9 @@ async function connectTo(config: ReturnType<typeof hostConfig>, socket: string):
       // None listens, or the one that did was ending: start one, unless the one started last still starts. A host
       // that finds another one listening exits (0), and the next attempt connects to that one (which listens on its
       // stacks' socket a moment after the test processes').
-      if (!host || host.exitCode === 0) host = startHost(config);
+      // Such a host may find the holder of the test processes' socket not yet listening on the stacks' (or the other
+      // way): it is started again at most once a `respawnMs`, not at every attempt.
+      if (!host || (host.exitCode === 0 && Date.now() - host.startedAt >= respawnMs)) host = startHost(config);
       await delay(50);
     }
   }
@@ -144,7 +159,7 @@ async function connectTo(config: ReturnType<typeof hostConfig>, socket: string):
 
 function startHost(config: ReturnType<typeof hostConfig>) {
   const child = spawn(process.execPath, [hostScript, JSON.stringify(config)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const host = { stderr: [] as string[], exitCode: null as number | null };
+  const host = { stderr: [] as string[], exitCode: null as number | null, startedAt: Date.now() };
   child.stderr.setEncoding('utf8').on('data', (text: string) => host.stderr.push(text));
   child.on('exit', (code) => (host.exitCode = code ?? 1));
   // The host lives as long as its clients, not as this process's child: nothing here waits for it.

@@ -14,7 +14,7 @@
  * first, in the order they came, then the test processes'. An e2e labelling, which a test waits on end to end, waits
  * for at most the one analysis under way, never behind the unit files' queue (the evaluation set's twenty requests).
  *
- * Listening is the lock: a host that finds `socket` taken exits at once (another test process started one first); it
+ * Listening is the lock: a host that finds `socket` taken exits at once (another test process or the e2e setup started one first); it
  * listens on `stacksSocket` once it holds `socket`. The host exits when its last client has gone (every test process
  * holds its connection until it exits, the e2e setup until the stacks stop), or when none came within a minute. Plain
  * JavaScript: it runs without a loader.
@@ -60,7 +60,7 @@ function exitHost(code) {
  * What the host takes of one client, as the socket is any local user's (argv's `limits` may lower them, for tests):
  * requests queued for the worker or in it and not yet answered (the next ones wait in the socket, unread, or, as a
  * chunk read may hold several, in the client's `unread`), and answers queued for a client that does not read them
- * (past it, the host reads none of its requests until they have gone out).
+ * (past it, the host reads none of its requests, and hands the worker none of those it read, until they have gone out).
  */
 const limits = { requestsHeld: 64, writableBytes: 16 * 1024 * 1024, ...config.limits };
 
@@ -129,11 +129,19 @@ function flow(client) {
   else client.resume();
 }
 
-/** Hands the worker the next request, the stacks' first, when it has none. */
+/** Whether the host may hand the worker a request of `client`'s: its unread answers are within their cap. */
+const takesAnswers = ({ client }) => client.writableLength <= limits.writableBytes;
+
+/**
+ * Hands the worker the next request, the stacks' first, when it has none: the first waiting one whose client's unread
+ * answers are within their cap. The others wait (their client's 'drain' calls this again): one chunk read may hold
+ * many requests, so stopping reading alone would still give the worker all of those.
+ */
 function handNext() {
   if (workerBusy || !worker) return;
-  const next = waiting.stacks.shift() ?? waiting.tests.shift();
-  if (!next) return;
+  const door = ['stacks', 'tests'].find((name) => waiting[name].some(takesAnswers));
+  if (!door) return;
+  const [next] = waiting[door].splice(waiting[door].findIndex(takesAnswers), 1);
   const { client, message } = next;
   const id = nextId++;
   requests.set(id, { client, id: message.id });

@@ -65,6 +65,8 @@ async function analyze(image: DecodedImage, message: ToWorker): Promise<ImageAna
   let nsfw: ImageAnalysis['nsfw'];
   let faces: ImageAnalysis['faces'];
   if (message.tasks.objects) {
+    // The objects pass never depends on the faces pass (or on whether it runs): recalledWithoutFaces relies on it,
+    // answering objects without faces from an analysis with them.
     objects = await detector.detect(image);
     // Faces run on the image letterboxed at the detector's size; nothing runs (or loads) without a person.
     if (message.tasks.faces) faces = await facesOfPeople(() => image.letterboxed(detector.inputSize), objects, image);

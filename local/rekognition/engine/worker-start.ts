@@ -28,7 +28,9 @@ const moduleHookFlags = new Set(['--import', '--require', '-r', '--loader', '--e
 /**
  * The process's flags minus module hooks: the bundle is plain JavaScript, and
  * tsx's require hook in the worker scanned every TensorFlow.js file it loaded
- * (about 1 s of CPU). Other flags (--cpu-prof, memory limits) still apply.
+ * (about 1 s of CPU). Other flags (--cpu-prof, memory limits) still apply,
+ * but not to the tests' shared engine, whose worker runs with no node flags
+ * (hostConfig, tests/support/shared-vision-engine.ts).
  */
 export function withoutModuleHooks(execArgv: readonly string[]): string[] {
   const kept: string[] = [];
