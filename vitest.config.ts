@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -40,8 +41,9 @@ class LongestChainsFirst extends BaseSequencer {
     const rank = (file: TestSpecification) => {
       const index = projectOrder.indexOf(file.project.name);
       const projectRank = index === -1 ? projectOrder.length : index;
-      const path = file.moduleId.replaceAll('\\', '/');
-      const first = longE2eFiles.some((name) => path.endsWith(name)) || path.includes(`/${cdkFiles}`);
+      // Relative to the project root: a checkout under a folder named `tests/infra/` puts no other file first.
+      const relative = path.relative(file.project.config.root, file.moduleId).replaceAll('\\', '/');
+      const first = longE2eFiles.includes(relative) || relative.startsWith(cdkFiles);
       return projectRank * 2 + (first ? 0 : 1);
     };
     // Array.prototype.sort is stable: each project's files keep vitest's order.

@@ -12,6 +12,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { repoRoot } from '../api/bundle.ts';
+import { functionBundleOptions } from '../api/function-bundle-options.ts';
 import { lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { deployedEnvironment, grantDeclaredAccess, type FunctionTargets } from './function-access.ts';
 import { offlineInstallCommand } from './lambda-native-modules.ts';
@@ -19,9 +20,6 @@ import { offlineInstallCommand } from './lambda-native-modules.ts';
 /** The Lambda runtime every function runs on; the bundle targets the same Node version. */
 export const functionRuntime = Runtime.NODEJS_22_X;
 const bundleTarget = 'node22';
-
-/** Some bundled CommonJS dependencies call require(); ESM output has none without this. */
-const requireShim = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /** How long a function's logs are kept and whether they go with the stack; shared by every function construct. */
 export interface FunctionLogProps {
@@ -76,17 +74,10 @@ export class ManifestFunction extends Construct {
       bundling: {
         format: OutputFormat.ESM,
         target: bundleTarget,
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        // The map's mappings and source names are all --enable-source-maps needs to name the .ts frames of a stack
-        // trace; the sources' text (esbuild's default, ~1.7 MB of a labeler map's 2.7) only made each cold start
-        // read and parse it: ~15-20 ms of CPU a process under Node 20, of ~40 ms the maps cost in all
-        // (local/lambda/function-bundle.ts builds the same, and the offline stack forks dozens of function processes
-        // a test run).
-        sourcesContent: false,
+        // Minified, a source map without the sources' text, the require() shim: as the offline stack builds them.
+        ...functionBundleOptions,
+        mainFields: [...functionBundleOptions.mainFields],
         externalModules: [...nativeModules],
-        banner: requireShim,
         logLevel: LogLevel.WARNING,
         commandHooks: {
           beforeBundling: () => [],

@@ -5,8 +5,8 @@
  * Rekognition TPS quota gives) → Rekognition and DynamoDB → IAM-signed
  * publishImageLabeled on AppSync → subscribers; a message past its
  * maxReceiveCount → the dead-letter queue → labeling-failed (all declared in
- * api/labeling-queue.ts); the reconciler at start (unless the images table is new,
- * so holds no PENDING image) and on its schedule.
+ * api/labeling-queue.ts); the reconciler at start (unless this start created the
+ * images table, so it holds nothing from before) and on its schedule.
  */
 import path from 'node:path';
 import { AppSyncJsCheckError } from '../api/appsync-js-check.ts';
@@ -286,8 +286,9 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
 
     // The labelling queue lives in memory, so nothing is queued or in flight right after a start:
     // re-drive every PENDING image whose object exists (functions/reconciler/reconcile.ts). A table this start created
-    // holds no image, so that run would find nothing (the reconciler reads only the table's byStatus index for PENDING
-    // images) and is not made: a fresh stack (every test stack, a first `npm start`) forks no reconciler process for it.
+    // holds nothing from before this start, so that run is not made: a fresh stack (every test stack, a first
+    // `npm start`) forks no reconciler process for it. What requests write during the start (tickets, once AppSync
+    // serves) goes through the live queue, whose mapping is wired right after AppSync's start (no await between).
     const reconcile = (event: object) => lambda.invoke('reconciler', event).catch((error: unknown) => console.error('[reconciler]', error));
     if (!imagesTable.created) await reconcile({ redriveAfterSeconds: 0 });
     // Each period sends what EventBridge sends, its scheduled time included.

@@ -110,8 +110,9 @@ export function imagesTableDefinition(tableName: string, extraIndexes: readonly 
 /** What ensureImagesTable found. */
 export interface EnsuredImagesTable {
   /**
-   * True when this call created the table, so it holds no item yet (the stack then skips its start-up reconciler
-   * run, which would find no PENDING image); false when it was there already, or another caller created it meanwhile.
+   * True when this call created the table, so it holds nothing from before this start (the stack then skips its
+   * start-up reconciler run: what requests write during the start goes through the live queue, whose mapping is
+   * wired right after AppSync's start); false when it was there already, or another caller created it meanwhile.
    */
   readonly created: boolean;
 }

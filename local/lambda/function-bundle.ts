@@ -1,8 +1,8 @@
 /**
  * A function's code as Lambda runs it: one esbuild bundle of its handler,
- * built the way `cdk deploy` builds it (infra/manifest-function.ts: ESM,
- * minified, a source map without the sources' text, the require() shim,
- * native modules left out of the bundle), and the host that answers the runtime's invocations
+ * built the way `cdk deploy` builds it (infra/manifest-function.ts: ESM, the
+ * options of api/function-bundle-options.ts (minified, a source map without the
+ * sources' text, the require() shim), native modules left out of the bundle), and the host that answers the runtime's invocations
  * (function-host.ts), bundled beside it. The local runtime runs both with
  * plain node: no TypeScript loader in a function's process, which would cost
  * each one ~40 MiB (tsx's module-hooks thread and its esbuild service) that
@@ -29,10 +29,8 @@ import { copyFileSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync } fr
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../../api/bundle.ts';
+import { functionBundleOptions } from '../../api/function-bundle-options.ts';
 import { cachedBundles, checkoutCacheDir } from '../../api/cached-bundle.js';
-
-/** Same as infra/manifest-function.ts: some bundled CommonJS dependencies call require(), which ESM output lacks. */
-const requireShim = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 const hostSource = fileURLToPath(new URL('./function-host.ts', import.meta.url));
 
@@ -97,12 +95,8 @@ export async function bundleFunctions(args: FunctionBundlesArgs): Promise<Functi
       entries: { [hostName]: hostSource, ...args.entries },
       // The node that runs it (Lambda's bundle targets Lambda's).
       target: `node${process.versions.node}`,
-      mainFields: ['module', 'main'],
-      minify: true,
-      sourceMap: true,
-      // As infra/manifest-function.ts says why: the maps without the sources' text.
-      sourcesContent: false,
-      banner: requireShim,
+      // Minified, a source map without the sources' text, the require() shim: as infra/ deploys them.
+      ...functionBundleOptions,
       externalByPath: [...(args.nativeModules ?? [])],
     });
     if (bundles.directory !== args.outDir) placeFiles(bundles.directory, args.outDir);

@@ -12,7 +12,7 @@
  * same node_modules: a fresh clone recalls what another checkout generated from the same inputs.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import type { Types } from '@graphql-codegen/plugin-helpers';
@@ -115,14 +115,15 @@ export async function codegenOutputs(repoRoot: string, config: CodegenConfig): P
   const cached = path.join(cacheDir, `${key}.json`);
   if (existsSync(cached)) return { files: JSON.parse(readFileSync(cached, 'utf8')) as GeneratedFile[], recalled: true };
   const files = await generateNow(repoRoot, config);
+  // Whole or not at all: a reader never sees half a file.
+  const partial = `${cached}.${process.pid}.tmp`;
   try {
     mkdirSync(cacheDir, { recursive: true });
-    // Whole or not at all: a reader never sees half a file.
-    const partial = `${cached}.${process.pid}.tmp`;
     writeFileSync(partial, JSON.stringify(files));
     renameSync(partial, cached);
   } catch {
-    // A read-only node_modules: generated again next time.
+    // A read-only node_modules, a full disk: generated again next time, and no half-written file left behind.
+    rmSync(partial, { force: true });
   }
   return { files, recalled: false };
 }

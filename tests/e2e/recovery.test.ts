@@ -7,7 +7,7 @@
  * or operator can observe: pushes received, catalog counts and the image
  * items' pushedAt and catalogPending (tests/support/image-items.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -95,6 +95,11 @@ describe('Recovery: duplicate S3 events and SIGKILL', () => {
     }
     await Promise.all(uploads.map(({ ticket, bytes }) => client.upload(ticket, bytes)));
 
+    // A function's process opens its log file when it forks (local/lambda/function-process.ts): the first start,
+    // on a table it created, made no start-up reconciler run (its schedule is minutes away); the restart must.
+    const reconcilerLog = path.join(stateDir, 'logs', 'reconciler.log');
+    const reconcilerForkedBeforeKill = existsSync(reconcilerLog);
+
     // Act
     await stack.stop('SIGKILL');
     const killedAt = Date.now();
@@ -115,6 +120,8 @@ describe('Recovery: duplicate S3 events and SIGKILL', () => {
     for (const recorder of after) recorder.stop();
 
     // Assess
+    expect(reconcilerForkedBeforeKill, 'the first start, on a new table, forked a reconciler').toBe(false);
+    expect(existsSync(reconcilerLog), 'the restart forked no reconciler').toBe(true);
     expect([...beforeKill.values()], 'the kill came before some image was labelled').toContain(0);
     const s3 = new S3Client({
       endpoint: stack.endpoints.s3,

@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startStackProcess } from '../../local/child-process-stack.ts';
+import { configFromEnv } from '../../local/config.ts';
 import { startedStateDir } from '../local-appsync-server/state-dir.ts';
 import { copyOfResolvers, type ResolversCopy } from '../support/resolvers-copy.ts';
 
@@ -34,7 +35,7 @@ describe('npm start with a resolver AppSync refuses', () => {
 
     // A state dir as a first start left it (TLS material, user pool), as a restart finds it: the refusal does not
     // depend on it, and the worker makes the pool's RSA key once for every test that needs one (../local-appsync-server/state-dir.ts).
-    const stateDir = await startedStateDir('labelcast-refusal-', 'us-east-1');
+    const stateDir = await startedStateDir('labelcast-refusal-', configFromEnv({}).region);
     stateDirs.push(stateDir);
     process.env.LABELCAST_RESOLVERS_DIR = dir;
     let failure: unknown;

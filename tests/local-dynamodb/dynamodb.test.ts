@@ -78,6 +78,23 @@ describe('local DynamoDB', () => {
     }
   });
 
+  it('says created to one of two concurrent callers only', async () => {
+    // Prepare
+    const concurrentDir = mkdtempSync(path.join(tmpdir(), 'labelcast-dynamodb-concurrent-'));
+    const dynamodb = await startLocalDynamoDb({ dataDir: concurrentDir, port: 0, region, credentials: credentialStore(credentials) });
+    try {
+      // Act: both find no table, both create it; DynamoDB refuses the second CreateTable (ResourceInUseException)
+      const ensure = () => ensureImagesTable({ endpoint: dynamodb.endpoint, tableName, region, credentials });
+      const results = await Promise.all([ensure(), ensure()]);
+
+      // Assess
+      expect(results.map((result) => result.created).sort()).toEqual([false, true]);
+    } finally {
+      await dynamodb.close();
+      rmSync(concurrentDir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a stored table of an older layout, naming the data directory and what to do', async () => {
     // Prepare: a table as an older labelcast made it, with only the byLabel index
     const olderDir = mkdtempSync(path.join(tmpdir(), 'labelcast-dynamodb-older-'));

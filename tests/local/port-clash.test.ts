@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
+import { configFromEnv } from '../../local/config.ts';
 import { startedStateDir } from '../local-appsync-server/state-dir.ts';
 
 const held = createServer();
@@ -27,7 +28,7 @@ describe('npm start with a port in use', () => {
     const { port } = held.address() as AddressInfo;
     // A state dir as a first start left it (TLS material, user pool), as a restart finds it: the clash does not depend
     // on it, and the worker makes the pool's RSA key once for every test that needs one (../local-appsync-server/state-dir.ts).
-    const stateDir = await startedStateDir('labelcast-port-', 'us-east-1');
+    const stateDir = await startedStateDir('labelcast-port-', configFromEnv({}).region);
     stateDirs.push(stateDir);
     // Act
     const child = spawn(process.execPath, ['local/start.js'], {

@@ -23,12 +23,14 @@ export interface ChildModule {
 const modules = new Map<string, Promise<ChildModule>>();
 
 async function bundledOrSource(entry: string): Promise<ChildModule> {
-  const name = entry.replace(/\.ts$/, '').replace(/[^\w-]+/g, '-');
+  const name = path.basename(entry, '.ts');
   const bundle = await freshBundle({
     repoRoot,
     entry,
-    // A directory a module: a cache directory records one build at a time.
-    cacheDir: checkoutCacheDir(repoRoot, path.join('child-modules', name)),
+    // A directory a module, at the module's own path (child-modules/local/state-dir.ts/<checkout>): a cache
+    // directory records one build at a time, and two entries' paths never name the same directory (a flattened
+    // name did: local/state-dir.ts and local-state/dir.ts), nor one inside another's (a module is a file).
+    cacheDir: checkoutCacheDir(repoRoot, path.join('child-modules', entry)),
     bundleName: `${name}.mjs`,
     externalPackages: true,
     ownImportMetaUrl: true,
