@@ -76,10 +76,10 @@ export default defineConfig({
     // ran after the other. Much of the suite waits (on the stack's processes, on sockets, on model
     // loads in worker threads): with one worker more than the cores, the three e2e files of a minute
     // and more (serial, isolated, burst) held every worker while the cores were idle for ~50 core-seconds
-    // (a /proc/stat sampler); with two more, the run keeps both cores busy throughout (219 and 217 s against
-    // 221 and 232 s wall on a quiet machine), though the workers then spend ~10-20 CPU-s more (a fourth one
-    // imports the unit files' modules again: 122 and 132 CPU-s in the workers against 113 with three, full runs
-    // on a shared machine, /proc sampler).
+    // (a /proc/stat sampler); with two more, the run keeps both cores busy throughout, though the workers then
+    // spend ~10-20 CPU-s more (a fourth one imports the unit files' modules again: 122 and 132 CPU-s in the workers
+    // against 113 with three, full runs on a shared machine, /proc sampler). `npm test` on quiet clean clones of
+    // the same code: 206 and 199 s with two more, 219 s with one more (`--maxWorkers=3`), 211 s with three more.
     // `--maxWorkers` on the command line overrides it.
     maxWorkers: availableParallelism() + 2,
     sequence: { sequencer: LongestChainsFirst },
