@@ -13,6 +13,8 @@
  * The worker analyses one image at a time, so the host hands it one request at a time and chooses which: the stacks'
  * first, in the order they came, then the test processes'. An e2e labelling, which a test waits on end to end, waits
  * for at most the one analysis under way, never behind the unit files' queue (the evaluation set's twenty requests).
+ * Strict stacks-first order means a local process that connects to `stacksSocket` (its name derives from `socket`'s)
+ * and keeps it busy delays the test processes: accepted, as the host serves only a test run on a developer's machine.
  *
  * Listening is the lock: a host that finds `socket` taken exits at once (another test process or the e2e setup started one first); it
  * listens on `stacksSocket` once it holds `socket`. The host exits when its last client has gone (every test process
