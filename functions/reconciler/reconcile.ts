@@ -24,8 +24,10 @@
  *   |<──────────────── redriveAfterSeconds: nothing younger is re-driven ─────────────────>|
  *
  * Younger images whose object exists are counted as `queued` and left alone.
- * Offline the queue lives in memory, so right after a start nothing is queued
- * and the start-up run passes redriveAfterSeconds 0 (local/stack.ts).
+ * Offline the queue lives in memory, so no event of an earlier start is
+ * queued: the start-up run passes redriveAfterSeconds 0 and, as `now`, the
+ * stack's start, so the uploads made since, whose events are queued, are not
+ * even looked at (local/reconcile-at-start.ts).
  *
  * Two passes, so never-uploaded tickets cannot starve uploaded images:
  *
@@ -89,7 +91,7 @@ export interface ReconcileLimits {
 }
 
 export interface ReconcileOptions {
-  /** Re-drive objects at least this old; 0 right after a restart, when nothing can be in flight. */
+  /** Re-drive objects at least this old; 0 for a restart's run as of its start, when nothing older can be queued. */
   readonly redriveAfterSeconds?: number;
   /** The time the run is for (a scheduled event's `time`); ages are measured from it. @default the clock */
   readonly now?: Date;

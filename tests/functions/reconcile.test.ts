@@ -16,6 +16,8 @@ import { expiredTicketReason, reconcile, ReconcileSettings, type ReconcileDeps }
 import { maxQueuedEventAgeSeconds } from '../../api/labeling-queue.ts';
 import { PushSettings } from '../../functions/shared/image-push.ts';
 import { completeImage } from '../../functions/shared/image-store.ts';
+import { reconcileOptionsOf } from '../../functions/reconciler/reconcile-event.ts';
+import { startupReconcileEvent } from '../../local/reconcile-at-start.ts';
 import { startImagesTable, type ImagesTable } from './images-table.ts';
 
 const bucket = 'labelcast-uploads';
@@ -269,6 +271,28 @@ describe('Function: reconcile', () => {
     expect(publisher.published).toEqual([]);
     expect(s3.sent).toEqual([]);
     expect(await onStatusIndex(id)).toBe(true);
+  });
+
+  it("re-drives at a restart only the uploads made before the stack started (its start-up event), never one the live queue holds", async () => {
+    // Prepare: one upload whose event the restart lost, one made while the stack was starting (its event is queued)
+    const startedAt = new Date(Date.parse(hourAgo(run * 1000)) + 10 * 60_000);
+    const putAt = async (name: string, createdAt: Date) => {
+      const id = `run${run}-${name}`;
+      const image: Image = { id, status: 'PENDING', contentType: 'image/jpeg', sizeBytes: 1, createdAt: createdAt.toISOString(), labels: [], moderationLabels: [] };
+      await table.store.documentClient.send(new PutCommand({ TableName: table.store.tableName, Item: { ...imageKey(id), ...image, ...awaitingRecovery() } }));
+      return id;
+    };
+    const lost = await putAt('lost', new Date(startedAt.getTime() - 60_000));
+    const queued = await putAt('during-start', new Date(startedAt.getTime() + 1));
+    const s3 = fakeS3([uploadKeyFor(lost), uploadKeyFor(queued)]);
+
+    // Act: as the handler reads the event the stack sends
+    const summary = await reconcile(depsWith(s3.client, recordingPublisher()), reconcileOptionsOf(startupReconcileEvent(startedAt)));
+
+    // Assess
+    expect(summary).toMatchObject({ pending: 1, redriven: 1, errors: 0 });
+    expect(s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key)).toEqual([uploadKeyFor(lost)]);
+    expect(s3.sent.map((call) => call.key)).not.toContain(uploadKeyFor(queued));
   });
 
   it('fails a ticket with the expired-URL reason', async () => {
