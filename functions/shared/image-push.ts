@@ -127,9 +127,10 @@ const remainingOf = (deps: Pick<ImagePushDeps, 'remainingTimeMs'>): number => de
 
 /**
  * Throws PushDeferredError unless the invocation has `neededMs` left: a run
- * that would be killed before its push ends starts none of it.
+ * that would be killed before its push ends starts none of it (nor, in the
+ * labeler, a detection it would have no time to end the image after).
  */
-function deferUnlessTimeLeft(deps: Pick<ImagePushDeps, 'remainingTimeMs'>, imageId: string, neededMs: number): void {
+export function deferUnlessTimeLeft(deps: Pick<ImagePushDeps, 'remainingTimeMs'>, imageId: string, neededMs: number): void {
   const remainingMs = remainingOf(deps);
   if (remainingMs < neededMs) throw new PushDeferredError(imageId, remainingMs);
 }
