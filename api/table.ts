@@ -10,7 +10,8 @@
  *                   claimed; see below), and pushLeaseUntil / pushedAt (the
  *                   push of the terminal image, functions/shared/image-push.ts).
  *                   Its owner and createdAt are the keys of byOwner (Query.images);
- *                   while PENDING, recoveryStatus = PENDING keys it in byStatus.
+ *                   until its push is recorded (PENDING, or ended and not yet
+ *                   pushed), recoveryStatus = PENDING keys it in byStatus.
  * - label entry:    pk = LABEL#<owner>#<name>#<threshold>, sk = <createdAt>#<id>;
  *                   id, confidence. Nothing else: no copy of the image, no GSI.
  *                   One entry per indexed name (each label, its parents and
@@ -98,12 +99,16 @@ export const ImagesTableLayout = {
    */
   tableNameVariable: 'IMAGES_TABLE_NAME',
   /**
-   * The reconciler's PENDING images, oldest first (no Scan). Sparse: only an
-   * image waiting for its labels carries recoveryStatus = PENDING (written by
-   * requestUpload, removed by the terminal update, completeImage), so
-   * labelled images and every later write to them never touch this index.
-   * It holds what the reconciler reads (id, createdAt, contentType), not the
-   * image: a PENDING image costs one small index write in and one out.
+   * The reconciler's images to recover, oldest first (no Scan). Sparse: only
+   * an image whose push is not recorded yet carries recoveryStatus = PENDING
+   * (written by requestUpload, removed with the record of its push,
+   * functions/shared/image-push.ts), so a push that failed after the terminal
+   * update is still found; pushed images and every later write to them never
+   * touch this index. The terminal update leaves the entry as it is (its key
+   * and, but for a corrected contentType, what it projects), so an image
+   * costs one small index write in and one out. It holds what the reconciler
+   * reads first (id, createdAt, contentType), not the image, nor its status:
+   * the reconciler reads each image before acting on it.
    */
   byStatusIndex: {
     indexName: 'byStatus',
@@ -113,7 +118,7 @@ export const ImagesTableLayout = {
   },
 } as const;
 
-/** The byStatus key an image carries while it waits for labels (api/table.ts, removed by its terminal update). */
+/** The byStatus key an image carries until its push is recorded (api/table.ts; image-push.ts removes it). */
 export const awaitingRecovery = () => ({ [ImagesTableLayout.byStatusIndex.partitionKey]: 'PENDING' });
 
 /** What a GSI holds besides its keys and the table's: DynamoDB's three projection types. */

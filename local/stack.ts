@@ -38,6 +38,7 @@ import { startLocalLambdaApi } from './lambda/api.ts';
 import { startLocalQueues, type LocalQueues } from './lambda/queues.ts';
 import { startLambdaRuntime, type FunctionErrorReport } from './lambda/runtime.ts';
 import { scheduledEvent } from './lambda/scheduled-event.ts';
+import { startupReconcileEvent } from './reconcile-at-start.ts';
 import { visionEngineAtHost } from './rekognition/engine-connection.ts';
 import { startLocalRekognition } from './rekognition/index.ts';
 import { startLocalS3 } from './s3/index.ts';
@@ -99,6 +100,8 @@ export const isStartRefusal = (error: unknown): boolean =>
  * here when not given.
  */
 export async function startLocalStack(config: LocalStackConfig, observers: StackObservers = {}, stateFiles?: StateFiles): Promise<LocalStack> {
+  // Before any service serves: an image created after it was created by this start (the start-up reconcile).
+  const startedAt = new Date();
   // The state files first (cheap reads): a damaged one stops the start before the resolvers are bundled and the
   // services (the vision engine's models among them) start.
   const { credentials, secrets, userPool, dynamoDbDataDir } = stateFiles ?? (await loadStateFiles(config));
@@ -284,13 +287,14 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
 
     await rekognition.ready;
 
-    // The labelling queue lives in memory, so nothing is queued or in flight right after a start:
-    // re-drive every PENDING image whose object exists (functions/reconciler/reconcile.ts). A table this start created
-    // holds nothing from before this start, so that run is not made: a fresh stack (every test stack, a first
-    // `npm start`) forks no reconciler process for it. What requests write during the start (tickets, once AppSync
-    // serves) goes through the live queue, whose mapping is wired right after AppSync's start (no await between).
+    // The labelling queue lives in memory, so no event of an earlier start is queued or in flight:
+    // re-drive every PENDING image created before this start whose object exists (reconcile-at-start.ts). What
+    // requests write during the start (tickets, once AppSync serves) goes through the live queue, whose mapping is
+    // wired right after AppSync's start (no await between): the run, judging as of startedAt, never re-drives it.
+    // A table this start created holds nothing from before this start, so that run is not made: a fresh stack
+    // (every test stack, a first `npm start`) forks no reconciler process for it.
     const reconcile = (event: object) => lambda.invoke('reconciler', event).catch((error: unknown) => console.error('[reconciler]', error));
-    if (!imagesTable.created) await reconcile({ redriveAfterSeconds: 0 });
+    if (!imagesTable.created) await reconcile(startupReconcileEvent(startedAt));
     // Each period sends what EventBridge sends, its scheduled time included.
     const reconcileTimer = setInterval(
       () => void reconcile(scheduledEvent({ time: new Date(), region: config.region, ruleName: 'labelcast-reconciler-schedule' })),

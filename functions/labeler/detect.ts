@@ -15,7 +15,7 @@ import {
   type RekognitionClient,
 } from '@aws-sdk/client-rekognition';
 import type { ImageProperties, Label } from '../../api/types.ts';
-import { UnlabelableImageError } from '../shared/errors.ts';
+import { DetectionDeadlineError, UnlabelableImageError } from '../shared/errors.ts';
 
 export const detectionSettings = {
   maxLabels: 50,
@@ -42,6 +42,27 @@ export interface Detection {
 export interface DetectOptions {
   /** Also request IMAGE_PROPERTIES (charged extra on AWS; api/image-properties-setting.ts). */
   readonly imageProperties: boolean;
+  /**
+   * The detection's bound (time-budget.ts): once aborted, the calls and their retries stop and detect throws
+   * DetectionDeadlineError, whatever the client does with the signal. @default - no bound
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** `work`, or DetectionDeadlineError as soon as `signal` aborts. */
+async function within<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  // Once cut, its own rejection (the SDK's AbortError) comes later and is nobody's.
+  work.catch(() => undefined);
+  let cut: () => void = () => undefined;
+  const aborted = new Promise<never>((_resolve, reject) => (cut = () => reject(new DetectionDeadlineError())));
+  if (signal.aborted) cut();
+  else signal.addEventListener('abort', cut, { once: true });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener('abort', cut);
+  }
 }
 
 /** The whole image's quality and dominant colours; Foreground and Background are not kept. */
@@ -91,26 +112,31 @@ const toModerationLabel = (label: ModerationLabel): Label => ({
 /** `image` is an S3 object or bytes (see rekognition-image.ts). */
 export async function detect(rekognition: RekognitionClient, image: RekognitionImage, options: DetectOptions = { imageProperties: false }): Promise<Detection> {
   try {
-    const [labels, moderation] = await Promise.all([
-      rekognition.send(
-        new DetectLabelsCommand({
-          Image: image,
-          MaxLabels: detectionSettings.maxLabels,
-          MinConfidence: detectionSettings.minLabelConfidence,
-          // Without Features, Rekognition answers GENERAL_LABELS only, at no extra charge.
-          ...(options.imageProperties ? { Features: ['GENERAL_LABELS', 'IMAGE_PROPERTIES'] } : {}),
-        }),
-      ),
-      rekognition.send(
-        new DetectModerationLabelsCommand({ Image: image, MinConfidence: detectionSettings.minModerationConfidence }),
-      ),
-    ]);
+    const abortSignal = options.signal;
+    const [labels, moderation] = await within(
+      Promise.all([
+        rekognition.send(
+          new DetectLabelsCommand({
+            Image: image,
+            MaxLabels: detectionSettings.maxLabels,
+            MinConfidence: detectionSettings.minLabelConfidence,
+            // Without Features, Rekognition answers GENERAL_LABELS only, at no extra charge.
+            ...(options.imageProperties ? { Features: ['GENERAL_LABELS', 'IMAGE_PROPERTIES'] } : {}),
+          }),
+          { abortSignal },
+        ),
+        rekognition.send(new DetectModerationLabelsCommand({ Image: image, MinConfidence: detectionSettings.minModerationConfidence }), { abortSignal }),
+      ]),
+      abortSignal,
+    );
     return {
       labels: (labels.Labels ?? []).map(toLabel).filter((label) => label.name !== ''),
       moderationLabels: (moderation.ModerationLabels ?? []).map(toModerationLabel).filter((label) => label.name !== ''),
       ...(options.imageProperties ? { properties: labels.ImageProperties ? toImageProperties(labels.ImageProperties) : null } : {}),
     };
   } catch (error) {
+    // The SDK answers an abort with its own AbortError: the cause, under the name that says what happened.
+    if (options.signal?.aborted && !(error instanceof DetectionDeadlineError)) throw new DetectionDeadlineError({ cause: error });
     if (error instanceof Error && permanentErrors.has(error.name)) {
       throw new UnlabelableImageError(`${error.name}: ${error.message}`, { cause: error });
     }

@@ -32,7 +32,7 @@ import { ownerOfItem } from '../../api/owner.ts';
 import { ImageStatus, toPublicImage, type Image } from '../../api/types.ts';
 import type { CallbackSender } from '../shared/callback-sender.ts';
 import { finishEndedImage, pushAndFinishHeld } from '../shared/ended-image.ts';
-import { deferUnlessTimeToEnd } from '../shared/image-push.ts';
+import { deferUnlessTimeLeft, deferUnlessTimeToEnd } from '../shared/image-push.ts';
 import { deleteKeptObjects, deleteObjects, imageObjectKeys } from '../shared/image-objects.ts';
 import { detectByContent, storedDetection, type ContentToLabel } from './content-results.ts';
 import { detect } from './detect.ts';
@@ -44,6 +44,7 @@ import { keepOriginal } from './original.ts';
 import { confirmVersion } from './pinned-object.ts';
 import type { Publisher } from '../shared/appsync-publisher.ts';
 import type { ThumbnailWriter } from './thumbnail.ts';
+import { LabelerTimeBudget, toDetectMs } from './time-budget.ts';
 import { readUploadBytes } from './upload-bytes.ts';
 import type { UploadedObject } from '../shared/uploaded-object.ts';
 
@@ -99,7 +100,13 @@ interface TerminalResult {
  */
 async function detectPinned(deps: LabelerDeps, object: UploadedObject, contentType: ImageType, bytes: Promise<Uint8Array>, media: Gate) {
   const rekognitionImage = await rekognitionImageFor(object, contentType, bytes);
-  const detecting = detect(deps.rekognition, rekognitionImage, { imageProperties: deps.imageProperties ?? false });
+  // Rekognition is paid per call: none without the time to end the image after the longest detection
+  // (time-budget.ts), else the end would be deferred and the calls made again on the next receive.
+  deferUnlessTimeLeft(deps, object.imageId, toDetectMs);
+  const detecting = detect(deps.rekognition, rekognitionImage, {
+    imageProperties: deps.imageProperties ?? false,
+    signal: AbortSignal.timeout(LabelerTimeBudget.detectionMs),
+  });
   // The requests are on their way once the SDK's middleware has run (this turn of the event loop): the media follow.
   setImmediate(media.open);
   const detection = await detecting;

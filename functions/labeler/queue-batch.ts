@@ -9,8 +9,8 @@
  * - labelled, FAILED for a reason of the image's own (unlabelable bytes), a
  *   duplicate, stale or about no image: done, deleted;
  * - throttled (Rekognition, DynamoDB or S3 still throttling after the SDK's
- *   own retries): returned to the queue, received again one visibility
- *   timeout later; never FAILED for it;
+ *   own retries, or a detection cut at its bound, time-budget.ts): returned
+ *   to the queue, received again one visibility timeout later; never FAILED for it;
  * - deferred (PushDeferredError: too little of the invocation left to end or
  *   push its image, functions/shared/image-push.ts): the same; its image
  *   stays PENDING, or is pushed by the next run;
@@ -31,6 +31,7 @@ import { queuedS3Event, receiveCountOf } from '../shared/queued-s3-event.ts';
 import { errorDisposition, PushDeferredError } from '../shared/errors.ts';
 import type { UploadedObject } from '../shared/uploaded-object.ts';
 import type { LabelOutcome } from './label-image.ts';
+import { startReserveMs } from './time-budget.ts';
 
 
 /** The reason an image gets when an error outlasts its attempts; short, without the service's text. */
@@ -40,11 +41,13 @@ export const errorReason = (attempts: number, error: unknown): string =>
 export const QueueBatchSettings = {
   /**
    * A message is not started with less than this left of the invocation (nor
-   * with less than twice the longest one so far took): one image under
-   * throttling fits in it, so a run does not time out and put back the
-   * messages it already finished.
+   * with less than twice the longest one so far took): derived from what one
+   * message needs (time-budget.ts: its reads, its detection at the longest,
+   * the end and push of its image), so a message started is never deferred
+   * after paying for its detection, and a run does not time out and put back
+   * the messages it already finished.
    */
-  startReserveMs: 20_000,
+  startReserveMs,
 } as const;
 
 export interface QueueBatchDeps {

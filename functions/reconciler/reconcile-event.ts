@@ -3,8 +3,10 @@
  * (`"detail-type": "Scheduled Event"`) carries `time`, the time the run was
  * scheduled for, as ISO-8601 (`2015-10-08T16:53:06Z`): ages are measured from
  * it, so a late run judges what was due at its slot and a test can run the
- * schedule as of a later time. Offline, a start-up run also passes
- * `redriveAfterSeconds`.
+ * schedule as of a later time. Offline, the start-up run passes the
+ * stack's start as `time`, with `redriveAfterSeconds` 0
+ * (local/reconcile-at-start.ts): it re-drives only images created before the
+ * start, whose events the restart lost.
  */
 import type { ReconcileOptions } from './reconcile.ts';
 

@@ -3,7 +3,14 @@
  * each one: an image whose object exists is re-driven through the labeler
  * by copying the object onto itself, which makes S3 send a fresh
  * ObjectCreated:Copy event down the normal path; a ticket whose upload URL
- * has expired with no object ends FAILED.
+ * has expired with no object ends FAILED. It also pushes the images that
+ * ended but were never pushed: byStatus holds an image until its push is
+ * recorded (api/table.ts), and one whose push lease has lapsed has no run
+ * left pushing it (a push that failed after this reconciler's own FAILED
+ * write, which no queue message retries), so it is pushed, indexed and
+ * called back here (functions/shared/ended-image.ts finishEndedImage).
+ * The index projects no status, so each image is read (a consistent GetItem)
+ * before anything is done for it.
  *
  * Never a re-drive while the image's event may still be queued. Uploads go
  * through the labelling queue (api/labeling-queue.ts), where an event may
@@ -17,21 +24,26 @@
  *   |<──────────────── redriveAfterSeconds: nothing younger is re-driven ─────────────────>|
  *
  * Younger images whose object exists are counted as `queued` and left alone.
- * Offline the queue lives in memory, so right after a start nothing is queued
- * and the start-up run passes redriveAfterSeconds 0 (local/stack.ts).
+ * Offline the queue lives in memory, so no event of an earlier start is
+ * queued: the start-up run passes redriveAfterSeconds 0 and, as `now`, the
+ * stack's start, so the uploads made since, whose events are queued, are not
+ * even looked at (local/reconcile-at-start.ts).
  *
  * Two passes, so never-uploaded tickets cannot starve uploaded images:
  *
- *   pass 1 (oldest first): HeadObject each PENDING image, a few at a time;
- *          re-drive at once what exists and is old enough, set aside expired tickets.
- *   pass 2: fail the set-aside tickets (each a conditional write and a push).
+ *   pass 1 (oldest first): read each image, a few at a time; set aside the ended ones
+ *          whose lease lapsed; HeadObject each PENDING one; re-drive at once what exists
+ *          and is old enough, set aside expired tickets.
+ *   pass 2: push the set-aside ended images, then fail the set-aside tickets (each a
+ *          conditional write and a push).
  *
- * A ticket costs pass 1 one HeadObject (404 with s3:ListBucket, api/access.ts),
- * never a push, so any number of them only delays a re-drive by their
- * HeadObjects. Every image is handled on its own: an error is logged and
+ * A ticket costs pass 1 one GetItem and one HeadObject (404 with
+ * s3:ListBucket, api/access.ts), never a push, so any number of them only
+ * delays a re-drive by those reads. Every image is handled on its own: an error is logged and
  * counted, and the run goes on. Runs may overlap (the reconciler has no
  * reserved concurrency): a re-drive is a duplicate event the labeler's
- * conditional write ignores, and failing a ticket is a conditional update.
+ * conditional write ignores, failing a ticket is a conditional update, and
+ * pushing an ended image first takes its lapsed lease with one.
  */
 import { CopyObjectCommand, HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -40,6 +52,9 @@ import { maxQueuedEventAgeSeconds } from '../../api/labeling-queue.ts';
 import { UploadLimits } from '../../api/limits.ts';
 import { ImagesTableLayout } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
+import { finishEndedImage } from '../shared/ended-image.ts';
+import { PushAttributes } from '../shared/image-push.ts';
+import { getImage, type StoredImage } from '../shared/image-store.ts';
 import { markImageFailed, type MarkFailedDeps } from '../shared/mark-image-failed.ts';
 
 /** A PUT that started just before the URL expired may still be arriving. */
@@ -76,7 +91,7 @@ export interface ReconcileLimits {
 }
 
 export interface ReconcileOptions {
-  /** Re-drive objects at least this old; 0 right after a restart, when nothing can be in flight. */
+  /** Re-drive objects at least this old; 0 for a restart's run as of its start, when nothing older can be queued. */
   readonly redriveAfterSeconds?: number;
   /** The time the run is for (a scheduled event's `time`); ages are measured from it. @default the clock */
   readonly now?: Date;
@@ -85,7 +100,7 @@ export interface ReconcileOptions {
 }
 
 export interface ReconcileSummary {
-  /** PENDING images looked at. */
+  /** Images looked at on byStatus: PENDING ones, and ended ones whose push is not recorded yet. */
   readonly pending: number;
   readonly redriven: number;
   /** Tickets failed because their upload URL expired unused. */
@@ -94,9 +109,13 @@ export interface ReconcileSummary {
   readonly waiting: number;
   /** Uploaded, but too young to re-drive: its event may still be in the labelling queue. */
   readonly queued: number;
-  /** Expired tickets left for the next run (limit or time). */
+  /** Expired tickets and unpushed ended images left for the next run (limit or time). */
   readonly deferred: number;
-  /** Images whose handling failed this run (logged); they stay PENDING for the next one. */
+  /** Ended images no run had pushed (their lease lapsed), pushed by this run. */
+  readonly pushed: number;
+  /** Ended images whose push lease a run still holds: left to it, looked at again by the next run. */
+  readonly pushing: number;
+  /** Images whose handling failed this run (logged); they stay on byStatus for the next one. */
   readonly errors: number;
 }
 
@@ -170,18 +189,35 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   const createdBefore = new Date(now.getTime() - Math.min(redriveAfterMs, expiresAfterMs)).toISOString();
   const ageOf = (image: PendingImage) => now.getTime() - Date.parse(image.createdAt);
   const timeLeft = (reserveMs: number) => (deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) > reserveMs;
-  const summary = { pending: 0, redriven: 0, expired: 0, waiting: 0, queued: 0, deferred: 0, errors: 0 };
+  const summary = { pending: 0, redriven: 0, expired: 0, waiting: 0, queued: 0, deferred: 0, pushed: 0, pushing: 0, errors: 0 };
   const failed = (image: PendingImage, step: string, error: unknown) => {
     summary.errors += 1;
-    deps.logger.error(`reconcile: ${step} failed; the image stays PENDING for the next run`, { imageId: image.id, error: error as Error });
+    deps.logger.error(`reconcile: ${step} failed; the next run tries again`, { imageId: image.id, error: error as Error });
   };
 
   // Pass 1: re-drive every uploaded image before any ticket is failed.
   const expiredTickets: PendingImage[] = [];
+  const unpushed: StoredImage[] = [];
   pages: for await (const page of pendingImages(deps, createdBefore)) {
     const batch = page.slice(0, limits.maxExaminedPerRun - summary.pending);
     summary.pending += batch.length;
     await eachLimited(batch, ReconcileSettings.concurrency, async (image) => {
+      let stored: StoredImage | undefined;
+      try {
+        stored = await getImage(deps.store, image.id);
+      } catch (error) {
+        failed(image, 'GetItem', error);
+        return;
+      }
+      // Deleted since the index was read, or pushed just now (the index follows the table a moment later): nothing to do.
+      if (!stored || stored[PushAttributes.pushedAt]) return;
+      if (stored.status !== ImageStatus.PENDING) {
+        // Leases are epoch milliseconds of the clock, not of the run's scheduled time.
+        const leaseUntil = stored[PushAttributes.leaseUntil] ?? 0;
+        if (leaseUntil >= (deps.now?.() ?? new Date()).getTime()) summary.pushing += 1;
+        else unpushed.push(stored);
+        return;
+      }
       let exists: boolean;
       try {
         exists = await objectExists(deps, uploadKeyFor(image.id));
@@ -205,14 +241,27 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
     if (summary.pending >= limits.maxExaminedPerRun || !timeLeft(ReconcileSettings.failPassReserveMs)) break pages;
   }
 
-  // Pass 2: fail expired tickets, oldest first (workers finish out of order). Without the invocation's time left:
-  // finishReserveMs already keeps room for a failure's push, and a deferral there would leave a FAILED image that
-  // no later run (they look only at PENDING ones) would push.
+  // Pass 2: push the ended images no run is pushing, then fail expired tickets, each oldest first (workers finish
+  // out of order). Without the invocation's time left: finishReserveMs already keeps room for a push, and a
+  // deferral there would only leave the push to the next run.
   const { remainingTimeMs: _timeLeftForPasses, ...failDeps } = deps;
-  expiredTickets.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const oldestFirst = (a: PendingImage, b: PendingImage) => a.createdAt.localeCompare(b.createdAt);
+  unpushed.sort(oldestFirst);
+  for (const [position, image] of unpushed.entries()) {
+    if (!timeLeft(ReconcileSettings.finishReserveMs)) {
+      summary.deferred += unpushed.length - position;
+      break;
+    }
+    try {
+      if ((await finishEndedImage(failDeps, image)) === 'pushed') summary.pushed += 1;
+    } catch (error) {
+      failed(image, 'pushing the ended image', error);
+    }
+  }
+  expiredTickets.sort(oldestFirst);
   for (const [position, image] of expiredTickets.entries()) {
     if (position >= limits.maxFailedPerRun || !timeLeft(ReconcileSettings.finishReserveMs)) {
-      summary.deferred = expiredTickets.length - position;
+      summary.deferred += expiredTickets.length - position;
       break;
     }
     try {

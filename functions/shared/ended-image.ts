@@ -15,7 +15,7 @@ import { getImage, writeLabelEntries, type StoredImage } from './image-store.ts'
 import type { CallbackSender } from './callback-sender.ts';
 import { sendCompletionCallback } from './callback.ts';
 import { countPendingLabels } from './catalog.ts';
-import { pushHeld, pushIfUnpushed, type ImagePushDeps } from './image-push.ts';
+import { pushHeld, pushIfUnpushed, type ImagePushDeps, type PushOutcome } from './image-push.ts';
 import { deleteLabelEntries } from './label-entries.ts';
 
 export interface EndedImageDeps extends ImagePushDeps {
@@ -69,12 +69,17 @@ export async function pushAndFinishHeld(deps: EndedImageDeps, image: StoredImage
   await sendCompletionCallback(deps, image);
 }
 
-/** Finishes an image another run ended: pushes it if that run did not, then indexes it and sends its callback if nobody has. */
-export async function finishEndedImage(deps: EndedImageDeps, image: StoredImage): Promise<void> {
+/**
+ * Finishes an image another run ended: pushes it if that run did not, then indexes it and sends its callback if
+ * nobody has. Says whether this call made the push.
+ */
+export async function finishEndedImage(deps: EndedImageDeps, image: StoredImage): Promise<PushOutcome> {
   const reread = () => getImage(deps.store, image.id);
-  if ((await pushIfUnpushed(deps, image, reread)) === 'pushed') {
+  const outcome = await pushIfUnpushed(deps, image, reread);
+  if (outcome === 'pushed') {
     deps.logger.info('pushed an image a previous run had ended', { imageId: image.id, status: image.status });
   }
   // Re-read: the push (or the run that made it) may have claimed catalog names since.
   await finishPushedImage(deps, (await reread()) ?? image);
+  return outcome;
 }

@@ -17,6 +17,7 @@
  * | PublishError           | yes       | the IAM-signed publishImageLabeled mutation failed                   |
  * | PushDeferredError      | yes       | too little of the invocation left to end or push an image (image-push.ts); costs the push one visibility timeout (6 min on AWS) |
  * | UnprocessedWritesError | yes (throttling) | BatchWriteItem left items unprocessed through every attempt (table-store.ts) |
+ * | DetectionDeadlineError | yes (throttling) | Rekognition's answers outlasted the detection's bound (functions/labeler/time-budget.ts) |
  * | CallbackError family   | per error | completion callbacks (callback-errors.ts); never leave their sender   |
  */
 import type { UploadedObject } from './uploaded-object.ts';
@@ -97,6 +98,24 @@ export class UnprocessedWritesError extends LabelcastError {
     options?: ErrorOptions,
   ) {
     super('UnprocessedWritesError', `${unprocessed} batch writes still unprocessed after ${attempts} attempts (DynamoDB throttling)`, options);
+  }
+}
+
+/**
+ * The detection (DetectLabels and DetectModerationLabels with the SDK's
+ * retries) outlasted its bound and was cut (functions/labeler/detect.ts):
+ * what keeps Rekognition's answers that long is the SDK waiting out
+ * throttling (backoff, its adaptive rate), or a call that hangs. Marked as
+ * throttling, it goes back to the queue and is waited out, never ending an
+ * image FAILED; a message cut on every receive reaches the dead-letter queue.
+ */
+export class DetectionDeadlineError extends LabelcastError {
+  public readonly retryable = true;
+  /** The AWS SDK's own throttling mark, read by isThrottling. */
+  public readonly $retryable = { throttling: true } as const;
+
+  public constructor(options?: ErrorOptions) {
+    super('DetectionDeadlineError', 'Rekognition did not answer within the detection\'s bound; the detection was cut', options);
   }
 }
 

@@ -37,13 +37,20 @@
  * without counting it (queue-batch.ts); the push comes one visibility timeout
  * later, while getImage may already show the terminal status.
  *
+ * Nothing is left unpushed for good: the image keeps its key in the
+ * reconciler's byStatus index (api/table.ts) from requestUpload until
+ * `pushedAt` is recorded, which removes it. A push that fails after the
+ * terminal write with no run left to retry it (the reconciler's own FAILED
+ * write for an expired ticket, which no queue message follows) is finished by
+ * a later reconciler run, once the lease has lapsed (functions/reconciler/reconcile.ts).
+ *
  * One window is left: a holder that dies otherwise (a crash) after publishing
  * and before recording `pushedAt`, or that takes longer than the lease to
  * record it, is pushed again by the next run.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { imageKey } from '../../api/table.ts';
+import { imageKey, ImagesTableLayout } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
 import { allSettledOrThrow } from './all-settled.ts';
 import { PushDeferredError } from './errors.ts';
@@ -120,9 +127,10 @@ const remainingOf = (deps: Pick<ImagePushDeps, 'remainingTimeMs'>): number => de
 
 /**
  * Throws PushDeferredError unless the invocation has `neededMs` left: a run
- * that would be killed before its push ends starts none of it.
+ * that would be killed before its push ends starts none of it (nor, in the
+ * labeler, a detection it would have no time to end the image after).
  */
-function deferUnlessTimeLeft(deps: Pick<ImagePushDeps, 'remainingTimeMs'>, imageId: string, neededMs: number): void {
+export function deferUnlessTimeLeft(deps: Pick<ImagePushDeps, 'remainingTimeMs'>, imageId: string, neededMs: number): void {
   const remainingMs = remainingOf(deps);
   if (remainingMs < neededMs) throw new PushDeferredError(imageId, remainingMs);
 }
@@ -142,9 +150,14 @@ async function recordPushed(deps: ImagePushDeps, imageId: string): Promise<void>
     new UpdateCommand({
       TableName: deps.store.tableName,
       Key: imageKey(imageId),
-      UpdateExpression: 'SET #pushedAt = :pushedAt REMOVE #leaseUntil',
+      // REMOVE #recovery: pushed, the image needs no recovery and leaves the sparse byStatus index (api/table.ts).
+      UpdateExpression: 'SET #pushedAt = :pushedAt REMOVE #leaseUntil, #recovery',
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#pushedAt': PushAttributes.pushedAt, '#leaseUntil': PushAttributes.leaseUntil },
+      ExpressionAttributeNames: {
+        '#pushedAt': PushAttributes.pushedAt,
+        '#leaseUntil': PushAttributes.leaseUntil,
+        '#recovery': ImagesTableLayout.byStatusIndex.partitionKey,
+      },
       ExpressionAttributeValues: { ':pushedAt': (deps.now?.() ?? new Date()).toISOString() },
     }),
   ).catch((error: unknown) => {

@@ -9,7 +9,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ImagesTableLayout, imageKey } from '../../api/table.ts';
+import { imageKey } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
 import { CatalogAttributes } from './catalog.ts';
 import { leaseOnCompletion, type PushState } from './image-push.ts';
@@ -54,13 +54,13 @@ export async function completeImage(store: ImageStoreArgs, image: Image, now: Da
         TableName: store.tableName,
         Key: imageKey(image.id),
         // contentType: what the bytes really are (functions/labeler/image-type.ts), which may differ from the declared type.
-        // REMOVE #recovery: a terminal image leaves the sparse byStatus index (api/table.ts).
-        UpdateExpression: `SET #status = :status, labeledAt = :labeledAt, labels = :labels, moderationLabels = :moderationLabels, properties = :properties, #error = :error, contentType = :contentType, ${lease.set}${catalog} REMOVE #recovery`,
+        // The byStatus key stays: the image leaves that index only once its push is recorded (image-push.ts recordPushed),
+        // so the reconciler still finds it if every push after this write fails (api/table.ts).
+        UpdateExpression: `SET #status = :status, labeledAt = :labeledAt, labels = :labels, moderationLabels = :moderationLabels, properties = :properties, #error = :error, contentType = :contentType, ${lease.set}${catalog}`,
         ConditionExpression: '#status = :pending',
         ExpressionAttributeNames: {
           '#status': 'status',
           '#error': 'error',
-          '#recovery': ImagesTableLayout.byStatusIndex.partitionKey,
           ...lease.names,
           ...(names.length > 0 ? { '#indexed': CatalogAttributes.indexed, '#catalogPending': CatalogAttributes.pending } : {}),
         },

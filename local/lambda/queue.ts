@@ -15,7 +15,8 @@
  * an empty queue.
  *
  * Not persisted: a stopped stack loses what was queued, and the start-up
- * reconciler run re-drives every PENDING upload instead (local/stack.ts).
+ * reconciler run re-drives every PENDING upload made before the start instead
+ * (local/reconcile-at-start.ts).
  *
  * @example
  * const dlq = new LocalQueue({ name: 'dlq', arn, visibilityTimeoutMs: 1000, retentionMs: 60_000 });

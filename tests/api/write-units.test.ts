@@ -65,16 +65,22 @@ function indexEntryUnits(item: Record<string, unknown>, index: (typeof ImagesTab
   return writeUnits(itemBytes(Object.fromEntries(names.filter((name) => item[name] !== undefined).map((name) => [name, item[name]]))));
 }
 
-/** An update's cost: the larger item, plus a write to each index whose entry changes (two when its key moves, one in or out). */
+/**
+ * An update's cost: the larger item, plus the writes to each index whose entry changes, as DynamoDB counts them:
+ * two when its key changes (out and in; one when the item enters or leaves the index), one when only a projected
+ * attribute does.
+ */
 function updateWrites(what: string, before: Record<string, unknown>, after: Record<string, unknown>): Write[] {
   const writes: Write[] = [{ what, wcu: writeUnits(Math.max(itemBytes(before), itemBytes(after))) }];
   for (const index of [ImagesTableLayout.byOwnerIndex, ImagesTableLayout.byStatusIndex]) {
-    const projected = [index.partitionKey, index.sortKey, ...(index.projection.type === 'INCLUDE' ? index.projection.attributes : [])];
-    // The projected attributes here are strings and numbers, so !== compares their values.
-    const changed = projected.some((name) => before[name] !== after[name]);
-    if (!changed) continue;
-    writes.push({ what: `${what}: ${index.indexName} out`, wcu: indexEntryUnits(before, index) });
-    writes.push({ what: `${what}: ${index.indexName} in`, wcu: indexEntryUnits(after, index) });
+    // The attributes compared here are strings and numbers, so !== compares their values.
+    const differs = (name: string) => before[name] !== after[name];
+    if ([index.partitionKey, index.sortKey].some(differs)) {
+      writes.push({ what: `${what}: ${index.indexName} out`, wcu: indexEntryUnits(before, index) });
+      writes.push({ what: `${what}: ${index.indexName} in`, wcu: indexEntryUnits(after, index) });
+    } else if (index.projection.type === 'INCLUDE' && index.projection.attributes.some(differs)) {
+      writes.push({ what: `${what}: ${index.indexName} update`, wcu: indexEntryUnits(after, index) });
+    }
   }
   return writes.filter((write) => write.wcu > 0);
 }
@@ -97,10 +103,10 @@ function lifecycleWrites(image: Image): Write[] {
     owner: image.owner,
     ...awaitingRecovery(),
   };
-  // functions/shared/image-store.ts completeImage, with the push lease (image-push.ts) and the catalog bookkeeping.
-  const { [ImagesTableLayout.byStatusIndex.partitionKey]: _left, ...pendingWithoutRecovery } = pending;
+  // functions/shared/image-store.ts completeImage, with the push lease (image-push.ts) and the catalog bookkeeping;
+  // the byStatus key stays until the push is recorded.
   const ended: Record<string, unknown> = {
-    ...pendingWithoutRecovery,
+    ...pending,
     status: image.status,
     labeledAt: image.labeledAt,
     labels: image.labels,
@@ -110,8 +116,8 @@ function lifecycleWrites(image: Image): Write[] {
     [CatalogAttributes.indexed]: names,
     [CatalogAttributes.pending]: new Set(names),
   };
-  // image-push.ts recordPushed
-  const { [PushAttributes.leaseUntil]: _lease, ...endedWithoutLease } = ended;
+  // image-push.ts recordPushed: the image leaves byStatus.
+  const { [PushAttributes.leaseUntil]: _lease, [ImagesTableLayout.byStatusIndex.partitionKey]: _recovery, ...endedWithoutLease } = ended;
   const pushed = { ...endedWithoutLease, [PushAttributes.pushedAt]: '2026-11-29T23:00:02.789Z' };
   // catalog.ts claim: every pending name in one update; the set goes once empty.
   const { [CatalogAttributes.pending]: _pending, ...counted } = pushed as Record<string, unknown>;
@@ -194,13 +200,13 @@ describe('Cost model: write units per image (api/table.ts)', () => {
     expect(entryUnits(large)).toBe(entryUnits(small));
   });
 
-  it('keeps a PENDING image in byStatus only until its terminal update, and byOwner costs one write', () => {
+  it('keeps an image in byStatus only until its push is recorded (one write in, one out), and byOwner costs one write', () => {
     const writes = lifecycleWrites(catPhoto);
     const indexWrites = writes.filter((write) => write.what.includes('byOwner') || write.what.includes('byStatus'));
     expect(indexWrites.map((write) => [write.what, write.wcu])).toEqual([
       ['requestUpload: byOwner in', 1],
       ['requestUpload: byStatus in', 1],
-      ['terminal UpdateItem: byStatus out', 1],
+      ['push record UpdateItem: byStatus out', 1],
     ]);
   });
 });

@@ -24,6 +24,7 @@ import { PushDeferredError } from '../../functions/shared/errors.ts';
 import { PushSettings } from '../../functions/shared/image-push.ts';
 import { labelImage, type LabelerDeps } from '../../functions/labeler/label-image.ts';
 import { inlineOriginalMaxBytes } from '../../functions/labeler/rekognition-fit.ts';
+import { toDetectMs } from '../../functions/labeler/time-budget.ts';
 import type { Publisher } from '../../functions/shared/appsync-publisher.ts';
 import type { UploadedObject } from '../../functions/shared/uploaded-object.ts';
 import type { TableStore } from '../../functions/shared/table-store.ts';
@@ -278,17 +279,20 @@ describe('Function: labelImage, other paths', () => {
   });
 
   it('leaves the image PENDING and unpushed when too little of the invocation is left to push it, so the retry labels it', async () => {
-    // Prepare: less than endMarginMs left once detection is over (enough for the publish alone)
+    // Prepare: time enough to start the detection, then less than endMarginMs left once it is over (enough for the publish alone)
     const cat = jpegVariant(await fixture('cat.jpg'));
     await pendingImage('short-of-time', cat);
     await upload('short-of-time', cat);
-    const deps = { ...depsWith(fakeRekognition().rekognition), remainingTimeMs: () => PushSettings.endMarginMs - 1 };
+    let left = toDetectMs;
+    const slow = fakeRekognition(async () => void (left = PushSettings.endMarginMs - 1));
+    const deps = { ...depsWith(slow.rekognition), remainingTimeMs: () => left };
 
     // Act
     const run = labelImage(deps, eventFor('short-of-time', cat));
 
     // Assess: deferred before the terminal write; nothing ended, nothing pushed
     await expect(run).rejects.toBeInstanceOf(PushDeferredError);
+    expect(slow.calls).toContain('DetectLabelsCommand');
     expect((await getImage(store, 'short-of-time'))?.status).toBe('PENDING');
     expect(deps.published).toEqual([]);
   });

@@ -9,12 +9,15 @@ import { CopyObjectCommand, HeadObjectCommand, NotFound, S3ServiceException, typ
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { uploadKeyFor } from '../../api/media.ts';
-import { awaitingRecovery, imageKey } from '../../api/table.ts';
+import { awaitingRecovery, imageKey, ImagesTableLayout } from '../../api/table.ts';
 import type { Image } from '../../api/types.ts';
 import type { Publisher } from '../../functions/shared/appsync-publisher.ts';
 import { expiredTicketReason, reconcile, ReconcileSettings, type ReconcileDeps } from '../../functions/reconciler/reconcile.ts';
 import { maxQueuedEventAgeSeconds } from '../../api/labeling-queue.ts';
 import { PushSettings } from '../../functions/shared/image-push.ts';
+import { completeImage } from '../../functions/shared/image-store.ts';
+import { reconcileOptionsOf } from '../../functions/reconciler/reconcile-event.ts';
+import { startupReconcileEvent } from '../../local/reconcile-at-start.ts';
 import { startImagesTable, type ImagesTable } from './images-table.ts';
 
 const bucket = 'labelcast-uploads';
@@ -80,10 +83,19 @@ function depsWith(s3: S3Client, publisher: Publisher): ReconcileDeps {
   return { store: table.store, s3, bucket, publisher, logger: new Logger({ serviceName: 'reconciler-test', logLevel: 'SILENT' }) };
 }
 
-/** Ends every PENDING image left by earlier tests, so each test sees only its own. */
+/** A clock past every push lease taken so far (by a test's run, on the real clock). */
+const pastEveryLease = () => new Date(Date.now() + PushSettings.leaseMs + 60_000);
+
+/** Ends and pushes every image left on byStatus by earlier tests, so each test sees only its own. */
 async function drain(): Promise<void> {
-  await reconcile(depsWith(fakeS3([]).client, recordingPublisher()), { now });
+  await reconcile({ ...depsWith(fakeS3([]).client, recordingPublisher()), now: pastEveryLease }, { now });
 }
+
+/** Whether the image is still on byStatus: the reconciler's Query would find it. */
+const onStatusIndex = async (id: string) =>
+  (
+    await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }))
+  ).Item?.[ImagesTableLayout.byStatusIndex.partitionKey] !== undefined;
 
 describe('Function: reconcile', () => {
   beforeEach(drain);
@@ -99,7 +111,7 @@ describe('Function: reconcile', () => {
     const summary = await reconcile(depsWith(s3.client, publisher), { now });
 
     // Assess
-    expect(summary).toEqual({ pending: 2, redriven: 1, expired: 1, waiting: 0, queued: 0, deferred: 0, errors: 0 });
+    expect(summary).toEqual({ pending: 2, redriven: 1, expired: 1, waiting: 0, queued: 0, deferred: 0, pushed: 0, pushing: 0, errors: 0 });
     expect(s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key)).toEqual([uploadKeyFor(uploaded)]);
     expect(publisher.published).toEqual([ticket]);
     expect(await statusOf(ticket)).toBe('FAILED');
@@ -220,6 +232,67 @@ describe('Function: reconcile', () => {
     expect(summary).toMatchObject({ expired: 1, errors: 0 });
     expect(await statusOf(ticket)).toBe('FAILED');
     expect(publisher.published).toEqual([ticket]);
+  });
+
+  it('pushes, on a later run, an expired ticket whose push failed after its FAILED write', async () => {
+    // Prepare: the run that fails the ticket cannot publish (AppSync down); no queue message will retry it.
+    const ticket = await pendingImage('push-lost', 1);
+    let clock = Date.parse('2030-01-01T12:00:00.000Z');
+    const depsAt = (publisher: Publisher): ReconcileDeps => ({ ...depsWith(fakeS3([]).client, publisher), now: () => new Date(clock) });
+    const first = await reconcile(depsAt(recordingPublisher([ticket])), { now });
+    const publisher = recordingPublisher();
+
+    // Act: the next run, once the failed run's push lease has lapsed
+    clock += PushSettings.leaseMs + 1;
+    const second = await reconcile(depsAt(publisher), { now });
+
+    // Assess
+    expect(first).toMatchObject({ expired: 0, errors: 1 });
+    expect(second).toMatchObject({ pending: 1, pushed: 1, expired: 0, errors: 0 });
+    expect(publisher.published).toEqual([ticket]);
+    expect(await statusOf(ticket)).toBe('FAILED');
+    expect(await onStatusIndex(ticket)).toBe(false);
+  });
+
+  it('leaves an ended image whose push lease is still held to its holder, without waiting for it', async () => {
+    // Prepare: LABELED a moment ago by a run that is still pushing it
+    const id = await pendingImage('being-pushed', 1);
+    const endedAt = new Date();
+    const stored = await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }));
+    await completeImage(table.store, { ...(stored.Item as Image), status: 'LABELED', labeledAt: endedAt.toISOString() }, endedAt);
+    const publisher = recordingPublisher();
+    const s3 = fakeS3([uploadKeyFor(id)]);
+
+    // Act
+    const summary = await reconcile({ ...depsWith(s3.client, publisher), now: () => endedAt }, { now });
+
+    // Assess: neither pushed nor re-driven, and still on byStatus for the next run
+    expect(summary).toMatchObject({ pending: 1, pushing: 1, pushed: 0, redriven: 0, errors: 0 });
+    expect(publisher.published).toEqual([]);
+    expect(s3.sent).toEqual([]);
+    expect(await onStatusIndex(id)).toBe(true);
+  });
+
+  it("re-drives at a restart only the uploads made before the stack started (its start-up event), never one the live queue holds", async () => {
+    // Prepare: one upload whose event the restart lost, one made while the stack was starting (its event is queued)
+    const startedAt = new Date(Date.parse(hourAgo(run * 1000)) + 10 * 60_000);
+    const putAt = async (name: string, createdAt: Date) => {
+      const id = `run${run}-${name}`;
+      const image: Image = { id, status: 'PENDING', contentType: 'image/jpeg', sizeBytes: 1, createdAt: createdAt.toISOString(), labels: [], moderationLabels: [] };
+      await table.store.documentClient.send(new PutCommand({ TableName: table.store.tableName, Item: { ...imageKey(id), ...image, ...awaitingRecovery() } }));
+      return id;
+    };
+    const lost = await putAt('lost', new Date(startedAt.getTime() - 60_000));
+    const queued = await putAt('during-start', new Date(startedAt.getTime() + 1));
+    const s3 = fakeS3([uploadKeyFor(lost), uploadKeyFor(queued)]);
+
+    // Act: as the handler reads the event the stack sends
+    const summary = await reconcile(depsWith(s3.client, recordingPublisher()), reconcileOptionsOf(startupReconcileEvent(startedAt)));
+
+    // Assess
+    expect(summary).toMatchObject({ pending: 1, redriven: 1, errors: 0 });
+    expect(s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key)).toEqual([uploadKeyFor(lost)]);
+    expect(s3.sent.map((call) => call.key)).not.toContain(uploadKeyFor(queued));
   });
 
   it('fails a ticket with the expired-URL reason', async () => {

@@ -57,6 +57,8 @@ describe('Reconciler: invoked through the Lambda API with a scheduled event', ()
       waiting: expect.any(Number),
       queued: expect.any(Number),
       deferred: 0,
+      pushed: expect.any(Number),
+      pushing: expect.any(Number),
       errors: 0,
     });
     expect(later.expired).toBeGreaterThanOrEqual(1);

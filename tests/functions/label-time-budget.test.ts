@@ -1,0 +1,176 @@
+/**
+ * The labeler's time budget (functions/labeler/time-budget.ts) as the
+ * handler composes it: labelQueueBatch with labelImage and markImageFailed,
+ * on the local S3 and a real dynalite, the invocation's time left read from
+ * an injected clock, and a Rekognition stand-in whose answer takes as long as
+ * the test says (it moves that clock). A message started with the batch's
+ * reserve left ends and pushes its image even when its detection takes as
+ * long as it may; no Rekognition call is made without the time to end the
+ * image after it; a detection cut at its bound is waited out, never FAILED.
+ */
+import { createHash } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DetectLabelsCommand, type RekognitionClient } from '@aws-sdk/client-rekognition';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LabelingQueueSettings } from '../../api/labeling-queue.ts';
+import { uploadKeyFor } from '../../api/media.ts';
+import { imageKey } from '../../api/table.ts';
+import type { Image } from '../../api/types.ts';
+import { detect } from '../../functions/labeler/detect.ts';
+import { labelImage, type LabelerDeps } from '../../functions/labeler/label-image.ts';
+import { labelQueueBatch, QueueBatchSettings } from '../../functions/labeler/queue-batch.ts';
+import { LabelerTimeBudget, toDetectMs } from '../../functions/labeler/time-budget.ts';
+import { DetectionDeadlineError, errorDisposition, PushDeferredError } from '../../functions/shared/errors.ts';
+import { PushSettings } from '../../functions/shared/image-push.ts';
+import { getImage } from '../../functions/shared/image-store.ts';
+import { markImageFailed } from '../../functions/shared/mark-image-failed.ts';
+import type { UploadedObject } from '../../functions/shared/uploaded-object.ts';
+import { fixture } from '../support/fixtures.ts';
+import { jpegVariant } from '../support/jpeg-variant.ts';
+import { startImagesTable, tableName, type ImagesTable } from './images-table.ts';
+import { bucket, startUploadsBucket, type UploadsBucket } from './uploads-bucket.ts';
+
+let table: ImagesTable;
+let uploads: UploadsBucket;
+
+beforeAll(async () => {
+  table = await startImagesTable();
+  uploads = await startUploadsBucket();
+});
+afterAll(async () => {
+  await uploads?.close();
+  await table?.close();
+});
+
+/** An invocation's clock: time left, and what the work so far took. */
+function invocation(startLeftMs: number) {
+  let elapsedMs = 0;
+  return { remainingTimeMs: () => startLeftMs - elapsedMs, spend: (ms: number) => void (elapsedMs += ms) };
+}
+
+/** A Rekognition that sees a cat, spending `takesMs` of the invocation before it answers DetectLabels. */
+function slowRekognition(spend: (ms: number) => void, takesMs: number) {
+  const calls: string[] = [];
+  const client = {
+    send: async (command: object) => {
+      calls.push(command.constructor.name);
+      if (!(command instanceof DetectLabelsCommand)) return { ModerationLabels: [] };
+      spend(takesMs);
+      return { Labels: [{ Name: 'Cat', Confidence: 99, Parents: [], Aliases: [], Categories: [], Instances: [] }] };
+    },
+  };
+  return { rekognition: client as unknown as RekognitionClient, calls };
+}
+
+/** A PENDING cat image, uploaded: its S3 event's message as the labelling queue hands it over, on its `receives`th receive, and the object it names. */
+async function uploadedCat(id: string, receives = 1): Promise<{ readonly event: SQSEvent; readonly object: UploadedObject }> {
+  const bytes = jpegVariant(await fixture('cat.jpg'));
+  const image: Image = { id, status: 'PENDING', contentType: 'image/jpeg', sizeBytes: bytes.length, createdAt: new Date().toISOString(), labels: [], moderationLabels: [] };
+  await table.store.documentClient.send(new PutCommand({ TableName: tableName, Item: { ...imageKey(id), ...image, owner: 'API_KEY' } }));
+  await uploads.s3.send(new PutObjectCommand({ Bucket: bucket, Key: uploadKeyFor(id), Body: bytes, ContentType: 'image/jpeg' }));
+  const object: UploadedObject = { bucket, key: uploadKeyFor(id), imageId: id, sizeBytes: bytes.length, eTag: createHash('md5').update(bytes).digest('hex') };
+  const body = { Records: [{ s3: { bucket: { name: bucket }, object: { key: object.key, size: object.sizeBytes, eTag: object.eTag } } }] };
+  const event: SQSEvent = {
+    Records: [
+      {
+        messageId: `msg-${id}`,
+        receiptHandle: `rh-${id}`,
+        body: JSON.stringify(body),
+        attributes: { ApproximateReceiveCount: String(receives), SentTimestamp: '1', SenderId: 's3', ApproximateFirstReceiveTimestamp: '1' },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:labeling',
+        awsRegion: 'us-east-1',
+      },
+    ],
+  };
+  return { event, object };
+}
+
+/** The labeler's handler, composed as functions/labeler/handler.ts composes it, with the given Rekognition and clock. */
+function labeler(rekognition: RekognitionClient, remainingTimeMs: () => number) {
+  const published: string[] = [];
+  const deps: LabelerDeps = {
+    store: table.store,
+    rekognition,
+    s3: uploads.s3,
+    publisher: { publish: async (image) => void published.push(image.id) },
+    logger: new Logger({ logLevel: 'SILENT' }),
+    remainingTimeMs,
+  };
+  const run = (event: SQSEvent) =>
+    labelQueueBatch(
+      { label: (object) => labelImage(deps, object), fail: (imageId, reason) => markImageFailed(deps, imageId, reason), logger: deps.logger, remainingTimeMs },
+      event,
+    );
+  return { run, deps, published };
+}
+
+describe('Labeler: time budget', () => {
+  it('ends and pushes the image of a message started with just the reserve left, whose detection takes as long as it may', async () => {
+    // Prepare: the detection takes its whole bound less a millisecond, and the checks after it their whole allowance
+    const { event } = await uploadedCat('budget-longest');
+    const clock = invocation(QueueBatchSettings.startReserveMs);
+    const { rekognition, calls } = slowRekognition(clock.spend, LabelerTimeBudget.detectionMs - 1 + LabelerTimeBudget.afterDetectionMs);
+    const { run, published } = labeler(rekognition, clock.remainingTimeMs);
+
+    // Act
+    const response = await run(event);
+
+    // Assess: done, one detection paid for, and no deferral that would redo it
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(calls.filter((call) => call === 'DetectLabelsCommand')).toHaveLength(1);
+    expect((await getImage(table.store, 'budget-longest'))?.status).toBe('LABELED');
+    expect(published).toEqual(['budget-longest']);
+    expect(clock.remainingTimeMs()).toBeGreaterThanOrEqual(PushSettings.endMarginMs);
+  });
+
+  it('asks Rekognition nothing with too little time left to end the image after the detection: the message is redone, nothing paid twice', async () => {
+    // Prepare: a message whose reads left it a millisecond short when its detection would start
+    const { object } = await uploadedCat('budget-short');
+    const { rekognition, calls } = slowRekognition(() => undefined, 0);
+    const { deps } = labeler(rekognition, () => toDetectMs - 1);
+
+    // Act
+    const labelling = labelImage(deps, object);
+
+    // Assess
+    await expect(labelling).rejects.toBeInstanceOf(PushDeferredError);
+    expect(calls).toEqual([]);
+    expect((await getImage(table.store, 'budget-short'))?.status).toBe('PENDING');
+  });
+
+  it('cuts a detection at its bound, as throttling, whatever the client does with the signal', async () => {
+    // Prepare: a Rekognition that never answers, and ignores the signal; the bound is reached when the test aborts it
+    const hanging = { send: () => new Promise(() => undefined) } as unknown as RekognitionClient;
+    const bound = new AbortController();
+    const detection = detect(hanging, { Bytes: new Uint8Array(1) }, { imageProperties: false, signal: bound.signal });
+
+    // Act
+    bound.abort();
+    const cut = await detection.catch((error: unknown) => error);
+
+    // Assess
+    expect(cut).toBeInstanceOf(DetectionDeadlineError);
+    expect(errorDisposition(cut)).toBe('throttled');
+  });
+
+  it('puts a message whose detection was cut back to the queue, even on its last error attempt: never FAILED for it', async () => {
+    // Prepare
+    const { event } = await uploadedCat('budget-cut', LabelingQueueSettings.errorAttempts);
+    const cutEveryTime = { send: async () => Promise.reject(new DetectionDeadlineError()) } as unknown as RekognitionClient;
+    const { run, published } = labeler(cutEveryTime, () => Number.POSITIVE_INFINITY);
+
+    // Act
+    const response = await run(event);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-budget-cut' }] });
+    expect((await getImage(table.store, 'budget-cut'))?.status).toBe('PENDING');
+    expect(published).toEqual([]);
+  });
+});
