@@ -6,11 +6,15 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CopyObjectCommand, HeadObjectCommand, NotFound, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { uploadKeyFor } from '../../api/media.ts';
 import { awaitingRecovery, imageKey, ImagesTableLayout } from '../../api/table.ts';
-import type { Image } from '../../api/types.ts';
+import type { Image, Label } from '../../api/types.ts';
+import type { CallbackSender } from '../../functions/shared/callback-sender.ts';
+import { CatalogAttributes } from '../../functions/shared/catalog.ts';
+import { labelEntries } from '../../functions/shared/label-index.ts';
+import type { TableStore } from '../../functions/shared/table-store.ts';
 import type { Publisher } from '../../functions/shared/appsync-publisher.ts';
 import { expiredTicketReason, reconcile, ReconcileSettings, type ReconcileDeps } from '../../functions/reconciler/reconcile.ts';
 import { maxQueuedEventAgeSeconds } from '../../api/labeling-queue.ts';
@@ -111,7 +115,7 @@ describe('Function: reconcile', () => {
     const summary = await reconcile(depsWith(s3.client, publisher), { now });
 
     // Assess
-    expect(summary).toEqual({ pending: 2, redriven: 1, expired: 1, waiting: 0, queued: 0, deferred: 0, pushed: 0, pushing: 0, errors: 0 });
+    expect(summary).toEqual({ pending: 2, redriven: 1, expired: 1, waiting: 0, queued: 0, deferred: 0, pushed: 0, finished: 0, pushing: 0, dropped: 0, errors: 0 });
     expect(s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key)).toEqual([uploadKeyFor(uploaded)]);
     expect(publisher.published).toEqual([ticket]);
     expect(await statusOf(ticket)).toBe('FAILED');
@@ -252,6 +256,46 @@ describe('Function: reconcile', () => {
     expect(publisher.published).toEqual([ticket]);
     expect(await statusOf(ticket)).toBe('FAILED');
     expect(await onStatusIndex(ticket)).toBe(false);
+  });
+
+  it('finishes on a later run a LABELED image it pushed whose search entries failed: entries, catalog count and callback', async () => {
+    // Prepare: LABELED (Cat) by a run that died before its push; its lease lapsed. The first reconciler run's BatchWrite fails.
+    const id = await pendingImage('index-fails', 1);
+    const item = (await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }))).Item as Image;
+    const cat: Label = { name: 'Cat', confidence: 99, parents: [], aliases: [], categories: [], instances: [] };
+    const labelled: Image = { ...item, status: 'LABELED', labels: [cat], error: null, labeledAt: now.toISOString() };
+    await table.store.documentClient.send(new PutCommand({ TableName: table.store.tableName, Item: { ...item, callbackUrl: 'https://example.com/hook' } }));
+    const endedAt = new Date();
+    await completeImage(table.store, labelled, endedAt);
+    const failingBatchWrite: TableStore = {
+      ...table.store,
+      documentClient: {
+        send: async (command: object) => {
+          if (command instanceof BatchWriteCommand) throw new Error('InternalServerError');
+          return table.store.documentClient.send(command as GetCommand);
+        },
+      } as unknown as TableStore['documentClient'],
+    };
+    const delivered: string[] = [];
+    const callbacks: CallbackSender = { deliver: async (_url, image) => (delivered.push(image.id), { delivered: true, attempts: 1, status: 200 }) };
+    const publisher = recordingPublisher();
+    const afterLease = () => new Date(endedAt.getTime() + PushSettings.leaseMs + 1);
+    const deps = (store: TableStore): ReconcileDeps => ({ ...depsWith(fakeS3([]).client, publisher), store, callbacks, now: afterLease });
+
+    // Act
+    const first = await reconcile(deps(failingBatchWrite), { now });
+    const second = await reconcile(deps(table.store), { now });
+
+    // Assess: pushed once, then indexed, counted and called back by the second run, which takes it off byStatus
+    expect(first).toMatchObject({ pending: 1, pushed: 0, errors: 1 });
+    expect(second).toMatchObject({ pending: 1, finished: 1, errors: 0 });
+    expect(publisher.published).toEqual([id]);
+    const stored = (await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }))).Item;
+    expect(stored?.[CatalogAttributes.pending]).toBeUndefined();
+    const entry = labelEntries(labelled)[0]!;
+    expect((await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: { pk: entry.pk, sk: entry.sk } }))).Item).toBeDefined();
+    expect(delivered).toEqual([id]);
+    expect(await onStatusIndex(id)).toBe(false);
   });
 
   it('leaves an ended image whose push lease is still held to its holder, without waiting for it', async () => {
