@@ -316,7 +316,6 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   // Pass 2: finish the ended images no run is finishing, then fail expired tickets, each oldest first (workers
   // finish out of order). finishReserveMs keeps room for a push; a run shorter than that after all defers it
   // (PushDeferredError), and the image stays on byStatus for the next run.
-  const { remainingTimeMs: _timeLeftForPasses, ...failDeps } = deps;
   const oldestFirst = (a: PendingImage, b: PendingImage) => a.createdAt.localeCompare(b.createdAt);
   unfinished.sort(oldestFirst);
   for (const [position, image] of unfinished.entries()) {
@@ -325,7 +324,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
       break;
     }
     try {
-      const outcome = await finishEndedImage(failDeps, image);
+      const outcome = await finishEndedImage(deps, image);
       if (outcome === 'pushed') summary.pushed += 1;
       else summary.finished += 1;
     } catch (error) {
@@ -340,7 +339,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
       break;
     }
     try {
-      if ((await markImageFailed(failDeps, image.id, expiredTicketReason)) === 'failed') summary.expired += 1;
+      if ((await markImageFailed(deps, image.id, expiredTicketReason)) === 'failed') summary.expired += 1;
     } catch (error) {
       if (error instanceof PushDeferredError) summary.deferred += 1;
       else failed(image, 'failing the expired ticket', error);

@@ -221,19 +221,23 @@ describe('Function: reconcile', () => {
     expect(publisher.published).toEqual([]);
   });
 
-  it('pushes a ticket it fails even when its invocation runs short after deciding to: FAILED is never left unpushed', async () => {
-    // Prepare: time enough for both passes when they decide, then less than the publish margin
+  it('defers a ticket whose invocation runs short after deciding to fail it, and fails and pushes it on the next run', async () => {
+    // Prepare: time enough for both passes when they decide, then less than ending an image needs (endMarginMs)
     const ticket = await pendingImage('ticket-late', 1);
     const publisher = recordingPublisher();
     let calls = 0;
-    const remainingTimeMs = () => ((calls += 1) <= 2 ? ReconcileSettings.failPassReserveMs + 1 : PushSettings.publishMarginMs - 1);
+    const remainingTimeMs = () => ((calls += 1) <= 2 ? ReconcileSettings.failPassReserveMs + 1 : PushSettings.endMarginMs - 1);
     const deps = { ...depsWith(fakeS3([]).client, publisher), remainingTimeMs };
 
     // Act
-    const summary = await reconcile(deps, { now });
+    const short = await reconcile(deps, { now });
+    const statusAfterShort = await statusOf(ticket);
+    const next = await reconcile(depsWith(fakeS3([]).client, publisher), { now });
 
-    // Assess: ended FAILED and pushed, as finishReserveMs reserved the time for it
-    expect(summary).toMatchObject({ expired: 1, errors: 0 });
+    // Assess: left PENDING rather than ended by a run with no time to push it, then ended and pushed
+    expect(short).toMatchObject({ expired: 0, deferred: 1, errors: 0 });
+    expect(statusAfterShort).toBe('PENDING');
+    expect(next).toMatchObject({ expired: 1, errors: 0 });
     expect(await statusOf(ticket)).toBe('FAILED');
     expect(publisher.published).toEqual([ticket]);
   });
