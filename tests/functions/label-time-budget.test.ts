@@ -22,7 +22,8 @@ import type { Image } from '../../api/types.ts';
 import { detect } from '../../functions/labeler/detect.ts';
 import { labelImage, type LabelerDeps } from '../../functions/labeler/label-image.ts';
 import { labelQueueBatch, QueueBatchSettings } from '../../functions/labeler/queue-batch.ts';
-import { LabelerTimeBudget, toDetectMs } from '../../functions/labeler/time-budget.ts';
+import { LabelerTimeBudget, startReserveMs, toDetectMs } from '../../functions/labeler/time-budget.ts';
+import { lambdaFunctions } from '../../api/manifest.ts';
 import { DetectionDeadlineError, errorDisposition, PushDeferredError } from '../../functions/shared/errors.ts';
 import { PushSettings } from '../../functions/shared/image-push.ts';
 import { getImage } from '../../functions/shared/image-store.ts';
@@ -111,6 +112,15 @@ function labeler(rekognition: RekognitionClient, remainingTimeMs: () => number) 
 }
 
 describe('Labeler: time budget', () => {
+  it("fits a message's reserve inside the labeler's timeout: a fresh invocation starts its first message", () => {
+    // The reserve is what a message needs left to start: a labeler whose timeout is not longer would start none,
+    // and every message would go back to the queue until the dead-letter queue failed its image.
+    const timeoutMs = lambdaFunctions.labeler.timeoutSeconds * 1000;
+
+    expect(QueueBatchSettings.startReserveMs).toBe(startReserveMs);
+    expect(startReserveMs).toBeLessThan(timeoutMs);
+  });
+
   it('ends and pushes the image of a message started with just the reserve left, whose detection takes as long as it may', async () => {
     // Prepare: the detection takes its whole bound less a millisecond, and the checks after it their whole allowance
     const { event } = await uploadedCat('budget-longest');
