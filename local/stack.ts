@@ -288,9 +288,9 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
     await rekognition.ready;
 
     // The labelling queue lives in memory, so no event of an earlier start is queued or in flight:
-    // re-drive every PENDING image created before this start whose object exists (reconcile-at-start.ts). What
-    // requests write during the start (tickets, once AppSync serves) goes through the live queue, whose mapping is
-    // wired right after AppSync's start (no await between): the run, judging as of startedAt, never re-drives it.
+    // re-drive every PENDING image created before this start whose object was written before it (reconcile-at-start.ts).
+    // What requests write during the start (tickets, uploads, once AppSync serves) goes through the live queue, whose
+    // mapping is wired right after AppSync's start (no await between): the run, judging as of startedAt, leaves it.
     // A table this start created holds nothing from before this start, so that run is not made: a fresh stack
     // (every test stack, a first `npm start`) forks no reconciler process for it.
     const reconcile = (event: object) => lambda.invoke('reconciler', event).catch((error: unknown) => console.error('[reconciler]', error));

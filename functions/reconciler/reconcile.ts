@@ -29,11 +29,17 @@
  *   ticket ──(URL ttl + grace)── upload ──(retention + visibility timeout)── event surely gone
  *   |<──────────────── redriveAfterSeconds: nothing younger is re-driven ─────────────────>|
  *
- * Younger images whose object exists are counted as `queued` and left alone.
+ * Younger images whose object exists are counted as `queued` and left alone,
+ * as is an object written (HeadObject's LastModified, whole seconds) at or
+ * after the run's time, floored to the second: uploaded or copied since, its
+ * event is queued, whatever the image's age.
  * Offline the queue lives in memory, so no event of an earlier start is
  * queued: the start-up run passes redriveAfterSeconds 0 and, as `now`, the
- * stack's start, so the uploads made since, whose events are queued, are not
- * even looked at (local/reconcile-at-start.ts).
+ * stack's start, so the images created since are not even looked at, and one
+ * created before but uploaded since (in the start's second or later, as
+ * LastModified tells) is `queued`, not re-driven (local/reconcile-at-start.ts).
+ * An upload in the start's own second before the start is left too: the next
+ * run re-drives it once its age allows.
  *
  * Two passes, so never-uploaded tickets cannot starve uploaded images:
  *
@@ -158,13 +164,17 @@ async function* pendingImages(deps: ReconcileDeps, createdBefore: string): Async
   } while (ExclusiveStartKey);
 }
 
-/** 404 means no object; anything else (403 without s3:ListBucket, throttling) is an error for this image. */
-async function objectExists(deps: ReconcileDeps, key: string): Promise<boolean> {
+/**
+ * The object's last write (LastModified, whole seconds), or undefined for no object: 404 means none; anything
+ * else (403 without s3:ListBucket, throttling) is an error for this image.
+ */
+async function objectWrittenAt(deps: ReconcileDeps, key: string): Promise<Date | undefined> {
   try {
-    await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key }));
-    return true;
+    const head = await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key }));
+    // S3 always answers it; without it, nothing says the object is recent.
+    return head.LastModified ?? new Date(0);
   } catch (error) {
-    if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return false;
+    if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return undefined;
     throw error;
   }
 }
@@ -254,6 +264,9 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   // Old enough for either outcome: a re-drive, or failing an expired ticket.
   const createdBefore = new Date(now.getTime() - Math.min(redriveAfterMs, expiresAfterMs)).toISOString();
   const ageOf = (image: PendingImage) => now.getTime() - Date.parse(image.createdAt);
+  // An object written at or after the run's time (LastModified has whole seconds, hence the floor) was uploaded
+  // or copied since: its event is queued, whatever the image's age (an old ticket uploaded late, or at a restart).
+  const writtenBeforeMs = Math.floor(now.getTime() / 1000) * 1000;
   const timeLeft = (reserveMs: number) => (deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) > reserveMs;
   const summary = { pending: 0, redriven: 0, expired: 0, waiting: 0, queued: 0, deferred: 0, pushed: 0, finished: 0, pushing: 0, dropped: 0, errors: 0 };
   const failed = (image: PendingImage, step: string, error: unknown) => {
@@ -290,24 +303,23 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
         }
         return;
       }
-      let exists: boolean;
+      let writtenAt: Date | undefined;
       try {
-        exists = await objectExists(deps, uploadKeyFor(image.id));
+        writtenAt = await objectWrittenAt(deps, uploadKeyFor(image.id));
       } catch (error) {
         failed(image, 'HeadObject', error);
         return;
       }
-      if (exists && ageOf(image) < redriveAfterMs) {
+      if (writtenAt === undefined) {
+        if (ageOf(image) >= expiresAfterMs) expiredTickets.push(image);
+        else summary.waiting += 1;
+      } else if (ageOf(image) < redriveAfterMs || writtenAt.getTime() >= writtenBeforeMs) {
         summary.queued += 1;
-      } else if (exists) {
+      } else {
         await redrive(deps, image, now).then(
           () => void (summary.redriven += 1),
           (error: unknown) => failed(image, 're-drive', error),
         );
-      } else if (ageOf(image) >= expiresAfterMs) {
-        expiredTickets.push(image);
-      } else {
-        summary.waiting += 1;
       }
     });
     if (summary.pending >= limits.maxExaminedPerRun || !timeLeft(ReconcileSettings.failPassReserveMs)) break pages;

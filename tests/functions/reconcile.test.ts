@@ -39,8 +39,11 @@ afterAll(async () => table?.close());
 // Each test has its own ids, and its images are older than every earlier test's: only its own are PENDING.
 beforeEach(() => void (run += 1));
 
-/** S3 with some objects present; HeadObject of a missing key is 404; `failing` keys answer the given error. */
-function fakeS3(present: readonly string[], failing: ReadonlyMap<string, Error> = new Map()) {
+/**
+ * S3 with some objects present, written long ago unless `writtenAt` says when; HeadObject of a missing key is 404;
+ * `failing` keys answer the given error.
+ */
+function fakeS3(present: readonly string[], failing: ReadonlyMap<string, Error> = new Map(), writtenAt: ReadonlyMap<string, Date> = new Map()) {
   const sent: { readonly command: string; readonly key: string }[] = [];
   const client = {
     send: async (command: HeadObjectCommand | CopyObjectCommand) => {
@@ -49,7 +52,8 @@ function fakeS3(present: readonly string[], failing: ReadonlyMap<string, Error> 
       const failure = failing.get(key);
       if (failure) throw failure;
       if (command instanceof HeadObjectCommand && !present.includes(key)) throw new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
-      return {};
+      // LastModified as S3 gives it: whole seconds.
+      return command instanceof HeadObjectCommand ? { LastModified: new Date(Math.floor((writtenAt.get(key) ?? new Date(0)).getTime() / 1000) * 1000) } : {};
     },
   };
   return { sent, client: client as unknown as S3Client };
@@ -332,13 +336,15 @@ describe('Function: reconcile', () => {
     };
     const lost = await putAt('lost', new Date(startedAt.getTime() - 60_000));
     const queued = await putAt('during-start', new Date(startedAt.getTime() + 1));
-    const s3 = fakeS3([uploadKeyFor(lost), uploadKeyFor(queued)]);
+    // A ticket issued before the restart, uploaded once the new queue was wired, before the run: its event is queued.
+    const uploadedLate = await putAt('uploaded-during-start', new Date(startedAt.getTime() - 120_000));
+    const s3 = fakeS3([uploadKeyFor(lost), uploadKeyFor(queued), uploadKeyFor(uploadedLate)], new Map(), new Map([[uploadKeyFor(uploadedLate), new Date(startedAt.getTime() + 1_500)]]));
 
     // Act: as the handler reads the event the stack sends
     const summary = await reconcile(depsWith(s3.client, recordingPublisher()), reconcileOptionsOf(startupReconcileEvent(startedAt)));
 
     // Assess
-    expect(summary).toMatchObject({ pending: 1, redriven: 1, errors: 0 });
+    expect(summary).toMatchObject({ pending: 2, redriven: 1, queued: 1, errors: 0 });
     expect(s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key)).toEqual([uploadKeyFor(lost)]);
     expect(s3.sent.map((call) => call.key)).not.toContain(uploadKeyFor(queued));
   });
