@@ -105,11 +105,12 @@ export const ImagesTableLayout = {
    * functions/shared/image-push.ts, or for a LABELED image with catalog names
    * by the claim of the last of them, functions/shared/catalog.ts), so a push
    * or an index step that failed after the terminal update is still found;
-   * finished images and every later write to them never touch this index. The terminal update leaves the entry as it is (its key
-   * and, but for a corrected contentType, what it projects), so an image
-   * costs one small index write in and one out. It holds what the reconciler
-   * reads first (id, createdAt, contentType), not the image, nor its status:
-   * the reconciler reads each image before acting on it.
+   * finished images and every later write to them never touch this index.
+   * The terminal update leaves the entry as it is (its key and what it
+   * projects, but for a corrected contentType: one more write for a mistyped
+   * upload), so an image costs one small index write in and one out. It holds
+   * what the reconciler reads first (id, createdAt, contentType), not the
+   * image, nor its status: the reconciler reads each image before acting on it.
    */
   byStatusIndex: {
     indexName: 'byStatus',

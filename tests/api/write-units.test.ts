@@ -85,15 +85,18 @@ function updateWrites(what: string, before: Record<string, unknown>, after: Reco
   return writes.filter((write) => write.wcu > 0);
 }
 
-/** Every write of one image's life, from requestUpload to its catalog counts (no callback URL). */
-function lifecycleWrites(image: Image): Write[] {
+/**
+ * Every write of one image's life, from requestUpload to its catalog counts (no callback URL). `declaredType`: the
+ * type requestUpload was given, when the bytes turned out another (the terminal update stores theirs).
+ */
+function lifecycleWrites(image: Image, declaredType: string = image.contentType): Write[] {
   const names = indexedNames(image.labels).map(({ name }) => name);
   // resolvers/pipeline/recordPendingImage.ts
   const pending: Record<string, unknown> = {
     ...imageKey(image.id),
     id: image.id,
     status: 'PENDING',
-    contentType: image.contentType,
+    contentType: declaredType,
     sizeBytes: image.sizeBytes,
     fileName: image.fileName,
     createdAt: image.createdAt,
@@ -108,6 +111,7 @@ function lifecycleWrites(image: Image): Write[] {
   const ended: Record<string, unknown> = {
     ...pending,
     status: image.status,
+    contentType: image.contentType,
     labeledAt: image.labeledAt,
     labels: image.labels,
     moderationLabels: image.moderationLabels,
@@ -209,6 +213,14 @@ describe('Cost model: write units per image (api/table.ts)', () => {
     expect(indexWritesOf(catPhoto)).toEqual([
       ['requestUpload: byOwner in', 1],
       ['requestUpload: byStatus in', 1],
+      ['catalog claim UpdateItem: byStatus out', 1],
+    ]);
+    // A mistyped upload (declared png, bytes jpeg): the terminal update's corrected contentType is projected, once more.
+    expect(indexWritesOf(catPhoto)).not.toContainEqual(['terminal UpdateItem: byStatus update', 1]);
+    const mistyped = lifecycleWrites(catPhoto, 'image/png').filter((write) => write.what.includes('byStatus'));
+    expect(mistyped.map((write) => [write.what, write.wcu])).toEqual([
+      ['requestUpload: byStatus in', 1],
+      ['terminal UpdateItem: byStatus update', 1],
       ['catalog claim UpdateItem: byStatus out', 1],
     ]);
     // None (a FAILED image, or no labels): out with the record of its push.
