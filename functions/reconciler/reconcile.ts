@@ -13,7 +13,10 @@
  * counted and called back here (functions/shared/ended-image.ts
  * finishEndedImage). An ended image on byStatus with nothing left to do (its
  * names all counted, or ended before push leases existed, which counts as
- * pushed) only has its key removed.
+ * pushed) only has its key removed; so has one whose push failed
+ * maxPushAttempts times (lapsed leases taken over, image-push.ts counts
+ * them), with an error logged: a push that always fails is not retried, read
+ * and examined every run for good.
  * The index projects no status, so each image is read (an eventually
  * consistent GetItem: every action that follows is conditional on the item
  * as it then is) before anything is done for it.
@@ -93,6 +96,12 @@ export const ReconcileSettings = {
   failPassReserveMs: 90_000,
   /** Pass 2 stops while this much is left: one failure's push and callback fit in it. */
   finishReserveMs: 30_000,
+  /**
+   * Lapsed push leases taken over (pushAttempts, image-push.ts) after which a push is given up: about an hour of
+   * runs. An image whose push always fails then leaves byStatus (an error is logged), rather than cost a read, a
+   * lease write and an AppSync call every run, and hold a place among maxExaminedPerRun, for good.
+   */
+  maxPushAttempts: 12,
 } as const;
 
 export const expiredTicketReason = 'upload URL expired, nothing was uploaded';
@@ -136,7 +145,10 @@ export interface ReconcileSummary {
   readonly finished: number;
   /** Ended images whose push lease a run still holds: left to it, looked at again by the next run. */
   readonly pushing: number;
-  /** Ended images taken off byStatus with nothing done: finished already, or ended before push leases existed. */
+  /**
+   * Ended images taken off byStatus with nothing done: finished already, ended before push leases existed, or
+   * whose push failed maxPushAttempts times (given up, logged as an error).
+   */
   readonly dropped: number;
   /** Images whose handling failed this run (logged); they stay on byStatus for the next one. */
   readonly errors: number;
@@ -210,28 +222,41 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 const recoveryKey = ImagesTableLayout.byStatusIndex.partitionKey;
 
 /** Why an ended image leaves byStatus with nothing done (leaveIndex). */
-type Leaving = 'finished' | 'before-leases';
+type Leaving = 'finished' | 'before-leases' | 'push-given-up';
 
 /**
  * What pass 1 does with an ended image still on byStatus: finish it (push it if its lease lapsed, then its
  * search entries, catalog count and callback: finishEndedImage), leave it to the run holding its lease, or take
  * it off the index. Pushed, with no catalog name left to count: finished (a claim race left the key; catalog.ts).
  * Neither pushed nor leased: ended before push leases existed, so pushed then (as image-push.ts counts it).
+ * Unpushed after maxPushAttempts: given up.
  */
 function endedImageAction(image: StoredImage, nowMs: number): 'finish' | 'pushing' | Leaving {
   if (image[PushAttributes.pushedAt]) return (image[CatalogAttributes.pending]?.size ?? 0) > 0 ? 'finish' : 'finished';
   const leaseUntil = image[PushAttributes.leaseUntil];
   if (leaseUntil === undefined) return 'before-leases';
   // Leases are epoch milliseconds of the clock, not of the run's scheduled time.
-  return leaseUntil >= nowMs ? 'pushing' : 'finish';
+  if (leaseUntil >= nowMs) return 'pushing';
+  return (image[PushAttributes.attempts] ?? 0) >= ReconcileSettings.maxPushAttempts ? 'push-given-up' : 'finish';
 }
+
+const leavingCondition = {
+  finished: { condition: 'attribute_exists(#pushedAt) AND attribute_not_exists(#pending)', names: { '#pending': CatalogAttributes.pending }, values: {} },
+  'before-leases': {
+    condition: '#status <> :pending AND attribute_not_exists(#pushedAt) AND attribute_not_exists(#leaseUntil)',
+    names: { '#status': 'status', '#leaseUntil': PushAttributes.leaseUntil },
+    values: { ':pending': ImageStatus.PENDING },
+  },
+  'push-given-up': {
+    condition: 'attribute_not_exists(#pushedAt) AND #attempts >= :maxAttempts',
+    names: { '#attempts': PushAttributes.attempts },
+    values: { ':maxAttempts': ReconcileSettings.maxPushAttempts },
+  },
+} as const satisfies Record<Leaving, { condition: string; names: Record<string, string>; values: Record<string, unknown> }>;
 
 /** Removes the image's byStatus key, on condition it is still in the state that made pass 1 drop it. */
 async function leaveIndex(deps: ReconcileDeps, image: StoredImage, why: Leaving): Promise<boolean> {
-  const condition =
-    why === 'finished'
-      ? 'attribute_exists(#pushedAt) AND attribute_not_exists(#pending)'
-      : '#status <> :pending AND attribute_not_exists(#pushedAt) AND attribute_not_exists(#leaseUntil)';
+  const { condition, names, values } = leavingCondition[why];
   try {
     await deps.store.documentClient.send(
       new UpdateCommand({
@@ -239,15 +264,20 @@ async function leaveIndex(deps: ReconcileDeps, image: StoredImage, why: Leaving)
         Key: imageKey(image.id),
         UpdateExpression: 'REMOVE #recovery',
         ConditionExpression: `attribute_exists(#recovery) AND ${condition}`,
-        ExpressionAttributeNames: {
-          '#recovery': recoveryKey,
-          '#pushedAt': PushAttributes.pushedAt,
-          ...(why === 'finished' ? { '#pending': CatalogAttributes.pending } : { '#status': 'status', '#leaseUntil': PushAttributes.leaseUntil }),
-        },
-        ...(why === 'finished' ? {} : { ExpressionAttributeValues: { ':pending': ImageStatus.PENDING } }),
+        ExpressionAttributeNames: { '#recovery': recoveryKey, '#pushedAt': PushAttributes.pushedAt, ...names },
+        // DynamoDB refuses an empty ExpressionAttributeValues.
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
       }),
     );
-    deps.logger.info('ended image taken off byStatus', { imageId: image.id, why });
+    if (why === 'push-given-up') {
+      deps.logger.error('push given up: every attempt failed; subscribers never heard of this image', {
+        imageId: image.id,
+        status: image.status,
+        attempts: image[PushAttributes.attempts],
+      });
+    } else {
+      deps.logger.info('ended image taken off byStatus', { imageId: image.id, why });
+    }
     return true;
   } catch (error) {
     // Changed since it was read: the next run looks again.

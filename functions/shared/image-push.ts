@@ -44,7 +44,9 @@
  * (catalog.ts; the same writes, so no extra write unit). A push, or an index
  * step after it, that fails with no run left to retry it (the reconciler's
  * own work, which no queue message follows) is finished by a later reconciler
- * run, once the lease has lapsed (functions/reconciler/reconcile.ts).
+ * run, once the lease has lapsed (functions/reconciler/reconcile.ts). Each
+ * lapsed lease taken over counts an attempt (`pushAttempts`); the reconciler
+ * gives up a push after maxPushAttempts of them.
  *
  * One window is left: a holder that dies otherwise (a crash) after publishing
  * and before recording `pushedAt`, or that takes longer than the lease to
@@ -66,6 +68,8 @@ export const PushAttributes = {
   leaseUntil: 'pushLeaseUntil',
   /** ISO time the push was published; absent until then. */
   pushedAt: 'pushedAt',
+  /** Lapsed leases taken over so far (each a later run's attempt to push); absent until the first. */
+  attempts: 'pushAttempts',
 } as const;
 
 export const PushSettings = {
@@ -96,6 +100,7 @@ export const PushSettings = {
 export interface PushState {
   readonly [PushAttributes.leaseUntil]?: number;
   readonly [PushAttributes.pushedAt]?: string;
+  readonly [PushAttributes.attempts]?: number;
 }
 
 export interface ImagePushDeps {
@@ -220,24 +225,30 @@ async function leaseStillHeld(deps: ImagePushDeps, image: Image & PushState): Pr
   return renewed !== undefined;
 }
 
-/** Takes the lease when it has lapsed and nobody has pushed: the lease's new end, or undefined when someone else holds or finished it. */
+/**
+ * Takes the lease when it has lapsed and nobody has pushed: the lease's new end, or undefined when someone else
+ * holds or finished it. Counts the attempt (`pushAttempts`, in the same write), so the reconciler can give up on
+ * a push that always fails (functions/reconciler/reconcile.ts).
+ */
 function takeOverLease(deps: ImagePushDeps, imageId: string, now: Date): Promise<number | undefined> {
   return setLeaseIf(deps, imageId, now.getTime(), {
     condition: 'attribute_not_exists(#pushedAt) AND #status <> :pending AND #leaseUntil < :now',
-    names: { '#pushedAt': PushAttributes.pushedAt, '#status': 'status' },
-    values: { ':now': now.getTime(), ':pending': ImageStatus.PENDING },
+    names: { '#pushedAt': PushAttributes.pushedAt, '#status': 'status', '#attempts': PushAttributes.attempts },
+    values: { ':now': now.getTime(), ':pending': ImageStatus.PENDING, ':one': 1 },
+    add: ' ADD #attempts :one',
   });
 }
 
 /**
  * Sets the image's lease to end `leaseMs` after `now` when `condition` holds (its names and values besides
- * #leaseUntil and :until): the lease's new end, or undefined when the condition failed.
+ * #leaseUntil and :until; `add`, an ADD clause of the same update): the lease's new end, or undefined when the
+ * condition failed.
  */
 async function setLeaseIf(
   deps: ImagePushDeps,
   imageId: string,
   now: number,
-  when: { readonly condition: string; readonly names: Record<string, string>; readonly values: Record<string, unknown> },
+  when: { readonly condition: string; readonly names: Record<string, string>; readonly values: Record<string, unknown>; readonly add?: string },
 ): Promise<number | undefined> {
   const until = now + PushSettings.leaseMs;
   try {
@@ -245,7 +256,7 @@ async function setLeaseIf(
       new UpdateCommand({
         TableName: deps.store.tableName,
         Key: imageKey(imageId),
-        UpdateExpression: 'SET #leaseUntil = :until',
+        UpdateExpression: `SET #leaseUntil = :until${when.add ?? ''}`,
         ConditionExpression: when.condition,
         ExpressionAttributeNames: { '#leaseUntil': PushAttributes.leaseUntil, ...when.names },
         ExpressionAttributeValues: { ':until': until, ...when.values },

@@ -6,8 +6,8 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CopyObjectCommand, HeadObjectCommand, NotFound, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { uploadKeyFor } from '../../api/media.ts';
 import { awaitingRecovery, imageKey, ImagesTableLayout } from '../../api/table.ts';
 import type { Image, Label } from '../../api/types.ts';
@@ -304,6 +304,34 @@ describe('Function: reconcile', () => {
     expect((await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: { pk: entry.pk, sk: entry.sk } }))).Item).toBeDefined();
     expect(delivered).toEqual([id]);
     expect(await onStatusIndex(id)).toBe(false);
+  });
+
+  it('gives up a push that failed maxPushAttempts times: logs an error and takes the image off byStatus', async () => {
+    // Prepare: FAILED long ago, its push taken over and failed one attempt short of the limit; AppSync keeps failing
+    const id = await pendingImage('push-always-fails', 1);
+    const item = (await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }))).Item as Image;
+    const endedAt = new Date();
+    await completeImage(table.store, { ...item, status: 'FAILED', error: 'test', labeledAt: endedAt.toISOString() }, endedAt);
+    await table.store.documentClient.send(
+      new UpdateCommand({ TableName: table.store.tableName, Key: imageKey(id), UpdateExpression: 'SET pushAttempts = :n', ExpressionAttributeValues: { ':n': ReconcileSettings.maxPushAttempts - 1 } }),
+    );
+    const publisher = recordingPublisher([id]);
+    let clock = endedAt.getTime() + PushSettings.leaseMs + 1;
+    const logger = new Logger({ serviceName: 'reconciler-test', logLevel: 'SILENT' });
+    const errors = vi.spyOn(logger, 'error');
+    const deps: ReconcileDeps = { ...depsWith(fakeS3([]).client, publisher), logger, now: () => new Date(clock) };
+
+    // Act: the last attempt fails; the next run, once its lease has lapsed, gives up
+    const last = await reconcile(deps, { now });
+    clock += PushSettings.leaseMs + 1;
+    const next = await reconcile(deps, { now });
+
+    // Assess
+    expect(last).toMatchObject({ pending: 1, pushed: 0, errors: 1 });
+    expect(next).toMatchObject({ pending: 1, pushed: 0, dropped: 1, errors: 0 });
+    expect(errors).toHaveBeenLastCalledWith(expect.stringMatching(/^push given up/), expect.objectContaining({ imageId: id, attempts: ReconcileSettings.maxPushAttempts }));
+    expect(await onStatusIndex(id)).toBe(false);
+    expect(await statusOf(id)).toBe('FAILED');
   });
 
   it('leaves an ended image whose push lease is still held to its holder, without waiting for it', async () => {
