@@ -86,7 +86,7 @@ export const ReconcileSettings = {
   /** An image younger than this may still have its event in the labelling queue (see above): 12 h 16 min. */
   redriveAfterSeconds: UploadLimits.urlTtlSeconds + expiryGraceSeconds + maxQueuedEventAgeSeconds(),
   expiryGraceSeconds,
-  /** PENDING images looked at per run (a HeadObject each); the next run picks up the rest. */
+  /** Images looked at per run (a read each, and a HeadObject each PENDING one); the next run picks up the rest. */
   maxExaminedPerRun: 10_000,
   /** Expired tickets failed per run, after every re-drive. */
   maxFailedPerRun: 1_000,
