@@ -38,11 +38,9 @@
  * event is queued, whatever the image's age.
  * Offline the queue lives in memory, so no event of an earlier start is
  * queued: the start-up run passes redriveAfterSeconds 0 and, as `now`, the
- * stack's start, so the images created since are not even looked at, and one
- * created before but uploaded since (in the start's second or later, as
- * LastModified tells) is `queued`, not re-driven (local/reconcile-at-start.ts).
- * An upload in the start's own second before the start is left too: the next
- * run re-drives it once its age allows.
+ * whole second from which the stack's S3 serves, so the images created since
+ * are not even looked at, and one created before but uploaded since is
+ * `queued`, not re-driven (local/reconcile-at-start.ts).
  *
  * Two passes, so never-uploaded tickets cannot starve uploaded images:
  *
