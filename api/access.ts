@@ -155,7 +155,7 @@ export const functionAccess = {
   },
   reconciler: {
     table: finishesEndedImages,
-    // PENDING images, oldest first.
+    // The images not finished yet (PENDING, or ended and not yet pushed or counted), oldest first.
     indexes: { [ImagesTableLayout.byStatusIndex.indexName]: ['dynamodb:Query'] },
     // HeadObject needs GetObject; the in-place copy (the re-drive) reads and writes the same key.
     objects: [{ prefixes: [uploads], actions: ['s3:GetObject', 's3:PutObject'] }],

@@ -59,7 +59,7 @@ export const lambdaFunctions = {
   },
   reconciler: {
     entry: 'functions/reconciler/handler.ts',
-    description: 'Re-drives PENDING images whose object exists, fails tickets whose upload URL expired unused, and pushes ended images left unpushed',
+    description: 'Re-drives PENDING images whose object exists, fails tickets whose upload URL expired unused, and finishes ended images left unpushed or unindexed',
     timeoutSeconds: 300,
     memoryMb: 256,
     /** Runs on this period (EventBridge on AWS, a timer offline), and once at each offline start. */

@@ -10,8 +10,8 @@
  *                   claimed; see below), and pushLeaseUntil / pushedAt (the
  *                   push of the terminal image, functions/shared/image-push.ts).
  *                   Its owner and createdAt are the keys of byOwner (Query.images);
- *                   until its push is recorded (PENDING, or ended and not yet
- *                   pushed), recoveryStatus = PENDING keys it in byStatus.
+ *                   until it is finished (PENDING, or ended and not yet pushed,
+ *                   indexed and counted), recoveryStatus = PENDING keys it in byStatus.
  * - label entry:    pk = LABEL#<owner>#<name>#<threshold>, sk = <createdAt>#<id>;
  *                   id, confidence. Nothing else: no copy of the image, no GSI.
  *                   One entry per indexed name (each label, its parents and
@@ -100,15 +100,17 @@ export const ImagesTableLayout = {
   tableNameVariable: 'IMAGES_TABLE_NAME',
   /**
    * The reconciler's images to recover, oldest first (no Scan). Sparse: only
-   * an image whose push is not recorded yet carries recoveryStatus = PENDING
-   * (written by requestUpload, removed with the record of its push,
-   * functions/shared/image-push.ts), so a push that failed after the terminal
-   * update is still found; pushed images and every later write to them never
-   * touch this index. The terminal update leaves the entry as it is (its key
-   * and, but for a corrected contentType, what it projects), so an image
-   * costs one small index write in and one out. It holds what the reconciler
-   * reads first (id, createdAt, contentType), not the image, nor its status:
-   * the reconciler reads each image before acting on it.
+   * an image not finished yet carries recoveryStatus = PENDING (written by
+   * requestUpload; removed with the record of its push,
+   * functions/shared/image-push.ts, or for a LABELED image with catalog names
+   * by the claim of the last of them, functions/shared/catalog.ts), so a push
+   * or an index step that failed after the terminal update is still found;
+   * finished images and every later write to them never touch this index.
+   * The terminal update leaves the entry as it is (its key and what it
+   * projects, but for a corrected contentType: one more write for a mistyped
+   * upload), so an image costs one small index write in and one out. It holds
+   * what the reconciler reads first (id, createdAt, contentType), not the
+   * image, nor its status: the reconciler reads each image before acting on it.
    */
   byStatusIndex: {
     indexName: 'byStatus',
@@ -118,7 +120,7 @@ export const ImagesTableLayout = {
   },
 } as const;
 
-/** The byStatus key an image carries until its push is recorded (api/table.ts; image-push.ts removes it). */
+/** The byStatus key an image carries until it is finished (api/table.ts; image-push.ts or catalog.ts removes it). */
 export const awaitingRecovery = () => ({ [ImagesTableLayout.byStatusIndex.partitionKey]: 'PENDING' });
 
 /** What a GSI holds besides its keys and the table's: DynamoDB's three projection types. */

@@ -5,8 +5,9 @@
  *   images FAILED and publishes them (functions/labeling-failed/).
  * - Reconciler: on an EventBridge schedule, re-drives PENDING images whose
  *   object exists (an in-place copy fires ObjectCreated:Copy) and fails
- *   tickets whose upload URL expired unused (functions/reconciler/); never
- *   an image whose event may still be in the labelling queue.
+ *   tickets whose upload URL expired unused, and finishes ended images left
+ *   unpushed or unindexed (functions/reconciler/); never re-drives an image
+ *   whose event may still be in the labelling queue.
  * Both roles and environments are derived from api/access.ts.
  */
 import { Duration } from 'aws-cdk-lib/core';

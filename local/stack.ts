@@ -38,7 +38,7 @@ import { startLocalLambdaApi } from './lambda/api.ts';
 import { startLocalQueues, type LocalQueues } from './lambda/queues.ts';
 import { startLambdaRuntime, type FunctionErrorReport } from './lambda/runtime.ts';
 import { scheduledEvent } from './lambda/scheduled-event.ts';
-import { startupReconcileEvent } from './reconcile-at-start.ts';
+import { nextWholeSecond, startupReconcileEvent } from './reconcile-at-start.ts';
 import { visionEngineAtHost } from './rekognition/engine-connection.ts';
 import { startLocalRekognition } from './rekognition/index.ts';
 import { startLocalS3 } from './s3/index.ts';
@@ -100,8 +100,6 @@ export const isStartRefusal = (error: unknown): boolean =>
  * here when not given.
  */
 export async function startLocalStack(config: LocalStackConfig, observers: StackObservers = {}, stateFiles?: StateFiles): Promise<LocalStack> {
-  // Before any service serves: an image created after it was created by this start (the start-up reconcile).
-  const startedAt = new Date();
   // The state files first (cheap reads): a damaged one stops the start before the resolvers are bundled and the
   // services (the vision engine's models among them) start.
   const { credentials, secrets, userPool, dynamoDbDataDir } = stateFiles ?? (await loadStateFiles(config));
@@ -145,8 +143,16 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
     // local CA trusts the gallery, AppSync and S3, and the HTTPS gallery loads no image over plain HTTP.
     const tls = await loadOrCreateTls(config.stateDir);
 
-    // S3 sends to the labelling queue, whose mapping needs the Lambda runtime, which needs S3's endpoint: filled in below.
+    // A restart's start-up reconcile tells an upload this start's S3 took (its event is queued) from one made before
+    // (its event lost with the old queue) by S3's LastModified, whole seconds: so this S3 serves from a whole second
+    // on, which a restart waits for (under a second; a fresh table has nothing from before, so no wait).
+    const servesFrom = imagesTable.created ? undefined : await nextWholeSecond();
+
+    // S3 sends to the labelling queue, whose mapping needs the Lambda runtime, which needs S3's endpoint: filled in
+    // below. What S3 sends before (an upload to a URL issued before a restart) waits here, as on AWS the queue is
+    // always there to take it.
     const functions: { queues?: LocalQueues } = {};
+    const earlyEvents: string[] = [];
     const s3 = await startLocalS3({
       tls,
       dataDir: state('s3'),
@@ -160,7 +166,8 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
         if (!event.Records.some((record) => record.s3.object.key.startsWith(MediaLayout.uploadKeyPrefix))) return;
         // One message per event, as S3's notification to SQS sends it (and extra deliveries: a test hook).
         for (let delivery = 0; delivery <= config.extraS3Deliveries; delivery += 1) {
-          functions.queues?.send(QueueName.labeling, JSON.stringify(event));
+          if (functions.queues) functions.queues.send(QueueName.labeling, JSON.stringify(event));
+          else earlyEvents.push(JSON.stringify(event));
         }
       },
     });
@@ -272,6 +279,7 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
       roleOf: (name) => principalFor(store, functionCredentials[name].accessKeyId),
     });
     functions.queues = labelingQueues;
+    for (const body of earlyEvents.splice(0)) labelingQueues.send(QueueName.labeling, body);
     // Closed before the runtime (closers run newest first): no batch starts while functions stop.
     closers.add(async () => labelingQueues.close());
     // Users invoke functions by the manifest's names, e.g. the reconciler with a scheduled event of their own.
@@ -287,14 +295,14 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
 
     await rekognition.ready;
 
-    // The labelling queue lives in memory, so no event of an earlier start is queued or in flight:
-    // re-drive every PENDING image created before this start whose object exists (reconcile-at-start.ts). What
-    // requests write during the start (tickets, once AppSync serves) goes through the live queue, whose mapping is
-    // wired right after AppSync's start (no await between): the run, judging as of startedAt, never re-drives it.
+    // The labelling queue lives in memory, so no event of an earlier start is queued or in flight: re-drive every
+    // PENDING image whose object was written before this start's S3 served (reconcile-at-start.ts). What was uploaded
+    // since has its event in the live queue (held until it was wired, above), and tickets are made only once AppSync
+    // serves: the run, judging as of servesFrom, leaves both.
     // A table this start created holds nothing from before this start, so that run is not made: a fresh stack
     // (every test stack, a first `npm start`) forks no reconciler process for it.
     const reconcile = (event: object) => lambda.invoke('reconciler', event).catch((error: unknown) => console.error('[reconciler]', error));
-    if (!imagesTable.created) await reconcile(startupReconcileEvent(startedAt));
+    if (servesFrom) await reconcile(startupReconcileEvent(servesFrom));
     // Each period sends what EventBridge sends, its scheduled time included.
     const reconcileTimer = setInterval(
       () => void reconcile(scheduledEvent({ time: new Date(), region: config.region, ruleName: 'labelcast-reconciler-schedule' })),

@@ -36,7 +36,7 @@ import { deferUnlessTimeLeft, deferUnlessTimeToEnd } from '../shared/image-push.
 import { deleteKeptObjects, deleteObjects, imageObjectKeys } from '../shared/image-objects.ts';
 import { detectByContent, storedDetection, type ContentToLabel } from './content-results.ts';
 import { detect } from './detect.ts';
-import { StaleUploadError, UnlabelableImageError } from '../shared/errors.ts';
+import { PushDeferredError, StaleUploadError, UnlabelableImageError } from '../shared/errors.ts';
 import { rekognitionImageFor } from './rekognition-image.ts';
 import { completeImage, getImage, type ImageStoreArgs } from '../shared/image-store.ts';
 import { imageTypeOf, notAnImageReason } from './image-type.ts';
@@ -44,7 +44,7 @@ import { keepOriginal } from './original.ts';
 import { confirmVersion } from './pinned-object.ts';
 import type { Publisher } from '../shared/appsync-publisher.ts';
 import type { ThumbnailWriter } from './thumbnail.ts';
-import { LabelerTimeBudget, toDetectMs } from './time-budget.ts';
+import { detectionBoundMs, toDetectMs } from './time-budget.ts';
 import { readUploadBytes } from './upload-bytes.ts';
 import type { UploadedObject } from '../shared/uploaded-object.ts';
 
@@ -71,6 +71,11 @@ export interface LabelerDeps {
    * or, once ended, its push is left to the next run (image-push.ts). @default - no limit
    */
   readonly remainingTimeMs?: () => number;
+  /**
+   * The signal that bounds a detection to `ms` (time-budget.ts detectionBoundMs): injected by tests, which cannot
+   * wait out a real bound. @default AbortSignal.timeout
+   */
+  readonly detectionDeadline?: (ms: number) => AbortSignal;
 }
 
 export type LabelOutcome = 'labeled' | 'failed' | 'duplicate' | 'unknown-image' | 'stale';
@@ -100,12 +105,15 @@ interface TerminalResult {
  */
 async function detectPinned(deps: LabelerDeps, object: UploadedObject, contentType: ImageType, bytes: Promise<Uint8Array>, media: Gate) {
   const rekognitionImage = await rekognitionImageFor(object, contentType, bytes);
-  // Rekognition is paid per call: none without the time to end the image after the longest detection
-  // (time-budget.ts), else the end would be deferred and the calls made again on the next receive.
-  deferUnlessTimeLeft(deps, object.imageId, toDetectMs);
+  // Rekognition is paid per call: none without the time for a detection of at least detectionMs and the end of
+  // the image after it (time-budget.ts), else the end would be deferred and the calls made again on the next receive.
+  const leftMs = deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY;
+  if (leftMs < toDetectMs) throw new PushDeferredError(object.imageId, leftMs);
+  // Bounded by what the invocation really has (no limit, no bound): a detection cut sooner would be paid for in vain.
+  const boundMs = detectionBoundMs(leftMs);
   const detecting = detect(deps.rekognition, rekognitionImage, {
     imageProperties: deps.imageProperties ?? false,
-    signal: AbortSignal.timeout(LabelerTimeBudget.detectionMs),
+    ...(Number.isFinite(boundMs) ? { signal: (deps.detectionDeadline ?? AbortSignal.timeout)(boundMs) } : {}),
   });
   // The requests are on their way once the SDK's middleware has run (this turn of the event loop): the media follow.
   setImmediate(media.open);
@@ -255,13 +263,25 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
     stored: early(storedDetection(deps.store, ownerOfItem(image), object.eTag)),
   };
   const actualType = early(content.bytes.then(imageTypeOf));
+  // A message whose detection could not start (too little time left) is deferred before it makes any media.
+  deferUnlessTimeLeft(deps, image.id, toDetectMs);
   // The kept original and the thumbnail need no labels: made while the engine works, dropped if the image FAILS.
   const mediaGate = gate();
   const media = keepMedia(deps, object, actualType, content.bytes, mediaGate);
   let terminal: TerminalResult;
   try {
-    // No detection (a reused result, a failure) or detection over: the media wait for nothing more.
-    terminal = await labelledOrFailed(deps, image, object, content, actualType, mediaGate).finally(mediaGate.open);
+    // No detection (a reused result, a failure) or detection over: the media wait for nothing more. Not after a
+    // deferral before the detection: the message is redone, and its media with it.
+    terminal = await labelledOrFailed(deps, image, object, content, actualType, mediaGate).then(
+      (result) => {
+        mediaGate.open();
+        return result;
+      },
+      (error: unknown) => {
+        if (!(error instanceof PushDeferredError)) mediaGate.open();
+        throw error;
+      },
+    );
     // Media first (usually done by now): a LABELED image always has its kept original and thumbnail.
     const mediaError = await media;
     if (terminal.image.status === ImageStatus.LABELED) {
@@ -278,9 +298,15 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
     return 'stale';
   }
   const result = terminal.image;
-  // Too little of the invocation left to push after the terminal write: the image stays PENDING, the message is redone.
-  deferUnlessTimeToEnd(deps, image.id);
   const now = deps.now?.() ?? new Date();
+  // Too little of the invocation left to push after the terminal write: the image stays PENDING, the message is
+  // redone; a fresh detection is stored first, so the redo reuses it rather than paying Rekognition again.
+  try {
+    deferUnlessTimeToEnd(deps, image.id);
+  } catch (error) {
+    await saveDetectionQuietly(deps, terminal, now);
+    throw error;
+  }
   // The result is stored before the push, so the same bytes uploaded once the push arrives reuse it.
   const [stored] = await Promise.all([completeImage(deps.store, result, now), saveDetectionQuietly(deps, terminal, now)]);
   if (!stored) {

@@ -43,9 +43,11 @@ export const QueueBatchSettings = {
    * A message is not started with less than this left of the invocation (nor
    * with less than twice the longest one so far took): derived from what one
    * message needs (time-budget.ts: its reads, its detection at the longest,
-   * the end and push of its image), so a message started is never deferred
-   * after paying for its detection, and a run does not time out and put back
-   * the messages it already finished.
+   * the end and push of its image), so a message started is not deferred
+   * after paying for its detection (unless the checks after it outlast their
+   * allowance: its detection is then stored and reused), and a run does not
+   * time out and put back the messages it already finished. Less than the
+   * labeler's timeout (tests/functions/label-time-budget.test.ts).
    */
   startReserveMs,
 } as const;

@@ -5,26 +5,32 @@
  * apart from each other or from the push's margin (endMarginMs,
  * functions/shared/image-push.ts):
  *
- *   message start ─ reads ─┬─ detection, cut at detectionMs ─ checks ─┬─ terminal write and push
- *                          │<─────────────────────── toDetectMs ─────────────────────────────────>│
- *   │<────────────────────────────────── startReserveMs ───────────────────────────────────────────>│
+ *   message start ─ reads ─┬─ detection (≥ detectionMs) ─ checks ─┬─ terminal write and push
+ *                          │<──────────────────── toDetectMs (at least) ───────────────────>│
+ *   │<──────────────────────────────── startReserveMs ──────────────────────────────────────>│
  *
- * A message started with startReserveMs left, whose detection takes as long
- * as it may, still ends and pushes its image: a paid Rekognition call is not
- * followed by a deferral (PushDeferredError at the terminal write) and done
- * again on a later receive. With less than toDetectMs left when its detection
- * would start (slow reads), the message is deferred before Rekognition is
- * asked, so nothing is paid for twice.
+ * A detection is cut (detectionBoundMs) only where the invocation would have
+ * just the checks' allowance and endMarginMs left, so a message whose
+ * detection takes as long as it may still ends and pushes its image: a paid
+ * Rekognition call is not followed by a deferral (PushDeferredError at the
+ * terminal write) unless the checks after it outlast their allowance, and
+ * then the fresh detection is stored first (label-image.ts), so the redo
+ * reuses it rather than paying again. With less than toDetectMs left when its
+ * detection would start (slow reads), the message is deferred before
+ * Rekognition is asked, and before it makes any media.
  */
 import { PushSettings } from '../shared/image-push.ts';
 
 /** The parts, in milliseconds. */
 export const LabelerTimeBudget = {
   /**
-   * The detection's bound: DetectLabels and DetectModerationLabels side by
-   * side, each with the SDK's retries and their backoff (rekognition-retry.ts),
-   * cut there (detect.ts). Long enough to wait out short throttling in the
-   * client; longer throttling goes back to the queue (DetectionDeadlineError).
+   * The least time a detection starts with: DetectLabels and
+   * DetectModerationLabels side by side, each with the SDK's retries and
+   * their backoff (rekognition-retry.ts). Long enough to wait out short
+   * throttling in the client. The detection itself is cut (detect.ts) only
+   * when the invocation would have no time left to end the image
+   * (detectionBoundMs), which is this or more; longer throttling goes back to
+   * the queue (DetectionDeadlineError).
    */
   detectionMs: 20_000,
   /**
@@ -46,3 +52,10 @@ export const toDetectMs = LabelerTimeBudget.detectionMs + LabelerTimeBudget.afte
 
 /** A message starts only with this much left: its reads, then all a detection needs (toDetectMs). */
 export const startReserveMs = LabelerTimeBudget.beforeDetectionMs + toDetectMs;
+
+/**
+ * The bound of a detection started with `remainingMs` of the invocation left: all of it but what follows the
+ * detection, so a detection is never cut while the image could still be ended after it. At least detectionMs, as
+ * a detection starts only with toDetectMs left.
+ */
+export const detectionBoundMs = (remainingMs: number): number => remainingMs - LabelerTimeBudget.afterDetectionMs - PushSettings.endMarginMs;

@@ -4,9 +4,9 @@
  * scheduled for, as ISO-8601 (`2015-10-08T16:53:06Z`): ages are measured from
  * it, so a late run judges what was due at its slot and a test can run the
  * schedule as of a later time. Offline, the start-up run passes the
- * stack's start as `time`, with `redriveAfterSeconds` 0
- * (local/reconcile-at-start.ts): it re-drives only images created before the
- * start, whose events the restart lost.
+ * whole second from which the stack's S3 serves as `time`, with `redriveAfterSeconds` 0
+ * (local/reconcile-at-start.ts): it re-drives only images created, and
+ * objects written, before the start, whose events the restart lost.
  */
 import type { ReconcileOptions } from './reconcile.ts';
 

@@ -3,14 +3,23 @@
  * each one: an image whose object exists is re-driven through the labeler
  * by copying the object onto itself, which makes S3 send a fresh
  * ObjectCreated:Copy event down the normal path; a ticket whose upload URL
- * has expired with no object ends FAILED. It also pushes the images that
- * ended but were never pushed: byStatus holds an image until its push is
- * recorded (api/table.ts), and one whose push lease has lapsed has no run
- * left pushing it (a push that failed after this reconciler's own FAILED
- * write, which no queue message retries), so it is pushed, indexed and
- * called back here (functions/shared/ended-image.ts finishEndedImage).
- * The index projects no status, so each image is read (a consistent GetItem)
- * before anything is done for it.
+ * has expired with no object ends FAILED. It also finishes the images that
+ * ended but were never finished: byStatus holds an image until its push is
+ * recorded and, for a LABELED image with catalog names, until the claim of
+ * the last of them (api/table.ts). One whose push lease has lapsed unpushed,
+ * or that is pushed with names left to count, has no run left finishing it
+ * (a push or an index step that failed after this reconciler's own work,
+ * which no queue message retries), so it is pushed if need be, indexed,
+ * counted and called back here (functions/shared/ended-image.ts
+ * finishEndedImage). An ended image on byStatus with nothing left to do (its
+ * names all counted, or ended before push leases existed, which counts as
+ * pushed) only has its key removed; so has one whose push failed
+ * maxPushAttempts times (lapsed leases taken over, image-push.ts counts
+ * them), with an error logged: a push that always fails is not retried, read
+ * and examined every run for good.
+ * The index projects no status, so each image is read (an eventually
+ * consistent GetItem: every action that follows is conditional on the item
+ * as it then is) before anything is done for it.
  *
  * Never a re-drive while the image's event may still be queued. Uploads go
  * through the labelling queue (api/labeling-queue.ts), where an event may
@@ -23,18 +32,22 @@
  *   ticket ──(URL ttl + grace)── upload ──(retention + visibility timeout)── event surely gone
  *   |<──────────────── redriveAfterSeconds: nothing younger is re-driven ─────────────────>|
  *
- * Younger images whose object exists are counted as `queued` and left alone.
+ * Younger images whose object exists are counted as `queued` and left alone,
+ * as is an object written (HeadObject's LastModified, whole seconds) at or
+ * after the run's time, floored to the second: uploaded or copied since, its
+ * event is queued, whatever the image's age.
  * Offline the queue lives in memory, so no event of an earlier start is
  * queued: the start-up run passes redriveAfterSeconds 0 and, as `now`, the
- * stack's start, so the uploads made since, whose events are queued, are not
- * even looked at (local/reconcile-at-start.ts).
+ * whole second from which the stack's S3 serves, so the images created since
+ * are not even looked at, and one created before but uploaded since is
+ * `queued`, not re-driven (local/reconcile-at-start.ts).
  *
  * Two passes, so never-uploaded tickets cannot starve uploaded images:
  *
  *   pass 1 (oldest first): read each image, a few at a time; set aside the ended ones
- *          whose lease lapsed; HeadObject each PENDING one; re-drive at once what exists
+ *          left unfinished; HeadObject each PENDING one; re-drive at once what exists
  *          and is old enough, set aside expired tickets.
- *   pass 2: push the set-aside ended images, then fail the set-aside tickets (each a
+ *   pass 2: finish the set-aside ended images, then fail the set-aside tickets (each a
  *          conditional write and a push).
  *
  * A ticket costs pass 1 one GetItem and one HeadObject (404 with
@@ -42,17 +55,24 @@
  * delays a re-drive by those reads. Every image is handled on its own: an error is logged and
  * counted, and the run goes on. Runs may overlap (the reconciler has no
  * reserved concurrency): a re-drive is a duplicate event the labeler's
- * conditional write ignores, failing a ticket is a conditional update, and
- * pushing an ended image first takes its lapsed lease with one.
+ * conditional write ignores, failing a ticket is a conditional update,
+ * pushing an ended image first takes its lapsed lease with one, and its
+ * search entries are idempotent and its catalog names claimed once
+ * (functions/shared/catalog.ts); a labeler run still indexing an image (one
+ * created over an hour before, through a backlog) may so see its entries
+ * written twice, never counted twice.
  */
 import { CopyObjectCommand, HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { uploadKeyFor } from '../../api/media.ts';
 import { maxQueuedEventAgeSeconds } from '../../api/labeling-queue.ts';
 import { UploadLimits } from '../../api/limits.ts';
-import { ImagesTableLayout } from '../../api/table.ts';
+import { imageKey, ImagesTableLayout } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
+import { CatalogAttributes } from '../shared/catalog.ts';
 import { finishEndedImage } from '../shared/ended-image.ts';
+import { PushDeferredError } from '../shared/errors.ts';
 import { PushAttributes } from '../shared/image-push.ts';
 import { getImage, type StoredImage } from '../shared/image-store.ts';
 import { markImageFailed, type MarkFailedDeps } from '../shared/mark-image-failed.ts';
@@ -64,7 +84,7 @@ export const ReconcileSettings = {
   /** An image younger than this may still have its event in the labelling queue (see above): 12 h 16 min. */
   redriveAfterSeconds: UploadLimits.urlTtlSeconds + expiryGraceSeconds + maxQueuedEventAgeSeconds(),
   expiryGraceSeconds,
-  /** PENDING images looked at per run (a HeadObject each); the next run picks up the rest. */
+  /** Images looked at per run (a read each, and a HeadObject each PENDING one); the next run picks up the rest. */
   maxExaminedPerRun: 10_000,
   /** Expired tickets failed per run, after every re-drive. */
   maxFailedPerRun: 1_000,
@@ -74,6 +94,12 @@ export const ReconcileSettings = {
   failPassReserveMs: 90_000,
   /** Pass 2 stops while this much is left: one failure's push and callback fit in it. */
   finishReserveMs: 30_000,
+  /**
+   * Lapsed push leases taken over (pushAttempts, image-push.ts) after which a push is given up: about an hour of
+   * runs. An image whose push always fails then leaves byStatus (an error is logged), rather than cost a read, a
+   * lease write and an AppSync call every run, and hold a place among maxExaminedPerRun, for good.
+   */
+  maxPushAttempts: 12,
 } as const;
 
 export const expiredTicketReason = 'upload URL expired, nothing was uploaded';
@@ -100,7 +126,7 @@ export interface ReconcileOptions {
 }
 
 export interface ReconcileSummary {
-  /** Images looked at on byStatus: PENDING ones, and ended ones whose push is not recorded yet. */
+  /** Images looked at on byStatus: PENDING ones, and ended ones not finished yet. */
   readonly pending: number;
   readonly redriven: number;
   /** Tickets failed because their upload URL expired unused. */
@@ -109,12 +135,19 @@ export interface ReconcileSummary {
   readonly waiting: number;
   /** Uploaded, but too young to re-drive: its event may still be in the labelling queue. */
   readonly queued: number;
-  /** Expired tickets and unpushed ended images left for the next run (limit or time). */
+  /** Expired tickets and unfinished ended images left for the next run (limit or time). */
   readonly deferred: number;
   /** Ended images no run had pushed (their lease lapsed), pushed by this run. */
   readonly pushed: number;
+  /** Ended images already pushed whose search entries and catalog count a run had left undone, finished by this run. */
+  readonly finished: number;
   /** Ended images whose push lease a run still holds: left to it, looked at again by the next run. */
   readonly pushing: number;
+  /**
+   * Ended images taken off byStatus with nothing done: finished already, ended before push leases existed, or
+   * whose push failed maxPushAttempts times (given up, logged as an error).
+   */
+  readonly dropped: number;
   /** Images whose handling failed this run (logged); they stay on byStatus for the next one. */
   readonly errors: number;
 }
@@ -141,13 +174,17 @@ async function* pendingImages(deps: ReconcileDeps, createdBefore: string): Async
   } while (ExclusiveStartKey);
 }
 
-/** 404 means no object; anything else (403 without s3:ListBucket, throttling) is an error for this image. */
-async function objectExists(deps: ReconcileDeps, key: string): Promise<boolean> {
+/**
+ * The object's last write (LastModified, whole seconds), or undefined for no object: 404 means none; anything
+ * else (403 without s3:ListBucket, throttling) is an error for this image.
+ */
+async function objectWrittenAt(deps: ReconcileDeps, key: string): Promise<Date | undefined> {
   try {
-    await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key }));
-    return true;
+    const head = await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key }));
+    // S3 always answers it; without it, nothing says the object is recent.
+    return head.LastModified ?? new Date(0);
   } catch (error) {
-    if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return false;
+    if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return undefined;
     throw error;
   }
 }
@@ -180,6 +217,73 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+const recoveryKey = ImagesTableLayout.byStatusIndex.partitionKey;
+
+/** Why an ended image leaves byStatus with nothing done (leaveIndex). */
+type Leaving = 'finished' | 'before-leases' | 'push-given-up';
+
+/**
+ * What pass 1 does with an ended image still on byStatus: finish it (push it if its lease lapsed, then its
+ * search entries, catalog count and callback: finishEndedImage), leave it to the run holding its lease, or take
+ * it off the index. Pushed, with no catalog name left to count: finished (a claim race left the key; catalog.ts).
+ * Neither pushed nor leased: ended before push leases existed, so pushed then (as image-push.ts counts it).
+ * Unpushed after maxPushAttempts: given up.
+ */
+function endedImageAction(image: StoredImage, nowMs: number): 'finish' | 'pushing' | Leaving {
+  if (image[PushAttributes.pushedAt]) return (image[CatalogAttributes.pending]?.size ?? 0) > 0 ? 'finish' : 'finished';
+  const leaseUntil = image[PushAttributes.leaseUntil];
+  if (leaseUntil === undefined) return 'before-leases';
+  // Leases are epoch milliseconds of the clock, not of the run's scheduled time.
+  if (leaseUntil >= nowMs) return 'pushing';
+  return (image[PushAttributes.attempts] ?? 0) >= ReconcileSettings.maxPushAttempts ? 'push-given-up' : 'finish';
+}
+
+const leavingCondition = {
+  finished: { condition: 'attribute_exists(#pushedAt) AND attribute_not_exists(#pending)', names: { '#pending': CatalogAttributes.pending }, values: {} },
+  'before-leases': {
+    condition: '#status <> :pending AND attribute_not_exists(#pushedAt) AND attribute_not_exists(#leaseUntil)',
+    names: { '#status': 'status', '#leaseUntil': PushAttributes.leaseUntil },
+    values: { ':pending': ImageStatus.PENDING },
+  },
+  'push-given-up': {
+    condition: 'attribute_not_exists(#pushedAt) AND #attempts >= :maxAttempts',
+    names: { '#attempts': PushAttributes.attempts },
+    values: { ':maxAttempts': ReconcileSettings.maxPushAttempts },
+  },
+} as const satisfies Record<Leaving, { condition: string; names: Record<string, string>; values: Record<string, unknown> }>;
+
+/** Removes the image's byStatus key, on condition it is still in the state that made pass 1 drop it. */
+async function leaveIndex(deps: ReconcileDeps, image: StoredImage, why: Leaving): Promise<boolean> {
+  const { condition, names, values } = leavingCondition[why];
+  try {
+    await deps.store.documentClient.send(
+      new UpdateCommand({
+        TableName: deps.store.tableName,
+        Key: imageKey(image.id),
+        UpdateExpression: 'REMOVE #recovery',
+        ConditionExpression: `attribute_exists(#recovery) AND ${condition}`,
+        ExpressionAttributeNames: { '#recovery': recoveryKey, '#pushedAt': PushAttributes.pushedAt, ...names },
+        // DynamoDB refuses an empty ExpressionAttributeValues.
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+      }),
+    );
+    if (why === 'push-given-up') {
+      deps.logger.error('push given up: every attempt failed; subscribers never heard of this image', {
+        imageId: image.id,
+        status: image.status,
+        attempts: image[PushAttributes.attempts],
+      });
+    } else {
+      deps.logger.info('ended image taken off byStatus', { imageId: image.id, why });
+    }
+    return true;
+  } catch (error) {
+    // Changed since it was read: the next run looks again.
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
 export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconcileSummary> {
   const now = options.now ?? deps.now?.() ?? new Date();
   const limits: ReconcileLimits = { ...ReconcileSettings, ...options.limits };
@@ -188,8 +292,11 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   // Old enough for either outcome: a re-drive, or failing an expired ticket.
   const createdBefore = new Date(now.getTime() - Math.min(redriveAfterMs, expiresAfterMs)).toISOString();
   const ageOf = (image: PendingImage) => now.getTime() - Date.parse(image.createdAt);
+  // An object written at or after the run's time (LastModified has whole seconds, hence the floor) was uploaded
+  // or copied since: its event is queued, whatever the image's age (an old ticket uploaded late, or at a restart).
+  const writtenBeforeMs = Math.floor(now.getTime() / 1000) * 1000;
   const timeLeft = (reserveMs: number) => (deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) > reserveMs;
-  const summary = { pending: 0, redriven: 0, expired: 0, waiting: 0, queued: 0, deferred: 0, pushed: 0, pushing: 0, errors: 0 };
+  const summary = { pending: 0, redriven: 0, expired: 0, waiting: 0, queued: 0, deferred: 0, pushed: 0, finished: 0, pushing: 0, dropped: 0, errors: 0 };
   const failed = (image: PendingImage, step: string, error: unknown) => {
     summary.errors += 1;
     deps.logger.error(`reconcile: ${step} failed; the next run tries again`, { imageId: image.id, error: error as Error });
@@ -197,65 +304,72 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
 
   // Pass 1: re-drive every uploaded image before any ticket is failed.
   const expiredTickets: PendingImage[] = [];
-  const unpushed: StoredImage[] = [];
+  const unfinished: StoredImage[] = [];
   pages: for await (const page of pendingImages(deps, createdBefore)) {
     const batch = page.slice(0, limits.maxExaminedPerRun - summary.pending);
     summary.pending += batch.length;
     await eachLimited(batch, ReconcileSettings.concurrency, async (image) => {
       let stored: StoredImage | undefined;
       try {
-        stored = await getImage(deps.store, image.id);
+        // Eventually consistent (half the read units): every action that follows is conditional on the item as it is.
+        stored = await getImage(deps.store, image.id, { consistent: false });
       } catch (error) {
         failed(image, 'GetItem', error);
         return;
       }
-      // Deleted since the index was read, or pushed just now (the index follows the table a moment later): nothing to do.
-      if (!stored || stored[PushAttributes.pushedAt]) return;
+      // Deleted since the index was read, or finished just now (the index follows the table a moment later).
+      if (!stored || stored[recoveryKey] === undefined) return;
       if (stored.status !== ImageStatus.PENDING) {
-        // Leases are epoch milliseconds of the clock, not of the run's scheduled time.
-        const leaseUntil = stored[PushAttributes.leaseUntil] ?? 0;
-        if (leaseUntil >= (deps.now?.() ?? new Date()).getTime()) summary.pushing += 1;
-        else unpushed.push(stored);
+        const ended = endedImageAction(stored, (deps.now?.() ?? new Date()).getTime());
+        if (ended === 'finish') unfinished.push(stored);
+        else if (ended === 'pushing') summary.pushing += 1;
+        else {
+          await leaveIndex(deps, stored, ended).then(
+            (left) => void (summary.dropped += left ? 1 : 0),
+            (error: unknown) => failed(image, 'taking it off byStatus', error),
+          );
+        }
         return;
       }
-      let exists: boolean;
+      let writtenAt: Date | undefined;
       try {
-        exists = await objectExists(deps, uploadKeyFor(image.id));
+        writtenAt = await objectWrittenAt(deps, uploadKeyFor(image.id));
       } catch (error) {
         failed(image, 'HeadObject', error);
         return;
       }
-      if (exists && ageOf(image) < redriveAfterMs) {
+      if (writtenAt === undefined) {
+        if (ageOf(image) >= expiresAfterMs) expiredTickets.push(image);
+        else summary.waiting += 1;
+      } else if (ageOf(image) < redriveAfterMs || writtenAt.getTime() >= writtenBeforeMs) {
         summary.queued += 1;
-      } else if (exists) {
+      } else {
         await redrive(deps, image, now).then(
           () => void (summary.redriven += 1),
           (error: unknown) => failed(image, 're-drive', error),
         );
-      } else if (ageOf(image) >= expiresAfterMs) {
-        expiredTickets.push(image);
-      } else {
-        summary.waiting += 1;
       }
     });
     if (summary.pending >= limits.maxExaminedPerRun || !timeLeft(ReconcileSettings.failPassReserveMs)) break pages;
   }
 
-  // Pass 2: push the ended images no run is pushing, then fail expired tickets, each oldest first (workers finish
-  // out of order). Without the invocation's time left: finishReserveMs already keeps room for a push, and a
-  // deferral there would only leave the push to the next run.
-  const { remainingTimeMs: _timeLeftForPasses, ...failDeps } = deps;
+  // Pass 2: finish the ended images no run is finishing, then fail expired tickets, each oldest first (workers
+  // finish out of order). finishReserveMs keeps room for a push; a run shorter than that after all defers it
+  // (PushDeferredError), and the image stays on byStatus for the next run.
   const oldestFirst = (a: PendingImage, b: PendingImage) => a.createdAt.localeCompare(b.createdAt);
-  unpushed.sort(oldestFirst);
-  for (const [position, image] of unpushed.entries()) {
+  unfinished.sort(oldestFirst);
+  for (const [position, image] of unfinished.entries()) {
     if (!timeLeft(ReconcileSettings.finishReserveMs)) {
-      summary.deferred += unpushed.length - position;
+      summary.deferred += unfinished.length - position;
       break;
     }
     try {
-      if ((await finishEndedImage(failDeps, image)) === 'pushed') summary.pushed += 1;
+      const outcome = await finishEndedImage(deps, image);
+      if (outcome === 'pushed') summary.pushed += 1;
+      else summary.finished += 1;
     } catch (error) {
-      failed(image, 'pushing the ended image', error);
+      if (error instanceof PushDeferredError) summary.deferred += 1;
+      else failed(image, 'finishing the ended image', error);
     }
   }
   expiredTickets.sort(oldestFirst);
@@ -265,9 +379,10 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
       break;
     }
     try {
-      if ((await markImageFailed(failDeps, image.id, expiredTicketReason)) === 'failed') summary.expired += 1;
+      if ((await markImageFailed(deps, image.id, expiredTicketReason)) === 'failed') summary.expired += 1;
     } catch (error) {
-      failed(image, 'failing the expired ticket', error);
+      if (error instanceof PushDeferredError) summary.deferred += 1;
+      else failed(image, 'failing the expired ticket', error);
     }
   }
   deps.logger.info('reconciled', { ...summary });

@@ -13,7 +13,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { catalogKey, imageKey } from '../../api/table.ts';
+import { catalogKey, imageKey, ImagesTableLayout } from '../../api/table.ts';
 import type { TableStore } from './table-store.ts';
 import { transactWrite } from './transact-write.ts';
 
@@ -64,8 +64,11 @@ async function stillPending(store: TableStore, imageId: string): Promise<Set<str
  * Claims and counts all of `names` in one transaction (each must still be
  * pending). When another run claimed some first, re-reads what is still
  * pending and counts that; returns the names this call counted.
+ * `last`: no other name is pending (the last slice of what the caller read,
+ * the earlier ones claimed): the claim also takes the image off the
+ * reconciler's byStatus index, as nothing is left to finish (ended-image.ts).
  */
-async function claimAndCount(store: TableStore, image: { readonly imageId: string; readonly owner: string }, names: Names): Promise<string[]> {
+async function claimAndCount(store: TableStore, image: { readonly imageId: string; readonly owner: string }, names: Names, last: boolean): Promise<string[]> {
   let wanted = [...names];
   while (wanted.length > 0) {
     const values = Object.fromEntries(wanted.map((name, index) => [`:n${index}`, name]));
@@ -73,9 +76,10 @@ async function claimAndCount(store: TableStore, image: { readonly imageId: strin
       Update: {
         TableName: store.tableName,
         Key: imageKey(image.imageId),
-        UpdateExpression: 'DELETE #pending :names',
+        // The set only shrinks, so once the last slice commits it is empty (DynamoDB drops an emptied set).
+        UpdateExpression: `DELETE #pending :names${last ? ' REMOVE #recovery' : ''}`,
         ConditionExpression: Object.keys(values).map((value) => `contains(#pending, ${value})`).join(' AND '),
-        ExpressionAttributeNames: { '#pending': CatalogAttributes.pending },
+        ExpressionAttributeNames: { '#pending': CatalogAttributes.pending, ...(last ? { '#recovery': ImagesTableLayout.byStatusIndex.partitionKey } : {}) },
         ExpressionAttributeValues: { ':names': new Set(wanted), ...values },
       },
     };
@@ -90,7 +94,10 @@ async function claimAndCount(store: TableStore, image: { readonly imageId: strin
   return [];
 }
 
-/** Counts the image in its owner's catalog under each name it still has pending; returns the names this call counted. */
+/**
+ * Counts the image in its owner's catalog under each name it still has pending; returns the names this call counted.
+ * The claim of the last names also removes the image's byStatus key (api/table.ts): counted, it is finished.
+ */
 export async function countPendingLabels(
   store: TableStore,
   image: { readonly imageId: string; readonly owner: string },
@@ -98,7 +105,8 @@ export async function countPendingLabels(
 ): Promise<string[]> {
   // One transaction after another: they all update the image item, so side by side they would only conflict.
   const counted: string[] = [];
-  for (const batch of slices([...pending], namesPerTransaction)) counted.push(...(await claimAndCount(store, image, batch)));
+  const batches = slices([...pending], namesPerTransaction);
+  for (const [position, batch] of batches.entries()) counted.push(...(await claimAndCount(store, image, batch, position === batches.length - 1)));
   return counted;
 }
 

@@ -26,10 +26,14 @@ export interface EndedImageDeps extends ImagePushDeps {
 
 /**
  * Writes a pushed LABELED image's search entries, then counts it in the
- * catalog. An image deleted meanwhile (the deleter may have run before the
- * entries landed) has its entries removed again.
+ * catalog, whose last claim takes the image off the reconciler's byStatus
+ * index (catalog.ts): until then a reconciler run finishes what a failure
+ * here left. `recorded` is the record of the push when it runs beside it
+ * (pushAndFinishHeld): the claim waits for it, so an image never leaves
+ * byStatus without `pushedAt`. An image deleted meanwhile (the deleter may
+ * have run before the entries landed) has its entries removed again.
  */
-export async function indexEndedImage(deps: EndedImageDeps, image: StoredImage): Promise<void> {
+export async function indexEndedImage(deps: EndedImageDeps, image: StoredImage, recorded?: Promise<void>): Promise<void> {
   if (image.status !== ImageStatus.LABELED) return;
   await writeLabelEntries(deps.store, toPublicImage(image));
   if (!(await getImage(deps.store, image.id))) {
@@ -38,7 +42,9 @@ export async function indexEndedImage(deps: EndedImageDeps, image: StoredImage):
     return;
   }
   const pending = image.catalogPending;
-  if (pending && pending.size > 0) await countPendingLabels(deps.store, { imageId: image.id, owner: ownerOfItem(image) }, pending);
+  if (!pending || pending.size === 0) return;
+  await recorded;
+  await countPendingLabels(deps.store, { imageId: image.id, owner: ownerOfItem(image) }, pending);
 }
 
 /**
@@ -62,7 +68,7 @@ export async function finishPushedImage(deps: EndedImageDeps, image: StoredImage
  * took it over does none of it: that run pushes, indexes and calls back.
  */
 export async function pushAndFinishHeld(deps: EndedImageDeps, image: StoredImage): Promise<void> {
-  if ((await pushHeld(deps, image, () => indexEndedImage(deps, image))) === 'taken-over') {
+  if ((await pushHeld(deps, image, (recorded) => indexEndedImage(deps, image, recorded))) === 'taken-over') {
     deps.logger.warn('push lease lapsed and taken over by another run; it pushes the image', { imageId: image.id });
     return;
   }

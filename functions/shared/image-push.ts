@@ -37,12 +37,16 @@
  * without counting it (queue-batch.ts); the push comes one visibility timeout
  * later, while getImage may already show the terminal status.
  *
- * Nothing is left unpushed for good: the image keeps its key in the
- * reconciler's byStatus index (api/table.ts) from requestUpload until
- * `pushedAt` is recorded, which removes it. A push that fails after the
- * terminal write with no run left to retry it (the reconciler's own FAILED
- * write for an expired ticket, which no queue message follows) is finished by
- * a later reconciler run, once the lease has lapsed (functions/reconciler/reconcile.ts).
+ * Nothing is left unpushed (or, pushed, unindexed) for good: the image keeps
+ * its key in the reconciler's byStatus index (api/table.ts) from
+ * requestUpload until it is finished: the record of `pushedAt` removes it,
+ * but for a LABELED image with catalog names, whose last catalog claim does
+ * (catalog.ts; the same writes, so no extra write unit). A push, or an index
+ * step after it, that fails with no run left to retry it (the reconciler's
+ * own work, which no queue message follows) is finished by a later reconciler
+ * run, once the lease has lapsed (functions/reconciler/reconcile.ts). Each
+ * lapsed lease taken over counts an attempt (`pushAttempts`); the reconciler
+ * gives up a push after maxPushAttempts of them.
  *
  * One window is left: a holder that dies otherwise (a crash) after publishing
  * and before recording `pushedAt`, or that takes longer than the lease to
@@ -53,6 +57,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imageKey, ImagesTableLayout } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
 import { allSettledOrThrow } from './all-settled.ts';
+import { CatalogAttributes } from './catalog.ts';
 import { PushDeferredError } from './errors.ts';
 import type { Publisher } from './appsync-publisher.ts';
 import type { TableStore } from './table-store.ts';
@@ -63,6 +68,8 @@ export const PushAttributes = {
   leaseUntil: 'pushLeaseUntil',
   /** ISO time the push was published; absent until then. */
   pushedAt: 'pushedAt',
+  /** Lapsed leases taken over so far (each a later run's attempt to push); absent until the first. */
+  attempts: 'pushAttempts',
 } as const;
 
 export const PushSettings = {
@@ -93,6 +100,7 @@ export const PushSettings = {
 export interface PushState {
   readonly [PushAttributes.leaseUntil]?: number;
   readonly [PushAttributes.pushedAt]?: string;
+  readonly [PushAttributes.attempts]?: number;
 }
 
 export interface ImagePushDeps {
@@ -145,18 +153,29 @@ export function deferUnlessTimeToEnd(deps: Pick<ImagePushDeps, 'remainingTimeMs'
   deferUnlessTimeLeft(deps, imageId, PushSettings.endMarginMs);
 }
 
-async function recordPushed(deps: ImagePushDeps, imageId: string): Promise<void> {
+/**
+ * Whether an image has nothing left to do once its push is recorded: not a
+ * LABELED image with catalog names still to count, whose index steps follow
+ * (ended-image.ts indexEndedImage; its last catalog claim takes it off byStatus).
+ */
+const doneOncePushed = (image: Image & { readonly [CatalogAttributes.pending]?: ReadonlySet<string> }): boolean =>
+  image.status !== ImageStatus.LABELED || (image[CatalogAttributes.pending]?.size ?? 0) === 0;
+
+async function recordPushed(deps: ImagePushDeps, image: Image): Promise<void> {
+  // REMOVE #recovery: pushed with nothing left to do, the image leaves the sparse byStatus index (api/table.ts).
+  // One with catalog names left keeps its key until the claim of the last ones (catalog.ts), so a reconciler
+  // run still finds it if its search entries or count fail after the push.
+  const leaves = doneOncePushed(image);
   await deps.store.documentClient.send(
     new UpdateCommand({
       TableName: deps.store.tableName,
-      Key: imageKey(imageId),
-      // REMOVE #recovery: pushed, the image needs no recovery and leaves the sparse byStatus index (api/table.ts).
-      UpdateExpression: 'SET #pushedAt = :pushedAt REMOVE #leaseUntil, #recovery',
+      Key: imageKey(image.id),
+      UpdateExpression: `SET #pushedAt = :pushedAt REMOVE #leaseUntil${leaves ? ', #recovery' : ''}`,
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: {
         '#pushedAt': PushAttributes.pushedAt,
         '#leaseUntil': PushAttributes.leaseUntil,
-        '#recovery': ImagesTableLayout.byStatusIndex.partitionKey,
+        ...(leaves ? { '#recovery': ImagesTableLayout.byStatusIndex.partitionKey } : {}),
       },
       ExpressionAttributeValues: { ':pushedAt': (deps.now?.() ?? new Date()).toISOString() },
     }),
@@ -171,14 +190,20 @@ async function recordPushed(deps: ImagePushDeps, imageId: string): Promise<void>
  * carries the lease's end as this run wrote it), then records the push; publishes nothing when the lease lapsed
  * and another run took it over ('taken-over').
  * `alongside` (the search entries and catalog count, ended-image.ts pushAndFinishHeld) runs beside that
- * record, as both need only the publish before them; the run fails, once both have settled, with the first error.
+ * record, as both need only the publish before them; it is given the record, for what must follow it (the
+ * catalog claim that takes the image off byStatus). The run fails, once both have settled, with the first error.
  */
-export async function pushHeld(deps: ImagePushDeps, image: Image & PushState, alongside?: () => Promise<void>): Promise<HeldPushOutcome> {
+export async function pushHeld(
+  deps: ImagePushDeps,
+  image: Image & PushState,
+  alongside?: (recorded: Promise<void>) => Promise<void>,
+): Promise<HeldPushOutcome> {
   // Lambda kills a run at its timeout: one killed after publishing and before recording would be pushed again.
   deferUnlessTimeLeft(deps, image.id, PushSettings.publishMarginMs);
   if (!(await leaseStillHeld(deps, image))) return 'taken-over';
   await deps.publisher.publish(image);
-  await allSettledOrThrow([recordPushed(deps, image.id), alongside?.()]);
+  const recorded = recordPushed(deps, image);
+  await allSettledOrThrow([recorded, alongside?.(recorded)]);
   return 'pushed';
 }
 
@@ -200,24 +225,30 @@ async function leaseStillHeld(deps: ImagePushDeps, image: Image & PushState): Pr
   return renewed !== undefined;
 }
 
-/** Takes the lease when it has lapsed and nobody has pushed: the lease's new end, or undefined when someone else holds or finished it. */
+/**
+ * Takes the lease when it has lapsed and nobody has pushed: the lease's new end, or undefined when someone else
+ * holds or finished it. Counts the attempt (`pushAttempts`, in the same write), so the reconciler can give up on
+ * a push that always fails (functions/reconciler/reconcile.ts).
+ */
 function takeOverLease(deps: ImagePushDeps, imageId: string, now: Date): Promise<number | undefined> {
   return setLeaseIf(deps, imageId, now.getTime(), {
     condition: 'attribute_not_exists(#pushedAt) AND #status <> :pending AND #leaseUntil < :now',
-    names: { '#pushedAt': PushAttributes.pushedAt, '#status': 'status' },
-    values: { ':now': now.getTime(), ':pending': ImageStatus.PENDING },
+    names: { '#pushedAt': PushAttributes.pushedAt, '#status': 'status', '#attempts': PushAttributes.attempts },
+    values: { ':now': now.getTime(), ':pending': ImageStatus.PENDING, ':one': 1 },
+    add: ' ADD #attempts :one',
   });
 }
 
 /**
  * Sets the image's lease to end `leaseMs` after `now` when `condition` holds (its names and values besides
- * #leaseUntil and :until): the lease's new end, or undefined when the condition failed.
+ * #leaseUntil and :until; `add`, an ADD clause of the same update): the lease's new end, or undefined when the
+ * condition failed.
  */
 async function setLeaseIf(
   deps: ImagePushDeps,
   imageId: string,
   now: number,
-  when: { readonly condition: string; readonly names: Record<string, string>; readonly values: Record<string, unknown> },
+  when: { readonly condition: string; readonly names: Record<string, string>; readonly values: Record<string, unknown>; readonly add?: string },
 ): Promise<number | undefined> {
   const until = now + PushSettings.leaseMs;
   try {
@@ -225,7 +256,7 @@ async function setLeaseIf(
       new UpdateCommand({
         TableName: deps.store.tableName,
         Key: imageKey(imageId),
-        UpdateExpression: 'SET #leaseUntil = :until',
+        UpdateExpression: `SET #leaseUntil = :until${when.add ?? ''}`,
         ConditionExpression: when.condition,
         ExpressionAttributeNames: { '#leaseUntil': PushAttributes.leaseUntil, ...when.names },
         ExpressionAttributeValues: { ':until': until, ...when.values },

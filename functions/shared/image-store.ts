@@ -9,7 +9,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { imageKey } from '../../api/table.ts';
+import { imageKey, ImagesTableLayout } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
 import { CatalogAttributes } from './catalog.ts';
 import { leaseOnCompletion, type PushState } from './image-push.ts';
@@ -23,11 +23,14 @@ export type StoredImage = Image &
   PushState & {
     readonly [CatalogAttributes.indexed]?: string[];
     readonly [CatalogAttributes.pending]?: Set<string>;
+    /** The byStatus key (api/table.ts): present until the image is finished. */
+    readonly [ImagesTableLayout.byStatusIndex.partitionKey]?: string;
   };
 
-export async function getImage(store: ImageStoreArgs, imageId: string): Promise<StoredImage | undefined> {
+/** The stored image item; `consistent: false` halves the read's cost where what follows is conditional anyway. */
+export async function getImage(store: ImageStoreArgs, imageId: string, { consistent = true }: { readonly consistent?: boolean } = {}): Promise<StoredImage | undefined> {
   const { Item } = await store.documentClient.send(
-    new GetCommand({ TableName: store.tableName, Key: imageKey(imageId), ConsistentRead: true }),
+    new GetCommand({ TableName: store.tableName, Key: imageKey(imageId), ConsistentRead: consistent }),
   );
   return Item as StoredImage | undefined;
 }

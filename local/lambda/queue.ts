@@ -15,7 +15,7 @@
  * an empty queue.
  *
  * Not persisted: a stopped stack loses what was queued, and the start-up
- * reconciler run re-drives every PENDING upload made before the start instead
+ * reconciler run re-drives the PENDING uploads made before the start instead
  * (local/reconcile-at-start.ts).
  *
  * @example

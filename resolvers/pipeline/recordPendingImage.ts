@@ -26,7 +26,7 @@ export function request(ctx: Context<{ input: { contentType: string; sizeBytes: 
       moderationLabels: [],
       objectKey: uploadKeyFor(imageId),
       owner: ownerOf(ctx.identity as { sub?: string } | null),
-      // Keys it in the sparse byStatus index until its terminal update (api/table.ts).
+      // Keys it in the sparse byStatus index until it is finished: pushed, and for a LABELED image counted (api/table.ts).
       ...awaitingRecovery(),
       // Only when given: the labeler POSTs the terminal image there.
       ...(callbackUrl ? { callbackUrl } : {}),

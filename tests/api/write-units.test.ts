@@ -85,15 +85,18 @@ function updateWrites(what: string, before: Record<string, unknown>, after: Reco
   return writes.filter((write) => write.wcu > 0);
 }
 
-/** Every write of one image's life, from requestUpload to its catalog counts (no callback URL). */
-function lifecycleWrites(image: Image): Write[] {
+/**
+ * Every write of one image's life, from requestUpload to its catalog counts (no callback URL). `declaredType`: the
+ * type requestUpload was given, when the bytes turned out another (the terminal update stores theirs).
+ */
+function lifecycleWrites(image: Image, declaredType: string = image.contentType): Write[] {
   const names = indexedNames(image.labels).map(({ name }) => name);
   // resolvers/pipeline/recordPendingImage.ts
   const pending: Record<string, unknown> = {
     ...imageKey(image.id),
     id: image.id,
     status: 'PENDING',
-    contentType: image.contentType,
+    contentType: declaredType,
     sizeBytes: image.sizeBytes,
     fileName: image.fileName,
     createdAt: image.createdAt,
@@ -108,6 +111,7 @@ function lifecycleWrites(image: Image): Write[] {
   const ended: Record<string, unknown> = {
     ...pending,
     status: image.status,
+    contentType: image.contentType,
     labeledAt: image.labeledAt,
     labels: image.labels,
     moderationLabels: image.moderationLabels,
@@ -116,11 +120,11 @@ function lifecycleWrites(image: Image): Write[] {
     [CatalogAttributes.indexed]: names,
     [CatalogAttributes.pending]: new Set(names),
   };
-  // image-push.ts recordPushed: the image leaves byStatus.
-  const { [PushAttributes.leaseUntil]: _lease, [ImagesTableLayout.byStatusIndex.partitionKey]: _recovery, ...endedWithoutLease } = ended;
-  const pushed = { ...endedWithoutLease, [PushAttributes.pushedAt]: '2026-11-29T23:00:02.789Z' };
-  // catalog.ts claim: every pending name in one update; the set goes once empty.
-  const { [CatalogAttributes.pending]: _pending, ...counted } = pushed as Record<string, unknown>;
+  // image-push.ts recordPushed: an image with no catalog names to count leaves byStatus; one with names stays.
+  const { [PushAttributes.leaseUntil]: _lease, [ImagesTableLayout.byStatusIndex.partitionKey]: recovery, ...endedWithoutLease } = ended;
+  const pushed = { ...endedWithoutLease, ...(names.length > 0 ? { [ImagesTableLayout.byStatusIndex.partitionKey]: recovery } : {}), [PushAttributes.pushedAt]: '2026-11-29T23:00:02.789Z' };
+  // catalog.ts claim: every pending name in one update; the set goes once empty, and with it the byStatus key.
+  const { [CatalogAttributes.pending]: _pending, [ImagesTableLayout.byStatusIndex.partitionKey]: _recovery, ...counted } = pushed as Record<string, unknown>;
   const contentResult = { ...contentResultKey(owner, '"0123456789abcdef0123456789abcdef"'), sha256: 'a'.repeat(64), labels: image.labels, moderationLabels: image.moderationLabels, detectedAt: image.labeledAt };
   return [
     { what: 'requestUpload PutItem', wcu: writeUnits(itemBytes(pending)) },
@@ -130,7 +134,7 @@ function lifecycleWrites(image: Image): Write[] {
     ...updateWrites('terminal UpdateItem', pending, ended),
     ...updateWrites('push record UpdateItem', ended, pushed),
     ...labelEntries(image).map((entry) => ({ what: `label entry ${entry.pk}`, wcu: writeUnits(itemBytes({ ...entry })) })),
-    ...updateWrites('catalog claim UpdateItem', pushed, counted),
+    ...(names.length > 0 ? updateWrites('catalog claim UpdateItem', pushed, counted) : []),
     ...names.map((name) => ({ what: `catalog ADD ${name}`, wcu: writeUnits(itemBytes({ ...catalogKey(owner, name), name, imageCount: 12345 })) })),
   ];
 }
@@ -200,10 +204,27 @@ describe('Cost model: write units per image (api/table.ts)', () => {
     expect(entryUnits(large)).toBe(entryUnits(small));
   });
 
-  it('keeps an image in byStatus only until its push is recorded (one write in, one out), and byOwner costs one write', () => {
-    const writes = lifecycleWrites(catPhoto);
-    const indexWrites = writes.filter((write) => write.what.includes('byOwner') || write.what.includes('byStatus'));
-    expect(indexWrites.map((write) => [write.what, write.wcu])).toEqual([
+  it('keeps an image in byStatus only until it is finished (one write in, one out), and byOwner costs one write', () => {
+    const indexWritesOf = (image: Image) =>
+      lifecycleWrites(image)
+        .filter((write) => write.what.includes('byOwner') || write.what.includes('byStatus'))
+        .map((write) => [write.what, write.wcu]);
+    // Names to count: out with the catalog claim that counts the last of them.
+    expect(indexWritesOf(catPhoto)).toEqual([
+      ['requestUpload: byOwner in', 1],
+      ['requestUpload: byStatus in', 1],
+      ['catalog claim UpdateItem: byStatus out', 1],
+    ]);
+    // A mistyped upload (declared png, bytes jpeg): the terminal update's corrected contentType is projected, once more.
+    expect(indexWritesOf(catPhoto)).not.toContainEqual(['terminal UpdateItem: byStatus update', 1]);
+    const mistyped = lifecycleWrites(catPhoto, 'image/png').filter((write) => write.what.includes('byStatus'));
+    expect(mistyped.map((write) => [write.what, write.wcu])).toEqual([
+      ['requestUpload: byStatus in', 1],
+      ['terminal UpdateItem: byStatus update', 1],
+      ['catalog claim UpdateItem: byStatus out', 1],
+    ]);
+    // None (a FAILED image, or no labels): out with the record of its push.
+    expect(indexWritesOf({ ...catPhoto, status: 'FAILED', labels: [], error: 'unlabelable' })).toEqual([
       ['requestUpload: byOwner in', 1],
       ['requestUpload: byStatus in', 1],
       ['push record UpdateItem: byStatus out', 1],

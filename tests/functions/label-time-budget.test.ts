@@ -22,7 +22,8 @@ import type { Image } from '../../api/types.ts';
 import { detect } from '../../functions/labeler/detect.ts';
 import { labelImage, type LabelerDeps } from '../../functions/labeler/label-image.ts';
 import { labelQueueBatch, QueueBatchSettings } from '../../functions/labeler/queue-batch.ts';
-import { LabelerTimeBudget, toDetectMs } from '../../functions/labeler/time-budget.ts';
+import { LabelerTimeBudget, startReserveMs, toDetectMs } from '../../functions/labeler/time-budget.ts';
+import { lambdaFunctions } from '../../api/manifest.ts';
 import { DetectionDeadlineError, errorDisposition, PushDeferredError } from '../../functions/shared/errors.ts';
 import { PushSettings } from '../../functions/shared/image-push.ts';
 import { getImage } from '../../functions/shared/image-store.ts';
@@ -111,6 +112,15 @@ function labeler(rekognition: RekognitionClient, remainingTimeMs: () => number) 
 }
 
 describe('Labeler: time budget', () => {
+  it("fits a message's reserve inside the labeler's timeout: a fresh invocation starts its first message", () => {
+    // The reserve is what a message needs left to start: a labeler whose timeout is not longer would start none,
+    // and every message would go back to the queue until the dead-letter queue failed its image.
+    const timeoutMs = lambdaFunctions.labeler.timeoutSeconds * 1000;
+
+    expect(QueueBatchSettings.startReserveMs).toBe(startReserveMs);
+    expect(startReserveMs).toBeLessThan(timeoutMs);
+  });
+
   it('ends and pushes the image of a message started with just the reserve left, whose detection takes as long as it may', async () => {
     // Prepare: the detection takes its whole bound less a millisecond, and the checks after it their whole allowance
     const { event } = await uploadedCat('budget-longest');
@@ -134,14 +144,67 @@ describe('Labeler: time budget', () => {
     const { object } = await uploadedCat('budget-short');
     const { rekognition, calls } = slowRekognition(() => undefined, 0);
     const { deps } = labeler(rekognition, () => toDetectMs - 1);
+    const thumbnails: string[] = [];
 
     // Act
-    const labelling = labelImage(deps, object);
+    const labelling = labelImage({ ...deps, thumbnails: { write: async ({ imageId }) => (thumbnails.push(imageId), `thumbnails/${imageId}.webp`) } }, object);
 
-    // Assess
+    // Assess: nor any media made for it (the redo makes them)
     await expect(labelling).rejects.toBeInstanceOf(PushDeferredError);
     expect(calls).toEqual([]);
     expect((await getImage(table.store, 'budget-short'))?.status).toBe('PENDING');
+    expect(thumbnails).toEqual([]);
+  });
+
+  it('bounds the detection by all the invocation has left but the checks after it and the end of the image', async () => {
+    // Prepare: a Rekognition that answers a moment later whatever the signal says; the bound is reached at once
+    const { object } = await uploadedCat('budget-bound');
+    const leftMs = toDetectMs + 7_000;
+    const bounds: number[] = [];
+    const lateAnswer = {
+      send: (command: object) =>
+        new Promise((resolve) =>
+          setImmediate(() => resolve(command instanceof DetectLabelsCommand ? { Labels: [{ Name: 'Cat', Confidence: 99, Parents: [] }] } : { ModerationLabels: [] })),
+        ),
+    } as unknown as RekognitionClient;
+    const { deps, published } = labeler(lateAnswer, () => leftMs);
+    const detectionDeadline = (ms: number) => {
+      bounds.push(ms);
+      return AbortSignal.abort();
+    };
+
+    // Act
+    const labelling = labelImage({ ...deps, detectionDeadline }, object);
+
+    // Assess: cut, as throttling; the image waits for the redo
+    await expect(labelling).rejects.toBeInstanceOf(DetectionDeadlineError);
+    expect(bounds).toEqual([leftMs - LabelerTimeBudget.afterDetectionMs - PushSettings.endMarginMs]);
+    expect(bounds[0]).toBeGreaterThan(LabelerTimeBudget.detectionMs);
+    expect((await getImage(table.store, 'budget-bound'))?.status).toBe('PENDING');
+    expect(published).toEqual([]);
+  });
+
+  it('stores a fresh detection before deferring at the terminal write, and the redo reuses it: Rekognition is paid once', async () => {
+    // Prepare: started with the reserve left, its detection and the checks after it outlast all but the end's margin by a millisecond
+    const { event } = await uploadedCat('budget-late-end');
+    const clock = invocation(QueueBatchSettings.startReserveMs);
+    const { rekognition, calls } = slowRekognition(clock.spend, QueueBatchSettings.startReserveMs - PushSettings.endMarginMs + 1);
+    const first = labeler(rekognition, clock.remainingTimeMs);
+    const redo = labeler(rekognition, () => QueueBatchSettings.startReserveMs);
+
+    // Act
+    const deferred = await first.run(event);
+    const statusAfterDeferral = (await getImage(table.store, 'budget-late-end'))?.status;
+    const detectionsBeforeRedo = calls.filter((call) => call === 'DetectLabelsCommand').length;
+    const redone = await redo.run(event);
+
+    // Assess
+    expect(deferred).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-budget-late-end' }] });
+    expect(statusAfterDeferral).toBe('PENDING');
+    expect(detectionsBeforeRedo).toBe(1);
+    expect(redone).toEqual({ batchItemFailures: [] });
+    expect((await getImage(table.store, 'budget-late-end'))?.status).toBe('LABELED');
+    expect(calls.filter((call) => call === 'DetectLabelsCommand')).toHaveLength(1);
   });
 
   it('cuts a detection at its bound, as throttling, whatever the client does with the signal', async () => {

@@ -6,11 +6,15 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CopyObjectCommand, HeadObjectCommand, NotFound, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { uploadKeyFor } from '../../api/media.ts';
 import { awaitingRecovery, imageKey, ImagesTableLayout } from '../../api/table.ts';
-import type { Image } from '../../api/types.ts';
+import type { Image, Label } from '../../api/types.ts';
+import type { CallbackSender } from '../../functions/shared/callback-sender.ts';
+import { CatalogAttributes } from '../../functions/shared/catalog.ts';
+import { labelEntries } from '../../functions/shared/label-index.ts';
+import type { TableStore } from '../../functions/shared/table-store.ts';
 import type { Publisher } from '../../functions/shared/appsync-publisher.ts';
 import { expiredTicketReason, reconcile, ReconcileSettings, type ReconcileDeps } from '../../functions/reconciler/reconcile.ts';
 import { maxQueuedEventAgeSeconds } from '../../api/labeling-queue.ts';
@@ -35,8 +39,11 @@ afterAll(async () => table?.close());
 // Each test has its own ids, and its images are older than every earlier test's: only its own are PENDING.
 beforeEach(() => void (run += 1));
 
-/** S3 with some objects present; HeadObject of a missing key is 404; `failing` keys answer the given error. */
-function fakeS3(present: readonly string[], failing: ReadonlyMap<string, Error> = new Map()) {
+/**
+ * S3 with some objects present, written long ago unless `writtenAt` says when; HeadObject of a missing key is 404;
+ * `failing` keys answer the given error.
+ */
+function fakeS3(present: readonly string[], failing: ReadonlyMap<string, Error> = new Map(), writtenAt: ReadonlyMap<string, Date> = new Map()) {
   const sent: { readonly command: string; readonly key: string }[] = [];
   const client = {
     send: async (command: HeadObjectCommand | CopyObjectCommand) => {
@@ -45,7 +52,8 @@ function fakeS3(present: readonly string[], failing: ReadonlyMap<string, Error> 
       const failure = failing.get(key);
       if (failure) throw failure;
       if (command instanceof HeadObjectCommand && !present.includes(key)) throw new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
-      return {};
+      // LastModified as S3 gives it: whole seconds.
+      return command instanceof HeadObjectCommand ? { LastModified: new Date(Math.floor((writtenAt.get(key) ?? new Date(0)).getTime() / 1000) * 1000) } : {};
     },
   };
   return { sent, client: client as unknown as S3Client };
@@ -111,7 +119,7 @@ describe('Function: reconcile', () => {
     const summary = await reconcile(depsWith(s3.client, publisher), { now });
 
     // Assess
-    expect(summary).toEqual({ pending: 2, redriven: 1, expired: 1, waiting: 0, queued: 0, deferred: 0, pushed: 0, pushing: 0, errors: 0 });
+    expect(summary).toEqual({ pending: 2, redriven: 1, expired: 1, waiting: 0, queued: 0, deferred: 0, pushed: 0, finished: 0, pushing: 0, dropped: 0, errors: 0 });
     expect(s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key)).toEqual([uploadKeyFor(uploaded)]);
     expect(publisher.published).toEqual([ticket]);
     expect(await statusOf(ticket)).toBe('FAILED');
@@ -217,19 +225,23 @@ describe('Function: reconcile', () => {
     expect(publisher.published).toEqual([]);
   });
 
-  it('pushes a ticket it fails even when its invocation runs short after deciding to: FAILED is never left unpushed', async () => {
-    // Prepare: time enough for both passes when they decide, then less than the publish margin
+  it('defers a ticket whose invocation runs short after deciding to fail it, and fails and pushes it on the next run', async () => {
+    // Prepare: time enough for both passes when they decide, then less than ending an image needs (endMarginMs)
     const ticket = await pendingImage('ticket-late', 1);
     const publisher = recordingPublisher();
     let calls = 0;
-    const remainingTimeMs = () => ((calls += 1) <= 2 ? ReconcileSettings.failPassReserveMs + 1 : PushSettings.publishMarginMs - 1);
+    const remainingTimeMs = () => ((calls += 1) <= 2 ? ReconcileSettings.failPassReserveMs + 1 : PushSettings.endMarginMs - 1);
     const deps = { ...depsWith(fakeS3([]).client, publisher), remainingTimeMs };
 
     // Act
-    const summary = await reconcile(deps, { now });
+    const short = await reconcile(deps, { now });
+    const statusAfterShort = await statusOf(ticket);
+    const next = await reconcile(depsWith(fakeS3([]).client, publisher), { now });
 
-    // Assess: ended FAILED and pushed, as finishReserveMs reserved the time for it
-    expect(summary).toMatchObject({ expired: 1, errors: 0 });
+    // Assess: left PENDING rather than ended by a run with no time to push it, then ended and pushed
+    expect(short).toMatchObject({ expired: 0, deferred: 1, errors: 0 });
+    expect(statusAfterShort).toBe('PENDING');
+    expect(next).toMatchObject({ expired: 1, errors: 0 });
     expect(await statusOf(ticket)).toBe('FAILED');
     expect(publisher.published).toEqual([ticket]);
   });
@@ -252,6 +264,74 @@ describe('Function: reconcile', () => {
     expect(publisher.published).toEqual([ticket]);
     expect(await statusOf(ticket)).toBe('FAILED');
     expect(await onStatusIndex(ticket)).toBe(false);
+  });
+
+  it('finishes on a later run a LABELED image it pushed whose search entries failed: entries, catalog count and callback', async () => {
+    // Prepare: LABELED (Cat) by a run that died before its push; its lease lapsed. The first reconciler run's BatchWrite fails.
+    const id = await pendingImage('index-fails', 1);
+    const item = (await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }))).Item as Image;
+    const cat: Label = { name: 'Cat', confidence: 99, parents: [], aliases: [], categories: [], instances: [] };
+    const labelled: Image = { ...item, status: 'LABELED', labels: [cat], error: null, labeledAt: now.toISOString() };
+    await table.store.documentClient.send(new PutCommand({ TableName: table.store.tableName, Item: { ...item, callbackUrl: 'https://example.com/hook' } }));
+    const endedAt = new Date();
+    await completeImage(table.store, labelled, endedAt);
+    const failingBatchWrite: TableStore = {
+      ...table.store,
+      documentClient: {
+        send: async (command: object) => {
+          if (command instanceof BatchWriteCommand) throw new Error('InternalServerError');
+          return table.store.documentClient.send(command as GetCommand);
+        },
+      } as unknown as TableStore['documentClient'],
+    };
+    const delivered: string[] = [];
+    const callbacks: CallbackSender = { deliver: async (_url, image) => (delivered.push(image.id), { delivered: true, attempts: 1, status: 200 }) };
+    const publisher = recordingPublisher();
+    const afterLease = () => new Date(endedAt.getTime() + PushSettings.leaseMs + 1);
+    const deps = (store: TableStore): ReconcileDeps => ({ ...depsWith(fakeS3([]).client, publisher), store, callbacks, now: afterLease });
+
+    // Act
+    const first = await reconcile(deps(failingBatchWrite), { now });
+    const second = await reconcile(deps(table.store), { now });
+
+    // Assess: pushed once, then indexed, counted and called back by the second run, which takes it off byStatus
+    expect(first).toMatchObject({ pending: 1, pushed: 0, errors: 1 });
+    expect(second).toMatchObject({ pending: 1, finished: 1, errors: 0 });
+    expect(publisher.published).toEqual([id]);
+    const stored = (await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }))).Item;
+    expect(stored?.[CatalogAttributes.pending]).toBeUndefined();
+    const entry = labelEntries(labelled)[0]!;
+    expect((await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: { pk: entry.pk, sk: entry.sk } }))).Item).toBeDefined();
+    expect(delivered).toEqual([id]);
+    expect(await onStatusIndex(id)).toBe(false);
+  });
+
+  it('gives up a push that failed maxPushAttempts times: logs an error and takes the image off byStatus', async () => {
+    // Prepare: FAILED long ago, its push taken over and failed one attempt short of the limit; AppSync keeps failing
+    const id = await pendingImage('push-always-fails', 1);
+    const item = (await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }))).Item as Image;
+    const endedAt = new Date();
+    await completeImage(table.store, { ...item, status: 'FAILED', error: 'test', labeledAt: endedAt.toISOString() }, endedAt);
+    await table.store.documentClient.send(
+      new UpdateCommand({ TableName: table.store.tableName, Key: imageKey(id), UpdateExpression: 'SET pushAttempts = :n', ExpressionAttributeValues: { ':n': ReconcileSettings.maxPushAttempts - 1 } }),
+    );
+    const publisher = recordingPublisher([id]);
+    let clock = endedAt.getTime() + PushSettings.leaseMs + 1;
+    const logger = new Logger({ serviceName: 'reconciler-test', logLevel: 'SILENT' });
+    const errors = vi.spyOn(logger, 'error');
+    const deps: ReconcileDeps = { ...depsWith(fakeS3([]).client, publisher), logger, now: () => new Date(clock) };
+
+    // Act: the last attempt fails; the next run, once its lease has lapsed, gives up
+    const last = await reconcile(deps, { now });
+    clock += PushSettings.leaseMs + 1;
+    const next = await reconcile(deps, { now });
+
+    // Assess
+    expect(last).toMatchObject({ pending: 1, pushed: 0, errors: 1 });
+    expect(next).toMatchObject({ pending: 1, pushed: 0, dropped: 1, errors: 0 });
+    expect(errors).toHaveBeenLastCalledWith(expect.stringMatching(/^push given up/), expect.objectContaining({ imageId: id, attempts: ReconcileSettings.maxPushAttempts }));
+    expect(await onStatusIndex(id)).toBe(false);
+    expect(await statusOf(id)).toBe('FAILED');
   });
 
   it('leaves an ended image whose push lease is still held to its holder, without waiting for it', async () => {
@@ -284,13 +364,15 @@ describe('Function: reconcile', () => {
     };
     const lost = await putAt('lost', new Date(startedAt.getTime() - 60_000));
     const queued = await putAt('during-start', new Date(startedAt.getTime() + 1));
-    const s3 = fakeS3([uploadKeyFor(lost), uploadKeyFor(queued)]);
+    // A ticket issued before the restart, uploaded once the new queue was wired, before the run: its event is queued.
+    const uploadedLate = await putAt('uploaded-during-start', new Date(startedAt.getTime() - 120_000));
+    const s3 = fakeS3([uploadKeyFor(lost), uploadKeyFor(queued), uploadKeyFor(uploadedLate)], new Map(), new Map([[uploadKeyFor(uploadedLate), new Date(startedAt.getTime() + 1_500)]]));
 
     // Act: as the handler reads the event the stack sends
     const summary = await reconcile(depsWith(s3.client, recordingPublisher()), reconcileOptionsOf(startupReconcileEvent(startedAt)));
 
     // Assess
-    expect(summary).toMatchObject({ pending: 1, redriven: 1, errors: 0 });
+    expect(summary).toMatchObject({ pending: 2, redriven: 1, queued: 1, errors: 0 });
     expect(s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key)).toEqual([uploadKeyFor(lost)]);
     expect(s3.sent.map((call) => call.key)).not.toContain(uploadKeyFor(queued));
   });

@@ -58,7 +58,9 @@ describe('Reconciler: invoked through the Lambda API with a scheduled event', ()
       queued: expect.any(Number),
       deferred: 0,
       pushed: expect.any(Number),
+      finished: expect.any(Number),
       pushing: expect.any(Number),
+      dropped: expect.any(Number),
       errors: 0,
     });
     expect(later.expired).toBeGreaterThanOrEqual(1);
