@@ -184,8 +184,11 @@ export const queuesConsumedBy = (name: LambdaFunctionName): QueueName[] =>
 /**
  * How long an upload's event may still be in the labelling queue: its
  * retention, plus one visibility timeout for a run that received it just
- * before. The reconciler re-drives no image younger than this (its event may
- * still be queued, and a re-drive would only be a second Rekognition call).
+ * before. The reconciler re-drives an object only once this, plus a few
+ * minutes for its event to reach the queue, has passed since it was written
+ * (LastModified: an upload, or the reconciler's own re-drive's copy): before,
+ * its event may still be queued, and a re-drive would only be a second
+ * Rekognition call.
  */
 export const maxQueuedEventAgeSeconds = (): number =>
   LabelingQueueSettings.retentionSeconds + visibilityTimeoutSecondsFor(queues[QueueName.labeling].consumer);

@@ -21,32 +21,41 @@
  * consistent GetItem: every action that follows is conditional on the item
  * as it then is) before anything is done for it.
  *
- * Never a re-drive while the image's event may still be queued. Uploads go
+ * Never a re-drive while the object's event may still be queued. Uploads go
  * through the labelling queue (api/labeling-queue.ts), where an event may
  * wait through a backlog and be received again and again while Rekognition
  * throttles; a re-drive then would only add a second event, and a second
  * Rekognition call. An event is in that queue for at most its retention plus
- * one visibility timeout (maxQueuedEventAgeSeconds), and it entered it at most
- * the upload URL's lifetime (plus grace) after the ticket was made, so:
+ * one visibility timeout (maxQueuedEventAgeSeconds), and it entered it soon
+ * after the object was written (HeadObject's LastModified: an upload, or a
+ * re-drive's copy), so the age that counts is the object's, not the image's:
  *
- *   ticket ──(URL ttl + grace)── upload ──(retention + visibility timeout)── event surely gone
- *   |<──────────────── redriveAfterSeconds: nothing younger is re-driven ─────────────────>|
+ *   object written ──(event lag)── event queued ──(retention + visibility timeout)── event surely gone
+ *   |<─────────────── redriveAfterSeconds: the object is re-driven only after it ───────────────>|
  *
- * Younger images whose object exists are counted as `queued` and left alone,
- * as is an object written (HeadObject's LastModified, whole seconds) at or
- * after the run's time, floored to the second: uploaded or copied since, its
- * event is queued, whatever the image's age.
+ * The event lag (eventLagSeconds) covers a PUT's transfer (LastModified may
+ * date its start, as it dates a multipart upload from its initiation) and
+ * S3's delivery (seconds, at times a minute or more). LastModified has whole
+ * seconds, so the write was up to a second after it. An object written more
+ * recently is counted as `queued` and left alone, however old the image: a
+ * re-drive writes the object again, so an image re-driven while its copy's
+ * event waits in a backlog is not re-driven again, and again, every run
+ * until that event is handled. The image's createdAt decides nothing for an
+ * object (written after its ticket was made, so never older than the image);
+ * it bounds the Query, and fails a ticket with no object once its URL has
+ * expired (URL ttl + grace), as before.
  * Offline the queue lives in memory, so no event of an earlier start is
  * queued: the start-up run passes redriveAfterSeconds 0 and, as `now`, the
  * whole second from which the stack's S3 serves, so the images created since
- * are not even looked at, and one created before but uploaded since is
- * `queued`, not re-driven (local/reconcile-at-start.ts).
+ * are not even looked at, and one created before but uploaded since (written
+ * in that second or after) is `queued`, not re-driven
+ * (local/reconcile-at-start.ts).
  *
  * Two passes, so never-uploaded tickets cannot starve uploaded images:
  *
  *   pass 1 (oldest first): read each image, a few at a time; set aside the ended ones
  *          left unfinished; HeadObject each PENDING one; re-drive at once what exists
- *          and is old enough, set aside expired tickets.
+ *          and was written long enough ago, set aside expired tickets.
  *   pass 2: finish the set-aside ended images, then fail the set-aside tickets (each a
  *          conditional write and a push).
  *
@@ -79,11 +88,14 @@ import { markImageFailed, type MarkFailedDeps } from '../shared/mark-image-faile
 
 /** A PUT that started just before the URL expired may still be arriving. */
 const expiryGraceSeconds = 300;
+/** From an object's LastModified to its event in the labelling queue, at most (see above): a PUT's transfer and S3's delivery. */
+const eventLagSeconds = 300;
 
 export const ReconcileSettings = {
-  /** An image younger than this may still have its event in the labelling queue (see above): 12 h 16 min. */
-  redriveAfterSeconds: UploadLimits.urlTtlSeconds + expiryGraceSeconds + maxQueuedEventAgeSeconds(),
+  /** An object written (LastModified) more recently than this may still have its event in the labelling queue (see above): 12 h 11 min. */
+  redriveAfterSeconds: eventLagSeconds + maxQueuedEventAgeSeconds(),
   expiryGraceSeconds,
+  eventLagSeconds,
   /** Images looked at per run (a read each, and a HeadObject each PENDING one); the next run picks up the rest. */
   maxExaminedPerRun: 10_000,
   /** Expired tickets failed per run, after every re-drive. */
@@ -117,7 +129,10 @@ export interface ReconcileLimits {
 }
 
 export interface ReconcileOptions {
-  /** Re-drive objects at least this old; 0 for a restart's run as of its start, when nothing older can be queued. */
+  /**
+   * Re-drive an object only once this long has passed since it was written (LastModified, an upload or a re-drive's
+   * copy); 0 for a restart's run as of its start, when no event of an object written before it can be queued.
+   */
   readonly redriveAfterSeconds?: number;
   /** The time the run is for (a scheduled event's `time`); ages are measured from it. @default the clock */
   readonly now?: Date;
@@ -133,7 +148,7 @@ export interface ReconcileSummary {
   readonly expired: number;
   /** Not uploaded yet, and the URL may still be used. */
   readonly waiting: number;
-  /** Uploaded, but too young to re-drive: its event may still be in the labelling queue. */
+  /** Uploaded, but written (uploaded or re-driven) too recently to re-drive: its event may still be in the labelling queue. */
   readonly queued: number;
   /** Expired tickets and unfinished ended images left for the next run (limit or time). */
   readonly deferred: number;
@@ -289,12 +304,13 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   const limits: ReconcileLimits = { ...ReconcileSettings, ...options.limits };
   const redriveAfterMs = (options.redriveAfterSeconds ?? ReconcileSettings.redriveAfterSeconds) * 1000;
   const expiresAfterMs = (UploadLimits.urlTtlSeconds + ReconcileSettings.expiryGraceSeconds) * 1000;
-  // Old enough for either outcome: a re-drive, or failing an expired ticket.
+  // Old enough for either outcome: a re-drive (an object is written after its ticket is made, so an image younger
+  // than redriveAfterMs has no object old enough), or failing an expired ticket.
   const createdBefore = new Date(now.getTime() - Math.min(redriveAfterMs, expiresAfterMs)).toISOString();
   const ageOf = (image: PendingImage) => now.getTime() - Date.parse(image.createdAt);
-  // An object written at or after the run's time (LastModified has whole seconds, hence the floor) was uploaded
-  // or copied since: its event is queued, whatever the image's age (an old ticket uploaded late, or at a restart).
-  const writtenBeforeMs = Math.floor(now.getTime() / 1000) * 1000;
+  // LastModified has whole seconds: the write was before LastModified + 1 s. So its event is surely gone once that
+  // plus redriveAfterMs has passed; with 0 (a restart's run), when it was written before the run's second.
+  const eventSurelyGone = (writtenAt: Date) => writtenAt.getTime() + 1000 + redriveAfterMs <= now.getTime();
   const timeLeft = (reserveMs: number) => (deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) > reserveMs;
   const summary = { pending: 0, redriven: 0, expired: 0, waiting: 0, queued: 0, deferred: 0, pushed: 0, finished: 0, pushing: 0, dropped: 0, errors: 0 };
   const failed = (image: PendingImage, step: string, error: unknown) => {
@@ -341,7 +357,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
       if (writtenAt === undefined) {
         if (ageOf(image) >= expiresAfterMs) expiredTickets.push(image);
         else summary.waiting += 1;
-      } else if (ageOf(image) < redriveAfterMs || writtenAt.getTime() >= writtenBeforeMs) {
+      } else if (!eventSurelyGone(writtenAt)) {
         summary.queued += 1;
       } else {
         await redrive(deps, image, now).then(

@@ -41,10 +41,12 @@ beforeEach(() => void (run += 1));
 
 /**
  * S3 with some objects present, written long ago unless `writtenAt` says when; HeadObject of a missing key is 404;
- * `failing` keys answer the given error.
+ * `failing` keys answer the given error. With `clock`, a CopyObject writes the object again at its time, as S3
+ * dates a copy (a fresh LastModified); without it, a copy leaves LastModified as it was.
  */
-function fakeS3(present: readonly string[], failing: ReadonlyMap<string, Error> = new Map(), writtenAt: ReadonlyMap<string, Date> = new Map()) {
+function fakeS3(present: readonly string[], failing: ReadonlyMap<string, Error> = new Map(), writtenAt: ReadonlyMap<string, Date> = new Map(), clock?: () => Date) {
   const sent: { readonly command: string; readonly key: string }[] = [];
+  const written = new Map(writtenAt);
   const client = {
     send: async (command: HeadObjectCommand | CopyObjectCommand) => {
       const key = command.input.Key ?? '';
@@ -52,8 +54,9 @@ function fakeS3(present: readonly string[], failing: ReadonlyMap<string, Error> 
       const failure = failing.get(key);
       if (failure) throw failure;
       if (command instanceof HeadObjectCommand && !present.includes(key)) throw new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
+      if (command instanceof CopyObjectCommand && clock) written.set(key, clock());
       // LastModified as S3 gives it: whole seconds.
-      return command instanceof HeadObjectCommand ? { LastModified: new Date(Math.floor((writtenAt.get(key) ?? new Date(0)).getTime() / 1000) * 1000) } : {};
+      return command instanceof HeadObjectCommand ? { LastModified: new Date(Math.floor((written.get(key) ?? new Date(0)).getTime() / 1000) * 1000) } : {};
     },
   };
   return { sent, client: client as unknown as S3Client };
@@ -129,16 +132,17 @@ describe('Function: reconcile', () => {
   it('never re-drives an upload whose event may still be in the labelling queue, and re-drives it once that window has passed', async () => {
     // Prepare: uploaded 30 minutes ago, well inside the queue's retention (api/labeling-queue.ts)
     const id = `run${run}-queued`;
-    const createdAt = new Date(now.getTime() - 30 * 60_000).toISOString();
+    const uploadedAt = new Date(now.getTime() - 30 * 60_000);
+    const createdAt = new Date(uploadedAt.getTime() - 60_000).toISOString();
     const image: Image = { id, status: 'PENDING', contentType: 'image/jpeg', sizeBytes: 1, createdAt, labels: [], moderationLabels: [] };
     await table.store.documentClient.send(new PutCommand({ TableName: table.store.tableName, Item: { ...imageKey(id), ...image, ...awaitingRecovery() } }));
-    const s3 = fakeS3([uploadKeyFor(id)]);
+    const s3 = fakeS3([uploadKeyFor(id)], new Map(), new Map([[uploadKeyFor(id), uploadedAt]]));
     const copies = () => s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key);
 
     // Act
     const now30 = await reconcile(depsWith(s3.client, recordingPublisher()), { now });
     const copiesWhileQueued = copies();
-    const afterWindow = new Date(Date.parse(createdAt) + ReconcileSettings.redriveAfterSeconds * 1000 + 1000);
+    const afterWindow = new Date(uploadedAt.getTime() + ReconcileSettings.redriveAfterSeconds * 1000 + 1000);
     const later = await reconcile(depsWith(s3.client, recordingPublisher()), { now: afterWindow });
 
     // Assess
@@ -149,6 +153,32 @@ describe('Function: reconcile', () => {
     expect(copies()).toEqual([uploadKeyFor(id)]);
     expect(await statusOf(id)).toBe('PENDING');
   });
+
+  it("does not re-drive again an image it re-drove while the copy's event may be queued, and does once it is surely gone", async () => {
+    // Prepare: created and uploaded long ago, its event lost; S3 dates the re-drive's copy at the run's time.
+    const id = await pendingImage('redriven', 1);
+    let clock = now;
+    const s3 = fakeS3([uploadKeyFor(id)], new Map(), new Map(), () => clock);
+    const copies = () => s3.sent.filter((call) => call.command === 'CopyObjectCommand').length;
+    const runAt = async (at: Date) => {
+      clock = at;
+      const summary = await reconcile(depsWith(s3.client, recordingPublisher()), { now: at });
+      return { ...summary, copies: copies() };
+    };
+
+    // Act: the re-drive, the schedule's next run 5 minutes on (the copy's event waits in a backlog), and a run once
+    // that event can no longer be queued
+    const first = await runAt(now);
+    const next = await runAt(new Date(now.getTime() + 5 * 60_000));
+    const gone = await runAt(new Date(now.getTime() + ReconcileSettings.redriveAfterSeconds * 1000 + 1000));
+
+    // Assess
+    expect(first).toMatchObject({ pending: 1, redriven: 1, queued: 0, copies: 1 });
+    expect(next).toMatchObject({ pending: 1, redriven: 0, queued: 1, copies: 1, errors: 0 });
+    expect(gone).toMatchObject({ pending: 1, redriven: 1, queued: 0, copies: 2, errors: 0 });
+    expect(await statusOf(id)).toBe('PENDING');
+  });
+
   it('logs and counts an image whose HeadObject fails (a 403), and goes on with the others', async () => {
     // Prepare: the oldest image's HeadObject is refused, as on a role without s3:ListBucket.
     const refused = await pendingImage('refused', 3);
@@ -366,13 +396,19 @@ describe('Function: reconcile', () => {
     const queued = await putAt('during-start', new Date(startedAt.getTime() + 1));
     // A ticket issued before the restart, uploaded once the new queue was wired, before the run: its event is queued.
     const uploadedLate = await putAt('uploaded-during-start', new Date(startedAt.getTime() - 120_000));
-    const s3 = fakeS3([uploadKeyFor(lost), uploadKeyFor(queued), uploadKeyFor(uploadedLate)], new Map(), new Map([[uploadKeyFor(uploadedLate), new Date(startedAt.getTime() + 1_500)]]));
+    // Another, uploaded in the very second S3 started serving: its LastModified is that second, the run's time.
+    const uploadedAtStart = await putAt('uploaded-at-start', new Date(startedAt.getTime() - 110_000));
+    const writtenAt = new Map([
+      [uploadKeyFor(uploadedLate), new Date(startedAt.getTime() + 1_500)],
+      [uploadKeyFor(uploadedAtStart), new Date(startedAt.getTime() + 400)],
+    ]);
+    const s3 = fakeS3([lost, queued, uploadedLate, uploadedAtStart].map(uploadKeyFor), new Map(), writtenAt);
 
     // Act: as the handler reads the event the stack sends
     const summary = await reconcile(depsWith(s3.client, recordingPublisher()), reconcileOptionsOf(startupReconcileEvent(startedAt)));
 
     // Assess
-    expect(summary).toMatchObject({ pending: 2, redriven: 1, queued: 1, errors: 0 });
+    expect(summary).toMatchObject({ pending: 3, redriven: 1, queued: 2, errors: 0 });
     expect(s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key)).toEqual([uploadKeyFor(lost)]);
     expect(s3.sent.map((call) => call.key)).not.toContain(uploadKeyFor(queued));
   });

@@ -223,15 +223,15 @@ describe('Function roles allow every command the functions send', () => {
 
   it('the reconciler: re-drives an upload and fails a ticket never uploaded (its HeadObject a 404)', async () => {
     // Prepare
-    // Old enough that its event can no longer be in the labelling queue (functions/reconciler/reconcile.ts).
-    const longAgo = new Date(Date.now() - (ReconcileSettings.redriveAfterSeconds + 60) * 1000).toISOString();
+    const longAgo = new Date(Date.now() - 3_600_000).toISOString();
     const uploaded = await pendingImage({ createdAt: longAgo });
     await upload(uploaded);
     const ticket = await pendingImage({ createdAt: longAgo });
     const { sent, s3, store, publisher, published } = recordedClients();
 
-    // Act: a run a few seconds on (an object written in the run's second counts as queued, its event not yet handled)
-    const summary = await reconcile({ store, s3, bucket: bucketName, publisher, logger }, { now: new Date(Date.now() + 2_000) });
+    // Act: a run as of when the upload's event can no longer be in the labelling queue (its object's LastModified
+    // plus redriveAfterSeconds, functions/reconciler/reconcile.ts), and a few seconds on
+    const summary = await reconcile({ store, s3, bucket: bucketName, publisher, logger }, { now: new Date(Date.now() + (ReconcileSettings.redriveAfterSeconds + 2) * 1000) });
 
     // Assess
     expect(summary).toMatchObject({ errors: 0 });
