@@ -12,7 +12,7 @@
  * computed in double and rounded to float32 is the float32 sum), and divides
  * likewise, so the outputs are the wasm kernel's bit for bit
  * (tests/local-rekognition/spatial-mean-kernel.test.ts compares the two), in
- * about 40 % of its CPU time: on a 128 × 128 × 96 tensor ~9.5 → ~4 ms, and
+ * about a quarter of its CPU time: on a 128 × 128 × 96 tensor ~9.5 → ~2.5 ms;
  * centernet's nine means were ~40 ms of CPU per detector view.
  *
  * Anything else (other axes, or the same ones listed in another order, which
@@ -38,16 +38,42 @@ function spatialMean(backend: BackendWasm, x: tfTypes.TensorInfo, keepDims: bool
   const out = backend.makeOutput(keepDims ? [batch, 1, 1, channels] : [batch, channels], 'float32');
   // Views on the wasm heap, taken after makeOutput (which may grow the heap and detach earlier views).
   const values = backend.typedArrayFromHeap(x) as Float32Array;
-  const sums = backend.typedArrayFromHeap(out) as Float32Array;
+  const means = backend.typedArrayFromHeap(out) as Float32Array;
   const count = height * width;
-  sums.fill(0);
-  let index = 0;
+  const sums = new Float32Array(channels);
   for (let image = 0; image < batch; image++) {
-    const first = image * channels;
-    for (let pixel = 0; pixel < count; pixel++) for (let channel = first; channel < first + channels; channel++) sums[channel] += values[index++];
-    for (let channel = first; channel < first + channels; channel++) sums[channel] = sums[channel] / count;
+    sums.fill(0);
+    addPixels(values, image * count * channels, count, channels, sums);
+    for (let channel = 0; channel < channels; channel++) means[image * channels + channel] = sums[channel] / count;
   }
   return out;
+}
+
+/**
+ * Adds `count` pixels' channels, from `start`, to `sums`: for each channel the pixels one after the other, rounded
+ * to float32 after every addition, as the wasm kernel's float sum. Two pixels and four channels a turn (the same
+ * additions in the same order for each channel), about half the time of one value a turn.
+ */
+function addPixels(values: Float32Array, start: number, count: number, channels: number, sums: Float32Array): void {
+  const round = Math.fround;
+  const inQuads = channels - (channels % 4);
+  let pixel = 0;
+  for (; pixel + 1 < count; pixel += 2) {
+    const first = start + pixel * channels;
+    const second = first + channels;
+    let channel = 0;
+    for (; channel < inQuads; channel += 4) {
+      sums[channel] = round(round(sums[channel] + values[first + channel]) + values[second + channel]);
+      sums[channel + 1] = round(round(sums[channel + 1] + values[first + channel + 1]) + values[second + channel + 1]);
+      sums[channel + 2] = round(round(sums[channel + 2] + values[first + channel + 2]) + values[second + channel + 2]);
+      sums[channel + 3] = round(round(sums[channel + 3] + values[first + channel + 3]) + values[second + channel + 3]);
+    }
+    for (; channel < channels; channel++) sums[channel] = round(round(sums[channel] + values[first + channel]) + values[second + channel]);
+  }
+  if (pixel < count) {
+    const last = start + pixel * channels;
+    for (let channel = 0; channel < channels; channel++) sums[channel] += values[last + channel];
+  }
 }
 
 /**
