@@ -1,19 +1,20 @@
 /**
  * An exact speed-up of TensorFlow.js's wasm `Mean` for the one reduction our
  * models make: the mean over height and width of an NHWC float32 tensor
- * (centernet's 8 squeeze-and-excitation blocks and its head, faceres's and
- * the emotion model's global pooling).
+ * (centernet's 8 squeeze-and-excitation blocks and its head; the global
+ * pooling of faceres, the emotion model and nsfwjs).
  *
  * The wasm kernel first transposes the tensor so that the reduced axes come
  * last (a generic element-by-element copy: about three quarters of its time),
  * then sums each channel's values one after the other in float32 and divides
  * by their count. This sums them in place, in the same order, rounding to
- * float32 at each step (a Float32Array store; the sum of two float32 values
- * computed in double and rounded to float32 is the float32 sum), and divides
- * likewise, so the outputs are the wasm kernel's bit for bit
+ * float32 at each step (Math.fround, or a Float32Array store: the sum of two
+ * float32 values computed in double and rounded to float32 is their float32
+ * sum), and divides likewise, so the outputs are the wasm kernel's bit for bit
  * (tests/local-rekognition/spatial-mean-kernel.test.ts compares the two), in
- * about a quarter of its CPU time: on a 128 × 128 × 96 tensor ~9.5 → ~2.5 ms;
- * centernet's nine means were ~40 ms of CPU per detector view.
+ * about a quarter of its CPU time or less: ~10 → ~2.5 ms on a 128 × 128 × 96
+ * tensor, ~27 → ~3.5 ms on centernet's 128 × 128 × 128 head; centernet's nine
+ * means were ~40 ms of CPU per detector view.
  *
  * Anything else (other axes, or the same ones listed in another order, which
  * the wasm kernel sums in another order; other dtypes; empty tensors) goes to
