@@ -49,6 +49,12 @@ export const lambdaFunctions = {
     memoryMb: 512,
     /** sharp (thumbnails) ships platform binaries, so it is installed for Lambda's platform, not bundled. */
     nativeModules: ['sharp'],
+    /**
+     * glibc malloc keeps an arena for each thread that allocates (up to 8 a core) and holds freed memory in
+     * each: sharp's libvips workers and Node's thread pool kept 13–14 of them, 20–28 MiB, in each labeler
+     * process of `BENCH_ONLY=memory npm run bench`. With two, each process ended 5–17 MiB smaller (two runs).
+     */
+    tuningEnvironment: { MALLOC_ARENA_MAX: '2' },
   },
   labelingFailed: {
     entry: 'functions/labeling-failed/handler.ts',
@@ -67,6 +73,15 @@ export const lambdaFunctions = {
   },
 } as const;
 export type LambdaFunctionName = keyof typeof lambdaFunctions;
+
+/**
+ * Variables a function's process is tuned with (not read by its code), set in its environment on AWS
+ * (infra/manifest-function.ts) and offline (local/stack.ts) alike.
+ */
+export const tuningEnvironmentOf = (name: LambdaFunctionName): Readonly<Record<string, string>> => {
+  const spec = lambdaFunctions[name];
+  return 'tuningEnvironment' in spec ? spec.tuningEnvironment : {};
+};
 
 /** A function's service name in logs (POWERTOOLS_SERVICE_NAME): its folder, e.g. functions/presign-upload/ → presign-upload. */
 export const serviceNameOf = (name: LambdaFunctionName): string => lambdaFunctions[name].entry.split('/').slice(-2)[0];

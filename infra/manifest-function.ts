@@ -13,7 +13,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { repoRoot } from '../api/bundle.ts';
 import { functionBundleOptions } from '../api/function-bundle-options.ts';
-import { lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
+import { lambdaFunctions, serviceNameOf, tuningEnvironmentOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { deployedEnvironment, grantDeclaredAccess, type FunctionTargets } from './function-access.ts';
 import { offlineInstallCommand } from './lambda-native-modules.ts';
 
@@ -69,6 +69,7 @@ export class ManifestFunction extends Construct {
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: serviceNameOf(props.name),
+        ...tuningEnvironmentOf(props.name),
         ...deployedEnvironment(props.name, props.targets),
       },
       bundling: {

@@ -14,7 +14,7 @@ import { SchemaRuleError } from '../api/schema-defaults.ts';
 import { environmentFor, EnvironmentSource, needsSource } from '../api/access.ts';
 import { imagePropertiesVariableValue } from '../api/image-properties-setting.ts';
 import { defaultLabelingQuotas, QueueName, type LabelingQuotas } from '../api/labeling-queue.ts';
-import { fields, lambdaFunctions, serviceNameOf, type LambdaFunctionName } from '../api/manifest.ts';
+import { fields, lambdaFunctions, serviceNameOf, tuningEnvironmentOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
 import { ImagesTableLayout } from '../api/table.ts';
 import { MediaLayout } from '../api/media.ts';
@@ -232,8 +232,8 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
     });
     closers.add(() => appsync.close());
 
-    // What Lambda itself sets, then the function's declared environment (api/access.ts) and nothing
-    // else, as infra/ derives it: a handler reading an undeclared variable fails here as on AWS.
+    // What Lambda itself sets, the function's tuning (api/manifest.ts), then its declared environment (api/access.ts) and
+    // nothing else, as infra/ derives it: a handler reading an undeclared variable fails here as on AWS.
     // Only endpoints and credentials differ from AWS (each function's own session credentials, bound to its role); the function code is the same.
     const environment = (name: LambdaFunctionName): Record<string, string> => ({
       PATH: process.env.PATH ?? '',
@@ -248,6 +248,7 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
       AWS_ENDPOINT_URL_REKOGNITION: rekognition.endpoint,
       AWS_LAMBDA_FUNCTION_NAME: name,
       POWERTOOLS_SERVICE_NAME: serviceNameOf(name),
+      ...tuningEnvironmentOf(name),
       ...environmentFor(name, {
         [EnvironmentSource.bucketName]: config.bucketName,
         [EnvironmentSource.tableName]: config.tableName,

@@ -29,6 +29,23 @@ export function treeRssBytes(pid: number): number {
   return rssBytes(pid) + children(pid).reduce((sum, child) => sum + treeRssBytes(child), 0);
 }
 
+/**
+ * Proportional set size: each page a process shares counted as its share. Summed over a tree, the node binary and
+ * libraries that every function process maps (~53 MiB each) count once, where RSS counts them once a process.
+ */
+function pssBytes(pid: number): number {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export function treePssBytes(pid: number): number {
+  return pssBytes(pid) + children(pid).reduce((sum, child) => sum + treePssBytes(child), 0);
+}
+
 /** A process's name for a breakdown: the function name a function host runs, or the script's file name. */
 function processName(pid: number): string {
   try {

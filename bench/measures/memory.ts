@@ -3,7 +3,7 @@
  * forks) while it labels many images, sampled as it goes.
  */
 import type { BenchContext } from '../context.ts';
-import { treeRssByProcessMiB, treeRssBytes } from '../lib/rss.ts';
+import { treePssBytes, treeRssByProcessMiB, treeRssBytes } from '../lib/rss.ts';
 import { mapConcurrent } from '../lib/stats.ts';
 
 const mib = (bytes: number) => bytes / 1024 / 1024;
@@ -21,5 +21,7 @@ export async function measureMemory(context: BenchContext, images: readonly Buff
   });
   const last = samples[samples.length - 1];
   const afterWarmUp = samples[Math.floor(samples.length / 2)];
-  return { labelled: alreadyLabelled + done, finalRssMiB: last.rssMiB, growthSinceHalfwayMiB: last.rssMiB - afterWarmUp.rssMiB, samples };
+  // The same memory with shared pages counted once (lib/rss.ts), beside the RSS the rows are measured by.
+  const finalPssMiB = mib(treePssBytes(context.stackPid));
+  return { labelled: alreadyLabelled + done, finalRssMiB: last.rssMiB, finalPssMiB, growthSinceHalfwayMiB: last.rssMiB - afterWarmUp.rssMiB, samples };
 }

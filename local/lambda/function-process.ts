@@ -2,7 +2,8 @@
  * A function's warm host processes and their in-flight invocations. A process
  * runs the function's bundle (function-bundle.ts), built once before its
  * first invocation as a deploy builds it, with plain node and the source
- * maps on, as the deployed functions' NODE_OPTIONS ask.
+ * maps on, as the deployed functions' NODE_OPTIONS ask, and V8's heap limits
+ * from the function's memory, as Lambda's Node.js bootstrap sets them (node-flags.ts).
  *
  * A timed-out invocation's process is killed, as Lambda discards a timed-out
  * sandbox. With `isolateInvocations`, each invocation in flight has a process
@@ -26,6 +27,7 @@ import { closeSync, openSync } from 'node:fs';
 import { countLambdaRun } from '../stack-usage.ts';
 import { FunctionError } from './errors.ts';
 import type { HostMessage, InvokeMessage } from './host-protocol.ts';
+import { lambdaNodeFlags } from './node-flags.ts';
 
 export interface FunctionProcessOptions {
   readonly name: string;
@@ -33,7 +35,7 @@ export interface FunctionProcessOptions {
   readonly code: () => Promise<FunctionCode>;
   readonly environment: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
-  /** The function's configured memory (api/manifest.ts), which Lambda bills its run time by. @default 128 */
+  /** The function's configured memory (api/manifest.ts), which Lambda bills its run time by and sizes its heap from. @default 128 */
   readonly memoryMb?: number;
   /** Where the function's stdout/stderr go. */
   readonly logFile: string;
@@ -148,11 +150,14 @@ export class FunctionProcess {
   private start(code: FunctionCode): ChildProcess {
     // The function writes its stdout/stderr to the log file itself: its logs never pass through this process's event loop.
     const log = openSync(this.options.logFile, 'a');
+    const memoryMb = this.options.memoryMb ?? 128;
     let child: ChildProcess;
     try {
       child = fork(code.host, [code.handler, this.options.name], {
-        execArgv: ['--enable-source-maps'],
-        env: this.options.environment,
+        // Source maps as the deployed functions' NODE_OPTIONS ask; V8's heap sized from the function's memory as Lambda's bootstrap sizes it.
+        execArgv: ['--enable-source-maps', ...lambdaNodeFlags(memoryMb)],
+        // Lambda sets the function's memory in its environment too (the context's memoryLimitInMB reads it).
+        env: { ...this.options.environment, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb) },
         stdio: ['ignore', log, log, 'ipc'],
         serialization: 'advanced',
       });

@@ -23,7 +23,7 @@ import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessOf, policyStatementsFor, type PolicyStatementJson } from '../../api/access.ts';
-import { lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
+import { lambdaFunctions, tuningEnvironmentOf, type LambdaFunctionName } from '../../api/manifest.ts';
 import { originalKeyFor, thumbnailKeyFor, uploadKeyFor } from '../../api/media.ts';
 import { awaitingRecovery, imageKey } from '../../api/table.ts';
 import type { Image, Label } from '../../api/types.ts';
@@ -307,7 +307,7 @@ describe('Function roles and environments are derived from api/access.ts', () =>
     expect(granted.map(normalized).sort()).toEqual(declared.map(normalized).sort());
   });
 
-  it.each(functionNames)('%s: its environment is the declared variables, and what Lambda and Powertools read', (name) => {
+  it.each(functionNames)('%s: its environment is the declared variables, its tuning, and what Lambda and Powertools read', (name) => {
     // Prepare
     const resources = template.toJSON().Resources as Resources;
     const fn = resources[functionLogicalId(template, name)]!;
@@ -317,7 +317,10 @@ describe('Function roles and environments are derived from api/access.ts', () =>
     const resolved = Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, resolveValue(value, resources, names)]));
 
     // Assess
-    expect(Object.keys(resolved).sort()).toEqual(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', ...Object.keys(accessOf(name).environment)].sort());
+    expect(Object.keys(resolved).sort()).toEqual(
+      ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', ...Object.keys(tuningEnvironmentOf(name)), ...Object.keys(accessOf(name).environment)].sort(),
+    );
+    for (const [variable, value] of Object.entries(tuningEnvironmentOf(name))) expect(resolved[variable], variable).toBe(value);
     const sources = accessOf(name).environment;
     for (const [variable, source] of Object.entries(sources)) {
       // imageProperties: the synthesized default, off (cdk.json sets no context).

@@ -47,7 +47,7 @@ const sharedBundles = () =>
 function processFor(
   name: string,
   handler: keyof typeof fixtures | { readonly entry: string },
-  settings: { readonly timeoutMs?: number; readonly isolateInvocations?: boolean; readonly maxProcesses?: number } = {},
+  settings: { readonly timeoutMs?: number; readonly isolateInvocations?: boolean; readonly maxProcesses?: number; readonly memoryMb?: number } = {},
 ): FunctionProcess {
   const bundles =
     typeof handler === 'string'
@@ -65,6 +65,7 @@ function processFor(
     logFile: path.join(workDir, `${name}.log`),
     isolateInvocations: settings.isolateInvocations ?? false,
     ...(settings.maxProcesses === undefined ? {} : { maxProcesses: settings.maxProcesses }),
+    ...(settings.memoryMb === undefined ? {} : { memoryMb: settings.memoryMb }),
   });
   opened.push(process_);
   return process_;
@@ -88,6 +89,20 @@ describe('Class: FunctionProcess', () => {
     expect(result.width).toBe(123);
     expect(result.moduleUrl).toBe(`file://${path.join(workDir, 'fixtures', 'native.mjs')}`);
     expect(result.execArgv.join(' ')).not.toMatch(/tsx/);
+  });
+
+  it("sizes V8's heap from the function's memory, as Lambda's Node.js bootstrap does, and tells the handler that memory", async () => {
+    // Prepare
+    const function_ = processFor('sized', 'native', { memoryMb: 256 });
+
+    // Act
+    const result = (await function_.invoke({ width: 1 })) as { heapLimitMb: number; memoryLimitInMB: string };
+
+    // Assess: old generation 256 - 25 MB, young 2 × 12 MB; V8 adds its own reserve to the limit it reports, and without
+    // the flags the limit derives from the host's RAM (gigabytes here)
+    expect(result.heapLimitMb).toBeGreaterThanOrEqual(256 - 25);
+    expect(result.heapLimitMb).toBeLessThanOrEqual(256 * 1.25);
+    expect(result.memoryLimitInMB).toBe('256');
   });
 
   it('fails each invocation of a handler that cannot be bundled with Runtime.ImportModuleError, naming the file', async () => {
