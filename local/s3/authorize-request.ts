@@ -58,7 +58,8 @@ export async function authorizeS3Request(
 
   const readsObject = (method === 'GET' || method === 'HEAD') && bucket !== undefined && key !== undefined;
   const plainRead = readsObject && !['acl', 'tagging', 'uploadId', 'versionId'].some((name) => query.has(name));
-  if (plainRead && (await currentETag(bucket, key)) === undefined && deniedMessage(principal, [missingKeyProbe(bucket, key)]) !== undefined) {
+  // Whether the key exists matters only to a caller who may not list it: the policy is asked first, without I/O.
+  if (plainRead && deniedMessage(principal, [missingKeyProbe(bucket, key)]) !== undefined && (await currentETag(bucket, key)) === undefined) {
     return s3Error('AccessDenied', 'Access Denied');
   }
   return undefined;

@@ -21,6 +21,14 @@ interface S3rverObject {
 
 interface S3rverStore {
   getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+  getSubresource(bucket: string, key: string | undefined, resourceType: string): Promise<unknown>;
+  putSubresource(bucket: string, key: string | undefined, resource: { readonly type: string }): Promise<void>;
+  deleteSubresource(bucket: string, key: string | undefined, resourceType: string): Promise<void>;
+  deleteObject(bucket: string, key: string): Promise<unknown>;
+  putObjectMultipart(bucket: string, uploadId: string, parts: unknown): Promise<unknown>;
+  putBucket(bucket: string): Promise<unknown>;
+  deleteBucket(bucket: string): Promise<unknown>;
+  reset(): void;
   putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
   putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
   copyObject(srcBucket: string, srcKey: string, destBucket: string, destKey: string, replacementMetadata?: unknown): Promise<unknown>;
@@ -144,6 +152,146 @@ function durableWrites(store: S3rverStore, tempDir: string): void {
   };
 }
 
+/**
+ * s3rver reads and parses a bucket's configuration file from disk for every
+ * request (its cors middleware reads the CORS rules, the website middleware
+ * the website settings): a file read and an XML parse, about 1 ms of the
+ * stack's CPU per S3 request, the labeler's GetObject of each upload (the
+ * pipeline's critical path) included. A bucket's configurations are kept in
+ * memory instead, per bucket and type, and forgotten whenever s3rver writes or
+ * deletes one or the bucket itself (PutBucketCors, DeleteBucketCors, a bucket
+ * created or deleted), so every answer is what the file then holds. A read
+ * that overlapped such a change is not kept. Objects' own subresources
+ * (tagging) are read as before.
+ */
+function cachedBucketConfigurations(store: S3rverStore): void {
+  const read = store.getSubresource.bind(store);
+  /** By bucket, then by type (`cors`, `website`); null: the bucket has none of that type. */
+  const kept = new Map<string, Map<string, unknown>>();
+  let changes = 0;
+  const forget = (bucket?: string) => {
+    changes += 1;
+    if (bucket === undefined) kept.clear();
+    else kept.delete(bucket);
+  };
+  const forgetting =
+    <A extends unknown[], R>(change: (bucket: string, ...rest: A) => Promise<R>) =>
+    async (bucket: string, ...rest: A): Promise<R> => {
+      forget(bucket);
+      try {
+        return await change(bucket, ...rest);
+      } finally {
+        // Again once it is done: a read that started while it ran kept nothing (`changes` moved), nor does one now.
+        forget(bucket);
+      }
+    };
+  store.getSubresource = async (bucket, key, resourceType) => {
+    if (key !== undefined) return read(bucket, key, resourceType);
+    const bucketConfigs = kept.get(bucket);
+    if (bucketConfigs?.has(resourceType)) return bucketConfigs.get(resourceType);
+    const before = changes;
+    const config = await read(bucket, key, resourceType);
+    if (changes === before) kept.set(bucket, (kept.get(bucket) ?? new Map<string, unknown>()).set(resourceType, config));
+    return config;
+  };
+  store.putSubresource = forgetting(store.putSubresource.bind(store));
+  store.deleteSubresource = forgetting(store.deleteSubresource.bind(store));
+  store.putBucket = forgetting(store.putBucket.bind(store));
+  store.deleteBucket = forgetting(store.deleteBucket.bind(store));
+  const reset = store.reset.bind(store);
+  store.reset = () => {
+    forget();
+    reset();
+  };
+}
+
+/** The most keys whose current ETag is kept: a bound on memory, not a working set (a labelled image reads two or three keys). */
+const maxKeptETags = 10_000;
+
+/**
+ * The current ETag of each key written or read lately, kept in memory: a
+ * GetObject with If-Match (every read the labeler makes of an upload) asks
+ * for it twice before s3rver reads the object itself, once for the
+ * missing-key answer (authorize-request.ts) and once for the precondition
+ * (preconditions.ts), each a stat and a file read in the thread pool.
+ *
+ * Every write of s3rver's store (an object put, copied, deleted or completed
+ * from parts, its metadata, a bucket created or deleted) forgets the keys it
+ * may change when it starts and again when it ends; a read that overlapped any
+ * write is not kept, and a put keeps the MD5 it wrote only when no other write
+ * of that key or bucket is under way. So a kept ETag is what the files hold:
+ * the store is only ever written through s3rver.
+ */
+function keptETags(store: S3rverStore, read: (bucket: string, key: string) => Promise<string | undefined>) {
+  const kept = new Map<string, string | undefined>();
+  /** Writes under way, by key and (`bucket/`) by bucket. */
+  const writing = new Map<string, number>();
+  let writes = 0;
+  const bucketOf = (bucket: string) => `${bucket}/`;
+  const keyOf = (bucket: string, key: string) => `${bucket}/${key}`;
+  const forget = (bucket: string, key?: string) => {
+    writes += 1;
+    if (key !== undefined) kept.delete(keyOf(bucket, key));
+    else for (const name of kept.keys()) if (name.startsWith(bucketOf(bucket))) kept.delete(name);
+  };
+  const count = (name: string, by: number) => {
+    const now = (writing.get(name) ?? 0) + by;
+    if (now === 0) writing.delete(name);
+    else writing.set(name, now);
+  };
+  const keep = (bucket: string, key: string, eTag: string | undefined) => {
+    kept.set(keyOf(bucket, key), eTag);
+    // The oldest first: a Map iterates in insertion order.
+    if (kept.size > maxKeptETags) kept.delete(kept.keys().next().value as string);
+  };
+  const around = async <R>(bucket: string, key: string | undefined, write: () => Promise<R>): Promise<R> => {
+    const name = key === undefined ? bucketOf(bucket) : keyOf(bucket, key);
+    count(name, 1);
+    forget(bucket, key);
+    try {
+      return await write();
+    } finally {
+      count(name, -1);
+      forget(bucket, key);
+    }
+  };
+  const putObject = store.putObject.bind(store);
+  const copyObject = store.copyObject.bind(store);
+  const deleteObject = store.deleteObject.bind(store);
+  const putObjectMultipart = store.putObjectMultipart.bind(store);
+  const putMetadata = store.putMetadata.bind(store);
+  const putBucket = store.putBucket.bind(store);
+  const deleteBucket = store.deleteBucket.bind(store);
+  const reset = store.reset.bind(store);
+  store.putObject = async (object) => {
+    const written = await around(object.bucket, object.key, () => putObject(object));
+    // The labeler's GetObject of an upload follows its put at once: it finds the ETag kept.
+    if (!writing.has(keyOf(object.bucket, object.key)) && !writing.has(bucketOf(object.bucket))) keep(object.bucket, object.key, written.md5);
+    return written;
+  };
+  store.copyObject = (srcBucket, srcKey, destBucket, destKey, replacementMetadata) =>
+    around(destBucket, destKey, () => copyObject(srcBucket, srcKey, destBucket, destKey, replacementMetadata));
+  store.deleteObject = (bucket, key) => around(bucket, key, () => deleteObject(bucket, key));
+  // The key of a multipart upload is in its own records, not in the arguments: the whole bucket is forgotten.
+  store.putObjectMultipart = (bucket, uploadId, parts) => around(bucket, undefined, () => putObjectMultipart(bucket, uploadId, parts));
+  store.putMetadata = (bucket, key, metadata, md5) => around(bucket, key, () => putMetadata(bucket, key, metadata, md5));
+  store.putBucket = (bucket) => around(bucket, undefined, () => putBucket(bucket));
+  store.deleteBucket = (bucket) => around(bucket, undefined, () => deleteBucket(bucket));
+  store.reset = () => {
+    writes += 1;
+    kept.clear();
+    reset();
+  };
+  return async (bucket: string, key: string): Promise<string | undefined> => {
+    const name = keyOf(bucket, key);
+    if (kept.has(name)) return kept.get(name);
+    const before = writes;
+    const eTag = await read(bucket, key);
+    if (writes === before) keep(bucket, key, eTag);
+    return eTag;
+  };
+}
+
 export async function createS3rverBackend(dataDir: string, buckets: readonly BucketConfig[]): Promise<S3rverBackend> {
   const bucketsDir = path.join(dataDir, 'buckets');
   const tempDir = path.join(dataDir, 'tmp');
@@ -163,6 +311,7 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
     })),
   });
   durableWrites(app.store, tempDir);
+  cachedBucketConfigurations(app.store);
   // s3rver's first middleware is koa-logger, which formats a line for every request and response even when silent
   // (several ms of the stack's CPU per labelled image): out of the chain, as silent asks.
   const middleware = (app as unknown as { middleware: { name: string }[] }).middleware;
@@ -188,21 +337,22 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
       (stats) => stats.isFile(),
       () => false,
     );
+  const readETag = async (bucket: string, key: string): Promise<string | undefined> => {
+    if (!(await exists(objectPath(bucket, key)))) return undefined;
+    // Every write holds the key's lock (server.ts) until its MD5 is stored too, so under the lock the two agree.
+    const md5 = await readIfPresent(`${objectPath(bucket, key)}.md5`);
+    if (md5) return md5.toString('utf8');
+    const content = await readIfPresent(objectPath(bucket, key));
+    return content ? createHash('md5').update(content).digest('hex') : undefined;
+  };
+  const currentETag = keptETags(app.store, readETag);
   return {
     handle: app.callback(),
     events: app,
     readObject: (bucket, key) =>
       isBucketName(bucket) && isStorableKey(key) ? readIfPresent(objectPath(bucket, key)) : Promise.resolve(undefined),
     readObjectMd5: async (bucket, key) => (await readIfPresent(`${objectPath(bucket, key)}.md5`))?.toString('utf8'),
-    currentETag: async (bucket, key) => {
-      if (!isBucketName(bucket) || !isStorableKey(key)) return undefined;
-      if (!(await exists(objectPath(bucket, key)))) return undefined;
-      // Every write holds the key's lock (server.ts) until its MD5 is stored too, so under the lock the two agree.
-      const md5 = await readIfPresent(`${objectPath(bucket, key)}.md5`);
-      if (md5) return md5.toString('utf8');
-      const content = await readIfPresent(objectPath(bucket, key));
-      return content ? createHash('md5').update(content).digest('hex') : undefined;
-    },
+    currentETag: async (bucket, key) => (isBucketName(bucket) && isStorableKey(key) ? currentETag(bucket, key) : undefined),
     close: () => app.logger.close(),
   };
 }

@@ -197,6 +197,38 @@ describe('Local S3: reads and copies pinned to an ETag', () => {
   });
 });
 
+describe('Local S3: the ETag a pinned request is checked against, after every kind of write', () => {
+  // The front keeps each key's current ETag in memory (s3rver-adapter.ts): each write must replace or forget it.
+  const key = 'uploads/rewritten';
+  const first = Buffer.from('first bytes');
+  const second = Buffer.from('second bytes');
+  const copied = Buffer.from('bytes copied over it');
+  const readPinned = (sdk: S3Client, bytes: Uint8Array) =>
+    sdk.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: `"${md5(bytes)}"` })).then(async (got) => Buffer.from(await got.Body!.transformToByteArray()));
+
+  it('follows puts, copies over the key and deletes', async () => {
+    // Prepare: the first version, read pinned (its ETag now known to the front)
+    const sdk = client();
+    await sdk.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: first }));
+    expect(await readPinned(sdk, first)).toEqual(first);
+
+    // Act + Assess: a put over it
+    await sdk.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: second }));
+    expect(await refusal(readPinned(sdk, first))).toEqual({ name: 'PreconditionFailed', status: 412 });
+    expect(await readPinned(sdk, second)).toEqual(second);
+
+    // Act + Assess: a copy over it
+    await sdk.send(new PutObjectCommand({ Bucket: bucket, Key: 'uploads/copy-source', Body: copied }));
+    await sdk.send(new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: `${bucket}/uploads/copy-source` }));
+    expect(await refusal(readPinned(sdk, second))).toEqual({ name: 'PreconditionFailed', status: 412 });
+    expect(await readPinned(sdk, copied)).toEqual(copied);
+
+    // Act + Assess: a delete
+    await sdk.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    expect(await refusal(readPinned(sdk, copied))).toEqual({ name: 'NoSuchKey', status: 404 });
+  });
+});
+
 describe('objectTargetOf', () => {
   it.each([
     ['PUT', '/b/k?x-id=PutObject', {}, 'write'],

@@ -6,10 +6,13 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import {
   CreateBucketCommand,
+  DeleteBucketCorsCommand,
   DeleteObjectCommand,
+  GetBucketCorsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutBucketCorsCommand,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -187,6 +190,30 @@ describe('presigned uploads', () => {
     expect(response.headers.get('access-control-allow-headers')).toBe('content-type, if-none-match');
     // AllowedHeaders of infra/upload-bucket.ts (api/media.ts): S3 refuses a preflight asking for any other.
     expect((await preflight('content-type, x-not-allowed')).status).toBe(403);
+  });
+
+  it('answers preflights by the bucket CORS rules in force, after PutBucketCors and DeleteBucketCors', async () => {
+    // The front keeps a bucket's configuration in memory (s3rver-adapter.ts): a change must reach the next request.
+    const preflight = (origin: string) =>
+      fetch(`${s3.endpoint}/${bucket}/uploads/x.jpg`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'PUT' } });
+    const sdk = client();
+    const rule = (origin: string) => ({ AllowedOrigins: [origin], AllowedMethods: ['PUT'], AllowedHeaders: ['*'] });
+    const { CORSRules: before } = await sdk.send(new GetBucketCorsCommand({ Bucket: bucket }));
+    expect((await preflight('https://elsewhere.example')).status).toBe(200);
+
+    try {
+      // Act + Assess: another origin only
+      await sdk.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: [rule('https://gallery.example')] } }));
+      expect((await preflight('https://elsewhere.example')).status).toBe(403);
+      expect((await preflight('https://gallery.example')).status).toBe(200);
+
+      // Act + Assess: no CORS configuration at all
+      await sdk.send(new DeleteBucketCorsCommand({ Bucket: bucket }));
+      expect((await preflight('https://gallery.example')).status).toBe(403);
+    } finally {
+      await sdk.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: before } }));
+    }
+    expect((await preflight('https://elsewhere.example')).status).toBe(200);
   });
 });
 

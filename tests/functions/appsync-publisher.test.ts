@@ -1,0 +1,107 @@
+/**
+ * appSyncPublisher (functions/shared/appsync-publisher.ts) against a stand-in
+ * GraphQL endpoint: the SigV4-signed publishImageLabeled POST with its whole
+ * body, one kept-alive connection for consecutive pushes, and a PublishError
+ * for an HTTP error, a GraphQL error and an endpoint that never answers.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ImageStatus, type Image } from '../../api/types.ts';
+import { appSyncPublisher, publishImageLabeledMutation } from '../../functions/shared/appsync-publisher.ts';
+import { PublishError } from '../../functions/shared/errors.ts';
+
+interface Received {
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+}
+
+const received: Received[] = [];
+let connections = 0;
+/** What the stand-in answers; undefined: it never answers. */
+let answer: { status: number; body: string } | undefined;
+let server: Server;
+let graphqlUrl: string;
+
+const image: Image = {
+  id: '3f1c9a0e-0000-4000-8000-000000000001',
+  status: ImageStatus.LABELED,
+  contentType: 'image/jpeg',
+  sizeBytes: 1234,
+  fileName: 'cat.jpg',
+  createdAt: '2026-11-30T00:00:00.000Z',
+  labeledAt: '2026-11-30T00:00:01.000Z',
+  labels: [{ name: 'Cat', confidence: 97.5, parents: ['Animal'], aliases: [], categories: ['Animals and Pets'], instances: [] }],
+  moderationLabels: [],
+  properties: null,
+  error: null,
+  owner: 'API_KEY',
+} as Image;
+
+beforeAll(async () => {
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'LKIAPUBLISHERTEST01');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'publisher-secret-0123456789abcdefghijklmn');
+  server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      if (answer) response.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
+    });
+  });
+  server.on('connection', () => (connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  graphqlUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+});
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+beforeEach(() => {
+  received.length = 0;
+  connections = 0;
+  answer = { status: 200, body: JSON.stringify({ data: { publishImageLabeled: { id: image.id } } }) };
+});
+
+describe('Function: appSyncPublisher', () => {
+  it('posts the signed mutation with the image, and keeps one connection for consecutive pushes', async () => {
+    // Prepare
+    const publisher = appSyncPublisher({ graphqlUrl, region: 'us-east-1' });
+
+    // Act
+    await publisher.publish(image);
+    await publisher.publish(image);
+
+    // Assess
+    expect(received).toHaveLength(2);
+    const [first] = received;
+    expect(first.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=LKIAPUBLISHERTEST01\/\d{8}\/us-east-1\/appsync\/aws4_request, SignedHeaders=\S*host\S*, Signature=[0-9a-f]{64}$/);
+    expect(Number(first.headers['content-length'])).toBe(Buffer.byteLength(first.body));
+    const sent = JSON.parse(first.body) as { query: string; variables: { input: Image } };
+    expect(sent.query).toBe(publishImageLabeledMutation);
+    expect(sent.variables.input).toMatchObject({ id: image.id, status: 'LABELED', labels: image.labels });
+    expect(connections).toBe(1);
+  });
+
+  it('rejects with a PublishError on an HTTP error and on a GraphQL error', async () => {
+    // Prepare
+    const publisher = appSyncPublisher({ graphqlUrl, region: 'us-east-1' });
+
+    // Act + Assess
+    answer = { status: 401, body: JSON.stringify({ errors: [{ errorType: 'UnauthorizedException', message: 'no' }] }) };
+    await expect(publisher.publish(image)).rejects.toThrow(PublishError);
+    await expect(publisher.publish(image)).rejects.toThrow('HTTP 401');
+    answer = { status: 200, body: JSON.stringify({ data: null, errors: [{ errorType: 'BadRequest', message: 'status must be LABELED or FAILED' }] }) };
+    await expect(publisher.publish(image)).rejects.toThrow('BadRequest: status must be LABELED or FAILED');
+  });
+
+  it('rejects with a PublishError when the endpoint never answers', async () => {
+    // Prepare
+    answer = undefined;
+    const publisher = appSyncPublisher({ graphqlUrl, region: 'us-east-1', timeoutMs: 300 });
+
+    // Act + Assess
+    await expect(publisher.publish(image)).rejects.toThrow(PublishError);
+  });
+});
