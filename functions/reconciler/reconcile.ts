@@ -19,8 +19,10 @@
  * if LABELED, its search entries and catalog count written first: a push that
  * always fails is not retried, read and examined every run for good.
  * The index projects no status, so each image is read (an eventually
- * consistent GetItem: every action that follows is conditional on the item
- * as it then is) before anything is done for it.
+ * consistent GetItem: every table write that follows is conditional on the
+ * item as it then is, and a stale read's re-drive, the one unconditional
+ * action, is a duplicate event the labeler's conditional write ignores)
+ * before anything is done for it.
  *
  * Never a re-drive while the object's event may still be queued. Uploads go
  * through the labelling queue (api/labeling-queue.ts), where an event may
@@ -202,11 +204,11 @@ async function* pendingImages(deps: ReconcileDeps, createdBefore: string): Async
  * The object's last write (LastModified, whole seconds), or undefined for no object: 404 means none; anything
  * else (403 without s3:ListBucket, throttling) is an error for this image.
  */
-async function objectWrittenAt(deps: ReconcileDeps, key: string): Promise<Date | undefined> {
+async function objectWrittenAt(deps: ReconcileDeps, key: string, runAt: Date): Promise<Date | undefined> {
   try {
     const head = await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key }));
-    // S3 always answers it; without it, nothing says the object is recent.
-    return head.LastModified ?? new Date(0);
+    // S3 always answers it; without it, nothing says the object's event is gone: written as of the run, so `queued`.
+    return head.LastModified ?? runAt;
   } catch (error) {
     if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return undefined;
     throw error;
@@ -370,7 +372,8 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
     await eachLimited(batch, ReconcileSettings.concurrency, async (image) => {
       let stored: StoredImage | undefined;
       try {
-        // Eventually consistent (half the read units): every action that follows is conditional on the item as it is.
+        // Eventually consistent (half the read units): every table write that follows is conditional on the item as it
+        // is; a re-drive (CopyObject) is not, but one after a stale read is a duplicate event the labeler ignores.
         stored = await getImage(deps.store, image.id, { consistent: false });
       } catch (error) {
         failed(image, 'GetItem', error);
@@ -393,7 +396,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
       }
       let writtenAt: Date | undefined;
       try {
-        writtenAt = await objectWrittenAt(deps, uploadKeyFor(image.id));
+        writtenAt = await objectWrittenAt(deps, uploadKeyFor(image.id), now);
       } catch (error) {
         failed(image, 'HeadObject', error);
         return;

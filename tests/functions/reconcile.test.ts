@@ -420,6 +420,24 @@ describe('Function: reconcile', () => {
     expect(publisher.published).toEqual([id]);
   });
 
+  it('counts the names of an image ended before push leases existed before taking it off byStatus', async () => {
+    // Prepare: LABELED by a labeler of before push leases (no lease, no pushedAt), its name never counted
+    const { id } = await endedUnpushed('legacy-names-pending', new Date(now.getTime() - 25 * 60 * 60_000), 0, 'LegacyCat');
+    await table.store.documentClient.send(
+      new UpdateCommand({ TableName: table.store.tableName, Key: imageKey(id), UpdateExpression: 'REMOVE pushLeaseUntil, pushAttempts' }),
+    );
+    const publisher = recordingPublisher();
+
+    // Act
+    const summary = await reconcile(depsWith(fakeS3([]).client, publisher), { now });
+
+    // Assess: pushed then, as such an image counts; counted now, and off byStatus
+    expect(summary).toMatchObject({ pending: 1, finished: 1, dropped: 0, errors: 0 });
+    expect(publisher.published).toEqual([]);
+    expect(await catalogCount('LegacyCat')).toBe(1);
+    expect(await onStatusIndex(id)).toBe(false);
+  });
+
   it('does not give up a push whose lease another run took over after the image was read', async () => {
     // Prepare: given up as read, but a labeler redelivery takes the lapsed lease over before the reconciler acts
     const { id, endedAt } = await endedUnpushed('push-retaken', new Date(now.getTime() - 25 * 60 * 60_000), ReconcileSettings.maxPushAttempts);
@@ -499,6 +517,21 @@ describe('Function: reconcile', () => {
     expect(summary).toMatchObject({ pending: 3, redriven: 1, queued: 2, errors: 0 });
     expect(s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key)).toEqual([uploadKeyFor(lost)]);
     expect(s3.sent.map((call) => call.key)).not.toContain(uploadKeyFor(queued));
+  });
+
+  it('counts an object whose HeadObject has no LastModified as queued, never re-driven', async () => {
+    // Prepare: an upload S3 answers without LastModified
+    const id = await pendingImage('no-last-modified', 1);
+    const sent: string[] = [];
+    const undated = { send: async (command: object) => (sent.push(command.constructor.name), {}) } as unknown as S3Client;
+
+    // Act
+    const summary = await reconcile(depsWith(undated, recordingPublisher()), { now });
+
+    // Assess
+    expect(summary).toMatchObject({ pending: 1, queued: 1, redriven: 0, errors: 0 });
+    expect(sent).toEqual(['HeadObjectCommand']);
+    expect(await statusOf(id)).toBe('PENDING');
   });
 
   it('fails a ticket with the expired-URL reason', async () => {
