@@ -22,7 +22,7 @@ import { maxQueuedEventAgeSeconds } from '../../api/labeling-queue.ts';
 import { PushSettings } from '../../functions/shared/image-push.ts';
 import { completeImage } from '../../functions/shared/image-store.ts';
 import { reconcileOptionsOf } from '../../functions/reconciler/reconcile-event.ts';
-import { startupReconcileEvent } from '../../local/reconcile-at-start.ts';
+import { fileTimeLagMs, nextWholeSecond, startupReconcileEvent } from '../../local/reconcile-at-start.ts';
 import { startImagesTable, type ImagesTable } from './images-table.ts';
 
 const bucket = 'labelcast-uploads';
@@ -544,5 +544,28 @@ describe('Function: reconcile', () => {
     // Assess
     const stored = await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(ticket), ConsistentRead: true }));
     expect(stored.Item).toMatchObject({ status: 'FAILED', error: expiredTicketReason });
+  });
+});
+
+describe('Offline start: nextWholeSecond', () => {
+  it('returns the next whole second only once the clock is fileTimeLagMs past it, as file times lag the clock', async () => {
+    // Prepare
+    vi.useFakeTimers({ now: Date.parse('2030-01-01T12:00:00.400Z'), toFake: ['Date', 'setTimeout'] });
+    try {
+      let servesFrom: Date | undefined;
+      const waiting = nextWholeSecond().then((second) => void (servesFrom = second));
+
+      // Act: the clock reaches the second, then the lag past it
+      await vi.advanceTimersByTimeAsync(600);
+      const atTheSecond = servesFrom;
+      await vi.advanceTimersByTimeAsync(fileTimeLagMs);
+      await waiting;
+
+      // Assess
+      expect(atTheSecond).toBeUndefined();
+      expect(servesFrom).toEqual(new Date('2030-01-01T12:00:01.000Z'));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
