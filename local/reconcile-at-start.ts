@@ -23,10 +23,20 @@ export interface StartupReconcileEvent {
 
 export const startupReconcileEvent = (servesFrom: Date): StartupReconcileEvent => ({ time: servesFrom.toISOString(), redriveAfterSeconds: 0 });
 
-/** Waits for the next whole second of the clock and returns it: no write of this start's S3 is dated before it. */
+/**
+ * A file's time (what the local S3 dates an object by) may lag the clock by some milliseconds: the kernel stamps
+ * files from a coarse clock, updated every tick (1 to 10 ms).
+ */
+export const fileTimeLagMs = 20;
+
+/**
+ * Waits for the next whole second of the clock, and fileTimeLagMs past it, and returns that second: no write of
+ * this start's S3 is dated before it.
+ */
 export async function nextWholeSecond(): Promise<Date> {
   const target = (Math.floor(Date.now() / 1000) + 1) * 1000;
+  const until = target + fileTimeLagMs;
   // A timer may fire a millisecond early: wait again until the clock is there.
-  while (Date.now() < target) await new Promise((resolve) => setTimeout(resolve, target - Date.now()));
+  while (Date.now() < until) await new Promise((resolve) => setTimeout(resolve, until - Date.now()));
   return new Date(target);
 }

@@ -285,8 +285,12 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
     // Media first (usually done by now): a LABELED image always has its kept original and thumbnail.
     const mediaError = await media;
     if (terminal.image.status === ImageStatus.LABELED) {
-      // Still PENDING, so the retry copies again.
-      if (mediaError) throw mediaError;
+      // Still PENDING, so the retry copies again; a fresh detection is stored first, so it reuses it rather than
+      // paying Rekognition again (as at the deferral below).
+      if (mediaError) {
+        await saveDetectionQuietly(deps, terminal, deps.now?.() ?? new Date());
+        throw mediaError;
+      }
     } else {
       await deleteKeptObjects(deps.s3, object.bucket, object.imageId);
     }

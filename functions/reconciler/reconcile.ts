@@ -15,11 +15,14 @@
  * names all counted, or ended before push leases existed, which counts as
  * pushed) only has its key removed; so has one whose push failed
  * maxPushAttempts times (lapsed leases taken over, image-push.ts counts
- * them), with an error logged: a push that always fails is not retried, read
- * and examined every run for good.
+ * them) and that ended over giveUpAfterSeconds ago, with an error logged and,
+ * if LABELED, its search entries and catalog count written first: a push that
+ * always fails is not retried, read and examined every run for good.
  * The index projects no status, so each image is read (an eventually
- * consistent GetItem: every action that follows is conditional on the item
- * as it then is) before anything is done for it.
+ * consistent GetItem: every table write that follows is conditional on the
+ * item as it then is, and a stale read's re-drive, the one unconditional
+ * action, is a duplicate event the labeler's conditional write ignores)
+ * before anything is done for it.
  *
  * Never a re-drive while the object's event may still be queued. Uploads go
  * through the labelling queue (api/labeling-queue.ts), where an event may
@@ -80,7 +83,7 @@ import { UploadLimits } from '../../api/limits.ts';
 import { imageKey, ImagesTableLayout } from '../../api/table.ts';
 import { ImageStatus, type Image } from '../../api/types.ts';
 import { CatalogAttributes } from '../shared/catalog.ts';
-import { finishEndedImage } from '../shared/ended-image.ts';
+import { finishEndedImage, indexEndedImage } from '../shared/ended-image.ts';
 import { PushDeferredError } from '../shared/errors.ts';
 import { PushAttributes } from '../shared/image-push.ts';
 import { getImage, type StoredImage } from '../shared/image-store.ts';
@@ -107,11 +110,18 @@ export const ReconcileSettings = {
   /** Pass 2 stops while this much is left: one failure's push and callback fit in it. */
   finishReserveMs: 30_000,
   /**
-   * Lapsed push leases taken over (pushAttempts, image-push.ts) after which a push is given up: about an hour of
-   * runs. An image whose push always fails then leaves byStatus (an error is logged), rather than cost a read, a
-   * lease write and an AppSync call every run, and hold a place among maxExaminedPerRun, for good.
+   * Lapsed push leases taken over (pushAttempts, image-push.ts) after which a push may be given up, once the image
+   * also ended (labeledAt) giveUpAfterSeconds ago. An image whose push always fails then leaves byStatus (an error
+   * is logged; a LABELED one is indexed and counted first), rather than cost a read, a lease write and an AppSync
+   * call every run, and hold a place among maxExaminedPerRun, for good.
    */
   maxPushAttempts: 12,
+  /**
+   * A push is given up only for an image that ended this long before the run: every lease taken over counts an
+   * attempt (a labeler's redelivery or labeling-failed too, not only the reconciler's runs), and a lease lasts
+   * 30 s, so the attempts alone would give up every image ended during an AppSync outage of an hour.
+   */
+  giveUpAfterSeconds: 24 * 60 * 60,
 } as const;
 
 export const expiredTicketReason = 'upload URL expired, nothing was uploaded';
@@ -159,8 +169,9 @@ export interface ReconcileSummary {
   /** Ended images whose push lease a run still holds: left to it, looked at again by the next run. */
   readonly pushing: number;
   /**
-   * Ended images taken off byStatus with nothing done: finished already, ended before push leases existed, or
-   * whose push failed maxPushAttempts times (given up, logged as an error).
+   * Ended images taken off byStatus unpushed or with nothing left to do: finished already, ended before push
+   * leases existed, or whose push failed maxPushAttempts times and over giveUpAfterSeconds ago (given up, logged as
+   * an error; a LABELED one's search entries and catalog count written first).
    */
   readonly dropped: number;
   /** Images whose handling failed this run (logged); they stay on byStatus for the next one. */
@@ -193,11 +204,11 @@ async function* pendingImages(deps: ReconcileDeps, createdBefore: string): Async
  * The object's last write (LastModified, whole seconds), or undefined for no object: 404 means none; anything
  * else (403 without s3:ListBucket, throttling) is an error for this image.
  */
-async function objectWrittenAt(deps: ReconcileDeps, key: string): Promise<Date | undefined> {
+async function objectWrittenAt(deps: ReconcileDeps, key: string, runAt: Date): Promise<Date | undefined> {
   try {
     const head = await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key }));
-    // S3 always answers it; without it, nothing says the object is recent.
-    return head.LastModified ?? new Date(0);
+    // S3 always answers it; without it, nothing says the object's event is gone: written as of the run, so `queued`.
+    return head.LastModified ?? runAt;
   } catch (error) {
     if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return undefined;
     throw error;
@@ -234,55 +245,88 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 
 const recoveryKey = ImagesTableLayout.byStatusIndex.partitionKey;
 
-/** Why an ended image leaves byStatus with nothing done (leaveIndex). */
+/** Why an ended image leaves byStatus unpushed or with nothing left to do (leaveIndex). */
 type Leaving = 'finished' | 'before-leases' | 'push-given-up';
+
+/** What decides an ended image's fate besides the item: the clock (leases) and the run's time (give-up age). */
+interface EndedImageClock {
+  /** Epoch milliseconds of the clock: leases are the clock's, not the run's scheduled time's. */
+  readonly nowMs: number;
+  /** The ISO time before which an image must have ended (labeledAt) for its push to be given up. */
+  readonly endedBefore: string;
+}
+
+/** Ended at `endedBefore` or later. An image without labeledAt (none is written without one) is not recent. */
+const endedSince = (image: StoredImage, endedBefore: string) => typeof image.labeledAt === 'string' && image.labeledAt >= endedBefore;
 
 /**
  * What pass 1 does with an ended image still on byStatus: finish it (push it if its lease lapsed, then its
  * search entries, catalog count and callback: finishEndedImage), leave it to the run holding its lease, or take
  * it off the index. Pushed, with no catalog name left to count: finished (a claim race left the key; catalog.ts).
- * Neither pushed nor leased: ended before push leases existed, so pushed then (as image-push.ts counts it).
- * Unpushed after maxPushAttempts: given up.
+ * Neither pushed nor leased: ended before push leases existed, so pushed then (as image-push.ts counts it), and
+ * finished once its names, if any, are counted. Unpushed after maxPushAttempts, ended over giveUpAfterSeconds
+ * ago: given up.
  */
-function endedImageAction(image: StoredImage, nowMs: number): 'finish' | 'pushing' | Leaving {
-  if (image[PushAttributes.pushedAt]) return (image[CatalogAttributes.pending]?.size ?? 0) > 0 ? 'finish' : 'finished';
+function endedImageAction(image: StoredImage, clock: EndedImageClock): 'finish' | 'pushing' | Leaving {
+  const namesPending = (image[CatalogAttributes.pending]?.size ?? 0) > 0;
+  if (image[PushAttributes.pushedAt]) return namesPending ? 'finish' : 'finished';
   const leaseUntil = image[PushAttributes.leaseUntil];
-  if (leaseUntil === undefined) return 'before-leases';
-  // Leases are epoch milliseconds of the clock, not of the run's scheduled time.
-  if (leaseUntil >= nowMs) return 'pushing';
-  return (image[PushAttributes.attempts] ?? 0) >= ReconcileSettings.maxPushAttempts ? 'push-given-up' : 'finish';
+  if (leaseUntil === undefined) return namesPending ? 'finish' : 'before-leases';
+  if (leaseUntil >= clock.nowMs) return 'pushing';
+  const attemptsSpent = (image[PushAttributes.attempts] ?? 0) >= ReconcileSettings.maxPushAttempts;
+  return attemptsSpent && !endedSince(image, clock.endedBefore) ? 'push-given-up' : 'finish';
 }
 
-const leavingCondition = {
-  finished: { condition: 'attribute_exists(#pushedAt) AND attribute_not_exists(#pending)', names: { '#pending': CatalogAttributes.pending }, values: {} },
-  'before-leases': {
-    condition: '#status <> :pending AND attribute_not_exists(#pushedAt) AND attribute_not_exists(#leaseUntil)',
-    names: { '#status': 'status', '#leaseUntil': PushAttributes.leaseUntil },
-    values: { ':pending': ImageStatus.PENDING },
-  },
-  'push-given-up': {
-    condition: 'attribute_not_exists(#pushedAt) AND #attempts >= :maxAttempts',
-    names: { '#attempts': PushAttributes.attempts },
-    values: { ':maxAttempts': ReconcileSettings.maxPushAttempts },
-  },
-} as const satisfies Record<Leaving, { condition: string; names: Record<string, string>; values: Record<string, unknown> }>;
+/** The condition (beside the key's existence) under which pass 1's reason to take an image off still holds. */
+interface LeavingCondition {
+  readonly condition: string;
+  readonly names: Record<string, string>;
+  readonly values: Record<string, unknown>;
+}
 
-/** Removes the image's byStatus key, on condition it is still in the state that made pass 1 drop it. */
-async function leaveIndex(deps: ReconcileDeps, image: StoredImage, why: Leaving): Promise<boolean> {
-  const { condition, names, values } = leavingCondition[why];
+function leavingCondition(why: Leaving, clock: EndedImageClock): LeavingCondition {
+  switch (why) {
+    case 'finished':
+      return { condition: 'attribute_exists(#pushedAt) AND attribute_not_exists(#pending)', names: { '#pending': CatalogAttributes.pending }, values: {} };
+    case 'before-leases':
+      return {
+        condition: '#status <> :pending AND attribute_not_exists(#pushedAt) AND attribute_not_exists(#leaseUntil) AND attribute_not_exists(#pending)',
+        names: { '#status': 'status', '#leaseUntil': PushAttributes.leaseUntil, '#pending': CatalogAttributes.pending },
+        values: { ':pending': ImageStatus.PENDING },
+      };
+    case 'push-given-up':
+      // NOT (labeledAt >= ...): true without labeledAt too, as endedSince reads it.
+      return {
+        condition: 'attribute_not_exists(#pushedAt) AND #attempts >= :maxAttempts AND #leaseUntil < :nowMs AND NOT (#labeledAt >= :endedBefore)',
+        names: { '#attempts': PushAttributes.attempts, '#leaseUntil': PushAttributes.leaseUntil, '#labeledAt': 'labeledAt' },
+        values: { ':maxAttempts': ReconcileSettings.maxPushAttempts, ':nowMs': clock.nowMs, ':endedBefore': clock.endedBefore },
+      };
+  }
+}
+
+/**
+ * Removes the image's byStatus key, on condition it is still in the state that made pass 1 drop it. A given-up
+ * image is indexed first, as a pushed one would be (indexEndedImage: its search entries, then its catalog count,
+ * whose last claim removes the key itself): the table already shows it LABELED, so search and the catalog must
+ * too. The removal that follows is then conditional on the item, not on the key, which may be gone.
+ */
+async function leaveIndex(deps: ReconcileDeps, image: StoredImage, why: Leaving, clock: EndedImageClock): Promise<boolean> {
+  const { condition, names, values } = leavingCondition(why, clock);
+  const givenUp = why === 'push-given-up';
+  if (givenUp) await indexEndedImage(deps, image);
   try {
     await deps.store.documentClient.send(
       new UpdateCommand({
         TableName: deps.store.tableName,
         Key: imageKey(image.id),
         UpdateExpression: 'REMOVE #recovery',
-        ConditionExpression: `attribute_exists(#recovery) AND ${condition}`,
+        ConditionExpression: `${givenUp ? 'attribute_exists(pk)' : 'attribute_exists(#recovery)'} AND ${condition}`,
         ExpressionAttributeNames: { '#recovery': recoveryKey, '#pushedAt': PushAttributes.pushedAt, ...names },
         // DynamoDB refuses an empty ExpressionAttributeValues.
         ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
       }),
     );
-    if (why === 'push-given-up') {
+    if (givenUp) {
       deps.logger.error('push given up: every attempt failed; subscribers never heard of this image', {
         imageId: image.id,
         status: image.status,
@@ -307,6 +351,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   // Old enough for either outcome: a re-drive (an object is written after its ticket is made, so an image younger
   // than redriveAfterMs has no object old enough), or failing an expired ticket.
   const createdBefore = new Date(now.getTime() - Math.min(redriveAfterMs, expiresAfterMs)).toISOString();
+  const endedBefore = new Date(now.getTime() - ReconcileSettings.giveUpAfterSeconds * 1000).toISOString();
   const ageOf = (image: PendingImage) => now.getTime() - Date.parse(image.createdAt);
   // LastModified has whole seconds: the write was before LastModified + 1 s. So its event is surely gone once that
   // plus redriveAfterMs has passed; with 0 (a restart's run), when it was written before the run's second.
@@ -327,7 +372,8 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
     await eachLimited(batch, ReconcileSettings.concurrency, async (image) => {
       let stored: StoredImage | undefined;
       try {
-        // Eventually consistent (half the read units): every action that follows is conditional on the item as it is.
+        // Eventually consistent (half the read units): every table write that follows is conditional on the item as it
+        // is; a re-drive (CopyObject) is not, but one after a stale read is a duplicate event the labeler ignores.
         stored = await getImage(deps.store, image.id, { consistent: false });
       } catch (error) {
         failed(image, 'GetItem', error);
@@ -336,11 +382,12 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
       // Deleted since the index was read, or finished just now (the index follows the table a moment later).
       if (!stored || stored[recoveryKey] === undefined) return;
       if (stored.status !== ImageStatus.PENDING) {
-        const ended = endedImageAction(stored, (deps.now?.() ?? new Date()).getTime());
+        const clock = { nowMs: (deps.now?.() ?? new Date()).getTime(), endedBefore };
+        const ended = endedImageAction(stored, clock);
         if (ended === 'finish') unfinished.push(stored);
         else if (ended === 'pushing') summary.pushing += 1;
         else {
-          await leaveIndex(deps, stored, ended).then(
+          await leaveIndex(deps, stored, ended, clock).then(
             (left) => void (summary.dropped += left ? 1 : 0),
             (error: unknown) => failed(image, 'taking it off byStatus', error),
           );
@@ -349,7 +396,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
       }
       let writtenAt: Date | undefined;
       try {
-        writtenAt = await objectWrittenAt(deps, uploadKeyFor(image.id));
+        writtenAt = await objectWrittenAt(deps, uploadKeyFor(image.id), now);
       } catch (error) {
         failed(image, 'HeadObject', error);
         return;

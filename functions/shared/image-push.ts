@@ -46,7 +46,8 @@
  * own work, which no queue message follows) is finished by a later reconciler
  * run, once the lease has lapsed (functions/reconciler/reconcile.ts). Each
  * lapsed lease taken over counts an attempt (`pushAttempts`); the reconciler
- * gives up a push after maxPushAttempts of them.
+ * gives up a push after maxPushAttempts of them, for an image ended over a day
+ * before (it writes a LABELED one's entries and count first).
  *
  * One window is left: a holder that dies otherwise (a crash) after publishing
  * and before recording `pushedAt`, or that takes longer than the lease to

@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -32,6 +32,7 @@ interface S3rverStore {
   putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
   putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
   copyObject(srcBucket: string, srcKey: string, destBucket: string, destKey: string, replacementMetadata?: unknown): Promise<unknown>;
+  getMetadata(bucket: string, key: string): Promise<unknown>;
 }
 
 /** What s3rver emits on 'event' (its own record shape, key not encoded). */
@@ -146,9 +147,14 @@ function durableWrites(store: S3rverStore, tempDir: string): void {
     return { size: content.length, md5 };
   };
   store.copyObject = async (srcBucket, srcKey, destBucket, destKey, replacementMetadata) => {
-    const result = await copyObject(srcBucket, srcKey, destBucket, destKey, replacementMetadata);
-    await syncPath(store.getResourcePath(destBucket, destKey, 'object'));
-    return result;
+    await copyObject(srcBucket, srcKey, destBucket, destKey, replacementMetadata);
+    const destPath = store.getResourcePath(destBucket, destKey, 'object');
+    // s3rver dates an object by its file's mtime, and an in-place copy rewrites only the metadata file; S3 gives every
+    // copy a new LastModified (the reconciler ages a re-drive's copy by it). The answer's LastModified is read after.
+    const now = new Date();
+    await utimes(destPath, now, now);
+    await syncPath(destPath);
+    return store.getMetadata(destBucket, destKey);
   };
 }
 

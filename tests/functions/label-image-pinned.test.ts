@@ -278,6 +278,31 @@ describe('Function: labelImage, other paths', () => {
     expect(deps.published).toEqual([]);
   });
 
+  it('stores the detection of an image whose original could not be kept, so the retry reuses it: Rekognition is paid once', async () => {
+    // Prepare: the first run's copy to the kept key is refused; the retry's S3 works
+    const cat = jpegVariant(await fixture('cat.jpg'));
+    await pendingImage('media-fails-saved', cat);
+    await upload('media-fails-saved', cat);
+    const refusingCopy = {
+      send: (command: object) =>
+        command instanceof CopyObjectCommand ? Promise.reject(new Error('SlowDown: copy refused')) : s3.send(command as GetObjectCommand),
+    } as unknown as S3Client;
+    const { rekognition, calls } = fakeRekognition();
+    const deps = depsWith(rekognition);
+
+    // Act
+    const first = await labelImage({ ...deps, s3: refusingCopy }, eventFor('media-fails-saved', cat)).catch((error: unknown) => error);
+    const detectionsBeforeRetry = calls.filter((call) => call === 'DetectLabelsCommand').length;
+    const retry = await labelImage(deps, eventFor('media-fails-saved', cat));
+
+    // Assess
+    expect(first).toMatchObject({ message: 'SlowDown: copy refused' });
+    expect(detectionsBeforeRetry).toBe(1);
+    expect(retry).toBe('labeled');
+    expect(calls.filter((call) => call === 'DetectLabelsCommand')).toHaveLength(1);
+    expect(deps.published).toEqual(['media-fails-saved']);
+  });
+
   it('leaves the image PENDING and unpushed when too little of the invocation is left to push it, so the retry labels it', async () => {
     // Prepare: time enough to start the detection, then less than endMarginMs left once it is over (enough for the publish alone)
     const cat = jpegVariant(await fixture('cat.jpg'));

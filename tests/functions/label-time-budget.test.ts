@@ -156,6 +156,26 @@ describe('Labeler: time budget', () => {
     expect(thumbnails).toEqual([]);
   });
 
+  it('makes no media for a message deferred when its detection would start: the redo makes them', async () => {
+    // Prepare: the time is there at the message's start (its first read), a millisecond short when the detection would start (its second)
+    const { object } = await uploadedCat('budget-short-at-detection');
+    const { rekognition, calls } = slowRekognition(() => undefined, 0);
+    let reads = 0;
+    const { deps } = labeler(rekognition, () => ((reads += 1) === 1 ? toDetectMs : toDetectMs - 1));
+    const thumbnails: string[] = [];
+
+    // Act
+    const labelling = labelImage({ ...deps, thumbnails: { write: async ({ imageId }) => (thumbnails.push(imageId), `thumbnails/${imageId}.webp`) } }, object);
+
+    // Assess: deferred at the detection, with nothing asked and no thumbnail made (nor after the media would have had their turns)
+    await expect(labelling).rejects.toBeInstanceOf(PushDeferredError);
+    for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(reads).toBe(2);
+    expect(calls).toEqual([]);
+    expect(thumbnails).toEqual([]);
+    expect((await getImage(table.store, 'budget-short-at-detection'))?.status).toBe('PENDING');
+  });
+
   it('bounds the detection by all the invocation has left but the checks after it and the end of the image', async () => {
     // Prepare: a Rekognition that answers a moment later whatever the signal says; the bound is reached at once
     const { object } = await uploadedCat('budget-bound');

@@ -9,7 +9,8 @@ import { CopyObjectCommand, HeadObjectCommand, NotFound, S3ServiceException, typ
 import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { uploadKeyFor } from '../../api/media.ts';
-import { awaitingRecovery, imageKey, ImagesTableLayout } from '../../api/table.ts';
+import { awaitingRecovery, catalogKey, imageKey, ImagesTableLayout } from '../../api/table.ts';
+import { sharedOwner } from '../../api/owner.ts';
 import type { Image, Label } from '../../api/types.ts';
 import type { CallbackSender } from '../../functions/shared/callback-sender.ts';
 import { CatalogAttributes } from '../../functions/shared/catalog.ts';
@@ -21,7 +22,7 @@ import { maxQueuedEventAgeSeconds } from '../../api/labeling-queue.ts';
 import { PushSettings } from '../../functions/shared/image-push.ts';
 import { completeImage } from '../../functions/shared/image-store.ts';
 import { reconcileOptionsOf } from '../../functions/reconciler/reconcile-event.ts';
-import { startupReconcileEvent } from '../../local/reconcile-at-start.ts';
+import { fileTimeLagMs, nextWholeSecond, startupReconcileEvent } from '../../local/reconcile-at-start.ts';
 import { startImagesTable, type ImagesTable } from './images-table.ts';
 
 const bucket = 'labelcast-uploads';
@@ -364,6 +365,111 @@ describe('Function: reconcile', () => {
     expect(await statusOf(id)).toBe('FAILED');
   });
 
+  /** An image `name` ended as `status` (LABELED with the label `labelName`) at `labeledAt`, its push failed `attempts` times. */
+  async function endedUnpushed(name: string, labeledAt: Date, attempts: number, labelName?: string): Promise<{ id: string; labelled: Image; endedAt: Date }> {
+    const id = await pendingImage(name, 1);
+    const item = (await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }))).Item as Image;
+    const label: Label | undefined = labelName ? { name: labelName, confidence: 99, parents: [], aliases: [], categories: [], instances: [] } : undefined;
+    const labelled: Image = label
+      ? { ...item, status: 'LABELED', labels: [label], error: null, labeledAt: labeledAt.toISOString() }
+      : { ...item, status: 'FAILED', error: 'test', labeledAt: labeledAt.toISOString() };
+    const endedAt = new Date();
+    await completeImage(table.store, labelled, endedAt);
+    await table.store.documentClient.send(
+      new UpdateCommand({ TableName: table.store.tableName, Key: imageKey(id), UpdateExpression: 'SET pushAttempts = :n', ExpressionAttributeValues: { ':n': attempts } }),
+    );
+    return { id, labelled, endedAt };
+  }
+
+  const catalogCount = async (name: string) =>
+    ((await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: catalogKey(sharedOwner, name), ConsistentRead: true }))).Item?.imageCount as
+      | number
+      | undefined) ?? 0;
+
+  it("gives up a LABELED image's push with its search entries written and its names counted, as a pushed image has", async () => {
+    // Prepare: LABELED (a label no other test uses) over a day before the run; every push attempt failed
+    const { id, labelled, endedAt } = await endedUnpushed('labeled-push-given-up', new Date(now.getTime() - 25 * 60 * 60_000), ReconcileSettings.maxPushAttempts, 'GivenUpCat');
+    const publisher = recordingPublisher([id]);
+    const deps: ReconcileDeps = { ...depsWith(fakeS3([]).client, publisher), now: () => new Date(endedAt.getTime() + PushSettings.leaseMs + 1) };
+
+    // Act
+    const summary = await reconcile(deps, { now });
+
+    // Assess: not published, but searchable and counted like any LABELED image, and off byStatus
+    expect(summary).toMatchObject({ pending: 1, pushed: 0, dropped: 1, errors: 0 });
+    expect(publisher.published).toEqual([]);
+    const entry = labelEntries(labelled)[0]!;
+    expect((await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: { pk: entry.pk, sk: entry.sk } }))).Item).toBeDefined();
+    expect(await catalogCount('GivenUpCat')).toBe(1);
+    const stored = (await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }))).Item;
+    expect(stored?.[CatalogAttributes.pending]).toBeUndefined();
+    expect(await onStatusIndex(id)).toBe(false);
+  });
+
+  it('keeps pushing an image that ended within giveUpAfterSeconds, however many attempts failed (an outage of hours)', async () => {
+    // Prepare: FAILED an hour before the run, every lease taken over during an AppSync outage counted
+    const { id, endedAt } = await endedUnpushed('recent-push-kept', new Date(now.getTime() - 60 * 60_000), ReconcileSettings.maxPushAttempts + 5);
+    const publisher = recordingPublisher();
+    const deps: ReconcileDeps = { ...depsWith(fakeS3([]).client, publisher), now: () => new Date(endedAt.getTime() + PushSettings.leaseMs + 1) };
+
+    // Act: AppSync is back
+    const summary = await reconcile(deps, { now });
+
+    // Assess
+    expect(summary).toMatchObject({ pending: 1, pushed: 1, dropped: 0, errors: 0 });
+    expect(publisher.published).toEqual([id]);
+  });
+
+  it('counts the names of an image ended before push leases existed before taking it off byStatus', async () => {
+    // Prepare: LABELED by a labeler of before push leases (no lease, no pushedAt), its name never counted
+    const { id } = await endedUnpushed('legacy-names-pending', new Date(now.getTime() - 25 * 60 * 60_000), 0, 'LegacyCat');
+    await table.store.documentClient.send(
+      new UpdateCommand({ TableName: table.store.tableName, Key: imageKey(id), UpdateExpression: 'REMOVE pushLeaseUntil, pushAttempts' }),
+    );
+    const publisher = recordingPublisher();
+
+    // Act
+    const summary = await reconcile(depsWith(fakeS3([]).client, publisher), { now });
+
+    // Assess: pushed then, as such an image counts; counted now, and off byStatus
+    expect(summary).toMatchObject({ pending: 1, finished: 1, dropped: 0, errors: 0 });
+    expect(publisher.published).toEqual([]);
+    expect(await catalogCount('LegacyCat')).toBe(1);
+    expect(await onStatusIndex(id)).toBe(false);
+  });
+
+  it('does not give up a push whose lease another run took over after the image was read', async () => {
+    // Prepare: given up as read, but a labeler redelivery takes the lapsed lease over before the reconciler acts
+    const { id, endedAt } = await endedUnpushed('push-retaken', new Date(now.getTime() - 25 * 60 * 60_000), ReconcileSettings.maxPushAttempts);
+    const clock = new Date(endedAt.getTime() + PushSettings.leaseMs + 1);
+    const retaking: TableStore = {
+      ...table.store,
+      documentClient: {
+        send: async (command: object) => {
+          if (command instanceof UpdateCommand && command.input.UpdateExpression === 'REMOVE #recovery') {
+            await table.store.documentClient.send(
+              new UpdateCommand({
+                TableName: table.store.tableName,
+                Key: imageKey(id),
+                UpdateExpression: 'SET pushLeaseUntil = :until ADD pushAttempts :one',
+                ExpressionAttributeValues: { ':until': clock.getTime() + PushSettings.leaseMs, ':one': 1 },
+              }),
+            );
+          }
+          return table.store.documentClient.send(command as GetCommand);
+        },
+      } as unknown as TableStore['documentClient'],
+    };
+    const deps: ReconcileDeps = { ...depsWith(fakeS3([]).client, recordingPublisher([id])), store: retaking, now: () => clock };
+
+    // Act
+    const summary = await reconcile(deps, { now });
+
+    // Assess: left to the run holding the lease
+    expect(summary).toMatchObject({ pending: 1, dropped: 0, errors: 0 });
+    expect(await onStatusIndex(id)).toBe(true);
+  });
+
   it('leaves an ended image whose push lease is still held to its holder, without waiting for it', async () => {
     // Prepare: LABELED a moment ago by a run that is still pushing it
     const id = await pendingImage('being-pushed', 1);
@@ -413,6 +519,21 @@ describe('Function: reconcile', () => {
     expect(s3.sent.map((call) => call.key)).not.toContain(uploadKeyFor(queued));
   });
 
+  it('counts an object whose HeadObject has no LastModified as queued, never re-driven', async () => {
+    // Prepare: an upload S3 answers without LastModified
+    const id = await pendingImage('no-last-modified', 1);
+    const sent: string[] = [];
+    const undated = { send: async (command: object) => (sent.push(command.constructor.name), {}) } as unknown as S3Client;
+
+    // Act
+    const summary = await reconcile(depsWith(undated, recordingPublisher()), { now });
+
+    // Assess
+    expect(summary).toMatchObject({ pending: 1, queued: 1, redriven: 0, errors: 0 });
+    expect(sent).toEqual(['HeadObjectCommand']);
+    expect(await statusOf(id)).toBe('PENDING');
+  });
+
   it('fails a ticket with the expired-URL reason', async () => {
     // Prepare
     const ticket = await pendingImage('ticket', 1);
@@ -423,5 +544,28 @@ describe('Function: reconcile', () => {
     // Assess
     const stored = await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(ticket), ConsistentRead: true }));
     expect(stored.Item).toMatchObject({ status: 'FAILED', error: expiredTicketReason });
+  });
+});
+
+describe('Offline start: nextWholeSecond', () => {
+  it('returns the next whole second only once the clock is fileTimeLagMs past it, as file times lag the clock', async () => {
+    // Prepare
+    vi.useFakeTimers({ now: Date.parse('2030-01-01T12:00:00.400Z'), toFake: ['Date', 'setTimeout'] });
+    try {
+      let servesFrom: Date | undefined;
+      const waiting = nextWholeSecond().then((second) => void (servesFrom = second));
+
+      // Act: the clock reaches the second, then the lag past it
+      await vi.advanceTimersByTimeAsync(600);
+      const atTheSecond = servesFrom;
+      await vi.advanceTimersByTimeAsync(fileTimeLagMs);
+      await waiting;
+
+      // Assess
+      expect(atTheSecond).toBeUndefined();
+      expect(servesFrom).toEqual(new Date('2030-01-01T12:00:01.000Z'));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
   DeleteBucketCorsCommand,
   DeleteObjectCommand,
@@ -231,6 +232,25 @@ describe('header-signed AWS SDK requests', () => {
     expect(listed.Contents?.map((entry) => entry.Key)).toEqual([key]);
     await sdk.send(new DeleteObjectCommand({ Bucket: 'second-bucket', Key: key }));
     await expect(sdk.send(new HeadObjectCommand({ Bucket: 'second-bucket', Key: key }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+  });
+
+  it('gives an in-place copy a new LastModified, as S3 gives every copy (the reconciler ages a re-drive by it)', async () => {
+    const sdk = client();
+    const key = 'uploads/copied-in-place';
+    await sdk.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'copied bytes', ContentType: 'image/jpeg' }));
+    const uploaded = (await sdk.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).LastModified!;
+    // LastModified has whole seconds: a copy can only show a later one from the next second on (real time; the store
+    // dates files by the system clock). The margin covers file times lagging the clock by a few milliseconds.
+    const nextSecond = uploaded.getTime() + 1000 + 50;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, nextSecond - Date.now())));
+    const copied = await sdk.send(
+      new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: `${bucket}/${key}`, MetadataDirective: 'REPLACE', ContentType: 'image/jpeg', Metadata: { 'redriven-at': 'now' } }),
+    );
+    const head = await sdk.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    expect(head.LastModified!.getTime()).toBeGreaterThan(uploaded.getTime());
+    expect(copied.CopyObjectResult?.LastModified?.getTime()).toBe(head.LastModified!.getTime());
+    expect(head.Metadata).toEqual({ 'redriven-at': 'now' });
+    expect((await s3.readObject(bucket, key))?.toString()).toBe('copied bytes');
   });
 
   it('accepts the default client: CRC32 header on buffers, aws-chunked with trailer on streams', async () => {
