@@ -12,17 +12,20 @@
  * which no queue message retries), so it is pushed if need be, indexed,
  * counted and called back here (functions/shared/ended-image.ts
  * finishEndedImage). An ended image on byStatus with nothing left to do (its
- * names all counted, or ended before push leases existed, which counts as
- * pushed) only has its key removed; so has one whose push failed
- * maxPushAttempts times (lapsed leases taken over, image-push.ts counts
- * them) and that ended over giveUpAfterSeconds ago, with an error logged and,
- * if LABELED, its search entries and catalog count written first: a push that
- * always fails is not retried, read and examined every run for good.
+ * names all counted, or ended before push leases existed with no names to
+ * count, which counts as pushed) only has its key removed. So has one whose
+ * push failed maxPushAttempts times (lapsed leases taken over, image-push.ts
+ * counts them) and that ended over giveUpAfterSeconds ago, under its push
+ * lease, taken first, so no run pushes it meanwhile (giveUpPush): if LABELED,
+ * its search entries and catalog count are written, then the key is removed
+ * and an error logged. It gets no completion callback (callback.ts claims one
+ * only for a pushed image). A push that always fails is so not retried, read
+ * and examined every run for good.
  * The index projects no status, so each image is read (an eventually
  * consistent GetItem: every table write that follows is conditional on the
- * item as it then is, and a stale read's re-drive, the one unconditional
- * action, is a duplicate event the labeler's conditional write ignores)
- * before anything is done for it.
+ * item as it then is, or idempotent, and a stale read's re-drive, the one
+ * unconditional action, is a duplicate event the labeler's conditional write
+ * ignores) before anything is done for it.
  *
  * Never a re-drive while the object's event may still be queued. Uploads go
  * through the labelling queue (api/labeling-queue.ts), where an event may
@@ -68,8 +71,9 @@
  * counted, and the run goes on. Runs may overlap (the reconciler has no
  * reserved concurrency): a re-drive is a duplicate event the labeler's
  * conditional write ignores, failing a ticket is a conditional update,
- * pushing an ended image first takes its lapsed lease with one, and its
- * search entries are idempotent and its catalog names claimed once
+ * pushing an ended image, or giving its push up, first takes its lapsed
+ * lease with one, and its search entries are idempotent and its catalog
+ * names claimed once
  * (functions/shared/catalog.ts); a labeler run still indexing an image (one
  * created over an hour before, through a backlog) may so see its entries
  * written twice, never counted twice.
@@ -85,7 +89,7 @@ import { ImageStatus, type Image } from '../../api/types.ts';
 import { CatalogAttributes } from '../shared/catalog.ts';
 import { finishEndedImage, indexEndedImage } from '../shared/ended-image.ts';
 import { PushDeferredError } from '../shared/errors.ts';
-import { PushAttributes } from '../shared/image-push.ts';
+import { PushAttributes, PushSettings } from '../shared/image-push.ts';
 import { getImage, type StoredImage } from '../shared/image-store.ts';
 import { markImageFailed, type MarkFailedDeps } from '../shared/mark-image-failed.ts';
 
@@ -112,8 +116,8 @@ export const ReconcileSettings = {
   /**
    * Lapsed push leases taken over (pushAttempts, image-push.ts) after which a push may be given up, once the image
    * also ended (labeledAt) giveUpAfterSeconds ago. An image whose push always fails then leaves byStatus (an error
-   * is logged; a LABELED one is indexed and counted first), rather than cost a read, a lease write and an AppSync
-   * call every run, and hold a place among maxExaminedPerRun, for good.
+   * is logged; a LABELED one is indexed and counted first; no completion callback), rather than cost a read, a lease
+   * write and an AppSync call every run, and hold a place among maxExaminedPerRun, for good.
    */
   maxPushAttempts: 12,
   /**
@@ -171,7 +175,7 @@ export interface ReconcileSummary {
   /**
    * Ended images taken off byStatus unpushed or with nothing left to do: finished already, ended before push
    * leases existed, or whose push failed maxPushAttempts times and over giveUpAfterSeconds ago (given up, logged as
-   * an error; a LABELED one's search entries and catalog count written first).
+   * an error; a LABELED one's search entries and catalog count written first; no completion callback).
    */
   readonly dropped: number;
   /** Images whose handling failed this run (logged); they stay on byStatus for the next one. */
@@ -245,8 +249,8 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 
 const recoveryKey = ImagesTableLayout.byStatusIndex.partitionKey;
 
-/** Why an ended image leaves byStatus unpushed or with nothing left to do (leaveIndex). */
-type Leaving = 'finished' | 'before-leases' | 'push-given-up';
+/** Why an ended image leaves byStatus with nothing left to do (leaveIndex); a given-up push leaves by giveUpPush. */
+type Leaving = 'finished' | 'before-leases';
 
 /** What decides an ended image's fate besides the item: the clock (leases) and the run's time (give-up age). */
 interface EndedImageClock {
@@ -267,7 +271,7 @@ const endedSince = (image: StoredImage, endedBefore: string) => typeof image.lab
  * finished once its names, if any, are counted. Unpushed after maxPushAttempts, ended over giveUpAfterSeconds
  * ago: given up.
  */
-function endedImageAction(image: StoredImage, clock: EndedImageClock): 'finish' | 'pushing' | Leaving {
+function endedImageAction(image: StoredImage, clock: EndedImageClock): 'finish' | 'pushing' | 'push-given-up' | Leaving {
   const namesPending = (image[CatalogAttributes.pending]?.size ?? 0) > 0;
   if (image[PushAttributes.pushedAt]) return namesPending ? 'finish' : 'finished';
   const leaseUntil = image[PushAttributes.leaseUntil];
@@ -277,14 +281,17 @@ function endedImageAction(image: StoredImage, clock: EndedImageClock): 'finish' 
   return attemptsSpent && !endedSince(image, clock.endedBefore) ? 'push-given-up' : 'finish';
 }
 
-/** The condition (beside the key's existence) under which pass 1's reason to take an image off still holds. */
+/**
+ * The condition (beside the key's existence) under which pass 1's reason to take an image off with nothing left to
+ * do still holds (leaveIndex). A given-up push's removal is conditional on the item's push lease instead (giveUpPush).
+ */
 interface LeavingCondition {
   readonly condition: string;
   readonly names: Record<string, string>;
   readonly values: Record<string, unknown>;
 }
 
-function leavingCondition(why: Leaving, clock: EndedImageClock): LeavingCondition {
+function leavingCondition(why: Leaving): LeavingCondition {
   switch (why) {
     case 'finished':
       return { condition: 'attribute_exists(#pushedAt) AND attribute_not_exists(#pending)', names: { '#pending': CatalogAttributes.pending }, values: {} };
@@ -294,53 +301,79 @@ function leavingCondition(why: Leaving, clock: EndedImageClock): LeavingConditio
         names: { '#status': 'status', '#leaseUntil': PushAttributes.leaseUntil, '#pending': CatalogAttributes.pending },
         values: { ':pending': ImageStatus.PENDING },
       };
-    case 'push-given-up':
-      // NOT (labeledAt >= ...): true without labeledAt too, as endedSince reads it.
-      return {
-        condition: 'attribute_not_exists(#pushedAt) AND #attempts >= :maxAttempts AND #leaseUntil < :nowMs AND NOT (#labeledAt >= :endedBefore)',
-        names: { '#attempts': PushAttributes.attempts, '#leaseUntil': PushAttributes.leaseUntil, '#labeledAt': 'labeledAt' },
-        values: { ':maxAttempts': ReconcileSettings.maxPushAttempts, ':nowMs': clock.nowMs, ':endedBefore': clock.endedBefore },
-      };
+  }
+}
+
+/** Removes the image's byStatus key, on condition it is still in the state that made pass 1 drop it. */
+async function leaveIndex(deps: ReconcileDeps, image: StoredImage, why: Leaving): Promise<boolean> {
+  const { condition, names, values } = leavingCondition(why);
+  const left = await updateIf(deps, {
+    Key: imageKey(image.id),
+    UpdateExpression: 'REMOVE #recovery',
+    ConditionExpression: `attribute_exists(#recovery) AND ${condition}`,
+    ExpressionAttributeNames: { '#recovery': recoveryKey, '#pushedAt': PushAttributes.pushedAt, ...names },
+    // DynamoDB refuses an empty ExpressionAttributeValues.
+    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+  });
+  if (left) deps.logger.info('ended image taken off byStatus', { imageId: image.id, why });
+  return left;
+}
+
+/**
+ * A conditional update of the image item: true when it was made, false when its condition failed (the item changed
+ * since it was read: the next run looks again).
+ */
+async function updateIf(deps: ReconcileDeps, update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<boolean> {
+  try {
+    await deps.store.documentClient.send(new UpdateCommand({ TableName: deps.store.tableName, ...update }));
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
   }
 }
 
 /**
- * Removes the image's byStatus key, on condition it is still in the state that made pass 1 drop it. A given-up
- * image is indexed first, as a pushed one would be (indexEndedImage: its search entries, then its catalog count,
- * whose last claim removes the key itself): the table already shows it LABELED, so search and the catalog must
- * too. The removal that follows is then conditional on the item, not on the key, which may be gone.
+ * Gives up the push of an image endedImageAction found given up: says whether this call did. A LABELED image is
+ * indexed first, as a pushed one would be (indexEndedImage: its search entries, then its catalog count): the table
+ * already shows it LABELED, so search and the catalog must too. Fenced, so nothing is done unless the give-up holds
+ * for the item (not only for this run's eventually consistent read) and no run pushes meanwhile:
+ *   1. the push lease is taken (not counted as an attempt), on condition the item is still given up (its byStatus
+ *      key there, unpushed, attempts spent, lease lapsed); a second run giving it up at the same time fails here;
+ *   2. the image is indexed, its catalog claims leaving the byStatus key in place (CountOptions.keepsStatusKey);
+ *   3. the key is removed, on condition the lease is still the one taken in step 1 and nobody pushed: a run that took
+ *      a lease this one let lapse (a slow step 2) pushes the image, and the key keeps it for the next reconciler run
+ *      should that push fail;
+ *   4. only then is the give-up logged.
+ * A step that throws leaves the key: the lease lapses, and the next run gives it up again (steps 2 and 3 are
+ * idempotent or claimed once). The age check (labeledAt, giveUpAfterSeconds) is endedImageAction's alone: labeledAt
+ * never changes once the image ended.
  */
-async function leaveIndex(deps: ReconcileDeps, image: StoredImage, why: Leaving, clock: EndedImageClock): Promise<boolean> {
-  const { condition, names, values } = leavingCondition(why, clock);
-  const givenUp = why === 'push-given-up';
-  if (givenUp) await indexEndedImage(deps, image);
-  try {
-    await deps.store.documentClient.send(
-      new UpdateCommand({
-        TableName: deps.store.tableName,
-        Key: imageKey(image.id),
-        UpdateExpression: 'REMOVE #recovery',
-        ConditionExpression: `${givenUp ? 'attribute_exists(pk)' : 'attribute_exists(#recovery)'} AND ${condition}`,
-        ExpressionAttributeNames: { '#recovery': recoveryKey, '#pushedAt': PushAttributes.pushedAt, ...names },
-        // DynamoDB refuses an empty ExpressionAttributeValues.
-        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
-      }),
-    );
-    if (givenUp) {
-      deps.logger.error('push given up: every attempt failed; subscribers never heard of this image', {
-        imageId: image.id,
-        status: image.status,
-        attempts: image[PushAttributes.attempts],
-      });
-    } else {
-      deps.logger.info('ended image taken off byStatus', { imageId: image.id, why });
-    }
-    return true;
-  } catch (error) {
-    // Changed since it was read: the next run looks again.
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+async function giveUpPush(deps: ReconcileDeps, image: StoredImage, clock: EndedImageClock): Promise<boolean> {
+  const held = clock.nowMs + PushSettings.leaseMs;
+  const leased = await updateIf(deps, {
+    Key: imageKey(image.id),
+    UpdateExpression: 'SET #leaseUntil = :held',
+    ConditionExpression: 'attribute_exists(#recovery) AND attribute_not_exists(#pushedAt) AND #attempts >= :maxAttempts AND #leaseUntil < :nowMs',
+    ExpressionAttributeNames: { '#recovery': recoveryKey, '#pushedAt': PushAttributes.pushedAt, '#attempts': PushAttributes.attempts, '#leaseUntil': PushAttributes.leaseUntil },
+    ExpressionAttributeValues: { ':held': held, ':maxAttempts': ReconcileSettings.maxPushAttempts, ':nowMs': clock.nowMs },
+  });
+  if (!leased) return false;
+  await indexEndedImage(deps, image, undefined, { keepsStatusKey: true });
+  const left = await updateIf(deps, {
+    Key: imageKey(image.id),
+    UpdateExpression: 'REMOVE #recovery',
+    ConditionExpression: '#leaseUntil = :held AND attribute_not_exists(#pushedAt)',
+    ExpressionAttributeNames: { '#recovery': recoveryKey, '#leaseUntil': PushAttributes.leaseUntil, '#pushedAt': PushAttributes.pushedAt },
+    ExpressionAttributeValues: { ':held': held },
+  });
+  if (!left) return false;
+  deps.logger.error('push given up: every attempt failed; subscribers never heard of this image', {
+    imageId: image.id,
+    status: image.status,
+    attempts: image[PushAttributes.attempts],
+  });
+  return true;
 }
 
 export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconcileSummary> {
@@ -373,7 +406,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
       let stored: StoredImage | undefined;
       try {
         // Eventually consistent (half the read units): every table write that follows is conditional on the item as it
-        // is; a re-drive (CopyObject) is not, but one after a stale read is a duplicate event the labeler ignores.
+        // is, or idempotent; a re-drive (CopyObject) is not, but one after a stale read is a duplicate event the labeler ignores.
         stored = await getImage(deps.store, image.id, { consistent: false });
       } catch (error) {
         failed(image, 'GetItem', error);
@@ -387,7 +420,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
         if (ended === 'finish') unfinished.push(stored);
         else if (ended === 'pushing') summary.pushing += 1;
         else {
-          await leaveIndex(deps, stored, ended, clock).then(
+          await (ended === 'push-given-up' ? giveUpPush(deps, stored, clock) : leaveIndex(deps, stored, ended)).then(
             (left) => void (summary.dropped += left ? 1 : 0),
             (error: unknown) => failed(image, 'taking it off byStatus', error),
           );

@@ -19,7 +19,8 @@
  * CallbackSettings.maxAttempts attempts, ever.
  * - The delivery is claimed with a conditional write that needs `pushedAt`
  *   and no earlier claim: a duplicate S3 event, a Lambda retry or
- *   labeling-failed finding the image ended never sends it again.
+ *   labeling-failed finding the image ended never sends it again; an image
+ *   whose push the reconciler gave up (never pushed) gets none.
  * - Nothing here throws (the sender turns every failure into an outcome, and
  *   the claim's own failures are logged), and a delivery is bounded
  *   (deliveryBudgetMs, ~21 s), so a receiver that fails, hangs or drips can

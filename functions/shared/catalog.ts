@@ -66,7 +66,8 @@ async function stillPending(store: TableStore, imageId: string): Promise<Set<str
  * pending and counts that; returns the names this call counted.
  * `last`: no other name is pending (the last slice of what the caller read,
  * the earlier ones claimed): the claim also takes the image off the
- * reconciler's byStatus index, as nothing is left to finish (ended-image.ts).
+ * reconciler's byStatus index, as nothing is left to finish (ended-image.ts),
+ * unless the caller removes the key itself (`keepsStatusKey`).
  */
 async function claimAndCount(store: TableStore, image: { readonly imageId: string; readonly owner: string }, names: Names, last: boolean): Promise<string[]> {
   let wanted = [...names];
@@ -94,6 +95,15 @@ async function claimAndCount(store: TableStore, image: { readonly imageId: strin
   return [];
 }
 
+/** How countPendingLabels leaves the image's byStatus key. */
+export interface CountOptions {
+  /**
+   * Leave the key to the caller: the reconciler giving up a push removes it only once its lease shows the give-up
+   * still holds (functions/reconciler/reconcile.ts giveUpPush). @default false - the last claim removes it
+   */
+  readonly keepsStatusKey?: boolean;
+}
+
 /**
  * Counts the image in its owner's catalog under each name it still has pending; returns the names this call counted.
  * The claim of the last names also removes the image's byStatus key (api/table.ts): counted, it is finished.
@@ -102,11 +112,13 @@ export async function countPendingLabels(
   store: TableStore,
   image: { readonly imageId: string; readonly owner: string },
   pending: Iterable<string>,
+  options: CountOptions = {},
 ): Promise<string[]> {
   // One transaction after another: they all update the image item, so side by side they would only conflict.
   const counted: string[] = [];
   const batches = slices([...pending], namesPerTransaction);
-  for (const [position, batch] of batches.entries()) counted.push(...(await claimAndCount(store, image, batch, position === batches.length - 1)));
+  const removesKeyAt = options.keepsStatusKey ? -1 : batches.length - 1;
+  for (const [position, batch] of batches.entries()) counted.push(...(await claimAndCount(store, image, batch, position === removesKeyAt)));
   return counted;
 }
 

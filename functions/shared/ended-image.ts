@@ -14,7 +14,7 @@ import { ImageStatus, toPublicImage } from '../../api/types.ts';
 import { getImage, writeLabelEntries, type StoredImage } from './image-store.ts';
 import type { CallbackSender } from './callback-sender.ts';
 import { sendCompletionCallback } from './callback.ts';
-import { countPendingLabels } from './catalog.ts';
+import { countPendingLabels, type CountOptions } from './catalog.ts';
 import { pushHeld, pushIfUnpushed, type ImagePushDeps, type PushOutcome } from './image-push.ts';
 import { deleteLabelEntries } from './label-entries.ts';
 
@@ -30,10 +30,11 @@ export interface EndedImageDeps extends ImagePushDeps {
  * index (catalog.ts): until then a reconciler run finishes what a failure
  * here left. `recorded` is the record of the push when it runs beside it
  * (pushAndFinishHeld): the claim waits for it, so an image never leaves
- * byStatus without `pushedAt`. An image deleted meanwhile (the deleter may
- * have run before the entries landed) has its entries removed again.
+ * byStatus without `pushedAt`, unless `options` leaves the key to the caller
+ * (a given-up push, catalog.ts CountOptions). An image deleted meanwhile (the
+ * deleter may have run before the entries landed) has its entries removed again.
  */
-export async function indexEndedImage(deps: EndedImageDeps, image: StoredImage, recorded?: Promise<void>): Promise<void> {
+export async function indexEndedImage(deps: EndedImageDeps, image: StoredImage, recorded?: Promise<void>, options?: CountOptions): Promise<void> {
   if (image.status !== ImageStatus.LABELED) return;
   await writeLabelEntries(deps.store, toPublicImage(image));
   if (!(await getImage(deps.store, image.id))) {
@@ -44,7 +45,7 @@ export async function indexEndedImage(deps: EndedImageDeps, image: StoredImage, 
   const pending = image.catalogPending;
   if (!pending || pending.size === 0) return;
   await recorded;
-  await countPendingLabels(deps.store, { imageId: image.id, owner: ownerOfItem(image) }, pending);
+  await countPendingLabels(deps.store, { imageId: image.id, owner: ownerOfItem(image) }, pending, options);
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CopyObjectCommand, HeadObjectCommand, NotFound, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { uploadKeyFor } from '../../api/media.ts';
 import { awaitingRecovery, catalogKey, imageKey, ImagesTableLayout } from '../../api/table.ts';
@@ -438,29 +438,43 @@ describe('Function: reconcile', () => {
     expect(await onStatusIndex(id)).toBe(false);
   });
 
-  it('does not give up a push whose lease another run took over after the image was read', async () => {
-    // Prepare: given up as read, but a labeler redelivery takes the lapsed lease over before the reconciler acts
-    const { id, endedAt } = await endedUnpushed('push-retaken', new Date(now.getTime() - 25 * 60 * 60_000), ReconcileSettings.maxPushAttempts);
-    const clock = new Date(endedAt.getTime() + PushSettings.leaseMs + 1);
-    const retaking: TableStore = {
+  /** The table, where `meanwhile` runs once, before the first command `isPoint` picks: another run acting then. */
+  function interruptedBefore(isPoint: (command: object) => boolean, meanwhile: () => Promise<unknown>): TableStore {
+    let interrupted = false;
+    return {
       ...table.store,
       documentClient: {
         send: async (command: object) => {
-          if (command instanceof UpdateCommand && command.input.UpdateExpression === 'REMOVE #recovery') {
-            await table.store.documentClient.send(
-              new UpdateCommand({
-                TableName: table.store.tableName,
-                Key: imageKey(id),
-                UpdateExpression: 'SET pushLeaseUntil = :until ADD pushAttempts :one',
-                ExpressionAttributeValues: { ':until': clock.getTime() + PushSettings.leaseMs, ':one': 1 },
-              }),
-            );
+          if (!interrupted && isPoint(command)) {
+            interrupted = true;
+            await meanwhile();
           }
           return table.store.documentClient.send(command as GetCommand);
         },
       } as unknown as TableStore['documentClient'],
     };
-    const deps: ReconcileDeps = { ...depsWith(fakeS3([]).client, recordingPublisher([id])), store: retaking, now: () => clock };
+  }
+
+  /** The table, where `meanwhile` runs before the first write after the reconciler's reads (a GetItem, a Query): between its read of an image and its first step. */
+  const interruptedOnFirstWrite = (meanwhile: () => Promise<unknown>) =>
+    interruptedBefore((command) => !(command instanceof GetCommand) && !(command instanceof QueryCommand), meanwhile);
+
+  /** Another run (a labeler's redelivery, labeling-failed) taking the lapsed push lease over at `at`, as image-push.ts does. */
+  const takeLeaseOver = (id: string, at: Date) =>
+    table.store.documentClient.send(
+      new UpdateCommand({
+        TableName: table.store.tableName,
+        Key: imageKey(id),
+        UpdateExpression: 'SET pushLeaseUntil = :until ADD pushAttempts :one',
+        ExpressionAttributeValues: { ':until': at.getTime() + PushSettings.leaseMs, ':one': 1 },
+      }),
+    );
+
+  it('does not give up a push whose lease another run took over after the image was read', async () => {
+    // Prepare: given up as read, but a labeler redelivery takes the lapsed lease over before the reconciler acts
+    const { id, endedAt } = await endedUnpushed('push-retaken', new Date(now.getTime() - 25 * 60 * 60_000), ReconcileSettings.maxPushAttempts);
+    const clock = new Date(endedAt.getTime() + PushSettings.leaseMs + 1);
+    const deps: ReconcileDeps = { ...depsWith(fakeS3([]).client, recordingPublisher([id])), store: interruptedOnFirstWrite(() => takeLeaseOver(id, clock)), now: () => clock };
 
     // Act
     const summary = await reconcile(deps, { now });
@@ -468,6 +482,71 @@ describe('Function: reconcile', () => {
     // Assess: left to the run holding the lease
     expect(summary).toMatchObject({ pending: 1, dropped: 0, errors: 0 });
     expect(await onStatusIndex(id)).toBe(true);
+  });
+
+  it('does not give up a LABELED push with names whose lease another run took over after the image was read: it stays on byStatus', async () => {
+    // Prepare: LABELED (a name to count) over a day ago, given up as read; another run takes the lapsed lease
+    // over before the reconciler's first write. Should that run's push fail, only byStatus brings the image back.
+    const { id, endedAt } = await endedUnpushed('labeled-push-retaken', new Date(now.getTime() - 25 * 60 * 60_000), ReconcileSettings.maxPushAttempts, 'RetakenCat');
+    const clock = new Date(endedAt.getTime() + PushSettings.leaseMs + 1);
+    const logger = new Logger({ serviceName: 'reconciler-test', logLevel: 'SILENT' });
+    const errors = vi.spyOn(logger, 'error');
+    const deps: ReconcileDeps = {
+      ...depsWith(fakeS3([]).client, recordingPublisher([id])),
+      logger,
+      store: interruptedOnFirstWrite(() => takeLeaseOver(id, clock)),
+      now: () => clock,
+    };
+
+    // Act
+    const summary = await reconcile(deps, { now });
+
+    // Assess: left to the run holding the lease, still on byStatus, nothing logged as given up
+    expect(summary).toMatchObject({ pending: 1, dropped: 0, errors: 0 });
+    expect(await onStatusIndex(id)).toBe(true);
+    expect(errors).not.toHaveBeenCalledWith(expect.stringMatching(/^push given up/), expect.anything());
+  });
+
+  it('keeps on byStatus a LABELED image whose give-up lease another run took over while its names were being counted', async () => {
+    // Prepare: LABELED (a name to count) over a day ago, given up; the reconciler's lease lapses while it indexes,
+    // and another run takes it over before the catalog claim (that run's push may fail: byStatus must keep the image)
+    const { id, endedAt } = await endedUnpushed('labeled-lease-lost-indexing', new Date(now.getTime() - 25 * 60 * 60_000), ReconcileSettings.maxPushAttempts, 'LostLeaseCat');
+    const clock = new Date(endedAt.getTime() + PushSettings.leaseMs + 1);
+    const later = new Date(clock.getTime() + PushSettings.leaseMs + 1);
+    const deps: ReconcileDeps = {
+      ...depsWith(fakeS3([]).client, recordingPublisher([id])),
+      store: interruptedBefore((command) => command instanceof TransactWriteCommand, () => takeLeaseOver(id, later)),
+      now: () => clock,
+    };
+
+    // Act
+    const summary = await reconcile(deps, { now });
+
+    // Assess: counted (the claim is the image's, whoever pushes), not given up, still on byStatus
+    expect(summary).toMatchObject({ pending: 1, dropped: 0, errors: 0 });
+    expect(await catalogCount('LostLeaseCat')).toBe(1);
+    expect(await onStatusIndex(id)).toBe(true);
+  });
+
+  it('gives a push up once when two runs give it up at the same time', async () => {
+    // Prepare: LABELED over a day ago, given up as read by two runs; the second runs whole between the first's
+    // read and its first write
+    const { id, endedAt } = await endedUnpushed('push-given-up-twice', new Date(now.getTime() - 25 * 60 * 60_000), ReconcileSettings.maxPushAttempts, 'TwiceCat');
+    const clock = new Date(endedAt.getTime() + PushSettings.leaseMs + 1);
+    const logger = new Logger({ serviceName: 'reconciler-test', logLevel: 'SILENT' });
+    const errors = vi.spyOn(logger, 'error');
+    const deps = (store: TableStore): ReconcileDeps => ({ ...depsWith(fakeS3([]).client, recordingPublisher([id])), logger, store, now: () => clock });
+    let second: Awaited<ReturnType<typeof reconcile>> | undefined;
+
+    // Act
+    const first = await reconcile(deps(interruptedOnFirstWrite(async () => (second = await reconcile(deps(table.store), { now })))), { now });
+
+    // Assess: one give-up, logged once, counted once
+    expect(second).toMatchObject({ pending: 1, dropped: 1, errors: 0 });
+    expect(first).toMatchObject({ pending: 1, dropped: 0, errors: 0 });
+    expect(errors.mock.calls.filter(([message]) => /^push given up/.test(String(message)))).toHaveLength(1);
+    expect(await catalogCount('TwiceCat')).toBe(1);
+    expect(await onStatusIndex(id)).toBe(false);
   });
 
   it('leaves an ended image whose push lease is still held to its holder, without waiting for it', async () => {
