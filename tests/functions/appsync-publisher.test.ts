@@ -1,8 +1,9 @@
 /**
  * appSyncPublisher (functions/shared/appsync-publisher.ts) against a stand-in
  * GraphQL endpoint: the SigV4-signed publishImageLabeled POST with its whole
- * body, one kept-alive connection for consecutive pushes, and a PublishError
- * for an HTTP error, a GraphQL error and an endpoint that never answers.
+ * body, one kept-alive connection for consecutive pushes, one retry when the
+ * server closed that connection, and a PublishError for an HTTP error, a
+ * GraphQL error, a new connection hung up and an endpoint that never answers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +21,8 @@ const received: Received[] = [];
 let connections = 0;
 /** What the stand-in answers; undefined: it never answers. */
 let answer: { status: number; body: string } | undefined;
+/** Hangs up on the next request it gets, unread: as a server whose idle timeout closed the connection as the request came. */
+let hangUpNext = false;
 let server: Server;
 let graphqlUrl: string;
 
@@ -42,6 +45,11 @@ beforeAll(async () => {
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'LKIAPUBLISHERTEST01');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'publisher-secret-0123456789abcdefghijklmn');
   server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    if (hangUpNext) {
+      hangUpNext = false;
+      request.socket.destroy();
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -61,6 +69,7 @@ afterAll(async () => {
 beforeEach(() => {
   received.length = 0;
   connections = 0;
+  hangUpNext = false;
   answer = { status: 200, body: JSON.stringify({ data: { publishImageLabeled: { id: image.id } } }) };
 });
 
@@ -94,6 +103,31 @@ describe('Function: appSyncPublisher', () => {
     await expect(publisher.publish(image)).rejects.toThrow('HTTP 401');
     answer = { status: 200, body: JSON.stringify({ data: null, errors: [{ errorType: 'BadRequest', message: 'status must be LABELED or FAILED' }] }) };
     await expect(publisher.publish(image)).rejects.toThrow('BadRequest: status must be LABELED or FAILED');
+  });
+
+  it('sends a push again, once, on a new connection when the kept-alive one was closed by the server', async () => {
+    // Prepare
+    const publisher = appSyncPublisher({ graphqlUrl, region: 'us-east-1' });
+    await publisher.publish(image);
+
+    // Act
+    hangUpNext = true;
+    await publisher.publish(image);
+
+    // Assess
+    expect(received).toHaveLength(2);
+    expect(connections).toBe(2);
+  });
+
+  it('rejects with a PublishError when a new connection is hung up, without sending again', async () => {
+    // Prepare
+    const publisher = appSyncPublisher({ graphqlUrl, region: 'us-east-1' });
+
+    // Act + Assess
+    hangUpNext = true;
+    await expect(publisher.publish(image)).rejects.toThrow(PublishError);
+    expect(received).toHaveLength(0);
+    expect(connections).toBe(1);
   });
 
   it('rejects with a PublishError when the endpoint never answers', async () => {
