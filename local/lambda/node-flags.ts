@@ -20,7 +20,7 @@
  * where node's default is 16 KiB: an answer with larger headers that a
  * function reads on AWS would fail here otherwise).
  *
- * @example lambdaNodeFlags(512) // ['--expose-gc', '--max-semi-space-size=25', '--max-old-space-size=461']
+ * @example lambdaNodeFlags(512) // ['--expose-gc', '--max-http-header-size=81920', '--max-semi-space-size=25', '--max-old-space-size=461']
  */
 export function lambdaNodeFlags(memoryMb: number): string[] {
   if (!Number.isInteger(memoryMb) || memoryMb < 128) throw new RangeError(`a function's memory is a whole number of MB from 128, got ${memoryMb}`);
