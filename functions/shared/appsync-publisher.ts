@@ -37,16 +37,28 @@ interface Answer {
 }
 
 /**
+ * A kept-alive connection the server had closed when the request went out on
+ * it (its idle timeout ended as the request was sent, or a frozen Lambda
+ * thawed after it): the server never read the request, so sending it again on
+ * a new connection publishes once. Node's own advice for keep-alive agents.
+ */
+class StaleConnectionError extends Error {}
+
+const staleConnectionCodes = new Set(['ECONNRESET', 'EPIPE']);
+
+/**
  * One POST over node:http(s) with a keep-alive agent, not fetch: on Node 20,
  * against a local HTTPS server, fetch cost ~0.9 ms more CPU a call (client
  * and server together) and ~2 ms more wall time, on the push's critical path.
- * The whole exchange, answer text included, ends within `timeoutMs` or rejects.
+ * The whole exchange, answer text included, ends when `signal` aborts or rejects.
  */
-function post(url: URL, headers: Record<string, string>, body: string, agents: { http: HttpAgent; https: HttpsAgent }, timeoutMs: number): Promise<Answer> {
+function post(url: URL, headers: Record<string, string>, body: string, agents: { http: HttpAgent; https: HttpsAgent }, signal: AbortSignal): Promise<Answer> {
   const secure = url.protocol === 'https:';
   return new Promise<Answer>((resolve, reject) => {
-    const options = { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, signal: AbortSignal.timeout(timeoutMs) };
+    const options = { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, signal };
+    let answered = false;
     const onAnswer = (response: IncomingMessage) => {
+      answered = true;
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
@@ -57,11 +69,14 @@ function post(url: URL, headers: Record<string, string>, body: string, agents: {
       });
     };
     const request = secure ? httpsRequest(url, { ...options, agent: agents.https }, onAnswer) : httpRequest(url, { ...options, agent: agents.http }, onAnswer);
-    request.on('error', reject);
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      // Only before any answer: once the server answered, it had the request.
+      const stale = request.reusedSocket && !answered && !signal.aborted && staleConnectionCodes.has(error.code ?? '');
+      reject(stale ? new StaleConnectionError(error.message, { cause: error }) : error);
+    });
     request.end(body);
   });
 }
-
 
 export interface Publisher {
   publish(image: Image): Promise<void>;
@@ -84,9 +99,17 @@ export function appSyncPublisher(args: { graphqlUrl: string; region: string; /**
         body,
       });
       const signed = await signer.sign(request);
-      const { status, text } = await post(url, signed.headers, body, agents, args.timeoutMs ?? publishTimeoutMs).catch((error: unknown) => {
-        throw new PublishError(`publishImageLabeled got no answer: ${(error as Error).message}`, { cause: error });
-      });
+      // One deadline for the attempt and its retry: the push lease's margin for the publish holds (image-push.ts).
+      const signal = AbortSignal.timeout(args.timeoutMs ?? publishTimeoutMs);
+      const send = () => post(url, signed.headers, body, agents, signal);
+      const { status, text } = await send()
+        .catch((error: unknown) => {
+          if (error instanceof StaleConnectionError) return send();
+          throw error;
+        })
+        .catch((error: unknown) => {
+          throw new PublishError(`publishImageLabeled got no answer: ${(error as Error).message}`, { cause: error });
+        });
       if (status < 200 || status > 299) throw new PublishError(`publishImageLabeled answered HTTP ${status}: ${text}`);
       const result = JSON.parse(text) as { errors?: { message: string; errorType?: string }[] };
       if (result.errors?.length) {

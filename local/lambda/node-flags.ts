@@ -15,11 +15,16 @@
  * the process stays busy; in `BENCH_ONLY=memory npm run bench` the labeler
  * processes reached 2 × 16 MiB, as without these flags.
  *
- * @example lambdaNodeFlags(512) // ['--max-semi-space-size=25', '--max-old-space-size=461']
+ * It also passes the bootstrap's two other flags: `--expose-gc` (a handler
+ * may call `global.gc()` on Lambda) and `--max-http-header-size 81920` (80 KiB,
+ * where node's default is 16 KiB: an answer with larger headers that a
+ * function reads on AWS would fail here otherwise).
+ *
+ * @example lambdaNodeFlags(512) // ['--expose-gc', '--max-http-header-size=81920', '--max-semi-space-size=25', '--max-old-space-size=461']
  */
 export function lambdaNodeFlags(memoryMb: number): string[] {
   if (!Number.isInteger(memoryMb) || memoryMb < 128) throw new RangeError(`a function's memory is a whole number of MB from 128, got ${memoryMb}`);
   // Integer division, as the bootstrap's `expr` divides.
   const newSpace = Math.floor(memoryMb / 10);
-  return [`--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memoryMb - newSpace}`];
+  return ['--expose-gc', '--max-http-header-size=81920', `--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memoryMb - newSpace}`];
 }

@@ -74,6 +74,8 @@ export interface S3rverBackend {
   readObjectMd5(bucket: string, key: string): Promise<string | undefined>;
   /** The ETag (MD5 hex, unquoted) of the object stored under the key now; undefined when there is none. */
   currentETag(bucket: string, key: string): Promise<string | undefined>;
+  /** What the in-memory caches hold now (tests of their bounds). */
+  keptCounts(): KeptCounts;
   close(): void;
 }
 
@@ -169,9 +171,19 @@ function durableWrites(store: S3rverStore, tempDir: string): void {
  * created or deleted), so every answer is what the file then holds. A read
  * that overlapped such a change is not kept. Objects' own subresources
  * (tagging) are read as before.
+ *
+ * Only the configurations of buckets the stack has (those it was started with
+ * and those a signed CreateBucket made since) are kept: a CORS preflight
+ * needs no credentials and may name any bucket, and keeping its answer for
+ * every name asked would let anyone grow the process without limit. Any other
+ * bucket's configuration is read from disk each time, as before.
+ *
+ * Returns how many configurations are kept (for tests of that bound).
  */
-function cachedBucketConfigurations(store: S3rverStore): void {
+function cachedBucketConfigurations(store: S3rverStore, stackBuckets: readonly string[]): () => number {
   const read = store.getSubresource.bind(store);
+  /** The buckets whose configurations may be kept: a set only the stack's start and signed bucket writes grow. */
+  const keepable = new Set(stackBuckets);
   /** By bucket, then by type (`cors`, `website`); null: the bucket has none of that type. */
   const kept = new Map<string, Map<string, unknown>>();
   let changes = 0;
@@ -192,7 +204,7 @@ function cachedBucketConfigurations(store: S3rverStore): void {
       }
     };
   store.getSubresource = async (bucket, key, resourceType) => {
-    if (key !== undefined) return read(bucket, key, resourceType);
+    if (key !== undefined || !keepable.has(bucket)) return read(bucket, key, resourceType);
     const bucketConfigs = kept.get(bucket);
     if (bucketConfigs?.has(resourceType)) return bucketConfigs.get(resourceType);
     const before = changes;
@@ -202,20 +214,50 @@ function cachedBucketConfigurations(store: S3rverStore): void {
   };
   store.putSubresource = forgetting(store.putSubresource.bind(store));
   store.deleteSubresource = forgetting(store.deleteSubresource.bind(store));
-  store.putBucket = forgetting(store.putBucket.bind(store));
-  store.deleteBucket = forgetting(store.deleteBucket.bind(store));
+  const putBucket = forgetting(store.putBucket.bind(store));
+  const deleteBucket = forgetting(store.deleteBucket.bind(store));
+  store.putBucket = async (bucket) => {
+    const created = await putBucket(bucket);
+    keepable.add(bucket);
+    return created;
+  };
+  store.deleteBucket = async (bucket) => {
+    const deleted = await deleteBucket(bucket);
+    keepable.delete(bucket);
+    return deleted;
+  };
   const reset = store.reset.bind(store);
   store.reset = () => {
     forget();
     reset();
   };
+  return () => {
+    let count = 0;
+    for (const bucketConfigs of kept.values()) count += bucketConfigs.size;
+    return count;
+  };
 }
 
-/** The most keys whose current ETag is kept: a bound on memory, not a working set (a labelled image reads two or three keys). */
-const maxKeptETags = 10_000;
+/**
+ * The most bytes of keys whose current ETag is kept: a bound on memory, not a working set (a labelled image reads
+ * two or three keys). An entry is counted as its `bucket/key` name in UTF-16 (keys go up to 1 KiB of UTF-8, so up to
+ * 2 KiB here) plus its ETag and the Map's own share, `keptETagOverheadBytes`: about 1,900 entries of S3's longest keys,
+ * over 10,000 of the labeler's (names of about 100 characters).
+ */
+export const maxKeptETagBytes = 4 * 1024 * 1024;
+/** An entry's cost besides its name: the 32-character MD5 hex string and the Map's slot, rounded up. */
+const keptETagOverheadBytes = 160;
+
+/** What the kept ETags and bucket configurations hold now, for tests of their bounds. */
+export interface KeptCounts {
+  readonly bucketConfigurations: number;
+  readonly eTags: number;
+  readonly eTagBytes: number;
+}
 
 /**
- * The current ETag of each key written or read lately, kept in memory: a
+ * The current ETag of each key written or read lately, kept in memory (the
+ * least recently written or read dropped first, past `maxKeptETagBytes`): a
  * GetObject with If-Match (every read the labeler makes of an upload) asks
  * for it twice before s3rver reads the object itself, once for the
  * missing-key answer (authorize-request.ts) and once for the precondition
@@ -229,16 +271,22 @@ const maxKeptETags = 10_000;
  * the store is only ever written through s3rver.
  */
 function keptETags(store: S3rverStore, read: (bucket: string, key: string) => Promise<string | undefined>) {
+  /** In use order, the least recently used first (a Map iterates in insertion order; a hit moves its key last). */
   const kept = new Map<string, string | undefined>();
+  let keptBytes = 0;
+  const costOf = (name: string) => name.length * 2 + keptETagOverheadBytes;
   /** Writes under way, by key and (`bucket/`) by bucket. */
   const writing = new Map<string, number>();
   let writes = 0;
   const bucketOf = (bucket: string) => `${bucket}/`;
   const keyOf = (bucket: string, key: string) => `${bucket}/${key}`;
+  const drop = (name: string) => {
+    if (kept.delete(name)) keptBytes -= costOf(name);
+  };
   const forget = (bucket: string, key?: string) => {
     writes += 1;
-    if (key !== undefined) kept.delete(keyOf(bucket, key));
-    else for (const name of kept.keys()) if (name.startsWith(bucketOf(bucket))) kept.delete(name);
+    if (key !== undefined) drop(keyOf(bucket, key));
+    else for (const name of kept.keys()) if (name.startsWith(bucketOf(bucket))) drop(name);
   };
   const count = (name: string, by: number) => {
     const now = (writing.get(name) ?? 0) + by;
@@ -246,9 +294,15 @@ function keptETags(store: S3rverStore, read: (bucket: string, key: string) => Pr
     else writing.set(name, now);
   };
   const keep = (bucket: string, key: string, eTag: string | undefined) => {
-    kept.set(keyOf(bucket, key), eTag);
-    // The oldest first: a Map iterates in insertion order.
-    if (kept.size > maxKeptETags) kept.delete(kept.keys().next().value as string);
+    const name = keyOf(bucket, key);
+    drop(name);
+    kept.set(name, eTag);
+    keptBytes += costOf(name);
+    // The least recently used first.
+    for (const oldest of kept.keys()) {
+      if (keptBytes <= maxKeptETagBytes) break;
+      drop(oldest);
+    }
   };
   const around = async <R>(bucket: string, key: string | undefined, write: () => Promise<R>): Promise<R> => {
     const name = key === undefined ? bucketOf(bucket) : keyOf(bucket, key);
@@ -286,16 +340,24 @@ function keptETags(store: S3rverStore, read: (bucket: string, key: string) => Pr
   store.reset = () => {
     writes += 1;
     kept.clear();
+    keptBytes = 0;
     reset();
   };
-  return async (bucket: string, key: string): Promise<string | undefined> => {
+  const currentETag = async (bucket: string, key: string): Promise<string | undefined> => {
     const name = keyOf(bucket, key);
-    if (kept.has(name)) return kept.get(name);
+    if (kept.has(name)) {
+      const eTag = kept.get(name);
+      // Last in use order now.
+      kept.delete(name);
+      kept.set(name, eTag);
+      return eTag;
+    }
     const before = writes;
     const eTag = await read(bucket, key);
     if (writes === before) keep(bucket, key, eTag);
     return eTag;
   };
+  return { currentETag, counts: () => ({ eTags: kept.size, eTagBytes: keptBytes }) };
 }
 
 export async function createS3rverBackend(dataDir: string, buckets: readonly BucketConfig[]): Promise<S3rverBackend> {
@@ -317,7 +379,10 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
     })),
   });
   durableWrites(app.store, tempDir);
-  cachedBucketConfigurations(app.store);
+  const keptConfigurations = cachedBucketConfigurations(
+    app.store,
+    buckets.map((bucket) => bucket.name),
+  );
   // s3rver's first middleware is koa-logger, which formats a line for every request and response even when silent
   // (several ms of the stack's CPU per labelled image): out of the chain, as silent asks.
   const middleware = (app as unknown as { middleware: { name: string }[] }).middleware;
@@ -351,14 +416,15 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
     const content = await readIfPresent(objectPath(bucket, key));
     return content ? createHash('md5').update(content).digest('hex') : undefined;
   };
-  const currentETag = keptETags(app.store, readETag);
+  const eTags = keptETags(app.store, readETag);
   return {
     handle: app.callback(),
     events: app,
     readObject: (bucket, key) =>
       isBucketName(bucket) && isStorableKey(key) ? readIfPresent(objectPath(bucket, key)) : Promise.resolve(undefined),
     readObjectMd5: async (bucket, key) => (await readIfPresent(`${objectPath(bucket, key)}.md5`))?.toString('utf8'),
-    currentETag: async (bucket, key) => (isBucketName(bucket) && isStorableKey(key) ? currentETag(bucket, key) : undefined),
+    currentETag: async (bucket, key) => (isBucketName(bucket) && isStorableKey(key) ? eTags.currentETag(bucket, key) : undefined),
+    keptCounts: () => ({ bucketConfigurations: keptConfigurations(), ...eTags.counts() }),
     close: () => app.logger.close(),
   };
 }

@@ -22,7 +22,7 @@ import { authorizeS3Request } from './authorize-request.ts';
 import { newRequestIds, s3Error, sendS3Error, type RequestIds } from './errors.ts';
 import { objectCreatedEvent, type ObjectCreatedEventName } from './events.ts';
 import { checkPreconditions, KeyLocks, lockKeysOf, needsLock, objectTargetOf } from './preconditions.ts';
-import { createS3rverBackend, type BucketConfig, type S3rverBackend, type S3rverEvent } from './s3rver-adapter.ts';
+import { createS3rverBackend, type BucketConfig, type KeptCounts, type S3rverBackend, type S3rverEvent } from './s3rver-adapter.ts';
 import { guardRequests, guardServer } from '../http-boundary.ts';
 import { countS3Request } from '../stack-usage.ts';
 import { listen } from '../listen.ts';
@@ -49,6 +49,8 @@ export interface LocalS3 {
   readonly endpoint: string;
   /** bytes of an object, or undefined when missing */
   readObject(bucket: string, key: string): Promise<Buffer | undefined>;
+  /** What local S3 keeps in memory now (bucket configurations, ETags): for tests that its memory stays bounded. */
+  keptCounts(): KeptCounts;
   close(): Promise<void>;
 }
 
@@ -207,6 +209,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   return {
     endpoint: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     readObject: (bucket, key) => backend.readObject(bucket, key),
+    keptCounts: () => backend.keptCounts(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => {

@@ -91,18 +91,21 @@ describe('Class: FunctionProcess', () => {
     expect(result.execArgv.join(' ')).not.toMatch(/tsx/);
   });
 
-  it("sizes V8's heap from the function's memory, as Lambda's Node.js bootstrap does, and tells the handler that memory", async () => {
+  it("sizes V8's heap from the function's memory and passes the other flags of Lambda's Node.js bootstrap, and tells the handler that memory", async () => {
     // Prepare
     const function_ = processFor('sized', 'native', { memoryMb: 256 });
 
     // Act
-    const result = (await function_.invoke({ width: 1 })) as { heapLimitMb: number; memoryLimitInMB: string };
+    const result = (await function_.invoke({ width: 1 })) as { heapLimitMb: number; memoryLimitInMB: string; gcExposed: boolean; maxHeaderSize: number };
 
     // Assess: old generation 256 - 25 MB, young 2 × 12 MB; V8 adds its own reserve to the limit it reports, and without
     // the flags the limit derives from the host's RAM (gigabytes here)
     expect(result.heapLimitMb).toBeGreaterThanOrEqual(256 - 25);
     expect(result.heapLimitMb).toBeLessThanOrEqual(256 * 1.25);
     expect(result.memoryLimitInMB).toBe('256');
+    // --expose-gc and --max-http-header-size 81920 (node's default is 16 KiB)
+    expect(result.gcExposed).toBe(true);
+    expect(result.maxHeaderSize).toBe(81920);
   });
 
   it('fails each invocation of a handler that cannot be bundled with Runtime.ImportModuleError, naming the file', async () => {

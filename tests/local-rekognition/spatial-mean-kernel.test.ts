@@ -50,13 +50,27 @@ describe('Function: installSpatialMeanKernel (through startTfjs)', () => {
     expect(await bitsOf(dropped)).toEqual(expected);
   });
 
-  it('hands other means to the wasm kernel: other axes, the same axes in another order, int32 values', async () => {
-    const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2]);
+  it('hands other means to the wasm kernel: the same axes in another order, other axes, int32 values, empty tensors', async () => {
+    // Spread values: a mean summed in another order than the wasm kernel's would differ in its last bits.
+    const x = spreadValues([1, 9, 7, 5], 3);
+    const integers = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2]);
+    // The wasm kernel casts int32 values to float32 before it sums them: 2^24 + 1 becomes 2^24, and 1 + 2^24 stays 2^24.
+    const largeIntegers = tf.tensor4d([1, 2 ** 24 + 1], [1, 2, 1, 1], 'int32');
 
-    expect(Array.from(await tf.mean(x, [2, 1]).data())).toEqual([4, 5]);
-    expect(Array.from(await tf.mean(x, 3).data())).toEqual([1.5, 3.5, 5.5, 7.5]);
-    expect(Array.from(await tf.mean(tf.cast(x, 'int32'), [1, 2]).data())).toEqual([4, 5]);
+    // The wasm kernel sums axes [2, 1] as if transposed to [0, 3, 2, 1]: width first, then height.
+    expect(await bitsOf(tf.mean(x, [2, 1]))).toEqual(await bitsOf(tf.mean(tf.transpose(x, [0, 3, 2, 1]), [2, 3])));
+    expect(Array.from(await tf.mean(integers, 3).data())).toEqual([1.5, 3.5, 5.5, 7.5]);
+    expect(Array.from(await tf.mean(tf.cast(integers, 'int32'), [1, 2]).data())).toEqual([4, 5]);
+    expect(Array.from(await tf.mean(largeIntegers, [1, 2]).data())).toEqual([2 ** 23]);
     expect(await tf.mean(tf.zeros([1, 0, 2, 3]), [1, 2]).data()).toHaveLength(3);
+  });
+
+  it('hands a mean over 2^24 pixels or more to the wasm kernel, which divides by their count rounded to float32', async () => {
+    // 4097 × 4097 = 16,785,409 pixels, 16,785,408 as a float32; the float32 sum of as many ones stops at 2^24.
+    const x = tf.ones([1, 4097, 4097, 1]) as tfTypes.Tensor4D;
+
+    expect(await bitsOf(tf.mean(x, [1, 2]))).toEqual(await bitsOf(wasmSpatialMean(x)));
+    tf.dispose(x);
   });
 
   it('is installed once: installing again keeps the same kernel', () => {

@@ -26,6 +26,7 @@ import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
 import { decodeEventKey, startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
+import { maxKeptETagBytes } from '../../local/s3/s3rver-adapter.ts';
 import { keysNotifiedSince } from './notified-keys.ts';
 
 const region = 'us-east-1';
@@ -216,6 +217,23 @@ describe('presigned uploads', () => {
     }
     expect((await preflight('https://elsewhere.example')).status).toBe(200);
   });
+
+  it('keeps no configuration for the buckets unsigned preflights name, only for its own', async () => {
+    // A preflight needs no credentials: were every bucket name it asks for kept, anyone could grow the process without limit.
+    const preflight = (bucketName: string) =>
+      fetch(`${s3.endpoint}/${bucketName}/x.jpg`, { method: 'OPTIONS', headers: { origin: 'https://x.example', 'access-control-request-method': 'PUT' } });
+    expect((await preflight(bucket)).status).toBe(200);
+    const before = s3.keptCounts().bucketConfigurations;
+    expect(before).toBeGreaterThan(0);
+
+    for (let batch = 0; batch < 1000; batch += 50) {
+      const answers = await Promise.all(Array.from({ length: 50 }, (_, index) => preflight(`no-such-bucket-${batch + index}`)));
+      for (const answer of answers) expect(answer.status).toBeLessThan(500);
+    }
+
+    expect(s3.keptCounts().bucketConfigurations).toBe(before);
+    expect((await preflight(bucket)).status).toBe(200);
+  });
 });
 
 describe('header-signed AWS SDK requests', () => {
@@ -288,6 +306,24 @@ describe('header-signed AWS SDK requests', () => {
     );
     const response = await fetch(`${s3.endpoint}${signed.path}`, { method: 'PUT', headers: signed.headers, body: 'abd' });
     expect([response.status, await errorCode(response)]).toEqual([400, 'XAmzContentSHA256Mismatch']);
+  });
+});
+
+describe('memory', () => {
+  it('keeps the ETags of keys read lately within its byte bound, the longest keys included', async () => {
+    // Each HEAD with If-Match asks local S3 for the key's current ETag (its precondition), which it then keeps.
+    const sdk = client();
+    const longKey = (index: number) => `${String(index).padStart(6, '0')}/${'k'.repeat(1000)}`;
+    const head = (key: string) => sdk.send(new HeadObjectCommand({ Bucket: bucket, Key: key, IfMatch: '"0"' })).catch((error: unknown) => error);
+    for (let batch = 0; batch < 2100; batch += 50) {
+      const answers = await Promise.all(Array.from({ length: 50 }, (_, index) => head(longKey(batch + index))));
+      for (const answer of answers) expect((answer as S3ServiceException).$metadata?.httpStatusCode).toBe(404);
+    }
+
+    const { eTags, eTagBytes } = s3.keptCounts();
+    expect(eTagBytes).toBeLessThanOrEqual(maxKeptETagBytes);
+    expect(eTags).toBeGreaterThan(1000);
+    expect(eTags).toBeLessThan(2100);
   });
 });
 

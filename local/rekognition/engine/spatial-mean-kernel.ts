@@ -17,8 +17,9 @@
  * means were ~40 ms of CPU per detector view.
  *
  * Anything else (other axes, or the same ones listed in another order, which
- * the wasm kernel sums in another order; other dtypes; empty tensors) goes to
- * the wasm kernel as before.
+ * the wasm kernel sums in another order; other dtypes; empty tensors; 2^24
+ * pixels or more, whose count the wasm kernel rounds to float32) goes to the
+ * wasm kernel as before.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -29,6 +30,8 @@ const backendName = 'wasm';
 /** Whether a Mean of this input over these axes is the spatial mean this kernel computes itself. */
 function isSpatialMean(tf: typeof tfTypes, x: tfTypes.TensorInfo, axis: number | number[]): boolean {
   if (x.dtype !== 'float32' || x.shape.length !== 4 || x.shape.some((side) => side === 0)) return false;
+  // The wasm kernel divides by the pixel count as a float32, exact only below 2^24; this kernel divides by the exact count.
+  if (x.shape[1] * x.shape[2] >= 2 ** 24) return false;
   const axes = tf.util.parseAxisParam(axis, x.shape);
   return axes.length === 2 && axes[0] === 1 && axes[1] === 2;
 }
