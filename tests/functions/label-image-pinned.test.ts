@@ -90,6 +90,13 @@ async function pendingImage(id: string, bytes: Uint8Array, contentType = 'image/
 const upload = (id: string, bytes: Uint8Array, contentType = 'image/jpeg') =>
   s3.send(new PutObjectCommand({ Bucket: bucket, Key: uploadKeyFor(id), Body: bytes, ContentType: contentType }));
 
+/** An S3 client that refuses every copy (to the kept original's key) and serves the rest from the test bucket. */
+const copyRefusingS3 = (): S3Client =>
+  ({
+    send: (command: object) =>
+      command instanceof CopyObjectCommand ? Promise.reject(new Error('SlowDown: copy refused')) : s3.send(command as GetObjectCommand),
+  }) as unknown as S3Client;
+
 const eventFor = (id: string, bytes: Uint8Array, eTag = md5(bytes)): UploadedObject => ({
   bucket,
   key: uploadKeyFor(id),
@@ -263,10 +270,7 @@ describe('Function: labelImage, other paths', () => {
     const cat = jpegVariant(await fixture('cat.jpg'));
     await pendingImage('media-fails', cat);
     await upload('media-fails', cat);
-    const refusingCopy = {
-      send: (command: object) =>
-        command instanceof CopyObjectCommand ? Promise.reject(new Error('SlowDown: copy refused')) : s3.send(command as GetObjectCommand),
-    } as unknown as S3Client;
+    const refusingCopy = copyRefusingS3();
     const deps = { ...depsWith(fakeRekognition().rekognition), s3: refusingCopy };
 
     // Act
@@ -283,10 +287,7 @@ describe('Function: labelImage, other paths', () => {
     const cat = jpegVariant(await fixture('cat.jpg'));
     await pendingImage('media-fails-saved', cat);
     await upload('media-fails-saved', cat);
-    const refusingCopy = {
-      send: (command: object) =>
-        command instanceof CopyObjectCommand ? Promise.reject(new Error('SlowDown: copy refused')) : s3.send(command as GetObjectCommand),
-    } as unknown as S3Client;
+    const refusingCopy = copyRefusingS3();
     const { rekognition, calls } = fakeRekognition();
     const deps = depsWith(rekognition);
 

@@ -32,6 +32,7 @@ import type { UploadedObject } from '../../functions/shared/uploaded-object.ts';
 import { fixture } from '../support/fixtures.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 import { startImagesTable, tableName, type ImagesTable } from './images-table.ts';
+import { queueMessage } from './queue-message.ts';
 import { bucket, startUploadsBucket, type UploadsBucket } from './uploads-bucket.ts';
 
 let table: ImagesTable;
@@ -74,21 +75,7 @@ async function uploadedCat(id: string, receives = 1): Promise<{ readonly event: 
   await uploads.s3.send(new PutObjectCommand({ Bucket: bucket, Key: uploadKeyFor(id), Body: bytes, ContentType: 'image/jpeg' }));
   const object: UploadedObject = { bucket, key: uploadKeyFor(id), imageId: id, sizeBytes: bytes.length, eTag: createHash('md5').update(bytes).digest('hex') };
   const body = { Records: [{ s3: { bucket: { name: bucket }, object: { key: object.key, size: object.sizeBytes, eTag: object.eTag } } }] };
-  const event: SQSEvent = {
-    Records: [
-      {
-        messageId: `msg-${id}`,
-        receiptHandle: `rh-${id}`,
-        body: JSON.stringify(body),
-        attributes: { ApproximateReceiveCount: String(receives), SentTimestamp: '1', SenderId: 's3', ApproximateFirstReceiveTimestamp: '1' },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:labeling',
-        awsRegion: 'us-east-1',
-      },
-    ],
-  };
+  const event: SQSEvent = { Records: [queueMessage(id, body, receives)] };
   return { event, object };
 }
 

@@ -11,21 +11,12 @@ import { LabelingQueueSettings } from '../../api/labeling-queue.ts';
 import { labelQueueBatch, QueueBatchSettings, type QueueBatchDeps } from '../../functions/labeler/queue-batch.ts';
 import { isThrottling, PushDeferredError, StaleUploadError } from '../../functions/shared/errors.ts';
 import type { UploadedObject } from '../../functions/shared/uploaded-object.ts';
+import { queueMessage } from './queue-message.ts';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function message(imageId: string, receives = 1): SQSRecord {
-  return {
-    messageId: `msg-${imageId}`,
-    receiptHandle: `rh-${imageId}`,
-    body: JSON.stringify({ Records: [{ s3: { bucket: { name: 'bucket' }, object: { key: `uploads/${imageId}`, size: 10, eTag: 'e' } } }] }),
-    attributes: { ApproximateReceiveCount: String(receives), SentTimestamp: '1', SenderId: 's3', ApproximateFirstReceiveTimestamp: '1' },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:labeling',
-    awsRegion: 'us-east-1',
-  };
+  return queueMessage(imageId, { Records: [{ s3: { bucket: { name: 'bucket' }, object: { key: `uploads/${imageId}`, size: 10, eTag: 'e' } } }] }, receives);
 }
 
 const named = (name: string) => Object.assign(new Error(`${name} happened`), { name });
