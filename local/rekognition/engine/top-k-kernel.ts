@@ -3,9 +3,10 @@
  * models make: centernet's 100 best of its 128 × 128 × 80 class heatmap
  * (1,310,720 scores, once per detector view).
  *
- * The wasm kernel copies each row into a vector of (value, index) pairs and
- * sorts the whole row (value descending, equal values by index ascending),
- * then keeps the first k: ~6–7 ms of CPU a call on that heatmap, to keep 100.
+ * The wasm kernel puts each row's (value, index) pairs in order (value
+ * descending, equal values by index ascending; its C++ source sorts the whole
+ * row) and keeps the first k: ~5–7 ms of CPU a call on that heatmap, to keep
+ * 100.
  * This keeps the k best in a heap while reading the row once (most scores
  * are below the heap's worst and cost one comparison), then sorts those k by
  * the same rule. The rule is a total order on numbers (equal values, +0 and
@@ -14,7 +15,8 @@
  * (tests/local-rekognition/top-k-kernel.test.ts).
  *
  * Anything else goes to the wasm kernel as before: a row holding a NaN (its
- * comparisons are no order, so the wasm sort's result is its own), int32
+ * comparisons are no order, so where the wasm kernel puts it is its own; it
+ * even depends on k), int32
  * values, k of 0 or more than a thousandth of the row (a heap gains nothing
  * there), or `sorted` false.
  */
