@@ -1,14 +1,16 @@
 /**
  * TensorFlow.js on its WebAssembly backend, with the .wasm binaries read from
- * the local node_modules (the backend's default points at a CDN), and its Mean
- * kernel sped up, with the same outputs, for the spatial means every model
- * here takes (spatial-mean-kernel.ts).
+ * the local node_modules (the backend's default points at a CDN), and two
+ * kernels sped up, with the same outputs: Mean, for the spatial means every
+ * model here takes (spatial-mean-kernel.ts), and TopK, for centernet's 100
+ * best of its heatmap (top-k-kernel.ts).
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { installSpatialMeanKernel } from './spatial-mean-kernel.ts';
+import { installTopKKernel } from './top-k-kernel.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -27,6 +29,7 @@ export function startTfjs(): Promise<typeof tf> {
     if (!(await tf.setBackend('wasm'))) throw new Error('the TensorFlow.js wasm backend did not start');
     await tf.ready();
     installSpatialMeanKernel(tf);
+    installTopKKernel(tf);
     return tf;
   })();
   return started;
