@@ -3,15 +3,15 @@
  * models make: centernet's 100 best of its 128 × 128 × 80 class heatmap
  * (1,310,720 scores, once per detector view).
  *
- * The wasm kernel puts each row's (value, index) pairs in order (value
- * descending, equal values by index ascending; its C++ source sorts the whole
- * row) and keeps the first k: ~5–7 ms of CPU a call on that heatmap, to keep
- * 100.
+ * The wasm kernel copies each row's (value, index) pairs, selects the k best
+ * (a Floyd–Rivest select over the whole row), then sorts those k (value
+ * descending, equal values by index ascending; tfjs's TopK.cc): ~5–7 ms of CPU
+ * a call on that heatmap, to keep 100.
  * This keeps the k best in a heap while reading the row once (most scores
- * are below the heap's worst and cost one comparison), then sorts those k by
- * the same rule. The rule is a total order on numbers (equal values, +0 and
+ * are below the heap's worst and cost one comparison), then sorts those k in
+ * place by the same rule. The rule is a total order on numbers (equal values, +0 and
  * −0 included, are told apart by index), so the k first are the same values,
- * copied unchanged, and the same indices, whatever the sort
+ * copied unchanged, and the same indices, whichever way they are selected
  * (tests/local-rekognition/top-k-kernel.test.ts).
  *
  * Anything else goes to the wasm kernel as before: a row holding a NaN (its
@@ -62,7 +62,7 @@ function topK(backend: BackendWasm, x: tfTypes.TensorInfo, k: number): tfTypes.T
 /**
  * The k best of `length` values from `start` into `best` / `bestIndices` (index within the row), best first;
  * false when a value is NaN. The heap's root is its worst entry: the lowest value, of equal values the highest index.
- * A later value equal to the root's has a higher index, so it is worse and is passed over, as the wasm sort ranks it.
+ * A later value equal to the root's has a higher index, so it is worse and is passed over, as the wasm kernel ranks it.
  */
 function selectRow(values: Float32Array, start: number, length: number, best: Float64Array, bestIndices: Int32Array): boolean {
   const k = best.length;
@@ -80,12 +80,11 @@ function selectRow(values: Float32Array, start: number, length: number, best: Fl
     bestIndices[0] = at - start;
     siftDown(best, bestIndices, k);
   }
-  // Best first: value descending, equal values by index ascending (the wasm kernel's order).
-  const order = Array.from({ length: k }, (_, entry) => entry).sort((a, b) => best[b] - best[a] || bestIndices[a] - bestIndices[b]);
-  const sortedValues = order.map((entry) => best[entry]);
-  const sortedIndices = order.map((entry) => bestIndices[entry]);
-  best.set(sortedValues);
-  bestIndices.set(sortedIndices);
+  // Best first (the wasm kernel's order), in place: a heap sort moves the worst left in the heap to its end, one at a time.
+  for (let size = k - 1; size > 0; size--) {
+    swap(best, bestIndices, 0, size);
+    siftDown(best, bestIndices, size);
+  }
   return true;
 }
 
@@ -141,22 +140,37 @@ function siftDown(values: Float64Array, indices: Int32Array, size: number): void
 }
 
 /**
+ * The wasm kernel each TensorFlow.js instance's installed kernel wraps, and that installed kernel's function, so
+ * that installing twice does not wrap it twice.
+ */
+const installedKernels = new WeakMap<typeof tfTypes, { wasmKernel: tfTypes.KernelConfig; kernelFunc: tfTypes.KernelFunc }>();
+
+/**
  * Replaces the wasm backend's TopK kernel with one that selects a few of many itself and hands every other
  * TopK to the wasm kernel. Once per process (the kernel registry is global); a no-op when already installed.
  */
 export function installTopKKernel(tf: typeof tfTypes): void {
-  const wasmKernel = tf.getKernel(kernelName, backendName);
-  if (!wasmKernel) throw new Error('the TensorFlow.js wasm backend has no TopK kernel');
-  if (wasmKernel.kernelFunc === topKKernelFunc.get(tf)) return;
+  const registered = tf.getKernel(kernelName, backendName);
+  if (!registered) throw new Error('the TensorFlow.js wasm backend has no TopK kernel');
+  if (registered.kernelFunc === installedKernels.get(tf)?.kernelFunc) return;
+  // A copy the registry does not hold: the kernel this one hands its other calls to, called through this object
+  // (so tests can count those calls on it: tests/local-rekognition/top-k-kernel.test.ts).
+  const wasmKernel = { ...registered };
   const kernelFunc: tfTypes.KernelFunc = (args) => {
     const x = args.inputs.x as tfTypes.TensorInfo;
     const { k, sorted } = args.attrs as { k: number; sorted: boolean };
     return (isSmallTopK(x, k, sorted) ? topK(args.backend as BackendWasm, x, k) : undefined) ?? wasmKernel.kernelFunc(args);
   };
-  topKKernelFunc.set(tf, kernelFunc);
+  installedKernels.set(tf, { wasmKernel, kernelFunc });
   tf.unregisterKernel(kernelName, backendName);
-  tf.registerKernel({ ...wasmKernel, kernelFunc });
+  tf.registerKernel({ ...registered, kernelFunc });
 }
 
-/** The kernel installed per TensorFlow.js instance, so installing twice does not wrap it twice. */
-const topKKernelFunc = new WeakMap<typeof tfTypes, tfTypes.KernelFunc>();
+/**
+ * The wasm backend's own TopK kernel that the installed one wraps and hands its other calls to (the registry then
+ * holds the installed one); undefined before installTopKKernel. Tests take their reference from here, as another
+ * test file in the same process may have installed the kernel before they could read the registry.
+ */
+export function wrappedWasmTopKKernel(tf: typeof tfTypes): tfTypes.KernelConfig | undefined {
+  return installedKernels.get(tf)?.wasmKernel;
+}
