@@ -99,7 +99,7 @@ async function claimAndCount(store: TableStore, image: { readonly imageId: strin
 export interface CountOptions {
   /**
    * Leave the key to the caller: the reconciler giving up a push removes it only once its lease shows the give-up
-   * still holds (functions/reconciler/reconcile.ts giveUpPush). @default false - the last claim removes it
+   * still holds (functions/reconciler/ended-images.ts giveUpPush). @default false - the last claim removes it
    */
   readonly keepsStatusKey?: boolean;
 }

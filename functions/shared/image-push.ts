@@ -229,7 +229,7 @@ async function leaseStillHeld(deps: ImagePushDeps, image: Image & PushState): Pr
 /**
  * Takes the lease when it has lapsed and nobody has pushed: the lease's new end, or undefined when someone else
  * holds or finished it. Counts the attempt (`pushAttempts`, in the same write), so the reconciler can give up on
- * a push that always fails (functions/reconciler/reconcile.ts).
+ * a push that always fails (functions/reconciler/ended-images.ts).
  */
 function takeOverLease(deps: ImagePushDeps, imageId: string, now: Date): Promise<number | undefined> {
   return setLeaseIf(deps, imageId, now.getTime(), {
