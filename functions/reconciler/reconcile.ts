@@ -63,8 +63,8 @@
  *   pass 1 (oldest first): read each image, a few at a time; set aside the ended ones
  *          left unfinished; HeadObject each PENDING one; re-drive at once what exists
  *          and was written long enough ago, set aside expired tickets.
- *   pass 2: finish the set-aside ended images, then fail the set-aside tickets (each a
- *          conditional write and a push).
+ *   pass 2: finish the set-aside ended images, give up the set-aside pushes that always
+ *          fail, then fail the set-aside tickets (each a conditional write and a push).
  *
  * A ticket costs pass 1 one GetItem and one HeadObject (404 with
  * s3:ListBucket, api/access.ts), never a push, so any number of them only
@@ -258,6 +258,8 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   // Pass 1: re-drive every uploaded image before any ticket is failed.
   const expiredTickets: PendingImage[] = [];
   const unfinished: StoredImage[] = [];
+  // Pushes to give up: a lease write, the search entries and catalog count, a removal; pass 2 work, under its time check.
+  const givenUp: StoredImage[] = [];
   pages: for await (const page of pendingImages(deps, createdBefore)) {
     const batch = page.slice(0, limits.maxExaminedPerRun - summary.pending);
     summary.pending += batch.length;
@@ -278,8 +280,9 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
         const ended = endedImageAction(stored, clock);
         if (ended === 'finish') unfinished.push(stored);
         else if (ended === 'pushing') summary.pushing += 1;
+        else if (ended === 'push-given-up') givenUp.push(stored);
         else {
-          await (ended === 'push-given-up' ? giveUpPush(deps, stored, clock) : leaveIndex(deps, stored, ended)).then(
+          await leaveIndex(deps, stored, ended).then(
             (left) => void (summary.dropped += left ? 1 : 0),
             (error: unknown) => failed(image, 'taking it off byStatus', error),
           );
@@ -308,7 +311,8 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
     if (summary.pending >= limits.maxExaminedPerRun || !timeLeft(ReconcileSettings.failPassReserveMs)) break pages;
   }
 
-  // Pass 2: finish the ended images no run is finishing, then fail expired tickets, each oldest first (workers
+  // Pass 2: finish the ended images no run is finishing, give up the pushes that always fail, then fail expired
+  // tickets, each oldest first (workers
   // finish out of order). finishReserveMs keeps room for a push; a run shorter than that after all defers it
   // (PushDeferredError), and the image stays on byStatus for the next run.
   const oldestFirst = (a: PendingImage, b: PendingImage) => a.createdAt.localeCompare(b.createdAt);
@@ -326,6 +330,19 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
       if (error instanceof PushDeferredError) summary.deferred += 1;
       else failed(image, 'finishing the ended image', error);
     }
+  }
+  givenUp.sort(oldestFirst);
+  for (const [position, image] of givenUp.entries()) {
+    if (!timeLeft(ReconcileSettings.finishReserveMs)) {
+      summary.deferred += givenUp.length - position;
+      break;
+    }
+    // The clock as of this give-up: its lease is taken now, not when pass 1 read the image.
+    const clock = { nowMs: (deps.now?.() ?? new Date()).getTime(), endedBefore };
+    await giveUpPush(deps, image, clock).then(
+      (left) => void (summary.dropped += left ? 1 : 0),
+      (error: unknown) => failed(image, 'giving its push up', error),
+    );
   }
   expiredTickets.sort(oldestFirst);
   for (const [position, image] of expiredTickets.entries()) {
