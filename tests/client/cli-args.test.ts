@@ -1,8 +1,8 @@
 /** The CLI's command line (client-example/cli/args.ts) and its one-line failures (failure.ts, outputs.ts), without a stack. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { optionsNpmTook, parseCommandLine } from '../../client-example/cli/args.ts';
 import { commandHelp, commandSpecs, type CommandName } from '../../client-example/cli/commands.ts';
 import { SetupError, UsageError } from '../../client-example/cli/errors.ts';
@@ -101,6 +101,7 @@ describe('Function: describeFailure', () => {
 
 describe('Function: readStackOutputs', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'labelcast-outputs-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('says to run npm start when the default amplify_outputs.json is missing (exit 1)', () => {
     const missing = path.join(dir, 'amplify_outputs.json');

@@ -3,14 +3,14 @@
  * a fresh clone, a stack that is down, bad usage. Each failure is one line on stderr with the promised exit code.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
+import { tempDirs } from '../support/temp-dirs.ts';
 
 const launcher = path.join(repoRoot, 'client-example/cli/labelcast.js');
 
@@ -20,9 +20,12 @@ interface Ran {
   readonly stderr: string;
 }
 
+/** Working directories of the runs below, removed after each test. */
+const freshDir = tempDirs('labelcast-cli-');
+
 /** Runs `labelcast …` in `cwd` with a state dir of its own (no CA: as on a fresh clone) and no inherited stack settings. */
 function labelcast(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Ran> {
-  const cwd = options.cwd ?? mkdtempSync(path.join(tmpdir(), 'labelcast-cli-'));
+  const cwd = options.cwd ?? freshDir();
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LABELCAST_STATE_DIR: path.join(cwd, '.labelcast'), ...options.env };
   return new Promise((resolve) => {
     execFile(process.execPath, [launcher, ...args], { cwd, env }, (error, stdout, stderr) => {
@@ -54,7 +57,7 @@ describe('CLI without a stack: client-example/cli/labelcast.js', { timeout: 90_0
 
   it('with the stack down says which URL it cannot reach and asks whether npm start runs', async () => {
     // Prepare: outputs of a local stack whose port nothing listens on
-    const cwd = mkdtempSync(path.join(tmpdir(), 'labelcast-cli-'));
+    const cwd = freshDir();
     const url = `https://127.0.0.1:${await closedPort()}/graphql`;
     writeFileSync(path.join(cwd, 'amplify_outputs.json'), JSON.stringify({ version: '1.3', data: { url, aws_region: 'us-east-1', api_key: 'da2-local', default_authorization_type: 'API_KEY', authorization_types: [] } }));
     // Act
@@ -139,7 +142,7 @@ describe('CLI against a hostile server: nothing the server says reaches the term
   it('prints label, file and error texts with their escape characters made visible, in text and in --json', async () => {
     // Prepare
     const server = await hostileGraphqlServer();
-    const cwd = mkdtempSync(path.join(tmpdir(), 'labelcast-cli-'));
+    const cwd = freshDir();
     writeFileSync(path.join(cwd, 'amplify_outputs.json'), JSON.stringify({ version: '1.3', data: { url: server.url, aws_region: 'us-east-1', api_key: 'da2-local', default_authorization_type: 'API_KEY', authorization_types: [] } }));
     try {
       // Act

@@ -3,13 +3,13 @@
  * same local stack. What needs no stack (a fresh clone, the stack down, bad usage) is in tests/client/cli-process.test.ts.
  */
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
 import { startTcpProxy } from '../support/tcp-proxy.ts';
+import { tempDirs } from '../support/temp-dirs.ts';
 
 const run = promisify(execFile);
 const launcher = 'client-example/cli/labelcast.js';
@@ -25,9 +25,11 @@ const failing = (...args: string[]) =>
 
 // Each run starts Node with tsx and loads aws-amplify: seconds each on 2 shared cores, and these tests run several.
 describe('CLI: client-example/cli.ts', { timeout: 240_000 }, () => {
+  const freshDir = tempDirs('labelcast-cli-');
+
   it('uploads a folder, lists what it skipped, prints the labels pushed over the subscription and a summary; search finds it', async () => {
     // Prepare: a photo beside a GIF and a TIFF, which labelcast does not take
-    const dir = mkdtempSync(path.join(tmpdir(), 'labelcast-cli-'));
+    const dir = freshDir();
     copyFileSync(path.join(repoRoot, 'tests/fixtures/cat.jpg'), path.join(dir, 'cat.jpg'));
     writeFileSync(path.join(dir, 'anim.gif'), 'GIF89a');
     writeFileSync(path.join(dir, 'scan.tiff'), 'II*\0');
@@ -85,7 +87,7 @@ describe('CLI: client-example/cli.ts', { timeout: 240_000 }, () => {
 
   it('uploads a directory concurrently with --json, and exits 1 because one image FAILED', async () => {
     // Prepare: two photos and one file that is not an image but has an image's name
-    const dir = mkdtempSync(path.join(tmpdir(), 'labelcast-cli-'));
+    const dir = freshDir();
     mkdirSync(path.join(dir, 'nested'));
     copyFileSync(path.join(repoRoot, 'tests/fixtures/cat.png'), path.join(dir, 'cat.png'));
     copyFileSync(path.join(repoRoot, 'tests/fixtures/coffee.jpg'), path.join(dir, 'nested/coffee.jpg'));
@@ -132,7 +134,7 @@ describe('CLI: client-example/cli.ts', { timeout: 240_000 }, () => {
     const url = new URL(outputs.data.url);
     const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
     url.port = String(proxy.port);
-    const proxiedOutputs = path.join(mkdtempSync(path.join(tmpdir(), 'labelcast-cli-')), 'amplify_outputs.json');
+    const proxiedOutputs = path.join(freshDir(), 'amplify_outputs.json');
     writeFileSync(proxiedOutputs, JSON.stringify({ ...outputs, data: { ...outputs.data, url: url.toString() } }));
     const watcher = startWatch(proxiedOutputs);
     try {

@@ -160,6 +160,8 @@ async function stopAll(stacks: E2eStacks): Promise<void> {
   delete registry[stacksKey];
   await stopEvery(stacks.started.values());
   await stacks.engine?.release();
+  // Each stack's state (its tables, objects and logs, ~14 MB) goes with the run, as the seed does.
+  for (const started of stacks.started.values()) rmSync((await started).stack.stateDir, { recursive: true, force: true });
   rmSync(stacks.seedDir, { recursive: true, force: true });
 }
 
