@@ -132,16 +132,16 @@ export function leaseOnCompletion(now: Date): { readonly names: Record<string, s
   };
 }
 
-const remainingOf = (deps: Pick<ImagePushDeps, 'remainingTimeMs'>): number => deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY;
-
 /**
  * Throws PushDeferredError unless the invocation has `neededMs` left: a run
  * that would be killed before its push ends starts none of it (nor, in the
  * labeler, a detection it would have no time to end the image after).
+ * Returns the milliseconds left (infinite without a limit), for a caller that bounds its work by them.
  */
-export function deferUnlessTimeLeft(deps: Pick<ImagePushDeps, 'remainingTimeMs'>, imageId: string, neededMs: number): void {
-  const remainingMs = remainingOf(deps);
+export function deferUnlessTimeLeft(deps: Pick<ImagePushDeps, 'remainingTimeMs'>, imageId: string, neededMs: number): number {
+  const remainingMs = deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY;
   if (remainingMs < neededMs) throw new PushDeferredError(imageId, remainingMs);
+  return remainingMs;
 }
 
 /**
