@@ -11,7 +11,7 @@ import { imageKey, ImagesTableLayout } from '../../api/table.ts';
 import { ImageStatus } from '../../api/types.ts';
 import { CatalogAttributes } from '../shared/catalog.ts';
 import { indexEndedImage, type EndedImageDeps } from '../shared/ended-image.ts';
-import { PushAttributes, PushSettings } from '../shared/image-push.ts';
+import { PushAttributes, takeGiveUpLease } from '../shared/image-push.ts';
 import type { StoredImage } from '../shared/image-store.ts';
 
 /** When the reconciler gives an image's push up (giveUpPush); part of ReconcileSettings. */
@@ -123,7 +123,7 @@ async function updateIf(deps: EndedImageDeps, update: Omit<ConstructorParameters
  * indexed first, as a pushed one would be (indexEndedImage: its search entries, then its catalog count): the table
  * already shows it LABELED, so search and the catalog must too. Fenced, so nothing is done unless the give-up holds
  * for the item (not only for this run's eventually consistent read) and no run pushes meanwhile:
- *   1. the push lease is taken (not counted as an attempt), on condition the item is still given up (its byStatus
+ *   1. the push lease is taken (image-push.ts takeGiveUpLease; not counted as an attempt), on condition the item is still given up (its byStatus
  *      key there, unpushed, attempts spent, lease lapsed); a second run giving it up at the same time fails here;
  *   2. the image is indexed, its catalog claims leaving the byStatus key in place (CountOptions.keepsStatusKey);
  *   3. the key is removed, on condition the lease is still the one taken in step 1 and nobody pushed: a run that took
@@ -135,15 +135,8 @@ async function updateIf(deps: EndedImageDeps, update: Omit<ConstructorParameters
  * never changes once the image ended.
  */
 export async function giveUpPush(deps: EndedImageDeps, image: StoredImage, clock: EndedImageClock): Promise<boolean> {
-  const held = clock.nowMs + PushSettings.leaseMs;
-  const leased = await updateIf(deps, {
-    Key: imageKey(image.id),
-    UpdateExpression: 'SET #leaseUntil = :held',
-    ConditionExpression: 'attribute_exists(#recovery) AND attribute_not_exists(#pushedAt) AND #attempts >= :maxAttempts AND #leaseUntil < :nowMs',
-    ExpressionAttributeNames: { '#recovery': recoveryKey, '#pushedAt': PushAttributes.pushedAt, '#attempts': PushAttributes.attempts, '#leaseUntil': PushAttributes.leaseUntil },
-    ExpressionAttributeValues: { ':held': held, ':maxAttempts': GiveUpSettings.maxPushAttempts, ':nowMs': clock.nowMs },
-  });
-  if (!leased) return false;
+  const held = await takeGiveUpLease(deps, image.id, clock.nowMs, GiveUpSettings.maxPushAttempts);
+  if (held === undefined) return false;
   await indexEndedImage(deps, image, undefined, { keepsStatusKey: true });
   const left = await updateIf(deps, {
     Key: imageKey(image.id),

@@ -241,6 +241,20 @@ function takeOverLease(deps: ImagePushDeps, imageId: string, now: Date): Promise
 }
 
 /**
+ * Takes the lease of an image whose push the reconciler gives up (functions/reconciler/ended-images.ts giveUpPush),
+ * on condition it is still given up: its byStatus key there, unpushed, `maxAttempts` attempts spent, the lease
+ * lapsed. No attempt is counted. The lease's new end, or undefined when the condition failed (another run gives it
+ * up or pushes it).
+ */
+export function takeGiveUpLease(deps: ImagePushDeps, imageId: string, nowMs: number, maxAttempts: number): Promise<number | undefined> {
+  return setLeaseIf(deps, imageId, nowMs, {
+    condition: 'attribute_exists(#recovery) AND attribute_not_exists(#pushedAt) AND #attempts >= :maxAttempts AND #leaseUntil < :nowMs',
+    names: { '#recovery': ImagesTableLayout.byStatusIndex.partitionKey, '#pushedAt': PushAttributes.pushedAt, '#attempts': PushAttributes.attempts },
+    values: { ':maxAttempts': maxAttempts, ':nowMs': nowMs },
+  });
+}
+
+/**
  * Sets the image's lease to end `leaseMs` after `now` when `condition` holds (its names and values besides
  * #leaseUntil and :until; `add`, an ADD clause of the same update): the lease's new end, or undefined when the
  * condition failed.
