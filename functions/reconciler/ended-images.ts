@@ -137,7 +137,7 @@ async function updateIf(deps: EndedImageDeps, update: Omit<ConstructorParameters
 export async function giveUpPush(deps: EndedImageDeps, image: StoredImage, clock: EndedImageClock): Promise<boolean> {
   const held = await takeGiveUpLease(deps, image.id, clock.nowMs, GiveUpSettings.maxPushAttempts);
   if (held === undefined) return false;
-  await indexEndedImage(deps, image, undefined, { keepsStatusKey: true });
+  await indexEndedImage(deps, image, { keepsStatusKey: true });
   const left = await updateIf(deps, {
     Key: imageKey(image.id),
     UpdateExpression: 'REMOVE #recovery',
