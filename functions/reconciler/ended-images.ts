@@ -11,7 +11,7 @@ import { imageKey, ImagesTableLayout } from '../../api/table.ts';
 import { ImageStatus } from '../../api/types.ts';
 import { CatalogAttributes } from '../shared/catalog.ts';
 import { indexEndedImage, type EndedImageDeps } from '../shared/ended-image.ts';
-import { PushAttributes, takeGiveUpLease } from '../shared/image-push.ts';
+import { doneOncePushed, PushAttributes, takeGiveUpLease } from '../shared/image-push.ts';
 import type { StoredImage } from '../shared/image-store.ts';
 
 /** When the reconciler gives an image's push up (giveUpPush); part of ReconcileSettings. */
@@ -57,10 +57,12 @@ const endedSince = (image: StoredImage, endedBefore: string) => typeof image.lab
  * ago: given up.
  */
 export function endedImageAction(image: StoredImage, clock: EndedImageClock): 'finish' | 'pushing' | 'push-given-up' | Leaving {
-  const namesPending = (image[CatalogAttributes.pending]?.size ?? 0) > 0;
-  if (image[PushAttributes.pushedAt]) return namesPending ? 'finish' : 'finished';
+  // Only a LABELED image is ever given catalog names (image-store.ts completeImage), so this is leavingCondition's
+  // attribute_not_exists(#pending) as read.
+  const done = doneOncePushed(image);
+  if (image[PushAttributes.pushedAt]) return done ? 'finished' : 'finish';
   const leaseUntil = image[PushAttributes.leaseUntil];
-  if (leaseUntil === undefined) return namesPending ? 'finish' : 'before-leases';
+  if (leaseUntil === undefined) return done ? 'before-leases' : 'finish';
   if (leaseUntil >= clock.nowMs) return 'pushing';
   const attemptsSpent = (image[PushAttributes.attempts] ?? 0) >= GiveUpSettings.maxPushAttempts;
   return attemptsSpent && !endedSince(image, clock.endedBefore) ? 'push-given-up' : 'finish';

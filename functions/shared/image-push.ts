@@ -158,8 +158,9 @@ export function deferUnlessTimeToEnd(deps: Pick<ImagePushDeps, 'remainingTimeMs'
  * Whether an image has nothing left to do once its push is recorded: not a
  * LABELED image with catalog names still to count, whose index steps follow
  * (ended-image.ts indexEndedImage; its last catalog claim takes it off byStatus).
+ * Also the reconciler's test of a pushed (or pre-lease) image (functions/reconciler/ended-images.ts endedImageAction).
  */
-const doneOncePushed = (image: Image & { readonly [CatalogAttributes.pending]?: ReadonlySet<string> }): boolean =>
+export const doneOncePushed = (image: Image & { readonly [CatalogAttributes.pending]?: ReadonlySet<string> }): boolean =>
   image.status !== ImageStatus.LABELED || (image[CatalogAttributes.pending]?.size ?? 0) === 0;
 
 async function recordPushed(deps: ImagePushDeps, image: Image): Promise<void> {
