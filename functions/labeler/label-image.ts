@@ -107,8 +107,7 @@ async function detectPinned(deps: LabelerDeps, object: UploadedObject, contentTy
   const rekognitionImage = await rekognitionImageFor(object, contentType, bytes);
   // Rekognition is paid per call: none without the time for a detection of at least detectionMs and the end of
   // the image after it (time-budget.ts), else the end would be deferred and the calls made again on the next receive.
-  const leftMs = deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY;
-  if (leftMs < toDetectMs) throw new PushDeferredError(object.imageId, leftMs);
+  const leftMs = deferUnlessTimeLeft(deps, object.imageId, toDetectMs);
   // Bounded by what the invocation really has (no limit, no bound): a detection cut sooner would be paid for in vain.
   const boundMs = detectionBoundMs(leftMs);
   const detecting = detect(deps.rekognition, rekognitionImage, {

@@ -11,7 +11,7 @@ import { imageKey, ImagesTableLayout } from '../../api/table.ts';
 import { ImageStatus } from '../../api/types.ts';
 import { CatalogAttributes } from '../shared/catalog.ts';
 import { indexEndedImage, type EndedImageDeps } from '../shared/ended-image.ts';
-import { PushAttributes, PushSettings } from '../shared/image-push.ts';
+import { doneOncePushed, PushAttributes, takeGiveUpLease } from '../shared/image-push.ts';
 import type { StoredImage } from '../shared/image-store.ts';
 
 /** When the reconciler gives an image's push up (giveUpPush); part of ReconcileSettings. */
@@ -57,10 +57,12 @@ const endedSince = (image: StoredImage, endedBefore: string) => typeof image.lab
  * ago: given up.
  */
 export function endedImageAction(image: StoredImage, clock: EndedImageClock): 'finish' | 'pushing' | 'push-given-up' | Leaving {
-  const namesPending = (image[CatalogAttributes.pending]?.size ?? 0) > 0;
-  if (image[PushAttributes.pushedAt]) return namesPending ? 'finish' : 'finished';
+  // Only a LABELED image is ever given catalog names (image-store.ts completeImage), so this is leavingCondition's
+  // attribute_not_exists(#pending) as read.
+  const done = doneOncePushed(image);
+  if (image[PushAttributes.pushedAt]) return done ? 'finished' : 'finish';
   const leaseUntil = image[PushAttributes.leaseUntil];
-  if (leaseUntil === undefined) return namesPending ? 'finish' : 'before-leases';
+  if (leaseUntil === undefined) return done ? 'before-leases' : 'finish';
   if (leaseUntil >= clock.nowMs) return 'pushing';
   const attemptsSpent = (image[PushAttributes.attempts] ?? 0) >= GiveUpSettings.maxPushAttempts;
   return attemptsSpent && !endedSince(image, clock.endedBefore) ? 'push-given-up' : 'finish';
@@ -123,7 +125,7 @@ async function updateIf(deps: EndedImageDeps, update: Omit<ConstructorParameters
  * indexed first, as a pushed one would be (indexEndedImage: its search entries, then its catalog count): the table
  * already shows it LABELED, so search and the catalog must too. Fenced, so nothing is done unless the give-up holds
  * for the item (not only for this run's eventually consistent read) and no run pushes meanwhile:
- *   1. the push lease is taken (not counted as an attempt), on condition the item is still given up (its byStatus
+ *   1. the push lease is taken (image-push.ts takeGiveUpLease; not counted as an attempt), on condition the item is still given up (its byStatus
  *      key there, unpushed, attempts spent, lease lapsed); a second run giving it up at the same time fails here;
  *   2. the image is indexed, its catalog claims leaving the byStatus key in place (CountOptions.keepsStatusKey);
  *   3. the key is removed, on condition the lease is still the one taken in step 1 and nobody pushed: a run that took
@@ -135,16 +137,9 @@ async function updateIf(deps: EndedImageDeps, update: Omit<ConstructorParameters
  * never changes once the image ended.
  */
 export async function giveUpPush(deps: EndedImageDeps, image: StoredImage, clock: EndedImageClock): Promise<boolean> {
-  const held = clock.nowMs + PushSettings.leaseMs;
-  const leased = await updateIf(deps, {
-    Key: imageKey(image.id),
-    UpdateExpression: 'SET #leaseUntil = :held',
-    ConditionExpression: 'attribute_exists(#recovery) AND attribute_not_exists(#pushedAt) AND #attempts >= :maxAttempts AND #leaseUntil < :nowMs',
-    ExpressionAttributeNames: { '#recovery': recoveryKey, '#pushedAt': PushAttributes.pushedAt, '#attempts': PushAttributes.attempts, '#leaseUntil': PushAttributes.leaseUntil },
-    ExpressionAttributeValues: { ':held': held, ':maxAttempts': GiveUpSettings.maxPushAttempts, ':nowMs': clock.nowMs },
-  });
-  if (!leased) return false;
-  await indexEndedImage(deps, image, undefined, { keepsStatusKey: true });
+  const held = await takeGiveUpLease(deps, image.id, clock.nowMs, GiveUpSettings.maxPushAttempts);
+  if (held === undefined) return false;
+  await indexEndedImage(deps, image, { keepsStatusKey: true });
   const left = await updateIf(deps, {
     Key: imageKey(image.id),
     UpdateExpression: 'REMOVE #recovery',

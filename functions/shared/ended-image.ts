@@ -24,17 +24,23 @@ export interface EndedImageDeps extends ImagePushDeps {
   readonly callbacks?: CallbackSender;
 }
 
+/** How indexEndedImage runs: beside the record of the push, and how its catalog claims leave the byStatus key. */
+export interface IndexOptions extends CountOptions {
+  /** The record of the push when the index runs beside it (pushAndFinishHeld): the catalog claim waits for it. */
+  readonly recorded?: Promise<void>;
+}
+
 /**
  * Writes a pushed LABELED image's search entries, then counts it in the
  * catalog, whose last claim takes the image off the reconciler's byStatus
  * index (catalog.ts): until then a reconciler run finishes what a failure
- * here left. `recorded` is the record of the push when it runs beside it
- * (pushAndFinishHeld): the claim waits for it, so an image never leaves
- * byStatus without `pushedAt`, unless `options` leaves the key to the caller
+ * here left. The claim waits for `options.recorded`, so an image never leaves
+ * byStatus without `pushedAt`, unless `options.keepsStatusKey` leaves the key to the caller
  * (a given-up push, catalog.ts CountOptions). An image deleted meanwhile (the
  * deleter may have run before the entries landed) has its entries removed again.
  */
-export async function indexEndedImage(deps: EndedImageDeps, image: StoredImage, recorded?: Promise<void>, options?: CountOptions): Promise<void> {
+export async function indexEndedImage(deps: EndedImageDeps, image: StoredImage, options: IndexOptions = {}): Promise<void> {
+  const { recorded, ...countOptions } = options;
   if (image.status !== ImageStatus.LABELED) return;
   await writeLabelEntries(deps.store, toPublicImage(image));
   if (!(await getImage(deps.store, image.id))) {
@@ -45,7 +51,7 @@ export async function indexEndedImage(deps: EndedImageDeps, image: StoredImage, 
   const pending = image.catalogPending;
   if (!pending || pending.size === 0) return;
   await recorded;
-  await countPendingLabels(deps.store, { imageId: image.id, owner: ownerOfItem(image) }, pending, options);
+  await countPendingLabels(deps.store, { imageId: image.id, owner: ownerOfItem(image) }, pending, countOptions);
 }
 
 /**
@@ -69,7 +75,7 @@ export async function finishPushedImage(deps: EndedImageDeps, image: StoredImage
  * took it over does none of it: that run pushes, indexes and calls back.
  */
 export async function pushAndFinishHeld(deps: EndedImageDeps, image: StoredImage): Promise<void> {
-  if ((await pushHeld(deps, image, (recorded) => indexEndedImage(deps, image, recorded))) === 'taken-over') {
+  if ((await pushHeld(deps, image, (recorded) => indexEndedImage(deps, image, { recorded }))) === 'taken-over') {
     deps.logger.warn('push lease lapsed and taken over by another run; it pushes the image', { imageId: image.id });
     return;
   }

@@ -132,16 +132,16 @@ export function leaseOnCompletion(now: Date): { readonly names: Record<string, s
   };
 }
 
-const remainingOf = (deps: Pick<ImagePushDeps, 'remainingTimeMs'>): number => deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY;
-
 /**
  * Throws PushDeferredError unless the invocation has `neededMs` left: a run
  * that would be killed before its push ends starts none of it (nor, in the
  * labeler, a detection it would have no time to end the image after).
+ * Returns the milliseconds left (infinite without a limit), for a caller that bounds its work by them.
  */
-export function deferUnlessTimeLeft(deps: Pick<ImagePushDeps, 'remainingTimeMs'>, imageId: string, neededMs: number): void {
-  const remainingMs = remainingOf(deps);
+export function deferUnlessTimeLeft(deps: Pick<ImagePushDeps, 'remainingTimeMs'>, imageId: string, neededMs: number): number {
+  const remainingMs = deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY;
   if (remainingMs < neededMs) throw new PushDeferredError(imageId, remainingMs);
+  return remainingMs;
 }
 
 /**
@@ -158,8 +158,9 @@ export function deferUnlessTimeToEnd(deps: Pick<ImagePushDeps, 'remainingTimeMs'
  * Whether an image has nothing left to do once its push is recorded: not a
  * LABELED image with catalog names still to count, whose index steps follow
  * (ended-image.ts indexEndedImage; its last catalog claim takes it off byStatus).
+ * Also the reconciler's test of a pushed (or pre-lease) image (functions/reconciler/ended-images.ts endedImageAction).
  */
-const doneOncePushed = (image: Image & { readonly [CatalogAttributes.pending]?: ReadonlySet<string> }): boolean =>
+export const doneOncePushed = (image: Image & { readonly [CatalogAttributes.pending]?: ReadonlySet<string> }): boolean =>
   image.status !== ImageStatus.LABELED || (image[CatalogAttributes.pending]?.size ?? 0) === 0;
 
 async function recordPushed(deps: ImagePushDeps, image: Image): Promise<void> {
@@ -237,6 +238,20 @@ function takeOverLease(deps: ImagePushDeps, imageId: string, now: Date): Promise
     names: { '#pushedAt': PushAttributes.pushedAt, '#status': 'status', '#attempts': PushAttributes.attempts },
     values: { ':now': now.getTime(), ':pending': ImageStatus.PENDING, ':one': 1 },
     add: ' ADD #attempts :one',
+  });
+}
+
+/**
+ * Takes the lease of an image whose push the reconciler gives up (functions/reconciler/ended-images.ts giveUpPush),
+ * on condition it is still given up: its byStatus key there, unpushed, `maxAttempts` attempts spent, the lease
+ * lapsed. No attempt is counted. The lease's new end, or undefined when the condition failed (another run gives it
+ * up or pushes it).
+ */
+export function takeGiveUpLease(deps: ImagePushDeps, imageId: string, nowMs: number, maxAttempts: number): Promise<number | undefined> {
+  return setLeaseIf(deps, imageId, nowMs, {
+    condition: 'attribute_exists(#recovery) AND attribute_not_exists(#pushedAt) AND #attempts >= :maxAttempts AND #leaseUntil < :nowMs',
+    names: { '#recovery': ImagesTableLayout.byStatusIndex.partitionKey, '#pushedAt': PushAttributes.pushedAt, '#attempts': PushAttributes.attempts },
+    values: { ':maxAttempts': maxAttempts, ':nowMs': nowMs },
   });
 }
 

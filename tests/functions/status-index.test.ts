@@ -82,7 +82,7 @@ describe('Index: byStatus', () => {
     await pushHeld({ store: table.store, ...deps }, recorded, async (record) => {
       await record;
       afterRecord = (await awaitingIds()).map((item) => item.id as string);
-      await indexEndedImage({ store: table.store, ...deps }, recorded, record);
+      await indexEndedImage({ store: table.store, ...deps }, recorded, { recorded: record });
     });
     const failed = await pushAndFinishHeld({ store: failingRecord, ...deps }, ended[1]!).catch((error: unknown) => error);
 
