@@ -160,6 +160,82 @@ function durableWrites(store: S3rverStore, tempDir: string): void {
   };
 }
 
+/** A write of s3rver's store, as the in-memory caches hear of it. */
+interface StoreWrite {
+  readonly bucket: string;
+  /**
+   * The one key it writes; undefined when it may write any of the bucket's (a bucket created or deleted, a multipart
+   * upload completed, a bucket's own configuration).
+   */
+  readonly key?: string;
+  /** What it changes: an object (its bytes or metadata), a configuration (CORS, website, tagging), or the bucket itself. */
+  readonly changes: 'object' | 'configuration' | 'bucket created' | 'bucket deleted';
+}
+
+/** A cache told of every write of s3rver's store, so that it keeps only what the files hold. */
+interface StoreWriteListener {
+  /** Before the write changes anything. */
+  onWriteStart(write: StoreWrite): void;
+  /** Once it is over: `done` when it succeeded, with the MD5 a put stored. */
+  onWriteEnd(write: StoreWrite, outcome: { readonly done: boolean; readonly md5?: string }): void;
+  /** Before the store is emptied. */
+  onReset(): void;
+}
+
+/**
+ * Wraps each write of s3rver's store once (after durableWrites, whose putObject calls the wrapped putMetadata) and
+ * tells every listener when it starts and when it ends, so that the caches wrap nothing themselves and see each
+ * write the same way.
+ */
+function notifyWrites(store: S3rverStore, listeners: readonly StoreWriteListener[]): void {
+  const around = async <R>(write: StoreWrite, run: () => Promise<R>, md5Of?: (result: R) => string): Promise<R> => {
+    for (const listener of listeners) listener.onWriteStart(write);
+    let result: R;
+    try {
+      result = await run();
+    } catch (error) {
+      for (const listener of listeners) listener.onWriteEnd(write, { done: false });
+      throw error;
+    }
+    const md5 = md5Of?.(result);
+    for (const listener of listeners) listener.onWriteEnd(write, { done: true, md5 });
+    return result;
+  };
+  const putObject = store.putObject.bind(store);
+  const copyObject = store.copyObject.bind(store);
+  const deleteObject = store.deleteObject.bind(store);
+  const putObjectMultipart = store.putObjectMultipart.bind(store);
+  const putMetadata = store.putMetadata.bind(store);
+  const putSubresource = store.putSubresource.bind(store);
+  const deleteSubresource = store.deleteSubresource.bind(store);
+  const putBucket = store.putBucket.bind(store);
+  const deleteBucket = store.deleteBucket.bind(store);
+  const reset = store.reset.bind(store);
+  store.putObject = (object) =>
+    around(
+      { bucket: object.bucket, key: object.key, changes: 'object' },
+      () => putObject(object),
+      (written) => written.md5,
+    );
+  store.copyObject = (srcBucket, srcKey, destBucket, destKey, replacementMetadata) =>
+    around({ bucket: destBucket, key: destKey, changes: 'object' }, () => copyObject(srcBucket, srcKey, destBucket, destKey, replacementMetadata));
+  store.deleteObject = (bucket, key) => around({ bucket, key, changes: 'object' }, () => deleteObject(bucket, key));
+  // The key of a multipart upload is in its own records, not in the arguments: it may be any of the bucket's.
+  store.putObjectMultipart = (bucket, uploadId, parts) =>
+    around({ bucket, changes: 'object' }, () => putObjectMultipart(bucket, uploadId, parts));
+  store.putMetadata = (bucket, key, metadata, md5) => around({ bucket, key, changes: 'object' }, () => putMetadata(bucket, key, metadata, md5));
+  store.putSubresource = (bucket, key, resource) =>
+    around({ bucket, key, changes: 'configuration' }, () => putSubresource(bucket, key, resource));
+  store.deleteSubresource = (bucket, key, resourceType) =>
+    around({ bucket, key, changes: 'configuration' }, () => deleteSubresource(bucket, key, resourceType));
+  store.putBucket = (bucket) => around({ bucket, changes: 'bucket created' }, () => putBucket(bucket));
+  store.deleteBucket = (bucket) => around({ bucket, changes: 'bucket deleted' }, () => deleteBucket(bucket));
+  store.reset = () => {
+    for (const listener of listeners) listener.onReset();
+    reset();
+  };
+}
+
 /**
  * s3rver reads and parses a bucket's configuration file from disk for every
  * request (its cors middleware reads the CORS rules, the website middleware
@@ -168,9 +244,9 @@ function durableWrites(store: S3rverStore, tempDir: string): void {
  * pipeline's critical path) included. A bucket's configurations are kept in
  * memory instead, per bucket and type, and forgotten whenever s3rver writes or
  * deletes one or the bucket itself (PutBucketCors, DeleteBucketCors, a bucket
- * created or deleted), so every answer is what the file then holds. A read
- * that overlapped such a change is not kept. Objects' own subresources
- * (tagging) are read as before.
+ * created or deleted), when the write starts and again when it ends, so every
+ * answer is what the file then holds. A read that overlapped such a change is
+ * not kept. Objects' own subresources (tagging) are read as before.
  *
  * Only the configurations of buckets the stack has (those it was started with
  * and those a signed CreateBucket made since) are kept: a CORS preflight
@@ -178,9 +254,10 @@ function durableWrites(store: S3rverStore, tempDir: string): void {
  * every name asked would let anyone grow the process without limit. Any other
  * bucket's configuration is read from disk each time, as before.
  *
- * Returns how many configurations are kept (for tests of that bound).
+ * Returns the listener to tell of the store's writes (notifyWrites) and how many configurations are kept (for tests
+ * of that bound).
  */
-function cachedBucketConfigurations(store: S3rverStore, stackBuckets: readonly string[]): () => number {
+function cachedBucketConfigurations(store: S3rverStore, stackBuckets: readonly string[]): { listener: StoreWriteListener; count: () => number } {
   const read = store.getSubresource.bind(store);
   /** The buckets whose configurations may be kept: a set only the stack's start and signed bucket writes grow. */
   const keepable = new Set(stackBuckets);
@@ -192,17 +269,6 @@ function cachedBucketConfigurations(store: S3rverStore, stackBuckets: readonly s
     if (bucket === undefined) kept.clear();
     else kept.delete(bucket);
   };
-  const forgetting =
-    <A extends unknown[], R>(change: (bucket: string, ...rest: A) => Promise<R>) =>
-    async (bucket: string, ...rest: A): Promise<R> => {
-      forget(bucket);
-      try {
-        return await change(bucket, ...rest);
-      } finally {
-        // Again once it is done: a read that started while it ran kept nothing (`changes` moved), nor does one now.
-        forget(bucket);
-      }
-    };
   store.getSubresource = async (bucket, key, resourceType) => {
     if (key !== undefined || !keepable.has(bucket)) return read(bucket, key, resourceType);
     const bucketConfigs = kept.get(bucket);
@@ -212,29 +278,27 @@ function cachedBucketConfigurations(store: S3rverStore, stackBuckets: readonly s
     if (changes === before) kept.set(bucket, (kept.get(bucket) ?? new Map<string, unknown>()).set(resourceType, config));
     return config;
   };
-  store.putSubresource = forgetting(store.putSubresource.bind(store));
-  store.deleteSubresource = forgetting(store.deleteSubresource.bind(store));
-  const putBucket = forgetting(store.putBucket.bind(store));
-  const deleteBucket = forgetting(store.deleteBucket.bind(store));
-  store.putBucket = async (bucket) => {
-    const created = await putBucket(bucket);
-    keepable.add(bucket);
-    return created;
+  // Objects' writes leave the bucket's configurations as they are.
+  const listener: StoreWriteListener = {
+    onWriteStart: (write) => {
+      if (write.changes !== 'object') forget(write.bucket);
+    },
+    onWriteEnd: (write, { done }) => {
+      if (write.changes === 'object') return;
+      // Again once it is done: a read that started while it ran kept nothing (`changes` moved), nor does one now.
+      forget(write.bucket);
+      if (done && write.changes === 'bucket created') keepable.add(write.bucket);
+      if (done && write.changes === 'bucket deleted') keepable.delete(write.bucket);
+    },
+    onReset: () => forget(),
   };
-  store.deleteBucket = async (bucket) => {
-    const deleted = await deleteBucket(bucket);
-    keepable.delete(bucket);
-    return deleted;
-  };
-  const reset = store.reset.bind(store);
-  store.reset = () => {
-    forget();
-    reset();
-  };
-  return () => {
-    let count = 0;
-    for (const bucketConfigs of kept.values()) count += bucketConfigs.size;
-    return count;
+  return {
+    listener,
+    count: () => {
+      let count = 0;
+      for (const bucketConfigs of kept.values()) count += bucketConfigs.size;
+      return count;
+    },
   };
 }
 
@@ -269,8 +333,10 @@ export interface KeptCounts {
  * write is not kept, and a put keeps the MD5 it wrote only when no other write
  * of that key or bucket is under way. So a kept ETag is what the files hold:
  * the store is only ever written through s3rver.
+ *
+ * Returns the listener to tell of the store's writes (notifyWrites) with the lookup and the counts.
  */
-function keptETags(store: S3rverStore, read: (bucket: string, key: string) => Promise<string | undefined>) {
+function keptETags(read: (bucket: string, key: string) => Promise<string | undefined>) {
   /** In use order, the least recently used first (a Map iterates in insertion order; a hit moves its key last). */
   const kept = new Map<string, string | undefined>();
   let keptBytes = 0;
@@ -304,44 +370,28 @@ function keptETags(store: S3rverStore, read: (bucket: string, key: string) => Pr
       drop(oldest);
     }
   };
-  const around = async <R>(bucket: string, key: string | undefined, write: () => Promise<R>): Promise<R> => {
-    const name = key === undefined ? bucketOf(bucket) : keyOf(bucket, key);
-    count(name, 1);
-    forget(bucket, key);
-    try {
-      return await write();
-    } finally {
-      count(name, -1);
-      forget(bucket, key);
-    }
-  };
-  const putObject = store.putObject.bind(store);
-  const copyObject = store.copyObject.bind(store);
-  const deleteObject = store.deleteObject.bind(store);
-  const putObjectMultipart = store.putObjectMultipart.bind(store);
-  const putMetadata = store.putMetadata.bind(store);
-  const putBucket = store.putBucket.bind(store);
-  const deleteBucket = store.deleteBucket.bind(store);
-  const reset = store.reset.bind(store);
-  store.putObject = async (object) => {
-    const written = await around(object.bucket, object.key, () => putObject(object));
-    // The labeler's GetObject of an upload follows its put at once: it finds the ETag kept.
-    if (!writing.has(keyOf(object.bucket, object.key)) && !writing.has(bucketOf(object.bucket))) keep(object.bucket, object.key, written.md5);
-    return written;
-  };
-  store.copyObject = (srcBucket, srcKey, destBucket, destKey, replacementMetadata) =>
-    around(destBucket, destKey, () => copyObject(srcBucket, srcKey, destBucket, destKey, replacementMetadata));
-  store.deleteObject = (bucket, key) => around(bucket, key, () => deleteObject(bucket, key));
-  // The key of a multipart upload is in its own records, not in the arguments: the whole bucket is forgotten.
-  store.putObjectMultipart = (bucket, uploadId, parts) => around(bucket, undefined, () => putObjectMultipart(bucket, uploadId, parts));
-  store.putMetadata = (bucket, key, metadata, md5) => around(bucket, key, () => putMetadata(bucket, key, metadata, md5));
-  store.putBucket = (bucket) => around(bucket, undefined, () => putBucket(bucket));
-  store.deleteBucket = (bucket) => around(bucket, undefined, () => deleteBucket(bucket));
-  store.reset = () => {
-    writes += 1;
-    kept.clear();
-    keptBytes = 0;
-    reset();
+  // A write of no one key (a bucket created or deleted, a multipart upload completed) counts and forgets the bucket.
+  const nameOf = ({ bucket, key }: StoreWrite) => (key === undefined ? bucketOf(bucket) : keyOf(bucket, key));
+  const listener: StoreWriteListener = {
+    // Configurations (CORS, website, tagging) are no ETag: their writes leave the kept ones as they are.
+    onWriteStart: (write) => {
+      if (write.changes === 'configuration') return;
+      count(nameOf(write), 1);
+      forget(write.bucket, write.key);
+    },
+    onWriteEnd: (write, { md5 }) => {
+      if (write.changes === 'configuration') return;
+      count(nameOf(write), -1);
+      forget(write.bucket, write.key);
+      // Only a put reports an MD5. The labeler's GetObject of an upload follows its put at once: it finds the ETag kept.
+      const { bucket, key } = write;
+      if (md5 !== undefined && key !== undefined && !writing.has(keyOf(bucket, key)) && !writing.has(bucketOf(bucket))) keep(bucket, key, md5);
+    },
+    onReset: () => {
+      writes += 1;
+      kept.clear();
+      keptBytes = 0;
+    },
   };
   const currentETag = async (bucket: string, key: string): Promise<string | undefined> => {
     const name = keyOf(bucket, key);
@@ -357,7 +407,7 @@ function keptETags(store: S3rverStore, read: (bucket: string, key: string) => Pr
     if (writes === before) keep(bucket, key, eTag);
     return eTag;
   };
-  return { currentETag, counts: () => ({ eTags: kept.size, eTagBytes: keptBytes }) };
+  return { listener, currentETag, counts: () => ({ eTags: kept.size, eTagBytes: keptBytes }) };
 }
 
 export async function createS3rverBackend(dataDir: string, buckets: readonly BucketConfig[]): Promise<S3rverBackend> {
@@ -379,21 +429,10 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
     })),
   });
   durableWrites(app.store, tempDir);
-  const keptConfigurations = cachedBucketConfigurations(
+  const configurations = cachedBucketConfigurations(
     app.store,
     buckets.map((bucket) => bucket.name),
   );
-  // s3rver's first middleware is koa-logger, which formats a line for every request and response even when silent
-  // (several ms of the stack's CPU per labelled image): out of the chain, as silent asks.
-  const middleware = (app as unknown as { middleware: { name: string }[] }).middleware;
-  const logger = middleware.findIndex((handler) => handler.name === 'logger');
-  if (logger >= 0) middleware.splice(logger, 1);
-  // Koa logs every error to stderr unless the app has its own listener; S3 errors are answers, not faults.
-  app.on('error', (error: { status?: number }) => {
-    if ((error.status ?? 500) >= 500) console.error('[local-s3] internal error', error);
-  });
-  await app.configureBuckets();
-
   const objectPath = (bucket: string, key: string) => app.store.getResourcePath(bucket, key, 'object');
   const readIfPresent = async (file: string): Promise<Buffer | undefined> => {
     try {
@@ -416,7 +455,19 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
     const content = await readIfPresent(objectPath(bucket, key));
     return content ? createHash('md5').update(content).digest('hex') : undefined;
   };
-  const eTags = keptETags(app.store, readETag);
+  const eTags = keptETags(readETag);
+  notifyWrites(app.store, [configurations.listener, eTags.listener]);
+  // s3rver's first middleware is koa-logger, which formats a line for every request and response even when silent
+  // (several ms of the stack's CPU per labelled image): out of the chain, as silent asks.
+  const middleware = (app as unknown as { middleware: { name: string }[] }).middleware;
+  const logger = middleware.findIndex((handler) => handler.name === 'logger');
+  if (logger >= 0) middleware.splice(logger, 1);
+  // Koa logs every error to stderr unless the app has its own listener; S3 errors are answers, not faults.
+  app.on('error', (error: { status?: number }) => {
+    if ((error.status ?? 500) >= 500) console.error('[local-s3] internal error', error);
+  });
+  await app.configureBuckets();
+
   return {
     handle: app.callback(),
     events: app,
@@ -424,7 +475,7 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
       isBucketName(bucket) && isStorableKey(key) ? readIfPresent(objectPath(bucket, key)) : Promise.resolve(undefined),
     readObjectMd5: async (bucket, key) => (await readIfPresent(`${objectPath(bucket, key)}.md5`))?.toString('utf8'),
     currentETag: async (bucket, key) => (isBucketName(bucket) && isStorableKey(key) ? eTags.currentETag(bucket, key) : undefined),
-    keptCounts: () => ({ bucketConfigurations: keptConfigurations(), ...eTags.counts() }),
+    keptCounts: () => ({ bucketConfigurations: configurations.count(), ...eTags.counts() }),
     close: () => app.logger.close(),
   };
 }

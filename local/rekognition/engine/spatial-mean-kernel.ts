@@ -23,9 +23,9 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { wrapWasmKernel } from './wasm-kernel-wrap.ts';
 
 const kernelName = 'Mean';
-const backendName = 'wasm';
 
 /** Whether a Mean of this input over these axes is the spatial mean this kernel computes itself. */
 function isSpatialMean(tf: typeof tfTypes, x: tfTypes.TensorInfo, axis: number | number[]): boolean {
@@ -85,18 +85,9 @@ function addPixels(values: Float32Array, start: number, count: number, channels:
  * Mean to the wasm kernel. Once per process (the kernel registry is global); a no-op when already installed.
  */
 export function installSpatialMeanKernel(tf: typeof tfTypes): void {
-  const wasmKernel = tf.getKernel(kernelName, backendName);
-  if (!wasmKernel) throw new Error('the TensorFlow.js wasm backend has no Mean kernel');
-  if (wasmKernel.kernelFunc === spatialMeanKernelFunc.get(tf)) return;
-  const kernelFunc: tfTypes.KernelFunc = (args) => {
+  wrapWasmKernel(tf, kernelName, (args) => {
     const x = args.inputs.x as tfTypes.TensorInfo;
     const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
-    return isSpatialMean(tf, x, axis) ? spatialMean(args.backend as BackendWasm, x, keepDims) : wasmKernel.kernelFunc(args);
-  };
-  spatialMeanKernelFunc.set(tf, kernelFunc);
-  tf.unregisterKernel(kernelName, backendName);
-  tf.registerKernel({ ...wasmKernel, kernelFunc });
+    return isSpatialMean(tf, x, axis) ? spatialMean(args.backend as BackendWasm, x, keepDims) : undefined;
+  });
 }
-
-/** The kernel installed per TensorFlow.js instance, so installing twice does not wrap it twice. */
-const spatialMeanKernelFunc = new WeakMap<typeof tfTypes, tfTypes.KernelFunc>();

@@ -22,9 +22,9 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { wrappedWasmKernel, wrapWasmKernel } from './wasm-kernel-wrap.ts';
 
 const kernelName = 'TopK';
-const backendName = 'wasm';
 /**
  * The heap pays off when k is a small share of the row: centernet keeps 100 of 1,310,720 (~1.6 against ~5 ms of
  * CPU); 150 of 4,000 took longer than the wasm kernel (~0.25 against ~0.1 ms).
@@ -140,30 +140,15 @@ function siftDown(values: Float64Array, indices: Int32Array, size: number): void
 }
 
 /**
- * The wasm kernel each TensorFlow.js instance's installed kernel wraps, and that installed kernel's function, so
- * that installing twice does not wrap it twice.
- */
-const installedKernels = new WeakMap<typeof tfTypes, { wasmKernel: tfTypes.KernelConfig; kernelFunc: tfTypes.KernelFunc }>();
-
-/**
  * Replaces the wasm backend's TopK kernel with one that selects a few of many itself and hands every other
  * TopK to the wasm kernel. Once per process (the kernel registry is global); a no-op when already installed.
  */
 export function installTopKKernel(tf: typeof tfTypes): void {
-  const registered = tf.getKernel(kernelName, backendName);
-  if (!registered) throw new Error('the TensorFlow.js wasm backend has no TopK kernel');
-  if (registered.kernelFunc === installedKernels.get(tf)?.kernelFunc) return;
-  // A copy the registry does not hold: the kernel this one hands its other calls to, called through this object
-  // (so tests can count those calls on it: tests/local-rekognition/top-k-kernel.test.ts).
-  const wasmKernel = { ...registered };
-  const kernelFunc: tfTypes.KernelFunc = (args) => {
+  wrapWasmKernel(tf, kernelName, (args) => {
     const x = args.inputs.x as tfTypes.TensorInfo;
     const { k, sorted } = args.attrs as { k: number; sorted: boolean };
-    return (isSmallTopK(x, k, sorted) ? topK(args.backend as BackendWasm, x, k) : undefined) ?? wasmKernel.kernelFunc(args);
-  };
-  installedKernels.set(tf, { wasmKernel, kernelFunc });
-  tf.unregisterKernel(kernelName, backendName);
-  tf.registerKernel({ ...registered, kernelFunc });
+    return isSmallTopK(x, k, sorted) ? topK(args.backend as BackendWasm, x, k) : undefined;
+  });
 }
 
 /**
@@ -172,5 +157,5 @@ export function installTopKKernel(tf: typeof tfTypes): void {
  * test file in the same process may have installed the kernel before they could read the registry.
  */
 export function wrappedWasmTopKKernel(tf: typeof tfTypes): tfTypes.KernelConfig | undefined {
-  return installedKernels.get(tf)?.wasmKernel;
+  return wrappedWasmKernel(tf, kernelName);
 }
