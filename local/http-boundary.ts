@@ -111,6 +111,20 @@ export function guardUpgrades(
   };
 }
 
+/**
+ * Stops a guarded server and ends every socket it accepted: in-flight requests, idle keep-alive connections, and
+ * connections that carry no request. server.close() waits for those, and closeAllConnections() does not reach an
+ * HTTPS connection whose TLS handshake is unfinished: a browser holds such a connection open beside a page's own
+ * (Chromium did, to the gallery) and drops it about a minute later, which held a stack's stop for that minute.
+ * Resolves once the server has closed, or at once when it was not listening (closed already).
+ */
+export function closeServer(server: HttpServer | HttpsServer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error?: NodeJS.ErrnoException) => (error && error.code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve()));
+    for (const socket of openSockets.get(server) ?? []) socket.destroy();
+  });
+}
+
 /** What Node's own default `clientError` answers for each parser failure; anything else is a 400. */
 const clientErrorStatus: Readonly<Record<string, readonly [number, string]>> = {
   HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
@@ -118,12 +132,22 @@ const clientErrorStatus: Readonly<Record<string, readonly [number, string]>> = {
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
 };
 
+/** The sockets each guarded server accepted and that are still open: closeServer ends them. */
+const openSockets = new WeakMap<HttpServer | HttpsServer, Set<Duplex>>();
+
 /**
  * Answers what Node's HTTP parser refuses with a bare 4xx and closes the
  * connection; a failed TLS handshake is dropped. Neither is logged: both are
- * the client's doing and a scanner would flood the log.
+ * the client's doing and a scanner would flood the log. Also keeps the
+ * server's open sockets, for closeServer.
  */
 export function guardServer(server: HttpServer | HttpsServer): void {
+  const sockets = new Set<Duplex>();
+  openSockets.set(server, sockets);
+  server.on('connection', (socket: Duplex) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();

@@ -22,7 +22,7 @@ import { graphQLRequestHandler, sendError as sendRequestError } from './server/h
 import type { GraphQLLimits } from './server/limits.ts';
 import { buildServedSchema } from './server/schema.ts';
 import { loadOrCreateTls } from './tls/certificates.ts';
-import { guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
+import { closeServer, guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 
 export interface LocalAppSyncOptions {
@@ -133,10 +133,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     userPoolTokensUrl: `https://${authority}/_local/cognito/${pool.userPoolId}/tokens`,
     async close() {
       await realtime.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeServer(server);
     },
   };
 }

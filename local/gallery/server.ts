@@ -11,9 +11,8 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import path from 'node:path';
-import { decodePathname, guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
+import { closeServer, decodePathname, guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 
 export interface GalleryServerOptions {
@@ -115,21 +114,10 @@ export async function startGalleryServer(options: GalleryServerOptions): Promise
     guardRequests(handle, { service: 'gallery', internalError: (_request, response) => sendText(response, 500, 'internal error') }),
   );
   guardServer(server);
-  // A browser may hold a connection open that carries no request (Chromium did, beside the page's own), and
-  // server.close() waits for it until the browser drops it, about a minute later; closeAllConnections() would not
-  // reach one whose TLS handshake is not done. So close() ends every socket the server accepted: the stack stops now.
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
   const port = await listen(server, options.port, options.host);
   return {
     url: `https://${options.host}:${port}/`,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
+    // Every socket ends with it (a browser's idle one would hold the stop for a minute: closeServer).
+    close: () => closeServer(server),
   };
 }

@@ -23,7 +23,7 @@ import { newRequestIds, s3Error, sendS3Error, type RequestIds } from './errors.t
 import { objectCreatedEvent, type ObjectCreatedEventName } from './events.ts';
 import { checkPreconditions, KeyLocks, lockKeysOf, needsLock, objectTargetOf } from './preconditions.ts';
 import { createS3rverBackend, type BucketConfig, type KeptCounts, type S3rverBackend, type S3rverEvent } from './s3rver-adapter.ts';
-import { guardRequests, guardServer } from '../http-boundary.ts';
+import { closeServer, guardRequests, guardServer } from '../http-boundary.ts';
 import { countS3Request } from '../stack-usage.ts';
 import { listen } from '../listen.ts';
 
@@ -210,14 +210,6 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     endpoint: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     readObject: (bucket, key) => backend.readObject(bucket, key),
     keptCounts: () => backend.keptCounts(),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          backend.close();
-          if (error) reject(error);
-          else resolve();
-        });
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server).finally(() => backend.close()),
   };
 }
