@@ -29,7 +29,7 @@ dynalite is made cheaper without changing what it answers: its store keeps
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { readBoundedBody } from '../http-body.ts';
-import { guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
+import { closeServer, guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 import { CheckedDataDir, checkDynamoDbDataDir } from './data-dir.ts';
 import { cacheExpressionParses, type ParserModule } from './expression-parse-cache.ts';
@@ -229,10 +229,6 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
     throttle,
     meter,
     // dynalite's close also closes LevelDB once in-flight operations finish.
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error?: Error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }

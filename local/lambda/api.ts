@@ -21,7 +21,7 @@ import type { CredentialStore } from '../iam/credentials.ts';
 import { deniedMessage, localAccountId, principalFor, type PrincipalDirectory } from '../iam/principals.ts';
 import { signatureErrorOf } from '../iam/json-service-errors.ts';
 import { verifySigV4 } from '../iam/sigv4.ts';
-import { guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
+import { closeServer, guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 import { FunctionError, LambdaApiError, LambdaErrorCode } from './errors.ts';
 import {
@@ -142,8 +142,7 @@ export async function startLocalLambdaApi<Name extends string>(options: LocalLam
   return {
     endpoint: `http://${host}:${port}`,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server);
     },
   };
 }

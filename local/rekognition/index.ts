@@ -21,7 +21,7 @@ import { newRequestId, parseRequest, sendError, sendResult } from './protocol.ts
 import { imagePropertiesRequestsStat, requestsImageProperties, timedEngine, type RekognitionStats } from './stats.ts';
 import { overQuotaError, TpsQuota } from './tps-quota.ts';
 import { isTestHook, serveTestHook } from './test-hooks.ts';
-import { clientWentAway, guardRequests, guardServer } from '../http-boundary.ts';
+import { clientWentAway, closeServer, guardRequests, guardServer } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 
 export interface LocalRekognitionOptions {
@@ -142,8 +142,7 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
     faults,
     ready,
     async close() {
-      server.closeAllConnections();
-      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), closeEngine()]);
+      await Promise.all([closeServer(server), closeEngine()]);
     },
   };
 }
