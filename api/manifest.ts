@@ -22,6 +22,13 @@ export const localAuthModes: readonly AuthMode[] = [AuthMode.API_KEY, AuthMode.I
 /** Modes a client application calls with. */
 const clientModes = [AuthMode.API_KEY, AuthMode.USER_POOL] as const;
 
+/**
+ * glibc malloc gives each thread that allocates an arena of its own (up to 8 a core) and keeps the memory freed in
+ * each. Every function's process has the same threads (libuv's pool, V8's helpers; the labeler's libvips workers
+ * besides): two arenas, in each function's environment on AWS and offline (tuningEnvironmentOf).
+ */
+const fewMallocArenas = { MALLOC_ARENA_MAX: '2' } as const;
+
 /** Lambda functions, by logical name. Paths are relative to the repo root. */
 export const lambdaFunctions = {
   presignUpload: {
@@ -29,18 +36,21 @@ export const lambdaFunctions = {
     description: 'Presigns the S3 PUT URL for one pending image',
     timeoutSeconds: 10,
     memoryMb: 256,
+    tuningEnvironment: fewMallocArenas,
   },
   presignDownload: {
     entry: 'functions/presign-download/handler.ts',
     description: 'Presigns short-lived S3 GET URLs for Image.url and Image.thumbnailUrl, a batch at a time',
     timeoutSeconds: 10,
     memoryMb: 256,
+    tuningEnvironment: fewMallocArenas,
   },
   deleteImage: {
     entry: 'functions/delete-image/handler.ts',
     description: 'Deletes one image: its object, thumbnail, search entries and catalog counts',
     timeoutSeconds: 30,
     memoryMb: 256,
+    tuningEnvironment: fewMallocArenas,
   },
   labeler: {
     entry: 'functions/labeler/handler.ts',
@@ -54,7 +64,7 @@ export const lambdaFunctions = {
      * each: sharp's libvips workers and Node's thread pool kept 13–14 of them, 20–28 MiB, in each labeler
      * process of `BENCH_ONLY=memory npm run bench`. With two, each process ended 5–17 MiB smaller (two runs).
      */
-    tuningEnvironment: { MALLOC_ARENA_MAX: '2' },
+    tuningEnvironment: fewMallocArenas,
   },
   labelingFailed: {
     entry: 'functions/labeling-failed/handler.ts',
@@ -62,12 +72,14 @@ export const lambdaFunctions = {
     /** Room to wait out a push lease (functions/shared/image-push.ts) held by a labeler run that died. */
     timeoutSeconds: 60,
     memoryMb: 256,
+    tuningEnvironment: fewMallocArenas,
   },
   reconciler: {
     entry: 'functions/reconciler/handler.ts',
     description: 'Re-drives PENDING images whose object exists, fails tickets whose upload URL expired unused, and finishes ended images left unpushed or unindexed',
     timeoutSeconds: 300,
     memoryMb: 256,
+    tuningEnvironment: fewMallocArenas,
     /** Runs on this period (EventBridge on AWS, a timer offline), and once at each offline start. */
     scheduleMinutes: 5,
   },
@@ -78,10 +90,7 @@ export type LambdaFunctionName = keyof typeof lambdaFunctions;
  * Variables a function's process is tuned with (not read by its code), set in its environment on AWS
  * (infra/manifest-function.ts) and offline (local/stack.ts) alike.
  */
-export const tuningEnvironmentOf = (name: LambdaFunctionName): Readonly<Record<string, string>> => {
-  const spec = lambdaFunctions[name];
-  return 'tuningEnvironment' in spec ? spec.tuningEnvironment : {};
-};
+export const tuningEnvironmentOf = (name: LambdaFunctionName): Readonly<Record<string, string>> => lambdaFunctions[name].tuningEnvironment;
 
 /** A function's service name in logs (POWERTOOLS_SERVICE_NAME): its folder, e.g. functions/presign-upload/ → presign-upload. */
 export const serviceNameOf = (name: LambdaFunctionName): string => lambdaFunctions[name].entry.split('/').slice(-2)[0];

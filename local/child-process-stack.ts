@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../api/bundle.ts';
 import { readReadyFile, removeReadyFile, type StackReady } from './ready-file.ts';
+import { stackProcessMallocEnvironment } from './stack-process-env.ts';
 
 export interface RunningStack extends StackReady {
   /** Same as `endpoints.rekognition`. */
@@ -69,6 +70,8 @@ export function spawnStackProcess(args: StackProcessOptions = {}): StartingStack
     cwd: repoRoot,
     env: {
       ...process.env,
+      // As npm start's script sets them (stack-process-env.ts): glibc reads them only as the process starts.
+      ...stackProcessMallocEnvironment,
       ...args.env,
       LABELCAST_STATE_DIR: stateDir,
       LABELCAST_PORT: String(args.basePort ?? 0),

@@ -50,17 +50,18 @@ export async function loadObjectDetector(): Promise<ObjectDetector> {
   const modelDir = path.join(packageDirectory('@vladmandic/human'), 'models');
   const modelJson = JSON.parse(await readFile(path.join(modelDir, 'centernet.json'), 'utf8')) as tfTypes.io.ModelJSON;
   const shards = await Promise.all(modelJson.weightsManifest.flatMap((group) => group.paths).map((shard) => readFile(path.join(modelDir, shard))));
-  const weightData = new Uint8Array(Buffer.concat(shards)).buffer;
-  const model = await tf.loadGraphModel(
-    tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology,
-      format: modelJson.format,
-      generatedBy: modelJson.generatedBy,
-      convertedBy: modelJson.convertedBy,
-      weightSpecs: modelJson.weightsManifest.flatMap((group) => group.weights),
-      weightData,
-    }),
-  );
+  const artifacts: tfTypes.io.ModelArtifacts = {
+    modelTopology: modelJson.modelTopology,
+    format: modelJson.format,
+    generatedBy: modelJson.generatedBy,
+    convertedBy: modelJson.convertedBy,
+    weightSpecs: modelJson.weightsManifest.flatMap((group) => group.weights),
+    weightData: new Uint8Array(Buffer.concat(shards)).buffer,
+  };
+  const model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
+  // The weights are in the wasm backend's memory now. The model keeps the artifacts it was loaded from (for save(),
+  // which nothing here calls): without this, its 4 MB copy of the weights would stay in the worker's memory for good.
+  delete artifacts.weightData;
   const inputShape = model.inputs[0]?.shape;
   const inputSize = inputShape?.[1];
   if (typeof inputSize !== 'number' || inputSize <= 0) throw new Error(`centernet has an unexpected input shape ${JSON.stringify(inputShape)}`);
