@@ -51,24 +51,51 @@ export function projectedItem(item: WireItem | undefined, index: IndexSchema, ta
 
 const sameKey = (first: WireItem, second: WireItem, keyNames: readonly string[]) => keyNames.every((name) => JSON.stringify(first[name]) === JSON.stringify(second[name]));
 
-/** Write units a write costs `index`, from the item before and after. */
-export function indexWriteUnits(before: WireItem | undefined, after: WireItem | undefined, index: IndexSchema, tableKeyNames: readonly string[]): number {
-  const old = projectedItem(before, index, tableKeyNames);
-  const next = projectedItem(after, index, tableKeyNames);
+/** An item's size in bytes (0 for none): itemBytes, or a memo of it. */
+type SizeOf = (item: WireItem | undefined) => number;
+
+/** Write units a write costs an index, from the item before and after as the index holds them (projectedItem). */
+function projectedWriteUnits(old: WireItem | undefined, next: WireItem | undefined, index: IndexSchema, sizeOf: SizeOf): number {
   if (!old && !next) return 0;
-  if (!old) return writeUnits(itemBytes(next));
-  if (!next) return writeUnits(itemBytes(old));
-  if (!sameKey(old, next, index.keyNames)) return writeUnits(itemBytes(old)) + writeUnits(itemBytes(next));
+  if (!old) return writeUnits(sizeOf(next));
+  if (!next) return writeUnits(sizeOf(old));
+  if (!sameKey(old, next, index.keyNames)) return writeUnits(sizeOf(old)) + writeUnits(sizeOf(next));
   if (JSON.stringify(old) === JSON.stringify(next)) return 0;
-  return writeUnits(Math.max(itemBytes(old), itemBytes(next)));
+  return writeUnits(Math.max(sizeOf(old), sizeOf(next)));
 }
 
-const storedBytes = (item: WireItem | undefined) => (item ? itemBytes(item) + itemOverheadBytes : 0);
+/** Write units a write costs `index`, from the item before and after. */
+export function indexWriteUnits(before: WireItem | undefined, after: WireItem | undefined, index: IndexSchema, tableKeyNames: readonly string[]): number {
+  return projectedWriteUnits(projectedItem(before, index, tableKeyNames), projectedItem(after, index, tableKeyNames), index, itemBytes);
+}
+
+/** Bytes stored for an item of `bytes` (none: 0). */
+const storedBytesOf = (item: WireItem | undefined, bytes: number) => (item ? bytes + itemOverheadBytes : 0);
+
+/** Write units the table is billed for `effect`, given the sizes of its items before and after. */
+const tableUnits = (effect: WriteEffect, sizeOf: SizeOf) =>
+  writeUnits(effect.conditionFailed ? sizeOf(effect.before) : Math.max(sizeOf(effect.before), sizeOf(effect.after))) * (effect.transactional ? 2 : 1);
 
 /** Write units the table itself is billed for `effect`. */
 export function tableWriteUnits(effect: WriteEffect): number {
-  const bytes = effect.conditionFailed ? itemBytes(effect.before) : Math.max(itemBytes(effect.before), itemBytes(effect.after));
-  return writeUnits(bytes) * (effect.transactional ? 2 : 1);
+  return tableUnits(effect, itemBytes);
+}
+
+/**
+ * itemBytes of each item asked, walked once: a write's items are sized for the table's units, its bytes stored and
+ * each index whose projection is ALL (the same objects), and the items carry the labels of an image.
+ */
+function memoizedSizes(): SizeOf {
+  const sizes = new Map<WireItem, number>();
+  return (item) => {
+    if (!item) return 0;
+    let size = sizes.get(item);
+    if (size === undefined) {
+      size = itemBytes(item);
+      sizes.set(item, size);
+    }
+    return size;
+  };
 }
 
 /** A write effect with the schema of its table (for the indexes). */
@@ -93,16 +120,19 @@ export class DynamoDbMeter implements EffectObserver {
   }
 
   public wrote(effect: MeteredWrite): void {
+    const sizeOf = memoizedSizes();
     const table = this.table(effect.tableName);
     table.writes += 1;
-    table.writeUnits += tableWriteUnits(effect);
+    table.writeUnits += tableUnits(effect, sizeOf);
     if (effect.conditionFailed) return;
-    table.storedBytes += storedBytes(effect.after) - storedBytes(effect.before);
+    table.storedBytes += storedBytesOf(effect.after, sizeOf(effect.after)) - storedBytesOf(effect.before, sizeOf(effect.before));
+    const keyNames = effect.schema?.keyNames ?? [];
     for (const index of effect.schema?.indexes ?? []) {
       const usage = this.index(table, index.name);
-      const keyNames = effect.schema?.keyNames ?? [];
-      usage.writeUnits += indexWriteUnits(effect.before, effect.after, index, keyNames);
-      usage.storedBytes += storedBytes(projectedItem(effect.after, index, keyNames)) - storedBytes(projectedItem(effect.before, index, keyNames));
+      const old = projectedItem(effect.before, index, keyNames);
+      const next = projectedItem(effect.after, index, keyNames);
+      usage.writeUnits += projectedWriteUnits(old, next, index, sizeOf);
+      usage.storedBytes += storedBytesOf(next, sizeOf(next)) - storedBytesOf(old, sizeOf(old));
     }
   }
 
