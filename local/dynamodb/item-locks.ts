@@ -5,10 +5,13 @@
  * shared, and these keep two writes of one item (and a GetItem of it) in
  * arrival order. A lock exists only while someone holds or waits for it.
  *
- * A request naming several items (a BatchWriteItem) takes their locks one
- * after the other in sorted order, so two requests sharing items never wait
- * for each other in a circle; it queues for each item's lock only when it
- * reaches it (DynamoDB orders nothing between a batch's items either).
+ * A request naming several items (a BatchWriteItem) queues for all their
+ * locks in one synchronous step as it arrives, so every lock's queue follows
+ * arrival order: two requests sharing items never wait for each other in a
+ * circle, and a request arriving after a batch waits for the batch's write of
+ * any item they share, wherever it stands in the batch. (The locks are still
+ * queued in sorted order, which alone keeps one-at-a-time queueing free of
+ * circles too.)
  *
  * @example
  * const locks = new ItemLocks();
@@ -19,25 +22,35 @@ import { ReadWriteLock, type LockMode } from './rw-lock.ts';
 export class ItemLocks {
   private readonly locks = new Map<string, { readonly lock: ReadWriteLock; users: number }>();
 
-  /** Runs `work` holding the lock of every item in `identities` (duplicates allowed) in `mode`. */
-  public async with<T>(identities: readonly string[], mode: LockMode, work: () => Promise<T>): Promise<T> {
-    const sorted = [...new Set(identities)].sort();
-    const held = (at: number): Promise<T> => (at === sorted.length ? work() : this.holding(sorted[at], mode, () => held(at + 1)));
-    return held(0);
+  /** How many items have a lock now (held or waited for). */
+  public get size(): number {
+    return this.locks.size;
   }
 
-  private async holding<T>(identity: string, mode: LockMode, work: () => Promise<T>): Promise<T> {
-    let entry = this.locks.get(identity);
-    if (!entry) {
-      entry = { lock: new ReadWriteLock(), users: 0 };
-      this.locks.set(identity, entry);
-    }
-    entry.users += 1;
+  /**
+   * Runs `work` holding the lock of every item in `identities` (duplicates
+   * allowed) in `mode`, having queued for all of them before returning.
+   */
+  public async with<T>(identities: readonly string[], mode: LockMode, work: () => Promise<T>): Promise<T> {
+    const sorted = [...new Set(identities)].sort();
+    const entries = sorted.map((identity) => this.entry(identity));
+    const acquired = entries.map((entry) => entry.lock.acquire(mode));
     try {
-      return await entry.lock.with(mode, work);
+      await Promise.all(acquired);
+      return await work();
     } finally {
-      entry.users -= 1;
-      if (entry.users === 0) this.locks.delete(identity);
+      for (const [index, entry] of entries.entries()) {
+        entry.lock.release(mode);
+        entry.users -= 1;
+        if (entry.users === 0) this.locks.delete(sorted[index]);
+      }
     }
+  }
+
+  private entry(identity: string): { readonly lock: ReadWriteLock; users: number } {
+    const entry = this.locks.get(identity) ?? { lock: new ReadWriteLock(), users: 0 };
+    this.locks.set(identity, entry);
+    entry.users += 1;
+    return entry;
   }
 }

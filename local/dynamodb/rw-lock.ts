@@ -20,7 +20,12 @@ export class ReadWriteLock {
     }
   }
 
-  private acquire(mode: LockMode): Promise<void> {
+  /**
+   * Queues for the lock in `mode` synchronously (so several locks queued in
+   * one synchronous step keep one arrival order in every queue); resolves
+   * once it is held. Each acquire is matched by one release.
+   */
+  public acquire(mode: LockMode): Promise<void> {
     if (this.waiting.length === 0 && this.canGrant(mode)) {
       this.take(mode);
       return Promise.resolve();
@@ -37,7 +42,7 @@ export class ReadWriteLock {
     else this.exclusive = true;
   }
 
-  private release(mode: LockMode): void {
+  public release(mode: LockMode): void {
     if (mode === 'shared') this.shared -= 1;
     else this.exclusive = false;
     while (this.waiting.length > 0 && this.canGrant(this.waiting[0].mode)) {

@@ -290,7 +290,8 @@ export function storeTransport(transport: DynamoDbTransport, observer: StoreObse
       const identity = identityOf(body.TableName, body.Key);
       if (identity !== undefined) {
         if (!pending.names(identity)) return read(request, operation, body);
-        // After the pending writes of its item that came before it (a transaction's included).
+        // After the pending writes of its item that came before it: each queued for all its items' locks as it
+        // arrived (item-locks.ts), a batch's included; a transaction holds the store-wide lock exclusively.
         return itemLocks.with([identity], 'shared', () => lock.with('shared', () => read(request, operation, body)));
       }
     }

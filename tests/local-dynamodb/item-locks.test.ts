@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DynamoDbHttpRequest, DynamoDbHttpResponse } from '../../local/dynamodb/in-process.ts';
+import { ItemLocks } from '../../local/dynamodb/item-locks.ts';
 import { storeTransport } from '../../local/dynamodb/store-transport.ts';
 
 type Item = Record<string, Record<string, unknown>>;
@@ -41,6 +42,17 @@ function fakeDynalite() {
   const transport = async (incoming: DynamoDbHttpRequest): Promise<DynamoDbHttpResponse> => {
     const operation = incoming.headers['x-amz-target']!.split('.')[1];
     const body = JSON.parse(incoming.body) as { Key?: Item; Item?: Item; ConditionExpression?: string; ExpressionAttributeValues?: Item; ReturnValues?: string; KeySchema?: { AttributeName: string }[] };
+    if (operation === 'BatchWriteItem') {
+      const requests = (JSON.parse(incoming.body) as { RequestItems: { t: { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[] } }).RequestItems.t;
+      for (const each of requests) {
+        const pk = String((each.PutRequest?.Item ?? each.DeleteRequest?.Key)?.[keyName]?.S);
+        entered.push(`${operation} ${pk}`);
+        await holds.get(pk)?.held;
+        if (each.PutRequest) items.set(pk, each.PutRequest.Item);
+        else items.delete(pk);
+      }
+      return ok({ UnprocessedItems: {} });
+    }
     if (operation === 'DescribeTable') return ok({ Table: { TableName: 't', KeySchema: [{ AttributeName: keyName, KeyType: 'HASH' }] } });
     if (operation === 'DeleteTable') {
       items.clear();
@@ -158,6 +170,42 @@ describe('Function: storeTransport, writes of different items and of one item', 
     expect(exception(await second)).toBe('ConditionalCheckFailedException');
   });
 
+  it('settles two batches naming two items in opposite orders once a write of one of them ends', async () => {
+    // Prepare: a write of c held inside dynalite
+    const { dynalite, store } = await describedStore();
+    const release = dynalite.hold('c');
+    const write = store(request('PutItem', { TableName: 't', Item: key('c') }));
+    const batch = (...pks: string[]) => request('BatchWriteItem', { RequestItems: { t: pks.map((pk) => ({ PutRequest: { Item: { ...key(pk), n: { N: '1' } } } })) } });
+
+    // Act: one batch names [c, a], the other [a, c]
+    const first = store(batch('c', 'a'));
+    const second = store(batch('a', 'c'));
+    release();
+
+    // Assess: neither waits for the other in a circle
+    expect(await settled(Promise.all([write, first, second]))).toBe(true);
+    expect((await first).statusCode).toBe(200);
+    expect((await second).statusCode).toBe(200);
+  });
+
+  it('makes a GetItem sent after a batch wait for the batch\'s write of its item, even the batch\'s later item', async () => {
+    // Prepare: a write of a held inside dynalite, then a batch writing a and b
+    const { dynalite, store } = await describedStore();
+    await store(request('PutItem', { TableName: 't', Item: { ...key('b'), n: { N: '0' } } }));
+    const release = dynalite.hold('a');
+    const write = store(request('PutItem', { TableName: 't', Item: key('a') }));
+    const batch = store(request('BatchWriteItem', { RequestItems: { t: [{ PutRequest: { Item: key('a') } }, { PutRequest: { Item: { ...key('b'), n: { N: '1' } } } }] } }));
+
+    // Act
+    const read = store(request('GetItem', { TableName: 't', Key: key('b') }));
+
+    // Assess: the read waits for the batch, and sees its b
+    expect(await settled(read)).toBe(false);
+    release();
+    await Promise.all([write, batch]);
+    expect((JSON.parse((await read).body) as { Item?: Item }).Item).toEqual({ ...key('b'), n: { N: '1' } });
+  });
+
   it('keeps a single write of another item out while a transaction is under way', async () => {
     // Prepare: a transaction whose Put of "a" is held inside dynalite
     const { dynalite, store } = await describedStore();
@@ -174,5 +222,25 @@ describe('Function: storeTransport, writes of different items and of one item', 
     expect((await transaction).statusCode).toBe(200);
     expect((await single).statusCode).toBe(200);
     expect(dynalite.items.has('c')).toBe(true);
+  });
+});
+
+describe('Class: ItemLocks', () => {
+  it('keeps a lock only while a request holds or waits for it', async () => {
+    // Prepare
+    const locks = new ItemLocks();
+    let finish: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+
+    // Act
+    const holder = locks.with(['a', 'b', 'a'], 'exclusive', () => held);
+    const waiter = locks.with(['b', 'c'], 'shared', async () => undefined);
+    const during = locks.size;
+    finish();
+    await Promise.all([holder, waiter]);
+
+    // Assess
+    expect(during).toBe(3);
+    expect(locks.size).toBe(0);
   });
 });
