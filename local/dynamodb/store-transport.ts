@@ -21,10 +21,12 @@
  *   writes each item in one LevelDB put, so a read of the table sees each
  *   item before or after a write, never half written (DynamoDB isolates
  *   nothing more between items outside transactions). An index is written
- *   before its item, so a Query of a GSI may see an entry before its item
- *   changes: DynamoDB's GSIs are eventually consistent, so may it. A GetItem
- *   of an item no pending write names takes no lock at all, so it does not
- *   queue behind a transaction or a batch of other items (pending-writes.ts);
+ *   before its item, so a read of an index may see an entry before its item
+ *   changes: allowed for a GSI, which DynamoDB keeps eventually consistent;
+ *   an LSI read (strongly consistent on DynamoDB) could see it too, but the
+ *   stack's table has none (infra/images-table.ts). A GetItem of an item no
+ *   pending write names takes no lock at all, so it does not queue behind a
+ *   transaction or a batch of other items (pending-writes.ts);
  *   one whose item a pending write names waits for that item's lock, then
  *   for the store-wide lock shared.
  *
@@ -56,6 +58,8 @@ import type { TableSchema } from './table-schemas.ts';
 
 const readOperations = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
 const tableOperations = new Set(['CreateTable', 'UpdateTable', 'DeleteTable']);
+/** Matches a string that is not well-formed UTF-16 (String.prototype.isWellFormed, which the ES2023 lib lacks). */
+const loneSurrogate = /[\ud800-\udfff]/u;
 
 /** One item a write touches: its table and key, and for a put the item it writes. */
 interface Touched {
@@ -83,14 +87,17 @@ export function storeTransport(transport: DynamoDbTransport, observer: StoreObse
 
   /**
    * The identity of an item of a described table, from an item or a key; undefined when it cannot say. Only
-   * string keys have one: `{N: "1"}` and `{N: "1.0"}` (or two spellings of one binary) are one item to DynamoDB
-   * but two strings here, so a GetItem could read past a write to its own item.
+   * well-formed string keys have one: `{N: "1"}` and `{N: "1.0"}` (or two spellings of one binary) are one item
+   * to DynamoDB but two strings here, so a GetItem could read past a write to its own item.
    */
   const identityOf = (tableName: unknown, source: unknown): string | undefined => {
     if (typeof tableName !== 'string' || !isObject(source)) return undefined;
     const schema = schemas.described(tableName);
     const key = schema && keyOf(source as WireItem, schema.keyNames);
-    if (!key || !Object.values(key).every((value) => isObject(value) && Object.keys(value).length === 1 && typeof value.S === 'string')) return undefined;
+    // A string that is not well-formed UTF-16 (a lone surrogate) is not named either: dynalite maps "\ud800",
+    // "\udfff" and "\ufffd" to one record, so two such keys would be one item under two identities.
+    const named = (value: unknown) => isObject(value) && Object.keys(value).length === 1 && typeof value.S === 'string' && !loneSurrogate.test(value.S);
+    if (!key || !Object.values(key).every(named)) return undefined;
     return itemIdentity(tableName, key);
   };
 
@@ -146,10 +153,11 @@ export function storeTransport(transport: DynamoDbTransport, observer: StoreObse
     const alone = () => lock.with('exclusive', () => write(request, operation, body));
     if (identities === undefined) return asPendingWrite(undefined, alone);
     const named = tableChanges;
-    return asPendingWrite(identities, async () => {
-      const written = await itemLocks.with(identities, 'exclusive', () => lock.with('shared', async () => (tableChanges === named ? write(request, operation, body) : undefined)));
-      return written ?? alone();
-    });
+    // Its item locks are kept while it waits to run alone (item before store, as everywhere); alone, it is
+    // registered as naming every item: under keys changed since it named its items, it may write any.
+    return asPendingWrite(identities, () =>
+      itemLocks.with(identities, 'exclusive', async () => (await lock.with('shared', async () => (tableChanges === named ? write(request, operation, body) : undefined))) ?? asPendingWrite(undefined, alone)),
+    );
   }
 
   /** The items a PutItem, UpdateItem, DeleteItem or BatchWriteItem touches; undefined when it cannot say (dynalite's validation then answers). */

@@ -144,7 +144,7 @@ describe('Function: storeTransport, writes of different items and of one item', 
     expect(dynalite.items.get('same')).toEqual({ ...key('same'), n: { N: '1' } });
   });
 
-  it('runs a write whose table changed keys after it named its items one after another write of its item under the new key', async () => {
+  it('runs a write whose table changed keys after it named its items one after another write of its item under the new key, and before a GetItem of it', async () => {
     // Prepare: a write holding the table, then the table deleted and created again keyed by id, queued behind it
     const { dynalite, store } = await describedStore();
     const releaseOther = dynalite.hold('z');
@@ -162,12 +162,16 @@ describe('Function: storeTransport, writes of different items and of one item', 
     releaseOther();
     await Promise.all([other, deleted, created]);
 
-    // Assess
+    const read = store(request('GetItem', { TableName: 't', Key: { id: { S: 'k' } } }));
+
+    // Assess: the second write and a GetItem of the item under its new key wait for the first
     expect(await settled(second)).toBe(false);
+    expect(await settled(read)).toBe(false);
     expect(dynalite.entered.filter((entry) => entry === 'PutItem k')).toHaveLength(1);
     release();
     expect((await first).statusCode).toBe(200);
     expect(exception(await second)).toBe('ConditionalCheckFailedException');
+    expect((JSON.parse((await read).body) as { Item?: Item }).Item).toEqual({ ...key('a'), id: { S: 'k' }, n: { N: '1' } });
   });
 
   it('settles two batches naming two items in opposite orders once a write of one of them ends', async () => {
@@ -204,6 +208,22 @@ describe('Function: storeTransport, writes of different items and of one item', 
     release();
     await Promise.all([write, batch]);
     expect((JSON.parse((await read).body) as { Item?: Item }).Item).toEqual({ ...key('b'), n: { N: '1' } });
+  });
+
+  it('runs a write keyed by a lone surrogate alone: dynalite stores "\\ud800" and "\\ufffd" as one item', async () => {
+    // Prepare: a write keyed by a lone surrogate held inside dynalite
+    const { dynalite, store } = await describedStore();
+    const release = dynalite.hold('\ud800');
+    const lone = store(request('PutItem', { TableName: 't', Item: key('\ud800') }));
+
+    // Act: a write keyed by the replacement character
+    const replacement = store(request('PutItem', { TableName: 't', Item: key('\ufffd') }));
+
+    // Assess
+    expect(await settled(replacement)).toBe(false);
+    release();
+    expect((await lone).statusCode).toBe(200);
+    expect((await replacement).statusCode).toBe(200);
   });
 
   it('keeps a single write of another item out while a transaction is under way', async () => {
