@@ -3,8 +3,8 @@
  * tells an observer (the meter) what each request did.
  *
  * - A single-item write (PutItem, UpdateItem, DeleteItem) and a
- *   BatchWriteItem hold their items' locks exclusively (item-locks.ts, taken
- *   in sorted order) and the store-wide lock shared: writes of different
+ *   BatchWriteItem hold their items' locks exclusively (item-locks.ts, all
+ *   queued for as it arrives) and the store-wide lock shared: writes of different
  *   items run side by side, as on DynamoDB, and two writes of one item run
  *   one after the other, in arrival order. dynalite tolerates that: it
  *   locks each item itself for its read-modify-write, and an item's index
