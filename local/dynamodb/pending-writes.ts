@@ -1,10 +1,12 @@
 /**
- * The items that writes waiting for the store's lock, or holding it, will
- * change (store-transport.ts). A GetItem reads one item: when no pending
+ * The items that writes waiting for the store's locks, or holding them,
+ * will change (store-transport.ts). A GetItem reads one item: when no pending
  * write names it, nothing it could see is half done, so it reads without
- * waiting for the lock (behind a transaction or a batch of other items).
- * A write whose items cannot be named (a table it has not described yet, a
- * table operation) counts as naming every item until it ends.
+ * waiting for any lock (behind a transaction or a batch of other items); when
+ * one does, it waits for its item's lock (item-locks.ts), for which every
+ * write of the item that arrived before it, a batch's included, queued as it
+ * arrived. A write whose items cannot be named (a table it has not described
+ * yet, a table operation) counts as naming every item until it ends.
  *
  * @example
  * const pending = new PendingWrites();

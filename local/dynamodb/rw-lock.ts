@@ -3,15 +3,15 @@
  * one exclusive holder. Waiters are served in arrival order, so a stream of
  * readers never starves a writer.
  */
-type Mode = 'shared' | 'exclusive';
+export type LockMode = 'shared' | 'exclusive';
 
 export class ReadWriteLock {
   private shared = 0;
   private exclusive = false;
-  private readonly waiting: { mode: Mode; grant: () => void }[] = [];
+  private readonly waiting: { mode: LockMode; grant: () => void }[] = [];
 
   /** Runs `work` holding the lock in `mode`, released however `work` ends. */
-  public async with<T>(mode: Mode, work: () => Promise<T>): Promise<T> {
+  public async with<T>(mode: LockMode, work: () => Promise<T>): Promise<T> {
     await this.acquire(mode);
     try {
       return await work();
@@ -20,7 +20,12 @@ export class ReadWriteLock {
     }
   }
 
-  private acquire(mode: Mode): Promise<void> {
+  /**
+   * Queues for the lock in `mode` synchronously (so several locks queued in
+   * one synchronous step keep one arrival order in every queue); resolves
+   * once it is held. Each acquire is matched by one release.
+   */
+  public acquire(mode: LockMode): Promise<void> {
     if (this.waiting.length === 0 && this.canGrant(mode)) {
       this.take(mode);
       return Promise.resolve();
@@ -28,16 +33,16 @@ export class ReadWriteLock {
     return new Promise((resolve) => this.waiting.push({ mode, grant: resolve }));
   }
 
-  private canGrant(mode: Mode): boolean {
+  private canGrant(mode: LockMode): boolean {
     return mode === 'shared' ? !this.exclusive : !this.exclusive && this.shared === 0;
   }
 
-  private take(mode: Mode): void {
+  private take(mode: LockMode): void {
     if (mode === 'shared') this.shared += 1;
     else this.exclusive = true;
   }
 
-  private release(mode: Mode): void {
+  public release(mode: LockMode): void {
     if (mode === 'shared') this.shared -= 1;
     else this.exclusive = false;
     while (this.waiting.length > 0 && this.canGrant(this.waiting[0].mode)) {

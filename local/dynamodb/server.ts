@@ -14,8 +14,9 @@
  * DynamoDB checks it: its SigV4 signature, then the signer's policy
  * (authorizing-transport.ts). Then TransactWriteItems and TransactGetItems,
  * which dynalite lacks, run atomically over its single-item operations
- * (transactions.ts), serialized with every other write (store-transport.ts),
- * which also meters write and read units per table and index (metering.ts).
+ * (transactions.ts), holding the store exclusively, while other writes hold
+ * only their own items' locks (item-locks.ts; store-transport.ts, which also
+ * meters write and read units per table and index: metering.ts).
 dynalite is made cheaper without changing what it answers: its store keeps
  * table descriptions between item operations (table-description-cache.ts)
  * instead of reading one from LevelDB each time, reads single keys
@@ -201,8 +202,8 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
   const server = dynalite({ path: dataDir.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   // dynalite's one request listener is its HTTP handler, bound to the store; sockets reach it only through the boundary.
   const [handler] = server.listeners('request') as RequestListener[];
-  // Authentication, then injected throttling (which needs the signer), then transactions and every write
-  // serialized and metered above dynalite (store-transport.ts).
+  // Authentication, then injected throttling (which needs the signer), then transactions run alone, writes of
+  // one item one after the other, and everything metered above dynalite (store-transport.ts).
   const meter = new DynamoDbMeter();
   const throttle = new WriteThrottle();
   const transport = authorizingTransport(throttlingTransport(storeTransport(inProcessTransport(handler), meter), throttle), options);

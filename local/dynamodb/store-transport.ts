@@ -2,22 +2,44 @@
  * The layer right above dynalite: it serializes what must be atomic and
  * tells an observer (the meter) what each request did.
  *
- * - TransactWriteItems and TransactGetItems (./transactions.ts) hold the lock
- *   exclusively, and so does every single-item or batch write: a write never
- *   lands between a transaction's reads, checks and writes, and no read sees
- *   a transaction half applied.
- * - Reads share the lock; a GetItem of an item no pending write names does
- *   not wait for it (pending-writes.ts): a single item is never seen half
- *   written, so it need not queue behind writes of other items.
+ * - A single-item write (PutItem, UpdateItem, DeleteItem) and a
+ *   BatchWriteItem hold their items' locks exclusively (item-locks.ts, all
+ *   queued for as it arrives) and the store-wide lock shared: writes of different
+ *   items run side by side, as on DynamoDB, and two writes of one item run
+ *   one after the other, in arrival order. dynalite tolerates that: it
+ *   locks each item itself for its read-modify-write, and an item's index
+ *   entries are keyed by the item's own key, so writes of different items
+ *   touch no common record. A write whose items cannot be named as it
+ *   arrives (a table not described yet, a key not made of strings, a
+ *   request dynalite's validation will answer) holds the store-wide lock
+ *   exclusively instead, as does one whose table changed before it ran.
+ * - TransactWriteItems and TransactGetItems (./transactions.ts) hold the
+ *   store-wide lock exclusively: no write lands between a transaction's
+ *   reads, checks and writes, and no read sees a transaction half applied
+ *   (a put back after a refusal included).
+ * - Reads share the store-wide lock, beside single-item writes: dynalite
+ *   writes each item in one LevelDB put, so a read of the table sees each
+ *   item before or after a write, never half written (DynamoDB isolates
+ *   nothing more between items outside transactions). An index is written
+ *   before its item, so a read of an index may see an entry before its item
+ *   changes: allowed for a GSI, which DynamoDB keeps eventually consistent;
+ *   an LSI read (strongly consistent on DynamoDB) could see it too, but the
+ *   stack's table has none (infra/images-table.ts). A GetItem of an item no
+ *   pending write names takes no lock at all, so it does not queue behind a
+ *   transaction or a batch of other items (pending-writes.ts);
+ *   one whose item a pending write names waits for that item's lock, then
+ *   for the store-wide lock shared.
  *
- * Under the lock the observer learns each written item before and after,
- * which is what DynamoDB bills table and index writes on. A PutItem or
- * DeleteItem asks dynalite for the old item in its own answer (ReturnValues
- * ALL_OLD, taken back out when the caller did not ask for it), so it costs
- * no extra read; an UpdateItem asks for the new item the same way (ALL_NEW)
- * and is read only before it runs (billing takes the larger of the two), an
- * UpdateItem asking UPDATED_* or ALL_OLD is also read after, and each item of
- * a BatchWriteItem is read before, as is an item whose condition failed. Reads ask dynalite for their
+ * Holding an item's lock (or the store-wide lock exclusively) the observer
+ * learns each written item before and after, which is what DynamoDB bills
+ * table and index writes on: no other write of the item can land between
+ * the write and these reads. A PutItem or DeleteItem asks dynalite for the
+ * old item in its own answer (ReturnValues ALL_OLD, taken back out when the
+ * caller did not ask for it), so it costs no extra read; an UpdateItem asks
+ * for the new item the same way (ALL_NEW) and is read only before it runs
+ * (billing takes the larger of the two), an UpdateItem asking UPDATED_* or
+ * ALL_OLD is also read after, and each item of a BatchWriteItem is read
+ * before, as is an item whose condition failed. Reads ask dynalite for their
  * consumed read units (ReturnConsumedCapacity), which the caller gets only
  * when it asked for them.
  */
@@ -25,6 +47,7 @@ import { exceptionOf, withBody, withBodyText } from './errors.ts';
 import type { DynamoDbHttpRequest, DynamoDbHttpResponse, DynamoDbTransport } from './in-process.ts';
 import { bodyOf, innerCaller, isObject, operationOf, type InnerCall, type WireItem } from './inner-calls.ts';
 import { splitConsumedCapacity, withConsumedCapacity } from './consumed-capacity.ts';
+import { ItemLocks } from './item-locks.ts';
 import { ReadWriteLock } from './rw-lock.ts';
 import { itemBytes } from './item-size.ts';
 import { itemIdentity, keyOf, TableSchemas } from './table-schemas.ts';
@@ -35,6 +58,8 @@ import type { TableSchema } from './table-schemas.ts';
 
 const readOperations = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
 const tableOperations = new Set(['CreateTable', 'UpdateTable', 'DeleteTable']);
+/** Matches a string that is not well-formed UTF-16 (String.prototype.isWellFormed, which the ES2023 lib lacks). */
+const loneSurrogate = /[\ud800-\udfff]/u;
 
 /** One item a write touches: its table and key, and for a put the item it writes. */
 interface Touched {
@@ -53,20 +78,26 @@ const noObserver: StoreObserver = { wrote: () => undefined, read: () => undefine
 /** Transactions and write/read observation in front of dynalite's `transport`. */
 export function storeTransport(transport: DynamoDbTransport, observer: StoreObserver = noObserver): DynamoDbTransport {
   const lock = new ReadWriteLock();
+  const itemLocks = new ItemLocks();
+  /** Table operations begun so far: a write named its items under the schemas of the count it saw. */
+  let tableChanges = 0;
   const schemas = new TableSchemas();
   const transactions = new Transactions(schemas);
   const pending = new PendingWrites();
 
   /**
    * The identity of an item of a described table, from an item or a key; undefined when it cannot say. Only
-   * string keys have one: `{N: "1"}` and `{N: "1.0"}` (or two spellings of one binary) are one item to DynamoDB
-   * but two strings here, so a GetItem could read past a write to its own item.
+   * well-formed string keys have one: `{N: "1"}` and `{N: "1.0"}` (or two spellings of one binary) are one item
+   * to DynamoDB but two strings here, so a GetItem could read past a write to its own item.
    */
   const identityOf = (tableName: unknown, source: unknown): string | undefined => {
     if (typeof tableName !== 'string' || !isObject(source)) return undefined;
     const schema = schemas.described(tableName);
     const key = schema && keyOf(source as WireItem, schema.keyNames);
-    if (!key || !Object.values(key).every((value) => isObject(value) && Object.keys(value).length === 1 && typeof value.S === 'string')) return undefined;
+    // A string that is not well-formed UTF-16 (a lone surrogate) is not named either: dynalite maps "\ud800",
+    // "\udfff" and "\ufffd" to one record, so two such keys would be one item under two identities.
+    const named = (value: unknown) => isObject(value) && Object.keys(value).length === 1 && typeof value.S === 'string' && !loneSurrogate.test(value.S);
+    if (!key || !Object.values(key).every(named)) return undefined;
     return itemIdentity(tableName, key);
   };
 
@@ -100,14 +131,33 @@ export function storeTransport(transport: DynamoDbTransport, observer: StoreObse
     return identities.every((identity) => identity !== undefined) ? (identities as string[]) : undefined;
   }
 
-  /** Runs a write, its items pending from its arrival to its end. */
-  async function asPendingWrite(operation: string, body: Record<string, unknown> | undefined, work: () => Promise<DynamoDbHttpResponse>): Promise<DynamoDbHttpResponse> {
-    const release = pending.add(body === undefined ? undefined : writtenItems(operation, body));
+  /** Runs a write of `identities` (undefined: every item), its items pending from its arrival to its end. */
+  async function asPendingWrite(identities: string[] | undefined, work: () => Promise<DynamoDbHttpResponse>): Promise<DynamoDbHttpResponse> {
+    const release = pending.add(identities);
     try {
       return await work();
     } finally {
       release();
     }
+  }
+
+  /**
+   * A PutItem, UpdateItem, DeleteItem or BatchWriteItem: its items' locks
+   * exclusively and the store-wide lock shared when its items can be named,
+   * else the store-wide lock exclusively. A table operation that began after
+   * the items were named may have changed their keys: the write then runs
+   * exclusively too.
+   */
+  function itemWrite(request: DynamoDbHttpRequest, operation: string, body: Record<string, unknown>): Promise<DynamoDbHttpResponse> {
+    const identities = writtenItems(operation, body);
+    const alone = () => lock.with('exclusive', () => write(request, operation, body));
+    if (identities === undefined) return asPendingWrite(undefined, alone);
+    const named = tableChanges;
+    // Its item locks are kept while it waits to run alone (item before store, as everywhere); alone, it is
+    // registered as naming every item: under keys changed since it named its items, it may write any.
+    return asPendingWrite(identities, () =>
+      itemLocks.with(identities, 'exclusive', async () => (await lock.with('shared', async () => (tableChanges === named ? write(request, operation, body) : undefined))) ?? asPendingWrite(undefined, alone)),
+    );
   }
 
   /** The items a PutItem, UpdateItem, DeleteItem or BatchWriteItem touches; undefined when it cannot say (dynalite's validation then answers). */
@@ -155,7 +205,7 @@ export function storeTransport(transport: DynamoDbTransport, observer: StoreObse
     const failed = exceptionOf(response) === 'ConditionalCheckFailedException';
     if (response.statusCode !== 200 && !failed) return response;
     if (failed) {
-      // Nothing was written, and nothing can be while the lock is held: the item now is the item before.
+      // Nothing was written, and nothing can be while the item's lock is held: the item now is the item before.
       if (item) {
         const current = await readBack(call, item);
         observer.wrote({ tableName: item.tableName, before: current, after: current, transactional: false, conditionFailed: true, schema: await schemas.get(call, item.tableName) });
@@ -241,21 +291,25 @@ export function storeTransport(transport: DynamoDbTransport, observer: StoreObse
     const operation = operationOf(request);
     const body = operation === undefined ? undefined : bodyOf(request);
     if (operation === undefined || body === undefined) return lock.with('shared', () => transport(request));
-    if (operation === 'TransactWriteItems') return asPendingWrite(operation, body, () => lock.with('exclusive', () => transactWrite(request, body)));
+    if (operation === 'TransactWriteItems') return asPendingWrite(writtenItems(operation, body), () => lock.with('exclusive', () => transactWrite(request, body)));
     if (operation === 'TransactGetItems') return lock.with('exclusive', () => transactGet(request, body));
-    if (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem' || operation === 'BatchWriteItem') {
-      return asPendingWrite(operation, body, () => lock.with('exclusive', () => write(request, operation, body)));
-    }
+    if (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem' || operation === 'BatchWriteItem') return itemWrite(request, operation, body);
     if (operation === 'GetItem') {
       const identity = identityOf(body.TableName, body.Key);
-      if (identity !== undefined && !pending.names(identity)) return read(request, operation, body);
+      if (identity !== undefined) {
+        if (!pending.names(identity)) return read(request, operation, body);
+        // After the pending writes of its item that came before it: each queued for all its items' locks as it
+        // arrived (item-locks.ts), a batch's included; a transaction holds the store-wide lock exclusively.
+        return itemLocks.with([identity], 'shared', () => lock.with('shared', () => read(request, operation, body)));
+      }
     }
     if (readOperations.has(operation)) return lock.with('shared', () => read(request, operation, body));
     if (tableOperations.has(operation) && typeof body.TableName === 'string') {
       const tableName = body.TableName;
       // Every item is pending: no GetItem reads past a table being created, changed or deleted.
-      return asPendingWrite(operation, undefined, () =>
+      return asPendingWrite(undefined, () =>
         lock.with('exclusive', async () => {
+          tableChanges += 1;
           schemas.forget(tableName);
           return transport(request);
         }),

@@ -1,7 +1,8 @@
 /**
  * What a write did to one item, as the store layer (store-transport.ts)
- * saw it under its lock: the item before and after. The meter turns these
- * into write units and bytes stored as DynamoDB counts them.
+ * saw it holding the item's lock (or the store's, exclusively): the item
+ * before and after. The meter turns these into write units and bytes stored
+ * as DynamoDB counts them.
  */
 import type { WireItem } from './inner-calls.ts';
 

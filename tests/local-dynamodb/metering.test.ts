@@ -4,13 +4,14 @@
  * through the local DynamoDB (a put, an update that changes nothing
  * projected, a transaction billed twice; puts and deletes over an item,
  * failed conditions, updates that grow and shrink an item, and the old or
- * new item returned only to who asked for it).
+ * new item returned only to who asked for it; writes sent at once, of one
+ * item and of many).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awaitingRecovery } from '../../api/table.ts';
 import { itemBytes } from '../../local/dynamodb/item-size.ts';
@@ -164,5 +165,32 @@ describe('Class: DynamoDbMeter, fed by the local DynamoDB', () => {
     expect(usage.writes).toBe(3);
     expect(usage.storedBytes).toBeGreaterThan(2500 - 5 - 1500 - 100 - 50);
     expect(usage.storedBytes).toBeLessThan(2500 - 5 - 1500 - 100 + 50);
+  });
+
+  it('bills writes sent at once exactly: updates of one item, puts of others, two batches sharing an item', async () => {
+    // Prepare: a counter outside byStatus, then metering from zero.
+    const counter = { pk: 'IMAGE#m7', sk: 'IMAGE' };
+    await documents.send(new PutCommand({ TableName, Item: { ...counter, c: 0 } }));
+    dynamodb.meter.reset();
+    const indexed = (pk: string) => ({ pk, sk: 'IMAGE', id: pk, ...awaitingRecovery(), createdAt: '2026-01-01T00:00:00.000Z' });
+    const batch = (pks: string[]) => new BatchWriteCommand({ RequestItems: { [TableName]: pks.map((pk) => ({ PutRequest: { Item: indexed(pk) } })) } });
+
+    // Act: 10 increments of the counter, 10 puts of other items, 2 batches both putting IMAGE#b2 (the same item twice)
+    const range = [...Array(10).keys()];
+    await Promise.all([
+      ...range.map(() => documents.send(new UpdateCommand({ TableName, Key: counter, UpdateExpression: 'ADD c :one', ExpressionAttributeValues: { ':one': 1 } }))),
+      ...range.map((n) => documents.send(new PutCommand({ TableName, Item: indexed(`IMAGE#p${n}`) }))),
+      documents.send(batch(['IMAGE#b0', 'IMAGE#b1', 'IMAGE#b2'])),
+      documents.send(batch(['IMAGE#b2', 'IMAGE#b3', 'IMAGE#b4'])),
+    ]);
+    const usage = dynamodb.meter.usage().tables[TableName];
+    const read = await documents.send(new GetCommand({ TableName, Key: counter }));
+
+    // Assess: every item write is under 1 KB (1 unit each); byStatus: each of 15 items enters once, b2's second put changes nothing there.
+    expect(read.Item?.c).toBe(10);
+    expect(usage.writes).toBe(10 + 10 + 6);
+    expect(usage.writeUnits).toBe(10 + 10 + 6);
+    expect(usage.indexes.byStatus.writeUnits).toBe(10 + 5);
+    expect(usage.indexes.byStatus.storedBytes).toBe(15 * (itemBytes({ pk: s('IMAGE#p0'), sk: s('IMAGE'), id: s('IMAGE#p0'), recoveryStatus: s('PENDING'), createdAt: s('2026-01-01T00:00:00.000Z') }) + 100));
   });
 });
