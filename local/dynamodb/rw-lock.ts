@@ -42,7 +42,9 @@ export class ReadWriteLock {
     else this.exclusive = true;
   }
 
+  /** Gives back a hold taken in `mode`; one that is not held is a caller's bug, thrown rather than miscounted. */
   public release(mode: LockMode): void {
+    if (mode === 'shared' ? this.shared === 0 : !this.exclusive) throw new Error(`ReadWriteLock: released in ${mode} mode without holding it`);
     if (mode === 'shared') this.shared -= 1;
     else this.exclusive = false;
     while (this.waiting.length > 0 && this.canGrant(this.waiting[0].mode)) {

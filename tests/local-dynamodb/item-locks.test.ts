@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DynamoDbHttpRequest, DynamoDbHttpResponse } from '../../local/dynamodb/in-process.ts';
 import { ItemLocks } from '../../local/dynamodb/item-locks.ts';
+import { ReadWriteLock } from '../../local/dynamodb/rw-lock.ts';
 import { storeTransport } from '../../local/dynamodb/store-transport.ts';
 
 type Item = Record<string, Record<string, unknown>>;
@@ -161,6 +162,10 @@ describe('Function: storeTransport, writes of different items and of one item', 
     // Act
     releaseOther();
     await Promise.all([other, deleted, created]);
+    // The first write is in dynalite (so it counts as naming every item) before the read is sent, however many
+    // promise steps each side takes to get there.
+    expect(await settled(first)).toBe(false);
+    expect(dynalite.entered).toContain('PutItem k');
 
     const read = store(request('GetItem', { TableName: 't', Key: { id: { S: 'k' } } }));
 
@@ -262,5 +267,20 @@ describe('Class: ItemLocks', () => {
     // Assess
     expect(during).toBe(3);
     expect(locks.size).toBe(0);
+  });
+});
+
+describe('Class: ReadWriteLock', () => {
+  it('refuses a release it does not hold, in either mode, and keeps its holders as they were', async () => {
+    // Prepare
+    const lock = new ReadWriteLock();
+    await lock.acquire('shared');
+
+    // Act / Assess
+    expect(() => lock.release('exclusive')).toThrow(/without holding it/);
+    lock.release('shared');
+    expect(() => lock.release('shared')).toThrow(/without holding it/);
+    await lock.acquire('exclusive');
+    expect(await settled(lock.acquire('shared'))).toBe(false);
   });
 });
