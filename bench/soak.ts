@@ -15,7 +15,7 @@
  * SOAK_TIMEOUT_S (540), SOAK_RSS_LIMIT_MB (3072).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../api/bundle.ts';
@@ -53,6 +53,8 @@ async function runStackAndClient(): Promise<number> {
   });
   const stackAlive = stack.process.exitCode === null;
   await stack.stop();
+  // Its fresh state directory: nothing reads it once the stack is stopped.
+  rmSync(stack.stateDir, { recursive: true, force: true });
   if (code !== 0 || !stackAlive) console.error(`\nstack ${stackAlive ? 'output' : 'exited early'}, last lines:\n${stack.stdout().split('\n').slice(-30).join('\n')}`);
   return code ?? 1;
 }
