@@ -11,17 +11,10 @@ import type { DynamoDbHttpRequest, DynamoDbHttpResponse } from '../../local/dyna
 import { ItemLocks } from '../../local/dynamodb/item-locks.ts';
 import { ReadWriteLock } from '../../local/dynamodb/rw-lock.ts';
 import { storeTransport } from '../../local/dynamodb/store-transport.ts';
+import { key, ok, request } from './store-wire.ts';
 
 type Item = Record<string, Record<string, unknown>>;
 
-const ok = (body: object): DynamoDbHttpResponse => ({ statusCode: 200, headers: {}, body: JSON.stringify(body) });
-const request = (operation: string, body: object): DynamoDbHttpRequest => ({
-  method: 'POST',
-  path: '/',
-  headers: { 'x-amz-target': `DynamoDB_20120810.${operation}` },
-  body: JSON.stringify(body),
-});
-const key = (pk: string) => ({ pk: { S: pk } });
 const conditionFailed: DynamoDbHttpResponse = {
   statusCode: 400,
   headers: {},

@@ -7,15 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DynamoDbHttpRequest, DynamoDbHttpResponse } from '../../local/dynamodb/in-process.ts';
 import { storeTransport } from '../../local/dynamodb/store-transport.ts';
+import { key, ok, request } from './store-wire.ts';
 
-const ok = (body: object): DynamoDbHttpResponse => ({ statusCode: 200, headers: {}, body: JSON.stringify(body) });
-const request = (operation: string, body: object): DynamoDbHttpRequest => ({
-  method: 'POST',
-  path: '/',
-  headers: { 'x-amz-target': `DynamoDB_20120810.${operation}` },
-  body: JSON.stringify(body),
-});
-const key = (pk: string) => ({ pk: { S: pk } });
 
 /** A dynalite stand-in: one table keyed by pk; UpdateItem and DeleteTable hold until released. */
 function fakeDynalite() {
