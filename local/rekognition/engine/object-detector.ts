@@ -10,7 +10,6 @@
  * crowd are built but off, see views.ts); scores are calibrated per class
  * (calibration.ts).
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { calibratedConfidence } from './calibration.ts';
@@ -18,7 +17,7 @@ import { cocoClassNames, type CocoClassName } from './model-classes.ts';
 import { modelPixels, type DecodedImage, type LetterboxFrame, type ModelInput, type ViewSpec } from './decode.ts';
 import type { Box, RawDetection } from './fusion.ts';
 import { combineViews, crowdedClasses, fuseBase, needsZoomOut, tileRegions, viewPolicy, type ViewPolicy, type ViewRuns } from './views.ts';
-import { packageDirectory, startTfjs } from './tfjs-runtime.ts';
+import { packageDirectory, readGraphModelArtifacts, startTfjs } from './tfjs-runtime.ts';
 
 export interface DetectedObject {
   readonly className: CocoClassName;
@@ -47,17 +46,8 @@ const minRawScore = 0.05;
 
 export async function loadObjectDetector(): Promise<ObjectDetector> {
   const tf = await startTfjs();
-  const modelDir = path.join(packageDirectory('@vladmandic/human'), 'models');
-  const modelJson = JSON.parse(await readFile(path.join(modelDir, 'centernet.json'), 'utf8')) as tfTypes.io.ModelJSON;
-  const shards = await Promise.all(modelJson.weightsManifest.flatMap((group) => group.paths).map((shard) => readFile(path.join(modelDir, shard))));
-  const artifacts: tfTypes.io.ModelArtifacts = {
-    modelTopology: modelJson.modelTopology,
-    format: modelJson.format,
-    generatedBy: modelJson.generatedBy,
-    convertedBy: modelJson.convertedBy,
-    weightSpecs: modelJson.weightsManifest.flatMap((group) => group.weights),
-    weightData: new Uint8Array(Buffer.concat(shards)).buffer,
-  };
+  // Typed as any artifacts: their weightData is deleted below.
+  const artifacts: tfTypes.io.ModelArtifacts = await readGraphModelArtifacts(path.join(packageDirectory('@vladmandic/human'), 'models', 'centernet.json'));
   const model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
   // The weights are in the wasm backend's memory now. The model keeps the artifacts it was loaded from (for save(),
   // which nothing here calls): without this, its 4 MB copy of the weights would stay in the worker's memory for good.

@@ -3,8 +3,10 @@
  * the local node_modules (the backend's default points at a CDN), and two
  * kernels sped up, with the same outputs: Mean, for the spatial means every
  * model here takes (spatial-mean-kernel.ts), and TopK, for centernet's 100
- * best of its heatmap (top-k-kernel.ts).
+ * best of its heatmap (top-k-kernel.ts); and the models' files read from
+ * disk (readGraphModelArtifacts).
  */
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -33,4 +35,21 @@ export function startTfjs(): Promise<typeof tf> {
     return tf;
   })();
   return started;
+}
+
+/** A graph model's artifacts from its model.json and the weight shards beside it, its weights in one buffer. */
+export async function readGraphModelArtifacts(
+  modelJsonFile: string,
+): Promise<tf.io.ModelArtifacts & { weightSpecs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer }> {
+  const modelJson = JSON.parse(await readFile(modelJsonFile, 'utf8')) as tf.io.ModelJSON;
+  const shardPaths = modelJson.weightsManifest.flatMap((group) => group.paths).map((shard) => path.join(path.dirname(modelJsonFile), shard));
+  const shards = await Promise.all(shardPaths.map((shard) => readFile(shard)));
+  return {
+    modelTopology: modelJson.modelTopology,
+    format: modelJson.format,
+    generatedBy: modelJson.generatedBy,
+    convertedBy: modelJson.convertedBy,
+    weightSpecs: modelJson.weightsManifest.flatMap((group) => group.weights),
+    weightData: new Uint8Array(Buffer.concat(shards)).buffer,
+  };
 }

@@ -18,14 +18,13 @@
  * the faces the caller will judge (wide enough, inside a person), not on every
  * face blazeface proposes.
  */
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Config, FaceResult, Human as HumanInstance } from '@vladmandic/human';
 import { modelPixels, type LetterboxFrame, type ModelInput } from '../engine/decode.ts';
 import { artifactsWithRelu6 } from '../engine/relu6-graph.ts';
-import { packageDirectory, startTfjs } from '../engine/tfjs-runtime.ts';
+import { packageDirectory, readGraphModelArtifacts, startTfjs } from '../engine/tfjs-runtime.ts';
 import type { DetectedFace, FoundFace } from './detected-face.ts';
 import { PeopleThresholds } from './people-labels.ts';
 
@@ -61,19 +60,10 @@ function registerFileLoader(tf: typeof tfTypes): void {
     const file = target.slice(fileScheme.length);
     return {
       async load() {
-        const modelJson = JSON.parse(await readFile(file, 'utf8')) as tfTypes.io.ModelJSON;
-        const shards = await Promise.all(modelJson.weightsManifest.flatMap((group) => group.paths).map((shard) => readFile(path.join(path.dirname(file), shard))));
         // faceres's ReLU6 chains as single Relu6 nodes: the same outputs bit for bit, for half its CPU (relu6-graph.ts).
         // No signature is carried over (as before the rewrite): a model's outputs are then the nodes no node reads,
         // which the rewrite never removes.
-        return artifactsWithRelu6({
-          modelTopology: modelJson.modelTopology,
-          format: modelJson.format,
-          generatedBy: modelJson.generatedBy,
-          convertedBy: modelJson.convertedBy,
-          weightSpecs: modelJson.weightsManifest.flatMap((group) => group.weights),
-          weightData: new Uint8Array(Buffer.concat(shards)).buffer,
-        });
+        return artifactsWithRelu6(await readGraphModelArtifacts(file));
       },
     };
   };
