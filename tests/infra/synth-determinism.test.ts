@@ -8,7 +8,7 @@ import { apiKeyExpiryFrom, ApiKeyExpiryError, defaultApiKeyExpiry } from '../../
 import { createLabelcastApp } from '../../infra/labelcast-app.ts';
 import { checkRekognitionRegion, rekognitionLabelRegions, UnsupportedRegionError } from '../../infra/rekognition-regions.ts';
 import { Stage } from '../../infra/stage.ts';
-import { synthWithoutBundling } from './synth.ts';
+import { inScratchOutdir, synthWithoutBundling } from './synth.ts';
 
 describe('Synthesis', () => {
   let first: Record<string, unknown>;
@@ -56,7 +56,7 @@ describe('Function: apiKeyExpiryFrom', () => {
   });
 
   it('a synth with an expiry outside the window fails, naming the context key', () => {
-    expect(() => createLabelcastApp({ guard: false, context: { apiKeyExpires: '2020-01-01' } })).toThrow(/apiKeyExpires=2020-01-01/);
+    expect(() => inScratchOutdir((outdir) => createLabelcastApp({ outdir, guard: false, context: { apiKeyExpires: '2020-01-01' } }))).toThrow(/apiKeyExpires=2020-01-01/);
   });
 });
 
@@ -76,6 +76,6 @@ describe('Function: checkRekognitionRegion', () => {
   });
 
   it('refuses a synth for an unsupported region from context, before building anything', () => {
-    expect(() => createLabelcastApp({ guard: false, context: { region: 'eu-north-1' } })).toThrow(UnsupportedRegionError);
+    expect(() => inScratchOutdir((outdir) => createLabelcastApp({ outdir, guard: false, context: { region: 'eu-north-1' } }))).toThrow(UnsupportedRegionError);
   });
 });

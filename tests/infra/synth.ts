@@ -3,6 +3,9 @@
  * environments and wiring do not depend on it; tests/infra/guard.test.ts
  * synthesizes the dev stage with bundling, as `cdk synth` does).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createLabelcastApp, type LabelcastApp } from '../../infra/labelcast-app.ts';
 import type { Stage } from '../../infra/stage.ts';
@@ -17,8 +20,25 @@ export const noBundling = { 'aws:cdk:bundling-stacks': [] } as const;
  * `@aws-cdk/core:validateAgainstDefaultRules` feature flag is set (tests/infra/guard.test.ts leaves it off too).
  */
 export function synthWithoutBundling(stage: Stage, context: Record<string, unknown> = {}): { labelcast: LabelcastApp; template: Template } {
-  const labelcast = createLabelcastApp({ guard: false, builtinCloudFormationValidation: false, context: { stage, ...noBundling, ...context } });
-  return { labelcast, template: Template.fromStack(labelcast.stack) };
+  return inScratchOutdir((outdir) => {
+    const labelcast = createLabelcastApp({ outdir, guard: false, builtinCloudFormationValidation: false, context: { stage, ...noBundling, ...context } });
+    // The template is read into memory here: the cloud assembly on disk is not needed again.
+    return { labelcast, template: Template.fromStack(labelcast.stack) };
+  });
+}
+
+/**
+ * Runs `build` with a fresh directory for a test app's cloud assembly, removed once it returns or throws. An App
+ * given no outdir makes one in the system's temporary directory as it is constructed (cdk.outXXXXXX), and nothing
+ * removes it: ten were left behind by each test run.
+ */
+export function inScratchOutdir<T>(build: (outdir: string) => T): T {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'labelcast-synth-'));
+  try {
+    return build(outdir);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 const cache = new Map<Stage, { labelcast: LabelcastApp; template: Template }>();
