@@ -25,6 +25,8 @@
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { S3RequestPresigner, getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { formatUrl } from '@aws-sdk/core/util';
+import { extendedEncodeURIComponent } from '@smithy/core/protocols';
 import { HttpRequest } from '@smithy/protocol-http';
 import { MAX_PRESIGNED_TTL } from '@smithy/signature-v4';
 
@@ -67,25 +69,9 @@ type Learned = UrlShape | 'sdk';
 
 const learnedByClient = new WeakMap<S3Client, Map<string, Learned>>();
 
-/** The serializer's encoding of an S3 key in the path: each segment URI-encoded, !'()* too, slashes kept. */
+/** The serializer's encoding of an S3 key in the path: each segment URI-encoded as the SDK encodes it (!'()* too), slashes kept. */
 export function encodeKeyPath(key: string): string {
-  return key
-    .split('/')
-    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`))
-    .join('/');
-}
-
-/** The query string as the SDK's URL formatter writes it: keys sorted, names and values URI-encoded as above. */
-function queryString(query: Record<string, string | string[] | null>): string {
-  const escape = (text: string) => encodeKeyPath(text).replace(/\//g, '%2F');
-  return Object.keys(query)
-    .sort()
-    .map((name) => {
-      const value = query[name];
-      if (typeof value !== 'string') throw new Error(`unexpected query value for ${name}`);
-      return `${escape(name)}=${escape(value)}`;
-    })
-    .join('&');
+  return key.split('/').map(extendedEncodeURIComponent).join('/');
 }
 
 function sdkUrl(s3: S3Client, request: UploadUrlRequest): Promise<string> {
@@ -125,7 +111,8 @@ async function signFromShape(shape: UrlShape, request: UploadUrlRequest): Promis
     signingRegion: shape.signingRegion,
     signingService: shape.signingService,
   });
-  return `${signed.protocol}//${host}${signed.path}?${queryString(signed.query as Record<string, string>)}`;
+  // getSignedUrl ends with the same formatter: query keys sorted, names and values URI-encoded.
+  return formatUrl(signed);
 }
 
 /** The shape of `url`, the SDK's URL for `request`, when it is the known one; undefined otherwise. */
