@@ -7,6 +7,8 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+// escapeUri: AWS's UriEncode (all but A-Z a-z 0-9 - _ . ~ percent-encoded), as SignatureV4 itself encodes with it.
+import { escapeUri } from '@smithy/core/protocols';
 import { getCanonicalHeaders, SignatureV4Base } from '@smithy/signature-v4';
 import type { HeaderBag, HttpRequest, QueryParameterBag } from '@smithy/types';
 import { NodeSha256 } from '../../api/node-sha256.ts';
@@ -111,11 +113,6 @@ function builderFor(service: string, region: string, uriEscapePath: boolean): Ca
 /** Derived signing keys, per credential (and its secret) and scope. */
 const signingKeys = new SigningKeyCache();
 
-/** AWS's UriEncode: everything but A-Z a-z 0-9 - _ . ~ is percent-encoded. */
-function uriEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
 /**
  * S3's canonical URI is the encoded object path, encoded once. Decoding and
  * re-encoding each segment accepts clients that leave safe characters bare.
@@ -124,7 +121,7 @@ function s3CanonicalPath(rawPath: string): string | undefined {
   try {
     return rawPath
       .split('/')
-      .map((segment) => uriEncode(decodeURIComponent(segment)))
+      .map((segment) => escapeUri(decodeURIComponent(segment)))
       .join('/');
   } catch {
     return undefined;
