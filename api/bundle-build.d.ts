@@ -28,6 +28,8 @@ export interface BuildSpec {
   readonly sourceMap?: boolean;
   /** The sources' text inside the source maps. @default false */
   readonly sourcesContent?: boolean;
+  /** The source maps keep the mappings of the repo's own sources only, not node_modules' (./own-source-map.js). @default false */
+  readonly ownSourcesOnly?: boolean;
   /** @default false */
   readonly minify?: boolean;
   /** esbuild's mainFields. @default esbuild's for node */

@@ -12,6 +12,7 @@
  * - `externalByPath`: packages imported at run time from the file this repo resolves them to (native modules),
  *   so the bundle may lie anywhere (a state directory);
  * - `requireStandIns`: packages, and files under some directories, require()d at run time instead of bundled.
+ * And one step after the build: `ownSourcesOnly` cuts the source maps down to our own sources (./own-source-map.js).
  *
  * Plain JavaScript, like the launchers that use it (node runs them without a loader).
  */
@@ -24,6 +25,7 @@ import process from 'node:process';
 import { promisify } from 'node:util';
 import { BundleBuildError, BundleError } from './bundle-errors.js';
 import { lookedUpBy } from './esbuild-looked-up.js';
+import { keepOwnSourcesIn } from './own-source-map.js';
 
 /** Some bundled packages are CommonJS that require() Node's own modules; an ES module has no require of its own. */
 const defaultBanner = "import { createRequire as __labelcastCreateRequire } from 'node:module'; const require = __labelcastCreateRequire(import.meta.url);";
@@ -142,6 +144,7 @@ export async function buildBundles(spec, outDir, placedAt = outDir) {
       if (Array.isArray(error?.errors)) throw new BundleBuildError(error.message, { cause: error });
       throw new BundleError(`could not run esbuild: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
+    if (spec.sourceMap && spec.ownSourcesOnly) keepOwnSourcesIn(spec.repoRoot, outDir);
     // Files read, absolute (metafile paths are relative to absWorkingDir); the stand-ins are not files.
     const inputs = Object.keys(result.metafile.inputs)
       .filter((input) => !input.startsWith(`${standInNamespace}:`))

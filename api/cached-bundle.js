@@ -17,7 +17,7 @@
  *                 each second while it builds): others wait for its record instead of building too
  *
  * Key: a SHA-256 of the build's settings (entries, options, the files of the packages imported by path), esbuild's
- * version, node's, this format and the builder's code (./bundle-build.js, ./esbuild-looked-up.js): a change to any
+ * version, node's, this format and the builder's code (./bundle-build.js, ./esbuild-looked-up.js, ./own-source-map.js): a change to any
  * of them is another build. Inputs: every file esbuild read (its metafile), and what it looked up besides
  * (./esbuild-looked-up.js: the tsconfig.json files and those they extend, the package.json files, present or not;
  * the listings of our sources' directories), by size, modification and change time, compared at each start (one
@@ -291,7 +291,7 @@ export async function cachedBuild({ cacheDir, key, build, uncachedDir }) {
 
 const require = createRequire(import.meta.url);
 /** The builder's code, and what it says esbuild looked up: a change to either is another key. */
-const builderModules = ['./bundle-build.js', './esbuild-looked-up.js'].map((module) => fileURLToPath(new URL(module, import.meta.url)));
+const builderModules = ['./bundle-build.js', './esbuild-looked-up.js', './own-source-map.js'].map((module) => fileURLToPath(new URL(module, import.meta.url)));
 let toolsDigest;
 
 /** What every key holds besides the settings: esbuild's version, node's, the builder's code and this format. */

@@ -1,6 +1,6 @@
 /**
  * One Lambda function from api/manifest.ts, bundled locally with esbuild (no
- * Docker): ESM, minified, with source maps. Its role and environment come
+ * Docker): ESM, minified, with source maps of our own sources. Its role and environment come
  * from its declared access (api/access.ts, infra/function-access.ts). The AWS SDK v3 is bundled too:
  * the runtime's copy lacks some packages we use (s3-request-presigner) and
  * would differ in version from the one our tests run against.
@@ -16,6 +16,16 @@ import { functionBundleOptions } from '../api/function-bundle-options.ts';
 import { lambdaFunctions, serviceNameOf, tuningEnvironmentOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { deployedEnvironment, grantDeclaredAccess, type FunctionTargets } from './function-access.ts';
 import { offlineInstallCommand } from './lambda-native-modules.ts';
+
+/** What esbuild takes of the shared options; ownSourcesOnly is a step after it, the afterBundling hook. */
+const { ownSourcesOnly, ...esbuildOptions } = functionBundleOptions;
+
+/**
+ * Shell command for the afterBundling hook: cuts the asset's source map down to our own sources. `inputDir` is the
+ * project root as the bundling sees it (projectRoot, this repo), where the script and the sources lie.
+ */
+const ownSourceMapCommand = (inputDir: string, outputDir: string) =>
+  `node "${path.join(inputDir, 'api', 'own-source-map-command.js')}" "${inputDir}" "${outputDir}"`;
 
 /** The Lambda runtime every function runs on; the bundle targets the same Node version. */
 export const functionRuntime = Runtime.NODEJS_22_X;
@@ -75,15 +85,20 @@ export class ManifestFunction extends Construct {
       bundling: {
         format: OutputFormat.ESM,
         target: bundleTarget,
-        // Minified, a source map without the sources' text, the require() shim: as the offline stack builds them.
-        ...functionBundleOptions,
-        mainFields: [...functionBundleOptions.mainFields],
+        // Minified, a source map without the sources' text, the require() shim: as the offline stack builds them
+        // (the map cut down to our own sources after, by the afterBundling hook).
+        ...esbuildOptions,
+        mainFields: [...esbuildOptions.mainFields],
         externalModules: [...nativeModules],
         logLevel: LogLevel.WARNING,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_inputDir, outputDir) => nativeModules.map((name) => offlineInstallCommand(outputDir, name)),
+          afterBundling: (inputDir, outputDir) => [
+            // The map with our own sources only, as the offline build cuts it (api/own-source-map.js).
+            ...(ownSourcesOnly && esbuildOptions.sourceMap ? [ownSourceMapCommand(inputDir, outputDir)] : []),
+            ...nativeModules.map((name) => offlineInstallCommand(outputDir, name)),
+          ],
         },
       },
     });

@@ -1,8 +1,8 @@
 /**
  * A function's code as Lambda runs it: one esbuild bundle of its handler,
  * built the way `cdk deploy` builds it (infra/manifest-function.ts: ESM, the
- * options of api/function-bundle-options.ts (minified, a source map without the
- * sources' text, the require() shim), native modules left out of the bundle), and the host that answers the runtime's invocations
+ * options of api/function-bundle-options.ts (minified, a source map of our own sources
+ * only, without their text, the require() shim), native modules left out of the bundle), and the host that answers the runtime's invocations
  * (function-host.ts), bundled beside it. The local runtime runs both with
  * plain node: no TypeScript loader in a function's process, which would cost
  * each one ~40 MiB (tsx's module-hooks thread and its esbuild service) that
@@ -95,7 +95,7 @@ export async function bundleFunctions(args: FunctionBundlesArgs): Promise<Functi
       entries: { [hostName]: hostSource, ...args.entries },
       // The node that runs it (Lambda's bundle targets Lambda's).
       target: `node${process.versions.node}`,
-      // Minified, a source map without the sources' text, the require() shim: as infra/ deploys them.
+      // Minified, a source map of our own sources without their text, the require() shim: as infra/ deploys them.
       ...functionBundleOptions,
       externalByPath: [...(args.nativeModules ?? [])],
     });
