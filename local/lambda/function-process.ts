@@ -33,7 +33,7 @@ import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { countLambdaRun } from '../stack-usage.ts';
 import { FunctionError } from './errors.ts';
 import type { HostMessage, InvokeMessage } from './host-protocol.ts';
-import { memoryIsWatched, memoryLimitBytes, memorySampleIntervalMs, outOfMemoryMessage, outOfMemoryReport, peakResidentBytes } from './memory-limit.ts';
+import { MemoryProbe, memoryIsWatched, memoryLimitBytes, memorySampleIntervalMs, outOfMemoryMessage, outOfMemoryReport } from './memory-limit.ts';
 import { lambdaNodeFlags } from './node-flags.ts';
 
 export interface FunctionProcessOptions {
@@ -81,6 +81,8 @@ export class FunctionProcess {
   private readonly load = new Map<ChildProcess, number>();
   /** Samples the memory of the processes with invocations in flight; set only while there are some. */
   private memoryTimer: NodeJS.Timeout | undefined;
+  /** Each live process's memory probe, made at its first sample, closed as the process is forgotten. */
+  private readonly probes = new Map<ChildProcess, MemoryProbe>();
 
   public constructor(private readonly options: FunctionProcessOptions) {}
 
@@ -198,6 +200,8 @@ export class FunctionProcess {
     if (this.child === child) this.child = undefined;
     this.children.delete(child);
     this.load.delete(child);
+    this.probes.get(child)?.close();
+    this.probes.delete(child);
   }
 
   private discard(child: ChildProcess): void {
@@ -256,7 +260,11 @@ export class FunctionProcess {
    */
   private outOfMemory(child: ChildProcess): boolean {
     const memoryMb = this.options.memoryMb ?? 128;
-    const peak = peakResidentBytes(child.pid);
+    // A process already forgotten (killed) gets no probe, which would never be closed.
+    if (!this.children.has(child)) return false;
+    let probe = this.probes.get(child);
+    if (!probe) this.probes.set(child, (probe = new MemoryProbe(child.pid)));
+    const peak = probe.peakBytes();
     if (peak === undefined || peak <= memoryLimitBytes(memoryMb)) return false;
     this.discard(child);
     // Lambda's REPORT line, for the log a user reads: one per invocation the kill ended.
