@@ -20,13 +20,20 @@
  * A queue consumer needs isolation: killing a neighbour mid-run (say, after
  * the labeler published an image and before it recorded the push) makes its
  * messages come back and redo work AWS would never have interrupted.
+ *
+ * A process whose memory outgrows the function's is killed too, as Lambda
+ * kills an environment past its memory, native memory included (memory-limit.ts):
+ * while an invocation is in flight its processes are sampled every 100 ms, and
+ * once more as each answers, so a spike between samples is not missed. Its
+ * invocations in flight fail with `Runtime.OutOfMemory`, as a timeout fails them.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { countLambdaRun } from '../stack-usage.ts';
 import { FunctionError } from './errors.ts';
 import type { HostMessage, InvokeMessage } from './host-protocol.ts';
+import { MemoryProbe, memoryIsWatched, memoryLimitBytes, memorySampleIntervalMs, outOfMemoryMessage, outOfMemoryReport } from './memory-limit.ts';
 import { lambdaNodeFlags } from './node-flags.ts';
 
 export interface FunctionProcessOptions {
@@ -43,6 +50,8 @@ export interface FunctionProcessOptions {
   readonly isolateInvocations?: boolean;
   /** With isolateInvocations, the most processes alive at once (and so kept idle). @default 4 */
   readonly maxProcesses?: number;
+  /** How often the processes running an invocation have their memory sampled (besides once at each answer). @default memorySampleIntervalMs (100) */
+  readonly memorySampleIntervalMs?: number;
 }
 
 /** The bundles a function process runs. */
@@ -70,6 +79,10 @@ export class FunctionProcess {
   private readonly pending = new Map<string, Pending>();
   /** Invocations in flight on each live process (with isolateInvocations). */
   private readonly load = new Map<ChildProcess, number>();
+  /** Samples the memory of the processes with invocations in flight; set only while there are some. */
+  private memoryTimer: NodeJS.Timeout | undefined;
+  /** Each live process's memory probe, made at its first sample, closed as the process is forgotten. */
+  private readonly probes = new Map<ChildProcess, MemoryProbe>();
 
   public constructor(private readonly options: FunctionProcessOptions) {}
 
@@ -99,8 +112,10 @@ export class FunctionProcess {
         reject(new FunctionError('Sandbox.Timedout', `Task timed out after ${this.options.timeoutMs / 1000} seconds`));
         // Lambda discards a timed-out sandbox; so do we.
         this.discard(child);
+        this.unwatchMemoryWhenIdle();
       }, this.options.timeoutMs);
       this.pending.set(requestId, { child, resolve, reject, timer });
+      this.watchMemory();
       const message: InvokeMessage = { requestId, event, timeoutMs: this.options.timeoutMs };
       child.send(message);
     });
@@ -185,6 +200,8 @@ export class FunctionProcess {
     if (this.child === child) this.child = undefined;
     this.children.delete(child);
     this.load.delete(child);
+    this.probes.get(child)?.close();
+    this.probes.delete(child);
   }
 
   private discard(child: ChildProcess): void {
@@ -195,7 +212,10 @@ export class FunctionProcess {
   private settle(message: HostMessage): void {
     const pending = this.pending.get(message.requestId);
     if (!pending) return;
+    // Past its memory at any point of the run (the peak counts), its environment would have been killed before it answered.
+    if (this.outOfMemory(pending.child)) return;
     this.pending.delete(message.requestId);
+    this.unwatchMemoryWhenIdle();
     clearTimeout(pending.timer);
     // Its process is free for the next invocation once none is left on it.
     this.release(pending.child);
@@ -203,13 +223,58 @@ export class FunctionProcess {
     else pending.reject(new FunctionError(message.errorType, message.errorMessage, message.trace));
   }
 
-  /** Fails the invocations in flight on one process, or on all when none is named. */
-  private failAll(error: Error, child?: ChildProcess): void {
+  /** Fails the invocations in flight on one process, or on all when none is named; `error` may be one per request id. */
+  private failAll(error: Error | ((requestId: string) => Error), child?: ChildProcess): void {
     for (const [requestId, pending] of this.pending) {
       if (child && pending.child !== child) continue;
       clearTimeout(pending.timer);
-      pending.reject(error);
+      pending.reject(typeof error === 'function' ? error(requestId) : error);
       this.pending.delete(requestId);
     }
+    this.unwatchMemoryWhenIdle();
+  }
+
+  /** Samples memory while any invocation is in flight (no timer otherwise); not where /proc cannot tell. */
+  private watchMemory(): void {
+    if (this.memoryTimer || !memoryIsWatched) return;
+    this.memoryTimer = setInterval(() => {
+      // A failed sample must never end the stack: it is skipped, and the next one tries again.
+      try {
+        for (const child of new Set([...this.pending.values()].map((pending) => pending.child))) this.outOfMemory(child);
+      } catch (error) {
+        console.error('[lambda]', this.options.name, 'memory sample failed', error);
+      }
+    }, this.options.memorySampleIntervalMs ?? memorySampleIntervalMs);
+    this.memoryTimer.unref();
+  }
+
+  private unwatchMemoryWhenIdle(): void {
+    if (this.pending.size > 0 || !this.memoryTimer) return;
+    clearInterval(this.memoryTimer);
+    this.memoryTimer = undefined;
+  }
+
+  /**
+   * Whether `child` has had more memory resident than the function's; if so it is killed, as Lambda kills the
+   * environment, and its invocations in flight fail as Lambda answers them (memory-limit.ts).
+   */
+  private outOfMemory(child: ChildProcess): boolean {
+    const memoryMb = this.options.memoryMb ?? 128;
+    // A process already forgotten (killed) gets no probe, which would never be closed.
+    if (!this.children.has(child)) return false;
+    let probe = this.probes.get(child);
+    if (!probe) this.probes.set(child, (probe = new MemoryProbe(child.pid)));
+    const peak = probe.peakBytes();
+    if (peak === undefined || peak <= memoryLimitBytes(memoryMb)) return false;
+    this.discard(child);
+    // Lambda's REPORT line, for the log a user reads: one per invocation the kill ended.
+    const ended = [...this.pending].filter(([, pending]) => pending.child === child).map(([requestId]) => requestId);
+    try {
+      appendFileSync(this.options.logFile, ended.map((requestId) => `${outOfMemoryReport(requestId, memoryMb, peak)}\n`).join(''));
+    } catch {
+      // The log is for people; the invocations still fail.
+    }
+    this.failAll((requestId) => new FunctionError('Runtime.OutOfMemory', outOfMemoryMessage(requestId)), child);
+    return true;
   }
 }

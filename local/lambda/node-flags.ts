@@ -4,7 +4,9 @@
  * function's memory: a tenth of it for the young generation (two semi-spaces
  * of half that each) and the rest for the old generation. So a function whose
  * heap outgrows its memory dies offline as it dies on AWS (V8's fatal "heap
- * out of memory": the process aborts, a Runtime.ExitError), rather than
+ * out of memory": the process aborts, a Runtime.ExitError; or, when the heap
+ * and the rest of the process outgrow the function's memory first, killed for
+ * it, a Runtime.OutOfMemory: memory-limit.ts), rather than
  * growing into the host's memory, and V8 collects as it would on Lambda,
  * against the function's own limit rather than one derived from the host's RAM.
  *

@@ -99,10 +99,10 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
 
   const logFileOf = (name: LambdaFunctionName) => path.join(logDir, `${name}.log`);
 
-  /** Reports a failed attempt; what the runtime itself ended (timeout, crash) goes to the log too, as Lambda writes it there. */
+  /** Reports a failed attempt; what the runtime itself ended (timeout, crash, memory) goes to the log too, as Lambda writes it there. */
   const reportError = (name: LambdaFunctionName, error: unknown, attempt: number, willRetry: boolean) => {
     const err = error instanceof FunctionError ? error : new FunctionError('Unhandled', String(error));
-    if (err.errorType.startsWith('Sandbox.') || err.errorType === 'Runtime.ExitError') {
+    if (err.errorType.startsWith('Sandbox.') || err.errorType === 'Runtime.ExitError' || err.errorType === 'Runtime.OutOfMemory') {
       appendFileSync(logFileOf(name), `${new Date().toISOString()}\t${err.errorType}\t${err.message}\n`);
     }
     options.onFunctionError?.({ functionName: name, errorType: err.errorType, errorMessage: err.message, logFile: logFileOf(name), attempt, willRetry });

@@ -26,10 +26,11 @@ afterAll(async () => {
 const fixtures = {
   native: fileURLToPath(new URL('./fixtures/native-module-handler.ts', import.meta.url)),
   sleeping: fileURLToPath(new URL('./fixtures/sleeping-handler.ts', import.meta.url)),
+  hungry: fileURLToPath(new URL('./fixtures/memory-hungry-handler.ts', import.meta.url)),
 } as const;
 
 /**
- * One esbuild run for both fixtures, as the stack builds all its functions in one (local/lambda/runtime.ts), rather than one
+ * One esbuild run for all the fixtures, as the stack builds all its functions in one (local/lambda/runtime.ts), rather than one
  * a test: each build is a node process and an esbuild service (about half a second of CPU). Started on first use, and
  * kept between runs in a cache of its own (these entries are not the stack's, whose cached build stays as it is),
  * which builds again when a fixture, the host or what they import changed, as the stack's does.
@@ -47,7 +48,13 @@ const sharedBundles = () =>
 function processFor(
   name: string,
   handler: keyof typeof fixtures | { readonly entry: string },
-  settings: { readonly timeoutMs?: number; readonly isolateInvocations?: boolean; readonly maxProcesses?: number; readonly memoryMb?: number } = {},
+  settings: {
+    readonly timeoutMs?: number;
+    readonly isolateInvocations?: boolean;
+    readonly maxProcesses?: number;
+    readonly memoryMb?: number;
+    readonly memorySampleIntervalMs?: number;
+  } = {},
 ): FunctionProcess {
   const bundles =
     typeof handler === 'string'
@@ -66,6 +73,7 @@ function processFor(
     isolateInvocations: settings.isolateInvocations ?? false,
     ...(settings.maxProcesses === undefined ? {} : { maxProcesses: settings.maxProcesses }),
     ...(settings.memoryMb === undefined ? {} : { memoryMb: settings.memoryMb }),
+    ...(settings.memorySampleIntervalMs === undefined ? {} : { memorySampleIntervalMs: settings.memorySampleIntervalMs }),
   });
   opened.push(process_);
   return process_;
@@ -187,4 +195,55 @@ describe('Class: FunctionProcess', () => {
     expect(await closing).toMatchObject({ errorType: 'Runtime.ExitError' });
     expect(await function_.invoke({ name: 'after', runMs: 0 })).toMatchObject({ name: 'after' });
   }, 30_000);
+
+  describe('past its memory', () => {
+    /** Lambda's answer for an environment it killed for its memory (local/lambda/memory-limit.ts). */
+    const outOfMemory = { errorType: 'Runtime.OutOfMemory', message: expect.stringMatching(/^RequestId: [0-9a-f-]{36} Error: Runtime exited with error: signal: killed$/) };
+
+    it('fails an invocation whose native memory outgrew the function memory, as Lambda kills its environment, and runs the next in a fresh process', async () => {
+      // Prepare: a 128 MB function, warm, sampled only as each invocation answers (no sample in an hour): a run that
+      // outgrows it between two samples is caught all the same
+      const function_ = processFor('outgrown', 'hungry', { memoryMb: 128, memorySampleIntervalMs: 3_600_000 });
+      const warm = (await function_.invoke({ name: 'warm', allocateMb: 0 })) as { pid: number };
+
+      // Act: 200 MiB of Buffers, outside the V8 heap its flags bound, then an answer at once
+      const failure = await function_.invoke({ name: 'hungry', allocateMb: 200 }).then(() => undefined, (error: unknown) => error);
+      const next = (await function_.invoke({ name: 'next', allocateMb: 0 })) as { pid: number };
+
+      // Assess: Lambda's error, its REPORT line in the function's log, and a new process for the next invocation
+      expect(failure).toMatchObject(outOfMemory);
+      const requestId = /RequestId: (\S+)/.exec((failure as Error).message)?.[1];
+      const report = readFileSync(path.join(workDir, 'outgrown.log'), 'utf8')
+        .split('\n')
+        .find((line) => line.startsWith(`REPORT RequestId: ${requestId}\t`));
+      expect(report).toMatch(/\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tStatus: error\tError Type: Runtime\.OutOfMemory$/);
+      expect(Number(/Max Memory Used: (\d+)/.exec(report ?? '')?.[1])).toBeGreaterThan(128);
+      expect(next.pid).not.toBe(warm.pid);
+    }, 30_000);
+
+    it('kills a process that holds more than the function memory while its invocation still runs', async () => {
+      // Prepare
+      const function_ = processFor('holding', 'hungry', { memoryMb: 128, timeoutMs: 20_000 });
+
+      // Act: the memory is kept and the handler never answers, so only a sample taken while it runs can see it
+      const failure = await function_.invoke({ name: 'holding', allocateMb: 200, hold: true }).then(() => undefined, (error: unknown) => error);
+
+      // Assess: killed for its memory, not left to time out
+      expect(failure).toMatchObject(outOfMemory);
+      expect(await function_.invoke({ name: 'after', allocateMb: 0 })).toMatchObject({ name: 'after' });
+    }, 30_000);
+
+    it('leaves a function that stays within its memory alone, in the same process', async () => {
+      // Prepare
+      const function_ = processFor('within', 'hungry', { memoryMb: 256 });
+
+      // Act: 64 MiB of Buffers in a 256 MB function, twice
+      const first = (await function_.invoke({ name: 'first', allocateMb: 64 })) as { pid: number; allocatedMb: number };
+      const second = (await function_.invoke({ name: 'second', allocateMb: 64 })) as { pid: number; allocatedMb: number };
+
+      // Assess
+      expect(first.allocatedMb).toBe(64);
+      expect(second.pid).toBe(first.pid);
+    }, 30_000);
+  });
 });
