@@ -16,5 +16,5 @@ export interface SourceMap {
 export function isOwnSource(repoRoot: string, file: string): boolean;
 /** `map`, lying at `mapFile`, with the mappings and names of the repo's own sources only; a dropped run of mappings leaves an unmapped segment. */
 export function ownSourcesOnly(map: SourceMap, where: { readonly repoRoot: string; readonly mapFile: string }): SourceMap;
-/** Rewrites each `*.map` file directly in `directory` with the repo's own sources only; returns the files rewritten. */
+/** Rewrites each `*.map` file directly in `directory` with the repo's own sources only; returns the files rewritten. Throws for a map left with no source. */
 export function keepOwnSourcesIn(repoRoot: string, directory: string): string[];

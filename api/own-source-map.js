@@ -20,7 +20,7 @@
  * Plain JavaScript, like ./bundle-build.js: node runs it without a loader, in the hook's command and in the build's
  * child process.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL, URL } from 'node:url';
 import { decode, encode } from '@jridgewell/sourcemap-codec';
@@ -82,6 +82,9 @@ export function ownSourcesOnly(map, { repoRoot, mapFile }) {
     }
     return kept;
   });
+  // node 20 reads an unmapped segment that ends the mappings as a copy of the mapping before it (name and all):
+  // an empty line after it keeps it unmapped.
+  if (lines.findLast((line) => line.length > 0)?.at(-1)?.length === 1) lines.push([]);
   const keep = (_value, index) => own[index];
   return {
     ...map,
@@ -104,9 +107,14 @@ export function keepOwnSourcesIn(repoRoot, directory) {
   const files = readdirSync(directory, { withFileTypes: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.map'))
     .map((entry) => path.join(directory, entry.name));
+  // esbuild writes real paths: a root reached through a symlink would match none of them.
+  const root = realpathSync(repoRoot);
   for (const mapFile of files) {
     const map = JSON.parse(readFileSync(mapFile, 'utf8'));
-    writeFileSync(mapFile, JSON.stringify(ownSourcesOnly(map, { repoRoot, mapFile })));
+    const cut = ownSourcesOnly(map, { repoRoot: root, mapFile });
+    // A function's bundle always holds its own handler: a map left with no source means the root did not match.
+    if (cut.sources.length === 0) throw new Error(`${mapFile}: none of its ${map.sources.length} sources lies in ${root} outside node_modules`);
+    writeFileSync(mapFile, JSON.stringify(cut));
   }
   return files;
 }

@@ -89,6 +89,10 @@ export class MemoryProbe {
 /** The error Lambda answers for an invocation whose environment it killed for its memory. */
 export const outOfMemoryMessage = (requestId: string): string => `RequestId: ${requestId} Error: Runtime exited with error: signal: killed`;
 
-/** The REPORT line Lambda writes to the function's log for it; Max Memory Used is the peak seen here. */
+/**
+ * The REPORT line Lambda writes to the function's log for it. Max Memory Used is the peak seen here, but never more
+ * than the function's memory: an environment cannot hold more than it has, and Lambda's reports of such kills read
+ * e.g. 512 of 512 MB.
+ */
 export const outOfMemoryReport = (requestId: string, memoryMb: number, peakBytes: number): string =>
-  `REPORT RequestId: ${requestId}\tMemory Size: ${memoryMb} MB\tMax Memory Used: ${Math.ceil(peakBytes / 1024 / 1024)} MB\tStatus: error\tError Type: Runtime.OutOfMemory`;
+  `REPORT RequestId: ${requestId}\tMemory Size: ${memoryMb} MB\tMax Memory Used: ${Math.min(memoryMb, Math.ceil(peakBytes / 1024 / 1024))} MB\tStatus: error\tError Type: Runtime.OutOfMemory`;
