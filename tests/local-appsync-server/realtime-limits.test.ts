@@ -67,9 +67,10 @@ describe('Local AppSync realtime: limits', () => {
   });
 
   /** A raw realtime socket authorised with the API key; `next` waits for the next message of a type (none is skipped for good). */
-  const connect = () => {
+  const connect = (options: { withHeader?: boolean } = {}) => {
     const encoded = Buffer.from(JSON.stringify({ host, 'x-api-key': apiKey })).toString('base64url');
-    const socket = new WebSocket(appsync.realtimeUrl, ['graphql-ws', `header-${encoded}`], { ca });
+    const protocols = options.withHeader === false ? ['graphql-ws'] : ['graphql-ws', `header-${encoded}`];
+    const socket = new WebSocket(appsync.realtimeUrl, protocols, { ca });
     const { messages, next, opened } = recordRealtimeMessages(socket);
     const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
     const start = (id: string, query = subscription, variables: Record<string, unknown> = {}) =>
@@ -178,6 +179,24 @@ describe('Local AppSync realtime: limits', () => {
     expect(starter.socket.readyState).toBe(WebSocket.OPEN);
     starter.socket.close();
     await starter.closed; // gone from the registry before the next test publishes
+  });
+
+  it('closes a socket without credentials at the end of the window, though it sent a start', async () => {
+    // Prepare: no auth header, so the connection's own auth does not hold
+    const anonymous = connect({ withHeader: false });
+    await anonymous.opened;
+    anonymous.start('anonymous');
+    const refused = await anonymous.next('error', 'anonymous');
+    const silent = connect(); // opened later: its window ends after the anonymous one's
+    await silent.opened;
+
+    // Act
+    await silent.closed;
+
+    // Assess: the start was refused, and did not end the anonymous socket's window
+    expect(refused).toMatchObject({ payload: { errors: [{ errorType: 'UnauthorizedException' }] } });
+    expect(anonymous.socket.readyState).not.toBe(WebSocket.OPEN);
+    expect((await anonymous.closed).code).toBe(connectionInitTimeoutCloseCode);
   });
 
   it('drops and logs a data message whose payload is over 240 kB, and delivers the next one', async () => {

@@ -12,6 +12,10 @@
  * payload is over 240 kB are dropped and logged, not sent, and a socket that
  * sends neither connection_init nor a start within a window is closed.
  *
+ * A socket whose own auth (its header, checked at connection_init or at its
+ * first start) does not hold is closed at the end of that window too, with
+ * whatever it sent: a start refused as unauthorized does not keep it open.
+ *
  * Two bounds of our own keep one client from growing the server's memory
  * (AWS documents neither; a service holding millions of sockets has both):
  * - a socket that does not read what it is sent (a slow or stalled client)
@@ -88,7 +92,7 @@ export interface ConnectionInfo {
 /** Serves one socket until it closes; returns a function that ends it. */
 export function serveConnection(socket: WebSocket, connection: ConnectionInfo, context: ConnectionContext): () => void {
   const subscriptions = new Map<string, ConnectionSubscription>();
-  let initialised = false;
+  let acknowledged = false;
   let keepAlive: NodeJS.Timeout | undefined;
   // Messages are handled one at a time, in order, as they arrived.
   let queue = Promise.resolve();
@@ -125,13 +129,14 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     socket.close(connectionInitTimeoutCloseCode, 'Connection initialisation timeout');
   }, context.timings.connectionInitTimeoutMs ?? defaultConnectionInitTimeoutMs);
   initTimer.unref();
-  const initialising = () => {
+  // Only a connection whose own auth holds outlives the window: a client without credentials is closed at its end, whatever it sent.
+  const endInitWindow = () => {
     if (initTimer) clearTimeout(initTimer);
     initTimer = undefined;
   };
 
   const removeAll = () => {
-    initialising();
+    endInitWindow();
     for (const subscription of [...subscriptions.values()]) subscription.close();
     subscriptions.clear();
     if (keepAlive) clearInterval(keepAlive);
@@ -145,8 +150,9 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
       socket.close(1000, 'Unauthorized');
       return;
     }
-    if (initialised) return;
-    initialised = true;
+    endInitWindow();
+    if (acknowledged) return;
+    acknowledged = true;
     send(ServerMessages.connectionAck(context.timings.connectionTimeoutMs));
     send(ServerMessages.keepAlive());
     keepAlive = setInterval(() => send(ServerMessages.keepAlive()), context.timings.keepAliveIntervalMs);
@@ -162,10 +168,11 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     if (subscriptions.size >= RealtimeLimits.subscriptionsPerConnection) {
       return send(ServerMessages.maxSubscriptionsReached(id, RealtimeLimits.subscriptionsPerConnection));
     }
-    if (!initialised) {
-      // connection_init is optional: the connection's auth still has to hold.
+    if (!acknowledged) {
+      // connection_init is optional: the connection's auth still has to hold, and only then does the start end the init window.
       const auth = await connection.connectionAuth;
       if (!auth.ok) return startError(id, [RealtimeErrors.unauthorized()]);
+      endInitWindow();
     }
     const auth = await authenticate(
       { method: 'POST', url: context.graphqlPath, headers: headersFromObject(authorization), body: data, sourceIp: connection.sourceIp },
@@ -236,10 +243,8 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     const message = parseClientMessage(raw);
     switch (message.type) {
       case 'connection_init':
-        initialising();
         return init();
       case 'start':
-        initialising();
         return start(message.id, message.data, message.authorization);
       case 'stop':
         return stop(message.id);
