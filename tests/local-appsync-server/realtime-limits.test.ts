@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
-import { connectionInitTimeoutCloseCode, maxUnsentBytes } from '../../local/appsync/realtime/connection.ts';
+import { connectionInitTimeoutCloseCode, maxSubscriptionIdChars, maxUnsentBytes } from '../../local/appsync/realtime/connection.ts';
 import { RealtimeLimits } from '../../local/appsync/realtime/protocol.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';
 import { fakeRuntime } from './fake-runtime.ts';
@@ -197,6 +197,39 @@ describe('Local AppSync realtime: limits', () => {
     expect(refused).toMatchObject({ payload: { errors: [{ errorType: 'UnauthorizedException' }] } });
     expect(anonymous.socket.readyState).not.toBe(WebSocket.OPEN);
     expect((await anonymous.closed).code).toBe(connectionInitTimeoutCloseCode);
+  });
+
+  it('refuses a start whose id is longer than the local limit, and acks one of the limit', async () => {
+    // Prepare
+    const client = connect();
+    await client.opened;
+    client.socket.send(JSON.stringify({ type: 'connection_init' }));
+    await client.next('connection_ack');
+    const longest = 'i'.repeat(maxSubscriptionIdChars);
+
+    // Act
+    client.start(`${longest}i`);
+    client.start(longest);
+
+    // Assess: starts are answered in order, so the first one's answer is in by the second's
+    expect(await client.next('start_ack', longest)).toEqual({ type: 'start_ack', id: longest });
+    expect(client.messages.filter((message) => message.id === `${longest}i`)).toEqual([
+      {
+        type: 'error',
+        id: `${longest}i`,
+        payload: {
+          errors: [
+            {
+              errorType: 'BadRequestException',
+              message: `Invalid message: the subscription id is longer than the local stack's limit of ${maxSubscriptionIdChars} characters.`,
+              errorCode: 400,
+            },
+          ],
+        },
+      },
+    ]);
+    client.socket.close();
+    await client.closed;
   });
 
   it('drops and logs a data message whose payload is over 240 kB, and delivers the next one', async () => {

@@ -16,8 +16,10 @@
  * first start) does not hold is closed at the end of that window too, with
  * whatever it sent: a start refused as unauthorized does not keep it open.
  *
- * Two bounds of our own keep one client from growing the server's memory
- * (AWS documents neither; a service holding millions of sockets has both):
+ * Bounds of our own keep one client from growing the server's memory
+ * (AWS documents none; a service holding millions of sockets has them):
+ * - a start's id may be at most `maxSubscriptionIdChars` long (past it,
+ *   BadRequestException);
  * - a socket that does not read what it is sent (a slow or stalled client)
  *   is cut once more than `maxUnsentBytes` wait in its send buffer, rather
  *   than buffering every payload published to it; the client sees the
@@ -60,6 +62,12 @@ export const maxUnsentBytes = 4 * 1024 * 1024;
 
 /** Messages of one socket waiting to be handled before the socket is no longer read from (until they are). */
 export const maxPendingMessages = 16;
+
+/**
+ * Longest subscription id a start may carry, in UTF-16 code units. AWS documents no bound; aws-amplify
+ * sends a UUID (36 characters). 100 ids of 200 KB each once added 21 MiB to a connection.
+ */
+export const maxSubscriptionIdChars = 256;
 
 /** WebSocket close code when a slow consumer is cut: 1008, policy violation (reported locally as 1006, as the socket is destroyed). */
 export const slowConsumerCloseCode = 1008;
@@ -162,9 +170,11 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
   const startError = (id: string, errors: Parameters<typeof ServerMessages.error>[1]) => send(ServerMessages.error(id, errors));
 
   const start = async (id: string, data: string, authorization: unknown) => {
+    // Looked at before anything else: the id is what a live subscription keeps of the message besides its document.
+    if (id.length > maxSubscriptionIdChars) return startError(id, [RealtimeErrors.idTooLong(maxSubscriptionIdChars)]);
     // An id names one live subscription: AppSync refuses a second start with it until a stop ends the first.
     if (subscriptions.has(id)) return startError(id, [RealtimeErrors.duplicatedOperation(id)]);
-    // Counted before anything else: past the quota, nothing of the start is looked at.
+    // Counted before the start's content: past the quota, nothing of it is looked at.
     if (subscriptions.size >= RealtimeLimits.subscriptionsPerConnection) {
       return send(ServerMessages.maxSubscriptionsReached(id, RealtimeLimits.subscriptionsPerConnection));
     }
