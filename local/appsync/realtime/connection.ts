@@ -18,6 +18,10 @@
  *
  * Bounds of our own keep one client from growing the server's memory
  * (AWS documents none; a service holding millions of sockets has them):
+ * - what live subscriptions keep of their parsed documents is counted in
+ *   bytes against a budget per connection and one for the whole stack
+ *   (document-budget.ts): past either, a start is refused with
+ *   SubscriptionDocumentLimitExceeded;
  * - a start's id may be at most `maxSubscriptionIdChars` long (past it,
  *   BadRequestException);
  * - a socket that does not read what it is sent (a slow or stalled client)
@@ -33,11 +37,13 @@ import type { WebSocket } from 'ws';
 import { RealtimeLimitError } from '../errors.ts';
 import type { ResolverRuntime } from '../resolvers/index.ts';
 import { authenticate, headersFromObject, type AuthResult, type AuthSettings } from '../server/auth.ts';
+import { parsedDocumentCache } from '../server/documents.ts';
 import { internalFailure } from '../server/errors.ts';
 import { graphQLRequestBody } from '../server/request-body.ts';
 import type { ServedSchema } from '../server/schema.ts';
-import { subscribeOperation, type SubscriptionEvent } from '../server/subscribe.ts';
+import { subscribeOperation, type SubscribeOutcome, type SubscriptionEvent } from '../server/subscribe.ts';
 import { parseClientMessage, RealtimeErrors, RealtimeLimits, ServerMessages, type RealtimeError } from './protocol.ts';
+import type { SubscriptionDocumentBudget } from './document-budget.ts';
 import type { LiveSubscription, SubscriptionRegistry } from './subscriptions.ts';
 import { countRealtimeMessage } from '../../stack-usage.ts';
 
@@ -79,6 +85,8 @@ export interface ConnectionContext {
   readonly served: ServedSchema;
   readonly runtime: ResolverRuntime;
   readonly registry: SubscriptionRegistry;
+  /** What live subscriptions may keep of their parsed documents, per connection and in all (document-budget.ts). */
+  readonly subscriptionDocuments: SubscriptionDocumentBudget;
   readonly auth: AuthSettings;
   readonly timings: RealtimeTimings;
   /** The GraphQL endpoint's path; IAM requests are signed against it (+ `/connect`). */
@@ -100,6 +108,7 @@ export interface ConnectionInfo {
 /** Serves one socket until it closes; returns a function that ends it. */
 export function serveConnection(socket: WebSocket, connection: ConnectionInfo, context: ConnectionContext): () => void {
   const subscriptions = new Map<string, ConnectionSubscription>();
+  const documents = context.subscriptionDocuments.connection();
   let acknowledged = false;
   let keepAlive: NodeJS.Timeout | undefined;
   // Messages are handled one at a time, in order, as they arrived.
@@ -198,6 +207,11 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     }
     const body = graphQLRequestBody(request);
     if (!body) return startError(id, [RealtimeErrors.unparsablePayload()]);
+    // A text too long to be cached parses to a copy of its own, shared with no one: past the budget, it is not parsed at all.
+    if (body.query.length > parsedDocumentCache(context.served).limits.maxDocumentChars) {
+      const refused = documents.refusalOfNew(body.query);
+      if (refused) return startError(id, [refused.error]);
+    }
 
     // The same execution context a query gets: auth per field, coercion, the resolver, error shapes.
     const outcome = await subscribeOperation({
@@ -207,8 +221,9 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
       body,
       request: { headers: headersAsStrings(authorization), domainName: null },
       onInternalError: context.onInternalError,
+      keepDocument: (document, text) => documents.keep(document, text),
     });
-    if (!outcome.ok) return startError(id, outcome.reason === 'refused' ? outcome.errors : [RealtimeErrors.notASubscription()]);
+    if (!outcome.ok) return startError(id, startRefusal(outcome));
     const source = outcome.subscription;
 
     if (socket.readyState !== socket.OPEN) return source.close();
@@ -289,6 +304,17 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     socket.close(1001, 'Server shutting down');
   };
 }
+
+const startRefusal = (outcome: Exclude<SubscribeOutcome, { ok: true }>): Parameters<typeof ServerMessages.error>[1] => {
+  switch (outcome.reason) {
+    case 'refused':
+      return outcome.errors;
+    case 'not-a-subscription':
+      return [RealtimeErrors.notASubscription()];
+    case 'document-not-kept':
+      return [outcome.error];
+  }
+};
 
 const headersAsStrings = (value: unknown): Record<string, string> => {
   const headers = headersFromObject(value);
