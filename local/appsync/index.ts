@@ -14,6 +14,7 @@ import { credentialStore, type CredentialStore } from '../iam/credentials.ts';
 import type { PrincipalDirectory } from '../iam/principals.ts';
 import { attachRealtime } from './realtime/server.ts';
 import type { RealtimeTimings } from './realtime/connection.ts';
+import { subscriptionDocumentBudget } from './realtime/document-budget.ts';
 import { subscriptionRegistry } from './realtime/subscriptions.ts';
 import type { ResolverRuntime } from './resolvers/index.ts';
 import { RequestErrors } from './server/errors.ts';
@@ -113,6 +114,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     served,
     runtime: options.runtime,
     registry,
+    subscriptionDocuments: subscriptionDocumentBudget(),
     auth,
     timings: { ...defaultTimings, ...options.realtime },
     graphqlPath,

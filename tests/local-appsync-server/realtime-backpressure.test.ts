@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import { describe, expect, it } from 'vitest';
 import { maxPendingMessages, serveConnection, type ConnectionContext } from '../../local/appsync/realtime/connection.ts';
+import { subscriptionDocumentBudget } from '../../local/appsync/realtime/document-budget.ts';
 import type { AuthResult } from '../../local/appsync/server/auth.ts';
 import { RequestErrors } from '../../local/appsync/server/errors.ts';
 
@@ -43,7 +44,10 @@ describe('Function: serveConnection (backpressure on what a client sends)', () =
     const socket = new RecordingSocket();
     let settleAuth: (auth: AuthResult) => void = () => undefined;
     const connectionAuth = new Promise<AuthResult>((resolve) => (settleAuth = resolve));
-    const context = { timings: { connectionTimeoutMs: 300_000, keepAliveIntervalMs: 60_000, connectionInitTimeoutMs: 60_000 } } as unknown as ConnectionContext;
+    const context = {
+      timings: { connectionTimeoutMs: 300_000, keepAliveIntervalMs: 60_000, connectionInitTimeoutMs: 60_000 },
+      subscriptionDocuments: subscriptionDocumentBudget(),
+    } as unknown as ConnectionContext;
     const end = serveConnection(socket as unknown as WebSocket, { connectionAuth, sourceIp: '127.0.0.1' }, context);
     const start = (id: string) => JSON.stringify({ id, type: 'start', payload: { data: '{}', extensions: { authorization: {} } } });
 

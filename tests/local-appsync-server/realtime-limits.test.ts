@@ -10,7 +10,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
-import { connectionInitTimeoutCloseCode, maxUnsentBytes } from '../../local/appsync/realtime/connection.ts';
+import { connectionInitTimeoutCloseCode, maxSubscriptionIdChars, maxUnsentBytes } from '../../local/appsync/realtime/connection.ts';
+import { defaultSubscriptionDocumentLimits } from '../../local/appsync/realtime/document-budget.ts';
+import { estimatedBytesPerChar } from '../../local/appsync/server/document-cache.ts';
 import { RealtimeLimits } from '../../local/appsync/realtime/protocol.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';
 import { fakeRuntime } from './fake-runtime.ts';
@@ -23,6 +25,12 @@ const apiKey = 'da2-realtimelimitsapikey00000';
 const credentials = { accessKeyId: 'LKIAREALTIMELIMITS00', secretAccessKey: 'local/realtime/limits/secret/0123456789ab' };
 const subscription = 'subscription OnLabeled($imageId: ID) { onImageLabeled(imageId: $imageId) { id fileName } }';
 const publishMutation = 'mutation Publish($input: ImageLabeledInput!) { publishImageLabeled(input: $input) { id fileName } }';
+/** A subscription selecting `id` under `count` long aliases, distinct per `tag` (4 characters), each alias 40 characters with its `: id`. */
+const aliasDocument = (tag: string, count: number) =>
+  `subscription { onImageLabeled { ${Array.from({ length: count }, (_, index) => `${tag}_${String(index).padStart(4, '0')}_${'x'.repeat(24)}: id`).join(' ')} } }`;
+/** About 119,000 characters, 8,700 tokens (within the 15,000-token parser limit): too long for the document cache, so each start parses its own copy. */
+const bigDocument = (tag: string) => aliasDocument(tag, 2900);
+const bigDocumentBytes = bigDocument('b000').length * estimatedBytesPerChar;
 const labeledInput = (id: string, fileName: string) => ({
   id,
   status: 'LABELED',
@@ -67,9 +75,10 @@ describe('Local AppSync realtime: limits', () => {
   });
 
   /** A raw realtime socket authorised with the API key; `next` waits for the next message of a type (none is skipped for good). */
-  const connect = () => {
+  const connect = (options: { withHeader?: boolean } = {}) => {
     const encoded = Buffer.from(JSON.stringify({ host, 'x-api-key': apiKey })).toString('base64url');
-    const socket = new WebSocket(appsync.realtimeUrl, ['graphql-ws', `header-${encoded}`], { ca });
+    const protocols = options.withHeader === false ? ['graphql-ws'] : ['graphql-ws', `header-${encoded}`];
+    const socket = new WebSocket(appsync.realtimeUrl, protocols, { ca });
     const { messages, next, opened } = recordRealtimeMessages(socket);
     const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
     const start = (id: string, query = subscription, variables: Record<string, unknown> = {}) =>
@@ -80,7 +89,9 @@ describe('Local AppSync realtime: limits', () => {
           payload: { data: JSON.stringify({ query, variables }), extensions: { authorization: { host, 'x-api-key': apiKey } } },
         }),
       );
-    return { socket, next, opened, closed, start, messages };
+    /** The answer to a start, ack or error (a wait for the other is dropped when the socket closes). */
+    const answer = (id: string) => Promise.race([next('start_ack', id), next('error', id)].map((waiting) => waiting.catch(() => undefined)));
+    return { socket, next, opened, closed, start, messages, answer };
   };
 
   it('acks 100 subscriptions on one connection and refuses the 101st with MaxSubscriptionsReachedError', async () => {
@@ -178,6 +189,201 @@ describe('Local AppSync realtime: limits', () => {
     expect(starter.socket.readyState).toBe(WebSocket.OPEN);
     starter.socket.close();
     await starter.closed; // gone from the registry before the next test publishes
+  });
+
+  it('closes a socket without credentials at the end of the window, though it sent a start', async () => {
+    // Prepare: no auth header, so the connection's own auth does not hold
+    const anonymous = connect({ withHeader: false });
+    await anonymous.opened;
+    anonymous.start('anonymous');
+    const refused = await anonymous.next('error', 'anonymous');
+    const silent = connect(); // opened later: its window ends after the anonymous one's
+    await silent.opened;
+
+    // Act
+    await silent.closed;
+
+    // Assess: the start was refused, and did not end the anonymous socket's window
+    expect(refused).toMatchObject({ payload: { errors: [{ errorType: 'UnauthorizedException' }] } });
+    expect(anonymous.socket.readyState).not.toBe(WebSocket.OPEN);
+    expect((await anonymous.closed).code).toBe(connectionInitTimeoutCloseCode);
+  });
+
+  it('refuses a start whose id is longer than the local limit, and acks one of the limit', async () => {
+    // Prepare
+    const client = connect();
+    await client.opened;
+    client.socket.send(JSON.stringify({ type: 'connection_init' }));
+    await client.next('connection_ack');
+    const longest = 'i'.repeat(maxSubscriptionIdChars);
+
+    // Act
+    client.start(`${longest}i`);
+    client.start(longest);
+
+    // Assess: starts are answered in order, so the first one's answer is in by the second's
+    expect(await client.next('start_ack', longest)).toEqual({ type: 'start_ack', id: longest });
+    expect(client.messages.filter((message) => message.id === `${longest}i`)).toEqual([
+      {
+        type: 'error',
+        id: `${longest}i`,
+        payload: {
+          errors: [
+            {
+              errorType: 'BadRequestException',
+              message: `Invalid message: the subscription id is longer than the local stack's limit of ${maxSubscriptionIdChars} characters.`,
+              errorCode: 400,
+            },
+          ],
+        },
+      },
+    ]);
+    client.socket.close();
+    await client.closed;
+  });
+
+  /** A connection_init'ed client; `stopAll` stops the given subscriptions and waits until each is complete (its document released). */
+  const initialised = async () => {
+    const client = connect();
+    await client.opened;
+    client.socket.send(JSON.stringify({ type: 'connection_init' }));
+    await client.next('connection_ack');
+    const stopAll = async (ids: readonly string[]) => {
+      for (const id of ids) client.socket.send(JSON.stringify({ type: 'stop', id }));
+      for (const id of ids) await client.next('complete', id);
+    };
+    return { ...client, stopAll };
+  };
+
+  it('refuses a start whose document would take its connection past the per-connection budget; a stop frees it', async () => {
+    // Prepare
+    const { perConnectionBytes } = defaultSubscriptionDocumentLimits;
+    const fit = Math.floor(perConnectionBytes / bigDocumentBytes);
+    const client = await initialised();
+    for (let index = 0; index < fit; index += 1) {
+      client.start(`big-${index}`, bigDocument(`c${String(index).padStart(3, '0')}`));
+      await client.next('start_ack', `big-${index}`);
+    }
+
+    // Act: one more big document, then an everyday one
+    client.start('one-too-many', bigDocument('cmax'));
+    const refused = await client.answer('one-too-many');
+    client.start('small');
+
+    // Assess: the refusal names the limit; an everyday document still fits
+    expect(refused).toEqual({
+      type: 'error',
+      id: 'one-too-many',
+      payload: {
+        errors: [
+          {
+            errorType: 'SubscriptionDocumentLimitExceeded',
+            message: `The subscription's document (about ${bigDocumentBytes} bytes parsed) would take this connection's subscription documents past the local stack's limit of ${perConnectionBytes} bytes per connection; stop a subscription or send a smaller document.`,
+          },
+        ],
+      },
+    });
+    expect(await client.next('start_ack', 'small')).toEqual({ type: 'start_ack', id: 'small' });
+
+    // Act: a stop frees its document's bytes
+    await client.stopAll(['big-0']);
+    client.start('after-stop', bigDocument('cmax'));
+
+    // Assess
+    expect(await client.answer('after-stop')).toEqual({ type: 'start_ack', id: 'after-stop' });
+    await client.stopAll([...Array.from({ length: fit - 1 }, (_, index) => `big-${index + 1}`), 'small', 'after-stop']);
+    client.socket.close();
+    await client.closed;
+  });
+
+  it('counts a document shared by many subscriptions once, and each distinct one on its own', async () => {
+    // Prepare: a document short enough to be cached, so every start of its text gets the same parse
+    const shared = aliasDocument('shrd', 750);
+    const sharedBytes = shared.length * estimatedBytesPerChar;
+    const starts = Math.ceil(defaultSubscriptionDocumentLimits.perConnectionBytes / sharedBytes) + 1;
+    const client = await initialised();
+
+    // Act: more starts of it than the budget holds copies
+    for (let index = 0; index < starts; index += 1) client.start(`shared-${index}`, shared);
+
+    // Assess: every one acked
+    for (let index = 0; index < starts; index += 1) expect(await client.answer(`shared-${index}`)).toEqual({ type: 'start_ack', id: `shared-${index}` });
+
+    // Act: documents of the same length, each different, until one is refused
+    const distinct: string[] = [];
+    let refused: Record<string, unknown> | undefined;
+    while (refused === undefined && distinct.length < 100) {
+      const id = `distinct-${distinct.length}`;
+      client.start(id, aliasDocument(`d${String(distinct.length).padStart(3, '0')}`, 750));
+      const answer = await client.answer(id);
+      if (answer?.type === 'start_ack') distinct.push(id);
+      else refused = answer;
+    }
+
+    // Assess: each charged on its own, next to the shared one's single charge
+    expect(distinct).toHaveLength(Math.floor(defaultSubscriptionDocumentLimits.perConnectionBytes / sharedBytes) - 1);
+    expect(refused).toMatchObject({ payload: { errors: [{ errorType: 'SubscriptionDocumentLimitExceeded' }] } });
+    await client.stopAll([...Array.from({ length: starts }, (_, index) => `shared-${index}`), ...distinct]);
+    client.socket.close();
+    await client.closed;
+  });
+
+  it('refuses a start whose document would take all connections past the stack-wide budget; a stop or a closed connection frees its share', async () => {
+    // Prepare: every connection holds as many big documents as its own budget lets it, until the stack's is full
+    const { perConnectionBytes, totalBytes } = defaultSubscriptionDocumentLimits;
+    const perConnection = Math.floor(perConnectionBytes / bigDocumentBytes);
+    const total = Math.floor(totalBytes / bigDocumentBytes);
+    const clients: Awaited<ReturnType<typeof initialised>>[] = [];
+    for (let started = 0; started < total; ) {
+      const client = await initialised();
+      clients.push(client);
+      for (let index = 0; index < perConnection && started < total; index += 1, started += 1) {
+        client.start(`big-${index}`, bigDocument(`t${String(started).padStart(3, '0')}`));
+        await client.next('start_ack', `big-${index}`);
+      }
+    }
+    const last = await initialised();
+
+    // Act
+    last.start('over-total', bigDocument('tmax'));
+    const refused = await last.answer('over-total');
+
+    // Assess
+    expect(refused).toEqual({
+      type: 'error',
+      id: 'over-total',
+      payload: {
+        errors: [
+          {
+            errorType: 'SubscriptionDocumentLimitExceeded',
+            message: `The subscription's document (about ${bigDocumentBytes} bytes parsed) would take the subscription documents of all connections past the local stack's limit of ${totalBytes} bytes; try again once other subscriptions end.`,
+          },
+        ],
+      },
+    });
+
+    // Act: one connection stops a subscription, another goes with its subscriptions
+    await clients[0]!.stopAll(['big-0']);
+    last.start('after-stop', bigDocument('tmax'));
+    const afterStop = await last.answer('after-stop');
+    const closing = clients.pop()!;
+    closing.socket.close();
+    await closing.closed;
+    // The server sees the close a moment after the client does (each side's TCP close is its own event), so the
+    // start is sent again, each time after the answer to the last, until one is acked: never, if a close freed nothing.
+    let afterClose: Record<string, unknown> | undefined;
+    for (let attempt = 0; attempt < 50 && afterClose?.type !== 'start_ack'; attempt += 1) {
+      last.start(`after-close-${attempt}`, bigDocument('tclo'));
+      afterClose = await last.answer(`after-close-${attempt}`);
+    }
+
+    // Assess
+    expect(afterStop).toEqual({ type: 'start_ack', id: 'after-stop' });
+    expect(afterClose).toMatchObject({ type: 'start_ack' });
+    for (const client of [...clients, last]) {
+      client.socket.close();
+      await client.closed;
+    }
   });
 
   it('drops and logs a data message whose payload is over 240 kB, and delivers the next one', async () => {

@@ -12,8 +12,18 @@
  * payload is over 240 kB are dropped and logged, not sent, and a socket that
  * sends neither connection_init nor a start within a window is closed.
  *
- * Two bounds of our own keep one client from growing the server's memory
- * (AWS documents neither; a service holding millions of sockets has both):
+ * A socket whose own auth (its header, checked at connection_init or at its
+ * first start) does not hold is closed at the end of that window too, with
+ * whatever it sent: a start refused as unauthorized does not keep it open.
+ *
+ * Bounds of our own keep one client from growing the server's memory
+ * (AWS documents none; a service holding millions of sockets has them):
+ * - what live subscriptions keep of their parsed documents is counted in
+ *   bytes against a budget per connection and one for the whole stack
+ *   (document-budget.ts): past either, a start is refused with
+ *   SubscriptionDocumentLimitExceeded;
+ * - a start's id may be at most `maxSubscriptionIdChars` long (past it,
+ *   BadRequestException);
  * - a socket that does not read what it is sent (a slow or stalled client)
  *   is cut once more than `maxUnsentBytes` wait in its send buffer, rather
  *   than buffering every payload published to it; the client sees the
@@ -27,11 +37,13 @@ import type { WebSocket } from 'ws';
 import { RealtimeLimitError } from '../errors.ts';
 import type { ResolverRuntime } from '../resolvers/index.ts';
 import { authenticate, headersFromObject, type AuthResult, type AuthSettings } from '../server/auth.ts';
+import { parsedDocumentCache } from '../server/documents.ts';
 import { internalFailure } from '../server/errors.ts';
 import { graphQLRequestBody } from '../server/request-body.ts';
 import type { ServedSchema } from '../server/schema.ts';
-import { subscribeOperation, type SubscriptionEvent } from '../server/subscribe.ts';
+import { subscribeOperation, type SubscribeOutcome, type SubscriptionEvent } from '../server/subscribe.ts';
 import { parseClientMessage, RealtimeErrors, RealtimeLimits, ServerMessages, type RealtimeError } from './protocol.ts';
+import type { SubscriptionDocumentBudget } from './document-budget.ts';
 import type { LiveSubscription, SubscriptionRegistry } from './subscriptions.ts';
 import { countRealtimeMessage } from '../../stack-usage.ts';
 
@@ -57,6 +69,12 @@ export const maxUnsentBytes = 4 * 1024 * 1024;
 /** Messages of one socket waiting to be handled before the socket is no longer read from (until they are). */
 export const maxPendingMessages = 16;
 
+/**
+ * Longest subscription id a start may carry, in UTF-16 code units. AWS documents no bound; aws-amplify
+ * sends a UUID (36 characters). 100 ids of 200 KB each once added 21 MiB to a connection.
+ */
+export const maxSubscriptionIdChars = 256;
+
 /** WebSocket close code when a slow consumer is cut: 1008, policy violation (reported locally as 1006, as the socket is destroyed). */
 export const slowConsumerCloseCode = 1008;
 
@@ -67,6 +85,8 @@ export interface ConnectionContext {
   readonly served: ServedSchema;
   readonly runtime: ResolverRuntime;
   readonly registry: SubscriptionRegistry;
+  /** What live subscriptions may keep of their parsed documents, per connection and in all (document-budget.ts). */
+  readonly subscriptionDocuments: SubscriptionDocumentBudget;
   readonly auth: AuthSettings;
   readonly timings: RealtimeTimings;
   /** The GraphQL endpoint's path; IAM requests are signed against it (+ `/connect`). */
@@ -88,7 +108,8 @@ export interface ConnectionInfo {
 /** Serves one socket until it closes; returns a function that ends it. */
 export function serveConnection(socket: WebSocket, connection: ConnectionInfo, context: ConnectionContext): () => void {
   const subscriptions = new Map<string, ConnectionSubscription>();
-  let initialised = false;
+  const documents = context.subscriptionDocuments.connection();
+  let acknowledged = false;
   let keepAlive: NodeJS.Timeout | undefined;
   // Messages are handled one at a time, in order, as they arrived.
   let queue = Promise.resolve();
@@ -125,13 +146,14 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     socket.close(connectionInitTimeoutCloseCode, 'Connection initialisation timeout');
   }, context.timings.connectionInitTimeoutMs ?? defaultConnectionInitTimeoutMs);
   initTimer.unref();
-  const initialising = () => {
+  // Only a connection whose own auth holds outlives the window: a client without credentials is closed at its end, whatever it sent.
+  const endInitWindow = () => {
     if (initTimer) clearTimeout(initTimer);
     initTimer = undefined;
   };
 
   const removeAll = () => {
-    initialising();
+    endInitWindow();
     for (const subscription of [...subscriptions.values()]) subscription.close();
     subscriptions.clear();
     if (keepAlive) clearInterval(keepAlive);
@@ -145,8 +167,9 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
       socket.close(1000, 'Unauthorized');
       return;
     }
-    if (initialised) return;
-    initialised = true;
+    endInitWindow();
+    if (acknowledged) return;
+    acknowledged = true;
     send(ServerMessages.connectionAck(context.timings.connectionTimeoutMs));
     send(ServerMessages.keepAlive());
     keepAlive = setInterval(() => send(ServerMessages.keepAlive()), context.timings.keepAliveIntervalMs);
@@ -156,16 +179,19 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
   const startError = (id: string, errors: Parameters<typeof ServerMessages.error>[1]) => send(ServerMessages.error(id, errors));
 
   const start = async (id: string, data: string, authorization: unknown) => {
+    // Looked at before anything else: the id is what a live subscription keeps of the message besides its document.
+    if (id.length > maxSubscriptionIdChars) return startError(id, [RealtimeErrors.idTooLong(maxSubscriptionIdChars)]);
     // An id names one live subscription: AppSync refuses a second start with it until a stop ends the first.
     if (subscriptions.has(id)) return startError(id, [RealtimeErrors.duplicatedOperation(id)]);
-    // Counted before anything else: past the quota, nothing of the start is looked at.
+    // Counted before the start's content: past the quota, nothing of it is looked at.
     if (subscriptions.size >= RealtimeLimits.subscriptionsPerConnection) {
       return send(ServerMessages.maxSubscriptionsReached(id, RealtimeLimits.subscriptionsPerConnection));
     }
-    if (!initialised) {
-      // connection_init is optional: the connection's auth still has to hold.
+    if (!acknowledged) {
+      // connection_init is optional: the connection's auth still has to hold, and only then does the start end the init window.
       const auth = await connection.connectionAuth;
       if (!auth.ok) return startError(id, [RealtimeErrors.unauthorized()]);
+      endInitWindow();
     }
     const auth = await authenticate(
       { method: 'POST', url: context.graphqlPath, headers: headersFromObject(authorization), body: data, sourceIp: connection.sourceIp },
@@ -181,6 +207,11 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     }
     const body = graphQLRequestBody(request);
     if (!body) return startError(id, [RealtimeErrors.unparsablePayload()]);
+    // A text too long to be cached parses to a copy of its own, shared with no one: past the budget, it is not parsed at all.
+    if (body.query.length > parsedDocumentCache(context.served).limits.maxDocumentChars) {
+      const refused = documents.refusalOfNew(body.query);
+      if (refused) return startError(id, [refused.error]);
+    }
 
     // The same execution context a query gets: auth per field, coercion, the resolver, error shapes.
     const outcome = await subscribeOperation({
@@ -190,8 +221,9 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
       body,
       request: { headers: headersAsStrings(authorization), domainName: null },
       onInternalError: context.onInternalError,
+      keepDocument: (document, text) => documents.keep(document, text),
     });
-    if (!outcome.ok) return startError(id, outcome.reason === 'refused' ? outcome.errors : [RealtimeErrors.notASubscription()]);
+    if (!outcome.ok) return startError(id, startRefusal(outcome));
     const source = outcome.subscription;
 
     if (socket.readyState !== socket.OPEN) return source.close();
@@ -236,10 +268,8 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     const message = parseClientMessage(raw);
     switch (message.type) {
       case 'connection_init':
-        initialising();
         return init();
       case 'start':
-        initialising();
         return start(message.id, message.data, message.authorization);
       case 'stop':
         return stop(message.id);
@@ -274,6 +304,17 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     socket.close(1001, 'Server shutting down');
   };
 }
+
+const startRefusal = (outcome: Exclude<SubscribeOutcome, { ok: true }>): Parameters<typeof ServerMessages.error>[1] => {
+  switch (outcome.reason) {
+    case 'refused':
+      return outcome.errors;
+    case 'not-a-subscription':
+      return [RealtimeErrors.notASubscription()];
+    case 'document-not-kept':
+      return [outcome.error];
+  }
+};
 
 const headersAsStrings = (value: unknown): Record<string, string> => {
   const headers = headersFromObject(value);

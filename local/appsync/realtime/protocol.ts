@@ -79,6 +79,12 @@ export const RealtimeErrors = {
   unparsablePayload: (): RealtimeError => ({ errorType: 'MalformedHttpRequestException', message: 'Unable to parse GraphQL query.' }),
   /** A start whose id a live subscription of the connection already has (AppSync's words, as aws-amplify reports them). */
   duplicatedOperation: (id: string): RealtimeError => ({ errorType: 'DuplicatedOperationError', message: `Duplicated operation with id ${id}` }),
+  /** A start whose id is longer than the local stack keeps (connection.ts maxSubscriptionIdChars; AWS documents no bound). */
+  idTooLong: (limit: number): RealtimeError => ({
+    errorType: 'BadRequestException',
+    message: `Invalid message: the subscription id is longer than the local stack's limit of ${limit} characters.`,
+    errorCode: 400,
+  }),
 } as const;
 
 /** A message from the client, loosely checked. */

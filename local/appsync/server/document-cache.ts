@@ -8,7 +8,9 @@
  * process past 4 GB. So each entry is charged an estimate of its heap size,
  * the cache stays under a byte budget (least recently used first out), and a
  * document too large to be worth keeping is not kept at all: it is parsed,
- * used once and collected with its request.
+ * used once and collected with its request. A live subscription keeps its
+ * document, cached or not, for as long as it lives; realtime/document-budget.ts
+ * bounds what those hold.
  */
 
 export interface DocumentCacheLimits {

@@ -10,7 +10,7 @@
  * does not run the subscription's resolver again per event, so the root
  * field resolves to the payload itself.
  */
-import { subscribe, type ExecutionResult, type GraphQLFieldResolver } from 'graphql';
+import { subscribe, type DocumentNode, type ExecutionResult, type GraphQLFieldResolver } from 'graphql';
 import { fieldError, variableError, type GraphQLResponseError } from './errors.ts';
 import { eventChannel } from './event-channel.ts';
 import { buildExecutionContext, type OperationArgs } from './execution-context.ts';
@@ -44,9 +44,24 @@ export type SubscribeOutcome =
   | { readonly ok: true; readonly subscription: SourceSubscription }
   | { readonly ok: false; readonly reason: 'refused'; readonly errors: readonly GraphQLResponseError[] }
   /** The document's operation is a query or mutation. */
-  | { readonly ok: false; readonly reason: 'not-a-subscription' };
+  | { readonly ok: false; readonly reason: 'not-a-subscription' }
+  /** `keepDocument` refused the document: its error, as the caller worded it. */
+  | { readonly ok: false; readonly reason: 'document-not-kept'; readonly error: { readonly errorType: string; readonly message: string } };
 
-export type SubscribeArgs = OperationArgs;
+/** Whether a subscription may keep its parsed document for as long as it lives; `release` when it ends. */
+export type KeepDocument = (
+  document: DocumentNode,
+  text: string,
+) => { readonly ok: true; readonly release: () => void } | { readonly ok: false; readonly error: { readonly errorType: string; readonly message: string } };
+
+export interface SubscribeArgs extends OperationArgs {
+  /**
+   * Asked once the document is parsed and valid, before the subscription's
+   * resolver runs (realtime/document-budget.ts); a refusal ends the start with
+   * its error. @default every document is kept
+   */
+  readonly keepDocument?: KeepDocument;
+}
 
 const refused = (errors: readonly GraphQLResponseError[]): SubscribeOutcome => ({ ok: false, reason: 'refused', errors });
 
@@ -59,6 +74,8 @@ export async function subscribeOperation(args: SubscribeArgs): Promise<Subscribe
   if (context.operation.operation !== 'subscription') return { ok: false, reason: 'not-a-subscription' };
   const { served, body } = args;
   const { rootType } = context;
+  const kept = args.keepDocument?.(context.document, body.query) ?? { ok: true, release: () => undefined };
+  if (!kept.ok) return { ok: false, reason: 'document-not-kept', error: kept.error };
 
   const channel = eventChannel<unknown>();
   let started: Pick<SourceSubscription, 'fieldName' | 'arguments' | 'filter' | 'invalidationFilter'> | undefined;
@@ -78,20 +95,27 @@ export async function subscribeOperation(args: SubscribeArgs): Promise<Subscribe
   const fieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, fieldArgs, graphqlContext, info) =>
     info.parentType === rootType ? source : context.resolveDefault(source, fieldArgs, graphqlContext, info);
 
-  const result = await subscribe({
-    schema: served.schema,
-    document: context.document,
-    operationName: body.operationName,
-    variableValues: body.variables,
-    rootValue: {},
-    fieldResolver,
-    subscribeFieldResolver,
-    hideSuggestions: hidesSuggestions(served.limits),
-  });
+  let result: Awaited<ReturnType<typeof subscribe>>;
+  try {
+    result = await subscribe({
+      schema: served.schema,
+      document: context.document,
+      operationName: body.operationName,
+      variableValues: body.variables,
+      rootValue: {},
+      fieldResolver,
+      subscribeFieldResolver,
+      hideSuggestions: hidesSuggestions(served.limits),
+    });
+  } catch (error) {
+    kept.release();
+    throw error;
+  }
 
   const errors = [...('errors' in result && result.errors ? result.errors : []), ...context.appendedErrors];
   if (errors.length > 0 || !started || !(Symbol.asyncIterator in result)) {
     channel.close();
+    kept.release();
     if ('return' in result && typeof result.return === 'function') await result.return();
     return refused(errors.map(responseError));
   }
@@ -112,6 +136,14 @@ export async function subscribeOperation(args: SubscribeArgs): Promise<Subscribe
   };
   return {
     ok: true,
-    subscription: { ...started, publish: (payload) => channel.push(payload), events, close: () => channel.close() },
+    subscription: {
+      ...started,
+      publish: (payload) => channel.push(payload),
+      events,
+      close: () => {
+        channel.close();
+        kept.release();
+      },
+    },
   };
 }
