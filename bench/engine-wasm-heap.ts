@@ -18,6 +18,7 @@ import { repoRoot } from '../api/bundle.ts';
 import { decodeImage } from '../local/rekognition/engine/decode.ts';
 import { loadModerationClassifier } from '../local/rekognition/engine/moderation-classifier.ts';
 import { loadObjectDetector } from '../local/rekognition/engine/object-detector.ts';
+import { releasedFilterBytes } from '../local/rekognition/engine/packed-filters.ts';
 import { startTfjs } from '../local/rekognition/engine/tfjs-runtime.ts';
 import { facesOfPeople } from '../local/rekognition/faces/faces-of-people.ts';
 import { needsPersonCheck } from '../local/rekognition/moderation.ts';
@@ -74,6 +75,7 @@ for (const [index, photo] of photos.entries()) {
   size = heapBytes();
 }
 report(`after ${photos.length} photos`);
+console.log(`filters freed once packed: ${mib(releasedFilterBytes())} MiB of ${mib(tf.memory().numBytes)} MiB of tensors`);
 console.log(`CPU: ${loadCpu.toFixed(2)} s loading the models, ${(cpuSeconds() - photosStarted).toFixed(2)} s for the photos`);
 
 if (process.env.FREE_PROBE) {

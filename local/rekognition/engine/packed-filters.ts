@@ -1,6 +1,7 @@
 /**
  * Frees each model's convolution filters from the wasm heap once XNNPACK has
- * packed them, for the same outputs bit for bit and about a third less heap.
+ * packed them, for the same outputs bit for bit and less heap: 233 → 162 MiB
+ * after a long mixed sequence of photos, 162 → 135 on the bench's photos.
  *
  * The wasm backend creates an XNNPACK operator on a convolution's first call
  * and keeps it in a cache keyed by the filter's tensor id, the bias's and the
