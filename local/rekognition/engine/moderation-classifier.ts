@@ -16,6 +16,7 @@ import type { NSFWJS } from 'nsfwjs';
 import { nsfwClassNames, type NsfwClassName } from './model-classes.ts';
 import type { ModelInput } from './decode.ts';
 import { onFirstNeed } from './on-first-need.ts';
+import { releasingFiltersOfLoad } from './packed-filters.ts';
 import { startTfjs } from './tfjs-runtime.ts';
 
 export type NsfwScores = Readonly<Record<NsfwClassName, number>>;
@@ -68,7 +69,8 @@ export async function loadModerationClassifier(): Promise<ModerationClassifier> 
     // nsfwjs logs an advert for hosting your own model on every load.
     const info = console.info;
     console.info = () => undefined;
-    const model = await nsfwjs.load(name).finally(() => {
+    // nsfwjs runs the model once inside load(): its filters' own copies go on that run (packed-filters.ts).
+    const model = await releasingFiltersOfLoad(() => nsfwjs.load(name)).finally(() => {
       console.info = info;
     });
     const blank: ModelInput = { pixels: new Uint8Array(inputSize * inputSize * 3), size: inputSize };

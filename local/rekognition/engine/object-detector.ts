@@ -17,6 +17,7 @@ import { cocoClassNames, type CocoClassName } from './model-classes.ts';
 import { modelPixels, type DecodedImage, type LetterboxFrame, type ModelInput, type ViewSpec } from './decode.ts';
 import type { Box, RawDetection } from './fusion.ts';
 import { combineViews, crowdedClasses, fuseBase, needsZoomOut, tileRegions, viewPolicy, type ViewPolicy, type ViewRuns } from './views.ts';
+import { releaseFiltersOncePacked } from './packed-filters.ts';
 import { packageDirectory, readGraphModelArtifacts, startTfjs } from './tfjs-runtime.ts';
 
 export interface DetectedObject {
@@ -52,6 +53,8 @@ export async function loadObjectDetector(): Promise<ObjectDetector> {
   // The weights are in the wasm backend's memory now. The model keeps the artifacts it was loaded from (for save(),
   // which nothing here calls): without this, its 4 MB copy of the weights would stay in the worker's memory for good.
   delete artifacts.weightData;
+  // Its filters' own copies go once packed, on the verification run below (packed-filters.ts).
+  releaseFiltersOncePacked(model);
   const inputShape = model.inputs[0]?.shape;
   const inputSize = inputShape?.[1];
   if (typeof inputSize !== 'number' || inputSize <= 0) throw new Error(`centernet has an unexpected input shape ${JSON.stringify(inputShape)}`);

@@ -3,14 +3,16 @@
  * the local node_modules (the backend's default points at a CDN), and two
  * kernels sped up, with the same outputs: Mean, for the spatial means every
  * model here takes (spatial-mean-kernel.ts), and TopK, for centernet's 100
- * best of its heatmap (top-k-kernel.ts); and the models' files read from
- * disk (readGraphModelArtifacts).
+ * best of its heatmap (top-k-kernel.ts); the models' convolution filters
+ * freed from the wasm heap once packed (packed-filters.ts); and the models'
+ * files read from disk (readGraphModelArtifacts).
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { installFilterRelease } from './packed-filters.ts';
 import { installSpatialMeanKernel } from './spatial-mean-kernel.ts';
 import { installTopKKernel } from './top-k-kernel.ts';
 
@@ -32,6 +34,7 @@ export function startTfjs(): Promise<typeof tf> {
     await tf.ready();
     installSpatialMeanKernel(tf);
     installTopKKernel(tf);
+    installFilterRelease(tf);
     return tf;
   })();
   return started;

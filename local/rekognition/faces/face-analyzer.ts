@@ -24,6 +24,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { Config, FaceResult, Human as HumanInstance } from '@vladmandic/human';
 import { modelPixels, type LetterboxFrame, type ModelInput } from '../engine/decode.ts';
 import { artifactsWithRelu6 } from '../engine/relu6-graph.ts';
+import { releaseFiltersOncePacked } from '../engine/packed-filters.ts';
 import { packageDirectory, readGraphModelArtifacts, startTfjs } from '../engine/tfjs-runtime.ts';
 import type { DetectedFace, FoundFace } from './detected-face.ts';
 import { PeopleThresholds } from './people-labels.ts';
@@ -123,6 +124,8 @@ async function loadFaceAnalyzer(): Promise<FaceAnalyzer> {
   const faceres = human.models.models.faceres;
   const emotion = human.models.models.emotion;
   if (!faceres || !emotion) throw new Error('Human did not load faceres and emotion');
+  // Each model's filters' own copies go after its first run (packed-filters.ts).
+  for (const model of Object.values(human.models.models)) if (model) releaseFiltersOncePacked(model);
   // Stage one only: the attribute models are run below, on the faces worth judging.
   human.config.face.description = { ...human.config.face.description, enabled: false };
   human.config.face.emotion = { ...human.config.face.emotion, enabled: false };
