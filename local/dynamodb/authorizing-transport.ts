@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { signatureErrorOf } from '../iam/json-service-errors.ts';
 import { deniedMessage, localAccountId, principalFor, type PrincipalDirectory } from '../iam/principals.ts';
-import { verifySigV4 } from '../iam/sigv4.ts';
+import { verifySigV4, type SigV4Failure } from '../iam/sigv4.ts';
 import { dynamoDbAuthorizationRequests } from './authorization.ts';
 import type { DynamoDbHttpResponse, DynamoDbTransport } from './in-process.ts';
 
@@ -41,6 +41,12 @@ export function dynamoDbRefusal(exception: string, message: string, messageField
   };
 }
 
+/** A failed signature check as DynamoDB answers it. */
+export function signatureRefusal(failure: SigV4Failure): DynamoDbHttpResponse {
+  const { code, message } = signatureErrorOf(failure);
+  return dynamoDbRefusal(code, failure.code === 'MissingAuthenticationToken' ? missingTokenMessage : message);
+}
+
 /** `transport` behind DynamoDB's authentication and authorization; requests other than POST (health, CORS) pass as they are. */
 export function authorizingTransport(transport: DynamoDbTransport, options: DynamoDbAuthOptions): DynamoDbTransport {
   return async (request) => {
@@ -49,10 +55,7 @@ export function authorizingTransport(transport: DynamoDbTransport, options: Dyna
       { method: 'POST', url: request.path, headers: request.headers, payloadHash: createHash('sha256').update(request.body).digest('hex') },
       { credentials: options.credentials, service: 'dynamodb', region: options.region },
     );
-    if (!verified.ok) {
-      const { code, message } = signatureErrorOf(verified);
-      return dynamoDbRefusal(code, verified.code === 'MissingAuthenticationToken' ? missingTokenMessage : message);
-    }
+    if (!verified.ok) return signatureRefusal(verified);
     const target = request.headers['x-amz-target'] ?? '';
     // An unknown target or a body that is not JSON: DynamoDB's own validation answers, after authentication.
     if (!target.startsWith(targetPrefix)) return transport(request);

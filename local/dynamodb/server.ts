@@ -29,14 +29,16 @@ dynalite is made cheaper without changing what it answers: its store keeps
  */
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { readBoundedBody } from '../http-body.ts';
+import { type BodyBudget, closeOrDrain, holdBody, readBoundedBody, stackBodyBudget } from '../http-body.ts';
+import { sigV4FailureBeforeBody } from '../iam/sigv4.ts';
 import { closeServer, guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 import { CheckedDataDir, checkDynamoDbDataDir } from './data-dir.ts';
 import { cacheExpressionParses, type ParserModule } from './expression-parse-cache.ts';
 import { BodyTooLargeError } from '../errors.ts';
-import { authorizingTransport, type DynamoDbAuthOptions } from './authorizing-transport.ts';
-import { inProcessTransport, type DynamoDbTransport } from './in-process.ts';
+import { authorizingTransport, signatureRefusal, type DynamoDbAuthOptions } from './authorizing-transport.ts';
+import { serviceError } from './errors.ts';
+import { inProcessTransport, type DynamoDbHttpResponse, type DynamoDbTransport } from './in-process.ts';
 import { DynamoDbMeter } from './metering.ts';
 import { storeTransport } from './store-transport.ts';
 import { cacheTableDescriptions, type DynaliteStore } from './table-description-cache.ts';
@@ -57,6 +59,8 @@ export interface LocalDynamoDbOptions extends DynamoDbAuthOptions {
   readonly host?: string;
   /** The stack's admin key pair, the only signer of the test hooks (throttling, usage); no hooks without it. */
   readonly admin?: CredentialStore;
+  /** Bytes of request bodies buffered at once, shared with the stack's other services. @default stackBodyBudget */
+  readonly bodyBudget?: BodyBudget;
 }
 
 export interface LocalDynamoDb {
@@ -171,8 +175,45 @@ function bodyShapeError(request: IncomingMessage, body: string): { status: numbe
   return undefined;
 }
 
-/** Serves one socket request through `transport`: the body read here, the answer written back as dynalite gave it. */
-async function serveOverTransport(transport: DynamoDbTransport, request: IncomingMessage, response: ServerResponse): Promise<void> {
+/**
+ * DynamoDB's answer to more requests than the account's quota (RequestLimitExceeded, which the SDKs retry):
+ * given when the stack is already buffering as many request bytes as it will (http-body.ts's budget).
+ */
+const requestLimitExceeded = () =>
+  serviceError('RequestLimitExceeded', 'Throughput exceeds the current throughput quota for your account. Please contact AWS Support to request a quota increase.');
+
+function sendAnswer(response: ServerResponse, answer: DynamoDbHttpResponse): void {
+  response.writeHead(answer.statusCode, answer.headers).end(answer.body);
+}
+
+/**
+ * Serves one socket request through `transport`: the body read here, the answer written back as dynalite gave
+ * it. What is refused whatever the body (a target dynalite cannot parse, a signature wrong on its headers
+ * alone) is answered before the body is read, and the body is read only if it fits in `budget`.
+ */
+async function serveOverTransport(
+  transport: DynamoDbTransport,
+  checks: { readonly auth: DynamoDbAuthOptions; readonly budget: BodyBudget },
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const refuseUnread = (answer: () => void) => {
+    closeOrDrain(request, response, maxRequestBytes);
+    answer();
+  };
+  // Only plain paths reach dynalite, whose url.parse throws on others (`http://[/x`).
+  if (requestPathname(request) === undefined) {
+    return refuseUnread(() => response.writeHead(404, { 'content-type': 'text/plain' }).end('<UnknownOperationException/>\n'));
+  }
+  // As authorizingTransport checks it (only POSTs carry operations), up to the signature over the body.
+  if ((request.method ?? 'GET').toUpperCase() === 'POST') {
+    const failure = sigV4FailureBeforeBody(
+      { method: 'POST', url: request.url ?? '/', headers: request.headers },
+      { credentials: checks.auth.credentials, service: 'dynamodb', region: checks.auth.region },
+    );
+    if (failure) return refuseUnread(() => sendAnswer(response, signatureRefusal(failure)));
+  }
+  if (!holdBody(checks.budget, request, response, maxRequestBytes)) return refuseUnread(() => sendAnswer(response, requestLimitExceeded()));
   let body: Buffer;
   try {
     body = await readBoundedBody(request, maxRequestBytes, () => new BodyTooLargeError(maxRequestBytes));
@@ -181,19 +222,13 @@ async function serveOverTransport(transport: DynamoDbTransport, request: Incomin
     response.writeHead(413, { connection: 'close' }).end();
     return;
   }
-  // Only plain paths reach dynalite, whose url.parse throws on others (`http://[/x`).
-  if (requestPathname(request) === undefined) {
-    response.writeHead(404, { 'content-type': 'text/plain' }).end('<UnknownOperationException/>\n');
-    return;
-  }
   const text = body.toString('utf8');
   const refused = bodyShapeError(request, text);
   if (refused) return sendJson(response, refused.status, refused.error);
   const headers = Object.fromEntries(
     Object.entries(request.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]])),
   );
-  const answer = await transport({ method: request.method ?? 'GET', path: request.url ?? '/', headers, body: text });
-  response.writeHead(answer.statusCode, answer.headers).end(answer.body);
+  sendAnswer(response, await transport({ method: request.method ?? 'GET', path: request.url ?? '/', headers, body: text }));
 }
 
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
@@ -208,6 +243,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
   const throttle = new WriteThrottle();
   const transport = authorizingTransport(throttlingTransport(storeTransport(inProcessTransport(handler), meter), throttle), options);
   const { admin } = options;
+  const checks = { auth: options, budget: options.bodyBudget ?? stackBodyBudget };
   server.removeAllListeners('request');
   server.on(
     'request',
@@ -215,7 +251,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
       (request, response) =>
         admin && isTestHook(request)
           ? serveTestHook(request, response, { admin, region: options.region, throttle, meter })
-          : serveOverTransport(transport, request, response),
+          : serveOverTransport(transport, checks, request, response),
       {
       service: 'local-dynamodb',
         internalError: (_request, response) => sendInternalError(response),

@@ -232,9 +232,17 @@ function checkClock(parsed: ParsedSignature, now: Date): SigV4Failure | undefine
   return undefined;
 }
 
-export async function verifySigV4(request: IncomingSignedRequest, options: VerifyOptions): Promise<SigV4Success | SigV4Failure> {
+/** What a signature check knows before it reads the body: the parsed signature, its target and the signer's secret. */
+interface CheckedHeaders {
+  readonly ok: true;
+  readonly target: RequestTarget;
+  readonly parsed: ParsedSignature;
+  readonly secret: LocalCredentials;
+}
+
+/** Every check but the signature itself: its form and scope, the key, its session token and the clock. */
+function checkHeaders(request: Omit<IncomingSignedRequest, 'payloadHash'>, options: VerifyOptions): CheckedHeaders | SigV4Failure {
   const now = options.now ?? new Date();
-  const uriEscapePath = options.uriEscapePath ?? true;
   const target = parseRequestTarget(request.url);
   if (!target) return fail('IncompleteSignature', 'The request target could not be parsed.');
   const parseResult = parseSignature(request.headers, target);
@@ -256,6 +264,26 @@ export async function verifySigV4(request: IncomingSignedRequest, options: Verif
   if (tokenFailure) return tokenFailure;
   const clockFailure = checkClock(parsed, now);
   if (clockFailure) return clockFailure;
+  return { ok: true, target, parsed, secret };
+}
+
+/**
+ * The failure verifySigV4 would answer whatever the body, found from the request line and headers alone (no
+ * signature at all, a malformed one, a key the store does not know, a wrong token, an expired or skewed time),
+ * or undefined when only the signature over the body can tell. Synchronous, so a service can refuse such a
+ * request before it reads (and buffers) a byte of its body.
+ */
+export function sigV4FailureBeforeBody(request: Omit<IncomingSignedRequest, 'payloadHash'>, options: VerifyOptions): SigV4Failure | undefined {
+  const checked = checkHeaders(request, options);
+  return checked.ok ? undefined : checked;
+}
+
+export async function verifySigV4(request: IncomingSignedRequest, options: VerifyOptions): Promise<SigV4Success | SigV4Failure> {
+  const uriEscapePath = options.uriEscapePath ?? true;
+  const checked = checkHeaders(request, options);
+  if (!checked.ok) return checked;
+  const { target, parsed, secret } = checked;
+  const { credential, presigned } = parsed;
 
   const path = uriEscapePath ? target.rawPath : s3CanonicalPath(target.rawPath);
   if (path === undefined) return fail('IncompleteSignature', 'The request path is not validly percent-encoded.');

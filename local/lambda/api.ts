@@ -16,11 +16,11 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { readBoundedBody } from '../http-body.ts';
+import { type BodyBudget, closeOrDrain, holdBody, readBoundedBody, stackBodyBudget } from '../http-body.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { deniedMessage, localAccountId, principalFor, type PrincipalDirectory } from '../iam/principals.ts';
 import { signatureErrorOf } from '../iam/json-service-errors.ts';
-import { verifySigV4 } from '../iam/sigv4.ts';
+import { sigV4FailureBeforeBody, verifySigV4 } from '../iam/sigv4.ts';
 import { closeServer, guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 import { FunctionError, LambdaApiError, LambdaErrorCode } from './errors.ts';
@@ -52,6 +52,8 @@ export interface LocalLambdaApiOptions<Name extends string> {
   /** The functions that exist, by the name callers give as FunctionName. */
   readonly functions: readonly Name[];
   readonly runtime: InvokableFunctions<Name>;
+  /** Bytes of request bodies buffered at once, shared with the stack's other services. @default stackBodyBudget */
+  readonly bodyBudget?: BodyBudget;
 }
 
 export interface LocalLambdaApi {
@@ -64,6 +66,13 @@ const maxRequestBytes = Math.max(...Object.values(maxPayloadBytes)) + 1;
 
 const requestTooLarge = () =>
   new LambdaApiError(LambdaErrorCode.requestTooLarge, `Request must be smaller than ${maxRequestBytes - 1} bytes for the InvokeFunction operation`);
+
+/**
+ * Lambda's answer to more than the account's request rate (its model's TooManyRequestsException, HTTP 429):
+ * given when the stack is already buffering as many request bytes as it will (http-body.ts's budget).
+ */
+const tooManyRequests = () =>
+  new LambdaApiError(LambdaErrorCode.tooManyRequests, 'Rate Exceeded.', { reason: 'CallerRateLimitExceeded' });
 
 function send(response: ServerResponse, status: number, requestId: string, body: string | undefined, headers: Record<string, string> = {}): void {
   const payload = body === undefined ? undefined : Buffer.from(body);
@@ -81,15 +90,24 @@ export function sendLambdaError(response: ServerResponse, requestId: string, err
 
 export async function startLocalLambdaApi<Name extends string>(options: LocalLambdaApiOptions<Name>): Promise<LocalLambdaApi> {
   const host = options.host ?? '127.0.0.1';
+  const budget = options.bodyBudget ?? stackBodyBudget;
+  const auth = { credentials: options.credentials, service: signingName, region: options.region };
 
   const invoke = async (request: IncomingMessage, response: ServerResponse, requestId: string) => {
     // A target that is not a plain path (`//[`, `*`) is no Invoke path either.
     const target = request.method === 'POST' && requestPathname(request) !== undefined ? parseInvokePath(request.url ?? '/') : undefined;
     if (!target) throw new LambdaApiError(LambdaErrorCode.unknownOperation, 'this local Lambda serves only Invoke');
+    // What AWS refuses whatever the body is refused before a byte of it is read; then the body must fit the budget.
+    const headerFailure = sigV4FailureBeforeBody({ method: 'POST', url: request.url ?? '/', headers: request.headers }, auth);
+    if (headerFailure) {
+      const { code, message } = signatureErrorOf(headerFailure);
+      throw new LambdaApiError(code, message);
+    }
+    if (!holdBody(budget, request, response, maxRequestBytes)) throw tooManyRequests();
     const body = await readBoundedBody(request, maxRequestBytes, requestTooLarge);
     const verdict = await verifySigV4(
       { method: 'POST', url: request.url ?? '/', headers: request.headers, payloadHash: createHash('sha256').update(body).digest('hex') },
-      { credentials: options.credentials, service: signingName, region: options.region },
+      auth,
     );
     if (!verdict.ok) {
       const { code, message } = signatureErrorOf(verdict);
@@ -130,6 +148,7 @@ export async function startLocalLambdaApi<Name extends string>(options: LocalLam
         } catch (error) {
           // Lambda's own refusals answer here; anything else is the boundary's 500, logged there.
           if (!(error instanceof LambdaApiError) || error.statusCode >= 500 || response.headersSent) throw error;
+          closeOrDrain(request, response, maxRequestBytes);
           sendLambdaError(response, requestId, error);
         }
       },

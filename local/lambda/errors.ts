@@ -21,6 +21,7 @@ export const LambdaErrorCode = {
   requestTooLarge: 'RequestTooLargeException',
   resourceNotFound: 'ResourceNotFoundException',
   service: 'ServiceException',
+  tooManyRequests: 'TooManyRequestsException',
   unknownOperation: 'UnknownOperationException',
   validation: 'ValidationException',
   // Signature failures.
@@ -34,6 +35,7 @@ const errorShapes: Readonly<Record<LambdaErrorCode, { readonly status: number; r
   RequestTooLargeException: { status: 413, messageField: 'message' },
   ResourceNotFoundException: { status: 404, messageField: 'Message' },
   ServiceException: { status: 500, messageField: 'Message' },
+  TooManyRequestsException: { status: 429, messageField: 'message' },
   UnknownOperationException: { status: 404, messageField: 'message' },
   ValidationException: { status: 400, messageField: 'message' },
   AccessDeniedException: { status: 403, messageField: 'message' },
@@ -49,16 +51,24 @@ export class LambdaApiError extends LocalLambdaError {
   public readonly statusCode: number;
   public readonly retryable: boolean;
 
-  public constructor(code: LambdaErrorCode, message: string, options?: ErrorOptions) {
+  /** TooManyRequestsException's Reason (a ThrottleReason of Lambda's model). */
+  public readonly reason?: string;
+
+  public constructor(code: LambdaErrorCode, message: string, options?: ErrorOptions & { readonly reason?: string }) {
     super('LambdaApiError', message, options);
     this.code = code;
+    if (options?.reason !== undefined) this.reason = options.reason;
     this.statusCode = errorShapes[code].status;
     this.retryable = this.statusCode >= 500;
   }
 
   /** The JSON body Lambda sends: `Type` says whose fault it is. */
   public body(): Record<string, string> {
-    return { Type: this.statusCode >= 500 ? 'Service' : 'User', [errorShapes[this.code].messageField]: this.message };
+    return {
+      Type: this.statusCode >= 500 ? 'Service' : 'User',
+      [errorShapes[this.code].messageField]: this.message,
+      ...(this.reason === undefined ? {} : { Reason: this.reason }),
+    };
   }
 }
 

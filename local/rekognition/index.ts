@@ -17,11 +17,12 @@ import { startVisionEngine, type VisionEngine } from './engine/engine.ts';
 import { RekognitionError, RekognitionErrorCode } from './errors.ts';
 import { FaultInjector } from './faults.ts';
 import { operations, type OperationDeps } from './operations/index.ts';
-import { newRequestId, parseRequest, sendError, sendResult } from './protocol.ts';
+import { maxRequestBytes, newRequestId, parseRequest, sendError, sendResult } from './protocol.ts';
 import { imagePropertiesRequestsStat, requestsImageProperties, timedEngine, type RekognitionStats } from './stats.ts';
 import { overQuotaError, TpsQuota } from './tps-quota.ts';
 import { isTestHook, serveTestHook } from './test-hooks.ts';
 import { clientWentAway, closeServer, guardRequests, guardServer } from '../http-boundary.ts';
+import { type BodyBudget, closeOrDrain, stackBodyBudget } from '../http-body.ts';
 import { listen } from '../listen.ts';
 
 export interface LocalRekognitionOptions {
@@ -47,6 +48,8 @@ export interface LocalRekognitionOptions {
    * @default - an engine of its own, closed with the server
    */
   readonly engine?: VisionEngine;
+  /** Bytes of request bodies buffered at once, shared with the stack's other services. @default stackBodyBudget */
+  readonly bodyBudget?: BodyBudget;
 }
 
 export interface LocalRekognition {
@@ -83,6 +86,8 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
   });
   const hooks = { admin: options.admin, region: options.region, faults, operations: Object.keys(operations), stats };
 
+  const auth = { credentials: options.credentials, region: options.region, budget: options.bodyBudget ?? stackBodyBudget };
+
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const requestId = newRequestId();
     if (isTestHook(request)) {
@@ -90,7 +95,7 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
       return;
     }
     try {
-      const { accessKeyId, operation, input } = await parseRequest(request, { credentials: options.credentials, region: options.region });
+      const { accessKeyId, operation, input } = await parseRequest(request, response, auth);
       const run = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
       if (!run) throw new RekognitionError(RekognitionErrorCode.unknownOperation, '');
       authorizeOperation(options.credentials, accessKeyId, operation);
@@ -111,9 +116,14 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
     } catch (error) {
       if (clientWentAway(response, error)) return;
       const known = error instanceof RekognitionError ? error : new RekognitionError(RekognitionErrorCode.internalServerError, 'Internal server error', { cause: error });
-      if (known.statusCode >= 500) console.error('[rekognition]', requestId, error);
-      if (!response.headersSent) sendError(response, requestId, known);
-      else response.destroy();
+      // ThrottlingException is a 5xx too, but Rekognition's answer, not a failure to log.
+      if (known.code === RekognitionErrorCode.internalServerError) console.error('[rekognition]', requestId, error);
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      closeOrDrain(request, response, maxRequestBytes);
+      sendError(response, requestId, known);
     }
   };
 

@@ -6,10 +6,10 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBoundedBody } from '../http-body.ts';
+import { type BodyBudget, holdBody, readBoundedBody } from '../http-body.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { signatureErrorOf } from '../iam/json-service-errors.ts';
-import { verifySigV4, type SigV4Failure } from '../iam/sigv4.ts';
+import { sigV4FailureBeforeBody, verifySigV4, type SigV4Failure } from '../iam/sigv4.ts';
 import { RekognitionError, RekognitionErrorCode } from './errors.ts';
 
 export const targetPrefix = 'RekognitionService.';
@@ -31,15 +31,29 @@ export interface ParsedRequest {
 
 export const newRequestId = (): string => randomUUID();
 
-/** Reads the body, verifies the signature and parses the target and JSON input. */
+/**
+ * Rekognition's answer when the stack is already buffering as many request bytes as it will (http-body.ts's
+ * budget): its ThrottlingException, as for calls over the TPS quota.
+ */
+const tooManyBytes = () => new RekognitionError(RekognitionErrorCode.throttling, 'Rate exceeded');
+
+/**
+ * Verifies the signature and parses the target and JSON input, reading the body only for a request whose
+ * headers could pass (what is refused whatever its body is refused unread) and that fits in `budget`.
+ */
 export async function parseRequest(
   request: IncomingMessage,
-  auth: { readonly credentials: CredentialStore; readonly region: string },
+  response: ServerResponse,
+  auth: { readonly credentials: CredentialStore; readonly region: string; readonly budget: BodyBudget },
 ): Promise<ParsedRequest> {
+  const signed = { credentials: auth.credentials, service: signingName, region: auth.region };
+  const headerFailure = sigV4FailureBeforeBody({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers }, signed);
+  if (headerFailure) throw signatureError(headerFailure);
+  if (!holdBody(auth.budget, request, response, maxRequestBytes)) throw tooManyBytes();
   const body = await readBoundedBody(request, maxRequestBytes, () => new RekognitionError(RekognitionErrorCode.imageTooLarge, 'Request size is too large.'));
   const verdict = await verifySigV4(
     { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, payloadHash: createHash('sha256').update(body).digest('hex') },
-    { credentials: auth.credentials, service: signingName, region: auth.region },
+    signed,
   );
   if (!verdict.ok) throw signatureError(verdict);
 

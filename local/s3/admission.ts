@@ -103,6 +103,11 @@ function checkCrc32(headers: IncomingHttpHeaders, trailers: Readonly<Record<stri
     : s3Error('BadDigest', 'The CRC32 you specified did not match the calculated checksum.');
 }
 
+/** The most bytes of body read for an object of at most `maxObjectBytes`: aws-chunked framing adds a size line and CRLFs per chunk, plus trailers. */
+export function maxBodyBytes(maxObjectBytes: number, streaming: boolean): number {
+  return maxObjectBytes + (streaming ? 64 * 1024 + Math.ceil(maxObjectBytes / 100) : 0);
+}
+
 export async function admitRequest(req: IncomingMessage, options: AdmissionOptions): Promise<Admission> {
   const method = (req.method ?? 'GET').toUpperCase();
   const url = req.url ?? '/';
@@ -163,11 +168,9 @@ export async function admitRequest(req: IncomingMessage, options: AdmissionOptio
       ]),
     );
   }
-  // Framing of aws-chunked bodies: a size line and CRLFs per chunk, plus trailers.
-  const framingAllowance = streaming ? 64 * 1024 + Math.ceil(options.maxObjectBytes / 100) : 0;
   const bodyResult = await readBody(req, {
     expectedBytes: contentLength,
-    maxBytes: options.maxObjectBytes + framingAllowance,
+    maxBytes: maxBodyBytes(options.maxObjectBytes, streaming),
     idleTimeoutMs: options.idleTimeoutMs ?? 20_000,
   });
   if (!bodyResult.ok) return refuse(bodyResult.error);

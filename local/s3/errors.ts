@@ -26,6 +26,7 @@ export const S3ErrorStatus = {
   RequestTimeTooSkewed: 403,
   RequestTimeout: 400,
   SignatureDoesNotMatch: 403,
+  SlowDown: 503,
   XAmzContentSHA256Mismatch: 400,
 } as const;
 

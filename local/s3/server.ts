@@ -17,7 +17,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { S3Event } from 'aws-lambda';
 import type { CredentialStore } from '../iam/credentials.ts';
 import type { PrincipalDirectory } from '../iam/principals.ts';
-import { admitRequest, type AdmittedRequest } from './admission.ts';
+import { admitRequest, maxBodyBytes, type AdmittedRequest } from './admission.ts';
 import { authorizeS3Request } from './authorize-request.ts';
 import { newRequestIds, s3Error, sendS3Error, type RequestIds } from './errors.ts';
 import { objectCreatedEvent, type ObjectCreatedEventName } from './events.ts';
@@ -26,6 +26,8 @@ import { createS3rverBackend, type BucketConfig, type KeptCounts, type S3rverBac
 import { closeServer, guardRequests, guardServer } from '../http-boundary.ts';
 import { countS3Request } from '../stack-usage.ts';
 import { listen } from '../listen.ts';
+import { type BodyBudget, holdBody, stackBodyBudget } from '../http-body.ts';
+import { sigV4FailureBeforeBody } from '../iam/sigv4.ts';
 
 export interface LocalS3Options {
   readonly dataDir: string;
@@ -43,6 +45,8 @@ export interface LocalS3Options {
    * @default - plain HTTP (unit tests of the S3 protocol)
    */
   readonly tls?: { readonly cert: string; readonly key: string };
+  /** Bytes of request bodies buffered at once, shared with the stack's other services. @default stackBodyBudget */
+  readonly bodyBudget?: BodyBudget;
 }
 
 export interface LocalS3 {
@@ -122,6 +126,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const backend: S3rverBackend = await createS3rverBackend(options.dataDir, options.buckets);
   const requestContext = new AsyncLocalStorage<RequestContext>();
   const keyLocks = new KeyLocks();
+  const budget = options.bodyBudget ?? stackBodyBudget;
 
   backend.events.on('event', (event: S3rverEvent) => {
     const context = requestContext.getStore();
@@ -170,6 +175,16 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       return backend.handle(req, res);
     }
 
+    // A body is held in memory from admission until s3rver has stored it: only as many bytes at once as the
+    // stack's budget allows, past which S3's 503 SlowDown, which SDKs and the client retry with backoff. A request
+    // refused on its headers alone (admitRequest's signature checks) is not made to wait for the budget.
+    const headersOnly = { method, url: req.url ?? '/', headers: req.headers };
+    const signed = { credentials: options.credentials, service: 's3', region: options.region, uriEscapePath: false };
+    if (sigV4FailureBeforeBody(headersOnly, signed) === undefined && !holdBody(budget, req, res, maxBodyBytes(options.maxObjectBytes, true))) {
+      await drain(req, options.maxObjectBytes);
+      sendS3Error(res, method, s3Error('SlowDown', 'Please reduce your request rate.'), corsHeaders(req.headers, req.url ?? '/', options.buckets));
+      return;
+    }
     const admission = await admitRequest(req, {
       region: options.region,
       credentials: options.credentials,

@@ -8,7 +8,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest as SignedRequest } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
-import { verifySigV4, type SigV4Failure, type SigV4Success, type VerifyOptions } from '../../local/iam/sigv4.ts';
+import { sigV4FailureBeforeBody, verifySigV4, type SigV4Failure, type SigV4Success, type VerifyOptions } from '../../local/iam/sigv4.ts';
 
 const region = 'us-east-1';
 const credentials: LocalCredentials = { accessKeyId: 'LKIATESTKEY0000000001', secretAccessKey: 'local-secret-for-tests-0123456789abcdefgh' };
@@ -134,6 +134,44 @@ describe('presigned form (smithy SignatureV4)', () => {
     expectFailure(await verifySigV4({ ...presigned, url: presigned.url.replace('X-Amz-Expires=60', 'X-Amz-Expires=120') }, s3Options), 'SignatureDoesNotMatch');
     expectFailure(await verifySigV4({ ...presigned, url: presigned.url.replace('a%20key', 'b%20key') }, s3Options), 'SignatureDoesNotMatch');
     expectFailure(await verifySigV4({ ...presigned, url: `${presigned.url}&extra=1` }, s3Options), 'SignatureDoesNotMatch');
+  });
+});
+
+describe('sigV4FailureBeforeBody (what a service refuses before reading the body)', () => {
+  it('answers what verifySigV4 answers for a request wrong on its headers, whatever its body', async () => {
+    const signed = incoming(await signer(credentials).sign(unsignedRequest()));
+    const { authorization: _, ...anonymousHeaders } = signed.headers;
+    const stranger = incoming(await signer({ accessKeyId: 'LKIAOTHER', secretAccessKey: 'x' }).sign(unsignedRequest()));
+    const presigned = incoming(
+      await signer(credentials, 's3').presign(
+        new HttpRequest({ method: 'PUT', protocol: 'http:', hostname: '127.0.0.1', path: '/bucket/key', headers: { host: '127.0.0.1:9' } }),
+        { expiresIn: 60 },
+      ),
+    );
+    const cases: [Parameters<typeof verifySigV4>[0], VerifyOptions][] = [
+      [{ ...signed, headers: anonymousHeaders }, appsyncOptions],
+      [{ ...signed, headers: { ...signed.headers, authorization: 'AWS4-HMAC-SHA256 Credential=LKIA/20240101/us-east-1/appsync/aws4_request' } }, appsyncOptions],
+      [stranger, appsyncOptions],
+      [signed, { ...appsyncOptions, region: 'eu-west-1' }],
+      [signed, { ...appsyncOptions, now: new Date(Date.now() + 16 * 60_000) }],
+      [presigned, { ...s3Options, now: new Date(Date.now() + 61_000) }],
+    ];
+
+    for (const [request, options] of cases) {
+      const before = sigV4FailureBeforeBody(request, options);
+      const after = await verifySigV4({ ...request, payloadHash: 'a'.repeat(64) }, options);
+      expect(after.ok).toBe(false);
+      expect(before).toEqual(after);
+    }
+  });
+
+  it('leaves to verifySigV4 what only the signature over the body can tell', async () => {
+    const signed = incoming(await signer(credentials).sign(unsignedRequest()));
+    const wrong = incoming(await signer(wrongSecret).sign(unsignedRequest()));
+
+    expect(sigV4FailureBeforeBody(signed, appsyncOptions)).toBeUndefined();
+    expect(sigV4FailureBeforeBody(wrong, appsyncOptions)).toBeUndefined();
+    expectFailure(await verifySigV4(wrong, appsyncOptions), 'SignatureDoesNotMatch');
   });
 });
 

@@ -1,0 +1,276 @@
+/**
+ * The endpoints that buffer request bodies (DynamoDB, Lambda Invoke, Rekognition, S3), over HTTP as clients
+ * reach them: what AWS refuses whatever the body is refused before the body is read (the requests below send
+ * only part of theirs, so a server that waited for the rest would never answer), and the bytes buffered at
+ * once stay within the shared budget, past which each service answers its own throttling error.
+ *
+ * Each server gets a budget of 1.5 MiB here (the stack's is 256 MiB): one held request of 1 MiB leaves no room
+ * for a second. The held one asks for `100 Continue`, which Node answers as it calls the request listener; since
+ * the servers run in this process, the listener has run to its first await (and taken its bytes) by then.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalDynamoDb, type LocalDynamoDb } from '../../local/dynamodb/index.ts';
+import { BodyBudget } from '../../local/http-body.ts';
+import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
+import { startLocalLambdaApi, type LocalLambdaApi } from '../../local/lambda/api.ts';
+import type { VisionEngine } from '../../local/rekognition/engine/engine.ts';
+import { startLocalRekognition, type LocalRekognition } from '../../local/rekognition/index.ts';
+import { startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
+import { heldRequest, type HeldAnswer } from '../support/held-body.ts';
+
+const region = 'us-east-1';
+const keyPair: LocalCredentials = { accessKeyId: 'LKIABODYTEST0000001', secretAccessKey: 'request-bodies-secret-0123456789abcdefgh' };
+const stranger: LocalCredentials = { accessKeyId: 'LKIABODYSTRANGER001', secretAccessKey: 'request-bodies-other-0123456789abcdefghi' };
+const mebibyte = 1024 * 1024;
+const bucket = 'labelcast-uploads';
+
+/** A vision engine the tests never reach: every request here is refused, or fails, before any analysis. */
+const unusedEngine: VisionEngine = {
+  ready: new Promise(() => undefined),
+  analyze: () => Promise.reject(new Error('no analysis in these tests')),
+  close: async () => undefined,
+};
+
+interface Service {
+  readonly name: string;
+  readonly endpoint: () => string;
+  readonly budget: BodyBudget;
+  readonly method: string;
+  readonly path: string;
+  readonly signingName: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The most body the service reads: past it, a refused request's connection is closed. */
+  readonly maxBodyBytes: number;
+}
+
+interface JsonService extends Service {
+  /** Status and error code of a request with no signature at all, and of one by a key the service does not know. */
+  readonly missingToken: { readonly status: number; readonly code: string; readonly message: string };
+  readonly unknownKey: { readonly status: number; readonly code: string };
+  readonly throttled: { readonly status: number; readonly code: string };
+  readonly codeOf: (answer: HeldAnswer) => string | undefined;
+}
+
+async function signedHeaders(service: Service, endpoint: string, credentials: LocalCredentials, body: Buffer): Promise<Record<string, string>> {
+  const url = new URL(endpoint);
+  const signer = new SignatureV4({ service: service.signingName, region, credentials: { ...credentials }, sha256: Sha256, uriEscapePath: service.signingName !== 's3' });
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: service.method,
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: service.path,
+      headers: { host: url.host, ...service.headers },
+      body,
+    }),
+  );
+  return Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), String(value)]));
+}
+
+const jsonCode = (answer: HeldAnswer) => {
+  const type = (JSON.parse(answer.body) as { __type?: string }).__type;
+  return answer.headers['x-amzn-errortype']?.toString().split(':')[0] ?? type?.slice(type.lastIndexOf('#') + 1);
+};
+
+let dataDir: string;
+let dynamodb: LocalDynamoDb;
+let lambda: LocalLambdaApi;
+let rekognition: LocalRekognition;
+let s3: LocalS3;
+
+const budget = () => new BodyBudget(1.5 * mebibyte);
+const budgets = { dynamodb: budget(), lambda: budget(), rekognition: budget(), s3: budget() };
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'labelcast-request-bodies-'));
+  const credentials = credentialStore(keyPair);
+  dynamodb = await startLocalDynamoDb({ dataDir: path.join(dataDir, 'dynamodb'), port: 0, region, credentials, bodyBudget: budgets.dynamodb });
+  lambda = await startLocalLambdaApi({
+    port: 0,
+    region,
+    credentials,
+    functions: ['echo'],
+    runtime: { invoke: async (_name, event) => event, invokeAsync: async () => undefined },
+    bodyBudget: budgets.lambda,
+  });
+  rekognition = await startLocalRekognition({
+    port: 0,
+    region,
+    credentials,
+    admin: credentials,
+    readObject: async () => undefined,
+    engine: unusedEngine,
+    bodyBudget: budgets.rekognition,
+  });
+  s3 = await startLocalS3({
+    dataDir: path.join(dataDir, 's3'),
+    port: 0,
+    region,
+    credentials,
+    buckets: [{ name: bucket }],
+    maxObjectBytes: 4 * mebibyte,
+    onObjectCreated: () => undefined,
+    bodyBudget: budgets.s3,
+  });
+});
+
+afterAll(async () => {
+  await Promise.all([dynamodb?.close(), lambda?.close(), rekognition?.close(), s3?.close()]);
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const jsonServices: readonly JsonService[] = [
+  {
+    name: 'DynamoDB',
+    endpoint: () => dynamodb.endpoint,
+    budget: budgets.dynamodb,
+    method: 'POST',
+    path: '/',
+    signingName: 'dynamodb',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables' },
+    maxBodyBytes: 16 * mebibyte,
+    missingToken: { status: 400, code: 'MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' },
+    unknownKey: { status: 400, code: 'UnrecognizedClientException' },
+    throttled: { status: 400, code: 'RequestLimitExceeded' },
+    codeOf: jsonCode,
+  },
+  {
+    name: 'Lambda Invoke',
+    endpoint: () => lambda.endpoint,
+    budget: budgets.lambda,
+    method: 'POST',
+    path: '/2015-03-31/functions/echo/invocations',
+    signingName: 'lambda',
+    headers: { 'content-type': 'application/json' },
+    maxBodyBytes: 6 * mebibyte + 1,
+    missingToken: { status: 403, code: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' },
+    unknownKey: { status: 403, code: 'UnrecognizedClientException' },
+    throttled: { status: 429, code: 'TooManyRequestsException' },
+    codeOf: jsonCode,
+  },
+  {
+    name: 'Rekognition',
+    endpoint: () => rekognition.endpoint,
+    budget: budgets.rekognition,
+    method: 'POST',
+    path: '/',
+    signingName: 'rekognition',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'RekognitionService.DetectLabels' },
+    maxBodyBytes: 8 * mebibyte,
+    missingToken: { status: 400, code: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' },
+    unknownKey: { status: 400, code: 'UnrecognizedClientException' },
+    throttled: { status: 500, code: 'ThrottlingException' },
+    codeOf: jsonCode,
+  },
+];
+
+const s3Service: Service = {
+  name: 'S3',
+  endpoint: () => s3.endpoint,
+  budget: budgets.s3,
+  method: 'PUT',
+  path: `/${bucket}/uploads/held.jpg`,
+  signingName: 's3',
+  headers: { 'content-type': 'image/jpeg', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+  maxBodyBytes: 4 * mebibyte,
+};
+
+/**
+ * A held request of 1 MiB takes the whole budget; another is refused unread, with `expectThrottled`, while it
+ * holds, and served once the first is answered and gone.
+ */
+async function checkBudget(service: Service, expectThrottled: (answer: HeldAnswer) => void, expectServed: (answer: HeldAnswer) => void) {
+  const body = Buffer.alloc(mebibyte, 0x20);
+  const headers = await signedHeaders(service, service.endpoint(), keyPair, body);
+  const request = (expectContinue: boolean) =>
+    heldRequest(service.endpoint(), { method: service.method, path: service.path, headers, declaredBytes: mebibyte, sentBytes: 0, expectContinue });
+
+  const holding = request(true);
+  await holding.continued;
+  expect(service.budget.heldBytes).toBe(mebibyte);
+
+  const refused = request(false);
+  refused.finish(body);
+  expectThrottled(await refused.answer);
+
+  holding.finish(body);
+  expectServed(await holding.answer);
+  expect(service.budget.heldBytes).toBe(0);
+
+  const after = request(false);
+  after.finish(body);
+  expectServed(await after.answer);
+  for (const each of [holding, refused, after]) each.destroy();
+}
+
+describe.each(jsonServices)('$name', (service) => {
+  it('refuses a request without a signature before reading its body, then drains a body it may read', async () => {
+    const unsigned = { method: service.method, path: service.path, headers: service.headers };
+    // The headers and 256 KiB at once: more than Node buffers for a request before it stops reading its socket.
+    const sentBytes = 256 * 1024;
+    const held = heldRequest(service.endpoint(), { ...unsigned, declaredBytes: mebibyte, sentBytes });
+
+    const answer = await held.answer;
+    held.finish(Buffer.alloc(mebibyte - sentBytes, 0x20));
+    await held.freed;
+    // Over the same connection: answered only if the server read the rest of the first body past its answer
+    // (else it reads nothing more, and cuts the connection at its keep-alive timeout).
+    const next = heldRequest(service.endpoint(), { ...unsigned, agent: held.agent, declaredBytes: 1024, sentBytes: 0 });
+    next.finish(Buffer.alloc(1024, 0x20));
+    const nextAnswer = await next.answer;
+
+    expect([answer.status, service.codeOf(answer)]).toEqual([service.missingToken.status, service.missingToken.code]);
+    const { message, Message } = JSON.parse(answer.body) as { message?: string; Message?: string };
+    expect(message ?? Message).toBe(service.missingToken.message);
+    expect(answer.headers.connection).not.toBe('close');
+    expect(service.budget.heldBytes).toBe(0);
+    expect([next.reusedSocket(), nextAnswer.status]).toEqual([true, service.missingToken.status]);
+    held.destroy();
+  });
+
+  it('refuses a key it does not know before reading a body longer than it reads, and ends the connection', async () => {
+    const headers = await signedHeaders(service, service.endpoint(), stranger, Buffer.alloc(0));
+    const held = heldRequest(service.endpoint(), {
+      method: service.method,
+      path: service.path,
+      headers,
+      declaredBytes: service.maxBodyBytes + mebibyte,
+      sentBytes: 1024,
+    });
+
+    const answer = await held.answer;
+
+    expect([answer.status, service.codeOf(answer)]).toEqual([service.unknownKey.status, service.unknownKey.code]);
+    expect(answer.headers.connection).toBe('close');
+    await held.closed;
+    held.destroy();
+  });
+
+  it("refuses a body past the shared budget unread, with the service's throttling error", async () => {
+    await checkBudget(
+      service,
+      (answer) => expect([answer.status, service.codeOf(answer)]).toEqual([service.throttled.status, service.throttled.code]),
+      (answer) => expect(service.codeOf(answer)).not.toBe(service.throttled.code),
+    );
+  });
+});
+
+describe('S3', () => {
+  it('refuses a PUT past the shared budget unread with 503 SlowDown, and stores it once there is room', async () => {
+    await checkBudget(
+      s3Service,
+      (answer) => {
+        expect(answer.status).toBe(503);
+        expect(answer.body).toContain('<Code>SlowDown</Code>');
+      },
+      (answer) => expect(answer.status).toBe(200),
+    );
+  });
+});
