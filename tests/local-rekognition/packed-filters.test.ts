@@ -6,7 +6,8 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ReleasedFilterError, releaseFiltersOncePacked, releasedFilterBytes, releasingFiltersOfLoad } from '../../local/rekognition/engine/packed-filters.ts';
+import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import { ReleasedFilterError, releaseFiltersOncePacked, releasedFilterBytes, releasesFiltersOn, releasingFiltersOfLoad } from '../../local/rekognition/engine/packed-filters.ts';
 import { startTfjs } from '../../local/rekognition/engine/tfjs-runtime.ts';
 
 let tf: typeof tfTypes;
@@ -111,5 +112,13 @@ describe('Function: releasingFiltersOfLoad', () => {
     // Assess
     expect(afterLoad - before).toBe(3 * 3 * 4 * 2 * 4);
     expect(releasedFilterBytes()).toBe(afterLoad);
+  });
+});
+
+describe('Function: releasesFiltersOn', () => {
+  it('frees filters on the installed wasm backend, the version it was checked against, and on no other', () => {
+    expect(releasesFiltersOn(version_wasm)).toBe(true);
+    expect(releasesFiltersOn('4.22.1')).toBe(false);
+    expect(releasesFiltersOn('5.0.0')).toBe(false);
   });
 });

@@ -13,8 +13,9 @@
  * sends neither connection_init nor a start within a window is closed.
  *
  * A socket whose own auth (its header, checked at connection_init or at its
- * first start) does not hold is closed at the end of that window too, with
- * whatever it sent: a start refused as unauthorized does not keep it open.
+ * first start) does not hold does not outlive that window: its connection_init
+ * gets connection_error and the socket is closed at once, and a start refused as
+ * unauthorized does not keep it open (it is closed at the window's end).
  *
  * Bounds of our own keep one client from growing the server's memory
  * (AWS documents none; a service holding millions of sockets has them):
@@ -146,7 +147,7 @@ export function serveConnection(socket: WebSocket, connection: ConnectionInfo, c
     socket.close(connectionInitTimeoutCloseCode, 'Connection initialisation timeout');
   }, context.timings.connectionInitTimeoutMs ?? defaultConnectionInitTimeoutMs);
   initTimer.unref();
-  // Only a connection whose own auth holds outlives the window: a client without credentials is closed at its end, whatever it sent.
+  // Only a connection whose own auth holds outlives the window: a client without credentials that only sent starts is closed at its end.
   const endInitWindow = () => {
     if (initTimer) clearTimeout(initTimer);
     initTimer = undefined;

@@ -110,10 +110,22 @@ function release(backend: BackendWasm, filter: tfTypes.TensorInfo, settings: str
 }
 
 /**
- * Installs the release in front of the wasm backend's packing kernels (which still compute every call). Once per
- * process (the kernel registry is global); a no-op when already installed.
+ * The wasm backend versions whose operator cache this was checked against (its key, in conv2d_impl.cc, holds the
+ * filter's id and the settings settingsOf compares, not the filter's values): another version may key or read its
+ * filters otherwise, so there the filters are kept, as without this module (the same outputs, a larger heap).
  */
-export function installFilterRelease(tf: typeof tfTypes): void {
+const checkedBackendVersions: readonly string[] = ['4.22.0'];
+
+/** Whether filters are freed on this version of @tensorflow/tfjs-backend-wasm. */
+export const releasesFiltersOn = (backendVersion: string): boolean => checkedBackendVersions.includes(backendVersion);
+
+/**
+ * Installs the release in front of the wasm backend's packing kernels (which still compute every call), on a
+ * backend version it was checked against (releasesFiltersOn); returns whether it did. Once per process (the kernel
+ * registry is global); a no-op when already installed.
+ */
+export function installFilterRelease(tf: typeof tfTypes, backendVersion: string): boolean {
+  if (!releasesFiltersOn(backendVersion)) return false;
   for (const kernel of packingKernels) {
     wrapWasmKernel(tf, kernel, (args) => {
       const filter = args.inputs.filter as tfTypes.TensorInfo | undefined;
@@ -129,4 +141,5 @@ export function installFilterRelease(tf: typeof tfTypes): void {
       return output;
     });
   }
+  return true;
 }

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { installFilterRelease } from './packed-filters.ts';
 import { installSpatialMeanKernel } from './spatial-mean-kernel.ts';
 import { installTopKKernel } from './top-k-kernel.ts';
@@ -34,7 +34,7 @@ export function startTfjs(): Promise<typeof tf> {
     await tf.ready();
     installSpatialMeanKernel(tf);
     installTopKKernel(tf);
-    installFilterRelease(tf);
+    installFilterRelease(tf, version_wasm);
     return tf;
   })();
   return started;
