@@ -5,7 +5,7 @@
  *
  * | error                   | retryable        | when                                                                       |
  * | ----------------------- | ---------------- | -------------------------------------------------------------------------- |
- * | LambdaApiError          | 5xx only         | an Invoke refused before the function runs (ServiceException is 500)       |
+ * | LambdaApiError          | 5xx and 429      | an Invoke refused before the function runs (ServiceException is 500)       |
  * | FunctionError           | yes              | the function threw ("Unhandled"); Lambda retries an async invocation, SQS redelivers |
  * | LocalQueueError         | no               | a queue setting SQS would refuse                                           |
  * | EventSourceMappingError | no               | a mapping the function's role may not poll (InvalidParameterValueException) |
@@ -45,7 +45,7 @@ const errorShapes: Readonly<Record<LambdaErrorCode, { readonly status: number; r
   UnrecognizedClientException: { status: 403, messageField: 'message' },
 };
 
-/** An invoke Lambda refuses before running the function; a ServiceException (5xx) is worth sending again. */
+/** An invoke Lambda refuses before running the function; a ServiceException (5xx) or TooManyRequestsException (429, which the SDKs retry) is worth sending again. */
 export class LambdaApiError extends LocalLambdaError {
   public readonly code: LambdaErrorCode;
   public readonly statusCode: number;
@@ -59,7 +59,7 @@ export class LambdaApiError extends LocalLambdaError {
     this.code = code;
     if (options?.reason !== undefined) this.reason = options.reason;
     this.statusCode = errorShapes[code].status;
-    this.retryable = this.statusCode >= 500;
+    this.retryable = this.statusCode >= 500 || code === LambdaErrorCode.tooManyRequests;
   }
 
   /** The JSON body Lambda sends: `Type` says whose fault it is. */
