@@ -38,10 +38,11 @@ export async function readHookBody(request: IncomingMessage, response: ServerRes
 /**
  * The bytes of request bodies buffered at once, shared by every endpoint that
  * buffers one (DynamoDB, Lambda Invoke, Rekognition, S3), so that many held
- * uploads cannot take the stack's memory between them: each request holds its
- * declared length (or its service's limit, when it declares none) from before
- * its body is read until its answer is done, and one that does not fit is
- * refused, unread, with its service's throttling error.
+ * uploads cannot take the stack's memory between them. A body is charged for
+ * the bytes that have arrived, as they arrive (readHeldBody, s3/body.ts), not
+ * for what its headers declare: a request that sends only headers holds
+ * nothing, whatever its Content-Length. A body that does not fit is refused
+ * with its service's throttling error.
  */
 export class BodyBudget {
   #heldBytes = 0;
@@ -53,16 +54,20 @@ export class BodyBudget {
     return this.#heldBytes;
   }
 
-  /** Holds `bytes`, released once by the function returned; undefined (nothing held) when they do not fit. */
-  public take(bytes: number): (() => void) | undefined {
-    if (this.#heldBytes + bytes > this.capacityBytes) return undefined;
+  /** Whether `bytes` more would fit now (nothing is held). */
+  public fits(bytes: number): boolean {
+    return this.#heldBytes + bytes <= this.capacityBytes;
+  }
+
+  /** Holds `bytes`, to be given back with release(); false (nothing held) when they do not fit. */
+  public take(bytes: number): boolean {
+    if (!this.fits(bytes)) return false;
     this.#heldBytes += bytes;
-    let held = true;
-    return () => {
-      if (!held) return;
-      held = false;
-      this.#heldBytes -= bytes;
-    };
+    return true;
+  }
+
+  public release(bytes: number): void {
+    this.#heldBytes -= bytes;
   }
 }
 
@@ -79,25 +84,130 @@ export class BodyBudget {
  */
 export const stackBodyBudget = new BodyBudget(256 * 1024 * 1024);
 
-/** The bytes a request's body will hold at most: its Content-Length, capped at `maxBytes` (read no further), or `maxBytes` without one. */
-export function bodyBytesToHold(request: IncomingMessage, maxBytes: number): number {
+/**
+ * How long a body may pause between two chunks before the request is dropped and its bytes released, as S3's
+ * RequestTimeout after 20 s (s3/body.ts). Node's own requestTimeout (300 s for the whole request) is too long
+ * for a stalled body to keep its bytes held.
+ */
+export const bodyIdleTimeoutMs = 20_000;
+
+/**
+ * Whether the body `request` declares (its Content-Length, capped at `maxBytes`, past which it is never read)
+ * fits in what `budget` has left now: if not, the request is refused unread, without reading it only to be
+ * refused halfway. Nothing is held: the bytes are charged as they arrive. A body of no declared length
+ * (chunked) is checked only as it arrives.
+ */
+export function declaredBodyFits(budget: BodyBudget, request: IncomingMessage, maxBytes: number): boolean {
   const declared = request.headers['content-length'];
-  if (declared !== undefined && /^\d+$/.test(declared)) return Math.min(Number(declared), maxBytes);
-  // Neither a length nor chunked framing: HTTP/1.1 says there is no body.
-  return request.headers['transfer-encoding'] === undefined ? 0 : maxBytes;
+  if (declared === undefined || !/^\d+$/.test(declared)) return true;
+  return budget.fits(Math.min(Number(declared), maxBytes));
 }
 
 /**
- * Holds the body `request` may send in `budget` until `response` closes (answered, or the client gone); false,
- * nothing held, when it does not fit and the request must be refused before its body is read.
+ * The bytes of one request's body held in a budget: charged chunk by chunk as they arrive, all released at
+ * once when the request ends, however it ends: its answer sent, or its connection gone (aborted, errored,
+ * dropped by a timeout), which is `response`'s `close` either way, or as soon as the read fails. Made for a
+ * response not closed yet: on one already closed or answered, nothing can be held (add() is false), since no
+ * `close` would come to release it.
  */
-export function holdBody(budget: BodyBudget, request: IncomingMessage, response: ServerResponse, maxBytes: number): boolean {
-  const bytes = bodyBytesToHold(request, maxBytes);
-  if (bytes === 0) return true;
-  const release = budget.take(bytes);
-  if (!release) return false;
-  response.once('close', release);
-  return true;
+export class BodyHold {
+  #bytes = 0;
+  #open: boolean;
+
+  public constructor(
+    private readonly budget: BodyBudget,
+    response: ServerResponse,
+  ) {
+    this.#open = !response.closed && !response.writableEnded;
+    if (this.#open) response.once('close', () => this.release());
+  }
+
+  /** Charges `bytes` more; false, nothing charged, when they do not fit (or the hold is released). */
+  public add(bytes: number): boolean {
+    if (!this.#open || !this.budget.take(bytes)) return false;
+    this.#bytes += bytes;
+    return true;
+  }
+
+  /** Gives back everything held; later add()s fail. Idempotent. */
+  public release(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.budget.release(this.#bytes);
+    this.#bytes = 0;
+  }
+}
+
+/** The body read stopped because its client is gone, or was dropped for pausing too long: there is no one left to answer. */
+export class BodyGoneError extends Error {
+  public readonly code = 'ECONNRESET';
+
+  public constructor(message: string) {
+    super(message);
+    this.name = 'BodyGoneError';
+  }
+}
+
+export interface HeldBodyOptions {
+  /** Read no further: past this many bytes, `tooLarge()`. */
+  readonly maxBytes: number;
+  readonly tooLarge: () => Error;
+  /** Where the bytes are charged as they arrive; when the next chunk does not fit, `overBudget()`. */
+  readonly budget: BodyBudget;
+  readonly overBudget: () => Error;
+  /** Longest pause between two chunks (or before the first): past it the connection is dropped, unanswered. @default bodyIdleTimeoutMs */
+  readonly idleTimeoutMs?: number;
+}
+
+/**
+ * The whole body of `request`, its bytes charged to `options.budget` as they arrive and held until `response`
+ * closes. Rejects with `tooLarge()` or `overBudget()` (the bytes read so far released at once, the rest left
+ * unread, the request paused: the caller answers, closeOrDrain), or with a BodyGoneError when the client went
+ * away or paused longer than the idle timeout: then the connection is destroyed (the JSON services' models have
+ * no timeout error for a slow body; dropping the connection is what an AWS front end does to an idle one, and
+ * the SDKs retry it as a network error).
+ */
+export function readHeldBody(request: IncomingMessage, response: ServerResponse, options: HeldBodyOptions): Promise<Buffer> {
+  const hold = new BodyHold(options.budget, response);
+  const idleTimeoutMs = options.idleTimeoutMs ?? bodyIdleTimeoutMs;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    let idleTimer: NodeJS.Timeout | undefined;
+    const settle = (error?: Error) => {
+      clearTimeout(idleTimer);
+      request.off('data', onData).off('end', onEnd).off('error', onGone).off('close', onClose);
+      if (error === undefined) {
+        resolve(Buffer.concat(chunks, length));
+        return;
+      }
+      hold.release();
+      request.pause();
+      reject(error);
+    };
+    const armIdleTimer = () => {
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => {
+        settle(new BodyGoneError(`the request body paused for more than ${idleTimeoutMs} ms`));
+        response.destroy();
+      }, idleTimeoutMs);
+    };
+    const onData = (chunk: Buffer) => {
+      length += chunk.length;
+      if (length > options.maxBytes) return settle(options.tooLarge());
+      if (!hold.add(chunk.length)) return settle(response.closed ? new BodyGoneError('the client went away') : options.overBudget());
+      chunks.push(chunk);
+      armIdleTimer();
+    };
+    const onEnd = () => settle();
+    const onGone = () => settle(new BodyGoneError('the client went away before its request body ended'));
+    const onClose = () => {
+      if (!request.complete) onGone();
+    };
+    if (response.closed || response.writableEnded) return settle(new BodyGoneError('the request is already answered, or its client gone'));
+    request.on('data', onData).on('end', onEnd).on('error', onGone).on('close', onClose);
+    armIdleTimer();
+  });
 }
 
 /**

@@ -29,7 +29,7 @@ dynalite is made cheaper without changing what it answers: its store keeps
  */
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { type BodyBudget, closeOrDrain, holdBody, readBoundedBody, stackBodyBudget } from '../http-body.ts';
+import { type BodyBudget, closeOrDrain, declaredBodyFits, readHeldBody, stackBodyBudget } from '../http-body.ts';
 import { sigV4FailureBeforeBody } from '../iam/sigv4.ts';
 import { closeServer, guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
@@ -61,6 +61,8 @@ export interface LocalDynamoDbOptions extends DynamoDbAuthOptions {
   readonly admin?: CredentialStore;
   /** Bytes of request bodies buffered at once, shared with the stack's other services. @default stackBodyBudget */
   readonly bodyBudget?: BodyBudget;
+  /** Longest pause in a request body before the connection is dropped and its bytes released. @default bodyIdleTimeoutMs (20 s) */
+  readonly bodyIdleTimeoutMs?: number;
 }
 
 export interface LocalDynamoDb {
@@ -182,6 +184,9 @@ function bodyShapeError(request: IncomingMessage, body: string): { status: numbe
 const requestLimitExceeded = () =>
   serviceError('RequestLimitExceeded', 'Throughput exceeds the current throughput quota for your account. Please contact AWS Support to request a quota increase.');
 
+/** The next chunk of a body did not fit in the budget (answered requestLimitExceeded). */
+class BodyOverBudget extends Error {}
+
 function sendAnswer(response: ServerResponse, answer: DynamoDbHttpResponse): void {
   response.writeHead(answer.statusCode, answer.headers).end(answer.body);
 }
@@ -189,11 +194,12 @@ function sendAnswer(response: ServerResponse, answer: DynamoDbHttpResponse): voi
 /**
  * Serves one socket request through `transport`: the body read here, the answer written back as dynalite gave
  * it. What is refused whatever the body (a target dynalite cannot parse, a signature wrong on its headers
- * alone) is answered before the body is read, and the body is read only if it fits in `budget`.
+ * alone) and what is answered whatever it holds (any method but POST) is answered before the body is read;
+ * a body is read only if what it declares fits in `budget`, and charged to it as it arrives.
  */
 async function serveOverTransport(
   transport: DynamoDbTransport,
-  checks: { readonly auth: DynamoDbAuthOptions; readonly budget: BodyBudget },
+  checks: { readonly auth: DynamoDbAuthOptions; readonly budget: BodyBudget; readonly idleTimeoutMs: number | undefined },
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
@@ -205,19 +211,34 @@ async function serveOverTransport(
   if (requestPathname(request) === undefined) {
     return refuseUnread(() => response.writeHead(404, { 'content-type': 'text/plain' }).end('<UnknownOperationException/>\n'));
   }
-  // As authorizingTransport checks it (only POSTs carry operations), up to the signature over the body.
-  if ((request.method ?? 'GET').toUpperCase() === 'POST') {
-    const failure = sigV4FailureBeforeBody(
-      { method: 'POST', url: request.url ?? '/', headers: request.headers },
-      { credentials: checks.auth.credentials, service: 'dynamodb', region: checks.auth.region },
-    );
-    if (failure) return refuseUnread(() => sendAnswer(response, signatureRefusal(failure)));
+  const method = (request.method ?? 'GET').toUpperCase();
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]])),
+  );
+  // Only POSTs carry operations: dynalite answers any other method (health check, CORS preflight, 404) whatever
+  // its body, unauthenticated as DynamoDB does, so that body is never read, let alone held.
+  if (method !== 'POST') {
+    const answer = await transport({ method, path: request.url ?? '/', headers, body: '' });
+    return refuseUnread(() => sendAnswer(response, answer));
   }
-  if (!holdBody(checks.budget, request, response, maxRequestBytes)) return refuseUnread(() => sendAnswer(response, requestLimitExceeded()));
+  // As authorizingTransport checks it, up to the signature over the body.
+  const failure = sigV4FailureBeforeBody(
+    { method: 'POST', url: request.url ?? '/', headers: request.headers },
+    { credentials: checks.auth.credentials, service: 'dynamodb', region: checks.auth.region },
+  );
+  if (failure) return refuseUnread(() => sendAnswer(response, signatureRefusal(failure)));
+  if (!declaredBodyFits(checks.budget, request, maxRequestBytes)) return refuseUnread(() => sendAnswer(response, requestLimitExceeded()));
   let body: Buffer;
   try {
-    body = await readBoundedBody(request, maxRequestBytes, () => new BodyTooLargeError(maxRequestBytes));
+    body = await readHeldBody(request, response, {
+      maxBytes: maxRequestBytes,
+      tooLarge: () => new BodyTooLargeError(maxRequestBytes),
+      budget: checks.budget,
+      overBudget: () => new BodyOverBudget(),
+      ...(checks.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: checks.idleTimeoutMs }),
+    });
   } catch (error) {
+    if (error instanceof BodyOverBudget) return refuseUnread(() => sendAnswer(response, requestLimitExceeded()));
     if (!(error instanceof BodyTooLargeError)) throw error;
     response.writeHead(413, { connection: 'close' }).end();
     return;
@@ -225,9 +246,6 @@ async function serveOverTransport(
   const text = body.toString('utf8');
   const refused = bodyShapeError(request, text);
   if (refused) return sendJson(response, refused.status, refused.error);
-  const headers = Object.fromEntries(
-    Object.entries(request.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]])),
-  );
   sendAnswer(response, await transport({ method: request.method ?? 'GET', path: request.url ?? '/', headers, body: text }));
 }
 
@@ -243,7 +261,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
   const throttle = new WriteThrottle();
   const transport = authorizingTransport(throttlingTransport(storeTransport(inProcessTransport(handler), meter), throttle), options);
   const { admin } = options;
-  const checks = { auth: options, budget: options.bodyBudget ?? stackBodyBudget };
+  const checks = { auth: options, budget: options.bodyBudget ?? stackBodyBudget, idleTimeoutMs: options.bodyIdleTimeoutMs };
   server.removeAllListeners('request');
   server.on(
     'request',

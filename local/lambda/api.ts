@@ -16,7 +16,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { type BodyBudget, closeOrDrain, holdBody, readBoundedBody, stackBodyBudget } from '../http-body.ts';
+import { type BodyBudget, closeOrDrain, declaredBodyFits, readHeldBody, stackBodyBudget } from '../http-body.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { deniedMessage, localAccountId, principalFor, type PrincipalDirectory } from '../iam/principals.ts';
 import { signatureErrorOf } from '../iam/json-service-errors.ts';
@@ -54,6 +54,8 @@ export interface LocalLambdaApiOptions<Name extends string> {
   readonly runtime: InvokableFunctions<Name>;
   /** Bytes of request bodies buffered at once, shared with the stack's other services. @default stackBodyBudget */
   readonly bodyBudget?: BodyBudget;
+  /** Longest pause in a request body before the connection is dropped and its bytes released. @default bodyIdleTimeoutMs (20 s) */
+  readonly bodyIdleTimeoutMs?: number;
 }
 
 export interface LocalLambdaApi {
@@ -103,8 +105,14 @@ export async function startLocalLambdaApi<Name extends string>(options: LocalLam
       const { code, message } = signatureErrorOf(headerFailure);
       throw new LambdaApiError(code, message);
     }
-    if (!holdBody(budget, request, response, maxRequestBytes)) throw tooManyRequests();
-    const body = await readBoundedBody(request, maxRequestBytes, requestTooLarge);
+    if (!declaredBodyFits(budget, request, maxRequestBytes)) throw tooManyRequests();
+    const body = await readHeldBody(request, response, {
+      maxBytes: maxRequestBytes,
+      tooLarge: requestTooLarge,
+      budget,
+      overBudget: tooManyRequests,
+      ...(options.bodyIdleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.bodyIdleTimeoutMs }),
+    });
     const verdict = await verifySigV4(
       { method: 'POST', url: request.url ?? '/', headers: request.headers, payloadHash: createHash('sha256').update(body).digest('hex') },
       auth,

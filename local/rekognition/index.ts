@@ -50,6 +50,8 @@ export interface LocalRekognitionOptions {
   readonly engine?: VisionEngine;
   /** Bytes of request bodies buffered at once, shared with the stack's other services. @default stackBodyBudget */
   readonly bodyBudget?: BodyBudget;
+  /** Longest pause in a request body before the connection is dropped and its bytes released. @default bodyIdleTimeoutMs (20 s) */
+  readonly bodyIdleTimeoutMs?: number;
 }
 
 export interface LocalRekognition {
@@ -86,7 +88,12 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
   });
   const hooks = { admin: options.admin, region: options.region, faults, operations: Object.keys(operations), stats };
 
-  const auth = { credentials: options.credentials, region: options.region, budget: options.bodyBudget ?? stackBodyBudget };
+  const auth = {
+    credentials: options.credentials,
+    region: options.region,
+    budget: options.bodyBudget ?? stackBodyBudget,
+    ...(options.bodyIdleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.bodyIdleTimeoutMs }),
+  };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const requestId = newRequestId();

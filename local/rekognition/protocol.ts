@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type BodyBudget, holdBody, readBoundedBody } from '../http-body.ts';
+import { type BodyBudget, declaredBodyFits, readHeldBody } from '../http-body.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { signatureErrorOf } from '../iam/json-service-errors.ts';
 import { sigV4FailureBeforeBody, verifySigV4, type SigV4Failure } from '../iam/sigv4.ts';
@@ -39,18 +39,25 @@ const tooManyBytes = () => new RekognitionError(RekognitionErrorCode.throttling,
 
 /**
  * Verifies the signature and parses the target and JSON input, reading the body only for a request whose
- * headers could pass (what is refused whatever its body is refused unread) and that fits in `budget`.
+ * headers could pass (what is refused whatever its body is refused unread), its bytes charged to `budget` as they
+ * arrive.
  */
 export async function parseRequest(
   request: IncomingMessage,
   response: ServerResponse,
-  auth: { readonly credentials: CredentialStore; readonly region: string; readonly budget: BodyBudget },
+  auth: { readonly credentials: CredentialStore; readonly region: string; readonly budget: BodyBudget; readonly idleTimeoutMs?: number },
 ): Promise<ParsedRequest> {
   const signed = { credentials: auth.credentials, service: signingName, region: auth.region };
   const headerFailure = sigV4FailureBeforeBody({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers }, signed);
   if (headerFailure) throw signatureError(headerFailure);
-  if (!holdBody(auth.budget, request, response, maxRequestBytes)) throw tooManyBytes();
-  const body = await readBoundedBody(request, maxRequestBytes, () => new RekognitionError(RekognitionErrorCode.imageTooLarge, 'Request size is too large.'));
+  if (!declaredBodyFits(auth.budget, request, maxRequestBytes)) throw tooManyBytes();
+  const body = await readHeldBody(request, response, {
+    maxBytes: maxRequestBytes,
+    tooLarge: () => new RekognitionError(RekognitionErrorCode.imageTooLarge, 'Request size is too large.'),
+    budget: auth.budget,
+    overBudget: tooManyBytes,
+    ...(auth.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: auth.idleTimeoutMs }),
+  });
   const verdict = await verifySigV4(
     { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, payloadHash: createHash('sha256').update(body).digest('hex') },
     signed,

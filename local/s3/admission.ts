@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { crc32 } from 'node:zlib';
+import type { BodyHold } from '../http-body.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { unsignedAmzHeaders, verifySigV4 } from '../iam/sigv4.ts';
 import { decodeAwsChunked, readBody } from './body.ts';
@@ -18,6 +19,8 @@ export interface AdmissionOptions {
   readonly credentials: CredentialStore;
   readonly maxObjectBytes: number;
   readonly idleTimeoutMs?: number;
+  /** Where the body's bytes are charged as they arrive (readBody). */
+  readonly bodyHold?: BodyHold;
 }
 
 export interface AdmittedRequest {
@@ -172,6 +175,7 @@ export async function admitRequest(req: IncomingMessage, options: AdmissionOptio
     expectedBytes: contentLength,
     maxBytes: maxBodyBytes(options.maxObjectBytes, streaming),
     idleTimeoutMs: options.idleTimeoutMs ?? 20_000,
+    ...(options.bodyHold ? { hold: options.bodyHold } : {}),
   });
   if (!bodyResult.ok) return refuse(bodyResult.error);
 

@@ -4,6 +4,7 @@
  * `aws-chunked` framing the AWS SDK uses for streamed uploads.
  */
 import type { IncomingMessage } from 'node:http';
+import type { BodyHold } from '../http-body.ts';
 import { s3Error, type S3Error } from './errors.ts';
 
 export type BodyResult = { readonly ok: true; readonly body: Buffer } | { readonly ok: false; readonly error: S3Error };
@@ -15,6 +16,8 @@ export interface ReadBodyOptions {
   readonly maxBytes: number;
   /** Longest pause between two chunks before S3 gives up on the client. */
   readonly idleTimeoutMs: number;
+  /** Where the bytes are charged as they arrive (the stack's budget); a chunk that does not fit is refused with 503 SlowDown. */
+  readonly hold?: BodyHold;
 }
 
 /** Buffers the body, stopping as soon as it runs past what was declared or allowed. */
@@ -30,7 +33,11 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
       settled = true;
       clearTimeout(idleTimer);
       req.off('data', onData).off('end', onEnd).off('error', onError).off('aborted', onAborted);
-      if (!result.ok) req.pause();
+      if (!result.ok) {
+        // What was read is dropped: its bytes go back to the budget now, not when the answer closes.
+        options.hold?.release();
+        req.pause();
+      }
       resolve(result);
     };
     const armIdleTimer = () => {
@@ -60,6 +67,10 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
               ])
             : s3Error('InvalidRequest', 'The request body is longer than the Content-Length header declared.'),
         });
+        return;
+      }
+      if (options.hold && !options.hold.add(chunk.length)) {
+        finish({ ok: false, error: s3Error('SlowDown', 'Please reduce your request rate.') });
         return;
       }
       chunks.push(chunk);

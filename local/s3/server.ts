@@ -19,14 +19,14 @@ import type { CredentialStore } from '../iam/credentials.ts';
 import type { PrincipalDirectory } from '../iam/principals.ts';
 import { admitRequest, maxBodyBytes, type AdmittedRequest } from './admission.ts';
 import { authorizeS3Request } from './authorize-request.ts';
-import { newRequestIds, s3Error, sendS3Error, type RequestIds } from './errors.ts';
+import { newRequestIds, s3Error, sendS3Error, type RequestIds, type S3Error } from './errors.ts';
 import { objectCreatedEvent, type ObjectCreatedEventName } from './events.ts';
 import { checkPreconditions, KeyLocks, lockKeysOf, needsLock, objectTargetOf } from './preconditions.ts';
 import { createS3rverBackend, type BucketConfig, type KeptCounts, type S3rverBackend, type S3rverEvent } from './s3rver-adapter.ts';
 import { closeServer, guardRequests, guardServer } from '../http-boundary.ts';
 import { countS3Request } from '../stack-usage.ts';
 import { listen } from '../listen.ts';
-import { type BodyBudget, holdBody, stackBodyBudget } from '../http-body.ts';
+import { type BodyBudget, BodyHold, closeOrDrain, declaredBodyFits, stackBodyBudget } from '../http-body.ts';
 import { sigV4FailureBeforeBody } from '../iam/sigv4.ts';
 
 export interface LocalS3Options {
@@ -47,6 +47,8 @@ export interface LocalS3Options {
   readonly tls?: { readonly cert: string; readonly key: string };
   /** Bytes of request bodies buffered at once, shared with the stack's other services. @default stackBodyBudget */
   readonly bodyBudget?: BodyBudget;
+  /** Longest pause in a request body before S3 answers RequestTimeout and closes the connection. @default 20 s */
+  readonly bodyIdleTimeoutMs?: number;
 }
 
 export interface LocalS3 {
@@ -65,9 +67,6 @@ interface RequestContext {
   readonly ids: RequestIds;
 }
 
-/** How long a refused upload may keep sending the body S3 will not store. */
-const drainTimeoutMs = 5_000;
-
 /** Replays an admitted request, body already read, as the IncomingMessage s3rver (Koa) expects. */
 function replayRequest(original: IncomingMessage, admitted: AdmittedRequest): IncomingMessage {
   const replay = new IncomingMessage(original.socket);
@@ -84,22 +83,6 @@ function replayRequest(original: IncomingMessage, admitted: AdmittedRequest): In
   replay.push(admitted.body);
   replay.push(null);
   return replay;
-}
-
-/** Reads and discards what is left of a refused request so the client sees the answer, not a reset. */
-function drain(req: IncomingMessage, maxBytes: number): Promise<void> {
-  if (req.complete || req.readableEnded) return Promise.resolve();
-  const declared = Number(req.headers['content-length'] ?? Number.NaN);
-  if (!(declared <= maxBytes)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, drainTimeoutMs);
-    req.on('end', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    req.on('error', () => resolve());
-    req.resume();
-  });
 }
 
 function corsHeaders(headers: IncomingHttpHeaders, url: string, buckets: readonly BucketConfig[]): Record<string, string> {
@@ -175,26 +158,30 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       return backend.handle(req, res);
     }
 
-    // A body is held in memory from admission until s3rver has stored it: only as many bytes at once as the
-    // stack's budget allows, past which S3's 503 SlowDown, which SDKs and the client retry with backoff. A request
-    // refused on its headers alone (admitRequest's signature checks) is not made to wait for the budget.
+    // A body is held in memory from admission until s3rver has stored it: its bytes are charged to the stack's
+    // budget as they arrive (readBody), and past it S3's 503 SlowDown, which SDKs and the client retry with
+    // backoff. A body that declares more than is left is refused before it is read, unless its headers are
+    // refused whatever it holds; admitRequest checks all of the signature before reading a byte of it, so a
+    // request refused on its headers holds nothing.
+    const maxBytes = maxBodyBytes(options.maxObjectBytes, true);
+    const refuse = (error: S3Error) => {
+      // Answered at once, the body not read to its end (sendS3Error ends the connection after every error).
+      closeOrDrain(req, res, maxBytes);
+      sendS3Error(res, method, error, corsHeaders(req.headers, req.url ?? '/', options.buckets));
+    };
     const headersOnly = { method, url: req.url ?? '/', headers: req.headers };
     const signed = { credentials: options.credentials, service: 's3', region: options.region, uriEscapePath: false };
-    if (sigV4FailureBeforeBody(headersOnly, signed) === undefined && !holdBody(budget, req, res, maxBodyBytes(options.maxObjectBytes, true))) {
-      await drain(req, options.maxObjectBytes);
-      sendS3Error(res, method, s3Error('SlowDown', 'Please reduce your request rate.'), corsHeaders(req.headers, req.url ?? '/', options.buckets));
-      return;
+    if (sigV4FailureBeforeBody(headersOnly, signed) === undefined && !declaredBodyFits(budget, req, maxBytes)) {
+      return refuse(s3Error('SlowDown', 'Please reduce your request rate.'));
     }
     const admission = await admitRequest(req, {
       region: options.region,
       credentials: options.credentials,
       maxObjectBytes: options.maxObjectBytes,
+      bodyHold: new BodyHold(budget, res),
+      ...(options.bodyIdleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.bodyIdleTimeoutMs }),
     });
-    if (!admission.ok) {
-      if (admission.error.code !== 'EntityTooLarge') await drain(req, options.maxObjectBytes);
-      sendS3Error(res, method, admission.error, corsHeaders(req.headers, req.url ?? '/', options.buckets));
-      return;
-    }
+    if (!admission.ok) return refuse(admission.error);
     // IAM, after authentication and before storage: the signer's (a presigned URL's too) policy, and 403 for a key it may not learn is missing.
     const refused = await authorizeS3Request(method, admission, options.credentials, (bucket, key) => backend.currentETag(bucket, key));
     if (refused) {

@@ -4,9 +4,11 @@
  * only part of theirs, so a server that waited for the rest would never answer), and the bytes buffered at
  * once stay within the shared budget, past which each service answers its own throttling error.
  *
- * Each server gets a budget of 1.5 MiB here (the stack's is 256 MiB): one held request of 1 MiB leaves no room
- * for a second. The held one asks for `100 Continue`, which Node answers as it calls the request listener; since
- * the servers run in this process, the listener has run to its first await (and taken its bytes) by then.
+ * Each server gets a budget of 1.5 MiB here (the stack's is 256 MiB): one request that has sent 1 MiB of its
+ * body leaves no room for a second. The budget is charged for the bytes that arrive, not for what a request
+ * declares: headers alone hold nothing. A request that asks for `100 Continue` gets it as Node calls the request
+ * listener; since the servers run in this process, the listener has run to its first await by then. The budgets
+ * say when bytes have arrived (WatchedBudget), so nothing here waits on a clock.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,7 +24,7 @@ import { startLocalLambdaApi, type LocalLambdaApi } from '../../local/lambda/api
 import type { VisionEngine } from '../../local/rekognition/engine/engine.ts';
 import { startLocalRekognition, type LocalRekognition } from '../../local/rekognition/index.ts';
 import { startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
-import { heldRequest, type HeldAnswer } from '../support/held-body.ts';
+import { heldRequest, type HeldAnswer, type HeldRequest } from '../support/held-body.ts';
 
 const region = 'us-east-1';
 const keyPair: LocalCredentials = { accessKeyId: 'LKIABODYTEST0000001', secretAccessKey: 'request-bodies-secret-0123456789abcdefgh' };
@@ -40,7 +42,7 @@ const unusedEngine: VisionEngine = {
 interface Service {
   readonly name: string;
   readonly endpoint: () => string;
-  readonly budget: BodyBudget;
+  readonly budget: WatchedBudget;
   readonly method: string;
   readonly path: string;
   readonly signingName: string;
@@ -85,7 +87,41 @@ let lambda: LocalLambdaApi;
 let rekognition: LocalRekognition;
 let s3: LocalS3;
 
-const budget = () => new BodyBudget(1.5 * mebibyte);
+/** A budget that says when it holds some number of bytes: the test's sign that a body has reached the server. */
+class WatchedBudget extends BodyBudget {
+  readonly #waiters: { readonly done: () => boolean; readonly resolve: () => void }[] = [];
+
+  public override take(bytes: number): boolean {
+    const taken = super.take(bytes);
+    this.#wake();
+    return taken;
+  }
+
+  public override release(bytes: number): void {
+    super.release(bytes);
+    this.#wake();
+  }
+
+  /** Settles once at least `bytes` are held. */
+  public holding(bytes: number): Promise<void> {
+    return this.#until(() => this.heldBytes >= bytes);
+  }
+
+  #until(done: () => boolean): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ done, resolve }));
+  }
+
+  #wake(): void {
+    for (const waiter of [...this.#waiters]) {
+      if (!waiter.done()) continue;
+      this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  }
+}
+
+const budget = () => new WatchedBudget(1.5 * mebibyte);
 const budgets = { dynamodb: budget(), lambda: budget(), rekognition: budget(), s3: budget() };
 
 beforeAll(async () => {
@@ -183,8 +219,10 @@ const s3Service: Service = {
 };
 
 /**
- * A held request of 1 MiB takes the whole budget; another is refused unread, with `expectThrottled`, while it
- * holds, and served once the first is answered and gone.
+ * Two requests of 1 MiB pass their headers with the budget empty; the first sends all but its last byte, which
+ * the budget holds, and the second, sent whole, runs past it and is refused with `expectThrottled` halfway,
+ * its bytes let go; a third, declaring 1 MiB while the first holds, is refused before a byte is read. The
+ * first is served once it ends, and gives its bytes back; a fourth is then served too.
  */
 async function checkBudget(service: Service, expectThrottled: (answer: HeldAnswer) => void, expectServed: (answer: HeldAnswer) => void) {
   const body = Buffer.alloc(mebibyte, 0x20);
@@ -193,21 +231,48 @@ async function checkBudget(service: Service, expectThrottled: (answer: HeldAnswe
     heldRequest(service.endpoint(), { method: service.method, path: service.path, headers, declaredBytes: mebibyte, sentBytes: 0, expectContinue });
 
   const holding = request(true);
-  await holding.continued;
-  expect(service.budget.heldBytes).toBe(mebibyte);
+  const overflowing = request(true);
+  await Promise.all([holding.continued, overflowing.continued]);
+  expect(service.budget.heldBytes).toBe(0);
+
+  holding.write(body.subarray(0, mebibyte - 1));
+  await service.budget.holding(mebibyte - 1);
+  overflowing.finish(body);
+  expectThrottled(await overflowing.answer);
+  expect(service.budget.heldBytes).toBe(mebibyte - 1);
 
   const refused = request(false);
   refused.finish(body);
   expectThrottled(await refused.answer);
 
-  holding.finish(body);
+  holding.finish(body.subarray(mebibyte - 1));
   expectServed(await holding.answer);
   expect(service.budget.heldBytes).toBe(0);
 
   const after = request(false);
   after.finish(body);
   expectServed(await after.answer);
-  for (const each of [holding, refused, after]) each.destroy();
+  for (const each of [holding, overflowing, refused, after]) each.destroy();
+}
+
+/**
+ * Requests that send their headers and 1 MiB of declared body, but none of it, each answered (or left
+ * waiting) by `service`: while they wait, the budget holds nothing, and a signed request of 1 MiB is served.
+ */
+async function checkHeadersHoldNothing(service: Service, waiting: readonly HeldRequest[], expectServed: (answer: HeldAnswer) => void) {
+  await Promise.all(waiting.map((each) => each.continued));
+  expect(service.budget.heldBytes).toBe(0);
+  const body = Buffer.alloc(mebibyte, 0x20);
+  const served = heldRequest(service.endpoint(), {
+    method: service.method,
+    path: service.path,
+    headers: await signedHeaders(service, service.endpoint(), keyPair, body),
+    declaredBytes: mebibyte,
+    sentBytes: 0,
+  });
+  served.finish(body);
+  expectServed(await served.answer);
+  served.destroy();
 }
 
 describe.each(jsonServices)('$name', (service) => {
@@ -253,7 +318,28 @@ describe.each(jsonServices)('$name', (service) => {
     held.destroy();
   });
 
-  it("refuses a body past the shared budget unread, with the service's throttling error", async () => {
+  it('holds no budget for a known key signed with a wrong secret while it sends only its headers', async () => {
+    const forged: LocalCredentials = { accessKeyId: keyPair.accessKeyId, secretAccessKey: 'not-the-secret-0123456789abcdefghijklmn' };
+    const body = Buffer.alloc(mebibyte, 0x20);
+    const waiting = heldRequest(service.endpoint(), {
+      method: service.method,
+      path: service.path,
+      headers: await signedHeaders(service, service.endpoint(), forged, body),
+      declaredBytes: mebibyte,
+      sentBytes: 0,
+      expectContinue: true,
+    });
+
+    await checkHeadersHoldNothing(service, [waiting], (answer) => expect(service.codeOf(answer)).not.toBe(service.throttled.code));
+    waiting.finish(body);
+    const answer = await waiting.answer;
+
+    expect([answer.status, service.codeOf(answer)]).toEqual([service.unknownKey.status, 'InvalidSignatureException']);
+    expect(service.budget.heldBytes).toBe(0);
+    waiting.destroy();
+  });
+
+  it("refuses a body past the shared budget, as its bytes arrive or before, with the service's throttling error", async () => {
     await checkBudget(
       service,
       (answer) => expect([answer.status, service.codeOf(answer)]).toEqual([service.throttled.status, service.throttled.code]),
@@ -272,5 +358,103 @@ describe('S3', () => {
       },
       (answer) => expect(answer.status).toBe(200),
     );
+  });
+});
+
+describe('S3, refusing unread', () => {
+  // Every S3 error ends its connection (errors.ts's sendS3Error), so the body left is never read.
+  it('answers an unsigned PUT while its body is still held back, and ends the connection', async () => {
+    const held = heldRequest(s3.endpoint, { method: 'PUT', path: s3Service.path, headers: { 'content-type': 'image/jpeg' }, declaredBytes: mebibyte, sentBytes: 1024 });
+
+    const answer = await held.answer;
+
+    expect([answer.status, answer.headers.connection]).toEqual([403, 'close']);
+    expect(answer.body).toContain('<Code>AccessDenied</Code>');
+    await held.closed;
+    expect(s3Service.budget.heldBytes).toBe(0);
+    held.destroy();
+  });
+});
+
+describe('DynamoDB, methods other than POST', () => {
+  it('answers an anonymous GET or PUT as DynamoDB does without reading its body, and holds none of it', async () => {
+    const [service] = jsonServices;
+    const anonymous = (method: string) =>
+      heldRequest(service.endpoint(), { method, path: '/', headers: {}, declaredBytes: mebibyte, sentBytes: 0, expectContinue: true });
+    const get = anonymous('GET');
+    const put = anonymous('PUT');
+
+    await checkHeadersHoldNothing(service, [get, put], (answer) => expect(service.codeOf(answer)).not.toBe(service.throttled.code));
+    const [getAnswer, putAnswer] = await Promise.all([get.answer, put.answer]);
+
+    expect([getAnswer.status, getAnswer.body]).toEqual([200, 'healthy: dynamodb.us-east-1.amazonaws.com ']);
+    expect([putAnswer.status, putAnswer.body]).toEqual([404, '<UnknownOperationException/>\n']);
+    for (const each of [get, put]) each.destroy();
+  });
+});
+
+describe('a body that stops arriving', () => {
+  // Servers of their own, with an idle timeout of 1 s instead of 20: long enough that a body sent at once is
+  // never cut on its way, on a loaded machine too.
+  const idle = { bodyIdleTimeoutMs: 1000 };
+  const stallBudgets = { dynamodb: budget(), lambda: budget(), rekognition: budget() };
+  let servers: { readonly dynamodb: LocalDynamoDb; readonly lambda: LocalLambdaApi; readonly rekognition: LocalRekognition } | undefined;
+
+  beforeAll(async () => {
+    const credentials = credentialStore(keyPair);
+    servers = {
+      dynamodb: await startLocalDynamoDb({ dataDir: path.join(dataDir, 'dynamodb-idle'), port: 0, region, credentials, bodyBudget: stallBudgets.dynamodb, ...idle }),
+      lambda: await startLocalLambdaApi({
+        port: 0,
+        region,
+        credentials,
+        functions: ['echo'],
+        runtime: { invoke: async (_name, event) => event, invokeAsync: async () => undefined },
+        bodyBudget: stallBudgets.lambda,
+        ...idle,
+      }),
+      rekognition: await startLocalRekognition({
+        port: 0,
+        region,
+        credentials,
+        admin: credentials,
+        readObject: async () => undefined,
+        engine: unusedEngine,
+        bodyBudget: stallBudgets.rekognition,
+        ...idle,
+      }),
+    };
+  });
+
+  afterAll(async () => {
+    await Promise.all([servers?.dynamodb.close(), servers?.lambda.close(), servers?.rekognition.close()]);
+  });
+
+  const stalling = (name: string, key: keyof typeof stallBudgets): JsonService => {
+    const service = jsonServices.find((each) => each.name === name);
+    if (!service || !servers) throw new Error(`no ${name} server`);
+    const server = servers[key];
+    return { ...service, endpoint: () => server.endpoint, budget: stallBudgets[key] };
+  };
+
+  it.each([
+    ['DynamoDB', 'dynamodb'],
+    ['Lambda Invoke', 'lambda'],
+    ['Rekognition', 'rekognition'],
+  ] as const)('%s drops the connection once the body pauses past the idle timeout, and lets its bytes go', async (name, key) => {
+    const service = stalling(name, key);
+    const body = Buffer.alloc(mebibyte, 0x20);
+    const headers = await signedHeaders(service, service.endpoint(), keyPair, body);
+    const stalled = heldRequest(service.endpoint(), { method: service.method, path: service.path, headers, declaredBytes: mebibyte, sentBytes: mebibyte - 1 });
+    await service.budget.holding(mebibyte - 1);
+
+    await stalled.closed;
+    await expect(stalled.answer).rejects.toThrow();
+    expect(service.budget.heldBytes).toBe(0);
+
+    const next = heldRequest(service.endpoint(), { method: service.method, path: service.path, headers, declaredBytes: mebibyte, sentBytes: 0 });
+    next.finish(body);
+    expect(service.codeOf(await next.answer)).not.toBe(service.throttled.code);
+    for (const each of [stalled, next]) each.destroy();
   });
 });

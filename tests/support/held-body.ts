@@ -24,6 +24,8 @@ export interface HeldRequest {
   readonly freed: Promise<void>;
   /** Whether it went over a connection an earlier request had used (Node's ClientRequest.reusedSocket), once it was sent. */
   reusedSocket(): boolean;
+  /** Sends `bytes` more of the body, without ending it. */
+  write(bytes: Buffer): void;
   /** Sends `bytes` more of the body and ends it. */
   finish(bytes: Buffer): void;
   /** Cuts the connection (and lets its agent go). */
@@ -84,6 +86,7 @@ export function heldRequest(endpoint: string, options: HeldRequestOptions): Held
     agent,
     freed,
     reusedSocket: () => outgoing.reusedSocket,
+    write: (bytes) => void outgoing.write(bytes),
     finish: (bytes) => outgoing.end(bytes),
     destroy: () => {
       outgoing.destroy();
