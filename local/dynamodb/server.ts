@@ -216,7 +216,7 @@ async function serveOverTransport(
     Object.entries(request.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]])),
   );
   // Only POSTs carry operations: dynalite answers any other method (health check, CORS preflight, 404) whatever
-  // its body, unauthenticated as DynamoDB does, so that body is never read, let alone held.
+  // its body, unauthenticated as DynamoDB does, so that body is never buffered or held (at most drained).
   if (method !== 'POST') {
     const answer = await transport({ method, path: request.url ?? '/', headers, body: '' });
     return refuseUnread(() => sendAnswer(response, answer));

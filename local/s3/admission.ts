@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { crc32 } from 'node:zlib';
-import type { BodyHold } from '../http-body.ts';
+import { bodyIdleTimeoutMs, type BodyHold } from '../http-body.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { unsignedAmzHeaders, verifySigV4 } from '../iam/sigv4.ts';
 import { decodeAwsChunked, readBody } from './body.ts';
@@ -174,7 +174,7 @@ export async function admitRequest(req: IncomingMessage, options: AdmissionOptio
   const bodyResult = await readBody(req, {
     expectedBytes: contentLength,
     maxBytes: maxBodyBytes(options.maxObjectBytes, streaming),
-    idleTimeoutMs: options.idleTimeoutMs ?? 20_000,
+    idleTimeoutMs: options.idleTimeoutMs ?? bodyIdleTimeoutMs,
     ...(options.bodyHold ? { hold: options.bodyHold } : {}),
   });
   if (!bodyResult.ok) return refuse(bodyResult.error);

@@ -31,13 +31,15 @@ describe('Class: RekognitionError', () => {
 });
 
 describe('Class: LambdaApiError', () => {
-  it('retries a ServiceException (500) only, and keeps its name and status', () => {
+  it('retries a ServiceException (500) and a TooManyRequestsException (429), as the SDKs do, and keeps its name and status', () => {
     // Act
     const service = new LambdaApiError(LambdaErrorCode.service, 'Internal error');
+    const tooMany = new LambdaApiError(LambdaErrorCode.tooManyRequests, 'Rate exceeded');
     const notFound = new LambdaApiError(LambdaErrorCode.resourceNotFound, 'Function not found');
 
     // Assess
     expect([service.retryable, service.statusCode, service.name]).toEqual([true, 500, 'LambdaApiError']);
+    expect([tooMany.retryable, tooMany.statusCode]).toEqual([true, 429]);
     expect([notFound.retryable, notFound.statusCode]).toEqual([false, 404]);
     expect(notFound).toBeInstanceOf(LocalLambdaError);
     expect(new FunctionError('TypeError', 'boom')).toMatchObject({ name: 'TypeError', retryable: true });
