@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { amplifyOutputs, writeAmplifyOutputs } from '../../local/amplify-outputs.ts';
 
 const local = amplifyOutputs({
@@ -12,8 +12,12 @@ const local = amplifyOutputs({
 });
 const deployed = { version: '1.3', data: { url: 'https://abc.appsync-api.eu-west-1.amazonaws.com/graphql', aws_region: 'eu-west-1' } };
 
+/** Each test's files in a directory of its own, all under one removed after the file's tests. */
+const workDir = mkdtempSync(path.join(tmpdir(), 'labelcast-outputs-'));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
 function files() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'outputs-'));
+  const dir = mkdtempSync(path.join(workDir, 'case-'));
   return { file: path.join(dir, 'amplify_outputs.json'), fallback: path.join(dir, 'state', 'amplify_outputs.json'), dir };
 }
 
