@@ -148,6 +148,17 @@ export class BodyGoneError extends Error {
   }
 }
 
+/** The request-body settings every service that buffers bodies takes (DynamoDB, Lambda Invoke, Rekognition, S3). */
+export interface RequestBodyOptions {
+  /** Bytes of request bodies buffered at once, shared with the stack's other services. @default stackBodyBudget */
+  readonly bodyBudget?: BodyBudget;
+  /**
+   * Longest pause in a request body before its bytes are released and the connection dropped (S3 answers
+   * RequestTimeout first). @default bodyIdleTimeoutMs (20 s)
+   */
+  readonly bodyIdleTimeoutMs?: number;
+}
+
 export interface HeldBodyOptions {
   /** Read no further: past this many bytes, `tooLarge()`. */
   readonly maxBytes: number;

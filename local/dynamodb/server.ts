@@ -29,7 +29,7 @@ dynalite is made cheaper without changing what it answers: its store keeps
  */
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { type BodyBudget, closeOrDrain, declaredBodyFits, readHeldBody, stackBodyBudget } from '../http-body.ts';
+import { type BodyBudget, closeOrDrain, declaredBodyFits, readHeldBody, type RequestBodyOptions, stackBodyBudget } from '../http-body.ts';
 import { sigV4FailureBeforeBody } from '../iam/sigv4.ts';
 import { closeServer, guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
@@ -49,7 +49,7 @@ import { isTestHook, serveTestHook } from './test-hooks.ts';
 import { throttlingTransport, WriteThrottle } from './throttling.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 
-export interface LocalDynamoDbOptions extends DynamoDbAuthOptions {
+export interface LocalDynamoDbOptions extends DynamoDbAuthOptions, RequestBodyOptions {
   /**
    * The store's directory: a plain path is opened once here first (data-dir.ts) so a damaged store is a
    * StateFileError; a CheckedDataDir (checkDynamoDbDataDir's, as local/state-files.ts hands on) was, and is not again.
@@ -59,10 +59,6 @@ export interface LocalDynamoDbOptions extends DynamoDbAuthOptions {
   readonly host?: string;
   /** The stack's admin key pair, the only signer of the test hooks (throttling, usage); no hooks without it. */
   readonly admin?: CredentialStore;
-  /** Bytes of request bodies buffered at once, shared with the stack's other services. @default stackBodyBudget */
-  readonly bodyBudget?: BodyBudget;
-  /** Longest pause in a request body before the connection is dropped and its bytes released. @default bodyIdleTimeoutMs (20 s) */
-  readonly bodyIdleTimeoutMs?: number;
 }
 
 export interface LocalDynamoDb {
@@ -235,7 +231,7 @@ async function serveOverTransport(
       tooLarge: () => new BodyTooLargeError(maxRequestBytes),
       budget: checks.budget,
       overBudget: () => new BodyOverBudget(),
-      ...(checks.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: checks.idleTimeoutMs }),
+      idleTimeoutMs: checks.idleTimeoutMs,
     });
   } catch (error) {
     if (error instanceof BodyOverBudget) return refuseUnread(() => sendAnswer(response, requestLimitExceeded()));

@@ -16,7 +16,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { type BodyBudget, closeOrDrain, declaredBodyFits, readHeldBody, stackBodyBudget } from '../http-body.ts';
+import { closeOrDrain, declaredBodyFits, readHeldBody, type RequestBodyOptions, stackBodyBudget } from '../http-body.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { deniedMessage, localAccountId, principalFor, type PrincipalDirectory } from '../iam/principals.ts';
 import { signatureErrorOf } from '../iam/json-service-errors.ts';
@@ -42,7 +42,7 @@ export interface InvokableFunctions<Name extends string> {
   invokeAsync(name: Name, event: unknown): Promise<void>;
 }
 
-export interface LocalLambdaApiOptions<Name extends string> {
+export interface LocalLambdaApiOptions<Name extends string> extends RequestBodyOptions {
   readonly port: number;
   /** @default '127.0.0.1' */
   readonly host?: string;
@@ -52,10 +52,6 @@ export interface LocalLambdaApiOptions<Name extends string> {
   /** The functions that exist, by the name callers give as FunctionName. */
   readonly functions: readonly Name[];
   readonly runtime: InvokableFunctions<Name>;
-  /** Bytes of request bodies buffered at once, shared with the stack's other services. @default stackBodyBudget */
-  readonly bodyBudget?: BodyBudget;
-  /** Longest pause in a request body before the connection is dropped and its bytes released. @default bodyIdleTimeoutMs (20 s) */
-  readonly bodyIdleTimeoutMs?: number;
 }
 
 export interface LocalLambdaApi {
@@ -111,7 +107,7 @@ export async function startLocalLambdaApi<Name extends string>(options: LocalLam
       tooLarge: requestTooLarge,
       budget,
       overBudget: tooManyRequests,
-      ...(options.bodyIdleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.bodyIdleTimeoutMs }),
+      idleTimeoutMs: options.bodyIdleTimeoutMs,
     });
     const verdict = await verifySigV4(
       { method: 'POST', url: request.url ?? '/', headers: request.headers, payloadHash: createHash('sha256').update(body).digest('hex') },

@@ -22,10 +22,10 @@ import { imagePropertiesRequestsStat, requestsImageProperties, timedEngine, type
 import { overQuotaError, TpsQuota } from './tps-quota.ts';
 import { isTestHook, serveTestHook } from './test-hooks.ts';
 import { clientWentAway, closeServer, guardRequests, guardServer } from '../http-boundary.ts';
-import { type BodyBudget, closeOrDrain, stackBodyBudget } from '../http-body.ts';
+import { closeOrDrain, type RequestBodyOptions, stackBodyBudget } from '../http-body.ts';
 import { listen } from '../listen.ts';
 
-export interface LocalRekognitionOptions {
+export interface LocalRekognitionOptions extends RequestBodyOptions {
   readonly port: number;
   /** @default '127.0.0.1' */
   readonly host?: string;
@@ -48,10 +48,6 @@ export interface LocalRekognitionOptions {
    * @default - an engine of its own, closed with the server
    */
   readonly engine?: VisionEngine;
-  /** Bytes of request bodies buffered at once, shared with the stack's other services. @default stackBodyBudget */
-  readonly bodyBudget?: BodyBudget;
-  /** Longest pause in a request body before the connection is dropped and its bytes released. @default bodyIdleTimeoutMs (20 s) */
-  readonly bodyIdleTimeoutMs?: number;
 }
 
 export interface LocalRekognition {
@@ -92,7 +88,7 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
     credentials: options.credentials,
     region: options.region,
     budget: options.bodyBudget ?? stackBodyBudget,
-    ...(options.bodyIdleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.bodyIdleTimeoutMs }),
+    idleTimeoutMs: options.bodyIdleTimeoutMs,
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {

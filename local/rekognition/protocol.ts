@@ -56,7 +56,7 @@ export async function parseRequest(
     tooLarge: () => new RekognitionError(RekognitionErrorCode.imageTooLarge, 'Request size is too large.'),
     budget: auth.budget,
     overBudget: tooManyBytes,
-    ...(auth.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: auth.idleTimeoutMs }),
+    idleTimeoutMs: auth.idleTimeoutMs,
   });
   const verdict = await verifySigV4(
     { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, payloadHash: createHash('sha256').update(body).digest('hex') },

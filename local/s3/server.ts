@@ -26,10 +26,10 @@ import { createS3rverBackend, type BucketConfig, type KeptCounts, type S3rverBac
 import { closeServer, guardRequests, guardServer } from '../http-boundary.ts';
 import { countS3Request } from '../stack-usage.ts';
 import { listen } from '../listen.ts';
-import { type BodyBudget, BodyHold, closeOrDrain, declaredBodyFits, stackBodyBudget } from '../http-body.ts';
+import { BodyHold, closeOrDrain, declaredBodyFits, type RequestBodyOptions, stackBodyBudget } from '../http-body.ts';
 import { sigV4FailureBeforeBody } from '../iam/sigv4.ts';
 
-export interface LocalS3Options {
+export interface LocalS3Options extends RequestBodyOptions {
   readonly dataDir: string;
   readonly port: number;
   /** default 127.0.0.1 */
@@ -45,10 +45,6 @@ export interface LocalS3Options {
    * @default - plain HTTP (unit tests of the S3 protocol)
    */
   readonly tls?: { readonly cert: string; readonly key: string };
-  /** Bytes of request bodies buffered at once, shared with the stack's other services. @default stackBodyBudget */
-  readonly bodyBudget?: BodyBudget;
-  /** Longest pause in a request body before S3 answers RequestTimeout and closes the connection. @default 20 s */
-  readonly bodyIdleTimeoutMs?: number;
 }
 
 export interface LocalS3 {
@@ -179,7 +175,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       credentials: options.credentials,
       maxObjectBytes: options.maxObjectBytes,
       bodyHold: new BodyHold(budget, res),
-      ...(options.bodyIdleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.bodyIdleTimeoutMs }),
+      idleTimeoutMs: options.bodyIdleTimeoutMs,
     });
     if (!admission.ok) return refuse(admission.error);
     // IAM, after authentication and before storage: the signer's (a presigned URL's too) policy, and 403 for a key it may not learn is missing.
