@@ -84,7 +84,12 @@ export class FunctionProcess {
   /** Each live process's memory probe, made at its first sample, closed as the process is forgotten. */
   private readonly probes = new Map<ChildProcess, MemoryProbe>();
 
-  public constructor(private readonly options: FunctionProcessOptions) {}
+  /** The function's memory: what it is billed, its heap sized and its processes held to. */
+  private readonly memoryMb: number;
+
+  public constructor(private readonly options: FunctionProcessOptions) {
+    this.memoryMb = options.memoryMb ?? 128;
+  }
 
   public async invoke(event: unknown): Promise<unknown> {
     // Building the code is the deploy's part, not the run's: outside the timeout and the bill. A bundle that cannot
@@ -97,7 +102,7 @@ export class FunctionProcess {
     const started = performance.now();
     const run = this.run(event, code);
     // Lambda bills each run's duration × the function's memory (the bench's cost rows).
-    const billed = () => countLambdaRun(this.options.memoryMb ?? 128, performance.now() - started);
+    const billed = () => countLambdaRun(this.memoryMb, performance.now() - started);
     run.then(billed, billed);
     return run;
   }
@@ -165,7 +170,7 @@ export class FunctionProcess {
   private start(code: FunctionCode): ChildProcess {
     // The function writes its stdout/stderr to the log file itself: its logs never pass through this process's event loop.
     const log = openSync(this.options.logFile, 'a');
-    const memoryMb = this.options.memoryMb ?? 128;
+    const { memoryMb } = this;
     let child: ChildProcess;
     try {
       child = fork(code.host, [code.handler, this.options.name], {
@@ -259,7 +264,7 @@ export class FunctionProcess {
    * environment, and its invocations in flight fail as Lambda answers them (memory-limit.ts).
    */
   private outOfMemory(child: ChildProcess): boolean {
-    const memoryMb = this.options.memoryMb ?? 128;
+    const { memoryMb } = this;
     // A process already forgotten (killed) gets no probe, which would never be closed.
     if (!this.children.has(child)) return false;
     let probe = this.probes.get(child);
