@@ -24,6 +24,7 @@
  */
 import type { DocumentNode } from 'graphql';
 import { estimatedBytesPerChar } from '../server/document-cache.ts';
+import type { KeepDocument } from '../server/subscribe.ts';
 
 export interface SubscriptionDocumentLimits {
   /** Most estimated heap bytes of the distinct documents one connection's subscriptions keep. */
@@ -46,9 +47,8 @@ export const defaultSubscriptionDocumentLimits: SubscriptionDocumentLimits = {
 /** errorType of a start refused by either budget. */
 export const documentLimitErrorType = 'SubscriptionDocumentLimitExceeded';
 
-export type DocumentKeep =
-  | { readonly ok: true; /** Ends this subscription's hold on the document; idempotent. */ readonly release: () => void }
-  | { readonly ok: false; readonly error: { readonly errorType: string; readonly message: string } };
+/** What subscribeOperation asks of a document (a hold to release when the subscription ends, idempotent; or a refusal). */
+export type DocumentKeep = ReturnType<KeepDocument>;
 
 /** One connection's share of the budget. */
 export interface ConnectionDocuments {
