@@ -193,7 +193,8 @@ async function recordPushed(deps: ImagePushDeps, image: Image): Promise<void> {
  * and another run took it over ('taken-over').
  * `alongside` (the search entries and catalog count, ended-image.ts pushAndFinishHeld) runs beside that
  * record, as both need only the publish before them; it is given the record, for what must follow it (the
- * catalog claim that takes the image off byStatus). The run fails, once both have settled, with the first error.
+ * catalog claim that takes the image off byStatus). The run fails, once both have settled, with the first error,
+ * which carries the other if both failed (all-settled.ts, for the log).
  */
 export async function pushHeld(
   deps: ImagePushDeps,

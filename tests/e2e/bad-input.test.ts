@@ -10,21 +10,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
 import { MediaLayout } from '../../api/media.ts';
 import { UploadLimits } from '../../api/limits.ts';
-import { amplifyOutputs, fixture, labelcastClient, postGraphql } from '../support/amplify-client.ts';
+import { amplifyOutputs, fixture, graphqlErrors, labelcastClient, postGraphql } from '../support/amplify-client.ts';
 
 const client = labelcastClient();
-
-/** The GraphQL errors of an operation that must fail, as the client sees them. */
-async function graphqlErrors(run: () => Promise<unknown>): Promise<{ errorType?: string; message: string }[]> {
-  try {
-    await run();
-  } catch (error) {
-    const errors = (error as { errors?: { errorType?: string; message: string }[] }).errors;
-    if (errors?.length) return errors;
-    throw error;
-  }
-  throw new Error('expected the operation to fail');
-}
 
 /** Upload `bytes` declared as `contentType` and wait for the pushed event. */
 async function uploadAs(bytes: Buffer, contentType: string, fileName: string) {

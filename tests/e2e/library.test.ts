@@ -10,7 +10,7 @@ import { inject, beforeAll, describe, expect, it } from 'vitest';
 import type { Image } from '../../client-example/graphql/index.ts';
 import { configureAmplify } from '../../client-example/lib/configure.ts';
 import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
-import { fixture } from '../support/amplify-client.ts';
+import { fixture, graphqlErrors } from '../support/amplify-client.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
 import { mintUser, switchableTokenProvider, type PoolUser } from '../support/user-pool.ts';
 
@@ -18,18 +18,6 @@ const tokens = switchableTokenProvider();
 configureAmplify(inject('outputsPath'), { Auth: { tokenProvider: tokens } });
 const asUser = new LabelcastClient({ authMode: 'userPool' });
 const withApiKey = new LabelcastClient();
-
-/** The GraphQL errors of an operation that must fail, as the client sees them. */
-async function graphqlErrors(run: () => Promise<unknown>): Promise<{ errorType?: string; message: string }[]> {
-  try {
-    await run();
-  } catch (error) {
-    const errors = (error as { errors?: { errorType?: string; message: string }[] }).errors;
-    if (errors?.length) return errors;
-    throw error;
-  }
-  throw new Error('expected the operation to fail');
-}
 
 /** Exactly one error of `errorType`, saying `message`, with none of DynamoDB's or AppSync's own words. */
 async function expectRefused(run: () => Promise<unknown>, errorType: string, message: string) {

@@ -1,6 +1,7 @@
 /** allSettledOrThrow (functions/shared/all-settled.ts): side-by-side work ends as one step. */
-import { describe, expect, it } from 'vitest';
-import { allSettledOrThrow } from '../../functions/shared/all-settled.ts';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { describe, expect, it, vi } from 'vitest';
+import { allSettledOrThrow, type StepFailure } from '../../functions/shared/all-settled.ts';
 
 const later = <T>(ms: number, value: T, fail = false) =>
   new Promise<T>((resolve, reject) => setTimeout(() => (fail ? reject(value) : resolve(value)), ms));
@@ -29,5 +30,30 @@ describe('Function: allSettledOrThrow', () => {
     // Assess
     await expect(outcome).rejects.toBe(firstError);
     expect(slowSettled).toBe(true);
+  });
+
+  it('carries the later failures on the first, each once, so the log of a failed step shows them all', async () => {
+    // Prepare: the index awaits the record (image-push.ts pushHeld), so the record's failure rejects both.
+    const recordFailed = new Error('record failed');
+    const indexFailed = new Error('index failed');
+    const recorded = Promise.reject(recordFailed);
+    const lines: string[] = [];
+    const logger = new Logger({ serviceName: 'all-settled-test' });
+
+    // Act
+    const error = await allSettledOrThrow([recorded, recorded.then(() => undefined), Promise.reject(indexFailed)]).catch((thrown: unknown) => thrown);
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => lines.push(String(chunk)) > 0);
+    try {
+      logger.error('step failed', { error: error as Error });
+    } finally {
+      write.mockRestore();
+    }
+
+    // Assess: the error callers classify is the first as it came; the log holds the second too.
+    expect(error).toBe(recordFailed);
+    expect((error as StepFailure).alsoFailed).toEqual([indexFailed]);
+    const logged = JSON.parse(lines.join('')) as { error: { message: string; alsoFailed: { message: string }[] } };
+    expect(logged.error.message).toBe('record failed');
+    expect(logged.error.alsoFailed.map((failure) => failure.message)).toEqual(['index failed']);
   });
 });

@@ -77,37 +77,51 @@ function recordingPublisher(failFor: readonly string[] = []): Publisher & { read
   };
 }
 
-/** A PENDING image created `minutesBefore` minutes before the others of this test's run. */
-async function pendingImage(name: string, minutesBefore: number): Promise<string> {
-  const id = `run${run}-${name}`;
-  // Later runs are older still, so an earlier test's leftovers never sort before this test's images.
-  const createdAt = hourAgo(run * 1000 + minutesBefore);
+/** The PENDING image `id` created at `createdAt`, as requestUpload records it: keyed in the sparse byStatus index. */
+async function putPending(id: string, createdAt: string): Promise<string> {
   const image: Image = { id, status: 'PENDING', contentType: 'image/jpeg', sizeBytes: 1, createdAt, labels: [], moderationLabels: [] };
-  // As requestUpload records it: keyed in the sparse byStatus index.
   await table.store.documentClient.send(new PutCommand({ TableName: table.store.tableName, Item: { ...imageKey(id), ...image, ...awaitingRecovery() } }));
   return id;
 }
 
-const statusOf = async (id: string) =>
-  (await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }))).Item?.status;
-
-function depsWith(s3: S3Client, publisher: Publisher): ReconcileDeps {
-  return { store: table.store, s3, bucket, publisher, logger: new Logger({ serviceName: 'reconciler-test', logLevel: 'SILENT' }) };
+/** A PENDING image created `minutesBefore` minutes before the others of this test's run. */
+function pendingImage(name: string, minutesBefore: number): Promise<string> {
+  // Later runs are older still, so an earlier test's leftovers never sort before this test's images.
+  return putPending(`run${run}-${name}`, hourAgo(run * 1000 + minutesBefore));
 }
+
+/** The table's item under `key`, read consistently. */
+const itemAt = async (key: Record<string, unknown>) =>
+  (await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: key, ConsistentRead: true }))).Item;
+
+const statusOf = async (id: string) => (await itemAt(imageKey(id)))?.status;
+
+const silentLogger = () => new Logger({ serviceName: 'reconciler-test', logLevel: 'SILENT' });
+
+/** A silent logger, and a spy on what it logs as errors. */
+function spiedLogger() {
+  const logger = silentLogger();
+  return { logger, errors: vi.spyOn(logger, 'error') };
+}
+
+/** The reconciler's deps on the test table: `publisher`, and `s3` (by default an S3 that holds no upload). */
+function depsWith(publisher: Publisher, s3: S3Client = fakeS3([]).client): ReconcileDeps {
+  return { store: table.store, s3, bucket, publisher, logger: silentLogger() };
+}
+
+/** The first millisecond at which a push lease taken at `from` has lapsed. */
+const pastLease = (from: Date) => new Date(from.getTime() + PushSettings.leaseMs + 1);
 
 /** A clock past every push lease taken so far (by a test's run, on the real clock). */
 const pastEveryLease = () => new Date(Date.now() + PushSettings.leaseMs + 60_000);
 
 /** Ends and pushes every image left on byStatus by earlier tests, so each test sees only its own. */
 async function drain(): Promise<void> {
-  await reconcile({ ...depsWith(fakeS3([]).client, recordingPublisher()), now: pastEveryLease }, { now });
+  await reconcile({ ...depsWith(recordingPublisher()), now: pastEveryLease }, { now });
 }
 
 /** Whether the image is still on byStatus: the reconciler's Query would find it. */
-const onStatusIndex = async (id: string) =>
-  (
-    await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }))
-  ).Item?.[ImagesTableLayout.byStatusIndex.partitionKey] !== undefined;
+const onStatusIndex = async (id: string) => (await itemAt(imageKey(id)))?.[ImagesTableLayout.byStatusIndex.partitionKey] !== undefined;
 
 describe('Function: reconcile', () => {
   beforeEach(drain);
@@ -120,7 +134,7 @@ describe('Function: reconcile', () => {
     const publisher = recordingPublisher();
 
     // Act
-    const summary = await reconcile(depsWith(s3.client, publisher), { now });
+    const summary = await reconcile(depsWith(publisher, s3.client), { now });
 
     // Assess
     expect(summary).toEqual({ pending: 2, redriven: 1, expired: 1, waiting: 0, queued: 0, deferred: 0, pushed: 0, finished: 0, pushing: 0, dropped: 0, errors: 0 });
@@ -132,19 +146,16 @@ describe('Function: reconcile', () => {
 
   it('never re-drives an upload whose event may still be in the labelling queue, and re-drives it once that window has passed', async () => {
     // Prepare: uploaded 30 minutes ago, well inside the queue's retention (api/labeling-queue.ts)
-    const id = `run${run}-queued`;
     const uploadedAt = new Date(now.getTime() - 30 * 60_000);
-    const createdAt = new Date(uploadedAt.getTime() - 60_000).toISOString();
-    const image: Image = { id, status: 'PENDING', contentType: 'image/jpeg', sizeBytes: 1, createdAt, labels: [], moderationLabels: [] };
-    await table.store.documentClient.send(new PutCommand({ TableName: table.store.tableName, Item: { ...imageKey(id), ...image, ...awaitingRecovery() } }));
+    const id = await putPending(`run${run}-queued`, new Date(uploadedAt.getTime() - 60_000).toISOString());
     const s3 = fakeS3([uploadKeyFor(id)], new Map(), new Map([[uploadKeyFor(id), uploadedAt]]));
     const copies = () => s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key);
 
     // Act
-    const now30 = await reconcile(depsWith(s3.client, recordingPublisher()), { now });
+    const now30 = await reconcile(depsWith(recordingPublisher(), s3.client), { now });
     const copiesWhileQueued = copies();
     const afterWindow = new Date(uploadedAt.getTime() + ReconcileSettings.redriveAfterSeconds * 1000 + 1000);
-    const later = await reconcile(depsWith(s3.client, recordingPublisher()), { now: afterWindow });
+    const later = await reconcile(depsWith(recordingPublisher(), s3.client), { now: afterWindow });
 
     // Assess
     expect(now30).toMatchObject({ queued: 1, redriven: 0, expired: 0, errors: 0 });
@@ -163,7 +174,7 @@ describe('Function: reconcile', () => {
     const copies = () => s3.sent.filter((call) => call.command === 'CopyObjectCommand').length;
     const runAt = async (at: Date) => {
       clock = at;
-      const summary = await reconcile(depsWith(s3.client, recordingPublisher()), { now: at });
+      const summary = await reconcile(depsWith(recordingPublisher(), s3.client), { now: at });
       return { ...summary, copies: copies() };
     };
 
@@ -189,7 +200,7 @@ describe('Function: reconcile', () => {
     const publisher = recordingPublisher();
 
     // Act
-    const summary = await reconcile(depsWith(s3.client, publisher), { now });
+    const summary = await reconcile(depsWith(publisher, s3.client), { now });
 
     // Assess
     expect(summary).toMatchObject({ pending: 3, redriven: 1, expired: 1, errors: 1 });
@@ -214,7 +225,7 @@ describe('Function: reconcile', () => {
     const publisher = recordingPublisher([pushFails]);
 
     // Act
-    const summary = await reconcile(depsWith(failingCopy, publisher), { now });
+    const summary = await reconcile(depsWith(publisher, failingCopy), { now });
 
     // Assess
     expect(summary).toMatchObject({ pending: 4, redriven: 1, expired: 1, errors: 2 });
@@ -231,8 +242,8 @@ describe('Function: reconcile', () => {
     const publisher = recordingPublisher();
 
     // Act
-    const first = await reconcile(depsWith(s3.client, publisher), { now, limits: { maxFailedPerRun: 2 } });
-    const second = await reconcile(depsWith(s3.client, publisher), { now, limits: { maxFailedPerRun: 2 } });
+    const first = await reconcile(depsWith(publisher, s3.client), { now, limits: { maxFailedPerRun: 2 } });
+    const second = await reconcile(depsWith(publisher, s3.client), { now, limits: { maxFailedPerRun: 2 } });
 
     // Assess: the upload is re-driven on the first run; the tickets end two a run, oldest first.
     expect(first).toMatchObject({ redriven: 1, expired: 2, deferred: 3 });
@@ -246,7 +257,7 @@ describe('Function: reconcile', () => {
     await pendingImage('ticket-a', 2);
     await pendingImage('ticket-b', 1);
     const publisher = recordingPublisher();
-    const deps = { ...depsWith(fakeS3([]).client, publisher), remainingTimeMs: () => 20_000 };
+    const deps = { ...depsWith(publisher), remainingTimeMs: () => 20_000 };
 
     // Act
     const summary = await reconcile(deps, { now });
@@ -262,12 +273,12 @@ describe('Function: reconcile', () => {
     const publisher = recordingPublisher();
     let calls = 0;
     const remainingTimeMs = () => ((calls += 1) <= 2 ? ReconcileSettings.failPassReserveMs + 1 : PushSettings.endMarginMs - 1);
-    const deps = { ...depsWith(fakeS3([]).client, publisher), remainingTimeMs };
+    const deps = { ...depsWith(publisher), remainingTimeMs };
 
     // Act
     const short = await reconcile(deps, { now });
     const statusAfterShort = await statusOf(ticket);
-    const next = await reconcile(depsWith(fakeS3([]).client, publisher), { now });
+    const next = await reconcile(depsWith(publisher), { now });
 
     // Assess: left PENDING rather than ended by a run with no time to push it, then ended and pushed
     expect(short).toMatchObject({ expired: 0, deferred: 1, errors: 0 });
@@ -281,7 +292,7 @@ describe('Function: reconcile', () => {
     // Prepare: the run that fails the ticket cannot publish (AppSync down); no queue message will retry it.
     const ticket = await pendingImage('push-lost', 1);
     let clock = Date.parse('2030-01-01T12:00:00.000Z');
-    const depsAt = (publisher: Publisher): ReconcileDeps => ({ ...depsWith(fakeS3([]).client, publisher), now: () => new Date(clock) });
+    const depsAt = (publisher: Publisher): ReconcileDeps => ({ ...depsWith(publisher), now: () => new Date(clock) });
     const first = await reconcile(depsAt(recordingPublisher([ticket])), { now });
     const publisher = recordingPublisher();
 
@@ -300,7 +311,7 @@ describe('Function: reconcile', () => {
   it('finishes on a later run a LABELED image it pushed whose search entries failed: entries, catalog count and callback', async () => {
     // Prepare: LABELED (Cat) by a run that died before its push; its lease lapsed. The first reconciler run's BatchWrite fails.
     const id = await pendingImage('index-fails', 1);
-    const item = (await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }))).Item as Image;
+    const item = (await itemAt(imageKey(id))) as Image;
     const cat: Label = { name: 'Cat', confidence: 99, parents: [], aliases: [], categories: [], instances: [] };
     const labelled: Image = { ...item, status: 'LABELED', labels: [cat], error: null, labeledAt: now.toISOString() };
     await table.store.documentClient.send(new PutCommand({ TableName: table.store.tableName, Item: { ...item, callbackUrl: 'https://example.com/hook' } }));
@@ -318,8 +329,8 @@ describe('Function: reconcile', () => {
     const delivered: string[] = [];
     const callbacks: CallbackSender = { deliver: async (_url, image) => (delivered.push(image.id), { delivered: true, attempts: 1, status: 200 }) };
     const publisher = recordingPublisher();
-    const afterLease = () => new Date(endedAt.getTime() + PushSettings.leaseMs + 1);
-    const deps = (store: TableStore): ReconcileDeps => ({ ...depsWith(fakeS3([]).client, publisher), store, callbacks, now: afterLease });
+    const afterLease = () => pastLease(endedAt);
+    const deps = (store: TableStore): ReconcileDeps => ({ ...depsWith(publisher), store, callbacks, now: afterLease });
 
     // Act
     const first = await reconcile(deps(failingBatchWrite), { now });
@@ -329,10 +340,10 @@ describe('Function: reconcile', () => {
     expect(first).toMatchObject({ pending: 1, pushed: 0, errors: 1 });
     expect(second).toMatchObject({ pending: 1, finished: 1, errors: 0 });
     expect(publisher.published).toEqual([id]);
-    const stored = (await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }))).Item;
+    const stored = await itemAt(imageKey(id));
     expect(stored?.[CatalogAttributes.pending]).toBeUndefined();
     const entry = labelEntries(labelled)[0]!;
-    expect((await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: { pk: entry.pk, sk: entry.sk } }))).Item).toBeDefined();
+    expect(await itemAt({ pk: entry.pk, sk: entry.sk })).toBeDefined();
     expect(delivered).toEqual([id]);
     expect(await onStatusIndex(id)).toBe(false);
   });
@@ -340,7 +351,7 @@ describe('Function: reconcile', () => {
   it('gives up a push that failed maxPushAttempts times: logs an error and takes the image off byStatus', async () => {
     // Prepare: FAILED long ago, its push taken over and failed one attempt short of the limit; AppSync keeps failing
     const id = await pendingImage('push-always-fails', 1);
-    const item = (await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }))).Item as Image;
+    const item = (await itemAt(imageKey(id))) as Image;
     const endedAt = new Date();
     await completeImage(table.store, { ...item, status: 'FAILED', error: 'test', labeledAt: endedAt.toISOString() }, endedAt);
     await table.store.documentClient.send(
@@ -348,9 +359,8 @@ describe('Function: reconcile', () => {
     );
     const publisher = recordingPublisher([id]);
     let clock = endedAt.getTime() + PushSettings.leaseMs + 1;
-    const logger = new Logger({ serviceName: 'reconciler-test', logLevel: 'SILENT' });
-    const errors = vi.spyOn(logger, 'error');
-    const deps: ReconcileDeps = { ...depsWith(fakeS3([]).client, publisher), logger, now: () => new Date(clock) };
+    const { logger, errors } = spiedLogger();
+    const deps: ReconcileDeps = { ...depsWith(publisher), logger, now: () => new Date(clock) };
 
     // Act: the last attempt fails; the next run, once its lease has lapsed, gives up
     const last = await reconcile(deps, { now });
@@ -365,10 +375,13 @@ describe('Function: reconcile', () => {
     expect(await statusOf(id)).toBe('FAILED');
   });
 
+  /** An hour more than giveUpAfterSeconds before the run: an image ended then has its push given up once its attempts are spent. */
+  const pastGiveUp = new Date(now.getTime() - (ReconcileSettings.giveUpAfterSeconds + 60 * 60) * 1000);
+
   /** An image `name` ended as `status` (LABELED with the label `labelName`) at `labeledAt`, its push failed `attempts` times. */
   async function endedUnpushed(name: string, labeledAt: Date, attempts: number, labelName?: string): Promise<{ id: string; labelled: Image; endedAt: Date }> {
     const id = await pendingImage(name, 1);
-    const item = (await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }))).Item as Image;
+    const item = (await itemAt(imageKey(id))) as Image;
     const label: Label | undefined = labelName ? { name: labelName, confidence: 99, parents: [], aliases: [], categories: [], instances: [] } : undefined;
     const labelled: Image = label
       ? { ...item, status: 'LABELED', labels: [label], error: null, labeledAt: labeledAt.toISOString() }
@@ -381,16 +394,16 @@ describe('Function: reconcile', () => {
     return { id, labelled, endedAt };
   }
 
-  const catalogCount = async (name: string) =>
-    ((await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: catalogKey(sharedOwner, name), ConsistentRead: true }))).Item?.imageCount as
-      | number
-      | undefined) ?? 0;
+  /** An image whose push a run gives up: ended over giveUpAfterSeconds before it, every push attempt failed. */
+  const pushToGiveUp = (name: string, labelName?: string) => endedUnpushed(name, pastGiveUp, ReconcileSettings.maxPushAttempts, labelName);
+
+  const catalogCount = async (name: string) => ((await itemAt(catalogKey(sharedOwner, name)))?.imageCount as number | undefined) ?? 0;
 
   it("gives up a LABELED image's push with its search entries written and its names counted, as a pushed image has", async () => {
     // Prepare: LABELED (a label no other test uses) over a day before the run; every push attempt failed
-    const { id, labelled, endedAt } = await endedUnpushed('labeled-push-given-up', new Date(now.getTime() - 25 * 60 * 60_000), ReconcileSettings.maxPushAttempts, 'GivenUpCat');
+    const { id, labelled, endedAt } = await pushToGiveUp('labeled-push-given-up', 'GivenUpCat');
     const publisher = recordingPublisher([id]);
-    const deps: ReconcileDeps = { ...depsWith(fakeS3([]).client, publisher), now: () => new Date(endedAt.getTime() + PushSettings.leaseMs + 1) };
+    const deps: ReconcileDeps = { ...depsWith(publisher), now: () => pastLease(endedAt) };
 
     // Act
     const summary = await reconcile(deps, { now });
@@ -399,9 +412,9 @@ describe('Function: reconcile', () => {
     expect(summary).toMatchObject({ pending: 1, pushed: 0, dropped: 1, errors: 0 });
     expect(publisher.published).toEqual([]);
     const entry = labelEntries(labelled)[0]!;
-    expect((await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: { pk: entry.pk, sk: entry.sk } }))).Item).toBeDefined();
+    expect(await itemAt({ pk: entry.pk, sk: entry.sk })).toBeDefined();
     expect(await catalogCount('GivenUpCat')).toBe(1);
-    const stored = (await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }))).Item;
+    const stored = await itemAt(imageKey(id));
     expect(stored?.[CatalogAttributes.pending]).toBeUndefined();
     expect(await onStatusIndex(id)).toBe(false);
   });
@@ -410,7 +423,7 @@ describe('Function: reconcile', () => {
     // Prepare: FAILED an hour before the run, every lease taken over during an AppSync outage counted
     const { id, endedAt } = await endedUnpushed('recent-push-kept', new Date(now.getTime() - 60 * 60_000), ReconcileSettings.maxPushAttempts + 5);
     const publisher = recordingPublisher();
-    const deps: ReconcileDeps = { ...depsWith(fakeS3([]).client, publisher), now: () => new Date(endedAt.getTime() + PushSettings.leaseMs + 1) };
+    const deps: ReconcileDeps = { ...depsWith(publisher), now: () => pastLease(endedAt) };
 
     // Act: AppSync is back
     const summary = await reconcile(deps, { now });
@@ -422,14 +435,14 @@ describe('Function: reconcile', () => {
 
   it('counts the names of an image ended before push leases existed before taking it off byStatus', async () => {
     // Prepare: LABELED by a labeler of before push leases (no lease, no pushedAt), its name never counted
-    const { id } = await endedUnpushed('legacy-names-pending', new Date(now.getTime() - 25 * 60 * 60_000), 0, 'LegacyCat');
+    const { id } = await endedUnpushed('legacy-names-pending', pastGiveUp, 0, 'LegacyCat');
     await table.store.documentClient.send(
       new UpdateCommand({ TableName: table.store.tableName, Key: imageKey(id), UpdateExpression: 'REMOVE pushLeaseUntil, pushAttempts' }),
     );
     const publisher = recordingPublisher();
 
     // Act
-    const summary = await reconcile(depsWith(fakeS3([]).client, publisher), { now });
+    const summary = await reconcile(depsWith(publisher), { now });
 
     // Assess: pushed then, as such an image counts; counted now, and off byStatus
     expect(summary).toMatchObject({ pending: 1, finished: 1, dropped: 0, errors: 0 });
@@ -472,9 +485,9 @@ describe('Function: reconcile', () => {
 
   it('does not give up a push whose lease another run took over after the image was read', async () => {
     // Prepare: given up as read, but a labeler redelivery takes the lapsed lease over before the reconciler acts
-    const { id, endedAt } = await endedUnpushed('push-retaken', new Date(now.getTime() - 25 * 60 * 60_000), ReconcileSettings.maxPushAttempts);
-    const clock = new Date(endedAt.getTime() + PushSettings.leaseMs + 1);
-    const deps: ReconcileDeps = { ...depsWith(fakeS3([]).client, recordingPublisher([id])), store: interruptedOnFirstWrite(() => takeLeaseOver(id, clock)), now: () => clock };
+    const { id, endedAt } = await pushToGiveUp('push-retaken');
+    const clock = pastLease(endedAt);
+    const deps: ReconcileDeps = { ...depsWith(recordingPublisher([id])), store: interruptedOnFirstWrite(() => takeLeaseOver(id, clock)), now: () => clock };
 
     // Act
     const summary = await reconcile(deps, { now });
@@ -487,12 +500,11 @@ describe('Function: reconcile', () => {
   it('does not give up a LABELED push with names whose lease another run took over after the image was read: it stays on byStatus', async () => {
     // Prepare: LABELED (a name to count) over a day ago, given up as read; another run takes the lapsed lease
     // over before the reconciler's first write. Should that run's push fail, only byStatus brings the image back.
-    const { id, endedAt } = await endedUnpushed('labeled-push-retaken', new Date(now.getTime() - 25 * 60 * 60_000), ReconcileSettings.maxPushAttempts, 'RetakenCat');
-    const clock = new Date(endedAt.getTime() + PushSettings.leaseMs + 1);
-    const logger = new Logger({ serviceName: 'reconciler-test', logLevel: 'SILENT' });
-    const errors = vi.spyOn(logger, 'error');
+    const { id, endedAt } = await pushToGiveUp('labeled-push-retaken', 'RetakenCat');
+    const clock = pastLease(endedAt);
+    const { logger, errors } = spiedLogger();
     const deps: ReconcileDeps = {
-      ...depsWith(fakeS3([]).client, recordingPublisher([id])),
+      ...depsWith(recordingPublisher([id])),
       logger,
       store: interruptedOnFirstWrite(() => takeLeaseOver(id, clock)),
       now: () => clock,
@@ -510,11 +522,11 @@ describe('Function: reconcile', () => {
   it('keeps on byStatus a LABELED image whose give-up lease another run took over while its names were being counted', async () => {
     // Prepare: LABELED (a name to count) over a day ago, given up; the reconciler's lease lapses while it indexes,
     // and another run takes it over before the catalog claim (that run's push may fail: byStatus must keep the image)
-    const { id, endedAt } = await endedUnpushed('labeled-lease-lost-indexing', new Date(now.getTime() - 25 * 60 * 60_000), ReconcileSettings.maxPushAttempts, 'LostLeaseCat');
-    const clock = new Date(endedAt.getTime() + PushSettings.leaseMs + 1);
-    const later = new Date(clock.getTime() + PushSettings.leaseMs + 1);
+    const { id, endedAt } = await pushToGiveUp('labeled-lease-lost-indexing', 'LostLeaseCat');
+    const clock = pastLease(endedAt);
+    const later = pastLease(clock);
     const deps: ReconcileDeps = {
-      ...depsWith(fakeS3([]).client, recordingPublisher([id])),
+      ...depsWith(recordingPublisher([id])),
       store: interruptedBefore((command) => command instanceof TransactWriteCommand, () => takeLeaseOver(id, later)),
       now: () => clock,
     };
@@ -531,11 +543,10 @@ describe('Function: reconcile', () => {
   it('gives a push up once when two runs give it up at the same time', async () => {
     // Prepare: LABELED over a day ago, given up as read by two runs; the second runs whole between the first's
     // read and its first write
-    const { id, endedAt } = await endedUnpushed('push-given-up-twice', new Date(now.getTime() - 25 * 60 * 60_000), ReconcileSettings.maxPushAttempts, 'TwiceCat');
-    const clock = new Date(endedAt.getTime() + PushSettings.leaseMs + 1);
-    const logger = new Logger({ serviceName: 'reconciler-test', logLevel: 'SILENT' });
-    const errors = vi.spyOn(logger, 'error');
-    const deps = (store: TableStore): ReconcileDeps => ({ ...depsWith(fakeS3([]).client, recordingPublisher([id])), logger, store, now: () => clock });
+    const { id, endedAt } = await pushToGiveUp('push-given-up-twice', 'TwiceCat');
+    const clock = pastLease(endedAt);
+    const { logger, errors } = spiedLogger();
+    const deps = (store: TableStore): ReconcileDeps => ({ ...depsWith(recordingPublisher([id])), logger, store, now: () => clock });
     let second: Awaited<ReturnType<typeof reconcile>> | undefined;
 
     // Act
@@ -553,13 +564,13 @@ describe('Function: reconcile', () => {
     // Prepare: LABELED a moment ago by a run that is still pushing it
     const id = await pendingImage('being-pushed', 1);
     const endedAt = new Date();
-    const stored = await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(id), ConsistentRead: true }));
-    await completeImage(table.store, { ...(stored.Item as Image), status: 'LABELED', labeledAt: endedAt.toISOString() }, endedAt);
+    const stored = (await itemAt(imageKey(id))) as Image;
+    await completeImage(table.store, { ...stored, status: 'LABELED', labeledAt: endedAt.toISOString() }, endedAt);
     const publisher = recordingPublisher();
     const s3 = fakeS3([uploadKeyFor(id)]);
 
     // Act
-    const summary = await reconcile({ ...depsWith(s3.client, publisher), now: () => endedAt }, { now });
+    const summary = await reconcile({ ...depsWith(publisher, s3.client), now: () => endedAt }, { now });
 
     // Assess: neither pushed nor re-driven, and still on byStatus for the next run
     expect(summary).toMatchObject({ pending: 1, pushing: 1, pushed: 0, redriven: 0, errors: 0 });
@@ -571,12 +582,7 @@ describe('Function: reconcile', () => {
   it("re-drives at a restart only the uploads made before the stack started (its start-up event), never one the live queue holds", async () => {
     // Prepare: one upload whose event the restart lost, one made while the stack was starting (its event is queued)
     const startedAt = new Date(Date.parse(hourAgo(run * 1000)) + 10 * 60_000);
-    const putAt = async (name: string, createdAt: Date) => {
-      const id = `run${run}-${name}`;
-      const image: Image = { id, status: 'PENDING', contentType: 'image/jpeg', sizeBytes: 1, createdAt: createdAt.toISOString(), labels: [], moderationLabels: [] };
-      await table.store.documentClient.send(new PutCommand({ TableName: table.store.tableName, Item: { ...imageKey(id), ...image, ...awaitingRecovery() } }));
-      return id;
-    };
+    const putAt = (name: string, createdAt: Date) => putPending(`run${run}-${name}`, createdAt.toISOString());
     const lost = await putAt('lost', new Date(startedAt.getTime() - 60_000));
     const queued = await putAt('during-start', new Date(startedAt.getTime() + 1));
     // A ticket issued before the restart, uploaded once the new queue was wired, before the run: its event is queued.
@@ -590,7 +596,7 @@ describe('Function: reconcile', () => {
     const s3 = fakeS3([lost, queued, uploadedLate, uploadedAtStart].map(uploadKeyFor), new Map(), writtenAt);
 
     // Act: as the handler reads the event the stack sends
-    const summary = await reconcile(depsWith(s3.client, recordingPublisher()), reconcileOptionsOf(startupReconcileEvent(startedAt)));
+    const summary = await reconcile(depsWith(recordingPublisher(), s3.client), reconcileOptionsOf(startupReconcileEvent(startedAt)));
 
     // Assess
     expect(summary).toMatchObject({ pending: 3, redriven: 1, queued: 2, errors: 0 });
@@ -605,7 +611,7 @@ describe('Function: reconcile', () => {
     const undated = { send: async (command: object) => (sent.push(command.constructor.name), {}) } as unknown as S3Client;
 
     // Act
-    const summary = await reconcile(depsWith(undated, recordingPublisher()), { now });
+    const summary = await reconcile(depsWith(recordingPublisher(), undated), { now });
 
     // Assess
     expect(summary).toMatchObject({ pending: 1, queued: 1, redriven: 0, errors: 0 });
@@ -618,11 +624,10 @@ describe('Function: reconcile', () => {
     const ticket = await pendingImage('ticket', 1);
 
     // Act
-    await reconcile(depsWith(fakeS3([]).client, recordingPublisher()), { now });
+    await reconcile(depsWith(recordingPublisher()), { now });
 
     // Assess
-    const stored = await table.store.documentClient.send(new GetCommand({ TableName: table.store.tableName, Key: imageKey(ticket), ConsistentRead: true }));
-    expect(stored.Item).toMatchObject({ status: 'FAILED', error: expiredTicketReason });
+    expect(await itemAt(imageKey(ticket))).toMatchObject({ status: 'FAILED', error: expiredTicketReason });
   });
 });
 

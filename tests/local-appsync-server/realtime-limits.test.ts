@@ -94,12 +94,22 @@ describe('Local AppSync realtime: limits', () => {
     return { socket, next, opened, closed, start, messages, answer };
   };
 
-  it('acks 100 subscriptions on one connection and refuses the 101st with MaxSubscriptionsReachedError', async () => {
-    // Prepare
+  /** A connection_init'ed client; `stopAll` stops the given subscriptions and waits until each is complete (its document released). */
+  const initialisedClient = async () => {
     const client = connect();
     await client.opened;
     client.socket.send(JSON.stringify({ type: 'connection_init' }));
     await client.next('connection_ack');
+    const stopAll = async (ids: readonly string[]) => {
+      for (const id of ids) client.socket.send(JSON.stringify({ type: 'stop', id }));
+      for (const id of ids) await client.next('complete', id);
+    };
+    return { ...client, stopAll };
+  };
+
+  it('acks 100 subscriptions on one connection and refuses the 101st with MaxSubscriptionsReachedError', async () => {
+    // Prepare
+    const client = await initialisedClient();
 
     // Act: 100 subscriptions, then one more
     for (let index = 1; index <= RealtimeLimits.subscriptionsPerConnection; index += 1) client.start(`sub-${index}`);
@@ -114,8 +124,7 @@ describe('Local AppSync realtime: limits', () => {
     });
 
     // Act: one stopped frees its place
-    client.socket.send(JSON.stringify({ type: 'stop', id: 'sub-1' }));
-    await client.next('complete', 'sub-1');
+    await client.stopAll(['sub-1']);
     client.start('sub-102');
 
     // Assess
@@ -126,10 +135,7 @@ describe('Local AppSync realtime: limits', () => {
 
   it('refuses a start with the id of a live subscription (DuplicatedOperationError), keeping the first; after stop the id is free', async () => {
     // Prepare
-    const client = connect();
-    await client.opened;
-    client.socket.send(JSON.stringify({ type: 'connection_init' }));
-    await client.next('connection_ack');
+    const client = await initialisedClient();
     client.start('same', subscription, { imageId: 'img-first' });
     await client.next('start_ack', 'same');
 
@@ -143,8 +149,7 @@ describe('Local AppSync realtime: limits', () => {
     expect(await client.next('data', 'same')).toMatchObject({ payload: { data: { onImageLabeled: { id: 'img-first' } } } });
 
     // Act: stop, then the id again
-    client.socket.send(JSON.stringify({ type: 'stop', id: 'same' }));
-    await client.next('complete', 'same');
+    await client.stopAll(['same']);
     client.start('same', subscription, { imageId: 'img-second' });
 
     // Assess
@@ -155,10 +160,7 @@ describe('Local AppSync realtime: limits', () => {
 
   it('closes a socket that never sends connection_init, and keeps one that did', async () => {
     // Prepare: the initialised socket opens first, so its window would end first if init did not end it
-    const initialised = connect();
-    await initialised.opened;
-    initialised.socket.send(JSON.stringify({ type: 'connection_init' }));
-    await initialised.next('connection_ack');
+    const initialised = await initialisedClient();
     const silent = connect();
     await silent.opened;
 
@@ -211,10 +213,7 @@ describe('Local AppSync realtime: limits', () => {
 
   it('refuses a start whose id is longer than the local limit, and acks one of the limit', async () => {
     // Prepare
-    const client = connect();
-    await client.opened;
-    client.socket.send(JSON.stringify({ type: 'connection_init' }));
-    await client.next('connection_ack');
+    const client = await initialisedClient();
     const longest = 'i'.repeat(maxSubscriptionIdChars);
 
     // Act
@@ -242,24 +241,11 @@ describe('Local AppSync realtime: limits', () => {
     await client.closed;
   });
 
-  /** A connection_init'ed client; `stopAll` stops the given subscriptions and waits until each is complete (its document released). */
-  const initialised = async () => {
-    const client = connect();
-    await client.opened;
-    client.socket.send(JSON.stringify({ type: 'connection_init' }));
-    await client.next('connection_ack');
-    const stopAll = async (ids: readonly string[]) => {
-      for (const id of ids) client.socket.send(JSON.stringify({ type: 'stop', id }));
-      for (const id of ids) await client.next('complete', id);
-    };
-    return { ...client, stopAll };
-  };
-
   it('refuses a start whose document would take its connection past the per-connection budget; a stop frees it', async () => {
     // Prepare
     const { perConnectionBytes } = defaultSubscriptionDocumentLimits;
     const fit = Math.floor(perConnectionBytes / bigDocumentBytes);
-    const client = await initialised();
+    const client = await initialisedClient();
     for (let index = 0; index < fit; index += 1) {
       client.start(`big-${index}`, bigDocument(`c${String(index).padStart(3, '0')}`));
       await client.next('start_ack', `big-${index}`);
@@ -301,7 +287,7 @@ describe('Local AppSync realtime: limits', () => {
     const shared = aliasDocument('shrd', 750);
     const sharedBytes = shared.length * estimatedBytesPerChar;
     const starts = Math.ceil(defaultSubscriptionDocumentLimits.perConnectionBytes / sharedBytes) + 1;
-    const client = await initialised();
+    const client = await initialisedClient();
 
     // Act: more starts of it than the budget holds copies
     for (let index = 0; index < starts; index += 1) client.start(`shared-${index}`, shared);
@@ -333,16 +319,16 @@ describe('Local AppSync realtime: limits', () => {
     const { perConnectionBytes, totalBytes } = defaultSubscriptionDocumentLimits;
     const perConnection = Math.floor(perConnectionBytes / bigDocumentBytes);
     const total = Math.floor(totalBytes / bigDocumentBytes);
-    const clients: Awaited<ReturnType<typeof initialised>>[] = [];
+    const clients: Awaited<ReturnType<typeof initialisedClient>>[] = [];
     for (let started = 0; started < total; ) {
-      const client = await initialised();
+      const client = await initialisedClient();
       clients.push(client);
       for (let index = 0; index < perConnection && started < total; index += 1, started += 1) {
         client.start(`big-${index}`, bigDocument(`t${String(started).padStart(3, '0')}`));
         await client.next('start_ack', `big-${index}`);
       }
     }
-    const last = await initialised();
+    const last = await initialisedClient();
 
     // Act
     last.start('over-total', bigDocument('tmax'));
@@ -388,10 +374,7 @@ describe('Local AppSync realtime: limits', () => {
 
   it('drops and logs a data message whose payload is over 240 kB, and delivers the next one', async () => {
     // Prepare
-    const client = connect();
-    await client.opened;
-    client.socket.send(JSON.stringify({ type: 'connection_init' }));
-    await client.next('connection_ack');
+    const client = await initialisedClient();
     client.start('big');
     await client.next('start_ack', 'big');
     const publish = (id: string, fileName: string) =>
@@ -448,10 +431,7 @@ describe('Local AppSync realtime: limits', () => {
   it('cuts a client that never reads its socket once its unread backlog passes the limit, and keeps serving a reader', { timeout: 60_000 }, async () => {
     // Prepare: two subscribers of every image; one stops reading its TCP socket
     const subscribe = async (id: string) => {
-      const client = connect();
-      await client.opened;
-      client.socket.send(JSON.stringify({ type: 'connection_init' }));
-      await client.next('connection_ack');
+      const client = await initialisedClient();
       client.start(id);
       await client.next('start_ack', id);
       return client;

@@ -16,7 +16,7 @@ import { startVisionEngine } from '../../local/rekognition/engine/engine.ts';
 import type { AnalysisTasks } from '../../local/rekognition/engine/messages.ts';
 import { EngineClosedError } from '../../local/rekognition/errors.ts';
 import { jpegVariant } from '../support/jpeg-variant.ts';
-import { engineTestTimeoutMs, useLocalRekognition } from '../support/local-rekognition.ts';
+import { describeEngineTests, useLocalRekognition } from '../support/local-rekognition.ts';
 import { sharedVisionEngine } from '../support/shared-vision-engine.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures');
@@ -160,7 +160,7 @@ describe('DecodedImage.pixelDigest', () => {
   });
 });
 
-describe('The vision engine', { timeout: engineTestTimeoutMs }, () => {
+describeEngineTests('The vision engine', () => {
   const local = useLocalRekognition();
 
   it('answers the same pixels asked for the same tasks from its cache, a copy equal to the analysis made', async () => {
@@ -222,7 +222,7 @@ describe('The vision engine', { timeout: engineTestTimeoutMs }, () => {
   });
 });
 
-describe('The run\'s shared vision engine', { timeout: engineTestTimeoutMs }, () => {
+describeEngineTests('The run\'s shared vision engine', () => {
   // Elsewhere than on Linux each caller starts an engine of its own (tests/support/shared-vision-engine.ts).
   it.runIf(process.platform === 'linux')('is one engine for every caller: a picture one asked for is answered from the cache for another', async () => {
     // Prepare: two callers, as two test processes would be; the second comes once the models are loaded

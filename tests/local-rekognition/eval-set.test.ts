@@ -8,8 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DetectLabelsCommand, DetectModerationLabelsCommand } from '@aws-sdk/client-rekognition';
-import { describe, expect, it } from 'vitest';
-import { useLocalRekognition } from '../support/local-rekognition.ts';
+import { expect, it } from 'vitest';
+import { describeEngineTests, useLocalRekognition } from '../support/local-rekognition.ts';
 
 const evalDirectory = path.resolve(import.meta.dirname, '../fixtures/eval');
 
@@ -30,7 +30,7 @@ const expected: readonly (readonly [file: string, labels: readonly string[]])[] 
 // The vision models load in the harness's beforeAll.
 const local = useLocalRekognition({ timeoutMs: 180_000 });
 
-describe('the evaluation set, fast subset', () => {
+describeEngineTests('the evaluation set, fast subset', () => {
   it.each(expected)('%s gets %j and no moderation label', async (file, labels) => {
     const image = { Bytes: await readFile(path.join(evalDirectory, file)) };
     const [detected, moderation] = await Promise.all([
@@ -39,5 +39,5 @@ describe('the evaluation set, fast subset', () => {
     ]);
     expect(detected.Labels?.map((label) => label.Name)).toEqual(expect.arrayContaining([...labels]));
     expect(moderation.ModerationLabels).toEqual([]);
-  }, 120_000);
+  });
 });

@@ -17,7 +17,7 @@ import { adminFetch } from '../../local/iam/admin-fetch.ts';
 import { FaultSpecError } from '../../local/rekognition/errors.ts';
 import { FaultInjector, parseFaultSpec } from '../../local/rekognition/faults.ts';
 import { faultsPath, statsPath } from '../../local/rekognition/index.ts';
-import { engineTestTimeoutMs, rekognitionKeyPair, rekognitionRegion, useLocalRekognition } from '../support/local-rekognition.ts';
+import { describeEngineTests, rekognitionKeyPair, rekognitionRegion, useLocalRekognition } from '../support/local-rekognition.ts';
 
 const operations = ['DetectLabels', 'DetectModerationLabels'];
 
@@ -93,7 +93,7 @@ describe('Function: parseFaultSpec', () => {
   });
 });
 
-describe('Endpoint: PUT/DELETE /_labelcast/faults', { timeout: engineTestTimeoutMs }, () => {
+describeEngineTests('Endpoint: PUT/DELETE /_labelcast/faults', () => {
   const adminKeyPair = { accessKeyId: 'LKIATESTREKOGNITIONADMIN', secretAccessKey: 'test-secret-for-local-rekognition-admin0' };
   // The admin may also call Rekognition; the service's other keys may not drive its hooks. Faults answer before
   // the engine runs, but a call past a fault reaches the engine, whose worker answers once the models are loaded.

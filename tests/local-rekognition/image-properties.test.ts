@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { nearestCssColor, cssColors, simplifiedColor } from '../../local/rekognition/image-properties/colors.ts';
 import { imageProperties } from '../../local/rekognition/image-properties/index.ts';
 import { imagePropertiesOf, type RgbPixels } from '../../local/rekognition/image-properties/properties.ts';
-import { engineTestTimeoutMs, useLocalRekognition } from '../support/local-rekognition.ts';
+import { describeEngineTests, useLocalRekognition } from '../support/local-rekognition.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures');
 
@@ -105,7 +105,7 @@ describe('Function: imageProperties', () => {
   });
 });
 
-describe('DetectLabels with Features IMAGE_PROPERTIES', { timeout: engineTestTimeoutMs }, () => {
+describeEngineTests('DetectLabels with Features IMAGE_PROPERTIES', () => {
   const local = useLocalRekognition();
 
   const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error);

@@ -9,8 +9,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DetectLabelsCommand, DetectModerationLabelsCommand, type Image } from '@aws-sdk/client-rekognition';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
-import { engineTestTimeoutMs, useLocalRekognition } from '../support/local-rekognition.ts';
+import { expect, it } from 'vitest';
+import { describeEngineTests, useLocalRekognition } from '../support/local-rekognition.ts';
 import { paddedPng, plainJpeg, plainPng } from '../support/sized-image.ts';
 
 const bucket = 'limits';
@@ -38,7 +38,7 @@ const photoPng = async (width: number, height: number) =>
 const labels = (image: Image) => local.client.send(new DetectLabelsCommand({ Image: image }));
 const moderation = (image: Image) => local.client.send(new DetectModerationLabelsCommand({ Image: image }));
 
-describe('Rekognition limits: pixels a side', { timeout: engineTestTimeoutMs }, () => {
+describeEngineTests('Rekognition limits: pixels a side', () => {
   it.each([
     ['79 × 200', 79, 200],
     ['200 × 79', 200, 79],
@@ -81,7 +81,7 @@ describe('Rekognition limits: pixels a side', { timeout: engineTestTimeoutMs }, 
   });
 });
 
-describe('Rekognition limits: bytes (decimal MB, as AWS writes them)', { timeout: engineTestTimeoutMs }, () => {
+describeEngineTests('Rekognition limits: bytes (decimal MB, as AWS writes them)', () => {
   // The byte limits are checked before the engine, alike for both operations (operations/image-source.ts): each test
   // refuses through one and accepts through the other, DetectModerationLabels being the cheaper analysis of the two.
   it('refuses 5,000,001 bytes as Image.Bytes with ImageTooLargeException and accepts 5,000,000', async () => {
@@ -110,7 +110,7 @@ describe('Rekognition limits: bytes (decimal MB, as AWS writes them)', { timeout
   });
 });
 
-describe('Rekognition limits: formats', { timeout: engineTestTimeoutMs }, () => {
+describeEngineTests('Rekognition limits: formats', () => {
   it.each([
     ['WebP', () => sharp({ create: { width: 200, height: 200, channels: 3, background: '#888' } }).webp().toBuffer()],
     ['GIF', () => sharp({ create: { width: 200, height: 200, channels: 3, background: '#888' } }).gif().toBuffer()],

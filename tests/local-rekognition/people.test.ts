@@ -12,7 +12,7 @@ import { DetectLabelsCommand, type Label } from '@aws-sdk/client-rekognition';
 import { describe, expect, it } from 'vitest';
 import type { DetectedFace } from '../../local/rekognition/faces/detected-face.ts';
 import { isJudgedFace, mayShowFace, peopleLabels, PeopleThresholds, type PersonBox } from '../../local/rekognition/faces/people-labels.ts';
-import { useLocalRekognition } from '../support/local-rekognition.ts';
+import { describeEngineTests, useLocalRekognition } from '../support/local-rekognition.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures');
 
@@ -119,7 +119,7 @@ describe('Function: isJudgedFace', () => {
   });
 });
 
-describe('DetectLabels people labels', () => {
+describeEngineTests('DetectLabels people labels', () => {
   // The vision models load in the harness's beforeAll.
   const local = useLocalRekognition({ timeoutMs: 180_000 });
 
@@ -154,7 +154,7 @@ describe('DetectLabels people labels', () => {
     expect(adult?.Instances?.map((instance) => instance.BoundingBox)).toEqual(find(labels, 'Person')?.Instances?.map((instance) => instance.BoundingBox));
     // faceres reads her face 0.68 female: under the floor, so no gender (and no Woman) rather than a guess.
     for (const unsure of ['Male', 'Female', 'Man', 'Woman', 'Child', 'Girl']) expect(find(labels, unsure), unsure).toBeUndefined();
-  }, 120_000);
+  });
 
   it('labels three men Man, each boxed as his person, with Adult and Male as parents', async () => {
     const labels = await labelsOf('eval/kpa-qt-logo.jpg');
@@ -166,7 +166,7 @@ describe('DetectLabels people labels', () => {
     for (const instance of man?.Instances ?? []) expect(persons).toContainEqual(instance.BoundingBox);
     expect(find(labels, 'Face')?.Instances).toHaveLength(3);
     expect(find(labels, 'Woman')).toBeUndefined();
-  }, 120_000);
+  });
 
   it('counts the couple in a crowded bar by their faces, though the detector gives them no Person box', async () => {
     const labels = await labelsOf('eval/kpa-bar55.jpg');
@@ -177,7 +177,7 @@ describe('DetectLabels people labels', () => {
     for (const instance of faces) expect(persons.some((person) => holds(person.BoundingBox!, centre(instance.BoundingBox!)))).toBe(true);
     expect(find(labels, 'Man')?.Instances).toHaveLength(1);
     expect(find(labels, 'Woman')?.Instances).toHaveLength(1);
-  }, 120_000);
+  });
 
   // blazeface and the mesh both take the panda's and the sedan's fronts for faces (0.74 and 0.97; 0.62 and 0.97), and
   // the macaque's nearly (0.84, mesh 0.78): only the person gate and the mesh floor keep them out.
@@ -187,5 +187,5 @@ describe('DetectLabels people labels', () => {
     for (const people of ['Face', 'Head', 'Male', 'Female', 'Adult', 'Man', 'Woman', 'Child', 'Boy', 'Girl', 'Smile', 'Happy']) {
       expect(find(labels, people), people).toBeUndefined();
     }
-  }, 120_000);
+  });
 });

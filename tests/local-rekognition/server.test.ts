@@ -10,8 +10,8 @@ import {
   type DetectLabelsCommandInput,
   type Label,
 } from '@aws-sdk/client-rekognition';
-import { describe, expect, it } from 'vitest';
-import { engineTestTimeoutMs, rekognitionKeyPair, useLocalRekognition } from '../support/local-rekognition.ts';
+import { expect, it } from 'vitest';
+import { describeEngineTests, rekognitionKeyPair, useLocalRekognition } from '../support/local-rekognition.ts';
 import { postOversizedBody } from '../support/oversized-post.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures');
@@ -26,7 +26,7 @@ const fromBytes = async (name: string): Promise<DetectLabelsCommandInput['Image'
 const named = (labels: Label[] | undefined, name: string) => labels?.find((label) => label.Name === name);
 const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error & { $metadata?: { httpStatusCode?: number } });
 
-describe('DetectLabels', { timeout: engineTestTimeoutMs }, () => {
+describeEngineTests('DetectLabels', () => {
   it('labels the cat photo Cat, with Pet, Mammal and Animal as parents and as labels', async () => {
     const { Labels, LabelModelVersion } = await local.client.send(new DetectLabelsCommand({ Image: await fromBytes('cat.jpg') }));
     expect(LabelModelVersion).toBe('3.0');
@@ -118,7 +118,7 @@ describe('DetectLabels', { timeout: engineTestTimeoutMs }, () => {
   });
 });
 
-describe('DetectModerationLabels', { timeout: engineTestTimeoutMs }, () => {
+describeEngineTests('DetectModerationLabels', () => {
   it('finds nothing to moderate in the fixture photos', async () => {
     for (const name of ['cat.jpg', 'astronaut.jpg', 'coffee.jpg']) {
       const result = await local.client.send(new DetectModerationLabelsCommand({ Image: fromS3(name) }));

@@ -72,6 +72,18 @@ export function postOperation<Result, Variables>(
   return postGraphql<Result>({ query: document.toString(), variables }, headers);
 }
 
+/** The GraphQL errors of a client call that must fail, as the client sees them (Amplify rejects with `{ errors }`); throws when it succeeds or fails otherwise. */
+export async function graphqlErrors(run: () => Promise<unknown>): Promise<{ errorType?: string; message: string }[]> {
+  try {
+    await run();
+  } catch (error) {
+    const errors = (error as { errors?: { errorType?: string; message: string }[] }).errors;
+    if (errors?.length) return errors;
+    throw error;
+  }
+  throw new Error('expected the operation to fail');
+}
+
 /** The errorType of the first GraphQL error a client call rejects with; undefined when it succeeds. */
 export async function errorTypeOf(work: Promise<unknown>): Promise<string | undefined> {
   try {

@@ -7,7 +7,7 @@
  * the same pixels asked for the same tasks again without another model pass.
  */
 import { RekognitionClient, type RekognitionClientConfig } from '@aws-sdk/client-rekognition';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
 import type { LocalVisionEngine } from '../../local/rekognition/engine/engine.ts';
 import { startLocalRekognition, type LocalRekognition, type LocalRekognitionOptions } from '../../local/rekognition/index.ts';
@@ -27,7 +27,12 @@ let sharedEngine: SharedVisionEngine | undefined;
  * engine analyses one image at a time, so a test's request waits behind the other files' (a second or so each on a
  * quiet machine); on a loaded one vitest's default of 30 s was not enough.
  */
-export const engineTestTimeoutMs = 120_000;
+const engineTestTimeoutMs = 120_000;
+
+/** A describe block of tests that wait on the run's vision engine: each test has engineTestTimeoutMs. */
+export function describeEngineTests(name: string, body: () => void): void {
+  describe(name, { timeout: engineTestTimeoutMs }, body);
+}
 
 export const rekognitionRegion = 'us-east-1';
 export const rekognitionKeyPair = { accessKeyId: 'LKIATESTREKOGNITION1', secretAccessKey: 'test-secret-for-local-rekognition-0001' };
