@@ -77,6 +77,8 @@ const expressionFields = ['ConditionExpression', 'UpdateExpression', 'Projection
 
 type WriteKind = 'ConditionCheck' | 'Put' | 'Update' | 'Delete';
 const writeKinds: readonly WriteKind[] = ['ConditionCheck', 'Put', 'Update', 'Delete'];
+/** How DynamoDB's validation messages name an action's member: `conditionCheck`, `put`, … */
+const memberName = (kind: WriteKind): string => `${kind[0].toLowerCase()}${kind.slice(1)}`;
 
 interface WriteAction {
   readonly kind: WriteKind;
@@ -118,6 +120,33 @@ const keySchemaMismatch = 'The provided key element does not match the schema';
 function keyMismatchCancellation(count: number, index: number, refusal: DynamoDbHttpResponse): DynamoDbHttpResponse | undefined {
   if (exceptionOf(refusal) !== 'ValidationException' || messageOf(refusal) !== keySchemaMismatch) return undefined;
   return transactionCanceled(Array.from({ length: count }, (_, at) => (at === index ? { Code: 'ValidationError', Message: keySchemaMismatch } : { Code: 'None' })));
+}
+
+/** The enum-valued members of the two transaction requests, with the values DynamoDB accepts. */
+const returnConsumedCapacity = ['INDEXES', 'TOTAL', 'NONE'] as const;
+const returnItemCollectionMetrics = ['SIZE', 'NONE'] as const;
+const returnValuesOnConditionCheckFailure = ['ALL_OLD', 'NONE'] as const;
+
+/** One member of a request checked against its enum: where it is, what it holds, what it may hold. */
+interface EnumMember {
+  readonly path: string;
+  readonly value: unknown;
+  readonly allowed: readonly string[];
+}
+
+/**
+ * DynamoDB's ValidationException for members outside their enums, all of them
+ * in one message as its validation framework lists them (and dynalite's
+ * validations word them: `Value 'x' at 'path' failed to satisfy constraint:
+ * Member must satisfy enum value set: [...]`); undefined when every member is
+ * absent or allowed. dynalite knows neither transaction, so nothing else checks them.
+ */
+function enumError(members: readonly EnumMember[]): DynamoDbHttpResponse | undefined {
+  const violations = members
+    .filter(({ value, allowed }) => value !== undefined && value !== null && !allowed.includes(String(value)))
+    .map(({ path, value, allowed }) => `Value '${String(value)}' at '${path}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`);
+  if (violations.length === 0) return undefined;
+  return validationError(`${violations.length} validation error${violations.length > 1 ? 's' : ''} detected: ${violations.join('; ')}`);
 }
 
 /** Keeps the ExpressionAttributeNames/Values a condition uses: dynalite refuses unused ones. */
@@ -215,6 +244,20 @@ export class Transactions {
     if (!Array.isArray(items)) return notNull('transactItems');
     const length = lengthError(items.length);
     if (length) return length;
+    const enums = enumError([
+      ...items.flatMap((element, index) =>
+        writeKinds
+          .filter((kind) => isObject(element) && isObject(element[kind]))
+          .map((kind) => ({
+            path: `transactItems.${index + 1}.member.${memberName(kind)}.returnValuesOnConditionCheckFailure`,
+            value: ((element as Record<string, unknown>)[kind] as Record<string, unknown>).ReturnValuesOnConditionCheckFailure,
+            allowed: returnValuesOnConditionCheckFailure,
+          })),
+      ),
+      { path: 'returnConsumedCapacity', value: body.ReturnConsumedCapacity, allowed: returnConsumedCapacity },
+      { path: 'returnItemCollectionMetrics', value: body.ReturnItemCollectionMetrics, allowed: returnItemCollectionMetrics },
+    ]);
+    if (enums) return enums;
     const actions: WriteAction[] = [];
     const seen = new Set<string>();
     for (const [index, element] of items.entries()) {
@@ -224,7 +267,7 @@ export class Transactions {
       }
       const kind = kinds[0];
       const input = element[kind] as Record<string, unknown>;
-      const path = `transactItems.${index + 1}.member.${kind[0].toLowerCase()}${kind.slice(1)}`;
+      const path = `transactItems.${index + 1}.member.${memberName(kind)}`;
       if (typeof input.TableName !== 'string') return notNull(`${path}.tableName`);
       if (kind === 'ConditionCheck' && typeof input.ConditionExpression !== 'string') return notNull(`${path}.conditionExpression`);
       if (kind === 'Update' && typeof input.UpdateExpression !== 'string') return notNull(`${path}.updateExpression`);
@@ -387,6 +430,8 @@ export class Transactions {
     if (!Array.isArray(items)) return { response: notNull('transactItems'), readUnits: [] };
     const length = lengthError(items.length);
     if (length) return { response: length, readUnits: [] };
+    const enums = enumError([{ path: 'returnConsumedCapacity', value: body.ReturnConsumedCapacity, allowed: returnConsumedCapacity }]);
+    if (enums) return { response: enums, readUnits: [] };
     const seen = new Set<string>();
     const gets: Record<string, unknown>[] = [];
     for (const [index, element] of items.entries()) {

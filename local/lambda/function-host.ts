@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { HostMessage, InvokeMessage } from './host-protocol.ts';
+import { serializeResult } from './response-payload.ts';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -40,7 +41,7 @@ process.on('message', (message: InvokeMessage) => {
     try {
       const handler = await handlerPromise;
       const result = await handler(message.event, lambdaContext(message.requestId, message.timeoutMs));
-      send({ requestId: message.requestId, ok: true, result: result ?? null });
+      send({ requestId: message.requestId, ok: true, payload: serializeResult(result) });
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
       // As Lambda's Node.js runtime does, the error goes to the function's log (stderr is its log file) before it is reported.

@@ -32,6 +32,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { countLambdaRun } from '../stack-usage.ts';
 import { FunctionError } from './errors.ts';
+import { invokerValue } from './response-payload.ts';
 import type { HostMessage, InvokeMessage } from './host-protocol.ts';
 import { MemoryProbe, memoryIsWatched, memoryLimitBytes, memorySampleIntervalMs, outOfMemoryMessage, outOfMemoryReport } from './memory-limit.ts';
 import { lambdaNodeFlags } from './node-flags.ts';
@@ -65,7 +66,8 @@ const defaultMaxProcesses = 4;
 
 interface Pending {
   child: ChildProcess;
-  resolve(result: unknown): void;
+  /** Given the handler's result as JSON text (response-payload.ts). */
+  resolve(payload: string): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
 }
@@ -91,7 +93,11 @@ export class FunctionProcess {
     this.memoryMb = options.memoryMb ?? 128;
   }
 
-  public async invoke(event: unknown): Promise<unknown> {
+  /**
+   * Runs the handler on `event`: its result as the invoker gets it (JSON, response-payload.ts), or a FunctionError.
+   * `responseLimitBytes`: a synchronous invoke's, past which the answer is Lambda's Function.ResponseSizeTooLarge.
+   */
+  public async invoke(event: unknown, options: { readonly responseLimitBytes?: number } = {}): Promise<unknown> {
     // Building the code is the deploy's part, not the run's: outside the timeout and the bill. A bundle that cannot
     // be built fails each invocation as a handler Lambda cannot import does.
     const code = await this.options.code().catch((error: unknown) => {
@@ -104,10 +110,10 @@ export class FunctionProcess {
     // Lambda bills each run's duration × the function's memory (the bench's cost rows).
     const billed = () => countLambdaRun(this.memoryMb, performance.now() - started);
     run.then(billed, billed);
-    return run;
+    return invokerValue(await run, options.responseLimitBytes);
   }
 
-  private run(event: unknown, code: FunctionCode): Promise<unknown> {
+  private run(event: unknown, code: FunctionCode): Promise<string> {
     const child = this.options.isolateInvocations ? this.isolatedProcess(code) : this.ensureStarted(code);
     this.load.set(child, (this.load.get(child) ?? 0) + 1);
     const requestId = randomUUID();
@@ -224,7 +230,7 @@ export class FunctionProcess {
     clearTimeout(pending.timer);
     // Its process is free for the next invocation once none is left on it.
     this.release(pending.child);
-    if (message.ok) pending.resolve(message.result);
+    if (message.ok) pending.resolve(message.payload);
     else pending.reject(new FunctionError(message.errorType, message.errorMessage, message.trace));
   }
 

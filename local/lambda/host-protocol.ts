@@ -6,7 +6,8 @@ export interface InvokeMessage {
 }
 
 export type HostMessage =
-  | { readonly requestId: string; readonly ok: true; readonly result: unknown }
+  /** `payload`: the handler's result as JSON text, as Lambda's runtime posts it (response-payload.ts). */
+  | { readonly requestId: string; readonly ok: true; readonly payload: string }
   | {
       readonly requestId: string;
       readonly ok: false;

@@ -13,6 +13,7 @@ import { repoRoot } from '../../api/bundle.ts';
 import { bundleFunctions } from './function-bundle.ts';
 import { FunctionProcess } from './function-process.ts';
 import { FunctionError } from './errors.ts';
+import { maxSyncResponseBytes } from './response-payload.ts';
 
 export interface LambdaRuntimeOptions {
   readonly stateDir: string;
@@ -182,7 +183,7 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
   return {
     invoke: (name, event) =>
       processFor(name)
-        .invoke(event)
+        .invoke(event, { responseLimitBytes: maxSyncResponseBytes })
         .catch((error: unknown) => {
           if (!closed) reportError(name, error, 1, false);
           throw error;

@@ -163,6 +163,36 @@ describe('Local DynamoDB: transactions', () => {
       expect(await get('d-many-0')).toBeUndefined();
     });
 
+    it('refuses a ReturnValuesOnConditionCheckFailure, ReturnConsumedCapacity or ReturnItemCollectionMetrics outside its enum, naming each, writing nothing', async () => {
+      // Act
+      const refused = documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName, Item: key('e1') } },
+            { Delete: { TableName, Key: key('e2'), ReturnValuesOnConditionCheckFailure: 'dog' as 'ALL_OLD' } },
+          ],
+          ReturnConsumedCapacity: 'ALL' as 'TOTAL',
+        }),
+      );
+      const readRefused = documents.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName, Key: key('e1') } }], ReturnConsumedCapacity: 'SOME' as 'TOTAL' }));
+
+      // Assess
+      await expect(refused).rejects.toMatchObject({
+        name: 'ValidationException',
+        message:
+          "2 validation errors detected: Value 'dog' at 'transactItems.2.member.delete.returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]; " +
+          "Value 'ALL' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]",
+      });
+      await expect(readRefused).rejects.toMatchObject({
+        name: 'ValidationException',
+        message: "1 validation error detected: Value 'SOME' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]",
+      });
+      expect(await get('e1')).toBeUndefined();
+      await expect(
+        documents.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName, Item: key('e1'), ReturnValuesOnConditionCheckFailure: 'NONE' } }], ReturnItemCollectionMetrics: 'SIZE' })),
+      ).resolves.toBeDefined();
+    });
+
     it('refuses items of more than 4 MB together, and an expression over 4 KB, with ValidationException, writing nothing', async () => {
       // Prepare: 11 items of 390 KB (under the 400 KB item limit) are 4.2 MB together
       const big = 'x'.repeat(390 * 1024);

@@ -14,6 +14,7 @@ import { repoRoot } from '../../api/bundle.ts';
 import { checkoutCacheDir } from '../../api/cached-bundle.js';
 import { bundleFunctions, type FunctionBundles } from '../../local/lambda/function-bundle.ts';
 import { FunctionProcess } from '../../local/lambda/function-process.ts';
+import { maxSyncResponseBytes } from '../../local/lambda/response-payload.ts';
 import { memoryIsWatched } from '../../local/lambda/memory-limit.ts';
 
 const workDir = mkdtempSync(path.join(tmpdir(), 'labelcast-function-process-'));
@@ -28,6 +29,7 @@ const fixtures = {
   native: fileURLToPath(new URL('./fixtures/native-module-handler.ts', import.meta.url)),
   sleeping: fileURLToPath(new URL('./fixtures/sleeping-handler.ts', import.meta.url)),
   hungry: fileURLToPath(new URL('./fixtures/memory-hungry-handler.ts', import.meta.url)),
+  answering: fileURLToPath(new URL('./fixtures/answering-handler.ts', import.meta.url)),
 } as const;
 
 /**
@@ -115,6 +117,42 @@ describe('Class: FunctionProcess', () => {
     // --expose-gc and --max-http-header-size 81920 (node's default is 16 KiB)
     expect(result.gcExposed).toBe(true);
     expect(result.maxHeaderSize).toBe(81920);
+  });
+
+  it("hands the invoker the handler's result as JSON, as Lambda's runtime posts it, and refuses one that JSON cannot hold", async () => {
+    // Prepare
+    const function_ = processFor('answering', 'answering');
+
+    // Act
+    const date = await function_.invoke({ answer: 'date' });
+    const map = await function_.invoke({ answer: 'map' });
+    const nothing = await function_.invoke({ answer: 'undefined' });
+    const bigint = await function_.invoke({ answer: 'bigint' }).catch((error: unknown) => error);
+
+    // Assess: a Date as its ISO text, undefined members dropped, a Map as {}, undefined as null
+    expect(date).toEqual({ at: '2026-12-01T00:00:00.000Z' });
+    expect(map).toEqual({});
+    expect(nothing).toBeNull();
+    expect(bigint).toMatchObject({ errorType: 'Error', message: 'Unable to stringify response body' });
+  });
+
+  it("refuses a synchronous invoke's answer over 6,291,556 bytes with Lambda's Function.ResponseSizeTooLarge, and takes one at the limit, or any when no limit is set (an asynchronous invoke)", async () => {
+    // Prepare: a JSON string's text is its characters and two quotes
+    const function_ = processFor('large-answer', 'answering');
+    const limit = { responseLimitBytes: maxSyncResponseBytes };
+
+    // Act
+    const over = await function_.invoke({ answer: 'bytes', bytes: maxSyncResponseBytes - 1 }, limit).catch((error: unknown) => error);
+    const atLimit = (await function_.invoke({ answer: 'bytes', bytes: maxSyncResponseBytes - 2 }, limit)) as string;
+    const unlimited = (await function_.invoke({ answer: 'bytes', bytes: maxSyncResponseBytes + 10 })) as string;
+
+    // Assess
+    expect(over).toMatchObject({
+      errorType: 'Function.ResponseSizeTooLarge',
+      message: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).',
+    });
+    expect(atLimit).toHaveLength(maxSyncResponseBytes - 2);
+    expect(unlimited).toHaveLength(maxSyncResponseBytes + 10);
   });
 
   it('fails each invocation of a handler that cannot be bundled with Runtime.ImportModuleError, naming the file', async () => {
