@@ -80,7 +80,7 @@ export const lambdaFunctions = {
     timeoutSeconds: 300,
     memoryMb: 256,
     tuningEnvironment: fewMallocArenas,
-    /** Runs on this period (EventBridge on AWS, a timer offline), and once at each offline start. */
+    /** Runs on this period (EventBridge on AWS, a timer offline), and once at each offline start that finds the table already made (local/stack.ts). */
     scheduleMinutes: 5,
   },
 } as const;

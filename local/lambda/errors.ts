@@ -9,6 +9,7 @@
  * | FunctionError           | yes              | the function threw ("Unhandled"); Lambda retries an async invocation, SQS redelivers |
  * | LocalQueueError         | no               | a queue setting SQS would refuse                                           |
  * | EventSourceMappingError | no               | a mapping the function's role may not poll (InvalidParameterValueException) |
+ * | FunctionBundleError     | no               | the functions' bundles could not be built (function-bundle.ts): every invocation fails, as a deploy of them would |
  */
 import { LocalError } from '../errors.ts';
 import { SignatureErrorCode } from '../iam/json-service-errors.ts';
@@ -100,5 +101,14 @@ export class EventSourceMappingError extends LocalLambdaError {
 
   public constructor(message: string) {
     super('InvalidParameterValueException', message);
+  }
+}
+
+/** A bundle that could not be built: the function cannot start, as a deploy of it would fail. */
+export class FunctionBundleError extends LocalLambdaError {
+  public readonly retryable = false;
+
+  public constructor(message: string, options?: ErrorOptions) {
+    super('FunctionBundleError', message, options);
   }
 }

@@ -31,16 +31,9 @@ import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../../api/bundle.ts';
 import { functionBundleOptions } from '../../api/function-bundle-options.ts';
 import { cachedBundles, checkoutCacheDir } from '../../api/cached-bundle.js';
+import { FunctionBundleError } from './errors.ts';
 
 const hostSource = fileURLToPath(new URL('./function-host.ts', import.meta.url));
-
-/** A bundle that could not be built: the function cannot start, as a deploy of it would fail. */
-export class FunctionBundleError extends Error {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'FunctionBundleError';
-  }
-}
 
 export interface FunctionBundlesArgs {
   /** Absolute path of each function's handler module, by function name. */

@@ -10,11 +10,15 @@
  * | -------------------- | --------- | ---------------------------------------------------------------------- |
  * | RekognitionError     | per code  | Rekognition's answer; ThrottlingException, ProvisionedThroughputExceededException and InternalServerError are worth sending again (the SDK retries them), the rest are not |
  * | ImageDecodeError     | no        | the bytes are no image Rekognition accepts (engine/decode.ts, in the vision worker) |
+ * | ReleasedFilterError  | no        | a convolution called with a filter freed once packed, with settings its packed operator was not made for (engine/packed-filters.ts) |
  * | EngineClosedError    | no        | the vision engine was closed (the server is stopping)                  |
  * | WorkerBundleError    | no        | the engine worker's bundle could not be built or written (engine/worker-bundle.ts); the worker then runs from its sources (engine/worker-start.ts) |
  * | FaultSpecError       | no        | the faults hook's body is not a fault spec (answered HTTP 400)          |
  * | TpsQuotaError        | no        | LABELCAST_REKOGNITION_TPS is no positive, finite number                |
  * | VisionEngineHostError | no       | the vision engine host LABELCAST_VISION_ENGINE_SOCKET names does not answer as one (engine-connection.ts) |
+ *
+ * Not here: FrameTooLargeError (engine-frames.js), a plain Error, since that file is plain JavaScript the tests'
+ * vision engine host imports without a loader, and cannot import this one.
  */
 import { LocalError } from '../errors.ts';
 import { SignatureErrorCode } from '../iam/json-service-errors.ts';
@@ -114,6 +118,39 @@ export class RekognitionError extends LocalRekognitionError {
 export const invalidParameter = (detail?: string): RekognitionError =>
   new RekognitionError(RekognitionErrorCode.invalidParameter, detail ? `${RekognitionErrorMessage.invalidParameters}: ${detail}` : RekognitionErrorMessage.invalidParameters);
 
+/** Why an image cannot be analysed (ImageDecodeError's problem); operations map these onto Rekognition errors. */
+export const ImageProblem = {
+  invalidFormat: 'invalidFormat',
+  tooLarge: 'tooLarge',
+  /** A side over RekognitionLimits.maxSidePx; the message names the dimensions. */
+  dimensionsTooLarge: 'dimensionsTooLarge',
+  /** A side under RekognitionLimits.minSidePx. */
+  dimensionsTooSmall: 'dimensionsTooSmall',
+} as const;
+export type ImageProblem = (typeof ImageProblem)[keyof typeof ImageProblem];
+
+/** Bytes the engine cannot decode as Rekognition would accept them (engine/decode.ts); sending them again gives the same answer. */
+export class ImageDecodeError extends LocalRekognitionError {
+  public readonly retryable = false;
+
+  public constructor(
+    public readonly problem: ImageProblem,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super('ImageDecodeError', message, options);
+  }
+}
+
+/** A convolution called with a filter freed once packed, with settings its packed operator was not made for (engine/packed-filters.ts). */
+export class ReleasedFilterError extends LocalRekognitionError {
+  public readonly retryable = false;
+
+  public constructor(kernel: string, settings: string, packedFor: string) {
+    super('ReleasedFilterError', `${kernel} was called with a filter freed once packed, with settings ${settings} instead of ${packedFor}`);
+  }
+}
+
 /** The vision engine was closed; what waited on it fails. */
 export class EngineClosedError extends LocalRekognitionError {
   public readonly retryable = false;
@@ -151,7 +188,7 @@ export class TpsQuotaError extends LocalRekognitionError {
 }
 
 /**
- * The vision engine host a stack or test process connects to (LABELCAST_VISION_ENGINE_SOCKET, ../engine-connection.ts)
+ * The vision engine host a stack or test process connects to (LABELCAST_VISION_ENGINE_SOCKET, ./engine-connection.ts)
  * does not answer as one: none listens, it ended the connection, it sent no greeting in time, or what it sent is not
  * its frames.
  */

@@ -2,14 +2,18 @@
  * IMAGE_PROPERTIES: the pixel maths (properties.ts, colors.ts) on made-up
  * images, then the feature through the local DetectLabels with the AWS SDK.
  */
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { DetectLabelsCommand } from '@aws-sdk/client-rekognition';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { nearestCssColor, cssColors, simplifiedColor } from '../../local/rekognition/image-properties/colors.ts';
 import { imageProperties } from '../../local/rekognition/image-properties/index.ts';
 import { imagePropertiesOf, type RgbPixels } from '../../local/rekognition/image-properties/properties.ts';
+import { repoRoot } from '../../api/bundle.ts';
+import { childModule } from '../support/child-module.ts';
 import { describeEngineTests, useLocalRekognition } from '../support/local-rekognition.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures');
@@ -102,6 +106,18 @@ describe('Function: imageProperties', () => {
 
     expect(sharpCat.Quality?.Sharpness).toBeGreaterThan(3 * (blurredCat.Quality?.Sharpness ?? 0));
     expect(Math.abs((sharpCat.Quality?.Brightness ?? 0) - (blurredCat.Quality?.Brightness ?? 0))).toBeLessThan(2);
+  });
+
+  it("turns libvips' operation cache off in a process that loads sharp for it alone, as the stack's process does", async () => {
+    // Prepare: a process of its own, since the cache is the process's (a test process may have loaded engine/decode.ts)
+    const { execArgv, url } = await childModule('local/rekognition/image-properties/index.ts');
+    const script = "await import(process.argv[1]); const { default: sharp } = await import('sharp'); console.log(JSON.stringify(sharp.cache()));";
+
+    // Act
+    const { stdout } = await promisify(execFile)(process.execPath, [...execArgv, '--input-type=module', '-e', script, url], { cwd: repoRoot });
+
+    // Assess
+    expect(JSON.parse(stdout)).toMatchObject({ memory: { max: 0 }, files: { max: 0 }, items: { max: 0 } });
   });
 });
 

@@ -7,7 +7,8 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
-import { ReleasedFilterError, releaseFiltersOncePacked, releasedFilterBytes, releasesFiltersOn, releasingFiltersOfLoad } from '../../local/rekognition/engine/packed-filters.ts';
+import { releaseFiltersOncePacked, releasedFilterBytes, releasesFiltersOn, releasingFiltersOfLoad } from '../../local/rekognition/engine/packed-filters.ts';
+import { ReleasedFilterError } from '../../local/rekognition/errors.ts';
 import { startTfjs } from '../../local/rekognition/engine/tfjs-runtime.ts';
 
 let tf: typeof tfTypes;

@@ -8,8 +8,8 @@ import { UploadRefusedError } from '../../client-example/lib/errors.ts';
 import { DynamoDbServiceError, InvalidRequestError, LocalAppSyncError } from '../../local/appsync/errors.ts';
 import { LocalDynamoDbError, ThrottleSpecError } from '../../local/dynamodb/errors.ts';
 import { BodyTooLargeError, LocalError } from '../../local/errors.ts';
-import { FunctionError, LambdaApiError, LambdaErrorCode, LocalLambdaError } from '../../local/lambda/errors.ts';
-import { LocalRekognitionError, RekognitionError, RekognitionErrorCode } from '../../local/rekognition/errors.ts';
+import { FunctionBundleError, FunctionError, LambdaApiError, LambdaErrorCode, LocalLambdaError } from '../../local/lambda/errors.ts';
+import { ImageDecodeError, ImageProblem, LocalRekognitionError, ReleasedFilterError, RekognitionError, RekognitionErrorCode } from '../../local/rekognition/errors.ts';
 
 describe('Class: RekognitionError', () => {
   it.each([
@@ -30,6 +30,23 @@ describe('Class: RekognitionError', () => {
   });
 });
 
+describe('Class: LocalRekognitionError', () => {
+  it("is the base of the engine's refusals, which no retry changes", () => {
+    // Act
+    const decode = new ImageDecodeError(ImageProblem.invalidFormat, 'Request has invalid image format');
+    const released = new ReleasedFilterError('Conv2D', 'strides 2', 'strides 1');
+
+    // Assess
+    for (const error of [decode, released]) expect(error).toBeInstanceOf(LocalRekognitionError);
+    expect(decode).toMatchObject({ name: 'ImageDecodeError', problem: 'invalidFormat', retryable: false });
+    expect(released).toMatchObject({
+      name: 'ReleasedFilterError',
+      message: 'Conv2D was called with a filter freed once packed, with settings strides 2 instead of strides 1',
+      retryable: false,
+    });
+  });
+});
+
 describe('Class: LambdaApiError', () => {
   it('retries a ServiceException (500) and a TooManyRequestsException (429), as the SDKs do, and keeps its name and status', () => {
     // Act
@@ -43,6 +60,18 @@ describe('Class: LambdaApiError', () => {
     expect([notFound.retryable, notFound.statusCode]).toEqual([false, 404]);
     expect(notFound).toBeInstanceOf(LocalLambdaError);
     expect(new FunctionError('TypeError', 'boom')).toMatchObject({ name: 'TypeError', retryable: true });
+  });
+});
+
+describe('Class: FunctionBundleError', () => {
+  it('is a local Lambda error that building again does not fix, keeping its cause', () => {
+    // Act
+    const cause = new Error('Expected ";" but found "}"');
+    const error = new FunctionBundleError('could not bundle the functions: broken-handler.ts', { cause });
+
+    // Assess
+    expect(error).toBeInstanceOf(LocalLambdaError);
+    expect(error).toMatchObject({ name: 'FunctionBundleError', retryable: false, cause });
   });
 });
 

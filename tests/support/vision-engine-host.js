@@ -106,7 +106,7 @@ const broadcast = (message) => {
   for (const client of clients.keys()) send(client, message);
 };
 
-/** Whether `message` is a request as ./engine-connection.ts sends them (engine/messages.ts's ToWorker). */
+/** Whether `message` is a request as local/rekognition/engine-connection.ts sends them (local/rekognition/engine/messages.ts's ToWorker). */
 const isRequest = (message) =>
   typeof message === 'object' &&
   message !== null &&

@@ -7,34 +7,10 @@
 import { createHash } from 'node:crypto';
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import { RekognitionLimits } from '../../../api/limits.ts';
-import { LocalRekognitionError } from '../errors.ts';
+import { ImageDecodeError, ImageProblem } from '../errors.ts';
 
 // Each image is decoded once: libvips' operation cache (up to 50 MB by default) would only hold memory.
 sharp.cache(false);
-
-/** Why an image cannot be analysed; operations map these onto Rekognition errors. */
-export const ImageProblem = {
-  invalidFormat: 'invalidFormat',
-  tooLarge: 'tooLarge',
-  /** A side over RekognitionLimits.maxSidePx; the message names the dimensions. */
-  dimensionsTooLarge: 'dimensionsTooLarge',
-  /** A side under RekognitionLimits.minSidePx. */
-  dimensionsTooSmall: 'dimensionsTooSmall',
-} as const;
-export type ImageProblem = (typeof ImageProblem)[keyof typeof ImageProblem];
-
-/** Bytes the engine cannot decode as Rekognition would accept them; sending them again gives the same answer. */
-export class ImageDecodeError extends LocalRekognitionError {
-  public readonly retryable = false;
-
-  public constructor(
-    public readonly problem: ImageProblem,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super('ImageDecodeError', message, options);
-  }
-}
 
 export interface DecodeLimits {
   /** Decompression-bomb guard: sharp refuses to decode more pixels than this. */

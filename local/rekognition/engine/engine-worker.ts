@@ -8,7 +8,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AnalysisCache, analysisKey, cachedMaxPixels, throughCache } from './analysis-cache.ts';
-import { decodeImage, ImageDecodeError, type DecodedImage } from './decode.ts';
+import { ImageDecodeError } from '../errors.ts';
+import { decodeImage, type DecodedImage } from './decode.ts';
 import type { AnalysisTasks, EngineWorkerData, FromWorker, ImageAnalysis, ToWorker } from './messages.ts';
 import { loadModerationClassifier } from './moderation-classifier.ts';
 import { needsPersonCheck } from '../moderation.ts';

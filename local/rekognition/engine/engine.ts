@@ -10,9 +10,8 @@
  * carries the same messages (the unit tests share one a run).
  */
 import { Worker } from 'node:worker_threads';
-import { EngineClosedError } from '../errors.ts';
+import { EngineClosedError, ImageDecodeError, type ImageProblem } from '../errors.ts';
 import { defaultAnalysisCacheBytes } from './analysis-cache.ts';
-import { ImageDecodeError, type ImageProblem } from './decode.ts';
 import type { AnalysisTasks, EngineInfo, EngineWorkerData, FromWorker, ImageAnalysis, ToWorker } from './messages.ts';
 import { engineWorkerStart } from './worker-start.ts';
 

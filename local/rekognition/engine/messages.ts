@@ -1,5 +1,5 @@
 /** Messages between the engine (main thread) and its worker. */
-import type { ImageProblem } from './decode.ts';
+import type { ImageProblem } from '../errors.ts';
 import type { ModerationSignals } from '../moderation.ts';
 import type { DetectedObject } from './object-detector.ts';
 import type { DetectedFace } from '../faces/detected-face.ts';

@@ -27,6 +27,7 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { ReleasedFilterError } from '../errors.ts';
 import { wrappedWasmKernel, wrapWasmKernel, type KernelArgs } from './wasm-kernel-wrap.ts';
 
 /** The wasm kernels that pack their filter input into a cached XNNPACK operator. */
@@ -37,14 +38,6 @@ const releasable = new WeakSet<object>();
 /** Data ids of freed filters, with the settings of the call their operator was kept for. */
 const released = new WeakMap<object, string>();
 let releasedBytes = 0;
-
-/** A convolution called with a filter freed once packed, with settings its packed operator was not made for. */
-export class ReleasedFilterError extends Error {
-  public constructor(kernel: string, settings: string, packedFor: string) {
-    super(`${kernel} was called with a filter freed once packed, with settings ${settings} instead of ${packedFor}`);
-    this.name = 'ReleasedFilterError';
-  }
-}
 
 /** A loaded model: a graph model's named weights, or a layers model's variables. */
 export interface ModelWithWeights {

@@ -10,6 +10,10 @@ import { imagePropertiesOf, type PropertiesOptions } from './properties.ts';
 
 export { defaultMaxDominantColors, maxMaxDominantColors, type PropertiesOptions, type Region } from './properties.ts';
 
+// Each image is decoded once: libvips' operation cache (up to 50 MB by default) would only hold memory. Said here, not
+// only in engine/decode.ts: the stack's process loads sharp for this module alone, without decode.ts.
+sharp.cache(false);
+
 /**
  * Side of the analysed copy: colours and brightness are the same at any size,
  * and sharpness is judged at the scale a viewer sees a photo whole.

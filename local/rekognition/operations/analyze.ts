@@ -1,8 +1,7 @@
 /** Runs the vision engine on a resolved image and maps its refusals onto Rekognition errors. */
-import { ImageDecodeError, ImageProblem } from '../engine/decode.ts';
 import type { VisionEngine } from '../engine/engine.ts';
 import type { AnalysisTasks, ImageAnalysis } from '../engine/messages.ts';
-import { RekognitionError, RekognitionErrorCode, RekognitionErrorMessage, invalidParameter } from '../errors.ts';
+import { ImageDecodeError, ImageProblem, RekognitionError, RekognitionErrorCode, RekognitionErrorMessage, invalidParameter } from '../errors.ts';
 
 /** Rekognition's answer to each reason the engine refuses an image. */
 function refusal(error: ImageDecodeError): RekognitionError {
