@@ -158,6 +158,29 @@ describe('presigned uploads', () => {
     expect(await late.text()).toContain('<Message>Request has expired</Message>');
   });
 
+  it('refuses a presigned URL that gives an authentication parameter twice, naming it (AuthorizationQueryParametersError)', async () => {
+    // AWS documents nothing here: reading the first value would accept any value appended after it.
+    const key = 'uploads/twice.jpg';
+    const url = await presignPut(key, 'image/jpeg', image.length);
+    expect((await put(url, 'image/jpeg', image)).status).toBe(200);
+    await client().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    const date = new URL(url).searchParams.get('X-Amz-Date')!;
+
+    for (const [appended, named] of [
+      ['X-Amz-Signature=00', 'X-Amz-Signature'],
+      ['x-amz-signature=00', 'x-amz-signature'],
+      [`X-Amz-Date=${date}`, 'X-Amz-Date'],
+      ['X-Amz-Expires=60', 'X-Amz-Expires'],
+      ['X-Amz-Security-Token=a&X-Amz-Security-Token=b', 'X-Amz-Security-Token'],
+    ]) {
+      const answer = await put(`${url}&${appended}`, 'image/jpeg', image);
+      const body = await answer.text();
+      expect([answer.status, /<Code>([^<]*)<\/Code>/.exec(body)?.[1]], appended).toEqual([400, 'AuthorizationQueryParametersError']);
+      expect(body).toContain(`${named} is given more than once`);
+    }
+    expect(await s3.readObject(bucket, key)).toBeUndefined();
+  });
+
   it('refuses a PUT without Content-Length (411) and a declared size over the limit (EntityTooLarge)', async () => {
     const url = new URL(await getSignedUrl(client(), new PutObjectCommand({ Bucket: bucket, Key: 'uploads/chunked.jpg' }), { expiresIn: 300 }));
     const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
