@@ -332,6 +332,46 @@ describe('header-signed AWS SDK requests', () => {
   });
 });
 
+describe('S3 limits on keys and metadata', () => {
+  const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+  const failure = (sent: Promise<unknown>) =>
+    sent.then(
+      () => undefined,
+      (error: unknown) => [(error as S3ServiceException).$metadata.httpStatusCode, (error as S3ServiceException).name],
+    );
+
+  it('refuses a key over 1,024 bytes of UTF-8 (KeyTooLongError), for writes and reads', async () => {
+    const sdk = client();
+    const tooLong = [`long/${'k'.repeat(1020)}`, `long/${'é'.repeat(510)}`];
+    for (const key of tooLong) {
+      expect(utf8Bytes(key)).toBeGreaterThan(1024);
+      expect(await failure(sdk.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'x' })))).toEqual([400, 'KeyTooLongError']);
+      expect(await failure(sdk.send(new GetObjectCommand({ Bucket: bucket, Key: key })))).toEqual([400, 'KeyTooLongError']);
+    }
+    const url = await presignPut(`uploads/${'k'.repeat(1017)}`, 'image/jpeg', 1);
+    const refused = await put(url, 'image/jpeg', Buffer.from('x'));
+    const body = await refused.text();
+    expect(refused.status).toBe(400);
+    expect(body).toContain('<Code>KeyTooLongError</Code><Message>Your key is too long</Message><Size>1025</Size><MaxSizeAllowed>1024</MaxSizeAllowed>');
+  });
+
+  it('refuses more than 2 KB of user metadata, names and values in UTF-8 (MetadataTooLarge)', async () => {
+    const sdk = client();
+    const metadata = (valueBytes: number) => ({ a: 'x'.repeat(2000), b: 'y'.repeat(valueBytes) });
+    // 2 + 2,000 + 46 = 2,048 bytes: the most S3 takes.
+    await sdk.send(new PutObjectCommand({ Bucket: bucket, Key: 'plain/metadata', Body: 'x', Metadata: metadata(46) }));
+    expect((await sdk.send(new HeadObjectCommand({ Bucket: bucket, Key: 'plain/metadata' }))).Metadata?.b).toHaveLength(46);
+
+    expect(await failure(sdk.send(new PutObjectCommand({ Bucket: bucket, Key: 'plain/metadata-over', Body: 'x', Metadata: metadata(47) })))).toEqual([
+      400,
+      'MetadataTooLarge',
+    ]);
+    const copy = new CopyObjectCommand({ Bucket: bucket, Key: 'plain/metadata', CopySource: `${bucket}/plain/metadata`, MetadataDirective: 'REPLACE', Metadata: metadata(47) });
+    expect(await failure(sdk.send(copy))).toEqual([400, 'MetadataTooLarge']);
+    expect(await s3.readObject(bucket, 'plain/metadata-over')).toBeUndefined();
+  });
+});
+
 describe('memory', () => {
   it('keeps the ETags of keys read lately within its byte bound, the longest keys included', async () => {
     // Each HEAD with If-Match asks local S3 for the key's current ETag (its precondition), which it then keeps.
