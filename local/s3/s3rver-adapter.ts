@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { uploadCorsAllowedHeaders } from '../../api/media.ts';
+import { storeLongKeySegments, type KeyedStore } from './stored-keys.ts';
 
 interface S3rverObject {
   readonly bucket: string;
@@ -19,7 +20,7 @@ interface S3rverObject {
   readonly metadata: Record<string, string>;
 }
 
-interface S3rverStore {
+interface S3rverStore extends KeyedStore {
   getResourcePath(bucket: string, key: string | undefined, resource: string): string;
   getSubresource(bucket: string, key: string | undefined, resourceType: string): Promise<unknown>;
   putSubresource(bucket: string, key: string | undefined, resource: { readonly type: string }): Promise<void>;
@@ -428,6 +429,8 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
       configs: bucket.corsAllowedOrigins?.length ? [corsConfigurationXml(bucket.corsAllowedOrigins)] : [],
     })),
   });
+  // First: every other wrapper reaches the files through the paths it gives.
+  storeLongKeySegments(app.store);
   durableWrites(app.store, tempDir);
   const configurations = cachedBucketConfigurations(
     app.store,
