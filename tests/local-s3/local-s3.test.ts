@@ -25,6 +25,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadBucketCors } from '../../api/media.ts';
 import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
 import { decodeEventKey, startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
 import { maxKeptETagBytes } from '../../local/s3/s3rver-adapter.ts';
@@ -46,7 +47,7 @@ const start = () =>
     port: 0,
     region,
     credentials: credentialStore(credentials),
-    buckets: [{ name: bucket, corsAllowedOrigins: ['*'] }],
+    buckets: [{ name: bucket, cors: uploadBucketCors }],
     maxObjectBytes,
     onObjectCreated: (event) => events.push(event),
   });
@@ -216,6 +217,36 @@ describe('presigned uploads', () => {
     expect(response.headers.get('access-control-allow-headers')).toBe('content-type, if-none-match');
     // AllowedHeaders of infra/upload-bucket.ts (api/media.ts): S3 refuses a preflight asking for any other.
     expect((await preflight('content-type, x-not-allowed')).status).toBe(403);
+  });
+
+  it('answers preflights and requests as the deployed rule does (api/media.ts): PUT and GET only, ETag exposed', async () => {
+    const preflight = (origin: string, method: string) =>
+      fetch(`${s3.endpoint}/${bucket}/uploads/x`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': method } });
+    for (const method of ['DELETE', 'POST', 'HEAD']) {
+      const refused = await preflight('https://evil.example', method);
+      expect(refused.status, method).toBe(403);
+      expect(refused.headers.get('access-control-allow-methods')).toBeNull();
+      expect(await refused.text()).toMatch(/<Code>CORSResponse<\/Code><Message>This CORS request is not allowed\./);
+    }
+    const allowed = await preflight('https://evil.example', 'PUT');
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-allow-methods')).toBe(uploadBucketCors.allowedMethods.join(', '));
+
+    // A read's answer, and an error's (a page reads the code of a refused upload), carry the rule's headers only.
+    const key = 'uploads/cors.jpg';
+    await put(await presignPut(key, 'image/jpeg', image.length), 'image/jpeg', image);
+    const read = await fetch(await getSignedUrl(client(), new GetObjectCommand({ Bucket: bucket, Key: key })), { headers: { origin: 'https://gallery.example' } });
+    const refusedPut = await fetch(await presignPut(key, 'image/jpeg', image.length), { method: 'PUT', headers: { origin: 'https://gallery.example', 'content-type': 'image/png' }, body: new Uint8Array(image) });
+    expect(refusedPut.status).toBe(403);
+    for (const answer of [read, refusedPut]) {
+      expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+      expect(answer.headers.get('access-control-expose-headers')).toBe(uploadBucketCors.exposedHeaders.join(', '));
+      expect(answer.headers.get('access-control-max-age')).toBe(String(uploadBucketCors.maxAgeSeconds));
+    }
+    // No rule allows DELETE: its answer carries no CORS header, so a page cannot read it.
+    const deleted = await fetch(await getSignedUrl(client(), new DeleteObjectCommand({ Bucket: bucket, Key: key })), { method: 'DELETE', headers: { origin: 'https://gallery.example' } });
+    expect(deleted.status).toBe(204);
+    expect(deleted.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('answers preflights by the bucket CORS rules in force, after PutBucketCors and DeleteBucketCors', async () => {
