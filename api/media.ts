@@ -35,9 +35,29 @@ export const thumbnailKeyFor = (imageId: string) => `${MediaLayout.thumbnailKeyP
 /** Prefixes Image.url / Image.thumbnailUrl may presign: kept originals and thumbnails, never the uploads landing zone. */
 export const readableKeyPrefixes = [MediaLayout.originalKeyPrefix, MediaLayout.thumbnailKeyPrefix] as const;
 
+/** A bucket's CORS rule, in the words of S3's CORSRule. */
+export interface BucketCorsRule {
+  readonly allowedOrigins: readonly string[];
+  readonly allowedMethods: readonly ('GET' | 'PUT' | 'HEAD' | 'POST' | 'DELETE')[];
+  /** Request headers a preflight may ask for (`*` a wildcard). */
+  readonly allowedHeaders: readonly string[];
+  /** Response headers a page's script may read. */
+  readonly exposedHeaders: readonly string[];
+  readonly maxAgeSeconds: number;
+}
+
 /**
- * Request headers a browser may send on the presigned upload PUT (the bucket's
- * CORS AllowedHeaders, on AWS and offline): the signed Content-Type and
- * If-None-Match (functions/presign-upload/presign.ts), and those S3 reads itself.
+ * The bucket's one CORS rule, declared once: infra/upload-bucket.ts deploys it and the local S3 configures it
+ * (local/stack.ts, local/s3/s3rver-adapter.ts), so a preflight AWS refuses is refused offline too. Browsers PUT
+ * uploads (the gallery's XMLHttpRequest, reading the error body of a refused one) and GET what they may read (the
+ * gallery's duplicate check fetches Image.url); no other method.
  */
-export const uploadCorsAllowedHeaders = ['content-type', 'content-length', 'content-md5', 'if-none-match', 'x-amz-*'] as const;
+export const uploadBucketCors: BucketCorsRule = {
+  /** Any origin, as the presigned URL is the credential; a deployment may name its own (infra/README.md). */
+  allowedOrigins: ['*'],
+  allowedMethods: ['PUT', 'GET'],
+  // The signed Content-Type and If-None-Match (functions/presign-upload/presign.ts), and those S3 reads itself.
+  allowedHeaders: ['content-type', 'content-length', 'content-md5', 'if-none-match', 'x-amz-*'],
+  exposedHeaders: ['etag'],
+  maxAgeSeconds: 3000,
+};

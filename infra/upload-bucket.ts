@@ -13,13 +13,13 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { MediaLayout, uploadCorsAllowedHeaders } from '../api/media.ts';
+import { MediaLayout, uploadBucketCors } from '../api/media.ts';
 import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
 
 export interface UploadBucketProps {
   /**
    * Origins allowed to PUT uploads from a browser.
-   * @default ['*'] — any origin; the presigned URL is the credential.
+   * @default the origins of api/media.ts's uploadBucketCors: ['*'], any origin; the presigned URL is the credential.
    */
   readonly allowedOrigins?: readonly string[];
   /**
@@ -50,7 +50,7 @@ export class UploadBucket extends Construct {
     if (props.autoDeleteObjects && removalPolicy !== RemovalPolicy.DESTROY) {
       throw new Error('autoDeleteObjects needs removalPolicy DESTROY');
     }
-    const allowedOrigins = props.allowedOrigins ?? ['*'];
+    const allowedOrigins = props.allowedOrigins ?? uploadBucketCors.allowedOrigins;
     if (allowedOrigins.length === 0) throw new Error('allowedOrigins must name at least one origin');
 
     this.bucket = new Bucket(this, 'Bucket', {
@@ -58,15 +58,14 @@ export class UploadBucket extends Construct {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
+      // The one rule of api/media.ts, which the local S3 configures too; only the origins may differ.
       cors: [
         {
-          // PUT for the presigned upload; GET so a browser may read back what it uploaded.
-          allowedMethods: [HttpMethods.PUT, HttpMethods.GET],
+          allowedMethods: uploadBucketCors.allowedMethods.map((method) => HttpMethods[method]),
           allowedOrigins: [...allowedOrigins],
-          // The presigned URL signs Content-Type and If-None-Match; browsers set Content-Length themselves.
-          allowedHeaders: [...uploadCorsAllowedHeaders],
-          exposedHeaders: ['etag'],
-          maxAge: 3000,
+          allowedHeaders: [...uploadBucketCors.allowedHeaders],
+          exposedHeaders: [...uploadBucketCors.exposedHeaders],
+          maxAge: uploadBucketCors.maxAgeSeconds,
         },
       ],
       lifecycleRules: [

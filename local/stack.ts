@@ -17,7 +17,7 @@ import { defaultLabelingQuotas, QueueName, type LabelingQuotas } from '../api/la
 import { fields, lambdaFunctions, serviceNameOf, tuningEnvironmentOf, type LambdaFunctionName } from '../api/manifest.ts';
 import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
 import { ImagesTableLayout } from '../api/table.ts';
-import { MediaLayout } from '../api/media.ts';
+import { MediaLayout, uploadBucketCors } from '../api/media.ts';
 import { ApiLimits, UploadLimits } from '../api/limits.ts';
 import { amplifyOutputs, writeAmplifyOutputs, type AmplifyOutputs, type WrittenOutputs } from './amplify-outputs.ts';
 import { ResolverCodeError } from './appsync/errors.ts';
@@ -160,7 +160,7 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
       host: config.host,
       region: config.region,
       credentials: store,
-      buckets: [{ name: config.bucketName, corsAllowedOrigins: ['*'] }],
+      buckets: [{ name: config.bucketName, cors: uploadBucketCors }],
       maxObjectBytes: UploadLimits.maxSizeBytes,
       onObjectCreated: (event) => {
         if (!event.Records.some((record) => record.s3.object.key.startsWith(MediaLayout.uploadKeyPrefix))) return;

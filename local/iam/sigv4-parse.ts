@@ -122,7 +122,30 @@ const queryNames = {
   signature: 'X-Amz-Signature',
 } as const;
 
+/** The presigned form's authentication parameters: each may appear once. */
+const presignedAuthParameters = [...Object.values(queryNames), 'X-Amz-Security-Token'];
+
+/**
+ * The first authentication parameter a presigned query holds more than once (its name in any case, as SignatureV4
+ * leaves `x-amz-signature` out of the canonical query whatever its case), as received; undefined when none is.
+ * AWS documents nothing for a duplicated one: refusing it, rather than reading its first value, is a judgement, so
+ * that `&X-Amz-Signature=00` appended to a valid URL is not accepted.
+ */
+function duplicatedAuthParameter(query: readonly QueryParameter[]): string | undefined {
+  const authNames = new Set(presignedAuthParameters.map((name) => name.toLowerCase()));
+  const seen = new Set<string>();
+  for (const { name } of query) {
+    const lower = name.toLowerCase();
+    if (!authNames.has(lower)) continue;
+    if (seen.has(lower)) return name;
+    seen.add(lower);
+  }
+  return undefined;
+}
+
 function parsePresigned(query: readonly QueryParameter[]): ParseResult {
+  const duplicated = duplicatedAuthParameter(query);
+  if (duplicated !== undefined) return incomplete(`Query-string authentication allows each parameter once; ${duplicated} is given more than once.`);
   const single = (name: string) => query.find((parameter) => parameter.name === name)?.value;
   const algorithm = single(queryNames.algorithm);
   if (algorithm !== sigV4Algorithm) {

@@ -84,6 +84,28 @@ function declaredPayloadHash(req: IncomingMessage, presigned: boolean): string |
   return single(req.headers, 'x-amz-content-sha256');
 }
 
+/** S3's longest key, in bytes of UTF-8 (S3 User Guide, "Naming Amazon S3 objects"). */
+export const maxKeyBytes = 1024;
+/**
+ * S3's most user-defined metadata, in bytes: the UTF-8 of each name (without `x-amz-meta-`) and value, summed
+ * (S3 User Guide, "Working with object metadata").
+ */
+export const maxUserMetadataBytes = 2048;
+const userMetadataPrefix = 'x-amz-meta-';
+
+/**
+ * Bytes of the request's user-defined metadata. Node reads header bytes as Latin-1, one character per byte, so a
+ * UTF-8 name or value counts the bytes the client sent.
+ */
+function userMetadataBytes(headers: IncomingHttpHeaders): number {
+  let bytes = 0;
+  for (const name of Object.keys(headers)) {
+    if (!name.startsWith(userMetadataPrefix)) continue;
+    bytes += Buffer.byteLength(name.slice(userMetadataPrefix.length), 'latin1') + Buffer.byteLength(single(headers, name) ?? '', 'latin1');
+  }
+  return bytes;
+}
+
 /** Object key of a path-style target, decoded; undefined for bucket-level requests. */
 function objectKeyOf(url: string): string | undefined {
   const pathname = url.split('?')[0];
@@ -146,8 +168,27 @@ export async function admitRequest(req: IncomingMessage, options: AdmissionOptio
   }
 
   const key = objectKeyOf(url);
+  const keyBytes = key === undefined ? 0 : Buffer.byteLength(key, 'utf8');
+  if (keyBytes > maxKeyBytes) {
+    return refuse(
+      s3Error('KeyTooLongError', 'Your key is too long', [
+        ['Size', String(keyBytes)],
+        ['MaxSizeAllowed', String(maxKeyBytes)],
+      ]),
+    );
+  }
   if (key !== undefined && !isStorableKey(key)) {
     return refuse(s3Error('InvalidArgument', 'Object keys with "." or ".." path segments are not supported by the local S3.'));
+  }
+  // Only writes store metadata (PutObject, CopyObject, CreateMultipartUpload).
+  const metadataBytes = method === 'PUT' || method === 'POST' ? userMetadataBytes(req.headers) : 0;
+  if (metadataBytes > maxUserMetadataBytes) {
+    return refuse(
+      s3Error('MetadataTooLarge', 'Your metadata headers exceed the maximum allowed metadata size', [
+        ['Size', String(metadataBytes)],
+        ['MaxSizeAllowed', String(maxUserMetadataBytes)],
+      ]),
+    );
   }
 
   // Sizes: Content-Length is required on PUT, except for aws-chunked uploads that declare their decoded length.

@@ -19,6 +19,8 @@ export const S3ErrorStatus = {
   InvalidArgument: 400,
   InvalidRequest: 400,
   InvalidToken: 400,
+  KeyTooLongError: 400,
+  MetadataTooLarge: 400,
   MissingContentLength: 411,
   NoSuchKey: 404,
   NotImplemented: 501,

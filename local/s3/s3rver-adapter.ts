@@ -10,7 +10,8 @@ import { mkdir, open, readFile, rename, rm, stat, utimes } from 'node:fs/promise
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { uploadCorsAllowedHeaders } from '../../api/media.ts';
+import type { BucketCorsRule } from '../../api/media.ts';
+import { storeLongKeySegments, type KeyedStore } from './stored-keys.ts';
 
 interface S3rverObject {
   readonly bucket: string;
@@ -19,7 +20,7 @@ interface S3rverObject {
   readonly metadata: Record<string, string>;
 }
 
-interface S3rverStore {
+interface S3rverStore extends KeyedStore {
   getResourcePath(bucket: string, key: string | undefined, resource: string): string;
   getSubresource(bucket: string, key: string | undefined, resourceType: string): Promise<unknown>;
   putSubresource(bucket: string, key: string | undefined, resource: { readonly type: string }): Promise<void>;
@@ -62,7 +63,18 @@ const loadS3rver = (): S3rverConstructor => (s3rverConstructor ??= createRequire
 
 export interface BucketConfig {
   readonly name: string;
-  readonly corsAllowedOrigins?: readonly string[];
+  /** The CORS rule the bucket starts with (a signed PutBucketCors may change it); none: no CORS configuration. */
+  readonly cors?: BucketCorsRule;
+}
+
+/** What s3rver makes of a CORS rule (its S3CorsConfiguration). */
+interface S3rverCorsRule {
+  readonly hasWildcardOrigin: boolean;
+  readonly exposeHeaders: readonly string[];
+  readonly maxAgeSeconds?: number;
+}
+interface S3rverCorsConfiguration {
+  matchRule(origin: string, method: string): S3rverCorsRule | undefined;
 }
 
 export interface S3rverBackend {
@@ -74,6 +86,11 @@ export interface S3rverBackend {
   readObjectMd5(bucket: string, key: string): Promise<string | undefined>;
   /** The ETag (MD5 hex, unquoted) of the object stored under the key now; undefined when there is none. */
   currentETag(bucket: string, key: string): Promise<string | undefined>;
+  /**
+   * The CORS headers of an answer to a request from `origin` (an error too, as S3 adds them), by the rule of the
+   * bucket's configuration in force that allows its origin and method, as s3rver adds them to its own answers.
+   */
+  corsHeaders(bucket: string, origin: string | undefined, method: string): Promise<Record<string, string>>;
   /** What the in-memory caches hold now (tests of their bounds). */
   keptCounts(): KeptCounts;
   close(): void;
@@ -81,19 +98,16 @@ export interface S3rverBackend {
 
 const escapeXml = (value: string) => value.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
 
-/**
- * A CORS rule letting browsers upload (PUT) and read objects from the allowed
- * origins, with the request headers the deployed bucket allows (api/media.ts),
- * so a preflight AWS would refuse is refused offline too.
- */
-export function corsConfigurationXml(allowedOrigins: readonly string[]): string {
-  const origins = allowedOrigins.map((origin) => `<AllowedOrigin>${escapeXml(origin)}</AllowedOrigin>`).join('');
-  const methods = ['GET', 'PUT', 'HEAD', 'POST', 'DELETE'].map((method) => `<AllowedMethod>${method}</AllowedMethod>`).join('');
-  const headers = uploadCorsAllowedHeaders.map((header) => `<AllowedHeader>${escapeXml(header)}</AllowedHeader>`).join('');
+/** The bucket's CORS configuration document, holding the one rule (api/media.ts's uploadBucketCors offline). */
+export function corsConfigurationXml(rule: BucketCorsRule): string {
+  const elements = (name: string, values: readonly (string | number)[]) => values.map((value) => `<${name}>${escapeXml(String(value))}</${name}>`).join('');
   return (
     '<CORSConfiguration><CORSRule>' +
-    `${origins}${methods}${headers}<ExposeHeader>ETag</ExposeHeader>` +
-    '<ExposeHeader>x-amz-request-id</ExposeHeader><MaxAgeSeconds>3000</MaxAgeSeconds>' +
+    elements('AllowedOrigin', rule.allowedOrigins) +
+    elements('AllowedMethod', rule.allowedMethods) +
+    elements('AllowedHeader', rule.allowedHeaders) +
+    elements('ExposeHeader', rule.exposedHeaders) +
+    elements('MaxAgeSeconds', [rule.maxAgeSeconds]) +
     '</CORSRule></CORSConfiguration>'
   );
 }
@@ -425,9 +439,11 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
     vhostBuckets: false,
     configureBuckets: buckets.map((bucket) => ({
       name: bucket.name,
-      configs: bucket.corsAllowedOrigins?.length ? [corsConfigurationXml(bucket.corsAllowedOrigins)] : [],
+      configs: bucket.cors ? [corsConfigurationXml(bucket.cors)] : [],
     })),
   });
+  // First: every other wrapper reaches the files through the paths it gives.
+  storeLongKeySegments(app.store);
   durableWrites(app.store, tempDir);
   const configurations = cachedBucketConfigurations(
     app.store,
@@ -475,6 +491,18 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
       isBucketName(bucket) && isStorableKey(key) ? readIfPresent(objectPath(bucket, key)) : Promise.resolve(undefined),
     readObjectMd5: async (bucket, key) => (await readIfPresent(`${objectPath(bucket, key)}.md5`))?.toString('utf8'),
     currentETag: async (bucket, key) => (isBucketName(bucket) && isStorableKey(key) ? eTags.currentETag(bucket, key) : undefined),
+    corsHeaders: async (bucket, origin, method) => {
+      if (!origin || !isBucketName(bucket)) return {};
+      const configuration = (await app.store.getSubresource(bucket, undefined, 'cors')) as S3rverCorsConfiguration | null;
+      const rule = configuration?.matchRule(origin, method);
+      if (!rule) return {};
+      return {
+        'access-control-allow-origin': rule.hasWildcardOrigin ? '*' : origin,
+        ...(rule.exposeHeaders.length > 0 ? { 'access-control-expose-headers': rule.exposeHeaders.join(', ') } : {}),
+        ...(rule.maxAgeSeconds === undefined ? {} : { 'access-control-max-age': String(rule.maxAgeSeconds) }),
+        vary: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method',
+      };
+    },
     keptCounts: () => ({ bucketConfigurations: configurations.count(), ...eTags.counts() }),
     close: () => app.logger.close(),
   };

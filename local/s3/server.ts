@@ -12,7 +12,7 @@
  * scheme, so presigned URLs are the same either way.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createServer as createHttpServer, IncomingMessage, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { S3Event } from 'aws-lambda';
 import type { CredentialStore } from '../iam/credentials.ts';
@@ -37,7 +37,7 @@ export interface LocalS3Options extends RequestBodyOptions {
   readonly region: string;
   /** The key pairs S3 accepts; a PrincipalDirectory also says what each may do (a plain store: the administrator). */
   readonly credentials: CredentialStore | PrincipalDirectory;
-  readonly buckets: readonly { readonly name: string; readonly corsAllowedOrigins?: readonly string[] }[];
+  readonly buckets: readonly BucketConfig[];
   readonly maxObjectBytes: number;
   readonly onObjectCreated: (event: S3Event) => void;
   /**
@@ -79,19 +79,6 @@ function replayRequest(original: IncomingMessage, admitted: AdmittedRequest): In
   replay.push(admitted.body);
   replay.push(null);
   return replay;
-}
-
-function corsHeaders(headers: IncomingHttpHeaders, url: string, buckets: readonly BucketConfig[]): Record<string, string> {
-  const origin = headers.origin;
-  if (!origin) return {};
-  const bucketName = url.split('?')[0].split('/')[1];
-  const allowed = buckets.find((bucket) => bucket.name === bucketName)?.corsAllowedOrigins ?? [];
-  if (!allowed.includes('*') && !allowed.includes(origin)) return {};
-  return {
-    'access-control-allow-origin': allowed.includes('*') ? '*' : origin,
-    'access-control-expose-headers': 'ETag, x-amz-request-id',
-    vary: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method',
-  };
 }
 
 const objectCreatedNames: Readonly<Record<string, ObjectCreatedEventName>> = {
@@ -160,10 +147,15 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     // refused whatever it holds; admitRequest checks all of the signature before reading a byte of it, so a
     // request refused on its headers holds nothing.
     const maxBytes = maxBodyBytes(options.maxObjectBytes, true);
-    const refuse = (error: S3Error) => {
+    // Like S3, an error carries the CORS headers of the bucket's rule for the request's origin and method (a page reads
+    // the code of a refused upload). A rule that cannot be read adds none.
+    const corsHeaders = () =>
+      backend.corsHeaders((req.url ?? '/').split('?')[0].split('/')[1] ?? '', req.headers.origin, method).catch(() => ({}));
+    const refuse = async (error: S3Error) => {
+      const cors = await corsHeaders();
       // Answered at once, the body not read to its end (sendS3Error ends the connection after every error).
       closeOrDrain(req, res, maxBytes);
-      sendS3Error(res, method, error, corsHeaders(req.headers, req.url ?? '/', options.buckets));
+      sendS3Error(res, method, error, cors);
     };
     const headersOnly = { method, url: req.url ?? '/', headers: req.headers };
     const signed = { credentials: options.credentials, service: 's3', region: options.region, uriEscapePath: false };
@@ -181,7 +173,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     // IAM, after authentication and before storage: the signer's (a presigned URL's too) policy, and 403 for a key it may not learn is missing.
     const refused = await authorizeS3Request(method, admission, options.credentials, (bucket, key) => backend.currentETag(bucket, key));
     if (refused) {
-      sendS3Error(res, method, refused, corsHeaders(req.headers, req.url ?? '/', options.buckets));
+      sendS3Error(res, method, refused, await corsHeaders());
       return;
     }
     const context: RequestContext = { accessKeyId: admission.accessKeyId, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', ids };
@@ -191,7 +183,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     // Conditions are checked and the request served under its keys' locks: no write lands in between (preconditions.ts).
     await keyLocks.with(lockKeysOf(target), async () => {
       const failed = await checkPreconditions(target, admission.headers, (bucket, key) => backend.currentETag(bucket, key));
-      if (failed) sendS3Error(res, method, failed, corsHeaders(req.headers, req.url ?? '/', options.buckets));
+      if (failed) sendS3Error(res, method, failed, await corsHeaders());
       else await forward();
     });
   };

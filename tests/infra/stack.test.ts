@@ -2,7 +2,7 @@ import type { CfnElement } from 'aws-cdk-lib/core';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MediaLayout } from '../../api/media.ts';
+import { MediaLayout, uploadBucketCors } from '../../api/media.ts';
 import { accessOf } from '../../api/access.ts';
 import { dataSources, fields, lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
 import { composeSchema } from '../../api/schema.ts';
@@ -56,15 +56,18 @@ describe('upload bucket', () => {
     });
   });
 
-  it('lets browsers PUT with a content type, from any origin by default', () => {
+  it('deploys the one CORS rule of api/media.ts (browsers PUT and GET), from any origin by default', () => {
+    // The local S3 configures the same declaration (tests/local-s3/local-s3.test.ts).
     dev().template.hasResourceProperties('AWS::S3::Bucket', {
       CorsConfiguration: {
         CorsRules: [
-          Match.objectLike({
+          {
             AllowedMethods: ['PUT', 'GET'],
             AllowedOrigins: ['*'],
-            AllowedHeaders: Match.arrayWith(['content-type']),
-          }),
+            AllowedHeaders: [...uploadBucketCors.allowedHeaders],
+            ExposedHeaders: [...uploadBucketCors.exposedHeaders],
+            MaxAge: uploadBucketCors.maxAgeSeconds,
+          },
         ],
       },
     });

@@ -12,6 +12,7 @@ import {
   GetBucketCorsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsCommand,
   ListObjectsV2Command,
   PutBucketCorsCommand,
   PutObjectCommand,
@@ -24,6 +25,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadBucketCors } from '../../api/media.ts';
 import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
 import { decodeEventKey, startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
 import { maxKeptETagBytes } from '../../local/s3/s3rver-adapter.ts';
@@ -45,7 +47,7 @@ const start = () =>
     port: 0,
     region,
     credentials: credentialStore(credentials),
-    buckets: [{ name: bucket, corsAllowedOrigins: ['*'] }],
+    buckets: [{ name: bucket, cors: uploadBucketCors }],
     maxObjectBytes,
     onObjectCreated: (event) => events.push(event),
   });
@@ -158,6 +160,29 @@ describe('presigned uploads', () => {
     expect(await late.text()).toContain('<Message>Request has expired</Message>');
   });
 
+  it('refuses a presigned URL that gives an authentication parameter twice, naming it (AuthorizationQueryParametersError)', async () => {
+    // AWS documents nothing here: reading the first value would accept any value appended after it.
+    const key = 'uploads/twice.jpg';
+    const url = await presignPut(key, 'image/jpeg', image.length);
+    expect((await put(url, 'image/jpeg', image)).status).toBe(200);
+    await client().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    const date = new URL(url).searchParams.get('X-Amz-Date')!;
+
+    for (const [appended, named] of [
+      ['X-Amz-Signature=00', 'X-Amz-Signature'],
+      ['x-amz-signature=00', 'x-amz-signature'],
+      [`X-Amz-Date=${date}`, 'X-Amz-Date'],
+      ['X-Amz-Expires=60', 'X-Amz-Expires'],
+      ['X-Amz-Security-Token=a&X-Amz-Security-Token=b', 'X-Amz-Security-Token'],
+    ]) {
+      const answer = await put(`${url}&${appended}`, 'image/jpeg', image);
+      const body = await answer.text();
+      expect([answer.status, /<Code>([^<]*)<\/Code>/.exec(body)?.[1]], appended).toEqual([400, 'AuthorizationQueryParametersError']);
+      expect(body).toContain(`${named} is given more than once`);
+    }
+    expect(await s3.readObject(bucket, key)).toBeUndefined();
+  });
+
   it('refuses a PUT without Content-Length (411) and a declared size over the limit (EntityTooLarge)', async () => {
     const url = new URL(await getSignedUrl(client(), new PutObjectCommand({ Bucket: bucket, Key: 'uploads/chunked.jpg' }), { expiresIn: 300 }));
     const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -192,6 +217,36 @@ describe('presigned uploads', () => {
     expect(response.headers.get('access-control-allow-headers')).toBe('content-type, if-none-match');
     // AllowedHeaders of infra/upload-bucket.ts (api/media.ts): S3 refuses a preflight asking for any other.
     expect((await preflight('content-type, x-not-allowed')).status).toBe(403);
+  });
+
+  it('answers preflights and requests as the deployed rule does (api/media.ts): PUT and GET only, ETag exposed', async () => {
+    const preflight = (origin: string, method: string) =>
+      fetch(`${s3.endpoint}/${bucket}/uploads/x`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': method } });
+    for (const method of ['DELETE', 'POST', 'HEAD']) {
+      const refused = await preflight('https://evil.example', method);
+      expect(refused.status, method).toBe(403);
+      expect(refused.headers.get('access-control-allow-methods')).toBeNull();
+      expect(await refused.text()).toMatch(/<Code>CORSResponse<\/Code><Message>This CORS request is not allowed\./);
+    }
+    const allowed = await preflight('https://evil.example', 'PUT');
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-allow-methods')).toBe(uploadBucketCors.allowedMethods.join(', '));
+
+    // A read's answer, and an error's (a page reads the code of a refused upload), carry the rule's headers only.
+    const key = 'uploads/cors.jpg';
+    await put(await presignPut(key, 'image/jpeg', image.length), 'image/jpeg', image);
+    const read = await fetch(await getSignedUrl(client(), new GetObjectCommand({ Bucket: bucket, Key: key })), { headers: { origin: 'https://gallery.example' } });
+    const refusedPut = await fetch(await presignPut(key, 'image/jpeg', image.length), { method: 'PUT', headers: { origin: 'https://gallery.example', 'content-type': 'image/png' }, body: new Uint8Array(image) });
+    expect(refusedPut.status).toBe(403);
+    for (const answer of [read, refusedPut]) {
+      expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+      expect(answer.headers.get('access-control-expose-headers')).toBe(uploadBucketCors.exposedHeaders.join(', '));
+      expect(answer.headers.get('access-control-max-age')).toBe(String(uploadBucketCors.maxAgeSeconds));
+    }
+    // No rule allows DELETE: its answer carries no CORS header, so a page cannot read it.
+    const deleted = await fetch(await getSignedUrl(client(), new DeleteObjectCommand({ Bucket: bucket, Key: key })), { method: 'DELETE', headers: { origin: 'https://gallery.example' } });
+    expect(deleted.status).toBe(204);
+    expect(deleted.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('answers preflights by the bucket CORS rules in force, after PutBucketCors and DeleteBucketCors', async () => {
@@ -306,6 +361,84 @@ describe('header-signed AWS SDK requests', () => {
     );
     const response = await fetch(`${s3.endpoint}${signed.path}`, { method: 'PUT', headers: signed.headers, body: 'abd' });
     expect([response.status, await errorCode(response)]).toEqual([400, 'XAmzContentSHA256Mismatch']);
+  });
+});
+
+describe('S3 limits on keys and metadata', () => {
+  const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+  const failure = (sent: Promise<unknown>) =>
+    sent.then(
+      () => undefined,
+      (error: unknown) => [(error as S3ServiceException).$metadata.httpStatusCode, (error as S3ServiceException).name],
+    );
+
+  it('refuses a key over 1,024 bytes of UTF-8 (KeyTooLongError), for writes and reads', async () => {
+    const sdk = client();
+    const tooLong = [`long/${'k'.repeat(1020)}`, `long/${'é'.repeat(510)}`];
+    for (const key of tooLong) {
+      expect(utf8Bytes(key)).toBeGreaterThan(1024);
+      expect(await failure(sdk.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'x' })))).toEqual([400, 'KeyTooLongError']);
+      expect(await failure(sdk.send(new GetObjectCommand({ Bucket: bucket, Key: key })))).toEqual([400, 'KeyTooLongError']);
+    }
+    const url = await presignPut(`uploads/${'k'.repeat(1017)}`, 'image/jpeg', 1);
+    const refused = await put(url, 'image/jpeg', Buffer.from('x'));
+    const body = await refused.text();
+    expect(refused.status).toBe(400);
+    expect(body).toContain('<Code>KeyTooLongError</Code><Message>Your key is too long</Message><Size>1025</Size><MaxSizeAllowed>1024</MaxSizeAllowed>');
+  });
+
+  it('stores, reads, lists and deletes keys whose segments are longer than a file name may be', async () => {
+    // A segment of over 255 bytes is no file name; S3 takes any key of up to 1,024 bytes.
+    const sdk = client();
+    const keys = [
+      `long/${'a'.repeat(250)}`,
+      `long/${'a'.repeat(250)}/inside`,
+      `long/${'b'.repeat(1019)}`,
+      `long/${'ü'.repeat(300)}.jpg`,
+      `long/${'a'.repeat(200)}`,
+      `long/${'a'.repeat(200)}b`,
+    ];
+    for (const key of keys) {
+      expect(utf8Bytes(key)).toBeLessThanOrEqual(1024);
+      await sdk.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: key }));
+    }
+    for (const key of keys) {
+      expect(await (await sdk.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString()).toBe(key);
+    }
+
+    // In S3's order (bytes of UTF-8), by the keys themselves, with a prefix inside a long segment too.
+    const sorted = [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const listed = await sdk.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'long/' }));
+    expect(listed.Contents?.map((entry) => entry.Key)).toEqual(sorted);
+    const inside = await sdk.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `long/${'a'.repeat(230)}` }));
+    expect(inside.Contents?.map((entry) => entry.Key)).toEqual([`long/${'a'.repeat(250)}`, `long/${'a'.repeat(250)}/inside`]);
+    const folders = await sdk.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'long/', Delimiter: '/' }));
+    expect(folders.Contents?.map((entry) => entry.Key)).toEqual(sorted.filter((key) => key !== `long/${'a'.repeat(250)}/inside`));
+    expect(folders.CommonPrefixes?.map((entry) => entry.Prefix)).toEqual([`long/${'a'.repeat(250)}/`]);
+    // Pages by marker (ListObjects): s3rver's ListObjectsV2 continuation token needs DES, which Node 17+ lacks.
+    const paged = await sdk.send(new ListObjectsCommand({ Bucket: bucket, Prefix: 'long/', MaxKeys: 2 }));
+    expect(paged.IsTruncated).toBe(true);
+    const rest = await sdk.send(new ListObjectsCommand({ Bucket: bucket, Prefix: 'long/', Marker: paged.Contents!.at(-1)!.Key }));
+    expect([...paged.Contents!, ...rest.Contents!].map((entry) => entry.Key)).toEqual(sorted);
+
+    for (const key of keys) await sdk.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    expect((await sdk.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'long/' }))).Contents).toBeUndefined();
+  });
+
+  it('refuses more than 2 KB of user metadata, names and values in UTF-8 (MetadataTooLarge)', async () => {
+    const sdk = client();
+    const metadata = (valueBytes: number) => ({ a: 'x'.repeat(2000), b: 'y'.repeat(valueBytes) });
+    // 2 + 2,000 + 46 = 2,048 bytes: the most S3 takes.
+    await sdk.send(new PutObjectCommand({ Bucket: bucket, Key: 'plain/metadata', Body: 'x', Metadata: metadata(46) }));
+    expect((await sdk.send(new HeadObjectCommand({ Bucket: bucket, Key: 'plain/metadata' }))).Metadata?.b).toHaveLength(46);
+
+    expect(await failure(sdk.send(new PutObjectCommand({ Bucket: bucket, Key: 'plain/metadata-over', Body: 'x', Metadata: metadata(47) })))).toEqual([
+      400,
+      'MetadataTooLarge',
+    ]);
+    const copy = new CopyObjectCommand({ Bucket: bucket, Key: 'plain/metadata', CopySource: `${bucket}/plain/metadata`, MetadataDirective: 'REPLACE', Metadata: metadata(47) });
+    expect(await failure(sdk.send(copy))).toEqual([400, 'MetadataTooLarge']);
+    expect(await s3.readObject(bucket, 'plain/metadata-over')).toBeUndefined();
   });
 });
 

@@ -1,0 +1,162 @@
+/**
+ * Where s3rver's file store keeps a key, for keys S3 takes and a file system does not.
+ *
+ * s3rver stores each segment of a key but the last as a directory and the last as file names with its own suffix
+ * (`<segment>._S3rver_metadata.json`), so a segment longer than the file system's longest name (NAME_MAX, 255 bytes
+ * on Linux and macOS) less that suffix failed with ENAMETOOLONG (a 500), where S3 takes any key of up to 1,024 bytes.
+ * Here a segment over `maxStoredSegmentBytes` is stored as a chain of directories instead, each holding a piece of
+ * it and named `<piece>._S3rver_more`, the last piece named as s3rver names a segment. Keys holding `._S3rver_` are
+ * refused before they reach the store (isStorableKey), so a stored path decodes to exactly one key.
+ *
+ * s3rver's own listing would answer the stored paths, not the keys, and skip directories by the stored path, so
+ * ListObjects is answered here from the decoded keys, in S3's order (the bytes of their UTF-8).
+ */
+import { readdir, rm, rmdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/** Ends the name of a directory that holds a piece of a long segment, continued inside it. */
+const continuedSuffix = '._S3rver_more';
+/** s3rver's suffix of an object's own file. */
+const objectSuffix = '._S3rver_object';
+/**
+ * The longest piece of a segment in one name: leaves room for the longest suffix s3rver adds to a last segment
+ * (`._S3rver_metadata.json`, 22 bytes) or this module to a piece (13 bytes) under NAME_MAX.
+ */
+export const maxStoredSegmentBytes = 200;
+
+const byteLength = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/** A segment as the pieces it is stored in, cut between characters. */
+function pieces(segment: string): string[] {
+  if (byteLength(segment) <= maxStoredSegmentBytes) return [segment];
+  const cut: string[] = [];
+  let piece = '';
+  for (const char of segment) {
+    if (byteLength(piece) + byteLength(char) > maxStoredSegmentBytes) {
+      cut.push(piece);
+      piece = '';
+    }
+    piece += char;
+  }
+  cut.push(piece);
+  return cut;
+}
+
+/** The path, relative to its bucket's directory, that s3rver is given for the key. */
+export function storedKeyPath(key: string): string {
+  return key
+    .split('/')
+    .map((segment) => pieces(segment).join(`${continuedSuffix}/`))
+    .join('/');
+}
+
+/** The key a stored path (relative to its bucket's directory) holds. */
+export function keyOfStoredPath(stored: string): string {
+  return stored.replaceAll(`${continuedSuffix}/`, '');
+}
+
+const compareKeys = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+interface ListOptions {
+  readonly delimiter?: string;
+  readonly startAfter?: string;
+  readonly prefix?: string;
+  readonly maxKeys?: number;
+}
+
+/** What of s3rver's FilesystemStore this module replaces or uses. */
+export interface KeyedStore {
+  getBucketPath(bucket: string): string;
+  getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+  getMetadata(bucket: string, key: string): Promise<unknown>;
+  deleteObject(bucket: string, key: string): Promise<unknown>;
+  listObjects(bucket: string, options: ListOptions): Promise<unknown>;
+}
+
+type S3ObjectConstructor = new (bucket: string, key: string, content: null, metadata: unknown) => unknown;
+
+/** Every key stored in the bucket's directory that may start with the prefix (directories that cannot are skipped). */
+async function storedKeys(bucketPath: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  const visit = async (directory: string, stored: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(directory, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (entry.isFile() && entry.name.endsWith(objectSuffix)) {
+        keys.push(keyOfStoredPath(stored + entry.name.slice(0, -objectSuffix.length)));
+        continue;
+      }
+      // s3rver's own directories (`._S3rver_uploads`, multipart uploads in progress) hold no key.
+      if (!entry.isDirectory() || (entry.name.includes('._S3rver_') && !entry.name.endsWith(continuedSuffix))) continue;
+      const keyPrefix = keyOfStoredPath(`${stored}${entry.name}/`);
+      if (keyPrefix.startsWith(prefix) || prefix.startsWith(keyPrefix)) await visit(path.join(directory, entry.name), `${stored}${entry.name}/`);
+    }
+  };
+  await visit(bucketPath, '');
+  return keys.sort(compareKeys);
+}
+
+/**
+ * Makes s3rver's store keep every key S3 takes: paths by `storedKeyPath`, and the two operations that read keys back
+ * from paths (ListObjects; DeleteObject, which removes the directories it leaves empty) on the decoded keys. To be
+ * called before any other wrapper of the store.
+ */
+export function storeLongKeySegments(store: KeyedStore): void {
+  const S3Object = createRequire(import.meta.url)('s3rver/lib/models/object') as S3ObjectConstructor;
+  const resourcePath = store.getResourcePath.bind(store);
+  store.getResourcePath = (bucket, key, resource) => resourcePath(bucket, key === undefined ? undefined : storedKeyPath(key), resource);
+
+  store.deleteObject = async (bucket, key) => {
+    await Promise.all(['object', 'object.md5', 'metadata.json'].map((resource) => rm(store.getResourcePath(bucket, key, resource), { force: true })));
+    // The directories the key was the last object of, up to (not including) the bucket's own.
+    const bucketPath = store.getBucketPath(bucket);
+    for (let directory = path.dirname(store.getResourcePath(bucket, key, 'object')); directory.startsWith(bucketPath + path.sep); directory = path.dirname(directory)) {
+      try {
+        await rmdir(directory);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT') break;
+        throw error;
+      }
+    }
+  };
+
+  // As s3rver lists (common prefixes apart from maxKeys, the last key listed as the continuation), in S3's key order.
+  store.listObjects = async (bucket, { delimiter = '', startAfter = '', prefix = '', maxKeys = Infinity }) => {
+    const commonPrefixes = new Set<string>();
+    const listed: string[] = [];
+    let isTruncated = false;
+    for (const key of await storedKeys(store.getBucketPath(bucket), prefix)) {
+      if (compareKeys(key, startAfter) <= 0 || !key.startsWith(prefix)) continue;
+      const delimiterAt = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+      if (delimiterAt >= 0) {
+        commonPrefixes.add(key.slice(0, delimiterAt + delimiter.length));
+        continue;
+      }
+      if (listed.length >= maxKeys) {
+        isTruncated = true;
+        break;
+      }
+      listed.push(key);
+    }
+    const metadata = await Promise.all(
+      listed.map((key) =>
+        store.getMetadata(bucket, key).catch((error: unknown) => {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+          throw error;
+        }),
+      ),
+    );
+    return {
+      objects: listed.flatMap((key, index) => (metadata[index] === undefined ? [] : [new S3Object(bucket, key, null, metadata[index])])),
+      commonPrefixes: [...commonPrefixes].sort(compareKeys),
+      isTruncated,
+    };
+  };
+}
