@@ -1,7 +1,8 @@
 /**
  * The parsed-document cache stays under its byte budget: distinct large
  * documents are parsed for their request and not kept, everyday ones are
- * kept until the budget says otherwise.
+ * kept until the budget says otherwise. And the validation parseOperation
+ * adds to graphql-js's: Float literals beyond a double are refused.
  */
 import { describe, expect, it } from 'vitest';
 import { defaultDocumentCacheLimits, documentCache, estimatedBytesPerChar } from '../../local/appsync/server/document-cache.ts';
@@ -58,6 +59,22 @@ describe('Function: parseOperation', () => {
     expect(second).toBe(first);
     expect(parsedDocumentCache(served).size).toBe(1);
     expect(parsedDocumentCache(served).bytes).toBe((query.length + 1) * estimatedBytesPerChar);
+  });
+});
+
+describe('Rule: finiteFloatLiterals', () => {
+  it.each(['1e400', '-1e400', '1' + '0'.repeat(400)])('refuses the Float literal %s, beyond a double, as graphql-js refuses a literal its scalar cannot read', (literal) => {
+    // Act
+    const parsed = parseOperation(buildServedSchema(), `{ imagesByLabel(label: "cat", minConfidence: ${literal}) { items { id } } }`, null);
+
+    // Assess
+    expect(parsed).toMatchObject({ ok: false, errors: [{ message: expect.stringMatching(/^Validation error of type WrongType: Expected value of type "Float", found -?1.*beyond a double's range/) }] });
+  });
+
+  it('takes Float literals a double holds, the smallest and largest included', () => {
+    for (const literal of ['55', '1e-300', '5e-324', '1.7976931348623157e308', '-0.0']) {
+      expect(parseOperation(buildServedSchema(), `{ imagesByLabel(label: "cat", minConfidence: ${literal}) { items { id } } }`, null).ok).toBe(true);
+    }
   });
 });
 

@@ -19,6 +19,7 @@ import type { FragmentMap } from './collect-fields.ts';
 import { documentCache, type DocumentCache } from './document-cache.ts';
 import { hidesSuggestions, noIntrospection } from './limits.ts';
 import { parseWithinLimits } from './parser-limits.ts';
+import { finiteFloatLiterals } from './finite-float-rule.ts';
 import { singleFieldSubscriptions } from './subscription-root-rule.ts';
 import type { ServedSchema } from './schema.ts';
 
@@ -56,6 +57,7 @@ function parseAndValidate(served: ServedSchema, query: string, operationName: st
   }
   const rules = [
     ...specifiedRules.map((rule) => (rule === SingleFieldSubscriptionsRule ? singleFieldSubscriptions : rule)),
+    finiteFloatLiterals,
     ...(served.limits.introspection ? [] : [noIntrospection]),
   ];
   const invalid = validate(served.schema, document, rules, { hideSuggestions: hidesSuggestions(served.limits) });
