@@ -1,6 +1,7 @@
 /**
  * The APPSYNC_JS sandbox: resolver code sees no Node globals, `util` works
- * without an import, values cross as JSON of the sandbox's own realm, a
+ * without an import, resolver code may call only the built-in methods the
+ * runtime offers, values cross as JSON of the sandbox's own realm, a
  * runaway loop fails only its own request, and the built-in
  * @aws-appsync/utils/dynamodb module works against a real dynalite.
  */
@@ -50,6 +51,42 @@ describe('Sandbox: globals', () => {
     const result = await noneRuntime().resolveField(fieldArgs(escape, {}));
     expect(result.data).toBeNull();
     expect(result.errors).toEqual([{ errorType: 'Code', message: expect.stringMatching(/Code generation from strings disallowed/) }]);
+  });
+});
+
+describe('Sandbox: built-in methods', () => {
+  const builtins = unitField('Query', 'builtins', 'sandbox/builtins', 'none');
+  const values = { id: 'abc-def-ghi', words: ['a', 'b', 'c'], codes: [65] };
+
+  it.each([
+    ['padStart', 'String.prototype.padStart'],
+    ['arrayFrom', 'Array.from'],
+    ['fromCharCode', 'String.fromCharCode'],
+    ['call', 'Function.prototype.call'],
+    // join turns each nested array into a string with Array.prototype.toString, which the plugin denies.
+    ['joinNested', 'Array.prototype.toString'],
+  ])('fails the field, naming the method, when resolver code calls one the runtime lacks (%s, on an any value)', async (mode, method) => {
+    const result = await noneRuntime().resolveField(fieldArgs(builtins, { mode, ...values }));
+    expect(result).toEqual({ data: null, errors: [{ errorType: 'Code', message: `TypeError: ${method} is not supported by the APPSYNC_JS runtime` }] });
+  });
+
+  it('runs the methods the runtime offers, and the runtime itself uses refused ones inside util', async () => {
+    const result = await noneRuntime().resolveField(fieldArgs(builtins, { mode: 'supported', ...values }));
+    expect(result.errors).toEqual([]);
+    expect(result.data).toEqual({
+      keys: ['id', 'words', 'codes'],
+      json: '{"words":["A","B","C"]}',
+      parts: ['abc', 'def', 'ghi'],
+      joined: 'A+B+C',
+      includes: true,
+      sliced: 'abc',
+      entries: [['a', 1]],
+      max: 65,
+      // util.autoId pads with padStart, util.escapeJavaScript reads charCodeAt, the time formatter pads too.
+      uuid: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      escaped: '\\u00E9',
+      formatted: '1970-01-01 00:00:00.000',
+    });
   });
 });
 

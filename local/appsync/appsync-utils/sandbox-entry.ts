@@ -7,11 +7,16 @@
  * The host and the sandbox exchange JSON strings only (see `dispatch`): no
  * host object, prototype or function ever reaches resolver code, and every
  * value crosses the boundary the way AppSync passes values between steps.
+ *
+ * Resolver code may call only the built-in methods the APPSYNC_JS runtime
+ * offers (lockdown.ts, supported-builtins.ts); the runtime's own functions
+ * are not held to that list.
  */
 import * as dynamodbModule from './dynamodb-module.ts';
 import { installEntropySource } from './entropy.ts';
 import { extensions, runtime, util } from './index.ts';
 import { createInvocationState, withInvocation, type InvocationState } from './invocation.ts';
+import { markRuntimeApi, restrictBuiltIns, runResolverCode } from './lockdown.ts';
 import { isEarlyReturnSignal, isErrorSignal } from './signals.ts';
 
 /** What the host installs before this script runs; removed from the global at once. */
@@ -56,9 +61,10 @@ export interface DispatchResult {
 type Handler = (ctx: unknown) => unknown;
 type ModuleFactory = (importModule: (name: string) => unknown) => Record<string, unknown>;
 
+// The runtime's API, marked as the runtime's code (lockdown.ts) before resolver code can reach it.
 const modules: Record<string, unknown> = {
-  '@aws-appsync/utils': Object.freeze({ util, extensions, runtime }),
-  '@aws-appsync/utils/dynamodb': Object.freeze({ ...dynamodbModule }),
+  '@aws-appsync/utils': Object.freeze(markRuntimeApi({ util, extensions, runtime })),
+  '@aws-appsync/utils/dynamodb': Object.freeze(markRuntimeApi({ ...dynamodbModule })),
 };
 
 function importModule(name: string): unknown {
@@ -84,7 +90,7 @@ type HandlerOutcome = Exclude<DispatchOutcome, { readonly kind: 'value' }> | { r
 /** Runs one handler, turning whatever it does into a plain outcome. */
 function runHandler(handler: Handler, context: Record<string, unknown>, state: InvocationState): HandlerOutcome {
   try {
-    const value = withInvocation(state, () => handler(context));
+    const value = withInvocation(state, () => runResolverCode(() => handler(context)));
     // What the handler returns travels as JSON: undefined is dropped, a function or cycle fails here.
     return { kind: 'value', valueJson: value === undefined ? 'null' : (JSON.stringify(value) ?? 'null') };
   } catch (thrown) {
@@ -137,13 +143,17 @@ function bootstrap(): void {
   const format = (values: unknown[]) =>
     values.map((value) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)))).join(' ');
   const sandboxConsole = Object.freeze(
-    Object.fromEntries(['log', 'info', 'warn', 'error', 'debug'].map((level) => [level, (...values: unknown[]) => log(level, format(values))])),
+    markRuntimeApi(
+      Object.fromEntries(['log', 'info', 'warn', 'error', 'debug'].map((level) => [level, (...values: unknown[]) => log(level, format(values))])),
+    ),
   );
   Object.defineProperty(globalThis, 'console', { value: sandboxConsole, enumerable: false, writable: true, configurable: true });
 
   // As on AppSync, `util` works without an import.
   Object.defineProperty(globalThis, 'util', { value: util, enumerable: false, writable: false, configurable: false });
 
+  // Resolver code's import function (module-script.ts) is the runtime's too.
+  const { importModule: importForResolver } = markRuntimeApi({ importModule });
   let handlers: { request: Handler; response: Handler } | undefined;
   let input = '';
   let carried = '';
@@ -151,7 +161,8 @@ function bootstrap(): void {
   const control = Object.freeze({
     /** Evaluates a converted bundle (sandbox.ts) and keeps its request/response exports. */
     load(factory: ModuleFactory): string {
-      const exports = factory(importModule);
+      // The bundle's top level is resolver code as well.
+      const exports = runResolverCode(() => factory(importForResolver));
       const { request, response } = exports;
       if (typeof request !== 'function' || typeof response !== 'function') return 'the code must export request(ctx) and response(ctx) functions';
       handlers = { request: request as Handler, response: response as Handler };
@@ -205,6 +216,8 @@ function bootstrap(): void {
     },
   });
   Object.defineProperty(globalThis, controlSlot, { value: control, enumerable: false, writable: false, configurable: false });
+
+  restrictBuiltIns();
 }
 
 bootstrap();

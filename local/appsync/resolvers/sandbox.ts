@@ -1,7 +1,8 @@
 /**
  * The APPSYNC_JS sandbox: each resolver bundle runs in its own bare `node:vm`
  * context. That context has the ECMAScript built-ins and nothing of Node (no
- * process, require, Buffer, timers, fetch), no eval or new Function, a
+ * process, require, Buffer, timers, fetch), of the built-ins' methods only those
+ * the APPSYNC_JS runtime offers (../appsync-utils/lockdown.ts), no eval or new Function, a
  * console that logs to this process's output (CloudWatch Logs on AWS), and the runtime (`util` as a global, `@aws-appsync/utils`,
  * `@aws-appsync/utils/dynamodb`) evaluated inside it by
  * ../appsync-utils/sandbox-entry.ts.
