@@ -16,13 +16,19 @@ export const maxSyncResponseBytes = 6 * 1024 * 1024 + 100;
 /** What the runtime's client reports when the result cannot be made JSON (a BigInt, a cycle). */
 export const unserializableResponse = 'Unable to stringify response body';
 
-/** The JSON text of a handler's result, as the runtime posts it; throws Error(unserializableResponse) when there is none. */
+/**
+ * The JSON text of a handler's result, as the runtime posts it; throws Error(unserializableResponse) when
+ * JSON.stringify throws (a BigInt, a cycle). A function or a Symbol, of which JSON.stringify makes nothing, is
+ * answered as null: what Lambda hands on for one is not documented, and null is what undefined becomes.
+ */
 export function serializeResult(result: unknown): string {
+  let text: string | undefined;
   try {
-    return JSON.stringify(result === undefined ? null : result);
+    text = JSON.stringify(result === undefined ? null : result);
   } catch {
     throw new Error(unserializableResponse);
   }
+  return text ?? 'null';
 }
 
 /**

@@ -107,6 +107,17 @@ function userMetadataBytes(headers: IncomingHttpHeaders): number {
 }
 
 /** Object key of a path-style target, decoded; undefined for bucket-level requests. */
+/**
+ * Whether the request stores the object's user metadata: PutObject and CopyObject (a PUT that is no UploadPart)
+ * and CreateMultipartUpload (`POST ?uploads`). Other POSTs (DeleteObjects, CompleteMultipartUpload) and UploadPart
+ * store none, so their x-amz-meta-* headers are not counted.
+ */
+function storesMetadata(method: string | undefined, url: string): boolean {
+  const query = new URLSearchParams(url.split('?')[1] ?? '');
+  if (method === 'PUT') return !query.has('uploadId');
+  return method === 'POST' && query.has('uploads');
+}
+
 function objectKeyOf(url: string): string | undefined {
   const pathname = url.split('?')[0];
   const slashAt = pathname.indexOf('/', 1);
@@ -180,8 +191,7 @@ export async function admitRequest(req: IncomingMessage, options: AdmissionOptio
   if (key !== undefined && !isStorableKey(key)) {
     return refuse(s3Error('InvalidArgument', 'Object keys with "." or ".." path segments are not supported by the local S3.'));
   }
-  // Only writes store metadata (PutObject, CopyObject, CreateMultipartUpload).
-  const metadataBytes = method === 'PUT' || method === 'POST' ? userMetadataBytes(req.headers) : 0;
+  const metadataBytes = storesMetadata(method, url) ? userMetadataBytes(req.headers) : 0;
   if (metadataBytes > maxUserMetadataBytes) {
     return refuse(
       s3Error('MetadataTooLarge', 'Your metadata headers exceed the maximum allowed metadata size', [

@@ -63,11 +63,21 @@ describe('Sandbox: built-in methods', () => {
     ['arrayFrom', 'Array.from'],
     ['fromCharCode', 'String.fromCharCode'],
     ['call', 'Function.prototype.call'],
-    // join turns each nested array into a string with Array.prototype.toString, which the plugin denies.
-    ['joinNested', 'Array.prototype.toString'],
+    // Reached only as the answer is serialized: the returned value's toJSON.
+    ['toJSON', 'String.prototype.padStart'],
   ])('fails the field, naming the method, when resolver code calls one the runtime lacks (%s, on an any value)', async (mode, method) => {
     const result = await noneRuntime().resolveField(fieldArgs(builtins, { mode, ...values }));
     expect(result).toEqual({ data: null, errors: [{ errorType: 'Code', message: `TypeError: ${method} is not supported by the APPSYNC_JS runtime` }] });
+  });
+
+  it('fails the field when a getter resolver code put on ctx.stash calls a method the runtime lacks, as the stash is serialized', async () => {
+    const result = await noneRuntime().resolveField(fieldArgs(builtins, { mode: 'stashGetter', ...values }));
+    expect(result).toEqual({ data: null, errors: [{ errorType: 'Code', message: 'ctx.stash is not JSON: TypeError: String.fromCharCode is not supported by the APPSYNC_JS runtime' }] });
+  });
+
+  it('leaves the conversions the language makes through a denied method alone: an array interpolated or joined nested', async () => {
+    const result = await noneRuntime().resolveField(fieldArgs(builtins, { mode: 'conversions', ...values }));
+    expect(result).toEqual({ data: { nested: 'a,b,c;a,b,c', interpolated: 'a,b,c' }, errors: [] });
   });
 
   it('runs the methods the runtime offers, and the runtime itself uses refused ones inside util', async () => {

@@ -127,12 +127,14 @@ describe('Class: FunctionProcess', () => {
     const date = await function_.invoke({ answer: 'date' });
     const map = await function_.invoke({ answer: 'map' });
     const nothing = await function_.invoke({ answer: 'undefined' });
+    const aFunction = await function_.invoke({ answer: 'function' }, { responseLimitBytes: maxSyncResponseBytes });
     const bigint = await function_.invoke({ answer: 'bigint' }).catch((error: unknown) => error);
 
-    // Assess: a Date as its ISO text, undefined members dropped, a Map as {}, undefined as null
+    // Assess: a Date as its ISO text, undefined members dropped, a Map as {}, undefined and a function as null
     expect(date).toEqual({ at: '2026-12-01T00:00:00.000Z' });
     expect(map).toEqual({});
     expect(nothing).toBeNull();
+    expect(aFunction).toBeNull();
     expect(bigint).toMatchObject({ errorType: 'Error', message: 'Unable to stringify response body' });
   });
 

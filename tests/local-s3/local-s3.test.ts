@@ -9,6 +9,7 @@ import {
   CreateBucketCommand,
   DeleteBucketCorsCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetBucketCorsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -439,6 +440,26 @@ describe('S3 limits on keys and metadata', () => {
     const copy = new CopyObjectCommand({ Bucket: bucket, Key: 'plain/metadata', CopySource: `${bucket}/plain/metadata`, MetadataDirective: 'REPLACE', Metadata: metadata(47) });
     expect(await failure(sdk.send(copy))).toEqual([400, 'MetadataTooLarge']);
     expect(await s3.readObject(bucket, 'plain/metadata-over')).toBeUndefined();
+  });
+
+  it('counts no metadata on a request that stores none (DeleteObjects), however many x-amz-meta-* headers it carries', async () => {
+    // Prepare: a client that adds 3 KB of metadata headers to every request, before signing
+    const sdk = client();
+    sdk.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as { headers: Record<string, string> }).headers['x-amz-meta-note'] = 'n'.repeat(3000);
+        return next(args);
+      },
+      { step: 'build' },
+    );
+    await client().send(new PutObjectCommand({ Bucket: bucket, Key: 'plain/to-delete', Body: 'x' }));
+
+    // Act
+    const deleted = await sdk.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: 'plain/to-delete' }] } }));
+
+    // Assess
+    expect(deleted.Deleted?.map((entry) => entry.Key)).toEqual(['plain/to-delete']);
+    expect(await s3.readObject(bucket, 'plain/to-delete')).toBeUndefined();
   });
 });
 

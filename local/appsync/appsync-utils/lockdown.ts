@@ -96,9 +96,21 @@ function receiversOf(global: typeof globalThis): Record<BuiltInReceiver, object>
 }
 
 /**
+ * Denied methods that the language itself calls to convert a value: Array.prototype.toString for `${list}`,
+ * `'a' + list`, a join or sort of nested arrays, an array used as a key; String.prototype.valueOf for a String
+ * object in arithmetic or concatenation. The deny list names them as explicit calls (its rule matches calls on
+ * typed receivers, which the lint still flags), and nothing AWS publishes says the runtime refuses the conversions
+ * the page's "Expression interpolation" and arrays imply, so they stay callable rather than refusing code AWS may run.
+ */
+const conversionHooks: Partial<Record<BuiltInReceiver, readonly string[]>> = {
+  'Array.prototype': ['toString'],
+  'String.prototype': ['valueOf'],
+};
+
+/**
  * The methods of the realm of `global` resolver code may not call, receiver by receiver: each receiver's own
  * methods the allowlist does not name (so a method V8 gained after the table was written is refused until the
- * table decides it), and the table's unsupported names it has, own or inherited.
+ * table decides it), and the table's unsupported names it has, own or inherited; conversion hooks excepted.
  */
 export function refusedBuiltIns(global: typeof globalThis): { readonly receiver: BuiltInReceiver; readonly method: string }[] {
   const refused: { receiver: BuiltInReceiver; method: string }[] = [];
@@ -114,7 +126,7 @@ export function refusedBuiltIns(global: typeof globalThis): { readonly receiver:
     for (const method of objectKeys(unsupportedBuiltIns[receiver])) {
       if (typeof (target as Record<string, unknown>)[method] === 'function') methods.add(method);
     }
-    for (const method of methods) refused.push({ receiver, method });
+    for (const method of methods) if (!conversionHooks[receiver]?.includes(method)) refused.push({ receiver, method });
   }
   return refused;
 }

@@ -90,9 +90,15 @@ type HandlerOutcome = Exclude<DispatchOutcome, { readonly kind: 'value' }> | { r
 /** Runs one handler, turning whatever it does into a plain outcome. */
 function runHandler(handler: Handler, context: Record<string, unknown>, state: InvocationState): HandlerOutcome {
   try {
-    const value = withInvocation(state, () => runResolverCode(() => handler(context)));
-    // What the handler returns travels as JSON: undefined is dropped, a function or cycle fails here.
-    return { kind: 'value', valueJson: value === undefined ? 'null' : (JSON.stringify(value) ?? 'null') };
+    // What the handler returns travels as JSON: undefined is dropped, a function or cycle fails here. The
+    // serialization runs as resolver code too, since it calls the value's toJSON methods and getters.
+    const valueJson = withInvocation(state, () =>
+      runResolverCode(() => {
+        const value = handler(context);
+        return value === undefined ? 'null' : (JSON.stringify(value) ?? 'null');
+      }),
+    );
+    return { kind: 'value', valueJson };
   } catch (thrown) {
     if (isEarlyReturnSignal(thrown)) {
       return { kind: 'earlyReturn', value: thrown.value ?? null, ...(thrown.skipTo ? { skipTo: thrown.skipTo } : {}) };
@@ -200,7 +206,8 @@ function bootstrap(): void {
       // JSON turns a value into a crash, and a crash is never handed on to the next handler of a chain.
       let stash: unknown;
       try {
-        stash = JSON.parse(JSON.stringify(context.stash ?? {}));
+        // As resolver code: the stash's toJSON methods and getters are the resolver's.
+        stash = JSON.parse(runResolverCode(() => JSON.stringify(context.stash ?? {})));
       } catch (thrown) {
         lastOutcomeKind = 'crash';
         return JSON.stringify({ outcome: { kind: 'crash', message: `ctx.stash is not JSON: ${describe(thrown)}` }, stash: {}, state } satisfies DispatchResult);
