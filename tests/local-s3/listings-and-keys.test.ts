@@ -165,6 +165,17 @@ describe('keys', () => {
     expect(folders.CommonPrefixes?.map((entry) => entry.Prefix)).toEqual(['k/a/../', 'k/a/./', 'k/a//']);
   });
 
+  it('URL-encodes the keys and prefixes of a listing asked with encoding-type=url (as the AWS CLI asks), and no other encoding', async () => {
+    await put('k/space and+plus%.txt');
+    const encoded = await client().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'k/', EncodingType: 'url' }));
+    expect(encoded.EncodingType).toBe('url');
+    expect(encoded.Prefix).toBe('k%2F');
+    expect(encoded.Contents?.map((entry) => entry.Key)).toContain('k%2Fspace%20and%2Bplus%25.txt');
+    expect(encoded.Contents?.map((entry) => decodeURIComponent(entry.Key!))).toEqual([...keys, 'k/space and+plus%.txt'].sort(byBytes));
+    const refused = await refusal(client().send(new ListObjectsV2Command({ Bucket: bucket, EncodingType: 'base64' as 'url' })));
+    expect(refused).toEqual([400, 'InvalidArgument', 'Invalid Encoding Method specified in Request']);
+  });
+
   it('maps keys to paths one to one, and a key without such segments where it always was', () => {
     const storedPaths = keys.map(storedKeyPath);
     expect(new Set(storedPaths).size).toBe(keys.length);
