@@ -9,6 +9,8 @@
  * `/_labelcast/usage` hook.
  */
 
+import { parseS3Target } from './s3/request-target.ts';
+
 /** S3's request pricing classes: PUT/COPY/POST, LIST (tier 1); GET, HEAD (tier 2); DELETE is free. */
 export type S3RequestClass = 'PUT' | 'LIST' | 'GET' | 'HEAD' | 'DELETE';
 
@@ -26,10 +28,12 @@ const empty = (): StackUsage => ({
 
 let usage = empty();
 
-/** The pricing class of an S3 REST request: a GET of a bucket (no key) is a LIST. */
+/**
+ * The pricing class of an S3 REST request: a GET of a bucket (no key) is a LIST. The key is read as local S3 reads
+ * it (request-target.ts): a key may end with `/`, a target be in absolute form; one that names none counts as none.
+ */
 export function s3RequestClass(method: string, url: string): S3RequestClass | undefined {
-  const pathname = url.split('?', 1)[0];
-  const hasKey = pathname.replace(/^\/+/, '').includes('/') && !pathname.endsWith('/');
+  const hasKey = parseS3Target(url)?.key !== undefined;
   switch (method.toUpperCase()) {
     case 'PUT':
     case 'POST':

@@ -50,17 +50,26 @@ export type ParseResult =
 
 const incomplete = (message: string): ParseResult => ({ ok: false, code: 'IncompleteSignature', message });
 
-/** Splits a raw request target (`/path?query`, or absolute-form) without re-encoding anything. */
-export function parseRequestTarget(url: string): RequestTarget | undefined {
+/**
+ * A raw request target in origin-form (`/path?query`), nothing re-encoded or normalized: an absolute-form one
+ * (`http://host/path?q`, as proxies send it) without its scheme and authority, any fragment dropped; undefined for
+ * any other form. What the signature covers, so what every other reader of the target must read too.
+ */
+export function originFormOf(url: string): string | undefined {
   let target = url;
   if (!target.startsWith('/')) {
-    // Absolute-form (`http://host/path?q`), as proxies send it.
     const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(.*)$/i.exec(target);
     if (!match) return undefined;
     target = match[1].startsWith('/') ? match[1] : `/${match[1]}`;
   }
   const hashAt = target.indexOf('#');
-  if (hashAt >= 0) target = target.slice(0, hashAt);
+  return hashAt >= 0 ? target.slice(0, hashAt) : target;
+}
+
+/** Splits a raw request target (`/path?query`, or absolute-form) without re-encoding anything. */
+export function parseRequestTarget(url: string): RequestTarget | undefined {
+  const target = originFormOf(url);
+  if (target === undefined) return undefined;
   const queryAt = target.indexOf('?');
   const rawPath = queryAt >= 0 ? target.slice(0, queryAt) : target;
   const rawQuery = queryAt >= 0 ? target.slice(queryAt + 1) : '';

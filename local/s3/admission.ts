@@ -12,7 +12,8 @@ import type { CredentialStore } from '../iam/credentials.ts';
 import { unsignedAmzHeaders, verifySigV4 } from '../iam/sigv4.ts';
 import { decodeAwsChunked, readBody } from './body.ts';
 import { s3Error, s3ErrorForSignature, type S3Error } from './errors.ts';
-import { isStorableKey } from './s3rver-adapter.ts';
+import { copySourceForStore, parseCopySource, parseS3Target, type CopySource, type S3Target } from './request-target.ts';
+import { isBucketName, isStorableKey } from './s3rver-adapter.ts';
 
 export interface AdmissionOptions {
   readonly region: string;
@@ -26,8 +27,10 @@ export interface AdmissionOptions {
 export interface AdmittedRequest {
   readonly ok: true;
   readonly accessKeyId: string;
-  /** Target without the SigV4 query parameters. */
+  /** The canonical target (request-target.ts) without the SigV4 query parameters. */
   readonly url: string;
+  /** The bucket and key it names, read once from the target as the signature read it. */
+  readonly target: S3Target;
   /** Headers without Authorization and aws-chunked framing, Content-Length matching body. */
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
@@ -46,6 +49,29 @@ const sigV4QueryParameters = new Set([
   'x-amz-signature',
   'x-amz-security-token',
 ]);
+
+/**
+ * The object a PUT copies (CopyObject, UploadPartCopy), read as IAM and the preconditions read it; S3's refusal when
+ * the header names none, or one the local S3 cannot copy.
+ */
+function copySourceOf(method: string, headers: IncomingHttpHeaders): CopySource | S3Error | undefined {
+  const header = single(headers, 'x-amz-copy-source');
+  if (method !== 'PUT' || header === undefined) return undefined;
+  const source = parseCopySource(header);
+  if (source === undefined) {
+    return s3Error('InvalidArgument', 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey', [
+      ['ArgumentName', 'x-amz-copy-source'],
+      ['ArgumentValue', header],
+    ]);
+  }
+  if (!isBucketName(source.bucket)) return s3Error('InvalidBucketName', 'The specified bucket is not valid.', [['BucketName', source.bucket]]);
+  if (!isStorableKey(source.key)) {
+    return s3Error('InvalidArgument', 'Object keys holding "._S3rver_" are not supported by the local S3 (its store names its own files so).');
+  }
+  // s3rver would read `?versionId=…` as a part of the key; the local S3 keeps no versions.
+  if (source.query !== undefined) return s3Error('NotImplemented', 'A copy source with a query (versionId) is not supported by the local S3.');
+  return source;
+}
 
 /** Drops the presigned-URL parameters, leaving the rest of the query byte for byte. */
 export function stripSigV4Query(url: string): string {
@@ -106,7 +132,6 @@ function userMetadataBytes(headers: IncomingHttpHeaders): number {
   return bytes;
 }
 
-/** Object key of a path-style target, decoded; undefined for bucket-level requests. */
 /**
  * Whether the request stores the object's user metadata: PutObject and CopyObject (a PUT that is no UploadPart)
  * and CreateMultipartUpload (`POST ?uploads`). Other POSTs (DeleteObjects, CompleteMultipartUpload) and UploadPart
@@ -116,17 +141,6 @@ function storesMetadata(method: string | undefined, url: string): boolean {
   const query = new URLSearchParams(url.split('?')[1] ?? '');
   if (method === 'PUT') return !query.has('uploadId');
   return method === 'POST' && query.has('uploads');
-}
-
-function objectKeyOf(url: string): string | undefined {
-  const pathname = url.split('?')[0];
-  const slashAt = pathname.indexOf('/', 1);
-  if (slashAt < 0 || slashAt === pathname.length - 1) return undefined;
-  try {
-    return decodeURIComponent(pathname.slice(slashAt + 1));
-  } catch {
-    return undefined;
-  }
 }
 
 function checkCrc32(headers: IncomingHttpHeaders, trailers: Readonly<Record<string, string>>, body: Buffer): S3Error | undefined {
@@ -178,7 +192,13 @@ export async function admitRequest(req: IncomingMessage, options: AdmissionOptio
     return refuse(s3Error('NotImplemented', 'Signed aws-chunked payloads are not supported by the local S3; send UNSIGNED-PAYLOAD or STREAMING-UNSIGNED-PAYLOAD-TRAILER.'));
   }
 
-  const key = objectKeyOf(url);
+  const target = parseS3Target(url);
+  if (target === undefined) return refuse(s3Error('InvalidURI', "Couldn't parse the specified URI."));
+  // A name that is no bucket's (`..` among them) never reaches s3rver's store, which joins it to a directory's path.
+  if (target.bucket !== undefined && !isBucketName(target.bucket)) {
+    return refuse(s3Error('InvalidBucketName', 'The specified bucket is not valid.', [['BucketName', target.bucket]]));
+  }
+  const { key } = target;
   const keyBytes = key === undefined ? 0 : Buffer.byteLength(key, 'utf8');
   if (keyBytes > maxKeyBytes) {
     return refuse(
@@ -189,8 +209,10 @@ export async function admitRequest(req: IncomingMessage, options: AdmissionOptio
     );
   }
   if (key !== undefined && !isStorableKey(key)) {
-    return refuse(s3Error('InvalidArgument', 'Object keys with "." or ".." path segments are not supported by the local S3.'));
+    return refuse(s3Error('InvalidArgument', 'Object keys holding "._S3rver_" are not supported by the local S3 (its store names its own files so).'));
   }
+  const copied = copySourceOf(method, req.headers);
+  if (copied !== undefined && !('bucket' in copied)) return refuse(copied);
   const metadataBytes = storesMetadata(method, url) ? userMetadataBytes(req.headers) : 0;
   if (metadataBytes > maxUserMetadataBytes) {
     return refuse(
@@ -254,12 +276,14 @@ export async function admitRequest(req: IncomingMessage, options: AdmissionOptio
   const digestError = checkCrc32(req.headers, trailers, body);
   if (digestError) return refuse(digestError);
 
-  return { ok: true, accessKeyId: verified.accessKeyId, url: stripSigV4Query(url), headers: forwardedHeaders(req.headers, body, streaming), body };
+  return { ok: true, accessKeyId: verified.accessKeyId, url: stripSigV4Query(target.url), target, headers: forwardedHeaders(req.headers, body, streaming, copied), body };
 }
 
 /** Headers s3rver sees: no Authorization, no aws-chunked framing, and a payload hash so it treats the call as an SDK call. */
-function forwardedHeaders(headers: IncomingHttpHeaders, body: Buffer, streaming: boolean): IncomingHttpHeaders {
+function forwardedHeaders(headers: IncomingHttpHeaders, body: Buffer, streaming: boolean, copied: CopySource | undefined): IncomingHttpHeaders {
   const forwarded: IncomingHttpHeaders = { ...headers };
+  // The copy source as IAM and the preconditions read it (request-target.ts), in the form s3rver reads.
+  if (copied !== undefined) forwarded['x-amz-copy-source'] = copySourceForStore(copied);
   delete forwarded.authorization;
   delete forwarded['transfer-encoding'];
   delete forwarded['x-amz-decoded-content-length'];

@@ -9,6 +9,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthorizationRequest } from '../iam/policy.ts';
+import { parseCopySource } from './request-target.ts';
 
 export interface S3RequestTarget {
   readonly method: string;
@@ -42,20 +43,10 @@ const objectSubresources: Readonly<Record<string, { readonly read: string; reado
   tagging: { read: 's3:GetObjectTagging', write: 's3:PutObjectTagging' },
 };
 
-/** The copy source of a CopyObject / UploadPartCopy, as `bucket/key` (URL-decoded, version dropped). */
+/** The copy source of a CopyObject / UploadPartCopy (request-target.ts; admission refuses one it cannot read). */
 function copySource(headers: IncomingHttpHeaders): { bucket: string; key: string } | undefined {
   const raw = headers['x-amz-copy-source'];
-  if (typeof raw !== 'string' || raw === '') return undefined;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(raw.split('?')[0]);
-  } catch {
-    decoded = raw;
-  }
-  const path = decoded.replace(/^\//, '');
-  const slash = path.indexOf('/');
-  if (slash <= 0) return undefined;
-  return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
+  return typeof raw === 'string' && raw !== '' ? parseCopySource(raw) : undefined;
 }
 
 function bucketRequests(method: string, bucket: string, query: URLSearchParams): AuthorizationRequest[] {

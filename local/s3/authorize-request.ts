@@ -11,23 +11,6 @@ import type { AdmittedRequest } from './admission.ts';
 import { deleteObjectsRequests, missingKeyProbe, s3AuthorizationRequests } from './authorization.ts';
 import { s3Error, type S3Error } from './errors.ts';
 
-/** Bucket and key of a path-style target, decoded; undefined parts when absent or undecodable. */
-function targetOf(url: string): { bucket?: string; key?: string; query: URLSearchParams } {
-  const queryAt = url.indexOf('?');
-  const pathname = queryAt < 0 ? url : url.slice(0, queryAt);
-  const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
-  const slash = pathname.indexOf('/', 1);
-  const decode = (text: string) => {
-    try {
-      return decodeURIComponent(text);
-    } catch {
-      return text;
-    }
-  };
-  if (slash < 0) return { bucket: decode(pathname.slice(1)) || undefined, query };
-  return { bucket: decode(pathname.slice(1, slash)), key: decode(pathname.slice(slash + 1)) || undefined, query };
-}
-
 const xmlEntities: Readonly<Record<string, string>> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&apos;': "'", '&quot;': '"' };
 
 /** The keys a DeleteObjects body names (`<Object><Key>…</Key></Object>`), XML-unescaped. */
@@ -47,7 +30,10 @@ export async function authorizeS3Request(
   currentETag: (bucket: string, key: string) => Promise<string | undefined>,
 ): Promise<S3Error | undefined> {
   const principal = principalFor(credentials, admitted.accessKeyId);
-  const { bucket, key, query } = targetOf(admitted.url);
+  // The bucket and key admission read from the target, as the signature and storage read them; the query without SigV4's.
+  const { bucket, key } = admitted.target;
+  const queryAt = admitted.url.indexOf('?');
+  const query = new URLSearchParams(queryAt < 0 ? '' : admitted.url.slice(queryAt + 1));
   const requests = s3AuthorizationRequests({ method, bucket, key, query, headers: admitted.headers });
   // DeleteObjects: the whole request is refused when any key is; S3 itself reports such keys one by one in the result.
   if (bucket !== undefined && key === undefined && method === 'POST' && query.has('delete')) {

@@ -19,6 +19,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { s3Error, type S3Error } from './errors.ts';
+import { parseCopySource } from './request-target.ts';
 
 /** The object(s) a request reads or writes, as far as conditions go. */
 export interface ObjectTarget {
@@ -55,13 +56,6 @@ function decodedPath(path: string): string | undefined {
   }
 }
 
-/** "bucket/key" or "/bucket/key", URL-encoded, maybe with ?versionId=…. */
-function copySourceOf(header: string): { bucket: string; key: string } | undefined {
-  const path = decodedPath(header.split('?')[0].replace(/^\//, ''));
-  const slashAt = path?.indexOf('/') ?? -1;
-  if (!path || slashAt <= 0 || slashAt === path.length - 1) return undefined;
-  return { bucket: path.slice(0, slashAt), key: path.slice(slashAt + 1) };
-}
 
 /**
  * What a path-style request does to which object; undefined for bucket-level
@@ -80,8 +74,8 @@ export function objectTargetOf(method: string, url: string, headers: IncomingHtt
   const copySource = single(headers, 'x-amz-copy-source');
   if (method === 'PUT' && names.length === 0) {
     if (copySource === undefined) return { operation: 'write', bucket, key };
-    const source = copySourceOf(copySource);
-    return source ? { operation: 'copy', bucket, key, source } : { operation: 'write', bucket, key };
+    const source = parseCopySource(copySource);
+    return source ? { operation: 'copy', bucket, key, source: { bucket: source.bucket, key: source.key } } : { operation: 'write', bucket, key };
   }
   if (method === 'POST' && names.length === 1 && names[0] === 'uploadId') return { operation: 'write', bucket, key };
   if (method === 'DELETE' && names.every((name) => name === 'versionId')) return { operation: 'delete', bucket, key };

@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BucketCorsRule } from '../../api/media.ts';
+import { answerListingsAsS3 } from './list-objects.ts';
 import { storeLongKeySegments, type KeyedStore } from './stored-keys.ts';
 
 interface S3rverObject {
@@ -112,9 +113,9 @@ export function corsConfigurationXml(rule: BucketCorsRule): string {
   );
 }
 
-/** Keys s3rver cannot store safely: they would escape the bucket directory or clash with its own files. */
+/** Keys s3rver cannot store: they would clash with its own files (`.` and `..` segments are stored as any: stored-keys.ts). */
 export function isStorableKey(key: string): boolean {
-  return key.split('/').every((segment) => segment !== '.' && segment !== '..') && !key.includes('._S3rver_');
+  return !key.includes('._S3rver_');
 }
 
 /** S3's bucket naming rules (lower-case letters, digits, dots, hyphens; 3-63 characters). */
@@ -444,6 +445,7 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
   });
   // First: every other wrapper reaches the files through the paths it gives.
   storeLongKeySegments(app.store);
+  answerListingsAsS3();
   durableWrites(app.store, tempDir);
   const configurations = cachedBucketConfigurations(
     app.store,

@@ -22,6 +22,7 @@ import { authorizeS3Request } from './authorize-request.ts';
 import { newRequestIds, s3Error, sendS3Error, type RequestIds, type S3Error } from './errors.ts';
 import { objectCreatedEvent, type ObjectCreatedEventName } from './events.ts';
 import { checkPreconditions, KeyLocks, lockKeysOf, needsLock, objectTargetOf } from './preconditions.ts';
+import { parseS3Target } from './request-target.ts';
 import { createS3rverBackend, type BucketConfig, type KeptCounts, type S3rverBackend, type S3rverEvent } from './s3rver-adapter.ts';
 import { closeServer, guardRequests, guardServer } from '../http-boundary.ts';
 import { countS3Request } from '../stack-usage.ts';
@@ -137,7 +138,8 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     // CORS preflights carry no credentials; s3rver answers them from the bucket's CORS rules.
     // Like S3, a presigned URL's query is not checked on a preflight (s3rver would, and refuse it).
     if (method === 'OPTIONS') {
-      req.url = (req.url ?? '/').split('?')[0];
+      // In the canonical form admission hands on (request-target.ts): s3rver's router refuses an empty key segment.
+      req.url = (parseS3Target(req.url ?? '/')?.url ?? req.url ?? '/').split('?')[0];
       return backend.handle(req, res);
     }
 
@@ -150,7 +152,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     // Like S3, an error carries the CORS headers of the bucket's rule for the request's origin and method (a page reads
     // the code of a refused upload). A rule that cannot be read adds none.
     const corsHeaders = () =>
-      backend.corsHeaders((req.url ?? '/').split('?')[0].split('/')[1] ?? '', req.headers.origin, method).catch(() => ({}));
+      backend.corsHeaders(parseS3Target(req.url ?? '/')?.bucket ?? '', req.headers.origin, method).catch(() => ({}));
     const refuse = async (error: S3Error) => {
       const cors = await corsHeaders();
       // Answered at once, the body not read to its end (sendS3Error ends the connection after every error).

@@ -5,8 +5,14 @@
  * (`<segment>._S3rver_metadata.json`), so a segment longer than the file system's longest name (NAME_MAX, 255 bytes
  * on Linux and macOS) less that suffix failed with ENAMETOOLONG (a 500), where S3 takes any key of up to 1,024 bytes.
  * Here a segment over `maxStoredSegmentBytes` is stored as a chain of directories instead, each holding a piece of
- * it and named `<piece>._S3rver_more`, the last piece named as s3rver names a segment. Keys holding `._S3rver_` are
- * refused before they reach the store (isStorableKey), so a stored path decodes to exactly one key.
+ * it and named `<piece>._S3rver_more`, the last piece named as s3rver names a segment.
+ *
+ * S3 keys are opaque strings, but s3rver joins a key's segments into a path (path.join), which drops an empty
+ * segment and resolves `.` and `..`: `a//b` and `a/./b` were stored where `a/b` is, `/a` where `a` is, `a/../b` where
+ * `b` is (`.` and `..` were refused for that). A directory named ``, `.` or `..` is stored as `<name>._S3rver_dir`
+ * instead (the last segment needs none: s3rver adds its suffix to it, so `a/` is the file `a/._S3rver_object`). Keys
+ * holding `._S3rver_` are refused before they reach the store (isStorableKey), so a stored path decodes to exactly
+ * one key, and a key without such segments is stored where it always was.
  *
  * s3rver's own listing would answer the stored paths, not the keys, and skip directories by the stored path, so
  * ListObjects is answered here from the decoded keys, in S3's order (the bytes of their UTF-8).
@@ -17,6 +23,8 @@ import path from 'node:path';
 
 /** Ends the name of a directory that holds a piece of a long segment, continued inside it. */
 const continuedSuffix = '._S3rver_more';
+/** Ends the name of a directory whose name (``, `.` or `..`) a path cannot hold. */
+const directorySuffix = '._S3rver_dir';
 /** s3rver's suffix of an object's own file. */
 const objectSuffix = '._S3rver_object';
 /**
@@ -43,17 +51,23 @@ function pieces(segment: string): string[] {
   return cut;
 }
 
+/** Names path.join would drop or resolve rather than keep as a directory. */
+const unjoinable = new Set(['', '.', '..']);
+
 /** The path, relative to its bucket's directory, that s3rver is given for the key. */
 export function storedKeyPath(key: string): string {
-  return key
+  const names = key
     .split('/')
     .map((segment) => pieces(segment).join(`${continuedSuffix}/`))
-    .join('/');
+    .join('/')
+    .split('/');
+  // Every name but the last is a directory's (the last piece of a long segment too: it may be `.`).
+  return names.map((name, index) => (index < names.length - 1 && unjoinable.has(name) ? `${name}${directorySuffix}` : name)).join('/');
 }
 
 /** The key a stored path (relative to its bucket's directory) holds. */
 export function keyOfStoredPath(stored: string): string {
-  return stored.replaceAll(`${continuedSuffix}/`, '');
+  return stored.replaceAll(`${continuedSuffix}/`, '').replaceAll(`${directorySuffix}/`, '/');
 }
 
 const compareKeys = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
@@ -65,6 +79,16 @@ interface ListOptions {
   readonly maxKeys?: number;
 }
 
+/** What listObjects answers. */
+export interface StoredListing {
+  /** s3rver's S3Object of each key listed. */
+  readonly objects: readonly { readonly key: string; readonly lastModifiedDate: Date; readonly metadata: Readonly<Record<string, string>>; readonly size: number }[];
+  readonly commonPrefixes: readonly string[];
+  readonly isTruncated: boolean;
+  /** When truncated, the last entry returned (a key or a common prefix): the next page starts after it. */
+  readonly nextMarker?: string;
+}
+
 /** What of s3rver's FilesystemStore this module replaces or uses. */
 export interface KeyedStore {
   getBucketPath(bucket: string): string;
@@ -74,7 +98,7 @@ export interface KeyedStore {
   listObjects(bucket: string, options: ListOptions): Promise<unknown>;
 }
 
-type S3ObjectConstructor = new (bucket: string, key: string, content: null, metadata: unknown) => unknown;
+type S3ObjectConstructor = new (bucket: string, key: string, content: null, metadata: unknown) => StoredListing['objects'][number];
 
 /** Every key stored in the bucket's directory that may start with the prefix (directories that cannot are skipped). */
 async function storedKeys(bucketPath: string, prefix: string): Promise<string[]> {
@@ -93,7 +117,8 @@ async function storedKeys(bucketPath: string, prefix: string): Promise<string[]>
         continue;
       }
       // s3rver's own directories (`._S3rver_uploads`, multipart uploads in progress) hold no key.
-      if (!entry.isDirectory() || (entry.name.includes('._S3rver_') && !entry.name.endsWith(continuedSuffix))) continue;
+      const ours = entry.name.endsWith(continuedSuffix) || entry.name.endsWith(directorySuffix);
+      if (!entry.isDirectory() || (entry.name.includes('._S3rver_') && !ours)) continue;
       const keyPrefix = keyOfStoredPath(`${stored}${entry.name}/`);
       if (keyPrefix.startsWith(prefix) || prefix.startsWith(keyPrefix)) await visit(path.join(directory, entry.name), `${stored}${entry.name}/`);
     }
@@ -127,23 +152,26 @@ export function storeLongKeySegments(store: KeyedStore): void {
     }
   };
 
-  // As s3rver lists (common prefixes apart from maxKeys, the last key listed as the continuation), in S3's key order.
-  store.listObjects = async (bucket, { delimiter = '', startAfter = '', prefix = '', maxKeys = Infinity }) => {
-    const commonPrefixes = new Set<string>();
+  // As S3 lists, in its key order: a common prefix is one entry, counted toward maxKeys where its first key falls.
+  store.listObjects = async (bucket, { delimiter = '', startAfter = '', prefix = '', maxKeys = Infinity }): Promise<StoredListing> => {
+    const commonPrefixes: string[] = [];
     const listed: string[] = [];
     let isTruncated = false;
+    /** The last entry returned (a key or a common prefix): where the next page starts after. */
+    let last: string | undefined;
     for (const key of await storedKeys(store.getBucketPath(bucket), prefix)) {
       if (compareKeys(key, startAfter) <= 0 || !key.startsWith(prefix)) continue;
       const delimiterAt = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
-      if (delimiterAt >= 0) {
-        commonPrefixes.add(key.slice(0, delimiterAt + delimiter.length));
-        continue;
-      }
-      if (listed.length >= maxKeys) {
+      const entry = delimiterAt >= 0 ? key.slice(0, delimiterAt + delimiter.length) : key;
+      // A common prefix's keys are consecutive, so it is returned once; one not after startAfter holds startAfter (a
+      // page that ended on it, or a marker inside it), and its keys are passed over, as S3 passes a marker's prefix.
+      if (entry === last || (delimiterAt >= 0 && compareKeys(entry, startAfter) <= 0)) continue;
+      if (listed.length + commonPrefixes.length >= maxKeys) {
         isTruncated = true;
         break;
       }
-      listed.push(key);
+      (delimiterAt >= 0 ? commonPrefixes : listed).push(entry);
+      last = entry;
     }
     const metadata = await Promise.all(
       listed.map((key) =>
@@ -155,8 +183,9 @@ export function storeLongKeySegments(store: KeyedStore): void {
     );
     return {
       objects: listed.flatMap((key, index) => (metadata[index] === undefined ? [] : [new S3Object(bucket, key, null, metadata[index])])),
-      commonPrefixes: [...commonPrefixes].sort(compareKeys),
+      commonPrefixes,
       isTruncated,
+      nextMarker: isTruncated ? last : undefined,
     };
   };
 }

@@ -8,6 +8,10 @@ describe('Function: s3RequestClass', () => {
     expect(s3RequestClass('POST', '/bucket/key?uploads')).toBe('PUT');
     expect(s3RequestClass('GET', '/bucket/images/a')).toBe('GET');
     expect(s3RequestClass('GET', '/bucket?list-type=2&prefix=uploads/')).toBe('LIST');
+    expect(s3RequestClass('GET', '/bucket/')).toBe('LIST');
+    expect(s3RequestClass('GET', 'https://127.0.0.1:4751/bucket?list-type=2')).toBe('LIST');
+    expect(s3RequestClass('GET', '/bucket/folder/')).toBe('GET');
+    expect(s3RequestClass('GET', 'https://127.0.0.1:4751/bucket/a.jpg?x-id=GetObject')).toBe('GET');
     expect(s3RequestClass('HEAD', '/bucket/uploads/a.jpg')).toBe('HEAD');
     expect(s3RequestClass('DELETE', '/bucket/uploads/a.jpg')).toBe('DELETE');
   });
