@@ -5,6 +5,7 @@
  * - `guardRequests` wraps a request listener: whatever it throws, at once or
  *   later, is logged here and the client gets the service's own 500 (no stack,
  *   no internals), or a cut connection when the answer had already started.
+ *   It also tracks each response until it is over (`response-over.ts`).
  * - `guardUpgrades` does the same for an `upgrade` listener and gives the raw
  *   socket the `error` handler Node leaves to the listener (without one a
  *   client's reset mid-upgrade is an uncaught exception).
@@ -22,6 +23,7 @@
 import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
+import { trackResponse } from './response-over.ts';
 
 /** Where unexpected failures go; stderr unless a service says otherwise. */
 export type InternalErrorLog = (error: unknown, where: string) => void;
@@ -77,6 +79,10 @@ export function guardRequests(
     }
   };
   return (request, response) => {
+    // Its connection closed before the request was served: Node parses a pipelined batch at once and dispatches
+    // every request of it. No one is left to answer.
+    if (request.socket.destroyed) return;
+    trackResponse(request, response);
     try {
       const result = handler(request, response);
       if (result instanceof Promise) result.catch((error: unknown) => fail(request, response, error));

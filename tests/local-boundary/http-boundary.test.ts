@@ -6,9 +6,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readBoundedBody } from '../../local/http-body.ts';
+import { BodyBudget, readBoundedBody, readHeldBody } from '../../local/http-body.ts';
 import { clientWentAway, decodePathname, guardRequests, guardServer, guardUpgrades, requestPathname } from '../../local/http-boundary.ts';
 import { listen } from '../../local/listen.ts';
+import { onResponseOver } from '../../local/response-over.ts';
 import { postOversizedBody } from '../support/oversized-post.ts';
 
 /** Sends raw bytes and returns the status of the answer's first line (undefined when the server just closed). */
@@ -23,6 +24,35 @@ function rawStatus(port: number, bytes: string): Promise<number | undefined> {
       resolve(match ? Number(match[1]) : undefined);
     });
   });
+}
+
+/** A raw connection to the server: what it sent so far, and whether the server closed it. */
+async function rawConnection(port: number) {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  socket.on('error', () => undefined);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  let isClosed = false;
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  void closed.then(() => (isClosed = true));
+  return {
+    socket,
+    closed,
+    isClosed: () => isClosed,
+    /** The statuses of the answers received so far. */
+    statuses: () => [...received.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((match) => Number(match[1])),
+  };
+}
+
+const get = (path: string) => `GET ${path} HTTP/1.1\r\nhost: a\r\n\r\n`;
+
+/**
+ * Resolves once `done()` holds, polling: for what the server does after a client's socket closes, which nothing
+ * announces. Gives up after some 300 polls, for the assertion after it to say what is wrong.
+ */
+async function until(done: () => boolean): Promise<void> {
+  for (let polls = 0; polls < 300 && !done(); polls += 1) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 describe('Module: http-boundary', () => {
@@ -101,6 +131,53 @@ describe('Module: http-boundary', () => {
         throw new Error('late');
       });
       await expect(fetch(`${url}/`).then((response) => response.text())).rejects.toThrow();
+    });
+  });
+
+  describe('Function: onResponseOver', () => {
+    it('tells of every answer still queued behind a pipelined one when its client leaves', async () => {
+      // Prepare: the first request is never answered; the three behind it are, so their answers wait in the queue
+      let arrived = 0;
+      let over = 0;
+      const { port } = await start((request, response) => {
+        arrived += 1;
+        onResponseOver(response, () => (over += 1));
+        if (request.url !== '/hang') response.end('queued');
+      });
+      const connection = await rawConnection(port);
+      connection.socket.write(get('/hang') + get('/').repeat(3));
+      await until(() => arrived === 4);
+
+      // Act: the client leaves
+      connection.socket.destroy();
+
+      // Assess: all four are over (Node itself tells only of the one its socket was writing)
+      await until(() => over === 4);
+      expect(over).toBe(4);
+    });
+
+    it('lets the budget have back the bodies of answers still queued when their client leaves', async () => {
+      // Prepare: the first request is never answered; the bodies of the two behind it are held until they are answered
+      const budget = new BodyBudget(1024 * 1024);
+      let read = 0;
+      const { port } = await start(async (request, response) => {
+        if (request.url === '/hang') return;
+        const body = await readHeldBody(request, response, { maxBytes: 4096, tooLarge: () => new Error('too large'), budget, overBudget: () => new Error('over') });
+        read += 1;
+        response.end(`read ${body.length}`);
+      });
+      const connection = await rawConnection(port);
+      const post = `POST / HTTP/1.1\r\nhost: a\r\ncontent-length: 1000\r\n\r\n${'x'.repeat(1000)}`;
+      connection.socket.write(get('/hang') + post + post);
+      await until(() => read === 2);
+      expect(budget.heldBytes).toBe(2000);
+
+      // Act: the client leaves
+      connection.socket.destroy();
+
+      // Assess: nothing held (without the tracking, the queued answers never closed and their 2,000 bytes stayed held)
+      await until(() => budget.heldBytes === 0);
+      expect(budget.heldBytes).toBe(0);
     });
   });
 
