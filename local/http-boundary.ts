@@ -5,7 +5,9 @@
  * - `guardRequests` wraps a request listener: whatever it throws, at once or
  *   later, is logged here and the client gets the service's own 500 (no stack,
  *   no internals), or a cut connection when the answer had already started.
- *   It also tracks each response until it is over (`response-over.ts`).
+ *   It also tracks each response until it is over (`response-over.ts`), and
+ *   closes a connection that pipelines more than `maxRequestsInFlight`
+ *   requests not yet answered.
  * - `guardUpgrades` does the same for an `upgrade` listener and gives the raw
  *   socket the `error` handler Node leaves to the listener (without one a
  *   client's reset mid-upgrade is an uncaught exception).
@@ -35,7 +37,23 @@ export interface BoundaryOptions {
   readonly internalError: (request: IncomingMessage, response: ServerResponse) => void;
   /** @default console.error with the service's name */
   readonly log?: InternalErrorLog;
+  /**
+   * Requests of one connection that may be in flight together (pipelined, not answered yet); one more closes the
+   * connection, unanswered. @default defaultMaxRequestsInFlight
+   */
+  readonly maxRequestsInFlight?: number;
 }
+
+/**
+ * 32 pipelined requests a connection. No client of the stack pipelines: browsers, the AWS SDKs (Node's http
+ * Agent), aws-amplify and undici's fetch all send one request on a connection at a time, so a real client has one
+ * in flight (two for an instant, when its next request arrives before the last answer's 'finish'). The few that
+ * pipeline (undici's `pipelining` option, old proxies) do so a handful deep. Without a cap, one write of
+ * thousands of requests has each served at once, whatever it costs (the local AppSync ran 2,000 of them in one
+ * write: 8.5 CPU-s), and each answer is queued in memory until the client reads it, which it need never do.
+ * HTTP/1.1 lets a server close a connection at any time; the client retries its unanswered requests on another.
+ */
+export const defaultMaxRequestsInFlight = 32;
 
 const defaultLog =
   (service: string): InternalErrorLog =>
@@ -78,11 +96,15 @@ export function guardRequests(
       response.destroy();
     }
   };
+  const maxInFlight = options.maxRequestsInFlight ?? defaultMaxRequestsInFlight;
   return (request, response) => {
     // Its connection closed before the request was served: Node parses a pipelined batch at once and dispatches
-    // every request of it. No one is left to answer.
+    // every request of it, those after the cap closed the connection included. No one is left to answer.
     if (request.socket.destroyed) return;
-    trackResponse(request, response);
+    if (trackResponse(request, response) > maxInFlight) {
+      request.socket.destroy();
+      return;
+    }
     try {
       const result = handler(request, response);
       if (result instanceof Promise) result.catch((error: unknown) => fail(request, response, error));

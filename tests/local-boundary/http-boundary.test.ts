@@ -7,7 +7,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BodyBudget, readBoundedBody, readHeldBody } from '../../local/http-body.ts';
-import { clientWentAway, decodePathname, guardRequests, guardServer, guardUpgrades, requestPathname } from '../../local/http-boundary.ts';
+import {
+  clientWentAway,
+  decodePathname,
+  defaultMaxRequestsInFlight,
+  guardRequests,
+  guardServer,
+  guardUpgrades,
+  requestPathname,
+} from '../../local/http-boundary.ts';
 import { listen } from '../../local/listen.ts';
 import { onResponseOver } from '../../local/response-over.ts';
 import { postOversizedBody } from '../support/oversized-post.ts';
@@ -64,11 +72,12 @@ describe('Module: http-boundary', () => {
   });
 
   /** A guarded server whose handler does `behave`; returns its port and what it logged. */
-  async function start(behave: (request: IncomingMessage, response: ServerResponse) => unknown) {
+  async function start(behave: (request: IncomingMessage, response: ServerResponse) => unknown, maxRequestsInFlight?: number) {
     const logged: string[] = [];
     server = createServer(
       guardRequests(behave, {
         service: 'test',
+        maxRequestsInFlight,
         log: (error, where) => logged.push(`${where}: ${String(error)}`),
         internalError: (_request, response) => response.writeHead(500, { 'content-type': 'text/plain' }).end('internal error'),
       }),
@@ -131,6 +140,49 @@ describe('Module: http-boundary', () => {
         throw new Error('late');
       });
       await expect(fetch(`${url}/`).then((response) => response.text())).rejects.toThrow();
+    });
+
+    it('closes a connection that pipelines more requests than the cap before they are answered, serving none past it', async () => {
+      // Prepare: a cap of 4; a handler that answers at once (an answer is in flight until its socket has taken it)
+      let served = 0;
+      const { port } = await start((_request, response) => {
+        served += 1;
+        response.end('ok');
+      }, 4);
+      const connection = await rawConnection(port);
+
+      // Act: 5 requests in one write
+      connection.socket.write(get('/').repeat(5));
+
+      // Assess: the server closed the connection after serving 4 (without the cap: 5 served, the connection kept)
+      await Promise.race([connection.closed, until(() => served > 4)]);
+      expect({ served, closed: connection.isClosed() }).toEqual({ served: 4, closed: true });
+    });
+
+    it('serves as many pipelined requests as the cap, and any number of keep-alive requests one after another', async () => {
+      // Prepare
+      const { port } = await start((_request, response) => response.end('ok'), 4);
+      const pipelined = await rawConnection(port);
+      const sequential = await rawConnection(port);
+
+      // Act: 4 requests in one write on one connection; 12 on another, each sent once the last is answered
+      pipelined.socket.write(get('/').repeat(4));
+      for (let sent = 1; sent <= 12; sent += 1) {
+        sequential.socket.write(get('/'));
+        await until(() => sequential.statuses().length === sent);
+      }
+      await until(() => pipelined.statuses().length === 4);
+
+      // Assess: every request answered, both connections still open
+      expect(pipelined.statuses()).toEqual([200, 200, 200, 200]);
+      expect(sequential.statuses()).toEqual(Array.from({ length: 12 }, () => 200));
+      expect([pipelined.socket.destroyed, sequential.socket.destroyed]).toEqual([false, false]);
+      pipelined.socket.destroy();
+      sequential.socket.destroy();
+    });
+
+    it('caps requests in flight at 32 a connection by default', () => {
+      expect(defaultMaxRequestsInFlight).toBe(32);
     });
   });
 
