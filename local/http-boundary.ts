@@ -65,17 +65,21 @@ const describeRequest = (request: IncomingMessage) => `${request.method} ${JSON.
 
 /**
  * A failure after which nothing can be answered: the client went away
- * (reset, aborted body), or the answer's socket is gone. Asked of the
- * response, not the request: once a body read past its limit destroys the
- * request, Node sets `request.socket` to null (whatever its type says) while
- * the answer can still be written, and reading `.destroyed` off it threw in
- * every handler's error path and ended the whole stack.
+ * (reset, aborted body, a write to a closed socket), or the answer's socket
+ * is gone. Asked of the response, not the request: once a body read past its
+ * limit destroys the request, Node sets `request.socket` to null (whatever
+ * its type says) while the answer can still be written, and reading
+ * `.destroyed` off it threw in every handler's error path and ended the
+ * whole stack.
  */
 export const clientWentAway = (response: ServerResponse, error: unknown): boolean => {
   const socket = response.socket as ServerResponse['socket'] | null;
   // A finished answer has no socket either: a failure after it is the handler's own, and is logged.
   const gone = socket ? socket.destroyed : !response.writableFinished;
-  return gone || (error as { code?: string } | null)?.code === 'ECONNRESET';
+  const code = (error as { code?: string } | null)?.code;
+  // A reset before the answer started is the client's too; EPIPE counts only once the answer was being written
+  // to the socket, since before it the error is from another socket, one the handler itself opened.
+  return gone || code === 'ECONNRESET' || (code === 'EPIPE' && response.headersSent);
 };
 
 /** Runs `handler` behind the boundary: a throw or a rejection becomes the service's 500, logged here. */

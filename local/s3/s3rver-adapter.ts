@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BucketCorsRule } from '../../api/media.ts';
+import { clientWentAway } from '../http-boundary.ts';
 import { onResponseOver } from '../response-over.ts';
 import { storeLongKeySegments, type KeyedStore } from './stored-keys.ts';
 
@@ -538,8 +539,10 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
   const middleware = (app as unknown as { middleware: { name: string }[] }).middleware;
   const logger = middleware.findIndex((handler) => handler.name === 'logger');
   if (logger >= 0) middleware.splice(logger, 1);
-  // Koa logs every error to stderr unless the app has its own listener; S3 errors are answers, not faults.
-  app.on('error', (error: { status?: number }) => {
+  // Koa logs every error to stderr unless the app has its own listener; S3 errors are answers, not faults, and
+  // neither is a client that went away while its answer was being sent (Koa reports its socket's ECONNRESET).
+  app.on('error', (error: { status?: number }, context?: { readonly res?: ServerResponse }) => {
+    if (context?.res && clientWentAway(context.res, error)) return;
     if ((error.status ?? 500) >= 500) console.error('[local-s3] internal error', error);
   });
   await app.configureBuckets();

@@ -234,6 +234,23 @@ describe('Module: http-boundary', () => {
   });
 
   describe('Function: clientWentAway', () => {
+    it('counts a reset or a broken pipe once the answer started as the client leaving; a broken pipe before it is a fault', async () => {
+      // Prepare: the handler asks before and after its answer started
+      const { url } = await start((_request, response) => {
+        const before = ['ECONNRESET', 'EPIPE'].map((code) => clientWentAway(response, Object.assign(new Error(code), { code })));
+        response.writeHead(200);
+        response.write('[');
+        const after = ['ECONNRESET', 'EPIPE'].map((code) => clientWentAway(response, Object.assign(new Error(code), { code })));
+        response.end(`${JSON.stringify({ before, after })}`);
+      });
+
+      // Act
+      const answer = await (await fetch(url)).text();
+
+      // Assess
+      expect(JSON.parse(answer.slice(1))).toEqual({ before: [true, false], after: [true, true] });
+    });
+
     it('logs a handler failing after its answer finished: the client did not go away', async () => {
       let failed!: () => void;
       const failedLate = new Promise<void>((resolve) => (failed = resolve));
