@@ -39,7 +39,7 @@ function over(response: ServerResponse, open: Set<ServerResponse>): void {
 }
 
 /**
- * Tracks `response` until it is over: finished (handed to its socket), closed, or its connection closed.
+ * Tracks `response` until it is over: sent (handed to its socket), closed, or its connection closed.
  * Returns how many responses of the request's connection are open now, this one included: more than one are
  * pipelined requests not answered yet. Call it once, as the request arrives (its socket is set then).
  */
@@ -59,8 +59,9 @@ export function trackResponse(request: IncomingMessage, response: ServerResponse
   tracked.add(response);
   whenOver.set(response, []);
   responses.add(response);
-  const done = () => over(response, responses);
-  response.once('finish', done).once('close', done);
+  // Node emits 'close' on every response its socket took, the tick after 'finish' when it was sent: before the
+  // connection's next request can arrive, so keep-alive requests one after another are never open together.
+  response.on('close', () => over(response, responses));
   return responses.size;
 }
 
