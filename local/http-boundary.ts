@@ -47,11 +47,12 @@ export interface BoundaryOptions {
 /**
  * 32 pipelined requests a connection. No client of the stack pipelines: browsers, the AWS SDKs (Node's http
  * Agent), aws-amplify and undici's fetch all send one request on a connection at a time, so a real client has one
- * in flight (two for an instant, when its next request arrives before the last answer's 'finish'). The few that
+ * in flight (it read the last answer before it asked again, so that answer was sent). The few that
  * pipeline (undici's `pipelining` option, old proxies) do so a handful deep. Without a cap, one write of
  * thousands of requests has each served at once, whatever it costs (the local AppSync ran 2,000 of them in one
  * write: 8.5 CPU-s), and each answer is queued in memory until the client reads it, which it need never do.
- * HTTP/1.1 lets a server close a connection at any time; the client retries its unanswered requests on another.
+ * HTTP/1.1 lets a server close a connection at any time, and a client that pipelines should retry the requests
+ * left unanswered (RFC 9112, 9.3.2).
  */
 export const defaultMaxRequestsInFlight = 32;
 

@@ -8,7 +8,8 @@
  * the stack's budget) waits for an event that never comes: the attacker review's 300 pipelined GETs on one
  * socket, closed unread, left 227 file descriptors open for good, and enough sockets took the process to its fd
  * limit. So the boundary (`guardRequests`) tracks every response by its connection here, and the connection's
- * own 'close' ends those still open.
+ * own 'close' ends those still open. Only a response something waits on gets a listener: the boundary's
+ * bookkeeping for the rest is a Set entry, dropped once the response is sent.
  *
  * @example
  * onResponseOver(response, () => stream.destroy());
@@ -16,18 +17,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-/** Responses of each connection that are not over yet (answered, perhaps, but still queued behind others). */
+/**
+ * The responses of each connection the boundary saw that may not be sent yet, in the order of their requests.
+ * Sent ones are dropped lazily, as the connection's next request arrives: no listener a response for this.
+ */
 const openByConnection = new WeakMap<Duplex, Set<ServerResponse>>();
-/** What to run when a tracked response is over; the entry is deleted then. */
+/** What to run when a response is over, for responses something waits on; the entry is deleted then. */
 const whenOver = new WeakMap<ServerResponse, (() => void)[]>();
-/** Responses trackResponse saw, over or not: an untracked one (a server without the boundary) falls back on its own events. */
-const tracked = new WeakSet<ServerResponse>();
 
-function over(response: ServerResponse, open: Set<ServerResponse>): void {
+const isSent = (response: ServerResponse) => response.writableFinished || response.closed;
+
+function over(response: ServerResponse): void {
   const callbacks = whenOver.get(response);
   if (!callbacks) return;
   whenOver.delete(response);
-  open.delete(response);
   for (const callback of callbacks) {
     // A throw here would be in a socket's 'close' listener: an uncaught exception that ends the whole stack.
     try {
@@ -40,7 +43,7 @@ function over(response: ServerResponse, open: Set<ServerResponse>): void {
 
 /**
  * Tracks `response` until it is over: sent (handed to its socket), closed, or its connection closed.
- * Returns how many responses of the request's connection are open now, this one included: more than one are
+ * Returns how many responses of the request's connection are not sent now, this one included: more than one are
  * pipelined requests not answered yet. Call it once, as the request arrives (its socket is set then).
  */
 export function trackResponse(request: IncomingMessage, response: ServerResponse): number {
@@ -52,17 +55,14 @@ export function trackResponse(request: IncomingMessage, response: ServerResponse
     openByConnection.set(socket, responses);
     // One listener a connection, not one a request: a pipelined batch would pile hundreds on the socket.
     socket.once('close', () => {
-      for (const response of responses) over(response, responses);
+      for (const response of responses) over(response);
+      responses.clear();
     });
   }
-  const responses = open;
-  tracked.add(response);
-  whenOver.set(response, []);
-  responses.add(response);
-  // Node emits 'close' on every response its socket took, the tick after 'finish' when it was sent: before the
-  // connection's next request can arrive, so keep-alive requests one after another are never open together.
-  response.on('close', () => over(response, responses));
-  return responses.size;
+  // Keep-alive requests one after another find the last one sent (its client read it before asking again).
+  for (const earlier of open) if (isSent(earlier)) open.delete(earlier);
+  open.add(response);
+  return open.size;
 }
 
 /**
@@ -75,16 +75,14 @@ export function onResponseOver(response: ServerResponse, callback: () => void): 
     callbacks.push(callback);
     return;
   }
-  if (tracked.has(response) || response.closed || response.writableFinished) {
+  // The socket that writes it, or, while it waits its turn, its request's (null once Node let go of either).
+  const connection = (response.socket ?? response.req.socket) as Duplex | null;
+  if (isSent(response) || !connection || connection.destroyed) {
     callback();
     return;
   }
-  // Not behind the boundary: Node's own events, which a queued pipelined response never gets.
-  let called = false;
-  const once = () => {
-    if (called) return;
-    called = true;
-    callback();
-  };
-  response.once('finish', once).once('close', once);
+  whenOver.set(response, [callback]);
+  // Node emits 'close' on every response its socket took, the tick after 'finish' when it was sent, or when the
+  // socket closed first; a response still queued hears of its connection's close from trackResponse's listener.
+  response.once('close', () => over(response));
 }

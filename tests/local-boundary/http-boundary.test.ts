@@ -143,10 +143,11 @@ describe('Module: http-boundary', () => {
     });
 
     it('closes a connection that pipelines more requests than the cap before they are answered, serving none past it', async () => {
-      // Prepare: a cap of 4; a handler that answers at once (an answer is in flight until its socket has taken it)
+      // Prepare: a cap of 4; a handler that answers once it has done its work (an await here)
       let served = 0;
-      const { port } = await start((_request, response) => {
+      const { port } = await start(async (_request, response) => {
         served += 1;
+        await new Promise((resolve) => setImmediate(resolve));
         response.end('ok');
       }, 4);
       const connection = await rawConnection(port);
