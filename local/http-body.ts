@@ -1,6 +1,7 @@
 /** Reads a request body into memory, refusing it as soon as it runs past a limit. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError } from './errors.ts';
+import { onResponseOver } from './response-over.ts';
 
 /**
  * The whole body of `request`; throws `tooLarge()` once more than `maxBytes`
@@ -106,9 +107,9 @@ export function declaredBodyFits(budget: BodyBudget, request: IncomingMessage, m
 /**
  * The bytes of one request's body held in a budget: charged chunk by chunk as they arrive, all released at
  * once when the request ends, however it ends: its answer sent, or its connection gone (aborted, errored,
- * dropped by a timeout), which is `response`'s `close` either way, or as soon as the read fails. Made for a
- * response not closed yet: on one already closed or answered, nothing can be held (add() is false), since no
- * `close` would come to release it.
+ * dropped by a timeout), a pipelined answer still queued behind others included, which Node never tells of
+ * (`onResponseOver`, `response-over.ts`), or as soon as the read fails. Made for a response not closed yet: on
+ * one already closed or answered, nothing can be held (add() is false).
  */
 export class BodyHold {
   #bytes = 0;
@@ -119,7 +120,7 @@ export class BodyHold {
     response: ServerResponse,
   ) {
     this.#open = !response.closed && !response.writableEnded;
-    if (this.#open) response.once('close', () => this.release());
+    if (this.#open) onResponseOver(response, () => this.release());
   }
 
   /** Charges `bytes` more; false, nothing charged, when they do not fit (or the hold is released). */

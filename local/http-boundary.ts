@@ -5,6 +5,9 @@
  * - `guardRequests` wraps a request listener: whatever it throws, at once or
  *   later, is logged here and the client gets the service's own 500 (no stack,
  *   no internals), or a cut connection when the answer had already started.
+ *   It also tracks each response until it is over (`response-over.ts`), and
+ *   closes a connection that pipelines more than `maxRequestsInFlight`
+ *   requests not yet answered.
  * - `guardUpgrades` does the same for an `upgrade` listener and gives the raw
  *   socket the `error` handler Node leaves to the listener (without one a
  *   client's reset mid-upgrade is an uncaught exception).
@@ -22,6 +25,7 @@
 import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
+import { trackResponse } from './response-over.ts';
 
 /** Where unexpected failures go; stderr unless a service says otherwise. */
 export type InternalErrorLog = (error: unknown, where: string) => void;
@@ -33,7 +37,24 @@ export interface BoundaryOptions {
   readonly internalError: (request: IncomingMessage, response: ServerResponse) => void;
   /** @default console.error with the service's name */
   readonly log?: InternalErrorLog;
+  /**
+   * Requests of one connection that may be in flight together (pipelined, not answered yet); one more closes the
+   * connection, unanswered. @default defaultMaxRequestsInFlight
+   */
+  readonly maxRequestsInFlight?: number;
 }
+
+/**
+ * 32 pipelined requests a connection. No client of the stack pipelines: browsers, the AWS SDKs (Node's http
+ * Agent), aws-amplify and undici's fetch all send one request on a connection at a time, so a real client has one
+ * in flight (it read the last answer before it asked again, so that answer was sent). The few that
+ * pipeline (undici's `pipelining` option, old proxies) do so a handful deep. Without a cap, one write of
+ * thousands of requests has each served at once, whatever it costs (the local AppSync ran 2,000 of them in one
+ * write: 8.5 CPU-s), and each answer is queued in memory until the client reads it, which it need never do.
+ * HTTP/1.1 lets a server close a connection at any time, and a client that pipelines should retry the requests
+ * left unanswered (RFC 9112, 9.3.2).
+ */
+export const defaultMaxRequestsInFlight = 32;
 
 const defaultLog =
   (service: string): InternalErrorLog =>
@@ -45,17 +66,21 @@ const describeRequest = (request: IncomingMessage) => `${request.method} ${JSON.
 
 /**
  * A failure after which nothing can be answered: the client went away
- * (reset, aborted body), or the answer's socket is gone. Asked of the
- * response, not the request: once a body read past its limit destroys the
- * request, Node sets `request.socket` to null (whatever its type says) while
- * the answer can still be written, and reading `.destroyed` off it threw in
- * every handler's error path and ended the whole stack.
+ * (reset, aborted body, a write to a closed socket), or the answer's socket
+ * is gone. Asked of the response, not the request: once a body read past its
+ * limit destroys the request, Node sets `request.socket` to null (whatever
+ * its type says) while the answer can still be written, and reading
+ * `.destroyed` off it threw in every handler's error path and ended the
+ * whole stack.
  */
 export const clientWentAway = (response: ServerResponse, error: unknown): boolean => {
   const socket = response.socket as ServerResponse['socket'] | null;
   // A finished answer has no socket either: a failure after it is the handler's own, and is logged.
   const gone = socket ? socket.destroyed : !response.writableFinished;
-  return gone || (error as { code?: string } | null)?.code === 'ECONNRESET';
+  const code = (error as { code?: string } | null)?.code;
+  // A reset before the answer started is the client's too; EPIPE counts only once the answer was being written
+  // to the socket, since before it the error is from another socket, one the handler itself opened.
+  return gone || code === 'ECONNRESET' || (code === 'EPIPE' && response.headersSent);
 };
 
 /** Runs `handler` behind the boundary: a throw or a rejection becomes the service's 500, logged here. */
@@ -76,7 +101,15 @@ export function guardRequests(
       response.destroy();
     }
   };
+  const maxInFlight = options.maxRequestsInFlight ?? defaultMaxRequestsInFlight;
   return (request, response) => {
+    // Its connection closed before the request was served: Node parses a pipelined batch at once and dispatches
+    // every request of it, those after the cap closed the connection included. No one is left to answer.
+    if (request.socket.destroyed) return;
+    if (trackResponse(request, response) > maxInFlight) {
+      request.socket.destroy();
+      return;
+    }
     try {
       const result = handler(request, response);
       if (result instanceof Promise) result.catch((error: unknown) => fail(request, response, error));

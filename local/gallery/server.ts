@@ -8,12 +8,14 @@
  * shows images only from itself, S3 and the previews it makes (blob:), and
  * no other site may frame it.
  */
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { closeServer, decodePathname, guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
+import { onResponseOver } from '../response-over.ts';
+import { BuiltFiles, tooLarge } from './built-files.ts';
 
 export interface GalleryServerOptions {
   /** The Vite build output. */
@@ -28,6 +30,11 @@ export interface GalleryServerOptions {
   readonly connectTo: readonly string[];
   /** URLs the page shows images from (S3's endpoint, for presigned image URLs); only their origins count. */
   readonly imagesFrom: readonly string[];
+  /**
+   * Bytes of built files kept in memory (each read once); a file past them is streamed from disk per request.
+   * @default 32 MiB, over a hundred times the build (about 230 KB)
+   */
+  readonly maxKeptBytes?: number;
 }
 
 export interface GalleryServer {
@@ -70,6 +77,7 @@ export function galleryContentSecurityPolicy(options: Pick<GalleryServerOptions,
 
 export async function startGalleryServer(options: GalleryServerOptions): Promise<GalleryServer> {
   const root = path.resolve(options.root);
+  const files = new BuiltFiles(options.maxKeptBytes ?? 32 * 1024 * 1024);
   const outputs = JSON.stringify(options.outputs);
   const securityHeaders = {
     'content-security-policy': galleryContentSecurityPolicy(options),
@@ -92,21 +100,24 @@ export async function startGalleryServer(options: GalleryServerOptions): Promise
     }
     const file = path.resolve(root, `.${pathname.endsWith('/') ? `${pathname}index.html` : pathname}`);
     if (!file.startsWith(`${root}${path.sep}`)) return sendText(response, 404, 'not found');
-    let body: Buffer;
-    try {
-      body = await readFile(file);
-    } catch {
-      // Missing, a directory, or a name the file system refuses (too long): all a 404 to the client.
-      return sendText(response, 404, 'not found');
-    }
+    const body = await files.read(file);
+    // Missing, a directory, or a name the file system refuses (too long): all a 404 to the client.
+    if (body === undefined) return sendText(response, 404, 'not found');
     const hashed = pathname.startsWith('/assets/');
-    response
-      .writeHead(200, {
-        'content-type': contentTypes[path.extname(file)] ?? 'application/octet-stream',
-        'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-        ...securityHeaders,
-      })
-      .end(request.method === 'HEAD' ? undefined : body);
+    response.writeHead(200, {
+      'content-type': contentTypes[path.extname(file)] ?? 'application/octet-stream',
+      'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+      ...securityHeaders,
+    });
+    if (request.method === 'HEAD') return response.end();
+    if (body !== tooLarge) return response.end(body);
+    // Piped, so the file is read as the client takes it; destroyed once the answer is over, sent or not (an answer
+    // queued behind pipelined ones whose client left gets no 'close' that would end the pipe).
+    const stream = createReadStream(file);
+    onResponseOver(response, () => stream.destroy());
+    // Gone between the check and the read (the build does not change while the server runs): cut the answer.
+    stream.once('error', () => response.destroy());
+    stream.pipe(response);
   };
 
   const server: Server = createServer(

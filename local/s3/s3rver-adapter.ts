@@ -4,13 +4,17 @@
  * waiting for the bytes to reach the disk, so its store's writes are
  * replaced here with atomic, fsync'ed ones.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { mkdir, open, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { BucketCorsRule } from '../../api/media.ts';
+import { clientWentAway } from '../http-boundary.ts';
+import { onResponseOver } from '../response-over.ts';
 import { answerListingsAsS3 } from './list-objects.ts';
 import { storeLongKeySegments, type KeyedStore } from './stored-keys.ts';
 
@@ -35,6 +39,8 @@ interface S3rverStore extends KeyedStore {
   putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
   copyObject(srcBucket: string, srcKey: string, destBucket: string, destKey: string, replacementMetadata?: unknown): Promise<unknown>;
   getMetadata(bucket: string, key: string): Promise<unknown>;
+  /** The object with its bytes as an open file stream (null content: a range past its end), or null when missing. */
+  getObject(bucket: string, key: string, options?: unknown): Promise<{ readonly content: Readable | null } | null>;
 }
 
 /** What s3rver emits on 'event' (its own record shape, key not encoded). */
@@ -249,6 +255,60 @@ function notifyWrites(store: S3rverStore, listeners: readonly StoreWriteListener
     for (const listener of listeners) listener.onReset();
     reset();
   };
+}
+
+/** The file streams s3rver opened for one request, destroyed once its response is over. */
+class ResponseStreams {
+  readonly #open = new Set<Readable>();
+  #over = false;
+
+  /** Keeps `stream` until the response is over; destroys it at once when the response is over already. */
+  public add(stream: Readable): void {
+    if (this.#over) {
+      stream.destroy();
+      return;
+    }
+    this.#open.add(stream);
+    stream.once('close', () => this.#open.delete(stream));
+  }
+
+  public destroyAll(): void {
+    this.#over = true;
+    for (const stream of this.#open) stream.destroy();
+    this.#open.clear();
+  }
+}
+
+/**
+ * Every file stream s3rver's GetObject opens is destroyed once the response it was opened for is over, sent or
+ * not. s3rver hands the stream to Koa as the body, and Koa destroys a body only when `on-finished` says the
+ * response finished or its socket closed: a pipelined GET queued behind others never gets a socket, so when its
+ * client left its stream stayed open, one file descriptor each for good (the attacker review's 300 pipelined
+ * GETs on one socket: +227 fds; enough sockets reached the process's limit, and every request failed EMFILE
+ * after). s3rver also opens the stream before it answers 304 Not Modified (`If-None-Match`, `If-Modified-Since`,
+ * which a browser sends to revalidate a cached image) and never reads or closes it: a file descriptor a
+ * request, however the client behaves. A range read's stream is the same stream; HeadObject's s3rver destroys
+ * itself, and a multipart object is one file once completed.
+ *
+ * Returns how to run a request in its own scope: `handle` wraps s3rver's callback with it.
+ */
+function closeStreamsWithResponses(store: S3rverStore) {
+  const scope = new AsyncLocalStorage<ResponseStreams>();
+  const getObject = store.getObject.bind(store);
+  store.getObject = async (bucket, key, options) => {
+    const object = await getObject(bucket, key, options);
+    // Outside a request (none reads objects this way) it is s3rver's to close, as before.
+    if (object?.content) scope.getStore()?.add(object.content);
+    return object;
+  };
+  const serve =
+    (handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>) =>
+    (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+      const streams = new ResponseStreams();
+      onResponseOver(res, () => streams.destroyAll());
+      return scope.run(streams, () => handle(req, res));
+    };
+  return serve;
 }
 
 /**
@@ -475,19 +535,22 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
   };
   const eTags = keptETags(readETag);
   notifyWrites(app.store, [configurations.listener, eTags.listener]);
+  const closeStreams = closeStreamsWithResponses(app.store);
   // s3rver's first middleware is koa-logger, which formats a line for every request and response even when silent
   // (several ms of the stack's CPU per labelled image): out of the chain, as silent asks.
   const middleware = (app as unknown as { middleware: { name: string }[] }).middleware;
   const logger = middleware.findIndex((handler) => handler.name === 'logger');
   if (logger >= 0) middleware.splice(logger, 1);
-  // Koa logs every error to stderr unless the app has its own listener; S3 errors are answers, not faults.
-  app.on('error', (error: { status?: number }) => {
+  // Koa logs every error to stderr unless the app has its own listener; S3 errors are answers, not faults, and
+  // neither is a client that went away while its answer was being sent (Koa reports its socket's ECONNRESET).
+  app.on('error', (error: { status?: number }, context?: { readonly res?: ServerResponse }) => {
+    if (context?.res && clientWentAway(context.res, error)) return;
     if ((error.status ?? 500) >= 500) console.error('[local-s3] internal error', error);
   });
   await app.configureBuckets();
 
   return {
-    handle: app.callback(),
+    handle: closeStreams(app.callback()),
     events: app,
     readObject: (bucket, key) =>
       isBucketName(bucket) && isStorableKey(key) ? readIfPresent(objectPath(bucket, key)) : Promise.resolve(undefined),

@@ -6,9 +6,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readBoundedBody } from '../../local/http-body.ts';
-import { clientWentAway, decodePathname, guardRequests, guardServer, guardUpgrades, requestPathname } from '../../local/http-boundary.ts';
+import { BodyBudget, readBoundedBody, readHeldBody } from '../../local/http-body.ts';
+import {
+  clientWentAway,
+  decodePathname,
+  defaultMaxRequestsInFlight,
+  guardRequests,
+  guardServer,
+  guardUpgrades,
+  requestPathname,
+} from '../../local/http-boundary.ts';
 import { listen } from '../../local/listen.ts';
+import { onResponseOver } from '../../local/response-over.ts';
 import { postOversizedBody } from '../support/oversized-post.ts';
 
 /** Sends raw bytes and returns the status of the answer's first line (undefined when the server just closed). */
@@ -25,6 +34,35 @@ function rawStatus(port: number, bytes: string): Promise<number | undefined> {
   });
 }
 
+/** A raw connection to the server: what it sent so far, and whether the server closed it. */
+async function rawConnection(port: number) {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  socket.on('error', () => undefined);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  let isClosed = false;
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  void closed.then(() => (isClosed = true));
+  return {
+    socket,
+    closed,
+    isClosed: () => isClosed,
+    /** The statuses of the answers received so far. */
+    statuses: () => [...received.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((match) => Number(match[1])),
+  };
+}
+
+const get = (path: string) => `GET ${path} HTTP/1.1\r\nhost: a\r\n\r\n`;
+
+/**
+ * Resolves once `done()` holds, polling: for what the server does after a client's socket closes, which nothing
+ * announces. Gives up after some 300 polls, for the assertion after it to say what is wrong.
+ */
+async function until(done: () => boolean): Promise<void> {
+  for (let polls = 0; polls < 300 && !done(); polls += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
 describe('Module: http-boundary', () => {
   let server: Server | undefined;
   afterEach(async () => {
@@ -34,11 +72,12 @@ describe('Module: http-boundary', () => {
   });
 
   /** A guarded server whose handler does `behave`; returns its port and what it logged. */
-  async function start(behave: (request: IncomingMessage, response: ServerResponse) => unknown) {
+  async function start(behave: (request: IncomingMessage, response: ServerResponse) => unknown, maxRequestsInFlight?: number) {
     const logged: string[] = [];
     server = createServer(
       guardRequests(behave, {
         service: 'test',
+        maxRequestsInFlight,
         log: (error, where) => logged.push(`${where}: ${String(error)}`),
         internalError: (_request, response) => response.writeHead(500, { 'content-type': 'text/plain' }).end('internal error'),
       }),
@@ -102,9 +141,117 @@ describe('Module: http-boundary', () => {
       });
       await expect(fetch(`${url}/`).then((response) => response.text())).rejects.toThrow();
     });
+
+    it('closes a connection that pipelines more requests than the cap before they are answered, serving none past it', async () => {
+      // Prepare: a cap of 4; a handler that answers once it has done its work (an await here)
+      let served = 0;
+      const { port } = await start(async (_request, response) => {
+        served += 1;
+        await new Promise((resolve) => setImmediate(resolve));
+        response.end('ok');
+      }, 4);
+      const connection = await rawConnection(port);
+
+      // Act: 5 requests in one write
+      connection.socket.write(get('/').repeat(5));
+
+      // Assess: the server closed the connection after serving 4 (without the cap: 5 served, the connection kept)
+      await Promise.race([connection.closed, until(() => served > 4)]);
+      expect({ served, closed: connection.isClosed() }).toEqual({ served: 4, closed: true });
+    });
+
+    it('serves as many pipelined requests as the cap, and any number of keep-alive requests one after another', async () => {
+      // Prepare
+      const { port } = await start((_request, response) => response.end('ok'), 4);
+      const pipelined = await rawConnection(port);
+      const sequential = await rawConnection(port);
+
+      // Act: 4 requests in one write on one connection; 12 on another, each sent once the last is answered
+      pipelined.socket.write(get('/').repeat(4));
+      for (let sent = 1; sent <= 12; sent += 1) {
+        sequential.socket.write(get('/'));
+        await until(() => sequential.statuses().length === sent);
+      }
+      await until(() => pipelined.statuses().length === 4);
+
+      // Assess: every request answered, both connections still open
+      expect(pipelined.statuses()).toEqual([200, 200, 200, 200]);
+      expect(sequential.statuses()).toEqual(Array.from({ length: 12 }, () => 200));
+      expect([pipelined.socket.destroyed, sequential.socket.destroyed]).toEqual([false, false]);
+      pipelined.socket.destroy();
+      sequential.socket.destroy();
+    });
+
+    it('caps requests in flight at 32 a connection by default', () => {
+      expect(defaultMaxRequestsInFlight).toBe(32);
+    });
+  });
+
+  describe('Function: onResponseOver', () => {
+    it('tells of every answer still queued behind a pipelined one when its client leaves', async () => {
+      // Prepare: the first request is never answered; the three behind it are, so their answers wait in the queue
+      let arrived = 0;
+      let over = 0;
+      const { port } = await start((request, response) => {
+        arrived += 1;
+        onResponseOver(response, () => (over += 1));
+        if (request.url !== '/hang') response.end('queued');
+      });
+      const connection = await rawConnection(port);
+      connection.socket.write(get('/hang') + get('/').repeat(3));
+      await until(() => arrived === 4);
+
+      // Act: the client leaves
+      connection.socket.destroy();
+
+      // Assess: all four are over (Node itself tells only of the one its socket was writing)
+      await until(() => over === 4);
+      expect(over).toBe(4);
+    });
+
+    it('lets the budget have back the bodies of answers still queued when their client leaves', async () => {
+      // Prepare: the first request is never answered; the bodies of the two behind it are held until they are answered
+      const budget = new BodyBudget(1024 * 1024);
+      let read = 0;
+      const { port } = await start(async (request, response) => {
+        if (request.url === '/hang') return;
+        const body = await readHeldBody(request, response, { maxBytes: 4096, tooLarge: () => new Error('too large'), budget, overBudget: () => new Error('over') });
+        read += 1;
+        response.end(`read ${body.length}`);
+      });
+      const connection = await rawConnection(port);
+      const post = `POST / HTTP/1.1\r\nhost: a\r\ncontent-length: 1000\r\n\r\n${'x'.repeat(1000)}`;
+      connection.socket.write(get('/hang') + post + post);
+      await until(() => read === 2);
+      expect(budget.heldBytes).toBe(2000);
+
+      // Act: the client leaves
+      connection.socket.destroy();
+
+      // Assess: nothing held (without the tracking, the queued answers never closed and their 2,000 bytes stayed held)
+      await until(() => budget.heldBytes === 0);
+      expect(budget.heldBytes).toBe(0);
+    });
   });
 
   describe('Function: clientWentAway', () => {
+    it('counts a reset or a broken pipe once the answer started as the client leaving; a broken pipe before it is a fault', async () => {
+      // Prepare: the handler asks before and after its answer started
+      const { url } = await start((_request, response) => {
+        const before = ['ECONNRESET', 'EPIPE'].map((code) => clientWentAway(response, Object.assign(new Error(code), { code })));
+        response.writeHead(200);
+        response.write('[');
+        const after = ['ECONNRESET', 'EPIPE'].map((code) => clientWentAway(response, Object.assign(new Error(code), { code })));
+        response.end(`${JSON.stringify({ before, after })}`);
+      });
+
+      // Act
+      const answer = await (await fetch(url)).text();
+
+      // Assess
+      expect(JSON.parse(answer.slice(1))).toEqual({ before: [true, false], after: [true, true] });
+    });
+
     it('logs a handler failing after its answer finished: the client did not go away', async () => {
       let failed!: () => void;
       const failedLate = new Promise<void>((resolve) => (failed = resolve));
