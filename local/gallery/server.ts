@@ -115,7 +115,7 @@ export async function startGalleryServer(options: GalleryServerOptions): Promise
     // queued behind pipelined ones whose client left gets no 'close' that would end the pipe).
     const stream = createReadStream(file);
     onResponseOver(response, () => stream.destroy());
-    // Gone between the check and the read (the build does not change while the server runs): cut the answer.
+    // Gone between the check and the read (a build renamed into place meanwhile): cut the answer.
     stream.once('error', () => response.destroy());
     stream.pipe(response);
   };

@@ -4,7 +4,8 @@
  * memory is streamed and closed once its answer is over, sent or not. Counted on Linux: the bytes this process reads
  * (/proc/self/io's rchar, less what its client sockets read) and its file descriptors on the file (/proc/self/fd).
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect, type TLSSocket } from 'node:tls';
@@ -30,10 +31,23 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
-const start = async (maxKeptBytes?: number) => {
-  gallery = await startGalleryServer({ root, outputs: {}, tls, host: '127.0.0.1', port: 0, connectTo: [], imagesFrom: [], maxKeptBytes });
+const start = async (maxKeptBytes?: number, servedRoot = root) => {
+  gallery = await startGalleryServer({ root: servedRoot, outputs: {}, tls, host: '127.0.0.1', port: 0, connectTo: [], imagesFrom: [], maxKeptBytes });
   return Number(new URL(gallery.url).port);
 };
+
+/** One GET over HTTPS: the status and the body. */
+const fetchText = (port: number, target: string) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path: target, ca: tls.ca }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
 
 /** A TLS connection to the gallery, handshake done. */
 async function connection(port: number): Promise<TLSSocket> {
@@ -57,6 +71,37 @@ const openAssetFiles = () =>
       return false; // closed since it was listed
     }
   }).length;
+
+describe('Gallery server: a build that changes under it', () => {
+  it('serves a build renamed into place, and a file rewritten in place, as they are now, not the copies it kept', async () => {
+    // Prepare: a build served once, so that its files are kept
+    const site = path.join(stateDir, 'site');
+    mkdirSync(path.join(site, 'assets'), { recursive: true });
+    writeFileSync(path.join(site, 'index.html'), '<script src="/assets/index-old.js"></script>');
+    writeFileSync(path.join(site, 'assets', 'index-old.js'), 'old bundle');
+    const port = await start(undefined, site);
+    expect((await fetchText(port, '/')).body).toContain('index-old.js');
+
+    // Act: another start's build renamed into place (gallery/build.ts), then its index.html rewritten in place
+    const next = path.join(stateDir, 'site-next');
+    mkdirSync(path.join(next, 'assets'), { recursive: true });
+    writeFileSync(path.join(next, 'index.html'), '<script src="/assets/index-new.js"></script>');
+    writeFileSync(path.join(next, 'assets', 'index-new.js'), 'new bundle');
+    renameSync(site, path.join(stateDir, 'site-old'));
+    renameSync(next, site);
+    const renamed = await fetchText(port, '/');
+    const bundle = await fetchText(port, '/assets/index-new.js');
+    const gone = await fetchText(port, '/assets/index-old.js');
+    writeFileSync(path.join(site, 'index.html'), '<script src="/assets/index-new.js" defer></script>');
+    const rewritten = await fetchText(port, '/');
+
+    // Assess
+    expect(renamed.body).toContain('index-new.js');
+    expect(bundle).toEqual({ status: 200, body: 'new bundle' });
+    expect(gone.status).toBe(404);
+    expect(rewritten.body).toContain('defer');
+  });
+});
 
 describe.runIf(process.platform === 'linux')('Gallery server: built files', () => {
   it('reads a built file from disk once for 60 pipelined requests of it', async () => {
