@@ -224,12 +224,14 @@ describe('DeleteObjects', () => {
 
 describe('the Host header', () => {
   it("never steers storage: a bucket's virtual host name stores into the bucket the path names, the one IAM checked", async () => {
-    const answer = await signed(uploader, 'PUT', `/${media}/uploads/host.txt`, {}, { body: 'by path', host: `${secrets}.s3.amazonaws.com` });
-    const website = await signed(uploader, 'PUT', `/${media}/uploads/site.txt`, {}, { body: 'by path', host: `${secrets}.s3-website-us-east-1.amazonaws.com` });
-    expect([answer.status, website.status]).toEqual([200, 200]);
-    expect((await s3.readObject(media, 'uploads/host.txt'))?.toString()).toBe('by path');
-    expect((await s3.readObject(media, 'uploads/site.txt'))?.toString()).toBe('by path');
-    expect(await s3.readObject(secrets, `${media}/uploads/host.txt`)).toBeUndefined();
-    expect(await s3.readObject(secrets, `${media}/uploads/site.txt`)).toBeUndefined();
+    for (const [host, key] of [
+      [`${secrets}.s3.amazonaws.com`, 'uploads/host.txt'],
+      [`${secrets}.s3-website-us-east-1.amazonaws.com`, 'uploads/site.txt'],
+    ]) {
+      const answer = await signed(uploader, 'PUT', `/${media}/${key}`, {}, { body: 'by path', host });
+      expect(await s3.readObject(secrets, `${media}/${key}`)).toBeUndefined();
+      expect(answer.status).toBe(200);
+      expect((await s3.readObject(media, key))?.toString()).toBe('by path');
+    }
   });
 });
