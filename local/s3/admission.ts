@@ -6,14 +6,17 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { parse as parseQuery, type ParsedUrlQuery } from 'node:querystring';
 import { crc32 } from 'node:zlib';
 import { bodyIdleTimeoutMs, type BodyHold } from '../http-body.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { unsignedAmzHeaders, verifySigV4 } from '../iam/sigv4.ts';
 import { decodeAwsChunked, readBody } from './body.ts';
+import { parseDeleteObjects, type DeleteObjectsList } from './delete-objects.ts';
 import { s3Error, s3ErrorForSignature, type S3Error } from './errors.ts';
 import { copySourceForStore, parseCopySource, parseS3Target, type CopySource, type S3Target } from './request-target.ts';
 import { isBucketName, isStorableKey } from './s3rver-adapter.ts';
+import { asElement, malformedXml, parseXmlBody, textOf } from './xml-body.ts';
 
 export interface AdmissionOptions {
   readonly region: string;
@@ -34,6 +37,10 @@ export interface AdmittedRequest {
   /** Headers without Authorization and aws-chunked framing, Content-Length matching body. */
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
+  /** A DeleteObjects' keys, read once from its body: IAM checks them and storage deletes them (delete-objects.ts). */
+  readonly deleteObjects?: DeleteObjectsList;
+  /** The multipart upload the request names (`?uploadId=`), in the form s3rver issues. */
+  readonly uploadId?: string;
 }
 
 export type Admission = AdmittedRequest | { readonly ok: false; readonly error: S3Error };
@@ -198,19 +205,12 @@ export async function admitRequest(req: IncomingMessage, options: AdmissionOptio
   if (target.bucket !== undefined && !isBucketName(target.bucket)) {
     return refuse(s3Error('InvalidBucketName', 'The specified bucket is not valid.', [['BucketName', target.bucket]]));
   }
-  const { key } = target;
-  const keyBytes = key === undefined ? 0 : Buffer.byteLength(key, 'utf8');
-  if (keyBytes > maxKeyBytes) {
-    return refuse(
-      s3Error('KeyTooLongError', 'Your key is too long', [
-        ['Size', String(keyBytes)],
-        ['MaxSizeAllowed', String(maxKeyBytes)],
-      ]),
-    );
-  }
-  if (key !== undefined && !isStorableKey(key)) {
-    return refuse(s3Error('InvalidArgument', 'Object keys holding "._S3rver_" are not supported by the local S3 (its store names its own files so).'));
-  }
+  const keyRefused = target.key === undefined ? undefined : keyRefusal(target.key);
+  if (keyRefused) return refuse(keyRefused);
+  // The query as s3rver (Koa) reads it: the values it may join into a path are checked in that reading.
+  const storeQuery = parseQuery(target.query);
+  const multipartRefused = multipartQueryRefusal(storeQuery);
+  if (multipartRefused) return refuse(multipartRefused);
   const copied = copySourceOf(method, req.headers);
   if (copied !== undefined && !('bucket' in copied)) return refuse(copied);
   const metadataBytes = storesMetadata(method, url) ? userMetadataBytes(req.headers) : 0;
@@ -276,7 +276,98 @@ export async function admitRequest(req: IncomingMessage, options: AdmissionOptio
   const digestError = checkCrc32(req.headers, trailers, body);
   if (digestError) return refuse(digestError);
 
-  return { ok: true, accessKeyId: verified.accessKeyId, url: stripSigV4Query(target.url), target, headers: forwardedHeaders(req.headers, body, streaming, copied), body };
+  const bodyRefused = method === 'POST' && target.key !== undefined && 'uploadId' in storeQuery ? completedPartsRefusal(body) : undefined;
+  if (bodyRefused) return refuse(bodyRefused);
+  let deleteObjects: DeleteObjectsList | undefined;
+  // The route s3rver takes for DeleteObjects (POST /bucket?delete), read as its router reads the query.
+  if (method === 'POST' && target.bucket !== undefined && target.key === undefined && 'delete' in storeQuery) {
+    const parsed = parseDeleteObjects(body);
+    if (!('keys' in parsed)) return refuse(parsed);
+    for (const key of parsed.keys) {
+      const refused = keyRefusal(key);
+      if (refused) return refuse(refused);
+    }
+    deleteObjects = parsed;
+  }
+
+  return {
+    ok: true,
+    accessKeyId: verified.accessKeyId,
+    url: stripSigV4Query(target.url),
+    target,
+    headers: forwardedHeaders(req.headers, body, streaming, copied),
+    body,
+    ...(deleteObjects ? { deleteObjects } : {}),
+    ...(typeof storeQuery.uploadId === 'string' ? { uploadId: storeQuery.uploadId } : {}),
+  };
+}
+
+/** S3's refusal of a key too long, or one the local S3 cannot store. */
+function keyRefusal(key: string): S3Error | undefined {
+  const keyBytes = Buffer.byteLength(key, 'utf8');
+  if (keyBytes > maxKeyBytes) {
+    return s3Error('KeyTooLongError', 'Your key is too long', [
+      ['Size', String(keyBytes)],
+      ['MaxSizeAllowed', String(maxKeyBytes)],
+    ]);
+  }
+  if (!isStorableKey(key)) {
+    return s3Error('InvalidArgument', 'Object keys holding "._S3rver_" are not supported by the local S3 (its store names its own files so).');
+  }
+  return undefined;
+}
+
+/** The query's values by name, as Koa gives them to s3rver (node:querystring, a repeated name as a list). */
+const valuesOf = (query: ParsedUrlQuery, name: string): readonly string[] | undefined => {
+  const value = query[name];
+  return value === undefined ? undefined : Array.isArray(value) ? value : [value];
+};
+
+/** An upload ID s3rver issues: 16 random bytes in hex (its initiateMultipartUpload). */
+const isUploadId = (value: string) => /^[0-9a-f]{32}$/.test(value);
+
+/** Whether `text` is a part number S3 takes: an integer from 1 to 10,000. */
+export const isPartNumber = (text: string) => /^[0-9]{1,5}$/.test(text) && Number(text) >= 1 && Number(text) <= maxPartNumber;
+const maxPartNumber = 10000;
+
+const invalidPartNumber = (value: string) =>
+  s3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', [
+    ['ArgumentName', 'partNumber'],
+    ['ArgumentValue', value],
+  ]);
+
+/**
+ * S3's refusal of an upload ID it could not have issued (404 NoSuchUpload) or a part number out of 1-10,000 (400
+ * InvalidArgument). s3rver joins both to a directory's path (its putPart, putObjectMultipart): `../` in either wrote
+ * or removed files outside the upload's directory, another bucket's objects and the state directory included.
+ */
+function multipartQueryRefusal(query: ParsedUrlQuery): S3Error | undefined {
+  const uploadIds = valuesOf(query, 'uploadId');
+  if (uploadIds !== undefined && (uploadIds.length !== 1 || !isUploadId(uploadIds[0]))) {
+    return noSuchUpload(uploadIds.join(','));
+  }
+  const partNumbers = valuesOf(query, 'partNumber');
+  if (partNumbers !== undefined && (partNumbers.length !== 1 || !isPartNumber(partNumbers[0]))) return invalidPartNumber(partNumbers.join(','));
+  return undefined;
+}
+
+/** S3's answer to an upload ID that names no upload under way of the request's key. */
+export const noSuchUpload = (uploadId: string): S3Error =>
+  s3Error('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', [
+    ['UploadId', uploadId],
+  ]);
+
+/** S3's refusal of a CompleteMultipartUpload body whose parts are not numbered 1 to 10,000 (s3rver joins each number to a path). */
+function completedPartsRefusal(body: Buffer): S3Error | undefined {
+  const parts = asElement(parseXmlBody(body)?.CompleteMultipartUpload)?.Part;
+  if (!Array.isArray(parts) || parts.length === 0) return malformedXml();
+  for (const part of parts) {
+    const partNumber = asElement(part)?.PartNumber;
+    const text = textOf(partNumber);
+    if (text === undefined || typeof textOf(asElement(part)?.ETag) !== 'string') return malformedXml();
+    if (!isPartNumber(text)) return invalidPartNumber(text);
+  }
+  return undefined;
 }
 
 /** Headers s3rver sees: no Authorization, no aws-chunked framing, and a payload hash so it treats the call as an SDK call. */

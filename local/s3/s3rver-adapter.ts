@@ -15,6 +15,7 @@ import type { Readable } from 'node:stream';
 import type { BucketCorsRule } from '../../api/media.ts';
 import { clientWentAway } from '../http-boundary.ts';
 import { onResponseOver } from '../response-over.ts';
+import { answerDeleteObjectsAsS3 } from './delete-objects.ts';
 import { answerListingsAsS3 } from './list-objects.ts';
 import { storeLongKeySegments, type KeyedStore } from './stored-keys.ts';
 
@@ -98,6 +99,8 @@ export interface S3rverBackend {
    * bucket's configuration in force that allows its origin and method, as s3rver adds them to its own answers.
    */
   corsHeaders(bucket: string, origin: string | undefined, method: string): Promise<Record<string, string>>;
+  /** The key the multipart upload was started for; undefined when the bucket holds no such upload. */
+  uploadKey(bucket: string, uploadId: string): Promise<string | undefined>;
   /** What the in-memory caches hold now (tests of their bounds). */
   keptCounts(): KeptCounts;
   close(): void;
@@ -127,6 +130,39 @@ export function isStorableKey(key: string): boolean {
 /** S3's bucket naming rules (lower-case letters, digits, dots, hyphens; 3-63 characters). */
 export function isBucketName(name: string): boolean {
   return /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) && !name.includes('..');
+}
+
+/** What s3rver's vhost middleware does for a Host it does not take for a bucket's (vhostBuckets off): no rewrite. */
+function pathStyleOnly(ctx: { headers: Record<string, unknown>; query: Record<string, unknown>; state: Record<string, unknown> }, next: () => Promise<void>) {
+  ctx.state.vhost = false;
+  // An SDK or CLI request, as s3rver tells one from a browser's (its website middleware answers the latter).
+  if ([...Object.keys(ctx.headers), ...Object.keys(ctx.query)].some((name) => name.toLowerCase().startsWith('x-amz-'))) ctx.state.service = 's3';
+  return next();
+}
+
+interface CompleteMultipartContext {
+  readonly origin: string;
+  readonly params: { readonly bucket: string; readonly key: string };
+  body: unknown;
+}
+type ObjectController = { completeMultipartUpload: (ctx: CompleteMultipartContext) => Promise<void> } & { [wrapped]?: true };
+const wrapped = Symbol('labelcast location');
+
+/**
+ * CompleteMultipartUpload's Location as S3 gives it, the key's slashes kept: s3rver gives the URL it was handed,
+ * whose key admission encoded whole (request-target.ts: `uploads%2Fx`). s3rver's controllers are one module object
+ * for every instance of the process, so it is wrapped once.
+ */
+function completeMultipartLocationAsS3(): void {
+  const controller = createRequire(import.meta.url)('s3rver/lib/controllers/object') as ObjectController;
+  if (controller[wrapped]) return;
+  const complete = controller.completeMultipartUpload;
+  controller.completeMultipartUpload = async (ctx) => {
+    await complete(ctx);
+    const result = (ctx.body as { CompleteMultipartUploadResult?: { Location?: string } } | undefined)?.CompleteMultipartUploadResult;
+    if (result) result.Location = `${ctx.origin}/${encodeURIComponent(ctx.params.bucket)}/${ctx.params.key.split('/').map(encodeURIComponent).join('/')}`;
+  };
+  controller[wrapped] = true;
 }
 
 async function syncPath(target: string): Promise<void> {
@@ -506,6 +542,8 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
   // First: every other wrapper reaches the files through the paths it gives.
   storeLongKeySegments(app.store);
   answerListingsAsS3();
+  answerDeleteObjectsAsS3();
+  completeMultipartLocationAsS3();
   durableWrites(app.store, tempDir);
   const configurations = cachedBucketConfigurations(
     app.store,
@@ -541,6 +579,13 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
   const middleware = (app as unknown as { middleware: { name: string }[] }).middleware;
   const logger = middleware.findIndex((handler) => handler.name === 'logger');
   if (logger >= 0) middleware.splice(logger, 1);
+  // s3rver's vhost middleware rewrites the path to `/<bucket>/…` for a Host of `<bucket>.s3[-…].amazonaws.com`, even
+  // with vhostBuckets off: a signed PUT of one bucket's key, IAM checking that key, landed in the bucket the Host
+  // named. The local S3 is path-style only, so the Host never steers storage; what the middleware tells the rest of
+  // s3rver (an SDK request, not a website one) is kept.
+  const vhost = middleware.findIndex((handler) => handler.name === 'vhost');
+  if (vhost < 0) throw new Error("s3rver's vhost middleware was not found: the Host header could steer storage");
+  middleware.splice(vhost, 1, pathStyleOnly as unknown as { name: string });
   // Koa logs every error to stderr unless the app has its own listener; S3 errors are answers, not faults, and
   // neither is a client that went away while its answer was being sent (Koa reports its socket's ECONNRESET).
   app.on('error', (error: { status?: number }, context?: { readonly res?: ServerResponse }) => {
@@ -568,6 +613,10 @@ export async function createS3rverBackend(dataDir: string, buckets: readonly Buc
         vary: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method',
       };
     },
+    uploadKey: async (bucket, uploadId) =>
+      isBucketName(bucket) && /^[0-9a-f]{32}$/.test(uploadId)
+        ? (await readIfPresent(path.join(app.store.getResourcePath(bucket, undefined, 'uploads'), uploadId, 'key')))?.toString('utf8')
+        : undefined,
     keptCounts: () => ({ bucketConfigurations: configurations.count(), ...eTags.counts() }),
     close: () => app.logger.close(),
   };

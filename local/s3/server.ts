@@ -17,8 +17,9 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { S3Event } from 'aws-lambda';
 import type { CredentialStore } from '../iam/credentials.ts';
 import type { PrincipalDirectory } from '../iam/principals.ts';
-import { admitRequest, maxBodyBytes, type AdmittedRequest } from './admission.ts';
+import { admitRequest, maxBodyBytes, noSuchUpload, type AdmittedRequest } from './admission.ts';
 import { authorizeS3Request } from './authorize-request.ts';
+import { handOnDeleteObjects } from './delete-objects.ts';
 import { newRequestIds, s3Error, sendS3Error, type RequestIds, type S3Error } from './errors.ts';
 import { objectCreatedEvent, type ObjectCreatedEventName } from './events.ts';
 import { checkPreconditions, KeyLocks, lockKeysOf, needsLock, objectTargetOf } from './preconditions.ts';
@@ -79,6 +80,7 @@ function replayRequest(original: IncomingMessage, admitted: AdmittedRequest): In
   replay.complete = true;
   replay.push(admitted.body);
   replay.push(null);
+  if (admitted.deleteObjects) handOnDeleteObjects(replay, admitted.deleteObjects);
   return replay;
 }
 
@@ -176,6 +178,13 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     const refused = await authorizeS3Request(method, admission, options.credentials, (bucket, key) => backend.currentETag(bucket, key));
     if (refused) {
       sendS3Error(res, method, refused, await corsHeaders());
+      return;
+    }
+    // An upload ID names one upload of one key, as on S3: s3rver would put parts into, or complete, any upload it
+    // holds, whatever key IAM checked (it completes to the key the upload was started for).
+    const { bucket, key } = admission.target;
+    if (admission.uploadId !== undefined && bucket !== undefined && key !== undefined && (await backend.uploadKey(bucket, admission.uploadId)) !== key) {
+      sendS3Error(res, method, noSuchUpload(admission.uploadId), await corsHeaders());
       return;
     }
     const context: RequestContext = { accessKeyId: admission.accessKeyId, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', ids };

@@ -100,31 +100,77 @@ export interface KeyedStore {
 
 type S3ObjectConstructor = new (bucket: string, key: string, content: null, metadata: unknown) => StoredListing['objects'][number];
 
-/** Every key stored in the bucket's directory that may start with the prefix (directories that cannot are skipped). */
-async function storedKeys(bucketPath: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  const visit = async (directory: string, stored: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(directory, { withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
+/** A directory's entry, as the keys it holds: one key (an object's file), or every key starting with `prefix` (a directory). */
+type StoredEntry =
+  | { readonly key: string; readonly bytes: Buffer }
+  | { readonly prefix: string; readonly bytes: Buffer; readonly directory: string; readonly stored: string };
+
+/** The entries of one directory of the store, unsorted; none when it is gone. */
+async function entriesOf(directory: string, stored: string): Promise<StoredEntry[]> {
+  let dirents;
+  try {
+    dirents = await readdir(directory, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const entries: StoredEntry[] = [];
+  for (const entry of dirents) {
+    if (entry.isFile() && entry.name.endsWith(objectSuffix)) {
+      const key = keyOfStoredPath(stored + entry.name.slice(0, -objectSuffix.length));
+      entries.push({ key, bytes: Buffer.from(key, 'utf8') });
+      continue;
     }
-    for (const entry of entries) {
-      if (entry.isFile() && entry.name.endsWith(objectSuffix)) {
-        keys.push(keyOfStoredPath(stored + entry.name.slice(0, -objectSuffix.length)));
-        continue;
+    // s3rver's own directories (`._S3rver_uploads`, multipart uploads in progress) hold no key.
+    const ours = entry.name.endsWith(continuedSuffix) || entry.name.endsWith(directorySuffix);
+    if (!entry.isDirectory() || (entry.name.includes('._S3rver_') && !ours)) continue;
+    const prefix = keyOfStoredPath(`${stored}${entry.name}/`);
+    entries.push({ prefix, bytes: Buffer.from(prefix, 'utf8'), directory: path.join(directory, entry.name), stored: `${stored}${entry.name}/` });
+  }
+  return entries;
+}
+
+const startsWith = (bytes: Buffer, prefix: Buffer) => bytes.length >= prefix.length && bytes.subarray(0, prefix.length).equals(prefix);
+
+/**
+ * The keys stored under a directory of the bucket, in S3's order (bytes of UTF-8), read as they are asked for: a
+ * listing that stops after a page reads no further, and a directory whose keys all sort at or before `after`, or
+ * that `passOver` says hold nothing the listing returns (keys outside the prefix, or inside a common prefix already
+ * returned), is not read at all. Every key a directory holds starts with its prefix (`name/` for a directory, the
+ * piece itself for a piece of a long segment), and the keys that start with one prefix sort together, so a
+ * directory's keys come in the order of its prefix among its neighbours'. The exception is a piece of a long
+ * segment whose prefix begins another entry's (`<piece>x`, `<piece>/`, whose keys fall among the piece's): such
+ * entries are read together and sorted.
+ */
+async function* storedKeys(directory: string, stored: string, after: Buffer, passOver: (prefix: string) => boolean): AsyncGenerator<readonly string[]> {
+  // Keys at or before `after`, and directories whose every key is, are dropped before sorting.
+  const entries = (await entriesOf(directory, stored)).filter((entry) =>
+    'key' in entry ? Buffer.compare(entry.bytes, after) > 0 : Buffer.compare(entry.bytes, after) > 0 || startsWith(after, entry.bytes),
+  );
+  entries.sort((a, b) => Buffer.compare(a.bytes, b.bytes));
+  for (let index = 0; index < entries.length; ) {
+    // A run of objects' keys goes as one batch: a key at a time through every level of directories cost more than the walk.
+    const run: string[] = [];
+    for (; index < entries.length && 'key' in entries[index]; index += 1) run.push((entries[index] as { readonly key: string }).key);
+    if (run.length > 0) yield run;
+    if (index >= entries.length) break;
+    const entry = entries[index];
+    if ('key' in entry) continue;
+    let end = index + 1;
+    while (end < entries.length && startsWith(entries[end].bytes, entry.bytes)) end += 1;
+    if (end === index + 1) {
+      if (!passOver(entry.prefix)) yield* storedKeys(entry.directory, entry.stored, after, passOver);
+    } else {
+      const keys: { key: string; bytes: Buffer }[] = [];
+      for (const member of entries.slice(index, end)) {
+        if ('key' in member) keys.push(member);
+        else for await (const batch of storedKeys(member.directory, member.stored, after, passOver)) for (const key of batch) keys.push({ key, bytes: Buffer.from(key, 'utf8') });
       }
-      // s3rver's own directories (`._S3rver_uploads`, multipart uploads in progress) hold no key.
-      const ours = entry.name.endsWith(continuedSuffix) || entry.name.endsWith(directorySuffix);
-      if (!entry.isDirectory() || (entry.name.includes('._S3rver_') && !ours)) continue;
-      const keyPrefix = keyOfStoredPath(`${stored}${entry.name}/`);
-      if (keyPrefix.startsWith(prefix) || prefix.startsWith(keyPrefix)) await visit(path.join(directory, entry.name), `${stored}${entry.name}/`);
+      keys.sort((a, b) => Buffer.compare(a.bytes, b.bytes));
+      yield keys.map(({ key }) => key);
     }
-  };
-  await visit(bucketPath, '');
-  return keys.sort(compareKeys);
+    index = end;
+  }
 }
 
 /**
@@ -159,19 +205,30 @@ export function storeLongKeySegments(store: KeyedStore): void {
     let isTruncated = false;
     /** The last entry returned (a key or a common prefix): where the next page starts after. */
     let last: string | undefined;
-    for (const key of await storedKeys(store.getBucketPath(bucket), prefix)) {
-      if (compareKeys(key, startAfter) <= 0 || !key.startsWith(prefix)) continue;
-      const delimiterAt = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
-      const entry = delimiterAt >= 0 ? key.slice(0, delimiterAt + delimiter.length) : key;
-      // A common prefix's keys are consecutive, so it is returned once; one not after startAfter holds startAfter (a
-      // page that ended on it, or a marker inside it), and its keys are passed over, as S3 passes a marker's prefix.
-      if (entry === last || (delimiterAt >= 0 && compareKeys(entry, startAfter) <= 0)) continue;
-      if (listed.length + commonPrefixes.length >= maxKeys) {
-        isTruncated = true;
-        break;
+    /** Whether no key starting with a directory's prefix can be listed: outside the prefix, or in a common prefix passed. */
+    const passOver = (keyPrefix: string): boolean => {
+      if (!keyPrefix.startsWith(prefix)) return !prefix.startsWith(keyPrefix);
+      const delimiterAt = delimiter ? keyPrefix.indexOf(delimiter, prefix.length) : -1;
+      if (delimiterAt < 0) return false;
+      // Every key of the directory is in this common prefix (its first delimiter is the prefix's).
+      const entry = keyPrefix.slice(0, delimiterAt + delimiter.length);
+      return entry === last || compareKeys(entry, startAfter) <= 0;
+    };
+    listing: for await (const batch of storedKeys(store.getBucketPath(bucket), '', Buffer.from(startAfter, 'utf8'), passOver)) {
+      for (const key of batch) {
+        if (compareKeys(key, startAfter) <= 0 || !key.startsWith(prefix)) continue;
+        const delimiterAt = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+        const entry = delimiterAt >= 0 ? key.slice(0, delimiterAt + delimiter.length) : key;
+        // A common prefix's keys are consecutive, so it is returned once; one not after startAfter holds startAfter (a
+        // page that ended on it, or a marker inside it), and its keys are passed over, as S3 passes a marker's prefix.
+        if (entry === last || (delimiterAt >= 0 && compareKeys(entry, startAfter) <= 0)) continue;
+        if (listed.length + commonPrefixes.length >= maxKeys) {
+          isTruncated = true;
+          break listing;
+        }
+        (delimiterAt >= 0 ? commonPrefixes : listed).push(entry);
+        last = entry;
       }
-      (delimiterAt >= 0 ? commonPrefixes : listed).push(entry);
-      last = entry;
     }
     const metadata = await Promise.all(
       listed.map((key) =>

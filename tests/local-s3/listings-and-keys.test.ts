@@ -151,6 +151,44 @@ describe('common prefixes', () => {
   });
 });
 
+describe('listing order', () => {
+  // A 200-byte segment is one file; a longer one a chain of pieces (`x`*199 then `€`: a piece under 200 bytes), whose
+  // keys fall among those of a file or directory named like its first piece: the listing reads them together.
+  const short = 'x'.repeat(199);
+  const full = 'p'.repeat(200);
+  const keys = [
+    'ord/a', 'ord/a.b', 'ord/a/1', 'ord/a/2', 'ord/a/b/c', 'ord/a0', 'ord/é/1', 'ord/z',
+    `ord/${full}`, `ord/${full}x`, `ord/${full}/y`, `ord/${full}.z`, `ord/${full}xx/q`,
+    `ord/${short}`, `ord/${short}€`, `ord/${short}a`, `ord/${short}/k`, `ord/${short}€/m`,
+  ];
+  const sorted = [...keys].sort(byBytes);
+  beforeAll(async () => {
+    for (const key of keys) await put(key);
+  });
+
+  it('lists the keys in the order of their bytes of UTF-8 from any StartAfter, pieces of long segments among them', async () => {
+    const listed = async (startAfter: string, delimiter?: string) => {
+      const entries: string[] = [];
+      for await (const page of paginateListObjectsV2({ client: client(), pageSize: 2 }, { Bucket: bucket, Prefix: 'ord/', StartAfter: startAfter, Delimiter: delimiter })) {
+        entries.push(...[...(page.CommonPrefixes ?? []).map((entry) => entry.Prefix!), ...(page.Contents ?? []).map((entry) => entry.Key!)].sort(byBytes));
+      }
+      return entries;
+    };
+    const folded = (startAfter: string) => [
+      ...new Set(
+        sorted
+          .filter((key) => byBytes(key, startAfter) > 0)
+          .map((key) => (key.indexOf('/', 4) < 0 ? key : key.slice(0, key.indexOf('/', 4) + 1)))
+          .filter((entry) => byBytes(entry, startAfter) > 0),
+      ),
+    ];
+    for (const startAfter of ['', ...sorted, 'ord/a/', 'ord/a/b', `ord/${short}/`, `ord/${full}/`, `ord/${full}x/`]) {
+      expect(await listed(startAfter)).toEqual(sorted.filter((key) => byBytes(key, startAfter) > 0));
+      expect(await listed(startAfter, '/')).toEqual(folded(startAfter));
+    }
+  });
+});
+
 describe('keys', () => {
   // Each pair collided in s3rver's file store (path.join drops an empty segment and resolves `.` and `..`), or was refused.
   const keys = ['k/a/b', 'k/a//b', 'k/a', 'k/a/', 'k/a//', 'k//a', 'k/a/./b', 'k/a/../b', 'k/b', 'k/.', 'k/..', 'k/./', 'k/../', `k/${'x'.repeat(200)}./b`, `k/${'x'.repeat(200)}b`];
