@@ -9,14 +9,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { CreateMultipartUploadCommand, DeleteObjectsCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import type { LocalCredentials } from '../../local/iam/credentials.ts';
-import { localS3Region, useLocalS3 } from '../support/local-s3.ts';
+import { useLocalS3 } from '../support/local-s3.ts';
 
-const region = localS3Region;
 const media = 'labelcast-media';
 const secrets = 'labelcast-private';
 const admin: LocalCredentials = { accessKeyId: 'LKIAS3CONFINED00001', secretAccessKey: 'local-s3-secret-confined-0123456789abcd' };
@@ -49,22 +45,16 @@ async function signed(
   const endpoint = new URL(localS3.endpoint);
   const body = options.body ?? '';
   const host = options.host ?? endpoint.host;
-  const signer = new SignatureV4({ credentials, region, service: 's3', sha256: Sha256, uriEscapePath: false });
-  const request = await signer.sign(
-    new HttpRequest({
-      method,
-      protocol: 'http:',
-      hostname: endpoint.hostname,
-      port: Number(endpoint.port),
-      path: pathname,
-      query,
-      headers: { host, 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'), 'content-length': String(Buffer.byteLength(body)) },
-    }),
-  );
+  const headers = await localS3.signedHeaders(credentials, {
+    method,
+    path: pathname,
+    query,
+    headers: { host, 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'), 'content-length': String(Buffer.byteLength(body)) },
+  });
   const search = new URLSearchParams(query).toString().replaceAll('+', '%20');
   return new Promise((resolve, reject) => {
     const sent = httpRequest(
-      { host: endpoint.hostname, port: endpoint.port, method, path: search === '' ? pathname : `${pathname}?${search}`, headers: request.headers },
+      { host: endpoint.hostname, port: endpoint.port, method, path: search === '' ? pathname : `${pathname}?${search}`, headers },
       (response) => {
         let text = '';
         response.setEncoding('utf8');

@@ -14,15 +14,11 @@ import {
   S3ServiceException,
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCredentials } from '../../local/iam/credentials.ts';
 import { keyOfStoredPath, storedKeyPath } from '../../local/s3/stored-keys.ts';
-import { localS3Region, useLocalS3 } from '../support/local-s3.ts';
+import { useLocalS3 } from '../support/local-s3.ts';
 
-const region = localS3Region;
 const bucket = 'labelcast-listings';
 const admin: LocalCredentials = { accessKeyId: 'LKIAS3LISTINGS00001', secretAccessKey: 'local-s3-secret-listings-0123456789abcd' };
 /** May read and write `uploads/*` of the bucket, nothing else. */
@@ -211,19 +207,9 @@ describe('request targets and copy sources', () => {
   /** A signed GET of `pathname` whose request line names `target` instead (absolute form, say). */
   async function signedGet(credentials: LocalCredentials, pathname: string, target: string): Promise<[number | undefined, string]> {
     const endpoint = new URL(localS3.endpoint);
-    const signer = new SignatureV4({ credentials, region, service: 's3', sha256: Sha256, uriEscapePath: false });
-    const signed = await signer.sign(
-      new HttpRequest({
-        method: 'GET',
-        protocol: 'http:',
-        hostname: endpoint.hostname,
-        port: Number(endpoint.port),
-        path: pathname,
-        headers: { host: endpoint.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
-      }),
-    );
+    const headers = await localS3.signedHeaders(credentials, { method: 'GET', path: pathname, headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
     return new Promise((resolve, reject) => {
-      const sent = httpRequest({ host: endpoint.hostname, port: endpoint.port, method: 'GET', path: target, headers: signed.headers }, (response) => {
+      const sent = httpRequest({ host: endpoint.hostname, port: endpoint.port, method: 'GET', path: target, headers }, (response) => {
         let body = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (body += chunk));

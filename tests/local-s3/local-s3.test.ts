@@ -17,9 +17,6 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { describe, expect, it } from 'vitest';
 import { uploadBucketCors } from '../../api/media.ts';
 import type { LocalCredentials } from '../../local/iam/credentials.ts';
@@ -326,23 +323,13 @@ describe('header-signed AWS SDK requests', () => {
     expect(failure).toBeInstanceOf(S3ServiceException);
     expect((failure as S3ServiceException).name).toBe('SignatureDoesNotMatch');
 
-    const endpoint = new URL(localS3.endpoint);
-    const signer = new SignatureV4({ credentials, region, service: 's3', sha256: Sha256, uriEscapePath: false });
-    const signed = await signer.sign(
-      new HttpRequest({
-        method: 'PUT',
-        protocol: 'http:',
-        hostname: endpoint.hostname,
-        port: Number(endpoint.port),
-        path: `/${bucket}/plain/hash.txt`,
-        headers: {
-          host: endpoint.host,
-          'content-length': '3',
-          'x-amz-content-sha256': createHash('sha256').update('abc').digest('hex'),
-        },
-      }),
-    );
-    const response = await fetch(`${localS3.endpoint}${signed.path}`, { method: 'PUT', headers: signed.headers, body: 'abd' });
+    const pathname = `/${bucket}/plain/hash.txt`;
+    const headers = await localS3.signedHeaders(credentials, {
+      method: 'PUT',
+      path: pathname,
+      headers: { 'content-length': '3', 'x-amz-content-sha256': createHash('sha256').update('abc').digest('hex') },
+    });
+    const response = await fetch(`${localS3.endpoint}${pathname}`, { method: 'PUT', headers, body: 'abd' });
     expect([response.status, await errorCode(response)]).toEqual([400, 'XAmzContentSHA256Mismatch']);
   });
 });

@@ -6,6 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll } from 'vitest';
 import { credentialStore, type CredentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
@@ -58,8 +61,21 @@ export interface LocalS3Fixture {
   readonly events: readonly S3Event[];
   /** A new SDK client of the endpoint as it is now, signing with `credentials`; `config` adds to `clientConfig`. */
   client(credentials?: LocalCredentials, config?: UseLocalS3Options['clientConfig']): S3Client;
+  /**
+   * The headers of a request to the endpoint signed as an SDK signs one for S3 (its path taken as is, not escaped
+   * again), for requests an SDK would not send; `headers` may name another Host.
+   */
+  signedHeaders(credentials: LocalCredentials, request: SignedRequest): Promise<Record<string, string>>;
   /** Closes the local S3 and starts another on the same data directory (another port). */
   restart(): Promise<void>;
+}
+
+export interface SignedRequest {
+  readonly method: string;
+  readonly path: string;
+  /** The query's raw values. @default {} */
+  readonly query?: Record<string, string>;
+  readonly headers: Record<string, string>;
 }
 
 function credentialsOf(options: UseLocalS3Options): CredentialStore | PrincipalDirectory {
@@ -122,6 +138,20 @@ export function useLocalS3(options: UseLocalS3Options): LocalS3Fixture {
     events,
     client: (credentials = options.admin, config = {}) =>
       new S3Client({ ...options.clientConfig, ...config, endpoint: started().endpoint, region: options.region ?? localS3Region, credentials }),
+    async signedHeaders(credentials, { method, path: pathname, query = {}, headers }) {
+      const endpoint = new URL(started().endpoint);
+      const signer = new SignatureV4({ credentials, region: options.region ?? localS3Region, service: 's3', sha256: Sha256, uriEscapePath: false });
+      const request = new HttpRequest({
+        method,
+        protocol: endpoint.protocol,
+        hostname: endpoint.hostname,
+        port: Number(endpoint.port),
+        path: pathname,
+        query,
+        headers: { host: endpoint.host, ...headers },
+      });
+      return (await signer.sign(request)).headers;
+    },
     async restart() {
       await started().close();
       s3 = undefined;
