@@ -18,7 +18,6 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
-  S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -30,8 +29,8 @@ import { credentialStore, type LocalCredentials } from '../../local/iam/credenti
 import { localIdentities, type LocalIdentities } from '../../local/iam/function-roles.ts';
 import { startLocalLambdaApi, type LocalLambdaApi } from '../../local/lambda/api.ts';
 import { startLocalRekognition, type LocalRekognition } from '../../local/rekognition/index.ts';
-import { startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
 import { signedDynamoDbRequest } from '../local-dynamodb/dynamodb-signing.ts';
+import { useLocalS3 } from '../support/local-s3.ts';
 
 const region = 'us-east-1';
 const bucketName = 'labelcast-enforced';
@@ -49,25 +48,19 @@ const failureOf = (promise: Promise<unknown>) =>
   );
 
 describe('local S3 with function roles', () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'labelcast-enforce-s3-'));
-  let s3: LocalS3;
-  const clientOf = (credentials: LocalCredentials) => new S3Client({ endpoint: s3.endpoint, region, credentials, forcePathStyle: true, maxAttempts: 1 });
+  const localS3 = useLocalS3({
+    dirPrefix: 'labelcast-enforce-s3-',
+    admin,
+    credentials: identities.directory,
+    region,
+    buckets: [{ name: bucketName }],
+    maxObjectBytes: 1024 * 1024,
+    clientConfig: { forcePathStyle: true, maxAttempts: 1 },
+  });
+  const clientOf = (credentials: LocalCredentials) => localS3.client(credentials);
 
   beforeAll(async () => {
-    s3 = await startLocalS3({
-      dataDir,
-      port: 0,
-      region,
-      credentials: identities.directory,
-      buckets: [{ name: bucketName }],
-      maxObjectBytes: 1024 * 1024,
-      onObjectCreated: () => undefined,
-    });
     await clientOf(admin).send(new PutObjectCommand({ Bucket: bucketName, Key: 'images/kept', Body: 'kept bytes' }));
-  });
-  afterAll(async () => {
-    await s3?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('serves a read the role allows', async () => {

@@ -5,34 +5,33 @@
  * with 412 when the object is another one.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { S3Event } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
-import { startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { LocalCredentials } from '../../local/iam/credentials.ts';
 import { objectTargetOf } from '../../local/s3/preconditions.ts';
+import { useLocalS3 } from '../support/local-s3.ts';
 import { keysNotifiedSince } from './notified-keys.ts';
 
-const region = 'us-east-1';
 const bucket = 'labelcast-uploads';
 const credentials: LocalCredentials = { accessKeyId: 'LKIAS3CONDITIONAL01', secretAccessKey: 'local-s3-secret-conditional-0123456789ab' };
 
-let dataDir: string;
-let s3: LocalS3;
-const events: S3Event[] = [];
+const localS3 = useLocalS3({
+  dirPrefix: 'labelcast-s3-conditional-',
+  admin: credentials,
+  buckets: [{ name: bucket }],
+  clientConfig: { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' },
+});
+const { events } = localS3;
 
-const client = () => new S3Client({ endpoint: s3.endpoint, region, credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+const client = () => localS3.client();
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
 const errorCode = async (response: Response) => /<Code>([^<]*)<\/Code>/.exec(await response.text())?.[1];
 
@@ -56,23 +55,6 @@ async function refusal(work: Promise<unknown>): Promise<{ name?: string; status?
   throw new Error('the request was accepted');
 }
 
-beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'labelcast-s3-conditional-'));
-  s3 = await startLocalS3({
-    dataDir,
-    port: 0,
-    region,
-    credentials: credentialStore(credentials),
-    buckets: [{ name: bucket }],
-    maxObjectBytes: 64 * 1024,
-    onObjectCreated: (event) => events.push(event),
-  });
-});
-afterAll(async () => {
-  await s3.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
 describe('Local S3: write-once presigned PUT (If-None-Match: *)', () => {
   const first = Buffer.from('first version of the bytes');
   const second = Buffer.from('other version of the bytes');
@@ -95,7 +77,7 @@ describe('Local S3: write-once presigned PUT (If-None-Match: *)', () => {
     expect(body).toContain(
       '<Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition><RequestId>',
     );
-    expect(await s3.readObject(bucket, key)).toEqual(first);
+    expect(await localS3.s3.readObject(bucket, key)).toEqual(first);
     expect(await keysNotifiedSince(client(), bucket, events, before)).toEqual([key]);
   });
 
@@ -106,7 +88,7 @@ describe('Local S3: write-once presigned PUT (If-None-Match: *)', () => {
     const response = await put(url, first, { 'Content-Type': 'image/jpeg' });
 
     expect([response.status, await errorCode(response)]).toEqual([403, 'SignatureDoesNotMatch']);
-    expect(await s3.readObject(bucket, key)).toBeUndefined();
+    expect(await localS3.s3.readObject(bucket, key)).toBeUndefined();
   });
 
   it('lets exactly one of several concurrent PUTs through', async () => {
@@ -118,7 +100,7 @@ describe('Local S3: write-once presigned PUT (If-None-Match: *)', () => {
 
     expect(statuses.filter((status) => status === 200)).toHaveLength(1);
     expect(statuses.filter((status) => status === 412)).toHaveLength(5);
-    const kept = await s3.readObject(bucket, key);
+    const kept = await localS3.s3.readObject(bucket, key);
     expect(kept).toEqual(versions[statuses.indexOf(200)]);
   });
 
@@ -131,7 +113,7 @@ describe('Local S3: write-once presigned PUT (If-None-Match: *)', () => {
     await client().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
 
     expect((await put(url, second, headers)).status).toBe(200);
-    expect(await s3.readObject(bucket, key)).toEqual(second);
+    expect(await localS3.s3.readObject(bucket, key)).toEqual(second);
   });
 });
 
@@ -158,7 +140,7 @@ describe('Local S3: conditional writes with the SDK', () => {
       status: 404,
     });
     await sdk.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'two', IfMatch: `"${md5(Buffer.from('one'))}"` }));
-    expect(await s3.readObject(bucket, key)).toEqual(Buffer.from('two'));
+    expect(await localS3.s3.readObject(bucket, key)).toEqual(Buffer.from('two'));
   });
 });
 
@@ -188,9 +170,9 @@ describe('Local S3: reads and copies pinned to an ETag', () => {
       sdk.send(new CopyObjectCommand({ Bucket: bucket, Key, CopySource: `${bucket}/${key}`, CopySourceIfMatch: `"${eTag}"` }));
 
     expect(await refusal(copy(md5(bytes), 'images/stale'))).toEqual({ name: 'PreconditionFailed', status: 412 });
-    expect(await s3.readObject(bucket, 'images/stale')).toBeUndefined();
+    expect(await localS3.s3.readObject(bucket, 'images/stale')).toBeUndefined();
     await copy(md5(newer), 'images/current');
-    expect(await s3.readObject(bucket, 'images/current')).toEqual(newer);
+    expect(await localS3.s3.readObject(bucket, 'images/current')).toEqual(newer);
     expect(
       await refusal(sdk.send(new CopyObjectCommand({ Bucket: bucket, Key: 'images/other', CopySource: `${bucket}/${key}`, CopySourceIfNoneMatch: md5(newer) }))),
     ).toEqual({ name: 'PreconditionFailed', status: 412 });

@@ -5,33 +5,29 @@
  * `uploads/*` of one bucket sends signed requests crafted by hand.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateMultipartUploadCommand, DeleteObjectsCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateMultipartUploadCommand, DeleteObjectsCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
 import type { LocalCredentials } from '../../local/iam/credentials.ts';
-import { compilePolicy } from '../../local/iam/policy.ts';
-import { administrator, functionRole, principalDirectory } from '../../local/iam/principals.ts';
-import { startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
+import { useLocalS3 } from '../support/local-s3.ts';
 
-const region = 'us-east-1';
 const media = 'labelcast-media';
 const secrets = 'labelcast-private';
 const admin: LocalCredentials = { accessKeyId: 'LKIAS3CONFINED00001', secretAccessKey: 'local-s3-secret-confined-0123456789abcd' };
 /** May s3:PutObject on `labelcast-media/uploads/*`, nothing else (a Lambda function's role). */
 const uploader: LocalCredentials = { accessKeyId: 'LKIAS3CONFUPLOAD001', secretAccessKey: 'local-s3-secret-uploader-0123456789abc' };
 
-let root: string;
-let dataDir: string;
-let s3: LocalS3;
+const localS3 = useLocalS3({
+  dirPrefix: 'labelcast-s3-confined-',
+  admin,
+  roles: [{ name: 'uploader', credentials: uploader, statements: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: `arn:aws:s3:::${media}/uploads/*` }] }],
+  buckets: [{ name: media }, { name: secrets }],
+  clientConfig: { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', maxAttempts: 1 },
+});
 
-const client = (credentials: LocalCredentials = admin) =>
-  new S3Client({ endpoint: s3.endpoint, region, credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', maxAttempts: 1 });
+const client = (credentials: LocalCredentials = admin) => localS3.client(credentials);
 
 interface Answer {
   readonly status: number | undefined;
@@ -46,25 +42,19 @@ async function signed(
   query: Record<string, string> = {},
   options: { readonly body?: string; readonly host?: string } = {},
 ): Promise<Answer> {
-  const endpoint = new URL(s3.endpoint);
+  const endpoint = new URL(localS3.endpoint);
   const body = options.body ?? '';
   const host = options.host ?? endpoint.host;
-  const signer = new SignatureV4({ credentials, region, service: 's3', sha256: Sha256, uriEscapePath: false });
-  const request = await signer.sign(
-    new HttpRequest({
-      method,
-      protocol: 'http:',
-      hostname: endpoint.hostname,
-      port: Number(endpoint.port),
-      path: pathname,
-      query,
-      headers: { host, 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'), 'content-length': String(Buffer.byteLength(body)) },
-    }),
-  );
+  const headers = await localS3.signedHeaders(credentials, {
+    method,
+    path: pathname,
+    query,
+    headers: { host, 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'), 'content-length': String(Buffer.byteLength(body)) },
+  });
   const search = new URLSearchParams(query).toString().replaceAll('+', '%20');
   return new Promise((resolve, reject) => {
     const sent = httpRequest(
-      { host: endpoint.hostname, port: endpoint.port, method, path: search === '' ? pathname : `${pathname}?${search}`, headers: request.headers },
+      { host: endpoint.hostname, port: endpoint.port, method, path: search === '' ? pathname : `${pathname}?${search}`, headers },
       (response) => {
         let text = '';
         response.setEncoding('utf8');
@@ -81,29 +71,7 @@ const codeOf = (answer: Answer) => /<Code>([^<]*)<\/Code>/.exec(answer.body)?.[1
 const messageOf = (answer: Answer) => /<Message>([^<]*)<\/Message>/.exec(answer.body)?.[1];
 
 /** Every file under the state's root, relative to it: nothing may appear outside the data directory. */
-const filesOutsideData = () => readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) => !file.startsWith('data'));
-
-beforeAll(async () => {
-  root = mkdtempSync(path.join(tmpdir(), 'labelcast-s3-confined-'));
-  dataDir = path.join(root, 'data');
-  const policy = compilePolicy([{ Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: `arn:aws:s3:::${media}/uploads/*` }] }]);
-  s3 = await startLocalS3({
-    dataDir,
-    port: 0,
-    region,
-    credentials: principalDirectory([
-      { credentials: admin, principal: administrator() },
-      { credentials: uploader, principal: functionRole('uploader-role', 'uploader', policy) },
-    ]),
-    buckets: [{ name: media }, { name: secrets }],
-    maxObjectBytes: 64 * 1024,
-    onObjectCreated: () => {},
-  });
-});
-afterAll(async () => {
-  await s3.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const filesOutsideData = () => readdirSync(localS3.root, { recursive: true, encoding: 'utf8' }).filter((file) => !file.startsWith('data'));
 
 describe('multipart uploads', () => {
   const startUpload = async (credentials: LocalCredentials, bucket: string, key: string) =>
@@ -116,7 +84,7 @@ describe('multipart uploads', () => {
       const answer = await signed(uploader, 'PUT', `/${media}/uploads/x.txt`, { partNumber, uploadId }, { body: 'overwritten' });
       expect([answer.status, codeOf(answer), messageOf(answer)]).toEqual([400, 'InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive']);
     }
-    expect((await s3.readObject(secrets, 'secret.txt'))?.toString()).toBe('secret');
+    expect((await localS3.s3.readObject(secrets, 'secret.txt'))?.toString()).toBe('secret');
     expect(filesOutsideData()).toEqual([]);
 
     const part = await signed(uploader, 'PUT', `/${media}/uploads/x.txt`, { partNumber: '10000', uploadId }, { body: 'last part' });
@@ -131,8 +99,8 @@ describe('multipart uploads', () => {
       expect([part.status, codeOf(part)]).toEqual([404, 'NoSuchUpload']);
       expect([completed.status, codeOf(completed)]).toEqual([404, 'NoSuchUpload']);
     }
-    expect(existsSync(path.join(dataDir, 'buckets', secrets))).toBe(true);
-    expect((await s3.readObject(secrets, 'secret.txt'))?.toString()).toBe('secret');
+    expect(existsSync(path.join(localS3.dataDir, 'buckets', secrets))).toBe(true);
+    expect((await localS3.s3.readObject(secrets, 'secret.txt'))?.toString()).toBe('secret');
     expect(filesOutsideData()).toEqual([]);
   });
 
@@ -145,7 +113,7 @@ describe('multipart uploads', () => {
     expect([part.status, codeOf(part)]).toEqual([404, 'NoSuchUpload']);
     expect([completed.status, codeOf(completed)]).toEqual([404, 'NoSuchUpload']);
     expect([neverStarted.status, codeOf(neverStarted)]).toEqual([404, 'NoSuchUpload']);
-    expect(await s3.readObject(media, 'originals/y.jpg')).toBeUndefined();
+    expect(await localS3.s3.readObject(media, 'originals/y.jpg')).toBeUndefined();
   });
 
   it('checks the part numbers of a completion as those of its parts, and completes a valid upload with S3\'s Location', async () => {
@@ -164,8 +132,8 @@ describe('multipart uploads', () => {
 
     const done = await signed(uploader, 'POST', `/${media}/uploads/whole.txt`, { uploadId }, { body: completion('1') });
     expect(done.status).toBe(200);
-    expect(/<Location>([^<]*)<\/Location>/.exec(done.body)?.[1]).toBe(`${s3.endpoint}/${media}/uploads/whole.txt`);
-    expect((await s3.readObject(media, 'uploads/whole.txt'))?.toString()).toBe('whole bytes');
+    expect(/<Location>([^<]*)<\/Location>/.exec(done.body)?.[1]).toBe(`${localS3.endpoint}/${media}/uploads/whole.txt`);
+    expect((await localS3.s3.readObject(media, 'uploads/whole.txt'))?.toString()).toBe('whole bytes');
   });
 });
 
@@ -183,7 +151,7 @@ describe('DeleteObjects', () => {
       expect([answer.status, codeOf(answer)]).toEqual([403, 'AccessDenied']);
       expect(messageOf(answer)).toContain(`s3:DeleteObject on resource: arn:aws:s3:::${media}/secret.txt`);
     }
-    expect((await s3.readObject(media, 'secret.txt'))?.toString()).toBe('secret');
+    expect((await localS3.s3.readObject(media, 'secret.txt'))?.toString()).toBe('secret');
   });
 
   it('deletes each key as written, numeric text and spaces kept, entities decoded, and answers as S3 does', async () => {
@@ -193,12 +161,12 @@ describe('DeleteObjects', () => {
     });
     expect(answer.status).toBe(200);
     expect([...answer.body.matchAll(/<Deleted><Key>([^<]*)<\/Key><\/Deleted>/g)].map((match) => match[1])).toEqual(['007', ' 007 ', 'a&amp;b/c', 'missing']);
-    for (const key of ['007', ' 007 ', 'a&b/c']) expect(await s3.readObject(media, key)).toBeUndefined();
+    for (const key of ['007', ' 007 ', 'a&b/c']) expect(await localS3.s3.readObject(media, key)).toBeUndefined();
 
     await client().send(new PutObjectCommand({ Bucket: media, Key: 'quiet', Body: 'q' }));
     const quiet = await client().send(new DeleteObjectsCommand({ Bucket: media, Delete: { Objects: [{ Key: 'quiet' }], Quiet: true } }));
     expect([quiet.Deleted ?? [], quiet.Errors ?? []]).toEqual([[], []]);
-    expect(await s3.readObject(media, 'quiet')).toBeUndefined();
+    expect(await localS3.s3.readObject(media, 'quiet')).toBeUndefined();
   });
 
   it('refuses a body that is no Delete of 1 to 1,000 Objects, each with one Key (400 MalformedXML)', async () => {
@@ -229,9 +197,9 @@ describe('the Host header', () => {
       [`${secrets}.s3-website-us-east-1.amazonaws.com`, 'uploads/site.txt'],
     ]) {
       const answer = await signed(uploader, 'PUT', `/${media}/${key}`, {}, { body: 'by path', host });
-      expect(await s3.readObject(secrets, `${media}/${key}`)).toBeUndefined();
+      expect(await localS3.s3.readObject(secrets, `${media}/${key}`)).toBeUndefined();
       expect(answer.status).toBe(200);
-      expect((await s3.readObject(media, key))?.toString()).toBe('by path');
+      expect((await localS3.s3.readObject(media, key))?.toString()).toBe('by path');
     }
   });
 });

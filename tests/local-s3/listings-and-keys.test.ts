@@ -3,9 +3,7 @@
  * prefixes count toward MaxKeys, every distinct key is a distinct object (`a//b`, `a/b`, `/a`, `a/`, `a/./b`…), and a
  * target in absolute form, or a copy source, names the same bucket and key to the signature, IAM and storage.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   CopyObjectCommand,
@@ -13,31 +11,28 @@ import {
   ListObjectsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client,
   S3ServiceException,
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCredentials } from '../../local/iam/credentials.ts';
-import { compilePolicy } from '../../local/iam/policy.ts';
-import { administrator, functionRole, principalDirectory } from '../../local/iam/principals.ts';
-import { startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
 import { keyOfStoredPath, storedKeyPath } from '../../local/s3/stored-keys.ts';
+import { useLocalS3 } from '../support/local-s3.ts';
 
-const region = 'us-east-1';
 const bucket = 'labelcast-listings';
 const admin: LocalCredentials = { accessKeyId: 'LKIAS3LISTINGS00001', secretAccessKey: 'local-s3-secret-listings-0123456789abcd' };
 /** May read and write `uploads/*` of the bucket, nothing else. */
 const reader: LocalCredentials = { accessKeyId: 'LKIAS3LISTREADER001', secretAccessKey: 'local-s3-secret-reader-0123456789abcdef' };
 
-let dataDir: string;
-let s3: LocalS3;
+const localS3 = useLocalS3({
+  dirPrefix: 'labelcast-s3-listings-',
+  admin,
+  roles: [{ name: 'reader', credentials: reader, statements: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `arn:aws:s3:::${bucket}/uploads/*` }] }],
+  buckets: [{ name: bucket }],
+  clientConfig: { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' },
+});
 
-const client = (credentials: LocalCredentials = admin) =>
-  new S3Client({ endpoint: s3.endpoint, region, credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+const client = (credentials: LocalCredentials = admin) => localS3.client(credentials);
 
 const put = (key: string, body = key) => client().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
 const read = async (key: string) => (await client().send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
@@ -51,27 +46,6 @@ async function refusal(work: Promise<unknown>): Promise<[number | undefined, str
   if (!(error instanceof S3ServiceException)) throw new Error(`not refused as S3 refuses: ${String(error)}`);
   return [error.$metadata.httpStatusCode, error.name, error.message];
 }
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'labelcast-s3-listings-'));
-  const policy = compilePolicy([{ Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `arn:aws:s3:::${bucket}/uploads/*` }] }]);
-  s3 = await startLocalS3({
-    dataDir,
-    port: 0,
-    region,
-    credentials: principalDirectory([
-      { credentials: admin, principal: administrator() },
-      { credentials: reader, principal: functionRole('reader-role', 'reader', policy) },
-    ]),
-    buckets: [{ name: bucket }],
-    maxObjectBytes: 64 * 1024,
-    onObjectCreated: () => {},
-  });
-});
-afterAll(async () => {
-  await s3.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 describe('ListObjectsV2 pages', () => {
   const keys = Array.from({ length: 7 }, (_, index) => `paged/${index}.txt`);
@@ -232,20 +206,10 @@ describe('keys', () => {
 describe('request targets and copy sources', () => {
   /** A signed GET of `pathname` whose request line names `target` instead (absolute form, say). */
   async function signedGet(credentials: LocalCredentials, pathname: string, target: string): Promise<[number | undefined, string]> {
-    const endpoint = new URL(s3.endpoint);
-    const signer = new SignatureV4({ credentials, region, service: 's3', sha256: Sha256, uriEscapePath: false });
-    const signed = await signer.sign(
-      new HttpRequest({
-        method: 'GET',
-        protocol: 'http:',
-        hostname: endpoint.hostname,
-        port: Number(endpoint.port),
-        path: pathname,
-        headers: { host: endpoint.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
-      }),
-    );
+    const endpoint = new URL(localS3.endpoint);
+    const headers = await localS3.signedHeaders(credentials, { method: 'GET', path: pathname, headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
     return new Promise((resolve, reject) => {
-      const sent = httpRequest({ host: endpoint.hostname, port: endpoint.port, method: 'GET', path: target, headers: signed.headers }, (response) => {
+      const sent = httpRequest({ host: endpoint.hostname, port: endpoint.port, method: 'GET', path: target, headers }, (response) => {
         let body = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (body += chunk));
@@ -259,7 +223,7 @@ describe('request targets and copy sources', () => {
   it('reads an absolute-form target as the signature does: IAM checks the bucket and key it names', async () => {
     await put('uploads/absolute.txt', 'absolute bytes');
     await put('private/absolute.txt', 'private bytes');
-    const absolute = (pathname: string) => `${s3.endpoint}${pathname}`;
+    const absolute = (pathname: string) => `${localS3.endpoint}${pathname}`;
     expect(await signedGet(reader, `/${bucket}/uploads/absolute.txt`, absolute(`/${bucket}/uploads/absolute.txt`))).toEqual([200, 'absolute bytes']);
     const [status, body] = await signedGet(reader, `/${bucket}/private/absolute.txt`, absolute(`/${bucket}/private/absolute.txt`));
     expect(status).toBe(403);
@@ -280,7 +244,7 @@ describe('request targets and copy sources', () => {
     expect(await refusal(client(reader).send(new GetObjectCommand({ Bucket: bucket, Key: 'private/y' })))).toEqual([403, 'AccessDenied', expect.any(String)]);
     const escape = new CopyObjectCommand({ Bucket: bucket, Key: 'uploads/stolen', CopySource: `${bucket}/uploads/x?/../../private/y` });
     expect((await refusal(client(reader).send(escape))).slice(0, 2)).toEqual([501, 'NotImplemented']);
-    expect(await s3.readObject(bucket, 'uploads/stolen')).toBeUndefined();
+    expect(await localS3.s3.readObject(bucket, 'uploads/stolen')).toBeUndefined();
   });
 
   it('refuses a bucket name that is no bucket, such as `..`, before storage joins it to a path (InvalidBucketName)', async () => {

@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import {
   CopyObjectCommand,
@@ -17,44 +14,33 @@ import {
   ListObjectsV2Command,
   PutBucketCorsCommand,
   PutObjectCommand,
-  S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import type { S3Event } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uploadBucketCors } from '../../api/media.ts';
-import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
-import { decodeEventKey, startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
+import type { LocalCredentials } from '../../local/iam/credentials.ts';
+import { decodeEventKey } from '../../local/s3/index.ts';
 import { maxKeptETagBytes } from '../../local/s3/s3rver-adapter.ts';
+import { localS3Region, useLocalS3 } from '../support/local-s3.ts';
 import { keysNotifiedSince } from './notified-keys.ts';
 
-const region = 'us-east-1';
+const region = localS3Region;
 const bucket = 'labelcast-uploads';
 const maxObjectBytes = 64 * 1024;
 const credentials: LocalCredentials = { accessKeyId: 'LKIAS3TESTKEY000001', secretAccessKey: 'local-s3-secret-0123456789abcdefghijklmn' };
 const stranger: LocalCredentials = { accessKeyId: 'LKIASTRANGER0000001', secretAccessKey: 'another-secret-0123456789abcdefghijklmnop' };
 
-let dataDir: string;
-let s3: LocalS3;
-const events: S3Event[] = [];
-
-const start = () =>
-  startLocalS3({
-    dataDir,
-    port: 0,
-    region,
-    credentials: credentialStore(credentials),
-    buckets: [{ name: bucket, cors: uploadBucketCors }],
-    maxObjectBytes,
-    onObjectCreated: (event) => events.push(event),
-  });
+const localS3 = useLocalS3({
+  dirPrefix: 'labelcast-s3-',
+  admin: credentials,
+  buckets: [{ name: bucket, cors: uploadBucketCors }],
+  maxObjectBytes,
+});
+const { events } = localS3;
 
 const client = (secret: LocalCredentials = credentials, checksums: 'WHEN_REQUIRED' | 'WHEN_SUPPORTED' = 'WHEN_REQUIRED') =>
-  new S3Client({ endpoint: s3.endpoint, region, credentials: secret, requestChecksumCalculation: checksums });
+  localS3.client(secret, { requestChecksumCalculation: checksums });
 
 const presignPut = (key: string, contentType: string, length: number, options: { secret?: LocalCredentials; expiresIn?: number; signingDate?: Date } = {}) =>
   getSignedUrl(client(options.secret), new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType, ContentLength: length }), {
@@ -71,15 +57,6 @@ const errorCode = async (response: Response) => /<Code>([^<]*)<\/Code>/.exec(awa
 async function waitForEvents(count: number): Promise<void> {
   for (let waited = 0; events.length < count && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
 }
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'labelcast-s3-'));
-  s3 = await start();
-});
-afterAll(async () => {
-  await s3.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 describe('presigned uploads', () => {
   const image = Buffer.from('\xff\xd8\xff\xe0 not really a jpeg but bytes all the same', 'latin1');
@@ -109,7 +86,7 @@ describe('presigned uploads', () => {
     expect(new Date(record.eventTime).toISOString()).toBe(record.eventTime);
     expect(record.s3.object.sequencer).toMatch(/^[0-9A-F]+$/);
     expect(decodeEventKey(record.s3.object.key)).toBe(key);
-    expect(await s3.readObject(bucket, key)).toEqual(image);
+    expect(await localS3.s3.readObject(bucket, key)).toEqual(image);
 
     const got = await client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     expect(got.ContentType).toBe('image/jpeg');
@@ -142,10 +119,10 @@ describe('presigned uploads', () => {
     expect(expiredBody).toContain('<Code>AccessDenied</Code><Message>Request has expired</Message><X-Amz-Expires>60</X-Amz-Expires>');
     expect(expiredBody).toMatch(/<RequestId>[0-9A-F]+<\/RequestId><HostId>[^<]+<\/HostId><\/Error>$/);
 
-    const anonymous = await put(`${s3.endpoint}/${bucket}/${key}`, 'image/jpeg', image);
+    const anonymous = await put(`${localS3.endpoint}/${bucket}/${key}`, 'image/jpeg', image);
     expect([anonymous.status, await errorCode(anonymous)]).toEqual([403, 'AccessDenied']);
 
-    expect(await s3.readObject(bucket, key)).toBeUndefined();
+    expect(await localS3.s3.readObject(bucket, key)).toBeUndefined();
     expect(await keysNotifiedSince(client(), bucket, events, before)).toEqual([]);
   });
 
@@ -181,7 +158,7 @@ describe('presigned uploads', () => {
       expect([answer.status, /<Code>([^<]*)<\/Code>/.exec(body)?.[1]], appended).toEqual([400, 'AuthorizationQueryParametersError']);
       expect(body).toContain(`${named} is given more than once`);
     }
-    expect(await s3.readObject(bucket, key)).toBeUndefined();
+    expect(await localS3.s3.readObject(bucket, key)).toBeUndefined();
   });
 
   it('refuses a PUT without Content-Length (411) and a declared size over the limit (EntityTooLarge)', async () => {
@@ -207,7 +184,7 @@ describe('presigned uploads', () => {
 
   it('answers CORS preflights without a signature, for the headers the deployed bucket allows', async () => {
     const preflight = (requestHeaders: string, key = 'uploads/x.jpg') =>
-      fetch(`${s3.endpoint}/${bucket}/${key}`, {
+      fetch(`${localS3.endpoint}/${bucket}/${key}`, {
         method: 'OPTIONS',
         headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PUT', 'access-control-request-headers': requestHeaders },
       });
@@ -224,7 +201,7 @@ describe('presigned uploads', () => {
 
   it('answers preflights and requests as the deployed rule does (api/media.ts): PUT and GET only, ETag exposed', async () => {
     const preflight = (origin: string, method: string) =>
-      fetch(`${s3.endpoint}/${bucket}/uploads/x`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': method } });
+      fetch(`${localS3.endpoint}/${bucket}/uploads/x`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': method } });
     for (const method of ['DELETE', 'POST', 'HEAD']) {
       const refused = await preflight('https://evil.example', method);
       expect(refused.status, method).toBe(403);
@@ -255,7 +232,7 @@ describe('presigned uploads', () => {
   it('answers preflights by the bucket CORS rules in force, after PutBucketCors and DeleteBucketCors', async () => {
     // The front keeps a bucket's configuration in memory (s3rver-adapter.ts): a change must reach the next request.
     const preflight = (origin: string) =>
-      fetch(`${s3.endpoint}/${bucket}/uploads/x.jpg`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'PUT' } });
+      fetch(`${localS3.endpoint}/${bucket}/uploads/x.jpg`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'PUT' } });
     const sdk = client();
     const rule = (origin: string) => ({ AllowedOrigins: [origin], AllowedMethods: ['PUT'], AllowedHeaders: ['*'] });
     const { CORSRules: before } = await sdk.send(new GetBucketCorsCommand({ Bucket: bucket }));
@@ -279,9 +256,9 @@ describe('presigned uploads', () => {
   it('keeps no configuration for the buckets unsigned preflights name, only for its own', async () => {
     // A preflight needs no credentials: were every bucket name it asks for kept, anyone could grow the process without limit.
     const preflight = (bucketName: string) =>
-      fetch(`${s3.endpoint}/${bucketName}/x.jpg`, { method: 'OPTIONS', headers: { origin: 'https://x.example', 'access-control-request-method': 'PUT' } });
+      fetch(`${localS3.endpoint}/${bucketName}/x.jpg`, { method: 'OPTIONS', headers: { origin: 'https://x.example', 'access-control-request-method': 'PUT' } });
     expect((await preflight(bucket)).status).toBe(200);
-    const before = s3.keptCounts().bucketConfigurations;
+    const before = localS3.s3.keptCounts().bucketConfigurations;
     expect(before).toBeGreaterThan(0);
 
     for (let batch = 0; batch < 1000; batch += 50) {
@@ -289,7 +266,7 @@ describe('presigned uploads', () => {
       for (const answer of answers) expect(answer.status).toBeLessThan(500);
     }
 
-    expect(s3.keptCounts().bucketConfigurations).toBe(before);
+    expect(localS3.s3.keptCounts().bucketConfigurations).toBe(before);
     expect((await preflight(bucket)).status).toBe(200);
   });
 });
@@ -326,15 +303,15 @@ describe('header-signed AWS SDK requests', () => {
     expect(head.LastModified!.getTime()).toBeGreaterThan(uploaded.getTime());
     expect(copied.CopyObjectResult?.LastModified?.getTime()).toBe(head.LastModified!.getTime());
     expect(head.Metadata).toEqual({ 'redriven-at': 'now' });
-    expect((await s3.readObject(bucket, key))?.toString()).toBe('copied bytes');
+    expect((await localS3.s3.readObject(bucket, key))?.toString()).toBe('copied bytes');
   });
 
   it('accepts the default client: CRC32 header on buffers, aws-chunked with trailer on streams', async () => {
     const sdk = client(credentials, 'WHEN_SUPPORTED');
     await sdk.send(new PutObjectCommand({ Bucket: bucket, Key: 'plain/buffer.txt', Body: Buffer.from('buffer body') }));
     await sdk.send(new PutObjectCommand({ Bucket: bucket, Key: 'plain/stream.txt', Body: Readable.from([Buffer.from('stream '), Buffer.from('body')]), ContentLength: 11 }));
-    expect((await s3.readObject(bucket, 'plain/buffer.txt'))?.toString()).toBe('buffer body');
-    expect((await s3.readObject(bucket, 'plain/stream.txt'))?.toString()).toBe('stream body');
+    expect((await localS3.s3.readObject(bucket, 'plain/buffer.txt'))?.toString()).toBe('buffer body');
+    expect((await localS3.s3.readObject(bucket, 'plain/stream.txt'))?.toString()).toBe('stream body');
     const head = await sdk.send(new HeadObjectCommand({ Bucket: bucket, Key: 'plain/stream.txt' }));
     expect(head.ContentEncoding).toBeUndefined();
   });
@@ -346,23 +323,13 @@ describe('header-signed AWS SDK requests', () => {
     expect(failure).toBeInstanceOf(S3ServiceException);
     expect((failure as S3ServiceException).name).toBe('SignatureDoesNotMatch');
 
-    const endpoint = new URL(s3.endpoint);
-    const signer = new SignatureV4({ credentials, region, service: 's3', sha256: Sha256, uriEscapePath: false });
-    const signed = await signer.sign(
-      new HttpRequest({
-        method: 'PUT',
-        protocol: 'http:',
-        hostname: endpoint.hostname,
-        port: Number(endpoint.port),
-        path: `/${bucket}/plain/hash.txt`,
-        headers: {
-          host: endpoint.host,
-          'content-length': '3',
-          'x-amz-content-sha256': createHash('sha256').update('abc').digest('hex'),
-        },
-      }),
-    );
-    const response = await fetch(`${s3.endpoint}${signed.path}`, { method: 'PUT', headers: signed.headers, body: 'abd' });
+    const pathname = `/${bucket}/plain/hash.txt`;
+    const headers = await localS3.signedHeaders(credentials, {
+      method: 'PUT',
+      path: pathname,
+      headers: { 'content-length': '3', 'x-amz-content-sha256': createHash('sha256').update('abc').digest('hex') },
+    });
+    const response = await fetch(`${localS3.endpoint}${pathname}`, { method: 'PUT', headers, body: 'abd' });
     expect([response.status, await errorCode(response)]).toEqual([400, 'XAmzContentSHA256Mismatch']);
   });
 });
@@ -444,7 +411,7 @@ describe('S3 limits on keys and metadata', () => {
     ]);
     const copy = new CopyObjectCommand({ Bucket: bucket, Key: 'plain/metadata', CopySource: `${bucket}/plain/metadata`, MetadataDirective: 'REPLACE', Metadata: metadata(47) });
     expect(await failure(sdk.send(copy))).toEqual([400, 'MetadataTooLarge']);
-    expect(await s3.readObject(bucket, 'plain/metadata-over')).toBeUndefined();
+    expect(await localS3.s3.readObject(bucket, 'plain/metadata-over')).toBeUndefined();
   });
 
   it('counts no metadata on a request that stores none (DeleteObjects), however many x-amz-meta-* headers it carries', async () => {
@@ -464,7 +431,7 @@ describe('S3 limits on keys and metadata', () => {
 
     // Assess
     expect(deleted.Deleted?.map((entry) => entry.Key)).toEqual(['plain/to-delete']);
-    expect(await s3.readObject(bucket, 'plain/to-delete')).toBeUndefined();
+    expect(await localS3.s3.readObject(bucket, 'plain/to-delete')).toBeUndefined();
   });
 });
 
@@ -479,7 +446,7 @@ describe('memory', () => {
       for (const answer of answers) expect((answer as S3ServiceException).$metadata?.httpStatusCode).toBe(404);
     }
 
-    const { eTags, eTagBytes } = s3.keptCounts();
+    const { eTags, eTagBytes } = localS3.s3.keptCounts();
     expect(eTagBytes).toBeLessThanOrEqual(maxKeptETagBytes);
     expect(eTags).toBeGreaterThan(1000);
     expect(eTags).toBeLessThan(2100);
@@ -491,10 +458,9 @@ describe('persistence', () => {
     const body = Buffer.from('persisted');
     const response = await put(await presignPut('uploads/persist.jpg', 'image/jpeg', body.length), 'image/jpeg', body);
     expect(response.status).toBe(200);
-    await s3.close();
-    s3 = await start();
-    expect(await s3.readObject(bucket, 'uploads/persist.jpg')).toEqual(body);
-    expect(await s3.readObject(bucket, 'uploads/missing.jpg')).toBeUndefined();
-    expect(await s3.readObject(bucket, '../escape')).toBeUndefined();
+    await localS3.restart();
+    expect(await localS3.s3.readObject(bucket, 'uploads/persist.jpg')).toEqual(body);
+    expect(await localS3.s3.readObject(bucket, 'uploads/missing.jpg')).toBeUndefined();
+    expect(await localS3.s3.readObject(bucket, '../escape')).toBeUndefined();
   });
 });

@@ -4,25 +4,20 @@
  * limit), nor for a 304 Not Modified, which s3rver answers after opening the file. Counted as the process's file
  * descriptors on the stored object (Linux's /proc/self/fd).
  */
-import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
-import { startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LocalCredentials } from '../../local/iam/credentials.ts';
+import { useLocalS3 } from '../support/local-s3.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const region = 'us-east-1';
 const bucket = 'labelcast-uploads';
 const credentials: LocalCredentials = { accessKeyId: 'LKIAS3TESTKEY000001', secretAccessKey: 'local-s3-secret-0123456789abcdefghijklmn' };
 /** Larger than a file stream's 64 KiB read and the answer's buffer, so a queued answer's stream stays open, mid-file. */
 const objectBytes = 512 * 1024;
 
-let dataDir: string;
-let s3: LocalS3;
 let objectUrl: URL;
 
 /** The process's open file descriptors on stored objects (s3rver names their files `<key>._S3rver_object`). */
@@ -41,24 +36,12 @@ async function openObjectFilesLeft(): Promise<number> {
   return openObjectFiles();
 }
 
+const localS3 = useLocalS3({ dirPrefix: 'labelcast-s3-files-', admin: credentials, buckets: [{ name: bucket }], maxObjectBytes: 1024 * 1024 });
+
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'labelcast-s3-files-'));
-  s3 = await startLocalS3({
-    dataDir,
-    port: 0,
-    region,
-    credentials: credentialStore(credentials),
-    buckets: [{ name: bucket }],
-    maxObjectBytes: 1024 * 1024,
-    onObjectCreated: () => undefined,
-  });
-  const client = new S3Client({ endpoint: s3.endpoint, region, credentials });
+  const client = localS3.client();
   await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'uploads/large.jpg', Body: Buffer.alloc(objectBytes, 7) }));
   objectUrl = new URL(await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: 'uploads/large.jpg' }), { expiresIn: 300 }));
-});
-afterAll(async () => {
-  await s3.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe.runIf(process.platform === 'linux')('object files', () => {
