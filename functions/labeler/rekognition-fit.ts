@@ -36,6 +36,10 @@ export interface ImageFacts {
   readonly orientation?: number;
   readonly sizeBytes: number;
   readonly contentType: string;
+  /** The decoder the bytes need (sharp's metadata.format: 'jpeg', 'png', 'webp'); sets the resize's pixel limit. */
+  readonly format?: string;
+  /** A progressive JPEG: its decoder holds every coefficient of the image at once. */
+  readonly progressive?: boolean;
 }
 
 export type RekognitionFit =
@@ -54,8 +58,40 @@ export type RekognitionFit =
  */
 export const inlineOriginalMaxBytes = 256 * 1024;
 
-/** Decompression-bomb guard for the resize: at most this many pixels are decoded. */
-export const maxResizeInputPixels = 100_000_000;
+/**
+ * Decompression-bomb guard for the resize: at most this many pixels are
+ * decoded, by decoder, so that the resize (and the thumbnail after it, made
+ * once the Rekognition requests are sent) fit in the labeler's 512 MB.
+ * Measured 2026-12-01 (sharp 0.35.5, node 20, lambdaNodeFlags(512),
+ * MALLOC_ARENA_MAX=2): peak RSS of one process running jpegWithin at the
+ * image's own size, then renderThumbnail, ~70 MiB of it node and sharp.
+ * - Baseline JPEG and PNG stream through libvips: 100 MP 126–128 MiB, the
+ *   12,000 × 8,000 panorama 161 MiB. (With the encoder's optimiseCoding,
+ *   which holds every coefficient of the output, a 60 MP copy alone peaked
+ *   at 464 MiB: it is off, rekognition-image.ts.)
+ * - A progressive JPEG's decoder holds the whole image's coefficients, and
+ *   the thumbnail decodes it again after the copy: 40 MP 342 MiB, 60 MP
+ *   463 MiB.
+ * - libwebp decodes the whole frame at once (no shrink on load at the
+ *   image's own size): 30 MP 333 MiB, 40 MP 465 MiB, 60 MP 638 MiB; the
+ *   9,999 × 9,999 WebP an attacker sent was killed at 512 MB 30 times.
+ * The labeler's own code and SDK clients need room beside that: the margin.
+ */
+export const maxResizeInputPixels = {
+  streamed: 100_000_000,
+  progressiveJpeg: 40_000_000,
+  webp: 30_000_000,
+} as const;
+
+/** The resize's pixel limit for these bytes; the strictest for a decoder not measured. */
+export function resizeInputPixelLimit(facts: Pick<ImageFacts, 'format' | 'progressive'>): number {
+  if (facts.format === 'png') return maxResizeInputPixels.streamed;
+  if (facts.format === 'jpeg') return facts.progressive ? maxResizeInputPixels.progressiveJpeg : maxResizeInputPixels.streamed;
+  return maxResizeInputPixels.webp;
+}
+
+const decoderName = (facts: Pick<ImageFacts, 'format' | 'progressive'>) =>
+  facts.format === 'jpeg' ? (facts.progressive ? 'a progressive JPEG' : 'a JPEG') : facts.format === 'png' ? 'a PNG' : facts.format === 'webp' ? 'a WebP' : 'this format';
 
 const { minSidePx, maxSidePx } = RekognitionLimits;
 const grouped = (value: number) => value.toLocaleString('en-US');
@@ -80,10 +116,11 @@ export function rekognitionFit(facts: ImageFacts): RekognitionFit {
   const width = swapped ? facts.height : facts.width;
   const height = swapped ? facts.width : facts.height;
   const tooLarge = Math.max(width, height) > maxSidePx;
-  if (width * height > maxResizeInputPixels) {
+  const limit = resizeInputPixelLimit(facts);
+  if (width * height > limit) {
     return {
       kind: 'unfit',
-      reason: `ImageTooLargeException: image is ${sides(width, height)} (${grouped(width * height)} pixels); at most ${grouped(maxResizeInputPixels)} pixels are resized to fit Rekognition's ${grouped(maxSidePx)} px a side`,
+      reason: `ImageTooLargeException: image is ${sides(width, height)} (${grouped(width * height)} pixels); at most ${grouped(limit)} pixels of ${decoderName(facts)} are resized to fit Rekognition (${why})`,
     };
   }
   // Every scale in [lowest, highest] puts both sides within Rekognition's limits; 1 (no resize) when it can.

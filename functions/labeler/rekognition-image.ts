@@ -14,7 +14,7 @@ import type { Image as RekognitionImage } from '@aws-sdk/client-rekognition';
 import sharp, { type Metadata } from 'sharp';
 import { RekognitionLimits } from '../../api/limits.ts';
 import { UnlabelableImageError } from '../shared/errors.ts';
-import { maxResizeInputPixels, rekognitionFit } from './rekognition-fit.ts';
+import { rekognitionFit, resizeInputPixelLimit } from './rekognition-fit.ts';
 import type { UploadedObject } from '../shared/uploaded-object.ts';
 
 /** One quality for every try: a smaller size, not a lower quality, is what makes a copy fit, and each try decodes the upload again. */
@@ -31,15 +31,21 @@ const grouped = (value: number) => value.toLocaleString('en-US');
  * long, the next is smaller in proportion to the excess (JPEG bytes grow
  * about with the pixel count), never under Rekognition's minimum side.
  */
-export async function jpegWithin(bytes: Uint8Array, target: { readonly width: number; readonly height: number }): Promise<Buffer> {
+export async function jpegWithin(
+  bytes: Uint8Array,
+  target: { readonly width: number; readonly height: number; readonly limitInputPixels: number },
+): Promise<Buffer> {
   const { maxImageBytes, minSidePx } = RekognitionLimits;
   let { width, height } = target;
   for (let tries = 1; tries <= maxTries; tries += 1) {
-    const jpeg = await sharp(bytes, { failOn: 'error', limitInputPixels: maxResizeInputPixels })
+    const jpeg = await sharp(bytes, { failOn: 'error', limitInputPixels: target.limitInputPixels })
       .rotate()
       .resize(width, height, { fit: 'fill' })
       .flatten({ background: '#ffffff' })
-      .jpeg({ quality: jpegQuality })
+      // No optimised Huffman tables: libjpeg holds every coefficient of the image to build them (a 60 MP copy
+      // peaked at 464 MiB with them, 101 MiB at 100 MP without, rekognition-fit.ts). The pixels are the same;
+      // the file is a little longer (a try that is then over the byte limit is made smaller, below).
+      .jpeg({ quality: jpegQuality, optimiseCoding: false })
       .toBuffer();
     if (jpeg.byteLength <= maxImageBytes) return jpeg;
     const factor = Math.sqrt(maxImageBytes / jpeg.byteLength) * shrinkMargin;
@@ -78,12 +84,14 @@ export async function rekognitionImageFor(object: UploadedObject, contentType: s
     orientation: metadata.orientation,
     sizeBytes: original.byteLength,
     contentType,
+    format: metadata.format,
+    progressive: metadata.isProgressive,
   });
   if (fit.kind === 'original') return { Bytes: original };
   if (fit.kind === 'object') return { S3Object: { Bucket: object.bucket, Name: object.key } };
   if (fit.kind === 'unfit') throw new UnlabelableImageError(fit.reason);
   try {
-    return { Bytes: await jpegWithin(original, fit) };
+    return { Bytes: await jpegWithin(original, { ...fit, limitInputPixels: resizeInputPixelLimit({ format: metadata.format, progressive: metadata.isProgressive }) }) };
   } catch (error) {
     if (error instanceof UnlabelableImageError) throw error;
     throw new UnlabelableImageError(`InvalidImageFormatException: the ${contentType} upload could not be decoded to resize it (${fit.why})`, { cause: error });

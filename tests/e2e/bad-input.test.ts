@@ -6,6 +6,7 @@
  * on onImageLabeled. None stays PENDING and the stack goes on labelling.
  */
 import { crc32, deflateSync } from 'node:zlib';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
 import { MediaLayout } from '../../api/media.ts';
@@ -215,6 +216,24 @@ describe('Bad input: uploaded, then FAILED with a reason and pushed', () => {
     expect(image.status).toBe('FAILED');
     // Rekognition's answer for an image whose pixel count is over its limit.
     expect(image.error).toMatch(/^ImageTooLargeException: /);
+    expectNoStackOrPath(image.error!);
+  }, 180_000);
+
+  it('fails a 9,999 × 9,999 WebP of 236 KB at once, naming the pixel limit, rather than decoding it out of memory', async () => {
+    // Within Rekognition's 10,000 px a side, but a WebP must be converted, and libwebp decodes the whole frame:
+    // this one killed the 512 MB labeler on each of its 30 attempts before the limit.
+    const webp = await sharp({ create: { width: 9_999, height: 9_999, channels: 3, background: { r: 10, g: 200, b: 30 } } })
+      .webp({ quality: 10 })
+      .toBuffer();
+    expect(webp.byteLength).toBeLessThan(300 * 1024);
+
+    const image = await uploadAs(webp, 'image/webp', 'big.webp');
+
+    expect(image.status).toBe('FAILED');
+    // The labeler's own verdict on its first attempt, not the dead-letter queue's "failed after 30 attempts".
+    expect(image.error).toBe(
+      `ImageTooLargeException: image is 9999×9999 px (99,980,001 pixels); at most ${(30_000_000).toLocaleString('en-US')} pixels of a WebP are resized to fit Rekognition (image/webp is not JPEG or PNG)`,
+    );
     expectNoStackOrPath(image.error!);
   }, 180_000);
 

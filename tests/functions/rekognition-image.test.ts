@@ -140,7 +140,7 @@ describe('Function: jpegWithin', () => {
     // Random pixels make ~0.63 bytes a pixel as a JPEG: ~6.2 MB at 3,840 × 2,560.
     const noise = await noisePng(3_840, 2_560);
 
-    const jpeg = await jpegWithin(noise, { width: 3_840, height: 2_560 });
+    const jpeg = await jpegWithin(noise, { width: 3_840, height: 2_560, limitInputPixels: 100_000_000 });
 
     expect(jpeg.byteLength).toBeLessThanOrEqual(RekognitionLimits.maxImageBytes);
     const { width, height } = await dimensionsOf(jpeg);
@@ -169,6 +169,28 @@ describe('Function: rekognitionFit', () => {
     const facts = { width: 4_000, height: 3_000, contentType: 'image/png' };
     expect(rekognitionFit({ ...facts, sizeBytes: 15_000_000 })).toEqual({ kind: 'object' });
     expect(rekognitionFit({ ...facts, sizeBytes: 15_000_001 })).toMatchObject({ kind: 'bytes', width: 4_000, height: 3_000 });
+  });
+
+  it('resizes up to the pixel limit of the bytes\' decoder and fails one pixel row past it, naming the limit', () => {
+    const at = (format: string, width: number, height: number, progressive?: boolean) =>
+      rekognitionFit({ width, height, sizeBytes: 100_000, contentType: `image/${format}`, format, ...(progressive === undefined ? {} : { progressive }) });
+    // 6,000 × 5,000 is 30,000,000: a WebP's limit, which libwebp decodes whole.
+    expect(at('webp', 6_000, 5_000)).toMatchObject({ kind: 'bytes', width: 6_000, height: 5_000 });
+    expect(at('webp', 6_000, 5_001)).toEqual({
+      kind: 'unfit',
+      reason: 'ImageTooLargeException: image is 6000×5001 px (30,006,000 pixels); at most 30,000,000 pixels of a WebP are resized to fit Rekognition (image/webp is not JPEG or PNG)',
+    });
+    expect(at('webp', 9_999, 9_999)).toMatchObject({ kind: 'unfit', reason: expect.stringMatching(/^ImageTooLargeException: image is 9999×9999 px \(99,980,001 pixels\); at most 30,000,000 pixels of a WebP/) });
+    // A progressive JPEG over 10,000 px a side: 40,000,000 pixels.
+    expect(at('jpeg', 10_500, 3_800, true)).toMatchObject({ kind: 'bytes', width: 10_000 });
+    expect(at('jpeg', 10_500, 3_810, true)).toMatchObject({ kind: 'unfit', reason: expect.stringContaining('at most 40,000,000 pixels of a progressive JPEG') });
+    // Baseline JPEG and PNG stream through the resize: 100,000,000 pixels, the 12,000 × 8,000 panorama within.
+    expect(at('jpeg', 12_000, 8_000, false)).toMatchObject({ kind: 'bytes', width: 10_000, height: 6_667 });
+    expect(at('jpeg', 12_500, 8_000, false)).toMatchObject({ kind: 'bytes', width: 10_000, height: 6_400 });
+    expect(at('jpeg', 12_500, 8_001, false)).toMatchObject({ kind: 'unfit', reason: expect.stringContaining('at most 100,000,000 pixels of a JPEG') });
+    expect(at('png', 12_500, 8_001)).toMatchObject({ kind: 'unfit', reason: expect.stringContaining('at most 100,000,000 pixels of a PNG') });
+    // A decoder not measured gets the strictest limit.
+    expect(rekognitionFit({ width: 6_000, height: 5_001, sizeBytes: 100_000, contentType: 'image/webp' })).toMatchObject({ kind: 'unfit' });
   });
 
   it('fails a decompression bomb before decoding it', () => {
