@@ -207,9 +207,12 @@ export async function admitRequest(req: IncomingMessage, options: AdmissionOptio
   }
   const keyRefused = target.key === undefined ? undefined : keyRefusal(target.key);
   if (keyRefused) return refuse(keyRefused);
-  // The query as s3rver (Koa) reads it: the values it may join into a path are checked in that reading.
-  const storeQuery = parseQuery(target.query);
-  const multipartRefused = multipartQueryRefusal(storeQuery);
+  // The query s3rver is handed (stripSigV4Query: no empty pairs, no X-Amz-* parameters), read whole: Koa reads its
+  // first 1,000 parameters only, so a reading of the query as sent, or a bounded one, could miss an uploadId or
+  // partNumber that s3rver sees (1,000 empty pairs in front of them did). The values it may join into a path are
+  // checked in this reading, which holds all that s3rver's does.
+  const storeQuery = parseQuery(stripSigV4Query(target.url).split('?')[1] ?? '', '&', '=', { maxKeys: 0 });
+  const multipartRefused = multipartQueryRefusal(storeQuery, method);
   if (multipartRefused) return refuse(multipartRefused);
   const copied = copySourceOf(method, req.headers);
   if (copied !== undefined && !('bucket' in copied)) return refuse(copied);
@@ -341,13 +344,15 @@ const invalidPartNumber = (value: string) =>
  * InvalidArgument). s3rver joins both to a directory's path (its putPart, putObjectMultipart): `../` in either wrote
  * or removed files outside the upload's directory, another bucket's objects and the state directory included.
  */
-function multipartQueryRefusal(query: ParsedUrlQuery): S3Error | undefined {
+function multipartQueryRefusal(query: ParsedUrlQuery, method: string | undefined): S3Error | undefined {
   const uploadIds = valuesOf(query, 'uploadId');
   if (uploadIds !== undefined && (uploadIds.length !== 1 || !isUploadId(uploadIds[0]))) {
     return noSuchUpload(uploadIds.join(','));
   }
   const partNumbers = valuesOf(query, 'partNumber');
   if (partNumbers !== undefined && (partNumbers.length !== 1 || !isPartNumber(partNumbers[0]))) return invalidPartNumber(partNumbers.join(','));
+  // An UploadPart names its part: s3rver's putPart took none and failed with a 500.
+  if (method === 'PUT' && uploadIds !== undefined && partNumbers === undefined) return invalidPartNumber('');
   return undefined;
 }
 

@@ -34,13 +34,16 @@ interface Answer {
   readonly body: string;
 }
 
-/** A request signed as an SDK signs it, for `pathname` and the query's raw values, sent with `host` as its Host. */
+/**
+ * A request signed as an SDK signs it, for `pathname` and the query's raw values, sent with `host` as its Host and,
+ * with `emptyPairsFirst`, that many empty query pairs in front of the query's parameters.
+ */
 async function signed(
   credentials: LocalCredentials,
   method: string,
   pathname: string,
   query: Record<string, string> = {},
-  options: { readonly body?: string; readonly host?: string } = {},
+  options: { readonly body?: string; readonly host?: string; readonly emptyPairsFirst?: number } = {},
 ): Promise<Answer> {
   const endpoint = new URL(localS3.endpoint);
   const body = options.body ?? '';
@@ -51,7 +54,8 @@ async function signed(
     query,
     headers: { host, 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'), 'content-length': String(Buffer.byteLength(body)) },
   });
-  const search = new URLSearchParams(query).toString().replaceAll('+', '%20');
+  // Empty pairs (`&&…`) are not signed: SigV4's canonical query has no empty parameter.
+  const search = '&'.repeat(options.emptyPairsFirst ?? 0) + new URLSearchParams(query).toString().replaceAll('+', '%20');
   return new Promise((resolve, reject) => {
     const sent = httpRequest(
       { host: endpoint.hostname, port: endpoint.port, method, path: search === '' ? pathname : `${pathname}?${search}`, headers },
@@ -89,6 +93,22 @@ describe('multipart uploads', () => {
 
     const part = await signed(uploader, 'PUT', `/${media}/uploads/x.txt`, { partNumber: '10000', uploadId }, { body: 'last part' });
     expect(part.status).toBe(200);
+  });
+
+  it('reads the query as the store does however it is padded: 1,000 empty pairs in front hide no part number or upload ID', async () => {
+    const uploadId = await startUpload(uploader, media, 'uploads/padded.txt');
+    const hiddenPart = await signed(uploader, 'PUT', `/${media}/uploads/padded.txt`, { uploadId, partNumber: '../../../../escaped' }, { body: 'x', emptyPairsFirst: 1000 });
+    const hiddenUpload = await signed(uploader, 'PUT', `/${media}/uploads/padded.txt`, { uploadId: '../../../victim', partNumber: '1' }, { body: 'x', emptyPairsFirst: 1000 });
+    expect([hiddenPart.status, codeOf(hiddenPart)]).toEqual([400, 'InvalidArgument']);
+    expect([hiddenUpload.status, codeOf(hiddenUpload)]).toEqual([404, 'NoSuchUpload']);
+    expect(filesOutsideData()).toEqual([]);
+    expect(readdirSync(localS3.dataDir)).not.toContain('escaped');
+  });
+
+  it('refuses an UploadPart that names no part (400 InvalidArgument), where the store failed with a 500', async () => {
+    const uploadId = await startUpload(uploader, media, 'uploads/no-part.txt');
+    const answer = await signed(uploader, 'PUT', `/${media}/uploads/no-part.txt`, { uploadId }, { body: 'x' });
+    expect([answer.status, codeOf(answer)]).toEqual([400, 'InvalidArgument']);
   });
 
   it('refuses an upload ID the store could not have issued (404 NoSuchUpload), for parts and completions', async () => {
