@@ -38,7 +38,7 @@ export interface ImageFacts {
   readonly contentType: string;
   /** The decoder the bytes need (sharp's metadata.format: 'jpeg', 'png', 'webp'); sets the resize's pixel limit. */
   readonly format?: string;
-  /** A progressive JPEG: its decoder holds every coefficient of the image at once. */
+  /** A progressive JPEG (its decoder holds every coefficient of the image at once), or an interlaced PNG (decoded whole). */
   readonly progressive?: boolean;
 }
 
@@ -75,23 +75,38 @@ export const inlineOriginalMaxBytes = 256 * 1024;
  * - libwebp decodes the whole frame at once (no shrink on load at the
  *   image's own size): 30 MP 333 MiB, 40 MP 465 MiB, 60 MP 638 MiB; the
  *   9,999 × 9,999 WebP an attacker sent was killed at 512 MB 30 times.
+ * - An interlaced (Adam7) PNG, which sharp reports as progressive, is
+ *   decoded whole too, 4 bytes a pixel with alpha (8 at 16 bits): the copy
+ *   alone, RGBA, 30 MP 261 MiB, 40 MP 316 MiB, 60 MP 396 MiB, and a 4.1 MB
+ *   100 MP one 535 MiB (a review, 2026-12-01): the WebP's limit.
  * The labeler's own code and SDK clients need room beside that: the margin.
  */
 export const maxResizeInputPixels = {
   streamed: 100_000_000,
   progressiveJpeg: 40_000_000,
   webp: 30_000_000,
+  interlacedPng: 30_000_000,
 } as const;
 
 /** The resize's pixel limit for these bytes; the strictest for a decoder not measured. */
 export function resizeInputPixelLimit(facts: Pick<ImageFacts, 'format' | 'progressive'>): number {
-  if (facts.format === 'png') return maxResizeInputPixels.streamed;
+  if (facts.format === 'png') return facts.progressive ? maxResizeInputPixels.interlacedPng : maxResizeInputPixels.streamed;
   if (facts.format === 'jpeg') return facts.progressive ? maxResizeInputPixels.progressiveJpeg : maxResizeInputPixels.streamed;
   return maxResizeInputPixels.webp;
 }
 
 const decoderName = (facts: Pick<ImageFacts, 'format' | 'progressive'>) =>
-  facts.format === 'jpeg' ? (facts.progressive ? 'a progressive JPEG' : 'a JPEG') : facts.format === 'png' ? 'a PNG' : facts.format === 'webp' ? 'a WebP' : 'this format';
+  facts.format === 'jpeg'
+    ? facts.progressive
+      ? 'a progressive JPEG'
+      : 'a JPEG'
+    : facts.format === 'png'
+      ? facts.progressive
+        ? 'an interlaced PNG'
+        : 'a PNG'
+      : facts.format === 'webp'
+        ? 'a WebP'
+        : 'this format';
 
 const { minSidePx, maxSidePx } = RekognitionLimits;
 const grouped = (value: number) => value.toLocaleString('en-US');

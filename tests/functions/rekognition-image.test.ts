@@ -7,6 +7,7 @@
  * anything outside the limits, so "labelled" here means "accepted".
  */
 import { DetectLabelsCommand, DetectModerationLabelsCommand, type Image, type RekognitionClient } from '@aws-sdk/client-rekognition';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { UploadLimits } from '../../api/limits.ts';
 import { detect } from '../../functions/labeler/detect.ts';
@@ -189,8 +190,18 @@ describe('Function: rekognitionFit', () => {
     expect(at('jpeg', 12_500, 8_000, false)).toMatchObject({ kind: 'bytes', width: 10_000, height: 6_400 });
     expect(at('jpeg', 12_500, 8_001, false)).toMatchObject({ kind: 'unfit', reason: expect.stringContaining('at most 100,000,000 pixels of a JPEG') });
     expect(at('png', 12_500, 8_001)).toMatchObject({ kind: 'unfit', reason: expect.stringContaining('at most 100,000,000 pixels of a PNG') });
+    // An interlaced PNG (sharp: progressive) is decoded whole: the WebP's 30,000,000.
+    expect(at('png', 12_000, 2_500, true)).toMatchObject({ kind: 'bytes', width: 10_000 });
+    expect(at('png', 12_000, 2_501, true)).toMatchObject({ kind: 'unfit', reason: expect.stringContaining('at most 30,000,000 pixels of an interlaced PNG') });
     // A decoder not measured gets the strictest limit.
     expect(rekognitionFit({ width: 6_000, height: 5_001, sizeBytes: 100_000, contentType: 'image/webp' })).toMatchObject({ kind: 'unfit' });
+  });
+
+  it('reads the decoder from the bytes: a progressive JPEG and an interlaced PNG over their limits are refused before decoding', async () => {
+    const progressiveJpeg = await sharp({ create: { width: 10_500, height: 3_810, channels: 3, background: '#3a6' } }).jpeg({ progressive: true }).toBuffer();
+    const interlacedPng = await sharp({ create: { width: 12_000, height: 2_501, channels: 4, background: '#3a6f' } }).png({ progressive: true }).toBuffer();
+    await expect(imageFor(progressiveJpeg, 'image/jpeg')).rejects.toThrow('at most 40,000,000 pixels of a progressive JPEG');
+    await expect(imageFor(interlacedPng, 'image/png')).rejects.toThrow('at most 30,000,000 pixels of an interlaced PNG');
   });
 
   it('fails a decompression bomb before decoding it', () => {
