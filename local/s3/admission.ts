@@ -144,10 +144,9 @@ function userMetadataBytes(headers: IncomingHttpHeaders): number {
  * and CreateMultipartUpload (`POST ?uploads`). Other POSTs (DeleteObjects, CompleteMultipartUpload) and UploadPart
  * store none, so their x-amz-meta-* headers are not counted.
  */
-function storesMetadata(method: string | undefined, url: string): boolean {
-  const query = new URLSearchParams(url.split('?')[1] ?? '');
-  if (method === 'PUT') return !query.has('uploadId');
-  return method === 'POST' && query.has('uploads');
+function storesMetadata(method: string | undefined, query: ParsedUrlQuery): boolean {
+  if (method === 'PUT') return !('uploadId' in query);
+  return method === 'POST' && 'uploads' in query;
 }
 
 function checkCrc32(headers: IncomingHttpHeaders, trailers: Readonly<Record<string, string>>, body: Buffer): S3Error | undefined {
@@ -211,12 +210,13 @@ export async function admitRequest(req: IncomingMessage, options: AdmissionOptio
   // first 1,000 parameters only, so a reading of the query as sent, or a bounded one, could miss an uploadId or
   // partNumber that s3rver sees (1,000 empty pairs in front of them did). The values it may join into a path are
   // checked in this reading, which holds all that s3rver's does.
-  const storeQuery = parseQuery(stripSigV4Query(target.url).split('?')[1] ?? '', '&', '=', { maxKeys: 0 });
+  const storeUrl = stripSigV4Query(target.url);
+  const storeQuery = parseQuery(storeUrl.split('?')[1] ?? '', '&', '=', { maxKeys: 0 });
   const multipartRefused = multipartQueryRefusal(storeQuery, method);
   if (multipartRefused) return refuse(multipartRefused);
   const copied = copySourceOf(method, req.headers);
   if (copied !== undefined && !('bucket' in copied)) return refuse(copied);
-  const metadataBytes = storesMetadata(method, url) ? userMetadataBytes(req.headers) : 0;
+  const metadataBytes = storesMetadata(method, storeQuery) ? userMetadataBytes(req.headers) : 0;
   if (metadataBytes > maxUserMetadataBytes) {
     return refuse(
       s3Error('MetadataTooLarge', 'Your metadata headers exceed the maximum allowed metadata size', [
@@ -296,7 +296,7 @@ export async function admitRequest(req: IncomingMessage, options: AdmissionOptio
   return {
     ok: true,
     accessKeyId: verified.accessKeyId,
-    url: stripSigV4Query(target.url),
+    url: storeUrl,
     target,
     headers: forwardedHeaders(req.headers, body, streaming, copied),
     body,
