@@ -54,7 +54,7 @@ function bucketRequests(method: string, bucket: string, query: URLSearchParams):
   for (const [name, actions] of Object.entries(bucketSubresources)) {
     if (query.has(name)) return [{ action: method === 'GET' || method === 'HEAD' ? actions.read : actions.write, resource }];
   }
-  if (method === 'POST' && query.has('delete')) return []; // DeleteObjects: checked per key by the caller (objectsToDelete).
+  if (method === 'POST' && query.has('delete')) return []; // DeleteObjects: decided per key (deleteObjectsRequests below).
   if (query.has('uploads') && method === 'GET') return [{ action: 's3:ListBucketMultipartUploads', resource }];
   switch (method) {
     case 'GET':
@@ -108,7 +108,10 @@ export function s3AuthorizationRequests(target: S3RequestTarget): AuthorizationR
   return objectRequests({ ...target, method, bucket: target.bucket, key: target.key });
 }
 
-/** DeleteObjects needs s3:DeleteObject on every key its XML body names. */
+/**
+ * What IAM decides for DeleteObjects: s3:DeleteObject on each key its XML body names, one by one, as S3 does (the
+ * allowed keys are deleted, each denied one reported in the result; the request itself needs no action).
+ */
 export function deleteObjectsRequests(bucket: string, keys: readonly string[]): AuthorizationRequest[] {
   return keys.map((key) => ({ action: 's3:DeleteObject', resource: objectArn(bucket, key) }));
 }

@@ -1,12 +1,14 @@
 /**
  * DeleteObjects answered by the local S3 itself, in place of s3rver's controller (as list-objects.ts answers
- * listings): admission reads the body once (xml-body.ts), IAM checks s3:DeleteObject on each key of that list
- * (authorize-request.ts), and the controller here deletes exactly that list, handed on with the request. s3rver read
- * the body again with a parser of its own, which found keys IAM's reading had not (`<Key >secret</Key>`) and turned
- * `<Key>007</Key>` into a number (a 500).
+ * listings): admission reads the body once (xml-body.ts), IAM decides s3:DeleteObject on each key of that list
+ * (authorize-request.ts), and the controller here deletes exactly the keys IAM allowed, the list and IAM's decision on
+ * each key handed on together with the request. s3rver read the body again with a parser of its own, which found keys
+ * IAM's reading had not (`<Key >secret</Key>`) and turned `<Key>007</Key>` into a number (a 500).
  *
- * The answer is S3's: a `Deleted` entry for each key (one that was missing too), none in Quiet mode, an `Error` entry
- * for a key that could not be deleted. The body is MalformedXML when it is no `<Delete>` with 1 to 1,000 `<Object>`s
+ * The answer is S3's (API Reference, DeleteObjects): 200 with a `Deleted` entry for each key deleted (one that was
+ * missing too), none in Quiet mode, and, Quiet or not, an `Error` entry for each key that was not: S3 authorizes
+ * DeleteObjects key by key, so a key IAM denies is `<Error><Key/><Code>AccessDenied</Code><Message>Access
+ * Denied</Message></Error>` while the others are deleted. The body is MalformedXML when it is no `<Delete>` with 1 to 1,000 `<Object>`s
  * that each hold one `<Key>`. S3 requires Content-MD5 or an x-amz-checksum-* header on DeleteObjects; the local S3
  * does not (admission checks a CRC32 that is given), as before.
  */
@@ -49,13 +51,22 @@ export function parseDeleteObjects(body: Buffer): DeleteObjectsList | S3Error {
   return { quiet, keys };
 }
 
-/** The list IAM checked, by the request s3rver is handed (server.ts's replay). */
-const handedOn = new WeakMap<IncomingMessage, DeleteObjectsList>();
-
-/** Hands the list IAM checked on with the request s3rver serves. */
-export function handOnDeleteObjects(request: IncomingMessage, list: DeleteObjectsList): void {
-  handedOn.set(request, list);
+/** A DeleteObjects as IAM decided it: each key of the body, in its order, with whether the signer may delete it. */
+export interface DecidedDeleteObjects {
+  readonly quiet: boolean;
+  readonly keys: readonly { readonly key: string; readonly allowed: boolean }[];
 }
+
+/** The decided list, by the request s3rver is handed (server.ts's replay). */
+const handedOn = new WeakMap<IncomingMessage, DecidedDeleteObjects>();
+
+/** Hands the list IAM decided on with the request s3rver serves. */
+export function handOnDeleteObjects(request: IncomingMessage, decided: DecidedDeleteObjects): void {
+  handedOn.set(request, decided);
+}
+
+/** What S3 puts in DeleteResult for a key the signer may not delete (API Reference, DeleteObjects' example). */
+const accessDenied = { Code: 'AccessDenied', Message: 'Access Denied' } as const;
 
 interface DeleteObjectsContext {
   readonly req: IncomingMessage;
@@ -71,7 +82,12 @@ async function deleteMultipleObjects(ctx: DeleteObjectsContext): Promise<void> {
   const deleted: { Key: string }[] = [];
   const errors: { Key: string; Code: string; Message: string }[] = [];
   // One at a time: a key named twice is deleted once, then found missing.
-  for (const key of list.keys) {
+  for (const { key, allowed } of list.keys) {
+    // Whether a denied key exists is not looked up: its answer is the same either way.
+    if (!allowed) {
+      errors.push({ Key: key, ...accessDenied });
+      continue;
+    }
     try {
       if (await ctx.store.existsObject(ctx.params.bucket, key)) await ctx.store.deleteObject(ctx.params.bucket, key);
       deleted.push({ Key: key });

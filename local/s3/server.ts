@@ -19,7 +19,7 @@ import type { CredentialStore } from '../iam/credentials.ts';
 import type { PrincipalDirectory } from '../iam/principals.ts';
 import { admitRequest, maxBodyBytes, noSuchUpload, type AdmittedRequest } from './admission.ts';
 import { authorizeS3Request } from './authorize-request.ts';
-import { handOnDeleteObjects } from './delete-objects.ts';
+import { handOnDeleteObjects, type DecidedDeleteObjects } from './delete-objects.ts';
 import { newRequestIds, s3Error, sendS3Error, type RequestIds, type S3Error } from './errors.ts';
 import { objectCreatedEvent, type ObjectCreatedEventName } from './events.ts';
 import { checkPreconditions, KeyLocks, lockKeysOf, needsLock, objectTargetOf } from './preconditions.ts';
@@ -66,7 +66,7 @@ interface RequestContext {
 }
 
 /** Replays an admitted request, body already read, as the IncomingMessage s3rver (Koa) expects. */
-function replayRequest(original: IncomingMessage, admitted: AdmittedRequest): IncomingMessage {
+function replayRequest(original: IncomingMessage, admitted: AdmittedRequest, deleteObjects: DecidedDeleteObjects | undefined): IncomingMessage {
   const replay = new IncomingMessage(original.socket);
   replay.method = original.method;
   replay.url = admitted.url;
@@ -80,7 +80,7 @@ function replayRequest(original: IncomingMessage, admitted: AdmittedRequest): In
   replay.complete = true;
   replay.push(admitted.body);
   replay.push(null);
-  if (admitted.deleteObjects) handOnDeleteObjects(replay, admitted.deleteObjects);
+  if (deleteObjects) handOnDeleteObjects(replay, deleteObjects);
   return replay;
 }
 
@@ -175,9 +175,9 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     });
     if (!admission.ok) return refuse(admission.error);
     // IAM, after authentication and before storage: the signer's (a presigned URL's too) policy, and 403 for a key it may not learn is missing.
-    const refused = await authorizeS3Request(method, admission, options.credentials, (bucket, key) => backend.currentETag(bucket, key));
-    if (refused) {
-      sendS3Error(res, method, refused, await corsHeaders());
+    const authorization = await authorizeS3Request(method, admission, options.credentials, (bucket, key) => backend.currentETag(bucket, key));
+    if (!authorization.ok) {
+      sendS3Error(res, method, authorization.error, await corsHeaders());
       return;
     }
     // An upload ID names one upload of one key, as on S3: s3rver would put parts into, or complete, any upload it
@@ -188,7 +188,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       return;
     }
     const context: RequestContext = { accessKeyId: admission.accessKeyId, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', ids };
-    const forward = () => requestContext.run(context, () => backend.handle(replayRequest(req, admission), res));
+    const forward = () => requestContext.run(context, () => backend.handle(replayRequest(req, admission, authorization.deleteObjects), res));
     const target = objectTargetOf(method, admission.url, admission.headers);
     if (!target || !needsLock(target, admission.headers)) return forward();
     // Conditions are checked and the request served under its keys' locks: no write lands in between (preconditions.ts).

@@ -105,17 +105,32 @@ describe('local S3 with function roles', () => {
     expect(copy).toMatchObject({ name: 'AccessDenied', message: denial('reconciler', 's3:GetObject', `arn:aws:s3:::${bucketName}/images/kept`) });
   });
 
-  it('checks every key of a DeleteObjects', async () => {
-    // Act
+  it('decides every key of a DeleteObjects: deletes the allowed ones and reports each denied one, as S3 does', async () => {
+    // Prepare: the deleter's role may delete under uploads/, images/ and thumbnails/, nothing else
+    const administrator = clientOf(admin);
+    for (const key of ['uploads/a', 'elsewhere/b', 'thumbnails/c', 'elsewhere/d']) await administrator.send(new PutObjectCommand({ Bucket: bucketName, Key: key, Body: key }));
     const deleter = clientOf(keysOf('deleteImage'));
-    const outside = await failureOf(
-      deleter.send(new DeleteObjectsCommand({ Bucket: bucketName, Delete: { Objects: [{ Key: 'uploads/a' }, { Key: 'elsewhere/b' }] } })),
-    );
-    const inside = await deleter.send(new DeleteObjectsCommand({ Bucket: bucketName, Delete: { Objects: [{ Key: 'uploads/a' }, { Key: 'thumbnails/b' }] } }));
+    const deniedEntry = (key: string) => ({ Key: key, Code: 'AccessDenied', Message: 'Access Denied' });
 
-    // Assess
-    expect(outside).toMatchObject({ name: 'AccessDenied', message: denial('deleteImage', 's3:DeleteObject', `arn:aws:s3:::${bucketName}/elsewhere/b`) });
-    expect(inside.Errors ?? []).toEqual([]);
+    // Act
+    const verbose = await deleter.send(
+      new DeleteObjectsCommand({ Bucket: bucketName, Delete: { Objects: [{ Key: 'uploads/a' }, { Key: 'elsewhere/b' }, { Key: 'elsewhere/missing' }] } }),
+    );
+    const quiet = await deleter.send(
+      new DeleteObjectsCommand({ Bucket: bucketName, Delete: { Objects: [{ Key: 'thumbnails/c' }, { Key: 'elsewhere/d' }], Quiet: true } }),
+    );
+
+    // Assess: 200 both times; a denied key is an Error entry whether it exists or not, and Quiet mode keeps errors
+    expect(verbose.$metadata.httpStatusCode).toBe(200);
+    expect(verbose.Deleted).toEqual([{ Key: 'uploads/a' }]);
+    expect(verbose.Errors).toEqual([deniedEntry('elsewhere/b'), deniedEntry('elsewhere/missing')]);
+    expect(quiet.$metadata.httpStatusCode).toBe(200);
+    expect(quiet.Deleted ?? []).toEqual([]);
+    expect(quiet.Errors).toEqual([deniedEntry('elsewhere/d')]);
+    expect(await localS3.s3.readObject(bucketName, 'uploads/a')).toBeUndefined();
+    expect(await localS3.s3.readObject(bucketName, 'thumbnails/c')).toBeUndefined();
+    expect((await localS3.s3.readObject(bucketName, 'elsewhere/b'))?.toString()).toBe('elsewhere/b');
+    expect((await localS3.s3.readObject(bucketName, 'elsewhere/d'))?.toString()).toBe('elsewhere/d');
   });
 
   it("applies the signer's policy to a presigned URL", async () => {

@@ -160,16 +160,18 @@ describe('multipart uploads', () => {
 describe('DeleteObjects', () => {
   const deleteBody = (...objects: string[]) => `<Delete>${objects.join('')}</Delete>`;
 
-  it('checks every key the body names as storage reads it: a spaced tag names its key to IAM too', async () => {
+  it('decides every key the body names as storage reads it: a spaced tag names its key to IAM too', async () => {
     await client().send(new PutObjectCommand({ Bucket: media, Key: 'secret.txt', Body: 'secret' }));
     for (const body of [
       deleteBody('<Object><Key >secret.txt</Key></Object>'),
       deleteBody('<Object>\n  <Key\n>secret.txt</Key\n>\n</Object>'),
       deleteBody('<Object><Key>secret&#46;txt</Key></Object>'),
     ]) {
+      // S3 reports a key the signer may not delete in its result (200), named as IAM read it.
       const answer = await signed(uploader, 'POST', `/${media}`, { delete: '' }, { body });
-      expect([answer.status, codeOf(answer)]).toEqual([403, 'AccessDenied']);
-      expect(messageOf(answer)).toContain(`s3:DeleteObject on resource: arn:aws:s3:::${media}/secret.txt`);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toContain('<Error><Key>secret.txt</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+      expect(answer.body).not.toContain('<Deleted>');
     }
     expect((await localS3.s3.readObject(media, 'secret.txt'))?.toString()).toBe('secret');
   });
