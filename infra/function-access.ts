@@ -10,7 +10,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { accessOf, environmentFor, EnvironmentSource, policyStatementsFor, type PolicyStatementJson } from '../api/access.ts';
+import { accessOf, EnvironmentSource, policyStatementsFor, type PolicyStatementJson } from '../api/access.ts';
+import { configuredEnvironment } from '../api/function-environment.ts';
 import { imagePropertiesVariableValue } from '../api/image-properties-setting.ts';
 import type { QueueName } from '../api/labeling-queue.ts';
 import type { LambdaFunctionName } from '../api/manifest.ts';
@@ -33,9 +34,12 @@ export interface FunctionTargets {
   readonly queues?: Readonly<Partial<Record<QueueName, IQueue>>>;
 }
 
-/** The function's environment variables, as CloudFormation values. */
+/**
+ * The function's configured environment variables (api/function-environment.ts), as CloudFormation values; the
+ * resources' names and URL, and the callback secret, are tokens until deploy.
+ */
 export function deployedEnvironment(name: LambdaFunctionName, targets: FunctionTargets): Record<string, string> {
-  return environmentFor(name, {
+  return configuredEnvironment(name, {
     ...(targets.bucket ? { [EnvironmentSource.bucketName]: targets.bucket.bucketName } : {}),
     ...(targets.table ? { [EnvironmentSource.tableName]: targets.table.tableName } : {}),
     ...(targets.api ? { [EnvironmentSource.graphqlUrl]: targets.api.graphqlUrl } : {}),

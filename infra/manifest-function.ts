@@ -6,14 +6,15 @@
  * would differ in version from the one our tests run against.
  */
 import path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib/core';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { repoRoot } from '../api/bundle.ts';
 import { functionBundleOptions } from '../api/function-bundle-options.ts';
-import { lambdaFunctions, serviceNameOf, tuningEnvironmentOf, type LambdaFunctionName } from '../api/manifest.ts';
+import { environmentLimitRefusal, maxEnvironmentBytes } from '../api/function-environment.ts';
+import { lambdaFunctions, type LambdaFunctionName } from '../api/manifest.ts';
 import { deployedEnvironment, grantDeclaredAccess, type FunctionTargets } from './function-access.ts';
 import { offlineInstallCommand } from './lambda-native-modules.ts';
 
@@ -48,6 +49,25 @@ export interface ManifestFunctionProps extends FunctionLogProps {
   readonly reservedConcurrentExecutions?: number;
 }
 
+/**
+ * The function's environment (infra/function-access.ts), or, past Lambda's limit, an error that stops the synth:
+ * CloudFormation's CreateFunction would fail the deploy with it. Values known only at deploy (tokens: the
+ * resources' names and URL, the callback secret) are measured as empty, so the check counts the least the
+ * environment will take: the keys, the values known now and the JSON around them.
+ */
+function deployedEnvironmentWithinLimit(name: LambdaFunctionName, targets: FunctionTargets): Record<string, string> {
+  const environment = deployedEnvironment(name, targets);
+  const refusal = environmentLimitRefusal(environment, (value) => Token.isUnresolved(value));
+  if (refusal) {
+    const uncounted = refusal.uncounted.length > 0 ? `, ${refusal.uncounted.join(', ')} known only at deploy and not counted` : '';
+    throw new Error(
+      `function ${name}: its environment variables take at least ${refusal.bytes} bytes, past Lambda's ${maxEnvironmentBytes} ` +
+        `(keys, values and JSON punctuation${uncounted}); the deploy would fail with InvalidParameterValueException: ${refusal.message}`,
+    );
+  }
+  return environment;
+}
+
 export class ManifestFunction extends Construct {
   public readonly function: NodejsFunction;
 
@@ -76,12 +96,7 @@ export class ManifestFunction extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: serviceNameOf(props.name),
-        ...tuningEnvironmentOf(props.name),
-        ...deployedEnvironment(props.name, props.targets),
-      },
+      environment: deployedEnvironmentWithinLimit(props.name, props.targets),
       bundling: {
         format: OutputFormat.ESM,
         target: bundleTarget,

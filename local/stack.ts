@@ -11,10 +11,11 @@
 import path from 'node:path';
 import { AppSyncJsCheckError } from '../api/appsync-js-check.ts';
 import { SchemaRuleError } from '../api/schema-defaults.ts';
-import { environmentFor, EnvironmentSource, needsSource } from '../api/access.ts';
+import { EnvironmentSource, needsSource } from '../api/access.ts';
+import { configuredEnvironment } from '../api/function-environment.ts';
 import { imagePropertiesVariableValue } from '../api/image-properties-setting.ts';
 import { defaultLabelingQuotas, QueueName, type LabelingQuotas } from '../api/labeling-queue.ts';
-import { fields, lambdaFunctions, serviceNameOf, tuningEnvironmentOf, type LambdaFunctionName } from '../api/manifest.ts';
+import { fields, lambdaFunctions, type LambdaFunctionName } from '../api/manifest.ts';
 import { CallbackSettings, CallbackUrlPolicy } from '../api/callback.ts';
 import { ImagesTableLayout } from '../api/table.ts';
 import { MediaLayout, uploadBucketCors } from '../api/media.ts';
@@ -36,7 +37,8 @@ import { localIdentities } from './iam/function-roles.ts';
 import { principalFor } from './iam/principals.ts';
 import { startLocalLambdaApi } from './lambda/api.ts';
 import { startLocalQueues, type LocalQueues } from './lambda/queues.ts';
-import { startLambdaRuntime, type FunctionErrorReport } from './lambda/runtime.ts';
+import { FunctionConfigurationError } from './lambda/errors.ts';
+import { startLambdaRuntime, type FunctionEnvironment, type FunctionErrorReport } from './lambda/runtime.ts';
 import { scheduledEvent } from './lambda/scheduled-event.ts';
 import { nextWholeSecond, startupReconcileEvent } from './reconcile-at-start.ts';
 import { visionEngineAtHost } from './rekognition/engine-connection.ts';
@@ -85,7 +87,7 @@ export interface StackObservers {
 
 /**
  * What stops a start with its message alone, no stack trace (main.ts): code, schema or state AppSync (or the stack)
- * would refuse, a port in use, or several of them.
+ * would refuse, a function Lambda would not create, a port in use, or several of them.
  */
 export const isStartRefusal = (error: unknown): boolean =>
   error instanceof StateFileError ||
@@ -93,6 +95,7 @@ export const isStartRefusal = (error: unknown): boolean =>
   error instanceof ResolverCodeError ||
   error instanceof SchemaRuleError ||
   error instanceof PortInUseError ||
+  error instanceof FunctionConfigurationError ||
   (error instanceof AggregateError && error.errors.every(isStartRefusal));
 
 /**
@@ -232,38 +235,41 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
     });
     closers.add(() => appsync.close());
 
-    // What Lambda itself sets, the function's tuning (api/manifest.ts), then its declared environment (api/access.ts) and
-    // nothing else, as infra/ derives it: a handler reading an undeclared variable fails here as on AWS.
+    // What Lambda itself sets, then the function's configured variables (api/function-environment.ts: NODE_OPTIONS, its
+    // service name and tuning, its declared environment of api/access.ts) and nothing else, as infra/ derives them: a
+    // handler reading an undeclared variable fails here as on AWS, and the runtime refuses a function whose configured
+    // variables Lambda would refuse.
     // Only endpoints and credentials differ from AWS (each function's own session credentials, bound to its role); the function code is the same.
-    const environment = (name: LambdaFunctionName): Record<string, string> => ({
-      PATH: process.env.PATH ?? '',
-      NODE_EXTRA_CA_CERTS: appsync.caPath,
-      AWS_REGION: config.region,
-      AWS_DEFAULT_REGION: config.region,
-      AWS_ACCESS_KEY_ID: functionCredentials[name].accessKeyId,
-      AWS_SECRET_ACCESS_KEY: functionCredentials[name].secretAccessKey,
-      ...(functionCredentials[name].sessionToken ? { AWS_SESSION_TOKEN: functionCredentials[name].sessionToken } : {}),
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      AWS_ENDPOINT_URL_REKOGNITION: rekognition.endpoint,
-      AWS_LAMBDA_FUNCTION_NAME: name,
-      POWERTOOLS_SERVICE_NAME: serviceNameOf(name),
-      ...tuningEnvironmentOf(name),
-      ...environmentFor(name, {
+    const environment = (name: LambdaFunctionName): FunctionEnvironment => ({
+      runtime: {
+        PATH: process.env.PATH ?? '',
+        NODE_EXTRA_CA_CERTS: appsync.caPath,
+        AWS_REGION: config.region,
+        AWS_DEFAULT_REGION: config.region,
+        AWS_ACCESS_KEY_ID: functionCredentials[name].accessKeyId,
+        AWS_SECRET_ACCESS_KEY: functionCredentials[name].secretAccessKey,
+        ...(functionCredentials[name].sessionToken ? { AWS_SESSION_TOKEN: functionCredentials[name].sessionToken } : {}),
+        AWS_ENDPOINT_URL_S3: s3.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+        AWS_ENDPOINT_URL_REKOGNITION: rekognition.endpoint,
+        AWS_LAMBDA_FUNCTION_NAME: name,
+        // Offline only, for the functions that send callbacks: loopback targets (unset on AWS, where loopback is refused),
+        // and a test hook for a shorter attempt deadline (unset on AWS, and here unless a test asks). Not configured
+        // on AWS, so not measured against Lambda's limit.
+        ...(needsSource(name, EnvironmentSource.callbackSecret)
+          ? {
+              [CallbackSettings.allowLoopbackVariable]: '1',
+              ...(config.callbackAttemptDeadlineMs ? { [CallbackSettings.attemptDeadlineVariable]: String(config.callbackAttemptDeadlineMs) } : {}),
+            }
+          : {}),
+      },
+      configured: configuredEnvironment(name, {
         [EnvironmentSource.bucketName]: config.bucketName,
         [EnvironmentSource.tableName]: config.tableName,
         [EnvironmentSource.graphqlUrl]: appsync.graphqlUrl,
         [EnvironmentSource.callbackSecret]: secrets.callbackSecret,
         [EnvironmentSource.imageProperties]: imagePropertiesVariableValue(config.imageProperties),
       }),
-      // Offline only, for the functions that send callbacks: loopback targets (unset on AWS, where loopback is refused),
-      // and a test hook for a shorter attempt deadline (unset on AWS, and here unless a test asks).
-      ...(needsSource(name, EnvironmentSource.callbackSecret)
-        ? {
-            [CallbackSettings.allowLoopbackVariable]: '1',
-            ...(config.callbackAttemptDeadlineMs ? { [CallbackSettings.attemptDeadlineVariable]: String(config.callbackAttemptDeadlineMs) } : {}),
-          }
-        : {}),
     });
     // The queues' mappings and the runtime's processes per queue consumer derive from the same quotas (the local
     // Rekognition's, when LABELCAST_REKOGNITION_TPS sets one).

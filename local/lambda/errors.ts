@@ -10,6 +10,7 @@
  * | LocalQueueError         | no               | a queue setting SQS would refuse                                           |
  * | EventSourceMappingError | no               | a mapping the function's role may not poll (InvalidParameterValueException) |
  * | FunctionBundleError     | no               | the functions' bundles could not be built (function-bundle.ts): every invocation fails, as a deploy of them would |
+ * | FunctionConfigurationError | no            | a function CreateFunction would refuse (its environment past Lambda's limit): the runtime does not start |
  */
 import { LocalError } from '../errors.ts';
 import { SignatureErrorCode } from '../iam/json-service-errors.ts';
@@ -110,5 +111,17 @@ export class FunctionBundleError extends LocalLambdaError {
 
   public constructor(message: string, options?: ErrorOptions) {
     super('FunctionBundleError', message, options);
+  }
+}
+
+/** A function Lambda would not create, with CreateFunction's error code (its name) and message; the runtime does not start. */
+export class FunctionConfigurationError extends LocalLambdaError {
+  public readonly retryable = false;
+
+  public constructor(
+    public readonly functionName: string,
+    message: string,
+  ) {
+    super('InvalidParameterValueException', message);
   }
 }

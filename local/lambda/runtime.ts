@@ -10,15 +10,24 @@ import path from 'node:path';
 import { eventSourceMappings, type LabelingQuotas } from '../../api/labeling-queue.ts';
 import { lambdaFunctions, type LambdaFunctionName } from '../../api/manifest.ts';
 import { repoRoot } from '../../api/bundle.ts';
+import { environmentLimitRefusal } from '../../api/function-environment.ts';
 import { bundleFunctions } from './function-bundle.ts';
 import { FunctionProcess } from './function-process.ts';
-import { FunctionError } from './errors.ts';
+import { FunctionConfigurationError, FunctionError } from './errors.ts';
 import { maxSyncResponseBytes } from './response-payload.ts';
+
+/** A function's environment, as Lambda would set it. */
+export interface FunctionEnvironment {
+  /** The variables it is configured with (api/function-environment.ts): CreateFunction refuses them past Lambda's limit. */
+  readonly configured: Readonly<Record<string, string>>;
+  /** What Lambda itself sets (region, the role's credentials) and, offline only, the local endpoints and test hooks: not measured. */
+  readonly runtime: Readonly<Record<string, string>>;
+}
 
 export interface LambdaRuntimeOptions {
   readonly stateDir: string;
-  /** Environment of each function, as Lambda would set it. */
-  readonly environment: (name: LambdaFunctionName) => Readonly<Record<string, string>>;
+  /** Environment of each function; read once for every function as the runtime starts, which refuses one over Lambda's limit. */
+  readonly environment: (name: LambdaFunctionName) => FunctionEnvironment;
   /** Delays before the async retries; Lambda waits about 1 and 2 minutes. */
   readonly retryDelaysMs?: readonly number[];
   /** Told about every async invocation that ran out of retries. */
@@ -80,7 +89,25 @@ export function consumerProcessCap(name: LambdaFunctionName, quotas?: LabelingQu
     .reduce((sum, mapping) => sum + mapping.maximumConcurrency, 0);
 }
 
+/**
+ * Each function's environment, refused as CreateFunction refuses it: a stack with a function whose configured
+ * variables are past Lambda's limit does not start, as its deploy would fail (FunctionConfigurationError, Lambda's
+ * InvalidParameterValueException and message).
+ */
+function createdEnvironments(environment: LambdaRuntimeOptions['environment']): ReadonlyMap<LambdaFunctionName, Readonly<Record<string, string>>> {
+  const created = new Map<LambdaFunctionName, Readonly<Record<string, string>>>();
+  for (const name of Object.keys(lambdaFunctions) as LambdaFunctionName[]) {
+    const { configured, runtime } = environment(name);
+    const refusal = environmentLimitRefusal(configured);
+    if (refusal) throw new FunctionConfigurationError(name, refusal.message);
+    created.set(name, { ...runtime, ...configured });
+  }
+  return created;
+}
+
 export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
+  // Before anything is built or written: a function Lambda would not create refuses the start.
+  const environments = createdEnvironments(options.environment);
   const logDir = path.join(options.stateDir, 'logs');
   const deadLetterDir = path.join(options.stateDir, 'dead-letters');
   // Every function's code is built at once while the rest of the stack starts, as a deploy builds it (function-bundle.ts).
@@ -120,7 +147,7 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
           const { host, handlers } = await bundles;
           return { host, handler: handlers[name] };
         },
-        environment: options.environment(name),
+        environment: environments.get(name) ?? {},
         timeoutMs: spec.timeoutSeconds * 1000,
         memoryMb: spec.memoryMb,
         logFile: logFileOf(name),
