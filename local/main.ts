@@ -61,7 +61,7 @@ try {
 }
 // GraphQL, S3, DynamoDB, the AWS SDK and the rest, loaded once the state files hold (seconds of CPU a start saves when
 // they do not).
-const { startLocalStack, isStartRefusal } = await import('./stack.ts');
+const { startLocalStack, isStartRefusal, startRefusalLine } = await import('./stack.ts');
 
 const quiet = isQuiet();
 const observers: StackObservers = quiet
@@ -82,7 +82,7 @@ const stack: LocalStack = await startLocalStack(config, observers, stateFiles).c
   }
   else {
     const refusals = error instanceof AggregateError ? error.errors : [error];
-    console.error(`labelcast not started:\n${refusals.map((refusal: Error) => refusal.message).join('\n')}`);
+    console.error(`labelcast not started:\n${refusals.map((refusal: Error) => startRefusalLine(refusal)).join('\n')}`);
   }
   process.exit(1);
 });

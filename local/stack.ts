@@ -98,6 +98,10 @@ export const isStartRefusal = (error: unknown): boolean =>
   error instanceof FunctionConfigurationError ||
   (error instanceof AggregateError && error.errors.every(isStartRefusal));
 
+/** One refusal as npm start prints it: its message, which says it all, and for a function Lambda would not create, which one and Lambda's error code. */
+export const startRefusalLine = (refusal: Error): string =>
+  refusal instanceof FunctionConfigurationError ? `Lambda function ${refusal.functionName}: ${refusal.name}: ${refusal.message}` : refusal.message;
+
 /**
  * Starts every service. `stateFiles` are those main.ts read before it loaded this module (state-files.ts); read
  * here when not given.
