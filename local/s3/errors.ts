@@ -48,7 +48,8 @@ export interface S3Error {
 export const s3Error = (code: S3ErrorCode, message: string, detail?: S3Error['detail']): S3Error =>
   detail ? { code, message, detail } : { code, message };
 
-const escapeXml = (value: string) =>
+/** Text as XML element content or attribute value: the five characters XML reserves, as entities. */
+export const escapeXml = (value: string) =>
   value.replace(/[<>&'"]/g, (char) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[char]!);
 
 const element = (name: string, value: string) => `<${name}>${escapeXml(value)}</${name}>`;

@@ -15,6 +15,7 @@ import type { Readable } from 'node:stream';
 import type { BucketCorsRule } from '../../api/media.ts';
 import { clientWentAway } from '../http-boundary.ts';
 import { onResponseOver } from '../response-over.ts';
+import { escapeXml } from './errors.ts';
 import { answerDeleteObjectsAsS3 } from './delete-objects.ts';
 import { answerListingsAsS3 } from './list-objects.ts';
 import { storeLongKeySegments, type KeyedStore } from './stored-keys.ts';
@@ -105,8 +106,6 @@ export interface S3rverBackend {
   keptCounts(): KeptCounts;
   close(): void;
 }
-
-const escapeXml = (value: string) => value.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /** The bucket's CORS configuration document, holding the one rule (api/media.ts's uploadBucketCors offline). */
 export function corsConfigurationXml(rule: BucketCorsRule): string {
