@@ -6,7 +6,7 @@
  * built into the runtime. infra/ deploys exactly this text; the local AppSync
  * checks and runs the same text (local/appsync/resolvers/).
  */
-import { buildSync } from 'esbuild';
+import { build, buildSync, type BuildOptions, type BuildResult } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -26,11 +26,11 @@ export interface ResolverBundle {
   readonly inputs: readonly string[];
 }
 
-/** Bundles a code file and reports what went into it. */
-export function bundleResolverWithInputs(args: BundleResolverArgs): ResolverBundle {
-  const result = buildSync({
+/** esbuild's options for a code file's bundle, one definition for bundleResolverWithInputs and buildResolverWithInputs. */
+const resolverBuildOptions = (code: string) =>
+  ({
     absWorkingDir: repoRoot,
-    entryPoints: [args.code],
+    entryPoints: [code],
     bundle: true,
     write: false,
     format: 'esm',
@@ -42,10 +42,26 @@ export function bundleResolverWithInputs(args: BundleResolverArgs): ResolverBund
     metafile: true,
     // A package name also covers its subpaths: @aws-appsync/utils/dynamodb stays an import too.
     external: ['@aws-appsync/utils'],
-  });
+  }) satisfies BuildOptions;
+
+function resolverBundleOf(code: string, result: BuildResult<ReturnType<typeof resolverBuildOptions>>): ResolverBundle {
   const [output] = result.outputFiles;
-  if (!output) throw new Error(`esbuild produced no output for ${args.code}`);
+  if (!output) throw new Error(`esbuild produced no output for ${code}`);
   return { text: output.text, inputs: Object.keys(result.metafile.inputs) };
+}
+
+/** Bundles a code file and reports what went into it. */
+export function bundleResolverWithInputs(args: BundleResolverArgs): ResolverBundle {
+  return resolverBundleOf(args.code, buildSync(resolverBuildOptions(args.code)));
+}
+
+/**
+ * bundleResolverWithInputs through esbuild's async API: the same text, made by the service process esbuild starts
+ * from this thread, which its `stop()` ends (buildSync's runs under esbuild's worker thread; see
+ * local/appsync/resolvers/bundle-cache.ts).
+ */
+export async function buildResolverWithInputs(args: BundleResolverArgs): Promise<ResolverBundle> {
+  return resolverBundleOf(args.code, await build(resolverBuildOptions(args.code)));
 }
 
 /** The code AppSync receives for a code file. */

@@ -10,10 +10,10 @@
  * then the same repeats, without the other phases' own work).
  */
 import { benchContext } from './context.ts';
-import { distinctImages, photoOfWidth } from './lib/images.ts';
+import { distinctImageSource, distinctImages, photoOfWidth } from './lib/images.ts';
 import { treeRssByProcessMiB, treeRssBytes } from './lib/rss.ts';
 import { mapConcurrent, timed } from './lib/stats.ts';
-import { costRows, measureCost } from './measures/cost.ts';
+import { costRows, measureCost, photoLines, type CostPhoto } from './measures/cost.ts';
 import { measureFanOut } from './measures/fan-out.ts';
 import { measureMemory } from './measures/memory.ts';
 import { measurePipelineOverhead } from './measures/pipeline.ts';
@@ -31,10 +31,14 @@ const log = (message: string) => console.error(`[bench ${((performance.now() - s
 
 /** Photos the cost rows are measured over (distinct from every other phase's, so each costs a real inference). */
 const costImages = count(20);
+/** distinctImages' photos from `first` on, with the fixture each was made from, for the cost rows' per-photo figures. */
+const costPhotos = (images: readonly Buffer[], first: number): CostPhoto[] =>
+  images.slice(first).map((bytes, offset) => ({ bytes, source: distinctImageSource(first + offset) }));
 
 if (process.env.BENCH_ONLY === 'cost') {
   log(`cost over ${costImages} photos`);
-  const cost = await measureCost(context, (await distinctImages(costImages + 5)).slice(5));
+  const cost = await measureCost(context, costPhotos(await distinctImages(costImages + 5), 5));
+  for (const line of photoLines(cost)) log(line);
   printTable(costRows(cost, pricesDate));
   console.log(`\nresults: ${writeResults({ at: new Date().toISOString(), scale, cost, pricesDate })}`);
   process.exit(0);
@@ -156,7 +160,8 @@ const throughput = await measureThroughput(
   8,
 );
 log(`cost over ${costImages} photos`);
-const cost = await measureCost(context, images.slice(overheadImages + 2 * throughputImages));
+const cost = await measureCost(context, costPhotos(images, overheadImages + 2 * throughputImages));
+for (const line of photoLines(cost)) log(line);
 log(`memory up to ${memoryTarget} labelled images`);
 const memory = await measureMemory(context, repeatImages, engineLabelled, count(100));
 log(`fan-out to ${fanOutSubscribers} subscriptions`);

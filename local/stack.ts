@@ -27,6 +27,7 @@ import { loadOrCreateTls } from './appsync/tls/certificates.ts';
 import { createResolverRuntime } from './appsync/resolvers/index.ts';
 import { cachedResolverBundles } from './appsync/resolvers/bundle-cache.ts';
 import { codeFilesOf, createCodeLoader, preloadCode } from './appsync/resolvers/code-loader.ts';
+import { stop as stopEsbuild } from 'esbuild';
 import { useRuntimeSource } from './appsync/resolvers/sandbox.ts';
 import type { LocalStackConfig } from './config.ts';
 import { ensureImagesTable, startLocalDynamoDb } from './dynamodb/index.ts';
@@ -118,7 +119,15 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
   const prebundled = config.resolversDir ? undefined : await cachedResolverBundles(codeFilesOf(fields));
   if (prebundled) useRuntimeSource(prebundled.runtimeSource);
   const resolverCode = createCodeLoader({ resolversDir: config.resolversDir, bundles: prebundled?.bundles });
-  preloadCode(resolverCode, fields);
+  try {
+    preloadCode(resolverCode, fields);
+  } finally {
+    // Without kept bundles (LABELCAST_RESOLVERS_DIR, a cache that cannot be written, a file that does not bundle) the
+    // loader bundled each file with buildSync, under esbuild's worker thread and its service process; nothing bundles
+    // after the preload, so both end here. The thread's service exits but stays a zombie entry (no memory) until the
+    // stack exits: only the thread's event loop reaped what it started. A kept build stopped its own (bundle-cache.ts).
+    await stopEsbuild();
+  }
   // Every key pair the AWS services accept, with what each may do: credentials.json is the administrator; each
   // function has fresh keys (memory only) bound to its role, derived from api/access.ts as infra/ derives it;
   // each DynamoDB data source of the local AppSync likewise, its role derived from its resolvers' bundles.

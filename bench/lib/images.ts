@@ -10,6 +10,9 @@ import { repoRoot } from '../../api/bundle.ts';
 
 const sources = ['cat.jpg', 'astronaut.jpg', 'coffee.jpg', 'rocket.jpg'];
 
+/** The fixture the `index`th of distinctImages' photos is made from. */
+export const distinctImageSource = (index: number): string => sources[index % sources.length];
+
 export async function distinctImages(count: number): Promise<Buffer[]> {
   const originals = await Promise.all(sources.map((name) => readFile(path.join(repoRoot, 'tests/fixtures', name))));
   const images: Buffer[] = [];

@@ -8,7 +8,7 @@
  * label entries and the catalog (claim and one ADD per name, in one
  * TransactWriteItems, so each of its table writes costs twice). Issue 14's
  * target: a typical photo writes at most 40 WCU in all (npm run bench's row
- * is the mean over its photos).
+ * measures each of its photos, and passes when every one does).
  */
 import { describe, expect, it } from 'vitest';
 import { itemBytes, writeUnits } from '../../api/item-size.ts';
@@ -181,8 +181,9 @@ describe('Cost model: write units per image (api/table.ts)', () => {
     expect(photos.map((photo) => total(lifecycleWrites(photo)))).toEqual([32, 17, 42, 58, 196]);
   });
 
-  it("the bench's photos write at most 40 WCU an image on average, index and catalog included, as npm run bench measures them", () => {
-    // One photo of seven names (coffee, 42) is over 40 on its own; the target is the bench's mean (issue 14).
+  it("the bench's model photos write at most 40 WCU an image on average, index and catalog included", () => {
+    // One photo of seven names (coffee, 42) is over 40 on its own: npm run bench's row, which holds every photo to
+    // issue 14's 40 (the stricter reading), would fail on it; the mean of these model photos stays within it.
     const totals = benchPhotos.map((photo) => total(lifecycleWrites(photo)));
     expect(totals.reduce((sum, value) => sum + value, 0) / totals.length).toBeLessThanOrEqual(40);
   });

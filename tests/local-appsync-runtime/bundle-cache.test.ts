@@ -13,6 +13,7 @@ import { bundleResolverWithInputs } from '../../api/bundle.ts';
 import { BundleBuildError } from '../../api/bundle-errors.js';
 import { cachedResolverBundles, keptResolverBundles } from '../../local/appsync/resolvers/bundle-cache.ts';
 import { bundleRuntime } from '../../local/appsync/resolvers/sandbox.ts';
+import { esbuildServices, listsChildProcesses } from '../support/esbuild-services.ts';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'labelcast-resolver-bundles-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -34,6 +35,21 @@ describe('Function: cachedResolverBundles', () => {
     expect(first?.runtimeSource).toBe(bundleRuntime().text);
     expect(second).toEqual(first);
     expect(builds(cacheDir)).toHaveLength(1);
+  });
+
+  it.runIf(listsChildProcesses)('leaves no esbuild service process running once it has bundled', async () => {
+    // Prepare: an empty cache, so the files and the runtime are bundled
+    const cacheDir = path.join(scratch, 'service');
+    const codes = ['resolvers/Query.image.ts', 'resolvers/Query.labels.ts'];
+
+    // Act
+    const bundles = await cachedResolverBundles(codes, { cacheDir });
+
+    // Assess: esbuild is stopped as the build ends, which ends every service of this process's esbuild (those the
+    // tests before ran with buildSync too); a killed one is waited for, as it may take a moment to be reaped.
+    expect(bundles?.bundles.size).toBe(2);
+    for (let look = 0; look < 50 && esbuildServices(process.pid).length > 0; look += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(esbuildServices(process.pid)).toEqual([]);
   });
 
   it('bundles a file again once a file it imports changed', { timeout: 20_000 }, async () => {

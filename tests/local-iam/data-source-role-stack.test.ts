@@ -1,7 +1,7 @@
 /**
  * `npm start` as a program starts it (local/child-process-stack.ts, as the
  * tests and the bench start theirs), with resolvers that Query an index their
- * data source's role was not granted. One stack start serves two checks
+ * data source's role was not granted. One stack start serves three checks
  * (each start costs seconds of CPU: the resolver checks, the vision models):
  *
  * 1. The stack serves, and the local DynamoDB refuses the data source's call
@@ -18,7 +18,9 @@
  *    - Query.image is unchanged: what the role allows is still served.
  *    GraphQL over HTTPS with the API key: the clients' generated documents, as
  *    a client sends them.
- * 2. Then the stack stops when the program that started it is killed (SIGKILL)
+ * 2. The stack keeps no esbuild service process: the copied resolvers, bundled
+ *    one by one at start, are done with once loaded (local/stack.ts).
+ * 3. Then the stack stops when the program that started it is killed (SIGKILL)
  *    without stopping it: a killed test run must not leave stacks behind
  *    holding their ports and hundreds of MiB each. The resolvers play no part
  *    in it (local/main.ts watches the IPC channel to its parent).
@@ -35,6 +37,7 @@ import { readReadyFile, type StackReady } from '../../local/ready-file.ts';
 import { post } from '../local-appsync-server/https-client.ts';
 import { childModule, type ChildModule } from '../support/child-module.ts';
 import { copyOfResolvers, type ResolversCopy } from '../support/resolvers-copy.ts';
+import { esbuildServices, listsChildProcesses } from '../support/esbuild-services.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const byStatus = 'ImagesTableLayout.byStatusIndex.indexName';
@@ -163,6 +166,13 @@ describe('npm start from a program, with a resolver outside its data source role
 
     // Assess
     expect(answer).toEqual({ data: { image: null } });
+  });
+
+  it.runIf(listsChildProcesses)('keeps no esbuild service running: the resolvers it bundled one by one at start are done', async () => {
+    // Assess: LABELCAST_RESOLVERS_DIR's files are bundled with buildSync, under esbuild's worker thread and its
+    // service, which the start ends after loading them; the service's exit is waited for, as it may take a moment.
+    for (let look = 0; look < 50 && esbuildServices(stackPid!).length > 0; look += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(esbuildServices(stackPid!)).toEqual([]);
   });
 
   // Last: it ends the stack the tests above use.

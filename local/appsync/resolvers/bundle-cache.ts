@@ -2,8 +2,9 @@
  * The resolver bundles of a stack start and the sandbox's runtime bundle, kept between starts in the bundle cache
  * (api/cached-bundle.js, `node_modules/.cache/labelcast/resolver-bundles/<checkout>/`) and made again when a file
  * they were made from, a configuration file esbuild consulted, api/bundle.ts or esbuild changed. A start whose
- * resolvers did not change runs no esbuild: bundling the ~15 code files and the runtime (esbuild's worker thread and
- * service process) cost each start about 0.3 s of CPU, and the tests start many stacks.
+ * resolvers did not change runs no esbuild: bundling the ~15 code files and the runtime (esbuild's service process)
+ * cost each start about 0.3 s of CPU, and the tests start many stacks. A start that does bundle stops esbuild's
+ * service once it is done (bundleAll), so the stack does not keep it.
  *
  * The texts are what api/bundle.ts and sandbox.ts make (the same calls, made once and kept), so the local AppSync
  * checks and runs what `cdk deploy` uploads as before. Only a build in which every file bundled is kept: when one
@@ -16,11 +17,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleResolverWithInputs, repoRoot, type ResolverBundle } from '../../../api/bundle.ts';
+import { stop as stopEsbuild } from 'esbuild';
+import { buildResolverWithInputs, repoRoot, type ResolverBundle } from '../../../api/bundle.ts';
 import { BundleBuildError, BundleCacheError, BundleError } from '../../../api/bundle-errors.js';
 import { cachedBuild, checkoutCacheDir } from '../../../api/cached-bundle.js';
 import { lookedUpBy } from '../../../api/esbuild-looked-up.js';
-import { bundleRuntime } from './sandbox.ts';
+import { buildRuntime } from './sandbox.ts';
 
 /** Bumped when what a build holds changes, so older builds are not read as this one. */
 const cacheFormat = 1;
@@ -71,18 +73,33 @@ function esbuildFailure(error: unknown): unknown {
 }
 
 /** `make()`, its esbuild failure a BundleBuildError. */
-function bundled<T>(make: () => T): T {
+async function bundled<T>(make: () => Promise<T>): Promise<T> {
   try {
-    return make();
+    return await make();
   } catch (error) {
     throw esbuildFailure(error);
   }
 }
 
+/**
+ * The files' bundles and the runtime's, through esbuild's async API, and then esbuild stopped. buildSync would run
+ * them under esbuild's worker thread, whose service process (~21 MiB) nothing stops: it stayed for the stack's life,
+ * and a stop() then would end the thread but leave the process unreaped (a zombie), as only the thread's event loop
+ * reaps what it started. The async API's service is this thread's child: stop() kills it and this thread reaps it.
+ */
+async function bundleAll(codes: readonly string[]): Promise<{ bundles: (ResolverBundle & { code: string })[]; runtime: ResolverBundle }> {
+  try {
+    const bundles: (ResolverBundle & { code: string })[] = [];
+    for (const code of codes) bundles.push({ code, ...(await bundled(() => buildResolverWithInputs({ code }))) });
+    return { bundles, runtime: await bundled(() => buildRuntime()) };
+  } finally {
+    await stopEsbuild();
+  }
+}
+
 /** Bundles every file and the runtime into `outDir`; a BundleBuildError when one does not bundle (nothing is kept then). */
 async function build(codes: readonly string[], outDir: string): Promise<{ inputs: string[]; lookedUp: string[] }> {
-  const bundles = codes.map((code) => ({ code, ...bundled(() => bundleResolverWithInputs({ code })) }));
-  const runtime = bundled(() => bundleRuntime());
+  const { bundles, runtime } = await bundleAll(codes);
   const kept: KeptBuild = { format: cacheFormat, bundles, runtimeSource: runtime.text };
   try {
     writeFileSync(path.join(outDir, bundlesFile), JSON.stringify(kept));

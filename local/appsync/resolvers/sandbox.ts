@@ -14,7 +14,7 @@
  * that call (its thread is ended and the next call starts a fresh one), and
  * the server goes on. Values cross the boundary as JSON strings only, both ways.
  */
-import { buildSync } from 'esbuild';
+import { build, buildSync, type BuildOptions, type BuildResult } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import type { DispatchInput, DispatchResult } from '../appsync-utils/sandbox-entry.ts';
 import { EvaluationTimeoutError, ResolverCodeError, SandboxTimeout } from '../errors.ts';
@@ -27,19 +27,28 @@ export const defaultEvaluationTimeoutMs = 1000;
 
 let runtimeText: string | undefined;
 
+/** esbuild's options for the runtime's bundle, one definition for bundleRuntime and buildRuntime. */
+const runtimeBuildOptions = {
+  entryPoints: [runtimeEntry],
+  bundle: true,
+  write: false,
+  format: 'iife',
+  platform: 'neutral',
+  target: 'es2022',
+  logLevel: 'silent',
+  metafile: true,
+} satisfies BuildOptions;
+
+const runtimeOf = (result: BuildResult<typeof runtimeBuildOptions>) => ({ text: result.outputFiles[0].text, inputs: Object.keys(result.metafile.inputs) });
+
 /** The runtime bundled into the script every sandbox runs first, and the files it was made from (their paths from the working directory). */
 export function bundleRuntime(): { readonly text: string; readonly inputs: readonly string[] } {
-  const result = buildSync({
-    entryPoints: [runtimeEntry],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'neutral',
-    target: 'es2022',
-    logLevel: 'silent',
-    metafile: true,
-  });
-  return { text: result.outputFiles[0].text, inputs: Object.keys(result.metafile.inputs) };
+  return runtimeOf(buildSync(runtimeBuildOptions));
+}
+
+/** bundleRuntime through esbuild's async API (api/bundle.ts's buildResolverWithInputs says why). */
+export async function buildRuntime(): Promise<{ readonly text: string; readonly inputs: readonly string[] }> {
+  return runtimeOf(await build(runtimeBuildOptions));
 }
 
 /** Takes the runtime bundleRuntime made before (kept between starts: bundle-cache.ts) instead of bundling it here. */
