@@ -70,3 +70,11 @@ export const ApiLimits = {
   },
 } as const;
 export type ApiStage = keyof typeof ApiLimits;
+
+/**
+ * AppSync's "Request execution time" quota: a query or mutation has 30 seconds, a hard limit
+ * (AWS AppSync endpoints and quotas). Past it AppSync answers the fields not resolved yet with
+ * errorType ExecutionTimeout, "Execution timed out."; a Lambda it invoked keeps running. The
+ * local AppSync keeps the same deadline; Lambda data sources time out before it (api/manifest.ts).
+ */
+export const appSyncRequestTimeoutSeconds = 30;

@@ -3,6 +3,7 @@
  * source and authorization modes serve each root field, and which Lambda
  * functions exist. Both infra/ (CDK) and local/ (offline stack) read this file.
  */
+import { appSyncRequestTimeoutSeconds } from './limits.ts';
 import { ImagesTableLayout } from './table.ts';
 
 /** AppSync authorization modes, named as AppSync names them. */
@@ -48,7 +49,12 @@ export const lambdaFunctions = {
   deleteImage: {
     entry: 'functions/delete-image/handler.ts',
     description: 'Deletes one image: its object, thumbnail, search entries and catalog counts',
-    timeoutSeconds: 30,
+    /**
+     * Below AppSync's 30 s for the whole mutation: at 30 the client could be told ExecutionTimeout while the
+     * deletion still ran on (a retry racing it); a timeout first ends the function and the resolver answers its
+     * error. 5 s is left for the rest of the request (the resolver's handlers, the Invoke's round trip, a cold start).
+     */
+    timeoutSeconds: appSyncRequestTimeoutSeconds - 5,
     memoryMb: 256,
     tuningEnvironment: fewMallocArenas,
   },

@@ -15,6 +15,7 @@ import {
   type FieldDefinitionNode,
   type ObjectTypeDefinitionNode,
 } from 'graphql';
+import { assertAppSyncSchemaSyntax } from './appsync-schema-syntax.ts';
 import { AuthMode, fieldsByCoordinate } from './manifest.ts';
 
 export const schemaPath = fileURLToPath(new URL('../schema.graphql', import.meta.url));
@@ -47,10 +48,13 @@ export interface ComposeSchemaArgs {
  * schema.graphql with `@aws_*` auth directives: each root field gets the modes
  * the manifest names (those the API has), every other object type gets all
  * the API's modes, since AppSync checks a returned type's modes too.
- * Throws when a root field has no wiring, or wiring names a missing field.
+ * Throws when a root field has no wiring, or wiring names a missing field,
+ * and when the SDL uses syntax AppSync's parser refuses (appsync-schema-syntax.ts):
+ * the local AppSync and `cdk synth` both compose here, so both refuse it.
  */
 export function composeSchemaDocument(args: ComposeSchemaArgs): DocumentNode {
   const document = parse(args.sdl ?? readFileSync(schemaPath, 'utf8'));
+  assertAppSyncSchemaSyntax(document, args.sdl === undefined ? 'schema.graphql' : 'the schema');
   const seen = new Set<string>();
   const withAuth = visit(document, {
     ObjectTypeDefinition(node: ObjectTypeDefinitionNode): ObjectTypeDefinitionNode {

@@ -49,6 +49,11 @@ export interface LocalAppSyncOptions {
   readonly limits?: GraphQLLimits;
   /** Told about each mutation result published to subscribers (npm start prints the labelled images). @default nobody */
   readonly onPublished?: (mutation: ResolvedMutation) => void;
+  /**
+   * A query's or mutation's deadline, for tests: AppSync's is fixed at 30 s (api/limits.ts), so the stack never sets it.
+   * @default 30 000 ms
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface LocalAppSync {
@@ -99,6 +104,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     },
     invalidate: (invalidation) => registry.invalidate(invalidation.subscriptionField, invalidation.payload),
     onInternalError,
+    requestTimeoutMs: options.requestTimeoutMs,
   });
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
     // A target that is not a plain path (`//[`) is not the pool's; the GraphQL handler answers it with a 404.

@@ -4,13 +4,10 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
-/** Where a client stands with one uploaded image. */
+/** Where a client stands with one uploaded image. PENDING: upload URL issued; labels not ready yet. LABELED: labels and moderation labels are stored. FAILED: labelling failed for good; `error` says why. */
 export type ImageStatus =
-  /** Labelling failed for good; `error` says why. */
   | 'FAILED'
-  /** Labels and moderation labels are stored. */
   | 'LABELED'
-  /** Upload URL issued; labels not ready yet. */
   | 'PENDING';
 
 export type RequestUploadInput = {

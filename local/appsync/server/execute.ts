@@ -10,6 +10,7 @@ import { execute, isObjectType, Kind, type ExecutionResult, type GraphQLFieldRes
 import { fieldError, variableError, type GraphQLResponseError } from './errors.ts';
 import { buildExecutionContext, type OperationArgs, type SubscriptionInvalidation } from './execution-context.ts';
 import { hidesSuggestions } from './limits.ts';
+import { appSyncRequestTimeoutMs, requestDeadline } from './request-deadline.ts';
 import { unaliased } from './unaliased.ts';
 import { wiringOf } from './wiring.ts';
 
@@ -33,7 +34,10 @@ export interface ExecuteOutcome {
   readonly responseHeaders: Readonly<Record<string, string>>;
 }
 
-export type ExecuteArgs = OperationArgs;
+export interface ExecuteArgs extends OperationArgs {
+  /** The whole request's deadline (request-deadline.ts); tests shorten it. @default AppSync's 30 s */
+  readonly requestTimeoutMs?: number;
+}
 
 const refusedOutcome = (errors: readonly GraphQLResponseError[], responseHeaders: Record<string, string> = {}): ExecuteOutcome => ({
   response: { data: null, errors },
@@ -43,6 +47,15 @@ const refusedOutcome = (errors: readonly GraphQLResponseError[], responseHeaders
 });
 
 export async function executeOperation(args: ExecuteArgs): Promise<ExecuteOutcome> {
+  const deadline = requestDeadline(args.runtime, args.requestTimeoutMs ?? appSyncRequestTimeoutMs);
+  try {
+    return await executeWithin({ ...args, runtime: deadline.runtime });
+  } finally {
+    deadline.clear();
+  }
+}
+
+async function executeWithin(args: OperationArgs): Promise<ExecuteOutcome> {
   const context = buildExecutionContext(args);
   if ('errors' in context) return refusedOutcome(context.errors);
   const { served, body } = args;

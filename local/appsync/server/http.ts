@@ -26,6 +26,8 @@ export interface GraphQLHandlerContext {
   /** Called with each invalidateSubscriptions of a successful mutation. */
   readonly invalidate: (invalidation: SubscriptionInvalidation) => void;
   readonly onInternalError?: (error: unknown, where: string) => void;
+  /** A query's or mutation's deadline (request-deadline.ts); tests shorten it. @default AppSync's 30 s */
+  readonly requestTimeoutMs?: number;
 }
 
 /** AppSync's request size limit is about 1 MB; a larger body is refused before parsing. */
@@ -127,6 +129,7 @@ export function graphQLRequestHandler(context: GraphQLHandlerContext) {
         body: graphQLBody,
         request: { headers: plainHeaders(request.headers), domainName: null },
         onInternalError: context.onInternalError,
+        requestTimeoutMs: context.requestTimeoutMs,
       });
       for (const mutation of outcome.resolvedMutations) {
         await context.publish(mutation).catch((error: unknown) => context.onInternalError?.(error, `publish ${mutation.fieldName}`));
