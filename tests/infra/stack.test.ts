@@ -309,6 +309,22 @@ describe('Lambda functions', () => {
     });
   });
 
+  it.each([
+    ['dev', dev, ['BucketNotificationsHandler', 'CustomS3AutoDeleteObjectsCustomResourceProviderHandler']],
+    ['prod', prod, ['BucketNotificationsHandler']],
+  ] as const)("in %s, each logs to a log group the stack owns, CDK's own handlers included", (_stage, synth, cdkHandlers) => {
+    // Without one, Lambda creates /aws/lambda/<name> on the first run: no expiry, and `cdk destroy` leaves it behind.
+    const resources = resourcesOf(synth().template);
+    const functions = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::Lambda::Function');
+    for (const handler of cdkHandlers) expect(functions.map(([id]) => id).some((id) => id.startsWith(handler)), handler).toBe(true);
+    expect(functions).toHaveLength(Object.keys(lambdaFunctions).length + cdkHandlers.length);
+    for (const [id, fn] of functions) {
+      const logGroup = (fn.Properties?.LoggingConfig as { LogGroup?: unknown } | undefined)?.LogGroup;
+      expect(logGroup, id).toEqual({ Ref: expect.any(String) });
+      expect(resources[(logGroup as { Ref: string }).Ref]?.Type, id).toBe('AWS::Logs::LogGroup');
+    }
+  });
+
   // The labelling queue, its event source mappings and the dead-letter queue: tests/infra/labeling-queue.test.ts.
 });
 
