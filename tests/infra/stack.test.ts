@@ -109,6 +109,20 @@ describe('stages', () => {
   });
 });
 
+describe('user pool client', () => {
+  it('signs in with SRP only: no OAuth grants, scopes or callback URLs', () => {
+    dev().template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    dev().template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      AllowedOAuthFlowsUserPoolClient: false,
+      AllowedOAuthFlows: Match.absent(),
+      AllowedOAuthScopes: Match.absent(),
+      CallbackURLs: Match.absent(),
+    });
+  });
+});
+
 describe('images table', () => {
   it('is on-demand with pk/sk; byOwner projects keys only, the sparse byStatus what the reconciler reads; no label index (entries are table items)', () => {
     const layout = ImagesTableLayout;
