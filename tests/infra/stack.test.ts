@@ -224,6 +224,42 @@ describe('least privilege', () => {
   });
 });
 
+describe('AppSync service roles', () => {
+  type TrustStatement = { Principal?: { Service?: unknown }; Condition?: Record<string, Record<string, unknown>> };
+  const trustOf = (role: { Properties?: Record<string, unknown> }) =>
+    ((role.Properties?.AssumeRolePolicyDocument as { Statement: TrustStatement[] }).Statement ?? []);
+  const appSyncRoles = (resources: ReturnType<typeof resourcesOf>) =>
+    Object.entries(resources).filter(
+      ([, resource]) => resource.Type === 'AWS::IAM::Role' && trustOf(resource).some((statement) => statement.Principal?.Service === 'appsync.amazonaws.com'),
+    );
+
+  it('may be assumed by AppSync only for this account and this API (data sources) or an API of this account and region (logging)', () => {
+    const { labelcast, template } = dev();
+    const resources = resourcesOf(template);
+    const apiArn = { 'Fn::GetAtt': [logicalId(labelcast.stack.graphql.api), 'Arn'] };
+    const dataSourceRoleIds = Object.values(resources)
+      .filter((resource) => resource.Type === 'AWS::AppSync::DataSource' && resource.Properties?.ServiceRoleArn)
+      .map((resource) => (resource.Properties?.ServiceRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]);
+    const loggingRoleId = labelcast.stack.getLogicalId(labelcast.stack.graphql.logging.node.findChild('Role').node.defaultChild as CfnElement);
+    const roles = appSyncRoles(resources);
+    expect(roles.map(([id]) => id).sort()).toEqual([...dataSourceRoleIds, loggingRoleId].sort());
+    expect(dataSourceRoleIds).toHaveLength(Object.values(dataSources).filter((spec) => spec.kind !== 'NONE').length);
+    for (const [id, role] of roles) {
+      for (const statement of trustOf(role)) {
+        expect(statement.Condition?.StringEquals, id).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+        const sourceArns = statement.Condition?.ArnLike?.['aws:SourceArn'];
+        if (id === loggingRoleId) {
+          expect(flatten(sourceArns), id).toBe('arn:${AWS::Partition}:appsync:${AWS::Region}:${AWS::AccountId}:apis/*');
+        } else {
+          expect(sourceArns, id).toEqual([apiArn, { 'Fn::Join': ['', [apiArn, '/*']] }]);
+        }
+      }
+    }
+  });
+  // No dependency cycle either: Template.fromStack (tests/infra/synth.ts) refuses a cyclic template, as the
+  // logging role naming the API's own ARN would make one (the API names the role in its LogConfig).
+});
+
 describe('AppSync API', () => {
   it('deploys the composed schema', () => {
     dev().template.hasResourceProperties('AWS::AppSync::GraphQLSchema', {
