@@ -6,9 +6,10 @@
  */
 import { RemovalPolicy } from 'aws-cdk-lib/core';
 import { FieldLogLevel, type CfnGraphQLApi, type GraphqlApi } from 'aws-cdk-lib/aws-appsync';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { appSyncServiceRole, sourceArnsOfAnyApi } from './appsync-service-role.ts';
 
 export interface ApiLoggingProps {
   readonly api: GraphqlApi;
@@ -38,8 +39,9 @@ export class ApiLogging extends Construct {
       retention: props.retention ?? RetentionDays.ONE_MONTH,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    const role = new Role(this, 'Role', {
-      assumedBy: new ServicePrincipal('appsync.amazonaws.com'),
+    // Any API of this account and region: the API names this role, so the role cannot name the API (a cycle).
+    const role = appSyncServiceRole(this, 'Role', {
+      sourceArns: sourceArnsOfAnyApi(this),
       description: 'Lets AppSync write to its own log group',
     });
     role.addToPolicy(

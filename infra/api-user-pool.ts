@@ -15,7 +15,7 @@ export interface ApiUserPoolProps {
 
 export class ApiUserPool extends Construct {
   public readonly userPool: UserPool;
-  /** Public client (no secret) for browsers and the example CLI, SRP sign-in as Amplify does it. */
+  /** Public client (no secret) for browsers and the example CLI, SRP sign-in as Amplify does it; no OAuth. */
   public readonly client: UserPoolClient;
 
   public constructor(scope: Construct, id: string, props: ApiUserPoolProps = {}) {
@@ -39,6 +39,9 @@ export class ApiUserPool extends Construct {
     this.client = this.userPool.addClient('WebClient', {
       generateSecret: false,
       authFlows: { userSrp: true },
+      // SRP sign-in needs no OAuth; CDK's default would enable the implicit and code grants with
+      // https://example.com as the callback. No client uses the hosted UI, and the pool has no domain.
+      disableOAuth: true,
       preventUserExistenceErrors: true,
     });
   }

@@ -12,6 +12,7 @@ import { ImagesTableLayout } from '../api/table.ts';
 import type { LabelingQuotas } from '../api/labeling-queue.ts';
 import { ApiUserPool } from './api-user-pool.ts';
 import { CallbackSecret } from './callback-secret.ts';
+import { ownCdkHandlerLogGroups } from './cdk-handler-logs.ts';
 import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
 import { ImageDeleter } from './image-deleter.ts';
 import { ImagesTable } from './images-table.ts';
@@ -130,6 +131,9 @@ export class LabelcastStack extends Stack {
       logRetention,
       removalPolicy,
     });
+
+    // Last, once CDK's own handlers (bucket auto-delete, bucket notifications) exist.
+    ownCdkHandlerLogGroups(this, { retention: logRetention, removalPolicy });
 
     this.acknowledgeGuardRules(props.stage);
 

@@ -19,7 +19,6 @@ import { type EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { type NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
-import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -32,6 +31,7 @@ import {
   type LabelingQuotas,
 } from '../api/labeling-queue.ts';
 import { MediaLayout } from '../api/media.ts';
+import { BucketQueueDestination } from './bucket-queue-destination.ts';
 import { acknowledgeGuardRule, GuardRule } from './guard-policy.ts';
 import { LabelingFailed } from './labeling-recovery.ts';
 import { ManifestFunction } from './manifest-function.ts';
@@ -124,7 +124,7 @@ export class Labeler extends Construct {
     }).function;
     this.eventSource = queueEventSource(this, 'FromQueue', this.function, this.queue, labeling);
 
-    props.bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), {
+    props.bucket.addEventNotification(EventType.OBJECT_CREATED, new BucketQueueDestination(this.queue), {
       prefix: MediaLayout.uploadKeyPrefix,
     });
   }

@@ -7,6 +7,7 @@ import {
   AppsyncFunction,
   Code,
   FunctionRuntime,
+  LambdaDataSource,
   Resolver,
   type BaseDataSource,
   type GraphqlApi,
@@ -23,6 +24,7 @@ import {
   type FieldWiring,
   type LambdaFunctionName,
 } from '../api/manifest.ts';
+import { appSyncServiceRole, sourceArnsOfApi } from './appsync-service-role.ts';
 import { LeastPrivilegeDynamoDbDataSource } from './dynamodb-data-source.ts';
 
 export interface ManifestWiringProps {
@@ -85,6 +87,7 @@ export class ManifestWiring extends Construct {
             new LeastPrivilegeDynamoDbDataSource(this, name, {
               api: props.api,
               name,
+              serviceRole: this.serviceRole(props.api, name),
               table: props.table,
               resolverCode: (codeFiles.get(name) ?? []).map((file) => this.code(file)),
               indexNames: spec.queryIndexes,
@@ -94,7 +97,8 @@ export class ManifestWiring extends Construct {
         case 'LAMBDA': {
           const lambda = props.functions[spec.function];
           if (!lambda) throw new Error(`data source ${name} needs the ${spec.function} function`);
-          created.set(name, props.api.addLambdaDataSource(name, lambda, { name }));
+          // What api.addLambdaDataSource builds (same scope and id, so the same logical id), with our role.
+          created.set(name, new LambdaDataSource(props.api, name, { api: props.api, lambdaFunction: lambda, name, serviceRole: this.serviceRole(props.api, name) }));
           break;
         }
         case 'NONE':
@@ -103,6 +107,11 @@ export class ManifestWiring extends Construct {
       }
     }
     return created;
+  }
+
+  /** A data source's role: only this API, in this account, may assume it (infra/appsync-service-role.ts). */
+  private serviceRole(api: GraphqlApi, name: DataSourceName) {
+    return appSyncServiceRole(this, `${name}ServiceRole`, { sourceArns: sourceArnsOfApi(api), description: `AppSync data source ${name}` });
   }
 
   private dataSource(name: DataSourceName): BaseDataSource {

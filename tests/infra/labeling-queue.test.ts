@@ -42,7 +42,7 @@ describe('labelling queue', () => {
     expect(Object.values(resourcesOf(template)).filter((resource) => resource.Type === 'AWS::Lambda::Permission' && flatten(resource.Properties?.Principal) === 's3.amazonaws.com')).toEqual([]);
   });
 
-  it('lets only S3, for this bucket, send to it, and refuses plain HTTP', () => {
+  it('lets only S3, for this bucket in this account, send to it, and refuses plain HTTP', () => {
     const { labelcast, template } = dev();
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: logicalId(labelcast.stack.labeler.queue) }],
@@ -53,7 +53,11 @@ describe('labelling queue', () => {
             Effect: 'Allow',
             Principal: { Service: 's3.amazonaws.com' },
             Action: Match.arrayWith(['sqs:SendMessage']),
-            Condition: { ArnLike: { 'aws:SourceArn': arnOf(labelcast.stack.uploads.bucket) } },
+            // Both keys, as AWS's example for S3 notifications to SQS: a bucket ARN names no account.
+            Condition: Match.exact({
+              ArnLike: { 'aws:SourceArn': arnOf(labelcast.stack.uploads.bucket) },
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            }),
           }),
         ]),
       },

@@ -109,6 +109,20 @@ describe('stages', () => {
   });
 });
 
+describe('user pool client', () => {
+  it('signs in with SRP only: no OAuth grants, scopes or callback URLs', () => {
+    dev().template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    dev().template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      AllowedOAuthFlowsUserPoolClient: false,
+      AllowedOAuthFlows: Match.absent(),
+      AllowedOAuthScopes: Match.absent(),
+      CallbackURLs: Match.absent(),
+    });
+  });
+});
+
 describe('images table', () => {
   it('is on-demand with pk/sk; byOwner projects keys only, the sparse byStatus what the reconciler reads; no label index (entries are table items)', () => {
     const layout = ImagesTableLayout;
@@ -210,6 +224,42 @@ describe('least privilege', () => {
   });
 });
 
+describe('AppSync service roles', () => {
+  type TrustStatement = { Principal?: { Service?: unknown }; Condition?: Record<string, Record<string, unknown>> };
+  const trustOf = (role: { Properties?: Record<string, unknown> }) =>
+    ((role.Properties?.AssumeRolePolicyDocument as { Statement: TrustStatement[] }).Statement ?? []);
+  const appSyncRoles = (resources: ReturnType<typeof resourcesOf>) =>
+    Object.entries(resources).filter(
+      ([, resource]) => resource.Type === 'AWS::IAM::Role' && trustOf(resource).some((statement) => statement.Principal?.Service === 'appsync.amazonaws.com'),
+    );
+
+  it('may be assumed by AppSync only for this account and this API (data sources) or an API of this account and region (logging)', () => {
+    const { labelcast, template } = dev();
+    const resources = resourcesOf(template);
+    const apiArn = { 'Fn::GetAtt': [logicalId(labelcast.stack.graphql.api), 'Arn'] };
+    const dataSourceRoleIds = Object.values(resources)
+      .filter((resource) => resource.Type === 'AWS::AppSync::DataSource' && resource.Properties?.ServiceRoleArn)
+      .map((resource) => (resource.Properties?.ServiceRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]);
+    const loggingRoleId = labelcast.stack.getLogicalId(labelcast.stack.graphql.logging.node.findChild('Role').node.defaultChild as CfnElement);
+    const roles = appSyncRoles(resources);
+    expect(roles.map(([id]) => id).sort()).toEqual([...dataSourceRoleIds, loggingRoleId].sort());
+    expect(dataSourceRoleIds).toHaveLength(Object.values(dataSources).filter((spec) => spec.kind !== 'NONE').length);
+    for (const [id, role] of roles) {
+      for (const statement of trustOf(role)) {
+        expect(statement.Condition?.StringEquals, id).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+        const sourceArns = statement.Condition?.ArnLike?.['aws:SourceArn'];
+        if (id === loggingRoleId) {
+          expect(flatten(sourceArns), id).toBe('arn:${AWS::Partition}:appsync:${AWS::Region}:${AWS::AccountId}:apis/*');
+        } else {
+          expect(sourceArns, id).toEqual([apiArn, { 'Fn::Join': ['', [apiArn, '/*']] }]);
+        }
+      }
+    }
+  });
+  // No dependency cycle either: Template.fromStack (tests/infra/synth.ts) refuses a cyclic template, as the
+  // logging role naming the API's own ARN would make one (the API names the role in its LogConfig).
+});
+
 describe('AppSync API', () => {
   it('deploys the composed schema', () => {
     dev().template.hasResourceProperties('AWS::AppSync::GraphQLSchema', {
@@ -307,6 +357,22 @@ describe('Lambda functions', () => {
         }),
       },
     });
+  });
+
+  it.each([
+    ['dev', dev, ['BucketNotificationsHandler', 'CustomS3AutoDeleteObjectsCustomResourceProviderHandler']],
+    ['prod', prod, ['BucketNotificationsHandler']],
+  ] as const)("in %s, each logs to a log group the stack owns, CDK's own handlers included", (_stage, synth, cdkHandlers) => {
+    // Without one, Lambda creates /aws/lambda/<name> on the first run: no expiry, and `cdk destroy` leaves it behind.
+    const resources = resourcesOf(synth().template);
+    const functions = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::Lambda::Function');
+    for (const handler of cdkHandlers) expect(functions.map(([id]) => id).some((id) => id.startsWith(handler)), handler).toBe(true);
+    expect(functions).toHaveLength(Object.keys(lambdaFunctions).length + cdkHandlers.length);
+    for (const [id, fn] of functions) {
+      const logGroup = (fn.Properties?.LoggingConfig as { LogGroup?: unknown } | undefined)?.LogGroup;
+      expect(logGroup, id).toEqual({ Ref: expect.any(String) });
+      expect(resources[(logGroup as { Ref: string }).Ref]?.Type, id).toBe('AWS::Logs::LogGroup');
+    }
   });
 
   // The labelling queue, its event source mappings and the dead-letter queue: tests/infra/labeling-queue.test.ts.

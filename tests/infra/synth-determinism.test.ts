@@ -37,14 +37,21 @@ describe('Function: apiKeyExpiryFrom', () => {
   });
 
   it.each([
-    ['2026-11-30', /is 0 days away; AppSync takes 1 to 365/],
-    ['2027-12-01', /is 366 days away/],
-    ['2025-01-01', /days away/],
+    ['2026-11-30', /=2026-11-30 is 4 hours away \(synth time 2026-11-29T20:00:00.000Z\); AppSync takes 1 to 365 days\. Rotate: set a date within a year/],
+    ['2027-12-01', /is 366 days 4 hours away/],
+    ['2025-01-01', /is 697 days 20 hours in the past/],
     ['next year', /must be a date such as 2027-11-01/],
     [20271101, /must be a date/],
-  ])('refuses %j, saying how to rotate', (value, message) => {
+  ])('refuses %j, saying how far it is', (value, message) => {
     expect(() => apiKeyExpiryFrom(value, now)).toThrow(ApiKeyExpiryError);
     expect(() => apiKeyExpiryFrom(value, now)).toThrow(message);
+  });
+
+  it('says exactly how far past 365 days a date is, not the whole days rounded down', () => {
+    // 365.5 days: "365 days away" would read as inside the window.
+    expect(() => apiKeyExpiryFrom('2027-11-30', new Date('2026-11-29T12:00:00Z'))).toThrow(/is 365 days 12 hours away/);
+    expect(() => apiKeyExpiryFrom('2027-11-30', new Date('2026-11-29T23:59:59.500Z'))).toThrow(/is 365 days 0.5 seconds away/);
+    expect(apiKeyExpiryFrom('2027-11-30', new Date('2026-11-30T00:00:00Z'))).toEqual(new Date('2027-11-30T00:00:00Z'));
   });
 
   it('without context, is the first of this month a year on: the same all month, inside the window', () => {
@@ -53,6 +60,28 @@ describe('Function: apiKeyExpiryFrom', () => {
     expect(early).toEqual(new Date('2027-11-01T00:00:00Z'));
     expect(late).toEqual(early);
     expect(() => apiKeyExpiryFrom(undefined, new Date('2026-11-01T00:00:01Z'))).not.toThrow();
+  });
+
+  it('without context, is the day before when the first of this month a year on is 366 days on (29 February between)', () => {
+    // 2028-03-01 would be 365 days 23:59:59 away, which AppSync refuses.
+    expect(defaultApiKeyExpiry(new Date('2027-03-01T00:00:01Z'))).toEqual(new Date('2028-02-29T00:00:00Z'));
+    expect(defaultApiKeyExpiry(new Date('2027-03-31T23:59:59Z'))).toEqual(new Date('2028-02-29T00:00:00Z'));
+    expect(apiKeyExpiryFrom(undefined, new Date('2027-03-01T00:00:01Z'))).toEqual(new Date('2028-02-29T00:00:00Z'));
+    expect(defaultApiKeyExpiry(new Date('2028-03-01T00:00:01Z'))).toEqual(new Date('2029-03-01T00:00:00Z'));
+  });
+
+  it('without context, passes the same window check as a context value, on the hour, at every second a month can start or end', () => {
+    for (let year = 2026; year <= 2029; year += 1) {
+      for (let month = 0; month < 12; month += 1) {
+        const start = Date.UTC(year, month, 1);
+        for (const now of [start, start + 1, start + 999, start + 1000, Date.UTC(year, month + 1, 1) - 1]) {
+          const expires = apiKeyExpiryFrom(undefined, new Date(now));
+          expect(expires).toEqual(defaultApiKeyExpiry(new Date(now)));
+          expect(expires.getTime() % 3_600_000).toBe(0);
+          expect(expires).toEqual(defaultApiKeyExpiry(new Date(start)));
+        }
+      }
+    }
   });
 
   it('a synth with an expiry outside the window fails, naming the context key', () => {
