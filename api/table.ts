@@ -27,8 +27,10 @@
  * are partitioned by it (entry and catalog partitions start with it),
  * so a caller's Query can only ever read its own images and counts.
  * - content result: pk = CONTENT#<owner>#<S3 ETag>, sk = RESULT; sha256 of the
- *                   bytes, the labels and moderation labels detected for them,
- *                   reused for the same owner's identical uploads. Per owner, so
+ *                   bytes, the labels and moderation labels detected for them
+ *                   (`detection`: their JSON, Brotli-compressed, a Binary; only
+ *                   functions/labeler/content-results.ts reads it), reused for
+ *                   the same owner's identical uploads. Per owner, so
  *                   how fast an upload is labelled never tells whether someone
  *                   else uploaded the same bytes. Keyed by the ETag the S3 event
  *                   carries, so the lookup needs no read of the object; the
