@@ -4,11 +4,13 @@
  * APPSYNC_JS resolvers too, so keep this file plain data and functions.
  *
  * Items:
- * - image:          pk = IMAGE#<id>, sk = IMAGE; the Image fields plus objectKey,
+ * - image:          pk = IMAGE#<id>, sk = IMAGE; the Image fields plus
  *                   indexedLabels (display names of every indexed name),
  *                   catalogPending (the names whose catalog count is not yet
  *                   claimed; see below), and pushLeaseUntil / pushedAt (the
  *                   push of the terminal image, functions/shared/image-push.ts).
+ *                   Nothing derived from the id alone: every reader derives
+ *                   the image's S3 keys from it (api/media.ts).
  *                   Its owner and createdAt are the keys of byOwner (Query.images);
  *                   until it is finished (PENDING, or ended and not yet pushed,
  *                   indexed and counted), recoveryStatus = PENDING keys it in byStatus.
