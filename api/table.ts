@@ -4,11 +4,13 @@
  * APPSYNC_JS resolvers too, so keep this file plain data and functions.
  *
  * Items:
- * - image:          pk = IMAGE#<id>, sk = IMAGE; the Image fields plus objectKey,
+ * - image:          pk = IMAGE#<id>, sk = IMAGE; the Image fields plus
  *                   indexedLabels (display names of every indexed name),
  *                   catalogPending (the names whose catalog count is not yet
  *                   claimed; see below), and pushLeaseUntil / pushedAt (the
  *                   push of the terminal image, functions/shared/image-push.ts).
+ *                   Nothing derived from the id alone: every reader derives
+ *                   the image's S3 keys from it (api/media.ts).
  *                   Its owner and createdAt are the keys of byOwner (Query.images);
  *                   until it is finished (PENDING, or ended and not yet pushed,
  *                   indexed and counted), recoveryStatus = PENDING keys it in byStatus.
@@ -27,8 +29,10 @@
  * are partitioned by it (entry and catalog partitions start with it),
  * so a caller's Query can only ever read its own images and counts.
  * - content result: pk = CONTENT#<owner>#<S3 ETag>, sk = RESULT; sha256 of the
- *                   bytes, the labels and moderation labels detected for them,
- *                   reused for the same owner's identical uploads. Per owner, so
+ *                   bytes, the labels and moderation labels detected for them
+ *                   (`detection`: their JSON, Brotli-compressed, a Binary; only
+ *                   functions/labeler/content-results.ts reads it), reused for
+ *                   the same owner's identical uploads. Per owner, so
  *                   how fast an upload is labelled never tells whether someone
  *                   else uploaded the same bytes. Keyed by the ETag the S3 event
  *                   carries, so the lookup needs no read of the object; the

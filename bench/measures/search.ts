@@ -7,7 +7,6 @@
 import { BatchGetCommand, BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { sharedOwner } from '../../api/owner.ts';
-import { uploadKeyFor } from '../../api/media.ts';
 import { ImagesTableLayout, imageKey, labelPartition } from '../../api/table.ts';
 import type { Image, Label } from '../../api/types.ts';
 import { PageLimits } from '../../api/limits.ts';
@@ -43,7 +42,7 @@ function seededImage(index: number): Image {
 /** Writes images and their search entries (the labeler's own labelEntries) in full 25-item batches. */
 async function seed(context: BenchContext, from: number, to: number): Promise<void> {
   const items = Array.from({ length: to - from }, (_, offset) => seededImage(from + offset)).flatMap((image) => [
-    { ...imageKey(image.id), ...image, objectKey: uploadKeyFor(image.id) },
+    { ...imageKey(image.id), ...image },
     ...labelEntries(image),
   ]);
   await mapConcurrent(chunks(items, 25), 4, async (batch) => {

@@ -5,7 +5,6 @@
  */
 import { util, type Context, type DynamoDBPutItemRequest } from '@aws-appsync/utils';
 import { ownerOf } from '../../api/owner.ts';
-import { uploadKeyFor } from '../../api/media.ts';
 import { awaitingRecovery, imageKey } from '../../api/table.ts';
 import { failOnDataSourceError } from '../shared/data-source-errors.ts';
 
@@ -24,7 +23,6 @@ export function request(ctx: Context<{ input: { contentType: string; sizeBytes: 
       createdAt,
       labels: [],
       moderationLabels: [],
-      objectKey: uploadKeyFor(imageId),
       owner: ownerOf(ctx.identity as { sub?: string } | null),
       // Keys it in the sparse byStatus index until it is finished: pushed, and for a LABELED image counted (api/table.ts).
       ...awaitingRecovery(),

@@ -155,7 +155,7 @@ async function pendingImage(args: { readonly sizeBytes?: number; readonly create
     owner: 'API_KEY',
   } as Image;
   // As requestUpload records it, keyed in the sparse byStatus index.
-  await table.store.documentClient.send(new PutCommand({ TableName: tableName, Item: { ...imageKey(image.id), ...image, objectKey: uploadKeyFor(image.id), ...awaitingRecovery() } }));
+  await table.store.documentClient.send(new PutCommand({ TableName: tableName, Item: { ...imageKey(image.id), ...image, ...awaitingRecovery() } }));
   return image;
 }
 

@@ -1,5 +1,5 @@
 /** The project's own resolvers (resolvers/, wired by api/manifest.ts) on the local runtime and a real dynalite. */
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fieldsByCoordinate, type FieldWiring } from '../../api/manifest.ts';
 import { sharedOwner } from '../../api/owner.ts';
@@ -78,6 +78,9 @@ describe('Mutation.requestUpload (pipeline) and Query.image', () => {
     const image = await harness.runtime.resolveField(fieldArgs(wiring('Query.image'), { id: ticket.imageId }));
     expect(image.errors).toEqual([]);
     expect(image.data).toMatchObject({ id: ticket.imageId, status: 'PENDING', sizeBytes: 1234, fileName: 'cat.png', labels: [] });
+    // Stored: the Image fields, its owner and byStatus key, nothing derivable from the id (its object keys: api/media.ts).
+    const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: imageKey(ticket.imageId) }));
+    expect(Object.keys(Item ?? {}).sort()).toEqual(['contentType', 'createdAt', 'fileName', 'id', 'labels', 'moderationLabels', 'owner', 'pk', 'recoveryStatus', 'sizeBytes', 'sk', 'status']);
   });
 
   it('refuses bad input before any data source runs', async () => {
