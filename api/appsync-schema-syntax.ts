@@ -9,6 +9,10 @@
  *   on the whole enum declaration, not on specific enum values" (an AppSync
  *   team member on aws/aws-appsync-community#55, open; see also
  *   sid88in/serverless-appsync-plugin#453).
+ *
+ * `#` comments, which break AppSync's parser inside an enum too (same issue),
+ * never reach it: the deployed schema is graphql-js's print() of the composed
+ * document (composeSchema), and print() drops comments.
  */
 import { Kind, visit, type DocumentNode, type EnumTypeDefinitionNode, type EnumTypeExtensionNode } from 'graphql';
 import { SchemaRuleError } from './schema-defaults.ts';

@@ -27,7 +27,7 @@ export class BucketQueueDestination implements IBucketNotificationDestination {
   }
 
   public bind(_scope: Construct, bucket: IBucketRef): BucketNotificationDestinationConfig {
-    this.queue.addToResourcePolicy(
+    const { statementAdded } = this.queue.addToResourcePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
         principals: [new ServicePrincipal('s3.amazonaws.com')],
@@ -40,6 +40,8 @@ export class BucketQueueDestination implements IBucketNotificationDestination {
         },
       }),
     );
+    // An imported queue takes no policy statement: S3 would then be refused when the deploy sets notifications.
+    if (!statementAdded) throw new Error('BucketQueueDestination: the queue takes no resource policy (an imported queue?); S3 could not send to it');
     // The queue and its policy exist before S3 is told about them (S3 checks it may send when notifications are set).
     return { arn: this.queue.queueArn, type: BucketNotificationDestinationType.QUEUE, dependencies: [this.queue] };
   }

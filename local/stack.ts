@@ -9,6 +9,7 @@
  * images table, so it holds nothing from before) and on its schedule.
  */
 import path from 'node:path';
+import { stop as stopEsbuild } from 'esbuild';
 import { AppSyncJsCheckError } from '../api/appsync-js-check.ts';
 import { SchemaRuleError } from '../api/schema-defaults.ts';
 import { EnvironmentSource, needsSource } from '../api/access.ts';
@@ -27,7 +28,6 @@ import { loadOrCreateTls } from './appsync/tls/certificates.ts';
 import { createResolverRuntime } from './appsync/resolvers/index.ts';
 import { cachedResolverBundles } from './appsync/resolvers/bundle-cache.ts';
 import { codeFilesOf, createCodeLoader, preloadCode } from './appsync/resolvers/code-loader.ts';
-import { stop as stopEsbuild } from 'esbuild';
 import { useRuntimeSource } from './appsync/resolvers/sandbox.ts';
 import type { LocalStackConfig } from './config.ts';
 import { ensureImagesTable, startLocalDynamoDb } from './dynamodb/index.ts';
@@ -126,6 +126,8 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
     // loader bundled each file with buildSync, under esbuild's worker thread and its service process; nothing bundles
     // after the preload, so both end here. The thread's service exits but stays a zombie entry (no memory) until the
     // stack exits: only the thread's event loop reaped what it started. A kept build stopped its own (bundle-cache.ts).
+    // stop() is process-wide: an esbuild build of another caller in this process still running would fail. Stacks
+    // start one at a time in a process (tests start theirs in turn), and nothing else here bundles.
     await stopEsbuild();
   }
   // Every key pair the AWS services accept, with what each may do: credentials.json is the administrator; each

@@ -180,8 +180,9 @@ export class FunctionProcess {
     let child: ChildProcess;
     try {
       child = fork(code.host, [code.handler, this.options.name], {
-        // Source maps as the deployed functions' NODE_OPTIONS ask; V8's heap sized from the function's memory as Lambda's bootstrap sizes it.
-        execArgv: ['--enable-source-maps', ...lambdaNodeFlags(memoryMb)],
+        // V8's heap sized from the function's memory as Lambda's bootstrap sizes it. Source maps come from the
+        // function's configured NODE_OPTIONS in its environment (api/function-environment.ts), as on Lambda.
+        execArgv: lambdaNodeFlags(memoryMb),
         // Lambda sets the function's memory in its environment too (the context's memoryLimitInMB reads it).
         env: { ...this.options.environment, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb) },
         stdio: ['ignore', log, log, 'ipc'],

@@ -108,6 +108,12 @@ function createdEnvironments(environment: LambdaRuntimeOptions['environment']): 
 export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
   // Before anything is built or written: a function Lambda would not create refuses the start.
   const environments = createdEnvironments(options.environment);
+  // createdEnvironments holds every function of the manifest; a name it lacks is a bug, not an empty environment.
+  const environmentOf = (name: LambdaFunctionName): Readonly<Record<string, string>> => {
+    const environment = environments.get(name);
+    if (!environment) throw new Error(`no environment was created for the function ${name}`);
+    return environment;
+  };
   const logDir = path.join(options.stateDir, 'logs');
   const deadLetterDir = path.join(options.stateDir, 'dead-letters');
   // Every function's code is built at once while the rest of the stack starts, as a deploy builds it (function-bundle.ts).
@@ -147,7 +153,7 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
           const { host, handlers } = await bundles;
           return { host, handler: handlers[name] };
         },
-        environment: environments.get(name) ?? {},
+        environment: environmentOf(name),
         timeoutMs: spec.timeoutSeconds * 1000,
         memoryMb: spec.memoryMb,
         logFile: logFileOf(name),

@@ -70,7 +70,8 @@ function processFor(
   const process_ = new FunctionProcess({
     name,
     code: () => bundles,
-    environment: { PATH: process.env.PATH ?? '' },
+    // As every function is configured (api/function-environment.ts): its NODE_OPTIONS ask for source maps.
+    environment: { PATH: process.env.PATH ?? '', NODE_OPTIONS: '--enable-source-maps' },
     timeoutMs: settings.timeoutMs ?? 60_000,
     logFile: path.join(workDir, `${name}.log`),
     isolateInvocations: settings.isolateInvocations ?? false,

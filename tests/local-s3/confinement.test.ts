@@ -1,6 +1,6 @@
 /**
  * No signed request touches what IAM did not check: a multipart upload ID or part number cannot name a path of the
- * store, an upload ID names one upload of one key, DeleteObjects deletes exactly the keys IAM checked (read once
+ * store, an upload ID names one upload of one key, DeleteObjects deletes exactly the keys IAM allowed (read once
  * from its body, as S3 reads XML), and the Host header never steers storage. A role that may only s3:PutObject on
  * `uploads/*` of one bucket sends signed requests crafted by hand.
  */

@@ -86,6 +86,7 @@ async function bundled<T>(make: () => Promise<T>): Promise<T> {
  * them under esbuild's worker thread, whose service process (~21 MiB) nothing stops: it stayed for the stack's life,
  * and a stop() then would end the thread but leave the process unreaped (a zombie), as only the thread's event loop
  * reaps what it started. The async API's service is this thread's child: stop() kills it and this thread reaps it.
+ * stop() is process-wide (local/stack.ts says why that is safe here).
  */
 async function bundleAll(codes: readonly string[]): Promise<{ bundles: (ResolverBundle & { code: string })[]; runtime: ResolverBundle }> {
   try {

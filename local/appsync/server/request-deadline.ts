@@ -14,7 +14,7 @@ import type { ResolveFieldResult, ResolverRuntime } from '../resolvers/index.ts'
 export const appSyncRequestTimeoutMs = appSyncRequestTimeoutSeconds * 1000;
 
 /** What AppSync answers for a field the deadline cut off (observed as `{ errorType: "ExecutionTimeout", message: "Execution timed out." }`). */
-const timedOut: ResolveFieldResult = { data: null, errors: [{ errorType: 'ExecutionTimeout', message: 'Execution timed out.' }] };
+const timedOut: ResolveFieldResult = Object.freeze({ data: null, errors: Object.freeze([Object.freeze({ errorType: 'ExecutionTimeout', message: 'Execution timed out.' })]) }) as ResolveFieldResult;
 
 export interface RequestDeadline {
   /** `runtime` with every resolver call bounded by this request's deadline. */
