@@ -185,7 +185,6 @@ export function labelerMaximumConcurrency(quotas: LabelingQuotas): number {
   return Math.max(EsmConcurrencyRange.min, Math.min(byTps, byAccount, EsmConcurrencyRange.max));
 }
 
-
 /** One queue: who consumes it and where its failures go. */
 export interface QueueSpec {
   readonly consumer: LambdaFunctionName;
