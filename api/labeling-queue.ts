@@ -2,8 +2,10 @@
  * The labelling queue, declared once: S3 sends every ObjectCreated event under
  * the uploads prefix to an SQS queue, and an event source mapping (ESM) hands
  * its messages to the labeler, never more batches at once than the
- * Rekognition TPS quota allows. Messages that keep failing move to a
- * dead-letter queue, whose ESM feeds labeling-failed.
+ * Rekognition TPS quota allows, nor than leaves the API functions half the
+ * account's Lambda concurrency once labeling-failed and the reconciler are
+ * counted. Messages that keep failing move to a dead-letter queue, whose ESM
+ * feeds labeling-failed.
  *
  * - infra/labeler.ts builds the queues and the mappings from it;
  * - local/stack.ts runs the same mappings offline (local/lambda/);
@@ -21,6 +23,7 @@
  * Plain data and functions: bundled into Lambda code too.
  */
 import { lambdaFunctions, type LambdaFunctionName } from './manifest.ts';
+import { scheduledFunctions, scheduledRunsAtOnce } from './scheduled-runs.ts';
 
 /** The queues, by logical name. */
 export const QueueName = {
@@ -31,6 +34,33 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 /** AWS's limit on an SQS ESM's ScalingConfig.MaximumConcurrency. */
 export const EsmConcurrencyRange = { min: 2, max: 1000 } as const;
+
+/** AWS's limits on an SQS (standard queue) ESM's batching: CreateEventSourceMapping. */
+export const SqsBatchingLimits = { maxBatchSize: 10_000, maxBatchSizeWithoutWindow: 10, maxWindowSeconds: 300 } as const;
+
+/** What an SQS ESM is handed: its batch size and batching window (MaximumBatchingWindowInSeconds, 0: none). */
+export interface SqsBatching {
+  readonly batchSize: number;
+  readonly maximumBatchingWindowSeconds: number;
+}
+
+/**
+ * Why CreateEventSourceMapping would refuse this batching for a standard SQS queue, in its words where they
+ * are known (InvalidParameterValueException), or undefined. One check for the local ESM (local/lambda/) and
+ * the synth (infra/queue-event-source.ts): a batch of more than 10 needs a batching window of at least 1 s.
+ */
+export function sqsBatchingProblem({ batchSize, maximumBatchingWindowSeconds: window }: SqsBatching): string | undefined {
+  if (!(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= SqsBatchingLimits.maxBatchSize)) {
+    return `BatchSize must be 1 to ${SqsBatchingLimits.maxBatchSize}, got ${batchSize}`;
+  }
+  if (!(Number.isInteger(window) && window >= 0 && window <= SqsBatchingLimits.maxWindowSeconds)) {
+    return `MaximumBatchingWindowInSeconds must be 0 to ${SqsBatchingLimits.maxWindowSeconds}, got ${window}`;
+  }
+  if (batchSize > SqsBatchingLimits.maxBatchSizeWithoutWindow && window < 1) {
+    return `Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than ${SqsBatchingLimits.maxBatchSizeWithoutWindow}`;
+  }
+  return undefined;
+}
 
 export const LabelingQueueSettings = {
   /**
@@ -85,7 +115,7 @@ export interface LabelingQuotas {
 /** Used when cdk.json gives none: Rekognition's smallest regional default, and a new account's Lambda quota. */
 export const defaultLabelingQuotas: LabelingQuotas = { rekognitionTps: 5, lambdaConcurrency: 10 };
 
-/** A quota setting that is no positive number. */
+/** A quota setting that is no positive number, or an account too small to keep the API functions their half. */
 export class LabelingQuotaError extends Error {
   public constructor(message: string) {
     super(message);
@@ -93,18 +123,47 @@ export class LabelingQuotaError extends Error {
   }
 }
 
+/** Visibility timeout of a queue consumed by `consumer`: 6 × its timeout. */
+export const visibilityTimeoutSecondsFor = (consumer: LambdaFunctionName): number =>
+  LabelingQueueSettings.visibilityTimeoutFactor * lambdaFunctions[consumer].timeoutSeconds;
+
+/**
+ * The background's concurrency besides the labeler, as declared: every other
+ * mapping's MaximumConcurrency and the runs of each scheduled function that can
+ * overlap (api/scheduled-runs.ts). With today's declarations, labeling-failed's 2
+ * and the reconciler's 1.
+ */
+export function otherBackgroundConcurrency(): ReadonlyMap<LambdaFunctionName, number> {
+  const shares = new Map<LambdaFunctionName, number>([[deadLetterMapping.function, deadLetterMapping.maximumConcurrency]]);
+  for (const [name] of scheduledFunctions()) shares.set(name, (shares.get(name) ?? 0) + scheduledRunsAtOnce(name));
+  return shares;
+}
+
+const sum = (values: Iterable<number>) => [...values].reduce((total, value) => total + value, 0);
+
+/** The smallest Lambda concurrency quota whose half holds the labeler's minimum beside the rest of the background. */
+export const minimumLambdaConcurrency = (): number => 2 * (EsmConcurrencyRange.min + sum(otherBackgroundConcurrency().values()));
+
 /**
  * The labeler's ESM MaximumConcurrency. Each running labeler labels one image
  * at a time and calls each Detect operation once per image, which takes at
  * least about a second (Rekognition's own latency, S3, DynamoDB, the push),
  * so N running labelers stay at or under N calls per second per operation:
- * N = the TPS quota. Never more than half the account's Lambda concurrency,
- * so presign-upload, presign-download and delete-image always find room (the
- * ESM caps the labeler without reserved concurrency, which would take from the
- * account's unreserved pool). AWS's range is 2–1,000; a quota under 2 TPS is
- * still kept, by throttling that the labeler waits out.
+ * N = the TPS quota. But the background (the labeler, labeling-failed's
+ * mapping, the reconciler's runs: otherBackgroundConcurrency) never holds
+ * more than half the account's Lambda concurrency together, so
+ * presign-upload, presign-download and delete-image always find the other
+ * half (the ESMs cap the consumers without reserved concurrency, which would
+ * take from the account's unreserved pool). AWS's range is 2–1,000; a quota
+ * under 2 TPS is still kept, by throttling that the labeler waits out.
+ *
+ * An account whose half cannot hold the labeler's 2 beside the rest
+ * (lambdaConcurrency under minimumLambdaConcurrency(), 10 today: a new
+ * account's quota) is refused with a LabelingQuotaError rather than
+ * deployed with the API functions' room silently below half: raise the quota.
  *
  * @example labelerMaximumConcurrency({ rekognitionTps: 50, lambdaConcurrency: 1000 }) // 50
+ * @example labelerMaximumConcurrency({ rekognitionTps: 5, lambdaConcurrency: 10 }) // 2: 2 + 2 + 1 = 5 of 10
  */
 export function labelerMaximumConcurrency(quotas: LabelingQuotas): number {
   for (const [name, value] of Object.entries(quotas)) {
@@ -112,14 +171,19 @@ export function labelerMaximumConcurrency(quotas: LabelingQuotas): number {
       throw new LabelingQuotaError(`${name} must be a positive number, got ${JSON.stringify(value)}`);
     }
   }
+  const others = otherBackgroundConcurrency();
+  const byAccount = Math.floor(quotas.lambdaConcurrency / 2) - sum(others.values());
+  if (byAccount < EsmConcurrencyRange.min) {
+    const shares = [...others].map(([name, share]) => `${name} ${share}`).join(', ');
+    throw new LabelingQuotaError(
+      `lambdaConcurrency must be at least ${minimumLambdaConcurrency()}, got ${quotas.lambdaConcurrency}: half of it must hold the labeler's ` +
+        `${EsmConcurrencyRange.min} (AWS's least MaximumConcurrency) beside the rest of the background (${shares}), ` +
+        'so the API functions keep the other half; ask for a higher Lambda concurrency quota',
+    );
+  }
   const byTps = Math.floor(quotas.rekognitionTps);
-  const byAccount = Math.floor(quotas.lambdaConcurrency / 2);
   return Math.max(EsmConcurrencyRange.min, Math.min(byTps, byAccount, EsmConcurrencyRange.max));
 }
-
-/** Visibility timeout of a queue consumed by `consumer`: 6 × its timeout. */
-export const visibilityTimeoutSecondsFor = (consumer: LambdaFunctionName): number =>
-  LabelingQueueSettings.visibilityTimeoutFactor * lambdaFunctions[consumer].timeoutSeconds;
 
 /** One queue: who consumes it and where its failures go. */
 export interface QueueSpec {
@@ -146,6 +210,8 @@ export interface EventSourceMappingSpec {
   readonly queue: QueueName;
   readonly function: LambdaFunctionName;
   readonly batchSize: number;
+  /** MaximumBatchingWindowInSeconds: 0, none (a batch over 10 would need one: sqsBatchingProblem). */
+  readonly maximumBatchingWindowSeconds: number;
   /** ScalingConfig.MaximumConcurrency: batches in flight at once. */
   readonly maximumConcurrency: number;
   /** FunctionResponseTypes ReportBatchItemFailures: `{ batchItemFailures: [{ itemIdentifier }] }` retries only those. */
@@ -154,6 +220,20 @@ export interface EventSourceMappingSpec {
   readonly visibilityTimeoutSeconds: number;
 }
 
+/**
+ * The dead-letter queue's mapping. Failing images is cheap and rare: the
+ * minimum concurrency, which still counts against the account (otherBackgroundConcurrency).
+ */
+const deadLetterMapping: EventSourceMappingSpec = {
+  queue: QueueName.labelingDeadLetters,
+  function: queues[QueueName.labelingDeadLetters].consumer,
+  batchSize: LabelingQueueSettings.deadLetterBatchSize,
+  maximumBatchingWindowSeconds: 0,
+  maximumConcurrency: EsmConcurrencyRange.min,
+  reportBatchItemFailures: true,
+  visibilityTimeoutSeconds: visibilityTimeoutSecondsFor(queues[QueueName.labelingDeadLetters].consumer),
+};
+
 /** Both mappings, for the given quotas: the labeler's concurrency is the only thing that varies. */
 export function eventSourceMappings(quotas: LabelingQuotas = defaultLabelingQuotas): readonly EventSourceMappingSpec[] {
   return [
@@ -161,19 +241,12 @@ export function eventSourceMappings(quotas: LabelingQuotas = defaultLabelingQuot
       queue: QueueName.labeling,
       function: queues[QueueName.labeling].consumer,
       batchSize: LabelingQueueSettings.batchSize,
+      maximumBatchingWindowSeconds: 0,
       maximumConcurrency: labelerMaximumConcurrency(quotas),
       reportBatchItemFailures: true,
       visibilityTimeoutSeconds: visibilityTimeoutSecondsFor(queues[QueueName.labeling].consumer),
     },
-    {
-      queue: QueueName.labelingDeadLetters,
-      function: queues[QueueName.labelingDeadLetters].consumer,
-      batchSize: LabelingQueueSettings.deadLetterBatchSize,
-      // Failing images is cheap and rare: the minimum.
-      maximumConcurrency: EsmConcurrencyRange.min,
-      reportBatchItemFailures: true,
-      visibilityTimeoutSeconds: visibilityTimeoutSecondsFor(queues[QueueName.labelingDeadLetters].consumer),
-    },
+    deadLetterMapping,
   ];
 }
 

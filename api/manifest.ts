@@ -83,11 +83,22 @@ export const lambdaFunctions = {
   reconciler: {
     entry: 'functions/reconciler/handler.ts',
     description: 'Re-drives PENDING images whose object exists, fails tickets whose upload URL expired unused, and finishes ended images left unpushed or unindexed',
-    timeoutSeconds: 300,
+    /**
+     * Short enough that a run ends before the next period's can start, however late EventBridge and Lambda's
+     * async queue start it (api/scheduled-runs.ts: 60 + 10 + 60 + 170 = 300 s): one run at a time counts
+     * against the account's concurrency, beside the labeler (api/labeling-queue.ts). Its passes stop in time
+     * (functions/reconciler/reconcile.ts) and the next run goes on where it stopped.
+     */
+    timeoutSeconds: 170,
     memoryMb: 256,
     tuningEnvironment: fewMallocArenas,
     /** Runs on this period (EventBridge on AWS, a timer offline), and once at each offline start that finds the table already made (local/stack.ts). */
     scheduleMinutes: 5,
+    /**
+     * No retry, and an event Lambda could not start within a minute (throttling) is dropped: the next period's run
+     * does the same work, and a late one could overlap it (api/scheduled-runs.ts). The local runtime retries none.
+     */
+    asyncInvoke: { retryAttempts: 0, maxEventAgeSeconds: 60 },
   },
 } as const;
 export type LambdaFunctionName = keyof typeof lambdaFunctions;

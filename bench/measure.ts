@@ -5,7 +5,8 @@
  * BENCH_ONLY=cost runs the cost rows alone, BENCH_ONLY=fan-out the fan-out
  * rows alone (FANOUT_SUBSCRIBERS, default 500), BENCH_ONLY=request-upload and
  * BENCH_ONLY=search the AppSync request-path rows alone (no engine work),
- * BENCH_ONLY=pipeline the pipeline overhead rows alone, BENCH_ONLY=memory the
+ * BENCH_ONLY=pipeline the pipeline overhead rows alone, BENCH_ONLY=throughput the
+ * throughput row alone (its images as the full run gives them), BENCH_ONLY=memory the
  * memory rows alone (the same distinct photos first labelled by the engine,
  * then the same repeats, without the other phases' own work).
  */
@@ -116,6 +117,21 @@ const memoryRows = (memory: Awaited<ReturnType<typeof measureMemory>>): Row[] =>
   { measure: 'RSS growth, 2nd half', value: `${memory.growthSinceHalfwayMiB.toFixed(0)} MiB`, target: 'flat (<= 64 MiB)', pass: memory.growthSinceHalfwayMiB <= 64 },
   { measure: `PSS after ${memory.labelled} images (shared pages counted once)`, value: `${memory.finalPssMiB.toFixed(0)} MiB`, target: '(info)', pass: true },
 ];
+
+if (process.env.BENCH_ONLY === 'throughput') {
+  // The throughput row alone, on the same images the full run gives it, so a change to how many labelers run
+  // at once (api/labeling-queue.ts) can be compared without the other phases' hour.
+  log(`throughput at concurrency 8 over ${throughputImages} images`);
+  const throughput = await measureThroughput(
+    context,
+    images.slice(overheadImages, overheadImages + throughputImages),
+    images.slice(overheadImages + throughputImages, overheadImages + 2 * throughputImages),
+    8,
+  );
+  printTable([{ measure: 'throughput efficiency (c=8)', value: throughput.efficiency.toFixed(2), target: '>= 0.85', pass: throughput.efficiency >= 0.85 }]);
+  console.log(`\nresults: ${writeResults({ at: new Date().toISOString(), scale, throughput })}`);
+  process.exit(0);
+}
 
 if (process.env.BENCH_ONLY === 'memory') {
   // The same distinct photos the full run's earlier phases label through the pipeline (by the engine), at the

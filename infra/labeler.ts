@@ -3,8 +3,9 @@
  * both; this builds them): S3 sends every object created under the uploads
  * prefix to an encrypted, TLS-only SQS queue; an event source mapping hands
  * its messages to the labeler in batches, at most `maximumConcurrency`
- * batches at once (derived from the Rekognition TPS quota, never more than
- * half the account's Lambda concurrency, and without reserved concurrency,
+ * batches at once (derived from the Rekognition TPS quota, never so many
+ * that it, labeling-failed and the reconciler together hold more than half
+ * the account's Lambda concurrency, and without reserved concurrency,
  * which would take from the account's pool), and deletes only what the
  * labeler's partial batch response does not return. A message received
  * maxReceiveCount times without an answer moves to the dead-letter queue,

@@ -23,6 +23,7 @@ import { type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QueueName, type EventSourceMappingSpec } from '../api/labeling-queue.ts';
 import { lambdaFunctions } from '../api/manifest.ts';
+import { ScheduleDelivery } from '../api/scheduled-runs.ts';
 import { queueEventSource } from './queue-event-source.ts';
 import { ManifestFunction, type FunctionLogProps } from './manifest-function.ts';
 
@@ -75,14 +76,19 @@ export class Reconciler extends Construct {
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
       // No reserved concurrency: it would take from the account's pool (10 on new accounts, where
-      // deploy then fails). Overlapping runs are safe instead: a re-drive only makes the labeler see a
-      // duplicate event, which its conditional write ignores, and failing a ticket is a conditional update.
+      // deploy then fails). Its timeout and async settings keep one run at a time instead (below); were two
+      // to overlap, that is safe: a re-drive only makes the labeler see a duplicate event, which its
+      // conditional write ignores, and failing a ticket is a conditional update.
       targets: { bucket: props.bucket, table: props.table, api: props.api, callbackSecret: props.callbackSecret },
     }).function;
+    // One run at a time, so it counts once against the account's concurrency (api/scheduled-runs.ts): a late
+    // event is dropped, not run beside the next period's, and neither EventBridge nor Lambda retries one.
+    const { retryAttempts, maxEventAgeSeconds } = lambdaFunctions.reconciler.asyncInvoke;
+    this.function.configureAsyncInvoke({ retryAttempts, maxEventAge: Duration.seconds(maxEventAgeSeconds) });
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Runs the labelcast reconciler',
       schedule: Schedule.rate(Duration.minutes(lambdaFunctions.reconciler.scheduleMinutes)),
-      targets: [new LambdaFunction(this.function, { retryAttempts: 2 })],
+      targets: [new LambdaFunction(this.function, { retryAttempts: ScheduleDelivery.targetRetryAttempts })],
     });
   }
 }

@@ -19,18 +19,24 @@
  * makes that the visibility timeout ÷ 60, as the local async retries wait
  * seconds where Lambda waits minutes.
  *
+ * It runs no batching window (MaximumBatchingWindowInSeconds 0, as every
+ * declared mapping; a window is refused as not modelled): a BatchSize over 10
+ * is refused as Lambda refuses it without one (sqsBatchingProblem, the check
+ * the synth makes too).
+ *
  * Lambda polls with the function's role: `authorize` is asked at start for the
  * ESM's sqs actions, and a role without them stops the mapping there, with the
  * message CreateEventSourceMapping answers.
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { EventSourceMappingSpec } from '../../api/labeling-queue.ts';
+import { sqsBatchingProblem, type EventSourceMappingSpec } from '../../api/labeling-queue.ts';
 import { EventSourceMappingError } from './errors.ts';
 import type { LocalQueue, ReceivedMessage } from './queue.ts';
 
 export interface LocalEventSourceMappingOptions {
   readonly queue: LocalQueue;
-  readonly spec: Pick<EventSourceMappingSpec, 'batchSize' | 'maximumConcurrency' | 'reportBatchItemFailures'>;
+  readonly spec: Pick<EventSourceMappingSpec, 'batchSize' | 'maximumConcurrency' | 'reportBatchItemFailures'> &
+    Partial<Pick<EventSourceMappingSpec, 'maximumBatchingWindowSeconds'>>;
   readonly region: string;
   /** Invokes the function (RequestResponse); rejects when it fails. */
   readonly invoke: (event: SQSEvent) => Promise<unknown>;
@@ -83,8 +89,11 @@ export class LocalEventSourceMapping {
   private readonly unsubscribe: () => void;
 
   public constructor(private readonly options: LocalEventSourceMappingOptions) {
-    const { batchSize, maximumConcurrency } = options.spec;
-    if (!(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= 10_000)) throw new EventSourceMappingError(`BatchSize must be 1 to 10000, got ${batchSize}`);
+    const { batchSize, maximumBatchingWindowSeconds = 0, maximumConcurrency } = options.spec;
+    const problem = sqsBatchingProblem({ batchSize, maximumBatchingWindowSeconds });
+    if (problem !== undefined) throw new EventSourceMappingError(problem);
+    // What AWS would accept but this mapping does not run: it would hand batches sooner than declared.
+    if (maximumBatchingWindowSeconds > 0) throw new Error(`the local event source mapping runs no batching window, got ${maximumBatchingWindowSeconds} s`);
     if (!(Number.isInteger(maximumConcurrency) && maximumConcurrency >= 2 && maximumConcurrency <= 1000)) {
       throw new EventSourceMappingError(`ScalingConfig.MaximumConcurrency must be 2 to 1000, got ${maximumConcurrency}`);
     }

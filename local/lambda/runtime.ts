@@ -2,7 +2,8 @@
  * The local Lambda service: synchronous invokes (AppSync's Lambda data
  * source, the queues' event source mappings in ./queues.ts) and asynchronous
  * invokes (the Invoke API's Event type) with Lambda's retry policy — two
- * retries, then a dead-letter record on disk, Lambda's on-failure record.
+ * retries, or the function's declared `asyncInvoke.retryAttempts` (the
+ * reconciler's 0), then a dead-letter record on disk, Lambda's on-failure record.
  */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -105,6 +106,15 @@ function createdEnvironments(environment: LambdaRuntimeOptions['environment']): 
   return created;
 }
 
+/**
+ * The waits before each async retry of `name`: Lambda's two, or as many as the function declares
+ * (`asyncInvoke.retryAttempts` in api/manifest.ts, the reconciler's 0), as its EventInvokeConfig gives on AWS.
+ */
+export function asyncRetryDelaysMs(name: LambdaFunctionName, delaysMs: readonly number[] = defaultRetryDelaysMs): readonly number[] {
+  const spec = lambdaFunctions[name];
+  return 'asyncInvoke' in spec ? delaysMs.slice(0, spec.asyncInvoke.retryAttempts) : delaysMs;
+}
+
 export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
   // Before anything is built or written: a function Lambda would not create refuses the start.
   const environments = createdEnvironments(options.environment);
@@ -189,6 +199,7 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
   };
 
   const runWithRetries = async (name: LambdaFunctionName, event: unknown) => {
+    const delaysMs = asyncRetryDelaysMs(name, retryDelaysMs);
     for (let attempt = 1; ; attempt += 1) {
       try {
         await processFor(name).invoke(event);
@@ -196,7 +207,7 @@ export function startLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime
       } catch (error) {
         // Shutting down is not the function's failure; the image stays PENDING for the next start.
         if (closed) return;
-        const delay = retryDelaysMs[attempt - 1];
+        const delay = delaysMs[attempt - 1];
         reportError(name, error, attempt, delay !== undefined);
         if (delay === undefined) {
           deadLetter(name, event, attempt, error);

@@ -4,11 +4,18 @@
  * the dead-letter queue → labeling-failed's, and the roles and policies they need.
  */
 import type { CfnElement } from 'aws-cdk-lib/core';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LabelingQueueSettings, labelerMaximumConcurrency } from '../../api/labeling-queue.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib/core';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { repoRoot } from '../../api/bundle.ts';
+import { eventSourceMappings, LabelingQueueSettings } from '../../api/labeling-queue.ts';
 import { lambdaFunctions } from '../../api/manifest.ts';
+import { queueEventSource } from '../../infra/queue-event-source.ts';
 import { MediaLayout } from '../../api/media.ts';
 import { Stage } from '../../infra/stage.ts';
 import { actionsOf, allPolicyStatements, flatten, resourcesOf, synthStage, synthWithoutBundling } from './synth.ts';
@@ -38,7 +45,9 @@ describe('labelling queue', () => {
         ],
       },
     });
-    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
+    // The reconciler's async settings are the only EventInvokeConfig; the labeler has none (nothing invokes it asynchronously).
+    const invokeConfigs = Object.values(resourcesOf(template)).filter((resource) => resource.Type === 'AWS::Lambda::EventInvokeConfig');
+    expect(invokeConfigs.map((resource) => flatten(resource.Properties?.FunctionName))).toEqual([flatten({ Ref: logicalId(labelcast.stack.reconciler.function) })]);
     expect(Object.values(resourcesOf(template)).filter((resource) => resource.Type === 'AWS::Lambda::Permission' && flatten(resource.Properties?.Principal) === 's3.amazonaws.com')).toEqual([]);
   });
 
@@ -85,13 +94,15 @@ describe('labelling queue', () => {
 
 describe('event source mappings', () => {
   it("feed the labeler from the queue in batches, with partial batch responses and the concurrency the default quotas give", () => {
+    // The default quotas (5 TPS, 10 concurrent executions): labeling-failed's 2 and the reconciler's 1 leave the labeler 2 of the half.
     const { labelcast, template } = dev();
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalId(labelcast.stack.labeler.function) },
       EventSourceArn: arnOf(labelcast.stack.labeler.queue),
       BatchSize: LabelingQueueSettings.batchSize,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 5 },
+      MaximumBatchingWindowInSeconds: Match.absent(),
+      ScalingConfig: { MaximumConcurrency: 2 },
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalId(labelcast.stack.labeler.onFailure.function) },
@@ -105,11 +116,19 @@ describe('event source mappings', () => {
     // WHEN
     const { template } = synthWithoutBundling(Stage.DEV, { rekognitionTps: 50, lambdaConcurrency: 1000 });
     const { template: small } = synthWithoutBundling(Stage.DEV, { rekognitionTps: '0.5', lambdaConcurrency: '10' });
+    const { rekognitionTps, lambdaConcurrency } = (JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+    const { template: asConfigured } = synthWithoutBundling(Stage.DEV, { rekognitionTps, lambdaConcurrency });
 
     // THEN
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: LabelingQueueSettings.batchSize, ScalingConfig: { MaximumConcurrency: 50 } });
     small.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: LabelingQueueSettings.batchSize, ScalingConfig: { MaximumConcurrency: 2 } });
+    // cdk.json's quotas (a new account's 10 concurrent executions): the labeler 2, labeling-failed 2, one reconciler run: 5 of 10.
+    asConfigured.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: LabelingQueueSettings.batchSize, ScalingConfig: { MaximumConcurrency: 2 } });
+    const mappings = Object.values(resourcesOf(asConfigured)).filter((resource) => resource.Type === 'AWS::Lambda::EventSourceMapping');
+    const byMappings = mappings.reduce((total, resource) => total + (resource.Properties?.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency, 0);
+    expect(byMappings + 1).toBeLessThanOrEqual(Number(lambdaConcurrency) / 2);
     expect(() => synthWithoutBundling(Stage.DEV, { rekognitionTps: 'lots' })).toThrow(/context rekognitionTps must be a positive number, got "lots"/);
+    expect(() => synthWithoutBundling(Stage.DEV, { lambdaConcurrency: 8 })).toThrow(/lambdaConcurrency must be at least 10, got 8/);
   });
 
   it('are created after the role that lets them poll', () => {
@@ -128,12 +147,35 @@ describe('concurrency', () => {
     expect(functions.filter((resource) => resource.Properties?.ReservedConcurrentExecutions !== undefined)).toEqual([]);
   });
 
-  it('caps the labeler at the TPS quota and at half the account\'s Lambda concurrency, within AWS\'s 2–1,000', () => {
-    expect(labelerMaximumConcurrency({ rekognitionTps: 5, lambdaConcurrency: 10 })).toBe(5);
-    expect(labelerMaximumConcurrency({ rekognitionTps: 50, lambdaConcurrency: 10 })).toBe(5);
-    expect(labelerMaximumConcurrency({ rekognitionTps: 1, lambdaConcurrency: 1000 })).toBe(2);
-    expect(labelerMaximumConcurrency({ rekognitionTps: 5000, lambdaConcurrency: 10_000 })).toBe(1000);
-    expect(() => labelerMaximumConcurrency({ rekognitionTps: 0, lambdaConcurrency: 10 })).toThrow(/rekognitionTps must be a positive number/);
+  it('runs one reconciler at a time: no retry by EventBridge or Lambda, and a run Lambda could not start within a minute dropped', () => {
+    const { labelcast, template } = dev();
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(labelcast.stack.reconciler.function) },
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ Arn: arnOf(labelcast.stack.reconciler.function), RetryPolicy: { MaximumRetryAttempts: 0 } })],
+    });
+    // Its timeout is what api/scheduled-runs.ts counts one run from (60 + 10 + 60 + 170 s fit the 5 minutes).
+    expect(resourcesOf(template)[logicalId(labelcast.stack.reconciler.function)]?.Properties?.Timeout).toBe(170);
+  });
+
+  it('stops the synth at a mapping CreateEventSourceMapping would refuse: a batch over 10 without a batching window', () => {
+    const stack = new Stack(new App(), 'Mapping');
+    const fn = new LambdaFunction(stack, 'Fn', { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('exports.handler = async () => {}') });
+    const queue = new Queue(stack, 'Queue');
+    const [labeler] = eventSourceMappings();
+    expect(() => queueEventSource(stack, 'Eleven', fn, queue, { ...labeler!, batchSize: 11 })).toThrow(
+      'Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10',
+    );
+    queueEventSource(stack, 'Ten', fn, queue, { ...labeler!, batchSize: 10 });
+    queueEventSource(stack, 'Windowed', fn, queue, { ...labeler!, batchSize: 11, maximumBatchingWindowSeconds: 1 });
+    const mappings = Object.values(resourcesOf(Template.fromStack(stack))).filter((resource) => resource.Type === 'AWS::Lambda::EventSourceMapping');
+    expect(mappings.map((resource) => [resource.Properties?.BatchSize, resource.Properties?.MaximumBatchingWindowInSeconds])).toEqual([
+      [10, undefined],
+      [11, 1],
+    ]);
   });
 });
 

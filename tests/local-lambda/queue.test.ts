@@ -7,7 +7,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchOutcomeOf, LocalEventSourceMapping } from '../../local/lambda/event-source-mapping.ts';
-import { LocalQueueError } from '../../local/lambda/errors.ts';
+import { EventSourceMappingError, LocalQueueError } from '../../local/lambda/errors.ts';
 import { LocalQueue } from '../../local/lambda/queue.ts';
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, offset) => from + offset);
@@ -274,6 +274,19 @@ describe('Class: LocalEventSourceMapping', () => {
     expect(batches[0]?.Records[0]).toMatchObject({ eventSource: 'aws:sqs', eventSourceARN: queue.arn, body: 'm0', attributes: { ApproximateReceiveCount: '1' } });
     await until(() => queue.counts().notVisible === 0);
     expect(queue.counts()).toEqual({ visible: 0, notVisible: 0 });
+  });
+
+  it('refuses a BatchSize over 10, as CreateEventSourceMapping refuses it without a batching window, and takes 10', () => {
+    // Prepare
+    const { queue } = realTimeQueues();
+    const invoke = async () => undefined;
+
+    // Act / Assess
+    expect(() => mapping(queue, invoke, { batchSize: 11, maximumConcurrency: 2 })).toThrow(EventSourceMappingError);
+    expect(() => mapping(queue, invoke, { batchSize: 11, maximumConcurrency: 2 })).toThrow(
+      'Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10',
+    );
+    expect(mapping(queue, invoke, { batchSize: 10, maximumConcurrency: 2 }).inFlight).toBe(0);
   });
 
   it('never runs more than maximumConcurrency invocations at once', async () => {

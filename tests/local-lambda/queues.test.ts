@@ -11,7 +11,7 @@ import { compilePolicy } from '../../local/iam/policy.ts';
 import { functionRole } from '../../local/iam/principals.ts';
 import { EventSourceMappingError } from '../../local/lambda/errors.ts';
 import { startLocalQueues } from '../../local/lambda/queues.ts';
-import { consumerProcessCap } from '../../local/lambda/runtime.ts';
+import { asyncRetryDelaysMs, consumerProcessCap } from '../../local/lambda/runtime.ts';
 
 const region = 'us-east-1';
 const resources = { region, bucketName: 'b', tableName: 't' };
@@ -61,5 +61,18 @@ describe('Function: consumerProcessCap', () => {
       }
     }
     expect(consumerProcessCap('presignUpload')).toBe(0);
+  });
+
+  it('runs as many labelers as the default quotas give on AWS: 2, with labeling-failed\'s 2 and the reconciler, half of 10', () => {
+    expect(consumerProcessCap('labeler', defaultLabelingQuotas)).toBe(2);
+    expect(consumerProcessCap('labeler', { ...defaultLabelingQuotas, rekognitionTps: 1 })).toBe(2);
+    expect(consumerProcessCap('labelingFailed', defaultLabelingQuotas)).toBe(2);
+  });
+});
+
+describe('Function: asyncRetryDelaysMs', () => {
+  it("retries an async invoke twice, as Lambda does, but the reconciler's none, as its EventInvokeConfig says", () => {
+    expect(asyncRetryDelaysMs('labeler', [1, 2])).toEqual([1, 2]);
+    expect(asyncRetryDelaysMs('reconciler', [1, 2])).toEqual([]);
   });
 });
