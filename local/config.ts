@@ -18,7 +18,9 @@
  * - LABELCAST_REKOGNITION_TPS: the local Rekognition's per-operation TPS quota, as Rekognition's
  *   per-account quota (a positive number, fractions allowed, e.g. 0.5); calls above it are
  *   answered ThrottlingException. The labeler's queue concurrency derives from it as on AWS
- *   (api/labeling-queue.ts). Unset: no quota, and the concurrency of the default quotas.
+ *   (api/labeling-queue.ts), with the default Lambda quota of 10, whose background half leaves the
+ *   labeler 2 whatever the TPS; a TPS under 2 is kept by throttling the labeler waits out. Unset: no
+ *   quota, and the concurrency of the default quotas (2).
  * - LABELCAST_VISION_ENGINE_SOCKET: test hook, not AWS: the local socket of a vision engine host
  *   (local/rekognition/engine-connection.ts) whose engine the local Rekognition uses instead of loading
  *   the models in a worker of its own; a leading `@` stands for Linux's abstract namespace. The e2e
