@@ -172,6 +172,36 @@ describe('local AppSync, request bodies', () => {
     expect(budget.heldBytes).toBe(0);
   });
 
+  it('answers a POST to another path 404 without reading its chunked body, and ends the connection', async () => {
+    // Act
+    const held = heldPost(appsync.graphqlUrl.replace('/graphql', '/nope'), ca, { 'x-api-key': apiKey }, { sentBytes: 64 * kibibyte });
+    const answer = await held.answer;
+
+    // Assess
+    expect([answer.status, answer.json]).toEqual([404, errorBody('NotFoundException', 'Not Found')]);
+    expect(answer.headers.connection).toBe('close');
+    await held.closed;
+  });
+
+  it('answers a GET, which has no body, 405 and keeps its connection', async () => {
+    // Prepare
+    const agent = new Agent({ keepAlive: true, maxSockets: 1, ca });
+
+    // Act
+    const answer = await new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+      const outgoing = request(appsync.graphqlUrl, { method: 'GET', agent }, (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection }));
+      });
+      outgoing.on('error', reject);
+      outgoing.end();
+    });
+
+    // Assess
+    expect(answer).toEqual({ status: 405, connection: 'keep-alive' });
+    agent.destroy();
+  });
+
   it('serves an API-key request whose body arrives whole, and gives its bytes back', async () => {
     const response = await post(appsync.graphqlUrl, ca, imageQuery, { 'content-type': 'application/json', 'x-api-key': apiKey });
 

@@ -91,7 +91,11 @@ function sendJson(
 export const sendError = (request: IncomingMessage, response: ServerResponse, error: RequestError) =>
   sendJson(request, response, error.status, requestErrorBody(error), error.errorType);
 
-/** Answers a request whose body was not read (to its end): the connection is closed after, unless what is left is short enough to drain. */
+/**
+ * Answers a request whose body was not read (to its end): the connection is closed after, unless what is left is
+ * short enough to drain. (A GET has no body: by the time this handler runs, after the user pool's routes were
+ * asked, Node has seen it end, and its connection is kept.)
+ */
 function refuseUnread(request: IncomingMessage, response: ServerResponse, error: RequestError): void {
   closeOrDrain(request, response, maxRequestBodyBytes);
   sendError(request, response, error);
@@ -113,8 +117,8 @@ export function graphQLRequestHandler(context: GraphQLHandlerContext) {
         response.end();
         return;
       }
-      if (pathname !== context.graphqlPath) return sendError(request, response, RequestErrors.notFound());
-      if (request.method !== 'POST') return sendError(request, response, RequestErrors.methodNotAllowed());
+      if (pathname !== context.graphqlPath) return refuseUnread(request, response, RequestErrors.notFound());
+      if (request.method !== 'POST') return refuseUnread(request, response, RequestErrors.methodNotAllowed());
 
       // What the body cannot change is answered before a byte of it is read (and buffered): else a client with no
       // credential at all holds up to 1 MiB of the stack's memory a connection, for as long as it trickles it.
