@@ -12,8 +12,9 @@
  *   socket the `error` handler Node leaves to the listener (without one a
  *   client's reset mid-upgrade is an uncaught exception).
  * - `guardServer` answers requests Node's parser refuses (malformed request
- *   line or headers, headers too large) with a bare 4xx and quietly drops
- *   failed TLS handshakes, instead of logging or crashing on them.
+ *   line or headers, headers too large, too slow) with a bare 4xx and closes
+ *   the connection, quietly drops failed TLS handshakes, instead of logging
+ *   or crashing on them, and caps the connections a listener keeps open.
  * - `requestPathname` reads a request target's path without throwing: Node
  *   passes any target through (`//[`, `%ff`), and `new URL` or
  *   `decodeURIComponent` throw on many of them.
@@ -119,11 +120,20 @@ export function guardRequests(
   };
 }
 
-/** A bare HTTP/1.1 answer written on a raw socket, then the socket is closed. */
+/**
+ * A bare HTTP/1.1 answer written on a raw socket, then the socket is closed: destroyed once the answer is
+ * flushed, not only ended. end() alone is a half-close (the servers allow half-open sockets, as Node's HTTP server
+ * does): the stack kept each such socket's descriptor (FIN-WAIT-2) until its client closed too, which a silent or
+ * hostile one never does (300 refused connections held 300 descriptors for minutes). Node's own answer to a
+ * parser error writes and destroys as well.
+ */
 export function endRawSocket(socket: Duplex, status: number, reason: string): void {
   if (socket.destroyed) return;
-  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
-  else socket.destroy();
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`, () => socket.destroy());
 }
 
 /** Runs an `upgrade` listener behind the boundary; a throw answers 500 on the raw socket. */
@@ -169,12 +179,29 @@ const clientErrorStatus: Readonly<Record<string, readonly [number, string]>> = {
 const openSockets = new WeakMap<HttpServer | HttpsServer, Set<Duplex>>();
 
 /**
+ * Connections each listener keeps open at once; past it Node closes a new one as it is accepted. 2,500 is five
+ * times the most any client of the stack opens to one listener (the soak's and the fan-out bench's 500 WebSocket
+ * subscribers on AppSync; the soak's 200 concurrent uploads on S3), and the stack's six listeners at the cap
+ * (15,000) stay below the process's usual descriptor limit (`ulimit -n`, 20,000 here), leaving room for its
+ * files, pipes and function processes. Without a cap a flood of connections runs the process out of
+ * descriptors, and every listener stops accepting with it.
+ */
+export const defaultMaxConnections = 2_500;
+
+export interface GuardServerOptions {
+  /** @default defaultMaxConnections */
+  readonly maxConnections?: number;
+}
+
+/**
  * Answers what Node's HTTP parser refuses with a bare 4xx and closes the
  * connection; a failed TLS handshake is dropped. Neither is logged: both are
- * the client's doing and a scanner would flood the log. Also keeps the
- * server's open sockets, for closeServer.
+ * the client's doing and a scanner would flood the log. Caps the connections
+ * open at once (defaultMaxConnections), and keeps the server's open sockets,
+ * for closeServer.
  */
-export function guardServer(server: HttpServer | HttpsServer): void {
+export function guardServer(server: HttpServer | HttpsServer, options: GuardServerOptions = {}): void {
+  server.maxConnections = options.maxConnections ?? defaultMaxConnections;
   const sockets = new Set<Duplex>();
   openSockets.set(server, sockets);
   server.on('connection', (socket: Duplex) => {

@@ -10,6 +10,7 @@ import { createServer } from 'node:https';
 import { localAuthModes } from '../../api/manifest.ts';
 import { userPoolRoutes } from '../cognito/routes.ts';
 import { openLocalUserPool, type LoadedPool, type LocalUserPool } from '../cognito/user-pool.ts';
+import type { RequestBodyOptions } from '../http-body.ts';
 import { credentialStore, type CredentialStore } from '../iam/credentials.ts';
 import type { PrincipalDirectory } from '../iam/principals.ts';
 import { attachRealtime } from './realtime/server.ts';
@@ -26,7 +27,7 @@ import { loadOrCreateTls } from './tls/certificates.ts';
 import { closeServer, guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
 
-export interface LocalAppSyncOptions {
+export interface LocalAppSyncOptions extends RequestBodyOptions {
   readonly stateDir: string;
   /** 0 picks a free port. */
   readonly port: number;
@@ -105,6 +106,8 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     invalidate: (invalidation) => registry.invalidate(invalidation.subscriptionField, invalidation.payload),
     onInternalError,
     requestTimeoutMs: options.requestTimeoutMs,
+    bodyBudget: options.bodyBudget,
+    bodyIdleTimeoutMs: options.bodyIdleTimeoutMs,
   });
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
     // A target that is not a plain path (`//[`) is not the pool's; the GraphQL handler answers it with a 404.

@@ -4,12 +4,13 @@
  * server keeps serving; what Node's parser refuses gets a bare 4xx.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import net from 'node:net';
+import net, { type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BodyBudget, readBoundedBody, readHeldBody } from '../../local/http-body.ts';
 import {
   clientWentAway,
   decodePathname,
+  defaultMaxConnections,
   defaultMaxRequestsInFlight,
   guardRequests,
   guardServer,
@@ -51,6 +52,23 @@ async function rawConnection(port: number) {
     /** The statuses of the answers received so far. */
     statuses: () => [...received.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((match) => Number(match[1])),
   };
+}
+
+/**
+ * A raw connection that never closes its side (allowHalfOpen: Node's client would otherwise end its side as the
+ * server's FIN arrives, and close the connection itself), and the server's side of it: so that the server's side
+ * closing is the server's doing.
+ */
+async function halfOpenConnection(server: Server, port: number) {
+  const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+  const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+  socket.on('error', () => undefined);
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  const ended = new Promise<void>((resolve) => socket.once('end', () => resolve()));
+  const serverSide = await accepted;
+  const serverClosed = new Promise<void>((resolve) => serverSide.once('close', () => resolve()));
+  return { socket, ended, serverClosed, received: () => received };
 }
 
 const get = (path: string) => `GET ${path} HTTP/1.1\r\nhost: a\r\n\r\n`;
@@ -294,6 +312,57 @@ describe('Module: http-boundary', () => {
       await expect(rawStatus(port, 'GET / HTTP/1.1\r\nno colon\r\n\r\n')).resolves.toBe(400);
       await expect(rawStatus(port, `GET / HTTP/1.1\r\nx-big: ${'a'.repeat(64 * 1024)}\r\n\r\n`)).resolves.toBe(431);
       await expect(rawStatus(port, 'GET / HTTP/1.1\r\nhost: a\r\n\r\n')).resolves.toBe(200);
+    });
+
+    it('closes a connection it refuses once the answer is out, though the client never closes its side', async () => {
+      const { port } = await start((_request, response) => response.end('ok'));
+      const client = await halfOpenConnection(server as Server, port);
+
+      client.socket.write('GARBAGE GARBAGE\r\n\r\n');
+
+      // A half-close alone (end()) would leave the server's side open until the client closed: this never settled.
+      await client.serverClosed;
+      await client.ended;
+      expect(client.received()).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(client.socket.writableEnded).toBe(false);
+      client.socket.destroy();
+    });
+
+    it('answers a connection that sends nothing within the headers timeout 408, and closes it', async () => {
+      // Node's own timeout, made short: what is checked is the answer and the close, not when they come.
+      server = createServer({ headersTimeout: 50, requestTimeout: 50, connectionsCheckingInterval: 10 }, (_request, response) => response.end('ok'));
+      guardServer(server);
+      const port = await listen(server, 0, '127.0.0.1');
+      const client = await halfOpenConnection(server, port);
+
+      await client.serverClosed;
+      await client.ended;
+      expect(client.received()).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+      expect(client.socket.writableEnded).toBe(false);
+      client.socket.destroy();
+    });
+
+    it('caps the connections open at once, closing those past the cap as they come', async () => {
+      await start((_request, response) => response.end('ok'));
+      expect(server?.maxConnections).toBe(defaultMaxConnections);
+      server?.close();
+      server = createServer((_request, response) => response.end('ok'));
+      guardServer(server, { maxConnections: 1 });
+      const cappedPort = await listen(server, 0, '127.0.0.1');
+      const first = await halfOpenConnection(server, cappedPort);
+
+      const second = net.connect({ host: '127.0.0.1', port: cappedPort });
+      second.on('error', () => undefined);
+      let secondReceived = '';
+      second.on('data', (chunk: Buffer) => (secondReceived += chunk.toString('latin1')));
+      // Closed by the server: the client sends nothing and would wait for an answer for good.
+      await new Promise((resolve) => second.once('close', resolve));
+
+      expect(secondReceived).toBe('');
+      first.socket.write(get('/'));
+      await new Promise((resolve) => first.socket.once('data', resolve));
+      expect(first.received()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      first.socket.destroy();
     });
   });
 

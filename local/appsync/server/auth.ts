@@ -13,7 +13,7 @@ import type { LocalUserPool } from '../../cognito/user-pool.ts';
 import type { CredentialStore } from '../../iam/credentials.ts';
 import { localGraphqlFieldArn } from '../../iam/local-arns.ts';
 import { deniedMessage, principalFor, type PrincipalDirectory } from '../../iam/principals.ts';
-import { verifySigV4 } from '../../iam/sigv4.ts';
+import { sigV4FailureBeforeBody, verifySigV4 } from '../../iam/sigv4.ts';
 import { RequestErrors, sigV4RequestError, type RequestError } from './errors.ts';
 
 /** The local stack's one AWS account. */
@@ -128,22 +128,15 @@ const sameSecret = (given: string, expected: string) => {
 
 const sha256Hex = (body: string) => createHash('sha256').update(body, 'utf8').digest('hex');
 
-export async function authenticate(request: AuthRequest, settings: AuthSettings): Promise<AuthResult> {
+/** Whether the request names AWS_IAM: a SigV4 `Authorization`, on an API that takes it. */
+const signsWithSigV4 = (authorization: string | undefined, settings: AuthSettings) =>
+  authorization?.startsWith('AWS4-HMAC-SHA256') === true && settings.authModes.includes(AuthMode.IAM);
+
+const sigV4Options = (settings: AuthSettings) => ({ credentials: settings.credentials, service: 'appsync', region: settings.region });
+
+/** Every mode but AWS_IAM: none of them looks at the body. */
+function authenticateWithoutBody(request: Omit<AuthRequest, 'body'>, settings: AuthSettings): AuthResult {
   const authorization = header(request.headers, 'authorization');
-  if (authorization?.startsWith('AWS4-HMAC-SHA256') && settings.authModes.includes(AuthMode.IAM)) {
-    const verified = await verifySigV4(
-      { method: request.method, url: request.url, headers: request.headers, payloadHash: sha256Hex(request.body) },
-      { credentials: settings.credentials, service: 'appsync', region: settings.region },
-    );
-    if (!verified.ok) return { ok: false, error: sigV4RequestError(verified.code, verified.message) };
-    const principal = principalFor(settings.credentials, verified.accessKeyId);
-    // A verified key always has a principal; a key without one is no identity AppSync knows.
-    if (principal === undefined) return { ok: false, error: sigV4RequestError('InvalidAccessKeyId', 'unknown access key') };
-    const mayAccessRootField = (typeName: string, fieldName: string) =>
-      deniedMessage(principal, [{ action: 'appsync:GraphQL', resource: localGraphqlFieldArn(settings.region, typeName, fieldName) }]) === undefined;
-    const identity = iamIdentity({ accessKeyId: verified.accessKeyId, userArn: principal.arn, sourceIp: request.sourceIp });
-    return { ok: true, caller: { mode: AuthMode.IAM, identity, mayAccessRootField } };
-  }
   // A JWT goes as it is, without "Bearer" (AppSync refuses that prefix too).
   if (authorization !== undefined && settings.authModes.includes(AuthMode.USER_POOL)) {
     const verified = settings.userPool?.verify(authorization);
@@ -156,6 +149,35 @@ export async function authenticate(request: AuthRequest, settings: AuthSettings)
     return { ok: true, caller: { mode: AuthMode.API_KEY, identity: null } };
   }
   return { ok: false, error: RequestErrors.unauthorized() };
+}
+
+/**
+ * What `authenticate` answers, decided from the request line and headers alone, so that the HTTPS endpoint
+ * refuses a bad credential before it reads (and buffers) a byte of the body: the whole answer for an API key, a
+ * user-pool token or no credential, none of which looks at the body; for AWS_IAM the failures its headers show
+ * (sigV4FailureBeforeBody: malformed, an unknown key, a wrong token, a stale time), else undefined: only the
+ * signature over the body is left, and `authenticate` checks it once the body is read.
+ */
+export function authenticateBeforeBody(request: Omit<AuthRequest, 'body'>, settings: AuthSettings): AuthResult | undefined {
+  if (!signsWithSigV4(header(request.headers, 'authorization'), settings)) return authenticateWithoutBody(request, settings);
+  const failure = sigV4FailureBeforeBody({ method: request.method, url: request.url, headers: request.headers }, sigV4Options(settings));
+  return failure ? { ok: false, error: sigV4RequestError(failure.code, failure.message) } : undefined;
+}
+
+export async function authenticate(request: AuthRequest, settings: AuthSettings): Promise<AuthResult> {
+  if (!signsWithSigV4(header(request.headers, 'authorization'), settings)) return authenticateWithoutBody(request, settings);
+  const verified = await verifySigV4(
+    { method: request.method, url: request.url, headers: request.headers, payloadHash: sha256Hex(request.body) },
+    sigV4Options(settings),
+  );
+  if (!verified.ok) return { ok: false, error: sigV4RequestError(verified.code, verified.message) };
+  const principal = principalFor(settings.credentials, verified.accessKeyId);
+  // A verified key always has a principal; a key without one is no identity AppSync knows.
+  if (principal === undefined) return { ok: false, error: sigV4RequestError('InvalidAccessKeyId', 'unknown access key') };
+  const mayAccessRootField = (typeName: string, fieldName: string) =>
+    deniedMessage(principal, [{ action: 'appsync:GraphQL', resource: localGraphqlFieldArn(settings.region, typeName, fieldName) }]) === undefined;
+  const identity = iamIdentity({ accessKeyId: verified.accessKeyId, userArn: principal.arn, sourceIp: request.sourceIp });
+  return { ok: true, caller: { mode: AuthMode.IAM, identity, mayAccessRootField } };
 }
 
 /** Headers from a JSON object (realtime auth), lower-cased and string-valued as Node gives them. */

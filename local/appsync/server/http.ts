@@ -1,14 +1,19 @@
 /**
  * The GraphQL endpoint over HTTPS: `POST <graphqlPath>` with a JSON body
  * `{ query, variables, operationName }`, as AppSync takes it. Auth comes
- * first (so a bad credential is a 401/403 whatever the body), then the body
- * is read as GraphQL, then the operation runs. CORS is open, as on AppSync.
+ * first (so a bad credential is a 401/403 whatever the body), decided from the
+ * headers before a byte of the body is read wherever the body cannot change
+ * the answer (every mode but a SigV4 signature's own check); then the body is
+ * read, within the stack's shared body budget and idle timeout
+ * (../../http-body.ts), as GraphQL, and the operation runs. CORS is open, as
+ * on AppSync.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { closeOrDrain, declaredBodyFits, readHeldBody, type RequestBodyOptions, stackBodyBudget } from '../../http-body.ts';
 import { clientWentAway, requestPathname } from '../../http-boundary.ts';
 import type { ResolverRuntime } from '../resolvers/index.ts';
-import { authenticate, type AuthSettings } from './auth.ts';
+import { authenticate, authenticateBeforeBody, type AuthSettings } from './auth.ts';
 import { RequestErrors, requestErrorBody, type RequestError } from './errors.ts';
 import { executeOperation, type ResolvedMutation } from './execute.ts';
 import type { SubscriptionInvalidation } from './execution-context.ts';
@@ -16,7 +21,7 @@ import { graphQLRequestBody } from './request-body.ts';
 import type { ServedSchema } from './schema.ts';
 import { countAppSyncRequest } from '../../stack-usage.ts';
 
-export interface GraphQLHandlerContext {
+export interface GraphQLHandlerContext extends RequestBodyOptions {
   readonly served: ServedSchema;
   readonly runtime: ResolverRuntime;
   readonly auth: AuthSettings;
@@ -30,8 +35,27 @@ export interface GraphQLHandlerContext {
   readonly requestTimeoutMs?: number;
 }
 
-/** AppSync's request size limit is about 1 MB; a larger body is refused before parsing. */
+/**
+ * AppSync's request size limit is about 1 MB; a larger body is refused before parsing, and read no further. (The
+ * quotas page gives no exact figure; EventBridge's AppSync target takes an operation of at most 1,048,576
+ * characters, the same bound.)
+ */
 export const maxRequestBodyBytes = 1024 * 1024;
+
+/**
+ * A body the stack cannot hold now (the shared budget is spent): refused unread. AppSync documents no answer for
+ * this (it has no such budget; its throttling is per account); a 429 TooManyRequestsException in its
+ * request-error shape is what a throttled AWS front end answers, and clients retry it.
+ */
+const bodyOverBudget = (): RequestError => ({ status: 429, errorType: 'TooManyRequestsException', message: 'Rate exceeded' });
+
+/** A body refused as it arrives (too large, over the budget), with the answer to send. */
+class RefusedBody extends Error {
+  public constructor(public readonly answer: RequestError) {
+    super(answer.message);
+    this.name = 'RefusedBody';
+  }
+}
 
 const corsHeaders = (request: IncomingMessage): Record<string, string> => ({
   'access-control-allow-origin': '*',
@@ -67,20 +91,14 @@ function sendJson(
 export const sendError = (request: IncomingMessage, response: ServerResponse, error: RequestError) =>
   sendJson(request, response, error.status, requestErrorBody(error), error.errorType);
 
-/** The body as text, or undefined when it is larger than the limit. */
-function readBody(request: IncomingMessage, limit: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
+/**
+ * Answers a request whose body was not read (to its end): the connection is closed after, unless what is left is
+ * short enough to drain. (A GET has no body: by the time this handler runs, after the user pool's routes were
+ * asked, Node has seen it end, and its connection is kept.)
+ */
+function refuseUnread(request: IncomingMessage, response: ServerResponse, error: RequestError): void {
+  closeOrDrain(request, response, maxRequestBodyBytes);
+  sendError(request, response, error);
 }
 
 /** Request headers as resolvers see them in `ctx.request.headers`. */
@@ -99,16 +117,37 @@ export function graphQLRequestHandler(context: GraphQLHandlerContext) {
         response.end();
         return;
       }
-      if (pathname !== context.graphqlPath) return sendError(request, response, RequestErrors.notFound());
-      if (request.method !== 'POST') return sendError(request, response, RequestErrors.methodNotAllowed());
+      if (pathname !== context.graphqlPath) return refuseUnread(request, response, RequestErrors.notFound());
+      if (request.method !== 'POST') return refuseUnread(request, response, RequestErrors.methodNotAllowed());
 
-      const body = await readBody(request, maxRequestBodyBytes);
-      if (body === undefined) return sendError(request, response, RequestErrors.bodyTooLarge(maxRequestBodyBytes));
+      // What the body cannot change is answered before a byte of it is read (and buffered): else a client with no
+      // credential at all holds up to 1 MiB of the stack's memory a connection, for as long as it trickles it.
+      const headersOnly = { method: request.method, url: request.url ?? context.graphqlPath, headers: request.headers, sourceIp: request.socket.remoteAddress ?? '127.0.0.1' };
+      const early = authenticateBeforeBody(headersOnly, context.auth);
+      if (early?.ok === false) return refuseUnread(request, response, early.error);
+      const declared = request.headers['content-length'];
+      if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > maxRequestBodyBytes) {
+        return refuseUnread(request, response, RequestErrors.bodyTooLarge(maxRequestBodyBytes));
+      }
+      const budget = context.bodyBudget ?? stackBodyBudget;
+      if (!declaredBodyFits(budget, request, maxRequestBodyBytes)) return refuseUnread(request, response, bodyOverBudget());
 
-      const auth = await authenticate(
-        { method: request.method, url: request.url ?? context.graphqlPath, headers: request.headers, body, sourceIp: request.socket.remoteAddress ?? '127.0.0.1' },
-        context.auth,
-      );
+      let body: string;
+      try {
+        const bytes = await readHeldBody(request, response, {
+          maxBytes: maxRequestBodyBytes,
+          tooLarge: () => new RefusedBody(RequestErrors.bodyTooLarge(maxRequestBodyBytes)),
+          budget,
+          overBudget: () => new RefusedBody(bodyOverBudget()),
+          idleTimeoutMs: context.bodyIdleTimeoutMs,
+        });
+        body = bytes.toString('utf8');
+      } catch (error) {
+        if (error instanceof RefusedBody) return refuseUnread(request, response, error.answer);
+        throw error;
+      }
+
+      const auth = early ?? (await authenticate({ ...headersOnly, body }, context.auth));
       if (!auth.ok) return sendError(request, response, auth.error);
       countAppSyncRequest();
 

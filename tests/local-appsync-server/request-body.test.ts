@@ -1,0 +1,264 @@
+/**
+ * The local AppSync's GraphQL endpoint and its request bodies, over HTTPS as clients reach it: what the body
+ * cannot change (no credential, a wrong API key or token, a SigV4 key it does not know, a declared length past
+ * 1 MiB) is answered before the body is read: the requests below send only part of theirs, so a server that
+ * waited for the rest would never answer. A body it reads is charged to the stack's shared budget and dropped
+ * when it pauses too long. Nothing here waits on a clock: the idle timeout is made short, and only its outcome
+ * is checked.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { Agent, request, type RequestOptions } from 'node:https';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
+import { BodyBudget } from '../../local/http-body.ts';
+import { credentialStore } from '../../local/iam/credentials.ts';
+import { fakeRuntime, sampleImage } from './fake-runtime.ts';
+import { post, postSigned } from './https-client.ts';
+import { startedStateDir } from './state-dir.ts';
+
+const region = 'us-east-1';
+const apiKey = 'da2-requestbodytestkey00000000';
+const credentials = { accessKeyId: 'LKIABODYAPPSYNC00001', secretAccessKey: 'appsync-body-test-secret-0123456789abcdefg' };
+const stranger = { accessKeyId: 'LKIABODYSTRANGER0001', secretAccessKey: 'appsync-body-stranger-0123456789abcdefghi' };
+const kibibyte = 1024;
+const mebibyte = 1024 * kibibyte;
+const imageQuery = JSON.stringify({ query: `{ image(id: "${sampleImage.id}") { id } }` });
+
+interface Answer {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly json: unknown;
+}
+
+/**
+ * A POST that declares a body (a length, or chunked) and sends only `sentBytes` of it, holding the rest back, over
+ * a kept-alive connection of its own: so that a closed connection is the server's doing.
+ */
+function heldPost(url: string, ca: string, headers: Record<string, string>, body: { readonly declaredBytes?: number; readonly sentBytes: number }) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1, ca });
+  const options: RequestOptions = {
+    method: 'POST',
+    agent,
+    headers: {
+      'content-type': 'application/json',
+      ...headers,
+      ...(body.declaredBytes === undefined ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(body.declaredBytes) }),
+    },
+  };
+  const outgoing = request(url, options);
+  const closed = new Promise<void>((resolve) => outgoing.once('socket', (socket) => socket.once('close', () => resolve())));
+  const answer = new Promise<Answer>((resolve, reject) => {
+    outgoing.on('error', reject);
+    outgoing.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+      response.on('error', reject);
+    });
+  });
+  // A refusal may end the connection while the rest is still unsent: that is the point, not a failure.
+  answer.catch(() => undefined);
+  outgoing.write(Buffer.alloc(body.sentBytes, 0x20));
+  return {
+    answer,
+    closed,
+    destroy: () => {
+      outgoing.destroy();
+      agent.destroy();
+    },
+  };
+}
+
+/** SigV4 headers for a POST of `body` to `url` by `signer`; the request may then send another body. */
+async function sigV4Headers(url: string, signer: typeof credentials, body: string): Promise<Record<string, string>> {
+  const target = new URL(url);
+  const signed = await new SignatureV4({ service: 'appsync', region, credentials: signer, sha256: Sha256 }).sign(
+    new HttpRequest({ method: 'POST', protocol: target.protocol, hostname: target.hostname, port: Number(target.port), path: target.pathname, headers: { host: target.host }, body }),
+  );
+  return Object.fromEntries(Object.entries(signed.headers).filter(([name]) => name.toLowerCase() !== 'host'));
+}
+
+const errorBody = (errorType: string, message: string) => ({ errors: [{ errorType, message }] });
+const unauthorized = errorBody('UnauthorizedException', 'You are not authorized to make this call.');
+const tooLarge = errorBody('PayloadTooLargeException', `Request body exceeds the ${mebibyte} bytes limit.`);
+
+describe('local AppSync, request bodies', () => {
+  let stateDir: string;
+  let appsync: LocalAppSync;
+  let ca: string;
+  /** The server's own budget, 1.5 MiB: room for one body of the most AppSync reads. */
+  const budget = new BodyBudget(1.5 * mebibyte);
+
+  beforeAll(async () => {
+    stateDir = await startedStateDir('local-appsync-body-', region);
+    appsync = await startLocalAppSync({ stateDir, port: 0, region, apiKey, credentials: credentialStore(credentials), runtime: fakeRuntime(), bodyBudget: budget });
+    ca = readFileSync(appsync.caPath, 'utf8');
+  });
+  afterAll(async () => {
+    await appsync?.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('refuses a request without a credential, with a wrong API key or a bad token while its body is still held back', async () => {
+    const refused: readonly Record<string, string>[] = [{}, { 'x-api-key': 'da2-notthekey000000000000000' }, { authorization: 'not-a-token' }];
+    for (const headers of refused) {
+      // Act
+      const held = heldPost(appsync.graphqlUrl, ca, headers, { declaredBytes: mebibyte, sentBytes: 64 * kibibyte });
+      const answer = await held.answer;
+
+      // Assess
+      expect([answer.status, answer.headers['x-amzn-errortype'], answer.json]).toEqual([401, 'UnauthorizedException', unauthorized]);
+      expect(budget.heldBytes).toBe(0);
+      held.destroy();
+    }
+  });
+
+  it('refuses a chunked body without a credential unread, and ends the connection', async () => {
+    // Act
+    const held = heldPost(appsync.graphqlUrl, ca, {}, { sentBytes: 1000 * kibibyte });
+    const answer = await held.answer;
+
+    // Assess
+    expect([answer.status, answer.json]).toEqual([401, unauthorized]);
+    expect(answer.headers.connection).toBe('close');
+    await held.closed;
+    expect(budget.heldBytes).toBe(0);
+  });
+
+  it('refuses a SigV4 request by a key it does not know before reading its body', async () => {
+    // Prepare
+    const headers = await sigV4Headers(appsync.graphqlUrl, stranger, imageQuery);
+
+    // Act
+    const held = heldPost(appsync.graphqlUrl, ca, headers, { declaredBytes: mebibyte, sentBytes: 64 * kibibyte });
+    const answer = await held.answer;
+
+    // Assess
+    expect([answer.status, answer.json]).toEqual([403, errorBody('UnrecognizedClientException', 'The security token included in the request is invalid.')]);
+    expect(budget.heldBytes).toBe(0);
+    held.destroy();
+  });
+
+  it('checks a known key’s signature over the body once it is read', async () => {
+    // Act
+    const signed = await postSigned(appsync.graphqlUrl, ca, JSON.parse(imageQuery), { region, credentials });
+    const headers = await sigV4Headers(appsync.graphqlUrl, credentials, imageQuery);
+    const forged = await post(appsync.graphqlUrl, ca, imageQuery.replace(sampleImage.id, 'img-other'), headers);
+
+    // Assess
+    // Authenticated (200); `image` itself is for API-key and user-pool callers, so AWS_IAM gets AppSync's field error.
+    expect(signed.status).toBe(200);
+    expect(signed.json()).toMatchObject({ data: { image: null }, errors: [{ errorType: 'Unauthorized' }] });
+    expect(forged.status).toBe(403);
+    expect(forged.json()).toMatchObject({ errors: [{ errorType: 'InvalidSignatureException' }] });
+    expect(budget.heldBytes).toBe(0);
+  });
+
+  it('refuses a body past 1 MiB with 413: unread when its length says so, read no further when chunked', async () => {
+    // Act
+    const declared = heldPost(appsync.graphqlUrl, ca, { 'x-api-key': apiKey }, { declaredBytes: mebibyte + 1, sentBytes: 64 * kibibyte });
+    const declaredAnswer = await declared.answer;
+    const chunked = heldPost(appsync.graphqlUrl, ca, { 'x-api-key': apiKey }, { sentBytes: mebibyte + 1 });
+    const chunkedAnswer = await chunked.answer;
+
+    // Assess
+    expect([declaredAnswer.status, declaredAnswer.json]).toEqual([413, tooLarge]);
+    await declared.closed;
+    expect([chunkedAnswer.status, chunkedAnswer.json]).toEqual([413, tooLarge]);
+    await chunked.closed;
+    expect(budget.heldBytes).toBe(0);
+  });
+
+  it('answers a POST to another path 404 without reading its chunked body, and ends the connection', async () => {
+    // Act
+    const held = heldPost(appsync.graphqlUrl.replace('/graphql', '/nope'), ca, { 'x-api-key': apiKey }, { sentBytes: 64 * kibibyte });
+    const answer = await held.answer;
+
+    // Assess
+    expect([answer.status, answer.json]).toEqual([404, errorBody('NotFoundException', 'Not Found')]);
+    expect(answer.headers.connection).toBe('close');
+    await held.closed;
+  });
+
+  it('answers a GET, which has no body, 405 and keeps its connection', async () => {
+    // Prepare
+    const agent = new Agent({ keepAlive: true, maxSockets: 1, ca });
+
+    // Act
+    const answer = await new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+      const outgoing = request(appsync.graphqlUrl, { method: 'GET', agent }, (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection }));
+      });
+      outgoing.on('error', reject);
+      outgoing.end();
+    });
+
+    // Assess
+    expect(answer).toEqual({ status: 405, connection: 'keep-alive' });
+    agent.destroy();
+  });
+
+  it('serves an API-key request whose body arrives whole, and gives its bytes back', async () => {
+    const response = await post(appsync.graphqlUrl, ca, imageQuery, { 'content-type': 'application/json', 'x-api-key': apiKey });
+
+    expect([response.status, response.json()]).toEqual([200, { data: { image: { id: sampleImage.id } } }]);
+    expect(budget.heldBytes).toBe(0);
+  });
+});
+
+describe('local AppSync, request bodies past the budget or stalled', () => {
+  let stateDir: string;
+  let appsync: LocalAppSync;
+  let ca: string;
+  const budget = new BodyBudget(64 * kibibyte);
+
+  beforeAll(async () => {
+    stateDir = await startedStateDir('local-appsync-body-budget-', region);
+    appsync = await startLocalAppSync({
+      stateDir,
+      port: 0,
+      region,
+      apiKey,
+      credentials: credentialStore(credentials),
+      runtime: fakeRuntime(),
+      bodyBudget: budget,
+      bodyIdleTimeoutMs: 50,
+    });
+    ca = readFileSync(appsync.caPath, 'utf8');
+  });
+  afterAll(async () => {
+    await appsync?.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('refuses a body that does not fit the shared budget with 429, unread when its length says so', async () => {
+    const throttled = errorBody('TooManyRequestsException', 'Rate exceeded');
+
+    // Act
+    const declared = heldPost(appsync.graphqlUrl, ca, { 'x-api-key': apiKey }, { declaredBytes: 100 * kibibyte, sentBytes: kibibyte });
+    const declaredAnswer = await declared.answer;
+    const chunked = heldPost(appsync.graphqlUrl, ca, { 'x-api-key': apiKey }, { sentBytes: 100 * kibibyte });
+    const chunkedAnswer = await chunked.answer;
+
+    // Assess
+    expect([declaredAnswer.status, declaredAnswer.json]).toEqual([429, throttled]);
+    expect([chunkedAnswer.status, chunkedAnswer.json]).toEqual([429, throttled]);
+    await chunked.closed;
+    expect(budget.heldBytes).toBe(0);
+    declared.destroy();
+  });
+
+  it('drops the connection of a body that pauses past the idle timeout, and holds none of it', async () => {
+    // Act
+    const held = heldPost(appsync.graphqlUrl, ca, { 'x-api-key': apiKey }, { declaredBytes: 10 * kibibyte, sentBytes: kibibyte });
+
+    // Assess
+    await held.closed;
+    await expect(held.answer).rejects.toThrow();
+    expect(budget.heldBytes).toBe(0);
+  });
+});
