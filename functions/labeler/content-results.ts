@@ -29,6 +29,24 @@ import type { Detection } from './detect.ts';
 /** Hex SHA-256 of the uploaded bytes. */
 export const contentSha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
+/**
+ * The SHA-256 of bytes being read, computed at the first call and shared by
+ * every later one: the check of a stored result and the storing of a fresh
+ * one hash the bytes once, and a caller can start it early (while Rekognition
+ * works, label-image.ts) so that no hash is left for after the detection. A
+ * failed read rejects each call, never unhandled.
+ */
+export function sha256Once(bytes: Promise<Uint8Array>): () => Promise<string> {
+  let hashed: Promise<string> | undefined;
+  return () => {
+    if (!hashed) {
+      hashed = bytes.then(contentSha256);
+      hashed.catch(() => undefined);
+    }
+    return hashed;
+  };
+}
+
 /** A detection stored for some bytes, with their SHA-256. */
 export interface StoredDetection extends Detection {
   readonly sha256: string;
@@ -104,8 +122,10 @@ export interface ContentToLabel {
   /** Whose upload it is: results are stored and reused per owner. */
   readonly owner: string;
   readonly eTag: string | undefined;
-  /** The bytes, being read; awaited only to check a stored result or to store a fresh one. */
+  /** The bytes, being read. */
   readonly bytes: Promise<Uint8Array>;
+  /** Their SHA-256 (sha256Once over `bytes`): awaited only to check a stored result or to store a fresh one. */
+  readonly sha256: () => Promise<string>;
   /** The lookup of a stored result under the ETag, started early. */
   readonly stored: Promise<StoredDetection | undefined>;
 }
@@ -121,7 +141,7 @@ export async function detectByContent(
 ): Promise<Detection & { readonly reused: boolean; readonly save?: (now: Date) => Promise<void> }> {
   const stored = await content.stored;
   const usable = stored && (!deps.wantsProperties || stored.properties);
-  if (usable && stored.sha256 === contentSha256(await content.bytes)) {
+  if (usable && stored.sha256 === (await content.sha256())) {
     return { labels: stored.labels, moderationLabels: stored.moderationLabels, ...(deps.wantsProperties ? { properties: stored.properties } : {}), reused: true };
   }
   const detection = await deps.detect();
@@ -129,6 +149,6 @@ export async function detectByContent(
   return {
     ...detection,
     reused: false,
-    save: eTag ? async (now) => storeDetection(deps.store, content.owner, eTag, contentSha256(await content.bytes), detection, now) : undefined,
+    save: eTag ? async (now) => storeDetection(deps.store, content.owner, eTag, await content.sha256(), detection, now) : undefined,
   };
 }

@@ -8,7 +8,8 @@
  *
  * The push is the latency users see, so only what a client needs when it
  * receives the event comes before it: the kept original and the thumbnail
- * (Image.url, Image.thumbnailUrl; made while the engine works), then, side by
+ * (Image.url, Image.thumbnailUrl; made while the engine works, as is the
+ * bytes' SHA-256 a fresh result is stored under), then, side by
  * side, the stored detection result (for the same bytes uploaded again) and
  * the terminal status. The search entries and then the catalog counts follow
  * the push (functions/shared/ended-image.ts), as an index does on AWS, and
@@ -34,7 +35,7 @@ import type { CallbackSender } from '../shared/callback-sender.ts';
 import { finishEndedImage, pushAndFinishHeld } from '../shared/ended-image.ts';
 import { deferUnlessTimeLeft, deferUnlessTimeToEnd } from '../shared/image-push.ts';
 import { deleteKeptObjects, deleteObjects, imageObjectKeys } from '../shared/image-objects.ts';
-import { detectByContent, storedDetection, type ContentToLabel } from './content-results.ts';
+import { detectByContent, sha256Once, storedDetection, type ContentToLabel } from './content-results.ts';
 import { detect } from './detect.ts';
 import { PushDeferredError, StaleUploadError, UnlabelableImageError } from '../shared/errors.ts';
 import { rekognitionImageFor } from './rekognition-image.ts';
@@ -103,8 +104,8 @@ interface TerminalResult {
  * answered, the object must still be that version (else StaleUploadError):
  * it then read those bytes.
  */
-async function detectPinned(deps: LabelerDeps, object: UploadedObject, contentType: ImageType, bytes: Promise<Uint8Array>, media: Gate) {
-  const rekognitionImage = await rekognitionImageFor(object, contentType, bytes);
+async function detectPinned(deps: LabelerDeps, object: UploadedObject, contentType: ImageType, content: ContentToLabel, media: Gate) {
+  const rekognitionImage = await rekognitionImageFor(object, contentType, content.bytes);
   // Rekognition is paid per call: none without the time for a detection of at least detectionMs and the end of
   // the image after it (time-budget.ts), else the end would be deferred and the calls made again on the next receive.
   const leftMs = deferUnlessTimeLeft(deps, object.imageId, toDetectMs);
@@ -114,8 +115,12 @@ async function detectPinned(deps: LabelerDeps, object: UploadedObject, contentTy
     imageProperties: deps.imageProperties ?? false,
     ...(Number.isFinite(boundMs) ? { signal: (deps.detectionDeadline ?? AbortSignal.timeout)(boundMs) } : {}),
   });
-  // The requests are on their way once the SDK's middleware has run (this turn of the event loop): the media follow.
-  setImmediate(media.open);
+  // The requests are on their way once the SDK's middleware has run (this turn of the event loop): the media follow,
+  // then the hash a fresh result is stored under, so that the detection's answer finds it made (content-results.ts).
+  setImmediate(() => {
+    media.open();
+    void media.opened.then(() => content.sha256());
+  });
   const detection = await detecting;
   if (rekognitionImage.S3Object) await confirmVersion(deps.s3, object);
   return detection;
@@ -159,7 +164,7 @@ async function labelledOrFailed(
   const typed: Image = { ...image, contentType };
   try {
     const { labels, moderationLabels, properties, reused, save } = await detectByContent(
-      { store: deps.store, detect: () => detectPinned(deps, object, contentType, content.bytes, media), wantsProperties: deps.imageProperties ?? false },
+      { store: deps.store, detect: () => detectPinned(deps, object, contentType, content, media), wantsProperties: deps.imageProperties ?? false },
       content,
     );
     if (reused) deps.logger.info('same bytes labelled before, result reused', { imageId: image.id });
@@ -259,6 +264,7 @@ export async function labelImage(deps: LabelerDeps, object: UploadedObject): Pro
     owner: ownerOfItem(image),
     eTag: object.eTag,
     bytes,
+    sha256: sha256Once(bytes),
     stored: early(storedDetection(deps.store, ownerOfItem(image), object.eTag)),
   };
   const actualType = early(content.bytes.then(imageTypeOf));

@@ -9,7 +9,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemBytes } from '../../api/item-size.ts';
 import { contentResultKey } from '../../api/table.ts';
-import { contentSha256, detectByContent, storedDetection } from '../../functions/labeler/content-results.ts';
+import { contentSha256, detectByContent, sha256Once, storedDetection } from '../../functions/labeler/content-results.ts';
 import type { Detection } from '../../functions/labeler/detect.ts';
 import type { TableStore } from '../../functions/shared/table-store.ts';
 import { startImagesTable, type ImagesTable } from './images-table.ts';
@@ -58,7 +58,8 @@ const astronaut: Detection = {
 
 /** detectByContent for `eTag`'s bytes, counting the detections it runs. */
 async function labelOnce(eTag: string, detection: Detection, calls: { count: number }) {
-  const content = { owner, eTag, bytes: Promise.resolve(bytes), stored: storedDetection(store, owner, eTag) };
+  const read = Promise.resolve(bytes);
+  const content = { owner, eTag, bytes: read, sha256: sha256Once(read), stored: storedDetection(store, owner, eTag) };
   const result = await detectByContent(
     {
       store,
