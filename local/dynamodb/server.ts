@@ -30,7 +30,7 @@ dynalite is made cheaper without changing what it answers: its store keeps
  */
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { type BodyBudget, closeOrDrain, declaredBodyFits, readHeldBody, type RequestBodyOptions, stackBodyBudget } from '../http-body.ts';
+import { type BodyBudget, type BodyPace, bodyPaceOf, closeOrDrain, declaredBodyFits, readHeldBody, type RequestBodyOptions, stackBodyBudget } from '../http-body.ts';
 import { sigV4FailureBeforeBody } from '../iam/sigv4.ts';
 import { closeServer, guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
@@ -149,7 +149,7 @@ function sendAnswer(response: ServerResponse, answer: DynamoDbHttpResponse): voi
  */
 async function serveOverTransport(
   transport: DynamoDbTransport,
-  checks: { readonly auth: DynamoDbAuthOptions; readonly budget: BodyBudget; readonly idleTimeoutMs: number | undefined },
+  checks: { readonly auth: DynamoDbAuthOptions; readonly budget: BodyBudget; readonly pace: BodyPace },
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
@@ -185,7 +185,7 @@ async function serveOverTransport(
       tooLarge: () => new BodyTooLargeError(maxRequestBytes),
       budget: checks.budget,
       overBudget: () => new BodyOverBudget(),
-      idleTimeoutMs: checks.idleTimeoutMs,
+      ...checks.pace,
     });
   } catch (error) {
     if (error instanceof BodyOverBudget) return refuseUnread(() => sendAnswer(response, requestLimitExceeded()));
@@ -209,7 +209,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
   const throttle = new WriteThrottle();
   const transport = authorizingTransport(throttlingTransport(storeTransport(inProcessTransport(handler), meter), throttle), options);
   const { admin } = options;
-  const checks = { auth: options, budget: options.bodyBudget ?? stackBodyBudget, idleTimeoutMs: options.bodyIdleTimeoutMs };
+  const checks = { auth: options, budget: options.bodyBudget ?? stackBodyBudget, pace: bodyPaceOf(options) };
   server.removeAllListeners('request');
   server.on(
     'request',
