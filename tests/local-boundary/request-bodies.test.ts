@@ -8,7 +8,8 @@
  * body leaves no room for a second. The budget is charged for the bytes that arrive, not for what a request
  * declares: headers alone hold nothing. A request that asks for `100 Continue` gets it as Node calls the request
  * listener; since the servers run in this process, the listener has run to its first await by then. The budgets
- * say when bytes have arrived (WatchedBudget), so nothing here waits on a clock.
+ * say when bytes have arrived (WatchedBudget), so nothing here waits on a clock, but the bodies that stop arriving
+ * or trickle, which servers with a short idle timeout and a high minimum rate drop (the outcome asserted, not when).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
