@@ -5,15 +5,23 @@ import { onResponseOver } from './response-over.ts';
 
 /**
  * The whole body of `request`; throws `tooLarge()` once more than `maxBytes`
- * have arrived, without reading the rest.
+ * have arrived, without reading the rest. A body that pauses, or arrives too
+ * slowly (BodyClock: `pace`), destroys the request (its connection dropped)
+ * and throws a BodyGoneError.
  */
-export async function readBoundedBody(request: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
+export async function readBoundedBody(request: IncomingMessage, maxBytes: number, tooLarge: () => Error, pace: BodyPace = {}): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let length = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    length += chunk.length;
-    if (length > maxBytes) throw tooLarge();
-    chunks.push(chunk);
+  const clock = new BodyClock(pace, (error) => request.destroy(error));
+  try {
+    for await (const chunk of request as AsyncIterable<Buffer>) {
+      length += chunk.length;
+      if (length > maxBytes) throw tooLarge();
+      chunks.push(chunk);
+      clock.arrived(chunk.length);
+    }
+  } finally {
+    clock.stop();
   }
   return Buffer.concat(chunks);
 }
@@ -93,6 +101,83 @@ export const stackBodyBudget = new BodyBudget(256 * 1024 * 1024);
 export const bodyIdleTimeoutMs = 20_000;
 
 /**
+ * The slowest average a body may arrive at (BodyClock): 128 KiB/s, about 1 Mbit/s. A pause alone is not enough:
+ * the attacker review's bodies, 15.5 MiB sent at once and then a byte every 15 s, never paused 20 s and held most
+ * of the budget until Node's requestTimeout (300 s). Each body may take the idle timeout plus one second per
+ * 128 KiB it has sent: a legitimate 15 MiB upload on a 1 Mbit/s link (~126 s) fits in its ~140 s, and a body that
+ * sent 15.5 MiB at once is dropped ~144 s after it began instead of 300. A slower limit holds bytes longer (the
+ * hold of a stalled body grows as its size over this rate); a faster one refuses slower links. S3 itself
+ * documents no rate, only its idle RequestTimeout.
+ */
+export const bodyMinBytesPerSecond = 128 * 1024;
+
+/** How a body must keep arriving (BodyClock). */
+export interface BodyPace {
+  /** Longest pause between two chunks (or before the first). @default bodyIdleTimeoutMs */
+  readonly idleTimeoutMs?: number;
+  /** Slowest average, from the start of the read, past a grace of idleTimeoutMs. @default bodyMinBytesPerSecond */
+  readonly minBytesPerSecond?: number;
+}
+
+/**
+ * Times one body's arrival: calls `expire` (once) with a BodyGoneError when the body has paused longer than
+ * `idleTimeoutMs`, or has fallen behind `minBytesPerSecond` on average: when, counted from the start, more time
+ * has passed than idleTimeoutMs plus one second per minBytesPerSecond bytes arrived. So a body that keeps to the
+ * rate is never cut, whatever its size, and a stalled one holds what it sent for a time bounded by its size.
+ */
+export class BodyClock {
+  readonly #idleTimeoutMs: number;
+  readonly #minBytesPerSecond: number;
+  readonly #startedAt = performance.now();
+  #bytes = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  public constructor(
+    pace: BodyPace,
+    private readonly expire: (error: BodyGoneError) => void,
+  ) {
+    this.#idleTimeoutMs = pace.idleTimeoutMs ?? bodyIdleTimeoutMs;
+    this.#minBytesPerSecond = pace.minBytesPerSecond ?? bodyMinBytesPerSecond;
+    // A zero or NaN here would make every deadline NaN, which setTimeout runs at once: every body dropped.
+    if (!(this.#idleTimeoutMs > 0) || !(this.#minBytesPerSecond > 0)) {
+      throw new RangeError(`a body's idle timeout and minimum rate must be positive, got ${this.#idleTimeoutMs} ms and ${this.#minBytesPerSecond} bytes a second`);
+    }
+    this.#arm();
+  }
+
+  /** `bytes` more have arrived. */
+  public arrived(bytes: number): void {
+    this.#bytes += bytes;
+    this.#arm();
+  }
+
+  /** The body is read (or given up): no more timing. */
+  public stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+  }
+
+  #arm(): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#timer);
+    const now = performance.now();
+    const rateDeadline = this.#startedAt + this.#idleTimeoutMs + (this.#bytes * 1000) / this.#minBytesPerSecond;
+    const idle = now + this.#idleTimeoutMs <= rateDeadline;
+    const message = idle
+      ? `the request body paused for more than ${this.#idleTimeoutMs} ms`
+      : `the request body arrived slower than ${this.#minBytesPerSecond} bytes a second`;
+    this.#timer = setTimeout(
+      () => {
+        this.stop();
+        this.expire(new BodyGoneError(message));
+      },
+      Math.max(0, Math.min(now + this.#idleTimeoutMs, rateDeadline) - now),
+    );
+  }
+}
+
+/**
  * Whether the body `request` declares (its Content-Length, capped at `maxBytes`, past which it is never read)
  * fits in what `budget` has left now: if not, the request is refused unread, without reading it only to be
  * refused halfway. Nothing is held: the bytes are charged as they arrive. A body of no declared length
@@ -158,36 +243,40 @@ export interface RequestBodyOptions {
    * RequestTimeout first). @default bodyIdleTimeoutMs (20 s)
    */
   readonly bodyIdleTimeoutMs?: number;
+  /** Slowest average rate of a request body, past which it is dropped as a pause is (BodyClock). @default bodyMinBytesPerSecond (128 KiB/s) */
+  readonly bodyMinBytesPerSecond?: number;
 }
 
-export interface HeldBodyOptions {
+/** The BodyPace of a service's RequestBodyOptions. */
+export const bodyPaceOf = (options: RequestBodyOptions): BodyPace => ({
+  idleTimeoutMs: options.bodyIdleTimeoutMs,
+  minBytesPerSecond: options.bodyMinBytesPerSecond,
+});
+
+export interface HeldBodyOptions extends BodyPace {
   /** Read no further: past this many bytes, `tooLarge()`. */
   readonly maxBytes: number;
   readonly tooLarge: () => Error;
   /** Where the bytes are charged as they arrive; when the next chunk does not fit, `overBudget()`. */
   readonly budget: BodyBudget;
   readonly overBudget: () => Error;
-  /** Longest pause between two chunks (or before the first): past it the connection is dropped, unanswered. @default bodyIdleTimeoutMs */
-  readonly idleTimeoutMs?: number;
 }
 
 /**
  * The whole body of `request`, its bytes charged to `options.budget` as they arrive and held until `response`
  * closes. Rejects with `tooLarge()` or `overBudget()` (the bytes read so far released at once, the rest left
  * unread, the request paused: the caller answers, closeOrDrain), or with a BodyGoneError when the client went
- * away or paused longer than the idle timeout: then the connection is destroyed (the JSON services' models have
+ * away, paused longer than the idle timeout or fell behind the minimum rate (BodyClock): then the connection is destroyed (the JSON services' models have
  * no timeout error for a slow body; dropping the connection is what an AWS front end does to an idle one, and
  * the SDKs retry it as a network error).
  */
 export function readHeldBody(request: IncomingMessage, response: ServerResponse, options: HeldBodyOptions): Promise<Buffer> {
   const hold = new BodyHold(options.budget, response);
-  const idleTimeoutMs = options.idleTimeoutMs ?? bodyIdleTimeoutMs;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
-    let idleTimer: NodeJS.Timeout | undefined;
     const settle = (error?: Error) => {
-      clearTimeout(idleTimer);
+      clock.stop();
       request.off('data', onData).off('end', onEnd).off('error', onGone).off('close', onClose);
       if (error === undefined) {
         resolve(Buffer.concat(chunks, length));
@@ -197,19 +286,16 @@ export function readHeldBody(request: IncomingMessage, response: ServerResponse,
       request.pause();
       reject(error);
     };
-    const armIdleTimer = () => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => {
-        settle(new BodyGoneError(`the request body paused for more than ${idleTimeoutMs} ms`));
-        response.destroy();
-      }, idleTimeoutMs);
-    };
+    const clock = new BodyClock(options, (error) => {
+      settle(error);
+      response.destroy();
+    });
     const onData = (chunk: Buffer) => {
       length += chunk.length;
       if (length > options.maxBytes) return settle(options.tooLarge());
       if (!hold.add(chunk.length)) return settle(response.closed ? new BodyGoneError('the client went away') : options.overBudget());
       chunks.push(chunk);
-      armIdleTimer();
+      clock.arrived(chunk.length);
     };
     const onEnd = () => settle();
     const onGone = () => settle(new BodyGoneError('the client went away before its request body ended'));
@@ -218,7 +304,6 @@ export function readHeldBody(request: IncomingMessage, response: ServerResponse,
     };
     if (response.closed || response.writableEnded) return settle(new BodyGoneError('the request is already answered, or its client gone'));
     request.on('data', onData).on('end', onEnd).on('error', onGone).on('close', onClose);
-    armIdleTimer();
   });
 }
 

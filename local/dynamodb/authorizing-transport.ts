@@ -2,7 +2,8 @@
  * What DynamoDB checks before it runs an operation: a valid SigV4 signature
  * (service `dynamodb`, body hash included) by a known key pair, then the
  * signer's policy for each action and resource the request needs
- * (./authorization.ts). Both the socket front and in-process callers go
+ * (./authorization.ts). The body is parsed only after the signature holds
+ * (./body-shape.ts, which refuses the shapes DynamoDB refuses). Both the socket front and in-process callers go
  * through it, so neither path accepts a forged or foreign signature.
  *
  * Refusals are DynamoDB's: HTTP 400 and a JSON 1.0 body whose `__type` is
@@ -15,6 +16,7 @@ import { signatureErrorOf } from '../iam/json-service-errors.ts';
 import { deniedMessage, localAccountId, principalFor, type PrincipalDirectory } from '../iam/principals.ts';
 import { verifySigV4, type SigV4Failure } from '../iam/sigv4.ts';
 import { dynamoDbAuthorizationRequests } from './authorization.ts';
+import { readJsonBody } from './body-shape.ts';
 import type { DynamoDbHttpResponse, DynamoDbTransport } from './in-process.ts';
 
 export interface DynamoDbAuthOptions {
@@ -56,19 +58,17 @@ export function authorizingTransport(transport: DynamoDbTransport, options: Dyna
       { credentials: options.credentials, service: 'dynamodb', region: options.region },
     );
     if (!verified.ok) return signatureRefusal(verified);
+    // Only now is the body read as JSON: its shape refused as DynamoDB refuses it (body-shape.ts), its parse kept.
+    const reading = readJsonBody(request);
+    if ('refusal' in reading) return reading.refusal;
     const target = request.headers['x-amz-target'] ?? '';
     // An unknown target or a body that is not JSON: DynamoDB's own validation answers, after authentication.
-    if (!target.startsWith(targetPrefix)) return transport(request);
-    let body: unknown;
-    try {
-      body = JSON.parse(request.body);
-    } catch {
-      return transport(request);
-    }
+    const body = reading.input;
+    if (!target.startsWith(targetPrefix) || body === undefined) return transport(request);
     const requests = dynamoDbAuthorizationRequests(target.slice(targetPrefix.length), body, { region: options.region, accountId: localAccountId });
     const principal = principalFor(options.credentials, verified.accessKeyId);
     const denied = deniedMessage(principal, requests);
     if (denied !== undefined) return dynamoDbRefusal('AccessDeniedException', denied, 'Message');
-    return transport({ ...request, principalArn: principal?.arn });
+    return transport({ ...request, principalArn: principal?.arn, parsedBody: { of: request.body, input: body } });
   };
 }

@@ -20,6 +20,11 @@ export interface DynamoDbHttpRequest {
   readonly body: string;
   /** Who signed it (an IAM ARN), set by the authorizing transport for the layers behind it. */
   readonly principalArn?: string;
+  /**
+   * `body` as the authorizing transport parsed it, so the layers behind it need not parse it again (inner-calls.ts's
+   * bodyOf); valid only while `of` is still the request's body (a layer that sends another body keeps it in a spread).
+   */
+  readonly parsedBody?: { readonly of: string; readonly input: unknown };
 }
 
 /** DynamoDB's answer: the status line, headers (lower-case names) and body. */

@@ -40,7 +40,8 @@ export function operationOf(request: DynamoDbHttpRequest): string | undefined {
 /** The JSON object body of a request, or undefined when it is not one (dynalite's validation answers those). */
 export function bodyOf(request: DynamoDbHttpRequest): Record<string, unknown> | undefined {
   try {
-    const body = JSON.parse(request.body) as unknown;
+    // The authorizing transport's parse, when it is of this very body (the same string: compared at once).
+    const body = request.parsedBody?.of === request.body ? request.parsedBody.input : (JSON.parse(request.body) as unknown);
     return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

@@ -11,7 +11,8 @@
  * in this process hand theirs (in-process.ts), behind the error boundary.
  *
  * Every JSON request, over the socket or in process, is checked first as
- * DynamoDB checks it: its SigV4 signature, then the signer's policy
+ * DynamoDB checks it: its SigV4 signature, over the body, before the body is
+ * parsed, then the body's shape (body-shape.ts) and the signer's policy
  * (authorizing-transport.ts). Then TransactWriteItems and TransactGetItems,
  * which dynalite lacks, run atomically over its single-item operations
  * (transactions.ts), holding the store exclusively, while other writes hold
@@ -29,7 +30,7 @@ dynalite is made cheaper without changing what it answers: its store keeps
  */
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { type BodyBudget, closeOrDrain, declaredBodyFits, readHeldBody, type RequestBodyOptions, stackBodyBudget } from '../http-body.ts';
+import { type BodyBudget, type BodyPace, bodyPaceOf, closeOrDrain, declaredBodyFits, readHeldBody, type RequestBodyOptions, stackBodyBudget } from '../http-body.ts';
 import { sigV4FailureBeforeBody } from '../iam/sigv4.ts';
 import { closeServer, guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
@@ -118,13 +119,6 @@ const maxRequestBytes = 16 * 1024 * 1024;
 
 const jsonContentType = 'application/x-amz-json-1.0';
 
-/**
- * DynamoDB nests documents at most 32 levels; each level is two JSON levels
- * (`{"M":{"a":…}}`) under a few of the request's own. Deeper JSON is refused
- * before dynalite walks it recursively (and runs out of stack).
- */
-const maxJsonDepth = 80;
-
 function sendJson(response: ServerResponse, status: number, body: object): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': jsonContentType, 'content-length': Buffer.byteLength(text) }).end(text);
@@ -132,46 +126,6 @@ function sendJson(response: ServerResponse, status: number, body: object): void 
 
 const sendInternalError = (response: ServerResponse) =>
   sendJson(response, 500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error' });
-
-/** How deep `text`'s brackets nest, strings skipped; linear and without recursion. */
-function jsonDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
-    if (inString) {
-      if (char === '\\') index += 1;
-      else if (char === '"') inString = false;
-    } else if (char === '"') inString = true;
-    else if (char === '{' || char === '[') deepest = Math.max(deepest, ++depth);
-    else if (char === '}' || char === ']') depth -= 1;
-  }
-  return deepest;
-}
-
-/**
- * What DynamoDB refuses of a JSON body before reading it as an operation's
- * input, and dynalite would instead trip over (a 500): JSON that is not an
- * object, and nesting past its limit.
- */
-function bodyShapeError(request: IncomingMessage, body: string): { status: number; error: object } | undefined {
-  const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim();
-  if (request.method !== 'POST' || body === '' || (contentType !== 'application/json' && contentType !== jsonContentType)) return undefined;
-  if (jsonDepth(body) > maxJsonDepth) {
-    return { status: 400, error: { __type: 'com.amazon.coral.validate#ValidationException', message: 'Nesting Levels have exceeded supported limits' } };
-  }
-  let input: unknown;
-  try {
-    input = JSON.parse(body);
-  } catch {
-    return undefined; // dynalite answers this one itself, as DynamoDB does
-  }
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { status: 400, error: { __type: 'com.amazon.coral.service#SerializationException' } };
-  }
-  return undefined;
-}
 
 /**
  * DynamoDB's answer to more requests than the account's quota (RequestLimitExceeded, which the SDKs retry):
@@ -195,7 +149,7 @@ function sendAnswer(response: ServerResponse, answer: DynamoDbHttpResponse): voi
  */
 async function serveOverTransport(
   transport: DynamoDbTransport,
-  checks: { readonly auth: DynamoDbAuthOptions; readonly budget: BodyBudget; readonly idleTimeoutMs: number | undefined },
+  checks: { readonly auth: DynamoDbAuthOptions; readonly budget: BodyBudget; readonly pace: BodyPace },
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
@@ -231,7 +185,7 @@ async function serveOverTransport(
       tooLarge: () => new BodyTooLargeError(maxRequestBytes),
       budget: checks.budget,
       overBudget: () => new BodyOverBudget(),
-      idleTimeoutMs: checks.idleTimeoutMs,
+      ...checks.pace,
     });
   } catch (error) {
     if (error instanceof BodyOverBudget) return refuseUnread(() => sendAnswer(response, requestLimitExceeded()));
@@ -239,10 +193,8 @@ async function serveOverTransport(
     response.writeHead(413, { connection: 'close' }).end();
     return;
   }
-  const text = body.toString('utf8');
-  const refused = bodyShapeError(request, text);
-  if (refused) return sendJson(response, refused.status, refused.error);
-  sendAnswer(response, await transport({ method: request.method ?? 'GET', path: request.url ?? '/', headers, body: text }));
+  // The transport verifies the signature over the body before anything parses it (authorizing-transport.ts).
+  sendAnswer(response, await transport({ method: 'POST', path: request.url ?? '/', headers, body: body.toString('utf8') }));
 }
 
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
@@ -257,7 +209,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
   const throttle = new WriteThrottle();
   const transport = authorizingTransport(throttlingTransport(storeTransport(inProcessTransport(handler), meter), throttle), options);
   const { admin } = options;
-  const checks = { auth: options, budget: options.bodyBudget ?? stackBodyBudget, idleTimeoutMs: options.bodyIdleTimeoutMs };
+  const checks = { auth: options, budget: options.bodyBudget ?? stackBodyBudget, pace: bodyPaceOf(options) };
   server.removeAllListeners('request');
   server.on(
     'request',

@@ -16,7 +16,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { closeOrDrain, declaredBodyFits, readHeldBody, type RequestBodyOptions, stackBodyBudget } from '../http-body.ts';
+import { bodyPaceOf, closeOrDrain, declaredBodyFits, readHeldBody, type RequestBodyOptions, stackBodyBudget } from '../http-body.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { deniedMessage, localAccountId, principalFor, type PrincipalDirectory } from '../iam/principals.ts';
 import { signatureErrorOf } from '../iam/json-service-errors.ts';
@@ -107,7 +107,7 @@ export async function startLocalLambdaApi<Name extends string>(options: LocalLam
       tooLarge: requestTooLarge,
       budget,
       overBudget: tooManyRequests,
-      idleTimeoutMs: options.bodyIdleTimeoutMs,
+      ...bodyPaceOf(options),
     });
     const verdict = await verifySigV4(
       { method: 'POST', url: request.url ?? '/', headers: request.headers, payloadHash: createHash('sha256').update(body).digest('hex') },

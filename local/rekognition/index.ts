@@ -22,7 +22,7 @@ import { imagePropertiesRequestsStat, requestsImageProperties, timedEngine, type
 import { overQuotaError, TpsQuota } from './tps-quota.ts';
 import { isTestHook, serveTestHook } from './test-hooks.ts';
 import { clientWentAway, closeServer, guardRequests, guardServer } from '../http-boundary.ts';
-import { closeOrDrain, type RequestBodyOptions, stackBodyBudget } from '../http-body.ts';
+import { bodyPaceOf, closeOrDrain, type RequestBodyOptions, stackBodyBudget } from '../http-body.ts';
 import { listen } from '../listen.ts';
 
 export interface LocalRekognitionOptions extends RequestBodyOptions {
@@ -88,7 +88,7 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
     credentials: options.credentials,
     region: options.region,
     budget: options.bodyBudget ?? stackBodyBudget,
-    idleTimeoutMs: options.bodyIdleTimeoutMs,
+    pace: bodyPaceOf(options),
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {

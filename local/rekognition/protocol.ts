@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type BodyBudget, declaredBodyFits, readHeldBody } from '../http-body.ts';
+import { type BodyBudget, type BodyPace, declaredBodyFits, readHeldBody } from '../http-body.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { signatureErrorOf } from '../iam/json-service-errors.ts';
 import { sigV4FailureBeforeBody, verifySigV4, type SigV4Failure } from '../iam/sigv4.ts';
@@ -45,7 +45,7 @@ const tooManyBytes = () => new RekognitionError(RekognitionErrorCode.throttling,
 export async function parseRequest(
   request: IncomingMessage,
   response: ServerResponse,
-  auth: { readonly credentials: CredentialStore; readonly region: string; readonly budget: BodyBudget; readonly idleTimeoutMs?: number },
+  auth: { readonly credentials: CredentialStore; readonly region: string; readonly budget: BodyBudget; readonly pace: BodyPace },
 ): Promise<ParsedRequest> {
   const signed = { credentials: auth.credentials, service: signingName, region: auth.region };
   const headerFailure = sigV4FailureBeforeBody({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers }, signed);
@@ -56,7 +56,7 @@ export async function parseRequest(
     tooLarge: () => new RekognitionError(RekognitionErrorCode.imageTooLarge, 'Request size is too large.'),
     budget: auth.budget,
     overBudget: tooManyBytes,
-    idleTimeoutMs: auth.idleTimeoutMs,
+    ...auth.pace,
   });
   const verdict = await verifySigV4(
     { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, payloadHash: createHash('sha256').update(body).digest('hex') },

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { parse as parseQuery, type ParsedUrlQuery } from 'node:querystring';
 import { crc32 } from 'node:zlib';
-import { bodyIdleTimeoutMs, type BodyHold } from '../http-body.ts';
+import { type BodyHold, type BodyPace } from '../http-body.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { unsignedAmzHeaders, verifySigV4 } from '../iam/sigv4.ts';
 import { decodeAwsChunked, readBody } from './body.ts';
@@ -22,7 +22,8 @@ export interface AdmissionOptions {
   readonly region: string;
   readonly credentials: CredentialStore;
   readonly maxObjectBytes: number;
-  readonly idleTimeoutMs?: number;
+  /** How the body must keep arriving (http-body.ts's BodyClock). */
+  readonly pace?: BodyPace;
   /** Where the body's bytes are charged as they arrive (readBody). */
   readonly bodyHold?: BodyHold;
 }
@@ -250,7 +251,7 @@ export async function admitRequest(req: IncomingMessage, options: AdmissionOptio
   const bodyResult = await readBody(req, {
     expectedBytes: contentLength,
     maxBytes: maxBodyBytes(options.maxObjectBytes, streaming),
-    idleTimeoutMs: options.idleTimeoutMs ?? bodyIdleTimeoutMs,
+    pace: options.pace ?? {},
     ...(options.bodyHold ? { hold: options.bodyHold } : {}),
   });
   if (!bodyResult.ok) return refuse(bodyResult.error);

@@ -4,7 +4,7 @@
  * `aws-chunked` framing the AWS SDK uses for streamed uploads.
  */
 import type { IncomingMessage } from 'node:http';
-import type { BodyHold } from '../http-body.ts';
+import { BodyClock, type BodyHold, type BodyPace } from '../http-body.ts';
 import { s3Error, type S3Error } from './errors.ts';
 
 export type BodyResult = { readonly ok: true; readonly body: Buffer } | { readonly ok: false; readonly error: S3Error };
@@ -14,8 +14,8 @@ export interface ReadBodyOptions {
   readonly expectedBytes?: number;
   /** Hard cap on bytes read off the wire. */
   readonly maxBytes: number;
-  /** Longest pause between two chunks before S3 gives up on the client. */
-  readonly idleTimeoutMs: number;
+  /** How the body must keep arriving (http-body.ts's BodyClock): past a pause, or behind the rate, S3 gives up on the client with RequestTimeout. */
+  readonly pace: BodyPace;
   /** Where the bytes are charged as they arrive (the stack's budget); a chunk that does not fit is refused with 503 SlowDown. */
   readonly hold?: BodyHold;
 }
@@ -27,11 +27,10 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
     const chunks: Buffer[] = [];
     let received = 0;
     let settled = false;
-    let idleTimer: NodeJS.Timeout | undefined;
     const finish = (result: BodyResult) => {
       if (settled) return;
       settled = true;
-      clearTimeout(idleTimer);
+      clock.stop();
       req.off('data', onData).off('end', onEnd).off('error', onError).off('aborted', onAborted);
       if (!result.ok) {
         // What was read is dropped: its bytes go back to the budget now, not when the answer closes.
@@ -40,20 +39,15 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
       }
       resolve(result);
     };
-    const armIdleTimer = () => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(
-        () =>
-          finish({
-            ok: false,
-            error: s3Error(
-              'RequestTimeout',
-              'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.',
-            ),
-          }),
-        options.idleTimeoutMs,
-      );
-    };
+    const clock = new BodyClock(options.pace, () =>
+      finish({
+        ok: false,
+        error: s3Error(
+          'RequestTimeout',
+          'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.',
+        ),
+      }),
+    );
     const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (received > limit) {
@@ -74,7 +68,7 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
         return;
       }
       chunks.push(chunk);
-      armIdleTimer();
+      clock.arrived(chunk.length);
     };
     const onEnd = () => {
       if (options.expectedBytes !== undefined && received < options.expectedBytes) {
@@ -90,7 +84,6 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
       finish({ ok: false, error: s3Error('IncompleteBody', 'The request body could not be read to the end.') });
     const onAborted = onError;
     req.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onAborted);
-    armIdleTimer();
   });
 }
 

@@ -28,7 +28,7 @@ import { createS3rverBackend, type BucketConfig, type KeptCounts, type S3rverBac
 import { closeServer, guardRequests, guardServer } from '../http-boundary.ts';
 import { countS3Request } from '../stack-usage.ts';
 import { listen } from '../listen.ts';
-import { BodyHold, closeOrDrain, declaredBodyFits, type RequestBodyOptions, stackBodyBudget } from '../http-body.ts';
+import { BodyHold, bodyPaceOf, closeOrDrain, declaredBodyFits, type RequestBodyOptions, stackBodyBudget } from '../http-body.ts';
 import { sigV4FailureBeforeBody } from '../iam/sigv4.ts';
 
 export interface LocalS3Options extends RequestBodyOptions {
@@ -171,7 +171,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       credentials: options.credentials,
       maxObjectBytes: options.maxObjectBytes,
       bodyHold: new BodyHold(budget, res),
-      idleTimeoutMs: options.bodyIdleTimeoutMs,
+      pace: bodyPaceOf(options),
     });
     if (!admission.ok) return refuse(admission.error);
     // IAM, after authentication and before storage: the signer's (a presigned URL's too) policy, and 403 for a key it may not learn is missing.

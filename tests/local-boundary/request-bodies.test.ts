@@ -8,7 +8,8 @@
  * body leaves no room for a second. The budget is charged for the bytes that arrive, not for what a request
  * declares: headers alone hold nothing. A request that asks for `100 Continue` gets it as Node calls the request
  * listener; since the servers run in this process, the listener has run to its first await by then. The budgets
- * say when bytes have arrived (WatchedBudget), so nothing here waits on a clock.
+ * say when bytes have arrived (WatchedBudget), so nothing here waits on a clock, but the bodies that stop arriving
+ * or trickle, which servers with a short idle timeout and a high minimum rate drop (the outcome asserted, not when).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,9 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../local/dynamodb/index.ts';
-import { BodyBudget } from '../../local/http-body.ts';
+import { createServer, type Server } from 'node:http';
+import { BodyBudget, BodyGoneError, readBoundedBody } from '../../local/http-body.ts';
+import { listen } from '../../local/listen.ts';
 import { credentialStore, type LocalCredentials } from '../../local/iam/credentials.ts';
 import { startLocalLambdaApi, type LocalLambdaApi } from '../../local/lambda/api.ts';
 import type { VisionEngine } from '../../local/rekognition/engine/engine.ts';
@@ -394,11 +397,14 @@ describe('DynamoDB, methods other than POST', () => {
 });
 
 describe('a body that stops arriving', () => {
-  // Servers of their own, with an idle timeout of 1 s instead of 20: long enough that a body sent at once is
-  // never cut on its way, on a loaded machine too.
-  const idle = { bodyIdleTimeoutMs: 1000 };
-  const stallBudgets = { dynamodb: budget(), lambda: budget(), rekognition: budget() };
-  let servers: { readonly dynamodb: LocalDynamoDb; readonly lambda: LocalLambdaApi; readonly rekognition: LocalRekognition } | undefined;
+  // Servers of their own, with an idle timeout of 1 s instead of 20 and a minimum rate of 512 KiB/s instead of
+  // 128: long enough that a body of 1 MiB sent at once is never cut on its way (it may take 3 s), on a loaded
+  // machine too.
+  const idle = { bodyIdleTimeoutMs: 1000, bodyMinBytesPerSecond: 512 * 1024 };
+  const stallBudgets = { dynamodb: budget(), lambda: budget(), rekognition: budget(), s3: budget() };
+  let servers:
+    | { readonly dynamodb: LocalDynamoDb; readonly lambda: LocalLambdaApi; readonly rekognition: LocalRekognition; readonly s3: LocalS3 }
+    | undefined;
 
   beforeAll(async () => {
     const credentials = credentialStore(keyPair);
@@ -423,19 +429,78 @@ describe('a body that stops arriving', () => {
         bodyBudget: stallBudgets.rekognition,
         ...idle,
       }),
+      s3: await startLocalS3({
+        dataDir: path.join(dataDir, 's3-idle'),
+        port: 0,
+        region,
+        credentials,
+        buckets: [{ name: bucket }],
+        maxObjectBytes: 4 * mebibyte,
+        onObjectCreated: () => undefined,
+        bodyBudget: stallBudgets.s3,
+        ...idle,
+      }),
     };
   });
 
   afterAll(async () => {
-    await Promise.all([servers?.dynamodb.close(), servers?.lambda.close(), servers?.rekognition.close()]);
+    await Promise.all([servers?.dynamodb.close(), servers?.lambda.close(), servers?.rekognition.close(), servers?.s3.close()]);
   });
 
-  const stalling = (name: string, key: keyof typeof stallBudgets): JsonService => {
+  const stalling = (name: string, key: Exclude<keyof typeof stallBudgets, 's3'>): JsonService => {
     const service = jsonServices.find((each) => each.name === name);
     if (!service || !servers) throw new Error(`no ${name} server`);
     const server = servers[key];
     return { ...service, endpoint: () => server.endpoint, budget: stallBudgets[key] };
   };
+  const stallingS3 = (): Service => {
+    const server = servers?.s3;
+    if (!server) throw new Error('no S3 server');
+    return { ...s3Service, endpoint: () => server.endpoint, budget: stallBudgets.s3 };
+  };
+
+  it.each([
+    ['DynamoDB', 'dynamodb'],
+    ['Lambda Invoke', 'lambda'],
+    ['Rekognition', 'rekognition'],
+    ['S3', 's3'],
+  ] as const)('%s drops a body that never pauses but arrives slower than the minimum rate, and lets its bytes go', async (name, key) => {
+    // 1 MiB but its last 100 bytes at once, then those a byte every 100 ms: never a pause of the idle timeout's
+    // 1 s, but 1 MiB and 100 bytes in 11 s, under the 512 KiB/s that allows 1 MiB 3 s. Without the rate, it ends
+    // and is answered.
+    const service = key === 's3' ? stallingS3() : stalling(name, key);
+    const body = Buffer.alloc(mebibyte, 0x20);
+    const headers = await signedHeaders(service, service.endpoint(), keyPair, body);
+    const trailing = 100;
+    const trickled = heldRequest(service.endpoint(), { method: service.method, path: service.path, headers, declaredBytes: mebibyte, sentBytes: mebibyte - trailing });
+    let sent = 0;
+    const drip = setInterval(() => {
+      sent += 1;
+      if (sent < trailing) trickled.write(Buffer.from(' '));
+      else {
+        clearInterval(drip);
+        trickled.finish(Buffer.from(' '));
+      }
+    }, 100);
+    void trickled.closed.then(() => clearInterval(drip));
+
+    const outcome = await trickled.answer.then(
+      (answer) => ({ answer }),
+      () => ({ dropped: true }),
+    );
+    await trickled.closed;
+    clearInterval(drip);
+
+    // S3 answers RequestTimeout and ends the connection; the JSON services end it unanswered.
+    if (key === 's3') {
+      expect('answer' in outcome && [outcome.answer.status, /<Code>RequestTimeout<\/Code>/.test(outcome.answer.body)]).toEqual([400, true]);
+    } else {
+      expect(outcome).toEqual({ dropped: true });
+    }
+    expect(sent).toBeLessThan(trailing);
+    expect(service.budget.heldBytes).toBe(0);
+    trickled.destroy();
+  });
 
   it.each([
     ['DynamoDB', 'dynamodb'],
@@ -456,5 +521,27 @@ describe('a body that stops arriving', () => {
     next.finish(body);
     expect(service.codeOf(await next.answer)).not.toBe(service.throttled.code);
     for (const each of [stalled, next]) each.destroy();
+  });
+});
+
+describe('readBoundedBody (the Cognito token route, the test hooks)', () => {
+  it('drops the connection of a body that pauses past the idle timeout, and says the body is gone', async () => {
+    // A server of its own that reads bodies of up to 16 KiB as the token route does, with an idle timeout of 200 ms.
+    const failures: unknown[] = [];
+    const server: Server = createServer((request, response) => {
+      readBoundedBody(request, 16 * 1024, () => new Error('too large'), { idleTimeoutMs: 200 }).then(
+        () => response.end('read'),
+        (error: unknown) => failures.push(error),
+      );
+    });
+    const port = await listen(server, 0, '127.0.0.1');
+    const stalled = heldRequest(`http://127.0.0.1:${port}`, { path: '/', headers: {}, declaredBytes: 1024, sentBytes: 100 });
+
+    await stalled.closed;
+
+    await expect(stalled.answer).rejects.toThrow();
+    expect(failures).toEqual([expect.any(BodyGoneError)]);
+    stalled.destroy();
+    await new Promise((resolve) => server.close(resolve));
   });
 });

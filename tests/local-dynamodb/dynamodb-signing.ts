@@ -8,11 +8,12 @@ import type { LocalCredentials } from '../../local/iam/credentials.ts';
 export async function signedDynamoDbRequest(
   endpoint: string,
   operation: string,
-  input: object,
+  /** The operation's input, or a body sent as it is (one that is not valid JSON, say). */
+  input: object | string,
   signing: { readonly region: string; readonly credentials: LocalCredentials },
 ): Promise<DynamoDbHttpRequest & { readonly headers: Readonly<Record<string, string>> & { readonly authorization: string } }> {
   const url = new URL(endpoint);
-  const body = JSON.stringify(input);
+  const body = typeof input === 'string' ? input : JSON.stringify(input);
   const signer = new SignatureV4({ service: 'dynamodb', region: signing.region, credentials: { ...signing.credentials }, sha256: Sha256 });
   const signed = await signer.sign(
     new HttpRequest({
