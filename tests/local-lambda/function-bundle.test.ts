@@ -78,7 +78,8 @@ describe('Function: bundleFunctions', () => {
     const function_ = new FunctionProcess({
       name: 'dependency',
       code: () => Promise.resolve({ host: bundles.host, handler: bundles.handlers.dependency! }),
-      environment: { PATH: process.env.PATH ?? '' },
+      // As every function is configured (api/function-environment.ts): its NODE_OPTIONS ask for source maps.
+      environment: { PATH: process.env.PATH ?? '', NODE_OPTIONS: '--enable-source-maps' },
       timeoutMs: 60_000,
       logFile,
     });
