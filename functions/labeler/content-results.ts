@@ -47,6 +47,15 @@ export function sha256Once(bytes: Promise<Uint8Array>): () => Promise<string> {
   };
 }
 
+/**
+ * Starts `sha256` once `ready` resolves, for its hash to be made before anyone awaits it. Nothing is chained on
+ * its result: a failed read rejects only sha256Once's own promise, which is handled, and whoever awaits the hash
+ * later sees that rejection; a `.then(() => sha256())` would be a second promise, rejected and unhandled.
+ */
+export function startSha256After(ready: Promise<void>, sha256: () => Promise<string>): void {
+  void ready.then(() => void sha256());
+}
+
 /** A detection stored for some bytes, with their SHA-256. */
 export interface StoredDetection extends Detection {
   readonly sha256: string;

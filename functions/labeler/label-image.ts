@@ -35,7 +35,7 @@ import type { CallbackSender } from '../shared/callback-sender.ts';
 import { finishEndedImage, pushAndFinishHeld } from '../shared/ended-image.ts';
 import { deferUnlessTimeLeft, deferUnlessTimeToEnd } from '../shared/image-push.ts';
 import { deleteKeptObjects, deleteObjects, imageObjectKeys } from '../shared/image-objects.ts';
-import { detectByContent, sha256Once, storedDetection, type ContentToLabel } from './content-results.ts';
+import { detectByContent, sha256Once, startSha256After, storedDetection, type ContentToLabel } from './content-results.ts';
 import { detect } from './detect.ts';
 import { PushDeferredError, StaleUploadError, UnlabelableImageError } from '../shared/errors.ts';
 import { rekognitionImageFor } from './rekognition-image.ts';
@@ -119,7 +119,7 @@ async function detectPinned(deps: LabelerDeps, object: UploadedObject, contentTy
   // then the hash a fresh result is stored under, so that the detection's answer finds it made (content-results.ts).
   setImmediate(() => {
     media.open();
-    void media.opened.then(() => content.sha256());
+    startSha256After(media.opened, content.sha256);
   });
   const detection = await detecting;
   if (rekognitionImage.S3Object) await confirmVersion(deps.s3, object);

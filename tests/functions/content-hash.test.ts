@@ -5,7 +5,7 @@
  */
 import type { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { contentSha256, detectByContent, sha256Once, type StoredDetection } from '../../functions/labeler/content-results.ts';
+import { contentSha256, detectByContent, sha256Once, startSha256After, type StoredDetection } from '../../functions/labeler/content-results.ts';
 import type { TableStore } from '../../functions/shared/table-store.ts';
 
 const bytes = new TextEncoder().encode('not really a JPEG, only bytes to hash');
@@ -36,6 +36,44 @@ describe('Function: sha256Once', () => {
     void hash();
     await new Promise((resolve) => setImmediate(resolve));
     await expect(hash()).rejects.toThrow('PreconditionFailed');
+  });
+});
+
+describe('Function: startSha256After', () => {
+  it('starts the hash once ready, and leaves a failed read to whoever awaits the hash: no unhandled rejection', async () => {
+    // Prepare: a read that failed, as label-image.ts starts the hash once the media gate opens
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    const read = Promise.reject(new Error('PreconditionFailed'));
+    read.catch(() => undefined);
+    const hash = sha256Once(read);
+
+    // Act
+    startSha256After(Promise.resolve(), hash);
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('unhandledRejection', record);
+
+    // Assess: nothing unhandled (Lambda would fail the whole batch for it); the hash still rejects for its caller
+    expect(unhandled).toEqual([]);
+    await expect(hash()).rejects.toThrow('PreconditionFailed');
+  });
+
+  it('hashes the bytes only once ready', async () => {
+    let calls = 0;
+    const sha256 = sha256Once(Promise.resolve(bytes));
+    const counted = () => ((calls += 1), sha256());
+    let open: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (open = resolve));
+
+    startSha256After(ready, counted);
+    await new Promise((resolve) => setImmediate(resolve));
+    const before = calls;
+    open();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect([before, calls]).toEqual([0, 1]);
+    await expect(sha256()).resolves.toBe(contentSha256(bytes));
   });
 });
 
