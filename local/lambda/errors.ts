@@ -8,7 +8,7 @@
  * | LambdaApiError          | 5xx and 429      | an Invoke refused before the function runs (ServiceException is 500)       |
  * | FunctionError           | yes              | the function threw ("Unhandled"); Lambda retries an async invocation, SQS redelivers |
  * | LocalQueueError         | no               | a queue setting SQS would refuse                                           |
- * | EventSourceMappingError | no               | a mapping the function's role may not poll (InvalidParameterValueException) |
+ * | EventSourceMappingError | no               | a mapping CreateEventSourceMapping would refuse, or the function's role may not poll (InvalidParameterValueException); or one with a batching window, which the local mapping does not run |
  * | FunctionBundleError     | no               | the functions' bundles could not be built (function-bundle.ts): every invocation fails, as a deploy of them would |
  * | FunctionConfigurationError | no            | a function CreateFunction would refuse (its environment past Lambda's limit): the runtime does not start |
  */
@@ -96,7 +96,10 @@ export class LocalQueueError extends LocalLambdaError {
   }
 }
 
-/** A mapping the function's role may not poll, as CreateEventSourceMapping refuses it. */
+/**
+ * A mapping CreateEventSourceMapping refuses (a setting, or a role that may not poll), refused as it refuses it; and
+ * one with a batching window, which AWS accepts but the local mapping does not run (event-source-mapping.ts).
+ */
 export class EventSourceMappingError extends LocalLambdaError {
   public readonly retryable = false;
 

@@ -93,7 +93,9 @@ export class LocalEventSourceMapping {
     const problem = sqsBatchingProblem({ batchSize, maximumBatchingWindowSeconds });
     if (problem !== undefined) throw new EventSourceMappingError(problem);
     // What AWS would accept but this mapping does not run: it would hand batches sooner than declared.
-    if (maximumBatchingWindowSeconds > 0) throw new Error(`the local event source mapping runs no batching window, got ${maximumBatchingWindowSeconds} s`);
+    if (maximumBatchingWindowSeconds > 0) {
+      throw new EventSourceMappingError(`the local event source mapping runs no batching window, got ${maximumBatchingWindowSeconds} s`);
+    }
     if (!(Number.isInteger(maximumConcurrency) && maximumConcurrency >= 2 && maximumConcurrency <= 1000)) {
       throw new EventSourceMappingError(`ScalingConfig.MaximumConcurrency must be 2 to 1000, got ${maximumConcurrency}`);
     }

@@ -242,7 +242,11 @@ describe('Class: LocalEventSourceMapping', () => {
     return { queue, deadLetters };
   }
 
-  function mapping(queue: LocalQueue, invoke: (event: SQSEvent) => Promise<unknown>, spec = { batchSize: 2, maximumConcurrency: 2 }) {
+  function mapping(
+    queue: LocalQueue,
+    invoke: (event: SQSEvent) => Promise<unknown>,
+    spec: { batchSize: number; maximumConcurrency: number; maximumBatchingWindowSeconds?: number } = { batchSize: 2, maximumConcurrency: 2 },
+  ) {
     const started = new LocalEventSourceMapping({
       queue,
       spec: { ...spec, reportBatchItemFailures: true },
@@ -287,6 +291,16 @@ describe('Class: LocalEventSourceMapping', () => {
       'Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10',
     );
     expect(mapping(queue, invoke, { batchSize: 10, maximumConcurrency: 2 }).inFlight).toBe(0);
+  });
+
+  it('refuses a batching window, which it does not run, as it refuses the mappings AWS refuses', () => {
+    // Prepare
+    const { queue } = realTimeQueues();
+    const invoke = async () => undefined;
+
+    // Act / Assess
+    expect(() => mapping(queue, invoke, { batchSize: 2, maximumConcurrency: 2, maximumBatchingWindowSeconds: 1 })).toThrow(EventSourceMappingError);
+    expect(() => mapping(queue, invoke, { batchSize: 2, maximumConcurrency: 2, maximumBatchingWindowSeconds: 1 })).toThrow('runs no batching window, got 1 s');
   });
 
   it('never runs more than maximumConcurrency invocations at once', async () => {
