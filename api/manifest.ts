@@ -85,11 +85,12 @@ export const lambdaFunctions = {
     description: 'Re-drives PENDING images whose object exists, fails tickets whose upload URL expired unused, and finishes ended images left unpushed or unindexed',
     /**
      * Short enough that a run ends before the next period's can start, however late EventBridge and Lambda's
-     * async queue start it (api/scheduled-runs.ts: 60 + 10 + 60 + 170 = 300 s): one run at a time counts
-     * against the account's concurrency, beside the labeler (api/labeling-queue.ts). Its passes stop in time
-     * (functions/reconciler/reconcile.ts) and the next run goes on where it stopped.
+     * async queue start it and however long a cold start's init takes (api/scheduled-runs.ts: 60 + 10 + 60 + 10 +
+     * 160 = 300 s): one run at a time counts against the account's concurrency, beside the labeler
+     * (api/labeling-queue.ts). Its passes stop in time (functions/reconciler/reconcile.ts) and the next run goes
+     * on where it stopped.
      */
-    timeoutSeconds: 170,
+    timeoutSeconds: 160,
     memoryMb: 256,
     tuningEnvironment: fewMallocArenas,
     /** Runs on this period (EventBridge on AWS, a timer offline), and once at each offline start that finds the table already made (local/stack.ts). */

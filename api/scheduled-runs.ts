@@ -11,9 +11,15 @@
  *     + maxEventAgeSeconds       Lambda's async queue keeps the event at most this long (throttling waits there),
  *                                and drops it after; every retry of it starts within this age too
  *
- * and ends by that plus its timeout. Runs of one slot never run together (a
- * retry follows the failed run), so at most ceil((latest start + timeout) /
- * period) slots' runs overlap.
+ * and ends by that plus a cold start's init (initAllowanceSeconds, outside the
+ * timeout) plus its timeout. A retry follows the failed run, so at most
+ * ceil((latest start + init + timeout) / period) slots' runs overlap. That is
+ * the expected bound, not a guarantee: EventBridge delivers at least once, and
+ * Lambda may run an async event twice even without an error, so a rare
+ * duplicate can run beside its slot's run. Nothing counts it: it takes one
+ * more from the half the API functions keep (api/labeling-queue.ts), for one
+ * run, and its work is a second run's, which the reconciler allows
+ * (functions/reconciler/reconcile.ts).
  *
  * Plain data and functions: bundled into Lambda code too.
  */
@@ -31,6 +37,13 @@ export const ScheduleDelivery = {
   targetRetryAttempts: 0,
 } as const;
 
+/**
+ * Lambda's init phase (a cold start's runtime start and imports) runs before the handler and outside its timeout,
+ * for up to 10 s; an init cut there is redone within the invocation, under its timeout. The environment holds its
+ * concurrency all the while, so a run holds it up to this plus its timeout.
+ */
+export const initAllowanceSeconds = 10;
+
 /** What a scheduled function declares (api/manifest.ts). */
 export interface ScheduledFunctionSpec {
   readonly timeoutSeconds: number;
@@ -45,7 +58,7 @@ export const latestScheduledStartSeconds = (spec: ScheduledFunctionSpec): number
 
 /** Runs of a function with this schedule that can be in flight at once (1 when a run always ends before the next can start). */
 export const scheduledRunsAtOnceOf = (spec: ScheduledFunctionSpec): number =>
-  Math.ceil((latestScheduledStartSeconds(spec) + spec.timeoutSeconds) / (spec.scheduleMinutes * 60));
+  Math.ceil((latestScheduledStartSeconds(spec) + initAllowanceSeconds + spec.timeoutSeconds) / (spec.scheduleMinutes * 60));
 
 /** The manifest's scheduled functions, by name. */
 export const scheduledFunctions = (): [LambdaFunctionName, ScheduledFunctionSpec][] =>

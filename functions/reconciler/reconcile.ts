@@ -69,8 +69,9 @@
  * A ticket costs pass 1 one GetItem and one HeadObject (404 with
  * s3:ListBucket, api/access.ts), never a push, so any number of them only
  * delays a re-drive by those reads. Every image is handled on its own: an error is logged and
- * counted, and the run goes on. Runs may overlap (the reconciler has no
- * reserved concurrency): a re-drive is a duplicate event the labeler's
+ * counted, and the run goes on. Runs may overlap (its schedule's runs do not
+ * as a rule, api/scheduled-runs.ts, but EventBridge and Lambda's async queue
+ * deliver at least once, and anyone may invoke it): a re-drive is a duplicate event the labeler's
  * conditional write ignores, failing a ticket is a conditional update,
  * pushing an ended image, or giving its push up, first takes its lapsed
  * lease with one, and its search entries are idempotent and its catalog

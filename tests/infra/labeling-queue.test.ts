@@ -15,6 +15,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { repoRoot } from '../../api/bundle.ts';
 import { eventSourceMappings, LabelingQueueSettings } from '../../api/labeling-queue.ts';
 import { lambdaFunctions } from '../../api/manifest.ts';
+import { scheduledRunsAtOnce } from '../../api/scheduled-runs.ts';
 import { queueEventSource } from '../../infra/queue-event-source.ts';
 import { MediaLayout } from '../../api/media.ts';
 import { Stage } from '../../infra/stage.ts';
@@ -126,7 +127,7 @@ describe('event source mappings', () => {
     asConfigured.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: LabelingQueueSettings.batchSize, ScalingConfig: { MaximumConcurrency: 2 } });
     const mappings = Object.values(resourcesOf(asConfigured)).filter((resource) => resource.Type === 'AWS::Lambda::EventSourceMapping');
     const byMappings = mappings.reduce((total, resource) => total + (resource.Properties?.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency, 0);
-    expect(byMappings + 1).toBeLessThanOrEqual(Number(lambdaConcurrency) / 2);
+    expect(byMappings + scheduledRunsAtOnce('reconciler')).toBeLessThanOrEqual(Number(lambdaConcurrency) / 2);
     expect(() => synthWithoutBundling(Stage.DEV, { rekognitionTps: 'lots' })).toThrow(/context rekognitionTps must be a positive number, got "lots"/);
     expect(() => synthWithoutBundling(Stage.DEV, { lambdaConcurrency: 8 })).toThrow(/lambdaConcurrency must be at least 10, got 8/);
   });
@@ -157,8 +158,9 @@ describe('concurrency', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       Targets: [Match.objectLike({ Arn: arnOf(labelcast.stack.reconciler.function), RetryPolicy: { MaximumRetryAttempts: 0 } })],
     });
-    // Its timeout is what api/scheduled-runs.ts counts one run from (60 + 10 + 60 + 170 s fit the 5 minutes).
-    expect(resourcesOf(template)[logicalId(labelcast.stack.reconciler.function)]?.Properties?.Timeout).toBe(170);
+    // Its timeout is what api/scheduled-runs.ts counts one run from (60 + 10 + 60 + 10 + 160 s fit the 5 minutes).
+    expect(resourcesOf(template)[logicalId(labelcast.stack.reconciler.function)]?.Properties?.Timeout).toBe(lambdaFunctions.reconciler.timeoutSeconds);
+    expect(scheduledRunsAtOnce('reconciler')).toBe(1);
   });
 
   it('stops the synth at a mapping CreateEventSourceMapping would refuse: a batch over 10 without a batching window', () => {
