@@ -66,6 +66,14 @@
  *   pass 2: finish the set-aside ended images, give up the set-aside pushes that always
  *          fail, then fail the set-aside tickets (each a conditional write and a push).
  *
+ * Pass 1 starts an image only while more than failPassReserveMs of the
+ * invocation is left (checked per image: a page of re-drives can outlast it),
+ * and reads byStatus in pages of queryPageSize, so a short timeout
+ * (api/manifest.ts) still leaves pass 2 its time. What it leaves is `unexamined`;
+ * every run reads byStatus from its oldest image, so the next one comes to it
+ * again, after what this one examined and left there (re-driven images wait
+ * for their event, queued, and cost it a read and a HeadObject each, no copy).
+ *
  * A ticket costs pass 1 one GetItem and one HeadObject (404 with
  * s3:ListBucket, api/access.ts), never a push, so any number of them only
  * delays a re-drive by those reads. Every image is handled on its own: an error is logged and
@@ -105,11 +113,17 @@ export const ReconcileSettings = {
   eventLagSeconds,
   /** Images looked at per run (a read each, and a HeadObject each PENDING one); the next run picks up the rest. */
   maxExaminedPerRun: 10_000,
+  /**
+   * Images per byStatus Query page. Without a Limit one 1 MB page holds about maxExaminedPerRun (the index projects
+   * three short attributes): a page is read only when pass 1 has time to start on it, and a run that stops leaves
+   * at most this many read in vain.
+   */
+  queryPageSize: 500,
   /** Expired tickets failed per run, after every re-drive. */
   maxFailedPerRun: 1_000,
   /** HeadObject and re-drive calls in flight at once. */
   concurrency: 8,
-  /** Pass 1 stops while this much of the invocation is left, for pass 2. */
+  /** Pass 1 starts no image while this much of the invocation is left, or less: the rest of it is pass 2's. */
   failPassReserveMs: 90_000,
   /** Pass 2 stops while this much is left: one failure's push and callback fit in it. */
   finishReserveMs: 30_000,
@@ -129,6 +143,7 @@ export interface ReconcileDeps extends MarkFailedDeps {
 export interface ReconcileLimits {
   readonly maxExaminedPerRun: number;
   readonly maxFailedPerRun: number;
+  readonly queryPageSize: number;
 }
 
 export interface ReconcileOptions {
@@ -155,6 +170,12 @@ export interface ReconcileSummary {
   readonly queued: number;
   /** Expired tickets and unfinished ended images left for the next run (limit or time). */
   readonly deferred: number;
+  /**
+   * Images read off byStatus that pass 1 left unexamined for want of time (failPassReserveMs); those after them on
+   * the index were not read. The next run reads byStatus oldest first again, so it comes to them after the images
+   * this one examined that are still there (each a read and a HeadObject, no copy, once re-driven or waiting).
+   */
+  readonly unexamined: number;
   /** Ended images no run had pushed (their lease lapsed), pushed by this run. */
   readonly pushed: number;
   /** Ended images already pushed whose search entries and catalog count a run had left undone, finished by this run. */
@@ -173,7 +194,7 @@ export interface ReconcileSummary {
 
 type PendingImage = Pick<Image, 'id' | 'createdAt' | 'contentType'>;
 
-async function* pendingImages(deps: ReconcileDeps, createdBefore: string): AsyncGenerator<PendingImage[]> {
+async function* pendingImages(deps: ReconcileDeps, createdBefore: string, pageSize: number): AsyncGenerator<PendingImage[]> {
   const index = ImagesTableLayout.byStatusIndex;
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
@@ -185,6 +206,7 @@ async function* pendingImages(deps: ReconcileDeps, createdBefore: string): Async
         ExpressionAttributeNames: { '#status': index.partitionKey, '#createdAt': index.sortKey },
         ExpressionAttributeValues: { ':pending': ImageStatus.PENDING, ':before': createdBefore },
         ProjectionExpression: 'id, createdAt, contentType',
+        Limit: pageSize,
         ExclusiveStartKey,
       }),
     );
@@ -223,17 +245,27 @@ async function redrive(deps: ReconcileDeps, image: PendingImage, at: Date): Prom
   );
 }
 
-/** Runs `work` on every item, at most `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+/**
+ * Runs `work` on the items in order, at most `limit` at a time, starting each only while `mayStart()`: a page's
+ * items may take longer than the time left (a re-drive each), so the time is checked per item, not per page.
+ * Resolves with how many were started: the first that many items.
+ */
+async function eachLimited<T>(items: readonly T[], limit: number, mayStart: () => boolean, work: (item: T) => Promise<void>): Promise<number> {
   let next = 0;
+  let stopped = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !stopped) {
+      if (!mayStart()) {
+        stopped = true;
+        return;
+      }
       const item = items[next] as T;
       next += 1;
       await work(item);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return next;
 }
 
 export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconcileSummary> {
@@ -250,7 +282,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   // plus redriveAfterMs has passed; with 0 (a restart's run), when it was written before the run's second.
   const eventSurelyGone = (writtenAt: Date) => writtenAt.getTime() + 1000 + redriveAfterMs <= now.getTime();
   const timeLeft = (reserveMs: number) => (deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) > reserveMs;
-  const summary = { pending: 0, redriven: 0, expired: 0, waiting: 0, queued: 0, deferred: 0, pushed: 0, finished: 0, pushing: 0, dropped: 0, errors: 0 };
+  const summary = { pending: 0, redriven: 0, expired: 0, waiting: 0, queued: 0, deferred: 0, unexamined: 0, pushed: 0, finished: 0, pushing: 0, dropped: 0, errors: 0 };
   const failed = (image: PendingImage, step: string, error: unknown) => {
     summary.errors += 1;
     deps.logger.error(`reconcile: ${step} failed; the next run tries again`, { imageId: image.id, error: error as Error });
@@ -261,10 +293,10 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   const unfinished: StoredImage[] = [];
   // Pushes to give up: a lease write, the search entries and catalog count, a removal; pass 2 work, under its time check.
   const givenUp: StoredImage[] = [];
-  pages: for await (const page of pendingImages(deps, createdBefore)) {
+  const pass1MayStart = () => timeLeft(ReconcileSettings.failPassReserveMs);
+  pages: for await (const page of pendingImages(deps, createdBefore, limits.queryPageSize)) {
     const batch = page.slice(0, limits.maxExaminedPerRun - summary.pending);
-    summary.pending += batch.length;
-    await eachLimited(batch, ReconcileSettings.concurrency, async (image) => {
+    const started = await eachLimited(batch, ReconcileSettings.concurrency, pass1MayStart, async (image) => {
       let stored: StoredImage | undefined;
       try {
         // Eventually consistent (half the read units): every table write that follows is conditional on the item as it
@@ -309,7 +341,9 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
         );
       }
     });
-    if (summary.pending >= limits.maxExaminedPerRun || !timeLeft(ReconcileSettings.failPassReserveMs)) break pages;
+    summary.pending += started;
+    summary.unexamined += batch.length - started;
+    if (started < batch.length || summary.pending >= limits.maxExaminedPerRun || !pass1MayStart()) break pages;
   }
 
   // Pass 2: finish the ended images no run is finishing, give up the pushes that always fail, then fail expired

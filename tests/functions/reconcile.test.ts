@@ -137,7 +137,7 @@ describe('Function: reconcile', () => {
     const summary = await reconcile(depsWith(publisher, s3.client), { now });
 
     // Assess
-    expect(summary).toEqual({ pending: 2, redriven: 1, expired: 1, waiting: 0, queued: 0, deferred: 0, pushed: 0, finished: 0, pushing: 0, dropped: 0, errors: 0 });
+    expect(summary).toEqual({ pending: 2, redriven: 1, expired: 1, waiting: 0, queued: 0, deferred: 0, unexamined: 0, pushed: 0, finished: 0, pushing: 0, dropped: 0, errors: 0 });
     expect(s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key)).toEqual([uploadKeyFor(uploaded)]);
     expect(publisher.published).toEqual([ticket]);
     expect(await statusOf(ticket)).toBe('FAILED');
@@ -262,9 +262,70 @@ describe('Function: reconcile', () => {
     // Act
     const summary = await reconcile(deps, { now });
 
-    // Assess
-    expect(summary).toMatchObject({ pending: 2, expired: 0, deferred: 2 });
+    // Assess: less than pass 2's reserve left, so pass 1 starts neither image
+    expect(summary).toMatchObject({ pending: 0, unexamined: 2, expired: 0, deferred: 0 });
     expect(publisher.published).toEqual([]);
+  });
+
+  it('checks the time before each image, so a page of re-drives cannot take pass 2\'s time, and the next run re-drives the rest', async () => {
+    // Prepare: an expired ticket, then eleven uploads to re-drive, all on one Query page; each copy takes a second
+    // of an invocation that has pass 2's reserve and 2.5 s more.
+    const ticket = await pendingImage('ticket', 20);
+    const uploads: string[] = [];
+    for (let minutes = 11; minutes > 0; minutes -= 1) uploads.push(await pendingImage(`upload-${minutes}`, minutes));
+    const s3 = fakeS3(uploads.map(uploadKeyFor), new Map(), new Map(), () => now);
+    let spentMs = 0;
+    const costly = {
+      send: async (command: HeadObjectCommand | CopyObjectCommand) => {
+        if (command instanceof CopyObjectCommand) spentMs += 1000;
+        return s3.client.send(command as HeadObjectCommand);
+      },
+    } as unknown as S3Client;
+    const remainingTimeMs = () => ReconcileSettings.failPassReserveMs + 2500 - spentMs;
+    const publisher = recordingPublisher();
+    const copies = () => s3.sent.filter((call) => call.command === 'CopyObjectCommand').map((call) => call.key);
+
+    // Act
+    const short = await reconcile({ ...depsWith(publisher, costly), remainingTimeMs }, { now });
+    const leftForPass2 = remainingTimeMs();
+    const next = await reconcile(depsWith(publisher, s3.client), { now });
+
+    // Assess: pass 1 stopped within the page, with pass 2's time (less only the copies in flight), and pass 2 failed
+    // the ticket; the next run reads byStatus from the oldest again, finds the re-driven ones queued and re-drives the rest.
+    expect(short).toMatchObject({ expired: 1, redriven: short.pending - 1, errors: 0 });
+    expect(short.unexamined).toBeGreaterThan(0);
+    expect(short.pending + short.unexamined).toBe(12);
+    expect(leftForPass2).toBeGreaterThan(ReconcileSettings.failPassReserveMs - ReconcileSettings.concurrency * 1000);
+    expect(publisher.published).toEqual([ticket]);
+    expect(next).toMatchObject({ pending: 11, queued: short.redriven, redriven: short.unexamined, unexamined: 0, errors: 0 });
+    expect(copies().toSorted()).toEqual(uploads.map(uploadKeyFor).toSorted());
+  });
+
+  it('reads byStatus a page at a time: a run out of time has read at most one page it did not examine', async () => {
+    // Prepare: twenty expired tickets, pages of 2; each HeadObject takes a second of pass 1's 3.5 s.
+    const tickets: string[] = [];
+    for (let minutes = 20; minutes > 0; minutes -= 1) tickets.push(await pendingImage(`ticket-${minutes}`, minutes));
+    let spentMs = 0;
+    const s3 = fakeS3([]);
+    const costly = {
+      send: async (command: HeadObjectCommand) => {
+        spentMs += 1000;
+        return s3.client.send(command);
+      },
+    } as unknown as S3Client;
+    const remainingTimeMs = () => ReconcileSettings.failPassReserveMs + 3500 - spentMs;
+    const queryPageSize = 2;
+
+    // Act
+    const short = await reconcile({ ...depsWith(recordingPublisher(), costly), remainingTimeMs }, { now, limits: { queryPageSize } });
+    const next = await reconcile(depsWith(recordingPublisher()), { now, limits: { queryPageSize } });
+
+    // Assess: the examined tickets failed; the rest, on later pages, failed by the next run, which read every page.
+    expect(short.pending).toBeLessThan(tickets.length);
+    expect(short.unexamined).toBeLessThanOrEqual(queryPageSize);
+    expect(short).toMatchObject({ expired: short.pending, errors: 0 });
+    expect(next).toMatchObject({ pending: tickets.length - short.pending, expired: tickets.length - short.pending, unexamined: 0, errors: 0 });
+    for (const ticket of tickets) expect(await statusOf(ticket)).toBe('FAILED');
   });
 
   it('defers a ticket whose invocation runs short after deciding to fail it, and fails and pushes it on the next run', async () => {
@@ -272,7 +333,8 @@ describe('Function: reconcile', () => {
     const ticket = await pendingImage('ticket-late', 1);
     const publisher = recordingPublisher();
     let calls = 0;
-    const remainingTimeMs = () => ((calls += 1) <= 2 ? ReconcileSettings.failPassReserveMs + 1 : PushSettings.endMarginMs - 1);
+    // Asked before the image and after its page (pass 1), before the ticket (pass 2); then by the push.
+    const remainingTimeMs = () => ((calls += 1) <= 3 ? ReconcileSettings.failPassReserveMs + 1 : PushSettings.endMarginMs - 1);
     const deps = { ...depsWith(publisher), remainingTimeMs };
 
     // Act

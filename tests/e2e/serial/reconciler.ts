@@ -57,6 +57,7 @@ describe('Reconciler: invoked through the Lambda API with a scheduled event', ()
       waiting: expect.any(Number),
       queued: expect.any(Number),
       deferred: 0,
+      unexamined: 0,
       pushed: expect.any(Number),
       finished: expect.any(Number),
       pushing: expect.any(Number),
