@@ -46,7 +46,7 @@ export async function readHookBody(request: IncomingMessage, response: ServerRes
 
 /**
  * The bytes of request bodies buffered at once, shared by every endpoint that
- * buffers one (DynamoDB, Lambda Invoke, Rekognition, S3), so that many held
+ * buffers one (AppSync, DynamoDB, Lambda Invoke, Rekognition, S3), so that many held
  * uploads cannot take the stack's memory between them. A body is charged for
  * the bytes that have arrived, as they arrive (readHeldBody, s3/body.ts), not
  * for what its headers declare: a request that sends only headers holds
@@ -78,6 +78,16 @@ export class BodyBudget {
   public release(bytes: number): void {
     this.#heldBytes -= bytes;
   }
+
+  /**
+   * Whether more than half the budget is held: then a body behind the minimum rate is dropped (BodyClock). Below
+   * it, the half left still takes 8 uploads of the largest object (15 MiB) of clients that keep any pace, so a
+   * slow body harms no one and is left to its idle timeout, as S3 does; past it, the slow bodies are the ones
+   * that go, before the budget runs out for everyone.
+   */
+  public get underPressure(): boolean {
+    return this.#heldBytes > this.capacityBytes / 2;
+  }
 }
 
 /**
@@ -101,13 +111,16 @@ export const stackBodyBudget = new BodyBudget(256 * 1024 * 1024);
 export const bodyIdleTimeoutMs = 20_000;
 
 /**
- * The slowest average a body may arrive at (BodyClock): 128 KiB/s, about 1 Mbit/s. A pause alone is not enough:
- * the attacker review's bodies, 15.5 MiB sent at once and then a byte every 15 s, never paused 20 s and held most
- * of the budget until Node's requestTimeout (300 s). Each body may take the idle timeout plus one second per
- * 128 KiB it has sent: a legitimate 15 MiB upload on a 1 Mbit/s link (~126 s) fits in its ~140 s, and a body that
- * sent 15.5 MiB at once is dropped ~144 s after it began instead of 300. A slower limit holds bytes longer (the
- * hold of a stalled body grows as its size over this rate); a faster one refuses slower links. S3 itself
- * documents no rate, only its idle RequestTimeout.
+ * The slowest average a body may arrive at while the budget it is charged to is under pressure (BodyClock,
+ * BodyBudget.underPressure): 128 KiB/s, about 1 Mbit/s. S3 documents no rate, only its idle RequestTimeout, so a
+ * slow body is never refused for its pace alone: on a budget less than half held, any pace that never pauses 20 s
+ * is read to the end (a 15 MiB upload at 0.8 Mbit/s, four at once over a 2 Mbit/s uplink). A pause alone is not
+ * enough once the budget is contended: the attacker review's bodies, 15.5 MiB sent at once and then a byte every
+ * 15 s, never paused 20 s and held most of the budget until Node's requestTimeout (300 s). Each body may take the
+ * idle timeout plus one second per 128 KiB it has sent: a body that sent 15.5 MiB at once is behind at ~144 s, and
+ * dropped then if the budget is still more than half held (16 of them hold 248 MiB of the 256), instead of at 300 s.
+ * A slower limit holds bytes longer (the hold of a stalled body grows as its size over this rate); a faster one
+ * drops slower links sooner when the budget is contended.
  */
 export const bodyMinBytesPerSecond = 128 * 1024;
 
@@ -117,17 +130,22 @@ export interface BodyPace {
   readonly idleTimeoutMs?: number;
   /** Slowest average, from the start of the read, past a grace of idleTimeoutMs. @default bodyMinBytesPerSecond */
   readonly minBytesPerSecond?: number;
+  /** The budget the body is charged to: the rate applies only while it is under pressure. @default none: the rate always applies */
+  readonly budget?: BodyBudget;
 }
 
 /**
  * Times one body's arrival: calls `expire` (once) with a BodyGoneError when the body has paused longer than
- * `idleTimeoutMs`, or has fallen behind `minBytesPerSecond` on average: when, counted from the start, more time
- * has passed than idleTimeoutMs plus one second per minBytesPerSecond bytes arrived. So a body that keeps to the
- * rate is never cut, whatever its size, and a stalled one holds what it sent for a time bounded by its size.
+ * `idleTimeoutMs`, or has fallen behind `minBytesPerSecond` on average while `budget` is under pressure (or, with
+ * no budget, at all). Behind means that, counted from the start, more time has passed than idleTimeoutMs plus one
+ * second per minBytesPerSecond bytes arrived. This is checked when the body falls behind and at each chunk after,
+ * so a body behind the rate is dropped at most idleTimeoutMs after the budget comes under pressure (it must send a
+ * chunk by then, or is dropped as idle). A body that keeps to the rate is never cut, whatever its size.
  */
 export class BodyClock {
   readonly #idleTimeoutMs: number;
   readonly #minBytesPerSecond: number;
+  readonly #budget: BodyBudget | undefined;
   readonly #startedAt = performance.now();
   #bytes = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -139,6 +157,7 @@ export class BodyClock {
   ) {
     this.#idleTimeoutMs = pace.idleTimeoutMs ?? bodyIdleTimeoutMs;
     this.#minBytesPerSecond = pace.minBytesPerSecond ?? bodyMinBytesPerSecond;
+    this.#budget = pace.budget;
     // A zero or NaN here would make every deadline NaN, which setTimeout runs at once: every body dropped.
     if (!(this.#idleTimeoutMs > 0) || !(this.#minBytesPerSecond > 0)) {
       throw new RangeError(`a body's idle timeout and minimum rate must be positive, got ${this.#idleTimeoutMs} ms and ${this.#minBytesPerSecond} bytes a second`);
@@ -162,19 +181,41 @@ export class BodyClock {
     if (this.#stopped) return;
     clearTimeout(this.#timer);
     const now = performance.now();
+    const idleDeadline = now + this.#idleTimeoutMs;
     const rateDeadline = this.#startedAt + this.#idleTimeoutMs + (this.#bytes * 1000) / this.#minBytesPerSecond;
-    const idle = now + this.#idleTimeoutMs <= rateDeadline;
-    const message = idle
-      ? `the request body paused for more than ${this.#idleTimeoutMs} ms`
-      : `the request body arrived slower than ${this.#minBytesPerSecond} bytes a second`;
+    if (rateDeadline >= idleDeadline) {
+      this.#timer = setTimeout(() => this.#expireIdle(), idleDeadline - now);
+      return;
+    }
+    // Behind the rate by rateDeadline: dropped then if the budget is under pressure, else left to its idle deadline
+    // (and checked again at its next chunk). The drop is never synchronous: arrived() runs inside a data handler.
     this.#timer = setTimeout(
       () => {
-        this.stop();
-        this.expire(new BodyGoneError(message));
+        if (this.#rateApplies()) this.#expireNow(`the request body arrived slower than ${this.#minBytesPerSecond} bytes a second`);
+        else this.#timer = setTimeout(() => this.#expireIdle(), Math.max(0, idleDeadline - performance.now()));
       },
-      Math.max(0, Math.min(now + this.#idleTimeoutMs, rateDeadline) - now),
+      Math.max(0, rateDeadline - now),
     );
   }
+
+  #rateApplies(): boolean {
+    return this.#budget === undefined || this.#budget.underPressure;
+  }
+
+  #expireIdle(): void {
+    this.#expireNow(`the request body paused for more than ${this.#idleTimeoutMs} ms`);
+  }
+
+  #expireNow(message: string): void {
+    this.stop();
+    this.expire(new BodyGoneError(message));
+  }
+}
+
+/** The length a request's Content-Length declares, or undefined when it declares none (chunked) or not a plain number. */
+export function declaredLength(request: IncomingMessage): number | undefined {
+  const declared = request.headers['content-length'];
+  return declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : undefined;
 }
 
 /**
@@ -184,9 +225,8 @@ export class BodyClock {
  * (chunked) is checked only as it arrives.
  */
 export function declaredBodyFits(budget: BodyBudget, request: IncomingMessage, maxBytes: number): boolean {
-  const declared = request.headers['content-length'];
-  if (declared === undefined || !/^\d+$/.test(declared)) return true;
-  return budget.fits(Math.min(Number(declared), maxBytes));
+  const declared = declaredLength(request);
+  return declared === undefined || budget.fits(Math.min(declared, maxBytes));
 }
 
 /**
@@ -234,7 +274,7 @@ export class BodyGoneError extends Error {
   }
 }
 
-/** The request-body settings every service that buffers bodies takes (DynamoDB, Lambda Invoke, Rekognition, S3). */
+/** The request-body settings every service that buffers bodies takes (AppSync, DynamoDB, Lambda Invoke, Rekognition, S3). */
 export interface RequestBodyOptions {
   /** Bytes of request bodies buffered at once, shared with the stack's other services. @default stackBodyBudget */
   readonly bodyBudget?: BodyBudget;
@@ -243,11 +283,14 @@ export interface RequestBodyOptions {
    * RequestTimeout first). @default bodyIdleTimeoutMs (20 s)
    */
   readonly bodyIdleTimeoutMs?: number;
-  /** Slowest average rate of a request body, past which it is dropped as a pause is (BodyClock). @default bodyMinBytesPerSecond (128 KiB/s) */
+  /**
+   * Slowest average rate of a request body while the body budget is more than half held, past which it is dropped
+   * as a pause is (BodyClock); unread bodies drained after a refusal keep to it always. @default bodyMinBytesPerSecond (128 KiB/s)
+   */
   readonly bodyMinBytesPerSecond?: number;
 }
 
-/** The BodyPace of a service's RequestBodyOptions. */
+/** The BodyPace of a service's RequestBodyOptions, without its budget (readHeldBody times its body against the one it charges). */
 export const bodyPaceOf = (options: RequestBodyOptions): BodyPace => ({
   idleTimeoutMs: options.bodyIdleTimeoutMs,
   minBytesPerSecond: options.bodyMinBytesPerSecond,
@@ -257,7 +300,7 @@ export interface HeldBodyOptions extends BodyPace {
   /** Read no further: past this many bytes, `tooLarge()`. */
   readonly maxBytes: number;
   readonly tooLarge: () => Error;
-  /** Where the bytes are charged as they arrive; when the next chunk does not fit, `overBudget()`. */
+  /** Where the bytes are charged as they arrive; when the next chunk does not fit, `overBudget()`. The minimum rate applies while it is under pressure. */
   readonly budget: BodyBudget;
   readonly overBudget: () => Error;
 }
@@ -266,7 +309,8 @@ export interface HeldBodyOptions extends BodyPace {
  * The whole body of `request`, its bytes charged to `options.budget` as they arrive and held until `response`
  * closes. Rejects with `tooLarge()` or `overBudget()` (the bytes read so far released at once, the rest left
  * unread, the request paused: the caller answers, closeOrDrain), or with a BodyGoneError when the client went
- * away, paused longer than the idle timeout or fell behind the minimum rate (BodyClock): then the connection is destroyed (the JSON services' models have
+ * away, paused longer than the idle timeout or fell behind the minimum rate while `options.budget` is under
+ * pressure (BodyClock): then the connection is destroyed (the JSON services' models have
  * no timeout error for a slow body; dropping the connection is what an AWS front end does to an idle one, and
  * the SDKs retry it as a network error).
  */
@@ -313,11 +357,27 @@ export function readHeldBody(request: IncomingMessage, response: ServerResponse,
  * is drained, read and dropped as it comes (never buffered), so the client reads the answer instead of a
  * reset and may reuse the connection. Node does not drain it itself: once the answer is sent, a body nobody
  * read stays unread and the client's writes stall until the keep-alive timeout cuts the connection.
+ *
+ * A drain is timed (BodyClock, `pace`'s idle timeout and minimum rate, the rate always, whatever the budget: a
+ * drained body holds no budget, but its connection is held, and the request is refused anyway, so nothing AWS
+ * would accept is cut): past it the connection is destroyed. Else a client refused on its headers (no credential)
+ * that trickles its body keeps the connection until Node's requestTimeout (300 s), the cheapest way to fill a
+ * listener's connection cap (http-boundary.ts). A drain of 1 MiB (AppSync) then ends within ~28 s at the
+ * defaults, one of 16 MiB (DynamoDB) within ~148 s.
  */
-export function closeOrDrain(request: IncomingMessage, response: ServerResponse, maxBytes: number): void {
+export function closeOrDrain(request: IncomingMessage, response: ServerResponse, maxBytes: number, pace: BodyPace = {}): void {
   if (request.complete || response.headersSent) return;
-  const declared = request.headers['content-length'];
-  const drainable = declared !== undefined && /^\d+$/.test(declared) && Number(declared) <= maxBytes;
-  if (drainable) request.resume();
-  else response.setHeader('connection', 'close');
+  const declared = declaredLength(request);
+  if (declared === undefined || declared > maxBytes) {
+    response.setHeader('connection', 'close');
+    return;
+  }
+  const clock = new BodyClock({ idleTimeoutMs: pace.idleTimeoutMs, minBytesPerSecond: pace.minBytesPerSecond }, () => request.destroy());
+  const stop = () => {
+    clock.stop();
+    request.off('data', onData).off('end', stop).off('close', stop);
+  };
+  const onData = (chunk: Buffer) => clock.arrived(chunk.length);
+  request.on('data', onData).on('end', stop).on('close', stop);
+  request.resume();
 }

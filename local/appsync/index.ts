@@ -108,6 +108,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     requestTimeoutMs: options.requestTimeoutMs,
     bodyBudget: options.bodyBudget,
     bodyIdleTimeoutMs: options.bodyIdleTimeoutMs,
+    bodyMinBytesPerSecond: options.bodyMinBytesPerSecond,
   });
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
     // A target that is not a plain path (`//[`) is not the pool's; the GraphQL handler answers it with a 404.

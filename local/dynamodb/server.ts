@@ -154,7 +154,7 @@ async function serveOverTransport(
   response: ServerResponse,
 ): Promise<void> {
   const refuseUnread = (answer: () => void) => {
-    closeOrDrain(request, response, maxRequestBytes);
+    closeOrDrain(request, response, maxRequestBytes, checks.pace);
     answer();
   };
   // Only plain paths reach dynalite, whose url.parse throws on others (`http://[/x`).

@@ -125,7 +125,7 @@ export async function startLocalRekognition(options: LocalRekognitionOptions): P
         response.destroy();
         return;
       }
-      closeOrDrain(request, response, maxRequestBytes);
+      closeOrDrain(request, response, maxRequestBytes, auth.pace);
       sendError(response, requestId, known);
     }
   };

@@ -158,7 +158,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     const refuse = async (error: S3Error) => {
       const cors = await corsHeaders();
       // Answered at once, the body not read to its end (sendS3Error ends the connection after every error).
-      closeOrDrain(req, res, maxBytes);
+      closeOrDrain(req, res, maxBytes, bodyPaceOf(options));
       sendS3Error(res, method, error, cors);
     };
     const headersOnly = { method, url: req.url ?? '/', headers: req.headers };
@@ -171,7 +171,8 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       credentials: options.credentials,
       maxObjectBytes: options.maxObjectBytes,
       bodyHold: new BodyHold(budget, res),
-      pace: bodyPaceOf(options),
+      // Its rate applies while the budget the body is charged to is under pressure (BodyClock).
+      pace: { ...bodyPaceOf(options), budget },
     });
     if (!admission.ok) return refuse(admission.error);
     // IAM, after authentication and before storage: the signer's (a presigned URL's too) policy, and 403 for a key it may not learn is missing.

@@ -3,8 +3,8 @@
  * cannot change (no credential, a wrong API key or token, a SigV4 key it does not know, a declared length past
  * 1 MiB) is answered before the body is read: the requests below send only part of theirs, so a server that
  * waited for the rest would never answer. A body it reads is charged to the stack's shared budget and dropped
- * when it pauses too long. Nothing here waits on a clock: the idle timeout is made short, and only its outcome
- * is checked.
+ * when it pauses too long, or when it falls behind the minimum rate while the budget is more than half held.
+ * Nothing here waits on a clock: the idle timeout is made short, and only its outcome is checked.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { Agent, request, type RequestOptions } from 'node:https';
@@ -65,6 +65,8 @@ function heldPost(url: string, ca: string, headers: Record<string, string>, body
   return {
     answer,
     closed,
+    /** Sends `bytes` more of the body, ending it when `last`. */
+    write: (bytes: Buffer | string, last = false) => (last ? outgoing.end(bytes) : outgoing.write(bytes)),
     destroy: () => {
       outgoing.destroy();
       agent.destroy();
@@ -260,5 +262,102 @@ describe('local AppSync, request bodies past the budget or stalled', () => {
     await held.closed;
     await expect(held.answer).rejects.toThrow();
     expect(budget.heldBytes).toBe(0);
+  });
+});
+
+describe('local AppSync, request bodies slower than the minimum rate', () => {
+  // An idle timeout of 1 s and a minimum rate of 8 KiB/s, on a budget of 64 KiB: a body of 40 KiB holds more than
+  // half of it (the rate applies), one of 16 KiB less. Each body is spaces, then the query (JSON allows leading
+  // whitespace): all of it but its last bytes at once, then those a space every 100 ms, never a pause of 1 s.
+  let stateDir: string;
+  let appsync: LocalAppSync;
+  let ca: string;
+  const budget = new BodyBudget(64 * kibibyte);
+  const pace = { bodyIdleTimeoutMs: 1000, bodyMinBytesPerSecond: 8 * kibibyte };
+
+  beforeAll(async () => {
+    stateDir = await startedStateDir('local-appsync-body-rate-', region);
+    appsync = await startLocalAppSync({ stateDir, port: 0, region, apiKey, credentials: credentialStore(credentials), runtime: fakeRuntime(), bodyBudget: budget, ...pace });
+    ca = readFileSync(appsync.caPath, 'utf8');
+  });
+  afterAll(async () => {
+    await appsync?.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  /** A POST of `bytes` (the query last) with `headers`, its last `trailing` spaces and the query sent a space every 100 ms. */
+  function trickledPost(headers: Record<string, string>, bytes: number, trailing: number) {
+    const query = Buffer.from(imageQuery);
+    const held = heldPost(appsync.graphqlUrl, ca, headers, { declaredBytes: bytes, sentBytes: bytes - trailing - query.length });
+    let sent = 0;
+    let stop = () => undefined as void;
+    const done = new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        sent += 1;
+        if (sent < trailing) held.write(' ');
+        else {
+          held.write(Buffer.concat([Buffer.from(' '), query]), true);
+          stop();
+        }
+      }, 100);
+      stop = () => {
+        clearInterval(timer);
+        resolve();
+      };
+    });
+    void held.closed.then(() => stop());
+    const outcome = held.answer.then(
+      (answer) => ({ status: answer.status }),
+      () => ({ dropped: true }),
+    );
+    return { held, outcome, done, sent: () => sent };
+  }
+
+  it('serves a body that keeps to its configured rate while the budget is under pressure', async () => {
+    // 40 KiB in 3 s: within the 1 s + 5 s that 8 KiB/s allows (the default 128 KiB/s would allow 1.3 s).
+    const trickled = trickledPost({ 'x-api-key': apiKey }, 40 * kibibyte, 30);
+
+    const outcome = await trickled.outcome;
+    await trickled.done;
+
+    expect([outcome, trickled.sent()]).toEqual([{ status: 200 }, 30]);
+    expect(budget.heldBytes).toBe(0);
+    trickled.held.destroy();
+  });
+
+  it('drops a body behind the minimum rate while the budget is under pressure, and holds none of it', async () => {
+    // 40 KiB in 10 s: behind 8 KiB/s from 6 s on, with 40 of the 64 KiB held.
+    const trickled = trickledPost({ 'x-api-key': apiKey }, 40 * kibibyte, 100);
+
+    const outcome = await trickled.outcome;
+    await trickled.held.closed;
+
+    expect([outcome, trickled.sent() < 100]).toEqual([{ dropped: true }, true]);
+    expect(budget.heldBytes).toBe(0);
+    trickled.held.destroy();
+  });
+
+  it('serves a body behind the minimum rate while the budget is at most half held, as AWS would', async () => {
+    // 16 KiB in 5 s: behind 8 KiB/s from 3 s on, but only 16 of the 64 KiB are held.
+    const trickled = trickledPost({ 'x-api-key': apiKey }, 16 * kibibyte, 50);
+
+    const outcome = await trickled.outcome;
+    await trickled.done;
+
+    expect([outcome, trickled.sent()]).toEqual([{ status: 200 }, 50]);
+    expect(budget.heldBytes).toBe(0);
+    trickled.held.destroy();
+  });
+
+  it('drops the connection of a refused body it drains once the drain falls behind the minimum rate', async () => {
+    // No credential: refused unread, its 40 KiB drained; behind 8 KiB/s, whatever the budget holds, from ~6 s on.
+    const trickled = trickledPost({}, 40 * kibibyte, 100);
+
+    const outcome = await trickled.outcome;
+    const first = await Promise.race([trickled.held.closed.then(() => 'connection closed'), trickled.done.then(() => 'body sent whole')]);
+
+    expect([outcome, first, trickled.sent() < 100]).toEqual([{ status: 401 }, 'connection closed', true]);
+    expect(budget.heldBytes).toBe(0);
+    trickled.held.destroy();
   });
 });

@@ -4,13 +4,13 @@
  * first (so a bad credential is a 401/403 whatever the body), decided from the
  * headers before a byte of the body is read wherever the body cannot change
  * the answer (every mode but a SigV4 signature's own check); then the body is
- * read, within the stack's shared body budget and idle timeout
+ * read, within the stack's shared body budget, idle timeout and minimum rate
  * (../../http-body.ts), as GraphQL, and the operation runs. CORS is open, as
  * on AppSync.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { closeOrDrain, declaredBodyFits, readHeldBody, type RequestBodyOptions, stackBodyBudget } from '../../http-body.ts';
+import { type BodyPace, bodyPaceOf, closeOrDrain, declaredBodyFits, declaredLength, readHeldBody, type RequestBodyOptions, stackBodyBudget } from '../../http-body.ts';
 import { clientWentAway, requestPathname } from '../../http-boundary.ts';
 import type { ResolverRuntime } from '../resolvers/index.ts';
 import { authenticate, authenticateBeforeBody, type AuthSettings } from './auth.ts';
@@ -96,8 +96,8 @@ export const sendError = (request: IncomingMessage, response: ServerResponse, er
  * short enough to drain. (A GET has no body: by the time this handler runs, after the user pool's routes were
  * asked, Node has seen it end, and its connection is kept.)
  */
-function refuseUnread(request: IncomingMessage, response: ServerResponse, error: RequestError): void {
-  closeOrDrain(request, response, maxRequestBodyBytes);
+function refuseUnread(request: IncomingMessage, response: ServerResponse, error: RequestError, pace: BodyPace): void {
+  closeOrDrain(request, response, maxRequestBodyBytes, pace);
   sendError(request, response, error);
 }
 
@@ -108,6 +108,9 @@ export const plainHeaders = (headers: IncomingHttpHeaders): Record<string, strin
   );
 
 export function graphQLRequestHandler(context: GraphQLHandlerContext) {
+  // The body's idle timeout and minimum rate (while the budget is under pressure), for bodies read and drained alike.
+  const pace = bodyPaceOf(context);
+  const budget = context.bodyBudget ?? stackBodyBudget;
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     try {
       // undefined for targets that are not a plain path (`//[`): not the GraphQL path, so a 404.
@@ -117,33 +120,29 @@ export function graphQLRequestHandler(context: GraphQLHandlerContext) {
         response.end();
         return;
       }
-      if (pathname !== context.graphqlPath) return refuseUnread(request, response, RequestErrors.notFound());
-      if (request.method !== 'POST') return refuseUnread(request, response, RequestErrors.methodNotAllowed());
+      if (pathname !== context.graphqlPath) return refuseUnread(request, response, RequestErrors.notFound(), pace);
+      if (request.method !== 'POST') return refuseUnread(request, response, RequestErrors.methodNotAllowed(), pace);
 
       // What the body cannot change is answered before a byte of it is read (and buffered): else a client with no
       // credential at all holds up to 1 MiB of the stack's memory a connection, for as long as it trickles it.
       const headersOnly = { method: request.method, url: request.url ?? context.graphqlPath, headers: request.headers, sourceIp: request.socket.remoteAddress ?? '127.0.0.1' };
       const early = authenticateBeforeBody(headersOnly, context.auth);
-      if (early?.ok === false) return refuseUnread(request, response, early.error);
-      const declared = request.headers['content-length'];
-      if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > maxRequestBodyBytes) {
-        return refuseUnread(request, response, RequestErrors.bodyTooLarge(maxRequestBodyBytes));
-      }
-      const budget = context.bodyBudget ?? stackBodyBudget;
-      if (!declaredBodyFits(budget, request, maxRequestBodyBytes)) return refuseUnread(request, response, bodyOverBudget());
+      if (early?.ok === false) return refuseUnread(request, response, early.error, pace);
+      if ((declaredLength(request) ?? 0) > maxRequestBodyBytes) return refuseUnread(request, response, RequestErrors.bodyTooLarge(maxRequestBodyBytes), pace);
+      if (!declaredBodyFits(budget, request, maxRequestBodyBytes)) return refuseUnread(request, response, bodyOverBudget(), pace);
 
       let body: string;
       try {
         const bytes = await readHeldBody(request, response, {
           maxBytes: maxRequestBodyBytes,
           tooLarge: () => new RefusedBody(RequestErrors.bodyTooLarge(maxRequestBodyBytes)),
+          ...pace,
           budget,
           overBudget: () => new RefusedBody(bodyOverBudget()),
-          idleTimeoutMs: context.bodyIdleTimeoutMs,
         });
         body = bytes.toString('utf8');
       } catch (error) {
-        if (error instanceof RefusedBody) return refuseUnread(request, response, error.answer);
+        if (error instanceof RefusedBody) return refuseUnread(request, response, error.answer, pace);
         throw error;
       }
 
