@@ -152,7 +152,7 @@ export async function startLocalLambdaApi<Name extends string>(options: LocalLam
         } catch (error) {
           // Lambda's own refusals answer here; anything else is the boundary's 500, logged there.
           if (!(error instanceof LambdaApiError) || error.statusCode >= 500 || response.headersSent) throw error;
-          closeOrDrain(request, response, maxRequestBytes);
+          closeOrDrain(request, response, maxRequestBytes, bodyPaceOf(options));
           sendLambdaError(response, requestId, error);
         }
       },
