@@ -87,7 +87,8 @@ export const LabelingQueueSettings = {
   errorAttempts: 3,
   /**
    * How long an event may wait in the queue. Longer than a backlog (10,000
-   * images at 5 TPS take ~35 min) plus maxReceiveCount × V, and shorter than
+   * images through cdk.json's 2 labelers, about an image a second each, take
+   * over 80 min) plus maxReceiveCount × V, and shorter than
    * the day after which uploads expire (infra/upload-bucket.ts): an event
    * older than this is gone, and the reconciler may re-drive its image while
    * its object is still there.

@@ -264,7 +264,7 @@ export class BodyHold {
   }
 }
 
-/** The body read stopped because its client is gone, or was dropped for pausing too long: there is no one left to answer. */
+/** The body read stopped because its client is gone, or was dropped for pausing too long or arriving too slowly (BodyClock): there is no one left to answer. */
 export class BodyGoneError extends Error {
   public readonly code = 'ECONNRESET';
 

@@ -2,8 +2,10 @@
  * The event of the reconciler run each offline start makes (local/stack.ts)
  * when it opens a stored table. The labelling queue lives in memory, so a
  * restart loses every event that was queued: the run re-drives at once
- * (redriveAfterSeconds 0) every PENDING upload made before the start, as no
- * event of an earlier start can still be queued. Not those made since: this
+ * (redriveAfterSeconds 0) the PENDING uploads made before the start, as no
+ * event of an earlier start can still be queued (as many as one run examines:
+ * up to maxExaminedPerRun, within its timeout; more wait for the scheduled
+ * runs' re-drive age). Not those made since: this
  * start's S3 holds the events of what it takes until the queue is wired, so
  * their events are in the live queue, and a re-drive would be a second event
  * and a second Rekognition call. The run tells them apart by HeadObject's

@@ -114,8 +114,8 @@ export const ReconcileSettings = {
   /** Images looked at per run (a read each, and a HeadObject each PENDING one); the next run picks up the rest. */
   maxExaminedPerRun: 10_000,
   /**
-   * Images per byStatus Query page. Without a Limit one 1 MB page holds about maxExaminedPerRun (the index projects
-   * three short attributes): a page is read only when pass 1 has time to start on it, and a run that stops leaves
+   * Images per byStatus Query page. Without a Limit one 1 MB page holds thousands of entries (~200 bytes each: the
+   * keys and three short projected attributes): a page is read only when pass 1 has time to start on it, and a run that stops leaves
    * at most this many read in vain.
    */
   queryPageSize: 500,

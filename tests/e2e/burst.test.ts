@@ -9,7 +9,7 @@
  * once, counted per id on one aws-amplify subscription to every image.
  *
  * 40 uploads, the burst the project promises to survive (five times the
- * batches in flight under that quota, so most of the burst waits in the
+ * messages in flight under that quota, 2 batches of 4, so most of the burst waits in the
  * queue). It costs the stack and its Lambda hosts ~19 CPU-s (each image
  * ~0.3 CPU-s even when the engine's cache answers it, and two calls at
  * 1 TPS); 16 would check the same assertions for ~12, but the burst's size is
