@@ -114,7 +114,10 @@ export const bodyIdleTimeoutMs = 20_000;
  * The slowest average a body may arrive at while the budget it is charged to is under pressure (BodyClock,
  * BodyBudget.underPressure): 128 KiB/s, about 1 Mbit/s. S3 documents no rate, only its idle RequestTimeout, so a
  * slow body is never refused for its pace alone: on a budget less than half held, any pace that never pauses 20 s
- * is read to the end (a 15 MiB upload at 0.8 Mbit/s, four at once over a 2 Mbit/s uplink). A pause alone is not
+ * is read to the end (a 15 MiB upload at 0.8 Mbit/s, four at once over a 2 Mbit/s uplink), within Node's own
+ * requestTimeout (300 s: a 15 MiB upload under ~0.42 Mbit/s is cut by it). The price: while the budget is less
+ * than half held, a small body trickled without a 20 s pause keeps its connection until that requestTimeout, which
+ * a listener's connection cap (http-boundary.ts) does not notice; the stack listens on 127.0.0.1 only. A pause alone is not
  * enough once the budget is contended: the attacker review's bodies, 15.5 MiB sent at once and then a byte every
  * 15 s, never paused 20 s and held most of the budget until Node's requestTimeout (300 s). Each body may take the
  * idle timeout plus one second per 128 KiB it has sent: a body that sent 15.5 MiB at once is behind at ~144 s, and
@@ -366,7 +369,8 @@ export function readHeldBody(request: IncomingMessage, response: ServerResponse,
  * defaults, one of 16 MiB (DynamoDB) within ~148 s.
  */
 export function closeOrDrain(request: IncomingMessage, response: ServerResponse, maxBytes: number, pace: BodyPace = {}): void {
-  if (request.complete || response.headersSent) return;
+  // A request already gone (its client aborted: S3's IncompleteBody) has nothing to drain; a clock on it would never stop.
+  if (request.complete || request.destroyed || response.headersSent) return;
   const declared = declaredLength(request);
   if (declared === undefined || declared > maxBytes) {
     response.setHeader('connection', 'close');

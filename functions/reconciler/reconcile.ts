@@ -115,8 +115,9 @@ export const ReconcileSettings = {
   maxExaminedPerRun: 10_000,
   /**
    * Images per byStatus Query page. Without a Limit one 1 MB page holds thousands of entries (~200 bytes each: the
-   * keys and three short projected attributes): a page is read only when pass 1 has time to start on it, and a run that stops leaves
-   * at most this many read in vain.
+   * keys and three short projected attributes): a page after the first is read only when pass 1 still has time to
+   * start on it (the first is read whatever the time, so a run with none says what it left: `unexamined`), and a run
+   * that stops leaves at most this many read in vain.
    */
   queryPageSize: 500,
   /** Expired tickets failed per run, after every re-drive. */

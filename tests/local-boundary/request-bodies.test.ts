@@ -559,8 +559,9 @@ describe('a body that stops arriving', () => {
   it.each([
     ['DynamoDB', 'dynamodb'],
     ['Rekognition', 'rekognition'],
+    ['Lambda Invoke', 'lambda'],
   ] as const)('%s drops the connection of a refused body it drains once the drain falls behind the minimum rate', async (name, key) => {
-    // Refused on its headers (no signature), so its 1 MiB is drained, not read; the first 256 KiB at once, then a
+    // Refused on its headers (no signature), so its body is drained, not read; the first 256 KiB at once, then a
     // byte every 100 ms: never a pause of 1 s, but far behind 512 KiB/s. Undrained, it would hold the connection
     // (Node's own requestTimeout is 300 s); its drain is timed as a body read is, whatever the budget holds.
     const service = stalling(name, key);
