@@ -7,7 +7,7 @@
  * Nothing here waits on a clock: the idle timeout is made short, and only its outcome is checked.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { Agent, request, type RequestOptions } from 'node:https';
+import { Agent, request } from 'node:https';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
 import { BodyBudget } from '../../local/http-body.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';
+import { drip, heldRequest } from '../support/held-body.ts';
 import { fakeRuntime, sampleImage } from './fake-runtime.ts';
 import { post, postSigned } from './https-client.ts';
 import { startedStateDir } from './state-dir.ts';
@@ -27,51 +28,16 @@ const kibibyte = 1024;
 const mebibyte = 1024 * kibibyte;
 const imageQuery = JSON.stringify({ query: `{ image(id: "${sampleImage.id}") { id } }` });
 
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly json: unknown;
-}
-
 /**
- * A POST that declares a body (a length, or chunked) and sends only `sentBytes` of it, holding the rest back, over
- * a kept-alive connection of its own: so that a closed connection is the server's doing.
+ * A POST of JSON to the local AppSync that declares a body (a length, or chunked when `declaredBytes` is absent) and
+ * sends only `sentBytes` of it, holding the rest back (../support/held-body.ts), its answer read as JSON.
  */
 function heldPost(url: string, ca: string, headers: Record<string, string>, body: { readonly declaredBytes?: number; readonly sentBytes: number }) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1, ca });
-  const options: RequestOptions = {
-    method: 'POST',
-    agent,
-    headers: {
-      'content-type': 'application/json',
-      ...headers,
-      ...(body.declaredBytes === undefined ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(body.declaredBytes) }),
-    },
-  };
-  const outgoing = request(url, options);
-  const closed = new Promise<void>((resolve) => outgoing.once('socket', (socket) => socket.once('close', () => resolve())));
-  const answer = new Promise<Answer>((resolve, reject) => {
-    outgoing.on('error', reject);
-    outgoing.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-      response.on('error', reject);
-    });
-  });
+  const held = heldRequest(url, { path: new URL(url).pathname, ca, headers: { 'content-type': 'application/json', ...headers }, ...body });
+  const answer = held.answer.then((answer) => ({ status: answer.status, headers: answer.headers, json: JSON.parse(answer.body) as unknown }));
   // A refusal may end the connection while the rest is still unsent: that is the point, not a failure.
   answer.catch(() => undefined);
-  outgoing.write(Buffer.alloc(body.sentBytes, 0x20));
-  return {
-    answer,
-    closed,
-    /** Sends `bytes` more of the body, ending it when `last`. */
-    write: (bytes: Buffer | string, last = false) => (last ? outgoing.end(bytes) : outgoing.write(bytes)),
-    destroy: () => {
-      outgoing.destroy();
-      agent.destroy();
-    },
-  };
+  return { ...held, answer };
 }
 
 /** SigV4 headers for a POST of `body` to `url` by `signer`; the request may then send another body. */
@@ -289,28 +255,12 @@ describe('local AppSync, request bodies slower than the minimum rate', () => {
   function trickledPost(headers: Record<string, string>, bytes: number, trailing: number) {
     const query = Buffer.from(imageQuery);
     const held = heldPost(appsync.graphqlUrl, ca, headers, { declaredBytes: bytes, sentBytes: bytes - trailing - query.length });
-    let sent = 0;
-    let stop = () => undefined as void;
-    const done = new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        sent += 1;
-        if (sent < trailing) held.write(' ');
-        else {
-          held.write(Buffer.concat([Buffer.from(' '), query]), true);
-          stop();
-        }
-      }, 100);
-      stop = () => {
-        clearInterval(timer);
-        resolve();
-      };
-    });
-    void held.closed.then(() => stop());
+    const { done, sent } = drip(held, trailing, query);
     const outcome = held.answer.then(
       (answer) => ({ status: answer.status }),
       () => ({ dropped: true }),
     );
-    return { held, outcome, done, sent: () => sent };
+    return { held, outcome, done, sent };
   }
 
   it('serves a body that keeps to its configured rate while the budget is under pressure', async () => {

@@ -28,7 +28,7 @@ import { startLocalLambdaApi, type LocalLambdaApi } from '../../local/lambda/api
 import type { VisionEngine } from '../../local/rekognition/engine/engine.ts';
 import { startLocalRekognition, type LocalRekognition } from '../../local/rekognition/index.ts';
 import { startLocalS3, type LocalS3 } from '../../local/s3/index.ts';
-import { heldRequest, type HeldAnswer, type HeldRequest } from '../support/held-body.ts';
+import { drip, heldRequest, type HeldAnswer, type HeldRequest } from '../support/held-body.ts';
 
 const region = 'us-east-1';
 const keyPair: LocalCredentials = { accessKeyId: 'LKIABODYTEST0000001', secretAccessKey: 'request-bodies-secret-0123456789abcdefgh' };
@@ -221,31 +221,6 @@ const s3Service: Service = {
   headers: { 'content-type': 'image/jpeg', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
   maxBodyBytes: 4 * mebibyte,
 };
-
-/**
- * Sends `request` the last `count` bytes of its body, a space every 100 ms (never a pause of the 1 s idle timeout),
- * until they are all sent (the last ending the body) or its connection is closed.
- */
-function drip(request: HeldRequest, count: number) {
-  let sent = 0;
-  let stopDripping = () => undefined as void;
-  const done = new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      sent += 1;
-      if (sent < count) request.write(Buffer.from(' '));
-      else {
-        request.finish(Buffer.from(' '));
-        stopDripping();
-      }
-    }, 100);
-    stopDripping = () => {
-      clearInterval(timer);
-      resolve();
-    };
-  });
-  void request.closed.then(() => stopDripping());
-  return { done, sent: () => sent };
-}
 
 /**
  * Two requests of 1 MiB pass their headers with the budget empty; the first sends all but its last byte, which
@@ -499,23 +474,14 @@ describe('a body that stops arriving', () => {
     const headers = await signedHeaders(service, service.endpoint(), keyPair, body);
     const trailing = 100;
     const trickled = heldRequest(service.endpoint(), { method: service.method, path: service.path, headers, declaredBytes: mebibyte, sentBytes: mebibyte - trailing });
-    let sent = 0;
-    const drip = setInterval(() => {
-      sent += 1;
-      if (sent < trailing) trickled.write(Buffer.from(' '));
-      else {
-        clearInterval(drip);
-        trickled.finish(Buffer.from(' '));
-      }
-    }, 100);
-    void trickled.closed.then(() => clearInterval(drip));
+    const dripping = drip(trickled, trailing);
 
     const outcome = await trickled.answer.then(
       (answer) => ({ answer }),
       () => ({ dropped: true }),
     );
     await trickled.closed;
-    clearInterval(drip);
+    await dripping.done;
 
     // S3 answers RequestTimeout and ends the connection; the JSON services end it unanswered.
     if (key === 's3') {
@@ -523,7 +489,7 @@ describe('a body that stops arriving', () => {
     } else {
       expect(outcome).toEqual({ dropped: true });
     }
-    expect(sent).toBeLessThan(trailing);
+    expect(dripping.sent()).toBeLessThan(trailing);
     expect(service.budget.heldBytes).toBe(0);
     trickled.destroy();
   });

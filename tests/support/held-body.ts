@@ -4,6 +4,7 @@
  * without reading the body to its end.
  */
 import { Agent, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 export interface HeldAnswer {
   readonly status: number;
@@ -36,27 +37,31 @@ export interface HeldRequestOptions {
   readonly method?: string;
   readonly path: string;
   readonly headers: OutgoingHttpHeaders;
-  /** What Content-Length declares. */
-  readonly declaredBytes: number;
+  /** What Content-Length declares. @default - none: the body is chunked */
+  readonly declaredBytes?: number;
   /** What is sent of it at once; the rest waits for finish(). */
   readonly sentBytes: number;
   /** Ask for `100 Continue` and send nothing before it comes. */
   readonly expectContinue?: boolean;
   /** @default - an agent of its own */
   readonly agent?: Agent;
+  /** The CA an `https:` endpoint's certificate is checked against (the local stack's). */
+  readonly ca?: string;
 }
 
 export function heldRequest(endpoint: string, options: HeldRequestOptions): HeldRequest {
   const url = new URL(endpoint);
-  const agent = options.agent ?? new Agent({ keepAlive: true, maxSockets: 1 });
-  const outgoing = httpRequest({
+  const tls = url.protocol === 'https:';
+  // Keep-alive, so that a closed connection is the server's doing.
+  const agent = options.agent ?? (tls ? new HttpsAgent({ keepAlive: true, maxSockets: 1, ca: options.ca }) : new Agent({ keepAlive: true, maxSockets: 1 }));
+  const length = options.declaredBytes === undefined ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(options.declaredBytes) };
+  const outgoing = (tls ? httpsRequest : httpRequest)({
     host: url.hostname,
     port: url.port,
     path: options.path,
     method: options.method ?? 'POST',
-    // Keep-alive, so that a closed connection is the server's doing.
     agent,
-    headers: { ...options.headers, 'content-length': String(options.declaredBytes), ...(options.expectContinue ? { expect: '100-continue' } : {}) },
+    headers: { ...options.headers, ...length, ...(options.expectContinue ? { expect: '100-continue' } : {}) },
   });
   const continued = new Promise<void>((resolve) => outgoing.once('continue', () => resolve()));
   const freed = new Promise<void>((resolve) => agent.once('free', () => resolve()));
@@ -93,4 +98,29 @@ export function heldRequest(endpoint: string, options: HeldRequestOptions): Held
       agent.destroy();
     },
   };
+}
+
+/**
+ * Sends the rest of `request`'s body a space every 100 ms, `count` of them, the last with `tail` after it (ending
+ * the body); stops early once the connection closes. `done` settles then, or once the body is sent whole.
+ */
+export function drip(request: Pick<HeldRequest, 'write' | 'finish' | 'closed'>, count: number, tail: Buffer = Buffer.alloc(0)) {
+  let sent = 0;
+  let stopDripping = () => undefined as void;
+  const done = new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      sent += 1;
+      if (sent < count) request.write(Buffer.from(' '));
+      else {
+        request.finish(Buffer.concat([Buffer.from(' '), tail]));
+        stopDripping();
+      }
+    }, 100);
+    stopDripping = () => {
+      clearInterval(timer);
+      resolve();
+    };
+  });
+  void request.closed.then(() => stopDripping());
+  return { done, sent: () => sent };
 }
