@@ -15,13 +15,11 @@
  * document (composeSchema), and print() drops comments.
  */
 import { Kind, visit, type DocumentNode, type EnumTypeDefinitionNode, type EnumTypeExtensionNode } from 'graphql';
-import { SchemaRuleError } from './schema-defaults.ts';
+import { SchemaRuleError, type SchemaLocation } from './schema-defaults.ts';
 
-export interface UnsupportedSyntax {
+export interface UnsupportedSyntax extends SchemaLocation {
   /** `Enum.VALUE` of the value that carries the description. */
   readonly coordinate: string;
-  /** 1-based line in the SDL, when the document has locations. */
-  readonly line?: number;
 }
 
 export class EnumValueDescriptionError extends SchemaRuleError {
@@ -32,9 +30,12 @@ export class EnumValueDescriptionError extends SchemaRuleError {
     source = 'schema.graphql',
   ) {
     super(
-      `${source} describes enum values, which AppSync's schema parser does not support (descriptions are allowed on the enum, not on its values; aws/aws-appsync-community#55):\n` +
-        found.map((value) => `  ${source}${value.line ? `:${value.line}` : ''} ${value.coordinate}`).join('\n') +
-        "\nMove each value's description into the enum's own description.",
+      SchemaRuleError.listing(
+        source,
+        "describes enum values, which AppSync's schema parser does not support (descriptions are allowed on the enum, not on its values; aws/aws-appsync-community#55)",
+        found,
+        "Move each value's description into the enum's own description.",
+      ),
     );
   }
 }

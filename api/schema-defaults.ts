@@ -7,16 +7,27 @@
  */
 import { Kind, visit, type DocumentNode, type InputValueDefinitionNode } from 'graphql';
 
-export interface SchemaDefault {
-  /** `Type.field` of an input field, or `Type.field(argument)` of an argument. */
+/** Where the schema breaks one of AppSync's rules. */
+export interface SchemaLocation {
+  /** The schema coordinate, e.g. `Type.field`. */
   readonly coordinate: string;
   /** 1-based line in the SDL, when the document has locations. */
   readonly line?: number;
 }
 
+export interface SchemaDefault extends SchemaLocation {
+  /** `Type.field` of an input field, or `Type.field(argument)` of an argument. */
+  readonly coordinate: string;
+}
+
 /** Base error of the schema's AppSync rules checked offline. */
 export class SchemaRuleError extends Error {
   public override readonly name: string = 'SchemaRuleError';
+
+  /** The message of a rule broken at `found`: `<source> <what>:`, each place on a line of its own, then `remedy`. */
+  protected static listing(source: string, what: string, found: readonly SchemaLocation[], remedy: string): string {
+    return `${source} ${what}:\n${found.map((place) => `  ${source}${place.line ? `:${place.line}` : ''} ${place.coordinate}`).join('\n')}\n${remedy}`;
+  }
 }
 
 export class SchemaDefaultValueError extends SchemaRuleError {
@@ -27,9 +38,12 @@ export class SchemaDefaultValueError extends SchemaRuleError {
     source = 'schema.graphql',
   ) {
     super(
-      `${source} declares default values, which AppSync ignores (resolvers would see the value missing on AWS):\n` +
-        defaults.map((found) => `  ${source}${found.line ? `:${found.line}` : ''} ${found.coordinate}`).join('\n') +
-        '\nRemove them and let the resolver or the caller supply the value.',
+      SchemaRuleError.listing(
+        source,
+        'declares default values, which AppSync ignores (resolvers would see the value missing on AWS)',
+        defaults,
+        'Remove them and let the resolver or the caller supply the value.',
+      ),
     );
   }
 }
