@@ -89,11 +89,12 @@ export function createRateLimiter(rule: ApiRateLimitRule, options: RateLimiterOp
         addresses.delete(sourceIp);
         advance(counts, second);
       } else {
-        if (addresses.size >= maxAddresses) {
-          const oldest = addresses.keys().next().value;
-          if (oldest !== undefined) addresses.delete(oldest);
-        }
-        counts = { perSecond: new Uint32Array(window), total: 0, lastSecond: second };
+        // Past the bound, the least recently seen address gives up its counters, reused rather than allocated again.
+        const oldest = addresses.size >= maxAddresses ? addresses.keys().next().value : undefined;
+        const reused = oldest === undefined ? undefined : addresses.get(oldest);
+        if (oldest !== undefined) addresses.delete(oldest);
+        reused?.perSecond.fill(0);
+        counts = { perSecond: reused?.perSecond ?? new Uint32Array(window), total: 0, lastSecond: second };
       }
       addresses.set(sourceIp, counts);
       const slot = second % window;
