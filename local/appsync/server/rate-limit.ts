@@ -3,12 +3,12 @@
  * address and Authorization header before it does any work for the request (no body read, no auth), and answers
  * a refusal as AppSync answers a WAF block (`wafBlocked`).
  *
- * Counting, as WAF counts: every request the rule evaluates counts, the ones it blocks too (an address that keeps
- * sending stays blocked), except those the scope-down leaves out (SigV4-signed ones, api/rate-limit.ts), which
- * are neither counted nor blocked. A request is refused when the address's count over the trailing window,
- * this request included, is over the limit. WAF's count is an approximation it updates every few seconds
- * (blocking starts a little late, and ends a little late); offline it is exact to the second: a request counts
- * from the second it arrives in for `windowSeconds` whole seconds.
+ * Counting, as WAF counts: every request the rule evaluates counts, the ones it blocks too (WAF limits while an
+ * address's request rate is over the limit, our reading: an address that keeps sending stays blocked), except those
+ * the scope-down leaves out (SigV4-signed ones, api/rate-limit.ts), which are neither counted nor blocked. A request
+ * is refused when the address's count over the trailing window, this request included, is over the limit. WAF
+ * estimates the rate and may start and stop limiting late (usually under 30 s: "Rate-based rule caveats"); offline
+ * it is exact to the second: a request counts from the second it arrives in for `windowSeconds` whole seconds.
  *
  * Bounded: each address keeps one counter a second of the window (4 bytes each) and the table holds at most
  * `maxAddresses` addresses, fewer for long windows, so that it never holds more than about `budgetBytes`. A
