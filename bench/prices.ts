@@ -21,4 +21,15 @@ export const UsEast1Prices = {
   /** AWS Lambda, x86: per GB-second and per request. */
   lambdaPerGbSecond: 0.0000166667,
   lambdaPerMillionRequests: 0.2,
+  /**
+   * AWS WAF (the API's rate limit, infra/api-rate-limit.ts): per web ACL and per rule a month, prorated hourly, and
+   * per million requests the web ACL inspects (every request to the API, blocked ones too; WebSocket messages are
+   * not requests). The same in every region; checked 2026-12-01.
+   */
+  wafPerWebAclMonth: 5.0,
+  wafPerRuleMonth: 1.0,
+  wafPerMillionRequests: 0.6,
 } as const;
+
+/** What the web ACL costs a month whatever the traffic: one web ACL with one rule. */
+export const wafFixedPerMonth = UsEast1Prices.wafPerWebAclMonth + UsEast1Prices.wafPerRuleMonth;

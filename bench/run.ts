@@ -8,9 +8,10 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { repoRoot } from '../api/bundle.ts';
 import { startStackProcess } from '../local/child-process-stack.ts';
-import { benchEnvFor } from './lib/stack-env.ts';
+import { benchEnvFor, benchStackSettings, benchStackSettingsLine } from './lib/stack-env.ts';
 
-const stack = await startStackProcess();
+console.log(benchStackSettingsLine());
+const stack = await startStackProcess({ env: benchStackSettings });
 const code = await new Promise<number | null>((resolve) => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/measure.ts'], {
     cwd: repoRoot,

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../api/bundle.ts';
 import type { Image } from '../client-example/graphql/index.ts';
 import { startStackProcess } from '../local/child-process-stack.ts';
-import { benchEnvFor } from './lib/stack-env.ts';
+import { benchEnvFor, benchStackSettings, benchStackSettingsLine } from './lib/stack-env.ts';
 import { benchContext } from './context.ts';
 import { distinctImages } from './lib/images.ts';
 import { openSubscribers } from './lib/realtime-subscribers.ts';
@@ -38,7 +38,8 @@ const settings = {
 const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
 
 async function runStackAndClient(): Promise<number> {
-  const stack = await startStackProcess();
+  console.log(benchStackSettingsLine());
+  const stack = await startStackProcess({ env: benchStackSettings });
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
       cwd: repoRoot,

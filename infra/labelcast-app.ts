@@ -6,6 +6,7 @@ import { labelcastGuardValidator } from './guard-policy.ts';
 import { LabelcastStack } from './labelcast-stack.ts';
 import { checkRekognitionRegion } from './rekognition-regions.ts';
 import { ImagePropertiesSetting, imagePropertiesSettingFrom } from '../api/image-properties-setting.ts';
+import { apiRateLimitFromContext } from '../api/rate-limit.ts';
 import { stageContextKey, stageFrom, type Stage } from './stage.ts';
 
 export interface LabelcastAppProps extends AppProps {
@@ -96,6 +97,8 @@ export function createLabelcastApp(props: LabelcastAppProps = {}): LabelcastApp 
       `context ${ImagePropertiesSetting.contextKey}`,
     ),
     labelingQuotas: labelingQuotasFrom((key) => app.node.tryGetContext(key)),
+    // cdk.json's `apiRateLimit` and `apiRateLimitWindowSeconds` (or `-c`): the WAF rule's limit and window.
+    apiRateLimit: apiRateLimitFromContext((key) => app.node.tryGetContext(key)),
   });
   const daysLeft = daysUntil(apiKeyExpires, now);
   if (daysLeft < apiKeyWarningDays) {

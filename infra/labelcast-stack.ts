@@ -10,6 +10,8 @@ import { Construct } from 'constructs';
 import { CallbackUrlPolicy, CallbackSettings } from '../api/callback.ts';
 import { ImagesTableLayout } from '../api/table.ts';
 import type { LabelingQuotas } from '../api/labeling-queue.ts';
+import { ApiRateLimitSetting, type ApiRateLimitRule } from '../api/rate-limit.ts';
+import { ApiRateLimit } from './api-rate-limit.ts';
 import { ApiUserPool } from './api-user-pool.ts';
 import { CallbackSecret } from './callback-secret.ts';
 import { ownCdkHandlerLogGroups } from './cdk-handler-logs.ts';
@@ -46,6 +48,12 @@ export interface LabelcastStackProps extends StackProps {
    * @default false
    */
   readonly imageProperties?: boolean;
+  /**
+   * The API's request-rate limit per client IP, an AWS WAF rate-based rule (api/rate-limit.ts; cdk.json context
+   * `apiRateLimit` and `apiRateLimitWindowSeconds`).
+   * @default ApiRateLimitSetting.defaults
+   */
+  readonly apiRateLimit?: ApiRateLimitRule;
 }
 
 export class LabelcastStack extends Stack {
@@ -56,6 +64,7 @@ export class LabelcastStack extends Stack {
   public readonly presignDownload: ObjectPresigner;
   public readonly imageDeleter: ImageDeleter;
   public readonly graphql: LabelcastApi;
+  public readonly rateLimit: ApiRateLimit;
   public readonly labeler: Labeler;
   public readonly reconciler: Reconciler;
   public readonly callbackSecret: CallbackSecret;
@@ -112,6 +121,11 @@ export class LabelcastStack extends Stack {
         [CallbackSettings.urlPolicyVariable]: CallbackUrlPolicy.HTTPS_ONLY,
         [ImagesTableLayout.tableNameVariable]: this.images.table.tableName,
       },
+    });
+    this.rateLimit = new ApiRateLimit(this, 'RateLimit', {
+      api: this.graphql.api,
+      rule: props.apiRateLimit ?? ApiRateLimitSetting.defaults,
+      metricPrefix: `labelcast-${props.stage}`,
     });
     this.labeler = new Labeler(this, 'Labeling', {
       bucket: this.uploads.bucket,

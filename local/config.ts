@@ -13,6 +13,10 @@
  * - LABELCAST_IMAGE_PROPERTIES: `true` or `false`: the labeler also asks for IMAGE_PROPERTIES and stores
  *   Image.properties, as `-c imageProperties=true` does on AWS; unset, the `imageProperties` context of
  *   cdk.json decides, and without one it is off (api/image-properties-setting.ts).
+ * - LABELCAST_API_RATE_LIMIT, LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS: the API's request-rate limit per client address
+ *   (api/rate-limit.ts), as the WAF rule infra/ deploys applies it: the requests one address may make in the trailing
+ *   window (10 to 2,000,000,000) and the window (60, 120, 300 or 600 s). Each unset: the cdk.json context
+ *   `apiRateLimit` / `apiRateLimitWindowSeconds`, else the declaration's default (1,000 per 300 s).
  * - LABELCAST_RESOLVERS_DIR: test hook, not AWS: read the manifest's `resolvers/…` code files
  *   from this folder instead of the repo's resolvers/ (default unset).
  * - LABELCAST_REKOGNITION_TPS: the local Rekognition's per-operation TPS quota, as Rekognition's
@@ -35,6 +39,7 @@ import { repoRoot } from '../api/bundle.ts';
 import { ImagePropertiesSetting, imagePropertiesSettingFrom } from '../api/image-properties-setting.ts';
 import { CallbackSettings } from '../api/callback.ts';
 import { ApiLimits, type ApiStage } from '../api/limits.ts';
+import { apiRateLimitFrom, ApiRateLimitSetting, ApiRateLimitSettingError, type ApiRateLimitRule } from '../api/rate-limit.ts';
 import { TpsQuotaError } from './rekognition/errors.ts';
 import { tpsQuotaFromEnv } from './rekognition/tps-quota.ts';
 import { socketFromSetting } from './rekognition/engine-socket-name.ts';
@@ -66,6 +71,8 @@ export interface LocalStackConfig {
   readonly outputsPath: string;
   /** Extra concurrent deliveries of every S3 event (S3 delivers at least once). */
   readonly extraS3Deliveries: number;
+  /** The API's rate-based rule per client address, which the local AppSync applies as AWS WAF does. */
+  readonly apiRateLimit: ApiRateLimitRule;
   /** Which stage's API limits the local AppSync applies. */
   readonly stage: ApiStage;
   /** Folder the manifest's `resolvers/…` files are read from, when not the repo's (a test hook). */
@@ -104,11 +111,31 @@ function stageFromEnv(value: string | undefined): ApiStage {
   throw new LocalConfigError(`LABELCAST_STAGE must be one of ${Object.keys(ApiLimits).join(', ')}, got ${value}`);
 }
 
+const cdkJsonContext = (): Record<string, unknown> =>
+  (JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+
 /** The variable when set, else the cdk.json context the deployed stack reads, so both worlds share one setting. */
 function imagePropertiesFromEnv(value: string | undefined): boolean {
   if (value !== undefined && value !== '') return imagePropertiesSettingFrom(value, ImagePropertiesSetting.offlineVariable);
-  const cdkJson = JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
-  return imagePropertiesSettingFrom(cdkJson.context?.[ImagePropertiesSetting.contextKey], `cdk.json context ${ImagePropertiesSetting.contextKey}`);
+  return imagePropertiesSettingFrom(cdkJsonContext()[ImagePropertiesSetting.contextKey], `cdk.json context ${ImagePropertiesSetting.contextKey}`);
+}
+
+/** Each of the rule's two settings from its variable when set, else from the cdk.json context the deployed stack reads. */
+function apiRateLimitFromEnv(env: NodeJS.ProcessEnv): ApiRateLimitRule {
+  const { offlineVariables: variables, contextKeys: keys } = ApiRateLimitSetting;
+  const context = cdkJsonContext();
+  const pick = (name: keyof typeof variables) => {
+    const value = env[variables[name]];
+    return value !== undefined && value !== '' ? { value, source: variables[name] } : { value: context[keys[name]], source: `cdk.json context ${keys[name]}` };
+  };
+  const limit = pick('limit');
+  const windowSeconds = pick('windowSeconds');
+  try {
+    return apiRateLimitFrom({ limit: limit.value, windowSeconds: windowSeconds.value }, { limit: limit.source, windowSeconds: windowSeconds.source });
+  } catch (error) {
+    if (error instanceof ApiRateLimitSettingError) throw new LocalConfigError(error.message, { cause: error });
+    throw error;
+  }
 }
 
 export const defaultBasePort = 4750;
@@ -133,6 +160,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LocalStackC
     outputsPath: path.resolve(env.LABELCAST_OUTPUTS ?? path.join(repoRoot, 'amplify_outputs.json')),
     extraS3Deliveries: extraDeliveries,
     stage: stageFromEnv(env.LABELCAST_STAGE),
+    apiRateLimit: apiRateLimitFromEnv(env),
     ...(env.LABELCAST_RESOLVERS_DIR ? { resolversDir: path.resolve(env.LABELCAST_RESOLVERS_DIR) } : {}),
     callbackAttemptDeadlineMs: callbackAttemptDeadlineFromEnv(env.LABELCAST_CALLBACK_ATTEMPT_DEADLINE_MS),
     imageProperties: imagePropertiesFromEnv(env[ImagePropertiesSetting.offlineVariable]),

@@ -244,6 +244,7 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
       userPool,
       runtime,
       limits: ApiLimits[config.stage],
+      rateLimit: config.apiRateLimit,
       onPublished: (mutation) => {
         if (mutation.fieldName === 'publishImageLabeled') observers.onImageEnded?.(mutation.payload);
       },

@@ -13,7 +13,7 @@ import { ImagesTableLayout, thresholdsUpTo } from '../../api/table.ts';
 import type { Image } from '../../client-example/lib/labelcast-client.ts';
 import { indexedNames } from '../../functions/shared/label-index.ts';
 import type { BenchContext, MeteredUsage } from '../context.ts';
-import { UsEast1Prices as price } from '../prices.ts';
+import { UsEast1Prices as price, wafFixedPerMonth } from '../prices.ts';
 
 /** A bench photo: its bytes and the fixture it was made from (bench/lib/images.ts). */
 export interface CostPhoto {
@@ -53,7 +53,7 @@ export interface CostPerImage {
   readonly lambdaInvocations: number;
   readonly rekognitionCalls: number;
   /** $ per 1,000 images. */
-  readonly dollarsPerThousand: { readonly rekognition: number; readonly dynamoDb: number; readonly s3: number; readonly appSync: number; readonly lambda: number; readonly rest: number };
+  readonly dollarsPerThousand: { readonly rekognition: number; readonly dynamoDb: number; readonly s3: number; readonly appSync: number; readonly waf: number; readonly lambda: number; readonly rest: number };
 }
 
 /** The meter's counts stop moving once the labeler's last writes (entries, catalog) are done. */
@@ -157,6 +157,8 @@ export async function measureCost(context: BenchContext, photos: readonly CostPh
   const appSync = perThousand((appsync.requests * price.appSyncPerMillionRequests) / 1e6 + (appsync.realtimeMessages * price.appSyncPerMillionRealtimeMessages) / 1e6);
   const lambdaDollars = perThousand(lambda.gbSeconds * price.lambdaPerGbSecond + (lambda.invocations * price.lambdaPerMillionRequests) / 1e6);
   const rekognition = perThousand(rekognitionCalls * price.rekognitionPerImageCall);
+  // The web ACL inspects each request to the API (the GraphQL requests; the few realtime connects are left out).
+  const waf = perThousand((appsync.requests * price.wafPerMillionRequests) / 1e6);
   return {
     images: count,
     writeUnits: writeUnits / count,
@@ -171,7 +173,7 @@ export async function measureCost(context: BenchContext, photos: readonly CostPh
     lambdaGbSeconds: lambda.gbSeconds / count,
     lambdaInvocations: lambda.invocations / count,
     rekognitionCalls: rekognitionCalls / count,
-    dollarsPerThousand: { rekognition, dynamoDb, s3: s3Dollars, appSync, lambda: lambdaDollars, rest: dynamoDb + s3Dollars + appSync + lambdaDollars },
+    dollarsPerThousand: { rekognition, dynamoDb, s3: s3Dollars, appSync, waf, lambda: lambdaDollars, rest: dynamoDb + s3Dollars + appSync + waf + lambdaDollars },
   };
 }
 
@@ -242,10 +244,11 @@ export function costRows(cost: CostPerImage, pricesDate: string): { measure: str
     { measure: 'cost: Rekognition calls per image', value: units(cost.rekognitionCalls), target: '(info)', pass: true },
     { measure: `$ per 1,000 images: Rekognition (us-east-1 list prices of ${pricesDate})`, value: dollars(money.rekognition), target: '(info)', pass: true },
     {
-      measure: '$ per 1,000 images: all else (DynamoDB incl. 1 month stored, S3, AppSync, Lambda)',
-      value: `${dollars(money.rest)} = ${(share * 100).toFixed(1)}% (DDB ${dollars(money.dynamoDb)}, S3 ${dollars(money.s3)}, AppSync ${dollars(money.appSync)}, Lambda ${dollars(money.lambda)})`,
+      measure: '$ per 1,000 images: all else (DynamoDB incl. 1 month stored, S3, AppSync, WAF requests, Lambda)',
+      value: `${dollars(money.rest)} = ${(share * 100).toFixed(1)}% (DDB ${dollars(money.dynamoDb)}, S3 ${dollars(money.s3)}, AppSync ${dollars(money.appSync)}, WAF ${dollars(money.waf)}, Lambda ${dollars(money.lambda)})`,
       target: `<= ${maxShareOfRekognition * 100}% of Rekognition`,
       pass: share <= maxShareOfRekognition,
     },
+    { measure: '$ a month whatever the traffic: WAF (the rate limit\'s web ACL and its rule)', value: `$${wafFixedPerMonth.toFixed(2)}`, target: '(info)', pass: true },
   ];
 }

@@ -23,6 +23,8 @@ import type { ResolvedMutation } from './server/execute.ts';
 import { graphQLRequestHandler, sendError as sendRequestError } from './server/http.ts';
 import type { GraphQLLimits } from './server/limits.ts';
 import { buildServedSchema } from './server/schema.ts';
+import { createRateLimiter, type RateLimiterOptions } from './server/rate-limit.ts';
+import type { ApiRateLimitRule } from '../../api/rate-limit.ts';
 import { loadOrCreateTls } from './tls/certificates.ts';
 import { closeServer, guardRequests, guardServer, requestPathname } from '../http-boundary.ts';
 import { listen } from '../listen.ts';
@@ -55,6 +57,14 @@ export interface LocalAppSyncOptions extends RequestBodyOptions {
    * @default 30 000 ms
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * The API's rate-based rule per source address (api/rate-limit.ts), as the web ACL infra/ associates with the API
+   * applies it: over the GraphQL endpoint and realtime connects alike. npm start always sets it.
+   * @default none: no limit, as an AppSync API with no web ACL
+   */
+  readonly rateLimit?: ApiRateLimitRule;
+  /** The rate limit's clock and memory budget, for tests. @default Date.now, 4 MiB */
+  readonly rateLimitOptions?: RateLimiterOptions;
 }
 
 export interface LocalAppSync {
@@ -93,6 +103,8 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     userPool: { verify: (token: string) => attached.pool?.verify(token) ?? ({ ok: false, reason: 'invalid' } as const) },
   };
   const onInternalError = options.onInternalError ?? logInternalError;
+  // One counter for both endpoints: WAF counts an address's requests to the API whichever they are.
+  const rateLimiter = options.rateLimit ? createRateLimiter(options.rateLimit, options.rateLimitOptions) : undefined;
 
   const graphql = graphQLRequestHandler({
     served,
@@ -106,6 +118,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     invalidate: (invalidation) => registry.invalidate(invalidation.subscriptionField, invalidation.payload),
     onInternalError,
     requestTimeoutMs: options.requestTimeoutMs,
+    rateLimiter,
     bodyBudget: options.bodyBudget,
     bodyIdleTimeoutMs: options.bodyIdleTimeoutMs,
     bodyMinBytesPerSecond: options.bodyMinBytesPerSecond,
@@ -129,6 +142,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     timings: { ...defaultTimings, ...options.realtime },
     graphqlPath,
     onInternalError,
+    rateLimiter,
   });
 
   const port = await listen(server, options.port, host);

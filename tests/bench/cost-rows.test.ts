@@ -1,6 +1,6 @@
 /**
  * npm run bench's write-units row (bench/measures/cost.ts): issue 14's 40 WCU is held to every bench photo, not the
- * mean alone, and the row names the largest photo beside the mean.
+ * mean alone, and the row names the largest photo beside the mean; WAF's share in the money rows.
  */
 import { describe, expect, it } from 'vitest';
 import { costRows, type CostPerImage, type PhotoWrites } from '../../bench/measures/cost.ts';
@@ -32,7 +32,7 @@ function costOf(photos: PhotoWrites[], unattributedWriteUnits = 0): CostPerImage
     lambdaGbSeconds: 0.3,
     lambdaInvocations: 2,
     rekognitionCalls: 2,
-    dollarsPerThousand: { rekognition: 2, dynamoDb: 0.01, s3: 0.01, appSync: 0.01, lambda: 0.01, rest: 0.04 },
+    dollarsPerThousand: { rekognition: 2, dynamoDb: 0.01, s3: 0.01, appSync: 0.01, waf: 0.002, lambda: 0.01, rest: 0.042 },
   };
 }
 
@@ -60,5 +60,18 @@ describe('Function: costRows, the write units row', () => {
     // Assess
     expect(row.pass).toBe(false);
     expect(row.value).toContain("3.0 WCU of the run no photo's");
+  });
+});
+
+describe('Function: costRows, the money rows', () => {
+  it('counts WAF\'s requests in all else, and its web ACL and rule as a fixed monthly cost', () => {
+    // Act
+    const rows = costRows(costOf([photo('cat.jpg', 24, 5)]), '2026-11-29');
+
+    // Assess
+    expect(rows.find((row) => row.measure.startsWith('$ per 1,000 images: all else'))?.value).toBe(
+      '$0.0420 = 2.1% (DDB $0.0100, S3 $0.0100, AppSync $0.0100, WAF $0.0020, Lambda $0.0100)',
+    );
+    expect(rows.find((row) => row.measure.startsWith('$ a month whatever the traffic: WAF'))?.value).toBe('$6.00');
   });
 });

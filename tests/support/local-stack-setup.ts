@@ -50,6 +50,7 @@ import type { TestProject } from 'vitest/node';
 import { loadOrCreateTls } from '../../local/appsync/tls/certificates.ts';
 import { openLocalUserPool } from '../../local/cognito/user-pool.ts';
 import { configFromEnv } from '../../local/config.ts';
+import { ApiRateLimitSetting, WafRateLimits } from '../../api/rate-limit.ts';
 import { spawnStackProcess, type StartingStack } from '../../local/child-process-stack.ts';
 import { settingFromSocket } from '../../local/rekognition/engine-socket-name.ts';
 import { freeBasePort, plannedEndpoints, seedStateDir, startFailurePath, visionEngineSocketVariable, type PlannedEndpoints } from './e2e-stack.ts';
@@ -106,6 +107,10 @@ const registry = globalThis as typeof globalThis & { [stacksKey]?: Promise<E2eSt
 async function makeCa(): Promise<E2eStacks> {
   // Read by the stacks (local/config.ts) and by tests/e2e/callback.test.ts, whose workers inherit it.
   process.env.LABELCAST_CALLBACK_ATTEMPT_DEADLINE_MS ??= callbackAttemptDeadlineMs;
+  // Every test's requests come from 127.0.0.1, thousands a run: the API's rate limit (api/rate-limit.ts) raised to the
+  // most WAF takes, for every stack the run starts (the workers inherit it); tests/e2e/rate-limit.test.ts starts one of
+  // its own with the smallest.
+  process.env[ApiRateLimitSetting.offlineVariables.limit] ??= String(WafRateLimits.maxLimit);
   const seedDir = mkdtempSync(path.join(tmpdir(), 'labelcast-e2e-seed-'));
   const tls = await loadOrCreateTls(seedDir);
   process.env.NODE_EXTRA_CA_CERTS = tls.caPath;

@@ -42,6 +42,7 @@ import { parsedDocumentCache } from '../server/documents.ts';
 import { internalFailure } from '../server/errors.ts';
 import { graphQLRequestBody } from '../server/request-body.ts';
 import type { ServedSchema } from '../server/schema.ts';
+import type { RateLimiter } from '../server/rate-limit.ts';
 import { subscribeOperation, type SubscribeOutcome, type SubscriptionEvent } from '../server/subscribe.ts';
 import { parseClientMessage, RealtimeErrors, RealtimeLimits, ServerMessages, type RealtimeError } from './protocol.ts';
 import type { SubscriptionDocumentBudget } from './document-budget.ts';
@@ -93,6 +94,8 @@ export interface ConnectionContext {
   /** The GraphQL endpoint's path; IAM requests are signed against it (+ `/connect`). */
   readonly graphqlPath: string;
   readonly onInternalError?: (error: unknown, where: string) => void;
+  /** The API's rate-based rule, asked at each connect (the upgrade request). @default none */
+  readonly rateLimiter?: RateLimiter;
 }
 
 /** A live subscription of this socket; closing it removes it everywhere and ends its stream. */

@@ -9,7 +9,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { endRawSocket, guardUpgrades, requestPathname } from '../../http-boundary.ts';
 import { authenticate, headersFromObject, type AuthResult } from '../server/auth.ts';
-import { RequestErrors } from '../server/errors.ts';
+import { RequestErrors, requestErrorBody, type RequestError } from '../server/errors.ts';
+import { wafBlocked } from '../server/rate-limit.ts';
 import { serveConnection, type ConnectionContext } from './connection.ts';
 import { connectionAuthHeader, connectionPayload, realtimeSubprotocol } from './protocol.ts';
 
@@ -17,6 +18,17 @@ export interface RealtimeEndpoint {
   /** Ends every socket (close code 1001) and stops taking upgrades. */
   close(): Promise<void>;
   readonly connectionCount: number;
+}
+
+/** Answers an upgrade with a request error in AppSync's shape (a WAF block), on the raw socket, and closes it. */
+function refuseUpgrade(socket: Duplex, error: RequestError): void {
+  if (socket.destroyed) return;
+  const text = JSON.stringify(requestErrorBody(error));
+  socket.end(
+    `HTTP/1.1 ${error.status} Forbidden\r\nContent-Type: application/json; charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n` +
+      `x-amzn-ErrorType: ${error.errorType}\r\nConnection: close\r\n\r\n${text}`,
+    () => socket.destroy(),
+  );
 }
 
 /** AppSync caps a realtime message at 240 KB; allow the same inbound. */
@@ -47,6 +59,12 @@ export function attachRealtime(server: HttpsServer, realtimePath: string, contex
   };
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // The connect is the one HTTP request of a realtime connection, which WAF sees: counted, and refused when blocked,
+    // before the handshake. The messages on the socket after (start, stop) are not HTTP requests: WAF sees none.
+    if (context.rateLimiter && !context.rateLimiter.admit(request.socket.remoteAddress ?? '', request.headers.authorization)) {
+      refuseUpgrade(socket, wafBlocked());
+      return;
+    }
     // Any target, `//[` included, is a 404 here unless it is the realtime path.
     if (requestPathname(request) !== realtimePath) {
       endRawSocket(socket, 404, 'Not Found');

@@ -18,6 +18,7 @@ import { RequestErrors, requestErrorBody, type RequestError } from './errors.ts'
 import { executeOperation, type ResolvedMutation } from './execute.ts';
 import type { SubscriptionInvalidation } from './execution-context.ts';
 import { graphQLRequestBody } from './request-body.ts';
+import { wafBlocked, type RateLimiter } from './rate-limit.ts';
 import type { ServedSchema } from './schema.ts';
 import { countAppSyncRequest } from '../../stack-usage.ts';
 
@@ -33,6 +34,8 @@ export interface GraphQLHandlerContext extends RequestBodyOptions {
   readonly onInternalError?: (error: unknown, where: string) => void;
   /** A query's or mutation's deadline (request-deadline.ts); tests shorten it. @default AppSync's 30 s */
   readonly requestTimeoutMs?: number;
+  /** The API's rate-based rule (rate-limit.ts), asked before anything else. @default none, as an API with no web ACL */
+  readonly rateLimiter?: RateLimiter;
 }
 
 /**
@@ -113,6 +116,10 @@ export function graphQLRequestHandler(context: GraphQLHandlerContext) {
   const budget = context.bodyBudget ?? stackBodyBudget;
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     try {
+      // WAF sees every request to the API's endpoint before AppSync does: a block is answered before any other check.
+      if (context.rateLimiter && !context.rateLimiter.admit(request.socket.remoteAddress ?? '', request.headers.authorization)) {
+        return refuseUnread(request, response, wafBlocked(), pace);
+      }
       // undefined for targets that are not a plain path (`//[`): not the GraphQL path, so a 404.
       const pathname = requestPathname(request);
       if (request.method === 'OPTIONS') {

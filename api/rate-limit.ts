@@ -1,0 +1,103 @@
+/**
+ * The GraphQL API's request-rate limit per client IP, declared once. The API key is public (the gallery serves it),
+ * so nothing else stops one address from calling requestUpload (a DynamoDB write and a Lambda invocation each) or
+ * paging imagesByLabel (read units) in a loop.
+ * - AWS: an AWS WAF web ACL associated with the AppSync API, with one rate-based rule (infra/api-rate-limit.ts);
+ *   CDK context `apiRateLimit` and `apiRateLimitWindowSeconds` (cdk.json or `-c`);
+ * - offline: the local AppSync applies the same rule before any work for a request (local/appsync/rate-limit.ts);
+ *   `LABELCAST_API_RATE_LIMIT` and `LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS`, else the same cdk.json context
+ *   (local/config.ts).
+ *
+ * Requests signed with SigV4 (the labeler's IAM-only publishImageLabeled) are not counted, nor blocked: the rule's
+ * scope-down statement matches only requests whose Authorization header does not start with the SigV4 algorithm.
+ * A forged `Authorization: AWS4-HMAC-SHA256 …` header then escapes the count but only buys requests AppSync
+ * refuses (403) before any resolver runs.
+ *
+ * Plain data and functions (read by infra/ and local/ alike).
+ */
+
+/** AWS WAF's bounds on a rate-based statement (RateBasedStatement: Limit, EvaluationWindowSec). */
+export const WafRateLimits = {
+  /** "The lowest limit setting allowed is 10" (WAF Developer Guide, rate-based rule high-level settings). */
+  minLimit: 10,
+  /** RateBasedStatement.Limit's upper bound in the WAFV2 API model. */
+  maxLimit: 2_000_000_000,
+  /** The only evaluation windows WAF takes, in seconds. */
+  windowsSeconds: [60, 120, 300, 600],
+  /**
+   * "The maximum number of IP addresses that can be rate limited by a single rate-based rule instance is 10,000. If
+   * more than 10,000 addresses exceed the rate limit, AWS WAF limits those with the highest rates."
+   */
+  maxLimitedAddresses: 10_000,
+} as const;
+
+export interface ApiRateLimitRule {
+  /** Requests one address may make in any `windowSeconds`; the next is blocked. */
+  readonly limit: number;
+  /** The trailing window the requests are counted over: 60, 120, 300 or 600 s. */
+  readonly windowSeconds: number;
+}
+
+export const ApiRateLimitSetting = {
+  contextKeys: { limit: 'apiRateLimit', windowSeconds: 'apiRateLimitWindowSeconds' },
+  offlineVariables: { limit: 'LABELCAST_API_RATE_LIMIT', windowSeconds: 'LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS' },
+  /**
+   * 1,000 requests in 5 minutes, about 3 a second held for 5 minutes. A gallery user opens the library (a page of
+   * 20 images a request), scrolls and searches a few dozen pages, and drops photos: one requestUpload each, so a
+   * drop of a few hundred photos at once stays under it, and so do a handful of such users sharing one NAT address.
+   * A loop from one address is held to 1,000 PENDING writes and presign invocations per 5 minutes.
+   */
+  defaults: { limit: 1000, windowSeconds: 300 },
+  /** The scope-down: an Authorization header starting with this (SigV4) is not counted. */
+  signedAuthorizationPrefix: 'AWS4-HMAC-SHA256',
+} as const satisfies { defaults: ApiRateLimitRule } & Record<string, unknown>;
+
+export class ApiRateLimitSettingError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'ApiRateLimitSettingError';
+  }
+}
+
+/** A setting's value: a number, or its decimal text (`-c key=value`, an environment variable); unset or '' is undefined. */
+function integerFrom(value: unknown, source: string, allowed: string): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isSafeInteger(number)) {
+    throw new ApiRateLimitSettingError(`${source} must be ${allowed}, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+/**
+ * The rule from two settings' values, each undefined for its default; `sources` name where they came from (a
+ * context key, a variable), so that a bad value's error names its key.
+ *
+ * @example apiRateLimitFrom({ limit: '50', windowSeconds: undefined }, { limit: 'LABELCAST_API_RATE_LIMIT', windowSeconds: '…' })
+ */
+export function apiRateLimitFrom(values: { readonly limit: unknown; readonly windowSeconds: unknown }, sources: { readonly limit: string; readonly windowSeconds: string }): ApiRateLimitRule {
+  const limitText = `an integer from ${WafRateLimits.minLimit} to ${WafRateLimits.maxLimit} (AWS WAF's rate-based rule limits)`;
+  const windowText = `one of ${WafRateLimits.windowsSeconds.join(', ')} (the evaluation windows AWS WAF takes, in seconds)`;
+  const limit = integerFrom(values.limit, sources.limit, limitText) ?? ApiRateLimitSetting.defaults.limit;
+  const windowSeconds = integerFrom(values.windowSeconds, sources.windowSeconds, windowText) ?? ApiRateLimitSetting.defaults.windowSeconds;
+  if (limit < WafRateLimits.minLimit || limit > WafRateLimits.maxLimit) {
+    throw new ApiRateLimitSettingError(`${sources.limit} must be ${limitText}, got ${JSON.stringify(values.limit)}`);
+  }
+  if (!(WafRateLimits.windowsSeconds as readonly number[]).includes(windowSeconds)) {
+    throw new ApiRateLimitSettingError(`${sources.windowSeconds} must be ${windowText}, got ${JSON.stringify(values.windowSeconds)}`);
+  }
+  return { limit, windowSeconds };
+}
+
+/** The rule from CDK context (`context(key)` is the app's tryGetContext). */
+export const apiRateLimitFromContext = (context: (key: string) => unknown): ApiRateLimitRule => {
+  const keys = ApiRateLimitSetting.contextKeys;
+  return apiRateLimitFrom(
+    { limit: context(keys.limit), windowSeconds: context(keys.windowSeconds) },
+    { limit: `context ${keys.limit}`, windowSeconds: `context ${keys.windowSeconds}` },
+  );
+};
+
+/** Whether the rule counts (and may block) a request with this Authorization header: all but SigV4-signed ones. */
+export const rateLimitCounts = (authorization: string | undefined): boolean =>
+  !(authorization ?? '').startsWith(ApiRateLimitSetting.signedAuthorizationPrefix);

@@ -1,0 +1,118 @@
+/**
+ * The API's rate-based rule on the local AppSync (api/rate-limit.ts), over HTTPS and WSS from 127.0.0.1, with the
+ * smallest limit and window AWS WAF allows (10 per 60 s) and the limiter's clock in the test's hands: requests
+ * under the limit are answered, the one over it gets AppSync's WAF answer before any auth or body is looked at,
+ * SigV4-signed requests are neither counted nor blocked, realtime connects count and are refused alike, and the
+ * window passing lets the address back in.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
+import { localIdentities } from '../../local/iam/function-roles.ts';
+import { fakeRuntime, sampleImage } from './fake-runtime.ts';
+import { post, postSigned, type RawResponse } from './https-client.ts';
+import { startedStateDir } from './state-dir.ts';
+
+const region = 'us-east-1';
+const apiKey = 'da2-ratelimittestapikey000000';
+const admin = { accessKeyId: 'LKIARATELIMITTEST001', secretAccessKey: 'local/rate/limit/secret/key/0123456789ab' };
+const identities = localIdentities(admin, { region, bucketName: 'bucket', tableName: 'table' });
+const rule = { limit: 10, windowSeconds: 60 };
+const wafAnswer = { errors: [{ errorType: 'WAFForbiddenException', message: '403 Forbidden' }] };
+const publishMutation = 'mutation Publish($input: ImageLabeledInput!) { publishImageLabeled(input: $input) { id status } }';
+const input = {
+  id: 'img-1',
+  status: 'LABELED',
+  contentType: 'image/jpeg',
+  sizeBytes: 10,
+  fileName: 'cat.jpg',
+  createdAt: '2024-05-01T10:00:00.000Z',
+  labeledAt: '2024-05-01T10:00:05.000Z',
+  labels: [],
+  moderationLabels: [],
+};
+
+describe('Local AppSync: the WAF rate-based rule', () => {
+  let stateDir: string;
+  let appsync: LocalAppSync;
+  let ca: string;
+  let nowMs = Date.parse('2026-12-01T09:00:00.000Z');
+
+  beforeAll(async () => {
+    stateDir = await startedStateDir('local-appsync-rate-limit-', region);
+    appsync = await startLocalAppSync({
+      stateDir,
+      port: 0,
+      region,
+      apiKey,
+      credentials: identities.directory,
+      runtime: fakeRuntime(),
+      rateLimit: rule,
+      rateLimitOptions: { now: () => nowMs },
+    });
+    ca = readFileSync(appsync.caPath, 'utf8');
+  });
+  afterAll(async () => {
+    await appsync?.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  const query = (key = apiKey): Promise<RawResponse> =>
+    post(appsync.graphqlUrl, ca, JSON.stringify({ query: `{ image(id: "${sampleImage.id}") { id } }` }), { 'content-type': 'application/json', 'x-api-key': key });
+  const publishSigned = () => postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input } }, { region, credentials: identities.functionCredentials.labeler });
+  /** A realtime connect with the API key: its handshake's HTTP status, 101 when it upgraded, and the refusal's body. */
+  const connect = () =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const header = Buffer.from(JSON.stringify({ host: new URL(appsync.graphqlUrl).host, 'x-api-key': apiKey })).toString('base64url');
+      const socket = new WebSocket(appsync.realtimeUrl, ['graphql-ws', `header-${header}`], { ca });
+      socket.once('open', () => {
+        socket.close();
+        resolve({ status: 101, body: '' });
+      });
+      socket.once('unexpected-response', (_request, response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      socket.once('error', reject);
+    });
+
+  it('answers an address up to the limit, refuses the next with the WAF answer, and lets it back in once the window has passed', async () => {
+    // Arrange: 9 queries and a realtime connect (10 counted), and 5 signed publishes between them, which do not count.
+    const answered: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      answered.push((await query()).status);
+      if (i % 2 === 0) expect((await publishSigned()).json()).toEqual({ data: { publishImageLabeled: { id: 'img-1', status: 'LABELED' } } });
+    }
+    const connected = await connect();
+
+    // Act: the 11th counted request, a query with a wrong key (WAF comes before auth), and a realtime connect.
+    const over = await query();
+    const badKey = await query('da2-notthekey0000000000000000');
+    const refusedConnect = await connect();
+
+    // Assess
+    expect(answered).toEqual(Array<number>(9).fill(200));
+    expect(connected.status).toBe(101);
+    expect(over.status).toBe(403);
+    expect(over.json()).toEqual(wafAnswer);
+    expect(over.headers['x-amzn-errortype']).toBe('WAFForbiddenException');
+    expect(badKey.status).toBe(403);
+    expect(badKey.json()).toEqual(wafAnswer);
+    expect(refusedConnect).toEqual({ status: 403, body: JSON.stringify(wafAnswer) });
+    // A signed request from the blocked address still goes through.
+    expect((await publishSigned()).json()).toEqual({ data: { publishImageLabeled: { id: 'img-1', status: 'LABELED' } } });
+
+    // Act: 59 s later the requests (refused ones included) still count; at 60 s they have left the window.
+    nowMs += 59_000;
+    const stillBlocked = await query();
+    nowMs += 1_000;
+    const back = await query();
+
+    // Assess
+    expect(stillBlocked.status).toBe(403);
+    expect(back.status).toBe(200);
+    expect(back.json()).toEqual({ data: { image: { id: sampleImage.id } } });
+  });
+});
