@@ -9,9 +9,10 @@
  *   (local/config.ts).
  *
  * Requests signed with SigV4 (the labeler's IAM-only publishImageLabeled) are not counted, nor blocked: the rule's
- * scope-down statement matches only requests whose Authorization header does not start with the SigV4 algorithm.
- * A forged `Authorization: AWS4-HMAC-SHA256 …` header then escapes the count but only buys requests AppSync
- * refuses (403) before any resolver runs.
+ * scope-down statement matches only requests whose Authorization header does not start with the SigV4 algorithm,
+ * or that carry an `x-api-key` header. A forged `Authorization: AWS4-HMAC-SHA256 …` header without an API key then
+ * escapes the count but only buys requests AppSync refuses (403) before any resolver runs; with an API key beside
+ * it, it is counted, so which credential AppSync picks when a request carries both does not matter.
  *
  * Plain data and functions (read by infra/ and local/ alike).
  */
@@ -50,6 +51,8 @@ export const ApiRateLimitSetting = {
   defaults: { limit: 1000, windowSeconds: 300 },
   /** The scope-down: an Authorization header starting with this (SigV4) is not counted. */
   signedAuthorizationPrefix: 'AWS4-HMAC-SHA256',
+  /** The scope-down: a request with this header (AppSync's API key) is counted whatever its Authorization. */
+  apiKeyHeader: 'x-api-key',
 } as const satisfies { defaults: ApiRateLimitRule } & Record<string, unknown>;
 
 export class ApiRateLimitSettingError extends Error {
@@ -98,6 +101,16 @@ export const apiRateLimitFromContext = (context: (key: string) => unknown): ApiR
   );
 };
 
-/** Whether the rule counts (and may block) a request with this Authorization header: all but SigV4-signed ones. */
-export const rateLimitCounts = (authorization: string | undefined): boolean =>
-  !(authorization ?? '').startsWith(ApiRateLimitSetting.signedAuthorizationPrefix);
+/** The request headers the rule's scope-down reads. */
+export interface RateLimitedHeaders {
+  readonly authorization: string | undefined;
+  readonly apiKey: string | undefined;
+}
+
+/**
+ * Whether the rule counts (and may block) a request: all but SigV4-signed ones without an API key. A request that
+ * carries `x-api-key` is counted whatever its Authorization says: a forged SigV4 header beside a real API key must
+ * not buy uncounted requests, whichever of the two AppSync then authenticates.
+ */
+export const rateLimitCounts = ({ authorization, apiKey }: RateLimitedHeaders): boolean =>
+  !(authorization ?? '').startsWith(ApiRateLimitSetting.signedAuthorizationPrefix) || (apiKey ?? '').length > 0;

@@ -1,8 +1,8 @@
 /**
  * The GraphQL API's request-rate limit per client IP (api/rate-limit.ts): an AWS WAF web ACL (REGIONAL, default
  * allow) with one rate-based rule that blocks an address over the limit, associated with the AppSync API. WAF
- * evaluates it before AppSync's own auth. Requests signed with SigV4 are left out by the rule's scope-down
- * statement (neither counted nor blocked), so the labeler's publishImageLabeled is never limited.
+ * evaluates it before AppSync's own auth. Requests signed with SigV4 and without an API key are left out by the
+ * rule's scope-down statement (neither counted nor blocked), so the labeler's publishImageLabeled is never limited.
  */
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { IGraphqlApi } from 'aws-cdk-lib/aws-appsync';
@@ -53,17 +53,33 @@ export class ApiRateLimit extends Construct {
               limit: props.rule.limit,
               evaluationWindowSec: props.rule.windowSeconds,
               aggregateKeyType: 'IP',
-              // Only requests that are not SigV4-signed: their Authorization header does not start with the algorithm.
+              // Counted: requests not SigV4-signed (their Authorization does not start with the algorithm), and any
+              // request with an API key, so that a forged SigV4 header beside the public key is counted too.
               scopeDownStatement: {
-                notStatement: {
-                  statement: {
-                    byteMatchStatement: {
-                      fieldToMatch: { singleHeader: { Name: 'authorization' } },
-                      positionalConstraint: 'STARTS_WITH',
-                      searchString: ApiRateLimitSetting.signedAuthorizationPrefix,
-                      textTransformations: [{ priority: 0, type: 'NONE' }],
+                orStatement: {
+                  statements: [
+                    {
+                      notStatement: {
+                        statement: {
+                          byteMatchStatement: {
+                            fieldToMatch: { singleHeader: { Name: 'authorization' } },
+                            positionalConstraint: 'STARTS_WITH',
+                            searchString: ApiRateLimitSetting.signedAuthorizationPrefix,
+                            textTransformations: [{ priority: 0, type: 'NONE' }],
+                          },
+                        },
+                      },
                     },
-                  },
+                    {
+                      // WAF's own idiom for "the header is there and has a value" (rate-limiting a missing header).
+                      sizeConstraintStatement: {
+                        fieldToMatch: { singleHeader: { Name: ApiRateLimitSetting.apiKeyHeader } },
+                        comparisonOperator: 'GT',
+                        size: 0,
+                        textTransformations: [{ priority: 0, type: 'NONE' }],
+                      },
+                    },
+                  ],
                 },
               },
             },

@@ -34,10 +34,16 @@ describe('Function: apiRateLimitFrom', () => {
 
 describe('Function: rateLimitCounts', () => {
   it('counts every request but a SigV4-signed one, as the scope-down statement matches (case-sensitive, no transformation)', () => {
-    expect(rateLimitCounts(undefined)).toBe(true);
-    expect(rateLimitCounts('eyJraWQiOi…')).toBe(true);
-    expect(rateLimitCounts('aws4-hmac-sha256 Credential=…')).toBe(true);
-    expect(rateLimitCounts('AWS4-HMAC-SHA256 Credential=AKIA…/appsync/aws4_request')).toBe(false);
+    const counts = (authorization: string | undefined) => rateLimitCounts({ authorization, apiKey: undefined });
+    expect(counts(undefined)).toBe(true);
+    expect(counts('eyJraWQiOi…')).toBe(true);
+    expect(counts('aws4-hmac-sha256 Credential=…')).toBe(true);
+    expect(counts('AWS4-HMAC-SHA256 Credential=AKIA…/appsync/aws4_request')).toBe(false);
+  });
+
+  it('counts a SigV4 Authorization that comes with an API key: a forged signature beside the public key buys no uncounted requests', () => {
+    expect(rateLimitCounts({ authorization: 'AWS4-HMAC-SHA256 Credential=AKIA…/appsync/aws4_request', apiKey: 'da2-public' })).toBe(true);
+    expect(rateLimitCounts({ authorization: 'AWS4-HMAC-SHA256 Credential=AKIA…/appsync/aws4_request', apiKey: '' })).toBe(false);
   });
 });
 

@@ -19,7 +19,7 @@ const webAclsOf = (template: ReturnType<typeof dev>['template']) =>
   Object.values(resourcesOf(template)).filter((resource) => resource.Type === 'AWS::WAFv2::WebACL');
 
 describe('API rate limit (AWS WAF)', () => {
-  it('deploys one REGIONAL web ACL that allows by default and blocks an IP over the declared limit, SigV4 left out', () => {
+  it('deploys one REGIONAL web ACL that allows by default and blocks an IP over the declared limit, SigV4 without an API key left out', () => {
     // Arrange
     const { template } = dev();
 
@@ -43,15 +43,29 @@ describe('API rate limit (AWS WAF)', () => {
             EvaluationWindowSec: ApiRateLimitSetting.defaults.windowSeconds,
             AggregateKeyType: 'IP',
             ScopeDownStatement: {
-              NotStatement: {
-                Statement: {
-                  ByteMatchStatement: {
-                    FieldToMatch: { SingleHeader: { Name: 'authorization' } },
-                    PositionalConstraint: 'STARTS_WITH',
-                    SearchString: ApiRateLimitSetting.signedAuthorizationPrefix,
-                    TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+              OrStatement: {
+                Statements: [
+                  {
+                    NotStatement: {
+                      Statement: {
+                        ByteMatchStatement: {
+                          FieldToMatch: { SingleHeader: { Name: 'authorization' } },
+                          PositionalConstraint: 'STARTS_WITH',
+                          SearchString: ApiRateLimitSetting.signedAuthorizationPrefix,
+                          TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+                        },
+                      },
+                    },
                   },
-                },
+                  {
+                    SizeConstraintStatement: {
+                      FieldToMatch: { SingleHeader: { Name: 'x-api-key' } },
+                      ComparisonOperator: 'GT',
+                      Size: 0,
+                      TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+                    },
+                  },
+                ],
               },
             },
           },

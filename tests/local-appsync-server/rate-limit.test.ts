@@ -90,6 +90,12 @@ describe('Local AppSync: the WAF rate-based rule', () => {
     // Act: the 11th counted request, a query with a wrong key (WAF comes before auth), and a realtime connect.
     const over = await query();
     const badKey = await query('da2-notthekey0000000000000000');
+    // A forged SigV4 Authorization beside the API key is counted (and so refused) like any API-key request.
+    const forged = await post(appsync.graphqlUrl, ca, JSON.stringify({ query: '{ __typename }' }), {
+      'content-type': 'application/json',
+      'x-api-key': apiKey,
+      authorization: 'AWS4-HMAC-SHA256 Credential=LKIAFORGED/20261201/us-east-1/appsync/aws4_request, SignedHeaders=host, Signature=00',
+    });
     const refusedConnect = await connect();
 
     // Assess
@@ -100,6 +106,8 @@ describe('Local AppSync: the WAF rate-based rule', () => {
     expect(over.headers['x-amzn-errortype']).toBe('WAFForbiddenException');
     expect(badKey.status).toBe(403);
     expect(badKey.json()).toEqual(wafAnswer);
+    expect(forged.status).toBe(403);
+    expect(forged.json()).toEqual(wafAnswer);
     expect(refusedConnect).toEqual({ status: 403, body: JSON.stringify(wafAnswer) });
     // A signed request from the blocked address still goes through.
     expect((await publishSigned()).json()).toEqual({ data: { publishImageLabeled: { id: 'img-1', status: 'LABELED' } } });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../../local/appsync/server/rate-limit.ts';
 
 const signed = 'AWS4-HMAC-SHA256 Credential=LKIA/20261201/us-east-1/appsync/aws4_request, SignedHeaders=host, Signature=00';
+const unsigned = { authorization: undefined, apiKey: undefined };
 
 function clock(startMs = 1_780_000_000_000) {
   let now = startMs;
@@ -13,55 +14,55 @@ describe('Function: createRateLimiter', () => {
   it('admits `limit` requests of an address in the window and refuses the next, and the ones after', () => {
     const time = clock();
     const limiter = createRateLimiter({ limit: 10, windowSeconds: 60 }, { now: time.now });
-    const answers = Array.from({ length: 12 }, () => limiter.admit('192.0.2.1', undefined));
+    const answers = Array.from({ length: 12 }, () => limiter.admit('192.0.2.1', unsigned));
     expect(answers).toEqual([...Array<boolean>(10).fill(true), false, false]);
   });
 
   it('counts each address apart', () => {
     const limiter = createRateLimiter({ limit: 10, windowSeconds: 60 }, { now: clock().now });
-    for (let i = 0; i < 10; i++) limiter.admit('192.0.2.1', undefined);
-    expect(limiter.admit('192.0.2.1', undefined)).toBe(false);
-    expect(limiter.admit('192.0.2.2', undefined)).toBe(true);
+    for (let i = 0; i < 10; i++) limiter.admit('192.0.2.1', unsigned);
+    expect(limiter.admit('192.0.2.1', unsigned)).toBe(false);
+    expect(limiter.admit('192.0.2.2', unsigned)).toBe(true);
   });
 
   it('neither counts nor blocks a SigV4-signed request', () => {
     const limiter = createRateLimiter({ limit: 10, windowSeconds: 60 }, { now: clock().now });
-    for (let i = 0; i < 50; i++) expect(limiter.admit('192.0.2.1', signed)).toBe(true);
-    for (let i = 0; i < 10; i++) expect(limiter.admit('192.0.2.1', 'api-key')).toBe(true);
-    expect(limiter.admit('192.0.2.1', undefined)).toBe(false);
-    expect(limiter.admit('192.0.2.1', signed)).toBe(true);
+    for (let i = 0; i < 50; i++) expect(limiter.admit('192.0.2.1', { authorization: signed, apiKey: undefined })).toBe(true);
+    for (let i = 0; i < 10; i++) expect(limiter.admit('192.0.2.1', { authorization: 'api-key', apiKey: undefined })).toBe(true);
+    expect(limiter.admit('192.0.2.1', unsigned)).toBe(false);
+    expect(limiter.admit('192.0.2.1', { authorization: signed, apiKey: undefined })).toBe(true);
   });
 
   it('lets a request leave the count once the window has passed since its second, blocked requests included', () => {
     const time = clock();
     const limiter = createRateLimiter({ limit: 10, windowSeconds: 60 }, { now: time.now });
-    for (let i = 0; i < 5; i++) limiter.admit('192.0.2.1', undefined);
+    for (let i = 0; i < 5; i++) limiter.admit('192.0.2.1', unsigned);
     time.advance(30);
-    for (let i = 0; i < 5; i++) limiter.admit('192.0.2.1', undefined);
+    for (let i = 0; i < 5; i++) limiter.admit('192.0.2.1', unsigned);
     // 10 in the last 60 s: the 11th is refused, and counts too.
-    expect(limiter.admit('192.0.2.1', undefined)).toBe(false);
+    expect(limiter.admit('192.0.2.1', unsigned)).toBe(false);
     time.advance(29);
-    expect(limiter.admit('192.0.2.1', undefined)).toBe(false);
+    expect(limiter.admit('192.0.2.1', unsigned)).toBe(false);
     // 60 s after the first five: they leave; 5 + 2 refused + this one = 8.
     time.advance(1);
-    expect(limiter.admit('192.0.2.1', undefined)).toBe(true);
-    expect(limiter.admit('192.0.2.1', undefined)).toBe(true);
-    expect(limiter.admit('192.0.2.1', undefined)).toBe(true);
-    expect(limiter.admit('192.0.2.1', undefined)).toBe(false);
+    expect(limiter.admit('192.0.2.1', unsigned)).toBe(true);
+    expect(limiter.admit('192.0.2.1', unsigned)).toBe(true);
+    expect(limiter.admit('192.0.2.1', unsigned)).toBe(true);
+    expect(limiter.admit('192.0.2.1', unsigned)).toBe(false);
     // Long after, nothing is left of any of it.
     time.advance(3600);
-    expect(Array.from({ length: 10 }, () => limiter.admit('192.0.2.1', undefined)).every(Boolean)).toBe(true);
+    expect(Array.from({ length: 10 }, () => limiter.admit('192.0.2.1', unsigned)).every(Boolean)).toBe(true);
   });
 
   it('holds at most its bound of addresses, evicting the one seen least recently, within its byte budget', () => {
     const limiter = createRateLimiter({ limit: 10, windowSeconds: 600 }, { now: clock().now, budgetBytes: 64 * 1024 });
     // 600 one-second counters of 4 bytes and the overhead: 24 addresses in 64 KiB.
     expect(limiter.maxAddresses).toBe(24);
-    for (let i = 0; i < 11; i++) limiter.admit('198.51.100.1', undefined);
+    for (let i = 0; i < 11; i++) limiter.admit('198.51.100.1', unsigned);
     for (let n = 0; n < 1000; n++) {
-      limiter.admit(`203.0.113.${n % 250}.${n}`, undefined);
+      limiter.admit(`203.0.113.${n % 250}.${n}`, unsigned);
       // The blocked address keeps sending: it stays the most recent, and blocked.
-      expect(limiter.admit('198.51.100.1', undefined)).toBe(false);
+      expect(limiter.admit('198.51.100.1', unsigned)).toBe(false);
     }
     expect(limiter.trackedAddresses).toBe(24);
   });
