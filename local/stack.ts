@@ -342,7 +342,9 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
         user_pool_client_id: appsync.userPool.clientId,
         issuer: appsync.userPool.issuer,
         jwks_uri: `${appsync.userPool.issuer}/.well-known/jwks.json`,
+        user_pool_endpoint: appsync.userPoolEndpoint,
         tokens_url: appsync.userPoolTokensUrl,
+        confirmation_code_url: appsync.userPoolConfirmationCodeUrl,
       },
     });
     const outputsFile = writeAmplifyOutputs(outputs, config.outputsPath, path.join(config.stateDir, 'amplify_outputs.json'));
