@@ -331,7 +331,7 @@ describe('Refusals at the API', () => {
   it('refuses a body past 64 KiB with 413, unread, and keeps serving', async () => {
     const server = await startPool();
     const status = await postOversizedBody(new URL(server.url), { 'x-amz-target': 'AWSCognitoIdentityProviderService.SignUp' }, 2);
-    expect([413, 'ECONNRESET', 'EPIPE']).toContain(status);
+    expect(status).toBe(413);
     expect((await signUp(server, newEmail())).status).toBe(200);
   });
 
