@@ -11,6 +11,7 @@ import { localAuthModes } from '../../api/manifest.ts';
 import { identityProviderHandler, identityProviderPath, isIdentityProviderRequest, sendInternalError } from '../cognito/identity-provider.ts';
 import { userPoolRoutes } from '../cognito/routes.ts';
 import { signInService } from '../cognito/sign-in.ts';
+import { UserDirectory } from '../cognito/users.ts';
 import { openLocalUserPool, type LoadedPool, type LocalUserPool } from '../cognito/user-pool.ts';
 import type { RequestBodyOptions } from '../http-body.ts';
 import { credentialStore, type CredentialStore } from '../iam/credentials.ts';
@@ -146,10 +147,12 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     onInternalError,
   });
 
+  // Read before listening: a damaged user file (StateFileError) stops the start with nothing left open.
+  const users = new UserDirectory(options.stateDir);
   const port = await listen(server, options.port, host);
   const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const pool = openLocalUserPool({ stateDir: options.stateDir, region: options.region, origin: `https://${authority}`, loaded: options.userPool });
-  const signIn = signInService({ pool, stateDir: options.stateDir, log: options.userPoolLog ?? ((line) => console.log(line)) });
+  const signIn = signInService({ pool, stateDir: options.stateDir, users, log: options.userPoolLog ?? ((line) => console.log(line)) });
   attached.pool = pool;
   attached.routes = userPoolRoutes({ pool, admin: options.userPoolAdmin ?? credentialStore(), region: options.region, signIn });
   attached.identityProvider = identityProviderHandler({

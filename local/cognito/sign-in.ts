@@ -8,7 +8,8 @@
  *
  * Local bounds that are not Cognito's, each with the same error Cognito uses for its own limits:
  * at most `maxUsers` users (LimitExceededException), 5 wrong tries per confirmation code (then a new one must
- * be sent), the newest 100 sign-in sessions a user keeps.
+ * be sent), the newest 100 sign-in sessions a user keeps. Failed sign-ins lock a user out as Cognito does
+ * ("Password attempts exceeded"), counted in memory only.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { initiateAuthFlows, userPoolClientAuthFlows, userPoolPasswordPolicy, type UserPoolClientAuthFlows, type UserPoolPasswordPolicy } from '../../api/user-pool-settings.ts';
@@ -44,6 +45,8 @@ export class CognitoApiError extends Error {
 export interface SignInServiceOptions {
   readonly pool: LocalUserPool;
   readonly stateDir: string;
+  /** The users of `stateDir`, when read before (so a damaged file stops a start before it listens). @default read now */
+  readonly users?: UserDirectory;
   /** Where "sent" confirmation codes are written (the stack's log). */
   readonly log: (line: string) => void;
   /** @default 1000 */
@@ -65,6 +68,9 @@ export const refreshTokenValidityMs = 30 * 24 * 60 * 60 * 1000;
 /** The local pool's cap on users (not Cognito's, which is in the millions): each is a file loaded at start. */
 export const defaultMaxUsers = 1000;
 const maxCodeAttempts = 5;
+/** Cognito's lockout: after 5 failed sign-ins a user is locked for 1 s, doubling with each further failure, up to about 15 minutes. */
+const freeFailedSignIns = 5;
+const maxLockoutMs = 15 * 60 * 1000;
 const maxSessionsPerUser = 100;
 
 const incorrect = () => new CognitoApiError('NotAuthorizedException', 'Incorrect username or password.');
@@ -117,11 +123,26 @@ export function signInService(options: SignInServiceOptions): SignInService {
   const policy = options.passwordPolicy ?? userPoolPasswordPolicy;
   const flows = initiateAuthFlows(options.authFlows ?? userPoolClientAuthFlows);
   const maxUsers = options.maxUsers ?? defaultMaxUsers;
-  const users = new UserDirectory(options.stateDir);
+  const users = options.users ?? new UserDirectory(options.stateDir);
   const poolName = poolNameOf(pool.userPoolId);
   // Seals SECRET_BLOCKs and derives unknown users' stand-ins; per start, so a challenge does not outlive the stack.
   const sealKey = randomBytes(32);
   const decoyKey = randomBytes(32);
+
+  // Failed sign-ins per user, in memory: a restart forgets them, as it ends a lockout.
+  const failures = new Map<string, { count: number; lockedUntil: number; at: number }>();
+  /** Throws Cognito's lockout refusal while `userId` is locked out. */
+  const checkLockout = (userId: string) => {
+    const record = failures.get(userId);
+    if (record && record.at + maxLockoutMs < now()) failures.delete(userId);
+    else if (record && record.lockedUntil > now()) throw new CognitoApiError('NotAuthorizedException', 'Password attempts exceeded');
+  };
+  const failedSignIn = (userId: string): CognitoApiError => {
+    const count = (failures.get(userId)?.count ?? 0) + 1;
+    const lockedUntil = count < freeFailedSignIns ? 0 : now() + Math.min(1000 * 2 ** (count - freeFailedSignIns), maxLockoutMs);
+    failures.set(userId, { count, lockedUntil, at: now() });
+    return incorrect();
+  };
 
   const checkClient = (body: Json) => {
     const clientId = stringField(body, 'ClientId', 'clientId', 128);
@@ -300,8 +321,10 @@ export function signInService(options: SignInServiceOptions): SignInService {
         const password = parameters.PASSWORD;
         if (!password) throw new CognitoApiError('InvalidParameterException', 'Missing required parameter PASSWORD');
         const user = userNamed(username);
-        const candidate = user ? makeVerifier(poolName, user.userId, password, user.saltHex) : undefined;
-        if (!user || candidate?.verifierHex !== user.verifierHex) throw incorrect();
+        if (!user) throw incorrect();
+        checkLockout(user.userId);
+        if (makeVerifier(poolName, user.userId, password, user.saltHex).verifierHex !== user.verifierHex) throw failedSignIn(user.userId);
+        failures.delete(user.userId);
         if (user.status !== 'CONFIRMED') throw new CognitoApiError('UserNotConfirmedException', 'User is not confirmed.');
         return { ChallengeParameters: {}, AuthenticationResult: startSession(user) };
       }
@@ -335,11 +358,13 @@ export function signInService(options: SignInServiceOptions): SignInService {
       const user = users.byId(userId);
       const named = responses.USERNAME as string;
       if (state.d === true || !user || (named !== userId && named !== user.email)) throw incorrect();
+      checkLockout(userId);
       if (!timestampPattern.test(responses.TIMESTAMP as string)) throw incorrect();
       const key = passwordClaimKey({ aHex: state.a as string, bPublicHex: state.B as string, bSecretHex: state.b as string, verifierHex: user.verifierHex });
       if (!key) throw incorrect();
       const expected = passwordClaimSignature(key, poolName, userId, Buffer.from(block, 'base64'), responses.TIMESTAMP as string);
-      if (!signatureMatches(expected, responses.PASSWORD_CLAIM_SIGNATURE as string)) throw incorrect();
+      if (!signatureMatches(expected, responses.PASSWORD_CLAIM_SIGNATURE as string)) throw failedSignIn(userId);
+      failures.delete(userId);
       if (user.status !== 'CONFIRMED') throw new CognitoApiError('UserNotConfirmedException', 'User is not confirmed.');
       return { ChallengeParameters: {}, AuthenticationResult: startSession(user) };
     },

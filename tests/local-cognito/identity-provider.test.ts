@@ -234,6 +234,22 @@ describe('SRP sign-in, refresh and sign-out', () => {
     expect(refusal(await srpSignIn(server, unconfirmed))).toEqual({ status: 400, type: 'UserNotConfirmedException', message: 'User is not confirmed.' });
   });
 
+  it('locks a user out after 5 failed sign-ins, its right password refused too, for a second at first', async () => {
+    // Arrange
+    const server = await startPool();
+    const { email } = await confirmedUser(server);
+
+    // Act
+    for (let failure = 1; failure <= 5; failure += 1) await srpSignIn(server, email, 'Sunny-orchard-43');
+    const locked = await srpSignIn(server, email);
+    server.clock.ms += 1001;
+    const after = await srpSignIn(server, email);
+
+    // Assess
+    expect(refusal(locked)).toEqual({ status: 400, type: 'NotAuthorizedException', message: 'Password attempts exceeded' });
+    expect(after.status).toBe(200);
+  });
+
   it('refuses a challenge answered after the 3-minute auth session', async () => {
     const server = await startPool();
     const { email } = await confirmedUser(server);
