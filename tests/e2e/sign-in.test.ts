@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { Amplify } from 'aws-amplify';
 import { confirmSignUp, fetchAuthSession, getCurrentUser, signIn, signOut, signUp } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
-import { parseAmplifyConfig, type KeyValueStorageInterface } from 'aws-amplify/utils';
+import type { KeyValueStorageInterface } from 'aws-amplify/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabelcastClient } from '../../client-example/lib/labelcast-client.ts';
 import { userPoolSigningName } from '../../local/cognito/routes.ts';
@@ -37,12 +37,16 @@ const storage = new MapStorage();
 const outputs = amplifyOutputs();
 const pool = outputs.custom!.local_user_pool;
 
-/** The app's whole change for offline sign-in: the pool's endpoint beside what amplify_outputs.json says. */
+/** The app's whole change for offline sign-in, as README's Signing in offline writes it: the pool's endpoint. */
 function configureSignIn(): void {
-  const config = parseAmplifyConfig(outputs as unknown as Parameters<typeof parseAmplifyConfig>[0]);
-  // parseAmplifyConfig's union of user-pool and identity-pool configs: this one is a user pool's.
-  const cognito = config.Auth!.Cognito as { userPoolId: string; userPoolClientId: string };
-  Amplify.configure({ ...config, Auth: { Cognito: { ...cognito, userPoolEndpoint: pool.user_pool_endpoint } } });
+  Amplify.configure(outputs);
+  const local = outputs.custom?.local_user_pool; // only the local stack's outputs have it
+  if (local) {
+    Amplify.configure({
+      ...Amplify.getConfig(),
+      Auth: { Cognito: { userPoolId: local.user_pool_id, userPoolClientId: local.user_pool_client_id, loginWith: { email: true }, userPoolEndpoint: local.user_pool_endpoint } },
+    });
+  }
   cognitoUserPoolsTokenProvider.setKeyValueStorage(storage);
 }
 
