@@ -412,7 +412,8 @@ export function signInService(options: SignInServiceOptions): SignInService {
     },
     serves: (operation) => Object.hasOwn(operations, operation),
     call(operation, body) {
-      const run = operations[operation];
+      // Own keys only: `constructor` or `toString` is no operation.
+      const run = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
       if (!run) throw new CognitoApiError('UnknownOperationException', `The local user pool does not serve ${operation.slice(0, 64)}.`);
       return run(body);
     },

@@ -344,6 +344,24 @@ describe('Refusals at the API', () => {
     expect(((await response.json()) as { __type: string }).__type).toBe('SerializationException');
   });
 
+  it("answers a failure of its own with Cognito's InternalErrorException and nothing of the failure", async () => {
+    // Arrange: a service that fails as a full disk would
+    const failing = { ...signInService({ pool: openLocalUserPool({ stateDir: workDir, region, origin: 'https://127.0.0.1:1' }), stateDir: workDir, log: () => {} }) };
+    const api = identityProviderHandler({ service: { ...failing, call: () => { throw new Error('ENOSPC: /secret/path/users.json'); } } });
+    const logged: unknown[] = [];
+    const server = createServer(guardRequests(api, { service: 'test pool', log: (error) => logged.push(error), internalError: (_, response) => sendInternalError(response) }));
+    servers.push(server);
+    const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}${identityProviderPath}`;
+
+    // Act
+    const response = await fetch(url, { method: 'POST', headers: { 'x-amz-target': 'AWSCognitoIdentityProviderService.GetUser' }, body: '{}' });
+
+    // Assess
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ __type: 'InternalErrorException', message: 'An internal error occurred.' });
+    expect(logged).toHaveLength(1);
+  });
+
   it('refuses a body past 64 KiB with 413, unread, and keeps serving', async () => {
     const server = await startPool();
     const status = await postOversizedBody(new URL(server.url), { 'x-amz-target': 'AWSCognitoIdentityProviderService.SignUp' }, 2);
