@@ -11,15 +11,13 @@ const policyMessage = (rule: string) => `Password did not conform with policy: $
 
 /** What is wrong with `password` under `policy`, or undefined when Cognito would take it. */
 export function passwordProblem(password: string, policy: UserPoolPasswordPolicy): PasswordProblem | undefined {
-  if (password.length > 256 || !/^\S+$/.test(password)) {
-    return {
-      type: 'InvalidParameterException',
-      message: "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\S]+ and have length less than or equal to 256",
-    };
-  }
+  const constraint = (rule: string) => ({ type: 'InvalidParameterException' as const, message: `1 validation error detected: Value at 'password' failed to satisfy constraint: ${rule}` });
+  if (password.length > 256) return constraint('Member must have length less than or equal to 256');
+  if (!/^\S+$/.test(password)) return constraint('Member must satisfy regular expression pattern: [\\S]+');
   if ([...password].length < policy.minLength) return { type: 'InvalidPasswordException', message: policyMessage('Password not long enough') };
-  if (policy.requireLowercase && !/\p{Ll}/u.test(password)) return { type: 'InvalidPasswordException', message: policyMessage('Password must have lowercase characters') };
-  if (policy.requireUppercase && !/\p{Lu}/u.test(password)) return { type: 'InvalidPasswordException', message: policyMessage('Password must have uppercase characters') };
+  // Letters of the basic Latin alphabet only: the stricter reading, since Cognito documents no other.
+  if (policy.requireLowercase && !/[a-z]/.test(password)) return { type: 'InvalidPasswordException', message: policyMessage('Password must have lowercase characters') };
+  if (policy.requireUppercase && !/[A-Z]/.test(password)) return { type: 'InvalidPasswordException', message: policyMessage('Password must have uppercase characters') };
   if (policy.requireDigits && !/[0-9]/.test(password)) return { type: 'InvalidPasswordException', message: policyMessage('Password must have numeric characters') };
   // Cognito's symbols: ^ $ * . [ ] { } ( ) ? " ! @ # % & / \ , > < ' : ; | _ ~ ` = + - and the space (which [\S]+ refuses anyway).
   if (policy.requireSymbols && !/[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+-]/.test(password)) {

@@ -154,6 +154,15 @@ describe('SignUp and ConfirmSignUp', () => {
     expect(refusal(await signUp(server, newEmail(), weak))).toEqual({ status: 400, type: 'InvalidPasswordException', message });
   });
 
+  it('refuses a password with a space as an invalid parameter, before the policy', async () => {
+    const server = await startPool();
+    expect(refusal(await signUp(server, newEmail(), 'Sunny orchard 42'))).toEqual({
+      status: 400,
+      type: 'InvalidParameterException',
+      message: "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\S]+",
+    });
+  });
+
   it('refuses a username that is not an email, an email twice, and an email attribute other than the username', async () => {
     const server = await startPool();
     const email = newEmail();
