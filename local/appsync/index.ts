@@ -44,6 +44,8 @@ export interface LocalAppSyncOptions extends RequestBodyOptions {
   readonly userPoolAdmin?: CredentialStore;
   /** The user pool of `stateDir` as the start read it (local/state-files.ts), so it is not read again. @default read once listening */
   readonly userPool?: LoadedPool;
+  /** The pool's users as the start read them (local/state-files.ts). @default read before listening */
+  readonly userPoolUsers?: UserDirectory;
   readonly runtime: ResolverRuntime;
   /** Realtime keep-alive settings; AppSync's (5 min timeout, `ka` every minute) unless told. */
   readonly realtime?: Partial<RealtimeTimings>;
@@ -147,8 +149,8 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     onInternalError,
   });
 
-  // Read before listening: a damaged user file (StateFileError) stops the start with nothing left open.
-  const users = new UserDirectory(options.stateDir);
+  // Read before listening when not handed over: a damaged user file (StateFileError) stops the start with nothing left open.
+  const users = options.userPoolUsers ?? new UserDirectory(options.stateDir);
   const port = await listen(server, options.port, host);
   const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const pool = openLocalUserPool({ stateDir: options.stateDir, region: options.region, origin: `https://${authority}`, loaded: options.userPool });
