@@ -198,6 +198,18 @@ describe('SignUp and ConfirmSignUp', () => {
     });
   });
 
+  it('keeps the code hook to the admin signature: an unsigned request, or one with the API key, is refused', async () => {
+    const server = await startPool();
+    const email = newEmail();
+    await signUp(server, email);
+    const hook = server.url.replace(identityProviderPath, `/_local/cognito/${server.pool.userPoolId}/confirmation-code`);
+    for (const headers of [{}, { 'x-api-key': 'da2-anyone' }]) {
+      const response = await fetch(hook, { method: 'POST', headers, body: JSON.stringify({ email }) });
+      expect(response.status).toBe(403);
+      expect(JSON.stringify(await response.json())).not.toMatch(/"code"/);
+    }
+  });
+
   it('answers an unknown user as a wrong code (preventUserExistenceErrors)', async () => {
     const server = await startPool();
     expect(refusal(await server.clientCall('ConfirmSignUp', { Username: newEmail(), ConfirmationCode: '123456' })).type).toBe('CodeMismatchException');
