@@ -203,7 +203,7 @@ describe('SignUp and ConfirmSignUp', () => {
     const email = newEmail();
     await signUp(server, email);
     const hook = server.url.replace(identityProviderPath, `/_local/cognito/${server.pool.userPoolId}/confirmation-code`);
-    for (const headers of [{}, { 'x-api-key': 'da2-anyone' }]) {
+    for (const headers of [{}, { 'x-api-key': 'da2-anyone' }] as Record<string, string>[]) {
       const response = await fetch(hook, { method: 'POST', headers, body: JSON.stringify({ email }) });
       expect(response.status).toBe(403);
       expect(JSON.stringify(await response.json())).not.toMatch(/"code"/);
