@@ -85,7 +85,9 @@ export function identityProviderHandler(options: IdentityProviderOptions) {
   };
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (request.method === 'OPTIONS') {
-      response.writeHead(200, corsHeaders).end();
+      // The headers the browser asks for are allowed: an app may add its own (Amplify's libraryOptions.Auth.headers).
+      const asked = request.headers['access-control-request-headers'];
+      response.writeHead(200, { ...corsHeaders, ...(asked ? { 'access-control-allow-headers': asked } : {}) }).end();
       return;
     }
     if (request.method !== 'POST') return refuse(request, response, new CognitoApiError('UnknownOperationException', 'Use POST.', 405));

@@ -351,6 +351,19 @@ describe('Refusals at the API', () => {
     expect(refusal(answer)).toEqual({ status: 400, type: 'InvalidParameterException', message });
   });
 
+  it('answers a browser preflight and its POST with CORS, as Cognito does, so a web app on another origin signs in', async () => {
+    const server = await startPool();
+    const preflight = await fetch(server.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-amz-target,x-amz-user-agent,cache-control' },
+    });
+    expect(preflight.status).toBe(200);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type,x-amz-target,x-amz-user-agent,cache-control');
+    const refused = await fetch(server.url, { method: 'POST', headers: { origin: 'https://app.example', 'x-amz-target': 'AWSCognitoIdentityProviderService.SignUp' }, body: '{}' });
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
   it('refuses another client id with ResourceNotFoundException', async () => {
     const server = await startPool();
     const answer = await server.call('SignUp', { ClientId: 'notourclient', Username: newEmail(), Password: password });
