@@ -1,9 +1,10 @@
 /**
- * The `data` section of amplify_outputs.json (Amplify Gen 2's client config),
+ * The `data` and `auth` sections of amplify_outputs.json (Amplify Gen 2's client config),
  * built the same way for the local stack and a deployed one, so that
  * `Amplify.configure(outputs)` works against either.
  */
 import { defaultAuthMode, type AuthMode } from './manifest.ts';
+import { userPoolPasswordPolicy } from './user-pool-settings.ts';
 
 export interface AmplifyDataOutputs {
   readonly url: string;
@@ -27,4 +28,37 @@ export const amplifyDataOutputs = (args: AmplifyDataOutputsArgs): AmplifyDataOut
   api_key: args.apiKey,
   default_authorization_type: defaultAuthMode,
   authorization_types: args.authModes.filter((mode) => mode !== defaultAuthMode),
+});
+
+/** The `auth` section: the user pool, its app client and sign-in settings (api/user-pool-settings.ts), for the local pool and a deployed one alike. */
+export interface AmplifyAuthOutputs {
+  readonly aws_region: string;
+  readonly user_pool_id: string;
+  readonly user_pool_client_id: string;
+  readonly username_attributes: ['email'];
+  readonly standard_required_attributes: ['email'];
+  readonly user_verification_types: ['email'];
+  readonly password_policy: {
+    readonly min_length: number;
+    readonly require_lowercase: boolean;
+    readonly require_uppercase: boolean;
+    readonly require_numbers: boolean;
+    readonly require_symbols: boolean;
+  };
+}
+
+export const amplifyAuthOutputs = (args: { region: string; userPoolId: string; clientId: string }): AmplifyAuthOutputs => ({
+  aws_region: args.region,
+  user_pool_id: args.userPoolId,
+  user_pool_client_id: args.clientId,
+  username_attributes: ['email'],
+  standard_required_attributes: ['email'],
+  user_verification_types: ['email'],
+  password_policy: {
+    min_length: userPoolPasswordPolicy.minLength,
+    require_lowercase: userPoolPasswordPolicy.requireLowercase,
+    require_uppercase: userPoolPasswordPolicy.requireUppercase,
+    require_numbers: userPoolPasswordPolicy.requireDigits,
+    require_symbols: userPoolPasswordPolicy.requireSymbols,
+  },
 });

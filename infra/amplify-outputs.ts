@@ -3,20 +3,13 @@
  * amplify_outputs.json, Amplify Gen 2's client config, so the example client
  * and `Amplify.configure(outputs)` work against the deployed stack.
  */
-import { amplifyDataOutputs, type AmplifyDataOutputs } from '../api/amplify-outputs.ts';
+import { amplifyAuthOutputs, amplifyDataOutputs, type AmplifyAuthOutputs, type AmplifyDataOutputs } from '../api/amplify-outputs.ts';
 import { deployedAuthModes } from './api-auth.ts';
 import { StackOutput, type StackOutputName } from './stack-outputs.ts';
 
 export interface DeployedAmplifyOutputs {
   readonly version: '1.3';
-  readonly auth: {
-    readonly aws_region: string;
-    readonly user_pool_id: string;
-    readonly user_pool_client_id: string;
-    readonly username_attributes: ['email'];
-    readonly standard_required_attributes: ['email'];
-    readonly user_verification_types: ['email'];
-  };
+  readonly auth: AmplifyAuthOutputs;
   readonly data: AmplifyDataOutputs;
 }
 
@@ -45,14 +38,7 @@ export function toAmplifyOutputs(outputs: Readonly<Record<string, string>>): Dep
   const region = required(outputs, StackOutput.region);
   return {
     version: '1.3',
-    auth: {
-      aws_region: region,
-      user_pool_id: required(outputs, StackOutput.userPoolId),
-      user_pool_client_id: required(outputs, StackOutput.userPoolClientId),
-      username_attributes: ['email'],
-      standard_required_attributes: ['email'],
-      user_verification_types: ['email'],
-    },
+    auth: amplifyAuthOutputs({ region, userPoolId: required(outputs, StackOutput.userPoolId), clientId: required(outputs, StackOutput.userPoolClientId) }),
     data: amplifyDataOutputs({
       graphqlUrl: required(outputs, StackOutput.graphqlUrl),
       region,

@@ -2,6 +2,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
 import { AccountRecovery, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { userPoolClientAuthFlows, userPoolPasswordPolicy, userPoolSignInAliases } from '../api/user-pool-settings.ts';
 
 export interface ApiUserPoolProps {
   /** @default RemovalPolicy.RETAIN */
@@ -22,23 +23,17 @@ export class ApiUserPool extends Construct {
     super(scope, id);
     this.userPool = new UserPool(this, 'UserPool', {
       selfSignUpEnabled: props.selfSignUpEnabled ?? true,
-      signInAliases: { email: true },
+      signInAliases: { ...userPoolSignInAliases },
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: false,
-        tempPasswordValidity: Duration.days(3),
-      },
+      // The local pool checks passwords against the same declaration (api/user-pool-settings.ts).
+      passwordPolicy: { ...userPoolPasswordPolicy, tempPasswordValidity: Duration.days(3) },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.client = this.userPool.addClient('WebClient', {
       generateSecret: false,
-      authFlows: { userSrp: true },
+      authFlows: { ...userPoolClientAuthFlows },
       // SRP sign-in needs no OAuth; CDK's default would enable the implicit and code grants with
       // https://example.com as the callback. No client uses the hosted UI, and the pool has no domain.
       disableOAuth: true,

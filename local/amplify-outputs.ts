@@ -1,25 +1,31 @@
 /** amplify_outputs.json for the local stack, so `Amplify.configure(outputs)` just works. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { amplifyDataOutputs, type AmplifyDataOutputs } from '../api/amplify-outputs.ts';
+import { amplifyAuthOutputs, amplifyDataOutputs, type AmplifyAuthOutputs, type AmplifyDataOutputs } from '../api/amplify-outputs.ts';
 import { localAuthModes } from '../api/manifest.ts';
 
 /**
- * The local user pool, under `custom` (Amplify's free-form section): not
- * `auth`, which would send Amplify's sign-in to AWS. Apps get tokens from
- * `tokens_url` and hand them to Amplify with a custom `tokenProvider`.
+ * The local user pool's endpoints, under `custom` (Amplify's free-form section). The pool itself is in `auth`,
+ * as a deployed stack's is; Amplify's outputs have no field for the pool's endpoint, which is Cognito's
+ * unless told, so an app passes `user_pool_endpoint` as `Auth.Cognito.userPoolEndpoint` (README: Signing in
+ * offline). Its presence also marks the file as the local stack's (foreignOutputsUrl).
  */
 export interface LocalUserPoolOutputs {
   readonly user_pool_id: string;
   readonly user_pool_client_id: string;
   readonly issuer: string;
   readonly jwks_uri: string;
+  /** The pool's Cognito Identity Provider API (sign-up, SRP sign-in, refresh, sign-out): Amplify's `Auth.Cognito.userPoolEndpoint`. */
+  readonly user_pool_endpoint: string;
   /** Dev-only: POST `{ username, email?, groups?, expiresInSeconds?, issuedAt? }`, SigV4-signed by the stack's admin key pair (`cognito-idp`) → `{ idToken, accessToken, expiresIn, sub }`. */
   readonly tokens_url: string;
+  /** Test hook: POST `{ email }`, signed as tokens_url is → `{ code, expiresAt }`, the sign-up code the pool "emailed" (also in the stack's log). */
+  readonly confirmation_code_url: string;
 }
 
 export interface AmplifyOutputs {
   readonly version: '1.3';
+  readonly auth?: AmplifyAuthOutputs;
   readonly data: AmplifyDataOutputs;
   readonly custom?: { readonly local_user_pool: LocalUserPoolOutputs };
 }
@@ -33,6 +39,7 @@ export function amplifyOutputs(args: {
   const { userPool, ...data } = args;
   return {
     version: '1.3',
+    ...(userPool ? { auth: amplifyAuthOutputs({ region: args.region, userPoolId: userPool.user_pool_id, clientId: userPool.user_pool_client_id }) } : {}),
     data: amplifyDataOutputs({ ...data, authModes: localAuthModes }),
     ...(userPool ? { custom: { local_user_pool: userPool } } : {}),
   };

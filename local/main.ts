@@ -96,6 +96,8 @@ console.log(`S3:           ${stack.endpoints.s3} (bucket ${stack.bucketName})`);
 console.log(`DynamoDB:     ${stack.endpoints.dynamodb} (table ${stack.tableName})`);
 console.log(`Rekognition:  ${stack.endpoints.rekognition}`);
 console.log(`Lambda:       ${stack.endpoints.lambda} (Invoke)`);
+const userPool = stack.outputs.custom?.local_user_pool;
+if (userPool) console.log(`Cognito:      ${userPool.user_pool_endpoint} (user pool ${userPool.user_pool_id}: Amplify's Auth.Cognito.userPoolEndpoint; sign-up codes print here)`);
 console.log(`CA cert:      ${stack.caPath} (Node clients: NODE_EXTRA_CA_CERTS=${stack.caPath})`);
 console.log(`Amplify:      ${stack.outputsFile.path}`);
 if (stack.outputsFile.notice) console.warn(`Note: ${stack.outputsFile.notice}`);

@@ -110,7 +110,7 @@ export const startRefusalLine = (refusal: Error): string =>
 export async function startLocalStack(config: LocalStackConfig, observers: StackObservers = {}, stateFiles?: StateFiles): Promise<LocalStack> {
   // The state files first (cheap reads): a damaged one stops the start before the resolvers are bundled and the
   // services (the vision engine's models among them) start.
-  const { credentials, secrets, userPool, dynamoDbDataDir } = stateFiles ?? (await loadStateFiles(config));
+  const { credentials, secrets, userPool, userPoolUsers, dynamoDbDataDir } = stateFiles ?? (await loadStateFiles(config));
   // Every resolver is bundled, checked against the APPSYNC_JS rules and loaded before anything starts: code that
   // `cdk deploy` would be refused stops the start, naming file, line and rule. The bundles are also what each
   // DynamoDB data source's role is derived from, as infra/ derives it at synth.
@@ -242,6 +242,7 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
       credentials: store,
       userPoolAdmin: admin,
       userPool,
+      userPoolUsers,
       runtime,
       limits: ApiLimits[config.stage],
       rateLimit: config.apiRateLimit,
@@ -343,7 +344,9 @@ export async function startLocalStack(config: LocalStackConfig, observers: Stack
         user_pool_client_id: appsync.userPool.clientId,
         issuer: appsync.userPool.issuer,
         jwks_uri: `${appsync.userPool.issuer}/.well-known/jwks.json`,
+        user_pool_endpoint: appsync.userPoolEndpoint,
         tokens_url: appsync.userPoolTokensUrl,
+        confirmation_code_url: appsync.userPoolConfirmationCodeUrl,
       },
     });
     const outputsFile = writeAmplifyOutputs(outputs, config.outputsPath, path.join(config.stateDir, 'amplify_outputs.json'));

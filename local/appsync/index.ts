@@ -8,7 +8,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import { localAuthModes } from '../../api/manifest.ts';
+import { identityProviderHandler, identityProviderPath, isIdentityProviderRequest, sendInternalError } from '../cognito/identity-provider.ts';
 import { userPoolRoutes } from '../cognito/routes.ts';
+import { signInService } from '../cognito/sign-in.ts';
+import { UserDirectory } from '../cognito/users.ts';
 import { openLocalUserPool, type LoadedPool, type LocalUserPool } from '../cognito/user-pool.ts';
 import type { RequestBodyOptions } from '../http-body.ts';
 import { credentialStore, type CredentialStore } from '../iam/credentials.ts';
@@ -43,9 +46,13 @@ export interface LocalAppSyncOptions extends RequestBodyOptions {
   readonly userPoolAdmin?: CredentialStore;
   /** The user pool of `stateDir` as the start read it (local/state-files.ts), so it is not read again. @default read once listening */
   readonly userPool?: LoadedPool;
+  /** The pool's users as the start read them (local/state-files.ts). @default read before listening */
+  readonly userPoolUsers?: UserDirectory;
   readonly runtime: ResolverRuntime;
   /** Realtime keep-alive settings; AppSync's (5 min timeout, `ka` every minute) unless told. */
   readonly realtime?: Partial<RealtimeTimings>;
+  /** Where the user pool writes what Cognito would email (sign-up codes). @default stdout */
+  readonly userPoolLog?: (line: string) => void;
   /** Where unexpected failures are reported (clients only see InternalFailure); stderr unless told. */
   readonly onInternalError?: (error: unknown, where: string) => void;
   /** Query depth, resolver count and introspection settings. @default AppSync's defaults (no depth limit, 10000 resolvers, introspection on) */
@@ -76,6 +83,10 @@ export interface LocalAppSync {
   readonly userPool: LocalUserPool;
   /** Where its dev-only token endpoint is (POST, SigV4 of the admin key pair): `<origin>/_local/cognito/<userPoolId>/tokens`. */
   readonly userPoolTokensUrl: string;
+  /** Its Cognito Identity Provider API (sign-up, SRP sign-in, refresh, sign-out): Amplify's `Auth.Cognito.userPoolEndpoint`. */
+  readonly userPoolEndpoint: string;
+  /** Its admin-signed test hook for sign-up codes: `<origin>/_local/cognito/<userPoolId>/confirmation-code`. */
+  readonly userPoolConfirmationCodeUrl: string;
   close(): Promise<void>;
 }
 
@@ -94,7 +105,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
   const served = buildServedSchema({ authModes: localAuthModes, limits: options.limits });
   const registry = subscriptionRegistry(served);
   // The pool's issuer names this server's origin, known once it listens; until then no token verifies.
-  const attached: { pool?: LocalUserPool; routes?: ReturnType<typeof userPoolRoutes> } = {};
+  const attached: { pool?: LocalUserPool; routes?: ReturnType<typeof userPoolRoutes>; identityProvider?: ReturnType<typeof identityProviderHandler> } = {};
   const auth = {
     apiKey: options.apiKey,
     credentials: options.credentials,
@@ -124,13 +135,20 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     bodyMinBytesPerSecond: options.bodyMinBytesPerSecond,
   });
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
+    if (attached.identityProvider && isIdentityProviderRequest(request)) return attached.identityProvider(request, response);
     // A target that is not a plain path (`//[`) is not the pool's; the GraphQL handler answers it with a 404.
     if (attached.routes && requestPathname(request) !== undefined && (await attached.routes(request, response))) return;
     await graphql(request, response);
   };
   const server = createServer(
     { cert: tls.cert, key: tls.key },
-    guardRequests(serve, { service: 'local appsync', log: onInternalError, internalError: (request, response) => sendRequestError(request, response, RequestErrors.internal()) }),
+    guardRequests(serve, {
+      service: 'local appsync',
+      log: onInternalError,
+      // Each API's own 500: Cognito's InternalErrorException on the user pool's path, AppSync's error elsewhere.
+      internalError: (request, response) =>
+        isIdentityProviderRequest(request) ? sendInternalError(response) : sendRequestError(request, response, RequestErrors.internal()),
+    }),
   );
   guardServer(server);
   const realtime = attachRealtime(server, realtimePath, {
@@ -145,11 +163,20 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     rateLimiter,
   });
 
+  // Read before listening when not handed over: a damaged user file (StateFileError) stops the start with nothing left open.
+  const users = options.userPoolUsers ?? new UserDirectory(options.stateDir);
   const port = await listen(server, options.port, host);
   const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const pool = openLocalUserPool({ stateDir: options.stateDir, region: options.region, origin: `https://${authority}`, loaded: options.userPool });
+  const signIn = signInService({ pool, stateDir: options.stateDir, users, log: options.userPoolLog ?? ((line) => console.log(line)) });
   attached.pool = pool;
-  attached.routes = userPoolRoutes({ pool, admin: options.userPoolAdmin ?? credentialStore(), region: options.region });
+  attached.routes = userPoolRoutes({ pool, admin: options.userPoolAdmin ?? credentialStore(), region: options.region, signIn });
+  attached.identityProvider = identityProviderHandler({
+    service: signIn,
+    bodyBudget: options.bodyBudget,
+    bodyIdleTimeoutMs: options.bodyIdleTimeoutMs,
+    bodyMinBytesPerSecond: options.bodyMinBytesPerSecond,
+  });
 
   return {
     graphqlUrl: `https://${authority}${graphqlPath}`,
@@ -157,6 +184,8 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     caPath: tls.caPath,
     userPool: pool,
     userPoolTokensUrl: `https://${authority}/_local/cognito/${pool.userPoolId}/tokens`,
+    userPoolEndpoint: `https://${authority}${identityProviderPath}`,
+    userPoolConfirmationCodeUrl: `https://${authority}/_local/cognito/${pool.userPoolId}/confirmation-code`,
     async close() {
       await realtime.close();
       await closeServer(server);

@@ -4,11 +4,16 @@
  *   Cognito serves them under its issuer.
  * - `POST /_local/cognito/<userPoolId>/tokens` with `{ username, email?, groups?,
  *   expiresInSeconds?, issuedAt? }`: mints a user's ID and access tokens. Not
- *   an AWS API (there is no sign-in offline). Like Cognito's Admin* APIs, it
+ *   an AWS API (apps sign in through ./identity-provider.ts; this is for tests
+ *   and dev tools). Like Cognito's Admin* APIs, it
  *   needs a SigV4 signature (signing name `cognito-idp`) of the stack's admin
  *   key pair, body included: the API key, which the gallery serves to anyone,
  *   is refused, so only the developer can make a user or put one in a group.
  *   Lifetimes are Cognito's, 5 minutes to 1 day. No CORS is answered.
+ * - `POST /_local/cognito/<userPoolId>/confirmation-code` with `{ email }`: the
+ *   sign-up code the pool "sent" that user (Cognito emails it; offline it is
+ *   written to the stack's log), `{ code, expiresAt }` (unix ms), for tests.
+ *   Signed the same way: a code is a credential, never readable with the API key.
  * Errors are Cognito's JSON shape, `{ "__type", "message" }`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -17,6 +22,7 @@ import { verifyAdminRequest } from '../iam/admin-request.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { BodyTooLargeError } from '../errors.ts';
 import { MintTokensError } from './errors.ts';
+import type { SignInService } from './sign-in.ts';
 import type { LocalUserPool, MintTokensArgs } from './user-pool.ts';
 
 /** The signing name of Cognito user pools' API, which the token endpoint stands in for. */
@@ -27,6 +33,8 @@ export interface UserPoolRoutesOptions {
   /** The stack's admin key pair, the only one that may mint tokens. */
   readonly admin: CredentialStore;
   readonly region: string;
+  /** The pool's sign-in, whose pending codes the confirmation-code route reads. @default no such route */
+  readonly signIn?: SignInService;
 }
 
 const maxBodyBytes = 16 * 1024;
@@ -83,6 +91,7 @@ export function userPoolRoutes(options: UserPoolRoutesOptions) {
   const { pool } = options;
   const jwksPath = `/cognito/${pool.userPoolId}/.well-known/jwks.json`;
   const tokensPath = `/_local/cognito/${pool.userPoolId}/tokens`;
+  const codePath = `/_local/cognito/${pool.userPoolId}/confirmation-code`;
   const adminAuth = { admin: options.admin, service: userPoolSigningName, region: options.region };
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     // The raw path, not `new URL`, which throws on targets such as `//[`: those are simply not ours.
@@ -91,9 +100,11 @@ export function userPoolRoutes(options: UserPoolRoutesOptions) {
       send(response, 200, pool.jwks());
       return true;
     }
-    if (pathname !== tokensPath) return false;
+    const signIn = options.signIn;
+    const isCodePath = pathname === codePath && signIn !== undefined;
+    if (pathname !== tokensPath && !isCodePath) return false;
     if (request.method !== 'POST') {
-      sendError(response, 405, 'MethodNotAllowed', 'Use POST to mint tokens.');
+      sendError(response, 405, 'MethodNotAllowed', isCodePath ? 'Use POST to read a confirmation code.' : 'Use POST to mint tokens.');
       return true;
     }
     const body = await readBody(request);
@@ -104,6 +115,18 @@ export function userPoolRoutes(options: UserPoolRoutesOptions) {
     const admitted = await verifyAdminRequest(request, body, adminAuth);
     if (!admitted.ok) {
       sendError(response, 403, admitted.code, admitted.message);
+      return true;
+    }
+    if (isCodePath) {
+      const parsed = parseJson(body) as { email?: unknown } | undefined;
+      const email = typeof parsed === 'object' && parsed !== null ? parsed.email : undefined;
+      if (typeof email !== 'string' || email === '') {
+        sendError(response, 400, 'InvalidParameterException', 'body must be { "email": "<the user\'s email>" }');
+        return true;
+      }
+      const pending = signIn.pendingCode(email);
+      if (!pending) sendError(response, 404, 'ResourceNotFoundException', 'No user with that email has a confirmation code pending.');
+      else send(response, 200, pending);
       return true;
     }
     const args = mintArgs(parseJson(body));

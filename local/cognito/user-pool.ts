@@ -1,8 +1,9 @@
 /**
  * A local stand-in for one Cognito user pool, for the AMAZON_COGNITO_USER_POOLS
  * mode offline: an RS256 signing key kept in the state dir, its JWKS, and
- * Cognito-shaped ID and access tokens. There is no sign-in: tests and dev
- * tools mint tokens for a username (`mintTokens`, or the admin-signed dev
+ * Cognito-shaped ID and access tokens. Apps sign in through the pool's
+ * Cognito API (./identity-provider.ts), whose tokens this signs; tests and dev
+ * tools may also mint tokens for a username (`mintTokens`, or the admin-signed dev
  * endpoint in ./routes.ts). Lifetimes are those Cognito allows an app client,
  * 5 minutes to 1 day. Local AppSync verifies tokens the way AppSync does:
  * signature by a key of the pool, issuer, token_use, client, expiry.
@@ -72,6 +73,12 @@ export interface MintTokensArgs {
    * @default now
    */
   readonly issuedAt?: number;
+  /** The user's sub, for a user of the pool's sign-in (local/cognito/identity-provider.ts). @default derived from the pool and username */
+  readonly sub?: string;
+  /** `origin_jti`, shared by the tokens of one sign-in session (its refresh token). @default a fresh UUID */
+  readonly originJti?: string;
+  /** `auth_time`: when the user signed in, unix seconds. @default the issue time */
+  readonly authTime?: number;
 }
 
 export interface MintedTokens {
@@ -208,11 +215,12 @@ export function openLocalUserPool(options: LocalUserPoolOptions): LocalUserPool 
       const username = args.username.trim();
       if (username === '') throw new MintTokensError('username must not be empty');
       const { iat, expiresIn } = tokenTimes(args);
-      const sub = subFor(stored.userPoolId, username);
+      const sub = args.sub ?? subFor(stored.userPoolId, username);
       const eventId = randomUUID();
-      const originJti = randomUUID();
+      const originJti = args.originJti ?? randomUUID();
       const groups = args.groups && args.groups.length > 0 ? { 'cognito:groups': [...args.groups] } : {};
-      const common = { sub, ...groups, iss: issuer, origin_jti: originJti, event_id: eventId, auth_time: iat, iat, exp: iat + expiresIn };
+      const authTime = args.authTime ?? iat;
+      const common = { sub, ...groups, iss: issuer, origin_jti: originJti, event_id: eventId, auth_time: authTime, iat, exp: iat + expiresIn };
       const idToken = sign({
         ...common,
         aud: stored.clientId,

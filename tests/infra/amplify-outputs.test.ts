@@ -33,6 +33,7 @@ describe('Function: toAmplifyOutputs', () => {
         username_attributes: ['email'],
         standard_required_attributes: ['email'],
         user_verification_types: ['email'],
+        password_policy: { min_length: 12, require_lowercase: true, require_uppercase: true, require_numbers: true, require_symbols: false },
       },
       data: {
         url: deployed.GraphqlUrl,

@@ -42,6 +42,11 @@ describe('npm start: damaged state files', () => {
     ['secrets.json', '{}', /^labelcast cannot start: \S+\/secrets\.json lacks apiKey and tokenSecret; fix it, or delete it to mint new secrets/],
     ['credentials.json', '{"accessKeyId":', /^labelcast cannot start: \S+\/credentials\.json is not valid JSON.*; fix it, or delete it to mint a new key pair/],
     ['cognito/user-pool.json', 'null', /^labelcast cannot start: \S+\/cognito\/user-pool\.json does not hold a JSON object; fix it, or delete it to make a new pool/],
+    [
+      'cognito/users/0b6f8a52-3c1d-4e2f-9a7b-5c4d3e2f1a0b.json',
+      '{"userId": "0b6f8a52-3c1d-4e2f-9a7b-5c4d3e2f1a0b"}',
+      /^labelcast cannot start: \S+\/cognito\/users\/0b6f8a52-3c1d-4e2f-9a7b-5c4d3e2f1a0b\.json lacks email; fix it, or delete it to forget that user/,
+    ],
     ['dynamodb/CURRENT', 'garbage', /^labelcast cannot start: \S+\/dynamodb\/CURRENT is damaged \(Corruption: .*\); restore the dynamodb directory from a backup, or delete it/],
   ])('%s = %j: exits 1 with one line naming it, no stack trace, and leaves it as it was', { timeout: 90_000 }, async (name, content, message) => {
     // Act

@@ -8,7 +8,15 @@ const local = amplifyOutputs({
   graphqlUrl: 'https://127.0.0.1:4750/graphql',
   region: 'us-east-1',
   apiKey: 'da2-local',
-  userPool: { user_pool_id: 'p', user_pool_client_id: 'c', issuer: 'https://127.0.0.1:4750/p', jwks_uri: 'j', tokens_url: 't' },
+  userPool: {
+    user_pool_id: 'us-east-1_p',
+    user_pool_client_id: 'c',
+    issuer: 'https://127.0.0.1:4750/p',
+    jwks_uri: 'j',
+    user_pool_endpoint: 'https://127.0.0.1:4750/cognito-idp',
+    tokens_url: 't',
+    confirmation_code_url: 'k',
+  },
 });
 const deployed = { version: '1.3', data: { url: 'https://abc.appsync-api.eu-west-1.amazonaws.com/graphql', aws_region: 'eu-west-1' } };
 

@@ -1,7 +1,7 @@
 /**
  * Users of the local user pool for e2e tests, the way an app holds them: tokens
- * minted by the stack's dev endpoint (there is no sign-in offline; the
- * endpoint wants the stack's admin signature, as Cognito's Admin* APIs want
+ * minted by the stack's dev endpoint (quicker than a sign-up and sign-in, which
+ * tests/e2e/sign-in.test.ts drives; the endpoint wants the stack's admin signature, as Cognito's Admin* APIs want
  * IAM) and handed to aws-amplify through a custom tokenProvider, so
  * `authMode: 'userPool'` sends them as it would Cognito's.
  */

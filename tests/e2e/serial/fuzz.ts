@@ -49,6 +49,17 @@ const targets: FuzzTarget[] = [
     paths: ['/graphql', realtimePath, ...(userPool ? [new URL(userPool.tokens_url).pathname, new URL(userPool.jwks_uri).pathname] : [])],
     headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
   },
+  ...(userPool
+    ? [
+        {
+          name: 'Cognito user pool API (sign-up, SRP sign-in) and its code hook',
+          port: Number(graphqlUrl.port),
+          tls: true,
+          paths: [new URL(userPool.user_pool_endpoint).pathname, new URL(userPool.confirmation_code_url).pathname],
+          headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
+        },
+      ]
+    : []),
   { name: 'gallery', port: portOf(inject('galleryUrl')), tls: true, paths: ['/', '/amplify_outputs.json', '/assets/'], headers: {} },
   { name: 'S3', port: portOf(inject('s3Endpoint')), tls: inject('s3Endpoint').startsWith('https:'), paths: ['/', '/bucket/uploads/key'], headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
   {
@@ -221,6 +232,16 @@ async function deadServices(): Promise<string[]> {
       return response.status === 200 && ((await response.json()) as { data?: { __typename?: string } }).data?.__typename === 'Query';
     },
     'AppSync realtime': realtimeAnswers,
+    // A category the fuzzing does not spend (UserAccountRecovery): an answer in Cognito's shape.
+    'Cognito user pool API': async () => {
+      if (!userPool) return true;
+      const response = await fetch(userPool.user_pool_endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.ResendConfirmationCode' },
+        body: JSON.stringify({ ClientId: 'no-such-client', Username: 'nobody@example.com' }),
+      });
+      return response.status === 400 && ((await response.json()) as { __type?: string }).__type === 'ResourceNotFoundException';
+    },
     'Cognito JWKS': async () => {
       if (!userPool) return true;
       const response = await fetch(userPool.jwks_uri);

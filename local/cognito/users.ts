@@ -1,0 +1,119 @@
+/**
+ * The local user pool's users, one JSON file each under `<stateDir>/cognito/users/`
+ * (0600, written to a temporary file and renamed into place), so a restart keeps them
+ * and a write costs one small file whatever the pool's size. A user keeps its email, status, SRP salt and
+ * verifier (never the password), its pending confirmation code, and its sign-in sessions: the hash of each
+ * refresh token and the `origin_jti` of the tokens issued from it, so revoking one ends them.
+ * A damaged file stops the start (StateFileError), as every other state file does.
+ */
+import { randomUUID } from 'node:crypto';
+import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { StateFileError, StateModes, jsonObject, readJsonStateFile, stateSubdir } from '../state-dir.ts';
+
+export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED';
+
+export interface ConfirmationCode {
+  readonly value: string;
+  /** Unix ms; Cognito's sign-up codes are valid 24 hours. */
+  readonly expiresAt: number;
+  /** Wrong codes tried against this one. */
+  readonly attempts?: number;
+}
+
+export interface UserSession {
+  /** SHA-256 (hex) of the refresh token: the token itself is never stored. */
+  readonly tokenHash: string;
+  /** The `origin_jti` of every ID and access token issued from this refresh token. */
+  readonly originJti: string;
+  /** Unix seconds of the sign-in (`auth_time`). */
+  readonly authTime: number;
+  /** Unix ms past which the refresh token is refused. */
+  readonly expiresAt: number;
+  /** Ended by RevokeToken or GlobalSignOut: its refresh and access tokens are refused. */
+  readonly revoked?: boolean;
+}
+
+export interface PoolUser {
+  /** The username Cognito generates when email is the username attribute: a UUID, also the `sub`. */
+  readonly userId: string;
+  readonly email: string;
+  readonly status: UserStatus;
+  readonly saltHex: string;
+  readonly verifierHex: string;
+  /** Unix ms. */
+  readonly createdAt: number;
+  readonly code?: ConfirmationCode;
+  readonly sessions: readonly UserSession[];
+}
+
+const remedy = 'fix it, or delete it to forget that user';
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function checkedUser(file: string, content: unknown): PoolUser {
+  const fields = jsonObject(content);
+  if (!fields) throw new StateFileError(file, 'does not hold a JSON object', remedy);
+  for (const name of ['userId', 'email', 'saltHex', 'verifierHex'] as const) {
+    if (typeof fields[name] !== 'string' || fields[name] === '') throw new StateFileError(file, `lacks ${name}`, remedy);
+  }
+  if (!uuidPattern.test(fields.userId as string)) throw new StateFileError(file, 'has a userId that is not a UUID', remedy);
+  if (fields.status !== 'UNCONFIRMED' && fields.status !== 'CONFIRMED') throw new StateFileError(file, 'has an unknown status', remedy);
+  if (typeof fields.createdAt !== 'number' || !Array.isArray(fields.sessions)) throw new StateFileError(file, 'lacks createdAt or sessions', remedy);
+  return fields as unknown as PoolUser;
+}
+
+/** The pool's users, in memory and on disk; every change is written before it returns. */
+export class UserDirectory {
+  readonly #dir: string;
+  readonly #byId = new Map<string, PoolUser>();
+  readonly #byEmail = new Map<string, string>();
+
+  /** @throws StateFileError when a user's file is damaged */
+  public constructor(stateDir: string) {
+    this.#dir = stateSubdir(stateSubdir(stateDir, 'cognito'), 'users');
+    for (const name of readdirSync(this.#dir)) {
+      if (!name.endsWith('.json')) continue;
+      const file = path.join(this.#dir, name);
+      const user = checkedUser(file, readJsonStateFile(file, remedy));
+      this.#byId.set(user.userId, user);
+      this.#byEmail.set(user.email, user.userId);
+    }
+  }
+
+  public get size(): number {
+    return this.#byId.size;
+  }
+
+  public byId(userId: string): PoolUser | undefined {
+    return this.#byId.get(userId);
+  }
+
+  public byEmail(email: string): PoolUser | undefined {
+    const id = this.#byEmail.get(email);
+    return id === undefined ? undefined : this.#byId.get(id);
+  }
+
+  /** A new user with a generated UUID username. */
+  public create(fields: Omit<PoolUser, 'userId' | 'sessions'>, userId: string = randomUUID()): PoolUser {
+    const user: PoolUser = { ...fields, userId, sessions: [] };
+    this.save(user);
+    return user;
+  }
+
+  /** Writes `user` (replacing the one with its userId), temporary file then rename, so a crash leaves the old one whole. */
+  public save(user: PoolUser): void {
+    const file = path.join(this.#dir, `${user.userId}.json`);
+    const temporary = `${file}.tmp-${process.pid}`;
+    writeFileSync(temporary, JSON.stringify(user), { mode: StateModes.file });
+    try {
+      renameSync(temporary, file);
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw error;
+    }
+    const before = this.#byId.get(user.userId);
+    if (before && before.email !== user.email) this.#byEmail.delete(before.email);
+    this.#byId.set(user.userId, user);
+    this.#byEmail.set(user.email, user.userId);
+  }
+}
