@@ -9,8 +9,8 @@
  *   (local/config.ts).
  *
  * Requests signed with SigV4 (the labeler's IAM-only publishImageLabeled) are not counted, nor blocked: the rule's
- * scope-down statement matches only requests whose Authorization header does not start with the SigV4 algorithm,
- * or that carry an `x-api-key` header. A forged `Authorization: AWS4-HMAC-SHA256 …` header without an API key then
+ * scope-down statement matches only requests that are not POSTs, or whose Authorization header does not start with
+ * the SigV4 algorithm, or that carry an `x-api-key` header. A forged `Authorization: AWS4-HMAC-SHA256 …` header without an API key then
  * escapes the count but only buys requests AppSync refuses (403) before any resolver runs; with an API key beside
  * it, it is counted, so which credential AppSync picks when a request carries both does not matter.
  *
@@ -101,16 +101,19 @@ export const apiRateLimitFromContext = (context: (key: string) => unknown): ApiR
   );
 };
 
-/** The request headers the rule's scope-down reads. */
-export interface RateLimitedHeaders {
+/** What of a request the rule's scope-down reads: its method and two headers. */
+export interface RateLimitedRequest {
+  readonly method: string;
   readonly authorization: string | undefined;
   readonly apiKey: string | undefined;
 }
 
 /**
- * Whether the rule counts (and may block) a request: all but SigV4-signed ones without an API key. A request that
+ * Whether the rule counts (and may block) a request: all but SigV4-signed POSTs without an API key. A request that
  * carries `x-api-key` is counted whatever its Authorization says: a forged SigV4 header beside a real API key must
- * not buy uncounted requests, whichever of the two AppSync then authenticates.
+ * not buy uncounted requests, whichever of the two AppSync then authenticates. Any other method is counted too: a
+ * realtime connect (a GET) carries its credential in the subprotocol or `?header=`, out of the rule's sight, so a
+ * forged SigV4 Authorization on it would otherwise escape the count while AppSync connects it with the API key.
  */
-export const rateLimitCounts = ({ authorization, apiKey }: RateLimitedHeaders): boolean =>
-  !(authorization ?? '').startsWith(ApiRateLimitSetting.signedAuthorizationPrefix) || (apiKey ?? '').length > 0;
+export const rateLimitCounts = ({ method, authorization, apiKey }: RateLimitedRequest): boolean =>
+  method !== 'POST' || !(authorization ?? '').startsWith(ApiRateLimitSetting.signedAuthorizationPrefix) || (apiKey ?? '').length > 0;

@@ -1,7 +1,7 @@
 /**
  * The GraphQL API's request-rate limit per client IP (api/rate-limit.ts): an AWS WAF web ACL (REGIONAL, default
  * allow) with one rate-based rule that blocks an address over the limit, associated with the AppSync API. WAF
- * evaluates it before AppSync's own auth. Requests signed with SigV4 and without an API key are left out by the
+ * evaluates it before AppSync's own auth. SigV4-signed POSTs without an API key are left out by the
  * rule's scope-down statement (neither counted nor blocked), so the labeler's publishImageLabeled is never limited.
  */
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
@@ -53,11 +53,24 @@ export class ApiRateLimit extends Construct {
               limit: props.rule.limit,
               evaluationWindowSec: props.rule.windowSeconds,
               aggregateKeyType: 'IP',
-              // Counted: requests not SigV4-signed (their Authorization does not start with the algorithm), and any
-              // request with an API key, so that a forged SigV4 header beside the public key is counted too.
+              // Counted: requests other than POSTs (a realtime connect's credential is out of the rule's sight), requests
+              // not SigV4-signed (their Authorization does not start with the algorithm), and any request with an API
+              // key, so that a forged SigV4 header beside the public key is counted too.
               scopeDownStatement: {
                 orStatement: {
                   statements: [
+                    {
+                      notStatement: {
+                        statement: {
+                          byteMatchStatement: {
+                            fieldToMatch: { method: {} },
+                            positionalConstraint: 'EXACTLY',
+                            searchString: 'POST',
+                            textTransformations: [{ priority: 0, type: 'NONE' }],
+                          },
+                        },
+                      },
+                    },
                     {
                       notStatement: {
                         statement: {

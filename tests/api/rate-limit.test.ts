@@ -33,8 +33,8 @@ describe('Function: apiRateLimitFrom', () => {
 });
 
 describe('Function: rateLimitCounts', () => {
-  it('counts every request but a SigV4-signed one, as the scope-down statement matches (case-sensitive, no transformation)', () => {
-    const counts = (authorization: string | undefined) => rateLimitCounts({ authorization, apiKey: undefined });
+  it('counts every request but a SigV4-signed POST, as the scope-down statement matches (case-sensitive, no transformation)', () => {
+    const counts = (authorization: string | undefined) => rateLimitCounts({ method: 'POST', authorization, apiKey: undefined });
     expect(counts(undefined)).toBe(true);
     expect(counts('eyJraWQiOi…')).toBe(true);
     expect(counts('aws4-hmac-sha256 Credential=…')).toBe(true);
@@ -42,8 +42,13 @@ describe('Function: rateLimitCounts', () => {
   });
 
   it('counts a SigV4 Authorization that comes with an API key: a forged signature beside the public key buys no uncounted requests', () => {
-    expect(rateLimitCounts({ authorization: 'AWS4-HMAC-SHA256 Credential=AKIA…/appsync/aws4_request', apiKey: 'da2-public' })).toBe(true);
-    expect(rateLimitCounts({ authorization: 'AWS4-HMAC-SHA256 Credential=AKIA…/appsync/aws4_request', apiKey: '' })).toBe(false);
+    expect(rateLimitCounts({ method: 'POST', authorization: 'AWS4-HMAC-SHA256 Credential=AKIA…/appsync/aws4_request', apiKey: 'da2-public' })).toBe(true);
+    expect(rateLimitCounts({ method: 'POST', authorization: 'AWS4-HMAC-SHA256 Credential=AKIA…/appsync/aws4_request', apiKey: '' })).toBe(false);
+  });
+
+  it('counts a SigV4 Authorization on any method but POST: a realtime connect (GET) carries its key out of the rule\'s sight', () => {
+    expect(rateLimitCounts({ method: 'GET', authorization: 'AWS4-HMAC-SHA256 Credential=AKIA…/appsync/aws4_request', apiKey: undefined })).toBe(true);
+    expect(rateLimitCounts({ method: 'OPTIONS', authorization: 'AWS4-HMAC-SHA256 Credential=AKIA…/appsync/aws4_request', apiKey: undefined })).toBe(true);
   });
 });
 

@@ -19,7 +19,7 @@ const webAclsOf = (template: ReturnType<typeof dev>['template']) =>
   Object.values(resourcesOf(template)).filter((resource) => resource.Type === 'AWS::WAFv2::WebACL');
 
 describe('API rate limit (AWS WAF)', () => {
-  it('deploys one REGIONAL web ACL that allows by default and blocks an IP over the declared limit, SigV4 without an API key left out', () => {
+  it('deploys one REGIONAL web ACL that allows by default and blocks an IP over the declared limit, SigV4 POSTs without an API key left out', () => {
     // Arrange
     const { template } = dev();
 
@@ -45,6 +45,18 @@ describe('API rate limit (AWS WAF)', () => {
             ScopeDownStatement: {
               OrStatement: {
                 Statements: [
+                  {
+                    NotStatement: {
+                      Statement: {
+                        ByteMatchStatement: {
+                          FieldToMatch: { Method: {} },
+                          PositionalConstraint: 'EXACTLY',
+                          SearchString: 'POST',
+                          TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+                        },
+                      },
+                    },
+                  },
                   {
                     NotStatement: {
                       Statement: {

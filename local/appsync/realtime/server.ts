@@ -10,7 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { endRawSocket, guardUpgrades, requestPathname } from '../../http-boundary.ts';
 import { authenticate, headersFromObject, type AuthResult } from '../server/auth.ts';
 import { RequestErrors, requestErrorBody, type RequestError } from '../server/errors.ts';
-import { rateLimitedHeaders, wafBlocked } from '../server/rate-limit.ts';
+import { rateLimitedRequest, wafBlocked } from '../server/rate-limit.ts';
 import { serveConnection, type ConnectionContext } from './connection.ts';
 import { connectionAuthHeader, connectionPayload, realtimeSubprotocol } from './protocol.ts';
 
@@ -61,7 +61,7 @@ export function attachRealtime(server: HttpsServer, realtimePath: string, contex
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // The connect is the one HTTP request of a realtime connection, which WAF sees: counted, and refused when blocked,
     // before the handshake. The messages on the socket after (start, stop) are not HTTP requests: WAF sees none.
-    if (context.rateLimiter && !context.rateLimiter.admit(request.socket.remoteAddress ?? '', rateLimitedHeaders(request.headers))) {
+    if (context.rateLimiter && !context.rateLimiter.admit(request.socket.remoteAddress ?? '', rateLimitedRequest(request))) {
       refuseUpgrade(socket, wafBlocked());
       return;
     }

@@ -1,6 +1,6 @@
 /**
  * The API's rate-based rule offline (api/rate-limit.ts): the local AppSync asks `admit` with a request's source
- * address and the headers its scope-down reads before it does any work for the request (no body read, no auth), and answers
+ * address and what its scope-down reads (method, two headers) before it does any work for the request (no body read, no auth), and answers
  * a refusal as AppSync answers a WAF block (`wafBlocked`).
  *
  * Counting, as WAF counts: every request the rule evaluates counts, the ones it blocks too (WAF limits while an
@@ -16,14 +16,14 @@
  * Each request costs O(1) amortised: a Map lookup and re-insertion, and clearing the seconds passed since the
  * address was last seen (at most the window's, each cleared once).
  */
-import { ApiRateLimitSetting, WafRateLimits, rateLimitCounts, type ApiRateLimitRule, type RateLimitedHeaders } from '../../../api/rate-limit.ts';
-import type { IncomingHttpHeaders } from 'node:http';
+import { ApiRateLimitSetting, WafRateLimits, rateLimitCounts, type ApiRateLimitRule, type RateLimitedRequest } from '../../../api/rate-limit.ts';
+import type { IncomingMessage } from 'node:http';
 import type { RequestError } from './errors.ts';
 
-/** The headers the rule's scope-down reads, from a request's. */
-export const rateLimitedHeaders = (headers: IncomingHttpHeaders): RateLimitedHeaders => {
+/** What the rule's scope-down reads, from a request. */
+export const rateLimitedRequest = ({ method, headers }: Pick<IncomingMessage, 'method' | 'headers'>): RateLimitedRequest => {
   const apiKey = headers[ApiRateLimitSetting.apiKeyHeader];
-  return { authorization: headers.authorization, apiKey: Array.isArray(apiKey) ? apiKey.join(',') : apiKey };
+  return { method: method ?? '', authorization: headers.authorization, apiKey: Array.isArray(apiKey) ? apiKey.join(',') : apiKey };
 };
 
 /**
@@ -43,7 +43,7 @@ export interface RateLimiterOptions {
 export interface RateLimiter {
   readonly rule: ApiRateLimitRule;
   /** Counts the request when the rule does and says whether it may go on; false: answer wafBlocked(). */
-  admit(sourceIp: string, headers: RateLimitedHeaders): boolean;
+  admit(sourceIp: string, request: RateLimitedRequest): boolean;
   /** Addresses with counters now (for tests and the docs' bound). */
   readonly trackedAddresses: number;
   /** The most addresses it holds at once. */
@@ -88,8 +88,8 @@ export function createRateLimiter(rule: ApiRateLimitRule, options: RateLimiterOp
     get trackedAddresses() {
       return addresses.size;
     },
-    admit(sourceIp, headers) {
-      if (!rateLimitCounts(headers)) return true;
+    admit(sourceIp, request) {
+      if (!rateLimitCounts(request)) return true;
       const second = Math.floor(now() / 1000);
       let counts = addresses.get(sourceIp);
       if (counts) {
