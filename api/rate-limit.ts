@@ -8,9 +8,9 @@
  *   `LABELCAST_API_RATE_LIMIT` and `LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS`, else the same cdk.json context
  *   (local/config.ts).
  *
- * Requests signed with SigV4 (the labeler's IAM-only publishImageLabeled) are not counted, nor blocked: the rule's
- * scope-down statement matches only requests that are not POSTs, or whose Authorization header does not start with
- * the SigV4 algorithm, or that carry an `x-api-key` header. A forged `Authorization: AWS4-HMAC-SHA256 …` header without an API key then
+ * POSTs signed with SigV4 (the labeler's IAM-only publishImageLabeled) are not counted, nor blocked: the rule's
+ * scope-down statement (`rateLimitScopeDown`, declared here once as data) matches only requests that are not POSTs,
+ * or whose Authorization header does not start with the SigV4 algorithm, or that carry an `x-api-key` header. A forged `Authorization: AWS4-HMAC-SHA256 …` header without an API key then
  * escapes the count but only buys requests AppSync refuses (403) before any resolver runs; with an API key beside
  * it, it is counted, so which credential AppSync picks when a request carries both does not matter.
  *
@@ -49,11 +49,42 @@ export const ApiRateLimitSetting = {
    * A loop from one address is held to 1,000 PENDING writes and presign invocations per 5 minutes.
    */
   defaults: { limit: 1000, windowSeconds: 300 },
-  /** The scope-down: an Authorization header starting with this (SigV4) is not counted. */
-  signedAuthorizationPrefix: 'AWS4-HMAC-SHA256',
-  /** The scope-down: a request with this header (AppSync's API key) is counted whatever its Authorization. */
-  apiKeyHeader: 'x-api-key',
 } as const satisfies { defaults: ApiRateLimitRule } & Record<string, unknown>;
+
+/**
+ * The part of AWS WAF's statement language the rule's scope-down uses, as data: evaluated offline by
+ * `scopeDownMatches`, rendered to the web ACL's statement by infra/api-rate-limit.ts, so both read one declaration.
+ * Header names are lower case (Node's, and WAF matches a single header's name whatever its case); values are
+ * compared as sent (WAF: no text transformation, case-sensitive).
+ */
+export type ScopeDownStatement =
+  /** Any of the statements matches (WAF: OrStatement, at least two). */
+  | { readonly kind: 'anyOf'; readonly statements: readonly ScopeDownStatement[] }
+  /** The statement does not match (WAF: NotStatement). */
+  | { readonly kind: 'not'; readonly statement: ScopeDownStatement }
+  /** The header is there and starts with `prefix` (WAF: ByteMatchStatement STARTS_WITH on a single header; a missing header does not match). */
+  | { readonly kind: 'headerStartsWith'; readonly header: string; readonly prefix: string }
+  /** The header is there with a value (WAF: SizeConstraintStatement, its size GT 0: WAF's idiom for a header that is present). */
+  | { readonly kind: 'headerPresent'; readonly header: string }
+  /** The method is exactly this (WAF: ByteMatchStatement EXACTLY on the method). */
+  | { readonly kind: 'methodEquals'; readonly method: string };
+
+/**
+ * The requests the rule counts (and may block): all but SigV4-signed POSTs without an API key (the labeler's
+ * publishImageLabeled). A request that carries `x-api-key` is counted whatever its Authorization says: a forged SigV4
+ * header beside a real API key must not buy uncounted requests, whichever of the two AppSync then authenticates. Any
+ * other method is counted too: a realtime connect (a GET) carries its credential in the subprotocol or `?header=`,
+ * out of the rule's sight, so a forged SigV4 Authorization on it would otherwise escape the count while AppSync
+ * connects it with the API key.
+ */
+export const rateLimitScopeDown: ScopeDownStatement = {
+  kind: 'anyOf',
+  statements: [
+    { kind: 'not', statement: { kind: 'methodEquals', method: 'POST' } },
+    { kind: 'not', statement: { kind: 'headerStartsWith', header: 'authorization', prefix: 'AWS4-HMAC-SHA256' } },
+    { kind: 'headerPresent', header: 'x-api-key' },
+  ],
+};
 
 export class ApiRateLimitSettingError extends Error {
   public constructor(message: string) {
@@ -101,19 +132,27 @@ export const apiRateLimitFromContext = (context: (key: string) => unknown): ApiR
   );
 };
 
-/** What of a request the rule's scope-down reads: its method and two headers. */
+/** What of a request a scope-down statement reads: its method and its headers by (lower-case) name. */
 export interface RateLimitedRequest {
   readonly method: string;
-  readonly authorization: string | undefined;
-  readonly apiKey: string | undefined;
+  header(name: string): string | undefined;
 }
 
-/**
- * Whether the rule counts (and may block) a request: all but SigV4-signed POSTs without an API key. A request that
- * carries `x-api-key` is counted whatever its Authorization says: a forged SigV4 header beside a real API key must
- * not buy uncounted requests, whichever of the two AppSync then authenticates. Any other method is counted too: a
- * realtime connect (a GET) carries its credential in the subprotocol or `?header=`, out of the rule's sight, so a
- * forged SigV4 Authorization on it would otherwise escape the count while AppSync connects it with the API key.
- */
-export const rateLimitCounts = ({ method, authorization, apiKey }: RateLimitedRequest): boolean =>
-  method !== 'POST' || !(authorization ?? '').startsWith(ApiRateLimitSetting.signedAuthorizationPrefix) || (apiKey ?? '').length > 0;
+/** Whether `statement` matches the request, as WAF evaluates it. */
+export function scopeDownMatches(statement: ScopeDownStatement, request: RateLimitedRequest): boolean {
+  switch (statement.kind) {
+    case 'anyOf':
+      return statement.statements.some((each) => scopeDownMatches(each, request));
+    case 'not':
+      return !scopeDownMatches(statement.statement, request);
+    case 'headerStartsWith':
+      return request.header(statement.header)?.startsWith(statement.prefix) ?? false;
+    case 'headerPresent':
+      return (request.header(statement.header) ?? '').length > 0;
+    case 'methodEquals':
+      return request.method === statement.method;
+  }
+}
+
+/** Whether the rule counts (and may block) a request: `rateLimitScopeDown` matches it. */
+export const rateLimitCounts = (request: RateLimitedRequest): boolean => scopeDownMatches(rateLimitScopeDown, request);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../api/bundle.ts';
-import { apiRateLimitFrom, apiRateLimitFromContext, ApiRateLimitSetting, ApiRateLimitSettingError, rateLimitCounts } from '../../api/rate-limit.ts';
+import { apiRateLimitFrom, apiRateLimitFromContext, ApiRateLimitSetting, ApiRateLimitSettingError, rateLimitCounts, scopeDownMatches } from '../../api/rate-limit.ts';
 import { configFromEnv, LocalConfigError } from '../../local/config.ts';
 
 const sources = { limit: 'L', windowSeconds: 'W' };
@@ -33,22 +33,50 @@ describe('Function: apiRateLimitFrom', () => {
 });
 
 describe('Function: rateLimitCounts', () => {
-  it('counts every request but a SigV4-signed POST, as the scope-down statement matches (case-sensitive, no transformation)', () => {
-    const counts = (authorization: string | undefined) => rateLimitCounts({ method: 'POST', authorization, apiKey: undefined });
-    expect(counts(undefined)).toBe(true);
-    expect(counts('eyJraWQiOi…')).toBe(true);
-    expect(counts('aws4-hmac-sha256 Credential=…')).toBe(true);
-    expect(counts('AWS4-HMAC-SHA256 Credential=AKIA…/appsync/aws4_request')).toBe(false);
-  });
+  const sigV4 = 'AWS4-HMAC-SHA256 Credential=AKIA…/20261201/us-east-1/appsync/aws4_request, SignedHeaders=host, Signature=00';
+  const request = (method: string, headers: Record<string, string>) => ({ method, header: (name: string) => headers[name] });
 
-  it('counts a SigV4 Authorization that comes with an API key: a forged signature beside the public key buys no uncounted requests', () => {
-    expect(rateLimitCounts({ method: 'POST', authorization: 'AWS4-HMAC-SHA256 Credential=AKIA…/appsync/aws4_request', apiKey: 'da2-public' })).toBe(true);
-    expect(rateLimitCounts({ method: 'POST', authorization: 'AWS4-HMAC-SHA256 Credential=AKIA…/appsync/aws4_request', apiKey: '' })).toBe(false);
-  });
+  it('counts every request but a SigV4-signed POST without an API key, as the scope-down statement matches (case-sensitive, no transformation)', () => {
+    // Arrange: method × Authorization × x-api-key, and whether WAF's statement matches (counts) each.
+    const matrix: [method: string, headers: Record<string, string>, counted: boolean][] = [
+      ['POST', { authorization: sigV4 }, false],
+      ['POST', { authorization: sigV4, 'x-api-key': '' }, false],
+      ['POST', { authorization: sigV4, 'x-api-key': 'da2-public' }, true],
+      ['POST', {}, true],
+      ['POST', { 'x-api-key': 'da2-public' }, true],
+      ['POST', { authorization: 'eyJraWQiOi…' }, true],
+      ['POST', { authorization: 'aws4-hmac-sha256 Credential=…' }, true],
+      ['POST', { authorization: ` ${sigV4}` }, true],
+      // A realtime connect is a GET whose key is in the subprotocol or ?header=, out of the rule's sight.
+      ['GET', { authorization: sigV4 }, true],
+      ['GET', {}, true],
+      ['OPTIONS', { authorization: sigV4 }, true],
+      ['post', { authorization: sigV4 }, true],
+    ];
 
-  it('counts a SigV4 Authorization on any method but POST: a realtime connect (GET) carries its key out of the rule\'s sight', () => {
-    expect(rateLimitCounts({ method: 'GET', authorization: 'AWS4-HMAC-SHA256 Credential=AKIA…/appsync/aws4_request', apiKey: undefined })).toBe(true);
-    expect(rateLimitCounts({ method: 'OPTIONS', authorization: 'AWS4-HMAC-SHA256 Credential=AKIA…/appsync/aws4_request', apiKey: undefined })).toBe(true);
+    // Act
+    const answers = matrix.map(([method, headers]) => rateLimitCounts(request(method, headers)));
+
+    // Assess
+    expect(answers).toEqual(matrix.map(([, , counted]) => counted));
+  });
+});
+
+describe('Function: scopeDownMatches', () => {
+  it('evaluates each kind of statement, reading headers by their lower-case names', () => {
+    const post = { method: 'POST', header: (name: string) => ({ 'x-a': 'abc', 'x-empty': '' })[name] };
+    expect(scopeDownMatches({ kind: 'methodEquals', method: 'POST' }, post)).toBe(true);
+    expect(scopeDownMatches({ kind: 'methodEquals', method: 'GET' }, post)).toBe(false);
+    expect(scopeDownMatches({ kind: 'headerStartsWith', header: 'x-a', prefix: 'ab' }, post)).toBe(true);
+    expect(scopeDownMatches({ kind: 'headerStartsWith', header: 'x-a', prefix: 'b' }, post)).toBe(false);
+    expect(scopeDownMatches({ kind: 'headerStartsWith', header: 'x-missing', prefix: '' }, post)).toBe(false);
+    expect(scopeDownMatches({ kind: 'headerPresent', header: 'x-a' }, post)).toBe(true);
+    expect(scopeDownMatches({ kind: 'headerPresent', header: 'x-empty' }, post)).toBe(false);
+    expect(scopeDownMatches({ kind: 'headerPresent', header: 'x-missing' }, post)).toBe(false);
+    expect(scopeDownMatches({ kind: 'not', statement: { kind: 'headerPresent', header: 'x-missing' } }, post)).toBe(true);
+    const never = { kind: 'methodEquals', method: 'PUT' } as const;
+    expect(scopeDownMatches({ kind: 'anyOf', statements: [never, never] }, post)).toBe(false);
+    expect(scopeDownMatches({ kind: 'anyOf', statements: [never, { kind: 'headerPresent', header: 'x-a' }] }, post)).toBe(true);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The API's rate limit as synthesized (infra/api-rate-limit.ts): a REGIONAL web ACL allowing by default, with one
  * rate-based rule blocking per IP at api/rate-limit.ts's limit and window, SigV4-signed requests scoped out, and
- * its association with the AppSync API. Expectations come from the declaration, so they follow it.
+ * its association with the AppSync API. The limit and window come from the declaration; the scope-down statement is
+ * spelled out, so that it checks infra's rendering of api/rate-limit.ts's statement, not the rendering against itself.
  */
 import type { CfnElement } from 'aws-cdk-lib/core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -63,7 +64,7 @@ describe('API rate limit (AWS WAF)', () => {
                         ByteMatchStatement: {
                           FieldToMatch: { SingleHeader: { Name: 'authorization' } },
                           PositionalConstraint: 'STARTS_WITH',
-                          SearchString: ApiRateLimitSetting.signedAuthorizationPrefix,
+                          SearchString: 'AWS4-HMAC-SHA256',
                           TextTransformations: [{ Priority: 0, Type: 'NONE' }],
                         },
                       },

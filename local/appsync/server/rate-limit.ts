@@ -16,15 +16,18 @@
  * Each request costs O(1) amortised: a Map lookup and re-insertion, and clearing the seconds passed since the
  * address was last seen (at most the window's, each cleared once).
  */
-import { ApiRateLimitSetting, WafRateLimits, rateLimitCounts, type ApiRateLimitRule, type RateLimitedRequest } from '../../../api/rate-limit.ts';
+import { WafRateLimits, rateLimitCounts, type ApiRateLimitRule, type RateLimitedRequest } from '../../../api/rate-limit.ts';
 import type { IncomingMessage } from 'node:http';
 import type { RequestError } from './errors.ts';
 
 /** What the rule's scope-down reads, from a request. */
-export const rateLimitedRequest = ({ method, headers }: Pick<IncomingMessage, 'method' | 'headers'>): RateLimitedRequest => {
-  const apiKey = headers[ApiRateLimitSetting.apiKeyHeader];
-  return { method: method ?? '', authorization: headers.authorization, apiKey: Array.isArray(apiKey) ? apiKey.join(',') : apiKey };
-};
+export const rateLimitedRequest = ({ method, headers }: Pick<IncomingMessage, 'method' | 'headers'>): RateLimitedRequest => ({
+  method: method ?? '',
+  header: (name) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  },
+});
 
 /**
  * What AppSync answers a request its web ACL blocks: HTTP 403 with `WAFForbiddenException`, "403 Forbidden", in its
