@@ -2,7 +2,8 @@
  * The API's rate limit per client address (api/rate-limit.ts) on a stack of its own started with the smallest limit
  * AWS WAF takes, through the stack's settings (LABELCAST_API_RATE_LIMIT=10, LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS=60),
  * over plain HTTPS and WSS from 127.0.0.1 as any client: requests under the limit are answered, the one over it gets
- * AppSync's WAF answer, a realtime connect counts and is refused alike, and requests signed with the stack's admin
+ * AppSync's WAF answer, a realtime connect counts and is refused alike (our reading: AWS documents WAF on "HTTP
+ * traffic accepted by your API", not whether it sees the realtime host's connect), and requests signed with the stack's admin
  * key pair (SigV4, as the labeler's publishes) are neither counted nor blocked. The window passing (60 s at least on
  * WAF) is shown on the local AppSync with its clock in the test's hands (tests/local-appsync-server/rate-limit.test.ts).
  */
@@ -61,7 +62,7 @@ describe('Rate limit: the WAF rule per client address', () => {
     });
 
   it('answers up to the limit, refuses the next with the WAF answer, and never counts or blocks a SigV4-signed request', async () => {
-    // Arrange: 9 API-key queries and a realtime connect (10 counted), with a signed query after each, which do not count.
+    // Arrange: 9 API-key queries and a realtime connect (10 counted, by our reading that WAF sees the connect), with a signed query after each, which do not count.
     const answered: number[] = [];
     const signedAnswers: unknown[] = [];
     for (let i = 0; i < limit - 1; i++) {

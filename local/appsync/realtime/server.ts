@@ -59,8 +59,10 @@ export function attachRealtime(server: HttpsServer, realtimePath: string, contex
   };
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    // The connect is the one HTTP request of a realtime connection, which WAF sees: counted, and refused when blocked,
-    // before the handshake. The messages on the socket after (start, stop) are not HTTP requests: WAF sees none.
+    // The connect is the one HTTP request of a realtime connection: counted, and refused when blocked, before the
+    // handshake. That WAF sees it is our reading, not documented: AWS's AppSync WAF page speaks of "HTTP traffic
+    // accepted by your API", and on AWS the realtime endpoint is a host of its own (appsync-realtime-api); we take
+    // the reading that limits more. The messages on the socket after (start, stop) are not HTTP requests: WAF sees none.
     if (context.rateLimiter && !context.rateLimiter.admit(request.socket.remoteAddress ?? '', rateLimitedRequest(request))) {
       refuseUpgrade(socket, wafBlocked());
       return;
