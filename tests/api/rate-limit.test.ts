@@ -1,8 +1,5 @@
 /** The API's rate-limit rule, declared once: read from CDK context and from the offline variables, validated alike. */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../api/bundle.ts';
 import { apiRateLimitFrom, apiRateLimitFromContext, ApiRateLimitSetting, ApiRateLimitSettingError, rateLimitCounts, scopeDownMatches } from '../../api/rate-limit.ts';
 import { configFromEnv, LocalConfigError } from '../../local/config.ts';
 
@@ -25,9 +22,10 @@ describe('Function: apiRateLimitFrom', () => {
     expect(() => apiRateLimitFrom({ limit: 100, windowSeconds: '60.5' }, sources)).toThrow(/^W must be/);
   });
 
-  it('reads the CDK context keys cdk.json declares', () => {
-    const context = JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
-    expect(apiRateLimitFromContext((key) => context[key])).toEqual({ limit: context.apiRateLimit, windowSeconds: context.apiRateLimitWindowSeconds });
+  it('reads its two CDK context keys, and the defaults for what is unset', () => {
+    const context: Record<string, unknown> = { apiRateLimit: 77, apiRateLimitWindowSeconds: '120' };
+    expect(apiRateLimitFromContext((key) => context[key])).toEqual({ limit: 77, windowSeconds: 120 });
+    expect(apiRateLimitFromContext(() => undefined)).toEqual(ApiRateLimitSetting.defaults);
     expect(() => apiRateLimitFromContext((key) => (key === 'apiRateLimitWindowSeconds' ? '90' : undefined))).toThrow(/^context apiRateLimitWindowSeconds must be/);
   });
 });
@@ -81,11 +79,23 @@ describe('Function: scopeDownMatches', () => {
 });
 
 describe('Function: configFromEnv (rate limit)', () => {
-  it('takes each variable over the cdk.json context, and names a bad one', () => {
-    expect(configFromEnv({ LABELCAST_API_RATE_LIMIT: '25', LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS: '60' }).apiRateLimit).toEqual({ limit: 25, windowSeconds: 60 });
+  // A cdk.json context with values unlike the defaults, so that falling back to it is told from falling back to them.
+  const cdkContext = () => ({ apiRateLimit: 77, apiRateLimitWindowSeconds: 120 });
+  const noContext = () => ({});
+
+  it('takes each variable over the cdk.json context, each unset one from the context, and names a bad one', () => {
+    expect(configFromEnv({ LABELCAST_API_RATE_LIMIT: '25', LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS: '60' }, cdkContext).apiRateLimit).toEqual({ limit: 25, windowSeconds: 60 });
+    expect(configFromEnv({}, cdkContext).apiRateLimit).toEqual({ limit: 77, windowSeconds: 120 });
+    expect(configFromEnv({ LABELCAST_API_RATE_LIMIT: '25' }, cdkContext).apiRateLimit).toEqual({ limit: 25, windowSeconds: 120 });
+    expect(configFromEnv({ LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS: '600' }, cdkContext).apiRateLimit).toEqual({ limit: 77, windowSeconds: 600 });
+    expect(() => configFromEnv({ LABELCAST_API_RATE_LIMIT: '5' }, cdkContext)).toThrow(LocalConfigError);
+    expect(() => configFromEnv({ LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS: '5' }, cdkContext)).toThrow(/^LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS must be one of/);
+    expect(() => configFromEnv({}, () => ({ apiRateLimitWindowSeconds: 90 }))).toThrow(new LocalConfigError('cdk.json context apiRateLimitWindowSeconds must be one of 60, 120, 300, 600 (the evaluation windows AWS WAF takes, in seconds), got 90'));
+  });
+
+  it('takes the declaration\'s defaults when neither a variable nor the context sets the rule, as the repo\'s cdk.json does', () => {
+    expect(configFromEnv({}, noContext).apiRateLimit).toEqual(ApiRateLimitSetting.defaults);
+    expect(configFromEnv({ LABELCAST_API_RATE_LIMIT: '25' }, noContext).apiRateLimit).toEqual({ limit: 25, windowSeconds: ApiRateLimitSetting.defaults.windowSeconds });
     expect(configFromEnv({}).apiRateLimit).toEqual(ApiRateLimitSetting.defaults);
-    expect(configFromEnv({ LABELCAST_API_RATE_LIMIT: '25' }).apiRateLimit).toEqual({ limit: 25, windowSeconds: ApiRateLimitSetting.defaults.windowSeconds });
-    expect(() => configFromEnv({ LABELCAST_API_RATE_LIMIT: '5' })).toThrow(LocalConfigError);
-    expect(() => configFromEnv({ LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS: '5' })).toThrow(/^LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS must be one of/);
   });
 });
