@@ -3,16 +3,17 @@
  * so nothing else stops one address from calling requestUpload (a DynamoDB write and a Lambda invocation each) or
  * paging imagesByLabel (read units) in a loop.
  * - AWS: an AWS WAF web ACL associated with the AppSync API, with one rate-based rule (infra/api-rate-limit.ts);
- *   CDK context `apiRateLimit` and `apiRateLimitWindowSeconds` (cdk.json or `-c`);
- * - offline: the local AppSync applies the same rule before any work for a request (local/appsync/rate-limit.ts);
- *   `LABELCAST_API_RATE_LIMIT` and `LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS`, else the same cdk.json context
- *   (local/config.ts).
+ *   CDK context `apiRateLimit` and `apiRateLimitWindowSeconds` (`-c`, or added to cdk.json), else the defaults;
+ * - offline: the local AppSync applies the same rule before any work for a request
+ *   (local/appsync/server/rate-limit.ts); `LABELCAST_API_RATE_LIMIT` and `LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS`,
+ *   else the same cdk.json context, else the defaults (local/config.ts).
  *
  * POSTs signed with SigV4 (the labeler's IAM-only publishImageLabeled) are not counted, nor blocked: the rule's
  * scope-down statement (`rateLimitScopeDown`, declared here once as data) matches only requests that are not POSTs,
- * or whose Authorization header does not start with the SigV4 algorithm, or that carry an `x-api-key` header. A forged `Authorization: AWS4-HMAC-SHA256 …` header without an API key then
- * escapes the count but only buys requests AppSync refuses (403) before any resolver runs; with an API key beside
- * it, it is counted, so which credential AppSync picks when a request carries both does not matter.
+ * or whose Authorization header does not start with the SigV4 algorithm, or that carry an `x-api-key` header. A
+ * forged `Authorization: AWS4-HMAC-SHA256 …` header on a POST without an API key then escapes the count but only
+ * buys requests AppSync refuses (403) before any resolver runs; with an API key beside it, it is counted, so which
+ * credential AppSync picks when a request carries both does not matter.
  *
  * Plain data and functions (read by infra/ and local/ alike).
  */
@@ -43,12 +44,19 @@ export const ApiRateLimitSetting = {
   contextKeys: { limit: 'apiRateLimit', windowSeconds: 'apiRateLimitWindowSeconds' },
   offlineVariables: { limit: 'LABELCAST_API_RATE_LIMIT', windowSeconds: 'LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS' },
   /**
-   * 1,000 requests in 5 minutes, about 3 a second held for 5 minutes. A gallery user opens the library (a page of
-   * 20 images a request), scrolls and searches a few dozen pages, and drops photos: one requestUpload each, so a
-   * drop of a few hundred photos at once stays under it, and so do a handful of such users sharing one NAT address.
-   * A loop from one address is held to 1,000 PENDING writes and presign invocations per 5 minutes.
+   * 2,000 requests in 5 minutes, so that one gallery user dropping 500 photos passes. The gallery's requests
+   * (client-example/web/src) per photo of a drop: one requestUpload in the tab that drops it (the bytes go to S3, not
+   * the API; that tab shows its local preview, so the photo's labelled event makes it read nothing); one `image(id)`
+   * in each other gallery tab or device of the user open meanwhile, as the event carries no URLs (the labeler's
+   * publish selects none, functions/shared/appsync-publisher.ts) and library.ts re-reads a labelled card with
+   * nothing to show; and one `image(id)` per photo still PENDING each time a tab's socket reconnects
+   * (refreshPending). 500 photos with a second tab open and one reconnect meanwhile: up to 1,500; the library's
+   * pages (24 images a request), searches and suggestions add a few dozen. The old 1,000 blocked that drop as soon
+   * as a second tab was open. AWS WAF's price does not depend on the limit (per web ACL, rule and request
+   * inspected); a loop from one address is held to 2,000 PENDING writes and presign invocations per 5 minutes.
+   * Users behind one NAT address share it.
    */
-  defaults: { limit: 1000, windowSeconds: 300 },
+  defaults: { limit: 2000, windowSeconds: 300 },
 } as const satisfies { defaults: ApiRateLimitRule } & Record<string, unknown>;
 
 /**

@@ -1,5 +1,6 @@
 /** The offline WAF rate-based rule's counter (local/appsync/server/rate-limit.ts): exact to the second, bounded. */
 import { describe, expect, it } from 'vitest';
+import { ApiRateLimitSetting } from '../../api/rate-limit.ts';
 import { createRateLimiter } from '../../local/appsync/server/rate-limit.ts';
 
 const signed = 'AWS4-HMAC-SHA256 Credential=LKIA/20261201/us-east-1/appsync/aws4_request, SignedHeaders=host, Signature=00';
@@ -71,5 +72,24 @@ describe('Function: createRateLimiter', () => {
 
   it('never holds more than WAF\'s 10,000 addresses, however large the budget', () => {
     expect(createRateLimiter({ limit: 10, windowSeconds: 60 }, { budgetBytes: 1024 ** 3 }).maxAddresses).toBe(10_000);
+  });
+
+  it('lets one gallery user drop 500 photos under the default rule, a second tab open and a reconnect meanwhile', () => {
+    // Arrange: the gallery's requests for the drop (api/rate-limit.ts): a requestUpload per photo, a re-read per
+    // photo in the other tab, a re-read per photo still pending at a reconnect, and 50 page reads and searches,
+    // all within one window.
+    const time = clock();
+    const limiter = createRateLimiter(ApiRateLimitSetting.defaults, { now: time.now });
+    const requests = 500 + 500 + 500 + 50;
+
+    // Act
+    let refused = 0;
+    for (let i = 0; i < requests; i++) {
+      if (!limiter.admit('192.0.2.1', unsigned)) refused += 1;
+      if (i % 20 === 0) time.advance(1);
+    }
+
+    // Assess
+    expect(refused).toBe(0);
   });
 });
