@@ -70,6 +70,45 @@ describe('Function: createRateLimiter', () => {
     expect(limiter.trackedAddresses).toBe(24);
   });
 
+  it('never evicts a blocked address to make room: rotating new addresses does not unblock it', () => {
+    // Arrange: room for 3 addresses (60 one-second counters of 4 bytes and the overhead each), one of them blocked.
+    const time = clock();
+    const limiter = createRateLimiter({ limit: 10, windowSeconds: 60 }, { now: time.now, budgetBytes: 3 * (60 * 4 + 256) });
+    expect(limiter.maxAddresses).toBe(3);
+    for (let i = 0; i < 11; i++) limiter.admit('198.51.100.1', unsigned);
+
+    // Act: 100 other addresses, one request each, while the blocked one sends nothing.
+    for (let n = 0; n < 100; n++) limiter.admit(`127.0.${n}.1`, unsigned);
+
+    // Assess
+    expect(limiter.trackedAddresses).toBe(3);
+    expect(limiter.admit('198.51.100.1', unsigned)).toBe(false);
+  });
+
+  it('lets a new address through uncounted while every address it holds is over the limit, and tracks it once one has fallen back', () => {
+    // Arrange: room for 3 addresses, all 3 blocked.
+    const time = clock();
+    const limiter = createRateLimiter({ limit: 10, windowSeconds: 60 }, { now: time.now, budgetBytes: 3 * (60 * 4 + 256) });
+    for (const address of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) for (let i = 0; i < 11; i++) limiter.admit(address, unsigned);
+
+    // Act: a new address sends more than the limit; the blocked ones are asked again.
+    const untracked = Array.from({ length: 20 }, () => limiter.admit('203.0.113.9', unsigned));
+    const blocked = ['198.51.100.1', '198.51.100.2', '198.51.100.3'].map((address) => limiter.admit(address, unsigned));
+
+    // Assess: bounded, the blocked stay blocked, the new one is not counted.
+    expect(untracked.every(Boolean)).toBe(true);
+    expect(blocked).toEqual([false, false, false]);
+    expect(limiter.trackedAddresses).toBe(3);
+
+    // Act: a window later the least recently seen blocked address has fallen back under the limit and makes room.
+    time.advance(60);
+    const tracked = Array.from({ length: 11 }, () => limiter.admit('203.0.113.9', unsigned));
+
+    // Assess
+    expect(tracked).toEqual([...Array<boolean>(10).fill(true), false]);
+    expect(limiter.trackedAddresses).toBe(3);
+  });
+
   it('never holds more than WAF\'s 10,000 addresses, however large the budget', () => {
     expect(createRateLimiter({ limit: 10, windowSeconds: 60 }, { budgetBytes: 1024 ** 3 }).maxAddresses).toBe(10_000);
   });
