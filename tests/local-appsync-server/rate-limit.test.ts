@@ -66,7 +66,7 @@ describe('Local AppSync: the WAF rate-based rule', () => {
    * handshake's HTTP status, 101 when it upgraded, and the refusal's body.
    */
   const connect = (headers: Record<string, string> = {}) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
+    new Promise<{ status: number; body: string; errorType?: string | string[] | undefined }>((resolve, reject) => {
       const header = Buffer.from(JSON.stringify({ host: new URL(appsync.graphqlUrl).host, 'x-api-key': apiKey })).toString('base64url');
       const socket = new WebSocket(appsync.realtimeUrl, ['graphql-ws', `header-${header}`], { ca, headers });
       socket.once('open', () => {
@@ -76,7 +76,7 @@ describe('Local AppSync: the WAF rate-based rule', () => {
       socket.once('unexpected-response', (_request, response) => {
         let body = '';
         response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body, errorType: response.headers['x-amzn-errortype'] }));
       });
       socket.once('error', reject);
     });
@@ -111,7 +111,7 @@ describe('Local AppSync: the WAF rate-based rule', () => {
     expect(badKey.json()).toEqual(wafAnswer);
     expect(forged.status).toBe(403);
     expect(forged.json()).toEqual(wafAnswer);
-    expect(refusedConnect).toEqual({ status: 403, body: JSON.stringify(wafAnswer) });
+    expect(refusedConnect).toEqual({ status: 403, body: JSON.stringify(wafAnswer), errorType: 'WAFForbiddenException' });
     // A signed request from the blocked address still goes through.
     expect((await publishSigned()).json()).toEqual({ data: { publishImageLabeled: { id: 'img-1', status: 'LABELED' } } });
 
@@ -140,6 +140,6 @@ describe('Local AppSync: the WAF rate-based rule', () => {
 
     // Assess
     expect(statuses).toEqual(Array<number>(rule.limit).fill(101));
-    expect(over).toEqual({ status: 403, body: JSON.stringify(wafAnswer) });
+    expect(over).toEqual({ status: 403, body: JSON.stringify(wafAnswer), errorType: 'WAFForbiddenException' });
   });
 });

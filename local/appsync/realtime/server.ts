@@ -4,7 +4,7 @@
  * verifies the connection's auth header and serves each socket.
  */
 import type { Server as HttpsServer } from 'node:https';
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { endRawSocket, guardUpgrades, requestPathname } from '../../http-boundary.ts';
@@ -22,13 +22,11 @@ export interface RealtimeEndpoint {
 
 /** Answers an upgrade with a request error in AppSync's shape (a WAF block), on the raw socket, and closes it. */
 function refuseUpgrade(socket: Duplex, error: RequestError): void {
-  if (socket.destroyed) return;
-  const text = JSON.stringify(requestErrorBody(error));
-  socket.end(
-    `HTTP/1.1 ${error.status} Forbidden\r\nContent-Type: application/json; charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n` +
-      `x-amzn-ErrorType: ${error.errorType}\r\nConnection: close\r\n\r\n${text}`,
-    () => socket.destroy(),
-  );
+  endRawSocket(socket, error.status, STATUS_CODES[error.status] ?? 'Error', {
+    contentType: 'application/json; charset=UTF-8',
+    text: JSON.stringify(requestErrorBody(error)),
+    headers: { 'x-amzn-ErrorType': error.errorType },
+  });
 }
 
 /** AppSync caps a realtime message at 240 KB; allow the same inbound. */
