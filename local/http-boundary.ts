@@ -139,6 +139,13 @@ export function endRawSocket(socket: Duplex, status: number, reason: string, bod
   socket.end(`HTTP/1.1 ${status} ${reason}\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${text}`, () => socket.destroy());
 }
 
+/**
+ * A request's source address (IAM's aws:SourceIp, the rate limit's key). Node leaves it undefined once the socket
+ * has closed; the stack listens on 127.0.0.1 alone, so that is the address such a request came from. One fallback
+ * for all: the rate limit and the auth of one request must not see two addresses.
+ */
+export const sourceAddress = (request: Pick<IncomingMessage, 'socket'>): string => request.socket.remoteAddress ?? '127.0.0.1';
+
 /** A raw answer's body and the headers that describe it (endRawSocket). */
 export interface RawAnswerBody {
   readonly contentType: string;

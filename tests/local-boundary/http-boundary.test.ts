@@ -13,6 +13,7 @@ import {
   decodePathname,
   defaultMaxConnections,
   endRawSocket,
+  sourceAddress,
   defaultMaxRequestsInFlight,
   guardRequests,
   guardServer,
@@ -405,6 +406,15 @@ describe('Module: http-boundary', () => {
       endRawSocket(sockets[0]!.socket, 500, 'Internal Server Error');
       endRawSocket(sockets[1]!.socket, 403, 'Forbidden', { contentType: 'application/json', text: '{}' });
       expect(sockets.map(({ state }) => state)).toEqual([{ written: [], destroyed: true }, { written: [], destroyed: true }]);
+    });
+  });
+
+  describe('Function: sourceAddress', () => {
+    it('is the socket\'s remote address, and 127.0.0.1 (where the stack listens) once Node has forgotten it', () => {
+      const request = (remoteAddress: string | undefined) => ({ socket: { remoteAddress } as Socket });
+      expect(sourceAddress(request('127.0.0.1'))).toBe('127.0.0.1');
+      expect(sourceAddress(request('::ffff:127.0.0.2'))).toBe('::ffff:127.0.0.2');
+      expect(sourceAddress(request(undefined))).toBe('127.0.0.1');
     });
   });
 

@@ -7,7 +7,7 @@ import type { Server as HttpsServer } from 'node:https';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { endRawSocket, guardUpgrades, requestPathname } from '../../http-boundary.ts';
+import { endRawSocket, guardUpgrades, requestPathname, sourceAddress } from '../../http-boundary.ts';
 import { authenticate, headersFromObject, type AuthResult } from '../server/auth.ts';
 import { RequestErrors, requestErrorBody, type RequestError } from '../server/errors.ts';
 import { rateLimitedRequest, wafBlocked } from '../server/rate-limit.ts';
@@ -50,7 +50,7 @@ export function attachRealtime(server: HttpsServer, realtimePath: string, contex
         url: `${context.graphqlPath}/connect`,
         headers: headersFromObject(header),
         body: connectionPayload(request),
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        sourceIp: sourceAddress(request),
       },
       context.auth,
     );
@@ -61,7 +61,7 @@ export function attachRealtime(server: HttpsServer, realtimePath: string, contex
     // handshake. That WAF sees it is our reading, not documented: AWS's AppSync WAF page speaks of "HTTP traffic
     // accepted by your API", and on AWS the realtime endpoint is a host of its own (appsync-realtime-api); we take
     // the reading that limits more. The messages on the socket after (start, stop) are not HTTP requests: WAF sees none.
-    if (context.rateLimiter && !context.rateLimiter.admit(request.socket.remoteAddress ?? '', rateLimitedRequest(request))) {
+    if (context.rateLimiter && !context.rateLimiter.admit(sourceAddress(request), rateLimitedRequest(request))) {
       refuseUpgrade(socket, wafBlocked());
       return;
     }
@@ -79,7 +79,7 @@ export function attachRealtime(server: HttpsServer, realtimePath: string, contex
       // The handshake is done: from here a failure ends this socket, never the server.
       ws.on('error', () => ws.terminate());
       try {
-        const end = serveConnection(ws, { connectionAuth: auth, sourceIp: request.socket.remoteAddress ?? '127.0.0.1' }, context);
+        const end = serveConnection(ws, { connectionAuth: auth, sourceIp: sourceAddress(request) }, context);
         endings.add(end);
         ws.on('close', () => endings.delete(end));
       } catch (error) {
