@@ -51,8 +51,8 @@ export const ApiRateLimitSetting = {
    * publish selects none, functions/shared/appsync-publisher.ts) and library.ts re-reads a labelled card with
    * nothing to show; and one `image(id)` per photo still PENDING each time a tab's socket reconnects
    * (refreshPending). 500 photos with a second tab open and one reconnect meanwhile: up to 1,500; the library's
-   * pages (24 images a request), searches and suggestions add a few dozen. The old 1,000 blocked that drop as soon
-   * as a second tab was open. AWS WAF's price does not depend on the limit (per web ACL, rule and request
+   * pages (24 images a request), searches and suggestions add a few dozen. The old 1,000 blocked that drop with a
+   * second tab open (1,000 for the photos alone, before the tabs' page reads). AWS WAF's price does not depend on the limit (per web ACL, rule and request
    * inspected); a loop from one address is held to 2,000 PENDING writes and presign invocations per 5 minutes.
    * Users behind one NAT address share it.
    */

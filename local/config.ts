@@ -115,7 +115,7 @@ function stageFromEnv(value: string | undefined): ApiStage {
 /** The `context` of cdk.json, which the deployed stack reads its settings from (configFromEnv's default). */
 export type CdkContext = () => Readonly<Record<string, unknown>>;
 
-export const cdkJsonContext: CdkContext = () =>
+const cdkJsonContext: CdkContext = () =>
   (JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
 
 /** The variable when set, else the cdk.json context the deployed stack reads, so both worlds share one setting. */
