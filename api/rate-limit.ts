@@ -3,16 +3,17 @@
  * so nothing else stops one address from calling requestUpload (a DynamoDB write and a Lambda invocation each) or
  * paging imagesByLabel (read units) in a loop.
  * - AWS: an AWS WAF web ACL associated with the AppSync API, with one rate-based rule (infra/api-rate-limit.ts);
- *   CDK context `apiRateLimit` and `apiRateLimitWindowSeconds` (cdk.json or `-c`);
- * - offline: the local AppSync applies the same rule before any work for a request (local/appsync/rate-limit.ts);
- *   `LABELCAST_API_RATE_LIMIT` and `LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS`, else the same cdk.json context
- *   (local/config.ts).
+ *   CDK context `apiRateLimit` and `apiRateLimitWindowSeconds` (`-c`, or added to cdk.json), else the defaults;
+ * - offline: the local AppSync applies the same rule before any work for a request
+ *   (local/appsync/server/rate-limit.ts); `LABELCAST_API_RATE_LIMIT` and `LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS`,
+ *   else the same cdk.json context, else the defaults (local/config.ts).
  *
- * Requests signed with SigV4 (the labeler's IAM-only publishImageLabeled) are not counted, nor blocked: the rule's
- * scope-down statement matches only requests whose Authorization header does not start with the SigV4 algorithm,
- * or that carry an `x-api-key` header. A forged `Authorization: AWS4-HMAC-SHA256 …` header without an API key then
- * escapes the count but only buys requests AppSync refuses (403) before any resolver runs; with an API key beside
- * it, it is counted, so which credential AppSync picks when a request carries both does not matter.
+ * POSTs signed with SigV4 (the labeler's IAM-only publishImageLabeled) are not counted, nor blocked: the rule's
+ * scope-down statement (`rateLimitScopeDown`, declared here once as data) matches only requests that are not POSTs,
+ * or whose Authorization header does not start with the SigV4 algorithm, or that carry an `x-api-key` header. A
+ * forged `Authorization: AWS4-HMAC-SHA256 …` header on a POST without an API key then escapes the count but only
+ * buys requests AppSync refuses (403) before any resolver runs; with an API key beside it, it is counted, so which
+ * credential AppSync picks when a request carries both does not matter.
  *
  * Plain data and functions (read by infra/ and local/ alike).
  */
@@ -43,17 +44,55 @@ export const ApiRateLimitSetting = {
   contextKeys: { limit: 'apiRateLimit', windowSeconds: 'apiRateLimitWindowSeconds' },
   offlineVariables: { limit: 'LABELCAST_API_RATE_LIMIT', windowSeconds: 'LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS' },
   /**
-   * 1,000 requests in 5 minutes, about 3 a second held for 5 minutes. A gallery user opens the library (a page of
-   * 20 images a request), scrolls and searches a few dozen pages, and drops photos: one requestUpload each, so a
-   * drop of a few hundred photos at once stays under it, and so do a handful of such users sharing one NAT address.
-   * A loop from one address is held to 1,000 PENDING writes and presign invocations per 5 minutes.
+   * 2,000 requests in 5 minutes, so that one gallery user dropping 500 photos passes. The gallery's requests
+   * (client-example/web/src) per photo of a drop: one requestUpload in the tab that drops it (the bytes go to S3, not
+   * the API; that tab shows its local preview, so the photo's labelled event makes it read nothing); one `image(id)`
+   * in each other gallery tab or device of the user open meanwhile, as the event carries no URLs (the labeler's
+   * publish selects none, functions/shared/appsync-publisher.ts) and library.ts re-reads a labelled card with
+   * nothing to show; and one `image(id)` per photo still PENDING each time a tab's socket reconnects
+   * (refreshPending). 500 photos with a second tab open and one reconnect meanwhile: up to 1,500; the library's
+   * pages (24 images a request), searches and suggestions add a few dozen. The old 1,000 blocked that drop with a
+   * second tab open (1,000 for the photos alone, before the tabs' page reads). AWS WAF's price does not depend on the limit (per web ACL, rule and request
+   * inspected); a loop from one address is held to 2,000 PENDING writes and presign invocations per 5 minutes.
+   * Users behind one NAT address share it.
    */
-  defaults: { limit: 1000, windowSeconds: 300 },
-  /** The scope-down: an Authorization header starting with this (SigV4) is not counted. */
-  signedAuthorizationPrefix: 'AWS4-HMAC-SHA256',
-  /** The scope-down: a request with this header (AppSync's API key) is counted whatever its Authorization. */
-  apiKeyHeader: 'x-api-key',
+  defaults: { limit: 2000, windowSeconds: 300 },
 } as const satisfies { defaults: ApiRateLimitRule } & Record<string, unknown>;
+
+/**
+ * The part of AWS WAF's statement language the rule's scope-down uses, as data: evaluated offline by
+ * `scopeDownMatches`, rendered to the web ACL's statement by infra/api-rate-limit.ts, so both read one declaration.
+ * Header names are lower case (Node's, and WAF matches a single header's name whatever its case); values are
+ * compared as sent (WAF: no text transformation, case-sensitive).
+ */
+export type ScopeDownStatement =
+  /** Any of the statements matches (WAF: OrStatement, at least two). */
+  | { readonly kind: 'anyOf'; readonly statements: readonly ScopeDownStatement[] }
+  /** The statement does not match (WAF: NotStatement). */
+  | { readonly kind: 'not'; readonly statement: ScopeDownStatement }
+  /** The header is there and starts with `prefix` (WAF: ByteMatchStatement STARTS_WITH on a single header; a missing header does not match). */
+  | { readonly kind: 'headerStartsWith'; readonly header: string; readonly prefix: string }
+  /** The header is there with a value (WAF: SizeConstraintStatement, its size GT 0: WAF's idiom for a header that is present). */
+  | { readonly kind: 'headerPresent'; readonly header: string }
+  /** The method is exactly this (WAF: ByteMatchStatement EXACTLY on the method). */
+  | { readonly kind: 'methodEquals'; readonly method: string };
+
+/**
+ * The requests the rule counts (and may block): all but SigV4-signed POSTs without an API key (the labeler's
+ * publishImageLabeled). A request that carries `x-api-key` is counted whatever its Authorization says: a forged SigV4
+ * header beside a real API key must not buy uncounted requests, whichever of the two AppSync then authenticates. Any
+ * other method is counted too: a realtime connect (a GET) carries its credential in the subprotocol or `?header=`,
+ * out of the rule's sight, so a forged SigV4 Authorization on it would otherwise escape the count while AppSync
+ * connects it with the API key.
+ */
+export const rateLimitScopeDown: ScopeDownStatement = {
+  kind: 'anyOf',
+  statements: [
+    { kind: 'not', statement: { kind: 'methodEquals', method: 'POST' } },
+    { kind: 'not', statement: { kind: 'headerStartsWith', header: 'authorization', prefix: 'AWS4-HMAC-SHA256' } },
+    { kind: 'headerPresent', header: 'x-api-key' },
+  ],
+};
 
 export class ApiRateLimitSettingError extends Error {
   public constructor(message: string) {
@@ -101,16 +140,27 @@ export const apiRateLimitFromContext = (context: (key: string) => unknown): ApiR
   );
 };
 
-/** The request headers the rule's scope-down reads. */
-export interface RateLimitedHeaders {
-  readonly authorization: string | undefined;
-  readonly apiKey: string | undefined;
+/** What of a request a scope-down statement reads: its method and its headers by (lower-case) name. */
+export interface RateLimitedRequest {
+  readonly method: string;
+  header(name: string): string | undefined;
 }
 
-/**
- * Whether the rule counts (and may block) a request: all but SigV4-signed ones without an API key. A request that
- * carries `x-api-key` is counted whatever its Authorization says: a forged SigV4 header beside a real API key must
- * not buy uncounted requests, whichever of the two AppSync then authenticates.
- */
-export const rateLimitCounts = ({ authorization, apiKey }: RateLimitedHeaders): boolean =>
-  !(authorization ?? '').startsWith(ApiRateLimitSetting.signedAuthorizationPrefix) || (apiKey ?? '').length > 0;
+/** Whether `statement` matches the request, as WAF evaluates it. */
+export function scopeDownMatches(statement: ScopeDownStatement, request: RateLimitedRequest): boolean {
+  switch (statement.kind) {
+    case 'anyOf':
+      return statement.statements.some((each) => scopeDownMatches(each, request));
+    case 'not':
+      return !scopeDownMatches(statement.statement, request);
+    case 'headerStartsWith':
+      return request.header(statement.header)?.startsWith(statement.prefix) ?? false;
+    case 'headerPresent':
+      return (request.header(statement.header) ?? '').length > 0;
+    case 'methodEquals':
+      return request.method === statement.method;
+  }
+}
+
+/** Whether the rule counts (and may block) a request: `rateLimitScopeDown` matches it. */
+export const rateLimitCounts = (request: RateLimitedRequest): boolean => scopeDownMatches(rateLimitScopeDown, request);

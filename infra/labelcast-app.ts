@@ -97,7 +97,8 @@ export function createLabelcastApp(props: LabelcastAppProps = {}): LabelcastApp 
       `context ${ImagePropertiesSetting.contextKey}`,
     ),
     labelingQuotas: labelingQuotasFrom((key) => app.node.tryGetContext(key)),
-    // cdk.json's `apiRateLimit` and `apiRateLimitWindowSeconds` (or `-c`): the WAF rule's limit and window.
+    // `-c apiRateLimit=…`, `-c apiRateLimitWindowSeconds=…` (or those keys added to cdk.json): the WAF rule's limit and
+    // window; each unset, api/rate-limit.ts's default.
     apiRateLimit: apiRateLimitFromContext((key) => app.node.tryGetContext(key)),
   });
   const daysLeft = daysUntil(apiKeyExpires, now);

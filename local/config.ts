@@ -16,7 +16,8 @@
  * - LABELCAST_API_RATE_LIMIT, LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS: the API's request-rate limit per client address
  *   (api/rate-limit.ts), as the WAF rule infra/ deploys applies it: the requests one address may make in the trailing
  *   window (10 to 2,000,000,000) and the window (60, 120, 300 or 600 s). Each unset: the cdk.json context
- *   `apiRateLimit` / `apiRateLimitWindowSeconds`, else the declaration's default (1,000 per 300 s).
+ *   `apiRateLimit` / `apiRateLimitWindowSeconds` when one is given (cdk.json has none by default), else the
+ *   declaration's default (ApiRateLimitSetting.defaults).
  * - LABELCAST_RESOLVERS_DIR: test hook, not AWS: read the manifest's `resolvers/…` code files
  *   from this folder instead of the repo's resolvers/ (default unset).
  * - LABELCAST_REKOGNITION_TPS: the local Rekognition's per-operation TPS quota, as Rekognition's
@@ -111,19 +112,22 @@ function stageFromEnv(value: string | undefined): ApiStage {
   throw new LocalConfigError(`LABELCAST_STAGE must be one of ${Object.keys(ApiLimits).join(', ')}, got ${value}`);
 }
 
-const cdkJsonContext = (): Record<string, unknown> =>
+/** The `context` of cdk.json, which the deployed stack reads its settings from (configFromEnv's default). */
+export type CdkContext = () => Readonly<Record<string, unknown>>;
+
+const cdkJsonContext: CdkContext = () =>
   (JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
 
 /** The variable when set, else the cdk.json context the deployed stack reads, so both worlds share one setting. */
-function imagePropertiesFromEnv(value: string | undefined): boolean {
+function imagePropertiesFromEnv(value: string | undefined, cdkContext: CdkContext): boolean {
   if (value !== undefined && value !== '') return imagePropertiesSettingFrom(value, ImagePropertiesSetting.offlineVariable);
-  return imagePropertiesSettingFrom(cdkJsonContext()[ImagePropertiesSetting.contextKey], `cdk.json context ${ImagePropertiesSetting.contextKey}`);
+  return imagePropertiesSettingFrom(cdkContext()[ImagePropertiesSetting.contextKey], `cdk.json context ${ImagePropertiesSetting.contextKey}`);
 }
 
 /** Each of the rule's two settings from its variable when set, else from the cdk.json context the deployed stack reads. */
-function apiRateLimitFromEnv(env: NodeJS.ProcessEnv): ApiRateLimitRule {
+function apiRateLimitFromEnv(env: NodeJS.ProcessEnv, cdkContext: CdkContext): ApiRateLimitRule {
   const { offlineVariables: variables, contextKeys: keys } = ApiRateLimitSetting;
-  const context = cdkJsonContext();
+  const context = cdkContext();
   const pick = (name: keyof typeof variables) => {
     const value = env[variables[name]];
     return value !== undefined && value !== '' ? { value, source: variables[name] } : { value: context[keys[name]], source: `cdk.json context ${keys[name]}` };
@@ -140,7 +144,8 @@ function apiRateLimitFromEnv(env: NodeJS.ProcessEnv): ApiRateLimitRule {
 
 export const defaultBasePort = 4750;
 
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LocalStackConfig {
+/** `cdkContext`: where the settings the deployed stack reads come from when no variable is set; tests give their own. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cdkContext: CdkContext = cdkJsonContext): LocalStackConfig {
   const base = env.LABELCAST_PORT === undefined ? defaultBasePort : Number(env.LABELCAST_PORT);
   if (!Number.isInteger(base) || base < 0 || base > 65530) {
     throw new LocalConfigError(`LABELCAST_PORT must be a port number, got ${env.LABELCAST_PORT}`);
@@ -160,10 +165,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LocalStackC
     outputsPath: path.resolve(env.LABELCAST_OUTPUTS ?? path.join(repoRoot, 'amplify_outputs.json')),
     extraS3Deliveries: extraDeliveries,
     stage: stageFromEnv(env.LABELCAST_STAGE),
-    apiRateLimit: apiRateLimitFromEnv(env),
+    apiRateLimit: apiRateLimitFromEnv(env, cdkContext),
     ...(env.LABELCAST_RESOLVERS_DIR ? { resolversDir: path.resolve(env.LABELCAST_RESOLVERS_DIR) } : {}),
     callbackAttemptDeadlineMs: callbackAttemptDeadlineFromEnv(env.LABELCAST_CALLBACK_ATTEMPT_DEADLINE_MS),
-    imageProperties: imagePropertiesFromEnv(env[ImagePropertiesSetting.offlineVariable]),
+    imageProperties: imagePropertiesFromEnv(env[ImagePropertiesSetting.offlineVariable], cdkContext),
     rekognitionTps: rekognitionTpsFromEnv(env.LABELCAST_REKOGNITION_TPS),
     ...(env.LABELCAST_VISION_ENGINE_SOCKET ? { visionEngineSocket: socketFromSetting(env.LABELCAST_VISION_ENGINE_SOCKET) } : {}),
   };

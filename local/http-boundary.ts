@@ -125,15 +125,33 @@ export function guardRequests(
  * flushed, not only ended. end() alone is a half-close (the servers allow half-open sockets, as Node's HTTP server
  * does): the stack kept each such socket's descriptor (FIN-WAIT-2) until its client closed too, which a silent or
  * hostile one never does (300 refused connections held 300 descriptors for minutes). Node's own answer to a
- * parser error writes and destroys as well.
+ * parser error writes and destroys as well. `body`: an answer that carries one (its Content-Type and any other
+ * headers given with it, such as a refused WebSocket upgrade's request error); none: an empty answer.
  */
-export function endRawSocket(socket: Duplex, status: number, reason: string): void {
+export function endRawSocket(socket: Duplex, status: number, reason: string, body?: RawAnswerBody): void {
   if (socket.destroyed) return;
   if (!socket.writable) {
     socket.destroy();
     return;
   }
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`, () => socket.destroy());
+  const text = body?.text ?? '';
+  const headers = Object.entries({ ...(body ? { 'Content-Type': body.contentType } : {}), ...body?.headers, 'Content-Length': String(Buffer.byteLength(text)), Connection: 'close' });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${text}`, () => socket.destroy());
+}
+
+/**
+ * A request's source address (IAM's aws:SourceIp, the rate limit's key). Node leaves it undefined once the socket
+ * has closed; the stack listens on 127.0.0.1 alone, so that is the address such a request came from. One fallback
+ * for all: the rate limit and the auth of one request must not see two addresses.
+ */
+export const sourceAddress = (request: Pick<IncomingMessage, 'socket'>): string => request.socket.remoteAddress ?? '127.0.0.1';
+
+/** A raw answer's body and the headers that describe it (endRawSocket). */
+export interface RawAnswerBody {
+  readonly contentType: string;
+  readonly text: string;
+  /** Further headers (names as sent; Content-Length and Connection are endRawSocket's). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Runs an `upgrade` listener behind the boundary; a throw answers 500 on the raw socket. */

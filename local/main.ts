@@ -91,7 +91,7 @@ console.log(`Gallery:      ${stack.galleryUrl}`);
 console.log(`GraphQL:      ${stack.graphqlUrl}`);
 console.log(`Realtime:     ${stack.realtimeUrl}`);
 console.log(`API key:      ${stack.apiKey}`);
-console.log(`Rate limit:   ${config.apiRateLimit.limit} requests per ${config.apiRateLimit.windowSeconds} s per client address, SigV4 not counted (the AWS WAF rule; LABELCAST_API_RATE_LIMIT)`);
+console.log(`Rate limit:   ${config.apiRateLimit.limit} requests per ${config.apiRateLimit.windowSeconds} s per client address, SigV4-signed POSTs without an API key not counted (the AWS WAF rule; LABELCAST_API_RATE_LIMIT)`);
 console.log(`S3:           ${stack.endpoints.s3} (bucket ${stack.bucketName})`);
 console.log(`DynamoDB:     ${stack.endpoints.dynamodb} (table ${stack.tableName})`);
 console.log(`Rekognition:  ${stack.endpoints.rekognition}`);

@@ -157,7 +157,9 @@ export async function measureCost(context: BenchContext, photos: readonly CostPh
   const appSync = perThousand((appsync.requests * price.appSyncPerMillionRequests) / 1e6 + (appsync.realtimeMessages * price.appSyncPerMillionRealtimeMessages) / 1e6);
   const lambdaDollars = perThousand(lambda.gbSeconds * price.lambdaPerGbSecond + (lambda.invocations * price.lambdaPerMillionRequests) / 1e6);
   const rekognition = perThousand(rekognitionCalls * price.rekognitionPerImageCall);
-  // The web ACL inspects each request to the API (the GraphQL requests; the few realtime connects are left out).
+  // WAF bills every request the web ACL inspects: refused ones (a bad key, a WAF block), CORS preflights (OPTIONS) and
+  // realtime connects too. The local stack counts only the authenticated GraphQL requests AppSync bills
+  // (appsync.requests), so this row is a lower bound.
   const waf = perThousand((appsync.requests * price.wafPerMillionRequests) / 1e6);
   return {
     images: count,

@@ -25,7 +25,7 @@ import { objectCreatedEvent, type ObjectCreatedEventName } from './events.ts';
 import { checkPreconditions, KeyLocks, lockKeysOf, needsLock, objectTargetOf } from './preconditions.ts';
 import { parseS3Target } from './request-target.ts';
 import { createS3rverBackend, type BucketConfig, type KeptCounts, type S3rverBackend, type S3rverEvent } from './s3rver-adapter.ts';
-import { closeServer, guardRequests, guardServer } from '../http-boundary.ts';
+import { closeServer, guardRequests, guardServer, sourceAddress } from '../http-boundary.ts';
 import { countS3Request } from '../stack-usage.ts';
 import { listen } from '../listen.ts';
 import { BodyHold, bodyPaceOf, closeOrDrain, declaredBodyFits, type RequestBodyOptions, stackBodyBudget } from '../http-body.ts';
@@ -188,7 +188,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       sendS3Error(res, method, noSuchUpload(admission.uploadId), await corsHeaders());
       return;
     }
-    const context: RequestContext = { accessKeyId: admission.accessKeyId, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', ids };
+    const context: RequestContext = { accessKeyId: admission.accessKeyId, sourceIp: sourceAddress(req), ids };
     const forward = () => requestContext.run(context, () => backend.handle(replayRequest(req, admission, authorization.deleteObjects), res));
     const target = objectTargetOf(method, admission.url, admission.headers);
     if (!target || !needsLock(target, admission.headers)) return forward();

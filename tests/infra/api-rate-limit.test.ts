@@ -1,7 +1,8 @@
 /**
  * The API's rate limit as synthesized (infra/api-rate-limit.ts): a REGIONAL web ACL allowing by default, with one
  * rate-based rule blocking per IP at api/rate-limit.ts's limit and window, SigV4-signed requests scoped out, and
- * its association with the AppSync API. Expectations come from the declaration, so they follow it.
+ * its association with the AppSync API. The limit and window come from the declaration; the scope-down statement is
+ * spelled out, so that it checks infra's rendering of api/rate-limit.ts's statement, not the rendering against itself.
  */
 import type { CfnElement } from 'aws-cdk-lib/core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +20,7 @@ const webAclsOf = (template: ReturnType<typeof dev>['template']) =>
   Object.values(resourcesOf(template)).filter((resource) => resource.Type === 'AWS::WAFv2::WebACL');
 
 describe('API rate limit (AWS WAF)', () => {
-  it('deploys one REGIONAL web ACL that allows by default and blocks an IP over the declared limit, SigV4 without an API key left out', () => {
+  it('deploys one REGIONAL web ACL that allows by default and blocks an IP over the declared limit, SigV4 POSTs without an API key left out', () => {
     // Arrange
     const { template } = dev();
 
@@ -49,9 +50,21 @@ describe('API rate limit (AWS WAF)', () => {
                     NotStatement: {
                       Statement: {
                         ByteMatchStatement: {
+                          FieldToMatch: { Method: {} },
+                          PositionalConstraint: 'EXACTLY',
+                          SearchString: 'POST',
+                          TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+                        },
+                      },
+                    },
+                  },
+                  {
+                    NotStatement: {
+                      Statement: {
+                        ByteMatchStatement: {
                           FieldToMatch: { SingleHeader: { Name: 'authorization' } },
                           PositionalConstraint: 'STARTS_WITH',
-                          SearchString: ApiRateLimitSetting.signedAuthorizationPrefix,
+                          SearchString: 'AWS4-HMAC-SHA256',
                           TextTransformations: [{ Priority: 0, Type: 'NONE' }],
                         },
                       },

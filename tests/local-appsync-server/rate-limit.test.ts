@@ -2,8 +2,8 @@
  * The API's rate-based rule on the local AppSync (api/rate-limit.ts), over HTTPS and WSS from 127.0.0.1, with the
  * smallest limit and window AWS WAF allows (10 per 60 s) and the limiter's clock in the test's hands: requests
  * under the limit are answered, the one over it gets AppSync's WAF answer before any auth or body is looked at,
- * SigV4-signed requests are neither counted nor blocked, realtime connects count and are refused alike, and the
- * window passing lets the address back in.
+ * SigV4-signed requests are neither counted nor blocked, realtime connects count and are refused alike (a forged
+ * SigV4 Authorization header on one too), and the window passing lets the address back in.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { WebSocket } from 'ws';
@@ -61,11 +61,14 @@ describe('Local AppSync: the WAF rate-based rule', () => {
   const query = (key = apiKey): Promise<RawResponse> =>
     post(appsync.graphqlUrl, ca, JSON.stringify({ query: `{ image(id: "${sampleImage.id}") { id } }` }), { 'content-type': 'application/json', 'x-api-key': key });
   const publishSigned = () => postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input } }, { region, credentials: identities.functionCredentials.labeler });
-  /** A realtime connect with the API key: its handshake's HTTP status, 101 when it upgraded, and the refusal's body. */
-  const connect = () =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
+  /**
+   * A realtime connect with the API key in its subprotocol (as aws-amplify sends it), and any HTTP headers given: its
+   * handshake's HTTP status, 101 when it upgraded, and the refusal's body.
+   */
+  const connect = (headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: string; errorType?: string | string[] | undefined }>((resolve, reject) => {
       const header = Buffer.from(JSON.stringify({ host: new URL(appsync.graphqlUrl).host, 'x-api-key': apiKey })).toString('base64url');
-      const socket = new WebSocket(appsync.realtimeUrl, ['graphql-ws', `header-${header}`], { ca });
+      const socket = new WebSocket(appsync.realtimeUrl, ['graphql-ws', `header-${header}`], { ca, headers });
       socket.once('open', () => {
         socket.close();
         resolve({ status: 101, body: '' });
@@ -73,7 +76,7 @@ describe('Local AppSync: the WAF rate-based rule', () => {
       socket.once('unexpected-response', (_request, response) => {
         let body = '';
         response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body, errorType: response.headers['x-amzn-errortype'] }));
       });
       socket.once('error', reject);
     });
@@ -108,7 +111,7 @@ describe('Local AppSync: the WAF rate-based rule', () => {
     expect(badKey.json()).toEqual(wafAnswer);
     expect(forged.status).toBe(403);
     expect(forged.json()).toEqual(wafAnswer);
-    expect(refusedConnect).toEqual({ status: 403, body: JSON.stringify(wafAnswer) });
+    expect(refusedConnect).toEqual({ status: 403, body: JSON.stringify(wafAnswer), errorType: 'WAFForbiddenException' });
     // A signed request from the blocked address still goes through.
     expect((await publishSigned()).json()).toEqual({ data: { publishImageLabeled: { id: 'img-1', status: 'LABELED' } } });
 
@@ -122,5 +125,21 @@ describe('Local AppSync: the WAF rate-based rule', () => {
     expect(stillBlocked.status).toBe(403);
     expect(back.status).toBe(200);
     expect(back.json()).toEqual({ data: { image: { id: sampleImage.id } } });
+  });
+
+  it('counts a realtime connect that carries a forged SigV4 Authorization header beside its API key', async () => {
+    // Arrange: a fresh window for the address, and connects whose HTTP Authorization says SigV4 while the key
+    // AppSync connects them with is in the subprotocol, out of the rule's sight.
+    nowMs += 60_000;
+    const forged = { authorization: 'AWS4-HMAC-SHA256 Credential=LKIAFORGED/20261201/us-east-1/appsync/aws4_request, SignedHeaders=host, Signature=00' };
+    const statuses: number[] = [];
+
+    // Act
+    for (let i = 0; i < rule.limit; i++) statuses.push((await connect(forged)).status);
+    const over = await connect(forged);
+
+    // Assess
+    expect(statuses).toEqual(Array<number>(rule.limit).fill(101));
+    expect(over).toEqual({ status: 403, body: JSON.stringify(wafAnswer), errorType: 'WAFForbiddenException' });
   });
 });

@@ -1,9 +1,12 @@
 /** The offline WAF rate-based rule's counter (local/appsync/server/rate-limit.ts): exact to the second, bounded. */
 import { describe, expect, it } from 'vitest';
+import { ApiRateLimitSetting } from '../../api/rate-limit.ts';
 import { createRateLimiter } from '../../local/appsync/server/rate-limit.ts';
 
 const signed = 'AWS4-HMAC-SHA256 Credential=LKIA/20261201/us-east-1/appsync/aws4_request, SignedHeaders=host, Signature=00';
-const unsigned = { authorization: undefined, apiKey: undefined };
+/** A POST with these headers, as the limiter reads a request. */
+const post = (headers: Record<string, string>) => ({ method: 'POST', header: (name: string) => headers[name] });
+const unsigned = post({});
 
 function clock(startMs = 1_780_000_000_000) {
   let now = startMs;
@@ -27,10 +30,10 @@ describe('Function: createRateLimiter', () => {
 
   it('neither counts nor blocks a SigV4-signed request', () => {
     const limiter = createRateLimiter({ limit: 10, windowSeconds: 60 }, { now: clock().now });
-    for (let i = 0; i < 50; i++) expect(limiter.admit('192.0.2.1', { authorization: signed, apiKey: undefined })).toBe(true);
-    for (let i = 0; i < 10; i++) expect(limiter.admit('192.0.2.1', { authorization: 'api-key', apiKey: undefined })).toBe(true);
+    for (let i = 0; i < 50; i++) expect(limiter.admit('192.0.2.1', post({ authorization: signed }))).toBe(true);
+    for (let i = 0; i < 10; i++) expect(limiter.admit('192.0.2.1', post({ authorization: 'api-key' }))).toBe(true);
     expect(limiter.admit('192.0.2.1', unsigned)).toBe(false);
-    expect(limiter.admit('192.0.2.1', { authorization: signed, apiKey: undefined })).toBe(true);
+    expect(limiter.admit('192.0.2.1', post({ authorization: signed }))).toBe(true);
   });
 
   it('lets a request leave the count once the window has passed since its second, blocked requests included', () => {
@@ -67,7 +70,65 @@ describe('Function: createRateLimiter', () => {
     expect(limiter.trackedAddresses).toBe(24);
   });
 
+  it('never evicts a blocked address to make room: rotating new addresses does not unblock it', () => {
+    // Arrange: room for 3 addresses (60 one-second counters of 4 bytes and the overhead each), one of them blocked.
+    const time = clock();
+    const limiter = createRateLimiter({ limit: 10, windowSeconds: 60 }, { now: time.now, budgetBytes: 3 * (60 * 4 + 256) });
+    expect(limiter.maxAddresses).toBe(3);
+    for (let i = 0; i < 11; i++) limiter.admit('198.51.100.1', unsigned);
+
+    // Act: 100 other addresses, one request each, while the blocked one sends nothing.
+    for (let n = 0; n < 100; n++) limiter.admit(`127.0.${n}.1`, unsigned);
+
+    // Assess
+    expect(limiter.trackedAddresses).toBe(3);
+    expect(limiter.admit('198.51.100.1', unsigned)).toBe(false);
+  });
+
+  it('lets a new address through uncounted while every address it holds is over the limit, and tracks it once one has fallen back', () => {
+    // Arrange: room for 3 addresses, all 3 blocked.
+    const time = clock();
+    const limiter = createRateLimiter({ limit: 10, windowSeconds: 60 }, { now: time.now, budgetBytes: 3 * (60 * 4 + 256) });
+    for (const address of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) for (let i = 0; i < 11; i++) limiter.admit(address, unsigned);
+
+    // Act: a new address sends more than the limit; the blocked ones are asked again.
+    const untracked = Array.from({ length: 20 }, () => limiter.admit('203.0.113.9', unsigned));
+    const blocked = ['198.51.100.1', '198.51.100.2', '198.51.100.3'].map((address) => limiter.admit(address, unsigned));
+
+    // Assess: bounded, the blocked stay blocked, the new one is not counted.
+    expect(untracked.every(Boolean)).toBe(true);
+    expect(blocked).toEqual([false, false, false]);
+    expect(limiter.trackedAddresses).toBe(3);
+
+    // Act: a window later the least recently seen blocked address has fallen back under the limit and makes room.
+    time.advance(60);
+    const tracked = Array.from({ length: 11 }, () => limiter.admit('203.0.113.9', unsigned));
+
+    // Assess
+    expect(tracked).toEqual([...Array<boolean>(10).fill(true), false]);
+    expect(limiter.trackedAddresses).toBe(3);
+  });
+
   it('never holds more than WAF\'s 10,000 addresses, however large the budget', () => {
     expect(createRateLimiter({ limit: 10, windowSeconds: 60 }, { budgetBytes: 1024 ** 3 }).maxAddresses).toBe(10_000);
+  });
+
+  it('lets one gallery user drop 500 photos under the default rule, a second tab open and a reconnect meanwhile', () => {
+    // Arrange: the gallery's requests for the drop (api/rate-limit.ts): a requestUpload per photo, a re-read per
+    // photo in the other tab, a re-read per photo still pending at a reconnect, and 50 page reads and searches,
+    // all within one window.
+    const time = clock();
+    const limiter = createRateLimiter(ApiRateLimitSetting.defaults, { now: time.now });
+    const requests = 500 + 500 + 500 + 50;
+
+    // Act
+    let refused = 0;
+    for (let i = 0; i < requests; i++) {
+      if (!limiter.admit('192.0.2.1', unsigned)) refused += 1;
+      if (i % 20 === 0) time.advance(1);
+    }
+
+    // Assess
+    expect(refused).toBe(0);
   });
 });

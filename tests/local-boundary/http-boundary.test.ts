@@ -5,12 +5,15 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import net, { type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BodyBudget, readBoundedBody, readHeldBody } from '../../local/http-body.ts';
 import {
   clientWentAway,
   decodePathname,
   defaultMaxConnections,
+  endRawSocket,
+  sourceAddress,
   defaultMaxRequestsInFlight,
   guardRequests,
   guardServer,
@@ -363,6 +366,55 @@ describe('Module: http-boundary', () => {
       await new Promise((resolve) => first.socket.once('data', resolve));
       expect(first.received()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
       first.socket.destroy();
+    });
+  });
+
+  describe('Function: endRawSocket', () => {
+    /** A raw socket that records what is written on it and whether it was destroyed. */
+    const recordingSocket = (writable: boolean) => {
+      const state = { written: [] as string[], destroyed: false };
+      const socket = {
+        get destroyed() {
+          return state.destroyed;
+        },
+        writable,
+        end(data: string, done: () => void) {
+          state.written.push(data);
+          done();
+        },
+        destroy() {
+          state.destroyed = true;
+        },
+      };
+      return { socket: socket as unknown as Duplex, state };
+    };
+
+    it('writes a bare answer, or one with a body and its headers, its length in bytes, then destroys the socket', () => {
+      const bare = recordingSocket(true);
+      const withBody = recordingSocket(true);
+      endRawSocket(bare.socket, 404, 'Not Found');
+      endRawSocket(withBody.socket, 403, 'Forbidden', { contentType: 'application/json; charset=UTF-8', text: '{"é":1}', headers: { 'x-amzn-ErrorType': 'WAFForbiddenException' } });
+      expect(bare.state).toEqual({ written: ['HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'], destroyed: true });
+      expect(withBody.state).toEqual({
+        written: ['HTTP/1.1 403 Forbidden\r\nContent-Type: application/json; charset=UTF-8\r\nx-amzn-ErrorType: WAFForbiddenException\r\nContent-Length: 8\r\nConnection: close\r\n\r\n{"é":1}'],
+        destroyed: true,
+      });
+    });
+
+    it('writes nothing on a socket no longer writable, body or not, and destroys it', () => {
+      const sockets = [recordingSocket(false), recordingSocket(false)];
+      endRawSocket(sockets[0]!.socket, 500, 'Internal Server Error');
+      endRawSocket(sockets[1]!.socket, 403, 'Forbidden', { contentType: 'application/json', text: '{}' });
+      expect(sockets.map(({ state }) => state)).toEqual([{ written: [], destroyed: true }, { written: [], destroyed: true }]);
+    });
+  });
+
+  describe('Function: sourceAddress', () => {
+    it('is the socket\'s remote address, and 127.0.0.1 (where the stack listens) once Node has forgotten it', () => {
+      const request = (remoteAddress: string | undefined) => ({ socket: { remoteAddress } as Socket });
+      expect(sourceAddress(request('127.0.0.1'))).toBe('127.0.0.1');
+      expect(sourceAddress(request('::ffff:127.0.0.2'))).toBe('::ffff:127.0.0.2');
+      expect(sourceAddress(request(undefined))).toBe('127.0.0.1');
     });
   });
 

@@ -11,14 +11,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { type BodyPace, bodyPaceOf, closeOrDrain, declaredBodyFits, declaredLength, readHeldBody, type RequestBodyOptions, stackBodyBudget } from '../../http-body.ts';
-import { clientWentAway, requestPathname } from '../../http-boundary.ts';
+import { clientWentAway, requestPathname, sourceAddress } from '../../http-boundary.ts';
 import type { ResolverRuntime } from '../resolvers/index.ts';
 import { authenticate, authenticateBeforeBody, type AuthSettings } from './auth.ts';
 import { RequestErrors, requestErrorBody, type RequestError } from './errors.ts';
 import { executeOperation, type ResolvedMutation } from './execute.ts';
 import type { SubscriptionInvalidation } from './execution-context.ts';
 import { graphQLRequestBody } from './request-body.ts';
-import { rateLimitedHeaders, wafBlocked, type RateLimiter } from './rate-limit.ts';
+import { rateLimitedRequest, wafBlocked, type RateLimiter } from './rate-limit.ts';
 import type { ServedSchema } from './schema.ts';
 import { countAppSyncRequest } from '../../stack-usage.ts';
 
@@ -117,7 +117,7 @@ export function graphQLRequestHandler(context: GraphQLHandlerContext) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     try {
       // WAF sees every request to the API's endpoint before AppSync does: a block is answered before any other check.
-      if (context.rateLimiter && !context.rateLimiter.admit(request.socket.remoteAddress ?? '', rateLimitedHeaders(request.headers))) {
+      if (context.rateLimiter && !context.rateLimiter.admit(sourceAddress(request), rateLimitedRequest(request))) {
         return refuseUnread(request, response, wafBlocked(), pace);
       }
       // undefined for targets that are not a plain path (`//[`): not the GraphQL path, so a 404.
@@ -132,7 +132,7 @@ export function graphQLRequestHandler(context: GraphQLHandlerContext) {
 
       // What the body cannot change is answered before a byte of it is read (and buffered): else a client with no
       // credential at all holds up to 1 MiB of the stack's memory a connection, for as long as it trickles it.
-      const headersOnly = { method: request.method, url: request.url ?? context.graphqlPath, headers: request.headers, sourceIp: request.socket.remoteAddress ?? '127.0.0.1' };
+      const headersOnly = { method: request.method, url: request.url ?? context.graphqlPath, headers: request.headers, sourceIp: sourceAddress(request) };
       const early = authenticateBeforeBody(headersOnly, context.auth);
       if (early?.ok === false) return refuseUnread(request, response, early.error, pace);
       if ((declaredLength(request) ?? 0) > maxRequestBodyBytes) return refuseUnread(request, response, RequestErrors.bodyTooLarge(maxRequestBodyBytes), pace);

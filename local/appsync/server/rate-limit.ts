@@ -1,30 +1,37 @@
 /**
  * The API's rate-based rule offline (api/rate-limit.ts): the local AppSync asks `admit` with a request's source
- * address and the headers its scope-down reads before it does any work for the request (no body read, no auth), and answers
- * a refusal as AppSync answers a WAF block (`wafBlocked`).
+ * address and what its scope-down reads (method, two headers) before it does any work for the request (no body
+ * read, no auth), and answers a refusal as AppSync answers a WAF block (`wafBlocked`).
  *
  * Counting, as WAF counts: every request the rule evaluates counts, the ones it blocks too (WAF limits while an
  * address's request rate is over the limit, our reading: an address that keeps sending stays blocked), except those
- * the scope-down leaves out (SigV4-signed ones, api/rate-limit.ts), which are neither counted nor blocked. A request
+ * the scope-down leaves out (SigV4-signed POSTs without an API key, api/rate-limit.ts), which are neither counted nor blocked. A request
  * is refused when the address's count over the trailing window, this request included, is over the limit. WAF
  * estimates the rate and may start and stop limiting late (usually under 30 s: "Rate-based rule caveats"); offline
  * it is exact to the second: a request counts from the second it arrives in for `windowSeconds` whole seconds.
  *
  * Bounded: each address keeps one counter a second of the window (4 bytes each) and the table holds at most
  * `maxAddresses` addresses, fewer for long windows, so that it never holds more than about `budgetBytes`. A
- * new address past that evicts the one seen least recently (WAF too limits at most 10,000 addresses a rule).
- * Each request costs O(1) amortised: a Map lookup and re-insertion, and clearing the seconds passed since the
- * address was last seen (at most the window's, each cleared once).
+ * new address past that evicts the one seen least recently among those not over the limit: never a blocked one,
+ * which rotating addresses would otherwise unblock. When every address held is over the limit (and the one seen
+ * least recently still is), a new address is let through uncounted, untracked: the table stays bounded and the
+ * blocked stay blocked, as WAF limits at most 10,000 addresses a rule (past that, "those with the highest rates").
+ * Each request costs O(1) amortised: Map lookups and a re-insertion, and clearing the seconds passed since the
+ * address was last seen (at most the window's, each cleared once); a new address past the bound looks at one
+ * address to evict, the oldest of one table or the other.
  */
-import { ApiRateLimitSetting, WafRateLimits, rateLimitCounts, type ApiRateLimitRule, type RateLimitedHeaders } from '../../../api/rate-limit.ts';
-import type { IncomingHttpHeaders } from 'node:http';
+import { WafRateLimits, rateLimitCounts, type ApiRateLimitRule, type RateLimitedRequest } from '../../../api/rate-limit.ts';
+import type { IncomingMessage } from 'node:http';
 import type { RequestError } from './errors.ts';
 
-/** The headers the rule's scope-down reads, from a request's. */
-export const rateLimitedHeaders = (headers: IncomingHttpHeaders): RateLimitedHeaders => {
-  const apiKey = headers[ApiRateLimitSetting.apiKeyHeader];
-  return { authorization: headers.authorization, apiKey: Array.isArray(apiKey) ? apiKey.join(',') : apiKey };
-};
+/** What the rule's scope-down reads, from a request. */
+export const rateLimitedRequest = ({ method, headers }: Pick<IncomingMessage, 'method' | 'headers'>): RateLimitedRequest => ({
+  method: method ?? '',
+  header: (name) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  },
+});
 
 /**
  * What AppSync answers a request its web ACL blocks: HTTP 403 with `WAFForbiddenException`, "403 Forbidden", in its
@@ -43,7 +50,7 @@ export interface RateLimiterOptions {
 export interface RateLimiter {
   readonly rule: ApiRateLimitRule;
   /** Counts the request when the rule does and says whether it may go on; false: answer wafBlocked(). */
-  admit(sourceIp: string, headers: RateLimitedHeaders): boolean;
+  admit(sourceIp: string, request: RateLimitedRequest): boolean;
   /** Addresses with counters now (for tests and the docs' bound). */
   readonly trackedAddresses: number;
   /** The most addresses it holds at once. */
@@ -68,8 +75,10 @@ export function createRateLimiter(rule: ApiRateLimitRule, options: RateLimiterOp
     1,
     Math.min(WafRateLimits.maxLimitedAddresses, Math.floor((options.budgetBytes ?? defaultRateLimitBudgetBytes) / (window * 4 + addressOverheadBytes))),
   );
-  // Insertion order is recency: each request re-inserts its address, so the first key is the one seen least recently.
-  const addresses = new Map<string, AddressCounts>();
+  // Two tables, by whether an address was over the limit when last seen; in each, insertion order is recency (each
+  // request re-inserts its address), so the first key is the one seen least recently.
+  const open = new Map<string, AddressCounts>();
+  const over = new Map<string, AddressCounts>();
 
   /** Clears the seconds after `counts.lastSecond` up to `second`: requests that have left the window. */
   const advance = (counts: AddressCounts, second: number) => {
@@ -82,28 +91,47 @@ export function createRateLimiter(rule: ApiRateLimitRule, options: RateLimiterOp
     if (second > counts.lastSecond) counts.lastSecond = second;
   };
 
+  /**
+   * Counters for an address not tracked yet: new ones under the bound; past it, those of the least recently seen
+   * address that is not over the limit (cleared and reused). Never a blocked address's, which would free it (an
+   * attacker rotating addresses, as 127.x.y.z on loopback, could otherwise unblock its own). When all are over, the
+   * least recently seen of them is checked for having fallen back under the limit since; if it has not, none.
+   */
+  const countersForNewAddress = (second: number): Uint32Array | undefined => {
+    if (open.size + over.size < maxAddresses) return new Uint32Array(window);
+    const [address, counts] = open.entries().next().value ?? over.entries().next().value ?? [];
+    if (address === undefined || counts === undefined) return undefined;
+    if (!open.has(address)) {
+      advance(counts, second);
+      if (counts.total > rule.limit) return undefined;
+    }
+    open.delete(address);
+    over.delete(address);
+    counts.perSecond.fill(0);
+    return counts.perSecond;
+  };
+
   return {
     rule,
     maxAddresses,
     get trackedAddresses() {
-      return addresses.size;
+      return open.size + over.size;
     },
-    admit(sourceIp, headers) {
-      if (!rateLimitCounts(headers)) return true;
+    admit(sourceIp, request) {
+      if (!rateLimitCounts(request)) return true;
       const second = Math.floor(now() / 1000);
-      let counts = addresses.get(sourceIp);
+      let counts = open.get(sourceIp) ?? over.get(sourceIp);
       if (counts) {
-        addresses.delete(sourceIp);
+        open.delete(sourceIp);
+        over.delete(sourceIp);
         advance(counts, second);
       } else {
-        // Past the bound, the least recently seen address gives up its counters, reused rather than allocated again.
-        const oldest = addresses.size >= maxAddresses ? addresses.keys().next().value : undefined;
-        const reused = oldest === undefined ? undefined : addresses.get(oldest);
-        if (oldest !== undefined) addresses.delete(oldest);
-        reused?.perSecond.fill(0);
-        counts = { perSecond: reused?.perSecond ?? new Uint32Array(window), total: 0, lastSecond: second };
+        const perSecond = countersForNewAddress(second);
+        // Every address tracked is over the limit: this one is let through uncounted, as WAF limits at most its
+        // 10,000 addresses; the blocked ones stay blocked.
+        if (!perSecond) return true;
+        counts = { perSecond, total: 0, lastSecond: second };
       }
-      addresses.set(sourceIp, counts);
       const slot = second % window;
       // A clock that went back counts in the latest second seen: never in a slot already cleared for reuse.
       const at = second < counts.lastSecond ? counts.lastSecond % window : slot;
@@ -112,7 +140,9 @@ export function createRateLimiter(rule: ApiRateLimitRule, options: RateLimiterOp
         counts.perSecond[at] = held + 1;
         counts.total += 1;
       }
-      return counts.total <= rule.limit;
+      const admitted = counts.total <= rule.limit;
+      (admitted ? open : over).set(sourceIp, counts);
+      return admitted;
     },
   };
 }
