@@ -12,12 +12,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiRateLimitSetting } from '../../api/rate-limit.ts';
 import { stackCredentials, type RunningStack } from '../../local/child-process-stack.ts';
 import { adminFetch } from '../../local/iam/admin-fetch.ts';
 import { startOwnStack, stopOwnStack } from '../support/own-stack.ts';
+import { realtimeHandshake } from '../support/realtime-handshake.ts';
 
 const limit = 10;
 /** WAF's longest window: every request of the test stays in it however slowly the machine serves them. */
@@ -48,22 +48,11 @@ describe('Rate limit: the WAF rule per client address', () => {
     return { status: response.status, body: (await response.json()) as unknown };
   };
   /** A realtime connect with the API key: 101 when it upgraded, else the refusal's status and body. */
-  const connect = () =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const url = new URL(outputs.data.url);
-      const header = Buffer.from(JSON.stringify({ host: url.host, 'x-api-key': outputs.data.api_key })).toString('base64url');
-      const socket = new WebSocket(`wss://${url.host}${url.pathname}/realtime`, ['graphql-ws', `header-${header}`]);
-      socket.once('open', () => {
-        socket.close();
-        resolve({ status: 101, body: '' });
-      });
-      socket.once('unexpected-response', (_request, response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      });
-      socket.once('error', reject);
-    });
+  const connect = async () => {
+    const url = new URL(outputs.data.url);
+    const { status, body } = await realtimeHandshake({ realtimeUrl: `wss://${url.host}${url.pathname}/realtime`, host: url.host, apiKey: outputs.data.api_key });
+    return { status, body };
+  };
 
   it('answers up to the limit, refuses the next with the WAF answer, and never counts or blocks a SigV4-signed request', async () => {
     // Arrange: 9 API-key queries and a realtime connect (10 counted, by our reading that WAF sees the connect), with a signed query after each, which do not count.

@@ -18,6 +18,23 @@ export const sampleImage = {
   error: null,
 };
 
+/**
+ * publishImageLabeled's input for a labelled image, as the labeler sends it: no labels unless `fields` gives some.
+ * The server tests publish it signed (IAM) to see who may, and what subscribers get.
+ */
+export const labeledPublishInput = (fields: { readonly id?: string; readonly fileName?: string; readonly labels?: readonly unknown[] } = {}) => ({
+  id: 'img-1',
+  status: 'LABELED',
+  contentType: 'image/jpeg',
+  sizeBytes: 10,
+  fileName: 'cat.jpg',
+  createdAt: '2024-05-01T10:00:00.000Z',
+  labeledAt: '2024-05-01T10:00:05.000Z',
+  labels: [],
+  moderationLabels: [],
+  ...fields,
+});
+
 export interface FakeRuntime extends ResolverRuntime {
   readonly calls: ResolveFieldArgs[];
 }

@@ -10,25 +10,15 @@ import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
 import { localIdentities } from '../../local/iam/function-roles.ts';
-import { fakeRuntime, type FakeRuntime } from './fake-runtime.ts';
+import { fakeRuntime, labeledPublishInput, type FakeRuntime } from './fake-runtime.ts';
 import { postSigned } from './https-client.ts';
 import { startedStateDir } from './state-dir.ts';
 
 const region = 'us-east-1';
 const admin = { accessKeyId: 'LKIAAPPSYNCENFORCE01', secretAccessKey: 'appsync-enforcement-secret-0123456789abcd' };
 const identities = localIdentities(admin, { region, bucketName: 'bucket', tableName: 'table' });
+const input = labeledPublishInput();
 const publishMutation = `mutation Publish($input: ImageLabeledInput!) { publishImageLabeled(input: $input) { id status } }`;
-const input = {
-  id: 'img-1',
-  status: 'LABELED',
-  contentType: 'image/jpeg',
-  sizeBytes: 10,
-  fileName: 'cat.jpg',
-  createdAt: '2024-05-01T10:00:00.000Z',
-  labeledAt: '2024-05-01T10:00:05.000Z',
-  labels: [],
-  moderationLabels: [],
-};
 
 describe('local AppSync, AWS_IAM with function roles', () => {
   let stateDir: string;

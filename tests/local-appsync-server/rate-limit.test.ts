@@ -6,13 +6,13 @@
  * SigV4 Authorization header on one too), and the window passing lets the address back in.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
 import { localIdentities } from '../../local/iam/function-roles.ts';
-import { fakeRuntime, sampleImage } from './fake-runtime.ts';
+import { fakeRuntime, labeledPublishInput, sampleImage } from './fake-runtime.ts';
 import { post, postSigned, type RawResponse } from './https-client.ts';
 import { startedStateDir } from './state-dir.ts';
+import { realtimeHandshake } from '../support/realtime-handshake.ts';
 
 const region = 'us-east-1';
 const apiKey = 'da2-ratelimittestapikey000000';
@@ -20,18 +20,8 @@ const admin = { accessKeyId: 'LKIARATELIMITTEST001', secretAccessKey: 'local/rat
 const identities = localIdentities(admin, { region, bucketName: 'bucket', tableName: 'table' });
 const rule = { limit: 10, windowSeconds: 60 };
 const wafAnswer = { errors: [{ errorType: 'WAFForbiddenException', message: '403 Forbidden' }] };
+const input = labeledPublishInput();
 const publishMutation = 'mutation Publish($input: ImageLabeledInput!) { publishImageLabeled(input: $input) { id status } }';
-const input = {
-  id: 'img-1',
-  status: 'LABELED',
-  contentType: 'image/jpeg',
-  sizeBytes: 10,
-  fileName: 'cat.jpg',
-  createdAt: '2024-05-01T10:00:00.000Z',
-  labeledAt: '2024-05-01T10:00:05.000Z',
-  labels: [],
-  moderationLabels: [],
-};
 
 describe('Local AppSync: the WAF rate-based rule', () => {
   let stateDir: string;
@@ -66,20 +56,7 @@ describe('Local AppSync: the WAF rate-based rule', () => {
    * handshake's HTTP status, 101 when it upgraded, and the refusal's body.
    */
   const connect = (headers: Record<string, string> = {}) =>
-    new Promise<{ status: number; body: string; errorType?: string | string[] | undefined }>((resolve, reject) => {
-      const header = Buffer.from(JSON.stringify({ host: new URL(appsync.graphqlUrl).host, 'x-api-key': apiKey })).toString('base64url');
-      const socket = new WebSocket(appsync.realtimeUrl, ['graphql-ws', `header-${header}`], { ca, headers });
-      socket.once('open', () => {
-        socket.close();
-        resolve({ status: 101, body: '' });
-      });
-      socket.once('unexpected-response', (_request, response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body, errorType: response.headers['x-amzn-errortype'] }));
-      });
-      socket.once('error', reject);
-    });
+    realtimeHandshake({ realtimeUrl: appsync.realtimeUrl, host: new URL(appsync.graphqlUrl).host, apiKey, ca, headers });
 
   it('answers an address up to the limit, refuses the next with the WAF answer, and lets it back in once the window has passed', async () => {
     // Arrange: 9 queries and a realtime connect (10 counted), and 5 signed publishes between them, which do not count.

@@ -15,7 +15,7 @@ import { defaultSubscriptionDocumentLimits } from '../../local/appsync/realtime/
 import { estimatedBytesPerChar } from '../../local/appsync/server/document-cache.ts';
 import { RealtimeLimits } from '../../local/appsync/realtime/protocol.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';
-import { fakeRuntime } from './fake-runtime.ts';
+import { fakeRuntime, labeledPublishInput } from './fake-runtime.ts';
 import { postSigned } from './https-client.ts';
 import { recordRealtimeMessages } from '../support/realtime-messages.ts';
 import { startedStateDir } from './state-dir.ts';
@@ -31,17 +31,6 @@ const aliasDocument = (tag: string, count: number) =>
 /** About 119,000 characters, 8,700 tokens (within the 15,000-token parser limit): too long for the document cache, so each start parses its own copy. */
 const bigDocument = (tag: string) => aliasDocument(tag, 2900);
 const bigDocumentBytes = bigDocument('b000').length * estimatedBytesPerChar;
-const labeledInput = (id: string, fileName: string) => ({
-  id,
-  status: 'LABELED',
-  contentType: 'image/jpeg',
-  sizeBytes: 10,
-  fileName,
-  createdAt: '2024-05-01T10:00:00.000Z',
-  labeledAt: '2024-05-01T10:00:05.000Z',
-  labels: [],
-  moderationLabels: [],
-});
 
 
 describe('Local AppSync realtime: limits', () => {
@@ -142,7 +131,7 @@ describe('Local AppSync realtime: limits', () => {
     // Act: the same id again, for another image
     client.start('same', subscription, { imageId: 'img-second' });
     const refused = await client.next('error', 'same');
-    await postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input: labeledInput('img-first', 'first.jpg') } }, { region, credentials });
+    await postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input: labeledPublishInput({ id: 'img-first', fileName: 'first.jpg' }) } }, { region, credentials });
 
     // Assess: AppSync's error; the first subscription still delivers
     expect(refused).toEqual({ type: 'error', id: 'same', payload: { errors: [{ errorType: 'DuplicatedOperationError', message: 'Duplicated operation with id same' }] } });
@@ -378,7 +367,7 @@ describe('Local AppSync realtime: limits', () => {
     client.start('big');
     await client.next('start_ack', 'big');
     const publish = (id: string, fileName: string) =>
-      postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input: labeledInput(id, fileName) } }, { region, credentials });
+      postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input: labeledPublishInput({ id, fileName }) } }, { region, credentials });
 
     // Act: one payload over the limit, then a small one
     const oversize = await publish('img-big', 'x'.repeat(RealtimeLimits.subscriptionPayloadBytes));
@@ -445,7 +434,7 @@ describe('Local AppSync realtime: limits', () => {
     // Act: publish 200 kB payloads until the server gives up on the stalled socket (at most 150: 30 MB, past the socket buffers of loopback TCP and TLS)
     let published = 0;
     while (published < 150 && cuts().length === 0) {
-      const answer = await postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input: labeledInput(`img-slow-${published}`, 'x'.repeat(payloadBytes)) } }, { region, credentials });
+      const answer = await postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input: labeledPublishInput({ id: `img-slow-${published}`, fileName: 'x'.repeat(payloadBytes) }) } }, { region, credentials });
       expect(answer.status).toBe(200);
       published += 1;
     }

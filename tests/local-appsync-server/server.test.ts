@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialStore } from '../../local/iam/credentials.ts';
 import { startLocalAppSync, type LocalAppSync } from '../../local/appsync/index.ts';
 import { startAmplifyProcess, type AmplifyProcess } from './amplify-process.ts';
-import { fakeRuntime, sampleImage, type FakeRuntime } from './fake-runtime.ts';
+import { fakeRuntime, labeledPublishInput, sampleImage, type FakeRuntime } from './fake-runtime.ts';
 import { post, postSigned } from './https-client.ts';
 import { startedStateDir } from './state-dir.ts';
 
@@ -24,20 +24,10 @@ const apiKey = 'da2-localtestapikey0000000000';
 const credentials = { accessKeyId: 'LKIATESTTESTTESTTEST', secretAccessKey: 'local/test/secret/key/0123456789abcdefghij' };
 
 const imageFields = 'id status contentType sizeBytes fileName createdAt labeledAt error labels { name confidence parents categories instances { confidence boundingBox { left top width height } } } moderationLabels { name confidence parents categories instances { confidence } }';
+const catLabels = [{ name: 'Cat', confidence: 99, parents: [], categories: [], instances: [] }];
 const publishMutation = `mutation Publish($input: ImageLabeledInput!) { publishImageLabeled(input: $input) { id status labels { name } } }`;
 const subscription = `subscription OnLabeled($imageId: ID) { onImageLabeled(imageId: $imageId) { id status fileName labels { name } } }`;
 
-const labeledInput = (id: string) => ({
-  id,
-  status: 'LABELED',
-  contentType: 'image/jpeg',
-  sizeBytes: 10,
-  fileName: 'cat.jpg',
-  createdAt: '2024-05-01T10:00:00.000Z',
-  labeledAt: '2024-05-01T10:00:05.000Z',
-  labels: [{ name: 'Cat', confidence: 99, parents: [], categories: [], instances: [] }],
-  moderationLabels: [],
-});
 
 describe('local AppSync server', () => {
   let stateDir: string;
@@ -114,20 +104,20 @@ describe('local AppSync server', () => {
       locations: [{ line: 1, column: 48, sourceName: null }],
       message: 'Not Authorized to access publishImageLabeled on type Mutation',
     };
-    const raw = await post(appsync.graphqlUrl, ca, JSON.stringify({ query: publishMutation, variables: { input: labeledInput('img-1') } }), {
+    const raw = await post(appsync.graphqlUrl, ca, JSON.stringify({ query: publishMutation, variables: { input: labeledPublishInput({ labels: catLabels }) } }), {
       'content-type': 'application/json',
       'x-api-key': apiKey,
     });
     expect(raw.status).toBe(200);
     expect(raw.json()).toEqual({ data: { publishImageLabeled: null }, errors: [expectedError] });
 
-    const viaAmplify = await amplify.call('graphql', { query: publishMutation, variables: { input: labeledInput('img-1') } });
+    const viaAmplify = await amplify.call('graphql', { query: publishMutation, variables: { input: labeledPublishInput({ labels: catLabels }) } });
     expect(viaAmplify.ok).toBe(false);
     expect(viaAmplify.error).toMatchObject({ data: { publishImageLabeled: null }, errors: [{ errorType: 'Unauthorized', message: expectedError.message }] });
   });
 
   it('accepts the SigV4-signed mutation and passes the IAM identity to the resolver', async () => {
-    const response = await postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input: labeledInput('img-9') } }, { region, credentials });
+    const response = await postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input: labeledPublishInput({ id: 'img-9', labels: catLabels }) } }, { region, credentials });
     expect(response.status, response.body).toBe(200);
     expect(response.json()).toEqual({ data: { publishImageLabeled: { id: 'img-9', status: 'LABELED', labels: [{ name: 'Cat' }] } } });
     const call = runtime.calls.findLast((entry) => entry.info.fieldName === 'publishImageLabeled')!;
@@ -141,7 +131,7 @@ describe('local AppSync server', () => {
   });
 
   it('answers bad signatures with 403 and the AWS error types', async () => {
-    const payload = { query: publishMutation, variables: { input: labeledInput('img-9') } };
+    const payload = { query: publishMutation, variables: { input: labeledPublishInput({ id: 'img-9', labels: catLabels }) } };
     const wrongSecret = await postSigned(appsync.graphqlUrl, ca, payload, { region, credentials: { ...credentials, secretAccessKey: 'nope' } });
     expect(wrongSecret.status).toBe(403);
     expect(wrongSecret.json()).toMatchObject({ errors: [{ errorType: 'InvalidSignatureException' }] });
@@ -221,7 +211,7 @@ describe('local AppSync server', () => {
     expect(subscribeCall.identity).toBeNull();
     expect(subscribeCall.info.selectionSetList).toEqual(['id', 'status', 'fileName', 'labels', 'labels/name']);
 
-    const published = await postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input: labeledInput('img-1') } }, { region, credentials });
+    const published = await postSigned(appsync.graphqlUrl, ca, { query: publishMutation, variables: { input: labeledPublishInput({ labels: catLabels }) } }, { region, credentials });
     expect(published.status, published.body).toBe(200);
 
     // fileName was not selected by the mutation, so subscribers get null for it.
