@@ -44,19 +44,23 @@ export const ApiRateLimitSetting = {
   contextKeys: { limit: 'apiRateLimit', windowSeconds: 'apiRateLimitWindowSeconds' },
   offlineVariables: { limit: 'LABELCAST_API_RATE_LIMIT', windowSeconds: 'LABELCAST_API_RATE_LIMIT_WINDOW_SECONDS' },
   /**
-   * 2,000 requests in 5 minutes, so that one gallery user dropping 500 photos passes. The gallery's requests
-   * (client-example/web/src) per photo of a drop: one requestUpload in the tab that drops it (the bytes go to S3, not
-   * the API; that tab shows its local preview, so the photo's labelled event makes it read nothing); one `image(id)`
-   * in each other gallery tab or device of the user open meanwhile, as the event carries no URLs (the labeler's
-   * publish selects none, functions/shared/appsync-publisher.ts) and library.ts re-reads a labelled card with
-   * nothing to show; and one `image(id)` per photo still PENDING each time a tab's socket reconnects
-   * (refreshPending). 500 photos with a second tab open and one reconnect meanwhile: up to 1,500; the library's
-   * pages (24 images a request), searches and suggestions add a few dozen. The old 1,000 blocked that drop with a
-   * second tab open (1,000 for the photos alone, before the tabs' page reads). AWS WAF's price does not depend on the limit (per web ACL, rule and request
-   * inspected); a loop from one address is held to 2,000 PENDING writes and presign invocations per 5 minutes.
-   * Users behind one NAT address share it.
+   * 5,000 requests in 5 minutes, so that a gallery user dropping 500 photos passes while two more gallery tabs at the
+   * same address (a second device, or a colleague behind the same NAT) follow a labeler working at full speed. The
+   * gallery's requests (client-example/web/src):
+   * - a drop: one requestUpload per photo in the tab that drops it (the bytes go to S3, not the API; that tab shows
+   *   its local preview, so the photo's labelled event makes it read nothing); one `image(id)` per photo still
+   *   PENDING each time a tab's socket reconnects (refreshPending); the library's pages (24 images a request),
+   *   searches and suggestions, a few dozen. 500 photos with one reconnect: about 1,050.
+   * - every open tab in the API-key space: one `image(id)` per photo anyone labels there, as the labelled event
+   *   carries no URLs (the labeler's publish selects none, functions/shared/appsync-publisher.ts) and library.ts
+   *   re-reads a card with nothing to show. That is bounded by the labeler, at most one image per Rekognition call
+   *   allowed a second (cdk.json's `rekognitionTps`, 5: 1,500 in 5 minutes) whoever uploads.
+   * The drop and two more tabs following the labeler: 1,050 + 2 × 1,500 = 4,050. Only if the labeler also ran flat
+   * out on 1,000 other users' photos in that window would the dropping tab's re-reads of them bring it to ~5,050.
+   * AWS WAF's price does not depend on the limit (per web ACL, rule and request inspected); a loop from one
+   * address is held to 5,000 PENDING writes and presign invocations per 5 minutes.
    */
-  defaults: { limit: 2000, windowSeconds: 300 },
+  defaults: { limit: 5000, windowSeconds: 300 },
 } as const satisfies { defaults: ApiRateLimitRule } & Record<string, unknown>;
 
 /**
@@ -67,7 +71,7 @@ export const ApiRateLimitSetting = {
  */
 export type ScopeDownStatement =
   /** Any of the statements matches (WAF: OrStatement, at least two). */
-  | { readonly kind: 'anyOf'; readonly statements: readonly ScopeDownStatement[] }
+  | { readonly kind: 'anyOf'; readonly statements: readonly [ScopeDownStatement, ScopeDownStatement, ...ScopeDownStatement[]] }
   /** The statement does not match (WAF: NotStatement). */
   | { readonly kind: 'not'; readonly statement: ScopeDownStatement }
   /** The header is there and starts with `prefix` (WAF: ByteMatchStatement STARTS_WITH on a single header; a missing header does not match). */

@@ -1,6 +1,6 @@
 /**
  * The API's rate limit as synthesized (infra/api-rate-limit.ts): a REGIONAL web ACL allowing by default, with one
- * rate-based rule blocking per IP at api/rate-limit.ts's limit and window, SigV4-signed requests scoped out, and
+ * rate-based rule blocking per IP at api/rate-limit.ts's limit and window, SigV4-signed POSTs without an API key scoped out, and
  * its association with the AppSync API. The limit and window come from the declaration; the scope-down statement is
  * spelled out, so that it checks infra's rendering of api/rate-limit.ts's statement, not the rendering against itself.
  */

@@ -2,7 +2,7 @@
  * The API's rate-based rule on the local AppSync (api/rate-limit.ts), over HTTPS and WSS from 127.0.0.1, with the
  * smallest limit and window AWS WAF allows (10 per 60 s) and the limiter's clock in the test's hands: requests
  * under the limit are answered, the one over it gets AppSync's WAF answer before any auth or body is looked at,
- * SigV4-signed requests are neither counted nor blocked, realtime connects count and are refused alike (a forged
+ * SigV4-signed POSTs without an API key are neither counted nor blocked, realtime connects count and are refused alike (a forged
  * SigV4 Authorization header on one too), and the window passing lets the address back in.
  */
 import { readFileSync, rmSync } from 'node:fs';

@@ -14,8 +14,10 @@
  * `maxAddresses` addresses, fewer for long windows, so that it never holds more than about `budgetBytes`. A
  * new address past that evicts the one seen least recently among those not over the limit: never a blocked one,
  * which rotating addresses would otherwise unblock. When every address held is over the limit (and the one seen
- * least recently still is), a new address is let through uncounted, untracked: the table stays bounded and the
- * blocked stay blocked, as WAF limits at most 10,000 addresses a rule (past that, "those with the highest rates").
+ * least recently still is), the addresses not tracked share one counter, as if they were one address: the table
+ * stays bounded, the blocked stay blocked, and a newcomer sending at a blocking rate is refused. WAF, limiting at
+ * most 10,000 addresses a rule, keeps "those with the highest rates"; offline, past the table's bound, the
+ * newcomers together get one address's allowance, stricter than WAF for them, never a way around the limit.
  * Each request costs O(1) amortised: Map lookups and a re-insertion, and clearing the seconds passed since the
  * address was last seen (at most the window's, each cleared once); a new address past the bound looks at one
  * address to evict, the oldest of one table or the other.
@@ -28,7 +30,8 @@ import type { RequestError } from './errors.ts';
 export const rateLimitedRequest = ({ method, headers }: Pick<IncomingMessage, 'method' | 'headers'>): RateLimitedRequest => ({
   method: method ?? '',
   header: (name) => {
-    const value = headers[name];
+    // Node keeps header names in lower case; WAF matches a single header's name whatever its case.
+    const value = headers[name.toLowerCase()];
     return Array.isArray(value) ? value.join(', ') : value;
   },
 });
@@ -79,6 +82,8 @@ export function createRateLimiter(rule: ApiRateLimitRule, options: RateLimiterOp
   // request re-inserts its address), so the first key is the one seen least recently.
   const open = new Map<string, AddressCounts>();
   const over = new Map<string, AddressCounts>();
+  /** The addresses not tracked while every address tracked is over the limit, counted together (see above). */
+  const untracked: AddressCounts = { perSecond: new Uint32Array(window), total: 0, lastSecond: Math.floor(now() / 1000) };
 
   /** Clears the seconds after `counts.lastSecond` up to `second`: requests that have left the window. */
   const advance = (counts: AddressCounts, second: number) => {
@@ -111,6 +116,18 @@ export function createRateLimiter(rule: ApiRateLimitRule, options: RateLimiterOp
     return counts.perSecond;
   };
 
+  /** Counts one request in `second` and says whether the total over the window is within the limit. */
+  const countAndJudge = (counts: AddressCounts, second: number): boolean => {
+    // A clock that went back counts in the latest second seen: never in a slot already cleared for reuse.
+    const at = (second < counts.lastSecond ? counts.lastSecond : second) % window;
+    const held = counts.perSecond[at] ?? 0;
+    if (held < 0xffffffff) {
+      counts.perSecond[at] = held + 1;
+      counts.total += 1;
+    }
+    return counts.total <= rule.limit;
+  };
+
   return {
     rule,
     maxAddresses,
@@ -127,20 +144,14 @@ export function createRateLimiter(rule: ApiRateLimitRule, options: RateLimiterOp
         advance(counts, second);
       } else {
         const perSecond = countersForNewAddress(second);
-        // Every address tracked is over the limit: this one is let through uncounted, as WAF limits at most its
-        // 10,000 addresses; the blocked ones stay blocked.
-        if (!perSecond) return true;
+        if (!perSecond) {
+          // Every address tracked is over the limit: this one counts with the other untracked ones, as one address.
+          advance(untracked, second);
+          return countAndJudge(untracked, second);
+        }
         counts = { perSecond, total: 0, lastSecond: second };
       }
-      const slot = second % window;
-      // A clock that went back counts in the latest second seen: never in a slot already cleared for reuse.
-      const at = second < counts.lastSecond ? counts.lastSecond % window : slot;
-      const held = counts.perSecond[at] ?? 0;
-      if (held < 0xffffffff) {
-        counts.perSecond[at] = held + 1;
-        counts.total += 1;
-      }
-      const admitted = counts.total <= rule.limit;
+      const admitted = countAndJudge(counts, second);
       (admitted ? open : over).set(sourceIp, counts);
       return admitted;
     },
