@@ -17,6 +17,7 @@ import { passwordProblem } from './password-policy.ts';
 import {
   makeVerifier,
   modPow,
+  paddedHex,
   passwordClaimKey,
   passwordClaimSignature,
   poolNameOf,
@@ -27,8 +28,8 @@ import {
   timestampPattern,
   validClientPublic,
 } from './srp.ts';
-import { TokenValidity, type LocalUserPool } from './user-pool.ts';
-import { UserDirectory, type PoolUser, type UserSession } from './users.ts';
+import { TokenValidity, uuidFromHex, type LocalUserPool } from './user-pool.ts';
+import { UserDirectory, uuidPattern, type PoolUser, type UserSession } from './users.ts';
 
 /** A refusal in Cognito's terms: its `__type`, message and HTTP status. */
 export class CognitoApiError extends Error {
@@ -177,11 +178,20 @@ export function signInService(options: SignInServiceOptions): SignInService {
     }
   };
 
-  /** What an unknown username is answered with: a stable stand-in user whose challenge no password can meet. */
-  const decoy = (name: string) => {
-    const digest = createHmac('sha256', decoyKey).update(name).digest('hex');
-    const userId = `${digest.slice(0, 8)}-${digest.slice(8, 12)}-4${digest.slice(13, 16)}-a${digest.slice(17, 20)}-${digest.slice(20, 32)}`;
-    return { userId, saltHex: digest.slice(32, 64), verifierHex: modPow(srpG, BigInt(`0x${digest}`), srpN).toString(16) };
+  /**
+   * What an unknown username is answered with: a stand-in user whose challenge no password can meet, shaped as a
+   * real user's so that its challenge says nothing of whether the user exists (preventUserExistenceErrors):
+   * its id is a version-4 UUID with the variant bits of randomUUID's, its salt paddedHex of 16 bytes as
+   * makeVerifier's, and an unknown UUID-shaped name is its own id, as a real user's id is when sent back as
+   * USERNAME. Salt and verifier derive from the id, so the same id always gets the same challenge.
+   */
+  const standIn = (name: string) => {
+    const userId = uuidPattern.test(name) ? name : uuidFromHex(createHmac('sha256', decoyKey).update(`name\u0000${name}`).digest('hex'));
+    return { userId, ...standInVerifier(userId) };
+  };
+  const standInVerifier = (userId: string) => {
+    const saltHex = paddedHex(BigInt(`0x${createHmac('sha256', decoyKey).update(`salt\u0000${userId}`).digest('hex').slice(0, 32)}`));
+    return { saltHex, verifierHex: modPow(srpG, BigInt(`0x${createHmac('sha256', decoyKey).update(`verifier\u0000${userId}`).digest('hex')}`), srpN).toString(16) };
   };
 
   const issueTokens = (user: PoolUser, session: Pick<UserSession, 'originJti' | 'authTime'>) => {
@@ -333,7 +343,7 @@ export function signInService(options: SignInServiceOptions): SignInService {
       if (!aHex) throw new CognitoApiError('InvalidParameterException', 'Missing required parameter SRP_A');
       if (!validClientPublic(aHex)) throw new CognitoApiError('InvalidParameterException', 'SRP_A must be a hexadecimal number that is not 0 mod N');
       const user = userNamed(username);
-      const subject = user ?? decoy(username);
+      const subject = user ?? standIn(username);
       const ephemeral = serverEphemeral(subject.verifierHex);
       const secretBlock = seal({ u: subject.userId, a: aHex, b: ephemeral.secretHex, B: ephemeral.publicHex, e: now() + authSessionValidityMs, d: user === undefined });
       return {

@@ -48,7 +48,8 @@ export interface PoolUser {
 }
 
 const remedy = 'fix it, or delete it to forget that user';
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A generated username: a UUID in lower case, as randomUUID writes it. */
+export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function checkedUser(file: string, content: unknown): PoolUser {
   const fields = jsonObject(content);

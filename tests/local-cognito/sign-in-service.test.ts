@@ -1,0 +1,71 @@
+/**
+ * The local user pool's sign-in operations (local/cognito/sign-in.ts) called directly, for what the HTTP tests
+ * (identity-provider.test.ts) do not show: that an unknown user's challenge cannot be told from a real one's
+ * (preventUserExistenceErrors), that a challenge is answered once, and the bounds on what a caller can store.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { signInService, type SignInService } from '../../local/cognito/sign-in.ts';
+import { paddedHex } from '../../local/cognito/srp.ts';
+import { openLocalUserPool, type LocalUserPool } from '../../local/cognito/user-pool.ts';
+
+const password = 'Sunny-orchard-42';
+const workDir = mkdtempSync(path.join(tmpdir(), 'labelcast-sign-in-service-'));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+interface Pool {
+  readonly pool: LocalUserPool;
+  readonly service: SignInService;
+  readonly stateDir: string;
+  readonly clock: { ms: number };
+  call(operation: string, body: Record<string, unknown>): Record<string, unknown>;
+}
+
+function startService(options: { maxUsers?: number; stateDir?: string } = {}): Pool {
+  const stateDir = options.stateDir ?? mkdtempSync(path.join(workDir, 'pool-'));
+  const pool = openLocalUserPool({ stateDir, region: 'us-east-1', origin: 'https://127.0.0.1:1' });
+  const clock = { ms: Date.now() };
+  const service = signInService({ pool, stateDir, log: () => {}, now: () => clock.ms, maxUsers: options.maxUsers });
+  return { pool, service, stateDir, clock, call: (operation, body) => service.call(operation, { ClientId: pool.clientId, ...body }) };
+}
+
+const confirmedUser = (at: Pool, email: string) => {
+  at.call('SignUp', { Username: email, Password: password });
+  at.call('ConfirmSignUp', { Username: email, ConfirmationCode: at.service.pendingCode(email)?.code });
+};
+
+/** Any valid SRP_A: these tests look at the challenge, not at its answer. */
+const srpA = 'ab'.repeat(300);
+const challengeFor = (at: Pool, username: string, a = srpA) =>
+  (at.call('InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, SRP_A: a } }) as { ChallengeParameters: Record<string, string> }).ChallengeParameters;
+
+describe('preventUserExistenceErrors: an unknown user\'s challenge', () => {
+  it('has a salt in the canonical form of a real one (paddedHex of 16 bytes)', () => {
+    const at = startService();
+    for (let index = 0; index < 40; index += 1) {
+      const salt = challengeFor(at, `nobody-${index}@example.com`).SALT ?? '';
+      expect(salt.length).toBeLessThanOrEqual(34);
+      expect(salt).toBe(paddedHex(BigInt(`0x${salt}`)));
+    }
+  });
+
+  it('has a USER_ID_FOR_SRP that is a version-4 UUID with every variant digit a random one has', () => {
+    const at = startService();
+    const ids = Array.from({ length: 40 }, (_, index) => challengeFor(at, `nobody-${index}@example.com`).USER_ID_FOR_SRP ?? '');
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids.map((id) => id[19])).size).toBeGreaterThan(1);
+  });
+
+  it('answers its USER_ID_FOR_SRP sent back as USERNAME with the same id and salt, as a real user\'s', () => {
+    const at = startService();
+    confirmedUser(at, 'real@example.com');
+    for (const email of ['real@example.com', 'nobody@example.com']) {
+      const first = challengeFor(at, email);
+      const again = challengeFor(at, first.USER_ID_FOR_SRP ?? '');
+      expect({ id: again.USER_ID_FOR_SRP, salt: again.SALT }).toEqual({ id: first.USER_ID_FOR_SRP, salt: first.SALT });
+      expect(challengeFor(at, email).SALT).toBe(first.SALT);
+    }
+  });
+});
