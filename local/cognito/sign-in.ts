@@ -9,21 +9,20 @@
  * Local bounds that are not Cognito's, each with the same error Cognito uses for its own limits:
  * at most `maxUsers` users (LimitExceededException), 5 wrong tries per confirmation code (then a new one must
  * be sent), the newest 100 sign-in sessions a user keeps. Failed sign-ins lock a user out as Cognito does
- * ("Password attempts exceeded"), counted in memory only.
+ * ("Password attempts exceeded"), counted in memory only (./lockout.ts), an unknown user's stand-in alike.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { initiateAuthFlows, userPoolClientAuthFlows, userPoolPasswordPolicy, type UserPoolClientAuthFlows, type UserPoolPasswordPolicy } from '../../api/user-pool-settings.ts';
+import { SignInLockout } from './lockout.ts';
 import { passwordProblem } from './password-policy.ts';
 import {
   makeVerifier,
-  modPow,
   paddedHex,
   passwordClaimKey,
   passwordClaimSignature,
   poolNameOf,
   serverEphemeral,
   signatureMatches,
-  srpG,
   srpN,
   timestampPattern,
   validClientPublic,
@@ -69,9 +68,6 @@ export const refreshTokenValidityMs = 30 * 24 * 60 * 60 * 1000;
 /** The local pool's cap on users (not Cognito's, which is in the millions): each is a file loaded at start. */
 export const defaultMaxUsers = 1000;
 const maxCodeAttempts = 5;
-/** Cognito's lockout: after 5 failed sign-ins a user is locked for 1 s, doubling with each further failure, up to about 15 minutes. */
-const freeFailedSignIns = 5;
-const maxLockoutMs = 15 * 60 * 1000;
 const maxSessionsPerUser = 100;
 
 const incorrect = () => new CognitoApiError('NotAuthorizedException', 'Incorrect username or password.');
@@ -130,18 +126,13 @@ export function signInService(options: SignInServiceOptions): SignInService {
   const sealKey = randomBytes(32);
   const decoyKey = randomBytes(32);
 
-  // Failed sign-ins per user, in memory: a restart forgets them, as it ends a lockout.
-  const failures = new Map<string, { count: number; lockedUntil: number; at: number }>();
-  /** Throws Cognito's lockout refusal while `userId` is locked out. */
-  const checkLockout = (userId: string) => {
-    const record = failures.get(userId);
-    if (record && record.at + maxLockoutMs < now()) failures.delete(userId);
-    else if (record && record.lockedUntil > now()) throw new CognitoApiError('NotAuthorizedException', 'Password attempts exceeded');
+  const lockout = new SignInLockout(now);
+  /** Throws Cognito's lockout refusal while the user (or stand-in) is locked out. */
+  const checkLockout = (userId: string, standIn = false) => {
+    if (lockout.locked(userId, standIn)) throw new CognitoApiError('NotAuthorizedException', 'Password attempts exceeded');
   };
-  const failedSignIn = (userId: string): CognitoApiError => {
-    const count = (failures.get(userId)?.count ?? 0) + 1;
-    const lockedUntil = count < freeFailedSignIns ? 0 : now() + Math.min(1000 * 2 ** (count - freeFailedSignIns), maxLockoutMs);
-    failures.set(userId, { count, lockedUntil, at: now() });
+  const failedSignIn = (userId: string, standIn = false): CognitoApiError => {
+    lockout.failed(userId, standIn);
     return incorrect();
   };
 
@@ -189,9 +180,12 @@ export function signInService(options: SignInServiceOptions): SignInService {
     const userId = uuidPattern.test(name) ? name : uuidFromHex(createHmac('sha256', decoyKey).update(`name\u0000${name}`).digest('hex'));
     return { userId, ...standInVerifier(userId) };
   };
+  // The verifier is a number below N derived without a modular exponentiation, so a stand-in's challenge costs
+  // what a real user's does (one, for B): 384 bytes of HKDF output, 128 bits more than N, reduced mod N.
   const standInVerifier = (userId: string) => {
     const saltHex = paddedHex(BigInt(`0x${createHmac('sha256', decoyKey).update(`salt\u0000${userId}`).digest('hex').slice(0, 32)}`));
-    return { saltHex, verifierHex: modPow(srpG, BigInt(`0x${createHmac('sha256', decoyKey).update(`verifier\u0000${userId}`).digest('hex')}`), srpN).toString(16) };
+    const wide = Buffer.from(hkdfSync('sha256', decoyKey, Buffer.alloc(0), `verifier\u0000${userId}`, 384));
+    return { saltHex, verifierHex: (BigInt(`0x${wide.toString('hex')}`) % srpN).toString(16) };
   };
 
   const issueTokens = (user: PoolUser, session: Pick<UserSession, 'originJti' | 'authTime'>) => {
@@ -334,7 +328,7 @@ export function signInService(options: SignInServiceOptions): SignInService {
         if (!user) throw incorrect();
         checkLockout(user.userId);
         if (makeVerifier(poolName, user.userId, password, user.saltHex).verifierHex !== user.verifierHex) throw failedSignIn(user.userId);
-        failures.delete(user.userId);
+        lockout.succeeded(user.userId);
         if (user.status !== 'CONFIRMED') throw new CognitoApiError('UserNotConfirmedException', 'User is not confirmed.');
         return { ChallengeParameters: {}, AuthenticationResult: startSession(user) };
       }
@@ -345,7 +339,7 @@ export function signInService(options: SignInServiceOptions): SignInService {
       const user = userNamed(username);
       const subject = user ?? standIn(username);
       const ephemeral = serverEphemeral(subject.verifierHex);
-      const secretBlock = seal({ u: subject.userId, a: aHex, b: ephemeral.secretHex, B: ephemeral.publicHex, e: now() + authSessionValidityMs, d: user === undefined });
+      const secretBlock = seal({ u: subject.userId, a: aHex, b: ephemeral.secretHex, B: ephemeral.publicHex, e: now() + authSessionValidityMs, ...(user ? {} : { d: true, n: username }) });
       return {
         ChallengeName: 'PASSWORD_VERIFIER',
         ChallengeParameters: { SALT: subject.saltHex, SRP_B: ephemeral.publicHex, SECRET_BLOCK: secretBlock, USERNAME: subject.userId, USER_ID_FOR_SRP: subject.userId },
@@ -365,16 +359,21 @@ export function signInService(options: SignInServiceOptions): SignInService {
       if (!state) throw incorrect();
       if (typeof state.e !== 'number' || state.e <= now()) throw new CognitoApiError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
       const userId = state.u as string;
-      const user = users.byId(userId);
       const named = responses.USERNAME as string;
-      if (state.d === true || !user || (named !== userId && named !== user.email)) throw incorrect();
-      checkLockout(userId);
+      // A stand-in's answer is refused only after the work a real user's takes, and counts toward its lockout.
+      const standIn = state.d === true;
+      const user = standIn ? undefined : users.byId(userId);
+      const subject = user ?? (standIn ? standInVerifier(userId) : undefined);
+      const aliases = user ? [userId, user.email] : [userId, state.n];
+      if (!subject || !aliases.includes(named)) throw incorrect();
+      checkLockout(userId, standIn);
       if (!timestampPattern.test(responses.TIMESTAMP as string)) throw incorrect();
-      const key = passwordClaimKey({ aHex: state.a as string, bPublicHex: state.B as string, bSecretHex: state.b as string, verifierHex: user.verifierHex });
+      const key = passwordClaimKey({ aHex: state.a as string, bPublicHex: state.B as string, bSecretHex: state.b as string, verifierHex: subject.verifierHex });
       if (!key) throw incorrect();
       const expected = passwordClaimSignature(key, poolName, userId, Buffer.from(block, 'base64'), responses.TIMESTAMP as string);
-      if (!signatureMatches(expected, responses.PASSWORD_CLAIM_SIGNATURE as string)) throw failedSignIn(userId);
-      failures.delete(userId);
+      const matches = signatureMatches(expected, responses.PASSWORD_CLAIM_SIGNATURE as string);
+      if (!user || !matches) throw failedSignIn(userId, standIn);
+      lockout.succeeded(userId);
       if (user.status !== 'CONFIRMED') throw new CognitoApiError('UserNotConfirmedException', 'User is not confirmed.');
       return { ChallengeParameters: {}, AuthenticationResult: startSession(user) };
     },

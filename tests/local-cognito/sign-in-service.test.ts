@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { signInService, type SignInService } from '../../local/cognito/sign-in.ts';
+import { SignInLockout } from '../../local/cognito/lockout.ts';
+import { CognitoApiError, signInService, type SignInService } from '../../local/cognito/sign-in.ts';
 import { paddedHex } from '../../local/cognito/srp.ts';
 import { openLocalUserPool, type LocalUserPool } from '../../local/cognito/user-pool.ts';
 
@@ -29,6 +30,17 @@ function startService(options: { maxUsers?: number; stateDir?: string } = {}): P
   const clock = { ms: Date.now() };
   const service = signInService({ pool, stateDir, log: () => {}, now: () => clock.ms, maxUsers: options.maxUsers });
   return { pool, service, stateDir, clock, call: (operation, body) => service.call(operation, { ClientId: pool.clientId, ...body }) };
+}
+
+/** The error `run` throws, as Cognito would answer it. */
+function refusal(run: () => unknown): { type: string; message: string } {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof CognitoApiError) return { type: error.type, message: error.message };
+    throw error;
+  }
+  throw new Error('not refused');
 }
 
 const confirmedUser = (at: Pool, email: string) => {
@@ -67,5 +79,36 @@ describe('preventUserExistenceErrors: an unknown user\'s challenge', () => {
       expect({ id: again.USER_ID_FOR_SRP, salt: again.SALT }).toEqual({ id: first.USER_ID_FOR_SRP, salt: first.SALT });
       expect(challengeFor(at, email).SALT).toBe(first.SALT);
     }
+  });
+});
+
+describe('Lockout', () => {
+  /** One sign-in with a wrong answer: a fresh challenge, answered with a signature no password gives. */
+  const wrongSignIn = (at: Pool, username: string) => {
+    const challenge = challengeFor(at, username);
+    return refusal(() =>
+      at.call('RespondToAuthChallenge', {
+        ChallengeName: 'PASSWORD_VERIFIER',
+        ChallengeResponses: { USERNAME: username, PASSWORD_CLAIM_SECRET_BLOCK: challenge.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: Buffer.alloc(32).toString('base64'), TIMESTAMP: 'Tue Dec 1 08:09:59 UTC 2026' },
+      }),
+    );
+  };
+
+  it('locks an unknown user out after 5 failed sign-ins, as a real one', () => {
+    const at = startService();
+    confirmedUser(at, 'real@example.com');
+    for (const email of ['real@example.com', 'nobody@example.com']) {
+      const answers = Array.from({ length: 6 }, () => wrongSignIn(at, email).message);
+      expect(answers).toEqual([...Array<string>(5).fill('Incorrect username or password.'), 'Password attempts exceeded']);
+    }
+  });
+
+  it("keeps the newest stand-ins' failures only, and every real user's", () => {
+    const clock = { ms: 0 };
+    const lockout = new SignInLockout(() => clock.ms, 2);
+    for (const id of ['a', 'b', 'c']) for (let failure = 0; failure < 5; failure += 1) lockout.failed(id, true);
+    for (let failure = 0; failure < 5; failure += 1) lockout.failed('real', false);
+    expect(['a', 'b', 'c'].map((id) => lockout.locked(id, true))).toEqual([false, true, true]);
+    expect(lockout.locked('real', false)).toBe(true);
   });
 });
