@@ -14,6 +14,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { initiateAuthFlows, userPoolClientAuthFlows, userPoolPasswordPolicy, type UserPoolClientAuthFlows, type UserPoolPasswordPolicy } from '../../api/user-pool-settings.ts';
 import { SignInLockout } from './lockout.ts';
+import { SpentChallenges } from './spent-challenges.ts';
 import { passwordProblem } from './password-policy.ts';
 import {
   makeVerifier,
@@ -127,6 +128,7 @@ export function signInService(options: SignInServiceOptions): SignInService {
   const decoyKey = randomBytes(32);
 
   const lockout = new SignInLockout(now);
+  const spent = new SpentChallenges(now);
   /** Throws Cognito's lockout refusal while the user (or stand-in) is locked out. */
   const checkLockout = (userId: string, standIn = false) => {
     if (lockout.locked(userId, standIn)) throw new CognitoApiError('NotAuthorizedException', 'Password attempts exceeded');
@@ -339,7 +341,8 @@ export function signInService(options: SignInServiceOptions): SignInService {
       const user = userNamed(username);
       const subject = user ?? standIn(username);
       const ephemeral = serverEphemeral(subject.verifierHex);
-      const secretBlock = seal({ u: subject.userId, a: aHex, b: ephemeral.secretHex, B: ephemeral.publicHex, e: now() + authSessionValidityMs, ...(user ? {} : { d: true, n: username }) });
+      // i: the challenge's id, so that it is answered once (SpentChallenges).
+      const secretBlock = seal({ i: randomBytes(16).toString('base64url'), u: subject.userId, a: aHex, b: ephemeral.secretHex, B: ephemeral.publicHex, e: now() + authSessionValidityMs, ...(user ? {} : { d: true, n: username }) });
       return {
         ChallengeName: 'PASSWORD_VERIFIER',
         ChallengeParameters: { SALT: subject.saltHex, SRP_B: ephemeral.publicHex, SECRET_BLOCK: secretBlock, USERNAME: subject.userId, USER_ID_FOR_SRP: subject.userId },
@@ -358,6 +361,9 @@ export function signInService(options: SignInServiceOptions): SignInService {
       const state = unseal(block);
       if (!state) throw incorrect();
       if (typeof state.e !== 'number' || state.e <= now()) throw new CognitoApiError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
+      const spending = spent.spend(String(state.i), state.e);
+      if (spending === 'reused') throw new CognitoApiError('NotAuthorizedException', 'Invalid session for the user, session can only be used once.');
+      if (spending === 'full') throw new CognitoApiError('TooManyRequestsException', 'Too many requests');
       const userId = state.u as string;
       const named = responses.USERNAME as string;
       // A stand-in's answer is refused only after the work a real user's takes, and counts toward its lockout.

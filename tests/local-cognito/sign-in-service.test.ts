@@ -8,9 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SignInLockout } from '../../local/cognito/lockout.ts';
+import { SpentChallenges } from '../../local/cognito/spent-challenges.ts';
 import { CognitoApiError, signInService, type SignInService } from '../../local/cognito/sign-in.ts';
 import { paddedHex } from '../../local/cognito/srp.ts';
 import { openLocalUserPool, type LocalUserPool } from '../../local/cognito/user-pool.ts';
+import { amplifySrpClient } from '../support/amplify-srp.ts';
 
 const password = 'Sunny-orchard-42';
 const workDir = mkdtempSync(path.join(tmpdir(), 'labelcast-sign-in-service-'));
@@ -110,5 +112,53 @@ describe('Lockout', () => {
     for (let failure = 0; failure < 5; failure += 1) lockout.failed('real', false);
     expect(['a', 'b', 'c'].map((id) => lockout.locked(id, true))).toEqual([false, true, true]);
     expect(lockout.locked('real', false)).toBe(true);
+  });
+});
+
+describe('PASSWORD_VERIFIER answers', () => {
+  const incorrect = { type: 'NotAuthorizedException', message: 'Incorrect username or password.' };
+
+  /** Amplify's answer, for `typed`, to the challenge of `username`; `challenge` may change the challenge before it is answered. */
+  async function answerFor(at: Pool, username: string, typed = password, challenge = (given: Record<string, string>) => given) {
+    const client = await amplifySrpClient(at.pool.userPoolId);
+    return client.passwordVerifier(challenge(challengeFor(at, username, client.srpA)), typed);
+  }
+  const respond = (at: Pool, responses: Record<string, string>) => () => at.call('RespondToAuthChallenge', { ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: responses });
+
+  it('are taken once: the same answer replayed is refused, as Cognito refuses a session used twice', async () => {
+    const at = startService();
+    confirmedUser(at, 'real@example.com');
+    const answer = await answerFor(at, 'real@example.com');
+    expect(respond(at, answer)()).toHaveProperty('AuthenticationResult');
+    expect(refusal(respond(at, answer))).toEqual({ type: 'NotAuthorizedException', message: 'Invalid session for the user, session can only be used once.' });
+  });
+
+  it('are refused for a SECRET_BLOCK changed by one byte, even when signed over the changed block with the right password', async () => {
+    const at = startService();
+    confirmedUser(at, 'real@example.com');
+    const flipped = (challenge: Record<string, string>) => {
+      const block = Buffer.from(challenge.SECRET_BLOCK ?? '', 'base64');
+      block[20] = (block[20] ?? 0) ^ 1; // in the seal's authentication tag: the sealed fields themselves unchanged
+      return { ...challenge, SECRET_BLOCK: block.toString('base64') };
+    };
+    expect(refusal(respond(at, await answerFor(at, 'real@example.com', password, flipped)))).toEqual(incorrect);
+  });
+
+  it("are refused for another user's USERNAME: a real user's challenge, or a stand-in's, answered as a real user", async () => {
+    const at = startService();
+    confirmedUser(at, 'alice@example.com');
+    confirmedUser(at, 'bob@example.com');
+    for (const challenged of ['alice@example.com', 'nobody@example.com']) {
+      const answer = await answerFor(at, challenged);
+      expect(refusal(respond(at, { ...answer, USERNAME: 'bob@example.com' }))).toEqual(incorrect);
+    }
+  });
+
+  it('keep at most the bound of spent challenges, refusing past it until some expire rather than forgetting one', () => {
+    const clock = { ms: 0 };
+    const spent = new SpentChallenges(() => clock.ms, 2);
+    expect([spent.spend('a', 100), spent.spend('b', 200), spent.spend('a', 100), spent.spend('c', 300)]).toEqual(['spent', 'spent', 'reused', 'full']);
+    clock.ms = 100;
+    expect([spent.spend('c', 300), spent.spend('b', 200)]).toEqual(['spent', 'reused']);
   });
 });
