@@ -7,8 +7,9 @@
  * answer's, or throws a CognitoApiError, which the HTTP layer (./identity-provider.ts) writes as Cognito does.
  *
  * Local bounds that are not Cognito's, each with the same error Cognito uses for its own limits:
- * at most `maxUsers` users (LimitExceededException), 5 wrong tries per confirmation code (then a new one must
- * be sent), the newest 100 sign-in sessions a user keeps. Failed sign-ins lock a user out as Cognito does
+ * at most `maxUsers` users (the oldest unconfirmed user makes room; LimitExceededException when all are
+ * confirmed), 5 wrong tries per confirmation code (then a new one must be sent), the newest 100 sign-in
+ * sessions a user keeps. Failed sign-ins lock a user out as Cognito does
  * ("Password attempts exceeded"), counted in memory only (./lockout.ts), an unknown user's stand-in alike.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomInt, randomUUID } from 'node:crypto';
@@ -152,6 +153,19 @@ export function signInService(options: SignInServiceOptions): SignInService {
     return { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: maskedEmail(user.email) };
   };
 
+  /**
+   * At the cap on users, the unconfirmed user who signed up first makes room, so sign-ups junk addresses never
+   * confirm (any web page may send them: Cognito's API answers CORS for any origin) cannot stop sign-ups for good.
+   * The oldest unconfirmed rather than only one whose code expired: that would still stop sign-ups for a day at a
+   * time. Only when every user is confirmed is a sign-up refused.
+   */
+  const makeRoom = () => {
+    const oldest = users.oldestUnconfirmed();
+    if (!oldest) throw new CognitoApiError('LimitExceededException', `The local user pool holds at most ${maxUsers} users, all confirmed.`);
+    users.remove(oldest.userId);
+    log(`[cognito] the local user pool holds at most ${maxUsers} users: unconfirmed ${oldest.email} removed to make room`);
+  };
+
   const seal = (fields: Json): string => {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', sealKey, iv);
@@ -265,7 +279,7 @@ export function signInService(options: SignInServiceOptions): SignInService {
       const problem = passwordProblem(password, policy);
       if (problem) throw new CognitoApiError(problem.type, problem.message);
       if (users.byEmail(username)) throw new CognitoApiError('UsernameExistsException', 'An account with the given email already exists.');
-      if (users.size >= maxUsers) throw new CognitoApiError('LimitExceededException', `The local user pool holds at most ${maxUsers} users.`);
+      if (users.size >= maxUsers) makeRoom();
       const userId = randomUUID();
       const code = newCode();
       const verifier = makeVerifier(poolName, userId, password);

@@ -101,6 +101,22 @@ export class UserDirectory {
     return user;
   }
 
+  /** The unconfirmed user who signed up first, if any. */
+  public oldestUnconfirmed(): PoolUser | undefined {
+    let oldest: PoolUser | undefined;
+    for (const user of this.#byId.values()) if (user.status === 'UNCONFIRMED' && (!oldest || user.createdAt < oldest.createdAt)) oldest = user;
+    return oldest;
+  }
+
+  /** Forgets `userId`: its file, then its entries. */
+  public remove(userId: string): void {
+    const user = this.#byId.get(userId);
+    if (!user) return;
+    rmSync(path.join(this.#dir, `${userId}.json`), { force: true });
+    this.#byId.delete(userId);
+    this.#byEmail.delete(user.email);
+  }
+
   /** Writes `user` (replacing the one with its userId), temporary file then rename, so a crash leaves the old one whole. */
   public save(user: PoolUser): void {
     const file = path.join(this.#dir, `${user.userId}.json`);

@@ -162,3 +162,21 @@ describe('PASSWORD_VERIFIER answers', () => {
     expect([spent.spend('c', 300), spent.spend('b', 200)]).toEqual(['spent', 'reused']);
   });
 });
+
+describe('The cap on users', () => {
+  it('makes room by removing the oldest unconfirmed user, on disk too, and refuses only when all are confirmed', () => {
+    const at = startService({ maxUsers: 2 });
+    const signUp = (email: string) => at.call('SignUp', { Username: email, Password: password });
+    signUp('first@example.com');
+    at.clock.ms += 1;
+    signUp('second@example.com');
+    at.clock.ms += 1;
+
+    signUp('third@example.com');
+    const restarted = startService({ stateDir: at.stateDir });
+    expect(['first', 'second', 'third'].map((name) => restarted.service.users.byEmail(`${name}@example.com`) !== undefined)).toEqual([false, true, true]);
+
+    for (const email of ['second@example.com', 'third@example.com']) at.call('ConfirmSignUp', { Username: email, ConfirmationCode: at.service.pendingCode(email)?.code });
+    expect(refusal(() => signUp('fourth@example.com'))).toEqual({ type: 'LimitExceededException', message: 'The local user pool holds at most 2 users, all confirmed.' });
+  });
+});
