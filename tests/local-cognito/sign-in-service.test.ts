@@ -3,7 +3,7 @@
  * (identity-provider.test.ts) do not show: that an unknown user's challenge cannot be told from a real one's
  * (preventUserExistenceErrors), that a challenge is answered once, and the bounds on what a caller can store.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import { SpentChallenges } from '../../local/cognito/spent-challenges.ts';
 import { CognitoApiError, signInService, type SignInService } from '../../local/cognito/sign-in.ts';
 import { paddedHex } from '../../local/cognito/srp.ts';
 import { openLocalUserPool, type LocalUserPool } from '../../local/cognito/user-pool.ts';
+import { UserDirectory } from '../../local/cognito/users.ts';
+import { StateFileError } from '../../local/state-dir.ts';
 import { amplifySrpClient } from '../support/amplify-srp.ts';
 
 const password = 'Sunny-orchard-42';
@@ -178,5 +180,56 @@ describe('The cap on users', () => {
 
     for (const email of ['second@example.com', 'third@example.com']) at.call('ConfirmSignUp', { Username: email, ConfirmationCode: at.service.pendingCode(email)?.code });
     expect(refusal(() => signUp('fourth@example.com'))).toEqual({ type: 'LimitExceededException', message: 'The local user pool holds at most 2 users, all confirmed.' });
+  });
+});
+
+describe('Damaged user files', () => {
+  type Stored = Record<string, unknown> & { sessions: Record<string, unknown>[]; code?: Record<string, unknown> };
+
+  /** A state dir with one signed-in user (a session) and one unconfirmed (a code); `damage` changes the first's file. */
+  async function damagedStart(damage: (stored: Stored, file: string) => void): Promise<{ error: unknown; file: string }> {
+    const at = startService();
+    confirmedUser(at, 'signed-in@example.com');
+    const client = await amplifySrpClient(at.pool.userPoolId);
+    const challenge = challengeFor(at, 'signed-in@example.com', client.srpA);
+    at.call('RespondToAuthChallenge', { ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: await client.passwordVerifier(challenge, password) });
+    const userId = at.service.users.byEmail('signed-in@example.com')?.userId ?? '';
+    at.call('SignUp', { Username: 'pending@example.com', Password: password });
+    const file = path.join(at.stateDir, 'cognito', 'users', `${userId}.json`);
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Stored;
+    stored.code = { value: '123456', expiresAt: 1, attempts: 0 };
+    damage(stored, file);
+    if (readdirSync(path.dirname(file)).includes(path.basename(file))) writeFileSync(file, JSON.stringify(stored));
+    try {
+      new UserDirectory(at.stateDir);
+    } catch (error) {
+      return { error, file };
+    }
+    return { error: undefined, file };
+  }
+
+  it('starts on undamaged files (the cases below each change one thing)', async () => {
+    expect((await damagedStart(() => {})).error).toBeUndefined();
+  });
+
+  it.each<[string, (stored: Stored, file: string) => void, RegExp]>([
+    ['a verifier that is not hex', (stored) => (stored.verifierHex = 'not-hex'), /has a verifierHex that is not a hex number below N/],
+    ['a verifier of 0', (stored) => (stored.verifierHex = '0'), /has a verifierHex that is not a hex number below N/],
+    ['a salt that is not hex', (stored) => (stored.saltHex = '12xy'), /has a saltHex that is not hex bytes/],
+    ['a code that is a number', (stored) => (stored.code = 5 as unknown as Record<string, unknown>), /has a code that is not 6 digits/],
+    ['a code without expiry', (stored) => delete stored.code?.expiresAt, /has a code without expiresAt/],
+    ['a code whose attempts are not a count', (stored) => stored.code && (stored.code.attempts = -1), /has a code whose attempts are not a count/],
+    ['a session that is not an object', (stored) => (stored.sessions = [null as unknown as Record<string, unknown>]), /has a session \(1\) that is not an object/],
+    ['a session without its hash', (stored) => delete stored.sessions[0]?.tokenHash, /has a session \(1\) whose tokenHash is not a SHA-256 in hex/],
+    ['a session whose origin_jti is no UUID', (stored) => stored.sessions[0] && (stored.sessions[0].originJti = 'x'), /has a session \(1\) whose originJti is not a UUID/],
+    ['a session without expiry', (stored) => delete stored.sessions[0]?.expiresAt, /has a session \(1\) without authTime or expiresAt/],
+    ['a session revoked as "yes"', (stored) => stored.sessions[0] && (stored.sessions[0].revoked = 'yes'), /has a session \(1\) whose revoked is not true or false/],
+    ['a file named for another id', (_, file) => renameSync(file, path.join(path.dirname(file), '0b6f8a52-3c1d-4e2f-9a7b-5c4d3e2f1a0b.json')), /\/0b6f8a52-3c1d-4e2f-9a7b-5c4d3e2f1a0b\.json is not named for its userId/],
+    ['the email of another user', (stored) => (stored.email = 'pending@example.com'), /\.json has the email of [0-9a-f-]{36}\.json/],
+  ])('stops the start on %s, naming the file (StateFileError)', async (_, damage, problem) => {
+    const { error } = await damagedStart(damage);
+    expect(error).toBeInstanceOf(StateFileError);
+    expect((error as Error).message).toMatch(problem);
+    expect((error as Error).message).toMatch(/\/cognito\/users\/[0-9a-f-]{36}\.json /);
   });
 });
