@@ -13,7 +13,17 @@
  * ("Password attempts exceeded"), counted in memory only (./lockout.ts), an unknown user's stand-in alike.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { initiateAuthFlows, userPoolClientAuthFlows, userPoolPasswordPolicy, type UserPoolClientAuthFlows, type UserPoolPasswordPolicy } from '../../api/user-pool-settings.ts';
+import {
+  initiateAuthFlows,
+  userPoolClientAuthFlows,
+  userPoolClientPreventUserExistenceErrors,
+  userPoolClientTokenValidity,
+  userPoolPasswordPolicy,
+  userPoolSignInAliases,
+  userPoolSignInCaseSensitive,
+  type UserPoolClientAuthFlows,
+  type UserPoolPasswordPolicy,
+} from '../../api/user-pool-settings.ts';
 import { SignInLockout } from './lockout.ts';
 import { SpentChallenges } from './spent-challenges.ts';
 import { passwordProblem } from './password-policy.ts';
@@ -29,7 +39,7 @@ import {
   timestampPattern,
   validClientPublic,
 } from './srp.ts';
-import { TokenValidity, uuidFromHex, type LocalUserPool } from './user-pool.ts';
+import { uuidFromHex, type LocalUserPool } from './user-pool.ts';
 import { UserDirectory, uuidPattern, type PoolUser, type UserSession } from './users.ts';
 
 /** A refusal in Cognito's terms: its `__type`, message and HTTP status. */
@@ -63,10 +73,21 @@ export interface SignInServiceOptions {
 
 /** Cognito's sign-up codes are valid 24 hours. */
 export const confirmationCodeValidityMs = 24 * 60 * 60 * 1000;
-/** A PASSWORD_VERIFIER challenge must be answered within Cognito's default auth session validity, 3 minutes. */
-export const authSessionValidityMs = 3 * 60 * 1000;
-/** CDK's default refresh token validity: 30 days. */
-export const refreshTokenValidityMs = 30 * 24 * 60 * 60 * 1000;
+/** A PASSWORD_VERIFIER challenge must be answered within the app client's auth session validity (api/user-pool-settings.ts). */
+export const authSessionValidityMs = userPoolClientTokenValidity.authSessionMinutes * 60 * 1000;
+/** The app client's refresh token validity (api/user-pool-settings.ts). */
+export const refreshTokenValidityMs = userPoolClientTokenValidity.refreshTokenDays * 24 * 60 * 60 * 1000;
+/** The app client's ID and access token validity, one setting offline (mintTokens issues both with one lifetime). */
+const tokenValiditySeconds = userPoolClientTokenValidity.idTokenMinutes * 60;
+// The pool settings this module serves only one value of: changing the declaration fails the type check here,
+// rather than leaving the local pool answering as the deployed one no longer does.
+({ aliases: [Object.keys(userPoolSignInAliases)[0] as keyof typeof userPoolSignInAliases], email: userPoolSignInAliases.email, caseSensitive: userPoolSignInCaseSensitive, preventUserExistenceErrors: userPoolClientPreventUserExistenceErrors, sameLifetime: userPoolClientTokenValidity.accessTokenMinutes }) satisfies {
+  aliases: ['email'];
+  email: true;
+  caseSensitive: true;
+  preventUserExistenceErrors: true;
+  sameLifetime: typeof userPoolClientTokenValidity.idTokenMinutes;
+};
 /** The local pool's cap on users (not Cognito's, which is in the millions): each is a file loaded at start. */
 export const defaultMaxUsers = 1000;
 const maxCodeAttempts = 5;
@@ -211,7 +232,7 @@ export function signInService(options: SignInServiceOptions): SignInService {
       sub: user.userId,
       originJti: session.originJti,
       authTime: session.authTime,
-      expiresInSeconds: TokenValidity.defaultSeconds,
+      expiresInSeconds: tokenValiditySeconds,
     });
     return { AccessToken: minted.accessToken, IdToken: minted.idToken, ExpiresIn: minted.expiresIn, TokenType: 'Bearer' };
   };

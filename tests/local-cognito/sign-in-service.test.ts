@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { userPoolClientTokenValidity } from '../../api/user-pool-settings.ts';
 import { SignInLockout } from '../../local/cognito/lockout.ts';
 import { SpentChallenges } from '../../local/cognito/spent-challenges.ts';
 import { CognitoApiError, signInService, type SignInService } from '../../local/cognito/sign-in.ts';
@@ -231,5 +232,23 @@ describe('Damaged user files', () => {
     expect(error).toBeInstanceOf(StateFileError);
     expect((error as Error).message).toMatch(problem);
     expect((error as Error).message).toMatch(/\/cognito\/users\/[0-9a-f-]{36}\.json /);
+  });
+});
+
+describe('Token lifetimes', () => {
+  it("are the app client's, declared once in api/user-pool-settings.ts: ID and access tokens, and refresh tokens", async () => {
+    const at = startService();
+    confirmedUser(at, 'real@example.com');
+    const client = await amplifySrpClient(at.pool.userPoolId);
+    const challenge = challengeFor(at, 'real@example.com', client.srpA);
+    const signedIn = at.call('RespondToAuthChallenge', { ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: await client.passwordVerifier(challenge, password) });
+    const tokens = signedIn.AuthenticationResult as { ExpiresIn: number; RefreshToken: string };
+    expect(tokens.ExpiresIn).toBe(userPoolClientTokenValidity.idTokenMinutes * 60);
+
+    const refresh = () => at.call('GetTokensFromRefreshToken', { RefreshToken: tokens.RefreshToken });
+    at.clock.ms += userPoolClientTokenValidity.refreshTokenDays * 24 * 60 * 60 * 1000 - 1000;
+    expect(refresh()).toHaveProperty('AuthenticationResult');
+    at.clock.ms += 1000;
+    expect(refusal(refresh)).toEqual({ type: 'NotAuthorizedException', message: 'Refresh Token has expired' });
   });
 });
