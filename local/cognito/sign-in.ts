@@ -24,6 +24,7 @@ import {
   type UserPoolClientAuthFlows,
   type UserPoolPasswordPolicy,
 } from '../../api/user-pool-settings.ts';
+import { CognitoApiError } from './errors.ts';
 import { SignInLockout } from './lockout.ts';
 import { SpentChallenges } from './spent-challenges.ts';
 import { passwordProblem } from './password-policy.ts';
@@ -41,18 +42,6 @@ import {
 } from './srp.ts';
 import { uuidFromHex, type LocalUserPool } from './user-pool.ts';
 import { UserDirectory, uuidPattern, type PoolUser, type UserSession } from './users.ts';
-
-/** A refusal in Cognito's terms: its `__type`, message and HTTP status. */
-export class CognitoApiError extends Error {
-  public constructor(
-    public readonly type: string,
-    message: string,
-    public readonly status = 400,
-  ) {
-    super(message);
-    this.name = 'CognitoApiError';
-  }
-}
 
 export interface SignInServiceOptions {
   readonly pool: LocalUserPool;
