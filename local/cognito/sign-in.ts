@@ -334,11 +334,13 @@ export function signInService(options: SignInServiceOptions): SignInService {
       checkClient(body);
       const flow = stringField(body, 'AuthFlow', 'authFlow', 64);
       const parameters = stringMap(body, 'AuthParameters', 'AuthParameters');
-      const known = ['USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN', 'CUSTOM_AUTH', 'USER_PASSWORD_AUTH', 'USER_AUTH'];
+      // Cognito's AuthFlowType, in its order: the ADMIN_ flows belong to AdminInitiateAuth.
+      const known = ['USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN', 'CUSTOM_AUTH', 'ADMIN_NO_SRP_AUTH', 'USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH', 'USER_AUTH'];
       if (flow === 'ADMIN_NO_SRP_AUTH' || flow === 'ADMIN_USER_PASSWORD_AUTH') throw new CognitoApiError('InvalidParameterException', 'Initiate Auth method not supported.');
       if (!known.includes(flow)) {
         throw new CognitoApiError('InvalidParameterException', `1 validation error detected: Value '${flow.slice(0, 64)}' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [${known.join(', ')}]`);
       }
+      // USER_AUTH (choice-based sign-in) is never among them: the local pool does not serve it.
       if (!flows.has(flow)) throw new CognitoApiError('InvalidParameterException', `${flow} flow not enabled for this client`);
       if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') {
         if (!parameters.REFRESH_TOKEN) throw new CognitoApiError('InvalidParameterException', 'Missing required parameter REFRESH_TOKEN');
@@ -350,15 +352,16 @@ export function signInService(options: SignInServiceOptions): SignInService {
       if (flow === 'USER_PASSWORD_AUTH') {
         const password = parameters.PASSWORD;
         if (!password) throw new CognitoApiError('InvalidParameterException', 'Missing required parameter PASSWORD');
+        // An unknown user is checked against its stand-in, at the same cost, and locked out alike.
         const user = userNamed(username);
-        if (!user) throw incorrect();
-        checkLockout(user.userId);
-        if (makeVerifier(poolName, user.userId, password, user.saltHex).verifierHex !== user.verifierHex) throw failedSignIn(user.userId);
+        const subject = user ?? standIn(username);
+        checkLockout(subject.userId, !user);
+        const matches = makeVerifier(poolName, subject.userId, password, subject.saltHex).verifierHex === subject.verifierHex;
+        if (!user || !matches) throw failedSignIn(subject.userId, !user);
         lockout.succeeded(user.userId);
         if (user.status !== 'CONFIRMED') throw new CognitoApiError('UserNotConfirmedException', 'User is not confirmed.');
         return { ChallengeParameters: {}, AuthenticationResult: startSession(user) };
       }
-      if (flow === 'USER_AUTH') throw new CognitoApiError('InvalidParameterException', `${flow} flow not enabled for this client`);
       const aHex = parameters.SRP_A;
       if (!aHex) throw new CognitoApiError('InvalidParameterException', 'Missing required parameter SRP_A');
       if (!validClientPublic(aHex)) throw new CognitoApiError('InvalidParameterException', 'SRP_A must be a hexadecimal number that is not 0 mod N');

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { userPoolClientTokenValidity } from '../../api/user-pool-settings.ts';
+import { userPoolClientTokenValidity, type UserPoolClientAuthFlows } from '../../api/user-pool-settings.ts';
 import { SignInLockout } from '../../local/cognito/lockout.ts';
 import { SpentChallenges } from '../../local/cognito/spent-challenges.ts';
 import { CognitoApiError } from '../../local/cognito/errors.ts';
@@ -30,11 +30,11 @@ interface Pool {
   call(operation: string, body: Record<string, unknown>): Record<string, unknown>;
 }
 
-function startService(options: { maxUsers?: number; stateDir?: string } = {}): Pool {
+function startService(options: { maxUsers?: number; stateDir?: string; authFlows?: UserPoolClientAuthFlows } = {}): Pool {
   const stateDir = options.stateDir ?? mkdtempSync(path.join(workDir, 'pool-'));
   const pool = openLocalUserPool({ stateDir, region: 'us-east-1', origin: 'https://127.0.0.1:1' });
   const clock = { ms: Date.now() };
-  const service = signInService({ pool, stateDir, log: () => {}, now: () => clock.ms, maxUsers: options.maxUsers });
+  const service = signInService({ pool, stateDir, log: () => {}, now: () => clock.ms, maxUsers: options.maxUsers, authFlows: options.authFlows });
   return { pool, service, stateDir, clock, call: (operation, body) => service.call(operation, { ClientId: pool.clientId, ...body }) };
 }
 
@@ -251,5 +251,25 @@ describe('Token lifetimes', () => {
     expect(refresh()).toHaveProperty('AuthenticationResult');
     at.clock.ms += 1000;
     expect(refusal(refresh)).toEqual({ type: 'NotAuthorizedException', message: 'Refresh Token has expired' });
+  });
+});
+
+describe('InitiateAuth flows', () => {
+  it('names every AuthFlow value Cognito has when refusing one it does not know', () => {
+    const at = startService();
+    expect(refusal(() => at.call('InitiateAuth', { AuthFlow: 'PASSKEY', AuthParameters: {} })).message).toBe(
+      "1 validation error detected: Value 'PASSKEY' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]",
+    );
+  });
+
+  it('USER_PASSWORD_AUTH, when a client allows it, answers and locks out an unknown user as a real one', () => {
+    const at = startService({ authFlows: { userSrp: true, userPassword: true } });
+    confirmedUser(at, 'real@example.com');
+    const signIn = (email: string, typed: string) => () => at.call('InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: typed } });
+    expect(signIn('real@example.com', password)()).toHaveProperty('AuthenticationResult');
+    for (const email of ['real@example.com', 'nobody@example.com']) {
+      const answers = Array.from({ length: 6 }, () => refusal(signIn(email, 'Sunny-orchard-43')).message);
+      expect(answers).toEqual([...Array<string>(5).fill('Incorrect username or password.'), 'Password attempts exceeded']);
+    }
   });
 });
