@@ -273,3 +273,15 @@ describe('InitiateAuth flows', () => {
     }
   });
 });
+
+describe('SignUp passwords', () => {
+  it("refuse ASCII whitespace only, as Java's [\\S]+ (Cognito's pattern) does: a no-break space is taken", () => {
+    const at = startService();
+    const signUp = (typed: string) => () => at.call('SignUp', { Username: `user-${typed.length}-${typed.codePointAt(5)}@example.com`, Password: typed });
+    expect(signUp('Sunny\u00a0orchard-42')()).toMatchObject({ UserConfirmed: false });
+    expect(signUp('Sunny\u3000orchard-42')()).toMatchObject({ UserConfirmed: false });
+    for (const space of [' ', '\t', '\n', '\u000b', '\f', '\r']) {
+      expect(refusal(signUp(`Sunny${space}orchard-42`)).message).toBe("1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\S]+");
+    }
+  });
+});
