@@ -8,8 +8,8 @@
  *
  * Local bounds that are not Cognito's, each with the same error Cognito uses for its own limits:
  * at most `maxUsers` users (the oldest unconfirmed user makes room; LimitExceededException when all are
- * confirmed), 5 wrong tries per confirmation code (then a new one must be sent), the newest 100 sign-in
- * sessions a user keeps. Failed sign-ins lock a user out as Cognito does
+ * confirmed), 5 wrong confirmation codes per user across resent codes, then 15 minutes' wait
+ * (./code-attempts.ts, an unknown username alike), the newest 100 sign-in sessions a user keeps. Failed sign-ins lock a user out as Cognito does
  * ("Password attempts exceeded"), counted in memory only (./lockout.ts), an unknown user's stand-in alike.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomInt, randomUUID } from 'node:crypto';
@@ -24,6 +24,7 @@ import {
   type UserPoolClientAuthFlows,
   type UserPoolPasswordPolicy,
 } from '../../api/user-pool-settings.ts';
+import { CodeAttempts } from './code-attempts.ts';
 import { CognitoApiError } from './errors.ts';
 import { SignInLockout } from './lockout.ts';
 import { SpentChallenges } from './spent-challenges.ts';
@@ -79,7 +80,6 @@ const tokenValiditySeconds = userPoolClientTokenValidity.idTokenMinutes * 60;
 };
 /** The local pool's cap on users (not Cognito's, which is in the millions): each is a file loaded at start. */
 export const defaultMaxUsers = 1000;
-const maxCodeAttempts = 5;
 const maxSessionsPerUser = 100;
 
 const incorrect = () => new CognitoApiError('NotAuthorizedException', 'Incorrect username or password.');
@@ -140,6 +140,7 @@ export function signInService(options: SignInServiceOptions): SignInService {
 
   const lockout = new SignInLockout(now);
   const spent = new SpentChallenges(now);
+  const codeAttempts = new CodeAttempts(now);
   /** Throws Cognito's lockout refusal while the user (or stand-in) is locked out. */
   const checkLockout = (userId: string, standIn = false) => {
     if (lockout.locked(userId, standIn)) throw new CognitoApiError('NotAuthorizedException', 'Password attempts exceeded');
@@ -157,7 +158,7 @@ export function signInService(options: SignInServiceOptions): SignInService {
   /** A user by the name a client sends: the email (the username attribute) or the generated username. */
   const userNamed = (name: string): PoolUser | undefined => users.byEmail(name) ?? users.byId(name);
 
-  const newCode = () => ({ value: String(randomInt(0, 1_000_000)).padStart(6, '0'), expiresAt: now() + confirmationCodeValidityMs, attempts: 0 });
+  const newCode = () => ({ value: String(randomInt(0, 1_000_000)).padStart(6, '0'), expiresAt: now() + confirmationCodeValidityMs });
   const sendCode = (user: PoolUser, code: { value: string }) => {
     log(`[cognito] confirmation code for ${user.email}: ${code.value} (valid 24 h; the email Cognito would send)`);
     return { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: maskedEmail(user.email) };
@@ -302,20 +303,24 @@ export function signInService(options: SignInServiceOptions): SignInService {
       const username = stringField(body, 'Username', 'username', 128);
       const given = stringField(body, 'ConfirmationCode', 'confirmationCode', 2048);
       const user = userNamed(username);
-      // preventUserExistenceErrors: an unknown user gets the wrong code's answer.
-      if (!user) throw codeMismatch();
-      if (user.status === 'CONFIRMED') throw new CognitoApiError('NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED');
+      if (user?.status === 'CONFIRMED') throw new CognitoApiError('NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED');
+      // preventUserExistenceErrors: an unknown user gets the wrong code's answer, and the limit after 5, as a real one.
+      const key = user?.userId ?? username;
+      if (codeAttempts.exhausted(key, !user)) throw new CognitoApiError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+      if (!user) {
+        codeAttempts.wrong(key, true);
+        throw codeMismatch();
+      }
       const code = user.code;
       if (!code) throw new CognitoApiError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
-      const attempts = code.attempts ?? 0;
-      if (attempts >= maxCodeAttempts) throw new CognitoApiError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
       if (given !== code.value) {
-        users.save({ ...user, code: { ...code, attempts: attempts + 1 } });
+        codeAttempts.wrong(key, false);
         throw codeMismatch();
       }
       if (code.expiresAt <= now()) throw new CognitoApiError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
       const { code: _used, ...confirmed } = user;
       users.save({ ...confirmed, status: 'CONFIRMED' });
+      codeAttempts.confirmed(user.userId);
       return {};
     },
 

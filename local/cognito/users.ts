@@ -18,8 +18,6 @@ export interface ConfirmationCode {
   readonly value: string;
   /** Unix ms; Cognito's sign-up codes are valid 24 hours. */
   readonly expiresAt: number;
-  /** Wrong codes tried against this one. */
-  readonly attempts?: number;
 }
 
 export interface UserSession {
@@ -60,7 +58,6 @@ function codeProblem(code: unknown): string | undefined {
   if (code === undefined) return undefined;
   if (!isObject(code) || typeof code.value !== 'string' || !/^\d{6}$/.test(code.value)) return 'has a code that is not 6 digits';
   if (!isTime(code.expiresAt)) return 'has a code without expiresAt';
-  if (code.attempts !== undefined && !(Number.isInteger(code.attempts) && (code.attempts as number) >= 0)) return 'has a code whose attempts are not a count';
   return undefined;
 }
 

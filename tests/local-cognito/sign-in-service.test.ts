@@ -199,7 +199,7 @@ describe('Damaged user files', () => {
     at.call('SignUp', { Username: 'pending@example.com', Password: password });
     const file = path.join(at.stateDir, 'cognito', 'users', `${userId}.json`);
     const stored = JSON.parse(readFileSync(file, 'utf8')) as Stored;
-    stored.code = { value: '123456', expiresAt: 1, attempts: 0 };
+    stored.code = { value: '123456', expiresAt: 1 };
     damage(stored, file);
     if (readdirSync(path.dirname(file)).includes(path.basename(file))) writeFileSync(file, JSON.stringify(stored));
     try {
@@ -220,7 +220,6 @@ describe('Damaged user files', () => {
     ['a salt that is not hex', (stored) => (stored.saltHex = '12xy'), /has a saltHex that is not hex bytes/],
     ['a code that is a number', (stored) => (stored.code = 5 as unknown as Record<string, unknown>), /has a code that is not 6 digits/],
     ['a code without expiry', (stored) => delete stored.code?.expiresAt, /has a code without expiresAt/],
-    ['a code whose attempts are not a count', (stored) => stored.code && (stored.code.attempts = -1), /has a code whose attempts are not a count/],
     ['a session that is not an object', (stored) => (stored.sessions = [null as unknown as Record<string, unknown>]), /has a session \(1\) that is not an object/],
     ['a session without its hash', (stored) => delete stored.sessions[0]?.tokenHash, /has a session \(1\) whose tokenHash is not a SHA-256 in hex/],
     ['a session whose origin_jti is no UUID', (stored) => stored.sessions[0] && (stored.sessions[0].originJti = 'x'), /has a session \(1\) whose originJti is not a UUID/],
@@ -283,5 +282,23 @@ describe('SignUp passwords', () => {
     for (const space of [' ', '\t', '\n', '\u000b', '\f', '\r']) {
       expect(refusal(signUp(`Sunny${space}orchard-42`)).message).toBe("1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\S]+");
     }
+  });
+});
+
+describe('Confirmation codes', () => {
+  it('take 5 wrong tries per user across resent codes, an unknown user alike, then none for 15 minutes', () => {
+    const at = startService();
+    at.call('SignUp', { Username: 'pending@example.com', Password: password });
+    const confirm = (email: string, code: string) => () => at.call('ConfirmSignUp', { Username: email, ConfirmationCode: code });
+    const wrongFor = (email: string) => (at.service.pendingCode(email)?.code === '000000' ? '000001' : '000000');
+    for (const email of ['pending@example.com', 'nobody@example.com']) {
+      for (let attempt = 1; attempt <= 3; attempt += 1) expect(refusal(confirm(email, wrongFor(email))).type).toBe('CodeMismatchException');
+      at.call('ResendConfirmationCode', { Username: email });
+      for (let attempt = 4; attempt <= 5; attempt += 1) expect(refusal(confirm(email, wrongFor(email))).type).toBe('CodeMismatchException');
+      expect(refusal(confirm(email, at.service.pendingCode(email)?.code ?? '123456'))).toEqual({ type: 'LimitExceededException', message: 'Attempt limit exceeded, please try after some time.' });
+    }
+    at.clock.ms += 15 * 60 * 1000;
+    expect(confirm('pending@example.com', at.service.pendingCode('pending@example.com')?.code ?? '')()).toEqual({});
+    expect(refusal(confirm('nobody@example.com', '123456')).type).toBe('CodeMismatchException');
   });
 });
