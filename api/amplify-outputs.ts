@@ -4,7 +4,7 @@
  * `Amplify.configure(outputs)` works against either.
  */
 import { defaultAuthMode, type AuthMode } from './manifest.ts';
-import { userPoolPasswordPolicy } from './user-pool-settings.ts';
+import { userPoolPasswordPolicy, userPoolSignInAliases } from './user-pool-settings.ts';
 
 export interface AmplifyDataOutputs {
   readonly url: string;
@@ -35,7 +35,7 @@ export interface AmplifyAuthOutputs {
   readonly aws_region: string;
   readonly user_pool_id: string;
   readonly user_pool_client_id: string;
-  readonly username_attributes: ['email'];
+  readonly username_attributes: (keyof typeof userPoolSignInAliases)[];
   readonly standard_required_attributes: ['email'];
   readonly user_verification_types: ['email'];
   readonly password_policy: {
@@ -51,7 +51,8 @@ export const amplifyAuthOutputs = (args: { region: string; userPoolId: string; c
   aws_region: args.region,
   user_pool_id: args.userPoolId,
   user_pool_client_id: args.clientId,
-  username_attributes: ['email'],
+  // The pool's sign-in aliases (Amplify names email as CDK does).
+  username_attributes: (Object.keys(userPoolSignInAliases) as (keyof typeof userPoolSignInAliases)[]).filter((alias) => userPoolSignInAliases[alias]),
   standard_required_attributes: ['email'],
   user_verification_types: ['email'],
   password_policy: {

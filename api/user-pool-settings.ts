@@ -38,5 +38,33 @@ export function initiateAuthFlows(flows: UserPoolClientAuthFlows): ReadonlySet<s
   return allowed;
 }
 
-/** Users sign in with their email: it is the pool's username attribute (CDK's `signInAliases: { email: true }`), their username a generated UUID. */
+/**
+ * Users sign in with their email: it is the pool's username attribute (CDK's `signInAliases: { email: true }`),
+ * their username a generated UUID. The local pool serves this shape only (its type is checked there).
+ */
 export const userPoolSignInAliases = { email: true } as const;
+
+/**
+ * Whether the email users sign in with is matched case-sensitively: what the local pool does (its type is checked
+ * there) and CDK's and Cognito's default. infra/api-user-pool.ts does not pass it: CDK then emits no
+ * UsernameConfiguration, which Cognito takes as true, and adding one to a deployed pool fails its update.
+ */
+export const userPoolSignInCaseSensitive = true;
+
+/**
+ * The app client's token lifetimes, as CDK names them (minutes and days here; infra makes them Durations):
+ * Cognito's defaults, which CDK leaves unset, stated so the local pool issues what the deployed one does.
+ * ID and access tokens: 5 minutes to 1 day; refresh tokens 1 hour to 10 years; the auth session 3 to 15 minutes.
+ */
+export const userPoolClientTokenValidity = {
+  idTokenMinutes: 60,
+  accessTokenMinutes: 60,
+  refreshTokenDays: 30,
+  authSessionMinutes: 3,
+} as const;
+
+/**
+ * An unknown user is answered as a wrong password or a wrong code is (Cognito's PreventUserExistenceErrors
+ * ENABLED). The local pool serves this setting only (its type is checked there).
+ */
+export const userPoolClientPreventUserExistenceErrors = true;

@@ -2,7 +2,13 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
 import { AccountRecovery, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { userPoolClientAuthFlows, userPoolPasswordPolicy, userPoolSignInAliases } from '../api/user-pool-settings.ts';
+import {
+  userPoolClientAuthFlows,
+  userPoolClientPreventUserExistenceErrors,
+  userPoolClientTokenValidity,
+  userPoolPasswordPolicy,
+  userPoolSignInAliases,
+} from '../api/user-pool-settings.ts';
 
 export interface ApiUserPoolProps {
   /** @default RemovalPolicy.RETAIN */
@@ -24,6 +30,9 @@ export class ApiUserPool extends Construct {
     this.userPool = new UserPool(this, 'UserPool', {
       selfSignUpEnabled: props.selfSignUpEnabled ?? true,
       signInAliases: { ...userPoolSignInAliases },
+      // Case-sensitive sign-in (userPoolSignInCaseSensitive) is left to CDK's default, which emits nothing and is
+      // Cognito's true: UsernameConfiguration is create-only, and a deployed pool's update that adds it fails
+      // ("Updates are not allowed for property - UsernameConfiguration") and rolls the stack back.
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
       // The local pool checks passwords against the same declaration (api/user-pool-settings.ts).
@@ -37,7 +46,12 @@ export class ApiUserPool extends Construct {
       // SRP sign-in needs no OAuth; CDK's default would enable the implicit and code grants with
       // https://example.com as the callback. No client uses the hosted UI, and the pool has no domain.
       disableOAuth: true,
-      preventUserExistenceErrors: true,
+      preventUserExistenceErrors: userPoolClientPreventUserExistenceErrors,
+      // Stated rather than left to Cognito's defaults, so the local pool (which reads the same declaration) issues the same.
+      idTokenValidity: Duration.minutes(userPoolClientTokenValidity.idTokenMinutes),
+      accessTokenValidity: Duration.minutes(userPoolClientTokenValidity.accessTokenMinutes),
+      refreshTokenValidity: Duration.days(userPoolClientTokenValidity.refreshTokenDays),
+      authSessionValidity: Duration.minutes(userPoolClientTokenValidity.authSessionMinutes),
     });
   }
 }

@@ -1,11 +1,15 @@
 /**
  * The errors the local Cognito user pool defines, with one base class. What
- * a client sees of them is the admin routes' JSON answer (routes.ts):
- * MintTokensError becomes a 400 InvalidParameterException with its message.
+ * a client sees of them: MintTokensError becomes the admin routes' 400
+ * InvalidParameterException with its message (routes.ts); a CognitoApiError,
+ * or a RefusedBody's, is the user pool API's answer as Cognito sends it
+ * (identity-provider.ts).
  *
  * | error             | retryable | when                                                                  |
  * | ----------------- | --------- | --------------------------------------------------------------------- |
  * | MintTokensError   | no        | a lifetime Cognito would not give, an issue time in the future, an empty username |
+ * | CognitoApiError   | TooManyRequestsException and 5xx only | a refusal of the user pool API (sign-in.ts, identity-provider.ts) in Cognito's terms: `__type`, message, status |
+ * | RefusedBody       | as its answer | a request body refused while read (past 64 KiB, or the stack's body budget): identity-provider.ts answers its CognitoApiError |
  */
 import { LocalError } from '../errors.ts';
 
@@ -18,5 +22,32 @@ export class MintTokensError extends LocalCognitoError {
 
   public constructor(message: string) {
     super('MintTokensError', message);
+  }
+}
+
+/** A refusal in Cognito's terms: its `__type`, message and HTTP status, which identity-provider.ts writes as Cognito does. */
+export class CognitoApiError extends LocalCognitoError {
+  public constructor(
+    public readonly type: string,
+    message: string,
+    public readonly status = 400,
+  ) {
+    super('CognitoApiError', message);
+  }
+
+  /** A quota refusal or the pool's own failure may succeed later; any other refusal answers the same again. */
+  public get retryable(): boolean {
+    return this.type === 'TooManyRequestsException' || this.status >= 500;
+  }
+}
+
+/** A request body refused while it was read (too large, or past the stack's body budget), carrying the answer to send. */
+export class RefusedBody extends LocalCognitoError {
+  public constructor(public readonly answer: CognitoApiError) {
+    super('RefusedBody', answer.message);
+  }
+
+  public get retryable(): boolean {
+    return this.answer.retryable;
   }
 }

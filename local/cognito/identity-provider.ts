@@ -13,7 +13,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bodyPaceOf, closeOrDrain, declaredBodyFits, declaredLength, readHeldBody, stackBodyBudget, type RequestBodyOptions } from '../http-body.ts';
 import { requestPathname } from '../http-boundary.ts';
 import { operationCategory, RequestQuota } from './request-quota.ts';
-import { CognitoApiError, type SignInService } from './sign-in.ts';
+import { CognitoApiError, RefusedBody } from './errors.ts';
+import type { SignInService } from './sign-in.ts';
 
 /** Where the API is served on the AppSync listener. */
 export const identityProviderPath = '/cognito-idp';
@@ -57,12 +58,6 @@ export function sendCognitoError(response: ServerResponse, error: CognitoApiErro
 /** InternalErrorException with no detail: what the error boundary answers on this path. */
 export const sendInternalError = (response: ServerResponse) =>
   sendCognitoError(response, new CognitoApiError('InternalErrorException', 'An internal error occurred.', 500));
-
-class RefusedBody extends Error {
-  public constructor(public readonly answer: CognitoApiError) {
-    super(answer.message);
-  }
-}
 
 const tooLarge = () =>
   new CognitoApiError('SerializationException', `The request body must be at most ${maxIdentityProviderBodyBytes} bytes.`, 413);

@@ -1,6 +1,6 @@
 /**
  * The password checks Cognito applies at SignUp: the Password parameter's own constraints (at most 256
- * characters, no whitespace: an InvalidParameterException), then the pool's policy (api/user-pool-settings.ts,
+ * characters, no ASCII whitespace: an InvalidParameterException), then the pool's policy (api/user-pool-settings.ts,
  * the one infra deploys: an InvalidPasswordException naming the first rule broken, in Cognito's words).
  */
 import type { UserPoolPasswordPolicy } from '../../api/user-pool-settings.ts';
@@ -13,7 +13,9 @@ const policyMessage = (rule: string) => `Password did not conform with policy: $
 export function passwordProblem(password: string, policy: UserPoolPasswordPolicy): PasswordProblem | undefined {
   const constraint = (rule: string) => ({ type: 'InvalidParameterException' as const, message: `1 validation error detected: Value at 'password' failed to satisfy constraint: ${rule}` });
   if (password.length > 256) return constraint('Member must have length less than or equal to 256');
-  if (!/^\S+$/.test(password)) return constraint('Member must satisfy regular expression pattern: [\\S]+');
+  // Cognito's pattern [\S]+ is Java's, whose \s is ASCII whitespace only (space, \t, \n, \x0B, \f, \r): a no-break or
+  // ideographic space passes it, where JavaScript's \S would refuse it.
+  if (!/^[^ \t\n\v\f\r]+$/.test(password)) return constraint('Member must satisfy regular expression pattern: [\\S]+');
   if ([...password].length < policy.minLength) return { type: 'InvalidPasswordException', message: policyMessage('Password not long enough') };
   // Letters of the basic Latin alphabet only: the stricter reading, since Cognito documents no other.
   if (policy.requireLowercase && !/[a-z]/.test(password)) return { type: 'InvalidPasswordException', message: policyMessage('Password must have lowercase characters') };

@@ -4,6 +4,10 @@
  * TooManyRequestsException. Offline one token bucket per category, refilled at the rate and holding one
  * second's worth: this bounds the CPU an unauthenticated caller can spend on SRP (a modular exponentiation per
  * InitiateAuth, two per RespondToAuthChallenge, ~3 ms each) to what Cognito would let it send.
+ *
+ * One local bound: Cognito gives RespondToAuthChallenge a quota of its own, three times UserAuthentication's
+ * (requests past it counted against UserAuthentication); here it takes from the UserAuthentication bucket, since
+ * 360 answers a second at ~8 ms of CPU each would take about 3 cores, more than the stack may spend.
  */
 
 /** The categories the served operations fall in, with Cognito's default rates. */

@@ -133,6 +133,7 @@ export function signatureMatches(expected: Buffer, claimed: string): boolean {
 
 /**
  * TIMESTAMP as the clients write it, `ddd MMM D HH:mm:ss UTC YYYY` (the day unpadded), e.g. `Tue Dec 1 08:09:59 UTC 2026`.
- * Cognito refuses other shapes; how far from its own clock it accepts is not documented, so no window is applied.
+ * Cognito refuses other shapes; how far from its own clock it accepts is not documented, so no window is applied:
+ * a captured answer is refused by its challenge being answered once (spent-challenges.ts), whatever its time.
  */
 export const timestampPattern = /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d UTC \d{4}$/;

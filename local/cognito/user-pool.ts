@@ -153,11 +153,15 @@ export function loadOrCreatePool(stateDir: string, region: string): LoadedPool {
   return { stored: pool, privateKey };
 }
 
-/** A stable UUID-shaped sub per pool and username, so a user keeps its images across mints and restarts. */
-function subFor(userPoolId: string, username: string): string {
-  const hex = createHash('sha256').update(`${userPoolId}\u0000${username}`).digest('hex');
+/** A version-4 UUID from 32 hex digits (of a hash): version 4 and the variant bits 10, as randomUUID's are. */
+export function uuidFromHex(hex: string): string {
   const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** A stable UUID-shaped sub per pool and username, so a user keeps its images across mints and restarts. */
+function subFor(userPoolId: string, username: string): string {
+  return uuidFromHex(createHash('sha256').update(`${userPoolId}\u0000${username}`).digest('hex'));
 }
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -109,6 +109,12 @@ describe('stages', () => {
   });
 });
 
+describe('user pool', () => {
+  it('leaves UsernameConfiguration out (Cognito: case-sensitive), since adding it to a deployed pool fails its update', () => {
+    dev().template.hasResourceProperties('AWS::Cognito::UserPool', { UsernameConfiguration: Match.absent() });
+  });
+});
+
 describe('user pool client', () => {
   it('signs in with SRP only: no OAuth grants, scopes or callback URLs', () => {
     dev().template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
@@ -119,6 +125,17 @@ describe('user pool client', () => {
       AllowedOAuthFlows: Match.absent(),
       AllowedOAuthScopes: Match.absent(),
       CallbackURLs: Match.absent(),
+    });
+  });
+
+  it('states the token lifetimes and preventUserExistenceErrors the local pool reads (api/user-pool-settings.ts)', () => {
+    dev().template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      IdTokenValidity: 60,
+      AccessTokenValidity: 60,
+      RefreshTokenValidity: 30 * 24 * 60,
+      AuthSessionValidity: 3,
+      TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'minutes' },
+      PreventUserExistenceErrors: 'ENABLED',
     });
   });
 });

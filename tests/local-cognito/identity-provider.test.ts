@@ -215,9 +215,9 @@ describe('SignUp and ConfirmSignUp', () => {
     expect(refusal(await server.clientCall('ConfirmSignUp', { Username: newEmail(), ConfirmationCode: '123456' })).type).toBe('CodeMismatchException');
   });
 
-  it('refuses users past the local cap with LimitExceededException', async () => {
+  it('refuses users past the local cap, when every user is confirmed, with LimitExceededException', async () => {
     const server = await startPool({ maxUsers: 1 });
-    await signUp(server, newEmail());
+    await confirmedUser(server);
     expect(refusal(await signUp(server, newEmail())).type).toBe('LimitExceededException');
   });
 });

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { UploadRefusedError } from '../../client-example/lib/errors.ts';
 import { DynamoDbServiceError, InvalidRequestError, LocalAppSyncError } from '../../local/appsync/errors.ts';
+import { CognitoApiError, LocalCognitoError, RefusedBody } from '../../local/cognito/errors.ts';
 import { LocalDynamoDbError, ThrottleSpecError } from '../../local/dynamodb/errors.ts';
 import { BodyTooLargeError, LocalError } from '../../local/errors.ts';
 import { FunctionBundleError, FunctionError, LambdaApiError, LambdaErrorCode, LocalLambdaError } from '../../local/lambda/errors.ts';
@@ -44,6 +45,21 @@ describe('Class: LocalRekognitionError', () => {
       message: 'Conv2D was called with a filter freed once packed, with settings strides 2 instead of strides 1',
       retryable: false,
     });
+  });
+});
+
+describe('Class: CognitoApiError', () => {
+  it("retries Cognito's TooManyRequestsException and its own failures (5xx) only, and a refused body as its answer", () => {
+    // Act
+    const tooMany = new CognitoApiError('TooManyRequestsException', 'Too many requests');
+    const internal = new CognitoApiError('InternalErrorException', 'An internal error occurred.', 500);
+    const incorrect = new CognitoApiError('NotAuthorizedException', 'Incorrect username or password.');
+
+    // Assess
+    for (const error of [tooMany, internal, incorrect, new RefusedBody(tooMany)]) expect(error).toBeInstanceOf(LocalCognitoError);
+    expect([tooMany.retryable, internal.retryable, incorrect.retryable]).toEqual([true, true, false]);
+    expect([new RefusedBody(tooMany).retryable, new RefusedBody(incorrect).retryable]).toEqual([true, false]);
+    expect(incorrect).toMatchObject({ name: 'CognitoApiError', type: 'NotAuthorizedException', status: 400 });
   });
 });
 

@@ -1,0 +1,36 @@
+/**
+ * The request fields of the user pool API, checked as Cognito checks them (its validation messages), and the
+ * email shapes the operations share: what a username must look like, and how a code's destination is masked.
+ */
+import { CognitoApiError } from './errors.ts';
+
+export type Json = Record<string, unknown>;
+
+const nullMember = (name: string) => new CognitoApiError('InvalidParameterException', `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`);
+
+export function stringField(body: Json, name: string, wire: string, maxLength = 2048): string {
+  const value = body[name];
+  if (value === undefined || value === null) throw nullMember(wire);
+  if (typeof value !== 'string' || value.length > maxLength) {
+    throw new CognitoApiError('InvalidParameterException', `1 validation error detected: Value at '${wire}' failed to satisfy constraint: Member must have length less than or equal to ${maxLength}`);
+  }
+  return value;
+}
+
+export function stringMap(body: Json, name: string, wire: string): Record<string, string> {
+  const value = body[name];
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value) || !Object.values(value as Json).every((entry) => typeof entry === 'string')) {
+    throw new CognitoApiError('SerializationException', `${wire} must be a map of strings`);
+  }
+  return value as Record<string, string>;
+}
+
+/** An address Cognito takes as an email username: one @, no spaces, a dot in the domain. */
+export const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** `a***@e***`, as Cognito masks a code's destination. */
+export const maskedEmail = (email: string) => {
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.slice(0, 1)}***@${domain.slice(0, 1)}***`;
+};

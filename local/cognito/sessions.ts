@@ -1,0 +1,86 @@
+/**
+ * Users' sign-in sessions: a refresh token per sign-in (`<userId>.<random>`, only its SHA-256 kept, in the user's
+ * file), the ID and access tokens issued from it (sharing its `origin_jti`), their refresh, revocation
+ * (RevokeToken one, GlobalSignOut all) and the check Cognito's own API makes of an access token. Lifetimes are the
+ * app client's (api/user-pool-settings.ts); a user keeps its newest 100 sessions (a local bound).
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { userPoolClientTokenValidity } from '../../api/user-pool-settings.ts';
+import { CognitoApiError } from './errors.ts';
+import { stringField, type Json } from './request-fields.ts';
+import type { LocalUserPool } from './user-pool.ts';
+import type { PoolUser, UserDirectory, UserSession } from './users.ts';
+
+/** The app client's refresh token validity (api/user-pool-settings.ts). */
+export const refreshTokenValidityMs = userPoolClientTokenValidity.refreshTokenDays * 24 * 60 * 60 * 1000;
+/** The app client's ID and access token validity, one setting offline (mintTokens issues both with one lifetime). */
+const tokenValiditySeconds = userPoolClientTokenValidity.idTokenMinutes * 60;
+const maxSessionsPerUser = 100;
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export interface SessionsOptions {
+  readonly pool: LocalUserPool;
+  readonly users: UserDirectory;
+  readonly now: () => number;
+}
+
+export function userSessions({ pool, users, now }: SessionsOptions) {
+  const issueTokens = (user: PoolUser, session: Pick<UserSession, 'originJti' | 'authTime'>) => {
+    const minted = pool.mintTokens({
+      username: user.userId,
+      email: user.email,
+      sub: user.userId,
+      originJti: session.originJti,
+      authTime: session.authTime,
+      expiresInSeconds: tokenValiditySeconds,
+    });
+    return { AccessToken: minted.accessToken, IdToken: minted.idToken, ExpiresIn: minted.expiresIn, TokenType: 'Bearer' };
+  };
+
+  /** A new sign-in session: a refresh token (`<userId>.<random>`, only its hash kept) and the tokens issued with it. */
+  const startSession = (user: PoolUser) => {
+    const refreshToken = `${user.userId}.${randomBytes(32).toString('base64url')}`;
+    const session: UserSession = { tokenHash: sha256(refreshToken), originJti: randomUUID(), authTime: Math.floor(now() / 1000), expiresAt: now() + refreshTokenValidityMs };
+    // Sessions that ended (revoked or expired) are kept for their message until newer ones push them out.
+    const sessions = [...user.sessions, session].slice(-maxSessionsPerUser);
+    users.save({ ...user, sessions });
+    return { ...issueTokens(user, session), RefreshToken: refreshToken };
+  };
+
+  /** The live session of a refresh token, or Cognito's refusal. */
+  const refreshSession = (token: string): { user: PoolUser; session: UserSession } => {
+    const user = users.byId(token.split('.', 1)[0] ?? '');
+    const session = user?.sessions.find((candidate) => candidate.tokenHash === sha256(token));
+    if (!user || !session) throw new CognitoApiError('NotAuthorizedException', 'Invalid Refresh Token');
+    if (session.revoked) throw new CognitoApiError('NotAuthorizedException', 'Refresh Token has been revoked');
+    if (session.expiresAt <= now()) throw new CognitoApiError('NotAuthorizedException', 'Refresh Token has expired');
+    return { user, session };
+  };
+
+  const refresh = (token: string) => {
+    const { user, session } = refreshSession(token);
+    return { ChallengeParameters: {}, AuthenticationResult: issueTokens(user, session) };
+  };
+
+  const revoke = (user: PoolUser, which: (session: UserSession) => boolean) => {
+    users.save({ ...user, sessions: user.sessions.map((session) => (which(session) ? { ...session, revoked: true } : session)) });
+  };
+
+  /** The user of a live access token: Cognito refuses one whose session was revoked (GlobalSignOut, RevokeToken). */
+  const accessTokenUser = (body: Json): PoolUser => {
+    const token = stringField(body, 'AccessToken', 'accessToken', 8192);
+    const verified = pool.verify(token, new Date(now()));
+    if (!verified.ok) throw new CognitoApiError('NotAuthorizedException', verified.reason === 'expired' ? 'Access Token has expired' : 'Invalid Access Token');
+    if (verified.claims.token_use !== 'access') throw new CognitoApiError('NotAuthorizedException', 'Invalid Access Token');
+    const user = users.byId(verified.claims.sub);
+    if (!user) throw new CognitoApiError('UserNotFoundException', 'User does not exist.');
+    const session = user.sessions.find((candidate) => candidate.originJti === verified.claims.origin_jti);
+    if (!session || session.revoked) throw new CognitoApiError('NotAuthorizedException', 'Access Token has been revoked');
+    return user;
+  };
+
+  return { startSession, refresh, revoke, accessTokenUser };
+}
+
+export type UserSessions = ReturnType<typeof userSessions>;

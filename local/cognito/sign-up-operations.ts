@@ -1,0 +1,107 @@
+/**
+ * SignUp, ConfirmSignUp and ResendConfirmationCode: email as the username attribute (the username a generated
+ * UUID), the pool's password policy, confirmation codes "sent" to the stack's log, and preventUserExistenceErrors
+ * (an unknown user answered as a wrong code is, and limited alike).
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import { CognitoApiError } from './errors.ts';
+import type { Operation, OperationContext } from './operation-context.ts';
+import { passwordProblem } from './password-policy.ts';
+import { emailPattern, maskedEmail, stringField, type Json } from './request-fields.ts';
+import { makeVerifier } from './srp.ts';
+import type { PoolUser } from './users.ts';
+
+/** Cognito's sign-up codes are valid 24 hours. */
+export const confirmationCodeValidityMs = 24 * 60 * 60 * 1000;
+
+const codeMismatch = () => new CognitoApiError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+
+export function signUpOperations(context: OperationContext): Record<string, Operation> {
+  const { users, now, log, maxUsers, policy, poolName, codeAttempts, checkClient, userNamed } = context;
+
+  const newCode = () => ({ value: String(randomInt(0, 1_000_000)).padStart(6, '0'), expiresAt: now() + confirmationCodeValidityMs });
+  const sendCode = (user: PoolUser, code: { value: string }) => {
+    log(`[cognito] confirmation code for ${user.email}: ${code.value} (valid 24 h; the email Cognito would send)`);
+    return { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: maskedEmail(user.email) };
+  };
+
+  /**
+   * At the cap on users, the unconfirmed user who signed up first makes room, so sign-ups junk addresses never
+   * confirm (any web page may send them: Cognito's API answers CORS for any origin) cannot stop sign-ups for good.
+   * The oldest unconfirmed rather than only one whose code expired: that would still stop sign-ups for a day at a
+   * time. Only when every user is confirmed is a sign-up refused.
+   */
+  const makeRoom = () => {
+    const oldest = users.oldestUnconfirmed();
+    if (!oldest) throw new CognitoApiError('LimitExceededException', `The local user pool holds at most ${maxUsers} users, all confirmed.`);
+    users.remove(oldest.userId);
+    log(`[cognito] the local user pool holds at most ${maxUsers} users: unconfirmed ${oldest.email} removed to make room`);
+  };
+
+  return {
+    SignUp(body) {
+      checkClient(body);
+      const username = stringField(body, 'Username', 'username', 128);
+      const password = stringField(body, 'Password', 'password', 4096);
+      const attributes = body.UserAttributes ?? [];
+      if (!Array.isArray(attributes) || !attributes.every((entry) => typeof entry === 'object' && entry !== null && typeof (entry as Json).Name === 'string')) {
+        throw new CognitoApiError('SerializationException', 'UserAttributes must be a list of { Name, Value }');
+      }
+      if (!emailPattern.test(username)) throw new CognitoApiError('InvalidParameterException', 'Username should be an email.');
+      for (const attribute of attributes as { Name: string; Value?: unknown }[]) {
+        if (attribute.Name !== 'email') {
+          throw new CognitoApiError('InvalidParameterException', `Attributes did not conform to the schema: ${attribute.Name}: the local user pool stores only email`);
+        }
+        if (attribute.Value !== username) {
+          throw new CognitoApiError('InvalidParameterException', 'User email should be empty or same as username, since username attribute is email.');
+        }
+      }
+      const problem = passwordProblem(password, policy);
+      if (problem) throw new CognitoApiError(problem.type, problem.message);
+      if (users.byEmail(username)) throw new CognitoApiError('UsernameExistsException', 'An account with the given email already exists.');
+      if (users.size >= maxUsers) makeRoom();
+      const userId = randomUUID();
+      const code = newCode();
+      const verifier = makeVerifier(poolName, userId, password);
+      const user = users.create({ email: username, status: 'UNCONFIRMED', ...verifier, createdAt: now(), code }, userId);
+      return { UserConfirmed: false, UserSub: user.userId, CodeDeliveryDetails: sendCode(user, code) };
+    },
+
+    ConfirmSignUp(body) {
+      checkClient(body);
+      const username = stringField(body, 'Username', 'username', 128);
+      const given = stringField(body, 'ConfirmationCode', 'confirmationCode', 2048);
+      const user = userNamed(username);
+      if (user?.status === 'CONFIRMED') throw new CognitoApiError('NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED');
+      // preventUserExistenceErrors: an unknown user gets the wrong code's answer, and the limit after 5, as a real one.
+      const key = user?.userId ?? username;
+      if (codeAttempts.exhausted(key, !user)) throw new CognitoApiError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+      if (!user) {
+        codeAttempts.wrong(key, true);
+        throw codeMismatch();
+      }
+      const code = user.code;
+      if (!code) throw new CognitoApiError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+      if (given !== code.value) {
+        codeAttempts.wrong(key, false);
+        throw codeMismatch();
+      }
+      if (code.expiresAt <= now()) throw new CognitoApiError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+      const { code: _used, ...confirmed } = user;
+      users.save({ ...confirmed, status: 'CONFIRMED' });
+      codeAttempts.confirmed(user.userId);
+      return {};
+    },
+
+    ResendConfirmationCode(body) {
+      checkClient(body);
+      const username = stringField(body, 'Username', 'username', 128);
+      const user = userNamed(username);
+      if (!user) return { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: maskedEmail(username) } };
+      if (user.status === 'CONFIRMED') throw new CognitoApiError('InvalidParameterException', 'User is already confirmed.');
+      const code = newCode();
+      users.save({ ...user, code });
+      return { CodeDeliveryDetails: sendCode(user, code) };
+    },
+  };
+}

@@ -1,0 +1,304 @@
+/**
+ * The local user pool's sign-in operations (local/cognito/sign-in.ts) called directly, for what the HTTP tests
+ * (identity-provider.test.ts) do not show: that an unknown user's challenge cannot be told from a real one's
+ * (preventUserExistenceErrors), that a challenge is answered once, and the bounds on what a caller can store.
+ */
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { userPoolClientTokenValidity, type UserPoolClientAuthFlows } from '../../api/user-pool-settings.ts';
+import { SignInLockout } from '../../local/cognito/lockout.ts';
+import { SpentChallenges } from '../../local/cognito/spent-challenges.ts';
+import { CognitoApiError } from '../../local/cognito/errors.ts';
+import { signInService, type SignInService } from '../../local/cognito/sign-in.ts';
+import { paddedHex } from '../../local/cognito/srp.ts';
+import { openLocalUserPool, type LocalUserPool } from '../../local/cognito/user-pool.ts';
+import { UserDirectory } from '../../local/cognito/users.ts';
+import { StateFileError } from '../../local/state-dir.ts';
+import { amplifySrpClient } from '../support/amplify-srp.ts';
+
+const password = 'Sunny-orchard-42';
+const workDir = mkdtempSync(path.join(tmpdir(), 'labelcast-sign-in-service-'));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+interface Pool {
+  readonly pool: LocalUserPool;
+  readonly service: SignInService;
+  readonly stateDir: string;
+  readonly clock: { ms: number };
+  call(operation: string, body: Record<string, unknown>): Record<string, unknown>;
+}
+
+function startService(options: { maxUsers?: number; stateDir?: string; authFlows?: UserPoolClientAuthFlows } = {}): Pool {
+  const stateDir = options.stateDir ?? mkdtempSync(path.join(workDir, 'pool-'));
+  const pool = openLocalUserPool({ stateDir, region: 'us-east-1', origin: 'https://127.0.0.1:1' });
+  const clock = { ms: Date.now() };
+  const service = signInService({ pool, stateDir, log: () => {}, now: () => clock.ms, maxUsers: options.maxUsers, authFlows: options.authFlows });
+  return { pool, service, stateDir, clock, call: (operation, body) => service.call(operation, { ClientId: pool.clientId, ...body }) };
+}
+
+/** The error `run` throws, as Cognito would answer it. */
+function refusal(run: () => unknown): { type: string; message: string } {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof CognitoApiError) return { type: error.type, message: error.message };
+    throw error;
+  }
+  throw new Error('not refused');
+}
+
+const confirmedUser = (at: Pool, email: string) => {
+  at.call('SignUp', { Username: email, Password: password });
+  at.call('ConfirmSignUp', { Username: email, ConfirmationCode: at.service.pendingCode(email)?.code });
+};
+
+/** Any valid SRP_A: these tests look at the challenge, not at its answer. */
+const srpA = 'ab'.repeat(300);
+const challengeFor = (at: Pool, username: string, a = srpA) =>
+  (at.call('InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, SRP_A: a } }) as { ChallengeParameters: Record<string, string> }).ChallengeParameters;
+
+describe('preventUserExistenceErrors: an unknown user\'s challenge', () => {
+  it('has a salt in the canonical form of a real one (paddedHex of 16 bytes)', () => {
+    const at = startService();
+    for (let index = 0; index < 40; index += 1) {
+      const salt = challengeFor(at, `nobody-${index}@example.com`).SALT ?? '';
+      expect(salt.length).toBeLessThanOrEqual(34);
+      expect(salt).toBe(paddedHex(BigInt(`0x${salt}`)));
+    }
+  });
+
+  it('has a USER_ID_FOR_SRP that is a version-4 UUID with every variant digit a random one has', () => {
+    const at = startService();
+    const ids = Array.from({ length: 40 }, (_, index) => challengeFor(at, `nobody-${index}@example.com`).USER_ID_FOR_SRP ?? '');
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids.map((id) => id[19])).size).toBeGreaterThan(1);
+  });
+
+  it('answers its USER_ID_FOR_SRP sent back as USERNAME with the same id and salt, as a real user\'s', () => {
+    const at = startService();
+    confirmedUser(at, 'real@example.com');
+    for (const email of ['real@example.com', 'nobody@example.com']) {
+      const first = challengeFor(at, email);
+      const again = challengeFor(at, first.USER_ID_FOR_SRP ?? '');
+      expect({ id: again.USER_ID_FOR_SRP, salt: again.SALT }).toEqual({ id: first.USER_ID_FOR_SRP, salt: first.SALT });
+      expect(challengeFor(at, email).SALT).toBe(first.SALT);
+    }
+  });
+});
+
+describe('Lockout', () => {
+  /** One sign-in with a wrong answer: a fresh challenge, answered with a signature no password gives. */
+  const wrongSignIn = (at: Pool, username: string) => {
+    const challenge = challengeFor(at, username);
+    return refusal(() =>
+      at.call('RespondToAuthChallenge', {
+        ChallengeName: 'PASSWORD_VERIFIER',
+        ChallengeResponses: { USERNAME: username, PASSWORD_CLAIM_SECRET_BLOCK: challenge.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: Buffer.alloc(32).toString('base64'), TIMESTAMP: 'Tue Dec 1 08:09:59 UTC 2026' },
+      }),
+    );
+  };
+
+  it('locks an unknown user out after 5 failed sign-ins, as a real one', () => {
+    const at = startService();
+    confirmedUser(at, 'real@example.com');
+    for (const email of ['real@example.com', 'nobody@example.com']) {
+      const answers = Array.from({ length: 6 }, () => wrongSignIn(at, email).message);
+      expect(answers).toEqual([...Array<string>(5).fill('Incorrect username or password.'), 'Password attempts exceeded']);
+    }
+  });
+
+  it("keeps the newest stand-ins' failures only, and every real user's", () => {
+    const clock = { ms: 0 };
+    const lockout = new SignInLockout(() => clock.ms, 2);
+    for (const id of ['a', 'b', 'c']) for (let failure = 0; failure < 5; failure += 1) lockout.failed(id, true);
+    for (let failure = 0; failure < 5; failure += 1) lockout.failed('real', false);
+    expect(['a', 'b', 'c'].map((id) => lockout.locked(id, true))).toEqual([false, true, true]);
+    expect(lockout.locked('real', false)).toBe(true);
+  });
+});
+
+describe('PASSWORD_VERIFIER answers', () => {
+  const incorrect = { type: 'NotAuthorizedException', message: 'Incorrect username or password.' };
+
+  /** Amplify's answer, for `typed`, to the challenge of `username`; `challenge` may change the challenge before it is answered. */
+  async function answerFor(at: Pool, username: string, typed = password, challenge = (given: Record<string, string>) => given) {
+    const client = await amplifySrpClient(at.pool.userPoolId);
+    return client.passwordVerifier(challenge(challengeFor(at, username, client.srpA)), typed);
+  }
+  const respond = (at: Pool, responses: Record<string, string>) => () => at.call('RespondToAuthChallenge', { ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: responses });
+
+  it('are taken once: the same answer replayed is refused, as Cognito refuses a session used twice', async () => {
+    const at = startService();
+    confirmedUser(at, 'real@example.com');
+    const answer = await answerFor(at, 'real@example.com');
+    expect(respond(at, answer)()).toHaveProperty('AuthenticationResult');
+    expect(refusal(respond(at, answer))).toEqual({ type: 'NotAuthorizedException', message: 'Invalid session for the user, session can only be used once.' });
+  });
+
+  it('are refused for a SECRET_BLOCK changed by one byte, even when signed over the changed block with the right password', async () => {
+    const at = startService();
+    confirmedUser(at, 'real@example.com');
+    const flipped = (challenge: Record<string, string>) => {
+      const block = Buffer.from(challenge.SECRET_BLOCK ?? '', 'base64');
+      block[20] = (block[20] ?? 0) ^ 1; // in the seal's authentication tag: the sealed fields themselves unchanged
+      return { ...challenge, SECRET_BLOCK: block.toString('base64') };
+    };
+    expect(refusal(respond(at, await answerFor(at, 'real@example.com', password, flipped)))).toEqual(incorrect);
+  });
+
+  it("are refused for another user's USERNAME: a real user's challenge, or a stand-in's, answered as a real user", async () => {
+    const at = startService();
+    confirmedUser(at, 'alice@example.com');
+    confirmedUser(at, 'bob@example.com');
+    for (const challenged of ['alice@example.com', 'nobody@example.com']) {
+      const answer = await answerFor(at, challenged);
+      expect(refusal(respond(at, { ...answer, USERNAME: 'bob@example.com' }))).toEqual(incorrect);
+    }
+  });
+
+  it('keep at most the bound of spent challenges, refusing past it until some expire rather than forgetting one', () => {
+    const clock = { ms: 0 };
+    const spent = new SpentChallenges(() => clock.ms, 2);
+    expect([spent.spend('a', 100), spent.spend('b', 200), spent.spend('a', 100), spent.spend('c', 300)]).toEqual(['spent', 'spent', 'reused', 'full']);
+    clock.ms = 100;
+    expect([spent.spend('c', 300), spent.spend('b', 200)]).toEqual(['spent', 'reused']);
+  });
+});
+
+describe('The cap on users', () => {
+  it('makes room by removing the oldest unconfirmed user, on disk too, and refuses only when all are confirmed', () => {
+    const at = startService({ maxUsers: 2 });
+    const signUp = (email: string) => at.call('SignUp', { Username: email, Password: password });
+    signUp('first@example.com');
+    at.clock.ms += 1;
+    signUp('second@example.com');
+    at.clock.ms += 1;
+
+    signUp('third@example.com');
+    const restarted = startService({ stateDir: at.stateDir });
+    expect(['first', 'second', 'third'].map((name) => restarted.service.users.byEmail(`${name}@example.com`) !== undefined)).toEqual([false, true, true]);
+
+    for (const email of ['second@example.com', 'third@example.com']) at.call('ConfirmSignUp', { Username: email, ConfirmationCode: at.service.pendingCode(email)?.code });
+    expect(refusal(() => signUp('fourth@example.com'))).toEqual({ type: 'LimitExceededException', message: 'The local user pool holds at most 2 users, all confirmed.' });
+  });
+});
+
+describe('Damaged user files', () => {
+  type Stored = Record<string, unknown> & { sessions: Record<string, unknown>[]; code?: Record<string, unknown> };
+
+  /** A state dir with one signed-in user (a session) and one unconfirmed (a code); `damage` changes the first's file. */
+  async function damagedStart(damage: (stored: Stored, file: string) => void): Promise<{ error: unknown; file: string }> {
+    const at = startService();
+    confirmedUser(at, 'signed-in@example.com');
+    const client = await amplifySrpClient(at.pool.userPoolId);
+    const challenge = challengeFor(at, 'signed-in@example.com', client.srpA);
+    at.call('RespondToAuthChallenge', { ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: await client.passwordVerifier(challenge, password) });
+    const userId = at.service.users.byEmail('signed-in@example.com')?.userId ?? '';
+    at.call('SignUp', { Username: 'pending@example.com', Password: password });
+    const file = path.join(at.stateDir, 'cognito', 'users', `${userId}.json`);
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Stored;
+    stored.code = { value: '123456', expiresAt: 1 };
+    damage(stored, file);
+    if (readdirSync(path.dirname(file)).includes(path.basename(file))) writeFileSync(file, JSON.stringify(stored));
+    try {
+      new UserDirectory(at.stateDir);
+    } catch (error) {
+      return { error, file };
+    }
+    return { error: undefined, file };
+  }
+
+  it('starts on undamaged files (the cases below each change one thing)', async () => {
+    expect((await damagedStart(() => {})).error).toBeUndefined();
+  });
+
+  it.each<[string, (stored: Stored, file: string) => void, RegExp]>([
+    ['a verifier that is not hex', (stored) => (stored.verifierHex = 'not-hex'), /has a verifierHex that is not a hex number below N/],
+    ['a verifier of 0', (stored) => (stored.verifierHex = '0'), /has a verifierHex that is not a hex number below N/],
+    ['a salt that is not hex', (stored) => (stored.saltHex = '12xy'), /has a saltHex that is not hex bytes/],
+    ['a code that is a number', (stored) => (stored.code = 5 as unknown as Record<string, unknown>), /has a code that is not 6 digits/],
+    ['a code without expiry', (stored) => delete stored.code?.expiresAt, /has a code without expiresAt/],
+    ['a session that is not an object', (stored) => (stored.sessions = [null as unknown as Record<string, unknown>]), /has a session \(1\) that is not an object/],
+    ['a session without its hash', (stored) => delete stored.sessions[0]?.tokenHash, /has a session \(1\) whose tokenHash is not a SHA-256 in hex/],
+    ['a session whose origin_jti is no UUID', (stored) => stored.sessions[0] && (stored.sessions[0].originJti = 'x'), /has a session \(1\) whose originJti is not a UUID/],
+    ['a session without expiry', (stored) => delete stored.sessions[0]?.expiresAt, /has a session \(1\) without authTime or expiresAt/],
+    ['a session revoked as "yes"', (stored) => stored.sessions[0] && (stored.sessions[0].revoked = 'yes'), /has a session \(1\) whose revoked is not true or false/],
+    ['a file named for another id', (_, file) => renameSync(file, path.join(path.dirname(file), '0b6f8a52-3c1d-4e2f-9a7b-5c4d3e2f1a0b.json')), /\/0b6f8a52-3c1d-4e2f-9a7b-5c4d3e2f1a0b\.json is not named for its userId/],
+    ['the email of another user', (stored) => (stored.email = 'pending@example.com'), /\.json has the email of [0-9a-f-]{36}\.json/],
+  ])('stops the start on %s, naming the file (StateFileError)', async (_, damage, problem) => {
+    const { error } = await damagedStart(damage);
+    expect(error).toBeInstanceOf(StateFileError);
+    expect((error as Error).message).toMatch(problem);
+    expect((error as Error).message).toMatch(/\/cognito\/users\/[0-9a-f-]{36}\.json /);
+  });
+});
+
+describe('Token lifetimes', () => {
+  it("are the app client's, declared once in api/user-pool-settings.ts: ID and access tokens, and refresh tokens", async () => {
+    const at = startService();
+    confirmedUser(at, 'real@example.com');
+    const client = await amplifySrpClient(at.pool.userPoolId);
+    const challenge = challengeFor(at, 'real@example.com', client.srpA);
+    const signedIn = at.call('RespondToAuthChallenge', { ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: await client.passwordVerifier(challenge, password) });
+    const tokens = signedIn.AuthenticationResult as { ExpiresIn: number; RefreshToken: string };
+    expect(tokens.ExpiresIn).toBe(userPoolClientTokenValidity.idTokenMinutes * 60);
+
+    const refresh = () => at.call('GetTokensFromRefreshToken', { RefreshToken: tokens.RefreshToken });
+    at.clock.ms += userPoolClientTokenValidity.refreshTokenDays * 24 * 60 * 60 * 1000 - 1000;
+    expect(refresh()).toHaveProperty('AuthenticationResult');
+    at.clock.ms += 1000;
+    expect(refusal(refresh)).toEqual({ type: 'NotAuthorizedException', message: 'Refresh Token has expired' });
+  });
+});
+
+describe('InitiateAuth flows', () => {
+  it('names every AuthFlow value Cognito has when refusing one it does not know', () => {
+    const at = startService();
+    expect(refusal(() => at.call('InitiateAuth', { AuthFlow: 'PASSKEY', AuthParameters: {} })).message).toBe(
+      "1 validation error detected: Value 'PASSKEY' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]",
+    );
+  });
+
+  it('USER_PASSWORD_AUTH, when a client allows it, answers and locks out an unknown user as a real one', () => {
+    const at = startService({ authFlows: { userSrp: true, userPassword: true } });
+    confirmedUser(at, 'real@example.com');
+    const signIn = (email: string, typed: string) => () => at.call('InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: typed } });
+    expect(signIn('real@example.com', password)()).toHaveProperty('AuthenticationResult');
+    for (const email of ['real@example.com', 'nobody@example.com']) {
+      const answers = Array.from({ length: 6 }, () => refusal(signIn(email, 'Sunny-orchard-43')).message);
+      expect(answers).toEqual([...Array<string>(5).fill('Incorrect username or password.'), 'Password attempts exceeded']);
+    }
+  });
+});
+
+describe('SignUp passwords', () => {
+  it("refuse ASCII whitespace only, as Java's [\\S]+ (Cognito's pattern) does: a no-break space is taken", () => {
+    const at = startService();
+    const signUp = (typed: string) => () => at.call('SignUp', { Username: `user-${typed.length}-${typed.codePointAt(5)}@example.com`, Password: typed });
+    expect(signUp('Sunny\u00a0orchard-42')()).toMatchObject({ UserConfirmed: false });
+    expect(signUp('Sunny\u3000orchard-42')()).toMatchObject({ UserConfirmed: false });
+    for (const space of [' ', '\t', '\n', '\u000b', '\f', '\r']) {
+      expect(refusal(signUp(`Sunny${space}orchard-42`)).message).toBe("1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\S]+");
+    }
+  });
+});
+
+describe('Confirmation codes', () => {
+  it('take 5 wrong tries per user across resent codes, an unknown user alike, then none for 15 minutes', () => {
+    const at = startService();
+    at.call('SignUp', { Username: 'pending@example.com', Password: password });
+    const confirm = (email: string, code: string) => () => at.call('ConfirmSignUp', { Username: email, ConfirmationCode: code });
+    const wrongFor = (email: string) => (at.service.pendingCode(email)?.code === '000000' ? '000001' : '000000');
+    for (const email of ['pending@example.com', 'nobody@example.com']) {
+      for (let attempt = 1; attempt <= 3; attempt += 1) expect(refusal(confirm(email, wrongFor(email))).type).toBe('CodeMismatchException');
+      at.call('ResendConfirmationCode', { Username: email });
+      for (let attempt = 4; attempt <= 5; attempt += 1) expect(refusal(confirm(email, wrongFor(email))).type).toBe('CodeMismatchException');
+      expect(refusal(confirm(email, at.service.pendingCode(email)?.code ?? '123456'))).toEqual({ type: 'LimitExceededException', message: 'Attempt limit exceeded, please try after some time.' });
+    }
+    at.clock.ms += 15 * 60 * 1000;
+    expect(confirm('pending@example.com', at.service.pendingCode('pending@example.com')?.code ?? '')()).toEqual({});
+    expect(refusal(confirm('nobody@example.com', '123456')).type).toBe('CodeMismatchException');
+  });
+});
