@@ -56,9 +56,26 @@ export class GraphqlClient {
   }
 }
 
+/**
+ * What to tell a user for an HTTP error AppSync answers before any GraphQL runs. Amplify names the error it wraps by
+ * the answer's `x-amzn-ErrorType` and, when the body has no top-level message (AppSync's `{ errors: [...] }`), says
+ * only "Unknown error".
+ */
+const requestErrorHints: Readonly<Record<string, string>> = {
+  WAFForbiddenException: "too many requests from this address: the API's rate limit (AWS WAF) refused this one; wait a few minutes and try again",
+};
+
+/** One GraphQL error as a line: AppSync's `errorType: message`, or the HTTP error Amplify wrapped in it. */
+function errorLine(error: { errorType?: string; message: string; originalError?: unknown }): string {
+  if (error.errorType) return `${error.errorType}: ${error.message}`;
+  const wrapped = (error.originalError as { name?: unknown } | undefined)?.name;
+  const hint = typeof wrapped === 'string' ? requestErrorHints[wrapped] : undefined;
+  return hint ? `${wrapped as string}: ${hint}` : error.message;
+}
+
 /** AppSync's errors as readable `errorType: message` lines (Amplify rejects with `{ errors }`). */
 export function graphqlErrorLines(error: unknown): string[] {
-  const errors = (error as { errors?: { errorType?: string; message: string }[] } | null)?.errors;
-  if (errors?.length) return errors.map((e) => (e.errorType ? `${e.errorType}: ${e.message}` : e.message));
+  const errors = (error as { errors?: { errorType?: string; message: string; originalError?: unknown }[] } | null)?.errors;
+  if (errors?.length) return errors.map(errorLine);
   return [error instanceof Error ? error.message : String(error)];
 }

@@ -9,10 +9,13 @@
  * labeler's publishes) are neither counted nor blocked. The window passing (60 s at least on WAF) is shown on the
  * local AppSync with its clock in the test's hands (tests/local-appsync-server/rate-limit.test.ts).
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../api/bundle.ts';
 import { ApiRateLimitSetting } from '../../api/rate-limit.ts';
 import { stackCredentials, type RunningStack } from '../../local/child-process-stack.ts';
 import { adminFetch } from '../../local/iam/admin-fetch.ts';
@@ -78,5 +81,20 @@ describe('Rate limit: the WAF rule per client address', () => {
     // The admin's signed query reaches AppSync, which applies the field's own auth.
     expect(signedWhileBlocked.status).toBe(200);
     expect(signedWhileBlocked.body).not.toEqual(wafAnswer);
+  });
+
+  it('tells a blocked CLI user the rate limit refused the request, and what to do', async () => {
+    // Act: the example CLI, as a user runs it, from the address blocked above.
+    const ran = await promisify(execFile)(process.execPath, ['client-example/cli/labelcast.js', 'labels', '--outputs', stack?.outputsPath ?? ''], {
+      cwd: repoRoot,
+      env: { ...process.env, LABELCAST_STATE_DIR: stateDir },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+
+    // Assess
+    expect(ran.code).not.toBe(0);
+    expect(ran.stderr).toContain("labelcast: WAFForbiddenException: too many requests from this address: the API's rate limit (AWS WAF) refused this one; wait a few minutes and try again");
   });
 });
