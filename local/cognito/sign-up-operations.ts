@@ -17,7 +17,7 @@ export const confirmationCodeValidityMs = 24 * 60 * 60 * 1000;
 const codeMismatch = () => new CognitoApiError('CodeMismatchException', 'Invalid verification code provided, please try again.');
 
 export function signUpOperations(context: OperationContext): Record<string, Operation> {
-  const { users, now, log, maxUsers, policy, poolName, codeAttempts, checkClient, userNamed } = context;
+  const { users, now, log, maxUsers, policy, poolName, codeAttempts, standIns, checkClient, userNamed } = context;
 
   const newCode = () => ({ value: String(randomInt(0, 1_000_000)).padStart(6, '0'), expiresAt: now() + confirmationCodeValidityMs });
   const sendCode = (user: PoolUser, code: { value: string }) => {
@@ -73,8 +73,10 @@ export function signUpOperations(context: OperationContext): Record<string, Oper
       const given = stringField(body, 'ConfirmationCode', 'confirmationCode', 2048);
       const user = userNamed(username);
       if (user?.status === 'CONFIRMED') throw new CognitoApiError('NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED');
-      // preventUserExistenceErrors: an unknown user gets the wrong code's answer, and the limit after 5, as a real one.
-      const key = user?.userId ?? username;
+      // preventUserExistenceErrors: an unknown user gets the wrong code's answer, and the limit after 5, as a real one,
+      // counted under its stand-in's id, so its email and the USER_ID_FOR_SRP InitiateAuth gives share one count
+      // as a real user's email and id do.
+      const key = user?.userId ?? standIns.userIdFor(username);
       if (codeAttempts.exhausted(key, !user)) throw new CognitoApiError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
       if (!user) {
         codeAttempts.wrong(key, true);

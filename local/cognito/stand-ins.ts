@@ -22,8 +22,13 @@ export class StandIns {
 
   /** The stand-in for the unknown username `name`. */
   public forName(name: string): StandIn {
-    const userId = uuidPattern.test(name) ? name : uuidFromHex(createHmac('sha256', this.#key).update(`name\u0000${name}`).digest('hex'));
+    const userId = this.userIdFor(name);
     return { userId, ...this.verifierOf(userId) };
+  }
+
+  /** The id of the unknown username `name`'s stand-in, which counts its wrong codes and failures as a user's id does. */
+  public userIdFor(name: string): string {
+    return uuidPattern.test(name) ? name : uuidFromHex(createHmac('sha256', this.#key).update(`name\u0000${name}`).digest('hex'));
   }
 
   // The verifier is a number below N derived without a modular exponentiation, so a stand-in's challenge costs

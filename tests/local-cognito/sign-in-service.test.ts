@@ -302,3 +302,16 @@ describe('Confirmation codes', () => {
     expect(refusal(confirm('nobody@example.com', '123456')).type).toBe('CodeMismatchException');
   });
 });
+
+describe('Confirmation codes by either name', () => {
+  it("count a user's email and its USER_ID_FOR_SRP as one, an unknown user's alike", () => {
+    const at = startService();
+    at.call('SignUp', { Username: 'pending@example.com', Password: password });
+    const wrongFor = (email: string) => (at.service.pendingCode(email)?.code === '000000' ? '000001' : '000000');
+    for (const email of ['pending@example.com', 'nobody@example.com']) {
+      const confirm = (name: string) => () => at.call('ConfirmSignUp', { Username: name, ConfirmationCode: wrongFor(email) });
+      for (let attempt = 1; attempt <= 5; attempt += 1) expect(refusal(confirm(email)).type).toBe('CodeMismatchException');
+      expect(refusal(confirm(challengeFor(at, email).USER_ID_FOR_SRP ?? '')).type).toBe('LimitExceededException');
+    }
+  });
+});
