@@ -9,7 +9,7 @@ import type { Operation, OperationContext } from './operation-context.ts';
 import { passwordProblem } from './password-policy.ts';
 import { emailPattern, maskedEmail, stringField, type Json } from './request-fields.ts';
 import { makeVerifier } from './srp.ts';
-import type { PoolUser } from './users.ts';
+import { uuidPattern, type PoolUser } from './users.ts';
 
 /** Cognito's sign-up codes are valid 24 hours. */
 export const confirmationCodeValidityMs = 24 * 60 * 60 * 1000;
@@ -98,7 +98,11 @@ export function signUpOperations(context: OperationContext): Record<string, Oper
     ResendConfirmationCode(body) {
       checkClient(body);
       const username = stringField(body, 'Username', 'username', 128);
-      const user = userNamed(username);
+      // By email only: a real user's generated username would be answered with its masked email, an unknown one's
+      // (a stand-in's id, from InitiateAuth) with a masked UUID, telling them apart. Refusing every UUID-shaped
+      // name alike is stricter than Cognito, which resends by either name; clients send the email they signed up with.
+      if (uuidPattern.test(username)) throw new CognitoApiError('InvalidParameterException', 'The local user pool resends a code by email only, not by the generated username.');
+      const user = users.byEmail(username);
       if (!user) return { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: maskedEmail(username) } };
       if (user.status === 'CONFIRMED') throw new CognitoApiError('InvalidParameterException', 'User is already confirmed.');
       const code = newCode();

@@ -315,3 +315,15 @@ describe('Confirmation codes by either name', () => {
     }
   });
 });
+
+describe('ResendConfirmationCode', () => {
+  it("refuses a USER_ID_FOR_SRP alike for a real user and an unknown one, and answers by email as before", () => {
+    const at = startService();
+    at.call('SignUp', { Username: 'pending@example.com', Password: password });
+    const resend = (name: string) => () => at.call('ResendConfirmationCode', { Username: name });
+    const byId = ['pending@example.com', 'nobody@example.com'].map((email) => refusal(resend(challengeFor(at, email).USER_ID_FOR_SRP ?? '')));
+    expect(byId[0]).toEqual({ type: 'InvalidParameterException', message: 'The local user pool resends a code by email only, not by the generated username.' });
+    expect(byId[1]).toEqual(byId[0]);
+    expect(resend('pending@example.com')()).toEqual({ CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: 'p***@e***' } });
+  });
+});
