@@ -100,9 +100,10 @@ export function signInService(options: SignInServiceOptions): SignInService {
     lockout: new SignInLockout(now),
     spent: new SpentChallenges(now),
     codeAttempts: new CodeAttempts(now),
-    // Seals SECRET_BLOCKs and derives unknown users' stand-ins, under keys made per start.
+    // Seals SECRET_BLOCKs under a key made per start (no challenge outlives the stack); unknown users' stand-ins
+    // derive from the pool's kept key, so they are stable across restarts as real users are.
     seal: new ChallengeSeal(),
-    standIns: new StandIns(),
+    standIns: new StandIns(pool.standInKey),
     sessions: userSessions({ pool, users, now }),
     checkClient(body) {
       const clientId = stringField(body, 'ClientId', 'clientId', 128);

@@ -88,6 +88,17 @@ describe('preventUserExistenceErrors: an unknown user\'s challenge', () => {
   });
 });
 
+describe("preventUserExistenceErrors: an unknown user's stand-in across a restart", () => {
+  it("keeps its id and salt, as a real user's are kept", () => {
+    const at = startService();
+    confirmedUser(at, 'real@example.com');
+    const before = ['real@example.com', 'nobody@example.com'].map((email) => challengeFor(at, email));
+    const restarted = startService({ stateDir: at.stateDir });
+    const after = ['real@example.com', 'nobody@example.com'].map((email) => challengeFor(restarted, email));
+    expect(after.map(({ USER_ID_FOR_SRP, SALT }) => ({ USER_ID_FOR_SRP, SALT }))).toEqual(before.map(({ USER_ID_FOR_SRP, SALT }) => ({ USER_ID_FOR_SRP, SALT })));
+  });
+});
+
 describe('Lockout', () => {
   /** One sign-in with a wrong answer: a fresh challenge, answered with a signature no password gives. */
   const wrongSignIn = (at: Pool, username: string) => {
