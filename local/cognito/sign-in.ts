@@ -30,7 +30,8 @@ import { authOperations } from './auth-operations.ts';
 import { ChallengeSeal } from './challenge-seal.ts';
 import { CodeAttempts } from './code-attempts.ts';
 import { CognitoApiError } from './errors.ts';
-import { SignInLockout } from './lockout.ts';
+import { SignInLockout, failuresPerSecondBySrp } from './lockout.ts';
+import { failureMemoryMs } from './recent-failures.ts';
 import type { Operation, OperationContext } from './operation-context.ts';
 import { stringField, type Json } from './request-fields.ts';
 import { userSessions } from './sessions.ts';
@@ -59,6 +60,8 @@ export interface SignInServiceOptions {
   readonly passwordPolicy?: UserPoolPasswordPolicy;
   /** @default api/user-pool-settings.ts's */
   readonly authFlows?: UserPoolClientAuthFlows;
+  /** The bound on wrong-code and on failed-sign-in records each (recent-failures.ts). @default from the quotas (code-attempts.ts, lockout.ts) */
+  readonly maxFailureRecords?: number;
   /** Unix ms. @default Date.now */
   readonly now?: () => number;
 }
@@ -88,6 +91,7 @@ export function signInService(options: SignInServiceOptions): SignInService {
   const { pool, log } = options;
   const now = options.now ?? Date.now;
   const users = options.users ?? new UserDirectory(options.stateDir);
+  const flows = initiateAuthFlows(options.authFlows ?? userPoolClientAuthFlows);
   const context: OperationContext = {
     pool,
     poolName: poolNameOf(pool.userPoolId),
@@ -96,10 +100,11 @@ export function signInService(options: SignInServiceOptions): SignInService {
     log,
     maxUsers: options.maxUsers ?? defaultMaxUsers,
     policy: options.passwordPolicy ?? userPoolPasswordPolicy,
-    flows: initiateAuthFlows(options.authFlows ?? userPoolClientAuthFlows),
-    lockout: new SignInLockout(now),
+    flows,
+    // Twice the records when a failed sign-in takes one request (USER_PASSWORD_AUTH) rather than SRP's two (lockout.ts).
+    lockout: new SignInLockout(now, options.maxFailureRecords ?? failuresPerSecondBySrp * (flows.has('USER_PASSWORD_AUTH') ? 2 : 1) * (failureMemoryMs / 1000)),
     spent: new SpentChallenges(now),
-    codeAttempts: new CodeAttempts(now),
+    codeAttempts: new CodeAttempts(now, options.maxFailureRecords),
     // Seals SECRET_BLOCKs under a key made per start (no challenge outlives the stack); unknown users' stand-ins
     // derive from the pool's kept key, so they are stable across restarts as real users are.
     seal: new ChallengeSeal(),

@@ -77,21 +77,24 @@ export function signUpOperations(context: OperationContext): Record<string, Oper
       // counted under its stand-in's id, so its email and the USER_ID_FOR_SRP InitiateAuth gives share one count
       // as a real user's email and id do.
       const key = user?.userId ?? standIns.userIdFor(username);
-      if (codeAttempts.exhausted(key, !user)) throw new CognitoApiError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+      const attempts = codeAttempts.check(key);
+      if (attempts === 'limited') throw new CognitoApiError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+      // Before the code is compared: a code is never tried uncounted.
+      if (attempts === 'full') throw new CognitoApiError('TooManyRequestsException', 'Too many requests');
       if (!user) {
-        codeAttempts.wrong(key, true);
+        codeAttempts.wrong(key);
         throw codeMismatch();
       }
       const code = user.code;
       if (!code) throw new CognitoApiError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
       if (given !== code.value) {
-        codeAttempts.wrong(key, false);
+        codeAttempts.wrong(key);
         throw codeMismatch();
       }
       if (code.expiresAt <= now()) throw new CognitoApiError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
       const { code: _used, ...confirmed } = user;
       users.save({ ...confirmed, status: 'CONFIRMED' });
-      codeAttempts.confirmed(user.userId);
+      codeAttempts.forget(user.userId);
       return {};
     },
 
