@@ -17,7 +17,7 @@ export const confirmationCodeValidityMs = 24 * 60 * 60 * 1000;
 const codeMismatch = () => new CognitoApiError('CodeMismatchException', 'Invalid verification code provided, please try again.');
 
 export function signUpOperations(context: OperationContext): Record<string, Operation> {
-  const { users, now, log, maxUsers, policy, poolName, codeAttempts, standIns, checkClient, userNamed } = context;
+  const { users, now, log, maxUsers, policy, poolName, codeAttempts, lockout, standIns, checkClient, userNamed } = context;
 
   const newCode = () => ({ value: String(randomInt(0, 1_000_000)).padStart(6, '0'), expiresAt: now() + confirmationCodeValidityMs });
   const sendCode = (user: PoolUser, code: { value: string }) => {
@@ -35,6 +35,9 @@ export function signUpOperations(context: OperationContext): Record<string, Oper
     const oldest = users.oldestUnconfirmed();
     if (!oldest) throw new CognitoApiError('LimitExceededException', `The local user pool holds at most ${maxUsers} users, all confirmed.`);
     users.remove(oldest.userId);
+    // Its counts would otherwise stay until swept: no request names a removed user's id as a user's again.
+    codeAttempts.forget(oldest.userId);
+    lockout.forget(oldest.userId);
     log(`[cognito] the local user pool holds at most ${maxUsers} users: unconfirmed ${oldest.email} removed to make room`);
   };
 

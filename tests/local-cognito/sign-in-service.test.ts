@@ -388,4 +388,18 @@ describe('Failure records', () => {
     expect(records.size).toBe(2);
     expect(records.get('newer')).toEqual({ at: 60 * 1000 });
   });
+
+  it("of a user removed to make room are forgotten with it: its id, named again, counts from zero", () => {
+    const at = startService({ maxUsers: 1 });
+    at.call('SignUp', { Username: 'first@example.com', Password: password });
+    const removedId = at.service.users.byEmail('first@example.com')?.userId ?? '';
+    const wrongFor = (email: string) => (at.service.pendingCode(email)?.code === '000000' ? '000001' : '000000');
+    for (let attempt = 0; attempt < 5; attempt += 1) refusal(() => at.call('ConfirmSignUp', { Username: 'first@example.com', ConfirmationCode: wrongFor('first@example.com') }));
+    for (let attempt = 0; attempt < 5; attempt += 1) wrongSignIn(at, 'first@example.com');
+    at.clock.ms += 1;
+    at.call('SignUp', { Username: 'second@example.com', Password: password });
+    expect(at.service.users.byId(removedId)).toBeUndefined();
+    expect(refusal(() => at.call('ConfirmSignUp', { Username: removedId, ConfirmationCode: '000000' })).type).toBe('CodeMismatchException');
+    expect(wrongSignIn(at, removedId).message).toBe('Incorrect username or password.');
+  });
 });
