@@ -27,7 +27,8 @@ export function signUpOperations(context: OperationContext): Record<string, Oper
 
   /**
    * At the cap on users, the unconfirmed user who signed up first makes room, so sign-ups junk addresses never
-   * confirm (any web page may send them: Cognito's API answers CORS for any origin) cannot stop sign-ups for good.
+   * confirm (any web page may send them: Cognito's API answers CORS for any origin) cannot stop sign-ups for good;
+   * while such a flood lasts, a real pending sign-up may be removed before it is confirmed (logged).
    * The oldest unconfirmed rather than only one whose code expired: that would still stop sign-ups for a day at a
    * time. Only when every user is confirmed is a sign-up refused.
    */
