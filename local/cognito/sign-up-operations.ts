@@ -113,6 +113,7 @@ export function signUpOperations(context: OperationContext): Record<string, Oper
       if (!user) return { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: maskedEmail(username) } };
       if (user.status === 'CONFIRMED') throw new CognitoApiError('InvalidParameterException', 'User is already confirmed.');
       const code = newCode();
+      // The one cost an unknown name's answer lacks (a file written, ~0.07 ms of CPU): documented in README.
       users.save({ ...user, code });
       return { CodeDeliveryDetails: sendCode(user, code) };
     },
