@@ -68,7 +68,13 @@ export interface SignInServiceOptions {
 
 // The pool settings this module serves only one value of: changing the declaration fails the type check here,
 // rather than leaving the local pool answering as the deployed one no longer does.
-({ aliases: [Object.keys(userPoolSignInAliases)[0] as keyof typeof userPoolSignInAliases], email: userPoolSignInAliases.email, caseSensitive: userPoolSignInCaseSensitive, preventUserExistenceErrors: userPoolClientPreventUserExistenceErrors, sameLifetime: userPoolClientTokenValidity.accessTokenMinutes }) satisfies {
+({
+  aliases: [Object.keys(userPoolSignInAliases)[0] as keyof typeof userPoolSignInAliases],
+  email: userPoolSignInAliases.email,
+  caseSensitive: userPoolSignInCaseSensitive,
+  preventUserExistenceErrors: userPoolClientPreventUserExistenceErrors,
+  sameLifetime: userPoolClientTokenValidity.accessTokenMinutes,
+}) satisfies {
   aliases: ['email'];
   email: true;
   caseSensitive: true;
