@@ -5,17 +5,18 @@
  * alike, in the same records (recent-failures.ts), so a lockout says nothing of whether a user exists.
  */
 import { RecentFailures, failureMemoryMs } from './recent-failures.ts';
+import { quotaCategories } from './request-quota.ts';
 
 const freeFailedSignIns = 5;
 
 /**
- * The ids whose failures are kept at once when each failure takes two requests (InitiateAuth, then
- * RespondToAuthChallenge, sharing UserAuthentication's 120 a second): 60 failures a second over the 15 minutes a
- * failure is kept, 54,000. sign-in.ts doubles it when the app client allows USER_PASSWORD_AUTH (one request a
- * failure). A record takes about 160 bytes of heap (its UUID key, { count, lockedUntil, at }, the map's slot):
- * 8.4 MB measured with 54,000 records, 16.6 MB with 108,000.
+ * Failed sign-ins a second when each takes two requests (InitiateAuth, then RespondToAuthChallenge, sharing
+ * UserAuthentication's 120 a second): 60. The ids whose failures are kept are bounded by this over the 15 minutes
+ * a failure is kept and the bucket's one second, 60 × 901 = 54,060, twice that when the app client allows
+ * USER_PASSWORD_AUTH (one request a failure; sign-in.ts). A record takes about 160 bytes of heap (its UUID key,
+ * { count, lockedUntil, at }, the map's slot): 8.4 MB measured with 54,000 records, 16.6 MB with 108,000.
  */
-export const failuresPerSecondBySrp = 60;
+export const failuresPerSecondBySrp = quotaCategories.UserAuthentication / 2;
 
 interface Failures {
   count: number;
@@ -28,7 +29,7 @@ export class SignInLockout {
 
   public constructor(
     private readonly now: () => number,
-    maxIds = failuresPerSecondBySrp * (failureMemoryMs / 1000),
+    maxIds = failuresPerSecondBySrp * (failureMemoryMs / 1000 + 1),
   ) {
     this.#records = new RecentFailures(now, maxIds);
   }

@@ -108,7 +108,7 @@ export function signInService(options: SignInServiceOptions): SignInService {
     policy: options.passwordPolicy ?? userPoolPasswordPolicy,
     flows,
     // Twice the records when a failed sign-in takes one request (USER_PASSWORD_AUTH) rather than SRP's two (lockout.ts).
-    lockout: new SignInLockout(now, options.maxFailureRecords ?? failuresPerSecondBySrp * (flows.has('USER_PASSWORD_AUTH') ? 2 : 1) * (failureMemoryMs / 1000)),
+    lockout: new SignInLockout(now, options.maxFailureRecords ?? failuresPerSecondBySrp * (flows.has('USER_PASSWORD_AUTH') ? 2 : 1) * (failureMemoryMs / 1000 + 1)),
     spent: new SpentChallenges(now),
     codeAttempts: new CodeAttempts(now, options.maxFailureRecords),
     // Seals SECRET_BLOCKs under a key made per start (no challenge outlives the stack); unknown users' stand-ins
