@@ -79,8 +79,10 @@ export function signUpOperations(context: OperationContext): Record<string, Oper
       if (user?.status === 'CONFIRMED') throw new CognitoApiError('NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED');
       // preventUserExistenceErrors: an unknown user gets the wrong code's answer, and the limit after 5, as a real one,
       // counted under its stand-in's id, so its email and the USER_ID_FOR_SRP InitiateAuth gives share one count
-      // as a real user's email and id do.
-      const key = user?.userId ?? standIns.userIdFor(username);
+      // as a real user's email and id do. The stand-in's id is derived for a real user too (an HMAC, ~3 µs), so that
+      // the answers cost the same.
+      const standInId = standIns.userIdFor(username);
+      const key = user?.userId ?? standInId;
       const attempts = codeAttempts.check(key);
       if (attempts === 'limited') throw new CognitoApiError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
       // Before the code is compared: a code is never tried uncounted.
