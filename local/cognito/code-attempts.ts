@@ -3,45 +3,49 @@
  * does not give a guesser 5 more tries: after 5 wrong ones ConfirmSignUp is refused ("Attempt limit exceeded,
  * please try after some time.") until 15 minutes have passed since the last, which ends the count. Cognito
  * documents neither the count nor the time: both are local bounds. An unknown username (preventUserExistenceErrors)
- * is counted alike, for the newest `maxUnknown` names only, since any caller can name any number of them. In
- * memory only: a restart forgets the counts, as it does the sign-in lockout.
+ * is counted alike, under its stand-in's id, in the same records (recent-failures.ts). In memory only: a restart
+ * forgets the counts, as it does the sign-in lockout.
  */
+import { RecentFailures, failureMemoryMs } from './recent-failures.ts';
+import { quotaCategories } from './request-quota.ts';
 
 const maxWrongCodes = 5;
-const limitMs = 15 * 60 * 1000;
-/** The unknown names whose wrong codes are kept: at a few dozen bytes each, about a megabyte at most. */
-export const defaultMaxUnknownNames = 10_000;
+
+/**
+ * The ids whose wrong codes are kept at once: what ConfirmSignUp's quota (UserCreation, 50 a second, its bucket
+ * holding one second's worth) lets in over the 15 minutes a count lives, 50 × 901 = 45,050, each wrong code at
+ * most one new id. A record takes about 160 bytes of heap
+ * (its UUID key, { count, at }, the map's slot): 7.1 MB measured with 45,000 records.
+ */
+export const defaultMaxCodeAttemptIds = quotaCategories.UserCreation * (failureMemoryMs / 1000 + 1);
 
 export class CodeAttempts {
-  readonly #users = new Map<string, { count: number; at: number }>();
-  readonly #unknown = new Map<string, { count: number; at: number }>();
+  readonly #records: RecentFailures<{ count: number; at: number }>;
 
   public constructor(
     private readonly now: () => number,
-    private readonly maxUnknown = defaultMaxUnknownNames,
-  ) {}
-
-  /** Whether `key` (a userId, or an unknown name when `unknown`) has used its tries for now. */
-  public exhausted(key: string, unknown: boolean): boolean {
-    const records = unknown ? this.#unknown : this.#users;
-    const record = records.get(key);
-    if (record && record.at + limitMs <= this.now()) records.delete(key);
-    else if (record && record.count >= maxWrongCodes) return true;
-    return false;
+    maxIds = defaultMaxCodeAttemptIds,
+  ) {
+    this.#records = new RecentFailures(now, maxIds);
   }
 
-  /** Counts a wrong code for `key`. */
-  public wrong(key: string, unknown: boolean): void {
-    const records = unknown ? this.#unknown : this.#users;
-    const count = (records.get(key)?.count ?? 0) + 1;
-    // Deleted first, so the map's order is the order of the latest wrong code and the oldest goes first.
-    records.delete(key);
-    records.set(key, { count, at: this.now() });
-    if (unknown && records.size > this.maxUnknown) records.delete(records.keys().next().value as string);
+  /**
+   * Whether `id` (a user's, or an unknown name's stand-in's) may try a code now: 'limited' after 5 wrong ones,
+   * 'full' when a wrong one could not be counted (the bound reached by live records), else 'open'.
+   */
+  public check(id: string): 'open' | 'limited' | 'full' {
+    const record = this.#records.get(id);
+    if (record && record.count >= maxWrongCodes) return 'limited';
+    return this.#records.hasRoom(id) ? 'open' : 'full';
   }
 
-  /** A confirmed user's count ends. */
-  public confirmed(userId: string): void {
-    this.#users.delete(userId);
+  /** Counts a wrong code for `id` (after check said 'open'). */
+  public wrong(id: string): void {
+    this.#records.set(id, { count: (this.#records.get(id)?.count ?? 0) + 1, at: this.now() });
+  }
+
+  /** A user's count ends: confirmed, or removed (sign-up-operations.ts's makeRoom). */
+  public forget(userId: string): void {
+    this.#records.delete(userId);
   }
 }

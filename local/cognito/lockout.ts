@@ -2,14 +2,21 @@
  * Cognito's lockout after failed sign-ins: after 5 failures a user is locked for 1 s, doubling with each further
  * failure, up to about 15 minutes; a failure older than that is forgotten. Counted in memory only (a restart
  * forgets them, as it ends a lockout). An unknown user's stand-in (preventUserExistenceErrors) is locked out
- * alike, so a lockout says nothing of whether a user exists; its failures are kept for the newest
- * `maxStandIns` stand-ins only, since any caller can name any number of unknown users (the real users' are
- * bounded by the pool's cap on users).
+ * alike, in the same records (recent-failures.ts), so a lockout says nothing of whether a user exists.
  */
+import { RecentFailures, failureMemoryMs } from './recent-failures.ts';
+import { quotaCategories } from './request-quota.ts';
+
 const freeFailedSignIns = 5;
-const maxLockoutMs = 15 * 60 * 1000;
-/** The stand-ins whose failures are kept: at a few dozen bytes each, about a megabyte at most. */
-export const defaultMaxStandIns = 10_000;
+
+/**
+ * Failed sign-ins a second when each takes two requests (InitiateAuth, then RespondToAuthChallenge, sharing
+ * UserAuthentication's 120 a second): 60. The ids whose failures are kept are bounded by this over the 15 minutes
+ * a failure is kept and the bucket's one second, 60 × 901 = 54,060, twice that when the app client allows
+ * USER_PASSWORD_AUTH (one request a failure; sign-in.ts). A record takes about 160 bytes of heap (its UUID key,
+ * { count, lockedUntil, at }, the map's slot): 8.4 MB measured with 54,000 records, 16.6 MB with 108,000.
+ */
+export const failuresPerSecondBySrp = quotaCategories.UserAuthentication / 2;
 
 interface Failures {
   count: number;
@@ -18,36 +25,34 @@ interface Failures {
 }
 
 export class SignInLockout {
-  readonly #users = new Map<string, Failures>();
-  readonly #standIns = new Map<string, Failures>();
+  readonly #records: RecentFailures<Failures>;
 
   public constructor(
     private readonly now: () => number,
-    private readonly maxStandIns = defaultMaxStandIns,
-  ) {}
-
-  /** Whether `userId` (a user's, or a stand-in's when `standIn`) is locked out now. */
-  public locked(userId: string, standIn: boolean): boolean {
-    const records = standIn ? this.#standIns : this.#users;
-    const record = records.get(userId);
-    if (record && record.at + maxLockoutMs < this.now()) records.delete(userId);
-    else if (record && record.lockedUntil > this.now()) return true;
-    return false;
+    maxIds = failuresPerSecondBySrp * (failureMemoryMs / 1000 + 1),
+  ) {
+    this.#records = new RecentFailures(now, maxIds);
   }
 
-  /** Counts a failed sign-in of `userId`. */
-  public failed(userId: string, standIn: boolean): void {
-    const records = standIn ? this.#standIns : this.#users;
-    const count = (records.get(userId)?.count ?? 0) + 1;
-    const lockedUntil = count < freeFailedSignIns ? 0 : this.now() + Math.min(1000 * 2 ** (count - freeFailedSignIns), maxLockoutMs);
-    // Deleted first, so the map's order is the order of the latest failure and the oldest goes first.
-    records.delete(userId);
-    records.set(userId, { count, lockedUntil, at: this.now() });
-    if (standIn && records.size > this.maxStandIns) records.delete(records.keys().next().value as string);
+  /**
+   * Whether `id` (a user's, or a stand-in's) may try now: 'locked' while locked out, 'full' when a failure could
+   * not be counted (the bound reached by live records), else 'open'.
+   */
+  public check(id: string): 'open' | 'locked' | 'full' {
+    const record = this.#records.get(id);
+    if (record && record.lockedUntil > this.now()) return 'locked';
+    return this.#records.hasRoom(id) ? 'open' : 'full';
   }
 
-  /** A successful sign-in ends the count. */
-  public succeeded(userId: string): void {
-    this.#users.delete(userId);
+  /** Counts a failed sign-in of `id` (after check said 'open'). */
+  public failed(id: string): void {
+    const count = (this.#records.get(id)?.count ?? 0) + 1;
+    const lockedUntil = count < freeFailedSignIns ? 0 : this.now() + Math.min(1000 * 2 ** (count - freeFailedSignIns), failureMemoryMs);
+    this.#records.set(id, { count, lockedUntil, at: this.now() });
+  }
+
+  /** A user's count ends: a successful sign-in, or the user removed (sign-up-operations.ts's makeRoom). */
+  public forget(userId: string): void {
+    this.#records.delete(userId);
   }
 }

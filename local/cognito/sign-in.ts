@@ -13,7 +13,9 @@
  * confirmed), 5 wrong confirmation codes per user across resent codes, then 15 minutes' wait
  * (./code-attempts.ts, an unknown username alike), the newest 100 sign-in sessions a user keeps
  * (./sessions.ts). Failed sign-ins lock a user out as Cognito does ("Password attempts exceeded"), counted in
- * memory only (./lockout.ts), an unknown user's stand-in alike.
+ * memory only (./lockout.ts), an unknown user's stand-in alike. Wrong codes and failed sign-ins are kept for at
+ * most what the quotas let in over 15 minutes (./recent-failures.ts), and answered past that bound with
+ * TooManyRequestsException, as the answered challenges are (./spent-challenges.ts).
  */
 import {
   initiateAuthFlows,
@@ -30,7 +32,8 @@ import { authOperations } from './auth-operations.ts';
 import { ChallengeSeal } from './challenge-seal.ts';
 import { CodeAttempts } from './code-attempts.ts';
 import { CognitoApiError } from './errors.ts';
-import { SignInLockout } from './lockout.ts';
+import { SignInLockout, failuresPerSecondBySrp } from './lockout.ts';
+import { failureMemoryMs } from './recent-failures.ts';
 import type { Operation, OperationContext } from './operation-context.ts';
 import { stringField, type Json } from './request-fields.ts';
 import { userSessions } from './sessions.ts';
@@ -59,13 +62,21 @@ export interface SignInServiceOptions {
   readonly passwordPolicy?: UserPoolPasswordPolicy;
   /** @default api/user-pool-settings.ts's */
   readonly authFlows?: UserPoolClientAuthFlows;
+  /** The bound on wrong-code and on failed-sign-in records each (recent-failures.ts). @default from the quotas (code-attempts.ts, lockout.ts) */
+  readonly maxFailureRecords?: number;
   /** Unix ms. @default Date.now */
   readonly now?: () => number;
 }
 
 // The pool settings this module serves only one value of: changing the declaration fails the type check here,
 // rather than leaving the local pool answering as the deployed one no longer does.
-({ aliases: [Object.keys(userPoolSignInAliases)[0] as keyof typeof userPoolSignInAliases], email: userPoolSignInAliases.email, caseSensitive: userPoolSignInCaseSensitive, preventUserExistenceErrors: userPoolClientPreventUserExistenceErrors, sameLifetime: userPoolClientTokenValidity.accessTokenMinutes }) satisfies {
+({
+  aliases: [Object.keys(userPoolSignInAliases)[0] as keyof typeof userPoolSignInAliases],
+  email: userPoolSignInAliases.email,
+  caseSensitive: userPoolSignInCaseSensitive,
+  preventUserExistenceErrors: userPoolClientPreventUserExistenceErrors,
+  sameLifetime: userPoolClientTokenValidity.accessTokenMinutes,
+}) satisfies {
   aliases: ['email'];
   email: true;
   caseSensitive: true;
@@ -88,6 +99,7 @@ export function signInService(options: SignInServiceOptions): SignInService {
   const { pool, log } = options;
   const now = options.now ?? Date.now;
   const users = options.users ?? new UserDirectory(options.stateDir);
+  const flows = initiateAuthFlows(options.authFlows ?? userPoolClientAuthFlows);
   const context: OperationContext = {
     pool,
     poolName: poolNameOf(pool.userPoolId),
@@ -96,13 +108,15 @@ export function signInService(options: SignInServiceOptions): SignInService {
     log,
     maxUsers: options.maxUsers ?? defaultMaxUsers,
     policy: options.passwordPolicy ?? userPoolPasswordPolicy,
-    flows: initiateAuthFlows(options.authFlows ?? userPoolClientAuthFlows),
-    lockout: new SignInLockout(now),
+    flows,
+    // Twice the records when a failed sign-in takes one request (USER_PASSWORD_AUTH) rather than SRP's two (lockout.ts).
+    lockout: new SignInLockout(now, options.maxFailureRecords ?? failuresPerSecondBySrp * (flows.has('USER_PASSWORD_AUTH') ? 2 : 1) * (failureMemoryMs / 1000 + 1)),
     spent: new SpentChallenges(now),
-    codeAttempts: new CodeAttempts(now),
-    // Seals SECRET_BLOCKs and derives unknown users' stand-ins, under keys made per start.
+    codeAttempts: new CodeAttempts(now, options.maxFailureRecords),
+    // Seals SECRET_BLOCKs under a key made per start (no challenge outlives the stack); unknown users' stand-ins
+    // derive from the pool's kept key, so they are stable across restarts as real users are.
     seal: new ChallengeSeal(),
-    standIns: new StandIns(),
+    standIns: new StandIns(pool.standInKey),
     sessions: userSessions({ pool, users, now }),
     checkClient(body) {
       const clientId = stringField(body, 'ClientId', 'clientId', 128);

@@ -2,13 +2,18 @@
  * The PASSWORD_VERIFIER challenges already answered, so that each is answered once: a captured answer
  * (SECRET_BLOCK, signature, timestamp) replayed within the challenge's 3 minutes is refused, as Cognito refuses
  * a session used twice. Each challenge's id is kept until the challenge expires, when it could not be answered
- * anyway. At most `maxIds` at once: the UserAuthentication quota (120 a second) over the 3-minute auth session
- * allows 21,600; past the bound, after the expired ones are dropped, an answer is refused rather than an id
- * forgotten (which would let its answer be replayed).
+ * anyway. At most `maxIds` at once (bound below); past it, after the expired ones are dropped, an answer is
+ * refused rather than an id forgotten (which would let its answer be replayed).
  */
+import { userPoolClientTokenValidity } from '../../api/user-pool-settings.ts';
+import { quotaCategories } from './request-quota.ts';
 
-/** Above what the quota lets in during one auth session (120 × 180 = 21,600). */
-export const defaultMaxSpentChallenges = 30_000;
+/**
+ * What the quota lets be spent within one auth session: a kept id's InitiateAuth and its answer both came within
+ * the challenge's lifetime (3 minutes), each from UserAuthentication's bucket (120 a second, holding one second's
+ * worth), so at most 120 × (180 + 1) / 2 = 10,860 ids are live at once. A kept id takes ~100 bytes: 1.1 MB measured with 10,860.
+ */
+export const defaultMaxSpentChallenges = (quotaCategories.UserAuthentication * (userPoolClientTokenValidity.authSessionMinutes * 60 + 1)) / 2;
 
 export class SpentChallenges {
   /** id → unix ms its challenge expires. */

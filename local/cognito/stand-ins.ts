@@ -3,10 +3,10 @@
  * password can meet, shaped as a real user's so that its challenge says nothing of whether the user exists:
  * its id is a version-4 UUID with the variant bits of randomUUID's, its salt paddedHex of 16 bytes as
  * makeVerifier's, and an unknown UUID-shaped name is its own id, as a real user's id is when sent back as
- * USERNAME. Salt and verifier derive from the id under a key made per start, so the same id always gets the same
- * challenge while the stack runs.
+ * USERNAME. Id, salt and verifier derive from the name under the pool's stand-in key (kept in user-pool.json,
+ * user-pool.ts), so the same name always gets the same challenge, across restarts too, as a real user does.
  */
-import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import { paddedHex, srpN } from './srp.ts';
 import { uuidFromHex } from './user-pool.ts';
 import { uuidPattern } from './users.ts';
@@ -18,12 +18,25 @@ export interface StandIn {
 }
 
 export class StandIns {
-  readonly #key = randomBytes(32);
+  readonly #key: Buffer;
+
+  /** `key`: the pool's standInKey (user-pool.ts), 32 bytes. */
+  public constructor(key: Buffer) {
+    this.#key = key;
+  }
 
   /** The stand-in for the unknown username `name`. */
   public forName(name: string): StandIn {
-    const userId = uuidPattern.test(name) ? name : uuidFromHex(createHmac('sha256', this.#key).update(`name\u0000${name}`).digest('hex'));
+    const userId = this.userIdFor(name);
     return { userId, ...this.verifierOf(userId) };
+  }
+
+  /** The id of the unknown username `name`'s stand-in, which counts its wrong codes and failures as a user's id does. */
+  public userIdFor(name: string): string {
+    if (uuidPattern.test(name)) return name;
+    // A flat copy: the id keys records kept 15 minutes (recent-failures.ts), and as built from slices of the hash's
+    // hex it would keep that hex and the pieces too, ~500 bytes a record rather than ~150.
+    return Buffer.from(uuidFromHex(createHmac('sha256', this.#key).update(`name\u0000${name}`).digest('hex')), 'latin1').toString('latin1');
   }
 
   // The verifier is a number below N derived without a modular exponentiation, so a stand-in's challenge costs

@@ -20,7 +20,7 @@ import {
   type JsonWebKey,
   type KeyObject,
 } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { StateFileError, StateModes, jsonObject, readJsonStateFile, stateSubdir } from '../state-dir.ts';
 import { MintTokensError } from './errors.ts';
@@ -31,6 +31,11 @@ export interface StoredPool {
   readonly clientId: string;
   readonly keyId: string;
   readonly privateKeyPem: string;
+  /**
+   * 32 random bytes, base64url: the key unknown users' stand-ins derive from (stand-ins.ts), kept so that an unknown
+   * name's stand-in (its id, salt and verifier) is the same across restarts, as a real user's are.
+   */
+  readonly standInKey: string;
 }
 
 /** A pool read (or made) and checked, its private key imported once: what openLocalUserPool serves. */
@@ -102,6 +107,8 @@ export interface LocalUserPool {
   readonly region: string;
   /** `iss` of every token: `<origin>/cognito/<userPoolId>`; its JWKS is at `<issuer>/.well-known/jwks.json`. */
   readonly issuer: string;
+  /** The key unknown users' stand-ins derive from (stand-ins.ts), kept in user-pool.json: stable across restarts. */
+  readonly standInKey: Buffer;
   /** The public signing keys, in a JWKS document. */
   jwks(): { readonly keys: readonly JsonWebKey[] };
   mintTokens(args: MintTokensArgs): MintedTokens;
@@ -128,8 +135,16 @@ function storedPool(file: string, content: unknown): LoadedPool {
   } catch (error) {
     throw new StateFileError(file, 'has a privateKeyPem that is not a PEM private key', poolRemedy, { cause: error });
   }
+  // Absent in a pool kept before stand-ins had a kept key: loadOrCreatePool adds one.
+  if (fields.standInKey !== undefined && !(typeof fields.standInKey === 'string' && standInKeyPattern.test(fields.standInKey))) {
+    throw new StateFileError(file, 'has a standInKey that is not 32 bytes in base64url', poolRemedy);
+  }
   return { stored: fields as unknown as StoredPool, privateKey };
 }
+
+/** 32 bytes in base64url, unpadded: 43 characters, the last carrying 4 bits (so one of AEIMQUYcgkosw048). */
+const standInKeyPattern = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+const newStandInKey = () => randomBytes(32).toString('base64url');
 
 /**
  * Reads the pool kept in `<stateDir>/cognito/user-pool.json`, checked down to its key, or makes and keeps a new one.
@@ -140,7 +155,14 @@ function storedPool(file: string, content: unknown): LoadedPool {
 export function loadOrCreatePool(stateDir: string, region: string): LoadedPool {
   const file = path.join(stateDir, 'cognito', 'user-pool.json');
   const content = readJsonStateFile(file, poolRemedy);
-  if (content !== undefined) return storedPool(file, content);
+  if (content !== undefined) {
+    const loaded = storedPool(file, content);
+    if ((loaded.stored as Partial<StoredPool>).standInKey !== undefined) return loaded;
+    const stored: StoredPool = { ...loaded.stored, standInKey: newStandInKey() };
+    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: StateModes.file });
+    chmodSync(file, StateModes.file); // writeFileSync keeps an existing file's mode
+    return { ...loaded, stored };
+  }
   stateSubdir(stateDir, 'cognito');
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pool: StoredPool = {
@@ -148,6 +170,7 @@ export function loadOrCreatePool(stateDir: string, region: string): LoadedPool {
     clientId: randomText(26, clientAlphabet),
     keyId: randomBytes(16).toString('base64url'),
     privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    standInKey: newStandInKey(),
   };
   writeFileSync(file, JSON.stringify(pool, null, 2), { mode: StateModes.file });
   return { stored: pool, privateKey };
@@ -213,6 +236,7 @@ export function openLocalUserPool(options: LocalUserPoolOptions): LocalUserPool 
     clientId: stored.clientId,
     region: options.region,
     issuer,
+    standInKey: Buffer.from(stored.standInKey, 'base64url'),
     jwks: () => ({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: stored.keyId, alg: 'RS256', use: 'sig' }] }),
 
     mintTokens(args) {

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { userPoolClientTokenValidity, type UserPoolClientAuthFlows } from '../../api/user-pool-settings.ts';
+import { CodeAttempts } from '../../local/cognito/code-attempts.ts';
 import { SignInLockout } from '../../local/cognito/lockout.ts';
+import { RecentFailures } from '../../local/cognito/recent-failures.ts';
 import { SpentChallenges } from '../../local/cognito/spent-challenges.ts';
 import { CognitoApiError } from '../../local/cognito/errors.ts';
 import { signInService, type SignInService } from '../../local/cognito/sign-in.ts';
@@ -30,11 +32,11 @@ interface Pool {
   call(operation: string, body: Record<string, unknown>): Record<string, unknown>;
 }
 
-function startService(options: { maxUsers?: number; stateDir?: string; authFlows?: UserPoolClientAuthFlows } = {}): Pool {
+function startService(options: { maxUsers?: number; stateDir?: string; authFlows?: UserPoolClientAuthFlows; maxFailureRecords?: number } = {}): Pool {
   const stateDir = options.stateDir ?? mkdtempSync(path.join(workDir, 'pool-'));
   const pool = openLocalUserPool({ stateDir, region: 'us-east-1', origin: 'https://127.0.0.1:1' });
   const clock = { ms: Date.now() };
-  const service = signInService({ pool, stateDir, log: () => {}, now: () => clock.ms, maxUsers: options.maxUsers, authFlows: options.authFlows });
+  const service = signInService({ pool, stateDir, log: () => {}, now: () => clock.ms, maxUsers: options.maxUsers, authFlows: options.authFlows, maxFailureRecords: options.maxFailureRecords });
   return { pool, service, stateDir, clock, call: (operation, body) => service.call(operation, { ClientId: pool.clientId, ...body }) };
 }
 
@@ -88,18 +90,29 @@ describe('preventUserExistenceErrors: an unknown user\'s challenge', () => {
   });
 });
 
-describe('Lockout', () => {
-  /** One sign-in with a wrong answer: a fresh challenge, answered with a signature no password gives. */
-  const wrongSignIn = (at: Pool, username: string) => {
-    const challenge = challengeFor(at, username);
-    return refusal(() =>
-      at.call('RespondToAuthChallenge', {
-        ChallengeName: 'PASSWORD_VERIFIER',
-        ChallengeResponses: { USERNAME: username, PASSWORD_CLAIM_SECRET_BLOCK: challenge.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: Buffer.alloc(32).toString('base64'), TIMESTAMP: 'Tue Dec 1 08:09:59 UTC 2026' },
-      }),
-    );
-  };
+describe("preventUserExistenceErrors: an unknown user's stand-in across a restart", () => {
+  it("keeps its id and salt, as a real user's are kept", () => {
+    const at = startService();
+    confirmedUser(at, 'real@example.com');
+    const before = ['real@example.com', 'nobody@example.com'].map((email) => challengeFor(at, email));
+    const restarted = startService({ stateDir: at.stateDir });
+    const after = ['real@example.com', 'nobody@example.com'].map((email) => challengeFor(restarted, email));
+    expect(after.map(({ USER_ID_FOR_SRP, SALT }) => ({ USER_ID_FOR_SRP, SALT }))).toEqual(before.map(({ USER_ID_FOR_SRP, SALT }) => ({ USER_ID_FOR_SRP, SALT })));
+  });
+});
 
+/** One sign-in with a wrong answer: a fresh challenge, answered with a signature no password gives. */
+const wrongSignIn = (at: Pool, username: string) => {
+  const challenge = challengeFor(at, username);
+  return refusal(() =>
+    at.call('RespondToAuthChallenge', {
+      ChallengeName: 'PASSWORD_VERIFIER',
+      ChallengeResponses: { USERNAME: username, PASSWORD_CLAIM_SECRET_BLOCK: challenge.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: Buffer.alloc(32).toString('base64'), TIMESTAMP: 'Tue Dec 1 08:09:59 UTC 2026' },
+    }),
+  );
+};
+
+describe('Lockout', () => {
   it('locks an unknown user out after 5 failed sign-ins, as a real one', () => {
     const at = startService();
     confirmedUser(at, 'real@example.com');
@@ -109,13 +122,24 @@ describe('Lockout', () => {
     }
   });
 
-  it("keeps the newest stand-ins' failures only, and every real user's", () => {
+  it('keeps a locked-out id past its bound, refusing a new id (every name alike) until a record expires', () => {
     const clock = { ms: 0 };
-    const lockout = new SignInLockout(() => clock.ms, 2);
-    for (const id of ['a', 'b', 'c']) for (let failure = 0; failure < 5; failure += 1) lockout.failed(id, true);
-    for (let failure = 0; failure < 5; failure += 1) lockout.failed('real', false);
-    expect(['a', 'b', 'c'].map((id) => lockout.locked(id, true))).toEqual([false, true, true]);
-    expect(lockout.locked('real', false)).toBe(true);
+    const lockout = new SignInLockout(() => clock.ms, 3);
+    for (let failure = 0; failure < 10; failure += 1) lockout.failed('target'); // locked 32 s
+    clock.ms += 1000;
+    lockout.failed('other-1');
+    lockout.failed('other-2');
+    expect(['target', 'other-1', 'other-3'].map((id) => lockout.check(id))).toEqual(['locked', 'open', 'full']);
+    clock.ms += 15 * 60 * 1000 - 1000; // the target's last failure expires, the others' not yet
+    expect(['target', 'other-3'].map((id) => lockout.check(id))).toEqual(['open', 'open']);
+  });
+
+  it('answers TooManyRequestsException past the bound, for a real user and an unknown one alike', () => {
+    const at = startService({ maxFailureRecords: 1 });
+    confirmedUser(at, 'real@example.com');
+    confirmedUser(at, 'other@example.com');
+    expect(wrongSignIn(at, 'other@example.com').type).toBe('NotAuthorizedException');
+    for (const email of ['real@example.com', 'nobody@example.com']) expect(wrongSignIn(at, email)).toEqual({ type: 'TooManyRequestsException', message: 'Too many requests' });
   });
 });
 
@@ -300,5 +324,82 @@ describe('Confirmation codes', () => {
     at.clock.ms += 15 * 60 * 1000;
     expect(confirm('pending@example.com', at.service.pendingCode('pending@example.com')?.code ?? '')()).toEqual({});
     expect(refusal(confirm('nobody@example.com', '123456')).type).toBe('CodeMismatchException');
+  });
+});
+
+describe('Confirmation codes by either name', () => {
+  it("count a user's email and its USER_ID_FOR_SRP as one, an unknown user's alike", () => {
+    const at = startService();
+    at.call('SignUp', { Username: 'pending@example.com', Password: password });
+    const wrongFor = (email: string) => (at.service.pendingCode(email)?.code === '000000' ? '000001' : '000000');
+    for (const email of ['pending@example.com', 'nobody@example.com']) {
+      const confirm = (name: string) => () => at.call('ConfirmSignUp', { Username: name, ConfirmationCode: wrongFor(email) });
+      for (let attempt = 1; attempt <= 5; attempt += 1) expect(refusal(confirm(email)).type).toBe('CodeMismatchException');
+      expect(refusal(confirm(challengeFor(at, email).USER_ID_FOR_SRP ?? '')).type).toBe('LimitExceededException');
+    }
+  });
+});
+
+describe('ResendConfirmationCode', () => {
+  it("refuses a USER_ID_FOR_SRP alike for a real user and an unknown one, and answers by email as before", () => {
+    const at = startService();
+    at.call('SignUp', { Username: 'pending@example.com', Password: password });
+    const resend = (name: string) => () => at.call('ResendConfirmationCode', { Username: name });
+    const byId = ['pending@example.com', 'nobody@example.com'].map((email) => refusal(resend(challengeFor(at, email).USER_ID_FOR_SRP ?? '')));
+    expect(byId[0]).toEqual({ type: 'InvalidParameterException', message: 'The local user pool resends a code by email only, not by the generated username.' });
+    expect(byId[1]).toEqual(byId[0]);
+    expect(resend('pending@example.com')()).toEqual({ CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: 'p***@e***' } });
+  });
+});
+
+describe('Confirmation code counts past their bound', () => {
+  it('keep a limited id, refusing a new id (every name alike) until a record expires', () => {
+    const clock = { ms: 0 };
+    const attempts = new CodeAttempts(() => clock.ms, 3);
+    for (let attempt = 0; attempt < 5; attempt += 1) attempts.wrong('target');
+    clock.ms += 1000;
+    attempts.wrong('other-1');
+    attempts.wrong('other-2');
+    expect(['target', 'other-1', 'other-3'].map((id) => attempts.check(id))).toEqual(['limited', 'open', 'full']);
+    clock.ms += 15 * 60 * 1000 - 1000;
+    expect(['target', 'other-3'].map((id) => attempts.check(id))).toEqual(['open', 'open']);
+  });
+
+  it('answer TooManyRequestsException before the code is compared, for a real user and an unknown one alike', () => {
+    const at = startService({ maxFailureRecords: 1 });
+    for (const email of ['pending@example.com', 'other@example.com']) at.call('SignUp', { Username: email, Password: password });
+    const confirm = (email: string, code: string) => () => at.call('ConfirmSignUp', { Username: email, ConfirmationCode: code });
+    expect(refusal(confirm('other@example.com', 'wrong')).type).toBe('CodeMismatchException');
+    for (const email of ['pending@example.com', 'nobody@example.com']) {
+      expect(refusal(confirm(email, at.service.pendingCode(email)?.code ?? '123456'))).toEqual({ type: 'TooManyRequestsException', message: 'Too many requests' });
+    }
+  });
+});
+
+describe('Failure records', () => {
+  it('sweep the expired ones as new ones come, never a live one', () => {
+    const clock = { ms: 0 };
+    const records = new RecentFailures<{ at: number }>(() => clock.ms, 100);
+    for (let index = 0; index < 50; index += 1) records.set(`old-${index}`, { at: clock.ms });
+    clock.ms += 60 * 1000;
+    records.set('newer', { at: clock.ms });
+    clock.ms += 14 * 60 * 1000; // the old ones' 15 minutes are over, not the newer one's
+    records.set('newest', { at: clock.ms });
+    expect(records.size).toBe(2);
+    expect(records.get('newer')).toEqual({ at: 60 * 1000 });
+  });
+
+  it("of a user removed to make room are forgotten with it: its id, named again, counts from zero", () => {
+    const at = startService({ maxUsers: 1 });
+    at.call('SignUp', { Username: 'first@example.com', Password: password });
+    const removedId = at.service.users.byEmail('first@example.com')?.userId ?? '';
+    const wrongFor = (email: string) => (at.service.pendingCode(email)?.code === '000000' ? '000001' : '000000');
+    for (let attempt = 0; attempt < 5; attempt += 1) refusal(() => at.call('ConfirmSignUp', { Username: 'first@example.com', ConfirmationCode: wrongFor('first@example.com') }));
+    for (let attempt = 0; attempt < 5; attempt += 1) wrongSignIn(at, 'first@example.com');
+    at.clock.ms += 1;
+    at.call('SignUp', { Username: 'second@example.com', Password: password });
+    expect(at.service.users.byId(removedId)).toBeUndefined();
+    expect(refusal(() => at.call('ConfirmSignUp', { Username: removedId, ConfirmationCode: '000000' })).type).toBe('CodeMismatchException');
+    expect(wrongSignIn(at, removedId).message).toBe('Incorrect username or password.');
   });
 });

@@ -4,6 +4,7 @@
  * replaced by fresh secrets.
  */
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -109,8 +110,28 @@ describe('Function: loadOrCreateCredentials', () => {
   });
 });
 
+/** A whole user-pool.json (a real RSA key) whose standInKey is `key`. */
+function withStandInKey(key: string): string {
+  const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  return JSON.stringify({ userPoolId: 'us-east-1_a', clientId: 'c', keyId: 'k', privateKeyPem: pem, standInKey: key });
+}
+
 describe('Function: openLocalUserPool (stored pool)', () => {
   const open = (stateDir: string) => openLocalUserPool({ stateDir, region: 'us-east-1', origin: 'https://127.0.0.1:1' });
+
+  it('keeps the stand-in key, adding one (0600) to a pool kept before it had one', () => {
+    const dir = freshDir();
+    const first = open(dir).standInKey;
+    expect(first).toHaveLength(32);
+    expect(open(dir).standInKey).toEqual(first);
+    const file = path.join(dir, 'cognito', 'user-pool.json');
+    const { standInKey: _dropped, ...older } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify(older), { mode: 0o644 });
+    const added = open(dir).standInKey;
+    expect(added).not.toEqual(first);
+    expect(open(dir).standInKey).toEqual(added);
+    expect(modeOf(file)).toBe(0o600);
+  });
 
   it('creates cognito/ 0700 and user-pool.json 0600', () => {
     const dir = freshDir();
@@ -123,6 +144,8 @@ describe('Function: openLocalUserPool (stored pool)', () => {
     ['{"userPoolId": ', /user-pool\.json is not valid JSON.*; fix it, or delete it to make a new pool/],
     ['{}', /user-pool\.json lacks userPoolId; fix it, or delete it/],
     ['{"userPoolId": "us-east-1_a", "clientId": "c", "keyId": "k", "privateKeyPem": "-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----"}', /user-pool\.json has a privateKeyPem that is not a PEM private key/],
+    [withStandInKey('AAAA'), /user-pool\.json has a standInKey that is not 32 bytes in base64url/],
+    [withStandInKey(Buffer.alloc(32).toString('base64')), /user-pool\.json has a standInKey that is not 32 bytes in base64url/],
   ])('refuses %s with one line naming the file', (content, message) => {
     const dir = freshDir();
     mkdirSync(path.join(dir, 'cognito'));
