@@ -16,7 +16,7 @@ export const authSessionValidityMs = userPoolClientTokenValidity.authSessionMinu
 
 const incorrect = () => new CognitoApiError('NotAuthorizedException', 'Incorrect username or password.');
 
-export function authOperations(context: OperationContext): Record<string, Operation> {
+export function authOperations(context: OperationContext) {
   const { users, now, poolName, flows, lockout, spent, checkClient, userNamed } = context;
   const { startSession, refresh } = context.sessions;
   const seal = (fields: Record<string, unknown>) => context.seal.seal(fields);
@@ -118,5 +118,5 @@ export function authOperations(context: OperationContext): Record<string, Operat
       if (user.status !== 'CONFIRMED') throw new CognitoApiError('UserNotConfirmedException', 'User is not confirmed.');
       return { ChallengeParameters: {}, AuthenticationResult: startSession(user) };
     },
-  };
+  } satisfies Record<string, Operation>;
 }

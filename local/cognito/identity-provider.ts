@@ -93,8 +93,7 @@ export function identityProviderHandler(options: IdentityProviderOptions) {
       return refuse(request, response, new CognitoApiError('UnknownOperationException', named));
     }
     // Charged before the body is read, so a flood costs neither memory nor SRP arithmetic.
-    const category = operationCategory[operation];
-    if (category && !quota.take(category)) return refuse(request, response, tooMany());
+    if (!quota.take(operationCategory[operation])) return refuse(request, response, tooMany());
     if ((declaredLength(request) ?? 0) > maxIdentityProviderBodyBytes) return refuse(request, response, tooLarge());
     if (!declaredBodyFits(budget, request, maxIdentityProviderBodyBytes)) return refuse(request, response, tooMany());
     let bytes: Buffer;

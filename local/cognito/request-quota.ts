@@ -9,6 +9,7 @@
  * (requests past it counted against UserAuthentication); here it takes from the UserAuthentication bucket, since
  * 360 answers a second at ~8 ms of CPU each would take about 3 cores, more than the stack may spend.
  */
+import type { OperationName } from './sign-in.ts';
 
 /** The categories the served operations fall in, with Cognito's default rates. */
 export const quotaCategories = {
@@ -20,8 +21,8 @@ export const quotaCategories = {
 
 export type QuotaCategory = keyof typeof quotaCategories;
 
-/** The category of each served operation, as Cognito's quota page lists them. */
-export const operationCategory: Readonly<Record<string, QuotaCategory>> = {
+/** The category of each served operation, as Cognito's quota page lists them: the type refuses an operation left out. */
+export const operationCategory: Readonly<Record<OperationName, QuotaCategory>> = {
   SignUp: 'UserCreation',
   ConfirmSignUp: 'UserCreation',
   ResendConfirmationCode: 'UserAccountRecovery',

@@ -86,13 +86,16 @@ export interface SignInServiceOptions {
 /** The local pool's cap on users (not Cognito's, which is in the millions): each is a file loaded at start. */
 export const defaultMaxUsers = 1000;
 
+/** The names of the operations served: the groups' own keys, so that a list kept per operation (request-quota.ts) must name each. */
+export type OperationName = keyof ReturnType<typeof signUpOperations> | keyof ReturnType<typeof authOperations> | keyof ReturnType<typeof tokenOperations>;
+
 export interface SignInService {
   readonly users: UserDirectory;
   /** The pending confirmation code of the user with `email`, for the admin test hook; undefined when none. */
   pendingCode(email: string): { readonly code: string; readonly expiresAt: number } | undefined;
-  call(operation: string, body: Json): Json;
+  call(operation: OperationName, body: Json): Json;
   /** Whether the service serves `operation`. */
-  serves(operation: string): boolean;
+  serves(operation: string): operation is OperationName;
 }
 
 export function signInService(options: SignInServiceOptions): SignInService {
@@ -124,7 +127,7 @@ export function signInService(options: SignInServiceOptions): SignInService {
     },
     userNamed: (name) => users.byEmail(name) ?? users.byId(name),
   };
-  const operations: Record<string, Operation> = { ...signUpOperations(context), ...authOperations(context), ...tokenOperations(context) };
+  const operations: Record<OperationName, Operation> = { ...signUpOperations(context), ...authOperations(context), ...tokenOperations(context) };
 
   return {
     users,
@@ -132,7 +135,7 @@ export function signInService(options: SignInServiceOptions): SignInService {
       const code = users.byEmail(email)?.code;
       return code ? { code: code.value, expiresAt: code.expiresAt } : undefined;
     },
-    serves: (operation) => Object.hasOwn(operations, operation),
+    serves: (operation): operation is OperationName => Object.hasOwn(operations, operation),
     call(operation, body) {
       // Own keys only: `constructor` or `toString` is no operation.
       const run = Object.hasOwn(operations, operation) ? operations[operation] : undefined;

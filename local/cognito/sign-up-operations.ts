@@ -16,7 +16,7 @@ export const confirmationCodeValidityMs = 24 * 60 * 60 * 1000;
 
 const codeMismatch = () => new CognitoApiError('CodeMismatchException', 'Invalid verification code provided, please try again.');
 
-export function signUpOperations(context: OperationContext): Record<string, Operation> {
+export function signUpOperations(context: OperationContext) {
   const { users, now, log, maxUsers, policy, poolName, codeAttempts, lockout, standIns, checkClient, userNamed } = context;
 
   const newCode = () => ({ value: String(randomInt(0, 1_000_000)).padStart(6, '0'), expiresAt: now() + confirmationCodeValidityMs });
@@ -119,5 +119,5 @@ export function signUpOperations(context: OperationContext): Record<string, Oper
       users.save({ ...user, code });
       return { CodeDeliveryDetails: sendCode(user, code) };
     },
-  };
+  } satisfies Record<string, Operation>;
 }

@@ -6,7 +6,7 @@ import type { Operation, OperationContext } from './operation-context.ts';
 import { stringField } from './request-fields.ts';
 import { sha256 } from './sessions.ts';
 
-export function tokenOperations(context: OperationContext): Record<string, Operation> {
+export function tokenOperations(context: OperationContext) {
   const { users, checkClient } = context;
   const { refresh, revoke, accessTokenUser } = context.sessions;
 
@@ -44,5 +44,5 @@ export function tokenOperations(context: OperationContext): Record<string, Opera
       if (user) revoke(user, (session) => session.tokenHash === hash);
       return {};
     },
-  };
+  } satisfies Record<string, Operation>;
 }

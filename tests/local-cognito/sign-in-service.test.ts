@@ -13,7 +13,7 @@ import { SignInLockout } from '../../local/cognito/lockout.ts';
 import { RecentFailures } from '../../local/cognito/recent-failures.ts';
 import { SpentChallenges } from '../../local/cognito/spent-challenges.ts';
 import { CognitoApiError } from '../../local/cognito/errors.ts';
-import { signInService, type SignInService } from '../../local/cognito/sign-in.ts';
+import { signInService, type OperationName, type SignInService } from '../../local/cognito/sign-in.ts';
 import { paddedHex } from '../../local/cognito/srp.ts';
 import { openLocalUserPool, type LocalUserPool } from '../../local/cognito/user-pool.ts';
 import { UserDirectory } from '../../local/cognito/users.ts';
@@ -29,7 +29,7 @@ interface Pool {
   readonly service: SignInService;
   readonly stateDir: string;
   readonly clock: { ms: number };
-  call(operation: string, body: Record<string, unknown>): Record<string, unknown>;
+  call(operation: OperationName, body: Record<string, unknown>): Record<string, unknown>;
 }
 
 function startService(options: { maxUsers?: number; stateDir?: string; authFlows?: UserPoolClientAuthFlows; maxFailureRecords?: number } = {}): Pool {
