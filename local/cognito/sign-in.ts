@@ -32,8 +32,7 @@ import { authOperations } from './auth-operations.ts';
 import { ChallengeSeal } from './challenge-seal.ts';
 import { CodeAttempts } from './code-attempts.ts';
 import { CognitoApiError } from './errors.ts';
-import { SignInLockout, failuresPerSecondBySrp } from './lockout.ts';
-import { failureMemoryMs } from './recent-failures.ts';
+import { SignInLockout, maxFailedSignInIds } from './lockout.ts';
 import type { Operation, OperationContext } from './operation-context.ts';
 import { stringField, type Json } from './request-fields.ts';
 import { userSessions } from './sessions.ts';
@@ -112,8 +111,7 @@ export function signInService(options: SignInServiceOptions): SignInService {
     maxUsers: options.maxUsers ?? defaultMaxUsers,
     policy: options.passwordPolicy ?? userPoolPasswordPolicy,
     flows,
-    // Twice the records when a failed sign-in takes one request (USER_PASSWORD_AUTH) rather than SRP's two (lockout.ts).
-    lockout: new SignInLockout(now, options.maxFailureRecords ?? failuresPerSecondBySrp * (flows.has('USER_PASSWORD_AUTH') ? 2 : 1) * (failureMemoryMs / 1000 + 1)),
+    lockout: new SignInLockout(now, options.maxFailureRecords ?? maxFailedSignInIds(flows)),
     spent: new SpentChallenges(now),
     codeAttempts: new CodeAttempts(now, options.maxFailureRecords),
     // Seals SECRET_BLOCKs under a key made per start (no challenge outlives the stack); unknown users' stand-ins
