@@ -168,7 +168,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
   const port = await listen(server, options.port, host);
   const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const pool = openLocalUserPool({ stateDir: options.stateDir, region: options.region, origin: `https://${authority}`, loaded: options.userPool });
-  const signIn = signInService({ pool, stateDir: options.stateDir, users, log: options.userPoolLog ?? ((line) => console.log(line)) });
+  const signIn = signInService({ pool, users, log: options.userPoolLog ?? ((line) => console.log(line)) });
   attached.pool = pool;
   attached.routes = userPoolRoutes({ pool, admin: options.userPoolAdmin ?? credentialStore(), region: options.region, signIn });
   attached.identityProvider = identityProviderHandler({

@@ -26,7 +26,7 @@ const targetPrefix = 'AWSCognitoIdentityProviderService.';
 
 export interface IdentityProviderOptions extends RequestBodyOptions {
   readonly service: SignInService;
-  /** @default Cognito's default rates */
+  /** Test hook: other rates or clock. @default Cognito's default rates */
   readonly quota?: RequestQuota;
 }
 

@@ -26,7 +26,6 @@ import {
   userPoolSignInAliases,
   userPoolSignInCaseSensitive,
   type UserPoolClientAuthFlows,
-  type UserPoolPasswordPolicy,
 } from '../../api/user-pool-settings.ts';
 import { authOperations } from './auth-operations.ts';
 import { ChallengeSeal } from './challenge-seal.ts';
@@ -42,26 +41,21 @@ import { poolNameOf } from './srp.ts';
 import { StandIns } from './stand-ins.ts';
 import { tokenOperations } from './token-operations.ts';
 import type { LocalUserPool } from './user-pool.ts';
-import { UserDirectory } from './users.ts';
+import type { UserDirectory } from './users.ts';
 
-export { authSessionValidityMs } from './auth-operations.ts';
-export { refreshTokenValidityMs } from './sessions.ts';
 export { confirmationCodeValidityMs } from './sign-up-operations.ts';
 
 export interface SignInServiceOptions {
   readonly pool: LocalUserPool;
-  readonly stateDir: string;
-  /** The users of `stateDir`, when read before (so a damaged file stops a start before it listens). @default read now */
-  readonly users?: UserDirectory;
+  /** The pool's users, read by the caller before it listens (so a damaged file stops a start with nothing open). */
+  readonly users: UserDirectory;
   /** Where "sent" confirmation codes are written (the stack's log). */
   readonly log: (line: string) => void;
-  /** @default 1000 */
+  /** Test hook: a smaller cap on users. @default 1000 */
   readonly maxUsers?: number;
-  /** @default api/user-pool-settings.ts's */
-  readonly passwordPolicy?: UserPoolPasswordPolicy;
-  /** @default api/user-pool-settings.ts's */
+  /** Test hook: other app client flows (USER_PASSWORD_AUTH). @default api/user-pool-settings.ts's */
   readonly authFlows?: UserPoolClientAuthFlows;
-  /** The bound on wrong-code and on failed-sign-in records each (recent-failures.ts). @default from the quotas (code-attempts.ts, lockout.ts) */
+  /** Test hook: the bound on wrong-code and on failed-sign-in records each (recent-failures.ts). @default from the quotas (code-attempts.ts, lockout.ts) */
   readonly maxFailureRecords?: number;
   /** Unix ms. @default Date.now */
   readonly now?: () => number;
@@ -89,7 +83,6 @@ export const defaultMaxUsers = 1000;
 export type OperationName = keyof ReturnType<typeof signUpOperations> | keyof ReturnType<typeof authOperations> | keyof ReturnType<typeof tokenOperations>;
 
 export interface SignInService {
-  readonly users: UserDirectory;
   /** The pending confirmation code of the user with `email`, for the admin test hook; undefined when none. */
   pendingCode(email: string): { readonly code: string; readonly expiresAt: number } | undefined;
   call(operation: OperationName, body: Json): Json;
@@ -98,9 +91,8 @@ export interface SignInService {
 }
 
 export function signInService(options: SignInServiceOptions): SignInService {
-  const { pool, log } = options;
+  const { pool, users, log } = options;
   const now = options.now ?? Date.now;
-  const users = options.users ?? new UserDirectory(options.stateDir);
   const flows = initiateAuthFlows(options.authFlows ?? userPoolClientAuthFlows);
   const context: OperationContext = {
     pool,
@@ -109,7 +101,7 @@ export function signInService(options: SignInServiceOptions): SignInService {
     now,
     log,
     maxUsers: options.maxUsers ?? defaultMaxUsers,
-    policy: options.passwordPolicy ?? userPoolPasswordPolicy,
+    policy: userPoolPasswordPolicy,
     flows,
     lockout: new SignInLockout(now, options.maxFailureRecords ?? maxFailedSignInIds(flows)),
     spent: new SpentChallenges(now),
@@ -128,7 +120,6 @@ export function signInService(options: SignInServiceOptions): SignInService {
   const operations: Record<OperationName, Operation> = { ...signUpOperations(context), ...authOperations(context), ...tokenOperations(context) };
 
   return {
-    users,
     pendingCode(email) {
       const code = users.byEmail(email)?.code;
       return code ? { code: code.value, expiresAt: code.expiresAt } : undefined;

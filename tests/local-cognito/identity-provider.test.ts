@@ -15,6 +15,7 @@ import { RequestQuota } from '../../local/cognito/request-quota.ts';
 import { userPoolRoutes, userPoolSigningName } from '../../local/cognito/routes.ts';
 import { confirmationCodeValidityMs, signInService } from '../../local/cognito/sign-in.ts';
 import { openLocalUserPool, type LocalUserPool } from '../../local/cognito/user-pool.ts';
+import { UserDirectory } from '../../local/cognito/users.ts';
 import { closeServer, guardRequests, guardServer } from '../../local/http-boundary.ts';
 import { adminFetch } from '../../local/iam/admin-fetch.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';
@@ -57,7 +58,7 @@ async function startPool(options: { stateDir?: string; quota?: RequestQuota; max
   const pool = openLocalUserPool({ stateDir, region, origin: 'https://127.0.0.1:1' });
   const logs: string[] = [];
   const clock = { ms: Date.now() };
-  const service = signInService({ pool, stateDir, log: (line) => logs.push(line), now: () => clock.ms, maxUsers: options.maxUsers });
+  const service = signInService({ pool, users: new UserDirectory(stateDir), log: (line) => logs.push(line), now: () => clock.ms, maxUsers: options.maxUsers });
   const api = identityProviderHandler({ service, quota: options.quota });
   const routes = userPoolRoutes({ pool, admin: credentialStore(admin), region, signIn: service });
   const server = createServer(
@@ -380,7 +381,7 @@ describe('Refusals at the API', () => {
 
   it("answers a failure of its own with Cognito's InternalErrorException and nothing of the failure", async () => {
     // Arrange: a service that fails as a full disk would
-    const failing = { ...signInService({ pool: openLocalUserPool({ stateDir: workDir, region, origin: 'https://127.0.0.1:1' }), stateDir: workDir, log: () => {} }) };
+    const failing = { ...signInService({ pool: openLocalUserPool({ stateDir: workDir, region, origin: 'https://127.0.0.1:1' }), users: new UserDirectory(workDir), log: () => {} }) };
     const api = identityProviderHandler({ service: { ...failing, call: () => { throw new Error('ENOSPC: /secret/path/users.json'); } } });
     const logged: unknown[] = [];
     const server = createServer(guardRequests(api, { service: 'test pool', log: (error) => logged.push(error), internalError: (_, response) => sendInternalError(response) }));

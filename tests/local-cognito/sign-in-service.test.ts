@@ -27,6 +27,7 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 interface Pool {
   readonly pool: LocalUserPool;
   readonly service: SignInService;
+  readonly users: UserDirectory;
   readonly stateDir: string;
   readonly clock: { ms: number };
   call(operation: OperationName, body: Record<string, unknown>): Record<string, unknown>;
@@ -36,8 +37,9 @@ function startService(options: { maxUsers?: number; stateDir?: string; authFlows
   const stateDir = options.stateDir ?? mkdtempSync(path.join(workDir, 'pool-'));
   const pool = openLocalUserPool({ stateDir, region: 'us-east-1', origin: 'https://127.0.0.1:1' });
   const clock = { ms: Date.now() };
-  const service = signInService({ pool, stateDir, log: () => {}, now: () => clock.ms, maxUsers: options.maxUsers, authFlows: options.authFlows, maxFailureRecords: options.maxFailureRecords });
-  return { pool, service, stateDir, clock, call: (operation, body) => service.call(operation, { ClientId: pool.clientId, ...body }) };
+  const users = new UserDirectory(stateDir);
+  const service = signInService({ pool, users, log: () => {}, now: () => clock.ms, maxUsers: options.maxUsers, authFlows: options.authFlows, maxFailureRecords: options.maxFailureRecords });
+  return { pool, service, users, stateDir, clock, call: (operation, body) => service.call(operation, { ClientId: pool.clientId, ...body }) };
 }
 
 /** The error `run` throws, as Cognito would answer it. */
@@ -202,7 +204,7 @@ describe('The cap on users', () => {
 
     signUp('third@example.com');
     const restarted = startService({ stateDir: at.stateDir });
-    expect(['first', 'second', 'third'].map((name) => restarted.service.users.byEmail(`${name}@example.com`) !== undefined)).toEqual([false, true, true]);
+    expect(['first', 'second', 'third'].map((name) => restarted.users.byEmail(`${name}@example.com`) !== undefined)).toEqual([false, true, true]);
 
     for (const email of ['second@example.com', 'third@example.com']) at.call('ConfirmSignUp', { Username: email, ConfirmationCode: at.service.pendingCode(email)?.code });
     expect(refusal(() => signUp('fourth@example.com'))).toEqual({ type: 'LimitExceededException', message: 'The local user pool holds at most 2 users, all confirmed.' });
@@ -219,7 +221,7 @@ describe('Damaged user files', () => {
     const client = await amplifySrpClient(at.pool.userPoolId);
     const challenge = challengeFor(at, 'signed-in@example.com', client.srpA);
     at.call('RespondToAuthChallenge', { ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: await client.passwordVerifier(challenge, password) });
-    const userId = at.service.users.byEmail('signed-in@example.com')?.userId ?? '';
+    const userId = at.users.byEmail('signed-in@example.com')?.userId ?? '';
     at.call('SignUp', { Username: 'pending@example.com', Password: password });
     const file = path.join(at.stateDir, 'cognito', 'users', `${userId}.json`);
     const stored = JSON.parse(readFileSync(file, 'utf8')) as Stored;
@@ -392,13 +394,13 @@ describe('Failure records', () => {
   it("of a user removed to make room are forgotten with it: its id, named again, counts from zero", () => {
     const at = startService({ maxUsers: 1 });
     at.call('SignUp', { Username: 'first@example.com', Password: password });
-    const removedId = at.service.users.byEmail('first@example.com')?.userId ?? '';
+    const removedId = at.users.byEmail('first@example.com')?.userId ?? '';
     const wrongFor = (email: string) => (at.service.pendingCode(email)?.code === '000000' ? '000001' : '000000');
     for (let attempt = 0; attempt < 5; attempt += 1) refusal(() => at.call('ConfirmSignUp', { Username: 'first@example.com', ConfirmationCode: wrongFor('first@example.com') }));
     for (let attempt = 0; attempt < 5; attempt += 1) wrongSignIn(at, 'first@example.com');
     at.clock.ms += 1;
     at.call('SignUp', { Username: 'second@example.com', Password: password });
-    expect(at.service.users.byId(removedId)).toBeUndefined();
+    expect(at.users.byId(removedId)).toBeUndefined();
     expect(refusal(() => at.call('ConfirmSignUp', { Username: removedId, ConfirmationCode: '000000' })).type).toBe('CodeMismatchException');
     expect(wrongSignIn(at, removedId).message).toBe('Incorrect username or password.');
   });
