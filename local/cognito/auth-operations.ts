@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { userPoolClientTokenValidity } from '../../api/user-pool-settings.ts';
-import { CognitoApiError } from './errors.ts';
+import { CognitoApiError, tooManyRequests } from './errors.ts';
 import type { Operation, OperationContext } from './operation-context.ts';
 import { stringField, stringMap } from './request-fields.ts';
 import { makeVerifier, passwordClaimKey, passwordClaimSignature, serverEphemeral, signatureMatches, timestampPattern, validClientPublic } from './srp.ts';
@@ -30,7 +30,7 @@ export function authOperations(context: OperationContext) {
   const checkLockout = (userId: string) => {
     const state = lockout.check(userId);
     if (state === 'locked') throw new CognitoApiError('NotAuthorizedException', 'Password attempts exceeded');
-    if (state === 'full') throw new CognitoApiError('TooManyRequestsException', 'Too many requests');
+    if (state === 'full') throw tooManyRequests();
   };
   const failedSignIn = (userId: string): CognitoApiError => {
     lockout.failed(userId);
@@ -98,7 +98,7 @@ export function authOperations(context: OperationContext) {
       if (typeof state.e !== 'number' || state.e <= now()) throw new CognitoApiError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
       const spending = spent.spend(String(state.i), state.e);
       if (spending === 'reused') throw new CognitoApiError('NotAuthorizedException', 'Invalid session for the user, session can only be used once.');
-      if (spending === 'full') throw new CognitoApiError('TooManyRequestsException', 'Too many requests');
+      if (spending === 'full') throw tooManyRequests();
       const userId = state.u as string;
       const named = responses.USERNAME as string;
       // A stand-in's answer is refused only after the work a real user's takes, and counts toward its lockout.

@@ -13,7 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bodyPaceOf, closeOrDrain, declaredBodyFits, declaredLength, readHeldBody, stackBodyBudget, type RequestBodyOptions } from '../http-body.ts';
 import { requestPathname } from '../http-boundary.ts';
 import { operationCategory, RequestQuota } from './request-quota.ts';
-import { CognitoApiError, RefusedBody } from './errors.ts';
+import { CognitoApiError, RefusedBody, tooManyRequests } from './errors.ts';
 import type { SignInService } from './sign-in.ts';
 
 /** Where the API is served on the AppSync listener. */
@@ -61,7 +61,6 @@ export const sendInternalError = (response: ServerResponse) =>
 
 const tooLarge = () =>
   new CognitoApiError('SerializationException', `The request body must be at most ${maxIdentityProviderBodyBytes} bytes.`, 413);
-const tooMany = () => new CognitoApiError('TooManyRequestsException', 'Too many requests');
 
 /** Whether `request` is for the API (its path), whatever its method. */
 export const isIdentityProviderRequest = (request: IncomingMessage): boolean => {
@@ -93,9 +92,9 @@ export function identityProviderHandler(options: IdentityProviderOptions) {
       return refuse(request, response, new CognitoApiError('UnknownOperationException', named));
     }
     // Charged before the body is read, so a flood costs neither memory nor SRP arithmetic.
-    if (!quota.take(operationCategory[operation])) return refuse(request, response, tooMany());
+    if (!quota.take(operationCategory[operation])) return refuse(request, response, tooManyRequests());
     if ((declaredLength(request) ?? 0) > maxIdentityProviderBodyBytes) return refuse(request, response, tooLarge());
-    if (!declaredBodyFits(budget, request, maxIdentityProviderBodyBytes)) return refuse(request, response, tooMany());
+    if (!declaredBodyFits(budget, request, maxIdentityProviderBodyBytes)) return refuse(request, response, tooManyRequests());
     let bytes: Buffer;
     try {
       bytes = await readHeldBody(request, response, {
@@ -103,7 +102,7 @@ export function identityProviderHandler(options: IdentityProviderOptions) {
         tooLarge: () => new RefusedBody(tooLarge()),
         ...pace,
         budget,
-        overBudget: () => new RefusedBody(tooMany()),
+        overBudget: () => new RefusedBody(tooManyRequests()),
       });
     } catch (error) {
       if (error instanceof RefusedBody) return refuse(request, response, error.answer);
