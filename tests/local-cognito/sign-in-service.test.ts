@@ -12,7 +12,7 @@ import { CodeAttempts } from '../../local/cognito/code-attempts.ts';
 import { SignInLockout } from '../../local/cognito/lockout.ts';
 import { RecentFailures } from '../../local/cognito/recent-failures.ts';
 import { SpentChallenges } from '../../local/cognito/spent-challenges.ts';
-import { CognitoApiError } from '../../local/cognito/errors.ts';
+import { CognitoApiError, CognitoInvariantError } from '../../local/cognito/errors.ts';
 import { signInService, type OperationName, type SignInService } from '../../local/cognito/sign-in.ts';
 import { paddedHex } from '../../local/cognito/srp.ts';
 import { openLocalUserPool, type LocalUserPool } from '../../local/cognito/user-pool.ts';
@@ -389,6 +389,15 @@ describe('Failure records', () => {
     records.set('newest', { at: clock.ms });
     expect(records.size).toBe(2);
     expect(records.get('newer')).toEqual({ at: 60 * 1000 });
+  });
+
+  it('refuse a record past the bound as a bug of the pool, never dropping a live one', () => {
+    const records = new RecentFailures<{ at: number }>(() => 0, 1);
+    records.set('first', { at: 0 });
+
+    expect(records.hasRoom('second')).toBe(false);
+    expect(() => records.set('second', { at: 0 })).toThrow(CognitoInvariantError);
+    expect(records.get('first')).toEqual({ at: 0 });
   });
 
   it("of a user removed to make room are forgotten with it: its id, named again, counts from zero", () => {
