@@ -12,9 +12,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bodyPaceOf, closeOrDrain, declaredBodyFits, declaredLength, readHeldBody, stackBodyBudget, type RequestBodyOptions } from '../http-body.ts';
 import { requestPathname } from '../http-boundary.ts';
-import { operationCategory, RequestQuota } from './request-quota.ts';
+import { RequestQuota } from './request-quota.ts';
 import { CognitoApiError, RefusedBody, tooManyRequests } from './errors.ts';
-import type { SignInService } from './sign-in.ts';
+import { operationCategory, type SignInService } from './sign-in.ts';
 
 /** Where the API is served on the AppSync listener. */
 export const identityProviderPath = '/cognito-idp';

@@ -8,8 +8,9 @@
  * One local bound: Cognito gives RespondToAuthChallenge a quota of its own, three times UserAuthentication's
  * (requests past it counted against UserAuthentication); here it takes from the UserAuthentication bucket, since
  * 360 answers a second at ~8 ms of CPU each would take about 3 cores, more than the stack may spend.
+ *
+ * Which category each served operation takes from: sign-in.ts's operationCategory, beside the operations.
  */
-import type { OperationName } from './sign-in.ts';
 
 /** The categories the served operations fall in, with Cognito's default rates. */
 export const quotaCategories = {
@@ -20,19 +21,6 @@ export const quotaCategories = {
 } as const;
 
 export type QuotaCategory = keyof typeof quotaCategories;
-
-/** The category of each served operation, as Cognito's quota page lists them: the type refuses an operation left out. */
-export const operationCategory: Readonly<Record<OperationName, QuotaCategory>> = {
-  SignUp: 'UserCreation',
-  ConfirmSignUp: 'UserCreation',
-  ResendConfirmationCode: 'UserAccountRecovery',
-  InitiateAuth: 'UserAuthentication',
-  RespondToAuthChallenge: 'UserAuthentication',
-  GetTokensFromRefreshToken: 'UserAuthentication',
-  GlobalSignOut: 'UserAuthentication',
-  RevokeToken: 'UserAuthentication',
-  GetUser: 'UserRead',
-};
 
 /** One bucket per category; `take` says whether a request may go now. */
 export class RequestQuota {

@@ -33,6 +33,7 @@ import { CodeAttempts } from './code-attempts.ts';
 import { CognitoApiError } from './errors.ts';
 import { SignInLockout, maxFailedSignInIds } from './lockout.ts';
 import type { Operation, OperationContext } from './operation-context.ts';
+import type { QuotaCategory } from './request-quota.ts';
 import { stringField, type Json } from './request-fields.ts';
 import { userSessions } from './sessions.ts';
 import { signUpOperations } from './sign-up-operations.ts';
@@ -79,8 +80,25 @@ export interface SignInServiceOptions {
 /** The local pool's cap on users (not Cognito's, which is in the millions): each is a file loaded at start. */
 export const defaultMaxUsers = 1000;
 
-/** The names of the operations served: the groups' own keys, so that a list kept per operation (request-quota.ts) must name each. */
+/** The names of the operations served: the groups' own keys, so that a list kept per operation (operationCategory) must name each. */
 export type OperationName = keyof ReturnType<typeof signUpOperations> | keyof ReturnType<typeof authOperations> | keyof ReturnType<typeof tokenOperations>;
+
+/**
+ * The quota category (request-quota.ts) each served operation is charged to, as Cognito's quota page lists them:
+ * its type refuses an operation left out. Here, not in request-quota.ts: the operations' state (lockout.ts,
+ * code-attempts.ts, spent-challenges.ts) imports that module, so its importing the operations' names would be a cycle.
+ */
+export const operationCategory: Readonly<Record<OperationName, QuotaCategory>> = {
+  SignUp: 'UserCreation',
+  ConfirmSignUp: 'UserCreation',
+  ResendConfirmationCode: 'UserAccountRecovery',
+  InitiateAuth: 'UserAuthentication',
+  RespondToAuthChallenge: 'UserAuthentication',
+  GetTokensFromRefreshToken: 'UserAuthentication',
+  GlobalSignOut: 'UserAuthentication',
+  RevokeToken: 'UserAuthentication',
+  GetUser: 'UserRead',
+};
 
 export interface SignInService {
   /** The pending confirmation code of the user with `email`, for the admin test hook; undefined when none. */
