@@ -8,7 +8,7 @@
  * | error             | retryable | when                                                                  |
  * | ----------------- | --------- | --------------------------------------------------------------------- |
  * | MintTokensError   | no        | a lifetime Cognito would not give, an issue time in the future, an empty username |
- * | CognitoApiError   | TooManyRequestsException and 5xx only | a refusal of the user pool API (the *-operations.ts modules, sessions.ts, request-fields.ts, sign-in.ts, identity-provider.ts) in Cognito's terms: `__type`, message, status |
+ * | CognitoApiError   | TooManyRequestsException and 5xx only | a refusal of the user pool API (the *-operations.ts modules, sessions.ts, request-fields.ts, user-pool-api.ts, identity-provider.ts) in Cognito's terms: `__type`, message, status |
  * | RefusedBody       | as its answer | a request body refused while read (past 64 KiB, or the stack's body budget): identity-provider.ts answers its CognitoApiError |
  * | CognitoInvariantError | no    | the pool's own code broke a rule it keeps (a failure record set past its bound, recent-failures.ts): a bug, answered as any failure of the pool's own, InternalErrorException with no detail |
  */

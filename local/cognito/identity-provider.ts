@@ -3,7 +3,7 @@
  * `<origin>/cognito-idp` (the path an app puts in Amplify's `Auth.Cognito.userPoolEndpoint`, or an SDK
  * client's `endpoint`: both keep it): POST with `X-Amz-Target: AWSCognitoIdentityProviderService.<Op>` and a
  * JSON 1.1 body, answered with JSON or Cognito's error shape `{ "__type", "message" }` (the type also in
- * `x-amzn-ErrorType`). The operations are ./sign-in.ts's. As on Cognito they take no signature: the client id
+ * `x-amzn-ErrorType`). The operations are ./user-pool-api.ts's. As on Cognito they take no signature: the client id
  * is the only credential. Each request is first charged to its quota category (./request-quota.ts), before its
  * body is read; the body is read within 64 KiB and the stack's shared body budget (../http-body.ts).
  * Browsers get CORS, as from Cognito, so a web app on another origin can sign in.
@@ -14,7 +14,7 @@ import { bodyPaceOf, closeOrDrain, declaredBodyFits, declaredLength, readHeldBod
 import { requestPathname } from '../http-boundary.ts';
 import { RequestQuota } from './request-quota.ts';
 import { CognitoApiError, RefusedBody, tooManyRequests } from './errors.ts';
-import { operationCategory, type SignInService } from './sign-in.ts';
+import { operationCategory, type UserPoolApi } from './user-pool-api.ts';
 
 /** Where the API is served on the AppSync listener. */
 export const identityProviderPath = '/cognito-idp';
@@ -25,7 +25,7 @@ export const maxIdentityProviderBodyBytes = 64 * 1024;
 const targetPrefix = 'AWSCognitoIdentityProviderService.';
 
 export interface IdentityProviderOptions extends RequestBodyOptions {
-  readonly service: SignInService;
+  readonly service: UserPoolApi;
   /** Test hook: other rates or clock. @default Cognito's default rates */
   readonly quota?: RequestQuota;
 }

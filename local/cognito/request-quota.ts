@@ -9,7 +9,7 @@
  * (requests past it counted against UserAuthentication); here it takes from the UserAuthentication bucket, since
  * 360 answers a second at ~8 ms of CPU each would take about 3 cores, more than the stack may spend.
  *
- * Which category each served operation takes from: sign-in.ts's operationCategory, beside the operations.
+ * Which category each served operation takes from: user-pool-api.ts's operationCategory, beside the operations.
  */
 
 /** The categories the served operations fall in, with Cognito's default rates. */

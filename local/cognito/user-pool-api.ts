@@ -5,7 +5,7 @@
  * password policy, SRP sign-in only (plus refresh), and preventUserExistenceErrors, so an unknown user is
  * answered as a wrong password or a wrong code is. Each operation takes the request's JSON and returns the
  * answer's, or throws a CognitoApiError, which the HTTP layer (./identity-provider.ts) writes as Cognito does.
- * This module puts the service together: the operations by group (sign-up-operations.ts, auth-operations.ts,
+ * This module puts the API together: the operations by group (sign-up-operations.ts, auth-operations.ts,
  * token-operations.ts) over one context (operation-context.ts).
  *
  * Local bounds that are not Cognito's, each with the same error Cognito uses for its own limits:
@@ -46,7 +46,7 @@ import type { UserDirectory } from './users.ts';
 
 export { confirmationCodeValidityMs } from './sign-up-operations.ts';
 
-export interface SignInServiceOptions {
+export interface UserPoolApiOptions {
   readonly pool: LocalUserPool;
   /** The pool's users, read by the caller before it listens (so a damaged file stops a start with nothing open). */
   readonly users: UserDirectory;
@@ -100,7 +100,7 @@ export const operationCategory: Readonly<Record<OperationName, QuotaCategory>> =
   GetUser: 'UserRead',
 };
 
-export interface SignInService {
+export interface UserPoolApi {
   /** The pending confirmation code of the user with `email`, for the admin test hook; undefined when none. */
   pendingCode(email: string): { readonly code: string; readonly expiresAt: number } | undefined;
   call(operation: OperationName, body: Json): Json;
@@ -108,7 +108,7 @@ export interface SignInService {
   serves(operation: string): operation is OperationName;
 }
 
-export function signInService(options: SignInServiceOptions): SignInService {
+export function userPoolApi(options: UserPoolApiOptions): UserPoolApi {
   const { pool, users, log } = options;
   const now = options.now ?? Date.now;
   const flows = initiateAuthFlows(options.authFlows ?? userPoolClientAuthFlows);

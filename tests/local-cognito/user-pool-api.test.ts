@@ -1,5 +1,5 @@
 /**
- * The local user pool's sign-in operations (local/cognito/sign-in.ts) called directly, for what the HTTP tests
+ * The local user pool's API operations (local/cognito/user-pool-api.ts) called directly, for what the HTTP tests
  * (identity-provider.test.ts) do not show: that an unknown user's challenge cannot be told from a real one's
  * (preventUserExistenceErrors), that a challenge is answered once, and the bounds on what a caller can store.
  */
@@ -13,7 +13,7 @@ import { SignInLockout } from '../../local/cognito/lockout.ts';
 import { RecentFailures } from '../../local/cognito/recent-failures.ts';
 import { SpentChallenges } from '../../local/cognito/spent-challenges.ts';
 import { CognitoApiError, CognitoInvariantError } from '../../local/cognito/errors.ts';
-import { signInService, type OperationName, type SignInService } from '../../local/cognito/sign-in.ts';
+import { userPoolApi, type OperationName, type UserPoolApi } from '../../local/cognito/user-pool-api.ts';
 import { paddedHex } from '../../local/cognito/srp.ts';
 import { openLocalUserPool, type LocalUserPool } from '../../local/cognito/user-pool.ts';
 import { UserDirectory } from '../../local/cognito/users.ts';
@@ -21,12 +21,12 @@ import { StateFileError } from '../../local/state-dir.ts';
 import { amplifySrpClient } from '../support/amplify-srp.ts';
 
 const password = 'Sunny-orchard-42';
-const workDir = mkdtempSync(path.join(tmpdir(), 'labelcast-sign-in-service-'));
+const workDir = mkdtempSync(path.join(tmpdir(), 'labelcast-user-pool-api-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 interface Pool {
   readonly pool: LocalUserPool;
-  readonly service: SignInService;
+  readonly service: UserPoolApi;
   readonly users: UserDirectory;
   readonly stateDir: string;
   readonly clock: { ms: number };
@@ -38,7 +38,7 @@ function startService(options: { maxUsers?: number; stateDir?: string; authFlows
   const pool = openLocalUserPool({ stateDir, region: 'us-east-1', origin: 'https://127.0.0.1:1' });
   const clock = { ms: Date.now() };
   const users = new UserDirectory(stateDir);
-  const service = signInService({ pool, users, log: () => {}, now: () => clock.ms, maxUsers: options.maxUsers, authFlows: options.authFlows, maxFailureRecords: options.maxFailureRecords });
+  const service = userPoolApi({ pool, users, log: () => {}, now: () => clock.ms, maxUsers: options.maxUsers, authFlows: options.authFlows, maxFailureRecords: options.maxFailureRecords });
   return { pool, service, users, stateDir, clock, call: (operation, body) => service.call(operation, { ClientId: pool.clientId, ...body }) };
 }
 
