@@ -4,7 +4,7 @@
  * `Amplify.configure(outputs)` works against either.
  */
 import { defaultAuthMode, type AuthMode } from './manifest.ts';
-import { userPoolPasswordPolicy, userPoolSignInAliases } from './user-pool-settings.ts';
+import { userPoolAutoVerify, userPoolPasswordPolicy, userPoolSignInAliases, userPoolStandardAttributes } from './user-pool-settings.ts';
 
 export interface AmplifyDataOutputs {
   readonly url: string;
@@ -36,8 +36,8 @@ export interface AmplifyAuthOutputs {
   readonly user_pool_id: string;
   readonly user_pool_client_id: string;
   readonly username_attributes: (keyof typeof userPoolSignInAliases)[];
-  readonly standard_required_attributes: ['email'];
-  readonly user_verification_types: ['email'];
+  readonly standard_required_attributes: (keyof typeof userPoolStandardAttributes)[];
+  readonly user_verification_types: (keyof typeof userPoolAutoVerify)[];
   readonly password_policy: {
     readonly min_length: number;
     readonly require_lowercase: boolean;
@@ -47,14 +47,18 @@ export interface AmplifyAuthOutputs {
   };
 }
 
+/** The keys of `settings` whose entry `holds`, in declaration order: CDK's flags as Amplify's lists. */
+const keysWhere = <T extends object>(settings: T, holds: (entry: T[keyof T]) => boolean): (keyof T)[] =>
+  (Object.keys(settings) as (keyof T)[]).filter((key) => holds(settings[key]));
+
 export const amplifyAuthOutputs = (args: { region: string; userPoolId: string; clientId: string }): AmplifyAuthOutputs => ({
   aws_region: args.region,
   user_pool_id: args.userPoolId,
   user_pool_client_id: args.clientId,
-  // The pool's sign-in aliases (Amplify names email as CDK does).
-  username_attributes: (Object.keys(userPoolSignInAliases) as (keyof typeof userPoolSignInAliases)[]).filter((alias) => userPoolSignInAliases[alias]),
-  standard_required_attributes: ['email'],
-  user_verification_types: ['email'],
+  // The pool's sign-in aliases, required attributes and verified ones (api/user-pool-settings.ts; Amplify names email as CDK does).
+  username_attributes: keysWhere(userPoolSignInAliases, (enabled) => enabled),
+  standard_required_attributes: keysWhere(userPoolStandardAttributes, (attribute) => attribute.required),
+  user_verification_types: keysWhere(userPoolAutoVerify, (enabled) => enabled),
   password_policy: {
     min_length: userPoolPasswordPolicy.minLength,
     require_lowercase: userPoolPasswordPolicy.requireLowercase,

@@ -45,6 +45,18 @@ export function initiateAuthFlows(flows: UserPoolClientAuthFlows): ReadonlySet<s
 export const userPoolSignInAliases = { email: true } as const;
 
 /**
+ * The users' standard attributes as CDK names them: the email only, required (sign-up gives it) and mutable.
+ * Amplify's outputs list the required ones (api/amplify-outputs.ts).
+ */
+export const userPoolStandardAttributes = { email: { required: true, mutable: true } } as const;
+
+/**
+ * The attributes Cognito verifies by sending a code, as CDK names them: the email (the sign-up code). Amplify's
+ * outputs list them as user_verification_types (api/amplify-outputs.ts; it names email as CDK does).
+ */
+export const userPoolAutoVerify = { email: true } as const;
+
+/**
  * Whether the email users sign in with is matched case-sensitively: what the local pool does (its type is checked
  * there) and CDK's and Cognito's default. infra/api-user-pool.ts does not pass it: CDK then emits no
  * UsernameConfiguration, which Cognito takes as true, and adding one to a deployed pool fails its update.

@@ -5,9 +5,11 @@ import { Construct } from 'constructs';
 import {
   userPoolClientAuthFlows,
   userPoolClientPreventUserExistenceErrors,
+  userPoolAutoVerify,
   userPoolClientTokenValidity,
   userPoolPasswordPolicy,
   userPoolSignInAliases,
+  userPoolStandardAttributes,
 } from '../api/user-pool-settings.ts';
 
 export interface ApiUserPoolProps {
@@ -33,8 +35,8 @@ export class ApiUserPool extends Construct {
       // Case-sensitive sign-in (userPoolSignInCaseSensitive) is left to CDK's default, which emits nothing and is
       // Cognito's true: UsernameConfiguration is create-only, and a deployed pool's update that adds it fails
       // ("Updates are not allowed for property - UsernameConfiguration") and rolls the stack back.
-      autoVerify: { email: true },
-      standardAttributes: { email: { required: true, mutable: true } },
+      autoVerify: { ...userPoolAutoVerify },
+      standardAttributes: { email: { ...userPoolStandardAttributes.email } },
       // The local pool checks passwords against the same declaration (api/user-pool-settings.ts).
       passwordPolicy: { ...userPoolPasswordPolicy, tempPasswordValidity: Duration.days(3) },
       accountRecovery: AccountRecovery.EMAIL_ONLY,

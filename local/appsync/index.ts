@@ -10,7 +10,7 @@ import { createServer } from 'node:https';
 import { localAuthModes } from '../../api/manifest.ts';
 import { identityProviderHandler, identityProviderPath, isIdentityProviderRequest, sendInternalError } from '../cognito/identity-provider.ts';
 import { userPoolRoutes } from '../cognito/routes.ts';
-import { signInService } from '../cognito/sign-in.ts';
+import { userPoolApi } from '../cognito/user-pool-api.ts';
 import { UserDirectory } from '../cognito/users.ts';
 import { openLocalUserPool, type LoadedPool, type LocalUserPool } from '../cognito/user-pool.ts';
 import type { RequestBodyOptions } from '../http-body.ts';
@@ -168,11 +168,11 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
   const port = await listen(server, options.port, host);
   const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const pool = openLocalUserPool({ stateDir: options.stateDir, region: options.region, origin: `https://${authority}`, loaded: options.userPool });
-  const signIn = signInService({ pool, stateDir: options.stateDir, users, log: options.userPoolLog ?? ((line) => console.log(line)) });
+  const poolApi = userPoolApi({ pool, users, log: options.userPoolLog ?? ((line) => console.log(line)) });
   attached.pool = pool;
-  attached.routes = userPoolRoutes({ pool, admin: options.userPoolAdmin ?? credentialStore(), region: options.region, signIn });
+  attached.routes = userPoolRoutes({ pool, admin: options.userPoolAdmin ?? credentialStore(), region: options.region, userPoolApi: poolApi });
   attached.identityProvider = identityProviderHandler({
-    service: signIn,
+    service: poolApi,
     bodyBudget: options.bodyBudget,
     bodyIdleTimeoutMs: options.bodyIdleTimeoutMs,
     bodyMinBytesPerSecond: options.bodyMinBytesPerSecond,

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { userPoolClientTokenValidity } from '../../api/user-pool-settings.ts';
-import { CognitoApiError } from './errors.ts';
+import { CognitoApiError, tooManyRequests } from './errors.ts';
 import type { Operation, OperationContext } from './operation-context.ts';
 import { stringField, stringMap } from './request-fields.ts';
 import { makeVerifier, passwordClaimKey, passwordClaimSignature, serverEphemeral, signatureMatches, timestampPattern, validClientPublic } from './srp.ts';
@@ -16,7 +16,7 @@ export const authSessionValidityMs = userPoolClientTokenValidity.authSessionMinu
 
 const incorrect = () => new CognitoApiError('NotAuthorizedException', 'Incorrect username or password.');
 
-export function authOperations(context: OperationContext): Record<string, Operation> {
+export function authOperations(context: OperationContext) {
   const { users, now, poolName, flows, lockout, spent, checkClient, userNamed } = context;
   const { startSession, refresh } = context.sessions;
   const seal = (fields: Record<string, unknown>) => context.seal.seal(fields);
@@ -30,7 +30,7 @@ export function authOperations(context: OperationContext): Record<string, Operat
   const checkLockout = (userId: string) => {
     const state = lockout.check(userId);
     if (state === 'locked') throw new CognitoApiError('NotAuthorizedException', 'Password attempts exceeded');
-    if (state === 'full') throw new CognitoApiError('TooManyRequestsException', 'Too many requests');
+    if (state === 'full') throw tooManyRequests();
   };
   const failedSignIn = (userId: string): CognitoApiError => {
     lockout.failed(userId);
@@ -98,7 +98,7 @@ export function authOperations(context: OperationContext): Record<string, Operat
       if (typeof state.e !== 'number' || state.e <= now()) throw new CognitoApiError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
       const spending = spent.spend(String(state.i), state.e);
       if (spending === 'reused') throw new CognitoApiError('NotAuthorizedException', 'Invalid session for the user, session can only be used once.');
-      if (spending === 'full') throw new CognitoApiError('TooManyRequestsException', 'Too many requests');
+      if (spending === 'full') throw tooManyRequests();
       const userId = state.u as string;
       const named = responses.USERNAME as string;
       // A stand-in's answer is refused only after the work a real user's takes, and counts toward its lockout.
@@ -118,5 +118,5 @@ export function authOperations(context: OperationContext): Record<string, Operat
       if (user.status !== 'CONFIRMED') throw new CognitoApiError('UserNotConfirmedException', 'User is not confirmed.');
       return { ChallengeParameters: {}, AuthenticationResult: startSession(user) };
     },
-  };
+  } satisfies Record<string, Operation>;
 }

@@ -8,8 +8,9 @@
  * | error             | retryable | when                                                                  |
  * | ----------------- | --------- | --------------------------------------------------------------------- |
  * | MintTokensError   | no        | a lifetime Cognito would not give, an issue time in the future, an empty username |
- * | CognitoApiError   | TooManyRequestsException and 5xx only | a refusal of the user pool API (the *-operations.ts modules, sessions.ts, request-fields.ts, sign-in.ts, identity-provider.ts) in Cognito's terms: `__type`, message, status |
+ * | CognitoApiError   | TooManyRequestsException and 5xx only | a refusal of the user pool API (the *-operations.ts modules, sessions.ts, request-fields.ts, user-pool-api.ts, identity-provider.ts) in Cognito's terms: `__type`, message, status |
  * | RefusedBody       | as its answer | a request body refused while read (past 64 KiB, or the stack's body budget): identity-provider.ts answers its CognitoApiError |
+ * | CognitoInvariantError | no    | the pool's own code broke a rule it keeps (a failure record set past its bound, recent-failures.ts): a bug, answered as any failure of the pool's own, InternalErrorException with no detail |
  */
 import { LocalError } from '../errors.ts';
 
@@ -41,6 +42,9 @@ export class CognitoApiError extends LocalCognitoError {
   }
 }
 
+/** Cognito's answer past a quota, and offline past a local bound on what requests may store (retryable). */
+export const tooManyRequests = () => new CognitoApiError('TooManyRequestsException', 'Too many requests');
+
 /** A request body refused while it was read (too large, or past the stack's body budget), carrying the answer to send. */
 export class RefusedBody extends LocalCognitoError {
   public constructor(public readonly answer: CognitoApiError) {
@@ -49,5 +53,14 @@ export class RefusedBody extends LocalCognitoError {
 
   public get retryable(): boolean {
     return this.answer.retryable;
+  }
+}
+
+/** The pool's own code broke a rule it keeps (a bug, never the caller's doing): answered as InternalErrorException. */
+export class CognitoInvariantError extends LocalCognitoError {
+  public readonly retryable = false;
+
+  public constructor(message: string) {
+    super('CognitoInvariantError', message);
   }
 }

@@ -3,7 +3,7 @@
  * `<origin>/cognito-idp` (the path an app puts in Amplify's `Auth.Cognito.userPoolEndpoint`, or an SDK
  * client's `endpoint`: both keep it): POST with `X-Amz-Target: AWSCognitoIdentityProviderService.<Op>` and a
  * JSON 1.1 body, answered with JSON or Cognito's error shape `{ "__type", "message" }` (the type also in
- * `x-amzn-ErrorType`). The operations are ./sign-in.ts's. As on Cognito they take no signature: the client id
+ * `x-amzn-ErrorType`). The operations are ./user-pool-api.ts's. As on Cognito they take no signature: the client id
  * is the only credential. Each request is first charged to its quota category (./request-quota.ts), before its
  * body is read; the body is read within 64 KiB and the stack's shared body budget (../http-body.ts).
  * Browsers get CORS, as from Cognito, so a web app on another origin can sign in.
@@ -12,9 +12,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bodyPaceOf, closeOrDrain, declaredBodyFits, declaredLength, readHeldBody, stackBodyBudget, type RequestBodyOptions } from '../http-body.ts';
 import { requestPathname } from '../http-boundary.ts';
-import { operationCategory, RequestQuota } from './request-quota.ts';
-import { CognitoApiError, RefusedBody } from './errors.ts';
-import type { SignInService } from './sign-in.ts';
+import { RequestQuota } from './request-quota.ts';
+import { CognitoApiError, RefusedBody, tooManyRequests } from './errors.ts';
+import { operationCategory, type UserPoolApi } from './user-pool-api.ts';
 
 /** Where the API is served on the AppSync listener. */
 export const identityProviderPath = '/cognito-idp';
@@ -25,8 +25,8 @@ export const maxIdentityProviderBodyBytes = 64 * 1024;
 const targetPrefix = 'AWSCognitoIdentityProviderService.';
 
 export interface IdentityProviderOptions extends RequestBodyOptions {
-  readonly service: SignInService;
-  /** @default Cognito's default rates */
+  readonly service: UserPoolApi;
+  /** Test hook: other rates or clock. @default Cognito's default rates */
   readonly quota?: RequestQuota;
 }
 
@@ -61,7 +61,6 @@ export const sendInternalError = (response: ServerResponse) =>
 
 const tooLarge = () =>
   new CognitoApiError('SerializationException', `The request body must be at most ${maxIdentityProviderBodyBytes} bytes.`, 413);
-const tooMany = () => new CognitoApiError('TooManyRequestsException', 'Too many requests');
 
 /** Whether `request` is for the API (its path), whatever its method. */
 export const isIdentityProviderRequest = (request: IncomingMessage): boolean => {
@@ -93,10 +92,9 @@ export function identityProviderHandler(options: IdentityProviderOptions) {
       return refuse(request, response, new CognitoApiError('UnknownOperationException', named));
     }
     // Charged before the body is read, so a flood costs neither memory nor SRP arithmetic.
-    const category = operationCategory[operation];
-    if (category && !quota.take(category)) return refuse(request, response, tooMany());
+    if (!quota.take(operationCategory[operation])) return refuse(request, response, tooManyRequests());
     if ((declaredLength(request) ?? 0) > maxIdentityProviderBodyBytes) return refuse(request, response, tooLarge());
-    if (!declaredBodyFits(budget, request, maxIdentityProviderBodyBytes)) return refuse(request, response, tooMany());
+    if (!declaredBodyFits(budget, request, maxIdentityProviderBodyBytes)) return refuse(request, response, tooManyRequests());
     let bytes: Buffer;
     try {
       bytes = await readHeldBody(request, response, {
@@ -104,7 +102,7 @@ export function identityProviderHandler(options: IdentityProviderOptions) {
         tooLarge: () => new RefusedBody(tooLarge()),
         ...pace,
         budget,
-        overBudget: () => new RefusedBody(tooMany()),
+        overBudget: () => new RefusedBody(tooManyRequests()),
       });
     } catch (error) {
       if (error instanceof RefusedBody) return refuse(request, response, error.answer);

@@ -11,12 +11,19 @@ const freeFailedSignIns = 5;
 
 /**
  * Failed sign-ins a second when each takes two requests (InitiateAuth, then RespondToAuthChallenge, sharing
- * UserAuthentication's 120 a second): 60. The ids whose failures are kept are bounded by this over the 15 minutes
- * a failure is kept and the bucket's one second, 60 × 901 = 54,060, twice that when the app client allows
- * USER_PASSWORD_AUTH (one request a failure; sign-in.ts). A record takes about 160 bytes of heap (its UUID key,
- * { count, lockedUntil, at }, the map's slot): 8.4 MB measured with 54,000 records, 16.6 MB with 108,000.
+ * UserAuthentication's 120 a second): 60.
  */
-export const failuresPerSecondBySrp = quotaCategories.UserAuthentication / 2;
+const failuresPerSecondBySrp = quotaCategories.UserAuthentication / 2;
+
+/**
+ * The ids whose failed sign-ins are kept at once, for an app client allowing `flows`: what the quota lets fail
+ * over the 15 minutes a failure is kept and the bucket's one second, 60 × 901 = 54,060, twice that when the
+ * client allows USER_PASSWORD_AUTH (one request a failure rather than SRP's two). A record takes about 160 bytes
+ * of heap (its UUID key, { count, lockedUntil, at }, the map's slot): 8.4 MB measured with 54,000 records,
+ * 16.6 MB with 108,000.
+ */
+export const maxFailedSignInIds = (flows: ReadonlySet<string>): number =>
+  failuresPerSecondBySrp * (flows.has('USER_PASSWORD_AUTH') ? 2 : 1) * (failureMemoryMs / 1000 + 1);
 
 interface Failures {
   count: number;
@@ -27,9 +34,10 @@ interface Failures {
 export class SignInLockout {
   readonly #records: RecentFailures<Failures>;
 
+  /** `maxIds`: the bound on the ids whose failures are kept (maxFailedSignInIds). */
   public constructor(
     private readonly now: () => number,
-    maxIds = failuresPerSecondBySrp * (failureMemoryMs / 1000 + 1),
+    maxIds: number,
   ) {
     this.#records = new RecentFailures(now, maxIds);
   }

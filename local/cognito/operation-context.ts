@@ -1,6 +1,6 @@
 /**
  * What the user pool API's operations (sign-up-operations.ts, auth-operations.ts, token-operations.ts) share,
- * made once per service by sign-in.ts: the pool and its users, the clock, the pool's settings, and the state kept
+ * made once per service by user-pool-api.ts: the pool and its users, the clock, the pool's settings, and the state kept
  * in memory between requests.
  */
 import type { UserPoolPasswordPolicy } from '../../api/user-pool-settings.ts';

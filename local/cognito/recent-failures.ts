@@ -9,6 +9,7 @@
  * cannot reach it; expired records are swept as new ones come, so the records of users who are gone (removed
  * to make room, sign-up-operations.ts) go too.
  */
+import { CognitoInvariantError } from './errors.ts';
 
 /** How long a record lives after its last failure. */
 export const failureMemoryMs = 15 * 60 * 1000;
@@ -44,7 +45,7 @@ export class RecentFailures<Record extends { readonly at: number }> {
   public set(id: string, record: Record): void {
     this.#records.delete(id);
     this.#sweep();
-    if (this.#records.size >= this.max) throw new Error('RecentFailures.set past its bound: hasRoom was not asked');
+    if (this.#records.size >= this.max) throw new CognitoInvariantError('RecentFailures.set past its bound: hasRoom was not asked');
     this.#records.set(id, record);
   }
 

@@ -8,6 +8,8 @@
  * One local bound: Cognito gives RespondToAuthChallenge a quota of its own, three times UserAuthentication's
  * (requests past it counted against UserAuthentication); here it takes from the UserAuthentication bucket, since
  * 360 answers a second at ~8 ms of CPU each would take about 3 cores, more than the stack may spend.
+ *
+ * Which category each served operation takes from: user-pool-api.ts's operationCategory, beside the operations.
  */
 
 /** The categories the served operations fall in, with Cognito's default rates. */
@@ -19,19 +21,6 @@ export const quotaCategories = {
 } as const;
 
 export type QuotaCategory = keyof typeof quotaCategories;
-
-/** The category of each served operation, as Cognito's quota page lists them. */
-export const operationCategory: Readonly<Record<string, QuotaCategory>> = {
-  SignUp: 'UserCreation',
-  ConfirmSignUp: 'UserCreation',
-  ResendConfirmationCode: 'UserAccountRecovery',
-  InitiateAuth: 'UserAuthentication',
-  RespondToAuthChallenge: 'UserAuthentication',
-  GetTokensFromRefreshToken: 'UserAuthentication',
-  GlobalSignOut: 'UserAuthentication',
-  RevokeToken: 'UserAuthentication',
-  GetUser: 'UserRead',
-};
 
 /** One bucket per category; `take` says whether a request may go now. */
 export class RequestQuota {

@@ -22,7 +22,7 @@ import { verifyAdminRequest } from '../iam/admin-request.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { BodyTooLargeError } from '../errors.ts';
 import { MintTokensError } from './errors.ts';
-import type { SignInService } from './sign-in.ts';
+import type { UserPoolApi } from './user-pool-api.ts';
 import type { LocalUserPool, MintTokensArgs } from './user-pool.ts';
 
 /** The signing name of Cognito user pools' API, which the token endpoint stands in for. */
@@ -33,8 +33,8 @@ export interface UserPoolRoutesOptions {
   /** The stack's admin key pair, the only one that may mint tokens. */
   readonly admin: CredentialStore;
   readonly region: string;
-  /** The pool's sign-in, whose pending codes the confirmation-code route reads. @default no such route */
-  readonly signIn?: SignInService;
+  /** The pool's API, whose pending codes the confirmation-code route reads. @default no such route */
+  readonly userPoolApi?: UserPoolApi;
 }
 
 const maxBodyBytes = 16 * 1024;
@@ -100,8 +100,8 @@ export function userPoolRoutes(options: UserPoolRoutesOptions) {
       send(response, 200, pool.jwks());
       return true;
     }
-    const signIn = options.signIn;
-    const isCodePath = pathname === codePath && signIn !== undefined;
+    const api = options.userPoolApi;
+    const isCodePath = pathname === codePath && api !== undefined;
     if (pathname !== tokensPath && !isCodePath) return false;
     if (request.method !== 'POST') {
       sendError(response, 405, 'MethodNotAllowed', isCodePath ? 'Use POST to read a confirmation code.' : 'Use POST to mint tokens.');
@@ -124,7 +124,7 @@ export function userPoolRoutes(options: UserPoolRoutesOptions) {
         sendError(response, 400, 'InvalidParameterException', 'body must be { "email": "<the user\'s email>" }');
         return true;
       }
-      const pending = signIn.pendingCode(email);
+      const pending = api.pendingCode(email);
       if (!pending) sendError(response, 404, 'ResourceNotFoundException', 'No user with that email has a confirmation code pending.');
       else send(response, 200, pending);
       return true;

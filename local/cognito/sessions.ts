@@ -4,10 +4,11 @@
  * (RevokeToken one, GlobalSignOut all) and the check Cognito's own API makes of an access token. Lifetimes are the
  * app client's (api/user-pool-settings.ts); a user keeps its newest 100 sessions (a local bound).
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { userPoolClientTokenValidity } from '../../api/user-pool-settings.ts';
 import { CognitoApiError } from './errors.ts';
 import { stringField, type Json } from './request-fields.ts';
+import { sha256Hex } from './srp.ts';
 import type { LocalUserPool } from './user-pool.ts';
 import type { PoolUser, UserDirectory, UserSession } from './users.ts';
 
@@ -16,8 +17,6 @@ export const refreshTokenValidityMs = userPoolClientTokenValidity.refreshTokenDa
 /** The app client's ID and access token validity, one setting offline (mintTokens issues both with one lifetime). */
 const tokenValiditySeconds = userPoolClientTokenValidity.idTokenMinutes * 60;
 const maxSessionsPerUser = 100;
-
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export interface SessionsOptions {
   readonly pool: LocalUserPool;
@@ -41,17 +40,20 @@ export function userSessions({ pool, users, now }: SessionsOptions) {
   /** A new sign-in session: a refresh token (`<userId>.<random>`, only its hash kept) and the tokens issued with it. */
   const startSession = (user: PoolUser) => {
     const refreshToken = `${user.userId}.${randomBytes(32).toString('base64url')}`;
-    const session: UserSession = { tokenHash: sha256(refreshToken), originJti: randomUUID(), authTime: Math.floor(now() / 1000), expiresAt: now() + refreshTokenValidityMs };
+    const session: UserSession = { tokenHash: sha256Hex(refreshToken), originJti: randomUUID(), authTime: Math.floor(now() / 1000), expiresAt: now() + refreshTokenValidityMs };
     // Sessions that ended (revoked or expired) are kept for their message until newer ones push them out.
     const sessions = [...user.sessions, session].slice(-maxSessionsPerUser);
     users.save({ ...user, sessions });
     return { ...issueTokens(user, session), RefreshToken: refreshToken };
   };
 
+  /** The user a refresh token (`<userId>.<random>`) names, if any, and the hash its session keeps. */
+  const refreshTokenOwner = (token: string) => ({ user: users.byId(token.split('.', 1)[0] ?? ''), tokenHash: sha256Hex(token) });
+
   /** The live session of a refresh token, or Cognito's refusal. */
   const refreshSession = (token: string): { user: PoolUser; session: UserSession } => {
-    const user = users.byId(token.split('.', 1)[0] ?? '');
-    const session = user?.sessions.find((candidate) => candidate.tokenHash === sha256(token));
+    const { user, tokenHash } = refreshTokenOwner(token);
+    const session = user?.sessions.find((candidate) => candidate.tokenHash === tokenHash);
     if (!user || !session) throw new CognitoApiError('NotAuthorizedException', 'Invalid Refresh Token');
     if (session.revoked) throw new CognitoApiError('NotAuthorizedException', 'Refresh Token has been revoked');
     if (session.expiresAt <= now()) throw new CognitoApiError('NotAuthorizedException', 'Refresh Token has expired');
@@ -67,6 +69,12 @@ export function userSessions({ pool, users, now }: SessionsOptions) {
     users.save({ ...user, sessions: user.sessions.map((session) => (which(session) ? { ...session, revoked: true } : session)) });
   };
 
+  /** RevokeToken: ends a refresh token's session. As RFC 7009, which Cognito's revocation follows, an unknown token is no error. */
+  const revokeRefreshToken = (token: string) => {
+    const { user, tokenHash } = refreshTokenOwner(token);
+    if (user) revoke(user, (session) => session.tokenHash === tokenHash);
+  };
+
   /** The user of a live access token: Cognito refuses one whose session was revoked (GlobalSignOut, RevokeToken). */
   const accessTokenUser = (body: Json): PoolUser => {
     const token = stringField(body, 'AccessToken', 'accessToken', 8192);
@@ -80,7 +88,7 @@ export function userSessions({ pool, users, now }: SessionsOptions) {
     return user;
   };
 
-  return { startSession, refresh, revoke, accessTokenUser };
+  return { startSession, refresh, revoke, revokeRefreshToken, accessTokenUser };
 }
 
 export type UserSessions = ReturnType<typeof userSessions>;

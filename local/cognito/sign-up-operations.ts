@@ -4,7 +4,7 @@
  * (an unknown user answered as a wrong code is, and limited alike).
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { CognitoApiError } from './errors.ts';
+import { CognitoApiError, tooManyRequests } from './errors.ts';
 import type { Operation, OperationContext } from './operation-context.ts';
 import { passwordProblem } from './password-policy.ts';
 import { emailPattern, maskedEmail, stringField, type Json } from './request-fields.ts';
@@ -15,8 +15,9 @@ import { uuidPattern, type PoolUser } from './users.ts';
 export const confirmationCodeValidityMs = 24 * 60 * 60 * 1000;
 
 const codeMismatch = () => new CognitoApiError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+const expiredCode = () => new CognitoApiError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
 
-export function signUpOperations(context: OperationContext): Record<string, Operation> {
+export function signUpOperations(context: OperationContext) {
   const { users, now, log, maxUsers, policy, poolName, codeAttempts, lockout, standIns, checkClient, userNamed } = context;
 
   const newCode = () => ({ value: String(randomInt(0, 1_000_000)).padStart(6, '0'), expiresAt: now() + confirmationCodeValidityMs });
@@ -86,18 +87,18 @@ export function signUpOperations(context: OperationContext): Record<string, Oper
       const attempts = codeAttempts.check(key);
       if (attempts === 'limited') throw new CognitoApiError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
       // Before the code is compared: a code is never tried uncounted.
-      if (attempts === 'full') throw new CognitoApiError('TooManyRequestsException', 'Too many requests');
+      if (attempts === 'full') throw tooManyRequests();
       if (!user) {
         codeAttempts.wrong(key);
         throw codeMismatch();
       }
       const code = user.code;
-      if (!code) throw new CognitoApiError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+      if (!code) throw expiredCode();
       if (given !== code.value) {
         codeAttempts.wrong(key);
         throw codeMismatch();
       }
-      if (code.expiresAt <= now()) throw new CognitoApiError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+      if (code.expiresAt <= now()) throw expiredCode();
       const { code: _used, ...confirmed } = user;
       users.save({ ...confirmed, status: 'CONFIRMED' });
       codeAttempts.forget(user.userId);
@@ -119,5 +120,5 @@ export function signUpOperations(context: OperationContext): Record<string, Oper
       users.save({ ...user, code });
       return { CodeDeliveryDetails: sendCode(user, code) };
     },
-  };
+  } satisfies Record<string, Operation>;
 }

@@ -34,7 +34,8 @@ export function paddedHex(value: bigint): string {
   return /^[89a-f]/.test(hex) ? `00${hex}` : hex;
 }
 
-const sha256Hex = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+/** SHA-256 as hex: SRP's H, and the hash a refresh token is kept as (sessions.ts). */
+export const sha256Hex = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 const hashOfHex = (hex: string) => sha256Hex(Buffer.from(hex, 'hex'));
 const bigFromHex = (hex: string) => BigInt(`0x${hex}`);
 

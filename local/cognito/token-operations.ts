@@ -4,11 +4,10 @@
  */
 import type { Operation, OperationContext } from './operation-context.ts';
 import { stringField } from './request-fields.ts';
-import { sha256 } from './sessions.ts';
 
-export function tokenOperations(context: OperationContext): Record<string, Operation> {
-  const { users, checkClient } = context;
-  const { refresh, revoke, accessTokenUser } = context.sessions;
+export function tokenOperations(context: OperationContext) {
+  const { checkClient } = context;
+  const { refresh, revoke, revokeRefreshToken, accessTokenUser } = context.sessions;
 
   return {
     GetTokensFromRefreshToken(body) {
@@ -37,12 +36,9 @@ export function tokenOperations(context: OperationContext): Record<string, Opera
 
     RevokeToken(body) {
       checkClient(body);
-      const token = stringField(body, 'Token', 'token', 8192);
-      const user = users.byId(token.split('.', 1)[0] ?? '');
-      const hash = sha256(token);
-      // RFC 7009, which Cognito's revocation follows: an unknown token is answered as revoked.
-      if (user) revoke(user, (session) => session.tokenHash === hash);
+      // An unknown token is answered as revoked (sessions.ts).
+      revokeRefreshToken(stringField(body, 'Token', 'token', 8192));
       return {};
     },
-  };
+  } satisfies Record<string, Operation>;
 }

@@ -6,7 +6,6 @@
  * refresh token and the `origin_jti` of the tokens issued from it, so revoking one ends them.
  * A damaged file stops the start (StateFileError), as every other state file does.
  */
-import { randomUUID } from 'node:crypto';
 import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { StateFileError, StateModes, jsonObject, readJsonStateFile, stateSubdir } from '../state-dir.ts';
@@ -130,8 +129,8 @@ export class UserDirectory {
     return id === undefined ? undefined : this.#byId.get(id);
   }
 
-  /** A new user with a generated UUID username. */
-  public create(fields: Omit<PoolUser, 'userId' | 'sessions'>, userId: string = randomUUID()): PoolUser {
+  /** A new user under `userId`, its generated UUID username (the caller's: its SRP verifier is bound to it). */
+  public create(fields: Omit<PoolUser, 'userId' | 'sessions'>, userId: string): PoolUser {
     const user: PoolUser = { ...fields, userId, sessions: [] };
     this.save(user);
     return user;

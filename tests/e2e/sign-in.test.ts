@@ -6,7 +6,7 @@
  * refresh token is refused.
  */
 import { randomUUID } from 'node:crypto';
-import { Amplify } from 'aws-amplify';
+import { Amplify, type ResourcesConfig } from 'aws-amplify';
 import { confirmSignUp, fetchAuthSession, getCurrentUser, signIn, signOut, signUp } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import type { KeyValueStorageInterface } from 'aws-amplify/utils';
@@ -40,11 +40,15 @@ const pool = outputs.custom!.local_user_pool;
 /** The app's whole change for offline sign-in, as README's Signing in offline writes it: the pool's endpoint. */
 function configureSignIn(): void {
   Amplify.configure(outputs);
-  const local = outputs.custom?.local_user_pool; // only the local stack's outputs have it
-  if (local) {
+  // Only the local stack's outputs have it (a deployed stack's have no `custom` at all).
+  const local = (outputs as { custom?: { local_user_pool?: { user_pool_endpoint: string } } }).custom?.local_user_pool;
+  const { Auth } = Amplify.getConfig();
+  if (local && Auth) {
     Amplify.configure({
       ...Amplify.getConfig(),
-      Auth: { Cognito: { userPoolId: local.user_pool_id, userPoolClientId: local.user_pool_client_id, loginWith: { email: true }, userPoolEndpoint: local.user_pool_endpoint } },
+      // What configure(outputs) set, plus the endpoint. Asserted: TypeScript cannot spread Amplify's union of
+      // Cognito settings back into it.
+      Auth: { Cognito: { ...Auth.Cognito, userPoolEndpoint: local.user_pool_endpoint } } as ResourcesConfig['Auth'],
     });
   }
   cognitoUserPoolsTokenProvider.setKeyValueStorage(storage);

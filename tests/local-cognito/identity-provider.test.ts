@@ -1,5 +1,5 @@
 /**
- * The local user pool's Cognito API over HTTP (local/cognito/identity-provider.ts, sign-in.ts), driven the way
+ * The local user pool's Cognito API over HTTP (local/cognito/identity-provider.ts, user-pool-api.ts), driven the way
  * aws-amplify v6 drives Cognito: JSON 1.1 POSTs with X-Amz-Target, SRP computed by Amplify's own client code
  * (tests/support/amplify-srp.ts), the sign-up code read through the admin-signed test hook. Each refusal is
  * Cognito's: its `__type`, message and status.
@@ -13,8 +13,9 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { identityProviderHandler, identityProviderPath, isIdentityProviderRequest, sendInternalError } from '../../local/cognito/identity-provider.ts';
 import { RequestQuota } from '../../local/cognito/request-quota.ts';
 import { userPoolRoutes, userPoolSigningName } from '../../local/cognito/routes.ts';
-import { confirmationCodeValidityMs, signInService } from '../../local/cognito/sign-in.ts';
+import { confirmationCodeValidityMs, userPoolApi } from '../../local/cognito/user-pool-api.ts';
 import { openLocalUserPool, type LocalUserPool } from '../../local/cognito/user-pool.ts';
+import { UserDirectory } from '../../local/cognito/users.ts';
 import { closeServer, guardRequests, guardServer } from '../../local/http-boundary.ts';
 import { adminFetch } from '../../local/iam/admin-fetch.ts';
 import { credentialStore } from '../../local/iam/credentials.ts';
@@ -57,9 +58,9 @@ async function startPool(options: { stateDir?: string; quota?: RequestQuota; max
   const pool = openLocalUserPool({ stateDir, region, origin: 'https://127.0.0.1:1' });
   const logs: string[] = [];
   const clock = { ms: Date.now() };
-  const service = signInService({ pool, stateDir, log: (line) => logs.push(line), now: () => clock.ms, maxUsers: options.maxUsers });
+  const service = userPoolApi({ pool, users: new UserDirectory(stateDir), log: (line) => logs.push(line), now: () => clock.ms, maxUsers: options.maxUsers });
   const api = identityProviderHandler({ service, quota: options.quota });
-  const routes = userPoolRoutes({ pool, admin: credentialStore(admin), region, signIn: service });
+  const routes = userPoolRoutes({ pool, admin: credentialStore(admin), region, userPoolApi: service });
   const server = createServer(
     guardRequests(
       async (request, response) => {
@@ -380,7 +381,7 @@ describe('Refusals at the API', () => {
 
   it("answers a failure of its own with Cognito's InternalErrorException and nothing of the failure", async () => {
     // Arrange: a service that fails as a full disk would
-    const failing = { ...signInService({ pool: openLocalUserPool({ stateDir: workDir, region, origin: 'https://127.0.0.1:1' }), stateDir: workDir, log: () => {} }) };
+    const failing = { ...userPoolApi({ pool: openLocalUserPool({ stateDir: workDir, region, origin: 'https://127.0.0.1:1' }), users: new UserDirectory(workDir), log: () => {} }) };
     const api = identityProviderHandler({ service: { ...failing, call: () => { throw new Error('ENOSPC: /secret/path/users.json'); } } });
     const logged: unknown[] = [];
     const server = createServer(guardRequests(api, { service: 'test pool', log: (error) => logged.push(error), internalError: (_, response) => sendInternalError(response) }));

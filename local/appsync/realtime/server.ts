@@ -10,7 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { endRawSocket, guardUpgrades, requestPathname, sourceAddress } from '../../http-boundary.ts';
 import { authenticate, headersFromObject, type AuthResult } from '../server/auth.ts';
 import { RequestErrors, requestErrorBody, type RequestError } from '../server/errors.ts';
-import { rateLimitedRequest, wafBlocked } from '../server/rate-limit.ts';
+import { rateLimitedRequest } from '../server/rate-limit.ts';
 import { serveConnection, type ConnectionContext } from './connection.ts';
 import { connectionAuthHeader, connectionPayload, realtimeSubprotocol } from './protocol.ts';
 
@@ -62,7 +62,7 @@ export function attachRealtime(server: HttpsServer, realtimePath: string, contex
     // accepted by your API", and on AWS the realtime endpoint is a host of its own (appsync-realtime-api); we take
     // the reading that limits more. The messages on the socket after (start, stop) are not HTTP requests: WAF sees none.
     if (context.rateLimiter && !context.rateLimiter.admit(sourceAddress(request), rateLimitedRequest(request))) {
-      refuseUpgrade(socket, wafBlocked());
+      refuseUpgrade(socket, RequestErrors.wafBlocked());
       return;
     }
     // Any target, `//[` included, is a 404 here unless it is the realtime path.

@@ -36,6 +36,12 @@ export const RequestErrors = {
   notFound: (): RequestError => ({ status: 404, errorType: 'NotFoundException', message: 'Not Found' }),
   methodNotAllowed: (): RequestError => ({ status: 405, errorType: 'MethodNotAllowedException', message: 'Method not allowed.' }),
   internal: (): RequestError => ({ status: 500, errorType: 'InternalFailureException', message: 'An internal failure occurred.' }),
+  /**
+   * A request the API's web ACL blocks (rate-limit.ts): HTTP 403 with `WAFForbiddenException`, "403 Forbidden".
+   * AWS's guides say only that WAF answers a block with 403 Forbidden; this body is the one AppSync clients report
+   * receiving (and handle) for a WAF block, so the local AppSync sends the same.
+   */
+  wafBlocked: (): RequestError => ({ status: 403, errorType: 'WAFForbiddenException', message: '403 Forbidden' }),
 } as const;
 
 /** Codes of local/iam/sigv4.ts verifySigV4 failures. */

@@ -18,7 +18,7 @@ import { RequestErrors, requestErrorBody, type RequestError } from './errors.ts'
 import { executeOperation, type ResolvedMutation } from './execute.ts';
 import type { SubscriptionInvalidation } from './execution-context.ts';
 import { graphQLRequestBody } from './request-body.ts';
-import { rateLimitedRequest, wafBlocked, type RateLimiter } from './rate-limit.ts';
+import { rateLimitedRequest, type RateLimiter } from './rate-limit.ts';
 import type { ServedSchema } from './schema.ts';
 import { countAppSyncRequest } from '../../stack-usage.ts';
 
@@ -118,7 +118,7 @@ export function graphQLRequestHandler(context: GraphQLHandlerContext) {
     try {
       // WAF sees every request to the API's endpoint before AppSync does: a block is answered before any other check.
       if (context.rateLimiter && !context.rateLimiter.admit(sourceAddress(request), rateLimitedRequest(request))) {
-        return refuseUnread(request, response, wafBlocked(), pace);
+        return refuseUnread(request, response, RequestErrors.wafBlocked(), pace);
       }
       // undefined for targets that are not a plain path (`//[`): not the GraphQL path, so a 404.
       const pathname = requestPathname(request);

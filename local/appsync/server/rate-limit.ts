@@ -1,7 +1,7 @@
 /**
  * The API's rate-based rule offline (api/rate-limit.ts): the local AppSync asks `admit` with a request's source
  * address and what its scope-down reads (method, two headers) before it does any work for the request (no body
- * read, no auth), and answers a refusal as AppSync answers a WAF block (`wafBlocked`).
+ * read, no auth), and answers a refusal as AppSync answers a WAF block (errors.ts's `RequestErrors.wafBlocked`).
  *
  * Counting, as WAF counts: every request the rule evaluates counts, the ones it blocks too (WAF limits while an
  * address's request rate is over the limit, our reading: an address that keeps sending stays blocked), except those
@@ -24,7 +24,6 @@
  */
 import { WafRateLimits, rateLimitCounts, type ApiRateLimitRule, type RateLimitedRequest } from '../../../api/rate-limit.ts';
 import type { IncomingMessage } from 'node:http';
-import type { RequestError } from './errors.ts';
 
 /** What the rule's scope-down reads, from a request. */
 export const rateLimitedRequest = ({ method, headers }: Pick<IncomingMessage, 'method' | 'headers'>): RateLimitedRequest => ({
@@ -36,13 +35,6 @@ export const rateLimitedRequest = ({ method, headers }: Pick<IncomingMessage, 'm
   },
 });
 
-/**
- * What AppSync answers a request its web ACL blocks: HTTP 403 with `WAFForbiddenException`, "403 Forbidden", in its
- * request-error shape. AWS's guides say only that WAF answers a block with 403 Forbidden; this body is the one
- * AppSync clients report receiving (and handle) for a WAF block, so the local AppSync sends the same.
- */
-export const wafBlocked = (): RequestError => ({ status: 403, errorType: 'WAFForbiddenException', message: '403 Forbidden' });
-
 export interface RateLimiterOptions {
   /** The time in ms (Date.now's scale); tests move it. @default Date.now */
   readonly now?: () => number;
@@ -52,7 +44,7 @@ export interface RateLimiterOptions {
 
 export interface RateLimiter {
   readonly rule: ApiRateLimitRule;
-  /** Counts the request when the rule does and says whether it may go on; false: answer wafBlocked(). */
+  /** Counts the request when the rule does and says whether it may go on; false: answer RequestErrors.wafBlocked(). */
   admit(sourceIp: string, request: RateLimitedRequest): boolean;
   /** Addresses with counters now (for tests and the docs' bound). */
   readonly trackedAddresses: number;

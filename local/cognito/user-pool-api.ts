@@ -5,7 +5,7 @@
  * password policy, SRP sign-in only (plus refresh), and preventUserExistenceErrors, so an unknown user is
  * answered as a wrong password or a wrong code is. Each operation takes the request's JSON and returns the
  * answer's, or throws a CognitoApiError, which the HTTP layer (./identity-provider.ts) writes as Cognito does.
- * This module puts the service together: the operations by group (sign-up-operations.ts, auth-operations.ts,
+ * This module puts the API together: the operations by group (sign-up-operations.ts, auth-operations.ts,
  * token-operations.ts) over one context (operation-context.ts).
  *
  * Local bounds that are not Cognito's, each with the same error Cognito uses for its own limits:
@@ -26,15 +26,14 @@ import {
   userPoolSignInAliases,
   userPoolSignInCaseSensitive,
   type UserPoolClientAuthFlows,
-  type UserPoolPasswordPolicy,
 } from '../../api/user-pool-settings.ts';
 import { authOperations } from './auth-operations.ts';
 import { ChallengeSeal } from './challenge-seal.ts';
 import { CodeAttempts } from './code-attempts.ts';
 import { CognitoApiError } from './errors.ts';
-import { SignInLockout, failuresPerSecondBySrp } from './lockout.ts';
-import { failureMemoryMs } from './recent-failures.ts';
+import { SignInLockout, maxFailedSignInIds } from './lockout.ts';
 import type { Operation, OperationContext } from './operation-context.ts';
+import type { QuotaCategory } from './request-quota.ts';
 import { stringField, type Json } from './request-fields.ts';
 import { userSessions } from './sessions.ts';
 import { signUpOperations } from './sign-up-operations.ts';
@@ -43,26 +42,21 @@ import { poolNameOf } from './srp.ts';
 import { StandIns } from './stand-ins.ts';
 import { tokenOperations } from './token-operations.ts';
 import type { LocalUserPool } from './user-pool.ts';
-import { UserDirectory } from './users.ts';
+import type { UserDirectory } from './users.ts';
 
-export { authSessionValidityMs } from './auth-operations.ts';
-export { refreshTokenValidityMs } from './sessions.ts';
 export { confirmationCodeValidityMs } from './sign-up-operations.ts';
 
-export interface SignInServiceOptions {
+export interface UserPoolApiOptions {
   readonly pool: LocalUserPool;
-  readonly stateDir: string;
-  /** The users of `stateDir`, when read before (so a damaged file stops a start before it listens). @default read now */
-  readonly users?: UserDirectory;
+  /** The pool's users, read by the caller before it listens (so a damaged file stops a start with nothing open). */
+  readonly users: UserDirectory;
   /** Where "sent" confirmation codes are written (the stack's log). */
   readonly log: (line: string) => void;
-  /** @default 1000 */
+  /** Test hook: a smaller cap on users. @default 1000 */
   readonly maxUsers?: number;
-  /** @default api/user-pool-settings.ts's */
-  readonly passwordPolicy?: UserPoolPasswordPolicy;
-  /** @default api/user-pool-settings.ts's */
+  /** Test hook: other app client flows (USER_PASSWORD_AUTH). @default api/user-pool-settings.ts's */
   readonly authFlows?: UserPoolClientAuthFlows;
-  /** The bound on wrong-code and on failed-sign-in records each (recent-failures.ts). @default from the quotas (code-attempts.ts, lockout.ts) */
+  /** Test hook: the bound on wrong-code and on failed-sign-in records each (recent-failures.ts). @default from the quotas (code-attempts.ts, lockout.ts) */
   readonly maxFailureRecords?: number;
   /** Unix ms. @default Date.now */
   readonly now?: () => number;
@@ -86,19 +80,37 @@ export interface SignInServiceOptions {
 /** The local pool's cap on users (not Cognito's, which is in the millions): each is a file loaded at start. */
 export const defaultMaxUsers = 1000;
 
-export interface SignInService {
-  readonly users: UserDirectory;
+/** The names of the operations served: the groups' own keys, so that a list kept per operation (operationCategory) must name each. */
+export type OperationName = keyof ReturnType<typeof signUpOperations> | keyof ReturnType<typeof authOperations> | keyof ReturnType<typeof tokenOperations>;
+
+/**
+ * The quota category (request-quota.ts) each served operation is charged to, as Cognito's quota page lists them:
+ * its type refuses an operation left out. Here, not in request-quota.ts: the operations' state (lockout.ts,
+ * code-attempts.ts, spent-challenges.ts) imports that module, so its importing the operations' names would be a cycle.
+ */
+export const operationCategory: Readonly<Record<OperationName, QuotaCategory>> = {
+  SignUp: 'UserCreation',
+  ConfirmSignUp: 'UserCreation',
+  ResendConfirmationCode: 'UserAccountRecovery',
+  InitiateAuth: 'UserAuthentication',
+  RespondToAuthChallenge: 'UserAuthentication',
+  GetTokensFromRefreshToken: 'UserAuthentication',
+  GlobalSignOut: 'UserAuthentication',
+  RevokeToken: 'UserAuthentication',
+  GetUser: 'UserRead',
+};
+
+export interface UserPoolApi {
   /** The pending confirmation code of the user with `email`, for the admin test hook; undefined when none. */
   pendingCode(email: string): { readonly code: string; readonly expiresAt: number } | undefined;
-  call(operation: string, body: Json): Json;
+  call(operation: OperationName, body: Json): Json;
   /** Whether the service serves `operation`. */
-  serves(operation: string): boolean;
+  serves(operation: string): operation is OperationName;
 }
 
-export function signInService(options: SignInServiceOptions): SignInService {
-  const { pool, log } = options;
+export function userPoolApi(options: UserPoolApiOptions): UserPoolApi {
+  const { pool, users, log } = options;
   const now = options.now ?? Date.now;
-  const users = options.users ?? new UserDirectory(options.stateDir);
   const flows = initiateAuthFlows(options.authFlows ?? userPoolClientAuthFlows);
   const context: OperationContext = {
     pool,
@@ -107,10 +119,9 @@ export function signInService(options: SignInServiceOptions): SignInService {
     now,
     log,
     maxUsers: options.maxUsers ?? defaultMaxUsers,
-    policy: options.passwordPolicy ?? userPoolPasswordPolicy,
+    policy: userPoolPasswordPolicy,
     flows,
-    // Twice the records when a failed sign-in takes one request (USER_PASSWORD_AUTH) rather than SRP's two (lockout.ts).
-    lockout: new SignInLockout(now, options.maxFailureRecords ?? failuresPerSecondBySrp * (flows.has('USER_PASSWORD_AUTH') ? 2 : 1) * (failureMemoryMs / 1000 + 1)),
+    lockout: new SignInLockout(now, options.maxFailureRecords ?? maxFailedSignInIds(flows)),
     spent: new SpentChallenges(now),
     codeAttempts: new CodeAttempts(now, options.maxFailureRecords),
     // Seals SECRET_BLOCKs under a key made per start (no challenge outlives the stack); unknown users' stand-ins
@@ -124,15 +135,14 @@ export function signInService(options: SignInServiceOptions): SignInService {
     },
     userNamed: (name) => users.byEmail(name) ?? users.byId(name),
   };
-  const operations: Record<string, Operation> = { ...signUpOperations(context), ...authOperations(context), ...tokenOperations(context) };
+  const operations: Record<OperationName, Operation> = { ...signUpOperations(context), ...authOperations(context), ...tokenOperations(context) };
 
   return {
-    users,
     pendingCode(email) {
       const code = users.byEmail(email)?.code;
       return code ? { code: code.value, expiresAt: code.expiresAt } : undefined;
     },
-    serves: (operation) => Object.hasOwn(operations, operation),
+    serves: (operation): operation is OperationName => Object.hasOwn(operations, operation),
     call(operation, body) {
       // Own keys only: `constructor` or `toString` is no operation.
       const run = Object.hasOwn(operations, operation) ? operations[operation] : undefined;

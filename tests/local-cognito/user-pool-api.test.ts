@@ -1,5 +1,5 @@
 /**
- * The local user pool's sign-in operations (local/cognito/sign-in.ts) called directly, for what the HTTP tests
+ * The local user pool's API operations (local/cognito/user-pool-api.ts) called directly, for what the HTTP tests
  * (identity-provider.test.ts) do not show: that an unknown user's challenge cannot be told from a real one's
  * (preventUserExistenceErrors), that a challenge is answered once, and the bounds on what a caller can store.
  */
@@ -12,8 +12,8 @@ import { CodeAttempts } from '../../local/cognito/code-attempts.ts';
 import { SignInLockout } from '../../local/cognito/lockout.ts';
 import { RecentFailures } from '../../local/cognito/recent-failures.ts';
 import { SpentChallenges } from '../../local/cognito/spent-challenges.ts';
-import { CognitoApiError } from '../../local/cognito/errors.ts';
-import { signInService, type SignInService } from '../../local/cognito/sign-in.ts';
+import { CognitoApiError, CognitoInvariantError } from '../../local/cognito/errors.ts';
+import { userPoolApi, type OperationName, type UserPoolApi } from '../../local/cognito/user-pool-api.ts';
 import { paddedHex } from '../../local/cognito/srp.ts';
 import { openLocalUserPool, type LocalUserPool } from '../../local/cognito/user-pool.ts';
 import { UserDirectory } from '../../local/cognito/users.ts';
@@ -21,23 +21,25 @@ import { StateFileError } from '../../local/state-dir.ts';
 import { amplifySrpClient } from '../support/amplify-srp.ts';
 
 const password = 'Sunny-orchard-42';
-const workDir = mkdtempSync(path.join(tmpdir(), 'labelcast-sign-in-service-'));
+const workDir = mkdtempSync(path.join(tmpdir(), 'labelcast-user-pool-api-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 interface Pool {
   readonly pool: LocalUserPool;
-  readonly service: SignInService;
+  readonly service: UserPoolApi;
+  readonly users: UserDirectory;
   readonly stateDir: string;
   readonly clock: { ms: number };
-  call(operation: string, body: Record<string, unknown>): Record<string, unknown>;
+  call(operation: OperationName, body: Record<string, unknown>): Record<string, unknown>;
 }
 
 function startService(options: { maxUsers?: number; stateDir?: string; authFlows?: UserPoolClientAuthFlows; maxFailureRecords?: number } = {}): Pool {
   const stateDir = options.stateDir ?? mkdtempSync(path.join(workDir, 'pool-'));
   const pool = openLocalUserPool({ stateDir, region: 'us-east-1', origin: 'https://127.0.0.1:1' });
   const clock = { ms: Date.now() };
-  const service = signInService({ pool, stateDir, log: () => {}, now: () => clock.ms, maxUsers: options.maxUsers, authFlows: options.authFlows, maxFailureRecords: options.maxFailureRecords });
-  return { pool, service, stateDir, clock, call: (operation, body) => service.call(operation, { ClientId: pool.clientId, ...body }) };
+  const users = new UserDirectory(stateDir);
+  const service = userPoolApi({ pool, users, log: () => {}, now: () => clock.ms, maxUsers: options.maxUsers, authFlows: options.authFlows, maxFailureRecords: options.maxFailureRecords });
+  return { pool, service, users, stateDir, clock, call: (operation, body) => service.call(operation, { ClientId: pool.clientId, ...body }) };
 }
 
 /** The error `run` throws, as Cognito would answer it. */
@@ -202,7 +204,7 @@ describe('The cap on users', () => {
 
     signUp('third@example.com');
     const restarted = startService({ stateDir: at.stateDir });
-    expect(['first', 'second', 'third'].map((name) => restarted.service.users.byEmail(`${name}@example.com`) !== undefined)).toEqual([false, true, true]);
+    expect(['first', 'second', 'third'].map((name) => restarted.users.byEmail(`${name}@example.com`) !== undefined)).toEqual([false, true, true]);
 
     for (const email of ['second@example.com', 'third@example.com']) at.call('ConfirmSignUp', { Username: email, ConfirmationCode: at.service.pendingCode(email)?.code });
     expect(refusal(() => signUp('fourth@example.com'))).toEqual({ type: 'LimitExceededException', message: 'The local user pool holds at most 2 users, all confirmed.' });
@@ -219,7 +221,7 @@ describe('Damaged user files', () => {
     const client = await amplifySrpClient(at.pool.userPoolId);
     const challenge = challengeFor(at, 'signed-in@example.com', client.srpA);
     at.call('RespondToAuthChallenge', { ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: await client.passwordVerifier(challenge, password) });
-    const userId = at.service.users.byEmail('signed-in@example.com')?.userId ?? '';
+    const userId = at.users.byEmail('signed-in@example.com')?.userId ?? '';
     at.call('SignUp', { Username: 'pending@example.com', Password: password });
     const file = path.join(at.stateDir, 'cognito', 'users', `${userId}.json`);
     const stored = JSON.parse(readFileSync(file, 'utf8')) as Stored;
@@ -389,16 +391,25 @@ describe('Failure records', () => {
     expect(records.get('newer')).toEqual({ at: 60 * 1000 });
   });
 
+  it('refuse a record past the bound as a bug of the pool, never dropping a live one', () => {
+    const records = new RecentFailures<{ at: number }>(() => 0, 1);
+    records.set('first', { at: 0 });
+
+    expect(records.hasRoom('second')).toBe(false);
+    expect(() => records.set('second', { at: 0 })).toThrow(CognitoInvariantError);
+    expect(records.get('first')).toEqual({ at: 0 });
+  });
+
   it("of a user removed to make room are forgotten with it: its id, named again, counts from zero", () => {
     const at = startService({ maxUsers: 1 });
     at.call('SignUp', { Username: 'first@example.com', Password: password });
-    const removedId = at.service.users.byEmail('first@example.com')?.userId ?? '';
+    const removedId = at.users.byEmail('first@example.com')?.userId ?? '';
     const wrongFor = (email: string) => (at.service.pendingCode(email)?.code === '000000' ? '000001' : '000000');
     for (let attempt = 0; attempt < 5; attempt += 1) refusal(() => at.call('ConfirmSignUp', { Username: 'first@example.com', ConfirmationCode: wrongFor('first@example.com') }));
     for (let attempt = 0; attempt < 5; attempt += 1) wrongSignIn(at, 'first@example.com');
     at.clock.ms += 1;
     at.call('SignUp', { Username: 'second@example.com', Password: password });
-    expect(at.service.users.byId(removedId)).toBeUndefined();
+    expect(at.users.byId(removedId)).toBeUndefined();
     expect(refusal(() => at.call('ConfirmSignUp', { Username: removedId, ConfirmationCode: '000000' })).type).toBe('CodeMismatchException');
     expect(wrongSignIn(at, removedId).message).toBe('Incorrect username or password.');
   });
