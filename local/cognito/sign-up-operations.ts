@@ -18,7 +18,7 @@ const codeMismatch = () => new CognitoApiError('CodeMismatchException', 'Invalid
 const expiredCode = () => new CognitoApiError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
 
 export function signUpOperations(context: OperationContext) {
-  const { users, now, log, maxUsers, policy, poolName, codeAttempts, lockout, standIns, checkClient, userNamed } = context;
+  const { users, now, log, maxUsers, policy, poolName, codeAttempts, resends, lockout, standIns, checkClient, userNamed } = context;
 
   const newCode = () => ({ value: String(randomInt(0, 1_000_000)).padStart(6, '0'), expiresAt: now() + confirmationCodeValidityMs });
   const sendCode = (user: PoolUser, code: { value: string }) => {
@@ -112,6 +112,10 @@ export function signUpOperations(context: OperationContext) {
       // (a stand-in's id, from InitiateAuth) with a masked UUID, telling them apart. Refusing every UUID-shaped
       // name alike is stricter than Cognito, which resends by either name; clients send the email they signed up with.
       if (uuidPattern.test(username)) throw new CognitoApiError('InvalidParameterException', 'The local user pool resends a code by email only, not by the generated username.');
+      // Counted before the user is looked up, every email alike: a limit only real users had would tell them apart.
+      const resend = resends.take(username);
+      if (resend === 'limited') throw new CognitoApiError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+      if (resend === 'full') throw tooManyRequests();
       const user = users.byEmail(username);
       if (!user) return { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: maskedEmail(username) } };
       if (user.status === 'CONFIRMED') throw new CognitoApiError('InvalidParameterException', 'User is already confirmed.');

@@ -11,6 +11,8 @@ import { userPoolClientTokenValidity, type UserPoolClientAuthFlows } from '../..
 import { CodeAttempts } from '../../local/cognito/code-attempts.ts';
 import { SignInLockout } from '../../local/cognito/lockout.ts';
 import { RecentFailures } from '../../local/cognito/recent-failures.ts';
+import { quotaCategories } from '../../local/cognito/request-quota.ts';
+import { defaultMaxResendEmails } from '../../local/cognito/resend-limit.ts';
 import { SpentChallenges } from '../../local/cognito/spent-challenges.ts';
 import { CognitoApiError, CognitoInvariantError } from '../../local/cognito/errors.ts';
 import { userPoolApi, type OperationName, type UserPoolApi } from '../../local/cognito/user-pool-api.ts';
@@ -351,6 +353,36 @@ describe('ResendConfirmationCode', () => {
     expect(byId[0]).toEqual({ type: 'InvalidParameterException', message: 'The local user pool resends a code by email only, not by the generated username.' });
     expect(byId[1]).toEqual(byId[0]);
     expect(resend('pending@example.com')()).toEqual({ CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: 'p***@e***' } });
+  });
+});
+
+describe('Resent codes', () => {
+  it('are limited to 5 per email in 15 minutes, an unknown email alike, so a resend loop cannot keep a code from living', () => {
+    const at = startService();
+    at.call('SignUp', { Username: 'victim@example.com', Password: password });
+    const resend = (email: string) => () => at.call('ResendConfirmationCode', { Username: email });
+    for (const email of ['victim@example.com', 'nobody@example.com']) {
+      for (let count = 1; count <= 5; count += 1) expect(resend(email)()).toHaveProperty('CodeDeliveryDetails');
+      expect(refusal(resend(email))).toEqual({ type: 'LimitExceededException', message: 'Attempt limit exceeded, please try after some time.' });
+    }
+    // The code the 5th resend sent stays the pending one, and confirms.
+    const kept = at.service.pendingCode('victim@example.com')?.code;
+    at.clock.ms += 15 * 60 * 1000 - 1;
+    expect(refusal(resend('victim@example.com')).type).toBe('LimitExceededException');
+    expect(at.service.pendingCode('victim@example.com')?.code).toBe(kept);
+    at.clock.ms += 1;
+    expect(resend('victim@example.com')()).toHaveProperty('CodeDeliveryDetails');
+    expect(at.call('ConfirmSignUp', { Username: 'victim@example.com', ConfirmationCode: at.service.pendingCode('victim@example.com')?.code })).toEqual({});
+  });
+
+  it('are counted for at most the bound of emails, a new one refused past it for a real user and an unknown one alike', () => {
+    const at = startService({ maxFailureRecords: 1 });
+    at.call('SignUp', { Username: 'pending@example.com', Password: password });
+    at.call('ResendConfirmationCode', { Username: 'other@example.com' });
+    for (const email of ['pending@example.com', 'nobody@example.com']) {
+      expect(refusal(() => at.call('ResendConfirmationCode', { Username: email }))).toEqual({ type: 'TooManyRequestsException', message: 'Too many requests' });
+    }
+    expect(defaultMaxResendEmails).toBe(quotaCategories.UserAccountRecovery * (15 * 60 + 1));
   });
 });
 
