@@ -26,6 +26,26 @@ export function stringMap(body: Json, name: string, wire: string): Record<string
   return value as Record<string, string>;
 }
 
+/**
+ * The characters Cognito allows in a username (SignUp's `Username` pattern, `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`) and a
+ * group name (routes.ts): letters, marks, symbols, numbers and punctuation. So no whitespace, control or format
+ * character: an escape sequence or a zero-width space would otherwise reach the stack's log, or make a look-alike of
+ * another user's email.
+ */
+export const nameCharacters = String.raw`[\p{L}\p{M}\p{S}\p{N}\p{P}]`;
+const usernamePattern = new RegExp(`^${nameCharacters}+$`, 'u');
+
+/** Refuses a username outside Cognito's pattern with Cognito's validation error (which does not echo the value). */
+export function checkUsername(username: string): string {
+  if (!usernamePattern.test(username)) {
+    throw new CognitoApiError('InvalidParameterException', `1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: ${nameCharacters}+`);
+  }
+  return username;
+}
+
+/** The request's `Username`: a string of at most 128 characters in Cognito's pattern. */
+export const usernameField = (body: Json): string => checkUsername(stringField(body, 'Username', 'username', 128));
+
 /** An address Cognito takes as an email username: one @, no spaces, a dot in the domain. */
 export const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

@@ -35,12 +35,12 @@ interface Pool {
   call(operation: OperationName, body: Record<string, unknown>): Record<string, unknown>;
 }
 
-function startService(options: { maxUsers?: number; stateDir?: string; authFlows?: UserPoolClientAuthFlows; maxFailureRecords?: number } = {}): Pool {
+function startService(options: { maxUsers?: number; stateDir?: string; authFlows?: UserPoolClientAuthFlows; maxFailureRecords?: number; log?: (line: string) => void } = {}): Pool {
   const stateDir = options.stateDir ?? mkdtempSync(path.join(workDir, 'pool-'));
   const pool = openLocalUserPool({ stateDir, region: 'us-east-1', origin: 'https://127.0.0.1:1' });
   const clock = { ms: Date.now() };
   const users = new UserDirectory(stateDir);
-  const service = userPoolApi({ pool, users, log: () => {}, now: () => clock.ms, maxUsers: options.maxUsers, authFlows: options.authFlows, maxFailureRecords: options.maxFailureRecords });
+  const service = userPoolApi({ pool, users, log: options.log ?? (() => {}), now: () => clock.ms, maxUsers: options.maxUsers, authFlows: options.authFlows, maxFailureRecords: options.maxFailureRecords });
   return { pool, service, users, stateDir, clock, call: (operation, body) => service.call(operation, { ClientId: pool.clientId, ...body }) };
 }
 
@@ -210,6 +210,46 @@ describe('The cap on users', () => {
 
     for (const email of ['second@example.com', 'third@example.com']) at.call('ConfirmSignUp', { Username: email, ConfirmationCode: at.service.pendingCode(email)?.code });
     expect(refusal(() => signUp('fourth@example.com'))).toEqual({ type: 'LimitExceededException', message: 'The local user pool holds at most 2 users, all confirmed.' });
+  });
+});
+
+describe('Usernames', () => {
+  const patternError = {
+    type: 'InvalidParameterException',
+    message: "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+",
+  };
+  // An ANSI sequence that wipes the log line and forges one (the attacker's), and a look-alike of a real email.
+  const forged = '\x1b[2K\x1b[G[cognito]\x1b[1Cconfirmation\x1b[1Ccode\x1b[1Cfor\x1b[1Calice@example.com:\x1b[1C000000@x.io';
+  const lookAlike = 'alice\u200b@example.com';
+
+  it("outside Cognito's pattern (control or format characters) are refused by every operation that takes one", () => {
+    const lines: string[] = [];
+    const at = startService({ authFlows: { userSrp: true, userPassword: true }, log: (line) => lines.push(line) });
+    for (const name of [forged, lookAlike]) {
+      expect(refusal(() => at.call('SignUp', { Username: name, Password: password }))).toEqual(patternError);
+      expect(refusal(() => at.call('ConfirmSignUp', { Username: name, ConfirmationCode: '123456' }))).toEqual(patternError);
+      expect(refusal(() => at.call('ResendConfirmationCode', { Username: name }))).toEqual(patternError);
+      expect(refusal(() => challengeFor(at, name))).toEqual(patternError);
+      expect(refusal(() => at.call('InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: name, PASSWORD: password } }))).toEqual(patternError);
+    }
+    expect(at.users.size).toBe(0);
+    expect(lines).toEqual([]);
+    // Letters, marks and symbols of any script are taken.
+    expect(at.call('SignUp', { Username: 'zoë+ñ@exämple.com', Password: password })).toHaveProperty('UserSub');
+  });
+
+  it('are written to the log with their control and format characters escaped (a user file from before the check)', () => {
+    const lines: string[] = [];
+    const at = startService({ maxUsers: 1, log: (line) => lines.push(line) });
+    at.call('SignUp', { Username: 'old@example.com', Password: password });
+    const old = at.users.byEmail('old@example.com');
+    if (!old) throw new Error('no user');
+    at.users.save({ ...old, email: forged });
+    at.clock.ms += 1;
+    at.call('SignUp', { Username: 'new@example.com', Password: password });
+    const removed = lines.find((line) => line.includes('removed to make room')) ?? '';
+    expect(removed).toContain('\\u{1b}[2K\\u{1b}[G[cognito]\\u{1b}[1Cconfirmation');
+    for (const line of lines) expect(line).not.toMatch(/[\p{Cc}\p{Cf}]/u);
   });
 });
 
