@@ -7,11 +7,11 @@ import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { userPoolClientTokenValidity, type UserPoolClientAuthFlows } from '../../api/user-pool-settings.ts';
+import { initiateAuthFlows, userPoolClientAuthFlows, userPoolClientTokenValidity, type UserPoolClientAuthFlows } from '../../api/user-pool-settings.ts';
 import { CodeAttempts } from '../../local/cognito/code-attempts.ts';
-import { SignInLockout } from '../../local/cognito/lockout.ts';
+import { SignInLockout, maxFailedSignInIds } from '../../local/cognito/lockout.ts';
 import { RecentFailures } from '../../local/cognito/recent-failures.ts';
-import { quotaCategories } from '../../local/cognito/request-quota.ts';
+import { RequestQuota, quotaCategories } from '../../local/cognito/request-quota.ts';
 import { defaultMaxResendEmails } from '../../local/cognito/resend-limit.ts';
 import { SpentChallenges } from '../../local/cognito/spent-challenges.ts';
 import { CognitoApiError, CognitoInvariantError } from '../../local/cognito/errors.ts';
@@ -136,6 +136,36 @@ describe('Lockout', () => {
     expect(['target', 'other-1', 'other-3'].map((id) => lockout.check(id))).toEqual(['locked', 'open', 'full']);
     clock.ms += 15 * 60 * 1000 - 1000; // the target's last failure expires, the others' not yet
     expect(['target', 'other-3'].map((id) => lockout.check(id))).toEqual(['open', 'open']);
+  });
+
+  it('keeps every failure the quota lets land within 15 minutes, SRP challenges asked up to the auth session before', () => {
+    const clock = { ms: 0 };
+    const quota = new RequestQuota({}, () => clock.ms);
+    const lockout = new SignInLockout(() => clock.ms, maxFailedSignInIds(initiateAuthFlows(userPoolClientAuthFlows)));
+    const sessionMs = userPoolClientTokenValidity.authSessionMinutes * 60 * 1000;
+    // A caller within the UserAuthentication quota, every name new: it asks for challenges over the first auth
+    // session only, then answers the oldest live one (wrongly) whenever one is pending, else asks for another.
+    const asked: number[] = [];
+    let failures = 0;
+    const refused: string[] = [];
+    for (let step = 0; step * (1000 / 120) <= sessionMs + 15 * 60 * 1000; step += 1) {
+      clock.ms = step * (1000 / 120);
+      if (!quota.take('UserAuthentication')) continue;
+      while (asked.length > 0 && (asked[0] ?? 0) + sessionMs <= clock.ms) asked.shift();
+      if (clock.ms < sessionMs || asked.length === 0) {
+        asked.push(clock.ms);
+        continue;
+      }
+      asked.shift();
+      const id = `name-${failures}`;
+      const state = lockout.check(id);
+      if (state === 'open') lockout.failed(id);
+      else refused.push(state);
+      failures += 1;
+    }
+    // More than 60 × 901, the bound that left the auth session out; none refused, none expired yet.
+    expect(failures).toBeGreaterThan(60 * 901);
+    expect(refused).toEqual([]);
   });
 
   it('answers TooManyRequestsException past the bound, for a real user and an unknown one alike', () => {
