@@ -3,7 +3,7 @@
  * (identity-provider.test.ts) do not show: that an unknown user's challenge cannot be told from a real one's
  * (preventUserExistenceErrors), that a challenge is answered once, and the bounds on what a caller can store.
  */
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -330,6 +330,27 @@ describe('Damaged user files', () => {
     expect(error).toBeInstanceOf(StateFileError);
     expect((error as Error).message).toMatch(problem);
     expect((error as Error).message).toMatch(/\/cognito\/users\/[0-9a-f-]{36}\.json /);
+  });
+});
+
+describe('RevokeToken', () => {
+  it("rewrites the user's file only for a live session's token, never for a made-up one naming the user", () => {
+    const at = startService({ authFlows: { userSrp: true, userPassword: true } });
+    confirmedUser(at, 'real@example.com');
+    const signedIn = at.call('InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'real@example.com', PASSWORD: password } });
+    const token = (signedIn.AuthenticationResult as { RefreshToken: string }).RefreshToken;
+    const userId = token.split('.')[0] ?? '';
+    // Every save renames a new file into place: its inode tells a rewrite, even of the same bytes.
+    const inode = () => statSync(path.join(at.stateDir, 'cognito', 'users', `${userId}.json`)).ino;
+    const before = inode();
+    expect(at.call('RevokeToken', { Token: `${userId}.junk` })).toEqual({});
+    expect(inode()).toBe(before);
+    at.call('RevokeToken', { Token: token });
+    const revoked = inode();
+    expect(revoked).not.toBe(before);
+    at.call('RevokeToken', { Token: token });
+    expect(inode()).toBe(revoked);
+    expect(refusal(() => at.call('GetTokensFromRefreshToken', { RefreshToken: token }))).toEqual({ type: 'NotAuthorizedException', message: 'Refresh Token has been revoked' });
   });
 });
 
