@@ -62,7 +62,7 @@ export function signUpOperations(context: OperationContext) {
       if (!emailPattern.test(username)) throw new CognitoApiError('InvalidParameterException', 'Username should be an email.');
       for (const attribute of attributes as { Name: string; Value?: unknown }[]) {
         if (attribute.Name !== 'email') {
-          throw new CognitoApiError('InvalidParameterException', `Attributes did not conform to the schema: ${attribute.Name}: the local user pool stores only email`);
+          throw new CognitoApiError('InvalidParameterException', `Attributes did not conform to the schema: ${attribute.Name.slice(0, 64)}: the local user pool stores only email`);
         }
         if (attribute.Value !== username) {
           throw new CognitoApiError('InvalidParameterException', 'User email should be empty or same as username, since username attribute is email.');

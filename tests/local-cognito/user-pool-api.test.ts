@@ -392,6 +392,17 @@ describe('InitiateAuth flows', () => {
   });
 });
 
+describe('SignUp attributes', () => {
+  it("name an unknown attribute in the error by its first 64 characters only, not a 60,000-character name", () => {
+    const at = startService();
+    const name = 'x'.repeat(60_000);
+    expect(refusal(() => at.call('SignUp', { Username: 'a@example.com', Password: password, UserAttributes: [{ Name: name, Value: 'v' }] }))).toEqual({
+      type: 'InvalidParameterException',
+      message: `Attributes did not conform to the schema: ${'x'.repeat(64)}: the local user pool stores only email`,
+    });
+  });
+});
+
 describe('SignUp passwords', () => {
   it("refuse ASCII whitespace only, as Java's [\\S]+ (Cognito's pattern) does: a no-break space is taken", () => {
     const at = startService();
