@@ -8,10 +8,22 @@ export type Json = Record<string, unknown>;
 
 const nullMember = (name: string) => new CognitoApiError('InvalidParameterException', `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`);
 
+/**
+ * Cognito's answer to a member of the wrong JSON type: SerializationException, as its JSON protocol refuses the
+ * request before any constraint is checked. An object's message is Cognito's ("Start of structure or map found where
+ * not expected."); a list's follows it; a number's or a boolean's is a local wording (Cognito's is not documented).
+ */
+const wrongType = (value: unknown) =>
+  new CognitoApiError(
+    'SerializationException',
+    Array.isArray(value) ? 'Start of list found where not expected.' : typeof value === 'object' ? 'Start of structure or map found where not expected.' : `A ${typeof value} found where a string was expected.`,
+  );
+
 export function stringField(body: Json, name: string, wire: string, maxLength = 2048): string {
   const value = body[name];
   if (value === undefined || value === null) throw nullMember(wire);
-  if (typeof value !== 'string' || value.length > maxLength) {
+  if (typeof value !== 'string') throw wrongType(value);
+  if (value.length > maxLength) {
     throw new CognitoApiError('InvalidParameterException', `1 validation error detected: Value at '${wire}' failed to satisfy constraint: Member must have length less than or equal to ${maxLength}`);
   }
   return value;

@@ -403,6 +403,20 @@ describe('SignUp attributes', () => {
   });
 });
 
+describe('Request members of the wrong JSON type', () => {
+  it('are SerializationException, as Cognito answers them, not a length constraint', () => {
+    const at = startService();
+    const answers = [12345, ['a@example.com'], true, { a: 1 }].map((value) => refusal(() => at.call('SignUp', { Username: value, Password: password })));
+    expect(answers).toEqual([
+      { type: 'SerializationException', message: 'A number found where a string was expected.' },
+      { type: 'SerializationException', message: 'Start of list found where not expected.' },
+      { type: 'SerializationException', message: 'A boolean found where a string was expected.' },
+      { type: 'SerializationException', message: 'Start of structure or map found where not expected.' },
+    ]);
+    expect(refusal(() => at.service.call('GetUser', { AccessToken: 1 })).type).toBe('SerializationException');
+  });
+});
+
 describe('SignUp passwords', () => {
   it("refuse ASCII whitespace only, as Java's [\\S]+ (Cognito's pattern) does: a no-break space is taken", () => {
     const at = startService();
