@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { userPoolClientTokenValidity } from '../../api/user-pool-settings.ts';
 import { CognitoApiError, tooManyRequests } from './errors.ts';
 import type { Operation, OperationContext } from './operation-context.ts';
-import { stringField, stringMap } from './request-fields.ts';
+import { checkUsername, stringField, stringMap } from './request-fields.ts';
 import { makeVerifier, passwordClaimKey, passwordClaimSignature, serverEphemeral, signatureMatches, timestampPattern, validClientPublic } from './srp.ts';
 
 /** A PASSWORD_VERIFIER challenge must be answered within the app client's auth session validity (api/user-pool-settings.ts). */
@@ -57,6 +57,7 @@ export function authOperations(context: OperationContext) {
       if (flow === 'CUSTOM_AUTH') throw new CognitoApiError('InvalidParameterException', 'Custom auth lambda trigger is not configured for the user pool.');
       const username = parameters.USERNAME;
       if (!username) throw new CognitoApiError('InvalidParameterException', 'Missing required parameter USERNAME');
+      checkUsername(username);
       if (flow === 'USER_PASSWORD_AUTH') {
         const password = parameters.PASSWORD;
         if (!password) throw new CognitoApiError('InvalidParameterException', 'Missing required parameter PASSWORD');

@@ -4,26 +4,31 @@
  * forgets them, as it ends a lockout). An unknown user's stand-in (preventUserExistenceErrors) is locked out
  * alike, in the same records (recent-failures.ts), so a lockout says nothing of whether a user exists.
  */
+import { userPoolClientTokenValidity } from '../../api/user-pool-settings.ts';
 import { RecentFailures, failureMemoryMs } from './recent-failures.ts';
 import { quotaCategories } from './request-quota.ts';
 
 const freeFailedSignIns = 5;
 
-/**
- * Failed sign-ins a second when each takes two requests (InitiateAuth, then RespondToAuthChallenge, sharing
- * UserAuthentication's 120 a second): 60.
- */
-const failuresPerSecondBySrp = quotaCategories.UserAuthentication / 2;
+/** How long an SRP challenge may wait for its answer: the app client's auth session (api/user-pool-settings.ts). */
+const authSessionSeconds = userPoolClientTokenValidity.authSessionMinutes * 60;
 
 /**
- * The ids whose failed sign-ins are kept at once, for an app client allowing `flows`: what the quota lets fail
- * over the 15 minutes a failure is kept and the bucket's one second, 60 × 901 = 54,060, twice that when the
- * client allows USER_PASSWORD_AUTH (one request a failure rather than SRP's two). A record takes about 160 bytes
- * of heap (its UUID key, { count, lockedUntil, at }, the map's slot): 8.4 MB measured with 54,000 records,
- * 16.6 MB with 108,000.
+ * The ids whose failed sign-ins are kept at once, for an app client allowing `flows`: the most failures the
+ * UserAuthentication quota (120 a second, its bucket holding one second's worth) lets land within the 15 minutes
+ * a failure is kept. By SRP a failure takes two requests, and its InitiateAuth may come up to the auth session
+ * (180 s) before the failed answer: challenges asked for over 3 minutes, then answered within the 15 while more
+ * are asked, fit 60 × (900 + 180 + 1) = 64,860 failures in one 15 minutes. By USER_PASSWORD_AUTH (one request a
+ * failure, no session between), 120 × 901 = 108,120, when the client allows it. A record takes about 150 bytes
+ * of heap (its UUID key, { count, lockedUntil, at }, the map's slot): 9.4 MB measured with 64,860 records,
+ * 16.4 MB with 108,120.
  */
-export const maxFailedSignInIds = (flows: ReadonlySet<string>): number =>
-  failuresPerSecondBySrp * (flows.has('USER_PASSWORD_AUTH') ? 2 : 1) * (failureMemoryMs / 1000 + 1);
+export const maxFailedSignInIds = (flows: ReadonlySet<string>): number => {
+  const rate = quotaCategories.UserAuthentication;
+  const keptSeconds = failureMemoryMs / 1000;
+  const bySrp = (rate / 2) * (keptSeconds + authSessionSeconds + 1);
+  return flows.has('USER_PASSWORD_AUTH') ? Math.max(bySrp, rate * (keptSeconds + 1)) : bySrp;
+};
 
 interface Failures {
   count: number;

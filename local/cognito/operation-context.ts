@@ -8,6 +8,7 @@ import type { ChallengeSeal } from './challenge-seal.ts';
 import type { CodeAttempts } from './code-attempts.ts';
 import type { SignInLockout } from './lockout.ts';
 import type { Json } from './request-fields.ts';
+import type { ResendLimit } from './resend-limit.ts';
 import type { UserSessions } from './sessions.ts';
 import type { SpentChallenges } from './spent-challenges.ts';
 import type { StandIns } from './stand-ins.ts';
@@ -32,6 +33,7 @@ export interface OperationContext {
   readonly lockout: SignInLockout;
   readonly spent: SpentChallenges;
   readonly codeAttempts: CodeAttempts;
+  readonly resends: ResendLimit;
   readonly seal: ChallengeSeal;
   readonly standIns: StandIns;
   readonly sessions: UserSessions;

@@ -22,6 +22,7 @@ import { verifyAdminRequest } from '../iam/admin-request.ts';
 import type { CredentialStore } from '../iam/credentials.ts';
 import { BodyTooLargeError } from '../errors.ts';
 import { MintTokensError } from './errors.ts';
+import { nameCharacters } from './request-fields.ts';
 import type { UserPoolApi } from './user-pool-api.ts';
 import type { LocalUserPool, MintTokensArgs } from './user-pool.ts';
 
@@ -40,7 +41,7 @@ export interface UserPoolRoutesOptions {
 const maxBodyBytes = 16 * 1024;
 /** Cognito's bounds: a user is in at most 100 groups; a group name is 1 to 128 letters, marks, symbols, numbers or punctuation. */
 const maxGroups = 100;
-const groupNamePattern = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
+const groupNamePattern = new RegExp(`^${nameCharacters}{1,128}$`, 'u');
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

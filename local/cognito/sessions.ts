@@ -69,10 +69,15 @@ export function userSessions({ pool, users, now }: SessionsOptions) {
     users.save({ ...user, sessions: user.sessions.map((session) => (which(session) ? { ...session, revoked: true } : session)) });
   };
 
-  /** RevokeToken: ends a refresh token's session. As RFC 7009, which Cognito's revocation follows, an unknown token is no error. */
+  /**
+   * RevokeToken: ends a refresh token's session. As RFC 7009, which Cognito's revocation follows, an unknown token
+   * is no error. The user's file is written only when a live session's token matched: a made-up `<userId>.junk`
+   * rewrites nothing.
+   */
   const revokeRefreshToken = (token: string) => {
     const { user, tokenHash } = refreshTokenOwner(token);
-    if (user) revoke(user, (session) => session.tokenHash === tokenHash);
+    const live = (session: UserSession) => session.tokenHash === tokenHash && !session.revoked && session.expiresAt > now();
+    if (user?.sessions.some(live)) revoke(user, live);
   };
 
   /** The user of a live access token: Cognito refuses one whose session was revoked (GlobalSignOut, RevokeToken). */

@@ -7,7 +7,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { CognitoApiError, tooManyRequests } from './errors.ts';
 import type { Operation, OperationContext } from './operation-context.ts';
 import { passwordProblem } from './password-policy.ts';
-import { emailPattern, maskedEmail, stringField, type Json } from './request-fields.ts';
+import { emailPattern, maskedEmail, stringField, usernameField, type Json } from './request-fields.ts';
 import { makeVerifier } from './srp.ts';
 import { uuidPattern, type PoolUser } from './users.ts';
 
@@ -17,12 +17,19 @@ export const confirmationCodeValidityMs = 24 * 60 * 60 * 1000;
 const codeMismatch = () => new CognitoApiError('CodeMismatchException', 'Invalid verification code provided, please try again.');
 const expiredCode = () => new CognitoApiError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
 
+/**
+ * `text` with its control, format and line-separator characters written as `\u{…}` escapes: a second guard (after
+ * usernameField) so that no name a client chose moves the developer's cursor or forges a line in the stack's log
+ * (a user file written before usernames were checked may hold one).
+ */
+const printable = (text: string) => text.replace(/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu, (character) => `\\u{${(character.codePointAt(0) ?? 0).toString(16)}}`);
+
 export function signUpOperations(context: OperationContext) {
-  const { users, now, log, maxUsers, policy, poolName, codeAttempts, lockout, standIns, checkClient, userNamed } = context;
+  const { users, now, log, maxUsers, policy, poolName, codeAttempts, resends, lockout, standIns, checkClient, userNamed } = context;
 
   const newCode = () => ({ value: String(randomInt(0, 1_000_000)).padStart(6, '0'), expiresAt: now() + confirmationCodeValidityMs });
   const sendCode = (user: PoolUser, code: { value: string }) => {
-    log(`[cognito] confirmation code for ${user.email}: ${code.value} (valid 24 h; the email Cognito would send)`);
+    log(`[cognito] confirmation code for ${printable(user.email)}: ${code.value} (valid 24 h; the email Cognito would send)`);
     return { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: maskedEmail(user.email) };
   };
 
@@ -40,13 +47,13 @@ export function signUpOperations(context: OperationContext) {
     // Its counts would otherwise stay until swept: no request names a removed user's id as a user's again.
     codeAttempts.forget(oldest.userId);
     lockout.forget(oldest.userId);
-    log(`[cognito] the local user pool holds at most ${maxUsers} users: unconfirmed ${oldest.email} removed to make room`);
+    log(`[cognito] the local user pool holds at most ${maxUsers} users: unconfirmed ${printable(oldest.email)} removed to make room`);
   };
 
   return {
     SignUp(body) {
       checkClient(body);
-      const username = stringField(body, 'Username', 'username', 128);
+      const username = usernameField(body);
       const password = stringField(body, 'Password', 'password', 4096);
       const attributes = body.UserAttributes ?? [];
       if (!Array.isArray(attributes) || !attributes.every((entry) => typeof entry === 'object' && entry !== null && typeof (entry as Json).Name === 'string')) {
@@ -55,7 +62,7 @@ export function signUpOperations(context: OperationContext) {
       if (!emailPattern.test(username)) throw new CognitoApiError('InvalidParameterException', 'Username should be an email.');
       for (const attribute of attributes as { Name: string; Value?: unknown }[]) {
         if (attribute.Name !== 'email') {
-          throw new CognitoApiError('InvalidParameterException', `Attributes did not conform to the schema: ${attribute.Name}: the local user pool stores only email`);
+          throw new CognitoApiError('InvalidParameterException', `Attributes did not conform to the schema: ${attribute.Name.slice(0, 64)}: the local user pool stores only email`);
         }
         if (attribute.Value !== username) {
           throw new CognitoApiError('InvalidParameterException', 'User email should be empty or same as username, since username attribute is email.');
@@ -74,7 +81,7 @@ export function signUpOperations(context: OperationContext) {
 
     ConfirmSignUp(body) {
       checkClient(body);
-      const username = stringField(body, 'Username', 'username', 128);
+      const username = usernameField(body);
       const given = stringField(body, 'ConfirmationCode', 'confirmationCode', 2048);
       const user = userNamed(username);
       if (user?.status === 'CONFIRMED') throw new CognitoApiError('NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED');
@@ -107,11 +114,15 @@ export function signUpOperations(context: OperationContext) {
 
     ResendConfirmationCode(body) {
       checkClient(body);
-      const username = stringField(body, 'Username', 'username', 128);
+      const username = usernameField(body);
       // By email only: a real user's generated username would be answered with its masked email, an unknown one's
       // (a stand-in's id, from InitiateAuth) with a masked UUID, telling them apart. Refusing every UUID-shaped
       // name alike is stricter than Cognito, which resends by either name; clients send the email they signed up with.
       if (uuidPattern.test(username)) throw new CognitoApiError('InvalidParameterException', 'The local user pool resends a code by email only, not by the generated username.');
+      // Counted before the user is looked up, every email alike: a limit only real users had would tell them apart.
+      const resend = resends.take(username);
+      if (resend === 'limited') throw new CognitoApiError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+      if (resend === 'full') throw tooManyRequests();
       const user = users.byEmail(username);
       if (!user) return { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: maskedEmail(username) } };
       if (user.status === 'CONFIRMED') throw new CognitoApiError('InvalidParameterException', 'User is already confirmed.');

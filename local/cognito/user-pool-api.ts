@@ -11,10 +11,11 @@
  * Local bounds that are not Cognito's, each with the same error Cognito uses for its own limits:
  * at most `maxUsers` users (the oldest unconfirmed user makes room; LimitExceededException when all are
  * confirmed), 5 wrong confirmation codes per user across resent codes, then 15 minutes' wait
- * (./code-attempts.ts, an unknown username alike), the newest 100 sign-in sessions a user keeps
+ * (./code-attempts.ts, an unknown username alike), 5 resent codes per email in 15 minutes (./resend-limit.ts, an
+ * unknown email alike), the newest 100 sign-in sessions a user keeps
  * (./sessions.ts). Failed sign-ins lock a user out as Cognito does ("Password attempts exceeded"), counted in
  * memory only (./lockout.ts), an unknown user's stand-in alike. Wrong codes and failed sign-ins are kept for at
- * most what the quotas let in over 15 minutes (./recent-failures.ts), and answered past that bound with
+ * most what the quotas let in over 15 minutes (./recent-failures.ts), as resends are,, and answered past that bound with
  * TooManyRequestsException, as the answered challenges are (./spent-challenges.ts).
  */
 import {
@@ -34,6 +35,7 @@ import { CognitoApiError } from './errors.ts';
 import { SignInLockout, maxFailedSignInIds } from './lockout.ts';
 import type { Operation, OperationContext } from './operation-context.ts';
 import type { QuotaCategory } from './request-quota.ts';
+import { ResendLimit } from './resend-limit.ts';
 import { stringField, type Json } from './request-fields.ts';
 import { userSessions } from './sessions.ts';
 import { signUpOperations } from './sign-up-operations.ts';
@@ -56,7 +58,7 @@ export interface UserPoolApiOptions {
   readonly maxUsers?: number;
   /** Test hook: other app client flows (USER_PASSWORD_AUTH). @default api/user-pool-settings.ts's */
   readonly authFlows?: UserPoolClientAuthFlows;
-  /** Test hook: the bound on wrong-code and on failed-sign-in records each (recent-failures.ts). @default from the quotas (code-attempts.ts, lockout.ts) */
+  /** Test hook: the bound on wrong-code, failed-sign-in and resend records each (recent-failures.ts). @default from the quotas (code-attempts.ts, lockout.ts, resend-limit.ts) */
   readonly maxFailureRecords?: number;
   /** Unix ms. @default Date.now */
   readonly now?: () => number;
@@ -124,6 +126,7 @@ export function userPoolApi(options: UserPoolApiOptions): UserPoolApi {
     lockout: new SignInLockout(now, options.maxFailureRecords ?? maxFailedSignInIds(flows)),
     spent: new SpentChallenges(now),
     codeAttempts: new CodeAttempts(now, options.maxFailureRecords),
+    resends: new ResendLimit(now, options.maxFailureRecords),
     // Seals SECRET_BLOCKs under a key made per start (no challenge outlives the stack); unknown users' stand-ins
     // derive from the pool's kept key, so they are stable across restarts as real users are.
     seal: new ChallengeSeal(),

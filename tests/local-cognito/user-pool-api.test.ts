@@ -3,14 +3,16 @@
  * (identity-provider.test.ts) do not show: that an unknown user's challenge cannot be told from a real one's
  * (preventUserExistenceErrors), that a challenge is answered once, and the bounds on what a caller can store.
  */
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { userPoolClientTokenValidity, type UserPoolClientAuthFlows } from '../../api/user-pool-settings.ts';
+import { initiateAuthFlows, userPoolClientAuthFlows, userPoolClientTokenValidity, type UserPoolClientAuthFlows } from '../../api/user-pool-settings.ts';
 import { CodeAttempts } from '../../local/cognito/code-attempts.ts';
-import { SignInLockout } from '../../local/cognito/lockout.ts';
+import { SignInLockout, maxFailedSignInIds } from '../../local/cognito/lockout.ts';
 import { RecentFailures } from '../../local/cognito/recent-failures.ts';
+import { RequestQuota, quotaCategories } from '../../local/cognito/request-quota.ts';
+import { defaultMaxResendEmails } from '../../local/cognito/resend-limit.ts';
 import { SpentChallenges } from '../../local/cognito/spent-challenges.ts';
 import { CognitoApiError, CognitoInvariantError } from '../../local/cognito/errors.ts';
 import { userPoolApi, type OperationName, type UserPoolApi } from '../../local/cognito/user-pool-api.ts';
@@ -33,12 +35,12 @@ interface Pool {
   call(operation: OperationName, body: Record<string, unknown>): Record<string, unknown>;
 }
 
-function startService(options: { maxUsers?: number; stateDir?: string; authFlows?: UserPoolClientAuthFlows; maxFailureRecords?: number } = {}): Pool {
+function startService(options: { maxUsers?: number; stateDir?: string; authFlows?: UserPoolClientAuthFlows; maxFailureRecords?: number; log?: (line: string) => void } = {}): Pool {
   const stateDir = options.stateDir ?? mkdtempSync(path.join(workDir, 'pool-'));
   const pool = openLocalUserPool({ stateDir, region: 'us-east-1', origin: 'https://127.0.0.1:1' });
   const clock = { ms: Date.now() };
   const users = new UserDirectory(stateDir);
-  const service = userPoolApi({ pool, users, log: () => {}, now: () => clock.ms, maxUsers: options.maxUsers, authFlows: options.authFlows, maxFailureRecords: options.maxFailureRecords });
+  const service = userPoolApi({ pool, users, log: options.log ?? (() => {}), now: () => clock.ms, maxUsers: options.maxUsers, authFlows: options.authFlows, maxFailureRecords: options.maxFailureRecords });
   return { pool, service, users, stateDir, clock, call: (operation, body) => service.call(operation, { ClientId: pool.clientId, ...body }) };
 }
 
@@ -136,6 +138,36 @@ describe('Lockout', () => {
     expect(['target', 'other-3'].map((id) => lockout.check(id))).toEqual(['open', 'open']);
   });
 
+  it('keeps every failure the quota lets land within 15 minutes, SRP challenges asked up to the auth session before', () => {
+    const clock = { ms: 0 };
+    const quota = new RequestQuota({}, () => clock.ms);
+    const lockout = new SignInLockout(() => clock.ms, maxFailedSignInIds(initiateAuthFlows(userPoolClientAuthFlows)));
+    const sessionMs = userPoolClientTokenValidity.authSessionMinutes * 60 * 1000;
+    // A caller within the UserAuthentication quota, every name new: it asks for challenges over the first auth
+    // session only, then answers the oldest live one (wrongly) whenever one is pending, else asks for another.
+    const asked: number[] = [];
+    let failures = 0;
+    const refused: string[] = [];
+    for (let step = 0; step * (1000 / 120) <= sessionMs + 15 * 60 * 1000; step += 1) {
+      clock.ms = step * (1000 / 120);
+      if (!quota.take('UserAuthentication')) continue;
+      while (asked.length > 0 && (asked[0] ?? 0) + sessionMs <= clock.ms) asked.shift();
+      if (clock.ms < sessionMs || asked.length === 0) {
+        asked.push(clock.ms);
+        continue;
+      }
+      asked.shift();
+      const id = `name-${failures}`;
+      const state = lockout.check(id);
+      if (state === 'open') lockout.failed(id);
+      else refused.push(state);
+      failures += 1;
+    }
+    // More than 60 × 901, the bound that left the auth session out; none refused, none expired yet.
+    expect(failures).toBeGreaterThan(60 * 901);
+    expect(refused).toEqual([]);
+  });
+
   it('answers TooManyRequestsException past the bound, for a real user and an unknown one alike', () => {
     const at = startService({ maxFailureRecords: 1 });
     confirmedUser(at, 'real@example.com');
@@ -211,6 +243,46 @@ describe('The cap on users', () => {
   });
 });
 
+describe('Usernames', () => {
+  const patternError = {
+    type: 'InvalidParameterException',
+    message: "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+",
+  };
+  // An ANSI sequence that wipes the log line and forges one (the attacker's), and a look-alike of a real email.
+  const forged = '\x1b[2K\x1b[G[cognito]\x1b[1Cconfirmation\x1b[1Ccode\x1b[1Cfor\x1b[1Calice@example.com:\x1b[1C000000@x.io';
+  const lookAlike = 'alice\u200b@example.com';
+
+  it("outside Cognito's pattern (control or format characters) are refused by every operation that takes one", () => {
+    const lines: string[] = [];
+    const at = startService({ authFlows: { userSrp: true, userPassword: true }, log: (line) => lines.push(line) });
+    for (const name of [forged, lookAlike]) {
+      expect(refusal(() => at.call('SignUp', { Username: name, Password: password }))).toEqual(patternError);
+      expect(refusal(() => at.call('ConfirmSignUp', { Username: name, ConfirmationCode: '123456' }))).toEqual(patternError);
+      expect(refusal(() => at.call('ResendConfirmationCode', { Username: name }))).toEqual(patternError);
+      expect(refusal(() => challengeFor(at, name))).toEqual(patternError);
+      expect(refusal(() => at.call('InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: name, PASSWORD: password } }))).toEqual(patternError);
+    }
+    expect(at.users.size).toBe(0);
+    expect(lines).toEqual([]);
+    // Letters, marks and symbols of any script are taken.
+    expect(at.call('SignUp', { Username: 'zoë+ñ@exämple.com', Password: password })).toHaveProperty('UserSub');
+  });
+
+  it('are written to the log with their control and format characters escaped (a user file from before the check)', () => {
+    const lines: string[] = [];
+    const at = startService({ maxUsers: 1, log: (line) => lines.push(line) });
+    at.call('SignUp', { Username: 'old@example.com', Password: password });
+    const old = at.users.byEmail('old@example.com');
+    if (!old) throw new Error('no user');
+    at.users.save({ ...old, email: forged });
+    at.clock.ms += 1;
+    at.call('SignUp', { Username: 'new@example.com', Password: password });
+    const removed = lines.find((line) => line.includes('removed to make room')) ?? '';
+    expect(removed).toContain('\\u{1b}[2K\\u{1b}[G[cognito]\\u{1b}[1Cconfirmation');
+    for (const line of lines) expect(line).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+  });
+});
+
 describe('Damaged user files', () => {
   type Stored = Record<string, unknown> & { sessions: Record<string, unknown>[]; code?: Record<string, unknown> };
 
@@ -261,6 +333,27 @@ describe('Damaged user files', () => {
   });
 });
 
+describe('RevokeToken', () => {
+  it("rewrites the user's file only for a live session's token, never for a made-up one naming the user", () => {
+    const at = startService({ authFlows: { userSrp: true, userPassword: true } });
+    confirmedUser(at, 'real@example.com');
+    const signedIn = at.call('InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'real@example.com', PASSWORD: password } });
+    const token = (signedIn.AuthenticationResult as { RefreshToken: string }).RefreshToken;
+    const userId = token.split('.')[0] ?? '';
+    // Every save renames a new file into place: its inode tells a rewrite, even of the same bytes.
+    const inode = () => statSync(path.join(at.stateDir, 'cognito', 'users', `${userId}.json`)).ino;
+    const before = inode();
+    expect(at.call('RevokeToken', { Token: `${userId}.junk` })).toEqual({});
+    expect(inode()).toBe(before);
+    at.call('RevokeToken', { Token: token });
+    const revoked = inode();
+    expect(revoked).not.toBe(before);
+    at.call('RevokeToken', { Token: token });
+    expect(inode()).toBe(revoked);
+    expect(refusal(() => at.call('GetTokensFromRefreshToken', { RefreshToken: token }))).toEqual({ type: 'NotAuthorizedException', message: 'Refresh Token has been revoked' });
+  });
+});
+
 describe('Token lifetimes', () => {
   it("are the app client's, declared once in api/user-pool-settings.ts: ID and access tokens, and refresh tokens", async () => {
     const at = startService();
@@ -296,6 +389,31 @@ describe('InitiateAuth flows', () => {
       const answers = Array.from({ length: 6 }, () => refusal(signIn(email, 'Sunny-orchard-43')).message);
       expect(answers).toEqual([...Array<string>(5).fill('Incorrect username or password.'), 'Password attempts exceeded']);
     }
+  });
+});
+
+describe('SignUp attributes', () => {
+  it("name an unknown attribute in the error by its first 64 characters only, not a 60,000-character name", () => {
+    const at = startService();
+    const name = 'x'.repeat(60_000);
+    expect(refusal(() => at.call('SignUp', { Username: 'a@example.com', Password: password, UserAttributes: [{ Name: name, Value: 'v' }] }))).toEqual({
+      type: 'InvalidParameterException',
+      message: `Attributes did not conform to the schema: ${'x'.repeat(64)}: the local user pool stores only email`,
+    });
+  });
+});
+
+describe('Request members of the wrong JSON type', () => {
+  it('are SerializationException, as Cognito answers them, not a length constraint', () => {
+    const at = startService();
+    const answers = [12345, ['a@example.com'], true, { a: 1 }].map((value) => refusal(() => at.call('SignUp', { Username: value, Password: password })));
+    expect(answers).toEqual([
+      { type: 'SerializationException', message: 'A number found where a string was expected.' },
+      { type: 'SerializationException', message: 'Start of list found where not expected.' },
+      { type: 'SerializationException', message: 'A boolean found where a string was expected.' },
+      { type: 'SerializationException', message: 'Start of structure or map found where not expected.' },
+    ]);
+    expect(refusal(() => at.service.call('GetUser', { AccessToken: 1 })).type).toBe('SerializationException');
   });
 });
 
@@ -351,6 +469,36 @@ describe('ResendConfirmationCode', () => {
     expect(byId[0]).toEqual({ type: 'InvalidParameterException', message: 'The local user pool resends a code by email only, not by the generated username.' });
     expect(byId[1]).toEqual(byId[0]);
     expect(resend('pending@example.com')()).toEqual({ CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: 'p***@e***' } });
+  });
+});
+
+describe('Resent codes', () => {
+  it('are limited to 5 per email in 15 minutes, an unknown email alike, so a resend loop cannot keep a code from living', () => {
+    const at = startService();
+    at.call('SignUp', { Username: 'victim@example.com', Password: password });
+    const resend = (email: string) => () => at.call('ResendConfirmationCode', { Username: email });
+    for (const email of ['victim@example.com', 'nobody@example.com']) {
+      for (let count = 1; count <= 5; count += 1) expect(resend(email)()).toHaveProperty('CodeDeliveryDetails');
+      expect(refusal(resend(email))).toEqual({ type: 'LimitExceededException', message: 'Attempt limit exceeded, please try after some time.' });
+    }
+    // The code the 5th resend sent stays the pending one, and confirms.
+    const kept = at.service.pendingCode('victim@example.com')?.code;
+    at.clock.ms += 15 * 60 * 1000 - 1;
+    expect(refusal(resend('victim@example.com')).type).toBe('LimitExceededException');
+    expect(at.service.pendingCode('victim@example.com')?.code).toBe(kept);
+    at.clock.ms += 1;
+    expect(resend('victim@example.com')()).toHaveProperty('CodeDeliveryDetails');
+    expect(at.call('ConfirmSignUp', { Username: 'victim@example.com', ConfirmationCode: at.service.pendingCode('victim@example.com')?.code })).toEqual({});
+  });
+
+  it('are counted for at most the bound of emails, a new one refused past it for a real user and an unknown one alike', () => {
+    const at = startService({ maxFailureRecords: 1 });
+    at.call('SignUp', { Username: 'pending@example.com', Password: password });
+    at.call('ResendConfirmationCode', { Username: 'other@example.com' });
+    for (const email of ['pending@example.com', 'nobody@example.com']) {
+      expect(refusal(() => at.call('ResendConfirmationCode', { Username: email }))).toEqual({ type: 'TooManyRequestsException', message: 'Too many requests' });
+    }
+    expect(defaultMaxResendEmails).toBe(quotaCategories.UserAccountRecovery * (15 * 60 + 1));
   });
 });
 
