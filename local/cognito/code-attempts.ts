@@ -6,7 +6,7 @@
  * is counted alike, under its stand-in's id, in the same records (recent-failures.ts). In memory only: a restart
  * forgets the counts, as it does the sign-in lockout.
  */
-import { RecentFailures, failureMemoryMs } from './recent-failures.ts';
+import { LimitedCounts, failureMemoryMs } from './recent-failures.ts';
 import { quotaCategories } from './request-quota.ts';
 
 const maxWrongCodes = 5;
@@ -19,33 +19,10 @@ const maxWrongCodes = 5;
  */
 export const defaultMaxCodeAttemptIds = quotaCategories.UserCreation * (failureMemoryMs / 1000 + 1);
 
-export class CodeAttempts {
-  readonly #records: RecentFailures<{ count: number; at: number }>;
+/**
+ * Wrong codes per id (a user's, or an unknown name's stand-in's): `check` is 'limited' after 5, `count` counts a
+ * wrong one, `forget` ends a user's count (confirmed, or removed by sign-up-operations.ts's makeRoom).
+ */
+export type CodeAttempts = LimitedCounts;
 
-  public constructor(
-    private readonly now: () => number,
-    maxIds = defaultMaxCodeAttemptIds,
-  ) {
-    this.#records = new RecentFailures(now, maxIds);
-  }
-
-  /**
-   * Whether `id` (a user's, or an unknown name's stand-in's) may try a code now: 'limited' after 5 wrong ones,
-   * 'full' when a wrong one could not be counted (the bound reached by live records), else 'open'.
-   */
-  public check(id: string): 'open' | 'limited' | 'full' {
-    const record = this.#records.get(id);
-    if (record && record.count >= maxWrongCodes) return 'limited';
-    return this.#records.hasRoom(id) ? 'open' : 'full';
-  }
-
-  /** Counts a wrong code for `id` (after check said 'open'). */
-  public wrong(id: string): void {
-    this.#records.set(id, { count: (this.#records.get(id)?.count ?? 0) + 1, at: this.now() });
-  }
-
-  /** A user's count ends: confirmed, or removed (sign-up-operations.ts's makeRoom). */
-  public forget(userId: string): void {
-    this.#records.delete(userId);
-  }
-}
+export const codeAttempts = (now: () => number, maxIds = defaultMaxCodeAttemptIds): CodeAttempts => new LimitedCounts(now, maxWrongCodes, maxIds);

@@ -45,6 +45,9 @@ export class CognitoApiError extends LocalCognitoError {
 /** Cognito's answer past a quota, and offline past a local bound on what requests may store (retryable). */
 export const tooManyRequests = () => new CognitoApiError('TooManyRequestsException', 'Too many requests');
 
+/** Cognito's answer once a user's wrong codes or resends are used up (code-attempts.ts, resend-limit.ts). */
+export const attemptLimitExceeded = () => new CognitoApiError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+
 /** A request body refused while it was read (too large, or past the stack's body budget), carrying the answer to send. */
 export class RefusedBody extends LocalCognitoError {
   public constructor(public readonly answer: CognitoApiError) {

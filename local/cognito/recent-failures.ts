@@ -65,3 +65,36 @@ export class RecentFailures<Record extends { readonly at: number }> {
     }
   }
 }
+
+/**
+ * A count per key that is limited once it reaches `limit` within a record's life (15 minutes after the last
+ * counted), kept in RecentFailures and so bounded alike: what code-attempts.ts and resend-limit.ts count.
+ */
+export class LimitedCounts {
+  readonly #records: RecentFailures<{ count: number; at: number }>;
+
+  public constructor(
+    private readonly now: () => number,
+    private readonly limit: number,
+    maxKeys: number,
+  ) {
+    this.#records = new RecentFailures(now, maxKeys);
+  }
+
+  /** 'limited' once `limit` are counted, 'full' when one more could not be counted (the bound reached by live records), else 'open'. */
+  public check(key: string): 'open' | 'limited' | 'full' {
+    const record = this.#records.get(key);
+    if (record && record.count >= this.limit) return 'limited';
+    return this.#records.hasRoom(key) ? 'open' : 'full';
+  }
+
+  /** Counts one for `key` (after check said 'open'). */
+  public count(key: string): void {
+    this.#records.set(key, { count: (this.#records.get(key)?.count ?? 0) + 1, at: this.now() });
+  }
+
+  /** `key`'s count ends. */
+  public forget(key: string): void {
+    this.#records.delete(key);
+  }
+}

@@ -9,7 +9,7 @@
  * records (recent-failures.ts), so the limit says nothing of whether a user exists. In memory only, as the
  * sign-in lockout.
  */
-import { RecentFailures, failureMemoryMs } from './recent-failures.ts';
+import { LimitedCounts, failureMemoryMs } from './recent-failures.ts';
 import { quotaCategories } from './request-quota.ts';
 
 const maxResends = 5;
@@ -22,25 +22,7 @@ const maxResends = 5;
  */
 export const defaultMaxResendEmails = quotaCategories.UserAccountRecovery * (failureMemoryMs / 1000 + 1);
 
-export class ResendLimit {
-  readonly #records: RecentFailures<{ count: number; at: number }>;
+/** Resends per email: `check` is 'limited' after 5, `count` counts one sent. */
+export type ResendLimit = LimitedCounts;
 
-  public constructor(
-    private readonly now: () => number,
-    maxEmails = defaultMaxResendEmails,
-  ) {
-    this.#records = new RecentFailures(now, maxEmails);
-  }
-
-  /**
-   * Counts a resend to `email` when it may go: 'limited' after 5 within the count's life, 'full' when it could
-   * not be counted (the bound reached by live records), else 'sent' (counted).
-   */
-  public take(email: string): 'sent' | 'limited' | 'full' {
-    const record = this.#records.get(email);
-    if (record && record.count >= maxResends) return 'limited';
-    if (!this.#records.hasRoom(email)) return 'full';
-    this.#records.set(email, { count: (record?.count ?? 0) + 1, at: this.now() });
-    return 'sent';
-  }
-}
+export const resendLimit = (now: () => number, maxEmails = defaultMaxResendEmails): ResendLimit => new LimitedCounts(now, maxResends, maxEmails);

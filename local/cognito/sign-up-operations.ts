@@ -4,7 +4,7 @@
  * (an unknown user answered as a wrong code is, and limited alike).
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { CognitoApiError, tooManyRequests } from './errors.ts';
+import { CognitoApiError, attemptLimitExceeded, tooManyRequests } from './errors.ts';
 import type { Operation, OperationContext } from './operation-context.ts';
 import { passwordProblem } from './password-policy.ts';
 import { emailPattern, maskedEmail, stringField, usernameField, type Json } from './request-fields.ts';
@@ -92,17 +92,17 @@ export function signUpOperations(context: OperationContext) {
       const standInId = standIns.userIdFor(username);
       const key = user?.userId ?? standInId;
       const attempts = codeAttempts.check(key);
-      if (attempts === 'limited') throw new CognitoApiError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+      if (attempts === 'limited') throw attemptLimitExceeded();
       // Before the code is compared: a code is never tried uncounted.
       if (attempts === 'full') throw tooManyRequests();
       if (!user) {
-        codeAttempts.wrong(key);
+        codeAttempts.count(key);
         throw codeMismatch();
       }
       const code = user.code;
       if (!code) throw expiredCode();
       if (given !== code.value) {
-        codeAttempts.wrong(key);
+        codeAttempts.count(key);
         throw codeMismatch();
       }
       if (code.expiresAt <= now()) throw expiredCode();
@@ -120,9 +120,10 @@ export function signUpOperations(context: OperationContext) {
       // name alike is stricter than Cognito, which resends by either name; clients send the email they signed up with.
       if (uuidPattern.test(username)) throw new CognitoApiError('InvalidParameterException', 'The local user pool resends a code by email only, not by the generated username.');
       // Counted before the user is looked up, every email alike: a limit only real users had would tell them apart.
-      const resend = resends.take(username);
-      if (resend === 'limited') throw new CognitoApiError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+      const resend = resends.check(username);
+      if (resend === 'limited') throw attemptLimitExceeded();
       if (resend === 'full') throw tooManyRequests();
+      resends.count(username);
       const user = users.byEmail(username);
       if (!user) return { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: maskedEmail(username) } };
       if (user.status === 'CONFIRMED') throw new CognitoApiError('InvalidParameterException', 'User is already confirmed.');

@@ -30,12 +30,12 @@ import {
 } from '../../api/user-pool-settings.ts';
 import { authOperations } from './auth-operations.ts';
 import { ChallengeSeal } from './challenge-seal.ts';
-import { CodeAttempts } from './code-attempts.ts';
+import { codeAttempts } from './code-attempts.ts';
 import { CognitoApiError } from './errors.ts';
 import { SignInLockout, maxFailedSignInIds } from './lockout.ts';
 import type { Operation, OperationContext } from './operation-context.ts';
 import type { QuotaCategory } from './request-quota.ts';
-import { ResendLimit } from './resend-limit.ts';
+import { resendLimit } from './resend-limit.ts';
 import { stringField, type Json } from './request-fields.ts';
 import { userSessions } from './sessions.ts';
 import { signUpOperations } from './sign-up-operations.ts';
@@ -125,8 +125,8 @@ export function userPoolApi(options: UserPoolApiOptions): UserPoolApi {
     flows,
     lockout: new SignInLockout(now, options.maxFailureRecords ?? maxFailedSignInIds(flows)),
     spent: new SpentChallenges(now),
-    codeAttempts: new CodeAttempts(now, options.maxFailureRecords),
-    resends: new ResendLimit(now, options.maxFailureRecords),
+    codeAttempts: codeAttempts(now, options.maxFailureRecords),
+    resends: resendLimit(now, options.maxFailureRecords),
     // Seals SECRET_BLOCKs under a key made per start (no challenge outlives the stack); unknown users' stand-ins
     // derive from the pool's kept key, so they are stable across restarts as real users are.
     seal: new ChallengeSeal(),

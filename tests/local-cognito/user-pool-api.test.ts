@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initiateAuthFlows, userPoolClientAuthFlows, userPoolClientTokenValidity, type UserPoolClientAuthFlows } from '../../api/user-pool-settings.ts';
-import { CodeAttempts } from '../../local/cognito/code-attempts.ts';
+import { codeAttempts } from '../../local/cognito/code-attempts.ts';
 import { SignInLockout, maxFailedSignInIds } from '../../local/cognito/lockout.ts';
 import { RecentFailures } from '../../local/cognito/recent-failures.ts';
 import { RequestQuota, quotaCategories } from '../../local/cognito/request-quota.ts';
@@ -505,11 +505,11 @@ describe('Resent codes', () => {
 describe('Confirmation code counts past their bound', () => {
   it('keep a limited id, refusing a new id (every name alike) until a record expires', () => {
     const clock = { ms: 0 };
-    const attempts = new CodeAttempts(() => clock.ms, 3);
-    for (let attempt = 0; attempt < 5; attempt += 1) attempts.wrong('target');
+    const attempts = codeAttempts(() => clock.ms, 3);
+    for (let attempt = 0; attempt < 5; attempt += 1) attempts.count('target');
     clock.ms += 1000;
-    attempts.wrong('other-1');
-    attempts.wrong('other-2');
+    attempts.count('other-1');
+    attempts.count('other-2');
     expect(['target', 'other-1', 'other-3'].map((id) => attempts.check(id))).toEqual(['limited', 'open', 'full']);
     clock.ms += 15 * 60 * 1000 - 1000;
     expect(['target', 'other-3'].map((id) => attempts.check(id))).toEqual(['open', 'open']);
