@@ -145,7 +145,10 @@ function apiRateLimitFromEnv(env: NodeJS.ProcessEnv, cdkContext: CdkContext): Ap
 export const defaultBasePort = 4750;
 
 /** `cdkContext`: where the settings the deployed stack reads come from when no variable is set; tests give their own. */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cdkContext: CdkContext = cdkJsonContext): LocalStackConfig {
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env, readCdkContext: CdkContext = cdkJsonContext): LocalStackConfig {
+  // Read once, and only if a setting falls back to it: two settings may.
+  let context: Readonly<Record<string, unknown>> | undefined;
+  const cdkContext: CdkContext = () => (context ??= readCdkContext());
   const base = env.LABELCAST_PORT === undefined ? defaultBasePort : Number(env.LABELCAST_PORT);
   if (!Number.isInteger(base) || base < 0 || base > 65530) {
     throw new LocalConfigError(`LABELCAST_PORT must be a port number, got ${env.LABELCAST_PORT}`);
