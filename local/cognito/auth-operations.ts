@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { userPoolClientTokenValidity } from '../../api/user-pool-settings.ts';
 import { CognitoApiError, tooManyRequests } from './errors.ts';
 import type { Operation, OperationContext } from './operation-context.ts';
-import { checkUsername, stringField, stringMap } from './request-fields.ts';
+import { checkUsername, stringField, stringMap, type Json } from './request-fields.ts';
+import type { PoolUser } from './users.ts';
 import { makeVerifier, passwordClaimKey, passwordClaimSignature, serverEphemeral, signatureMatches, timestampPattern, validClientPublic } from './srp.ts';
 
 /** A PASSWORD_VERIFIER challenge must be answered within the app client's auth session validity (api/user-pool-settings.ts). */
@@ -35,6 +36,12 @@ export function authOperations(context: OperationContext) {
   const failedSignIn = (userId: string): CognitoApiError => {
     lockout.failed(userId);
     return incorrect();
+  };
+  /** The answer once `user`'s password is proven: its lockout count ends, and a confirmed user gets a session. */
+  const signedIn = (user: PoolUser): Json => {
+    lockout.forget(user.userId);
+    if (user.status !== 'CONFIRMED') throw new CognitoApiError('UserNotConfirmedException', 'User is not confirmed.');
+    return { ChallengeParameters: {}, AuthenticationResult: startSession(user) };
   };
 
   return {
@@ -67,9 +74,7 @@ export function authOperations(context: OperationContext) {
         checkLockout(subject.userId);
         const matches = makeVerifier(poolName, subject.userId, password, subject.saltHex).verifierHex === subject.verifierHex;
         if (!user || !matches) throw failedSignIn(subject.userId);
-        lockout.forget(user.userId);
-        if (user.status !== 'CONFIRMED') throw new CognitoApiError('UserNotConfirmedException', 'User is not confirmed.');
-        return { ChallengeParameters: {}, AuthenticationResult: startSession(user) };
+        return signedIn(user);
       }
       const aHex = parameters.SRP_A;
       if (!aHex) throw new CognitoApiError('InvalidParameterException', 'Missing required parameter SRP_A');
@@ -115,9 +120,7 @@ export function authOperations(context: OperationContext) {
       const expected = passwordClaimSignature(key, poolName, userId, Buffer.from(block, 'base64'), responses.TIMESTAMP as string);
       const matches = signatureMatches(expected, responses.PASSWORD_CLAIM_SIGNATURE as string);
       if (!user || !matches) throw failedSignIn(userId);
-      lockout.forget(userId);
-      if (user.status !== 'CONFIRMED') throw new CognitoApiError('UserNotConfirmedException', 'User is not confirmed.');
-      return { ChallengeParameters: {}, AuthenticationResult: startSession(user) };
+      return signedIn(user);
     },
   } satisfies Record<string, Operation>;
 }

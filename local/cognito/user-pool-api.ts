@@ -15,7 +15,7 @@
  * unknown email alike), the newest 100 sign-in sessions a user keeps
  * (./sessions.ts). Failed sign-ins lock a user out as Cognito does ("Password attempts exceeded"), counted in
  * memory only (./lockout.ts), an unknown user's stand-in alike. Wrong codes and failed sign-ins are kept for at
- * most what the quotas let in over 15 minutes (./recent-failures.ts), as resends are,, and answered past that bound with
+ * most what the quotas let in over 15 minutes (./recent-failures.ts), as resends are, and answered past that bound with
  * TooManyRequestsException, as the answered challenges are (./spent-challenges.ts).
  */
 import {
